@@ -1,0 +1,45 @@
+// Package components holds the reusable ComponentResources that connect an
+// interface VPC endpoint for execute-api in a consumer account with a PRIVATE
+// REST API in a producer account. Single-account components take their
+// account's provider through the ordinary pulumi.Provider option; only
+// CrossAccountPrivateApi, which spans accounts, takes providers as fields.
+package components
+
+// Pulumi type tokens of the components, xaccount:<module>:<Type>.
+const (
+	// ExecuteApiEndpointType is the type token of ExecuteApiEndpoint.
+	ExecuteApiEndpointType = "xaccount:ec2:ExecuteApiEndpoint"
+	// ConsumerVpcType is the type token of ConsumerVpc.
+	ConsumerVpcType = "xaccount:ec2:ConsumerVpc"
+	// PrivateRestApiType is the type token of PrivateRestApi.
+	PrivateRestApiType = "xaccount:apigateway:PrivateRestApi"
+	// ResourcePolicyType is the type token of ResourcePolicy.
+	ResourcePolicyType = "xaccount:apigateway:ResourcePolicy"
+	// StageDeploymentType is the type token of StageDeployment.
+	StageDeploymentType = "xaccount:apigateway:StageDeployment"
+	// CrossAccountPrivateApiType is the type token of CrossAccountPrivateApi.
+	CrossAccountPrivateApiType = "xaccount:index:CrossAccountPrivateApi"
+)
+
+// Shared literals.
+const (
+	// HTTPSPort is the only port the endpoint's security group opens.
+	HTTPSPort = 443
+	// invokeAction is the IAM action that calls an API Gateway method.
+	invokeAction = "execute-api:Invoke"
+	// apiGatewayPrincipal is the service principal API Gateway uses to call Lambda.
+	apiGatewayPrincipal = "apigateway.amazonaws.com"
+)
+
+// Integration types a route may use.
+const (
+	// IntegrationMock answers from API Gateway itself with a fixed status and body.
+	IntegrationMock = "mock"
+	// IntegrationHTTPProxy forwards the request to an https URI.
+	IntegrationHTTPProxy = "http_proxy"
+	// IntegrationLambda invokes a Lambda function of the producer account (AWS_PROXY).
+	IntegrationLambda = "lambda"
+)
+
+// HTTPMethods lists the methods a route may use; ANY matches all of them.
+var HTTPMethods = []string{"ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}

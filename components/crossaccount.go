@@ -1,0 +1,312 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ConsumerArgs describe one consumer account of a CrossAccountPrivateApi.
+// Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
+type ConsumerArgs struct {
+	// Name identifies the consumer in child names and outputs ([a-z0-9-]+, unique). Required.
+	Name string
+	// Provider is the consumer account's AWS provider. Required unless ExistingEndpointId is set.
+	Provider *aws.Provider
+	// Vpc creates a small VPC for the endpoint. Optional.
+	Vpc *ConsumerVpcArgs
+	// VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
+	VpcId     pulumi.StringInput
+	SubnetIds pulumi.StringArrayInput
+	// AllowedCidrs may reach the endpoint on 443. Optional, default: the VPC's CIDR.
+	AllowedCidrs pulumi.StringArrayInput
+	// PrivateDns turns on private DNS for the endpoint. Optional, default true.
+	PrivateDns *bool
+	// ExistingEndpointId is the vpce- ID of an endpoint another team owns;
+	// nothing is created in the consumer account then. Optional.
+	ExistingEndpointId pulumi.StringInput
+	// ExistingEndpointDnsName is that endpoint's regional DNS name, for the
+	// public-DNS invoke forms. Optional.
+	ExistingEndpointDnsName pulumi.StringInput
+}
+
+// CrossAccountPrivateApiArgs are the inputs of CrossAccountPrivateApi. It spans
+// accounts, so it takes each account's provider as a field.
+type CrossAccountPrivateApiArgs struct {
+	// Region of the API and every endpoint. Required; each provider must be pinned to it.
+	Region string
+	// ProducerAccountId is the producer account; endpoint policies allow invoking its APIs only. Required.
+	ProducerAccountId string
+	// ProducerProvider is the producer account's AWS provider. Required.
+	ProducerProvider *aws.Provider
+	// Consumers are the accounts that may call the API. Required, at least one.
+	Consumers []ConsumerArgs
+	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
+	ApiName        pulumi.StringInput
+	ApiDescription pulumi.StringInput
+	Routes         []Route
+	// StageName is the stage to deploy. Required.
+	StageName string
+	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
+	Tags pulumi.StringMapInput
+}
+
+// ConsumerAccess is what one consumer gets: its endpoint and the ways to call the API through it.
+type ConsumerAccess struct {
+	// EndpointId is the consumer's vpce- ID.
+	EndpointId pulumi.StringOutput
+	// DnsNames are the endpoint's DNS names (empty for an existing endpoint).
+	DnsNames pulumi.StringArrayOutput
+	// InvokeUrls maps each invoke form (InvokePrivateDNS, …) to its URL.
+	InvokeUrls pulumi.StringMapOutput
+	// CurlCommands maps each invoke form to a ready curl line.
+	CurlCommands pulumi.StringMapOutput
+	// Endpoint is the created endpoint component, nil for an existing endpoint.
+	Endpoint *ExecuteApiEndpoint
+}
+
+// CrossAccountPrivateApi lets workloads in one or more consumer accounts call a
+// PRIVATE REST API in the producer account through interface endpoints, and
+// nobody else. It composes ExecuteApiEndpoint, PrivateRestApi, ResourcePolicy
+// and StageDeployment in the order of the manual procedure.
+type CrossAccountPrivateApi struct {
+	pulumi.ResourceState
+
+	// RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.
+	RestApiId    pulumi.StringOutput `pulumi:"restApiId"`
+	ExecutionArn pulumi.StringOutput `pulumi:"executionArn"`
+	StageName    pulumi.StringOutput `pulumi:"stageName"`
+	DeploymentId pulumi.StringOutput `pulumi:"deploymentId"`
+	// PolicyJson is the API's resource policy.
+	PolicyJson pulumi.StringOutput `pulumi:"policyJson"`
+	// VpcEndpointIds are every consumer's endpoint, in consumer order.
+	VpcEndpointIds pulumi.StringArrayOutput `pulumi:"vpcEndpointIds"`
+
+	// Consumers maps each consumer name to what it gets.
+	Consumers map[string]*ConsumerAccess
+	// Api, Policy and Stage are the producer-side components.
+	Api    *PrivateRestApi
+	Policy *ResourcePolicy
+	Stage  *StageDeployment
+}
+
+var consumerNamePattern = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
+
+// validate checks the args before anything is registered.
+func (a *CrossAccountPrivateApiArgs) validate() error {
+	var errs []error
+	if a.Region == "" {
+		errs = append(errs, errors.New("region is required"))
+	}
+	if !accountIDPattern.MatchString(a.ProducerAccountId) {
+		errs = append(errs, fmt.Errorf("producerAccountId %q: expected 12 digits", a.ProducerAccountId))
+	}
+	if a.ProducerProvider == nil {
+		errs = append(errs, errors.New("producerProvider is required"))
+	}
+	if a.StageName == "" {
+		errs = append(errs, errors.New("stageName is required"))
+	}
+	if len(a.Consumers) == 0 {
+		errs = append(errs, errors.New("at least one consumer is required"))
+	}
+	seen := map[string]bool{}
+	for i, c := range a.Consumers {
+		if !consumerNamePattern.MatchString(c.Name) {
+			errs = append(errs, fmt.Errorf("consumers[%d].name %q: expected 1-32 of [a-z0-9-]", i, c.Name))
+		}
+		if seen[c.Name] {
+			errs = append(errs, fmt.Errorf("consumers[%d].name %q: duplicate", i, c.Name))
+		}
+		seen[c.Name] = true
+		ways := 0
+		if c.Vpc != nil {
+			ways++
+		}
+		if c.VpcId != nil || c.SubnetIds != nil {
+			ways++
+			if c.VpcId == nil || c.SubnetIds == nil {
+				errs = append(errs, fmt.Errorf("consumers[%d]: vpcId and subnetIds go together", i))
+			}
+		}
+		if c.ExistingEndpointId != nil {
+			ways++
+		} else if c.Provider == nil {
+			errs = append(errs, fmt.Errorf("consumers[%d] %q: provider is required unless existingEndpointId is set", i, c.Name))
+		}
+		if ways != 1 {
+			errs = append(errs, fmt.Errorf("consumers[%d] %q: set exactly one of vpc, vpcId+subnetIds or existingEndpointId", i, c.Name))
+		}
+	}
+	if len(a.Routes) > 0 {
+		if err := ValidateRoutes(a.Routes); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
+
+// NewCrossAccountPrivateApi registers a CrossAccountPrivateApi. Options such as
+// pulumi.Protect apply to every child; providers come from the args.
+func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAccountPrivateApiArgs, opts ...pulumi.ResourceOption) (*CrossAccountPrivateApi, error) {
+	if args == nil {
+		return nil, errors.New("cross-account private api " + name + ": args are required")
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+	}
+	comp := &CrossAccountPrivateApi{Consumers: map[string]*ConsumerAccess{}}
+	if err := ctx.RegisterComponentResource(CrossAccountPrivateApiType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	producer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(args.ProducerProvider)}
+	region := pulumi.String(args.Region)
+
+	// Step 1 (account A): an interface endpoint for execute-api in each consumer VPC.
+	endpointIDs := make(pulumi.StringArray, 0, len(args.Consumers))
+	for _, c := range args.Consumers {
+		access, err := newConsumerEndpoint(ctx, name, comp, args, c)
+		if err != nil {
+			return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
+		}
+		comp.Consumers[c.Name] = access
+		endpointIDs = append(endpointIDs, access.EndpointId)
+	}
+	comp.VpcEndpointIds = endpointIDs.ToStringArrayOutput()
+
+	// Steps 2 and 4 (account B): the PRIVATE REST API associated with the endpoints, with its methods.
+	api, err := NewPrivateRestApi(ctx, name+"-api", &PrivateRestApiArgs{
+		Name:           args.ApiName,
+		Description:    args.ApiDescription,
+		VpcEndpointIds: comp.VpcEndpointIds,
+		Routes:         args.Routes,
+		Tags:           args.Tags,
+	}, producer...)
+	if err != nil {
+		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+	}
+
+	// Step 3 (account B): the resource policy that denies every other source.
+	policy, err := NewResourcePolicy(ctx, name+"-policy", &ResourcePolicyArgs{
+		RestApiId:      api.RestApiId,
+		ExecutionArn:   api.ExecutionArn,
+		VpcEndpointIds: comp.VpcEndpointIds,
+	}, producer...)
+	if err != nil {
+		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+	}
+
+	// Step 5 (account B): deploy a stage, after the policy and every method exist.
+	stage, err := NewStageDeployment(ctx, name+"-stage", &StageDeploymentArgs{
+		RestApiId:         api.RestApiId,
+		StageName:         pulumi.String(args.StageName),
+		RoutesFingerprint: api.RoutesFingerprint,
+		PolicyJson:        policy.PolicyJson,
+		VpcEndpointIds:    comp.VpcEndpointIds,
+		Tags:              args.Tags,
+		DependsOn:         append(api.DeploymentDependencies(), policy.Policy),
+	}, producer...)
+	if err != nil {
+		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+	}
+
+	// Step 6 (account A): the ways to call it from each consumer VPC.
+	for _, c := range args.Consumers {
+		access := comp.Consumers[c.Name]
+		publicDNS := pulumi.String("").ToStringOutput()
+		switch {
+		case access.Endpoint != nil:
+			publicDNS = access.Endpoint.PublicDnsName
+		case c.ExistingEndpointDnsName != nil:
+			publicDNS = c.ExistingEndpointDnsName.ToStringOutput()
+		}
+		forms := invokeFormsOutput(api.RestApiId, region, stage.StageName, access.EndpointId, publicDNS, privateDNSOn(c.PrivateDns))
+		access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
+		access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
+	}
+
+	comp.Api, comp.Policy, comp.Stage = api, policy, stage
+	comp.RestApiId, comp.ExecutionArn = api.RestApiId, api.ExecutionArn
+	comp.StageName, comp.DeploymentId = stage.StageName, stage.DeploymentId
+	comp.PolicyJson = policy.PolicyJson
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
+		"restApiId":      comp.RestApiId,
+		"executionArn":   comp.ExecutionArn,
+		"stageName":      comp.StageName,
+		"deploymentId":   comp.DeploymentId,
+		"policyJson":     comp.PolicyJson,
+		"vpcEndpointIds": comp.VpcEndpointIds,
+	}); err != nil {
+		return nil, err
+	}
+	return comp, nil
+}
+
+// privateDNSOn applies the default (on) to an optional flag.
+func privateDNSOn(flag *bool) bool {
+	return flag == nil || *flag
+}
+
+// newConsumerEndpoint registers one consumer's side: nothing for an existing
+// endpoint, else (optionally) a VPC and an ExecuteApiEndpoint on the consumer's
+// provider, whose region must be the API's.
+func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, args *CrossAccountPrivateApiArgs, c ConsumerArgs) (*ConsumerAccess, error) {
+	if c.ExistingEndpointId != nil {
+		return &ConsumerAccess{
+			EndpointId: c.ExistingEndpointId.ToStringOutput(),
+			DnsNames:   pulumi.StringArray{}.ToStringArrayOutput(),
+		}, nil
+	}
+	consumer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(c.Provider)}
+	prefix := name + "-" + c.Name
+	vpcID, subnetIDs, allowed := c.VpcId, c.SubnetIds, c.AllowedCidrs
+	if c.Vpc != nil {
+		vpc, err := NewConsumerVpc(ctx, prefix+"-network", c.Vpc, consumer...)
+		if err != nil {
+			return nil, err
+		}
+		vpcID, subnetIDs = vpc.VpcId, vpc.SubnetIds
+		if allowed == nil {
+			allowed = pulumi.StringArray{vpc.CidrBlock}
+		}
+	} else if allowed == nil {
+		allowed = pulumi.StringArray{ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcID}, pulumi.Parent(comp), pulumi.Provider(c.Provider)).CidrBlock()}
+	}
+	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
+		Region:            checkedRegion(args.Region, args.ProducerProvider, c),
+		VpcId:             vpcID,
+		SubnetIds:         subnetIDs,
+		AllowedCidrs:      allowed,
+		PrivateDnsEnabled: c.PrivateDns,
+		InvokeArns:        pulumi.StringArray{pulumi.Sprintf("arn:aws:execute-api:%s:%s:*", args.Region, args.ProducerAccountId)},
+		Tags:              args.Tags,
+	}, consumer...)
+	if err != nil {
+		return nil, err
+	}
+	return &ConsumerAccess{EndpointId: endpoint.EndpointId, DnsNames: endpoint.DnsNames, Endpoint: endpoint}, nil
+}
+
+// checkedRegion resolves to region only once both providers are known to be
+// pinned to it; otherwise it fails, so no endpoint is created in the wrong region.
+func checkedRegion(region string, producer *aws.Provider, c ConsumerArgs) pulumi.StringOutput {
+	return pulumi.All(producer.Region, c.Provider.Region).ApplyT(func(v []any) (string, error) {
+		for i, who := range []string{"producer", "consumer " + c.Name} {
+			r, _ := v[i].(*string)
+			if r == nil || *r != region {
+				got := "none"
+				if r != nil {
+					got = *r
+				}
+				return "", fmt.Errorf("%s provider region is %s but the API and every endpoint must be in %s: an execute-api endpoint only reaches APIs of its own region", who, got, region)
+			}
+		}
+		return region, nil
+	}).(pulumi.StringOutput)
+}

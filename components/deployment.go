@@ -1,0 +1,121 @@
+package components
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// StageDeploymentArgs are the inputs of StageDeployment.
+type StageDeploymentArgs struct {
+	// RestApiId is the API to deploy. Required.
+	RestApiId pulumi.StringInput `pulumi:"restApiId"`
+	// StageName is the stage that serves the deployment. Required.
+	StageName pulumi.StringInput `pulumi:"stageName"`
+	// RoutesFingerprint is PrivateRestApi.RoutesFingerprint. Required.
+	RoutesFingerprint pulumi.StringInput `pulumi:"routesFingerprint"`
+	// PolicyJson is the attached resource policy (ResourcePolicy.PolicyJson). Required.
+	PolicyJson pulumi.StringInput `pulumi:"policyJson"`
+	// VpcEndpointIds are the endpoints associated with the API. Required.
+	VpcEndpointIds pulumi.StringArrayInput `pulumi:"vpcEndpointIds"`
+	// Tags are set on the stage. Optional.
+	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+
+	// DependsOn are the methods, integrations, responses and the policy the
+	// deployment must capture (PrivateRestApi.DeploymentDependencies and
+	// ResourcePolicy.Policy). Go only; required, at least the policy.
+	DependsOn []pulumi.Resource
+}
+
+// StageDeployment is an API Gateway Deployment that is replaced whenever the
+// routes, the policy or the endpoints change, and a separate, stable Stage that
+// is moved to each new deployment before the old one is deleted.
+type StageDeployment struct {
+	pulumi.ResourceState
+
+	// DeploymentId is the current deployment.
+	DeploymentId pulumi.StringOutput `pulumi:"deploymentId"`
+	// StageName is the stage serving it.
+	StageName pulumi.StringOutput `pulumi:"stageName"`
+
+	// Deployment and Stage are the children.
+	Deployment *apigateway.Deployment
+	Stage      *apigateway.Stage
+}
+
+// DeploymentTriggers are the Deployment triggers: one hash each for the routes,
+// the policy and the set of endpoints. Equal inputs give equal triggers; a
+// change in any of them changes its trigger and so replaces the deployment.
+func DeploymentTriggers(routesFingerprint, policyJSON string, vpcEndpointIDs []string) map[string]string {
+	ids := slices.Clone(vpcEndpointIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return map[string]string{
+		"routes":    routesFingerprint,
+		"policy":    sha256Hex(policyJSON),
+		"endpoints": sha256Hex(strings.Join(ids, ",")),
+	}
+}
+
+// sha256Hex is the hex SHA-256 of s.
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewStageDeployment registers a StageDeployment. Give it the producer
+// account's provider with pulumi.Provider.
+func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentArgs, opts ...pulumi.ResourceOption) (*StageDeployment, error) {
+	if args == nil {
+		return nil, errors.New("stage deployment " + name + ": args are required")
+	}
+	if args.RestApiId == nil || args.StageName == nil || args.RoutesFingerprint == nil || args.PolicyJson == nil || args.VpcEndpointIds == nil {
+		return nil, fmt.Errorf("stage deployment %s: restApiId, stageName, routesFingerprint, policyJson and vpcEndpointIds are required", name)
+	}
+	if len(args.DependsOn) == 0 {
+		return nil, fmt.Errorf("stage deployment %s: DependsOn must hold the policy, methods and integrations, or the first deployment of a private API fails", name)
+	}
+	comp := &StageDeployment{}
+	if err := ctx.RegisterComponentResource(StageDeploymentType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	triggers := pulumi.All(args.RoutesFingerprint, args.PolicyJson, args.VpcEndpointIds).ApplyT(func(v []any) map[string]string {
+		return DeploymentTriggers(v[0].(string), v[1].(string), v[2].([]string))
+	}).(pulumi.StringMapOutput)
+	// A trigger change replaces the deployment. Pulumi's default replacement is
+	// create-before-delete: the new deployment is created, the stage is updated
+	// in place to point at it, and only then is the old deployment deleted.
+	deployment, err := apigateway.NewDeployment(ctx, name+"-deployment", &apigateway.DeploymentArgs{
+		RestApi:     args.RestApiId,
+		Description: pulumi.String("Managed by Pulumi; replaced when routes, policy or endpoints change"),
+		Triggers:    triggers,
+	}, pulumi.Parent(comp), pulumi.DependsOn(args.DependsOn), pulumi.DeleteBeforeReplace(false))
+	if err != nil {
+		return nil, fmt.Errorf("stage deployment %s: %w", name, err)
+	}
+	stage, err := apigateway.NewStage(ctx, name+"-stage", &apigateway.StageArgs{
+		RestApi:    args.RestApiId,
+		StageName:  args.StageName,
+		Deployment: deployment.ID(),
+		Tags:       args.Tags,
+	}, pulumi.Parent(comp))
+	if err != nil {
+		return nil, fmt.Errorf("stage deployment %s: %w", name, err)
+	}
+	comp.Deployment, comp.Stage = deployment, stage
+	comp.DeploymentId = deployment.ID().ToStringOutput()
+	comp.StageName = stage.StageName
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
+		"deploymentId": comp.DeploymentId,
+		"stageName":    comp.StageName,
+	}); err != nil {
+		return nil, err
+	}
+	return comp, nil
+}

@@ -1,0 +1,199 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ExecuteApiEndpointArgs are the inputs of ExecuteApiEndpoint.
+type ExecuteApiEndpointArgs struct {
+	// Region of the endpoint; it must be the API's region. Required.
+	Region pulumi.StringInput `pulumi:"region"`
+	// VpcId is the VPC the endpoint is placed in. Required.
+	VpcId pulumi.StringInput `pulumi:"vpcId"`
+	// SubnetIds get one endpoint network interface each. Required.
+	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
+	// AllowedCidrs may reach the endpoint on port 443; nothing else may. Required;
+	// an open-world CIDR (0.0.0.0/0, ::/0) is refused.
+	AllowedCidrs pulumi.StringArrayInput `pulumi:"allowedCidrs"`
+	// PrivateDnsEnabled turns on private DNS for execute-api in the VPC. Optional, default true.
+	PrivateDnsEnabled *bool `pulumi:"privateDnsEnabled,optional"`
+	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke
+	// through the endpoint; the endpoint policy allows execute-api:Invoke on them
+	// and nothing else. Optional, default: every API in the endpoint's region
+	// (arn:<partition>:execute-api:<region>:*:*).
+	InvokeArns pulumi.StringArrayInput `pulumi:"invokeArns,optional"`
+	// Tags are set on the endpoint and its security group. Optional.
+	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+}
+
+// ExecuteApiEndpoint is an interface VPC endpoint for execute-api with a
+// security group of its own that opens port 443 to the allowed CIDRs only.
+type ExecuteApiEndpoint struct {
+	pulumi.ResourceState
+
+	// EndpointId is the vpce- ID.
+	EndpointId pulumi.StringOutput `pulumi:"endpointId"`
+	// DnsNames are all of the endpoint's DNS entries (regional, zonal, private).
+	DnsNames pulumi.StringArrayOutput `pulumi:"dnsNames"`
+	// PublicDnsName is the regional vpce-….execute-api.<region>.vpce.amazonaws.com name.
+	PublicDnsName pulumi.StringOutput `pulumi:"publicDnsName"`
+	// SecurityGroupId is the endpoint's security group.
+	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
+
+	// Endpoint is the VpcEndpoint child.
+	Endpoint *ec2.VpcEndpoint
+}
+
+// NewExecuteApiEndpoint registers an ExecuteApiEndpoint. Give it the consumer
+// account's provider with pulumi.Provider.
+func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEndpointArgs, opts ...pulumi.ResourceOption) (*ExecuteApiEndpoint, error) {
+	if args == nil {
+		return nil, errors.New("execute-api endpoint " + name + ": args are required")
+	}
+	var missing []string
+	for field, in := range map[string]any{"region": args.Region, "vpcId": args.VpcId, "subnetIds": args.SubnetIds, "allowedCidrs": args.AllowedCidrs} {
+		if in == nil {
+			missing = append(missing, field)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, fmt.Errorf("execute-api endpoint %s: required args missing: %s", name, strings.Join(missing, ", "))
+	}
+	privateDNS := true
+	if args.PrivateDnsEnabled != nil {
+		privateDNS = *args.PrivateDnsEnabled
+	}
+
+	comp := &ExecuteApiEndpoint{}
+	if err := ctx.RegisterComponentResource(ExecuteApiEndpointType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(comp)
+
+	cidrs := args.AllowedCidrs.ToStringArrayOutput().ApplyT(func(cidrs []string) ([]string, error) {
+		if err := CheckAllowedCidrs(cidrs); err != nil {
+			return nil, fmt.Errorf("execute-api endpoint %s: allowedCidrs: %w", name, err)
+		}
+		return cidrs, nil
+	}).(pulumi.StringArrayOutput)
+	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
+		Description: pulumi.String("HTTPS to the execute-api interface endpoint from allowed CIDRs only"),
+		VpcId:       args.VpcId,
+		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("HTTPS from allowed CIDRs"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(HTTPSPort),
+			ToPort:      pulumi.Int(HTTPSPort),
+			CidrBlocks:  cidrs,
+		}},
+		// No egress rules: an interface endpoint answers on the connection it was
+		// given and never opens one, and the provider removes AWS's allow-all default.
+		Egress: ec2.SecurityGroupEgressArray{},
+		Tags:   args.Tags,
+	}, child)
+	if err != nil {
+		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
+	}
+
+	region := args.Region.ToStringOutput()
+	invokeArns := args.InvokeArns
+	if invokeArns == nil {
+		invokeArns = pulumi.StringArray{pulumi.Sprintf("arn:aws:execute-api:%s:*:*", region)}
+	}
+	policy := invokeArns.ToStringArrayOutput().ApplyT(EndpointPolicyJSON).(pulumi.StringOutput)
+	endpoint, err := ec2.NewVpcEndpoint(ctx, name+"-vpce", &ec2.VpcEndpointArgs{
+		VpcId:             args.VpcId,
+		ServiceName:       pulumi.Sprintf("com.amazonaws.%s.execute-api", region),
+		VpcEndpointType:   pulumi.String("Interface"),
+		SubnetIds:         args.SubnetIds,
+		SecurityGroupIds:  pulumi.StringArray{sg.ID()},
+		PrivateDnsEnabled: pulumi.Bool(privateDNS),
+		Policy:            policy,
+		Tags:              args.Tags,
+	}, child)
+	if err != nil {
+		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
+	}
+	comp.Endpoint = endpoint
+	comp.EndpointId = endpoint.ID().ToStringOutput()
+	comp.SecurityGroupId = sg.ID().ToStringOutput()
+	comp.DnsNames = endpoint.DnsEntries.ApplyT(func(entries []ec2.VpcEndpointDnsEntry) []string {
+		names := make([]string, 0, len(entries))
+		for _, e := range entries {
+			if e.DnsName != nil {
+				names = append(names, *e.DnsName)
+			}
+		}
+		return names
+	}).(pulumi.StringArrayOutput)
+	comp.PublicDnsName = comp.DnsNames.ApplyT(RegionalDnsName).(pulumi.StringOutput)
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
+		"endpointId":      comp.EndpointId,
+		"dnsNames":        comp.DnsNames,
+		"publicDnsName":   comp.PublicDnsName,
+		"securityGroupId": comp.SecurityGroupId,
+	}); err != nil {
+		return nil, err
+	}
+	return comp, nil
+}
+
+// CheckAllowedCidrs refuses an empty list, malformed CIDRs and open-world ranges.
+func CheckAllowedCidrs(cidrs []string) error {
+	if len(cidrs) == 0 {
+		return errors.New("at least one CIDR is required")
+	}
+	for _, c := range cidrs {
+		p, err := netip.ParsePrefix(c)
+		if err != nil || p.Masked() != p {
+			return fmt.Errorf("%q: expected a CIDR such as 10.0.0.0/16 (network address, no host bits)", c)
+		}
+		if p.Bits() == 0 {
+			return fmt.Errorf("%q: open to the world; name the client ranges instead", c)
+		}
+	}
+	return nil
+}
+
+// RegionalDnsName picks the regional vpce-….vpce.amazonaws.com name out of an
+// endpoint's DNS entries: the shortest one, since zonal names add "-<az>".
+// It returns "" when there is none.
+func RegionalDnsName(names []string) string {
+	best := ""
+	for _, n := range names {
+		if !strings.HasPrefix(n, "vpce-") || !strings.HasSuffix(n, ".vpce.amazonaws.com") {
+			continue
+		}
+		if best == "" || len(n) < len(best) {
+			best = n
+		}
+	}
+	return best
+}
+
+// EndpointPolicyJSON is the endpoint policy that allows execute-api:Invoke on
+// the given ARNs and nothing else.
+func EndpointPolicyJSON(invokeArns []string) (string, error) {
+	if len(invokeArns) == 0 {
+		return "", errors.New("endpoint policy: at least one execute-api ARN is required")
+	}
+	arns := slices.Clone(invokeArns)
+	slices.Sort(arns)
+	arns = slices.Compact(arns)
+	stmt := struct {
+		Sid       string   `json:"Sid"`
+		Effect    string   `json:"Effect"`
+		Principal string   `json:"Principal"`
+		Action    string   `json:"Action"`
+		Resource  []string `json:"Resource"`
+	}{"AllowInvokeOfListedApisOnly", "Allow", "*", invokeAction, arns}
+	return marshalPolicy(stmt)
+}

@@ -1,0 +1,141 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+	"net/netip"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DefaultAzCount is how many availability zones a ConsumerVpc spans by default.
+const DefaultAzCount = 2
+
+// ConsumerVpcArgs are the inputs of ConsumerVpc.
+type ConsumerVpcArgs struct {
+	// Cidr is the VPC's IPv4 range, /16 to /26; it is split evenly into the subnets. Required.
+	Cidr string `pulumi:"cidr"`
+	// AzCount is how many private subnets (one per availability zone) to create. Optional, default 2.
+	AzCount int `pulumi:"azCount,optional"`
+	// Tags are set on the VPC and subnets. Optional.
+	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+}
+
+// ConsumerVpc is a small VPC with private subnets only (no internet gateway,
+// no NAT) and DNS support and hostnames on, as private DNS for execute-api needs.
+type ConsumerVpc struct {
+	pulumi.ResourceState
+
+	// VpcId is the VPC's ID.
+	VpcId pulumi.StringOutput `pulumi:"vpcId"`
+	// CidrBlock is the VPC's range.
+	CidrBlock pulumi.StringOutput `pulumi:"cidrBlock"`
+	// SubnetIds are the private subnets, one per availability zone.
+	SubnetIds pulumi.StringArrayOutput `pulumi:"subnetIds"`
+}
+
+// NewConsumerVpc registers a ConsumerVpc. Give it the consumer account's
+// provider with pulumi.Provider.
+func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opts ...pulumi.ResourceOption) (*ConsumerVpc, error) {
+	if args == nil {
+		return nil, errors.New("consumer vpc " + name + ": args are required")
+	}
+	azCount := args.AzCount
+	if azCount == 0 {
+		azCount = DefaultAzCount
+	}
+	subnetCidrs, err := SubnetCidrs(args.Cidr, azCount)
+	if err != nil {
+		return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
+	}
+	comp := &ConsumerVpc{}
+	if err := ctx.RegisterComponentResource(ConsumerVpcType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(comp)
+	vpc, err := ec2.NewVpc(ctx, name+"-vpc", &ec2.VpcArgs{
+		CidrBlock:          pulumi.String(args.Cidr),
+		EnableDnsSupport:   pulumi.Bool(true),
+		EnableDnsHostnames: pulumi.Bool(true),
+		Tags:               args.Tags,
+	}, child)
+	if err != nil {
+		return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
+	}
+	zones := aws.GetAvailabilityZonesOutput(ctx, aws.GetAvailabilityZonesOutputArgs{
+		State: pulumi.String("available"),
+	}, child).Names().ApplyT(func(names []string) ([]string, error) {
+		if len(names) < azCount {
+			return nil, fmt.Errorf("consumer vpc %s: azCount %d but the region has %d available zones", name, azCount, len(names))
+		}
+		return names[:azCount], nil
+	}).(pulumi.StringArrayOutput)
+	subnetIDs := make(pulumi.StringArray, 0, azCount)
+	for i, cidr := range subnetCidrs {
+		subnet, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i+1), &ec2.SubnetArgs{
+			VpcId:               vpc.ID(),
+			CidrBlock:           pulumi.String(cidr),
+			AvailabilityZone:    zones.Index(pulumi.Int(i)),
+			MapPublicIpOnLaunch: pulumi.Bool(false),
+			Tags:                args.Tags,
+		}, child)
+		if err != nil {
+			return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
+		}
+		subnetIDs = append(subnetIDs, subnet.ID())
+	}
+	comp.VpcId = vpc.ID().ToStringOutput()
+	comp.CidrBlock = vpc.CidrBlock
+	comp.SubnetIds = subnetIDs.ToStringArrayOutput()
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
+		"vpcId":     comp.VpcId,
+		"cidrBlock": comp.CidrBlock,
+		"subnetIds": comp.SubnetIds,
+	}); err != nil {
+		return nil, err
+	}
+	return comp, nil
+}
+
+// Bounds of a ConsumerVpc.
+const (
+	// MinVpcPrefix is the largest VPC AWS allows (/16).
+	MinVpcPrefix = 16
+	// MaxSubnetPrefix is the smallest subnet AWS allows (/28).
+	MaxSubnetPrefix = 28
+	// MaxAzCount is the most subnets a ConsumerVpc creates.
+	MaxAzCount = 6
+)
+
+// SubnetCidrs splits an IPv4 VPC range into count equal subnets (the next
+// power of two, at least two halves), in order.
+func SubnetCidrs(cidr string, count int) ([]string, error) {
+	vpc, err := netip.ParsePrefix(cidr)
+	if err != nil || !vpc.Addr().Is4() || vpc.Masked() != vpc {
+		return nil, fmt.Errorf("got %q; expected an IPv4 network such as 10.20.0.0/24 (no host bits)", cidr)
+	}
+	if vpc.Bits() < MinVpcPrefix {
+		return nil, fmt.Errorf("got %q; expected a prefix from /%d to /%d, the VPC sizes AWS allows", cidr, MinVpcPrefix, MaxSubnetPrefix)
+	}
+	if count < 1 || count > MaxAzCount {
+		return nil, fmt.Errorf("azCount %d: expected 1 to %d", count, MaxAzCount)
+	}
+	newBits := max(1, bits.Len(uint(count-1)))
+	prefix := vpc.Bits() + newBits
+	if prefix > MaxSubnetPrefix {
+		return nil, fmt.Errorf("got %q, too small for %d subnets (each would be /%d); expected a range whose subnets are /%d or larger", cidr, count, prefix, MaxSubnetPrefix)
+	}
+	base := vpc.Addr().As4()
+	start := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+	size := uint32(1) << (32 - prefix)
+	out := make([]string, count)
+	for i := range count {
+		a := start + uint32(i)*size
+		addr := netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)})
+		out[i] = netip.PrefixFrom(addr, prefix).String()
+	}
+	return out, nil
+}

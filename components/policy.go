@@ -1,0 +1,64 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ResourcePolicyArgs are the inputs of ResourcePolicy.
+type ResourcePolicyArgs struct {
+	// RestApiId is the API the policy is attached to. Required.
+	RestApiId pulumi.StringInput `pulumi:"restApiId"`
+	// ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
+	ExecutionArn pulumi.StringInput `pulumi:"executionArn"`
+	// VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
+	VpcEndpointIds pulumi.StringArrayInput `pulumi:"vpcEndpointIds"`
+}
+
+// ResourcePolicy attaches the resource policy of BuildResourcePolicy to a
+// private REST API (an apigateway.RestApiPolicy in the producer account).
+type ResourcePolicy struct {
+	pulumi.ResourceState
+
+	// PolicyJson is the attached policy document.
+	PolicyJson pulumi.StringOutput `pulumi:"policyJson"`
+
+	// Policy is the RestApiPolicy child, for DependsOn in Go programs.
+	Policy *apigateway.RestApiPolicy
+}
+
+// NewResourcePolicy registers a ResourcePolicy. Give it the producer account's
+// provider with pulumi.Provider.
+func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArgs, opts ...pulumi.ResourceOption) (*ResourcePolicy, error) {
+	if args == nil {
+		return nil, errors.New("resource policy " + name + ": args are required")
+	}
+	if args.RestApiId == nil || args.ExecutionArn == nil || args.VpcEndpointIds == nil {
+		return nil, fmt.Errorf("resource policy %s: restApiId, executionArn and vpcEndpointIds are required", name)
+	}
+	comp := &ResourcePolicy{}
+	if err := ctx.RegisterComponentResource(ResourcePolicyType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	doc := pulumi.All(args.ExecutionArn, args.VpcEndpointIds).ApplyT(func(v []any) (string, error) {
+		arn, _ := v[0].(string)
+		ids, _ := v[1].([]string)
+		return ResourcePolicyJSON(arn, ids)
+	}).(pulumi.StringOutput)
+	policy, err := apigateway.NewRestApiPolicy(ctx, name+"-policy", &apigateway.RestApiPolicyArgs{
+		RestApiId: args.RestApiId,
+		Policy:    doc,
+	}, pulumi.Parent(comp))
+	if err != nil {
+		return nil, fmt.Errorf("resource policy %s: %w", name, err)
+	}
+	comp.Policy = policy
+	comp.PolicyJson = policy.Policy
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{"policyJson": comp.PolicyJson}); err != nil {
+		return nil, err
+	}
+	return comp, nil
+}

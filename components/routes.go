@@ -1,0 +1,264 @@
+package components
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Route is one method on one path of a PrivateRestApi.
+type Route struct {
+	// Path is "/" or "/seg/seg" where a segment is a literal, {param} or, last only, {param+}. Required.
+	Path string `pulumi:"path"`
+	// Method is one of HTTPMethods. Required.
+	Method string `pulumi:"method"`
+	// Integration says what answers the route. Required.
+	Integration RouteIntegration `pulumi:"integration"`
+}
+
+// RouteIntegration is the backend of a Route. Type selects which other fields apply.
+type RouteIntegration struct {
+	// Type is IntegrationMock, IntegrationHTTPProxy or IntegrationLambda. Required.
+	Type string `pulumi:"type"`
+	// StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
+	StatusCode int `pulumi:"statusCode,optional"`
+	// Body is the JSON body a mock integration answers with. Optional (mock only), default DefaultMockBody.
+	Body pulumi.StringInput `pulumi:"body,optional"`
+	// Uri is the https URL an http_proxy integration forwards to. Required for http_proxy.
+	Uri pulumi.StringInput `pulumi:"uri,optional"`
+	// FunctionArn is the Lambda function (producer account, same region) a lambda integration invokes. Required for lambda.
+	FunctionArn pulumi.StringInput `pulumi:"functionArn,optional"`
+}
+
+// DefaultMockBody is the body of a mock integration that sets none.
+const DefaultMockBody = `{"message":"hello from the private API"}`
+
+// DefaultMockStatusCode is the status of a mock integration that sets none.
+const DefaultMockStatusCode = 200
+
+// DefaultRoutes is what an API gets when it is given no routes: ANY / answered
+// by a MOCK integration with 200 and DefaultMockBody.
+func DefaultRoutes() []Route {
+	return []Route{{Path: "/", Method: "ANY", Integration: RouteIntegration{Type: IntegrationMock}}}
+}
+
+var (
+	literalSegment = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+	paramSegment   = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
+	greedySegment  = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\+\}$`)
+	lambdaArn      = regexp.MustCompile(`^arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]{1,128})?$`)
+)
+
+// ValidateRoutePath reports why path is not a valid resource path, or nil.
+func ValidateRoutePath(path string) error {
+	if path == "/" {
+		return nil
+	}
+	if !strings.HasPrefix(path, "/") || strings.HasSuffix(path, "/") {
+		return fmt.Errorf(`expected "/" or "/seg/seg" with no trailing slash`)
+	}
+	segs := PathSegments(path)
+	for i, seg := range segs {
+		switch {
+		case literalSegment.MatchString(seg), paramSegment.MatchString(seg):
+		case greedySegment.MatchString(seg):
+			if i != len(segs)-1 {
+				return fmt.Errorf("greedy segment %s must be the last one", seg)
+			}
+		default:
+			return fmt.Errorf("segment %q: expected letters, digits, ._~-, {param} or a final {param+}", seg)
+		}
+	}
+	return nil
+}
+
+// ValidateMethod reports why method is not one of HTTPMethods, or nil.
+func ValidateMethod(method string) error {
+	if slices.Contains(HTTPMethods, method) {
+		return nil
+	}
+	return fmt.Errorf("expected one of %s", strings.Join(HTTPMethods, ", "))
+}
+
+// ParseLambdaArn returns partition, region and account of an unqualified or
+// qualified Lambda function ARN.
+func ParseLambdaArn(arn string) (partition, region, account string, err error) {
+	m := lambdaArn.FindStringSubmatch(arn)
+	if m == nil {
+		return "", "", "", fmt.Errorf("expected arn:aws:lambda:<region>:<12-digit account>:function:<name>[:<qualifier>]")
+	}
+	return m[1], m[2], m[3], nil
+}
+
+// LambdaInvocationURI is the API Gateway integration URI that invokes functionArn.
+func LambdaInvocationURI(functionArn string) (string, error) {
+	partition, region, _, err := ParseLambdaArn(functionArn)
+	if err != nil {
+		return "", fmt.Errorf("function ARN %q: %w", functionArn, err)
+	}
+	return fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", partition, region, functionArn), nil
+}
+
+// PathSegments splits a resource path into its segments; "/" has none.
+func PathSegments(path string) []string {
+	trimmed := strings.Trim(path, "/")
+	if trimmed == "" {
+		return nil
+	}
+	return strings.Split(trimmed, "/")
+}
+
+// pathParams are the names of the {param} and {param+} segments of path.
+func pathParams(path string) []string {
+	var names []string
+	for _, seg := range PathSegments(path) {
+		if strings.HasPrefix(seg, "{") {
+			names = append(names, strings.TrimSuffix(strings.Trim(seg, "{}"), "+"))
+		}
+	}
+	return names
+}
+
+// sourceArnSuffix is the "/<stage>/<method>/<path>" part of an execute-api ARN
+// matching this route on every stage; path parameters become wildcards.
+func sourceArnSuffix(method, path string) string {
+	verb := method
+	if method == "ANY" {
+		verb = "*"
+	}
+	segs := PathSegments(path)
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "{") {
+			segs[i] = "*"
+		}
+	}
+	return "/*/" + verb + "/" + strings.Join(segs, "/")
+}
+
+// ValidateRoutes checks a route list as PrivateRestApi needs it: valid paths
+// and methods, no duplicate method on a path, a known integration type with its
+// required fields, and no two different parameter names at the same level.
+func ValidateRoutes(routes []Route) error {
+	if len(routes) == 0 {
+		return fmt.Errorf("at least one route is required")
+	}
+	seen := map[string]bool{}
+	params := map[string]string{}
+	for i, r := range routes {
+		if err := ValidateRoutePath(r.Path); err != nil {
+			return fmt.Errorf("routes[%d].path %q: %w", i, r.Path, err)
+		}
+		if err := ValidateMethod(r.Method); err != nil {
+			return fmt.Errorf("routes[%d].method %q: %w", i, r.Method, err)
+		}
+		key := r.Method + " " + r.Path
+		if seen[key] {
+			return fmt.Errorf("routes[%d]: duplicate route %s", i, key)
+		}
+		seen[key] = true
+		if err := CheckParamSiblings(params, r.Path); err != nil {
+			return fmt.Errorf("routes[%d].path %q: %w", i, r.Path, err)
+		}
+		in := r.Integration
+		switch in.Type {
+		case IntegrationMock:
+			if in.StatusCode != 0 && (in.StatusCode < 100 || in.StatusCode > 599) {
+				return fmt.Errorf("routes[%d].integration.statusCode %d: expected 100-599", i, in.StatusCode)
+			}
+		case IntegrationHTTPProxy:
+			if in.Uri == nil {
+				return fmt.Errorf("routes[%d].integration.uri: required for type %s", i, IntegrationHTTPProxy)
+			}
+		case IntegrationLambda:
+			if in.FunctionArn == nil {
+				return fmt.Errorf("routes[%d].integration.functionArn: required for type %s", i, IntegrationLambda)
+			}
+		default:
+			return fmt.Errorf("routes[%d].integration.type %q: expected %s, %s or %s", i, in.Type, IntegrationMock, IntegrationHTTPProxy, IntegrationLambda)
+		}
+	}
+	return nil
+}
+
+// CheckParamSiblings records the parameter segments of path in params (parent
+// path -> segment) and reports a second, different parameter segment under the
+// same parent, which API Gateway refuses.
+func CheckParamSiblings(params map[string]string, path string) error {
+	parent := ""
+	for _, seg := range PathSegments(path) {
+		if strings.HasPrefix(seg, "{") {
+			if other, ok := params[parent]; ok && other != seg {
+				return fmt.Errorf("segment %s conflicts with %s under %q: one parameter per level", seg, other, parent+"/")
+			}
+			params[parent] = seg
+		}
+		parent += "/" + seg
+	}
+	return nil
+}
+
+// RouteDefinition is a Route with every input resolved, as it is fingerprinted.
+type RouteDefinition struct {
+	Path        string `json:"path"`
+	Method      string `json:"method"`
+	Type        string `json:"type"`
+	StatusCode  int    `json:"statusCode,omitempty"`
+	Body        string `json:"body,omitempty"`
+	Uri         string `json:"uri,omitempty"`
+	FunctionArn string `json:"functionArn,omitempty"`
+}
+
+// FingerprintRoutes hashes route definitions independent of their order: the
+// same routes always give the same fingerprint, any change gives another.
+func FingerprintRoutes(defs []RouteDefinition) string {
+	sorted := slices.Clone(defs)
+	slices.SortFunc(sorted, func(a, b RouteDefinition) int {
+		return strings.Compare(a.Method+" "+a.Path, b.Method+" "+b.Path)
+	})
+	b, _ := json.Marshal(sorted) // a slice of plain structs always marshals
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// routeDefinitionOutput resolves a route's inputs into a RouteDefinition.
+func routeDefinitionOutput(r Route) pulumi.AnyOutput {
+	in := r.Integration
+	return pulumi.All(optionalString(in.Body), optionalString(in.Uri), optionalString(in.FunctionArn)).ApplyT(func(v []any) RouteDefinition {
+		d := RouteDefinition{Path: r.Path, Method: r.Method, Type: in.Type}
+		switch in.Type {
+		case IntegrationMock:
+			d.StatusCode = mockStatus(in)
+			d.Body = v[0].(string)
+			if d.Body == "" {
+				d.Body = DefaultMockBody
+			}
+		case IntegrationHTTPProxy:
+			d.Uri = v[1].(string)
+		case IntegrationLambda:
+			d.FunctionArn = v[2].(string)
+		}
+		return d
+	}).(pulumi.AnyOutput)
+}
+
+// optionalString turns a nil input into an empty string output.
+func optionalString(in pulumi.StringInput) pulumi.StringOutput {
+	if in == nil {
+		return pulumi.String("").ToStringOutput()
+	}
+	return in.ToStringOutput()
+}
+
+// mockStatus is the status code of a mock integration, defaulted.
+func mockStatus(in RouteIntegration) int {
+	if in.StatusCode == 0 {
+		return DefaultMockStatusCode
+	}
+	return in.StatusCode
+}

@@ -1,0 +1,297 @@
+package stack
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/xaccount/xaccount-api/components"
+)
+
+var (
+	accountIDPattern   = regexp.MustCompile(`^\d{12}$`)
+	roleArnPattern     = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$`)
+	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]{2,1224}$`)
+	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	profilePattern     = regexp.MustCompile(`^[^\s]{1,128}$`)
+	consumerNameRe     = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
+	vpcIDPattern       = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	subnetIDPattern    = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+)
+
+const (
+	expectAccountID = "a 12-digit AWS account ID in quotes, e.g. \"111122223333\""
+	expectRoleArn   = "an IAM role ARN such as arn:aws:iam::111122223333:role/deployer"
+)
+
+// credentialKeys are the account keys shared by producer and consumers.
+var credentialKeys = []string{"accountId", "roleArn", "externalId", "sessionName", "profile"}
+
+// accountID reads an account ID; an unquoted YAML number of 12 digits is accepted.
+func (r *reader) accountID(k key, m map[string]any) string {
+	v, present := m["accountId"]
+	if !present {
+		r.missing(k.field("accountId"), expectAccountID)
+		return ""
+	}
+	s := fmt.Sprint(v)
+	if _, isString := v.(string); !isString && !isNumber(v) {
+		r.bad(k.field("accountId"), v, expectAccountID)
+		return ""
+	}
+	if r.opaque(k, s) {
+		return s
+	}
+	if !accountIDPattern.MatchString(s) {
+		r.bad(k.field("accountId"), v, expectAccountID)
+		return ""
+	}
+	return s
+}
+
+// credentials reads roleArn (with externalId, sessionName) or profile.
+// needed says whether the program deploys into this account.
+func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool) {
+	acct.RoleArn, _ = r.optString(k, m, "roleArn", expectRoleArn)
+	acct.Profile, _ = r.optString(k, m, "profile", "a profile name from the shared AWS config")
+	acct.ExternalID, _ = r.optString(k, m, "externalId", "the external ID the role's trust policy requires")
+	acct.SessionName, _ = r.optString(k, m, "sessionName", "a session name of 2-64 characters [\\w+=,.@-]")
+	acct.Secret = r.secretKeys[k.top()]
+	_, hasRole := m["roleArn"]
+	_, hasProfile := m["profile"]
+
+	if !needed {
+		for _, name := range []string{"roleArn", "profile", "externalId", "sessionName"} {
+			if _, present := m[name]; present {
+				r.fail(k.field(name), "not used: this consumer has endpointId, so nothing is deployed in its account; remove it")
+			}
+		}
+		return
+	}
+	switch {
+	case hasRole && hasProfile:
+		r.fail(k, "both roleArn and profile are set; expected exactly one of them")
+	case !hasRole && !hasProfile:
+		r.fail(k, "neither roleArn nor profile is set; expected exactly one of them")
+	}
+	if hasRole && acct.RoleArn != "" && !r.opaque(k, acct.RoleArn) {
+		if match := roleArnPattern.FindStringSubmatch(acct.RoleArn); match == nil {
+			r.bad(k.field("roleArn"), acct.RoleArn, expectRoleArn)
+		} else if acct.AccountID != "" && !r.opaque(k, acct.AccountID) && match[2] != acct.AccountID {
+			r.fail(k.field("roleArn"), "got %q, a role in account %s; expected a role in account %s (%s)", acct.RoleArn, match[2], acct.AccountID, k.field("accountId"))
+		}
+	}
+	if hasProfile && acct.Profile != "" && !profilePattern.MatchString(acct.Profile) {
+		r.bad(k.field("profile"), acct.Profile, "a profile name without spaces")
+	}
+	for _, check := range []struct {
+		name    string
+		value   string
+		pattern *regexp.Regexp
+		expect  string
+	}{
+		{"externalId", acct.ExternalID, externalIDPattern, "2-1224 characters [\\w+=,.@:/-]"},
+		{"sessionName", acct.SessionName, sessionNamePattern, "2-64 characters [\\w+=,.@-]"},
+	} {
+		name := check.name
+		if _, present := m[name]; !present {
+			continue
+		}
+		if !hasRole {
+			r.fail(k.field(name), "only applies with roleArn; remove it or set roleArn")
+			continue
+		}
+		if check.value != "" && !r.opaque(k, check.value) && !check.pattern.MatchString(check.value) {
+			r.bad(k.field(name), check.value, check.expect)
+		}
+	}
+}
+
+func (r *reader) producer(raw map[string]string, region string) Account {
+	k := key(fullKey(KeyProducer))
+	expected := "an object with accountId and roleArn or profile"
+	v, present := r.structured(raw, KeyProducer, expected)
+	if !present {
+		if _, given := raw[string(k)]; !given {
+			r.missing(k, expected)
+		}
+		return Account{}
+	}
+	m, ok := r.object(k, v, credentialKeys...)
+	if !ok {
+		return Account{}
+	}
+	acct := Account{AccountID: r.accountID(k, m)}
+	r.credentials(k, m, &acct, true)
+	return acct
+}
+
+var consumerKeys = append(append([]string{"name"}, credentialKeys...),
+	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName")
+
+func (r *reader) consumers(raw map[string]string, region string) []Consumer {
+	k := key(fullKey(KeyConsumers))
+	expected := "a list of at least one consumer {name, accountId, roleArn or profile, vpc or endpointId}"
+	v, present := r.structured(raw, KeyConsumers, expected)
+	if !present {
+		if _, given := raw[string(k)]; !given {
+			r.missing(k, expected)
+		}
+		return nil
+	}
+	items, ok := r.list(k, v, expected)
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		r.bad(k, v, expected)
+		return nil
+	}
+	names := map[string]int{}
+	endpoints := map[string]int{}
+	var out []Consumer
+	for i, item := range items {
+		c, ok := r.consumer(k.index(i), item, region)
+		if !ok {
+			continue
+		}
+		if first, dup := names[c.Name]; dup && c.Name != "" {
+			r.fail(k.index(i).field("name"), "got %q, already used by %s; expected a unique name", c.Name, k.index(first))
+		} else {
+			names[c.Name] = i
+		}
+		if first, dup := endpoints[c.EndpointID]; dup && c.EndpointID != "" {
+			r.fail(k.index(i).field("endpointId"), "got %q, already used by %s; expected each endpoint once", c.EndpointID, k.index(first))
+		} else {
+			endpoints[c.EndpointID] = i
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
+	m, ok := r.object(k, v, consumerKeys...)
+	if !ok {
+		return Consumer{}, false
+	}
+	var c Consumer
+	if name, ok := r.reqString(k, m, "name", "a name of 1-32 characters [a-z0-9-]"); ok {
+		if !consumerNameRe.MatchString(name) {
+			r.bad(k.field("name"), name, "a name of 1-32 characters [a-z0-9-]")
+		}
+		c.Name = name
+	}
+	c.AccountID = r.accountID(k, m)
+	c.EndpointID, _ = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
+	_, hasEndpoint := m["endpointId"]
+	_, hasVpc := m["vpc"]
+	r.credentials(k, m, &c.Account, !hasEndpoint)
+	c.PrivateDNS = r.optBool(k, m, "privateDns", true)
+
+	switch {
+	case hasEndpoint && hasVpc:
+		r.fail(k, "both vpc and endpointId are set; expected exactly one of them")
+	case !hasEndpoint && !hasVpc:
+		r.fail(k, "neither vpc nor endpointId is set; expected vpc {cidr, azCount} or {id, subnetIds}, or the endpointId of an existing endpoint")
+	case hasEndpoint:
+		r.existingEndpoint(k, m, &c, region)
+	default:
+		r.vpc(k.field("vpc"), m["vpc"], &c)
+	}
+	if !hasEndpoint {
+		if _, given := m["endpointDnsName"]; given {
+			r.fail(k.field("endpointDnsName"), "only applies with endpointId; remove it")
+		}
+	}
+	if cidrs, ok := r.stringList(k, m, "allowedCidrs", "an IPv4 CIDR"); ok {
+		switch {
+		case hasEndpoint:
+			r.fail(k.field("allowedCidrs"), "not used: this consumer has endpointId, so its security group is not managed here; remove it")
+		case len(cidrs) == 0:
+			r.bad(k.field("allowedCidrs"), []any{}, "at least one CIDR, or no allowedCidrs for the VPC's CIDR")
+		default:
+			for i, cidr := range cidrs {
+				if err := components.CheckAllowedCidrs([]string{cidr}); err != nil {
+					r.fail(k.field("allowedCidrs").index(i), "%v", err)
+				}
+			}
+			c.AllowedCidrs = cidrs
+		}
+	}
+	return c, true
+}
+
+func (r *reader) existingEndpoint(k key, m map[string]any, c *Consumer, region string) {
+	if c.EndpointID != "" && !r.opaque(k, c.EndpointID) && !components.VpcEndpointIDPattern.MatchString(c.EndpointID) {
+		r.bad(k.field("endpointId"), c.EndpointID, "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits")
+	}
+	dns, ok := r.optString(k, m, "endpointDnsName", "the endpoint's regional DNS name")
+	if !ok {
+		return
+	}
+	want := regexp.MustCompile(`^vpce-[a-z0-9-]+\.execute-api\.` + regexp.QuoteMeta(region) + `\.vpce\.amazonaws\.com$`)
+	if !want.MatchString(dns) && !r.opaque(k, dns) {
+		r.bad(k.field("endpointDnsName"), dns, "the endpoint's regional DNS name, vpce-….execute-api."+region+".vpce.amazonaws.com")
+	}
+	c.EndpointDNSName = dns
+}
+
+func (r *reader) vpc(k key, v any, c *Consumer) {
+	m, ok := r.object(k, v, "cidr", "azCount", "id", "subnetIds")
+	if !ok {
+		return
+	}
+	_, hasCidr := m["cidr"]
+	_, hasID := m["id"]
+	switch {
+	case hasCidr && hasID:
+		r.fail(k, "both cidr and id are set; expected {cidr, azCount} for a new VPC or {id, subnetIds} for an existing one")
+	case hasID:
+		if _, given := m["azCount"]; given {
+			r.fail(k.field("azCount"), "only applies with cidr (a new VPC); remove it")
+		}
+		ev := &ExistingVpc{}
+		ev.ID, _ = r.reqString(k, m, "id", "a VPC ID such as vpc-0123456789abcdef0")
+		if ev.ID != "" && !vpcIDPattern.MatchString(ev.ID) && !r.opaque(k, ev.ID) {
+			r.bad(k.field("id"), ev.ID, "a VPC ID: vpc- and 8 or 17 lowercase hex digits")
+		}
+		subnets, ok := r.stringList(k, m, "subnetIds", "a subnet ID")
+		if _, given := m["subnetIds"]; !given {
+			r.missing(k.field("subnetIds"), "a list of subnet IDs in that VPC")
+		} else if ok && len(subnets) == 0 {
+			r.bad(k.field("subnetIds"), []any{}, "at least one subnet ID")
+		}
+		seen := map[string]bool{}
+		for i, s := range subnets {
+			switch {
+			case !subnetIDPattern.MatchString(s) && !r.opaque(k, s):
+				r.bad(k.field("subnetIds").index(i), s, "a subnet ID: subnet- and 8 or 17 lowercase hex digits")
+			case seen[s]:
+				r.fail(k.field("subnetIds").index(i), "got %q twice; expected each subnet once", s)
+			}
+			seen[s] = true
+		}
+		ev.SubnetIDs = subnets
+		c.ExistingVpc = ev
+	case hasCidr:
+		if _, given := m["subnetIds"]; given {
+			r.fail(k.field("subnetIds"), "only applies with id (an existing VPC); remove it")
+		}
+		nv := &NewVpc{AzCount: r.optInt(k, m, "azCount", components.DefaultAzCount, 1, components.MaxAzCount)}
+		nv.Cidr, _ = r.reqString(k, m, "cidr", "an IPv4 CIDR such as 10.20.0.0/24")
+		if nv.Cidr != "" {
+			if _, err := components.SubnetCidrs(nv.Cidr, nv.AzCount); err != nil {
+				r.fail(k.field("cidr"), "%v", err)
+			}
+		}
+		c.NewVpc = nv
+	default:
+		r.fail(k, "expected {cidr, azCount} for a new VPC or {id, subnetIds} for an existing one")
+	}
+}
+
+// isNumber says whether v is a decoded JSON number.
+func isNumber(v any) bool {
+	_, ok := v.(interface{ Int64() (int64, error) })
+	return ok
+}

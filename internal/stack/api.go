@@ -1,0 +1,182 @@
+package stack
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/xaccount/xaccount-api/components"
+)
+
+const expectStageName = "a stage name of 1-128 characters [A-Za-z0-9_]"
+
+// DefaultAPIDescription describes an API whose config sets none.
+const DefaultAPIDescription = "Private REST API reachable only through the consumers' execute-api VPC endpoints"
+
+func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
+	k := key(fullKey(KeyAPI))
+	api := API{
+		Name:        Namespace + "-" + stackName,
+		Description: DefaultAPIDescription,
+		StageName:   stackName,
+	}
+	v, present := r.structured(raw, KeyAPI, "an object with name, description, stageName, routes")
+	var m map[string]any
+	if present {
+		var ok bool
+		if m, ok = r.object(k, v, "name", "description", "stageName", "routes"); !ok {
+			return api
+		}
+	}
+	if name, ok := r.optString(k, m, "name", "an API name of 1-128 characters"); ok {
+		if name == "" || len(name) > 128 {
+			r.bad(k.field("name"), name, "an API name of 1-128 characters")
+		}
+		api.Name = name
+	}
+	if desc, ok := r.optString(k, m, "description", "a description of up to 1024 characters"); ok {
+		if len(desc) > 1024 {
+			r.bad(k.field("description"), desc, "a description of up to 1024 characters")
+		}
+		api.Description = desc
+	}
+	if stage, ok := r.optString(k, m, "stageName", expectStageName); ok {
+		if !stageNamePattern.MatchString(stage) {
+			r.bad(k.field("stageName"), stage, expectStageName)
+		}
+		api.StageName = stage
+	} else if _, given := m["stageName"]; !given && !stageNamePattern.MatchString(stackName) {
+		r.fail(k.field("stageName"), "not set, and the default, the stack name %q, is not valid; expected %s", stackName, expectStageName)
+	}
+	api.Routes = r.routes(k.field("routes"), m, cfg)
+	return api
+}
+
+// defaultRouteConfigs mirrors components.DefaultRoutes as configuration.
+func defaultRouteConfigs() []RouteConfig {
+	return []RouteConfig{{Path: "/", Method: "ANY", Type: components.IntegrationMock,
+		StatusCode: components.DefaultMockStatusCode, Body: components.DefaultMockBody}}
+}
+
+func (r *reader) routes(k key, m map[string]any, cfg *Config) []RouteConfig {
+	v, present := m["routes"]
+	if !present {
+		return defaultRouteConfigs()
+	}
+	const expected = "a list of at least one route {path, method, integration}"
+	items, ok := r.list(k, v, expected)
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		r.bad(k, v, expected)
+		return nil
+	}
+	seen := map[string]int{}
+	params := map[string]string{}
+	var out []RouteConfig
+	for i, item := range items {
+		rk := k.index(i)
+		rm, ok := r.object(rk, item, "path", "method", "integration")
+		if !ok {
+			continue
+		}
+		var rc RouteConfig
+		pathOK, methodOK := false, false
+		if p, ok := r.reqString(rk, rm, "path", `a path such as /, /a/b, /{id} or /{proxy+}`); ok {
+			if err := components.ValidateRoutePath(p); err != nil {
+				r.fail(rk.field("path"), "got %q; %v", p, err)
+			} else if err := components.CheckParamSiblings(params, p); err != nil {
+				r.fail(rk.field("path"), "got %q; %v", p, err)
+			} else {
+				pathOK = true
+			}
+			rc.Path = p
+		}
+		if meth, ok := r.reqString(rk, rm, "method", "one of "+strings.Join(components.HTTPMethods, ", ")); ok {
+			if err := components.ValidateMethod(meth); err != nil {
+				r.fail(rk.field("method"), "got %q; %v", meth, err)
+			} else {
+				methodOK = true
+			}
+			rc.Method = meth
+		}
+		if pathOK && methodOK {
+			route := rc.Method + " " + rc.Path
+			if first, dup := seen[route]; dup {
+				r.fail(rk, "duplicate route %s, already defined by %s; expected each method and path once", route, k.index(first))
+			} else {
+				seen[route] = i
+			}
+		}
+		r.integration(rk.field("integration"), rm, &rc, cfg)
+		out = append(out, rc)
+	}
+	return out
+}
+
+func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *Config) {
+	const expectType = "mock, http_proxy or lambda"
+	v, present := route["integration"]
+	if !present {
+		r.missing(k, "an object {type: "+expectType+", ...}")
+		return
+	}
+	raw, ok := v.(map[string]any)
+	if !ok {
+		r.bad(k, v, "an object {type: "+expectType+", ...}")
+		return
+	}
+	typ, ok := r.reqString(k, raw, "type", expectType)
+	if !ok {
+		return
+	}
+	rc.Type = typ
+	switch typ {
+	case components.IntegrationMock:
+		m, _ := r.object(k, raw, "type", "statusCode", "body")
+		rc.StatusCode = r.optInt(k, m, "statusCode", components.DefaultMockStatusCode, 100, 599)
+		rc.Body = components.DefaultMockBody
+		if body, present := m["body"]; present {
+			switch b := body.(type) {
+			case string:
+				rc.Body = b
+			case map[string]any, []any:
+				encoded, _ := json.Marshal(b) // decoded JSON always re-encodes
+				rc.Body = string(encoded)
+			default:
+				r.bad(k.field("body"), body, "a string or a JSON object")
+			}
+		}
+	case components.IntegrationHTTPProxy:
+		m, _ := r.object(k, raw, "type", "uri")
+		uri, ok := r.reqString(k, m, "uri", "an https:// URL")
+		if !ok || r.opaque(k, uri) {
+			rc.URI = uri
+			return
+		}
+		u, err := url.Parse(uri)
+		if err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsAny(uri, " \t\n") {
+			r.bad(k.field("uri"), uri, "an https:// URL with a host (plain http is refused)")
+		}
+		rc.URI = uri
+	case components.IntegrationLambda:
+		m, _ := r.object(k, raw, "type", "functionArn")
+		arn, ok := r.reqString(k, m, "functionArn", "a Lambda function ARN in the producer account and region")
+		rc.FunctionArn = arn
+		if !ok || r.opaque(k, arn) {
+			return
+		}
+		_, region, account, err := components.ParseLambdaArn(arn)
+		switch {
+		case err != nil:
+			r.fail(k.field("functionArn"), "got %q; %v", arn, err)
+		case region != cfg.Region:
+			r.fail(k.field("functionArn"), "got %q in region %s; expected a function in %s (%s), the API's region", arn, region, cfg.Region, fullKey(KeyRegion))
+		case cfg.Producer.AccountID != "" && account != cfg.Producer.AccountID:
+			r.fail(k.field("functionArn"), "got %q in account %s; expected a function in the producer account %s", arn, account, cfg.Producer.AccountID)
+		}
+	default:
+		r.bad(k.field("type"), typ, expectType)
+	}
+}

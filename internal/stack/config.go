@@ -1,0 +1,126 @@
+// Package stack is this repository's Pulumi program: typed configuration
+// (load and validate), one AWS provider per account, the wiring of the
+// components, and the stack outputs.
+package stack
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/xaccount/xaccount-api/components"
+)
+
+// Namespace is the config namespace of every key, the project's name.
+const Namespace = "xaccount-api"
+
+// Top-level config keys, without the namespace.
+const (
+	KeyRegion    = "region"
+	KeyProducer  = "producer"
+	KeyConsumers = "consumers"
+	KeyAPI       = "api"
+	KeyTags      = "tags"
+	KeyProtect   = "protect"
+)
+
+// Keys lists every top-level config key the program reads.
+var Keys = []string{KeyRegion, KeyProducer, KeyConsumers, KeyAPI, KeyTags, KeyProtect}
+
+// Config is the validated, typed configuration of one stack.
+type Config struct {
+	// Stack is the stack's name.
+	Stack string
+	// Region is the one region of the API and every endpoint.
+	Region string
+	// Producer is account B, which owns the API.
+	Producer Account
+	// Consumers are the accounts A whose VPCs may call the API.
+	Consumers []Consumer
+	// API configures the private REST API.
+	API API
+	// Tags are default tags on every provider.
+	Tags map[string]string
+	// Protect marks every resource protected against deletion.
+	Protect bool
+}
+
+// Account is how the program reaches one AWS account.
+type Account struct {
+	// AccountID is the 12-digit account the provider is pinned to.
+	AccountID string
+	// RoleArn is assumed when set; otherwise Profile is used.
+	RoleArn string
+	// ExternalID and SessionName go with RoleArn.
+	ExternalID  string
+	SessionName string
+	// Profile is a named profile of the shared AWS config.
+	Profile string
+	// Secret marks values that came from secure config; they become Pulumi secrets.
+	Secret bool
+}
+
+// Consumer is one consumer account and where its endpoint lives.
+type Consumer struct {
+	// Name is unique, [a-z0-9-].
+	Name string
+	Account
+	// NewVpc, when set, creates a VPC for the endpoint.
+	NewVpc *NewVpc
+	// ExistingVpc, when set, places the endpoint in an existing VPC.
+	ExistingVpc *ExistingVpc
+	// PrivateDNS turns on private DNS for execute-api (default true).
+	PrivateDNS bool
+	// AllowedCidrs may reach the endpoint on 443; empty means the VPC's CIDR.
+	AllowedCidrs []string
+	// EndpointID is an endpoint another team owns; nothing is created then.
+	EndpointID string
+	// EndpointDNSName is that endpoint's regional DNS name, if known.
+	EndpointDNSName string
+}
+
+// ManagesEndpoint says whether the program creates this consumer's endpoint
+// (and so needs a provider for its account).
+func (c Consumer) ManagesEndpoint() bool { return c.EndpointID == "" }
+
+// NewVpc asks for a small VPC with private subnets.
+type NewVpc struct {
+	Cidr    string
+	AzCount int
+}
+
+// ExistingVpc names a VPC and subnets that already exist.
+type ExistingVpc struct {
+	ID        string
+	SubnetIDs []string
+}
+
+// API configures the private REST API.
+type API struct {
+	Name        string
+	Description string
+	StageName   string
+	Routes      []RouteConfig
+}
+
+// RouteConfig is one route as configured; plain values, no Pulumi inputs.
+type RouteConfig struct {
+	Path        string
+	Method      string
+	Type        string
+	StatusCode  int
+	Body        string
+	URI         string
+	FunctionArn string
+}
+
+// ToComponent turns the configured route into a components.Route.
+func (r RouteConfig) ToComponent() components.Route {
+	in := components.RouteIntegration{Type: r.Type, StatusCode: r.StatusCode}
+	switch r.Type {
+	case components.IntegrationMock:
+		in.Body = pulumi.String(r.Body)
+	case components.IntegrationHTTPProxy:
+		in.Uri = pulumi.String(r.URI)
+	case components.IntegrationLambda:
+		in.FunctionArn = pulumi.String(r.FunctionArn)
+	}
+	return components.Route{Path: r.Path, Method: r.Method, Integration: in}
+}

@@ -1,0 +1,148 @@
+package stack
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+var (
+	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+	stageNamePattern = regexp.MustCompile(`^[A-Za-z0-9_]{1,128}$`)
+	tagKeyPattern    = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
+	tagValuePattern  = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$`)
+)
+
+// fullKey is the namespaced form of a top-level key.
+func fullKey(name string) string { return Namespace + ":" + name }
+
+// Load turns raw stack configuration into a validated Config. raw maps full
+// keys ("xaccount-api:region") to values as the Pulumi engine passes them:
+// strings as they are, objects and lists as JSON. Keys of other namespaces
+// are ignored; unknown keys of this namespace are problems. secretKeys are the
+// full keys whose values are secret. Every problem is reported, in a
+// *ConfigError, and nothing else is returned then.
+func Load(raw map[string]string, secretKeys []string, stackName string) (*Config, error) {
+	r := &reader{secretKeys: map[string]bool{}}
+	for _, k := range secretKeys {
+		r.secretKeys[k] = true
+	}
+	r.unknownKeys(raw)
+
+	cfg := &Config{Stack: stackName}
+	cfg.Region = r.region(raw)
+	cfg.Producer = r.producer(raw, cfg.Region)
+	cfg.Consumers = r.consumers(raw, cfg.Region)
+	cfg.API = r.api(raw, cfg, stackName)
+	cfg.Tags = r.tags(raw)
+	cfg.Protect = r.protect(raw)
+	if len(r.problems) > 0 {
+		return nil, &ConfigError{Problems: r.problems}
+	}
+	return cfg, nil
+}
+
+// unknownKeys reports keys of this namespace the program does not read.
+func (r *reader) unknownKeys(raw map[string]string) {
+	var unknown []string
+	for k := range raw {
+		name, ok := strings.CutPrefix(k, Namespace+":")
+		if !ok {
+			continue
+		}
+		known := false
+		for _, want := range Keys {
+			known = known || name == want
+		}
+		if !known {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		r.fail(key(k), "unknown key; expected one of %s", strings.Join(Keys, ", "))
+	}
+}
+
+// structured decodes the JSON value of an object- or list-valued key; absent gives nil.
+func (r *reader) structured(raw map[string]string, name, expected string) (any, bool) {
+	s, present := raw[fullKey(name)]
+	if !present {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		r.bad(key(fullKey(name)), s, expected)
+		return nil, false
+	}
+	return v, true
+}
+
+func (r *reader) region(raw map[string]string) string {
+	k := key(fullKey(KeyRegion))
+	const expected = "an AWS region such as eu-west-1"
+	v, present := raw[string(k)]
+	switch {
+	case !present:
+		r.missing(k, expected)
+	case r.opaque(k, v):
+	case !regionPattern.MatchString(v):
+		r.bad(k, v, expected)
+	}
+	return v
+}
+
+func (r *reader) tags(raw map[string]string) map[string]string {
+	k := key(fullKey(KeyTags))
+	v, present := r.structured(raw, KeyTags, "an object of tag names to string values")
+	if !present {
+		return nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		r.bad(k, v, "an object of tag names to string values")
+		return nil
+	}
+	tags := make(map[string]string, len(m))
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !tagKeyPattern.MatchString(name) || strings.HasPrefix(strings.ToLower(name), "aws:") {
+			r.fail(k, "tag name %q: expected 1-128 letters, digits, spaces or _.:/=+-@, not starting with aws:", name)
+			continue
+		}
+		s, isString := m[name].(string)
+		if !isString {
+			r.bad(k.field(name), m[name], "a string tag value (quote numbers and booleans)")
+			continue
+		}
+		if !tagValuePattern.MatchString(s) && !r.opaque(k, s) {
+			r.bad(k.field(name), s, "up to 256 letters, digits, spaces or _.:/=+-@")
+			continue
+		}
+		tags[name] = s
+	}
+	return tags
+}
+
+func (r *reader) protect(raw map[string]string) bool {
+	k := key(fullKey(KeyProtect))
+	v, present := raw[string(k)]
+	if !present {
+		return false
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil || (v != "true" && v != "false") {
+		r.bad(k, v, "true or false")
+		return false
+	}
+	return b
+}

@@ -1,0 +1,82 @@
+package stack
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ProducerProviderName is the producer provider's resource name.
+const ProducerProviderName = "producer"
+
+// ConsumerProviderName is the resource name of a consumer's provider.
+func ConsumerProviderName(consumer string) string { return "consumer-" + consumer }
+
+// Providers are the explicit AWS providers of a stack, one per account.
+type Providers struct {
+	// Producer deploys into the producer account.
+	Producer *aws.Provider
+	// Consumers maps each consumer name whose endpoint the stack manages to its provider.
+	Consumers map[string]*aws.Provider
+}
+
+// NewProviders registers one aws.Provider per account, each pinned to its
+// region and, through allowedAccountIds, to its account: a wrong credential
+// fails instead of deploying into another account. Consumers with an existing
+// endpoint get none.
+func NewProviders(ctx *pulumi.Context, cfg *Config) (*Providers, error) {
+	producer, err := newAccountProvider(ctx, ProducerProviderName, cfg, cfg.Producer)
+	if err != nil {
+		return nil, err
+	}
+	p := &Providers{Producer: producer, Consumers: map[string]*aws.Provider{}}
+	for _, c := range cfg.Consumers {
+		if !c.ManagesEndpoint() {
+			continue
+		}
+		provider, err := newAccountProvider(ctx, ConsumerProviderName(c.Name), cfg, c.Account)
+		if err != nil {
+			return nil, err
+		}
+		p.Consumers[c.Name] = provider
+	}
+	return p, nil
+}
+
+// newAccountProvider registers the provider of one account.
+func newAccountProvider(ctx *pulumi.Context, name string, cfg *Config, acct Account) (*aws.Provider, error) {
+	args := &aws.ProviderArgs{
+		Region:            pulumi.String(cfg.Region),
+		AllowedAccountIds: pulumi.StringArray{pulumi.String(acct.AccountID)},
+	}
+	if acct.RoleArn != "" {
+		role := &aws.ProviderAssumeRoleArgs{RoleArn: maybeSecret(acct.Secret, acct.RoleArn)}
+		if acct.ExternalID != "" {
+			// The external ID is a shared secret with the role's owner: never in clear.
+			role.ExternalId = pulumi.ToSecret(pulumi.String(acct.ExternalID)).(pulumi.StringOutput)
+		}
+		if acct.SessionName != "" {
+			role.SessionName = maybeSecret(acct.Secret, acct.SessionName)
+		}
+		args.AssumeRole = role
+	} else {
+		args.Profile = maybeSecret(acct.Secret, acct.Profile)
+	}
+	if len(cfg.Tags) > 0 {
+		args.DefaultTags = &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(cfg.Tags)}
+	}
+	provider, err := aws.NewProvider(ctx, name, args)
+	if err != nil {
+		return nil, fmt.Errorf("provider %s: %w", name, err)
+	}
+	return provider, nil
+}
+
+// maybeSecret wraps a value that came from secure config as a Pulumi secret.
+func maybeSecret(secret bool, value string) pulumi.StringInput {
+	if secret {
+		return pulumi.ToSecret(pulumi.String(value)).(pulumi.StringOutput)
+	}
+	return pulumi.String(value)
+}

@@ -1,0 +1,215 @@
+package stack
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Problem is one thing wrong with the configuration.
+type Problem struct {
+	// Key is the full key path, e.g. xaccount-api:consumers[1].accountId.
+	Key string
+	// Message says what was found and what is expected.
+	Message string
+}
+
+// String renders "key: message".
+func (p Problem) String() string { return p.Key + ": " + p.Message }
+
+// ConfigError lists every problem found in a configuration.
+type ConfigError struct {
+	Problems []Problem
+}
+
+// Error renders one problem per line.
+func (e *ConfigError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// SecretPlaceholder stands for a secure config value that cannot be decrypted
+// (offline plans). Such values are never format-checked.
+const SecretPlaceholder = "[secret]"
+
+// reader walks decoded config values and collects problems; it never stops at
+// the first one, so a user sees everything that is wrong at once.
+type reader struct {
+	problems []Problem
+	// secretKeys are the top-level keys (full, namespaced) whose values are secret.
+	secretKeys map[string]bool
+}
+
+// key is a key path while walking.
+type key string
+
+func (k key) field(name string) key { return key(string(k) + "." + name) }
+func (k key) index(i int) key       { return key(fmt.Sprintf("%s[%d]", k, i)) }
+
+// top is the top-level key a path belongs to.
+func (k key) top() string {
+	s := string(k)
+	if i := strings.IndexAny(s, ".["); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (r *reader) fail(k key, format string, args ...any) {
+	r.problems = append(r.problems, Problem{Key: string(k), Message: fmt.Sprintf(format, args...)})
+}
+
+// bad records a value that does not meet its expectation.
+func (r *reader) bad(k key, got any, expected string) {
+	r.fail(k, "got %s; expected %s", describe(got), expected)
+}
+
+// missing records a required key that is absent.
+func (r *reader) missing(k key, expected string) {
+	r.fail(k, "missing; expected %s", expected)
+}
+
+// opaque says whether v is an undecryptable secret that must not be checked.
+func (r *reader) opaque(k key, v string) bool {
+	return v == SecretPlaceholder && r.secretKeys[k.top()]
+}
+
+// describe renders a found value for a message.
+func describe(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		if len(t) > 80 {
+			t = t[:77] + "..."
+		}
+		return strconv.Quote(t)
+	case json.Number:
+		return "number " + t.String()
+	case bool:
+		return "boolean " + strconv.FormatBool(t)
+	case []any:
+		return fmt.Sprintf("a list of %d items", len(t))
+	case map[string]any:
+		return "an object"
+	default:
+		return fmt.Sprintf("%v", t)
+	}
+}
+
+// object returns v as an object and reports any key not in allowed.
+func (r *reader) object(k key, v any, allowed ...string) (map[string]any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		r.bad(k, v, "an object with keys "+strings.Join(allowed, ", "))
+		return nil, false
+	}
+	var unknown []string
+	for name := range m {
+		if !slices.Contains(allowed, name) {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	for _, name := range unknown {
+		r.fail(k.field(name), "unknown key; expected one of %s", strings.Join(allowed, ", "))
+	}
+	return m, true
+}
+
+// list returns v as a list.
+func (r *reader) list(k key, v any, expected string) ([]any, bool) {
+	l, ok := v.([]any)
+	if !ok {
+		r.bad(k, v, expected)
+		return nil, false
+	}
+	return l, true
+}
+
+// optString returns m[name] as a string; ok is false when absent or wrong.
+func (r *reader) optString(k key, m map[string]any, name, expected string) (string, bool) {
+	v, present := m[name]
+	if !present {
+		return "", false
+	}
+	s, ok := v.(string)
+	if !ok {
+		r.bad(k.field(name), v, expected)
+		return "", false
+	}
+	return s, true
+}
+
+// reqString is optString that reports an absent key.
+func (r *reader) reqString(k key, m map[string]any, name, expected string) (string, bool) {
+	if _, present := m[name]; !present {
+		r.missing(k.field(name), expected)
+		return "", false
+	}
+	return r.optString(k, m, name, expected)
+}
+
+// optBool returns m[name] as a bool, or def when absent.
+func (r *reader) optBool(k key, m map[string]any, name string, def bool) bool {
+	v, present := m[name]
+	if !present {
+		return def
+	}
+	b, ok := v.(bool)
+	if !ok {
+		r.bad(k.field(name), v, "true or false")
+		return def
+	}
+	return b
+}
+
+// optInt returns m[name] as an integer within [lo, hi], or def when absent.
+func (r *reader) optInt(k key, m map[string]any, name string, def, lo, hi int) int {
+	v, present := m[name]
+	if !present {
+		return def
+	}
+	expected := fmt.Sprintf("a whole number from %d to %d", lo, hi)
+	n, ok := v.(json.Number)
+	if !ok {
+		r.bad(k.field(name), v, expected)
+		return def
+	}
+	i, err := strconv.Atoi(n.String())
+	if err != nil || i < lo || i > hi {
+		r.bad(k.field(name), v, expected)
+		return def
+	}
+	return i
+}
+
+// stringList returns m[name] as a list of strings (nil when absent).
+func (r *reader) stringList(k key, m map[string]any, name, expected string) ([]string, bool) {
+	v, present := m[name]
+	if !present {
+		return nil, false
+	}
+	l, ok := r.list(k.field(name), v, "a list of "+expected)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(l))
+	good := true
+	for i, item := range l {
+		s, isString := item.(string)
+		if !isString {
+			r.bad(k.field(name).index(i), item, expected)
+			good = false
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, good
+}
