@@ -158,7 +158,7 @@ func (b *routeBuilder) resourceID(path string) (pulumi.StringOutput, error) {
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	res, err := apigateway.NewResource(b.ctx, b.name+"-resource"+path, &apigateway.ResourceArgs{
+	res, err := apigateway.NewResource(b.ctx, b.name+"-resource-"+routeSlug(path), &apigateway.ResourceArgs{
 		RestApi:  b.api.ID(),
 		ParentId: parentID,
 		PathPart: pulumi.String(segs[len(segs)-1]),
@@ -178,7 +178,7 @@ func (b *routeBuilder) addRoute(r Route) error {
 	if err != nil {
 		return err
 	}
-	child := b.name + "-" + strings.ToLower(r.Method) + r.Path
+	child := b.name + "-" + strings.ToLower(r.Method) + "-" + routeSlug(r.Path)
 	in := r.Integration
 
 	methodArgs := &apigateway.MethodArgs{
@@ -278,4 +278,13 @@ func (b *routeBuilder) addMockResponses(child string, r Route, resourceID pulumi
 	}
 	b.comp.Responses = append(b.comp.Responses, methodResponse, integrationResponse)
 	return nil
+}
+
+// routeSlug names a path in child resource names: "root" for "/", else the
+// path without its leading slash ("orders/{id}").
+func routeSlug(path string) string {
+	if path == "/" {
+		return "root"
+	}
+	return strings.TrimPrefix(path, "/")
 }

@@ -10,13 +10,16 @@ import (
 var (
 	accountIDPattern   = regexp.MustCompile(`^\d{12}$`)
 	roleArnPattern     = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$`)
-	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]{2,1224}$`)
+	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]{2,}$`)
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 	profilePattern     = regexp.MustCompile(`^[^\s]{1,128}$`)
 	consumerNameRe     = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
 	vpcIDPattern       = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	subnetIDPattern    = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
+
+// maxCredentialLen bounds externalId (AWS allows 1224 characters).
+const maxCredentialLen = 1224
 
 const (
 	expectAccountID = "a 12-digit AWS account ID in quotes, e.g. \"111122223333\""
@@ -100,7 +103,7 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 			r.fail(k.field(name), "only applies with roleArn; remove it or set roleArn")
 			continue
 		}
-		if check.value != "" && !r.opaque(k, check.value) && !check.pattern.MatchString(check.value) {
+		if check.value != "" && !r.opaque(k, check.value) && (!check.pattern.MatchString(check.value) || len(check.value) > maxCredentialLen) {
 			r.bad(k.field(name), check.value, check.expect)
 		}
 	}

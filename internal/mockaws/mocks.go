@@ -1,0 +1,243 @@
+// Package mockaws is a Pulumi mock engine that answers like AWS: it returns
+// well-formed, deterministic IDs and the computed outputs AWS would return
+// (vpce- IDs and DNS entries, API IDs, execution ARNs, …), answers the invokes
+// the program makes from the calling provider's region and account, and
+// records every registered resource with its provider, parent and dependencies.
+package mockaws
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ProviderType is the type token of an AWS provider resource.
+const ProviderType = "pulumi:providers:aws"
+
+// Resource is one registered resource as the mock engine saw it.
+type Resource struct {
+	URN    string
+	Type   string
+	Name   string
+	ID     string
+	Custom bool
+	// Parent is the parent's URN; "" for resources directly under the stack.
+	Parent string
+	// Provider is the URN of the explicit provider; "" for none.
+	Provider string
+	// Dependencies are the URNs the resource depends on, explicitly or through inputs.
+	Dependencies []string
+	Inputs       resource.PropertyMap
+	State        resource.PropertyMap
+}
+
+// providerInfo is what a provider pins.
+type providerInfo struct {
+	region  string
+	account string
+}
+
+// Mocks implements pulumi.MockResourceMonitor. The zero value is not usable; use New.
+type Mocks struct {
+	project, stack string
+
+	mu        sync.Mutex
+	resources []Resource
+	providers map[string]providerInfo // provider URN -> pins
+}
+
+// New returns mocks for one run of project/stack.
+func New(project, stack string) *Mocks {
+	return &Mocks{project: project, stack: stack, providers: map[string]providerInfo{}}
+}
+
+// RunOption returns the pulumi.RunOption that installs these mocks.
+func (m *Mocks) RunOption() pulumi.RunOption {
+	return pulumi.WithMocks(m.project, m.stack, m)
+}
+
+// Resources returns every registered resource, sorted by URN.
+func (m *Mocks) Resources() []Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := slices.Clone(m.resources)
+	slices.SortFunc(out, func(a, b Resource) int { return strings.Compare(a.URN, b.URN) })
+	return out
+}
+
+// AccountOf is the account the resource's provider is pinned to; for a
+// provider resource, its own pinned account; "" for components.
+func (m *Mocks) AccountOf(r Resource) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r.Type == ProviderType {
+		return m.providers[r.URN].account
+	}
+	return m.providers[r.Provider].account
+}
+
+// urn computes the URN the mock monitor gives a resource.
+func (m *Mocks) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
+}
+
+// providerURN strips the "::<id>" of a provider reference.
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i >= 0 {
+		return ref[:i]
+	}
+	return ref
+}
+
+// NewResource records the resource and returns AWS-like ID and state.
+func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rpc := args.RegisterRPC
+	parent := ""
+	if rpc != nil {
+		parent = rpc.GetParent()
+	}
+	urn := m.urn(parent, args.TypeToken, args.Name)
+	if p := resource.URN(parent); p != "" && p.QualifiedType() == resource.RootStackType {
+		parent = ""
+	}
+	deps := map[string]bool{}
+	if rpc != nil {
+		for _, d := range rpc.GetDependencies() {
+			deps[d] = true
+		}
+		for _, pd := range rpc.GetPropertyDependencies() {
+			for _, d := range pd.GetUrns() {
+				deps[d] = true
+			}
+		}
+	}
+	provider := providerURN(args.Provider)
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if args.TypeToken == ProviderType {
+		info := providerInfo{region: str(args.Inputs, "region")}
+		if ids := args.Inputs["allowedAccountIds"]; ids.IsArray() && len(ids.ArrayValue()) > 0 {
+			info.account = plain(ids.ArrayValue()[0]).StringValue()
+		}
+		m.providers[urn] = info
+	}
+	pins := m.providers[provider]
+	id, state := "", resource.PropertyMap{}
+	if args.Custom {
+		id, state = awsState(args.TypeToken, urn, args.Inputs, pins)
+	}
+	m.resources = append(m.resources, Resource{
+		URN: urn, Type: args.TypeToken, Name: args.Name, ID: id, Custom: args.Custom,
+		Parent: parent, Provider: provider, Dependencies: sortedKeys(deps),
+		Inputs: args.Inputs, State: state,
+	})
+	return id, state, nil
+}
+
+// Call answers the invokes the program makes, from the calling provider's pins.
+func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	m.mu.Lock()
+	pins := m.providers[providerURN(args.Provider)]
+	m.mu.Unlock()
+	switch args.Token {
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		var names, ids []resource.PropertyValue
+		for i, letter := range []string{"a", "b", "c"} {
+			names = append(names, resource.NewProperty(pins.region+letter))
+			ids = append(ids, resource.NewProperty(fmt.Sprintf("%s-az%d", regionCode(pins.region), i+1)))
+		}
+		return resource.PropertyMap{
+			"names":   resource.NewProperty(names),
+			"zoneIds": resource.NewProperty(ids),
+			"id":      resource.NewProperty(pins.region),
+		}, nil
+	case "aws:ec2/getVpc:getVpc":
+		id := str(args.Args, "id")
+		return resource.PropertyMap{
+			"id":        resource.NewProperty(id),
+			"cidrBlock": resource.NewProperty(SimulatedVpcCidr(id)),
+			"ownerId":   resource.NewProperty(pins.account),
+		}, nil
+	case "aws:index/getRegion:getRegion":
+		return resource.PropertyMap{"name": resource.NewProperty(pins.region), "id": resource.NewProperty(pins.region)}, nil
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.PropertyMap{"accountId": resource.NewProperty(pins.account), "id": resource.NewProperty(pins.account)}, nil
+	}
+	return nil, fmt.Errorf("mockaws: no answer for invoke %s", args.Token)
+}
+
+// SimulatedVpcCidr is the CIDR the mocks report for an existing VPC: AWS
+// would return the real one; offline it is derived from the ID.
+func SimulatedVpcCidr(vpcID string) string {
+	sum := sha256.Sum256([]byte(vpcID))
+	return fmt.Sprintf("10.%d.0.0/16", sum[0])
+}
+
+// regionCode shortens eu-west-1 to euw1, as AWS zone IDs do.
+func regionCode(region string) string {
+	parts := strings.Split(region, "-")
+	if len(parts) < 3 {
+		return region
+	}
+	return parts[0] + parts[1][:1] + parts[len(parts)-1]
+}
+
+// digest returns n lowercase hex characters derived from the seed.
+func digest(seed string, n int) string {
+	sum := sha256.Sum256([]byte(seed))
+	h := hex.EncodeToString(sum[:])
+	for len(h) < n {
+		more := sha256.Sum256([]byte(h))
+		h += hex.EncodeToString(more[:])
+	}
+	return h[:n]
+}
+
+// alnum returns n lowercase letters and digits derived from the seed, like API Gateway IDs.
+func alnum(seed string, n int) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	sum := sha256.Sum256([]byte(seed))
+	out := make([]byte, n)
+	for i := range out {
+		out[i] = alphabet[int(sum[i%len(sum)]+byte(i/len(sum)))%len(alphabet)]
+	}
+	return string(out)
+}
+
+// plain unwraps a secret property value.
+func plain(v resource.PropertyValue) resource.PropertyValue {
+	for v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	return v
+}
+
+// str reads a string input, "" when absent or not a string.
+func str(m resource.PropertyMap, key resource.PropertyKey) string {
+	v := plain(m[key])
+	if v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

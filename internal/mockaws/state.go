@@ -1,0 +1,108 @@
+package mockaws
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// fixedTimestamp keeps created dates in plans stable.
+const fixedTimestamp = "2026-01-01T00:00:00Z"
+
+// awsState returns the ID and the state (inputs plus AWS-computed outputs)
+// AWS would report for a new resource of type typ.
+func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (string, resource.PropertyMap) {
+	state := inputs.Copy()
+	set := func(k string, v any) { state[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
+	region, account := pins.region, pins.account
+	var id string
+	switch typ {
+	case ProviderType:
+		id = digest(urn, 8) + "-" + digest(urn+"/1", 4) + "-" + digest(urn+"/2", 4) + "-" + digest(urn+"/3", 4) + "-" + digest(urn+"/4", 12)
+	case "aws:ec2/vpc:Vpc":
+		id = "vpc-" + digest(urn, 17)
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:vpc/%s", region, account, id))
+		set("ownerId", account)
+		set("defaultSecurityGroupId", "sg-"+digest(urn+"/sg", 17))
+		set("mainRouteTableId", "rtb-"+digest(urn+"/rtb", 17))
+	case "aws:ec2/subnet:Subnet":
+		id = "subnet-" + digest(urn, 17)
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", region, account, id))
+		set("ownerId", account)
+	case "aws:ec2/securityGroup:SecurityGroup":
+		id = "sg-" + digest(urn, 17)
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", region, account, id))
+		set("ownerId", account)
+		set("name", "terraform-"+digest(urn+"/name", 26))
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		id = "vpce-" + digest(urn, 17)
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-endpoint/%s", region, account, id))
+		set("ownerId", account)
+		set("state", "available")
+		set("dnsEntries", endpointDNSEntries(id, urn, region, inputs))
+		var enis []any
+		for i := range subnetCount(inputs) {
+			enis = append(enis, "eni-"+digest(fmt.Sprintf("%s/eni/%d", urn, i), 17))
+		}
+		set("networkInterfaceIds", enis)
+	case "aws:apigateway/restApi:RestApi":
+		id = alnum(urn, 10)
+		set("rootResourceId", alnum(urn+"/root", 10))
+		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, account, id))
+		set("arn", fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", region, id))
+		set("createdDate", fixedTimestamp)
+	case "aws:apigateway/resource:Resource":
+		id = alnum(urn, 6)
+	case "aws:apigateway/method:Method":
+		id = "agm-" + alnum(urn, 10)
+	case "aws:apigateway/integration:Integration":
+		id = "agi-" + alnum(urn, 10)
+	case "aws:apigateway/methodResponse:MethodResponse":
+		id = "agmr-" + alnum(urn, 10)
+	case "aws:apigateway/integrationResponse:IntegrationResponse":
+		id = "agir-" + alnum(urn, 10)
+	case "aws:apigateway/restApiPolicy:RestApiPolicy":
+		id = str(inputs, "restApiId")
+	case "aws:apigateway/deployment:Deployment":
+		id = alnum(urn, 6)
+		set("createdDate", fixedTimestamp)
+	case "aws:apigateway/stage:Stage":
+		api, stage := str(inputs, "restApi"), str(inputs, "stageName")
+		id = fmt.Sprintf("ags-%s-%s", api, stage)
+		set("invokeUrl", fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", api, region, stage))
+		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, account, api, stage))
+		set("arn", fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/stages/%s", region, api, stage))
+	case "aws:lambda/permission:Permission":
+		id = "terraform-" + digest(urn, 26)
+		set("statementId", id)
+	default:
+		id = digest(urn, 16)
+	}
+	return id, state
+}
+
+// endpointDNSEntries are the entries AWS lists for an execute-api interface
+// endpoint: regional first, then one per zone, then the private DNS name.
+func endpointDNSEntries(id, urn, region string, inputs resource.PropertyMap) []any {
+	suffix := digest(urn+"/dns", 8)
+	entry := func(name string) map[string]any {
+		return map[string]any{"dnsName": name, "hostedZoneId": "Z" + alnum(urn+name, 13)}
+	}
+	entries := []any{entry(fmt.Sprintf("%s-%s.execute-api.%s.vpce.amazonaws.com", id, suffix, region))}
+	for i := range subnetCount(inputs) {
+		az := region + string(rune('a'+i))
+		entries = append(entries, entry(fmt.Sprintf("%s-%s-%s.execute-api.%s.vpce.amazonaws.com", id, suffix, az, region)))
+	}
+	if v := plain(inputs["privateDnsEnabled"]); v.IsBool() && v.BoolValue() {
+		entries = append(entries, entry(fmt.Sprintf("execute-api.%s.amazonaws.com", region)), entry(fmt.Sprintf("*.execute-api.%s.amazonaws.com", region)))
+	}
+	return entries
+}
+
+// subnetCount is how many subnets an endpoint is placed in.
+func subnetCount(inputs resource.PropertyMap) int {
+	if v := plain(inputs["subnetIds"]); v.IsArray() {
+		return len(v.ArrayValue())
+	}
+	return 0
+}

@@ -1,0 +1,201 @@
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/internal/stack"
+)
+
+// Plan is what one stack would deploy, per account.
+type Plan struct {
+	Project string `json:"project"`
+	Stack   string `json:"stack"`
+	Region  string `json:"region"`
+	// Accounts maps each account ID to its role: "producer" or "consumer:<name>"
+	// (roles joined with "," when one account plays several).
+	Accounts  map[string]string `json:"accounts"`
+	Resources []Resource        `json:"resources"`
+	Outputs   map[string]any    `json:"outputs"`
+
+	config *stack.Config
+}
+
+// Resource is one registered resource in a Plan.
+type Resource struct {
+	URN          string         `json:"urn"`
+	Type         string         `json:"type"`
+	Name         string         `json:"name"`
+	ID           string         `json:"id"`
+	Parent       string         `json:"parent"`
+	Provider     string         `json:"provider"`
+	Account      string         `json:"account"`
+	Dependencies []string       `json:"dependencies"`
+	Inputs       map[string]any `json:"inputs"`
+}
+
+// Run validates raw config and, when it is valid, runs the program
+// (stack.Deploy, as pulumi up does) under the mock engine. An invalid config
+// returns a *stack.ConfigError and registers nothing.
+func Run(stackName string, raw RawConfig) (*Plan, error) {
+	cfg, err := stack.Load(raw.Values, raw.SecretKeys, stackName)
+	if err != nil {
+		return nil, err
+	}
+	mocks := mockaws.New(stack.Namespace, stackName)
+	var (
+		mu      sync.Mutex
+		outputs map[string]any
+	)
+	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		exports, err := stack.Deploy(ctx)
+		if err != nil {
+			return err
+		}
+		outputs = map[string]any{}
+		for name, value := range exports {
+			ctx.Export(name, value)
+			out := pulumi.ToOutput(value)
+			if pulumi.IsSecret(out) {
+				mu.Lock()
+				outputs[name] = stack.SecretPlaceholder
+				mu.Unlock()
+				continue
+			}
+			out.ApplyT(func(v any) any {
+				mu.Lock()
+				defer mu.Unlock()
+				outputs[name] = v
+				return v
+			})
+		}
+		return nil
+	}, mocks.RunOption(), withConfig(raw))
+	if err != nil {
+		return nil, fmt.Errorf("program failed under the mock engine: %w", err)
+	}
+	if outputs == nil {
+		return nil, errors.New("program registered no outputs")
+	}
+	if outputs, err = plainJSON(outputs); err != nil {
+		return nil, err
+	}
+	p := &Plan{Project: stack.Namespace, Stack: stackName, Region: cfg.Region, Accounts: accounts(cfg), Outputs: outputs, config: cfg}
+	for _, r := range mocks.Resources() {
+		p.Resources = append(p.Resources, Resource{
+			URN: r.URN, Type: r.Type, Name: r.Name, ID: r.ID, Parent: r.Parent,
+			Provider: r.Provider, Account: mocks.AccountOf(r),
+			Dependencies: append([]string{}, r.Dependencies...),
+			Inputs:       plainMap(r.Inputs),
+		})
+	}
+	return p, nil
+}
+
+// withConfig hands the raw configuration to the program, as the engine does.
+func withConfig(raw RawConfig) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) {
+		info.Config = raw.Values
+		info.ConfigSecretKeys = raw.SecretKeys
+	}
+}
+
+// accounts maps every configured account to its role(s).
+func accounts(cfg *stack.Config) map[string]string {
+	out := map[string]string{cfg.Producer.AccountID: "producer"}
+	for _, c := range cfg.Consumers {
+		role := "consumer:" + c.Name
+		if have, ok := out[c.AccountID]; ok {
+			role = have + "," + role
+		}
+		out[c.AccountID] = role
+	}
+	return out
+}
+
+// plainMap renders resource inputs as plain JSON values: secrets as the
+// placeholder, unknowns as "[unknown]", resource references as their URN.
+func plainMap(m resource.PropertyMap) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[string(k)] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return stack.SecretPlaceholder
+	case v.IsComputed(), v.IsOutput() && !v.OutputValue().Known:
+		return "[unknown]"
+	case v.IsOutput():
+		if v.OutputValue().Secret {
+			return stack.SecretPlaceholder
+		}
+		return plainValue(v.OutputValue().Element)
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	case v.IsObject():
+		return plainMap(v.ObjectValue())
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = plainValue(e)
+		}
+		return out
+	case v.IsNull():
+		return nil
+	default:
+		return v.V
+	}
+}
+
+// sortedAccounts lists the plan's accounts: the producer first, then the
+// consumers in config order.
+func (p *Plan) sortedAccounts() []string {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if p.config != nil {
+		add(p.config.Producer.AccountID)
+		for _, c := range p.config.Consumers {
+			add(c.AccountID)
+		}
+	}
+	rest := []string{}
+	for id := range p.Accounts {
+		if !seen[id] {
+			rest = append(rest, id)
+		}
+	}
+	sort.Strings(rest)
+	return append(ids, rest...)
+}
+
+// plainJSON round-trips outputs through JSON so that every map is a
+// map[string]any and every list a []any, as a reader of the JSON sees them.
+func plainJSON(outputs map[string]any) (map[string]any, error) {
+	b, err := json.Marshal(outputs)
+	if err != nil {
+		return nil, fmt.Errorf("render outputs: %w", err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("render outputs: %w", err)
+	}
+	return out, nil
+}
