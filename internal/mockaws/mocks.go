@@ -36,6 +36,8 @@ type Resource struct {
 	Dependencies []string
 	Inputs       resource.PropertyMap
 	State        resource.PropertyMap
+	// Protect is the resource's protect option.
+	Protect bool
 }
 
 // providerInfo is what a provider pins.
@@ -141,7 +143,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	m.resources = append(m.resources, Resource{
 		URN: urn, Type: args.TypeToken, Name: args.Name, ID: id, Custom: args.Custom,
 		Parent: parent, Provider: provider, Dependencies: sortedKeys(deps),
-		Inputs: args.Inputs, State: state,
+		Inputs: args.Inputs, State: state, Protect: rpc.GetProtect(),
 	})
 	return id, state, nil
 }

@@ -95,13 +95,17 @@ func (t *textWriter) tree(depth int, parent string, children map[string][]*Resou
 		if !show[r.URN] {
 			continue
 		}
+		flags := ""
+		if r.Protect {
+			flags = " [protected]"
+		}
 		switch {
 		case strings.HasPrefix(r.Type, "pulumi:providers:"):
 			t.line(depth, "provider %s (%s)", r.Name, r.Type)
 		case r.ID == "":
-			t.line(depth, "%s %s", r.Type, r.Name)
+			t.line(depth, "%s %s%s", r.Type, r.Name, flags)
 		default:
-			t.line(depth, "%s %s [id %s]", r.Type, r.Name, r.ID)
+			t.line(depth, "%s %s [id %s]%s", r.Type, r.Name, r.ID, flags)
 		}
 		if r.ID != "" || strings.HasPrefix(r.Type, "pulumi:providers:") {
 			t.inputs(depth+2, r.Inputs)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -39,6 +38,8 @@ type Resource struct {
 	Account      string         `json:"account"`
 	Dependencies []string       `json:"dependencies"`
 	Inputs       map[string]any `json:"inputs"`
+	// Protect is shown in the text format only; the JSON keeps its documented fields.
+	Protect bool `json:"-"`
 }
 
 // Run validates raw config and, when it is valid, runs the program
@@ -50,10 +51,7 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 		return nil, err
 	}
 	mocks := mockaws.New(stack.Namespace, stackName)
-	var (
-		mu      sync.Mutex
-		outputs map[string]any
-	)
+	var outputs map[string]any
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		exports, err := stack.Deploy(ctx)
 		if err != nil {
@@ -62,19 +60,14 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 		outputs = map[string]any{}
 		for name, value := range exports {
 			ctx.Export(name, value)
-			out := pulumi.ToOutput(value)
-			if pulumi.IsSecret(out) {
-				mu.Lock()
-				outputs[name] = stack.SecretPlaceholder
-				mu.Unlock()
-				continue
+			v, secret, err := mockaws.Await(pulumi.ToOutput(value))
+			if err != nil {
+				return fmt.Errorf("output %s: %w", name, err)
 			}
-			out.ApplyT(func(v any) any {
-				mu.Lock()
-				defer mu.Unlock()
-				outputs[name] = v
-				return v
-			})
+			if secret {
+				v = stack.SecretPlaceholder
+			}
+			outputs[name] = v
 		}
 		return nil
 	}, mocks.RunOption(), withConfig(raw))
@@ -94,6 +87,7 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 			Provider: r.Provider, Account: mocks.AccountOf(r),
 			Dependencies: append([]string{}, r.Dependencies...),
 			Inputs:       plainMap(r.Inputs),
+			Protect:      r.Protect,
 		})
 	}
 	return p, nil

@@ -1,0 +1,171 @@
+package components
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/mockaws"
+)
+
+const (
+	testSecondConsumerAccount = "333333333333"
+	foreignEndpointID         = "vpce-0fffffffffffffff0"
+	foreignEndpointDNS        = "vpce-0fffffffffffffff0-abcd1234.execute-api.eu-west-1.vpce.amazonaws.com"
+)
+
+// crossAccountResult holds the resolved per-consumer outputs.
+type crossAccountResult struct {
+	urls      map[string]map[string]string
+	endpoints map[string]string
+}
+
+// runCrossAccount registers a CrossAccountPrivateApi with two managed
+// consumers (new VPC, existing VPC) and one existing endpoint; consumerRegion
+// is the region of the second consumer's provider.
+func runCrossAccount(t *testing.T, consumerRegion string) (*mockaws.Mocks, *crossAccountResult, error) {
+	t.Helper()
+	res := &crossAccountResult{urls: map[string]map[string]string{}, endpoints: map[string]string{}}
+	mocks := mockaws.New("components-test", "test")
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		batch, err := newTestProvider(ctx, "consumer-batch", testSecondConsumerAccount, consumerRegion)
+		if err != nil {
+			return err
+		}
+		off := false
+		api, err := NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+			Region:            testRegion,
+			ProducerAccountId: testProducerAccount,
+			ProducerProvider:  producer,
+			StageName:         "dev",
+			Consumers: []ConsumerArgs{
+				{Name: "app", Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}},
+				{Name: "batch", Provider: batch, VpcId: pulumi.String("vpc-0123456789abcdef0"),
+					SubnetIds: pulumi.ToStringArray([]string{"subnet-0123456789abcdef1"}), PrivateDns: &off},
+				{Name: "partner", ExistingEndpointId: pulumi.String(foreignEndpointID), ExistingEndpointDnsName: pulumi.String(foreignEndpointDNS)},
+			},
+		})
+		if err != nil {
+			return err
+		}
+		for name, access := range api.Consumers {
+			v, _, err := mockaws.Await(pulumi.All(access.EndpointId, access.InvokeUrls))
+			if err != nil {
+				return err
+			}
+			res.endpoints[name] = v.([]any)[0].(string)
+			res.urls[name] = v.([]any)[1].(map[string]string)
+		}
+		return nil
+	})
+	return mocks, res, err
+}
+
+func TestCrossAccountPutsEachResourceInItsAccount(t *testing.T) {
+	mocks, _, err := runCrossAccount(t, testRegion)
+	require.NoError(t, err)
+	for _, r := range mocks.Resources() {
+		if !r.Custom || r.Type == mockaws.ProviderType {
+			continue
+		}
+		provider := mocks.ProviderName(r)
+		switch {
+		case strings.HasPrefix(r.Type, "aws:ec2/"):
+			assert.Truef(t, strings.HasPrefix(provider, "consumer-"), "%s %s must be on a consumer provider, is on %q", r.Type, r.Name, provider)
+			assert.Truef(t, strings.HasPrefix(r.Name, "xa-"+strings.TrimPrefix(provider, "consumer-")+"-"), "%s %s sits in its own consumer's account", r.Type, r.Name)
+		case strings.HasPrefix(r.Type, "aws:apigateway/"), strings.HasPrefix(r.Type, "aws:lambda/"):
+			assert.Equalf(t, "producer", provider, "%s %s must be on the producer provider", r.Type, r.Name)
+		default:
+			t.Errorf("unexpected resource %s %s", r.Type, r.Name)
+		}
+	}
+	assert.Empty(t, findNamedPrefix(mocks, "xa-partner"), "nothing is created for an endpoint owned elsewhere")
+}
+
+func findNamedPrefix(mocks *mockaws.Mocks, prefix string) []string {
+	var out []string
+	for _, r := range mocks.Resources() {
+		if strings.HasPrefix(r.Name, prefix) {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+func TestCrossAccountWiresEndpointsIntoApiAndPolicy(t *testing.T) {
+	mocks, res, err := runCrossAccount(t, testRegion)
+	require.NoError(t, err)
+	var created []any
+	for _, e := range mocks.OfType(typeVpcEndpoint) {
+		created = append(created, e.ID)
+	}
+	require.Len(t, created, 2)
+	want := append(created, foreignEndpointID)
+
+	api := mustNamed(t, mocks, typeRestApi, "xa-api-api")
+	assert.ElementsMatch(t, want, api.Input("endpointConfiguration").(map[string]any)["vpcEndpointIds"])
+
+	policy := mustNamed(t, mocks, "aws:apigateway/restApiPolicy:RestApiPolicy", "xa-policy-policy").Input("policy").(string)
+	for _, id := range want {
+		assert.True(t, invokeAllowed(t, policy, id.(string)))
+	}
+	assert.False(t, invokeAllowed(t, policy, "vpce-0123456789abcdef0"))
+
+	assert.Equal(t, foreignEndpointID, res.endpoints["partner"])
+	assert.Len(t, res.urls["app"], 4, "all four invoke forms for a managed endpoint with private DNS")
+	assert.NotContains(t, res.urls["batch"], InvokePrivateDNS, "private DNS is off for batch")
+	assert.Equal(t, "https://"+foreignEndpointDNS+"/dev", res.urls["partner"][InvokePublicDNSApiIDHeader])
+	for name, urls := range res.urls {
+		assert.Containsf(t, urls[InvokeRoute53Alias], "-"+res.endpoints[name]+".execute-api.eu-west-1.amazonaws.com/dev", "consumer %s alias uses its own endpoint", name)
+	}
+
+	// The endpoint policy only lets callers invoke the producer's APIs.
+	vpce := mocks.OfType(typeVpcEndpoint)[0]
+	assert.Contains(t, vpce.Input("policy"), `"arn:aws:execute-api:eu-west-1:111111111111:*"`)
+	// The default allowed CIDR of an existing VPC is its CIDR, looked up in the consumer account.
+	sg := mustNamed(t, mocks, typeSecurityGroup, "xa-batch-endpoint-sg")
+	assert.Equal(t, []any{mockaws.SimulatedVpcCidr("vpc-0123456789abcdef0")}, sg.Input("ingress").([]any)[0].(map[string]any)["cidrBlocks"])
+}
+
+func TestCrossAccountRefusesRegionMismatch(t *testing.T) {
+	mocks, _, err := runCrossAccount(t, "us-east-1")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "consumer batch provider region is us-east-1 but the API and every endpoint must be in eu-west-1")
+	for _, e := range mocks.OfType(typeVpcEndpoint) {
+		assert.NotContains(t, e.Name, "batch", "no endpoint is created in the wrong region")
+	}
+}
+
+func TestCrossAccountValidatesArgs(t *testing.T) {
+	err := runMockedErr(func(ctx *pulumi.Context) error {
+		_, err := NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+			ProducerAccountId: "1234",
+			Consumers: []ConsumerArgs{
+				{Name: "App"},
+				{Name: "b", Provider: &aws.Provider{}, Vpc: &ConsumerVpcArgs{Cidr: "10.0.0.0/24"}, ExistingEndpointId: pulumi.String(foreignEndpointID)},
+				{Name: "b", Provider: &aws.Provider{}, VpcId: pulumi.String("vpc-0123456789abcdef0")},
+			},
+		})
+		return err
+	})
+	require.Error(t, err)
+	for _, want := range []string{
+		"region is required", `producerAccountId "1234"`, "producerProvider is required", "stageName is required",
+		`consumers[0].name "App"`, `consumers[0] "App": provider is required`, `consumers[1] "b": set exactly one of`,
+		`consumers[2].name "b": duplicate`, "consumers[2]: vpcId and subnetIds go together",
+	} {
+		assert.Contains(t, err.Error(), want)
+	}
+}

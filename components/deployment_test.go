@@ -1,0 +1,125 @@
+package components
+
+import (
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+)
+
+const (
+	typeDeployment = "aws:apigateway/deployment:Deployment"
+	typeStage      = "aws:apigateway/stage:Stage"
+)
+
+func TestDeploymentTriggers(t *testing.T) {
+	ids := []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}
+	base := DeploymentTriggers("routes-1", `{"policy":1}`, ids)
+	assert.Equal(t, base, DeploymentTriggers("routes-1", `{"policy":1}`, []string{ids[1], ids[0]}), "equal inputs, equal triggers")
+	assert.Equal(t, []string{"endpoints", "policy", "routes"}, slices.Sorted(maps.Keys(base)))
+
+	assert.NotEqual(t, base["routes"], DeploymentTriggers("routes-2", `{"policy":1}`, ids)["routes"], "a route change")
+	assert.NotEqual(t, base["policy"], DeploymentTriggers("routes-1", `{"policy":2}`, ids)["policy"], "a policy change")
+	assert.NotEqual(t, base["endpoints"], DeploymentTriggers("routes-1", `{"policy":1}`, ids[:1])["endpoints"], "an endpoint change")
+	changedPolicy := DeploymentTriggers("routes-1", `{"policy":2}`, ids)
+	assert.Equal(t, base["routes"], changedPolicy["routes"])
+	assert.Equal(t, base["endpoints"], changedPolicy["endpoints"])
+}
+
+func TestStageDeploymentDependsOnEverythingAndKeepsAStableStage(t *testing.T) {
+	mocks := runMocked(t, func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		api, err := NewPrivateRestApi(ctx, "shop", &PrivateRestApiArgs{
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+			Routes:         testRoutes,
+		}, pulumi.Provider(producer))
+		if err != nil {
+			return err
+		}
+		policy, err := NewResourcePolicy(ctx, "shop-policy", &ResourcePolicyArgs{
+			RestApiId: api.RestApiId, ExecutionArn: api.ExecutionArn,
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+		}, pulumi.Provider(producer))
+		if err != nil {
+			return err
+		}
+		_, err = NewStageDeployment(ctx, "shop-stage", &StageDeploymentArgs{
+			RestApiId:         api.RestApiId,
+			StageName:         pulumi.String("dev"),
+			RoutesFingerprint: api.RoutesFingerprint,
+			PolicyJson:        policy.PolicyJson,
+			VpcEndpointIds:    pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+			DependsOn:         append(api.DeploymentDependencies(), policy.Policy),
+		}, pulumi.Provider(producer))
+		return err
+	})
+	dep := mustNamed(t, mocks, typeDeployment, "shop-stage-deployment")
+	for _, typ := range []string{typeMethod, typeIntegration, typeMethodResponse, typeIntegrationResponse, typePermission, "aws:apigateway/restApiPolicy:RestApiPolicy"} {
+		for _, r := range mocks.OfType(typ) {
+			assert.Containsf(t, dep.Dependencies, r.URN, "the deployment must depend on %s %s", typ, r.Name)
+		}
+	}
+	triggers := dep.Input("triggers").(map[string]any)
+	assert.Len(t, triggers, 3)
+	assert.Nil(t, dep.Input("stageName"), "the stage is a separate resource, not the deployment's stageName")
+
+	stage := mustNamed(t, mocks, typeStage, "shop-stage-stage")
+	assert.Equal(t, dep.ID, stage.Input("deployment"))
+	assert.Equal(t, "dev", stage.Input("stageName"))
+	assert.Equal(t, mustNamed(t, mocks, typeRestApi, "shop-api").ID, stage.Input("restApi"))
+	for _, r := range []string{dep.Provider, stage.Provider} {
+		assert.Contains(t, r, "::producer")
+	}
+}
+
+func TestStageDeploymentRequiresDependencies(t *testing.T) {
+	err := runMockedErr(func(ctx *pulumi.Context) error {
+		_, err := NewStageDeployment(ctx, "s", &StageDeploymentArgs{
+			RestApiId: pulumi.String("abc"), StageName: pulumi.String("dev"), RoutesFingerprint: pulumi.String("f"),
+			PolicyJson: pulumi.String("{}"), VpcEndpointIds: pulumi.StringArray{},
+		})
+		return err
+	})
+	assert.ErrorContains(t, err, "DependsOn must hold the policy")
+	err = runMockedErr(func(ctx *pulumi.Context) error {
+		_, err := NewStageDeployment(ctx, "s", &StageDeploymentArgs{DependsOn: []pulumi.Resource{&apigateway.RestApi{}}})
+		return err
+	})
+	assert.ErrorContains(t, err, "are required")
+}
+
+func TestResourcePolicyComponent(t *testing.T) {
+	mocks := runMocked(t, func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		_, err = NewResourcePolicy(ctx, "p", &ResourcePolicyArgs{
+			RestApiId:      pulumi.String("abcde12345"),
+			ExecutionArn:   pulumi.String(testExecutionArn),
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+		}, pulumi.Provider(producer))
+		return err
+	})
+	pol := mustNamed(t, mocks, "aws:apigateway/restApiPolicy:RestApiPolicy", "p-policy")
+	assert.Equal(t, "abcde12345", pol.Input("restApiId"))
+	assert.Equal(t, "producer", mocks.ProviderName(pol))
+	assert.True(t, invokeAllowed(t, pol.Input("policy").(string), "vpce-0aaaaaaaaaaaaaaaa"))
+	assert.False(t, invokeAllowed(t, pol.Input("policy").(string), "vpce-0bbbbbbbbbbbbbbbb"))
+	assert.Equal(t, mustNamed(t, mocks, ResourcePolicyType, "p").URN, pol.Parent)
+
+	err := runMockedErr(func(ctx *pulumi.Context) error {
+		_, err := NewResourcePolicy(ctx, "p", &ResourcePolicyArgs{
+			RestApiId: pulumi.String("abcde12345"), ExecutionArn: pulumi.String("execute-api:/*"),
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+		})
+		return err
+	})
+	assert.ErrorContains(t, err, "execution ARN")
+}

@@ -1,0 +1,47 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/mockaws"
+)
+
+const (
+	testRegion          = "eu-west-1"
+	testProducerAccount = "111111111111"
+	testConsumerAccount = "222222222222"
+	testExecutionArn    = "arn:aws:execute-api:eu-west-1:111111111111:abcde12345"
+)
+
+// newTestProvider registers an AWS provider pinned to account and region.
+func newTestProvider(ctx *pulumi.Context, name, account, region string) (*aws.Provider, error) {
+	return aws.NewProvider(ctx, name, &aws.ProviderArgs{
+		Region:            pulumi.String(region),
+		AllowedAccountIds: pulumi.StringArray{pulumi.String(account)},
+	})
+}
+
+// runMocked runs program under fresh mocks and fails the test on error.
+func runMocked(t *testing.T, program pulumi.RunFunc) *mockaws.Mocks {
+	t.Helper()
+	mocks := mockaws.New("components-test", "test")
+	require.NoError(t, mocks.Run(program))
+	return mocks
+}
+
+// mustNamed returns the resource of type and name or fails the test.
+func mustNamed(t *testing.T, mocks *mockaws.Mocks, typ, name string) mockaws.Resource {
+	t.Helper()
+	r, ok := mocks.Named(typ, name)
+	require.Truef(t, ok, "no %s named %s was registered", typ, name)
+	return r
+}
+
+// runMockedErr runs program under fresh mocks and returns its error.
+func runMockedErr(program pulumi.RunFunc) error {
+	return mockaws.New("components-test", "test").Run(program)
+}

@@ -1,0 +1,73 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSubnetCidrs(t *testing.T) {
+	cases := map[string]struct {
+		cidr  string
+		count int
+		want  []string
+	}{
+		"two halves":        {"10.20.0.0/24", 2, []string{"10.20.0.0/25", "10.20.0.128/25"}},
+		"three in quarters": {"10.0.0.0/16", 3, []string{"10.0.0.0/18", "10.0.64.0/18", "10.0.128.0/18"}},
+		"one is a half":     {"10.0.0.0/26", 1, []string{"10.0.0.0/27"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := SubnetCidrs(tc.cidr, tc.count)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+	for _, bad := range []struct {
+		cidr  string
+		count int
+	}{{"10.0.0.0/8", 2}, {"10.0.0.1/24", 2}, {"fd00::/56", 2}, {"10.0.0.0/28", 2}, {"10.0.0.0/24", 0}, {"10.0.0.0/24", 7}, {"x", 2}} {
+		_, err := SubnetCidrs(bad.cidr, bad.count)
+		assert.Errorf(t, err, "%s x%d", bad.cidr, bad.count)
+	}
+}
+
+func TestConsumerVpcPrivateSubnetsInDistinctZones(t *testing.T) {
+	mocks := runMocked(t, func(ctx *pulumi.Context) error {
+		consumer, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		_, err = NewConsumerVpc(ctx, "app-network", &ConsumerVpcArgs{Cidr: "10.20.0.0/24", AzCount: 3}, pulumi.Provider(consumer))
+		return err
+	})
+	vpc := mustNamed(t, mocks, typeVpc, "app-network-vpc")
+	assert.Equal(t, true, vpc.Input("enableDnsSupport"))
+	assert.Equal(t, true, vpc.Input("enableDnsHostnames"))
+	subnets := mocks.OfType(typeSubnet)
+	require.Len(t, subnets, 3)
+	zones := map[any]bool{}
+	for _, s := range subnets {
+		zones[s.Input("availabilityZone")] = true
+		assert.Equal(t, vpc.ID, s.Input("vpcId"))
+		assert.Equal(t, false, s.Input("mapPublicIpOnLaunch"))
+		assert.Equal(t, "consumer-app", mocks.ProviderName(s))
+	}
+	assert.Len(t, zones, 3)
+	assert.Empty(t, mocks.OfType("aws:ec2/internetGateway:InternetGateway"), "private only")
+}
+
+func TestConsumerVpcRefusesTooManyZones(t *testing.T) {
+	err := runMockedErr(func(ctx *pulumi.Context) error {
+		consumer, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		_, err = NewConsumerVpc(ctx, "app-network", &ConsumerVpcArgs{Cidr: "10.20.0.0/20", AzCount: 4}, pulumi.Provider(consumer))
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "azCount 4 but the region has 3 available zones")
+}

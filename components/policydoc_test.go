@@ -1,0 +1,127 @@
+package components
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// invokeAllowed evaluates a resource policy the way IAM does for an
+// execute-api:Invoke request from endpoint vpce: an explicit Deny wins, then
+// an Allow is needed.
+func invokeAllowed(t *testing.T, policyJSON, vpce string) bool {
+	t.Helper()
+	var doc PolicyDocument
+	require.NoError(t, json.Unmarshal([]byte(policyJSON), &doc))
+	allowed := false
+	for _, s := range doc.Statement {
+		if s.Action != invokeAction {
+			continue
+		}
+		applies := true
+		for op, cond := range s.Condition {
+			values := cond["aws:SourceVpce"]
+			in := false
+			for _, v := range values {
+				in = in || v == vpce
+			}
+			switch op {
+			case "StringNotEquals":
+				applies = applies && !in
+			case "StringEquals":
+				applies = applies && in
+			default:
+				t.Fatalf("unexpected condition operator %s", op)
+			}
+		}
+		if !applies {
+			continue
+		}
+		if s.Effect == "Deny" {
+			return false
+		}
+		allowed = allowed || s.Effect == "Allow"
+	}
+	return allowed
+}
+
+func TestBuildResourcePolicyDeniesEveryOtherEndpoint(t *testing.T) {
+	ids := []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}
+	policy, err := ResourcePolicyJSON(testExecutionArn, ids)
+	require.NoError(t, err)
+
+	var doc PolicyDocument
+	require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+	require.Len(t, doc.Statement, 2)
+	deny, allow := doc.Statement[0], doc.Statement[1]
+	assert.Equal(t, "Deny", deny.Effect)
+	assert.Equal(t, []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}, deny.Condition["StringNotEquals"]["aws:SourceVpce"],
+		"the Deny condition must hold exactly the endpoint IDs, de-duplicated and sorted")
+	assert.Equal(t, "Allow", allow.Effect)
+	assert.Empty(t, allow.Condition)
+	for _, s := range doc.Statement {
+		assert.Equal(t, testExecutionArn+"/*", s.Resource, "every Resource is the full execution ARN")
+		assert.Equal(t, "execute-api:Invoke", s.Action)
+	}
+	assert.NotContains(t, policy, `"execute-api:/`, "the shorthand drifts; only full ARNs")
+
+	assert.True(t, invokeAllowed(t, policy, "vpce-0aaaaaaaaaaaaaaaa"))
+	assert.True(t, invokeAllowed(t, policy, "vpce-0bbbbbbbbbbbbbbbb"))
+	assert.False(t, invokeAllowed(t, policy, "vpce-0cccccccccccccccc"))
+	assert.False(t, invokeAllowed(t, policy, ""))
+}
+
+func TestBuildResourcePolicyIsStable(t *testing.T) {
+	a, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"})
+	require.NoError(t, err)
+	b, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa"})
+	require.NoError(t, err)
+	assert.Equal(t, a, b, "endpoint order must not change the document")
+}
+
+func TestBuildResourcePolicyRefusesBadInput(t *testing.T) {
+	cases := map[string]struct {
+		arn  string
+		ids  []string
+		want string
+	}{
+		"shorthand ARN":      {"execute-api:/*", []string{"vpce-0aaaaaaaaaaaaaaaa"}, "execution ARN"},
+		"ARN with a stage":   {testExecutionArn + "/dev", []string{"vpce-0aaaaaaaaaaaaaaaa"}, "execution ARN"},
+		"short account":      {"arn:aws:execute-api:eu-west-1:1111:abcde12345", []string{"vpce-0aaaaaaaaaaaaaaaa"}, "execution ARN"},
+		"no endpoints":       {testExecutionArn, nil, "no VPC endpoint IDs"},
+		"malformed endpoint": {testExecutionArn, []string{"vpce-XYZ"}, `"vpce-XYZ"`},
+		"empty endpoint":     {testExecutionArn, []string{""}, `""`},
+		"a wildcard":         {testExecutionArn, []string{"*"}, `"*"`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := BuildResourcePolicy(tc.arn, tc.ids)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestEndpointPolicyAllowsInvokeOnListedArnsOnly(t *testing.T) {
+	policy, err := EndpointPolicyJSON([]string{"arn:aws:execute-api:eu-west-1:111111111111:*"})
+	require.NoError(t, err)
+	var doc struct {
+		Statement []struct {
+			Effect   string
+			Action   string
+			Resource []string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+	require.Len(t, doc.Statement, 1)
+	assert.Equal(t, "Allow", doc.Statement[0].Effect)
+	assert.Equal(t, "execute-api:Invoke", doc.Statement[0].Action)
+	assert.Equal(t, []string{"arn:aws:execute-api:eu-west-1:111111111111:*"}, doc.Statement[0].Resource)
+	assert.False(t, strings.Contains(policy, `"*:*"`))
+
+	_, err = EndpointPolicyJSON(nil)
+	assert.Error(t, err)
+}

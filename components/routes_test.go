@@ -1,0 +1,90 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestValidateRoutePath(t *testing.T) {
+	for _, good := range []string{"/", "/a", "/a/b", "/{id}", "/items/{id}", "/{proxy+}", "/v1/{proxy+}", "/a.b_c~d-e"} {
+		assert.NoErrorf(t, ValidateRoutePath(good), "path %q", good)
+	}
+	for _, bad := range []string{"", "a", "/a/", "//", "/a//b", "/{proxy+}/x", "/{id", "/{}", "/a b", "/{1id}", "/?q=1"} {
+		assert.Errorf(t, ValidateRoutePath(bad), "path %q", bad)
+	}
+}
+
+func TestValidateMethod(t *testing.T) {
+	for _, m := range HTTPMethods {
+		assert.NoError(t, ValidateMethod(m))
+	}
+	for _, m := range []string{"get", "TRACE", "", "CONNECT"} {
+		assert.Errorf(t, ValidateMethod(m), "method %q", m)
+	}
+}
+
+func TestValidateRoutes(t *testing.T) {
+	mock := RouteIntegration{Type: IntegrationMock}
+	cases := map[string]struct {
+		routes []Route
+		want   string
+	}{
+		"none":                {nil, "at least one route"},
+		"duplicate":           {[]Route{{"/a", "GET", mock}, {"/a", "GET", mock}}, "duplicate route GET /a"},
+		"bad method":          {[]Route{{"/a", "FETCH", mock}}, "routes[0].method"},
+		"bad path":            {[]Route{{"a", "GET", mock}}, "routes[0].path"},
+		"unknown type":        {[]Route{{"/a", "GET", RouteIntegration{Type: "grpc"}}}, "integration.type"},
+		"proxy without uri":   {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationHTTPProxy}}}, "uri: required"},
+		"lambda without arn":  {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationLambda}}}, "functionArn: required"},
+		"bad status":          {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationMock, StatusCode: 42}}}, "statusCode 42"},
+		"sibling param names": {[]Route{{"/a/{id}", "GET", mock}, {"/a/{name}", "GET", mock}}, "one parameter per level"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := ValidateRoutes(tc.routes)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	assert.NoError(t, ValidateRoutes([]Route{{"/a", "GET", mock}, {"/a", "POST", mock}, {"/a/{id}", "GET", mock}, {"/a/{id}/b", "GET", mock}}))
+}
+
+func TestFingerprintRoutes(t *testing.T) {
+	base := []RouteDefinition{
+		{Path: "/", Method: "ANY", Type: IntegrationMock, StatusCode: 200, Body: "{}"},
+		{Path: "/p", Method: "GET", Type: IntegrationHTTPProxy, Uri: "https://example.com/p"},
+	}
+	reordered := []RouteDefinition{base[1], base[0]}
+	assert.Equal(t, FingerprintRoutes(base), FingerprintRoutes(reordered), "order must not matter")
+
+	changes := map[string]func(d []RouteDefinition){
+		"path":        func(d []RouteDefinition) { d[1].Path = "/q" },
+		"method":      func(d []RouteDefinition) { d[1].Method = "POST" },
+		"status":      func(d []RouteDefinition) { d[0].StatusCode = 201 },
+		"body":        func(d []RouteDefinition) { d[0].Body = `{"a":1}` },
+		"uri":         func(d []RouteDefinition) { d[1].Uri = "https://example.com/other" },
+		"type":        func(d []RouteDefinition) { d[1].Type = IntegrationLambda },
+		"functionArn": func(d []RouteDefinition) { d[1].FunctionArn = "arn:aws:lambda:eu-west-1:111111111111:function:f" },
+	}
+	for name, change := range changes {
+		changed := append([]RouteDefinition{}, base...)
+		change(changed)
+		assert.NotEqualf(t, FingerprintRoutes(base), FingerprintRoutes(changed), "changing %s must change the fingerprint", name)
+	}
+}
+
+func TestLambdaInvocationURI(t *testing.T) {
+	uri, err := LambdaInvocationURI("arn:aws:lambda:eu-west-1:111111111111:function:orders:live")
+	require.NoError(t, err)
+	assert.Equal(t, "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:orders:live/invocations", uri)
+	_, err = LambdaInvocationURI("arn:aws:lambda:eu-west-1:1111:function:orders")
+	assert.Error(t, err)
+}
+
+func TestSourceArnSuffix(t *testing.T) {
+	assert.Equal(t, "/*/*/", sourceArnSuffix("ANY", "/"))
+	assert.Equal(t, "/*/GET/orders/*", sourceArnSuffix("GET", "/orders/{id}"))
+	assert.Equal(t, "/*/*/v1/*", sourceArnSuffix("ANY", "/v1/{proxy+}"))
+}
