@@ -1,0 +1,131 @@
+package stack
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/mockaws"
+)
+
+// withRawConfig hands raw configuration to the program as the engine does.
+func withRawConfig(raw map[string]string, secretKeys ...string) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) {
+		info.Config = raw
+		info.ConfigSecretKeys = secretKeys
+	}
+}
+
+// runProgram runs Program under the AWS mocks with the given configuration,
+// handed over in the environment variables the engine sets for a program.
+func runProgram(t *testing.T, raw map[string]string, secretKeys ...string) (*mockaws.Mocks, error) {
+	t.Helper()
+	encoded, err := json.Marshal(raw)
+	require.NoError(t, err)
+	t.Setenv(pulumi.EnvConfig, string(encoded))
+	secrets, err := json.Marshal(append([]string{}, secretKeys...))
+	require.NoError(t, err)
+	t.Setenv(pulumi.EnvConfigSecretKeys, string(secrets))
+	mocks := mockaws.New(Namespace, "dev")
+	return mocks, mocks.Run(Program)
+}
+
+func TestProgramNeverUsesADefaultProvider(t *testing.T) {
+	c := validConfig()
+	c["consumers"] = append(c["consumers"].([]any), map[string]any{
+		"name": "partner", "accountId": "444444444444", "endpointId": "vpce-0fffffffffffffff0",
+	})
+	mocks, err := runProgram(t, rawOf(t, c))
+	require.NoError(t, err)
+	resources := mocks.Resources()
+	require.NotEmpty(t, resources)
+	providers := map[string]bool{}
+	for _, r := range mocks.OfType(mockaws.ProviderType) {
+		providers[r.URN] = true
+	}
+	assert.Len(t, providers, 3, "producer, app and batch; none for the consumer whose endpoint is owned elsewhere")
+	for _, r := range resources {
+		if !r.Custom || r.Type == mockaws.ProviderType {
+			continue
+		}
+		assert.Truef(t, strings.HasPrefix(r.Type, "aws:"), "unexpected resource %s", r.Type)
+		assert.Truef(t, providers[r.Provider], "%s %s must name one of the stack's providers explicitly, has %q", r.Type, r.Name, r.Provider)
+		assert.NotEmptyf(t, mocks.AccountOf(r), "%s %s must be pinned to an account", r.Type, r.Name)
+	}
+}
+
+func TestProgramPinsEachProviderToItsAccount(t *testing.T) {
+	c := validConfig()
+	at(c, "producer")["externalId"] = "shared-secret-123"
+	at(c, "producer")["sessionName"] = "xaccount"
+	mocks, err := runProgram(t, rawOf(t, c))
+	require.NoError(t, err)
+	want := map[string]string{"producer": "111111111111", "consumer-app": "222222222222", "consumer-batch": "333333333333"}
+	for _, p := range mocks.OfType(mockaws.ProviderType) {
+		account, ok := want[p.Name]
+		require.Truef(t, ok, "unexpected provider %s", p.Name)
+		assert.Equal(t, []any{account}, p.Input("allowedAccountIds"))
+		assert.Equal(t, "eu-west-1", p.Input("region"))
+		assert.Equal(t, map[string]any{"tags": map[string]any{"team": "platform"}}, p.Input("defaultTags"))
+	}
+	producer, _ := mocks.Named(mockaws.ProviderType, "producer")
+	role := producer.Input("assumeRole").(map[string]any)
+	assert.Equal(t, "arn:aws:iam::111111111111:role/deployer", role["roleArn"])
+	assert.Equal(t, "xaccount", role["sessionName"])
+	assert.True(t, producer.InputIsSecret("assumeRole", "externalId"), "the external ID must be a Pulumi secret")
+	batch, _ := mocks.Named(mockaws.ProviderType, "consumer-batch")
+	assert.Equal(t, "batch", batch.Input("profile"))
+	assert.Nil(t, batch.Input("assumeRole"))
+}
+
+func TestProgramRegistersNothingForBadConfig(t *testing.T) {
+	for _, tc := range badCases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := validConfig()
+			tc.change(c)
+			mocks, err := runProgram(t, rawOf(t, c))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.key)
+			assert.Empty(t, mocks.Resources(), "no resource may be registered for an invalid config")
+		})
+	}
+}
+
+func TestProgramProtectsEverythingWhenAsked(t *testing.T) {
+	c := validConfig()
+	c["protect"] = "true"
+	mocks, err := runProgram(t, rawOf(t, c))
+	require.NoError(t, err)
+	for _, r := range mocks.Resources() {
+		if r.Type != mockaws.ProviderType {
+			assert.Truef(t, r.Protect, "%s %s must be protected", r.Type, r.Name)
+		}
+	}
+}
+
+func TestDeployExportsEveryInvokeForm(t *testing.T) {
+	var outputs map[string]any
+	mocks := mockaws.New(Namespace, "dev")
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		exports, err := Deploy(ctx)
+		if err != nil {
+			return err
+		}
+		v, _, err := mockaws.Await(exports.ToMapOutput())
+		outputs, _ = v.(map[string]any)
+		return err
+	}, withRawConfig(rawOf(t, validConfig())))
+	require.NoError(t, err)
+	for _, k := range []string{"region", "producerAccountId", "restApiId", "executionArn", "stageName", "consumers"} {
+		assert.Containsf(t, outputs, k, "stack output %s", k)
+	}
+	app := outputs["consumers"].(map[string]any)["app"].(map[string]any)
+	assert.Equal(t, "222222222222", app["accountId"])
+	assert.Len(t, app["invokeUrls"], 4)
+	assert.Len(t, app["curl"], 4)
+	assert.NotEmpty(t, app["endpointDnsNames"])
+}
