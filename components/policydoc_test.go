@@ -2,6 +2,7 @@ package components
 
 import (
 	"encoding/json"
+	"github.com/xaccount/xaccount-api/internal/policycheck"
 	"strings"
 	"testing"
 
@@ -9,43 +10,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// invokeAllowed evaluates a resource policy the way IAM does for an
-// execute-api:Invoke request from endpoint vpce: an explicit Deny wins, then
-// an Allow is needed.
+// invokeAllowed evaluates a resource policy for an execute-api:Invoke of a
+// method of the policy's API arriving through endpoint vpce.
 func invokeAllowed(t *testing.T, policyJSON, vpce string) bool {
 	t.Helper()
-	var doc PolicyDocument
-	require.NoError(t, json.Unmarshal([]byte(policyJSON), &doc))
-	allowed := false
-	for _, s := range doc.Statement {
-		if s.Action != invokeAction {
-			continue
-		}
-		applies := true
-		for op, cond := range s.Condition {
-			values := cond["aws:SourceVpce"]
-			in := false
-			for _, v := range values {
-				in = in || v == vpce
-			}
-			switch op {
-			case "StringNotEquals":
-				applies = applies && !in
-			case "StringEquals":
-				applies = applies && in
-			default:
-				t.Fatalf("unexpected condition operator %s", op)
-			}
-		}
-		if !applies {
-			continue
-		}
-		if s.Effect == "Deny" {
-			return false
-		}
-		allowed = allowed || s.Effect == "Allow"
-	}
-	return allowed
+	doc, err := policycheck.Parse(policyJSON)
+	require.NoError(t, err)
+	method := strings.TrimSuffix(doc.Resources()[0], "*") + "dev/GET/orders"
+	ok, err := doc.Allows(method, vpce)
+	require.NoError(t, err)
+	return ok
 }
 
 func TestBuildResourcePolicyDeniesEveryOtherEndpoint(t *testing.T) {
