@@ -56,7 +56,14 @@ func (p *Plan) WriteText(w io.Writer) error {
 			}
 		}
 		if len(show) == 0 {
-			tw.line(1, "nothing deployed here: the endpoint is owned elsewhere")
+			tw.line(1, "nothing deployed here")
+		}
+		for _, c := range p.config.Consumers {
+			if c.AccountID == account && !c.ManagesEndpoint() {
+				tw.line(1, "consumer %s uses endpoint %s, owned outside this stack", c.Name, c.EndpointID)
+			}
+		}
+		if len(show) == 0 {
 			continue
 		}
 		tw.tree(1, "", children, show)

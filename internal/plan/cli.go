@@ -1,0 +1,110 @@
+package plan
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/xaccount/xaccount-api/internal/stack"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitInvalid = 2
+)
+
+// Main is the plan command without the process: it parses args, writes the
+// plan to stdout or the problems to stderr, and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("plan", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	stackName := flags.String("stack", "", "plan the stack NAME from Pulumi.NAME.yaml in the project root (default "+DefaultStack+")")
+	configFile := flags.String("config", "", "plan any file in the Pulumi.<stack>.yaml format")
+	format := flags.String("format", "text", "output format: text or json")
+	root := flags.String("root", "", "the project root, where Pulumi.<stack>.yaml files live (default: the nearest folder up from here with a Pulumi.yaml)")
+	if err := flags.Parse(args); err != nil {
+		return exitInvalid
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "plan: unexpected argument %q\n", flags.Arg(0))
+		return exitInvalid
+	}
+	if *stackName != "" && *configFile != "" {
+		fmt.Fprintln(stderr, "plan: --stack and --config are exclusive; give one")
+		return exitInvalid
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "plan: --format %q: expected text or json\n", *format)
+		return exitInvalid
+	}
+	path, name := *configFile, StackNameOf(*configFile)
+	if path == "" {
+		name = *stackName
+		if name == "" {
+			name = DefaultStack
+		}
+		dir := *root
+		if dir == "" {
+			dir = FindProjectRoot()
+		}
+		path = StackFile(dir, name)
+	}
+	raw, err := ReadConfigFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", path, err)
+		return exitInvalid
+	}
+	p, err := Run(name, raw)
+	var invalid *stack.ConfigError
+	switch {
+	case errors.As(err, &invalid):
+		for _, problem := range invalid.Problems {
+			fmt.Fprintln(stderr, problem)
+		}
+		return exitInvalid
+	case err != nil:
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return exitFailed
+	}
+	var out bytes.Buffer
+	if *format == "json" {
+		b, err := p.JSON()
+		if err != nil {
+			fmt.Fprintf(stderr, "plan: %v\n", err)
+			return exitFailed
+		}
+		out.Write(b)
+	} else if err := p.WriteText(&out); err != nil {
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return exitFailed
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// FindProjectRoot is the nearest folder, from the working directory up, that
+// holds a Pulumi.yaml; the working directory when there is none.
+func FindProjectRoot() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, "Pulumi.yaml")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}

@@ -1,0 +1,220 @@
+package tests
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/policycheck"
+)
+
+const (
+	typeProvider    = "pulumi:providers:aws"
+	typeRestApi     = "aws:apigateway/restApi:RestApi"
+	typePolicy      = "aws:apigateway/restApiPolicy:RestApiPolicy"
+	typeDeployment  = "aws:apigateway/deployment:Deployment"
+	typeStage       = "aws:apigateway/stage:Stage"
+	typeMethod      = "aws:apigateway/method:Method"
+	typeIntegration = "aws:apigateway/integration:Integration"
+	typeVpcEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
+)
+
+var vpceID = regexp.MustCompile(`^vpce-[0-9a-f]{17}$|^vpce-[0-9a-f]{8}$`)
+
+// TestEveryStackFileHoldsTheInvariants plans each Pulumi.<stack>.yaml and
+// checks what a reviewer must be able to trust about it.
+func TestEveryStackFileHoldsTheInvariants(t *testing.T) {
+	for _, file := range stackFiles(t) {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			p := planJSON(t, file)
+			checkAccounts(t, p)
+			endpointIDs := checkConsumerEndpoints(t, p)
+			checkPrivateAPI(t, p, endpointIDs)
+			checkDeployment(t, p)
+			checkInvokeURLs(t, p)
+		})
+	}
+}
+
+// checkAccounts: every resource sits on the right account's provider, each
+// provider pinned to its account.
+func checkAccounts(t *testing.T, p *jsonPlan) {
+	providers := map[string]jsonResource{}
+	for _, r := range p.ofType(typeProvider) {
+		providers[r.URN] = r
+		role, ok := p.Accounts[r.Account]
+		require.Truef(t, ok, "provider %s is pinned to %q, not one of the stack's accounts", r.Name, r.Account)
+		assert.Equal(t, []any{r.Account}, r.Inputs["allowedAccountIds"], "provider %s pins allowedAccountIds", r.Name)
+		assert.Equal(t, p.Region, r.Inputs["region"])
+		if r.Name == "producer" {
+			assert.Equal(t, "producer", role)
+		} else {
+			assert.Contains(t, strings.Split(role, ","), "consumer:"+strings.TrimPrefix(r.Name, "consumer-"))
+		}
+	}
+	for _, r := range p.Resources {
+		switch {
+		case r.Type == typeProvider:
+		case strings.HasPrefix(r.Type, "xaccount:"):
+			assert.Emptyf(t, r.Provider, "component %s has no provider of its own", r.Name)
+			assert.Empty(t, r.Account)
+		case strings.HasPrefix(r.Type, "aws:ec2/"):
+			prov, ok := providers[r.Provider]
+			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
+			assert.Truef(t, strings.HasPrefix(prov.Name, "consumer-"), "%s %s must be on a consumer provider, is on %s", r.Type, r.Name, prov.Name)
+			assert.Truef(t, strings.HasPrefix(p.Accounts[r.Account], "consumer:") || strings.Contains(p.Accounts[r.Account], ",consumer:"), "%s %s lands in a consumer account", r.Type, r.Name)
+		case strings.HasPrefix(r.Type, "aws:apigateway/"), strings.HasPrefix(r.Type, "aws:lambda/"):
+			prov, ok := providers[r.Provider]
+			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
+			assert.Equalf(t, "producer", prov.Name, "%s %s must be on the producer provider", r.Type, r.Name)
+			assert.Equal(t, "producer", p.Accounts[r.Account])
+		default:
+			t.Errorf("unexpected resource type %s (%s): extend the invariants", r.Type, r.Name)
+		}
+	}
+}
+
+// checkConsumerEndpoints returns every consumer endpoint ID: created ones and
+// the endpoint IDs of consumers whose endpoint is owned elsewhere.
+func checkConsumerEndpoints(t *testing.T, p *jsonPlan) []string {
+	consumers := p.Outputs["consumers"].(map[string]any)
+	var ids []string
+	created := map[string]bool{}
+	for _, e := range p.ofType(typeVpcEndpoint) {
+		assert.Equal(t, "com.amazonaws."+p.Region+".execute-api", e.Inputs["serviceName"])
+		assert.Equal(t, "Interface", e.Inputs["vpcEndpointType"])
+		created[e.ID] = true
+	}
+	for name, v := range consumers {
+		c := v.(map[string]any)
+		id := c["endpointId"].(string)
+		assert.Regexpf(t, vpceID, id, "consumer %s endpoint ID", name)
+		assert.Equal(t, "consumer:"+name, roleOf(p, c["accountId"].(string), name))
+		ids = append(ids, id)
+	}
+	for id := range created {
+		assert.Containsf(t, ids, id, "created endpoint %s belongs to a consumer", id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// roleOf returns the role of account for consumer name.
+func roleOf(p *jsonPlan, account, name string) string {
+	for _, role := range strings.Split(p.Accounts[account], ",") {
+		if role == "consumer:"+name {
+			return role
+		}
+	}
+	return p.Accounts[account]
+}
+
+// checkPrivateAPI: PRIVATE with exactly the endpoint IDs; the policy denies
+// every other source and names full ARNs only.
+func checkPrivateAPI(t *testing.T, p *jsonPlan, endpointIDs []string) {
+	apis := p.ofType(typeRestApi)
+	require.Len(t, apis, 1)
+	api := apis[0]
+	cfg := api.Inputs["endpointConfiguration"].(map[string]any)
+	assert.Equal(t, "PRIVATE", cfg["types"])
+	var got []string
+	for _, id := range cfg["vpcEndpointIds"].([]any) {
+		got = append(got, id.(string))
+	}
+	slices.Sort(got)
+	assert.Equal(t, endpointIDs, got, "the API lists exactly the consumer endpoints")
+
+	policies := p.ofType(typePolicy)
+	require.Len(t, policies, 1)
+	assert.Equal(t, api.ID, policies[0].Inputs["restApiId"])
+	doc, err := policycheck.Parse(policies[0].Inputs["policy"].(string))
+	require.NoError(t, err)
+	deny := doc.DeniedUnlessSourceVpce()
+	slices.Sort(deny)
+	assert.Equal(t, endpointIDs, deny, "the Deny condition lists exactly the endpoint IDs")
+	executionArn := p.Outputs["executionArn"].(string)
+	assert.Regexp(t, `^arn:aws:execute-api:`+p.Region+`:\d{12}:`+api.ID+`$`, executionArn)
+	for _, res := range doc.Resources() {
+		assert.Truef(t, strings.HasPrefix(res, executionArn+"/"), "policy resource %q is a full ARN of this API", res)
+	}
+	method := executionArn + "/" + p.Outputs["stageName"].(string) + "/GET/"
+	for _, id := range endpointIDs {
+		ok, err := doc.Allows(method, id)
+		require.NoError(t, err)
+		assert.Truef(t, ok, "endpoint %s may invoke", id)
+	}
+	for _, other := range []string{"", "vpce-00000000000000000"} {
+		ok, err := doc.Allows(method, other)
+		require.NoError(t, err)
+		assert.Falsef(t, ok, "source %q must be denied", other)
+	}
+}
+
+// checkDeployment: a separate stage points at a deployment that depends on
+// the policy and every method and integration.
+func checkDeployment(t *testing.T, p *jsonPlan) {
+	deployments := p.ofType(typeDeployment)
+	require.Len(t, deployments, 1)
+	d := deployments[0]
+	assert.Nil(t, d.Inputs["stageName"], "the stage is not created by the deployment")
+	for _, typ := range []string{typePolicy, typeMethod, typeIntegration} {
+		rs := p.ofType(typ)
+		require.NotEmpty(t, rs)
+		for _, r := range rs {
+			assert.Containsf(t, d.Dependencies, r.URN, "the deployment must depend on %s %s", typ, r.Name)
+		}
+	}
+	stages := p.ofType(typeStage)
+	require.Len(t, stages, 1)
+	assert.Equal(t, d.ID, stages[0].Inputs["deployment"])
+	assert.Equal(t, p.Outputs["stageName"], stages[0].Inputs["stageName"])
+	assert.Contains(t, stages[0].Dependencies, d.URN)
+}
+
+// checkInvokeURLs: each consumer's invoke URLs are well formed and use its endpoint.
+func checkInvokeURLs(t *testing.T, p *jsonPlan) {
+	apiID, stage, region := p.Outputs["restApiId"].(string), p.Outputs["stageName"].(string), p.Region
+	for name, v := range p.Outputs["consumers"].(map[string]any) {
+		c := v.(map[string]any)
+		endpoint := c["endpointId"].(string)
+		urls := c["invokeUrls"].(map[string]any)
+		curl := c["curl"].(map[string]any)
+		for form, u := range urls {
+			parsed, err := url.Parse(u.(string))
+			require.NoError(t, err)
+			assert.Equal(t, "https", parsed.Scheme, "%s %s", name, form)
+			assert.Equal(t, "/"+stage, parsed.Path, "%s %s", name, form)
+			assert.Containsf(t, curl[form], u, "the %s curl line calls the URL", form)
+		}
+		assert.Equal(t, fmt.Sprintf("https://%s-%s.execute-api.%s.amazonaws.com/%s", apiID, endpoint, region, stage), urls["route53Alias"])
+		if private, ok := urls["privateDns"]; ok {
+			assert.Equal(t, fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", apiID, region, stage), private)
+		}
+		if public, ok := urls["publicDnsWithHostHeader"]; ok {
+			host := regexp.MustCompile(`^https://(` + endpoint + `-[a-z0-9]+\.execute-api\.` + region + `\.vpce\.amazonaws\.com)/`).FindStringSubmatch(public.(string))
+			require.NotNilf(t, host, "%s: public DNS form %s uses the consumer's endpoint", name, public)
+			assert.Equal(t, public, urls["publicDnsWithApiIdHeader"])
+			assert.Contains(t, curl["publicDnsWithHostHeader"], "-H 'Host: "+apiID+".execute-api."+region+".amazonaws.com'")
+			assert.Contains(t, curl["publicDnsWithApiIdHeader"], "-H 'x-apigw-api-id: "+apiID+"'")
+		}
+	}
+}
+
+// TestDevStackHasAllFourFormsForEveryConsumer is the issue's acceptance check
+// for the dev stack: it creates its endpoints with private DNS on.
+func TestDevStackHasAllFourFormsForEveryConsumer(t *testing.T) {
+	p := planJSON(t, filepath.Join(projectRoot, "Pulumi.dev.yaml"))
+	for name, v := range p.Outputs["consumers"].(map[string]any) {
+		urls := v.(map[string]any)["invokeUrls"].(map[string]any)
+		for _, form := range []string{"privateDns", "route53Alias", "publicDnsWithHostHeader", "publicDnsWithApiIdHeader"} {
+			assert.Containsf(t, urls, form, "consumer %s", name)
+		}
+	}
+}
