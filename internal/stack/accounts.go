@@ -41,8 +41,8 @@ func (r *reader) accountID(k key, m map[string]any) string {
 		r.bad(k.field("accountId"), v, expectAccountID)
 		return ""
 	}
-	if r.opaque(k, s) {
-		return s
+	if r.needsPlain(k.field("accountId"), s) {
+		return ""
 	}
 	if !accountIDPattern.MatchString(s) {
 		r.bad(k.field("accountId"), v, expectAccountID)
@@ -79,7 +79,7 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 	if hasRole && acct.RoleArn != "" && !r.opaque(k, acct.RoleArn) {
 		if match := roleArnPattern.FindStringSubmatch(acct.RoleArn); match == nil {
 			r.bad(k.field("roleArn"), acct.RoleArn, expectRoleArn)
-		} else if acct.AccountID != "" && !r.opaque(k, acct.AccountID) && match[2] != acct.AccountID {
+		} else if acct.AccountID != "" && match[2] != acct.AccountID {
 			r.fail(k.field("roleArn"), "got %q, a role in account %s; expected a role in account %s (%s)", acct.RoleArn, match[2], acct.AccountID, k.field("accountId"))
 		}
 	}
@@ -225,7 +225,7 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 }
 
 func (r *reader) existingEndpoint(k key, m map[string]any, c *Consumer, region string) {
-	if c.EndpointID != "" && !r.opaque(k, c.EndpointID) && !components.VpcEndpointIDPattern.MatchString(c.EndpointID) {
+	if c.EndpointID != "" && !r.needsPlain(k.field("endpointId"), c.EndpointID) && !components.VpcEndpointIDPattern.MatchString(c.EndpointID) {
 		r.bad(k.field("endpointId"), c.EndpointID, "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits")
 	}
 	dns, ok := r.optString(k, m, "endpointDnsName", "the endpoint's regional DNS name")
@@ -233,7 +233,7 @@ func (r *reader) existingEndpoint(k key, m map[string]any, c *Consumer, region s
 		return
 	}
 	want := regexp.MustCompile(`^vpce-[a-z0-9-]+\.execute-api\.` + regexp.QuoteMeta(region) + `\.vpce\.amazonaws\.com$`)
-	if !want.MatchString(dns) && !r.opaque(k, dns) {
+	if !r.needsPlain(k.field("endpointDnsName"), dns) && !want.MatchString(dns) {
 		r.bad(k.field("endpointDnsName"), dns, "the endpoint's regional DNS name, vpce-….execute-api."+region+".vpce.amazonaws.com")
 	}
 	c.EndpointDNSName = dns
@@ -255,7 +255,7 @@ func (r *reader) vpc(k key, v any, c *Consumer) {
 		}
 		ev := &ExistingVpc{}
 		ev.ID, _ = r.reqString(k, m, "id", "a VPC ID such as vpc-0123456789abcdef0")
-		if ev.ID != "" && !vpcIDPattern.MatchString(ev.ID) && !r.opaque(k, ev.ID) {
+		if ev.ID != "" && !r.needsPlain(k.field("id"), ev.ID) && !vpcIDPattern.MatchString(ev.ID) {
 			r.bad(k.field("id"), ev.ID, "a VPC ID: vpc- and 8 or 17 lowercase hex digits")
 		}
 		subnets, ok := r.stringList(k, m, "subnetIds", "a subnet ID")
@@ -267,7 +267,8 @@ func (r *reader) vpc(k key, v any, c *Consumer) {
 		seen := map[string]bool{}
 		for i, s := range subnets {
 			switch {
-			case !subnetIDPattern.MatchString(s) && !r.opaque(k, s):
+			case r.needsPlain(k.field("subnetIds").index(i), s):
+			case !subnetIDPattern.MatchString(s):
 				r.bad(k.field("subnetIds").index(i), s, "a subnet ID: subnet- and 8 or 17 lowercase hex digits")
 			case seen[s]:
 				r.fail(k.field("subnetIds").index(i), "got %q twice; expected each subnet once", s)

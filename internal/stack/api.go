@@ -164,7 +164,7 @@ func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *
 		m, _ := r.object(k, raw, "type", "functionArn")
 		arn, ok := r.reqString(k, m, "functionArn", "a Lambda function ARN in the producer account and region")
 		rc.FunctionArn = arn
-		if !ok || r.opaque(k, arn) {
+		if !ok || r.needsPlain(k.field("functionArn"), arn) {
 			return
 		}
 		_, region, account, err := components.ParseLambdaArn(arn)

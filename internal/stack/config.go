@@ -38,6 +38,8 @@ type Config struct {
 	API API
 	// Tags are default tags on every provider.
 	Tags map[string]string
+	// TagsSecret marks tags that came from secure config.
+	TagsSecret bool
 	// Protect marks every resource protected against deletion.
 	Protect bool
 }

@@ -38,6 +38,7 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	cfg.Consumers = r.consumers(raw, cfg.Region)
 	cfg.API = r.api(raw, cfg, stackName)
 	cfg.Tags = r.tags(raw)
+	cfg.TagsSecret = r.secretKeys[fullKey(KeyTags)]
 	cfg.Protect = r.protect(raw)
 	if len(r.problems) > 0 {
 		return nil, &ConfigError{Problems: r.problems}
@@ -90,7 +91,7 @@ func (r *reader) region(raw map[string]string) string {
 	switch {
 	case !present:
 		r.missing(k, expected)
-	case r.opaque(k, v):
+	case r.needsPlain(k, v):
 	case !regionPattern.MatchString(v):
 		r.bad(k, v, expected)
 	}

@@ -64,7 +64,11 @@ func newAccountProvider(ctx *pulumi.Context, name string, cfg *Config, acct Acco
 		args.Profile = maybeSecret(acct.Secret, acct.Profile)
 	}
 	if len(cfg.Tags) > 0 {
-		args.DefaultTags = &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(cfg.Tags)}
+		var tags pulumi.StringMapInput = pulumi.ToStringMap(cfg.Tags)
+		if cfg.TagsSecret {
+			tags = pulumi.ToSecret(tags).(pulumi.StringMapOutput)
+		}
+		args.DefaultTags = &aws.ProviderDefaultTagsArgs{Tags: tags}
 	}
 	provider, err := aws.NewProvider(ctx, name, args)
 	if err != nil {

@@ -80,6 +80,18 @@ func (r *reader) opaque(k key, v string) bool {
 	return v == SecretPlaceholder && r.secretKeys[k.top()]
 }
 
+// needsPlain reports an undecryptable secret where the program needs the
+// plain value (IDs, ARNs and the region shape resources and URLs); it says
+// whether v was such a secret.
+func (r *reader) needsPlain(k key, v string) bool {
+	if !r.opaque(k, v) {
+		return false
+	}
+	r.fail(k, "is a secure value that cannot be decrypted offline; expected a plain value "+
+		"(only roleArn, externalId, sessionName, profile, tag values and a route's body or uri may be secret)")
+	return true
+}
+
 // describe renders a found value for a message.
 func describe(v any) string {
 	switch t := v.(type) {

@@ -1,0 +1,33 @@
+package tests
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSecureValuesAreNeverShown plans a file with secure: values, which cannot
+// be decrypted offline: the plan completes and shows [secret], never the value.
+func TestSecureValuesAreNeverShown(t *testing.T) {
+	file := filepath.Join("testdata", "secrets.yaml")
+	for _, format := range []string{"text", "json"} {
+		code, stdout, stderr := runCLI("--config", file, "--format", format)
+		require.Equal(t, 0, code, stderr)
+		assert.NotContains(t, stdout, "CIPHERTEXT", format)
+		assert.NotContains(t, stdout, "v1:", format)
+		assert.Contains(t, stdout, "[secret]", format)
+	}
+	p := planJSON(t, file)
+	assert.Equal(t, "plan", p.Stack, "a file not named Pulumi.<stack>.yaml plans stack 'plan'")
+	for _, r := range p.ofType(typeProvider) {
+		role := r.Inputs["assumeRole"].(map[string]any)
+		assert.Equalf(t, "[secret]", role["externalId"], "provider %s external ID", r.Name)
+		assert.Equalf(t, "[secret]", r.Inputs["defaultTags"].(map[string]any)["tags"], "provider %s tags", r.Name)
+		// Pulumi marks the whole key secret when a value inside it is secure,
+		// so the role ARN beside the external ID is treated as secret too.
+		assert.Equal(t, "[secret]", role["roleArn"])
+		assert.Equal(t, "eu-west-1", r.Inputs["region"], "values of other keys stay readable")
+	}
+}
