@@ -1,0 +1,38 @@
+# The README's two commands: `make plan` (the main job) and `make test` (the suite).
+GO ?= go
+STACK ?= dev
+GOLANGCI_LINT_VERSION ?= v2.15.0
+
+.PHONY: plan build test fmt-check vet lint tidy fuzz golden bench
+
+plan: ## offline plan of a stack (STACK=dev), no cloud needed
+	$(GO) run ./cmd/plan --stack $(STACK)
+
+build:
+	$(GO) build ./...
+
+fmt-check: ## fail when gofmt would change a file
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+test: fmt-check vet ## the full suite: formatting, vet, every test with the race detector
+	$(GO) test -race -cover ./...
+
+lint: ## golangci-lint, built from the module proxy at a pinned version
+	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
+
+tidy:
+	$(GO) mod tidy
+
+golden: ## rewrite the golden plans after reviewing a change
+	$(GO) test ./tests -run TestGoldenPlans -update
+
+fuzz: ## run each fuzz target for a while (the seeds run in `make test`)
+	$(GO) test ./tests -run '^$$' -fuzz FuzzConfigFile -fuzztime 60s
+	$(GO) test ./tests -run '^$$' -fuzz FuzzResourcePolicy -fuzztime 60s
+
+bench:
+	$(GO) test ./... -run '^$$' -bench . -benchmem
