@@ -129,3 +129,42 @@ func TestDeployExportsEveryInvokeForm(t *testing.T) {
 	assert.Len(t, app["curl"], 4)
 	assert.NotEmpty(t, app["endpointDnsNames"])
 }
+
+// deploymentTriggers runs the program and returns the deployment's triggers.
+func deploymentTriggers(t *testing.T, c map[string]any) map[string]any {
+	t.Helper()
+	mocks, err := runProgram(t, rawOf(t, c))
+	require.NoError(t, err)
+	deployments := mocks.OfType("aws:apigateway/deployment:Deployment")
+	require.Len(t, deployments, 1)
+	return deployments[0].Input("triggers").(map[string]any)
+}
+
+func TestDeploymentTriggersFollowTheDefinition(t *testing.T) {
+	base := deploymentTriggers(t, validConfig())
+	assert.Equal(t, base, deploymentTriggers(t, validConfig()), "an unchanged stack must not redeploy")
+
+	changes := map[string]struct {
+		change  func(c map[string]any)
+		trigger string
+	}{
+		"a route":        {func(c map[string]any) { at(c, "api", "routes", 1)["path"] = "/orders/{id}/lines" }, "routes"},
+		"an integration": {func(c map[string]any) { at(c, "api", "routes", 0, "integration")["body"] = `{"v":2}` }, "routes"},
+		"the policy and endpoints": {func(c map[string]any) {
+			c["consumers"] = append(c["consumers"].([]any), map[string]any{"name": "partner", "accountId": "444444444444", "endpointId": "vpce-0fffffffffffffff0"})
+		}, "policy"},
+	}
+	for name, tc := range changes {
+		t.Run(name, func(t *testing.T) {
+			c := validConfig()
+			tc.change(c)
+			got := deploymentTriggers(t, c)
+			assert.NotEqual(t, base[tc.trigger], got[tc.trigger], "changing %s must change the %s trigger", name, tc.trigger)
+		})
+	}
+	t.Run("tags only", func(t *testing.T) {
+		c := validConfig()
+		c["tags"] = map[string]any{"team": "other"}
+		assert.Equal(t, base, deploymentTriggers(t, c), "tags do not change what is deployed to the stage")
+	})
+}
