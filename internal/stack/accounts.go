@@ -141,12 +141,8 @@ func (r *reader) consumers(raw map[string]string, region string) []Consumer {
 		}
 		return nil
 	}
-	items, ok := r.list(k, v, expected)
+	items, ok := r.nonEmptyList(k, v, expected)
 	if !ok {
-		return nil
-	}
-	if len(items) == 0 {
-		r.bad(k, v, expected)
 		return nil
 	}
 	names := map[string]int{}

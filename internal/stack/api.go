@@ -64,12 +64,8 @@ func (r *reader) routes(k key, m map[string]any, cfg *Config) []RouteConfig {
 		return defaultRouteConfigs()
 	}
 	const expected = "a list of at least one route {path, method, integration}"
-	items, ok := r.list(k, v, expected)
+	items, ok := r.nonEmptyList(k, v, expected)
 	if !ok {
-		return nil
-	}
-	if len(items) == 0 {
-		r.bad(k, v, expected)
 		return nil
 	}
 	seen := map[string]int{}

@@ -145,6 +145,16 @@ func (r *reader) list(k key, v any, expected string) ([]any, bool) {
 	return l, true
 }
 
+// nonEmptyList is list that also refuses an empty list.
+func (r *reader) nonEmptyList(k key, v any, expected string) ([]any, bool) {
+	l, ok := r.list(k, v, expected)
+	if ok && len(l) == 0 {
+		r.bad(k, v, expected)
+		return nil, false
+	}
+	return l, ok
+}
+
 // optString returns m[name] as a string; ok is false when absent or wrong.
 func (r *reader) optString(k key, m map[string]any, name, expected string) (string, bool) {
 	v, present := m[name]
