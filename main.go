@@ -4,6 +4,7 @@ package main
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/xaccount/xaccount-api/internal/stack"
 )
 

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -129,13 +130,13 @@ func SubnetCidrs(cidr string, count int) ([]string, error) {
 		return nil, fmt.Errorf("got %q, too small for %d subnets (each would be /%d); expected a range whose subnets are /%d or larger", cidr, count, prefix, MaxSubnetPrefix)
 	}
 	base := vpc.Addr().As4()
-	start := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+	start := binary.BigEndian.Uint32(base[:])
 	size := uint32(1) << (32 - prefix)
 	out := make([]string, count)
-	for i := range count {
-		a := start + uint32(i)*size
-		addr := netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)})
-		out[i] = netip.PrefixFrom(addr, prefix).String()
+	for i := range uint32(count) { //nolint:gosec // count is 1 to MaxAzCount, checked above
+		var addr [4]byte
+		binary.BigEndian.PutUint32(addr[:], start+i*size)
+		out[i] = netip.PrefixFrom(netip.AddrFrom4(addr), prefix).String()
 	}
 	return out, nil
 }

@@ -2,12 +2,13 @@ package components
 
 import (
 	"encoding/json"
-	"github.com/xaccount/xaccount-api/internal/policycheck"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/policycheck"
 )
 
 // invokeAllowed evaluates a resource policy for an execute-api:Invoke of a

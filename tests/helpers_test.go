@@ -77,12 +77,3 @@ func (p *jsonPlan) ofType(typ string) []jsonResource {
 	}
 	return out
 }
-
-// byURN indexes the plan's resources.
-func (p *jsonPlan) byURN() map[string]jsonResource {
-	out := map[string]jsonResource{}
-	for _, r := range p.Resources {
-		out[r.URN] = r
-	}
-	return out
-}

@@ -21,7 +21,14 @@ const (
 
 // Main is the plan command without the process: it parses args, writes the
 // plan to stdout or the problems to stderr, and returns the exit code.
-func Main(args []string, stdout, stderr io.Writer) int {
+func Main(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A bug must still end in one line and exit 1, never a stack trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "plan: internal error: %v\n", r)
+			code = exitFailed
+		}
+	}()
 	flags := flag.NewFlagSet("plan", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	stackName := flags.String("stack", "", "plan the stack NAME from Pulumi.NAME.yaml in the project root (default "+DefaultStack+")")

@@ -50,7 +50,8 @@ type RawConfig struct {
 // config: map of namespaced keys. Secure values cannot be decrypted offline and
 // become stack.SecretPlaceholder. Keys without a namespace belong to the project.
 func ReadConfigFile(path string) (RawConfig, error) {
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) //nolint:gosec // reading the file the user named is the point
+
 	if err != nil {
 		return RawConfig{}, fmt.Errorf("read config: %w", err)
 	}
@@ -106,7 +107,7 @@ func ParseConfig(data []byte) (RawConfig, error) {
 		default:
 			b, err := json.Marshal(v)
 			if err != nil {
-				return raw, fmt.Errorf("config file: %s: %v", full, err)
+				return raw, fmt.Errorf("config file: %s: %w", full, err)
 			}
 			raw.Values[full] = string(b)
 		}

@@ -5,6 +5,7 @@ package stack
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/xaccount/xaccount-api/components"
 )
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/xaccount/xaccount-api/components"
 )
 
