@@ -59,7 +59,7 @@ type CrossAccountPrivateApiArgs struct {
 type ConsumerAccess struct {
 	// EndpointId is the consumer's vpce- ID.
 	EndpointId pulumi.StringOutput
-	// DnsNames are the endpoint's DNS names (empty for an existing endpoint).
+	// DnsNames are the endpoint's DNS names (for an existing endpoint, its DNS name if given).
 	DnsNames pulumi.StringArrayOutput
 	// InvokeUrls maps each invoke form (InvokePrivateDNS, …) to its URL.
 	InvokeUrls pulumi.StringMapOutput
@@ -258,9 +258,13 @@ func privateDNSOn(flag *bool) bool {
 // provider, whose region must be the API's.
 func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, args *CrossAccountPrivateApiArgs, c ConsumerArgs) (*ConsumerAccess, error) {
 	if c.ExistingEndpointId != nil {
+		dnsNames := pulumi.StringArray{}
+		if c.ExistingEndpointDnsName != nil {
+			dnsNames = append(dnsNames, c.ExistingEndpointDnsName)
+		}
 		return &ConsumerAccess{
 			EndpointId: c.ExistingEndpointId.ToStringOutput(),
-			DnsNames:   pulumi.StringArray{}.ToStringArrayOutput(),
+			DnsNames:   dnsNames.ToStringArrayOutput(),
 		}, nil
 	}
 	consumer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(c.Provider)}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/xaccount/xaccount-api/internal/stack"
 )
 
 // JSON renders the plan as one indented JSON object; keys are sorted and
@@ -58,10 +60,8 @@ func (p *Plan) WriteText(w io.Writer) error {
 		if len(show) == 0 {
 			tw.line(1, "nothing deployed here")
 		}
-		for _, c := range p.config.Consumers {
-			if c.AccountID == account && !c.ManagesEndpoint() {
-				tw.line(1, "consumer %s uses endpoint %s, owned outside this stack", c.Name, c.EndpointID)
-			}
+		for _, c := range p.externalEndpoints(account) {
+			tw.line(1, "consumer %s uses endpoint %s, owned outside this stack", c.Name, c.EndpointID)
 		}
 		if len(show) == 0 {
 			continue
@@ -161,4 +161,18 @@ func (t *textWriter) value(depth int, v any) {
 			t.line(depth, "%s: %v", k, e)
 		}
 	}
+}
+
+// externalEndpoints are the consumers of account whose endpoint is owned elsewhere.
+func (p *Plan) externalEndpoints(account string) []stack.Consumer {
+	var out []stack.Consumer
+	if p.config == nil {
+		return nil
+	}
+	for _, c := range p.config.Consumers {
+		if c.AccountID == account && !c.ManagesEndpoint() {
+			out = append(out, c)
+		}
+	}
+	return out
 }
