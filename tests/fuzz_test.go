@@ -51,6 +51,7 @@ func FuzzConfigFile(f *testing.F) {
 		p, err := plan.Run("fuzz", raw)
 		require.NoError(t, err, "an accepted config must plan")
 		checkPolicyOfPlan(t, p)
+		checkProvidersOfPlan(t, p)
 	})
 }
 
@@ -84,6 +85,23 @@ func checkPolicyOfPlan(t *testing.T, p *plan.Plan) {
 		ok, err := doc.Allows(method, stranger)
 		require.NoError(t, err)
 		require.Falsef(t, ok, "%q is not listed and must be denied", stranger)
+	}
+}
+
+// checkProvidersOfPlan: every provider of an accepted config is pinned to a
+// 12-digit account and has credentials: a role ARN or a profile.
+func checkProvidersOfPlan(t *testing.T, p *plan.Plan) {
+	t.Helper()
+	for _, r := range p.Resources {
+		if r.Type != typeProvider {
+			continue
+		}
+		require.Regexp(t, `^\d{12}$`, r.Account, "provider %s", r.Name)
+		role, _ := r.Inputs["assumeRole"].(map[string]any)
+		arn, _ := role["roleArn"].(string)
+		profile, _ := r.Inputs["profile"].(string)
+		require.Truef(t, strings.HasPrefix(arn, "arn:") || arn == stack.SecretPlaceholder || profile != "",
+			"provider %s has no credentials: %v", r.Name, r.Inputs)
 	}
 }
 

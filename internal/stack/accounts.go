@@ -54,10 +54,11 @@ func (r *reader) accountID(k key, m map[string]any) string {
 // credentials reads roleArn (with externalId, sessionName) or profile.
 // needed says whether the program deploys into this account.
 func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool) {
-	acct.RoleArn, _ = r.optString(k, m, "roleArn", expectRoleArn)
-	acct.Profile, _ = r.optString(k, m, "profile", "a profile name from the shared AWS config")
-	acct.ExternalID, _ = r.optString(k, m, "externalId", "the external ID the role's trust policy requires")
-	acct.SessionName, _ = r.optString(k, m, "sessionName", "a session name of 2-64 characters [\\w+=,.@-]")
+	var roleOK, profileOK, externalOK, sessionOK bool
+	acct.RoleArn, roleOK = r.optString(k, m, "roleArn", expectRoleArn)
+	acct.Profile, profileOK = r.optString(k, m, "profile", "a profile name from the shared AWS config")
+	acct.ExternalID, externalOK = r.optString(k, m, "externalId", "the external ID the role's trust policy requires")
+	acct.SessionName, sessionOK = r.optString(k, m, "sessionName", "a session name of 2-64 characters [\\w+=,.@-]")
 	acct.Secret = r.secretKeys[k.top()]
 	_, hasRole := m["roleArn"]
 	_, hasProfile := m["profile"]
@@ -76,35 +77,35 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 	case !hasRole && !hasProfile:
 		r.fail(k, "neither roleArn nor profile is set; expected exactly one of them")
 	}
-	if hasRole && acct.RoleArn != "" && !r.opaque(k, acct.RoleArn) {
+	if roleOK && !r.opaque(k, acct.RoleArn) {
 		if match := roleArnPattern.FindStringSubmatch(acct.RoleArn); match == nil {
 			r.bad(k.field("roleArn"), acct.RoleArn, expectRoleArn)
 		} else if acct.AccountID != "" && match[2] != acct.AccountID {
 			r.fail(k.field("roleArn"), "got %q, a role in account %s; expected a role in account %s (%s)", acct.RoleArn, match[2], acct.AccountID, k.field("accountId"))
 		}
 	}
-	if hasProfile && acct.Profile != "" && !profilePattern.MatchString(acct.Profile) {
-		r.bad(k.field("profile"), acct.Profile, "a profile name without spaces")
+	if profileOK && !profilePattern.MatchString(acct.Profile) {
+		r.bad(k.field("profile"), acct.Profile, "a profile name of 1-128 characters without spaces")
 	}
 	for _, check := range []struct {
 		name    string
+		ok      bool
 		value   string
 		pattern *regexp.Regexp
 		expect  string
 	}{
-		{"externalId", acct.ExternalID, externalIDPattern, "2-1224 characters [\\w+=,.@:/-]"},
-		{"sessionName", acct.SessionName, sessionNamePattern, "2-64 characters [\\w+=,.@-]"},
+		{"externalId", externalOK, acct.ExternalID, externalIDPattern, "2-1224 characters [\\w+=,.@:/-]"},
+		{"sessionName", sessionOK, acct.SessionName, sessionNamePattern, "2-64 characters [\\w+=,.@-]"},
 	} {
-		name := check.name
-		if _, present := m[name]; !present {
+		if !check.ok {
 			continue
 		}
 		if !hasRole {
-			r.fail(k.field(name), "only applies with roleArn; remove it or set roleArn")
+			r.fail(k.field(check.name), "only applies with roleArn; remove it or set roleArn")
 			continue
 		}
-		if check.value != "" && !r.opaque(k, check.value) && (!check.pattern.MatchString(check.value) || len(check.value) > maxCredentialLen) {
-			r.bad(k.field(name), check.value, check.expect)
+		if !r.opaque(k, check.value) && (!check.pattern.MatchString(check.value) || len(check.value) > maxCredentialLen) {
+			r.bad(k.field(check.name), check.value, check.expect)
 		}
 	}
 }
@@ -181,7 +182,8 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 		c.Name = name
 	}
 	c.AccountID = r.accountID(k, m)
-	c.EndpointID, _ = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
+	var endpointOK bool
+	c.EndpointID, endpointOK = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
 	_, hasEndpoint := m["endpointId"]
 	_, hasVpc := m["vpc"]
 	r.credentials(k, m, &c.Account, !hasEndpoint)
@@ -193,7 +195,7 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	case !hasEndpoint && !hasVpc:
 		r.fail(k, "neither vpc nor endpointId is set; expected vpc {cidr, azCount} or {id, subnetIds}, or the endpointId of an existing endpoint")
 	case hasEndpoint:
-		r.existingEndpoint(k, m, &c, region)
+		r.existingEndpoint(k, m, &c, endpointOK, region)
 	default:
 		r.vpc(k.field("vpc"), m["vpc"], &c)
 	}
@@ -220,8 +222,9 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	return c, true
 }
 
-func (r *reader) existingEndpoint(k key, m map[string]any, c *Consumer, region string) {
-	if c.EndpointID != "" && !r.needsPlain(k.field("endpointId"), c.EndpointID) && !components.VpcEndpointIDPattern.MatchString(c.EndpointID) {
+// existingEndpoint checks the endpoint of another team; idOK says endpointId was read as a string.
+func (r *reader) existingEndpoint(k key, m map[string]any, c *Consumer, idOK bool, region string) {
+	if idOK && !r.needsPlain(k.field("endpointId"), c.EndpointID) && !components.VpcEndpointIDPattern.MatchString(c.EndpointID) {
 		r.bad(k.field("endpointId"), c.EndpointID, "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits")
 	}
 	dns, ok := r.optString(k, m, "endpointDnsName", "the endpoint's regional DNS name")
@@ -250,8 +253,9 @@ func (r *reader) vpc(k key, v any, c *Consumer) {
 			r.fail(k.field("azCount"), "only applies with cidr (a new VPC); remove it")
 		}
 		ev := &ExistingVpc{}
-		ev.ID, _ = r.reqString(k, m, "id", "a VPC ID such as vpc-0123456789abcdef0")
-		if ev.ID != "" && !r.needsPlain(k.field("id"), ev.ID) && !vpcIDPattern.MatchString(ev.ID) {
+		var idOK bool
+		ev.ID, idOK = r.reqString(k, m, "id", "a VPC ID such as vpc-0123456789abcdef0")
+		if idOK && !r.needsPlain(k.field("id"), ev.ID) && !vpcIDPattern.MatchString(ev.ID) {
 			r.bad(k.field("id"), ev.ID, "a VPC ID: vpc- and 8 or 17 lowercase hex digits")
 		}
 		subnets, ok := r.stringList(k, m, "subnetIds", "a subnet ID")
@@ -278,8 +282,8 @@ func (r *reader) vpc(k key, v any, c *Consumer) {
 			r.fail(k.field("subnetIds"), "only applies with id (an existing VPC); remove it")
 		}
 		nv := &NewVpc{AzCount: r.optInt(k, m, "azCount", components.DefaultAzCount, 1, components.MaxAzCount)}
-		nv.Cidr, _ = r.reqString(k, m, "cidr", "an IPv4 CIDR such as 10.20.0.0/24")
-		if nv.Cidr != "" {
+		if cidr, ok := r.reqString(k, m, "cidr", "an IPv4 CIDR such as 10.20.0.0/24"); ok {
+			nv.Cidr = cidr
 			if _, err := components.SubnetCidrs(nv.Cidr, nv.AzCount); err != nil {
 				r.fail(k.field("cidr"), "%v", err)
 			}

@@ -185,6 +185,17 @@ var badCases = []badCase{
 	{"unknown consumer key", func(c map[string]any) { at(c, "consumers", 0)["vpcId"] = "vpc-0123456789abcdef0" }, "xaccount-api:consumers[0].vpcId", "unknown key"},
 	{"tag value not a string", func(c map[string]any) { c["tags"] = map[string]any{"cost": 12} }, "xaccount-api:tags.cost", "string tag value"},
 	{"aws: tag", func(c map[string]any) { c["tags"] = map[string]any{"aws:owner": "x"} }, "xaccount-api:tags", "aws:"},
+	{"empty roleArn", func(c map[string]any) { at(c, "producer")["roleArn"] = "" }, "xaccount-api:producer.roleArn", `got ""`},
+	{"empty profile", func(c map[string]any) { at(c, "consumers", 1)["profile"] = "" }, "xaccount-api:consumers[1].profile", `got ""`},
+	{"empty vpc id", func(c map[string]any) { at(c, "consumers", 1, "vpc")["id"] = "" }, "xaccount-api:consumers[1].vpc.id", `got ""`},
+	{"empty vpc cidr", func(c map[string]any) { at(c, "consumers", 0, "vpc")["cidr"] = "" }, "xaccount-api:consumers[0].vpc.cidr", `got ""`},
+	{"empty endpoint id", func(c map[string]any) {
+		cons := at(c, "consumers", 1)
+		delete(cons, "vpc")
+		delete(cons, "profile")
+		delete(cons, "allowedCidrs")
+		cons["endpointId"] = ""
+	}, "xaccount-api:consumers[1].endpointId", `got ""`},
 	{"protect not a bool", func(c map[string]any) { c["protect"] = "yes" }, "xaccount-api:protect", "true or false"},
 }
 
