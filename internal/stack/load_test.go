@@ -116,6 +116,15 @@ func TestLoadExistingEndpointNeedsNoCredentials(t *testing.T) {
 	assert.False(t, cfg.Consumers[2].ManagesEndpoint())
 }
 
+// useExternalEndpoint turns consumer i into one whose endpoint, id, is owned elsewhere.
+func useExternalEndpoint(c map[string]any, i int, id string) {
+	cons := at(c, "consumers", i)
+	for _, k := range []string{"vpc", "profile", "roleArn", "allowedCidrs"} {
+		delete(cons, k)
+	}
+	cons["endpointId"] = id
+}
+
 // badCase is one invalid configuration and the key its problem must name.
 type badCase struct {
 	name   string
@@ -153,13 +162,7 @@ var badCases = []badCase{
 	{"malformed subnet id", func(c map[string]any) { at(c, "consumers", 1, "vpc")["subnetIds"] = []any{"subnet-xyz"} }, "xaccount-api:consumers[1].vpc.subnetIds[0]", `got "subnet-xyz"`},
 	{"missing subnets", func(c map[string]any) { delete(at(c, "consumers", 1, "vpc"), "subnetIds") }, "xaccount-api:consumers[1].vpc.subnetIds", "missing"},
 	{"cidr and id", func(c map[string]any) { at(c, "consumers", 1, "vpc")["cidr"] = "10.0.0.0/24" }, "xaccount-api:consumers[1].vpc", "both cidr and id"},
-	{"malformed endpoint id", func(c map[string]any) {
-		cons := at(c, "consumers", 1)
-		delete(cons, "vpc")
-		delete(cons, "profile")
-		delete(cons, "allowedCidrs")
-		cons["endpointId"] = "vpce-nothex"
-	}, "xaccount-api:consumers[1].endpointId", `got "vpce-nothex"`},
+	{"malformed endpoint id", func(c map[string]any) { useExternalEndpoint(c, 1, "vpce-nothex") }, "xaccount-api:consumers[1].endpointId", `got "vpce-nothex"`},
 	{"vpc and endpoint", func(c map[string]any) { at(c, "consumers", 0)["endpointId"] = "vpce-0fffffffffffffff0" }, "xaccount-api:consumers[0]", "both vpc and endpointId"},
 	{"neither vpc nor endpoint", func(c map[string]any) { delete(at(c, "consumers", 0), "vpc") }, "xaccount-api:consumers[0]", "neither vpc nor endpointId"},
 	{"duplicate consumer names", func(c map[string]any) { at(c, "consumers", 1)["name"] = "app" }, "xaccount-api:consumers[1].name", "already used by xaccount-api:consumers[0]"},
@@ -189,13 +192,7 @@ var badCases = []badCase{
 	{"empty profile", func(c map[string]any) { at(c, "consumers", 1)["profile"] = "" }, "xaccount-api:consumers[1].profile", `got ""`},
 	{"empty vpc id", func(c map[string]any) { at(c, "consumers", 1, "vpc")["id"] = "" }, "xaccount-api:consumers[1].vpc.id", `got ""`},
 	{"empty vpc cidr", func(c map[string]any) { at(c, "consumers", 0, "vpc")["cidr"] = "" }, "xaccount-api:consumers[0].vpc.cidr", `got ""`},
-	{"empty endpoint id", func(c map[string]any) {
-		cons := at(c, "consumers", 1)
-		delete(cons, "vpc")
-		delete(cons, "profile")
-		delete(cons, "allowedCidrs")
-		cons["endpointId"] = ""
-	}, "xaccount-api:consumers[1].endpointId", `got ""`},
+	{"empty endpoint id", func(c map[string]any) { useExternalEndpoint(c, 1, "") }, "xaccount-api:consumers[1].endpointId", `got ""`},
 	{"protect not a bool", func(c map[string]any) { c["protect"] = "yes" }, "xaccount-api:protect", "true or false"},
 }
 
