@@ -269,9 +269,13 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 	}
 	consumer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(c.Provider)}
 	prefix := name + "-" + c.Name
+	// Every consumer resource waits for this check, so none lands in a wrong region.
+	region := checkedRegion(args.Region, args.ProducerProvider, c)
 	vpcID, subnetIDs, allowed := c.VpcId, c.SubnetIds, c.AllowedCidrs
 	if c.Vpc != nil {
-		vpc, err := NewConsumerVpc(ctx, prefix+"-network", c.Vpc, consumer...)
+		vpcArgs := *c.Vpc
+		vpcArgs.Region = region
+		vpc, err := NewConsumerVpc(ctx, prefix+"-network", &vpcArgs, consumer...)
 		if err != nil {
 			return nil, err
 		}
@@ -283,7 +287,7 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 		allowed = pulumi.StringArray{ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcID}, pulumi.Parent(comp), pulumi.Provider(c.Provider)).CidrBlock()}
 	}
 	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
-		Region:            checkedRegion(args.Region, args.ProducerProvider, c),
+		Region:            region,
 		VpcId:             vpcID,
 		SubnetIds:         subnetIDs,
 		AllowedCidrs:      allowed,

@@ -26,7 +26,7 @@ type crossAccountResult struct {
 
 // runCrossAccount registers a CrossAccountPrivateApi with two managed
 // consumers (new VPC, existing VPC) and one existing endpoint; consumerRegion
-// is the region of the second consumer's provider.
+// is the region of the managed consumers' providers.
 func runCrossAccount(t *testing.T, consumerRegion string) (*mockaws.Mocks, *crossAccountResult, error) {
 	t.Helper()
 	res := &crossAccountResult{urls: map[string]map[string]string{}, endpoints: map[string]string{}}
@@ -36,7 +36,7 @@ func runCrossAccount(t *testing.T, consumerRegion string) (*mockaws.Mocks, *cros
 		if err != nil {
 			return err
 		}
-		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, consumerRegion)
 		if err != nil {
 			return err
 		}
@@ -142,9 +142,9 @@ func TestCrossAccountWiresEndpointsIntoApiAndPolicy(t *testing.T) {
 func TestCrossAccountRefusesRegionMismatch(t *testing.T) {
 	mocks, _, err := runCrossAccount(t, "us-east-1")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "consumer batch provider region is us-east-1 but the API and every endpoint must be in eu-west-1")
-	for _, e := range mocks.OfType(typeVpcEndpoint) {
-		assert.NotContains(t, e.Name, "batch", "no endpoint is created in the wrong region")
+	assert.Contains(t, err.Error(), "provider region is us-east-1 but the API and every endpoint must be in eu-west-1")
+	for _, r := range mocks.Resources() {
+		assert.Falsef(t, strings.HasPrefix(r.Type, "aws:ec2/"), "%s %s was registered in the wrong region", r.Type, r.Name)
 	}
 }
 

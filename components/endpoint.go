@@ -84,9 +84,13 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		}
 		return cidrs, nil
 	}).(pulumi.StringArrayOutput)
+	// Nothing is created before the region is known: a caller that checks the
+	// region (CrossAccountPrivateApi does) thereby stops the whole endpoint.
+	region := args.Region.ToStringOutput()
+	vpcID := pulumi.All(region, args.VpcId).ApplyT(func(v []any) string { return v[1].(string) }).(pulumi.StringOutput)
 	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("HTTPS to the execute-api interface endpoint from allowed CIDRs only"),
-		VpcId:       args.VpcId,
+		VpcId:       vpcID,
 		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("HTTPS from allowed CIDRs"),
 			Protocol:    pulumi.String("tcp"),
@@ -103,14 +107,13 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 	}
 
-	region := args.Region.ToStringOutput()
 	invokeArns := args.InvokeArns
 	if invokeArns == nil {
 		invokeArns = pulumi.StringArray{pulumi.Sprintf("arn:aws:execute-api:%s:*:*", region)}
 	}
 	policy := invokeArns.ToStringArrayOutput().ApplyT(EndpointPolicyJSON).(pulumi.StringOutput)
 	endpoint, err := ec2.NewVpcEndpoint(ctx, name+"-vpce", &ec2.VpcEndpointArgs{
-		VpcId:             args.VpcId,
+		VpcId:             vpcID,
 		ServiceName:       pulumi.Sprintf("com.amazonaws.%s.execute-api", region),
 		VpcEndpointType:   pulumi.String("Interface"),
 		SubnetIds:         args.SubnetIds,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -21,6 +22,10 @@ type ConsumerVpcArgs struct {
 	Cidr string `pulumi:"cidr"`
 	// AzCount is how many private subnets (one per availability zone) to create. Optional, default 2.
 	AzCount int `pulumi:"azCount,optional"`
+	// Region, when set, is the region the VPC must be in: nothing is created
+	// until it resolves (a failed region check creates nothing), and every
+	// zone used must belong to it. Optional.
+	Region pulumi.StringInput `pulumi:"region,optional"`
 	// Tags are set on the VPC and subnets. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
 }
@@ -57,8 +62,12 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 		return nil, err
 	}
 	child := pulumi.Parent(comp)
+	var cidrBlock pulumi.StringInput = pulumi.String(args.Cidr)
+	if args.Region != nil {
+		cidrBlock = args.Region.ToStringOutput().ApplyT(func(string) string { return args.Cidr }).(pulumi.StringOutput)
+	}
 	vpc, err := ec2.NewVpc(ctx, name+"-vpc", &ec2.VpcArgs{
-		CidrBlock:          pulumi.String(args.Cidr),
+		CidrBlock:          cidrBlock,
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
 		Tags:               args.Tags,
@@ -74,6 +83,17 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 		}
 		return names[:azCount], nil
 	}).(pulumi.StringArrayOutput)
+	if args.Region != nil {
+		zones = pulumi.All(args.Region, zones).ApplyT(func(v []any) ([]string, error) {
+			region, names := v[0].(string), v[1].([]string)
+			for _, z := range names {
+				if !strings.HasPrefix(z, region) {
+					return nil, fmt.Errorf("consumer vpc %s: zone %s is not in region %s", name, z, region)
+				}
+			}
+			return names, nil
+		}).(pulumi.StringArrayOutput)
+	}
 	subnetIDs := make(pulumi.StringArray, 0, azCount)
 	for i, cidr := range subnetCidrs {
 		subnet, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i+1), &ec2.SubnetArgs{

@@ -6,6 +6,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/mockaws"
 )
 
 func TestSubnetCidrs(t *testing.T) {
@@ -70,4 +72,19 @@ func TestConsumerVpcRefusesTooManyZones(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "azCount 4 but the region has 3 available zones")
+}
+
+func TestConsumerVpcChecksZonesAgainstItsRegion(t *testing.T) {
+	mocks := mockaws.New("components-test", "test")
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		consumer, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		_, err = NewConsumerVpc(ctx, "app-network", &ConsumerVpcArgs{Cidr: "10.20.0.0/24", Region: pulumi.String("us-east-1")}, pulumi.Provider(consumer))
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "zone eu-west-1a is not in region us-east-1")
+	assert.Empty(t, mocks.OfType(typeSubnet), "no subnet outside the region")
 }
