@@ -2,13 +2,11 @@ package tests
 
 import (
 	"bufio"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -67,12 +65,11 @@ func TestBadConfigsAreRefused(t *testing.T) {
 // config in the engine's environment variables) and checks it registers nothing.
 func assertProgramRegistersNothing(t *testing.T, raw plan.RawConfig) {
 	t.Helper()
-	values, err := json.Marshal(raw.Values)
+	env, err := mockaws.ConfigEnv(raw.Values, raw.SecretKeys)
 	require.NoError(t, err)
-	t.Setenv(pulumi.EnvConfig, string(values))
-	secrets, err := json.Marshal(append([]string{}, raw.SecretKeys...))
-	require.NoError(t, err)
-	t.Setenv(pulumi.EnvConfigSecretKeys, string(secrets))
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
 	mocks := mockaws.New(stack.Namespace, "bad")
 	require.Error(t, mocks.Run(stack.Program))
 	assert.Empty(t, mocks.Resources(), "no resource may be registered for an invalid config")

@@ -70,7 +70,7 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 			outputs[name] = v
 		}
 		return nil
-	}, mocks.RunOption(), withConfig(raw))
+	}, mocks.RunOption(), mockaws.WithConfig(raw.Values, raw.SecretKeys))
 	if err != nil {
 		return nil, fmt.Errorf("program failed under the mock engine: %w", err)
 	}
@@ -91,14 +91,6 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 		})
 	}
 	return p, nil
-}
-
-// withConfig hands the raw configuration to the program, as the engine does.
-func withConfig(raw RawConfig) pulumi.RunOption {
-	return func(info *pulumi.RunInfo) {
-		info.Config = raw.Values
-		info.ConfigSecretKeys = raw.SecretKeys
-	}
 }
 
 // accounts maps every configured account to its role(s).

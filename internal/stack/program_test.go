@@ -1,7 +1,6 @@
 package stack
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -12,24 +11,15 @@ import (
 	"github.com/xaccount/xaccount-api/internal/mockaws"
 )
 
-// withRawConfig hands raw configuration to the program as the engine does.
-func withRawConfig(raw map[string]string, secretKeys ...string) pulumi.RunOption {
-	return func(info *pulumi.RunInfo) {
-		info.Config = raw
-		info.ConfigSecretKeys = secretKeys
-	}
-}
-
 // runProgram runs Program under the AWS mocks with the given configuration,
 // handed over in the environment variables the engine sets for a program.
 func runProgram(t *testing.T, raw map[string]string, secretKeys ...string) (*mockaws.Mocks, error) {
 	t.Helper()
-	encoded, err := json.Marshal(raw)
+	env, err := mockaws.ConfigEnv(raw, secretKeys)
 	require.NoError(t, err)
-	t.Setenv(pulumi.EnvConfig, string(encoded))
-	secrets, err := json.Marshal(append([]string{}, secretKeys...))
-	require.NoError(t, err)
-	t.Setenv(pulumi.EnvConfigSecretKeys, string(secrets))
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
 	mocks := mockaws.New(Namespace, "dev")
 	return mocks, mocks.Run(Program)
 }
@@ -118,7 +108,7 @@ func TestDeployExportsEveryInvokeForm(t *testing.T) {
 		v, _, err := mockaws.Await(exports.ToMapOutput())
 		outputs, _ = v.(map[string]any)
 		return err
-	}, withRawConfig(rawOf(t, validConfig())))
+	}, mockaws.WithConfig(rawOf(t, validConfig()), nil))
 	require.NoError(t, err)
 	for _, k := range []string{"region", "producerAccountId", "restApiId", "executionArn", "stageName", "consumers"} {
 		assert.Containsf(t, outputs, k, "stack output %s", k)
