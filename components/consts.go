@@ -5,6 +5,8 @@
 // CrossAccountPrivateApi, which spans accounts, takes providers as fields.
 package components
 
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 // Pulumi type tokens of the components, xaccount:<module>:<Type>.
 const (
 	// ExecuteApiEndpointType is the type token of ExecuteApiEndpoint.
@@ -43,3 +45,14 @@ const (
 
 // HTTPMethods lists the methods a route may use; ANY matches all of them.
 var HTTPMethods = []string{"ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+
+// protectWhen is pulumi.Protect(true) for a child that holds state or
+// identity when the caller asks for protection, and no option otherwise (so a
+// Protect option on the parent still reaches it). Children that a change must
+// replace or delete get pulumi.Protect(false) instead, whatever the parent says.
+func protectWhen(on bool) pulumi.ResourceOption {
+	if on {
+		return pulumi.Protect(true)
+	}
+	return pulumi.Composite()
+}

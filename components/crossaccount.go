@@ -53,6 +53,12 @@ type CrossAccountPrivateApiArgs struct {
 	StageName string
 	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
 	Tags pulumi.StringMapInput
+	// Protect protects what holds state or identity (the API, the stage, VPCs,
+	// subnets, endpoints and their security groups) against deletion. The
+	// deployment, the policy attachment and Lambda permissions are never
+	// protected: route, policy and consumer changes replace them. Optional,
+	// default false. Prefer it to a pulumi.Protect option on this component.
+	Protect bool
 }
 
 // ConsumerAccess is what one consumer gets: its endpoint and the ways to call the API through it.
@@ -152,8 +158,8 @@ func (a *CrossAccountPrivateApiArgs) validate() error {
 
 var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
 
-// NewCrossAccountPrivateApi registers a CrossAccountPrivateApi. Options such as
-// pulumi.Protect apply to every child; providers come from the args.
+// NewCrossAccountPrivateApi registers a CrossAccountPrivateApi. Providers come
+// from the args; protection from args.Protect.
 func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAccountPrivateApiArgs, opts ...pulumi.ResourceOption) (*CrossAccountPrivateApi, error) {
 	if args == nil {
 		return nil, errors.New("cross-account private api " + name + ": args are required")
@@ -187,6 +193,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		VpcEndpointIds: comp.VpcEndpointIds,
 		Routes:         args.Routes,
 		Tags:           args.Tags,
+		Protect:        args.Protect,
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
@@ -197,6 +204,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		RestApiId:      api.RestApiId,
 		ExecutionArn:   api.ExecutionArn,
 		VpcEndpointIds: comp.VpcEndpointIds,
+		Revision:       api.BodyHash,
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
@@ -204,13 +212,14 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 
 	// Step 5 (account B): deploy a stage, after the policy and every method exist.
 	stage, err := NewStageDeployment(ctx, name+"-stage", &StageDeploymentArgs{
-		RestApiId:         api.RestApiId,
-		StageName:         pulumi.String(args.StageName),
-		RoutesFingerprint: api.RoutesFingerprint,
-		PolicyJson:        policy.PolicyJson,
-		VpcEndpointIds:    comp.VpcEndpointIds,
-		Tags:              args.Tags,
-		DependsOn:         append(api.DeploymentDependencies(), policy.Policy),
+		RestApiId:      api.RestApiId,
+		StageName:      pulumi.String(args.StageName),
+		DefinitionHash: api.BodyHash,
+		PolicyJson:     policy.PolicyJson,
+		VpcEndpointIds: comp.VpcEndpointIds,
+		Tags:           args.Tags,
+		Protect:        args.Protect,
+		DependsOn:      append(api.DeploymentDependencies(), policy.Policy),
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
@@ -275,6 +284,7 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 	if c.Vpc != nil {
 		vpcArgs := *c.Vpc
 		vpcArgs.Region = region
+		vpcArgs.Protect = args.Protect
 		vpc, err := NewConsumerVpc(ctx, prefix+"-network", &vpcArgs, consumer...)
 		if err != nil {
 			return nil, err
@@ -294,6 +304,7 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 		PrivateDnsEnabled: c.PrivateDns,
 		InvokeArns:        pulumi.StringArray{pulumi.Sprintf("arn:aws:execute-api:%s:%s:*", args.Region, args.ProducerAccountId)},
 		Tags:              args.Tags,
+		Protect:           args.Protect,
 	}, consumer...)
 	if err != nil {
 		return nil, err

@@ -18,14 +18,18 @@ type StageDeploymentArgs struct {
 	RestApiId pulumi.StringInput `pulumi:"restApiId"`
 	// StageName is the stage that serves the deployment. Required.
 	StageName pulumi.StringInput `pulumi:"stageName"`
-	// RoutesFingerprint is PrivateRestApi.RoutesFingerprint. Required.
-	RoutesFingerprint pulumi.StringInput `pulumi:"routesFingerprint"`
+	// DefinitionHash is PrivateRestApi.BodyHash: a new value redeploys. Required.
+	DefinitionHash pulumi.StringInput `pulumi:"definitionHash"`
 	// PolicyJson is the attached resource policy (ResourcePolicy.PolicyJson). Required.
 	PolicyJson pulumi.StringInput `pulumi:"policyJson"`
 	// VpcEndpointIds are the endpoints associated with the API. Required.
 	VpcEndpointIds pulumi.StringArrayInput `pulumi:"vpcEndpointIds"`
 	// Tags are set on the stage. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// Protect protects the Stage (its name is in every URL) against deletion.
+	// The Deployment is never protected: every change replaces it, and a
+	// protected resource cannot be replaced. Optional, default false.
+	Protect bool `pulumi:"protect,optional"`
 
 	// DependsOn are the methods, integrations, responses and the policy the
 	// deployment must capture (PrivateRestApi.DeploymentDependencies and
@@ -49,17 +53,18 @@ type StageDeployment struct {
 	Stage      *apigateway.Stage
 }
 
-// DeploymentTriggers are the Deployment triggers: one hash each for the routes,
-// the policy and the set of endpoints. Equal inputs give equal triggers; a
+// DeploymentTriggers are the Deployment triggers: the hash of the API
+// definition (the OpenAPI body), and one hash each of the policy and the set of
+// endpoints. Equal inputs give equal triggers; a
 // change in any of them changes its trigger and so replaces the deployment.
-func DeploymentTriggers(routesFingerprint, policyJSON string, vpcEndpointIDs []string) map[string]string {
+func DeploymentTriggers(definitionHash, policyJSON string, vpcEndpointIDs []string) map[string]string {
 	ids := slices.Clone(vpcEndpointIDs)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	return map[string]string{
-		"routes":    routesFingerprint,
-		"policy":    sha256Hex(policyJSON),
-		"endpoints": sha256Hex(strings.Join(ids, ",")),
+		"definition": definitionHash,
+		"policy":     sha256Hex(policyJSON),
+		"endpoints":  sha256Hex(strings.Join(ids, ",")),
 	}
 }
 
@@ -75,8 +80,8 @@ func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentA
 	if args == nil {
 		return nil, errors.New("stage deployment " + name + ": args are required")
 	}
-	if args.RestApiId == nil || args.StageName == nil || args.RoutesFingerprint == nil || args.PolicyJson == nil || args.VpcEndpointIds == nil {
-		return nil, fmt.Errorf("stage deployment %s: restApiId, stageName, routesFingerprint, policyJson and vpcEndpointIds are required", name)
+	if args.RestApiId == nil || args.StageName == nil || args.DefinitionHash == nil || args.PolicyJson == nil || args.VpcEndpointIds == nil {
+		return nil, fmt.Errorf("stage deployment %s: restApiId, stageName, definitionHash, policyJson and vpcEndpointIds are required", name)
 	}
 	if len(args.DependsOn) == 0 {
 		return nil, fmt.Errorf("stage deployment %s: DependsOn must hold the policy, methods and integrations, or the first deployment of a private API fails", name)
@@ -85,17 +90,20 @@ func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentA
 	if err := ctx.RegisterComponentResource(StageDeploymentType, name, comp, opts...); err != nil {
 		return nil, err
 	}
-	triggers := pulumi.All(args.RoutesFingerprint, args.PolicyJson, args.VpcEndpointIds).ApplyT(func(v []any) map[string]string {
+	triggers := pulumi.All(args.DefinitionHash, args.PolicyJson, args.VpcEndpointIds).ApplyT(func(v []any) map[string]string {
 		return DeploymentTriggers(v[0].(string), v[1].(string), v[2].([]string))
 	}).(pulumi.StringMapOutput)
 	// A trigger change replaces the deployment. Pulumi's default replacement is
 	// create-before-delete: the new deployment is created, the stage is updated
-	// in place to point at it, and only then is the old deployment deleted.
+	// in place to point at it, and only then is the old deployment deleted
+	// (API Gateway refuses to delete a deployment a stage points at). It is
+	// never protected, whatever the parent says: protect would forbid exactly
+	// this replacement.
 	deployment, err := apigateway.NewDeployment(ctx, name+"-deployment", &apigateway.DeploymentArgs{
 		RestApi:     args.RestApiId,
 		Description: pulumi.String("Managed by Pulumi; replaced when routes, policy or endpoints change"),
 		Triggers:    triggers,
-	}, pulumi.Parent(comp), pulumi.DependsOn(args.DependsOn), pulumi.DeleteBeforeReplace(false))
+	}, pulumi.Parent(comp), pulumi.DependsOn(args.DependsOn), pulumi.DeleteBeforeReplace(false), pulumi.Protect(false))
 	if err != nil {
 		return nil, fmt.Errorf("stage deployment %s: %w", name, err)
 	}
@@ -104,7 +112,7 @@ func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentA
 		StageName:  args.StageName,
 		Deployment: deployment.ID(),
 		Tags:       args.Tags,
-	}, pulumi.Parent(comp))
+	}, pulumi.Parent(comp), protectWhen(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("stage deployment %s: %w", name, err)
 	}

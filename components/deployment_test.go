@@ -11,21 +11,22 @@ import (
 )
 
 const (
-	typeDeployment = "aws:apigateway/deployment:Deployment"
-	typeStage      = "aws:apigateway/stage:Stage"
+	typeDeployment    = "aws:apigateway/deployment:Deployment"
+	typeStage         = "aws:apigateway/stage:Stage"
+	typeRestApiPolicy = "aws:apigateway/restApiPolicy:RestApiPolicy"
 )
 
 func TestDeploymentTriggers(t *testing.T) {
 	ids := []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}
-	base := DeploymentTriggers("routes-1", `{"policy":1}`, ids)
-	assert.Equal(t, base, DeploymentTriggers("routes-1", `{"policy":1}`, []string{ids[1], ids[0]}), "equal inputs, equal triggers")
-	assert.Equal(t, []string{"endpoints", "policy", "routes"}, slices.Sorted(maps.Keys(base)))
+	base := DeploymentTriggers("body-1", `{"policy":1}`, ids)
+	assert.Equal(t, base, DeploymentTriggers("body-1", `{"policy":1}`, []string{ids[1], ids[0]}), "equal inputs, equal triggers")
+	assert.Equal(t, []string{"definition", "endpoints", "policy"}, slices.Sorted(maps.Keys(base)))
 
-	assert.NotEqual(t, base["routes"], DeploymentTriggers("routes-2", `{"policy":1}`, ids)["routes"], "a route change")
-	assert.NotEqual(t, base["policy"], DeploymentTriggers("routes-1", `{"policy":2}`, ids)["policy"], "a policy change")
-	assert.NotEqual(t, base["endpoints"], DeploymentTriggers("routes-1", `{"policy":1}`, ids[:1])["endpoints"], "an endpoint change")
-	changedPolicy := DeploymentTriggers("routes-1", `{"policy":2}`, ids)
-	assert.Equal(t, base["routes"], changedPolicy["routes"])
+	assert.NotEqual(t, base["definition"], DeploymentTriggers("body-2", `{"policy":1}`, ids)["definition"], "a definition change")
+	assert.NotEqual(t, base["policy"], DeploymentTriggers("body-1", `{"policy":2}`, ids)["policy"], "a policy change")
+	assert.NotEqual(t, base["endpoints"], DeploymentTriggers("body-1", `{"policy":1}`, ids[:1])["endpoints"], "an endpoint change")
+	changedPolicy := DeploymentTriggers("body-1", `{"policy":2}`, ids)
+	assert.Equal(t, base["definition"], changedPolicy["definition"])
 	assert.Equal(t, base["endpoints"], changedPolicy["endpoints"])
 }
 
@@ -45,31 +46,41 @@ func TestStageDeploymentDependsOnEverythingAndKeepsAStableStage(t *testing.T) {
 		policy, err := NewResourcePolicy(ctx, "shop-policy", &ResourcePolicyArgs{
 			RestApiId: api.RestApiId, ExecutionArn: api.ExecutionArn,
 			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+			Revision:       api.BodyHash,
 		}, pulumi.Provider(producer))
 		if err != nil {
 			return err
 		}
 		_, err = NewStageDeployment(ctx, "shop-stage", &StageDeploymentArgs{
-			RestApiId:         api.RestApiId,
-			StageName:         pulumi.String("dev"),
-			RoutesFingerprint: api.RoutesFingerprint,
-			PolicyJson:        policy.PolicyJson,
-			VpcEndpointIds:    pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
-			DependsOn:         append(api.DeploymentDependencies(), policy.Policy),
-		}, pulumi.Provider(producer))
+			RestApiId:      api.RestApiId,
+			StageName:      pulumi.String("dev"),
+			DefinitionHash: api.BodyHash,
+			PolicyJson:     policy.PolicyJson,
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+			Protect:        true,
+			DependsOn:      append(api.DeploymentDependencies(), policy.Policy),
+		}, pulumi.Provider(producer), pulumi.Protect(true))
 		return err
 	})
 	dep := mustNamed(t, mocks, typeDeployment, "shop-stage-deployment")
-	for _, typ := range []string{typeMethod, typeIntegration, typeMethodResponse, typeIntegrationResponse, typePermission, "aws:apigateway/restApiPolicy:RestApiPolicy"} {
+	for _, typ := range []string{typeRestApi, typePermission, typeRestApiPolicy} {
 		for _, r := range mocks.OfType(typ) {
 			assert.Containsf(t, dep.Dependencies, r.URN, "the deployment must depend on %s %s", typ, r.Name)
 		}
 	}
 	triggers := dep.Input("triggers").(map[string]any)
 	assert.Len(t, triggers, 3)
+	assert.False(t, dep.Protect, "a protected deployment could never be replaced: never protected, even under a protected parent")
+	policy := mustNamed(t, mocks, typeRestApiPolicy, "shop-policy-policy")
+	assert.False(t, policy.Protect, "the policy attachment is replaced with the body: never protected")
+	assert.True(t, policy.RetainOnDelete, "deleting the replaced attachment would detach the new policy")
+	api := mustNamed(t, mocks, typeRestApi, "shop-api")
+	assert.Equal(t, sha256Hex(api.Input("body").(string)), policy.ReplacementTrigger, "the policy is re-attached whenever the body changes")
+	assert.Equal(t, sha256Hex(api.Input("body").(string)), triggers["definition"], "the deployment is replaced whenever the body changes")
 	assert.Nil(t, dep.Input("stageName"), "the stage is a separate resource, not the deployment's stageName")
 
 	stage := mustNamed(t, mocks, typeStage, "shop-stage-stage")
+	assert.True(t, stage.Protect, "the stage holds the URL: protected when asked")
 	assert.Equal(t, dep.ID, stage.Input("deployment"))
 	assert.Equal(t, "dev", stage.Input("stageName"))
 	assert.Equal(t, mustNamed(t, mocks, typeRestApi, "shop-api").ID, stage.Input("restApi"))
@@ -81,7 +92,7 @@ func TestStageDeploymentDependsOnEverythingAndKeepsAStableStage(t *testing.T) {
 func TestStageDeploymentRequiresDependencies(t *testing.T) {
 	err := runMockedErr(func(ctx *pulumi.Context) error {
 		_, err := NewStageDeployment(ctx, "s", &StageDeploymentArgs{
-			RestApiId: pulumi.String("abc"), StageName: pulumi.String("dev"), RoutesFingerprint: pulumi.String("f"),
+			RestApiId: pulumi.String("abc"), StageName: pulumi.String("dev"), DefinitionHash: pulumi.String("f"),
 			PolicyJson: pulumi.String("{}"), VpcEndpointIds: pulumi.StringArray{},
 		})
 		return err

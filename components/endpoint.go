@@ -31,6 +31,9 @@ type ExecuteApiEndpointArgs struct {
 	InvokeArns pulumi.StringArrayInput `pulumi:"invokeArns,optional"`
 	// Tags are set on the endpoint and its security group. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// Protect protects the endpoint and its security group against deletion.
+	// Optional, default false.
+	Protect bool `pulumi:"protect,optional"`
 }
 
 // ExecuteApiEndpoint is an interface VPC endpoint for execute-api with a
@@ -102,7 +105,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		// given and never opens one, and the provider removes AWS's allow-all default.
 		Egress: ec2.SecurityGroupEgressArray{},
 		Tags:   args.Tags,
-	}, child)
+	}, child, protectWhen(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 	}
@@ -121,7 +124,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		PrivateDnsEnabled: pulumi.Bool(privateDNS),
 		Policy:            policy,
 		Tags:              args.Tags,
-	}, child)
+	}, child, protectWhen(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 	}

@@ -28,10 +28,19 @@ type ConsumerVpcArgs struct {
 	Region pulumi.StringInput `pulumi:"region,optional"`
 	// Tags are set on the VPC and subnets. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// Protect protects the VPC and its subnets against deletion. Optional, default false.
+	Protect bool `pulumi:"protect,optional"`
 }
 
 // ConsumerVpc is a small VPC with private subnets only (no internet gateway,
 // no NAT) and DNS support and hostnames on, as private DNS for execute-api needs.
+//
+// Its children are named after the layout (VpcLayoutKey: CIDR and zone
+// count). Subnets cannot be resized in place, and a replaced subnet is created
+// before the old one is deleted, so a new layout in the same VPC would overlap
+// the old subnets (InvalidSubnet.Conflict). A new layout therefore builds a
+// whole new VPC under new names; the endpoint moves to it and the old VPC is
+// deleted at the end of the same update.
 type ConsumerVpc struct {
 	pulumi.ResourceState
 
@@ -62,16 +71,17 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 		return nil, err
 	}
 	child := pulumi.Parent(comp)
+	layout := name + "-" + VpcLayoutKey(args.Cidr, azCount)
 	var cidrBlock pulumi.StringInput = pulumi.String(args.Cidr)
 	if args.Region != nil {
 		cidrBlock = args.Region.ToStringOutput().ApplyT(func(string) string { return args.Cidr }).(pulumi.StringOutput)
 	}
-	vpc, err := ec2.NewVpc(ctx, name+"-vpc", &ec2.VpcArgs{
+	vpc, err := ec2.NewVpc(ctx, layout+"-vpc", &ec2.VpcArgs{
 		CidrBlock:          cidrBlock,
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
 		Tags:               args.Tags,
-	}, child)
+	}, child, protectWhen(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
 	}
@@ -96,13 +106,13 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 	}
 	subnetIDs := make(pulumi.StringArray, 0, azCount)
 	for i, cidr := range subnetCidrs {
-		subnet, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i+1), &ec2.SubnetArgs{
+		subnet, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", layout, i+1), &ec2.SubnetArgs{
 			VpcId:               vpc.ID(),
 			CidrBlock:           pulumi.String(cidr),
 			AvailabilityZone:    zones.Index(pulumi.Int(i)),
 			MapPublicIpOnLaunch: pulumi.Bool(false),
 			Tags:                args.Tags,
-		}, child)
+		}, child, protectWhen(args.Protect))
 		if err != nil {
 			return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
 		}
@@ -119,6 +129,12 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 		return nil, err
 	}
 	return comp, nil
+}
+
+// VpcLayoutKey names a VPC layout in child names: the CIDR with its dots and
+// slash as dashes, and the zone count ("10-20-0-0-24-az2").
+func VpcLayoutKey(cidr string, azCount int) string {
+	return strings.NewReplacer(".", "-", "/", "-").Replace(cidr) + fmt.Sprintf("-az%d", azCount)
 }
 
 // Bounds of a ConsumerVpc.

@@ -45,7 +45,7 @@ func TestConsumerVpcPrivateSubnetsInDistinctZones(t *testing.T) {
 		_, err = NewConsumerVpc(ctx, "app-network", &ConsumerVpcArgs{Cidr: "10.20.0.0/24", AzCount: 3}, pulumi.Provider(consumer))
 		return err
 	})
-	vpc := mustNamed(t, mocks, typeVpc, "app-network-vpc")
+	vpc := mustNamed(t, mocks, typeVpc, "app-network-10-20-0-0-24-az3-vpc")
 	assert.Equal(t, true, vpc.Input("enableDnsSupport"))
 	assert.Equal(t, true, vpc.Input("enableDnsHostnames"))
 	subnets := mocks.OfType(typeSubnet)
@@ -59,6 +59,22 @@ func TestConsumerVpcPrivateSubnetsInDistinctZones(t *testing.T) {
 	}
 	assert.Len(t, zones, 3)
 	assert.Empty(t, mocks.OfType("aws:ec2/internetGateway:InternetGateway"), "private only")
+	mustNamed(t, mocks, typeSubnet, "app-network-10-20-0-0-24-az3-private-3")
+}
+
+// A new layout must build under new names: subnets cannot be resized in
+// place, and a replaced subnet would be created while the old one still
+// holds its range (InvalidSubnet.Conflict; proven under the engine).
+func TestVpcLayoutKeyNamesEveryLayoutApart(t *testing.T) {
+	assert.Equal(t, "10-20-0-0-24-az2", VpcLayoutKey("10.20.0.0/24", 2))
+	seen := map[string]bool{}
+	for _, cidr := range []string{"10.20.0.0/24", "10.20.0.0/23", "10.21.0.0/24"} {
+		for az := 1; az <= MaxAzCount; az++ {
+			k := VpcLayoutKey(cidr, az)
+			assert.Falsef(t, seen[k], "layout %s %d collides", cidr, az)
+			seen[k] = true
+		}
+	}
 }
 
 func TestConsumerVpcRefusesTooManyZones(t *testing.T) {

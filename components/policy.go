@@ -16,10 +16,25 @@ type ResourcePolicyArgs struct {
 	ExecutionArn pulumi.StringInput `pulumi:"executionArn"`
 	// VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
 	VpcEndpointIds pulumi.StringArrayInput `pulumi:"vpcEndpointIds"`
+	// Revision changes whenever the API's definition is imported again
+	// (PrivateRestApi.BodyHash). API Gateway clears the resource policy on
+	// every PutRestApi in overwrite mode, so a new Revision attaches the policy
+	// again. Required for an API whose routes come from a body; optional
+	// otherwise.
+	Revision pulumi.StringInput `pulumi:"revision,optional"`
 }
 
 // ResourcePolicy attaches the resource policy of BuildResourcePolicy to a
 // private REST API (an apigateway.RestApiPolicy in the producer account).
+//
+// The RestApiPolicy is replaced whenever Revision changes: PutRestApi in
+// overwrite mode drops a policy that is not in the body (pulumi/pulumi-aws
+// #4296, hashicorp/terraform-provider-aws#49672), and the replacement puts it
+// back in the same update, before the deployment that depends on it. Its
+// deletion is retained: deleting a RestApiPolicy detaches the policy, which
+// would undo the new one attached just before (create-before-delete) and,
+// for an API that outlives this component, leave it without the Deny.
+// The policy goes when the API goes.
 type ResourcePolicy struct {
 	pulumi.ResourceState
 
@@ -51,7 +66,7 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 	policy, err := apigateway.NewRestApiPolicy(ctx, name+"-policy", &apigateway.RestApiPolicyArgs{
 		RestApiId: args.RestApiId,
 		Policy:    doc,
-	}, pulumi.Parent(comp))
+	}, pulumi.Parent(comp), pulumi.ReplacementTrigger(optionalString(args.Revision)), pulumi.RetainOnDelete(true), pulumi.Protect(false))
 	if err != nil {
 		return nil, fmt.Errorf("resource policy %s: %w", name, err)
 	}

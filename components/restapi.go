@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
@@ -25,41 +24,43 @@ type PrivateRestApiArgs struct {
 	Routes []Route `pulumi:"routes,optional"`
 	// Tags are set on the RestApi. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// Protect protects the RestApi (it holds the API's ID and so every URL)
+	// against deletion. Lambda permissions, which a route change replaces,
+	// are never protected. Optional, default false.
+	Protect bool `pulumi:"protect,optional"`
 }
 
-// PrivateRestApi is a REST API of endpoint type PRIVATE with its resource tree,
-// methods and integrations (and the Lambda permissions of lambda routes).
+// PrivateRestApi is a REST API of endpoint type PRIVATE whose routes are one
+// OpenAPI document (the RestApi's body, imported in overwrite mode), plus the
+// Lambda permissions of lambda routes.
 type PrivateRestApi struct {
 	pulumi.ResourceState
 
 	// RestApiId is the API's ID.
 	RestApiId pulumi.StringOutput `pulumi:"restApiId"`
-	// ExecutionArn is arn:aws:execute-api:<region>:<account>:<apiId>.
+	// ExecutionArn is arn:<partition>:execute-api:<region>:<account>:<apiId>.
 	ExecutionArn pulumi.StringOutput `pulumi:"executionArn"`
 	// RootResourceId is the ID of the "/" resource.
 	RootResourceId pulumi.StringOutput `pulumi:"rootResourceId"`
-	// RoutesFingerprint is a hash of every route and integration definition.
-	RoutesFingerprint pulumi.StringOutput `pulumi:"routesFingerprint"`
+	// BodyHash is the SHA-256 of the OpenAPI body: it changes whenever a
+	// route, an integration or the endpoint list changes.
+	BodyHash pulumi.StringOutput `pulumi:"bodyHash"`
 
 	// Api is the RestApi child.
 	Api *apigateway.RestApi
-	// Methods, Integrations and Responses are the children a deployment must wait for.
-	Methods      []*apigateway.Method
-	Integrations []*apigateway.Integration
-	Responses    []pulumi.Resource
+	// Permissions are the Lambda permissions of lambda routes.
+	Permissions []*lambda.Permission
 }
 
-// DeploymentDependencies are the children a deployment of this API must depend
-// on so that it captures every method with its integration and responses.
+// DeploymentDependencies are the children a deployment of this API must wait
+// for besides the API itself: the Lambda permissions of lambda routes.
 func (a *PrivateRestApi) DeploymentDependencies() []pulumi.Resource {
-	deps := make([]pulumi.Resource, 0, len(a.Methods)+len(a.Integrations)+len(a.Responses))
-	for _, m := range a.Methods {
-		deps = append(deps, m)
+	deps := make([]pulumi.Resource, 0, len(a.Permissions)+1)
+	deps = append(deps, a.Api)
+	for _, p := range a.Permissions {
+		deps = append(deps, p)
 	}
-	for _, i := range a.Integrations {
-		deps = append(deps, i)
-	}
-	return append(deps, a.Responses...)
+	return deps
 }
 
 // NewPrivateRestApi registers a PrivateRestApi. Give it the producer account's
@@ -82,202 +83,76 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 	if apiName == nil {
 		apiName = pulumi.String(name)
 	}
+	description := optionalString(args.Description)
 
 	comp := &PrivateRestApi{}
 	if err := ctx.RegisterComponentResource(PrivateRestApiType, name, comp, opts...); err != nil {
 		return nil, err
 	}
-	child := pulumi.Parent(comp)
+	sorted := slices.Clone(routes)
+	slices.SortStableFunc(sorted, func(x, y Route) int { return strings.Compare(x.Path+" "+x.Method, y.Path+" "+y.Method) })
+	inputs := []any{apiName, description, args.VpcEndpointIds}
+	for _, r := range sorted {
+		inputs = append(inputs, routeDefinitionOutput(r))
+	}
+	body := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		d := ApiDefinition{Title: v[0].(string), Description: v[1].(string), VpcEndpointIds: v[2].([]string)}
+		for _, r := range v[3:] {
+			d.Routes = append(d.Routes, r.(RouteDefinition))
+		}
+		return OpenAPIBody(d)
+	}).(pulumi.StringOutput)
+
 	api, err := apigateway.NewRestApi(ctx, name+"-api", &apigateway.RestApiArgs{
 		Name:        apiName,
 		Description: args.Description,
+		Body:        body,
+		// The endpoint configuration goes in the argument as well as in the
+		// body: the argument is what makes the API PRIVATE, and the provider
+		// lets it override the body's vpcEndpointIds (aws_api_gateway_rest_api docs).
 		EndpointConfiguration: &apigateway.RestApiEndpointConfigurationArgs{
 			Types:          pulumi.String("PRIVATE"),
 			VpcEndpointIds: args.VpcEndpointIds,
 		},
-		// merge keeps the endpoint associations API Gateway manages for PRIVATE APIs.
-		PutRestApiMode: pulumi.String("merge"),
+		// overwrite: the body is the whole API, so a removed route is removed.
+		PutRestApiMode: pulumi.String("overwrite"),
 		Tags:           args.Tags,
-	}, child)
+	}, pulumi.Parent(comp), protectWhen(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("private rest api %s: %w", name, err)
 	}
 	comp.Api = api
 
-	b := &routeBuilder{ctx: ctx, name: name, api: api, comp: comp, parent: child, resources: map[string]pulumi.StringOutput{"/": api.RootResourceId}}
-	sorted := slices.Clone(routes)
-	slices.SortStableFunc(sorted, func(x, y Route) int { return strings.Compare(x.Path+" "+x.Method, y.Path+" "+y.Method) })
-	defs := make([]any, 0, len(sorted))
 	for _, r := range sorted {
-		if err := b.addRoute(r); err != nil {
+		if r.Integration.Type != IntegrationLambda {
+			continue
+		}
+		// Replaced whenever its route changes, so never protected.
+		perm, err := lambda.NewPermission(ctx, name+"-"+strings.ToLower(r.Method)+"-"+routeSlug(r.Path)+"-permission", &lambda.PermissionArgs{
+			Action:    pulumi.String("lambda:InvokeFunction"),
+			Function:  r.Integration.FunctionArn,
+			Principal: pulumi.String(apiGatewayPrincipal),
+			SourceArn: pulumi.Sprintf("%s%s", api.ExecutionArn, sourceArnSuffix(r.Method, r.Path)),
+		}, pulumi.Parent(comp), pulumi.Protect(false))
+		if err != nil {
 			return nil, fmt.Errorf("private rest api %s: route %s %s: %w", name, r.Method, r.Path, err)
 		}
-		defs = append(defs, routeDefinitionOutput(r))
+		comp.Permissions = append(comp.Permissions, perm)
 	}
 
 	comp.RestApiId = api.ID().ToStringOutput()
 	comp.ExecutionArn = api.ExecutionArn
 	comp.RootResourceId = api.RootResourceId
-	comp.RoutesFingerprint = pulumi.All(defs...).ApplyT(func(v []any) string {
-		resolved := make([]RouteDefinition, len(v))
-		for i, d := range v {
-			resolved[i] = d.(RouteDefinition)
-		}
-		return FingerprintRoutes(resolved)
-	}).(pulumi.StringOutput)
+	comp.BodyHash = body.ApplyT(sha256Hex).(pulumi.StringOutput)
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
-		"restApiId":         comp.RestApiId,
-		"executionArn":      comp.ExecutionArn,
-		"rootResourceId":    comp.RootResourceId,
-		"routesFingerprint": comp.RoutesFingerprint,
+		"restApiId":      comp.RestApiId,
+		"executionArn":   comp.ExecutionArn,
+		"rootResourceId": comp.RootResourceId,
+		"bodyHash":       comp.BodyHash,
 	}); err != nil {
 		return nil, err
 	}
 	return comp, nil
-}
-
-// routeBuilder registers the resource tree and the per-route children of one API.
-type routeBuilder struct {
-	ctx       *pulumi.Context
-	name      string
-	api       *apigateway.RestApi
-	comp      *PrivateRestApi
-	parent    pulumi.ResourceOption
-	resources map[string]pulumi.StringOutput // path -> resource ID, shared by every route below it
-}
-
-// resourceID returns the ID of the resource at path, registering it and its
-// missing ancestors once.
-func (b *routeBuilder) resourceID(path string) (pulumi.StringOutput, error) {
-	if id, ok := b.resources[path]; ok {
-		return id, nil
-	}
-	segs := PathSegments(path)
-	parentPath := "/" + strings.Join(segs[:len(segs)-1], "/")
-	parentID, err := b.resourceID(parentPath)
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	res, err := apigateway.NewResource(b.ctx, b.name+"-resource-"+routeSlug(path), &apigateway.ResourceArgs{
-		RestApi:  b.api.ID(),
-		ParentId: parentID,
-		PathPart: pulumi.String(segs[len(segs)-1]),
-	}, b.parent)
-	if err != nil {
-		return pulumi.StringOutput{}, err
-	}
-	id := res.ID().ToStringOutput()
-	b.resources[path] = id
-	return id, nil
-}
-
-// addRoute registers the method, integration and, per type, the responses or
-// Lambda permission of one route.
-func (b *routeBuilder) addRoute(r Route) error {
-	resourceID, err := b.resourceID(r.Path)
-	if err != nil {
-		return err
-	}
-	child := b.name + "-" + strings.ToLower(r.Method) + "-" + routeSlug(r.Path)
-	in := r.Integration
-
-	methodArgs := &apigateway.MethodArgs{
-		RestApi:       b.api.ID(),
-		ResourceId:    resourceID,
-		HttpMethod:    pulumi.String(r.Method),
-		Authorization: pulumi.String("NONE"),
-	}
-	integrationArgs := &apigateway.IntegrationArgs{
-		RestApi:    b.api.ID(),
-		ResourceId: resourceID,
-		HttpMethod: pulumi.String(r.Method),
-	}
-	switch in.Type {
-	case IntegrationMock:
-		integrationArgs.Type = pulumi.String("MOCK")
-		integrationArgs.PassthroughBehavior = pulumi.String("WHEN_NO_MATCH")
-		integrationArgs.RequestTemplates = pulumi.StringMap{
-			"application/json": pulumi.Sprintf(`{"statusCode": %d}`, mockStatus(in)),
-		}
-	case IntegrationHTTPProxy:
-		integrationArgs.Type = pulumi.String("HTTP_PROXY")
-		integrationArgs.IntegrationHttpMethod = pulumi.String(r.Method)
-		integrationArgs.Uri = in.Uri
-		if params := pathParams(r.Path); len(params) > 0 {
-			methodParams := pulumi.BoolMap{}
-			integrationParams := pulumi.StringMap{}
-			for _, p := range params {
-				methodParams["method.request.path."+p] = pulumi.Bool(true)
-				integrationParams["integration.request.path."+p] = pulumi.String("method.request.path." + p)
-			}
-			methodArgs.RequestParameters = methodParams
-			integrationArgs.RequestParameters = integrationParams
-		}
-	case IntegrationLambda:
-		integrationArgs.Type = pulumi.String("AWS_PROXY")
-		integrationArgs.IntegrationHttpMethod = pulumi.String("POST")
-		integrationArgs.Uri = in.FunctionArn.ToStringOutput().ApplyT(LambdaInvocationURI).(pulumi.StringOutput)
-	}
-
-	method, err := apigateway.NewMethod(b.ctx, child+"-method", methodArgs, b.parent)
-	if err != nil {
-		return err
-	}
-	integration, err := apigateway.NewIntegration(b.ctx, child+"-integration", integrationArgs, b.parent, pulumi.DependsOn([]pulumi.Resource{method}))
-	if err != nil {
-		return err
-	}
-	b.comp.Methods = append(b.comp.Methods, method)
-	b.comp.Integrations = append(b.comp.Integrations, integration)
-
-	switch in.Type {
-	case IntegrationMock:
-		return b.addMockResponses(child, r, resourceID, method, integration)
-	case IntegrationLambda:
-		perm, err := lambda.NewPermission(b.ctx, child+"-permission", &lambda.PermissionArgs{
-			Action:    pulumi.String("lambda:InvokeFunction"),
-			Function:  in.FunctionArn,
-			Principal: pulumi.String(apiGatewayPrincipal),
-			SourceArn: pulumi.Sprintf("%s%s", b.api.ExecutionArn, sourceArnSuffix(r.Method, r.Path)),
-		}, b.parent)
-		if err != nil {
-			return err
-		}
-		b.comp.Responses = append(b.comp.Responses, perm)
-	}
-	return nil
-}
-
-// addMockResponses registers the MethodResponse and IntegrationResponse a MOCK
-// integration needs to answer with its status code and body.
-func (b *routeBuilder) addMockResponses(child string, r Route, resourceID pulumi.StringOutput, method *apigateway.Method, integration *apigateway.Integration) error {
-	status := pulumi.String(strconv.Itoa(mockStatus(r.Integration)))
-	body := r.Integration.Body
-	if body == nil {
-		body = pulumi.String(DefaultMockBody)
-	}
-	methodResponse, err := apigateway.NewMethodResponse(b.ctx, child+"-method-response", &apigateway.MethodResponseArgs{
-		RestApi:        b.api.ID(),
-		ResourceId:     resourceID,
-		HttpMethod:     method.HttpMethod,
-		StatusCode:     status,
-		ResponseModels: pulumi.StringMap{"application/json": pulumi.String("Empty")},
-	}, b.parent)
-	if err != nil {
-		return err
-	}
-	integrationResponse, err := apigateway.NewIntegrationResponse(b.ctx, child+"-integration-response", &apigateway.IntegrationResponseArgs{
-		RestApi:           b.api.ID(),
-		ResourceId:        resourceID,
-		HttpMethod:        method.HttpMethod,
-		StatusCode:        methodResponse.StatusCode,
-		ResponseTemplates: pulumi.StringMap{"application/json": body},
-	}, b.parent, pulumi.DependsOn([]pulumi.Resource{integration}))
-	if err != nil {
-		return err
-	}
-	b.comp.Responses = append(b.comp.Responses, methodResponse, integrationResponse)
-	return nil
 }
 
 // routeSlug names a path in child resource names: "root" for "/", else the

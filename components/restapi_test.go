@@ -1,7 +1,7 @@
 package components
 
 import (
-	"strings"
+	"encoding/json"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -12,13 +12,8 @@ import (
 )
 
 const (
-	typeRestApi             = "aws:apigateway/restApi:RestApi"
-	typeResource            = "aws:apigateway/resource:Resource"
-	typeMethod              = "aws:apigateway/method:Method"
-	typeIntegration         = "aws:apigateway/integration:Integration"
-	typeMethodResponse      = "aws:apigateway/methodResponse:MethodResponse"
-	typeIntegrationResponse = "aws:apigateway/integrationResponse:IntegrationResponse"
-	typePermission          = "aws:lambda/permission:Permission"
+	typeRestApi    = "aws:apigateway/restApi:RestApi"
+	typePermission = "aws:lambda/permission:Permission"
 )
 
 var testRoutes = []Route{
@@ -28,27 +23,56 @@ var testRoutes = []Route{
 	{Path: "/ledger/{proxy+}", Method: "ANY", Integration: RouteIntegration{Type: IntegrationLambda, FunctionArn: pulumi.String("arn:aws:lambda:eu-west-1:111111111111:function:ledger")}},
 }
 
-// runRestApi registers a PrivateRestApi with routes on a producer provider.
+// runRestApi registers a PrivateRestApi with routes on a producer provider
+// and returns the mocks and the API's body hash.
 func runRestApi(t *testing.T, routes []Route) (*mockaws.Mocks, string) {
 	t.Helper()
-	var fingerprint string
+	var hash string
 	mocks := runMocked(t, func(ctx *pulumi.Context) error {
 		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
 		if err != nil {
 			return err
 		}
 		api, err := NewPrivateRestApi(ctx, "shop", &PrivateRestApiArgs{
-			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}),
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa"}),
 			Routes:         routes,
 		}, pulumi.Provider(producer))
 		if err != nil {
 			return err
 		}
-		v, _, err := mockaws.Await(api.RoutesFingerprint)
-		fingerprint, _ = v.(string)
+		v, _, err := mockaws.Await(api.BodyHash)
+		hash, _ = v.(string)
 		return err
 	})
-	return mocks, fingerprint
+	return mocks, hash
+}
+
+// openAPIDoc is the part of the body the tests read.
+type openAPIDoc struct {
+	Info     map[string]string                    `json:"info"`
+	Paths    map[string]map[string]map[string]any `json:"paths"`
+	Endpoint struct {
+		VpcEndpointIds []string `json:"vpcEndpointIds"`
+	} `json:"x-amazon-apigateway-endpoint-configuration"`
+	Policy any `json:"x-amazon-apigateway-policy"`
+}
+
+// apiBody decodes the body of the RestApi registered by runRestApi.
+func apiBody(t *testing.T, mocks *mockaws.Mocks) openAPIDoc {
+	t.Helper()
+	var doc openAPIDoc
+	require.NoError(t, json.Unmarshal([]byte(mustNamed(t, mocks, typeRestApi, "shop-api").Input("body").(string)), &doc))
+	return doc
+}
+
+// integration is the x-amazon-apigateway-integration of one operation.
+func integration(t *testing.T, doc openAPIDoc, path, key string) map[string]any {
+	t.Helper()
+	op, ok := doc.Paths[path][key]
+	require.Truef(t, ok, "no %s operation on %s in %v", key, path, doc.Paths)
+	in, ok := op["x-amazon-apigateway-integration"].(map[string]any)
+	require.True(t, ok, "every operation has an integration")
+	return in
 }
 
 func TestPrivateRestApiIsPrivateWithTheEndpoints(t *testing.T) {
@@ -58,6 +82,11 @@ func TestPrivateRestApiIsPrivateWithTheEndpoints(t *testing.T) {
 	assert.Equal(t, "PRIVATE", cfg["types"])
 	assert.ElementsMatch(t, []any{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}, cfg["vpcEndpointIds"])
 	assert.Equal(t, "shop", api.Input("name"), "the name defaults to the component name")
+	assert.Equal(t, "overwrite", api.Input("putRestApiMode"), "the body is the whole API: removed routes go")
+	doc := apiBody(t, mocks)
+	assert.Equal(t, []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}, doc.Endpoint.VpcEndpointIds, "the body carries the endpoints too, sorted")
+	assert.Equal(t, "shop", doc.Info["title"])
+	assert.Nil(t, doc.Policy, "the policy is attached by ResourcePolicy, not the body")
 
 	comp := mustNamed(t, mocks, PrivateRestApiType, "shop")
 	for _, r := range mocks.Resources() {
@@ -69,62 +98,60 @@ func TestPrivateRestApiIsPrivateWithTheEndpoints(t *testing.T) {
 	}
 }
 
-func TestPrivateRestApiSharesResourcesPerSegment(t *testing.T) {
+func TestPrivateRestApiBodyHasExactlyTheRoutes(t *testing.T) {
 	mocks, _ := runRestApi(t, testRoutes)
-	var parts []string
-	byID := map[string]mockaws.Resource{}
-	for _, r := range mocks.OfType(typeResource) {
-		parts = append(parts, r.Input("pathPart").(string))
-		byID[r.ID] = r
+	doc := apiBody(t, mocks)
+	got := map[string][]string{}
+	for path, ops := range doc.Paths {
+		for key := range ops {
+			got[path] = append(got[path], key)
+		}
 	}
-	// /orders, /orders/{id}, /orders/{id}/items, /ledger, /ledger/{proxy+}: once each.
-	assert.ElementsMatch(t, []string{"orders", "{id}", "items", "ledger", "{proxy+}"}, parts)
-
-	api := mustNamed(t, mocks, typeRestApi, "shop-api")
-	items := mustNamed(t, mocks, typeResource, "shop-resource-orders/{id}/items")
-	id := byID[items.Input("parentId").(string)]
-	assert.Equal(t, "{id}", id.Input("pathPart"))
-	orders := byID[id.Input("parentId").(string)]
-	assert.Equal(t, "orders", orders.Input("pathPart"))
-	assert.Equal(t, api.Output("rootResourceId"), orders.Input("parentId"), "top segments hang off the root resource")
+	assert.Equal(t, map[string][]string{
+		"/":                  {"get"},
+		"/orders/{id}":       {"get"},
+		"/orders/{id}/items": {"post"},
+		"/ledger/{proxy+}":   {"x-amazon-apigateway-any-method"},
+	}, got)
+	assert.Len(t, mocks.OfType(typeRestApi), 1)
+	assert.Len(t, mocks.Resources(), 4, "provider, component, RestApi and one Lambda permission: no resource per method")
 }
 
 func TestPrivateRestApiMockAnswersItsStatus(t *testing.T) {
 	mocks, _ := runRestApi(t, testRoutes)
-	integ := mustNamed(t, mocks, typeIntegration, "shop-get-root-integration")
-	assert.Equal(t, "MOCK", integ.Input("type"))
-	assert.Equal(t, map[string]any{"application/json": `{"statusCode": 202}`}, integ.Input("requestTemplates"))
+	doc := apiBody(t, mocks)
+	in := integration(t, doc, "/", "get")
+	assert.Equal(t, "mock", in["type"])
+	assert.Equal(t, map[string]any{"application/json": `{"statusCode": 202}`}, in["requestTemplates"])
+	assert.Equal(t, map[string]any{"default": map[string]any{
+		"statusCode": "202", "responseTemplates": map[string]any{"application/json": `{"ok":true}`},
+	}}, in["responses"])
+	assert.Contains(t, doc.Paths["/"]["get"]["responses"], "202", "the method declares the status it answers")
 
-	mr := mustNamed(t, mocks, typeMethodResponse, "shop-get-root-method-response")
-	assert.Equal(t, "202", mr.Input("statusCode"))
-	ir := mustNamed(t, mocks, typeIntegrationResponse, "shop-get-root-integration-response")
-	assert.Equal(t, "202", ir.Input("statusCode"))
-	assert.Equal(t, map[string]any{"application/json": `{"ok":true}`}, ir.Input("responseTemplates"))
-	assert.Contains(t, ir.Dependencies, integ.URN, "the integration response waits for its integration")
-
-	defaulted := mustNamed(t, mocks, typeIntegrationResponse, "shop-post-orders/{id}/items-integration-response")
-	assert.Equal(t, "200", defaulted.Input("statusCode"))
-	assert.Equal(t, map[string]any{"application/json": DefaultMockBody}, defaulted.Input("responseTemplates"))
+	defaulted := integration(t, doc, "/orders/{id}/items", "post")
+	assert.Equal(t, map[string]any{"default": map[string]any{
+		"statusCode": "200", "responseTemplates": map[string]any{"application/json": DefaultMockBody},
+	}}, defaulted["responses"])
 }
 
 func TestPrivateRestApiHTTPProxyMapsPathParameters(t *testing.T) {
 	mocks, _ := runRestApi(t, testRoutes)
-	m := mustNamed(t, mocks, typeMethod, "shop-get-orders/{id}-method")
-	assert.Equal(t, map[string]any{"method.request.path.id": true}, m.Input("requestParameters"))
-	assert.Equal(t, "NONE", m.Input("authorization"))
-	i := mustNamed(t, mocks, typeIntegration, "shop-get-orders/{id}-integration")
-	assert.Equal(t, "HTTP_PROXY", i.Input("type"))
-	assert.Equal(t, "GET", i.Input("integrationHttpMethod"))
-	assert.Equal(t, "https://orders.example.com/orders/{id}", i.Input("uri"))
-	assert.Equal(t, map[string]any{"integration.request.path.id": "method.request.path.id"}, i.Input("requestParameters"))
+	doc := apiBody(t, mocks)
+	op := doc.Paths["/orders/{id}"]["get"]
+	assert.Equal(t, []any{map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}, op["parameters"])
+	in := integration(t, doc, "/orders/{id}", "get")
+	assert.Equal(t, "http_proxy", in["type"])
+	assert.Equal(t, "GET", in["httpMethod"])
+	assert.Equal(t, "https://orders.example.com/orders/{id}", in["uri"])
+	assert.Equal(t, map[string]any{"integration.request.path.id": "method.request.path.id"}, in["requestParameters"])
 }
 
 func TestPrivateRestApiLambdaGetsScopedPermission(t *testing.T) {
 	mocks, _ := runRestApi(t, testRoutes)
-	i := mustNamed(t, mocks, typeIntegration, "shop-any-ledger/{proxy+}-integration")
-	assert.Equal(t, "AWS_PROXY", i.Input("type"))
-	assert.Equal(t, "POST", i.Input("integrationHttpMethod"))
-	assert.Equal(t, "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:ledger/invocations", i.Input("uri"))
+	in := integration(t, apiBody(t, mocks), "/ledger/{proxy+}", "x-amazon-apigateway-any-method")
+	assert.Equal(t, "aws_proxy", in["type"])
+	assert.Equal(t, "POST", in["httpMethod"])
+	assert.Equal(t, "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:ledger/invocations", in["uri"])
 
 	perms := mocks.OfType(typePermission)
 	require.Len(t, perms, 1, "one permission per lambda route, none for others")
@@ -137,35 +164,60 @@ func TestPrivateRestApiLambdaGetsScopedPermission(t *testing.T) {
 	assert.Equal(t, "producer", mocks.ProviderName(p))
 }
 
-func TestPrivateRestApiOneMethodAndIntegrationPerRoute(t *testing.T) {
-	mocks, _ := runRestApi(t, testRoutes)
-	assert.Len(t, mocks.OfType(typeMethod), len(testRoutes))
-	assert.Len(t, mocks.OfType(typeIntegration), len(testRoutes))
-	assert.Len(t, mocks.OfType(typeMethodResponse), 2, "one per mock route")
-	for _, m := range mocks.OfType(typeIntegration) {
-		method := mustNamed(t, mocks, typeMethod, strings.TrimSuffix(m.Name, "-integration")+"-method")
-		assert.Contains(t, m.Dependencies, method.URN)
-	}
-}
-
 func TestPrivateRestApiDefaultRoute(t *testing.T) {
 	mocks, _ := runRestApi(t, nil)
-	m := mustNamed(t, mocks, typeMethod, "shop-any-root-method")
-	assert.Equal(t, "ANY", m.Input("httpMethod"))
-	assert.Equal(t, "MOCK", mustNamed(t, mocks, typeIntegration, "shop-any-root-integration").Input("type"))
-	assert.Equal(t, "200", mustNamed(t, mocks, typeMethodResponse, "shop-any-root-method-response").Input("statusCode"))
+	doc := apiBody(t, mocks)
+	require.Len(t, doc.Paths, 1)
+	in := integration(t, doc, "/", "x-amazon-apigateway-any-method")
+	assert.Equal(t, "mock", in["type"])
+	assert.Equal(t, map[string]any{"application/json": `{"statusCode": 200}`}, in["requestTemplates"])
 }
 
-func TestPrivateRestApiFingerprintFollowsRoutes(t *testing.T) {
+func TestPrivateRestApiBodyHashFollowsRoutes(t *testing.T) {
 	_, base := runRestApi(t, testRoutes)
 	_, again := runRestApi(t, testRoutes)
 	require.NotEmpty(t, base)
 	assert.Equal(t, base, again)
+	reordered := []Route{testRoutes[3], testRoutes[2], testRoutes[1], testRoutes[0]}
+	_, same := runRestApi(t, reordered)
+	assert.Equal(t, base, same, "route order must not matter")
 
-	changed := append([]Route{}, testRoutes...)
-	changed[0].Integration.Body = pulumi.String(`{"ok":false}`)
-	_, other := runRestApi(t, changed)
-	assert.NotEqual(t, base, other, "a different mock body must change the fingerprint")
+	changes := map[string]func(r []Route){
+		"mock body":   func(r []Route) { r[0].Integration.Body = pulumi.String(`{"ok":false}`) },
+		"mock status": func(r []Route) { r[0].Integration.StatusCode = 201 },
+		"path":        func(r []Route) { r[1].Path = "/orders/{id}/x" },
+		"method":      func(r []Route) { r[1].Method = "PUT" },
+		"uri":         func(r []Route) { r[1].Integration.Uri = pulumi.String("https://other.example.com/") },
+		"function": func(r []Route) {
+			r[3].Integration.FunctionArn = pulumi.String("arn:aws:lambda:eu-west-1:111111111111:function:other")
+		},
+		"removed": func(r []Route) { r[2] = r[0]; r[2].Path = "/only" },
+	}
+	for name, change := range changes {
+		changed := append([]Route{}, testRoutes...)
+		change(changed)
+		_, other := runRestApi(t, changed)
+		assert.NotEqualf(t, base, other, "a different %s must change the body hash", name)
+	}
+}
+
+func TestPrivateRestApiProtectsOnlyTheApi(t *testing.T) {
+	mocks := runMocked(t, func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		_, err = NewPrivateRestApi(ctx, "shop", &PrivateRestApiArgs{
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+			Routes:         testRoutes,
+			Protect:        true,
+		}, pulumi.Provider(producer), pulumi.Protect(true))
+		return err
+	})
+	assert.True(t, mustNamed(t, mocks, typeRestApi, "shop-api").Protect)
+	for _, p := range mocks.OfType(typePermission) {
+		assert.False(t, p.Protect, "a Lambda permission is replaced by route changes: never protected, even under a protected parent")
+	}
 }
 
 func TestPrivateRestApiRefusesBadArgs(t *testing.T) {

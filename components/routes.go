@@ -1,9 +1,6 @@
 package components
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -203,7 +200,7 @@ func CheckParamSiblings(params map[string]string, path string) error {
 	return nil
 }
 
-// RouteDefinition is a Route with every input resolved, as it is fingerprinted.
+// RouteDefinition is a Route with every input resolved, as it goes into the OpenAPI body.
 type RouteDefinition struct {
 	Path        string `json:"path"`
 	Method      string `json:"method"`
@@ -212,18 +209,6 @@ type RouteDefinition struct {
 	Body        string `json:"body,omitempty"`
 	Uri         string `json:"uri,omitempty"`
 	FunctionArn string `json:"functionArn,omitempty"`
-}
-
-// FingerprintRoutes hashes route definitions independent of their order: the
-// same routes always give the same fingerprint, any change gives another.
-func FingerprintRoutes(defs []RouteDefinition) string {
-	sorted := slices.Clone(defs)
-	slices.SortFunc(sorted, func(a, b RouteDefinition) int {
-		return strings.Compare(a.Method+" "+a.Path, b.Method+" "+b.Path)
-	})
-	b, _ := json.Marshal(sorted) // a slice of plain structs always marshals
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // routeDefinitionOutput resolves a route's inputs into a RouteDefinition.

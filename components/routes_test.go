@@ -51,30 +51,6 @@ func TestValidateRoutes(t *testing.T) {
 	assert.NoError(t, ValidateRoutes([]Route{{"/a", "GET", mock}, {"/a", "POST", mock}, {"/a/{id}", "GET", mock}, {"/a/{id}/b", "GET", mock}}))
 }
 
-func TestFingerprintRoutes(t *testing.T) {
-	base := []RouteDefinition{
-		{Path: "/", Method: "ANY", Type: IntegrationMock, StatusCode: 200, Body: "{}"},
-		{Path: "/p", Method: "GET", Type: IntegrationHTTPProxy, Uri: "https://example.com/p"},
-	}
-	reordered := []RouteDefinition{base[1], base[0]}
-	assert.Equal(t, FingerprintRoutes(base), FingerprintRoutes(reordered), "order must not matter")
-
-	changes := map[string]func(d []RouteDefinition){
-		"path":        func(d []RouteDefinition) { d[1].Path = "/q" },
-		"method":      func(d []RouteDefinition) { d[1].Method = "POST" },
-		"status":      func(d []RouteDefinition) { d[0].StatusCode = 201 },
-		"body":        func(d []RouteDefinition) { d[0].Body = `{"a":1}` },
-		"uri":         func(d []RouteDefinition) { d[1].Uri = "https://example.com/other" },
-		"type":        func(d []RouteDefinition) { d[1].Type = IntegrationLambda },
-		"functionArn": func(d []RouteDefinition) { d[1].FunctionArn = "arn:aws:lambda:eu-west-1:111111111111:function:f" },
-	}
-	for name, change := range changes {
-		changed := append([]RouteDefinition{}, base...)
-		change(changed)
-		assert.NotEqualf(t, FingerprintRoutes(base), FingerprintRoutes(changed), "changing %s must change the fingerprint", name)
-	}
-}
-
 func TestLambdaInvocationURI(t *testing.T) {
 	uri, err := LambdaInvocationURI("arn:aws:lambda:eu-west-1:111111111111:function:orders:live")
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -21,8 +22,7 @@ const (
 	typePolicy      = "aws:apigateway/restApiPolicy:RestApiPolicy"
 	typeDeployment  = "aws:apigateway/deployment:Deployment"
 	typeStage       = "aws:apigateway/stage:Stage"
-	typeMethod      = "aws:apigateway/method:Method"
-	typeIntegration = "aws:apigateway/integration:Integration"
+	typePermission  = "aws:lambda/permission:Permission"
 	typeVpcEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
 )
 
@@ -130,6 +130,16 @@ func checkPrivateAPI(t *testing.T, p *jsonPlan, endpointIDs []string) {
 	}
 	slices.Sort(got)
 	assert.Equal(t, endpointIDs, got, "the API lists exactly the consumer endpoints")
+	var body struct {
+		Paths    map[string]any `json:"paths"`
+		Endpoint struct {
+			VpcEndpointIds []string `json:"vpcEndpointIds"`
+		} `json:"x-amazon-apigateway-endpoint-configuration"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(api.Inputs["body"].(string)), &body), "the routes are one OpenAPI body")
+	assert.Equal(t, endpointIDs, body.Endpoint.VpcEndpointIds, "the body lists exactly the consumer endpoints too")
+	assert.NotEmpty(t, body.Paths)
+	assert.Equal(t, "overwrite", api.Inputs["putRestApiMode"], "overwrite: a route removed from the config leaves the API")
 
 	policies := p.ofType(typePolicy)
 	require.Len(t, policies, 1)
@@ -158,16 +168,15 @@ func checkPrivateAPI(t *testing.T, p *jsonPlan, endpointIDs []string) {
 }
 
 // checkDeployment: a separate stage points at a deployment that depends on
-// the policy and every method and integration.
+// the API, the policy and every Lambda permission.
 func checkDeployment(t *testing.T, p *jsonPlan) {
 	deployments := p.ofType(typeDeployment)
 	require.Len(t, deployments, 1)
 	d := deployments[0]
 	assert.Nil(t, d.Inputs["stageName"], "the stage is not created by the deployment")
-	for _, typ := range []string{typePolicy, typeMethod, typeIntegration} {
-		rs := p.ofType(typ)
-		require.NotEmpty(t, rs)
-		for _, r := range rs {
+	require.NotEmpty(t, p.ofType(typePolicy))
+	for _, typ := range []string{typeRestApi, typePolicy, typePermission} {
+		for _, r := range p.ofType(typ) {
 			assert.Containsf(t, d.Dependencies, r.URN, "the deployment must depend on %s %s", typ, r.Name)
 		}
 	}

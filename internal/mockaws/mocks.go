@@ -38,6 +38,11 @@ type Resource struct {
 	State        resource.PropertyMap
 	// Protect is the resource's protect option.
 	Protect bool
+	// RetainOnDelete is the resource's retainOnDelete option.
+	RetainOnDelete bool
+	// ReplacementTrigger is the resource's replacementTrigger option, as the
+	// engine receives it; nil when none was given.
+	ReplacementTrigger any
 }
 
 // providerInfo is what a provider pins.
@@ -144,6 +149,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		URN: urn, Type: args.TypeToken, Name: args.Name, ID: id, Custom: args.Custom,
 		Parent: parent, Provider: provider, Dependencies: sortedKeys(deps),
 		Inputs: args.Inputs, State: state, Protect: rpc.GetProtect(),
+		RetainOnDelete: rpc.GetRetainOnDelete(), ReplacementTrigger: rpc.GetReplacementTrigger().AsInterface(),
 	})
 	return id, state, nil
 }

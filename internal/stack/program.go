@@ -77,6 +77,7 @@ func DeployConfig(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 		ApiName:           pulumi.String(cfg.API.Name),
 		ApiDescription:    pulumi.String(cfg.API.Description),
 		StageName:         cfg.API.StageName,
+		Protect:           cfg.Protect,
 	}
 	for _, r := range cfg.API.Routes {
 		args.Routes = append(args.Routes, r.ToComponent())
@@ -84,11 +85,7 @@ func DeployConfig(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 	for _, c := range cfg.Consumers {
 		args.Consumers = append(args.Consumers, consumerArgs(c, providers))
 	}
-	var opts []pulumi.ResourceOption
-	if cfg.Protect {
-		opts = append(opts, pulumi.Protect(true))
-	}
-	api, err := components.NewCrossAccountPrivateApi(ctx, Namespace, args, opts...)
+	api, err := components.NewCrossAccountPrivateApi(ctx, Namespace, args)
 	if err != nil {
 		return nil, err
 	}

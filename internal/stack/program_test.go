@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -85,14 +86,33 @@ func TestProgramRegistersNothingForBadConfig(t *testing.T) {
 	}
 }
 
-func TestProgramProtectsEverythingWhenAsked(t *testing.T) {
-	c := validConfig()
-	c["protect"] = "true"
-	mocks, err := runProgram(t, rawOf(t, c))
-	require.NoError(t, err)
-	for _, r := range mocks.Resources() {
-		if r.Type != mockaws.ProviderType {
-			assert.Truef(t, r.Protect, "%s %s must be protected", r.Type, r.Name)
+// replaceable are the types a route, policy or consumer change replaces or
+// deletes: protecting them would make every such change fail.
+var replaceable = map[string]bool{
+	"aws:apigateway/deployment:Deployment":       true,
+	"aws:apigateway/restApiPolicy:RestApiPolicy": true,
+	"aws:lambda/permission:Permission":           true,
+}
+
+func TestProgramProtectsWhatHoldsStateWhenAsked(t *testing.T) {
+	for _, protect := range []bool{true, false} {
+		c := validConfig()
+		c["protect"] = fmt.Sprint(protect)
+		mocks, err := runProgram(t, rawOf(t, c))
+		require.NoError(t, err)
+		seen := map[string]bool{}
+		for _, r := range mocks.Resources() {
+			if !r.Custom || r.Type == mockaws.ProviderType {
+				assert.Falsef(t, r.Protect, "%s %s: components and providers are never protected", r.Type, r.Name)
+				continue
+			}
+			seen[r.Type] = true
+			want := protect && !replaceable[r.Type]
+			assert.Equalf(t, want, r.Protect, "%s %s protect with protect=%v", r.Type, r.Name, protect)
+		}
+		for _, typ := range []string{"aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ec2/vpcEndpoint:VpcEndpoint",
+			"aws:ec2/securityGroup:SecurityGroup", "aws:apigateway/deployment:Deployment", "aws:apigateway/restApiPolicy:RestApiPolicy"} {
+			assert.Truef(t, seen[typ], "the config registers a %s", typ)
 		}
 	}
 }
@@ -138,8 +158,8 @@ func TestDeploymentTriggersFollowTheDefinition(t *testing.T) {
 		change  func(c map[string]any)
 		trigger string
 	}{
-		"a route":        {func(c map[string]any) { at(c, "api", "routes", 1)["path"] = "/orders/{id}/lines" }, "routes"},
-		"an integration": {func(c map[string]any) { at(c, "api", "routes", 0, "integration")["body"] = `{"v":2}` }, "routes"},
+		"a route":        {func(c map[string]any) { at(c, "api", "routes", 1)["path"] = "/orders/{id}/lines" }, "definition"},
+		"an integration": {func(c map[string]any) { at(c, "api", "routes", 0, "integration")["body"] = `{"v":2}` }, "definition"},
 		"the policy and endpoints": {func(c map[string]any) {
 			c["consumers"] = append(c["consumers"].([]any), map[string]any{"name": "partner", "accountId": "444444444444", "endpointId": "vpce-0fffffffffffffff0"})
 		}, "policy"},
