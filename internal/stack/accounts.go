@@ -45,7 +45,11 @@ func (r *reader) accountID(k key, m map[string]any) string {
 		return ""
 	}
 	if !accountIDPattern.MatchString(s) {
-		r.bad(k.field("accountId"), v, expectAccountID)
+		if isNumber(v) { // a number has lost its leading zeros
+			r.badString(k.field("accountId"), v, expectAccountID)
+		} else {
+			r.bad(k.field("accountId"), v, expectAccountID)
+		}
 		return ""
 	}
 	return s

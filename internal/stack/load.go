@@ -122,7 +122,7 @@ func (r *reader) tags(raw map[string]string) map[string]string {
 		}
 		s, isString := m[name].(string)
 		if !isString {
-			r.bad(k.field(name), m[name], "a string tag value (quote numbers and booleans)")
+			r.badString(k.field(name), m[name], "a tag value")
 			continue
 		}
 		if !tagValuePattern.MatchString(s) && !r.opaque(k, s) {

@@ -186,7 +186,8 @@ var badCases = []badCase{
 	{"status out of range", func(c map[string]any) { at(c, "api", "routes", 0, "integration")["statusCode"] = 42 }, "xaccount-api:api.routes[0].integration.statusCode", "100 to 599"},
 	{"unknown top-level key", func(c map[string]any) { c["regoin"] = "eu-west-1" }, "xaccount-api:regoin", "unknown key"},
 	{"unknown consumer key", func(c map[string]any) { at(c, "consumers", 0)["vpcId"] = "vpc-0123456789abcdef0" }, "xaccount-api:consumers[0].vpcId", "unknown key"},
-	{"tag value not a string", func(c map[string]any) { c["tags"] = map[string]any{"cost": 12} }, "xaccount-api:tags.cost", "string tag value"},
+	{"account id with a leading zero stored as a number", func(c map[string]any) { c["producer"].(map[string]any)["accountId"] = int64(12345678901) }, "xaccount-api:producer.accountId", "pulumi config set --path --type string"},
+	{"tag value not a string", func(c map[string]any) { c["tags"] = map[string]any{"cost": 12} }, "xaccount-api:tags.cost", "set it with pulumi config set --path --type string"},
 	{"aws: tag", func(c map[string]any) { c["tags"] = map[string]any{"aws:owner": "x"} }, "xaccount-api:tags", "aws:"},
 	{"empty roleArn", func(c map[string]any) { at(c, "producer")["roleArn"] = "" }, "xaccount-api:producer.roleArn", `got ""`},
 	{"empty profile", func(c map[string]any) { at(c, "consumers", 1)["profile"] = "" }, "xaccount-api:consumers[1].profile", `got ""`},
@@ -274,4 +275,18 @@ func TestLoadNeverPanicsOnOddValues(t *testing.T) {
 		_, err := Load(raw, nil, "dev")
 		assert.Error(t, err)
 	}
+}
+
+// TestLoadAcceptsProjectDefaults: the engine applies Pulumi.yaml's defaults
+// ({} for api and tags, false for protect) to a stack that omits them.
+func TestLoadAcceptsProjectDefaults(t *testing.T) {
+	raw := rawOf(t, validConfig())
+	delete(raw, "xaccount-api:api")
+	raw["xaccount-api:api"], raw["xaccount-api:tags"], raw["xaccount-api:protect"] = "{}", "{}", "false"
+	cfg, err := Load(raw, nil, "dev")
+	require.NoError(t, err)
+	assert.Equal(t, "dev", cfg.API.StageName)
+	assert.Len(t, cfg.API.Routes, 1, "the default route")
+	assert.Empty(t, cfg.Tags)
+	assert.False(t, cfg.Protect)
 }

@@ -1,8 +1,6 @@
 package stack
 
 import (
-	"encoding/json"
-	"os"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -50,14 +48,9 @@ func ConfigFromContext(ctx *pulumi.Context) (map[string]string, []string) {
 	for _, name := range Keys {
 		add(fullKey(name))
 	}
-	// The engine hands the program its configuration in this variable; the SDK
-	// offers no way to list keys, so unknown ones are found here.
-	var all map[string]string
-	if err := json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &all); err == nil {
-		for k := range all {
-			if _, seen := raw[k]; !seen && strings.HasPrefix(k, Namespace+":") {
-				add(k)
-			}
+	for _, k := range EngineConfigKeys(ctx) {
+		if _, seen := raw[k]; !seen && strings.HasPrefix(k, Namespace+":") {
+			add(k)
 		}
 	}
 	return raw, secretKeys

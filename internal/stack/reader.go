@@ -70,6 +70,18 @@ func (r *reader) bad(k key, got any, expected string) {
 	r.fail(k, "got %s; expected %s", describe(got), expected)
 }
 
+// badString records a non-string where a string is needed. A number or a
+// boolean usually comes from an unquoted YAML value or from
+// `pulumi config set --path`, which stores 4711 as a number: say how to fix it.
+func (r *reader) badString(k key, got any, expected string) {
+	switch got.(type) {
+	case json.Number, bool:
+		r.fail(k, "got %s; expected %s, as a string: quote it in the stack file, or set it with pulumi config set --path --type string", describe(got), expected)
+	default:
+		r.bad(k, got, expected)
+	}
+}
+
 // missing records a required key that is absent.
 func (r *reader) missing(k key, expected string) {
 	r.fail(k, "missing; expected %s", expected)
@@ -163,7 +175,7 @@ func (r *reader) optString(k key, m map[string]any, name, expected string) (stri
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.bad(k.field(name), v, expected)
+		r.badString(k.field(name), v, expected)
 		return "", false
 	}
 	return s, true
