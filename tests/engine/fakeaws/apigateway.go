@@ -1,0 +1,303 @@
+package fakeaws
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Resource type tokens of the API Gateway resources the fake serves.
+const (
+	TypeRestApi       = "aws:apigateway/restApi:RestApi"
+	TypeRestApiPolicy = "aws:apigateway/restApiPolicy:RestApiPolicy"
+	TypeDeployment    = "aws:apigateway/deployment:Deployment"
+	TypeStage         = "aws:apigateway/stage:Stage"
+)
+
+// awsError is an error as the AWS SDK reports it: service exception and message.
+func awsError(op, code, format string, args ...any) error {
+	return fmt.Errorf("%s: operation error %s, https response error StatusCode: 400, %s: %s", op, op, code, fmt.Sprintf(format, args...))
+}
+
+// parseBody reads the routes and the embedded policy of an OpenAPI body, as
+// PutRestApi/ImportRestApi do. A body that is not a JSON OpenAPI document is
+// refused like AWS refuses it.
+func parseBody(op, body string) ([]Route, string, error) {
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Swagger string                                `json:"swagger"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+		Policy  json.RawMessage                       `json:"x-amazon-apigateway-policy"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil || (doc.OpenAPI == "" && doc.Swagger == "") {
+		return nil, "", awsError(op, "BadRequestException", "Invalid OpenAPI input.")
+	}
+	var routes []Route
+	for path, ops := range doc.Paths {
+		if !strings.HasPrefix(path, "/") {
+			return nil, "", awsError(op, "BadRequestException", "Errors found during import: Invalid resource path %s", path)
+		}
+		for key, raw := range ops {
+			var method string
+			switch key {
+			case "x-amazon-apigateway-any-method":
+				method = "ANY"
+			case "get", "put", "post", "delete", "options", "head", "patch":
+				method = strings.ToUpper(key)
+			default:
+				continue // parameters, summary, other extensions
+			}
+			var o struct {
+				Integration json.RawMessage `json:"x-amazon-apigateway-integration"`
+			}
+			if err := json.Unmarshal(raw, &o); err != nil || len(o.Integration) == 0 {
+				// A method without an integration cannot be deployed.
+				return nil, "", awsError(op, "BadRequestException", "Errors found during import: No integration defined for method %s %s", method, path)
+			}
+			routes = append(routes, Route{Method: method, Path: path})
+		}
+	}
+	sortRoutes(routes)
+	policy := ""
+	if len(doc.Policy) > 0 && string(doc.Policy) != "null" {
+		policy = string(doc.Policy)
+	}
+	return routes, policy, nil
+}
+
+func sortRoutes(routes []Route) {
+	sort.Slice(routes, func(i, j int) bool {
+		if routes[i].Path != routes[j].Path {
+			return routes[i].Path < routes[j].Path
+		}
+		return routes[i].Method < routes[j].Method
+	})
+}
+
+// createRestApi is CreateRestApi, then PutRestApi of the body when there is one.
+func (p *Provider) createRestApi(c *Cloud, in props) (string, props, error) {
+	api := &RestApi{Scope: p.scope, ID: newID(10), Name: in.str("name")}
+	if err := p.applyRestApi(c, api, in, true); err != nil {
+		return "", nil, err
+	}
+	c.RestApis[api.ID] = api
+	c.record(p.scope, "CreateRestApi", api.ID)
+	return api.ID, p.restApiOutputs(api, in), nil
+}
+
+// updateRestApi is UpdateRestApi, and PutRestApi when the body changed.
+func (p *Provider) updateRestApi(c *Cloud, id string, olds, news props) (props, error) {
+	api, ok := c.RestApis[id]
+	if !ok || api.Scope != p.scope {
+		return nil, notFoundRestApi("UpdateRestApi", p.scope, id)
+	}
+	api.Name = news.str("name")
+	if err := p.applyRestApi(c, api, news, news.str("body") != olds.str("body")); err != nil {
+		return nil, err
+	}
+	c.record(p.scope, "UpdateRestApi", api.ID)
+	return p.restApiOutputs(api, news), nil
+}
+
+// applyRestApi sets the endpoint configuration and, when put is set, imports
+// the body. PutRestApi in overwrite mode replaces the whole definition: every
+// route not in the body is gone, and so is a resource policy that the body
+// does not carry (API Gateway PutRestApi reference, mode=overwrite;
+// pulumi/pulumi-aws#4296, hashicorp/terraform-provider-aws#49672).
+func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) error {
+	cfg := in.obj("endpointConfiguration")
+	api.Types = cfg.strs("types")
+	if len(api.Types) == 0 {
+		api.Types = []string{"EDGE"}
+	}
+	api.VpcEndpointIds = cfg.strs("vpcEndpointIds")
+	if slices.Contains(api.Types, "PRIVATE") {
+		for _, id := range api.VpcEndpointIds {
+			if !strings.HasPrefix(id, "vpce-") {
+				return awsError("UpdateRestApi", "BadRequestException", "Invalid VPC endpoint id %s", id)
+			}
+		}
+	} else if len(api.VpcEndpointIds) > 0 {
+		// vpcEndpointIds is only valid on PRIVATE APIs.
+		return awsError("UpdateRestApi", "BadRequestException", "VPC endpoint ids are only allowed for PRIVATE endpoint type")
+	}
+	if !put {
+		return nil
+	}
+	body := in.str("body")
+	if body == "" {
+		return nil
+	}
+	mode := in.str("putRestApiMode")
+	if mode == "" {
+		mode = "overwrite" // the provider's default
+	}
+	routes, policy, err := parseBody("PutRestApi", body)
+	if err != nil {
+		return err
+	}
+	switch mode {
+	case "overwrite":
+		api.Routes = routes
+		api.Policy = policy
+	case "merge":
+		// merge keeps what the body does not mention, including the policy.
+		for _, r := range routes {
+			if !slices.Contains(api.Routes, r) {
+				api.Routes = append(api.Routes, r)
+			}
+		}
+		sortRoutes(api.Routes)
+		if policy != "" {
+			api.Policy = policy
+		}
+	default:
+		return awsError("PutRestApi", "BadRequestException", "Invalid mode %s", mode)
+	}
+	c.record(p.scope, "PutRestApi("+mode+")", api.ID)
+	return nil
+}
+
+func (p *Provider) restApiOutputs(api *RestApi, in props) props {
+	out := in.clone()
+	out["id"] = api.ID
+	out["rootResourceId"] = "root" + api.ID[:4]
+	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", api.Region, api.Account, api.ID)
+	out["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", api.Region, api.ID)
+	out["policy"] = api.Policy
+	return out
+}
+
+func (p *Provider) deleteRestApi(c *Cloud, id string) error {
+	if _, ok := c.RestApis[id]; !ok {
+		return nil // already gone: deleting is idempotent, as the provider makes it
+	}
+	delete(c.RestApis, id)
+	for k, d := range c.Deployments {
+		if d.RestApiID == id {
+			delete(c.Deployments, k)
+		}
+	}
+	for k, s := range c.Stages {
+		if s.RestApiID == id {
+			delete(c.Stages, k)
+		}
+	}
+	c.record(p.scope, "DeleteRestApi", id)
+	return nil
+}
+
+func notFoundRestApi(op string, s Scope, id string) error {
+	return fmt.Errorf("%s: NotFoundException: Invalid API identifier specified %s:%s", op, s.Account, id)
+}
+
+// putPolicy is UpdateRestApi with a replace of /policy.
+func (p *Provider) putPolicy(c *Cloud, in props) (string, props, error) {
+	id := in.str("restApiId")
+	api, ok := c.RestApis[id]
+	if !ok || api.Scope != p.scope {
+		return "", nil, notFoundRestApi("UpdateRestApi", p.scope, id)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(in.str("policy")), &doc); err != nil {
+		return "", nil, awsError("UpdateRestApi", "BadRequestException", "Invalid policy document. Please check the policy syntax and try again.")
+	}
+	api.Policy = in.str("policy")
+	c.record(p.scope, "UpdateRestApi(policy)", id)
+	out := in.clone()
+	out["id"] = id
+	return id, out, nil
+}
+
+// deletePolicy is UpdateRestApi with a remove of /policy: the API is left
+// without a resource policy.
+func (p *Provider) deletePolicy(c *Cloud, id string) error {
+	if api, ok := c.RestApis[id]; ok {
+		api.Policy = ""
+		c.record(p.scope, "UpdateRestApi(remove policy)", id)
+	}
+	return nil
+}
+
+// createDeployment is CreateDeployment: a snapshot of the API's routes and
+// policy at this moment. A PRIVATE API without a resource policy cannot be
+// deployed ("Private REST API doesn't have a resource policy attached to it",
+// hashicorp/terraform-provider-aws#14290), nor can an API without methods.
+func (p *Provider) createDeployment(c *Cloud, in props) (string, props, error) {
+	apiID := in.str("restApi")
+	api, ok := c.RestApis[apiID]
+	if !ok || api.Scope != p.scope {
+		return "", nil, notFoundRestApi("CreateDeployment", p.scope, apiID)
+	}
+	if slices.Contains(api.Types, "PRIVATE") && api.Policy == "" {
+		return "", nil, awsError("CreateDeployment", "BadRequestException", "Private REST API doesn't have a resource policy attached to it")
+	}
+	if len(api.Routes) == 0 {
+		return "", nil, awsError("CreateDeployment", "BadRequestException", "The REST API doesn't contain any methods")
+	}
+	d := &Deployment{Scope: p.scope, ID: newID(6), RestApiID: apiID, Routes: slices.Clone(api.Routes), Policy: api.Policy}
+	c.Deployments[d.ID] = d
+	c.record(p.scope, "CreateDeployment", apiID+"/"+d.ID)
+	out := in.clone()
+	out["id"] = d.ID
+	out["createdDate"] = "2026-01-01T00:00:00Z"
+	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/", api.Region, api.Account, apiID)
+	out["invokeUrl"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/", apiID, api.Region)
+	return d.ID, out, nil
+}
+
+// deleteDeployment is DeleteDeployment: refused while a stage points at it
+// ("Active stages pointing to this deployment must be moved or deleted").
+func (p *Provider) deleteDeployment(c *Cloud, id string) error {
+	d, ok := c.Deployments[id]
+	if !ok {
+		return nil
+	}
+	for _, s := range c.Stages {
+		if s.RestApiID == d.RestApiID && s.DeploymentID == id {
+			return awsError("DeleteDeployment", "BadRequestException", "Active stages pointing to this deployment must be moved or deleted")
+		}
+	}
+	delete(c.Deployments, id)
+	c.record(p.scope, "DeleteDeployment", d.RestApiID+"/"+id)
+	return nil
+}
+
+// putStage is CreateStage or UpdateStage: the deployment must exist in the API.
+func (p *Provider) putStage(c *Cloud, in props, create bool) (string, props, error) {
+	apiID, name, depID := in.str("restApi"), in.str("stageName"), in.str("deployment")
+	op := "UpdateStage"
+	if create {
+		op = "CreateStage"
+	}
+	if api, ok := c.RestApis[apiID]; !ok || api.Scope != p.scope {
+		return "", nil, notFoundRestApi(op, p.scope, apiID)
+	}
+	if d, ok := c.Deployments[depID]; !ok || d.RestApiID != apiID {
+		return "", nil, awsError(op, "NotFoundException", "Invalid Deployment identifier specified")
+	}
+	key := stageKey(apiID, name)
+	if _, exists := c.Stages[key]; exists && create {
+		return "", nil, awsError(op, "ConflictException", "Stage already exists")
+	}
+	c.Stages[key] = &Stage{Scope: p.scope, RestApiID: apiID, Name: name, DeploymentID: depID}
+	c.record(p.scope, op, key+" -> "+depID)
+	id := "ags-" + apiID + "-" + name
+	out := in.clone()
+	out["id"] = id
+	out["invokeUrl"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", apiID, p.scope.Region, name)
+	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", p.scope.Region, p.scope.Account, apiID, name)
+	out["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/stages/%s", p.scope.Region, apiID, name)
+	return id, out, nil
+}
+
+func (p *Provider) deleteStage(c *Cloud, olds props) error {
+	key := stageKey(olds.str("restApi"), olds.str("stageName"))
+	if _, ok := c.Stages[key]; ok {
+		delete(c.Stages, key)
+		c.record(p.scope, "DeleteStage", key)
+	}
+	return nil
+}

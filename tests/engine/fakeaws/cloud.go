@@ -1,0 +1,262 @@
+// Package fakeaws is a simulated AWS for the engine tests: a Pulumi resource
+// provider plugin that answers as pulumi-resource-aws 6.83.4 does for the
+// resource types this project registers, keeps its state per account and
+// region in one file that every provider process shares, and enforces the
+// AWS rules the project depends on, each failing with the error AWS returns.
+//
+// It is not the real provider: what it checks is what is written here, with
+// the AWS documentation or issue thread each rule comes from.
+package fakeaws
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// EnvStateDir names the folder holding the simulated cloud (cloud.json, its
+// lock and processes.log). Every provider process of one test shares it.
+const EnvStateDir = "FAKEAWS_STATE_DIR"
+
+// EnvProfiles maps named profiles to accounts, "name=123456789012,other=...":
+// a provider configured with a profile acts in that profile's account.
+const EnvProfiles = "FAKEAWS_PROFILES"
+
+// Cloud is the whole simulated AWS: every account and region in one place,
+// each record carrying its own account and region.
+type Cloud struct {
+	RestApis       map[string]*RestApi       `json:"restApis"`
+	Deployments    map[string]*Deployment    `json:"deployments"`
+	Stages         map[string]*Stage         `json:"stages"`
+	Vpcs           map[string]*Vpc           `json:"vpcs"`
+	Subnets        map[string]*Subnet        `json:"subnets"`
+	SecurityGroups map[string]*SecurityGroup `json:"securityGroups"`
+	Endpoints      map[string]*Endpoint      `json:"endpoints"`
+	Permissions    map[string]*Permission    `json:"permissions"`
+	// Calls lists every AWS API call that changed something, in order, as
+	// "Account Region Operation target".
+	Calls []string `json:"calls"`
+}
+
+// Scope is the account and region one provider acts in.
+type Scope struct {
+	Account string `json:"account"`
+	Region  string `json:"region"`
+}
+
+// Route is one method on one path.
+type Route struct {
+	Method string `json:"method"`
+	Path   string `json:"path"`
+}
+
+// RestApi is an API Gateway REST API.
+type RestApi struct {
+	Scope
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	Types          []string `json:"types"`
+	VpcEndpointIds []string `json:"vpcEndpointIds"`
+	Routes         []Route  `json:"routes"`
+	// Policy is the attached resource policy, "" when none.
+	Policy string `json:"policy"`
+}
+
+// Deployment is a snapshot of an API's routes and policy.
+type Deployment struct {
+	Scope
+	ID        string  `json:"id"`
+	RestApiID string  `json:"restApiId"`
+	Routes    []Route `json:"routes"`
+	Policy    string  `json:"policy"`
+}
+
+// Stage serves one deployment of an API under a name.
+type Stage struct {
+	Scope
+	RestApiID    string `json:"restApiId"`
+	Name         string `json:"name"`
+	DeploymentID string `json:"deploymentId"`
+}
+
+// Vpc is an EC2 VPC.
+type Vpc struct {
+	Scope
+	ID                 string `json:"id"`
+	CidrBlock          string `json:"cidrBlock"`
+	EnableDnsSupport   bool   `json:"enableDnsSupport"`
+	EnableDnsHostnames bool   `json:"enableDnsHostnames"`
+}
+
+// Subnet is an EC2 subnet.
+type Subnet struct {
+	Scope
+	ID               string `json:"id"`
+	VpcID            string `json:"vpcId"`
+	CidrBlock        string `json:"cidrBlock"`
+	AvailabilityZone string `json:"availabilityZone"`
+}
+
+// SecurityGroup is an EC2 security group.
+type SecurityGroup struct {
+	Scope
+	ID    string `json:"id"`
+	VpcID string `json:"vpcId"`
+}
+
+// Endpoint is an interface VPC endpoint.
+type Endpoint struct {
+	Scope
+	ID               string   `json:"id"`
+	VpcID            string   `json:"vpcId"`
+	ServiceName      string   `json:"serviceName"`
+	SubnetIDs        []string `json:"subnetIds"`
+	SecurityGroupIDs []string `json:"securityGroupIds"`
+	PrivateDNS       bool     `json:"privateDns"`
+	Policy           string   `json:"policy"`
+	DNSSuffix        string   `json:"dnsSuffix"`
+}
+
+// Permission is a statement of a Lambda function's resource policy.
+type Permission struct {
+	Scope
+	ID        string `json:"id"`
+	Function  string `json:"function"`
+	SourceArn string `json:"sourceArn"`
+}
+
+// newCloud is an empty cloud.
+func newCloud() *Cloud {
+	return &Cloud{
+		RestApis: map[string]*RestApi{}, Deployments: map[string]*Deployment{}, Stages: map[string]*Stage{},
+		Vpcs: map[string]*Vpc{}, Subnets: map[string]*Subnet{}, SecurityGroups: map[string]*SecurityGroup{},
+		Endpoints: map[string]*Endpoint{}, Permissions: map[string]*Permission{},
+	}
+}
+
+// Store is the cloud on disk, shared by every provider process of a test.
+type Store struct {
+	dir string
+}
+
+// NewStore opens (or starts) the cloud kept in dir.
+func NewStore(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("fakeaws: state dir: %w", err)
+	}
+	return &Store{dir: dir}, nil
+}
+
+// Dir is the folder of the store.
+func (s *Store) Dir() string { return s.dir }
+
+// Update runs fn on the cloud under an exclusive lock and saves what it
+// changed, unless fn fails: a failed AWS call changes nothing.
+func (s *Store) Update(fn func(c *Cloud) error) error {
+	return s.locked(func() error {
+		c, err := s.load()
+		if err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+		return s.save(c)
+	})
+}
+
+// View runs fn on a snapshot of the cloud.
+func (s *Store) View(fn func(c *Cloud) error) error {
+	return s.locked(func() error {
+		c, err := s.load()
+		if err != nil {
+			return err
+		}
+		return fn(c)
+	})
+}
+
+func (s *Store) locked(fn func() error) error {
+	f, err := os.OpenFile(filepath.Join(s.dir, "cloud.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("fakeaws: lock: %w", err)
+	}
+	defer func() { _ = f.Close() }()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil { //nolint:gosec // a file descriptor fits an int
+		return fmt.Errorf("fakeaws: lock: %w", err)
+	}
+	defer func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }() //nolint:gosec // as above
+	return fn()
+}
+
+func (s *Store) load() (*Cloud, error) {
+	b, err := os.ReadFile(filepath.Join(s.dir, "cloud.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return newCloud(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fakeaws: load: %w", err)
+	}
+	c := newCloud()
+	if err := json.Unmarshal(b, c); err != nil {
+		return nil, fmt.Errorf("fakeaws: load: %w", err)
+	}
+	return c, nil
+}
+
+func (s *Store) save(c *Cloud) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return fmt.Errorf("fakeaws: save: %w", err)
+	}
+	tmp := filepath.Join(s.dir, "cloud.json.tmp")
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("fakeaws: save: %w", err)
+	}
+	return os.Rename(tmp, filepath.Join(s.dir, "cloud.json"))
+}
+
+// record appends one changing call to the log.
+func (c *Cloud) record(s Scope, op, target string) {
+	c.Calls = append(c.Calls, fmt.Sprintf("%s %s %s %s", s.Account, s.Region, op, target))
+}
+
+// StageServes reports whether the stage of apiID serves method on path,
+// through the snapshot of the deployment it points at. ANY routes serve
+// every method. It answers false when the API or stage does not exist.
+func (c *Cloud) StageServes(apiID, stage, method, path string) bool {
+	st, ok := c.Stages[stageKey(apiID, stage)]
+	if !ok {
+		return false
+	}
+	d, ok := c.Deployments[st.DeploymentID]
+	if !ok {
+		return false
+	}
+	for _, r := range d.Routes {
+		if r.Path == path && (r.Method == method || r.Method == "ANY") {
+			return true
+		}
+	}
+	return false
+}
+
+// StagePolicy is the resource policy the stage of apiID enforces: the one
+// captured by its deployment.
+func (c *Cloud) StagePolicy(apiID, stage string) (string, bool) {
+	st, ok := c.Stages[stageKey(apiID, stage)]
+	if !ok {
+		return "", false
+	}
+	d, ok := c.Deployments[st.DeploymentID]
+	if !ok {
+		return "", false
+	}
+	return d.Policy, true
+}
+
+// stageKey identifies a stage: stage names are unique per API.
+func stageKey(apiID, stage string) string { return apiID + "/" + stage }

@@ -1,0 +1,267 @@
+package fakeaws
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// Resource type tokens of the EC2 resources the fake serves.
+const (
+	TypeVpc           = "aws:ec2/vpc:Vpc"
+	TypeSubnet        = "aws:ec2/subnet:Subnet"
+	TypeSecurityGroup = "aws:ec2/securityGroup:SecurityGroup"
+	TypeVpcEndpoint   = "aws:ec2/vpcEndpoint:VpcEndpoint"
+)
+
+// ec2Error is an EC2 API error: code and message.
+func ec2Error(op, code, format string, args ...any) error {
+	return fmt.Errorf("%s: operation error EC2: %s, https response error StatusCode: 400, api error %s: %s", op, op, code, fmt.Sprintf(format, args...))
+}
+
+// createVpc is CreateVpc: a /16 to /28 IPv4 block (VPC user guide, "VPC CIDR blocks").
+func (p *Provider) createVpc(c *Cloud, in props) (string, props, error) {
+	cidr, err := netip.ParsePrefix(in.str("cidrBlock"))
+	if err != nil || !cidr.Addr().Is4() || cidr.Bits() < 16 || cidr.Bits() > 28 {
+		return "", nil, ec2Error("CreateVpc", "InvalidVpc.Range", "The CIDR '%s' is invalid.", in.str("cidrBlock"))
+	}
+	v := &Vpc{Scope: p.scope, ID: "vpc-" + newHex(17), CidrBlock: cidr.String(),
+		EnableDnsSupport: in.boolOr("enableDnsSupport", true), EnableDnsHostnames: in.boolOr("enableDnsHostnames", false)}
+	c.Vpcs[v.ID] = v
+	c.record(p.scope, "CreateVpc", v.ID+" "+v.CidrBlock)
+	return v.ID, p.vpcOutputs(v, in), nil
+}
+
+func (p *Provider) updateVpc(c *Cloud, id string, news props) (props, error) {
+	v, ok := c.Vpcs[id]
+	if !ok {
+		return nil, ec2Error("ModifyVpcAttribute", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id)
+	}
+	v.EnableDnsSupport = news.boolOr("enableDnsSupport", true)
+	v.EnableDnsHostnames = news.boolOr("enableDnsHostnames", false)
+	return p.vpcOutputs(v, news), nil
+}
+
+func (p *Provider) vpcOutputs(v *Vpc, in props) props {
+	out := in.clone()
+	out["id"] = v.ID
+	out["cidrBlock"] = v.CidrBlock
+	out["enableDnsSupport"] = v.EnableDnsSupport
+	out["enableDnsHostnames"] = v.EnableDnsHostnames
+	out["ownerId"] = v.Account
+	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:vpc/%s", v.Region, v.Account, v.ID)
+	out["defaultSecurityGroupId"] = "sg-" + newHex(17)
+	out["mainRouteTableId"] = "rtb-" + newHex(17)
+	return out
+}
+
+// deleteVpc is DeleteVpc: refused while subnets, security groups or
+// endpoints remain in it ("DependencyViolation").
+func (p *Provider) deleteVpc(c *Cloud, id string) error {
+	for _, s := range c.Subnets {
+		if s.VpcID == id {
+			return ec2Error("DeleteVpc", "DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", id)
+		}
+	}
+	for _, g := range c.SecurityGroups {
+		if g.VpcID == id {
+			return ec2Error("DeleteVpc", "DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", id)
+		}
+	}
+	for _, e := range c.Endpoints {
+		if e.VpcID == id {
+			return ec2Error("DeleteVpc", "DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", id)
+		}
+	}
+	delete(c.Vpcs, id)
+	c.record(p.scope, "DeleteVpc", id)
+	return nil
+}
+
+// createSubnet is CreateSubnet: inside its VPC's block, in a zone of the
+// provider's region, and overlapping no other subnet of that VPC
+// ("InvalidSubnet.Conflict"; VPC user guide, "Subnet CIDR blocks").
+func (p *Provider) createSubnet(c *Cloud, in props) (string, props, error) {
+	vpcID := in.str("vpcId")
+	v, ok := c.Vpcs[vpcID]
+	if !ok || v.Scope != p.scope {
+		return "", nil, ec2Error("CreateSubnet", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcID)
+	}
+	cidr, err := netip.ParsePrefix(in.str("cidrBlock"))
+	vpcCidr := netip.MustParsePrefix(v.CidrBlock)
+	if err != nil || cidr.Masked() != cidr || cidr.Bits() > 28 || cidr.Bits() < vpcCidr.Bits() || !vpcCidr.Contains(cidr.Addr()) {
+		return "", nil, ec2Error("CreateSubnet", "InvalidSubnet.Range", "The CIDR '%s' is invalid.", in.str("cidrBlock"))
+	}
+	for _, other := range c.Subnets {
+		if other.VpcID == vpcID && netip.MustParsePrefix(other.CidrBlock).Overlaps(cidr) {
+			return "", nil, ec2Error("CreateSubnet", "InvalidSubnet.Conflict", "The CIDR '%s' conflicts with another subnet", cidr)
+		}
+	}
+	az := in.str("availabilityZone")
+	if az == "" {
+		az = p.scope.Region + "a"
+	}
+	if !slices.Contains(p.zones(), az) {
+		return "", nil, ec2Error("CreateSubnet", "InvalidParameterValue", "Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: %s.", az, strings.Join(p.zones(), ", "))
+	}
+	s := &Subnet{Scope: p.scope, ID: "subnet-" + newHex(17), VpcID: vpcID, CidrBlock: cidr.String(), AvailabilityZone: az}
+	c.Subnets[s.ID] = s
+	c.record(p.scope, "CreateSubnet", s.ID+" "+s.CidrBlock+" in "+vpcID)
+	out := in.clone()
+	out["id"] = s.ID
+	out["availabilityZone"] = az
+	out["ownerId"] = s.Account
+	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", s.Region, s.Account, s.ID)
+	return s.ID, out, nil
+}
+
+// deleteSubnet is DeleteSubnet: refused while an endpoint has a network
+// interface in it.
+func (p *Provider) deleteSubnet(c *Cloud, id string) error {
+	for _, e := range c.Endpoints {
+		if slices.Contains(e.SubnetIDs, id) {
+			return ec2Error("DeleteSubnet", "DependencyViolation", "The subnet '%s' has dependencies and cannot be deleted.", id)
+		}
+	}
+	delete(c.Subnets, id)
+	c.record(p.scope, "DeleteSubnet", id)
+	return nil
+}
+
+// createSecurityGroup is CreateSecurityGroup in an existing VPC.
+func (p *Provider) createSecurityGroup(c *Cloud, in props) (string, props, error) {
+	vpcID := in.str("vpcId")
+	if v, ok := c.Vpcs[vpcID]; !ok || v.Scope != p.scope {
+		return "", nil, ec2Error("CreateSecurityGroup", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcID)
+	}
+	g := &SecurityGroup{Scope: p.scope, ID: "sg-" + newHex(17), VpcID: vpcID}
+	c.SecurityGroups[g.ID] = g
+	c.record(p.scope, "CreateSecurityGroup", g.ID+" in "+vpcID)
+	out := in.clone()
+	out["id"] = g.ID
+	if in.str("name") == "" {
+		out["name"] = "terraform-" + newHex(20)
+	}
+	out["ownerId"] = g.Account
+	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", g.Region, g.Account, g.ID)
+	return g.ID, out, nil
+}
+
+// deleteSecurityGroup is DeleteSecurityGroup: refused while an endpoint uses it.
+func (p *Provider) deleteSecurityGroup(c *Cloud, id string) error {
+	for _, e := range c.Endpoints {
+		if slices.Contains(e.SecurityGroupIDs, id) {
+			return ec2Error("DeleteSecurityGroup", "DependencyViolation", "resource %s has a dependent object", id)
+		}
+	}
+	delete(c.SecurityGroups, id)
+	c.record(p.scope, "DeleteSecurityGroup", id)
+	return nil
+}
+
+// putEndpoint is CreateVpcEndpoint or ModifyVpcEndpoint for an interface
+// endpoint. Rules: the service must be this region's; subnets must exist in
+// the VPC, one per zone ("DuplicateSubnetsInSameZone"); private DNS needs the
+// VPC's DNS support and hostnames; and one VPC cannot hold two private-DNS
+// endpoints for the same service ("private-dns-enabled cannot be set because
+// there is already a conflicting DNS domain", hashicorp/terraform-provider-aws
+// #17535).
+func (p *Provider) putEndpoint(c *Cloud, id string, in props) (string, props, error) {
+	op := "CreateVpcEndpoint"
+	if id != "" {
+		op = "ModifyVpcEndpoint"
+	}
+	vpcID := in.str("vpcId")
+	v, ok := c.Vpcs[vpcID]
+	if !ok || v.Scope != p.scope {
+		return "", nil, ec2Error(op, "InvalidVpcId.NotFound", "The Vpc Id %s does not exist", vpcID)
+	}
+	service := in.str("serviceName")
+	if service != "com.amazonaws."+p.scope.Region+".execute-api" {
+		return "", nil, ec2Error(op, "InvalidServiceName", "The Vpc Endpoint Service '%s' does not exist", service)
+	}
+	subnets := in.strs("subnetIds")
+	zones := map[string]bool{}
+	for _, sid := range subnets {
+		s, ok := c.Subnets[sid]
+		if !ok || s.VpcID != vpcID {
+			return "", nil, ec2Error(op, "InvalidSubnetId.NotFound", "The subnet ID '%s' does not exist in vpc %s", sid, vpcID)
+		}
+		if zones[s.AvailabilityZone] {
+			return "", nil, ec2Error(op, "DuplicateSubnetsInSameZone", "Found another VPC endpoint subnet in the availability zone of %s. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.", sid)
+		}
+		zones[s.AvailabilityZone] = true
+	}
+	groups := in.strs("securityGroupIds")
+	for _, gid := range groups {
+		if g, ok := c.SecurityGroups[gid]; !ok || g.VpcID != vpcID {
+			return "", nil, ec2Error(op, "InvalidSecurityGroupId.NotFound", "The security group '%s' does not exist in vpc %s", gid, vpcID)
+		}
+	}
+	privateDNS := in.boolOr("privateDnsEnabled", false)
+	if privateDNS {
+		if !v.EnableDnsSupport || !v.EnableDnsHostnames {
+			return "", nil, ec2Error(op, "InvalidParameter", "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for %s", vpcID)
+		}
+		for _, e := range c.Endpoints {
+			if e.ID != id && e.VpcID == vpcID && e.ServiceName == service && e.PrivateDNS {
+				return "", nil, ec2Error(op, "InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for execute-api.%s.amazonaws.com in the VPC %s", p.scope.Region, vpcID)
+			}
+		}
+	}
+	e, exists := c.Endpoints[id]
+	if !exists {
+		e = &Endpoint{Scope: p.scope, ID: "vpce-" + newHex(17), DNSSuffix: newID(8)}
+		c.Endpoints[e.ID] = e
+	}
+	e.VpcID, e.ServiceName, e.SubnetIDs, e.SecurityGroupIDs, e.PrivateDNS = vpcID, service, subnets, groups, privateDNS
+	e.Policy = in.str("policy")
+	c.record(p.scope, op, e.ID+" in "+vpcID)
+	return e.ID, p.endpointOutputs(c, e, in), nil
+}
+
+func (p *Provider) endpointOutputs(c *Cloud, e *Endpoint, in props) props {
+	out := in.clone()
+	out["id"] = e.ID
+	host := func(zone string) string {
+		return fmt.Sprintf("%s-%s%s.execute-api.%s.vpce.amazonaws.com", e.ID, e.DNSSuffix, zone, e.Region)
+	}
+	entries := []any{map[string]any{"dnsName": host(""), "hostedZoneId": "Z2RK" + strings.ToUpper(newID(8))}}
+	for _, sid := range e.SubnetIDs {
+		if s, ok := c.Subnets[sid]; ok {
+			entries = append(entries, map[string]any{"dnsName": host("-" + s.AvailabilityZone), "hostedZoneId": "Z2RK" + strings.ToUpper(newID(8))})
+		}
+	}
+	if e.PrivateDNS {
+		entries = append(entries, map[string]any{"dnsName": "execute-api." + e.Region + ".amazonaws.com", "hostedZoneId": "Z" + strings.ToUpper(newID(12))})
+	}
+	out["dnsEntries"] = entries
+	out["privateDnsEnabled"] = e.PrivateDNS
+	out["state"] = "available"
+	out["ownerId"] = e.Account
+	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-endpoint/%s", e.Region, e.Account, e.ID)
+	if e.Policy == "" {
+		// Without a policy AWS attaches the full-access default.
+		out["policy"] = `{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}`
+	}
+	eni := make([]any, 0, len(e.SubnetIDs))
+	for range e.SubnetIDs {
+		eni = append(eni, "eni-"+newHex(17))
+	}
+	out["networkInterfaceIds"] = eni
+	return out
+}
+
+func (p *Provider) deleteEndpoint(c *Cloud, id string) error {
+	if _, ok := c.Endpoints[id]; ok {
+		delete(c.Endpoints, id)
+		c.record(p.scope, "DeleteVpcEndpoints", id)
+	}
+	return nil
+}
+
+// zones are the availability zones of the provider's region: a, b and c.
+func (p *Provider) zones() []string {
+	return []string{p.scope.Region + "a", p.scope.Region + "b", p.scope.Region + "c"}
+}

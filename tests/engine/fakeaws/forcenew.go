@@ -1,0 +1,24 @@
+package fakeaws
+
+// forceNew lists, per resource type, the properties whose change replaces the
+// resource instead of updating it, as pulumi-aws 6.83.4 (the Terraform AWS
+// provider schema it bridges, "ForceNew") declares them: see each resource's
+// page of the pulumi-aws docs ("Changes to this property will trigger
+// replacement") and the Terraform aws_* resource docs.
+var forceNew = map[string][]string{
+	TypeRestApi:       {},
+	TypeRestApiPolicy: {"restApiId"},
+	// aws_api_gateway_deployment: rest_api_id, triggers, stage_name,
+	// stage_description and variables force a new deployment.
+	TypeDeployment: {"restApi", "triggers", "stageName", "stageDescription", "variables"},
+	TypeStage:      {"restApi", "stageName"},
+	TypeVpc:        {"cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"},
+	TypeSubnet:     {"vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "outpostArn"},
+	// aws_security_group: name, name_prefix, description and vpc_id.
+	TypeSecurityGroup: {"name", "namePrefix", "description", "vpcId"},
+	// aws_vpc_endpoint: vpc_id, service_name, vpc_endpoint_type, service_region.
+	TypeVpcEndpoint: {"vpcId", "serviceName", "vpcEndpointType", "serviceRegion"},
+	// aws_lambda_permission: every argument.
+	TypePermission: {"action", "function", "principal", "sourceArn", "sourceAccount", "statementId",
+		"statementIdPrefix", "qualifier", "eventSourceToken", "functionUrlAuthType", "principalOrgId"},
+}

@@ -1,0 +1,57 @@
+package fakeaws
+
+import (
+	"context"
+	"fmt"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// Invoke tokens (data sources) the fake answers.
+const (
+	InvokeAvailabilityZones = "aws:index/getAvailabilityZones:getAvailabilityZones"
+	InvokeGetVpc            = "aws:ec2/getVpc:getVpc"
+	InvokeGetRegion         = "aws:index/getRegion:getRegion"
+	InvokeCallerIdentity    = "aws:index/getCallerIdentity:getCallerIdentity"
+)
+
+// Invoke answers the data sources the program reads.
+func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	args := props(req.GetArgs().AsMap())
+	var out props
+	switch req.GetTok() {
+	case InvokeAvailabilityZones:
+		names, ids := []any{}, []any{}
+		for i, z := range p.zones() {
+			names = append(names, z)
+			ids = append(ids, fmt.Sprintf("euw1-az%d", i+1))
+		}
+		out = props{"id": p.scope.Region, "names": names, "zoneIds": ids, "groupNames": []any{p.scope.Region}}
+	case InvokeGetVpc:
+		id := args.str("id")
+		err := p.store.View(func(c *Cloud) error {
+			v, ok := c.Vpcs[id]
+			if !ok || v.Scope != p.scope {
+				return fmt.Errorf("reading EC2 VPC: no matching EC2 VPC found (id %s in %s %s)", id, p.scope.Account, p.scope.Region)
+			}
+			out = props{"id": v.ID, "cidrBlock": v.CidrBlock, "enableDnsSupport": v.EnableDnsSupport,
+				"enableDnsHostnames": v.EnableDnsHostnames, "ownerId": v.Account, "state": "available"}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	case InvokeGetRegion:
+		out = props{"id": p.scope.Region, "name": p.scope.Region, "region": p.scope.Region}
+	case InvokeCallerIdentity:
+		out = props{"id": p.scope.Account, "accountId": p.scope.Account, "arn": "arn:aws:sts::" + p.scope.Account + ":assumed-role/fake/session", "userId": "AROAFAKE:session"}
+	default:
+		return nil, fmt.Errorf("fakeaws: invoke %s is not simulated", req.GetTok())
+	}
+	s, err := structpb.NewStruct(out)
+	if err != nil {
+		return nil, fmt.Errorf("fakeaws: invoke result: %w", err)
+	}
+	return &pulumirpc.InvokeResponse{Return: s}, nil
+}

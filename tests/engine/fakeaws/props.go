@@ -1,0 +1,89 @@
+package fakeaws
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"maps"
+	"math/big"
+)
+
+// unknown is the engine's marker for a value not known during preview.
+const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+// props are resource properties as the engine sends them, decoded from
+// protobuf structs: strings, float64s, bools, nested maps and lists.
+type props map[string]any
+
+func (p props) str(k string) string {
+	s, _ := p[k].(string)
+	return s
+}
+
+func (p props) obj(k string) props {
+	switch v := p[k].(type) {
+	case map[string]any:
+		return v
+	case []any: // a max-items-1 block may arrive as a one-element list
+		if len(v) == 1 {
+			if m, ok := v[0].(map[string]any); ok {
+				return m
+			}
+		}
+	}
+	return props{}
+}
+
+func (p props) strs(k string) []string {
+	switch v := p[k].(type) {
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	case string:
+		if v != "" {
+			return []string{v}
+		}
+	}
+	return nil
+}
+
+func (p props) boolOr(k string, def bool) bool {
+	if b, ok := p[k].(bool); ok {
+		return b
+	}
+	return def
+}
+
+func (p props) clone() props {
+	out := props{}
+	maps.Copy(out, p)
+	return out
+}
+
+const lowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// newID is n random lowercase letters and digits, as API Gateway IDs are.
+func newID(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		k, err := rand.Int(rand.Reader, big.NewInt(int64(len(lowerAlnum))))
+		if err != nil {
+			panic(err) // crypto/rand does not fail on Linux
+		}
+		b[i] = lowerAlnum[k.Int64()]
+	}
+	return string(b)
+}
+
+// newHex is n random lowercase hex digits, as EC2 IDs are.
+func newHex(n int) string {
+	b := make([]byte, (n+1)/2)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)[:n]
+}

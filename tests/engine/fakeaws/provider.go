@@ -1,0 +1,380 @@
+package fakeaws
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// Version is the pulumi-resource-aws version the fake stands in for.
+const Version = "6.83.4"
+
+// Provider is one simulated AWS provider process: one account and region,
+// set by Configure, over the shared Store.
+type Provider struct {
+	pulumirpc.UnimplementedResourceProviderServer
+
+	store *Store
+	scope Scope
+}
+
+// New is a provider over store; it acts once Configure has run.
+func New(store *Store) *Provider { return &Provider{store: store} }
+
+// GetPluginInfo reports the version the fake stands in for.
+func (p *Provider) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: Version}, nil
+}
+
+// GetSchema returns a minimal package schema: the fake serves no SDK generation.
+func (p *Provider) GetSchema(context.Context, *pulumirpc.GetSchemaRequest) (*pulumirpc.GetSchemaResponse, error) {
+	return &pulumirpc.GetSchemaResponse{Schema: `{"name":"aws","version":"` + Version + `"}`}, nil
+}
+
+// CheckConfig accepts the provider configuration as given.
+func (p *Provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+// providerKeys are the provider settings whose change the engine must see.
+var providerKeys = []string{"region", "allowedAccountIds", "assumeRole", "profile", "defaultTags"}
+
+// DiffConfig reports a change of any setting the fake reads.
+func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds, news := props(req.GetOlds().AsMap()), props(req.GetNews().AsMap())
+	var diffs []string
+	for _, k := range providerKeys {
+		if !reflect.DeepEqual(olds[k], news[k]) {
+			diffs = append(diffs, k)
+		}
+	}
+	changes := pulumirpc.DiffResponse_DIFF_NONE
+	if len(diffs) > 0 {
+		changes = pulumirpc.DiffResponse_DIFF_SOME
+	}
+	return &pulumirpc.DiffResponse{Changes: changes, Diffs: diffs}, nil
+}
+
+var roleAccount = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/`)
+
+// Configure pins the provider to the account its credentials reach and to
+// its region. The account comes from the assumed role's ARN, or from the
+// profile through FAKEAWS_PROFILES; a provider with neither fails as the real
+// one does without credentials. allowedAccountIds is enforced as the real
+// provider enforces it ("AWS account ID not allowed").
+func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	args := props{}
+	if req.GetArgs() != nil {
+		args = req.GetArgs().AsMap()
+	} else {
+		for k, v := range req.GetVariables() {
+			args[strings.TrimPrefix(k, "aws:config:")] = v
+		}
+	}
+	region := args.str("region")
+	if region == "" || region == unknown {
+		return nil, fmt.Errorf("fakeaws: missing region: the provider must be given one (no ambient configuration here)")
+	}
+	role := args.obj("assumeRole")
+	if s, ok := args["assumeRole"].(string); ok && s != "" { // older engines pass nested values as JSON
+		_ = json.Unmarshal([]byte(s), &role)
+	}
+	account := ""
+	switch {
+	case role.str("roleArn") != "":
+		m := roleAccount.FindStringSubmatch(role.str("roleArn"))
+		if m == nil {
+			return nil, fmt.Errorf("fakeaws: assume role: ValidationError: %q is not a valid role ARN", role.str("roleArn"))
+		}
+		account = m[1]
+	case args.str("profile") != "":
+		account = profileAccount(args.str("profile"))
+		if account == "" {
+			return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s (set %s to simulate it)", args.str("profile"), EnvProfiles)
+		}
+	default:
+		return nil, fmt.Errorf("fakeaws: No valid credential sources found: give the provider an assumeRole or a profile")
+	}
+	allowed := args.strs("allowedAccountIds")
+	if s, ok := args["allowedAccountIds"].(string); ok && strings.HasPrefix(s, "[") {
+		_ = json.Unmarshal([]byte(s), &allowed)
+	}
+	if len(allowed) > 0 && !slices.Contains(allowed, account) {
+		return nil, fmt.Errorf("AWS account ID not allowed: %s", account)
+	}
+	p.scope = Scope{Account: account, Region: region}
+	return &pulumirpc.ConfigureResponse{SupportsPreview: true, AcceptResources: true}, nil
+}
+
+func profileAccount(profile string) string {
+	for _, pair := range strings.Split(os.Getenv(EnvProfiles), ",") {
+		if name, acct, ok := strings.Cut(strings.TrimSpace(pair), "="); ok && name == profile {
+			return acct
+		}
+	}
+	return ""
+}
+
+// required are the arguments the real provider requires per type.
+var required = map[string][]string{
+	TypeRestApiPolicy: {"restApiId", "policy"},
+	TypeDeployment:    {"restApi"},
+	TypeStage:         {"restApi", "stageName", "deployment"},
+	TypeSubnet:        {"vpcId"},
+	TypeVpcEndpoint:   {"vpcId", "serviceName"},
+	TypePermission:    {"action", "function", "principal"},
+}
+
+// Check reports missing required arguments ("Missing required argument").
+func (p *Provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	typ := resourceType(req.GetType(), req.GetUrn())
+	if _, ok := forceNew[typ]; !ok {
+		return nil, fmt.Errorf("fakeaws: resource type %s is not simulated", typ)
+	}
+	news := props(req.GetNews().AsMap())
+	var failures []*pulumirpc.CheckFailure
+	for _, k := range required[typ] {
+		if _, ok := news[k]; !ok {
+			failures = append(failures, &pulumirpc.CheckFailure{Property: k, Reason: "Missing required argument: The argument \"" + k + "\" is required, but no definition was found."})
+		}
+	}
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews(), Failures: failures}, nil
+}
+
+// Diff compares the old inputs with the new ones; a change of a ForceNew
+// property replaces the resource.
+func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	typ := resourceType(req.GetType(), req.GetUrn())
+	olds := props(req.GetOlds().AsMap())
+	if oi := req.GetOldInputs(); oi != nil && len(oi.GetFields()) > 0 {
+		olds = oi.AsMap()
+	}
+	news := props(req.GetNews().AsMap())
+	keys := map[string]bool{}
+	for k := range news {
+		keys[k] = true
+	}
+	for k := range olds {
+		if _, computedOnly := computed[typ][k]; !computedOnly {
+			keys[k] = true
+		}
+	}
+	var diffs, replaces []string
+	for k := range keys {
+		if strings.HasPrefix(k, "__") || slices.Contains(req.GetIgnoreChanges(), k) {
+			continue
+		}
+		if news[k] == unknown || !reflect.DeepEqual(olds[k], news[k]) {
+			diffs = append(diffs, k)
+			if slices.Contains(forceNew[typ], k) {
+				replaces = append(replaces, k)
+			}
+		}
+	}
+	sort.Strings(diffs)
+	sort.Strings(replaces)
+	changes := pulumirpc.DiffResponse_DIFF_NONE
+	if len(diffs) > 0 {
+		changes = pulumirpc.DiffResponse_DIFF_SOME
+	}
+	return &pulumirpc.DiffResponse{Changes: changes, Diffs: diffs, Replaces: replaces}, nil
+}
+
+// computed are the outputs each type computes, unknown during a preview.
+var computed = map[string]map[string]bool{
+	TypeRestApi:       {"id": true, "rootResourceId": true, "executionArn": true, "arn": true, "policy": true},
+	TypeRestApiPolicy: {"id": true},
+	TypeDeployment:    {"id": true, "createdDate": true, "executionArn": true, "invokeUrl": true},
+	TypeStage:         {"id": true, "invokeUrl": true, "executionArn": true, "arn": true},
+	TypeVpc:           {"id": true, "arn": true, "ownerId": true, "defaultSecurityGroupId": true, "mainRouteTableId": true},
+	TypeSubnet:        {"id": true, "arn": true, "ownerId": true},
+	TypeSecurityGroup: {"id": true, "arn": true, "ownerId": true, "name": true},
+	TypeVpcEndpoint:   {"id": true, "dnsEntries": true, "networkInterfaceIds": true, "state": true, "ownerId": true, "arn": true},
+	TypePermission:    {"id": true},
+}
+
+// previewOutputs are the inputs with every computed output unknown.
+func previewOutputs(typ string, in props) props {
+	out := in.clone()
+	for k := range computed[typ] {
+		if _, given := out[k]; !given && k != "id" {
+			out[k] = unknown
+		}
+	}
+	return out
+}
+
+// Create creates the resource in the simulated cloud (or, during a preview,
+// answers with its computed outputs unknown).
+func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	typ := resourceType(req.GetType(), req.GetUrn())
+	in := props(req.GetProperties().AsMap())
+	if req.GetPreview() {
+		return createResponse("", previewOutputs(typ, in))
+	}
+	var id string
+	var out props
+	err := p.store.Update(func(c *Cloud) error {
+		var err error
+		switch typ {
+		case TypeRestApi:
+			id, out, err = p.createRestApi(c, in)
+		case TypeRestApiPolicy:
+			id, out, err = p.putPolicy(c, in)
+		case TypeDeployment:
+			id, out, err = p.createDeployment(c, in)
+		case TypeStage:
+			id, out, err = p.putStage(c, in, true)
+		case TypeVpc:
+			id, out, err = p.createVpc(c, in)
+		case TypeSubnet:
+			id, out, err = p.createSubnet(c, in)
+		case TypeSecurityGroup:
+			id, out, err = p.createSecurityGroup(c, in)
+		case TypeVpcEndpoint:
+			id, out, err = p.putEndpoint(c, "", in)
+		case TypePermission:
+			id, out, err = p.addPermission(c, in)
+		default:
+			err = fmt.Errorf("fakeaws: resource type %s is not simulated", typ)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return createResponse(id, out)
+}
+
+func createResponse(id string, out props) (*pulumirpc.CreateResponse, error) {
+	s, err := structpb.NewStruct(out)
+	if err != nil {
+		return nil, fmt.Errorf("fakeaws: outputs: %w", err)
+	}
+	return &pulumirpc.CreateResponse{Id: id, Properties: s}, nil
+}
+
+// Update changes the resource in place.
+func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	typ := resourceType(req.GetType(), req.GetUrn())
+	olds, news := props(req.GetOlds().AsMap()), props(req.GetNews().AsMap())
+	oldInputs := olds
+	if oi := req.GetOldInputs(); oi != nil && len(oi.GetFields()) > 0 {
+		oldInputs = oi.AsMap()
+	}
+	merged := olds.clone()
+	for k, v := range news {
+		merged[k] = v
+	}
+	if req.GetPreview() {
+		return updateResponse(merged)
+	}
+	id := req.GetId()
+	var out props
+	err := p.store.Update(func(c *Cloud) error {
+		var err error
+		switch typ {
+		case TypeRestApi:
+			out, err = p.updateRestApi(c, id, oldInputs, news)
+			if err == nil {
+				out["rootResourceId"] = olds["rootResourceId"]
+			}
+		case TypeRestApiPolicy:
+			_, out, err = p.putPolicy(c, news)
+		case TypeStage:
+			_, out, err = p.putStage(c, news, false)
+		case TypeVpc:
+			out, err = p.updateVpc(c, id, news)
+		case TypeVpcEndpoint:
+			_, out, err = p.putEndpoint(c, id, news)
+		case TypeDeployment, TypeSubnet, TypeSecurityGroup:
+			out = merged // descriptions, tags and rules: nothing the fake checks
+		default:
+			err = fmt.Errorf("fakeaws: update of %s is not simulated", typ)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return updateResponse(out)
+}
+
+func updateResponse(out props) (*pulumirpc.UpdateResponse, error) {
+	s, err := structpb.NewStruct(out)
+	if err != nil {
+		return nil, fmt.Errorf("fakeaws: outputs: %w", err)
+	}
+	return &pulumirpc.UpdateResponse{Properties: s}, nil
+}
+
+// Delete removes the resource from the simulated cloud, where AWS allows it.
+func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	typ := resourceType(req.GetType(), req.GetUrn())
+	olds := props(req.GetProperties().AsMap())
+	id := req.GetId()
+	err := p.store.Update(func(c *Cloud) error {
+		switch typ {
+		case TypeRestApi:
+			return p.deleteRestApi(c, id)
+		case TypeRestApiPolicy:
+			return p.deletePolicy(c, olds.str("restApiId"))
+		case TypeDeployment:
+			return p.deleteDeployment(c, id)
+		case TypeStage:
+			return p.deleteStage(c, olds)
+		case TypeVpc:
+			return p.deleteVpc(c, id)
+		case TypeSubnet:
+			return p.deleteSubnet(c, id)
+		case TypeSecurityGroup:
+			return p.deleteSecurityGroup(c, id)
+		case TypeVpcEndpoint:
+			return p.deleteEndpoint(c, id)
+		case TypePermission:
+			return p.removePermission(c, id)
+		}
+		return fmt.Errorf("fakeaws: delete of %s is not simulated", typ)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &emptypb.Empty{}, nil
+}
+
+// Read returns the state as recorded: the fake has no drift of its own.
+func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+}
+
+// Cancel has nothing to stop.
+func (p *Provider) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// resourceType is the type token of a request: its Type field, or the part
+// of the URN before the name.
+func resourceType(typ, urn string) string {
+	if typ != "" {
+		return typ
+	}
+	parts := strings.Split(urn, "::")
+	if len(parts) < 4 {
+		return ""
+	}
+	qualified := parts[len(parts)-2]
+	if i := strings.LastIndex(qualified, "$"); i >= 0 {
+		return qualified[i+1:]
+	}
+	return qualified
+}

@@ -1,0 +1,228 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blang/semver"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/xaccount/xaccount-api/internal/stack"
+	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
+)
+
+// engineStack is one stack of the project under the real engine: its own
+// work folder (copies of Pulumi.yaml and the stack file), its own file
+// backend and its own simulated cloud.
+type engineStack struct {
+	t       *testing.T
+	name    string
+	workDir string
+	cloud   *fakeaws.Store
+	stack   auto.Stack
+}
+
+// stackOption changes how a test stack is set up.
+type stackOption func(*stackSetup)
+
+type stackSetup struct {
+	program   pulumi.RunFunc
+	stackFile []byte
+	seed      func(*fakeaws.Store) error
+}
+
+// withProgram runs another program (e.g. the real one under a transform).
+func withProgram(p pulumi.RunFunc) stackOption {
+	return func(s *stackSetup) { s.program = p }
+}
+
+// withStackFile uses these bytes as Pulumi.<stack>.yaml instead of the committed file.
+func withStackFile(b []byte) stackOption {
+	return func(s *stackSetup) { s.stackFile = b }
+}
+
+// withSeed creates resources in the simulated cloud before the stack runs.
+func withSeed(seed func(*fakeaws.Store) error) stackOption {
+	return func(s *stackSetup) { s.seed = seed }
+}
+
+// newEngineStack prepares stack name of the project as committed: the
+// project file and Pulumi.<name>.yaml are copied byte for byte.
+func newEngineStack(t *testing.T, name string, opts ...stackOption) *engineStack {
+	t.Helper()
+	setup := stackSetup{program: stack.Program}
+	for _, o := range opts {
+		o(&setup)
+	}
+	work, backend, cloudDir := t.TempDir(), t.TempDir(), t.TempDir()
+	copyFile(t, filepath.Join(repoRoot, "Pulumi.yaml"), filepath.Join(work, "Pulumi.yaml"))
+	stackFile := filepath.Join(work, "Pulumi."+name+".yaml")
+	if setup.stackFile != nil {
+		require.NoError(t, os.WriteFile(stackFile, setup.stackFile, 0o600))
+	} else {
+		copyFile(t, filepath.Join(repoRoot, "Pulumi."+name+".yaml"), stackFile)
+	}
+	store, err := fakeaws.NewStore(cloudDir)
+	require.NoError(t, err)
+	if setup.seed != nil {
+		require.NoError(t, setup.seed(store))
+	}
+	env := map[string]string{
+		"PULUMI_BACKEND_URL": "file://" + backend,
+		fakeaws.EnvStateDir:  cloudDir,
+	}
+	for k, v := range baseEnv {
+		env[k] = v
+	}
+	// The plugin processes inherit the CLI's environment, which the
+	// workspace builds from this process's plus EnvVars.
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: cliRoot, Version: semver.MustParse(PulumiVersion)})
+	require.NoError(t, err)
+	ctx := testContext(t)
+	s, err := auto.UpsertStackInlineSource(ctx, name, stack.Namespace, setup.program,
+		auto.WorkDir(work), auto.Pulumi(cmd), auto.EnvVars(env))
+	require.NoError(t, err)
+	return &engineStack{t: t, name: name, workDir: work, cloud: store, stack: s}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, b, 0o600))
+}
+
+// testContext bounds one engine operation.
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// result is what one engine operation printed and did.
+type result struct {
+	out, errOut string
+	events      []events.EngineEvent
+	err         error
+	// processes is how many provider processes the operation started.
+	processes int
+	elapsed   time.Duration
+}
+
+// steps are the URN and operation of every resource step the engine reported.
+func (r result) steps() map[string]string {
+	out := map[string]string{}
+	for _, e := range r.events {
+		if e.ResourcePreEvent != nil {
+			m := e.ResourcePreEvent.Metadata
+			out[m.URN] = string(m.Op)
+		}
+	}
+	return out
+}
+
+// processCount is how many provider processes have started so far.
+func (s *engineStack) processCount() int {
+	b, err := os.ReadFile(filepath.Join(s.cloud.Dir(), "processes.log"))
+	if err != nil {
+		return 0
+	}
+	return strings.Count(string(b), "\n")
+}
+
+// run times one operation and collects its output and events.
+func (s *engineStack) run(op func(ctx context.Context, out, errOut *bytes.Buffer, ch chan<- events.EngineEvent) error) result {
+	s.t.Helper()
+	var out, errOut bytes.Buffer
+	ch := make(chan events.EngineEvent)
+	collected := make(chan []events.EngineEvent)
+	go func() {
+		var all []events.EngineEvent
+		for e := range ch {
+			all = append(all, e)
+		}
+		collected <- all
+	}()
+	before := s.processCount()
+	start := time.Now()
+	err := op(testContext(s.t), &out, &errOut, ch)
+	elapsed := time.Since(start)
+	return result{out: out.String(), errOut: errOut.String(), events: <-collected, err: err,
+		processes: s.processCount() - before, elapsed: elapsed}
+}
+
+func (s *engineStack) preview() result {
+	return s.run(func(ctx context.Context, out, errOut *bytes.Buffer, ch chan<- events.EngineEvent) error {
+		_, err := s.stack.Preview(ctx, optpreview.ProgressStreams(out), optpreview.ErrorProgressStreams(errOut), optpreview.EventStreams(ch), optpreview.Diff())
+		return err
+	})
+}
+
+func (s *engineStack) up() result {
+	return s.run(func(ctx context.Context, out, errOut *bytes.Buffer, ch chan<- events.EngineEvent) error {
+		_, err := s.stack.Up(ctx, optup.ProgressStreams(out), optup.ErrorProgressStreams(errOut), optup.EventStreams(ch))
+		return err
+	})
+}
+
+func (s *engineStack) destroy() result {
+	return s.run(func(ctx context.Context, out, errOut *bytes.Buffer, ch chan<- events.EngineEvent) error {
+		_, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(out), optdestroy.ErrorProgressStreams(errOut), optdestroy.EventStreams(ch))
+		return err
+	})
+}
+
+// mustUp runs up and fails the test with the engine's output if it fails.
+func (s *engineStack) mustUp() result {
+	s.t.Helper()
+	r := s.up()
+	require.NoErrorf(s.t, r.err, "pulumi up failed:\n%s\n%s", r.out, r.errOut)
+	return r
+}
+
+// editConfig sets (or, with nil, removes) the top-level config key
+// xaccount-api:<name> in the stack's file, keeping everything else (the
+// encryption salt, secure values) as it is.
+func (s *engineStack) editConfig(name string, value any) {
+	s.t.Helper()
+	path := filepath.Join(s.workDir, "Pulumi."+s.name+".yaml")
+	b, err := os.ReadFile(path)
+	require.NoError(s.t, err)
+	var doc map[string]any
+	require.NoError(s.t, yaml.Unmarshal(b, &doc))
+	cfg, _ := doc["config"].(map[string]any)
+	if value == nil {
+		delete(cfg, stack.Namespace+":"+name)
+	} else {
+		cfg[stack.Namespace+":"+name] = value
+	}
+	out, err := yaml.Marshal(doc)
+	require.NoError(s.t, err)
+	require.NoError(s.t, os.WriteFile(path, out, 0o600))
+}
+
+// outputs are the stack outputs after the last update.
+func (s *engineStack) outputs() auto.OutputMap {
+	s.t.Helper()
+	out, err := s.stack.Outputs(testContext(s.t))
+	require.NoError(s.t, err)
+	return out
+}
+
+// cloudView runs fn on the simulated cloud.
+func (s *engineStack) cloudView(fn func(c *fakeaws.Cloud)) {
+	s.t.Helper()
+	require.NoError(s.t, s.cloud.View(func(c *fakeaws.Cloud) error { fn(c); return nil }))
+}
