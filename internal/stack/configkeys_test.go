@@ -40,7 +40,8 @@ func TestProgramRefusesMisspeltKeyFromRunInfo(t *testing.T) {
 	raw["xaccount-api:protcet"] = "true"
 	mocks := mockaws.New(Namespace, "dev")
 	err := mocks.Run(Program, mockaws.WithConfig(raw, nil))
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "xaccount-api:protcet: unknown key")
+	var cfgErr *ConfigError
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Contains(t, cfgErr.Error(), "xaccount-api:protcet: unknown key")
 	assert.Empty(t, mocks.Resources(), "nothing is registered for a misspelt key")
 }

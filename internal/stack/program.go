@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -8,9 +10,38 @@ import (
 	"github.com/xaccount/xaccount-api/components"
 )
 
+// ErrInvalidConfig is returned by Program when the configuration is invalid,
+// after each problem has been reported on a line of its own.
+var ErrInvalidConfig = errors.New("invalid configuration")
+
+// reportedConfigError is a ConfigError whose problems were logged already:
+// its message only counts them, and errors.As still finds the ConfigError.
+type reportedConfigError struct{ cfg *ConfigError }
+
+func (e *reportedConfigError) Error() string {
+	return fmt.Sprintf("%v: %d problem(s), each reported above", ErrInvalidConfig, len(e.cfg.Problems))
+}
+
+// Unwrap gives both ErrInvalidConfig and the ConfigError with every problem.
+func (e *reportedConfigError) Unwrap() []error { return []error{ErrInvalidConfig, e.cfg} }
+
 // Program is the Pulumi program of this project: main.go runs pulumi.Run(Program).
+//
+// An invalid configuration registers nothing. Each problem is logged as an
+// error diagnostic of its own, so the engine prints one problem per line
+// (returned as one error, the SDK would fold them all into a single
+// "1 error occurred" bullet); the error returned only counts them.
 func Program(ctx *pulumi.Context) error {
 	exports, err := Deploy(ctx)
+	var cfgErr *ConfigError
+	if errors.As(err, &cfgErr) {
+		for _, p := range cfgErr.Problems {
+			if logErr := ctx.Log.Error(p.String(), nil); logErr != nil {
+				return fmt.Errorf("%w: %w", err, logErr)
+			}
+		}
+		return &reportedConfigError{cfg: cfgErr}
+	}
 	if err != nil {
 		return err
 	}

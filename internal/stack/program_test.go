@@ -79,8 +79,11 @@ func TestProgramRegistersNothingForBadConfig(t *testing.T) {
 			c := validConfig()
 			tc.change(c)
 			mocks, err := runProgram(t, rawOf(t, c))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.key)
+			require.ErrorIs(t, err, ErrInvalidConfig)
+			var cfgErr *ConfigError
+			require.ErrorAs(t, err, &cfgErr, "the problems travel with the error")
+			assert.Contains(t, cfgErr.Error(), tc.key)
+			assert.NotContains(t, err.Error(), tc.key, "the problems were logged one per line; the error only counts them")
 			assert.Empty(t, mocks.Resources(), "no resource may be registered for an invalid config")
 		})
 	}

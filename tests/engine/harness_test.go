@@ -30,6 +30,7 @@ type engineStack struct {
 	t       *testing.T
 	name    string
 	workDir string
+	backend string
 	cloud   *fakeaws.Store
 	stack   auto.Stack
 }
@@ -94,7 +95,7 @@ func newEngineStack(t *testing.T, name string, opts ...stackOption) *engineStack
 	s, err := auto.UpsertStackInlineSource(ctx, name, stack.Namespace, setup.program,
 		auto.WorkDir(work), auto.Pulumi(cmd), auto.EnvVars(env))
 	require.NoError(t, err)
-	return &engineStack{t: t, name: name, workDir: work, cloud: store, stack: s}
+	return &engineStack{t: t, name: name, workDir: work, backend: backend, cloud: store, stack: s}
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -147,18 +148,32 @@ func (s *engineStack) run(op func(ctx context.Context, out, errOut *bytes.Buffer
 	s.t.Helper()
 	var out, errOut bytes.Buffer
 	ch := make(chan events.EngineEvent)
+	opDone := make(chan struct{})
 	collected := make(chan []events.EngineEvent)
 	go func() {
 		var all []events.EngineEvent
-		for e := range ch {
-			all = append(all, e)
+		for {
+			select {
+			case e, open := <-ch:
+				if !open {
+					collected <- all
+					return
+				}
+				all = append(all, e)
+			case <-opDone:
+				// The SDK closes the channel only when the CLI opened its
+				// event stream; by the time the operation returns, every
+				// event it sent has been received (the channel is unbuffered).
+				collected <- all
+				return
+			}
 		}
-		collected <- all
 	}()
 	before := s.processCount()
 	start := time.Now()
 	err := op(testContext(s.t), &out, &errOut, ch)
 	elapsed := time.Since(start)
+	close(opDone)
 	return result{out: out.String(), errOut: errOut.String(), events: <-collected, err: err,
 		processes: s.processCount() - before, elapsed: elapsed}
 }
@@ -211,6 +226,23 @@ func (s *engineStack) editConfig(name string, value any) {
 	out, err := yaml.Marshal(doc)
 	require.NoError(s.t, err)
 	require.NoError(s.t, os.WriteFile(path, out, 0o600))
+}
+
+// rawState is every file the file backend keeps for the stack (the state
+// and its backups), concatenated: what an attacker with the bucket would read.
+func (s *engineStack) rawState() string {
+	s.t.Helper()
+	var all strings.Builder
+	err := filepath.WalkDir(s.backend, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		all.Write(b)
+		return err
+	})
+	require.NoError(s.t, err)
+	return all.String()
 }
 
 // outputs are the stack outputs after the last update.

@@ -10,6 +10,36 @@ import (
 // unknown is the engine's marker for a value not known during preview.
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
+// secretSig marks a secret value in the engine's wire format:
+// {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": v}.
+const (
+	sigKey    = "4dabf18193072939515e22adb298388d"
+	secretSig = "1b47061264138c4ac30d75fd1eb44270"
+)
+
+// plain replaces every secret wrapper in v by the value it wraps: AWS sees
+// plain values; the engine keeps them secret in its state.
+func plain(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if t[sigKey] == secretSig {
+			return plain(t["value"])
+		}
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = plain(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = plain(e)
+		}
+		return out
+	}
+	return v
+}
+
 // props are resource properties as the engine sends them, decoded from
 // protobuf structs: strings, float64s, bools, nested maps and lists.
 type props map[string]any

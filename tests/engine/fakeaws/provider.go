@@ -75,7 +75,7 @@ var roleAccount = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/`)
 func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	args := props{}
 	if req.GetArgs() != nil {
-		args = req.GetArgs().AsMap()
+		args = plain(req.GetArgs().AsMap()).(map[string]any)
 	} else {
 		for k, v := range req.GetVariables() {
 			args[strings.TrimPrefix(k, "aws:config:")] = v

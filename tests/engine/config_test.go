@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/stack"
+	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
+)
+
+// requireNothingCreated: no resource step ran, and the simulated cloud is empty.
+func requireNothingCreated(t *testing.T, s *engineStack, r result) {
+	t.Helper()
+	for urn, op := range r.steps() {
+		typ, _ := urnTypeName(urn)
+		assert.Truef(t, typ == "pulumi:pulumi:Stack", "no resource may be planned for a bad config, got %s %s", op, urn)
+	}
+	s.cloudView(func(c *fakeaws.Cloud) {
+		assert.Empty(t, c.Calls, "no AWS call may be made for a bad config")
+	})
+}
+
+// devFileWith is the committed dev stack file with lines replaced.
+func devFileWith(t *testing.T, replacements ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	s := string(b)
+	for i := 0; i+1 < len(replacements); i += 2 {
+		require.Containsf(t, s, replacements[i], "the dev stack file no longer has %q", replacements[i])
+		s = strings.Replace(s, replacements[i], replacements[i+1], 1)
+	}
+	return []byte(s)
+}
+
+// TestBadConfigFailsBeforeAnyResource: invalid values, a misspelt key and a
+// missing required key each stop the update before anything is registered,
+// with one problem per line, each naming its key.
+func TestBadConfigFailsBeforeAnyResource(t *testing.T) {
+	cases := []struct {
+		name string
+		file []byte
+		want []string
+	}{
+		{"invalid values", devFileWith(t, "xaccount-api:region: eu-west-1", "xaccount-api:region: mars-1",
+			`accountId: "222222222222"`, `accountId: "22222222222"`),
+			[]string{"xaccount-api:region: got \"mars-1\"", "xaccount-api:consumers[0].accountId: got \"22222222222\""}},
+		{"misspelt key", devFileWith(t, "xaccount-api:tags:", "xaccount-api:tgas:"),
+			[]string{"xaccount-api:tgas: unknown key"}},
+		{"missing required key", devFileWith(t, "xaccount-api:region: eu-west-1", ""),
+			[]string{"missing configuration value 'xaccount-api:region'"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newEngineStack(t, "dev", withStackFile(tc.file))
+			r := s.up()
+			require.Error(t, r.err, "up must fail")
+			text := r.out + r.errOut + r.err.Error()
+			for _, w := range tc.want {
+				assert.Truef(t, hasLineWith(text, "error: ", w), "want a diagnostic line of its own saying %q in:\n%s", w, r.out)
+			}
+			assert.NotContains(t, text, "* xaccount-api:", "problems are listed one per line, not folded into a multierror bullet")
+			requireNothingCreated(t, s, r)
+		})
+	}
+}
+
+// hasLineWith: some line of text contains prefix followed (anywhere) by want.
+func hasLineWith(text, prefix, want string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if i := strings.Index(line, prefix); i >= 0 && strings.Contains(line[i:], want) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSecretStaysCiphertext: a secret external ID never appears in clear in
+// the state or in what up prints.
+func TestSecretStaysCiphertext(t *testing.T) {
+	const secret = "very-secret-external-id-4711"
+	s := newEngineStack(t, "dev")
+	require.NoError(t, s.stack.SetConfigWithOptions(testContext(t), "xaccount-api:producer.externalId",
+		auto.ConfigValue{Value: secret, Secret: true}, &auto.ConfigOptions{Path: true}))
+	file, err := os.ReadFile(filepath.Join(s.workDir, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(file), secret, "the stack file holds ciphertext")
+	assert.Contains(t, string(file), "secure:")
+
+	r := s.mustUp()
+	assert.False(t, strings.Contains(r.out+r.errOut, secret), "up must not print the secret")
+	state := s.rawState()
+	require.Contains(t, state, `"urn:pulumi:dev::xaccount-api::pulumi:providers:aws::producer"`, "the state was found")
+	assert.False(t, strings.Contains(state, secret), "the state on disk must hold ciphertext only")
+	assert.Contains(t, state, `"ciphertext"`, "the provider's credentials are encrypted in state")
+	out := s.outputs()
+	for k, v := range out {
+		assert.Falsef(t, strings.Contains(fmt.Sprint(v.Value), secret), "output %s must not hold the secret", k)
+	}
+}
+
+// deleteBeforeReplaceDeployment is the real program with the Deployment
+// forced to delete-before-replace: a negative control, so the harness shows
+// it sees the class of failure create-before-delete avoids.
+func deleteBeforeReplaceDeployment(ctx *pulumi.Context) error {
+	if err := ctx.RegisterResourceTransform(func(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+		if args.Type != fakeaws.TypeDeployment {
+			return nil
+		}
+		args.Opts.DeleteBeforeReplace = true
+		return &pulumi.ResourceTransformResult{Props: args.Props, Opts: args.Opts}
+	}); err != nil {
+		return err
+	}
+	return stack.Program(ctx)
+}
+
+func TestNegativeControlDeleteBeforeReplaceFails(t *testing.T) {
+	s := newEngineStack(t, "dev", withProgram(deleteBeforeReplaceDeployment))
+	s.mustUp()
+	s.editConfig("api", devAPI(mockRoute("GET", "/extra")))
+	r := s.up()
+	require.Error(t, r.err, "deleting the deployment the stage points at must fail")
+	assert.Contains(t, r.out+r.errOut, "Active stages pointing to this deployment must be moved or deleted")
+}

@@ -1,0 +1,158 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
+)
+
+// seedProdNetworks creates, in the simulated cloud, the existing VPCs and
+// subnets Pulumi.prod.yaml names, each in its consumer's account, as the
+// consumer teams would have them: DNS attributes on, one subnet per zone.
+func seedProdNetworks(store *fakeaws.Store) error {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.prod.yaml"))
+	if err != nil {
+		return err
+	}
+	var doc struct {
+		Config struct {
+			Region    string `yaml:"xaccount-api:region"`
+			Consumers []struct {
+				AccountID string `yaml:"accountId"`
+				Vpc       struct {
+					ID        string   `yaml:"id"`
+					SubnetIDs []string `yaml:"subnetIds"`
+				} `yaml:"vpc"`
+			} `yaml:"xaccount-api:consumers"`
+		} `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return err
+	}
+	var vpcs []fakeaws.Vpc
+	var subnets []fakeaws.Subnet
+	for i, c := range doc.Config.Consumers {
+		if c.Vpc.ID == "" {
+			continue
+		}
+		scope := fakeaws.Scope{Account: c.AccountID, Region: doc.Config.Region}
+		vpcs = append(vpcs, fakeaws.Vpc{Scope: scope, ID: c.Vpc.ID, CidrBlock: fmt.Sprintf("10.%d.0.0/16", 40+10*i),
+			EnableDnsSupport: true, EnableDnsHostnames: true})
+		for j, id := range c.Vpc.SubnetIDs {
+			subnets = append(subnets, fakeaws.Subnet{Scope: scope, ID: id, VpcID: c.Vpc.ID,
+				CidrBlock: fmt.Sprintf("10.%d.%d.0/24", 40+10*i, j), AvailabilityZone: doc.Config.Region + string(rune('a'+j))})
+		}
+	}
+	return store.Seed(vpcs, subnets)
+}
+
+// protectedTypes are what the prod stack must protect; replaceableTypes are
+// what it must never protect, since route, policy and consumer changes
+// replace them.
+var (
+	protectedTypes   = []string{"aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/securityGroup:SecurityGroup"}
+	replaceableTypes = []string{"aws:apigateway/deployment:Deployment", "aws:apigateway/restApiPolicy:RestApiPolicy", "aws:lambda/permission:Permission"}
+)
+
+// stateProtect maps each resource type to the protect flags of its resources
+// in the stack's state.
+func (s *engineStack) stateProtect() map[string][]bool {
+	s.t.Helper()
+	dep, err := s.stack.Export(testContext(s.t))
+	require.NoError(s.t, err)
+	var state struct {
+		Resources []struct {
+			Type    string `json:"type"`
+			Protect bool   `json:"protect"`
+		} `json:"resources"`
+	}
+	require.NoError(s.t, json.Unmarshal(dep.Deployment, &state))
+	out := map[string][]bool{}
+	for _, r := range state.Resources {
+		out[r.Type] = append(out[r.Type], r.Protect)
+	}
+	return out
+}
+
+// TestProdLifecycle: prod with protect on can still change its routes (the
+// deployment and the Lambda permissions are replaced), has nothing left to do
+// afterwards, and cannot be destroyed while protected.
+func TestProdLifecycle(t *testing.T) {
+	s := newEngineStack(t, "prod", withSeed(seedProdNetworks))
+
+	up := s.mustUp()
+	t.Logf("prod up: %v, %d provider processes", up.elapsed, up.processes)
+	protect := s.stateProtect()
+	for _, typ := range protectedTypes {
+		require.NotEmptyf(t, protect[typ], "prod registers %s", typ)
+		for _, p := range protect[typ] {
+			assert.Truef(t, p, "%s must be protected in prod", typ)
+		}
+	}
+	for _, typ := range replaceableTypes {
+		require.NotEmptyf(t, protect[typ], "prod registers %s", typ)
+		for _, p := range protect[typ] {
+			assert.Falsef(t, p, "%s must never be protected: changes replace it", typ)
+		}
+	}
+	var apiID string
+	s.cloudView(func(c *fakeaws.Cloud) {
+		for id := range c.RestApis {
+			apiID = id
+		}
+		assert.True(t, c.StageServes(apiID, "prod", "GET", "/orders/{id}"))
+		assert.True(t, c.StageServes(apiID, "prod", "POST", "/ledger/{proxy+}"))
+	})
+
+	t.Run("a route change goes through with protect on", func(t *testing.T) {
+		var doc map[string]any
+		b, err := os.ReadFile(filepath.Join(s.workDir, "Pulumi.prod.yaml"))
+		require.NoError(t, err)
+		require.NoError(t, yaml.Unmarshal(b, &doc))
+		api := doc["config"].(map[string]any)["xaccount-api:api"].(map[string]any)
+		routes := api["routes"].([]any)
+		routes[1].(map[string]any)["path"] = "/orders/{id}/status"       // renamed
+		routes[2].(map[string]any)["path"] = "/payments/ledger/{proxy+}" // the Lambda permission is replaced
+		s.editConfig("api", api)
+		r := s.mustUp()
+		t.Logf("prod route change: %v", r.elapsed)
+		s.cloudView(func(c *fakeaws.Cloud) {
+			assert.True(t, c.StageServes(apiID, "prod", "GET", "/orders/{id}/status"))
+			assert.False(t, c.StageServes(apiID, "prod", "GET", "/orders/{id}"), "the renamed path is gone")
+			assert.False(t, c.StageServes(apiID, "prod", "GET", "/ledger/{proxy+}"))
+			assert.Len(t, c.Permissions, 1, "the old Lambda permission is removed")
+			for _, p := range c.Permissions {
+				assert.Contains(t, p.SourceArn, "/payments/ledger/*")
+			}
+			policy, ok := c.StagePolicy(apiID, "prod")
+			require.True(t, ok)
+			assert.NotEmpty(t, policy, "the deployed snapshot keeps the resource policy")
+		})
+	})
+
+	t.Run("then a preview has no changes", func(t *testing.T) {
+		r := s.preview()
+		require.NoError(t, r.err, r.errOut)
+		for urn, op := range r.steps() {
+			assert.Equalf(t, "same", op, "%s", urn)
+		}
+	})
+
+	t.Run("destroy is refused by protection", func(t *testing.T) {
+		r := s.destroy()
+		require.Error(t, r.err)
+		assert.Contains(t, r.out+r.errOut+r.err.Error(), "protected")
+		s.cloudView(func(c *fakeaws.Cloud) {
+			assert.Contains(t, c.RestApis, apiID, "the API survives")
+			assert.NotEmpty(t, c.Stages, "the stage survives")
+		})
+	})
+}
