@@ -85,7 +85,7 @@ func ensureCLI(moduleDir string) error {
 	}
 	fmt.Fprintf(os.Stderr, "engine tests: building the Pulumi CLI v%s from source into %s (first run only, about 3 minutes)\n", PulumiVersion, cliRoot)
 	tmp := cliBinary() + ".partial"
-	cmd := goCmd(moduleDir, "build", "-trimpath",
+	cmd := goCmd(moduleDir, "build",
 		"-ldflags", "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v"+PulumiVersion,
 		"-o", tmp, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi")
 	if out, err := cmd.CombinedOutput(); err != nil {

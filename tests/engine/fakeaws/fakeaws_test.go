@@ -1,0 +1,217 @@
+package fakeaws
+
+import (
+	"context"
+	"testing"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+const region = "eu-west-1"
+
+func st(t *testing.T, m map[string]any) *structpb.Struct {
+	t.Helper()
+	s, err := structpb.NewStruct(m)
+	require.NoError(t, err)
+	return s
+}
+
+// provider is a fake configured for account through an assumed role.
+func provider(t *testing.T, store *Store, account string) *Provider {
+	t.Helper()
+	p := New(store)
+	_, err := p.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
+		"region": region, "allowedAccountIds": []any{account},
+		"assumeRole": map[string]any{"roleArn": "arn:aws:iam::" + account + ":role/deployer"},
+	})})
+	require.NoError(t, err)
+	return p
+}
+
+func create(p *Provider, t *testing.T, typ string, in map[string]any) (string, map[string]any, error) {
+	t.Helper()
+	resp, err := p.Create(context.Background(), &pulumirpc.CreateRequest{Type: typ, Properties: st(t, in)})
+	if err != nil {
+		return "", nil, err
+	}
+	return resp.GetId(), resp.GetProperties().AsMap(), nil
+}
+
+func mustCreate(p *Provider, t *testing.T, typ string, in map[string]any) (string, map[string]any) {
+	t.Helper()
+	id, out, err := create(p, t, typ, in)
+	require.NoError(t, err)
+	return id, out
+}
+
+func del(p *Provider, t *testing.T, typ, id string, olds map[string]any) error {
+	t.Helper()
+	_, err := p.Delete(context.Background(), &pulumirpc.DeleteRequest{Type: typ, Id: id, Properties: st(t, olds)})
+	return err
+}
+
+func newStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := NewStore(t.TempDir())
+	require.NoError(t, err)
+	return s
+}
+
+const policyDoc = `{"Version":"2012-10-17","Statement":[]}`
+
+func body(paths ...string) string {
+	b := `{"openapi":"3.0.1","info":{"title":"t","version":"1"},"paths":{`
+	for i, p := range paths {
+		if i > 0 {
+			b += ","
+		}
+		b += `"` + p + `":{"get":{"x-amazon-apigateway-integration":{"type":"mock"}}}`
+	}
+	return b + `}}`
+}
+
+func privateAPI(paths ...string) map[string]any {
+	return map[string]any{"name": "api", "body": body(paths...), "putRestApiMode": "overwrite",
+		"endpointConfiguration": map[string]any{"types": "PRIVATE", "vpcEndpointIds": []any{"vpce-0123456789abcdef0"}}}
+}
+
+func TestConfigurePinsTheAccount(t *testing.T) {
+	store := newStore(t)
+	p := New(store)
+	_, err := p.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
+		"region": region, "allowedAccountIds": []any{"111111111111"},
+		"assumeRole": map[string]any{"roleArn": "arn:aws:iam::999999999999:role/deployer"},
+	})})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "AWS account ID not allowed: 999999999999")
+
+	_, err = New(store).Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{"region": region})})
+	assert.ErrorContains(t, err, "No valid credential sources found")
+
+	t.Setenv(EnvProfiles, "team=555555555555")
+	q := New(store)
+	_, err = q.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
+		"region": region, "profile": "team", "allowedAccountIds": []any{"555555555555"},
+	})})
+	require.NoError(t, err)
+	assert.Equal(t, Scope{Account: "555555555555", Region: region}, q.scope)
+}
+
+func TestPrivateApiNeedsAPolicyToDeploy(t *testing.T) {
+	p := provider(t, newStore(t), "111111111111")
+	api, _ := mustCreate(p, t, TypeRestApi, privateAPI("/a"))
+	_, _, err := create(p, t, TypeDeployment, map[string]any{"restApi": api})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Private REST API doesn't have a resource policy attached to it")
+
+	mustCreate(p, t, TypeRestApiPolicy, map[string]any{"restApiId": api, "policy": policyDoc})
+	_, _, err = create(p, t, TypeDeployment, map[string]any{"restApi": api})
+	assert.NoError(t, err)
+}
+
+func TestDeploymentIsASnapshotAndOverwriteDropsRoutesAndPolicy(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, "111111111111")
+	in := privateAPI("/a", "/b")
+	api, out := mustCreate(p, t, TypeRestApi, in)
+	mustCreate(p, t, TypeRestApiPolicy, map[string]any{"restApiId": api, "policy": policyDoc})
+	dep, _ := mustCreate(p, t, TypeDeployment, map[string]any{"restApi": api})
+	mustCreate(p, t, TypeStage, map[string]any{"restApi": api, "stageName": "dev", "deployment": dep})
+
+	// /b removed from the body: the API loses it and its policy at once, the
+	// stage keeps serving the old snapshot until it moves.
+	news := privateAPI("/a")
+	_, err := p.Update(context.Background(), &pulumirpc.UpdateRequest{Type: TypeRestApi, Id: api, Olds: st(t, out), OldInputs: st(t, in), News: st(t, news)})
+	require.NoError(t, err)
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.Equal(t, []Route{{Method: "GET", Path: "/a"}}, c.RestApis[api].Routes)
+		assert.Empty(t, c.RestApis[api].Policy, "overwrite clears a policy that is not in the body")
+		assert.True(t, c.StageServes(api, "dev", "GET", "/b"), "the stage serves its deployment's snapshot")
+		return nil
+	}))
+
+	err = del(p, t, TypeDeployment, dep, map[string]any{"restApi": api})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Active stages pointing to this deployment must be moved or deleted")
+}
+
+func TestMergeKeepsRoutesAndPolicy(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, "111111111111")
+	in := privateAPI("/a", "/b")
+	in["putRestApiMode"] = "merge"
+	api, out := mustCreate(p, t, TypeRestApi, in)
+	mustCreate(p, t, TypeRestApiPolicy, map[string]any{"restApiId": api, "policy": policyDoc})
+	news := privateAPI("/a")
+	news["putRestApiMode"] = "merge"
+	_, err := p.Update(context.Background(), &pulumirpc.UpdateRequest{Type: TypeRestApi, Id: api, Olds: st(t, out), OldInputs: st(t, in), News: st(t, news)})
+	require.NoError(t, err)
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.Len(t, c.RestApis[api].Routes, 2, "merge never removes a route")
+		assert.Equal(t, policyDoc, c.RestApis[api].Policy)
+		return nil
+	}))
+}
+
+func TestSubnetsMayNotOverlapAndVpcDeleteWaitsForThem(t *testing.T) {
+	p := provider(t, newStore(t), "222222222222")
+	vpc, _ := mustCreate(p, t, TypeVpc, map[string]any{"cidrBlock": "10.20.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	sub, _ := mustCreate(p, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.20.0.0/25", "availabilityZone": "eu-west-1a"})
+	_, _, err := create(p, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.20.0.0/26", "availabilityZone": "eu-west-1b"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "InvalidSubnet.Conflict")
+	_, _, err = create(p, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.99.0.0/26"})
+	assert.ErrorContains(t, err, "InvalidSubnet.Range")
+
+	assert.ErrorContains(t, del(p, t, TypeVpc, vpc, nil), "DependencyViolation")
+	require.NoError(t, del(p, t, TypeSubnet, sub, nil))
+	assert.NoError(t, del(p, t, TypeVpc, vpc, nil))
+}
+
+func TestOneVpcHoldsOnePrivateDnsEndpointPerService(t *testing.T) {
+	p := provider(t, newStore(t), "222222222222")
+	vpc, _ := mustCreate(p, t, TypeVpc, map[string]any{"cidrBlock": "10.20.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	sub, _ := mustCreate(p, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.20.0.0/25", "availabilityZone": "eu-west-1a"})
+	endpoint := map[string]any{"vpcId": vpc, "serviceName": "com.amazonaws.eu-west-1.execute-api", "vpcEndpointType": "Interface",
+		"subnetIds": []any{sub}, "privateDnsEnabled": true}
+	_, out := mustCreate(p, t, TypeVpcEndpoint, endpoint)
+	assert.NotEmpty(t, out["dnsEntries"])
+	_, _, err := create(p, t, TypeVpcEndpoint, endpoint)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "private-dns-enabled cannot be set because there is already a conflicting DNS domain")
+
+	endpoint["privateDnsEnabled"] = false
+	_, _, err = create(p, t, TypeVpcEndpoint, endpoint)
+	assert.NoError(t, err, "a second endpoint without private DNS is allowed")
+
+	other := map[string]any{"vpcId": vpc, "serviceName": "com.amazonaws.us-east-1.execute-api", "subnetIds": []any{sub}}
+	_, _, err = create(p, t, TypeVpcEndpoint, other)
+	assert.ErrorContains(t, err, "InvalidServiceName", "an endpoint reaches its own region's service only")
+}
+
+func TestDiffReplacesOnForceNewOnly(t *testing.T) {
+	p := provider(t, newStore(t), "111111111111")
+	diff := func(olds, news map[string]any) *pulumirpc.DiffResponse {
+		t.Helper()
+		r, err := p.Diff(context.Background(), &pulumirpc.DiffRequest{Type: TypeDeployment, OldInputs: st(t, olds), Olds: st(t, olds), News: st(t, news)})
+		require.NoError(t, err)
+		return r
+	}
+	base := map[string]any{"restApi": "abc", "description": "d", "triggers": map[string]any{"definition": "1"}}
+	assert.Equal(t, pulumirpc.DiffResponse_DIFF_NONE, diff(base, base).GetChanges())
+	changed := map[string]any{"restApi": "abc", "description": "d", "triggers": map[string]any{"definition": "2"}}
+	assert.Equal(t, []string{"triggers"}, diff(base, changed).GetReplaces())
+	described := map[string]any{"restApi": "abc", "description": "e", "triggers": map[string]any{"definition": "1"}}
+	r := diff(base, described)
+	assert.Equal(t, pulumirpc.DiffResponse_DIFF_SOME, r.GetChanges())
+	assert.Empty(t, r.GetReplaces(), "a description change updates in place")
+}
+
+func TestUnsimulatedTypesAreRefused(t *testing.T) {
+	p := provider(t, newStore(t), "111111111111")
+	_, err := p.Check(context.Background(), &pulumirpc.CheckRequest{Type: "aws:s3/bucket:Bucket", News: st(t, map[string]any{})})
+	assert.ErrorContains(t, err, "is not simulated")
+}
