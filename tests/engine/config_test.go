@@ -132,3 +132,30 @@ func TestNegativeControlDeleteBeforeReplaceFails(t *testing.T) {
 	require.Error(t, r.err, "deleting the deployment the stage points at must fail")
 	assert.Contains(t, r.out+r.errOut, "Active stages pointing to this deployment must be moved or deleted")
 }
+
+// TestThroughTheGoLanguageHost runs main.go as `pulumi up` in a project folder
+// does: started by the Go language host, which hands the configuration over
+// in PULUMI_CONFIG. The committed dev stack previews, and a misspelt key is
+// refused before any resource, on lines of its own.
+func TestThroughTheGoLanguageHost(t *testing.T) {
+	s := newEngineStack(t, "dev", throughLanguageHost())
+	r := s.preview()
+	require.NoErrorf(t, r.err, "preview through the language host failed:\n%s\n%s", r.out, r.errOut)
+	t.Logf("dev preview through the language host (prebuilt program): %v, %d provider processes", r.elapsed, r.processes)
+	assert.Len(t, r.steps(), len(inlineDevSteps(t)), "the same resources as the inline program")
+
+	bad := newEngineStack(t, "dev", throughLanguageHost(), withStackFile(devFileWith(t, "xaccount-api:tags:", "xaccount-api:tgas:")))
+	r = bad.up()
+	require.Error(t, r.err)
+	assert.Truef(t, hasLineWith(r.out, "error: ", "xaccount-api:tgas: unknown key"), "the misspelt key is reported on a line of its own:\n%s", r.out)
+	requireNothingCreated(t, bad, r)
+	t.Logf("what a user sees:\n%s", r.out)
+}
+
+// inlineDevSteps previews the committed dev stack inline.
+func inlineDevSteps(t *testing.T) map[string]string {
+	t.Helper()
+	r := newEngineStack(t, "dev").preview()
+	require.NoError(t, r.err)
+	return r.steps()
+}

@@ -27,7 +27,7 @@ import (
 // work folder (copies of Pulumi.yaml and the stack file), its own file
 // backend and its own simulated cloud.
 type engineStack struct {
-	t       *testing.T
+	t       testing.TB
 	name    string
 	workDir string
 	backend string
@@ -40,6 +40,9 @@ type stackOption func(*stackSetup)
 
 type stackSetup struct {
 	program   pulumi.RunFunc
+	// languageHost runs the built main.go through the Go language host
+	// (stand-in) instead of the program inline.
+	languageHost bool
 	stackFile []byte
 	seed      func(*fakeaws.Store) error
 }
@@ -47,6 +50,13 @@ type stackSetup struct {
 // withProgram runs another program (e.g. the real one under a transform).
 func withProgram(p pulumi.RunFunc) stackOption {
 	return func(s *stackSetup) { s.program = p }
+}
+
+// throughLanguageHost runs main.go, built, as `pulumi up` in a project folder
+// does: the engine starts the Go language host, which hands the program its
+// configuration in PULUMI_CONFIG.
+func throughLanguageHost() stackOption {
+	return func(s *stackSetup) { s.languageHost = true }
 }
 
 // withStackFile uses these bytes as Pulumi.<stack>.yaml instead of the committed file.
@@ -61,7 +71,7 @@ func withSeed(seed func(*fakeaws.Store) error) stackOption {
 
 // newEngineStack prepares stack name of the project as committed: the
 // project file and Pulumi.<name>.yaml are copied byte for byte.
-func newEngineStack(t *testing.T, name string, opts ...stackOption) *engineStack {
+func newEngineStack(t testing.TB, name string, opts ...stackOption) *engineStack {
 	t.Helper()
 	setup := stackSetup{program: stack.Program}
 	for _, o := range opts {
@@ -92,13 +102,19 @@ func newEngineStack(t *testing.T, name string, opts ...stackOption) *engineStack
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: cliRoot, Version: semver.MustParse(PulumiVersion)})
 	require.NoError(t, err)
 	ctx := testContext(t)
-	s, err := auto.UpsertStackInlineSource(ctx, name, stack.Namespace, setup.program,
-		auto.WorkDir(work), auto.Pulumi(cmd), auto.EnvVars(env))
+	var s auto.Stack
+	if setup.languageHost {
+		env["XACCOUNT_PROGRAM_BINARY"] = programBinary
+		s, err = auto.UpsertStackLocalSource(ctx, name, work, auto.Pulumi(cmd), auto.EnvVars(env))
+	} else {
+		s, err = auto.UpsertStackInlineSource(ctx, name, stack.Namespace, setup.program,
+			auto.WorkDir(work), auto.Pulumi(cmd), auto.EnvVars(env))
+	}
 	require.NoError(t, err)
 	return &engineStack{t: t, name: name, workDir: work, backend: backend, cloud: store, stack: s}
 }
 
-func copyFile(t *testing.T, from, to string) {
+func copyFile(t testing.TB, from, to string) {
 	t.Helper()
 	b, err := os.ReadFile(from)
 	require.NoError(t, err)
@@ -106,7 +122,7 @@ func copyFile(t *testing.T, from, to string) {
 }
 
 // testContext bounds one engine operation.
-func testContext(t *testing.T) context.Context {
+func testContext(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)
 	return ctx

@@ -26,6 +26,8 @@ var (
 	cliRoot    string // <cliRoot>/bin/pulumi
 	pulumiHome string // private PULUMI_HOME with the simulated aws plugin
 	baseEnv    map[string]string
+	// programBinary is main.go built, for the runs through the language host.
+	programBinary string
 )
 
 func TestMain(m *testing.M) {
@@ -51,8 +53,18 @@ func setUp(m *testing.M) (int, error) {
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 	plugin := filepath.Join(tmp, "pulumi-resource-aws")
-	if out, err := goCmd(here, "build", "-o", plugin, "./cmd/pulumi-resource-aws").CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("build the simulated aws plugin: %w\n%s", err, out)
+	// The Go language host is bundled with Pulumi: the CLI looks for it beside
+	// its own binary, so the stand-in is built there (in .cache, test-only).
+	languageHost := filepath.Join(cliRoot, "bin", "pulumi-language-go")
+	programBinary = filepath.Join(tmp, "xaccount-api")
+	for _, b := range []struct{ dir, out, pkg, what string }{
+		{here, plugin, "./cmd/pulumi-resource-aws", "the simulated aws plugin"},
+		{here, languageHost, "./cmd/pulumi-language-go", "the stand-in Go language host"},
+		{repoRoot, programBinary, ".", "the program (main.go)"},
+	} {
+		if out, err := goCmd(b.dir, "build", "-o", b.out, b.pkg).CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("build %s: %w\n%s", b.what, err, out)
+		}
 	}
 	pulumiHome = filepath.Join(tmp, "pulumi-home")
 	baseEnv = map[string]string{

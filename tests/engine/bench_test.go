@@ -1,0 +1,60 @@
+package engine
+
+import (
+	"testing"
+)
+
+// Engine benchmarks: wall time of preview and up per committed stack under
+// the real engine with the simulated AWS, and the provider processes each
+// operation starts. Run them with
+//
+//	cd tests/engine && go test -run '^$' -bench . -benchtime 5x
+//
+// and keep the figures in BENCHMARKS.md.
+
+func benchStack(b *testing.B, name string, opts ...stackOption) *engineStack {
+	b.Helper()
+	if name == "prod" {
+		opts = append(opts, withSeed(seedProdNetworks))
+	}
+	return newEngineStack(b, name, opts...)
+}
+
+func benchPreview(b *testing.B, name string, opts ...stackOption) {
+	s := benchStack(b, name, opts...)
+	processes := 0
+	b.ResetTimer()
+	for range b.N {
+		r := s.preview()
+		if r.err != nil {
+			b.Fatalf("preview: %v\n%s", r.err, r.out)
+		}
+		processes += r.processes
+	}
+	b.ReportMetric(float64(processes)/float64(b.N), "providers/op")
+}
+
+func BenchmarkPreviewDev(b *testing.B)  { benchPreview(b, "dev") }
+func BenchmarkPreviewProd(b *testing.B) { benchPreview(b, "prod") }
+
+// BenchmarkPreviewDevLanguageHost runs the prebuilt main.go through the Go
+// language host (stand-in): the real host would add a go build per preview.
+func BenchmarkPreviewDevLanguageHost(b *testing.B) { benchPreview(b, "dev", throughLanguageHost()) }
+
+func benchUp(b *testing.B, name string) {
+	processes := 0
+	for range b.N {
+		b.StopTimer()
+		s := benchStack(b, name)
+		b.StartTimer()
+		r := s.up()
+		if r.err != nil {
+			b.Fatalf("up: %v\n%s", r.err, r.out)
+		}
+		processes += r.processes
+	}
+	b.ReportMetric(float64(processes)/float64(b.N), "providers/op")
+}
+
+func BenchmarkUpDev(b *testing.B)  { benchUp(b, "dev") }
+func BenchmarkUpProd(b *testing.B) { benchUp(b, "prod") }
