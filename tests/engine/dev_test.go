@@ -145,13 +145,7 @@ func TestDevLifecycle(t *testing.T) {
 	out := s.outputs()
 	assert.Equal(t, endpoints[0], out["consumers"].Value.(map[string]any)["app"].(map[string]any)["endpointId"])
 
-	t.Run("a second preview has no changes", func(t *testing.T) {
-		r := s.preview()
-		require.NoError(t, r.err, r.errOut)
-		for urn, op := range r.steps() {
-			assert.Equalf(t, "same", op, "%s must not change when nothing changed", urn)
-		}
-	})
+	t.Run("a second preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
 
 	t.Run("a route is added and the stage serves it", func(t *testing.T) {
 		s.editConfig("api", devAPI(mockRoute("GET", "/extra")))

@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
@@ -39,12 +40,12 @@ type engineStack struct {
 type stackOption func(*stackSetup)
 
 type stackSetup struct {
-	program   pulumi.RunFunc
+	program pulumi.RunFunc
 	// languageHost runs the built main.go through the Go language host
 	// (stand-in) instead of the program inline.
 	languageHost bool
-	stackFile []byte
-	seed      func(*fakeaws.Store) error
+	stackFile    []byte
+	seed         func(*fakeaws.Store) error
 }
 
 // withProgram runs another program (e.g. the real one under a transform).
@@ -213,6 +214,17 @@ func (s *engineStack) destroy() result {
 		_, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(out), optdestroy.ErrorProgressStreams(errOut), optdestroy.EventStreams(ch))
 		return err
 	})
+}
+
+// requireNoChanges: a preview plans no step but "same" for every resource.
+func requireNoChanges(t *testing.T, s *engineStack) {
+	t.Helper()
+	r := s.preview()
+	require.NoErrorf(t, r.err, "preview failed:\n%s\n%s", r.out, r.errOut)
+	require.NotEmpty(t, r.steps())
+	for urn, op := range r.steps() {
+		assert.Equalf(t, "same", op, "%s must not change when nothing changed", urn)
+	}
 }
 
 // mustUp runs up and fails the test with the engine's output if it fails.

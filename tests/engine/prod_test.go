@@ -138,13 +138,7 @@ func TestProdLifecycle(t *testing.T) {
 		})
 	})
 
-	t.Run("then a preview has no changes", func(t *testing.T) {
-		r := s.preview()
-		require.NoError(t, r.err, r.errOut)
-		for urn, op := range r.steps() {
-			assert.Equalf(t, "same", op, "%s", urn)
-		}
-	})
+	t.Run("then a preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
 
 	t.Run("destroy is refused by protection", func(t *testing.T) {
 		r := s.destroy()
