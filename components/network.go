@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -85,25 +86,7 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 	if err != nil {
 		return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
 	}
-	zones := aws.GetAvailabilityZonesOutput(ctx, aws.GetAvailabilityZonesOutputArgs{
-		State: pulumi.String("available"),
-	}, child).Names().ApplyT(func(names []string) ([]string, error) {
-		if len(names) < azCount {
-			return nil, fmt.Errorf("consumer vpc %s: azCount %d but the region has %d available zones", name, azCount, len(names))
-		}
-		return names[:azCount], nil
-	}).(pulumi.StringArrayOutput)
-	if args.Region != nil {
-		zones = pulumi.All(args.Region, zones).ApplyT(func(v []any) ([]string, error) {
-			region, names := v[0].(string), v[1].([]string)
-			for _, z := range names {
-				if !strings.HasPrefix(z, region) {
-					return nil, fmt.Errorf("consumer vpc %s: zone %s is not in region %s", name, z, region)
-				}
-			}
-			return names, nil
-		}).(pulumi.StringArrayOutput)
-	}
+	zones := endpointZones(ctx, name, args.Region, azCount, child)
 	subnetIDs := make(pulumi.StringArray, 0, azCount)
 	for i, cidr := range subnetCidrs {
 		subnet, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", layout, i+1), &ec2.SubnetArgs{
@@ -135,6 +118,46 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 // slash as dashes, and the zone count ("10-20-0-0-24-az2").
 func VpcLayoutKey(cidr string, azCount int) string {
 	return strings.NewReplacer(".", "-", "/", "-").Replace(cidr) + fmt.Sprintf("-az%d", azCount)
+}
+
+// endpointZones are the first azCount zones where both a subnet and the
+// execute-api interface endpoint can live: zones that need no opt-in (a Local
+// or Wavelength Zone the account opted into is listed by
+// DescribeAvailabilityZones and sorts before the ordinary zones, but
+// interface endpoints do not run there), intersected with the zones the
+// endpoint service offers (ec2.LookupVpcEndpointService). With region set,
+// every zone must also belong to it.
+func endpointZones(ctx *pulumi.Context, name string, region pulumi.StringInput, azCount int, opts ...pulumi.InvokeOption) pulumi.StringArrayOutput {
+	regionName := aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, opts...).Name()
+	if region != nil {
+		regionName = region.ToStringOutput()
+	}
+	available := aws.GetAvailabilityZonesOutput(ctx, aws.GetAvailabilityZonesOutputArgs{
+		State: pulumi.String("available"),
+		Filters: aws.GetAvailabilityZonesFilterArray{aws.GetAvailabilityZonesFilterArgs{
+			Name: pulumi.String("opt-in-status"), Values: pulumi.StringArray{pulumi.String("opt-in-not-required")},
+		}},
+	}, opts...).Names()
+	offered := ec2.LookupVpcEndpointServiceOutput(ctx, ec2.LookupVpcEndpointServiceOutputArgs{
+		ServiceName: pulumi.Sprintf("com.amazonaws.%s.execute-api", regionName),
+	}, opts...).AvailabilityZones()
+	return pulumi.All(regionName, available, offered).ApplyT(func(v []any) ([]string, error) {
+		region, names, service := v[0].(string), v[1].([]string), v[2].([]string)
+		var usable []string
+		for _, z := range names {
+			if !strings.HasPrefix(z, region) {
+				return nil, fmt.Errorf("consumer vpc %s: zone %s is not in region %s", name, z, region)
+			}
+			if slices.Contains(service, z) {
+				usable = append(usable, z)
+			}
+		}
+		if len(usable) < azCount {
+			return nil, fmt.Errorf("consumer vpc %s: azCount %d but only %d zones of %s need no opt-in and offer the execute-api endpoint service (%s)",
+				name, azCount, len(usable), region, strings.Join(usable, ", "))
+		}
+		return usable[:azCount], nil
+	}).(pulumi.StringArrayOutput)
 }
 
 // Bounds of a ConsumerVpc.

@@ -87,7 +87,7 @@ func TestConsumerVpcRefusesTooManyZones(t *testing.T) {
 		return err
 	})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "azCount 4 but the region has 3 available zones")
+	assert.Contains(t, err.Error(), "azCount 4 but only 3 zones of eu-west-1 need no opt-in and offer the execute-api endpoint service")
 }
 
 func TestConsumerVpcChecksZonesAgainstItsRegion(t *testing.T) {

@@ -178,6 +178,17 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"cidrBlock": resource.NewProperty(SimulatedVpcCidr(id)),
 			"ownerId":   resource.NewProperty(pins.account),
 		}, nil
+	case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
+		var zones []resource.PropertyValue
+		for _, letter := range []string{"a", "b", "c"} {
+			zones = append(zones, resource.NewProperty(pins.region+letter))
+		}
+		return resource.PropertyMap{
+			"serviceName":       resource.NewProperty(str(args.Args, "serviceName")),
+			"availabilityZones": resource.NewProperty(zones),
+			"serviceType":       resource.NewProperty("Interface"),
+			"id":                resource.NewProperty(pins.region),
+		}, nil
 	case "aws:index/getRegion:getRegion":
 		return resource.PropertyMap{"name": resource.NewProperty(pins.region), "id": resource.NewProperty(pins.region)}, nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":

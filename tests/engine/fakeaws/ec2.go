@@ -188,6 +188,9 @@ func (p *Provider) putEndpoint(c *Cloud, id string, in props) (string, props, er
 		if !ok || s.VpcID != vpcID {
 			return "", nil, ec2Error(op, "InvalidSubnetId.NotFound", "The subnet ID '%s' does not exist in vpc %s", sid, vpcID)
 		}
+		if !slices.Contains(p.serviceZones(), s.AvailabilityZone) {
+			return "", nil, ec2Error(op, "InvalidParameter", "The VPC endpoint service %s does not support the availability zone of the subnet: %s.", service, sid)
+		}
 		if zones[s.AvailabilityZone] {
 			return "", nil, ec2Error(op, "DuplicateSubnetsInSameZone", "Found another VPC endpoint subnet in the availability zone of %s. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.", sid)
 		}
@@ -216,7 +219,11 @@ func (p *Provider) putEndpoint(c *Cloud, id string, in props) (string, props, er
 		c.Endpoints[e.ID] = e
 	}
 	e.VpcID, e.ServiceName, e.SubnetIDs, e.SecurityGroupIDs, e.PrivateDNS = vpcID, service, subnets, groups, privateDNS
-	e.Policy = in.str("policy")
+	if _, given := in["policy"]; given || !exists {
+		// ModifyVpcEndpoint leaves the policy alone unless one is given (a
+		// separate VpcEndpointPolicy may own it).
+		e.Policy = in.str("policy")
+	}
 	c.record(p.scope, op, e.ID+" in "+vpcID)
 	return e.ID, p.endpointOutputs(c, e, in), nil
 }
@@ -242,8 +249,7 @@ func (p *Provider) endpointOutputs(c *Cloud, e *Endpoint, in props) props {
 	out["ownerId"] = e.Account
 	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-endpoint/%s", e.Region, e.Account, e.ID)
 	if e.Policy == "" {
-		// Without a policy AWS attaches the full-access default.
-		out["policy"] = `{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}`
+		out["policy"] = fullAccessPolicy // without a policy AWS attaches the full-access default
 	}
 	eni := make([]any, 0, len(e.SubnetIDs))
 	for range e.SubnetIDs {
@@ -261,7 +267,49 @@ func (p *Provider) deleteEndpoint(c *Cloud, id string) error {
 	return nil
 }
 
-// zones are the availability zones of the provider's region: a, b and c.
+// zones are the zones a subnet may use in the provider's region: a, b and c,
+// and a Local Zone the account has opted into. AWS lists them sorted by
+// name, so the Local Zone comes first ("eu-west-1-lon-1a" < "eu-west-1a").
 func (p *Provider) zones() []string {
+	return []string{p.localZone(), p.scope.Region + "a", p.scope.Region + "b", p.scope.Region + "c"}
+}
+
+// localZone is an opted-in Local Zone, where interface endpoints do not run.
+func (p *Provider) localZone() string { return p.scope.Region + "-lon-1a" }
+
+// serviceZones are the zones the execute-api endpoint service offers: the
+// region's ordinary zones, not its Local Zones.
+func (p *Provider) serviceZones() []string {
 	return []string{p.scope.Region + "a", p.scope.Region + "b", p.scope.Region + "c"}
+}
+
+// TypeVpcEndpointPolicy is the endpoint policy attachment resource type token.
+const TypeVpcEndpointPolicy = "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy"
+
+// fullAccessPolicy is the policy AWS gives an endpoint that has none.
+const fullAccessPolicy = `{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}`
+
+// putEndpointPolicy is ModifyVpcEndpoint with a policy document: the
+// endpoint must exist in the provider's account and region.
+func (p *Provider) putEndpointPolicy(c *Cloud, in props) (string, props, error) {
+	id := in.str("vpcEndpointId")
+	e, ok := c.Endpoints[id]
+	if !ok || e.Scope != p.scope {
+		return "", nil, ec2Error("ModifyVpcEndpoint", "InvalidVpcEndpointId.NotFound", "The Vpc Endpoint Id '%s' does not exist", id)
+	}
+	e.Policy = in.str("policy")
+	c.record(p.scope, "ModifyVpcEndpoint(policy)", id)
+	out := in.clone()
+	out["id"] = id
+	return id, out, nil
+}
+
+// deleteEndpointPolicy resets the endpoint to the full-access default, as the
+// provider does when the attachment is removed.
+func (p *Provider) deleteEndpointPolicy(c *Cloud, id string) error {
+	if e, ok := c.Endpoints[id]; ok {
+		e.Policy = ""
+		c.record(p.scope, "ModifyVpcEndpoint(reset policy)", id)
+	}
+	return nil
 }

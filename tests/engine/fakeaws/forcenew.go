@@ -18,6 +18,8 @@ var forceNew = map[string][]string{
 	TypeSecurityGroup: {"name", "namePrefix", "description", "vpcId"},
 	// aws_vpc_endpoint: vpc_id, service_name, vpc_endpoint_type, service_region.
 	TypeVpcEndpoint: {"vpcId", "serviceName", "vpcEndpointType", "serviceRegion"},
+	// aws_vpc_endpoint_policy: vpc_endpoint_id.
+	TypeVpcEndpointPolicy: {"vpcEndpointId"},
 	// aws_lambda_permission: every argument.
 	TypePermission: {"action", "function", "principal", "sourceArn", "sourceAccount", "statementId",
 		"statementIdPrefix", "qualifier", "eventSourceToken", "functionUrlAuthType", "principalOrgId"},

@@ -3,6 +3,7 @@ package fakeaws
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -14,6 +15,7 @@ const (
 	InvokeGetVpc            = "aws:ec2/getVpc:getVpc"
 	InvokeGetRegion         = "aws:index/getRegion:getRegion"
 	InvokeCallerIdentity    = "aws:index/getCallerIdentity:getCallerIdentity"
+	InvokeEndpointService   = "aws:ec2/getVpcEndpointService:getVpcEndpointService"
 )
 
 // Invoke answers the data sources the program reads.
@@ -22,12 +24,35 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 	var out props
 	switch req.GetTok() {
 	case InvokeAvailabilityZones:
+		// DescribeAvailabilityZones: the opted-in Local Zone is listed too
+		// unless the caller filters on opt-in-status opt-in-not-required.
+		onlyOrdinary := false
+		for _, f := range args.list("filters") {
+			fp := props(f)
+			if fp.str("name") == "opt-in-status" && slices.Equal(fp.strs("values"), []string{"opt-in-not-required"}) {
+				onlyOrdinary = true
+			}
+		}
 		names, ids := []any{}, []any{}
 		for i, z := range p.zones() {
+			if onlyOrdinary && z == p.localZone() {
+				continue
+			}
 			names = append(names, z)
 			ids = append(ids, fmt.Sprintf("euw1-az%d", i+1))
 		}
 		out = props{"id": p.scope.Region, "names": names, "zoneIds": ids, "groupNames": []any{p.scope.Region}}
+	case InvokeEndpointService:
+		service := args.str("serviceName")
+		if service != "com.amazonaws."+p.scope.Region+".execute-api" {
+			return nil, fmt.Errorf("reading EC2 VPC Endpoint Service: no matching service %q in %s", service, p.scope.Region)
+		}
+		zones := []any{}
+		for _, z := range p.serviceZones() {
+			zones = append(zones, z)
+		}
+		out = props{"id": p.scope.Region, "serviceName": service, "availabilityZones": zones, "serviceType": "Interface",
+			"privateDnsName": "execute-api." + p.scope.Region + ".amazonaws.com", "owner": "amazon"}
 	case InvokeGetVpc:
 		id := args.str("id")
 		err := p.store.View(func(c *Cloud) error {

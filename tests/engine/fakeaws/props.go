@@ -81,6 +81,18 @@ func (p props) strs(k string) []string {
 	return nil
 }
 
+func (p props) list(k string) []map[string]any {
+	var out []map[string]any
+	if l, ok := p[k].([]any); ok {
+		for _, e := range l {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
 func (p props) boolOr(k string, def bool) bool {
 	if b, ok := p[k].(bool); ok {
 		return b

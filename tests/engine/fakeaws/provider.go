@@ -127,12 +127,13 @@ func profileAccount(profile string) string {
 
 // required are the arguments the real provider requires per type.
 var required = map[string][]string{
-	TypeRestApiPolicy: {"restApiId", "policy"},
-	TypeDeployment:    {"restApi"},
-	TypeStage:         {"restApi", "stageName", "deployment"},
-	TypeSubnet:        {"vpcId"},
-	TypeVpcEndpoint:   {"vpcId", "serviceName"},
-	TypePermission:    {"action", "function", "principal"},
+	TypeRestApiPolicy:     {"restApiId", "policy"},
+	TypeDeployment:        {"restApi"},
+	TypeStage:             {"restApi", "stageName", "deployment"},
+	TypeSubnet:            {"vpcId"},
+	TypeVpcEndpoint:       {"vpcId", "serviceName"},
+	TypeVpcEndpointPolicy: {"vpcEndpointId"},
+	TypePermission:        {"action", "function", "principal"},
 }
 
 // Check reports missing required arguments ("Missing required argument").
@@ -192,15 +193,16 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 
 // computed are the outputs each type computes, unknown during a preview.
 var computed = map[string]map[string]bool{
-	TypeRestApi:       {"id": true, "rootResourceId": true, "executionArn": true, "arn": true, "policy": true},
-	TypeRestApiPolicy: {"id": true},
-	TypeDeployment:    {"id": true, "createdDate": true, "executionArn": true, "invokeUrl": true},
-	TypeStage:         {"id": true, "invokeUrl": true, "executionArn": true, "arn": true},
-	TypeVpc:           {"id": true, "arn": true, "ownerId": true, "defaultSecurityGroupId": true, "mainRouteTableId": true},
-	TypeSubnet:        {"id": true, "arn": true, "ownerId": true},
-	TypeSecurityGroup: {"id": true, "arn": true, "ownerId": true, "name": true},
-	TypeVpcEndpoint:   {"id": true, "dnsEntries": true, "networkInterfaceIds": true, "state": true, "ownerId": true, "arn": true},
-	TypePermission:    {"id": true},
+	TypeRestApi:           {"id": true, "rootResourceId": true, "executionArn": true, "arn": true, "policy": true},
+	TypeRestApiPolicy:     {"id": true},
+	TypeDeployment:        {"id": true, "createdDate": true, "executionArn": true, "invokeUrl": true},
+	TypeStage:             {"id": true, "invokeUrl": true, "executionArn": true, "arn": true},
+	TypeVpc:               {"id": true, "arn": true, "ownerId": true, "defaultSecurityGroupId": true, "mainRouteTableId": true},
+	TypeSubnet:            {"id": true, "arn": true, "ownerId": true},
+	TypeSecurityGroup:     {"id": true, "arn": true, "ownerId": true, "name": true},
+	TypeVpcEndpoint:       {"id": true, "dnsEntries": true, "networkInterfaceIds": true, "state": true, "ownerId": true, "arn": true},
+	TypePermission:        {"id": true},
+	TypeVpcEndpointPolicy: {"id": true},
 }
 
 // previewOutputs are the inputs with every computed output unknown.
@@ -243,6 +245,8 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 			id, out, err = p.createSecurityGroup(c, in)
 		case TypeVpcEndpoint:
 			id, out, err = p.putEndpoint(c, "", in)
+		case TypeVpcEndpointPolicy:
+			id, out, err = p.putEndpointPolicy(c, in)
 		case TypePermission:
 			id, out, err = p.addPermission(c, in)
 		default:
@@ -297,6 +301,8 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 			out, err = p.updateVpc(c, id, news)
 		case TypeVpcEndpoint:
 			_, out, err = p.putEndpoint(c, id, news)
+		case TypeVpcEndpointPolicy:
+			_, out, err = p.putEndpointPolicy(c, news)
 		case TypeDeployment, TypeSubnet, TypeSecurityGroup:
 			out = merged // descriptions, tags and rules: nothing the fake checks
 		default:
@@ -341,6 +347,8 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 			return p.deleteSecurityGroup(c, id)
 		case TypeVpcEndpoint:
 			return p.deleteEndpoint(c, id)
+		case TypeVpcEndpointPolicy:
+			return p.deleteEndpointPolicy(c, id)
 		case TypePermission:
 			return p.removePermission(c, id)
 		}
