@@ -5,7 +5,11 @@
 // CrossAccountPrivateApi, which spans accounts, takes providers as fields.
 package components
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Pulumi type tokens of the components, xaccount:<module>:<Type>.
 const (
@@ -33,6 +37,15 @@ const (
 	apiGatewayPrincipal = "apigateway.amazonaws.com"
 )
 
+// Endpoint policy modes of a consumer endpoint CrossAccountPrivateApi creates.
+const (
+	// EndpointPolicyRestricted allows execute-api:Invoke on this API only (the default).
+	EndpointPolicyRestricted = "restricted"
+	// EndpointPolicyFull allows execute-api:Invoke on any API, for an endpoint
+	// that serves other APIs too.
+	EndpointPolicyFull = "full"
+)
+
 // Integration types a route may use.
 const (
 	// IntegrationMock answers from API Gateway itself with a fixed status and body.
@@ -55,4 +68,17 @@ func protectWhen(on bool) pulumi.ResourceOption {
 		return pulumi.Protect(true)
 	}
 	return pulumi.Composite()
+}
+
+// PartitionOf is the AWS partition of a region: aws-cn for cn-*, aws-us-gov
+// for us-gov-*, aws otherwise. Every ARN the components build starts with it.
+func PartitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	default:
+		return "aws"
+	}
 }

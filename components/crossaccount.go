@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -24,8 +25,17 @@ type ConsumerArgs struct {
 	SubnetIds pulumi.StringArrayInput
 	// AllowedCidrs may reach the endpoint on 443. Optional, default: the VPC's CIDR.
 	AllowedCidrs pulumi.StringArrayInput
-	// PrivateDns turns on private DNS for the endpoint. Optional, default true.
+	// PrivateDns turns on private DNS for the endpoint (see
+	// ExecuteApiEndpointArgs.PrivateDnsEnabled for what it does to the VPC).
+	// For an existing VPC the VPC's DNS support and hostnames are checked.
+	// For an existing endpoint it only says whether to print the private-DNS
+	// URL. Optional, default true for a VPC created here (Vpc), else false.
 	PrivateDns *bool
+	// EndpointPolicy is EndpointPolicyRestricted (default: execute-api:Invoke on
+	// this API only) or EndpointPolicyFull (Invoke on any API, for an endpoint
+	// that serves others too). Attached as a separate ec2.VpcEndpointPolicy once
+	// the API exists. Ignored for an existing endpoint. Optional.
+	EndpointPolicy string
 	// ExistingEndpointId is the vpce- ID of an endpoint another team owns;
 	// nothing is created in the consumer account then. Optional.
 	ExistingEndpointId pulumi.StringInput
@@ -139,6 +149,9 @@ func (a *CrossAccountPrivateApiArgs) validate() error {
 				errs = append(errs, fmt.Errorf("consumers[%d]: vpcId and subnetIds go together", i))
 			}
 		}
+		if c.EndpointPolicy != "" && c.EndpointPolicy != EndpointPolicyRestricted && c.EndpointPolicy != EndpointPolicyFull {
+			errs = append(errs, fmt.Errorf("consumers[%d].endpointPolicy %q: expected %s or %s", i, c.EndpointPolicy, EndpointPolicyRestricted, EndpointPolicyFull))
+		}
 		if c.ExistingEndpointId != nil {
 			ways++
 		} else if c.Provider == nil {
@@ -199,6 +212,14 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}
 
+	// Step 1b (account A): each created endpoint's policy, now that the API's
+	// ARN exists (the API needs the endpoint IDs first).
+	for _, c := range args.Consumers {
+		if err := newEndpointPolicy(ctx, name, comp, c, api.ExecutionArn); err != nil {
+			return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
+		}
+	}
+
 	// Step 3 (account B): the resource policy that denies every other source.
 	policy, err := NewResourcePolicy(ctx, name+"-policy", &ResourcePolicyArgs{
 		RestApiId:      api.RestApiId,
@@ -235,7 +256,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		case c.ExistingEndpointDnsName != nil:
 			publicDNS = c.ExistingEndpointDnsName.ToStringOutput()
 		}
-		forms := invokeFormsOutput(api.RestApiId, region, stage.StageName, access.EndpointId, publicDNS, privateDNSOn(c.PrivateDns))
+		forms := invokeFormsOutput(api.RestApiId, region, stage.StageName, access.EndpointId, publicDNS, privateDNSOn(c))
 		access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
 		access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
 	}
@@ -257,9 +278,36 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	return comp, nil
 }
 
-// privateDNSOn applies the default (on) to an optional flag.
-func privateDNSOn(flag *bool) bool {
-	return flag == nil || *flag
+// privateDNSOn applies the default to a consumer's optional flag: on only in
+// a VPC created here.
+func privateDNSOn(c ConsumerArgs) bool {
+	if c.PrivateDns != nil {
+		return *c.PrivateDns
+	}
+	return c.Vpc != nil
+}
+
+// newEndpointPolicy attaches the policy of a created endpoint: Invoke on this
+// API only (restricted) or on any API (full). An existing endpoint gets none.
+func newEndpointPolicy(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, c ConsumerArgs, executionArn pulumi.StringOutput) error {
+	access := comp.Consumers[c.Name]
+	if access.Endpoint == nil {
+		return nil
+	}
+	mode := c.EndpointPolicy
+	doc := executionArn.ApplyT(func(arn string) (string, error) {
+		if mode == EndpointPolicyFull {
+			return EndpointPolicyJSON([]string{"arn:" + strings.Split(arn, ":")[1] + ":execute-api:*:*:*"})
+		}
+		return EndpointPolicyJSON([]string{arn + "/*"})
+	}).(pulumi.StringOutput)
+	// Replaced with its endpoint; never protected (a protected attachment would
+	// block replacing the endpoint).
+	_, err := ec2.NewVpcEndpointPolicy(ctx, name+"-"+c.Name+"-endpoint-policy", &ec2.VpcEndpointPolicyArgs{
+		VpcEndpointId: access.EndpointId,
+		Policy:        doc,
+	}, pulumi.Parent(comp), pulumi.Provider(c.Provider), pulumi.Protect(false))
+	return err
 }
 
 // newConsumerEndpoint registers one consumer's side: nothing for an existing
@@ -293,16 +341,22 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 		if allowed == nil {
 			allowed = pulumi.StringArray{vpc.CidrBlock}
 		}
-	} else if allowed == nil {
-		allowed = pulumi.StringArray{ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcID}, pulumi.Parent(comp), pulumi.Provider(c.Provider)).CidrBlock()}
+	} else {
+		existing := ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcID}, pulumi.Parent(comp), pulumi.Provider(c.Provider))
+		if allowed == nil {
+			allowed = pulumi.StringArray{existing.CidrBlock()}
+		}
+		if privateDNSOn(c) {
+			vpcID = checkedDNSAttributes(c.Name, existing)
+		}
 	}
 	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
 		Region:            region,
 		VpcId:             vpcID,
 		SubnetIds:         subnetIDs,
 		AllowedCidrs:      allowed,
-		PrivateDnsEnabled: c.PrivateDns,
-		InvokeArns:        pulumi.StringArray{pulumi.Sprintf("arn:aws:execute-api:%s:%s:*", args.Region, args.ProducerAccountId)},
+		PrivateDnsEnabled: pulumi.BoolRef(privateDNSOn(c)),
+		SkipPolicy:        true,
 		Tags:              args.Tags,
 		Protect:           args.Protect,
 	}, consumer...)
@@ -310,6 +364,27 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 		return nil, err
 	}
 	return &ConsumerAccess{EndpointId: endpoint.EndpointId, DnsNames: endpoint.DnsNames, Endpoint: endpoint}, nil
+}
+
+// checkedDNSAttributes resolves to the existing VPC's ID only when its DNS
+// support and DNS hostnames are on, which private DNS for an interface
+// endpoint needs; otherwise it fails with what to change, before the
+// endpoint is created.
+func checkedDNSAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi.StringOutput {
+	return pulumi.All(vpc.Id(), vpc.EnableDnsSupport(), vpc.EnableDnsHostnames()).ApplyT(func(v []any) (string, error) {
+		id, support, hostnames := v[0].(string), v[1].(bool), v[2].(bool)
+		var off []string
+		if !support {
+			off = append(off, "enableDnsSupport")
+		}
+		if !hostnames {
+			off = append(off, "enableDnsHostnames")
+		}
+		if len(off) > 0 {
+			return "", fmt.Errorf("consumer %s: private DNS is on but VPC %s has %s off; turn them on in the VPC, or set privateDns: false and use the route53Alias or public-DNS invoke forms", consumer, id, strings.Join(off, " and "))
+		}
+		return id, nil
+	}).(pulumi.StringOutput)
 }
 
 // checkedRegion resolves to region only once both providers are known to be

@@ -10,9 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/internal/policycheck"
 )
 
 const (
+	typeVpcEndpointPolicy     = "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy"
 	testSecondConsumerAccount = "333333333333"
 	foreignEndpointID         = "vpce-0fffffffffffffff0"
 	foreignEndpointDNS        = "vpce-0fffffffffffffff0-abcd1234.execute-api.eu-west-1.vpce.amazonaws.com"
@@ -94,6 +96,38 @@ func TestCrossAccountPutsEachResourceInItsAccount(t *testing.T) {
 	assert.Empty(t, findNamedPrefix(mocks, "xa-partner"), "nothing is created for an endpoint owned elsewhere")
 }
 
+// endpointAllows evaluates an endpoint policy for execute-api:Invoke on arn.
+func endpointAllows(t *testing.T, policyJSON, arn string) bool {
+	t.Helper()
+	doc, err := policycheck.Parse(policyJSON)
+	require.NoError(t, err)
+	ok, err := doc.Allows(arn, "")
+	require.NoError(t, err)
+	return ok
+}
+
+func TestCrossAccountFullEndpointPolicyServesOtherApis(t *testing.T) {
+	mocks := runMocked(t, func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		_, err = NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
+			Consumers: []ConsumerArgs{{Name: "app", Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}, EndpointPolicy: EndpointPolicyFull}},
+		})
+		return err
+	})
+	doc := mustNamed(t, mocks, typeVpcEndpointPolicy, "xa-app-endpoint-policy").Input("policy").(string)
+	assert.True(t, endpointAllows(t, doc, "arn:aws:execute-api:eu-west-1:999999999999:abcde12345/dev/GET/orders"), "any API")
+	assert.Contains(t, doc, `"Action":"execute-api:Invoke"`, "still Invoke only")
+	assert.Equal(t, true, mocks.OfType(typeVpcEndpoint)[0].Input("privateDnsEnabled"), "private DNS is on by default in a VPC created here")
+}
+
 func findNamedPrefix(mocks *mockaws.Mocks, prefix string) []string {
 	var out []string
 	for _, r := range mocks.Resources() {
@@ -131,9 +165,23 @@ func TestCrossAccountWiresEndpointsIntoApiAndPolicy(t *testing.T) {
 		assert.Containsf(t, urls[InvokeRoute53Alias], "-"+res.endpoints[name]+".execute-api.eu-west-1.amazonaws.com/dev", "consumer %s alias uses its own endpoint", name)
 	}
 
-	// The endpoint policy only lets callers invoke the producer's APIs.
-	vpce := mocks.OfType(typeVpcEndpoint)[0]
-	assert.Contains(t, vpce.Input("policy"), `"arn:aws:execute-api:eu-west-1:111111111111:*"`)
+	// Each created endpoint's policy, attached separately once the API
+	// exists, lets callers invoke this API and no other.
+	for _, e := range mocks.OfType(typeVpcEndpoint) {
+		assert.Nil(t, e.Input("policy"), "the endpoint leaves its policy to the separate attachment")
+	}
+	apiArn := api.State["executionArn"].StringValue()
+	attachments := mocks.OfType(typeVpcEndpointPolicy)
+	require.Len(t, attachments, 2, "one per created endpoint, none for partner's")
+	for _, a := range attachments {
+		consumer := strings.TrimSuffix(strings.TrimPrefix(a.Name, "xa-"), "-endpoint-policy")
+		assert.Equal(t, res.endpoints[consumer], a.Input("vpcEndpointId"))
+		assert.Equal(t, "consumer-"+consumer, mocks.ProviderName(a), "the attachment lives in the consumer account")
+		doc := a.Input("policy").(string)
+		assert.True(t, endpointAllows(t, doc, apiArn+"/dev/GET/orders"), "this API")
+		assert.False(t, endpointAllows(t, doc, "arn:aws:execute-api:eu-west-1:111111111111:otherapi01/dev/GET/orders"), "another API of the producer")
+		assert.False(t, endpointAllows(t, doc, "arn:aws:execute-api:eu-west-1:999999999999:abcde12345/dev/GET/orders"), "an API of another account")
+	}
 	// The default allowed CIDR of an existing VPC is its CIDR, looked up in the consumer account.
 	sg := mustNamed(t, mocks, typeSecurityGroup, "xa-batch-endpoint-sg")
 	assert.Equal(t, []any{mockaws.SimulatedVpcCidr("vpc-0123456789abcdef0")}, sg.Input("ingress").([]any)[0].(map[string]any)["cidrBlocks"])

@@ -22,13 +22,20 @@ type ExecuteApiEndpointArgs struct {
 	// AllowedCidrs may reach the endpoint on port 443; nothing else may. Required;
 	// an open-world CIDR (0.0.0.0/0, ::/0) is refused.
 	AllowedCidrs pulumi.StringArrayInput `pulumi:"allowedCidrs"`
-	// PrivateDnsEnabled turns on private DNS for execute-api in the VPC. Optional, default true.
+	// PrivateDnsEnabled turns on private DNS for execute-api in the VPC: every
+	// *.execute-api.<region>.amazonaws.com name in the whole VPC then resolves
+	// to this endpoint, so public and regional APIs become unreachable from it,
+	// and a VPC holds one such endpoint at most. Optional, default false.
 	PrivateDnsEnabled *bool `pulumi:"privateDnsEnabled,optional"`
 	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke
 	// through the endpoint; the endpoint policy allows execute-api:Invoke on them
 	// and nothing else. Optional, default: every API in the endpoint's region
 	// (arn:<partition>:execute-api:<region>:*:*).
 	InvokeArns pulumi.StringArrayInput `pulumi:"invokeArns,optional"`
+	// SkipPolicy leaves the endpoint's policy to a separate ec2.VpcEndpointPolicy
+	// (InvokeArns is then ignored). CrossAccountPrivateApi sets it: the policy
+	// names the API, which can only exist after the endpoint. Optional.
+	SkipPolicy bool `pulumi:"skipPolicy,optional"`
 	// Tags are set on the endpoint and its security group. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
 	// Protect protects the endpoint and its security group against deletion.
@@ -70,7 +77,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		slices.Sort(missing)
 		return nil, fmt.Errorf("execute-api endpoint %s: required args missing: %s", name, strings.Join(missing, ", "))
 	}
-	privateDNS := true
+	privateDNS := false
 	if args.PrivateDnsEnabled != nil {
 		privateDNS = *args.PrivateDnsEnabled
 	}
@@ -110,11 +117,21 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 	}
 
-	invokeArns := args.InvokeArns
-	if invokeArns == nil {
-		invokeArns = pulumi.StringArray{pulumi.Sprintf("arn:aws:execute-api:%s:*:*", region)}
+	var policy pulumi.StringPtrInput
+	if !args.SkipPolicy {
+		invokeArns := args.InvokeArns
+		if invokeArns == nil {
+			invokeArns = pulumi.StringArray{region.ApplyT(func(r string) string {
+				return fmt.Sprintf("arn:%s:execute-api:%s:*:*", PartitionOf(r), r)
+			}).(pulumi.StringOutput)}
+		}
+		policy = invokeArns.ToStringArrayOutput().ApplyT(EndpointPolicyJSON).(pulumi.StringOutput)
 	}
-	policy := invokeArns.ToStringArrayOutput().ApplyT(EndpointPolicyJSON).(pulumi.StringOutput)
+	if privateDNS {
+		if err := ctx.Log.Warn(PrivateDNSWarning, &pulumi.LogArgs{Resource: comp}); err != nil {
+			return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
+		}
+	}
 	endpoint, err := ec2.NewVpcEndpoint(ctx, name+"-vpce", &ec2.VpcEndpointArgs{
 		VpcId:             vpcID,
 		ServiceName:       pulumi.Sprintf("com.amazonaws.%s.execute-api", region),
@@ -151,6 +168,11 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	}
 	return comp, nil
 }
+
+// PrivateDNSWarning is said once per endpoint with private DNS on.
+const PrivateDNSWarning = "private DNS for execute-api is on: in this VPC every *.execute-api.<region>.amazonaws.com name " +
+	"now resolves to this endpoint, so public and regional API Gateway APIs become unreachable from the VPC, " +
+	"and the VPC cannot hold a second execute-api endpoint with private DNS"
 
 // CheckAllowedCidrs refuses an empty list, malformed CIDRs and open-world ranges.
 func CheckAllowedCidrs(cidrs []string) error {

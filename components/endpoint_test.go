@@ -63,7 +63,7 @@ func TestExecuteApiEndpointInConsumerAccount(t *testing.T) {
 	vpce := mustNamed(t, mocks, typeVpcEndpoint, "app-vpce")
 	assert.Equal(t, "com.amazonaws.eu-west-1.execute-api", vpce.Input("serviceName"))
 	assert.Equal(t, "Interface", vpce.Input("vpcEndpointType"))
-	assert.Equal(t, true, vpce.Input("privateDnsEnabled"), "private DNS defaults to on")
+	assert.Equal(t, false, vpce.Input("privateDnsEnabled"), "private DNS defaults to off: it takes over the whole VPC's execute-api names")
 	assert.Equal(t, []any{"subnet-0123456789abcdef1", "subnet-0123456789abcdef2"}, vpce.Input("subnetIds"))
 	sg := mustNamed(t, mocks, typeSecurityGroup, "app-sg")
 	assert.Equal(t, []any{sg.ID}, vpce.Input("securityGroupIds"))

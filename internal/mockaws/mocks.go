@@ -177,6 +177,10 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"id":        resource.NewProperty(id),
 			"cidrBlock": resource.NewProperty(SimulatedVpcCidr(id)),
 			"ownerId":   resource.NewProperty(pins.account),
+			// An existing VPC is assumed to have DNS on, as private DNS needs;
+			// the engine tests cover one that has not.
+			"enableDnsSupport":   resource.NewProperty(true),
+			"enableDnsHostnames": resource.NewProperty(true),
 		}, nil
 	case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
 		var zones []resource.PropertyValue

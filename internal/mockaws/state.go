@@ -51,18 +51,10 @@ func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (
 		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, account, id))
 		set("arn", fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", region, id))
 		set("createdDate", fixedTimestamp)
-	case "aws:apigateway/resource:Resource":
-		id = alnum(urn, 6)
-	case "aws:apigateway/method:Method":
-		id = "agm-" + alnum(urn, 10)
-	case "aws:apigateway/integration:Integration":
-		id = "agi-" + alnum(urn, 10)
-	case "aws:apigateway/methodResponse:MethodResponse":
-		id = "agmr-" + alnum(urn, 10)
-	case "aws:apigateway/integrationResponse:IntegrationResponse":
-		id = "agir-" + alnum(urn, 10)
 	case "aws:apigateway/restApiPolicy:RestApiPolicy":
 		id = str(inputs, "restApiId")
+	case "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy":
+		id = str(inputs, "vpcEndpointId")
 	case "aws:apigateway/deployment:Deployment":
 		id = alnum(urn, 6)
 		set("createdDate", fixedTimestamp)

@@ -134,7 +134,7 @@ func (r *reader) producer(raw map[string]string, region string) Account {
 }
 
 var consumerKeys = append(append([]string{"name"}, credentialKeys...),
-	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName")
+	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName", "endpointPolicy")
 
 func (r *reader) consumers(raw map[string]string, region string) []Consumer {
 	k := key(fullKey(KeyConsumers))
@@ -191,7 +191,12 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	_, hasEndpoint := m["endpointId"]
 	_, hasVpc := m["vpc"]
 	r.credentials(k, m, &c.Account, !hasEndpoint)
-	c.PrivateDNS = r.optBool(k, m, "privateDns", true)
+	// Private DNS takes over every *.execute-api.<region>.amazonaws.com name in
+	// the VPC: on by default only in a VPC this stack creates.
+	vpcFields, _ := m["vpc"].(map[string]any)
+	_, existingVpc := vpcFields["id"]
+	c.PrivateDNS = r.optBool(k, m, "privateDns", hasVpc && !existingVpc)
+	c.EndpointPolicy = r.endpointPolicy(k, m, hasEndpoint)
 
 	switch {
 	case hasEndpoint && hasVpc:
@@ -224,6 +229,23 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 		}
 	}
 	return c, true
+}
+
+// endpointPolicy reads consumers[i].endpointPolicy: restricted (default) or full.
+func (r *reader) endpointPolicy(k key, m map[string]any, hasEndpoint bool) string {
+	const expected = "restricted (invoke this API only) or full (the endpoint serves other APIs too)"
+	v, ok := r.optString(k, m, "endpointPolicy", expected)
+	if !ok {
+		return components.EndpointPolicyRestricted
+	}
+	if hasEndpoint {
+		r.fail(k.field("endpointPolicy"), "not used: this consumer has endpointId, so its endpoint policy is not managed here; remove it")
+		return ""
+	}
+	if v != components.EndpointPolicyRestricted && v != components.EndpointPolicyFull {
+		r.bad(k.field("endpointPolicy"), v, expected)
+	}
+	return v
 }
 
 // existingEndpoint checks the endpoint of another team; idOK says endpointId was read as a string.

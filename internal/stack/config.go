@@ -69,8 +69,11 @@ type Consumer struct {
 	NewVpc *NewVpc
 	// ExistingVpc, when set, places the endpoint in an existing VPC.
 	ExistingVpc *ExistingVpc
-	// PrivateDNS turns on private DNS for execute-api (default true).
+	// PrivateDNS turns on private DNS for execute-api (default: true for a
+	// VPC this stack creates, false otherwise).
 	PrivateDNS bool
+	// EndpointPolicy is components.EndpointPolicyRestricted or ...Full.
+	EndpointPolicy string
 	// AllowedCidrs may reach the endpoint on 443; empty means the VPC's CIDR.
 	AllowedCidrs []string
 	// EndpointID is an endpoint another team owns; nothing is created then.

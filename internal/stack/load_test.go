@@ -103,6 +103,23 @@ func TestLoadDefaults(t *testing.T) {
 	assert.Equal(t, defaultRouteConfigs(), cfg.API.Routes)
 	assert.Equal(t, 2, cfg.Consumers[0].NewVpc.AzCount)
 	assert.False(t, cfg.Protect)
+	assert.Equal(t, "restricted", cfg.Consumers[0].EndpointPolicy)
+}
+
+// TestLoadPrivateDnsDefaultsByKind: on only in a VPC the stack creates.
+func TestLoadPrivateDnsDefaultsByKind(t *testing.T) {
+	c := validConfig()
+	c["consumers"] = append(c["consumers"].([]any),
+		map[string]any{"name": "partner", "accountId": "444444444444", "endpointId": "vpce-0fffffffffffffff0"},
+		map[string]any{"name": "shared", "accountId": "444444444444", "endpointId": "vpce-0eeeeeeeeeeeeeee0", "privateDns": true})
+	cfg, err := Load(rawOf(t, c), nil, "dev")
+	require.NoError(t, err)
+	got := map[string]bool{}
+	for _, cons := range cfg.Consumers {
+		got[cons.Name] = cons.PrivateDNS
+	}
+	assert.Equal(t, map[string]bool{"app": true, "batch": false, "partner": false, "shared": true}, got,
+		"created VPC on; existing VPC and existing endpoint off unless asked for")
 }
 
 func TestLoadExistingEndpointNeedsNoCredentials(t *testing.T) {
@@ -134,6 +151,11 @@ type badCase struct {
 }
 
 var badCases = []badCase{
+	{"unknown endpoint policy", func(c map[string]any) { at(c, "consumers", 0)["endpointPolicy"] = "open" }, "xaccount-api:consumers[0].endpointPolicy", `got "open"`},
+	{"endpoint policy with an existing endpoint", func(c map[string]any) {
+		useExternalEndpoint(c, 0, "vpce-0fffffffffffffff0")
+		at(c, "consumers", 0)["endpointPolicy"] = "full"
+	}, "xaccount-api:consumers[0].endpointPolicy", "not used"},
 	{"missing region", func(c map[string]any) { delete(c, "region") }, "xaccount-api:region", "missing"},
 	{"bad region", func(c map[string]any) { c["region"] = "Europe" }, "xaccount-api:region", `got "Europe"`},
 	{"missing producer", func(c map[string]any) { delete(c, "producer") }, "xaccount-api:producer", "missing"},

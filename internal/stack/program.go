@@ -119,7 +119,7 @@ func DeployConfig(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 // consumerArgs maps one configured consumer onto the component's args.
 func consumerArgs(c Consumer, providers *Providers) components.ConsumerArgs {
 	privateDNS := c.PrivateDNS
-	ca := components.ConsumerArgs{Name: c.Name, PrivateDns: &privateDNS}
+	ca := components.ConsumerArgs{Name: c.Name, PrivateDns: &privateDNS, EndpointPolicy: c.EndpointPolicy}
 	if !c.ManagesEndpoint() {
 		ca.ExistingEndpointId = pulumi.String(c.EndpointID)
 		if c.EndpointDNSName != "" {

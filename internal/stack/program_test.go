@@ -92,9 +92,10 @@ func TestProgramRegistersNothingForBadConfig(t *testing.T) {
 // replaceable are the types a route, policy or consumer change replaces or
 // deletes: protecting them would make every such change fail.
 var replaceable = map[string]bool{
-	"aws:apigateway/deployment:Deployment":       true,
-	"aws:apigateway/restApiPolicy:RestApiPolicy": true,
-	"aws:lambda/permission:Permission":           true,
+	"aws:apigateway/deployment:Deployment":        true,
+	"aws:apigateway/restApiPolicy:RestApiPolicy":  true,
+	"aws:lambda/permission:Permission":            true,
+	"aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": true,
 }
 
 func TestProgramProtectsWhatHoldsStateWhenAsked(t *testing.T) {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/internal/plan"
+	"github.com/xaccount/xaccount-api/internal/policycheck"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -127,6 +129,28 @@ func requirePolicyAllowsExactly(t *testing.T, st apiState, endpoints []string) {
 	}
 }
 
+// requireEndpointPoliciesScoped: every endpoint in the simulated cloud lets
+// callers invoke this API and nothing else.
+func requireEndpointPoliciesScoped(t *testing.T, s *engineStack, api fakeaws.RestApi) {
+	t.Helper()
+	apiArn := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", api.Region, api.Account, api.ID)
+	s.cloudView(func(c *fakeaws.Cloud) {
+		require.NotEmpty(t, c.Endpoints)
+		for _, e := range c.Endpoints {
+			doc, err := policycheck.Parse(e.Policy)
+			require.NoErrorf(t, err, "endpoint %s policy %q", e.ID, e.Policy)
+			for arn, want := range map[string]bool{
+				apiArn + "/dev/GET/": true,
+				fmt.Sprintf("arn:aws:execute-api:%s:%s:other00000/dev/GET/", api.Region, api.Account): false,
+			} {
+				ok, err := doc.Allows(arn, e.ID)
+				require.NoError(t, err)
+				assert.Equalf(t, want, ok, "endpoint %s invoking %s", e.ID, arn)
+			}
+		}
+	})
+}
+
 // TestDevLifecycle walks the dev stack through what its users do: up, a
 // no-change preview, a route added, renamed and removed, consumers added and
 // removed, a new VPC layout, destroy. After every up the simulated API
@@ -144,6 +168,7 @@ func TestDevLifecycle(t *testing.T) {
 	requirePolicyAllowsExactly(t, st, endpoints)
 	out := s.outputs()
 	assert.Equal(t, endpoints[0], out["consumers"].Value.(map[string]any)["app"].(map[string]any)["endpointId"])
+	requireEndpointPoliciesScoped(t, s, st.api)
 
 	t.Run("a second preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
 
@@ -184,6 +209,7 @@ func TestDevLifecycle(t *testing.T) {
 		require.Len(t, st.api.VpcEndpointIds, 2)
 		assert.Subset(t, st.api.VpcEndpointIds, endpoints)
 		requirePolicyAllowsExactly(t, st, st.api.VpcEndpointIds)
+		requireEndpointPoliciesScoped(t, s, st.api)
 		assert.True(t, st.serves("GET", "/"), "the stage still answers")
 		s.cloudView(func(c *fakeaws.Cloud) {
 			accounts := map[string]int{}

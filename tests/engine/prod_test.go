@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -148,5 +149,35 @@ func TestProdLifecycle(t *testing.T) {
 			assert.Contains(t, c.RestApis, apiID, "the API survives")
 			assert.NotEmpty(t, c.Stages, "the stage survives")
 		})
+	})
+}
+
+// TestPrivateDnsInAnExistingVpcNeedsItsDnsAttributes: asking for private DNS
+// in an existing VPC whose DNS hostnames are off fails at preview and at up,
+// naming the consumer, the VPC and the attribute, and no endpoint is created
+// in that VPC.
+func TestPrivateDnsInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	file := strings.Replace(string(b), "    - name: payments\n", "    - name: payments\n      privateDns: true\n", 1)
+	require.NotEqual(t, string(b), file)
+	s := newEngineStack(t, "prod", withStackFile([]byte(file)), withSeed(func(store *fakeaws.Store) error {
+		if err := seedProdNetworks(store); err != nil {
+			return err
+		}
+		return store.Update(func(c *fakeaws.Cloud) error {
+			c.Vpcs["vpc-0a1b2c3d4e5f60718"].EnableDnsHostnames = false
+			return nil
+		})
+	}))
+	for _, op := range []func() result{s.preview, s.up} {
+		r := op()
+		require.Error(t, r.err)
+		assert.Contains(t, r.out+r.errOut+r.err.Error(), "consumer payments: private DNS is on but VPC vpc-0a1b2c3d4e5f60718 has enableDnsHostnames off; turn them on")
+	}
+	s.cloudView(func(c *fakeaws.Cloud) {
+		for _, e := range c.Endpoints {
+			assert.NotEqual(t, "vpc-0a1b2c3d4e5f60718", e.VpcID, "no endpoint is created in that VPC")
+		}
 	})
 }

@@ -215,3 +215,37 @@ func TestUnsimulatedTypesAreRefused(t *testing.T) {
 	_, err := p.Check(context.Background(), &pulumirpc.CheckRequest{Type: "aws:s3/bucket:Bucket", News: st(t, map[string]any{})})
 	assert.ErrorContains(t, err, "is not simulated")
 }
+
+func TestEndpointPolicyAttachmentAndServiceZones(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, "222222222222")
+	vpc, _ := mustCreate(p, t, TypeVpc, map[string]any{"cidrBlock": "10.20.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	local, _ := mustCreate(p, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.20.0.128/26", "availabilityZone": "eu-west-1-lon-1a"})
+	_, _, err := create(p, t, TypeVpcEndpoint, map[string]any{"vpcId": vpc, "serviceName": "com.amazonaws.eu-west-1.execute-api", "subnetIds": []any{local}})
+	assert.ErrorContains(t, err, "does not support the availability zone", "interface endpoints do not run in a Local Zone")
+
+	sub, _ := mustCreate(p, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.20.0.0/26", "availabilityZone": "eu-west-1a"})
+	vpce, out := mustCreate(p, t, TypeVpcEndpoint, map[string]any{"vpcId": vpc, "serviceName": "com.amazonaws.eu-west-1.execute-api", "subnetIds": []any{sub}})
+	assert.Equal(t, fullAccessPolicy, out["policy"], "no policy: AWS's full-access default")
+	_, _, err = create(p, t, TypeVpcEndpointPolicy, map[string]any{"vpcEndpointId": "vpce-00000000000000000", "policy": policyDoc})
+	assert.ErrorContains(t, err, "InvalidVpcEndpointId.NotFound")
+	mustCreate(p, t, TypeVpcEndpointPolicy, map[string]any{"vpcEndpointId": vpce, "policy": policyDoc})
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.Equal(t, policyDoc, c.Endpoints[vpce].Policy)
+		return nil
+	}))
+	require.NoError(t, del(p, t, TypeVpcEndpointPolicy, vpce, map[string]any{"vpcEndpointId": vpce}))
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.Empty(t, c.Endpoints[vpce].Policy, "removing the attachment restores the default")
+		return nil
+	}))
+
+	zones := func(filters []any) []any {
+		t.Helper()
+		r, err := p.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: InvokeAvailabilityZones, Args: st(t, map[string]any{"filters": filters})})
+		require.NoError(t, err)
+		return r.GetReturn().AsMap()["names"].([]any)
+	}
+	assert.Equal(t, "eu-west-1-lon-1a", zones(nil)[0], "an opted-in Local Zone sorts first")
+	assert.NotContains(t, zones([]any{map[string]any{"name": "opt-in-status", "values": []any{"opt-in-not-required"}}}), "eu-west-1-lon-1a")
+}
