@@ -6,9 +6,9 @@
 package components
 
 import (
-	"strings"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/awspartition"
 )
 
 // Pulumi type tokens of the components, xaccount:<module>:<Type>.
@@ -70,15 +70,6 @@ func protectWhen(on bool) pulumi.ResourceOption {
 	return pulumi.Composite()
 }
 
-// PartitionOf is the AWS partition of a region: aws-cn for cn-*, aws-us-gov
-// for us-gov-*, aws otherwise. Every ARN the components build starts with it.
-func PartitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	default:
-		return "aws"
-	}
-}
+// PartitionOf is the AWS partition of a region (aws, aws-cn, aws-us-gov).
+// Every ARN the components build starts with it, never a literal "arn:aws:".
+func PartitionOf(region string) string { return awspartition.Of(region) }

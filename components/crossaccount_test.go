@@ -217,3 +217,37 @@ func TestCrossAccountValidatesArgs(t *testing.T) {
 		assert.Contains(t, err.Error(), want)
 	}
 }
+
+// TestCrossAccountArnsFollowThePartition: in a China region every ARN the
+// components build (resource policy, endpoint policy, Lambda integration)
+// is in the aws-cn partition; none says arn:aws:.
+func TestCrossAccountArnsFollowThePartition(t *testing.T) {
+	const region = "cn-north-1"
+	mocks := runMocked(t, func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, region)
+		if err != nil {
+			return err
+		}
+		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, region)
+		if err != nil {
+			return err
+		}
+		_, err = NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+			Region: region, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
+			Routes: []Route{{Path: "/", Method: "GET", Integration: RouteIntegration{Type: IntegrationLambda,
+				FunctionArn: pulumi.String("arn:aws-cn:lambda:cn-north-1:111111111111:function:f")}}},
+			Consumers: []ConsumerArgs{{Name: "app", Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
+		})
+		return err
+	})
+	docs := []string{
+		mustNamed(t, mocks, typeRestApiPolicy, "xa-policy-policy").Input("policy").(string),
+		mustNamed(t, mocks, typeVpcEndpointPolicy, "xa-app-endpoint-policy").Input("policy").(string),
+		mustNamed(t, mocks, typeRestApi, "xa-api-api").Input("body").(string),
+		mustNamed(t, mocks, typePermission, "xa-api-get-root-permission").Input("sourceArn").(string),
+	}
+	for _, doc := range docs {
+		assert.Contains(t, doc, "arn:aws-cn:")
+		assert.NotContains(t, doc, "arn:aws:", "no ARN of the aws partition in a China region")
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/xaccount/xaccount-api/internal/awspartition"
 )
 
 // fixedTimestamp keeps created dates in plans stable.
@@ -15,28 +17,29 @@ func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (
 	state := inputs.Copy()
 	set := func(k string, v any) { state[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
 	region, account := pins.region, pins.account
+	part := awspartition.Of(region)
 	var id string
 	switch typ {
 	case ProviderType:
 		id = digest(urn, 8) + "-" + digest(urn+"/1", 4) + "-" + digest(urn+"/2", 4) + "-" + digest(urn+"/3", 4) + "-" + digest(urn+"/4", 12)
 	case "aws:ec2/vpc:Vpc":
 		id = "vpc-" + digest(urn, 17)
-		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:vpc/%s", region, account, id))
+		set("arn", fmt.Sprintf("arn:%s:ec2:%s:%s:vpc/%s", part, region, account, id))
 		set("ownerId", account)
 		set("defaultSecurityGroupId", "sg-"+digest(urn+"/sg", 17))
 		set("mainRouteTableId", "rtb-"+digest(urn+"/rtb", 17))
 	case "aws:ec2/subnet:Subnet":
 		id = "subnet-" + digest(urn, 17)
-		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", region, account, id))
+		set("arn", fmt.Sprintf("arn:%s:ec2:%s:%s:subnet/%s", part, region, account, id))
 		set("ownerId", account)
 	case "aws:ec2/securityGroup:SecurityGroup":
 		id = "sg-" + digest(urn, 17)
-		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", region, account, id))
+		set("arn", fmt.Sprintf("arn:%s:ec2:%s:%s:security-group/%s", part, region, account, id))
 		set("ownerId", account)
 		set("name", "terraform-"+digest(urn+"/name", 26))
 	case "aws:ec2/vpcEndpoint:VpcEndpoint":
 		id = "vpce-" + digest(urn, 17)
-		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-endpoint/%s", region, account, id))
+		set("arn", fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-endpoint/%s", part, region, account, id))
 		set("ownerId", account)
 		set("state", "available")
 		set("dnsEntries", endpointDNSEntries(id, urn, region, inputs))
@@ -48,8 +51,8 @@ func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (
 	case "aws:apigateway/restApi:RestApi":
 		id = alnum(urn, 10)
 		set("rootResourceId", alnum(urn+"/root", 10))
-		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, account, id))
-		set("arn", fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", region, id))
+		set("executionArn", fmt.Sprintf("arn:%s:execute-api:%s:%s:%s", part, region, account, id))
+		set("arn", fmt.Sprintf("arn:%s:apigateway:%s::/restapis/%s", part, region, id))
 		set("createdDate", fixedTimestamp)
 	case "aws:apigateway/restApiPolicy:RestApiPolicy":
 		id = str(inputs, "restApiId")
@@ -62,8 +65,8 @@ func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (
 		api, stage := str(inputs, "restApi"), str(inputs, "stageName")
 		id = fmt.Sprintf("ags-%s-%s", api, stage)
 		set("invokeUrl", fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", api, region, stage))
-		set("executionArn", fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, account, api, stage))
-		set("arn", fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/stages/%s", region, api, stage))
+		set("executionArn", fmt.Sprintf("arn:%s:execute-api:%s:%s:%s/%s", part, region, account, api, stage))
+		set("arn", fmt.Sprintf("arn:%s:apigateway:%s::/restapis/%s/stages/%s", part, region, api, stage))
 	case "aws:lambda/permission:Permission":
 		id = "terraform-" + digest(urn, 26)
 		set("statementId", id)
