@@ -16,6 +16,12 @@ import (
 type ConsumerArgs struct {
 	// Name identifies the consumer in child names and outputs ([a-z0-9-]+, unique). Required.
 	Name string
+	// AccountId is the consumer's account. Required with AWS_IAM when
+	// Principals is not set (the account root is then allowed).
+	AccountId string
+	// Principals are the IAM roles or users of this consumer that may call an
+	// AWS_IAM API. Optional, default the account root.
+	Principals pulumi.StringArrayInput
 	// Provider is the consumer account's AWS provider. Required unless ExistingEndpointId is set.
 	Provider *aws.Provider
 	// Vpc creates a small VPC for the endpoint. Optional.
@@ -61,6 +67,13 @@ type CrossAccountPrivateApiArgs struct {
 	Routes         []Route
 	// StageName is the stage to deploy. Required.
 	StageName string
+	// Authorization is AuthorizationNone (default) or AuthorizationIAM: every
+	// method then needs SigV4-signed calls, and the resource policy's Allow
+	// names the consumers' principals instead of "*". Optional.
+	Authorization string
+	// PrincipalOrgId adds an aws:PrincipalOrgID condition to the Allow
+	// (AWS_IAM only). Optional.
+	PrincipalOrgId string
 	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
 	Tags pulumi.StringMapInput
 	// Protect protects what holds state or identity (the API, the stage, VPCs,
@@ -166,6 +179,20 @@ func (a *CrossAccountPrivateApiArgs) validate() error {
 			errs = append(errs, err)
 		}
 	}
+	if err := ValidateAuthorization(a.Authorization); err != nil {
+		errs = append(errs, err)
+	}
+	if a.Authorization != AuthorizationIAM && a.PrincipalOrgId != "" {
+		errs = append(errs, errors.New("principalOrgId applies with AWS_IAM authorization only"))
+	}
+	for i, c := range a.Consumers {
+		switch {
+		case a.Authorization != AuthorizationIAM && c.Principals != nil:
+			errs = append(errs, fmt.Errorf("consumers[%d].principals: applies with AWS_IAM authorization only", i))
+		case a.Authorization == AuthorizationIAM && c.Principals == nil && !accountIDPattern.MatchString(c.AccountId):
+			errs = append(errs, fmt.Errorf("consumers[%d].accountId %q: expected 12 digits (AWS_IAM allows the account root when principals are not given)", i, c.AccountId))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -206,6 +233,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		VpcEndpointIds: comp.VpcEndpointIds,
 		Routes:         args.Routes,
 		Tags:           args.Tags,
+		Authorization:  args.Authorization,
 		Protect:        args.Protect,
 	}, producer...)
 	if err != nil {
@@ -226,6 +254,8 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		ExecutionArn:   api.ExecutionArn,
 		VpcEndpointIds: comp.VpcEndpointIds,
 		Revision:       api.BodyHash,
+		Principals:     allowedPrincipals(args),
+		PrincipalOrgId: pulumi.String(args.PrincipalOrgId),
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
@@ -256,7 +286,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		case c.ExistingEndpointDnsName != nil:
 			publicDNS = c.ExistingEndpointDnsName.ToStringOutput()
 		}
-		forms := invokeFormsOutput(api.RestApiId, region, stage.StageName, access.EndpointId, publicDNS, privateDNSOn(c))
+		forms := invokeFormsOutput(api.RestApiId, region, stage.StageName, access.EndpointId, publicDNS, privateDNSOn(c), args.Authorization == AuthorizationIAM)
 		access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
 		access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
 	}
@@ -276,6 +306,31 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, err
 	}
 	return comp, nil
+}
+
+// allowedPrincipals are the callers an AWS_IAM API allows: each consumer's
+// Principals, or its account root; nil (anyone through a listed endpoint)
+// without AWS_IAM.
+func allowedPrincipals(args *CrossAccountPrivateApiArgs) pulumi.StringArrayInput {
+	if args.Authorization != AuthorizationIAM {
+		return nil
+	}
+	partition := PartitionOf(args.Region)
+	lists := make([]any, 0, len(args.Consumers))
+	for _, c := range args.Consumers {
+		if c.Principals != nil {
+			lists = append(lists, c.Principals)
+		} else {
+			lists = append(lists, pulumi.StringArray{pulumi.String(fmt.Sprintf("arn:%s:iam::%s:root", partition, c.AccountId))})
+		}
+	}
+	return pulumi.All(lists...).ApplyT(func(v []any) []string {
+		var all []string
+		for _, l := range v {
+			all = append(all, l.([]string)...)
+		}
+		return all
+	}).(pulumi.StringArrayOutput)
 }
 
 // privateDNSOn applies the default to a consumer's optional flag: on only in

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -250,4 +251,92 @@ func TestCrossAccountArnsFollowThePartition(t *testing.T) {
 		assert.Contains(t, doc, "arn:aws-cn:")
 		assert.NotContains(t, doc, "arn:aws:", "no ARN of the aws partition in a China region")
 	}
+}
+
+// TestCrossAccountIAMAllowsExactlyTheNamedPrincipals: with AWS_IAM every
+// method needs SigV4, the Deny on other endpoints stays first, and the Allow
+// names exactly the configured principals (a consumer without principals:
+// its account root) within the organization.
+func TestCrossAccountIAMAllowsExactlyTheNamedPrincipals(t *testing.T) {
+	const role = "arn:aws:iam::222222222222:role/app"
+	var urls map[string]string
+	var curls map[string]string
+	mocks := runMocked(t, func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		api, err := NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
+			Authorization: AuthorizationIAM, PrincipalOrgId: "o-abcdefghij",
+			Routes: testRoutes,
+			Consumers: []ConsumerArgs{
+				{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"},
+					Principals: pulumi.ToStringArray([]string{role})},
+				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointID)},
+			},
+		})
+		if err != nil {
+			return err
+		}
+		v, _, err := mockaws.Await(pulumi.All(api.Consumers["app"].InvokeUrls, api.Consumers["app"].CurlCommands))
+		urls, curls = v.([]any)[0].(map[string]string), v.([]any)[1].(map[string]string)
+		return err
+	})
+	var body openAPIDoc
+	require.NoError(t, json.Unmarshal([]byte(mustNamed(t, mocks, typeRestApi, "xa-api-api").Input("body").(string)), &body))
+	for path, ops := range body.Paths {
+		for key, op := range ops {
+			assert.Equalf(t, []any{map[string]any{"sigv4": []any{}}}, op["security"], "%s %s needs SigV4", key, path)
+		}
+	}
+	policyJSON := mustNamed(t, mocks, typeRestApiPolicy, "xa-policy-policy").Input("policy").(string)
+	doc, err := policycheck.Parse(policyJSON)
+	require.NoError(t, err)
+	arn := mocks.OfType(typeRestApi)[0].State["executionArn"].StringValue()
+	appEndpoint := mocks.OfType(typeVpcEndpoint)[0].ID
+	method := arn + "/dev/GET/"
+	cases := []struct {
+		name string
+		req  policycheck.Request
+		want bool
+	}{
+		{"the named role through its endpoint", policycheck.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgID: "o-abcdefghij"}, true},
+		{"partner's account root covers its roles", policycheck.Request{Resource: method, SourceVpce: foreignEndpointID, Principal: "arn:aws:iam::444444444444:role/any", PrincipalOrgID: "o-abcdefghij"}, true},
+		{"another role of the app account", policycheck.Request{Resource: method, SourceVpce: appEndpoint, Principal: "arn:aws:iam::222222222222:role/other", PrincipalOrgID: "o-abcdefghij"}, false},
+		{"an unsigned call", policycheck.Request{Resource: method, SourceVpce: appEndpoint, PrincipalOrgID: "o-abcdefghij"}, false},
+		{"the named role outside the organization", policycheck.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgID: "o-zzzzzzzzzz"}, false},
+		{"the named role through an unlisted endpoint", policycheck.Request{Resource: method, SourceVpce: "vpce-0123456789abcdef0", Principal: role, PrincipalOrgID: "o-abcdefghij"}, false},
+	}
+	for _, tc := range cases {
+		ok, err := doc.Evaluate(tc.req)
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.want, ok, tc.name)
+	}
+	assert.Contains(t, policyJSON, `"Sid":"DenyUnlessFromAllowedVpcEndpoints","Effect":"Deny"`, "the Deny stays")
+	assert.Less(t, strings.Index(policyJSON, `"Effect":"Deny"`), strings.Index(policyJSON, `"Effect":"Allow"`), "the Deny comes first")
+	require.NotEmpty(t, urls)
+	for form, line := range curls {
+		assert.Containsf(t, line, `--aws-sigv4 "aws:amz:eu-west-1:execute-api"`, "the %s curl line is signed", form)
+	}
+}
+
+func TestCrossAccountIAMNeedsAccountOrPrincipals(t *testing.T) {
+	err := runMockedErr(func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		_, err = NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
+			Authorization: AuthorizationIAM,
+			Consumers:     []ConsumerArgs{{Name: "partner", ExistingEndpointId: pulumi.String(foreignEndpointID)}},
+		})
+		return err
+	})
+	assert.ErrorContains(t, err, "consumers[0].accountId")
 }

@@ -28,7 +28,14 @@ type InvokeTarget struct {
 	PublicDNSName string
 	// PrivateDNS says whether private DNS is on; false leaves out the private DNS form.
 	PrivateDNS bool
+	// Sigv4 says the methods use AWS_IAM: the curl lines sign their calls.
+	Sigv4 bool
 }
+
+// sigv4CurlFlags sign a curl call for execute-api with the caller's
+// credentials from the environment (an assumed role's temporary ones need
+// the session token header; drop it for long-term keys).
+const sigv4CurlFlags = ` --aws-sigv4 "aws:amz:%s:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN"`
 
 // InvokeForms are the URLs and ready curl lines that reach the API through one endpoint.
 type InvokeForms struct {
@@ -49,6 +56,9 @@ func ComputeInvokeForms(t InvokeTarget) InvokeForms {
 		if header != "" {
 			f.Curl[key] += " -H '" + header + "'"
 		}
+		if t.Sigv4 {
+			f.Curl[key] += fmt.Sprintf(sigv4CurlFlags, t.Region)
+		}
 	}
 	if t.PrivateDNS {
 		add(InvokePrivateDNS, fmt.Sprintf("https://%s/%s", apiHost, t.Stage), "")
@@ -63,11 +73,11 @@ func ComputeInvokeForms(t InvokeTarget) InvokeForms {
 }
 
 // invokeFormsOutput resolves the inputs and renders ComputeInvokeForms.
-func invokeFormsOutput(apiID, region, stage, vpceID, publicDNS pulumi.StringInput, privateDNS bool) pulumi.AnyOutput {
+func invokeFormsOutput(apiID, region, stage, vpceID, publicDNS pulumi.StringInput, privateDNS, sigv4 bool) pulumi.AnyOutput {
 	return pulumi.All(apiID, region, stage, vpceID, publicDNS).ApplyT(func(v []any) InvokeForms {
 		return ComputeInvokeForms(InvokeTarget{
 			ApiID: v[0].(string), Region: v[1].(string), Stage: v[2].(string),
-			VpcEndpointID: v[3].(string), PublicDNSName: v[4].(string), PrivateDNS: privateDNS,
+			VpcEndpointID: v[3].(string), PublicDNSName: v[4].(string), PrivateDNS: privateDNS, Sigv4: sigv4,
 		})
 	}).(pulumi.AnyOutput)
 }

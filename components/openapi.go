@@ -19,10 +19,15 @@ type ApiDefinition struct {
 	VpcEndpointIds []string
 	// Routes are the methods of the API.
 	Routes []RouteDefinition
+	// Authorization is AuthorizationNone ("" too) or AuthorizationIAM.
+	Authorization string
 }
 
 // anyMethodKey is API Gateway's OpenAPI extension for the ANY method.
 const anyMethodKey = "x-amazon-apigateway-any-method"
+
+// sigv4Scheme names the security scheme of AWS_IAM methods.
+const sigv4Scheme = "sigv4"
 
 // OpenAPIBody renders d as the OpenAPI 3.0 document PutRestApi imports in
 // overwrite mode: the whole API (paths, methods, integrations, the endpoint
@@ -58,6 +63,9 @@ func OpenAPIBody(d ApiDefinition) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if d.Authorization == AuthorizationIAM {
+			op["security"] = []any{map[string][]string{sigv4Scheme: {}}}
+		}
 		ops[key] = op
 	}
 	info := map[string]any{"title": d.Title, "version": "1.0"}
@@ -69,6 +77,16 @@ func OpenAPIBody(d ApiDefinition) (string, error) {
 		"info":    info,
 		"paths":   paths,
 		"x-amazon-apigateway-endpoint-configuration": map[string]any{"vpcEndpointIds": ids},
+	}
+	switch d.Authorization {
+	case "", AuthorizationNone:
+	case AuthorizationIAM:
+		// API Gateway's extension for AWS_IAM authorization (SigV4).
+		doc["components"] = map[string]any{"securitySchemes": map[string]any{sigv4Scheme: map[string]any{
+			"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4",
+		}}}
+	default:
+		return "", fmt.Errorf("openapi body: authorization %q: expected %s or %s", d.Authorization, AuthorizationNone, AuthorizationIAM)
 	}
 	b, err := json.Marshal(doc) // maps marshal with sorted keys: stable bytes
 	if err != nil {

@@ -22,6 +22,12 @@ type ResourcePolicyArgs struct {
 	// again. Required for an API whose routes come from a body; optional
 	// otherwise.
 	Revision pulumi.StringInput `pulumi:"revision,optional"`
+	// Principals, when set, replace "*" in the Allow statement: only these
+	// IAM roles, users or account roots (arn:<partition>:iam::<account>:root)
+	// may invoke; use them with AWS_IAM methods. Optional.
+	Principals pulumi.StringArrayInput `pulumi:"principals,optional"`
+	// PrincipalOrgId adds an aws:PrincipalOrgID condition to the Allow. Optional.
+	PrincipalOrgId pulumi.StringInput `pulumi:"principalOrgId,optional"`
 }
 
 // ResourcePolicy attaches the resource policy of BuildResourcePolicy to a
@@ -58,10 +64,16 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 	if err := ctx.RegisterComponentResource(ResourcePolicyType, name, comp, opts...); err != nil {
 		return nil, err
 	}
-	doc := pulumi.All(args.ExecutionArn, args.VpcEndpointIds).ApplyT(func(v []any) (string, error) {
+	var principals pulumi.StringArrayInput = pulumi.StringArray{}
+	if args.Principals != nil {
+		principals = args.Principals
+	}
+	doc := pulumi.All(args.ExecutionArn, args.VpcEndpointIds, principals, optionalString(args.PrincipalOrgId)).ApplyT(func(v []any) (string, error) {
 		arn, _ := v[0].(string)
 		ids, _ := v[1].([]string)
-		return ResourcePolicyJSON(arn, ids)
+		who, _ := v[2].([]string)
+		org, _ := v[3].(string)
+		return ResourcePolicyJSON(arn, ids, CallerRestriction{Principals: who, PrincipalOrgID: org})
 	}).(pulumi.StringOutput)
 	policy, err := apigateway.NewRestApiPolicy(ctx, name+"-policy", &apigateway.RestApiPolicyArgs{
 		RestApiId: args.RestApiId,

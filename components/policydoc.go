@@ -17,7 +17,7 @@ type PolicyDocument struct {
 type PolicyStatement struct {
 	Sid       string                         `json:"Sid,omitempty"`
 	Effect    string                         `json:"Effect"`
-	Principal string                         `json:"Principal"`
+	Principal any                            `json:"Principal"`
 	Action    string                         `json:"Action"`
 	Resource  string                         `json:"Resource"`
 	Condition map[string]map[string][]string `json:"Condition,omitempty"`
@@ -29,6 +29,29 @@ var (
 	VpcEndpointIDPattern = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
 
+// Authorization modes of a PrivateRestApi's methods.
+const (
+	// AuthorizationNone lets any caller that reaches the API through a listed
+	// endpoint in (the default).
+	AuthorizationNone = "NONE"
+	// AuthorizationIAM requires SigV4-signed calls; the resource policy then
+	// allows only the named principals.
+	AuthorizationIAM = "AWS_IAM"
+)
+
+var (
+	principalPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$`)
+	orgIDPattern     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+)
+
+// CallerRestriction narrows the Allow statement of a resource policy to
+// signed callers: Principals (IAM role or user ARNs, or account roots
+// arn:<partition>:iam::<account>:root) and, optionally, an organization.
+type CallerRestriction struct {
+	Principals     []string
+	PrincipalOrgID string
+}
+
 // BuildResourcePolicy returns the resource policy of a private REST API that
 // only the given interface endpoints may invoke: a Deny of execute-api:Invoke
 // on every method unless aws:SourceVpce is one of the endpoints, then an Allow.
@@ -36,6 +59,12 @@ var (
 // shorthand, which AWS expands and which would then show up as drift.
 // Endpoint IDs are de-duplicated and sorted so the document is stable.
 func BuildResourcePolicy(executionArn string, vpcEndpointIDs []string) (PolicyDocument, error) {
+	return BuildRestrictedResourcePolicy(executionArn, vpcEndpointIDs, CallerRestriction{})
+}
+
+// BuildRestrictedResourcePolicy is BuildResourcePolicy whose Allow names the
+// callers of who instead of "*" (AWS_IAM). The SourceVpce Deny stays first.
+func BuildRestrictedResourcePolicy(executionArn string, vpcEndpointIDs []string, who CallerRestriction) (PolicyDocument, error) {
 	if !executionArnPattern.MatchString(executionArn) {
 		return PolicyDocument{}, fmt.Errorf("execution ARN %q: expected arn:aws:execute-api:<region>:<12-digit account>:<api id>", executionArn)
 	}
@@ -51,6 +80,25 @@ func BuildResourcePolicy(executionArn string, vpcEndpointIDs []string) (PolicyDo
 		}
 	}
 	everyMethod := executionArn + "/*"
+	var principal any = "*"
+	var allowCondition map[string]map[string][]string
+	if len(who.Principals) > 0 {
+		principals := slices.Clone(who.Principals)
+		slices.Sort(principals)
+		principals = slices.Compact(principals)
+		for _, p := range principals {
+			if !principalPattern.MatchString(p) {
+				return PolicyDocument{}, fmt.Errorf("principal %q: expected an IAM role or user ARN, or arn:aws:iam::<account>:root", p)
+			}
+		}
+		principal = map[string][]string{"AWS": principals}
+	}
+	if who.PrincipalOrgID != "" {
+		if !orgIDPattern.MatchString(who.PrincipalOrgID) {
+			return PolicyDocument{}, fmt.Errorf("organization ID %q: expected o- and 10-32 lowercase letters or digits", who.PrincipalOrgID)
+		}
+		allowCondition = map[string]map[string][]string{"StringEquals": {"aws:PrincipalOrgID": {who.PrincipalOrgID}}}
+	}
 	return PolicyDocument{
 		Version: "2012-10-17",
 		Statement: []PolicyStatement{
@@ -67,9 +115,10 @@ func BuildResourcePolicy(executionArn string, vpcEndpointIDs []string) (PolicyDo
 			{
 				Sid:       "AllowInvokeThroughAllowedVpcEndpoints",
 				Effect:    "Allow",
-				Principal: "*",
+				Principal: principal,
 				Action:    invokeAction,
 				Resource:  everyMethod,
+				Condition: allowCondition,
 			},
 		},
 	}, nil
@@ -84,9 +133,9 @@ func (d PolicyDocument) JSON() (string, error) {
 	return string(b), nil
 }
 
-// ResourcePolicyJSON builds the document of BuildResourcePolicy and renders it.
-func ResourcePolicyJSON(executionArn string, vpcEndpointIDs []string) (string, error) {
-	doc, err := BuildResourcePolicy(executionArn, vpcEndpointIDs)
+// ResourcePolicyJSON builds the document of BuildRestrictedResourcePolicy and renders it.
+func ResourcePolicyJSON(executionArn string, vpcEndpointIDs []string, who CallerRestriction) (string, error) {
+	doc, err := BuildRestrictedResourcePolicy(executionArn, vpcEndpointIDs, who)
 	if err != nil {
 		return "", err
 	}

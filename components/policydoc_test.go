@@ -25,7 +25,7 @@ func invokeAllowed(t *testing.T, policyJSON, vpce string) bool {
 
 func TestBuildResourcePolicyDeniesEveryOtherEndpoint(t *testing.T) {
 	ids := []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}
-	policy, err := ResourcePolicyJSON(testExecutionArn, ids)
+	policy, err := ResourcePolicyJSON(testExecutionArn, ids, CallerRestriction{})
 	require.NoError(t, err)
 
 	var doc PolicyDocument
@@ -50,9 +50,9 @@ func TestBuildResourcePolicyDeniesEveryOtherEndpoint(t *testing.T) {
 }
 
 func TestBuildResourcePolicyIsStable(t *testing.T) {
-	a, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"})
+	a, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}, CallerRestriction{})
 	require.NoError(t, err)
-	b, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa"})
+	b, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa"}, CallerRestriction{})
 	require.NoError(t, err)
 	assert.Equal(t, a, b, "endpoint order must not change the document")
 }

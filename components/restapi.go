@@ -24,6 +24,9 @@ type PrivateRestApiArgs struct {
 	Routes []Route `pulumi:"routes,optional"`
 	// Tags are set on the RestApi. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// Authorization is AuthorizationNone (default) or AuthorizationIAM: every
+	// method then requires SigV4-signed calls. Optional.
+	Authorization string `pulumi:"authorization,optional"`
 	// Protect protects the RestApi (it holds the API's ID and so every URL)
 	// against deletion. Lambda permissions, which a route change replaces,
 	// are never protected. Optional, default false.
@@ -79,6 +82,9 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 	if err := ValidateRoutes(routes); err != nil {
 		return nil, fmt.Errorf("private rest api %s: %w", name, err)
 	}
+	if err := ValidateAuthorization(args.Authorization); err != nil {
+		return nil, fmt.Errorf("private rest api %s: %w", name, err)
+	}
 	apiName := args.Name
 	if apiName == nil {
 		apiName = pulumi.String(name)
@@ -96,7 +102,7 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		inputs = append(inputs, routeDefinitionOutput(r))
 	}
 	body := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
-		d := ApiDefinition{Title: v[0].(string), Description: v[1].(string), VpcEndpointIds: v[2].([]string)}
+		d := ApiDefinition{Title: v[0].(string), Description: v[1].(string), VpcEndpointIds: v[2].([]string), Authorization: args.Authorization}
 		for _, r := range v[3:] {
 			d.Routes = append(d.Routes, r.(RouteDefinition))
 		}
@@ -153,6 +159,16 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		return nil, err
 	}
 	return comp, nil
+}
+
+// ValidateAuthorization reports an authorization mode other than "",
+// AuthorizationNone or AuthorizationIAM.
+func ValidateAuthorization(mode string) error {
+	switch mode {
+	case "", AuthorizationNone, AuthorizationIAM:
+		return nil
+	}
+	return fmt.Errorf("authorization %q: expected %s or %s", mode, AuthorizationNone, AuthorizationIAM)
 }
 
 // routeSlug names a path in child resource names: "root" for "/", else the

@@ -93,22 +93,56 @@ func matches(pattern, s string) bool {
 	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
+// Request is one execute-api:Invoke as IAM sees it.
+type Request struct {
+	// Resource is the method ARN: <executionArn>/<stage>/<METHOD>/<path>.
+	Resource string
+	// SourceVpce is the endpoint the call came through, "" for none.
+	SourceVpce string
+	// Principal is the signing caller's ARN (a role or user), "" for an
+	// anonymous (unsigned) call.
+	Principal string
+	// PrincipalOrgID is the caller's AWS Organizations ID, "" for none.
+	PrincipalOrgID string
+}
+
 // Allows evaluates an anonymous execute-api:Invoke of resourceArn arriving
-// through the endpoint sourceVpce ("" for none): an explicit Deny wins,
-// otherwise an Allow is needed. Unknown condition operators are an error.
+// through the endpoint sourceVpce ("" for none).
 func (d *Document) Allows(resourceArn, sourceVpce string) (bool, error) {
+	return d.Evaluate(Request{Resource: resourceArn, SourceVpce: sourceVpce})
+}
+
+// Evaluate applies AWS's evaluation order to the request for the operators
+// the project emits: a matching explicit Deny wins, otherwise a matching
+// Allow is needed. A statement matches when its Action, Resource, Principal
+// ("*", or {"AWS": [role/user ARNs, account roots or IDs]}) and every
+// condition (StringEquals, StringNotEquals on aws:SourceVpce and
+// aws:PrincipalOrgID) match. Anything else is an error, never a guess. Only
+// the resource policy is evaluated: a cross-account caller also needs its own
+// identity policy to allow the call.
+func (d *Document) Evaluate(req Request) (bool, error) {
 	allowed := false
 	for _, s := range d.Statement {
-		if !anyMatch(stringList(s.Action), "execute-api:Invoke") || !anyMatch(stringList(s.Resource), resourceArn) {
+		if !anyMatch(stringList(s.Action), "execute-api:Invoke") || !anyMatch(stringList(s.Resource), req.Resource) {
 			continue
 		}
-		applies := true
+		who, err := principalMatches(s.Principal, req.Principal)
+		if err != nil {
+			return false, err
+		}
+		applies := who
 		for op, cond := range s.Condition {
 			for key, v := range cond {
-				if key != "aws:SourceVpce" {
+				var got string
+				switch key {
+				case "aws:SourceVpce":
+					got = req.SourceVpce
+				case "aws:PrincipalOrgID":
+					got = req.PrincipalOrgID
+				default:
 					return false, fmt.Errorf("condition key %s is not evaluated here", key)
 				}
-				in := sourceVpce != "" && anyMatch(stringList(v), sourceVpce)
+				in := got != "" && anyMatch(stringList(v), got)
 				switch op {
 				case "StringNotEquals":
 					applies = applies && !in
@@ -130,6 +164,50 @@ func (d *Document) Allows(resourceArn, sourceVpce string) (bool, error) {
 		}
 	}
 	return allowed, nil
+}
+
+// principalMatches says whether a statement's Principal covers the caller.
+func principalMatches(principal any, caller string) (bool, error) {
+	switch p := principal.(type) {
+	case nil:
+		return false, fmt.Errorf("statement without Principal: a resource policy needs one")
+	case string:
+		if p == "*" {
+			return true, nil
+		}
+		return false, fmt.Errorf("principal %q is not evaluated here", p)
+	case map[string]any:
+		for kind, v := range p {
+			if kind != "AWS" {
+				return false, fmt.Errorf("principal type %s is not evaluated here", kind)
+			}
+			for _, who := range stringList(v) {
+				if who == "*" || (caller != "" && (who == caller || accountOf(who) != "" && isAccountRoot(who) && accountOf(who) == accountOf(caller))) {
+					return true, nil
+				}
+			}
+		}
+		return false, nil
+	}
+	return false, fmt.Errorf("principal %v is not evaluated here", principal)
+}
+
+// accountOf is the account of an IAM ARN, or the string itself when it is a
+// bare 12-digit account ID.
+func accountOf(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) >= 5 && strings.HasPrefix(arn, "arn:") {
+		return parts[4]
+	}
+	if len(arn) == 12 && strings.Trim(arn, "0123456789") == "" {
+		return arn
+	}
+	return ""
+}
+
+// isAccountRoot says whether a principal names a whole account.
+func isAccountRoot(who string) bool {
+	return strings.HasSuffix(who, ":root") || accountOf(who) == who
 }
 
 // anyMatch says whether any pattern matches s.

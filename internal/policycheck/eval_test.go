@@ -31,7 +31,7 @@ func TestAllows(t *testing.T) {
 }
 
 func TestAllowsNeedsAnAllow(t *testing.T) {
-	doc, err := Parse(`{"Statement":[{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0aaaaaaaaaaaaaaaa"}}}]}`)
+	doc, err := Parse(`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0aaaaaaaaaaaaaaaa"}}}]}`)
 	require.NoError(t, err)
 	ok, err := doc.Allows(arn+"/dev/GET/", "vpce-0aaaaaaaaaaaaaaaa")
 	require.NoError(t, err)
@@ -43,7 +43,7 @@ func TestParseAndUnknownConditions(t *testing.T) {
 	assert.Error(t, err)
 	_, err = Parse(`{"Statement":[]}`)
 	assert.Error(t, err)
-	doc, err := Parse(`{"Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"1.2.3.4"}}}]}`)
+	doc, err := Parse(`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"1.2.3.4"}}}]}`)
 	require.NoError(t, err)
 	_, err = doc.Allows(arn, "")
 	assert.Error(t, err)
@@ -55,4 +55,30 @@ func TestMatches(t *testing.T) {
 	assert.True(t, matches("a/*/b/*", "a/x/b/y"))
 	assert.False(t, matches("a*c", "abbbd"))
 	assert.False(t, matches("abc", "abcd"))
+}
+
+func TestEvaluateNamedPrincipalsAndOrganization(t *testing.T) {
+	const role = "arn:aws:iam::222222222222:role/app"
+	doc, err := Parse(`{"Statement":[
+		{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"` + arn + `/*","Condition":{"StringNotEquals":{"aws:SourceVpce":["vpce-0aaaaaaaaaaaaaaaa"]}}},
+		{"Effect":"Allow","Principal":{"AWS":["` + role + `","arn:aws:iam::333333333333:root"]},"Action":"execute-api:Invoke","Resource":"` + arn + `/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}}]}`)
+	require.NoError(t, err)
+	method := arn + "/dev/GET/"
+	cases := []struct {
+		name string
+		req  Request
+		want bool
+	}{
+		{"the named role in the org through the endpoint", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-abcdefghij"}, true},
+		{"any role of an account named by its root", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::333333333333:role/x", "o-abcdefghij"}, true},
+		{"another role of the first account", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::222222222222:role/other", "o-abcdefghij"}, false},
+		{"anonymous", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "", "o-abcdefghij"}, false},
+		{"outside the organization", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-zzzzzzzzzz"}, false},
+		{"through another endpoint", Request{method, "vpce-0bbbbbbbbbbbbbbbb", role, "o-abcdefghij"}, false},
+	}
+	for _, tc := range cases {
+		ok, err := doc.Evaluate(tc.req)
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.want, ok, tc.name)
+	}
 }

@@ -134,7 +134,7 @@ func (r *reader) producer(raw map[string]string, region string) Account {
 }
 
 var consumerKeys = append(append([]string{"name"}, credentialKeys...),
-	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName", "endpointPolicy")
+	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName", "endpointPolicy", "principals")
 
 func (r *reader) consumers(raw map[string]string, region string) []Consumer {
 	k := key(fullKey(KeyConsumers))
@@ -197,6 +197,12 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	_, existingVpc := vpcFields["id"]
 	c.PrivateDNS = r.optBool(k, m, "privateDns", hasVpc && !existingVpc)
 	c.EndpointPolicy = r.endpointPolicy(k, m, hasEndpoint)
+	if principals, ok := r.stringList(k, m, "principals", "an IAM role or user ARN"); ok {
+		if len(principals) == 0 {
+			r.bad(k.field("principals"), []any{}, "at least one principal, or no principals for the account root")
+		}
+		c.Principals = principals
+	}
 
 	switch {
 	case hasEndpoint && hasVpc:

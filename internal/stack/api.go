@@ -3,6 +3,7 @@ package stack
 import (
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/xaccount/xaccount-api/components"
@@ -10,23 +11,70 @@ import (
 
 const expectStageName = "a stage name of 1-128 characters [A-Za-z0-9_]"
 
+var (
+	orgIDPattern     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	principalPattern = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::(\d{12}):(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$`)
+)
+
+// principals checks consumers[i].principals against api.authorization and the
+// consumer's account: only with AWS_IAM, and only roles, users or the root of
+// that consumer's own account.
+func (r *reader) principals(cfg *Config) {
+	k := key(fullKey(KeyConsumers))
+	for i, c := range cfg.Consumers {
+		if len(c.Principals) == 0 {
+			continue
+		}
+		pk := k.index(i).field("principals")
+		if cfg.API.Authorization != components.AuthorizationIAM {
+			r.fail(pk, "applies with %s: AWS_IAM only; remove it or set that", key(fullKey(KeyAPI)).field("authorization"))
+			continue
+		}
+		for j, p := range c.Principals {
+			m := principalPattern.FindStringSubmatch(p)
+			switch {
+			case m == nil:
+				r.bad(pk.index(j), p, "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), or arn:aws:iam::<account>:root")
+			case c.AccountID != "" && m[2] != c.AccountID:
+				r.fail(pk.index(j), "got %q in account %s; expected a principal of this consumer's account %s", p, m[2], c.AccountID)
+			}
+		}
+	}
+}
+
 // DefaultAPIDescription describes an API whose config sets none.
 const DefaultAPIDescription = "Private REST API reachable only through the consumers' execute-api VPC endpoints"
 
 func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
 	k := key(fullKey(KeyAPI))
 	api := API{
-		Name:        Namespace + "-" + stackName,
-		Description: DefaultAPIDescription,
-		StageName:   stackName,
+		Name:          Namespace + "-" + stackName,
+		Description:   DefaultAPIDescription,
+		StageName:     stackName,
+		Authorization: components.AuthorizationNone,
 	}
-	v, present := r.structured(raw, KeyAPI, "an object with name, description, stageName, routes")
+	v, present := r.structured(raw, KeyAPI, "an object with name, description, stageName, routes, authorization, principalOrgId")
 	var m map[string]any
 	if present {
 		var ok bool
-		if m, ok = r.object(k, v, "name", "description", "stageName", "routes"); !ok {
+		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId"); !ok {
 			return api
 		}
+	}
+	const expectAuth = "NONE or AWS_IAM"
+	if auth, ok := r.optString(k, m, "authorization", expectAuth); ok {
+		if components.ValidateAuthorization(auth) != nil || auth == "" {
+			r.bad(k.field("authorization"), auth, expectAuth)
+		}
+		api.Authorization = auth
+	}
+	if org, ok := r.optString(k, m, "principalOrgId", "an AWS Organizations ID, o- and 10-32 lowercase letters or digits"); ok {
+		if !orgIDPattern.MatchString(org) {
+			r.bad(k.field("principalOrgId"), org, "an AWS Organizations ID, o- and 10-32 lowercase letters or digits")
+		} else if api.Authorization != components.AuthorizationIAM {
+			r.fail(k.field("principalOrgId"), "applies with authorization AWS_IAM only; set %s or remove it", k.field("authorization"))
+		}
+		api.PrincipalOrgID = org
 	}
 	if name, ok := r.optString(k, m, "name", "an API name of 1-128 characters"); ok {
 		if name == "" || len(name) > 128 {

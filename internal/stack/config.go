@@ -74,6 +74,8 @@ type Consumer struct {
 	PrivateDNS bool
 	// EndpointPolicy is components.EndpointPolicyRestricted or ...Full.
 	EndpointPolicy string
+	// Principals may call an AWS_IAM API from this consumer (default: the account root).
+	Principals []string
 	// AllowedCidrs may reach the endpoint on 443; empty means the VPC's CIDR.
 	AllowedCidrs []string
 	// EndpointID is an endpoint another team owns; nothing is created then.
@@ -104,6 +106,10 @@ type API struct {
 	Description string
 	StageName   string
 	Routes      []RouteConfig
+	// Authorization is components.AuthorizationNone or ...IAM.
+	Authorization string
+	// PrincipalOrgID, with AWS_IAM, adds an aws:PrincipalOrgID condition.
+	PrincipalOrgID string
 }
 
 // RouteConfig is one route as configured; plain values, no Pulumi inputs.

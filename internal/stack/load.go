@@ -37,6 +37,7 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	cfg.Producer = r.producer(raw, cfg.Region)
 	cfg.Consumers = r.consumers(raw, cfg.Region)
 	cfg.API = r.api(raw, cfg, stackName)
+	r.principals(cfg)
 	cfg.Tags = r.tags(raw)
 	cfg.TagsSecret = r.secretKeys[fullKey(KeyTags)]
 	cfg.Protect = r.protect(raw)

@@ -151,6 +151,23 @@ type badCase struct {
 }
 
 var badCases = []badCase{
+	{"unknown authorization", func(c map[string]any) { c["api"].(map[string]any)["authorization"] = "IAM" }, "xaccount-api:api.authorization", `got "IAM"`},
+	{"organization without AWS_IAM", func(c map[string]any) { c["api"].(map[string]any)["principalOrgId"] = "o-abcdefghij" }, "xaccount-api:api.principalOrgId", "AWS_IAM only"},
+	{"malformed organization", func(c map[string]any) {
+		c["api"].(map[string]any)["authorization"] = "AWS_IAM"
+		c["api"].(map[string]any)["principalOrgId"] = "org-1"
+	}, "xaccount-api:api.principalOrgId", `got "org-1"`},
+	{"principals without AWS_IAM", func(c map[string]any) {
+		at(c, "consumers", 0)["principals"] = []any{"arn:aws:iam::222222222222:role/app"}
+	}, "xaccount-api:consumers[0].principals", "AWS_IAM only"},
+	{"principal of another account", func(c map[string]any) {
+		c["api"].(map[string]any)["authorization"] = "AWS_IAM"
+		at(c, "consumers", 0)["principals"] = []any{"arn:aws:iam::999999999999:role/app"}
+	}, "xaccount-api:consumers[0].principals[0]", "expected a principal of this consumer's account 222222222222"},
+	{"principal not a role or user", func(c map[string]any) {
+		c["api"].(map[string]any)["authorization"] = "AWS_IAM"
+		at(c, "consumers", 0)["principals"] = []any{"arn:aws:iam::222222222222:group/devs"}
+	}, "xaccount-api:consumers[0].principals[0]", "an IAM role or user ARN"},
 	{"unknown endpoint policy", func(c map[string]any) { at(c, "consumers", 0)["endpointPolicy"] = "open" }, "xaccount-api:consumers[0].endpointPolicy", `got "open"`},
 	{"endpoint policy with an existing endpoint", func(c map[string]any) {
 		useExternalEndpoint(c, 0, "vpce-0fffffffffffffff0")

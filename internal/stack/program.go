@@ -101,6 +101,8 @@ func DeployConfig(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 		ApiName:           pulumi.String(cfg.API.Name),
 		ApiDescription:    pulumi.String(cfg.API.Description),
 		StageName:         cfg.API.StageName,
+		Authorization:     cfg.API.Authorization,
+		PrincipalOrgId:    cfg.API.PrincipalOrgID,
 		Protect:           cfg.Protect,
 	}
 	for _, r := range cfg.API.Routes {
@@ -119,7 +121,10 @@ func DeployConfig(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 // consumerArgs maps one configured consumer onto the component's args.
 func consumerArgs(c Consumer, providers *Providers) components.ConsumerArgs {
 	privateDNS := c.PrivateDNS
-	ca := components.ConsumerArgs{Name: c.Name, PrivateDns: &privateDNS, EndpointPolicy: c.EndpointPolicy}
+	ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountID, PrivateDns: &privateDNS, EndpointPolicy: c.EndpointPolicy}
+	if len(c.Principals) > 0 {
+		ca.Principals = pulumi.ToStringArray(c.Principals)
+	}
 	if !c.ManagesEndpoint() {
 		ca.ExistingEndpointId = pulumi.String(c.EndpointID)
 		if c.EndpointDNSName != "" {
