@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xaccount/xaccount-api/internal/policycheck"
 	"github.com/xaccount/xaccount-api/internal/stack"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
@@ -158,4 +159,47 @@ func inlineDevSteps(t *testing.T) map[string]string {
 	r := newEngineStack(t, "dev").preview()
 	require.NoError(t, r.err)
 	return r.steps()
+}
+
+// TestIAMAuthorizationUnderTheEngine: with AWS_IAM the deployed stage serves
+// every route with SigV4 only, and the policy it enforces lets in exactly the
+// configured principal through the stack's endpoint.
+func TestIAMAuthorizationUnderTheEngine(t *testing.T) {
+	const role = "arn:aws:iam::222222222222:role/app"
+	s := newEngineStack(t, "dev")
+	api := devAPI(mockRoute("GET", "/orders"))
+	api["authorization"] = "AWS_IAM"
+	api["principalOrgId"] = "o-abcdefghij"
+	s.editConfig("api", api)
+	consumer := devConsumer("app", "222222222222", "10.20.0.0/24", 2)
+	consumer["principals"] = []any{role}
+	s.editConfig("consumers", []any{consumer})
+	s.mustUp()
+	st := s.apiState()
+	var routes []fakeaws.Route
+	s.cloudView(func(c *fakeaws.Cloud) { routes = c.StageRoutes(st.api.ID, "dev") })
+	require.Len(t, routes, 2)
+	for _, r := range routes {
+		assert.Equalf(t, "AWS_IAM", r.Authorization, "%s %s", r.Method, r.Path)
+	}
+	doc, err := policycheck.Parse(st.stagePolicy)
+	require.NoError(t, err)
+	endpoint := st.api.VpcEndpointIds[0]
+	method := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/dev/GET/orders", st.api.Region, st.api.Account, st.api.ID)
+	for req, want := range map[policycheck.Request]bool{
+		{Resource: method, SourceVpce: endpoint, Principal: role, PrincipalOrgID: "o-abcdefghij"}:                               true,
+		{Resource: method, SourceVpce: endpoint, PrincipalOrgID: "o-abcdefghij"}:                                                false,
+		{Resource: method, SourceVpce: endpoint, Principal: "arn:aws:iam::222222222222:role/x", PrincipalOrgID: "o-abcdefghij"}: false,
+		{Resource: method, SourceVpce: "vpce-00000000000000000", Principal: role, PrincipalOrgID: "o-abcdefghij"}:               false,
+	} {
+		ok, err := doc.Evaluate(req)
+		require.NoError(t, err)
+		assert.Equalf(t, want, ok, "%+v", req)
+	}
+	requireEndpointPoliciesScoped(t, s, st.api)
+	out := s.outputs()
+	curl := out["consumers"].Value.(map[string]any)["app"].(map[string]any)["curl"].(map[string]any)
+	for form, line := range curl {
+		assert.Containsf(t, line, "--aws-sigv4", "the %s curl line signs its call", form)
+	}
 }

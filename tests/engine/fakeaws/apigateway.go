@@ -26,10 +26,15 @@ func awsError(op, code, format string, args ...any) error {
 // refused like AWS refuses it.
 func parseBody(op, body string) ([]Route, string, error) {
 	var doc struct {
-		OpenAPI string                                `json:"openapi"`
-		Swagger string                                `json:"swagger"`
-		Paths   map[string]map[string]json.RawMessage `json:"paths"`
-		Policy  json.RawMessage                       `json:"x-amazon-apigateway-policy"`
+		OpenAPI    string                                `json:"openapi"`
+		Swagger    string                                `json:"swagger"`
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Policy     json.RawMessage                       `json:"x-amazon-apigateway-policy"`
+		Components struct {
+			SecuritySchemes map[string]struct {
+				AuthType string `json:"x-amazon-apigateway-authtype"`
+			} `json:"securitySchemes"`
+		} `json:"components"`
 	}
 	if err := json.Unmarshal([]byte(body), &doc); err != nil || (doc.OpenAPI == "" && doc.Swagger == "") {
 		return nil, "", awsError(op, "BadRequestException", "Invalid OpenAPI input.")
@@ -50,13 +55,26 @@ func parseBody(op, body string) ([]Route, string, error) {
 				continue // parameters, summary, other extensions
 			}
 			var o struct {
-				Integration json.RawMessage `json:"x-amazon-apigateway-integration"`
+				Integration json.RawMessage       `json:"x-amazon-apigateway-integration"`
+				Security    []map[string][]string `json:"security"`
 			}
 			if err := json.Unmarshal(raw, &o); err != nil || len(o.Integration) == 0 {
 				// A method without an integration cannot be deployed.
 				return nil, "", awsError(op, "BadRequestException", "Errors found during import: No integration defined for method %s %s", method, path)
 			}
-			routes = append(routes, Route{Method: method, Path: path})
+			auth := "NONE"
+			for _, requirement := range o.Security {
+				for name := range requirement {
+					scheme, ok := doc.Components.SecuritySchemes[name]
+					if !ok {
+						return nil, "", awsError(op, "BadRequestException", "Errors found during import: Undefined security scheme %s on %s %s", name, method, path)
+					}
+					if scheme.AuthType == "awsSigv4" {
+						auth = "AWS_IAM"
+					}
+				}
+			}
+			routes = append(routes, Route{Method: method, Path: path, Authorization: auth})
 		}
 	}
 	sortRoutes(routes)

@@ -51,6 +51,9 @@ type Scope struct {
 type Route struct {
 	Method string `json:"method"`
 	Path   string `json:"path"`
+	// Authorization is NONE or AWS_IAM (the operation requires the
+	// awsSigv4 security scheme).
+	Authorization string `json:"authorization,omitempty"`
 }
 
 // RestApi is an API Gateway REST API.
@@ -242,6 +245,18 @@ func (c *Cloud) StageServes(apiID, stage, method, path string) bool {
 		}
 	}
 	return false
+}
+
+// StageRoutes are the routes the stage of apiID serves.
+func (c *Cloud) StageRoutes(apiID, stage string) []Route {
+	st, ok := c.Stages[stageKey(apiID, stage)]
+	if !ok {
+		return nil
+	}
+	if d, ok := c.Deployments[st.DeploymentID]; ok {
+		return d.Routes
+	}
+	return nil
 }
 
 // StagePolicy is the resource policy the stage of apiID enforces: the one

@@ -127,7 +127,7 @@ func TestDeploymentIsASnapshotAndOverwriteDropsRoutesAndPolicy(t *testing.T) {
 	_, err := p.Update(context.Background(), &pulumirpc.UpdateRequest{Type: TypeRestApi, Id: api, Olds: st(t, out), OldInputs: st(t, in), News: st(t, news)})
 	require.NoError(t, err)
 	require.NoError(t, store.View(func(c *Cloud) error {
-		assert.Equal(t, []Route{{Method: "GET", Path: "/a"}}, c.RestApis[api].Routes)
+		assert.Equal(t, []Route{{Method: "GET", Path: "/a", Authorization: "NONE"}}, c.RestApis[api].Routes)
 		assert.Empty(t, c.RestApis[api].Policy, "overwrite clears a policy that is not in the body")
 		assert.True(t, c.StageServes(api, "dev", "GET", "/b"), "the stage serves its deployment's snapshot")
 		return nil
