@@ -74,6 +74,10 @@ type CrossAccountPrivateApiArgs struct {
 	// PrincipalOrgId adds an aws:PrincipalOrgID condition to the Allow
 	// (AWS_IAM only). Optional.
 	PrincipalOrgId string
+	// ExtraPolicyStatements are added to the resource policy after the
+	// SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement
+	// for what is refused. Optional.
+	ExtraPolicyStatements []map[string]any
 	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
 	Tags pulumi.StringMapInput
 	// Protect protects what holds state or identity (the API, the stage, VPCs,
@@ -182,6 +186,11 @@ func (a *CrossAccountPrivateApiArgs) validate() error {
 	if err := ValidateAuthorization(a.Authorization); err != nil {
 		errs = append(errs, err)
 	}
+	for i, extra := range a.ExtraPolicyStatements {
+		if err := ValidateExtraStatement(extra); err != nil {
+			errs = append(errs, fmt.Errorf("extraPolicyStatements[%d]: %w", i, err))
+		}
+	}
 	if a.Authorization != AuthorizationIAM && a.PrincipalOrgId != "" {
 		errs = append(errs, errors.New("principalOrgId applies with AWS_IAM authorization only"))
 	}
@@ -250,12 +259,13 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 
 	// Step 3 (account B): the resource policy that denies every other source.
 	policy, err := NewResourcePolicy(ctx, name+"-policy", &ResourcePolicyArgs{
-		RestApiId:      api.RestApiId,
-		ExecutionArn:   api.ExecutionArn,
-		VpcEndpointIds: comp.VpcEndpointIds,
-		Revision:       api.BodyHash,
-		Principals:     allowedPrincipals(args),
-		PrincipalOrgId: pulumi.String(args.PrincipalOrgId),
+		RestApiId:       api.RestApiId,
+		ExecutionArn:    api.ExecutionArn,
+		VpcEndpointIds:  comp.VpcEndpointIds,
+		Revision:        api.BodyHash,
+		Principals:      allowedPrincipals(args),
+		PrincipalOrgId:  pulumi.String(args.PrincipalOrgId),
+		ExtraStatements: args.ExtraPolicyStatements,
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)

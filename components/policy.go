@@ -28,6 +28,9 @@ type ResourcePolicyArgs struct {
 	Principals pulumi.StringArrayInput `pulumi:"principals,optional"`
 	// PrincipalOrgId adds an aws:PrincipalOrgID condition to the Allow. Optional.
 	PrincipalOrgId pulumi.StringInput `pulumi:"principalOrgId,optional"`
+	// ExtraStatements are appended after the Deny and the Allow; each must
+	// pass ValidateExtraStatement. Optional.
+	ExtraStatements []map[string]any `pulumi:"extraStatements,optional"`
 }
 
 // ResourcePolicy attaches the resource policy of BuildResourcePolicy to a
@@ -60,6 +63,11 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 	if args.RestApiId == nil || args.ExecutionArn == nil || args.VpcEndpointIds == nil {
 		return nil, fmt.Errorf("resource policy %s: restApiId, executionArn and vpcEndpointIds are required", name)
 	}
+	for i, extra := range args.ExtraStatements {
+		if err := ValidateExtraStatement(extra); err != nil {
+			return nil, fmt.Errorf("resource policy %s: extraStatements[%d]: %w", name, i, err)
+		}
+	}
 	comp := &ResourcePolicy{}
 	if err := ctx.RegisterComponentResource(ResourcePolicyType, name, comp, opts...); err != nil {
 		return nil, err
@@ -73,7 +81,7 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 		ids, _ := v[1].([]string)
 		who, _ := v[2].([]string)
 		org, _ := v[3].(string)
-		return ResourcePolicyJSON(arn, ids, CallerRestriction{Principals: who, PrincipalOrgID: org})
+		return ResourcePolicyJSON(arn, ids, ResourcePolicyOptions{Principals: who, PrincipalOrgID: org, ExtraStatements: args.ExtraStatements})
 	}).(pulumi.StringOutput)
 	policy, err := apigateway.NewRestApiPolicy(ctx, name+"-policy", &apigateway.RestApiPolicyArgs{
 		RestApiId: args.RestApiId,

@@ -2,9 +2,11 @@ package components
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // PolicyDocument is an IAM policy document as API Gateway stores it.
@@ -44,12 +46,105 @@ var (
 	orgIDPattern     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 )
 
-// CallerRestriction narrows the Allow statement of a resource policy to
-// signed callers: Principals (IAM role or user ARNs, or account roots
-// arn:<partition>:iam::<account>:root) and, optionally, an organization.
-type CallerRestriction struct {
-	Principals     []string
+// ResourcePolicyOptions shape a resource policy beyond the endpoints.
+type ResourcePolicyOptions struct {
+	// Principals narrow the Allow to signed callers: IAM role or user ARNs,
+	// or account roots arn:<partition>:iam::<account>:root.
+	Principals []string
+	// PrincipalOrgID adds an aws:PrincipalOrgID condition to the Allow.
 	PrincipalOrgID string
+	// ExtraStatements are appended after the SourceVpce Deny and the Allow,
+	// each checked by ValidateExtraStatement. A Resource written as
+	// execute-api:/… is expanded to this API's ARN.
+	ExtraStatements []map[string]any
+}
+
+// ValidateExtraStatement refuses a statement that could let anyone around
+// the SourceVpce Deny: an Allow may only grant execute-api:Invoke, to named
+// or all principals, on this API (Resource "*", execute-api:/… or the API's
+// ARNs), and never with NotPrincipal, NotAction or NotResource. A Deny only
+// narrows and is accepted as long as it is well formed.
+func ValidateExtraStatement(stmt map[string]any) error {
+	effect, _ := stmt["Effect"].(string)
+	if effect != "Allow" && effect != "Deny" {
+		return fmt.Errorf("Effect %v: expected Allow or Deny", stmt["Effect"])
+	}
+	for k := range stmt {
+		switch k {
+		case "Sid", "Effect", "Principal", "Action", "Resource", "Condition":
+		case "NotPrincipal", "NotAction", "NotResource":
+			if effect == "Allow" {
+				return fmt.Errorf("%s in an Allow grants everything it does not name, around the SourceVpce Deny; name what to allow instead", k)
+			}
+		default:
+			return fmt.Errorf("unknown field %s: expected Sid, Effect, Principal, Action, Resource, Condition", k)
+		}
+	}
+	if _, ok := stmt["Principal"]; !ok && stmt["NotPrincipal"] == nil {
+		return errors.New("Principal is required in a resource policy statement")
+	}
+	if effect == "Deny" {
+		return nil
+	}
+	actions, ok := stringOrList(stmt["Action"])
+	if !ok || len(actions) == 0 {
+		return errors.New("Action: expected execute-api:Invoke")
+	}
+	for _, a := range actions {
+		if a != invokeAction {
+			return fmt.Errorf("Action %q in an Allow: only %s may be allowed", a, invokeAction)
+		}
+	}
+	resources, ok := stringOrList(stmt["Resource"])
+	if !ok || len(resources) == 0 {
+		return errors.New("Resource: expected \"*\", execute-api:/… or this API's ARN")
+	}
+	for _, r := range resources {
+		if r != "*" && !strings.HasPrefix(r, "execute-api:/") && !executionResourcePattern.MatchString(r) {
+			return fmt.Errorf("Resource %q: expected \"*\", execute-api:/… or arn:<partition>:execute-api:… of this API", r)
+		}
+	}
+	return nil
+}
+
+var executionResourcePattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9]+/`)
+
+// stringOrList reads an IAM string-or-list field.
+func stringOrList(v any) ([]string, bool) {
+	switch t := v.(type) {
+	case string:
+		return []string{t}, true
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, e := range t {
+			s, ok := e.(string)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, s)
+		}
+		return out, true
+	case []string:
+		return t, true
+	}
+	return nil, false
+}
+
+// expandShorthand rewrites execute-api:/… resources to full ARNs of the API.
+func expandShorthand(v any, executionArn string) any {
+	switch t := v.(type) {
+	case string:
+		if rest, ok := strings.CutPrefix(t, "execute-api:/"); ok {
+			return executionArn + "/" + rest
+		}
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = expandShorthand(e, executionArn)
+		}
+		return out
+	}
+	return v
 }
 
 // BuildResourcePolicy returns the resource policy of a private REST API that
@@ -59,12 +154,12 @@ type CallerRestriction struct {
 // shorthand, which AWS expands and which would then show up as drift.
 // Endpoint IDs are de-duplicated and sorted so the document is stable.
 func BuildResourcePolicy(executionArn string, vpcEndpointIDs []string) (PolicyDocument, error) {
-	return BuildRestrictedResourcePolicy(executionArn, vpcEndpointIDs, CallerRestriction{})
+	return BuildResourcePolicyWith(executionArn, vpcEndpointIDs, ResourcePolicyOptions{})
 }
 
-// BuildRestrictedResourcePolicy is BuildResourcePolicy whose Allow names the
+// BuildResourcePolicyWith is BuildResourcePolicy whose Allow names the
 // callers of who instead of "*" (AWS_IAM). The SourceVpce Deny stays first.
-func BuildRestrictedResourcePolicy(executionArn string, vpcEndpointIDs []string, who CallerRestriction) (PolicyDocument, error) {
+func BuildResourcePolicyWith(executionArn string, vpcEndpointIDs []string, who ResourcePolicyOptions) (PolicyDocument, error) {
 	if !executionArnPattern.MatchString(executionArn) {
 		return PolicyDocument{}, fmt.Errorf("execution ARN %q: expected arn:aws:execute-api:<region>:<12-digit account>:<api id>", executionArn)
 	}
@@ -133,13 +228,40 @@ func (d PolicyDocument) JSON() (string, error) {
 	return string(b), nil
 }
 
-// ResourcePolicyJSON builds the document of BuildRestrictedResourcePolicy and renders it.
-func ResourcePolicyJSON(executionArn string, vpcEndpointIDs []string, who CallerRestriction) (string, error) {
-	doc, err := BuildRestrictedResourcePolicy(executionArn, vpcEndpointIDs, who)
+// ResourcePolicyJSON builds the document of BuildResourcePolicyWith and
+// renders it, with the extra statements after the Deny and the Allow.
+func ResourcePolicyJSON(executionArn string, vpcEndpointIDs []string, who ResourcePolicyOptions) (string, error) {
+	doc, err := BuildResourcePolicyWith(executionArn, vpcEndpointIDs, who)
 	if err != nil {
 		return "", err
 	}
-	return doc.JSON()
+	if len(who.ExtraStatements) == 0 {
+		return doc.JSON()
+	}
+	statements := make([]any, 0, len(doc.Statement)+len(who.ExtraStatements))
+	for _, st := range doc.Statement {
+		statements = append(statements, st)
+	}
+	for i, extra := range who.ExtraStatements {
+		if err := ValidateExtraStatement(extra); err != nil {
+			return "", fmt.Errorf("extra policy statement %d: %w", i, err)
+		}
+		expanded := make(map[string]any, len(extra))
+		for k, v := range extra {
+			expanded[k] = v
+		}
+		for _, k := range []string{"Resource", "NotResource"} {
+			if v, ok := expanded[k]; ok {
+				expanded[k] = expandShorthand(v, executionArn)
+			}
+		}
+		statements = append(statements, expanded)
+	}
+	b, err := json.Marshal(map[string]any{"Version": doc.Version, "Statement": statements})
+	if err != nil {
+		return "", fmt.Errorf("render policy document: %w", err)
+	}
+	return string(b), nil
 }
 
 // marshalPolicy renders a one-statement policy document.

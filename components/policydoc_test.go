@@ -25,7 +25,7 @@ func invokeAllowed(t *testing.T, policyJSON, vpce string) bool {
 
 func TestBuildResourcePolicyDeniesEveryOtherEndpoint(t *testing.T) {
 	ids := []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}
-	policy, err := ResourcePolicyJSON(testExecutionArn, ids, CallerRestriction{})
+	policy, err := ResourcePolicyJSON(testExecutionArn, ids, ResourcePolicyOptions{})
 	require.NoError(t, err)
 
 	var doc PolicyDocument
@@ -50,9 +50,9 @@ func TestBuildResourcePolicyDeniesEveryOtherEndpoint(t *testing.T) {
 }
 
 func TestBuildResourcePolicyIsStable(t *testing.T) {
-	a, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}, CallerRestriction{})
+	a, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}, ResourcePolicyOptions{})
 	require.NoError(t, err)
-	b, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa"}, CallerRestriction{})
+	b, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, a, b, "endpoint order must not change the document")
 }
@@ -99,4 +99,51 @@ func TestEndpointPolicyAllowsInvokeOnListedArnsOnly(t *testing.T) {
 
 	_, err = EndpointPolicyJSON(nil)
 	assert.Error(t, err)
+}
+
+func TestValidateExtraStatement(t *testing.T) {
+	allowGet := map[string]any{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/GET/*"}
+	require.NoError(t, ValidateExtraStatement(allowGet))
+	require.NoError(t, ValidateExtraStatement(map[string]any{"Effect": "Deny", "Principal": "*", "Action": "*", "NotResource": "x"}), "a Deny only narrows")
+	refused := map[string]struct {
+		stmt map[string]any
+		says string
+	}{
+		"NotResource":        {map[string]any{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "NotResource": "execute-api:/*/DELETE/*"}, "NotResource in an Allow"},
+		"NotPrincipal":       {map[string]any{"Effect": "Allow", "NotPrincipal": map[string]any{"AWS": "arn:aws:iam::1:root"}, "Action": "execute-api:Invoke", "Resource": "*"}, "NotPrincipal in an Allow"},
+		"NotAction":          {map[string]any{"Effect": "Allow", "Principal": "*", "NotAction": "execute-api:ManageConnections", "Resource": "*"}, "NotAction in an Allow"},
+		"any action":         {map[string]any{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}, `Action "*"`},
+		"all of execute-api": {map[string]any{"Effect": "Allow", "Principal": "*", "Action": []any{"execute-api:Invoke", "execute-api:*"}, "Resource": "*"}, `Action "execute-api:*"`},
+		"another service":    {map[string]any{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "arn:aws:s3:::bucket/*"}, "Resource"},
+		"no principal":       {map[string]any{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"}, "Principal is required"},
+		"bad effect":         {map[string]any{"Effect": "Maybe", "Principal": "*"}, "expected Allow or Deny"},
+		"unknown field":      {map[string]any{"Effect": "Deny", "Principal": "*", "Actions": "x"}, "unknown field Actions"},
+	}
+	for name, tc := range refused {
+		err := ValidateExtraStatement(tc.stmt)
+		if assert.Errorf(t, err, name) {
+			assert.Containsf(t, err.Error(), tc.says, name)
+		}
+	}
+}
+
+func TestExtraStatementsComeAfterTheDenyAndExpandTheShorthand(t *testing.T) {
+	extra := []map[string]any{{"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"}}
+	policy, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{ExtraStatements: extra})
+	require.NoError(t, err)
+	var doc struct{ Statement []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+	require.Len(t, doc.Statement, 3)
+	assert.Equal(t, "DenyUnlessFromAllowedVpcEndpoints", doc.Statement[0]["Sid"], "the SourceVpce Deny is always first")
+	assert.Equal(t, testExecutionArn+"/*/DELETE/*", doc.Statement[2]["Resource"], "execute-api:/ is expanded to the full ARN")
+	parsed, err := policycheck.Parse(policy)
+	require.NoError(t, err)
+	for method, want := range map[string]bool{"GET": true, "DELETE": false} {
+		ok, err := parsed.Allows(testExecutionArn+"/dev/"+method+"/orders", "vpce-0aaaaaaaaaaaaaaaa")
+		require.NoError(t, err)
+		assert.Equal(t, want, ok, method)
+	}
+	_, err = ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{
+		ExtraStatements: []map[string]any{{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}})
+	assert.ErrorContains(t, err, "extra policy statement 0")
 }

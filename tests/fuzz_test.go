@@ -120,7 +120,7 @@ func FuzzResourcePolicy(f *testing.F) {
 		if idList != "" {
 			ids = strings.Split(idList, ",")
 		}
-		policy, err := components.ResourcePolicyJSON(executionArn, ids, components.CallerRestriction{})
+		policy, err := components.ResourcePolicyJSON(executionArn, ids, components.ResourcePolicyOptions{})
 		if err != nil {
 			return
 		}

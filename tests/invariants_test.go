@@ -39,7 +39,30 @@ func TestEveryStackFileHoldsTheInvariants(t *testing.T) {
 			checkPrivateAPI(t, p, endpointIDs)
 			checkDeployment(t, p)
 			checkInvokeURLs(t, p)
+			checkIngress(t, p)
 		})
+	}
+}
+
+// checkIngress: every security group opens 443 only, never to the world
+// (no /0 in IPv4 or IPv6), and has no egress.
+func checkIngress(t *testing.T, p *jsonPlan) {
+	groups := p.ofType("aws:ec2/securityGroup:SecurityGroup")
+	for _, g := range groups {
+		rules, _ := g.Inputs["ingress"].([]any)
+		require.NotEmptyf(t, rules, "security group %s has an ingress rule", g.Name)
+		for _, rule := range rules {
+			r := rule.(map[string]any)
+			assert.Equal(t, float64(443), r["fromPort"], g.Name)
+			assert.Equal(t, float64(443), r["toPort"], g.Name)
+			for _, field := range []string{"cidrBlocks", "ipv6CidrBlocks"} {
+				cidrs, _ := r[field].([]any)
+				for _, c := range cidrs {
+					assert.Falsef(t, strings.HasSuffix(c.(string), "/0"), "security group %s opens 443 to the world (%s)", g.Name, c)
+				}
+			}
+		}
+		assert.Empty(t, g.Inputs["egress"], "security group %s has no egress", g.Name)
 	}
 }
 

@@ -53,11 +53,11 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
 		StageName:     stackName,
 		Authorization: components.AuthorizationNone,
 	}
-	v, present := r.structured(raw, KeyAPI, "an object with name, description, stageName, routes, authorization, principalOrgId")
+	v, present := r.structured(raw, KeyAPI, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements")
 	var m map[string]any
 	if present {
 		var ok bool
-		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId"); !ok {
+		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements"); !ok {
 			return api
 		}
 	}
@@ -97,7 +97,62 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
 		r.fail(k.field("stageName"), "not set, and the default, the stack name %q, is not valid; expected %s", stackName, expectStageName)
 	}
 	api.Routes = r.routes(k.field("routes"), m, cfg)
+	api.ExtraPolicyStatements = r.extraStatements(k.field("extraPolicyStatements"), m)
 	return api
+}
+
+// extraStatements reads api.extraPolicyStatements: a list of IAM statement
+// objects, each checked by components.ValidateExtraStatement.
+func (r *reader) extraStatements(k key, m map[string]any) []map[string]any {
+	v, present := m["extraPolicyStatements"]
+	if !present {
+		return nil
+	}
+	const expected = "a list of IAM policy statements {Effect, Principal, Action, Resource, Condition}"
+	items, ok := v.([]any)
+	if !ok {
+		r.bad(k, v, expected)
+		return nil
+	}
+	out := make([]map[string]any, 0, len(items))
+	for i, item := range items {
+		stmt, ok := item.(map[string]any)
+		if !ok {
+			r.bad(k.index(i), item, "an IAM policy statement object")
+			continue
+		}
+		if err := components.ValidateExtraStatement(stmt); err != nil {
+			r.fail(k.index(i), "%v", err)
+			continue
+		}
+		out = append(out, plainJSON(stmt).(map[string]any))
+	}
+	return out
+}
+
+// plainJSON turns json.Number values back into numbers a policy can carry.
+func plainJSON(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = plainJSON(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = plainJSON(e)
+		}
+		return out
+	case json.Number:
+		if n, err := t.Int64(); err == nil {
+			return n
+		}
+		f, _ := t.Float64()
+		return f
+	}
+	return v
 }
 
 // defaultRouteConfigs mirrors components.DefaultRoutes as configuration.

@@ -110,6 +110,8 @@ type API struct {
 	Authorization string
 	// PrincipalOrgID, with AWS_IAM, adds an aws:PrincipalOrgID condition.
 	PrincipalOrgID string
+	// ExtraPolicyStatements are added after the SourceVpce Deny and the Allow.
+	ExtraPolicyStatements []map[string]any
 }
 
 // RouteConfig is one route as configured; plain values, no Pulumi inputs.

@@ -151,6 +151,13 @@ type badCase struct {
 }
 
 var badCases = []badCase{
+	{"extra statement that allows around the Deny", func(c map[string]any) {
+		c["api"].(map[string]any)["extraPolicyStatements"] = []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "NotResource": "execute-api:/*/DELETE/*"}}
+	}, "xaccount-api:api.extraPolicyStatements[0]", "NotResource in an Allow"},
+	{"extra statement that allows every action", func(c map[string]any) {
+		c["api"].(map[string]any)["extraPolicyStatements"] = []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}
+	}, "xaccount-api:api.extraPolicyStatements[0]", "only execute-api:Invoke"},
+	{"extra statements not a list", func(c map[string]any) { c["api"].(map[string]any)["extraPolicyStatements"] = "deny all" }, "xaccount-api:api.extraPolicyStatements", "a list of IAM policy statements"},
 	{"unknown authorization", func(c map[string]any) { c["api"].(map[string]any)["authorization"] = "IAM" }, "xaccount-api:api.authorization", `got "IAM"`},
 	{"organization without AWS_IAM", func(c map[string]any) { c["api"].(map[string]any)["principalOrgId"] = "o-abcdefghij" }, "xaccount-api:api.principalOrgId", "AWS_IAM only"},
 	{"malformed organization", func(c map[string]any) {
@@ -328,4 +335,15 @@ func TestLoadAcceptsProjectDefaults(t *testing.T) {
 	assert.Len(t, cfg.API.Routes, 1, "the default route")
 	assert.Empty(t, cfg.Tags)
 	assert.False(t, cfg.Protect)
+}
+
+// TestLoadAcceptsANarrowingExtraStatement: a Deny on one method passes and
+// reaches the config as written.
+func TestLoadAcceptsANarrowingExtraStatement(t *testing.T) {
+	c := validConfig()
+	stmt := map[string]any{"Sid": "NoDeletes", "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"}
+	c["api"].(map[string]any)["extraPolicyStatements"] = []any{stmt}
+	cfg, err := Load(rawOf(t, c), nil, "dev")
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]any{stmt}, cfg.API.ExtraPolicyStatements)
 }

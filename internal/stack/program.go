@@ -95,15 +95,16 @@ func DeployConfig(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 		return nil, err
 	}
 	args := &components.CrossAccountPrivateApiArgs{
-		Region:            cfg.Region,
-		ProducerAccountId: cfg.Producer.AccountID,
-		ProducerProvider:  providers.Producer,
-		ApiName:           pulumi.String(cfg.API.Name),
-		ApiDescription:    pulumi.String(cfg.API.Description),
-		StageName:         cfg.API.StageName,
-		Authorization:     cfg.API.Authorization,
-		PrincipalOrgId:    cfg.API.PrincipalOrgID,
-		Protect:           cfg.Protect,
+		Region:                cfg.Region,
+		ProducerAccountId:     cfg.Producer.AccountID,
+		ProducerProvider:      providers.Producer,
+		ApiName:               pulumi.String(cfg.API.Name),
+		ApiDescription:        pulumi.String(cfg.API.Description),
+		StageName:             cfg.API.StageName,
+		Authorization:         cfg.API.Authorization,
+		PrincipalOrgId:        cfg.API.PrincipalOrgID,
+		ExtraPolicyStatements: cfg.API.ExtraPolicyStatements,
+		Protect:               cfg.Protect,
 	}
 	for _, r := range cfg.API.Routes {
 		args.Routes = append(args.Routes, r.ToComponent())

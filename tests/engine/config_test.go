@@ -163,13 +163,15 @@ func inlineDevSteps(t *testing.T) map[string]string {
 
 // TestIAMAuthorizationUnderTheEngine: with AWS_IAM the deployed stage serves
 // every route with SigV4 only, and the policy it enforces lets in exactly the
-// configured principal through the stack's endpoint.
+// configured principal through the stack's endpoint, minus what an extra
+// Deny statement takes away.
 func TestIAMAuthorizationUnderTheEngine(t *testing.T) {
 	const role = "arn:aws:iam::222222222222:role/app"
 	s := newEngineStack(t, "dev")
 	api := devAPI(mockRoute("GET", "/orders"))
 	api["authorization"] = "AWS_IAM"
 	api["principalOrgId"] = "o-abcdefghij"
+	api["extraPolicyStatements"] = []any{map[string]any{"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"}}
 	s.editConfig("api", api)
 	consumer := devConsumer("app", "222222222222", "10.20.0.0/24", 2)
 	consumer["principals"] = []any{role}
