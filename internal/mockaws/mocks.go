@@ -57,12 +57,13 @@ type Mocks struct {
 
 	mu        sync.Mutex
 	resources []Resource
-	providers map[string]providerInfo // provider URN -> pins
+	providers map[string]providerInfo    // provider URN -> pins
+	invokes   map[string]map[string]bool // account -> invoke tokens called there
 }
 
 // New returns mocks for one run of project/stack.
 func New(project, stack string) *Mocks {
-	return &Mocks{project: project, stack: stack, providers: map[string]providerInfo{}}
+	return &Mocks{project: project, stack: stack, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{}}
 }
 
 // RunOption returns the pulumi.RunOption that installs these mocks.
@@ -77,6 +78,14 @@ func (m *Mocks) Resources() []Resource {
 	out := slices.Clone(m.resources)
 	slices.SortFunc(out, func(a, b Resource) int { return strings.Compare(a.URN, b.URN) })
 	return out
+}
+
+// InvokesIn lists the invoke tokens (data sources) the program called on a
+// provider pinned to account, sorted.
+func (m *Mocks) InvokesIn(account string) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return sortedKeys(m.invokes[account])
 }
 
 // AccountOf is the account the resource's provider is pinned to; for a
@@ -158,6 +167,10 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	pins := m.providers[providerURN(args.Provider)]
+	if m.invokes[pins.account] == nil {
+		m.invokes[pins.account] = map[string]bool{}
+	}
+	m.invokes[pins.account][args.Token] = true
 	m.mu.Unlock()
 	switch args.Token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":

@@ -34,6 +34,8 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	stackName := flags.String("stack", "", "plan the stack NAME from Pulumi.NAME.yaml in the project root (default "+DefaultStack+")")
 	configFile := flags.String("config", "", "plan any file in the Pulumi.<stack>.yaml format")
 	format := flags.String("format", "text", "output format: text or json")
+	iam := flags.Bool("iam", false, "print, per account, the IAM policy its deployer role needs and the pipeline role's OIDC trust policy, instead of the plan")
+	repo := flags.String("repo", "OWNER/REPO", "with --iam: the repository (owner/name) the pipeline's OIDC trust policy names")
 	root := flags.String("root", "", "the project root, where Pulumi.<stack>.yaml files live (default: the nearest folder up from here with a Pulumi.yaml)")
 	if err := flags.Parse(args); err != nil {
 		return exitInvalid
@@ -80,7 +82,12 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		return exitFailed
 	}
 	var out bytes.Buffer
-	if *format == "json" {
+	if *iam {
+		if err := p.WriteIAM(&out, *repo); err != nil {
+			fmt.Fprintf(stderr, "plan: %v\n", err)
+			return exitFailed
+		}
+	} else if *format == "json" {
 		b, err := p.JSON()
 		if err != nil {
 			fmt.Fprintf(stderr, "plan: %v\n", err)

@@ -23,6 +23,9 @@ type Plan struct {
 	Accounts  map[string]string `json:"accounts"`
 	Resources []Resource        `json:"resources"`
 	Outputs   map[string]any    `json:"outputs"`
+	// Invokes maps each account to the data sources read there (for --iam;
+	// not part of the JSON contract).
+	Invokes map[string][]string `json:"-"`
 
 	config *stack.Config
 }
@@ -80,7 +83,11 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 	if outputs, err = plainJSON(outputs); err != nil {
 		return nil, err
 	}
-	p := &Plan{Project: stack.Namespace, Stack: stackName, Region: cfg.Region, Accounts: accounts(cfg), Outputs: outputs, config: cfg}
+	p := &Plan{Project: stack.Namespace, Stack: stackName, Region: cfg.Region, Accounts: accounts(cfg), Outputs: outputs, config: cfg,
+		Invokes: map[string][]string{}}
+	for account := range p.Accounts {
+		p.Invokes[account] = mocks.InvokesIn(account)
+	}
 	for _, r := range mocks.Resources() {
 		p.Resources = append(p.Resources, Resource{
 			URN: r.URN, Type: r.Type, Name: r.Name, ID: r.ID, Parent: r.Parent,

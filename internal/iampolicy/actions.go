@@ -1,0 +1,55 @@
+// Package iampolicy derives, from what a stack registers, the IAM policy each
+// deployer role needs: exactly the actions of the resource types and data
+// sources in the plan, from one table, and the trust policy of a pipeline
+// role that assumes it through OIDC.
+package iampolicy
+
+// Actions are the IAM actions pulumi-aws (the Terraform AWS provider it
+// bridges) calls to create, read, update, delete and tag each resource type,
+// and to read each data source. Sources: the AWS Service Authorization
+// Reference for API Gateway (apigateway:<HTTP verb> on resource paths, plus
+// apigateway:UpdateRestApiPolicy for resource policies), EC2 and Lambda, and
+// the calls of the aws_* resources. Never a wildcard action.
+var Actions = map[string][]string{
+	"aws:apigateway/restApi:RestApi": {
+		"apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE",
+	},
+	// Attaching a resource policy is an UpdateRestApi on /policy, which IAM
+	// also checks as apigateway:UpdateRestApiPolicy.
+	"aws:apigateway/restApiPolicy:RestApiPolicy": {"apigateway:GET", "apigateway:PATCH", "apigateway:UpdateRestApiPolicy"},
+	"aws:apigateway/deployment:Deployment":       {"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"},
+	"aws:apigateway/stage:Stage":                 {"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE"},
+	"aws:lambda/permission:Permission":           {"lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"},
+	"aws:ec2/vpc:Vpc": {
+		"ec2:CreateVpc", "ec2:DeleteVpc", "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:ModifyVpcAttribute",
+		"ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls", "ec2:CreateTags", "ec2:DeleteTags",
+	},
+	"aws:ec2/subnet:Subnet": {
+		"ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:DescribeSubnets", "ec2:ModifySubnetAttribute",
+		"ec2:DescribeNetworkInterfaces", "ec2:CreateTags", "ec2:DeleteTags",
+	},
+	"aws:ec2/securityGroup:SecurityGroup": {
+		"ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules",
+		"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress",
+		"ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupEgress",
+		"ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:DescribeNetworkInterfaces", "ec2:CreateTags", "ec2:DeleteTags",
+	},
+	// Private DNS on an interface endpoint associates the VPC with a hosted
+	// zone AWS manages, which IAM checks as route53:AssociateVPCWithHostedZone.
+	"aws:ec2/vpcEndpoint:VpcEndpoint": {
+		"ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:DescribeVpcEndpoints", "ec2:ModifyVpcEndpoint",
+		"ec2:DescribeVpcEndpointServices", "ec2:DescribePrefixLists", "ec2:CreateTags", "ec2:DeleteTags",
+		"route53:AssociateVPCWithHostedZone",
+	},
+	"aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": {"ec2:ModifyVpcEndpoint", "ec2:DescribeVpcEndpoints"},
+}
+
+// InvokeActions are the IAM actions of each data source the program reads.
+// getRegion and getCallerIdentity need none.
+var InvokeActions = map[string][]string{
+	"aws:index/getAvailabilityZones:getAvailabilityZones": {"ec2:DescribeAvailabilityZones"},
+	"aws:ec2/getVpcEndpointService:getVpcEndpointService": {"ec2:DescribeVpcEndpointServices"},
+	"aws:ec2/getVpc:getVpc":                               {"ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"},
+	"aws:index/getRegion:getRegion":                       {},
+	"aws:index/getCallerIdentity:getCallerIdentity":       {},
+}

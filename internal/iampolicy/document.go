@@ -1,0 +1,113 @@
+package iampolicy
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/xaccount/xaccount-api/internal/awspartition"
+)
+
+// Statement is one IAM policy statement.
+type Statement struct {
+	Sid       string                       `json:"Sid"`
+	Effect    string                       `json:"Effect"`
+	Principal map[string]string            `json:"Principal,omitempty"`
+	Action    []string                     `json:"Action"`
+	Resource  []string                     `json:"Resource,omitempty"`
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
+}
+
+// Document is an IAM policy document.
+type Document struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// JSON renders the document indented, for people to read and paste.
+func (d Document) JSON() (string, error) {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("render IAM policy: %w", err)
+	}
+	return string(b), nil
+}
+
+// DeployerPolicy is the identity policy a deployer role in account needs to
+// manage resources of the given types and read the given data sources in
+// region: one statement per service, each scoped as far as the service
+// allows before the resources exist. An unknown type or data source is an
+// error, so a new one cannot be deployed with a policy that lacks it.
+func DeployerPolicy(account, region string, types, invokes []string) (Document, error) {
+	byService := map[string][]string{}
+	add := func(actions []string) {
+		for _, a := range actions {
+			service, _, _ := strings.Cut(a, ":")
+			if !slices.Contains(byService[service], a) {
+				byService[service] = append(byService[service], a)
+			}
+		}
+	}
+	for _, t := range types {
+		actions, ok := Actions[t]
+		if !ok {
+			return Document{}, fmt.Errorf("resource type %s has no entry in iampolicy.Actions: add the IAM actions it needs", t)
+		}
+		add(actions)
+	}
+	for _, tok := range invokes {
+		actions, ok := InvokeActions[tok]
+		if !ok {
+			return Document{}, fmt.Errorf("data source %s has no entry in iampolicy.InvokeActions: add the IAM actions it needs", tok)
+		}
+		add(actions)
+	}
+	p := awspartition.Of(region)
+	resources := map[string][]string{
+		"apigateway": {
+			fmt.Sprintf("arn:%s:apigateway:%s::/restapis", p, region),
+			fmt.Sprintf("arn:%s:apigateway:%s::/restapis/*", p, region),
+			fmt.Sprintf("arn:%s:apigateway:%s::/tags/*", p, region),
+		},
+		"lambda": {fmt.Sprintf("arn:%s:lambda:%s:%s:function:*", p, region, account)},
+		// EC2 creates and describes cannot be scoped to ARNs that do not
+		// exist yet; the region is pinned by the provider.
+		"ec2":     {"*"},
+		"route53": {"*"},
+	}
+	services := make([]string, 0, len(byService))
+	for s := range byService {
+		services = append(services, s)
+	}
+	sort.Strings(services)
+	doc := Document{Version: "2012-10-17"}
+	for _, s := range services {
+		actions := byService[s]
+		sort.Strings(actions)
+		doc.Statement = append(doc.Statement, Statement{
+			Sid: "Deploy" + strings.ToUpper(s[:1]) + s[1:], Effect: "Allow", Action: actions, Resource: resources[s],
+		})
+	}
+	return doc, nil
+}
+
+// PipelineTrustPolicy is the trust policy of the role a CI pipeline assumes
+// in account through its OIDC identity provider (one such role per account;
+// it then assumes the stack's deployer role, whose own trust policy must name
+// this role). repo is "owner/name"; the subject is limited to that
+// repository.
+func PipelineTrustPolicy(account, region, repo string) Document {
+	const issuer = "token.actions.githubusercontent.com"
+	return Document{Version: "2012-10-17", Statement: []Statement{{
+		Sid:       "PipelineOIDC",
+		Effect:    "Allow",
+		Principal: map[string]string{"Federated": fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", awspartition.Of(region), account, issuer)},
+		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
+		Condition: map[string]map[string]string{
+			"StringEquals": {issuer + ":aud": "sts.amazonaws.com"},
+			"StringLike":   {issuer + ":sub": "repo:" + repo + ":*"},
+		},
+	}}}
+}
