@@ -74,6 +74,11 @@ type CrossAccountPrivateApiArgs struct {
 	// PrincipalOrgId adds an aws:PrincipalOrgID condition to the Allow
 	// (AWS_IAM only). Optional.
 	PrincipalOrgId string
+	// AccessLogs turns on the stage's access logs to a CloudWatch log group in
+	// the producer account. Optional: nil, no access logs.
+	AccessLogs *AccessLogsArgs
+	// Throttle sets stage-wide throttling and turns on metrics. Optional.
+	Throttle *StageThrottle
 	// ExtraPolicyStatements are added to the resource policy after the
 	// SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement
 	// for what is refused. Optional.
@@ -186,6 +191,14 @@ func (a *CrossAccountPrivateApiArgs) validate() error {
 	if err := ValidateAuthorization(a.Authorization); err != nil {
 		errs = append(errs, err)
 	}
+	if a.AccessLogs != nil && a.AccessLogs.RetentionDays != 0 {
+		if err := ValidateRetentionDays(a.AccessLogs.RetentionDays); err != nil {
+			errs = append(errs, fmt.Errorf("accessLogs.%w", err))
+		}
+	}
+	if t := a.Throttle; t != nil && (t.RateLimit <= 0 || t.BurstLimit <= 0) {
+		errs = append(errs, fmt.Errorf("throttle: rateLimit and burstLimit must be positive, got %v and %d", t.RateLimit, t.BurstLimit))
+	}
 	for i, extra := range a.ExtraPolicyStatements {
 		if err := ValidateExtraStatement(extra); err != nil {
 			errs = append(errs, fmt.Errorf("extraPolicyStatements[%d]: %w", i, err))
@@ -271,16 +284,29 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}
 
-	// Step 5 (account B): deploy a stage, after the policy and every method exist.
+	// Step 5 (account B): deploy a stage, after the policy and every method
+	// exist, with its access logs and throttling.
+	var logGroupArn pulumi.StringInput
+	var stageDeps []pulumi.Resource
+	if args.AccessLogs != nil {
+		arn, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, args.AccessLogs, args.Protect, pulumi.Provider(args.ProducerProvider))
+		if err != nil {
+			return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+		}
+		logGroupArn, stageDeps = arn, deps
+	}
 	stage, err := NewStageDeployment(ctx, name+"-stage", &StageDeploymentArgs{
-		RestApiId:      api.RestApiId,
-		StageName:      pulumi.String(args.StageName),
-		DefinitionHash: api.BodyHash,
-		PolicyJson:     policy.PolicyJson,
-		VpcEndpointIds: comp.VpcEndpointIds,
-		Tags:           args.Tags,
-		Protect:        args.Protect,
-		DependsOn:      append(api.DeploymentDependencies(), policy.Policy),
+		AccessLogDestinationArn: logGroupArn,
+		Throttle:                args.Throttle,
+		StageDependsOn:          stageDeps,
+		RestApiId:               api.RestApiId,
+		StageName:               pulumi.String(args.StageName),
+		DefinitionHash:          api.BodyHash,
+		PolicyJson:              policy.PolicyJson,
+		VpcEndpointIds:          comp.VpcEndpointIds,
+		Tags:                    args.Tags,
+		Protect:                 args.Protect,
+		DependsOn:               append(api.DeploymentDependencies(), policy.Policy),
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)

@@ -26,6 +26,16 @@ type StageDeploymentArgs struct {
 	VpcEndpointIds pulumi.StringArrayInput `pulumi:"vpcEndpointIds"`
 	// Tags are set on the stage. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// AccessLogDestinationArn is the CloudWatch log group (ARN) the stage
+	// writes access logs to, in AccessLogFormat. The account's API Gateway
+	// CloudWatch role must be set for it (see AccessLogsArgs). Optional.
+	AccessLogDestinationArn pulumi.StringInput `pulumi:"accessLogDestinationArn,optional"`
+	// Throttle sets stage-wide throttling and turns on CloudWatch metrics for
+	// every method (an apigateway.MethodSettings on */*). Optional.
+	Throttle *StageThrottle `pulumi:"throttle,optional"`
+	// StageDependsOn are resources the stage must wait for, such as the
+	// account's CloudWatch role setting. Go only; optional.
+	StageDependsOn []pulumi.Resource
 	// Protect protects the Stage (its name is in every URL) against deletion.
 	// The Deployment is never protected: every change replaces it, and a
 	// protected resource cannot be replaced. Optional, default false.
@@ -36,6 +46,22 @@ type StageDeploymentArgs struct {
 	// ResourcePolicy.Policy). Go only; required, at least the policy.
 	DependsOn []pulumi.Resource
 }
+
+// StageThrottle is the stage-wide throttling of a StageDeployment.
+type StageThrottle struct {
+	// RateLimit is the steady-state requests per second. Required, > 0.
+	RateLimit float64 `pulumi:"rateLimit"`
+	// BurstLimit is the bucket size. Required, > 0.
+	BurstLimit int `pulumi:"burstLimit"`
+}
+
+// AccessLogFormat is the JSON line API Gateway writes per request: who came
+// in through which endpoint, what it asked and what it got.
+const AccessLogFormat = `{"requestId":"$context.requestId","sourceIp":"$context.identity.sourceIp",` +
+	`"vpceId":"$context.identity.vpceId","caller":"$context.identity.caller","user":"$context.identity.user",` +
+	`"httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status",` +
+	`"responseLatency":"$context.responseLatency","integrationLatency":"$context.integrationLatency",` +
+	`"errorType":"$context.error.responseType"}`
 
 // StageDeployment is an API Gateway Deployment that is replaced whenever the
 // routes, the policy or the endpoints change, and a separate, stable Stage that
@@ -83,6 +109,9 @@ func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentA
 	if args.RestApiId == nil || args.StageName == nil || args.DefinitionHash == nil || args.PolicyJson == nil || args.VpcEndpointIds == nil {
 		return nil, fmt.Errorf("stage deployment %s: restApiId, stageName, definitionHash, policyJson and vpcEndpointIds are required", name)
 	}
+	if t := args.Throttle; t != nil && (t.RateLimit <= 0 || t.BurstLimit <= 0) {
+		return nil, fmt.Errorf("stage deployment %s: throttle: rateLimit and burstLimit must be positive, got %v and %d", name, t.RateLimit, t.BurstLimit)
+	}
 	if len(args.DependsOn) == 0 {
 		return nil, fmt.Errorf("stage deployment %s: DependsOn must hold the policy, methods and integrations, or the first deployment of a private API fails", name)
 	}
@@ -107,14 +136,36 @@ func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentA
 	if err != nil {
 		return nil, fmt.Errorf("stage deployment %s: %w", name, err)
 	}
-	stage, err := apigateway.NewStage(ctx, name+"-stage", &apigateway.StageArgs{
+	stageArgs := &apigateway.StageArgs{
 		RestApi:    args.RestApiId,
 		StageName:  args.StageName,
 		Deployment: deployment.ID(),
 		Tags:       args.Tags,
-	}, pulumi.Parent(comp), protectWhen(args.Protect))
+	}
+	if args.AccessLogDestinationArn != nil {
+		stageArgs.AccessLogSettings = &apigateway.StageAccessLogSettingsArgs{
+			DestinationArn: args.AccessLogDestinationArn,
+			Format:         pulumi.String(AccessLogFormat),
+		}
+	}
+	stage, err := apigateway.NewStage(ctx, name+"-stage", stageArgs,
+		pulumi.Parent(comp), protectWhen(args.Protect), pulumi.DependsOn(args.StageDependsOn))
 	if err != nil {
 		return nil, fmt.Errorf("stage deployment %s: %w", name, err)
+	}
+	if t := args.Throttle; t != nil {
+		if _, err := apigateway.NewMethodSettings(ctx, name+"-settings", &apigateway.MethodSettingsArgs{
+			RestApi:    args.RestApiId,
+			StageName:  stage.StageName,
+			MethodPath: pulumi.String("*/*"),
+			Settings: &apigateway.MethodSettingsSettingsArgs{
+				MetricsEnabled:       pulumi.Bool(true),
+				ThrottlingRateLimit:  pulumi.Float64(t.RateLimit),
+				ThrottlingBurstLimit: pulumi.Int(t.BurstLimit),
+			},
+		}, pulumi.Parent(comp), pulumi.Protect(false)); err != nil { // settings, not state
+			return nil, fmt.Errorf("stage deployment %s: %w", name, err)
+		}
 	}
 	comp.Deployment, comp.Stage = deployment, stage
 	comp.DeploymentId = deployment.ID().ToStringOutput()

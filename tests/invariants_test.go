@@ -40,8 +40,31 @@ func TestEveryStackFileHoldsTheInvariants(t *testing.T) {
 			checkDeployment(t, p)
 			checkInvokeURLs(t, p)
 			checkIngress(t, p)
+			checkStageHardening(t, p)
 		})
 	}
+}
+
+// checkStageHardening: the stage logs every request (with the endpoint it
+// came through) to a log group in the producer account that keeps them for a
+// bounded time, and every method has metrics and throttling.
+func checkStageHardening(t *testing.T, p *jsonPlan) {
+	stages := p.ofType(typeStage)
+	require.Len(t, stages, 1)
+	logs, _ := stages[0].Inputs["accessLogSettings"].(map[string]any)
+	require.NotNil(t, logs, "the stage has access logs")
+	assert.Contains(t, logs["format"], "$context.identity.vpceId")
+	groups := p.ofType("aws:cloudwatch/logGroup:LogGroup")
+	require.Len(t, groups, 1)
+	assert.Positive(t, groups[0].Inputs["retentionInDays"], "logs are not kept forever")
+	assert.Equal(t, "producer", p.Accounts[groups[0].Account])
+	settings := p.ofType("aws:apigateway/methodSettings:MethodSettings")
+	require.Len(t, settings, 1)
+	s := settings[0].Inputs["settings"].(map[string]any)
+	assert.Equal(t, true, s["metricsEnabled"])
+	assert.Positive(t, s["throttlingRateLimit"])
+	assert.Positive(t, s["throttlingBurstLimit"])
+	assert.Equal(t, "*/*", settings[0].Inputs["methodPath"])
 }
 
 // checkIngress: every security group opens 443 only, never to the world
@@ -93,7 +116,8 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
 			assert.Truef(t, strings.HasPrefix(prov.Name, "consumer-"), "%s %s must be on a consumer provider, is on %s", r.Type, r.Name, prov.Name)
 			assert.Truef(t, strings.HasPrefix(p.Accounts[r.Account], "consumer:") || strings.Contains(p.Accounts[r.Account], ",consumer:"), "%s %s lands in a consumer account", r.Type, r.Name)
-		case strings.HasPrefix(r.Type, "aws:apigateway/"), strings.HasPrefix(r.Type, "aws:lambda/"):
+		case strings.HasPrefix(r.Type, "aws:apigateway/"), strings.HasPrefix(r.Type, "aws:lambda/"),
+			strings.HasPrefix(r.Type, "aws:cloudwatch/"), strings.HasPrefix(r.Type, "aws:iam/"):
 			prov, ok := providers[r.Provider]
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
 			assert.Equalf(t, "producer", prov.Name, "%s %s must be on the producer provider", r.Type, r.Name)

@@ -16,10 +16,23 @@ var Actions = map[string][]string{
 	},
 	// Attaching a resource policy is an UpdateRestApi on /policy, which IAM
 	// also checks as apigateway:UpdateRestApiPolicy.
-	"aws:apigateway/restApiPolicy:RestApiPolicy": {"apigateway:GET", "apigateway:PATCH", "apigateway:UpdateRestApiPolicy"},
-	"aws:apigateway/deployment:Deployment":       {"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"},
-	"aws:apigateway/stage:Stage":                 {"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE"},
-	"aws:lambda/permission:Permission":           {"lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"},
+	"aws:apigateway/restApiPolicy:RestApiPolicy":   {"apigateway:GET", "apigateway:PATCH", "apigateway:UpdateRestApiPolicy"},
+	"aws:apigateway/deployment:Deployment":         {"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"},
+	"aws:apigateway/stage:Stage":                   {"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE"},
+	"aws:lambda/permission:Permission":             {"lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"},
+	"aws:apigateway/methodSettings:MethodSettings": {"apigateway:GET", "apigateway:PATCH"},
+	// The account-wide CloudWatch role setting: PATCH /account, and passing
+	// the role to API Gateway.
+	"aws:apigateway/account:Account": {"apigateway:GET", "apigateway:PATCH", "iam:PassRole", "iam:GetRole"},
+	"aws:iam/role:Role": {
+		"iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
+		"iam:TagRole", "iam:UntagRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+		"iam:ListInstanceProfilesForRole", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+	},
+	"aws:cloudwatch/logGroup:LogGroup": {
+		"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",
+		"logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource",
+	},
 	"aws:ec2/vpc:Vpc": {
 		"ec2:CreateVpc", "ec2:DeleteVpc", "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:ModifyVpcAttribute",
 		"ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls", "ec2:CreateTags", "ec2:DeleteTags",

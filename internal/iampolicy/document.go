@@ -70,7 +70,10 @@ func DeployerPolicy(account, region string, types, invokes []string) (Document, 
 			fmt.Sprintf("arn:%s:apigateway:%s::/restapis", p, region),
 			fmt.Sprintf("arn:%s:apigateway:%s::/restapis/*", p, region),
 			fmt.Sprintf("arn:%s:apigateway:%s::/tags/*", p, region),
+			fmt.Sprintf("arn:%s:apigateway:%s::/account", p, region),
 		},
+		"iam":    {fmt.Sprintf("arn:%s:iam::%s:role/*", p, account)},
+		"logs":   {fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", p, region, account)},
 		"lambda": {fmt.Sprintf("arn:%s:lambda:%s:%s:function:*", p, region, account)},
 		// EC2 creates and describes cannot be scoped to ARNs that do not
 		// exist yet; the region is pinned by the provider.

@@ -58,6 +58,17 @@ func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (
 		id = str(inputs, "restApiId")
 	case "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy":
 		id = str(inputs, "vpcEndpointId")
+	case "aws:cloudwatch/logGroup:LogGroup":
+		id = str(inputs, "name")
+		set("arn", fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", part, region, account, id))
+	case "aws:iam/role:Role":
+		id = "xaccount-" + digest(urn, 8)
+		set("arn", fmt.Sprintf("arn:%s:iam::%s:role/%s", part, account, id))
+		set("name", id)
+	case "aws:apigateway/account:Account":
+		id = "api-gateway-account"
+	case "aws:apigateway/methodSettings:MethodSettings":
+		id = fmt.Sprintf("%s-%s-%s", str(inputs, "restApi"), str(inputs, "stageName"), str(inputs, "methodPath"))
 	case "aws:apigateway/deployment:Deployment":
 		id = alnum(urn, 6)
 		set("createdDate", fixedTimestamp)

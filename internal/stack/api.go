@@ -52,12 +52,14 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
 		Description:   DefaultAPIDescription,
 		StageName:     stackName,
 		Authorization: components.AuthorizationNone,
+		AccessLogs:    &components.AccessLogsArgs{RetentionDays: components.DefaultLogRetentionDays},
+		Throttle:      components.StageThrottle{RateLimit: DefaultRateLimit, BurstLimit: DefaultBurstLimit},
 	}
-	v, present := r.structured(raw, KeyAPI, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements")
+	v, present := r.structured(raw, KeyAPI, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle")
 	var m map[string]any
 	if present {
 		var ok bool
-		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements"); !ok {
+		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements", "accessLogs", "throttle"); !ok {
 			return api
 		}
 	}
@@ -98,7 +100,48 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
 	}
 	api.Routes = r.routes(k.field("routes"), m, cfg)
 	api.ExtraPolicyStatements = r.extraStatements(k.field("extraPolicyStatements"), m)
+	api.AccessLogs = r.accessLogs(k.field("accessLogs"), m, api.AccessLogs)
+	api.Throttle = r.throttle(k.field("throttle"), m, api.Throttle)
 	return api
+}
+
+// accessLogs reads api.accessLogs {enabled, retentionDays, createAccountRole}.
+func (r *reader) accessLogs(k key, m map[string]any, def *components.AccessLogsArgs) *components.AccessLogsArgs {
+	v, present := m["accessLogs"]
+	if !present {
+		return def
+	}
+	lm, ok := r.object(k, v, "enabled", "retentionDays", "createAccountRole")
+	if !ok {
+		return def
+	}
+	if !r.optBool(k, lm, "enabled", true) {
+		return nil
+	}
+	out := &components.AccessLogsArgs{
+		RetentionDays:     r.optInt(k, lm, "retentionDays", components.DefaultLogRetentionDays, 1, 3653),
+		CreateAccountRole: r.optBool(k, lm, "createAccountRole", false),
+	}
+	if err := components.ValidateRetentionDays(out.RetentionDays); err != nil {
+		r.fail(k.field("retentionDays"), "got %d; expected one of the periods CloudWatch Logs accepts: %v", out.RetentionDays, components.RetentionDayValues)
+	}
+	return out
+}
+
+// throttle reads api.throttle {rateLimit, burstLimit}.
+func (r *reader) throttle(k key, m map[string]any, def components.StageThrottle) components.StageThrottle {
+	v, present := m["throttle"]
+	if !present {
+		return def
+	}
+	tm, ok := r.object(k, v, "rateLimit", "burstLimit")
+	if !ok {
+		return def
+	}
+	return components.StageThrottle{
+		RateLimit:  float64(r.optInt(k, tm, "rateLimit", DefaultRateLimit, 1, 10000)),
+		BurstLimit: r.optInt(k, tm, "burstLimit", DefaultBurstLimit, 1, 5000),
+	}
 }
 
 // extraStatements reads api.extraPolicyStatements: a list of IAM statement

@@ -112,7 +112,19 @@ type API struct {
 	PrincipalOrgID string
 	// ExtraPolicyStatements are added after the SourceVpce Deny and the Allow.
 	ExtraPolicyStatements []map[string]any
+	// AccessLogs, when not nil, sends the stage's access logs to CloudWatch.
+	AccessLogs *components.AccessLogsArgs
+	// Throttle is the stage-wide throttling (metrics are always on).
+	Throttle components.StageThrottle
 }
+
+// Stage hardening defaults.
+const (
+	// DefaultRateLimit is the stage's steady-state requests per second.
+	DefaultRateLimit = 100
+	// DefaultBurstLimit is the stage's burst bucket.
+	DefaultBurstLimit = 200
+)
 
 // RouteConfig is one route as configured; plain values, no Pulumi inputs.
 type RouteConfig struct {

@@ -104,6 +104,8 @@ func DeployConfig(ctx *pulumi.Context, cfg *Config) (pulumi.Map, error) {
 		Authorization:         cfg.API.Authorization,
 		PrincipalOrgId:        cfg.API.PrincipalOrgID,
 		ExtraPolicyStatements: cfg.API.ExtraPolicyStatements,
+		AccessLogs:            cfg.API.AccessLogs,
+		Throttle:              &cfg.API.Throttle,
 		Protect:               cfg.Protect,
 	}
 	for _, r := range cfg.API.Routes {

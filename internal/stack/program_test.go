@@ -90,12 +90,17 @@ func TestProgramRegistersNothingForBadConfig(t *testing.T) {
 }
 
 // replaceable are the types a route, policy or consumer change replaces or
-// deletes: protecting them would make every such change fail.
+// deletes (protecting them would make every such change fail), and settings
+// that hold no state.
 var replaceable = map[string]bool{
 	"aws:apigateway/deployment:Deployment":        true,
 	"aws:apigateway/restApiPolicy:RestApiPolicy":  true,
 	"aws:lambda/permission:Permission":            true,
 	"aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": true,
+	// Settings rather than state: never protected.
+	"aws:apigateway/methodSettings:MethodSettings": true,
+	"aws:apigateway/account:Account":               true,
+	"aws:iam/role:Role":                            true,
 }
 
 func TestProgramProtectsWhatHoldsStateWhenAsked(t *testing.T) {

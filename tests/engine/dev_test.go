@@ -58,7 +58,8 @@ func urnTypeName(urn string) (string, string) {
 
 // devAPI is the committed dev api section with other routes.
 func devAPI(routes ...map[string]any) map[string]any {
-	api := map[string]any{"name": "xaccount-api-dev", "description": "Dev private API shared with the app account"}
+	api := map[string]any{"name": "xaccount-api-dev", "description": "Dev private API shared with the app account",
+		"accessLogs": map[string]any{"createAccountRole": true}}
 	if len(routes) > 0 {
 		all := []any{map[string]any{"path": "/", "method": "ANY", "integration": map[string]any{"type": "mock"}}}
 		for _, r := range routes {

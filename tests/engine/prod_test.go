@@ -15,9 +15,10 @@ import (
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
-// seedProdNetworks creates, in the simulated cloud, the existing VPCs and
-// subnets Pulumi.prod.yaml names, each in its consumer's account, as the
-// consumer teams would have them: DNS attributes on, one subnet per zone.
+// seedProdNetworks creates, in the simulated cloud, what Pulumi.prod.yaml
+// expects to exist: the VPCs and subnets it names, each in its consumer's
+// account (DNS attributes on, one subnet per zone), and the producer
+// account's API Gateway CloudWatch role setting.
 func seedProdNetworks(store *fakeaws.Store) error {
 	b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.prod.yaml"))
 	if err != nil {
@@ -52,7 +53,17 @@ func seedProdNetworks(store *fakeaws.Store) error {
 				CidrBlock: fmt.Sprintf("10.%d.%d.0/24", 40+10*i, j), AvailabilityZone: doc.Config.Region + string(rune('a'+j))})
 		}
 	}
-	return store.Seed(vpcs, subnets)
+	if err := store.Seed(vpcs, subnets); err != nil {
+		return err
+	}
+	// The producer account has API Gateway's CloudWatch role set already
+	// (prod does not create it), as access logging needs.
+	return store.Update(func(c *fakeaws.Cloud) error {
+		const role = "arn:aws:iam::333333333333:role/apigateway-cloudwatch"
+		c.Roles[role] = "333333333333"
+		c.AccountRoles["333333333333/"+doc.Config.Region] = role
+		return nil
+	})
 }
 
 // protectedTypes are what the prod stack must protect; replaceableTypes are
@@ -180,4 +191,23 @@ func TestPrivateDnsInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
 			assert.NotEqual(t, "vpc-0a1b2c3d4e5f60718", e.VpcID, "no endpoint is created in that VPC")
 		}
 	})
+}
+
+// TestAccessLogsNeedTheAccountRole: prod does not create the account-wide
+// API Gateway CloudWatch role; in a producer account without one, up fails
+// with API Gateway's error at the stage, which the README's hardening
+// section explains (set accessLogs.createAccountRole or the account setting).
+func TestAccessLogsNeedTheAccountRole(t *testing.T) {
+	s := newEngineStack(t, "prod", withSeed(func(store *fakeaws.Store) error {
+		if err := seedProdNetworks(store); err != nil {
+			return err
+		}
+		return store.Update(func(c *fakeaws.Cloud) error {
+			c.AccountRoles = map[string]string{}
+			return nil
+		})
+	}))
+	r := s.up()
+	require.Error(t, r.err)
+	assert.Contains(t, r.out, "CloudWatch Logs role ARN must be set in account settings to enable logging")
 }

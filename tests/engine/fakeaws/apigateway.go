@@ -296,6 +296,9 @@ func (p *Provider) putStage(c *Cloud, in props, create bool) (string, props, err
 	if d, ok := c.Deployments[depID]; !ok || d.RestApiID != apiID {
 		return "", nil, awsError(op, "NotFoundException", "Invalid Deployment identifier specified")
 	}
+	if err := p.checkAccessLogs(c, op, in); err != nil {
+		return "", nil, err
+	}
 	key := stageKey(apiID, name)
 	if _, exists := c.Stages[key]; exists && create {
 		return "", nil, awsError(op, "ConflictException", "Stage already exists")

@@ -36,6 +36,13 @@ type Cloud struct {
 	SecurityGroups map[string]*SecurityGroup `json:"securityGroups"`
 	Endpoints      map[string]*Endpoint      `json:"endpoints"`
 	Permissions    map[string]*Permission    `json:"permissions"`
+	// LogGroups maps "account/region/name" to the group's scope.
+	LogGroups map[string]Scope `json:"logGroups"`
+	// Roles maps IAM role ARNs to their account.
+	Roles map[string]string `json:"roles"`
+	// AccountRoles is API Gateway's account setting: "account/region" to
+	// the CloudWatch role ARN ("" or absent: none).
+	AccountRoles map[string]string `json:"accountRoles"`
 	// Calls lists every AWS API call that changed something, in order, as
 	// "Account Region Operation target".
 	Calls []string `json:"calls"`
@@ -137,6 +144,7 @@ func newCloud() *Cloud {
 		RestApis: map[string]*RestApi{}, Deployments: map[string]*Deployment{}, Stages: map[string]*Stage{},
 		Vpcs: map[string]*Vpc{}, Subnets: map[string]*Subnet{}, SecurityGroups: map[string]*SecurityGroup{},
 		Endpoints: map[string]*Endpoint{}, Permissions: map[string]*Permission{},
+		LogGroups: map[string]Scope{}, Roles: map[string]string{}, AccountRoles: map[string]string{},
 	}
 }
 

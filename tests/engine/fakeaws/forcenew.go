@@ -17,7 +17,11 @@ var forceNew = map[string][]string{
 	// aws_security_group: name, name_prefix, description and vpc_id.
 	TypeSecurityGroup: {"name", "namePrefix", "description", "vpcId"},
 	// aws_vpc_endpoint: vpc_id, service_name, vpc_endpoint_type, service_region.
-	TypeVpcEndpoint: {"vpcId", "serviceName", "vpcEndpointType", "serviceRegion"},
+	TypeVpcEndpoint:       {"vpcId", "serviceName", "vpcEndpointType", "serviceRegion"},
+	TypeLogGroup:          {"name", "namePrefix", "logGroupClass"},
+	TypeMethodSettings:    {"restApi", "stageName", "methodPath"},
+	TypeApiGatewayAccount: {},
+	TypeRole:              {"name", "namePrefix", "path"},
 	// aws_vpc_endpoint_policy: vpc_endpoint_id.
 	TypeVpcEndpointPolicy: {"vpcEndpointId"},
 	// aws_lambda_permission: every argument.

@@ -203,6 +203,10 @@ var computed = map[string]map[string]bool{
 	TypeVpcEndpoint:       {"id": true, "dnsEntries": true, "networkInterfaceIds": true, "state": true, "ownerId": true, "arn": true},
 	TypePermission:        {"id": true},
 	TypeVpcEndpointPolicy: {"id": true},
+	TypeLogGroup:          {"id": true, "arn": true},
+	TypeMethodSettings:    {"id": true},
+	TypeApiGatewayAccount: {"id": true},
+	TypeRole:              {"id": true, "arn": true, "uniqueId": true, "name": true},
 }
 
 // previewOutputs are the inputs with every computed output unknown.
@@ -249,6 +253,14 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 			id, out, err = p.putEndpointPolicy(c, in)
 		case TypePermission:
 			id, out, err = p.addPermission(c, in)
+		case TypeLogGroup:
+			id, out, err = p.createLogGroup(c, in)
+		case TypeMethodSettings:
+			id, out, err = p.putMethodSettings(c, in)
+		case TypeApiGatewayAccount:
+			id, out, err = p.putAccount(c, in)
+		case TypeRole:
+			id, out, err = p.createRole(c, in)
 		default:
 			err = fmt.Errorf("fakeaws: resource type %s is not simulated", typ)
 		}
@@ -303,6 +315,12 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 			_, out, err = p.putEndpoint(c, id, news)
 		case TypeVpcEndpointPolicy:
 			_, out, err = p.putEndpointPolicy(c, news)
+		case TypeMethodSettings:
+			_, out, err = p.putMethodSettings(c, news)
+		case TypeApiGatewayAccount:
+			_, out, err = p.putAccount(c, news)
+		case TypeLogGroup, TypeRole:
+			out = merged // retention, tags, descriptions: nothing the fake checks
 		case TypeDeployment, TypeSubnet, TypeSecurityGroup:
 			out = merged // descriptions, tags and rules: nothing the fake checks
 		default:
@@ -349,6 +367,14 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 			return p.deleteEndpoint(c, id)
 		case TypeVpcEndpointPolicy:
 			return p.deleteEndpointPolicy(c, id)
+		case TypeLogGroup:
+			return p.deleteLogGroup(c, id)
+		case TypeMethodSettings:
+			return nil // UpdateStage removing the settings; the stage keeps serving
+		case TypeApiGatewayAccount:
+			return p.deleteAccount(c, olds)
+		case TypeRole:
+			return p.deleteRole(c, id)
 		case TypePermission:
 			return p.removePermission(c, id)
 		}

@@ -1,0 +1,82 @@
+package components
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AccessLogsArgs turn on the stage's access logs in the producer account.
+type AccessLogsArgs struct {
+	// RetentionDays is how long the log group keeps them; one of the values
+	// CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+	RetentionDays int `pulumi:"retentionDays,optional"`
+	// CreateAccountRole creates the IAM role API Gateway writes logs with and
+	// sets it in the account's API Gateway settings. That setting is
+	// account-wide (one per account and region), so leave it false when the
+	// account has one already. Optional, default false.
+	CreateAccountRole bool `pulumi:"createAccountRole,optional"`
+}
+
+// DefaultLogRetentionDays is the access logs' retention when none is given.
+const DefaultLogRetentionDays = 30
+
+// RetentionDayValues are the retention periods CloudWatch Logs accepts
+// (PutRetentionPolicy).
+var RetentionDayValues = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// ValidateRetentionDays reports a retention CloudWatch Logs does not accept.
+func ValidateRetentionDays(days int) error {
+	if !slices.Contains(RetentionDayValues, days) {
+		return fmt.Errorf("retentionDays %d: expected one of %v", days, RetentionDayValues)
+	}
+	return nil
+}
+
+// pushToCloudWatchPolicy is the AWS managed policy API Gateway's logging role uses.
+const pushToCloudWatchPolicy = "arn:%s:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+
+// newAccessLogs registers the access-log group of the API's stage and, when
+// asked, the account's API Gateway CloudWatch role. It returns the group's
+// ARN and what the stage must wait for. API Gateway refuses access logging
+// until the account has that role ("CloudWatch Logs role ARN must be set in
+// account settings to enable logging").
+func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, region, stageName string, args *AccessLogsArgs, protect bool, producer pulumi.ResourceOption) (pulumi.StringOutput, []pulumi.Resource, error) {
+	retention := args.RetentionDays
+	if retention == 0 {
+		retention = DefaultLogRetentionDays
+	}
+	group, err := cloudwatch.NewLogGroup(ctx, name+"-access-logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.Sprintf("/aws/apigateway/%s/%s/access", name, stageName),
+		RetentionInDays: pulumi.Int(retention),
+	}, pulumi.Parent(comp), producer, protectWhen(protect))
+	if err != nil {
+		return pulumi.StringOutput{}, nil, err
+	}
+	var deps []pulumi.Resource
+	if args.CreateAccountRole {
+		role, err := iam.NewRole(ctx, name+"-apigateway-logs-role", &iam.RoleArgs{
+			Description: pulumi.String("Lets API Gateway write access logs to CloudWatch Logs (account-wide API Gateway setting)"),
+			AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+				`"Principal":{"Service":"apigateway.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
+			ManagedPolicyArns: pulumi.StringArray{pulumi.String(fmt.Sprintf(pushToCloudWatchPolicy, PartitionOf(region)))},
+		}, pulumi.Parent(comp), producer, pulumi.Protect(false))
+		if err != nil {
+			return pulumi.StringOutput{}, nil, err
+		}
+		// Account-wide settings, not state: never protected, so turning
+		// createAccountRole off can remove them.
+		account, err := apigateway.NewAccount(ctx, name+"-apigateway-account", &apigateway.AccountArgs{
+			CloudwatchRoleArn: role.Arn,
+		}, pulumi.Parent(comp), producer, pulumi.Protect(false))
+		if err != nil {
+			return pulumi.StringOutput{}, nil, err
+		}
+		deps = append(deps, account)
+	}
+	return group.Arn, deps, nil
+}
