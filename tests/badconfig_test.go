@@ -112,3 +112,24 @@ func TestUsageErrors(t *testing.T) {
 		assert.NotEmpty(t, stderr)
 	}
 }
+
+// TestRefusedConfigs: files in testdata/refused are valid config that the
+// program refuses once it reads AWS (under the mock engine): exit 1, the
+// "# says:" text on stderr, nothing on stdout.
+func TestRefusedConfigs(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "refused", "*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			b, err := os.ReadFile(file)
+			require.NoError(t, err)
+			says, ok := strings.CutPrefix(strings.SplitN(string(b), "\n", 2)[0], "# says: ")
+			require.True(t, ok, "the first line is '# says: <message>'")
+			code, stdout, stderr := runCLI("--config", file)
+			assert.Equal(t, 1, code)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, says)
+		})
+	}
+}

@@ -41,7 +41,26 @@ func TestEveryStackFileHoldsTheInvariants(t *testing.T) {
 			checkInvokeURLs(t, p)
 			checkIngress(t, p)
 			checkStageHardening(t, p)
+			checkEndpointPolicies(t, p)
 		})
+	}
+}
+
+// checkEndpointPolicies: each endpoint the stack creates has a policy
+// attachment in its consumer's account that lets callers invoke this API
+// (restricted) and nothing but execute-api:Invoke in any case.
+func checkEndpointPolicies(t *testing.T, p *jsonPlan) {
+	arn := p.Outputs["executionArn"].(string)
+	attachments := p.ofType("aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy")
+	assert.Len(t, attachments, len(p.ofType(typeVpcEndpoint)), "one policy per created endpoint")
+	for _, a := range attachments {
+		doc, err := policycheck.Parse(a.Inputs["policy"].(string))
+		require.NoError(t, err)
+		ok, err := doc.Allows(arn+"/"+p.Outputs["stageName"].(string)+"/GET/", "")
+		require.NoError(t, err)
+		assert.Truef(t, ok, "%s lets callers invoke this API", a.Name)
+		assert.Contains(t, a.Inputs["policy"], `"Action":"execute-api:Invoke"`)
+		assert.Truef(t, strings.HasPrefix(p.Accounts[a.Account], "consumer:") || strings.Contains(p.Accounts[a.Account], ",consumer:"), "%s in a consumer account", a.Name)
 	}
 }
 

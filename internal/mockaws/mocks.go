@@ -190,10 +190,10 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"id":        resource.NewProperty(id),
 			"cidrBlock": resource.NewProperty(SimulatedVpcCidr(id)),
 			"ownerId":   resource.NewProperty(pins.account),
-			// An existing VPC is assumed to have DNS on, as private DNS needs;
-			// the engine tests cover one that has not.
+			// An existing VPC has DNS on, as private DNS needs, except one
+			// whose ID starts with VpcWithoutDNSHostnames.
 			"enableDnsSupport":   resource.NewProperty(true),
-			"enableDnsHostnames": resource.NewProperty(true),
+			"enableDnsHostnames": resource.NewProperty(!strings.HasPrefix(id, VpcWithoutDNSHostnames)),
 		}, nil
 	case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
 		var zones []resource.PropertyValue
@@ -213,6 +213,11 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	}
 	return nil, fmt.Errorf("mockaws: no answer for invoke %s", args.Token)
 }
+
+// VpcWithoutDNSHostnames starts the ID of an existing VPC that the mocks
+// report with enableDnsHostnames off ("d15ab1ed"), so offline tests can
+// show the private-DNS check.
+const VpcWithoutDNSHostnames = "vpc-0d15ab1ed"
 
 // SimulatedVpcCidr is the CIDR the mocks report for an existing VPC: AWS
 // would return the real one; offline it is derived from the ID.

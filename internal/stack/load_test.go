@@ -151,6 +151,11 @@ type badCase struct {
 }
 
 var badCases = []badCase{
+	{"log retention CloudWatch refuses", func(c map[string]any) {
+		c["api"].(map[string]any)["accessLogs"] = map[string]any{"retentionDays": 10}
+	}, "xaccount-api:api.accessLogs.retentionDays", "expected one of the periods CloudWatch Logs accepts"},
+	{"throttle out of range", func(c map[string]any) { c["api"].(map[string]any)["throttle"] = map[string]any{"rateLimit": 0} }, "xaccount-api:api.throttle.rateLimit", "a whole number from 1"},
+	{"unknown access log key", func(c map[string]any) { c["api"].(map[string]any)["accessLogs"] = map[string]any{"bucket": "x"} }, "xaccount-api:api.accessLogs.bucket", "unknown key"},
 	{"extra statement that allows around the Deny", func(c map[string]any) {
 		c["api"].(map[string]any)["extraPolicyStatements"] = []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "NotResource": "execute-api:/*/DELETE/*"}}
 	}, "xaccount-api:api.extraPolicyStatements[0]", "NotResource in an Allow"},
@@ -346,4 +351,19 @@ func TestLoadAcceptsANarrowingExtraStatement(t *testing.T) {
 	cfg, err := Load(rawOf(t, c), nil, "dev")
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]any{stmt}, cfg.API.ExtraPolicyStatements)
+}
+
+func TestLoadStageHardeningDefaultsAndOptOut(t *testing.T) {
+	cfg, err := Load(rawOf(t, validConfig()), nil, "dev")
+	require.NoError(t, err)
+	require.NotNil(t, cfg.API.AccessLogs, "access logs are on by default")
+	assert.Equal(t, 30, cfg.API.AccessLogs.RetentionDays)
+	assert.False(t, cfg.API.AccessLogs.CreateAccountRole, "the account-wide role only when asked for")
+	assert.Equal(t, float64(DefaultRateLimit), cfg.API.Throttle.RateLimit)
+
+	c := validConfig()
+	c["api"].(map[string]any)["accessLogs"] = map[string]any{"enabled": false}
+	cfg, err = Load(rawOf(t, c), nil, "dev")
+	require.NoError(t, err)
+	assert.Nil(t, cfg.API.AccessLogs)
 }
