@@ -107,22 +107,35 @@ func endpointAllows(t *testing.T, policyJSON, arn string) bool {
 	return ok
 }
 
+// runWithApp runs a CrossAccountPrivateApi whose args build returns, given a
+// producer and an "app" consumer provider pinned to region; after, when set,
+// reads its outputs inside the program.
+func runWithApp(t *testing.T, region string, build func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs, after func(*CrossAccountPrivateApi) error) *mockaws.Mocks {
+	t.Helper()
+	return runMocked(t, func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, region)
+		if err != nil {
+			return err
+		}
+		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, region)
+		if err != nil {
+			return err
+		}
+		api, err := NewCrossAccountPrivateApi(ctx, "xa", build(producer, app))
+		if err != nil || after == nil {
+			return err
+		}
+		return after(api)
+	})
+}
+
 func TestCrossAccountFullEndpointPolicyServesOtherApis(t *testing.T) {
-	mocks := runMocked(t, func(ctx *pulumi.Context) error {
-		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
-		if err != nil {
-			return err
-		}
-		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
-		if err != nil {
-			return err
-		}
-		_, err = NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+	mocks := runWithApp(t, testRegion, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
+		return &CrossAccountPrivateApiArgs{
 			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
 			Consumers: []ConsumerArgs{{Name: "app", Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}, EndpointPolicy: EndpointPolicyFull}},
-		})
-		return err
-	})
+		}
+	}, nil)
 	doc := mustNamed(t, mocks, typeVpcEndpointPolicy, "xa-app-endpoint-policy").Input("policy").(string)
 	assert.True(t, endpointAllows(t, doc, "arn:aws:execute-api:eu-west-1:999999999999:abcde12345/dev/GET/orders"), "any API")
 	assert.Contains(t, doc, `"Action":"execute-api:Invoke"`, "still Invoke only")
@@ -224,23 +237,14 @@ func TestCrossAccountValidatesArgs(t *testing.T) {
 // is in the aws-cn partition; none says arn:aws:.
 func TestCrossAccountArnsFollowThePartition(t *testing.T) {
 	const region = "cn-north-1"
-	mocks := runMocked(t, func(ctx *pulumi.Context) error {
-		producer, err := newTestProvider(ctx, "producer", testProducerAccount, region)
-		if err != nil {
-			return err
-		}
-		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, region)
-		if err != nil {
-			return err
-		}
-		_, err = NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+	mocks := runWithApp(t, region, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
+		return &CrossAccountPrivateApiArgs{
 			Region: region, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
 			Routes: []Route{{Path: "/", Method: "GET", Integration: RouteIntegration{Type: IntegrationLambda,
 				FunctionArn: pulumi.String("arn:aws-cn:lambda:cn-north-1:111111111111:function:f")}}},
 			Consumers: []ConsumerArgs{{Name: "app", Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
-		})
-		return err
-	})
+		}
+	}, nil)
 	docs := []string{
 		mustNamed(t, mocks, typeRestApiPolicy, "xa-policy-policy").Input("policy").(string),
 		mustNamed(t, mocks, typeVpcEndpointPolicy, "xa-app-endpoint-policy").Input("policy").(string),
@@ -261,16 +265,8 @@ func TestCrossAccountIAMAllowsExactlyTheNamedPrincipals(t *testing.T) {
 	const role = "arn:aws:iam::222222222222:role/app"
 	var urls map[string]string
 	var curls map[string]string
-	mocks := runMocked(t, func(ctx *pulumi.Context) error {
-		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
-		if err != nil {
-			return err
-		}
-		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
-		if err != nil {
-			return err
-		}
-		api, err := NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+	mocks := runWithApp(t, testRegion, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
+		return &CrossAccountPrivateApiArgs{
 			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
 			Authorization: AuthorizationIAM, PrincipalOrgId: "o-abcdefghij",
 			Routes: testRoutes,
@@ -279,10 +275,8 @@ func TestCrossAccountIAMAllowsExactlyTheNamedPrincipals(t *testing.T) {
 					Principals: pulumi.ToStringArray([]string{role})},
 				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointID)},
 			},
-		})
-		if err != nil {
-			return err
 		}
+	}, func(api *CrossAccountPrivateApi) error {
 		v, _, err := mockaws.Await(pulumi.All(api.Consumers["app"].InvokeUrls, api.Consumers["app"].CurlCommands))
 		urls, curls = v.([]any)[0].(map[string]string), v.([]any)[1].(map[string]string)
 		return err
