@@ -67,7 +67,7 @@ type ResourcePolicyOptions struct {
 func ValidateExtraStatement(stmt map[string]any) error {
 	effect, _ := stmt["Effect"].(string)
 	if effect != "Allow" && effect != "Deny" {
-		return fmt.Errorf("Effect %v: expected Allow or Deny", stmt["Effect"])
+		return fmt.Errorf("field Effect %v: expected Allow or Deny", stmt["Effect"])
 	}
 	for k := range stmt {
 		switch k {
@@ -81,27 +81,27 @@ func ValidateExtraStatement(stmt map[string]any) error {
 		}
 	}
 	if _, ok := stmt["Principal"]; !ok && stmt["NotPrincipal"] == nil {
-		return errors.New("Principal is required in a resource policy statement")
+		return errors.New("field Principal is required in a resource policy statement")
 	}
 	if effect == "Deny" {
 		return nil
 	}
 	actions, ok := stringOrList(stmt["Action"])
 	if !ok || len(actions) == 0 {
-		return errors.New("Action: expected execute-api:Invoke")
+		return errors.New("field Action: expected execute-api:Invoke")
 	}
 	for _, a := range actions {
 		if a != invokeAction {
-			return fmt.Errorf("Action %q in an Allow: only %s may be allowed", a, invokeAction)
+			return fmt.Errorf("field Action %q in an Allow: only %s may be allowed", a, invokeAction)
 		}
 	}
 	resources, ok := stringOrList(stmt["Resource"])
 	if !ok || len(resources) == 0 {
-		return errors.New("Resource: expected \"*\", execute-api:/… or this API's ARN")
+		return errors.New("field Resource: expected \"*\", execute-api:/… or this API's ARN")
 	}
 	for _, r := range resources {
 		if r != "*" && !strings.HasPrefix(r, "execute-api:/") && !executionResourcePattern.MatchString(r) {
-			return fmt.Errorf("Resource %q: expected \"*\", execute-api:/… or arn:<partition>:execute-api:… of this API", r)
+			return fmt.Errorf("field Resource %q: expected \"*\", execute-api:/… or arn:<partition>:execute-api:… of this API", r)
 		}
 	}
 	return nil
