@@ -30,8 +30,9 @@ test: fmt-check vet ## the full suite: formatting, vet, every test, then the eng
 engine-test: ## the program under the real Pulumi engine with a simulated AWS
 	cd tests/engine && $(GO) vet ./... && $(GO) test -timeout 30m -count 1 ./...
 
-lint: ## golangci-lint, built from the module proxy at a pinned version
+lint: ## golangci-lint, built from the module proxy at a pinned version, over both modules
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
+	cd tests/engine && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 
 tidy:
 	$(GO) mod tidy

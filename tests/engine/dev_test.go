@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -263,17 +262,5 @@ func TestDevLifecycle(t *testing.T) {
 			assert.Empty(t, c.SecurityGroups)
 			assert.Empty(t, c.Endpoints)
 		})
-	})
-}
-
-// containsAll is for messages about calls.
-func containsAll(calls []string, parts ...string) bool {
-	return slices.ContainsFunc(calls, func(c string) bool {
-		for _, p := range parts {
-			if !strings.Contains(c, p) {
-				return false
-			}
-		}
-		return true
 	})
 }

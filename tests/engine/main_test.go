@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
@@ -106,10 +105,14 @@ func ensureCLI(moduleDir string) error {
 	return os.Rename(tmp, cliBinary())
 }
 
+// goCmd runs the go command the tests were started with (GOROOT/bin/go,
+// as go test sets GOROOT), else the one on PATH.
 func goCmd(dir string, args ...string) *exec.Cmd {
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		goBin = "go"
+	goBin := "go"
+	if root := os.Getenv("GOROOT"); root != "" {
+		if _, err := os.Stat(filepath.Join(root, "bin", "go")); err == nil {
+			goBin = filepath.Join(root, "bin", "go")
+		}
 	}
 	cmd := exec.Command(goBin, args...)
 	cmd.Dir = dir
@@ -124,6 +127,3 @@ func environ(extra map[string]string) []string {
 	}
 	return env
 }
-
-// joinLines is for messages.
-func joinLines(lines []string) string { return strings.Join(lines, "\n") }

@@ -77,7 +77,8 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	if req.GetArgs() != nil {
 		args = plain(req.GetArgs().AsMap()).(map[string]any)
 	} else {
-		for k, v := range req.GetVariables() {
+		// Engines before structured args pass provider config as variables.
+		for k, v := range req.GetVariables() { //nolint:staticcheck // the fallback for those engines
 			args[strings.TrimPrefix(k, "aws:config:")] = v
 		}
 	}

@@ -26,7 +26,8 @@ func main() {
 		os.Exit(1)
 	}
 	// One line per process, so the tests can count provider processes.
-	if f, err := os.OpenFile(filepath.Join(dir, "processes.log"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
+	if f, err := os.OpenFile(filepath.Join(dir, "processes.log"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); err == nil { //nolint:gosec // the test's own state folder
+
 		_, _ = fmt.Fprintln(f, os.Getpid())
 		_ = f.Close()
 	}
