@@ -2,8 +2,9 @@
 GO ?= go
 STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
+ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: plan build test engine-test fmt-check vet lint tidy fuzz golden bench
+.PHONY: plan build test engine-test fmt-check vet lint actionlint tidy fuzz golden bench
 
 plan: ## offline plan of a stack (STACK=dev), no cloud needed
 	$(GO) run ./cmd/plan --stack $(STACK)
@@ -18,9 +19,11 @@ fmt-check: ## fail when gofmt would change a file
 vet:
 	$(GO) vet ./...
 
-test: fmt-check vet ## the full suite: formatting, vet, every test, then the engine tests
+test: fmt-check vet ## the full suite: formatting, vet, every test, the engine tests, lint, workflow lint
 	$(GO) test -race -coverpkg=./... ./...
 	$(MAKE) engine-test
+	$(MAKE) lint
+	$(MAKE) actionlint
 
 # The engine tests are a module of their own (tests/engine: it needs the
 # Pulumi CLI's pkg/v3, which the components must not pull into importers'
@@ -33,6 +36,9 @@ engine-test: ## the program under the real Pulumi engine with a simulated AWS
 lint: ## golangci-lint, built from the module proxy at a pinned version, over both modules
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 	cd tests/engine && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
+
+actionlint: ## validate .github/workflows, actionlint built from the module proxy at a pinned version
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
 tidy:
 	$(GO) mod tidy
