@@ -132,6 +132,9 @@ func (r *reader) tags(raw map[string]string) map[string]string {
 		}
 		tags[name] = s
 	}
+	if len(tags) == 0 {
+		return nil // {} (Pulumi.yaml's default) and no key mean the same: no default tags
+	}
 	return tags
 }
 
