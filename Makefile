@@ -4,7 +4,9 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: plan build test engine-test fmt-check vet lint actionlint tidy fuzz golden bench
+.PHONY: plan build test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt preview up
+PREBUILT ?= .cache/prebuilt
+PULUMI ?= pulumi
 
 plan: ## offline plan of a stack (STACK=dev), no cloud needed
 	$(GO) run ./cmd/plan --stack $(STACK)
@@ -39,6 +41,24 @@ lint: ## golangci-lint, built from the module proxy at a pinned version, over bo
 
 actionlint: ## validate .github/workflows, actionlint built from the module proxy at a pinned version
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+# Previews without a go build each time: the Go language host compiles the
+# program on every preview and up (seconds and about 1 GB each, BENCHMARKS.md);
+# with runtime.options.binary it runs a prebuilt one. `prebuilt` builds the
+# binary and a project folder that uses it, in the same command, so a stale
+# binary never runs; the stack files are links to the committed ones.
+prebuilt: ## build the program and a project folder in $(PREBUILT) that runs it prebuilt
+	rm -rf $(PREBUILT) && mkdir -p $(PREBUILT)
+	$(GO) build -o $(PREBUILT)/xaccount-api .
+	sed 's|^runtime: go$$|runtime:\n  name: go\n  options:\n    binary: ./xaccount-api|' Pulumi.yaml > $(PREBUILT)/Pulumi.yaml
+	grep -q 'binary: ./xaccount-api' $(PREBUILT)/Pulumi.yaml
+	for f in Pulumi.*.yaml; do ln -s "$(CURDIR)/$$f" "$(PREBUILT)/$$f"; done
+
+preview: prebuilt ## pulumi preview --diff of STACK with the program built once
+	$(PULUMI) -C $(PREBUILT) preview --diff --stack $(STACK)
+
+up: prebuilt ## pulumi up of STACK with the program built once
+	$(PULUMI) -C $(PREBUILT) up --stack $(STACK)
 
 tidy:
 	$(GO) mod tidy

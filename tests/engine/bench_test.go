@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -58,3 +60,13 @@ func benchUp(b *testing.B, name string) {
 
 func BenchmarkUpDev(b *testing.B)  { benchUp(b, "dev") }
 func BenchmarkUpProd(b *testing.B) { benchUp(b, "prod") }
+
+// BenchmarkPreviewDevPrebuiltProject previews the folder `make prebuilt`
+// makes: the program binary comes from runtime.options.binary.
+func BenchmarkPreviewDevPrebuiltProject(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "prebuilt")
+	if out, err := exec.Command("make", "-C", repoRoot, "prebuilt", "PREBUILT="+dir).CombinedOutput(); err != nil {
+		b.Fatalf("make prebuilt: %v\n%s", err, out)
+	}
+	benchPreview(b, "dev", inProjectDir(dir))
+}

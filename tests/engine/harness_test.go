@@ -44,8 +44,11 @@ type stackSetup struct {
 	// languageHost runs the built main.go through the Go language host
 	// (stand-in) instead of the program inline.
 	languageHost bool
-	stackFile    []byte
-	seed         func(*fakeaws.Store) error
+	// projectDir, when set, is the project folder to run instead of copies
+	// of the committed project file (the language host runs its program).
+	projectDir string
+	stackFile  []byte
+	seed       func(*fakeaws.Store) error
 }
 
 // withProgram runs another program (e.g. the real one under a transform).
@@ -58,6 +61,12 @@ func withProgram(p pulumi.RunFunc) stackOption {
 // configuration in PULUMI_CONFIG.
 func throughLanguageHost() stackOption {
 	return func(s *stackSetup) { s.languageHost = true }
+}
+
+// inProjectDir runs the project folder dir through the language host, as
+// `pulumi -C dir` does; the program binary comes from its Pulumi.yaml.
+func inProjectDir(dir string) stackOption {
+	return func(s *stackSetup) { s.languageHost, s.projectDir = true, dir }
 }
 
 // withStackFile uses these bytes as Pulumi.<stack>.yaml instead of the committed file.
@@ -79,8 +88,17 @@ func newEngineStack(t testing.TB, name string, opts ...stackOption) *engineStack
 		o(&setup)
 	}
 	work, backend, cloudDir := t.TempDir(), t.TempDir(), t.TempDir()
-	copyFile(t, filepath.Join(repoRoot, "Pulumi.yaml"), filepath.Join(work, "Pulumi.yaml"))
+	if setup.projectDir != "" {
+		work = setup.projectDir
+	} else {
+		copyFile(t, filepath.Join(repoRoot, "Pulumi.yaml"), filepath.Join(work, "Pulumi.yaml"))
+	}
 	stackFile := filepath.Join(work, "Pulumi."+name+".yaml")
+	// A link to the committed file (make prebuilt) is replaced by a copy:
+	// stack init writes the encryption salt into the stack file.
+	if err := os.Remove(stackFile); err != nil && !os.IsNotExist(err) {
+		require.NoError(t, err)
+	}
 	if setup.stackFile != nil {
 		require.NoError(t, os.WriteFile(stackFile, setup.stackFile, 0o600))
 	} else {
@@ -105,7 +123,9 @@ func newEngineStack(t testing.TB, name string, opts ...stackOption) *engineStack
 	ctx := testContext(t)
 	var s auto.Stack
 	if setup.languageHost {
-		env["XACCOUNT_PROGRAM_BINARY"] = programBinary
+		if setup.projectDir == "" {
+			env["XACCOUNT_PROGRAM_BINARY"] = programBinary
+		}
 		s, err = auto.UpsertStackLocalSource(ctx, name, work, auto.Pulumi(cmd), auto.EnvVars(env))
 	} else {
 		s, err = auto.UpsertStackInlineSource(ctx, name, stack.Namespace, setup.program,

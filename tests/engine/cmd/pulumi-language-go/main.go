@@ -5,8 +5,9 @@
 // JSON, PULUMI_CONFIG_SECRET_KEYS its secret keys). A program that exits with
 // status 32 has reported its own errors, and the run bails quietly.
 //
-// It does not compile the program: the engine tests build the binary first
-// and name it in XACCOUNT_PROGRAM_BINARY (or runtime.options.binary).
+// It does not compile the program: it runs runtime.options.binary of
+// Pulumi.yaml, or else the binary the engine tests name in
+// XACCOUNT_PROGRAM_BINARY.
 package main
 
 import (
@@ -95,8 +96,18 @@ func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPlugins
 
 // Run runs the program binary with the run in its environment.
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
-	if h.binary == "" {
-		return &pulumirpc.RunResponse{Error: EnvProgramBinary + " is not set: the stand-in host runs prebuilt programs only"}, nil
+	binary := h.binary
+	dir := req.GetPwd()
+	// runtime.options.binary of Pulumi.yaml reaches the host in the run's
+	// program info, relative to the program's folder.
+	if opt, ok := req.GetInfo().GetOptions().AsMap()["binary"].(string); ok && opt != "" {
+		binary = opt
+		if d := req.GetInfo().GetProgramDirectory(); d != "" {
+			dir = d
+		}
+	}
+	if binary == "" {
+		return &pulumirpc.RunResponse{Error: "no program binary: set runtime.options.binary or " + EnvProgramBinary + "; the stand-in host runs prebuilt programs only"}, nil
 	}
 	config, err := json.Marshal(req.GetConfig())
 	if err != nil {
@@ -117,9 +128,8 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		pulumi.EnvMonitor+"="+req.GetMonitorAddress(),
 		pulumi.EnvEngine+"="+h.engineAddress,
 	)
-	binary := h.binary
 	if !filepath.IsAbs(binary) {
-		binary = filepath.Join(req.GetPwd(), binary)
+		binary = filepath.Join(dir, binary)
 	}
 	cmd := exec.CommandContext(ctx, binary) //nolint:gosec // the engine tests name the binary
 	cmd.Env = env
