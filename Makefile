@@ -4,7 +4,7 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: plan build test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt preview up
+.PHONY: plan build test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
 PREBUILT ?= .cache/prebuilt
 PULUMI ?= pulumi
 
@@ -50,9 +50,15 @@ actionlint: ## validate .github/workflows, actionlint built from the module prox
 prebuilt: ## build the program and a project folder in $(PREBUILT) that runs it prebuilt
 	rm -rf $(PREBUILT) && mkdir -p $(PREBUILT)
 	$(GO) build -o $(PREBUILT)/xaccount-api .
+	$(MAKE) prebuilt-project
+
+# The project folder around a binary already in $(PREBUILT)/xaccount-api:
+# for a pipeline job that downloads the binary its own run built.
+prebuilt-project:
+	test -x $(PREBUILT)/xaccount-api
 	sed 's|^runtime: go$$|runtime:\n  name: go\n  options:\n    binary: ./xaccount-api|' Pulumi.yaml > $(PREBUILT)/Pulumi.yaml
 	grep -q 'binary: ./xaccount-api' $(PREBUILT)/Pulumi.yaml
-	for f in Pulumi.*.yaml; do ln -s "$(CURDIR)/$$f" "$(PREBUILT)/$$f"; done
+	for f in Pulumi.*.yaml; do ln -sf "$(CURDIR)/$$f" "$(PREBUILT)/$$f"; done
 
 preview: prebuilt ## pulumi preview --diff of STACK with the program built once
 	$(PULUMI) -C $(PREBUILT) preview --diff --stack $(STACK)
