@@ -17,26 +17,30 @@ import (
 	"github.com/xaccount/xaccount-api/internal/stack"
 )
 
-// referenceSection is the README's configuration reference.
-func referenceSection(t *testing.T) string {
+// readmeSection is the README's section under heading, up to the next "## ".
+func readmeSection(t *testing.T, heading string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(projectRoot, "README.md"))
 	require.NoError(t, err)
 	s := string(b)
-	start := strings.Index(s, "## Configuration reference")
-	require.GreaterOrEqual(t, start, 0)
+	start := strings.Index(s, heading)
+	require.GreaterOrEqualf(t, start, 0, "the README has the section %q", heading)
 	s = s[start:]
-	return s[:strings.Index(s[3:], "\n## ")+3]
+	if end := strings.Index(s[3:], "\n## "); end >= 0 {
+		s = s[:end+3]
+	}
+	return s
 }
 
-// acceptedKeys asks the program itself which keys an object at path accepts:
-// it adds an unknown key there and reads the "expected one of" list of the
-// problem it reports.
-func acceptedKeys(t *testing.T, raw plan.RawConfig, top string, set func(v map[string]any)) []string {
+// acceptedKeys asks the program itself which keys an object accepts: mutate
+// adds the unknown key zzzUnknown to it inside the decoded value of the
+// top-level key top, and the "expected one of" list of the problem the
+// program reports is the answer.
+func acceptedKeys(t *testing.T, raw plan.RawConfig, top string, mutate func(v any)) []string {
 	t.Helper()
-	var v map[string]any
+	var v any
 	require.NoError(t, json.Unmarshal([]byte(raw.Values[stack.Namespace+":"+top]), &v), top)
-	set(v)
+	mutate(v)
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	values := map[string]string{}
@@ -52,70 +56,53 @@ func acceptedKeys(t *testing.T, raw plan.RawConfig, top string, set func(v map[s
 	return strings.Split(m[1], ", ")
 }
 
+// at walks v along path (map keys and list indexes), creating missing
+// objects, and adds zzzUnknown to the object it ends on.
+func at(path ...any) func(v any) {
+	return func(v any) {
+		cur := v
+		for _, p := range path {
+			switch step := p.(type) {
+			case string:
+				m := cur.(map[string]any)
+				if _, ok := m[step]; !ok {
+					m[step] = map[string]any{}
+				}
+				cur = m[step]
+			case int:
+				cur = cur.([]any)[step]
+			}
+		}
+		cur.(map[string]any)["zzzUnknown"] = 1
+	}
+}
+
 // TestConfigReferenceDocumentsEveryKey: every key the program accepts, at
 // every level, is named in the README's configuration reference, and every
 // top-level key is declared in Pulumi.yaml with the program's own default.
 func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
-	section := referenceSection(t)
+	section := readmeSection(t, "## Configuration reference")
 	for _, k := range stack.Keys {
 		assert.Containsf(t, section, "| `"+k, "the reference has a row for %s", k)
 	}
 	raw, err := plan.ReadConfigFile(filepath.Join("testdata", "good", "Pulumi.everything.yaml"))
 	require.NoError(t, err)
-	inject := func(path ...any) func(v map[string]any) {
-		return func(v map[string]any) {
-			var cur any = v
-			for _, p := range path {
-				switch s := p.(type) {
-				case string:
-					m := cur.(map[string]any)
-					if _, ok := m[s]; !ok {
-						m[s] = map[string]any{}
-					}
-					cur = m[s]
-				case int:
-					cur = cur.([]any)[s]
-				}
-			}
-			cur.(map[string]any)["zzzUnknown"] = 1
-		}
-	}
-	objects := map[string]struct {
-		top string
-		set func(map[string]any)
+	objects := []struct {
+		path, top string
+		mutate    func(v any)
 	}{
-		"producer":       {"producer", func(v map[string]any) { v["zzzUnknown"] = 1 }},
-		"api":            {"api", func(v map[string]any) { v["zzzUnknown"] = 1 }},
-		"api.routes[i]":  {"api", inject("routes", 0)},
-		"api.accessLogs": {"api", inject("accessLogs")},
-		"api.throttle":   {"api", inject("throttle")},
+		{"producer", "producer", at()},
+		{"api", "api", at()},
+		{"api.routes[i]", "api", at("routes", 0)},
+		{"api.accessLogs", "api", at("accessLogs")},
+		{"api.throttle", "api", at("throttle")},
+		{"consumers[i]", "consumers", at(0)},
+		{"consumers[i].vpc (created)", "consumers", at(0, "vpc")},
+		{"consumers[i].vpc (existing)", "consumers", at(1, "vpc")},
 	}
-	for path, o := range objects {
-		for _, key := range acceptedKeys(t, raw, o.top, o.set) {
-			assert.Truef(t, documented(section, key), "%s.%s is accepted but not in the README's configuration reference", path, key)
-		}
-	}
-	// consumers is a list at the top: inject into its first item and its vpc.
-	for _, target := range []func(l []any){
-		func(l []any) { l[0].(map[string]any)["zzzUnknown"] = 1 },
-		func(l []any) { l[0].(map[string]any)["vpc"].(map[string]any)["zzzUnknown"] = 1 },
-		func(l []any) { l[1].(map[string]any)["vpc"].(map[string]any)["zzzUnknown"] = 1 },
-	} {
-		var l []any
-		require.NoError(t, json.Unmarshal([]byte(raw.Values[stack.Namespace+":consumers"]), &l))
-		target(l)
-		b, err := json.Marshal(l)
-		require.NoError(t, err)
-		values := map[string]string{}
-		for k, v := range raw.Values {
-			values[k] = v
-		}
-		values[stack.Namespace+":consumers"] = string(b)
-		_, err = stack.Load(values, nil, "docs")
-		m := regexp.MustCompile(`zzzUnknown: unknown key; expected one of (.+)`).FindStringSubmatch(err.Error())
-		require.NotNil(t, m, err)
-		for _, key := range strings.Split(m[1], ", ") {
-			assert.Truef(t, documented(section, key), "consumers key %s is accepted but not in the README's configuration reference", key)
+	for _, o := range objects {
+		for _, key := range acceptedKeys(t, raw, o.top, o.mutate) {
+			assert.Truef(t, documented(section, key), "%s.%s is accepted but not in the README's configuration reference", o.path, key)
 		}
 	}
 

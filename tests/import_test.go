@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -16,13 +15,7 @@ import (
 // parent component, so `pulumi import` as documented adopts the resource the
 // program would otherwise create.
 func TestImportNamesMatchTheProgram(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join(projectRoot, "README.md"))
-	require.NoError(t, err)
-	section := string(readme)
-	start := strings.Index(section, "## Bringing existing resources under management")
-	require.GreaterOrEqual(t, start, 0, "the README has the import section")
-	section = section[start:]
-	section = section[:strings.Index(section[3:], "\n## ")+3]
+	section := readmeSection(t, "## Bringing existing resources under management")
 	row := regexp.MustCompile("(?m)^\\| [^|]+ \\| `([^`]+)` \\| `([^`]+)` \\| `([^`]+)` \\|")
 	rows := row.FindAllStringSubmatch(section, -1)
 	require.GreaterOrEqual(t, len(rows), 6, "the import table lists the API and endpoint resources")
