@@ -1,0 +1,142 @@
+package components
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// This file holds the consumer side of CrossAccountPrivateApi: each
+// consumer's endpoint (in its own account, gated on the region and, for
+// private DNS in an existing VPC, on the VPC's DNS attributes) and the
+// endpoint's policy once the API exists.
+
+// privateDNSOn applies the default to a consumer's optional flag: on only in
+// a VPC created here.
+func privateDNSOn(c ConsumerArgs) bool {
+	if c.PrivateDns != nil {
+		return *c.PrivateDns
+	}
+	return c.Vpc != nil
+}
+
+// newEndpointPolicy attaches the policy of a created endpoint: Invoke on this
+// API only (restricted) or on any API (full). An existing endpoint gets none.
+func newEndpointPolicy(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, c ConsumerArgs, executionArn pulumi.StringOutput) error {
+	access := comp.Consumers[c.Name]
+	if access.Endpoint == nil {
+		return nil
+	}
+	mode := c.EndpointPolicy
+	doc := executionArn.ApplyT(func(arn string) (string, error) {
+		if mode == EndpointPolicyFull {
+			return EndpointPolicyJSON([]string{"arn:" + strings.Split(arn, ":")[1] + ":execute-api:*:*:*"})
+		}
+		return EndpointPolicyJSON([]string{arn + "/*"})
+	}).(pulumi.StringOutput)
+	// Replaced with its endpoint; never protected (a protected attachment would
+	// block replacing the endpoint).
+	_, err := ec2.NewVpcEndpointPolicy(ctx, name+"-"+c.Name+"-endpoint-policy", &ec2.VpcEndpointPolicyArgs{
+		VpcEndpointId: access.EndpointId,
+		Policy:        doc,
+	}, pulumi.Parent(comp), pulumi.Provider(c.Provider), pulumi.Protect(false))
+	return err
+}
+
+// newConsumerEndpoint registers one consumer's side: nothing for an existing
+// endpoint, else (optionally) a VPC and an ExecuteApiEndpoint on the consumer's
+// provider, whose region must be the API's.
+func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, args *CrossAccountPrivateApiArgs, c ConsumerArgs) (*ConsumerAccess, error) {
+	if c.ExistingEndpointId != nil {
+		dnsNames := pulumi.StringArray{}
+		if c.ExistingEndpointDnsName != nil {
+			dnsNames = append(dnsNames, c.ExistingEndpointDnsName)
+		}
+		return &ConsumerAccess{
+			EndpointId: c.ExistingEndpointId.ToStringOutput(),
+			DnsNames:   dnsNames.ToStringArrayOutput(),
+		}, nil
+	}
+	consumer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(c.Provider)}
+	prefix := name + "-" + c.Name
+	// Every consumer resource waits for this check, so none lands in a wrong region.
+	region := checkedRegion(args.Region, args.ProducerProvider, c)
+	vpcID, subnetIDs, allowed := c.VpcId, c.SubnetIds, c.AllowedCidrs
+	if c.Vpc != nil {
+		vpcArgs := *c.Vpc
+		vpcArgs.Region = region
+		vpcArgs.Protect = args.Protect
+		vpc, err := NewConsumerVpc(ctx, prefix+"-network", &vpcArgs, consumer...)
+		if err != nil {
+			return nil, err
+		}
+		vpcID, subnetIDs = vpc.VpcId, vpc.SubnetIds
+		if allowed == nil {
+			allowed = pulumi.StringArray{vpc.CidrBlock}
+		}
+	} else {
+		existing := ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcID}, pulumi.Parent(comp), pulumi.Provider(c.Provider))
+		if allowed == nil {
+			allowed = pulumi.StringArray{existing.CidrBlock()}
+		}
+		if privateDNSOn(c) {
+			vpcID = checkedDNSAttributes(c.Name, existing)
+		}
+	}
+	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
+		Region:            region,
+		VpcId:             vpcID,
+		SubnetIds:         subnetIDs,
+		AllowedCidrs:      allowed,
+		PrivateDnsEnabled: pulumi.BoolRef(privateDNSOn(c)),
+		SkipPolicy:        true,
+		Tags:              args.Tags,
+		Protect:           args.Protect,
+	}, consumer...)
+	if err != nil {
+		return nil, err
+	}
+	return &ConsumerAccess{EndpointId: endpoint.EndpointId, DnsNames: endpoint.DnsNames, Endpoint: endpoint}, nil
+}
+
+// checkedDNSAttributes resolves to the existing VPC's ID only when its DNS
+// support and DNS hostnames are on, which private DNS for an interface
+// endpoint needs; otherwise it fails with what to change, before the
+// endpoint is created.
+func checkedDNSAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi.StringOutput {
+	return pulumi.All(vpc.Id(), vpc.EnableDnsSupport(), vpc.EnableDnsHostnames()).ApplyT(func(v []any) (string, error) {
+		id, support, hostnames := v[0].(string), v[1].(bool), v[2].(bool)
+		var off []string
+		if !support {
+			off = append(off, "enableDnsSupport")
+		}
+		if !hostnames {
+			off = append(off, "enableDnsHostnames")
+		}
+		if len(off) > 0 {
+			return "", fmt.Errorf("consumer %s: private DNS is on but VPC %s has %s off; turn them on in the VPC, or set privateDns: false and use the route53Alias or public-DNS invoke forms", consumer, id, strings.Join(off, " and "))
+		}
+		return id, nil
+	}).(pulumi.StringOutput)
+}
+
+// checkedRegion resolves to region only once both providers are known to be
+// pinned to it; otherwise it fails, so no endpoint is created in the wrong region.
+func checkedRegion(region string, producer *aws.Provider, c ConsumerArgs) pulumi.StringOutput {
+	return pulumi.All(producer.Region, c.Provider.Region).ApplyT(func(v []any) (string, error) {
+		for i, who := range []string{"producer", "consumer " + c.Name} {
+			r, _ := v[i].(*string)
+			if r == nil || *r != region {
+				got := "none"
+				if r != nil {
+					got = *r
+				}
+				return "", fmt.Errorf("%s provider region is %s but the API and every endpoint must be in %s: an execute-api endpoint only reaches APIs of its own region", who, got, region)
+			}
+		}
+		return region, nil
+	}).(pulumi.StringOutput)
+}
