@@ -3,7 +3,6 @@ package components
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -130,15 +129,13 @@ type CrossAccountPrivateApi struct {
 	Stage  *StageDeployment
 }
 
-var consumerNamePattern = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
-
 // validate checks the args before anything is registered.
 func (a *CrossAccountPrivateApiArgs) validate() error {
 	var errs []error
 	if a.Region == "" {
 		errs = append(errs, errors.New("region is required"))
 	}
-	if !accountIDPattern.MatchString(a.ProducerAccountId) {
+	if !ValidAccountID(a.ProducerAccountId) {
 		errs = append(errs, fmt.Errorf("producerAccountId %q: expected 12 digits", a.ProducerAccountId))
 	}
 	if a.ProducerProvider == nil {
@@ -152,7 +149,7 @@ func (a *CrossAccountPrivateApiArgs) validate() error {
 	}
 	seen := map[string]bool{}
 	for i, c := range a.Consumers {
-		if !consumerNamePattern.MatchString(c.Name) {
+		if !ValidConsumerName(c.Name) {
 			errs = append(errs, fmt.Errorf("consumers[%d].name %q: expected 1-32 of [a-z0-9-]", i, c.Name))
 		}
 		if seen[c.Name] {
@@ -209,14 +206,12 @@ func (a *CrossAccountPrivateApiArgs) validate() error {
 		switch {
 		case a.Authorization != AuthorizationIAM && c.Principals != nil:
 			errs = append(errs, fmt.Errorf("consumers[%d].principals: applies with AWS_IAM authorization only", i))
-		case a.Authorization == AuthorizationIAM && c.Principals == nil && !accountIDPattern.MatchString(c.AccountId):
+		case a.Authorization == AuthorizationIAM && c.Principals == nil && !ValidAccountID(c.AccountId):
 			errs = append(errs, fmt.Errorf("consumers[%d].accountId %q: expected 12 digits (AWS_IAM allows the account root when principals are not given)", i, c.AccountId))
 		}
 	}
 	return errors.Join(errs...)
 }
-
-var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
 
 // NewCrossAccountPrivateApi registers a CrossAccountPrivateApi. Providers come
 // from the args; protection from args.Protect.

@@ -8,12 +8,10 @@ import (
 )
 
 var (
-	accountIDPattern   = regexp.MustCompile(`^\d{12}$`)
 	roleArnPattern     = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$`)
 	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]{2,}$`)
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 	profilePattern     = regexp.MustCompile(`^[^\s]{1,128}$`)
-	consumerNameRe     = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
 	vpcIDPattern       = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	subnetIDPattern    = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
@@ -44,7 +42,7 @@ func (r *reader) accountID(k key, m map[string]any) string {
 	if r.needsPlain(k.field("accountId"), s) {
 		return ""
 	}
-	if !accountIDPattern.MatchString(s) {
+	if !components.ValidAccountID(s) {
 		if isNumber(v) { // a number has lost its leading zeros
 			r.badString(k.field("accountId"), v, expectAccountID)
 		} else {
@@ -180,7 +178,7 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	}
 	var c Consumer
 	if name, ok := r.reqString(k, m, "name", "a name of 1-32 characters [a-z0-9-]"); ok {
-		if !consumerNameRe.MatchString(name) {
+		if !components.ValidConsumerName(name) {
 			r.bad(k.field("name"), name, "a name of 1-32 characters [a-z0-9-]")
 		}
 		c.Name = name
