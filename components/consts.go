@@ -1,8 +1,3 @@
-// Package components holds the reusable ComponentResources that connect an
-// interface VPC endpoint for execute-api in a consumer account with a PRIVATE
-// REST API in a producer account. Single-account components take their
-// account's provider through the ordinary pulumi.Provider option; only
-// CrossAccountPrivateApi, which spans accounts, takes providers as fields.
 package components
 
 import (

@@ -1,0 +1,120 @@
+package components_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/mockaws"
+)
+
+// accountProvider is an AWS provider pinned to one account and region.
+func accountProvider(ctx *pulumi.Context, name, account string) (*aws.Provider, error) {
+	return aws.NewProvider(ctx, name, &aws.ProviderArgs{
+		Region:            pulumi.String("eu-west-1"),
+		AllowedAccountIds: pulumi.StringArray{pulumi.String(account)},
+		AssumeRole:        &aws.ProviderAssumeRoleArgs{RoleArn: pulumi.String("arn:aws:iam::" + account + ":role/deployer")},
+	})
+}
+
+// The common case: one producer account, one consumer account whose VPC the
+// stack creates. Run here under the mock engine, which records where every
+// resource lands.
+func ExampleNewCrossAccountPrivateApi() {
+	mocks := mockaws.New("example", "dev")
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		producer, err := accountProvider(ctx, "producer", "111111111111")
+		if err != nil {
+			return err
+		}
+		consumer, err := accountProvider(ctx, "consumer-app", "222222222222")
+		if err != nil {
+			return err
+		}
+		_, err = components.NewCrossAccountPrivateApi(ctx, "orders", &components.CrossAccountPrivateApiArgs{
+			Region:            "eu-west-1",
+			ProducerAccountId: "111111111111",
+			ProducerProvider:  producer,
+			StageName:         "dev",
+			Consumers: []components.ConsumerArgs{{
+				Name: "app", AccountId: "222222222222", Provider: consumer,
+				Vpc: &components.ConsumerVpcArgs{Cidr: "10.20.0.0/24"},
+			}},
+		})
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	perAccount := map[string][]string{}
+	for _, r := range mocks.Resources() {
+		if r.Custom && r.Type != mockaws.ProviderType {
+			perAccount[mocks.AccountOf(r)] = append(perAccount[mocks.AccountOf(r)], r.Type)
+		}
+	}
+	for _, account := range []string{"111111111111", "222222222222"} {
+		sort.Strings(perAccount[account])
+		fmt.Println(account, perAccount[account])
+	}
+	// Output:
+	// 111111111111 [aws:apigateway/deployment:Deployment aws:apigateway/restApi:RestApi aws:apigateway/restApiPolicy:RestApiPolicy aws:apigateway/stage:Stage]
+	// 222222222222 [aws:ec2/securityGroup:SecurityGroup aws:ec2/subnet:Subnet aws:ec2/subnet:Subnet aws:ec2/vpc:Vpc aws:ec2/vpcEndpoint:VpcEndpoint aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy]
+}
+
+// The producer side alone, for a team whose consumers run their own
+// endpoints and hand over the vpce- IDs: the API, its resource policy
+// (re-attached whenever the body changes) and a stage.
+func ExampleNewPrivateRestApi() {
+	endpoints := []string{"vpce-0123456789abcdef0"}
+	var policy string
+	err := mockaws.New("example", "prod").Run(func(ctx *pulumi.Context) error {
+		producer, err := accountProvider(ctx, "producer", "111111111111")
+		if err != nil {
+			return err
+		}
+		ids := pulumi.ToStringArray(endpoints)
+		api, err := components.NewPrivateRestApi(ctx, "orders", &components.PrivateRestApiArgs{
+			VpcEndpointIds: ids,
+		}, pulumi.Provider(producer))
+		if err != nil {
+			return err
+		}
+		rp, err := components.NewResourcePolicy(ctx, "orders-policy", &components.ResourcePolicyArgs{
+			RestApiId: api.RestApiId, ExecutionArn: api.ExecutionArn, VpcEndpointIds: ids, Revision: api.BodyHash,
+		}, pulumi.Provider(producer))
+		if err != nil {
+			return err
+		}
+		_, err = components.NewStageDeployment(ctx, "orders-stage", &components.StageDeploymentArgs{
+			RestApiId: api.RestApiId, StageName: pulumi.String("prod"), DefinitionHash: api.BodyHash,
+			PolicyJson: rp.PolicyJson, VpcEndpointIds: ids,
+			DependsOn: append(api.DeploymentDependencies(), rp.Policy),
+		}, pulumi.Provider(producer))
+		if err != nil {
+			return err
+		}
+		v, _, err := mockaws.Await(rp.PolicyJson)
+		policy, _ = v.(string)
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var doc components.PolicyDocument
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, st := range doc.Statement {
+		fmt.Println(st.Effect, st.Sid, st.Condition["StringNotEquals"]["aws:SourceVpce"])
+	}
+	// Output:
+	// Deny DenyUnlessFromAllowedVpcEndpoints [vpce-0123456789abcdef0]
+	// Allow AllowInvokeThroughAllowedVpcEndpoints []
+}
