@@ -19,7 +19,8 @@ type ConsumerArgs struct {
 	// Principals are the IAM roles or users of this consumer that may call an
 	// AWS_IAM API. Optional, default the account root.
 	Principals pulumi.StringArrayInput
-	// Provider is the consumer account's AWS provider. Required unless ExistingEndpointId is set.
+	// Provider is the consumer account's AWS provider, from NewAccountProvider (pinned to
+	// AccountId when that is set). Required unless ExistingEndpointId is set.
 	Provider *aws.Provider
 	// Vpc creates a small VPC for the endpoint. Optional.
 	Vpc *ConsumerVpcArgs
@@ -54,7 +55,8 @@ type CrossAccountPrivateApiArgs struct {
 	Region string
 	// ProducerAccountId is the producer account; endpoint policies allow invoking its APIs only. Required.
 	ProducerAccountId string
-	// ProducerProvider is the producer account's AWS provider. Required.
+	// ProducerProvider is the producer account's AWS provider, from NewAccountProvider,
+	// pinned to ProducerAccountId. Required.
 	ProducerProvider *aws.Provider
 	// Consumers are the accounts that may call the API. Required, at least one.
 	Consumers []ConsumerArgs
@@ -140,6 +142,8 @@ func (a *CrossAccountPrivateApiArgs) validate() error {
 	}
 	if a.ProducerProvider == nil {
 		errs = append(errs, errors.New("producerProvider is required"))
+	} else if err := checkPinned("producerProvider", a.ProducerProvider, a.ProducerAccountId); err != nil {
+		errs = append(errs, err)
 	}
 	if a.StageName == "" {
 		errs = append(errs, errors.New("stageName is required"))
@@ -168,6 +172,11 @@ func (a *CrossAccountPrivateApiArgs) validate() error {
 		}
 		if c.EndpointPolicy != "" && c.EndpointPolicy != EndpointPolicyRestricted && c.EndpointPolicy != EndpointPolicyFull {
 			errs = append(errs, fmt.Errorf("consumers[%d].endpointPolicy %q: expected %s or %s", i, c.EndpointPolicy, EndpointPolicyRestricted, EndpointPolicyFull))
+		}
+		if c.Provider != nil {
+			if err := checkPinned(fmt.Sprintf("consumers[%d].provider", i), c.Provider, c.AccountId); err != nil {
+				errs = append(errs, err)
+			}
 		}
 		if c.ExistingEndpointId != nil {
 			ways++

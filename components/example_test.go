@@ -14,10 +14,8 @@ import (
 
 // accountProvider is an AWS provider pinned to one account and region.
 func accountProvider(ctx *pulumi.Context, name, account string) (*aws.Provider, error) {
-	return aws.NewProvider(ctx, name, &aws.ProviderArgs{
-		Region:            pulumi.String("eu-west-1"),
-		AllowedAccountIds: pulumi.StringArray{pulumi.String(account)},
-		AssumeRole:        &aws.ProviderAssumeRoleArgs{RoleArn: pulumi.String("arn:aws:iam::" + account + ":role/deployer")},
+	return components.NewAccountProvider(ctx, name, &components.AccountProviderArgs{
+		AccountId: account, Region: "eu-west-1", RoleArn: pulumi.String("arn:aws:iam::" + account + ":role/deployer"),
 	})
 }
 

@@ -19,9 +19,8 @@ const (
 
 // newTestProvider registers an AWS provider pinned to account and region.
 func newTestProvider(ctx *pulumi.Context, name, account, region string) (*aws.Provider, error) {
-	return aws.NewProvider(ctx, name, &aws.ProviderArgs{
-		Region:            pulumi.String(region),
-		AllowedAccountIds: pulumi.StringArray{pulumi.String(account)},
+	return NewAccountProvider(ctx, name, &AccountProviderArgs{
+		AccountId: account, Region: region, RoleArn: pulumi.String("arn:aws:iam::" + account + ":role/deployer"),
 	})
 }
 

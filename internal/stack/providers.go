@@ -5,6 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/components"
 )
 
 // ProducerProviderName is the producer provider's resource name.
@@ -44,22 +46,20 @@ func NewProviders(ctx *pulumi.Context, cfg *Config) (*Providers, error) {
 	return p, nil
 }
 
-// newAccountProvider registers the provider of one account.
+// newAccountProvider registers the provider of one account through
+// components.NewAccountProvider, which pins it (allowedAccountIds) and its
+// region; secure config values stay Pulumi secrets.
 func newAccountProvider(ctx *pulumi.Context, name string, cfg *Config, acct Account) (*aws.Provider, error) {
-	args := &aws.ProviderArgs{
-		Region:            pulumi.String(cfg.Region),
-		AllowedAccountIds: pulumi.StringArray{pulumi.String(acct.AccountID)},
-	}
+	args := &components.AccountProviderArgs{AccountId: acct.AccountID, Region: cfg.Region}
 	if acct.RoleArn != "" {
-		role := &aws.ProviderAssumeRoleArgs{RoleArn: maybeSecret(acct.Secret, acct.RoleArn)}
+		args.RoleArn = maybeSecret(acct.Secret, acct.RoleArn)
 		if acct.ExternalID != "" {
 			// The external ID is a shared secret with the role's owner: never in clear.
-			role.ExternalId = pulumi.ToSecret(pulumi.String(acct.ExternalID)).(pulumi.StringOutput)
+			args.ExternalId = pulumi.ToSecret(pulumi.String(acct.ExternalID)).(pulumi.StringOutput)
 		}
 		if acct.SessionName != "" {
-			role.SessionName = maybeSecret(acct.Secret, acct.SessionName)
+			args.SessionName = maybeSecret(acct.Secret, acct.SessionName)
 		}
-		args.AssumeRole = role
 	} else {
 		args.Profile = maybeSecret(acct.Secret, acct.Profile)
 	}
@@ -68,9 +68,9 @@ func newAccountProvider(ctx *pulumi.Context, name string, cfg *Config, acct Acco
 		if cfg.TagsSecret {
 			tags = pulumi.ToSecret(tags).(pulumi.StringMapOutput)
 		}
-		args.DefaultTags = &aws.ProviderDefaultTagsArgs{Tags: tags}
+		args.DefaultTags = tags
 	}
-	provider, err := aws.NewProvider(ctx, name, args)
+	provider, err := components.NewAccountProvider(ctx, name, args)
 	if err != nil {
 		return nil, fmt.Errorf("provider %s: %w", name, err)
 	}

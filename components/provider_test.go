@@ -1,0 +1,100 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/mockaws"
+)
+
+func TestNewAccountProviderAlwaysPinsAccountAndRegion(t *testing.T) {
+	mocks := runMocked(t, func(ctx *pulumi.Context) error {
+		_, err := NewAccountProvider(ctx, "producer", &AccountProviderArgs{
+			AccountId: testProducerAccount, Region: testRegion, Profile: pulumi.String("deploy"),
+		})
+		return err
+	})
+	p := mustNamed(t, mocks, mockaws.ProviderType, "producer")
+	assert.Equal(t, []any{testProducerAccount}, p.Input("allowedAccountIds"), "credentials for any other account are refused")
+	assert.Equal(t, testRegion, p.Input("region"))
+	assert.Equal(t, "deploy", p.Input("profile"))
+	assert.Equal(t, testProducerAccount, mocks.AccountOf(p))
+}
+
+func TestNewAccountProviderRefusesBadArgs(t *testing.T) {
+	role := pulumi.String("arn:aws:iam::111111111111:role/deployer")
+	cases := map[string]struct {
+		args *AccountProviderArgs
+		says string
+	}{
+		"11 digits":                {&AccountProviderArgs{AccountId: "11111111111", Region: testRegion, RoleArn: role}, "expected 12 digits"},
+		"no region":                {&AccountProviderArgs{AccountId: testProducerAccount, RoleArn: role}, "region is required"},
+		"role and profile":         {&AccountProviderArgs{AccountId: testProducerAccount, Region: testRegion, RoleArn: role, Profile: pulumi.String("p")}, "exactly one of roleArn and profile"},
+		"neither":                  {&AccountProviderArgs{AccountId: testProducerAccount, Region: testRegion}, "exactly one of roleArn and profile"},
+		"external id without role": {&AccountProviderArgs{AccountId: testProducerAccount, Region: testRegion, Profile: pulumi.String("p"), ExternalId: pulumi.String("x")}, "go with roleArn"},
+	}
+	for name, tc := range cases {
+		mocks := mockaws.New("components-test", "test")
+		err := mocks.Run(func(ctx *pulumi.Context) error {
+			_, err := NewAccountProvider(ctx, "p", tc.args)
+			return err
+		})
+		if assert.Errorf(t, err, name) {
+			assert.Containsf(t, err.Error(), tc.says, name)
+		}
+		assert.Emptyf(t, mocks.Resources(), "%s: nothing is registered", name)
+	}
+}
+
+// TestCrossAccountTakesOnlyPinnedProviders: a provider not made by
+// NewAccountProvider, or pinned to another account than the one the
+// composite is told, is refused before anything is registered.
+func TestCrossAccountTakesOnlyPinnedProviders(t *testing.T) {
+	run := func(mk func(ctx *pulumi.Context) (producer, consumer *aws.Provider, err error), consumerAccount string) (*mockaws.Mocks, error) {
+		mocks := mockaws.New("components-test", "test")
+		err := mocks.Run(func(ctx *pulumi.Context) error {
+			producer, consumer, err := mk(ctx)
+			if err != nil {
+				return err
+			}
+			_, err = NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+				Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
+				Consumers: []ConsumerArgs{{Name: "app", AccountId: consumerAccount, Provider: consumer, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
+			})
+			return err
+		})
+		return mocks, err
+	}
+	unpinned := func(ctx *pulumi.Context) (*aws.Provider, *aws.Provider, error) {
+		producer, err := aws.NewProvider(ctx, "producer", &aws.ProviderArgs{Region: pulumi.String(testRegion)})
+		if err != nil {
+			return nil, nil, err
+		}
+		consumer, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		return producer, consumer, err
+	}
+	_, err := run(unpinned, testConsumerAccount)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "producerProvider: a provider from NewAccountProvider is required")
+
+	pinned := func(ctx *pulumi.Context) (*aws.Provider, *aws.Provider, error) {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return nil, nil, err
+		}
+		consumer, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		return producer, consumer, err
+	}
+	mocks, err := run(pinned, "999999999999")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "consumers[0].provider is pinned to account 222222222222; expected 999999999999")
+	for _, r := range mocks.Resources() {
+		assert.Equalf(t, mockaws.ProviderType, r.Type, "only the providers exist, got %s %s", r.Type, r.Name)
+	}
+	_, err = run(pinned, testConsumerAccount)
+	assert.NoError(t, err)
+}
