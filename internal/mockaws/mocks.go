@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // ProviderType is the type token of an AWS provider resource.
@@ -43,6 +44,9 @@ type Resource struct {
 	// ReplacementTrigger is the resource's replacementTrigger option, as the
 	// engine receives it; nil when none was given.
 	ReplacementTrigger any
+	// Aliases are the URNs the resource was known by before (pulumi.Aliases),
+	// resolved as the engine resolves alias specs.
+	Aliases []string
 }
 
 // providerInfo is what a provider pins.
@@ -139,6 +143,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		}
 	}
 	provider := providerURN(args.Provider)
+	aliases := m.aliasURNs(rpc, parent, args.TypeToken, args.Name)
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -159,8 +164,40 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		Parent: parent, Provider: provider, Dependencies: sortedKeys(deps),
 		Inputs: args.Inputs, State: state, Protect: rpc.GetProtect(),
 		RetainOnDelete: rpc.GetRetainOnDelete(), ReplacementTrigger: rpc.GetReplacementTrigger().AsInterface(),
+		Aliases: aliases,
 	})
 	return id, state, nil
+}
+
+// aliasURNs resolves a registration's aliases to URNs: a spec's missing
+// name, type or parent default to the resource's own, as in the engine.
+func (m *Mocks) aliasURNs(rpc *pulumirpc.RegisterResourceRequest, parent, typ, name string) []string {
+	var out []string
+	for _, a := range rpc.GetAliases() {
+		if urn := a.GetUrn(); urn != "" {
+			out = append(out, urn)
+			continue
+		}
+		spec := a.GetSpec()
+		if spec == nil {
+			continue
+		}
+		aliasName, aliasType, aliasParent := spec.GetName(), spec.GetType(), parent
+		if aliasName == "" {
+			aliasName = name
+		}
+		if aliasType == "" {
+			aliasType = typ
+		}
+		switch {
+		case spec.GetNoParent():
+			aliasParent = ""
+		case spec.GetParentUrn() != "":
+			aliasParent = spec.GetParentUrn()
+		}
+		out = append(out, m.urn(aliasParent, aliasType, aliasName))
+	}
+	return append(out, rpc.GetAliasURNs()...)
 }
 
 // Call answers the invokes the program makes, from the calling provider's pins.

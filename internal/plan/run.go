@@ -43,6 +43,8 @@ type Resource struct {
 	Inputs       map[string]any `json:"inputs"`
 	// Protect is shown in the text format only; the JSON keeps its documented fields.
 	Protect bool `json:"-"`
+	// Aliases are the URNs the resource was known by before (not in the JSON).
+	Aliases []string `json:"-"`
 }
 
 // Run validates raw config and, when it is valid, runs the program
@@ -95,6 +97,7 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 			Dependencies: append([]string{}, r.Dependencies...),
 			Inputs:       plainMap(r.Inputs),
 			Protect:      r.Protect,
+			Aliases:      r.Aliases,
 		})
 	}
 	return p, nil
