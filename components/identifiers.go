@@ -6,6 +6,8 @@ import "regexp"
 var (
 	accountIDPattern    = regexp.MustCompile(`^\d{12}$`)
 	consumerNamePattern = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
+	orgIDPattern        = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	principalPattern    = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::(\d{12}):(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$`)
 )
 
 // ValidAccountID reports whether id is an AWS account ID: exactly 12 ASCII digits.
@@ -14,3 +16,17 @@ func ValidAccountID(id string) bool { return accountIDPattern.MatchString(id) }
 // ValidConsumerName reports whether name may name a consumer: 1 to 32 of
 // [a-z0-9-], as it becomes part of resource names and the provider's name.
 func ValidConsumerName(name string) bool { return consumerNamePattern.MatchString(name) }
+
+// ValidOrgID reports whether id is an AWS Organizations ID (o- and 10 to 32
+// lowercase letters or digits).
+func ValidOrgID(id string) bool { return orgIDPattern.MatchString(id) }
+
+// PrincipalAccount returns the account of an IAM principal a resource policy
+// may name (a role, a user or an account root), and false for anything else.
+func PrincipalAccount(arn string) (string, bool) {
+	m := principalPattern.FindStringSubmatch(arn)
+	if m == nil {
+		return "", false
+	}
+	return m[2], true
+}

@@ -26,3 +26,26 @@ func TestValidConsumerNameBoundaries(t *testing.T) {
 		assert.Equalf(t, want, ValidConsumerName(name), "%q", name)
 	}
 }
+
+func TestPrincipalAccountAndOrgIDBoundaries(t *testing.T) {
+	for arn, want := range map[string]string{
+		"arn:aws:iam::222222222222:role/app":    "222222222222",
+		"arn:aws-cn:iam::222222222222:user/ci":  "222222222222",
+		"arn:aws-us-gov:iam::222222222222:root": "222222222222",
+		"arn:aws:iam::22222222222:role/app":     "",
+		"arn:aws:iam::222222222222:group/devs":  "",
+		"arn:aws-xx:iam::222222222222:role/app": "",
+		"arn:aws:iam::222222222222:role/":       "",
+		" arn:aws:iam::222222222222:role/app":   "",
+	} {
+		got, ok := PrincipalAccount(arn)
+		assert.Equalf(t, want != "", ok, "%q", arn)
+		assert.Equalf(t, want, got, "%q", arn)
+	}
+	for id, want := range map[string]bool{
+		"o-abcdefghij": true, "o-abcdefghi": false, "o-" + "a123456789b123456789c123456789d12": false,
+		"O-abcdefghij": false, "o-abcdefghij ": false, "": false,
+	} {
+		assert.Equalf(t, want, ValidOrgID(id), "%q", id)
+	}
+}

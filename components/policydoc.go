@@ -39,10 +39,7 @@ const (
 	AuthorizationIAM = "AWS_IAM"
 )
 
-var (
-	principalPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$`)
-	orgIDPattern     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-)
+var ()
 
 // ResourcePolicyOptions shape a resource policy beyond the endpoints.
 type ResourcePolicyOptions struct {
@@ -92,14 +89,14 @@ func BuildResourcePolicyWith(executionArn string, vpcEndpointIDs []string, who R
 		slices.Sort(principals)
 		principals = slices.Compact(principals)
 		for _, p := range principals {
-			if !principalPattern.MatchString(p) {
+			if _, ok := PrincipalAccount(p); !ok {
 				return PolicyDocument{}, fmt.Errorf("principal %q: expected an IAM role or user ARN, or arn:aws:iam::<account>:root", p)
 			}
 		}
 		principal = map[string][]string{"AWS": principals}
 	}
 	if who.PrincipalOrgID != "" {
-		if !orgIDPattern.MatchString(who.PrincipalOrgID) {
+		if !ValidOrgID(who.PrincipalOrgID) {
 			return PolicyDocument{}, fmt.Errorf("organization ID %q: expected o- and 10-32 lowercase letters or digits", who.PrincipalOrgID)
 		}
 		allowCondition = map[string]map[string][]string{"StringEquals": {"aws:PrincipalOrgID": {who.PrincipalOrgID}}}

@@ -3,18 +3,12 @@ package stack
 import (
 	"encoding/json"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/xaccount/xaccount-api/components"
 )
 
 const expectStageName = "a stage name of 1-128 characters [A-Za-z0-9_]"
-
-var (
-	orgIDPattern     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-	principalPattern = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::(\d{12}):(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$`)
-)
 
 // principals checks consumers[i].principals against api.authorization and the
 // consumer's account: only with AWS_IAM, and only roles, users or the root of
@@ -31,12 +25,12 @@ func (r *reader) principals(cfg *Config) {
 			continue
 		}
 		for j, p := range c.Principals {
-			m := principalPattern.FindStringSubmatch(p)
+			account, ok := components.PrincipalAccount(p)
 			switch {
-			case m == nil:
+			case !ok:
 				r.bad(pk.index(j), p, "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), or arn:aws:iam::<account>:root")
-			case c.AccountID != "" && m[2] != c.AccountID:
-				r.fail(pk.index(j), "got %q in account %s; expected a principal of this consumer's account %s", p, m[2], c.AccountID)
+			case c.AccountID != "" && account != c.AccountID:
+				r.fail(pk.index(j), "got %q in account %s; expected a principal of this consumer's account %s", p, account, c.AccountID)
 			}
 		}
 	}
@@ -71,7 +65,7 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
 		api.Authorization = auth
 	}
 	if org, ok := r.optString(k, m, "principalOrgId", "an AWS Organizations ID, o- and 10-32 lowercase letters or digits"); ok {
-		if !orgIDPattern.MatchString(org) {
+		if !components.ValidOrgID(org) {
 			r.bad(k.field("principalOrgId"), org, "an AWS Organizations ID, o- and 10-32 lowercase letters or digits")
 		} else if api.Authorization != components.AuthorizationIAM {
 			r.fail(k.field("principalOrgId"), "applies with authorization AWS_IAM only; set %s or remove it", k.field("authorization"))
