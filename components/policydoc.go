@@ -39,8 +39,6 @@ const (
 	AuthorizationIAM = "AWS_IAM"
 )
 
-var ()
-
 // ResourcePolicyOptions shape a resource policy beyond the endpoints.
 type ResourcePolicyOptions struct {
 	// Principals narrow the Allow to signed callers: IAM role or user ARNs,
