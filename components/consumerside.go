@@ -4,14 +4,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // This file holds the consumer side of CrossAccountPrivateApi: each
-// consumer's endpoint (in its own account, gated on the region and, for
-// private DNS in an existing VPC, on the VPC's DNS attributes) and the
+// consumer's endpoint (in its own account and, for private DNS in an
+// existing VPC, gated on the VPC's DNS attributes) and the
 // endpoint's policy once the API exists.
 
 // privateDNSOn applies the default to a consumer's optional flag: on only in
@@ -62,8 +61,8 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 	}
 	consumer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(c.Provider)}
 	prefix := name + "-" + c.Name
-	// Every consumer resource waits for this check, so none lands in a wrong region.
-	region := checkedRegion(args.Region, args.ProducerProvider, c)
+	// checkPinned has already held the provider to the API's region.
+	region := pulumi.String(args.Region)
 	vpcID, subnetIDs, allowed := c.VpcId, c.SubnetIds, c.AllowedCidrs
 	if c.Vpc != nil {
 		vpcArgs := *c.Vpc
@@ -120,23 +119,5 @@ func checkedDNSAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi
 			return "", fmt.Errorf("consumer %s: private DNS is on but VPC %s has %s off; turn them on in the VPC, or set privateDns: false and use the route53Alias or public-DNS invoke forms", consumer, id, strings.Join(off, " and "))
 		}
 		return id, nil
-	}).(pulumi.StringOutput)
-}
-
-// checkedRegion resolves to region only once both providers are known to be
-// pinned to it; otherwise it fails, so no endpoint is created in the wrong region.
-func checkedRegion(region string, producer *aws.Provider, c ConsumerArgs) pulumi.StringOutput {
-	return pulumi.All(producer.Region, c.Provider.Region).ApplyT(func(v []any) (string, error) {
-		for i, who := range []string{"producer", "consumer " + c.Name} {
-			r, _ := v[i].(*string)
-			if r == nil || *r != region {
-				got := "none"
-				if r != nil {
-					got = *r
-				}
-				return "", fmt.Errorf("%s provider region is %s but the API and every endpoint must be in %s: an execute-api endpoint only reaches APIs of its own region", who, got, region)
-			}
-		}
-		return region, nil
 	}).(pulumi.StringOutput)
 }

@@ -131,105 +131,14 @@ type CrossAccountPrivateApi struct {
 	Stage  *StageDeployment
 }
 
-// validate checks the args before anything is registered.
-func (a *CrossAccountPrivateApiArgs) validate() error {
-	var errs []error
-	if a.Region == "" {
-		errs = append(errs, errors.New("region is required"))
-	}
-	if !ValidAccountID(a.ProducerAccountId) {
-		errs = append(errs, fmt.Errorf("producerAccountId %q: expected 12 digits", a.ProducerAccountId))
-	}
-	if a.ProducerProvider == nil {
-		errs = append(errs, errors.New("producerProvider is required"))
-	} else if err := checkPinned("producerProvider", a.ProducerProvider, a.ProducerAccountId); err != nil {
-		errs = append(errs, err)
-	}
-	if a.StageName == "" {
-		errs = append(errs, errors.New("stageName is required"))
-	}
-	if len(a.Consumers) == 0 {
-		errs = append(errs, errors.New("at least one consumer is required"))
-	}
-	seen := map[string]bool{}
-	for i, c := range a.Consumers {
-		if !ValidConsumerName(c.Name) {
-			errs = append(errs, fmt.Errorf("consumers[%d].name %q: expected 1-32 of [a-z0-9-]", i, c.Name))
-		}
-		if seen[c.Name] {
-			errs = append(errs, fmt.Errorf("consumers[%d].name %q: duplicate", i, c.Name))
-		}
-		seen[c.Name] = true
-		ways := 0
-		if c.Vpc != nil {
-			ways++
-		}
-		if c.VpcId != nil || c.SubnetIds != nil {
-			ways++
-			if c.VpcId == nil || c.SubnetIds == nil {
-				errs = append(errs, fmt.Errorf("consumers[%d]: vpcId and subnetIds go together", i))
-			}
-		}
-		if c.EndpointPolicy != "" && c.EndpointPolicy != EndpointPolicyRestricted && c.EndpointPolicy != EndpointPolicyFull {
-			errs = append(errs, fmt.Errorf("consumers[%d].endpointPolicy %q: expected %s or %s", i, c.EndpointPolicy, EndpointPolicyRestricted, EndpointPolicyFull))
-		}
-		if c.Provider != nil {
-			if err := checkPinned(fmt.Sprintf("consumers[%d].provider", i), c.Provider, c.AccountId); err != nil {
-				errs = append(errs, err)
-			}
-		}
-		if c.ExistingEndpointId != nil {
-			ways++
-		} else if c.Provider == nil {
-			errs = append(errs, fmt.Errorf("consumers[%d] %q: provider is required unless existingEndpointId is set", i, c.Name))
-		}
-		if ways != 1 {
-			errs = append(errs, fmt.Errorf("consumers[%d] %q: set exactly one of vpc, vpcId+subnetIds or existingEndpointId", i, c.Name))
-		}
-	}
-	if len(a.Routes) > 0 {
-		if err := ValidateRoutes(a.Routes); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := ValidateAuthorization(a.Authorization); err != nil {
-		errs = append(errs, err)
-	}
-	if a.AccessLogs != nil && a.AccessLogs.RetentionDays != 0 {
-		if err := ValidateRetentionDays(a.AccessLogs.RetentionDays); err != nil {
-			errs = append(errs, fmt.Errorf("accessLogs.%w", err))
-		}
-	}
-	if t := a.Throttle; t != nil && (t.RateLimit <= 0 || t.BurstLimit <= 0) {
-		errs = append(errs, fmt.Errorf("throttle: rateLimit and burstLimit must be positive, got %v and %d", t.RateLimit, t.BurstLimit))
-	}
-	for i, extra := range a.ExtraPolicyStatements {
-		if err := ValidateExtraStatement(extra); err != nil {
-			errs = append(errs, fmt.Errorf("extraPolicyStatements[%d]: %w", i, err))
-		}
-	}
-	if a.Authorization != AuthorizationIAM && a.PrincipalOrgId != "" {
-		errs = append(errs, errors.New("principalOrgId applies with AWS_IAM authorization only"))
-	}
-	for i, c := range a.Consumers {
-		switch {
-		case a.Authorization != AuthorizationIAM && c.Principals != nil:
-			errs = append(errs, fmt.Errorf("consumers[%d].principals: applies with AWS_IAM authorization only", i))
-		case a.Authorization == AuthorizationIAM && c.Principals == nil && !ValidAccountID(c.AccountId):
-			errs = append(errs, fmt.Errorf("consumers[%d].accountId %q: expected 12 digits (AWS_IAM allows the account root when principals are not given)", i, c.AccountId))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // NewCrossAccountPrivateApi registers a CrossAccountPrivateApi. Providers come
 // from the args; protection from args.Protect.
 func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAccountPrivateApiArgs, opts ...pulumi.ResourceOption) (*CrossAccountPrivateApi, error) {
 	if args == nil {
 		return nil, errors.New("cross-account private api " + name + ": args are required")
 	}
-	if err := args.validate(); err != nil {
-		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+	if errs := append(AsFieldErrors(args.Validate()), args.checkProviders()...); len(errs) > 0 {
+		return nil, fmt.Errorf("cross-account private api %s: %w", name, errs)
 	}
 	comp := &CrossAccountPrivateApi{Consumers: map[string]*ConsumerAccess{}}
 	if err := ctx.RegisterComponentResource(CrossAccountPrivateApiType, name, comp, opts...); err != nil {

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
-	"github.com/xaccount/xaccount-api/internal/policycheck"
+	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/policy"
 )
 
 const (
@@ -30,10 +30,10 @@ type crossAccountResult struct {
 // runCrossAccount registers a CrossAccountPrivateApi with two managed
 // consumers (new VPC, existing VPC) and one existing endpoint; consumerRegion
 // is the region of the managed consumers' providers.
-func runCrossAccount(t *testing.T, consumerRegion string) (*mockaws.Mocks, *crossAccountResult, error) {
+func runCrossAccount(t *testing.T, consumerRegion string) (*awsmock.Mocks, *crossAccountResult, error) {
 	t.Helper()
 	res := &crossAccountResult{urls: map[string]map[string]string{}, endpoints: map[string]string{}}
-	mocks := mockaws.New("components-test", "test")
+	mocks := awsmock.New("components-test", "test")
 	err := mocks.Run(func(ctx *pulumi.Context) error {
 		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
 		if err != nil {
@@ -64,7 +64,7 @@ func runCrossAccount(t *testing.T, consumerRegion string) (*mockaws.Mocks, *cros
 			return err
 		}
 		for name, access := range api.Consumers {
-			v, _, err := mockaws.Await(pulumi.All(access.EndpointId, access.InvokeUrls))
+			v, _, err := awsmock.Await(pulumi.All(access.EndpointId, access.InvokeUrls))
 			if err != nil {
 				return err
 			}
@@ -80,7 +80,7 @@ func TestCrossAccountPutsEachResourceInItsAccount(t *testing.T) {
 	mocks, _, err := runCrossAccount(t, testRegion)
 	require.NoError(t, err)
 	for _, r := range mocks.Resources() {
-		if !r.Custom || r.Type == mockaws.ProviderType {
+		if !r.Custom || r.Type == awsmock.ProviderType {
 			continue
 		}
 		provider := mocks.ProviderName(r)
@@ -100,7 +100,7 @@ func TestCrossAccountPutsEachResourceInItsAccount(t *testing.T) {
 // endpointAllows evaluates an endpoint policy for execute-api:Invoke on arn.
 func endpointAllows(t *testing.T, policyJSON, arn string) bool {
 	t.Helper()
-	doc, err := policycheck.Parse(policyJSON)
+	doc, err := policy.Parse(policyJSON)
 	require.NoError(t, err)
 	ok, err := doc.Allows(arn, "")
 	require.NoError(t, err)
@@ -110,7 +110,7 @@ func endpointAllows(t *testing.T, policyJSON, arn string) bool {
 // runWithApp runs a CrossAccountPrivateApi whose args build returns, given a
 // producer and an "app" consumer provider pinned to region; after, when set,
 // reads its outputs inside the program.
-func runWithApp(t *testing.T, region string, build func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs, after func(*CrossAccountPrivateApi) error) *mockaws.Mocks {
+func runWithApp(t *testing.T, region string, build func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs, after func(*CrossAccountPrivateApi) error) *awsmock.Mocks {
 	t.Helper()
 	return runMocked(t, func(ctx *pulumi.Context) error {
 		producer, err := newTestProvider(ctx, "producer", testProducerAccount, region)
@@ -142,7 +142,7 @@ func TestCrossAccountFullEndpointPolicyServesOtherApis(t *testing.T) {
 	assert.Equal(t, true, mocks.OfType(typeVpcEndpoint)[0].Input("privateDnsEnabled"), "private DNS is on by default in a VPC created here")
 }
 
-func findNamedPrefix(mocks *mockaws.Mocks, prefix string) []string {
+func findNamedPrefix(mocks *awsmock.Mocks, prefix string) []string {
 	var out []string
 	for _, r := range mocks.Resources() {
 		if strings.HasPrefix(r.Name, prefix) {
@@ -198,15 +198,15 @@ func TestCrossAccountWiresEndpointsIntoApiAndPolicy(t *testing.T) {
 	}
 	// The default allowed CIDR of an existing VPC is its CIDR, looked up in the consumer account.
 	sg := mustNamed(t, mocks, typeSecurityGroup, "xa-batch-endpoint-sg")
-	assert.Equal(t, []any{mockaws.SimulatedVpcCidr("vpc-0123456789abcdef0")}, sg.Input("ingress").([]any)[0].(map[string]any)["cidrBlocks"])
+	assert.Equal(t, []any{awsmock.SimulatedVpcCidr("vpc-0123456789abcdef0")}, sg.Input("ingress").([]any)[0].(map[string]any)["cidrBlocks"])
 }
 
 func TestCrossAccountRefusesRegionMismatch(t *testing.T) {
 	mocks, _, err := runCrossAccount(t, "us-east-1")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "provider region is us-east-1 but the API and every endpoint must be in eu-west-1")
+	assert.Contains(t, err.Error(), "consumers[0].provider: provider region is us-east-1 but the API and every endpoint must be in eu-west-1")
 	for _, r := range mocks.Resources() {
-		assert.Falsef(t, strings.HasPrefix(r.Type, "aws:ec2/"), "%s %s was registered in the wrong region", r.Type, r.Name)
+		assert.Equalf(t, awsmock.ProviderType, r.Type, "%s %s was registered although a provider is in the wrong region", r.Type, r.Name)
 	}
 }
 
@@ -223,12 +223,78 @@ func TestCrossAccountValidatesArgs(t *testing.T) {
 		return err
 	})
 	require.Error(t, err)
-	for _, want := range []string{
-		"region is required", `producerAccountId "1234"`, "producerProvider is required", "stageName is required",
-		`consumers[0].name "App"`, `consumers[0] "App": provider is required`, `consumers[1] "b": set exactly one of`,
-		`consumers[2].name "b": duplicate`, "consumers[2]: vpcId and subnetIds go together",
+	fields := map[string]string{}
+	for _, fe := range AsFieldErrors(err) {
+		fields[fe.Field] += fe.Message + "|"
+	}
+	for field, says := range map[string]string{
+		"region":                `got ""; expected an AWS region`,
+		"producerAccountId":     `got "1234"; expected a 12-digit AWS account ID`,
+		"producerProvider":      "missing; expected a provider from NewAccountProvider",
+		"stageName":             `got ""; expected a stage name`,
+		"consumers[0].name":     `got "App"`,
+		"consumers[0].provider": "required unless existingEndpointId is set",
+		"consumers[1]":          "set exactly one of vpc",
+		"consumers[1].provider": "not from NewAccountProvider",
+		"consumers[2].name":     `got "b", already used by consumers[1]`,
+		"consumers[2]":          "vpcId and subnetIds go together",
 	} {
-		assert.Contains(t, err.Error(), want)
+		assert.Containsf(t, fields[field], says, "field %s", field)
+	}
+}
+
+// TestCrossAccountValidateBoundaries: each identifier pattern at its edges,
+// reported with the field path the config layer maps to a key.
+func TestCrossAccountValidateBoundaries(t *testing.T) {
+	valid := func() *CrossAccountPrivateApiArgs {
+		return &CrossAccountPrivateApiArgs{
+			Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
+			Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
+		}
+	}
+	require.NoError(t, valid().Validate())
+	cases := []struct {
+		name  string
+		edit  func(a *CrossAccountPrivateApiArgs)
+		field string
+	}{
+		{"producer 11 digits", func(a *CrossAccountPrivateApiArgs) { a.ProducerAccountId = "11111111111" }, "producerAccountId"},
+		{"producer 13 digits", func(a *CrossAccountPrivateApiArgs) { a.ProducerAccountId = "1111111111111" }, "producerAccountId"},
+		{"producer empty", func(a *CrossAccountPrivateApiArgs) { a.ProducerAccountId = "" }, "producerAccountId"},
+		{"producer whitespace", func(a *CrossAccountPrivateApiArgs) { a.ProducerAccountId = " 111111111111" }, "producerAccountId"},
+		{"consumer 11 digits", func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].AccountId = "22222222222" }, "consumers[0].accountId"},
+		{"consumer 13 digits", func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].AccountId = "2222222222222" }, "consumers[0].accountId"},
+		{"consumer whitespace", func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].AccountId = "222222222222\n" }, "consumers[0].accountId"},
+		{"name empty", func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].Name = "" }, "consumers[0].name"},
+		{"name 33 characters", func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].Name = strings.Repeat("a", 33) }, "consumers[0].name"},
+		{"name whitespace", func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].Name = "app " }, "consumers[0].name"},
+		{"region whitespace", func(a *CrossAccountPrivateApiArgs) { a.Region = "eu-west-1 " }, "region"},
+		{"stage 129 characters", func(a *CrossAccountPrivateApiArgs) { a.StageName = strings.Repeat("s", 129) }, "stageName"},
+		{"stage with a dash", func(a *CrossAccountPrivateApiArgs) { a.StageName = "my-stage" }, "stageName"},
+		{"org id too short", func(a *CrossAccountPrivateApiArgs) {
+			a.Authorization, a.PrincipalOrgId = AuthorizationIAM, "o-abcdefghi"
+		}, "principalOrgId"},
+		{"principal of another account", func(a *CrossAccountPrivateApiArgs) {
+			a.Authorization = AuthorizationIAM
+			a.Consumers[0].Principals = pulumi.StringArray{pulumi.String("arn:aws:iam::999999999999:role/app")}
+		}, "consumers[0].principals[0]"},
+		{"throttle above the account limit", func(a *CrossAccountPrivateApiArgs) { a.Throttle = &StageThrottle{RateLimit: 10001, BurstLimit: 1} }, "throttle.rateLimit"},
+		{"lambda in another account", func(a *CrossAccountPrivateApiArgs) {
+			a.Routes = []Route{{Path: "/", Method: "GET", Integration: RouteIntegration{Type: IntegrationLambda,
+				FunctionArn: pulumi.String("arn:aws:lambda:eu-west-1:999999999999:function:f")}}}
+		}, "routes[0].integration.functionArn"},
+	}
+	for _, tc := range cases {
+		args := valid()
+		tc.edit(args)
+		errs := AsFieldErrors(args.Validate())
+		require.Lenf(t, errs, 1, "%s: %v", tc.name, errs)
+		assert.Equalf(t, tc.field, errs[0].Field, tc.name)
+	}
+	for _, edge := range []string{"000000000000", "999999999999"} {
+		args := valid()
+		args.ProducerAccountId = edge
+		assert.NoErrorf(t, args.Validate(), "%s is a valid account ID", edge)
 	}
 }
 
@@ -277,7 +343,7 @@ func TestCrossAccountIAMAllowsExactlyTheNamedPrincipals(t *testing.T) {
 			},
 		}
 	}, func(api *CrossAccountPrivateApi) error {
-		v, _, err := mockaws.Await(pulumi.All(api.Consumers["app"].InvokeUrls, api.Consumers["app"].CurlCommands))
+		v, _, err := awsmock.Await(pulumi.All(api.Consumers["app"].InvokeUrls, api.Consumers["app"].CurlCommands))
 		urls, curls = v.([]any)[0].(map[string]string), v.([]any)[1].(map[string]string)
 		return err
 	})
@@ -289,22 +355,22 @@ func TestCrossAccountIAMAllowsExactlyTheNamedPrincipals(t *testing.T) {
 		}
 	}
 	policyJSON := mustNamed(t, mocks, typeRestApiPolicy, "xa-policy-policy").Input("policy").(string)
-	doc, err := policycheck.Parse(policyJSON)
+	doc, err := policy.Parse(policyJSON)
 	require.NoError(t, err)
 	arn := mocks.OfType(typeRestApi)[0].State["executionArn"].StringValue()
 	appEndpoint := mocks.OfType(typeVpcEndpoint)[0].ID
 	method := arn + "/dev/GET/"
 	cases := []struct {
 		name string
-		req  policycheck.Request
+		req  policy.Request
 		want bool
 	}{
-		{"the named role through its endpoint", policycheck.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgID: "o-abcdefghij"}, true},
-		{"partner's account root covers its roles", policycheck.Request{Resource: method, SourceVpce: foreignEndpointID, Principal: "arn:aws:iam::444444444444:role/any", PrincipalOrgID: "o-abcdefghij"}, true},
-		{"another role of the app account", policycheck.Request{Resource: method, SourceVpce: appEndpoint, Principal: "arn:aws:iam::222222222222:role/other", PrincipalOrgID: "o-abcdefghij"}, false},
-		{"an unsigned call", policycheck.Request{Resource: method, SourceVpce: appEndpoint, PrincipalOrgID: "o-abcdefghij"}, false},
-		{"the named role outside the organization", policycheck.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgID: "o-zzzzzzzzzz"}, false},
-		{"the named role through an unlisted endpoint", policycheck.Request{Resource: method, SourceVpce: "vpce-0123456789abcdef0", Principal: role, PrincipalOrgID: "o-abcdefghij"}, false},
+		{"the named role through its endpoint", policy.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgID: "o-abcdefghij"}, true},
+		{"partner's account root covers its roles", policy.Request{Resource: method, SourceVpce: foreignEndpointID, Principal: "arn:aws:iam::444444444444:role/any", PrincipalOrgID: "o-abcdefghij"}, true},
+		{"another role of the app account", policy.Request{Resource: method, SourceVpce: appEndpoint, Principal: "arn:aws:iam::222222222222:role/other", PrincipalOrgID: "o-abcdefghij"}, false},
+		{"an unsigned call", policy.Request{Resource: method, SourceVpce: appEndpoint, PrincipalOrgID: "o-abcdefghij"}, false},
+		{"the named role outside the organization", policy.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgID: "o-zzzzzzzzzz"}, false},
+		{"the named role through an unlisted endpoint", policy.Request{Resource: method, SourceVpce: "vpce-0123456789abcdef0", Principal: role, PrincipalOrgID: "o-abcdefghij"}, false},
 	}
 	for _, tc := range cases {
 		ok, err := doc.Evaluate(tc.req)

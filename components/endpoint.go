@@ -94,10 +94,8 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		}
 		return cidrs, nil
 	}).(pulumi.StringArrayOutput)
-	// Nothing is created before the region is known: a caller that checks the
-	// region (CrossAccountPrivateApi does) thereby stops the whole endpoint.
 	region := args.Region.ToStringOutput()
-	vpcID := pulumi.All(region, args.VpcId).ApplyT(func(v []any) string { return v[1].(string) }).(pulumi.StringOutput)
+	vpcID := args.VpcId.ToStringOutput()
 	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("HTTPS to the execute-api interface endpoint from allowed CIDRs only"),
 		VpcId:       vpcID,

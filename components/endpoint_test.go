@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/awsmock"
 )
 
 const (
@@ -24,10 +24,10 @@ type endpointOutputs struct {
 	dnsNames          []string
 }
 
-func runEndpoint(t *testing.T, args *ExecuteApiEndpointArgs) (*mockaws.Mocks, *endpointOutputs, error) {
+func runEndpoint(t *testing.T, args *ExecuteApiEndpointArgs) (*awsmock.Mocks, *endpointOutputs, error) {
 	t.Helper()
 	out := &endpointOutputs{}
-	mocks := mockaws.New("components-test", "test")
+	mocks := awsmock.New("components-test", "test")
 	err := mocks.Run(func(ctx *pulumi.Context) error {
 		consumer, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
 		if err != nil {
@@ -37,7 +37,7 @@ func runEndpoint(t *testing.T, args *ExecuteApiEndpointArgs) (*mockaws.Mocks, *e
 		if err != nil {
 			return err
 		}
-		v, _, err := mockaws.Await(pulumi.All(e.EndpointId, e.PublicDnsName, e.SecurityGroupId, e.DnsNames))
+		v, _, err := awsmock.Await(pulumi.All(e.EndpointId, e.PublicDnsName, e.SecurityGroupId, e.DnsNames))
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func TestExecuteApiEndpointInConsumerAccount(t *testing.T) {
 	sg := mustNamed(t, mocks, typeSecurityGroup, "app-sg")
 	assert.Equal(t, []any{sg.ID}, vpce.Input("securityGroupIds"))
 
-	for _, r := range []mockaws.Resource{vpce, sg} {
+	for _, r := range []awsmock.Resource{vpce, sg} {
 		assert.Equal(t, "consumer-app", mocks.ProviderName(r))
 		assert.Equal(t, testConsumerAccount, mocks.AccountOf(r))
 	}

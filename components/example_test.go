@@ -8,8 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/xaccount/xaccount-api/awsmock"
 	"github.com/xaccount/xaccount-api/components"
-	"github.com/xaccount/xaccount-api/internal/mockaws"
 )
 
 // accountProvider is an AWS provider pinned to one account and region.
@@ -23,7 +23,7 @@ func accountProvider(ctx *pulumi.Context, name, account string) (*aws.Provider, 
 // stack creates. Run here under the mock engine, which records where every
 // resource lands.
 func ExampleNewCrossAccountPrivateApi() {
-	mocks := mockaws.New("example", "dev")
+	mocks := awsmock.New("example", "dev")
 	err := mocks.Run(func(ctx *pulumi.Context) error {
 		producer, err := accountProvider(ctx, "producer", "111111111111")
 		if err != nil {
@@ -51,7 +51,7 @@ func ExampleNewCrossAccountPrivateApi() {
 	}
 	perAccount := map[string][]string{}
 	for _, r := range mocks.Resources() {
-		if r.Custom && r.Type != mockaws.ProviderType {
+		if r.Custom && r.Type != awsmock.ProviderType {
 			perAccount[mocks.AccountOf(r)] = append(perAccount[mocks.AccountOf(r)], r.Type)
 		}
 	}
@@ -70,7 +70,7 @@ func ExampleNewCrossAccountPrivateApi() {
 func ExampleNewPrivateRestApi() {
 	endpoints := []string{"vpce-0123456789abcdef0"}
 	var policy string
-	err := mockaws.New("example", "prod").Run(func(ctx *pulumi.Context) error {
+	err := awsmock.New("example", "prod").Run(func(ctx *pulumi.Context) error {
 		producer, err := accountProvider(ctx, "producer", "111111111111")
 		if err != nil {
 			return err
@@ -96,7 +96,7 @@ func ExampleNewPrivateRestApi() {
 		if err != nil {
 			return err
 		}
-		v, _, err := mockaws.Await(rp.PolicyJson)
+		v, _, err := awsmock.Await(rp.PolicyJson)
 		policy, _ = v.(string)
 		return err
 	})

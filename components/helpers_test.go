@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/awsmock"
 )
 
 const (
@@ -25,15 +25,15 @@ func newTestProvider(ctx *pulumi.Context, name, account, region string) (*aws.Pr
 }
 
 // runMocked runs program under fresh mocks and fails the test on error.
-func runMocked(t *testing.T, program pulumi.RunFunc) *mockaws.Mocks {
+func runMocked(t *testing.T, program pulumi.RunFunc) *awsmock.Mocks {
 	t.Helper()
-	mocks := mockaws.New("components-test", "test")
+	mocks := awsmock.New("components-test", "test")
 	require.NoError(t, mocks.Run(program))
 	return mocks
 }
 
 // mustNamed returns the resource of type and name or fails the test.
-func mustNamed(t *testing.T, mocks *mockaws.Mocks, typ, name string) mockaws.Resource {
+func mustNamed(t *testing.T, mocks *awsmock.Mocks, typ, name string) awsmock.Resource {
 	t.Helper()
 	r, ok := mocks.Named(typ, name)
 	require.Truef(t, ok, "no %s named %s was registered", typ, name)
@@ -42,5 +42,5 @@ func mustNamed(t *testing.T, mocks *mockaws.Mocks, typ, name string) mockaws.Res
 
 // runMockedErr runs program under fresh mocks and returns its error.
 func runMockedErr(program pulumi.RunFunc) error {
-	return mockaws.New("components-test", "test").Run(program)
+	return awsmock.New("components-test", "test").Run(program)
 }

@@ -7,6 +7,8 @@ var (
 	accountIDPattern    = regexp.MustCompile(`^\d{12}$`)
 	consumerNamePattern = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
 	orgIDPattern        = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	regionPattern       = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+	stageNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_]{1,128}$`)
 	principalPattern    = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::(\d{12}):(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$`)
 )
 
@@ -30,3 +32,11 @@ func PrincipalAccount(arn string) (string, bool) {
 	}
 	return m[2], true
 }
+
+// ValidRegion reports whether region has the shape of an AWS region
+// (eu-west-1, us-gov-west-1, cn-north-1).
+func ValidRegion(region string) bool { return regionPattern.MatchString(region) }
+
+// ValidStageName reports whether name may name an API Gateway stage: 1 to
+// 128 letters, digits or underscores.
+func ValidStageName(name string) bool { return stageNamePattern.MatchString(name) }

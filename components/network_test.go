@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/awsmock"
 )
 
 func TestSubnetCidrs(t *testing.T) {
@@ -91,7 +91,7 @@ func TestConsumerVpcRefusesTooManyZones(t *testing.T) {
 }
 
 func TestConsumerVpcChecksZonesAgainstItsRegion(t *testing.T) {
-	mocks := mockaws.New("components-test", "test")
+	mocks := awsmock.New("components-test", "test")
 	err := mocks.Run(func(ctx *pulumi.Context) error {
 		consumer, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
 		if err != nil {

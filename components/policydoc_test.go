@@ -8,14 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/policycheck"
+	"github.com/xaccount/xaccount-api/policy"
 )
 
 // invokeAllowed evaluates a resource policy for an execute-api:Invoke of a
 // method of the policy's API arriving through endpoint vpce.
 func invokeAllowed(t *testing.T, policyJSON, vpce string) bool {
 	t.Helper()
-	doc, err := policycheck.Parse(policyJSON)
+	doc, err := policy.Parse(policyJSON)
 	require.NoError(t, err)
 	method := strings.TrimSuffix(doc.Resources()[0], "*") + "dev/GET/orders"
 	ok, err := doc.Allows(method, vpce)
@@ -103,14 +103,14 @@ func TestEndpointPolicyAllowsInvokeOnListedArnsOnly(t *testing.T) {
 
 func TestExtraStatementsComeAfterTheDenyAndExpandTheShorthand(t *testing.T) {
 	extra := []map[string]any{{"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"}}
-	policy, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{ExtraStatements: extra})
+	policyJSON, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{ExtraStatements: extra})
 	require.NoError(t, err)
 	var doc struct{ Statement []map[string]any }
-	require.NoError(t, json.Unmarshal([]byte(policy), &doc))
+	require.NoError(t, json.Unmarshal([]byte(policyJSON), &doc))
 	require.Len(t, doc.Statement, 3)
 	assert.Equal(t, "DenyUnlessFromAllowedVpcEndpoints", doc.Statement[0]["Sid"], "the SourceVpce Deny is always first")
 	assert.Equal(t, testExecutionArn+"/*/DELETE/*", doc.Statement[2]["Resource"], "execute-api:/ is expanded to the full ARN")
-	parsed, err := policycheck.Parse(policy)
+	parsed, err := policy.Parse(policyJSON)
 	require.NoError(t, err)
 	for method, want := range map[string]bool{"GET": true, "DELETE": false} {
 		ok, err := parsed.Allows(testExecutionArn+"/dev/"+method+"/orders", "vpce-0aaaaaaaaaaaaaaaa")

@@ -29,9 +29,31 @@ type AccountProviderArgs struct {
 	DefaultTags pulumi.StringMapInput
 }
 
-// pinnedAccounts records the account each NewAccountProvider provider is
-// pinned to, so CrossAccountPrivateApi can refuse any other provider.
-var pinnedAccounts sync.Map // *aws.Provider -> string
+// Validate checks the args and returns every problem as FieldErrors.
+func (a *AccountProviderArgs) Validate() error {
+	var f fieldErrs
+	if !ValidAccountID(a.AccountId) {
+		f.bad("accountId", a.AccountId, ExpectAccountID)
+	}
+	if !ValidRegion(a.Region) {
+		f.bad("region", a.Region, ExpectRegion)
+	}
+	if (a.RoleArn == nil) == (a.Profile == nil) {
+		f.add("", "set exactly one of roleArn and profile")
+	}
+	if a.RoleArn == nil && (a.ExternalId != nil || a.SessionName != nil) {
+		f.add("externalId", "externalId and sessionName go with roleArn; set roleArn or remove them")
+	}
+	return f.err()
+}
+
+// pin is what a provider from NewAccountProvider is pinned to.
+type pin struct{ account, region string }
+
+// pinnedProviders records the account and region of each NewAccountProvider
+// provider, so CrossAccountPrivateApi can refuse any other provider before
+// anything is registered.
+var pinnedProviders sync.Map // *aws.Provider -> pin
 
 // NewAccountProvider registers an AWS provider pinned to one account and
 // region: allowedAccountIds is always [AccountId], so credentials that reach
@@ -41,17 +63,8 @@ func NewAccountProvider(ctx *pulumi.Context, name string, args *AccountProviderA
 	if args == nil {
 		return nil, errors.New("account provider " + name + ": args are required")
 	}
-	if !ValidAccountID(args.AccountId) {
-		return nil, fmt.Errorf("account provider %s: accountId %q: expected 12 digits", name, args.AccountId)
-	}
-	if args.Region == "" {
-		return nil, fmt.Errorf("account provider %s: region is required", name)
-	}
-	if (args.RoleArn == nil) == (args.Profile == nil) {
-		return nil, fmt.Errorf("account provider %s: set exactly one of roleArn and profile", name)
-	}
-	if args.RoleArn == nil && (args.ExternalId != nil || args.SessionName != nil) {
-		return nil, fmt.Errorf("account provider %s: externalId and sessionName go with roleArn", name)
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("account provider %s: %w", name, err)
 	}
 	pa := &aws.ProviderArgs{
 		Region:            pulumi.String(args.Region),
@@ -68,19 +81,26 @@ func NewAccountProvider(ctx *pulumi.Context, name string, args *AccountProviderA
 	if err != nil {
 		return nil, fmt.Errorf("account provider %s: %w", name, err)
 	}
-	pinnedAccounts.Store(provider, args.AccountId)
+	pinnedProviders.Store(provider, pin{account: args.AccountId, region: args.Region})
 	return provider, nil
 }
 
-// checkPinned reports a provider not made by NewAccountProvider, or pinned
-// to another account than want ("" accepts any pinned account).
-func checkPinned(field string, p *aws.Provider, want string) error {
-	got, ok := pinnedAccounts.Load(p)
+// checkPinned is the account and region gate of the components: it reports
+// a provider not made by NewAccountProvider, one pinned to another account
+// than wantAccount ("" accepts any), or to another region than wantRegion (an
+// execute-api endpoint only reaches APIs of its own region). It runs before
+// anything is registered, so nothing lands in a wrong account or region.
+func checkPinned(p *aws.Provider, wantAccount, wantRegion string) error {
+	v, ok := pinnedProviders.Load(p)
+	if !ok {
+		return errors.New("not from NewAccountProvider; expected a provider from NewAccountProvider, so that it is pinned to its account")
+	}
+	got := v.(pin)
 	switch {
-	case !ok:
-		return fmt.Errorf("%s: a provider from NewAccountProvider is required, so that it is pinned to its account", field)
-	case want != "" && got.(string) != want:
-		return fmt.Errorf("%s is pinned to account %s; expected %s", field, got, want)
+	case wantAccount != "" && got.account != wantAccount:
+		return fmt.Errorf("pinned to account %s; expected a provider pinned to %s", got.account, wantAccount)
+	case got.region != wantRegion:
+		return fmt.Errorf("provider region is %s but the API and every endpoint must be in %s: an execute-api endpoint only reaches APIs of its own region", got.region, wantRegion)
 	}
 	return nil
 }

@@ -8,21 +8,50 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/awsmock"
 )
 
 func TestNewAccountProviderAlwaysPinsAccountAndRegion(t *testing.T) {
-	mocks := runMocked(t, func(ctx *pulumi.Context) error {
+	mocks := awsmock.New("components-test", "test", awsmock.Profiles(map[string]string{"deploy": testProducerAccount}))
+	require.NoError(t, mocks.Run(func(ctx *pulumi.Context) error {
 		_, err := NewAccountProvider(ctx, "producer", &AccountProviderArgs{
 			AccountId: testProducerAccount, Region: testRegion, Profile: pulumi.String("deploy"),
 		})
 		return err
-	})
-	p := mustNamed(t, mocks, mockaws.ProviderType, "producer")
+	}))
+	p := mustNamed(t, mocks, awsmock.ProviderType, "producer")
 	assert.Equal(t, []any{testProducerAccount}, p.Input("allowedAccountIds"), "credentials for any other account are refused")
 	assert.Equal(t, testRegion, p.Input("region"))
 	assert.Equal(t, "deploy", p.Input("profile"))
 	assert.Equal(t, testProducerAccount, mocks.AccountOf(p))
+}
+
+// TestNewAccountProviderRefusesCredentialsOfAnotherAccount: the account
+// comes from the credentials (a role, or what a profile reaches), and the
+// provider refuses it when it is not AccountId. Without allowedAccountIds the
+// provider would deploy into the other account and this test fails.
+func TestNewAccountProviderRefusesCredentialsOfAnotherAccount(t *testing.T) {
+	for name, args := range map[string]*AccountProviderArgs{
+		"role of another account": {AccountId: testProducerAccount, Region: testRegion,
+			RoleArn: pulumi.String("arn:aws:iam::999999999999:role/deployer")},
+		"profile that reaches another account": {AccountId: testProducerAccount, Region: testRegion,
+			Profile: pulumi.String("stale")},
+	} {
+		mocks := awsmock.New("components-test", "test", awsmock.Profiles(map[string]string{"stale": "999999999999"}))
+		err := mocks.Run(func(ctx *pulumi.Context) error {
+			p, err := NewAccountProvider(ctx, "producer", args)
+			if err != nil {
+				return err
+			}
+			_, err = NewConsumerVpc(ctx, "net", &ConsumerVpcArgs{Cidr: "10.20.0.0/24", Region: pulumi.String(testRegion)}, pulumi.Provider(p))
+			return err
+		})
+		require.Errorf(t, err, name)
+		assert.Containsf(t, err.Error(), "AWS account ID not allowed: 999999999999", name)
+		for _, r := range mocks.Resources() {
+			assert.NotEqualf(t, "999999999999", mocks.AccountOf(r), "%s: %s %s landed in the account the credentials reach", name, r.Type, r.Name)
+		}
+	}
 }
 
 func TestNewAccountProviderRefusesBadArgs(t *testing.T) {
@@ -31,14 +60,14 @@ func TestNewAccountProviderRefusesBadArgs(t *testing.T) {
 		args *AccountProviderArgs
 		says string
 	}{
-		"11 digits":                {&AccountProviderArgs{AccountId: "11111111111", Region: testRegion, RoleArn: role}, "expected 12 digits"},
-		"no region":                {&AccountProviderArgs{AccountId: testProducerAccount, RoleArn: role}, "region is required"},
+		"11 digits":                {&AccountProviderArgs{AccountId: "11111111111", Region: testRegion, RoleArn: role}, `accountId: got "11111111111"`},
+		"no region":                {&AccountProviderArgs{AccountId: testProducerAccount, RoleArn: role}, `region: got ""`},
 		"role and profile":         {&AccountProviderArgs{AccountId: testProducerAccount, Region: testRegion, RoleArn: role, Profile: pulumi.String("p")}, "exactly one of roleArn and profile"},
 		"neither":                  {&AccountProviderArgs{AccountId: testProducerAccount, Region: testRegion}, "exactly one of roleArn and profile"},
 		"external id without role": {&AccountProviderArgs{AccountId: testProducerAccount, Region: testRegion, Profile: pulumi.String("p"), ExternalId: pulumi.String("x")}, "go with roleArn"},
 	}
 	for name, tc := range cases {
-		mocks := mockaws.New("components-test", "test")
+		mocks := awsmock.New("components-test", "test")
 		err := mocks.Run(func(ctx *pulumi.Context) error {
 			_, err := NewAccountProvider(ctx, "p", tc.args)
 			return err
@@ -54,8 +83,8 @@ func TestNewAccountProviderRefusesBadArgs(t *testing.T) {
 // NewAccountProvider, or pinned to another account than the one the
 // composite is told, is refused before anything is registered.
 func TestCrossAccountTakesOnlyPinnedProviders(t *testing.T) {
-	run := func(mk func(ctx *pulumi.Context) (producer, consumer *aws.Provider, err error), consumerAccount string) (*mockaws.Mocks, error) {
-		mocks := mockaws.New("components-test", "test")
+	run := func(mk func(ctx *pulumi.Context) (producer, consumer *aws.Provider, err error), consumerAccount string) (*awsmock.Mocks, error) {
+		mocks := awsmock.New("components-test", "test")
 		err := mocks.Run(func(ctx *pulumi.Context) error {
 			producer, consumer, err := mk(ctx)
 			if err != nil {
@@ -70,7 +99,8 @@ func TestCrossAccountTakesOnlyPinnedProviders(t *testing.T) {
 		return mocks, err
 	}
 	unpinned := func(ctx *pulumi.Context) (*aws.Provider, *aws.Provider, error) {
-		producer, err := aws.NewProvider(ctx, "producer", &aws.ProviderArgs{Region: pulumi.String(testRegion)})
+		producer, err := aws.NewProvider(ctx, "producer", &aws.ProviderArgs{Region: pulumi.String(testRegion),
+			AssumeRole: &aws.ProviderAssumeRoleArgs{RoleArn: pulumi.String("arn:aws:iam::" + testProducerAccount + ":role/deployer")}})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -79,7 +109,7 @@ func TestCrossAccountTakesOnlyPinnedProviders(t *testing.T) {
 	}
 	_, err := run(unpinned, testConsumerAccount)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "producerProvider: a provider from NewAccountProvider is required")
+	assert.Contains(t, err.Error(), "producerProvider: not from NewAccountProvider")
 
 	pinned := func(ctx *pulumi.Context) (*aws.Provider, *aws.Provider, error) {
 		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
@@ -91,9 +121,9 @@ func TestCrossAccountTakesOnlyPinnedProviders(t *testing.T) {
 	}
 	mocks, err := run(pinned, "999999999999")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "consumers[0].provider is pinned to account 222222222222; expected 999999999999")
+	assert.Contains(t, err.Error(), "consumers[0].provider: pinned to account 222222222222; expected a provider pinned to 999999999999")
 	for _, r := range mocks.Resources() {
-		assert.Equalf(t, mockaws.ProviderType, r.Type, "only the providers exist, got %s %s", r.Type, r.Name)
+		assert.Equalf(t, awsmock.ProviderType, r.Type, "only the providers exist, got %s %s", r.Type, r.Name)
 	}
 	_, err = run(pinned, testConsumerAccount)
 	assert.NoError(t, err)

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/awsmock"
 )
 
 const (
@@ -25,7 +25,7 @@ var testRoutes = []Route{
 
 // runRestApi registers a PrivateRestApi with routes on a producer provider
 // and returns the mocks and the API's body hash.
-func runRestApi(t *testing.T, routes []Route) (*mockaws.Mocks, string) {
+func runRestApi(t *testing.T, routes []Route) (*awsmock.Mocks, string) {
 	t.Helper()
 	var hash string
 	mocks := runMocked(t, func(ctx *pulumi.Context) error {
@@ -40,7 +40,7 @@ func runRestApi(t *testing.T, routes []Route) (*mockaws.Mocks, string) {
 		if err != nil {
 			return err
 		}
-		v, _, err := mockaws.Await(api.BodyHash)
+		v, _, err := awsmock.Await(api.BodyHash)
 		hash, _ = v.(string)
 		return err
 	})
@@ -58,7 +58,7 @@ type openAPIDoc struct {
 }
 
 // apiBody decodes the body of the RestApi registered by runRestApi.
-func apiBody(t *testing.T, mocks *mockaws.Mocks) openAPIDoc {
+func apiBody(t *testing.T, mocks *awsmock.Mocks) openAPIDoc {
 	t.Helper()
 	var doc openAPIDoc
 	require.NoError(t, json.Unmarshal([]byte(mustNamed(t, mocks, typeRestApi, "shop-api").Input("body").(string)), &doc))
@@ -90,7 +90,7 @@ func TestPrivateRestApiIsPrivateWithTheEndpoints(t *testing.T) {
 
 	comp := mustNamed(t, mocks, PrivateRestApiType, "shop")
 	for _, r := range mocks.Resources() {
-		if r.Custom && r.Type != mockaws.ProviderType {
+		if r.Custom && r.Type != awsmock.ProviderType {
 			assert.Equalf(t, "producer", mocks.ProviderName(r), "%s %s must use the producer provider", r.Type, r.Name)
 			assert.Equalf(t, testProducerAccount, mocks.AccountOf(r), "%s %s lands in the producer account", r.Type, r.Name)
 			assert.Equalf(t, comp.URN, r.Parent, "%s %s is parented to the component", r.Type, r.Name)
@@ -221,7 +221,7 @@ func TestPrivateRestApiProtectsOnlyTheApi(t *testing.T) {
 }
 
 func TestPrivateRestApiRefusesBadArgs(t *testing.T) {
-	mocks := mockaws.New("components-test", "test")
+	mocks := awsmock.New("components-test", "test")
 	err := mocks.Run(func(ctx *pulumi.Context) error {
 		_, err := NewPrivateRestApi(ctx, "shop", &PrivateRestApiArgs{
 			VpcEndpointIds: pulumi.StringArray{pulumi.String("vpce-0aaaaaaaaaaaaaaaa")},
@@ -230,10 +230,10 @@ func TestPrivateRestApiRefusesBadArgs(t *testing.T) {
 		return err
 	})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `integration.type "soap"`)
+	assert.Contains(t, err.Error(), `routes[0].integration.type: got "soap"`)
 	assert.Empty(t, mocks.Resources(), "nothing is registered for bad args")
 
-	err = mockaws.New("p", "s").Run(func(ctx *pulumi.Context) error {
+	err = awsmock.New("p", "s").Run(func(ctx *pulumi.Context) error {
 		_, err := NewPrivateRestApi(ctx, "shop", &PrivateRestApiArgs{})
 		return err
 	})

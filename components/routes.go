@@ -140,48 +140,70 @@ func sourceArnSuffix(method, path string) string {
 
 // ValidateRoutes checks a route list as PrivateRestApi needs it: valid paths
 // and methods, no duplicate method on a path, a known integration type with its
-// required fields, and no two different parameter names at the same level.
+// required fields, no two different parameter names at the same level, and a
+// well-formed Lambda ARN where it is given as a plain value. It reports every
+// problem, as FieldErrors under "routes".
 func ValidateRoutes(routes []Route) error {
+	var f fieldErrs
 	if len(routes) == 0 {
-		return fmt.Errorf("at least one route is required")
+		f.add("routes", "got an empty list; expected at least one route {path, method, integration}")
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	params := map[string]string{}
 	for i, r := range routes {
+		field := fmt.Sprintf("routes[%d]", i)
+		pathOK, methodOK := false, false
 		if err := ValidateRoutePath(r.Path); err != nil {
-			return fmt.Errorf("routes[%d].path %q: %w", i, r.Path, err)
+			f.add(field+".path", "got %s; %v", describeValue(r.Path), err)
+		} else if err := CheckParamSiblings(params, r.Path); err != nil {
+			f.add(field+".path", "got %s; %v", describeValue(r.Path), err)
+		} else {
+			pathOK = true
 		}
 		if err := ValidateMethod(r.Method); err != nil {
-			return fmt.Errorf("routes[%d].method %q: %w", i, r.Method, err)
+			f.add(field+".method", "got %s; %v", describeValue(r.Method), err)
+		} else {
+			methodOK = true
 		}
-		key := r.Method + " " + r.Path
-		if seen[key] {
-			return fmt.Errorf("routes[%d]: duplicate route %s", i, key)
-		}
-		seen[key] = true
-		if err := CheckParamSiblings(params, r.Path); err != nil {
-			return fmt.Errorf("routes[%d].path %q: %w", i, r.Path, err)
-		}
-		in := r.Integration
-		switch in.Type {
-		case IntegrationMock:
-			if in.StatusCode != 0 && (in.StatusCode < 100 || in.StatusCode > 599) {
-				return fmt.Errorf("routes[%d].integration.statusCode %d: expected 100-599", i, in.StatusCode)
+		if pathOK && methodOK {
+			key := r.Method + " " + r.Path
+			if first, dup := seen[key]; dup {
+				f.add(field, "duplicate route %s, already defined by routes[%d]; expected each method and path once", key, first)
+			} else {
+				seen[key] = i
 			}
-		case IntegrationHTTPProxy:
-			if in.Uri == nil {
-				return fmt.Errorf("routes[%d].integration.uri: required for type %s", i, IntegrationHTTPProxy)
-			}
-		case IntegrationLambda:
-			if in.FunctionArn == nil {
-				return fmt.Errorf("routes[%d].integration.functionArn: required for type %s", i, IntegrationLambda)
-			}
-		default:
-			return fmt.Errorf("routes[%d].integration.type %q: expected %s, %s or %s", i, in.Type, IntegrationMock, IntegrationHTTPProxy, IntegrationLambda)
 		}
+		validateIntegration(&f, field+".integration", r.Integration)
 	}
-	return nil
+	return f.err()
 }
+
+// validateIntegration checks one route's integration.
+func validateIntegration(f *fieldErrs, field string, in RouteIntegration) {
+	switch in.Type {
+	case IntegrationMock:
+		if in.StatusCode != 0 && (in.StatusCode < 100 || in.StatusCode > 599) {
+			f.bad(field+".statusCode", in.StatusCode, "a status code from 100 to 599")
+		}
+	case IntegrationHTTPProxy:
+		if in.Uri == nil {
+			f.add(field+".uri", "missing; expected an https:// URL (required for type %s)", IntegrationHTTPProxy)
+		}
+	case IntegrationLambda:
+		if in.FunctionArn == nil {
+			f.add(field+".functionArn", "missing; expected a Lambda function ARN (required for type %s)", IntegrationLambda)
+		} else if arn, ok := plainString(in.FunctionArn); ok {
+			if _, _, _, err := ParseLambdaArn(arn); err != nil {
+				f.add(field+".functionArn", "got %s; %v", describeValue(arn), err)
+			}
+		}
+	default:
+		f.bad(field+".type", in.Type, ExpectIntegrationType)
+	}
+}
+
+// ExpectIntegrationType lists the integration types a route may have.
+const ExpectIntegrationType = IntegrationMock + ", " + IntegrationHTTPProxy + " or " + IntegrationLambda
 
 // CheckParamSiblings records the parameter segments of path in params (parent
 // path -> segment) and reports a second, different parameter segment under the

@@ -3,6 +3,7 @@ package components
 import (
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,14 +33,15 @@ func TestValidateRoutes(t *testing.T) {
 		want   string
 	}{
 		"none":                {nil, "at least one route"},
-		"duplicate":           {[]Route{{"/a", "GET", mock}, {"/a", "GET", mock}}, "duplicate route GET /a"},
+		"duplicate":           {[]Route{{"/a", "GET", mock}, {"/a", "GET", mock}}, "routes[1]: duplicate route GET /a"},
 		"bad method":          {[]Route{{"/a", "FETCH", mock}}, "routes[0].method"},
 		"bad path":            {[]Route{{"a", "GET", mock}}, "routes[0].path"},
-		"unknown type":        {[]Route{{"/a", "GET", RouteIntegration{Type: "grpc"}}}, "integration.type"},
-		"proxy without uri":   {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationHTTPProxy}}}, "uri: required"},
-		"lambda without arn":  {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationLambda}}}, "functionArn: required"},
-		"bad status":          {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationMock, StatusCode: 42}}}, "statusCode 42"},
-		"sibling param names": {[]Route{{"/a/{id}", "GET", mock}, {"/a/{name}", "GET", mock}}, "one parameter per level"},
+		"unknown type":        {[]Route{{"/a", "GET", RouteIntegration{Type: "grpc"}}}, "routes[0].integration.type: got \"grpc\""},
+		"proxy without uri":   {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationHTTPProxy}}}, "routes[0].integration.uri: missing"},
+		"lambda without arn":  {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationLambda}}}, "routes[0].integration.functionArn: missing"},
+		"bad status":          {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationMock, StatusCode: 42}}}, "routes[0].integration.statusCode: got 42"},
+		"sibling param names": {[]Route{{"/a/{id}", "GET", mock}, {"/a/{name}", "GET", mock}}, "routes[1].path: got \"/a/{name}\"; segment {name} conflicts"},
+		"malformed lambda":    {[]Route{{"/a", "GET", RouteIntegration{Type: IntegrationLambda, FunctionArn: pulumi.String("arn:aws:lambda:eu-west-1:1111:function:f")}}}, "routes[0].integration.functionArn: got"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -48,6 +50,9 @@ func TestValidateRoutes(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+	every := AsFieldErrors(ValidateRoutes([]Route{{"a", "FETCH", RouteIntegration{Type: "grpc"}}}))
+	require.Len(t, every, 3, "every problem is reported, not the first only")
+	assert.Equal(t, []string{"routes[0].path", "routes[0].method", "routes[0].integration.type"}, []string{every[0].Field, every[1].Field, every[2].Field})
 	assert.NoError(t, ValidateRoutes([]Route{{"/a", "GET", mock}, {"/a", "POST", mock}, {"/a/{id}", "GET", mock}, {"/a/{id}/b", "GET", mock}}))
 }
 

@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/plan"
 	"github.com/xaccount/xaccount-api/internal/stack"
 )
@@ -47,7 +48,7 @@ func TestBadConfigsAreRefused(t *testing.T) {
 			assert.Empty(t, stdout, "nothing on stdout for an invalid config")
 			lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
 			for _, line := range lines {
-				assert.Truef(t, strings.HasPrefix(line, stack.Namespace+":"), "each line names its key: %q", line)
+				assert.Truef(t, strings.HasPrefix(line, config.Namespace+":"), "each line names its key: %q", line)
 			}
 			for _, key := range wantedKeys(t, file) {
 				assert.Containsf(t, stderr, key+": ", "the message must name %s", key)
@@ -65,12 +66,12 @@ func TestBadConfigsAreRefused(t *testing.T) {
 // config in the engine's environment variables) and checks it registers nothing.
 func assertProgramRegistersNothing(t *testing.T, raw plan.RawConfig) {
 	t.Helper()
-	env, err := mockaws.ConfigEnv(raw.Values, raw.SecretKeys)
+	env, err := awsmock.ConfigEnv(raw.Values, raw.SecretKeys)
 	require.NoError(t, err)
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
-	mocks := mockaws.New(stack.Namespace, "bad")
+	mocks := awsmock.New(config.Namespace, "bad")
 	require.Error(t, mocks.Run(stack.Program))
 	assert.Empty(t, mocks.Resources(), "no resource may be registered for an invalid config")
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/plan"
-	"github.com/xaccount/xaccount-api/internal/stack"
 )
 
 // BenchmarkPlanStack measures a whole offline plan (parse, validate, program
@@ -62,7 +62,7 @@ func BenchmarkLoadConfig(b *testing.B) {
 	raw, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.prod.yaml"))
 	require.NoError(b, err)
 	for b.Loop() {
-		if _, err := stack.Load(raw.Values, raw.SecretKeys, "prod"); err != nil {
+		if _, err := config.Load(raw.Values, raw.SecretKeys, "prod"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/plan"
-	"github.com/xaccount/xaccount-api/internal/stack"
 )
 
 // readmeSection is the README's section under heading, up to the next "## ".
@@ -39,7 +39,7 @@ func readmeSection(t *testing.T, heading string) string {
 func acceptedKeys(t *testing.T, raw plan.RawConfig, top string, mutate func(v any)) []string {
 	t.Helper()
 	var v any
-	require.NoError(t, json.Unmarshal([]byte(raw.Values[stack.Namespace+":"+top]), &v), top)
+	require.NoError(t, json.Unmarshal([]byte(raw.Values[config.Namespace+":"+top]), &v), top)
 	mutate(v)
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
@@ -47,9 +47,9 @@ func acceptedKeys(t *testing.T, raw plan.RawConfig, top string, mutate func(v an
 	for k, val := range raw.Values {
 		values[k] = val
 	}
-	values[stack.Namespace+":"+top] = string(b)
-	_, err = stack.Load(values, nil, "docs")
-	var cfgErr *stack.ConfigError
+	values[config.Namespace+":"+top] = string(b)
+	_, err = config.Load(values, nil, "docs")
+	var cfgErr *config.Error
 	require.True(t, errors.As(err, &cfgErr), "an unknown key under %s is refused", top)
 	m := regexp.MustCompile(`zzzUnknown: unknown key; expected one of (.+)`).FindStringSubmatch(cfgErr.Error())
 	require.NotNilf(t, m, "the problem lists the accepted keys: %v", cfgErr)
@@ -82,7 +82,7 @@ func at(path ...any) func(v any) {
 // top-level key is declared in Pulumi.yaml with the program's own default.
 func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
 	section := readmeSection(t, "## Configuration reference")
-	for _, k := range stack.Keys {
+	for _, k := range config.Keys {
 		assert.Containsf(t, section, "| `"+k, "the reference has a row for %s", k)
 	}
 	raw, err := plan.ReadConfigFile(filepath.Join("testdata", "good", "Pulumi.everything.yaml"))
@@ -113,8 +113,8 @@ func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
 	dev, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.dev.yaml"))
 	require.NoError(t, err)
 	checked := 0
-	for _, k := range stack.Keys {
-		decl := proj.Config[stack.Namespace+":"+k]
+	for _, k := range config.Keys {
+		decl := proj.Config[config.Namespace+":"+k]
 		if decl.Default == nil {
 			continue
 		}
@@ -123,16 +123,16 @@ func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
 		for key, v := range dev.Values {
 			without[key] = v
 		}
-		delete(without, stack.Namespace+":"+k)
+		delete(without, config.Namespace+":"+k)
 		with := map[string]string{}
 		for key, v := range without {
 			with[key] = v
 		}
 		encoded, err := json.Marshal(decl.Default)
 		require.NoError(t, err)
-		with[stack.Namespace+":"+k] = strings.Trim(string(encoded), `"`)
-		a, errA := stack.Load(without, nil, "docs")
-		b, errB := stack.Load(with, nil, "docs")
+		with[config.Namespace+":"+k] = strings.Trim(string(encoded), `"`)
+		a, errA := config.Load(without, nil, "docs")
+		b, errB := config.Load(with, nil, "docs")
 		require.NoError(t, errA, k)
 		require.NoError(t, errB, k)
 		assert.Equalf(t, a, b, "the Pulumi.yaml default of %s is the program's default", k)

@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/plan"
-	"github.com/xaccount/xaccount-api/internal/policycheck"
-	"github.com/xaccount/xaccount-api/internal/stack"
+	"github.com/xaccount/xaccount-api/policy"
 )
 
 // FuzzConfigFile feeds arbitrary stack files through parsing, validation and,
@@ -39,11 +39,11 @@ func FuzzConfigFile(f *testing.F) {
 		if err != nil {
 			return // a file that is not YAML is refused before validation
 		}
-		if _, err := stack.Load(raw.Values, raw.SecretKeys, "fuzz"); err != nil {
-			var ce *stack.ConfigError
+		if _, err := config.Load(raw.Values, raw.SecretKeys, "fuzz"); err != nil {
+			var ce *config.Error
 			require.True(t, errors.As(err, &ce), "a refusal is a ConfigError: %v", err)
 			for _, p := range ce.Problems {
-				require.Truef(t, strings.HasPrefix(p.Key, stack.Namespace+":"), "problem without a key: %v", p)
+				require.Truef(t, strings.HasPrefix(p.Key, config.Namespace+":"), "problem without a key: %v", p)
 				require.NotEmpty(t, p.Message)
 			}
 			return
@@ -70,7 +70,7 @@ func checkPolicyOfPlan(t *testing.T, p *plan.Plan) {
 		}
 	}
 	require.Len(t, policies, 1)
-	doc, err := policycheck.Parse(policies[0])
+	doc, err := policy.Parse(policies[0])
 	require.NoError(t, err)
 	slices.Sort(endpoints)
 	endpoints = slices.Compact(endpoints)
@@ -100,7 +100,7 @@ func checkProvidersOfPlan(t *testing.T, p *plan.Plan) {
 		role, _ := r.Inputs["assumeRole"].(map[string]any)
 		arn, _ := role["roleArn"].(string)
 		profile, _ := r.Inputs["profile"].(string)
-		require.Truef(t, strings.HasPrefix(arn, "arn:") || arn == stack.SecretPlaceholder || profile != "",
+		require.Truef(t, strings.HasPrefix(arn, "arn:") || arn == config.SecretPlaceholder || profile != "",
 			"provider %s has no credentials: %v", r.Name, r.Inputs)
 	}
 }
@@ -120,11 +120,11 @@ func FuzzResourcePolicy(f *testing.F) {
 		if idList != "" {
 			ids = strings.Split(idList, ",")
 		}
-		policy, err := components.ResourcePolicyJSON(executionArn, ids, components.ResourcePolicyOptions{})
+		policyJSON, err := components.ResourcePolicyJSON(executionArn, ids, components.ResourcePolicyOptions{})
 		if err != nil {
 			return
 		}
-		doc, err := policycheck.Parse(policy)
+		doc, err := policy.Parse(policyJSON)
 		require.NoError(t, err)
 		want := slices.Clone(ids)
 		slices.Sort(want)

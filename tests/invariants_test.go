@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/policycheck"
+	"github.com/xaccount/xaccount-api/policy"
 )
 
 const (
@@ -54,7 +54,7 @@ func checkEndpointPolicies(t *testing.T, p *jsonPlan) {
 	attachments := p.ofType("aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy")
 	assert.Len(t, attachments, len(p.ofType(typeVpcEndpoint)), "one policy per created endpoint")
 	for _, a := range attachments {
-		doc, err := policycheck.Parse(a.Inputs["policy"].(string))
+		doc, err := policy.Parse(a.Inputs["policy"].(string))
 		require.NoError(t, err)
 		ok, err := doc.Allows(arn+"/"+p.Outputs["stageName"].(string)+"/GET/", "")
 		require.NoError(t, err)
@@ -210,7 +210,7 @@ func checkPrivateAPI(t *testing.T, p *jsonPlan, endpointIDs []string) {
 	policies := p.ofType(typePolicy)
 	require.Len(t, policies, 1)
 	assert.Equal(t, api.ID, policies[0].Inputs["restApiId"])
-	doc, err := policycheck.Parse(policies[0].Inputs["policy"].(string))
+	doc, err := policy.Parse(policies[0].Inputs["policy"].(string))
 	require.NoError(t, err)
 	deny := doc.DeniedUnlessSourceVpce()
 	slices.Sort(deny)

@@ -4,12 +4,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/stack"
+	"github.com/xaccount/xaccount-api/internal/config"
 )
 
 // TestProjectFileDeclaresEveryKey loads Pulumi.yaml with Pulumi's own loader
@@ -17,12 +17,12 @@ import (
 func TestProjectFileDeclaresEveryKey(t *testing.T) {
 	proj, err := workspace.LoadProject(filepath.Join(projectRoot, "Pulumi.yaml"))
 	require.NoError(t, err)
-	assert.Equal(t, stack.Namespace, proj.Name.String())
+	assert.Equal(t, config.Namespace, proj.Name.String())
 	assert.Equal(t, "go", proj.Runtime.Name())
 	require.NotNil(t, proj.Description)
 	assert.NotEmpty(t, *proj.Description)
-	for _, key := range stack.Keys {
-		decl, ok := proj.Config[stack.Namespace+":"+key]
+	for _, key := range config.Keys {
+		decl, ok := proj.Config[config.Namespace+":"+key]
 		if assert.Truef(t, ok, "Pulumi.yaml declares %s", key) {
 			assert.NotEmptyf(t, decl.Description, "%s has a description", key)
 			assert.Truef(t, decl.IsExplicitlyTyped(), "%s has a type", key)
@@ -41,7 +41,7 @@ func TestStackFilesDisableDefaultProviders(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			ps, err := workspace.LoadProjectStack(nil, proj, file)
 			require.NoError(t, err)
-			v, ok := ps.Config[config.MustMakeKey("pulumi", "disable-default-providers")]
+			v, ok := ps.Config[pulumiconfig.MustMakeKey("pulumi", "disable-default-providers")]
 			require.True(t, ok, "the stack file sets pulumi:disable-default-providers")
 			obj, err := v.ToObject()
 			require.NoError(t, err)

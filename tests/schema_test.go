@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/plan"
-	"github.com/xaccount/xaccount-api/internal/stack"
 )
 
 // crossFieldMark marks a bad file whose problem JSON Schema cannot express
@@ -87,6 +87,6 @@ func programAccepts(t *testing.T, file string) bool {
 	if err != nil {
 		return false
 	}
-	_, err = stack.Load(raw.Values, raw.SecretKeys, plan.StackNameOf(file))
+	_, err = config.Load(raw.Values, raw.SecretKeys, plan.StackNameOf(file))
 	return err == nil
 }

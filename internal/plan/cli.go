@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/xaccount/xaccount-api/internal/stack"
+	"github.com/xaccount/xaccount-api/internal/config"
 )
 
 // Exit codes.
@@ -70,7 +70,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		return exitInvalid
 	}
 	p, err := Run(name, raw)
-	var invalid *stack.ConfigError
+	var invalid *config.Error
 	switch {
 	case errors.As(err, &invalid):
 		for _, problem := range invalid.Problems {

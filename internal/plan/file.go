@@ -14,7 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/xaccount/xaccount-api/internal/stack"
+	"github.com/xaccount/xaccount-api/internal/config"
 )
 
 // DefaultStack is the stack planned when none is named.
@@ -48,7 +48,7 @@ type RawConfig struct {
 
 // ReadConfigFile reads a file in the format of Pulumi.<stack>.yaml: a top-level
 // config: map of namespaced keys. Secure values cannot be decrypted offline and
-// become stack.SecretPlaceholder. Keys without a namespace belong to the project.
+// become config.SecretPlaceholder. Keys without a namespace belong to the project.
 func ReadConfigFile(path string) (RawConfig, error) {
 	data, err := os.ReadFile(path) //nolint:gosec // reading the file the user named is the point
 
@@ -88,7 +88,7 @@ func ParseConfig(data []byte) (RawConfig, error) {
 	for _, k := range keys {
 		full := k
 		if !strings.Contains(k, ":") {
-			full = stack.Namespace + ":" + k
+			full = config.Namespace + ":" + k
 		}
 		if _, dup := raw.Values[full]; dup {
 			return raw, fmt.Errorf("config file: %s is set twice (with and without its namespace)", full)
@@ -153,7 +153,7 @@ func isSecure(v any) bool {
 // whether there was one.
 func redactSecrets(v any) (any, bool) {
 	if isSecure(v) {
-		return stack.SecretPlaceholder, true
+		return config.SecretPlaceholder, true
 	}
 	found := false
 	switch t := v.(type) {

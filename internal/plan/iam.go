@@ -5,8 +5,8 @@ import (
 	"io"
 	"slices"
 
+	"github.com/xaccount/xaccount-api/awsmock"
 	"github.com/xaccount/xaccount-api/internal/iampolicy"
-	"github.com/xaccount/xaccount-api/internal/mockaws"
 )
 
 // WriteIAM prints, for each account of the plan, the IAM policy its deployer
@@ -16,7 +16,7 @@ func (p *Plan) WriteIAM(w io.Writer, repo string) error {
 	for _, account := range p.sortedAccounts() {
 		var types []string
 		for _, r := range p.Resources {
-			if r.Account == account && r.Provider != "" && r.Type != mockaws.ProviderType && !slices.Contains(types, r.Type) {
+			if r.Account == account && r.Provider != "" && r.Type != awsmock.ProviderType && !slices.Contains(types, r.Type) {
 				types = append(types, r.Type)
 			}
 		}

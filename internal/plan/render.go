@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/xaccount/xaccount-api/internal/stack"
+	"github.com/xaccount/xaccount-api/internal/config"
 )
 
 // JSON renders the plan as one indented JSON object; keys are sorted and
@@ -164,8 +164,8 @@ func (t *textWriter) value(depth int, v any) {
 }
 
 // externalEndpoints are the consumers of account whose endpoint is owned elsewhere.
-func (p *Plan) externalEndpoints(account string) []stack.Consumer {
-	var out []stack.Consumer
+func (p *Plan) externalEndpoints(account string) []config.Consumer {
+	var out []config.Consumer
 	if p.config == nil {
 		return nil
 	}

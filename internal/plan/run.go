@@ -9,7 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/stack"
 )
 
@@ -27,7 +28,7 @@ type Plan struct {
 	// not part of the JSON contract).
 	Invokes map[string][]string `json:"-"`
 
-	config *stack.Config
+	config *config.Config
 }
 
 // Resource is one registered resource in a Plan.
@@ -48,34 +49,34 @@ type Resource struct {
 }
 
 // Run validates raw config and, when it is valid, runs the program
-// (stack.Deploy, as pulumi up does) under the mock engine. An invalid config
-// returns a *stack.ConfigError and registers nothing.
+// (stack.DeployConfig, what pulumi up runs once the config is loaded) under the mock engine. An invalid config
+// returns a *config.Error and registers nothing.
 func Run(stackName string, raw RawConfig) (*Plan, error) {
-	cfg, err := stack.Load(raw.Values, raw.SecretKeys, stackName)
+	cfg, err := config.Load(raw.Values, raw.SecretKeys, stackName)
 	if err != nil {
 		return nil, err
 	}
-	mocks := mockaws.New(stack.Namespace, stackName)
+	mocks := awsmock.New(config.Namespace, stackName, awsmock.Profiles(cfg.ProfileAccounts()))
 	var outputs map[string]any
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
-		exports, err := stack.Deploy(ctx)
+		exports, err := stack.DeployConfig(ctx, cfg) // the config loaded above: once per run
 		if err != nil {
 			return err
 		}
 		outputs = map[string]any{}
 		for name, value := range exports {
 			ctx.Export(name, value)
-			v, secret, err := mockaws.Await(pulumi.ToOutput(value))
+			v, secret, err := awsmock.Await(pulumi.ToOutput(value))
 			if err != nil {
 				return fmt.Errorf("output %s: %w", name, err)
 			}
 			if secret {
-				v = stack.SecretPlaceholder
+				v = config.SecretPlaceholder
 			}
 			outputs[name] = v
 		}
 		return nil
-	}, mocks.RunOption(), mockaws.WithConfig(raw.Values, raw.SecretKeys))
+	}, mocks.RunOption(), awsmock.WithConfig(raw.Values, raw.SecretKeys))
 	if err != nil {
 		return nil, fmt.Errorf("program failed under the mock engine: %w", err)
 	}
@@ -85,7 +86,7 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 	if outputs, err = plainJSON(outputs); err != nil {
 		return nil, err
 	}
-	p := &Plan{Project: stack.Namespace, Stack: stackName, Region: cfg.Region, Accounts: accounts(cfg), Outputs: outputs, config: cfg,
+	p := &Plan{Project: config.Namespace, Stack: stackName, Region: cfg.Region, Accounts: accounts(cfg), Outputs: outputs, config: cfg,
 		Invokes: map[string][]string{}}
 	for account := range p.Accounts {
 		p.Invokes[account] = mocks.InvokesIn(account)
@@ -104,7 +105,7 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 }
 
 // accounts maps every configured account to its role(s).
-func accounts(cfg *stack.Config) map[string]string {
+func accounts(cfg *config.Config) map[string]string {
 	out := map[string]string{cfg.Producer.AccountID: "producer"}
 	for _, c := range cfg.Consumers {
 		role := "consumer:" + c.Name
@@ -129,12 +130,12 @@ func plainMap(m resource.PropertyMap) map[string]any {
 func plainValue(v resource.PropertyValue) any {
 	switch {
 	case v.IsSecret():
-		return stack.SecretPlaceholder
+		return config.SecretPlaceholder
 	case v.IsComputed(), v.IsOutput() && !v.OutputValue().Known:
 		return "[unknown]"
 	case v.IsOutput():
 		if v.OutputValue().Secret {
-			return stack.SecretPlaceholder
+			return config.SecretPlaceholder
 		}
 		return plainValue(v.OutputValue().Element)
 	case v.IsResourceReference():

@@ -9,38 +9,44 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/internal/config"
+	"github.com/xaccount/xaccount-api/internal/config/configtest"
 )
 
 // runProgram runs Program under the AWS mocks with the given configuration,
 // handed over in the environment variables the engine sets for a program.
-func runProgram(t *testing.T, raw map[string]string, secretKeys ...string) (*mockaws.Mocks, error) {
+func runProgram(t *testing.T, raw map[string]string, secretKeys ...string) (*awsmock.Mocks, error) {
 	t.Helper()
-	env, err := mockaws.ConfigEnv(raw, secretKeys)
+	env, err := awsmock.ConfigEnv(raw, secretKeys)
 	require.NoError(t, err)
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
-	mocks := mockaws.New(Namespace, "dev")
+	profiles := map[string]string{}
+	if cfg, err := config.Load(raw, secretKeys, "dev"); err == nil {
+		profiles = cfg.ProfileAccounts()
+	}
+	mocks := awsmock.New(config.Namespace, "dev", awsmock.Profiles(profiles))
 	return mocks, mocks.Run(Program)
 }
 
 func TestProgramNeverUsesADefaultProvider(t *testing.T) {
-	c := validConfig()
+	c := configtest.Valid()
 	c["consumers"] = append(c["consumers"].([]any), map[string]any{
 		"name": "partner", "accountId": "444444444444", "endpointId": "vpce-0fffffffffffffff0",
 	})
-	mocks, err := runProgram(t, rawOf(t, c))
+	mocks, err := runProgram(t, configtest.Raw(t, c))
 	require.NoError(t, err)
 	resources := mocks.Resources()
 	require.NotEmpty(t, resources)
 	providers := map[string]bool{}
-	for _, r := range mocks.OfType(mockaws.ProviderType) {
+	for _, r := range mocks.OfType(awsmock.ProviderType) {
 		providers[r.URN] = true
 	}
 	assert.Len(t, providers, 3, "producer, app and batch; none for the consumer whose endpoint is owned elsewhere")
 	for _, r := range resources {
-		if !r.Custom || r.Type == mockaws.ProviderType {
+		if !r.Custom || r.Type == awsmock.ProviderType {
 			continue
 		}
 		assert.Truef(t, strings.HasPrefix(r.Type, "aws:"), "unexpected resource %s", r.Type)
@@ -50,40 +56,40 @@ func TestProgramNeverUsesADefaultProvider(t *testing.T) {
 }
 
 func TestProgramPinsEachProviderToItsAccount(t *testing.T) {
-	c := validConfig()
-	at(c, "producer")["externalId"] = "shared-secret-123"
-	at(c, "producer")["sessionName"] = "xaccount"
-	mocks, err := runProgram(t, rawOf(t, c))
+	c := configtest.Valid()
+	configtest.At(c, "producer")["externalId"] = "shared-secret-123"
+	configtest.At(c, "producer")["sessionName"] = "xaccount"
+	mocks, err := runProgram(t, configtest.Raw(t, c))
 	require.NoError(t, err)
 	want := map[string]string{"producer": "111111111111", "consumer-app": "222222222222", "consumer-batch": "333333333333"}
-	for _, p := range mocks.OfType(mockaws.ProviderType) {
+	for _, p := range mocks.OfType(awsmock.ProviderType) {
 		account, ok := want[p.Name]
 		require.Truef(t, ok, "unexpected provider %s", p.Name)
 		assert.Equal(t, []any{account}, p.Input("allowedAccountIds"))
 		assert.Equal(t, "eu-west-1", p.Input("region"))
 		assert.Equal(t, map[string]any{"tags": map[string]any{"team": "platform"}}, p.Input("defaultTags"))
 	}
-	producer, _ := mocks.Named(mockaws.ProviderType, "producer")
+	producer, _ := mocks.Named(awsmock.ProviderType, "producer")
 	role := producer.Input("assumeRole").(map[string]any)
 	assert.Equal(t, "arn:aws:iam::111111111111:role/deployer", role["roleArn"])
 	assert.Equal(t, "xaccount", role["sessionName"])
 	assert.True(t, producer.InputIsSecret("assumeRole", "externalId"), "the external ID must be a Pulumi secret")
-	batch, _ := mocks.Named(mockaws.ProviderType, "consumer-batch")
+	batch, _ := mocks.Named(awsmock.ProviderType, "consumer-batch")
 	assert.Equal(t, "batch", batch.Input("profile"))
 	assert.Nil(t, batch.Input("assumeRole"))
 }
 
 func TestProgramRegistersNothingForBadConfig(t *testing.T) {
-	for _, tc := range badCases {
-		t.Run(tc.name, func(t *testing.T) {
-			c := validConfig()
-			tc.change(c)
-			mocks, err := runProgram(t, rawOf(t, c))
+	for _, tc := range configtest.BadCases {
+		t.Run(tc.Name, func(t *testing.T) {
+			c := configtest.Valid()
+			tc.Change(c)
+			mocks, err := runProgram(t, configtest.Raw(t, c))
 			require.ErrorIs(t, err, ErrInvalidConfig)
-			var cfgErr *ConfigError
+			var cfgErr *config.Error
 			require.ErrorAs(t, err, &cfgErr, "the problems travel with the error")
-			assert.Contains(t, cfgErr.Error(), tc.key)
-			assert.NotContains(t, err.Error(), tc.key, "the problems were logged one per line; the error only counts them")
+			assert.Contains(t, cfgErr.Error(), tc.Key)
+			assert.NotContains(t, err.Error(), tc.Key, "the problems were logged one per line; the error only counts them")
 			assert.Empty(t, mocks.Resources(), "no resource may be registered for an invalid config")
 		})
 	}
@@ -105,13 +111,13 @@ var replaceable = map[string]bool{
 
 func TestProgramProtectsWhatHoldsStateWhenAsked(t *testing.T) {
 	for _, protect := range []bool{true, false} {
-		c := validConfig()
+		c := configtest.Valid()
 		c["protect"] = fmt.Sprint(protect)
-		mocks, err := runProgram(t, rawOf(t, c))
+		mocks, err := runProgram(t, configtest.Raw(t, c))
 		require.NoError(t, err)
 		seen := map[string]bool{}
 		for _, r := range mocks.Resources() {
-			if !r.Custom || r.Type == mockaws.ProviderType {
+			if !r.Custom || r.Type == awsmock.ProviderType {
 				assert.Falsef(t, r.Protect, "%s %s: components and providers are never protected", r.Type, r.Name)
 				continue
 			}
@@ -128,16 +134,16 @@ func TestProgramProtectsWhatHoldsStateWhenAsked(t *testing.T) {
 
 func TestDeployExportsEveryInvokeForm(t *testing.T) {
 	var outputs map[string]any
-	mocks := mockaws.New(Namespace, "dev")
+	mocks := awsmock.New(config.Namespace, "dev", awsmock.Profiles(map[string]string{"batch": "333333333333"}))
 	err := mocks.Run(func(ctx *pulumi.Context) error {
 		exports, err := Deploy(ctx)
 		if err != nil {
 			return err
 		}
-		v, _, err := mockaws.Await(exports.ToMapOutput())
+		v, _, err := awsmock.Await(exports.ToMapOutput())
 		outputs, _ = v.(map[string]any)
 		return err
-	}, mockaws.WithConfig(rawOf(t, validConfig()), nil))
+	}, awsmock.WithConfig(configtest.Raw(t, configtest.Valid()), nil))
 	require.NoError(t, err)
 	for _, k := range []string{"region", "producerAccountId", "restApiId", "executionArn", "stageName", "consumers"} {
 		assert.Containsf(t, outputs, k, "stack output %s", k)
@@ -152,7 +158,7 @@ func TestDeployExportsEveryInvokeForm(t *testing.T) {
 // deploymentTriggers runs the program and returns the deployment's triggers.
 func deploymentTriggers(t *testing.T, c map[string]any) map[string]any {
 	t.Helper()
-	mocks, err := runProgram(t, rawOf(t, c))
+	mocks, err := runProgram(t, configtest.Raw(t, c))
 	require.NoError(t, err)
 	deployments := mocks.OfType("aws:apigateway/deployment:Deployment")
 	require.Len(t, deployments, 1)
@@ -160,30 +166,42 @@ func deploymentTriggers(t *testing.T, c map[string]any) map[string]any {
 }
 
 func TestDeploymentTriggersFollowTheDefinition(t *testing.T) {
-	base := deploymentTriggers(t, validConfig())
-	assert.Equal(t, base, deploymentTriggers(t, validConfig()), "an unchanged stack must not redeploy")
+	base := deploymentTriggers(t, configtest.Valid())
+	assert.Equal(t, base, deploymentTriggers(t, configtest.Valid()), "an unchanged stack must not redeploy")
 
 	changes := map[string]struct {
 		change  func(c map[string]any)
 		trigger string
 	}{
-		"a route":        {func(c map[string]any) { at(c, "api", "routes", 1)["path"] = "/orders/{id}/lines" }, "definition"},
-		"an integration": {func(c map[string]any) { at(c, "api", "routes", 0, "integration")["body"] = `{"v":2}` }, "definition"},
+		"a route":        {func(c map[string]any) { configtest.At(c, "api", "routes", 1)["path"] = "/orders/{id}/lines" }, "definition"},
+		"an integration": {func(c map[string]any) { configtest.At(c, "api", "routes", 0, "integration")["body"] = `{"v":2}` }, "definition"},
 		"the policy and endpoints": {func(c map[string]any) {
 			c["consumers"] = append(c["consumers"].([]any), map[string]any{"name": "partner", "accountId": "444444444444", "endpointId": "vpce-0fffffffffffffff0"})
 		}, "policy"},
 	}
 	for name, tc := range changes {
 		t.Run(name, func(t *testing.T) {
-			c := validConfig()
+			c := configtest.Valid()
 			tc.change(c)
 			got := deploymentTriggers(t, c)
 			assert.NotEqual(t, base[tc.trigger], got[tc.trigger], "changing %s must change the %s trigger", name, tc.trigger)
 		})
 	}
 	t.Run("tags only", func(t *testing.T) {
-		c := validConfig()
+		c := configtest.Valid()
 		c["tags"] = map[string]any{"team": "other"}
 		assert.Equal(t, base, deploymentTriggers(t, c), "tags do not change what is deployed to the stage")
 	})
+}
+
+func TestProgramRefusesMisspeltKeyFromRunInfo(t *testing.T) {
+	t.Setenv(pulumi.EnvConfig, "")
+	raw := configtest.Raw(t, configtest.Valid())
+	raw["xaccount-api:protcet"] = "true"
+	mocks := awsmock.New(config.Namespace, "dev")
+	err := mocks.Run(Program, awsmock.WithConfig(raw, nil))
+	var cfgErr *config.Error
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Contains(t, cfgErr.Error(), "xaccount-api:protcet: unknown key")
+	assert.Empty(t, mocks.Resources(), "nothing is registered for a misspelt key")
 }

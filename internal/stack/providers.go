@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/config"
 )
 
 // ProducerProviderName is the producer provider's resource name.
@@ -27,7 +28,7 @@ type Providers struct {
 // region and, through allowedAccountIds, to its account: a wrong credential
 // fails instead of deploying into another account. Consumers with an existing
 // endpoint get none.
-func NewProviders(ctx *pulumi.Context, cfg *Config) (*Providers, error) {
+func NewProviders(ctx *pulumi.Context, cfg *config.Config) (*Providers, error) {
 	producer, err := newAccountProvider(ctx, ProducerProviderName, cfg, cfg.Producer)
 	if err != nil {
 		return nil, err
@@ -49,7 +50,7 @@ func NewProviders(ctx *pulumi.Context, cfg *Config) (*Providers, error) {
 // newAccountProvider registers the provider of one account through
 // components.NewAccountProvider, which pins it (allowedAccountIds) and its
 // region; secure config values stay Pulumi secrets.
-func newAccountProvider(ctx *pulumi.Context, name string, cfg *Config, acct Account) (*aws.Provider, error) {
+func newAccountProvider(ctx *pulumi.Context, name string, cfg *config.Config, acct config.Account) (*aws.Provider, error) {
 	args := &components.AccountProviderArgs{AccountId: acct.AccountID, Region: cfg.Region}
 	if acct.RoleArn != "" {
 		args.RoleArn = maybeSecret(acct.Secret, acct.RoleArn)

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/policycheck"
 	"github.com/xaccount/xaccount-api/internal/stack"
+	"github.com/xaccount/xaccount-api/policy"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -184,11 +184,11 @@ func TestIAMAuthorizationUnderTheEngine(t *testing.T) {
 	for _, r := range routes {
 		assert.Equalf(t, "AWS_IAM", r.Authorization, "%s %s", r.Method, r.Path)
 	}
-	doc, err := policycheck.Parse(st.stagePolicy)
+	doc, err := policy.Parse(st.stagePolicy)
 	require.NoError(t, err)
 	endpoint := st.api.VpcEndpointIds[0]
 	method := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/dev/GET/orders", st.api.Region, st.api.Account, st.api.ID)
-	for req, want := range map[policycheck.Request]bool{
+	for req, want := range map[policy.Request]bool{
 		{Resource: method, SourceVpce: endpoint, Principal: role, PrincipalOrgID: "o-abcdefghij"}:                               true,
 		{Resource: method, SourceVpce: endpoint, PrincipalOrgID: "o-abcdefghij"}:                                                false,
 		{Resource: method, SourceVpce: endpoint, Principal: "arn:aws:iam::222222222222:role/x", PrincipalOrgID: "o-abcdefghij"}: false,

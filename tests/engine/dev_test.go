@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/internal/plan"
-	"github.com/xaccount/xaccount-api/internal/policycheck"
+	"github.com/xaccount/xaccount-api/policy"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -137,7 +137,7 @@ func requireEndpointPoliciesScoped(t *testing.T, s *engineStack, api fakeaws.Res
 	s.cloudView(func(c *fakeaws.Cloud) {
 		require.NotEmpty(t, c.Endpoints)
 		for _, e := range c.Endpoints {
-			doc, err := policycheck.Parse(e.Policy)
+			doc, err := policy.Parse(e.Policy)
 			require.NoErrorf(t, err, "endpoint %s policy %q", e.ID, e.Policy)
 			for arn, want := range map[string]bool{
 				apiArn + "/dev/GET/": true,

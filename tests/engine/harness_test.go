@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/stack"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
@@ -128,7 +129,7 @@ func newEngineStack(t testing.TB, name string, opts ...stackOption) *engineStack
 		}
 		s, err = auto.UpsertStackLocalSource(ctx, name, work, auto.Pulumi(cmd), auto.EnvVars(env))
 	} else {
-		s, err = auto.UpsertStackInlineSource(ctx, name, stack.Namespace, setup.program,
+		s, err = auto.UpsertStackInlineSource(ctx, name, config.Namespace, setup.program,
 			auto.WorkDir(work), auto.Pulumi(cmd), auto.EnvVars(env))
 	}
 	require.NoError(t, err)
@@ -267,9 +268,9 @@ func (s *engineStack) editConfig(name string, value any) {
 	require.NoError(s.t, yaml.Unmarshal(b, &doc))
 	cfg, _ := doc["config"].(map[string]any)
 	if value == nil {
-		delete(cfg, stack.Namespace+":"+name)
+		delete(cfg, config.Namespace+":"+name)
 	} else {
-		cfg[stack.Namespace+":"+name] = value
+		cfg[config.Namespace+":"+name] = value
 	}
 	out, err := yaml.Marshal(doc)
 	require.NoError(s.t, err)

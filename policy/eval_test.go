@@ -1,4 +1,4 @@
-package policycheck
+package policy
 
 import (
 	"testing"
@@ -81,4 +81,23 @@ func TestEvaluateNamedPrincipalsAndOrganization(t *testing.T) {
 		require.NoError(t, err, tc.name)
 		assert.Equal(t, tc.want, ok, tc.name)
 	}
+}
+
+// TestPackageAllowsAppliesTheEvaluationOrder: an explicit Deny wins over an
+// Allow listed after it, a request no statement matches is denied, and a
+// policy that is not JSON is an error rather than a verdict.
+func TestPackageAllowsAppliesTheEvaluationOrder(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"` + arn + `/*"},
+		{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"` + arn + `/*/DELETE/*"}]}`
+	for method, want := range map[string]bool{"GET": true, "DELETE": false} {
+		ok, err := Allows(doc, Request{Resource: arn + "/dev/" + method + "/orders"})
+		require.NoError(t, err)
+		assert.Equal(t, want, ok, method)
+	}
+	ok, err := Allows(doc, Request{Resource: "arn:aws:execute-api:eu-west-1:111111111111:other12345/dev/GET/"})
+	require.NoError(t, err)
+	assert.False(t, ok, "implicit deny")
+	_, err = Allows(`{"Statement":`, Request{Resource: arn + "/dev/GET/"})
+	assert.Error(t, err)
 }

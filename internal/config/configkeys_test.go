@@ -1,4 +1,4 @@
-package stack
+package config_test
 
 import (
 	"testing"
@@ -7,7 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/internal/mockaws"
+	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/internal/config"
 )
 
 // TestEngineConfigKeys: the keys are found whether the engine hands them
@@ -17,31 +18,19 @@ func TestEngineConfigKeys(t *testing.T) {
 	keys := func(t *testing.T, opts ...pulumi.RunOption) []string {
 		t.Helper()
 		var got []string
-		require.NoError(t, mockaws.New(Namespace, "dev").Run(func(ctx *pulumi.Context) error {
-			got = EngineConfigKeys(ctx)
+		require.NoError(t, awsmock.New(config.Namespace, "dev").Run(func(ctx *pulumi.Context) error {
+			got = config.EngineConfigKeys(ctx)
 			return nil
 		}, opts...))
 		return got
 	}
 	t.Run("run info only", func(t *testing.T) {
 		t.Setenv(pulumi.EnvConfig, "")
-		got := keys(t, mockaws.WithConfig(map[string]string{"xaccount-api:regoin": "eu-west-1", "aws:region": "x"}, nil))
+		got := keys(t, awsmock.WithConfig(map[string]string{"xaccount-api:regoin": "eu-west-1", "aws:region": "x"}, nil))
 		assert.Equal(t, []string{"aws:region", "xaccount-api:regoin"}, got)
 	})
 	t.Run("environment only", func(t *testing.T) {
 		t.Setenv(pulumi.EnvConfig, `{"xaccount-api:consumer":"[]"}`)
 		assert.Contains(t, keys(t), "xaccount-api:consumer")
 	})
-}
-
-func TestProgramRefusesMisspeltKeyFromRunInfo(t *testing.T) {
-	t.Setenv(pulumi.EnvConfig, "")
-	raw := rawOf(t, validConfig())
-	raw["xaccount-api:protcet"] = "true"
-	mocks := mockaws.New(Namespace, "dev")
-	err := mocks.Run(Program, mockaws.WithConfig(raw, nil))
-	var cfgErr *ConfigError
-	require.ErrorAs(t, err, &cfgErr)
-	assert.Contains(t, cfgErr.Error(), "xaccount-api:protcet: unknown key")
-	assert.Empty(t, mocks.Resources(), "nothing is registered for a misspelt key")
 }

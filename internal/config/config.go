@@ -1,7 +1,9 @@
-// Package stack is this repository's Pulumi program: typed configuration
-// (load and validate), one AWS provider per account, the wiring of the
-// components, and the stack outputs.
-package stack
+// Package config reads and validates the stack's configuration: it turns
+// the raw values the engine hands a program into a typed Config, and reports
+// every problem at once, each under its config key. Value rules live in the
+// components (CrossAccountPrivateApiArgs.Validate); this package reads shapes
+// and types, and maps the components' FieldErrors to config keys.
+package config
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -149,4 +151,25 @@ func (r RouteConfig) ToComponent() components.Route {
 		in.FunctionArn = pulumi.String(r.FunctionArn)
 	}
 	return components.Route{Path: r.Path, Method: r.Method, Integration: in}
+}
+
+// ProfileAccounts maps each profile the config names to the account it says
+// that profile reaches: what an offline run (awsmock.Profiles) must assume,
+// since only AWS can tell which account a profile's credentials reach.
+func (c *Config) ProfileAccounts() map[string]string {
+	out := map[string]string{}
+	for _, acct := range append([]Account{c.Producer}, c.consumerAccounts()...) {
+		if acct.Profile != "" {
+			out[acct.Profile] = acct.AccountID
+		}
+	}
+	return out
+}
+
+func (c *Config) consumerAccounts() []Account {
+	out := make([]Account, 0, len(c.Consumers))
+	for _, consumer := range c.Consumers {
+		out = append(out, consumer.Account)
+	}
+	return out
 }

@@ -1,10 +1,11 @@
-package stack
+package config
 
 import (
 	"encoding/json"
 	"os"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -63,4 +64,29 @@ func runInfoConfigKeys(ctx *pulumi.Context) []string {
 		keys = append(keys, k.String())
 	}
 	return keys
+}
+
+// FromContext collects the raw configuration: every key the program
+// reads, plus any other key of this namespace the engine passed (so that a
+// misspelt key is reported instead of silently ignored).
+func FromContext(ctx *pulumi.Context) (map[string]string, []string) {
+	raw := map[string]string{}
+	var secretKeys []string
+	add := func(k string) {
+		if v, ok := ctx.GetConfig(k); ok {
+			raw[k] = v
+			if ctx.IsConfigSecret(k) {
+				secretKeys = append(secretKeys, k)
+			}
+		}
+	}
+	for _, name := range Keys {
+		add(fullKey(name))
+	}
+	for _, k := range EngineConfigKeys(ctx) {
+		if _, seen := raw[k]; !seen && strings.HasPrefix(k, Namespace+":") {
+			add(k)
+		}
+	}
+	return raw, secretKeys
 }

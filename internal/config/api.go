@@ -1,4 +1,4 @@
-package stack
+package config
 
 import (
 	"encoding/json"
@@ -7,34 +7,6 @@ import (
 
 	"github.com/xaccount/xaccount-api/components"
 )
-
-const expectStageName = "a stage name of 1-128 characters [A-Za-z0-9_]"
-
-// principals checks consumers[i].principals against api.authorization and the
-// consumer's account: only with AWS_IAM, and only roles, users or the root of
-// that consumer's own account.
-func (r *reader) principals(cfg *Config) {
-	k := key(fullKey(KeyConsumers))
-	for i, c := range cfg.Consumers {
-		if len(c.Principals) == 0 {
-			continue
-		}
-		pk := k.index(i).field("principals")
-		if cfg.API.Authorization != components.AuthorizationIAM {
-			r.fail(pk, "applies with %s: AWS_IAM only; remove it or set that", key(fullKey(KeyAPI)).field("authorization"))
-			continue
-		}
-		for j, p := range c.Principals {
-			account, ok := components.PrincipalAccount(p)
-			switch {
-			case !ok:
-				r.bad(pk.index(j), p, "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), or arn:aws:iam::<account>:root")
-			case c.AccountID != "" && account != c.AccountID:
-				r.fail(pk.index(j), "got %q in account %s; expected a principal of this consumer's account %s", p, account, c.AccountID)
-			}
-		}
-	}
-}
 
 // DefaultAPIDescription describes an API whose config sets none.
 const DefaultAPIDescription = "Private REST API reachable only through the consumers' execute-api VPC endpoints"
@@ -57,18 +29,15 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
 			return api
 		}
 	}
-	const expectAuth = "NONE or AWS_IAM"
-	if auth, ok := r.optString(k, m, "authorization", expectAuth); ok {
-		if components.ValidateAuthorization(auth) != nil || auth == "" {
-			r.bad(k.field("authorization"), auth, expectAuth)
+	if auth, ok := r.optString(k, m, "authorization", components.ExpectAuthorization); ok {
+		if auth == "" { // the component reads "" as its default; a config that says "" means something else
+			r.bad(k.field("authorization"), auth, components.ExpectAuthorization)
 		}
 		api.Authorization = auth
 	}
-	if org, ok := r.optString(k, m, "principalOrgId", "an AWS Organizations ID, o- and 10-32 lowercase letters or digits"); ok {
-		if !components.ValidOrgID(org) {
-			r.bad(k.field("principalOrgId"), org, "an AWS Organizations ID, o- and 10-32 lowercase letters or digits")
-		} else if api.Authorization != components.AuthorizationIAM {
-			r.fail(k.field("principalOrgId"), "applies with authorization AWS_IAM only; set %s or remove it", k.field("authorization"))
+	if org, ok := r.optString(k, m, "principalOrgId", components.ExpectOrgID); ok {
+		if org == "" {
+			r.bad(k.field("principalOrgId"), org, components.ExpectOrgID)
 		}
 		api.PrincipalOrgID = org
 	}
@@ -84,13 +53,10 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
 		}
 		api.Description = desc
 	}
-	if stage, ok := r.optString(k, m, "stageName", expectStageName); ok {
-		if !stageNamePattern.MatchString(stage) {
-			r.bad(k.field("stageName"), stage, expectStageName)
-		}
+	if stage, ok := r.optString(k, m, "stageName", components.ExpectStageName); ok {
 		api.StageName = stage
-	} else if _, given := m["stageName"]; !given && !stageNamePattern.MatchString(stackName) {
-		r.fail(k.field("stageName"), "not set, and the default, the stack name %q, is not valid; expected %s", stackName, expectStageName)
+	} else if _, given := m["stageName"]; !given && !components.ValidStageName(stackName) {
+		r.fail(k.field("stageName"), "not set, and the default, the stack name %q, is not valid; expected %s", stackName, components.ExpectStageName)
 	}
 	api.Routes = r.routes(k.field("routes"), m, cfg)
 	api.ExtraPolicyStatements = r.extraStatements(k.field("extraPolicyStatements"), m)
@@ -112,14 +78,10 @@ func (r *reader) accessLogs(k key, m map[string]any, def *components.AccessLogsA
 	if !r.optBool(k, lm, "enabled", true) {
 		return nil
 	}
-	out := &components.AccessLogsArgs{
-		RetentionDays:     r.optInt(k, lm, "retentionDays", components.DefaultLogRetentionDays, 1, 3653),
+	return &components.AccessLogsArgs{
+		RetentionDays:     r.optWhole(k, lm, "retentionDays", components.DefaultLogRetentionDays),
 		CreateAccountRole: r.optBool(k, lm, "createAccountRole", false),
 	}
-	if err := components.ValidateRetentionDays(out.RetentionDays); err != nil {
-		r.fail(k.field("retentionDays"), "got %d; expected one of the periods CloudWatch Logs accepts: %v", out.RetentionDays, components.RetentionDayValues)
-	}
-	return out
 }
 
 // throttle reads api.throttle {rateLimit, burstLimit}.
@@ -133,13 +95,13 @@ func (r *reader) throttle(k key, m map[string]any, def components.StageThrottle)
 		return def
 	}
 	return components.StageThrottle{
-		RateLimit:  float64(r.optInt(k, tm, "rateLimit", DefaultRateLimit, 1, 10000)),
-		BurstLimit: r.optInt(k, tm, "burstLimit", DefaultBurstLimit, 1, 5000),
+		RateLimit:  float64(r.optWhole(k, tm, "rateLimit", DefaultRateLimit)),
+		BurstLimit: r.optWhole(k, tm, "burstLimit", DefaultBurstLimit),
 	}
 }
 
 // extraStatements reads api.extraPolicyStatements: a list of IAM statement
-// objects, each checked by components.ValidateExtraStatement.
+// objects (the component checks each with ValidateExtraStatement).
 func (r *reader) extraStatements(k key, m map[string]any) []map[string]any {
 	v, present := m["extraPolicyStatements"]
 	if !present {
@@ -156,10 +118,6 @@ func (r *reader) extraStatements(k key, m map[string]any) []map[string]any {
 		stmt, ok := item.(map[string]any)
 		if !ok {
 			r.bad(k.index(i), item, "an IAM policy statement object")
-			continue
-		}
-		if err := components.ValidateExtraStatement(stmt); err != nil {
-			r.fail(k.index(i), "%v", err)
 			continue
 		}
 		out = append(out, plainJSON(stmt).(map[string]any))
@@ -192,24 +150,19 @@ func plainJSON(v any) any {
 	return v
 }
 
-// defaultRouteConfigs mirrors components.DefaultRoutes as configuration.
-func defaultRouteConfigs() []RouteConfig {
-	return []RouteConfig{{Path: "/", Method: "ANY", Type: components.IntegrationMock,
-		StatusCode: components.DefaultMockStatusCode, Body: components.DefaultMockBody}}
-}
-
+// routes reads api.routes; absent, the API gets components.DefaultRoutes.
+// Paths, methods, duplicates and integrations are the component's rules
+// (components.ValidateRoutes), checked in validateArgs.
 func (r *reader) routes(k key, m map[string]any, cfg *Config) []RouteConfig {
 	v, present := m["routes"]
 	if !present {
-		return defaultRouteConfigs()
+		return nil
 	}
 	const expected = "a list of at least one route {path, method, integration}"
 	items, ok := r.nonEmptyList(k, v, expected)
 	if !ok {
 		return nil
 	}
-	seen := map[string]int{}
-	params := map[string]string{}
 	var out []RouteConfig
 	for i, item := range items {
 		rk := k.index(i)
@@ -218,33 +171,8 @@ func (r *reader) routes(k key, m map[string]any, cfg *Config) []RouteConfig {
 			continue
 		}
 		var rc RouteConfig
-		pathOK, methodOK := false, false
-		if p, ok := r.reqString(rk, rm, "path", `a path such as /, /a/b, /{id} or /{proxy+}`); ok {
-			if err := components.ValidateRoutePath(p); err != nil {
-				r.fail(rk.field("path"), "got %q; %v", p, err)
-			} else if err := components.CheckParamSiblings(params, p); err != nil {
-				r.fail(rk.field("path"), "got %q; %v", p, err)
-			} else {
-				pathOK = true
-			}
-			rc.Path = p
-		}
-		if meth, ok := r.reqString(rk, rm, "method", "one of "+strings.Join(components.HTTPMethods, ", ")); ok {
-			if err := components.ValidateMethod(meth); err != nil {
-				r.fail(rk.field("method"), "got %q; %v", meth, err)
-			} else {
-				methodOK = true
-			}
-			rc.Method = meth
-		}
-		if pathOK && methodOK {
-			route := rc.Method + " " + rc.Path
-			if first, dup := seen[route]; dup {
-				r.fail(rk, "duplicate route %s, already defined by %s; expected each method and path once", route, k.index(first))
-			} else {
-				seen[route] = i
-			}
-		}
+		rc.Path, _ = r.reqString(rk, rm, "path", `a path such as /, /a/b, /{id} or /{proxy+}`)
+		rc.Method, _ = r.reqString(rk, rm, "method", "one of "+strings.Join(components.HTTPMethods, ", "))
 		r.integration(rk.field("integration"), rm, &rc, cfg)
 		out = append(out, rc)
 	}
@@ -252,7 +180,7 @@ func (r *reader) routes(k key, m map[string]any, cfg *Config) []RouteConfig {
 }
 
 func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *Config) {
-	const expectType = "mock, http_proxy or lambda"
+	const expectType = components.ExpectIntegrationType
 	v, present := route["integration"]
 	if !present {
 		r.missing(k, "an object {type: "+expectType+", ...}")
@@ -271,7 +199,7 @@ func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *
 	switch typ {
 	case components.IntegrationMock:
 		m, _ := r.object(k, raw, "type", "statusCode", "body")
-		rc.StatusCode = r.optInt(k, m, "statusCode", components.DefaultMockStatusCode, 100, 599)
+		rc.StatusCode = r.optWhole(k, m, "statusCode", components.DefaultMockStatusCode)
 		rc.Body = components.DefaultMockBody
 		if body, present := m["body"]; present {
 			switch b := body.(type) {
@@ -300,19 +228,9 @@ func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *
 		m, _ := r.object(k, raw, "type", "functionArn")
 		arn, ok := r.reqString(k, m, "functionArn", "a Lambda function ARN in the producer account and region")
 		rc.FunctionArn = arn
-		if !ok || r.needsPlain(k.field("functionArn"), arn) {
-			return
+		if ok {
+			r.needsPlain(k.field("functionArn"), arn)
 		}
-		_, region, account, err := components.ParseLambdaArn(arn)
-		switch {
-		case err != nil:
-			r.fail(k.field("functionArn"), "got %q; %v", arn, err)
-		case region != cfg.Region:
-			r.fail(k.field("functionArn"), "got %q in region %s; expected a function in %s (%s), the API's region", arn, region, cfg.Region, fullKey(KeyRegion))
-		case cfg.Producer.AccountID != "" && account != cfg.Producer.AccountID:
-			r.fail(k.field("functionArn"), "got %q in account %s; expected a function in the producer account %s", arn, account, cfg.Producer.AccountID)
-		}
-	default:
-		r.bad(k.field("type"), typ, expectType)
+	default: // the component names the types it knows
 	}
 }

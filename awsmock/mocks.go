@@ -1,9 +1,28 @@
-// Package mockaws is a Pulumi mock engine that answers like AWS: it returns
-// well-formed, deterministic IDs and the computed outputs AWS would return
-// (vpce- IDs and DNS entries, API IDs, execution ARNs, …), answers the invokes
-// the program makes from the calling provider's region and account, and
-// records every registered resource with its provider, parent and dependencies.
-package mockaws
+// Package awsmock is a Pulumi mock engine that answers like AWS, for offline
+// tests of programs that use the components (or any AWS resources).
+//
+// It returns well-formed, deterministic IDs and the computed outputs AWS
+// would return (vpce- IDs and DNS entries, API IDs, execution ARNs, …),
+// answers the invokes a program makes from the calling provider's region and
+// account, and records every registered resource: type, name, provider,
+// account, parent, inputs, and its explicit dependencies (DependsOn) apart
+// from the dependencies its inputs carry (InputDependencies).
+//
+// A provider's account comes from its credentials, as it does in AWS: the
+// account of assumeRole.roleArn, or the account a profile maps to (Profiles).
+// allowedAccountIds is then enforced as the real provider enforces it, with
+// its message ("AWS account ID not allowed"), so a program that drops the
+// guard is visible: its resources land in whatever account the credentials
+// reach.
+//
+// Typical use:
+//
+//	mocks := awsmock.New("proj", "dev")
+//	err := mocks.Run(func(ctx *pulumi.Context) error { ... })
+//	for _, r := range mocks.OfType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+//		fmt.Println(r.Name, mocks.AccountOf(r))
+//	}
+package awsmock
 
 import (
 	"crypto/sha256"
@@ -35,8 +54,14 @@ type Resource struct {
 	Provider string
 	// Dependencies are the URNs the resource depends on, explicitly or through inputs.
 	Dependencies []string
-	Inputs       resource.PropertyMap
-	State        resource.PropertyMap
+	// DependsOn are the dependencies no input carries: the DependsOn option
+	// (a resource both named there and read through an input counts as an
+	// input dependency, as the engine cannot tell them apart either).
+	DependsOn []string
+	// InputDependencies maps each input property to the URNs its value came from.
+	InputDependencies map[string][]string
+	Inputs            resource.PropertyMap
+	State             resource.PropertyMap
 	// Protect is the resource's protect option.
 	Protect bool
 	// RetainOnDelete is the resource's retainOnDelete option.
@@ -58,6 +83,7 @@ type providerInfo struct {
 // Mocks implements pulumi.MockResourceMonitor. The zero value is not usable; use New.
 type Mocks struct {
 	project, stack string
+	profiles       map[string]string // profile name -> account
 
 	mu        sync.Mutex
 	resources []Resource
@@ -65,9 +91,27 @@ type Mocks struct {
 	invokes   map[string]map[string]bool // account -> invoke tokens called there
 }
 
+// Option configures Mocks.
+type Option func(*Mocks)
+
+// Profiles tells the mocks which account each named profile of the shared
+// AWS config reaches, as the credentials behind it would. A provider with a
+// profile not listed here fails, as the real one does without credentials.
+func Profiles(accounts map[string]string) Option {
+	return func(m *Mocks) {
+		for profile, account := range accounts {
+			m.profiles[profile] = account
+		}
+	}
+}
+
 // New returns mocks for one run of project/stack.
-func New(project, stack string) *Mocks {
-	return &Mocks{project: project, stack: stack, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{}}
+func New(project, stack string, opts ...Option) *Mocks {
+	m := &Mocks{project: project, stack: stack, profiles: map[string]string{}, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{}}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
 }
 
 // RunOption returns the pulumi.RunOption that installs these mocks.
@@ -131,15 +175,19 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if p := resource.URN(parent); p != "" && p.QualifiedType() == resource.RootStackType {
 		parent = ""
 	}
-	deps := map[string]bool{}
-	if rpc != nil {
-		for _, d := range rpc.GetDependencies() {
-			deps[d] = true
+	deps, inputDeps, explicit := map[string]bool{}, map[string][]string{}, map[string]bool{}
+	viaInput := map[string]bool{}
+	for prop, pd := range rpc.GetPropertyDependencies() {
+		for _, d := range pd.GetUrns() {
+			deps[d], viaInput[d] = true, true
+			inputDeps[prop] = append(inputDeps[prop], d)
 		}
-		for _, pd := range rpc.GetPropertyDependencies() {
-			for _, d := range pd.GetUrns() {
-				deps[d] = true
-			}
+		slices.Sort(inputDeps[prop])
+	}
+	for _, d := range rpc.GetDependencies() {
+		deps[d] = true
+		if !viaInput[d] {
+			explicit[d] = true
 		}
 	}
 	provider := providerURN(args.Provider)
@@ -148,9 +196,9 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if args.TypeToken == ProviderType {
-		info := providerInfo{region: str(args.Inputs, "region")}
-		if ids := args.Inputs["allowedAccountIds"]; ids.IsArray() && len(ids.ArrayValue()) > 0 {
-			info.account = plain(ids.ArrayValue()[0]).StringValue()
+		info, err := m.configureProvider(args.Name, args.Inputs)
+		if err != nil {
+			return "", nil, err
 		}
 		m.providers[urn] = info
 	}
@@ -162,6 +210,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	m.resources = append(m.resources, Resource{
 		URN: urn, Type: args.TypeToken, Name: args.Name, ID: id, Custom: args.Custom,
 		Parent: parent, Provider: provider, Dependencies: sortedKeys(deps),
+		DependsOn: sortedKeys(explicit), InputDependencies: inputDeps,
 		Inputs: args.Inputs, State: state, Protect: rpc.GetProtect(),
 		RetainOnDelete: rpc.GetRetainOnDelete(), ReplacementTrigger: rpc.GetReplacementTrigger().AsInterface(),
 		Aliases: aliases,
@@ -248,7 +297,7 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.PropertyMap{"accountId": resource.NewProperty(pins.account), "id": resource.NewProperty(pins.account)}, nil
 	}
-	return nil, fmt.Errorf("mockaws: no answer for invoke %s", args.Token)
+	return nil, fmt.Errorf("awsmock: no answer for invoke %s", args.Token)
 }
 
 // VpcWithoutDNSHostnames starts the ID of an existing VPC that the mocks

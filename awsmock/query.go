@@ -1,4 +1,4 @@
-package mockaws
+package awsmock
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"

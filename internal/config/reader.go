@@ -1,4 +1,4 @@
-package stack
+package config
 
 import (
 	"encoding/json"
@@ -20,13 +20,13 @@ type Problem struct {
 // String renders "key: message".
 func (p Problem) String() string { return p.Key + ": " + p.Message }
 
-// ConfigError lists every problem found in a configuration.
-type ConfigError struct {
+// Error lists every problem found in a configuration.
+type Error struct {
 	Problems []Problem
 }
 
 // Error renders one problem per line.
-func (e *ConfigError) Error() string {
+func (e *Error) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		lines[i] = p.String()
@@ -44,6 +44,8 @@ type reader struct {
 	problems []Problem
 	// secretKeys are the top-level keys (full, namespaced) whose values are secret.
 	secretKeys map[string]bool
+	// consumerIndex maps each read consumer to its index in the config's list.
+	consumerIndex []int
 }
 
 // key is a key path while walking.
@@ -204,21 +206,17 @@ func (r *reader) optBool(k key, m map[string]any, name string, def bool) bool {
 	return b
 }
 
-// optInt returns m[name] as an integer within [lo, hi], or def when absent.
-func (r *reader) optInt(k key, m map[string]any, name string, def, lo, hi int) int {
+// optWhole returns m[name] as a whole number, or def when absent. Its range
+// is the component's rule, checked in validateArgs.
+func (r *reader) optWhole(k key, m map[string]any, name string, def int) int {
 	v, present := m[name]
 	if !present {
 		return def
 	}
-	expected := fmt.Sprintf("a whole number from %d to %d", lo, hi)
 	n, ok := v.(json.Number)
-	if !ok {
-		r.bad(k.field(name), v, expected)
-		return def
-	}
 	i, err := strconv.Atoi(n.String())
-	if err != nil || i < lo || i > hi {
-		r.bad(k.field(name), v, expected)
+	if !ok || err != nil {
+		r.bad(k.field(name), v, "a whole number")
 		return def
 	}
 	return i

@@ -1,4 +1,4 @@
-package stack
+package config
 
 import (
 	"bytes"
@@ -7,13 +7,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/xaccount/xaccount-api/components"
 )
 
 var (
-	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
-	stageNamePattern = regexp.MustCompile(`^[A-Za-z0-9_]{1,128}$`)
-	tagKeyPattern    = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
-	tagValuePattern  = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$`)
+	tagKeyPattern   = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
+	tagValuePattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$`)
 )
 
 // fullKey is the namespaced form of a top-level key.
@@ -24,7 +24,7 @@ func fullKey(name string) string { return Namespace + ":" + name }
 // strings as they are, objects and lists as JSON. Keys of other namespaces
 // are ignored; unknown keys of this namespace are problems. secretKeys are the
 // full keys whose values are secret. Every problem is reported, in a
-// *ConfigError, and nothing else is returned then.
+// *Error, and nothing else is returned then.
 func Load(raw map[string]string, secretKeys []string, stackName string) (*Config, error) {
 	r := &reader{secretKeys: map[string]bool{}}
 	for _, k := range secretKeys {
@@ -37,12 +37,12 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	cfg.Producer = r.producer(raw, cfg.Region)
 	cfg.Consumers = r.consumers(raw, cfg.Region)
 	cfg.API = r.api(raw, cfg, stackName)
-	r.principals(cfg)
 	cfg.Tags = r.tags(raw)
 	cfg.TagsSecret = r.secretKeys[fullKey(KeyTags)]
 	cfg.Protect = r.protect(raw)
+	r.validateArgs(cfg)
 	if len(r.problems) > 0 {
-		return nil, &ConfigError{Problems: r.problems}
+		return nil, &Error{Problems: r.problems}
 	}
 	return cfg, nil
 }
@@ -87,14 +87,11 @@ func (r *reader) structured(raw map[string]string, name, expected string) (any, 
 
 func (r *reader) region(raw map[string]string) string {
 	k := key(fullKey(KeyRegion))
-	const expected = "an AWS region such as eu-west-1"
 	v, present := raw[string(k)]
-	switch {
-	case !present:
-		r.missing(k, expected)
-	case r.needsPlain(k, v):
-	case !regionPattern.MatchString(v):
-		r.bad(k, v, expected)
+	if !present {
+		r.missing(k, components.ExpectRegion)
+	} else {
+		r.needsPlain(k, v) // its shape is the component's rule (components.ValidRegion)
 	}
 	return v
 }

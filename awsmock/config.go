@@ -1,4 +1,4 @@
-package mockaws
+package awsmock
 
 import (
 	"encoding/json"

@@ -1,6 +1,23 @@
-// Package policycheck evaluates API Gateway resource policies the way IAM
-// does for one execute-api:Invoke request, so tests can prove who gets in.
-package policycheck
+// Package policy evaluates API Gateway resource policies the way IAM does
+// for one execute-api:Invoke request, so tests can prove who gets in.
+//
+// It implements AWS's evaluation order for the operators the components
+// emit: an explicit Deny that matches wins; otherwise a matching Allow is
+// needed; otherwise the request is implicitly denied. A statement matches
+// when its Action, Resource (with * wildcards), Principal ("*", or
+// {"AWS": [...]} naming roles, users, account roots or account IDs) and every
+// condition match; the conditions understood are StringEquals and
+// StringNotEquals on aws:SourceVpce and aws:PrincipalOrgID. Anything else is
+// an error, never a guess. Only the resource policy is evaluated: a
+// cross-account caller also needs its own identity policy to allow the call.
+// See "How API Gateway resource policies affect authorization workflow" in
+// the API Gateway developer guide.
+//
+//	ok, err := policy.Allows(policyJSON, policy.Request{
+//		Resource:   executionArn + "/dev/GET/orders",
+//		SourceVpce: "vpce-0123456789abcdef0",
+//	})
+package policy
 
 import (
 	"encoding/json"
@@ -104,6 +121,15 @@ type Request struct {
 	Principal string
 	// PrincipalOrgID is the caller's AWS Organizations ID, "" for none.
 	PrincipalOrgID string
+}
+
+// Allows parses policyJSON and evaluates req against it (see Evaluate).
+func Allows(policyJSON string, req Request) (bool, error) {
+	d, err := Parse(policyJSON)
+	if err != nil {
+		return false, err
+	}
+	return d.Evaluate(req)
 }
 
 // Allows evaluates an anonymous execute-api:Invoke of resourceArn arriving

@@ -1,4 +1,4 @@
-package stack
+package config
 
 import (
 	"fmt"
@@ -20,14 +20,17 @@ var (
 const maxCredentialLen = 1224
 
 const (
-	expectAccountID = "a 12-digit AWS account ID in quotes, e.g. \"111122223333\""
+	expectAccountID = components.ExpectAccountID
 	expectRoleArn   = "an IAM role ARN such as arn:aws:iam::111122223333:role/deployer"
 )
 
 // credentialKeys are the account keys shared by producer and consumers.
 var credentialKeys = []string{"accountId", "roleArn", "externalId", "sessionName", "profile"}
 
-// accountID reads an account ID; an unquoted YAML number of 12 digits is accepted.
+// accountID reads an account ID; an unquoted YAML number of 12 digits is
+// accepted. Its format is the component's rule (components.ValidAccountID),
+// checked in validateArgs; only a number that lost its leading zeros gets the
+// hint to quote it here.
 func (r *reader) accountID(k key, m map[string]any) string {
 	v, present := m["accountId"]
 	if !present {
@@ -42,12 +45,8 @@ func (r *reader) accountID(k key, m map[string]any) string {
 	if r.needsPlain(k.field("accountId"), s) {
 		return ""
 	}
-	if !components.ValidAccountID(s) {
-		if isNumber(v) { // a number has lost its leading zeros
-			r.badString(k.field("accountId"), v, expectAccountID)
-		} else {
-			r.bad(k.field("accountId"), v, expectAccountID)
-		}
+	if isNumber(v) && !components.ValidAccountID(s) { // a number has lost its leading zeros
+		r.badString(k.field("accountId"), v, expectAccountID)
 		return ""
 	}
 	return s
@@ -148,24 +147,13 @@ func (r *reader) consumers(raw map[string]string, region string) []Consumer {
 	if !ok {
 		return nil
 	}
-	names := map[string]int{}
-	endpoints := map[string]int{}
 	var out []Consumer
 	for i, item := range items {
 		c, ok := r.consumer(k.index(i), item, region)
 		if !ok {
 			continue
 		}
-		if first, dup := names[c.Name]; dup && c.Name != "" {
-			r.fail(k.index(i).field("name"), "got %q, already used by %s; expected a unique name", c.Name, k.index(first))
-		} else {
-			names[c.Name] = i
-		}
-		if first, dup := endpoints[c.EndpointID]; dup && c.EndpointID != "" {
-			r.fail(k.index(i).field("endpointId"), "got %q, already used by %s; expected each endpoint once", c.EndpointID, k.index(first))
-		} else {
-			endpoints[c.EndpointID] = i
-		}
+		r.consumerIndex = append(r.consumerIndex, i)
 		out = append(out, c)
 	}
 	return out
@@ -177,12 +165,7 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 		return Consumer{}, false
 	}
 	var c Consumer
-	if name, ok := r.reqString(k, m, "name", "a name of 1-32 characters [a-z0-9-]"); ok {
-		if !components.ValidConsumerName(name) {
-			r.bad(k.field("name"), name, "a name of 1-32 characters [a-z0-9-]")
-		}
-		c.Name = name
-	}
+	c.Name, _ = r.reqString(k, m, "name", components.ExpectConsumerName)
 	c.AccountID = r.accountID(k, m)
 	var endpointOK bool
 	c.EndpointID, endpointOK = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
@@ -196,9 +179,6 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	c.PrivateDNS = r.optBool(k, m, "privateDns", hasVpc && !existingVpc)
 	c.EndpointPolicy = r.endpointPolicy(k, m, hasEndpoint)
 	if principals, ok := r.stringList(k, m, "principals", "an IAM role or user ARN"); ok {
-		if len(principals) == 0 {
-			r.bad(k.field("principals"), []any{}, "at least one principal, or no principals for the account root")
-		}
 		c.Principals = principals
 	}
 
@@ -221,14 +201,7 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 		switch {
 		case hasEndpoint:
 			r.fail(k.field("allowedCidrs"), "not used: this consumer has endpointId, so its security group is not managed here; remove it")
-		case len(cidrs) == 0:
-			r.bad(k.field("allowedCidrs"), []any{}, "at least one CIDR, or no allowedCidrs for the VPC's CIDR")
 		default:
-			for i, cidr := range cidrs {
-				if err := components.CheckAllowedCidrs([]string{cidr}); err != nil {
-					r.fail(k.field("allowedCidrs").index(i), "%v", err)
-				}
-			}
 			c.AllowedCidrs = cidrs
 		}
 	}
@@ -237,8 +210,7 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 
 // endpointPolicy reads consumers[i].endpointPolicy: restricted (default) or full.
 func (r *reader) endpointPolicy(k key, m map[string]any, hasEndpoint bool) string {
-	const expected = "restricted (invoke this API only) or full (the endpoint serves other APIs too)"
-	v, ok := r.optString(k, m, "endpointPolicy", expected)
+	v, ok := r.optString(k, m, "endpointPolicy", components.ExpectEndpointPolicy)
 	if !ok {
 		return components.EndpointPolicyRestricted
 	}
@@ -246,16 +218,17 @@ func (r *reader) endpointPolicy(k key, m map[string]any, hasEndpoint bool) strin
 		r.fail(k.field("endpointPolicy"), "not used: this consumer has endpointId, so its endpoint policy is not managed here; remove it")
 		return ""
 	}
-	if v != components.EndpointPolicyRestricted && v != components.EndpointPolicyFull {
-		r.bad(k.field("endpointPolicy"), v, expected)
-	}
 	return v
 }
 
 // existingEndpoint checks the endpoint of another team; idOK says endpointId was read as a string.
 func (r *reader) existingEndpoint(k key, m map[string]any, c *Consumer, idOK bool, region string) {
-	if idOK && !r.needsPlain(k.field("endpointId"), c.EndpointID) && !components.VpcEndpointIDPattern.MatchString(c.EndpointID) {
-		r.bad(k.field("endpointId"), c.EndpointID, "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits")
+	switch {
+	case !idOK:
+	case c.EndpointID == "": // given, but empty: the consumer would silently become one without an endpoint
+		r.bad(k.field("endpointId"), "", components.ExpectEndpointID)
+	default:
+		r.needsPlain(k.field("endpointId"), c.EndpointID)
 	}
 	dns, ok := r.optString(k, m, "endpointDnsName", "the endpoint's regional DNS name")
 	if !ok {
@@ -311,13 +284,8 @@ func (r *reader) vpc(k key, v any, c *Consumer) {
 		if _, given := m["subnetIds"]; given {
 			r.fail(k.field("subnetIds"), "only applies with id (an existing VPC); remove it")
 		}
-		nv := &NewVpc{AzCount: r.optInt(k, m, "azCount", components.DefaultAzCount, 1, components.MaxAzCount)}
-		if cidr, ok := r.reqString(k, m, "cidr", "an IPv4 CIDR such as 10.20.0.0/24"); ok {
-			nv.Cidr = cidr
-			if _, err := components.SubnetCidrs(nv.Cidr, nv.AzCount); err != nil {
-				r.fail(k.field("cidr"), "%v", err)
-			}
-		}
+		nv := &NewVpc{AzCount: r.optWhole(k, m, "azCount", components.DefaultAzCount)}
+		nv.Cidr, _ = r.reqString(k, m, "cidr", "an IPv4 CIDR such as 10.20.0.0/24")
 		c.NewVpc = nv
 	default:
 		r.fail(k, "expected {cidr, azCount} for a new VPC or {id, subnetIds} for an existing one")

@@ -1,0 +1,55 @@
+package awsmock
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// roleAccount reads the account out of an IAM role ARN.
+var roleAccount = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/`)
+
+// configureProvider does what the AWS provider does when it is configured:
+// it finds the account its credentials reach (the assumed role's account, or
+// the profile's through Profiles) and refuses it when allowedAccountIds does
+// not list it, with the provider's own message. A provider with neither
+// credential fails as the real one does without credentials.
+func (m *Mocks) configureProvider(name string, inputs resource.PropertyMap) (providerInfo, error) {
+	info := providerInfo{region: str(inputs, "region")}
+	role := plain(inputs["assumeRole"])
+	roleArn := ""
+	if role.IsObject() {
+		roleArn = str(role.ObjectValue(), "roleArn")
+	}
+	profile := str(inputs, "profile")
+	switch {
+	case roleArn != "":
+		match := roleAccount.FindStringSubmatch(roleArn)
+		if match == nil {
+			return info, fmt.Errorf("provider %s: assume role: ValidationError: %q is not a valid role ARN", name, roleArn)
+		}
+		info.account = match[1]
+	case profile != "":
+		account, ok := m.profiles[profile]
+		if !ok {
+			return info, fmt.Errorf("provider %s: failed to get shared config profile, %s (tell the mocks its account with awsmock.Profiles)", name, profile)
+		}
+		info.account = account
+	default:
+		return info, fmt.Errorf("provider %s: No valid credential sources found: the mocks need assumeRole.roleArn or a profile", name)
+	}
+	var allowed []string
+	if ids := plain(inputs["allowedAccountIds"]); ids.IsArray() {
+		for _, id := range ids.ArrayValue() {
+			if id = plain(id); id.IsString() {
+				allowed = append(allowed, id.StringValue())
+			}
+		}
+	}
+	if len(allowed) > 0 && !slices.Contains(allowed, info.account) {
+		return info, fmt.Errorf("provider %s: AWS account ID not allowed: %s", name, info.account)
+	}
+	return info, nil
+}

@@ -1,0 +1,233 @@
+package components
+
+import "fmt"
+
+// Limits of the stage-wide throttle API Gateway applies per account and
+// region by default; a stage cannot usefully exceed them.
+const (
+	// MaxRateLimit is the highest steady-state rate (requests per second).
+	MaxRateLimit = 10000
+	// MaxBurstLimit is the largest burst bucket.
+	MaxBurstLimit = 5000
+)
+
+// Expectations shared by the component checks and the messages of the stack's
+// config layer.
+const (
+	ExpectAccountID      = `a 12-digit AWS account ID such as "111122223333"`
+	ExpectConsumerName   = "a name of 1-32 characters [a-z0-9-]"
+	ExpectRegion         = "an AWS region such as eu-west-1"
+	ExpectStageName      = "a stage name of 1-128 characters [A-Za-z0-9_]"
+	ExpectOrgID          = "an AWS Organizations ID, o- and 10-32 lowercase letters or digits"
+	ExpectPrincipal      = "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), or arn:aws:iam::<account>:root"
+	ExpectAuthorization  = AuthorizationNone + " or " + AuthorizationIAM
+	ExpectEndpointID     = "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits"
+	ExpectEndpointPolicy = EndpointPolicyRestricted + " (invoke this API only) or " + EndpointPolicyFull + " (the endpoint serves other APIs too)"
+)
+
+// Validate checks every value of the args and returns all problems as
+// FieldErrors, each with its path in the args ("consumers[1].accountId").
+// Inputs given as plain values (pulumi.String, pulumi.StringArray of them) are
+// checked too; outputs are only known later. It does not look at the
+// providers: NewCrossAccountPrivateApi checks those as well.
+func (a *CrossAccountPrivateApiArgs) Validate() error {
+	var f fieldErrs
+	if !ValidRegion(a.Region) {
+		f.bad("region", a.Region, ExpectRegion)
+	}
+	if !ValidAccountID(a.ProducerAccountId) {
+		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountID)
+	}
+	if !ValidStageName(a.StageName) {
+		f.bad("stageName", a.StageName, ExpectStageName)
+	}
+	a.validateConsumers(&f)
+	if len(a.Routes) > 0 {
+		f.nest("", ValidateRoutes(a.Routes))
+		a.validateLambdaPlacement(&f)
+	}
+	if ValidateAuthorization(a.Authorization) != nil {
+		f.bad("authorization", a.Authorization, ExpectAuthorization)
+	}
+	if a.PrincipalOrgId != "" {
+		switch {
+		case !ValidOrgID(a.PrincipalOrgId):
+			f.bad("principalOrgId", a.PrincipalOrgId, ExpectOrgID)
+		case a.Authorization != AuthorizationIAM:
+			f.add("principalOrgId", "applies with authorization %s only; set authorization or remove it", AuthorizationIAM)
+		}
+	}
+	if a.AccessLogs != nil && a.AccessLogs.RetentionDays != 0 && ValidateRetentionDays(a.AccessLogs.RetentionDays) != nil {
+		f.add("accessLogs.retentionDays", "got %d; expected one of the periods CloudWatch Logs accepts: %v", a.AccessLogs.RetentionDays, RetentionDayValues)
+	}
+	if t := a.Throttle; t != nil {
+		f.nest("throttle", ValidateThrottle(*t))
+	}
+	for i, extra := range a.ExtraPolicyStatements {
+		if err := ValidateExtraStatement(extra); err != nil {
+			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "%v", err)
+		}
+	}
+	return f.err()
+}
+
+// ValidateThrottle checks a stage throttle: a rate from 1 to MaxRateLimit
+// and a burst from 1 to MaxBurstLimit, as FieldErrors (rateLimit, burstLimit).
+func ValidateThrottle(t StageThrottle) error {
+	var f fieldErrs
+	if t.RateLimit < 1 || t.RateLimit > MaxRateLimit {
+		f.bad("rateLimit", t.RateLimit, fmt.Sprintf("a rate from 1 to %d requests per second", MaxRateLimit))
+	}
+	if t.BurstLimit < 1 || t.BurstLimit > MaxBurstLimit {
+		f.bad("burstLimit", t.BurstLimit, fmt.Sprintf("a burst from 1 to %d requests", MaxBurstLimit))
+	}
+	return f.err()
+}
+
+// validateConsumers checks each consumer and what must be unique among them.
+func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
+	if len(a.Consumers) == 0 {
+		f.add("consumers", "got none; expected at least one consumer")
+	}
+	names := map[string]int{}
+	endpoints := map[string]int{}
+	for i, c := range a.Consumers {
+		field := fmt.Sprintf("consumers[%d]", i)
+		if !ValidConsumerName(c.Name) {
+			f.bad(field+".name", c.Name, ExpectConsumerName)
+		} else if first, dup := names[c.Name]; dup {
+			f.add(field+".name", "got %q, already used by consumers[%d]; expected a unique name", c.Name, first)
+		} else {
+			names[c.Name] = i
+		}
+		if c.AccountId != "" && !ValidAccountID(c.AccountId) {
+			f.bad(field+".accountId", c.AccountId, ExpectAccountID)
+		}
+		ways := 0
+		if c.Vpc != nil {
+			ways++
+			azCount := c.Vpc.AzCount
+			if azCount == 0 {
+				azCount = DefaultAzCount
+			}
+			if azCount < 1 || azCount > MaxAzCount {
+				f.bad(field+".vpc.azCount", c.Vpc.AzCount, fmt.Sprintf("a whole number from 1 to %d", MaxAzCount))
+			} else if _, err := SubnetCidrs(c.Vpc.Cidr, azCount); err != nil {
+				f.add(field+".vpc.cidr", "%v", err)
+			}
+		}
+		if c.VpcId != nil || c.SubnetIds != nil {
+			ways++
+			if c.VpcId == nil || c.SubnetIds == nil {
+				f.add(field, "vpcId and subnetIds go together; set both")
+			}
+		}
+		if c.ExistingEndpointId != nil {
+			ways++
+			if id, ok := plainString(c.ExistingEndpointId); ok {
+				if !VpcEndpointIDPattern.MatchString(id) {
+					f.bad(field+".existingEndpointId", id, ExpectEndpointID)
+				} else if first, dup := endpoints[id]; dup {
+					f.add(field+".existingEndpointId", "got %q, already used by consumers[%d]; expected each endpoint once", id, first)
+				} else {
+					endpoints[id] = i
+				}
+			}
+		}
+		if ways != 1 {
+			f.add(field, "set exactly one of vpc, vpcId with subnetIds, or existingEndpointId")
+		}
+		if c.EndpointPolicy != "" && c.EndpointPolicy != EndpointPolicyRestricted && c.EndpointPolicy != EndpointPolicyFull {
+			f.bad(field+".endpointPolicy", c.EndpointPolicy, ExpectEndpointPolicy)
+		}
+		if cidrs, ok := plainStrings(c.AllowedCidrs); ok {
+			if len(cidrs) == 0 {
+				f.add(field+".allowedCidrs", "got an empty list; expected at least one CIDR, or no allowedCidrs for the VPC's CIDR")
+			}
+			for j, cidr := range cidrs {
+				if err := CheckAllowedCidrs([]string{cidr}); err != nil {
+					f.add(fmt.Sprintf("%s.allowedCidrs[%d]", field, j), "%v", err)
+				}
+			}
+		}
+		a.validatePrincipals(f, field, c)
+	}
+}
+
+// validatePrincipals checks a consumer's principals: only with AWS_IAM, and
+// only roles, users or the root of that consumer's own account. Without
+// principals, AWS_IAM allows the account root, so the account must be known.
+func (a *CrossAccountPrivateApiArgs) validatePrincipals(f *fieldErrs, field string, c ConsumerArgs) {
+	switch {
+	case c.Principals == nil:
+		if a.Authorization == AuthorizationIAM && c.AccountId == "" {
+			f.add(field+".accountId", "missing; expected %s (with %s and no principals, the account root is allowed)", ExpectAccountID, AuthorizationIAM)
+		}
+		return
+	case a.Authorization != AuthorizationIAM:
+		f.add(field+".principals", "applies with authorization %s only; remove it or set authorization", AuthorizationIAM)
+		return
+	}
+	principals, ok := plainStrings(c.Principals)
+	if !ok {
+		return
+	}
+	if len(principals) == 0 {
+		f.add(field+".principals", "got an empty list; expected at least one principal, or no principals for the account root")
+	}
+	for j, p := range principals {
+		account, ok := PrincipalAccount(p)
+		switch {
+		case !ok:
+			f.bad(fmt.Sprintf("%s.principals[%d]", field, j), p, ExpectPrincipal)
+		case ValidAccountID(c.AccountId) && account != c.AccountId:
+			f.add(fmt.Sprintf("%s.principals[%d]", field, j), "got %q in account %s; expected a principal of this consumer's account %s", p, account, c.AccountId)
+		}
+	}
+}
+
+// validateLambdaPlacement checks that each plain Lambda ARN is in the API's
+// region and the producer account: API Gateway invokes it from there.
+func (a *CrossAccountPrivateApiArgs) validateLambdaPlacement(f *fieldErrs) {
+	for i, r := range a.Routes {
+		if r.Integration.Type != IntegrationLambda || r.Integration.FunctionArn == nil {
+			continue
+		}
+		arn, ok := plainString(r.Integration.FunctionArn)
+		if !ok {
+			continue
+		}
+		_, region, account, err := ParseLambdaArn(arn)
+		field := fmt.Sprintf("routes[%d].integration.functionArn", i)
+		switch {
+		case err != nil: // reported by ValidateRoutes
+		case ValidRegion(a.Region) && region != a.Region:
+			f.add(field, "got %q in region %s; expected a function in %s (region), the API's region", arn, region, a.Region)
+		case ValidAccountID(a.ProducerAccountId) && account != a.ProducerAccountId:
+			f.add(field, "got %q in account %s; expected a function in the producer account %s", arn, account, a.ProducerAccountId)
+		}
+	}
+}
+
+// checkProviders requires providers from NewAccountProvider, each pinned to
+// its account and the API's region (checkPinned), for the producer and every consumer whose endpoint is created.
+func (a *CrossAccountPrivateApiArgs) checkProviders() FieldErrors {
+	var f fieldErrs
+	if a.ProducerProvider == nil {
+		f.add("producerProvider", "missing; expected a provider from NewAccountProvider")
+	} else if err := checkPinned(a.ProducerProvider, a.ProducerAccountId, a.Region); err != nil {
+		f.add("producerProvider", "%v", err)
+	}
+	for i, c := range a.Consumers {
+		field := fmt.Sprintf("consumers[%d].provider", i)
+		switch {
+		case c.Provider != nil:
+			if err := checkPinned(c.Provider, c.AccountId, a.Region); err != nil {
+				f.add(field, "%v", err)
+			}
+		case c.ExistingEndpointId == nil:
+			f.add(field, "missing; expected a provider from NewAccountProvider (required unless existingEndpointId is set)")
+		}
+	}
+	return f.list
+}

@@ -1,0 +1,144 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/components"
+)
+
+// Args are the CrossAccountPrivateApi args this configuration describes,
+// without providers: internal/stack adds them once they are registered.
+func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
+	args := &components.CrossAccountPrivateApiArgs{
+		Region:                c.Region,
+		ProducerAccountId:     c.Producer.AccountID,
+		ApiName:               pulumi.String(c.API.Name),
+		ApiDescription:        pulumi.String(c.API.Description),
+		StageName:             c.API.StageName,
+		Authorization:         c.API.Authorization,
+		PrincipalOrgId:        c.API.PrincipalOrgID,
+		ExtraPolicyStatements: c.API.ExtraPolicyStatements,
+		AccessLogs:            c.API.AccessLogs,
+		Throttle:              &c.API.Throttle,
+		Protect:               c.Protect,
+	}
+	for _, r := range c.API.Routes {
+		args.Routes = append(args.Routes, r.ToComponent())
+	}
+	for _, consumer := range c.Consumers {
+		args.Consumers = append(args.Consumers, consumer.args())
+	}
+	return args
+}
+
+// args maps one configured consumer onto the component's args.
+func (c Consumer) args() components.ConsumerArgs {
+	privateDNS := c.PrivateDNS
+	ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountID, PrivateDns: &privateDNS, EndpointPolicy: c.EndpointPolicy}
+	if c.Principals != nil {
+		ca.Principals = pulumi.ToStringArray(c.Principals)
+	}
+	if !c.ManagesEndpoint() {
+		ca.ExistingEndpointId = pulumi.String(c.EndpointID)
+		if c.EndpointDNSName != "" {
+			ca.ExistingEndpointDnsName = pulumi.String(c.EndpointDNSName)
+		}
+		return ca
+	}
+	if c.NewVpc != nil {
+		ca.Vpc = &components.ConsumerVpcArgs{Cidr: c.NewVpc.Cidr, AzCount: c.NewVpc.AzCount}
+	}
+	if c.ExistingVpc != nil {
+		ca.VpcId = pulumi.String(c.ExistingVpc.ID)
+		ca.SubnetIds = pulumi.ToStringArray(c.ExistingVpc.SubnetIDs)
+	}
+	if c.AllowedCidrs != nil {
+		ca.AllowedCidrs = pulumi.ToStringArray(c.AllowedCidrs)
+	}
+	return ca
+}
+
+// argsFieldToKey maps the top-level fields of CrossAccountPrivateApiArgs
+// that sit elsewhere in the configuration to their key.
+var argsFieldToKey = map[string]string{
+	"producerAccountId":     KeyProducer + ".accountId",
+	"stageName":             KeyAPI + ".stageName",
+	"routes":                KeyAPI + ".routes",
+	"authorization":         KeyAPI + ".authorization",
+	"principalOrgId":        KeyAPI + ".principalOrgId",
+	"accessLogs":            KeyAPI + ".accessLogs",
+	"throttle":              KeyAPI + ".throttle",
+	"extraPolicyStatements": KeyAPI + ".extraPolicyStatements",
+}
+
+// consumerFieldToKey renames consumer fields whose config key differs.
+var consumerFieldToKey = map[string]string{"existingEndpointId": "endpointId"}
+
+// validateArgs runs the component's own checks on what was read and reports
+// each FieldError under the config key it came from: the rules live once, in
+// the components. A key the reader has already reported on is left alone, so
+// a value that could not be read is not reported twice.
+func (r *reader) validateArgs(cfg *Config) {
+	reported := make([]string, 0, len(r.problems))
+	for _, p := range r.problems {
+		reported = append(reported, p.Key)
+	}
+	for _, fe := range components.AsFieldErrors(cfg.Args().Validate()) {
+		k := r.configKey(fe.Field)
+		if coveredBy(k, reported) {
+			continue
+		}
+		r.problems = append(r.problems, Problem{Key: k, Message: fe.Message})
+	}
+}
+
+// configKey is the full config key of a field path of the component's args.
+func (r *reader) configKey(field string) string {
+	head, rest := splitField(field)
+	if k, ok := argsFieldToKey[head]; ok {
+		return fullKey(k + rest)
+	}
+	if head != "consumers" || !strings.HasPrefix(rest, "[") {
+		return fullKey(field)
+	}
+	var i int
+	end := strings.Index(rest, "]")
+	if _, err := fmt.Sscanf(rest[:end+1], "[%d]", &i); err != nil || i >= len(r.consumerIndex) {
+		return fullKey(field)
+	}
+	sub := rest[end+1:]
+	if sub != "" {
+		name, tail := splitField(strings.TrimPrefix(sub, "."))
+		if renamed, ok := consumerFieldToKey[name]; ok {
+			name = renamed
+		}
+		sub = "." + name + tail
+	}
+	return fullKey(fmt.Sprintf("%s[%d]%s", KeyConsumers, r.consumerIndex[i], sub))
+}
+
+// splitField splits "routes[1].path" into "routes" and "[1].path".
+func splitField(field string) (head, rest string) {
+	if i := strings.IndexAny(field, ".["); i >= 0 {
+		return field[:i], field[i:]
+	}
+	return field, ""
+}
+
+// coveredBy says whether key, or a key it sits in or that sits in it, was reported.
+func coveredBy(key string, reported []string) bool {
+	for _, r := range reported {
+		if r == key || within(key, r) || within(r, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// within says whether inner is a path below outer.
+func within(inner, outer string) bool {
+	return strings.HasPrefix(inner, outer) && len(inner) > len(outer) && (inner[len(outer)] == '.' || inner[len(outer)] == '[')
+}

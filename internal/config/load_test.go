@@ -1,0 +1,190 @@
+package config_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/config"
+	"github.com/xaccount/xaccount-api/internal/config/configtest"
+)
+
+func TestLoadValidConfig(t *testing.T) {
+	cfg, err := config.Load(configtest.Raw(t, configtest.Valid()), nil, "dev")
+	require.NoError(t, err)
+	assert.Equal(t, "eu-west-1", cfg.Region)
+	assert.Equal(t, "111111111111", cfg.Producer.AccountID)
+	require.Len(t, cfg.Consumers, 2)
+	assert.Equal(t, &config.NewVpc{Cidr: "10.20.0.0/24", AzCount: 2}, cfg.Consumers[0].NewVpc)
+	assert.True(t, cfg.Consumers[0].PrivateDNS, "private DNS defaults to on")
+	assert.Equal(t, "batch", cfg.Consumers[1].Profile)
+	assert.Equal(t, []string{"10.30.0.0/16"}, cfg.Consumers[1].AllowedCidrs)
+	assert.Equal(t, "dev", cfg.API.StageName, "the stage defaults to the stack name")
+	assert.Len(t, cfg.API.Routes, 3)
+	assert.Equal(t, map[string]string{"team": "platform"}, cfg.Tags)
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c := configtest.Valid()
+	delete(c, "api")
+	delete(c, "tags")
+	delete(configtest.At(c, "consumers", 0, "vpc"), "azCount")
+	cfg, err := config.Load(configtest.Raw(t, c), nil, "staging")
+	require.NoError(t, err)
+	assert.Equal(t, "xaccount-api-staging", cfg.API.Name)
+	assert.Equal(t, "staging", cfg.API.StageName)
+	assert.Nil(t, cfg.API.Routes, "no routes configured: the component applies components.DefaultRoutes, the one default")
+	assert.Equal(t, 2, cfg.Consumers[0].NewVpc.AzCount)
+	assert.False(t, cfg.Protect)
+	assert.Equal(t, "restricted", cfg.Consumers[0].EndpointPolicy)
+}
+
+// TestLoadPrivateDnsDefaultsByKind: on only in a VPC the stack creates.
+func TestLoadPrivateDnsDefaultsByKind(t *testing.T) {
+	c := configtest.Valid()
+	c["consumers"] = append(c["consumers"].([]any),
+		map[string]any{"name": "partner", "accountId": "444444444444", "endpointId": "vpce-0fffffffffffffff0"},
+		map[string]any{"name": "shared", "accountId": "444444444444", "endpointId": "vpce-0eeeeeeeeeeeeeee0", "privateDns": true})
+	cfg, err := config.Load(configtest.Raw(t, c), nil, "dev")
+	require.NoError(t, err)
+	got := map[string]bool{}
+	for _, cons := range cfg.Consumers {
+		got[cons.Name] = cons.PrivateDNS
+	}
+	assert.Equal(t, map[string]bool{"app": true, "batch": false, "partner": false, "shared": true}, got,
+		"created VPC on; existing VPC and existing endpoint off unless asked for")
+}
+
+func TestLoadExistingEndpointNeedsNoCredentials(t *testing.T) {
+	c := configtest.Valid()
+	c["consumers"] = append(c["consumers"].([]any), map[string]any{
+		"name": "partner", "accountId": "444444444444", "endpointId": "vpce-0fffffffffffffff0",
+		"endpointDnsName": "vpce-0fffffffffffffff0-abcd1234.execute-api.eu-west-1.vpce.amazonaws.com",
+	})
+	cfg, err := config.Load(configtest.Raw(t, c), nil, "dev")
+	require.NoError(t, err)
+	assert.False(t, cfg.Consumers[2].ManagesEndpoint())
+}
+
+func TestLoadRejectsBadConfig(t *testing.T) {
+	for _, tc := range configtest.BadCases {
+		t.Run(tc.Name, func(t *testing.T) {
+			c := configtest.Valid()
+			tc.Change(c)
+			cfg, err := config.Load(configtest.Raw(t, c), nil, "dev")
+			require.Error(t, err)
+			assert.Nil(t, cfg)
+			var ce *config.Error
+			require.True(t, errors.As(err, &ce))
+			found := false
+			for _, p := range ce.Problems {
+				if p.Key == tc.Key && strings.Contains(p.Message, tc.Says) {
+					found = true
+				}
+			}
+			assert.Truef(t, found, "want a problem at %s saying %q; got:\n%v", tc.Key, tc.Says, err)
+		})
+	}
+}
+
+func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	c := configtest.Valid()
+	c["region"] = "nowhere"
+	configtest.At(c, "producer")["accountId"] = "1"
+	configtest.At(c, "api")["stageName"] = "a-b"
+	_, err := config.Load(configtest.Raw(t, c), nil, "dev")
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce))
+	keys := map[string]bool{}
+	for _, p := range ce.Problems {
+		keys[p.Key] = true
+	}
+	for _, k := range []string{"xaccount-api:region", "xaccount-api:producer.accountId", "xaccount-api:api.stageName"} {
+		assert.Truef(t, keys[k], "missing problem for %s in:\n%v", k, err)
+	}
+	assert.Equal(t, len(ce.Problems), strings.Count(err.Error(), "\n")+1, "one problem per line")
+}
+
+func TestLoadDefaultStageFromInvalidStackName(t *testing.T) {
+	c := configtest.Valid()
+	delete(c, "api")
+	_, err := config.Load(configtest.Raw(t, c), nil, "my-stack")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `xaccount-api:api.stageName: not set, and the default, the stack name "my-stack", is not valid`)
+}
+
+func TestLoadSecretPlaceholderIsNotChecked(t *testing.T) {
+	c := configtest.Valid()
+	configtest.At(c, "producer")["externalId"] = config.SecretPlaceholder
+	_, err := config.Load(configtest.Raw(t, c), []string{"xaccount-api:producer"}, "dev")
+	require.NoError(t, err)
+	cfg, err := config.Load(configtest.Raw(t, c), []string{"xaccount-api:producer"}, "dev")
+	require.NoError(t, err)
+	assert.True(t, cfg.Producer.Secret)
+}
+
+func TestLoadIgnoresOtherNamespaces(t *testing.T) {
+	raw := configtest.Raw(t, configtest.Valid())
+	raw["aws:region"] = "us-east-1"
+	raw["pulumi:disable-default-providers"] = `["*"]`
+	_, err := config.Load(raw, nil, "dev")
+	assert.NoError(t, err)
+}
+
+func TestLoadNeverPanicsOnOddValues(t *testing.T) {
+	for _, raw := range []map[string]string{
+		{},
+		{"xaccount-api:producer": "not json"},
+		{"xaccount-api:consumers": "null"},
+		{"xaccount-api:consumers": "[null, 1, \"x\", []]"},
+		{"xaccount-api:api": `{"routes": [null, {"integration": 5}, {"path": 1, "method": true}]}`},
+		{"xaccount-api:tags": "[]"},
+		{"xaccount-api:producer": `{"accountId": 111111111111, "roleArn": 5}`},
+	} {
+		_, err := config.Load(raw, nil, "dev")
+		assert.Error(t, err)
+	}
+}
+
+// TestLoadAcceptsProjectDefaults: the engine applies Pulumi.yaml's defaults
+// ({} for api and tags, false for protect) to a stack that omits them.
+func TestLoadAcceptsProjectDefaults(t *testing.T) {
+	raw := configtest.Raw(t, configtest.Valid())
+	delete(raw, "xaccount-api:api")
+	raw["xaccount-api:api"], raw["xaccount-api:tags"], raw["xaccount-api:protect"] = "{}", "{}", "false"
+	cfg, err := config.Load(raw, nil, "dev")
+	require.NoError(t, err)
+	assert.Equal(t, "dev", cfg.API.StageName)
+	assert.Empty(t, cfg.API.Routes, "none configured: the component applies its DefaultRoutes")
+	assert.Empty(t, cfg.Tags)
+	assert.False(t, cfg.Protect)
+}
+
+// TestLoadAcceptsANarrowingExtraStatement: a Deny on one method passes and
+// reaches the config as written.
+func TestLoadAcceptsANarrowingExtraStatement(t *testing.T) {
+	c := configtest.Valid()
+	stmt := map[string]any{"Sid": "NoDeletes", "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"}
+	c["api"].(map[string]any)["extraPolicyStatements"] = []any{stmt}
+	cfg, err := config.Load(configtest.Raw(t, c), nil, "dev")
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]any{stmt}, cfg.API.ExtraPolicyStatements)
+}
+
+func TestLoadStageHardeningDefaultsAndOptOut(t *testing.T) {
+	cfg, err := config.Load(configtest.Raw(t, configtest.Valid()), nil, "dev")
+	require.NoError(t, err)
+	require.NotNil(t, cfg.API.AccessLogs, "access logs are on by default")
+	assert.Equal(t, 30, cfg.API.AccessLogs.RetentionDays)
+	assert.False(t, cfg.API.AccessLogs.CreateAccountRole, "the account-wide role only when asked for")
+	assert.Equal(t, float64(config.DefaultRateLimit), cfg.API.Throttle.RateLimit)
+
+	c := configtest.Valid()
+	c["api"].(map[string]any)["accessLogs"] = map[string]any{"enabled": false}
+	cfg, err = config.Load(configtest.Raw(t, c), nil, "dev")
+	require.NoError(t, err)
+	assert.Nil(t, cfg.API.AccessLogs)
+}
