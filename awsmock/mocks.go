@@ -46,7 +46,7 @@ type Resource struct {
 	URN    string
 	Type   string
 	Name   string
-	ID     string
+	Id     string
 	Custom bool
 	// Parent is the parent's URN; "" for resources directly under the stack.
 	Parent string
@@ -208,7 +208,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		id, state = awsState(args.TypeToken, urn, args.Inputs, pins)
 	}
 	m.resources = append(m.resources, Resource{
-		URN: urn, Type: args.TypeToken, Name: args.Name, ID: id, Custom: args.Custom,
+		URN: urn, Type: args.TypeToken, Name: args.Name, Id: id, Custom: args.Custom,
 		Parent: parent, Provider: provider, Dependencies: sortedKeys(deps),
 		DependsOn: sortedKeys(explicit), InputDependencies: inputDeps,
 		Inputs: args.Inputs, State: state, Protect: rpc.GetProtect(),
@@ -277,9 +277,9 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"cidrBlock": resource.NewProperty(SimulatedVpcCidr(id)),
 			"ownerId":   resource.NewProperty(pins.account),
 			// An existing VPC has DNS on, as private DNS needs, except one
-			// whose ID starts with VpcWithoutDNSHostnames.
+			// whose ID starts with VpcWithoutDnsHostnames.
 			"enableDnsSupport":   resource.NewProperty(true),
-			"enableDnsHostnames": resource.NewProperty(!strings.HasPrefix(id, VpcWithoutDNSHostnames)),
+			"enableDnsHostnames": resource.NewProperty(!strings.HasPrefix(id, VpcWithoutDnsHostnames)),
 		}, nil
 	case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
 		var zones []resource.PropertyValue
@@ -300,15 +300,15 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return nil, fmt.Errorf("awsmock: no answer for invoke %s", args.Token)
 }
 
-// VpcWithoutDNSHostnames starts the ID of an existing VPC that the mocks
+// VpcWithoutDnsHostnames starts the ID of an existing VPC that the mocks
 // report with enableDnsHostnames off ("d15ab1ed"), so offline tests can
 // show the private-DNS check.
-const VpcWithoutDNSHostnames = "vpc-0d15ab1ed"
+const VpcWithoutDnsHostnames = "vpc-0d15ab1ed"
 
 // SimulatedVpcCidr is the CIDR the mocks report for an existing VPC: AWS
 // would return the real one; offline it is derived from the ID.
-func SimulatedVpcCidr(vpcID string) string {
-	sum := sha256.Sum256([]byte(vpcID))
+func SimulatedVpcCidr(vpcId string) string {
+	sum := sha256.Sum256([]byte(vpcId))
 	return fmt.Sprintf("10.%d.0.0/16", sum[0])
 }
 

@@ -42,7 +42,7 @@ func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (
 		set("arn", fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-endpoint/%s", part, region, account, id))
 		set("ownerId", account)
 		set("state", "available")
-		set("dnsEntries", endpointDNSEntries(id, urn, region, inputs))
+		set("dnsEntries", endpointDnsEntries(id, urn, region, inputs))
 		var enis []any
 		for i := range subnetCount(inputs) {
 			enis = append(enis, "eni-"+digest(fmt.Sprintf("%s/eni/%d", urn, i), 17))
@@ -87,9 +87,9 @@ func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (
 	return id, state
 }
 
-// endpointDNSEntries are the entries AWS lists for an execute-api interface
+// endpointDnsEntries are the entries AWS lists for an execute-api interface
 // endpoint: regional first, then one per zone, then the private DNS name.
-func endpointDNSEntries(id, urn, region string, inputs resource.PropertyMap) []any {
+func endpointDnsEntries(id, urn, region string, inputs resource.PropertyMap) []any {
 	suffix := digest(urn+"/dns", 8)
 	entry := func(name string) map[string]any {
 		return map[string]any{"dnsName": name, "hostedZoneId": "Z" + alnum(urn+name, 13)}

@@ -13,9 +13,9 @@ import (
 // existing VPC, gated on the VPC's DNS attributes) and the
 // endpoint's policy once the API exists.
 
-// privateDNSOn applies the default to a consumer's optional flag: on only in
+// privateDnsOn applies the default to a consumer's optional flag: on only in
 // a VPC created here.
-func privateDNSOn(c ConsumerArgs) bool {
+func privateDnsOn(c ConsumerArgs) bool {
 	if c.PrivateDns != nil {
 		return *c.PrivateDns
 	}
@@ -32,9 +32,9 @@ func newEndpointPolicy(ctx *pulumi.Context, name string, comp *CrossAccountPriva
 	mode := c.EndpointPolicy
 	doc := executionArn.ApplyT(func(arn string) (string, error) {
 		if mode == EndpointPolicyFull {
-			return EndpointPolicyJSON([]string{"arn:" + strings.Split(arn, ":")[1] + ":execute-api:*:*:*"})
+			return EndpointPolicyJson([]string{"arn:" + strings.Split(arn, ":")[1] + ":execute-api:*:*:*"})
 		}
-		return EndpointPolicyJSON([]string{arn + "/*"})
+		return EndpointPolicyJson([]string{arn + "/*"})
 	}).(pulumi.StringOutput)
 	// Replaced with its endpoint; never protected (a protected attachment would
 	// block replacing the endpoint).
@@ -63,7 +63,7 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 	prefix := name + "-" + c.Name
 	// checkPinned has already held the provider to the API's region.
 	region := pulumi.String(args.Region)
-	vpcID, subnetIDs, allowed := c.VpcId, c.SubnetIds, c.AllowedCidrs
+	vpcId, subnetIds, allowed := c.VpcId, c.SubnetIds, c.AllowedCidrs
 	if c.Vpc != nil {
 		vpcArgs := *c.Vpc
 		vpcArgs.Region = region
@@ -72,28 +72,28 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 		if err != nil {
 			return nil, err
 		}
-		vpcID, subnetIDs = vpc.VpcId, vpc.SubnetIds
+		vpcId, subnetIds = vpc.VpcId, vpc.SubnetIds
 		if allowed == nil {
 			allowed = pulumi.StringArray{vpc.CidrBlock}
 		}
 	} else {
-		existing := ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcID}, pulumi.Parent(comp), pulumi.Provider(c.Provider))
+		existing := ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcId}, pulumi.Parent(comp), pulumi.Provider(c.Provider))
 		if allowed == nil {
 			allowed = pulumi.StringArray{existing.CidrBlock()}
 		}
-		if privateDNSOn(c) {
-			vpcID = checkedDNSAttributes(c.Name, existing)
+		if privateDnsOn(c) {
+			vpcId = checkedDnsAttributes(c.Name, existing)
 		}
 	}
 	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
-		Region:            region,
-		VpcId:             vpcID,
-		SubnetIds:         subnetIDs,
-		AllowedCidrs:      allowed,
-		PrivateDnsEnabled: pulumi.BoolRef(privateDNSOn(c)),
-		SkipPolicy:        true,
-		Tags:              args.Tags,
-		Protect:           args.Protect,
+		Region:       region,
+		VpcId:        vpcId,
+		SubnetIds:    subnetIds,
+		AllowedCidrs: allowed,
+		PrivateDns:   pulumi.BoolRef(privateDnsOn(c)),
+		SkipPolicy:   true,
+		Tags:         args.Tags,
+		Protect:      args.Protect,
 	}, consumer...)
 	if err != nil {
 		return nil, err
@@ -101,11 +101,11 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 	return &ConsumerAccess{EndpointId: endpoint.EndpointId, DnsNames: endpoint.DnsNames, Endpoint: endpoint}, nil
 }
 
-// checkedDNSAttributes resolves to the existing VPC's ID only when its DNS
+// checkedDnsAttributes resolves to the existing VPC's ID only when its DNS
 // support and DNS hostnames are on, which private DNS for an interface
 // endpoint needs; otherwise it fails with what to change, before the
 // endpoint is created.
-func checkedDNSAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi.StringOutput {
+func checkedDnsAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi.StringOutput {
 	return pulumi.All(vpc.Id(), vpc.EnableDnsSupport(), vpc.EnableDnsHostnames()).ApplyT(func(v []any) (string, error) {
 		id, support, hostnames := v[0].(string), v[1].(bool), v[2].(bool)
 		var off []string

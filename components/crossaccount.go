@@ -12,84 +12,84 @@ import (
 // Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
 type ConsumerArgs struct {
 	// Name identifies the consumer in child names and outputs ([a-z0-9-]+, unique). Required.
-	Name string
+	Name string `pulumi:"name"`
 	// AccountId is the consumer's account. Required with AWS_IAM when
 	// Principals is not set (the account root is then allowed).
-	AccountId string
+	AccountId string `pulumi:"accountId,optional"`
 	// Principals are the IAM roles or users of this consumer that may call an
 	// AWS_IAM API. Optional, default the account root.
-	Principals pulumi.StringArrayInput
+	Principals pulumi.StringArrayInput `pulumi:"principals,optional"`
 	// Provider is the consumer account's AWS provider, from NewAccountProvider (pinned to
 	// AccountId when that is set). Required unless ExistingEndpointId is set.
 	Provider *aws.Provider
 	// Vpc creates a small VPC for the endpoint. Optional.
-	Vpc *ConsumerVpcArgs
+	Vpc *ConsumerVpcArgs `pulumi:"vpc,optional"`
 	// VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
-	VpcId     pulumi.StringInput
-	SubnetIds pulumi.StringArrayInput
+	VpcId     pulumi.StringInput      `pulumi:"vpcId,optional"`
+	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds,optional"`
 	// AllowedCidrs may reach the endpoint on 443. Optional, default: the VPC's CIDR.
-	AllowedCidrs pulumi.StringArrayInput
+	AllowedCidrs pulumi.StringArrayInput `pulumi:"allowedCidrs,optional"`
 	// PrivateDns turns on private DNS for the endpoint (see
-	// ExecuteApiEndpointArgs.PrivateDnsEnabled for what it does to the VPC).
+	// ExecuteApiEndpointArgs.PrivateDns for what it does to the VPC).
 	// For an existing VPC the VPC's DNS support and hostnames are checked.
 	// For an existing endpoint it only says whether to print the private-DNS
 	// URL. Optional, default true for a VPC created here (Vpc), else false.
-	PrivateDns *bool
+	PrivateDns *bool `pulumi:"privateDns,optional"`
 	// EndpointPolicy is EndpointPolicyRestricted (default: execute-api:Invoke on
 	// this API only) or EndpointPolicyFull (Invoke on any API, for an endpoint
 	// that serves others too). Attached as a separate ec2.VpcEndpointPolicy once
 	// the API exists. Ignored for an existing endpoint. Optional.
-	EndpointPolicy string
+	EndpointPolicy string `pulumi:"endpointPolicy,optional"`
 	// ExistingEndpointId is the vpce- ID of an endpoint another team owns;
 	// nothing is created in the consumer account then. Optional.
-	ExistingEndpointId pulumi.StringInput
+	ExistingEndpointId pulumi.StringInput `pulumi:"existingEndpointId,optional"`
 	// ExistingEndpointDnsName is that endpoint's regional DNS name, for the
 	// public-DNS invoke forms. Optional.
-	ExistingEndpointDnsName pulumi.StringInput
+	ExistingEndpointDnsName pulumi.StringInput `pulumi:"existingEndpointDnsName,optional"`
 }
 
 // CrossAccountPrivateApiArgs are the inputs of CrossAccountPrivateApi. It spans
 // accounts, so it takes each account's provider as a field.
 type CrossAccountPrivateApiArgs struct {
 	// Region of the API and every endpoint. Required; each provider must be pinned to it.
-	Region string
+	Region string `pulumi:"region"`
 	// ProducerAccountId is the producer account; endpoint policies allow invoking its APIs only. Required.
-	ProducerAccountId string
+	ProducerAccountId string `pulumi:"producerAccountId"`
 	// ProducerProvider is the producer account's AWS provider, from NewAccountProvider,
 	// pinned to ProducerAccountId. Required.
 	ProducerProvider *aws.Provider
 	// Consumers are the accounts that may call the API. Required, at least one.
-	Consumers []ConsumerArgs
+	Consumers []ConsumerArgs `pulumi:"consumers"`
 	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
-	ApiName        pulumi.StringInput
-	ApiDescription pulumi.StringInput
-	Routes         []Route
+	ApiName        pulumi.StringInput `pulumi:"apiName,optional"`
+	ApiDescription pulumi.StringInput `pulumi:"apiDescription,optional"`
+	Routes         []Route            `pulumi:"routes,optional"`
 	// StageName is the stage to deploy. Required.
-	StageName string
-	// Authorization is AuthorizationNone (default) or AuthorizationIAM: every
+	StageName string `pulumi:"stageName"`
+	// Authorization is AuthorizationNone (default) or AuthorizationIam: every
 	// method then needs SigV4-signed calls, and the resource policy's Allow
 	// names the consumers' principals instead of "*". Optional.
-	Authorization string
-	// PrincipalOrgId adds an aws:PrincipalOrgID condition to the Allow
+	Authorization string `pulumi:"authorization,optional"`
+	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow
 	// (AWS_IAM only). Optional.
-	PrincipalOrgId string
+	PrincipalOrgId string `pulumi:"principalOrgId,optional"`
 	// AccessLogs turns on the stage's access logs to a CloudWatch log group in
 	// the producer account. Optional: nil, no access logs.
-	AccessLogs *AccessLogsArgs
+	AccessLogs *AccessLogsArgs `pulumi:"accessLogs,optional"`
 	// Throttle sets stage-wide throttling and turns on metrics. Optional.
-	Throttle *StageThrottle
+	Throttle *StageThrottle `pulumi:"throttle,optional"`
 	// ExtraPolicyStatements are added to the resource policy after the
 	// SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement
 	// for what is refused. Optional.
-	ExtraPolicyStatements []map[string]any
+	ExtraPolicyStatements []map[string]any `pulumi:"extraPolicyStatements,optional"`
 	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
-	Tags pulumi.StringMapInput
+	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
 	// Protect protects what holds state or identity (the API, the stage, VPCs,
 	// subnets, endpoints and their security groups) against deletion. The
 	// deployment, the policy attachment and Lambda permissions are never
 	// protected: route, policy and consumer changes replace them. Optional,
 	// default false. Prefer it to a pulumi.Protect option on this component.
-	Protect bool
+	Protect bool `pulumi:"protect,optional"`
 }
 
 // ConsumerAccess is what one consumer gets: its endpoint and the ways to call the API through it.
@@ -98,7 +98,7 @@ type ConsumerAccess struct {
 	EndpointId pulumi.StringOutput
 	// DnsNames are the endpoint's DNS names (for an existing endpoint, its DNS name if given).
 	DnsNames pulumi.StringArrayOutput
-	// InvokeUrls maps each invoke form (InvokePrivateDNS, …) to its URL.
+	// InvokeUrls maps each invoke form (InvokePrivateDns, …) to its URL.
 	InvokeUrls pulumi.StringMapOutput
 	// CurlCommands maps each invoke form to a ready curl line.
 	CurlCommands pulumi.StringMapOutput
@@ -148,16 +148,16 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	region := pulumi.String(args.Region)
 
 	// Step 1 (account A): an interface endpoint for execute-api in each consumer VPC.
-	endpointIDs := make(pulumi.StringArray, 0, len(args.Consumers))
+	endpointIds := make(pulumi.StringArray, 0, len(args.Consumers))
 	for _, c := range args.Consumers {
 		access, err := newConsumerEndpoint(ctx, name, comp, args, c)
 		if err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
 		}
 		comp.Consumers[c.Name] = access
-		endpointIDs = append(endpointIDs, access.EndpointId)
+		endpointIds = append(endpointIds, access.EndpointId)
 	}
-	comp.VpcEndpointIds = endpointIDs.ToStringArrayOutput()
+	comp.VpcEndpointIds = endpointIds.ToStringArrayOutput()
 
 	// Steps 2 and 4 (account B): the PRIVATE REST API associated with the endpoints, with its methods.
 	api, err := NewPrivateRestApi(ctx, name+"-api", &PrivateRestApiArgs{
@@ -226,14 +226,14 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	// Step 6 (account A): the ways to call it from each consumer VPC.
 	for _, c := range args.Consumers {
 		access := comp.Consumers[c.Name]
-		publicDNS := pulumi.String("").ToStringOutput()
+		publicDns := pulumi.String("").ToStringOutput()
 		switch {
 		case access.Endpoint != nil:
-			publicDNS = access.Endpoint.PublicDnsName
+			publicDns = access.Endpoint.PublicDnsName
 		case c.ExistingEndpointDnsName != nil:
-			publicDNS = c.ExistingEndpointDnsName.ToStringOutput()
+			publicDns = c.ExistingEndpointDnsName.ToStringOutput()
 		}
-		forms := invokeFormsOutput(api.RestApiId, region, stage.StageName, access.EndpointId, publicDNS, privateDNSOn(c), args.Authorization == AuthorizationIAM)
+		forms := invokeFormsOutput(api.RestApiId, region, stage.StageName, access.EndpointId, publicDns, privateDnsOn(c), args.Authorization == AuthorizationIam)
 		access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
 		access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
 	}
@@ -259,7 +259,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 // Principals, or its account root; nil (anyone through a listed endpoint)
 // without AWS_IAM.
 func allowedPrincipals(args *CrossAccountPrivateApiArgs) pulumi.StringArrayInput {
-	if args.Authorization != AuthorizationIAM {
+	if args.Authorization != AuthorizationIam {
 		return nil
 	}
 	partition := PartitionOf(args.Region)

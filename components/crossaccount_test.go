@@ -17,8 +17,8 @@ import (
 const (
 	typeVpcEndpointPolicy     = "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy"
 	testSecondConsumerAccount = "333333333333"
-	foreignEndpointID         = "vpce-0fffffffffffffff0"
-	foreignEndpointDNS        = "vpce-0fffffffffffffff0-abcd1234.execute-api.eu-west-1.vpce.amazonaws.com"
+	foreignEndpointId         = "vpce-0fffffffffffffff0"
+	foreignEndpointDns        = "vpce-0fffffffffffffff0-abcd1234.execute-api.eu-west-1.vpce.amazonaws.com"
 )
 
 // crossAccountResult holds the resolved per-consumer outputs.
@@ -57,7 +57,7 @@ func runCrossAccount(t *testing.T, consumerRegion string) (*awsmock.Mocks, *cros
 				{Name: "app", Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}},
 				{Name: "batch", Provider: batch, VpcId: pulumi.String("vpc-0123456789abcdef0"),
 					SubnetIds: pulumi.ToStringArray([]string{"subnet-0123456789abcdef1"}), PrivateDns: &off},
-				{Name: "partner", ExistingEndpointId: pulumi.String(foreignEndpointID), ExistingEndpointDnsName: pulumi.String(foreignEndpointDNS)},
+				{Name: "partner", ExistingEndpointId: pulumi.String(foreignEndpointId), ExistingEndpointDnsName: pulumi.String(foreignEndpointDns)},
 			},
 		})
 		if err != nil {
@@ -98,9 +98,9 @@ func TestCrossAccountPutsEachResourceInItsAccount(t *testing.T) {
 }
 
 // endpointAllows evaluates an endpoint policy for execute-api:Invoke on arn.
-func endpointAllows(t *testing.T, policyJSON, arn string) bool {
+func endpointAllows(t *testing.T, policyJson, arn string) bool {
 	t.Helper()
-	doc, err := policy.Parse(policyJSON)
+	doc, err := policy.Parse(policyJson)
 	require.NoError(t, err)
 	ok, err := doc.Allows(arn, "")
 	require.NoError(t, err)
@@ -157,10 +157,10 @@ func TestCrossAccountWiresEndpointsIntoApiAndPolicy(t *testing.T) {
 	require.NoError(t, err)
 	var created []any
 	for _, e := range mocks.OfType(typeVpcEndpoint) {
-		created = append(created, e.ID)
+		created = append(created, e.Id)
 	}
 	require.Len(t, created, 2)
-	want := append(created, foreignEndpointID)
+	want := append(created, foreignEndpointId)
 
 	api := mustNamed(t, mocks, typeRestApi, "xa-api-api")
 	assert.ElementsMatch(t, want, api.Input("endpointConfiguration").(map[string]any)["vpcEndpointIds"])
@@ -171,10 +171,10 @@ func TestCrossAccountWiresEndpointsIntoApiAndPolicy(t *testing.T) {
 	}
 	assert.False(t, invokeAllowed(t, policy, "vpce-0123456789abcdef0"))
 
-	assert.Equal(t, foreignEndpointID, res.endpoints["partner"])
+	assert.Equal(t, foreignEndpointId, res.endpoints["partner"])
 	assert.Len(t, res.urls["app"], 4, "all four invoke forms for a managed endpoint with private DNS")
-	assert.NotContains(t, res.urls["batch"], InvokePrivateDNS, "private DNS is off for batch")
-	assert.Equal(t, "https://"+foreignEndpointDNS+"/dev", res.urls["partner"][InvokePublicDNSApiIDHeader])
+	assert.NotContains(t, res.urls["batch"], InvokePrivateDns, "private DNS is off for batch")
+	assert.Equal(t, "https://"+foreignEndpointDns+"/dev", res.urls["partner"][InvokePublicDnsApiIdHeader])
 	for name, urls := range res.urls {
 		assert.Containsf(t, urls[InvokeRoute53Alias], "-"+res.endpoints[name]+".execute-api.eu-west-1.amazonaws.com/dev", "consumer %s alias uses its own endpoint", name)
 	}
@@ -216,7 +216,7 @@ func TestCrossAccountValidatesArgs(t *testing.T) {
 			ProducerAccountId: "1234",
 			Consumers: []ConsumerArgs{
 				{Name: "App"},
-				{Name: "b", Provider: &aws.Provider{}, Vpc: &ConsumerVpcArgs{Cidr: "10.0.0.0/24"}, ExistingEndpointId: pulumi.String(foreignEndpointID)},
+				{Name: "b", Provider: &aws.Provider{}, Vpc: &ConsumerVpcArgs{Cidr: "10.0.0.0/24"}, ExistingEndpointId: pulumi.String(foreignEndpointId)},
 				{Name: "b", Provider: &aws.Provider{}, VpcId: pulumi.String("vpc-0123456789abcdef0")},
 			},
 		})
@@ -272,10 +272,10 @@ func TestCrossAccountValidateBoundaries(t *testing.T) {
 		{"stage 129 characters", func(a *CrossAccountPrivateApiArgs) { a.StageName = strings.Repeat("s", 129) }, "stageName"},
 		{"stage with a dash", func(a *CrossAccountPrivateApiArgs) { a.StageName = "my-stage" }, "stageName"},
 		{"org id too short", func(a *CrossAccountPrivateApiArgs) {
-			a.Authorization, a.PrincipalOrgId = AuthorizationIAM, "o-abcdefghi"
+			a.Authorization, a.PrincipalOrgId = AuthorizationIam, "o-abcdefghi"
 		}, "principalOrgId"},
 		{"principal of another account", func(a *CrossAccountPrivateApiArgs) {
-			a.Authorization = AuthorizationIAM
+			a.Authorization = AuthorizationIam
 			a.Consumers[0].Principals = pulumi.StringArray{pulumi.String("arn:aws:iam::999999999999:role/app")}
 		}, "consumers[0].principals[0]"},
 		{"throttle above the account limit", func(a *CrossAccountPrivateApiArgs) { a.Throttle = &StageThrottle{RateLimit: 10001, BurstLimit: 1} }, "throttle.rateLimit"},
@@ -323,23 +323,23 @@ func TestCrossAccountArnsFollowThePartition(t *testing.T) {
 	}
 }
 
-// TestCrossAccountIAMAllowsExactlyTheNamedPrincipals: with AWS_IAM every
+// TestCrossAccountIamAllowsExactlyTheNamedPrincipals: with AWS_IAM every
 // method needs SigV4, the Deny on other endpoints stays first, and the Allow
 // names exactly the configured principals (a consumer without principals:
 // its account root) within the organization.
-func TestCrossAccountIAMAllowsExactlyTheNamedPrincipals(t *testing.T) {
+func TestCrossAccountIamAllowsExactlyTheNamedPrincipals(t *testing.T) {
 	const role = "arn:aws:iam::222222222222:role/app"
 	var urls map[string]string
 	var curls map[string]string
 	mocks := runWithApp(t, testRegion, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
 		return &CrossAccountPrivateApiArgs{
 			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
-			Authorization: AuthorizationIAM, PrincipalOrgId: "o-abcdefghij",
+			Authorization: AuthorizationIam, PrincipalOrgId: "o-abcdefghij",
 			Routes: testRoutes,
 			Consumers: []ConsumerArgs{
 				{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"},
 					Principals: pulumi.ToStringArray([]string{role})},
-				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointID)},
+				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId)},
 			},
 		}
 	}, func(api *CrossAccountPrivateApi) error {
@@ -347,45 +347,45 @@ func TestCrossAccountIAMAllowsExactlyTheNamedPrincipals(t *testing.T) {
 		urls, curls = v.([]any)[0].(map[string]string), v.([]any)[1].(map[string]string)
 		return err
 	})
-	var body openAPIDoc
+	var body openApiDoc
 	require.NoError(t, json.Unmarshal([]byte(mustNamed(t, mocks, typeRestApi, "xa-api-api").Input("body").(string)), &body))
 	for path, ops := range body.Paths {
 		for key, op := range ops {
 			assert.Equalf(t, []any{map[string]any{"sigv4": []any{}}}, op["security"], "%s %s needs SigV4", key, path)
 		}
 	}
-	policyJSON := mustNamed(t, mocks, typeRestApiPolicy, "xa-policy-policy").Input("policy").(string)
-	doc, err := policy.Parse(policyJSON)
+	policyJson := mustNamed(t, mocks, typeRestApiPolicy, "xa-policy-policy").Input("policy").(string)
+	doc, err := policy.Parse(policyJson)
 	require.NoError(t, err)
 	arn := mocks.OfType(typeRestApi)[0].State["executionArn"].StringValue()
-	appEndpoint := mocks.OfType(typeVpcEndpoint)[0].ID
+	appEndpoint := mocks.OfType(typeVpcEndpoint)[0].Id
 	method := arn + "/dev/GET/"
 	cases := []struct {
 		name string
 		req  policy.Request
 		want bool
 	}{
-		{"the named role through its endpoint", policy.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgID: "o-abcdefghij"}, true},
-		{"partner's account root covers its roles", policy.Request{Resource: method, SourceVpce: foreignEndpointID, Principal: "arn:aws:iam::444444444444:role/any", PrincipalOrgID: "o-abcdefghij"}, true},
-		{"another role of the app account", policy.Request{Resource: method, SourceVpce: appEndpoint, Principal: "arn:aws:iam::222222222222:role/other", PrincipalOrgID: "o-abcdefghij"}, false},
-		{"an unsigned call", policy.Request{Resource: method, SourceVpce: appEndpoint, PrincipalOrgID: "o-abcdefghij"}, false},
-		{"the named role outside the organization", policy.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgID: "o-zzzzzzzzzz"}, false},
-		{"the named role through an unlisted endpoint", policy.Request{Resource: method, SourceVpce: "vpce-0123456789abcdef0", Principal: role, PrincipalOrgID: "o-abcdefghij"}, false},
+		{"the named role through its endpoint", policy.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgId: "o-abcdefghij"}, true},
+		{"partner's account root covers its roles", policy.Request{Resource: method, SourceVpce: foreignEndpointId, Principal: "arn:aws:iam::444444444444:role/any", PrincipalOrgId: "o-abcdefghij"}, true},
+		{"another role of the app account", policy.Request{Resource: method, SourceVpce: appEndpoint, Principal: "arn:aws:iam::222222222222:role/other", PrincipalOrgId: "o-abcdefghij"}, false},
+		{"an unsigned call", policy.Request{Resource: method, SourceVpce: appEndpoint, PrincipalOrgId: "o-abcdefghij"}, false},
+		{"the named role outside the organization", policy.Request{Resource: method, SourceVpce: appEndpoint, Principal: role, PrincipalOrgId: "o-zzzzzzzzzz"}, false},
+		{"the named role through an unlisted endpoint", policy.Request{Resource: method, SourceVpce: "vpce-0123456789abcdef0", Principal: role, PrincipalOrgId: "o-abcdefghij"}, false},
 	}
 	for _, tc := range cases {
 		ok, err := doc.Evaluate(tc.req)
 		require.NoError(t, err, tc.name)
 		assert.Equal(t, tc.want, ok, tc.name)
 	}
-	assert.Contains(t, policyJSON, `"Sid":"DenyUnlessFromAllowedVpcEndpoints","Effect":"Deny"`, "the Deny stays")
-	assert.Less(t, strings.Index(policyJSON, `"Effect":"Deny"`), strings.Index(policyJSON, `"Effect":"Allow"`), "the Deny comes first")
+	assert.Contains(t, policyJson, `"Sid":"DenyUnlessFromAllowedVpcEndpoints","Effect":"Deny"`, "the Deny stays")
+	assert.Less(t, strings.Index(policyJson, `"Effect":"Deny"`), strings.Index(policyJson, `"Effect":"Allow"`), "the Deny comes first")
 	require.NotEmpty(t, urls)
 	for form, line := range curls {
 		assert.Containsf(t, line, `--aws-sigv4 "aws:amz:eu-west-1:execute-api"`, "the %s curl line is signed", form)
 	}
 }
 
-func TestCrossAccountIAMNeedsAccountOrPrincipals(t *testing.T) {
+func TestCrossAccountIamNeedsAccountOrPrincipals(t *testing.T) {
 	err := runMockedErr(func(ctx *pulumi.Context) error {
 		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
 		if err != nil {
@@ -393,8 +393,8 @@ func TestCrossAccountIAMNeedsAccountOrPrincipals(t *testing.T) {
 		}
 		_, err = NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
 			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
-			Authorization: AuthorizationIAM,
-			Consumers:     []ConsumerArgs{{Name: "partner", ExistingEndpointId: pulumi.String(foreignEndpointID)}},
+			Authorization: AuthorizationIam,
+			Consumers:     []ConsumerArgs{{Name: "partner", ExistingEndpointId: pulumi.String(foreignEndpointId)}},
 		})
 		return err
 	})

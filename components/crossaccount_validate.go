@@ -14,14 +14,14 @@ const (
 // Expectations shared by the component checks and the messages of the stack's
 // config layer.
 const (
-	ExpectAccountID      = `a 12-digit AWS account ID such as "111122223333"`
+	ExpectAccountId      = `a 12-digit AWS account ID such as "111122223333"`
 	ExpectConsumerName   = "a name of 1-32 characters [a-z0-9-]"
 	ExpectRegion         = "an AWS region such as eu-west-1"
 	ExpectStageName      = "a stage name of 1-128 characters [A-Za-z0-9_]"
-	ExpectOrgID          = "an AWS Organizations ID, o- and 10-32 lowercase letters or digits"
+	ExpectOrgId          = "an AWS Organizations ID, o- and 10-32 lowercase letters or digits"
 	ExpectPrincipal      = "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), or arn:aws:iam::<account>:root"
-	ExpectAuthorization  = AuthorizationNone + " or " + AuthorizationIAM
-	ExpectEndpointID     = "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits"
+	ExpectAuthorization  = AuthorizationNone + " or " + AuthorizationIam
+	ExpectEndpointId     = "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits"
 	ExpectEndpointPolicy = EndpointPolicyRestricted + " (invoke this API only) or " + EndpointPolicyFull + " (the endpoint serves other APIs too)"
 )
 
@@ -35,8 +35,8 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	if !ValidRegion(a.Region) {
 		f.bad("region", a.Region, ExpectRegion)
 	}
-	if !ValidAccountID(a.ProducerAccountId) {
-		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountID)
+	if !ValidAccountId(a.ProducerAccountId) {
+		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
 	}
 	if !ValidStageName(a.StageName) {
 		f.bad("stageName", a.StageName, ExpectStageName)
@@ -51,10 +51,10 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	}
 	if a.PrincipalOrgId != "" {
 		switch {
-		case !ValidOrgID(a.PrincipalOrgId):
-			f.bad("principalOrgId", a.PrincipalOrgId, ExpectOrgID)
-		case a.Authorization != AuthorizationIAM:
-			f.add("principalOrgId", "applies with authorization %s only; set authorization or remove it", AuthorizationIAM)
+		case !ValidOrgId(a.PrincipalOrgId):
+			f.bad("principalOrgId", a.PrincipalOrgId, ExpectOrgId)
+		case a.Authorization != AuthorizationIam:
+			f.add("principalOrgId", "applies with authorization %s only; set authorization or remove it", AuthorizationIam)
 		}
 	}
 	if a.AccessLogs != nil && a.AccessLogs.RetentionDays != 0 && ValidateRetentionDays(a.AccessLogs.RetentionDays) != nil {
@@ -100,8 +100,8 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 		} else {
 			names[c.Name] = i
 		}
-		if c.AccountId != "" && !ValidAccountID(c.AccountId) {
-			f.bad(field+".accountId", c.AccountId, ExpectAccountID)
+		if c.AccountId != "" && !ValidAccountId(c.AccountId) {
+			f.bad(field+".accountId", c.AccountId, ExpectAccountId)
 		}
 		ways := 0
 		if c.Vpc != nil {
@@ -125,8 +125,8 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 		if c.ExistingEndpointId != nil {
 			ways++
 			if id, ok := plainString(c.ExistingEndpointId); ok {
-				if !VpcEndpointIDPattern.MatchString(id) {
-					f.bad(field+".existingEndpointId", id, ExpectEndpointID)
+				if !VpcEndpointIdPattern.MatchString(id) {
+					f.bad(field+".existingEndpointId", id, ExpectEndpointId)
 				} else if first, dup := endpoints[id]; dup {
 					f.add(field+".existingEndpointId", "got %q, already used by consumers[%d]; expected each endpoint once", id, first)
 				} else {
@@ -160,12 +160,12 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 func (a *CrossAccountPrivateApiArgs) validatePrincipals(f *fieldErrs, field string, c ConsumerArgs) {
 	switch {
 	case c.Principals == nil:
-		if a.Authorization == AuthorizationIAM && c.AccountId == "" {
-			f.add(field+".accountId", "missing; expected %s (with %s and no principals, the account root is allowed)", ExpectAccountID, AuthorizationIAM)
+		if a.Authorization == AuthorizationIam && c.AccountId == "" {
+			f.add(field+".accountId", "missing; expected %s (with %s and no principals, the account root is allowed)", ExpectAccountId, AuthorizationIam)
 		}
 		return
-	case a.Authorization != AuthorizationIAM:
-		f.add(field+".principals", "applies with authorization %s only; remove it or set authorization", AuthorizationIAM)
+	case a.Authorization != AuthorizationIam:
+		f.add(field+".principals", "applies with authorization %s only; remove it or set authorization", AuthorizationIam)
 		return
 	}
 	principals, ok := plainStrings(c.Principals)
@@ -180,7 +180,7 @@ func (a *CrossAccountPrivateApiArgs) validatePrincipals(f *fieldErrs, field stri
 		switch {
 		case !ok:
 			f.bad(fmt.Sprintf("%s.principals[%d]", field, j), p, ExpectPrincipal)
-		case ValidAccountID(c.AccountId) && account != c.AccountId:
+		case ValidAccountId(c.AccountId) && account != c.AccountId:
 			f.add(fmt.Sprintf("%s.principals[%d]", field, j), "got %q in account %s; expected a principal of this consumer's account %s", p, account, c.AccountId)
 		}
 	}
@@ -203,7 +203,7 @@ func (a *CrossAccountPrivateApiArgs) validateLambdaPlacement(f *fieldErrs) {
 		case err != nil: // reported by ValidateRoutes
 		case ValidRegion(a.Region) && region != a.Region:
 			f.add(field, "got %q in region %s; expected a function in %s (region), the API's region", arn, region, a.Region)
-		case ValidAccountID(a.ProducerAccountId) && account != a.ProducerAccountId:
+		case ValidAccountId(a.ProducerAccountId) && account != a.ProducerAccountId:
 			f.add(field, "got %q in account %s; expected a function in the producer account %s", arn, account, a.ProducerAccountId)
 		}
 	}

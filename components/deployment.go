@@ -83,13 +83,13 @@ type StageDeployment struct {
 // definition (the OpenAPI body), and one hash each of the policy and the set of
 // endpoints. Equal inputs give equal triggers; a
 // change in any of them changes its trigger and so replaces the deployment.
-func DeploymentTriggers(definitionHash, policyJSON string, vpcEndpointIDs []string) map[string]string {
-	ids := slices.Clone(vpcEndpointIDs)
+func DeploymentTriggers(definitionHash, policyJson string, vpcEndpointIds []string) map[string]string {
+	ids := slices.Clone(vpcEndpointIds)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	return map[string]string{
 		"definition": definitionHash,
-		"policy":     sha256Hex(policyJSON),
+		"policy":     sha256Hex(policyJson),
 		"endpoints":  sha256Hex(strings.Join(ids, ",")),
 	}
 }

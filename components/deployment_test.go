@@ -81,9 +81,9 @@ func TestStageDeploymentDependsOnEverythingAndKeepsAStableStage(t *testing.T) {
 
 	stage := mustNamed(t, mocks, typeStage, "shop-stage-stage")
 	assert.True(t, stage.Protect, "the stage holds the URL: protected when asked")
-	assert.Equal(t, dep.ID, stage.Input("deployment"))
+	assert.Equal(t, dep.Id, stage.Input("deployment"))
 	assert.Equal(t, "dev", stage.Input("stageName"))
-	assert.Equal(t, mustNamed(t, mocks, typeRestApi, "shop-api").ID, stage.Input("restApi"))
+	assert.Equal(t, mustNamed(t, mocks, typeRestApi, "shop-api").Id, stage.Input("restApi"))
 	for _, r := range []string{dep.Provider, stage.Provider} {
 		assert.Contains(t, r, "::producer")
 	}

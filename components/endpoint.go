@@ -22,11 +22,11 @@ type ExecuteApiEndpointArgs struct {
 	// AllowedCidrs may reach the endpoint on port 443; nothing else may. Required;
 	// an open-world CIDR (0.0.0.0/0, ::/0) is refused.
 	AllowedCidrs pulumi.StringArrayInput `pulumi:"allowedCidrs"`
-	// PrivateDnsEnabled turns on private DNS for execute-api in the VPC: every
+	// PrivateDns turns on private DNS for execute-api in the VPC: every
 	// *.execute-api.<region>.amazonaws.com name in the whole VPC then resolves
 	// to this endpoint, so public and regional APIs become unreachable from it,
 	// and a VPC holds one such endpoint at most. Optional, default false.
-	PrivateDnsEnabled *bool `pulumi:"privateDnsEnabled,optional"`
+	PrivateDns *bool `pulumi:"privateDns,optional"`
 	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke
 	// through the endpoint; the endpoint policy allows execute-api:Invoke on them
 	// and nothing else. Optional, default: every API in the endpoint's region
@@ -77,9 +77,9 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		slices.Sort(missing)
 		return nil, fmt.Errorf("execute-api endpoint %s: required args missing: %s", name, strings.Join(missing, ", "))
 	}
-	privateDNS := false
-	if args.PrivateDnsEnabled != nil {
-		privateDNS = *args.PrivateDnsEnabled
+	privateDns := false
+	if args.PrivateDns != nil {
+		privateDns = *args.PrivateDns
 	}
 
 	comp := &ExecuteApiEndpoint{}
@@ -95,10 +95,10 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		return cidrs, nil
 	}).(pulumi.StringArrayOutput)
 	region := args.Region.ToStringOutput()
-	vpcID := args.VpcId.ToStringOutput()
+	vpcId := args.VpcId.ToStringOutput()
 	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("HTTPS to the execute-api interface endpoint from allowed CIDRs only"),
-		VpcId:       vpcID,
+		VpcId:       vpcId,
 		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("HTTPS from allowed CIDRs"),
 			Protocol:    pulumi.String("tcp"),
@@ -123,20 +123,20 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 				return fmt.Sprintf("arn:%s:execute-api:%s:*:*", PartitionOf(r), r)
 			}).(pulumi.StringOutput)}
 		}
-		policy = invokeArns.ToStringArrayOutput().ApplyT(EndpointPolicyJSON).(pulumi.StringOutput)
+		policy = invokeArns.ToStringArrayOutput().ApplyT(EndpointPolicyJson).(pulumi.StringOutput)
 	}
-	if privateDNS {
-		if err := ctx.Log.Warn(PrivateDNSWarning, &pulumi.LogArgs{Resource: comp}); err != nil {
+	if privateDns {
+		if err := ctx.Log.Warn(PrivateDnsWarning, &pulumi.LogArgs{Resource: comp}); err != nil {
 			return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 		}
 	}
 	endpoint, err := ec2.NewVpcEndpoint(ctx, name+"-vpce", &ec2.VpcEndpointArgs{
-		VpcId:             vpcID,
+		VpcId:             vpcId,
 		ServiceName:       pulumi.Sprintf("com.amazonaws.%s.execute-api", region),
 		VpcEndpointType:   pulumi.String("Interface"),
 		SubnetIds:         args.SubnetIds,
 		SecurityGroupIds:  pulumi.StringArray{sg.ID()},
-		PrivateDnsEnabled: pulumi.Bool(privateDNS),
+		PrivateDnsEnabled: pulumi.Bool(privateDns),
 		Policy:            policy,
 		Tags:              args.Tags,
 	}, child, protectWhen(args.Protect))
@@ -167,8 +167,8 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	return comp, nil
 }
 
-// PrivateDNSWarning is said once per endpoint with private DNS on.
-const PrivateDNSWarning = "private DNS for execute-api is on: in this VPC every *.execute-api.<region>.amazonaws.com name " +
+// PrivateDnsWarning is said once per endpoint with private DNS on.
+const PrivateDnsWarning = "private DNS for execute-api is on: in this VPC every *.execute-api.<region>.amazonaws.com name " +
 	"now resolves to this endpoint, so public and regional API Gateway APIs become unreachable from the VPC, " +
 	"and the VPC cannot hold a second execute-api endpoint with private DNS"
 
@@ -205,9 +205,9 @@ func RegionalDnsName(names []string) string {
 	return best
 }
 
-// EndpointPolicyJSON is the endpoint policy that allows execute-api:Invoke on
+// EndpointPolicyJson is the endpoint policy that allows execute-api:Invoke on
 // the given ARNs and nothing else.
-func EndpointPolicyJSON(invokeArns []string) (string, error) {
+func EndpointPolicyJson(invokeArns []string) (string, error) {
 	if len(invokeArns) == 0 {
 		return "", errors.New("endpoint policy: at least one execute-api ARN is required")
 	}

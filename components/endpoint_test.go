@@ -20,7 +20,7 @@ const (
 
 // endpointOutputs are the resolved outputs of one ExecuteApiEndpoint.
 type endpointOutputs struct {
-	id, publicDNS, sg string
+	id, publicDns, sg string
 	dnsNames          []string
 }
 
@@ -42,7 +42,7 @@ func runEndpoint(t *testing.T, args *ExecuteApiEndpointArgs) (*awsmock.Mocks, *e
 			return err
 		}
 		all := v.([]any)
-		out.id, out.publicDNS, out.sg, out.dnsNames = all[0].(string), all[1].(string), all[2].(string), all[3].([]string)
+		out.id, out.publicDns, out.sg, out.dnsNames = all[0].(string), all[1].(string), all[2].(string), all[3].([]string)
 		return nil
 	})
 	return mocks, out, err
@@ -66,17 +66,17 @@ func TestExecuteApiEndpointInConsumerAccount(t *testing.T) {
 	assert.Equal(t, false, vpce.Input("privateDnsEnabled"), "private DNS defaults to off: it takes over the whole VPC's execute-api names")
 	assert.Equal(t, []any{"subnet-0123456789abcdef1", "subnet-0123456789abcdef2"}, vpce.Input("subnetIds"))
 	sg := mustNamed(t, mocks, typeSecurityGroup, "app-sg")
-	assert.Equal(t, []any{sg.ID}, vpce.Input("securityGroupIds"))
+	assert.Equal(t, []any{sg.Id}, vpce.Input("securityGroupIds"))
 
 	for _, r := range []awsmock.Resource{vpce, sg} {
 		assert.Equal(t, "consumer-app", mocks.ProviderName(r))
 		assert.Equal(t, testConsumerAccount, mocks.AccountOf(r))
 	}
 
-	assert.Equal(t, vpce.ID, out.id)
-	assert.Equal(t, sg.ID, out.sg)
-	assert.Regexp(t, `^vpce-[0-9a-f]{17}-[0-9a-f]{8}\.execute-api\.eu-west-1\.vpce\.amazonaws\.com$`, out.publicDNS, "the regional name, not a zonal one")
-	assert.Contains(t, out.dnsNames, out.publicDNS)
+	assert.Equal(t, vpce.Id, out.id)
+	assert.Equal(t, sg.Id, out.sg)
+	assert.Regexp(t, `^vpce-[0-9a-f]{17}-[0-9a-f]{8}\.execute-api\.eu-west-1\.vpce\.amazonaws\.com$`, out.publicDns, "the regional name, not a zonal one")
+	assert.Contains(t, out.dnsNames, out.publicDns)
 	assert.Greater(t, len(out.dnsNames), 1, "every DNS entry is exported")
 }
 
@@ -109,7 +109,7 @@ func TestExecuteApiEndpointPolicyAllowsInvokeOnly(t *testing.T) {
 func TestExecuteApiEndpointPrivateDnsOff(t *testing.T) {
 	args := endpointArgs()
 	off := false
-	args.PrivateDnsEnabled = &off
+	args.PrivateDns = &off
 	mocks, _, err := runEndpoint(t, args)
 	require.NoError(t, err)
 	assert.Equal(t, false, mustNamed(t, mocks, typeVpcEndpoint, "app-vpce").Input("privateDnsEnabled"))

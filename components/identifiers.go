@@ -2,26 +2,36 @@ package components
 
 import "regexp"
 
+// accountDigits is the account ID inside every ARN pattern of this package.
+const accountDigits = `(\d{12})`
+
+// iamPartitions are the partitions an IAM ARN may name.
+const iamPartitions = `arn:aws(?:-cn|-us-gov)?`
+
+// iamName is the name part of a role or user ARN (with its path).
+const iamName = `[\w+=,.@/-]{1,512}`
+
 // The identifier rules, written once: the config layer uses them too.
 var (
-	accountIDPattern    = regexp.MustCompile(`^\d{12}$`)
+	accountIdPattern    = regexp.MustCompile(`^` + accountDigits + `$`)
 	consumerNamePattern = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
-	orgIDPattern        = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	orgIdPattern        = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 	regionPattern       = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
 	stageNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_]{1,128}$`)
-	principalPattern    = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::(\d{12}):(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$`)
+	principalPattern    = regexp.MustCompile(`^` + iamPartitions + `:iam::` + accountDigits + `:(?:root|role/` + iamName + `|user/` + iamName + `)$`)
+	roleArnPattern      = regexp.MustCompile(`^` + iamPartitions + `:iam::` + accountDigits + `:role/` + iamName + `$`)
 )
 
-// ValidAccountID reports whether id is an AWS account ID: exactly 12 ASCII digits.
-func ValidAccountID(id string) bool { return accountIDPattern.MatchString(id) }
+// ValidAccountId reports whether id is an AWS account ID: exactly 12 ASCII digits.
+func ValidAccountId(id string) bool { return accountIdPattern.MatchString(id) }
 
 // ValidConsumerName reports whether name may name a consumer: 1 to 32 of
 // [a-z0-9-], as it becomes part of resource names and the provider's name.
 func ValidConsumerName(name string) bool { return consumerNamePattern.MatchString(name) }
 
-// ValidOrgID reports whether id is an AWS Organizations ID (o- and 10 to 32
+// ValidOrgId reports whether id is an AWS Organizations ID (o- and 10 to 32
 // lowercase letters or digits).
-func ValidOrgID(id string) bool { return orgIDPattern.MatchString(id) }
+func ValidOrgId(id string) bool { return orgIdPattern.MatchString(id) }
 
 // PrincipalAccount returns the account of an IAM principal a resource policy
 // may name (a role, a user or an account root), and false for anything else.
@@ -30,7 +40,17 @@ func PrincipalAccount(arn string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	return m[2], true
+	return m[1], true
+}
+
+// RoleArnAccount returns the account of an IAM role ARN (what a provider may
+// assume), and false for anything else.
+func RoleArnAccount(arn string) (string, bool) {
+	m := roleArnPattern.FindStringSubmatch(arn)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
 }
 
 // ValidRegion reports whether region has the shape of an AWS region

@@ -8,26 +8,26 @@ import (
 
 // Keys of the invoke forms, as exported per consumer.
 const (
-	// InvokePrivateDNS is https://{apiId}.execute-api.{region}.amazonaws.com/{stage} (private DNS on).
-	InvokePrivateDNS = "privateDns"
+	// InvokePrivateDns is https://{apiId}.execute-api.{region}.amazonaws.com/{stage} (private DNS on).
+	InvokePrivateDns = "privateDns"
 	// InvokeRoute53Alias is https://{apiId}-{vpceId}.execute-api.{region}.amazonaws.com/{stage}.
 	InvokeRoute53Alias = "route53Alias"
-	// InvokePublicDNSHostHeader is the endpoint's public DNS name with a Host header.
-	InvokePublicDNSHostHeader = "publicDnsWithHostHeader"
-	// InvokePublicDNSApiIDHeader is the endpoint's public DNS name with an x-apigw-api-id header.
-	InvokePublicDNSApiIDHeader = "publicDnsWithApiIdHeader"
+	// InvokePublicDnsHostHeader is the endpoint's public DNS name with a Host header.
+	InvokePublicDnsHostHeader = "publicDnsWithHostHeader"
+	// InvokePublicDnsApiIdHeader is the endpoint's public DNS name with an x-apigw-api-id header.
+	InvokePublicDnsApiIdHeader = "publicDnsWithApiIdHeader"
 )
 
 // InvokeTarget is what the invoke forms of one consumer are computed from.
 type InvokeTarget struct {
-	ApiID         string
+	ApiId         string
 	Region        string
 	Stage         string
-	VpcEndpointID string
-	// PublicDNSName is the endpoint's regional DNS name; "" leaves out the two forms that need it.
-	PublicDNSName string
-	// PrivateDNS says whether private DNS is on; false leaves out the private DNS form.
-	PrivateDNS bool
+	VpcEndpointId string
+	// PublicDnsName is the endpoint's regional DNS name; "" leaves out the two forms that need it.
+	PublicDnsName string
+	// PrivateDns says whether private DNS is on; false leaves out the private DNS form.
+	PrivateDns bool
 	// Sigv4 says the methods use AWS_IAM: the curl lines sign their calls.
 	Sigv4 bool
 }
@@ -39,7 +39,7 @@ const sigv4CurlFlags = ` --aws-sigv4 "aws:amz:%s:execute-api" --user "$AWS_ACCES
 
 // InvokeForms are the URLs and ready curl lines that reach the API through one endpoint.
 type InvokeForms struct {
-	// Urls maps each form key (InvokePrivateDNS, …) to its URL.
+	// Urls maps each form key (InvokePrivateDns, …) to its URL.
 	Urls map[string]string
 	// Curl maps each form key to a curl command that calls the stage root.
 	Curl map[string]string
@@ -48,7 +48,7 @@ type InvokeForms struct {
 // ComputeInvokeForms renders the invoke forms of t. Forms whose prerequisites are
 // missing (private DNS off, public DNS name unknown) are left out.
 func ComputeInvokeForms(t InvokeTarget) InvokeForms {
-	apiHost := fmt.Sprintf("%s.execute-api.%s.amazonaws.com", t.ApiID, t.Region)
+	apiHost := fmt.Sprintf("%s.execute-api.%s.amazonaws.com", t.ApiId, t.Region)
 	f := InvokeForms{Urls: map[string]string{}, Curl: map[string]string{}}
 	add := func(key, url, header string) {
 		f.Urls[key] = url
@@ -60,24 +60,24 @@ func ComputeInvokeForms(t InvokeTarget) InvokeForms {
 			f.Curl[key] += fmt.Sprintf(sigv4CurlFlags, t.Region)
 		}
 	}
-	if t.PrivateDNS {
-		add(InvokePrivateDNS, fmt.Sprintf("https://%s/%s", apiHost, t.Stage), "")
+	if t.PrivateDns {
+		add(InvokePrivateDns, fmt.Sprintf("https://%s/%s", apiHost, t.Stage), "")
 	}
-	add(InvokeRoute53Alias, fmt.Sprintf("https://%s-%s.execute-api.%s.amazonaws.com/%s", t.ApiID, t.VpcEndpointID, t.Region, t.Stage), "")
-	if t.PublicDNSName != "" {
-		public := fmt.Sprintf("https://%s/%s", t.PublicDNSName, t.Stage)
-		add(InvokePublicDNSHostHeader, public, "Host: "+apiHost)
-		add(InvokePublicDNSApiIDHeader, public, "x-apigw-api-id: "+t.ApiID)
+	add(InvokeRoute53Alias, fmt.Sprintf("https://%s-%s.execute-api.%s.amazonaws.com/%s", t.ApiId, t.VpcEndpointId, t.Region, t.Stage), "")
+	if t.PublicDnsName != "" {
+		public := fmt.Sprintf("https://%s/%s", t.PublicDnsName, t.Stage)
+		add(InvokePublicDnsHostHeader, public, "Host: "+apiHost)
+		add(InvokePublicDnsApiIdHeader, public, "x-apigw-api-id: "+t.ApiId)
 	}
 	return f
 }
 
 // invokeFormsOutput resolves the inputs and renders ComputeInvokeForms.
-func invokeFormsOutput(apiID, region, stage, vpceID, publicDNS pulumi.StringInput, privateDNS, sigv4 bool) pulumi.AnyOutput {
-	return pulumi.All(apiID, region, stage, vpceID, publicDNS).ApplyT(func(v []any) InvokeForms {
+func invokeFormsOutput(apiId, region, stage, vpceId, publicDns pulumi.StringInput, privateDns, sigv4 bool) pulumi.AnyOutput {
+	return pulumi.All(apiId, region, stage, vpceId, publicDns).ApplyT(func(v []any) InvokeForms {
 		return ComputeInvokeForms(InvokeTarget{
-			ApiID: v[0].(string), Region: v[1].(string), Stage: v[2].(string),
-			VpcEndpointID: v[3].(string), PublicDNSName: v[4].(string), PrivateDNS: privateDNS, Sigv4: sigv4,
+			ApiId: v[0].(string), Region: v[1].(string), Stage: v[2].(string),
+			VpcEndpointId: v[3].(string), PublicDnsName: v[4].(string), PrivateDns: privateDns, Sigv4: sigv4,
 		})
 	}).(pulumi.AnyOutput)
 }

@@ -87,7 +87,7 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 		return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
 	}
 	zones := endpointZones(ctx, name, args.Region, azCount, child)
-	subnetIDs := make(pulumi.StringArray, 0, azCount)
+	subnetIds := make(pulumi.StringArray, 0, azCount)
 	for i, cidr := range subnetCidrs {
 		subnet, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", layout, i+1), &ec2.SubnetArgs{
 			VpcId:               vpc.ID(),
@@ -99,11 +99,11 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 		if err != nil {
 			return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
 		}
-		subnetIDs = append(subnetIDs, subnet.ID())
+		subnetIds = append(subnetIds, subnet.ID())
 	}
 	comp.VpcId = vpc.ID().ToStringOutput()
 	comp.CidrBlock = vpc.CidrBlock
-	comp.SubnetIds = subnetIDs.ToStringArrayOutput()
+	comp.SubnetIds = subnetIds.ToStringArrayOutput()
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
 		"vpcId":     comp.VpcId,
 		"cidrBlock": comp.CidrBlock,

@@ -53,7 +53,7 @@ func TestConsumerVpcPrivateSubnetsInDistinctZones(t *testing.T) {
 	zones := map[any]bool{}
 	for _, s := range subnets {
 		zones[s.Input("availabilityZone")] = true
-		assert.Equal(t, vpc.ID, s.Input("vpcId"))
+		assert.Equal(t, vpc.Id, s.Input("vpcId"))
 		assert.Equal(t, false, s.Input("mapPublicIpOnLaunch"))
 		assert.Equal(t, "consumer-app", mocks.ProviderName(s))
 	}

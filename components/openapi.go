@@ -19,7 +19,7 @@ type ApiDefinition struct {
 	VpcEndpointIds []string
 	// Routes are the methods of the API.
 	Routes []RouteDefinition
-	// Authorization is AuthorizationNone ("" too) or AuthorizationIAM.
+	// Authorization is AuthorizationNone ("" too) or AuthorizationIam.
 	Authorization string
 }
 
@@ -29,7 +29,7 @@ const anyMethodKey = "x-amazon-apigateway-any-method"
 // sigv4Scheme names the security scheme of AWS_IAM methods.
 const sigv4Scheme = "sigv4"
 
-// OpenAPIBody renders d as the OpenAPI 3.0 document PutRestApi imports in
+// OpenApiBody renders d as the OpenAPI 3.0 document PutRestApi imports in
 // overwrite mode: the whole API (paths, methods, integrations, the endpoint
 // configuration) in one document, so a route removed from d is removed from
 // the API by the same update, before the next deployment snapshots it.
@@ -38,7 +38,7 @@ const sigv4Scheme = "sigv4"
 // on every overwrite (pulumi/pulumi-aws#4296, hashicorp/terraform-provider-aws
 // #49672), which is why ResourcePolicy re-attaches it whenever the body's hash
 // changes. The output is deterministic: equal definitions give equal bytes.
-func OpenAPIBody(d ApiDefinition) (string, error) {
+func OpenApiBody(d ApiDefinition) (string, error) {
 	if len(d.Routes) == 0 {
 		return "", fmt.Errorf("openapi body: at least one route is required")
 	}
@@ -59,11 +59,11 @@ func OpenAPIBody(d ApiDefinition) (string, error) {
 		if _, dup := ops[key]; dup {
 			return "", fmt.Errorf("openapi body: duplicate route %s %s", r.Method, r.Path)
 		}
-		op, err := openAPIOperation(r)
+		op, err := openApiOperation(r)
 		if err != nil {
 			return "", err
 		}
-		if d.Authorization == AuthorizationIAM {
+		if d.Authorization == AuthorizationIam {
 			op["security"] = []any{map[string][]string{sigv4Scheme: {}}}
 		}
 		ops[key] = op
@@ -80,13 +80,13 @@ func OpenAPIBody(d ApiDefinition) (string, error) {
 	}
 	switch d.Authorization {
 	case "", AuthorizationNone:
-	case AuthorizationIAM:
+	case AuthorizationIam:
 		// API Gateway's extension for AWS_IAM authorization (SigV4).
 		doc["components"] = map[string]any{"securitySchemes": map[string]any{sigv4Scheme: map[string]any{
 			"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4",
 		}}}
 	default:
-		return "", fmt.Errorf("openapi body: authorization %q: expected %s or %s", d.Authorization, AuthorizationNone, AuthorizationIAM)
+		return "", fmt.Errorf("openapi body: authorization %q: expected %s or %s", d.Authorization, AuthorizationNone, AuthorizationIam)
 	}
 	b, err := json.Marshal(doc) // maps marshal with sorted keys: stable bytes
 	if err != nil {
@@ -95,8 +95,8 @@ func OpenAPIBody(d ApiDefinition) (string, error) {
 	return string(b), nil
 }
 
-// openAPIOperation is one method of one path with its integration extension.
-func openAPIOperation(r RouteDefinition) (map[string]any, error) {
+// openApiOperation is one method of one path with its integration extension.
+func openApiOperation(r RouteDefinition) (map[string]any, error) {
 	op := map[string]any{}
 	var params []any
 	requestParams := map[string]string{}
@@ -133,7 +133,7 @@ func openAPIOperation(r RouteDefinition) (map[string]any, error) {
 		}
 		op["x-amazon-apigateway-integration"] = integration
 	case IntegrationLambda:
-		uri, err := LambdaInvocationURI(r.FunctionArn)
+		uri, err := LambdaInvocationUri(r.FunctionArn)
 		if err != nil {
 			return nil, fmt.Errorf("openapi body: route %s %s: %w", r.Method, r.Path, err)
 		}

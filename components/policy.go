@@ -26,7 +26,7 @@ type ResourcePolicyArgs struct {
 	// IAM roles, users or account roots (arn:<partition>:iam::<account>:root)
 	// may invoke; use them with AWS_IAM methods. Optional.
 	Principals pulumi.StringArrayInput `pulumi:"principals,optional"`
-	// PrincipalOrgId adds an aws:PrincipalOrgID condition to the Allow. Optional.
+	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
 	PrincipalOrgId pulumi.StringInput `pulumi:"principalOrgId,optional"`
 	// ExtraStatements are appended after the Deny and the Allow; each must
 	// pass ValidateExtraStatement. Optional.
@@ -81,7 +81,7 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 		ids, _ := v[1].([]string)
 		who, _ := v[2].([]string)
 		org, _ := v[3].(string)
-		return ResourcePolicyJSON(arn, ids, ResourcePolicyOptions{Principals: who, PrincipalOrgID: org, ExtraStatements: args.ExtraStatements})
+		return ResourcePolicyJson(arn, ids, ResourcePolicyOptions{Principals: who, PrincipalOrgId: org, ExtraStatements: args.ExtraStatements})
 	}).(pulumi.StringOutput)
 	policy, err := apigateway.NewRestApiPolicy(ctx, name+"-policy", &apigateway.RestApiPolicyArgs{
 		RestApiId: args.RestApiId,

@@ -24,9 +24,9 @@ type PolicyStatement struct {
 }
 
 var (
-	executionArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[a-z0-9]+$`)
-	// VpcEndpointIDPattern matches an interface VPC endpoint ID (8 or 17 hex digits).
-	VpcEndpointIDPattern = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	executionArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z]{2}(-[a-z]+)+-\d:` + accountDigits + `:[a-z0-9]+$`)
+	// VpcEndpointIdPattern matches an interface VPC endpoint ID (8 or 17 hex digits).
+	VpcEndpointIdPattern = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
 
 // Authorization modes of a PrivateRestApi's methods.
@@ -34,9 +34,9 @@ const (
 	// AuthorizationNone lets any caller that reaches the API through a listed
 	// endpoint in (the default).
 	AuthorizationNone = "NONE"
-	// AuthorizationIAM requires SigV4-signed calls; the resource policy then
+	// AuthorizationIam requires SigV4-signed calls; the resource policy then
 	// allows only the named principals.
-	AuthorizationIAM = "AWS_IAM"
+	AuthorizationIam = "AWS_IAM"
 )
 
 // ResourcePolicyOptions shape a resource policy beyond the endpoints.
@@ -44,8 +44,8 @@ type ResourcePolicyOptions struct {
 	// Principals narrow the Allow to signed callers: IAM role or user ARNs,
 	// or account roots arn:<partition>:iam::<account>:root.
 	Principals []string
-	// PrincipalOrgID adds an aws:PrincipalOrgID condition to the Allow.
-	PrincipalOrgID string
+	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow.
+	PrincipalOrgId string
 	// ExtraStatements are appended after the SourceVpce Deny and the Allow,
 	// each checked by ValidateExtraStatement. A Resource written as
 	// execute-api:/… is expanded to this API's ARN.
@@ -58,24 +58,24 @@ type ResourcePolicyOptions struct {
 // Resources are always full ARNs (executionArn/*), never the execute-api:/*
 // shorthand, which AWS expands and which would then show up as drift.
 // Endpoint IDs are de-duplicated and sorted so the document is stable.
-func BuildResourcePolicy(executionArn string, vpcEndpointIDs []string) (PolicyDocument, error) {
-	return BuildResourcePolicyWith(executionArn, vpcEndpointIDs, ResourcePolicyOptions{})
+func BuildResourcePolicy(executionArn string, vpcEndpointIds []string) (PolicyDocument, error) {
+	return BuildResourcePolicyWith(executionArn, vpcEndpointIds, ResourcePolicyOptions{})
 }
 
 // BuildResourcePolicyWith is BuildResourcePolicy whose Allow names the
 // callers of who instead of "*" (AWS_IAM). The SourceVpce Deny stays first.
-func BuildResourcePolicyWith(executionArn string, vpcEndpointIDs []string, who ResourcePolicyOptions) (PolicyDocument, error) {
+func BuildResourcePolicyWith(executionArn string, vpcEndpointIds []string, who ResourcePolicyOptions) (PolicyDocument, error) {
 	if !executionArnPattern.MatchString(executionArn) {
 		return PolicyDocument{}, fmt.Errorf("execution ARN %q: expected arn:aws:execute-api:<region>:<12-digit account>:<api id>", executionArn)
 	}
-	if len(vpcEndpointIDs) == 0 {
+	if len(vpcEndpointIds) == 0 {
 		return PolicyDocument{}, fmt.Errorf("no VPC endpoint IDs: a private API needs at least one endpoint that may invoke it")
 	}
-	ids := slices.Clone(vpcEndpointIDs)
+	ids := slices.Clone(vpcEndpointIds)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	for _, id := range ids {
-		if !VpcEndpointIDPattern.MatchString(id) {
+		if !VpcEndpointIdPattern.MatchString(id) {
 			return PolicyDocument{}, fmt.Errorf("VPC endpoint ID %q: expected vpce- followed by 8 or 17 lowercase hex digits", id)
 		}
 	}
@@ -93,11 +93,11 @@ func BuildResourcePolicyWith(executionArn string, vpcEndpointIDs []string, who R
 		}
 		principal = map[string][]string{"AWS": principals}
 	}
-	if who.PrincipalOrgID != "" {
-		if !ValidOrgID(who.PrincipalOrgID) {
-			return PolicyDocument{}, fmt.Errorf("organization ID %q: expected o- and 10-32 lowercase letters or digits", who.PrincipalOrgID)
+	if who.PrincipalOrgId != "" {
+		if !ValidOrgId(who.PrincipalOrgId) {
+			return PolicyDocument{}, fmt.Errorf("organization ID %q: expected o- and 10-32 lowercase letters or digits", who.PrincipalOrgId)
 		}
-		allowCondition = map[string]map[string][]string{"StringEquals": {"aws:PrincipalOrgID": {who.PrincipalOrgID}}}
+		allowCondition = map[string]map[string][]string{"StringEquals": {"aws:PrincipalOrgId": {who.PrincipalOrgId}}}
 	}
 	return PolicyDocument{
 		Version: "2012-10-17",
@@ -133,10 +133,10 @@ func (d PolicyDocument) JSON() (string, error) {
 	return string(b), nil
 }
 
-// ResourcePolicyJSON builds the document of BuildResourcePolicyWith and
+// ResourcePolicyJson builds the document of BuildResourcePolicyWith and
 // renders it, with the extra statements after the Deny and the Allow.
-func ResourcePolicyJSON(executionArn string, vpcEndpointIDs []string, who ResourcePolicyOptions) (string, error) {
-	doc, err := BuildResourcePolicyWith(executionArn, vpcEndpointIDs, who)
+func ResourcePolicyJson(executionArn string, vpcEndpointIds []string, who ResourcePolicyOptions) (string, error) {
+	doc, err := BuildResourcePolicyWith(executionArn, vpcEndpointIds, who)
 	if err != nil {
 		return "", err
 	}

@@ -13,9 +13,9 @@ import (
 
 // invokeAllowed evaluates a resource policy for an execute-api:Invoke of a
 // method of the policy's API arriving through endpoint vpce.
-func invokeAllowed(t *testing.T, policyJSON, vpce string) bool {
+func invokeAllowed(t *testing.T, policyJson, vpce string) bool {
 	t.Helper()
-	doc, err := policy.Parse(policyJSON)
+	doc, err := policy.Parse(policyJson)
 	require.NoError(t, err)
 	method := strings.TrimSuffix(doc.Resources()[0], "*") + "dev/GET/orders"
 	ok, err := doc.Allows(method, vpce)
@@ -25,7 +25,7 @@ func invokeAllowed(t *testing.T, policyJSON, vpce string) bool {
 
 func TestBuildResourcePolicyDeniesEveryOtherEndpoint(t *testing.T) {
 	ids := []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}
-	policy, err := ResourcePolicyJSON(testExecutionArn, ids, ResourcePolicyOptions{})
+	policy, err := ResourcePolicyJson(testExecutionArn, ids, ResourcePolicyOptions{})
 	require.NoError(t, err)
 
 	var doc PolicyDocument
@@ -50,9 +50,9 @@ func TestBuildResourcePolicyDeniesEveryOtherEndpoint(t *testing.T) {
 }
 
 func TestBuildResourcePolicyIsStable(t *testing.T) {
-	a, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}, ResourcePolicyOptions{})
+	a, err := ResourcePolicyJson(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}, ResourcePolicyOptions{})
 	require.NoError(t, err)
-	b, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{})
+	b, err := ResourcePolicyJson(testExecutionArn, []string{"vpce-0bbbbbbbbbbbbbbbb", "vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, a, b, "endpoint order must not change the document")
 }
@@ -81,7 +81,7 @@ func TestBuildResourcePolicyRefusesBadInput(t *testing.T) {
 }
 
 func TestEndpointPolicyAllowsInvokeOnListedArnsOnly(t *testing.T) {
-	policy, err := EndpointPolicyJSON([]string{"arn:aws:execute-api:eu-west-1:111111111111:*"})
+	policy, err := EndpointPolicyJson([]string{"arn:aws:execute-api:eu-west-1:111111111111:*"})
 	require.NoError(t, err)
 	var doc struct {
 		Statement []struct {
@@ -97,27 +97,27 @@ func TestEndpointPolicyAllowsInvokeOnListedArnsOnly(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:execute-api:eu-west-1:111111111111:*"}, doc.Statement[0].Resource)
 	assert.False(t, strings.Contains(policy, `"*:*"`))
 
-	_, err = EndpointPolicyJSON(nil)
+	_, err = EndpointPolicyJson(nil)
 	assert.Error(t, err)
 }
 
 func TestExtraStatementsComeAfterTheDenyAndExpandTheShorthand(t *testing.T) {
 	extra := []map[string]any{{"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"}}
-	policyJSON, err := ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{ExtraStatements: extra})
+	policyJson, err := ResourcePolicyJson(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{ExtraStatements: extra})
 	require.NoError(t, err)
 	var doc struct{ Statement []map[string]any }
-	require.NoError(t, json.Unmarshal([]byte(policyJSON), &doc))
+	require.NoError(t, json.Unmarshal([]byte(policyJson), &doc))
 	require.Len(t, doc.Statement, 3)
 	assert.Equal(t, "DenyUnlessFromAllowedVpcEndpoints", doc.Statement[0]["Sid"], "the SourceVpce Deny is always first")
 	assert.Equal(t, testExecutionArn+"/*/DELETE/*", doc.Statement[2]["Resource"], "execute-api:/ is expanded to the full ARN")
-	parsed, err := policy.Parse(policyJSON)
+	parsed, err := policy.Parse(policyJson)
 	require.NoError(t, err)
 	for method, want := range map[string]bool{"GET": true, "DELETE": false} {
 		ok, err := parsed.Allows(testExecutionArn+"/dev/"+method+"/orders", "vpce-0aaaaaaaaaaaaaaaa")
 		require.NoError(t, err)
 		assert.Equal(t, want, ok, method)
 	}
-	_, err = ResourcePolicyJSON(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{
+	_, err = ResourcePolicyJson(testExecutionArn, []string{"vpce-0aaaaaaaaaaaaaaaa"}, ResourcePolicyOptions{
 		ExtraStatements: []map[string]any{{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}})
 	assert.ErrorContains(t, err, "extra policy statement 0")
 }

@@ -58,7 +58,7 @@ func ValidateExtraStatement(stmt map[string]any) error {
 	return nil
 }
 
-var executionResourcePattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9]+/`)
+var executionResourcePattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:` + accountDigits + `:[a-z0-9]+/`)
 
 // stringOrList reads an IAM string-or-list field.
 func stringOrList(v any) ([]string, bool) {

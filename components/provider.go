@@ -13,27 +13,27 @@ import (
 type AccountProviderArgs struct {
 	// AccountId is the 12-digit account the provider may act in; any other
 	// account its credentials reach is refused (allowedAccountIds). Required.
-	AccountId string
+	AccountId string `pulumi:"accountId"`
 	// Region is the provider's region. Required.
-	Region string
+	Region string `pulumi:"region"`
 	// RoleArn is the role to assume. Exactly one of RoleArn and Profile.
-	RoleArn pulumi.StringInput
+	RoleArn pulumi.StringInput `pulumi:"roleArn,optional"`
 	// ExternalId and SessionName go with RoleArn. Optional; pass ExternalId
 	// as a secret (pulumi.ToSecret).
-	ExternalId  pulumi.StringInput
-	SessionName pulumi.StringInput
+	ExternalId  pulumi.StringInput `pulumi:"externalId,optional"`
+	SessionName pulumi.StringInput `pulumi:"sessionName,optional"`
 	// Profile is a named profile of the shared AWS config. Exactly one of
 	// RoleArn and Profile.
-	Profile pulumi.StringInput
+	Profile pulumi.StringInput `pulumi:"profile,optional"`
 	// DefaultTags are set on every resource of the provider. Optional.
-	DefaultTags pulumi.StringMapInput
+	DefaultTags pulumi.StringMapInput `pulumi:"defaultTags,optional"`
 }
 
 // Validate checks the args and returns every problem as FieldErrors.
 func (a *AccountProviderArgs) Validate() error {
 	var f fieldErrs
-	if !ValidAccountID(a.AccountId) {
-		f.bad("accountId", a.AccountId, ExpectAccountID)
+	if !ValidAccountId(a.AccountId) {
+		f.bad("accountId", a.AccountId, ExpectAccountId)
 	}
 	if !ValidRegion(a.Region) {
 		f.bad("region", a.Region, ExpectRegion)

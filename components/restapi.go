@@ -24,7 +24,7 @@ type PrivateRestApiArgs struct {
 	Routes []Route `pulumi:"routes,optional"`
 	// Tags are set on the RestApi. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
-	// Authorization is AuthorizationNone (default) or AuthorizationIAM: every
+	// Authorization is AuthorizationNone (default) or AuthorizationIam: every
 	// method then requires SigV4-signed calls. Optional.
 	Authorization string `pulumi:"authorization,optional"`
 	// Protect protects the RestApi (it holds the API's ID and so every URL)
@@ -106,7 +106,7 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		for _, r := range v[3:] {
 			d.Routes = append(d.Routes, r.(RouteDefinition))
 		}
-		return OpenAPIBody(d)
+		return OpenApiBody(d)
 	}).(pulumi.StringOutput)
 
 	api, err := apigateway.NewRestApi(ctx, name+"-api", &apigateway.RestApiArgs{
@@ -162,13 +162,13 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 }
 
 // ValidateAuthorization reports an authorization mode other than "",
-// AuthorizationNone or AuthorizationIAM.
+// AuthorizationNone or AuthorizationIam.
 func ValidateAuthorization(mode string) error {
 	switch mode {
-	case "", AuthorizationNone, AuthorizationIAM:
+	case "", AuthorizationNone, AuthorizationIam:
 		return nil
 	}
-	return fmt.Errorf("authorization %q: expected %s or %s", mode, AuthorizationNone, AuthorizationIAM)
+	return fmt.Errorf("authorization %q: expected %s or %s", mode, AuthorizationNone, AuthorizationIam)
 }
 
 // routeSlug names a path in child resource names: "root" for "/", else the

@@ -47,8 +47,8 @@ func runRestApi(t *testing.T, routes []Route) (*awsmock.Mocks, string) {
 	return mocks, hash
 }
 
-// openAPIDoc is the part of the body the tests read.
-type openAPIDoc struct {
+// openApiDoc is the part of the body the tests read.
+type openApiDoc struct {
 	Info     map[string]string                    `json:"info"`
 	Paths    map[string]map[string]map[string]any `json:"paths"`
 	Endpoint struct {
@@ -58,15 +58,15 @@ type openAPIDoc struct {
 }
 
 // apiBody decodes the body of the RestApi registered by runRestApi.
-func apiBody(t *testing.T, mocks *awsmock.Mocks) openAPIDoc {
+func apiBody(t *testing.T, mocks *awsmock.Mocks) openApiDoc {
 	t.Helper()
-	var doc openAPIDoc
+	var doc openApiDoc
 	require.NoError(t, json.Unmarshal([]byte(mustNamed(t, mocks, typeRestApi, "shop-api").Input("body").(string)), &doc))
 	return doc
 }
 
 // integration is the x-amazon-apigateway-integration of one operation.
-func integration(t *testing.T, doc openAPIDoc, path, key string) map[string]any {
+func integration(t *testing.T, doc openApiDoc, path, key string) map[string]any {
 	t.Helper()
 	op, ok := doc.Paths[path][key]
 	require.Truef(t, ok, "no %s operation on %s in %v", key, path, doc.Paths)

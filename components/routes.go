@@ -49,7 +49,7 @@ var (
 	literalSegment = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
 	paramSegment   = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
 	greedySegment  = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\+\}$`)
-	lambdaArn      = regexp.MustCompile(`^arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]{1,128})?$`)
+	lambdaArn      = regexp.MustCompile(`^arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-\d):` + accountDigits + `:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]{1,128})?$`)
 )
 
 // ValidateRoutePath reports why path is not a valid resource path, or nil.
@@ -93,8 +93,8 @@ func ParseLambdaArn(arn string) (partition, region, account string, err error) {
 	return m[1], m[2], m[3], nil
 }
 
-// LambdaInvocationURI is the API Gateway integration URI that invokes functionArn.
-func LambdaInvocationURI(functionArn string) (string, error) {
+// LambdaInvocationUri is the API Gateway integration URI that invokes functionArn.
+func LambdaInvocationUri(functionArn string) (string, error) {
 	partition, region, _, err := ParseLambdaArn(functionArn)
 	if err != nil {
 		return "", fmt.Errorf("function ARN %q: %w", functionArn, err)

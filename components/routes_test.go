@@ -56,11 +56,11 @@ func TestValidateRoutes(t *testing.T) {
 	assert.NoError(t, ValidateRoutes([]Route{{"/a", "GET", mock}, {"/a", "POST", mock}, {"/a/{id}", "GET", mock}, {"/a/{id}/b", "GET", mock}}))
 }
 
-func TestLambdaInvocationURI(t *testing.T) {
-	uri, err := LambdaInvocationURI("arn:aws:lambda:eu-west-1:111111111111:function:orders:live")
+func TestLambdaInvocationUri(t *testing.T) {
+	uri, err := LambdaInvocationUri("arn:aws:lambda:eu-west-1:111111111111:function:orders:live")
 	require.NoError(t, err)
 	assert.Equal(t, "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:orders:live/invocations", uri)
-	_, err = LambdaInvocationURI("arn:aws:lambda:eu-west-1:1111:function:orders")
+	_, err = LambdaInvocationUri("arn:aws:lambda:eu-west-1:1111:function:orders")
 	assert.Error(t, err)
 }
 

@@ -7,13 +7,13 @@
 // when its Action, Resource (with * wildcards), Principal ("*", or
 // {"AWS": [...]} naming roles, users, account roots or account IDs) and every
 // condition match; the conditions understood are StringEquals and
-// StringNotEquals on aws:SourceVpce and aws:PrincipalOrgID. Anything else is
+// StringNotEquals on aws:SourceVpce and aws:PrincipalOrgId. Anything else is
 // an error, never a guess. Only the resource policy is evaluated: a
 // cross-account caller also needs its own identity policy to allow the call.
 // See "How API Gateway resource policies affect authorization workflow" in
 // the API Gateway developer guide.
 //
-//	ok, err := policy.Allows(policyJSON, policy.Request{
+//	ok, err := policy.Allows(policyJson, policy.Request{
 //		Resource:   executionArn + "/dev/GET/orders",
 //		SourceVpce: "vpce-0123456789abcdef0",
 //	})
@@ -41,9 +41,9 @@ type Document struct {
 }
 
 // Parse reads a policy document.
-func Parse(policyJSON string) (*Document, error) {
+func Parse(policyJson string) (*Document, error) {
 	var d Document
-	if err := json.Unmarshal([]byte(policyJSON), &d); err != nil {
+	if err := json.Unmarshal([]byte(policyJson), &d); err != nil {
 		return nil, fmt.Errorf("policy is not valid JSON: %w", err)
 	}
 	if len(d.Statement) == 0 {
@@ -119,13 +119,13 @@ type Request struct {
 	// Principal is the signing caller's ARN (a role or user), "" for an
 	// anonymous (unsigned) call.
 	Principal string
-	// PrincipalOrgID is the caller's AWS Organizations ID, "" for none.
-	PrincipalOrgID string
+	// PrincipalOrgId is the caller's AWS Organizations ID, "" for none.
+	PrincipalOrgId string
 }
 
-// Allows parses policyJSON and evaluates req against it (see Evaluate).
-func Allows(policyJSON string, req Request) (bool, error) {
-	d, err := Parse(policyJSON)
+// Allows parses policyJson and evaluates req against it (see Evaluate).
+func Allows(policyJson string, req Request) (bool, error) {
+	d, err := Parse(policyJson)
 	if err != nil {
 		return false, err
 	}
@@ -143,7 +143,7 @@ func (d *Document) Allows(resourceArn, sourceVpce string) (bool, error) {
 // Allow is needed. A statement matches when its Action, Resource, Principal
 // ("*", or {"AWS": [role/user ARNs, account roots or IDs]}) and every
 // condition (StringEquals, StringNotEquals on aws:SourceVpce and
-// aws:PrincipalOrgID) match. Anything else is an error, never a guess. Only
+// aws:PrincipalOrgId) match. Anything else is an error, never a guess. Only
 // the resource policy is evaluated: a cross-account caller also needs its own
 // identity policy to allow the call.
 func (d *Document) Evaluate(req Request) (bool, error) {
@@ -163,8 +163,8 @@ func (d *Document) Evaluate(req Request) (bool, error) {
 				switch key {
 				case "aws:SourceVpce":
 					got = req.SourceVpce
-				case "aws:PrincipalOrgID":
-					got = req.PrincipalOrgID
+				case "aws:PrincipalOrgId":
+					got = req.PrincipalOrgId
 				default:
 					return false, fmt.Errorf("condition key %s is not evaluated here", key)
 				}

@@ -61,7 +61,7 @@ func TestEvaluateNamedPrincipalsAndOrganization(t *testing.T) {
 	const role = "arn:aws:iam::222222222222:role/app"
 	doc, err := Parse(`{"Statement":[
 		{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"` + arn + `/*","Condition":{"StringNotEquals":{"aws:SourceVpce":["vpce-0aaaaaaaaaaaaaaaa"]}}},
-		{"Effect":"Allow","Principal":{"AWS":["` + role + `","arn:aws:iam::333333333333:root"]},"Action":"execute-api:Invoke","Resource":"` + arn + `/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}}]}`)
+		{"Effect":"Allow","Principal":{"AWS":["` + role + `","arn:aws:iam::333333333333:root"]},"Action":"execute-api:Invoke","Resource":"` + arn + `/*","Condition":{"StringEquals":{"aws:PrincipalOrgId":"o-abcdefghij"}}}]}`)
 	require.NoError(t, err)
 	method := arn + "/dev/GET/"
 	cases := []struct {

@@ -75,7 +75,7 @@ func BenchmarkResourcePolicy(b *testing.B) {
 		ids[i] = fmt.Sprintf("vpce-%017x", i)
 	}
 	for b.Loop() {
-		if _, err := components.ResourcePolicyJSON("arn:aws:execute-api:eu-west-1:111111111111:abcde12345", ids, components.ResourcePolicyOptions{}); err != nil {
+		if _, err := components.ResourcePolicyJson("arn:aws:execute-api:eu-west-1:111111111111:abcde12345", ids, components.ResourcePolicyOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -120,11 +120,11 @@ func FuzzResourcePolicy(f *testing.F) {
 		if idList != "" {
 			ids = strings.Split(idList, ",")
 		}
-		policyJSON, err := components.ResourcePolicyJSON(executionArn, ids, components.ResourcePolicyOptions{})
+		policyJson, err := components.ResourcePolicyJson(executionArn, ids, components.ResourcePolicyOptions{})
 		if err != nil {
 			return
 		}
-		doc, err := policy.Parse(policyJSON)
+		doc, err := policy.Parse(policyJson)
 		require.NoError(t, err)
 		want := slices.Clone(ids)
 		slices.Sort(want)

@@ -46,7 +46,7 @@ type jsonResource struct {
 	URN          string         `json:"urn"`
 	Type         string         `json:"type"`
 	Name         string         `json:"name"`
-	ID           string         `json:"id"`
+	Id           string         `json:"id"`
 	Parent       string         `json:"parent"`
 	Provider     string         `json:"provider"`
 	Account      string         `json:"account"`
@@ -54,8 +54,8 @@ type jsonResource struct {
 	Inputs       map[string]any `json:"inputs"`
 }
 
-// planJSON runs the command for a config file and decodes its JSON strictly.
-func planJSON(t *testing.T, configFile string) *jsonPlan {
+// planJson runs the command for a config file and decodes its JSON strictly.
+func planJson(t *testing.T, configFile string) *jsonPlan {
 	t.Helper()
 	code, stdout, stderr := runCLI("--config", configFile, "--format", "json")
 	require.Equalf(t, 0, code, "plan of %s failed:\n%s", configFile, stderr)

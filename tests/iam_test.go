@@ -13,11 +13,11 @@ import (
 	"github.com/xaccount/xaccount-api/internal/plan"
 )
 
-// TestIAMPolicyCoversEveryTypeWithoutWildcardActions: for every committed
+// TestIamPolicyCoversEveryTypeWithoutWildcardActions: for every committed
 // stack and a stack that uses every feature, each account's deployer policy
 // is derived without an unknown type or data source, grants no wildcard
 // action, and holds the actions the stack's resources need.
-func TestIAMPolicyCoversEveryTypeWithoutWildcardActions(t *testing.T) {
+func TestIamPolicyCoversEveryTypeWithoutWildcardActions(t *testing.T) {
 	files := append(stackFiles(t), filepath.Join("testdata", "good", "Pulumi.everything.yaml"))
 	seenTypes := map[string]bool{}
 	for _, file := range files {
@@ -60,7 +60,7 @@ func TestIAMPolicyCoversEveryTypeWithoutWildcardActions(t *testing.T) {
 	}
 }
 
-func TestIAMFlagPrintsAPolicyPerAccount(t *testing.T) {
+func TestIamFlagPrintsAPolicyPerAccount(t *testing.T) {
 	code, out, errOut := runCLI("--stack", "prod", "--root", projectRoot, "--iam", "--repo", "acme/xaccount-api")
 	require.Equal(t, 0, code, errOut)
 	for _, account := range []string{"333333333333", "444444444444", "555555555555"} {

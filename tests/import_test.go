@@ -20,7 +20,7 @@ func TestImportNamesMatchTheProgram(t *testing.T) {
 	rows := row.FindAllStringSubmatch(section, -1)
 	require.GreaterOrEqual(t, len(rows), 6, "the import table lists the API and endpoint resources")
 
-	p := planJSON(t, filepath.Join(projectRoot, "Pulumi.dev.yaml"))
+	p := planJson(t, filepath.Join(projectRoot, "Pulumi.dev.yaml"))
 	byURN := map[string]jsonResource{}
 	for _, r := range p.Resources {
 		byURN[r.URN] = r

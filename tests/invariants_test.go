@@ -26,19 +26,19 @@ const (
 	typeVpcEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
 )
 
-var vpceID = regexp.MustCompile(`^vpce-[0-9a-f]{17}$|^vpce-[0-9a-f]{8}$`)
+var vpceId = regexp.MustCompile(`^vpce-[0-9a-f]{17}$|^vpce-[0-9a-f]{8}$`)
 
 // TestEveryStackFileHoldsTheInvariants plans each Pulumi.<stack>.yaml and
 // checks what a reviewer must be able to trust about it.
 func TestEveryStackFileHoldsTheInvariants(t *testing.T) {
 	for _, file := range stackFiles(t) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			p := planJSON(t, file)
+			p := planJson(t, file)
 			checkAccounts(t, p)
-			endpointIDs := checkConsumerEndpoints(t, p)
-			checkPrivateAPI(t, p, endpointIDs)
+			endpointIds := checkConsumerEndpoints(t, p)
+			checkPrivateApi(t, p, endpointIds)
 			checkDeployment(t, p)
-			checkInvokeURLs(t, p)
+			checkInvokeUrls(t, p)
 			checkIngress(t, p)
 			checkStageHardening(t, p)
 			checkEndpointPolicies(t, p)
@@ -156,12 +156,12 @@ func checkConsumerEndpoints(t *testing.T, p *jsonPlan) []string {
 	for _, e := range p.ofType(typeVpcEndpoint) {
 		assert.Equal(t, "com.amazonaws."+p.Region+".execute-api", e.Inputs["serviceName"])
 		assert.Equal(t, "Interface", e.Inputs["vpcEndpointType"])
-		created[e.ID] = true
+		created[e.Id] = true
 	}
 	for name, v := range consumers {
 		c := v.(map[string]any)
 		id := c["endpointId"].(string)
-		assert.Regexpf(t, vpceID, id, "consumer %s endpoint ID", name)
+		assert.Regexpf(t, vpceId, id, "consumer %s endpoint ID", name)
 		assert.Equal(t, "consumer:"+name, roleOf(p, c["accountId"].(string), name))
 		ids = append(ids, id)
 	}
@@ -182,9 +182,9 @@ func roleOf(p *jsonPlan, account, name string) string {
 	return p.Accounts[account]
 }
 
-// checkPrivateAPI: PRIVATE with exactly the endpoint IDs; the policy denies
+// checkPrivateApi: PRIVATE with exactly the endpoint IDs; the policy denies
 // every other source and names full ARNs only.
-func checkPrivateAPI(t *testing.T, p *jsonPlan, endpointIDs []string) {
+func checkPrivateApi(t *testing.T, p *jsonPlan, endpointIds []string) {
 	apis := p.ofType(typeRestApi)
 	require.Len(t, apis, 1)
 	api := apis[0]
@@ -195,7 +195,7 @@ func checkPrivateAPI(t *testing.T, p *jsonPlan, endpointIDs []string) {
 		got = append(got, id.(string))
 	}
 	slices.Sort(got)
-	assert.Equal(t, endpointIDs, got, "the API lists exactly the consumer endpoints")
+	assert.Equal(t, endpointIds, got, "the API lists exactly the consumer endpoints")
 	var body struct {
 		Paths    map[string]any `json:"paths"`
 		Endpoint struct {
@@ -203,25 +203,25 @@ func checkPrivateAPI(t *testing.T, p *jsonPlan, endpointIDs []string) {
 		} `json:"x-amazon-apigateway-endpoint-configuration"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(api.Inputs["body"].(string)), &body), "the routes are one OpenAPI body")
-	assert.Equal(t, endpointIDs, body.Endpoint.VpcEndpointIds, "the body lists exactly the consumer endpoints too")
+	assert.Equal(t, endpointIds, body.Endpoint.VpcEndpointIds, "the body lists exactly the consumer endpoints too")
 	assert.NotEmpty(t, body.Paths)
 	assert.Equal(t, "overwrite", api.Inputs["putRestApiMode"], "overwrite: a route removed from the config leaves the API")
 
 	policies := p.ofType(typePolicy)
 	require.Len(t, policies, 1)
-	assert.Equal(t, api.ID, policies[0].Inputs["restApiId"])
+	assert.Equal(t, api.Id, policies[0].Inputs["restApiId"])
 	doc, err := policy.Parse(policies[0].Inputs["policy"].(string))
 	require.NoError(t, err)
 	deny := doc.DeniedUnlessSourceVpce()
 	slices.Sort(deny)
-	assert.Equal(t, endpointIDs, deny, "the Deny condition lists exactly the endpoint IDs")
+	assert.Equal(t, endpointIds, deny, "the Deny condition lists exactly the endpoint IDs")
 	executionArn := p.Outputs["executionArn"].(string)
-	assert.Regexp(t, `^arn:aws:execute-api:`+p.Region+`:\d{12}:`+api.ID+`$`, executionArn)
+	assert.Regexp(t, `^arn:aws:execute-api:`+p.Region+`:\d{12}:`+api.Id+`$`, executionArn)
 	for _, res := range doc.Resources() {
 		assert.Truef(t, strings.HasPrefix(res, executionArn+"/"), "policy resource %q is a full ARN of this API", res)
 	}
 	method := executionArn + "/" + p.Outputs["stageName"].(string) + "/GET/"
-	for _, id := range endpointIDs {
+	for _, id := range endpointIds {
 		ok, err := doc.Allows(method, id)
 		require.NoError(t, err)
 		assert.Truef(t, ok, "endpoint %s may invoke", id)
@@ -248,14 +248,14 @@ func checkDeployment(t *testing.T, p *jsonPlan) {
 	}
 	stages := p.ofType(typeStage)
 	require.Len(t, stages, 1)
-	assert.Equal(t, d.ID, stages[0].Inputs["deployment"])
+	assert.Equal(t, d.Id, stages[0].Inputs["deployment"])
 	assert.Equal(t, p.Outputs["stageName"], stages[0].Inputs["stageName"])
 	assert.Contains(t, stages[0].Dependencies, d.URN)
 }
 
-// checkInvokeURLs: each consumer's invoke URLs are well formed and use its endpoint.
-func checkInvokeURLs(t *testing.T, p *jsonPlan) {
-	apiID, stage, region := p.Outputs["restApiId"].(string), p.Outputs["stageName"].(string), p.Region
+// checkInvokeUrls: each consumer's invoke URLs are well formed and use its endpoint.
+func checkInvokeUrls(t *testing.T, p *jsonPlan) {
+	apiId, stage, region := p.Outputs["restApiId"].(string), p.Outputs["stageName"].(string), p.Region
 	for name, v := range p.Outputs["consumers"].(map[string]any) {
 		c := v.(map[string]any)
 		endpoint := c["endpointId"].(string)
@@ -268,16 +268,16 @@ func checkInvokeURLs(t *testing.T, p *jsonPlan) {
 			assert.Equal(t, "/"+stage, parsed.Path, "%s %s", name, form)
 			assert.Containsf(t, curl[form], u, "the %s curl line calls the URL", form)
 		}
-		assert.Equal(t, fmt.Sprintf("https://%s-%s.execute-api.%s.amazonaws.com/%s", apiID, endpoint, region, stage), urls["route53Alias"])
+		assert.Equal(t, fmt.Sprintf("https://%s-%s.execute-api.%s.amazonaws.com/%s", apiId, endpoint, region, stage), urls["route53Alias"])
 		if private, ok := urls["privateDns"]; ok {
-			assert.Equal(t, fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", apiID, region, stage), private)
+			assert.Equal(t, fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", apiId, region, stage), private)
 		}
 		if public, ok := urls["publicDnsWithHostHeader"]; ok {
 			host := regexp.MustCompile(`^https://(` + endpoint + `-[a-z0-9]+\.execute-api\.` + region + `\.vpce\.amazonaws\.com)/`).FindStringSubmatch(public.(string))
 			require.NotNilf(t, host, "%s: public DNS form %s uses the consumer's endpoint", name, public)
 			assert.Equal(t, public, urls["publicDnsWithApiIdHeader"])
-			assert.Contains(t, curl["publicDnsWithHostHeader"], "-H 'Host: "+apiID+".execute-api."+region+".amazonaws.com'")
-			assert.Contains(t, curl["publicDnsWithApiIdHeader"], "-H 'x-apigw-api-id: "+apiID+"'")
+			assert.Contains(t, curl["publicDnsWithHostHeader"], "-H 'Host: "+apiId+".execute-api."+region+".amazonaws.com'")
+			assert.Contains(t, curl["publicDnsWithApiIdHeader"], "-H 'x-apigw-api-id: "+apiId+"'")
 		}
 	}
 }
@@ -285,7 +285,7 @@ func checkInvokeURLs(t *testing.T, p *jsonPlan) {
 // TestDevStackHasAllFourFormsForEveryConsumer is the issue's acceptance check
 // for the dev stack: it creates its endpoints with private DNS on.
 func TestDevStackHasAllFourFormsForEveryConsumer(t *testing.T) {
-	p := planJSON(t, filepath.Join(projectRoot, "Pulumi.dev.yaml"))
+	p := planJson(t, filepath.Join(projectRoot, "Pulumi.dev.yaml"))
 	for name, v := range p.Outputs["consumers"].(map[string]any) {
 		urls := v.(map[string]any)["invokeUrls"].(map[string]any)
 		for _, form := range []string{"privateDns", "route53Alias", "publicDnsWithHostHeader", "publicDnsWithApiIdHeader"} {

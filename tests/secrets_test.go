@@ -19,7 +19,7 @@ func TestSecureValuesAreNeverShown(t *testing.T) {
 		assert.NotContains(t, stdout, "v1:", format)
 		assert.Contains(t, stdout, "[secret]", format)
 	}
-	p := planJSON(t, file)
+	p := planJson(t, file)
 	assert.Equal(t, "plan", p.Stack, "a file not named Pulumi.<stack>.yaml plans stack 'plan'")
 	for _, r := range p.ofType(typeProvider) {
 		role := r.Inputs["assumeRole"].(map[string]any)

@@ -8,45 +8,44 @@ import (
 )
 
 var (
-	roleArnPattern     = regexp.MustCompile(`^arn:aws(-cn|-us-gov)?:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$`)
-	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]{2,}$`)
+	externalIdPattern  = regexp.MustCompile(`^[\w+=,.@:/-]{2,}$`)
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 	profilePattern     = regexp.MustCompile(`^[^\s]{1,128}$`)
-	vpcIDPattern       = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	subnetIDPattern    = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	vpcIdPattern       = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	subnetIdPattern    = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
 
 // maxCredentialLen bounds externalId (AWS allows 1224 characters).
 const maxCredentialLen = 1224
 
 const (
-	expectAccountID = components.ExpectAccountID
+	expectAccountId = components.ExpectAccountId
 	expectRoleArn   = "an IAM role ARN such as arn:aws:iam::111122223333:role/deployer"
 )
 
 // credentialKeys are the account keys shared by producer and consumers.
 var credentialKeys = []string{"accountId", "roleArn", "externalId", "sessionName", "profile"}
 
-// accountID reads an account ID; an unquoted YAML number of 12 digits is
-// accepted. Its format is the component's rule (components.ValidAccountID),
+// accountId reads an account ID; an unquoted YAML number of 12 digits is
+// accepted. Its format is the component's rule (components.ValidAccountId),
 // checked in validateArgs; only a number that lost its leading zeros gets the
 // hint to quote it here.
-func (r *reader) accountID(k key, m map[string]any) string {
+func (r *reader) accountId(k key, m map[string]any) string {
 	v, present := m["accountId"]
 	if !present {
-		r.missing(k.field("accountId"), expectAccountID)
+		r.missing(k.field("accountId"), expectAccountId)
 		return ""
 	}
 	s := fmt.Sprint(v)
 	if _, isString := v.(string); !isString && !isNumber(v) {
-		r.bad(k.field("accountId"), v, expectAccountID)
+		r.bad(k.field("accountId"), v, expectAccountId)
 		return ""
 	}
 	if r.needsPlain(k.field("accountId"), s) {
 		return ""
 	}
-	if isNumber(v) && !components.ValidAccountID(s) { // a number has lost its leading zeros
-		r.badString(k.field("accountId"), v, expectAccountID)
+	if isNumber(v) && !components.ValidAccountId(s) { // a number has lost its leading zeros
+		r.badString(k.field("accountId"), v, expectAccountId)
 		return ""
 	}
 	return s
@@ -58,7 +57,7 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 	var roleOK, profileOK, externalOK, sessionOK bool
 	acct.RoleArn, roleOK = r.optString(k, m, "roleArn", expectRoleArn)
 	acct.Profile, profileOK = r.optString(k, m, "profile", "a profile name from the shared AWS config")
-	acct.ExternalID, externalOK = r.optString(k, m, "externalId", "the external ID the role's trust policy requires")
+	acct.ExternalId, externalOK = r.optString(k, m, "externalId", "the external ID the role's trust policy requires")
 	acct.SessionName, sessionOK = r.optString(k, m, "sessionName", "a session name of 2-64 characters [\\w+=,.@-]")
 	acct.Secret = r.secretKeys[k.top()]
 	_, hasRole := m["roleArn"]
@@ -79,10 +78,10 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 		r.fail(k, "neither roleArn nor profile is set; expected exactly one of them")
 	}
 	if roleOK && !r.opaque(k, acct.RoleArn) {
-		if match := roleArnPattern.FindStringSubmatch(acct.RoleArn); match == nil {
+		if account, ok := components.RoleArnAccount(acct.RoleArn); !ok {
 			r.bad(k.field("roleArn"), acct.RoleArn, expectRoleArn)
-		} else if acct.AccountID != "" && match[2] != acct.AccountID {
-			r.fail(k.field("roleArn"), "got %q, a role in account %s; expected a role in account %s (%s)", acct.RoleArn, match[2], acct.AccountID, k.field("accountId"))
+		} else if acct.AccountId != "" && account != acct.AccountId {
+			r.fail(k.field("roleArn"), "got %q, a role in account %s; expected a role in account %s (%s)", acct.RoleArn, account, acct.AccountId, k.field("accountId"))
 		}
 	}
 	if profileOK && !profilePattern.MatchString(acct.Profile) {
@@ -95,7 +94,7 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 		pattern *regexp.Regexp
 		expect  string
 	}{
-		{"externalId", externalOK, acct.ExternalID, externalIDPattern, "2-1224 characters [\\w+=,.@:/-]"},
+		{"externalId", externalOK, acct.ExternalId, externalIdPattern, "2-1224 characters [\\w+=,.@:/-]"},
 		{"sessionName", sessionOK, acct.SessionName, sessionNamePattern, "2-64 characters [\\w+=,.@-]"},
 	} {
 		if !check.ok {
@@ -125,7 +124,7 @@ func (r *reader) producer(raw map[string]string, region string) Account {
 	if !ok {
 		return Account{}
 	}
-	acct := Account{AccountID: r.accountID(k, m)}
+	acct := Account{AccountId: r.accountId(k, m)}
 	r.credentials(k, m, &acct, true)
 	return acct
 }
@@ -166,9 +165,9 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	}
 	var c Consumer
 	c.Name, _ = r.reqString(k, m, "name", components.ExpectConsumerName)
-	c.AccountID = r.accountID(k, m)
+	c.AccountId = r.accountId(k, m)
 	var endpointOK bool
-	c.EndpointID, endpointOK = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
+	c.EndpointId, endpointOK = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
 	_, hasEndpoint := m["endpointId"]
 	_, hasVpc := m["vpc"]
 	r.credentials(k, m, &c.Account, !hasEndpoint)
@@ -176,7 +175,7 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	// the VPC: on by default only in a VPC this stack creates.
 	vpcFields, _ := m["vpc"].(map[string]any)
 	_, existingVpc := vpcFields["id"]
-	c.PrivateDNS = r.optBool(k, m, "privateDns", hasVpc && !existingVpc)
+	c.PrivateDns = r.optBool(k, m, "privateDns", hasVpc && !existingVpc)
 	c.EndpointPolicy = r.endpointPolicy(k, m, hasEndpoint)
 	if principals, ok := r.stringList(k, m, "principals", "an IAM role or user ARN"); ok {
 		c.Principals = principals
@@ -225,10 +224,10 @@ func (r *reader) endpointPolicy(k key, m map[string]any, hasEndpoint bool) strin
 func (r *reader) existingEndpoint(k key, m map[string]any, c *Consumer, idOK bool, region string) {
 	switch {
 	case !idOK:
-	case c.EndpointID == "": // given, but empty: the consumer would silently become one without an endpoint
-		r.bad(k.field("endpointId"), "", components.ExpectEndpointID)
+	case c.EndpointId == "": // given, but empty: the consumer would silently become one without an endpoint
+		r.bad(k.field("endpointId"), "", components.ExpectEndpointId)
 	default:
-		r.needsPlain(k.field("endpointId"), c.EndpointID)
+		r.needsPlain(k.field("endpointId"), c.EndpointId)
 	}
 	dns, ok := r.optString(k, m, "endpointDnsName", "the endpoint's regional DNS name")
 	if !ok {
@@ -238,7 +237,7 @@ func (r *reader) existingEndpoint(k key, m map[string]any, c *Consumer, idOK boo
 	if !r.needsPlain(k.field("endpointDnsName"), dns) && !want.MatchString(dns) {
 		r.bad(k.field("endpointDnsName"), dns, "the endpoint's regional DNS name, vpce-….execute-api."+region+".vpce.amazonaws.com")
 	}
-	c.EndpointDNSName = dns
+	c.EndpointDnsName = dns
 }
 
 func (r *reader) vpc(k key, v any, c *Consumer) {
@@ -247,19 +246,19 @@ func (r *reader) vpc(k key, v any, c *Consumer) {
 		return
 	}
 	_, hasCidr := m["cidr"]
-	_, hasID := m["id"]
+	_, hasId := m["id"]
 	switch {
-	case hasCidr && hasID:
+	case hasCidr && hasId:
 		r.fail(k, "both cidr and id are set; expected {cidr, azCount} for a new VPC or {id, subnetIds} for an existing one")
-	case hasID:
+	case hasId:
 		if _, given := m["azCount"]; given {
 			r.fail(k.field("azCount"), "only applies with cidr (a new VPC); remove it")
 		}
 		ev := &ExistingVpc{}
 		var idOK bool
-		ev.ID, idOK = r.reqString(k, m, "id", "a VPC ID such as vpc-0123456789abcdef0")
-		if idOK && !r.needsPlain(k.field("id"), ev.ID) && !vpcIDPattern.MatchString(ev.ID) {
-			r.bad(k.field("id"), ev.ID, "a VPC ID: vpc- and 8 or 17 lowercase hex digits")
+		ev.Id, idOK = r.reqString(k, m, "id", "a VPC ID such as vpc-0123456789abcdef0")
+		if idOK && !r.needsPlain(k.field("id"), ev.Id) && !vpcIdPattern.MatchString(ev.Id) {
+			r.bad(k.field("id"), ev.Id, "a VPC ID: vpc- and 8 or 17 lowercase hex digits")
 		}
 		subnets, ok := r.stringList(k, m, "subnetIds", "a subnet ID")
 		if _, given := m["subnetIds"]; !given {
@@ -271,14 +270,14 @@ func (r *reader) vpc(k key, v any, c *Consumer) {
 		for i, s := range subnets {
 			switch {
 			case r.needsPlain(k.field("subnetIds").index(i), s):
-			case !subnetIDPattern.MatchString(s):
+			case !subnetIdPattern.MatchString(s):
 				r.bad(k.field("subnetIds").index(i), s, "a subnet ID: subnet- and 8 or 17 lowercase hex digits")
 			case seen[s]:
 				r.fail(k.field("subnetIds").index(i), "got %q twice; expected each subnet once", s)
 			}
 			seen[s] = true
 		}
-		ev.SubnetIDs = subnets
+		ev.SubnetIds = subnets
 		c.ExistingVpc = ev
 	case hasCidr:
 		if _, given := m["subnetIds"]; given {

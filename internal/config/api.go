@@ -8,20 +8,20 @@ import (
 	"github.com/xaccount/xaccount-api/components"
 )
 
-// DefaultAPIDescription describes an API whose config sets none.
-const DefaultAPIDescription = "Private REST API reachable only through the consumers' execute-api VPC endpoints"
+// DefaultApiDescription describes an API whose config sets none.
+const DefaultApiDescription = "Private REST API reachable only through the consumers' execute-api VPC endpoints"
 
-func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
-	k := key(fullKey(KeyAPI))
-	api := API{
+func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
+	k := key(fullKey(KeyApi))
+	api := Api{
 		Name:          Namespace + "-" + stackName,
-		Description:   DefaultAPIDescription,
+		Description:   DefaultApiDescription,
 		StageName:     stackName,
 		Authorization: components.AuthorizationNone,
 		AccessLogs:    &components.AccessLogsArgs{RetentionDays: components.DefaultLogRetentionDays},
 		Throttle:      components.StageThrottle{RateLimit: DefaultRateLimit, BurstLimit: DefaultBurstLimit},
 	}
-	v, present := r.structured(raw, KeyAPI, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle")
+	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle")
 	var m map[string]any
 	if present {
 		var ok bool
@@ -35,11 +35,11 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) API {
 		}
 		api.Authorization = auth
 	}
-	if org, ok := r.optString(k, m, "principalOrgId", components.ExpectOrgID); ok {
+	if org, ok := r.optString(k, m, "principalOrgId", components.ExpectOrgId); ok {
 		if org == "" {
-			r.bad(k.field("principalOrgId"), org, components.ExpectOrgID)
+			r.bad(k.field("principalOrgId"), org, components.ExpectOrgId)
 		}
-		api.PrincipalOrgID = org
+		api.PrincipalOrgId = org
 	}
 	if name, ok := r.optString(k, m, "name", "an API name of 1-128 characters"); ok {
 		if name == "" || len(name) > 128 {
@@ -120,24 +120,24 @@ func (r *reader) extraStatements(k key, m map[string]any) []map[string]any {
 			r.bad(k.index(i), item, "an IAM policy statement object")
 			continue
 		}
-		out = append(out, plainJSON(stmt).(map[string]any))
+		out = append(out, plainJson(stmt).(map[string]any))
 	}
 	return out
 }
 
-// plainJSON turns json.Number values back into numbers a policy can carry.
-func plainJSON(v any) any {
+// plainJson turns json.Number values back into numbers a policy can carry.
+func plainJson(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, e := range t {
-			out[k] = plainJSON(e)
+			out[k] = plainJson(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, e := range t {
-			out[i] = plainJSON(e)
+			out[i] = plainJson(e)
 		}
 		return out
 	case json.Number:
@@ -216,14 +216,14 @@ func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *
 		m, _ := r.object(k, raw, "type", "uri")
 		uri, ok := r.reqString(k, m, "uri", "an https:// URL")
 		if !ok || r.opaque(k, uri) {
-			rc.URI = uri
+			rc.Uri = uri
 			return
 		}
 		u, err := url.Parse(uri)
 		if err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsAny(uri, " \t\n") {
 			r.bad(k.field("uri"), uri, "an https:// URL with a host (plain http is refused)")
 		}
-		rc.URI = uri
+		rc.Uri = uri
 	case components.IntegrationLambda:
 		m, _ := r.object(k, raw, "type", "functionArn")
 		arn, ok := r.reqString(k, m, "functionArn", "a Lambda function ARN in the producer account and region")

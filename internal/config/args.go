@@ -14,18 +14,18 @@ import (
 func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 	args := &components.CrossAccountPrivateApiArgs{
 		Region:                c.Region,
-		ProducerAccountId:     c.Producer.AccountID,
-		ApiName:               pulumi.String(c.API.Name),
-		ApiDescription:        pulumi.String(c.API.Description),
-		StageName:             c.API.StageName,
-		Authorization:         c.API.Authorization,
-		PrincipalOrgId:        c.API.PrincipalOrgID,
-		ExtraPolicyStatements: c.API.ExtraPolicyStatements,
-		AccessLogs:            c.API.AccessLogs,
-		Throttle:              &c.API.Throttle,
+		ProducerAccountId:     c.Producer.AccountId,
+		ApiName:               pulumi.String(c.Api.Name),
+		ApiDescription:        pulumi.String(c.Api.Description),
+		StageName:             c.Api.StageName,
+		Authorization:         c.Api.Authorization,
+		PrincipalOrgId:        c.Api.PrincipalOrgId,
+		ExtraPolicyStatements: c.Api.ExtraPolicyStatements,
+		AccessLogs:            c.Api.AccessLogs,
+		Throttle:              &c.Api.Throttle,
 		Protect:               c.Protect,
 	}
-	for _, r := range c.API.Routes {
+	for _, r := range c.Api.Routes {
 		args.Routes = append(args.Routes, r.ToComponent())
 	}
 	for _, consumer := range c.Consumers {
@@ -36,15 +36,15 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 
 // args maps one configured consumer onto the component's args.
 func (c Consumer) args() components.ConsumerArgs {
-	privateDNS := c.PrivateDNS
-	ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountID, PrivateDns: &privateDNS, EndpointPolicy: c.EndpointPolicy}
+	privateDns := c.PrivateDns
+	ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountId, PrivateDns: &privateDns, EndpointPolicy: c.EndpointPolicy}
 	if c.Principals != nil {
 		ca.Principals = pulumi.ToStringArray(c.Principals)
 	}
 	if !c.ManagesEndpoint() {
-		ca.ExistingEndpointId = pulumi.String(c.EndpointID)
-		if c.EndpointDNSName != "" {
-			ca.ExistingEndpointDnsName = pulumi.String(c.EndpointDNSName)
+		ca.ExistingEndpointId = pulumi.String(c.EndpointId)
+		if c.EndpointDnsName != "" {
+			ca.ExistingEndpointDnsName = pulumi.String(c.EndpointDnsName)
 		}
 		return ca
 	}
@@ -52,8 +52,8 @@ func (c Consumer) args() components.ConsumerArgs {
 		ca.Vpc = &components.ConsumerVpcArgs{Cidr: c.NewVpc.Cidr, AzCount: c.NewVpc.AzCount}
 	}
 	if c.ExistingVpc != nil {
-		ca.VpcId = pulumi.String(c.ExistingVpc.ID)
-		ca.SubnetIds = pulumi.ToStringArray(c.ExistingVpc.SubnetIDs)
+		ca.VpcId = pulumi.String(c.ExistingVpc.Id)
+		ca.SubnetIds = pulumi.ToStringArray(c.ExistingVpc.SubnetIds)
 	}
 	if c.AllowedCidrs != nil {
 		ca.AllowedCidrs = pulumi.ToStringArray(c.AllowedCidrs)
@@ -65,13 +65,13 @@ func (c Consumer) args() components.ConsumerArgs {
 // that sit elsewhere in the configuration to their key.
 var argsFieldToKey = map[string]string{
 	"producerAccountId":     KeyProducer + ".accountId",
-	"stageName":             KeyAPI + ".stageName",
-	"routes":                KeyAPI + ".routes",
-	"authorization":         KeyAPI + ".authorization",
-	"principalOrgId":        KeyAPI + ".principalOrgId",
-	"accessLogs":            KeyAPI + ".accessLogs",
-	"throttle":              KeyAPI + ".throttle",
-	"extraPolicyStatements": KeyAPI + ".extraPolicyStatements",
+	"stageName":             KeyApi + ".stageName",
+	"routes":                KeyApi + ".routes",
+	"authorization":         KeyApi + ".authorization",
+	"principalOrgId":        KeyApi + ".principalOrgId",
+	"accessLogs":            KeyApi + ".accessLogs",
+	"throttle":              KeyApi + ".throttle",
+	"extraPolicyStatements": KeyApi + ".extraPolicyStatements",
 }
 
 // consumerFieldToKey renames consumer fields whose config key differs.

@@ -19,13 +19,13 @@ const (
 	KeyRegion    = "region"
 	KeyProducer  = "producer"
 	KeyConsumers = "consumers"
-	KeyAPI       = "api"
+	KeyApi       = "api"
 	KeyTags      = "tags"
 	KeyProtect   = "protect"
 )
 
 // Keys lists every top-level config key the program reads.
-var Keys = []string{KeyRegion, KeyProducer, KeyConsumers, KeyAPI, KeyTags, KeyProtect}
+var Keys = []string{KeyRegion, KeyProducer, KeyConsumers, KeyApi, KeyTags, KeyProtect}
 
 // Config is the validated, typed configuration of one stack.
 type Config struct {
@@ -37,8 +37,8 @@ type Config struct {
 	Producer Account
 	// Consumers are the accounts A whose VPCs may call the API.
 	Consumers []Consumer
-	// API configures the private REST API.
-	API API
+	// Api configures the private REST API.
+	Api Api
 	// Tags are default tags on every provider.
 	Tags map[string]string
 	// TagsSecret marks tags that came from secure config.
@@ -49,12 +49,12 @@ type Config struct {
 
 // Account is how the program reaches one AWS account.
 type Account struct {
-	// AccountID is the 12-digit account the provider is pinned to.
-	AccountID string
+	// AccountId is the 12-digit account the provider is pinned to.
+	AccountId string
 	// RoleArn is assumed when set; otherwise Profile is used.
 	RoleArn string
-	// ExternalID and SessionName go with RoleArn.
-	ExternalID  string
+	// ExternalId and SessionName go with RoleArn.
+	ExternalId  string
 	SessionName string
 	// Profile is a named profile of the shared AWS config.
 	Profile string
@@ -71,24 +71,24 @@ type Consumer struct {
 	NewVpc *NewVpc
 	// ExistingVpc, when set, places the endpoint in an existing VPC.
 	ExistingVpc *ExistingVpc
-	// PrivateDNS turns on private DNS for execute-api (default: true for a
+	// PrivateDns turns on private DNS for execute-api (default: true for a
 	// VPC this stack creates, false otherwise).
-	PrivateDNS bool
+	PrivateDns bool
 	// EndpointPolicy is components.EndpointPolicyRestricted or ...Full.
 	EndpointPolicy string
 	// Principals may call an AWS_IAM API from this consumer (default: the account root).
 	Principals []string
 	// AllowedCidrs may reach the endpoint on 443; empty means the VPC's CIDR.
 	AllowedCidrs []string
-	// EndpointID is an endpoint another team owns; nothing is created then.
-	EndpointID string
-	// EndpointDNSName is that endpoint's regional DNS name, if known.
-	EndpointDNSName string
+	// EndpointId is an endpoint another team owns; nothing is created then.
+	EndpointId string
+	// EndpointDnsName is that endpoint's regional DNS name, if known.
+	EndpointDnsName string
 }
 
 // ManagesEndpoint says whether the program creates this consumer's endpoint
 // (and so needs a provider for its account).
-func (c Consumer) ManagesEndpoint() bool { return c.EndpointID == "" }
+func (c Consumer) ManagesEndpoint() bool { return c.EndpointId == "" }
 
 // NewVpc asks for a small VPC with private subnets.
 type NewVpc struct {
@@ -98,20 +98,20 @@ type NewVpc struct {
 
 // ExistingVpc names a VPC and subnets that already exist.
 type ExistingVpc struct {
-	ID        string
-	SubnetIDs []string
+	Id        string
+	SubnetIds []string
 }
 
-// API configures the private REST API.
-type API struct {
+// Api configures the private REST API.
+type Api struct {
 	Name        string
 	Description string
 	StageName   string
 	Routes      []RouteConfig
 	// Authorization is components.AuthorizationNone or ...IAM.
 	Authorization string
-	// PrincipalOrgID, with AWS_IAM, adds an aws:PrincipalOrgID condition.
-	PrincipalOrgID string
+	// PrincipalOrgId, with AWS_IAM, adds an aws:PrincipalOrgId condition.
+	PrincipalOrgId string
 	// ExtraPolicyStatements are added after the SourceVpce Deny and the Allow.
 	ExtraPolicyStatements []map[string]any
 	// AccessLogs, when not nil, sends the stage's access logs to CloudWatch.
@@ -135,7 +135,7 @@ type RouteConfig struct {
 	Type        string
 	StatusCode  int
 	Body        string
-	URI         string
+	Uri         string
 	FunctionArn string
 }
 
@@ -146,7 +146,7 @@ func (r RouteConfig) ToComponent() components.Route {
 	case components.IntegrationMock:
 		in.Body = pulumi.String(r.Body)
 	case components.IntegrationHTTPProxy:
-		in.Uri = pulumi.String(r.URI)
+		in.Uri = pulumi.String(r.Uri)
 	case components.IntegrationLambda:
 		in.FunctionArn = pulumi.String(r.FunctionArn)
 	}
@@ -160,7 +160,7 @@ func (c *Config) ProfileAccounts() map[string]string {
 	out := map[string]string{}
 	for _, acct := range append([]Account{c.Producer}, c.consumerAccounts()...) {
 		if acct.Profile != "" {
-			out[acct.Profile] = acct.AccountID
+			out[acct.Profile] = acct.AccountId
 		}
 	}
 	return out

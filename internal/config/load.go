@@ -36,7 +36,7 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	cfg.Region = r.region(raw)
 	cfg.Producer = r.producer(raw, cfg.Region)
 	cfg.Consumers = r.consumers(raw, cfg.Region)
-	cfg.API = r.api(raw, cfg, stackName)
+	cfg.Api = r.api(raw, cfg, stackName)
 	cfg.Tags = r.tags(raw)
 	cfg.TagsSecret = r.secretKeys[fullKey(KeyTags)]
 	cfg.Protect = r.protect(raw)

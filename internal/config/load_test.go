@@ -16,14 +16,14 @@ func TestLoadValidConfig(t *testing.T) {
 	cfg, err := config.Load(configtest.Raw(t, configtest.Valid()), nil, "dev")
 	require.NoError(t, err)
 	assert.Equal(t, "eu-west-1", cfg.Region)
-	assert.Equal(t, "111111111111", cfg.Producer.AccountID)
+	assert.Equal(t, "111111111111", cfg.Producer.AccountId)
 	require.Len(t, cfg.Consumers, 2)
 	assert.Equal(t, &config.NewVpc{Cidr: "10.20.0.0/24", AzCount: 2}, cfg.Consumers[0].NewVpc)
-	assert.True(t, cfg.Consumers[0].PrivateDNS, "private DNS defaults to on")
+	assert.True(t, cfg.Consumers[0].PrivateDns, "private DNS defaults to on")
 	assert.Equal(t, "batch", cfg.Consumers[1].Profile)
 	assert.Equal(t, []string{"10.30.0.0/16"}, cfg.Consumers[1].AllowedCidrs)
-	assert.Equal(t, "dev", cfg.API.StageName, "the stage defaults to the stack name")
-	assert.Len(t, cfg.API.Routes, 3)
+	assert.Equal(t, "dev", cfg.Api.StageName, "the stage defaults to the stack name")
+	assert.Len(t, cfg.Api.Routes, 3)
 	assert.Equal(t, map[string]string{"team": "platform"}, cfg.Tags)
 }
 
@@ -34,9 +34,9 @@ func TestLoadDefaults(t *testing.T) {
 	delete(configtest.At(c, "consumers", 0, "vpc"), "azCount")
 	cfg, err := config.Load(configtest.Raw(t, c), nil, "staging")
 	require.NoError(t, err)
-	assert.Equal(t, "xaccount-api-staging", cfg.API.Name)
-	assert.Equal(t, "staging", cfg.API.StageName)
-	assert.Nil(t, cfg.API.Routes, "no routes configured: the component applies components.DefaultRoutes, the one default")
+	assert.Equal(t, "xaccount-api-staging", cfg.Api.Name)
+	assert.Equal(t, "staging", cfg.Api.StageName)
+	assert.Nil(t, cfg.Api.Routes, "no routes configured: the component applies components.DefaultRoutes, the one default")
 	assert.Equal(t, 2, cfg.Consumers[0].NewVpc.AzCount)
 	assert.False(t, cfg.Protect)
 	assert.Equal(t, "restricted", cfg.Consumers[0].EndpointPolicy)
@@ -52,7 +52,7 @@ func TestLoadPrivateDnsDefaultsByKind(t *testing.T) {
 	require.NoError(t, err)
 	got := map[string]bool{}
 	for _, cons := range cfg.Consumers {
-		got[cons.Name] = cons.PrivateDNS
+		got[cons.Name] = cons.PrivateDns
 	}
 	assert.Equal(t, map[string]bool{"app": true, "batch": false, "partner": false, "shared": true}, got,
 		"created VPC on; existing VPC and existing endpoint off unless asked for")
@@ -157,8 +157,8 @@ func TestLoadAcceptsProjectDefaults(t *testing.T) {
 	raw["xaccount-api:api"], raw["xaccount-api:tags"], raw["xaccount-api:protect"] = "{}", "{}", "false"
 	cfg, err := config.Load(raw, nil, "dev")
 	require.NoError(t, err)
-	assert.Equal(t, "dev", cfg.API.StageName)
-	assert.Empty(t, cfg.API.Routes, "none configured: the component applies its DefaultRoutes")
+	assert.Equal(t, "dev", cfg.Api.StageName)
+	assert.Empty(t, cfg.Api.Routes, "none configured: the component applies its DefaultRoutes")
 	assert.Empty(t, cfg.Tags)
 	assert.False(t, cfg.Protect)
 }
@@ -171,20 +171,20 @@ func TestLoadAcceptsANarrowingExtraStatement(t *testing.T) {
 	c["api"].(map[string]any)["extraPolicyStatements"] = []any{stmt}
 	cfg, err := config.Load(configtest.Raw(t, c), nil, "dev")
 	require.NoError(t, err)
-	assert.Equal(t, []map[string]any{stmt}, cfg.API.ExtraPolicyStatements)
+	assert.Equal(t, []map[string]any{stmt}, cfg.Api.ExtraPolicyStatements)
 }
 
 func TestLoadStageHardeningDefaultsAndOptOut(t *testing.T) {
 	cfg, err := config.Load(configtest.Raw(t, configtest.Valid()), nil, "dev")
 	require.NoError(t, err)
-	require.NotNil(t, cfg.API.AccessLogs, "access logs are on by default")
-	assert.Equal(t, 30, cfg.API.AccessLogs.RetentionDays)
-	assert.False(t, cfg.API.AccessLogs.CreateAccountRole, "the account-wide role only when asked for")
-	assert.Equal(t, float64(config.DefaultRateLimit), cfg.API.Throttle.RateLimit)
+	require.NotNil(t, cfg.Api.AccessLogs, "access logs are on by default")
+	assert.Equal(t, 30, cfg.Api.AccessLogs.RetentionDays)
+	assert.False(t, cfg.Api.AccessLogs.CreateAccountRole, "the account-wide role only when asked for")
+	assert.Equal(t, float64(config.DefaultRateLimit), cfg.Api.Throttle.RateLimit)
 
 	c := configtest.Valid()
 	c["api"].(map[string]any)["accessLogs"] = map[string]any{"enabled": false}
 	cfg, err = config.Load(configtest.Raw(t, c), nil, "dev")
 	require.NoError(t, err)
-	assert.Nil(t, cfg.API.AccessLogs)
+	assert.Nil(t, cfg.Api.AccessLogs)
 }

@@ -83,7 +83,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	var out bytes.Buffer
 	if *iam {
-		if err := p.WriteIAM(&out, *repo); err != nil {
+		if err := p.WriteIam(&out, *repo); err != nil {
 			fmt.Fprintf(stderr, "plan: %v\n", err)
 			return exitFailed
 		}

@@ -9,10 +9,10 @@ import (
 	"github.com/xaccount/xaccount-api/internal/iampolicy"
 )
 
-// WriteIAM prints, for each account of the plan, the IAM policy its deployer
+// WriteIam prints, for each account of the plan, the IAM policy its deployer
 // role needs (exactly the actions of the resource types and data sources the
 // plan has there) and the trust policy of the pipeline role that assumes it.
-func (p *Plan) WriteIAM(w io.Writer, repo string) error {
+func (p *Plan) WriteIam(w io.Writer, repo string) error {
 	for _, account := range p.sortedAccounts() {
 		var types []string
 		for _, r := range p.Resources {
@@ -30,17 +30,17 @@ func (p *Plan) WriteIAM(w io.Writer, repo string) error {
 		if err != nil {
 			return err
 		}
-		policyJSON, err := policy.JSON()
+		policyJson, err := policy.JSON()
 		if err != nil {
 			return err
 		}
-		trustJSON, err := iampolicy.PipelineTrustPolicy(account, p.Region, repo).JSON()
+		trustJson, err := iampolicy.PipelineTrustPolicy(account, p.Region, repo).JSON()
 		if err != nil {
 			return err
 		}
 		if _, err := fmt.Fprintf(w, "# Account %s (%s): policy of the deployer role the stack assumes\n%s\n\n"+
 			"# Account %s: trust policy of the pipeline role (OIDC); the deployer role's trust policy names that role\n%s\n\n",
-			account, p.Accounts[account], policyJSON, account, trustJSON); err != nil {
+			account, p.Accounts[account], policyJson, account, trustJson); err != nil {
 			return err
 		}
 	}

@@ -61,7 +61,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 			tw.line(1, "nothing deployed here")
 		}
 		for _, c := range p.externalEndpoints(account) {
-			tw.line(1, "consumer %s uses endpoint %s, owned outside this stack", c.Name, c.EndpointID)
+			tw.line(1, "consumer %s uses endpoint %s, owned outside this stack", c.Name, c.EndpointId)
 		}
 		if len(show) == 0 {
 			continue
@@ -109,12 +109,12 @@ func (t *textWriter) tree(depth int, parent string, children map[string][]*Resou
 		switch {
 		case strings.HasPrefix(r.Type, "pulumi:providers:"):
 			t.line(depth, "provider %s (%s)", r.Name, r.Type)
-		case r.ID == "":
+		case r.Id == "":
 			t.line(depth, "%s %s%s", r.Type, r.Name, flags)
 		default:
-			t.line(depth, "%s %s [id %s]%s", r.Type, r.Name, r.ID, flags)
+			t.line(depth, "%s %s [id %s]%s", r.Type, r.Name, r.Id, flags)
 		}
-		if r.ID != "" || strings.HasPrefix(r.Type, "pulumi:providers:") {
+		if r.Id != "" || strings.HasPrefix(r.Type, "pulumi:providers:") {
 			t.inputs(depth+2, r.Inputs)
 		}
 		t.tree(depth+1, r.URN, children, show)
@@ -170,7 +170,7 @@ func (p *Plan) externalEndpoints(account string) []config.Consumer {
 		return nil
 	}
 	for _, c := range p.config.Consumers {
-		if c.AccountID == account && !c.ManagesEndpoint() {
+		if c.AccountId == account && !c.ManagesEndpoint() {
 			out = append(out, c)
 		}
 	}

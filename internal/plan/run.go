@@ -36,7 +36,7 @@ type Resource struct {
 	URN          string         `json:"urn"`
 	Type         string         `json:"type"`
 	Name         string         `json:"name"`
-	ID           string         `json:"id"`
+	Id           string         `json:"id"`
 	Parent       string         `json:"parent"`
 	Provider     string         `json:"provider"`
 	Account      string         `json:"account"`
@@ -83,7 +83,7 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 	if outputs == nil {
 		return nil, errors.New("program registered no outputs")
 	}
-	if outputs, err = plainJSON(outputs); err != nil {
+	if outputs, err = plainJson(outputs); err != nil {
 		return nil, err
 	}
 	p := &Plan{Project: config.Namespace, Stack: stackName, Region: cfg.Region, Accounts: accounts(cfg), Outputs: outputs, config: cfg,
@@ -93,7 +93,7 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 	}
 	for _, r := range mocks.Resources() {
 		p.Resources = append(p.Resources, Resource{
-			URN: r.URN, Type: r.Type, Name: r.Name, ID: r.ID, Parent: r.Parent,
+			URN: r.URN, Type: r.Type, Name: r.Name, Id: r.Id, Parent: r.Parent,
 			Provider: r.Provider, Account: mocks.AccountOf(r),
 			Dependencies: append([]string{}, r.Dependencies...),
 			Inputs:       plainMap(r.Inputs),
@@ -106,13 +106,13 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 
 // accounts maps every configured account to its role(s).
 func accounts(cfg *config.Config) map[string]string {
-	out := map[string]string{cfg.Producer.AccountID: "producer"}
+	out := map[string]string{cfg.Producer.AccountId: "producer"}
 	for _, c := range cfg.Consumers {
 		role := "consumer:" + c.Name
-		if have, ok := out[c.AccountID]; ok {
+		if have, ok := out[c.AccountId]; ok {
 			role = have + "," + role
 		}
-		out[c.AccountID] = role
+		out[c.AccountId] = role
 	}
 	return out
 }
@@ -168,9 +168,9 @@ func (p *Plan) sortedAccounts() []string {
 		}
 	}
 	if p.config != nil {
-		add(p.config.Producer.AccountID)
+		add(p.config.Producer.AccountId)
 		for _, c := range p.config.Consumers {
-			add(c.AccountID)
+			add(c.AccountId)
 		}
 	}
 	rest := []string{}
@@ -183,9 +183,9 @@ func (p *Plan) sortedAccounts() []string {
 	return append(ids, rest...)
 }
 
-// plainJSON round-trips outputs through JSON so that every map is a
+// plainJson round-trips outputs through JSON so that every map is a
 // map[string]any and every list a []any, as a reader of the JSON sees them.
-func plainJSON(outputs map[string]any) (map[string]any, error) {
+func plainJson(outputs map[string]any) (map[string]any, error) {
 	b, err := json.Marshal(outputs)
 	if err != nil {
 		return nil, fmt.Errorf("render outputs: %w", err)

@@ -91,7 +91,7 @@ func exports(cfg *config.Config, api *components.CrossAccountPrivateApi) pulumi.
 	for _, c := range cfg.Consumers {
 		access := api.Consumers[c.Name]
 		consumers[c.Name] = pulumi.Map{
-			"accountId":        pulumi.String(c.AccountID),
+			"accountId":        pulumi.String(c.AccountId),
 			"endpointId":       access.EndpointId,
 			"endpointDnsNames": access.DnsNames,
 			"invokeUrls":       access.InvokeUrls,
@@ -100,7 +100,7 @@ func exports(cfg *config.Config, api *components.CrossAccountPrivateApi) pulumi.
 	}
 	return pulumi.Map{
 		"region":            pulumi.String(cfg.Region),
-		"producerAccountId": pulumi.String(cfg.Producer.AccountID),
+		"producerAccountId": pulumi.String(cfg.Producer.AccountId),
 		"restApiId":         api.RestApiId,
 		"executionArn":      api.ExecutionArn,
 		"stageName":         api.StageName,

@@ -51,12 +51,12 @@ func NewProviders(ctx *pulumi.Context, cfg *config.Config) (*Providers, error) {
 // components.NewAccountProvider, which pins it (allowedAccountIds) and its
 // region; secure config values stay Pulumi secrets.
 func newAccountProvider(ctx *pulumi.Context, name string, cfg *config.Config, acct config.Account) (*aws.Provider, error) {
-	args := &components.AccountProviderArgs{AccountId: acct.AccountID, Region: cfg.Region}
+	args := &components.AccountProviderArgs{AccountId: acct.AccountId, Region: cfg.Region}
 	if acct.RoleArn != "" {
 		args.RoleArn = maybeSecret(acct.Secret, acct.RoleArn)
-		if acct.ExternalID != "" {
+		if acct.ExternalId != "" {
 			// The external ID is a shared secret with the role's owner: never in clear.
-			args.ExternalId = pulumi.ToSecret(pulumi.String(acct.ExternalID)).(pulumi.StringOutput)
+			args.ExternalId = pulumi.ToSecret(pulumi.String(acct.ExternalId)).(pulumi.StringOutput)
 		}
 		if acct.SessionName != "" {
 			args.SessionName = maybeSecret(acct.Secret, acct.SessionName)

@@ -58,8 +58,8 @@ func TestDeployAndRefuseOutsiders(t *testing.T) {
 	res, err := s.Up(ctx, optup.ProgressStreams(os.Stdout))
 	require.NoError(t, err)
 
-	apiID, _ := res.Outputs["restApiId"].Value.(string)
-	require.Regexp(t, `^[a-z0-9]{10}$`, apiID)
+	apiId, _ := res.Outputs["restApiId"].Value.(string)
+	require.Regexp(t, `^[a-z0-9]{10}$`, apiId)
 	consumers, _ := res.Outputs["consumers"].Value.(map[string]any)
 	require.NotEmpty(t, consumers)
 	client := &http.Client{Timeout: 15 * time.Second}
@@ -75,7 +75,7 @@ func TestDeployAndRefuseOutsiders(t *testing.T) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.(string), nil)
 			require.NoError(t, err)
 			if form == "publicDnsWithApiIdHeader" {
-				req.Header.Set("x-apigw-api-id", apiID)
+				req.Header.Set("x-apigw-api-id", apiId)
 			}
 			resp, err := client.Do(req)
 			if err == nil {

@@ -128,7 +128,7 @@ func deleteBeforeReplaceDeployment(ctx *pulumi.Context) error {
 func TestNegativeControlDeleteBeforeReplaceFails(t *testing.T) {
 	s := newEngineStack(t, "dev", withProgram(deleteBeforeReplaceDeployment))
 	s.mustUp()
-	s.editConfig("api", devAPI(mockRoute("GET", "/extra")))
+	s.editConfig("api", devApi(mockRoute("GET", "/extra")))
 	r := s.up()
 	require.Error(t, r.err, "deleting the deployment the stage points at must fail")
 	assert.Contains(t, r.out+r.errOut, "Active stages pointing to this deployment must be moved or deleted")
@@ -161,14 +161,14 @@ func inlineDevSteps(t *testing.T) map[string]string {
 	return r.steps()
 }
 
-// TestIAMAuthorizationUnderTheEngine: with AWS_IAM the deployed stage serves
+// TestIamAuthorizationUnderTheEngine: with AWS_IAM the deployed stage serves
 // every route with SigV4 only, and the policy it enforces lets in exactly the
 // configured principal through the stack's endpoint, minus what an extra
 // Deny statement takes away.
-func TestIAMAuthorizationUnderTheEngine(t *testing.T) {
+func TestIamAuthorizationUnderTheEngine(t *testing.T) {
 	const role = "arn:aws:iam::222222222222:role/app"
 	s := newEngineStack(t, "dev")
-	api := devAPI(mockRoute("GET", "/orders"))
+	api := devApi(mockRoute("GET", "/orders"))
 	api["authorization"] = "AWS_IAM"
 	api["principalOrgId"] = "o-abcdefghij"
 	api["extraPolicyStatements"] = []any{map[string]any{"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"}}
@@ -179,7 +179,7 @@ func TestIAMAuthorizationUnderTheEngine(t *testing.T) {
 	s.mustUp()
 	st := s.apiState()
 	var routes []fakeaws.Route
-	s.cloudView(func(c *fakeaws.Cloud) { routes = c.StageRoutes(st.api.ID, "dev") })
+	s.cloudView(func(c *fakeaws.Cloud) { routes = c.StageRoutes(st.api.Id, "dev") })
 	require.Len(t, routes, 2)
 	for _, r := range routes {
 		assert.Equalf(t, "AWS_IAM", r.Authorization, "%s %s", r.Method, r.Path)
@@ -187,12 +187,12 @@ func TestIAMAuthorizationUnderTheEngine(t *testing.T) {
 	doc, err := policy.Parse(st.stagePolicy)
 	require.NoError(t, err)
 	endpoint := st.api.VpcEndpointIds[0]
-	method := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/dev/GET/orders", st.api.Region, st.api.Account, st.api.ID)
+	method := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/dev/GET/orders", st.api.Region, st.api.Account, st.api.Id)
 	for req, want := range map[policy.Request]bool{
-		{Resource: method, SourceVpce: endpoint, Principal: role, PrincipalOrgID: "o-abcdefghij"}:                               true,
-		{Resource: method, SourceVpce: endpoint, PrincipalOrgID: "o-abcdefghij"}:                                                false,
-		{Resource: method, SourceVpce: endpoint, Principal: "arn:aws:iam::222222222222:role/x", PrincipalOrgID: "o-abcdefghij"}: false,
-		{Resource: method, SourceVpce: "vpce-00000000000000000", Principal: role, PrincipalOrgID: "o-abcdefghij"}:               false,
+		{Resource: method, SourceVpce: endpoint, Principal: role, PrincipalOrgId: "o-abcdefghij"}:                               true,
+		{Resource: method, SourceVpce: endpoint, PrincipalOrgId: "o-abcdefghij"}:                                                false,
+		{Resource: method, SourceVpce: endpoint, Principal: "arn:aws:iam::222222222222:role/x", PrincipalOrgId: "o-abcdefghij"}: false,
+		{Resource: method, SourceVpce: "vpce-00000000000000000", Principal: role, PrincipalOrgId: "o-abcdefghij"}:               false,
 	} {
 		ok, err := doc.Evaluate(req)
 		require.NoError(t, err)

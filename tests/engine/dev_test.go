@@ -55,8 +55,8 @@ func urnTypeName(urn string) (string, string) {
 	return qualified, parts[len(parts)-1]
 }
 
-// devAPI is the committed dev api section with other routes.
-func devAPI(routes ...map[string]any) map[string]any {
+// devApi is the committed dev api section with other routes.
+func devApi(routes ...map[string]any) map[string]any {
 	api := map[string]any{"name": "xaccount-api-dev", "description": "Dev private API shared with the app account",
 		"accessLogs": map[string]any{"createAccountRole": true}}
 	if len(routes) > 0 {
@@ -98,13 +98,13 @@ func (s *engineStack) apiState() apiState {
 			st.api = *a
 		}
 		for _, d := range c.Deployments {
-			if d.RestApiID == st.api.ID {
+			if d.RestApiId == st.api.Id {
 				st.deployments++
 			}
 		}
-		st.stagePolicy, _ = c.StagePolicy(st.api.ID, "dev")
+		st.stagePolicy, _ = c.StagePolicy(st.api.Id, "dev")
 		snapshot := *c
-		st.serves = func(method, path string) bool { return snapshot.StageServes(st.api.ID, "dev", method, path) }
+		st.serves = func(method, path string) bool { return snapshot.StageServes(st.api.Id, "dev", method, path) }
 	})
 	return st
 }
@@ -133,19 +133,19 @@ func requirePolicyAllowsExactly(t *testing.T, st apiState, endpoints []string) {
 // callers invoke this API and nothing else.
 func requireEndpointPoliciesScoped(t *testing.T, s *engineStack, api fakeaws.RestApi) {
 	t.Helper()
-	apiArn := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", api.Region, api.Account, api.ID)
+	apiArn := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", api.Region, api.Account, api.Id)
 	s.cloudView(func(c *fakeaws.Cloud) {
 		require.NotEmpty(t, c.Endpoints)
 		for _, e := range c.Endpoints {
 			doc, err := policy.Parse(e.Policy)
-			require.NoErrorf(t, err, "endpoint %s policy %q", e.ID, e.Policy)
+			require.NoErrorf(t, err, "endpoint %s policy %q", e.Id, e.Policy)
 			for arn, want := range map[string]bool{
 				apiArn + "/dev/GET/": true,
 				fmt.Sprintf("arn:aws:execute-api:%s:%s:other00000/dev/GET/", api.Region, api.Account): false,
 			} {
-				ok, err := doc.Allows(arn, e.ID)
+				ok, err := doc.Allows(arn, e.Id)
 				require.NoError(t, err)
-				assert.Equalf(t, want, ok, "endpoint %s invoking %s", e.ID, arn)
+				assert.Equalf(t, want, ok, "endpoint %s invoking %s", e.Id, arn)
 			}
 		}
 	})
@@ -173,7 +173,7 @@ func TestDevLifecycle(t *testing.T) {
 	t.Run("a second preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
 
 	t.Run("a route is added and the stage serves it", func(t *testing.T) {
-		s.editConfig("api", devAPI(mockRoute("GET", "/extra")))
+		s.editConfig("api", devApi(mockRoute("GET", "/extra")))
 		s.mustUp()
 		st := s.apiState()
 		assert.True(t, st.serves("GET", "/extra"))
@@ -183,7 +183,7 @@ func TestDevLifecycle(t *testing.T) {
 	})
 
 	t.Run("a renamed route is served under its new path only", func(t *testing.T) {
-		s.editConfig("api", devAPI(mockRoute("GET", "/renamed")))
+		s.editConfig("api", devApi(mockRoute("GET", "/renamed")))
 		s.mustUp()
 		st := s.apiState()
 		assert.True(t, st.serves("GET", "/renamed"))
@@ -192,7 +192,7 @@ func TestDevLifecycle(t *testing.T) {
 	})
 
 	t.Run("a removed route is no longer served", func(t *testing.T) {
-		s.editConfig("api", devAPI())
+		s.editConfig("api", devApi())
 		s.mustUp()
 		st := s.apiState()
 		assert.False(t, st.serves("GET", "/renamed"))
@@ -244,7 +244,7 @@ func TestDevLifecycle(t *testing.T) {
 			assert.Len(t, c.Subnets, 3)
 			for _, e := range c.Endpoints {
 				for _, v := range c.Vpcs {
-					assert.Equal(t, v.ID, e.VpcID, "the endpoint moved to the new VPC")
+					assert.Equal(t, v.Id, e.VpcId, "the endpoint moved to the new VPC")
 				}
 			}
 		})

@@ -28,10 +28,10 @@ func seedProdNetworks(store *fakeaws.Store) error {
 		Config struct {
 			Region    string `yaml:"xaccount-api:region"`
 			Consumers []struct {
-				AccountID string `yaml:"accountId"`
+				AccountId string `yaml:"accountId"`
 				Vpc       struct {
-					ID        string   `yaml:"id"`
-					SubnetIDs []string `yaml:"subnetIds"`
+					Id        string   `yaml:"id"`
+					SubnetIds []string `yaml:"subnetIds"`
 				} `yaml:"vpc"`
 			} `yaml:"xaccount-api:consumers"`
 		} `yaml:"config"`
@@ -42,14 +42,14 @@ func seedProdNetworks(store *fakeaws.Store) error {
 	var vpcs []fakeaws.Vpc
 	var subnets []fakeaws.Subnet
 	for i, c := range doc.Config.Consumers {
-		if c.Vpc.ID == "" {
+		if c.Vpc.Id == "" {
 			continue
 		}
-		scope := fakeaws.Scope{Account: c.AccountID, Region: doc.Config.Region}
-		vpcs = append(vpcs, fakeaws.Vpc{Scope: scope, ID: c.Vpc.ID, CidrBlock: fmt.Sprintf("10.%d.0.0/16", 40+10*i),
+		scope := fakeaws.Scope{Account: c.AccountId, Region: doc.Config.Region}
+		vpcs = append(vpcs, fakeaws.Vpc{Scope: scope, Id: c.Vpc.Id, CidrBlock: fmt.Sprintf("10.%d.0.0/16", 40+10*i),
 			EnableDnsSupport: true, EnableDnsHostnames: true})
-		for j, id := range c.Vpc.SubnetIDs {
-			subnets = append(subnets, fakeaws.Subnet{Scope: scope, ID: id, VpcID: c.Vpc.ID,
+		for j, id := range c.Vpc.SubnetIds {
+			subnets = append(subnets, fakeaws.Subnet{Scope: scope, Id: id, VpcId: c.Vpc.Id,
 				CidrBlock: fmt.Sprintf("10.%d.%d.0/24", 40+10*i, j), AvailabilityZone: doc.Config.Region + string(rune('a'+j))})
 		}
 	}
@@ -115,13 +115,13 @@ func TestProdLifecycle(t *testing.T) {
 			assert.Falsef(t, p, "%s must never be protected: changes replace it", typ)
 		}
 	}
-	var apiID string
+	var apiId string
 	s.cloudView(func(c *fakeaws.Cloud) {
 		for id := range c.RestApis {
-			apiID = id
+			apiId = id
 		}
-		assert.True(t, c.StageServes(apiID, "prod", "GET", "/orders/{id}"))
-		assert.True(t, c.StageServes(apiID, "prod", "POST", "/ledger/{proxy+}"))
+		assert.True(t, c.StageServes(apiId, "prod", "GET", "/orders/{id}"))
+		assert.True(t, c.StageServes(apiId, "prod", "POST", "/ledger/{proxy+}"))
 	})
 
 	t.Run("a route change goes through with protect on", func(t *testing.T) {
@@ -137,14 +137,14 @@ func TestProdLifecycle(t *testing.T) {
 		r := s.mustUp()
 		t.Logf("prod route change: %v", r.elapsed)
 		s.cloudView(func(c *fakeaws.Cloud) {
-			assert.True(t, c.StageServes(apiID, "prod", "GET", "/orders/{id}/status"))
-			assert.False(t, c.StageServes(apiID, "prod", "GET", "/orders/{id}"), "the renamed path is gone")
-			assert.False(t, c.StageServes(apiID, "prod", "GET", "/ledger/{proxy+}"))
+			assert.True(t, c.StageServes(apiId, "prod", "GET", "/orders/{id}/status"))
+			assert.False(t, c.StageServes(apiId, "prod", "GET", "/orders/{id}"), "the renamed path is gone")
+			assert.False(t, c.StageServes(apiId, "prod", "GET", "/ledger/{proxy+}"))
 			assert.Len(t, c.Permissions, 1, "the old Lambda permission is removed")
 			for _, p := range c.Permissions {
 				assert.Contains(t, p.SourceArn, "/payments/ledger/*")
 			}
-			policy, ok := c.StagePolicy(apiID, "prod")
+			policy, ok := c.StagePolicy(apiId, "prod")
 			require.True(t, ok)
 			assert.NotEmpty(t, policy, "the deployed snapshot keeps the resource policy")
 		})
@@ -157,7 +157,7 @@ func TestProdLifecycle(t *testing.T) {
 		require.Error(t, r.err)
 		assert.Contains(t, r.out+r.errOut+r.err.Error(), "protected")
 		s.cloudView(func(c *fakeaws.Cloud) {
-			assert.Contains(t, c.RestApis, apiID, "the API survives")
+			assert.Contains(t, c.RestApis, apiId, "the API survives")
 			assert.NotEmpty(t, c.Stages, "the stage survives")
 		})
 	})
@@ -188,7 +188,7 @@ func TestPrivateDnsInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
 	}
 	s.cloudView(func(c *fakeaws.Cloud) {
 		for _, e := range c.Endpoints {
-			assert.NotEqual(t, "vpc-0a1b2c3d4e5f60718", e.VpcID, "no endpoint is created in that VPC")
+			assert.NotEqual(t, "vpc-0a1b2c3d4e5f60718", e.VpcId, "no endpoint is created in that VPC")
 		}
 	})
 }

@@ -96,13 +96,13 @@ func sortRoutes(routes []Route) {
 
 // createRestApi is CreateRestApi, then PutRestApi of the body when there is one.
 func (p *Provider) createRestApi(c *Cloud, in props) (string, props, error) {
-	api := &RestApi{Scope: p.scope, ID: newID(10), Name: in.str("name")}
+	api := &RestApi{Scope: p.scope, Id: newId(10), Name: in.str("name")}
 	if err := p.applyRestApi(c, api, in, true); err != nil {
 		return "", nil, err
 	}
-	c.RestApis[api.ID] = api
-	c.record(p.scope, "CreateRestApi", api.ID)
-	return api.ID, p.restApiOutputs(api, in), nil
+	c.RestApis[api.Id] = api
+	c.record(p.scope, "CreateRestApi", api.Id)
+	return api.Id, p.restApiOutputs(api, in), nil
 }
 
 // updateRestApi is UpdateRestApi, and PutRestApi when the body changed.
@@ -115,7 +115,7 @@ func (p *Provider) updateRestApi(c *Cloud, id string, olds, news props) (props, 
 	if err := p.applyRestApi(c, api, news, news.str("body") != olds.str("body")); err != nil {
 		return nil, err
 	}
-	c.record(p.scope, "UpdateRestApi", api.ID)
+	c.record(p.scope, "UpdateRestApi", api.Id)
 	return p.restApiOutputs(api, news), nil
 }
 
@@ -174,16 +174,16 @@ func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) erro
 	default:
 		return awsError("PutRestApi", "BadRequestException", "Invalid mode %s", mode)
 	}
-	c.record(p.scope, "PutRestApi("+mode+")", api.ID)
+	c.record(p.scope, "PutRestApi("+mode+")", api.Id)
 	return nil
 }
 
 func (p *Provider) restApiOutputs(api *RestApi, in props) props {
 	out := in.clone()
-	out["id"] = api.ID
-	out["rootResourceId"] = "root" + api.ID[:4]
-	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", api.Region, api.Account, api.ID)
-	out["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", api.Region, api.ID)
+	out["id"] = api.Id
+	out["rootResourceId"] = "root" + api.Id[:4]
+	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", api.Region, api.Account, api.Id)
+	out["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", api.Region, api.Id)
 	out["policy"] = api.Policy
 	return out
 }
@@ -194,12 +194,12 @@ func (p *Provider) deleteRestApi(c *Cloud, id string) error {
 	}
 	delete(c.RestApis, id)
 	for k, d := range c.Deployments {
-		if d.RestApiID == id {
+		if d.RestApiId == id {
 			delete(c.Deployments, k)
 		}
 	}
 	for k, s := range c.Stages {
-		if s.RestApiID == id {
+		if s.RestApiId == id {
 			delete(c.Stages, k)
 		}
 	}
@@ -244,10 +244,10 @@ func (p *Provider) deletePolicy(c *Cloud, id string) error {
 // deployed ("Private REST API doesn't have a resource policy attached to it",
 // hashicorp/terraform-provider-aws#14290), nor can an API without methods.
 func (p *Provider) createDeployment(c *Cloud, in props) (string, props, error) {
-	apiID := in.str("restApi")
-	api, ok := c.RestApis[apiID]
+	apiId := in.str("restApi")
+	api, ok := c.RestApis[apiId]
 	if !ok || api.Scope != p.scope {
-		return "", nil, notFoundRestApi("CreateDeployment", p.scope, apiID)
+		return "", nil, notFoundRestApi("CreateDeployment", p.scope, apiId)
 	}
 	if slices.Contains(api.Types, "PRIVATE") && api.Policy == "" {
 		return "", nil, awsError("CreateDeployment", "BadRequestException", "Private REST API doesn't have a resource policy attached to it")
@@ -255,15 +255,15 @@ func (p *Provider) createDeployment(c *Cloud, in props) (string, props, error) {
 	if len(api.Routes) == 0 {
 		return "", nil, awsError("CreateDeployment", "BadRequestException", "The REST API doesn't contain any methods")
 	}
-	d := &Deployment{Scope: p.scope, ID: newID(6), RestApiID: apiID, Routes: slices.Clone(api.Routes), Policy: api.Policy}
-	c.Deployments[d.ID] = d
-	c.record(p.scope, "CreateDeployment", apiID+"/"+d.ID)
+	d := &Deployment{Scope: p.scope, Id: newId(6), RestApiId: apiId, Routes: slices.Clone(api.Routes), Policy: api.Policy}
+	c.Deployments[d.Id] = d
+	c.record(p.scope, "CreateDeployment", apiId+"/"+d.Id)
 	out := in.clone()
-	out["id"] = d.ID
+	out["id"] = d.Id
 	out["createdDate"] = "2026-01-01T00:00:00Z"
-	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/", api.Region, api.Account, apiID)
-	out["invokeUrl"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/", apiID, api.Region)
-	return d.ID, out, nil
+	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/", api.Region, api.Account, apiId)
+	out["invokeUrl"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/", apiId, api.Region)
+	return d.Id, out, nil
 }
 
 // deleteDeployment is DeleteDeployment: refused while a stage points at it
@@ -274,43 +274,43 @@ func (p *Provider) deleteDeployment(c *Cloud, id string) error {
 		return nil
 	}
 	for _, s := range c.Stages {
-		if s.RestApiID == d.RestApiID && s.DeploymentID == id {
+		if s.RestApiId == d.RestApiId && s.DeploymentId == id {
 			return awsError("DeleteDeployment", "BadRequestException", "Active stages pointing to this deployment must be moved or deleted")
 		}
 	}
 	delete(c.Deployments, id)
-	c.record(p.scope, "DeleteDeployment", d.RestApiID+"/"+id)
+	c.record(p.scope, "DeleteDeployment", d.RestApiId+"/"+id)
 	return nil
 }
 
 // putStage is CreateStage or UpdateStage: the deployment must exist in the API.
 func (p *Provider) putStage(c *Cloud, in props, create bool) (string, props, error) {
-	apiID, name, depID := in.str("restApi"), in.str("stageName"), in.str("deployment")
+	apiId, name, depId := in.str("restApi"), in.str("stageName"), in.str("deployment")
 	op := "UpdateStage"
 	if create {
 		op = "CreateStage"
 	}
-	if api, ok := c.RestApis[apiID]; !ok || api.Scope != p.scope {
-		return "", nil, notFoundRestApi(op, p.scope, apiID)
+	if api, ok := c.RestApis[apiId]; !ok || api.Scope != p.scope {
+		return "", nil, notFoundRestApi(op, p.scope, apiId)
 	}
-	if d, ok := c.Deployments[depID]; !ok || d.RestApiID != apiID {
+	if d, ok := c.Deployments[depId]; !ok || d.RestApiId != apiId {
 		return "", nil, awsError(op, "NotFoundException", "Invalid Deployment identifier specified")
 	}
 	if err := p.checkAccessLogs(c, op, in); err != nil {
 		return "", nil, err
 	}
-	key := stageKey(apiID, name)
+	key := stageKey(apiId, name)
 	if _, exists := c.Stages[key]; exists && create {
 		return "", nil, awsError(op, "ConflictException", "Stage already exists")
 	}
-	c.Stages[key] = &Stage{Scope: p.scope, RestApiID: apiID, Name: name, DeploymentID: depID}
-	c.record(p.scope, op, key+" -> "+depID)
-	id := "ags-" + apiID + "-" + name
+	c.Stages[key] = &Stage{Scope: p.scope, RestApiId: apiId, Name: name, DeploymentId: depId}
+	c.record(p.scope, op, key+" -> "+depId)
+	id := "ags-" + apiId + "-" + name
 	out := in.clone()
 	out["id"] = id
-	out["invokeUrl"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", apiID, p.scope.Region, name)
-	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", p.scope.Region, p.scope.Account, apiID, name)
-	out["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/stages/%s", p.scope.Region, apiID, name)
+	out["invokeUrl"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", apiId, p.scope.Region, name)
+	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", p.scope.Region, p.scope.Account, apiId, name)
+	out["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/stages/%s", p.scope.Region, apiId, name)
 	return id, out, nil
 }
 

@@ -66,7 +66,7 @@ type Route struct {
 // RestApi is an API Gateway REST API.
 type RestApi struct {
 	Scope
-	ID             string   `json:"id"`
+	Id             string   `json:"id"`
 	Name           string   `json:"name"`
 	Types          []string `json:"types"`
 	VpcEndpointIds []string `json:"vpcEndpointIds"`
@@ -78,8 +78,8 @@ type RestApi struct {
 // Deployment is a snapshot of an API's routes and policy.
 type Deployment struct {
 	Scope
-	ID        string  `json:"id"`
-	RestApiID string  `json:"restApiId"`
+	Id        string  `json:"id"`
+	RestApiId string  `json:"restApiId"`
 	Routes    []Route `json:"routes"`
 	Policy    string  `json:"policy"`
 }
@@ -87,15 +87,15 @@ type Deployment struct {
 // Stage serves one deployment of an API under a name.
 type Stage struct {
 	Scope
-	RestApiID    string `json:"restApiId"`
+	RestApiId    string `json:"restApiId"`
 	Name         string `json:"name"`
-	DeploymentID string `json:"deploymentId"`
+	DeploymentId string `json:"deploymentId"`
 }
 
 // Vpc is an EC2 VPC.
 type Vpc struct {
 	Scope
-	ID                 string `json:"id"`
+	Id                 string `json:"id"`
 	CidrBlock          string `json:"cidrBlock"`
 	EnableDnsSupport   bool   `json:"enableDnsSupport"`
 	EnableDnsHostnames bool   `json:"enableDnsHostnames"`
@@ -104,8 +104,8 @@ type Vpc struct {
 // Subnet is an EC2 subnet.
 type Subnet struct {
 	Scope
-	ID               string `json:"id"`
-	VpcID            string `json:"vpcId"`
+	Id               string `json:"id"`
+	VpcId            string `json:"vpcId"`
 	CidrBlock        string `json:"cidrBlock"`
 	AvailabilityZone string `json:"availabilityZone"`
 }
@@ -113,27 +113,27 @@ type Subnet struct {
 // SecurityGroup is an EC2 security group.
 type SecurityGroup struct {
 	Scope
-	ID    string `json:"id"`
-	VpcID string `json:"vpcId"`
+	Id    string `json:"id"`
+	VpcId string `json:"vpcId"`
 }
 
 // Endpoint is an interface VPC endpoint.
 type Endpoint struct {
 	Scope
-	ID               string   `json:"id"`
-	VpcID            string   `json:"vpcId"`
+	Id               string   `json:"id"`
+	VpcId            string   `json:"vpcId"`
 	ServiceName      string   `json:"serviceName"`
-	SubnetIDs        []string `json:"subnetIds"`
-	SecurityGroupIDs []string `json:"securityGroupIds"`
-	PrivateDNS       bool     `json:"privateDns"`
+	SubnetIds        []string `json:"subnetIds"`
+	SecurityGroupIds []string `json:"securityGroupIds"`
+	PrivateDns       bool     `json:"privateDns"`
 	Policy           string   `json:"policy"`
-	DNSSuffix        string   `json:"dnsSuffix"`
+	DnsSuffix        string   `json:"dnsSuffix"`
 }
 
 // Permission is a statement of a Lambda function's resource policy.
 type Permission struct {
 	Scope
-	ID        string `json:"id"`
+	Id        string `json:"id"`
 	Function  string `json:"function"`
 	SourceArn string `json:"sourceArn"`
 }
@@ -235,15 +235,15 @@ func (c *Cloud) record(s Scope, op, target string) {
 	c.Calls = append(c.Calls, fmt.Sprintf("%s %s %s %s", s.Account, s.Region, op, target))
 }
 
-// StageServes reports whether the stage of apiID serves method on path,
+// StageServes reports whether the stage of apiId serves method on path,
 // through the snapshot of the deployment it points at. ANY routes serve
 // every method. It answers false when the API or stage does not exist.
-func (c *Cloud) StageServes(apiID, stage, method, path string) bool {
-	st, ok := c.Stages[stageKey(apiID, stage)]
+func (c *Cloud) StageServes(apiId, stage, method, path string) bool {
+	st, ok := c.Stages[stageKey(apiId, stage)]
 	if !ok {
 		return false
 	}
-	d, ok := c.Deployments[st.DeploymentID]
+	d, ok := c.Deployments[st.DeploymentId]
 	if !ok {
 		return false
 	}
@@ -255,26 +255,26 @@ func (c *Cloud) StageServes(apiID, stage, method, path string) bool {
 	return false
 }
 
-// StageRoutes are the routes the stage of apiID serves.
-func (c *Cloud) StageRoutes(apiID, stage string) []Route {
-	st, ok := c.Stages[stageKey(apiID, stage)]
+// StageRoutes are the routes the stage of apiId serves.
+func (c *Cloud) StageRoutes(apiId, stage string) []Route {
+	st, ok := c.Stages[stageKey(apiId, stage)]
 	if !ok {
 		return nil
 	}
-	if d, ok := c.Deployments[st.DeploymentID]; ok {
+	if d, ok := c.Deployments[st.DeploymentId]; ok {
 		return d.Routes
 	}
 	return nil
 }
 
-// StagePolicy is the resource policy the stage of apiID enforces: the one
+// StagePolicy is the resource policy the stage of apiId enforces: the one
 // captured by its deployment.
-func (c *Cloud) StagePolicy(apiID, stage string) (string, bool) {
-	st, ok := c.Stages[stageKey(apiID, stage)]
+func (c *Cloud) StagePolicy(apiId, stage string) (string, bool) {
+	st, ok := c.Stages[stageKey(apiId, stage)]
 	if !ok {
 		return "", false
 	}
-	d, ok := c.Deployments[st.DeploymentID]
+	d, ok := c.Deployments[st.DeploymentId]
 	if !ok {
 		return "", false
 	}
@@ -282,4 +282,4 @@ func (c *Cloud) StagePolicy(apiID, stage string) (string, bool) {
 }
 
 // stageKey identifies a stage: stage names are unique per API.
-func stageKey(apiID, stage string) string { return apiID + "/" + stage }
+func stageKey(apiId, stage string) string { return apiId + "/" + stage }

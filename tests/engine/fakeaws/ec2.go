@@ -26,11 +26,11 @@ func (p *Provider) createVpc(c *Cloud, in props) (string, props, error) {
 	if err != nil || !cidr.Addr().Is4() || cidr.Bits() < 16 || cidr.Bits() > 28 {
 		return "", nil, ec2Error("CreateVpc", "InvalidVpc.Range", "The CIDR '%s' is invalid.", in.str("cidrBlock"))
 	}
-	v := &Vpc{Scope: p.scope, ID: "vpc-" + newHex(17), CidrBlock: cidr.String(),
+	v := &Vpc{Scope: p.scope, Id: "vpc-" + newHex(17), CidrBlock: cidr.String(),
 		EnableDnsSupport: in.boolOr("enableDnsSupport", true), EnableDnsHostnames: in.boolOr("enableDnsHostnames", false)}
-	c.Vpcs[v.ID] = v
-	c.record(p.scope, "CreateVpc", v.ID+" "+v.CidrBlock)
-	return v.ID, p.vpcOutputs(v, in), nil
+	c.Vpcs[v.Id] = v
+	c.record(p.scope, "CreateVpc", v.Id+" "+v.CidrBlock)
+	return v.Id, p.vpcOutputs(v, in), nil
 }
 
 func (p *Provider) updateVpc(c *Cloud, id string, news props) (props, error) {
@@ -45,12 +45,12 @@ func (p *Provider) updateVpc(c *Cloud, id string, news props) (props, error) {
 
 func (p *Provider) vpcOutputs(v *Vpc, in props) props {
 	out := in.clone()
-	out["id"] = v.ID
+	out["id"] = v.Id
 	out["cidrBlock"] = v.CidrBlock
 	out["enableDnsSupport"] = v.EnableDnsSupport
 	out["enableDnsHostnames"] = v.EnableDnsHostnames
 	out["ownerId"] = v.Account
-	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:vpc/%s", v.Region, v.Account, v.ID)
+	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:vpc/%s", v.Region, v.Account, v.Id)
 	out["defaultSecurityGroupId"] = "sg-" + newHex(17)
 	out["mainRouteTableId"] = "rtb-" + newHex(17)
 	return out
@@ -60,17 +60,17 @@ func (p *Provider) vpcOutputs(v *Vpc, in props) props {
 // endpoints remain in it ("DependencyViolation").
 func (p *Provider) deleteVpc(c *Cloud, id string) error {
 	for _, s := range c.Subnets {
-		if s.VpcID == id {
+		if s.VpcId == id {
 			return ec2Error("DeleteVpc", "DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", id)
 		}
 	}
 	for _, g := range c.SecurityGroups {
-		if g.VpcID == id {
+		if g.VpcId == id {
 			return ec2Error("DeleteVpc", "DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", id)
 		}
 	}
 	for _, e := range c.Endpoints {
-		if e.VpcID == id {
+		if e.VpcId == id {
 			return ec2Error("DeleteVpc", "DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", id)
 		}
 	}
@@ -83,10 +83,10 @@ func (p *Provider) deleteVpc(c *Cloud, id string) error {
 // provider's region, and overlapping no other subnet of that VPC
 // ("InvalidSubnet.Conflict"; VPC user guide, "Subnet CIDR blocks").
 func (p *Provider) createSubnet(c *Cloud, in props) (string, props, error) {
-	vpcID := in.str("vpcId")
-	v, ok := c.Vpcs[vpcID]
+	vpcId := in.str("vpcId")
+	v, ok := c.Vpcs[vpcId]
 	if !ok || v.Scope != p.scope {
-		return "", nil, ec2Error("CreateSubnet", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcID)
+		return "", nil, ec2Error("CreateSubnet", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcId)
 	}
 	cidr, err := netip.ParsePrefix(in.str("cidrBlock"))
 	vpcCidr := netip.MustParsePrefix(v.CidrBlock)
@@ -94,7 +94,7 @@ func (p *Provider) createSubnet(c *Cloud, in props) (string, props, error) {
 		return "", nil, ec2Error("CreateSubnet", "InvalidSubnet.Range", "The CIDR '%s' is invalid.", in.str("cidrBlock"))
 	}
 	for _, other := range c.Subnets {
-		if other.VpcID == vpcID && netip.MustParsePrefix(other.CidrBlock).Overlaps(cidr) {
+		if other.VpcId == vpcId && netip.MustParsePrefix(other.CidrBlock).Overlaps(cidr) {
 			return "", nil, ec2Error("CreateSubnet", "InvalidSubnet.Conflict", "The CIDR '%s' conflicts with another subnet", cidr)
 		}
 	}
@@ -105,22 +105,22 @@ func (p *Provider) createSubnet(c *Cloud, in props) (string, props, error) {
 	if !slices.Contains(p.zones(), az) {
 		return "", nil, ec2Error("CreateSubnet", "InvalidParameterValue", "Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: %s.", az, strings.Join(p.zones(), ", "))
 	}
-	s := &Subnet{Scope: p.scope, ID: "subnet-" + newHex(17), VpcID: vpcID, CidrBlock: cidr.String(), AvailabilityZone: az}
-	c.Subnets[s.ID] = s
-	c.record(p.scope, "CreateSubnet", s.ID+" "+s.CidrBlock+" in "+vpcID)
+	s := &Subnet{Scope: p.scope, Id: "subnet-" + newHex(17), VpcId: vpcId, CidrBlock: cidr.String(), AvailabilityZone: az}
+	c.Subnets[s.Id] = s
+	c.record(p.scope, "CreateSubnet", s.Id+" "+s.CidrBlock+" in "+vpcId)
 	out := in.clone()
-	out["id"] = s.ID
+	out["id"] = s.Id
 	out["availabilityZone"] = az
 	out["ownerId"] = s.Account
-	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", s.Region, s.Account, s.ID)
-	return s.ID, out, nil
+	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", s.Region, s.Account, s.Id)
+	return s.Id, out, nil
 }
 
 // deleteSubnet is DeleteSubnet: refused while an endpoint has a network
 // interface in it.
 func (p *Provider) deleteSubnet(c *Cloud, id string) error {
 	for _, e := range c.Endpoints {
-		if slices.Contains(e.SubnetIDs, id) {
+		if slices.Contains(e.SubnetIds, id) {
 			return ec2Error("DeleteSubnet", "DependencyViolation", "The subnet '%s' has dependencies and cannot be deleted.", id)
 		}
 	}
@@ -131,27 +131,27 @@ func (p *Provider) deleteSubnet(c *Cloud, id string) error {
 
 // createSecurityGroup is CreateSecurityGroup in an existing VPC.
 func (p *Provider) createSecurityGroup(c *Cloud, in props) (string, props, error) {
-	vpcID := in.str("vpcId")
-	if v, ok := c.Vpcs[vpcID]; !ok || v.Scope != p.scope {
-		return "", nil, ec2Error("CreateSecurityGroup", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcID)
+	vpcId := in.str("vpcId")
+	if v, ok := c.Vpcs[vpcId]; !ok || v.Scope != p.scope {
+		return "", nil, ec2Error("CreateSecurityGroup", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcId)
 	}
-	g := &SecurityGroup{Scope: p.scope, ID: "sg-" + newHex(17), VpcID: vpcID}
-	c.SecurityGroups[g.ID] = g
-	c.record(p.scope, "CreateSecurityGroup", g.ID+" in "+vpcID)
+	g := &SecurityGroup{Scope: p.scope, Id: "sg-" + newHex(17), VpcId: vpcId}
+	c.SecurityGroups[g.Id] = g
+	c.record(p.scope, "CreateSecurityGroup", g.Id+" in "+vpcId)
 	out := in.clone()
-	out["id"] = g.ID
+	out["id"] = g.Id
 	if in.str("name") == "" {
 		out["name"] = "terraform-" + newHex(20)
 	}
 	out["ownerId"] = g.Account
-	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", g.Region, g.Account, g.ID)
-	return g.ID, out, nil
+	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", g.Region, g.Account, g.Id)
+	return g.Id, out, nil
 }
 
 // deleteSecurityGroup is DeleteSecurityGroup: refused while an endpoint uses it.
 func (p *Provider) deleteSecurityGroup(c *Cloud, id string) error {
 	for _, e := range c.Endpoints {
-		if slices.Contains(e.SecurityGroupIDs, id) {
+		if slices.Contains(e.SecurityGroupIds, id) {
 			return ec2Error("DeleteSecurityGroup", "DependencyViolation", "resource %s has a dependent object", id)
 		}
 	}
@@ -172,10 +172,10 @@ func (p *Provider) putEndpoint(c *Cloud, id string, in props) (string, props, er
 	if id != "" {
 		op = "ModifyVpcEndpoint"
 	}
-	vpcID := in.str("vpcId")
-	v, ok := c.Vpcs[vpcID]
+	vpcId := in.str("vpcId")
+	v, ok := c.Vpcs[vpcId]
 	if !ok || v.Scope != p.scope {
-		return "", nil, ec2Error(op, "InvalidVpcId.NotFound", "The Vpc Id %s does not exist", vpcID)
+		return "", nil, ec2Error(op, "InvalidVpcId.NotFound", "The Vpc Id %s does not exist", vpcId)
 	}
 	service := in.str("serviceName")
 	if service != "com.amazonaws."+p.scope.Region+".execute-api" {
@@ -185,8 +185,8 @@ func (p *Provider) putEndpoint(c *Cloud, id string, in props) (string, props, er
 	zones := map[string]bool{}
 	for _, sid := range subnets {
 		s, ok := c.Subnets[sid]
-		if !ok || s.VpcID != vpcID {
-			return "", nil, ec2Error(op, "InvalidSubnetId.NotFound", "The subnet ID '%s' does not exist in vpc %s", sid, vpcID)
+		if !ok || s.VpcId != vpcId {
+			return "", nil, ec2Error(op, "InvalidSubnetId.NotFound", "The subnet ID '%s' does not exist in vpc %s", sid, vpcId)
 		}
 		if !slices.Contains(p.serviceZones(), s.AvailabilityZone) {
 			return "", nil, ec2Error(op, "InvalidParameter", "The VPC endpoint service %s does not support the availability zone of the subnet: %s.", service, sid)
@@ -198,61 +198,61 @@ func (p *Provider) putEndpoint(c *Cloud, id string, in props) (string, props, er
 	}
 	groups := in.strs("securityGroupIds")
 	for _, gid := range groups {
-		if g, ok := c.SecurityGroups[gid]; !ok || g.VpcID != vpcID {
-			return "", nil, ec2Error(op, "InvalidSecurityGroupId.NotFound", "The security group '%s' does not exist in vpc %s", gid, vpcID)
+		if g, ok := c.SecurityGroups[gid]; !ok || g.VpcId != vpcId {
+			return "", nil, ec2Error(op, "InvalidSecurityGroupId.NotFound", "The security group '%s' does not exist in vpc %s", gid, vpcId)
 		}
 	}
-	privateDNS := in.boolOr("privateDnsEnabled", false)
-	if privateDNS {
+	privateDns := in.boolOr("privateDnsEnabled", false)
+	if privateDns {
 		if !v.EnableDnsSupport || !v.EnableDnsHostnames {
-			return "", nil, ec2Error(op, "InvalidParameter", "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for %s", vpcID)
+			return "", nil, ec2Error(op, "InvalidParameter", "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for %s", vpcId)
 		}
 		for _, e := range c.Endpoints {
-			if e.ID != id && e.VpcID == vpcID && e.ServiceName == service && e.PrivateDNS {
-				return "", nil, ec2Error(op, "InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for execute-api.%s.amazonaws.com in the VPC %s", p.scope.Region, vpcID)
+			if e.Id != id && e.VpcId == vpcId && e.ServiceName == service && e.PrivateDns {
+				return "", nil, ec2Error(op, "InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for execute-api.%s.amazonaws.com in the VPC %s", p.scope.Region, vpcId)
 			}
 		}
 	}
 	e, exists := c.Endpoints[id]
 	if !exists {
-		e = &Endpoint{Scope: p.scope, ID: "vpce-" + newHex(17), DNSSuffix: newID(8)}
-		c.Endpoints[e.ID] = e
+		e = &Endpoint{Scope: p.scope, Id: "vpce-" + newHex(17), DnsSuffix: newId(8)}
+		c.Endpoints[e.Id] = e
 	}
-	e.VpcID, e.ServiceName, e.SubnetIDs, e.SecurityGroupIDs, e.PrivateDNS = vpcID, service, subnets, groups, privateDNS
+	e.VpcId, e.ServiceName, e.SubnetIds, e.SecurityGroupIds, e.PrivateDns = vpcId, service, subnets, groups, privateDns
 	if _, given := in["policy"]; given || !exists {
 		// ModifyVpcEndpoint leaves the policy alone unless one is given (a
 		// separate VpcEndpointPolicy may own it).
 		e.Policy = in.str("policy")
 	}
-	c.record(p.scope, op, e.ID+" in "+vpcID)
-	return e.ID, p.endpointOutputs(c, e, in), nil
+	c.record(p.scope, op, e.Id+" in "+vpcId)
+	return e.Id, p.endpointOutputs(c, e, in), nil
 }
 
 func (p *Provider) endpointOutputs(c *Cloud, e *Endpoint, in props) props {
 	out := in.clone()
-	out["id"] = e.ID
+	out["id"] = e.Id
 	host := func(zone string) string {
-		return fmt.Sprintf("%s-%s%s.execute-api.%s.vpce.amazonaws.com", e.ID, e.DNSSuffix, zone, e.Region)
+		return fmt.Sprintf("%s-%s%s.execute-api.%s.vpce.amazonaws.com", e.Id, e.DnsSuffix, zone, e.Region)
 	}
-	entries := []any{map[string]any{"dnsName": host(""), "hostedZoneId": "Z2RK" + strings.ToUpper(newID(8))}}
-	for _, sid := range e.SubnetIDs {
+	entries := []any{map[string]any{"dnsName": host(""), "hostedZoneId": "Z2RK" + strings.ToUpper(newId(8))}}
+	for _, sid := range e.SubnetIds {
 		if s, ok := c.Subnets[sid]; ok {
-			entries = append(entries, map[string]any{"dnsName": host("-" + s.AvailabilityZone), "hostedZoneId": "Z2RK" + strings.ToUpper(newID(8))})
+			entries = append(entries, map[string]any{"dnsName": host("-" + s.AvailabilityZone), "hostedZoneId": "Z2RK" + strings.ToUpper(newId(8))})
 		}
 	}
-	if e.PrivateDNS {
-		entries = append(entries, map[string]any{"dnsName": "execute-api." + e.Region + ".amazonaws.com", "hostedZoneId": "Z" + strings.ToUpper(newID(12))})
+	if e.PrivateDns {
+		entries = append(entries, map[string]any{"dnsName": "execute-api." + e.Region + ".amazonaws.com", "hostedZoneId": "Z" + strings.ToUpper(newId(12))})
 	}
 	out["dnsEntries"] = entries
-	out["privateDnsEnabled"] = e.PrivateDNS
+	out["privateDnsEnabled"] = e.PrivateDns
 	out["state"] = "available"
 	out["ownerId"] = e.Account
-	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-endpoint/%s", e.Region, e.Account, e.ID)
+	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-endpoint/%s", e.Region, e.Account, e.Id)
 	if e.Policy == "" {
 		out["policy"] = fullAccessPolicy // without a policy AWS attaches the full-access default
 	}
-	eni := make([]any, 0, len(e.SubnetIDs))
-	for range e.SubnetIDs {
+	eni := make([]any, 0, len(e.SubnetIds))
+	for range e.SubnetIds {
 		eni = append(eni, "eni-"+newHex(17))
 	}
 	out["networkInterfaceIds"] = eni

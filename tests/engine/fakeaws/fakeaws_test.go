@@ -73,7 +73,7 @@ func body(paths ...string) string {
 	return b + `}}`
 }
 
-func privateAPI(paths ...string) map[string]any {
+func privateApi(paths ...string) map[string]any {
 	return map[string]any{"name": "api", "body": body(paths...), "putRestApiMode": "overwrite",
 		"endpointConfiguration": map[string]any{"types": "PRIVATE", "vpcEndpointIds": []any{"vpce-0123456789abcdef0"}}}
 }
@@ -102,7 +102,7 @@ func TestConfigurePinsTheAccount(t *testing.T) {
 
 func TestPrivateApiNeedsAPolicyToDeploy(t *testing.T) {
 	p := provider(t, newStore(t), "111111111111")
-	api, _ := mustCreate(p, t, TypeRestApi, privateAPI("/a"))
+	api, _ := mustCreate(p, t, TypeRestApi, privateApi("/a"))
 	_, _, err := create(p, t, TypeDeployment, map[string]any{"restApi": api})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Private REST API doesn't have a resource policy attached to it")
@@ -115,7 +115,7 @@ func TestPrivateApiNeedsAPolicyToDeploy(t *testing.T) {
 func TestDeploymentIsASnapshotAndOverwriteDropsRoutesAndPolicy(t *testing.T) {
 	store := newStore(t)
 	p := provider(t, store, "111111111111")
-	in := privateAPI("/a", "/b")
+	in := privateApi("/a", "/b")
 	api, out := mustCreate(p, t, TypeRestApi, in)
 	mustCreate(p, t, TypeRestApiPolicy, map[string]any{"restApiId": api, "policy": policyDoc})
 	dep, _ := mustCreate(p, t, TypeDeployment, map[string]any{"restApi": api})
@@ -123,7 +123,7 @@ func TestDeploymentIsASnapshotAndOverwriteDropsRoutesAndPolicy(t *testing.T) {
 
 	// /b removed from the body: the API loses it and its policy at once, the
 	// stage keeps serving the old snapshot until it moves.
-	news := privateAPI("/a")
+	news := privateApi("/a")
 	_, err := p.Update(context.Background(), &pulumirpc.UpdateRequest{Type: TypeRestApi, Id: api, Olds: st(t, out), OldInputs: st(t, in), News: st(t, news)})
 	require.NoError(t, err)
 	require.NoError(t, store.View(func(c *Cloud) error {
@@ -141,11 +141,11 @@ func TestDeploymentIsASnapshotAndOverwriteDropsRoutesAndPolicy(t *testing.T) {
 func TestMergeKeepsRoutesAndPolicy(t *testing.T) {
 	store := newStore(t)
 	p := provider(t, store, "111111111111")
-	in := privateAPI("/a", "/b")
+	in := privateApi("/a", "/b")
 	in["putRestApiMode"] = "merge"
 	api, out := mustCreate(p, t, TypeRestApi, in)
 	mustCreate(p, t, TypeRestApiPolicy, map[string]any{"restApiId": api, "policy": policyDoc})
-	news := privateAPI("/a")
+	news := privateApi("/a")
 	news["putRestApiMode"] = "merge"
 	_, err := p.Update(context.Background(), &pulumirpc.UpdateRequest{Type: TypeRestApi, Id: api, Olds: st(t, out), OldInputs: st(t, in), News: st(t, news)})
 	require.NoError(t, err)

@@ -60,7 +60,7 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 			if !ok || v.Scope != p.scope {
 				return fmt.Errorf("reading EC2 VPC: no matching EC2 VPC found (id %s in %s %s)", id, p.scope.Account, p.scope.Region)
 			}
-			out = props{"id": v.ID, "cidrBlock": v.CidrBlock, "enableDnsSupport": v.EnableDnsSupport,
+			out = props{"id": v.Id, "cidrBlock": v.CidrBlock, "enableDnsSupport": v.EnableDnsSupport,
 				"enableDnsHostnames": v.EnableDnsHostnames, "ownerId": v.Account, "state": "available"}
 			return nil
 		})

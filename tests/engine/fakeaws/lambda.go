@@ -19,7 +19,7 @@ func (p *Provider) addPermission(c *Cloud, in props) (string, props, error) {
 	if id == "" {
 		id = "terraform-" + newHex(26)
 	}
-	c.Permissions[id] = &Permission{Scope: p.scope, ID: id, Function: fn, SourceArn: in.str("sourceArn")}
+	c.Permissions[id] = &Permission{Scope: p.scope, Id: id, Function: fn, SourceArn: in.str("sourceArn")}
 	c.record(p.scope, "AddPermission", id)
 	out := in.clone()
 	out["id"] = id

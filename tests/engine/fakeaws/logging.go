@@ -85,7 +85,7 @@ func (p *Provider) createRole(c *Cloud, in props) (string, props, error) {
 	out["id"] = name
 	out["name"] = name
 	out["arn"] = arn
-	out["uniqueId"] = "AROA" + strings.ToUpper(newID(17))
+	out["uniqueId"] = "AROA" + strings.ToUpper(newId(17))
 	return name, out, nil
 }
 

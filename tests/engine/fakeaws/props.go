@@ -108,8 +108,8 @@ func (p props) clone() props {
 
 const lowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
 
-// newID is n random lowercase letters and digits, as API Gateway IDs are.
-func newID(n int) string {
+// newId is n random lowercase letters and digits, as API Gateway IDs are.
+func newId(n int) string {
 	b := make([]byte, n)
 	for i := range b {
 		k, err := rand.Int(rand.Reader, big.NewInt(int64(len(lowerAlnum))))

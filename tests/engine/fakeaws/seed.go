@@ -6,11 +6,11 @@ func (s *Store) Seed(vpcs []Vpc, subnets []Subnet) error {
 	return s.Update(func(c *Cloud) error {
 		for i := range vpcs {
 			v := vpcs[i]
-			c.Vpcs[v.ID] = &v
+			c.Vpcs[v.Id] = &v
 		}
 		for i := range subnets {
 			sn := subnets[i]
-			c.Subnets[sn.ID] = &sn
+			c.Subnets[sn.Id] = &sn
 		}
 		return nil
 	})
