@@ -4,7 +4,7 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: plan build test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
+.PHONY: plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
 PREBUILT ?= .cache/prebuilt
 PULUMI ?= pulumi
 
@@ -23,9 +23,16 @@ vet:
 
 test: fmt-check vet ## the full suite: formatting, vet, every test, the engine tests, lint, workflow lint
 	$(GO) test -race -coverpkg=./... ./...
+	$(MAKE) example-test
 	$(MAKE) engine-test
 	$(MAKE) lint
 	$(MAKE) actionlint
+
+# examples/platform-team is a module of its own that imports the components
+# as any platform team would (a replace to this checkout) and tests its stack
+# with the public harness (awsmock) and policy evaluator (policy).
+example-test: ## build and test the importer's example module
+	cd examples/platform-team && $(GO) vet ./... && $(GO) build ./... && $(GO) test -count 1 ./...
 
 # The engine tests are a module of their own (tests/engine: it needs the
 # Pulumi CLI's pkg/v3, which the components must not pull into importers'
@@ -38,6 +45,7 @@ engine-test: ## the program under the real Pulumi engine with a simulated AWS
 lint: ## golangci-lint, built from the module proxy at a pinned version, over both modules
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 	cd tests/engine && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
+	cd examples/platform-team && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run --config ../../.golangci.yaml ./...
 
 actionlint: ## validate .github/workflows, actionlint built from the module proxy at a pinned version
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
@@ -69,6 +77,7 @@ up: prebuilt ## pulumi up of STACK with the program built once
 tidy:
 	$(GO) mod tidy
 	cd tests/engine && $(GO) mod tidy
+	cd examples/platform-team && $(GO) mod tidy
 
 golden: ## rewrite the golden plans after reviewing a change
 	$(GO) test ./tests -run TestGoldenPlans -update

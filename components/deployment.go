@@ -100,20 +100,38 @@ func sha256Hex(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// Validate checks the args and returns every problem as FieldErrors.
+func (a *StageDeploymentArgs) Validate() error {
+	var f fieldErrs
+	for _, req := range []struct {
+		field string
+		set   bool
+	}{{"restApiId", a.RestApiId != nil}, {"stageName", a.StageName != nil}, {"definitionHash", a.DefinitionHash != nil},
+		{"policyJson", a.PolicyJson != nil}, {"vpcEndpointIds", a.VpcEndpointIds != nil}} {
+		if !req.set {
+			f.add(req.field, "missing; it is required")
+		}
+	}
+	if stage, ok := plainString(a.StageName); ok && !ValidStageName(stage) {
+		f.bad("stageName", stage, ExpectStageName)
+	}
+	if t := a.Throttle; t != nil {
+		f.nest("throttle", ValidateThrottle(*t))
+	}
+	if len(a.DependsOn) == 0 {
+		f.add("dependsOn", "empty; expected the policy, methods and integrations, or the first deployment of a private API fails")
+	}
+	return f.err()
+}
+
 // NewStageDeployment registers a StageDeployment. Give it the producer
 // account's provider with pulumi.Provider.
 func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentArgs, opts ...pulumi.ResourceOption) (*StageDeployment, error) {
 	if args == nil {
 		return nil, errors.New("stage deployment " + name + ": args are required")
 	}
-	if args.RestApiId == nil || args.StageName == nil || args.DefinitionHash == nil || args.PolicyJson == nil || args.VpcEndpointIds == nil {
-		return nil, fmt.Errorf("stage deployment %s: restApiId, stageName, definitionHash, policyJson and vpcEndpointIds are required", name)
-	}
-	if t := args.Throttle; t != nil && (t.RateLimit <= 0 || t.BurstLimit <= 0) {
-		return nil, fmt.Errorf("stage deployment %s: throttle: rateLimit and burstLimit must be positive, got %v and %d", name, t.RateLimit, t.BurstLimit)
-	}
-	if len(args.DependsOn) == 0 {
-		return nil, fmt.Errorf("stage deployment %s: DependsOn must hold the policy, methods and integrations, or the first deployment of a private API fails", name)
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("stage deployment %s: %w", name, err)
 	}
 	comp := &StageDeployment{}
 	if err := ctx.RegisterComponentResource(StageDeploymentType, name, comp, opts...); err != nil {

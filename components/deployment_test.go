@@ -97,12 +97,12 @@ func TestStageDeploymentRequiresDependencies(t *testing.T) {
 		})
 		return err
 	})
-	assert.ErrorContains(t, err, "DependsOn must hold the policy")
+	assert.ErrorContains(t, err, "dependsOn: empty; expected the policy, methods and integrations")
 	err = runMockedErr(func(ctx *pulumi.Context) error {
 		_, err := NewStageDeployment(ctx, "s", &StageDeploymentArgs{DependsOn: []pulumi.Resource{&apigateway.RestApi{}}})
 		return err
 	})
-	assert.ErrorContains(t, err, "are required")
+	assert.Equal(t, []string{"restApiId", "stageName", "definitionHash", "policyJson", "vpcEndpointIds"}, fieldsOf(err))
 }
 
 func TestResourcePolicyComponent(t *testing.T) {

@@ -61,21 +61,35 @@ type ExecuteApiEndpoint struct {
 	Endpoint *ec2.VpcEndpoint
 }
 
+// Validate checks the args and returns every problem as FieldErrors: the
+// required inputs, and allowedCidrs when given as plain values (an output is
+// checked once known, before the security group takes it).
+func (a *ExecuteApiEndpointArgs) Validate() error {
+	var f fieldErrs
+	for _, req := range []struct {
+		field string
+		set   bool
+	}{{"region", a.Region != nil}, {"vpcId", a.VpcId != nil}, {"subnetIds", a.SubnetIds != nil}, {"allowedCidrs", a.AllowedCidrs != nil}} {
+		if !req.set {
+			f.add(req.field, "missing; it is required")
+		}
+	}
+	if cidrs, ok := plainStrings(a.AllowedCidrs); ok {
+		if err := CheckAllowedCidrs(cidrs); err != nil {
+			f.add("allowedCidrs", "%v", err)
+		}
+	}
+	return f.err()
+}
+
 // NewExecuteApiEndpoint registers an ExecuteApiEndpoint. Give it the consumer
 // account's provider with pulumi.Provider.
 func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEndpointArgs, opts ...pulumi.ResourceOption) (*ExecuteApiEndpoint, error) {
 	if args == nil {
 		return nil, errors.New("execute-api endpoint " + name + ": args are required")
 	}
-	var missing []string
-	for field, in := range map[string]any{"region": args.Region, "vpcId": args.VpcId, "subnetIds": args.SubnetIds, "allowedCidrs": args.AllowedCidrs} {
-		if in == nil {
-			missing = append(missing, field)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, fmt.Errorf("execute-api endpoint %s: required args missing: %s", name, strings.Join(missing, ", "))
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 	}
 	privateDns := false
 	if args.PrivateDns != nil {

@@ -126,7 +126,7 @@ func TestExecuteApiEndpointRefusesOpenWorld(t *testing.T) {
 func TestExecuteApiEndpointRequiresArgs(t *testing.T) {
 	_, _, err := runEndpoint(t, &ExecuteApiEndpointArgs{Region: pulumi.String(testRegion)})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "required args missing: allowedCidrs, subnetIds, vpcId")
+	assert.Equal(t, []string{"vpcId", "subnetIds", "allowedCidrs"}, fieldsOf(err))
 	_, _, err = runEndpoint(t, nil)
 	assert.ErrorContains(t, err, "args are required")
 }

@@ -44,3 +44,12 @@ func mustNamed(t *testing.T, mocks *awsmock.Mocks, typ, name string) awsmock.Res
 func runMockedErr(program pulumi.RunFunc) error {
 	return awsmock.New("components-test", "test").Run(program)
 }
+
+// fieldsOf lists the field paths of the FieldErrors in err, in order.
+func fieldsOf(err error) []string {
+	var out []string
+	for _, fe := range AsFieldErrors(err) {
+		out = append(out, fe.Field)
+	}
+	return out
+}

@@ -53,11 +53,29 @@ type ConsumerVpc struct {
 	SubnetIds pulumi.StringArrayOutput `pulumi:"subnetIds"`
 }
 
+// Validate checks the args and returns every problem as FieldErrors.
+func (a *ConsumerVpcArgs) Validate() error {
+	var f fieldErrs
+	azCount := a.AzCount
+	if azCount == 0 {
+		azCount = DefaultAzCount
+	}
+	if azCount < 1 || azCount > MaxAzCount {
+		f.bad("azCount", a.AzCount, fmt.Sprintf("a whole number from 1 to %d", MaxAzCount))
+	} else if _, err := SubnetCidrs(a.Cidr, azCount); err != nil {
+		f.add("cidr", "%v", err)
+	}
+	return f.err()
+}
+
 // NewConsumerVpc registers a ConsumerVpc. Give it the consumer account's
 // provider with pulumi.Provider.
 func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opts ...pulumi.ResourceOption) (*ConsumerVpc, error) {
 	if args == nil {
 		return nil, errors.New("consumer vpc " + name + ": args are required")
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
 	}
 	azCount := args.AzCount
 	if azCount == 0 {

@@ -54,19 +54,33 @@ type ResourcePolicy struct {
 	Policy *apigateway.RestApiPolicy
 }
 
+// Validate checks the args and returns every problem as FieldErrors.
+func (a *ResourcePolicyArgs) Validate() error {
+	var f fieldErrs
+	for _, req := range []struct {
+		field string
+		set   bool
+	}{{"restApiId", a.RestApiId != nil}, {"executionArn", a.ExecutionArn != nil}, {"vpcEndpointIds", a.VpcEndpointIds != nil}} {
+		if !req.set {
+			f.add(req.field, "missing; it is required")
+		}
+	}
+	for i, extra := range a.ExtraStatements {
+		if err := ValidateExtraStatement(extra); err != nil {
+			f.add(fmt.Sprintf("extraStatements[%d]", i), "%v", err)
+		}
+	}
+	return f.err()
+}
+
 // NewResourcePolicy registers a ResourcePolicy. Give it the producer account's
 // provider with pulumi.Provider.
 func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArgs, opts ...pulumi.ResourceOption) (*ResourcePolicy, error) {
 	if args == nil {
 		return nil, errors.New("resource policy " + name + ": args are required")
 	}
-	if args.RestApiId == nil || args.ExecutionArn == nil || args.VpcEndpointIds == nil {
-		return nil, fmt.Errorf("resource policy %s: restApiId, executionArn and vpcEndpointIds are required", name)
-	}
-	for i, extra := range args.ExtraStatements {
-		if err := ValidateExtraStatement(extra); err != nil {
-			return nil, fmt.Errorf("resource policy %s: extraStatements[%d]: %w", name, i, err)
-		}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("resource policy %s: %w", name, err)
 	}
 	comp := &ResourcePolicy{}
 	if err := ctx.RegisterComponentResource(ResourcePolicyType, name, comp, opts...); err != nil {

@@ -66,24 +66,33 @@ func (a *PrivateRestApi) DeploymentDependencies() []pulumi.Resource {
 	return deps
 }
 
+// Validate checks the args and returns every problem as FieldErrors.
+func (a *PrivateRestApiArgs) Validate() error {
+	var f fieldErrs
+	if a.VpcEndpointIds == nil {
+		f.add("vpcEndpointIds", "missing; it is required")
+	}
+	if len(a.Routes) > 0 {
+		f.nest("", ValidateRoutes(a.Routes))
+	}
+	if ValidateAuthorization(a.Authorization) != nil {
+		f.bad("authorization", a.Authorization, ExpectAuthorization)
+	}
+	return f.err()
+}
+
 // NewPrivateRestApi registers a PrivateRestApi. Give it the producer account's
 // provider with pulumi.Provider.
 func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArgs, opts ...pulumi.ResourceOption) (*PrivateRestApi, error) {
 	if args == nil {
 		return nil, errors.New("private rest api " + name + ": args are required")
 	}
-	if args.VpcEndpointIds == nil {
-		return nil, fmt.Errorf("private rest api %s: vpcEndpointIds is required", name)
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("private rest api %s: %w", name, err)
 	}
 	routes := args.Routes
 	if len(routes) == 0 {
 		routes = DefaultRoutes()
-	}
-	if err := ValidateRoutes(routes); err != nil {
-		return nil, fmt.Errorf("private rest api %s: %w", name, err)
-	}
-	if err := ValidateAuthorization(args.Authorization); err != nil {
-		return nil, fmt.Errorf("private rest api %s: %w", name, err)
 	}
 	apiName := args.Name
 	if apiName == nil {

@@ -237,5 +237,5 @@ func TestPrivateRestApiRefusesBadArgs(t *testing.T) {
 		_, err := NewPrivateRestApi(ctx, "shop", &PrivateRestApiArgs{})
 		return err
 	})
-	assert.ErrorContains(t, err, "vpcEndpointIds is required")
+	assert.Equal(t, []string{"vpcEndpointIds"}, fieldsOf(err))
 }

@@ -1,0 +1,65 @@
+// Package platform is how a platform team composes the xaccount-api
+// components in a stack of its own: its own providers (pinned to their
+// accounts by components.NewAccountProvider), its own API and routes, one
+// consumer whose VPC the stack creates and one that brings its endpoint.
+// It imports nothing internal of xaccount-api, only what any importer can.
+package platform
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/components"
+)
+
+// Accounts are the team's accounts and the role the pipeline assumes in each.
+type Accounts struct {
+	Region   string
+	Producer string
+	Payments string
+	// PartnerEndpoint is the vpce- ID another team runs in its own account.
+	PartnerEndpoint string
+	// PartnerAccount owns that endpoint.
+	PartnerAccount string
+}
+
+// deployerRole is the role the team's pipeline assumes in an account.
+func deployerRole(account string) pulumi.StringInput {
+	return pulumi.String("arn:aws:iam::" + account + ":role/platform-deployer")
+}
+
+// Ledger registers the team's ledger API: a Lambda-free MOCK health route and
+// an HTTP proxy to the ledger service, reachable only from the payments VPC
+// (created here) and the partner's existing endpoint.
+func Ledger(ctx *pulumi.Context, acct Accounts) (*components.CrossAccountPrivateApi, error) {
+	producer, err := components.NewAccountProvider(ctx, "ledger-producer", &components.AccountProviderArgs{
+		AccountId: acct.Producer, Region: acct.Region, RoleArn: deployerRole(acct.Producer),
+		DefaultTags: pulumi.StringMap{"team": pulumi.String("platform")},
+	})
+	if err != nil {
+		return nil, err
+	}
+	payments, err := components.NewAccountProvider(ctx, "ledger-payments", &components.AccountProviderArgs{
+		AccountId: acct.Payments, Region: acct.Region, RoleArn: deployerRole(acct.Payments),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return components.NewCrossAccountPrivateApi(ctx, "ledger", &components.CrossAccountPrivateApiArgs{
+		Region:            acct.Region,
+		ProducerAccountId: acct.Producer,
+		ProducerProvider:  producer,
+		ApiName:           pulumi.String("ledger"),
+		StageName:         "v1",
+		Routes: []components.Route{
+			{Path: "/health", Method: "GET", Integration: components.RouteIntegration{Type: components.IntegrationMock}},
+			{Path: "/entries/{id}", Method: "GET", Integration: components.RouteIntegration{
+				Type: components.IntegrationHTTPProxy, Uri: pulumi.String("https://ledger.internal.example.com/entries/{id}"),
+			}},
+		},
+		Consumers: []components.ConsumerArgs{
+			{Name: "payments", AccountId: acct.Payments, Provider: payments, Vpc: &components.ConsumerVpcArgs{Cidr: "10.40.0.0/24"}},
+			{Name: "partner", AccountId: acct.PartnerAccount, ExistingEndpointId: pulumi.String(acct.PartnerEndpoint)},
+		},
+		Protect: true,
+	})
+}
