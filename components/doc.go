@@ -20,7 +20,8 @@
 // the producer side with a vpce- ID handed over by the consumer team, or only
 // the consumer side. CrossAccountPrivateApi composes all of them for the
 // common case; it spans accounts, so it takes each account's provider as a
-// field and checks that every provider is pinned to the API's region.
+// field: only providers from NewAccountProvider, pinned to their account and
+// the API's region.
 //
 // # Hand-over values
 //
@@ -39,4 +40,21 @@
 // clears. Protect options protect only what holds state or identity; the
 // Deployment, the policy attachment and Lambda permissions are never
 // protected, since changes must replace them.
+//
+// # Errors
+//
+// Every Args type has a Validate method, which its constructor calls before
+// registering anything. It reports every problem at once as FieldErrors,
+// each naming the field by its pulumi tag path ("consumers[1].accountId",
+// "routes[0].integration.type") and saying what was found and what is
+// expected; AsFieldErrors extracts them from a wrapped error.
+//
+// # Testing a stack that uses the components
+//
+// Package awsmock (github.com/xaccount/xaccount-api/awsmock) is a mock engine
+// that answers like AWS and records where every resource lands; the account
+// comes from each provider's credentials, so a provider that loses its
+// allowedAccountIds pin is visible. Package policy evaluates the resource
+// policy for a request, to prove who gets in. examples/platform-team in this
+// repository uses both from a module of its own.
 package components
