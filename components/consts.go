@@ -20,6 +20,8 @@ const (
 	StageDeploymentType = "xaccount:apigateway:StageDeployment"
 	// CrossAccountPrivateApiType is the type token of CrossAccountPrivateApi.
 	CrossAccountPrivateApiType = "xaccount:index:CrossAccountPrivateApi"
+	// ConnectivityProbeType is the type token of ConnectivityProbe.
+	ConnectivityProbeType = "xaccount:lambda:ConnectivityProbe"
 )
 
 // Shared literals.

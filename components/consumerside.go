@@ -121,3 +121,85 @@ func checkedDnsAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi
 		return id, nil
 	}).(pulumi.StringOutput)
 }
+
+// newConsumerProbe registers a consumer's ConnectivityProbe in its account,
+// in the endpoint's subnets, calling the first GET or ANY route. It re-runs
+// whenever the deployment, the policy or the endpoint changes.
+func newConsumerProbe(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, args *CrossAccountPrivateApiArgs, c ConsumerArgs,
+	access *ConsumerAccess, headers pulumi.StringMapMapOutput, api *PrivateRestApi, policy *ResourcePolicy, stage *StageDeployment) (*ConnectivityProbe, error) {
+	route, _ := probeRoute(args.Routes)
+	expected := 0
+	if route.Integration.Type == IntegrationMock {
+		expected = mockStatus(route.Integration)
+	}
+	sign := args.Authorization == AuthorizationIam
+	if sign && !principalsCoverRoot(c) {
+		// The probe's role is not among the named principals: the API must refuse it.
+		expected = 403
+	}
+	return NewConnectivityProbe(ctx, name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
+		Region:                  args.Region,
+		VpcId:                   access.Endpoint.VpcId,
+		SubnetIds:               access.Endpoint.SubnetIds,
+		EndpointSecurityGroupId: access.Endpoint.SecurityGroupId,
+		InvokeUrls:              access.InvokeUrls,
+		InvokeHeaders:           headers,
+		Path:                    probePath(route.Path),
+		ExpectedStatus:          expected,
+		Integration:             route.Integration.Type,
+		Sign:                    sign,
+		ExecutionArn:            api.ExecutionArn,
+		StageName:               stage.StageName,
+		Triggers: pulumi.StringMap{
+			"deployment": stage.DeploymentId,
+			"policy":     policy.PolicyJson.ApplyT(TriggerHash).(pulumi.StringOutput),
+			"endpoint":   access.EndpointId,
+		},
+		FailOnError: args.ProbeFailOnError,
+		Tags:        args.Tags,
+	}, pulumi.Parent(comp), pulumi.Provider(c.Provider))
+}
+
+// probeRoute picks the route a probe calls: the first GET or ANY route
+// (DefaultRoutes when none are given); false when there is none.
+func probeRoute(routes []Route) (Route, bool) {
+	if len(routes) == 0 {
+		routes = DefaultRoutes()
+	}
+	for _, r := range routes {
+		if r.Method == "GET" || r.Method == "ANY" {
+			return r, true
+		}
+	}
+	return Route{}, false
+}
+
+// probePath turns a route path into one the probe can call: each {param}
+// or {param+} becomes "probe".
+func probePath(path string) string {
+	segs := PathSegments(path)
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "{") {
+			segs[i] = "probe"
+		}
+	}
+	return "/" + strings.Join(segs, "/")
+}
+
+// principalsCoverRoot says whether an AWS_IAM consumer's allowed principals
+// include its account root (the default), which covers the probe's role.
+func principalsCoverRoot(c ConsumerArgs) bool {
+	if c.Principals == nil {
+		return true
+	}
+	principals, ok := plainStrings(c.Principals)
+	if !ok {
+		return true // unknown until deployed: expect the call to pass
+	}
+	for _, p := range principals {
+		if strings.HasSuffix(p, ":root") {
+			return true
+		}
+	}
+	return false
+}

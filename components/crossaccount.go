@@ -46,6 +46,11 @@ type ConsumerArgs struct {
 	// ExistingEndpointDnsName is that endpoint's regional DNS name, for the
 	// public-DNS invoke forms. Optional.
 	ExistingEndpointDnsName pulumi.StringInput `pulumi:"existingEndpointDnsName,optional"`
+	// Probe adds a ConnectivityProbe in this consumer's account and
+	// endpoint subnets that calls the API through every invoke form on each
+	// pulumi up that changes the deployment, the policy or the endpoint.
+	// Only for an endpoint created here. Optional, default false.
+	Probe bool `pulumi:"probe,optional"`
 }
 
 // CrossAccountPrivateApiArgs are the inputs of CrossAccountPrivateApi. It spans
@@ -84,6 +89,10 @@ type CrossAccountPrivateApiArgs struct {
 	ExtraPolicyStatements []map[string]any `pulumi:"extraPolicyStatements,optional"`
 	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// ProbeFailOnError fails the update when a consumer's probe gets an
+	// unexpected answer; false records it in the probe's results only.
+	// Optional, default true.
+	ProbeFailOnError *bool `pulumi:"probeFailOnError,optional"`
 	// Protect protects what holds state or identity (the API, the stage, VPCs,
 	// subnets, endpoints and their security groups) against deletion. The
 	// deployment, the policy attachment and Lambda permissions are never
@@ -104,6 +113,8 @@ type ConsumerAccess struct {
 	CurlCommands pulumi.StringMapOutput
 	// Endpoint is the created endpoint component, nil for an existing endpoint.
 	Endpoint *ExecuteApiEndpoint
+	// Probe is the consumer's ConnectivityProbe, nil when it has none.
+	Probe *ConnectivityProbe
 }
 
 // CrossAccountPrivateApi lets workloads in one or more consumer accounts call a
@@ -236,6 +247,16 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		forms := invokeFormsOutput(api.RestApiId, region, stage.StageName, access.EndpointId, publicDns, privateDnsOn(c), args.Authorization == AuthorizationIam)
 		access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
 		access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
+
+		// Step 7 (account A): prove the call from inside the consumer VPC.
+		if c.Probe {
+			headers := forms.ApplyT(func(f any) map[string]map[string]string { return f.(InvokeForms).Headers }).(pulumi.StringMapMapOutput)
+			probe, err := newConsumerProbe(ctx, name, comp, args, c, access, headers, api, policy, stage)
+			if err != nil {
+				return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
+			}
+			access.Probe = probe
+		}
 	}
 
 	comp.Api, comp.Policy, comp.Stage = api, policy, stage

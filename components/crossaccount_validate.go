@@ -151,6 +151,14 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 			}
 		}
 		a.validatePrincipals(f, field, c)
+		if c.Probe {
+			if c.ExistingEndpointId != nil {
+				f.add(field+".probe", "applies only to an endpoint created here (this consumer has existingEndpointId); remove it")
+			}
+			if _, ok := probeRoute(a.Routes); !ok {
+				f.add(field+".probe", "needs a GET or ANY route to call; add one (e.g. GET /health with a mock integration) or turn the probe off")
+			}
+		}
 	}
 }
 

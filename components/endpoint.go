@@ -56,6 +56,9 @@ type ExecuteApiEndpoint struct {
 	PublicDnsName pulumi.StringOutput `pulumi:"publicDnsName"`
 	// SecurityGroupId is the endpoint's security group.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
+	// VpcId and SubnetIds are where the endpoint's network interfaces are.
+	VpcId     pulumi.StringOutput      `pulumi:"vpcId"`
+	SubnetIds pulumi.StringArrayOutput `pulumi:"subnetIds"`
 
 	// Endpoint is the VpcEndpoint child.
 	Endpoint *ec2.VpcEndpoint
@@ -160,6 +163,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	comp.Endpoint = endpoint
 	comp.EndpointId = endpoint.ID().ToStringOutput()
 	comp.SecurityGroupId = sg.ID().ToStringOutput()
+	comp.VpcId, comp.SubnetIds = endpoint.VpcId, endpoint.SubnetIds
 	comp.DnsNames = endpoint.DnsEntries.ApplyT(func(entries []ec2.VpcEndpointDnsEntry) []string {
 		names := make([]string, 0, len(entries))
 		for _, e := range entries {
@@ -175,6 +179,8 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		"dnsNames":        comp.DnsNames,
 		"publicDnsName":   comp.PublicDnsName,
 		"securityGroupId": comp.SecurityGroupId,
+		"vpcId":           comp.VpcId,
+		"subnetIds":       comp.SubnetIds,
 	}); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -43,18 +44,23 @@ type InvokeForms struct {
 	Urls map[string]string
 	// Curl maps each form key to a curl command that calls the stage root.
 	Curl map[string]string
+	// Headers maps each form key to the headers the form needs (Host or
+	// x-apigw-api-id); forms that need none are absent.
+	Headers map[string]map[string]string
 }
 
 // ComputeInvokeForms renders the invoke forms of t. Forms whose prerequisites are
 // missing (private DNS off, public DNS name unknown) are left out.
 func ComputeInvokeForms(t InvokeTarget) InvokeForms {
 	apiHost := fmt.Sprintf("%s.execute-api.%s.amazonaws.com", t.ApiId, t.Region)
-	f := InvokeForms{Urls: map[string]string{}, Curl: map[string]string{}}
+	f := InvokeForms{Urls: map[string]string{}, Curl: map[string]string{}, Headers: map[string]map[string]string{}}
 	add := func(key, url, header string) {
 		f.Urls[key] = url
 		f.Curl[key] = "curl -sS " + url
 		if header != "" {
 			f.Curl[key] += " -H '" + header + "'"
+			name, value, _ := strings.Cut(header, ": ")
+			f.Headers[key] = map[string]string{name: value}
 		}
 		if t.Sigv4 {
 			f.Curl[key] += fmt.Sprintf(sigv4CurlFlags, t.Region)

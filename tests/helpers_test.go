@@ -77,3 +77,13 @@ func (p *jsonPlan) ofType(typ string) []jsonResource {
 	}
 	return out
 }
+
+// named returns the plan's resource of one type and name, nil when absent.
+func (p *jsonPlan) named(typ, name string) *jsonResource {
+	for i, r := range p.Resources {
+		if r.Type == typ && r.Name == name {
+			return &p.Resources[i]
+		}
+	}
+	return nil
+}

@@ -24,6 +24,9 @@ const (
 	typeStage       = "aws:apigateway/stage:Stage"
 	typePermission  = "aws:lambda/permission:Permission"
 	typeVpcEndpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeProbe       = "xaccount:lambda:ConnectivityProbe"
+	typeFunction    = "aws:lambda/function:Function"
+	typeInvocation  = "aws:lambda/invocation:Invocation"
 )
 
 var vpceId = regexp.MustCompile(`^vpce-[0-9a-f]{17}$|^vpce-[0-9a-f]{8}$`)
@@ -42,7 +45,55 @@ func TestEveryStackFileHoldsTheInvariants(t *testing.T) {
 			checkIngress(t, p)
 			checkStageHardening(t, p)
 			checkEndpointPolicies(t, p)
+			checkProbes(t, p)
 		})
+	}
+}
+
+// checkProbes: each probe runs in its consumer's account, in its endpoint's
+// subnets, behind a group that allows 443 out to the endpoint's group only,
+// with a role that has the VPC-access managed policy only, and re-runs on
+// the deployment, the policy and the endpoint; its results are an output.
+func checkProbes(t *testing.T, p *jsonPlan) {
+	consumers := p.Outputs["consumers"].(map[string]any)
+	for _, fn := range p.ofType(typeFunction) {
+		probe := strings.TrimSuffix(fn.Name, "-function")
+		consumer := strings.TrimSuffix(strings.TrimPrefix(probe, "xaccount-api-"), "-probe")
+		assert.Equalf(t, "consumer:"+consumer, p.Accounts[fn.Account], "probe %s runs in its consumer's account", probe)
+		endpoint := p.named(typeVpcEndpoint, "xaccount-api-"+consumer+"-endpoint-vpce")
+		require.NotNilf(t, endpoint, "probe %s belongs to a created endpoint", probe)
+		vpcConfig := fn.Inputs["vpcConfig"].(map[string]any)
+		assert.Equal(t, endpoint.Inputs["subnetIds"], vpcConfig["subnetIds"], "the probe runs in the endpoint's subnets")
+		probeSg := p.named("aws:ec2/securityGroup:SecurityGroup", probe+"-sg")
+		endpointSg := p.named("aws:ec2/securityGroup:SecurityGroup", "xaccount-api-"+consumer+"-endpoint-sg")
+		require.NotNil(t, probeSg)
+		require.NotNil(t, endpointSg)
+		assert.Equal(t, []any{probeSg.Id}, vpcConfig["securityGroupIds"])
+		assert.Empty(t, probeSg.Inputs["ingress"], "nothing may call the probe")
+		egress := probeSg.Inputs["egress"].([]any)
+		require.Len(t, egress, 1)
+		rule := egress[0].(map[string]any)
+		assert.Equal(t, []any{endpointSg.Id}, rule["securityGroups"], "443 out to the endpoint's group only")
+		assert.Nil(t, rule["cidrBlocks"])
+		assert.Equal(t, 443.0, rule["fromPort"])
+		assert.Equal(t, 443.0, rule["toPort"])
+		role := p.named("aws:iam/role:Role", probe+"-role")
+		require.NotNil(t, role)
+		assert.Equal(t, []any{"arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}, role.Inputs["managedPolicyArns"])
+		inv := p.named(typeInvocation, probe+"-invocation")
+		require.NotNil(t, inv)
+		assert.Equal(t, fn.Id, inv.Inputs["functionName"])
+		triggers := inv.Inputs["triggers"].(map[string]any)
+		assert.Equal(t, p.Outputs["deploymentId"], triggers["deployment"])
+		assert.Equal(t, endpoint.Id, triggers["endpoint"])
+		assert.Regexp(t, `^[0-9a-f]{64}$`, triggers["policy"])
+		results, ok := consumers[consumer].(map[string]any)["probe"].(map[string]any)
+		require.Truef(t, ok, "consumers.%s.probe is an output", consumer)
+		assert.Len(t, results, len(consumers[consumer].(map[string]any)["invokeUrls"].(map[string]any)), "one result per invoke form")
+	}
+	for name, v := range consumers {
+		_, hasProbe := v.(map[string]any)["probe"]
+		assert.Equalf(t, hasProbe, p.named(typeFunction, "xaccount-api-"+name+"-probe-function") != nil, "consumer %s: a probe output exactly when a probe exists", name)
 	}
 }
 
@@ -86,11 +137,15 @@ func checkStageHardening(t *testing.T, p *jsonPlan) {
 	assert.Equal(t, "*/*", settings[0].Inputs["methodPath"])
 }
 
-// checkIngress: every security group opens 443 only, never to the world
-// (no /0 in IPv4 or IPv6), and has no egress.
+// checkIngress: every endpoint's security group opens 443 only, never to
+// the world (no /0 in IPv4 or IPv6), and has no egress. (A probe's group is
+// the opposite, no ingress and 443 out to its endpoint's group: checkProbes.)
 func checkIngress(t *testing.T, p *jsonPlan) {
 	groups := p.ofType("aws:ec2/securityGroup:SecurityGroup")
 	for _, g := range groups {
+		if strings.Contains(g.Parent, "$"+typeProbe+"::") {
+			continue
+		}
 		rules, _ := g.Inputs["ingress"].([]any)
 		require.NotEmptyf(t, rules, "security group %s has an ingress rule", g.Name)
 		for _, rule := range rules {
@@ -130,7 +185,7 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 		case strings.HasPrefix(r.Type, "xaccount:"):
 			assert.Emptyf(t, r.Provider, "component %s has no provider of its own", r.Name)
 			assert.Empty(t, r.Account)
-		case strings.HasPrefix(r.Type, "aws:ec2/"):
+		case strings.HasPrefix(r.Type, "aws:ec2/"), strings.Contains(r.Parent, "$"+typeProbe+"::"):
 			prov, ok := providers[r.Provider]
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
 			assert.Truef(t, strings.HasPrefix(prov.Name, "consumer-"), "%s %s must be on a consumer provider, is on %s", r.Type, r.Name, prov.Name)

@@ -130,7 +130,7 @@ func (r *reader) producer(raw map[string]string, region string) Account {
 }
 
 var consumerKeys = append(append([]string{"name"}, credentialKeys...),
-	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName", "endpointPolicy", "principals")
+	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName", "endpointPolicy", "principals", "probe")
 
 func (r *reader) consumers(raw map[string]string, region string) []Consumer {
 	k := key(fullKey(KeyConsumers))
@@ -151,6 +151,12 @@ func (r *reader) consumers(raw map[string]string, region string) []Consumer {
 		c, ok := r.consumer(k.index(i), item, region)
 		if !ok {
 			continue
+		}
+		if _, set := item.(map[string]any)["probe"]; set {
+			if r.probeSet == nil {
+				r.probeSet = map[int]bool{}
+			}
+			r.probeSet[len(out)] = true
 		}
 		r.consumerIndex = append(r.consumerIndex, i)
 		out = append(out, c)
@@ -177,6 +183,7 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	_, existingVpc := vpcFields["id"]
 	c.PrivateDns = r.optBool(k, m, "privateDns", hasVpc && !existingVpc)
 	c.EndpointPolicy = r.endpointPolicy(k, m, hasEndpoint)
+	c.Probe = r.optBool(k, m, "probe", false)
 	if principals, ok := r.stringList(k, m, "principals", "an IAM role or user ARN"); ok {
 		c.Principals = principals
 	}

@@ -24,6 +24,7 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 		AccessLogs:            c.Api.AccessLogs,
 		Throttle:              &c.Api.Throttle,
 		Protect:               c.Protect,
+		ProbeFailOnError:      &c.Probe.FailOnError,
 	}
 	for _, r := range c.Api.Routes {
 		args.Routes = append(args.Routes, r.ToComponent())
@@ -37,7 +38,7 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 // args maps one configured consumer onto the component's args.
 func (c Consumer) args() components.ConsumerArgs {
 	privateDns := c.PrivateDns
-	ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountId, PrivateDns: &privateDns, EndpointPolicy: c.EndpointPolicy}
+	ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountId, PrivateDns: &privateDns, EndpointPolicy: c.EndpointPolicy, Probe: c.Probe}
 	if c.Principals != nil {
 		ca.Principals = pulumi.ToStringArray(c.Principals)
 	}

@@ -22,10 +22,11 @@ const (
 	KeyApi       = "api"
 	KeyTags      = "tags"
 	KeyProtect   = "protect"
+	KeyProbe     = "probe"
 )
 
 // Keys lists every top-level config key the program reads.
-var Keys = []string{KeyRegion, KeyProducer, KeyConsumers, KeyApi, KeyTags, KeyProtect}
+var Keys = []string{KeyRegion, KeyProducer, KeyConsumers, KeyApi, KeyTags, KeyProtect, KeyProbe}
 
 // Config is the validated, typed configuration of one stack.
 type Config struct {
@@ -45,6 +46,17 @@ type Config struct {
 	TagsSecret bool
 	// Protect marks every resource protected against deletion.
 	Protect bool
+	// Probe is the connectivity probes' stack-wide settings.
+	Probe Probe
+}
+
+// Probe is the top-level probe key: the default for consumers that do not
+// say, and whether an unexpected answer fails the update.
+type Probe struct {
+	// Enabled is the default of consumers[].probe (false unless set).
+	Enabled bool
+	// FailOnError fails the update on an unexpected answer (default true).
+	FailOnError bool
 }
 
 // Account is how the program reaches one AWS account.
@@ -84,6 +96,9 @@ type Consumer struct {
 	EndpointId string
 	// EndpointDnsName is that endpoint's regional DNS name, if known.
 	EndpointDnsName string
+	// Probe runs a connectivity probe in this consumer's account (only for
+	// an endpoint this stack creates).
+	Probe bool
 }
 
 // ManagesEndpoint says whether the program creates this consumer's endpoint

@@ -40,6 +40,8 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	cfg.Tags = r.tags(raw)
 	cfg.TagsSecret = r.secretKeys[fullKey(KeyTags)]
 	cfg.Protect = r.protect(raw)
+	cfg.Probe = r.probe(raw)
+	r.consumerProbes(cfg)
 	r.validateArgs(cfg)
 	if len(r.problems) > 0 {
 		return nil, &Error{Problems: r.problems}
@@ -147,4 +149,32 @@ func (r *reader) protect(raw map[string]string) bool {
 		return false
 	}
 	return b
+}
+
+// probe reads the top-level probe key {enabled, failOnError}.
+func (r *reader) probe(raw map[string]string) Probe {
+	out := Probe{FailOnError: true}
+	k := key(fullKey(KeyProbe))
+	v, present := r.structured(raw, KeyProbe, "an object {enabled, failOnError}")
+	if !present {
+		return out
+	}
+	m, ok := r.object(k, v, "enabled", "failOnError")
+	if !ok {
+		return out
+	}
+	out.Enabled = r.optBool(k, m, "enabled", false)
+	out.FailOnError = r.optBool(k, m, "failOnError", true)
+	return out
+}
+
+// consumerProbes applies the stack-wide probe default to consumers that do
+// not set consumers[].probe; a consumer with an endpoint another team owns
+// gets no probe from the default (an explicit true is refused by the component).
+func (r *reader) consumerProbes(cfg *Config) {
+	for i := range cfg.Consumers {
+		if !r.probeSet[i] {
+			cfg.Consumers[i].Probe = cfg.Probe.Enabled && cfg.Consumers[i].ManagesEndpoint()
+		}
+	}
 }

@@ -46,6 +46,8 @@ type reader struct {
 	secretKeys map[string]bool
 	// consumerIndex maps each read consumer to its index in the config's list.
 	consumerIndex []int
+	// probeSet marks the read consumers (by position) that set probe themselves.
+	probeSet map[int]bool
 }
 
 // key is a key path while walking.

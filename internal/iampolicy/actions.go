@@ -28,6 +28,8 @@ var Actions = map[string][]string{
 		"iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
 		"iam:TagRole", "iam:UntagRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
 		"iam:ListInstanceProfilesForRole", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+		// inlinePolicies: the signed probe's invoke permission (AWS_IAM stacks).
+		"iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
 	},
 	"aws:cloudwatch/logGroup:LogGroup": {
 		"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",
@@ -55,6 +57,17 @@ var Actions = map[string][]string{
 		"route53:AssociateVPCWithHostedZone",
 	},
 	"aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": {"ec2:ModifyVpcEndpoint", "ec2:DescribeVpcEndpoints"},
+	// The connectivity probe's function: a VPC-attached function needs the
+	// deployer to describe the subnets, groups and VPC and to pass the role;
+	// replaceSecurityGroupsOnDestroy updates the configuration before delete.
+	"aws:lambda/function:Function": {
+		"lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
+		"lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:ListVersionsByFunction",
+		"lambda:GetFunctionCodeSigningConfig", "lambda:GetPolicy", "lambda:ListTags", "lambda:TagResource", "lambda:UntagResource",
+		"iam:PassRole", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
+	},
+	// The invocation runs the probe during pulumi up.
+	"aws:lambda/invocation:Invocation": {"lambda:InvokeFunction"},
 }
 
 // InvokeActions are the IAM actions of each data source the program reads.

@@ -90,13 +90,18 @@ func exports(cfg *config.Config, api *components.CrossAccountPrivateApi) pulumi.
 	consumers := pulumi.Map{}
 	for _, c := range cfg.Consumers {
 		access := api.Consumers[c.Name]
-		consumers[c.Name] = pulumi.Map{
+		out := pulumi.Map{
 			"accountId":        pulumi.String(c.AccountId),
 			"endpointId":       access.EndpointId,
 			"endpointDnsNames": access.DnsNames,
 			"invokeUrls":       access.InvokeUrls,
 			"curl":             access.CurlCommands,
 		}
+		if access.Probe != nil {
+			// What the last probe run got per invoke form (see README, "Connectivity probe").
+			out["probe"] = access.Probe.Results
+		}
+		consumers[c.Name] = out
 	}
 	return pulumi.Map{
 		"region":            pulumi.String(cfg.Region),

@@ -1,0 +1,339 @@
+package components
+
+import (
+	"crypto/sha256"
+	_ "embed" // the probe's code ships inside the component
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// probeSource is the probe's Lambda code: one Python file, standard library
+// only, so nothing is built or downloaded at pulumi up.
+//
+//go:embed probe.py
+var probeSource string
+
+// ProbeSource returns the probe's Python code, for tests that run it locally.
+func ProbeSource() string { return probeSource }
+
+// Probe defaults.
+const (
+	// DefaultProbeTimeoutSeconds bounds each call of the probe.
+	DefaultProbeTimeoutSeconds = 5
+	// ProbeRuntime is the probe function's Lambda runtime.
+	ProbeRuntime = "python3.12"
+	// lambdaVpcAccessPolicy is the managed policy a function in a VPC needs
+	// (its ENIs and logs), and the only one the probe's role gets.
+	lambdaVpcAccessPolicy = "iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+)
+
+// ConnectivityProbeArgs are the inputs of ConnectivityProbe.
+type ConnectivityProbeArgs struct {
+	// Region of the API and the endpoint. Required.
+	Region string `pulumi:"region"`
+	// VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
+	VpcId     pulumi.StringInput      `pulumi:"vpcId"`
+	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
+	// EndpointSecurityGroupId is the endpoint's security group: the probe's
+	// own group allows 443 out to it and nothing else. Required.
+	EndpointSecurityGroupId pulumi.StringInput `pulumi:"endpointSecurityGroupId"`
+	// InvokeUrls maps each invoke form to its URL (the stage's root), and
+	// InvokeHeaders the forms that need a header to that header (see
+	// InvokeForms). Required.
+	InvokeUrls    pulumi.StringMapInput    `pulumi:"invokeUrls"`
+	InvokeHeaders pulumi.StringMapMapInput `pulumi:"invokeHeaders,optional"`
+	// Path is the route the probe calls below the stage, "/" or "/health".
+	// Optional, default "/".
+	Path string `pulumi:"path,optional"`
+	// ExpectedStatus is the status every form must return; 0 accepts any
+	// answer API Gateway did not refuse. Optional.
+	ExpectedStatus int `pulumi:"expectedStatus,optional"`
+	// Integration is the type of the route the probe calls, for the
+	// diagnostics. Optional.
+	Integration string `pulumi:"integration,optional"`
+	// Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role,
+	// which is then allowed execute-api:Invoke on ExecutionArn, StageName and
+	// Path (GET) only. Optional.
+	Sign bool `pulumi:"sign,optional"`
+	// ExecutionArn and StageName name what a signed probe may invoke.
+	// Required with Sign.
+	ExecutionArn pulumi.StringInput `pulumi:"executionArn,optional"`
+	StageName    pulumi.StringInput `pulumi:"stageName,optional"`
+	// Triggers re-run the probe whenever one of them changes (the
+	// deployment, the policy, the endpoint). Required.
+	Triggers pulumi.StringMapInput `pulumi:"triggers"`
+	// FailOnError fails the update when a form does not answer as expected.
+	// Optional, default true.
+	FailOnError *bool `pulumi:"failOnError,optional"`
+	// TimeoutSeconds bounds each call. Optional, default DefaultProbeTimeoutSeconds.
+	TimeoutSeconds int `pulumi:"timeoutSeconds,optional"`
+	// Tags are set on the role, the security group and the function. Optional.
+	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+}
+
+// ConnectivityProbe is a small Lambda function in the consumer account, in
+// the endpoint's subnets, that calls the API through every invoke form
+// during pulumi up (an aws.lambda.Invocation, re-run when Triggers change)
+// and records what came back. Give it the consumer account's provider with
+// pulumi.Provider. It holds no state and is never protected.
+type ConnectivityProbe struct {
+	pulumi.ResourceState
+
+	// FunctionName is the probe function's name.
+	FunctionName pulumi.StringOutput `pulumi:"functionName"`
+	// SecurityGroupId is the probe's own security group.
+	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
+	// Results maps each invoke form to what the last run recorded
+	// (ProbeFormResult as a map: status, latencyMs, requestId, errorType,
+	// body, ok, diagnosis, …).
+	Results pulumi.MapOutput `pulumi:"results"`
+
+	// Function and Invocation are the Lambda children.
+	Function   *lambda.Function
+	Invocation *lambda.Invocation
+}
+
+// Validate checks the args and returns every problem as FieldErrors.
+func (a *ConnectivityProbeArgs) Validate() error {
+	var f fieldErrs
+	if !ValidRegion(a.Region) {
+		f.bad("region", a.Region, ExpectRegion)
+	}
+	for _, req := range []struct {
+		field string
+		set   bool
+	}{{"vpcId", a.VpcId != nil}, {"subnetIds", a.SubnetIds != nil}, {"endpointSecurityGroupId", a.EndpointSecurityGroupId != nil},
+		{"invokeUrls", a.InvokeUrls != nil}, {"triggers", a.Triggers != nil}} {
+		if !req.set {
+			f.add(req.field, "missing; it is required")
+		}
+	}
+	if a.Path != "" {
+		if err := ValidateRoutePath(a.Path); err != nil || strings.Contains(a.Path, "{") {
+			f.bad("path", a.Path, `a concrete path such as "/" or "/health" (no {parameters})`)
+		}
+	}
+	if a.ExpectedStatus != 0 && (a.ExpectedStatus < 100 || a.ExpectedStatus > 599) {
+		f.bad("expectedStatus", a.ExpectedStatus, "a status code from 100 to 599, or 0 for any answer API Gateway did not refuse")
+	}
+	if a.Sign && (a.ExecutionArn == nil || a.StageName == nil) {
+		f.add("executionArn", "missing; a signed probe needs executionArn and stageName for its role's policy")
+	}
+	if a.TimeoutSeconds < 0 || a.TimeoutSeconds > 60 {
+		f.bad("timeoutSeconds", a.TimeoutSeconds, "1 to 60 seconds, or 0 for the default")
+	}
+	return f.err()
+}
+
+// probeTarget is one call the probe makes, as its event carries it.
+type probeTarget struct {
+	Form    string            `json:"form"`
+	Url     string            `json:"url"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Expect  int               `json:"expect"`
+	Sign    bool              `json:"sign"`
+}
+
+// probeEvent is the probe function's input.
+type probeEvent struct {
+	Targets        []probeTarget `json:"targets"`
+	Region         string        `json:"region"`
+	Integration    string        `json:"integration"`
+	TimeoutSeconds int           `json:"timeoutSeconds"`
+	FailOnError    bool          `json:"failOnError"`
+	Rules          []ProbeRule   `json:"rules"`
+	Refusals       []string      `json:"refusals"`
+}
+
+// ProbeEventJSON renders the probe's input for the given forms: a call per
+// form, in form order, to url+path with the form's headers, and the
+// diagnostics table.
+func ProbeEventJSON(urls map[string]string, headers map[string]map[string]string, a *ConnectivityProbeArgs) (string, error) {
+	path := a.Path
+	if path == "" {
+		path = "/"
+	}
+	timeout := a.TimeoutSeconds
+	if timeout == 0 {
+		timeout = DefaultProbeTimeoutSeconds
+	}
+	ev := probeEvent{Region: a.Region, Integration: a.Integration, TimeoutSeconds: timeout,
+		FailOnError: a.FailOnError == nil || *a.FailOnError, Rules: ProbeRules, Refusals: probeRefusals}
+	forms := make([]string, 0, len(urls))
+	for form := range urls {
+		forms = append(forms, form)
+	}
+	sort.Strings(forms)
+	for _, form := range forms {
+		url := strings.TrimSuffix(urls[form], "/") + path
+		if path == "/" {
+			url = urls[form] + "/"
+		}
+		ev.Targets = append(ev.Targets, probeTarget{Form: form, Url: url, Headers: headers[form], Expect: a.ExpectedStatus, Sign: a.Sign})
+	}
+	if len(ev.Targets) == 0 {
+		return "", errors.New("no invoke form to probe")
+	}
+	b, err := json.Marshal(ev)
+	return string(b), err
+}
+
+// ParseProbeResult reads the probe function's answer into one result per form.
+func ParseProbeResult(result string) (map[string]any, error) {
+	var out struct {
+		Results []map[string]any `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(result), &out); err != nil {
+		return nil, fmt.Errorf("probe result is not the probe's JSON: %w", err)
+	}
+	forms := map[string]any{}
+	for _, r := range out.Results {
+		form, _ := r["form"].(string)
+		forms[form] = r
+	}
+	return forms, nil
+}
+
+// NewConnectivityProbe registers a ConnectivityProbe. Give it the consumer
+// account's provider with pulumi.Provider.
+func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityProbeArgs, opts ...pulumi.ResourceOption) (*ConnectivityProbe, error) {
+	if args == nil {
+		return nil, errors.New("connectivity probe " + name + ": args are required")
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
+	}
+	comp := &ConnectivityProbe{}
+	if err := ctx.RegisterComponentResource(ConnectivityProbeType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Protect(false)}
+	partition := PartitionOf(args.Region)
+
+	roleArgs := &iam.RoleArgs{
+		Description:       pulumi.String("Connectivity probe of a private API: VPC access for its Lambda function only"),
+		AssumeRolePolicy:  pulumi.String(lambdaTrustPolicy),
+		ManagedPolicyArns: pulumi.StringArray{pulumi.String("arn:" + partition + ":" + lambdaVpcAccessPolicy)},
+		Tags:              args.Tags,
+	}
+	if args.Sign {
+		invoke := pulumi.All(args.ExecutionArn, args.StageName).ApplyT(func(v []any) (string, error) {
+			return probeInvokePolicy(v[0].(string), v[1].(string), args.Path)
+		}).(pulumi.StringOutput)
+		roleArgs.InlinePolicies = iam.RoleInlinePolicyArray{&iam.RoleInlinePolicyArgs{
+			Name: pulumi.String("invoke-probe-route"), Policy: invoke,
+		}}
+	}
+	role, err := iam.NewRole(ctx, name+"-role", roleArgs, child...)
+	if err != nil {
+		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
+	}
+	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
+		Description: pulumi.String("Connectivity probe: HTTPS out to the execute-api endpoint only"),
+		VpcId:       args.VpcId,
+		Ingress:     ec2.SecurityGroupIngressArray{},
+		Egress: ec2.SecurityGroupEgressArray{&ec2.SecurityGroupEgressArgs{
+			Description:    pulumi.String("HTTPS to the execute-api endpoint's security group"),
+			Protocol:       pulumi.String("tcp"),
+			FromPort:       pulumi.Int(HTTPSPort),
+			ToPort:         pulumi.Int(HTTPSPort),
+			SecurityGroups: pulumi.StringArray{args.EndpointSecurityGroupId},
+		}},
+		Tags: args.Tags,
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
+	}
+	timeout := args.TimeoutSeconds
+	if timeout == 0 {
+		timeout = DefaultProbeTimeoutSeconds
+	}
+	fn, err := lambda.NewFunction(ctx, name+"-function", &lambda.FunctionArgs{
+		Description: pulumi.String("Calls the private API through each invoke form from inside the consumer VPC"),
+		Runtime:     pulumi.String(ProbeRuntime),
+		Handler:     pulumi.String("probe.handler"),
+		Role:        role.Arn,
+		Code:        pulumi.NewAssetArchive(map[string]any{"probe.py": pulumi.NewStringAsset(probeSource)}),
+		MemorySize:  pulumi.Int(128),
+		// Four forms, each bounded, and the function's own start.
+		Timeout: pulumi.Int(4*timeout + 10),
+		VpcConfig: &lambda.FunctionVpcConfigArgs{
+			SubnetIds:        args.SubnetIds,
+			SecurityGroupIds: pulumi.StringArray{sg.ID()},
+		},
+		// Lambda's ENIs hold the security group for up to 20 minutes after the
+		// function is deleted (pulumi-aws#2642, terraform-provider-aws#10329):
+		// swap in the VPC's default group first, so the probe's group can go.
+		ReplaceSecurityGroupsOnDestroy: pulumi.Bool(true),
+		Tags:                           args.Tags,
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
+	}
+	input := pulumi.All(args.InvokeUrls, args.InvokeHeaders).ApplyT(func(v []any) (string, error) {
+		urls := v[0].(map[string]string)
+		headers, _ := v[1].(map[string]map[string]string)
+		return ProbeEventJSON(urls, headers, args)
+	}).(pulumi.StringOutput)
+	// An Invocation runs on create and replace only; triggers and input
+	// replace it (terraform-provider-aws internal/service/lambda/invocation.go:
+	// triggers ForceNew, input ForceNew with lifecycle CREATE_ONLY), and a
+	// function error fails it with the function's message.
+	inv, err := lambda.NewInvocation(ctx, name+"-invocation", &lambda.InvocationArgs{
+		FunctionName: fn.Name,
+		Input:        input,
+		Triggers:     args.Triggers,
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
+	}
+	comp.Function, comp.Invocation = fn, inv
+	comp.FunctionName = fn.Name
+	comp.SecurityGroupId = sg.ID().ToStringOutput()
+	comp.Results = inv.Result.ApplyT(func(result string) (map[string]any, error) {
+		return ParseProbeResult(result)
+	}).(pulumi.MapOutput)
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
+		"functionName":    comp.FunctionName,
+		"securityGroupId": comp.SecurityGroupId,
+		"results":         comp.Results,
+	}); err != nil {
+		return nil, err
+	}
+	return comp, nil
+}
+
+// lambdaTrustPolicy lets Lambda assume the probe's role.
+const lambdaTrustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+// probeInvokePolicy allows execute-api:Invoke of GET path on one stage only.
+func probeInvokePolicy(executionArn, stage, path string) (string, error) {
+	if path == "" {
+		path = "/"
+	}
+	doc := map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Effect":   "Allow",
+			"Action":   "execute-api:Invoke",
+			"Resource": fmt.Sprintf("%s/%s/GET%s", executionArn, stage, path),
+		}},
+	}
+	b, err := json.Marshal(doc)
+	return string(b), err
+}
+
+// TriggerHash shortens a value that should re-run the probe when it changes.
+func TriggerHash(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(sum[:])
+}

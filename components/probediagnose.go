@@ -1,0 +1,157 @@
+package components
+
+import (
+	"slices"
+	"strings"
+)
+
+// Transport failures a probe call can end in instead of an HTTP answer.
+const (
+	// ProbeFailureTimeout: no answer within the probe's timeout.
+	ProbeFailureTimeout = "timeout"
+	// ProbeFailureDns: the host name did not resolve.
+	ProbeFailureDns = "dns"
+	// ProbeFailureConnect: the connection was refused or reset.
+	ProbeFailureConnect = "connect"
+	// ProbeFailureTls: the TLS handshake failed.
+	ProbeFailureTls = "tls"
+)
+
+// ProbeFormResult is what the connectivity probe records for one invoke
+// form: the call it made, what came back, and whether that was expected.
+type ProbeFormResult struct {
+	// Form is the invoke form (InvokePrivateDns, …).
+	Form string `json:"form"`
+	// Url is the URL called.
+	Url string `json:"url"`
+	// Signed says the call was SigV4-signed (AWS_IAM).
+	Signed bool `json:"signed"`
+	// Expected is the status the call must return; 0 means any answer that
+	// API Gateway did not refuse (a proxy or Lambda route's own status).
+	Expected int `json:"expected"`
+	// Status is the HTTP status, 0 when no answer came back.
+	Status int `json:"status"`
+	// LatencyMs is the time to the answer or the failure.
+	LatencyMs int `json:"latencyMs"`
+	// RequestId and ErrorType are API Gateway's x-amzn-RequestId and x-amzn-ErrorType.
+	RequestId string `json:"requestId"`
+	ErrorType string `json:"errorType"`
+	// Body is the first bytes of the body.
+	Body string `json:"body"`
+	// Failure is one of the ProbeFailure… values when no HTTP answer came back.
+	Failure string `json:"failure"`
+	// Detail is the error text of a failure.
+	Detail string `json:"detail"`
+	// Ok says the answer was the expected one.
+	Ok bool `json:"ok"`
+	// Diagnosis is the likely cause of an unexpected answer (ProbeRules).
+	Diagnosis string `json:"diagnosis"`
+}
+
+// ProbeRule is one row of the diagnostics table: every condition it sets
+// must hold, and the first matching row names the likely cause. The probe's
+// Lambda receives the same rows as data and applies them the same way, so
+// the table exists once.
+type ProbeRule struct {
+	// Name identifies the row.
+	Name string `json:"name"`
+	// Failure matches a transport failure (ProbeFailure…).
+	Failure string `json:"failure,omitempty"`
+	// Status matches an exact HTTP status; StatusClass its first digit (5 for 5xx).
+	Status      int `json:"status,omitempty"`
+	StatusClass int `json:"statusClass,omitempty"`
+	// ErrorType matches the start of x-amzn-ErrorType.
+	ErrorType string `json:"errorType,omitempty"`
+	// BodyContains matches a substring of the body.
+	BodyContains string `json:"bodyContains,omitempty"`
+	// Forms limits the row to these invoke forms.
+	Forms []string `json:"forms,omitempty"`
+	// Signed, when set, limits the row to signed (true) or unsigned calls.
+	Signed *bool `json:"signed,omitempty"`
+	// Integration, when set, limits the row to a probe route of this
+	// integration type (IntegrationMock, …).
+	Integration string `json:"integration,omitempty"`
+	// Cause is what the row tells the user.
+	Cause string `json:"cause"`
+}
+
+// signedCall and unsignedCall are the values ProbeRule.Signed points at.
+var signedCall, unsignedCall = true, false
+
+// ProbeRules is the diagnostics table, most specific row first. The README
+// shows it; the probe applies it to every unexpected answer.
+var ProbeRules = []ProbeRule{
+	{Name: "not-associated", Status: 403, ErrorType: "ForbiddenException", Forms: []string{InvokeRoute53Alias},
+		Cause: "the endpoint is not associated with the API (the API's endpointConfiguration.vpcEndpointIds must list it for the {api-id}-{vpce-id} name)"},
+	{Name: "iam-refused", Status: 403, Signed: &signedCall,
+		Cause: "the signed call was refused: the request was not signed as API Gateway expects, or the signing role is not among the resource policy's principals (consumers[].principals), or its own IAM policy does not allow execute-api:Invoke"},
+	{Name: "iam-unsigned", Status: 403, Signed: &unsignedCall, ErrorType: "MissingAuthenticationToken", BodyContains: "Missing Authentication Token",
+		Cause: "the route does not exist on the deployed stage, or the method needs AWS_IAM and the call was not signed"},
+	{Name: "policy-anonymous", Status: 403, BodyContains: "User: anonymous is not authorized",
+		Cause: "this endpoint is not in the API's resource policy (aws:SourceVpce), or the policy changed without a new deployment (a deployment snapshots the policy)"},
+	{Name: "forbidden", Status: 403,
+		Cause: "API Gateway refused the call: check the resource policy (this endpoint's aws:SourceVpce), the endpoint policy, and that the stage is deployed since the last policy change"},
+	{Name: "mock-5xx", StatusClass: 5, Integration: IntegrationMock,
+		Cause: "the MOCK integration answered an error: its integration response (or the requestTemplates statusCode) is missing"},
+	{Name: "backend-5xx", StatusClass: 5,
+		Cause: "the integration failed: the backend (HTTP proxy or Lambda) errored or timed out, or API Gateway may not invoke the Lambda (lambda:InvokeFunction permission)"},
+	{Name: "timeout", Failure: ProbeFailureTimeout,
+		Cause: "no answer in time: the endpoint's security group must allow 443 from the probe (consumers[].allowedCidrs), the probe's group must allow 443 out to it, and the probe must run in subnets that reach the endpoint"},
+	{Name: "dns", Failure: ProbeFailureDns,
+		Cause: "the name does not resolve: for the private DNS name, private DNS must be on for the endpoint and the VPC's enableDnsSupport and enableDnsHostnames must be on; for the other names, the endpoint must exist in this region"},
+	{Name: "connect", Failure: ProbeFailureConnect,
+		Cause: "the connection was refused or reset: the name resolves to something that is not this execute-api endpoint (another endpoint's private DNS in the VPC?)"},
+	{Name: "tls", Failure: ProbeFailureTls,
+		Cause: "the TLS handshake failed: call the name the endpoint serves (a custom name needs the Host or x-apigw-api-id form)"},
+}
+
+// probeRefusals are x-amzn-ErrorType values with which API Gateway refuses a
+// call before the integration runs.
+var probeRefusals = []string{"ForbiddenException", "AccessDeniedException", "MissingAuthenticationTokenException", "UnauthorizedException", "MissingAuthenticationToken"}
+
+// ProbeAnswerOk says whether a result is what the probe expected: an HTTP
+// answer with the expected status, or, with no expected status, any answer
+// API Gateway did not refuse and that is not a 5xx.
+func ProbeAnswerOk(r ProbeFormResult) bool {
+	if r.Failure != "" || r.Status == 0 {
+		return false
+	}
+	if r.Expected != 0 {
+		return r.Status == r.Expected
+	}
+	errorType, _, _ := strings.Cut(r.ErrorType, ":")
+	return r.Status != 403 && r.Status < 500 && !slices.Contains(probeRefusals, errorType)
+}
+
+// Diagnose returns the likely cause of an unexpected probe result: the Cause
+// of the first row of rules that matches, "" for an expected result, and a
+// generic line when no row matches. integration is the type of the route
+// the probe calls.
+func Diagnose(r ProbeFormResult, integration string, rules []ProbeRule) string {
+	if ProbeAnswerOk(r) {
+		return ""
+	}
+	for _, rule := range rules {
+		if rule.matches(r, integration) {
+			return rule.Cause
+		}
+	}
+	return "unexpected answer: compare the status, x-amzn-ErrorType and body with the API's access logs (requestId)"
+}
+
+// matches says whether every condition the rule sets holds for r.
+func (rule ProbeRule) matches(r ProbeFormResult, integration string) bool {
+	switch {
+	case rule.Failure != "" && rule.Failure != r.Failure,
+		rule.Failure == "" && r.Failure != "",
+		rule.Status != 0 && rule.Status != r.Status,
+		rule.StatusClass != 0 && r.Status/100 != rule.StatusClass,
+		rule.ErrorType != "" && !strings.HasPrefix(r.ErrorType, rule.ErrorType),
+		rule.BodyContains != "" && !strings.Contains(r.Body, rule.BodyContains),
+		len(rule.Forms) > 0 && !slices.Contains(rule.Forms, r.Form),
+		rule.Signed != nil && *rule.Signed != r.Signed,
+		rule.Integration != "" && rule.Integration != integration:
+		return false
+	}
+	return true
+}
