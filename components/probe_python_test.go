@@ -1,0 +1,232 @@
+package components
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/pem"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeApiGateway answers like a private API's stage does: the root with 200
+// and a request ID, /dev/denied as an explicit Deny of the resource policy,
+// /dev/mock-broken as a MOCK without integration response. It records the
+// headers of every call.
+type fakeApiGateway struct {
+	mu   sync.Mutex
+	seen map[string]http.Header // path+form header -> headers
+}
+
+func (g *fakeApiGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	g.seen[r.URL.Path+" "+r.Header.Get("x-probe-form")] = r.Header.Clone()
+	if r.Host != "127.0.0.1" && !strings.HasPrefix(r.Host, "127.0.0.1:") {
+		g.seen["host "+r.Host] = r.Header.Clone()
+	}
+	g.mu.Unlock()
+	w.Header().Set("x-amzn-RequestId", "req-"+strings.TrimPrefix(r.URL.Path, "/dev/"))
+	switch r.URL.Path {
+	case "/dev/":
+		_, _ = w.Write([]byte(`{"message":"hello from the private API"}`))
+	case "/dev/denied":
+		w.Header().Set("x-amzn-ErrorType", "AccessDeniedException")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:111111111111:abcde12345/dev/GET/denied with an explicit deny"}`))
+	case "/dev/mock-broken":
+		w.Header().Set("x-amzn-ErrorType", "InternalServerErrorException")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"message": "Internal server error"}`))
+	default:
+		w.Header().Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"message":"Missing Authentication Token"}`))
+	}
+}
+
+// runProbeCode runs probe.py as Lambda would call its handler, with the
+// event on stdin, trusting the test server's certificate, and returns the
+// decoded answer.
+func runProbeCode(t *testing.T, certFile string, event any, env ...string) map[string]any {
+	t.Helper()
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed here: the probe's Python code is not run locally (it is still checked by the component and engine tests)")
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "probe.py"), []byte(ProbeSource()), 0o600))
+	input, err := json.Marshal(event)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, filepath.Join(dir, "probe.py"))
+	cmd.Stdin = bytes.NewReader(input)
+	cmd.Env = append(os.Environ(), append([]string{"SSL_CERT_FILE=" + certFile}, env...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoErrorf(t, err, "probe.py failed: %s", stderr.String())
+	var answer map[string]any
+	require.NoErrorf(t, json.Unmarshal(out, &answer), "probe.py printed %s", out)
+	return answer
+}
+
+// startProbeServer starts the fake stage over TLS and writes its certificate
+// where Python's ssl module will trust it.
+func startProbeServer(t *testing.T) (*httptest.Server, *fakeApiGateway, string) {
+	t.Helper()
+	gw := &fakeApiGateway{seen: map[string]http.Header{}}
+	srv := httptest.NewTLSServer(gw)
+	t.Cleanup(srv.Close)
+	certFile := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600))
+	return srv, gw, certFile
+}
+
+// silentListener accepts connections and never answers, like a security
+// group that drops the packets.
+func silentListener(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { _ = c.Close() })
+		}
+	}()
+	return l.Addr().String()
+}
+
+// TestProbeCodeReportsWhatApiGatewayAnswers runs the inline code against a
+// local HTTPS server that answers like API Gateway: statuses, request IDs,
+// error types, bodies, the Host and x-apigw-api-id headers, a timeout and a
+// name that does not resolve; its diagnoses equal Diagnose's.
+func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
+	srv, gw, certFile := startProbeServer(t)
+	base := srv.URL + "/dev"
+	apiHost := "abcde12345.execute-api.eu-west-1.amazonaws.com"
+	targets := []probeTarget{
+		{Form: InvokePublicDnsHostHeader, Url: base + "/", Headers: map[string]string{"Host": apiHost}, Expect: 200},
+		{Form: InvokePublicDnsApiIdHeader, Url: base + "/", Headers: map[string]string{"x-apigw-api-id": "abcde12345"}, Expect: 200},
+		{Form: "denied", Url: base + "/denied", Expect: 200},
+		{Form: "mockBroken", Url: base + "/mock-broken", Expect: 200},
+		{Form: InvokeRoute53Alias, Url: "https://" + silentListener(t) + "/dev/", Expect: 200},
+		{Form: InvokePrivateDns, Url: "https://abcde12345.execute-api.probe-test.invalid/dev/", Expect: 200},
+	}
+	event := probeEvent{Targets: targets, Region: "eu-west-1", Integration: IntegrationMock, TimeoutSeconds: 1,
+		FailOnError: false, Rules: ProbeRules, Refusals: probeRefusals}
+	answer := runProbeCode(t, certFile, event)
+	raw, err := json.Marshal(answer)
+	require.NoError(t, err)
+	results, err := ParseProbeResult(string(raw))
+	require.NoError(t, err)
+	require.Len(t, results, len(targets))
+
+	get := func(form string) ProbeFormResult {
+		b, err := json.Marshal(results[form])
+		require.NoError(t, err)
+		var r ProbeFormResult
+		require.NoError(t, json.Unmarshal(b, &r))
+		return r
+	}
+	host := get(InvokePublicDnsHostHeader)
+	assert.Equal(t, 200, host.Status)
+	assert.True(t, host.Ok)
+	assert.Equal(t, "req-", host.RequestId)
+	assert.Contains(t, host.Body, "hello from the private API")
+	gw.mu.Lock()
+	_, sawHost := gw.seen["host "+apiHost]
+	apiIdHeaders := gw.seen["/dev/ "]
+	gw.mu.Unlock()
+	assert.True(t, sawHost, "the Host header reached the server (Go's client would need req.Host; Python's takes the header)")
+	require.NotNil(t, apiIdHeaders)
+	assert.Equal(t, "abcde12345", apiIdHeaders.Get("x-apigw-api-id"))
+	assert.True(t, get(InvokePublicDnsApiIdHeader).Ok)
+
+	denied := get("denied")
+	assert.Equal(t, 403, denied.Status)
+	assert.Equal(t, "AccessDeniedException", denied.ErrorType)
+	assert.Equal(t, "req-denied", denied.RequestId)
+	assert.False(t, denied.Ok)
+	assert.Contains(t, denied.Diagnosis, "not in the API's resource policy")
+
+	assert.Equal(t, 500, get("mockBroken").Status)
+	assert.Contains(t, get("mockBroken").Diagnosis, "integration response")
+
+	timeout := get(InvokeRoute53Alias)
+	assert.Equal(t, ProbeFailureTimeout, timeout.Failure, timeout.Detail)
+	assert.Zero(t, timeout.Status)
+	dns := get(InvokePrivateDns)
+	assert.Equal(t, ProbeFailureDns, dns.Failure, dns.Detail)
+
+	for form := range results {
+		r := get(form)
+		assert.Equalf(t, ProbeAnswerOk(r), r.Ok, "%s: Python and Go agree on ok", form)
+		assert.Equalf(t, Diagnose(r, IntegrationMock, ProbeRules), r.Diagnosis, "%s: Python and Go agree on the diagnosis", form)
+	}
+
+	// failOnError: a function error whose message names each failed form,
+	// what came back and the likely cause.
+	event.FailOnError = true
+	failed := runProbeCode(t, certFile, event)
+	assert.Equal(t, "ProbeFailed", failed["errorType"])
+	msg, _ := failed["errorMessage"].(string)
+	assert.Contains(t, msg, "denied: "+base+"/denied returned 403 AccessDeniedException")
+	assert.Contains(t, msg, "Likely cause: this endpoint is not in the API's resource policy")
+	assert.Contains(t, msg, InvokeRoute53Alias+": https://")
+	assert.NotContains(t, msg, InvokePublicDnsHostHeader+":", "forms that answered as expected are not listed")
+}
+
+// TestProbeCodeSignsLikeTheAwsSdk: with sign on, the probe's SigV4
+// Authorization equals what aws-sdk-go-v2's signer computes for the same
+// request, credentials and time, Host header included.
+func TestProbeCodeSignsLikeTheAwsSdk(t *testing.T) {
+	srv, gw, certFile := startProbeServer(t)
+	apiHost := "abcde12345.execute-api.eu-west-1.amazonaws.com"
+	event := probeEvent{Targets: []probeTarget{{Form: InvokePublicDnsHostHeader, Url: srv.URL + "/dev/", Headers: map[string]string{"Host": apiHost}, Expect: 200, Sign: true}},
+		Region: "eu-west-1", TimeoutSeconds: 5, Rules: ProbeRules, Refusals: probeRefusals}
+	runProbeCode(t, certFile, event, "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "AWS_SESSION_TOKEN=session-token")
+	gw.mu.Lock()
+	got := gw.seen["host "+apiHost]
+	gw.mu.Unlock()
+	require.NotNil(t, got, "the signed call arrived")
+	auth := got.Get("Authorization")
+	require.True(t, strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), auth)
+	assert.Contains(t, auth, "/eu-west-1/execute-api/aws4_request")
+	assert.Contains(t, auth, "SignedHeaders=host;x-amz-date;x-amz-security-token")
+	assert.Equal(t, "session-token", got.Get("X-Amz-Security-Token"))
+
+	signingTime, err := time.Parse("20060102T150405Z", got.Get("X-Amz-Date"))
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodGet, "https://"+apiHost+"/dev/", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Amz-Security-Token", "session-token")
+	emptyHash := "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	creds := aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", SessionToken: "session-token"}
+	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, emptyHash, "execute-api", "eu-west-1", signingTime))
+	assert.Equal(t, signatureOf(req.Header.Get("Authorization")), signatureOf(auth), "the SDK's signature for the same request")
+}
+
+// signatureOf is the Signature= part of an Authorization header.
+func signatureOf(auth string) string {
+	_, sig, _ := strings.Cut(auth, "Signature=")
+	return sig
+}
