@@ -154,6 +154,8 @@ func newConsumerProbe(ctx *pulumi.Context, name string, comp *CrossAccountPrivat
 			"deployment": stage.DeploymentId,
 			"policy":     policy.PolicyJson.ApplyT(TriggerHash).(pulumi.StringOutput),
 			"endpoint":   access.EndpointId,
+			// A change of who may reach the endpoint re-runs the probe too.
+			"allowedCidrs": access.Endpoint.AllowedCidrs.ApplyT(func(c []string) string { return strings.Join(c, ",") }).(pulumi.StringOutput),
 		},
 		FailOnError: args.ProbeFailOnError,
 		Tags:        args.Tags,

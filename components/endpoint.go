@@ -56,6 +56,8 @@ type ExecuteApiEndpoint struct {
 	PublicDnsName pulumi.StringOutput `pulumi:"publicDnsName"`
 	// SecurityGroupId is the endpoint's security group.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
+	// AllowedCidrs are the ranges its security group lets in on 443.
+	AllowedCidrs pulumi.StringArrayOutput `pulumi:"allowedCidrs"`
 	// VpcId and SubnetIds are where the endpoint's network interfaces are.
 	VpcId     pulumi.StringOutput      `pulumi:"vpcId"`
 	SubnetIds pulumi.StringArrayOutput `pulumi:"subnetIds"`
@@ -164,6 +166,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	comp.EndpointId = endpoint.ID().ToStringOutput()
 	comp.SecurityGroupId = sg.ID().ToStringOutput()
 	comp.VpcId, comp.SubnetIds = endpoint.VpcId, endpoint.SubnetIds
+	comp.AllowedCidrs = cidrs
 	comp.DnsNames = endpoint.DnsEntries.ApplyT(func(entries []ec2.VpcEndpointDnsEntry) []string {
 		names := make([]string, 0, len(entries))
 		for _, e := range entries {
@@ -180,6 +183,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		"publicDnsName":   comp.PublicDnsName,
 		"securityGroupId": comp.SecurityGroupId,
 		"vpcId":           comp.VpcId,
+		"allowedCidrs":    comp.AllowedCidrs,
 		"subnetIds":       comp.SubnetIds,
 	}); err != nil {
 		return nil, err

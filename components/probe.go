@@ -69,7 +69,7 @@ type ConnectivityProbeArgs struct {
 	ExecutionArn pulumi.StringInput `pulumi:"executionArn,optional"`
 	StageName    pulumi.StringInput `pulumi:"stageName,optional"`
 	// Triggers re-run the probe whenever one of them changes (the
-	// deployment, the policy, the endpoint). Required.
+	// deployment, the policy, the endpoint and who may reach it). Required.
 	Triggers pulumi.StringMapInput `pulumi:"triggers"`
 	// FailOnError fails the update when a form does not answer as expected.
 	// Optional, default true.

@@ -193,6 +193,13 @@ func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
 	assert.Contains(t, msg, "Likely cause: this endpoint is not in the API's resource policy")
 	assert.Contains(t, msg, InvokeRoute53Alias+": https://")
 	assert.NotContains(t, msg, InvokePublicDnsHostHeader+":", "forms that answered as expected are not listed")
+	var failedFirstRun []ProbeFormResult
+	for _, target := range targets {
+		if r := get(target.Form); !r.Ok {
+			failedFirstRun = append(failedFirstRun, r)
+		}
+	}
+	assert.Equal(t, ProbeFailureMessage(failedFirstRun), msg, "Go's message (used by the simulated cloud) is the Lambda's")
 }
 
 // TestProbeCodeSignsLikeTheAwsSdk: with sign on, the probe's SigV4

@@ -1,7 +1,9 @@
 package components
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -154,4 +156,41 @@ func (rule ProbeRule) matches(r ProbeFormResult, integration string) bool {
 		return false
 	}
 	return true
+}
+
+// ProbeFailureMessage is the message of a failed probe run: one line per
+// form that did not answer as expected, with the URL, what came back, what
+// was expected and the likely cause. The Lambda raises the same text
+// (probe.py, failure_message).
+func ProbeFailureMessage(failed []ProbeFormResult) string {
+	lines := make([]string, 0, len(failed))
+	for _, r := range failed {
+		got := fmt.Sprintf("%d %s %s", r.Status, orDash(r.ErrorType), truncate(r.Body, 120))
+		if r.Failure != "" {
+			got = fmt.Sprintf("%s (%s)", r.Failure, r.Detail)
+		}
+		want := "an answer API Gateway does not refuse"
+		if r.Expected != 0 {
+			want = strconv.Itoa(r.Expected)
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s returned %s; expected %s. Likely cause: %s", r.Form, r.Url, got, want, r.Diagnosis))
+	}
+	return "connectivity probe failed (set probe.failOnError: false to record this without failing):\n" + strings.Join(lines, "\n")
+}
+
+// orDash is s, or "-" when empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// truncate cuts s to n characters (Python's s[:n]).
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }

@@ -77,8 +77,43 @@ func mockRoute(method, path string) map[string]any {
 func devConsumer(name, account, cidr string, azCount int) map[string]any {
 	return map[string]any{
 		"name": name, "accountId": account, "roleArn": "arn:aws:iam::" + account + ":role/xaccount-deployer",
-		"vpc": map[string]any{"cidr": cidr, "azCount": azCount},
+		"vpc": map[string]any{"cidr": cidr, "azCount": azCount}, "probe": true,
 	}
+}
+
+// probeResults is the consumers.<name>.probe output: form -> result.
+func probeResults(t *testing.T, s *engineStack, consumer string) map[string]any {
+	t.Helper()
+	c, _ := s.outputs()["consumers"].Value.(map[string]any)[consumer].(map[string]any)
+	results, ok := c["probe"].(map[string]any)
+	require.Truef(t, ok, "consumers.%s.probe is a stack output", consumer)
+	return results
+}
+
+// requireProbeGreen: every invoke form answered 200 from inside the VPC.
+func requireProbeGreen(t *testing.T, s *engineStack, consumer string, forms int) {
+	t.Helper()
+	results := probeResults(t, s, consumer)
+	require.Len(t, results, forms)
+	for form, v := range results {
+		r := v.(map[string]any)
+		assert.Equalf(t, true, r["ok"], "%s: %v", form, r)
+		assert.Equalf(t, float64(200), r["status"], "%s answered 200", form)
+		assert.NotEmptyf(t, r["requestId"], "%s recorded x-amzn-RequestId", form)
+	}
+}
+
+// invokes counts the probe runs the simulated Lambda has seen.
+func invokes(s *engineStack) int {
+	n := 0
+	s.cloudView(func(c *fakeaws.Cloud) {
+		for _, call := range c.Calls {
+			if strings.Contains(call, " Invoke ") {
+				n++
+			}
+		}
+	})
+	return n
 }
 
 // apiState is what the simulated cloud says about the stack's API.
@@ -169,12 +204,21 @@ func TestDevLifecycle(t *testing.T) {
 	out := s.outputs()
 	assert.Equal(t, endpoints[0], out["consumers"].Value.(map[string]any)["app"].(map[string]any)["endpointId"])
 	requireEndpointPoliciesScoped(t, s, st.api)
+	requireProbeGreen(t, s, "app", 4)
+	assert.Equal(t, 1, invokes(s), "the probe ran once, during the first up")
 
 	t.Run("a second preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
+	t.Run("a no-change up does not run the probe again", func(t *testing.T) {
+		s.mustUp()
+		assert.Equal(t, 1, invokes(s))
+	})
 
 	t.Run("a route is added and the stage serves it", func(t *testing.T) {
+		before := invokes(s)
 		s.editConfig("api", devApi(mockRoute("GET", "/extra")))
 		s.mustUp()
+		assert.Equal(t, before+1, invokes(s), "a new deployment re-runs the probe")
+		requireProbeGreen(t, s, "app", 4)
 		st := s.apiState()
 		assert.True(t, st.serves("GET", "/extra"))
 		assert.True(t, st.serves("GET", "/"))
@@ -255,6 +299,7 @@ func TestDevLifecycle(t *testing.T) {
 		require.NoErrorf(t, r.err, "destroy failed:\n%s\n%s", r.out, r.errOut)
 		s.cloudView(func(c *fakeaws.Cloud) {
 			assert.Empty(t, c.RestApis)
+			assert.Empty(t, c.Functions, "the probe's function is deleted")
 			assert.Empty(t, c.Deployments)
 			assert.Empty(t, c.Stages)
 			assert.Empty(t, c.Vpcs)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -58,9 +59,20 @@ func parseBody(op, body string) ([]Route, string, error) {
 				Integration json.RawMessage       `json:"x-amazon-apigateway-integration"`
 				Security    []map[string][]string `json:"security"`
 			}
+			var integration struct {
+				Type      string `json:"type"`
+				Responses map[string]struct {
+					StatusCode string `json:"statusCode"`
+				} `json:"responses"`
+			}
 			if err := json.Unmarshal(raw, &o); err != nil || len(o.Integration) == 0 {
 				// A method without an integration cannot be deployed.
 				return nil, "", awsError(op, "BadRequestException", "Errors found during import: No integration defined for method %s %s", method, path)
+			}
+			_ = json.Unmarshal(o.Integration, &integration) // checked for presence above
+			mockStatus := 0
+			if d, ok := integration.Responses["default"]; ok {
+				mockStatus, _ = strconv.Atoi(d.StatusCode)
 			}
 			auth := "NONE"
 			for _, requirement := range o.Security {
@@ -74,7 +86,7 @@ func parseBody(op, body string) ([]Route, string, error) {
 					}
 				}
 			}
-			routes = append(routes, Route{Method: method, Path: path, Authorization: auth})
+			routes = append(routes, Route{Method: method, Path: path, Authorization: auth, Integration: integration.Type, MockStatus: mockStatus})
 		}
 	}
 	sortRoutes(routes)

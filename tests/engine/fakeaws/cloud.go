@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -36,6 +37,12 @@ type Cloud struct {
 	SecurityGroups map[string]*SecurityGroup `json:"securityGroups"`
 	Endpoints      map[string]*Endpoint      `json:"endpoints"`
 	Permissions    map[string]*Permission    `json:"permissions"`
+	Functions      map[string]*Function      `json:"functions"`
+	// RolePolicies maps IAM role ARNs to their managed policy ARNs.
+	RolePolicies map[string][]string `json:"rolePolicies"`
+	// HeldGroups are security groups a deleted VPC function's network
+	// interfaces still hold (Lambda releases them up to 20 minutes later).
+	HeldGroups map[string]string `json:"heldGroups"`
 	// LogGroups maps "account/region/name" to the group's scope.
 	LogGroups map[string]Scope `json:"logGroups"`
 	// Roles maps IAM role ARNs to their account.
@@ -61,6 +68,12 @@ type Route struct {
 	// Authorization is NONE or AWS_IAM (the operation requires the
 	// awsSigv4 security scheme).
 	Authorization string `json:"authorization,omitempty"`
+	// Integration is the x-amazon-apigateway-integration type (mock,
+	// http_proxy, aws_proxy).
+	Integration string `json:"integration,omitempty"`
+	// MockStatus is a MOCK integration's default response status; 0 when
+	// the integration has no response (API Gateway then answers 500).
+	MockStatus int `json:"mockStatus,omitempty"`
 }
 
 // RestApi is an API Gateway REST API.
@@ -110,11 +123,16 @@ type Subnet struct {
 	AvailabilityZone string `json:"availabilityZone"`
 }
 
-// SecurityGroup is an EC2 security group.
+// SecurityGroup is an EC2 security group and its HTTPS rules.
 type SecurityGroup struct {
 	Scope
 	Id    string `json:"id"`
 	VpcId string `json:"vpcId"`
+	// IngressCidrs may reach port 443; EgressGroups are the groups port 443
+	// may reach; EgressCidrs the ranges port 443 may reach.
+	IngressCidrs []string `json:"ingressCidrs"`
+	EgressGroups []string `json:"egressGroups"`
+	EgressCidrs  []string `json:"egressCidrs"`
 }
 
 // Endpoint is an interface VPC endpoint.
@@ -143,7 +161,8 @@ func newCloud() *Cloud {
 	return &Cloud{
 		RestApis: map[string]*RestApi{}, Deployments: map[string]*Deployment{}, Stages: map[string]*Stage{},
 		Vpcs: map[string]*Vpc{}, Subnets: map[string]*Subnet{}, SecurityGroups: map[string]*SecurityGroup{},
-		Endpoints: map[string]*Endpoint{}, Permissions: map[string]*Permission{},
+		Endpoints: map[string]*Endpoint{}, Permissions: map[string]*Permission{}, Functions: map[string]*Function{},
+		RolePolicies: map[string][]string{}, HeldGroups: map[string]string{},
 		LogGroups: map[string]Scope{}, Roles: map[string]string{}, AccountRoles: map[string]string{},
 	}
 }
@@ -265,6 +284,46 @@ func (c *Cloud) StageRoutes(apiId, stage string) []Route {
 		return d.Routes
 	}
 	return nil
+}
+
+// StageRoute is the route of the stage of apiId that serves method on a
+// concrete path ({param} matches one segment, a last {param+} the rest).
+func (c *Cloud) StageRoute(apiId, stage, method, path string) (Route, bool) {
+	st, ok := c.Stages[stageKey(apiId, stage)]
+	if !ok {
+		return Route{}, false
+	}
+	d, ok := c.Deployments[st.DeploymentId]
+	if !ok {
+		return Route{}, false
+	}
+	for _, r := range d.Routes {
+		if (r.Method == method || r.Method == "ANY") && pathMatches(r.Path, path) {
+			return r, true
+		}
+	}
+	return Route{}, false
+}
+
+// pathMatches says whether a concrete path matches a route's path template.
+func pathMatches(template, path string) bool {
+	ts := strings.Split(strings.Trim(template, "/"), "/")
+	ps := strings.Split(strings.Trim(path, "/"), "/")
+	for i, t := range ts {
+		switch {
+		case strings.HasSuffix(t, "+}"):
+			return i < len(ps) && ps[i] != ""
+		case i >= len(ps):
+			return false
+		case strings.HasPrefix(t, "{"):
+			if ps[i] == "" {
+				return false
+			}
+		case t != ps[i]:
+			return false
+		}
+	}
+	return len(ts) == len(ps)
 }
 
 // StagePolicy is the resource policy the stage of apiId enforces: the one

@@ -136,6 +136,7 @@ func (p *Provider) createSecurityGroup(c *Cloud, in props) (string, props, error
 		return "", nil, ec2Error("CreateSecurityGroup", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcId)
 	}
 	g := &SecurityGroup{Scope: p.scope, Id: "sg-" + newHex(17), VpcId: vpcId}
+	g.setRules(in)
 	c.SecurityGroups[g.Id] = g
 	c.record(p.scope, "CreateSecurityGroup", g.Id+" in "+vpcId)
 	out := in.clone()
@@ -148,8 +149,43 @@ func (p *Provider) createSecurityGroup(c *Cloud, in props) (string, props, error
 	return g.Id, out, nil
 }
 
-// deleteSecurityGroup is DeleteSecurityGroup: refused while an endpoint uses it.
+// setRules records the group's HTTPS rules from its ingress and egress blocks.
+func (g *SecurityGroup) setRules(in props) {
+	g.IngressCidrs, g.EgressGroups, g.EgressCidrs = nil, nil, nil
+	https := func(rule props) bool {
+		return rule.str("protocol") == "-1" || (rule.num("fromPort") <= 443 && rule.num("toPort") >= 443)
+	}
+	for _, r := range in.list("ingress") {
+		if rule := props(r); https(rule) {
+			g.IngressCidrs = append(g.IngressCidrs, rule.strs("cidrBlocks")...)
+		}
+	}
+	for _, r := range in.list("egress") {
+		if rule := props(r); https(rule) {
+			g.EgressGroups = append(g.EgressGroups, rule.strs("securityGroups")...)
+			g.EgressCidrs = append(g.EgressCidrs, rule.strs("cidrBlocks")...)
+		}
+	}
+}
+
+// deleteSecurityGroup is DeleteSecurityGroup: refused while an endpoint uses
+// it, while another group's rule names it, and while a deleted VPC function's
+// network interfaces still hold it (terraform-provider-aws#37046, #10329:
+// "DependencyViolation: resource sg-… has a dependent object").
 func (p *Provider) deleteSecurityGroup(c *Cloud, id string) error {
+	if fn, held := c.HeldGroups[id]; held {
+		return ec2Error("DeleteSecurityGroup", "DependencyViolation", "resource %s has a dependent object (network interfaces of the deleted Lambda function %s)", id, fn)
+	}
+	for _, g := range c.SecurityGroups {
+		if g.Id != id && slices.Contains(g.EgressGroups, id) {
+			return ec2Error("DeleteSecurityGroup", "DependencyViolation", "resource %s has a dependent object", id)
+		}
+	}
+	for _, f := range c.Functions {
+		if slices.Contains(f.SecurityGroupIds, id) {
+			return ec2Error("DeleteSecurityGroup", "DependencyViolation", "resource %s has a dependent object", id)
+		}
+	}
 	for _, e := range c.Endpoints {
 		if slices.Contains(e.SecurityGroupIds, id) {
 			return ec2Error("DeleteSecurityGroup", "DependencyViolation", "resource %s has a dependent object", id)

@@ -127,7 +127,7 @@ func TestDeploymentIsASnapshotAndOverwriteDropsRoutesAndPolicy(t *testing.T) {
 	_, err := p.Update(context.Background(), &pulumirpc.UpdateRequest{Type: TypeRestApi, Id: api, Olds: st(t, out), OldInputs: st(t, in), News: st(t, news)})
 	require.NoError(t, err)
 	require.NoError(t, store.View(func(c *Cloud) error {
-		assert.Equal(t, []Route{{Method: "GET", Path: "/a", Authorization: "NONE"}}, c.RestApis[api].Routes)
+		assert.Equal(t, []Route{{Method: "GET", Path: "/a", Authorization: "NONE", Integration: "mock"}}, c.RestApis[api].Routes)
 		assert.Empty(t, c.RestApis[api].Policy, "overwrite clears a policy that is not in the body")
 		assert.True(t, c.StageServes(api, "dev", "GET", "/b"), "the stage serves its deployment's snapshot")
 		return nil
@@ -248,4 +248,36 @@ func TestEndpointPolicyAttachmentAndServiceZones(t *testing.T) {
 	}
 	assert.Equal(t, "eu-west-1-lon-1a", zones(nil)[0], "an opted-in Local Zone sorts first")
 	assert.NotContains(t, zones([]any{map[string]any{"name": "opt-in-status", "values": []any{"opt-in-not-required"}}}), "eu-west-1-lon-1a")
+}
+
+// TestVpcFunctionRules: a function in a VPC needs a role with the VPC-access
+// policy; once deleted, its network interfaces hold its security group
+// unless the provider swapped the default group in first.
+func TestVpcFunctionRules(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, "222222222222")
+	vpc, _ := mustCreate(p, t, TypeVpc, map[string]any{"cidrBlock": "10.20.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	subnet, _ := mustCreate(p, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.20.0.0/25", "availabilityZone": region + "a"})
+	sg, _ := mustCreate(p, t, TypeSecurityGroup, map[string]any{"vpcId": vpc, "description": "probe"})
+	_, bare := mustCreate(p, t, TypeRole, map[string]any{"assumeRolePolicy": "{}"})
+	_, vpcRole := mustCreate(p, t, TypeRole, map[string]any{"assumeRolePolicy": "{}", "managedPolicyArns": []any{lambdaVpcAccess}})
+	fn := func(role any, release bool) map[string]any {
+		return map[string]any{"role": role, "vpcConfig": map[string]any{"subnetIds": []any{subnet}, "securityGroupIds": []any{sg}},
+			"replaceSecurityGroupsOnDestroy": release}
+	}
+	_, _, err := create(p, t, TypeFunction, fn(bare["arn"], true))
+	assert.ErrorContains(t, err, "does not have permissions to call CreateNetworkInterface on EC2")
+	_, _, err = create(p, t, TypeFunction, fn("arn:aws:iam::222222222222:role/nobody", true))
+	assert.ErrorContains(t, err, "cannot be assumed by Lambda")
+
+	held, _ := mustCreate(p, t, TypeFunction, fn(vpcRole["arn"], false))
+	require.NoError(t, del(p, t, TypeFunction, held, nil))
+	assert.ErrorContains(t, del(p, t, TypeSecurityGroup, sg, nil), "DependencyViolation", "the deleted function's interfaces still hold the group")
+
+	sg2, _ := mustCreate(p, t, TypeSecurityGroup, map[string]any{"vpcId": vpc, "description": "probe 2"})
+	released := fn(vpcRole["arn"], true)
+	released["vpcConfig"].(map[string]any)["securityGroupIds"] = []any{sg2}
+	fnId, _ := mustCreate(p, t, TypeFunction, released)
+	require.NoError(t, del(p, t, TypeFunction, fnId, nil))
+	assert.NoError(t, del(p, t, TypeSecurityGroup, sg2, nil), "replaceSecurityGroupsOnDestroy releases the group")
 }

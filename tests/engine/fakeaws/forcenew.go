@@ -27,4 +27,9 @@ var forceNew = map[string][]string{
 	// aws_lambda_permission: every argument.
 	TypePermission: {"action", "function", "principal", "sourceArn", "sourceAccount", "statementId",
 		"statementIdPrefix", "qualifier", "eventSourceToken", "functionUrlAuthType", "principalOrgId"},
+	// aws_lambda_function: function_name and package_type.
+	TypeFunction: {"name", "packageType"},
+	// aws_lambda_invocation: function_name, qualifier and triggers, and input
+	// with the default lifecycle_scope CREATE_ONLY (customizeDiff).
+	TypeInvocation: {"functionName", "qualifier", "triggers", "input"},
 }

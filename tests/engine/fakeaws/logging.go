@@ -80,6 +80,7 @@ func (p *Provider) createRole(c *Cloud, in props) (string, props, error) {
 		return "", nil, fmt.Errorf("CreateRole: EntityAlreadyExists: Role with name %s already exists", name)
 	}
 	c.Roles[arn] = p.scope.Account
+	c.RolePolicies[arn] = in.strs("managedPolicyArns")
 	c.record(p.scope, "CreateRole", name)
 	out := in.clone()
 	out["id"] = name
@@ -93,6 +94,7 @@ func (p *Provider) deleteRole(c *Cloud, id string) error {
 	// IAM does not know that API Gateway's account setting names the role:
 	// deleting it succeeds and leaves the setting dangling, as in AWS.
 	delete(c.Roles, fmt.Sprintf("arn:aws:iam::%s:role/%s", p.scope.Account, id))
+	delete(c.RolePolicies, fmt.Sprintf("arn:aws:iam::%s:role/%s", p.scope.Account, id))
 	c.record(p.scope, "DeleteRole", id)
 	return nil
 }

@@ -93,6 +93,12 @@ func (p props) list(k string) []map[string]any {
 	return out
 }
 
+// num is a number property, 0 when absent.
+func (p props) num(k string) float64 {
+	f, _ := p[k].(float64)
+	return f
+}
+
 func (p props) boolOr(k string, def bool) bool {
 	if b, ok := p[k].(bool); ok {
 		return b

@@ -135,6 +135,8 @@ var required = map[string][]string{
 	TypeVpcEndpoint:       {"vpcId", "serviceName"},
 	TypeVpcEndpointPolicy: {"vpcEndpointId"},
 	TypePermission:        {"action", "function", "principal"},
+	TypeFunction:          {"role"},
+	TypeInvocation:        {"functionName", "input"},
 }
 
 // Check reports missing required arguments ("Missing required argument").
@@ -208,6 +210,8 @@ var computed = map[string]map[string]bool{
 	TypeMethodSettings:    {"id": true},
 	TypeApiGatewayAccount: {"id": true},
 	TypeRole:              {"id": true, "arn": true, "uniqueId": true, "name": true},
+	TypeFunction:          {"id": true, "arn": true, "name": true, "qualifiedArn": true, "invokeArn": true, "version": true},
+	TypeInvocation:        {"id": true, "result": true},
 }
 
 // previewOutputs are the inputs with every computed output unknown.
@@ -262,6 +266,10 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 			id, out, err = p.putAccount(c, in)
 		case TypeRole:
 			id, out, err = p.createRole(c, in)
+		case TypeFunction:
+			id, out, err = p.putFunction(c, "", in)
+		case TypeInvocation:
+			id, out, err = p.invoke(c, in)
 		default:
 			err = fmt.Errorf("fakeaws: resource type %s is not simulated", typ)
 		}
@@ -320,10 +328,20 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 			_, out, err = p.putMethodSettings(c, news)
 		case TypeApiGatewayAccount:
 			_, out, err = p.putAccount(c, news)
-		case TypeLogGroup, TypeRole:
+		case TypeLogGroup:
 			out = merged // retention, tags, descriptions: nothing the fake checks
-		case TypeDeployment, TypeSubnet, TypeSecurityGroup:
-			out = merged // descriptions, tags and rules: nothing the fake checks
+		case TypeRole:
+			c.RolePolicies[olds.str("arn")] = news.strs("managedPolicyArns")
+			out = merged
+		case TypeSecurityGroup:
+			if g, ok := c.SecurityGroups[id]; ok {
+				g.setRules(news)
+			}
+			out = merged
+		case TypeFunction:
+			_, out, err = p.putFunction(c, id, merged)
+		case TypeDeployment, TypeSubnet:
+			out = merged // descriptions and tags: nothing the fake checks
 		default:
 			err = fmt.Errorf("fakeaws: update of %s is not simulated", typ)
 		}
@@ -378,6 +396,10 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 			return p.deleteRole(c, id)
 		case TypePermission:
 			return p.removePermission(c, id)
+		case TypeFunction:
+			return p.deleteFunction(c, id)
+		case TypeInvocation:
+			return nil // lifecycleScope CREATE_ONLY: nothing runs on delete
 		}
 		return fmt.Errorf("fakeaws: delete of %s is not simulated", typ)
 	})

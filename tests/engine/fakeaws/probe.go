@@ -1,0 +1,238 @@
+package fakeaws
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/policy"
+)
+
+// invoke is the Invoke of an aws.lambda.Invocation (RequestResponse) of the
+// connectivity probe: the fake cannot run the Python code, so it answers each
+// call the event names from the simulated cloud, as the network, the
+// endpoints and API Gateway would. A failure with failOnError set is a
+// function error, which the provider reports as "invoking Lambda Function
+// (name): <payload>" (terraform-provider-aws internal/service/lambda/invocation.go).
+func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
+	name := in.str("functionName")
+	f, ok := c.Functions[name]
+	if !ok || f.Scope != p.scope {
+		return "", nil, awsError("Invoke", "ResourceNotFoundException", "Function not found: arn:aws:lambda:%s:%s:function:%s", p.scope.Region, p.scope.Account, name)
+	}
+	var event struct {
+		Targets []struct {
+			Form    string            `json:"form"`
+			Url     string            `json:"url"`
+			Headers map[string]string `json:"headers"`
+			Expect  int               `json:"expect"`
+			Sign    bool              `json:"sign"`
+		} `json:"targets"`
+		Integration string                 `json:"integration"`
+		FailOnError bool                   `json:"failOnError"`
+		Rules       []components.ProbeRule `json:"rules"`
+	}
+	if err := json.Unmarshal([]byte(in.str("input")), &event); err != nil {
+		return "", nil, awsError("Invoke", "InvalidRequestContentException", "Could not parse request body into json: %v", err)
+	}
+	c.record(p.scope, "Invoke", name)
+	var results []components.ProbeFormResult
+	var failed []components.ProbeFormResult
+	for _, t := range event.Targets {
+		r := c.simulateCall(f, t.Url, t.Headers, t.Sign)
+		r.Form, r.Url, r.Signed, r.Expected = t.Form, t.Url, t.Sign, t.Expect
+		r.Ok = components.ProbeAnswerOk(r)
+		r.Diagnosis = components.Diagnose(r, event.Integration, event.Rules)
+		results = append(results, r)
+		if !r.Ok {
+			failed = append(failed, r)
+		}
+	}
+	if len(failed) > 0 && event.FailOnError {
+		payload, _ := json.Marshal(map[string]string{"errorType": "ProbeFailed", "errorMessage": components.ProbeFailureMessage(failed)})
+		return "", nil, fmt.Errorf("invoking Lambda Function (%s): %s", name, payload)
+	}
+	result, err := json.Marshal(map[string]any{"results": results})
+	if err != nil {
+		return "", nil, fmt.Errorf("fakeaws: probe result: %w", err)
+	}
+	out := in.clone()
+	id := name + "_$LATEST_" + newHex(32)
+	out["id"] = id
+	out["result"] = string(result)
+	return id, out, nil
+}
+
+// simulateCall answers one HTTPS GET from function f: name resolution, the
+// path through security groups to an endpoint, then API Gateway's checks in
+// its order (the API, the endpoint's association for the alias name, the
+// stage, the resource policy the deployment captured, the route, its
+// authorization) and the integration's answer.
+func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]string, signed bool) components.ProbeFormResult {
+	r := components.ProbeFormResult{RequestId: newId(8) + "-" + newId(4)}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		r.Failure, r.Detail = components.ProbeFailureDns, err.Error()
+		return r
+	}
+	host := u.Hostname()
+	apiHost := headers["Host"]
+	var endpoint *Endpoint
+	switch {
+	case strings.HasSuffix(host, ".vpce.amazonaws.com"): // the endpoint's public name
+		for _, e := range c.Endpoints {
+			if strings.HasPrefix(host, e.Id+"-"+e.DnsSuffix) {
+				endpoint = e
+			}
+		}
+	case strings.Contains(host, "-vpce-"): // {api}-{vpce}: public DNS to the endpoint
+		_, vpce, _ := strings.Cut(strings.Split(host, ".")[0], "-")
+		endpoint = c.Endpoints[vpce]
+	default: // {api}.execute-api.{region}.amazonaws.com: only private DNS in this VPC answers
+		for _, e := range c.Endpoints {
+			if e.VpcId == f.VpcId && e.PrivateDns && e.Scope == f.Scope {
+				endpoint = e
+			}
+		}
+		if v := c.Vpcs[f.VpcId]; endpoint != nil && (v == nil || !v.EnableDnsSupport || !v.EnableDnsHostnames) {
+			endpoint = nil // the VPC resolver answers private names only with both attributes on
+		}
+	}
+	if endpoint == nil {
+		r.Failure, r.Detail = components.ProbeFailureDns, "[Errno -2] Name or service not known: "+host
+		return r
+	}
+	if !c.reaches(f, endpoint) {
+		r.Failure, r.Detail = components.ProbeFailureTimeout, "timed out"
+		return r
+	}
+	first := strings.Split(host, ".")[0]
+	var apiId string
+	switch {
+	case strings.HasSuffix(host, ".vpce.amazonaws.com") && apiHost != "":
+		apiId = strings.Split(apiHost, ".")[0]
+	case strings.HasSuffix(host, ".vpce.amazonaws.com"):
+		apiId = headers["x-apigw-api-id"]
+	case strings.Contains(first, "-vpce-"):
+		apiId, _, _ = strings.Cut(first, "-")
+	default:
+		apiId = first
+	}
+	forbidden := func() components.ProbeFormResult {
+		r.Status, r.ErrorType, r.Body = 403, "ForbiddenException", `{"message":"Forbidden"}`
+		return r
+	}
+	api, ok := c.RestApis[apiId]
+	if !ok || api.Region != f.Region {
+		return forbidden()
+	}
+	if strings.Contains(first, "-vpce-") && !slices.Contains(api.VpcEndpointIds, endpoint.Id) {
+		return forbidden() // the alias name needs the endpoint associated with the API
+	}
+	segs := strings.SplitN(strings.TrimPrefix(u.Path, "/"), "/", 2)
+	stage, path := segs[0], "/"
+	if len(segs) == 2 {
+		path = "/" + segs[1]
+	}
+	if path != "/" {
+		path = strings.TrimSuffix(path, "/")
+	}
+	doc, ok := c.StagePolicy(apiId, stage)
+	if !ok {
+		return forbidden()
+	}
+	principal := ""
+	if signed {
+		principal = f.Role
+	}
+	resource := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/GET%s", api.Region, api.Account, apiId, stage, path)
+	allowed, err := policy.Allows(doc, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal})
+	if err != nil || !allowed {
+		who := "anonymous"
+		if signed {
+			who = "arn:aws:sts::" + f.Account + ":assumed-role/" + f.Role[strings.LastIndex(f.Role, "/")+1:] + "/" + f.Name
+		}
+		r.Status, r.ErrorType = 403, "AccessDeniedException"
+		r.Body = fmt.Sprintf(`{"Message":"User: %s is not authorized to perform: execute-api:Invoke on resource: %s with an explicit deny"}`, who, resource)
+		return r
+	}
+	route, ok := c.StageRoute(apiId, stage, "GET", path)
+	if !ok || (route.Authorization == "AWS_IAM" && !signed) {
+		r.Status, r.ErrorType, r.Body = 403, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`
+		return r
+	}
+	switch {
+	case route.Integration == "mock" && route.MockStatus == 0:
+		r.Status, r.ErrorType, r.Body = 500, "InternalServerErrorException", `{"message": "Internal server error"}`
+	case route.Integration == "mock":
+		r.Status, r.Body = route.MockStatus, `{"message":"hello from the private API"}`
+	default: // the fake has no backends: a proxy or Lambda answers 200
+		r.Status, r.Body = 200, `{}`
+	}
+	return r
+}
+
+// reaches says whether HTTPS from the function gets to the endpoint: the
+// endpoint is in the function's VPC, one of the function's groups allows 443
+// out to one of the endpoint's groups (or to a range holding its subnets),
+// and one of the endpoint's groups allows 443 in from a range holding one of
+// the function's subnets.
+func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
+	if e.VpcId != f.VpcId || e.Scope != f.Scope {
+		return false
+	}
+	out := false
+	for _, gid := range f.SecurityGroupIds {
+		g := c.SecurityGroups[gid]
+		if g == nil {
+			continue
+		}
+		for _, eg := range e.SecurityGroupIds {
+			if slices.Contains(g.EgressGroups, eg) {
+				out = true
+			}
+		}
+		for _, sid := range e.SubnetIds {
+			if s := c.Subnets[sid]; s != nil && anyContains(g.EgressCidrs, s.CidrBlock) {
+				out = true
+			}
+		}
+	}
+	in := false
+	for _, eg := range e.SecurityGroupIds {
+		g := c.SecurityGroups[eg]
+		if g == nil {
+			continue
+		}
+		for _, sid := range f.SubnetIds {
+			if s := c.Subnets[sid]; s != nil && anyContains(g.IngressCidrs, s.CidrBlock) {
+				in = true
+			}
+		}
+	}
+	return out && in
+}
+
+// anyContains says whether one of the ranges holds the whole subnet.
+func anyContains(ranges []string, subnet string) bool {
+	_, sn, err := net.ParseCIDR(subnet)
+	if err != nil {
+		return false
+	}
+	for _, r := range ranges {
+		_, rn, err := net.ParseCIDR(r)
+		if err != nil {
+			continue
+		}
+		ones, _ := rn.Mask.Size()
+		subOnes, _ := sn.Mask.Size()
+		if rn.Contains(sn.IP) && ones <= subOnes {
+			return true
+		}
+	}
+	return false
+}
