@@ -100,6 +100,8 @@ func exports(cfg *config.Config, api *components.CrossAccountPrivateApi) pulumi.
 		if access.Probe != nil {
 			// What the last probe run got per invoke form (see README, "Connectivity probe").
 			out["probe"] = access.Probe.Results
+			// To run it again by hand: aws lambda invoke --function-name <this> (see README).
+			out["probeFunction"] = access.Probe.FunctionName
 		}
 		consumers[c.Name] = out
 	}

@@ -1,87 +1,256 @@
-// Package e2e is the opt-in real-cloud test: it deploys a stack with the
-// Automation API into the accounts its stack file names, checks the result and
-// destroys it. It needs the Pulumi CLI, the AWS provider plugin and
-// credentials for every account, so it is skipped unless asked for.
 package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
-	"regexp"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optremove"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/components"
 )
 
-// Environment variables that opt in and steer the test.
+// Environment variables of the real-cloud test (README, "Real-cloud test").
 const (
-	// envStack names the stack (Pulumi.<stack>.yaml with real accounts) to deploy.
-	envStack = "XACCOUNT_E2E_STACK"
-	// envKeep, when set, leaves the stack deployed for inspection.
-	envKeep = "XACCOUNT_E2E_KEEP"
+	envOptIn           = "XACCOUNT_E2E"
+	envRegion          = "XACCOUNT_E2E_REGION"
+	envProducerAccount = "XACCOUNT_E2E_PRODUCER_ACCOUNT"
+	envProducerRole    = "XACCOUNT_E2E_PRODUCER_ROLE_ARN"
+	envConsumerAccount = "XACCOUNT_E2E_CONSUMER_ACCOUNT"
+	envConsumerRole    = "XACCOUNT_E2E_CONSUMER_ROLE_ARN"
 )
 
-// TestDeployAndRefuseOutsiders deploys the stack, checks every consumer got an
-// endpoint and its invoke forms, and checks that a caller outside the
-// consumer VPCs does not get an answer from the private API.
-//
-//	XACCOUNT_E2E_STACK=e2e go test ./tests/e2e -run TestDeployAndRefuseOutsiders -timeout 40m -v
-func TestDeployAndRefuseOutsiders(t *testing.T) {
-	stackName := os.Getenv(envStack)
-	if stackName == "" {
-		t.Skipf("opt-in real-cloud test: set %s to a stack whose Pulumi.<stack>.yaml names accounts you hold credentials for", envStack)
+// destroyBudget is kept back from the test's deadline for destroy: a VPC
+// function's network interfaces can hold its subnets for up to 20 minutes
+// after it is deleted (pulumi-aws#2642).
+const destroyBudget = 30 * time.Minute
+
+// e2eSettings are the accounts the test deploys into.
+type e2eSettings struct {
+	region                        string
+	producerAccount, producerRole string
+	consumerAccount, consumerRole string
+}
+
+// settingsFromEnv reads the settings, or says in one line what is missing.
+func settingsFromEnv() (e2eSettings, string) {
+	s := e2eSettings{region: os.Getenv(envRegion), producerAccount: os.Getenv(envProducerAccount), producerRole: os.Getenv(envProducerRole),
+		consumerAccount: os.Getenv(envConsumerAccount), consumerRole: os.Getenv(envConsumerRole)}
+	if s.region == "" {
+		s.region = "eu-west-1"
+	}
+	need := fmt.Sprintf("opt-in real-cloud test: set %s=1, %s, %s, %s and %s (two accounts, a role to assume in each), with AWS credentials that may assume both, the pulumi CLI and the AWS provider plugin",
+		envOptIn, envProducerAccount, envProducerRole, envConsumerAccount, envConsumerRole)
+	if os.Getenv(envOptIn) != "1" || s.producerAccount == "" || s.producerRole == "" || s.consumerAccount == "" || s.consumerRole == "" {
+		return s, need
 	}
 	if _, err := exec.LookPath("pulumi"); err != nil {
-		t.Skip("opt-in real-cloud test: the pulumi CLI is not on PATH")
+		return s, need + " (pulumi is not on PATH)"
 	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
+	return s, ""
+}
+
+// stackConfig is the throwaway stack's configuration: one consumer with a
+// VPC created here and a probe, and two MOCK routes; routes are passed in.
+func stackConfig(s e2eSettings, routes []any) map[string]any {
+	return map[string]any{
+		"region":   s.region,
+		"producer": map[string]any{"accountId": s.producerAccount, "roleArn": s.producerRole},
+		"consumers": []any{map[string]any{
+			"name": "app", "accountId": s.consumerAccount, "roleArn": s.consumerRole,
+			"vpc": map[string]any{"cidr": "10.77.0.0/24", "azCount": 2}, "probe": true,
+		}},
+		"api":   map[string]any{"routes": routes, "accessLogs": map[string]any{"enabled": false}},
+		"probe": map[string]any{"failOnError": true},
+		"tags":  map[string]any{"purpose": "xaccount-api-e2e"},
+	}
+}
+
+// mock is a GET route answered by a MOCK integration with 200.
+func mock(path string) map[string]any {
+	return map[string]any{"path": path, "method": "GET", "integration": map[string]any{"type": "mock", "statusCode": 200}}
+}
+
+// setConfig writes the configuration into the stack, objects as JSON.
+func setConfig(ctx context.Context, st auto.Stack, cfg map[string]any) error {
+	all := auto.ConfigMap{}
+	for k, v := range cfg {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		value := string(b)
+		if s, ok := v.(string); ok {
+			value = s
+		}
+		all["xaccount-api:"+k] = auto.ConfigValue{Value: value}
+	}
+	all["pulumi:disable-default-providers"] = auto.ConfigValue{Value: `["*"]`}
+	return st.SetAllConfig(ctx, all)
+}
+
+// TestEndToEnd deploys a throwaway stack into two real accounts and proves:
+// the probe reaches the API through every invoke form from the consumer VPC
+// (200 each); an outsider's call to the private-DNS name is refused with a
+// status (a timeout is not proof); a route change replaces the deployment,
+// moves the stage, keeps the probe green, and the removed route answers 403
+// or 404 from inside the VPC; an up without changes changes nothing. The
+// stack is destroyed and removed whatever happens, within destroyBudget.
+//
+//	XACCOUNT_E2E=1 XACCOUNT_E2E_PRODUCER_ACCOUNT=… XACCOUNT_E2E_PRODUCER_ROLE_ARN=… \
+//	XACCOUNT_E2E_CONSUMER_ACCOUNT=… XACCOUNT_E2E_CONSUMER_ROLE_ARN=… \
+//	go test ./tests/e2e -run TestEndToEnd -timeout 90m -v
+func TestEndToEnd(t *testing.T) {
+	settings, missing := settingsFromEnv()
+	if missing != "" {
+		t.Skip(missing)
+	}
+	deadline, ok := t.Deadline()
+	if !ok {
+		deadline = time.Now().Add(90 * time.Minute)
+	}
+	workBudget, err := Budgets(time.Now(), deadline, destroyBudget)
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 35*time.Minute)
+	// An interrupt stops the work, never the clean-up.
+	interrupted, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
+	ctx, cancel := context.WithTimeout(interrupted, workBudget)
 	defer cancel()
 
-	s, err := auto.UpsertStackLocalSource(ctx, stackName, root)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
 	require.NoError(t, err)
-	if os.Getenv(envKeep) == "" {
-		t.Cleanup(func() {
-			_, err := s.Destroy(context.Background(), optdestroy.ProgressStreams(os.Stdout))
-			assert.NoError(t, err, "destroy the e2e stack by hand: pulumi destroy -s %s", stackName)
-		})
+	backend := t.TempDir()
+	// Letters and digits only: the stage defaults to the stack name.
+	stackName := fmt.Sprintf("e2e%d", time.Now().Unix())
+	env := map[string]string{"PULUMI_BACKEND_URL": "file://" + backend, "PULUMI_CONFIG_PASSPHRASE": "e2e-throwaway"}
+	st, err := auto.UpsertStackLocalSource(ctx, stackName, root, auto.EnvVars(env))
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		// Its own context: the work's may be cancelled or spent.
+		cleanup, done := context.WithTimeout(context.Background(), destroyBudget)
+		defer done()
+		_, err := st.Destroy(cleanup, optdestroy.ProgressStreams(os.Stdout), optdestroy.ContinueOnError())
+		if !assert.NoErrorf(t, err, "destroy the e2e stack by hand: PULUMI_BACKEND_URL=file://%s pulumi destroy -s %s -C %s", backend, stackName, root) {
+			return
+		}
+		assert.NoError(t, st.Workspace().RemoveStack(cleanup, stackName, optremove.Force()))
+	})
+
+	require.NoError(t, setConfig(ctx, st, stackConfig(settings, []any{mock("/"), mock("/old")})))
+	first, err := st.Up(ctx, optup.ProgressStreams(os.Stdout))
+	require.NoError(t, err, "the first up (with the probe, which fails it on any unexpected answer)")
+	outputs := plainOutputs(first.Outputs)
+	results, err := ProbeResults(outputs, "app")
+	require.NoError(t, err)
+	require.NoError(t, RequireStatus(results, 200), "every invoke form answers 200 from the consumer VPC")
+
+	t.Run("an outsider is refused with a status", func(t *testing.T) {
+		urls := outputs["consumers"].(map[string]any)["app"].(map[string]any)["invokeUrls"].(map[string]any)
+		private, ok := urls[components.InvokePrivateDns].(string)
+		require.True(t, ok, "the created VPC has private DNS on")
+		a := Call(ctx, &http.Client{Timeout: 20 * time.Second}, private+"/", "", nil)
+		require.NoError(t, RefusedExplicitly(a))
+	})
+
+	t.Run("a route change replaces the deployment and the removed route is gone", func(t *testing.T) {
+		require.NoError(t, setConfig(ctx, st, stackConfig(settings, []any{mock("/"), mock("/new")})))
+		second, err := st.Up(ctx, optup.ProgressStreams(os.Stdout))
+		require.NoError(t, err)
+		after := plainOutputs(second.Outputs)
+		assert.NotEqual(t, outputs["deploymentId"], after["deploymentId"], "a new deployment")
+		results, err := ProbeResults(after, "app")
+		require.NoError(t, err)
+		require.NoError(t, RequireStatus(results, 200), "the stage serves the new deployment, the probe is green")
+
+		old, err := invokeProbe(ctx, settings, after, "/old")
+		require.NoError(t, err)
+		for _, r := range old {
+			assert.NoError(t, RouteGone(r))
+		}
+	})
+
+	t.Run("an up without changes changes nothing", func(t *testing.T) {
+		again, err := st.Up(ctx, optup.ProgressStreams(os.Stdout))
+		require.NoError(t, err)
+		summary := map[string]int{}
+		if again.Summary.ResourceChanges != nil {
+			summary = *again.Summary.ResourceChanges
+		}
+		assert.NoError(t, NoChanges(summary))
+	})
+}
+
+// plainOutputs drops the secret wrappers of the Automation API's outputs.
+func plainOutputs(out auto.OutputMap) map[string]any {
+	m := map[string]any{}
+	for k, v := range out {
+		m[k] = v.Value
 	}
-	res, err := s.Up(ctx, optup.ProgressStreams(os.Stdout))
-	require.NoError(t, err)
+	return m
+}
 
-	apiId, _ := res.Outputs["restApiId"].Value.(string)
-	require.Regexp(t, `^[a-z0-9]{10}$`, apiId)
-	consumers, _ := res.Outputs["consumers"].Value.(map[string]any)
-	require.NotEmpty(t, consumers)
-	client := &http.Client{Timeout: 15 * time.Second}
-	for name, v := range consumers {
-		c := v.(map[string]any)
-		endpoint, _ := c["endpointId"].(string)
-		assert.Regexpf(t, regexp.MustCompile(`^vpce-[0-9a-f]+$`), endpoint, "consumer %s endpoint", name)
-		urls, _ := c["invokeUrls"].(map[string]any)
-		require.Containsf(t, urls, "route53Alias", "consumer %s invoke forms", name)
-
-		// From here, outside every consumer VPC, the API must not answer.
-		for form, u := range urls {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.(string), nil)
-			require.NoError(t, err)
-			if form == "publicDnsWithApiIdHeader" {
-				req.Header.Set("x-apigw-api-id", apiId)
-			}
-			resp, err := client.Do(req)
-			if err == nil {
-				_ = resp.Body.Close()
-				assert.GreaterOrEqualf(t, resp.StatusCode, 400, "consumer %s %s answered %d to an outsider", name, form, resp.StatusCode)
-			}
+// invokeProbe runs the consumer's probe function again, as the consumer's
+// role, against path instead of its own route, expecting nothing: it
+// returns what each form got.
+func invokeProbe(ctx context.Context, s e2eSettings, outputs map[string]any, path string) (map[string]components.ProbeFormResult, error) {
+	app := outputs["consumers"].(map[string]any)["app"].(map[string]any)
+	fn, _ := app["probeFunction"].(string)
+	if fn == "" {
+		return nil, fmt.Errorf("no probeFunction output")
+	}
+	urls := app["invokeUrls"].(map[string]any)
+	headers := map[string]map[string]string{}
+	apiHost := fmt.Sprintf("%s.execute-api.%s.amazonaws.com", outputs["restApiId"], s.region)
+	for form := range urls {
+		switch form {
+		case components.InvokePublicDnsHostHeader:
+			headers[form] = map[string]string{"Host": apiHost}
+		case components.InvokePublicDnsApiIdHeader:
+			headers[form] = map[string]string{"x-apigw-api-id": fmt.Sprint(outputs["restApiId"])}
 		}
 	}
+	plain := map[string]string{}
+	for form, u := range urls {
+		plain[form] = fmt.Sprint(u)
+	}
+	off := false
+	event, err := components.ProbeEventJSON(plain, headers, &components.ConnectivityProbeArgs{Region: s.region, Path: path, FailOnError: &off, TimeoutSeconds: 10})
+	if err != nil {
+		return nil, err
+	}
+	base, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(s.region))
+	if err != nil {
+		return nil, err
+	}
+	base.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), s.consumerRole))
+	resp, err := lambda.NewFromConfig(base).Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: []byte(event)})
+	if err != nil {
+		return nil, err
+	}
+	if resp.FunctionError != nil {
+		return nil, fmt.Errorf("the probe failed: %s", resp.Payload)
+	}
+	parsed, err := components.ParseProbeResult(string(resp.Payload))
+	if err != nil {
+		return nil, err
+	}
+	return ProbeResults(map[string]any{"consumers": map[string]any{"app": map[string]any{"probe": parsed}}}, "app")
 }

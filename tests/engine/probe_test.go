@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,7 +33,18 @@ func TestProbeFailsTheUpdateAndSaysWhy(t *testing.T) {
 	} {
 		assert.Contains(t, says, want)
 	}
-	assert.NotContains(t, s.rawState(), "aws:lambda/invocation:Invocation", "the failed invocation is not in the state, so the next up runs it again")
+	exported, err := s.stack.Export(testContext(t))
+	require.NoError(t, err)
+	var deployment struct {
+		Resources []struct {
+			Type string `json:"type"`
+		} `json:"resources"`
+	}
+	require.NoError(t, json.Unmarshal(exported.Deployment, &deployment))
+	require.NotEmpty(t, deployment.Resources)
+	for _, r := range deployment.Resources {
+		assert.NotEqual(t, "aws:lambda/invocation:Invocation", r.Type, "the failed invocation is not a resource of the stack, so the next up runs it again")
+	}
 
 	s.editConfig("probe", map[string]any{"failOnError": false})
 	s.mustUp()

@@ -1,0 +1,173 @@
+// Package e2e is the opt-in real-cloud test: it deploys a throwaway stack
+// into two real accounts with the Automation API, proves the call from the
+// consumer account with the connectivity probe, checks that an outsider is
+// refused, changes a route, and always destroys the stack within its own
+// budget. This file holds its helpers, which are tested offline.
+package e2e
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/xaccount/xaccount-api/components"
+)
+
+// ProbeResults reads the consumers.<consumer>.probe stack output (or a probe
+// function's answer, {"results": [...]}) into one result per invoke form.
+func ProbeResults(outputs map[string]any, consumer string) (map[string]components.ProbeFormResult, error) {
+	consumers, _ := outputs["consumers"].(map[string]any)
+	c, ok := consumers[consumer].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("no consumer %q in the stack outputs", consumer)
+	}
+	raw, ok := c["probe"]
+	if !ok {
+		return nil, fmt.Errorf("consumer %q has no probe output: is consumers[].probe on?", consumer)
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]components.ProbeFormResult
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("consumer %q probe output: %w", consumer, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("consumer %q probe output is empty", consumer)
+	}
+	return out, nil
+}
+
+// RequireStatus checks that every form answered with status, and says
+// which did not, with what came back and the diagnosis.
+func RequireStatus(results map[string]components.ProbeFormResult, status int) error {
+	forms := make([]string, 0, len(results))
+	for form := range results {
+		forms = append(forms, form)
+	}
+	sort.Strings(forms)
+	var problems []string
+	for _, form := range forms {
+		r := results[form]
+		if r.Failure == "" && r.Status == status {
+			continue
+		}
+		got := fmt.Sprintf("%d %s", r.Status, r.ErrorType)
+		if r.Failure != "" {
+			got = r.Failure + " (" + r.Detail + ")"
+		}
+		problems = append(problems, fmt.Sprintf("%s: got %s, want %d; %s", form, got, status, r.Diagnosis))
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// Answer is what one HTTPS call from this machine got: a status, or a
+// transport failure.
+type Answer struct {
+	Status    int
+	ErrorType string
+	Body      string
+	// Failure is components.ProbeFailure… when no HTTP answer came back.
+	Failure string
+	Detail  string
+}
+
+// Call makes a GET to url. A non-empty host is sent as the Host header:
+// Go's client takes it from req.Host and ignores a "Host" entry in
+// req.Header, so setting the header map alone silently sends the URL's host.
+func Call(ctx context.Context, client *http.Client, url, host string, headers map[string]string) Answer {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return Answer{Failure: components.ProbeFailureConnect, Detail: err.Error()}
+	}
+	if host != "" {
+		req.Host = host
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return Answer{Failure: classify(err), Detail: err.Error()}
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
+	return Answer{Status: resp.StatusCode, ErrorType: resp.Header.Get("x-amzn-ErrorType"), Body: string(body)}
+}
+
+// classify names the transport failure of err.
+func classify(err error) string {
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &dnsErr):
+		return components.ProbeFailureDns
+	case errors.As(err, &netErr) && netErr.Timeout(), errors.Is(err, context.DeadlineExceeded):
+		return components.ProbeFailureTimeout
+	case errors.As(err, &certErr):
+		return components.ProbeFailureTls
+	}
+	return components.ProbeFailureConnect
+}
+
+// RefusedExplicitly checks that an outsider's call was answered with a
+// refusal (403 Forbidden from API Gateway, or another 4xx): a timeout or a
+// name that does not resolve proves nothing about the API's policy.
+func RefusedExplicitly(a Answer) error {
+	switch {
+	case a.Failure != "":
+		return fmt.Errorf("no answer (%s: %s): a %s is not proof that the API refuses outsiders", a.Failure, a.Detail, a.Failure)
+	case a.Status >= 400 && a.Status < 500:
+		return nil
+	}
+	return fmt.Errorf("an outsider got %d %s %q; want a refusal (403)", a.Status, a.ErrorType, a.Body)
+}
+
+// RouteGone checks the answer for a removed route: API Gateway answers a
+// path the stage does not serve with 403 (Missing Authentication Token) or 404.
+func RouteGone(r components.ProbeFormResult) error {
+	if r.Failure == "" && (r.Status == http.StatusForbidden || r.Status == http.StatusNotFound) {
+		return nil
+	}
+	return fmt.Errorf("%s: the removed route answered %d %s (%s); want 403 or 404", r.Form, r.Status, r.ErrorType, r.Failure)
+}
+
+// NoChanges checks an update's summary (operation -> count) for anything
+// but unchanged resources.
+func NoChanges(summary map[string]int) error {
+	var changed []string
+	for op, n := range summary {
+		if op != "same" && n > 0 {
+			changed = append(changed, fmt.Sprintf("%s: %d", op, n))
+		}
+	}
+	sort.Strings(changed)
+	if len(changed) > 0 {
+		return fmt.Errorf("a no-change up changed resources: %s", strings.Join(changed, ", "))
+	}
+	return nil
+}
+
+// Budgets splits the time until deadline: work gets what is left after
+// destroy's own budget, so a failing or slow test still has time to clean up
+// inside go test -timeout. It fails when not even destroy's budget is left.
+func Budgets(now, deadline time.Time, destroy time.Duration) (work time.Duration, err error) {
+	left := deadline.Sub(now)
+	if left <= destroy {
+		return 0, fmt.Errorf("only %v left before the test deadline, and destroy alone needs %v: raise go test -timeout", left.Round(time.Second), destroy)
+	}
+	return left - destroy, nil
+}
