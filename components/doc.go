@@ -23,6 +23,13 @@
 // field: only providers from NewAccountProvider, pinned to their account and
 // the API's region.
 //
+// ConnectivityProbe proves the call from the consumer side: a Lambda
+// function in the endpoint's subnets calls the API through every invoke form
+// whenever the deployment, the policy or the endpoint changes, and fails the
+// update with the likely cause (ProbeRules, Diagnose) when an answer is not
+// the expected one. CrossAccountPrivateApi adds one per consumer with
+// ConsumerArgs.Probe.
+//
 // # Hand-over values
 //
 // The values one side needs from the other are plain outputs, so the same
