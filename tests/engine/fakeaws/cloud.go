@@ -254,24 +254,13 @@ func (c *Cloud) record(s Scope, op, target string) {
 	c.Calls = append(c.Calls, fmt.Sprintf("%s %s %s %s", s.Account, s.Region, op, target))
 }
 
-// StageServes reports whether the stage of apiId serves method on path,
-// through the snapshot of the deployment it points at. ANY routes serve
-// every method. It answers false when the API or stage does not exist.
+// StageServes reports whether the stage of apiId serves method on path (a
+// concrete path, or a route's own path), through the snapshot of the
+// deployment it points at (StageRoute). ANY routes serve every method. It
+// answers false when the API or stage does not exist.
 func (c *Cloud) StageServes(apiId, stage, method, path string) bool {
-	st, ok := c.Stages[stageKey(apiId, stage)]
-	if !ok {
-		return false
-	}
-	d, ok := c.Deployments[st.DeploymentId]
-	if !ok {
-		return false
-	}
-	for _, r := range d.Routes {
-		if r.Path == path && (r.Method == method || r.Method == "ANY") {
-			return true
-		}
-	}
-	return false
+	_, ok := c.StageRoute(apiId, stage, method, path)
+	return ok
 }
 
 // StageRoutes are the routes the stage of apiId serves.
