@@ -103,15 +103,11 @@ func sha256Hex(s string) string {
 // Validate checks the args and returns every problem as FieldErrors.
 func (a *StageDeploymentArgs) Validate() error {
 	var f fieldErrs
-	for _, req := range []struct {
-		field string
-		set   bool
-	}{{"restApiId", a.RestApiId != nil}, {"stageName", a.StageName != nil}, {"definitionHash", a.DefinitionHash != nil},
-		{"policyJson", a.PolicyJson != nil}, {"vpcEndpointIds", a.VpcEndpointIds != nil}} {
-		if !req.set {
-			f.add(req.field, "missing; it is required")
-		}
-	}
+	f.require(a.RestApiId != nil, "restApiId")
+	f.require(a.StageName != nil, "stageName")
+	f.require(a.DefinitionHash != nil, "definitionHash")
+	f.require(a.PolicyJson != nil, "policyJson")
+	f.require(a.VpcEndpointIds != nil, "vpcEndpointIds")
 	if stage, ok := plainString(a.StageName); ok && !ValidStageName(stage) {
 		f.bad("stageName", stage, ExpectStageName)
 	}

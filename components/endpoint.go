@@ -71,14 +71,10 @@ type ExecuteApiEndpoint struct {
 // checked once known, before the security group takes it).
 func (a *ExecuteApiEndpointArgs) Validate() error {
 	var f fieldErrs
-	for _, req := range []struct {
-		field string
-		set   bool
-	}{{"region", a.Region != nil}, {"vpcId", a.VpcId != nil}, {"subnetIds", a.SubnetIds != nil}, {"allowedCidrs", a.AllowedCidrs != nil}} {
-		if !req.set {
-			f.add(req.field, "missing; it is required")
-		}
-	}
+	f.require(a.Region != nil, "region")
+	f.require(a.VpcId != nil, "vpcId")
+	f.require(a.SubnetIds != nil, "subnetIds")
+	f.require(a.AllowedCidrs != nil, "allowedCidrs")
 	if cidrs, ok := plainStrings(a.AllowedCidrs); ok {
 		if err := CheckAllowedCidrs(cidrs); err != nil {
 			f.add("allowedCidrs", "%v", err)

@@ -62,6 +62,13 @@ func (f *fieldErrs) add(field, format string, args ...any) {
 	f.list = append(f.list, &FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// require records a required argument that was not given.
+func (f *fieldErrs) require(given bool, field string) {
+	if !given {
+		f.add(field, "missing; it is required")
+	}
+}
+
 // bad records a value that does not meet its expectation.
 func (f *fieldErrs) bad(field string, got any, expected string) {
 	f.add(field, "got %s; expected %s", describeValue(got), expected)

@@ -57,14 +57,9 @@ type ResourcePolicy struct {
 // Validate checks the args and returns every problem as FieldErrors.
 func (a *ResourcePolicyArgs) Validate() error {
 	var f fieldErrs
-	for _, req := range []struct {
-		field string
-		set   bool
-	}{{"restApiId", a.RestApiId != nil}, {"executionArn", a.ExecutionArn != nil}, {"vpcEndpointIds", a.VpcEndpointIds != nil}} {
-		if !req.set {
-			f.add(req.field, "missing; it is required")
-		}
-	}
+	f.require(a.RestApiId != nil, "restApiId")
+	f.require(a.ExecutionArn != nil, "executionArn")
+	f.require(a.VpcEndpointIds != nil, "vpcEndpointIds")
 	for i, extra := range a.ExtraStatements {
 		if err := ValidateExtraStatement(extra); err != nil {
 			f.add(fmt.Sprintf("extraStatements[%d]", i), "%v", err)

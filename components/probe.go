@@ -22,9 +22,6 @@ import (
 //go:embed probe.py
 var probeSource string
 
-// ProbeSource returns the probe's Python code, for tests that run it locally.
-func ProbeSource() string { return probeSource }
-
 // Probe defaults.
 const (
 	// DefaultProbeTimeoutSeconds bounds each call of the probe.
@@ -108,15 +105,11 @@ func (a *ConnectivityProbeArgs) Validate() error {
 	if !ValidRegion(a.Region) {
 		f.bad("region", a.Region, ExpectRegion)
 	}
-	for _, req := range []struct {
-		field string
-		set   bool
-	}{{"vpcId", a.VpcId != nil}, {"subnetIds", a.SubnetIds != nil}, {"endpointSecurityGroupId", a.EndpointSecurityGroupId != nil},
-		{"invokeUrls", a.InvokeUrls != nil}, {"triggers", a.Triggers != nil}} {
-		if !req.set {
-			f.add(req.field, "missing; it is required")
-		}
-	}
+	f.require(a.VpcId != nil, "vpcId")
+	f.require(a.SubnetIds != nil, "subnetIds")
+	f.require(a.EndpointSecurityGroupId != nil, "endpointSecurityGroupId")
+	f.require(a.InvokeUrls != nil, "invokeUrls")
+	f.require(a.Triggers != nil, "triggers")
 	if a.Path != "" {
 		if err := ValidateRoutePath(a.Path); err != nil || strings.Contains(a.Path, "{") {
 			f.bad("path", a.Path, `a concrete path such as "/" or "/health" (no {parameters})`)
@@ -132,6 +125,22 @@ func (a *ConnectivityProbeArgs) Validate() error {
 		f.bad("timeoutSeconds", a.TimeoutSeconds, "1 to 60 seconds, or 0 for the default")
 	}
 	return f.err()
+}
+
+// path is the route the probe calls, "/" by default.
+func (a *ConnectivityProbeArgs) path() string {
+	if a.Path == "" {
+		return "/"
+	}
+	return a.Path
+}
+
+// timeout bounds each call, DefaultProbeTimeoutSeconds by default.
+func (a *ConnectivityProbeArgs) timeout() int {
+	if a.TimeoutSeconds == 0 {
+		return DefaultProbeTimeoutSeconds
+	}
+	return a.TimeoutSeconds
 }
 
 // probeTarget is one call the probe makes, as its event carries it.
@@ -158,15 +167,7 @@ type probeEvent struct {
 // form, in form order, to url+path with the form's headers, and the
 // diagnostics table.
 func ProbeEventJSON(urls map[string]string, headers map[string]map[string]string, a *ConnectivityProbeArgs) (string, error) {
-	path := a.Path
-	if path == "" {
-		path = "/"
-	}
-	timeout := a.TimeoutSeconds
-	if timeout == 0 {
-		timeout = DefaultProbeTimeoutSeconds
-	}
-	ev := probeEvent{Region: a.Region, Integration: a.Integration, TimeoutSeconds: timeout,
+	ev := probeEvent{Region: a.Region, Integration: a.Integration, TimeoutSeconds: a.timeout(),
 		FailOnError: a.FailOnError == nil || *a.FailOnError, Rules: ProbeRules, Refusals: probeRefusals}
 	forms := make([]string, 0, len(urls))
 	for form := range urls {
@@ -174,10 +175,7 @@ func ProbeEventJSON(urls map[string]string, headers map[string]map[string]string
 	}
 	sort.Strings(forms)
 	for _, form := range forms {
-		url := strings.TrimSuffix(urls[form], "/") + path
-		if path == "/" {
-			url = urls[form] + "/"
-		}
+		url := strings.TrimSuffix(urls[form], "/") + a.path()
 		ev.Targets = append(ev.Targets, probeTarget{Form: form, Url: url, Headers: headers[form], Expect: a.ExpectedStatus, Sign: a.Sign})
 	}
 	if len(ev.Targets) == 0 {
@@ -227,7 +225,7 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	}
 	if args.Sign {
 		invoke := pulumi.All(args.ExecutionArn, args.StageName).ApplyT(func(v []any) (string, error) {
-			return probeInvokePolicy(v[0].(string), v[1].(string), args.Path)
+			return probeInvokePolicy(v[0].(string), v[1].(string), args.path())
 		}).(pulumi.StringOutput)
 		roleArgs.InlinePolicies = iam.RoleInlinePolicyArray{&iam.RoleInlinePolicyArgs{
 			Name: pulumi.String("invoke-probe-route"), Policy: invoke,
@@ -257,10 +255,6 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	if err != nil {
 		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
 	}
-	timeout := args.TimeoutSeconds
-	if timeout == 0 {
-		timeout = DefaultProbeTimeoutSeconds
-	}
 	fn, err := lambda.NewFunction(ctx, name+"-function", &lambda.FunctionArgs{
 		Description: pulumi.String("Calls the private API through each invoke form from inside the consumer VPC"),
 		Runtime:     pulumi.String(ProbeRuntime),
@@ -269,7 +263,7 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		Code:        pulumi.NewAssetArchive(map[string]any{"probe.py": pulumi.NewStringAsset(probeSource)}),
 		MemorySize:  pulumi.Int(128),
 		// Four forms, each bounded, and the function's own start.
-		Timeout: pulumi.Int(4*timeout + 10),
+		Timeout: pulumi.Int(4*args.timeout() + 10),
 		VpcConfig: &lambda.FunctionVpcConfigArgs{
 			SubnetIds:        args.SubnetIds,
 			SecurityGroupIds: pulumi.StringArray{sg.ID()},
@@ -321,9 +315,6 @@ const lambdaTrustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow
 
 // probeInvokePolicy allows execute-api:Invoke of GET path on one stage only.
 func probeInvokePolicy(executionArn, stage, path string) (string, error) {
-	if path == "" {
-		path = "/"
-	}
 	doc := map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []map[string]any{{

@@ -67,7 +67,7 @@ func runProbeCode(t *testing.T, certFile string, event any, env ...string) map[s
 		t.Skip("python3 is not installed here: the probe's Python code is not run locally (it is still checked by the component and engine tests)")
 	}
 	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "probe.py"), []byte(ProbeSource()), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "probe.py"), []byte(probeSource), 0o600))
 	input, err := json.Marshal(event)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

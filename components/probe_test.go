@@ -124,7 +124,7 @@ func TestProbeSitsInTheConsumerVpcAndReachesOnlyTheEndpoint(t *testing.T) {
 		require.True(t, code.IsArchive())
 		file, ok := code.ArchiveValue().Assets["probe.py"].(*resource.Asset)
 		require.True(t, ok, "the archive holds probe.py as a text asset")
-		assert.Equal(t, ProbeSource(), file.Text, "the embedded code, nothing built or downloaded")
+		assert.Equal(t, probeSource, file.Text, "the embedded code, nothing built or downloaded")
 		assert.Equal(t, ProbeRuntime, fn.Input("runtime"))
 		assert.Equal(t, "probe.handler", fn.Input("handler"))
 		assert.Equal(t, true, fn.Input("replaceSecurityGroupsOnDestroy"))

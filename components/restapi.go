@@ -69,9 +69,7 @@ func (a *PrivateRestApi) DeploymentDependencies() []pulumi.Resource {
 // Validate checks the args and returns every problem as FieldErrors.
 func (a *PrivateRestApiArgs) Validate() error {
 	var f fieldErrs
-	if a.VpcEndpointIds == nil {
-		f.add("vpcEndpointIds", "missing; it is required")
-	}
+	f.require(a.VpcEndpointIds != nil, "vpcEndpointIds")
 	if len(a.Routes) > 0 {
 		f.nest("", ValidateRoutes(a.Routes))
 	}

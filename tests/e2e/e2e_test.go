@@ -216,23 +216,18 @@ func invokeProbe(ctx context.Context, s e2eSettings, outputs map[string]any, pat
 	if fn == "" {
 		return nil, fmt.Errorf("no probeFunction output")
 	}
-	urls := app["invokeUrls"].(map[string]any)
-	headers := map[string]map[string]string{}
-	apiHost := fmt.Sprintf("%s.execute-api.%s.amazonaws.com", outputs["restApiId"], s.region)
-	for form := range urls {
-		switch form {
-		case components.InvokePublicDnsHostHeader:
-			headers[form] = map[string]string{"Host": apiHost}
-		case components.InvokePublicDnsApiIdHeader:
-			headers[form] = map[string]string{"x-apigw-api-id": fmt.Sprint(outputs["restApiId"])}
-		}
+	// The forms from the same source as the stack's outputs, headers included.
+	_, privateDns := app["invokeUrls"].(map[string]any)[components.InvokePrivateDns]
+	var dnsNames []string
+	for _, n := range app["endpointDnsNames"].([]any) {
+		dnsNames = append(dnsNames, fmt.Sprint(n))
 	}
-	plain := map[string]string{}
-	for form, u := range urls {
-		plain[form] = fmt.Sprint(u)
-	}
+	forms := components.ComputeInvokeForms(components.InvokeTarget{
+		ApiId: fmt.Sprint(outputs["restApiId"]), Region: s.region, Stage: fmt.Sprint(outputs["stageName"]),
+		VpcEndpointId: fmt.Sprint(app["endpointId"]), PublicDnsName: components.RegionalDnsName(dnsNames), PrivateDns: privateDns,
+	})
 	off := false
-	event, err := components.ProbeEventJSON(plain, headers, &components.ConnectivityProbeArgs{Region: s.region, Path: path, FailOnError: &off, TimeoutSeconds: 10})
+	event, err := components.ProbeEventJSON(forms.Urls, forms.Headers, &components.ConnectivityProbeArgs{Region: s.region, Path: path, FailOnError: &off, TimeoutSeconds: 10})
 	if err != nil {
 		return nil, err
 	}

@@ -79,20 +79,30 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		r.Failure, r.Detail = components.ProbeFailureDns, err.Error()
 		return r
 	}
+	// The name says how the call reaches an endpoint and names the API.
 	host := u.Hostname()
-	apiHost := headers["Host"]
+	first := strings.Split(host, ".")[0]
+	alias := false
+	var apiId string
 	var endpoint *Endpoint
 	switch {
-	case strings.HasSuffix(host, ".vpce.amazonaws.com"): // the endpoint's public name
+	case strings.HasSuffix(host, ".vpce.amazonaws.com"): // the endpoint's public name, the API in a header
 		for _, e := range c.Endpoints {
 			if strings.HasPrefix(host, e.Id+"-"+e.DnsSuffix) {
 				endpoint = e
 			}
 		}
-	case strings.Contains(host, "-vpce-"): // {api}-{vpce}: public DNS to the endpoint
-		_, vpce, _ := strings.Cut(strings.Split(host, ".")[0], "-")
+		apiId = headers["x-apigw-api-id"]
+		if apiHost := headers["Host"]; apiHost != "" {
+			apiId = strings.Split(apiHost, ".")[0]
+		}
+	case strings.Contains(first, "-vpce-"): // {api}-{vpce}: public DNS to the endpoint
+		alias = true
+		var vpce string
+		apiId, vpce, _ = strings.Cut(first, "-")
 		endpoint = c.Endpoints[vpce]
 	default: // {api}.execute-api.{region}.amazonaws.com: only private DNS in this VPC answers
+		apiId = first
 		for _, e := range c.Endpoints {
 			if e.VpcId == f.VpcId && e.PrivateDns && e.Scope == f.Scope {
 				endpoint = e
@@ -110,18 +120,6 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		r.Failure, r.Detail = components.ProbeFailureTimeout, "timed out"
 		return r
 	}
-	first := strings.Split(host, ".")[0]
-	var apiId string
-	switch {
-	case strings.HasSuffix(host, ".vpce.amazonaws.com") && apiHost != "":
-		apiId = strings.Split(apiHost, ".")[0]
-	case strings.HasSuffix(host, ".vpce.amazonaws.com"):
-		apiId = headers["x-apigw-api-id"]
-	case strings.Contains(first, "-vpce-"):
-		apiId, _, _ = strings.Cut(first, "-")
-	default:
-		apiId = first
-	}
 	forbidden := func() components.ProbeFormResult {
 		r.Status, r.ErrorType, r.Body = 403, "ForbiddenException", `{"message":"Forbidden"}`
 		return r
@@ -130,7 +128,7 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	if !ok || api.Region != f.Region {
 		return forbidden()
 	}
-	if strings.Contains(first, "-vpce-") && !slices.Contains(api.VpcEndpointIds, endpoint.Id) {
+	if alias && !slices.Contains(api.VpcEndpointIds, endpoint.Id) {
 		return forbidden() // the alias name needs the endpoint associated with the API
 	}
 	segs := strings.SplitN(strings.TrimPrefix(u.Path, "/"), "/", 2)
