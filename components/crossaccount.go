@@ -115,6 +115,9 @@ type ConsumerAccess struct {
 	Endpoint *ExecuteApiEndpoint
 	// Probe is the consumer's ConnectivityProbe, nil when it has none.
 	Probe *ConnectivityProbe
+	// EndpointPolicy is the policy document attached to a created endpoint
+	// (unset for an existing endpoint): the probe re-runs when it changes.
+	EndpointPolicy pulumi.StringOutput
 }
 
 // CrossAccountPrivateApi lets workloads in one or more consumer accounts call a

@@ -22,10 +22,44 @@ import (
 //go:embed probe.py
 var probeSource string
 
+// probeRetryDelays are the waits, in seconds, before each retry of a call
+// that failed in a way propagation explains: a DNS name not resolving yet
+// (private DNS and the endpoint's names take minutes to appear) or a 403
+// from a policy, stage or endpoint not yet in effect. 15 s of waiting in all;
+// a timeout is not retried.
+var probeRetryDelays = [...]int{1, 2, 4, 8}
+
+// ProbeRetryDelaySeconds are the waits before each retry (a copy).
+func ProbeRetryDelaySeconds() []int { return probeRetryDelays[:] }
+
+// ProbeFunctionTimeout is the probe function's Lambda timeout for a per-call
+// timeout: every form's calls, each bounded, with every wait, and the
+// function's start; at most Lambda's 900 seconds. The probe stops retrying
+// when its deadline (ProbeRetryDeadline) would be passed.
+func ProbeFunctionTimeout(callTimeout int) int {
+	waits := 0
+	for _, d := range probeRetryDelays {
+		waits += d
+	}
+	return min(900, ProbeForms*(ProbeMaxAttempts*callTimeout+waits)+10)
+}
+
+// ProbeRetryDeadline is when, in seconds after the function starts, the
+// probe stops starting retries: room is left for one call of every form
+// and the function's start, so the invocation never times out.
+func ProbeRetryDeadline(callTimeout int) int {
+	return ProbeFunctionTimeout(callTimeout) - ProbeForms*callTimeout - 10
+}
+
 // Probe defaults.
 const (
 	// DefaultProbeTimeoutSeconds bounds each call of the probe.
 	DefaultProbeTimeoutSeconds = 5
+	// ProbeForms is the most invoke forms one probe calls.
+	ProbeForms = 4
+	// ProbeMaxAttempts bounds the calls per form: the first and up to
+	// len(ProbeRetryDelaySeconds) retries.
+	ProbeMaxAttempts = 1 + len(probeRetryDelays)
 	// ProbeRuntime is the probe function's Lambda runtime.
 	ProbeRuntime = "python3.12"
 	// lambdaVpcAccessPolicy is the managed policy a function in a VPC needs
@@ -158,7 +192,11 @@ type probeEvent struct {
 	Region         string        `json:"region"`
 	Integration    string        `json:"integration"`
 	TimeoutSeconds int           `json:"timeoutSeconds"`
-	FailOnError    bool          `json:"failOnError"`
+	// RetryDelaysSeconds are the waits before each retry; RetryDeadlineSeconds
+	// is when, after the start, no retry is started any more.
+	RetryDelaysSeconds   []int `json:"retryDelaysSeconds"`
+	RetryDeadlineSeconds int   `json:"retryDeadlineSeconds"`
+	FailOnError          bool  `json:"failOnError"`
 	Rules          []ProbeRule   `json:"rules"`
 	Refusals       []string      `json:"refusals"`
 }
@@ -168,6 +206,7 @@ type probeEvent struct {
 // diagnostics table.
 func ProbeEventJSON(urls map[string]string, headers map[string]map[string]string, a *ConnectivityProbeArgs) (string, error) {
 	ev := probeEvent{Region: a.Region, Integration: a.Integration, TimeoutSeconds: a.timeout(),
+		RetryDelaysSeconds: ProbeRetryDelaySeconds(), RetryDeadlineSeconds: ProbeRetryDeadline(a.timeout()),
 		FailOnError: a.FailOnError == nil || *a.FailOnError, Rules: ProbeRules, Refusals: probeRefusals}
 	forms := make([]string, 0, len(urls))
 	for form := range urls {
@@ -262,8 +301,8 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		Role:        role.Arn,
 		Code:        pulumi.NewAssetArchive(map[string]any{"probe.py": pulumi.NewStringAsset(probeSource)}),
 		MemorySize:  pulumi.Int(128),
-		// Four forms, each bounded, and the function's own start.
-		Timeout: pulumi.Int(4*args.timeout() + 10),
+		// Every form's bounded calls and retries, and the function's start.
+		Timeout: pulumi.Int(ProbeFunctionTimeout(args.timeout())),
 		VpcConfig: &lambda.FunctionVpcConfigArgs{
 			SubnetIds:        args.SubnetIds,
 			SecurityGroupIds: pulumi.StringArray{sg.ID()},

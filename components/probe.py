@@ -30,7 +30,8 @@ class ProbeFailed(Exception):
 
 def handler(event, context=None):
     """Calls every target of the event and returns their results."""
-    results = [call(t, event) for t in event.get("targets", [])]
+    start = time.monotonic()
+    results = [call_with_retries(t, event, start) for t in event.get("targets", [])]
     integration = event.get("integration", "")
     for r in results:
         r["ok"] = answer_ok(r, event.get("refusals", []))
@@ -94,6 +95,33 @@ def matches(rule, r, integration):
     if rule.get("integration") and rule["integration"] != integration:
         return False
     return True
+
+
+def retryable(r):
+    """A failure that propagation explains: a name that does not resolve
+    yet, or a 403 from a policy, stage or endpoint not yet in effect (unless
+    403 is the expected answer)."""
+    if r["failure"] == "dns":
+        return True
+    return not r["failure"] and r["status"] == 403 and r["expected"] != 403
+
+
+def call_with_retries(target, event, start, sleep=time.sleep):
+    """Calls target, retrying what retryable() accepts after each of the
+    event's retryDelaysSeconds, as long as the retry would start before
+    retryDeadlineSeconds; records the number of calls as attempts."""
+    delays = list(event.get("retryDelaysSeconds") or [])
+    deadline = event.get("retryDeadlineSeconds") or 0
+    r = call(target, event)
+    attempts = 1
+    for delay in delays:
+        if not retryable(r) or time.monotonic() - start + delay > deadline:
+            break
+        sleep(delay)
+        r = call(target, event)
+        attempts += 1
+    r["attempts"] = attempts
+    return r
 
 
 def call(target, event):

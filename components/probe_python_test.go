@@ -29,6 +29,9 @@ import (
 type fakeApiGateway struct {
 	mu   sync.Mutex
 	seen map[string]http.Header // path+form header -> headers
+	// flaky counts calls of /dev/flaky, which answers 403 twice, then 200
+	// (a policy still propagating).
+	flaky int
 }
 
 func (g *fakeApiGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -37,9 +40,22 @@ func (g *fakeApiGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Host != "127.0.0.1" && !strings.HasPrefix(r.Host, "127.0.0.1:") {
 		g.seen["host "+r.Host] = r.Header.Clone()
 	}
-	g.mu.Unlock()
+	defer g.mu.Unlock()
 	w.Header().Set("x-amzn-RequestId", "req-"+strings.TrimPrefix(r.URL.Path, "/dev/"))
+	flaky := 0
+	if r.URL.Path == "/dev/flaky" {
+		g.flaky++
+		flaky = g.flaky
+	}
 	switch r.URL.Path {
+	case "/dev/flaky":
+		if flaky <= 2 {
+			w.Header().Set("x-amzn-ErrorType", "AccessDeniedException")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"Message":"not yet"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"message":"propagated"}`))
 	case "/dev/":
 		_, _ = w.Write([]byte(`{"message":"hello from the private API"}`))
 	case "/dev/denied":
@@ -200,6 +216,68 @@ func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
 		}
 	}
 	assert.Equal(t, ProbeFailureMessage(failedFirstRun), msg, "Go's message (used by the simulated cloud) is the Lambda's")
+}
+
+// TestProbeCodeRetriesWhatPropagationExplains: a 403 while a policy
+// propagates and a name that does not resolve yet are retried after the
+// event's delays, up to their number and never past the deadline; an
+// expected 403 and a timeout are not; every result says how many calls it
+// took.
+func TestProbeCodeRetriesWhatPropagationExplains(t *testing.T) {
+	srv, _, certFile := startProbeServer(t)
+	base := srv.URL + "/dev"
+	event := probeEvent{Region: "eu-west-1", Integration: IntegrationMock, TimeoutSeconds: 1, FailOnError: false,
+		Rules: ProbeRules, Refusals: probeRefusals, RetryDelaysSeconds: []int{0, 0, 0}, RetryDeadlineSeconds: 60,
+		Targets: []probeTarget{
+			{Form: "flaky", Url: base + "/flaky", Expect: 200},
+			{Form: "dns", Url: "https://abcde12345.execute-api.probe-test.invalid/dev/", Expect: 200},
+			{Form: "expected403", Url: base + "/denied", Expect: 403},
+			{Form: "timeout", Url: "https://" + silentListener(t) + "/dev/", Expect: 200},
+		}}
+	results := probeResultsOf(t, runProbeCode(t, certFile, event))
+	assert.True(t, results["flaky"].Ok, "the third call answered 200")
+	assert.Equal(t, 3, results["flaky"].Attempts)
+	assert.Equal(t, ProbeFailureDns, results["dns"].Failure)
+	assert.Equal(t, 4, results["dns"].Attempts, "one call and every retry")
+	assert.Equal(t, 1, results["expected403"].Attempts, "an expected 403 is an answer, not a failure")
+	assert.True(t, results["expected403"].Ok)
+	assert.Equal(t, 1, results["timeout"].Attempts, "a timeout is not retried")
+
+	event.RetryDeadlineSeconds = 0
+	event.Targets = event.Targets[1:2]
+	results = probeResultsOf(t, runProbeCode(t, certFile, event))
+	assert.Equal(t, 1, results["dns"].Attempts, "no retry starts past the deadline")
+}
+
+// TestProbeRetriesFitTheFunctionTimeout: every form's calls and waits fit
+// Lambda's timeout for each allowed per-call timeout, and the timeout never
+// passes Lambda's 900 s.
+func TestProbeRetriesFitTheFunctionTimeout(t *testing.T) {
+	for callTimeout := 1; callTimeout <= 60; callTimeout++ {
+		fn := ProbeFunctionTimeout(callTimeout)
+		assert.LessOrEqual(t, fn, 900)
+		deadline := ProbeRetryDeadline(callTimeout)
+		assert.Positivef(t, deadline, "timeout %d", callTimeout)
+		assert.LessOrEqualf(t, deadline+ProbeForms*callTimeout, fn, "after the last retry starts, one call per form still fits (timeout %d)", callTimeout)
+	}
+	assert.Equal(t, 4*(5*5+15)+10, ProbeFunctionTimeout(DefaultProbeTimeoutSeconds), "the default: 170 s")
+}
+
+func probeResultsOf(t *testing.T, answer map[string]any) map[string]ProbeFormResult {
+	t.Helper()
+	raw, err := json.Marshal(answer)
+	require.NoError(t, err)
+	results, err := ParseProbeResult(string(raw))
+	require.NoError(t, err)
+	out := map[string]ProbeFormResult{}
+	for form, v := range results {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		var r ProbeFormResult
+		require.NoError(t, json.Unmarshal(b, &r))
+		out[form] = r
+	}
+	return out
 }
 
 // TestProbeCodeSignsLikeTheAwsSdk: with sign on, the probe's SigV4

@@ -33,7 +33,10 @@ type ProbeFormResult struct {
 	Expected int `json:"expected"`
 	// Status is the HTTP status, 0 when no answer came back.
 	Status int `json:"status"`
-	// LatencyMs is the time to the answer or the failure.
+	// Attempts is how many calls were made: retries follow a DNS failure or
+	// an unexpected 403 while the change propagates (ProbeRetryDelaySeconds).
+	Attempts int `json:"attempts"`
+	// LatencyMs is the time to the answer or the failure (of the last call).
 	LatencyMs int `json:"latencyMs"`
 	// RequestId and ErrorType are API Gateway's x-amzn-RequestId and x-amzn-ErrorType.
 	RequestId string `json:"requestId"`

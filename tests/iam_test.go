@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -60,13 +61,105 @@ func TestIamPolicyCoversEveryTypeWithoutWildcardActions(t *testing.T) {
 	}
 }
 
-func TestIamFlagPrintsAPolicyPerAccount(t *testing.T) {
+func TestIamFlagPrintsEveryRolePerAccount(t *testing.T) {
 	code, out, errOut := runCLI("--stack", "prod", "--root", projectRoot, "--iam", "--repo", "acme/xaccount-api")
 	require.Equal(t, 0, code, errOut)
 	for _, account := range []string{"333333333333", "444444444444", "555555555555"} {
 		assert.Contains(t, out, "# Account "+account)
+		assert.Contains(t, out, "role arn:aws:iam::"+account+":role/xaccount-prod-deployer, permission policy")
+		assert.Contains(t, out, "role arn:aws:iam::"+account+":role/xaccount-prod-preview, trust policy")
 	}
 	assert.Contains(t, out, "666666666666 (consumer:analytics): nothing is deployed there")
-	assert.Contains(t, out, `"repo:acme/xaccount-api:*"`)
+	assert.Contains(t, out, "deploy pipeline role arn:aws:iam::333333333333:role/xaccount-prod-deploy-pipeline")
+	assert.Contains(t, out, `"repo:acme/xaccount-api:environment:prod"`)
 	assert.NotContains(t, out, `"Action": "*"`)
+	assert.NotContains(t, out, `repo:acme/xaccount-api:*`, "no wildcard subject")
+}
+
+// iamJson runs --iam --format json and decodes it.
+func iamJson(t *testing.T, args ...string) iampolicy.RoleSet {
+	t.Helper()
+	code, out, errOut := runCLI(append([]string{"--root", projectRoot, "--iam", "--format", "json"}, args...)...)
+	require.Equal(t, 0, code, errOut)
+	var set iampolicy.RoleSet
+	require.NoError(t, json.Unmarshal([]byte(out), &set), out)
+	var loose map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &loose))
+	require.Contains(t, loose, "accounts")
+	require.Contains(t, loose, "pipeline")
+	return set
+}
+
+// TestIamJsonIsOneObjectPerStack: the JSON form has, per account the stack
+// deploys into, a deployer and a preview role with policy and trust, and the
+// pipeline's deploy and preview roles with the state backend when given.
+func TestIamJsonIsOneObjectPerStack(t *testing.T) {
+	set := iamJson(t, "--stack", "prod", "--repo", "acme/xaccount-api", "--state-bucket", "acme-state", "--state-prefix", "xaccount-api/")
+	require.Len(t, set.Accounts, 3, "producer, payments, ledger; analytics brings its own endpoint")
+	for id, a := range set.Accounts {
+		for _, kind := range []string{"deployer", "preview"} {
+			r, ok := a.Roles[kind]
+			require.Truef(t, ok, "%s has a %s role", id, kind)
+			assert.Truef(t, strings.HasPrefix(r.Arn, "arn:aws:iam::"+id+":role/"), "%s role %s is in its account", kind, r.Arn)
+			assert.NotEmpty(t, r.Policy.Statement)
+			assert.NotEmpty(t, r.Trust.Statement)
+		}
+		assert.Equal(t, "xaccount-prod-"+strings.TrimPrefix(strings.Replace(a.Role, "consumer:", "", 1), ""), a.Profile)
+	}
+	assert.Equal(t, "333333333333", set.Pipeline.Account)
+	deploy := set.Pipeline.Roles["deploy"].Policy
+	var s3 []string
+	for _, st := range deploy.Statement {
+		for _, a := range st.Action {
+			if strings.HasPrefix(a, "s3:") {
+				s3 = append(s3, a+" "+strings.Join(st.Resource, ","))
+			}
+		}
+	}
+	assert.Contains(t, s3, "s3:PutObject arn:aws:s3:::acme-state/xaccount-api/*", "the deploy pipeline writes the state under the prefix")
+}
+
+// TestEveryPrintedActionExists: every action of every role the project
+// prints, for every stack file and a stack with every feature, is an action
+// AWS has (awsactions.tsv, the Service Authorization Reference), and every
+// preview role holds Read and List actions only.
+func TestEveryPrintedActionExists(t *testing.T) {
+	for typ, actions := range iampolicy.Actions {
+		for _, a := range actions {
+			_, ok := iampolicy.AccessLevels(a)
+			assert.Truef(t, ok, "iampolicy.Actions[%s] has %s, which AWS does not have", typ, a)
+		}
+	}
+	files := append(stackFiles(t), filepath.Join("testdata", "good", "Pulumi.everything.yaml"))
+	for _, file := range files {
+		raw, err := plan.ReadConfigFile(file)
+		require.NoError(t, err)
+		p, err := plan.Run(plan.StackNameOf(file), raw)
+		require.NoError(t, err)
+		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api", StateBucket: "b", StatePrefix: "p/"})
+		require.NoError(t, err)
+		check := func(where string, doc iampolicy.Document, readOnly bool) {
+			for _, st := range doc.Statement {
+				for _, a := range st.Action {
+					_, ok := iampolicy.AccessLevels(a)
+					assert.Truef(t, ok, "%s: %s prints %s, which AWS does not have", file, where, a)
+					if readOnly {
+						assert.Truef(t, iampolicy.ReadOnly(a), "%s: %s holds %s, which is not Read or List", file, where, a)
+					}
+				}
+			}
+		}
+		for id, a := range set.Accounts {
+			check(id+" deployer", a.Roles["deployer"].Policy, false)
+			check(id+" preview", a.Roles["preview"].Policy, true)
+		}
+		for kind, r := range set.Pipeline.Roles {
+			check(kind+" pipeline", r.Policy, false)
+		}
+	}
+	// The list knows the difference: a negative control.
+	assert.False(t, iampolicy.ReadOnly("ec2:CreateVpc"))
+	assert.True(t, iampolicy.ReadOnly("EC2:describeVpcs"), "actions match without regard to case")
+	_, ok := iampolicy.AccessLevels("ec2:DescribeVpcz")
+	assert.False(t, ok)
 }

@@ -39,15 +39,20 @@ var Actions = map[string][]string{
 		"ec2:CreateVpc", "ec2:DeleteVpc", "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:ModifyVpcAttribute",
 		"ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls", "ec2:CreateTags", "ec2:DeleteTags",
 	},
+	// Before deleting a subnet or a security group the provider deletes the
+	// network interfaces a deleted VPC Lambda left there
+	// (deleteLingeringLambdaENIs: detach, then delete;
+	// hashicorp/terraform-provider-aws #3099, #4884; pulumi/pulumi-aws #4382).
 	"aws:ec2/subnet:Subnet": {
 		"ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:DescribeSubnets", "ec2:ModifySubnetAttribute",
-		"ec2:DescribeNetworkInterfaces", "ec2:CreateTags", "ec2:DeleteTags",
+		"ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:CreateTags", "ec2:DeleteTags",
 	},
 	"aws:ec2/securityGroup:SecurityGroup": {
 		"ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules",
 		"ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress",
 		"ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupEgress",
-		"ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:DescribeNetworkInterfaces", "ec2:CreateTags", "ec2:DeleteTags",
+		"ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:DescribeNetworkInterfaces",
+		"ec2:DetachNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:CreateTags", "ec2:DeleteTags",
 	},
 	// Private DNS on an interface endpoint associates the VPC with a hosted
 	// zone AWS manages, which IAM checks as route53:AssociateVPCWithHostedZone.

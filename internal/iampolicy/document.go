@@ -12,12 +12,12 @@ import (
 
 // Statement is one IAM policy statement.
 type Statement struct {
-	Sid       string                       `json:"Sid"`
-	Effect    string                       `json:"Effect"`
-	Principal map[string]string            `json:"Principal,omitempty"`
-	Action    []string                     `json:"Action"`
-	Resource  []string                     `json:"Resource,omitempty"`
-	Condition map[string]map[string]string `json:"Condition,omitempty"`
+	Sid       string                    `json:"Sid"`
+	Effect    string                    `json:"Effect"`
+	Principal map[string]string         `json:"Principal,omitempty"`
+	Action    []string                  `json:"Action"`
+	Resource  []string                  `json:"Resource,omitempty"`
+	Condition map[string]map[string]any `json:"Condition,omitempty"`
 }
 
 // Document is an IAM policy document.
@@ -41,11 +41,23 @@ func (d Document) JSON() (string, error) {
 // allows before the resources exist. An unknown type or data source is an
 // error, so a new one cannot be deployed with a policy that lacks it.
 func DeployerPolicy(account, region string, types, invokes []string) (Document, error) {
+	return accountPolicy(account, region, types, invokes, "Deploy", func(string) bool { return true })
+}
+
+// PreviewPolicy is the identity policy of the preview role in account: the
+// deployer's actions whose access level is only Read or List (AWS Service
+// Authorization Reference, awsactions.tsv), enough for `pulumi preview
+// --refresh` and the data sources and nothing that changes anything.
+func PreviewPolicy(account, region string, types, invokes []string) (Document, error) {
+	return accountPolicy(account, region, types, invokes, "Preview", ReadOnly)
+}
+
+func accountPolicy(account, region string, types, invokes []string, sid string, keep func(string) bool) (Document, error) {
 	byService := map[string][]string{}
 	add := func(actions []string) {
 		for _, a := range actions {
 			service, _, _ := strings.Cut(a, ":")
-			if !slices.Contains(byService[service], a) {
+			if keep(a) && !slices.Contains(byService[service], a) {
 				byService[service] = append(byService[service], a)
 			}
 		}
@@ -64,8 +76,28 @@ func DeployerPolicy(account, region string, types, invokes []string) (Document, 
 		}
 		add(actions)
 	}
+	resources := serviceResources(account, region)
+	services := make([]string, 0, len(byService))
+	for s := range byService {
+		services = append(services, s)
+	}
+	sort.Strings(services)
+	doc := Document{Version: "2012-10-17"}
+	for _, s := range services {
+		actions := byService[s]
+		sort.Strings(actions)
+		doc.Statement = append(doc.Statement, Statement{
+			Sid: sid + strings.ToUpper(s[:1]) + s[1:], Effect: "Allow", Action: actions, Resource: resources[s],
+		})
+	}
+	return doc, nil
+}
+
+// serviceResources are the resource ARNs each service's statement is
+// scoped to: the account and region, as far as each service allows.
+func serviceResources(account, region string) map[string][]string {
 	p := awspartition.Of(region)
-	resources := map[string][]string{
+	return map[string][]string{
 		"apigateway": {
 			fmt.Sprintf("arn:%s:apigateway:%s::/restapis", p, region),
 			fmt.Sprintf("arn:%s:apigateway:%s::/restapis/*", p, region),
@@ -80,37 +112,4 @@ func DeployerPolicy(account, region string, types, invokes []string) (Document, 
 		"ec2":     {"*"},
 		"route53": {"*"},
 	}
-	services := make([]string, 0, len(byService))
-	for s := range byService {
-		services = append(services, s)
-	}
-	sort.Strings(services)
-	doc := Document{Version: "2012-10-17"}
-	for _, s := range services {
-		actions := byService[s]
-		sort.Strings(actions)
-		doc.Statement = append(doc.Statement, Statement{
-			Sid: "Deploy" + strings.ToUpper(s[:1]) + s[1:], Effect: "Allow", Action: actions, Resource: resources[s],
-		})
-	}
-	return doc, nil
-}
-
-// PipelineTrustPolicy is the trust policy of the role a CI pipeline assumes
-// in account through its OIDC identity provider (one such role per account;
-// it then assumes the stack's deployer role, whose own trust policy must name
-// this role). repo is "owner/name"; the subject is limited to that
-// repository.
-func PipelineTrustPolicy(account, region, repo string) Document {
-	const issuer = "token.actions.githubusercontent.com"
-	return Document{Version: "2012-10-17", Statement: []Statement{{
-		Sid:       "PipelineOIDC",
-		Effect:    "Allow",
-		Principal: map[string]string{"Federated": fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", awspartition.Of(region), account, issuer)},
-		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
-		Condition: map[string]map[string]string{
-			"StringEquals": {issuer + ":aud": "sts.amazonaws.com"},
-			"StringLike":   {issuer + ":sub": "repo:" + repo + ":*"},
-		},
-	}}}
 }

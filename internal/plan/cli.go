@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 
 	"github.com/xaccount/xaccount-api/internal/config"
 )
@@ -34,14 +35,33 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	stackName := flags.String("stack", "", "plan the stack NAME from Pulumi.NAME.yaml in the project root (default "+DefaultStack+")")
 	configFile := flags.String("config", "", "plan any file in the Pulumi.<stack>.yaml format")
 	format := flags.String("format", "text", "output format: text or json")
-	iam := flags.Bool("iam", false, "print, per account, the IAM policy its deployer role needs and the pipeline role's OIDC trust policy, instead of the plan")
-	repo := flags.String("repo", "OWNER/REPO", "with --iam: the repository (owner/name) the pipeline's OIDC trust policy names")
+	iam := flags.Bool("iam", false, "print the stack's IAM roles instead of the plan: per account the deployer and preview roles, and the deploy and preview pipeline roles (--format json: one object)")
+	awsConfig := flags.String("aws-config", "", "print the shared AWS config (one profile per profile the stack file names) for pipeline jobs of this kind: deployer or preview")
+	repo := flags.String("repo", "OWNER/REPO", "with --iam or --aws-config: the repository (owner/name) whose OIDC subjects the pipeline roles trust")
+	stateBucket := flags.String("state-bucket", "", "with --iam: the S3 bucket of the DIY state backend the pipeline roles use")
+	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket")
 	root := flags.String("root", "", "the project root, where Pulumi.<stack>.yaml files live (default: the nearest folder up from here with a Pulumi.yaml)")
 	if err := flags.Parse(args); err != nil {
 		return exitInvalid
 	}
 	if flags.NArg() > 0 {
 		fmt.Fprintf(stderr, "plan: unexpected argument %q\n", flags.Arg(0))
+		return exitInvalid
+	}
+	if *iam && *awsConfig != "" {
+		fmt.Fprintln(stderr, "plan: --iam and --aws-config are exclusive; give one")
+		return exitInvalid
+	}
+	if *awsConfig != "" && *awsConfig != "deployer" && *awsConfig != "preview" {
+		fmt.Fprintf(stderr, "plan: --aws-config %q: expected deployer or preview\n", *awsConfig)
+		return exitInvalid
+	}
+	if *statePrefix != "" && *stateBucket == "" {
+		fmt.Fprintln(stderr, "plan: --state-prefix needs --state-bucket")
+		return exitInvalid
+	}
+	if !repoPattern.MatchString(*repo) {
+		fmt.Fprintf(stderr, "plan: --repo %q: expected owner/name\n", *repo)
 		return exitInvalid
 	}
 	if *stackName != "" && *configFile != "" {
@@ -82,8 +102,18 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		return exitFailed
 	}
 	var out bytes.Buffer
-	if *iam {
-		if err := p.WriteIam(&out, *repo); err != nil {
+	iamOpts := IamOptions{Repo: *repo, StateBucket: *stateBucket, StatePrefix: *statePrefix}
+	if *iam || *awsConfig != "" {
+		var err error
+		switch {
+		case *awsConfig != "":
+			err = p.WriteAwsConfig(&out, *awsConfig, iamOpts)
+		case *format == "json":
+			err = p.WriteIamJson(&out, iamOpts)
+		default:
+			err = p.WriteIam(&out, iamOpts)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "plan: %v\n", err)
 			return exitFailed
 		}
@@ -103,6 +133,9 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	return exitOK
 }
+
+// repoPattern is a GitHub repository, owner/name.
+var repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
 
 // FindProjectRoot is the nearest folder, from the working directory up, that
 // holds a Pulumi.yaml; the working directory when there is none.

@@ -1,48 +1,147 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 
 	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/iampolicy"
 )
 
-// WriteIam prints, for each account of the plan, the IAM policy its deployer
-// role needs (exactly the actions of the resource types and data sources the
-// plan has there) and the trust policy of the pipeline role that assumes it.
-func (p *Plan) WriteIam(w io.Writer, repo string) error {
+// IamOptions are the --iam inputs beyond the stack file.
+type IamOptions struct {
+	// Repo is the repository (owner/name) whose OIDC subjects the pipeline
+	// roles trust.
+	Repo string
+	// StateBucket and StatePrefix name the DIY state backend, when one is used.
+	StateBucket, StatePrefix string
+	// RevealSecrets puts a secure external ID in the deployer's trust as it
+	// is; otherwise it shows as [secret] (the engine tests reveal it to
+	// create the role; people paste their own).
+	RevealSecrets bool
+}
+
+// Roles is the stack's role set (iampolicy.Roles): per account the deployer
+// and preview roles, exactly the actions of the resource types and data
+// sources the plan has there, and the two pipeline roles in the producer
+// account.
+func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
+	var inputs []iampolicy.AccountInput
 	for _, account := range p.sortedAccounts() {
-		var types []string
+		in := iampolicy.AccountInput{Account: account, Role: p.Accounts[account], Invokes: p.Invokes[account]}
 		for _, r := range p.Resources {
-			if r.Account == account && r.Provider != "" && r.Type != awsmock.ProviderType && !slices.Contains(types, r.Type) {
-				types = append(types, r.Type)
+			if r.Account == account && r.Provider != "" && r.Type != awsmock.ProviderType && !slices.Contains(in.Types, r.Type) {
+				in.Types = append(in.Types, r.Type)
 			}
 		}
-		if len(types) == 0 {
+		if creds, ok := p.credentials(account); ok {
+			in.RoleArn, in.Profile = creds.RoleArn, creds.Profile
+			in.ExternalId = creds.ExternalId
+			if creds.Secret && creds.ExternalId != "" && !opts.RevealSecrets {
+				in.ExternalId = config.SecretPlaceholder
+			}
+		}
+		inputs = append(inputs, in)
+	}
+	pipeline := ""
+	if p.config != nil {
+		pipeline = p.config.Producer.AccountId
+	}
+	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, PipelineAccount: pipeline,
+		StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
+}
+
+// credentials are the stack file's credentials for account (the first
+// part that names it).
+func (p *Plan) credentials(account string) (config.Account, bool) {
+	if p.config == nil {
+		return config.Account{}, false
+	}
+	if p.config.Producer.AccountId == account {
+		return p.config.Producer, true
+	}
+	for _, c := range p.config.Consumers {
+		if c.AccountId == account && c.ManagesEndpoint() {
+			return c.Account, true
+		}
+	}
+	return config.Account{}, false
+}
+
+// WriteIamJson prints the role set as one JSON object.
+func (p *Plan) WriteIamJson(w io.Writer, opts IamOptions) error {
+	set, err := p.Roles(opts)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(set, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// WriteIam prints the role set for people: per account, the deployer and
+// preview roles (policy and trust), then the pipeline roles, in the order
+// to create them.
+func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
+	set, err := p.Roles(opts)
+	if err != nil {
+		return err
+	}
+	section := func(title string, doc iampolicy.Document) error {
+		j, err := doc.JSON()
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "# %s\n%s\n\n", title, j)
+		return err
+	}
+	for _, account := range p.sortedAccounts() {
+		a, ok := set.Accounts[account]
+		if !ok {
 			if _, err := fmt.Fprintf(w, "# Account %s (%s): nothing is deployed there, no role needed\n\n", account, p.Accounts[account]); err != nil {
 				return err
 			}
 			continue
 		}
-		policy, err := iampolicy.DeployerPolicy(account, p.Region, types, p.Invokes[account])
-		if err != nil {
+		for _, kind := range []string{"deployer", "preview"} {
+			r := a.Roles[kind]
+			if err := section(fmt.Sprintf("Account %s (%s): %s role %s, permission policy", account, a.Role, kind, r.Arn), r.Policy); err != nil {
+				return err
+			}
+			if err := section(fmt.Sprintf("Account %s: %s role %s, trust policy", account, kind, r.Arn), r.Trust); err != nil {
+				return err
+			}
+		}
+	}
+	for _, kind := range []string{"deploy", "preview"} {
+		r := set.Pipeline.Roles[kind]
+		if err := section(fmt.Sprintf("Pipeline account %s: %s pipeline role %s, permission policy", set.Pipeline.Account, kind, r.Arn), r.Policy); err != nil {
 			return err
 		}
-		policyJson, err := policy.JSON()
-		if err != nil {
-			return err
-		}
-		trustJson, err := iampolicy.PipelineTrustPolicy(account, p.Region, repo).JSON()
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "# Account %s (%s): policy of the deployer role the stack assumes\n%s\n\n"+
-			"# Account %s: trust policy of the pipeline role (OIDC); the deployer role's trust policy names that role\n%s\n\n",
-			account, p.Accounts[account], policyJson, account, trustJson); err != nil {
+		if err := section(fmt.Sprintf("Pipeline account %s: %s pipeline role %s, trust policy (GitHub OIDC)", set.Pipeline.Account, kind, r.Arn), r.Trust); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// WriteAwsConfig prints the shared AWS config a pipeline job of kind
+// (deployer or preview) writes before it runs Pulumi.
+func (p *Plan) WriteAwsConfig(w io.Writer, kind string, opts IamOptions) error {
+	set, err := p.Roles(opts)
+	if err != nil {
+		return err
+	}
+	text, err := iampolicy.SharedConfig(set, kind)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, text)
+	return err
 }

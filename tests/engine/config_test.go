@@ -86,10 +86,12 @@ func hasLineWith(text, prefix, want string) bool {
 }
 
 // TestSecretStaysCiphertext: a secret external ID never appears in clear in
-// the state or in what up prints.
+// the state or in what up prints, and it reaches the provider: the deployer
+// role's trust requires it (sts:ExternalId), so without it up fails.
 func TestSecretStaysCiphertext(t *testing.T) {
 	const secret = "very-secret-external-id-4711"
 	s := newEngineStack(t, "dev")
+	s.editConfig("producer", map[string]any{"accountId": "111111111111", "roleArn": "arn:aws:iam::111111111111:role/xaccount-deployer"})
 	require.NoError(t, s.stack.SetConfigWithOptions(testContext(t), "xaccount-api:producer.externalId",
 		auto.ConfigValue{Value: secret, Secret: true}, &auto.ConfigOptions{Path: true}))
 	file, err := os.ReadFile(filepath.Join(s.workDir, "Pulumi.dev.yaml"))
@@ -107,6 +109,18 @@ func TestSecretStaysCiphertext(t *testing.T) {
 	for k, v := range out {
 		assert.Falsef(t, strings.Contains(fmt.Sprint(v.Value), secret), "output %s must not hold the secret", k)
 	}
+
+	t.Run("the role's trust requires the external ID", func(t *testing.T) {
+		require.NoError(t, s.stack.SetConfigWithOptions(testContext(t), "xaccount-api:producer.externalId",
+			auto.ConfigValue{Value: "another-external-id", Secret: true}, &auto.ConfigOptions{Path: true}))
+		s.editPolicy = nil
+		// The role keeps the trust printed for the first ID; the provider now
+		// presents another one.
+		s.keepRoles = true
+		r := s.preview()
+		require.Error(t, r.err)
+		assert.Contains(t, r.out+r.errOut, "not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111111111111:role/xaccount-deployer")
+	})
 }
 
 // deleteBeforeReplaceDeployment is the real program with the Deployment

@@ -58,7 +58,7 @@ func urnTypeName(urn string) (string, string) {
 // devApi is the committed dev api section with other routes.
 func devApi(routes ...map[string]any) map[string]any {
 	api := map[string]any{"name": "xaccount-api-dev", "description": "Dev private API shared with the app account",
-		"accessLogs": map[string]any{"createAccountRole": true}}
+		"accessLogs": map[string]any{"createAccountRole": false}}
 	if len(routes) > 0 {
 		all := []any{map[string]any{"path": "/", "method": "ANY", "integration": map[string]any{"type": "mock"}}}
 		for _, r := range routes {

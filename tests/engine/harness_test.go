@@ -21,6 +21,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/xaccount/xaccount-api/internal/config"
+	"github.com/xaccount/xaccount-api/internal/iampolicy"
+	"github.com/xaccount/xaccount-api/internal/plan"
 	"github.com/xaccount/xaccount-api/internal/stack"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
@@ -35,7 +37,20 @@ type engineStack struct {
 	backend string
 	cloud   *fakeaws.Store
 	stack   auto.Stack
+	// awsConfig is the shared AWS config file the provider processes read:
+	// the one a pipeline job of kind roleKind writes (cmd/plan --aws-config).
+	awsConfig string
+	roleKind  string
+	// editPolicy, when set, changes a printed policy before it is granted
+	// (a negative control).
+	editPolicy func(account, kind string, doc *iampolicy.Document)
+	// keepRoles stops granting: the roles in the simulated IAM stay as they
+	// are while the stack file changes.
+	keepRoles bool
 }
+
+// testRepo is the repository whose pipeline the tests simulate.
+const testRepo = "acme/xaccount-api"
 
 // stackOption changes how a test stack is set up.
 type stackOption func(*stackSetup)
@@ -107,12 +122,15 @@ func newEngineStack(t testing.TB, name string, opts ...stackOption) *engineStack
 	}
 	store, err := fakeaws.NewStore(cloudDir)
 	require.NoError(t, err)
+	require.NoError(t, seedAccountLogRoles(store))
 	if setup.seed != nil {
 		require.NoError(t, setup.seed(store))
 	}
+	awsConfig := filepath.Join(t.TempDir(), "aws-config")
 	env := map[string]string{
-		"PULUMI_BACKEND_URL": "file://" + backend,
-		fakeaws.EnvStateDir:  cloudDir,
+		"PULUMI_BACKEND_URL":     "file://" + backend,
+		fakeaws.EnvStateDir:      cloudDir,
+		fakeaws.EnvAwsConfigFile: awsConfig,
 	}
 	for k, v := range baseEnv {
 		env[k] = v
@@ -133,7 +151,72 @@ func newEngineStack(t testing.TB, name string, opts ...stackOption) *engineStack
 			auto.WorkDir(work), auto.Pulumi(cmd), auto.EnvVars(env))
 	}
 	require.NoError(t, err)
-	return &engineStack{t: t, name: name, workDir: work, backend: backend, cloud: store, stack: s}
+	return &engineStack{t: t, name: name, workDir: work, backend: backend, cloud: store, stack: s, awsConfig: awsConfig, roleKind: "deployer"}
+}
+
+// grantPrintedRoles does what a team does before a pipeline runs the stack:
+// it creates the roles `go run ./cmd/plan --iam` prints for the stack file as
+// it is now (roles are only ever added or updated, as in an account where a
+// removed consumer's role stays), and the job writes the shared AWS config
+// of its kind (--aws-config). The provider processes then start as the
+// job's pipeline role. A stack file the program refuses grants nothing new.
+func (s *engineStack) grantPrintedRoles() {
+	s.t.Helper()
+	if s.keepRoles {
+		return
+	}
+	ctx := testContext(s.t)
+	all, err := s.stack.GetAllConfig(ctx)
+	require.NoError(s.t, err)
+	raw := plan.RawConfig{Values: map[string]string{}}
+	for k, v := range all {
+		raw.Values[k] = v.Value
+		if v.Secret {
+			raw.SecretKeys = append(raw.SecretKeys, k)
+		}
+	}
+	p, err := plan.Run(s.name, raw)
+	if err != nil {
+		return // the stack file is invalid: the run under test fails before any provider
+	}
+	set, err := p.Roles(plan.IamOptions{Repo: testRepo, RevealSecrets: true})
+	require.NoError(s.t, err)
+	roles := map[string]fakeaws.IamRole{}
+	for account, a := range set.Accounts {
+		for kind, r := range a.Roles {
+			if s.editPolicy != nil {
+				s.editPolicy(account, kind, &r.Policy)
+			}
+			roles[r.Arn] = fakeaws.IamRole{Account: account, Policy: mustJSON(s.t, r.Policy), Trust: mustJSON(s.t, r.Trust)}
+		}
+	}
+	require.NoError(s.t, s.cloud.PutRoles(roles))
+	text, err := iampolicy.SharedConfig(set, s.roleKind)
+	require.NoError(s.t, err)
+	require.NoError(s.t, os.WriteFile(s.awsConfig, []byte(text), 0o600))
+	pipelineKind := map[string]string{"deployer": "deploy", "preview": "preview"}[s.roleKind]
+	s.stack.Workspace().SetEnvVar(fakeaws.EnvCaller, set.Pipeline.Roles[pipelineKind].Arn)
+}
+
+func mustJSON(t testing.TB, doc iampolicy.Document) string {
+	t.Helper()
+	j, err := doc.JSON()
+	require.NoError(t, err)
+	return j
+}
+
+// seedAccountLogRoles: the committed stacks' producer accounts have API
+// Gateway's CloudWatch Logs role set already, as the stack files expect
+// (createAccountRole: false). A test's own seed runs after and may clear it.
+func seedAccountLogRoles(store *fakeaws.Store) error {
+	return store.Update(func(c *fakeaws.Cloud) error {
+		for _, account := range []string{"111111111111", "333333333333"} {
+			role := "arn:aws:iam::" + account + ":role/apigateway-cloudwatch"
+			c.Roles[role] = account
+			c.AccountRoles[account+"/eu-west-1"] = role
+		}
+		return nil
+	})
 }
 
 func copyFile(t testing.TB, from, to string) {
@@ -207,6 +290,7 @@ func (s *engineStack) run(op func(ctx context.Context, out, errOut *bytes.Buffer
 			}
 		}
 	}()
+	s.grantPrintedRoles()
 	before := s.processCount()
 	start := time.Now()
 	err := op(testContext(s.t), &out, &errOut, ch)
@@ -219,6 +303,24 @@ func (s *engineStack) run(op func(ctx context.Context, out, errOut *bytes.Buffer
 func (s *engineStack) preview() result {
 	return s.run(func(ctx context.Context, out, errOut *bytes.Buffer, ch chan<- events.EngineEvent) error {
 		_, err := s.stack.Preview(ctx, optpreview.ProgressStreams(out), optpreview.ErrorProgressStreams(errOut), optpreview.EventStreams(ch), optpreview.Diff())
+		return err
+	})
+}
+
+// previewRefresh is the drift check: pulumi preview --refresh
+// --expect-no-changes, which fails when a refresh finds AWS changed.
+func (s *engineStack) previewRefresh() result {
+	return s.run(func(ctx context.Context, out, errOut *bytes.Buffer, ch chan<- events.EngineEvent) error {
+		_, err := s.stack.Preview(ctx, optpreview.ProgressStreams(out), optpreview.ErrorProgressStreams(errOut), optpreview.EventStreams(ch),
+			optpreview.Diff(), optpreview.Refresh(), optpreview.ExpectNoChanges())
+		return err
+	})
+}
+
+// upRefresh is what the deploy jobs run: pulumi up --refresh.
+func (s *engineStack) upRefresh() result {
+	return s.run(func(ctx context.Context, out, errOut *bytes.Buffer, ch chan<- events.EngineEvent) error {
+		_, err := s.stack.Up(ctx, optup.ProgressStreams(out), optup.ErrorProgressStreams(errOut), optup.EventStreams(ch), optup.Refresh())
 		return err
 	})
 }

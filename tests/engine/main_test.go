@@ -74,7 +74,6 @@ func setUp(m *testing.M) (int, error) {
 		"PULUMI_CONFIG_PASSPHRASE":                    "engine-tests-passphrase",
 		"PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK":    "true",
 		"PULUMI_DIY_BACKEND_NO_LEGACY_WARNING":        "true",
-		fakeaws.EnvProfiles:                           "ledger-prod=555555555555",
 	}
 	install := exec.Command(cliBinary(), "plugin", "install", "resource", "aws", fakeaws.Version, "--file", plugin)
 	install.Env = environ(baseEnv)

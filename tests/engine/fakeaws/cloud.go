@@ -22,10 +22,6 @@ import (
 // lock and processes.log). Every provider process of one test shares it.
 const EnvStateDir = "FAKEAWS_STATE_DIR"
 
-// EnvProfiles maps named profiles to accounts, "name=123456789012,other=...":
-// a provider configured with a profile acts in that profile's account.
-const EnvProfiles = "FAKEAWS_PROFILES"
-
 // Cloud is the whole simulated AWS: every account and region in one place,
 // each record carrying its own account and region.
 type Cloud struct {
@@ -50,6 +46,12 @@ type Cloud struct {
 	// AccountRoles is API Gateway's account setting: "account/region" to
 	// the CloudWatch role ARN ("" or absent: none).
 	AccountRoles map[string]string `json:"accountRoles"`
+	// AssumableRoles are the roles providers may assume, by ARN: every
+	// call a provider makes is checked against its role's policy.
+	AssumableRoles map[string]*IamRole `json:"assumableRoles"`
+	// LingeringEnis are network interfaces a deleted VPC function left in
+	// its subnets (Lambda keeps them for a while), by ID: their subnet.
+	LingeringEnis map[string]string `json:"lingeringEnis"`
 	// Calls lists every AWS API call that changed something, in order, as
 	// "Account Region Operation target".
 	Calls []string `json:"calls"`
@@ -164,6 +166,7 @@ func newCloud() *Cloud {
 		Endpoints: map[string]*Endpoint{}, Permissions: map[string]*Permission{}, Functions: map[string]*Function{},
 		RolePolicies: map[string][]string{}, HeldGroups: map[string]string{},
 		LogGroups: map[string]Scope{}, Roles: map[string]string{}, AccountRoles: map[string]string{},
+		AssumableRoles: map[string]*IamRole{}, LingeringEnis: map[string]string{},
 	}
 }
 

@@ -117,8 +117,20 @@ func (p *Provider) createSubnet(c *Cloud, in props) (string, props, error) {
 }
 
 // deleteSubnet is DeleteSubnet: refused while an endpoint has a network
-// interface in it.
+// interface in it. The provider first deletes the interfaces a deleted VPC
+// function left there (deleteLingeringLambdaENIs: detach, then delete), each
+// call under the session's policy.
 func (p *Provider) deleteSubnet(c *Cloud, id string) error {
+	for eni, subnet := range c.LingeringEnis {
+		if subnet != id {
+			continue
+		}
+		if err := p.authorizeList(c, lingeringEniCalls, eni, nil); err != nil {
+			return err
+		}
+		delete(c.LingeringEnis, eni)
+		c.record(p.scope, "DeleteNetworkInterface", eni)
+	}
 	for _, e := range c.Endpoints {
 		if slices.Contains(e.SubnetIds, id) {
 			return ec2Error("DeleteSubnet", "DependencyViolation", "The subnet '%s' has dependencies and cannot be deleted.", id)

@@ -2,6 +2,8 @@ package fakeaws
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -19,9 +21,18 @@ func st(t *testing.T, m map[string]any) *structpb.Struct {
 	return s
 }
 
-// provider is a fake configured for account through an assumed role.
+// allowAll and trustAnyone make the role of the rule tests below all-powerful:
+// the permission tests give it less.
+const (
+	allowAll    = `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	trustAnyone = `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`
+)
+
+// provider is a fake configured for account through an assumed role that
+// may do everything.
 func provider(t *testing.T, store *Store, account string) *Provider {
 	t.Helper()
+	require.NoError(t, store.PutRoles(map[string]IamRole{"arn:aws:iam::" + account + ":role/deployer": {Account: account, Policy: allowAll, Trust: trustAnyone}}))
 	p := New(store)
 	_, err := p.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
 		"region": region, "allowedAccountIds": []any{account},
@@ -80,6 +91,7 @@ func privateApi(paths ...string) map[string]any {
 
 func TestConfigurePinsTheAccount(t *testing.T) {
 	store := newStore(t)
+	require.NoError(t, store.PutRoles(map[string]IamRole{"arn:aws:iam::999999999999:role/deployer": {Account: "999999999999", Policy: allowAll, Trust: trustAnyone}}))
 	p := New(store)
 	_, err := p.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
 		"region": region, "allowedAccountIds": []any{"111111111111"},
@@ -91,7 +103,10 @@ func TestConfigurePinsTheAccount(t *testing.T) {
 	_, err = New(store).Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{"region": region})})
 	assert.ErrorContains(t, err, "No valid credential sources found")
 
-	t.Setenv(EnvProfiles, "team=555555555555")
+	cfgFile := filepath.Join(t.TempDir(), "config")
+	require.NoError(t, os.WriteFile(cfgFile, []byte("[profile team]\nrole_arn = arn:aws:iam::555555555555:role/team-deployer\ncredential_source = Environment\n"), 0o600))
+	t.Setenv(EnvAwsConfigFile, cfgFile)
+	require.NoError(t, store.PutRoles(map[string]IamRole{"arn:aws:iam::555555555555:role/team-deployer": {Account: "555555555555", Policy: allowAll, Trust: trustAnyone}}))
 	q := New(store)
 	_, err = q.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
 		"region": region, "profile": "team", "allowedAccountIds": []any{"555555555555"},

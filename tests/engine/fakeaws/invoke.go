@@ -22,6 +22,9 @@ const (
 func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
 	args := props(req.GetArgs().AsMap())
 	var out props
+	if err := p.store.View(func(c *Cloud) error { return p.authorizeCalls(c, req.GetTok(), "invoke", "", args) }); err != nil {
+		return nil, err
+	}
 	switch req.GetTok() {
 	case InvokeAvailabilityZones:
 		// DescribeAvailabilityZones: the opted-in Local Zone is listed too

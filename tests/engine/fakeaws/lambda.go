@@ -112,9 +112,9 @@ func (p *Provider) putFunction(c *Cloud, name string, in props) (string, props, 
 	return name, out, nil
 }
 
-// deleteFunction is DeleteFunction. Its network interfaces stay, holding its
-// security groups, unless the provider swapped the VPC's default group in
-// first (replaceSecurityGroupsOnDestroy; pulumi-aws#2642).
+// deleteFunction is DeleteFunction. Its network interfaces stay in its
+// subnets, holding its security groups unless the provider swapped the VPC's
+// default group in first (replaceSecurityGroupsOnDestroy; pulumi-aws#2642).
 func (p *Provider) deleteFunction(c *Cloud, name string) error {
 	f, ok := c.Functions[name]
 	if !ok {
@@ -124,6 +124,11 @@ func (p *Provider) deleteFunction(c *Cloud, name string) error {
 		for _, g := range f.SecurityGroupIds {
 			c.HeldGroups[g] = name
 		}
+	}
+	// Either way its network interfaces stay in its subnets until they
+	// are deleted (terraform-provider-aws #3099; pulumi-aws #4382).
+	for _, sn := range f.SubnetIds {
+		c.LingeringEnis["eni-"+newHex(17)] = sn
 	}
 	delete(c.Functions, name)
 	c.record(p.scope, "DeleteFunction", name)

@@ -24,8 +24,12 @@ const Version = "6.83.4"
 type Provider struct {
 	pulumirpc.UnimplementedResourceProviderServer
 
-	store *Store
-	scope Scope
+	store   *Store
+	scope   Scope
+	session session
+	// tagged: the provider has default tags, so every resource it creates
+	// is tagged on create (and IAM checks the tagging action).
+	tagged bool
 }
 
 // New is a provider over store; it acts once Configure has run.
@@ -90,21 +94,36 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	if s, ok := args["assumeRole"].(string); ok && s != "" { // older engines pass nested values as JSON
 		_ = json.Unmarshal([]byte(s), &role)
 	}
-	account := ""
+	var sess session
+	caller := os.Getenv(EnvCaller)
+	if caller == "" {
+		caller = "arn:aws:iam::000000000000:user/ambient"
+	}
+	externalId := ""
 	switch {
 	case role.str("roleArn") != "":
-		m := roleAccount.FindStringSubmatch(role.str("roleArn"))
-		if m == nil {
-			return nil, fmt.Errorf("fakeaws: assume role: ValidationError: %q is not a valid role ARN", role.str("roleArn"))
-		}
-		account = m[1]
+		sess = session{Role: role.str("roleArn"), SessionName: role.str("sessionName")}
+		externalId = role.str("externalId")
 	case args.str("profile") != "":
-		account = profileAccount(args.str("profile"))
-		if account == "" {
-			return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s (set %s to simulate it)", args.str("profile"), EnvProfiles)
+		prof, err := sharedConfigProfile(args.str("profile"))
+		if err != nil {
+			return nil, err
 		}
+		sess = session{Role: prof["role_arn"], SessionName: prof["role_session_name"]}
+		externalId = prof["external_id"]
 	default:
 		return nil, fmt.Errorf("fakeaws: No valid credential sources found: give the provider an assumeRole or a profile")
+	}
+	m := roleAccount.FindStringSubmatch(sess.Role)
+	if m == nil {
+		return nil, fmt.Errorf("fakeaws: assume role: ValidationError: %q is not a valid role ARN", sess.Role)
+	}
+	account := m[1]
+	if sess.SessionName == "" {
+		sess.SessionName = "pulumi"
+	}
+	if err := p.store.View(func(c *Cloud) error { return assumeRole(c, caller, sess.Role, externalId) }); err != nil {
+		return nil, fmt.Errorf("configuring the AWS provider: assume role %s: %w", sess.Role, err)
 	}
 	allowed := args.strs("allowedAccountIds")
 	if s, ok := args["allowedAccountIds"].(string); ok && strings.HasPrefix(s, "[") {
@@ -114,16 +133,9 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 		return nil, fmt.Errorf("AWS account ID not allowed: %s", account)
 	}
 	p.scope = Scope{Account: account, Region: region}
+	p.session = sess
+	p.tagged = len(args.obj("defaultTags").obj("tags")) > 0
 	return &pulumirpc.ConfigureResponse{SupportsPreview: true, AcceptResources: true}, nil
-}
-
-func profileAccount(profile string) string {
-	for _, pair := range strings.Split(os.Getenv(EnvProfiles), ",") {
-		if name, acct, ok := strings.Cut(strings.TrimSpace(pair), "="); ok && name == profile {
-			return acct
-		}
-	}
-	return ""
 }
 
 // required are the arguments the real provider requires per type.
@@ -273,7 +285,12 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 		default:
 			err = fmt.Errorf("fakeaws: resource type %s is not simulated", typ)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// Checked once the ID and generated names exist; a refused call
+		// fails the whole operation, and nothing of it is saved.
+		return p.authorizeCalls(c, typ, "create", id, p.withTags(out))
 	})
 	if err != nil {
 		return nil, err
@@ -345,7 +362,10 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		default:
 			err = fmt.Errorf("fakeaws: update of %s is not simulated", typ)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return p.authorizeCalls(c, typ, "update", id, p.withTags(merged))
 	})
 	if err != nil {
 		return nil, err
@@ -367,6 +387,9 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 	olds := props(req.GetProperties().AsMap())
 	id := req.GetId()
 	err := p.store.Update(func(c *Cloud) error {
+		if err := p.authorizeCalls(c, typ, "delete", id, olds); err != nil {
+			return err
+		}
 		switch typ {
 		case TypeRestApi:
 			return p.deleteRestApi(c, id)
@@ -409,9 +432,85 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 	return &emptypb.Empty{}, nil
 }
 
-// Read returns the state as recorded: the fake has no drift of its own.
+// Read (refresh) makes the type's read calls under the session's policy and
+// returns the state as recorded, except where the simulated cloud keeps the
+// truth a change outside Pulumi can alter: a REST API's resource policy
+// (refresh reads it back with GetRestApi, so drift shows in the next diff)
+// and the deployment a stage serves (GetStage).
+// A resource that is gone is reported gone (empty ID), as the provider does.
 func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+	typ := resourceType("", req.GetUrn())
+	state := props(req.GetProperties().AsMap())
+	resp := &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}
+	err := p.store.View(func(c *Cloud) error {
+		if err := p.authorizeCalls(c, typ, "read", req.GetId(), state); err != nil {
+			return err
+		}
+		if typ == TypeStage {
+			return p.readStage(c, state, req.GetInputs(), resp)
+		}
+		if typ != TypeRestApiPolicy {
+			return nil
+		}
+		api, ok := c.RestApis[state.str("restApiId")]
+		if !ok || api.Policy == "" {
+			resp.Id = "" // the policy is gone: refresh drops it, up recreates it
+			return nil
+		}
+		if api.Policy != state.str("policy") {
+			return driftTo(resp, state, req.GetInputs(), "policy", api.Policy)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// readStage reports the deployment the stage really serves.
+func (p *Provider) readStage(c *Cloud, state props, inputs *structpb.Struct, resp *pulumirpc.ReadResponse) error {
+	st, ok := c.Stages[stageKey(state.str("restApi"), state.str("stageName"))]
+	if !ok {
+		resp.Id = ""
+		return nil
+	}
+	if st.DeploymentId == state.str("deployment") {
+		return nil
+	}
+	return driftTo(resp, state, inputs, "deployment", st.DeploymentId)
+}
+
+// driftTo answers a refresh whose read found key changed outside Pulumi:
+// in the outputs and, as the bridged provider extracts inputs from the
+// state it read, in the inputs, so the next diff against the program sees it.
+func driftTo(resp *pulumirpc.ReadResponse, state props, inputs *structpb.Struct, key, value string) error {
+	state = state.clone()
+	state[key] = value
+	out, err := structpb.NewStruct(state)
+	if err != nil {
+		return err
+	}
+	resp.Properties = out
+	in := props{}
+	if inputs != nil {
+		in = props(inputs.AsMap())
+	}
+	in[key] = value
+	if resp.Inputs, err = structpb.NewStruct(in); err != nil {
+		return err
+	}
+	return nil
+}
+
+// withTags marks inputs as tagged when the provider adds default tags.
+func (p *Provider) withTags(in props) props {
+	if !p.tagged || len(in.obj("tags")) > 0 {
+		return in
+	}
+	out := in.clone()
+	out["tags"] = map[string]any{"default": "tags"}
+	return out
 }
 
 // Cancel has nothing to stop.

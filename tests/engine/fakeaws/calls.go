@@ -1,0 +1,305 @@
+package fakeaws
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The AWS calls the real provider makes, per resource type and operation,
+// one row per call, with the IAM action AWS authorizes it as and the
+// resource ARN it is checked on. Written from terraform-provider-aws v5
+// (the provider pulumi-aws 6.83.x bridges), function by function, and from
+// the Service Authorization Reference for the action and ARN of each API;
+// never from internal/iampolicy, so that the printed policies and this table
+// can disagree and a test sees it.
+//
+// Ops: create, read, update, delete (a resource's CRUD; the provider reads
+// after every create and update, so those rows apply there too) and invoke
+// (a data source). When a row has When, it applies only then.
+
+// callCtx is what a row's resource ARN and condition are computed from.
+type callCtx struct {
+	Scope
+	// Id is the resource's ID; In its inputs (or old state on delete).
+	Id string
+	In props
+}
+
+// Call is one AWS API call of the provider.
+type Call struct {
+	Type, Op, Action string
+	Resource         func(x callCtx) string
+	When             func(x callCtx) bool
+	// Source is the terraform-provider-aws function that makes the call.
+	Source string
+}
+
+func arnf(format string) func(x callCtx) string {
+	return func(x callCtx) string {
+		r := strings.NewReplacer("{region}", x.Region, "{account}", x.Account, "{id}", x.Id,
+			"{restApi}", firstNonEmpty(x.In.str("restApi"), x.In.str("restApiId")), "{stage}", x.In.str("stageName"),
+			"{name}", x.In.str("name"), "{function}", x.In.str("function"), "{functionName}", x.In.str("functionName"),
+			"{vpcId}", x.In.str("vpcId"), "{endpoint}", x.In.str("vpcEndpointId"))
+		return r.Replace(format)
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Resource ARN formats (Service Authorization Reference, "Resource types").
+var (
+	apisArn       = arnf("arn:aws:apigateway:{region}::/restapis")
+	apiArn        = arnf("arn:aws:apigateway:{region}::/restapis/{id}")
+	apiOfArn      = arnf("arn:aws:apigateway:{region}::/restapis/{restApi}")
+	deploymentsOf = arnf("arn:aws:apigateway:{region}::/restapis/{restApi}/deployments")
+	deploymentArn = arnf("arn:aws:apigateway:{region}::/restapis/{restApi}/deployments/{id}")
+	stagesOf      = arnf("arn:aws:apigateway:{region}::/restapis/{restApi}/stages")
+	stageArn      = arnf("arn:aws:apigateway:{region}::/restapis/{restApi}/stages/{stage}")
+	accountArn    = arnf("arn:aws:apigateway:{region}::/account")
+	ec2Any        = arnf("*") // EC2 Describe* calls support no resource-level permissions
+	vpcsArn       = arnf("arn:aws:ec2:{region}:{account}:vpc/*")
+	vpcArn        = arnf("arn:aws:ec2:{region}:{account}:vpc/{id}")
+	subnetArn     = arnf("arn:aws:ec2:{region}:{account}:subnet/*")
+	groupArn      = arnf("arn:aws:ec2:{region}:{account}:security-group/*")
+	endpointArn   = arnf("arn:aws:ec2:{region}:{account}:vpc-endpoint/*")
+	eniArn        = arnf("arn:aws:ec2:{region}:{account}:network-interface/{id}")
+	logGroupArn   = func(x callCtx) string {
+		return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", x.Region, x.Account, firstNonEmpty(x.In.str("name"), x.Id))
+	}
+	logGroupsArn = arnf("arn:aws:logs:{region}:{account}:log-group:*")
+	roleArn      = func(x callCtx) string {
+		return fmt.Sprintf("arn:aws:iam::%s:role/%s", x.Account, firstNonEmpty(x.In.str("name"), x.Id))
+	}
+	functionArn = func(x callCtx) string {
+		name := firstNonEmpty(x.In.str("functionName"), x.In.str("name"), x.Id)
+		if strings.HasPrefix(name, "arn:") {
+			return name
+		}
+		return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", x.Region, x.Account, name)
+	}
+	permissionFunctionArn = func(x callCtx) string { return x.In.str("function") }
+	passedLambdaRole      = func(x callCtx) string { return x.In.str("role") }
+	passedLogsRole        = func(x callCtx) string { return x.In.str("cloudwatchRoleArn") }
+	anyResource           = arnf("*")
+)
+
+func tagged(x callCtx) bool {
+	return len(x.In.obj("tags")) > 0 || len(x.In.obj("tagsAll")) > 0
+}
+
+func has(key string) func(x callCtx) bool {
+	return func(x callCtx) bool {
+		v, ok := x.In[key]
+		if !ok || v == nil || v == false || v == "" {
+			return false
+		}
+		if l, isList := v.([]any); isList {
+			return len(l) > 0
+		}
+		if m, isMap := v.(map[string]any); isMap {
+			return len(m) > 0
+		}
+		return true
+	}
+}
+
+// Calls is the table. Conditional calls that depend on the cloud (network
+// interfaces a deleted function left behind) are in lingeringEniCalls.
+var Calls = []Call{
+	// API Gateway REST API (internal/service/apigateway/rest_api.go).
+	{TypeRestApi, "create", "apigateway:POST", apisArn, nil, "resourceRestAPICreate (CreateRestApi)"},
+	{TypeRestApi, "create", "apigateway:PUT", apiArn, has("body"), "resourceRestAPICreate (PutRestApi of body)"},
+	{TypeRestApi, "update", "apigateway:PATCH", apiArn, nil, "resourceRestAPIUpdate (UpdateRestApi)"},
+	{TypeRestApi, "update", "apigateway:PUT", apiArn, has("body"), "resourceRestAPIUpdate (PutRestApi when body changed)"},
+	{TypeRestApi, "read", "apigateway:GET", apiArn, nil, "resourceRestAPIRead (GetRestApi, GetResources)"},
+	{TypeRestApi, "delete", "apigateway:DELETE", apiArn, nil, "resourceRestAPIDelete (DeleteRestApi)"},
+	// rest_api_policy.go: UpdateRestApi with a /policy patch, which IAM also
+	// checks as apigateway:UpdateRestApiPolicy.
+	{TypeRestApiPolicy, "create", "apigateway:PATCH", apiOfArn, nil, "resourceRestAPIPolicyPut (UpdateRestApi /policy)"},
+	{TypeRestApiPolicy, "create", "apigateway:UpdateRestApiPolicy", apiOfArn, nil, "resourceRestAPIPolicyPut (UpdateRestApi /policy)"},
+	{TypeRestApiPolicy, "update", "apigateway:PATCH", apiOfArn, nil, "resourceRestAPIPolicyPut"},
+	{TypeRestApiPolicy, "update", "apigateway:UpdateRestApiPolicy", apiOfArn, nil, "resourceRestAPIPolicyPut"},
+	{TypeRestApiPolicy, "read", "apigateway:GET", apiOfArn, nil, "resourceRestAPIPolicyRead (GetRestApi)"},
+	{TypeRestApiPolicy, "delete", "apigateway:PATCH", apiOfArn, nil, "resourceRestAPIPolicyDelete (UpdateRestApi remove /policy)"},
+	{TypeRestApiPolicy, "delete", "apigateway:UpdateRestApiPolicy", apiOfArn, nil, "resourceRestAPIPolicyDelete"},
+	// deployment.go
+	{TypeDeployment, "create", "apigateway:POST", deploymentsOf, nil, "resourceDeploymentCreate (CreateDeployment)"},
+	{TypeDeployment, "read", "apigateway:GET", deploymentArn, nil, "resourceDeploymentRead (GetDeployment)"},
+	{TypeDeployment, "update", "apigateway:PATCH", deploymentArn, nil, "resourceDeploymentUpdate (UpdateDeployment)"},
+	{TypeDeployment, "delete", "apigateway:GET", stagesOf, nil, "resourceDeploymentDelete (GetStages: a stage still on it)"},
+	{TypeDeployment, "delete", "apigateway:DELETE", deploymentArn, nil, "resourceDeploymentDelete (DeleteDeployment)"},
+	// stage.go: CreateStage cannot set access logs; the provider patches them in.
+	{TypeStage, "create", "apigateway:POST", stagesOf, nil, "resourceStageCreate (CreateStage)"},
+	{TypeStage, "create", "apigateway:PATCH", stageArn, has("accessLogSettings"), "resourceStageCreate (UpdateStage for access_log_settings)"},
+	{TypeStage, "read", "apigateway:GET", stageArn, nil, "resourceStageRead (GetStage)"},
+	{TypeStage, "update", "apigateway:PATCH", stageArn, nil, "resourceStageUpdate (UpdateStage)"},
+	{TypeStage, "delete", "apigateway:DELETE", stageArn, nil, "resourceStageDelete (DeleteStage)"},
+	// method_settings.go: UpdateStage patches of /*/*/...
+	{TypeMethodSettings, "create", "apigateway:PATCH", stageArn, nil, "resourceMethodSettingsUpdate (UpdateStage)"},
+	{TypeMethodSettings, "update", "apigateway:PATCH", stageArn, nil, "resourceMethodSettingsUpdate (UpdateStage)"},
+	{TypeMethodSettings, "read", "apigateway:GET", stageArn, nil, "resourceMethodSettingsRead (GetStage)"},
+	{TypeMethodSettings, "delete", "apigateway:PATCH", stageArn, nil, "resourceMethodSettingsDelete (UpdateStage remove)"},
+	// account.go: UpdateAccount passes the CloudWatch role to API Gateway.
+	{TypeApiGatewayAccount, "create", "apigateway:PATCH", accountArn, nil, "resourceAccountUpdate (UpdateAccount)"},
+	{TypeApiGatewayAccount, "create", "iam:PassRole", passedLogsRole, has("cloudwatchRoleArn"), "resourceAccountUpdate (cloudwatch_role_arn is passed)"},
+	{TypeApiGatewayAccount, "update", "apigateway:PATCH", accountArn, nil, "resourceAccountUpdate (UpdateAccount)"},
+	{TypeApiGatewayAccount, "update", "iam:PassRole", passedLogsRole, has("cloudwatchRoleArn"), "resourceAccountUpdate"},
+	{TypeApiGatewayAccount, "read", "apigateway:GET", accountArn, nil, "resourceAccountRead (GetAccount)"},
+	{TypeApiGatewayAccount, "delete", "apigateway:PATCH", accountArn, has("resetOnDelete"), "resourceAccountDelete (UpdateAccount reset, only with reset_on_delete)"},
+
+	// Lambda permission (internal/service/lambda/permission.go).
+	{TypePermission, "create", "lambda:AddPermission", permissionFunctionArn, nil, "resourcePermissionCreate (AddPermission)"},
+	{TypePermission, "read", "lambda:GetPolicy", permissionFunctionArn, nil, "resourcePermissionRead (GetPolicy)"},
+	{TypePermission, "delete", "lambda:RemovePermission", permissionFunctionArn, nil, "resourcePermissionDelete (RemovePermission)"},
+	// Lambda function (function.go). A function in a VPC: Lambda checks the
+	// caller's ec2:Describe* on the subnets and groups it is given.
+	{TypeFunction, "create", "lambda:CreateFunction", functionArn, nil, "resourceFunctionCreate (CreateFunction)"},
+	{TypeFunction, "create", "iam:PassRole", passedLambdaRole, nil, "resourceFunctionCreate (the execution role is passed)"},
+	{TypeFunction, "create", "ec2:DescribeSecurityGroups", ec2Any, has("vpcConfig"), "CreateFunction with VpcConfig (Lambda developer guide, 'VPC permissions')"},
+	{TypeFunction, "create", "ec2:DescribeSubnets", ec2Any, has("vpcConfig"), "CreateFunction with VpcConfig"},
+	{TypeFunction, "create", "ec2:DescribeVpcs", ec2Any, has("vpcConfig"), "CreateFunction with VpcConfig"},
+	{TypeFunction, "read", "lambda:GetFunction", functionArn, nil, "resourceFunctionRead (GetFunction)"},
+	{TypeFunction, "read", "lambda:GetFunctionCodeSigningConfig", functionArn, nil, "resourceFunctionRead (GetFunctionCodeSigningConfig)"},
+	{TypeFunction, "read", "lambda:ListVersionsByFunction", functionArn, nil, "resourceFunctionRead (ListVersionsByFunction, for version)"},
+	{TypeFunction, "update", "lambda:UpdateFunctionConfiguration", functionArn, nil, "resourceFunctionUpdate (UpdateFunctionConfiguration)"},
+	{TypeFunction, "update", "lambda:UpdateFunctionCode", functionArn, nil, "resourceFunctionUpdate (UpdateFunctionCode)"},
+	{TypeFunction, "update", "iam:PassRole", passedLambdaRole, nil, "resourceFunctionUpdate (role)"},
+	{TypeFunction, "delete", "ec2:DescribeSecurityGroups", ec2Any, has("replaceSecurityGroupsOnDestroy"), "replaceSecurityGroups (finds the VPC's default group)"},
+	{TypeFunction, "delete", "lambda:UpdateFunctionConfiguration", functionArn, has("replaceSecurityGroupsOnDestroy"), "replaceSecurityGroups (swaps the groups before delete)"},
+	{TypeFunction, "delete", "lambda:DeleteFunction", functionArn, nil, "resourceFunctionDelete (DeleteFunction)"},
+	// invocation.go: lifecycle_scope CREATE_ONLY invokes on create only.
+	{TypeInvocation, "create", "lambda:InvokeFunction", functionArn, nil, "resourceInvocationCreate (Invoke)"},
+
+	// CloudWatch Logs (internal/service/logs/group.go). Tags on create need
+	// logs:TagResource too (CreateLogGroup API reference).
+	{TypeLogGroup, "create", "logs:CreateLogGroup", logGroupArn, nil, "resourceGroupCreate (CreateLogGroup)"},
+	{TypeLogGroup, "create", "logs:TagResource", logGroupArn, tagged, "resourceGroupCreate (CreateLogGroup with tags)"},
+	{TypeLogGroup, "create", "logs:PutRetentionPolicy", logGroupArn, has("retentionInDays"), "resourceGroupCreate (PutRetentionPolicy)"},
+	{TypeLogGroup, "read", "logs:DescribeLogGroups", logGroupsArn, nil, "resourceGroupRead (DescribeLogGroups)"},
+	{TypeLogGroup, "read", "logs:ListTagsForResource", logGroupArn, nil, "resourceGroupRead (tags: ListTagsForResource)"},
+	{TypeLogGroup, "update", "logs:PutRetentionPolicy", logGroupArn, has("retentionInDays"), "resourceGroupUpdate (PutRetentionPolicy)"},
+	{TypeLogGroup, "delete", "logs:DeleteLogGroup", logGroupArn, nil, "resourceGroupDelete (DeleteLogGroup)"},
+
+	// IAM role (internal/service/iam/role.go). Tags on create need
+	// iam:TagRole; managed_policy_arns are attached one by one.
+	{TypeRole, "create", "iam:CreateRole", roleArn, nil, "resourceRoleCreate (CreateRole)"},
+	{TypeRole, "create", "iam:TagRole", roleArn, tagged, "resourceRoleCreate (CreateRole with tags)"},
+	{TypeRole, "create", "iam:AttachRolePolicy", roleArn, has("managedPolicyArns"), "resourceRoleCreate (addRoleManagedPolicies)"},
+	{TypeRole, "create", "iam:PutRolePolicy", roleArn, has("inlinePolicies"), "resourceRoleCreate (addRoleInlinePolicies)"},
+	{TypeRole, "read", "iam:GetRole", roleArn, nil, "resourceRoleRead (GetRole)"},
+	{TypeRole, "read", "iam:ListRolePolicies", roleArn, nil, "resourceRoleRead (inline_policy)"},
+	{TypeRole, "read", "iam:ListAttachedRolePolicies", roleArn, nil, "resourceRoleRead (managed_policy_arns)"},
+	{TypeRole, "read", "iam:GetRolePolicy", roleArn, has("inlinePolicies"), "resourceRoleRead (readRoleInlinePolicies)"},
+	{TypeRole, "update", "iam:AttachRolePolicy", roleArn, has("managedPolicyArns"), "resourceRoleUpdate (managed_policy_arns)"},
+	{TypeRole, "update", "iam:DetachRolePolicy", roleArn, has("managedPolicyArns"), "resourceRoleUpdate (managed_policy_arns)"},
+	{TypeRole, "delete", "iam:ListInstanceProfilesForRole", roleArn, nil, "DeleteRole (deleteRoleInstanceProfiles)"},
+	{TypeRole, "delete", "iam:ListRolePolicies", roleArn, nil, "DeleteRole (deleteRolePolicies)"},
+	{TypeRole, "delete", "iam:DeleteRolePolicy", roleArn, has("inlinePolicies"), "DeleteRole (deleteRolePolicies)"},
+	{TypeRole, "delete", "iam:ListAttachedRolePolicies", roleArn, nil, "DeleteRole (deleteRolePolicyAttachments)"},
+	{TypeRole, "delete", "iam:DetachRolePolicy", roleArn, has("managedPolicyArns"), "DeleteRole (deleteRolePolicyAttachments)"},
+	{TypeRole, "delete", "iam:DeleteRole", roleArn, nil, "resourceRoleDelete (DeleteRole)"},
+
+	// EC2 (internal/service/ec2). Tags on create are TagSpecifications,
+	// which IAM checks as ec2:CreateTags.
+	{TypeVpc, "create", "ec2:CreateVpc", vpcsArn, nil, "resourceVPCCreate (CreateVpc)"},
+	{TypeVpc, "create", "ec2:CreateTags", vpcsArn, tagged, "resourceVPCCreate (TagSpecifications)"},
+	{TypeVpc, "create", "ec2:ModifyVpcAttribute", vpcArn, has("enableDnsHostnames"), "resourceVPCCreate (modifyVPCDNSHostnames)"},
+	{TypeVpc, "read", "ec2:DescribeVpcs", ec2Any, nil, "resourceVPCRead (FindVPCByID)"},
+	{TypeVpc, "read", "ec2:DescribeVpcAttribute", ec2Any, nil, "resourceVPCRead (enableDnsHostnames, enableDnsSupport, enableNetworkAddressUsageMetrics)"},
+	{TypeVpc, "read", "ec2:DescribeRouteTables", ec2Any, nil, "resourceVPCRead (main_route_table_id)"},
+	{TypeVpc, "read", "ec2:DescribeSecurityGroups", ec2Any, nil, "resourceVPCRead (default_security_group_id)"},
+	{TypeVpc, "read", "ec2:DescribeNetworkAcls", ec2Any, nil, "resourceVPCRead (default_network_acl_id)"},
+	{TypeVpc, "update", "ec2:ModifyVpcAttribute", vpcArn, nil, "resourceVPCUpdate (ModifyVpcAttribute)"},
+	{TypeVpc, "delete", "ec2:DeleteVpc", vpcArn, nil, "resourceVPCDelete (DeleteVpc)"},
+	{TypeSubnet, "create", "ec2:CreateSubnet", subnetArn, nil, "resourceSubnetCreate (CreateSubnet)"},
+	{TypeSubnet, "create", "ec2:CreateTags", subnetArn, tagged, "resourceSubnetCreate (TagSpecifications)"},
+	{TypeSubnet, "read", "ec2:DescribeSubnets", ec2Any, nil, "resourceSubnetRead (FindSubnetByID)"},
+	{TypeSubnet, "delete", "ec2:DescribeNetworkInterfaces", ec2Any, nil, "resourceSubnetDelete (deleteLingeringLambdaENIs subnet-id)"},
+	{TypeSubnet, "delete", "ec2:DeleteSubnet", subnetArn, nil, "resourceSubnetDelete (DeleteSubnet)"},
+	{TypeSecurityGroup, "create", "ec2:CreateSecurityGroup", groupArn, nil, "resourceSecurityGroupCreate (CreateSecurityGroup)"},
+	{TypeSecurityGroup, "create", "ec2:CreateTags", groupArn, tagged, "resourceSecurityGroupCreate (TagSpecifications)"},
+	{TypeSecurityGroup, "create", "ec2:RevokeSecurityGroupEgress", groupArn, nil, "resourceSecurityGroupCreate (revokes the default egress rule)"},
+	{TypeSecurityGroup, "create", "ec2:AuthorizeSecurityGroupIngress", groupArn, has("ingress"), "resourceSecurityGroupUpdateRules (ingress)"},
+	{TypeSecurityGroup, "create", "ec2:AuthorizeSecurityGroupEgress", groupArn, has("egress"), "resourceSecurityGroupUpdateRules (egress)"},
+	{TypeSecurityGroup, "read", "ec2:DescribeSecurityGroups", ec2Any, nil, "resourceSecurityGroupRead (FindSecurityGroupByID)"},
+	{TypeSecurityGroup, "update", "ec2:AuthorizeSecurityGroupIngress", groupArn, nil, "resourceSecurityGroupUpdateRules (ingress)"},
+	{TypeSecurityGroup, "update", "ec2:RevokeSecurityGroupIngress", groupArn, nil, "resourceSecurityGroupUpdateRules (ingress)"},
+	{TypeSecurityGroup, "update", "ec2:AuthorizeSecurityGroupEgress", groupArn, nil, "resourceSecurityGroupUpdateRules (egress)"},
+	{TypeSecurityGroup, "update", "ec2:RevokeSecurityGroupEgress", groupArn, nil, "resourceSecurityGroupUpdateRules (egress)"},
+	{TypeSecurityGroup, "delete", "ec2:DescribeNetworkInterfaces", ec2Any, nil, "resourceSecurityGroupDelete (deleteLingeringLambdaENIs group-id)"},
+	{TypeSecurityGroup, "delete", "ec2:DeleteSecurityGroup", groupArn, nil, "resourceSecurityGroupDelete (DeleteSecurityGroup)"},
+	// vpc_endpoint.go: private DNS associates the VPC with the service's
+	// private hosted zone (route53:AssociateVPCWithHostedZone, PrivateLink
+	// guide "Identity and access management").
+	{TypeVpcEndpoint, "create", "ec2:CreateVpcEndpoint", endpointArn, nil, "resourceVPCEndpointCreate (CreateVpcEndpoint)"},
+	{TypeVpcEndpoint, "create", "ec2:CreateTags", endpointArn, tagged, "resourceVPCEndpointCreate (TagSpecifications)"},
+	{TypeVpcEndpoint, "create", "route53:AssociateVPCWithHostedZone", anyResource, has("privateDnsEnabled"), "CreateVpcEndpoint with PrivateDnsEnabled"},
+	{TypeVpcEndpoint, "read", "ec2:DescribeVpcEndpoints", ec2Any, nil, "resourceVPCEndpointRead (FindVPCEndpointByID)"},
+	{TypeVpcEndpoint, "read", "ec2:DescribePrefixLists", ec2Any, nil, "resourceVPCEndpointRead (FindPrefixListByName, for prefix_list_id)"},
+	{TypeVpcEndpoint, "update", "ec2:ModifyVpcEndpoint", endpointArn, nil, "resourceVPCEndpointUpdate (ModifyVpcEndpoint)"},
+	{TypeVpcEndpoint, "update", "route53:AssociateVPCWithHostedZone", anyResource, has("privateDnsEnabled"), "ModifyVpcEndpoint with PrivateDnsEnabled"},
+	{TypeVpcEndpoint, "delete", "ec2:DeleteVpcEndpoints", endpointArn, nil, "resourceVPCEndpointDelete (DeleteVpcEndpoints)"},
+	// vpc_endpoint_policy.go
+	{TypeVpcEndpointPolicy, "create", "ec2:ModifyVpcEndpoint", endpointArn, nil, "resourceVPCEndpointPolicyPut (ModifyVpcEndpoint)"},
+	{TypeVpcEndpointPolicy, "read", "ec2:DescribeVpcEndpoints", ec2Any, nil, "resourceVPCEndpointPolicyRead (FindVPCEndpointByID)"},
+	{TypeVpcEndpointPolicy, "update", "ec2:ModifyVpcEndpoint", endpointArn, nil, "resourceVPCEndpointPolicyPut (ModifyVpcEndpoint)"},
+	{TypeVpcEndpointPolicy, "delete", "ec2:ModifyVpcEndpoint", endpointArn, nil, "resourceVPCEndpointPolicyDelete (ResetPolicy)"},
+
+	// Data sources.
+	{InvokeAvailabilityZones, "invoke", "ec2:DescribeAvailabilityZones", ec2Any, nil, "dataSourceAvailabilityZonesRead (DescribeAvailabilityZones)"},
+	{InvokeEndpointService, "invoke", "ec2:DescribeVpcEndpointServices", ec2Any, nil, "dataSourceVPCEndpointServiceRead (DescribeVpcEndpointServices)"},
+	{InvokeGetVpc, "invoke", "ec2:DescribeVpcs", ec2Any, nil, "dataSourceVPCRead (FindVPC)"},
+	{InvokeGetVpc, "invoke", "ec2:DescribeVpcAttribute", ec2Any, nil, "dataSourceVPCRead (enable_dns_*)"},
+	// getRegion and getCallerIdentity: sts:GetCallerIdentity needs no
+	// permission ("No permissions are required", STS API reference);
+	// aws_region reads the provider's own configuration.
+}
+
+// lingeringEniCalls are made once per network interface a deleted VPC
+// function left in a subnet or group that is being deleted
+// (deleteLingeringLambdaENIs in internal/service/ec2/vpc_network_interface.go:
+// detach when attached, then delete; hashicorp/terraform-provider-aws #3099,
+// #4884; pulumi/pulumi-aws #4382).
+var lingeringEniCalls = []Call{
+	{"", "delete", "ec2:DetachNetworkInterface", eniArn, nil, "deleteLingeringLambdaENIs (DetachNetworkInterface)"},
+	{"", "delete", "ec2:DeleteNetworkInterface", eniArn, nil, "deleteLingeringLambdaENIs (DeleteNetworkInterface)"},
+}
+
+// authorizeCalls checks every call of the type's op (and, for create and
+// update, the read that follows) against the session's policy.
+func (p *Provider) authorizeCalls(c *Cloud, typ, op, id string, in props) error {
+	x := callCtx{Scope: p.scope, Id: id, In: in}
+	ops := []string{op}
+	if op == "create" || op == "update" {
+		ops = append(ops, "read")
+	}
+	for _, o := range ops {
+		for _, call := range Calls {
+			if call.Type != typ || call.Op != o || (call.When != nil && !call.When(x)) {
+				continue
+			}
+			if err := p.authorize(c, call.Action, call.Resource(x)); err != nil {
+				return fmt.Errorf("%s: %w", call.Source, err)
+			}
+		}
+	}
+	return nil
+}
+
+// authorizeList checks a fixed list of calls.
+func (p *Provider) authorizeList(c *Cloud, calls []Call, id string, in props) error {
+	x := callCtx{Scope: p.scope, Id: id, In: in}
+	for _, call := range calls {
+		if err := p.authorize(c, call.Action, call.Resource(x)); err != nil {
+			return fmt.Errorf("%s: %w", call.Source, err)
+		}
+	}
+	return nil
+}

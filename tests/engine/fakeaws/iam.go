@@ -1,0 +1,357 @@
+package fakeaws
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"slices"
+	"strings"
+)
+
+// IamRole is a role a provider may assume: its identity policy (what its
+// sessions may do) and its trust policy (who may assume it). The tests put
+// here exactly what `cmd/plan --iam` prints.
+type IamRole struct {
+	Account string `json:"account"`
+	// Policy is the identity policy document (JSON).
+	Policy string `json:"policy"`
+	// Trust is the trust policy document (JSON); "" trusts nobody.
+	Trust string `json:"trust"`
+}
+
+// EnvCaller names the ambient identity the provider processes start with
+// (the pipeline role a job got through OIDC), as an ARN. AssumeRole checks
+// the target role's trust policy against it.
+const EnvCaller = "FAKEAWS_CALLER"
+
+// EnvAwsConfigFile is the AWS SDK's variable for the shared config file,
+// read for `[profile NAME]` sections as the SDK does.
+const EnvAwsConfigFile = "AWS_CONFIG_FILE"
+
+// session is who a provider acts as once configured.
+type session struct {
+	// Role is the assumed role's ARN; SessionName its session's name.
+	Role, SessionName string
+}
+
+// principal is the ARN AWS prints for an assumed-role session.
+func (s session) principal(account string) string {
+	name := s.Role[strings.LastIndex(s.Role, "/")+1:]
+	return fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/%s", account, name, s.SessionName)
+}
+
+// assumeRole is sts:AssumeRole of role by caller: the role must exist and its
+// trust policy must allow caller (IAM user guide, "How to use trust policies
+// with IAM roles"); the error is STS's.
+func assumeRole(c *Cloud, caller, role, externalId string) error {
+	r, ok := c.AssumableRoles[role]
+	if !ok {
+		return fmt.Errorf("operation error STS: AssumeRole, https response error StatusCode: 403, api error AccessDenied: User: %s is not authorized to perform: sts:AssumeRole on resource: %s (the role does not exist)", caller, role)
+	}
+	doc, err := parsePolicy(r.Trust)
+	if err != nil {
+		return fmt.Errorf("fakeaws: trust policy of %s: %w", role, err)
+	}
+	context := map[string]string{}
+	if externalId != "" {
+		context["sts:externalid"] = externalId
+	}
+	if doc.decide(request{Action: "sts:AssumeRole", Resource: role, Principal: caller, Context: context}) != allowed {
+		return fmt.Errorf("operation error STS: AssumeRole, https response error StatusCode: 403, api error AccessDenied: User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller, role)
+	}
+	return nil
+}
+
+// authorize checks one AWS call against the identity policy of the role the
+// provider assumed, and fails as that service fails (see deniedError).
+func (p *Provider) authorize(c *Cloud, action, resource string) error {
+	r, ok := c.AssumableRoles[p.session.Role]
+	verdict := implicitDeny
+	if ok {
+		doc, err := parsePolicy(r.Policy)
+		if err != nil {
+			return fmt.Errorf("fakeaws: policy of %s: %w", p.session.Role, err)
+		}
+		verdict = doc.decide(request{Action: action, Resource: resource})
+	}
+	if verdict == allowed {
+		return nil
+	}
+	return deniedError(action, resource, p.session.principal(p.scope.Account), verdict == explicitDeny)
+}
+
+// deniedError is the error each service returns when IAM refuses a call:
+// EC2 answers UnauthorizedOperation, API Gateway, Lambda and CloudWatch Logs
+// AccessDeniedException, IAM, STS and Route 53 AccessDenied (IAM user guide,
+// "Troubleshoot access denied error messages").
+func deniedError(action, resource, principal string, explicit bool) error {
+	service, _, _ := strings.Cut(action, ":")
+	why := "because no identity-based policy allows the " + action + " action"
+	if explicit {
+		why = "with an explicit deny in an identity-based policy"
+	}
+	msg := fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s %s", principal, action, resource, why)
+	switch service {
+	case "ec2":
+		return fmt.Errorf("operation error EC2, https response error StatusCode: 403, api error UnauthorizedOperation: You are not authorized to perform this operation. %s", msg)
+	case "apigateway", "lambda", "logs":
+		return fmt.Errorf("operation error %s, https response error StatusCode: 403, AccessDeniedException: %s", service, msg)
+	default:
+		return fmt.Errorf("operation error %s, https response error StatusCode: 403, api error AccessDenied: %s", strings.ToUpper(service), msg)
+	}
+}
+
+// verdict is the outcome of IAM's policy evaluation logic.
+type verdict int
+
+const (
+	implicitDeny verdict = iota
+	allowed
+	explicitDeny
+)
+
+// request is one call as IAM evaluates it.
+type request struct {
+	Action, Resource string
+	// Principal is the caller, for trust policies ("" for identity policies).
+	Principal string
+	// Context holds condition keys (e.g. an OIDC token's sub and aud).
+	Context map[string]string
+}
+
+// iamPolicy is a parsed IAM policy.
+type iamPolicy struct {
+	Statement []iamStatement
+}
+
+type iamStatement struct {
+	Effect    string
+	Principal map[string][]string
+	Action    []string
+	NotAction []string
+	Resource  []string
+	Condition map[string]map[string][]string
+}
+
+// parsePolicy reads a policy whose elements may each be a string or a list,
+// and refuses what this evaluator does not implement (NotResource,
+// NotPrincipal, unknown condition operators) instead of guessing.
+func parsePolicy(doc string) (iamPolicy, error) {
+	var raw struct {
+		Statement json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(doc), &raw); err != nil {
+		return iamPolicy{}, fmt.Errorf("MalformedPolicyDocument: %w", err)
+	}
+	var stmts []map[string]any
+	if err := json.Unmarshal(raw.Statement, &stmts); err != nil {
+		var one map[string]any
+		if err := json.Unmarshal(raw.Statement, &one); err != nil {
+			return iamPolicy{}, fmt.Errorf("MalformedPolicyDocument: Statement: %w", err)
+		}
+		stmts = []map[string]any{one}
+	}
+	var out iamPolicy
+	for _, s := range stmts {
+		for k := range s {
+			if !slices.Contains([]string{"Sid", "Effect", "Principal", "Action", "NotAction", "Resource", "Condition"}, k) {
+				return iamPolicy{}, fmt.Errorf("the simulated IAM does not evaluate %s", k)
+			}
+		}
+		st := iamStatement{Effect: str(s["Effect"]), Action: strList(s["Action"]), NotAction: strList(s["NotAction"]), Resource: strList(s["Resource"])}
+		if pr, ok := s["Principal"].(map[string]any); ok {
+			st.Principal = map[string][]string{}
+			for k, v := range pr {
+				st.Principal[k] = strList(v)
+			}
+		} else if s["Principal"] == "*" {
+			st.Principal = map[string][]string{"AWS": {"*"}}
+		}
+		if cond, ok := s["Condition"].(map[string]any); ok {
+			st.Condition = map[string]map[string][]string{}
+			for op, kv := range cond {
+				if !slices.Contains([]string{"StringEquals", "StringLike"}, op) {
+					return iamPolicy{}, fmt.Errorf("the simulated IAM does not evaluate condition operator %s", op)
+				}
+				m := map[string][]string{}
+				for k, v := range kv.(map[string]any) {
+					m[strings.ToLower(k)] = strList(v)
+				}
+				st.Condition[op] = m
+			}
+		}
+		out.Statement = append(out.Statement, st)
+	}
+	return out, nil
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func strList(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case []any:
+		var out []string
+		for _, e := range t {
+			out = append(out, str(e))
+		}
+		return out
+	}
+	return nil
+}
+
+// decide is IAM's evaluation: an explicit Deny wins, else an Allow allows,
+// else the call is implicitly denied. Actions match case-insensitively,
+// resources case-sensitively, both with * and ? wildcards.
+func (d iamPolicy) decide(r request) verdict {
+	out := implicitDeny
+	for _, s := range d.Statement {
+		if !s.matches(r) {
+			continue
+		}
+		if s.Effect == "Deny" {
+			return explicitDeny
+		}
+		if s.Effect == "Allow" {
+			out = allowed
+		}
+	}
+	return out
+}
+
+func (s iamStatement) matches(r request) bool {
+	actionOK := anyMatch(s.Action, r.Action, true)
+	if len(s.NotAction) > 0 {
+		actionOK = !anyMatch(s.NotAction, r.Action, true)
+	}
+	if !actionOK {
+		return false
+	}
+	if r.Principal != "" {
+		if !anyMatch(s.Principal["AWS"], r.Principal, false) && !anyMatch(s.Principal["Federated"], r.Principal, false) {
+			return false
+		}
+	} else if !anyMatch(s.Resource, r.Resource, false) {
+		return false
+	}
+	for op, kv := range s.Condition {
+		for key, want := range kv {
+			got, ok := r.Context[key]
+			if !ok {
+				return false
+			}
+			if op == "StringEquals" && !slices.Contains(want, got) {
+				return false
+			}
+			if op == "StringLike" && !anyMatch(want, got, false) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// anyMatch says whether value matches one of the patterns.
+func anyMatch(patterns []string, value string, fold bool) bool {
+	for _, p := range patterns {
+		if fold {
+			p, value = strings.ToLower(p), strings.ToLower(value)
+		}
+		if p == "*" || p == value {
+			return true
+		}
+		// path.Match treats / specially; IAM's * crosses it, so match on a
+		// copy with / replaced by a character neither side uses.
+		if ok, _ := path.Match(strings.ReplaceAll(p, "/", "\x00"), strings.ReplaceAll(value, "/", "\x00")); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// EvaluateTrust says whether a trust policy lets principal (an ARN, or a
+// federated provider's ARN with the web-identity token's claims in context)
+// perform action. Exported for the trust-chain tests.
+func EvaluateTrust(trust, action, principal string, context map[string]string) (bool, error) {
+	doc, err := parsePolicy(trust)
+	if err != nil {
+		return false, err
+	}
+	lower := map[string]string{}
+	for k, v := range context {
+		lower[strings.ToLower(k)] = v
+	}
+	return doc.decide(request{Action: action, Principal: principal, Context: lower}) == allowed, nil
+}
+
+// EvaluateIdentity says whether an identity policy allows action on resource.
+// Exported for the trust-chain tests.
+func EvaluateIdentity(policy, action, resource string) (bool, error) {
+	doc, err := parsePolicy(policy)
+	if err != nil {
+		return false, err
+	}
+	return doc.decide(request{Action: action, Resource: resource}) == allowed, nil
+}
+
+// sharedConfigProfile reads `[profile NAME]` from the shared config file
+// (AWS_CONFIG_FILE), as the SDK does: the simulated AWS has no long-term
+// keys, so a profile must assume a role (role_arn) with the ambient
+// credentials (credential_source = Environment).
+func sharedConfigProfile(name string) (map[string]string, error) {
+	file := os.Getenv(EnvAwsConfigFile)
+	if file == "" {
+		return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s (no %s)", name, EnvAwsConfigFile)
+	}
+	f, err := os.Open(file) //nolint:gosec // the test's own config file
+	if err != nil {
+		return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s: %w", name, err)
+	}
+	defer func() { _ = f.Close() }()
+	var section string
+	found := map[string]string{}
+	ok := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";") {
+			continue
+		}
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			section = strings.TrimSpace(strings.Trim(line, "[]"))
+			if section == "profile "+name {
+				ok = true
+			}
+			continue
+		}
+		if section != "profile "+name {
+			continue
+		}
+		if k, v, isKV := strings.Cut(line, "="); isKV {
+			found[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s", name)
+	}
+	if found["role_arn"] == "" || found["credential_source"] != "Environment" {
+		return nil, fmt.Errorf("fakeaws: profile %s: expected role_arn with credential_source = Environment (the simulated AWS has no long-term keys)", name)
+	}
+	return found, nil
+}
+
+// PutRoles creates or replaces roles providers may assume, by ARN.
+func (s *Store) PutRoles(roles map[string]IamRole) error {
+	return s.Update(func(c *Cloud) error {
+		for arn, r := range roles {
+			c.AssumableRoles[arn] = &r
+		}
+		return nil
+	})
+}

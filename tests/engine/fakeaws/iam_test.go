@@ -1,0 +1,146 @@
+package fakeaws
+
+import (
+	"context"
+	"testing"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const pipelineRole = "arn:aws:iam::111111111111:role/pipeline"
+
+// configured is a provider for account whose role has policy and trust.
+func configured(t *testing.T, store *Store, account, policy, trust string, extra map[string]any) (*Provider, error) {
+	t.Helper()
+	role := "arn:aws:iam::" + account + ":role/limited"
+	require.NoError(t, store.PutRoles(map[string]IamRole{role: {Account: account, Policy: policy, Trust: trust}}))
+	t.Setenv(EnvCaller, pipelineRole)
+	assume := map[string]any{"roleArn": role}
+	for k, v := range extra {
+		assume[k] = v
+	}
+	p := New(store)
+	_, err := p.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
+		"region": region, "assumeRole": assume,
+	})})
+	return p, err
+}
+
+const trustPipeline = `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"` + pipelineRole + `"},"Action":"sts:AssumeRole"}]}`
+
+func TestAssumeRoleFollowsTheTrustPolicy(t *testing.T) {
+	store := newStore(t)
+	_, err := configured(t, store, "222222222222", allowAll, trustPipeline, nil)
+	require.NoError(t, err)
+
+	other := `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/someone-else"},"Action":"sts:AssumeRole"}]}`
+	_, err = configured(t, store, "222222222222", allowAll, other, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "AccessDenied: User: "+pipelineRole+" is not authorized to perform: sts:AssumeRole")
+
+	// A trust that requires an external ID refuses a caller without it.
+	withExternalId := `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"` + pipelineRole + `"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"s3cret"}}}]}`
+	_, err = configured(t, store, "222222222222", allowAll, withExternalId, nil)
+	assert.ErrorContains(t, err, "not authorized to perform: sts:AssumeRole")
+	_, err = configured(t, store, "222222222222", allowAll, withExternalId, map[string]any{"externalId": "s3cret"})
+	assert.NoError(t, err)
+}
+
+// TestEveryCallIsCheckedAgainstTheRolesPolicy: a call the role's policy does
+// not allow fails with the service's own error, naming action, resource and
+// session; an explicit Deny says so.
+func TestEveryCallIsCheckedAgainstTheRolesPolicy(t *testing.T) {
+	store := newStore(t)
+	onlyVpc := `{"Statement":[{"Effect":"Allow","Action":["ec2:CreateVpc","ec2:describevpcs","ec2:DescribeVpcAttribute","ec2:DescribeRouteTables","ec2:DescribeSecurityGroups","ec2:DescribeNetworkAcls"],"Resource":"*"}]}`
+	p, err := configured(t, store, "222222222222", onlyVpc, trustPipeline, nil)
+	require.NoError(t, err)
+	vpc, _ := mustCreate(p, t, TypeVpc, map[string]any{"cidrBlock": "10.0.0.0/24"})
+
+	_, _, err = create(p, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.0.0.0/28", "availabilityZone": region + "a"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "UnauthorizedOperation: You are not authorized to perform this operation. User: arn:aws:sts::222222222222:assumed-role/limited/pulumi is not authorized to perform: ec2:CreateSubnet on resource: arn:aws:ec2:eu-west-1:222222222222:subnet/*")
+	assert.Contains(t, err.Error(), "resourceSubnetCreate", "the error names the provider function that made the call")
+	store.View(func(c *Cloud) error { //nolint:errcheck // assertions inside
+		assert.Empty(t, c.Subnets, "a refused create leaves nothing behind")
+		return nil
+	})
+
+	_, _, err = create(p, t, TypeRestApi, privateApi("/a"))
+	assert.ErrorContains(t, err, "AccessDeniedException: User: arn:aws:sts::222222222222:assumed-role/limited/pulumi is not authorized to perform: apigateway:POST on resource: arn:aws:apigateway:eu-west-1::/restapis because no identity-based policy allows")
+
+	denyVpc := `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"ec2:DeleteVpc","Resource":"*"}]}`
+	q, err := configured(t, store, "222222222222", denyVpc, trustPipeline, nil)
+	require.NoError(t, err)
+	err = del(q, t, TypeVpc, vpc, map[string]any{"cidrBlock": "10.0.0.0/24"})
+	assert.ErrorContains(t, err, "ec2:DeleteVpc on resource: arn:aws:ec2:eu-west-1:222222222222:vpc/"+vpc+" with an explicit deny")
+}
+
+// TestLingeringFunctionInterfacesNeedDetachAndDelete: deleting a subnet a VPC
+// function used deletes the interfaces it left there first, which needs
+// ec2:DetachNetworkInterface and ec2:DeleteNetworkInterface.
+func TestLingeringFunctionInterfacesNeedDetachAndDelete(t *testing.T) {
+	store := newStore(t)
+	admin := provider(t, store, "222222222222")
+	vpc, _ := mustCreate(admin, t, TypeVpc, map[string]any{"cidrBlock": "10.0.0.0/24"})
+	subnet, _ := mustCreate(admin, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.0.0.0/28", "availabilityZone": region + "a"})
+	sg, _ := mustCreate(admin, t, TypeSecurityGroup, map[string]any{"vpcId": vpc})
+	role, _ := mustCreate(admin, t, TypeRole, map[string]any{"name": "probe", "managedPolicyArns": []any{lambdaVpcAccess}})
+	fn, _ := mustCreate(admin, t, TypeFunction, map[string]any{"role": "arn:aws:iam::222222222222:role/" + role, "replaceSecurityGroupsOnDestroy": true,
+		"vpcConfig": map[string]any{"subnetIds": []any{subnet}, "securityGroupIds": []any{sg}}})
+	require.NoError(t, del(admin, t, TypeFunction, fn, map[string]any{"replaceSecurityGroupsOnDestroy": true}))
+
+	noEni := `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":["ec2:DetachNetworkInterface","ec2:DeleteNetworkInterface"],"Resource":"*"}]}`
+	limited, err := configured(t, store, "222222222222", noEni, trustPipeline, nil)
+	require.NoError(t, err)
+	err = del(limited, t, TypeSubnet, subnet, map[string]any{"vpcId": vpc})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ec2:DetachNetworkInterface on resource: arn:aws:ec2:eu-west-1:222222222222:network-interface/eni-")
+	assert.Contains(t, err.Error(), "deleteLingeringLambdaENIs")
+
+	assert.NoError(t, del(admin, t, TypeSubnet, subnet, map[string]any{"vpcId": vpc}), "with the two actions the interfaces and then the subnet go")
+	store.View(func(c *Cloud) error { //nolint:errcheck // assertions inside
+		assert.Empty(t, c.LingeringEnis)
+		assert.NotContains(t, c.Subnets, subnet)
+		return nil
+	})
+}
+
+// TestReadAndDataSourcesAreChecked: refresh and data sources make calls too.
+func TestReadAndDataSourcesAreChecked(t *testing.T) {
+	store := newStore(t)
+	writeOnly := `{"Statement":[{"Effect":"Allow","Action":"ec2:CreateVpc","Resource":"*"}]}`
+	p, err := configured(t, store, "222222222222", writeOnly, trustPipeline, nil)
+	require.NoError(t, err)
+	_, err = p.Read(context.Background(), &pulumirpc.ReadRequest{Id: "vpc-1", Urn: "urn:pulumi:dev::p::" + TypeVpc + "::v", Properties: st(t, map[string]any{"cidrBlock": "10.0.0.0/24"})})
+	assert.ErrorContains(t, err, "ec2:DescribeVpcs")
+	_, err = p.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: InvokeAvailabilityZones, Args: st(t, map[string]any{})})
+	assert.ErrorContains(t, err, "ec2:DescribeAvailabilityZones")
+}
+
+func TestPolicyEvaluation(t *testing.T) {
+	for _, c := range []struct {
+		policy, action, resource string
+		want                     bool
+	}{
+		{`{"Statement":[{"Effect":"Allow","Action":"EC2:describe*","Resource":"*"}]}`, "ec2:DescribeVpcs", "*", true},
+		{`{"Statement":{"Effect":"Allow","Action":"apigateway:GET","Resource":"arn:aws:apigateway:eu-west-1::/restapis/*"}}`, "apigateway:GET", "arn:aws:apigateway:eu-west-1::/restapis/abc/stages/dev", true},
+		{`{"Statement":[{"Effect":"Allow","Action":"apigateway:GET","Resource":"arn:aws:apigateway:eu-west-1::/restapis/*"}]}`, "apigateway:GET", "arn:aws:apigateway:eu-west-1::/account", false},
+		{`{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`, "iam:CreateRole", "*", false},
+		{`{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`, "ec2:CreateVpc", "*", true},
+		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"lambda:*","Resource":"*"}]}`, "lambda:InvokeFunction", "*", false},
+		{`{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/p?"}]}`, "s3:GetObject", "arn:aws:s3:::b/pa", true},
+	} {
+		got, err := EvaluateIdentity(c.policy, c.action, c.resource)
+		require.NoError(t, err)
+		assert.Equalf(t, c.want, got, "%s %s under %s", c.action, c.resource, c.policy)
+	}
+	_, err := EvaluateIdentity(`{"Statement":[{"Effect":"Deny","NotResource":"*","Action":"*"}]}`, "a:b", "*")
+	assert.ErrorContains(t, err, "does not evaluate NotResource", "what the evaluator does not implement is refused, not guessed")
+
+	ok, err := EvaluateTrust(`{"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/x"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"x:sub":"repo:o/n:environment:prod"}}}]}`,
+		"sts:AssumeRoleWithWebIdentity", "arn:aws:iam::1:oidc-provider/x", map[string]string{"x:sub": "repo:o/n:pull_request"})
+	require.NoError(t, err)
+	assert.False(t, ok)
+}

@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/iampolicy"
+	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
+)
+
+// TestNegativeControlAMissingActionFailsWithAwsMessage: with one action taken
+// out of the printed producer policy, the dev up fails with the AWS error
+// that names it; every lifecycle test passing under the printed policies is
+// therefore evidence that they suffice.
+func TestNegativeControlAMissingActionFailsWithAwsMessage(t *testing.T) {
+	s := newEngineStack(t, "dev")
+	s.editPolicy = func(account, kind string, doc *iampolicy.Document) {
+		if account != "111111111111" || kind != "deployer" {
+			return
+		}
+		for i := range doc.Statement {
+			doc.Statement[i].Action = slices.DeleteFunc(doc.Statement[i].Action, func(a string) bool { return a == "apigateway:UpdateRestApiPolicy" })
+		}
+	}
+	r := s.up()
+	require.Error(t, r.err)
+	assert.Contains(t, r.out+r.errOut, "AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/xaccount-dev-deployer/xaccount-dev-deployer is not authorized to perform: apigateway:UpdateRestApiPolicy on resource: arn:aws:apigateway:eu-west-1::/restapis/")
+}
+
+// TestPreviewRolesReadButNeverWrite: after an up with the deployer roles, the
+// preview roles run `pulumi preview --refresh` (every read and data source)
+// without a change, and an up with them is refused by AWS.
+func TestPreviewRolesReadButNeverWrite(t *testing.T) {
+	s := newEngineStack(t, "dev")
+	s.mustUp()
+	s.roleKind = "preview"
+	r := s.previewRefresh()
+	require.NoErrorf(t, r.err, "preview --refresh under the preview roles:\n%s\n%s", r.out, r.errOut)
+
+	s.editConfig("api", devApi(mockRoute("GET", "/extra")))
+	up := s.up()
+	require.Error(t, up.err, "the preview roles cannot deploy")
+	assert.Contains(t, up.out+up.errOut, "assumed-role/xaccount-dev-preview/xaccount-dev-preview is not authorized to perform: apigateway:")
+	var routes []fakeaws.Route
+	st := s.apiState()
+	s.cloudView(func(c *fakeaws.Cloud) { routes = c.StageRoutes(st.api.Id, "dev") })
+	for _, r := range routes {
+		assert.NotEqual(t, "/extra", r.Path, "nothing was deployed")
+	}
+}
+
+// TestDriftCheckFindsAnOutOfBandPolicyAndUpRestoresIt: someone changes the
+// API's resource policy in the console and deploys it. The drift check (the
+// scheduled workflow's preview --refresh --expect-no-changes, preview roles)
+// fails and names the policy and the stage; the next deploy (up --refresh,
+// deployer roles) puts the stack's policy back and the stage back on the
+// stack's deployment, whose snapshot holds the stack's policy.
+func TestDriftCheckFindsAnOutOfBandPolicyAndUpRestoresIt(t *testing.T) {
+	s := newEngineStack(t, "dev")
+	s.mustUp()
+	before := s.apiState()
+	const rogue = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}`
+	require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
+		api := c.RestApis[before.api.Id]
+		api.Policy = rogue
+		d := &fakeaws.Deployment{Scope: api.Scope, Id: "rogue1", RestApiId: api.Id, Routes: api.Routes, Policy: rogue}
+		c.Deployments[d.Id] = d
+		for _, st := range c.Stages {
+			if st.RestApiId == api.Id {
+				st.DeploymentId = d.Id
+			}
+		}
+		return nil
+	}))
+	require.Equal(t, rogue, s.apiState().stagePolicy, "the rogue policy is served")
+
+	s.roleKind = "preview"
+	drift := s.previewRefresh()
+	require.Error(t, drift.err, "the drift check fails")
+	text := drift.out + drift.errOut
+	assert.Contains(t, text, "xaccount-api-policy-policy", "it names the resource policy")
+	assert.Contains(t, text, "policy")
+	assert.True(t, strings.Contains(text, "deployment") && strings.Contains(text, "xaccount-api-stage-stage"), "it names the stage that serves another deployment:\n%s", text)
+
+	s.roleKind = "deployer"
+	r := s.upRefresh()
+	require.NoErrorf(t, r.err, "up --refresh:\n%s\n%s", r.out, r.errOut)
+	after := s.apiState()
+	assert.Equal(t, before.api.Policy, after.api.Policy, "the stack's policy is attached again")
+	assert.Equal(t, before.stagePolicy, after.stagePolicy, "the stage serves the stack's policy again")
+	requirePolicyAllowsExactly(t, after, before.api.VpcEndpointIds)
+
+	s.roleKind = "preview"
+	clean := s.previewRefresh()
+	require.NoErrorf(t, clean.err, "after the repair the drift check passes:\n%s\n%s", clean.out, clean.errOut)
+}

@@ -1,0 +1,207 @@
+package tests
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/xaccount/xaccount-api/internal/iampolicy"
+	"github.com/xaccount/xaccount-api/internal/plan"
+)
+
+// workflow is the part of a GitHub Actions workflow the credential check reads.
+type workflow struct {
+	On   yaml.Node `yaml:"on"`
+	Jobs map[string]struct {
+		Environment    string `yaml:"environment"`
+		TimeoutMinutes int    `yaml:"timeout-minutes"`
+		Strategy       struct {
+			Matrix map[string]any `yaml:"matrix"`
+		} `yaml:"strategy"`
+		Steps []struct {
+			Id   string            `yaml:"id"`
+			Uses string            `yaml:"uses"`
+			Run  string            `yaml:"run"`
+			With map[string]string `yaml:"with"`
+		} `yaml:"steps"`
+	} `yaml:"jobs"`
+}
+
+var credentialsStep = regexp.MustCompile(`make pipeline-credentials STACK=(\$\{\{ [^}]+ \}\}|\S+) KIND=(\S+)`)
+
+// triggers are the events a workflow runs on.
+func (w workflow) triggers() []string {
+	var out []string
+	switch w.On.Kind {
+	case yaml.ScalarNode:
+		out = append(out, w.On.Value)
+	case yaml.SequenceNode:
+		for _, n := range w.On.Content {
+			out = append(out, n.Value)
+		}
+	case yaml.MappingNode:
+		for i := 0; i < len(w.On.Content); i += 2 {
+			out = append(out, w.On.Content[i].Value)
+		}
+	}
+	return out
+}
+
+// checkWorkflowCredentials lists every way a workflow's Pulumi jobs and the
+// credentials they get disagree: each Pulumi step's stack must come with
+// that stack's pipeline-credentials step and the role it outputs; an up, and
+// anything with deployer credentials, only in the stack's own environment
+// and never on pull_request; every account the stack deploys into must be
+// reached through a profile the written AWS config defines; deploy jobs get
+// at least 60 minutes (the provider's 45-minute wait for a deleted Lambda's
+// network interfaces).
+func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampolicy.RoleSet) []string {
+	var w workflow
+	if err := yaml.Unmarshal(src, &w); err != nil {
+		return []string{fmt.Sprintf("%s: %v", name, err)}
+	}
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, name+": "+fmt.Sprintf(format, args...)) }
+	onPullRequest := slices.Contains(w.triggers(), "pull_request") || slices.Contains(w.triggers(), "pull_request_target")
+	for jobName, job := range w.Jobs {
+		for _, step := range job.Steps {
+			if !strings.HasPrefix(step.Uses, "pulumi/actions@") {
+				continue
+			}
+			stackExpr := step.With["stack-name"]
+			var names []string
+			if stackExpr == "${{ matrix.stack }}" {
+				list, _ := job.Strategy.Matrix["stack"].([]any)
+				for _, s := range list {
+					names = append(names, fmt.Sprint(s))
+				}
+			} else {
+				names = []string{stackExpr}
+			}
+			var kind, rolesId string
+			for _, s := range job.Steps {
+				if m := credentialsStep.FindStringSubmatch(s.Run); m != nil {
+					if m[1] != stackExpr {
+						bad("job %s: credentials for STACK=%s, Pulumi runs stack %s", jobName, m[1], stackExpr)
+					}
+					kind, rolesId = m[2], s.Id
+				}
+			}
+			if kind == "" {
+				bad("job %s: runs Pulumi without a pipeline-credentials step", jobName)
+				continue
+			}
+			for _, s := range job.Steps {
+				if strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") && s.With["role-to-assume"] != "${{ steps."+rolesId+".outputs.pipeline-role }}" {
+					bad("job %s: assumes %s, not the pipeline role of its credentials step", jobName, s.With["role-to-assume"])
+				}
+			}
+			command := step.With["command"]
+			switch {
+			case kind != "deployer" && kind != "preview":
+				bad("job %s: KIND=%s", jobName, kind)
+			case command != "preview" && kind != "deployer":
+				bad("job %s: pulumi %s with %s credentials", jobName, command, kind)
+			case kind == "deployer" && onPullRequest:
+				bad("job %s: deployer credentials in a workflow that runs on pull requests", jobName)
+			case kind == "deployer" && (len(names) != 1 || job.Environment != names[0]):
+				bad("job %s: deployer credentials outside the stack's environment (environment %q, stack %s)", jobName, job.Environment, stackExpr)
+			case onPullRequest && job.Environment != "":
+				bad("job %s: a pull-request job in environment %s gets that environment's subject", jobName, job.Environment)
+			}
+			if kind == "deployer" && job.TimeoutMinutes < 60 {
+				bad("job %s: timeout-minutes %d; a deploy needs at least 60 (the provider waits up to 45 minutes for a deleted Lambda's interfaces)", jobName, job.TimeoutMinutes)
+			}
+			for _, stack := range names {
+				set, ok := stacks[stack]
+				if !ok {
+					bad("job %s: stack %s has no committed stack file", jobName, stack)
+					continue
+				}
+				written, err := iampolicy.SharedConfig(set, kind)
+				if err != nil {
+					bad("job %s: %v", jobName, err)
+					continue
+				}
+				for id, a := range set.Accounts {
+					if a.Profile == "" {
+						bad("stack %s: account %s (%s) names a roleArn; a pipeline job can only give it credentials through a profile", stack, id, a.Role)
+					} else if !strings.Contains(written, "[profile "+a.Profile+"]") {
+						bad("stack %s: profile %s is not in the AWS config the job writes", stack, a.Profile)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(problems)
+	return problems
+}
+
+func committedRoleSets(t *testing.T) map[string]iampolicy.RoleSet {
+	t.Helper()
+	out := map[string]iampolicy.RoleSet{}
+	for _, file := range stackFiles(t) {
+		raw, err := plan.ReadConfigFile(file)
+		require.NoError(t, err)
+		name := plan.StackNameOf(file)
+		p, err := plan.Run(name, raw)
+		require.NoError(t, err)
+		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+		require.NoError(t, err)
+		out[name] = set
+	}
+	return out
+}
+
+// TestWorkflowsGiveEachStackTheCredentialsItNeeds: every committed workflow
+// passes the credential check, and the check catches each mistake a review
+// found or could make.
+func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
+	stacks := committedRoleSets(t)
+	files, err := filepath.Glob(filepath.Join(projectRoot, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	require.Len(t, files, 3, "preview, deploy, drift")
+	sources := map[string][]byte{}
+	pulumiJobs := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		sources[filepath.Base(f)] = b
+		pulumiJobs += strings.Count(string(b), "uses: pulumi/actions@")
+		assert.Empty(t, checkWorkflowCredentials(filepath.Base(f), b, stacks))
+	}
+	assert.Equal(t, 4, pulumiJobs, "preview, drift, deploy dev, deploy prod")
+	assert.Contains(t, string(sources["drift.yml"]), "expect-no-changes: true")
+	assert.Contains(t, string(sources["deploy.yml"]), "refresh: true", "a deploy repairs drift")
+
+	for _, m := range []struct{ file, from, to, want string }{
+		{"preview.yml", "KIND=preview", "KIND=deployer", "deployer credentials in a workflow that runs on pull requests"},
+		{"deploy.yml", "environment: prod\n", "environment: dev\n", "deployer credentials outside the stack's environment"},
+		{"deploy.yml", "STACK=prod KIND=deployer", "STACK=prod KIND=preview", "pulumi up with preview credentials"},
+		{"deploy.yml", "STACK=prod KIND", "STACK=dev KIND", "credentials for STACK=dev, Pulumi runs stack prod"},
+		{"deploy.yml", "timeout-minutes: 75", "timeout-minutes: 30", "timeout-minutes 30"},
+		{"drift.yml", "${{ steps.roles.outputs.pipeline-role }}", "${{ vars.PIPELINE_ROLE_ARN }}", "not the pipeline role of its credentials step"},
+	} {
+		mutated := strings.Replace(string(sources[m.file]), m.from, m.to, 1)
+		require.NotEqual(t, string(sources[m.file]), mutated, "mutation %q applies", m.from)
+		problems := checkWorkflowCredentials(m.file, []byte(mutated), stacks)
+		assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, m.want) }), "%s %q -> %q: want %q in %v", m.file, m.from, m.to, m.want, problems)
+	}
+
+	// A stack whose account names a role ARN cannot run in the pipeline.
+	withRole := committedRoleSets(t)
+	prod := withRole["prod"]
+	ledger := prod.Accounts["555555555555"]
+	ledger.Profile = ""
+	prod.Accounts["555555555555"] = ledger
+	problems := checkWorkflowCredentials("deploy.yml", sources["deploy.yml"], withRole)
+	assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "account 555555555555 (consumer:ledger) names a roleArn") }), "%v", problems)
+}
