@@ -177,6 +177,17 @@ func TestProbeRerunsOnDeploymentPolicyAndEndpoint(t *testing.T) {
 	after := mustNamed(t, fewer, typeInvocation, "xa-app-probe-invocation").Input("triggers").(map[string]any)
 	assert.NotEqual(t, triggers["policy"], after["policy"], "the policy changed, so the trigger does")
 	assert.Equal(t, triggers["endpoint"], after["endpoint"])
+
+	// An endpoint policy change (restricted -> full) re-runs the probe, after
+	// the new policy is attached.
+	attachment := mustNamed(t, mocks, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "xa-app-endpoint-policy")
+	assert.Contains(t, inv.InputDependencies["triggers"], attachment.URN, "the probe waits for the endpoint policy")
+	require.NotEmpty(t, triggers["endpointPolicy"])
+	full, _, err := probeStack(t, func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].EndpointPolicy = EndpointPolicyFull })
+	require.NoError(t, err)
+	afterFull := mustNamed(t, full, typeInvocation, "xa-app-probe-invocation").Input("triggers").(map[string]any)
+	assert.NotEqual(t, triggers["endpointPolicy"], afterFull["endpointPolicy"], "a new endpoint policy re-runs the probe")
+	assert.Equal(t, triggers["policy"], afterFull["policy"])
 }
 
 func TestProbeRefusesWhatItCannotDo(t *testing.T) {

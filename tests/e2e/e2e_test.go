@@ -38,10 +38,11 @@ const (
 	envConsumerRole    = "XACCOUNT_E2E_CONSUMER_ROLE_ARN"
 )
 
-// destroyBudget is kept back from the test's deadline for destroy: a VPC
-// function's network interfaces can hold its subnets for up to 20 minutes
-// after it is deleted (pulumi-aws#2642).
-const destroyBudget = 30 * time.Minute
+// destroyBudget is kept back from the test's deadline for destroy: before it
+// deletes the probe's subnets and security group, the provider waits up to
+// 45 minutes for a deleted VPC function's network interfaces and deletes
+// them (pulumi-aws#4382, terraform-provider-aws#37624), plus the rest.
+const destroyBudget = 60 * time.Minute
 
 // e2eSettings are the accounts the test deploys into.
 type e2eSettings struct {
@@ -117,7 +118,7 @@ func setConfig(ctx context.Context, st auto.Stack, cfg map[string]any) error {
 //
 //	XACCOUNT_E2E=1 XACCOUNT_E2E_PRODUCER_ACCOUNT=… XACCOUNT_E2E_PRODUCER_ROLE_ARN=… \
 //	XACCOUNT_E2E_CONSUMER_ACCOUNT=… XACCOUNT_E2E_CONSUMER_ROLE_ARN=… \
-//	go test ./tests/e2e -run TestEndToEnd -timeout 90m -v
+//	go test ./tests/e2e -run TestEndToEnd -timeout 120m -v
 func TestEndToEnd(t *testing.T) {
 	settings, missing := settingsFromEnv()
 	if missing != "" {
@@ -125,7 +126,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	deadline, ok := t.Deadline()
 	if !ok {
-		deadline = time.Now().Add(90 * time.Minute)
+		deadline = time.Now().Add(120 * time.Minute)
 	}
 	workBudget, err := Budgets(time.Now(), deadline, destroyBudget)
 	require.NoError(t, err)
