@@ -194,11 +194,11 @@ type probeEvent struct {
 	TimeoutSeconds int           `json:"timeoutSeconds"`
 	// RetryDelaysSeconds are the waits before each retry; RetryDeadlineSeconds
 	// is when, after the start, no retry is started any more.
-	RetryDelaysSeconds   []int `json:"retryDelaysSeconds"`
-	RetryDeadlineSeconds int   `json:"retryDeadlineSeconds"`
-	FailOnError          bool  `json:"failOnError"`
-	Rules          []ProbeRule   `json:"rules"`
-	Refusals       []string      `json:"refusals"`
+	RetryDelaysSeconds   []int       `json:"retryDelaysSeconds"`
+	RetryDeadlineSeconds int         `json:"retryDeadlineSeconds"`
+	FailOnError          bool        `json:"failOnError"`
+	Rules                []ProbeRule `json:"rules"`
+	Refusals             []string    `json:"refusals"`
 }
 
 // ProbeEventJSON renders the probe's input for the given forms: a call per

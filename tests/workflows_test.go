@@ -203,5 +203,7 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 	ledger.Profile = ""
 	prod.Accounts["555555555555"] = ledger
 	problems := checkWorkflowCredentials("deploy.yml", sources["deploy.yml"], withRole)
-	assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "account 555555555555 (consumer:ledger) names a roleArn") }), "%v", problems)
+	assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool {
+		return strings.Contains(p, "account 555555555555 (consumer:ledger) names a roleArn")
+	}), "%v", problems)
 }
