@@ -137,12 +137,63 @@ func RefusedExplicitly(a Answer) error {
 }
 
 // RouteGone checks the answer for a removed route: API Gateway answers a
-// path the stage does not serve with 403 (Missing Authentication Token) or 404.
+// path the stage does not serve with 403 MissingAuthenticationTokenException
+// ("Missing Authentication Token") or 404. Any other 403 (a policy's
+// refusal, an endpoint not associated) is not proof that the route is gone.
 func RouteGone(r components.ProbeFormResult) error {
-	if r.Failure == "" && (r.Status == http.StatusForbidden || r.Status == http.StatusNotFound) {
+	if r.Failure == "" && (r.Status == http.StatusNotFound || missingToken(r)) {
 		return nil
 	}
-	return fmt.Errorf("%s: the removed route answered %d %s (%s); want 403 or 404", r.Form, r.Status, r.ErrorType, r.Failure)
+	return fmt.Errorf("%s: the removed route answered %s; want 403 MissingAuthenticationTokenException or 404", r.Form, describe(r))
+}
+
+// ExplicitDeny checks that a call was refused by a Deny of the API's
+// resource policy: 403 AccessDeniedException "... is not authorized to
+// perform: execute-api:Invoke on resource: ... with an explicit deny". A
+// 403 of any other kind (no Allow, a missing route, an unsigned call) does
+// not prove that the aws:SourceVpce Deny works.
+func ExplicitDeny(r components.ProbeFormResult) error {
+	if r.Failure == "" && r.Status == http.StatusForbidden && errorTypeIs(r, "AccessDeniedException") &&
+		strings.Contains(r.Body, "execute-api:Invoke") && strings.Contains(r.Body, "with an explicit deny") {
+		return nil
+	}
+	return fmt.Errorf("%s: answered %s; want 403 AccessDeniedException from the resource policy's explicit deny", r.Form, describe(r))
+}
+
+// UnsignedRefused checks the answer to an unsigned call to an AWS_IAM
+// method: 403 MissingAuthenticationTokenException, or AccessDeniedException
+// for the anonymous caller ("User: anonymous is not authorized"), never an
+// explicit deny (that would be the endpoint check, not the signature).
+func UnsignedRefused(r components.ProbeFormResult) error {
+	anonymous := r.Status == http.StatusForbidden && errorTypeIs(r, "AccessDeniedException") &&
+		strings.Contains(r.Body, "anonymous is not authorized") && !strings.Contains(r.Body, "explicit deny")
+	if r.Failure == "" && (missingToken(r) || anonymous) {
+		return nil
+	}
+	return fmt.Errorf("%s: an unsigned call answered %s; want 403 MissingAuthenticationTokenException or the anonymous caller's AccessDeniedException", r.Form, describe(r))
+}
+
+// missingToken is API Gateway's answer for a path or method it does not
+// serve, or an AWS_IAM method called without a signature.
+func missingToken(r components.ProbeFormResult) bool {
+	return r.Status == http.StatusForbidden &&
+		(errorTypeIs(r, "MissingAuthenticationTokenException") || strings.Contains(r.Body, "Missing Authentication Token"))
+}
+
+// errorTypeIs compares x-amzn-ErrorType without the ":http://..." suffix
+// API Gateway may append.
+func errorTypeIs(r components.ProbeFormResult, want string) bool {
+	got, _, _ := strings.Cut(r.ErrorType, ":")
+	return got == want
+}
+
+// describe says what a call got: status, error type and body, or the
+// transport failure.
+func describe(r components.ProbeFormResult) string {
+	if r.Failure != "" {
+		return fmt.Sprintf("no answer (%s: %s)", r.Failure, r.Detail)
+	}
+	return fmt.Sprintf("%d %s %q", r.Status, r.ErrorType, r.Body)
 }
 
 // NoChanges checks an update's summary (operation -> count) for anything

@@ -103,10 +103,51 @@ func TestProbeResultsAndExpectations(t *testing.T) {
 	_, err = ProbeResults(outputs, "nobody")
 	assert.Error(t, err)
 
-	assert.NoError(t, RouteGone(components.ProbeFormResult{Status: 403, ErrorType: "MissingAuthenticationTokenException"}))
+}
+
+// Answers as API Gateway gives them (x-amzn-ErrorType and body; AWS
+// Knowledge Center, "How do I troubleshoot HTTP 403 errors from API Gateway?").
+var (
+	noRoute = components.ProbeFormResult{Form: "privateDns", Status: 403, ErrorType: "MissingAuthenticationTokenException",
+		Body: `{"message":"Missing Authentication Token"}`}
+	explicitDeny = components.ProbeFormResult{Form: "publicDnsWithHostHeader", Status: 403, ErrorType: "AccessDeniedException",
+		Body: `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:********3333:abcde12345/e2e1/GET/ with an explicit deny"}`}
+	noAllow = components.ProbeFormResult{Form: "privateDns", Status: 403, ErrorType: "AccessDeniedException",
+		Body: `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:********3333:abcde12345/e2e1/GET/"}`}
+	forbidden = components.ProbeFormResult{Form: "route53Alias", Status: 403, ErrorType: "ForbiddenException", Body: `{"message":"Forbidden"}`}
+	timedOut  = components.ProbeFormResult{Form: "privateDns", Failure: "timeout", Detail: "timed out"}
+)
+
+func TestRouteGoneIsMissingTokenOr404Only(t *testing.T) {
+	assert.NoError(t, RouteGone(noRoute))
+	assert.NoError(t, RouteGone(components.ProbeFormResult{Status: 403, ErrorType: "MissingAuthenticationTokenException:http://internal.amazon.com/coral/"}),
+		"the error type with its suffix")
 	assert.NoError(t, RouteGone(components.ProbeFormResult{Status: 404}))
-	assert.Error(t, RouteGone(components.ProbeFormResult{Status: 200}))
-	assert.Error(t, RouteGone(components.ProbeFormResult{Failure: "timeout"}))
+	for _, r := range []components.ProbeFormResult{explicitDeny, noAllow, forbidden, timedOut, {Status: 200}} {
+		err := RouteGone(r)
+		if assert.Error(t, err, "%+v is not a removed route", r) {
+			assert.Contains(t, err.Error(), "want 403 MissingAuthenticationTokenException or 404")
+		}
+	}
+	assert.ErrorContains(t, RouteGone(explicitDeny), "403 AccessDeniedException", "says what came back")
+}
+
+func TestExplicitDenyIsThePolicysDenyOnly(t *testing.T) {
+	assert.NoError(t, ExplicitDeny(explicitDeny))
+	signed := explicitDeny
+	signed.Body = `{"Message":"User: arn:aws:sts::444455556666:assumed-role/probe/fn is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:********3333:abcde12345/e2e1/GET/ with an explicit deny"}`
+	assert.NoError(t, ExplicitDeny(signed), "a signed caller's explicit deny")
+	for _, r := range []components.ProbeFormResult{noAllow, noRoute, forbidden, timedOut, {Status: 200}} {
+		assert.ErrorContains(t, ExplicitDeny(r), "want 403 AccessDeniedException from the resource policy's explicit deny", "%+v", r)
+	}
+}
+
+func TestUnsignedRefusedIsNotThePolicysDeny(t *testing.T) {
+	assert.NoError(t, UnsignedRefused(noRoute))
+	assert.NoError(t, UnsignedRefused(noAllow), "the anonymous caller without an Allow")
+	for _, r := range []components.ProbeFormResult{explicitDeny, forbidden, timedOut, {Status: 200}} {
+		assert.ErrorContains(t, UnsignedRefused(r), "an unsigned call answered", "%+v", r)
+	}
 }
 
 func TestNoChangesAndBudgets(t *testing.T) {
