@@ -3,8 +3,10 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +49,9 @@ type engineStack struct {
 	// keepRoles stops granting: the roles in the simulated IAM stay as they
 	// are while the stack file changes.
 	keepRoles bool
+	// granted is the stack file and role kind the roles were last granted
+	// for without an edit: an unchanged one is not planned again.
+	granted string
 }
 
 // testRepo is the repository whose pipeline the tests simulate.
@@ -175,6 +180,10 @@ func (s *engineStack) grantPrintedRoles() {
 			raw.SecretKeys = append(raw.SecretKeys, k)
 		}
 	}
+	key := grantKey(raw, s.roleKind)
+	if key == s.granted && s.editPolicy == nil {
+		return
+	}
 	p, err := plan.Run(s.name, raw)
 	if err != nil {
 		return // the stack file is invalid: the run under test fails before any provider
@@ -196,6 +205,27 @@ func (s *engineStack) grantPrintedRoles() {
 	require.NoError(s.t, os.WriteFile(s.awsConfig, []byte(text), 0o600))
 	pipelineKind := map[string]string{"deployer": "deploy", "preview": "preview"}[s.roleKind]
 	s.stack.Workspace().SetEnvVar(fakeaws.EnvCaller, set.Pipeline.Roles[pipelineKind].Arn)
+	s.granted = key
+	if s.editPolicy != nil {
+		s.granted = "" // an edit's closure has no identity to compare: grant again
+	}
+}
+
+// grantKey identifies what grantPrintedRoles grants for: the config, its
+// secret keys and the role kind.
+func grantKey(raw plan.RawConfig, kind string) string {
+	keys := make([]string, 0, len(raw.Values))
+	for k := range raw.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%q=%q\n", k, raw.Values[k])
+	}
+	sort.Strings(raw.SecretKeys)
+	fmt.Fprintf(&b, "secret=%q kind=%s", raw.SecretKeys, kind)
+	return b.String()
 }
 
 func mustJSON(t testing.TB, doc iampolicy.Document) string {
