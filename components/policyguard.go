@@ -42,7 +42,7 @@ func ValidateExtraStatement(stmt map[string]any) error {
 		return errors.New("field Action: expected execute-api:Invoke")
 	}
 	for _, a := range actions {
-		if a != invokeAction {
+		if !strings.EqualFold(a, invokeAction) { // IAM compares actions without regard to case
 			return fmt.Errorf("field Action %q in an Allow: only %s may be allowed", a, invokeAction)
 		}
 	}

@@ -1,17 +1,20 @@
 // Package policy evaluates API Gateway resource policies the way IAM does
 // for one execute-api:Invoke request, so tests can prove who gets in.
 //
-// It implements AWS's evaluation order for the operators the components
-// emit: an explicit Deny that matches wins; otherwise a matching Allow is
-// needed; otherwise the request is implicitly denied. A statement matches
-// when its Action, Resource (with * wildcards), Principal ("*", or
-// {"AWS": [...]} naming roles, users, account roots or account IDs) and every
-// condition match; the conditions understood are StringEquals and
-// StringNotEquals on aws:SourceVpce and aws:PrincipalOrgId. Anything else is
-// an error, never a guess. Only the resource policy is evaluated: a
-// cross-account caller also needs its own identity policy to allow the call.
-// See "How API Gateway resource policies affect authorization workflow" in
-// the API Gateway developer guide.
+// It implements AWS's evaluation order: an explicit Deny that matches wins;
+// otherwise a matching Allow is needed; otherwise the request is implicitly
+// denied. A statement matches when its Action or NotAction (without regard
+// to case, as IAM compares actions), Resource or NotResource (with * and ?
+// wildcards), Principal or NotPrincipal ("*", or {"AWS": [...]} naming
+// roles, users, account roots or account IDs) and every condition match.
+// The conditions understood are StringEquals, StringNotEquals, StringLike
+// and StringNotLike on aws:SourceVpce and aws:PrincipalOrgID (condition key
+// names without regard to case, as IAM does). Any other element, operator or
+// key is an error, never a guess. Only the resource policy is evaluated: a
+// cross-account caller also needs its own identity policy to allow the
+// call. See "How API Gateway resource policies affect authorization
+// workflow" in the API Gateway developer guide and "Policy evaluation logic"
+// in the IAM user guide.
 //
 //	ok, err := policy.Allows(policyJson, policy.Request{
 //		Resource:   executionArn + "/dev/GET/orders",
@@ -21,18 +24,27 @@ package policy
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
 
-// statement is the subset of an IAM statement API Gateway resource policies use.
+// statement is an IAM statement of a resource policy.
 type statement struct {
-	Effect    string
-	Principal any
-	Action    any
-	Resource  any
-	Condition map[string]map[string]any
+	Sid          string
+	Effect       string
+	Principal    any
+	NotPrincipal any
+	Action       any
+	NotAction    any
+	Resource     any
+	NotResource  any
+	Condition    map[string]map[string]any
 }
+
+// elements are the statement elements IAM defines (names are case-sensitive).
+var elements = map[string]bool{"Sid": true, "Effect": true, "Principal": true, "NotPrincipal": true, "Action": true,
+	"NotAction": true, "Resource": true, "NotResource": true, "Condition": true}
 
 // Document is a parsed policy.
 type Document struct {
@@ -48,6 +60,19 @@ func Parse(policyJson string) (*Document, error) {
 	}
 	if len(d.Statement) == 0 {
 		return nil, fmt.Errorf("policy has no statements")
+	}
+	// encoding/json fills fields without regard to case and drops unknown
+	// names; IAM does neither, so the names are checked as written.
+	var raw struct{ Statement []map[string]json.RawMessage }
+	if err := json.Unmarshal([]byte(policyJson), &raw); err != nil {
+		return nil, fmt.Errorf("policy: Statement must be a list of objects: %w", err)
+	}
+	for i, st := range raw.Statement {
+		for name := range st {
+			if !elements[name] {
+				return nil, fmt.Errorf("statement %d: element %q is not an IAM statement element (Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)", i, name)
+			}
+		}
 	}
 	return &d, nil
 }
@@ -90,24 +115,30 @@ func (d *Document) DeniedUnlessSourceVpce() []string {
 	return out
 }
 
-// matches says whether pattern (with * wildcards) matches s.
+// matches says whether pattern (with * for any run of characters and ?
+// for one character, as IAM's resource and String*Like matching) matches s.
 func matches(pattern, s string) bool {
-	parts := strings.Split(pattern, "*")
-	if len(parts) == 1 {
-		return pattern == s
-	}
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	for _, p := range parts[1 : len(parts)-1] {
-		i := strings.Index(s, p)
-		if i < 0 {
+	// The classic linear scan: on a mismatch, let the last * take one more
+	// character; no backtracking beyond it is needed.
+	p, i, star, mark := 0, 0, -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p, i = p+1, i+1
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			mark++
+			p, i = star+1, mark
+		default:
 			return false
 		}
-		s = s[i+len(p):]
 	}
-	return strings.HasSuffix(s, parts[len(parts)-1])
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
 
 // Request is one execute-api:Invoke as IAM sees it.
@@ -138,46 +169,17 @@ func (d *Document) Allows(resourceArn, sourceVpce string) (bool, error) {
 	return d.Evaluate(Request{Resource: resourceArn, SourceVpce: sourceVpce})
 }
 
-// Evaluate applies AWS's evaluation order to the request for the operators
-// the project emits: a matching explicit Deny wins, otherwise a matching
-// Allow is needed. A statement matches when its Action, Resource, Principal
-// ("*", or {"AWS": [role/user ARNs, account roots or IDs]}) and every
-// condition (StringEquals, StringNotEquals on aws:SourceVpce and
-// aws:PrincipalOrgId) match. Anything else is an error, never a guess. Only
-// the resource policy is evaluated: a cross-account caller also needs its own
-// identity policy to allow the call.
+// Evaluate applies AWS's evaluation order to the request: a matching
+// explicit Deny wins, otherwise a matching Allow is needed (see the package
+// documentation for what a statement matches and what is an error). Only
+// the resource policy is evaluated: a cross-account caller also needs its
+// own identity policy to allow the call.
 func (d *Document) Evaluate(req Request) (bool, error) {
 	allowed := false
-	for _, s := range d.Statement {
-		if !anyMatch(stringList(s.Action), "execute-api:Invoke") || !anyMatch(stringList(s.Resource), req.Resource) {
-			continue
-		}
-		who, err := principalMatches(s.Principal, req.Principal)
+	for i, s := range d.Statement {
+		applies, err := s.applies(req)
 		if err != nil {
-			return false, err
-		}
-		applies := who
-		for op, cond := range s.Condition {
-			for key, v := range cond {
-				var got string
-				switch key {
-				case "aws:SourceVpce":
-					got = req.SourceVpce
-				case "aws:PrincipalOrgId":
-					got = req.PrincipalOrgId
-				default:
-					return false, fmt.Errorf("condition key %s is not evaluated here", key)
-				}
-				in := got != "" && anyMatch(stringList(v), got)
-				switch op {
-				case "StringNotEquals":
-					applies = applies && !in
-				case "StringEquals":
-					applies = applies && in
-				default:
-					return false, fmt.Errorf("condition operator %s is not evaluated here", op)
-				}
-			}
+			return false, fmt.Errorf("statement %d: %w", i, err)
 		}
 		if !applies {
 			continue
@@ -187,9 +189,91 @@ func (d *Document) Evaluate(req Request) (bool, error) {
 			return false, nil
 		case "Allow":
 			allowed = true
+		default:
+			return false, fmt.Errorf("statement %d: Effect %q: expected Allow or Deny", i, s.Effect)
 		}
 	}
 	return allowed, nil
+}
+
+// applies says whether the statement covers the request: its action,
+// resource, principal and every condition.
+func (s statement) applies(req Request) (bool, error) {
+	action, err := either("Action", s.Action, s.NotAction, func(v any) bool { return anyMatchFold(stringList(v), invokeAction) })
+	if err != nil || !action {
+		return false, err
+	}
+	resource, err := either("Resource", s.Resource, s.NotResource, func(v any) bool { return anyMatch(stringList(v), req.Resource) })
+	if err != nil || !resource {
+		return false, err
+	}
+	var principalErr error
+	who, err := either("Principal", s.Principal, s.NotPrincipal, func(v any) bool {
+		ok, err := principalMatches(v, req.Principal)
+		principalErr = err
+		return ok
+	})
+	if err != nil || principalErr != nil {
+		return false, errors.Join(err, principalErr)
+	}
+	if !who {
+		return false, nil
+	}
+	for op, cond := range s.Condition {
+		for key, v := range cond {
+			ok, err := conditionHolds(op, key, stringList(v), req)
+			if err != nil || !ok {
+				return false, err
+			}
+		}
+	}
+	return true, nil
+}
+
+// invokeAction is the one action API Gateway evaluates resource policies for.
+const invokeAction = "execute-api:Invoke"
+
+// either evaluates an element that comes as Name or NotName (exactly one):
+// in tells whether the request is among the element's values.
+func either(name string, positive, negative any, in func(any) bool) (bool, error) {
+	switch {
+	case positive != nil && negative != nil:
+		return false, fmt.Errorf("both %s and Not%s: IAM allows one", name, name)
+	case positive != nil:
+		return in(positive), nil
+	case negative != nil:
+		return !in(negative), nil
+	}
+	return false, fmt.Errorf("neither %s nor Not%s: a resource policy statement needs one", name, name)
+}
+
+// conditionHolds evaluates one condition operator and key on the request.
+// A key the request lacks makes StringNotEquals and StringNotLike hold and
+// the others fail, as IAM does.
+func conditionHolds(op, key string, values []string, req Request) (bool, error) {
+	var got string
+	switch strings.ToLower(key) {
+	case "aws:sourcevpce":
+		got = req.SourceVpce
+	case "aws:principalorgid":
+		got = req.PrincipalOrgId
+	default:
+		return false, fmt.Errorf("condition key %s is not evaluated here", key)
+	}
+	equal := func(p, s string) bool { return p == s }
+	var in bool
+	switch op {
+	case "StringEquals", "StringNotEquals":
+		in = got != "" && anyOf(values, got, equal)
+	case "StringLike", "StringNotLike":
+		in = got != "" && anyMatch(values, got)
+	default:
+		return false, fmt.Errorf("condition operator %s is not evaluated here", op)
+	}
+	if strings.HasPrefix(op, "StringNot") {
+		return !in, nil
+	}
+	return in, nil
 }
 
 // principalMatches says whether a statement's Principal covers the caller.
@@ -236,10 +320,20 @@ func isAccountRoot(who string) bool {
 	return strings.HasSuffix(who, ":root") || accountOf(who) == who
 }
 
-// anyMatch says whether any pattern matches s.
+// anyMatch says whether any pattern (with * and ? wildcards) matches s.
 func anyMatch(patterns []string, s string) bool {
+	return anyOf(patterns, s, matches)
+}
+
+// anyMatchFold is anyMatch without regard to case (actions).
+func anyMatchFold(patterns []string, s string) bool {
+	return anyOf(patterns, s, func(p, s string) bool { return matches(strings.ToLower(p), strings.ToLower(s)) })
+}
+
+// anyOf says whether match(p, s) holds for any of patterns.
+func anyOf(patterns []string, s string, match func(p, s string) bool) bool {
 	for _, p := range patterns {
-		if matches(p, s) {
+		if match(p, s) {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -100,4 +101,96 @@ func TestPackageAllowsAppliesTheEvaluationOrder(t *testing.T) {
 	assert.False(t, ok, "implicit deny")
 	_, err = Allows(`{"Statement":`, Request{Resource: arn + "/dev/GET/"})
 	assert.Error(t, err)
+}
+
+// evaluate parses doc and evaluates req, failing the test on an error.
+func evaluate(t *testing.T, doc string, req Request) bool {
+	t.Helper()
+	d, err := Parse(doc)
+	require.NoError(t, err)
+	ok, err := d.Evaluate(req)
+	require.NoError(t, err)
+	return ok
+}
+
+const allowAll = `{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}`
+
+func TestNotElementsAreEvaluatedAsIamDoes(t *testing.T) {
+	get := Request{Resource: arn + "/dev/GET/orders", SourceVpce: "vpce-0aaaaaaaaaaaaaaaa"}
+	post := Request{Resource: arn + "/dev/POST/orders", SourceVpce: "vpce-0aaaaaaaaaaaaaaaa"}
+	// A Deny of everything but GET: AWS denies the POST.
+	notResource := `{"Statement":[` + allowAll + `,{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","NotResource":"` + arn + `/*/GET/*"}]}`
+	assert.True(t, evaluate(t, notResource, get))
+	assert.False(t, evaluate(t, notResource, post), "a Deny with NotResource denies what it does not name")
+
+	notAction := `{"Statement":[` + allowAll + `,{"Effect":"Deny","Principal":"*","NotAction":"execute-api:ManageConnections","Resource":"*"}]}`
+	assert.False(t, evaluate(t, notAction, get), "Invoke is not ManageConnections: denied")
+
+	notPrincipal := `{"Statement":[` + allowAll + `,{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"execute-api:Invoke","Resource":"*"}]}`
+	signed := get
+	signed.Principal = "arn:aws:iam::222222222222:role/app"
+	assert.True(t, evaluate(t, notPrincipal, signed), "the named account is spared")
+	signed.Principal = "arn:aws:iam::333333333333:role/app"
+	assert.False(t, evaluate(t, notPrincipal, signed))
+	assert.False(t, evaluate(t, notPrincipal, get), "an anonymous caller is not the named account")
+}
+
+func TestActionsAndConditionKeysIgnoreCase(t *testing.T) {
+	req := Request{Resource: arn + "/dev/GET/", SourceVpce: "vpce-0bbbbbbbbbbbbbbbb", PrincipalOrgId: "o-abcdefghij"}
+	lower := `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"EXECUTE-API:invoke","Resource":"*"}]}`
+	assert.True(t, evaluate(t, lower, req), "IAM compares actions without regard to case")
+	wildcard := `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:*","Resource":"*"}]}`
+	assert.True(t, evaluate(t, wildcard, req))
+	keys := `{"Statement":[` + allowAll + `,{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*",
+		"Condition":{"StringNotEquals":{"AWS:SOURCEVPCE":"vpce-0aaaaaaaaaaaaaaaa"}}}]}`
+	assert.False(t, evaluate(t, keys, req), "aws:SourceVpce in any case is the same key")
+	org := `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}}]}`
+	assert.True(t, evaluate(t, org, req), "aws:PrincipalOrgID as AWS spells it")
+}
+
+func TestConditionOperators(t *testing.T) {
+	req := Request{Resource: arn + "/dev/GET/", SourceVpce: "vpce-0aaaaaaaaaaaaaaaa"}
+	doc := func(op, value string) string {
+		return `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"` + op + `":{"aws:SourceVpce":"` + value + `"}}}]}`
+	}
+	assert.False(t, evaluate(t, doc("StringEquals", "vpce-*"), req), "StringEquals takes * literally")
+	assert.True(t, evaluate(t, doc("StringLike", "vpce-*"), req))
+	assert.True(t, evaluate(t, doc("StringLike", "vpce-0aaaaaaaaaaaaaaa?"), req))
+	assert.False(t, evaluate(t, doc("StringNotLike", "vpce-*"), req))
+	assert.True(t, evaluate(t, doc("StringNotEquals", "vpce-0b"), Request{Resource: arn + "/dev/GET/"}) && !evaluate(t, doc("StringEquals", "vpce-0b"), Request{Resource: arn + "/dev/GET/"}),
+		"a missing key: StringNotEquals holds, StringEquals does not")
+}
+
+func TestWhatIsNotUnderstoodIsAnError(t *testing.T) {
+	for name, doc := range map[string]string{
+		"unknown element":         `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resources":"*"}]}`,
+		"element in another case": `{"Statement":[{"effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}`,
+	} {
+		_, err := Parse(doc)
+		assert.ErrorContains(t, err, "is not an IAM statement element", name)
+	}
+	req := Request{Resource: arn + "/dev/GET/"}
+	for name, doc := range map[string]string{
+		"both Resource and NotResource": `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*","NotResource":"*"}]}`,
+		"no Action":                     `{"Statement":[{"Effect":"Deny","Principal":"*","Resource":"*"}]}`,
+		"no Principal":                  `{"Statement":[{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"*"}]}`,
+		"unknown key":                   `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringEquals":{"aws:SourceIp":"1.2.3.4"}}}]}`,
+		"unknown operator":              `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"x"}}}]}`,
+		"unknown effect":                `{"Statement":[{"Effect":"Maybe","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}`,
+		"unknown principal type":        `{"Statement":[{"Effect":"Deny","Principal":{"Service":"lambda.amazonaws.com"},"Action":"execute-api:Invoke","Resource":"*"}]}`,
+	} {
+		d, err := Parse(doc)
+		require.NoError(t, err, name)
+		_, err = d.Evaluate(req)
+		assert.Error(t, err, name)
+	}
+}
+
+func TestMatchesWildcards(t *testing.T) {
+	assert.True(t, matches("a?c", "abc"))
+	assert.False(t, matches("a?c", "ac"))
+	assert.True(t, matches("*/GET/*", "x/dev/GET/orders"))
+	assert.False(t, matches("*/GET/*", "x/dev/POST/orders"))
+	assert.True(t, matches("**", ""))
+	assert.False(t, matches(strings.Repeat("*a", 30)+"b", strings.Repeat("a", 200)), "no exponential backtracking")
 }
