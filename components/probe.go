@@ -270,7 +270,9 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 			Name: pulumi.String("invoke-probe-route"), Policy: invoke,
 		}}
 	}
-	role, err := iam.NewRole(ctx, name+"-role", roleArgs, child...)
+	roleName, roleReplace := fittedName(ctx, name+"-role", maxIamRoleName)
+	roleArgs.Name = roleName
+	role, err := iam.NewRole(ctx, name+"-role", roleArgs, append(child, roleReplace)...)
 	if err != nil {
 		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
 	}
@@ -294,7 +296,9 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	if err != nil {
 		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
 	}
+	fnName, fnReplace := fittedName(ctx, name+"-function", maxLambdaFunctionName)
 	fn, err := lambda.NewFunction(ctx, name+"-function", &lambda.FunctionArgs{
+		Name:        fnName,
 		Description: pulumi.String("Calls the private API through each invoke form from inside the consumer VPC"),
 		Runtime:     pulumi.String(ProbeRuntime),
 		Handler:     pulumi.String("probe.handler"),
@@ -312,7 +316,7 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		// swap in the VPC's default group first, so the probe's group can go.
 		ReplaceSecurityGroupsOnDestroy: pulumi.Bool(true),
 		Tags:                           args.Tags,
-	}, child...)
+	}, append(child, fnReplace)...)
 	if err != nil {
 		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
 	}

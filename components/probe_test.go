@@ -248,3 +248,46 @@ func TestSignedProbeUnderAwsIam(t *testing.T) {
 		assert.Equal(t, 403, target.Expect, "named principals leave the probe's role out")
 	}
 }
+
+// TestProbeNamesFitAwsLimits: pulumi-aws names a function
+// "<logical>-<7 hex>" and refuses one longer than Lambda's 64 characters, so
+// the program's probe of a consumer name of the longest valid length (32)
+// gets a fitted, stable name; a short one keeps the provider's generated name.
+func TestProbeNamesFitAwsLimits(t *testing.T) {
+	long := strings.Repeat("a", 32)
+	require.True(t, ValidConsumerName(long), "32 characters is a valid consumer name")
+	mocks := awsmock.New("components-test", "test")
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		for _, consumer := range []string{long, "app"} {
+			// The name the program's composite ("xaccount-api") gives a consumer's probe.
+			if _, err := NewConnectivityProbe(ctx, "xaccount-api-"+consumer+"-probe", &ConnectivityProbeArgs{
+				Region: testRegion, VpcId: pulumi.String("vpc-0123456789abcdef0"),
+				SubnetIds:               pulumi.ToStringArray([]string{"subnet-0123456789abcdef1"}),
+				EndpointSecurityGroupId: pulumi.String("sg-0123456789abcdef0"),
+				InvokeUrls:              pulumi.StringMap{InvokeRoute53Alias: pulumi.String("https://abcde12345-vpce-0123456789abcdef0.execute-api.eu-west-1.amazonaws.com/dev")},
+				Triggers:                pulumi.StringMap{"deployment": pulumi.String("d1")},
+			}, pulumi.Provider(app)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	logical := "xaccount-api-" + long + "-probe-function"
+	require.Greater(t, len(logical)+8, maxLambdaFunctionName, "the generated name would not fit")
+	fn := mustNamed(t, mocks, typeFunction, logical)
+	name, _ := fn.Input("name").(string)
+	assert.Equal(t, FittedName("components-test", "test", logical, maxLambdaFunctionName), name)
+	assert.Len(t, name, maxLambdaFunctionName)
+	assert.True(t, strings.HasPrefix(name, "xaccount-api-"+long), name)
+	assert.NotEqual(t, name, FittedName("components-test", "prod", logical, maxLambdaFunctionName), "another stack, another name")
+	role := mustNamed(t, mocks, typeRole, "xaccount-api-"+long+"-probe-role")
+	assert.Nil(t, role.Input("name"), "the role's generated name (56 and 8) fits in 64: the provider names it")
+	short := mustNamed(t, mocks, typeFunction, "xaccount-api-app-probe-function")
+	assert.Nil(t, short.Input("name"), "a short name is left to the provider")
+	assert.Regexp(t, `^short-[0-9a-f]{8}$`, FittedName("p", "s", "short", 64), "a short logical name is kept whole")
+}

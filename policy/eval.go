@@ -169,31 +169,50 @@ func (d *Document) Allows(resourceArn, sourceVpce string) (bool, error) {
 	return d.Evaluate(Request{Resource: resourceArn, SourceVpce: sourceVpce})
 }
 
+// Decision is the outcome of a policy's evaluation.
+type Decision int
+
+const (
+	// ImplicitDeny: no statement allows the request, none denies it.
+	ImplicitDeny Decision = iota
+	// Allowed: an Allow matches and no Deny does.
+	Allowed
+	// ExplicitDeny: a Deny matches.
+	ExplicitDeny
+)
+
 // Evaluate applies AWS's evaluation order to the request: a matching
 // explicit Deny wins, otherwise a matching Allow is needed (see the package
 // documentation for what a statement matches and what is an error). Only
 // the resource policy is evaluated: a cross-account caller also needs its
 // own identity policy to allow the call.
 func (d *Document) Evaluate(req Request) (bool, error) {
-	allowed := false
+	decision, err := d.Decide(req)
+	return decision == Allowed, err
+}
+
+// Decide is Evaluate that tells an explicit Deny from no Allow (API
+// Gateway's message says "with an explicit deny" for the first only).
+func (d *Document) Decide(req Request) (Decision, error) {
+	decision := ImplicitDeny
 	for i, s := range d.Statement {
 		applies, err := s.applies(req)
 		if err != nil {
-			return false, fmt.Errorf("statement %d: %w", i, err)
+			return ImplicitDeny, fmt.Errorf("statement %d: %w", i, err)
 		}
 		if !applies {
 			continue
 		}
 		switch s.Effect {
 		case "Deny":
-			return false, nil
+			return ExplicitDeny, nil
 		case "Allow":
-			allowed = true
+			decision = Allowed
 		default:
-			return false, fmt.Errorf("statement %d: Effect %q: expected Allow or Deny", i, s.Effect)
+			return ImplicitDeny, fmt.Errorf("statement %d: Effect %q: expected Allow or Deny", i, s.Effect)
 		}
 	}
-	return allowed, nil
+	return decision, nil
 }
 
 // applies says whether the statement covers the request: its action,

@@ -194,3 +194,18 @@ func TestMatchesWildcards(t *testing.T) {
 	assert.True(t, matches("**", ""))
 	assert.False(t, matches(strings.Repeat("*a", 30)+"b", strings.Repeat("a", 200)), "no exponential backtracking")
 }
+
+func TestDecideTellsAnExplicitDenyFromNoAllow(t *testing.T) {
+	d, err := Parse(`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0aaaaaaaaaaaaaaaa"}}},
+		{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"execute-api:Invoke","Resource":"*"}]}`)
+	require.NoError(t, err)
+	got, err := d.Decide(Request{Resource: arn + "/dev/GET/", SourceVpce: "vpce-0bbbbbbbbbbbbbbbb"})
+	require.NoError(t, err)
+	assert.Equal(t, ExplicitDeny, got)
+	got, err = d.Decide(Request{Resource: arn + "/dev/GET/", SourceVpce: "vpce-0aaaaaaaaaaaaaaaa"})
+	require.NoError(t, err)
+	assert.Equal(t, ImplicitDeny, got, "anonymous, through the right endpoint: no Allow names it")
+	got, err = d.Decide(Request{Resource: arn + "/dev/GET/", SourceVpce: "vpce-0aaaaaaaaaaaaaaaa", Principal: "arn:aws:iam::222222222222:role/app"})
+	require.NoError(t, err)
+	assert.Equal(t, Allowed, got)
+}

@@ -60,8 +60,10 @@ func parseBody(op, body string) ([]Route, string, error) {
 				Security    []map[string][]string `json:"security"`
 			}
 			var integration struct {
-				Type      string `json:"type"`
-				Responses map[string]struct {
+				Type       string `json:"type"`
+				HttpMethod string `json:"httpMethod"`
+				Uri        string `json:"uri"`
+				Responses  map[string]struct {
 					StatusCode string `json:"statusCode"`
 				} `json:"responses"`
 			}
@@ -86,7 +88,8 @@ func parseBody(op, body string) ([]Route, string, error) {
 					}
 				}
 			}
-			routes = append(routes, Route{Method: method, Path: path, Authorization: auth, Integration: integration.Type, MockStatus: mockStatus})
+			routes = append(routes, Route{Method: method, Path: path, Authorization: auth, Integration: integration.Type, MockStatus: mockStatus,
+				IntegrationMethod: integration.HttpMethod, IntegrationUri: integration.Uri})
 		}
 	}
 	sortRoutes(routes)

@@ -36,6 +36,8 @@ type Cloud struct {
 	Functions      map[string]*Function      `json:"functions"`
 	// RolePolicies maps IAM role ARNs to their managed policy ARNs.
 	RolePolicies map[string][]string `json:"rolePolicies"`
+	// RoleInlinePolicies maps IAM role ARNs to their inline policy documents.
+	RoleInlinePolicies map[string][]string `json:"roleInlinePolicies"`
 	// HeldGroups are security groups a deleted VPC function's network
 	// interfaces still hold (Lambda releases them up to 20 minutes later).
 	HeldGroups map[string]string `json:"heldGroups"`
@@ -76,6 +78,10 @@ type Route struct {
 	// MockStatus is a MOCK integration's default response status; 0 when
 	// the integration has no response (API Gateway then answers 500).
 	MockStatus int `json:"mockStatus,omitempty"`
+	// IntegrationMethod and IntegrationUri are the integration's httpMethod
+	// and uri (for a Lambda proxy, the function's invocations path).
+	IntegrationMethod string `json:"integrationMethod,omitempty"`
+	IntegrationUri    string `json:"integrationUri,omitempty"`
 }
 
 // RestApi is an API Gateway REST API.
@@ -164,7 +170,7 @@ func newCloud() *Cloud {
 		RestApis: map[string]*RestApi{}, Deployments: map[string]*Deployment{}, Stages: map[string]*Stage{},
 		Vpcs: map[string]*Vpc{}, Subnets: map[string]*Subnet{}, SecurityGroups: map[string]*SecurityGroup{},
 		Endpoints: map[string]*Endpoint{}, Permissions: map[string]*Permission{}, Functions: map[string]*Function{},
-		RolePolicies: map[string][]string{}, HeldGroups: map[string]string{},
+		RolePolicies: map[string][]string{}, RoleInlinePolicies: map[string][]string{}, HeldGroups: map[string]string{},
 		LogGroups: map[string]Scope{}, Roles: map[string]string{}, AccountRoles: map[string]string{},
 		AssumableRoles: map[string]*IamRole{}, LingeringEnis: map[string]string{},
 	}

@@ -161,11 +161,21 @@ func (p *Provider) createSecurityGroup(c *Cloud, in props) (string, props, error
 	return g.Id, out, nil
 }
 
-// setRules records the group's HTTPS rules from its ingress and egress blocks.
+// setRules records the group's HTTPS rules from its ingress and egress
+// blocks: a rule carries HTTPS when its protocol is TCP ("tcp" or "6") and
+// its ports hold 443, or when it allows all traffic ("-1" or "all", where
+// the ports do not apply). A UDP or ICMP rule on 443 does not (EC2 user
+// guide, "Security group rules": protocol, port range).
 func (g *SecurityGroup) setRules(in props) {
 	g.IngressCidrs, g.EgressGroups, g.EgressCidrs = nil, nil, nil
 	https := func(rule props) bool {
-		return rule.str("protocol") == "-1" || (rule.num("fromPort") <= 443 && rule.num("toPort") >= 443)
+		switch strings.ToLower(rule.str("protocol")) {
+		case "-1", "all":
+			return true
+		case "tcp", "6":
+			return rule.num("fromPort") <= 443 && rule.num("toPort") >= 443
+		}
+		return false
 	}
 	for _, r := range in.list("ingress") {
 		if rule := props(r); https(rule) {
@@ -320,6 +330,78 @@ func (p *Provider) deleteEndpoint(c *Cloud, id string) error {
 // name, so the Local Zone comes first ("eu-west-1-lon-1a" < "eu-west-1a").
 func (p *Provider) zones() []string {
 	return []string{p.localZone(), p.scope.Region + "a", p.scope.Region + "b", p.scope.Region + "c"}
+}
+
+// zone is one zone as DescribeAvailabilityZones describes it.
+type zone struct {
+	Name, Id, State, OptInStatus, Type string
+}
+
+// regionZones are the provider region's zones: a, b and c available; d
+// impaired (AWS lists an impaired zone unless the caller filters on state);
+// and an opted-in Local Zone, where interface endpoints do not run. Sorted by
+// name, as AWS lists them.
+func (p *Provider) regionZones() []zone {
+	r := p.scope.Region
+	return []zone{
+		{Name: p.localZone(), Id: "euw1-lon1-az1", State: "available", OptInStatus: "opted-in", Type: "local-zone"},
+		{Name: r + "a", Id: "euw1-az1", State: "available", OptInStatus: "opt-in-not-required", Type: "availability-zone"},
+		{Name: r + "b", Id: "euw1-az2", State: "available", OptInStatus: "opt-in-not-required", Type: "availability-zone"},
+		{Name: r + "c", Id: "euw1-az3", State: "available", OptInStatus: "opt-in-not-required", Type: "availability-zone"},
+		{Name: r + "d", Id: "euw1-az4", State: "impaired", OptInStatus: "opt-in-not-required", Type: "availability-zone"},
+	}
+}
+
+// describeZones is DescribeAvailabilityZones as the data source calls it:
+// the state argument and every filter (opt-in-status, state, zone-type,
+// zone-name, zone-id, region-name) narrow the list, values within a filter
+// are ORed, filters ANDed; an unknown filter name is AWS's
+// InvalidParameterValue (EC2 API reference, DescribeAvailabilityZones).
+func (p *Provider) describeZones(args props) ([]zone, error) {
+	field := func(z zone, name string) (string, bool) {
+		switch name {
+		case "opt-in-status":
+			return z.OptInStatus, true
+		case "state":
+			return z.State, true
+		case "zone-type":
+			return z.Type, true
+		case "zone-name":
+			return z.Name, true
+		case "zone-id":
+			return z.Id, true
+		case "region-name":
+			return p.scope.Region, true
+		}
+		return "", false
+	}
+	type filter struct {
+		name   string
+		values []string
+	}
+	var filters []filter
+	if st := args.str("state"); st != "" {
+		filters = append(filters, filter{"state", []string{st}})
+	}
+	for _, f := range args.list("filters") {
+		fp := props(f)
+		if _, ok := field(zone{}, fp.str("name")); !ok {
+			return nil, ec2Error("DescribeAvailabilityZones", "InvalidParameterValue", "The filter '%s' is invalid", fp.str("name"))
+		}
+		filters = append(filters, filter{fp.str("name"), fp.strs("values")})
+	}
+	var out []zone
+	for _, z := range p.regionZones() {
+		keep := true
+		for _, f := range filters {
+			v, _ := field(z, f.name)
+			keep = keep && slices.Contains(f.values, v)
+		}
+		if keep && !slices.Contains(args.strs("excludeNames"), z.Name) && !slices.Contains(args.strs("excludeZoneIds"), z.Id) {
+			out = append(out, z)
+		}
+	}
+	return out, nil
 }
 
 // localZone is an opted-in Local Zone, where interface endpoints do not run.

@@ -3,7 +3,6 @@ package fakeaws
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -27,22 +26,14 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 	}
 	switch req.GetTok() {
 	case InvokeAvailabilityZones:
-		// DescribeAvailabilityZones: the opted-in Local Zone is listed too
-		// unless the caller filters on opt-in-status opt-in-not-required.
-		onlyOrdinary := false
-		for _, f := range args.list("filters") {
-			fp := props(f)
-			if fp.str("name") == "opt-in-status" && slices.Equal(fp.strs("values"), []string{"opt-in-not-required"}) {
-				onlyOrdinary = true
-			}
+		zones, err := p.describeZones(args)
+		if err != nil {
+			return nil, err
 		}
 		names, ids := []any{}, []any{}
-		for i, z := range p.zones() {
-			if onlyOrdinary && z == p.localZone() {
-				continue
-			}
-			names = append(names, z)
-			ids = append(ids, fmt.Sprintf("euw1-az%d", i+1))
+		for _, z := range zones {
+			names = append(names, z.Name)
+			ids = append(ids, z.Id)
 		}
 		out = props{"id": p.scope.Region, "names": names, "zoneIds": ids, "groupNames": []any{p.scope.Region}}
 	case InvokeEndpointService:

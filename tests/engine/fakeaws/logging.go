@@ -81,6 +81,7 @@ func (p *Provider) createRole(c *Cloud, in props) (string, props, error) {
 	}
 	c.Roles[arn] = p.scope.Account
 	c.RolePolicies[arn] = in.strs("managedPolicyArns")
+	c.RoleInlinePolicies[arn] = inlinePolicies(in)
 	c.record(p.scope, "CreateRole", name)
 	out := in.clone()
 	out["id"] = name
@@ -95,6 +96,7 @@ func (p *Provider) deleteRole(c *Cloud, id string) error {
 	// deleting it succeeds and leaves the setting dangling, as in AWS.
 	delete(c.Roles, fmt.Sprintf("arn:aws:iam::%s:role/%s", p.scope.Account, id))
 	delete(c.RolePolicies, fmt.Sprintf("arn:aws:iam::%s:role/%s", p.scope.Account, id))
+	delete(c.RoleInlinePolicies, fmt.Sprintf("arn:aws:iam::%s:role/%s", p.scope.Account, id))
 	c.record(p.scope, "DeleteRole", id)
 	return nil
 }
@@ -141,4 +143,16 @@ func (p *Provider) checkAccessLogs(c *Cloud, op string, in props) error {
 		return awsError(op, "BadRequestException", "Invalid ARN specified in the request: log group %s does not exist", dest)
 	}
 	return nil
+}
+
+// inlinePolicies are the documents of a role's inlinePolicies blocks
+// (PutRolePolicy for each).
+func inlinePolicies(in props) []string {
+	var docs []string
+	for _, b := range in.list("inlinePolicies") {
+		if doc := props(b).str("policy"); doc != "" {
+			docs = append(docs, doc)
+		}
+	}
+	return docs
 }

@@ -143,35 +143,127 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	if !ok {
 		return forbidden()
 	}
-	principal := ""
+	principal, who := "", "anonymous"
 	if signed {
 		principal = f.Role
+		who = "arn:aws:sts::" + f.Account + ":assumed-role/" + f.Role[strings.LastIndex(f.Role, "/")+1:] + "/" + f.Name
 	}
 	resource := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/GET%s", api.Region, api.Account, apiId, stage, path)
-	allowed, err := policy.Allows(doc, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal})
-	if err != nil || !allowed {
-		who := "anonymous"
-		if signed {
-			who = "arn:aws:sts::" + f.Account + ":assumed-role/" + f.Role[strings.LastIndex(f.Role, "/")+1:] + "/" + f.Name
-		}
+	denied := func(why string) components.ProbeFormResult {
 		r.Status, r.ErrorType = 403, "AccessDeniedException"
-		r.Body = fmt.Sprintf(`{"Message":"User: %s is not authorized to perform: execute-api:Invoke on resource: %s with an explicit deny"}`, who, resource)
+		r.Body = fmt.Sprintf(`{"Message":"User: %s is not authorized to perform: execute-api:Invoke on resource: %s%s"}`, who, resource, why)
 		return r
+	}
+	// The endpoint's policy first: the endpoint refuses before API Gateway
+	// sees the call (PrivateLink guide, "Control access to VPC endpoints
+	// using endpoint policies"; IAM user guide, "Access denied error
+	// messages": "because no VPC endpoint policy allows").
+	if endpoint.Policy != "" {
+		d, err := decide(endpoint.Policy, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal})
+		switch {
+		case err != nil || d == policy.ExplicitDeny:
+			return denied(" with an explicit deny in a VPC endpoint policy")
+		case d != policy.Allowed:
+			return denied(" because no VPC endpoint policy allows the execute-api:Invoke action")
+		}
+	}
+	if d := c.invokeDecision(f, api, doc, resource, endpoint.Id, principal); d != policy.Allowed {
+		why := ""
+		if d == policy.ExplicitDeny {
+			why = " with an explicit deny"
+		}
+		return denied(why)
 	}
 	route, ok := c.StageRoute(apiId, stage, "GET", path)
 	if !ok || (route.Authorization == "AWS_IAM" && !signed) {
 		r.Status, r.ErrorType, r.Body = 403, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`
 		return r
 	}
+	internalError := func() components.ProbeFormResult {
+		r.Status, r.ErrorType, r.Body = 500, "InternalServerErrorException", `{"message": "Internal server error"}`
+		return r
+	}
 	switch {
 	case route.Integration == "mock" && route.MockStatus == 0:
-		r.Status, r.ErrorType, r.Body = 500, "InternalServerErrorException", `{"message": "Internal server error"}`
+		return internalError()
 	case route.Integration == "mock":
 		r.Status, r.Body = route.MockStatus, `{"message":"hello from the private API"}`
-	default: // the fake has no backends: a proxy or Lambda answers 200
+	case isLambdaProxy(route):
+		// Lambda is invoked with POST whatever the method ("For Lambda
+		// integrations, you must use the HTTP method of POST for the
+		// integration request", API Gateway developer guide), and only with a
+		// permission whose source ARN covers this method ARN; otherwise the
+		// execution fails with a configuration error and the caller gets 500.
+		if !strings.EqualFold(route.IntegrationMethod, "POST") || !c.lambdaPermits(route.IntegrationUri, resource) {
+			return internalError()
+		}
+		r.Status, r.Body = 200, `{}`
+	default: // the fake has no backends: an HTTP proxy answers 200
 		r.Status, r.Body = 200, `{}`
 	}
 	return r
+}
+
+// decide parses and evaluates a policy document.
+func decide(doc string, req policy.Request) (policy.Decision, error) {
+	d, err := policy.Parse(doc)
+	if err != nil {
+		return policy.ImplicitDeny, err
+	}
+	return d.Decide(req)
+}
+
+// invokeDecision is API Gateway's authorization of a call with a resource
+// policy ("How API Gateway resource policies affect authorization
+// workflow"): an explicit Deny in the resource policy or, for a signed call,
+// in the caller's identity policies refuses; an unsigned call needs the
+// resource policy's Allow; a signed call from the API's own account needs
+// an Allow in either, from another account in both.
+func (c *Cloud) invokeDecision(f *Function, api *RestApi, resourcePolicy, resource, vpce, principal string) policy.Decision {
+	rp, err := decide(resourcePolicy, policy.Request{Resource: resource, SourceVpce: vpce, Principal: principal})
+	if err != nil || rp == policy.ExplicitDeny {
+		return policy.ExplicitDeny
+	}
+	if principal == "" {
+		return rp
+	}
+	ip := implicitDeny
+	for _, doc := range c.RoleInlinePolicies[f.Role] {
+		parsed, err := parsePolicy(doc)
+		if err != nil {
+			return policy.ExplicitDeny
+		}
+		switch parsed.decide(request{Action: "execute-api:Invoke", Resource: resource}) {
+		case explicitDeny:
+			return policy.ExplicitDeny
+		case allowed:
+			ip = allowed
+		}
+	}
+	sameAccount := f.Account == api.Account
+	if (sameAccount && (rp == policy.Allowed || ip == allowed)) || (rp == policy.Allowed && ip == allowed) {
+		return policy.Allowed
+	}
+	return policy.ImplicitDeny
+}
+
+// isLambdaProxy says whether a route's integration invokes a Lambda
+// function (aws_proxy with a lambda:path uri).
+func isLambdaProxy(r Route) bool {
+	return r.Integration == "aws_proxy" && strings.Contains(r.IntegrationUri, ":lambda:path/")
+}
+
+// lambdaPermits says whether the function of a Lambda integration uri has a
+// permission whose source ARN (with * wildcards) covers methodArn.
+func (c *Cloud) lambdaPermits(uri, methodArn string) bool {
+	fn := uri[strings.Index(uri, "/functions/")+len("/functions/"):]
+	fn = strings.TrimSuffix(fn, "/invocations")
+	for _, perm := range c.Permissions {
+		if perm.Function == fn && anyMatch([]string{perm.SourceArn}, methodArn, false) {
+			return true
+		}
+	}
+	return false
 }
 
 // reaches says whether HTTPS from the function gets to the endpoint: the

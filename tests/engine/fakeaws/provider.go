@@ -157,14 +157,21 @@ func (p *Provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 	if _, ok := forceNew[typ]; !ok {
 		return nil, fmt.Errorf("fakeaws: resource type %s is not simulated", typ)
 	}
-	news := props(req.GetNews().AsMap())
+	news, err := autoName(typ, req.GetUrn(), props(req.GetOlds().AsMap()), props(req.GetNews().AsMap()), req.GetRandomSeed())
+	if err != nil {
+		return nil, err
+	}
 	var failures []*pulumirpc.CheckFailure
 	for _, k := range required[typ] {
 		if _, ok := news[k]; !ok {
 			failures = append(failures, &pulumirpc.CheckFailure{Property: k, Reason: "Missing required argument: The argument \"" + k + "\" is required, but no definition was found."})
 		}
 	}
-	return &pulumirpc.CheckResponse{Inputs: req.GetNews(), Failures: failures}, nil
+	inputs, err := structOf(news)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.CheckResponse{Inputs: inputs, Failures: failures}, nil
 }
 
 // Diff compares the old inputs with the new ones; a change of a ForceNew
@@ -244,6 +251,9 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	in := props(req.GetProperties().AsMap())
 	if req.GetPreview() {
 		return createResponse("", previewOutputs(typ, in))
+	}
+	if err := checkNameLength(typ, in); err != nil {
+		return nil, err
 	}
 	var id string
 	var out props
@@ -349,6 +359,7 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 			out = merged // retention, tags, descriptions: nothing the fake checks
 		case TypeRole:
 			c.RolePolicies[olds.str("arn")] = news.strs("managedPolicyArns")
+			c.RoleInlinePolicies[olds.str("arn")] = inlinePolicies(news)
 			out = merged
 		case TypeSecurityGroup:
 			if g, ok := c.SecurityGroups[id]; ok {
