@@ -207,13 +207,13 @@ func TestDevLifecycle(t *testing.T) {
 	requireProbeGreen(t, s, "app", 4)
 	assert.Equal(t, 1, invokes(s), "the probe ran once, during the first up")
 
-	t.Run("a second preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
-	t.Run("a no-change up does not run the probe again", func(t *testing.T) {
+	s.step(t, "a second preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
+	s.step(t, "a no-change up does not run the probe again", func(t *testing.T) {
 		s.mustUp()
 		assert.Equal(t, 1, invokes(s))
 	})
 
-	t.Run("a route is added and the stage serves it", func(t *testing.T) {
+	s.step(t, "a route is added and the stage serves it", func(t *testing.T) {
 		before := invokes(s)
 		s.editConfig("api", devApi(mockRoute("GET", "/extra")))
 		s.mustUp()
@@ -226,7 +226,7 @@ func TestDevLifecycle(t *testing.T) {
 		requirePolicyAllowsExactly(t, st, endpoints)
 	})
 
-	t.Run("a renamed route is served under its new path only", func(t *testing.T) {
+	s.step(t, "a renamed route is served under its new path only", func(t *testing.T) {
 		s.editConfig("api", devApi(mockRoute("GET", "/renamed")))
 		s.mustUp()
 		st := s.apiState()
@@ -235,7 +235,7 @@ func TestDevLifecycle(t *testing.T) {
 		requirePolicyAllowsExactly(t, st, endpoints)
 	})
 
-	t.Run("a removed route is no longer served", func(t *testing.T) {
+	s.step(t, "a removed route is no longer served", func(t *testing.T) {
 		s.editConfig("api", devApi())
 		s.mustUp()
 		st := s.apiState()
@@ -244,7 +244,7 @@ func TestDevLifecycle(t *testing.T) {
 		requirePolicyAllowsExactly(t, st, endpoints)
 	})
 
-	t.Run("a consumer is added and removed; policy and endpoint list follow", func(t *testing.T) {
+	s.step(t, "a consumer is added and removed; policy and endpoint list follow", func(t *testing.T) {
 		app := devConsumer("app", "222222222222", "10.20.0.0/24", 2)
 		batch := devConsumer("batch", "777777777777", "10.30.0.0/24", 2)
 		s.editConfig("consumers", []any{app, batch})
@@ -276,7 +276,7 @@ func TestDevLifecycle(t *testing.T) {
 		})
 	})
 
-	t.Run("a new VPC layout builds a new VPC instead of colliding subnets", func(t *testing.T) {
+	s.step(t, "a new VPC layout builds a new VPC instead of colliding subnets", func(t *testing.T) {
 		s.editConfig("consumers", []any{devConsumer("app", "222222222222", "10.20.0.0/24", 3)})
 		s.mustUp()
 		st := s.apiState()
@@ -294,7 +294,7 @@ func TestDevLifecycle(t *testing.T) {
 		})
 	})
 
-	t.Run("destroy removes everything", func(t *testing.T) {
+	s.step(t, "destroy removes everything", func(t *testing.T) {
 		r := s.destroy()
 		require.NoErrorf(t, r.err, "destroy failed:\n%s\n%s", r.out, r.errOut)
 		s.cloudView(func(c *fakeaws.Cloud) {

@@ -380,6 +380,19 @@ func requireNoChanges(t *testing.T, s *engineStack) {
 	}
 }
 
+// step runs one step of a lifecycle as a subtest of t: while it runs, the
+// stack's helpers (mustUp, cloudView, apiState, editConfig, ...) report to
+// that subtest, so a failing step fails itself, not its parent (FailNow on
+// a parent from a subtest is a panic that abandons every later step).
+func (s *engineStack) step(t *testing.T, name string, fn func(t *testing.T)) bool {
+	parent := s.t
+	return t.Run(name, func(t *testing.T) {
+		s.t = t
+		defer func() { s.t = parent }()
+		fn(t)
+	})
+}
+
 // mustUp runs up and fails the test with the engine's output if it fails.
 func (s *engineStack) mustUp() result {
 	s.t.Helper()

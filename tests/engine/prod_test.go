@@ -124,7 +124,7 @@ func TestProdLifecycle(t *testing.T) {
 		assert.True(t, c.StageServes(apiId, "prod", "POST", "/ledger/{proxy+}"))
 	})
 
-	t.Run("a route change goes through with protect on", func(t *testing.T) {
+	s.step(t, "a route change goes through with protect on", func(t *testing.T) {
 		var doc map[string]any
 		b, err := os.ReadFile(filepath.Join(s.workDir, "Pulumi.prod.yaml"))
 		require.NoError(t, err)
@@ -150,9 +150,9 @@ func TestProdLifecycle(t *testing.T) {
 		})
 	})
 
-	t.Run("then a preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
+	s.step(t, "then a preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
 
-	t.Run("destroy is refused by protection", func(t *testing.T) {
+	s.step(t, "destroy is refused by protection", func(t *testing.T) {
 		r := s.destroy()
 		require.Error(t, r.err)
 		assert.Contains(t, r.out+r.errOut+r.err.Error(), "protected")
