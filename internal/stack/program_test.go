@@ -126,7 +126,8 @@ func TestProgramProtectsWhatHoldsStateWhenAsked(t *testing.T) {
 			assert.Equalf(t, want, r.Protect, "%s %s protect with protect=%v", r.Type, r.Name, protect)
 		}
 		for _, typ := range []string{"aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ec2/vpcEndpoint:VpcEndpoint",
-			"aws:ec2/securityGroup:SecurityGroup", "aws:apigateway/deployment:Deployment", "aws:apigateway/restApiPolicy:RestApiPolicy"} {
+			"aws:ec2/securityGroup:SecurityGroup", "aws:apigateway/deployment:Deployment", "aws:apigateway/restApiPolicy:RestApiPolicy",
+			"aws:cloudwatch/logGroup:LogGroup", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet"} {
 			assert.Truef(t, seen[typ], "the config registers a %s", typ)
 		}
 	}

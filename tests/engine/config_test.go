@@ -212,7 +212,17 @@ func TestIamAuthorizationUnderTheEngine(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equalf(t, want, ok, "%+v", req)
 	}
-	requireEndpointPoliciesScoped(t, s, st.api)
+	requireEndpointPoliciesScoped(t, s, st.api, "dev")
+	// The probe's role is not the named principal: it expects 403, and the
+	// 403 must be the resource policy's refusal of that caller, not any 403
+	// (a missing route or an unsigned call answer 403 too).
+	for form, v := range probeResults(t, s, "app") {
+		r := v.(map[string]any)
+		assert.Equalf(t, float64(403), r["status"], "%s", form)
+		assert.Equalf(t, "AccessDeniedException", r["errorType"], "%s", form)
+		assert.Containsf(t, r["body"], "assumed-role/", "%s: refused as the signed probe role", form)
+		assert.NotContainsf(t, r["body"], "explicit deny", "%s: no Allow names it; nothing denies it", form)
+	}
 	out := s.outputs()
 	curl := out["consumers"].Value.(map[string]any)["app"].(map[string]any)["curl"].(map[string]any)
 	for form, line := range curl {

@@ -165,25 +165,51 @@ func requirePolicyAllowsExactly(t *testing.T, st apiState, endpoints []string) {
 }
 
 // requireEndpointPoliciesScoped: every endpoint in the simulated cloud lets
-// callers invoke this API and nothing else.
-func requireEndpointPoliciesScoped(t *testing.T, s *engineStack, api fakeaws.RestApi) {
+// through every method of every route the stage serves (an ANY route with
+// each method; a POST route as much as a GET one) and nothing of another API.
+func requireEndpointPoliciesScoped(t *testing.T, s *engineStack, api fakeaws.RestApi, stage string) {
 	t.Helper()
 	apiArn := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", api.Region, api.Account, api.Id)
 	s.cloudView(func(c *fakeaws.Cloud) {
 		require.NotEmpty(t, c.Endpoints)
+		routes := c.StageRoutes(api.Id, stage)
+		require.NotEmpty(t, routes, "the stage serves routes")
 		for _, e := range c.Endpoints {
 			doc, err := policy.Parse(e.Policy)
 			require.NoErrorf(t, err, "endpoint %s policy %q", e.Id, e.Policy)
-			for arn, want := range map[string]bool{
-				apiArn + "/dev/GET/": true,
-				fmt.Sprintf("arn:aws:execute-api:%s:%s:other00000/dev/GET/", api.Region, api.Account): false,
-			} {
+			want := map[string]bool{fmt.Sprintf("arn:aws:execute-api:%s:%s:other00000/%s/GET/", api.Region, api.Account, stage): false}
+			for _, r := range routes {
+				methods := []string{r.Method}
+				if r.Method == "ANY" {
+					methods = []string{"GET", "POST", "PUT", "DELETE", "PATCH"}
+				}
+				for _, m := range methods {
+					want[fmt.Sprintf("%s/%s/%s%s", apiArn, stage, m, concretePath(r.Path))] = true
+				}
+			}
+			for arn, allowed := range want {
 				ok, err := doc.Allows(arn, e.Id)
 				require.NoError(t, err)
-				assert.Equalf(t, want, ok, "endpoint %s invoking %s", e.Id, arn)
+				assert.Equalf(t, allowed, ok, "endpoint %s invoking %s", e.Id, arn)
 			}
 		}
 	})
+}
+
+// concretePath fills a route's path template: {x} with one segment, {x+}
+// with two.
+func concretePath(template string) string {
+	var out []string
+	for _, seg := range strings.Split(template, "/") {
+		switch {
+		case strings.HasSuffix(seg, "+}"):
+			seg = "a/b"
+		case strings.HasPrefix(seg, "{"):
+			seg = "x"
+		}
+		out = append(out, seg)
+	}
+	return strings.Join(out, "/")
 }
 
 // TestDevLifecycle walks the dev stack through what its users do: up, a
@@ -203,7 +229,7 @@ func TestDevLifecycle(t *testing.T) {
 	requirePolicyAllowsExactly(t, st, endpoints)
 	out := s.outputs()
 	assert.Equal(t, endpoints[0], out["consumers"].Value.(map[string]any)["app"].(map[string]any)["endpointId"])
-	requireEndpointPoliciesScoped(t, s, st.api)
+	requireEndpointPoliciesScoped(t, s, st.api, "dev")
 	requireProbeGreen(t, s, "app", 4)
 	assert.Equal(t, 1, invokes(s), "the probe ran once, during the first up")
 
@@ -253,7 +279,7 @@ func TestDevLifecycle(t *testing.T) {
 		require.Len(t, st.api.VpcEndpointIds, 2)
 		assert.Subset(t, st.api.VpcEndpointIds, endpoints)
 		requirePolicyAllowsExactly(t, st, st.api.VpcEndpointIds)
-		requireEndpointPoliciesScoped(t, s, st.api)
+		requireEndpointPoliciesScoped(t, s, st.api, "dev")
 		assert.True(t, st.serves("GET", "/"), "the stage still answers")
 		s.cloudView(func(c *fakeaws.Cloud) {
 			accounts := map[string]int{}

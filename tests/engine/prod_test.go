@@ -70,7 +70,7 @@ func seedProdNetworks(store *fakeaws.Store) error {
 // what it must never protect, since route, policy and consumer changes
 // replace them.
 var (
-	protectedTypes   = []string{"aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/securityGroup:SecurityGroup"}
+	protectedTypes   = []string{"aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/securityGroup:SecurityGroup", "aws:cloudwatch/logGroup:LogGroup"}
 	replaceableTypes = []string{"aws:apigateway/deployment:Deployment", "aws:apigateway/restApiPolicy:RestApiPolicy", "aws:lambda/permission:Permission"}
 )
 
@@ -116,13 +116,16 @@ func TestProdLifecycle(t *testing.T) {
 		}
 	}
 	var apiId string
+	var prodApi fakeaws.RestApi
 	s.cloudView(func(c *fakeaws.Cloud) {
 		for id := range c.RestApis {
 			apiId = id
 		}
 		assert.True(t, c.StageServes(apiId, "prod", "GET", "/orders/{id}"))
 		assert.True(t, c.StageServes(apiId, "prod", "POST", "/ledger/{proxy+}"))
+		prodApi = *c.RestApis[apiId]
 	})
+	requireEndpointPoliciesScoped(t, s, prodApi, "prod")
 
 	s.step(t, "a route change goes through with protect on", func(t *testing.T) {
 		var doc map[string]any

@@ -318,7 +318,17 @@ func (p *Provider) putStage(c *Cloud, in props, create bool) (string, props, err
 	if _, exists := c.Stages[key]; exists && create {
 		return "", nil, awsError(op, "ConflictException", "Stage already exists")
 	}
-	c.Stages[key] = &Stage{Scope: p.scope, RestApiId: apiId, Name: name, DeploymentId: depId}
+	st := &Stage{Scope: p.scope, RestApiId: apiId, Name: name, DeploymentId: depId}
+	if old, exists := c.Stages[key]; exists {
+		st.PreviousDeploymentId = old.PreviousDeploymentId
+		if old.DeploymentId != depId {
+			st.PreviousDeploymentId = old.DeploymentId
+			c.changed("stage:" + key)
+		}
+	} else {
+		c.changed("stage:" + key)
+	}
+	c.Stages[key] = st
 	c.record(p.scope, op, key+" -> "+depId)
 	id := "ags-" + apiId + "-" + name
 	out := in.clone()

@@ -8,6 +8,8 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/components"
 )
 
 // callWorld is a consumer function in a VPC with an execute-api endpoint it
@@ -215,4 +217,52 @@ func TestAutoNamingAndNameLimits(t *testing.T) {
 	assert.ErrorContains(t, err, "ValidationError: 1 validation error detected: Value '"+strings.Repeat("r", 65)+"' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64")
 	_, _, err = create(p, t, TypeRole, map[string]any{"name": strings.Repeat("r", 64), "assumeRolePolicy": "{}"})
 	assert.NoError(t, err, "64 characters fit")
+}
+
+// TestPropagationAndTheProbesRetries: with PropagationCalls set, a moved
+// stage serves its previous deployment and a new endpoint's private name
+// does not resolve for that many calls; the probe's retries (the event's
+// delays, within its deadline) ride it out and record their attempts.
+func TestPropagationAndTheProbesRetries(t *testing.T) {
+	newRoute := Route{Method: "GET", Path: "/new", Authorization: "NONE", Integration: "mock", MockStatus: 200}
+	w := newCallWorld([]Route{mockRoute}, resourcePolicy(`"*"`))
+	w.c.PropagationCalls = 1
+	producer := &Provider{scope: Scope{Account: producerAccount, Region: region}}
+	move := func(dep string) {
+		t.Helper()
+		w.c.Deployments[dep] = &Deployment{Scope: producer.scope, Id: dep, RestApiId: worldApi, Routes: []Route{mockRoute, newRoute}, Policy: resourcePolicy(`"*"`)}
+		_, _, err := producer.putStage(w.c, props{"restApi": worldApi, "stageName": "dev", "deployment": dep}, false)
+		require.NoError(t, err)
+	}
+	move("dep2")
+	status, errType, _ := w.call("/new", false)
+	assert.Equal(t, 403, status, "the first call meets the previous deployment")
+	assert.Equal(t, "MissingAuthenticationTokenException", errType)
+	status, _, _ = w.call("/new", false)
+	assert.Equal(t, 200, status, "then the new one")
+
+	w.c.changed("dns:" + worldVpce)
+	r := w.c.simulateCall(w.fn, "https://"+worldApi+".execute-api.eu-west-1.amazonaws.com/dev/", nil, false)
+	assert.Equal(t, "dns", r.Failure, "a new endpoint's private name resolves a little later")
+
+	consumer := &Provider{scope: Scope{Account: consumerAccount, Region: region}}
+	probe := func(delays string) map[string]any {
+		t.Helper()
+		w.c.Deployments["dep1"].Routes = []Route{mockRoute} // the previous deployment lacks /new
+		w.c.Stages[stageKey(worldApi, "dev")].DeploymentId = "dep1"
+		move("dep3")
+		input := `{"targets":[{"form":"privateDns","url":"https://` + worldApi + `.execute-api.eu-west-1.amazonaws.com/dev/new"}],` +
+			`"retryDelaysSeconds":` + delays + `,"retryDeadlineSeconds":20,"failOnError":false}`
+		_, out, err := consumer.invoke(w.c, props{"functionName": "probe", "input": input})
+		require.NoError(t, err)
+		results, err := components.ParseProbeResult(out.str("result"))
+		require.NoError(t, err)
+		return results["privateDns"].(map[string]any)
+	}
+	retried := probe(`[1,2]`)
+	assert.Equal(t, float64(200), retried["status"])
+	assert.Equal(t, float64(2), retried["attempts"], "one stale answer, one retry")
+	once := probe(`[]`)
+	assert.Equal(t, float64(403), once["status"], "no retries: the stale answer is the result")
+	assert.Equal(t, float64(1), once["attempts"])
 }

@@ -54,6 +54,16 @@ type Cloud struct {
 	// LingeringEnis are network interfaces a deleted VPC function left in
 	// its subnets (Lambda keeps them for a while), by ID: their subnet.
 	LingeringEnis map[string]string `json:"lingeringEnis"`
+	// PropagationCalls is how many calls after a change still see the old
+	// state: a stage's previous deployment (a new stage: 403), a new
+	// endpoint's private DNS name not resolving. 0, the default, makes every
+	// change immediate; AWS documents changes as taking effect "within a few
+	// seconds" to minutes (API Gateway developer guide, "Deploy a REST API":
+	// redeployments; PrivateLink guide: DNS of a new endpoint).
+	PropagationCalls int `json:"propagationCalls"`
+	// Stale counts the calls each change still answers stale: "stage:<api>/<stage>"
+	// and "dns:<endpoint>".
+	Stale map[string]int `json:"stale"`
 	// Calls lists every AWS API call that changed something, in order, as
 	// "Account Region Operation target".
 	Calls []string `json:"calls"`
@@ -111,6 +121,9 @@ type Stage struct {
 	RestApiId    string `json:"restApiId"`
 	Name         string `json:"name"`
 	DeploymentId string `json:"deploymentId"`
+	// PreviousDeploymentId is what the stage served before its last move,
+	// and still serves while the move propagates.
+	PreviousDeploymentId string `json:"previousDeploymentId,omitempty"`
 }
 
 // Vpc is an EC2 VPC.
@@ -120,6 +133,10 @@ type Vpc struct {
 	CidrBlock          string `json:"cidrBlock"`
 	EnableDnsSupport   bool   `json:"enableDnsSupport"`
 	EnableDnsHostnames bool   `json:"enableDnsHostnames"`
+	// DefaultSecurityGroupId and MainRouteTableId are created with the VPC
+	// and keep their IDs for its life.
+	DefaultSecurityGroupId string `json:"defaultSecurityGroupId"`
+	MainRouteTableId       string `json:"mainRouteTableId"`
 }
 
 // Subnet is an EC2 subnet.
@@ -154,6 +171,10 @@ type Endpoint struct {
 	PrivateDns       bool     `json:"privateDns"`
 	Policy           string   `json:"policy"`
 	DnsSuffix        string   `json:"dnsSuffix"`
+	// NetworkInterfaces maps each subnet to the endpoint's interface there:
+	// AWS keeps it while the subnet stays (ModifyVpcEndpoint adds and
+	// removes interfaces only for added and removed subnets).
+	NetworkInterfaces map[string]string `json:"networkInterfaces"`
 }
 
 // Permission is a statement of a Lambda function's resource policy.
@@ -172,7 +193,7 @@ func newCloud() *Cloud {
 		Endpoints: map[string]*Endpoint{}, Permissions: map[string]*Permission{}, Functions: map[string]*Function{},
 		RolePolicies: map[string][]string{}, RoleInlinePolicies: map[string][]string{}, HeldGroups: map[string]string{},
 		LogGroups: map[string]Scope{}, Roles: map[string]string{}, AccountRoles: map[string]string{},
-		AssumableRoles: map[string]*IamRole{}, LingeringEnis: map[string]string{},
+		AssumableRoles: map[string]*IamRole{}, LingeringEnis: map[string]string{}, Stale: map[string]int{},
 	}
 }
 
@@ -295,12 +316,43 @@ func (c *Cloud) StageRoute(apiId, stage, method, path string) (Route, bool) {
 	if !ok {
 		return Route{}, false
 	}
-	for _, r := range d.Routes {
+	return matchRoute(d.Routes, method, path)
+}
+
+// matchRoute is the route of routes that serves method on a concrete path.
+func matchRoute(routes []Route, method, path string) (Route, bool) {
+	for _, r := range routes {
 		if (r.Method == method || r.Method == "ANY") && pathMatches(r.Path, path) {
 			return r, true
 		}
 	}
 	return Route{}, false
+}
+
+// servedDeployment is the deployment a call to the stage meets: while a
+// move propagates, the previous one (none for a new stage); each such call
+// uses up one stale answer.
+func (c *Cloud) servedDeployment(apiId, stage string) (*Deployment, bool) {
+	key := stageKey(apiId, stage)
+	st, ok := c.Stages[key]
+	if !ok {
+		return nil, false
+	}
+	if n := c.Stale["stage:"+key]; n > 0 {
+		c.Stale["stage:"+key] = n - 1
+		prev, ok := c.Deployments[st.PreviousDeploymentId]
+		return prev, ok
+	}
+	d, ok := c.Deployments[st.DeploymentId]
+	return d, ok
+}
+
+// changed starts the propagation of a change: the next PropagationCalls
+// calls that meet key see the old state.
+func (c *Cloud) changed(key string) {
+	if c.PropagationCalls > 0 {
+		c.Stale[key] = c.PropagationCalls
+	}
 }
 
 // pathMatches says whether a concrete path matches a route's path template.

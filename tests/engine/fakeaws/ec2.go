@@ -1,6 +1,8 @@
 package fakeaws
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -27,7 +29,8 @@ func (p *Provider) createVpc(c *Cloud, in props) (string, props, error) {
 		return "", nil, ec2Error("CreateVpc", "InvalidVpc.Range", "The CIDR '%s' is invalid.", in.str("cidrBlock"))
 	}
 	v := &Vpc{Scope: p.scope, Id: "vpc-" + newHex(17), CidrBlock: cidr.String(),
-		EnableDnsSupport: in.boolOr("enableDnsSupport", true), EnableDnsHostnames: in.boolOr("enableDnsHostnames", false)}
+		EnableDnsSupport: in.boolOr("enableDnsSupport", true), EnableDnsHostnames: in.boolOr("enableDnsHostnames", false),
+		DefaultSecurityGroupId: "sg-" + newHex(17), MainRouteTableId: "rtb-" + newHex(17)}
 	c.Vpcs[v.Id] = v
 	c.record(p.scope, "CreateVpc", v.Id+" "+v.CidrBlock)
 	return v.Id, p.vpcOutputs(v, in), nil
@@ -51,8 +54,8 @@ func (p *Provider) vpcOutputs(v *Vpc, in props) props {
 	out["enableDnsHostnames"] = v.EnableDnsHostnames
 	out["ownerId"] = v.Account
 	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:vpc/%s", v.Region, v.Account, v.Id)
-	out["defaultSecurityGroupId"] = "sg-" + newHex(17)
-	out["mainRouteTableId"] = "rtb-" + newHex(17)
+	out["defaultSecurityGroupId"] = v.DefaultSecurityGroupId
+	out["mainRouteTableId"] = v.MainRouteTableId
 	return out
 }
 
@@ -276,7 +279,20 @@ func (p *Provider) putEndpoint(c *Cloud, id string, in props) (string, props, er
 		e = &Endpoint{Scope: p.scope, Id: "vpce-" + newHex(17), DnsSuffix: newId(8)}
 		c.Endpoints[e.Id] = e
 	}
+	hadPrivateDns := e.PrivateDns
 	e.VpcId, e.ServiceName, e.SubnetIds, e.SecurityGroupIds, e.PrivateDns = vpcId, service, subnets, groups, privateDns
+	enis := map[string]string{}
+	for _, sn := range subnets {
+		if eni, kept := e.NetworkInterfaces[sn]; kept {
+			enis[sn] = eni
+		} else {
+			enis[sn] = "eni-" + newHex(17)
+		}
+	}
+	e.NetworkInterfaces = enis
+	if e.PrivateDns && !hadPrivateDns {
+		c.changed("dns:" + e.Id)
+	}
 	if _, given := in["policy"]; given || !exists {
 		// ModifyVpcEndpoint leaves the policy alone unless one is given (a
 		// separate VpcEndpointPolicy may own it).
@@ -292,14 +308,17 @@ func (p *Provider) endpointOutputs(c *Cloud, e *Endpoint, in props) props {
 	host := func(zone string) string {
 		return fmt.Sprintf("%s-%s%s.execute-api.%s.vpce.amazonaws.com", e.Id, e.DnsSuffix, zone, e.Region)
 	}
-	entries := []any{map[string]any{"dnsName": host(""), "hostedZoneId": "Z2RK" + strings.ToUpper(newId(8))}}
+	// The endpoint names live in the region's vpce zone; the private name
+	// in a zone of the endpoint's own: both stay what they are.
+	regionZone := "Z" + strings.ToUpper(stableHex(e.Region, 12))
+	entries := []any{map[string]any{"dnsName": host(""), "hostedZoneId": regionZone}}
 	for _, sid := range e.SubnetIds {
 		if s, ok := c.Subnets[sid]; ok {
-			entries = append(entries, map[string]any{"dnsName": host("-" + s.AvailabilityZone), "hostedZoneId": "Z2RK" + strings.ToUpper(newId(8))})
+			entries = append(entries, map[string]any{"dnsName": host("-" + s.AvailabilityZone), "hostedZoneId": regionZone})
 		}
 	}
 	if e.PrivateDns {
-		entries = append(entries, map[string]any{"dnsName": "execute-api." + e.Region + ".amazonaws.com", "hostedZoneId": "Z" + strings.ToUpper(newId(12))})
+		entries = append(entries, map[string]any{"dnsName": "execute-api." + e.Region + ".amazonaws.com", "hostedZoneId": "Z" + strings.ToUpper(stableHex(e.Id, 12))})
 	}
 	out["dnsEntries"] = entries
 	out["privateDnsEnabled"] = e.PrivateDns
@@ -310,8 +329,8 @@ func (p *Provider) endpointOutputs(c *Cloud, e *Endpoint, in props) props {
 		out["policy"] = fullAccessPolicy // without a policy AWS attaches the full-access default
 	}
 	eni := make([]any, 0, len(e.SubnetIds))
-	for range e.SubnetIds {
-		eni = append(eni, "eni-"+newHex(17))
+	for _, sn := range e.SubnetIds {
+		eni = append(eni, e.NetworkInterfaces[sn])
 	}
 	out["networkInterfaceIds"] = eni
 	return out
@@ -442,4 +461,11 @@ func (p *Provider) deleteEndpointPolicy(c *Cloud, id string) error {
 		c.record(p.scope, "ModifyVpcEndpoint(reset policy)", id)
 	}
 	return nil
+}
+
+// stableHex is n hex digits derived from seed: an ID that stays the same
+// every time it is read.
+func stableHex(seed string, n int) string {
+	sum := sha256.Sum256([]byte(seed))
+	return hex.EncodeToString(sum[:])[:n]
 }

@@ -28,8 +28,8 @@ func (p *Provider) createLogGroup(c *Cloud, in props) (string, props, error) {
 	if _, exists := c.LogGroups[key]; exists {
 		return "", nil, fmt.Errorf("CreateLogGroup: ResourceAlreadyExistsException: The specified log group already exists")
 	}
-	if days, ok := in["retentionInDays"].(float64); ok && !slices.Contains(retentionDays, days) {
-		return "", nil, fmt.Errorf("PutRetentionPolicy: InvalidParameterException: 1 validation error detected: Value '%v' at 'retentionInDays' failed to satisfy constraint", days)
+	if err := checkRetention(in); err != nil {
+		return "", nil, err
 	}
 	c.LogGroups[key] = p.scope
 	c.record(p.scope, "CreateLogGroup", name)
@@ -155,4 +155,14 @@ func inlinePolicies(in props) []string {
 		}
 	}
 	return docs
+}
+
+// checkRetention is PutRetentionPolicy's rule, on create and on every
+// update that sets a period: only the listed periods are accepted
+// (CloudWatch Logs API reference, PutRetentionPolicy).
+func checkRetention(in props) error {
+	if days, ok := in["retentionInDays"].(float64); ok && !slices.Contains(retentionDays, days) {
+		return fmt.Errorf("PutRetentionPolicy: InvalidParameterException: 1 validation error detected: Value '%v' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: %v", days, retentionDays)
+	}
+	return nil
 }

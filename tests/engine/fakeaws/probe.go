@@ -32,9 +32,12 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 			Expect  int               `json:"expect"`
 			Sign    bool              `json:"sign"`
 		} `json:"targets"`
-		Integration string                 `json:"integration"`
-		FailOnError bool                   `json:"failOnError"`
-		Rules       []components.ProbeRule `json:"rules"`
+		Integration          string                 `json:"integration"`
+		FailOnError          bool                   `json:"failOnError"`
+		Rules                []components.ProbeRule `json:"rules"`
+		RetryDelaysSeconds   []int                  `json:"retryDelaysSeconds"`
+		RetryDeadlineSeconds int                    `json:"retryDeadlineSeconds"`
+		TimeoutSeconds       int                    `json:"timeoutSeconds"`
 	}
 	if err := json.Unmarshal([]byte(in.str("input")), &event); err != nil {
 		return "", nil, awsError("Invoke", "InvalidRequestContentException", "Could not parse request body into json: %v", err)
@@ -42,9 +45,22 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 	c.record(p.scope, "Invoke", name)
 	var results []components.ProbeFormResult
 	var failed []components.ProbeFormResult
+	// The function's clock: the delays waited so far, calls taking no time.
+	waited := 0
 	for _, t := range event.Targets {
-		r := c.simulateCall(f, t.Url, t.Headers, t.Sign)
-		r.Form, r.Url, r.Signed, r.Expected = t.Form, t.Url, t.Sign, t.Expect
+		// call_with_retries of probe.py: retry what propagation explains
+		// (a DNS failure, an unexpected 403) after each of the event's
+		// delays while the retry starts before the function-wide deadline.
+		var r components.ProbeFormResult
+		for attempt := 0; ; attempt++ {
+			r = c.simulateCall(f, t.Url, t.Headers, t.Sign)
+			r.Expected, r.Attempts = t.Expect, attempt+1
+			if attempt == len(event.RetryDelaysSeconds) || !retryable(r) || waited+event.RetryDelaysSeconds[attempt] > event.RetryDeadlineSeconds {
+				break
+			}
+			waited += event.RetryDelaysSeconds[attempt]
+		}
+		r.Form, r.Url, r.Signed = t.Form, t.Url, t.Sign
 		r.Ok = components.ProbeAnswerOk(r)
 		r.Diagnosis = components.Diagnose(r, event.Integration, event.Rules)
 		results = append(results, r)
@@ -65,6 +81,16 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 	out["id"] = id
 	out["result"] = string(result)
 	return id, out, nil
+}
+
+// retryable is probe.py's retryable: a name that does not resolve yet, or a
+// 403 from a policy, stage or endpoint not yet in effect (unless 403 is the
+// expected answer).
+func retryable(r components.ProbeFormResult) bool {
+	if r.Failure == components.ProbeFailureDns {
+		return true
+	}
+	return r.Failure == "" && r.Status == 403 && r.Expected != 403
 }
 
 // simulateCall answers one HTTPS GET from function f: name resolution, the
@@ -111,6 +137,10 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		if v := c.Vpcs[f.VpcId]; endpoint != nil && (v == nil || !v.EnableDnsSupport || !v.EnableDnsHostnames) {
 			endpoint = nil // the VPC resolver answers private names only with both attributes on
 		}
+		if endpoint != nil && c.Stale["dns:"+endpoint.Id] > 0 {
+			c.Stale["dns:"+endpoint.Id]--
+			endpoint = nil // the new endpoint's private name is not in the VPC's resolver yet
+		}
 	}
 	if endpoint == nil {
 		r.Failure, r.Detail = components.ProbeFailureDns, "[Errno -2] Name or service not known: "+host
@@ -139,10 +169,11 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	if path != "/" {
 		path = strings.TrimSuffix(path, "/")
 	}
-	doc, ok := c.StagePolicy(apiId, stage)
+	served, ok := c.servedDeployment(apiId, stage)
 	if !ok {
 		return forbidden()
 	}
+	doc := served.Policy
 	principal, who := "", "anonymous"
 	if signed {
 		principal = f.Role
@@ -174,7 +205,7 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		}
 		return denied(why)
 	}
-	route, ok := c.StageRoute(apiId, stage, "GET", path)
+	route, ok := matchRoute(served.Routes, "GET", path)
 	if !ok || (route.Authorization == "AWS_IAM" && !signed) {
 		r.Status, r.ErrorType, r.Body = 403, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`
 		return r

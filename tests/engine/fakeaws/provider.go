@@ -356,7 +356,8 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		case TypeApiGatewayAccount:
 			_, out, err = p.putAccount(c, news)
 		case TypeLogGroup:
-			out = merged // retention, tags, descriptions: nothing the fake checks
+			err = checkRetention(news)
+			out = merged
 		case TypeRole:
 			c.RolePolicies[olds.str("arn")] = news.strs("managedPolicyArns")
 			c.RoleInlinePolicies[olds.str("arn")] = inlinePolicies(news)

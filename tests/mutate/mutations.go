@@ -1,0 +1,83 @@
+package main
+
+// Run is one go test invocation that should kill a mutation: Dir is the
+// module (the repository root "." or "tests/engine"), Args what follows
+// `go test -count=1`.
+type Run struct {
+	Dir  string
+	Args []string
+}
+
+// Mutation is a change of one line of security- or correctness-critical
+// code that a behavioural test must notice. From must occur exactly once in
+// File.
+type Mutation struct {
+	// Name says what the mutation breaks.
+	Name     string
+	File     string
+	From, To string
+	// Runs are the tests expected to kill it (narrowed for speed; -all runs
+	// the whole suite of both modules instead).
+	Runs []Run
+}
+
+// root and engine run a package of the root module or the engine tests.
+func root(args ...string) Run   { return Run{Dir: ".", Args: args} }
+func engine(args ...string) Run { return Run{Dir: "tests/engine", Args: args} }
+
+// Mutations are the ones a review found surviving every behavioural test
+// (issue "Tests that would catch the next real bug"), and a few more of the
+// same kind. Add one whenever a bug shows a test was missing.
+var Mutations = []Mutation{
+	{Name: "probe security group egress tcp -> udp", File: "components/probe.go",
+		From: `Protocol:       pulumi.String("tcp"),`, To: `Protocol:       pulumi.String("udp"),`,
+		Runs: []Run{engine("-run", "^TestDevLifecycle$", ".")}},
+	{Name: "the deployment's policy trigger is a constant (a policy-only change is never redeployed)", File: "components/deployment.go",
+		From: `"policy":     sha256Hex(policyJson),`, To: `"policy":     sha256Hex("constant"),`,
+		Runs: []Run{root("./components"), engine("-run", "^TestPolicyOnlyChangeIsServed$", ".")}},
+	{Name: "restricted endpoint policy <arn>/* -> <arn>/*/GET/* (a POST route gets 403)", File: "components/consumerside.go",
+		From: `return EndpointPolicyJson([]string{arn + "/*"})`, To: `return EndpointPolicyJson([]string{arn + "/*/GET/*"})`,
+		Runs: []Run{root("-skip", "TestGoldenPlans", "./components", "./tests"), engine("-run", "^TestProdLifecycle$", ".")}},
+	{Name: "access-log group unprotected in prod", File: "components/accesslogs.go",
+		From: `}, pulumi.Parent(comp), producer, protectWhen(protect))`, To: `}, pulumi.Parent(comp), producer, protectWhen(false))`,
+		Runs: []Run{root("./internal/stack"), engine("-run", "^TestProdLifecycle$", ".")}},
+	{Name: "created VPC unprotected in prod", File: "components/network.go",
+		From: "\t\tTags:               args.Tags,\n\t}, child, protectWhen(args.Protect))", To: "\t\tTags:               args.Tags,\n\t}, child, protectWhen(false))",
+		Runs: []Run{root("./internal/stack")}},
+	{Name: "created subnets unprotected in prod", File: "components/network.go",
+		From: "\t\t\tTags:                args.Tags,\n\t\t}, child, protectWhen(args.Protect))", To: "\t\t\tTags:                args.Tags,\n\t\t}, child, protectWhen(false))",
+		Runs: []Run{root("./internal/stack")}},
+	{Name: "the external ID dropped from an account's provider", File: "internal/stack/providers.go",
+		From: `args.ExternalId = pulumi.ToSecret(pulumi.String(acct.ExternalId)).(pulumi.StringOutput)`, To: `_ = acct.ExternalId`,
+		Runs: []Run{engine("-run", "^TestSecretStaysCiphertext$", ".")}},
+	{Name: "the probe role's invoke permission Allow -> Deny", File: "components/probe.go",
+		From: `"Effect":   "Allow",`, To: `"Effect":   "Deny",`,
+		Runs: []Run{engine("-run", "^TestSignedProbeNeedsItsRolesAllow$", ".")}},
+	{Name: "Lambda integration httpMethod POST -> GET", File: "components/openapi.go",
+		From: `"httpMethod":          "POST",`, To: `"httpMethod":          "GET",`,
+		Runs: []Run{root("./components"), engine("-run", "^TestProbedLambdaRoute$", ".")}},
+	{Name: "Lambda permission source ARN with GET for every method", File: "components/restapi.go",
+		From: `sourceArnSuffix(r.Method, r.Path)`, To: `sourceArnSuffix("GET", r.Path)`,
+		Runs: []Run{root("./components")}},
+	{Name: "zone filter opt-in-not-required -> opted-in", File: "components/network.go",
+		From: `pulumi.String("opt-in-not-required")`, To: `pulumi.String("opted-in")`,
+		Runs: []Run{engine("-run", "^TestDevLifecycle$", ".")}},
+	{Name: "zone state available -> impaired", File: "components/network.go",
+		From: `State: pulumi.String("available"),`, To: `State: pulumi.String("impaired"),`,
+		Runs: []Run{engine("-run", "^TestDevLifecycle$", ".")}},
+	{Name: "the probe function's name is left to the provider (65-68 characters for a 29-32 character consumer)", File: "components/probe.go",
+		From: `fnName, fnReplace := fittedName(ctx, name+"-function", maxLambdaFunctionName)`, To: `fnName, fnReplace := pulumi.StringInput(nil), pulumi.DeleteBeforeReplace(false)`,
+		Runs: []Run{root("./components"), engine("-run", "^TestLongestConsumerNameFitsAwsNames$", ".")}},
+	{Name: "the probe's event carries no retry delays (one stale answer fails the update)", File: "components/probe.go",
+		From: `RetryDelaysSeconds: ProbeRetryDelaySeconds(),`, To: `RetryDelaysSeconds: nil,`,
+		Runs: []Run{engine("-run", "^TestProbeRidesOutPropagation$", ".")}},
+	{Name: "the e2e check of a removed route accepts any 403", File: "tests/e2e/helpers.go",
+		From: `(r.Status == http.StatusNotFound || missingToken(r))`, To: `(r.Status == http.StatusNotFound || r.Status == http.StatusForbidden)`,
+		Runs: []Run{root("./tests/e2e")}},
+	{Name: "the policy evaluator ignores a Deny's NotResource", File: "policy/eval.go",
+		From: "\tcase negative != nil:\n\t\treturn !in(negative), nil", To: "\tcase negative != nil:\n\t\treturn false, nil",
+		Runs: []Run{root("./policy", "./components")}},
+	{Name: "the policy evaluator compares actions with case", File: "policy/eval.go",
+		From: `return matches(strings.ToLower(p), strings.ToLower(s))`, To: `return matches(p, s)`,
+		Runs: []Run{root("./policy", "./components")}},
+}
