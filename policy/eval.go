@@ -173,11 +173,11 @@ func (d *Document) Allows(resourceArn, sourceVpce string) (bool, error) {
 type Decision int
 
 const (
-	// ImplicitDeny: no statement allows the request, none denies it.
+	// ImplicitDeny means no statement allows the request and none denies it.
 	ImplicitDeny Decision = iota
-	// Allowed: an Allow matches and no Deny does.
+	// Allowed means an Allow matches and no Deny does.
 	Allowed
-	// ExplicitDeny: a Deny matches.
+	// ExplicitDeny means a Deny matches.
 	ExplicitDeny
 )
 

@@ -92,10 +92,10 @@ func apply(work string, m Mutation, runs []Run) outcome {
 	if err != nil {
 		return outcome{invalid, err.Error()}
 	}
-	if err := os.WriteFile(path, []byte(mutated), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(mutated), 0o600); err != nil { //nolint:gosec // a file of the copy, named by the mutation list
 		return outcome{invalid, err.Error()}
 	}
-	defer func() { _ = os.WriteFile(path, orig, 0o600) }()
+	defer func() { _ = os.WriteFile(path, orig, 0o600) }() //nolint:gosec // as above
 	var failed []string
 	for _, r := range runs {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
@@ -123,7 +123,7 @@ func apply(work string, m Mutation, runs []Run) outcome {
 // Mutate replaces m.From, which must occur exactly once, by m.To.
 func Mutate(src string, m Mutation) (string, error) {
 	if m.From == m.To {
-		return "", errors.New("From and To are the same")
+		return "", errors.New("the mutation changes nothing: from and to are the same")
 	}
 	switch n := strings.Count(src, m.From); n {
 	case 1:
@@ -181,7 +181,7 @@ func copyTree(src, dst string) error {
 		case rel == ".git":
 			return filepath.SkipDir
 		case rel == ".cache":
-			if err := os.Symlink(path, target); err != nil {
+			if err := os.Symlink(path, target); err != nil { //nolint:gosec // a fresh temporary copy nobody else writes
 				return err
 			}
 			return filepath.SkipDir
