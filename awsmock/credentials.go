@@ -8,6 +8,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
+// UndecryptedSecret is what the offline plan passes for a secure config
+// value it cannot decrypt (config.SecretPlaceholder).
+const UndecryptedSecret = "[secret]"
+
 // roleAccount reads the account out of an IAM role ARN.
 var roleAccount = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/`)
 
@@ -24,7 +28,23 @@ func (m *Mocks) configureProvider(name string, inputs resource.PropertyMap) (pro
 		roleArn = str(role.ObjectValue(), "roleArn")
 	}
 	profile := str(inputs, "profile")
+	var allowed []string
+	if ids := plain(inputs["allowedAccountIds"]); ids.IsArray() {
+		for _, id := range ids.ArrayValue() {
+			if id = plain(id); id.IsString() {
+				allowed = append(allowed, id.StringValue())
+			}
+		}
+	}
 	switch {
+	case roleArn == UndecryptedSecret:
+		// A secure role ARN cannot be decrypted offline: the provider is
+		// pinned to one account, which the real ARN must reach (else the
+		// real provider fails with "AWS account ID not allowed").
+		if len(allowed) != 1 {
+			return info, fmt.Errorf("provider %s: the role ARN is a secret the offline plan cannot read, and allowedAccountIds does not name one account to stand in for it", name)
+		}
+		info.account = allowed[0]
 	case roleArn != "":
 		match := roleAccount.FindStringSubmatch(roleArn)
 		if match == nil {
@@ -39,14 +59,6 @@ func (m *Mocks) configureProvider(name string, inputs resource.PropertyMap) (pro
 		info.account = account
 	default:
 		return info, fmt.Errorf("provider %s: No valid credential sources found: the mocks need assumeRole.roleArn or a profile", name)
-	}
-	var allowed []string
-	if ids := plain(inputs["allowedAccountIds"]); ids.IsArray() {
-		for _, id := range ids.ArrayValue() {
-			if id = plain(id); id.IsString() {
-				allowed = append(allowed, id.StringValue())
-			}
-		}
 	}
 	if len(allowed) > 0 && !slices.Contains(allowed, info.account) {
 		return info, fmt.Errorf("provider %s: AWS account ID not allowed: %s", name, info.account)

@@ -6,6 +6,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/internal/config"
 )
 
 // TestSecureValuesAreNeverShown plans a file with secure: values, which cannot
@@ -30,4 +33,26 @@ func TestSecureValuesAreNeverShown(t *testing.T) {
 		assert.Equal(t, "[secret]", role["roleArn"])
 		assert.Equal(t, "eu-west-1", r.Inputs["region"], "values of other keys stay readable")
 	}
+}
+
+// TestSecureRoleArnPlansOffline: a role ARN that is itself a secure value
+// plans offline (the provider stands pinned to its account, the ARN shows
+// as [secret]); --iam, whose roles are named by it, says why it cannot print
+// them instead of printing [secret] as an ARN.
+func TestSecureRoleArnPlansOffline(t *testing.T) {
+	file := filepath.Join("testdata", "secret-role.yaml")
+	code, stdout, stderr := runCLI("--config", file)
+	require.Equal(t, 0, code, stderr)
+	assert.NotContains(t, stdout, "CIPHERTEXT")
+	p := planJson(t, file)
+	providers := p.ofType(typeProvider)
+	require.Len(t, providers, 2)
+	for _, r := range providers {
+		assert.Equalf(t, "[secret]", r.Inputs["assumeRole"].(map[string]any)["roleArn"], "provider %s", r.Name)
+		assert.Lenf(t, r.Inputs["allowedAccountIds"], 1, "provider %s is pinned", r.Name)
+	}
+	code, _, stderr = runCLI("--config", file, "--iam", "--repo", "acme/xaccount-api")
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, stderr, "account 111111111111 (producer): its roleArn is a secure value this offline run cannot read")
+	assert.Equal(t, config.SecretPlaceholder, awsmock.UndecryptedSecret, "the mocks know the plan's placeholder")
 }

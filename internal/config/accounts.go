@@ -73,9 +73,9 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 	}
 	switch {
 	case hasRole && hasProfile:
-		r.fail(k, "both roleArn and profile are set; expected exactly one of them")
+		r.failAlone(k, "both roleArn and profile are set; expected exactly one of them")
 	case !hasRole && !hasProfile:
-		r.fail(k, "neither roleArn nor profile is set; expected exactly one of them")
+		r.failAlone(k, "neither roleArn nor profile is set; expected exactly one of them")
 	}
 	if roleOK && !r.opaque(k, acct.RoleArn) {
 		if account, ok := components.RoleArnAccount(acct.RoleArn); !ok {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -83,10 +84,7 @@ var consumerFieldToKey = map[string]string{"existingEndpointId": "endpointId"}
 // the components. A key the reader has already reported on is left alone, so
 // a value that could not be read is not reported twice.
 func (r *reader) validateArgs(cfg *Config) {
-	reported := make([]string, 0, len(r.problems))
-	for _, p := range r.problems {
-		reported = append(reported, p.Key)
-	}
+	reported := slices.Clone(r.problems)
 	for _, fe := range components.AsFieldErrors(cfg.Args().Validate()) {
 		k := r.configKey(fe.Field)
 		if coveredBy(k, reported) {
@@ -130,9 +128,11 @@ func splitField(field string) (head, rest string) {
 }
 
 // coveredBy says whether key, or a key it sits in or that sits in it, was reported.
-func coveredBy(key string, reported []string) bool {
-	for _, r := range reported {
-		if r == key || within(key, r) || within(r, key) {
+// A problem marked alone (of the key itself, e.g. missing credentials)
+// does not cover the fields below it.
+func coveredBy(key string, reported []Problem) bool {
+	for _, p := range reported {
+		if p.Key == key || (within(key, p.Key) && !p.alone) || within(p.Key, key) {
 			return true
 		}
 	}

@@ -188,3 +188,31 @@ func TestLoadStageHardeningDefaultsAndOptOut(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, cfg.Api.AccessLogs)
 }
+
+// TestLoadReportsEveryProblemOfOneConsumer: a missing credential (a problem
+// of the consumer as a whole) does not hide the problems of its fields:
+// four problems, four lines, each with its key.
+func TestLoadReportsEveryProblemOfOneConsumer(t *testing.T) {
+	c := configtest.Valid()
+	app := configtest.At(c, "consumers", 0)
+	delete(app, "roleArn")
+	app["name"] = "Bad_Name"
+	app["accountId"] = "12"
+	app["vpc"] = map[string]any{"cidr": "300.0.0.0/8"}
+	_, err := config.Load(configtest.Raw(t, c), nil, "dev")
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), err)
+	got := map[string]string{}
+	for _, p := range ce.Problems {
+		got[p.Key] = p.Message
+	}
+	for k, says := range map[string]string{
+		"xaccount-api:consumers[0]":           "neither roleArn nor profile is set",
+		"xaccount-api:consumers[0].name":      `"Bad_Name"`,
+		"xaccount-api:consumers[0].accountId": `"12"`,
+		"xaccount-api:consumers[0].vpc.cidr":  `"300.0.0.0/8"`,
+	} {
+		assert.Containsf(t, got[k], says, "%s in:\n%v", k, err)
+	}
+	assert.Len(t, ce.Problems, 4, "%v", err)
+}

@@ -15,6 +15,10 @@ type Problem struct {
 	Key string
 	// Message says what was found and what is expected.
 	Message string
+	// alone marks a problem of the key itself, not of its value's shape
+	// (e.g. credentials missing from a consumer): it does not stand in for
+	// problems of the fields below it.
+	alone bool
 }
 
 // String renders "key: message".
@@ -67,6 +71,12 @@ func (k key) top() string {
 
 func (r *reader) fail(k key, format string, args ...any) {
 	r.problems = append(r.problems, Problem{Key: string(k), Message: fmt.Sprintf(format, args...)})
+}
+
+// failAlone records a problem of k itself that says nothing about the
+// fields below it: their own problems are still reported.
+func (r *reader) failAlone(k key, format string, args ...any) {
+	r.problems = append(r.problems, Problem{Key: string(k), Message: fmt.Sprintf(format, args...), alone: true})
 }
 
 // bad records a value that does not meet its expectation.

@@ -38,6 +38,10 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 			}
 		}
 		if creds, ok := p.credentials(account); ok {
+			if creds.RoleArn == config.SecretPlaceholder {
+				return iampolicy.RoleSet{}, fmt.Errorf("account %s (%s): its roleArn is a secure value this offline run cannot read, and the roles name it; "+
+					"write the ARN in clear (an ARN is an identifier, not a credential) or use a profile", account, p.Accounts[account])
+			}
 			in.RoleArn, in.Profile = creds.RoleArn, creds.Profile
 			in.ExternalId = creds.ExternalId
 			if creds.Secret && creds.ExternalId != "" && !opts.RevealSecrets {
