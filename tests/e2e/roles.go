@@ -47,8 +47,14 @@ func DeployerRoles(stack string, cfg map[string]any, trust iampolicy.Document) (
 	if err != nil {
 		return nil, err
 	}
+	accounts := make([]string, 0, len(set.Accounts))
+	for account := range set.Accounts {
+		accounts = append(accounts, account)
+	}
+	sort.Strings(accounts) // the first problem is always the same one
 	var roles []DeployerRole
-	for account, a := range set.Accounts {
+	for _, account := range accounts {
+		a := set.Accounts[account]
 		r, ok := a.Roles["deployer"]
 		if !ok {
 			return nil, fmt.Errorf("--iam printed no deployer role for account %s", account)
@@ -63,7 +69,6 @@ func DeployerRoles(stack string, cfg map[string]any, trust iampolicy.Document) (
 		name := r.Arn[strings.LastIndex(r.Arn, "/")+1:]
 		roles = append(roles, DeployerRole{Account: account, Name: name, Arn: r.Arn, Policy: policy, Trust: trustJson})
 	}
-	sort.Slice(roles, func(i, j int) bool { return roles[i].Account < roles[j].Account })
 	return roles, nil
 }
 
