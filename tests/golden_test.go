@@ -14,7 +14,9 @@ var update = flag.Bool("update", false, "rewrite the golden plans in testdata/go
 
 // TestGoldenPlans compares the JSON plan of dev and prod byte for byte with
 // testdata/golden, so a pull request shows what a change does to each stack.
-// Regenerate with: go test ./tests -update
+// A change of the code or of a committed stack file (replacing the
+// placeholder IDs with your own, too) changes them: review the diff, then
+// `make golden` and commit the files with the change.
 func TestGoldenPlans(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
 		t.Run(stack, func(t *testing.T) {
@@ -25,8 +27,8 @@ func TestGoldenPlans(t *testing.T) {
 				require.NoError(t, os.WriteFile(golden, []byte(stdout), 0o644))
 			}
 			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "no golden plan yet: run go test ./tests -update")
-			assert.Equal(t, string(want), stdout, "the %s plan changed: review it, then run go test ./tests -update", stack)
+			require.NoError(t, err, "no golden plan yet: run make golden")
+			assert.Equal(t, string(want), stdout, goldenAdvice(stack))
 		})
 	}
 }
@@ -40,4 +42,25 @@ func TestPlanIsDeterministic(t *testing.T) {
 		require.NotEmpty(t, a)
 		assert.Equal(t, a, b)
 	}
+}
+
+// goldenAdvice is what a changed golden plan says: what changed it and the
+// one command that accepts it.
+func goldenAdvice(stack string) string {
+	return "the " + stack + " plan differs from tests/testdata/golden/" + stack + ".json. After a change of the code or of Pulumi." + stack +
+		".yaml (replacing its placeholder IDs with your own accounts, VPCs and subnets counts), review the diff below; if it is what you meant, " +
+		"run `make golden` and commit tests/testdata/golden with the change"
+}
+
+// TestGoldenAdviceNamesItsCommand: the failure says what to run, and that
+// command exists.
+func TestGoldenAdviceNamesItsCommand(t *testing.T) {
+	assert.Contains(t, goldenAdvice("dev"), "`make golden`")
+	assert.Contains(t, goldenAdvice("dev"), "placeholder IDs")
+	makefile, err := os.ReadFile(filepath.Join(projectRoot, "Makefile"))
+	require.NoError(t, err)
+	assert.Contains(t, string(makefile), "\ngolden:", "the Makefile has the target the advice names")
+	readme, err := os.ReadFile(filepath.Join(projectRoot, "README.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(readme), "make golden", "the README tells users who replace the placeholders")
 }
