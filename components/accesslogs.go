@@ -12,6 +12,9 @@ import (
 
 // AccessLogsArgs turn on the stage's access logs in the producer account.
 type AccessLogsArgs struct {
+	// Disabled turns access logs off. Optional, default false: a stage logs
+	// every request (DefaultAccessLogs).
+	Disabled bool `pulumi:"disabled,optional"`
 	// RetentionDays is how long the log group keeps them; one of the values
 	// CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
 	RetentionDays int `pulumi:"retentionDays,optional"`
@@ -35,6 +38,13 @@ const AccountRoleWarning = "accessLogs.createAccountRole: this stack sets API Ga
 
 // DefaultLogRetentionDays is the access logs' retention when none is given.
 const DefaultLogRetentionDays = 30
+
+// DefaultAccessLogs are the access logs of a CrossAccountPrivateApi whose
+// AccessLogs is nil, and of a stack file without api.accessLogs: on, kept
+// DefaultLogRetentionDays, with the account's existing CloudWatch role.
+func DefaultAccessLogs() AccessLogsArgs {
+	return AccessLogsArgs{RetentionDays: DefaultLogRetentionDays}
+}
 
 // RetentionDayValues are the retention periods CloudWatch Logs accepts
 // (PutRetentionPolicy).

@@ -13,14 +13,15 @@ import (
 type ConsumerArgs struct {
 	// Name identifies the consumer in child names and outputs ([a-z0-9-]+, unique). Required.
 	Name string `pulumi:"name"`
-	// AccountId is the consumer's account. Required with AWS_IAM when
-	// Principals is not set (the account root is then allowed).
-	AccountId string `pulumi:"accountId,optional"`
+	// AccountId is the consumer's account: its Provider must act there (the
+	// gate refuses any other account before anything is registered), and an
+	// AWS_IAM API allows its root unless Principals is set. Required.
+	AccountId string `pulumi:"accountId"`
 	// Principals are the IAM roles or users of this consumer that may call an
 	// AWS_IAM API. Optional, default the account root.
 	Principals pulumi.StringArrayInput `pulumi:"principals,optional"`
 	// Provider is the consumer account's AWS provider, from NewAccountProvider (pinned to
-	// AccountId when that is set). Required unless ExistingEndpointId is set.
+	// AccountId). Required unless ExistingEndpointId is set.
 	Provider *aws.Provider
 	// Vpc creates a small VPC for the endpoint. Optional.
 	Vpc *ConsumerVpcArgs `pulumi:"vpc,optional"`
@@ -78,10 +79,14 @@ type CrossAccountPrivateApiArgs struct {
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow
 	// (AWS_IAM only). Optional.
 	PrincipalOrgId string `pulumi:"principalOrgId,optional"`
-	// AccessLogs turns on the stage's access logs to a CloudWatch log group in
-	// the producer account. Optional: nil, no access logs.
+	// AccessLogs sends the stage's access logs to a CloudWatch log group in
+	// the producer account. Optional: nil is DefaultAccessLogs (on, 30 days,
+	// the account's existing CloudWatch role), the stack program's default
+	// too; Disabled turns them off.
 	AccessLogs *AccessLogsArgs `pulumi:"accessLogs,optional"`
-	// Throttle sets stage-wide throttling and turns on metrics. Optional.
+	// Throttle sets the throttling of every method of the stage and turns on
+	// metrics. Optional: nil is DefaultStageThrottle (100/s, bursts of 200),
+	// the stack program's default too.
 	Throttle *StageThrottle `pulumi:"throttle,optional"`
 	// ExtraPolicyStatements are added to the resource policy after the
 	// SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement
@@ -213,8 +218,8 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	// exist, with its access logs and throttling.
 	var logGroupArn pulumi.StringInput
 	var stageDeps []pulumi.Resource
-	if args.AccessLogs != nil {
-		arn, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, args.AccessLogs, args.Protect, pulumi.Provider(args.ProducerProvider))
+	if logs := args.accessLogs(); !logs.Disabled {
+		arn, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, &logs, args.Protect, pulumi.Provider(args.ProducerProvider))
 		if err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 		}
@@ -222,7 +227,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	}
 	stage, err := NewStageDeployment(ctx, name+"-stage", &StageDeploymentArgs{
 		AccessLogDestinationArn: logGroupArn,
-		Throttle:                args.Throttle,
+		Throttle:                args.throttle(),
 		StageDependsOn:          stageDeps,
 		RestApiId:               api.RestApiId,
 		StageName:               pulumi.String(args.StageName),
@@ -302,4 +307,21 @@ func allowedPrincipals(args *CrossAccountPrivateApiArgs) pulumi.StringArrayInput
 		}
 		return all
 	}).(pulumi.StringArrayOutput)
+}
+
+// accessLogs are the args' access logs with the default for nil.
+func (a *CrossAccountPrivateApiArgs) accessLogs() AccessLogsArgs {
+	if a.AccessLogs == nil {
+		return DefaultAccessLogs()
+	}
+	return *a.AccessLogs
+}
+
+// throttle is the args' throttle with the default for nil.
+func (a *CrossAccountPrivateApiArgs) throttle() *StageThrottle {
+	if a.Throttle == nil {
+		t := DefaultStageThrottle
+		return &t
+	}
+	return a.Throttle
 }

@@ -54,10 +54,10 @@ func runCrossAccount(t *testing.T, consumerRegion string) (*awsmock.Mocks, *cros
 			ProducerProvider:  producer,
 			StageName:         "dev",
 			Consumers: []ConsumerArgs{
-				{Name: "app", Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}},
-				{Name: "batch", Provider: batch, VpcId: pulumi.String("vpc-0123456789abcdef0"),
+				{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}},
+				{Name: "batch", AccountId: testSecondConsumerAccount, Provider: batch, VpcId: pulumi.String("vpc-0123456789abcdef0"),
 					SubnetIds: pulumi.ToStringArray([]string{"subnet-0123456789abcdef1"}), PrivateDns: &off},
-				{Name: "partner", ExistingEndpointId: pulumi.String(foreignEndpointId), ExistingEndpointDnsName: pulumi.String(foreignEndpointDns)},
+				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId), ExistingEndpointDnsName: pulumi.String(foreignEndpointDns)},
 			},
 		})
 		if err != nil {
@@ -88,7 +88,7 @@ func TestCrossAccountPutsEachResourceInItsAccount(t *testing.T) {
 		case strings.HasPrefix(r.Type, "aws:ec2/"):
 			assert.Truef(t, strings.HasPrefix(provider, "consumer-"), "%s %s must be on a consumer provider, is on %q", r.Type, r.Name, provider)
 			assert.Truef(t, strings.HasPrefix(r.Name, "xa-"+strings.TrimPrefix(provider, "consumer-")+"-"), "%s %s sits in its own consumer's account", r.Type, r.Name)
-		case strings.HasPrefix(r.Type, "aws:apigateway/"), strings.HasPrefix(r.Type, "aws:lambda/"):
+		case strings.HasPrefix(r.Type, "aws:apigateway/"), strings.HasPrefix(r.Type, "aws:lambda/"), strings.HasPrefix(r.Type, "aws:cloudwatch/"):
 			assert.Equalf(t, "producer", provider, "%s %s must be on the producer provider", r.Type, r.Name)
 		default:
 			t.Errorf("unexpected resource %s %s", r.Type, r.Name)
@@ -133,7 +133,7 @@ func TestCrossAccountFullEndpointPolicyServesOtherApis(t *testing.T) {
 	mocks := runWithApp(t, testRegion, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
 		return &CrossAccountPrivateApiArgs{
 			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
-			Consumers: []ConsumerArgs{{Name: "app", Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}, EndpointPolicy: EndpointPolicyFull}},
+			Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}, EndpointPolicy: EndpointPolicyFull}},
 		}
 	}, nil)
 	doc := mustNamed(t, mocks, typeVpcEndpointPolicy, "xa-app-endpoint-policy").Input("policy").(string)
@@ -228,16 +228,17 @@ func TestCrossAccountValidatesArgs(t *testing.T) {
 		fields[fe.Field] += fe.Message + "|"
 	}
 	for field, says := range map[string]string{
-		"region":                `got ""; expected an AWS region`,
-		"producerAccountId":     `got "1234"; expected a 12-digit AWS account ID`,
-		"producerProvider":      "missing; expected a provider from NewAccountProvider",
-		"stageName":             `got ""; expected a stage name`,
-		"consumers[0].name":     `got "App"`,
-		"consumers[0].provider": "required unless existingEndpointId is set",
-		"consumers[1]":          "set exactly one of vpc",
-		"consumers[1].provider": "not from NewAccountProvider",
-		"consumers[2].name":     `got "b", already used by consumers[1]`,
-		"consumers[2]":          "vpcId and subnetIds go together",
+		"region":                 `got ""; expected an AWS region`,
+		"producerAccountId":      `got "1234"; expected a 12-digit AWS account ID`,
+		"producerProvider":       "missing; expected a provider from NewAccountProvider",
+		"stageName":              `got ""; expected a stage name`,
+		"consumers[0].name":      `got "App"`,
+		"consumers[0].accountId": `got ""; expected a 12-digit AWS account ID`,
+		"consumers[0].provider":  "required unless existingEndpointId is set",
+		"consumers[1]":           "set exactly one of vpc",
+		"consumers[1].provider":  "not from NewAccountProvider",
+		"consumers[2].name":      `got "b", already used by consumers[1]`,
+		"consumers[2]":           "vpcId and subnetIds go together",
 	} {
 		assert.Containsf(t, fields[field], says, "field %s", field)
 	}
@@ -308,7 +309,7 @@ func TestCrossAccountArnsFollowThePartition(t *testing.T) {
 			Region: region, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
 			Routes: []Route{{Path: "/", Method: "GET", Integration: RouteIntegration{Type: IntegrationLambda,
 				FunctionArn: pulumi.String("arn:aws-cn:lambda:cn-north-1:111111111111:function:f")}}},
-			Consumers: []ConsumerArgs{{Name: "app", Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
+			Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
 		}
 	}, nil)
 	docs := []string{
@@ -399,4 +400,28 @@ func TestCrossAccountIamNeedsAccountOrPrincipals(t *testing.T) {
 		return err
 	})
 	assert.ErrorContains(t, err, "consumers[0].accountId")
+}
+
+// TestCrossAccountDefaultsAreTheProgramsDefaults: nil AccessLogs and nil
+// Throttle give an importer what a stack file without api.accessLogs and
+// api.throttle gets: access logs kept 30 days, 100/s with bursts of 200;
+// Disabled turns the logs off.
+func TestCrossAccountDefaultsAreTheProgramsDefaults(t *testing.T) {
+	run := func(logs *AccessLogsArgs) *awsmock.Mocks {
+		return runWithApp(t, testRegion, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
+			return &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
+				AccessLogs: logs, Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}}}
+		}, nil)
+	}
+	mocks := run(nil)
+	group := mustNamed(t, mocks, "aws:cloudwatch/logGroup:LogGroup", "xa-access-logs")
+	assert.EqualValues(t, DefaultLogRetentionDays, group.Input("retentionInDays"))
+	stage := mustNamed(t, mocks, typeStage, "xa-stage-stage")
+	assert.NotNil(t, stage.Input("accessLogSettings"), "the stage logs to the group")
+	settings := mustNamed(t, mocks, "aws:apigateway/methodSettings:MethodSettings", "xa-stage-settings").Input("settings").(map[string]any)
+	assert.EqualValues(t, DefaultStageThrottle.RateLimit, settings["throttlingRateLimit"])
+	assert.EqualValues(t, DefaultStageThrottle.BurstLimit, settings["throttlingBurstLimit"])
+
+	off := run(&AccessLogsArgs{Disabled: true})
+	assert.Empty(t, off.OfType("aws:cloudwatch/logGroup:LogGroup"), "Disabled: no log group")
 }

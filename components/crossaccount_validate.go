@@ -100,7 +100,9 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 		} else {
 			names[c.Name] = i
 		}
-		if c.AccountId != "" && !ValidAccountId(c.AccountId) {
+		// Required: the account gate compares the consumer's provider with
+		// it, and an AWS_IAM API allows its root by default.
+		if !ValidAccountId(c.AccountId) {
 			f.bad(field+".accountId", c.AccountId, ExpectAccountId)
 		}
 		ways := 0

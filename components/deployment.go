@@ -47,6 +47,11 @@ type StageDeploymentArgs struct {
 	DependsOn []pulumi.Resource
 }
 
+// DefaultStageThrottle is the throttling of a CrossAccountPrivateApi whose
+// Throttle is nil, and of a stack file without api.throttle: 100 requests a
+// second, bursts of 200, for every method of the stage.
+var DefaultStageThrottle = StageThrottle{RateLimit: 100, BurstLimit: 200}
+
 // StageThrottle is the stage-wide throttling of a StageDeployment.
 type StageThrottle struct {
 	// RateLimit is the steady-state requests per second. Required, > 0.

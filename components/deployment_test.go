@@ -115,6 +115,7 @@ func TestResourcePolicyComponent(t *testing.T) {
 			RestApiId:      pulumi.String("abcde12345"),
 			ExecutionArn:   pulumi.String(testExecutionArn),
 			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+			Revision:       pulumi.String("body-hash-1"),
 		}, pulumi.Provider(producer))
 		return err
 	})
@@ -125,10 +126,21 @@ func TestResourcePolicyComponent(t *testing.T) {
 	assert.False(t, invokeAllowed(t, pol.Input("policy").(string), "vpce-0bbbbbbbbbbbbbbbb"))
 	assert.Equal(t, mustNamed(t, mocks, ResourcePolicyType, "p").URN, pol.Parent)
 
+	// Without Revision the first body import after a route change would
+	// leave the API without its policy: refused.
+	noRevision := runMockedErr(func(ctx *pulumi.Context) error {
+		_, err := NewResourcePolicy(ctx, "p", &ResourcePolicyArgs{
+			RestApiId: pulumi.String("abcde12345"), ExecutionArn: pulumi.String(testExecutionArn),
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+		})
+		return err
+	})
+	assert.ErrorContains(t, noRevision, "revision: required: pass the API's PrivateRestApi.BodyHash")
+
 	err := runMockedErr(func(ctx *pulumi.Context) error {
 		_, err := NewResourcePolicy(ctx, "p", &ResourcePolicyArgs{
 			RestApiId: pulumi.String("abcde12345"), ExecutionArn: pulumi.String("execute-api:/*"),
-			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}), Revision: pulumi.String("body-hash-1"),
 		})
 		return err
 	})

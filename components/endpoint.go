@@ -29,12 +29,17 @@ type ExecuteApiEndpointArgs struct {
 	PrivateDns *bool `pulumi:"privateDns,optional"`
 	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke
 	// through the endpoint; the endpoint policy allows execute-api:Invoke on them
-	// and nothing else. Optional, default: every API in the endpoint's region
-	// (arn:<partition>:execute-api:<region>:*:*).
+	// and nothing else. Exactly one of InvokeArns, FullAccessPolicy and
+	// SkipPolicy.
 	InvokeArns pulumi.StringArrayInput `pulumi:"invokeArns,optional"`
+	// FullAccessPolicy allows execute-api:Invoke on every API of the
+	// endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*):
+	// for an endpoint that serves APIs you cannot list. Say so explicitly.
+	FullAccessPolicy bool `pulumi:"fullAccessPolicy,optional"`
 	// SkipPolicy leaves the endpoint's policy to a separate ec2.VpcEndpointPolicy
-	// (InvokeArns is then ignored). CrossAccountPrivateApi sets it: the policy
-	// names the API, which can only exist after the endpoint. Optional.
+	// (AWS's full-access default until that is attached). CrossAccountPrivateApi
+	// sets it: the policy names the API, which can only exist after the
+	// endpoint.
 	SkipPolicy bool `pulumi:"skipPolicy,optional"`
 	// Tags are set on the endpoint and its security group. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
@@ -75,6 +80,15 @@ func (a *ExecuteApiEndpointArgs) Validate() error {
 	f.require(a.VpcId != nil, "vpcId")
 	f.require(a.SubnetIds != nil, "subnetIds")
 	f.require(a.AllowedCidrs != nil, "allowedCidrs")
+	policies := 0
+	for _, set := range []bool{a.InvokeArns != nil, a.FullAccessPolicy, a.SkipPolicy} {
+		if set {
+			policies++
+		}
+	}
+	if policies != 1 {
+		f.add("invokeArns", "set exactly one of invokeArns (the APIs callers may invoke through the endpoint), fullAccessPolicy (every API of the region, in any account) or skipPolicy (a policy attached separately)")
+	}
 	if cidrs, ok := plainStrings(a.AllowedCidrs); ok {
 		if err := CheckAllowedCidrs(cidrs); err != nil {
 			f.add("allowedCidrs", "%v", err)
@@ -133,7 +147,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	var policy pulumi.StringPtrInput
 	if !args.SkipPolicy {
 		invokeArns := args.InvokeArns
-		if invokeArns == nil {
+		if args.FullAccessPolicy {
 			invokeArns = pulumi.StringArray{region.ApplyT(func(r string) string {
 				return fmt.Sprintf("arn:%s:execute-api:%s:*:*", PartitionOf(r), r)
 			}).(pulumi.StringOutput)}

@@ -54,6 +54,7 @@ func endpointArgs() *ExecuteApiEndpointArgs {
 		VpcId:        pulumi.String("vpc-0123456789abcdef0"),
 		SubnetIds:    pulumi.ToStringArray([]string{"subnet-0123456789abcdef1", "subnet-0123456789abcdef2"}),
 		AllowedCidrs: pulumi.ToStringArray([]string{"10.20.0.0/24"}),
+		InvokeArns:   pulumi.ToStringArray([]string{"arn:aws:execute-api:eu-west-1:111111111111:abcde12345/*"}),
 	}
 }
 
@@ -106,6 +107,26 @@ func TestExecuteApiEndpointPolicyAllowsInvokeOnly(t *testing.T) {
 	assert.Equal(t, []any{"arn:aws:execute-api:eu-west-1:111111111111:*"}, doc.Statement[0]["Resource"])
 }
 
+// TestExecuteApiEndpointPolicyIsNeverImplicit: used alone, the endpoint
+// names what may be invoked through it, or says explicitly that it is every
+// API of the region; one of the three, never two.
+func TestExecuteApiEndpointPolicyIsNeverImplicit(t *testing.T) {
+	none := endpointArgs()
+	none.InvokeArns = nil
+	_, _, err := runEndpoint(t, none)
+	assert.ErrorContains(t, err, "set exactly one of invokeArns")
+	both := endpointArgs()
+	both.FullAccessPolicy = true
+	_, _, err = runEndpoint(t, both)
+	assert.ErrorContains(t, err, "set exactly one of invokeArns")
+
+	full := endpointArgs()
+	full.InvokeArns, full.FullAccessPolicy = nil, true
+	mocks, _, err := runEndpoint(t, full)
+	require.NoError(t, err)
+	assert.Contains(t, mustNamed(t, mocks, typeVpcEndpoint, "app-vpce").Input("policy"), `"arn:aws:execute-api:eu-west-1:*:*"`)
+}
+
 func TestExecuteApiEndpointPrivateDnsOff(t *testing.T) {
 	args := endpointArgs()
 	off := false
@@ -126,7 +147,7 @@ func TestExecuteApiEndpointRefusesOpenWorld(t *testing.T) {
 func TestExecuteApiEndpointRequiresArgs(t *testing.T) {
 	_, _, err := runEndpoint(t, &ExecuteApiEndpointArgs{Region: pulumi.String(testRegion)})
 	require.Error(t, err)
-	assert.Equal(t, []string{"vpcId", "subnetIds", "allowedCidrs"}, fieldsOf(err))
+	assert.Equal(t, []string{"vpcId", "subnetIds", "allowedCidrs", "invokeArns"}, fieldsOf(err))
 	_, _, err = runEndpoint(t, nil)
 	assert.ErrorContains(t, err, "args are required")
 }

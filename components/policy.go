@@ -16,12 +16,12 @@ type ResourcePolicyArgs struct {
 	ExecutionArn pulumi.StringInput `pulumi:"executionArn"`
 	// VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
 	VpcEndpointIds pulumi.StringArrayInput `pulumi:"vpcEndpointIds"`
-	// Revision changes whenever the API's definition is imported again
-	// (PrivateRestApi.BodyHash). API Gateway clears the resource policy on
+	// Revision changes whenever the API's definition is imported again:
+	// pass PrivateRestApi.BodyHash. API Gateway clears the resource policy on
 	// every PutRestApi in overwrite mode, so a new Revision attaches the policy
-	// again. Required for an API whose routes come from a body; optional
-	// otherwise.
-	Revision pulumi.StringInput `pulumi:"revision,optional"`
+	// again; without it the first route change would leave the API without
+	// its policy. Required.
+	Revision pulumi.StringInput `pulumi:"revision"`
 	// Principals, when set, replace "*" in the Allow statement: only these
 	// IAM roles, users or account roots (arn:<partition>:iam::<account>:root)
 	// may invoke; use them with AWS_IAM methods. Optional.
@@ -60,6 +60,9 @@ func (a *ResourcePolicyArgs) Validate() error {
 	f.require(a.RestApiId != nil, "restApiId")
 	f.require(a.ExecutionArn != nil, "executionArn")
 	f.require(a.VpcEndpointIds != nil, "vpcEndpointIds")
+	if a.Revision == nil {
+		f.add("revision", "required: pass the API's PrivateRestApi.BodyHash, so the policy is attached again after every import of the body (which clears it)")
+	}
 	for i, extra := range a.ExtraStatements {
 		if err := ValidateExtraStatement(extra); err != nil {
 			f.add(fmt.Sprintf("extraStatements[%d]", i), "%v", err)
@@ -95,7 +98,7 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 	policy, err := apigateway.NewRestApiPolicy(ctx, name+"-policy", &apigateway.RestApiPolicyArgs{
 		RestApiId: args.RestApiId,
 		Policy:    doc,
-	}, pulumi.Parent(comp), pulumi.ReplacementTrigger(optionalString(args.Revision)), pulumi.RetainOnDelete(true), pulumi.Protect(false))
+	}, pulumi.Parent(comp), pulumi.ReplacementTrigger(args.Revision), pulumi.RetainOnDelete(true), pulumi.Protect(false))
 	if err != nil {
 		return nil, fmt.Errorf("resource policy %s: %w", name, err)
 	}

@@ -18,8 +18,7 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 		Description:   DefaultApiDescription,
 		StageName:     stackName,
 		Authorization: components.AuthorizationNone,
-		AccessLogs:    &components.AccessLogsArgs{RetentionDays: components.DefaultLogRetentionDays},
-		Throttle:      components.StageThrottle{RateLimit: DefaultRateLimit, BurstLimit: DefaultBurstLimit},
+		Throttle:      components.DefaultStageThrottle,
 	}
 	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle")
 	var m map[string]any
@@ -75,12 +74,11 @@ func (r *reader) accessLogs(k key, m map[string]any, def *components.AccessLogsA
 	if !ok {
 		return def
 	}
-	if !r.optBool(k, lm, "enabled", true) {
-		return nil
-	}
+	defaults := components.DefaultAccessLogs()
 	return &components.AccessLogsArgs{
-		RetentionDays:     r.optWhole(k, lm, "retentionDays", components.DefaultLogRetentionDays),
-		CreateAccountRole: r.optBool(k, lm, "createAccountRole", false),
+		Disabled:          !r.optBool(k, lm, "enabled", !defaults.Disabled),
+		RetentionDays:     r.optWhole(k, lm, "retentionDays", defaults.RetentionDays),
+		CreateAccountRole: r.optBool(k, lm, "createAccountRole", defaults.CreateAccountRole),
 	}
 }
 
@@ -95,8 +93,8 @@ func (r *reader) throttle(k key, m map[string]any, def components.StageThrottle)
 		return def
 	}
 	return components.StageThrottle{
-		RateLimit:  float64(r.optWhole(k, tm, "rateLimit", DefaultRateLimit)),
-		BurstLimit: r.optWhole(k, tm, "burstLimit", DefaultBurstLimit),
+		RateLimit:  float64(r.optWhole(k, tm, "rateLimit", int(def.RateLimit))),
+		BurstLimit: r.optWhole(k, tm, "burstLimit", def.BurstLimit),
 	}
 }
 

@@ -129,19 +129,13 @@ type Api struct {
 	PrincipalOrgId string
 	// ExtraPolicyStatements are added after the SourceVpce Deny and the Allow.
 	ExtraPolicyStatements []map[string]any
-	// AccessLogs, when not nil, sends the stage's access logs to CloudWatch.
+	// AccessLogs are the stage's access logs; nil is the components' default
+	// (components.DefaultAccessLogs), Disabled turns them off.
 	AccessLogs *components.AccessLogsArgs
-	// Throttle is the stage-wide throttling (metrics are always on).
+	// Throttle is the throttling of every method of the stage (metrics are
+	// always on); components.DefaultStageThrottle unless the file sets it.
 	Throttle components.StageThrottle
 }
-
-// Stage hardening defaults.
-const (
-	// DefaultRateLimit is the stage's steady-state requests per second.
-	DefaultRateLimit = 100
-	// DefaultBurstLimit is the stage's burst bucket.
-	DefaultBurstLimit = 200
-)
 
 // RouteConfig is one route as configured; plain values, no Pulumi inputs.
 type RouteConfig struct {

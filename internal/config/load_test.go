@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"github.com/xaccount/xaccount-api/components"
 	"strings"
 	"testing"
 
@@ -174,19 +175,31 @@ func TestLoadAcceptsANarrowingExtraStatement(t *testing.T) {
 	assert.Equal(t, []map[string]any{stmt}, cfg.Api.ExtraPolicyStatements)
 }
 
-func TestLoadStageHardeningDefaultsAndOptOut(t *testing.T) {
+// TestLoadStageHardeningDefaultsAreTheComponents: the program's defaults
+// are the components' (one place defines them): a file without
+// api.accessLogs and api.throttle hands the components nil AccessLogs (their
+// default) and their default throttle; an empty accessLogs object is that
+// default spelled out; enabled: false turns the logs off.
+func TestLoadStageHardeningDefaultsAreTheComponents(t *testing.T) {
 	cfg, err := config.Load(configtest.Raw(t, configtest.Valid()), nil, "dev")
 	require.NoError(t, err)
-	require.NotNil(t, cfg.Api.AccessLogs, "access logs are on by default")
-	assert.Equal(t, 30, cfg.Api.AccessLogs.RetentionDays)
-	assert.False(t, cfg.Api.AccessLogs.CreateAccountRole, "the account-wide role only when asked for")
-	assert.Equal(t, float64(config.DefaultRateLimit), cfg.Api.Throttle.RateLimit)
+	args := cfg.Args()
+	assert.Nil(t, args.AccessLogs, "nil: the components' DefaultAccessLogs")
+	require.NotNil(t, args.Throttle)
+	assert.Equal(t, components.DefaultStageThrottle, *args.Throttle)
 
 	c := configtest.Valid()
+	c["api"].(map[string]any)["accessLogs"] = map[string]any{}
+	cfg, err = config.Load(configtest.Raw(t, c), nil, "dev")
+	require.NoError(t, err)
+	assert.Equal(t, components.DefaultAccessLogs(), *cfg.Args().AccessLogs)
+	assert.False(t, components.DefaultAccessLogs().Disabled, "on by default")
+	assert.False(t, components.DefaultAccessLogs().CreateAccountRole, "the account-wide role only when asked for")
+
 	c["api"].(map[string]any)["accessLogs"] = map[string]any{"enabled": false}
 	cfg, err = config.Load(configtest.Raw(t, c), nil, "dev")
 	require.NoError(t, err)
-	assert.Nil(t, cfg.Api.AccessLogs)
+	assert.True(t, cfg.Args().AccessLogs.Disabled)
 }
 
 // TestLoadReportsEveryProblemOfOneConsumer: a missing credential (a problem
