@@ -16,16 +16,18 @@ const UndecryptedSecret = "[secret]"
 var roleAccount = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):role/`)
 
 // configureProvider does what the AWS provider does when it is configured:
-// it finds the account its credentials reach (the assumed role's account, or
-// the profile's through Profiles) and refuses it when allowedAccountIds does
+// it finds the account its credentials reach (the assumed role's account,
+// by assumeRole or assumeRoleWithWebIdentity, or the profile's through
+// Profiles) and refuses it when allowedAccountIds does
 // not list it, with the provider's own message. A provider with neither
 // credential fails as the real one does without credentials.
 func (m *Mocks) configureProvider(name string, inputs resource.PropertyMap) (providerInfo, error) {
 	info := providerInfo{region: str(inputs, "region")}
-	role := plain(inputs["assumeRole"])
 	roleArn := ""
-	if role.IsObject() {
-		roleArn = str(role.ObjectValue(), "roleArn")
+	for _, how := range []resource.PropertyKey{"assumeRole", "assumeRoleWithWebIdentity"} {
+		if role := plain(inputs[how]); role.IsObject() && roleArn == "" {
+			roleArn = str(role.ObjectValue(), "roleArn")
+		}
 	}
 	profile := str(inputs, "profile")
 	var allowed []string

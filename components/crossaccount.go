@@ -20,8 +20,10 @@ type ConsumerArgs struct {
 	// Principals are the IAM roles or users of this consumer that may call an
 	// AWS_IAM API. Optional, default the account root.
 	Principals pulumi.StringArrayInput `pulumi:"principals,optional"`
-	// Provider is the consumer account's AWS provider, from NewAccountProvider (pinned to
-	// AccountId). Required unless ExistingEndpointId is set.
+	// Provider is the consumer account's AWS provider: from NewAccountProvider
+	// (checked by its pin) or of your own making (checked by asking AWS
+	// through it which account it reaches); it must act in AccountId and the
+	// API's region. Required unless ExistingEndpointId is set.
 	Provider *aws.Provider
 	// Vpc creates a small VPC for the endpoint. Optional.
 	Vpc *ConsumerVpcArgs `pulumi:"vpc,optional"`
@@ -61,8 +63,8 @@ type CrossAccountPrivateApiArgs struct {
 	Region string `pulumi:"region"`
 	// ProducerAccountId is the producer account; endpoint policies allow invoking its APIs only. Required.
 	ProducerAccountId string `pulumi:"producerAccountId"`
-	// ProducerProvider is the producer account's AWS provider, from NewAccountProvider,
-	// pinned to ProducerAccountId. Required.
+	// ProducerProvider is the producer account's AWS provider, acting in
+	// ProducerAccountId and Region (see ConsumerArgs.Provider). Required.
 	ProducerProvider *aws.Provider
 	// Consumers are the accounts that may call the API. Required, at least one.
 	Consumers []ConsumerArgs `pulumi:"consumers"`
@@ -156,7 +158,9 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	if args == nil {
 		return nil, errors.New("cross-account private api " + name + ": args are required")
 	}
-	if errs := append(AsFieldErrors(args.Validate()), args.checkProviders()...); len(errs) > 0 {
+	errs := AsFieldErrors(args.Validate())
+	errs = append(errs, args.checkProviders(ctx, len(errs) == 0)...)
+	if len(errs) > 0 {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, errs)
 	}
 	comp := &CrossAccountPrivateApi{Consumers: map[string]*ConsumerAccess{}}

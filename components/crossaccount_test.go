@@ -230,13 +230,12 @@ func TestCrossAccountValidatesArgs(t *testing.T) {
 	for field, says := range map[string]string{
 		"region":                 `got ""; expected an AWS region`,
 		"producerAccountId":      `got "1234"; expected a 12-digit AWS account ID`,
-		"producerProvider":       "missing; expected a provider from NewAccountProvider",
+		"producerProvider":       "missing; expected the producer account's AWS provider",
 		"stageName":              `got ""; expected a stage name`,
 		"consumers[0].name":      `got "App"`,
 		"consumers[0].accountId": `got ""; expected a 12-digit AWS account ID`,
 		"consumers[0].provider":  "required unless existingEndpointId is set",
 		"consumers[1]":           "set exactly one of vpc",
-		"consumers[1].provider":  "not from NewAccountProvider",
 		"consumers[2].name":      `got "b", already used by consumers[1]`,
 		"consumers[2]":           "vpcId and subnetIds go together",
 	} {

@@ -1,6 +1,11 @@
 package components
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Limits of the stage-wide throttle API Gateway applies per account and
 // region by default; a stage cannot usefully exceed them.
@@ -219,24 +224,33 @@ func (a *CrossAccountPrivateApiArgs) validateLambdaPlacement(f *fieldErrs) {
 	}
 }
 
-// checkProviders requires providers from NewAccountProvider, each pinned to
-// its account and the API's region (checkPinned), for the producer and every consumer whose endpoint is created.
-func (a *CrossAccountPrivateApiArgs) checkProviders() FieldErrors {
+// checkProviders holds the producer's provider and every consumer's whose
+// endpoint is created to their accounts and the API's region (checkProvider).
+// Missing providers and pinned ones are checked always; one of your own
+// making is asked about only when ask is set (the args are otherwise valid:
+// no call reaches AWS for a stack that cannot be deployed anyway).
+func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask bool) FieldErrors {
 	var f fieldErrs
+	check := func(field string, p *aws.Provider, account string) {
+		if _, pinned := pinnedProviders.Load(p); !pinned && !ask {
+			return
+		}
+		if err := checkProvider(ctx, p, account, a.Region); err != nil {
+			f.add(field, "%v", err)
+		}
+	}
 	if a.ProducerProvider == nil {
-		f.add("producerProvider", "missing; expected a provider from NewAccountProvider")
-	} else if err := checkPinned(a.ProducerProvider, a.ProducerAccountId, a.Region); err != nil {
-		f.add("producerProvider", "%v", err)
+		f.add("producerProvider", "missing; expected the producer account's AWS provider")
+	} else {
+		check("producerProvider", a.ProducerProvider, a.ProducerAccountId)
 	}
 	for i, c := range a.Consumers {
 		field := fmt.Sprintf("consumers[%d].provider", i)
 		switch {
 		case c.Provider != nil:
-			if err := checkPinned(c.Provider, c.AccountId, a.Region); err != nil {
-				f.add(field, "%v", err)
-			}
+			check(field, c.Provider, c.AccountId)
 		case c.ExistingEndpointId == nil:
-			f.add(field, "missing; expected a provider from NewAccountProvider (required unless existingEndpointId is set)")
+			f.add(field, "missing; expected the consumer account's AWS provider (required unless existingEndpointId is set)")
 		}
 	}
 	return f.list

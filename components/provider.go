@@ -51,14 +51,14 @@ func (a *AccountProviderArgs) Validate() error {
 type pin struct{ account, region string }
 
 // pinnedProviders records the account and region of each NewAccountProvider
-// provider, so CrossAccountPrivateApi can refuse any other provider before
-// anything is registered.
+// provider, so CrossAccountPrivateApi can check it without asking AWS.
 var pinnedProviders sync.Map // *aws.Provider -> pin
 
 // NewAccountProvider registers an AWS provider pinned to one account and
 // region: allowedAccountIds is always [AccountId], so credentials that reach
 // another account fail instead of deploying there. CrossAccountPrivateApi
-// takes only providers made here.
+// checks a provider made here by its pin, without a call; it takes providers
+// of your own making too, and asks AWS through them.
 func NewAccountProvider(ctx *pulumi.Context, name string, args *AccountProviderArgs, opts ...pulumi.ResourceOption) (*aws.Provider, error) {
 	if args == nil {
 		return nil, errors.New("account provider " + name + ": args are required")
@@ -85,22 +85,36 @@ func NewAccountProvider(ctx *pulumi.Context, name string, args *AccountProviderA
 	return provider, nil
 }
 
-// checkPinned is the account and region gate of the components: it reports
-// a provider not made by NewAccountProvider, one pinned to another account
-// than wantAccount ("" accepts any), or to another region than wantRegion (an
-// execute-api endpoint only reaches APIs of its own region). It runs before
-// anything is registered, so nothing lands in a wrong account or region.
-func checkPinned(p *aws.Provider, wantAccount, wantRegion string) error {
-	v, ok := pinnedProviders.Load(p)
-	if !ok {
-		return errors.New("not from NewAccountProvider; expected a provider from NewAccountProvider, so that it is pinned to its account")
+// checkProvider is the account and region gate of the components, run
+// before anything is registered, so nothing lands in a wrong account or
+// region (an execute-api endpoint only reaches APIs of its own region). A
+// provider from NewAccountProvider is checked by its pin; any other provider
+// (your own factory, web identity, custom endpoints) by asking AWS through
+// it: sts:GetCallerIdentity, which needs no permission, names the account its
+// credentials reach, and the provider's region is read with it.
+func checkProvider(ctx *pulumi.Context, p *aws.Provider, wantAccount, wantRegion string) error {
+	if v, ok := pinnedProviders.Load(p); ok {
+		got := v.(pin)
+		return checkPlace(got.account, got.region, wantAccount, wantRegion, "pinned to")
 	}
-	got := v.(pin)
+	who, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{}, pulumi.Provider(p))
+	if err != nil {
+		return fmt.Errorf("not from NewAccountProvider, and asking AWS through it which account its credentials reach (sts:GetCallerIdentity) failed: %w", err)
+	}
+	region, err := aws.GetRegion(ctx, &aws.GetRegionArgs{}, pulumi.Provider(p))
+	if err != nil {
+		return fmt.Errorf("reading the provider's region: %w", err)
+	}
+	return checkPlace(who.AccountId, region.Name, wantAccount, wantRegion, "its credentials reach")
+}
+
+// checkPlace compares where a provider acts with where it must.
+func checkPlace(account, region, wantAccount, wantRegion, how string) error {
 	switch {
-	case wantAccount != "" && got.account != wantAccount:
-		return fmt.Errorf("pinned to account %s; expected a provider pinned to %s", got.account, wantAccount)
-	case got.region != wantRegion:
-		return fmt.Errorf("provider region is %s but the API and every endpoint must be in %s: an execute-api endpoint only reaches APIs of its own region", got.region, wantRegion)
+	case account != wantAccount:
+		return fmt.Errorf("%s account %s; expected a provider for account %s", how, account, wantAccount)
+	case region != wantRegion:
+		return fmt.Errorf("provider region is %s but the API and every endpoint must be in %s: an execute-api endpoint only reaches APIs of its own region", region, wantRegion)
 	}
 	return nil
 }

@@ -82,7 +82,7 @@ func TestNewAccountProviderRefusesBadArgs(t *testing.T) {
 // TestCrossAccountTakesOnlyPinnedProviders: a provider not made by
 // NewAccountProvider, or pinned to another account than the one the
 // composite is told, is refused before anything is registered.
-func TestCrossAccountTakesOnlyPinnedProviders(t *testing.T) {
+func TestCrossAccountChecksEveryProvidersAccount(t *testing.T) {
 	run := func(mk func(ctx *pulumi.Context) (producer, consumer *aws.Provider, err error), consumerAccount string) (*awsmock.Mocks, error) {
 		mocks := awsmock.New("components-test", "test")
 		err := mocks.Run(func(ctx *pulumi.Context) error {
@@ -108,8 +108,23 @@ func TestCrossAccountTakesOnlyPinnedProviders(t *testing.T) {
 		return producer, consumer, err
 	}
 	_, err := run(unpinned, testConsumerAccount)
+	assert.NoError(t, err, "a provider of your own making that reaches the producer account is taken")
+
+	elsewhere := func(ctx *pulumi.Context) (*aws.Provider, *aws.Provider, error) {
+		producer, err := aws.NewProvider(ctx, "producer", &aws.ProviderArgs{Region: pulumi.String(testRegion),
+			AssumeRole: &aws.ProviderAssumeRoleArgs{RoleArn: pulumi.String("arn:aws:iam::999999999999:role/deployer")}})
+		if err != nil {
+			return nil, nil, err
+		}
+		consumer, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		return producer, consumer, err
+	}
+	refused, err := run(elsewhere, testConsumerAccount)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "producerProvider: not from NewAccountProvider")
+	assert.Contains(t, err.Error(), "producerProvider: its credentials reach account 999999999999; expected a provider for account "+testProducerAccount)
+	for _, r := range refused.Resources() {
+		assert.Equalf(t, awsmock.ProviderType, r.Type, "refused before anything: got %s %s", r.Type, r.Name)
+	}
 
 	pinned := func(ctx *pulumi.Context) (*aws.Provider, *aws.Provider, error) {
 		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
@@ -121,7 +136,7 @@ func TestCrossAccountTakesOnlyPinnedProviders(t *testing.T) {
 	}
 	mocks, err := run(pinned, "999999999999")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "consumers[0].provider: pinned to account 222222222222; expected a provider pinned to 999999999999")
+	assert.Contains(t, err.Error(), "consumers[0].provider: pinned to account 222222222222; expected a provider for account 999999999999")
 	for _, r := range mocks.Resources() {
 		assert.Equalf(t, awsmock.ProviderType, r.Type, "only the providers exist, got %s %s", r.Type, r.Name)
 	}

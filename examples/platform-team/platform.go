@@ -1,11 +1,14 @@
 // Package platform is how a platform team composes the xaccount-api
-// components in a stack of its own: its own providers (pinned to their
-// accounts by components.NewAccountProvider), its own API and routes, one
-// consumer whose VPC the stack creates and one that brings its endpoint.
-// It imports nothing internal of xaccount-api, only what any importer can.
+// components in a stack of its own: its own providers (one pinned by
+// components.NewAccountProvider, one from the team's own factory with web
+// identity and ignored tags, which the components check by asking AWS), its
+// own API and routes, one consumer whose VPC the stack creates and one that
+// brings its endpoint. It imports nothing internal of xaccount-api, only
+// what any importer can.
 package platform
 
 import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/xaccount/xaccount-api/components"
@@ -27,6 +30,22 @@ func deployerRole(account string) pulumi.StringInput {
 	return pulumi.String("arn:aws:iam::" + account + ":role/platform-deployer")
 }
 
+// teamProvider is the team's own provider factory: web identity from the
+// CI's token file, tags a tag policy manages ignored, pinned to the account
+// (allowedAccountIds is good practice; the components ask AWS anyway).
+func teamProvider(ctx *pulumi.Context, name, account, region string) (*aws.Provider, error) {
+	return aws.NewProvider(ctx, name, &aws.ProviderArgs{
+		Region:            pulumi.String(region),
+		AllowedAccountIds: pulumi.StringArray{pulumi.String(account)},
+		AssumeRoleWithWebIdentity: &aws.ProviderAssumeRoleWithWebIdentityArgs{
+			RoleArn:              deployerRole(account),
+			WebIdentityTokenFile: pulumi.String("/var/run/secrets/ci/token"),
+			SessionName:          pulumi.String("platform-ledger"),
+		},
+		IgnoreTags: &aws.ProviderIgnoreTagsArgs{KeyPrefixes: pulumi.StringArray{pulumi.String("org:")}},
+	})
+}
+
 // Ledger registers the team's ledger API: a Lambda-free MOCK health route and
 // an HTTP proxy to the ledger service, reachable only from the payments VPC
 // (created here) and the partner's existing endpoint.
@@ -38,9 +57,7 @@ func Ledger(ctx *pulumi.Context, acct Accounts) (*components.CrossAccountPrivate
 	if err != nil {
 		return nil, err
 	}
-	payments, err := components.NewAccountProvider(ctx, "ledger-payments", &components.AccountProviderArgs{
-		AccountId: acct.Payments, Region: acct.Region, RoleArn: deployerRole(acct.Payments),
-	})
+	payments, err := teamProvider(ctx, "ledger-payments", acct.Payments, acct.Region)
 	if err != nil {
 		return nil, err
 	}

@@ -112,3 +112,24 @@ func TestUsesNothingInternal(t *testing.T) {
 		assert.Contains(t, string(out), "github.com/xaccount/xaccount-api/"+public)
 	}
 }
+
+// TestTheTeamsOwnProviderIsTaken: the payments account's provider comes from
+// the team's factory (web identity, ignored tags), not from
+// components.NewAccountProvider, and the components take it after asking
+// AWS which account it reaches.
+func TestTheTeamsOwnProviderIsTaken(t *testing.T) {
+	mocks, _, _ := deploy(t)
+	var found bool
+	for _, r := range mocks.OfType(awsmock.ProviderType) {
+		if r.Name != "ledger-payments" {
+			continue
+		}
+		found = true
+		web, _ := r.Input("assumeRoleWithWebIdentity").(map[string]any)
+		assert.Equal(t, "arn:aws:iam::222222222222:role/platform-deployer", web["roleArn"])
+		assert.NotNil(t, r.Input("ignoreTags"))
+	}
+	assert.True(t, found, "the team's provider is registered")
+	assert.Contains(t, mocks.InvokesIn(accounts.Payments), "aws:index/getCallerIdentity:getCallerIdentity", "the components asked AWS which account it reaches")
+	assert.NotContains(t, mocks.InvokesIn(accounts.Producer), "aws:index/getCallerIdentity:getCallerIdentity", "a pinned provider needs no call")
+}

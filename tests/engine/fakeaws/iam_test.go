@@ -144,3 +144,34 @@ func TestPolicyEvaluation(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, ok)
 }
+
+// OidcTrust trusts the GitHub OIDC provider in account for exactly sub.
+func oidcTrust(account, sub string) string {
+	return `{"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::` + account + `:oidc-provider/token.actions.githubusercontent.com"},` +
+		`"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:sub":"` + sub + `","token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}}]}`
+}
+
+// TestWebIdentityFollowsTheOidcTrust: a provider configured with
+// assumeRoleWithWebIdentity gets the role only when the role trusts the
+// token's issuer for its subject and audience.
+func TestWebIdentityFollowsTheOidcTrust(t *testing.T) {
+	store := newStore(t)
+	role := "arn:aws:iam::111111111111:role/web"
+	require.NoError(t, store.PutRoles(map[string]IamRole{role: {Account: "111111111111", Policy: allowAll, Trust: oidcTrust("111111111111", "repo:acme/x:environment:dev")}}))
+	configure := func(sub string) (*Provider, error) {
+		p := New(store)
+		_, err := p.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
+			"region": region, "assumeRoleWithWebIdentity": map[string]any{"roleArn": role,
+				"webIdentityToken": Token("https://token.actions.githubusercontent.com", sub, "sts.amazonaws.com")},
+		})})
+		return p, err
+	}
+	p, err := configure("repo:acme/x:environment:dev")
+	require.NoError(t, err)
+	assert.Equal(t, Scope{Account: "111111111111", Region: region}, p.scope)
+	_, err = configure("repo:acme/x:pull_request")
+	assert.ErrorContains(t, err, "AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity")
+	_, err = New(store).Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
+		"region": region, "assumeRoleWithWebIdentity": map[string]any{"roleArn": role, "webIdentityToken": "not-a-jwt"}})})
+	assert.ErrorContains(t, err, "InvalidIdentityToken")
+}

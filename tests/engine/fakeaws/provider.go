@@ -51,7 +51,7 @@ func (p *Provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (
 }
 
 // providerKeys are the provider settings whose change the engine must see.
-var providerKeys = []string{"region", "allowedAccountIds", "assumeRole", "profile", "defaultTags"}
+var providerKeys = []string{"region", "allowedAccountIds", "assumeRole", "assumeRoleWithWebIdentity", "profile", "defaultTags", "ignoreTags"}
 
 // DiffConfig reports a change of any setting the fake reads.
 func (p *Provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
@@ -100,7 +100,18 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 		caller = "arn:aws:iam::000000000000:user/ambient"
 	}
 	externalId := ""
+	web := args.obj("assumeRoleWithWebIdentity")
+	if s, ok := args["assumeRoleWithWebIdentity"].(string); ok && s != "" {
+		_ = json.Unmarshal([]byte(s), &web)
+	}
+	webToken := ""
 	switch {
+	case web.str("roleArn") != "":
+		token, err := webIdentityToken(web)
+		if err != nil {
+			return nil, fmt.Errorf("configuring the AWS provider: %w", err)
+		}
+		sess, webToken = session{Role: web.str("roleArn"), SessionName: web.str("sessionName")}, token
 	case role.str("roleArn") != "":
 		sess = session{Role: role.str("roleArn"), SessionName: role.str("sessionName")}
 		externalId = role.str("externalId")
@@ -122,7 +133,12 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	if sess.SessionName == "" {
 		sess.SessionName = "pulumi"
 	}
-	if err := p.store.View(func(c *Cloud) error { return assumeRole(c, caller, sess.Role, externalId) }); err != nil {
+	if err := p.store.View(func(c *Cloud) error {
+		if webToken != "" {
+			return assumeRoleWithWebIdentity(c, sess.Role, webToken)
+		}
+		return assumeRole(c, caller, sess.Role, externalId)
+	}); err != nil {
 		return nil, fmt.Errorf("configuring the AWS provider: assume role %s: %w", sess.Role, err)
 	}
 	allowed := args.strs("allowedAccountIds")
