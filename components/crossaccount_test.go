@@ -301,25 +301,17 @@ func TestCrossAccountValidateBoundaries(t *testing.T) {
 // TestCrossAccountArnsFollowThePartition: in a China region every ARN the
 // components build (resource policy, endpoint policy, Lambda integration)
 // is in the aws-cn partition; none says arn:aws:.
-func TestCrossAccountArnsFollowThePartition(t *testing.T) {
-	const region = "cn-north-1"
-	mocks := runWithApp(t, region, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
-		return &CrossAccountPrivateApiArgs{
-			Region: region, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
-			Routes: []Route{{Path: "/", Method: "GET", Integration: RouteIntegration{Type: IntegrationLambda,
-				FunctionArn: pulumi.String("arn:aws-cn:lambda:cn-north-1:111111111111:function:f")}}},
-			Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
-		}
-	}, nil)
-	docs := []string{
-		mustNamed(t, mocks, typeRestApiPolicy, "xa-policy-policy").Input("policy").(string),
-		mustNamed(t, mocks, typeVpcEndpointPolicy, "xa-app-endpoint-policy").Input("policy").(string),
-		mustNamed(t, mocks, typeRestApi, "xa-api-api").Input("body").(string),
-		mustNamed(t, mocks, typePermission, "xa-api-get-root-permission").Input("sourceArn").(string),
-	}
-	for _, doc := range docs {
-		assert.Contains(t, doc, "arn:aws-cn:")
-		assert.NotContains(t, doc, "arn:aws:", "no ARN of the aws partition in a China region")
+func TestCrossAccountRefusesOtherPartitions(t *testing.T) {
+	// Invoke URLs, the endpoint service's name and DNS suffixes are built for
+	// amazonaws.com: aws-cn (amazonaws.com.cn) and aws-us-gov regions are
+	// refused with a message that says so, before anything is registered.
+	for _, region := range []string{"cn-north-1", "us-gov-west-1"} {
+		args := &CrossAccountPrivateApiArgs{Region: region, ProducerAccountId: testProducerAccount, StageName: "dev",
+			Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}}}
+		err := args.Validate()
+		require.Error(t, err, region)
+		assert.Contains(t, err.Error(), `region: got "`+region+`"; expected an AWS region of the aws partition`)
+		assert.Contains(t, err.Error(), "aws-cn and aws-us-gov regions are not supported")
 	}
 }
 

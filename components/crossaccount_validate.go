@@ -21,7 +21,7 @@ const (
 const (
 	ExpectAccountId      = `a 12-digit AWS account ID such as "111122223333"`
 	ExpectConsumerName   = "a name of 1-32 characters [a-z0-9-]"
-	ExpectRegion         = "an AWS region such as eu-west-1"
+	ExpectRegion         = "an AWS region of the aws partition such as eu-west-1 (aws-cn and aws-us-gov regions are not supported: invoke URLs and endpoint names are built for amazonaws.com)"
 	ExpectStageName      = "a stage name of 1-128 characters [A-Za-z0-9_]"
 	ExpectOrgId          = "an AWS Organizations ID, o- and 10-32 lowercase letters or digits"
 	ExpectPrincipal      = "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), or arn:aws:iam::<account>:root"

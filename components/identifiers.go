@@ -53,9 +53,13 @@ func RoleArnAccount(arn string) (string, bool) {
 	return m[1], true
 }
 
-// ValidRegion reports whether region has the shape of an AWS region
-// (eu-west-1, us-gov-west-1, cn-north-1).
-func ValidRegion(region string) bool { return regionPattern.MatchString(region) }
+// ValidRegion reports whether region names an AWS region of the aws
+// partition (eu-west-1, us-east-1). Regions of aws-cn (cn-*) and aws-us-gov
+// (us-gov-*) are not supported: the invoke URLs, endpoint service names and
+// DNS suffixes are built for amazonaws.com (aws-cn uses amazonaws.com.cn).
+func ValidRegion(region string) bool {
+	return regionPattern.MatchString(region) && PartitionOf(region) == "aws"
+}
 
 // ValidStageName reports whether name may name an API Gateway stage: 1 to
 // 128 letters, digits or underscores.

@@ -70,7 +70,9 @@ func TestRoleArnAccountBoundaries(t *testing.T) {
 
 func TestValidRegionAndStageNameBoundaries(t *testing.T) {
 	for region, want := range map[string]bool{
-		"eu-west-1": true, "us-gov-west-1": true, "ap-southeast-12": true,
+		"eu-west-1": true, "ap-southeast-12": true, "us-east-1": true,
+		// Other partitions are refused: the URLs are built for amazonaws.com.
+		"us-gov-west-1": false, "cn-north-1": false, "cn-northwest-1": false,
 		"": false, "eu-west": false, "eu-west-1 ": false, " eu-west-1": false, "EU-WEST-1": false, "eu-west-123": false,
 	} {
 		assert.Equalf(t, want, ValidRegion(region), "%q", region)

@@ -116,6 +116,7 @@ var BadCases = []BadCase{
 	}, "xaccount-api:api.extraPolicyStatements[0]", "only execute-api:Invoke"},
 	{"extra statements not a list", func(c map[string]any) { c["api"].(map[string]any)["extraPolicyStatements"] = "deny all" }, "xaccount-api:api.extraPolicyStatements", "a list of IAM policy statements"},
 	{"unknown authorization", func(c map[string]any) { c["api"].(map[string]any)["authorization"] = "IAM" }, "xaccount-api:api.authorization", `got "IAM"`},
+	{"region of another partition", func(c map[string]any) { c["region"] = "cn-north-1" }, "xaccount-api:region", "aws-cn and aws-us-gov regions are not supported"},
 	{"organization without AWS_IAM", func(c map[string]any) { c["api"].(map[string]any)["principalOrgId"] = "o-abcdefghij" }, "xaccount-api:api.principalOrgId", "AWS_IAM only"},
 	{"malformed organization", func(c map[string]any) {
 		c["api"].(map[string]any)["authorization"] = "AWS_IAM"
