@@ -195,8 +195,9 @@ func SubnetCidrs(cidr string, count int) ([]string, error) {
 	if err != nil || !vpc.Addr().Is4() || vpc.Masked() != vpc {
 		return nil, fmt.Errorf("got %q; expected an IPv4 network such as 10.20.0.0/24 (no host bits)", cidr)
 	}
-	if vpc.Bits() < MinVpcPrefix {
-		return nil, fmt.Errorf("got %q; expected a prefix from /%d to /%d, the VPC sizes AWS allows", cidr, MinVpcPrefix, MaxSubnetPrefix)
+	if vpc.Bits() < MinVpcPrefix || vpc.Bits() > MaxSubnetPrefix-1 {
+		return nil, fmt.Errorf("got %q; expected a prefix from /%d to /%d (/%d for 3-4 zones, /%d for 5-6): AWS allows VPCs of /%d to /%d and subnets of /%d at the smallest, and the range is split in at least two",
+			cidr, MinVpcPrefix, MaxSubnetPrefix-1, MaxSubnetPrefix-2, MaxSubnetPrefix-3, MinVpcPrefix, MaxSubnetPrefix, MaxSubnetPrefix)
 	}
 	if count < 1 || count > MaxAzCount {
 		return nil, fmt.Errorf("azCount %d: expected 1 to %d", count, MaxAzCount)

@@ -104,3 +104,23 @@ func TestConsumerVpcChecksZonesAgainstItsRegion(t *testing.T) {
 	assert.Contains(t, err.Error(), "zone eu-west-1a is not in region us-east-1")
 	assert.Empty(t, mocks.OfType(typeSubnet), "no subnet outside the region")
 }
+
+// TestSubnetCidrsBoundsAreTheDocumentedOnes: /16 to /27 for 1-2 zones, /26
+// for 3-4, /25 for 5-6 (subnets of /28 at the smallest); a /28 VPC never
+// fits, and the message says the real bounds.
+func TestSubnetCidrsBoundsAreTheDocumentedOnes(t *testing.T) {
+	for cidr, zones := range map[string][]int{"10.0.0.0/16": {1, 2, 6}, "10.0.0.0/27": {1, 2}, "10.0.0.0/26": {3, 4}, "10.0.0.0/25": {5, 6}} {
+		for _, n := range zones {
+			_, err := SubnetCidrs(cidr, n)
+			assert.NoErrorf(t, err, "%s with %d zones", cidr, n)
+		}
+	}
+	for cidr, n := range map[string]int{"10.0.0.0/27": 3, "10.0.0.0/26": 5} {
+		_, err := SubnetCidrs(cidr, n)
+		assert.ErrorContainsf(t, err, "too small", "%s with %d zones", cidr, n)
+	}
+	for _, cidr := range []string{"10.0.0.0/28", "10.0.0.0/15"} {
+		_, err := SubnetCidrs(cidr, 1)
+		assert.ErrorContains(t, err, "expected a prefix from /16 to /27 (/26 for 3-4 zones, /25 for 5-6)", cidr)
+	}
+}

@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -162,4 +163,28 @@ func TestEveryPrintedActionExists(t *testing.T) {
 	assert.True(t, iampolicy.ReadOnly("EC2:describeVpcs"), "actions match without regard to case")
 	_, ok := iampolicy.AccessLevels("ec2:DescribeVpcz")
 	assert.False(t, ok)
+}
+
+// TestSynopsisNamesEveryFlag: the README's synopsis of cmd/plan and its
+// --help agree: every flag --help lists is in the synopsis.
+func TestSynopsisNamesEveryFlag(t *testing.T) {
+	_, _, help := runCLI("--help")
+	flags := regexp.MustCompile(`(?m)^\s+-([a-z-]+)`).FindAllStringSubmatch(help, -1)
+	require.GreaterOrEqual(t, len(flags), 9, help)
+	section := readmeSection(t, "## Offline plan")
+	synopsis := section[:strings.Index(section, "The first form")]
+	for _, f := range flags {
+		assert.Containsf(t, synopsis, "--"+f[1], "the README's synopsis names --%s", f[1])
+	}
+}
+
+// TestIamNeedsTheRepository: the pipeline roles' trust names a repository;
+// there is no silent placeholder.
+func TestIamNeedsTheRepository(t *testing.T) {
+	for _, args := range [][]string{{"--iam"}, {"--aws-config", "deployer"}} {
+		code, stdout, stderr := runCLI(append([]string{"--stack", "dev", "--root", projectRoot}, args...)...)
+		assert.Equal(t, 2, code, args)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "need --repo owner/name")
+	}
 }

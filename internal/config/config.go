@@ -44,7 +44,9 @@ type Config struct {
 	Tags map[string]string
 	// TagsSecret marks tags that came from secure config.
 	TagsSecret bool
-	// Protect marks every resource protected against deletion.
+	// Protect protects what holds state or identity against deletion (the
+	// components' Protect: the API, the stage, the access-log group, VPCs,
+	// subnets, endpoints and security groups; never what changes replace).
 	Protect bool
 	// Probe is the connectivity probes' stack-wide settings.
 	Probe Probe

@@ -37,7 +37,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	format := flags.String("format", "text", "output format: text or json")
 	iam := flags.Bool("iam", false, "print the stack's IAM roles instead of the plan: per account the deployer and preview roles, and the deploy and preview pipeline roles (--format json: one object)")
 	awsConfig := flags.String("aws-config", "", "print the shared AWS config (one profile per profile the stack file names) for pipeline jobs of this kind: deployer or preview")
-	repo := flags.String("repo", "OWNER/REPO", "with --iam or --aws-config: the repository (owner/name) whose OIDC subjects the pipeline roles trust")
+	repo := flags.String("repo", "", "with --iam or --aws-config, required: the repository (owner/name) whose OIDC subjects the pipeline roles trust")
 	stateBucket := flags.String("state-bucket", "", "with --iam: the S3 bucket of the DIY state backend the pipeline roles use")
 	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket")
 	root := flags.String("root", "", "the project root, where Pulumi.<stack>.yaml files live (default: the nearest folder up from here with a Pulumi.yaml)")
@@ -60,7 +60,11 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintln(stderr, "plan: --state-prefix needs --state-bucket")
 		return exitInvalid
 	}
-	if !repoPattern.MatchString(*repo) {
+	switch {
+	case (*iam || *awsConfig != "") && *repo == "":
+		fmt.Fprintln(stderr, "plan: --iam and --aws-config need --repo owner/name: the pipeline roles trust that repository's OIDC subjects")
+		return exitInvalid
+	case *repo != "" && !repoPattern.MatchString(*repo):
 		fmt.Fprintf(stderr, "plan: --repo %q: expected owner/name\n", *repo)
 		return exitInvalid
 	}
