@@ -280,17 +280,15 @@ func (p *Provider) authorizeCalls(c *Cloud, typ, op, id string, in props) error 
 	if op == "create" || op == "update" {
 		ops = append(ops, "read")
 	}
+	var calls []Call
 	for _, o := range ops {
 		for _, call := range Calls {
-			if call.Type != typ || call.Op != o || (call.When != nil && !call.When(x)) {
-				continue
-			}
-			if err := p.authorize(c, call.Action, call.Resource(x)); err != nil {
-				return fmt.Errorf("%s: %w", call.Source, err)
+			if call.Type == typ && call.Op == o && (call.When == nil || call.When(x)) {
+				calls = append(calls, call)
 			}
 		}
 	}
-	return nil
+	return p.authorizeList(c, calls, id, in)
 }
 
 // authorizeList checks a fixed list of calls.
