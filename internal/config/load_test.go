@@ -2,13 +2,13 @@ package config_test
 
 import (
 	"errors"
-	"github.com/xaccount/xaccount-api/components"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/config/configtest"
 )

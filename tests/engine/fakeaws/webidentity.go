@@ -17,7 +17,7 @@ import (
 func assumeRoleWithWebIdentity(c *Cloud, role, token string) error {
 	claims, err := tokenClaims(token)
 	if err != nil {
-		return fmt.Errorf("operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 400, api error InvalidIdentityToken: %v", err)
+		return fmt.Errorf("operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 400, api error InvalidIdentityToken: %w", err)
 	}
 	r, ok := c.AssumableRoles[role]
 	if !ok {
