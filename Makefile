@@ -67,7 +67,7 @@ prebuilt: ## build the program and a project folder in $(PREBUILT) that runs it 
 # for a pipeline job that downloads the binary its own run built.
 prebuilt-project:
 	test -x $(PREBUILT)/xaccount-api
-	sed 's|^runtime: go$$|runtime:\n  name: go\n  options:\n    binary: ./xaccount-api|' Pulumi.yaml > $(PREBUILT)/Pulumi.yaml
+	sed 's|^    buildTarget: .*$$|    binary: ./xaccount-api|' Pulumi.yaml > $(PREBUILT)/Pulumi.yaml
 	grep -q 'binary: ./xaccount-api' $(PREBUILT)/Pulumi.yaml
 	for f in Pulumi.*.yaml; do ln -sf "$(CURDIR)/$$f" "$(PREBUILT)/$$f"; done
 

@@ -5,9 +5,12 @@
 // JSON, PULUMI_CONFIG_SECRET_KEYS its secret keys). A program that exits with
 // status 32 has reported its own errors, and the run bails quietly.
 //
-// It does not compile the program: it runs runtime.options.binary of
-// Pulumi.yaml, or else the binary the engine tests name in
-// XACCOUNT_PROGRAM_BINARY.
+// Which program it runs: runtime.options.binary of Pulumi.yaml (prebuilt);
+// else the binary the engine tests name in XACCOUNT_PROGRAM_BINARY; else,
+// with runtime.options.buildTarget, it builds the program into that file
+// first, as the real host does (go build -o <buildTarget> in the program's
+// folder; go build leaves an up-to-date file alone, so an unchanged program
+// is not linked again: pulumi/pulumi#10473).
 package main
 
 import (
@@ -106,8 +109,22 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 			dir = d
 		}
 	}
+	if target, ok := req.GetInfo().GetOptions().AsMap()["buildTarget"].(string); ok && target != "" && binary == "" {
+		if d := req.GetInfo().GetProgramDirectory(); d != "" {
+			dir = d
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(dir, target)
+		}
+		build := exec.CommandContext(ctx, "go", "build", "-o", target, ".") //nolint:gosec // the project's own build target
+		build.Dir = dir
+		if out, err := build.CombinedOutput(); err != nil {
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("go build -o %s: %v\n%s", target, err, out)}, nil
+		}
+		binary = target
+	}
 	if binary == "" {
-		return &pulumirpc.RunResponse{Error: "no program binary: set runtime.options.binary or " + EnvProgramBinary + "; the stand-in host runs prebuilt programs only"}, nil
+		return &pulumirpc.RunResponse{Error: "no program binary: set runtime.options.binary or buildTarget, or " + EnvProgramBinary}, nil
 	}
 	config, err := json.Marshal(req.GetConfig())
 	if err != nil {
