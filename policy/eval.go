@@ -115,8 +115,13 @@ func (d *Document) DeniedUnlessSourceVpce() []string {
 	return out
 }
 
-// matches says whether pattern (with * for any run of characters and ?
-// for one character, as IAM's resource and String*Like matching) matches s.
+// Match says whether an IAM pattern matches s: * stands for any run of
+// characters (slashes included) and ? for one character, as in IAM's
+// Action, Resource and String*Like matching; nothing else is special. It is
+// case-sensitive: compare actions in one case.
+func Match(pattern, s string) bool { return matches(pattern, s) }
+
+// matches is Match.
 func matches(pattern, s string) bool {
 	// The classic linear scan: on a mismatch, let the last * take one more
 	// character; no backtracking beyond it is needed.

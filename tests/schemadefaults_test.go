@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	"github.com/xaccount/xaccount-api/internal/config/configtest"
 	"github.com/xaccount/xaccount-api/internal/plan"
@@ -89,7 +89,7 @@ func TestSchemaDefaultsAreTheReadersDefaults(t *testing.T) {
 			}
 		case []any:
 			for i, v := range n {
-				walk(v, ptr+"/"+itoa(i))
+				walk(v, ptr+"/"+strconv.Itoa(i))
 			}
 		}
 	}
@@ -150,15 +150,7 @@ func setAt(cfg map[string]any, path []any, v any) {
 // planOf is the JSON plan of a decoded config, as stack dev.
 func planOf(t *testing.T, cfg map[string]any) string {
 	t.Helper()
-	doc := map[string]any{"config": map[string]any{}}
-	for k, v := range cfg {
-		doc["config"].(map[string]any)["xaccount-api:"+k] = v
-	}
-	y, err := yaml.Marshal(doc)
-	require.NoError(t, err)
-	raw, err := plan.ParseConfig(y)
-	require.NoError(t, err)
-	p, err := plan.Run("dev", raw)
+	p, err := plan.Run("dev", plan.RawConfig{Values: configtest.Raw(t, cfg)})
 	require.NoError(t, err)
 	j, err := p.JSON()
 	require.NoError(t, err)
@@ -168,9 +160,4 @@ func planOf(t *testing.T, cfg map[string]any) string {
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
-}
-
-func itoa(i int) string {
-	b, _ := json.Marshal(i)
-	return string(b)
 }

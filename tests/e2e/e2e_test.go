@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/config/configtest"
 )
 
 // Environment variables of the real-cloud test (README, "Real-cloud test").
@@ -118,7 +119,7 @@ func mock(path string) map[string]any {
 
 // setConfig writes the configuration into the stack, objects as JSON.
 func setConfig(ctx context.Context, st auto.Stack, cfg map[string]any) error {
-	values, err := configValues(cfg)
+	values, err := configtest.Encode(cfg)
 	if err != nil {
 		return err
 	}

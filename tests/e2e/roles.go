@@ -10,7 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/xaccount/xaccount-api/components"
-	"github.com/xaccount/xaccount-api/internal/config"
+	"github.com/xaccount/xaccount-api/internal/config/configtest"
 	"github.com/xaccount/xaccount-api/internal/iampolicy"
 	"github.com/xaccount/xaccount-api/internal/plan"
 )
@@ -31,7 +31,7 @@ type DeployerRole struct {
 // test only ever creates roles of its own stack's name (DeployerRoleArn), so
 // it fails when cfg names another role: that may be an existing one.
 func DeployerRoles(stack string, cfg map[string]any, trust iampolicy.Document) ([]DeployerRole, error) {
-	values, err := configValues(cfg)
+	values, err := configtest.Encode(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -146,24 +146,6 @@ func DeployerRolesProgram(region string, adminRoles map[string]string, roles []D
 		}
 		return nil
 	}
-}
-
-// configValues encodes cfg as the engine passes config to a program: each
-// key under the project's namespace, strings as they are, the rest as JSON.
-func configValues(cfg map[string]any) (map[string]string, error) {
-	out := map[string]string{}
-	for k, v := range cfg {
-		if s, ok := v.(string); ok {
-			out[config.Namespace+":"+k] = s
-			continue
-		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, fmt.Errorf("config %s: %w", k, err)
-		}
-		out[config.Namespace+":"+k] = string(b)
-	}
-	return out, nil
 }
 
 // compactJson renders a policy document on one line.

@@ -4,6 +4,7 @@ package configtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -44,11 +45,19 @@ func Valid() map[string]any {
 	}
 }
 
-// Raw encodes decoded values the way the engine passes them to a program:
-// a key without a namespace gets the project's; strings stay as they are,
-// everything else becomes JSON.
+// Raw encodes decoded values the way the engine passes them to a program
+// (Encode), failing the test on a value JSON cannot hold.
 func Raw(t testing.TB, cfg map[string]any) map[string]string {
 	t.Helper()
+	raw, err := Encode(cfg)
+	require.NoError(t, err)
+	return raw
+}
+
+// Encode encodes decoded values the way the engine passes them to a
+// program: a key without a namespace gets the project's; strings stay as
+// they are, everything else becomes JSON.
+func Encode(cfg map[string]any) (map[string]string, error) {
 	raw := map[string]string{}
 	for k, v := range cfg {
 		full := k
@@ -60,10 +69,12 @@ func Raw(t testing.TB, cfg map[string]any) map[string]string {
 			continue
 		}
 		b, err := json.Marshal(v)
-		require.NoError(t, err)
+		if err != nil {
+			return nil, fmt.Errorf("config %s: %w", full, err)
+		}
 		raw[full] = string(b)
 	}
-	return raw
+	return raw, nil
 }
 
 // At walks decoded values by keys and list indexes to the object there.

@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path"
 	"slices"
 	"strings"
+
+	"github.com/xaccount/xaccount-api/policy"
 )
 
 // IamRole is a role a provider may assume: its identity policy (what its
@@ -257,18 +258,14 @@ func (s iamStatement) matches(r request) bool {
 	return true
 }
 
-// anyMatch says whether value matches one of the patterns.
+// anyMatch says whether value matches one of the patterns, with IAM's
+// wildcards (policy.Match), without regard to case when fold is set.
 func anyMatch(patterns []string, value string, fold bool) bool {
 	for _, p := range patterns {
 		if fold {
 			p, value = strings.ToLower(p), strings.ToLower(value)
 		}
-		if p == "*" || p == value {
-			return true
-		}
-		// path.Match treats / specially; IAM's * crosses it, so match on a
-		// copy with / replaced by a character neither side uses.
-		if ok, _ := path.Match(strings.ReplaceAll(p, "/", "\x00"), strings.ReplaceAll(value, "/", "\x00")); ok {
+		if policy.Match(p, value) {
 			return true
 		}
 	}

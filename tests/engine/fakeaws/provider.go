@@ -91,9 +91,7 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 		return nil, fmt.Errorf("fakeaws: missing region: the provider must be given one (no ambient configuration here)")
 	}
 	role := args.obj("assumeRole")
-	if s, ok := args["assumeRole"].(string); ok && s != "" { // older engines pass nested values as JSON
-		_ = json.Unmarshal([]byte(s), &role)
-	}
+	fromJSON(args["assumeRole"], &role)
 	var sess session
 	caller := os.Getenv(EnvCaller)
 	if caller == "" {
@@ -101,9 +99,7 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	}
 	externalId := ""
 	web := args.obj("assumeRoleWithWebIdentity")
-	if s, ok := args["assumeRoleWithWebIdentity"].(string); ok && s != "" {
-		_ = json.Unmarshal([]byte(s), &web)
-	}
+	fromJSON(args["assumeRoleWithWebIdentity"], &web)
 	webToken := ""
 	switch {
 	case web.str("roleArn") != "":
@@ -142,9 +138,7 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 		return nil, fmt.Errorf("configuring the AWS provider: assume role %s: %w", sess.Role, err)
 	}
 	allowed := args.strs("allowedAccountIds")
-	if s, ok := args["allowedAccountIds"].(string); ok && strings.HasPrefix(s, "[") {
-		_ = json.Unmarshal([]byte(s), &allowed)
-	}
+	fromJSON(args["allowedAccountIds"], &allowed)
 	if len(allowed) > 0 && !slices.Contains(allowed, account) {
 		return nil, fmt.Errorf("AWS account ID not allowed: %s", account)
 	}
@@ -152,6 +146,15 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	p.session = sess
 	p.tagged = len(args.obj("defaultTags").obj("tags")) > 0
 	return &pulumirpc.ConfigureResponse{SupportsPreview: true, AcceptResources: true}, nil
+}
+
+// fromJSON decodes a nested provider setting that older engines pass as a
+// JSON string ("{...}" or "[...]") into dst; any other value leaves dst as
+// it is.
+func fromJSON(v any, dst any) {
+	if s, ok := v.(string); ok && (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")) {
+		_ = json.Unmarshal([]byte(s), dst)
+	}
 }
 
 // required are the arguments the real provider requires per type.
