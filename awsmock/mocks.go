@@ -43,11 +43,14 @@ const ProviderType = "pulumi:providers:aws"
 
 // Resource is one registered resource as the mock engine saw it.
 type Resource struct {
-	URN    string
-	Type   string
-	Name   string
-	Id     string
-	Custom bool
+	URN  string
+	Type string
+	Name string
+	Id   string
+	// ImportId is the ID the import option names ("" for none): the
+	// resource is adopted, not created.
+	ImportId string
+	Custom   bool
 	// Parent is the parent's URN; "" for resources directly under the stack.
 	Parent string
 	// Provider is the URN of the explicit provider; "" for none.
@@ -205,10 +208,10 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	pins := m.providers[provider]
 	id, state := "", resource.PropertyMap{}
 	if args.Custom {
-		id, state = awsState(args.TypeToken, urn, args.Inputs, pins)
+		id, state = awsState(args.TypeToken, urn, args.ID, args.Inputs, pins)
 	}
 	m.resources = append(m.resources, Resource{
-		URN: urn, Type: args.TypeToken, Name: args.Name, Id: id, Custom: args.Custom,
+		URN: urn, Type: args.TypeToken, Name: args.Name, Id: id, ImportId: args.ID, Custom: args.Custom,
 		Parent: parent, Provider: provider, Dependencies: sortedKeys(deps),
 		DependsOn: sortedKeys(explicit), InputDependencies: inputDeps,
 		Inputs: args.Inputs, State: state, Protect: rpc.GetProtect(),

@@ -13,8 +13,9 @@ import (
 const fixedTimestamp = "2026-01-01T00:00:00Z"
 
 // awsState returns the ID and the state (inputs plus AWS-computed outputs)
-// AWS would report for a new resource of type typ.
-func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (string, resource.PropertyMap) {
+// AWS would report for a new resource of type typ, or for the existing one
+// importId names (the import option: the resource keeps that ID).
+func awsState(typ, urn, importId string, inputs resource.PropertyMap, pins providerInfo) (string, resource.PropertyMap) {
 	state := inputs.Copy()
 	set := func(k string, v any) { state[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
 	region, account := pins.region, pins.account
@@ -51,6 +52,9 @@ func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (
 		set("networkInterfaceIds", enis)
 	case "aws:apigateway/restApi:RestApi":
 		id = alnum(urn, 10)
+		if importId != "" {
+			id = importId
+		}
 		set("rootResourceId", alnum(urn+"/root", 10))
 		set("executionArn", fmt.Sprintf("arn:%s:execute-api:%s:%s:%s", part, region, account, id))
 		set("arn", fmt.Sprintf("arn:%s:apigateway:%s::/restapis/%s", part, region, id))
@@ -99,6 +103,9 @@ func awsState(typ, urn string, inputs resource.PropertyMap, pins providerInfo) (
 		set("statementId", id)
 	default:
 		id = digest(urn, 16)
+	}
+	if importId != "" {
+		id = importId // a type whose outputs name its ID is handled above
 	}
 	return id, state
 }

@@ -72,6 +72,10 @@ type CrossAccountPrivateApiArgs struct {
 	ApiName        pulumi.StringInput `pulumi:"apiName,optional"`
 	ApiDescription pulumi.StringInput `pulumi:"apiDescription,optional"`
 	Routes         []Route            `pulumi:"routes,optional"`
+	// AdoptApi takes over an existing API in the producer account instead of
+	// creating one; its routes become exactly Routes (see AdoptApiArgs).
+	// Optional.
+	AdoptApi *AdoptApiArgs `pulumi:"adoptApi,optional"`
 	// StageName is the stage to deploy. Required.
 	StageName string `pulumi:"stageName"`
 	// Authorization is AuthorizationNone (default) or AuthorizationIam: every
@@ -191,6 +195,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		Tags:           args.Tags,
 		Authorization:  args.Authorization,
 		Protect:        args.Protect,
+		Adopt:          args.AdoptApi,
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)

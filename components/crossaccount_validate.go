@@ -54,6 +54,9 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	if ValidateAuthorization(a.Authorization) != nil {
 		f.bad("authorization", a.Authorization, ExpectAuthorization)
 	}
+	if a.AdoptApi != nil {
+		f.nest("adoptApi", a.AdoptApi.Validate(a.Routes))
+	}
 	if a.PrincipalOrgId != "" {
 		switch {
 		case !ValidOrgId(a.PrincipalOrgId):

@@ -31,6 +31,9 @@ type PrivateRestApiArgs struct {
 	// against deletion. Lambda permissions, which a route change replaces,
 	// are never protected. Optional, default false.
 	Protect bool `pulumi:"protect,optional"`
+	// Adopt takes over an existing API instead of creating one, replacing
+	// its routes with Routes (see AdoptApiArgs). Optional.
+	Adopt *AdoptApiArgs `pulumi:"adopt,optional"`
 }
 
 // PrivateRestApi is a REST API of endpoint type PRIVATE whose routes are one
@@ -76,6 +79,9 @@ func (a *PrivateRestApiArgs) Validate() error {
 	if ValidateAuthorization(a.Authorization) != nil {
 		f.bad("authorization", a.Authorization, ExpectAuthorization)
 	}
+	if a.Adopt != nil {
+		f.nest("adopt", a.Adopt.Validate(a.Routes))
+	}
 	return f.err()
 }
 
@@ -116,6 +122,16 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		return OpenApiBody(d)
 	}).(pulumi.StringOutput)
 
+	apiOpts := []pulumi.ResourceOption{pulumi.Parent(comp), protectWhen(args.Protect)}
+	if args.Adopt != nil {
+		// Import, then update with the body: the engine reads the API into
+		// the stack and diffs it like any other (a no-op once it is in the
+		// stack under this ID). The warning is the preview's list of routes.
+		apiOpts = append(apiOpts, pulumi.Import(pulumi.ID(args.Adopt.RestApiId)))
+		if err := ctx.Log.Warn(AdoptionNotice(args.Adopt.RestApiId, routes), &pulumi.LogArgs{Resource: comp}); err != nil {
+			return nil, err
+		}
+	}
 	api, err := apigateway.NewRestApi(ctx, name+"-api", &apigateway.RestApiArgs{
 		Name:        apiName,
 		Description: args.Description,
@@ -130,7 +146,7 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		// overwrite: the body is the whole API, so a removed route is removed.
 		PutRestApiMode: pulumi.String("overwrite"),
 		Tags:           args.Tags,
-	}, pulumi.Parent(comp), protectWhen(args.Protect))
+	}, apiOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("private rest api %s: %w", name, err)
 	}

@@ -97,6 +97,7 @@ func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
 		{"api.routes[i]", "api", at("routes", 0)},
 		{"api.accessLogs", "api", at("accessLogs")},
 		{"api.throttle", "api", at("throttle")},
+		{"api.adopt", "api", at("adopt")},
 		{"consumers[i]", "consumers", at(0)},
 		{"consumers[i].vpc (created)", "consumers", at(0, "vpc")},
 		{"consumers[i].vpc (existing)", "consumers", at(1, "vpc")},

@@ -52,6 +52,7 @@ type jsonResource struct {
 	Account      string         `json:"account"`
 	Dependencies []string       `json:"dependencies"`
 	Inputs       map[string]any `json:"inputs"`
+	Import       string         `json:"import"`
 }
 
 // planJson runs the command for a config file and decodes its JSON strictly.

@@ -39,3 +39,27 @@ func TestImportNamesMatchTheProgram(t *testing.T) {
 		assert.Truef(t, found, "the README tells users to import %s %s, which the dev stack does not register", typ, name)
 	}
 }
+
+// TestAdoptionInThePlan: a stack file with api.adopt plans the REST API as
+// imported (the text marks it, the JSON names the ID under "import") and
+// warns with the routes the API will have; without replaceRoutes the plan
+// stops with exit 2 and names the key.
+func TestAdoptionInThePlan(t *testing.T) {
+	file := filepath.Join("testdata", "good", "Pulumi.everything.yaml")
+	code, text, stderr := runCLI("--config", file)
+	require.Equalf(t, 0, code, "plan failed: %s", stderr)
+	assert.Contains(t, text, "Warning (api.adopt): adopting REST API a1b2c3d4e5: the first update replaces all of its routes; it will have exactly the 3 routes ANY /ledger/{proxy+}, GET /, GET /orders/{id}")
+	assert.Regexp(t, `aws:apigateway/restApi:RestApi xaccount-api-api-api \[id a1b2c3d4e5\] \[imported: adopts the existing a1b2c3d4e5\]`, text)
+
+	p := planJson(t, file)
+	apis := p.ofType("aws:apigateway/restApi:RestApi")
+	require.Len(t, apis, 1)
+	assert.Equal(t, "a1b2c3d4e5", apis[0].Import, "the JSON plan names the adopted API")
+	for _, r := range p.Resources {
+		if r.Type != "aws:apigateway/restApi:RestApi" {
+			assert.Emptyf(t, r.Import, "only the API is imported, not %s", r.Name)
+		}
+	}
+	dev := planJson(t, filepath.Join(projectRoot, "Pulumi.dev.yaml"))
+	assert.Empty(t, dev.ofType("aws:apigateway/restApi:RestApi")[0].Import, "a stack without api.adopt creates its API")
+}

@@ -20,11 +20,11 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 		Authorization: components.AuthorizationNone,
 		Throttle:      components.DefaultStageThrottle,
 	}
-	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle")
+	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle, adopt")
 	var m map[string]any
 	if present {
 		var ok bool
-		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements", "accessLogs", "throttle"); !ok {
+		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements", "accessLogs", "throttle", "adopt"); !ok {
 			return api
 		}
 	}
@@ -61,7 +61,23 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 	api.ExtraPolicyStatements = r.extraStatements(k.field("extraPolicyStatements"), m)
 	api.AccessLogs = r.accessLogs(k.field("accessLogs"), m, api.AccessLogs)
 	api.Throttle = r.throttle(k.field("throttle"), m, api.Throttle)
+	api.Adopt = r.adopt(k.field("adopt"), m)
 	return api
+}
+
+// adopt reads api.adopt {restApiId, replaceRoutes}; the component checks
+// the values (components.AdoptApiArgs.Validate).
+func (r *reader) adopt(k key, m map[string]any) *components.AdoptApiArgs {
+	v, present := m["adopt"]
+	if !present {
+		return nil
+	}
+	am, ok := r.object(k, v, "restApiId", "replaceRoutes")
+	if !ok {
+		return nil
+	}
+	id, _ := r.reqString(k, am, "restApiId", components.ExpectRestApiId)
+	return &components.AdoptApiArgs{RestApiId: id, ReplaceRoutes: r.optBool(k, am, "replaceRoutes", false)}
 }
 
 // accessLogs reads api.accessLogs {enabled, retentionDays, createAccountRole}.

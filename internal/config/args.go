@@ -24,6 +24,7 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 		ExtraPolicyStatements: c.Api.ExtraPolicyStatements,
 		AccessLogs:            c.Api.AccessLogs,
 		Throttle:              &c.Api.Throttle,
+		AdoptApi:              c.Api.Adopt,
 		Protect:               c.Protect,
 		ProbeFailOnError:      &c.Probe.FailOnError,
 	}
@@ -74,6 +75,7 @@ var argsFieldToKey = map[string]string{
 	"accessLogs":            KeyApi + ".accessLogs",
 	"throttle":              KeyApi + ".throttle",
 	"extraPolicyStatements": KeyApi + ".extraPolicyStatements",
+	"adoptApi":              KeyApi + ".adopt",
 }
 
 // consumerFieldToKey renames consumer fields whose config key differs.

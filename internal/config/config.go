@@ -137,6 +137,8 @@ type Api struct {
 	// Throttle is the throttling of every method of the stage (metrics are
 	// always on); components.DefaultStageThrottle unless the file sets it.
 	Throttle components.StageThrottle
+	// Adopt takes over an existing REST API (api.adopt); nil creates one.
+	Adopt *components.AdoptApiArgs
 }
 
 // RouteConfig is one route as configured; plain values, no Pulumi inputs.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/internal/config"
 )
 
@@ -32,6 +33,11 @@ const maxInputWidth = 160
 func (p *Plan) WriteText(w io.Writer) error {
 	tw := &textWriter{w: w}
 	tw.line(0, "Plan for %s, stack %s, region %s (offline: mock engine, simulated IDs)", p.Project, p.Stack, p.Region)
+	if p.config != nil && p.config.Api.Adopt != nil {
+		adopt := p.config.Api.Adopt
+		tw.line(0, "")
+		tw.line(0, "Warning (api.adopt): %s; every other method it has is deleted.", components.AdoptionNotice(adopt.RestApiId, p.config.Args().Routes))
+	}
 	byURN := map[string]*Resource{}
 	children := map[string][]*Resource{}
 	for i := range p.Resources {
@@ -103,8 +109,11 @@ func (t *textWriter) tree(depth int, parent string, children map[string][]*Resou
 			continue
 		}
 		flags := ""
+		if r.Import != "" {
+			flags += " [imported: adopts the existing " + r.Import + "]"
+		}
 		if r.Protect {
-			flags = " [protected]"
+			flags += " [protected]"
 		}
 		switch {
 		case strings.HasPrefix(r.Type, "pulumi:providers:"):

@@ -44,6 +44,9 @@ type Resource struct {
 	Inputs       map[string]any `json:"inputs"`
 	// Protect is shown in the text format only; the JSON keeps its documented fields.
 	Protect bool `json:"-"`
+	// Import is the ID of the existing resource the import option adopts
+	// (api.adopt); absent when the resource is created.
+	Import string `json:"import,omitempty"`
 	// Aliases are the URNs the resource was known by before (not in the JSON).
 	Aliases []string `json:"-"`
 }
@@ -98,6 +101,7 @@ func Run(stackName string, raw RawConfig) (*Plan, error) {
 			Dependencies: append([]string{}, r.Dependencies...),
 			Inputs:       plainMap(r.Inputs),
 			Protect:      r.Protect,
+			Import:       r.ImportId,
 			Aliases:      r.Aliases,
 		})
 	}

@@ -80,4 +80,10 @@ var Mutations = []Mutation{
 	{Name: "the policy evaluator compares actions with case", File: "policy/eval.go",
 		From: `return matches(strings.ToLower(p), strings.ToLower(s))`, To: `return matches(p, s)`,
 		Runs: []Run{root("./policy", "./components")}},
+	{Name: "an adoption accepted without replaceRoutes", File: "components/adopt.go",
+		From: `	if !a.ReplaceRoutes {`, To: `	if false {`,
+		Runs: []Run{root("./components", "./tests"), engine("-run", "^TestAdoptExistingApi$", ".")}},
+	{Name: "an adopted API created anew instead of imported", File: "components/restapi.go",
+		From: `apiOpts = append(apiOpts, pulumi.Import(pulumi.ID(args.Adopt.RestApiId)))`, To: `_ = args.Adopt.RestApiId`,
+		Runs: []Run{root("./components", "./tests"), engine("-run", "^TestAdoptExistingApi$", ".")}},
 }

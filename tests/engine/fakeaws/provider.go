@@ -477,8 +477,11 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 		if err := p.authorizeCalls(c, typ, "read", req.GetId(), state); err != nil {
 			return err
 		}
-		if typ == TypeStage {
+		switch typ {
+		case TypeStage:
 			return p.readStage(c, state, req.GetInputs(), resp)
+		case TypeRestApi:
+			return p.readRestApi(c, req.GetId(), state, resp)
 		}
 		if typ != TypeRestApiPolicy {
 			return nil
@@ -497,6 +500,41 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 		return nil, err
 	}
 	return resp, nil
+}
+
+// readRestApi is GetRestApi. An API that is gone, or not in the provider's
+// account and region, is reported gone (an import then fails: "resource
+// does not exist"). An import (no recorded state) gets the attributes the
+// provider reads back: name, endpoint configuration, policy, ARNs; never
+// the body, which AWS cannot return (hashicorp/terraform-provider-aws#41375),
+// so the program's body is always a diff after an import.
+func (p *Provider) readRestApi(c *Cloud, id string, state props, resp *pulumirpc.ReadResponse) error {
+	api, ok := c.RestApis[id]
+	if !ok || api.Scope != p.scope {
+		// What the bridge answers for a resource that is gone: no ID, no state.
+		resp.Id, resp.Properties, resp.Inputs = "", nil, nil
+		return nil
+	}
+	if len(state) > 0 {
+		return nil // a refresh: the state as recorded
+	}
+	in := props{"name": api.Name, "endpointConfiguration": map[string]any{"types": toAny(api.Types), "vpcEndpointIds": toAny(api.VpcEndpointIds)}}
+	out, err := structpb.NewStruct(p.restApiOutputs(api, in))
+	if err != nil {
+		return err
+	}
+	resp.Properties = out
+	resp.Inputs, err = structpb.NewStruct(in)
+	return err
+}
+
+// toAny converts strings for a structpb value.
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // readStage reports the deployment the stage really serves.

@@ -1,5 +1,7 @@
 package fakeaws
 
+import "fmt"
+
 // Seed adds resources that exist before any stack runs (the VPCs and subnets
 // a prod stack file names), as if another team had created them.
 func (s *Store) Seed(vpcs []Vpc, subnets []Subnet) error {
@@ -11,6 +13,21 @@ func (s *Store) Seed(vpcs []Vpc, subnets []Subnet) error {
 		for i := range subnets {
 			sn := subnets[i]
 			c.Subnets[sn.Id] = &sn
+		}
+		return nil
+	})
+}
+
+// SeedRestApis adds REST APIs that another tool created, each with its
+// routes (and policy, if any), in the API's own account and region.
+func (s *Store) SeedRestApis(apis ...RestApi) error {
+	return s.Update(func(c *Cloud) error {
+		for i := range apis {
+			api := apis[i]
+			if _, taken := c.RestApis[api.Id]; taken {
+				return fmt.Errorf("fakeaws: REST API %s exists already", api.Id)
+			}
+			c.RestApis[api.Id] = &api
 		}
 		return nil
 	})

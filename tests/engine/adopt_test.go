@@ -1,0 +1,107 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
+)
+
+// adoptedApiId is the REST API another tool created before the stack.
+const adoptedApiId = "a1b2c3d4e5"
+
+// TestAdoptExistingApi: a REST API with a route the stack file does not
+// list exists in the producer account. Naming it in api.adopt without
+// replaceRoutes is refused before anything is created, by preview and by
+// up; with replaceRoutes the preview imports it and names the routes it
+// will have, and up keeps the API's ID while its routes become exactly
+// the configured ones (the route not in the config is gone).
+func TestAdoptExistingApi(t *testing.T) {
+	legacy := fakeaws.Route{Method: "GET", Path: "/legacy", Authorization: "NONE", Integration: "mock", MockStatus: 200}
+	s := newEngineStack(t, "dev", withSeed(func(store *fakeaws.Store) error {
+		return store.SeedRestApis(fakeaws.RestApi{
+			Scope: fakeaws.Scope{Account: "111111111111", Region: "eu-west-1"},
+			Id:    adoptedApiId, Name: "orders-api", Types: []string{"REGIONAL"},
+			Routes: []fakeaws.Route{{Method: "ANY", Path: "/", Authorization: "NONE", Integration: "mock", MockStatus: 200}, legacy},
+		})
+	}))
+	seededOnly := func(t *testing.T) {
+		t.Helper()
+		s.cloudView(func(c *fakeaws.Cloud) {
+			assert.Len(t, c.RestApis, 1, "no API but the seeded one")
+			assert.Empty(t, c.Endpoints, "no endpoint created")
+			assert.Empty(t, c.Vpcs, "no VPC created")
+			assert.Contains(t, c.RestApis[adoptedApiId].Routes, legacy, "the seeded API keeps its routes")
+		})
+	}
+	api := devApi()
+
+	s.step(t, "refused without replaceRoutes", func(t *testing.T) {
+		api["adopt"] = map[string]any{"restApiId": adoptedApiId}
+		s.editConfig("api", api)
+		for op, r := range map[string]result{"preview": s.preview(), "up": s.up()} {
+			require.Errorf(t, r.err, "%s must refuse an adoption that does not accept the route replacement", op)
+			all := r.out + r.errOut
+			assert.Containsf(t, all, "xaccount-api:api.adopt.replaceRoutes", "%s names the key", op)
+			assert.Containsf(t, all, "the route ANY /", "%s names the routes the API would have", op)
+		}
+		seededOnly(t)
+	})
+
+	s.step(t, "a missing API is refused", func(t *testing.T) {
+		api["adopt"] = map[string]any{"restApiId": "zzzzzzzzzz", "replaceRoutes": true}
+		s.editConfig("api", api)
+		r := s.preview()
+		require.Error(t, r.err, "an API that does not exist cannot be adopted")
+		assert.Contains(t, r.out+r.errOut, "does not exist")
+		seededOnly(t)
+	})
+
+	s.step(t, "acknowledged: preview imports and lists the routes", func(t *testing.T) {
+		api["adopt"] = map[string]any{"restApiId": adoptedApiId, "replaceRoutes": true}
+		s.editConfig("api", api)
+		r := s.preview()
+		require.NoErrorf(t, r.err, "preview failed:\n%s\n%s", r.out, r.errOut)
+		assert.Contains(t, r.out+r.errOut, components.AdoptionNotice(adoptedApiId, nil), "the preview says what the API will have")
+		ops := map[string][]string{}
+		for _, e := range r.events {
+			if e.ResourcePreEvent != nil {
+				m := e.ResourcePreEvent.Metadata
+				ops[m.Type] = append(ops[m.Type], string(m.Op))
+			}
+		}
+		assert.Contains(t, ops[fakeaws.TypeRestApi], "import", "the RestApi is imported, not created: %v", ops[fakeaws.TypeRestApi])
+		assert.NotContains(t, ops[fakeaws.TypeRestApi], "create")
+		seededOnly(t)
+	})
+
+	s.step(t, "up adopts it and replaces its routes", func(t *testing.T) {
+		s.mustUp()
+		st := s.apiState() // fails unless there is exactly one API
+		assert.Equal(t, adoptedApiId, st.api.Id, "the adopted API keeps its ID")
+		assert.Equal(t, []string{"PRIVATE"}, st.api.Types, "and becomes PRIVATE")
+		var routes []string
+		for _, r := range st.api.Routes {
+			routes = append(routes, r.Method+" "+r.Path)
+		}
+		assert.Equal(t, []string{"ANY /"}, routes, "its routes are exactly the configured ones: GET /legacy is deleted")
+		assert.True(t, st.serves("ANY", "/"), "the stage serves the configured route")
+		assert.False(t, st.serves("GET", "/legacy"), "and not the replaced one")
+		assert.NotEmpty(t, st.api.Policy, "the resource policy is attached")
+		assert.Equal(t, adoptedApiId, s.outputs()["restApiId"].Value)
+		requireProbeGreen(t, s, "app", 4)
+	})
+
+	s.step(t, "nothing changes afterwards, with or without api.adopt", func(t *testing.T) {
+		requireNoChanges(t, s)
+		delete(api, "adopt")
+		s.editConfig("api", api)
+		requireNoChanges(t, s)
+		r := s.preview()
+		assert.False(t, strings.Contains(r.out, "adopting REST API"), "no adoption notice once api.adopt is gone")
+	})
+}
