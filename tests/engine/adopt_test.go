@@ -105,3 +105,29 @@ func TestAdoptExistingApi(t *testing.T) {
 		assert.False(t, strings.Contains(r.out, "adopting REST API"), "no adoption notice once api.adopt is gone")
 	})
 }
+
+// TestAdoptOnAStackWithItsOwnApi: api.adopt set on a stack that created its
+// own API previews as an import-replacement of the RestApi (the README says
+// so): the adopted API comes in and the stack's own API is replaced.
+func TestAdoptOnAStackWithItsOwnApi(t *testing.T) {
+	s := newEngineStack(t, "dev", withSeed(func(store *fakeaws.Store) error {
+		return store.SeedRestApis(fakeaws.RestApi{
+			Scope: fakeaws.Scope{Account: "111111111111", Region: "eu-west-1"},
+			Id:    adoptedApiId, Name: "orders-api", Types: []string{"REGIONAL"},
+			Routes: []fakeaws.Route{{Method: "GET", Path: "/legacy", Authorization: "NONE", Integration: "mock", MockStatus: 200}},
+		})
+	}))
+	s.mustUp()
+	api := devApi()
+	api["adopt"] = map[string]any{"restApiId": adoptedApiId, "replaceRoutes": true}
+	s.editConfig("api", api)
+	r := s.preview()
+	require.NoErrorf(t, r.err, "preview failed:\n%s\n%s", r.out, r.errOut)
+	var ops []string
+	for _, e := range r.events {
+		if e.ResourcePreEvent != nil && e.ResourcePreEvent.Metadata.Type == fakeaws.TypeRestApi {
+			ops = append(ops, string(e.ResourcePreEvent.Metadata.Op))
+		}
+	}
+	assert.Contains(t, ops, "import-replacement", "the preview shows the stack's API replaced by the adopted one: %v", ops)
+}
