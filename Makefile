@@ -4,7 +4,7 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
+.PHONY: race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
 PREBUILT ?= .cache/prebuilt
 PULUMI ?= pulumi
 
@@ -21,8 +21,11 @@ fmt-check: ## fail when gofmt would change a file
 vet:
 	$(GO) vet ./...
 
+# No -race here: no package of this module starts a goroutine outside its
+# tests, and the race-instrumented build of the AWS and Pulumi SDKs costs
+# about 7 minutes on a cold cache (BENCHMARKS.md). `make race` runs it all.
 test: fmt-check vet ## the full suite: formatting, vet, every test, the engine tests, lint, workflow lint
-	$(GO) test -race -coverpkg=./... ./...
+	$(GO) test -coverpkg=./... ./...
 	$(MAKE) example-test
 	$(MAKE) engine-test
 	$(MAKE) lint
@@ -46,6 +49,9 @@ lint: ## golangci-lint, built from the module proxy at a pinned version, over bo
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 	cd tests/engine && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 	cd examples/platform-team && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run --config ../../.golangci.yaml ./...
+
+race: ## every test of the root module under the race detector (not part of test)
+	$(GO) test -race ./...
 
 mutate: ## apply each mutation of tests/mutate to a copy and report it killed or survived (ONLY=substring; not part of test)
 	$(GO) run ./tests/mutate $(if $(ONLY),-only "$(ONLY)")
@@ -120,4 +126,12 @@ fuzz: ## run each fuzz target for a while (the seeds run in `make test`)
 
 bench:
 	$(GO) test ./... -run '^$$' -bench . -benchmem
-	cd tests/engine && $(GO) test -run '^$$' -bench . -benchtime 5x
+	cd tests/engine && $(GO) test -run '^$$' -bench . -skip TypeScriptPeer -benchtime 5x
+
+# The TypeScript peer of the engine benchmarks (tests/engine/tsbench): npm
+# @pulumi/pulumi and @pulumi/aws 6.83.4 at the versions package-lock.json pins.
+tsbench-deps:
+	cd tests/engine/tsbench && npm ci --no-audit --no-fund --ignore-scripts
+
+bench-peer: tsbench-deps ## the Go program against its TypeScript peer (BENCHMARKS.md)
+	cd tests/engine && $(GO) test -run '^$$' -bench TypeScriptPeer -benchtime 3x -timeout 90m

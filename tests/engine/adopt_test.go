@@ -67,15 +67,9 @@ func TestAdoptExistingApi(t *testing.T) {
 		r := s.preview()
 		require.NoErrorf(t, r.err, "preview failed:\n%s\n%s", r.out, r.errOut)
 		assert.Contains(t, r.out+r.errOut, components.AdoptionNotice(adoptedApiId, nil), "the preview says what the API will have")
-		ops := map[string][]string{}
-		for _, e := range r.events {
-			if e.ResourcePreEvent != nil {
-				m := e.ResourcePreEvent.Metadata
-				ops[m.Type] = append(ops[m.Type], string(m.Op))
-			}
-		}
-		assert.Contains(t, ops[fakeaws.TypeRestApi], "import", "the RestApi is imported, not created: %v", ops[fakeaws.TypeRestApi])
-		assert.NotContains(t, ops[fakeaws.TypeRestApi], "create")
+		ops := r.opsOf(fakeaws.TypeRestApi)
+		assert.Contains(t, ops, "import", "the RestApi is imported, not created: %v", ops)
+		assert.NotContains(t, ops, "create")
 		seededOnly(t)
 	})
 
@@ -123,11 +117,6 @@ func TestAdoptOnAStackWithItsOwnApi(t *testing.T) {
 	s.editConfig("api", api)
 	r := s.preview()
 	require.NoErrorf(t, r.err, "preview failed:\n%s\n%s", r.out, r.errOut)
-	var ops []string
-	for _, e := range r.events {
-		if e.ResourcePreEvent != nil && e.ResourcePreEvent.Metadata.Type == fakeaws.TypeRestApi {
-			ops = append(ops, string(e.ResourcePreEvent.Metadata.Op))
-		}
-	}
+	ops := r.opsOf(fakeaws.TypeRestApi)
 	assert.Contains(t, ops, "import-replacement", "the preview shows the stack's API replaced by the adopted one: %v", ops)
 }

@@ -285,6 +285,18 @@ func (r result) steps() map[string]string {
 	return out
 }
 
+// opsOf lists the operations the engine reported for resources of type
+// typ, in order (an import then its update, an import-replacement, ...).
+func (r result) opsOf(typ string) []string {
+	var ops []string
+	for _, e := range r.events {
+		if e.ResourcePreEvent != nil && e.ResourcePreEvent.Metadata.Type == typ {
+			ops = append(ops, string(e.ResourcePreEvent.Metadata.Op))
+		}
+	}
+	return ops
+}
+
 // processCount is how many provider processes have started so far.
 func (s *engineStack) processCount() int {
 	b, err := os.ReadFile(filepath.Join(s.cloud.Dir(), "processes.log"))

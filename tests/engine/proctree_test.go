@@ -1,0 +1,107 @@
+package engine
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// treeRun is one command measured with every process it starts.
+type treeRun struct {
+	elapsed time.Duration
+	// peakBytes is the largest sum of resident memory over the command and
+	// its descendants seen at once (sampled every 20 ms from /proc).
+	peakBytes int64
+	// byCommand is the largest resident memory seen per command name
+	// (several processes of one name, e.g. the providers, summed).
+	byCommand map[string]int64
+	out       []byte
+	err       error
+}
+
+// runTree runs cmd to completion and samples the resident memory of its
+// process tree until it exits.
+func runTree(cmd *exec.Cmd) treeRun {
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return treeRun{err: err}
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var peak int64
+	byCommand := map[string]int64{}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		rss, perCommand := treeRss(cmd.Process.Pid)
+		peak = max(peak, rss)
+		for name, n := range perCommand {
+			byCommand[name] = max(byCommand[name], n)
+		}
+		select {
+		case err := <-done:
+			return treeRun{elapsed: time.Since(start), peakBytes: peak, byCommand: byCommand, out: []byte(out.String()), err: err}
+		case <-tick.C:
+		}
+	}
+}
+
+// treeRss sums the resident memory of root and its descendants, in all and
+// per command name.
+func treeRss(root int) (int64, map[string]int64) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, nil
+	}
+	children := map[int][]int{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if ppid, ok := parentPid(pid); ok {
+			children[ppid] = append(children[ppid], pid)
+		}
+	}
+	page := int64(os.Getpagesize())
+	var total int64
+	perCommand := map[string]int64{}
+	for queue := []int{root}; len(queue) > 0; queue = queue[1:] {
+		pid := queue[0]
+		if b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "statm")); err == nil {
+			if f := strings.Fields(string(b)); len(f) > 1 {
+				pages, _ := strconv.ParseInt(f[1], 10, 64)
+				total += pages * page
+				comm, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "comm"))
+				perCommand[strings.TrimSpace(string(comm))] += pages * page
+			}
+		}
+		queue = append(queue, children[pid]...)
+	}
+	return total, perCommand
+}
+
+// parentPid reads the parent of pid from /proc/<pid>/stat (the field after
+// the state, which follows the command name in parentheses).
+func parentPid(pid int) (int, bool) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 2 {
+		return 0, false
+	}
+	ppid, err := strconv.Atoi(f[1])
+	return ppid, err == nil
+}
