@@ -4,7 +4,7 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
+.PHONY: unit-test engine-prepare race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
 PREBUILT ?= .cache/prebuilt
 PULUMI ?= pulumi
 
@@ -24,12 +24,25 @@ vet:
 # No -race here: no package of this module starts a goroutine outside its
 # tests, and the race-instrumented build of the AWS and Pulumi SDKs costs
 # about 7 minutes on a cold cache (BENCHMARKS.md). `make race` runs it all.
-test: fmt-check vet ## the full suite: formatting, vet, every test, the engine tests, lint, workflow lint
-	$(GO) test -coverpkg=./... ./...
+#
+# The root module's vet and tests run side by side with the engine module's
+# preparation (vet, and the test binaries' set-up, which builds the Pulumi CLI
+# once): on 2 cores each leaves one idle through long single-package compiles
+# and links (BENCHMARKS.md). Output is grouped per target.
+test: fmt-check ## the full suite: formatting, vet, every test, the engine tests, lint, workflow lint
+	$(MAKE) -j2 --output-sync=target unit-test engine-prepare
 	$(MAKE) example-test
 	$(MAKE) engine-test
 	$(MAKE) lint
 	$(MAKE) actionlint
+
+unit-test: vet
+	$(GO) test -coverpkg=./... ./...
+
+# Builds what the engine tests need (the CLI into .cache, the test binaries)
+# without running a test: TestMain's set-up runs, no test matches.
+engine-prepare:
+	cd tests/engine && $(GO) vet ./... && $(GO) test -count 1 -run '^$$' ./...
 
 # examples/platform-team is a module of its own that imports the components
 # as any platform team would (a replace to this checkout) and tests its stack
