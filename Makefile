@@ -4,7 +4,7 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: unit-test engine-prepare race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
+.PHONY: checks unit-test engine-prepare race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
 PREBUILT ?= .cache/prebuilt
 PULUMI ?= pulumi
 
@@ -25,14 +25,18 @@ vet:
 # tests, and the race-instrumented build of the AWS and Pulumi SDKs costs
 # about 7 minutes on a cold cache (BENCHMARKS.md). `make race` runs it all.
 #
-# The root module's vet and tests run side by side with the engine module's
-# preparation (vet, and the test binaries' set-up, which builds the Pulumi CLI
-# once): on 2 cores each leaves one idle through long single-package compiles
-# and links (BENCHMARKS.md). Output is grouped per target.
+# Two pairs of jobs side by side: the root module's vet and tests beside the
+# engine module's preparation (vet, the test binaries' set-up, which builds the
+# Pulumi CLI once), then the engine tests beside the example module and the
+# linters. On 2 cores each job leaves a core idle through long single-package
+# compiles, links and the engine's waits (BENCHMARKS.md). Output is grouped
+# per job.
 test: fmt-check ## the full suite: formatting, vet, every test, the engine tests, lint, workflow lint
 	$(MAKE) -j2 --output-sync=target unit-test engine-prepare
+	$(MAKE) -j2 --output-sync=target engine-test checks
+
+checks:
 	$(MAKE) example-test
-	$(MAKE) engine-test
 	$(MAKE) lint
 	$(MAKE) actionlint
 
