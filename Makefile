@@ -4,7 +4,7 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: checks unit-test engine-prepare race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
+.PHONY: race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
 PREBUILT ?= .cache/prebuilt
 PULUMI ?= pulumi
 
@@ -24,29 +24,14 @@ vet:
 # No -race here: no package of this module starts a goroutine outside its
 # tests, and the race-instrumented build of the AWS and Pulumi SDKs costs
 # about 7 minutes on a cold cache (BENCHMARKS.md). `make race` runs it all.
-#
-# Two pairs of jobs side by side: the root module's vet and tests beside the
-# engine module's preparation (vet, the test binaries' set-up, which builds the
-# Pulumi CLI once), then the engine tests beside the example module and the
-# linters. On 2 cores each job leaves a core idle through long single-package
-# compiles, links and the engine's waits (BENCHMARKS.md). Output is grouped
-# per job.
-test: fmt-check ## the full suite: formatting, vet, every test, the engine tests, lint, workflow lint
-	$(MAKE) -j2 --output-sync=target unit-test engine-prepare
-	$(MAKE) -j2 --output-sync=target engine-test checks
-
-checks:
+# The steps run one after the other: side by side on 2 cores they took
+# longer (27.5 against 23.2 minutes cold, BENCHMARKS.md).
+test: fmt-check vet ## the full suite: formatting, vet, every test, the engine tests, lint, workflow lint
+	$(GO) test -coverpkg=./... ./...
 	$(MAKE) example-test
+	$(MAKE) engine-test
 	$(MAKE) lint
 	$(MAKE) actionlint
-
-unit-test: vet
-	$(GO) test -coverpkg=./... ./...
-
-# Builds what the engine tests need (the CLI into .cache, the test binaries)
-# without running a test: TestMain's set-up runs, no test matches.
-engine-prepare:
-	cd tests/engine && $(GO) vet ./... && $(GO) test -count 1 -run '^$$' ./...
 
 # examples/platform-team is a module of its own that imports the components
 # as any platform team would (a replace to this checkout) and tests its stack
