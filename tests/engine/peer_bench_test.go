@@ -54,23 +54,24 @@ func BenchmarkTypeScriptPeer(b *testing.B) {
 			b.Run(size.name+"/"+op, func(b *testing.B) {
 				var goRuns, tsRuns []treeRun
 				var goSteps, tsSteps int
-				var goStack, tsStack *engineStack
+				var goStack *engineStack
+				var ts *tsPeer
 				if op == "preview" {
-					goStack, tsStack = peerPair(b, size.file)
+					goStack, ts = peerPair(b, size.file)
 					goSteps = mustTree(b, "go warm-up", goCLI(b, goStack, project, op)).steps
-					tsSteps = mustTree(b, "typescript warm-up", tsNode(b, tsStack, node, peerDir, op)).steps
+					tsSteps = mustTree(b, "typescript warm-up", tsNode(b, ts, node, peerDir, op)).steps
 				}
 				b.ResetTimer()
 				for range b.N {
 					b.StopTimer()
 					if op == "up" {
-						goStack, tsStack = peerPair(b, size.file)
+						goStack, ts = peerPair(b, size.file)
 					}
 					b.StartTimer()
 					g := mustTree(b, "go", goCLI(b, goStack, project, op))
-					t := mustTree(b, "typescript", tsNode(b, tsStack, node, peerDir, op))
+					t := mustTree(b, "typescript", tsNode(b, ts, node, peerDir, op))
 					if op == "up" {
-						g.steps, t.steps = stateResources(b, goStack.backend), stateResources(b, tsStack.backend)
+						g.steps, t.steps = stateResources(b, goStack.backend), stateResources(b, ts.stack.backend)
 					}
 					goRuns, tsRuns = append(goRuns, g.treeRun), append(tsRuns, t.treeRun)
 					goSteps, tsSteps = g.steps, t.steps
@@ -153,17 +154,41 @@ func peerProject(b *testing.B) string {
 	return peerProjectDir
 }
 
+// tsPeer is the TypeScript peer's side of a pair: its stack's environment,
+// the Go program's offline plan of the same file, which it registers, and
+// its Automation API work folder.
+type tsPeer struct {
+	stack    *engineStack
+	planFile string
+	workDir  string
+}
+
 // peerPair makes two fresh stacks of the same file, each with its own
 // backend and simulated cloud and the roles it prints granted: one for
 // each peer.
-func peerPair(b *testing.B, file []byte) (*engineStack, *engineStack) {
+func peerPair(b *testing.B, file []byte) (*engineStack, *tsPeer) {
 	peerStackSeq++
 	name := fmt.Sprintf("peer%d", peerStackSeq)
 	goStack := newEngineStack(b, name, withStackFile(file))
-	tsStack := newEngineStack(b, name, withStackFile(file))
+	ts := &tsPeer{stack: newEngineStack(b, name, withStackFile(file)), planFile: filepath.Join(b.TempDir(), "plan.json"), workDir: b.TempDir()}
 	goStack.grantPrintedRoles()
-	tsStack.grantPrintedRoles()
-	return goStack, tsStack
+	ts.stack.grantPrintedRoles()
+	raw, err := plan.ReadConfigFile(filepath.Join(ts.stack.workDir, "Pulumi."+name+".yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := plan.Run(name, raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	js, err := p.JSON()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(ts.planFile, js, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return goStack, ts
 }
 
 // stackEnv is the environment a process needs to act on s: the engine
@@ -176,7 +201,6 @@ func stackEnv(b *testing.B, s *engineStack) []string {
 	for k, v := range s.stack.Workspace().GetEnvVars() {
 		env[k] = v
 	}
-	delete(env, "XACCOUNT_PROGRAM_BINARY")
 	if env["PULUMI_BACKEND_URL"] == "" {
 		b.Fatal("the stack has no backend in its environment")
 	}
@@ -197,28 +221,11 @@ func goCLI(b *testing.B, s *engineStack, project, op string) *exec.Cmd {
 	return cmd
 }
 
-// tsNode runs the TypeScript peer on the plan of s's stack file.
-func tsNode(b *testing.B, s *engineStack, node, peerDir, op string) *exec.Cmd {
-	raw, err := plan.ReadConfigFile(filepath.Join(s.workDir, "Pulumi."+s.name+".yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := plan.Run(s.name, raw)
-	if err != nil {
-		b.Fatal(err)
-	}
-	js, err := p.JSON()
-	if err != nil {
-		b.Fatal(err)
-	}
-	planFile := filepath.Join(b.TempDir(), "plan.json")
-	if err := os.WriteFile(planFile, js, 0o600); err != nil {
-		b.Fatal(err)
-	}
-	work := b.TempDir()
+// tsNode runs the TypeScript peer on its plan.
+func tsNode(b *testing.B, ts *tsPeer, node, peerDir, op string) *exec.Cmd {
 	cmd := exec.Command(node, filepath.Join(peerDir, "peer.js")) //nolint:gosec // the peer program of this repository
-	cmd.Env = append(stackEnv(b, s), "PEER_PLAN="+planFile, "PEER_STACK="+s.name+"-ts", "PEER_WORKDIR="+work,
-		"PEER_OP="+op, "PEER_CLI_ROOT="+cliRoot)
+	cmd.Env = append(stackEnv(b, ts.stack), "PEER_PLAN="+ts.planFile, "PEER_STACK="+ts.stack.name+"-ts",
+		"PEER_WORKDIR="+ts.workDir, "PEER_OP="+op, "PEER_CLI_ROOT="+cliRoot)
 	return cmd
 }
 

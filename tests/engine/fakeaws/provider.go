@@ -467,8 +467,9 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 // returns the state as recorded, except where the simulated cloud keeps the
 // truth a change outside Pulumi can alter: a REST API's resource policy
 // (refresh reads it back with GetRestApi, so drift shows in the next diff)
-// and the deployment a stage serves (GetStage).
-// A resource that is gone is reported gone (empty ID), as the provider does.
+// and the deployment a stage serves (GetStage); an import of a REST API
+// gets what GetRestApi returns. A resource that is gone is reported gone
+// (empty ID), as the provider does.
 func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	typ := resourceType("", req.GetUrn())
 	state := props(req.GetProperties().AsMap())
@@ -482,17 +483,8 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 			return p.readStage(c, state, req.GetInputs(), resp)
 		case TypeRestApi:
 			return p.readRestApi(c, req.GetId(), state, resp)
-		}
-		if typ != TypeRestApiPolicy {
-			return nil
-		}
-		api, ok := c.RestApis[state.str("restApiId")]
-		if !ok || api.Policy == "" {
-			resp.Id = "" // the policy is gone: refresh drops it, up recreates it
-			return nil
-		}
-		if api.Policy != state.str("policy") {
-			return driftTo(resp, state, req.GetInputs(), "policy", api.Policy)
+		case TypeRestApiPolicy:
+			return readRestApiPolicy(c, state, req.GetInputs(), resp)
 		}
 		return nil
 	})
@@ -500,6 +492,20 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 		return nil, err
 	}
 	return resp, nil
+}
+
+// readRestApiPolicy reads the policy back with GetRestApi: gone, changed
+// outside Pulumi (drift in the next diff), or as recorded.
+func readRestApiPolicy(c *Cloud, state props, inputs *structpb.Struct, resp *pulumirpc.ReadResponse) error {
+	api, ok := c.RestApis[state.str("restApiId")]
+	if !ok || api.Policy == "" {
+		resp.Id = "" // the policy is gone: refresh drops it, up recreates it
+		return nil
+	}
+	if api.Policy != state.str("policy") {
+		return driftTo(resp, state, inputs, "policy", api.Policy)
+	}
+	return nil
 }
 
 // readRestApi is GetRestApi. An API that is gone, or not in the provider's
