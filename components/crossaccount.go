@@ -104,6 +104,11 @@ type CrossAccountPrivateApiArgs struct {
 	// unexpected answer; false records it in the probe's results only.
 	// Optional, default true.
 	ProbeFailOnError *bool `pulumi:"probeFailOnError,optional"`
+	// Quotas are the producer account's API Gateway quotas where AWS has
+	// raised them; the resource policy's length and the API's resources are
+	// checked against them before anything is registered. Optional, nil is
+	// AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
+	Quotas *ApiQuotas `pulumi:"quotas,optional"`
 	// Protect protects what holds state or identity (the API, the stage, VPCs,
 	// subnets, endpoints and their security groups) against deletion. The
 	// deployment, the policy attachment and Lambda permissions are never
@@ -196,6 +201,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		Authorization:  args.Authorization,
 		Protect:        args.Protect,
 		Adopt:          args.AdoptApi,
+		Quotas:         args.Quotas,
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
@@ -218,6 +224,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		Principals:      allowedPrincipals(args),
 		PrincipalOrgId:  pulumi.String(args.PrincipalOrgId),
 		ExtraStatements: args.ExtraPolicyStatements,
+		Quotas:          args.Quotas,
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)

@@ -76,7 +76,24 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "%v", err)
 		}
 	}
+	a.validateQuotas(&f)
 	return f.err()
+}
+
+// validateQuotas checks the args against AWS's quotas (quotas.go): the
+// resource policy's length as it will be sent, the API's resources, and the
+// tags. A policy that cannot be built because other values are invalid is
+// left to those values' own problems.
+func (a *CrossAccountPrivateApiArgs) validateQuotas(f *fieldErrs) {
+	if err := a.Quotas.Validate(); err != nil {
+		f.nest("quotas", err)
+		return
+	}
+	checkResourcesPerApi(f, "routes", a.Routes, a.Quotas)
+	a.validatePolicyLength(f)
+	if tags, ok := a.Tags.(pulumi.StringMap); ok && len(tags) > MaxTagsPerResource {
+		f.add("tags", "got %d tags; AWS allows %d user tags per resource, and the providers' default tags count too; keep at most %d", len(tags), MaxTagsPerResource, MaxTagsPerResource)
+	}
 }
 
 // ValidateThrottle checks a stage throttle: a rate from 1 to MaxRateLimit

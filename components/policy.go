@@ -31,6 +31,11 @@ type ResourcePolicyArgs struct {
 	// ExtraStatements are appended after the Deny and the Allow; each must
 	// pass ValidateExtraStatement. Optional.
 	ExtraStatements []map[string]any `pulumi:"extraStatements,optional"`
+	// Quotas are the account's API Gateway quotas where AWS has raised them:
+	// a document longer than ResourcePolicyLength fails the preview or update
+	// once its inputs are known, before it is sent. Optional, nil is AWS's
+	// default (DefaultResourcePolicyLength).
+	Quotas *ApiQuotas `pulumi:"quotas,optional"`
 }
 
 // ResourcePolicy attaches the resource policy of BuildResourcePolicy to a
@@ -68,6 +73,7 @@ func (a *ResourcePolicyArgs) Validate() error {
 			f.add(fmt.Sprintf("extraStatements[%d]", i), "%v", err)
 		}
 	}
+	f.nest("quotas", a.Quotas.Validate())
 	return f.err()
 }
 
@@ -93,7 +99,14 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 		ids, _ := v[1].([]string)
 		who, _ := v[2].([]string)
 		org, _ := v[3].(string)
-		return ResourcePolicyJson(arn, ids, ResourcePolicyOptions{Principals: who, PrincipalOrgId: org, ExtraStatements: args.ExtraStatements})
+		doc, err := ResourcePolicyJson(arn, ids, ResourcePolicyOptions{Principals: who, PrincipalOrgId: org, ExtraStatements: args.ExtraStatements})
+		if err != nil {
+			return "", err
+		}
+		if err := CheckResourcePolicyLength(doc, args.Quotas); err != nil {
+			return "", fmt.Errorf("resource policy %s: %w", name, err)
+		}
+		return doc, nil
 	}).(pulumi.StringOutput)
 	policy, err := apigateway.NewRestApiPolicy(ctx, name+"-policy", &apigateway.RestApiPolicyArgs{
 		RestApiId: args.RestApiId,

@@ -34,6 +34,10 @@ type PrivateRestApiArgs struct {
 	// Adopt takes over an existing API instead of creating one, replacing
 	// its routes with Routes (see AdoptApiArgs). Optional.
 	Adopt *AdoptApiArgs `pulumi:"adopt,optional"`
+	// Quotas are the account's API Gateway quotas where AWS has raised them;
+	// the routes' resources are checked against ResourcesPerApi. Optional,
+	// nil is AWS's defaults.
+	Quotas *ApiQuotas `pulumi:"quotas,optional"`
 }
 
 // PrivateRestApi is a REST API of endpoint type PRIVATE whose routes are one
@@ -81,6 +85,11 @@ func (a *PrivateRestApiArgs) Validate() error {
 	}
 	if a.Adopt != nil {
 		f.nest("adopt", a.Adopt.Validate(a.Routes))
+	}
+	if err := a.Quotas.Validate(); err != nil {
+		f.nest("quotas", err)
+	} else {
+		checkResourcesPerApi(&f, "routes", a.Routes, a.Quotas)
 	}
 	return f.err()
 }

@@ -98,6 +98,7 @@ func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
 		{"api.accessLogs", "api", at("accessLogs")},
 		{"api.throttle", "api", at("throttle")},
 		{"api.adopt", "api", at("adopt")},
+		{"api.quotas", "api", at("quotas")},
 		{"consumers[i]", "consumers", at(0)},
 		{"consumers[i].vpc (created)", "consumers", at(0, "vpc")},
 		{"consumers[i].vpc (existing)", "consumers", at(1, "vpc")},

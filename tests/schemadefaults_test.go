@@ -39,6 +39,9 @@ var schemaDefaultCases = map[string][]any{
 	"/$defs/api/properties/throttle":                                                          {"api", "throttle"},
 	"/$defs/api/properties/throttle/properties/rateLimit":                                     {"api", "throttle", "rateLimit"},
 	"/$defs/api/properties/throttle/properties/burstLimit":                                    {"api", "throttle", "burstLimit"},
+	"/$defs/api/properties/quotas":                                                            {"api", "quotas"},
+	"/$defs/api/properties/quotas/properties/resourcePolicyLength":                            {"api", "quotas", "resourcePolicyLength"},
+	"/$defs/api/properties/quotas/properties/resourcesPerApi":                                 {"api", "quotas", "resourcesPerApi"},
 	"/properties/config/properties/pulumi:disable-default-providers":                          nil, // Pulumi's key, not the program's
 }
 

@@ -20,11 +20,11 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 		Authorization: components.AuthorizationNone,
 		Throttle:      components.DefaultStageThrottle,
 	}
-	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle, adopt")
+	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle, adopt, quotas")
 	var m map[string]any
 	if present {
 		var ok bool
-		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements", "accessLogs", "throttle", "adopt"); !ok {
+		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements", "accessLogs", "throttle", "adopt", "quotas"); !ok {
 			return api
 		}
 	}
@@ -62,7 +62,25 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 	api.AccessLogs = r.accessLogs(k.field("accessLogs"), m, api.AccessLogs)
 	api.Throttle = r.throttle(k.field("throttle"), m, api.Throttle)
 	api.Adopt = r.adopt(k.field("adopt"), m)
+	api.Quotas = r.quotas(k.field("quotas"), m)
 	return api
+}
+
+// quotas reads api.quotas {resourcePolicyLength, resourcesPerApi}; the
+// component checks the values (components.ApiQuotas.Validate).
+func (r *reader) quotas(k key, m map[string]any) *components.ApiQuotas {
+	v, present := m["quotas"]
+	if !present {
+		return nil
+	}
+	qm, ok := r.object(k, v, "resourcePolicyLength", "resourcesPerApi")
+	if !ok {
+		return nil
+	}
+	return &components.ApiQuotas{
+		ResourcePolicyLength: r.optWhole(k, qm, "resourcePolicyLength", 0),
+		ResourcesPerApi:      r.optWhole(k, qm, "resourcesPerApi", 0),
+	}
 }
 
 // adopt reads api.adopt {restApiId, replaceRoutes}; the component checks

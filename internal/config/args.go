@@ -25,6 +25,7 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 		AccessLogs:            c.Api.AccessLogs,
 		Throttle:              &c.Api.Throttle,
 		AdoptApi:              c.Api.Adopt,
+		Quotas:                c.Api.Quotas,
 		Protect:               c.Protect,
 		ProbeFailOnError:      &c.Probe.FailOnError,
 	}
@@ -76,6 +77,7 @@ var argsFieldToKey = map[string]string{
 	"throttle":              KeyApi + ".throttle",
 	"extraPolicyStatements": KeyApi + ".extraPolicyStatements",
 	"adoptApi":              KeyApi + ".adopt",
+	"quotas":                KeyApi + ".quotas",
 }
 
 // consumerFieldToKey renames consumer fields whose config key differs.

@@ -139,6 +139,9 @@ type Api struct {
 	Throttle components.StageThrottle
 	// Adopt takes over an existing REST API (api.adopt); nil creates one.
 	Adopt *components.AdoptApiArgs
+	// Quotas are the producer account's raised API Gateway quotas
+	// (api.quotas); nil is AWS's defaults.
+	Quotas *components.ApiQuotas
 }
 
 // RouteConfig is one route as configured; plain values, no Pulumi inputs.

@@ -131,6 +131,11 @@ func (r *reader) tags(raw map[string]string) map[string]string {
 		}
 		tags[name] = s
 	}
+	if len(m) > components.MaxTagsPerResource {
+		// Default tags land on every resource of the provider, and AWS
+		// counts them with the resource's own ("Tagging your AWS resources").
+		r.fail(k, "got %d tags; AWS allows %d user tags per resource, and these are set on every resource; keep at most %d", len(m), components.MaxTagsPerResource, components.MaxTagsPerResource)
+	}
 	if len(tags) == 0 {
 		return nil // {} (Pulumi.yaml's default) and no key mean the same: no default tags
 	}

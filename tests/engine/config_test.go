@@ -235,3 +235,54 @@ func TestIamAuthorizationUnderTheEngine(t *testing.T) {
 		assert.Containsf(t, line, "--aws-sigv4", "the %s curl line signs its call", form)
 	}
 }
+
+// quotaRoutes is the dev stack's api with n routes on distinct paths, the
+// first GET / for the probe.
+func quotaRoutes(n int, quotas map[string]any) map[string]any {
+	routes := []any{map[string]any{"path": "/", "method": "GET", "integration": map[string]any{"type": "mock"}}}
+	for i := 1; i < n; i++ {
+		routes = append(routes, map[string]any{"path": fmt.Sprintf("/r%d", i), "method": "GET", "integration": map[string]any{"type": "mock"}})
+	}
+	api := map[string]any{"routes": routes}
+	if quotas != nil {
+		api["quotas"] = quotas
+	}
+	return api
+}
+
+// TestQuotasStopTheUpdateBeforeAnything: a configuration over an API Gateway
+// quota fails preview and up before anything is created (a new stack) or
+// changed (a running one), naming the key; the same change with a quota the
+// account does not have reaches AWS, which refuses it mid-update, after other
+// resources changed: what the check exists to prevent.
+func TestQuotasStopTheUpdateBeforeAnything(t *testing.T) {
+	fresh := newEngineStack(t, "dev")
+	fresh.editConfig("api", quotaRoutes(300, nil))
+	r := fresh.up()
+	require.Error(t, r.err)
+	assert.Truef(t, hasLineWith(r.out+r.errOut, "error: ", "xaccount-api:api.routes: 300 routes need 301 API resources"), "the quota problem on a line of its own:\n%s", r.out)
+	requireNothingCreated(t, fresh, r)
+
+	s := newEngineStack(t, "dev")
+	s.mustUp()
+	var before int
+	s.cloudView(func(c *fakeaws.Cloud) { before = len(c.Calls) })
+	s.step(t, "over the quota on a running stack", func(t *testing.T) {
+		s.editConfig("api", quotaRoutes(300, nil))
+		for _, r := range []result{s.preview(), s.up()} {
+			require.Error(t, r.err)
+			assert.True(t, hasLineWith(r.out+r.errOut, "error: ", "xaccount-api:api.routes: 300 routes need 301 API resources"), r.out)
+			for urn, op := range r.steps() {
+				typ, _ := urnTypeName(urn)
+				assert.Truef(t, typ == "pulumi:pulumi:Stack" || op == "same", "nothing may change: %s %s", op, urn)
+			}
+		}
+		s.cloudView(func(c *fakeaws.Cloud) { assert.Len(t, c.Calls, before, "no AWS call changed anything") })
+	})
+	s.step(t, "a quota the account does not have", func(t *testing.T) {
+		s.editConfig("api", quotaRoutes(300, map[string]any{"resourcesPerApi": 400}))
+		r := s.up()
+		require.Error(t, r.err)
+		assert.Contains(t, r.out+r.errOut, "LimitExceededException: Maximum number of Resources for this API has been reached.")
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Resource type tokens of the API Gateway resources the fake serves.
@@ -100,6 +101,36 @@ func parseBody(op, body string) ([]Route, string, error) {
 	return routes, policy, nil
 }
 
+// API Gateway's default quotas for a REST API that the simulated accounts
+// have ("Quotas for configuring and running a REST API in API Gateway").
+const (
+	// ResourcePolicyLengthQuota is the longest resource policy, in characters.
+	ResourcePolicyLengthQuota = 8192
+	// ResourcesPerApiQuota is the most resources (paths, with every parent
+	// path and the root) one API may have.
+	ResourcesPerApiQuota = 300
+)
+
+// checkResourcesPerApi refuses routes that need more resources than
+// ResourcesPerApiQuota, as ImportRestApi/PutRestApi answer then: a
+// LimitExceededException "Maximum number of Resources for this API has been
+// reached" (boto/boto3#1296 quotes it).
+func checkResourcesPerApi(op string, routes []Route) error {
+	paths := map[string]bool{"/": true}
+	for _, r := range routes {
+		segs := strings.Split(strings.Trim(r.Path, "/"), "/")
+		for i := range segs {
+			if segs[i] != "" {
+				paths["/"+strings.Join(segs[:i+1], "/")] = true
+			}
+		}
+	}
+	if len(paths) > ResourcesPerApiQuota {
+		return awsError(op, "LimitExceededException", "Maximum number of Resources for this API has been reached.  Please contact AWS if you need additional Resources.")
+	}
+	return nil
+}
+
 func sortRoutes(routes []Route) {
 	sort.Slice(routes, func(i, j int) bool {
 		if routes[i].Path != routes[j].Path {
@@ -173,15 +204,23 @@ func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) erro
 	}
 	switch mode {
 	case "overwrite":
+		if err := checkResourcesPerApi("PutRestApi", routes); err != nil {
+			return err
+		}
 		api.Routes = routes
 		api.Policy = policy
 	case "merge":
 		// merge keeps what the body does not mention, including the policy.
+		merged := slices.Clone(api.Routes)
 		for _, r := range routes {
-			if !slices.Contains(api.Routes, r) {
-				api.Routes = append(api.Routes, r)
+			if !slices.Contains(merged, r) {
+				merged = append(merged, r)
 			}
 		}
+		if err := checkResourcesPerApi("PutRestApi", merged); err != nil {
+			return err
+		}
+		api.Routes = merged
 		sortRoutes(api.Routes)
 		if policy != "" {
 			api.Policy = policy
@@ -236,6 +275,13 @@ func (p *Provider) putPolicy(c *Cloud, in props) (string, props, error) {
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(in.str("policy")), &doc); err != nil {
 		return "", nil, awsError("UpdateRestApi", "BadRequestException", "Invalid policy document. Please check the policy syntax and try again.")
+	}
+	if n := utf8.RuneCountInString(in.str("policy")); n > ResourcePolicyLengthQuota {
+		// "Length, in characters, of API Gateway resource policy", 8,192 by
+		// default (API Gateway quotas for REST APIs, Service Quotas
+		// L-8B81B02C). AWS does not document the refusal's wording; this is
+		// its shape: a 400 naming the limit.
+		return "", nil, awsError("UpdateRestApi", "BadRequestException", "Policy length %d exceeds the maximum allowed length of %d characters", n, ResourcePolicyLengthQuota)
 	}
 	api.Policy = in.str("policy")
 	c.record(p.scope, "UpdateRestApi(policy)", id)

@@ -2,8 +2,10 @@ package fakeaws
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -295,4 +297,38 @@ func TestVpcFunctionRules(t *testing.T) {
 	fnId, _ := mustCreate(p, t, TypeFunction, released)
 	require.NoError(t, del(p, t, TypeFunction, fnId, nil))
 	assert.NoError(t, del(p, t, TypeSecurityGroup, sg2, nil), "replaceSecurityGroupsOnDestroy releases the group")
+}
+
+// TestApiGatewayQuotas: a body whose paths need more than 300 resources is
+// refused as PutRestApi refuses it, in both modes, and a resource policy over
+// 8,192 characters as UpdateRestApi refuses it; one at the limit is taken.
+func TestApiGatewayQuotas(t *testing.T) {
+	p := provider(t, newStore(t), "111111111111")
+	paths := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("/r%d", i)
+		}
+		return out
+	}
+	_, _, err := create(p, t, TypeRestApi, privateApi(paths(300)...))
+	assert.ErrorContains(t, err, "LimitExceededException: Maximum number of Resources for this API has been reached.")
+	_, _, err = create(p, t, TypeRestApi, privateApi("/a/b/c/d"))
+	require.NoError(t, err, "a nested path counts its parents: 5 resources")
+	api, out := mustCreate(p, t, TypeRestApi, privateApi(paths(299)...))
+
+	in := privateApi("/extra")
+	in["putRestApiMode"] = "merge"
+	_, err = p.Update(context.Background(), &pulumirpc.UpdateRequest{Type: TypeRestApi, Id: api, Olds: st(t, out), OldInputs: st(t, privateApi(paths(299)...)), News: st(t, in)})
+	assert.ErrorContains(t, err, "LimitExceededException", "merge counts the routes the API keeps")
+
+	padded := func(length int) string {
+		doc := `{"Version":"2012-10-17","Statement":[],"Id":""}`
+		return doc[:len(doc)-2] + strings.Repeat("x", length-len(doc)) + `"}`
+	}
+	require.Len(t, padded(ResourcePolicyLengthQuota), ResourcePolicyLengthQuota)
+	_, _, err = create(p, t, TypeRestApiPolicy, map[string]any{"restApiId": api, "policy": padded(ResourcePolicyLengthQuota + 1)})
+	assert.ErrorContains(t, err, "BadRequestException: Policy length 8193 exceeds the maximum allowed length of 8192 characters")
+	_, _, err = create(p, t, TypeRestApiPolicy, map[string]any{"restApiId": api, "policy": padded(ResourcePolicyLengthQuota)})
+	assert.NoError(t, err)
 }
