@@ -8,10 +8,51 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// This file holds the consumer side of CrossAccountPrivateApi: each
+// This file holds the consumer side that CrossAccountPrivateApi (one stack,
+// every account) and ConsumerApiAccess (a consumer's own stack) share: each
 // consumer's endpoint (in its own account and, for private DNS in an
-// existing VPC, gated on the VPC's DNS attributes) and the
-// endpoint's policy once the API exists.
+// existing VPC, gated on the VPC's DNS attributes), the endpoint's policy
+// once the API exists, the invoke forms and the probe. Children are named
+// name-<consumer>-…, so both compositions name them alike.
+
+// consumerSide is what the consumer's pieces need of their composition.
+type consumerSide struct {
+	// name prefixes every child; parent parents them.
+	name   string
+	parent pulumi.Resource
+	region string
+	tags   pulumi.StringMapInput
+	// protect protects the VPC, subnets, endpoint and its security group.
+	protect bool
+}
+
+// consumerOpts parents a consumer's child and, when the consumer names its
+// provider, puts it there; otherwise the child inherits its parent's.
+func (s consumerSide) consumerOpts(c ConsumerArgs) []pulumi.ResourceOption {
+	opts := []pulumi.ResourceOption{}
+	for _, o := range s.placement(c) {
+		opts = append(opts, o)
+	}
+	return opts
+}
+
+// consumerInvokeOpts are consumerOpts for a data source.
+func (s consumerSide) consumerInvokeOpts(c ConsumerArgs) []pulumi.InvokeOption {
+	opts := []pulumi.InvokeOption{}
+	for _, o := range s.placement(c) {
+		opts = append(opts, o)
+	}
+	return opts
+}
+
+// placement is the parent and, when the consumer names one, the provider.
+func (s consumerSide) placement(c ConsumerArgs) []pulumi.ResourceOrInvokeOption {
+	opts := []pulumi.ResourceOrInvokeOption{pulumi.Parent(s.parent)}
+	if c.Provider != nil {
+		opts = append(opts, pulumi.Provider(c.Provider))
+	}
+	return opts
+}
 
 // privateDnsOn applies the default to a consumer's optional flag: on only in
 // a VPC created here.
@@ -24,8 +65,7 @@ func privateDnsOn(c ConsumerArgs) bool {
 
 // newEndpointPolicy attaches the policy of a created endpoint: Invoke on this
 // API only (restricted) or on any API (full). An existing endpoint gets none.
-func newEndpointPolicy(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, c ConsumerArgs, executionArn pulumi.StringOutput) error {
-	access := comp.Consumers[c.Name]
+func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, access *ConsumerAccess, executionArn pulumi.StringOutput) error {
 	if access.Endpoint == nil {
 		return nil
 	}
@@ -38,10 +78,10 @@ func newEndpointPolicy(ctx *pulumi.Context, name string, comp *CrossAccountPriva
 	}).(pulumi.StringOutput)
 	// Replaced with its endpoint; never protected (a protected attachment would
 	// block replacing the endpoint).
-	attached, err := ec2.NewVpcEndpointPolicy(ctx, name+"-"+c.Name+"-endpoint-policy", &ec2.VpcEndpointPolicyArgs{
+	attached, err := ec2.NewVpcEndpointPolicy(ctx, s.name+"-"+c.Name+"-endpoint-policy", &ec2.VpcEndpointPolicyArgs{
 		VpcEndpointId: access.EndpointId,
 		Policy:        doc,
-	}, pulumi.Parent(comp), pulumi.Provider(c.Provider), pulumi.Protect(false))
+	}, append(s.consumerOpts(c), pulumi.Protect(false))...)
 	if err != nil {
 		return err
 	}
@@ -53,7 +93,7 @@ func newEndpointPolicy(ctx *pulumi.Context, name string, comp *CrossAccountPriva
 // newConsumerEndpoint registers one consumer's side: nothing for an existing
 // endpoint, else (optionally) a VPC and an ExecuteApiEndpoint on the consumer's
 // provider, whose region must be the API's.
-func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, args *CrossAccountPrivateApiArgs, c ConsumerArgs) (*ConsumerAccess, error) {
+func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (*ConsumerAccess, error) {
 	if c.ExistingEndpointId != nil {
 		dnsNames := pulumi.StringArray{}
 		if c.ExistingEndpointDnsName != nil {
@@ -64,15 +104,15 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 			DnsNames:   dnsNames.ToStringArrayOutput(),
 		}, nil
 	}
-	consumer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(c.Provider)}
-	prefix := name + "-" + c.Name
+	consumer := s.consumerOpts(c)
+	prefix := s.name + "-" + c.Name
 	// checkPinned has already held the provider to the API's region.
-	region := pulumi.String(args.Region)
+	region := pulumi.String(s.region)
 	vpcId, subnetIds, allowed := c.VpcId, c.SubnetIds, c.AllowedCidrs
 	if c.Vpc != nil {
 		vpcArgs := *c.Vpc
 		vpcArgs.Region = region
-		vpcArgs.Protect = args.Protect
+		vpcArgs.Protect = s.protect
 		vpc, err := NewConsumerVpc(ctx, prefix+"-network", &vpcArgs, consumer...)
 		if err != nil {
 			return nil, err
@@ -82,7 +122,7 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 			allowed = pulumi.StringArray{vpc.CidrBlock}
 		}
 	} else {
-		existing := ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcId}, pulumi.Parent(comp), pulumi.Provider(c.Provider))
+		existing := ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcId}, s.consumerInvokeOpts(c)...)
 		if allowed == nil {
 			allowed = pulumi.StringArray{existing.CidrBlock()}
 		}
@@ -97,8 +137,8 @@ func newConsumerEndpoint(ctx *pulumi.Context, name string, comp *CrossAccountPri
 		AllowedCidrs: allowed,
 		PrivateDns:   pulumi.BoolRef(privateDnsOn(c)),
 		SkipPolicy:   true,
-		Tags:         args.Tags,
-		Protect:      args.Protect,
+		Tags:         s.tags,
+		Protect:      s.protect,
 	}, consumer...)
 	if err != nil {
 		return nil, err
@@ -127,38 +167,67 @@ func checkedDnsAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi
 	}).(pulumi.StringOutput)
 }
 
-// newConsumerProbe registers a consumer's ConnectivityProbe in its account,
-// in the endpoint's subnets, calling the first GET or ANY route. It re-runs
-// whenever the deployment, the resource policy, the endpoint or its policy
-// changes.
-func newConsumerProbe(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, args *CrossAccountPrivateApiArgs, c ConsumerArgs,
-	access *ConsumerAccess, headers pulumi.StringMapMapOutput, api *PrivateRestApi, policy *ResourcePolicy, stage *StageDeployment) (*ConnectivityProbe, error) {
-	route, _ := probeRoute(args.Routes)
+// ProbeTarget is what a consumer's probe calls and expects: the route, the
+// status it expects and whether it signs its calls.
+type ProbeTarget struct {
+	// Path is the path called, each {param} as "probe".
+	Path string `pulumi:"path"`
+	// Integration is the route's integration type.
+	Integration string `pulumi:"integration"`
+	// ExpectedStatus is the status expected (0: any answer API Gateway did
+	// not refuse, for a proxy or Lambda route).
+	ExpectedStatus int `pulumi:"expectedStatus"`
+	// Sign says whether the calls are SigV4-signed (AWS_IAM).
+	Sign bool `pulumi:"sign"`
+}
+
+// ProbeTargetFor is the probe target of consumer c of an API with these
+// routes and authorization: the first GET or ANY route (path parameters as
+// "probe"), its MOCK status, and with AWS_IAM and named principals that
+// leave out the account root (and so the probe's role) 403.
+func ProbeTargetFor(routes []Route, authorization string, c ConsumerArgs) ProbeTarget {
+	route, _ := probeRoute(routes)
 	expected := 0
 	if route.Integration.Type == IntegrationMock {
 		expected = mockStatus(route.Integration)
 	}
-	sign := args.Authorization == AuthorizationIam
+	sign := authorization == AuthorizationIam
 	if sign && !principalsCoverRoot(c) {
 		// The probe's role is not among the named principals: the API must refuse it.
 		expected = 403
 	}
-	return NewConnectivityProbe(ctx, name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
-		Region:                  args.Region,
+	return ProbeTarget{Path: probePath(route.Path), Integration: route.Integration.Type, ExpectedStatus: expected, Sign: sign}
+}
+
+// deployedApi is what a probe needs of the producer side: where to call, and
+// what re-runs it (a new deployment, a new resource policy).
+type deployedApi struct {
+	executionArn, stageName, deploymentId pulumi.StringOutput
+	// policyHash is TriggerHash of the resource policy.
+	policyHash pulumi.StringOutput
+}
+
+// newConsumerProbe registers a consumer's ConnectivityProbe in its account,
+// in the endpoint's subnets. It re-runs whenever the deployment, the
+// resource policy, the endpoint or its policy changes.
+func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, access *ConsumerAccess, headers pulumi.StringMapMapOutput,
+	target ProbeTarget, api deployedApi, failOnError *bool) (*ConnectivityProbe, error) {
+	return NewConnectivityProbe(ctx, s.name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
+		Region:                  s.region,
 		VpcId:                   access.Endpoint.VpcId,
 		SubnetIds:               access.Endpoint.SubnetIds,
 		EndpointSecurityGroupId: access.Endpoint.SecurityGroupId,
 		InvokeUrls:              access.InvokeUrls,
 		InvokeHeaders:           headers,
-		Path:                    probePath(route.Path),
-		ExpectedStatus:          expected,
-		Integration:             route.Integration.Type,
-		Sign:                    sign,
-		ExecutionArn:            api.ExecutionArn,
-		StageName:               stage.StageName,
+		Path:                    target.Path,
+		ExpectedStatus:          target.ExpectedStatus,
+		Integration:             target.Integration,
+		Sign:                    target.Sign,
+		ExecutionArn:            api.executionArn,
+		StageName:               api.stageName,
 		Triggers: pulumi.StringMap{
-			"deployment": stage.DeploymentId,
-			"policy":     policy.PolicyJson.ApplyT(TriggerHash).(pulumi.StringOutput),
+			"deployment": api.deploymentId,
+			"policy":     api.policyHash,
 			"endpoint":   access.EndpointId,
 			// A new endpoint policy (e.g. full -> restricted) may refuse the
 			// probe's calls: run it again.
@@ -166,9 +235,25 @@ func newConsumerProbe(ctx *pulumi.Context, name string, comp *CrossAccountPrivat
 			// A change of who may reach the endpoint re-runs the probe too.
 			"allowedCidrs": access.Endpoint.AllowedCidrs.ApplyT(func(c []string) string { return strings.Join(c, ",") }).(pulumi.StringOutput),
 		},
-		FailOnError: args.ProbeFailOnError,
-		Tags:        args.Tags,
-	}, pulumi.Parent(comp), pulumi.Provider(c.Provider))
+		FailOnError: failOnError,
+		Tags:        s.tags,
+	}, s.consumerOpts(c)...)
+}
+
+// setInvokeForms fills the access's invoke URLs and curl lines for an API
+// and returns the headers of each form, for the probe.
+func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.StringInput, region string, stageName pulumi.StringInput, sigv4 bool) pulumi.StringMapMapOutput {
+	publicDns := pulumi.String("").ToStringOutput()
+	switch {
+	case access.Endpoint != nil:
+		publicDns = access.Endpoint.PublicDnsName
+	case c.ExistingEndpointDnsName != nil:
+		publicDns = c.ExistingEndpointDnsName.ToStringOutput()
+	}
+	forms := invokeFormsOutput(restApiId, pulumi.String(region), stageName, access.EndpointId, publicDns, privateDnsOn(c), sigv4)
+	access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
+	access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
+	return forms.ApplyT(func(f any) map[string]map[string]string { return f.(InvokeForms).Headers }).(pulumi.StringMapMapOutput)
 }
 
 // probeRoute picks the route a probe calls: the first GET or ANY route

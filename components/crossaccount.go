@@ -177,12 +177,12 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, err
 	}
 	producer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(args.ProducerProvider)}
-	region := pulumi.String(args.Region)
+	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect}
 
 	// Step 1 (account A): an interface endpoint for execute-api in each consumer VPC.
 	endpointIds := make(pulumi.StringArray, 0, len(args.Consumers))
 	for _, c := range args.Consumers {
-		access, err := newConsumerEndpoint(ctx, name, comp, args, c)
+		access, err := side.newConsumerEndpoint(ctx, c)
 		if err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
 		}
@@ -210,7 +210,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	// Step 1b (account A): each created endpoint's policy, now that the API's
 	// ARN exists (the API needs the endpoint IDs first).
 	for _, c := range args.Consumers {
-		if err := newEndpointPolicy(ctx, name, comp, c, api.ExecutionArn); err != nil {
+		if err := side.newEndpointPolicy(ctx, c, comp.Consumers[c.Name], api.ExecutionArn); err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
 		}
 	}
@@ -259,23 +259,15 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	}
 
 	// Step 6 (account A): the ways to call it from each consumer VPC.
+	deployed := deployedApi{executionArn: api.ExecutionArn, stageName: stage.StageName, deploymentId: stage.DeploymentId,
+		policyHash: policy.PolicyJson.ApplyT(TriggerHash).(pulumi.StringOutput)}
 	for _, c := range args.Consumers {
 		access := comp.Consumers[c.Name]
-		publicDns := pulumi.String("").ToStringOutput()
-		switch {
-		case access.Endpoint != nil:
-			publicDns = access.Endpoint.PublicDnsName
-		case c.ExistingEndpointDnsName != nil:
-			publicDns = c.ExistingEndpointDnsName.ToStringOutput()
-		}
-		forms := invokeFormsOutput(api.RestApiId, region, stage.StageName, access.EndpointId, publicDns, privateDnsOn(c), args.Authorization == AuthorizationIam)
-		access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
-		access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
+		headers := setInvokeForms(access, c, api.RestApiId, args.Region, stage.StageName, args.Authorization == AuthorizationIam)
 
 		// Step 7 (account A): prove the call from inside the consumer VPC.
 		if c.Probe {
-			headers := forms.ApplyT(func(f any) map[string]map[string]string { return f.(InvokeForms).Headers }).(pulumi.StringMapMapOutput)
-			probe, err := newConsumerProbe(ctx, name, comp, args, c, access, headers, api, policy, stage)
+			probe, err := side.newConsumerProbe(ctx, c, access, headers, ProbeTargetFor(args.Routes, args.Authorization, c), deployed, args.ProbeFailOnError)
 			if err != nil {
 				return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
 			}
