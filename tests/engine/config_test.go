@@ -257,10 +257,10 @@ func quotaRoutes(n int, quotas map[string]any) map[string]any {
 // resources changed: what the check exists to prevent.
 func TestQuotasStopTheUpdateBeforeAnything(t *testing.T) {
 	fresh := newEngineStack(t, "dev")
-	fresh.editConfig("api", quotaRoutes(300, nil))
+	fresh.editConfig("api", quotaRoutes(301, nil))
 	r := fresh.up()
 	require.Error(t, r.err)
-	assert.Truef(t, hasLineWith(r.out+r.errOut, "error: ", "xaccount-api:api.routes: 300 routes need 301 API resources"), "the quota problem on a line of its own:\n%s", r.out)
+	assert.Truef(t, hasLineWith(r.out+r.errOut, "error: ", "xaccount-api:api.routes: 301 routes need 301 API resources"), "the quota problem on a line of its own:\n%s", r.out)
 	requireNothingCreated(t, fresh, r)
 
 	s := newEngineStack(t, "dev")
@@ -268,10 +268,10 @@ func TestQuotasStopTheUpdateBeforeAnything(t *testing.T) {
 	var before int
 	s.cloudView(func(c *fakeaws.Cloud) { before = len(c.Calls) })
 	s.step(t, "over the quota on a running stack", func(t *testing.T) {
-		s.editConfig("api", quotaRoutes(300, nil))
+		s.editConfig("api", quotaRoutes(301, nil))
 		for _, r := range []result{s.preview(), s.up()} {
 			require.Error(t, r.err)
-			assert.True(t, hasLineWith(r.out+r.errOut, "error: ", "xaccount-api:api.routes: 300 routes need 301 API resources"), r.out)
+			assert.True(t, hasLineWith(r.out+r.errOut, "error: ", "xaccount-api:api.routes: 301 routes need 301 API resources"), r.out)
 			for urn, op := range r.steps() {
 				typ, _ := urnTypeName(urn)
 				assert.Truef(t, typ == "pulumi:pulumi:Stack" || op == "same", "nothing may change: %s %s", op, urn)
@@ -280,7 +280,7 @@ func TestQuotasStopTheUpdateBeforeAnything(t *testing.T) {
 		s.cloudView(func(c *fakeaws.Cloud) { assert.Len(t, c.Calls, before, "no AWS call changed anything") })
 	})
 	s.step(t, "a quota the account does not have", func(t *testing.T) {
-		s.editConfig("api", quotaRoutes(300, map[string]any{"resourcesPerApi": 400}))
+		s.editConfig("api", quotaRoutes(301, map[string]any{"resourcesPerApi": 400}))
 		r := s.up()
 		require.Error(t, r.err)
 		assert.Contains(t, r.out+r.errOut, "LimitExceededException: Maximum number of Resources for this API has been reached.")
