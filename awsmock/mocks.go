@@ -41,6 +41,9 @@ import (
 // ProviderType is the type token of an AWS provider resource.
 const ProviderType = "pulumi:providers:aws"
 
+// StackReferenceType is the type token of a pulumi.StackReference.
+const StackReferenceType = "pulumi:pulumi:StackReference"
+
 // Resource is one registered resource as the mock engine saw it.
 type Resource struct {
 	URN  string
@@ -87,6 +90,8 @@ type providerInfo struct {
 type Mocks struct {
 	project, stack string
 	profiles       map[string]string // profile name -> account
+	// stackOutputs are the outputs of the stacks a program references.
+	stackOutputs map[string]map[string]any
 
 	mu        sync.Mutex
 	resources []Resource
@@ -108,9 +113,21 @@ func Profiles(accounts map[string]string) Option {
 	}
 }
 
+// StackOutputs gives the outputs of the stacks the program references
+// (pulumi.NewStackReference, by the name it passes): a stack not listed
+// answers with no outputs, as a stack that has never been updated does.
+func StackOutputs(outputs map[string]map[string]any) Option {
+	return func(m *Mocks) {
+		for name, out := range outputs {
+			m.stackOutputs[name] = out
+		}
+	}
+}
+
 // New returns mocks for one run of project/stack.
 func New(project, stack string, opts ...Option) *Mocks {
-	m := &Mocks{project: project, stack: stack, profiles: map[string]string{}, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{}}
+	m := &Mocks{project: project, stack: stack, profiles: map[string]string{}, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{},
+		stackOutputs: map[string]map[string]any{}}
 	for _, opt := range opts {
 		opt(m)
 	}
@@ -207,7 +224,16 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	}
 	pins := m.providers[provider]
 	id, state := "", resource.PropertyMap{}
-	if args.Custom {
+	switch {
+	case args.TypeToken == StackReferenceType:
+		// A read of another stack: its name is the ID, its outputs the state.
+		id = args.ID
+		state = resource.PropertyMap{
+			"name":              resource.NewStringProperty(id),
+			"outputs":           resource.NewObjectProperty(resource.NewPropertyMapFromMap(m.stackOutputs[id])),
+			"secretOutputNames": resource.NewArrayProperty(nil),
+		}
+	case args.Custom:
 		id, state = awsState(args.TypeToken, urn, args.ID, args.Inputs, pins)
 	}
 	m.resources = append(m.resources, Resource{

@@ -22,6 +22,8 @@ const (
 	CrossAccountPrivateApiType = "xaccount:index:CrossAccountPrivateApi"
 	// ConnectivityProbeType is the type token of ConnectivityProbe.
 	ConnectivityProbeType = "xaccount:lambda:ConnectivityProbe"
+	// ConsumerApiAccessType is the type token of ConsumerApiAccess.
+	ConsumerApiAccessType = "xaccount:index:ConsumerApiAccess"
 )
 
 // Shared literals.

@@ -24,6 +24,9 @@ type consumerSide struct {
 	tags   pulumi.StringMapInput
 	// protect protects the VPC, subnets, endpoint and its security group.
 	protect bool
+	// guardEndpoint protects the endpoint and its security group even
+	// without protect: a producer in another stack still lists it.
+	guardEndpoint bool
 }
 
 // consumerOpts parents a consumer's child and, when the consumer names its
@@ -138,7 +141,7 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 		PrivateDns:   pulumi.BoolRef(privateDnsOn(c)),
 		SkipPolicy:   true,
 		Tags:         s.tags,
-		Protect:      s.protect,
+		Protect:      s.protect || s.guardEndpoint,
 	}, consumer...)
 	if err != nil {
 		return nil, err

@@ -140,7 +140,7 @@ func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
 		require.NoError(t, errB, k)
 		assert.Equalf(t, a, b, "the Pulumi.yaml default of %s is the program's default", k)
 	}
-	assert.Equal(t, 4, checked, "api, tags, protect and probe have defaults")
+	assert.Equal(t, 5, checked, "api, tags, protect, probe and stackRole have defaults")
 }
 
 // documented says whether the reference names key in backticks, alone or as

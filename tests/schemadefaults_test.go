@@ -21,6 +21,7 @@ import (
 var schemaDefaultCases = map[string][]any{
 	"/properties/config/properties/xaccount-api:tags":                                         {"tags"},
 	"/properties/config/properties/xaccount-api:protect":                                      {"protect"},
+	"/properties/config/properties/xaccount-api:stackRole":                                    {"stackRole"},
 	"/properties/config/properties/xaccount-api:probe":                                        {"probe"},
 	"/properties/config/properties/xaccount-api:probe/properties/enabled":                     {"probe", "enabled"},
 	"/properties/config/properties/xaccount-api:probe/properties/failOnError":                 {"probe", "failOnError"},

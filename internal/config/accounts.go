@@ -53,7 +53,7 @@ func (r *reader) accountId(k key, m map[string]any) string {
 
 // credentials reads roleArn (with externalId, sessionName) or profile.
 // needed says whether the program deploys into this account.
-func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool) {
+func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool, why string) {
 	var roleOK, profileOK, externalOK, sessionOK bool
 	acct.RoleArn, roleOK = r.optString(k, m, "roleArn", expectRoleArn)
 	acct.Profile, profileOK = r.optString(k, m, "profile", "a profile name from the shared AWS config")
@@ -66,7 +66,7 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 	if !needed {
 		for _, name := range []string{"roleArn", "profile", "externalId", "sessionName"} {
 			if _, present := m[name]; present {
-				r.fail(k.field(name), "not used: this consumer has endpointId, so nothing is deployed in its account; remove it")
+				r.fail(k.field(name), "not used: %s, so nothing is deployed in its account; remove it", why)
 			}
 		}
 		return
@@ -110,7 +110,7 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 	}
 }
 
-func (r *reader) producer(raw map[string]string, region string) Account {
+func (r *reader) producer(raw map[string]string, role string) Account {
 	k := key(fullKey(KeyProducer))
 	expected := "an object with accountId and roleArn or profile"
 	v, present := r.structured(raw, KeyProducer, expected)
@@ -120,19 +120,20 @@ func (r *reader) producer(raw map[string]string, region string) Account {
 		}
 		return Account{}
 	}
-	m, ok := r.object(k, v, credentialKeys...)
+	m, ok := r.object(k, v, append(credentialKeys, "stack")...)
 	if !ok {
 		return Account{}
 	}
 	acct := Account{AccountId: r.accountId(k, m)}
-	r.credentials(k, m, &acct, true)
+	acct.Stack = r.stackName(k, m, role, RoleConsumer, "the producer's stack a consumer stack reads")
+	r.credentials(k, m, &acct, role != RoleConsumer, "this is a consumer stack (the producer's stack deploys the API)")
 	return acct
 }
 
 var consumerKeys = append(append([]string{"name"}, credentialKeys...),
-	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName", "endpointPolicy", "principals", "probe")
+	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName", "endpointPolicy", "principals", "probe", "stack")
 
-func (r *reader) consumers(raw map[string]string, region string) []Consumer {
+func (r *reader) consumers(raw map[string]string, region, role string) []Consumer {
 	k := key(fullKey(KeyConsumers))
 	expected := "a list of at least one consumer {name, accountId, roleArn or profile, vpc or endpointId}"
 	v, present := r.structured(raw, KeyConsumers, expected)
@@ -148,7 +149,7 @@ func (r *reader) consumers(raw map[string]string, region string) []Consumer {
 	}
 	var out []Consumer
 	for i, item := range items {
-		c, ok := r.consumer(k.index(i), item, region)
+		c, ok := r.consumer(k.index(i), item, region, role)
 		if !ok {
 			continue
 		}
@@ -164,7 +165,7 @@ func (r *reader) consumers(raw map[string]string, region string) []Consumer {
 	return out
 }
 
-func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
+func (r *reader) consumer(k key, v any, region, role string) (Consumer, bool) {
 	m, ok := r.object(k, v, consumerKeys...)
 	if !ok {
 		return Consumer{}, false
@@ -176,7 +177,16 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 	c.EndpointId, endpointOK = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
 	_, hasEndpoint := m["endpointId"]
 	_, hasVpc := m["vpc"]
-	r.credentials(k, m, &c.Account, !hasEndpoint)
+	c.Stack = r.stackName(k, m, role, RoleProducer, "the consumer's own stack, which creates its endpoint")
+	if c.Stack != "" {
+		// Its endpoint is the consumer stack's: only what the API needs is read here.
+		r.stackConsumer(k, m)
+		if principals, ok := r.stringList(k, m, "principals", "an IAM role or user ARN"); ok {
+			c.Principals = principals
+		}
+		return c, true
+	}
+	r.credentials(k, m, &c.Account, !hasEndpoint, "this consumer has endpointId")
 	// Private DNS takes over every *.execute-api.<region>.amazonaws.com name in
 	// the VPC: on by default only in a VPC this stack creates.
 	vpcFields, _ := m["vpc"].(map[string]any)
@@ -212,6 +222,17 @@ func (r *reader) consumer(k key, v any, region string) (Consumer, bool) {
 		}
 	}
 	return c, true
+}
+
+// stackConsumer checks a producer stack's consumer that has a stack of its
+// own: only its name, account and principals belong here; the rest is the
+// consumer stack's (which publishes privateDns too).
+func (r *reader) stackConsumer(k key, m map[string]any) {
+	for _, name := range []string{"roleArn", "profile", "externalId", "sessionName", "vpc", "endpointId", "endpointDnsName", "allowedCidrs", "endpointPolicy", "probe", "privateDns"} {
+		if _, present := m[name]; present {
+			r.fail(k.field(name), "not used: this consumer has a stack of its own (stack), which deploys its endpoint; set it there, or remove it")
+		}
+	}
 }
 
 // endpointPolicy reads consumers[i].endpointPolicy: restricted (default) or full.

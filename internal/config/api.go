@@ -54,7 +54,7 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 	}
 	if stage, ok := r.optString(k, m, "stageName", components.ExpectStageName); ok {
 		api.StageName = stage
-	} else if _, given := m["stageName"]; !given && !components.ValidStageName(stackName) {
+	} else if _, given := m["stageName"]; !given && !components.ValidStageName(stackName) && cfg.StackRole != RoleConsumer {
 		r.fail(k.field("stageName"), "not set, and the default, the stack name %q, is not valid; expected %s", stackName, components.ExpectStageName)
 	}
 	api.Routes = r.routes(k.field("routes"), m, cfg)

@@ -38,12 +38,37 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 	return args
 }
 
+// ConsumerAccessArgs are the ConsumerApiAccess args of a consumer stack
+// (stackRole: consumer), without its provider; api is the producer's
+// published API, nil while the producer's stack has published none.
+func (c *Config) ConsumerAccessArgs(api *components.PublishedApi) *components.ConsumerApiAccessArgs {
+	args := &components.ConsumerApiAccessArgs{
+		Region:            c.Region,
+		ProducerAccountId: c.Producer.AccountId,
+		Api:               api,
+		Protect:           c.Protect,
+		ProbeFailOnError:  &c.Probe.FailOnError,
+	}
+	if len(c.Consumers) > 0 {
+		args.Consumer = c.Consumers[0].args()
+	}
+	return args
+}
+
+// pendingEndpointId stands for the endpoint ID a consumer stack publishes,
+// until the program reads it: an output, so it is checked once known.
+func pendingEndpointId() pulumi.StringInput { return pulumi.String("").ToStringOutput() }
+
 // args maps one configured consumer onto the component's args.
 func (c Consumer) args() components.ConsumerArgs {
 	privateDns := c.PrivateDns
 	ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountId, PrivateDns: &privateDns, EndpointPolicy: c.EndpointPolicy, Probe: c.Probe}
 	if c.Principals != nil {
 		ca.Principals = pulumi.ToStringArray(c.Principals)
+	}
+	if c.Stack != "" {
+		ca.ExistingEndpointId = pendingEndpointId()
+		return ca
 	}
 	if !c.ManagesEndpoint() {
 		ca.ExistingEndpointId = pulumi.String(c.EndpointId)
@@ -89,13 +114,32 @@ var consumerFieldToKey = map[string]string{"existingEndpointId": "endpointId"}
 // a value that could not be read is not reported twice.
 func (r *reader) validateArgs(cfg *Config) {
 	reported := slices.Clone(r.problems)
-	for _, fe := range components.AsFieldErrors(cfg.Args().Validate()) {
-		k := r.configKey(fe.Field)
+	var err error
+	if cfg.StackRole == RoleConsumer {
+		if len(cfg.Consumers) != 1 {
+			return // checkRoleShape has said so
+		}
+		err = cfg.ConsumerAccessArgs(nil).Validate()
+	} else {
+		err = cfg.Args().Validate()
+	}
+	for _, fe := range components.AsFieldErrors(err) {
+		k := r.configKey(consumerStackField(fe.Field))
 		if coveredBy(k, reported) {
 			continue
 		}
 		r.problems = append(r.problems, Problem{Key: k, Message: fe.Message})
 	}
+}
+
+// consumerStackField maps a field of ConsumerApiAccessArgs onto the
+// CrossAccountPrivateApiArgs field it stands for: a consumer stack's
+// consumer is consumers[0].
+func consumerStackField(field string) string {
+	if rest, ok := strings.CutPrefix(field, "consumer."); ok {
+		return "consumers[0]." + rest
+	}
+	return field
 }
 
 // configKey is the full config key of a field path of the component's args.
@@ -146,4 +190,46 @@ func coveredBy(key string, reported []Problem) bool {
 // within says whether inner is a path below outer.
 func within(inner, outer string) bool {
 	return strings.HasPrefix(inner, outer) && len(inner) > len(outer) && (inner[len(outer)] == '.' || inner[len(outer)] == '[')
+}
+
+// ConsumerKey is the full key of field of consumers[i] ("" for the entry).
+func ConsumerKey(i int, field string) string {
+	k := key(fullKey(KeyConsumers)).index(i)
+	if field != "" {
+		k = k.field(field)
+	}
+	return string(k)
+}
+
+// Key is the full key of a path below the namespace ("producer.accountId").
+func Key(path string) string { return fullKey(path) }
+
+// ArgsProblems maps the FieldErrors of a component's Validate, run on args
+// this configuration describes once the program has read what only the
+// engine knows (the stacks it references), to config keys as Load does: a
+// *Error, or nil when err holds none. A value read from a consumer's stack
+// is reported on consumers[i].stack.
+func (c *Config) ArgsProblems(err error) error {
+	fields := components.AsFieldErrors(err)
+	if len(fields) == 0 {
+		return err
+	}
+	r := &reader{}
+	for i := range c.Consumers {
+		r.consumerIndex = append(r.consumerIndex, i)
+	}
+	var problems []Problem
+	for _, fe := range fields {
+		field := consumerStackField(fe.Field)
+		message := fe.Message
+		var i int
+		var rest string
+		if n, _ := fmt.Sscanf(field, "consumers[%d].%s", &i, &rest); n == 2 && i < len(c.Consumers) && c.Consumers[i].Stack != "" &&
+			(rest == "existingEndpointId" || rest == "existingEndpointDnsName") {
+			field = fmt.Sprintf("consumers[%d].stack", i)
+			message = fmt.Sprintf("what stack %s publishes: %s", c.Consumers[i].Stack, message)
+		}
+		problems = append(problems, Problem{Key: r.configKey(field), Message: message})
+	}
+	return &Error{Problems: problems}
 }

@@ -23,15 +23,19 @@ const (
 	KeyTags      = "tags"
 	KeyProtect   = "protect"
 	KeyProbe     = "probe"
+	// KeyStackRole chooses the part of the topology a stack holds (stackrole.go).
+	KeyStackRole = "stackRole"
 )
 
 // Keys lists every top-level config key the program reads.
-var Keys = []string{KeyRegion, KeyProducer, KeyConsumers, KeyApi, KeyTags, KeyProtect, KeyProbe}
+var Keys = []string{KeyRegion, KeyProducer, KeyConsumers, KeyApi, KeyTags, KeyProtect, KeyProbe, KeyStackRole}
 
 // Config is the validated, typed configuration of one stack.
 type Config struct {
 	// Stack is the stack's name.
 	Stack string
+	// StackRole is RoleAll, RoleProducer or RoleConsumer.
+	StackRole string
 	// Region is the one region of the API and every endpoint.
 	Region string
 	// Producer is account B, which owns the API.
@@ -74,6 +78,9 @@ type Account struct {
 	Profile string
 	// Secret marks values that came from secure config; they become Pulumi secrets.
 	Secret bool
+	// Stack is the stack this account's part lives in: the producer's stack
+	// of a consumer stack, or a consumer's own stack in a producer stack.
+	Stack string
 }
 
 // Consumer is one consumer account and where its endpoint lives.
@@ -105,7 +112,7 @@ type Consumer struct {
 
 // ManagesEndpoint says whether the program creates this consumer's endpoint
 // (and so needs a provider for its account).
-func (c Consumer) ManagesEndpoint() bool { return c.EndpointId == "" }
+func (c Consumer) ManagesEndpoint() bool { return c.EndpointId == "" && c.Stack == "" }
 
 // NewVpc asks for a small VPC with private subnets.
 type NewVpc struct {

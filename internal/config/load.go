@@ -33,15 +33,17 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	r.unknownKeys(raw)
 
 	cfg := &Config{Stack: stackName}
+	cfg.StackRole = r.stackRole(raw)
 	cfg.Region = r.region(raw)
-	cfg.Producer = r.producer(raw, cfg.Region)
-	cfg.Consumers = r.consumers(raw, cfg.Region)
+	cfg.Producer = r.producer(raw, cfg.StackRole)
+	cfg.Consumers = r.consumers(raw, cfg.Region, cfg.StackRole)
 	cfg.Api = r.api(raw, cfg, stackName)
 	cfg.Tags = r.tags(raw)
 	cfg.TagsSecret = r.secretKeys[fullKey(KeyTags)]
 	cfg.Protect = r.protect(raw)
 	cfg.Probe = r.probe(raw)
 	r.consumerProbes(cfg)
+	r.checkRoleShape(cfg, raw)
 	r.validateArgs(cfg)
 	if len(r.problems) > 0 {
 		return nil, &Error{Problems: r.problems}

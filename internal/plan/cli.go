@@ -93,7 +93,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "%s: %v\n", path, err)
 		return exitInvalid
 	}
-	p, err := Run(name, raw)
+	p, err := RunIn(filepath.Dir(path), name, raw)
 	var invalid *config.Error
 	switch {
 	case errors.As(err, &invalid):

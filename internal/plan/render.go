@@ -67,6 +67,10 @@ func (p *Plan) WriteText(w io.Writer) error {
 			tw.line(1, "nothing deployed here")
 		}
 		for _, c := range p.externalEndpoints(account) {
+			if c.Stack != "" {
+				tw.line(1, "consumer %s: its endpoint is deployed by its own stack %s", c.Name, c.Stack)
+				continue
+			}
 			tw.line(1, "consumer %s uses endpoint %s, owned outside this stack", c.Name, c.EndpointId)
 		}
 		if len(show) == 0 {

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -54,12 +56,80 @@ type Resource struct {
 // Run validates raw config and, when it is valid, runs the program
 // (stack.DeployConfig, what pulumi up runs once the config is loaded) under the mock engine. An invalid config
 // returns a *config.Error and registers nothing.
+//
+// A stack the configuration references (stackRole producer or consumer)
+// counts as never updated: Run plans what that stack's first run would do.
+// RunIn plans the referenced stacks from their files first.
 func Run(stackName string, raw RawConfig) (*Plan, error) {
+	return (&stackPlanner{}).run(stackName, raw)
+}
+
+// RunIn is Run for a stack file of the folder dir whose references are
+// planned too, from the Pulumi.<stack>.yaml (the name's last part) in dir; a
+// stack without a file there counts as never updated. A consumer stack's
+// producer answers with the outputs of its plan; a producer's consumer
+// stacks with what their first run publishes (their endpoint does not depend
+// on the producer), so the plan shows the topology once the bootstrap has
+// converged, and the two kinds of stack never plan each other in a circle.
+func RunIn(dir, stackName string, raw RawConfig) (*Plan, error) {
+	return (&stackPlanner{dir: dir}).run(stackName, raw)
+}
+
+// stackPlanner plans a stack and, in a folder, the stacks it references.
+type stackPlanner struct {
+	dir string
+}
+
+// referencedOutputs plans each stack cfg references from its file in the
+// planner's folder and returns their outputs by reference name.
+func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[string]any, error) {
+	out := map[string]map[string]any{}
+	if sp.dir == "" {
+		return out, nil
+	}
+	type reference struct {
+		name    string
+		planner *stackPlanner
+	}
+	var refs []reference
+	if s := cfg.ProducerStackOf(); s != "" {
+		refs = append(refs, reference{s, sp})
+	}
+	for _, c := range cfg.Consumers {
+		if c.Stack != "" {
+			refs = append(refs, reference{c.Stack, &stackPlanner{}}) // its first run
+		}
+	}
+	for _, ref := range refs {
+		name := ref.name[strings.LastIndex(ref.name, "/")+1:]
+		file := StackFile(sp.dir, name)
+		if _, err := os.Stat(file); err != nil {
+			continue
+		}
+		raw, err := ReadConfigFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("stack %s (referenced): %v", ref.name, err)
+		}
+		p, err := ref.planner.run(name, raw)
+		if err != nil {
+			// Not wrapped: its problems are that file's, not this one's.
+			return nil, fmt.Errorf("stack %s (referenced, planned from %s): %v", ref.name, file, err)
+		}
+		out[ref.name] = p.Outputs
+	}
+	return out, nil
+}
+
+func (sp *stackPlanner) run(stackName string, raw RawConfig) (*Plan, error) {
 	cfg, err := config.Load(raw.Values, raw.SecretKeys, stackName)
 	if err != nil {
 		return nil, err
 	}
-	mocks := awsmock.New(config.Namespace, stackName, awsmock.Profiles(cfg.ProfileAccounts()))
+	refs, err := sp.referencedOutputs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	mocks := awsmock.New(config.Namespace, stackName, awsmock.Profiles(cfg.ProfileAccounts()), awsmock.StackOutputs(refs))
 	var outputs map[string]any
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		exports, err := stack.DeployConfig(ctx, cfg) // the config loaded above: once per run

@@ -68,11 +68,19 @@ func Deploy(ctx *pulumi.Context) (pulumi.Map, error) {
 // DeployConfig registers the providers and the cross-account API for a
 // validated configuration and returns the stack outputs.
 func DeployConfig(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
+	if cfg.StackRole == config.RoleConsumer {
+		return deployConsumerStack(ctx, cfg)
+	}
+	args := cfg.Args()
+	if cfg.StackRole == config.RoleProducer {
+		if err := readConsumerStacks(ctx, cfg, args); err != nil {
+			return nil, err
+		}
+	}
 	providers, err := NewProviders(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	args := cfg.Args()
 	args.ProducerProvider = providers.Producer
 	for i := range args.Consumers {
 		args.Consumers[i].Provider = providers.Consumers[args.Consumers[i].Name]
@@ -81,13 +89,15 @@ func DeployConfig(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	return exports(cfg, api), nil
+	return exports(cfg, args, api), nil
 }
 
-// exports are the stack outputs: the producer side, then per consumer its
-// account, endpoint, DNS names, invoke URLs and curl lines.
-func exports(cfg *config.Config, api *components.CrossAccountPrivateApi) pulumi.Map {
+// exports are the stack outputs: the producer side (with what consumer
+// stacks read: policyHash, authorization, vpcEndpointIds), then per consumer
+// its account, endpoint, DNS names, invoke URLs, curl lines and probe target.
+func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, api *components.CrossAccountPrivateApi) pulumi.Map {
 	consumers := pulumi.Map{}
+	targets := probeTargets(args)
 	for _, c := range cfg.Consumers {
 		access := api.Consumers[c.Name]
 		out := pulumi.Map{
@@ -96,6 +106,7 @@ func exports(cfg *config.Config, api *components.CrossAccountPrivateApi) pulumi.
 			"endpointDnsNames": access.DnsNames,
 			"invokeUrls":       access.InvokeUrls,
 			"curl":             access.CurlCommands,
+			"probeTarget":      targets[c.Name],
 		}
 		if access.Probe != nil {
 			// What the last probe run got per invoke form (see README, "Connectivity probe").
@@ -112,6 +123,17 @@ func exports(cfg *config.Config, api *components.CrossAccountPrivateApi) pulumi.
 		"executionArn":      api.ExecutionArn,
 		"stageName":         api.StageName,
 		"deploymentId":      api.DeploymentId,
+		"policyHash":        api.PolicyJson.ApplyT(components.TriggerHash),
+		"authorization":     pulumi.String(authorizationOf(args)),
+		"vpcEndpointIds":    api.VpcEndpointIds,
 		"consumers":         consumers,
 	}
+}
+
+// authorizationOf is the API's authorization with the default applied.
+func authorizationOf(args *components.CrossAccountPrivateApiArgs) string {
+	if args.Authorization == "" {
+		return components.AuthorizationNone
+	}
+	return args.Authorization
 }

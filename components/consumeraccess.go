@@ -1,0 +1,199 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// PublishedApi is what a producer's stack hands to each consumer's stack:
+// the producer side of a CrossAccountPrivateApi, read from its outputs.
+type PublishedApi struct {
+	// RestApiId, ExecutionArn, StageName and DeploymentId are the producer's
+	// outputs of the same names. Required.
+	RestApiId    pulumi.StringInput `pulumi:"restApiId"`
+	ExecutionArn pulumi.StringInput `pulumi:"executionArn"`
+	StageName    pulumi.StringInput `pulumi:"stageName"`
+	DeploymentId pulumi.StringInput `pulumi:"deploymentId"`
+	// PolicyHash is TriggerHash of the API's resource policy (the producer's
+	// policyHash output): a new policy re-runs the probe. Required.
+	PolicyHash pulumi.StringInput `pulumi:"policyHash"`
+	// Authorization is the API's (AuthorizationNone or AuthorizationIam):
+	// AWS_IAM invoke forms are signed. Optional, default AuthorizationNone.
+	Authorization string `pulumi:"authorization,optional"`
+	// ProbeTarget is what this consumer's probe calls and expects (the
+	// producer's consumers.<name>.probeTarget). Required for a probe.
+	ProbeTarget *ProbeTarget `pulumi:"probeTarget,optional"`
+	// ListsEndpoint says that the API admits this consumer's endpoint (the
+	// producer's vpcEndpointIds output holds it). Only then does the probe
+	// run, and the endpoint is protected while it holds, so the consumer's
+	// stack cannot destroy an endpoint the producer still lists. Optional.
+	ListsEndpoint bool `pulumi:"listsEndpoint,optional"`
+}
+
+// ConsumerApiAccessArgs are the inputs of ConsumerApiAccess.
+type ConsumerApiAccessArgs struct {
+	// Region of the API and the endpoint. Required.
+	Region string `pulumi:"region"`
+	// ProducerAccountId is the account of the API. Required.
+	ProducerAccountId string `pulumi:"producerAccountId"`
+	// Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs;
+	// an endpoint owned elsewhere (ExistingEndpointId) has nothing to deploy
+	// here and is refused. Its Provider may be left out: the component's
+	// provider option is used then. Required.
+	Consumer ConsumerArgs `pulumi:"consumer"`
+	// Api is the producer's published API; nil while the producer's stack
+	// has not published one (the first run of the bootstrap): only the
+	// endpoint is created then. Optional.
+	Api *PublishedApi `pulumi:"api,optional"`
+	// Protect protects the VPC, subnets, endpoint and its security group.
+	// Optional, default false.
+	Protect bool `pulumi:"protect,optional"`
+	// ProbeFailOnError fails the update when the probe gets an unexpected
+	// answer. Optional, default true.
+	ProbeFailOnError *bool `pulumi:"probeFailOnError,optional"`
+	// Tags are set on the resources that take tags. Optional.
+	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+}
+
+// ConsumerApiAccess is one consumer account's part of a CrossAccountPrivateApi,
+// for a stack of its own (the split topology): the endpoint (and a VPC if
+// asked), the endpoint's policy scoped to the producer's API, the invoke
+// forms and the probe. Its children have the names CrossAccountPrivateApi
+// gives them when both are named alike.
+type ConsumerApiAccess struct {
+	pulumi.ResourceState
+
+	// EndpointId is the endpoint's vpce- ID: hand it to the producer's stack.
+	EndpointId pulumi.StringOutput `pulumi:"endpointId"`
+	// DnsNames are the endpoint's DNS names.
+	DnsNames pulumi.StringArrayOutput `pulumi:"dnsNames"`
+	// PublicDnsName is the endpoint's regional DNS name.
+	PublicDnsName pulumi.StringOutput `pulumi:"publicDnsName"`
+	// InvokeUrls and CurlCommands map each invoke form to its URL and curl
+	// line; empty until the producer has published its API.
+	InvokeUrls   pulumi.StringMapOutput `pulumi:"invokeUrls"`
+	CurlCommands pulumi.StringMapOutput `pulumi:"curlCommands"`
+
+	// Access is the consumer's endpoint, policy, probe and invoke forms.
+	Access *ConsumerAccess
+}
+
+// Validate checks the args and returns every problem as FieldErrors.
+func (a *ConsumerApiAccessArgs) Validate() error {
+	var f fieldErrs
+	if !ValidRegion(a.Region) {
+		f.bad("region", a.Region, ExpectRegion)
+	}
+	if !ValidAccountId(a.ProducerAccountId) {
+		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
+	}
+	if a.Consumer.ExistingEndpointId != nil {
+		f.add("consumer.existingEndpointId", "a consumer's own stack creates its endpoint; an endpoint owned elsewhere needs no consumer stack: list it in the producer's consumers instead")
+	}
+	// The same rules as a consumer of CrossAccountPrivateApi, under "consumer".
+	one := CrossAccountPrivateApiArgs{Region: a.Region, ProducerAccountId: a.ProducerAccountId, Consumers: []ConsumerArgs{a.Consumer}}
+	if a.Api != nil {
+		one.Authorization = a.Api.Authorization
+	}
+	var g fieldErrs
+	one.validateConsumers(&g)
+	for _, fe := range g.list {
+		if a.Consumer.ExistingEndpointId != nil && strings.HasPrefix(fe.Field, "consumers[0].probe") {
+			continue // follows from the refusal above
+		}
+		f.add(strings.Replace(fe.Field, "consumers[0]", "consumer", 1), "%s", fe.Message)
+	}
+	if a.Api != nil {
+		f.require(a.Api.RestApiId != nil, "api.restApiId")
+		f.require(a.Api.ExecutionArn != nil, "api.executionArn")
+		f.require(a.Api.StageName != nil, "api.stageName")
+		f.require(a.Api.DeploymentId != nil, "api.deploymentId")
+		f.require(a.Api.PolicyHash != nil, "api.policyHash")
+		if ValidateAuthorization(a.Api.Authorization) != nil {
+			f.bad("api.authorization", a.Api.Authorization, ExpectAuthorization)
+		}
+		if arn, ok := plainString(a.Api.ExecutionArn); ok && a.Api.ExecutionArn != nil {
+			if !executionArnPattern.MatchString(arn) {
+				f.bad("api.executionArn", arn, "arn:aws:execute-api:<region>:<12-digit account>:<api id>")
+			} else if parts := strings.Split(arn, ":"); parts[3] != a.Region || parts[4] != a.ProducerAccountId {
+				f.add("api.executionArn", "got %q in region %s, account %s; expected the producer's API in %s, account %s", arn, parts[3], parts[4], a.Region, a.ProducerAccountId)
+			}
+		}
+		if a.Consumer.Probe && a.Api.ProbeTarget == nil {
+			f.add("api.probeTarget", "missing; the probe needs to know what to call (the producer's consumers.<name>.probeTarget output)")
+		}
+	}
+	return f.err()
+}
+
+// NewConsumerApiAccess registers a ConsumerApiAccess in the consumer account:
+// give it that account's provider with pulumi.Provider (or as
+// Consumer.Provider); it must act in Consumer.AccountId and Region.
+func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAccessArgs, opts ...pulumi.ResourceOption) (*ConsumerApiAccess, error) {
+	if args == nil {
+		return nil, errors.New("consumer api access " + name + ": args are required")
+	}
+	errs := AsFieldErrors(args.Validate())
+	c := args.Consumer
+	if c.Provider == nil {
+		if o, err := pulumi.NewResourceOptions(opts...); err == nil {
+			c.Provider, _ = o.Provider.(*aws.Provider)
+		}
+	}
+	if c.Provider == nil {
+		errs = append(errs, &FieldError{Field: "consumer.provider", Message: "missing; expected the consumer account's AWS provider, as pulumi.Provider or Consumer.Provider"})
+	} else if _, pinned := pinnedProviders.Load(c.Provider); pinned || len(errs) == 0 {
+		if err := checkProvider(ctx, c.Provider, c.AccountId, args.Region); err != nil {
+			errs = append(errs, &FieldError{Field: "consumer.provider", Message: err.Error()})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("consumer api access %s: %w", name, errs)
+	}
+	comp := &ConsumerApiAccess{}
+	if err := ctx.RegisterComponentResource(ConsumerApiAccessType, name, comp, opts...); err != nil {
+		return nil, err
+	}
+	api := args.Api
+	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect,
+		guardEndpoint: api != nil && api.ListsEndpoint}
+	access, err := side.newConsumerEndpoint(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+	}
+	access.InvokeUrls = pulumi.StringMap{}.ToStringMapOutput()
+	access.CurlCommands = pulumi.StringMap{}.ToStringMapOutput()
+	if api != nil {
+		if err := side.newEndpointPolicy(ctx, c, access, api.ExecutionArn.ToStringOutput()); err != nil {
+			return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+		}
+		headers := setInvokeForms(access, c, api.RestApiId, args.Region, api.StageName, api.Authorization == AuthorizationIam)
+		if c.Probe && api.ListsEndpoint {
+			deployed := deployedApi{executionArn: api.ExecutionArn.ToStringOutput(), stageName: api.StageName.ToStringOutput(),
+				deploymentId: api.DeploymentId.ToStringOutput(), policyHash: api.PolicyHash.ToStringOutput()}
+			probe, err := side.newConsumerProbe(ctx, c, access, headers, *api.ProbeTarget, deployed, args.ProbeFailOnError)
+			if err != nil {
+				return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+			}
+			access.Probe = probe
+		}
+	}
+	comp.Access = access
+	comp.EndpointId, comp.DnsNames = access.EndpointId, access.DnsNames
+	comp.PublicDnsName = access.Endpoint.PublicDnsName
+	comp.InvokeUrls, comp.CurlCommands = access.InvokeUrls, access.CurlCommands
+	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
+		"endpointId":    comp.EndpointId,
+		"dnsNames":      comp.DnsNames,
+		"publicDnsName": comp.PublicDnsName,
+		"invokeUrls":    comp.InvokeUrls,
+		"curlCommands":  comp.CurlCommands,
+	}); err != nil {
+		return nil, err
+	}
+	return comp, nil
+}

@@ -1,0 +1,197 @@
+package stack
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/config"
+)
+
+// The split topology (config.RoleProducer, config.RoleConsumer): the
+// hand-over values travel through stack references, one way each. A
+// consumer stack publishes endpointId, endpointDnsName and privateDns; the producer
+// stack publishes the API (restApiId, executionArn, stageName, deploymentId,
+// policyHash, authorization, producerAccountId, region) and, per consumer it
+// lists, consumers.<name>.probeTarget.
+
+// Output names of the hand-over between the two kinds of stack.
+const (
+	OutputEndpointId      = "endpointId"
+	OutputEndpointDnsName = "endpointDnsName"
+	OutputPrivateDns      = "privateDns"
+)
+
+// referencedOutput reads one output of a referenced stack as a plain value
+// (nil when the stack has no such output), secret or not.
+func referencedOutput(ref *pulumi.StackReference, name string) (any, error) {
+	d, err := ref.GetOutputDetails(name)
+	if err != nil {
+		return nil, fmt.Errorf("stack reference: output %s: %w", name, err)
+	}
+	if d.SecretValue != nil {
+		return d.SecretValue, nil
+	}
+	return d.Value, nil
+}
+
+// readConsumerStacks fills in each stack consumer's endpoint from its own
+// stack's outputs. A stack that has not published its endpoint yet is a
+// problem of consumers[i].stack: its first up comes first.
+func readConsumerStacks(ctx *pulumi.Context, cfg *config.Config, args *components.CrossAccountPrivateApiArgs) error {
+	var problems []config.Problem
+	for i, c := range cfg.Consumers {
+		if c.Stack == "" {
+			continue
+		}
+		ref, err := pulumi.NewStackReference(ctx, c.Stack, nil)
+		if err != nil {
+			return err
+		}
+		id, err := referencedOutput(ref, OutputEndpointId)
+		if err != nil {
+			return err
+		}
+		s, ok := id.(string)
+		if !ok || s == "" {
+			problems = append(problems, config.Problem{Key: config.ConsumerKey(i, "stack"), Message: fmt.Sprintf(
+				"stack %s has published no %s yet; run its pulumi up first (a consumer stack's first up creates its endpoint and publishes it), then this stack's", c.Stack, OutputEndpointId)})
+			continue
+		}
+		args.Consumers[i].ExistingEndpointId = pulumi.String(s)
+		dns, err := referencedOutput(ref, OutputEndpointDnsName)
+		if err != nil {
+			return err
+		}
+		if d, ok := dns.(string); ok && d != "" {
+			args.Consumers[i].ExistingEndpointDnsName = pulumi.String(d)
+		}
+		// Whether the consumer's VPC resolves the API's private DNS name.
+		privateDns, err := referencedOutput(ref, OutputPrivateDns)
+		if err != nil {
+			return err
+		}
+		on, _ := privateDns.(bool)
+		args.Consumers[i].PrivateDns = &on
+	}
+	if len(problems) > 0 {
+		return &config.Error{Problems: problems}
+	}
+	return cfg.ArgsProblems(args.Validate())
+}
+
+// readProducerStack reads the API the producer's stack published for this
+// consumer stack: nil (and a warning) while it has published none.
+func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.PublishedApi, error) {
+	ref, err := pulumi.NewStackReference(ctx, cfg.Producer.Stack, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	for _, name := range []string{"restApiId", "executionArn", "stageName", "deploymentId", "policyHash", "authorization", "producerAccountId", "region", "consumers"} {
+		if out[name], err = referencedOutput(ref, name); err != nil {
+			return nil, err
+		}
+	}
+	consumer := cfg.Consumers[0]
+	str := func(name string) string { s, _ := out[name].(string); return s }
+	if str("restApiId") == "" {
+		return nil, ctx.Log.Warn(fmt.Sprintf("stack %s has published no API yet: this update creates only the endpoint of consumer %s and publishes its %s. "+
+			"Next: add this stack to the producer's consumers (stack), run pulumi up there, then here again for the endpoint policy and the probe", cfg.Producer.Stack, consumer.Name, OutputEndpointId), nil)
+	}
+	var problems []config.Problem
+	if got := str("producerAccountId"); got != cfg.Producer.AccountId {
+		problems = append(problems, config.Problem{Key: config.Key(config.KeyProducer + ".accountId"), Message: fmt.Sprintf(
+			"got %q, but stack %s publishes an API in account %s; expected the account of the producer's stack", cfg.Producer.AccountId, cfg.Producer.Stack, got)})
+	}
+	if got := str("region"); got != cfg.Region {
+		problems = append(problems, config.Problem{Key: config.Key(config.KeyRegion), Message: fmt.Sprintf(
+			"got %q, but stack %s publishes an API in %s; an execute-api endpoint only reaches APIs of its own region", cfg.Region, cfg.Producer.Stack, got)})
+	}
+	if len(problems) > 0 {
+		return nil, &config.Error{Problems: problems}
+	}
+	api := &components.PublishedApi{
+		RestApiId: pulumi.String(str("restApiId")), ExecutionArn: pulumi.String(str("executionArn")),
+		StageName: pulumi.String(str("stageName")), DeploymentId: pulumi.String(str("deploymentId")),
+		PolicyHash: pulumi.String(str("policyHash")), Authorization: str("authorization"),
+	}
+	consumers, _ := out["consumers"].(map[string]any)
+	entry, listed := consumers[consumer.Name].(map[string]any)
+	if !listed {
+		return api, ctx.Log.Warn(fmt.Sprintf("stack %s does not list consumer %s yet: its endpoint gets its policy, and the probe waits until the producer's stack lists it (consumers[].stack) and runs pulumi up", cfg.Producer.Stack, consumer.Name), nil)
+	}
+	api.ListsEndpoint = true
+	if t, ok := entry["probeTarget"].(map[string]any); ok {
+		target := components.ProbeTarget{}
+		target.Path, _ = t["path"].(string)
+		target.Integration, _ = t["integration"].(string)
+		target.Sign, _ = t["sign"].(bool)
+		if n, ok := t["expectedStatus"].(float64); ok {
+			target.ExpectedStatus = int(n)
+		}
+		api.ProbeTarget = &target
+	}
+	return api, nil
+}
+
+// deployConsumerStack registers a consumer stack: its account's provider
+// and the ConsumerApiAccess, named like the single stack's consumer side.
+func deployConsumerStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
+	api, err := readProducerStack(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	consumer := cfg.Consumers[0]
+	provider, err := newAccountProvider(ctx, ConsumerProviderName(consumer.Name), cfg, consumer.Account)
+	if err != nil {
+		return nil, err
+	}
+	args := cfg.ConsumerAccessArgs(api)
+	args.Consumer.Provider = provider
+	if err := cfg.ArgsProblems(args.Validate()); err != nil {
+		return nil, err
+	}
+	access, err := components.NewConsumerApiAccess(ctx, config.Namespace, args, pulumi.Provider(provider))
+	if err != nil {
+		return nil, err
+	}
+	out := pulumi.Map{
+		"accountId":        pulumi.String(consumer.AccountId),
+		"endpointId":       access.EndpointId,
+		"endpointDnsNames": access.DnsNames,
+		"invokeUrls":       access.InvokeUrls,
+		"curl":             access.CurlCommands,
+	}
+	if p := access.Access.Probe; p != nil {
+		out["probe"] = p.Results
+		out["probeFunction"] = p.FunctionName
+	}
+	exports := pulumi.Map{
+		"region":              pulumi.String(cfg.Region),
+		"producerAccountId":   pulumi.String(cfg.Producer.AccountId),
+		OutputEndpointId:      access.EndpointId,
+		OutputEndpointDnsName: access.PublicDnsName,
+		OutputPrivateDns:      pulumi.Bool(args.Consumer.PrivateDns != nil && *args.Consumer.PrivateDns),
+		"consumers":           pulumi.Map{consumer.Name: out},
+	}
+	if api != nil {
+		exports["restApiId"] = api.RestApiId
+	}
+	return exports, nil
+}
+
+// probeTargets are what each consumer's probe calls and expects, for the
+// consumer stacks (consumers.<name>.probeTarget of a producer's outputs).
+func probeTargets(args *components.CrossAccountPrivateApiArgs) map[string]pulumi.Map {
+	out := map[string]pulumi.Map{}
+	for _, c := range args.Consumers {
+		t := components.ProbeTargetFor(args.Routes, args.Authorization, c)
+		out[c.Name] = pulumi.Map{
+			"path": pulumi.String(t.Path), "integration": pulumi.String(t.Integration),
+			"expectedStatus": pulumi.Int(t.ExpectedStatus), "sign": pulumi.Bool(t.Sign),
+		}
+	}
+	return out
+}
