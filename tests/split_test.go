@@ -1,0 +1,281 @@
+package tests
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/plan"
+)
+
+// splitDir holds a committed split topology: the producer's stack orders and
+// the consumer stacks orders-app and orders-batch.
+var splitDir = filepath.Join("testdata", "split")
+
+// planSplit plans Pulumi.<name>.yaml of dir as the plan command does, with
+// the stacks it references planned from their files beside it.
+func planSplit(t *testing.T, dir, name string) *plan.Plan {
+	t.Helper()
+	raw, err := plan.ReadConfigFile(plan.StackFile(dir, name))
+	require.NoError(t, err)
+	p, err := plan.RunIn(dir, name, raw)
+	require.NoError(t, err)
+	return p
+}
+
+// singleStackOfSplit is the one-stack configuration of the committed split
+// topology: the same accounts, consumers and API in stack "orders".
+func singleStackOfSplit(t *testing.T) string {
+	t.Helper()
+	consumers := []any{}
+	for _, c := range []struct{ name, account, cidr string }{{"app", "222222222222", "10.20.0.0/24"}, {"batch", "333333333333", "10.30.0.0/24"}} {
+		consumers = append(consumers, map[string]any{
+			"name": c.name, "accountId": c.account, "profile": "xaccount-orders-" + c.name,
+			"vpc": map[string]any{"cidr": c.cidr}, "probe": true,
+		})
+	}
+	cfg := map[string]any{"config": map[string]any{
+		"pulumi:disable-default-providers": []any{"*"},
+		"xaccount-api:region":              "eu-west-1",
+		"xaccount-api:producer":            map[string]any{"accountId": "111111111111", "profile": "xaccount-orders-producer"},
+		"xaccount-api:consumers":           consumers,
+		"xaccount-api:api":                 map[string]any{"name": "orders"},
+	}}
+	b, err := json.Marshal(cfg)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(plan.StackFile(dir, "orders"), b, 0o600))
+	return dir
+}
+
+var (
+	dnsSuffix     = regexp.MustCompile(`>-[0-9a-f]{8}\b`)
+	sha256Hex     = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
+	mockRequestId = regexp.MustCompile(`\b[0-9a-f]{8}-mock\b`)
+)
+
+// canonical re-renders a JSON document with the JSON documents inside its
+// strings (a policy, an OpenAPI body) decoded and every list of strings
+// sorted: the components sort endpoint IDs, so with other IDs the same
+// endpoints come in another order.
+func canonical(t *testing.T, doc string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		return doc // not JSON: a plain string
+	}
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				x[k] = walk(e)
+			}
+		case []any:
+			strs := []string{}
+			for i, e := range x {
+				x[i] = walk(e)
+				if s, ok := x[i].(string); ok {
+					strs = append(strs, s)
+				}
+			}
+			if len(strs) == len(x) {
+				sort.Strings(strs)
+				for i, s := range strs {
+					x[i] = s
+				}
+			}
+		case string:
+			var inner any
+			if strings.HasPrefix(x, "{") && json.Unmarshal([]byte(x), &inner) == nil {
+				return walk(inner)
+			}
+		}
+		return v
+	}
+	b, err := json.Marshal(walk(v))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// comparable is a plan's AWS resources and providers keyed by type, name and
+// account, with every ID AWS assigns replaced by the resource it names (the
+// IDs differ between topologies only because the URNs hold the stack and
+// the parent component).
+func comparable(t *testing.T, plans ...*plan.Plan) (map[string]string, func(string) string) {
+	t.Helper()
+	ids := map[string]string{}
+	for _, p := range plans {
+		for _, r := range p.Resources {
+			if r.Id != "" && r.Type != "pulumi:pulumi:StackReference" {
+				ids[r.Id] = "<" + r.Type + "::" + r.Name + ">"
+			}
+		}
+	}
+	// Longest first, so an ID inside another (a vpce ID in its DNS name) is
+	// replaced after the longer one.
+	keys := make([]string, 0, len(ids))
+	for id := range ids {
+		keys = append(keys, id)
+	}
+	sort.Slice(keys, func(i, j int) bool { return len(keys[i]) > len(keys[j]) })
+	normalize := func(s string) string {
+		for _, id := range keys {
+			s = strings.ReplaceAll(s, id, ids[id])
+		}
+		// What is derived from those IDs differs with them: an endpoint's DNS
+		// suffix, and the SHA-256 triggers of documents that hold IDs (the
+		// documents themselves are compared above, as inputs).
+		s = dnsSuffix.ReplaceAllString(s, ">-<dns>")
+		s = mockRequestId.ReplaceAllString(s, "<request-id>")
+		return canonical(t, sha256Hex.ReplaceAllString(s, "<sha256>"))
+	}
+	out := map[string]string{}
+	for _, p := range plans {
+		for _, r := range p.Resources {
+			if strings.HasPrefix(r.Type, "xaccount:index:") || r.Type == "pulumi:pulumi:StackReference" {
+				continue // the composition itself: CrossAccountPrivateApi or ConsumerApiAccess
+			}
+			k := r.Type + "::" + r.Name + "@" + r.Account
+			_, dup := out[k]
+			require.Falsef(t, dup, "%s twice", k)
+			b, err := json.Marshal(r.Inputs)
+			require.NoError(t, err)
+			out[k] = normalize(string(b))
+		}
+	}
+	return out, normalize
+}
+
+// TestSplitTopologyIsTheSingleStack: the producer's plan and the consumers'
+// plans together hold the resources of the single-stack plan (types, names,
+// accounts and inputs, policies included, modulo the IDs AWS assigns), and
+// the same outputs.
+func TestSplitTopologyIsTheSingleStack(t *testing.T) {
+	single := planSplit(t, singleStackOfSplit(t), "orders")
+	producer := planSplit(t, splitDir, "orders")
+	app := planSplit(t, splitDir, "orders-app")
+	batch := planSplit(t, splitDir, "orders-batch")
+
+	want, normSingle := comparable(t, single)
+	got, normSplit := comparable(t, producer, app, batch)
+	assert.ElementsMatch(t, sortedKeys(want), sortedKeys(got), "the same resources in the same accounts")
+	for k, inputs := range want {
+		if other, ok := got[k]; ok {
+			assert.JSONEqf(t, inputs, other, "the inputs of %s", k)
+		}
+	}
+
+	outputs := func(p *plan.Plan, norm func(string) string) map[string]any {
+		b, err := json.Marshal(p.Outputs)
+		require.NoError(t, err)
+		var out map[string]any
+		require.NoError(t, json.Unmarshal([]byte(norm(string(b))), &out))
+		return out
+	}
+	s, prod := outputs(single, normSingle), outputs(producer, normSplit)
+	for _, k := range []string{"region", "producerAccountId", "restApiId", "executionArn", "stageName", "deploymentId", "policyHash", "authorization", "vpcEndpointIds"} {
+		require.Containsf(t, s, k, "single-stack output %s", k)
+		assert.Equalf(t, s[k], prod[k], "output %s", k)
+	}
+	for name, consumer := range map[string]*plan.Plan{"app": app, "batch": batch} {
+		want := s["consumers"].(map[string]any)[name].(map[string]any)
+		mine := outputs(consumer, normSplit)["consumers"].(map[string]any)[name].(map[string]any)
+		listed := prod["consumers"].(map[string]any)[name].(map[string]any)
+		assert.Equalf(t, want["probeTarget"], listed["probeTarget"], "consumer %s: its probe target, in the producer's outputs", name)
+		delete(want, "probeTarget")
+		assert.Equalf(t, want, mine, "consumer %s: its outputs, in its own stack", name)
+		for _, k := range []string{"accountId", "endpointId", "invokeUrls", "curl"} {
+			assert.Equalf(t, want[k], listed[k], "consumer %s: %s in the producer's outputs too", name, k)
+		}
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestSplitPlansHoldAtMostTwoProviders: each stack of the split topology
+// registers at most two AWS providers (one, in fact): the point of splitting.
+func TestSplitPlansHoldAtMostTwoProviders(t *testing.T) {
+	for _, name := range []string{"orders", "orders-app", "orders-batch"} {
+		providers := 0
+		for _, r := range planSplit(t, splitDir, name).Resources {
+			if r.Type == "pulumi:providers:aws" {
+				providers++
+			}
+		}
+		assert.Equalf(t, 1, providers, "stack %s", name)
+	}
+}
+
+// TestConsumerStackBootstrap: before the producer's stack has published
+// (no file to plan it from), a consumer stack creates only its VPC and
+// endpoint, unprotected, and publishes the endpoint; with the producer
+// published and listing it, the endpoint policy and probe follow and the
+// endpoint is protected while the producer lists it.
+func TestConsumerStackBootstrap(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(plan.StackFile(splitDir, "orders-app"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(plan.StackFile(dir, "orders-app"), b, 0o600))
+
+	types := func(p *plan.Plan) map[string]bool {
+		out := map[string]bool{}
+		for _, r := range p.Resources {
+			out[r.Type] = true
+		}
+		return out
+	}
+	first := planSplit(t, dir, "orders-app")
+	assert.True(t, types(first)["aws:ec2/vpcEndpoint:VpcEndpoint"])
+	for _, typ := range []string{"aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "aws:lambda/function:Function", "aws:lambda/invocation:Invocation"} {
+		assert.Falsef(t, types(first)[typ], "%s waits for the producer", typ)
+	}
+	assert.NotEmpty(t, first.Outputs["endpointId"], "the endpoint is published for the producer")
+	assert.NotContains(t, first.Outputs, "restApiId")
+	assert.False(t, endpointProtected(first), "the producer does not list the endpoint yet")
+
+	converged := planSplit(t, splitDir, "orders-app")
+	for _, typ := range []string{"aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "aws:lambda/invocation:Invocation"} {
+		assert.Truef(t, types(converged)[typ], "%s once the producer lists the endpoint", typ)
+	}
+	assert.Equal(t, first.Outputs["endpointId"], converged.Outputs["endpointId"], "the same endpoint")
+	assert.True(t, endpointProtected(converged), "protected while the producer lists it")
+
+	// The producer's stack without its consumer stacks' files: refused, naming each.
+	pdir := t.TempDir()
+	b, err = os.ReadFile(plan.StackFile(splitDir, "orders"))
+	require.NoError(t, err)
+	file := plan.StackFile(pdir, "orders")
+	require.NoError(t, os.WriteFile(file, b, 0o600))
+	code, stdout, stderr := runCLI("--config", file)
+	assert.Equal(t, 2, code, stderr)
+	assert.Empty(t, stdout)
+	for i, c := range []string{"orders-app", "orders-batch"} {
+		assert.Contains(t, stderr, fmt.Sprintf("xaccount-api:consumers[%d].stack: stack organization/xaccount-api/%s has published no endpointId yet; run its pulumi up first", i, c))
+	}
+}
+
+// endpointProtected says whether the plan's interface endpoint is protected.
+func endpointProtected(p *plan.Plan) bool {
+	for _, r := range p.Resources {
+		if r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" {
+			return r.Protect
+		}
+	}
+	return false
+}
