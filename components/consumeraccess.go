@@ -123,7 +123,7 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 				f.add("api.executionArn", "got %q in region %s, account %s; expected the producer's API in %s, account %s", arn, parts[3], parts[4], a.Region, a.ProducerAccountId)
 			}
 		}
-		if a.Consumer.Probe && a.Api.ProbeTarget == nil {
+		if a.Consumer.Probe && a.Api.ListsEndpoint && a.Api.ProbeTarget == nil {
 			f.add("api.probeTarget", "missing; the probe needs to know what to call (the producer's consumers.<name>.probeTarget output)")
 		}
 	}

@@ -93,7 +93,11 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "%s: %v\n", path, err)
 		return exitInvalid
 	}
-	p, err := RunIn(filepath.Dir(path), name, raw)
+	run := RunIn
+	if *iam || *awsConfig != "" {
+		run = RunForRoles // roles for the whole lifecycle, the bootstrap's last step included
+	}
+	p, err := run(filepath.Dir(path), name, raw)
 	var invalid *config.Error
 	switch {
 	case errors.As(err, &invalid):

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/stack"
 )
@@ -75,9 +76,19 @@ func RunIn(dir, stackName string, raw RawConfig) (*Plan, error) {
 	return (&stackPlanner{dir: dir}).run(stackName, raw)
 }
 
+// RunForRoles is RunIn for the roles a stack needs over its whole
+// lifecycle: a consumer stack that its producer does not list yet is
+// planned as once listed (its endpoint policy and probe), since the roles
+// printed before the bootstrap must still let its third step through.
+func RunForRoles(dir, stackName string, raw RawConfig) (*Plan, error) {
+	return (&stackPlanner{dir: dir, listed: true}).run(stackName, raw)
+}
+
 // stackPlanner plans a stack and, in a folder, the stacks it references.
 type stackPlanner struct {
 	dir string
+	// listed plans a consumer stack as listed by its producer.
+	listed bool
 }
 
 // referencedOutputs plans each stack cfg references from its file in the
@@ -115,9 +126,31 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 			// Not wrapped: its problems are that file's, not this one's.
 			return nil, fmt.Errorf("stack %s (referenced, planned from %s): %v", ref.name, file, err)
 		}
+		if ref.planner == sp && sp.listed {
+			listConsumer(p, cfg.Consumers)
+		}
 		out[ref.name] = p.Outputs
 	}
 	return out, nil
+}
+
+// listConsumer adds to a producer's plan the consumers it does not list
+// yet, as it would list them (RunForRoles).
+func listConsumer(producer *Plan, consumers []config.Consumer) {
+	listed, _ := producer.Outputs["consumers"].(map[string]any)
+	if listed == nil || producer.config == nil {
+		return
+	}
+	args := producer.config.Args()
+	for _, c := range consumers {
+		if _, ok := listed[c.Name]; ok {
+			continue
+		}
+		t := components.ProbeTargetFor(args.Routes, args.Authorization, components.ConsumerArgs{Name: c.Name})
+		listed[c.Name] = map[string]any{"accountId": c.AccountId, "probeTarget": map[string]any{
+			"path": t.Path, "integration": t.Integration, "expectedStatus": float64(t.ExpectedStatus), "sign": t.Sign,
+		}}
+	}
 }
 
 func (sp *stackPlanner) run(stackName string, raw RawConfig) (*Plan, error) {
