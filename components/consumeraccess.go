@@ -27,10 +27,11 @@ type PublishedApi struct {
 	// ProbeTarget is what this consumer's probe calls and expects (the
 	// producer's consumers.<name>.probeTarget). Required for a probe.
 	ProbeTarget *ProbeTarget `pulumi:"probeTarget,optional"`
-	// ListsEndpoint says that the API admits this consumer's endpoint (the
-	// producer's vpcEndpointIds output holds it). Only then does the probe
-	// run, and the endpoint is protected while it holds, so the consumer's
-	// stack cannot destroy an endpoint the producer still lists. Optional.
+	// ListsEndpoint says that the producer's stack lists this consumer (its
+	// consumers output names it). Only then does the probe run, and the
+	// ListedByProducer guard is protected while it holds, so the consumer's
+	// stack cannot be destroyed while the producer still admits its
+	// endpoint. Optional.
 	ListsEndpoint bool `pulumi:"listsEndpoint,optional"`
 }
 
@@ -159,8 +160,7 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 		return nil, err
 	}
 	api := args.Api
-	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect,
-		guardEndpoint: api != nil && api.ListsEndpoint}
+	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect}
 	access, err := side.newConsumerEndpoint(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("consumer api access %s: %w", name, err)
@@ -182,6 +182,9 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 			access.Probe = probe
 		}
 	}
+	if err := newListedGuard(ctx, name, comp, c, access, api != nil && api.ListsEndpoint); err != nil {
+		return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+	}
 	comp.Access = access
 	comp.EndpointId, comp.DnsNames = access.EndpointId, access.DnsNames
 	comp.PublicDnsName = access.Endpoint.PublicDnsName
@@ -196,4 +199,33 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 		return nil, err
 	}
 	return comp, nil
+}
+
+// ListedByProducerType is the type token of the guard that holds a consumer
+// stack while its producer lists it.
+const ListedByProducerType = "xaccount:index:ListedByProducer"
+
+// listedGuard is a resource with no cloud side: a consumer's ListedByProducer.
+type listedGuard struct{ pulumi.ResourceState }
+
+// newListedGuard registers the guard of a consumer stack: a component that
+// depends on every resource of the consumer, so that a destroy deletes it
+// first, and that is protected while the producer lists the consumer. A
+// destroy out of order then stops on it before anything is deleted (the
+// engine deletes a resource only after everything that depends on it); once
+// the producer has dropped the consumer, the next update unprotects it.
+func newListedGuard(ctx *pulumi.Context, name string, parent pulumi.Resource, c ConsumerArgs, access *ConsumerAccess, listed bool) error {
+	deps := []pulumi.Resource{access.Endpoint}
+	if access.Probe != nil {
+		deps = append(deps, access.Probe)
+	}
+	if access.EndpointPolicyResource != nil {
+		deps = append(deps, access.EndpointPolicyResource)
+	}
+	if access.Network != nil {
+		deps = append(deps, access.Network)
+	}
+	guard := &listedGuard{}
+	return ctx.RegisterComponentResource(ListedByProducerType, name+"-"+c.Name+"-listed-by-producer", guard,
+		pulumi.Parent(parent), pulumi.DependsOn(deps), pulumi.Protect(listed))
 }

@@ -24,9 +24,6 @@ type consumerSide struct {
 	tags   pulumi.StringMapInput
 	// protect protects the VPC, subnets, endpoint and its security group.
 	protect bool
-	// guardEndpoint protects the endpoint and its security group even
-	// without protect: a producer in another stack still lists it.
-	guardEndpoint bool
 }
 
 // consumerOpts parents a consumer's child and, when the consumer names its
@@ -90,6 +87,7 @@ func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, acc
 	}
 	// The attachment's output, so the probe runs once the policy is on.
 	access.EndpointPolicy = attached.Policy
+	access.EndpointPolicyResource = attached
 	return nil
 }
 
@@ -112,6 +110,7 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 	// checkPinned has already held the provider to the API's region.
 	region := pulumi.String(s.region)
 	vpcId, subnetIds, allowed := c.VpcId, c.SubnetIds, c.AllowedCidrs
+	var network *ConsumerVpc
 	if c.Vpc != nil {
 		vpcArgs := *c.Vpc
 		vpcArgs.Region = region
@@ -120,7 +119,7 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 		if err != nil {
 			return nil, err
 		}
-		vpcId, subnetIds = vpc.VpcId, vpc.SubnetIds
+		vpcId, subnetIds, network = vpc.VpcId, vpc.SubnetIds, vpc
 		if allowed == nil {
 			allowed = pulumi.StringArray{vpc.CidrBlock}
 		}
@@ -141,12 +140,12 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 		PrivateDns:   pulumi.BoolRef(privateDnsOn(c)),
 		SkipPolicy:   true,
 		Tags:         s.tags,
-		Protect:      s.protect || s.guardEndpoint,
+		Protect:      s.protect,
 	}, consumer...)
 	if err != nil {
 		return nil, err
 	}
-	return &ConsumerAccess{EndpointId: endpoint.EndpointId, DnsNames: endpoint.DnsNames, Endpoint: endpoint}, nil
+	return &ConsumerAccess{EndpointId: endpoint.EndpointId, DnsNames: endpoint.DnsNames, Endpoint: endpoint, Network: network}, nil
 }
 
 // checkedDnsAttributes resolves to the existing VPC's ID only when its DNS

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -134,6 +135,10 @@ type ConsumerAccess struct {
 	// EndpointPolicy is the policy document attached to a created endpoint
 	// (unset for an existing endpoint): the probe re-runs when it changes.
 	EndpointPolicy pulumi.StringOutput
+	// EndpointPolicyResource is that attachment; Network the VPC created
+	// for the endpoint. Nil when there is none.
+	EndpointPolicyResource *ec2.VpcEndpointPolicy
+	Network                *ConsumerVpc
 }
 
 // CrossAccountPrivateApi lets workloads in one or more consumer accounts call a

@@ -247,14 +247,19 @@ func TestConsumerStackBootstrap(t *testing.T) {
 	}
 	assert.NotEmpty(t, first.Outputs["endpointId"], "the endpoint is published for the producer")
 	assert.NotContains(t, first.Outputs, "restApiId")
-	assert.False(t, endpointProtected(first), "the producer does not list the endpoint yet")
+	assert.False(t, guardProtected(t, first), "the producer does not list the consumer yet")
 
 	converged := planSplit(t, splitDir, "orders-app")
 	for _, typ := range []string{"aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "aws:lambda/invocation:Invocation"} {
 		assert.Truef(t, types(converged)[typ], "%s once the producer lists the endpoint", typ)
 	}
 	assert.Equal(t, first.Outputs["endpointId"], converged.Outputs["endpointId"], "the same endpoint")
-	assert.True(t, endpointProtected(converged), "protected while the producer lists it")
+	assert.True(t, guardProtected(t, converged), "protected while the producer lists it")
+	for _, r := range converged.Resources {
+		if r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" {
+			assert.False(t, r.Protect, "the endpoint itself stays replaceable")
+		}
+	}
 
 	// The producer's stack without its consumer stacks' files: refused, naming each.
 	pdir := t.TempDir()
@@ -270,12 +275,25 @@ func TestConsumerStackBootstrap(t *testing.T) {
 	}
 }
 
-// endpointProtected says whether the plan's interface endpoint is protected.
-func endpointProtected(p *plan.Plan) bool {
-	for _, r := range p.Resources {
-		if r.Type == "aws:ec2/vpcEndpoint:VpcEndpoint" {
-			return r.Protect
+// guardProtected says whether the consumer stack's ListedByProducer guard is
+// protected, and checks that it depends on every resource the consumer
+// deploys, so that a destroy must delete it first.
+func guardProtected(t *testing.T, p *plan.Plan) bool {
+	t.Helper()
+	var guard *plan.Resource
+	custom := map[string]bool{}
+	for i, r := range p.Resources {
+		switch {
+		case r.Type == "xaccount:index:ListedByProducer":
+			guard = &p.Resources[i]
+		case !strings.HasPrefix(r.Type, "xaccount:") && !strings.HasPrefix(r.Type, "pulumi:"):
+			custom[r.URN] = true
 		}
 	}
-	return false
+	require.NotNil(t, guard, "the consumer stack has its guard")
+	for _, d := range guard.Dependencies {
+		delete(custom, d)
+	}
+	assert.Empty(t, custom, "the guard depends on every resource of the consumer")
+	return guard.Protect
 }

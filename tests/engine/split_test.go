@@ -142,8 +142,16 @@ func TestSplitTopologyLifecycle(t *testing.T) {
 	batch.step(t, "a consumer stack refuses to go while the producer lists it", func(t *testing.T) {
 		r := batch.destroy()
 		require.Error(t, r.err, "destroy must fail")
+		t.Logf("refused: %s", lastLines(r.out+r.errOut, 6))
 		assert.Contains(t, r.out+r.errOut, "protected")
-		batch.cloudView(func(c *fakeaws.Cloud) { assert.Len(t, c.Endpoints, 2, "both endpoints are still there") })
+		batch.cloudView(func(c *fakeaws.Cloud) {
+			assert.Len(t, c.Endpoints, 2, "both endpoints are still there")
+			assert.Len(t, c.Functions, 2, "both probes too: nothing was deleted")
+			for id, e := range c.Endpoints {
+				assert.NotEmptyf(t, e.Policy, "endpoint %s keeps its policy", id)
+			}
+		})
+		assert.NotRegexp(t, `\d+ deleted`, r.out, "no resource was deleted")
 	})
 	batch.step(t, "removed in the documented order: producer first, then the consumer's up, then its destroy", func(t *testing.T) {
 		producer.editStackFile(producerStackFile("app"))
@@ -159,4 +167,13 @@ func TestSplitTopologyLifecycle(t *testing.T) {
 		app.mustUp()
 		requireProbeGreen(t, app, "app", 4)
 	})
+}
+
+// lastLines is the end of an engine output, for the log.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
