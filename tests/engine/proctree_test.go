@@ -18,8 +18,13 @@ type treeRun struct {
 	// byCommand is the largest resident memory seen per command name
 	// (several processes of one name, e.g. the providers, summed).
 	byCommand map[string]int64
-	out       []byte
-	err       error
+	// alive is the most processes of each command name seen at once.
+	alive map[string]int
+	// cpu is the user and system time of the command and every descendant
+	// it waited for (the engine waits for its plugins).
+	cpu time.Duration
+	out []byte
+	err error
 }
 
 // runTree runs cmd to completion and samples the resident memory of its
@@ -35,28 +40,36 @@ func runTree(cmd *exec.Cmd) treeRun {
 	go func() { done <- cmd.Wait() }()
 	var peak int64
 	byCommand := map[string]int64{}
+	alive := map[string]int{}
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		rss, perCommand := treeRss(cmd.Process.Pid)
+		rss, perCommand, count := treeRss(cmd.Process.Pid)
 		peak = max(peak, rss)
 		for name, n := range perCommand {
 			byCommand[name] = max(byCommand[name], n)
 		}
+		for name, n := range count {
+			alive[name] = max(alive[name], n)
+		}
 		select {
 		case err := <-done:
-			return treeRun{elapsed: time.Since(start), peakBytes: peak, byCommand: byCommand, out: []byte(out.String()), err: err}
+			var cpu time.Duration
+			if cmd.ProcessState != nil {
+				cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			}
+			return treeRun{elapsed: time.Since(start), peakBytes: peak, byCommand: byCommand, alive: alive, cpu: cpu, out: []byte(out.String()), err: err}
 		case <-tick.C:
 		}
 	}
 }
 
 // treeRss sums the resident memory of root and its descendants, in all and
-// per command name.
-func treeRss(root int) (int64, map[string]int64) {
+// per command name, and counts the processes of each name.
+func treeRss(root int) (int64, map[string]int64, map[string]int) {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
-		return 0, nil
+		return 0, nil, nil
 	}
 	children := map[int][]int{}
 	for _, e := range entries {
@@ -71,6 +84,7 @@ func treeRss(root int) (int64, map[string]int64) {
 	page := int64(os.Getpagesize())
 	var total int64
 	perCommand := map[string]int64{}
+	count := map[string]int{}
 	for queue := []int{root}; len(queue) > 0; queue = queue[1:] {
 		pid := queue[0]
 		if b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "statm")); err == nil {
@@ -79,11 +93,12 @@ func treeRss(root int) (int64, map[string]int64) {
 				total += pages * page
 				comm, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "comm"))
 				perCommand[strings.TrimSpace(string(comm))] += pages * page
+				count[strings.TrimSpace(string(comm))]++
 			}
 		}
 		queue = append(queue, children[pid]...)
 	}
-	return total, perCommand
+	return total, perCommand, count
 }
 
 // parentPid reads the parent of pid from /proc/<pid>/stat (the field after
