@@ -35,6 +35,13 @@ type workflow struct {
 	} `yaml:"jobs"`
 }
 
+// The expressions a split-topology workflow names its stacks with.
+const (
+	matrixStack       = "${{ matrix.stack }}"
+	topologyConsumers = "${{ fromJSON(needs.topology.outputs.consumers) }}"
+	topologyProducer  = "${{ needs.topology.outputs.producer }}"
+)
+
 var credentialsStep = regexp.MustCompile(`make pipeline-credentials STACK=(\$\{\{ [^}]+ \}\}|\S+) KIND=(\S+)`)
 
 // triggers are the events a workflow runs on.
@@ -63,7 +70,11 @@ func (w workflow) triggers() []string {
 // reached through a profile the written AWS config defines; deploy jobs get
 // at least 60 minutes (the provider's 45-minute wait for a deleted Lambda's
 // network interfaces).
-func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampolicy.RoleSet) []string {
+//
+// A split-topology workflow names its stacks through the topology job's
+// outputs (go run ./cmd/plan --topology): topo resolves them. A matrix job
+// over stacks must run each in its own environment (${{ matrix.stack }}).
+func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampolicy.RoleSet, topo plan.Topology) []string {
 	var w workflow
 	if err := yaml.Unmarshal(src, &w); err != nil {
 		return []string{fmt.Sprintf("%s: %v", name, err)}
@@ -78,14 +89,23 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 			}
 			stackExpr := step.With["stack-name"]
 			var names []string
-			if stackExpr == "${{ matrix.stack }}" {
+			switch stackExpr {
+			case matrixStack:
+				if expr, ok := job.Strategy.Matrix["stack"].(string); ok && expr == topologyConsumers {
+					names = append(names, topo.Consumers...)
+				}
 				list, _ := job.Strategy.Matrix["stack"].([]any)
 				for _, s := range list {
 					names = append(names, fmt.Sprint(s))
 				}
-			} else {
+			case topologyProducer:
+				if topo.Producer != "" {
+					names = []string{topo.Producer}
+				}
+			default:
 				names = []string{stackExpr}
 			}
+			ownEnvironment := job.Environment == stackExpr || (len(names) == 1 && job.Environment == names[0])
 			var kind, rolesId string
 			for _, s := range job.Steps {
 				if m := credentialsStep.FindStringSubmatch(s.Run); m != nil {
@@ -112,7 +132,7 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 				bad("job %s: pulumi %s with %s credentials", jobName, command, kind)
 			case kind == "deployer" && onPullRequest:
 				bad("job %s: deployer credentials in a workflow that runs on pull requests", jobName)
-			case kind == "deployer" && (len(names) != 1 || job.Environment != names[0]):
+			case kind == "deployer" && !ownEnvironment:
 				bad("job %s: deployer credentials outside the stack's environment (environment %q, stack %s)", jobName, job.Environment, stackExpr)
 			case onPullRequest && job.Environment != "":
 				bad("job %s: a pull-request job in environment %s gets that environment's subject", jobName, job.Environment)
@@ -168,7 +188,7 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 	stacks := committedRoleSets(t)
 	files, err := filepath.Glob(filepath.Join(projectRoot, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
-	require.Len(t, files, 3, "preview, deploy, drift")
+	require.Len(t, files, 4, "preview, deploy, drift, deploy-split")
 	sources := map[string][]byte{}
 	pulumiJobs := 0
 	for _, f := range files {
@@ -176,9 +196,9 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 		require.NoError(t, err)
 		sources[filepath.Base(f)] = b
 		pulumiJobs += strings.Count(string(b), "uses: pulumi/actions@")
-		assert.Empty(t, checkWorkflowCredentials(filepath.Base(f), b, stacks))
+		assert.Empty(t, checkWorkflowCredentials(filepath.Base(f), b, stacks, plan.Topology{}))
 	}
-	assert.Equal(t, 4, pulumiJobs, "preview, drift, deploy dev, deploy prod")
+	assert.Equal(t, 7, pulumiJobs, "preview, drift, deploy dev, deploy prod; split: consumers, producer, consumers again")
 	assert.Contains(t, string(sources["drift.yml"]), "expect-no-changes: true")
 	assert.Contains(t, string(sources["deploy.yml"]), "refresh: true", "a deploy repairs drift")
 
@@ -192,7 +212,7 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 	} {
 		mutated := strings.Replace(string(sources[m.file]), m.from, m.to, 1)
 		require.NotEqual(t, string(sources[m.file]), mutated, "mutation %q applies", m.from)
-		problems := checkWorkflowCredentials(m.file, []byte(mutated), stacks)
+		problems := checkWorkflowCredentials(m.file, []byte(mutated), stacks, plan.Topology{})
 		assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, m.want) }), "%s %q -> %q: want %q in %v", m.file, m.from, m.to, m.want, problems)
 	}
 
@@ -202,8 +222,113 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 	ledger := prod.Accounts["555555555555"]
 	ledger.Profile = ""
 	prod.Accounts["555555555555"] = ledger
-	problems := checkWorkflowCredentials("deploy.yml", sources["deploy.yml"], withRole)
+	problems := checkWorkflowCredentials("deploy.yml", sources["deploy.yml"], withRole, plan.Topology{})
 	assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool {
 		return strings.Contains(p, "account 555555555555 (consumer:ledger) names a roleArn")
 	}), "%v", problems)
+}
+
+// splitRoleSets are the roles --iam prints for each stack of the committed
+// split example, with its references planned from the files beside it.
+func splitRoleSets(t *testing.T, dir string) map[string]iampolicy.RoleSet {
+	t.Helper()
+	out := map[string]iampolicy.RoleSet{}
+	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	require.NoError(t, err)
+	for _, file := range files {
+		raw, err := plan.ReadConfigFile(file)
+		require.NoError(t, err)
+		name := plan.StackNameOf(file)
+		p, err := plan.RunForRoles(dir, name, raw)
+		require.NoError(t, err)
+		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+		require.NoError(t, err)
+		out[name] = set
+	}
+	return out
+}
+
+// TestSplitWorkflow: deploy-split.yml deploys the topology the plan command
+// reads from the stack files: the consumer stacks in a matrix that does not
+// stop at one failure, each in its own environment with only its own roles,
+// then the producer's stack whatever the consumers' results, then the
+// consumers again only when the producer changed something. The check sees
+// the committed split example as if it were this folder's stacks.
+func TestSplitWorkflow(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(projectRoot, ".github", "workflows", "deploy-split.yml"))
+	require.NoError(t, err)
+	topo, err := plan.ReadTopology(splitDir)
+	require.NoError(t, err)
+	require.Equal(t, plan.Topology{Producer: "orders", Consumers: []string{"orders-app", "orders-batch"}}, topo)
+	stacks := splitRoleSets(t, splitDir)
+	assert.Empty(t, checkWorkflowCredentials("deploy-split.yml", src, stacks, topo))
+
+	for name, set := range stacks {
+		deploying := 0
+		for _, a := range set.Accounts {
+			if len(a.Roles) > 0 {
+				deploying++
+			}
+		}
+		assert.Equalf(t, 1, deploying, "stack %s has roles in exactly one account", name)
+	}
+
+	var w struct {
+		Jobs map[string]struct {
+			Needs    any    `yaml:"needs"`
+			If       string `yaml:"if"`
+			Strategy struct {
+				FailFast    *bool `yaml:"fail-fast"`
+				MaxParallel int   `yaml:"max-parallel"`
+			} `yaml:"strategy"`
+			Outputs map[string]string `yaml:"outputs"`
+		} `yaml:"jobs"`
+	}
+	require.NoError(t, yaml.Unmarshal(src, &w))
+	for _, job := range []string{"consumers", "consumers-again"} {
+		j := w.Jobs[job]
+		require.NotNilf(t, j.Strategy.FailFast, "%s sets fail-fast", job)
+		assert.Falsef(t, *j.Strategy.FailFast, "%s: one consumer's failure does not cancel the others", job)
+		assert.Equal(t, 4, j.Strategy.MaxParallel)
+	}
+	assert.Contains(t, fmt.Sprint(w.Jobs["producer"].Needs), "consumers")
+	assert.Contains(t, w.Jobs["producer"].If, "always()", "the producer runs whatever the consumers' results")
+	assert.Contains(t, fmt.Sprint(w.Jobs["consumers-again"].Needs), "producer")
+	assert.Contains(t, w.Jobs["consumers-again"].If, "needs.producer.outputs.changed == 'true'")
+	assert.NotEmpty(t, w.Jobs["producer"].Outputs["changed"])
+
+	for _, m := range []struct{ from, to, want string }{
+		{"    environment: ${{ matrix.stack }}\n", "    environment: ${{ needs.topology.outputs.producer }}\n", "deployer credentials outside the stack's environment"},
+		{"STACK=${{ needs.topology.outputs.producer }} KIND=deployer", "STACK=${{ needs.topology.outputs.producer }} KIND=preview", "pulumi up with preview credentials"},
+	} {
+		mutated := strings.Replace(string(src), m.from, m.to, 1)
+		require.NotEqual(t, string(src), mutated, "mutation %q applies", m.from)
+		problems := checkWorkflowCredentials("deploy-split.yml", []byte(mutated), stacks, topo)
+		assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, m.want) }), "%q -> %q: want %q in %v", m.from, m.to, m.want, problems)
+	}
+}
+
+// TestTopologyOfTheCommittedStacks: the project folder's own stacks are all
+// single-stack (role all), so deploy-split.yml skips every job; --topology
+// says so, and refuses a consumer stack that reads another producer.
+func TestTopologyOfTheCommittedStacks(t *testing.T) {
+	code, stdout, stderr := runCLI("--topology", "--root", projectRoot)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "producer=\nconsumers=[]\n", stdout)
+	code, stdout, _ = runCLI("--topology", "--root", splitDir)
+	require.Equal(t, 0, code)
+	assert.Equal(t, "producer=orders\nconsumers=[\"orders-app\",\"orders-batch\"]\n", stdout)
+
+	dir := t.TempDir()
+	for _, name := range []string{"orders", "orders-app"} {
+		b, err := os.ReadFile(plan.StackFile(splitDir, name))
+		require.NoError(t, err)
+		if name == "orders-app" {
+			b = []byte(strings.Replace(string(b), "stack: organization/xaccount-api/orders\n", "stack: organization/xaccount-api/payments\n", 1))
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	code, _, stderr = runCLI("--topology", "--root", dir)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `consumer stack orders-app reads organization/xaccount-api/payments, which is not this folder's producer stack "orders"`)
 }
