@@ -119,12 +119,12 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 		}
 		raw, err := ReadConfigFile(file)
 		if err != nil {
-			return nil, fmt.Errorf("stack %s (referenced): %v", ref.name, err)
+			return nil, fmt.Errorf("stack %s (referenced): %s", ref.name, err.Error())
 		}
 		p, err := ref.planner.run(name, raw)
 		if err != nil {
 			// Not wrapped: its problems are that file's, not this one's.
-			return nil, fmt.Errorf("stack %s (referenced, planned from %s): %v", ref.name, file, err)
+			return nil, fmt.Errorf("stack %s (referenced, planned from %s): %s", ref.name, file, err.Error())
 		}
 		if ref.planner == sp && sp.listed {
 			listConsumer(p, cfg.Consumers)
