@@ -167,12 +167,21 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 
 func committedRoleSets(t *testing.T) map[string]iampolicy.RoleSet {
 	t.Helper()
+	return roleSetsIn(t, projectRoot)
+}
+
+// roleSetsIn are the roles --iam prints for each stack file of dir, with
+// the stacks it references planned from the files beside it.
+func roleSetsIn(t *testing.T, dir string) map[string]iampolicy.RoleSet {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	require.NoError(t, err)
 	out := map[string]iampolicy.RoleSet{}
-	for _, file := range stackFiles(t) {
+	for _, file := range files {
 		raw, err := plan.ReadConfigFile(file)
 		require.NoError(t, err)
 		name := plan.StackNameOf(file)
-		p, err := plan.Run(name, raw)
+		p, err := plan.RunForRoles(dir, name, raw)
 		require.NoError(t, err)
 		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
 		require.NoError(t, err)
@@ -228,26 +237,6 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 	}), "%v", problems)
 }
 
-// splitRoleSets are the roles --iam prints for each stack of the committed
-// split example, with its references planned from the files beside it.
-func splitRoleSets(t *testing.T, dir string) map[string]iampolicy.RoleSet {
-	t.Helper()
-	out := map[string]iampolicy.RoleSet{}
-	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
-	require.NoError(t, err)
-	for _, file := range files {
-		raw, err := plan.ReadConfigFile(file)
-		require.NoError(t, err)
-		name := plan.StackNameOf(file)
-		p, err := plan.RunForRoles(dir, name, raw)
-		require.NoError(t, err)
-		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
-		require.NoError(t, err)
-		out[name] = set
-	}
-	return out
-}
-
 // TestSplitWorkflow: deploy-split.yml deploys the topology the plan command
 // reads from the stack files: the consumer stacks in a matrix that does not
 // stop at one failure, each in its own environment with only its own roles,
@@ -260,7 +249,7 @@ func TestSplitWorkflow(t *testing.T) {
 	topo, err := plan.ReadTopology(splitDir)
 	require.NoError(t, err)
 	require.Equal(t, plan.Topology{Producer: "orders", Consumers: []string{"orders-app", "orders-batch"}}, topo)
-	stacks := splitRoleSets(t, splitDir)
+	stacks := roleSetsIn(t, splitDir)
 	assert.Empty(t, checkWorkflowCredentials("deploy-split.yml", src, stacks, topo))
 
 	for name, set := range stacks {
