@@ -90,7 +90,7 @@ var Mutations = []Mutation{
 		From: "\ta.validatePolicyLength(f)\n", To: "\t_ = a.validatePolicyLength\n",
 		Runs: []Run{root("./components", "./tests")}},
 	{Name: "the resources of an API counted without their parent paths", File: "components/quotas.go",
-		From: `paths["/"+strings.Join(segs[:i+1], "/")] = true`, To: `paths["/"+strings.Join(segs, "/")] = true`,
+		From: "\t\tfor i := range segs {\n\t\t\tpaths[", To: "\t\tfor i := len(segs) - 1; i < len(segs); i++ {\n\t\t\tpaths[",
 		Runs: []Run{root("./components", "./tests")}},
 	{Name: "a consumer stack's guard not protected while its producer lists it", File: "components/consumeraccess.go",
 		From: `pulumi.Parent(parent), pulumi.DependsOn(deps), pulumi.Protect(listed))`, To: `pulumi.Parent(parent), pulumi.DependsOn(deps), pulumi.Protect(false))`,
