@@ -39,6 +39,7 @@ type workflow struct {
 const (
 	matrixStack       = "${{ matrix.stack }}"
 	topologyConsumers = "${{ fromJSON(needs.topology.outputs.consumers) }}"
+	topologyStacks    = "${{ fromJSON(needs.topology.outputs.stacks) }}"
 	topologyProducer  = "${{ needs.topology.outputs.producer }}"
 )
 
@@ -91,8 +92,11 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 			var names []string
 			switch stackExpr {
 			case matrixStack:
-				if expr, ok := job.Strategy.Matrix["stack"].(string); ok && expr == topologyConsumers {
+				switch expr, _ := job.Strategy.Matrix["stack"].(string); expr {
+				case topologyConsumers:
 					names = append(names, topo.Consumers...)
+				case topologyStacks:
+					names = append(names, topo.Stacks()...)
 				}
 				list, _ := job.Strategy.Matrix["stack"].([]any)
 				for _, s := range list {
@@ -207,7 +211,7 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 		pulumiJobs += strings.Count(string(b), "uses: pulumi/actions@")
 		assert.Empty(t, checkWorkflowCredentials(filepath.Base(f), b, stacks, plan.Topology{}))
 	}
-	assert.Equal(t, 7, pulumiJobs, "preview, drift, deploy dev, deploy prod; split: consumers, producer, consumers again")
+	assert.Equal(t, 9, pulumiJobs, "preview, drift, deploy dev, deploy prod; split: preview, drift, consumers, producer, consumers again")
 	assert.Contains(t, string(sources["drift.yml"]), "expect-no-changes: true")
 	assert.Contains(t, string(sources["deploy.yml"]), "refresh: true", "a deploy repairs drift")
 
@@ -250,7 +254,18 @@ func TestSplitWorkflow(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, plan.Topology{Producer: "orders", Consumers: []string{"orders-app", "orders-batch"}}, topo)
 	stacks := roleSetsIn(t, splitDir)
-	assert.Empty(t, checkWorkflowCredentials("deploy-split.yml", src, stacks, topo))
+	all := committedRoleSets(t) // the workflows' own stacks beside the example's
+	for name, set := range stacks {
+		all[name] = set
+	}
+	for _, file := range []string{"deploy-split.yml", "preview.yml", "drift.yml"} {
+		b, err := os.ReadFile(filepath.Join(projectRoot, ".github", "workflows", file))
+		require.NoError(t, err)
+		assert.Emptyf(t, checkWorkflowCredentials(file, b, all, topo), "%s with the split example's stacks", file)
+		if file != "deploy-split.yml" {
+			assert.Containsf(t, string(b), topologyStacks, "%s runs every stack of the topology", file)
+		}
+	}
 
 	for name, set := range stacks {
 		deploying := 0
@@ -303,10 +318,10 @@ func TestSplitWorkflow(t *testing.T) {
 func TestTopologyOfTheCommittedStacks(t *testing.T) {
 	code, stdout, stderr := runCLI("--topology", "--root", projectRoot)
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, "producer=\nconsumers=[]\n", stdout)
+	assert.Equal(t, "producer=\nconsumers=[]\nstacks=[]\n", stdout)
 	code, stdout, _ = runCLI("--topology", "--root", splitDir)
 	require.Equal(t, 0, code)
-	assert.Equal(t, "producer=orders\nconsumers=[\"orders-app\",\"orders-batch\"]\n", stdout)
+	assert.Equal(t, "producer=orders\nconsumers=[\"orders-app\",\"orders-batch\"]\nstacks=[\"orders\",\"orders-app\",\"orders-batch\"]\n", stdout)
 
 	dir := t.TempDir()
 	for _, name := range []string{"orders", "orders-app"} {

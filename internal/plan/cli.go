@@ -41,7 +41,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	stateBucket := flags.String("state-bucket", "", "with --iam: the S3 bucket of the DIY state backend the pipeline roles use")
 	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket")
 	root := flags.String("root", "", "the project root, where Pulumi.<stack>.yaml files live (default: the nearest folder up from here with a Pulumi.yaml)")
-	topology := flags.Bool("topology", false, "print the split topology of the project root's stack files as workflow outputs (producer=<stack>, consumers=<JSON list>) instead of a plan")
+	topology := flags.Bool("topology", false, "print the split topology of the project root's stack files as workflow outputs (producer=<stack>, consumers=<JSON list>, stacks=<JSON list of both>) instead of a plan")
 	if err := flags.Parse(args); err != nil {
 		return exitInvalid
 	}

@@ -63,8 +63,18 @@ func ReadTopology(root string) (Topology, error) {
 	return t, nil
 }
 
+// Stacks are the producer stack and the consumer stacks, in that order.
+func (t Topology) Stacks() []string {
+	out := []string{}
+	if t.Producer != "" {
+		out = append(out, t.Producer)
+	}
+	return append(out, t.Consumers...)
+}
+
 // writeTopology prints the topology as GitHub Actions step outputs:
-// producer=<name> and consumers=<JSON list> (a workflow's matrix).
+// producer=<name>, consumers=<JSON list> and stacks=<JSON list> of both
+// (a workflow's matrices).
 func writeTopology(w io.Writer, root string) error {
 	t, err := ReadTopology(root)
 	if err != nil {
@@ -74,7 +84,11 @@ func writeTopology(w io.Writer, root string) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "producer=%s\nconsumers=%s\n", t.Producer, consumers)
+	stacks, err := json.Marshal(t.Stacks())
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "producer=%s\nconsumers=%s\nstacks=%s\n", t.Producer, consumers, stacks)
 	return err
 }
 
