@@ -209,21 +209,21 @@ const ListedByProducerType = "xaccount:index:ListedByProducer"
 type listedGuard struct{ pulumi.ResourceState }
 
 // newListedGuard registers the guard of a consumer stack: a component that
-// depends on every resource of the consumer, so that a destroy deletes it
-// first, and that is protected while the producer lists the consumer. A
-// destroy out of order then stops on it before anything is deleted (the
-// engine deletes a resource only after everything that depends on it); once
-// the producer has dropped the consumer, the next update unprotects it.
+// depends on the consumer's last resources (the interface endpoint, its
+// policy, the probe's invocation), and through them on every other, so
+// that a destroy deletes it first; it is protected while the producer lists
+// the consumer. A destroy out of order then stops on it before anything is
+// deleted (the engine deletes a resource only after everything that depends
+// on it); once the producer has dropped the consumer, the next update
+// unprotects it. The dependencies are custom resources, whose URNs the SDK
+// awaits: a component's children are known only as they register.
 func newListedGuard(ctx *pulumi.Context, name string, parent pulumi.Resource, c ConsumerArgs, access *ConsumerAccess, listed bool) error {
-	deps := []pulumi.Resource{access.Endpoint}
-	if access.Probe != nil {
-		deps = append(deps, access.Probe)
-	}
+	deps := []pulumi.Resource{access.Endpoint.Endpoint}
 	if access.EndpointPolicyResource != nil {
 		deps = append(deps, access.EndpointPolicyResource)
 	}
-	if access.Network != nil {
-		deps = append(deps, access.Network)
+	if access.Probe != nil {
+		deps = append(deps, access.Probe.Invocation)
 	}
 	guard := &listedGuard{}
 	return ctx.RegisterComponentResource(ListedByProducerType, name+"-"+c.Name+"-listed-by-producer", guard,

@@ -291,9 +291,28 @@ func guardProtected(t *testing.T, p *plan.Plan) bool {
 		}
 	}
 	require.NotNil(t, guard, "the consumer stack has its guard")
-	for _, d := range guard.Dependencies {
+	deps := map[string][]string{}
+	for _, r := range p.Resources {
+		deps[r.URN] = r.Dependencies
+	}
+	for _, d := range closure(guard.Dependencies, deps) {
 		delete(custom, d)
 	}
-	assert.Empty(t, custom, "the guard depends on every resource of the consumer")
+	assert.Empty(t, custom, "the guard depends, directly or not, on every resource of the consumer")
 	return guard.Protect
+}
+
+// closure is every URN reachable from start through deps.
+func closure(start []string, deps map[string][]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for queue := append([]string{}, start...); len(queue) > 0; queue = queue[1:] {
+		if seen[queue[0]] {
+			continue
+		}
+		seen[queue[0]] = true
+		out = append(out, queue[0])
+		queue = append(queue, deps[queue[0]]...)
+	}
+	return out
 }
