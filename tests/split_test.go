@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/internal/plan"
 )
 
@@ -315,4 +316,50 @@ func closure(start []string, deps map[string][]string) []string {
 		queue = append(queue, deps[queue[0]]...)
 	}
 	return out
+}
+
+// TestHundredConsumerStacksPlan: a producer stack with 100 consumer stacks
+// plans offline, each stack with one AWS provider, the API admitting all 100
+// endpoints within the resource policy's quota; a consumer stack at either
+// end of the list plans its whole side.
+func TestHundredConsumerStacksPlan(t *testing.T) {
+	const n = 100
+	dir := t.TempDir()
+	var producer strings.Builder
+	producer.WriteString("config:\n  pulumi:disable-default-providers: [\"*\"]\n  xaccount-api:stackRole: producer\n  xaccount-api:region: eu-west-1\n")
+	producer.WriteString("  xaccount-api:producer: {accountId: \"111111111111\", profile: producer}\n  xaccount-api:consumers:\n")
+	for i := range n {
+		account := fmt.Sprintf("%012d", 200000000000+i)
+		fmt.Fprintf(&producer, "    - {name: c%d, accountId: %q, stack: organization/xaccount-api/team-%d}\n", i, account, i)
+		consumer := fmt.Sprintf("config:\n  pulumi:disable-default-providers: [\"*\"]\n  xaccount-api:stackRole: consumer\n  xaccount-api:region: eu-west-1\n"+
+			"  xaccount-api:producer: {accountId: \"111111111111\", stack: organization/xaccount-api/api}\n"+
+			"  xaccount-api:consumers:\n    - {name: c%d, accountId: %q, profile: c%d, vpc: {cidr: 10.%d.%d.0/24}, probe: true}\n", i, account, i, i/256, i%256)
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, fmt.Sprintf("team-%d", i)), []byte(consumer), 0o600))
+	}
+	require.NoError(t, os.WriteFile(plan.StackFile(dir, "api"), []byte(producer.String()), 0o600))
+
+	providers := func(p *plan.Plan) int {
+		count := 0
+		for _, r := range p.Resources {
+			if r.Type == "pulumi:providers:aws" {
+				count++
+			}
+		}
+		return count
+	}
+	api := planSplit(t, dir, "api")
+	assert.Equal(t, 1, providers(api))
+	endpoints, _ := api.Outputs["vpcEndpointIds"].([]any)
+	assert.Len(t, endpoints, n, "the API admits every consumer stack's endpoint")
+	for _, r := range api.Resources {
+		if r.Type == "aws:apigateway/restApiPolicy:RestApiPolicy" {
+			doc, _ := r.Inputs["policy"].(string)
+			assert.NoError(t, components.CheckResourcePolicyLength(doc, nil), "within the quota")
+		}
+	}
+	for _, name := range []string{"team-0", "team-99"} {
+		p := planSplit(t, dir, name)
+		assert.Equalf(t, 1, providers(p), "stack %s", name)
+		assert.Truef(t, guardProtected(t, p), "stack %s is listed by its producer", name)
+	}
 }
