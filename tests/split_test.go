@@ -363,3 +363,24 @@ func TestHundredConsumerStacksPlan(t *testing.T) {
 		assert.Truef(t, guardProtected(t, p), "stack %s is listed by its producer", name)
 	}
 }
+
+// TestConsumerStackRolesNeedTheProducersFile: --iam of a consumer stack
+// plans its producer's stack file too, and refuses, naming producer.stack,
+// when it is not beside it (the roles would miss what the API decides).
+func TestConsumerStackRolesNeedTheProducersFile(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(plan.StackFile(splitDir, "orders-app"))
+	require.NoError(t, err)
+	file := plan.StackFile(dir, "orders-app")
+	require.NoError(t, os.WriteFile(file, b, 0o600))
+	code, stdout, stderr := runCLI("--config", file, "--iam", "--repo", "acme/xaccount-api")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, `xaccount-api:producer.stack: got "organization/xaccount-api/orders", whose stack file`)
+
+	code, stdout, stderr = runCLI("--config", plan.StackFile(splitDir, "orders-app"), "--iam", "--repo", "acme/xaccount-api")
+	require.Equal(t, 0, code, stderr)
+	for _, action := range []string{"ec2:CreateVpcEndpoint", "lambda:CreateFunction", "iam:CreateRole"} {
+		assert.Contains(t, stdout, action, "the roles cover the probe and the endpoint policy before the producer lists the consumer")
+	}
+}

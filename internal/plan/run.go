@@ -79,7 +79,8 @@ func RunIn(dir, stackName string, raw RawConfig) (*Plan, error) {
 // RunForRoles is RunIn for the roles a stack needs over its whole
 // lifecycle: a consumer stack that its producer does not list yet is
 // planned as once listed (its endpoint policy and probe), since the roles
-// printed before the bootstrap must still let its third step through.
+// printed before the bootstrap must still let its third step through; its
+// producer's stack file must be in dir.
 func RunForRoles(dir, stackName string, raw RawConfig) (*Plan, error) {
 	return (&stackPlanner{dir: dir, listed: true}).run(stackName, raw)
 }
@@ -115,6 +116,12 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 		name := ref.name[strings.LastIndex(ref.name, "/")+1:]
 		file := StackFile(sp.dir, name)
 		if _, err := os.Stat(file); err != nil {
+			if sp.listed && ref.planner == sp {
+				// What a consumer stack deploys once listed (the probe's
+				// role and permissions with AWS_IAM) depends on the API.
+				return nil, &config.Error{Problems: []config.Problem{{Key: config.Key(config.KeyProducer + ".stack"), Message: fmt.Sprintf(
+					"got %q, whose stack file %s is not beside this one; the roles of a consumer stack depend on its producer's API, so --iam and --aws-config plan that file too", ref.name, file)}}}
+			}
 			continue
 		}
 		raw, err := ReadConfigFile(file)

@@ -205,7 +205,9 @@ func (s *engineStack) grantPrintedRoles() {
 			raw.SecretKeys = append(raw.SecretKeys, k)
 		}
 	}
-	key := grantKey(raw, s.roleKind)
+	// The roles of a split stack follow the files of the stacks it
+	// references too (plan.RunForRoles plans them).
+	key := grantKey(raw, s.roleKind) + stackFilesOf(s.t, s.workDir, s.name)
 	if key == s.granted && s.editPolicy == nil {
 		return
 	}
@@ -252,6 +254,23 @@ func grantKey(raw plan.RawConfig, kind string) string {
 	}
 	sort.Strings(raw.SecretKeys)
 	fmt.Fprintf(&b, "secret=%q kind=%s", raw.SecretKeys, kind)
+	return b.String()
+}
+
+// stackFilesOf is the content of every other stack file of dir.
+func stackFilesOf(t testing.TB, dir, except string) string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	require.NoError(t, err)
+	var b strings.Builder
+	for _, f := range files {
+		if filepath.Base(f) == "Pulumi."+except+".yaml" {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		fmt.Fprintf(&b, "\n%s\n%s", filepath.Base(f), data)
+	}
 	return b.String()
 }
 

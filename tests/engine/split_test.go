@@ -77,6 +77,12 @@ func requireAtMostTwoProviders(t *testing.T, r result, what string) {
 // after its stack refused to go first.
 func TestSplitTopologyLifecycle(t *testing.T) {
 	app := newEngineStack(t, "orders-app", withStackFile(consumerStackFile("app", "222222222222", "10.20.0.0/24")))
+	app.step(t, "the producer's stack must exist first", func(t *testing.T) {
+		r := app.up()
+		require.Error(t, r.err, "a reference to a stack that does not exist fails")
+		assert.Contains(t, r.out+r.errOut, `unknown stack "organization/xaccount-api/orders"`)
+		app.cloudView(func(c *fakeaws.Cloud) { assert.Empty(t, c.Calls, "nothing was created") })
+	})
 	producer := newEngineStack(t, "orders", besides(app), withStackFile(producerStackFile("app")))
 
 	appEndpoint := ""
