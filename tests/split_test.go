@@ -384,3 +384,23 @@ func TestConsumerStackRolesNeedTheProducersFile(t *testing.T) {
 		assert.Contains(t, stdout, action, "the roles cover the probe and the endpoint policy before the producer lists the consumer")
 	}
 }
+
+// TestProducerChecksItsConsumerStacks: a producer whose consumers[i] names
+// another account (or name) than the consumer stack it points at deploys is
+// refused on consumers[i].stack: an AWS_IAM policy would allow the wrong
+// account's root.
+func TestProducerChecksItsConsumerStacks(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"orders", "orders-app", "orders-batch"} {
+		b, err := os.ReadFile(plan.StackFile(splitDir, name))
+		require.NoError(t, err)
+		if name == "orders-batch" {
+			b = []byte(strings.Replace(string(b), `accountId: "333333333333"`, `accountId: "555555555555"`, 1))
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	code, _, stderr := runCLI("--config", plan.StackFile(dir, "orders"))
+	assert.Equal(t, 2, code, stderr)
+	assert.Contains(t, stderr, "xaccount-api:consumers[1].stack: stack organization/xaccount-api/orders-batch publishes consumer batch in account 555555555555; expected consumer batch in account 333333333333, as consumers[1] says")
+	assert.NotContains(t, stderr, "consumers[0]", "the other consumer is fine")
+}

@@ -2,6 +2,8 @@ package stack
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -59,6 +61,19 @@ func readConsumerStacks(ctx *pulumi.Context, cfg *config.Config, args *component
 				"stack %s has published no %s yet; run its pulumi up first (a consumer stack's first up creates its endpoint and publishes it), then this stack's", c.Stack, OutputEndpointId)})
 			continue
 		}
+		// The stack must be this consumer's: its name and account, as the
+		// resource policy (AWS_IAM allows the account) and the consumer
+		// stack's own listing check (by name) rely on them.
+		published, err := referencedOutput(ref, "consumers")
+		if err != nil {
+			return err
+		}
+		entry, ok := published.(map[string]any)[c.Name].(map[string]any)
+		if account, _ := entry["accountId"].(string); !ok || account != c.AccountId {
+			problems = append(problems, config.Problem{Key: config.ConsumerKey(i, "stack"), Message: fmt.Sprintf(
+				"stack %s publishes %s; expected consumer %s in account %s, as consumers[%d] says", c.Stack, describePublished(published), c.Name, c.AccountId, i)})
+			continue
+		}
 		args.Consumers[i].ExistingEndpointId = pulumi.String(s)
 		dns, err := referencedOutput(ref, OutputEndpointDnsName)
 		if err != nil {
@@ -79,6 +94,23 @@ func readConsumerStacks(ctx *pulumi.Context, cfg *config.Config, args *component
 		return &config.Error{Problems: problems}
 	}
 	return cfg.ArgsProblems(args.Validate())
+}
+
+// describePublished names the consumers a consumer stack publishes, with
+// their accounts.
+func describePublished(published any) string {
+	m, _ := published.(map[string]any)
+	var parts []string
+	for name, v := range m {
+		entry, _ := v.(map[string]any)
+		account, _ := entry["accountId"].(string)
+		parts = append(parts, fmt.Sprintf("consumer %s in account %s", name, account))
+	}
+	if len(parts) == 0 {
+		return "no consumer"
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ", ")
 }
 
 // readProducerStack reads the API the producer's stack published for this
