@@ -117,7 +117,7 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 		if ValidateAuthorization(a.Api.Authorization) != nil {
 			f.bad("api.authorization", a.Api.Authorization, ExpectAuthorization)
 		}
-		if arn, ok := plainString(a.Api.ExecutionArn); ok && a.Api.ExecutionArn != nil {
+		if arn, ok := plainString(a.Api.ExecutionArn); ok {
 			if !executionArnPattern.MatchString(arn) {
 				f.bad("api.executionArn", arn, "arn:aws:execute-api:<region>:<12-digit account>:<api id>")
 			} else if parts := strings.Split(arn, ":"); parts[3] != a.Region || parts[4] != a.ProducerAccountId {

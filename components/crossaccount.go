@@ -304,13 +304,12 @@ func allowedPrincipals(args *CrossAccountPrivateApiArgs) pulumi.StringArrayInput
 	if args.Authorization != AuthorizationIam {
 		return nil
 	}
-	partition := PartitionOf(args.Region)
 	lists := make([]any, 0, len(args.Consumers))
 	for _, c := range args.Consumers {
 		if c.Principals != nil {
 			lists = append(lists, c.Principals)
 		} else {
-			lists = append(lists, pulumi.StringArray{pulumi.String(fmt.Sprintf("arn:%s:iam::%s:root", partition, c.AccountId))})
+			lists = append(lists, pulumi.StringArray{pulumi.String(accountRootArn(args.Region, c.AccountId))})
 		}
 	}
 	return pulumi.All(lists...).ApplyT(func(v []any) []string {
@@ -320,6 +319,12 @@ func allowedPrincipals(args *CrossAccountPrivateApiArgs) pulumi.StringArrayInput
 		}
 		return all
 	}).(pulumi.StringArrayOutput)
+}
+
+// accountRootArn is the root principal of an account, what an AWS_IAM API
+// allows for a consumer without principals.
+func accountRootArn(region, account string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:root", PartitionOf(region), account)
 }
 
 // accessLogs are the args' access logs with the default for nil.

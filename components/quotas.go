@@ -24,10 +24,6 @@ const (
 	// carry (50, not adjustable); a provider's default tags count, as they are
 	// set on every resource of that provider.
 	MaxTagsPerResource = 50
-	// StagesPerApi is "Stages per API": 10, adjustable. Each component deploys
-	// one stage; only an adopted API may already hold others, which cannot be
-	// seen before the first update.
-	StagesPerApi = 10
 )
 
 // Names of the quotas in messages, as AWS's quota table names them.
@@ -156,7 +152,7 @@ func (a *CrossAccountPrivateApiArgs) plannedPolicyLength() (length int, known, o
 		}
 		switch listed, isPlain := plainStrings(c.Principals); {
 		case c.Principals == nil:
-			principals = append(principals, fmt.Sprintf("arn:%s:iam::%s:root", PartitionOf(a.Region), c.AccountId))
+			principals = append(principals, accountRootArn(a.Region, c.AccountId))
 		case isPlain:
 			principals = append(principals, listed...)
 		default:
@@ -204,10 +200,10 @@ func (a *CrossAccountPrivateApiArgs) validatePolicyLength(f *fieldErrs) {
 
 // thousands renders n with a comma between each group of three digits.
 func thousands(n int) string {
-	s := strconv.Itoa(n)
 	if n < 0 {
 		return "-" + thousands(-n)
 	}
+	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
 	}

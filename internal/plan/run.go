@@ -113,7 +113,7 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 		}
 	}
 	for _, ref := range refs {
-		name := ref.name[strings.LastIndex(ref.name, "/")+1:]
+		name := referencedStack(ref.name)
 		file := StackFile(sp.dir, name)
 		if _, err := os.Stat(file); err != nil {
 			if sp.listed && ref.planner == sp {
@@ -141,6 +141,10 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 	return out, nil
 }
 
+// referencedStack is the stack name of a stack reference, its last part
+// (<organization>/<project>/<stack>): the file Pulumi.<stack>.yaml.
+func referencedStack(ref string) string { return ref[strings.LastIndex(ref, "/")+1:] }
+
 // listConsumer adds to a producer's plan the consumers it does not list
 // yet, as it would list them (RunForRoles).
 func listConsumer(producer *Plan, consumers []config.Consumer) {
@@ -154,9 +158,7 @@ func listConsumer(producer *Plan, consumers []config.Consumer) {
 			continue
 		}
 		t := components.ProbeTargetFor(args.Routes, args.Authorization, components.ConsumerArgs{Name: c.Name})
-		listed[c.Name] = map[string]any{"accountId": c.AccountId, "probeTarget": map[string]any{
-			"path": t.Path, "integration": t.Integration, "expectedStatus": float64(t.ExpectedStatus), "sign": t.Sign,
-		}}
+		listed[c.Name] = map[string]any{"accountId": c.AccountId, "probeTarget": stack.ProbeTargetOutput(t)}
 	}
 }
 

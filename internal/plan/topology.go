@@ -56,7 +56,7 @@ func ReadTopology(root string) (Topology, error) {
 	}
 	sort.Strings(t.Consumers)
 	for _, c := range t.Consumers {
-		if ref := producers[c]; t.Producer == "" || filepath.Base(ref) != t.Producer {
+		if ref := producers[c]; t.Producer == "" || referencedStack(ref) != t.Producer {
 			return Topology{}, fmt.Errorf("consumer stack %s reads %s, which is not this folder's producer stack %q", c, ref, t.Producer)
 		}
 	}

@@ -156,13 +156,7 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 	}
 	api.ListsEndpoint = true
 	if t, ok := entry["probeTarget"].(map[string]any); ok {
-		target := components.ProbeTarget{}
-		target.Path, _ = t["path"].(string)
-		target.Integration, _ = t["integration"].(string)
-		target.Sign, _ = t["sign"].(bool)
-		if n, ok := t["expectedStatus"].(float64); ok {
-			target.ExpectedStatus = int(n)
-		}
+		target := probeTargetOf(t)
 		api.ProbeTarget = &target
 	}
 	return api, nil
@@ -219,11 +213,25 @@ func deployConsumerStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, e
 func probeTargets(args *components.CrossAccountPrivateApiArgs) map[string]pulumi.Map {
 	out := map[string]pulumi.Map{}
 	for _, c := range args.Consumers {
-		t := components.ProbeTargetFor(args.Routes, args.Authorization, c)
-		out[c.Name] = pulumi.Map{
-			"path": pulumi.String(t.Path), "integration": pulumi.String(t.Integration),
-			"expectedStatus": pulumi.Int(t.ExpectedStatus), "sign": pulumi.Bool(t.Sign),
-		}
+		out[c.Name] = pulumi.ToMap(ProbeTargetOutput(components.ProbeTargetFor(args.Routes, args.Authorization, c)))
 	}
 	return out
+}
+
+// ProbeTargetOutput is a probe target as a producer's stack publishes it,
+// consumers.<name>.probeTarget; probeTargetOf reads it back.
+func ProbeTargetOutput(t components.ProbeTarget) map[string]any {
+	return map[string]any{"path": t.Path, "integration": t.Integration, "expectedStatus": t.ExpectedStatus, "sign": t.Sign}
+}
+
+// probeTargetOf reads a published probe target (numbers arrive as float64).
+func probeTargetOf(m map[string]any) components.ProbeTarget {
+	var t components.ProbeTarget
+	t.Path, _ = m["path"].(string)
+	t.Integration, _ = m["integration"].(string)
+	t.Sign, _ = m["sign"].(bool)
+	if n, ok := m["expectedStatus"].(float64); ok {
+		t.ExpectedStatus = int(n)
+	}
+	return t
 }
