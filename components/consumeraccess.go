@@ -140,17 +140,22 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 	}
 	errs := AsFieldErrors(args.Validate())
 	c := args.Consumer
-	if c.Provider == nil {
-		if o, err := pulumi.NewResourceOptions(opts...); err == nil {
-			c.Provider, _ = o.Provider.(*aws.Provider)
+	provider, err := consumerProvider(c, opts)
+	switch {
+	case err != nil:
+		errs = append(errs, &FieldError{Field: "consumer.credentials", Message: err.Error()})
+	case provider == nil && c.Credentials == nil:
+		errs = append(errs, &FieldError{Field: "consumer.provider", Message: "missing; expected the consumer account's AWS provider, as pulumi.Provider, Consumer.Provider or Consumer.Credentials"})
+	case provider != nil:
+		if _, pinned := pinnedProviders.Load(provider); pinned || len(errs) == 0 {
+			if err := checkProvider(ctx, provider, c.AccountId, args.Region); err != nil {
+				errs = append(errs, &FieldError{Field: "consumer.provider", Message: err.Error()})
+			}
 		}
-	}
-	if c.Provider == nil {
-		errs = append(errs, &FieldError{Field: "consumer.provider", Message: "missing; expected the consumer account's AWS provider, as pulumi.Provider or Consumer.Provider"})
-	} else if _, pinned := pinnedProviders.Load(c.Provider); pinned || len(errs) == 0 {
-		if err := checkProvider(ctx, c.Provider, c.AccountId, args.Region); err != nil {
-			errs = append(errs, &FieldError{Field: "consumer.provider", Message: err.Error()})
-		}
+	default:
+		var f fieldErrs
+		c.Credentials.validate(&f, "consumer.credentials")
+		errs = append(errs, f.list...)
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("consumer api access %s: %w", name, errs)
@@ -158,6 +163,13 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 	comp := &ConsumerApiAccess{}
 	if err := ctx.RegisterComponentResource(ConsumerApiAccessType, name, comp, opts...); err != nil {
 		return nil, err
+	}
+	if ap, ok := provider.(*aws.Provider); ok {
+		c.Provider = ap // placed on every child, as before
+	} else if provider == nil {
+		if c.Provider, err = c.Credentials.newProvider(ctx, name+"-"+c.Name+"-provider", c.AccountId, args.Region, comp); err != nil {
+			return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+		}
 	}
 	api := args.Api
 	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect}
@@ -199,6 +211,24 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 		return nil, err
 	}
 	return comp, nil
+}
+
+// consumerProvider is the consumer account's provider of a ConsumerApiAccess:
+// Consumer.Provider, else the pulumi.Provider option (the component
+// package's provider passes a stack's aws provider this way); nil when only
+// Credentials are given. An error when credentials are given with a
+// provider.
+func consumerProvider(c ConsumerArgs, opts []pulumi.ResourceOption) (pulumi.ProviderResource, error) {
+	var p pulumi.ProviderResource
+	if c.Provider != nil {
+		p = c.Provider
+	} else if o, err := pulumi.NewResourceOptions(opts...); err == nil && o.Provider != nil {
+		p = o.Provider
+	}
+	if p != nil && c.Credentials != nil {
+		return nil, errors.New("set with a provider; give the consumer's provider or its credentials, not both")
+	}
+	return p, nil
 }
 
 // ListedByProducerType is the type token of the guard that holds a consumer

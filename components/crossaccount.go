@@ -24,8 +24,14 @@ type ConsumerArgs struct {
 	// Provider is the consumer account's AWS provider: from NewAccountProvider
 	// (checked by its pin) or of your own making (checked by asking AWS
 	// through it which account it reaches); it must act in AccountId and the
-	// API's region. Required unless ExistingEndpointId is set.
+	// API's region. Exactly one of Provider and Credentials unless
+	// ExistingEndpointId is set.
 	Provider *aws.Provider
+	// Credentials make the composition build the consumer account's provider
+	// itself, pinned to AccountId and the region (the way for stacks in other
+	// languages, which cannot pass a provider). Exactly one of Provider and
+	// Credentials unless ExistingEndpointId is set.
+	Credentials *AccountCredentials `pulumi:"credentials,optional"`
 	// Vpc creates a small VPC for the endpoint. Optional.
 	Vpc *ConsumerVpcArgs `pulumi:"vpc,optional"`
 	// VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
@@ -65,8 +71,14 @@ type CrossAccountPrivateApiArgs struct {
 	// ProducerAccountId is the producer account; endpoint policies allow invoking its APIs only. Required.
 	ProducerAccountId string `pulumi:"producerAccountId"`
 	// ProducerProvider is the producer account's AWS provider, acting in
-	// ProducerAccountId and Region (see ConsumerArgs.Provider). Required.
+	// ProducerAccountId and Region (see ConsumerArgs.Provider). Exactly one
+	// of ProducerProvider and ProducerCredentials.
 	ProducerProvider *aws.Provider
+	// ProducerCredentials make the composition build the producer account's
+	// provider itself, pinned to ProducerAccountId and Region (see
+	// ConsumerArgs.Credentials). Exactly one of ProducerProvider and
+	// ProducerCredentials.
+	ProducerCredentials *AccountCredentials `pulumi:"producerCredentials,optional"`
 	// Consumers are the accounts that may call the API. Required, at least one.
 	Consumers []ConsumerArgs `pulumi:"consumers"`
 	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
@@ -180,6 +192,10 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	comp := &CrossAccountPrivateApi{Consumers: map[string]*ConsumerAccess{}}
 	if err := ctx.RegisterComponentResource(CrossAccountPrivateApiType, name, comp, opts...); err != nil {
 		return nil, err
+	}
+	args, err := args.withCredentialProviders(ctx, name, comp)
+	if err != nil {
+		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}
 	producer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(args.ProducerProvider)}
 	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect}
@@ -295,6 +311,32 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, err
 	}
 	return comp, nil
+}
+
+// withCredentialProviders returns the args with a pinned provider, child of
+// comp, for the producer and each consumer given by credentials; the args
+// are not changed.
+func (a *CrossAccountPrivateApiArgs) withCredentialProviders(ctx *pulumi.Context, name string, comp pulumi.Resource) (*CrossAccountPrivateApiArgs, error) {
+	out := *a
+	if a.ProducerCredentials != nil {
+		p, err := a.ProducerCredentials.newProvider(ctx, name+"-producer-provider", a.ProducerAccountId, a.Region, comp)
+		if err != nil {
+			return nil, err
+		}
+		out.ProducerProvider = p
+	}
+	out.Consumers = append([]ConsumerArgs(nil), a.Consumers...)
+	for i, c := range out.Consumers {
+		if c.Credentials == nil || c.ExistingEndpointId != nil {
+			continue
+		}
+		p, err := c.Credentials.newProvider(ctx, name+"-"+c.Name+"-provider", c.AccountId, a.Region, comp)
+		if err != nil {
+			return nil, err
+		}
+		out.Consumers[i].Provider = p
+	}
+	return &out, nil
 }
 
 // allowedPrincipals are the callers an AWS_IAM API allows: each consumer's

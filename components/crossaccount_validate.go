@@ -259,18 +259,30 @@ func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask boo
 			f.add(field, "%v", err)
 		}
 	}
-	if a.ProducerProvider == nil {
-		f.add("producerProvider", "missing; expected the producer account's AWS provider")
-	} else {
+	switch {
+	case a.ProducerProvider != nil && a.ProducerCredentials != nil:
+		f.add("producerCredentials", "set with producerProvider; give the producer's provider or its credentials, not both")
+	case a.ProducerCredentials != nil:
+		// Pinned to the producer's account and region when it is built.
+		a.ProducerCredentials.validate(&f, "producerCredentials")
+	case a.ProducerProvider == nil:
+		f.add("producerProvider", "missing; expected the producer account's AWS provider (or producerCredentials)")
+	default:
 		check("producerProvider", a.ProducerProvider, a.ProducerAccountId)
 	}
 	for i, c := range a.Consumers {
 		field := fmt.Sprintf("consumers[%d].provider", i)
 		switch {
+		case c.Provider != nil && c.Credentials != nil:
+			f.add(fmt.Sprintf("consumers[%d].credentials", i), "set with provider; give the consumer's provider or its credentials, not both")
+		case c.Credentials != nil && c.ExistingEndpointId != nil:
+			f.add(fmt.Sprintf("consumers[%d].credentials", i), "set with existingEndpointId; nothing is created in the account of an existing endpoint, so no credentials are needed: remove them")
+		case c.Credentials != nil:
+			c.Credentials.validate(&f, fmt.Sprintf("consumers[%d].credentials", i))
 		case c.Provider != nil:
 			check(field, c.Provider, c.AccountId)
 		case c.ExistingEndpointId == nil:
-			f.add(field, "missing; expected the consumer account's AWS provider (required unless existingEndpointId is set)")
+			f.add(field, "missing; expected the consumer account's AWS provider or credentials (required unless existingEndpointId is set)")
 		}
 	}
 	return f.list

@@ -38,12 +38,8 @@ func (a *AccountProviderArgs) Validate() error {
 	if !ValidRegion(a.Region) {
 		f.bad("region", a.Region, ExpectRegion)
 	}
-	if (a.RoleArn == nil) == (a.Profile == nil) {
-		f.add("", "set exactly one of roleArn and profile")
-	}
-	if a.RoleArn == nil && (a.ExternalId != nil || a.SessionName != nil) {
-		f.add("externalId", "externalId and sessionName go with roleArn; set roleArn or remove them")
-	}
+	creds := AccountCredentials{RoleArn: a.RoleArn, ExternalId: a.ExternalId, SessionName: a.SessionName, Profile: a.Profile}
+	creds.validate(&f, "")
 	return f.err()
 }
 
@@ -92,7 +88,7 @@ func NewAccountProvider(ctx *pulumi.Context, name string, args *AccountProviderA
 // (your own factory, web identity, custom endpoints) by asking AWS through
 // it: sts:GetCallerIdentity, which needs no permission, names the account its
 // credentials reach, and the provider's region is read with it.
-func checkProvider(ctx *pulumi.Context, p *aws.Provider, wantAccount, wantRegion string) error {
+func checkProvider(ctx *pulumi.Context, p pulumi.ProviderResource, wantAccount, wantRegion string) error {
 	if v, ok := pinnedProviders.Load(p); ok {
 		got := v.(pin)
 		return checkPlace(got.account, got.region, wantAccount, wantRegion, "pinned to")
