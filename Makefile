@@ -4,7 +4,7 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
+.PHONY: sdk provider provider-test race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
 PREBUILT ?= .cache/prebuilt
 PULUMI ?= pulumi
 
@@ -29,6 +29,7 @@ vet:
 test: fmt-check vet ## the full suite: formatting, vet, every test, the engine tests, lint, workflow lint
 	$(GO) test -coverpkg=./... ./...
 	$(MAKE) example-test
+	$(MAKE) provider-test
 	$(MAKE) engine-test
 	$(MAKE) lint
 	$(MAKE) actionlint
@@ -47,10 +48,28 @@ example-test: ## build and test the importer's example module
 engine-test: ## the program under the real Pulumi engine with a simulated AWS
 	cd tests/engine && $(GO) vet ./... && $(GO) test -timeout 30m -count 1 ./...
 
+# The component provider (cmd/pulumi-resource-xaccount) is a module of its
+# own: pulumi-go-provider and pkg/v3's code generators stay out of importers'
+# builds. Its tests read the schema from the provider and compare the
+# committed sdk/ with a fresh generation.
+PROVIDER_DIR := cmd/pulumi-resource-xaccount
+PROVIDER_VERSION := $(shell cat $(PROVIDER_DIR)/VERSION)
+PROVIDER_BIN ?= .cache/provider/pulumi-resource-xaccount
+
+provider: ## build the component provider into $(PROVIDER_BIN), its version from cmd/pulumi-resource-xaccount/VERSION
+	cd $(PROVIDER_DIR) && $(GO) build -trimpath -ldflags "-X main.Version=$(PROVIDER_VERSION)" -o $(CURDIR)/$(PROVIDER_BIN) .
+
+sdk: ## regenerate the provider's docs.json and the TypeScript, Python and Go SDKs under sdk/
+	cd $(PROVIDER_DIR) && $(GO) run ./gen docs && $(GO) run ./gen sdk ../../sdk
+
+provider-test: ## the component provider's schema and SDK checks
+	cd $(PROVIDER_DIR) && $(GO) vet ./... && $(GO) test -count 1 ./...
+
 lint: ## golangci-lint, built from the module proxy at a pinned version, over both modules
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 	cd tests/engine && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 	cd examples/platform-team && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run --config ../../.golangci.yaml ./...
+	cd $(PROVIDER_DIR) && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run --config ../../.golangci.yaml ./...
 
 race: ## every test of the root module under the race detector (not part of test)
 	$(GO) test -race ./...

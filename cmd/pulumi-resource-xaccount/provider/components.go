@@ -1,0 +1,99 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/components"
+)
+
+// component serves one of the components' NewX functions under the type
+// token X registers, so a stack in another language and a Go stack create
+// resources of the same type (and state of the same shape).
+type component[A any, R pulumi.ComponentResource] struct {
+	token     string
+	construct func(*pulumi.Context, string, *A, ...pulumi.ResourceOption) (R, error)
+}
+
+// Construct runs the component's NewX with the inputs the engine sent.
+func (c component[A, R]) Construct(ctx *pulumi.Context, name, _ string, args A, opts pulumi.ResourceOption) (R, error) {
+	return c.construct(ctx, name, &args, opts)
+}
+
+// Annotate gives the component the type token its NewX registers (infer
+// also annotates a zero component, for descriptions, which finishSchema
+// sets instead).
+func (c component[A, R]) Annotate(a infer.Annotator) {
+	parts := strings.Split(c.token, ":")
+	if len(parts) != 3 {
+		return
+	}
+	a.SetToken(tokens.ModuleName(parts[1]), tokens.TypeName(parts[2]))
+}
+
+// served lists every component of the package, with the Go struct of its
+// inputs and of its outputs (their doc comments become the schema's
+// descriptions).
+var served = []struct {
+	component      infer.InferredComponent
+	token          string
+	inputs, output string
+}{
+	{infer.Component(component[components.ConsumerVpcArgs, *components.ConsumerVpc]{components.ConsumerVpcType, components.NewConsumerVpc}),
+		components.ConsumerVpcType, "ConsumerVpcArgs", "ConsumerVpc"},
+	{infer.Component(component[components.ExecuteApiEndpointArgs, *components.ExecuteApiEndpoint]{components.ExecuteApiEndpointType, components.NewExecuteApiEndpoint}),
+		components.ExecuteApiEndpointType, "ExecuteApiEndpointArgs", "ExecuteApiEndpoint"},
+	{infer.Component(component[components.PrivateRestApiArgs, *components.PrivateRestApi]{components.PrivateRestApiType, components.NewPrivateRestApi}),
+		components.PrivateRestApiType, "PrivateRestApiArgs", "PrivateRestApi"},
+	{infer.Component(component[components.ResourcePolicyArgs, *components.ResourcePolicy]{components.ResourcePolicyType, components.NewResourcePolicy}),
+		components.ResourcePolicyType, "ResourcePolicyArgs", "ResourcePolicy"},
+	{infer.Component(component[components.StageDeploymentArgs, *components.StageDeployment]{components.StageDeploymentType, components.NewStageDeployment}),
+		components.StageDeploymentType, "StageDeploymentArgs", "StageDeployment"},
+	{infer.Component(component[components.ConnectivityProbeArgs, *components.ConnectivityProbe]{components.ConnectivityProbeType, components.NewConnectivityProbe}),
+		components.ConnectivityProbeType, "ConnectivityProbeArgs", "ConnectivityProbe"},
+	{infer.Component(component[components.CrossAccountPrivateApiArgs, *components.CrossAccountPrivateApi]{components.CrossAccountPrivateApiType, components.NewCrossAccountPrivateApi}),
+		components.CrossAccountPrivateApiType, "CrossAccountPrivateApiArgs", "CrossAccountPrivateApi"},
+	{infer.Component(component[components.ConsumerApiAccessArgs, *components.ConsumerApiAccess]{components.ConsumerApiAccessType, newConsumerApiAccess}),
+		components.ConsumerApiAccessType, "ConsumerApiAccessArgs", "ConsumerApiAccess"},
+}
+
+// newConsumerApiAccess is NewConsumerApiAccess with the stack's aws provider,
+// which the engine hands over in the providers option, passed as its
+// provider option (the account gate checks it there).
+func newConsumerApiAccess(ctx *pulumi.Context, name string, args *components.ConsumerApiAccessArgs, opts ...pulumi.ResourceOption) (*components.ConsumerApiAccess, error) {
+	o, err := pulumi.NewResourceOptions(opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range o.Providers {
+		urn, err := resolvedURN(p)
+		if err != nil {
+			return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+		}
+		if strings.Contains(urn, "::pulumi:providers:aws::") {
+			opts = append(opts, pulumi.Provider(p))
+		}
+	}
+	return components.NewConsumerApiAccess(ctx, name, args, opts...)
+}
+
+// resolvedURN waits for the URN of a provider reference the engine sent
+// (known from the start: it names a registered provider).
+func resolvedURN(p pulumi.ProviderResource) (string, error) {
+	got := make(chan string, 1)
+	p.URN().ApplyT(func(u pulumi.URN) int {
+		got <- string(u)
+		return 0
+	})
+	select {
+	case u := <-got:
+		return u, nil
+	case <-time.After(30 * time.Second):
+		return "", fmt.Errorf("the URN of a provider passed in the providers option did not resolve")
+	}
+}

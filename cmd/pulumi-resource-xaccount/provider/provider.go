@@ -1,0 +1,68 @@
+// Package provider is the component provider of the xaccount package: the
+// components of github.com/xaccount/xaccount-api/components served to
+// Pulumi programs in any language (TypeScript, Python, YAML, Go through the
+// generated SDK), with a schema from the components' Go types and doc
+// comments.
+package provider
+
+import (
+	"context"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+)
+
+// Name is the package name: the plugin is pulumi-resource-xaccount.
+const Name = "xaccount"
+
+// New returns the provider serving every component of the package.
+func New() (p.Provider, error) {
+	list := make([]infer.InferredComponent, 0, len(served))
+	for _, s := range served {
+		list = append(list, s.component)
+	}
+	prov, err := infer.NewProviderBuilder().
+		WithNamespace("xaccount").
+		WithDisplayName("xaccount").
+		WithDescription("Lets workloads in consumer AWS accounts call a private API Gateway REST API in a producer account through execute-api interface endpoints, and nobody else.").
+		WithKeywords("aws", "apigateway", "private-api", "vpc-endpoint", "cross-account", "kind/component", "category/cloud").
+		WithRepository("https://github.com/xaccount/xaccount-api").
+		WithLicense("Apache-2.0").
+		WithLanguageMap(languages).
+		WithComponents(list...).
+		WithModuleMap(map[tokens.ModuleName]tokens.ModuleName{"components": "index"}).
+		Build()
+	if err != nil {
+		return p.Provider{}, err
+	}
+	inner := prov.GetSchema
+	prov.GetSchema = func(ctx context.Context, req p.GetSchemaRequest) (p.GetSchemaResponse, error) {
+		resp, err := inner(ctx, req)
+		if err != nil {
+			return resp, err
+		}
+		resp.Schema, err = finishSchema(resp.Schema)
+		return resp, err
+	}
+	return prov, nil
+}
+
+// languages are the SDKs' package names and options.
+var languages = map[string]any{
+	"nodejs": map[string]any{
+		"packageName":          "@xaccount/xaccount",
+		"respectSchemaVersion": true,
+		"dependencies":         map[string]string{"@pulumi/pulumi": "^3.142.0"},
+	},
+	"python": map[string]any{
+		"packageName":          "pulumi_xaccount",
+		"respectSchemaVersion": true,
+		"pyproject":            map[string]any{"enabled": true},
+	},
+	"go": map[string]any{
+		"importBasePath":                 "github.com/xaccount/xaccount-api/sdk/go/xaccount",
+		"generateResourceContainerTypes": true,
+		"respectSchemaVersion":           true,
+	},
+}
