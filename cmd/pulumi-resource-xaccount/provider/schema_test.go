@@ -37,11 +37,11 @@ type schemaObject struct {
 
 // packageSchema is the part of the package schema the tests read.
 type packageSchema struct {
-	Name      string            `json:"name"`
-	Version   string            `json:"version"`
+	Name      string                  `json:"name"`
+	Version   string                  `json:"version"`
 	Resources map[string]schemaObject `json:"resources"`
 	Types     map[string]schemaObject `json:"types"`
-	Language  map[string]any    `json:"language"`
+	Language  map[string]any          `json:"language"`
 }
 
 // readSchema asks the provider for its schema, as the engine does.
