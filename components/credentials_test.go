@@ -3,6 +3,7 @@ package components
 import (
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -104,4 +105,27 @@ func TestConsumerAccessCredentialsAndProviderOptions(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.Equal(t, []string{"consumer.credentials"}, fieldsOf(err))
+}
+
+// TestCrossAccountPublishesPerConsumerMaps: the endpointIds and invokeUrls
+// outputs (what SDKs in other languages read instead of Consumers) hold
+// each consumer's endpoint and invoke URLs.
+func TestCrossAccountPublishesPerConsumerMaps(t *testing.T) {
+	runWithApp(t, testRegion, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
+		return &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
+			Consumers: []ConsumerArgs{
+				{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}},
+				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId)},
+			}}
+	}, func(api *CrossAccountPrivateApi) error {
+		v, _, err := awsmock.Await(pulumi.All(api.EndpointIds, api.InvokeUrls, api.Consumers["app"].EndpointId, api.Consumers["app"].InvokeUrls))
+		require.NoError(t, err)
+		got := v.([]any)
+		endpoints, urls := got[0].(map[string]string), got[1].(map[string]map[string]string)
+		assert.Equal(t, map[string]string{"app": got[2].(string), "partner": foreignEndpointId}, endpoints)
+		assert.Equal(t, got[3].(map[string]string), urls["app"])
+		assert.NotEmpty(t, urls["app"][InvokePrivateDns])
+		assert.Contains(t, urls["partner"], InvokeRoute53Alias)
+		return nil
+	})
 }

@@ -169,6 +169,11 @@ type CrossAccountPrivateApi struct {
 	PolicyJson pulumi.StringOutput `pulumi:"policyJson"`
 	// VpcEndpointIds are every consumer's endpoint, in consumer order.
 	VpcEndpointIds pulumi.StringArrayOutput `pulumi:"vpcEndpointIds"`
+	// EndpointIds maps each consumer's name to its endpoint's vpce- ID.
+	EndpointIds pulumi.StringMapOutput `pulumi:"endpointIds"`
+	// InvokeUrls maps each consumer's name to its invoke forms and their
+	// URLs (what Consumers[name].InvokeUrls holds, for SDKs in other languages).
+	InvokeUrls pulumi.StringMapMapOutput `pulumi:"invokeUrls"`
 
 	// Consumers maps each consumer name to what it gets.
 	Consumers map[string]*ConsumerAccess
@@ -300,7 +305,14 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	comp.RestApiId, comp.ExecutionArn = api.RestApiId, api.ExecutionArn
 	comp.StageName, comp.DeploymentId = stage.StageName, stage.DeploymentId
 	comp.PolicyJson = policy.PolicyJson
+	endpoints, urls := pulumi.StringMap{}, pulumi.StringMapMap{}
+	for name, access := range comp.Consumers {
+		endpoints[name], urls[name] = access.EndpointId, access.InvokeUrls
+	}
+	comp.EndpointIds, comp.InvokeUrls = endpoints.ToStringMapOutput(), urls.ToStringMapMapOutput()
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
+		"endpointIds":    comp.EndpointIds,
+		"invokeUrls":     comp.InvokeUrls,
 		"restApiId":      comp.RestApiId,
 		"executionArn":   comp.ExecutionArn,
 		"stageName":      comp.StageName,

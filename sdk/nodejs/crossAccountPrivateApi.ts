@@ -29,9 +29,17 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly deploymentId: pulumi.Output<string>;
     /**
+     * EndpointIds maps each consumer's name to its endpoint's vpce- ID.
+     */
+    declare public /*out*/ readonly endpointIds: pulumi.Output<{[key: string]: string}>;
+    /**
      * RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.
      */
     declare public /*out*/ readonly executionArn: pulumi.Output<string>;
+    /**
+     * InvokeUrls maps each consumer's name to its invoke forms and their URLs (what Consumers[name].InvokeUrls holds, for SDKs in other languages).
+     */
+    declare public /*out*/ readonly invokeUrls: pulumi.Output<{[key: string]: {[key: string]: string}}>;
     /**
      * PolicyJson is the API's resource policy.
      */
@@ -91,13 +99,17 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
             resourceInputs["tags"] = args?.tags;
             resourceInputs["throttle"] = args?.throttle;
             resourceInputs["deploymentId"] = undefined /*out*/;
+            resourceInputs["endpointIds"] = undefined /*out*/;
             resourceInputs["executionArn"] = undefined /*out*/;
+            resourceInputs["invokeUrls"] = undefined /*out*/;
             resourceInputs["policyJson"] = undefined /*out*/;
             resourceInputs["restApiId"] = undefined /*out*/;
             resourceInputs["vpcEndpointIds"] = undefined /*out*/;
         } else {
             resourceInputs["deploymentId"] = undefined /*out*/;
+            resourceInputs["endpointIds"] = undefined /*out*/;
             resourceInputs["executionArn"] = undefined /*out*/;
+            resourceInputs["invokeUrls"] = undefined /*out*/;
             resourceInputs["policyJson"] = undefined /*out*/;
             resourceInputs["restApiId"] = undefined /*out*/;
             resourceInputs["stageName"] = undefined /*out*/;

@@ -18,8 +18,12 @@ type CrossAccountPrivateApi struct {
 
 	// RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.
 	DeploymentId pulumi.StringOutput `pulumi:"deploymentId"`
+	// EndpointIds maps each consumer's name to its endpoint's vpce- ID.
+	EndpointIds pulumi.StringMapOutput `pulumi:"endpointIds"`
 	// RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.
 	ExecutionArn pulumi.StringOutput `pulumi:"executionArn"`
+	// InvokeUrls maps each consumer's name to its invoke forms and their URLs (what Consumers[name].InvokeUrls holds, for SDKs in other languages).
+	InvokeUrls pulumi.StringMapMapOutput `pulumi:"invokeUrls"`
 	// PolicyJson is the API's resource policy.
 	PolicyJson pulumi.StringOutput `pulumi:"policyJson"`
 	// RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.
@@ -220,9 +224,19 @@ func (o CrossAccountPrivateApiOutput) DeploymentId() pulumi.StringOutput {
 	return o.ApplyT(func(v *CrossAccountPrivateApi) pulumi.StringOutput { return v.DeploymentId }).(pulumi.StringOutput)
 }
 
+// EndpointIds maps each consumer's name to its endpoint's vpce- ID.
+func (o CrossAccountPrivateApiOutput) EndpointIds() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *CrossAccountPrivateApi) pulumi.StringMapOutput { return v.EndpointIds }).(pulumi.StringMapOutput)
+}
+
 // RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.
 func (o CrossAccountPrivateApiOutput) ExecutionArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *CrossAccountPrivateApi) pulumi.StringOutput { return v.ExecutionArn }).(pulumi.StringOutput)
+}
+
+// InvokeUrls maps each consumer's name to its invoke forms and their URLs (what Consumers[name].InvokeUrls holds, for SDKs in other languages).
+func (o CrossAccountPrivateApiOutput) InvokeUrls() pulumi.StringMapMapOutput {
+	return o.ApplyT(func(v *CrossAccountPrivateApi) pulumi.StringMapMapOutput { return v.InvokeUrls }).(pulumi.StringMapMapOutput)
 }
 
 // PolicyJson is the API's resource policy.

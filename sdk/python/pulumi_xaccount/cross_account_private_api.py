@@ -439,7 +439,9 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
             __props__.__dict__["tags"] = tags
             __props__.__dict__["throttle"] = throttle
             __props__.__dict__["deployment_id"] = None
+            __props__.__dict__["endpoint_ids"] = None
             __props__.__dict__["execution_arn"] = None
+            __props__.__dict__["invoke_urls"] = None
             __props__.__dict__["policy_json"] = None
             __props__.__dict__["rest_api_id"] = None
             __props__.__dict__["vpc_endpoint_ids"] = None
@@ -459,12 +461,28 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
         return pulumi.get(self, "deployment_id")
 
     @_builtins.property
+    @pulumi.getter(name="endpointIds")
+    def endpoint_ids(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+        """
+        EndpointIds maps each consumer's name to its endpoint's vpce- ID.
+        """
+        return pulumi.get(self, "endpoint_ids")
+
+    @_builtins.property
     @pulumi.getter(name="executionArn")
     def execution_arn(self) -> pulumi.Output[_builtins.str]:
         """
         RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.
         """
         return pulumi.get(self, "execution_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="invokeUrls")
+    def invoke_urls(self) -> pulumi.Output[Mapping[str, Mapping[str, _builtins.str]]]:
+        """
+        InvokeUrls maps each consumer's name to its invoke forms and their URLs (what Consumers[name].InvokeUrls holds, for SDKs in other languages).
+        """
+        return pulumi.get(self, "invoke_urls")
 
     @_builtins.property
     @pulumi.getter(name="policyJson")

@@ -54,7 +54,9 @@ func Generate(version string) (map[string][]byte, error) {
 		var files map[string][]byte
 		switch lang {
 		case "nodejs":
-			files, err = nodejs.GeneratePackage(tool, pkg, nil, nil, false, noPackages{})
+			// A local SDK (what pulumi package add writes): its package.json
+			// names bin/index.js and compiles itself when installed.
+			files, err = nodejs.GeneratePackage(tool, pkg, nil, nil, true, noPackages{})
 		case "python":
 			files, err = python.GeneratePackage(tool, pkg, nil, noPackages{})
 		case "go":
