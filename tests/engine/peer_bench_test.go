@@ -193,7 +193,7 @@ func peerPair(b *testing.B, file []byte) (*engineStack, *tsPeer) {
 
 // stackEnv is the environment a process needs to act on s: the engine
 // tests' base, s's backend, simulated cloud, AWS config and caller.
-func stackEnv(b *testing.B, s *engineStack) []string {
+func stackEnv(b testing.TB, s *engineStack) []string {
 	env := map[string]string{}
 	for k, v := range baseEnv {
 		env[k] = v
