@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
+)
+
+// YamlLanguageVersion is the Pulumi YAML language host the YAML example
+// runs with, built from the module proxy with go install (it is not bundled
+// with a CLI built from source).
+const YamlLanguageVersion = "v1.25.0"
+
+var yamlHostOnce sync.Once
+
+// ensureYamlLanguageHost builds pulumi-language-yaml beside the tests' CLI,
+// where the CLI looks for language hosts, once (.cache, gitignored).
+func ensureYamlLanguageHost(t testing.TB) {
+	t.Helper()
+	host := filepath.Join(cliRoot, "bin", "pulumi-language-yaml")
+	yamlHostOnce.Do(func() {
+		if _, err := os.Stat(host); err == nil {
+			return
+		}
+		cmd := goCmd(repoRoot, "install", "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@"+YamlLanguageVersion)
+		cmd.Env = append(os.Environ(), "GOBIN="+filepath.Dir(host), "GOFLAGS=-mod=mod")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go install pulumi-language-yaml@%s: %v\n%s", YamlLanguageVersion, err, out)
+		}
+	})
+	_, err := os.Stat(host)
+	require.NoError(t, err, "pulumi-language-yaml beside the CLI")
+}
+
+// stateNames are the resources of s's state as qualifiedNames lists them.
+func stateNames(t *testing.T, s *engineStack) []string {
+	t.Helper()
+	exported, err := s.stack.Export(testContext(t))
+	require.NoError(t, err)
+	var d struct {
+		Resources []struct {
+			Urn string `json:"urn"`
+		} `json:"resources"`
+	}
+	require.NoError(t, json.Unmarshal(exported.Deployment, &d))
+	var urns []string
+	for _, r := range d.Resources {
+		urns = append(urns, r.Urn)
+	}
+	return qualifiedNames(urns)
+}
+
+// TestYamlProgramLifecycle: examples/yaml, the dev topology in Pulumi
+// YAML, runs the committed dev stack file through the YAML language host
+// and the component provider: up, a no-change preview and destroy, with the
+// roles the dev stack prints; every resource in its account, the policy
+// admitting exactly the endpoint, the same resources as the Go program.
+func TestYamlProgramLifecycle(t *testing.T) {
+	ensureYamlLanguageHost(t)
+	installComponentProvider(t)
+	project := t.TempDir()
+	copyFile(t, filepath.Join(repoRoot, "examples", "yaml", "Pulumi.yaml"), filepath.Join(project, "Pulumi.yaml"))
+	s := newEngineStack(t, "dev", inProjectDir(project))
+
+	s.mustUp()
+	st := s.apiState()
+	endpoints := st.api.VpcEndpointIds
+	require.Len(t, endpoints, 1)
+	requirePolicyAllowsExactly(t, st, endpoints)
+	requireEndpointPoliciesScoped(t, s, st.api, "dev")
+	assert.Equal(t, "111111111111", st.api.Account, "the API is in the producer account")
+	s.cloudView(func(c *fakeaws.Cloud) {
+		for _, e := range c.Endpoints {
+			assert.Equal(t, "222222222222", e.Account, "the endpoint is in the consumer account")
+		}
+	})
+	assert.Equal(t, map[string]any{"app": endpoints[0]}, s.outputs()["endpointIds"].Value)
+	assert.Equal(t, 1, invokes(s), "the probe ran once, from the consumer's VPC")
+	assert.Equal(t, goDevResources(t), stateNames(t, s), "the YAML stack has the Go dev stack's resources: same types, names and parents")
+
+	s.step(t, "a second preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
+	s.step(t, "destroy removes everything from both accounts", func(t *testing.T) {
+		r := s.destroy()
+		require.NoErrorf(t, r.err, "pulumi destroy failed:\n%s\n%s", r.out, r.errOut)
+		s.cloudView(func(c *fakeaws.Cloud) {
+			assert.Empty(t, c.RestApis)
+			assert.Empty(t, c.Endpoints)
+			assert.Empty(t, c.Vpcs)
+		})
+	})
+}
