@@ -4,7 +4,7 @@ STACK ?= dev
 GOLANGCI_LINT_VERSION ?= v2.15.0
 ACTIONLINT_VERSION ?= v1.7.12
 
-.PHONY: sdk provider provider-test race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
+.PHONY: sdk provider provider-dist provider-test race tsbench-deps bench-peer mutate pipeline-credentials iam-actions plan build test example-test engine-test fmt-check vet lint actionlint tidy fuzz golden bench prebuilt prebuilt-project preview up
 PREBUILT ?= .cache/prebuilt
 PULUMI ?= pulumi
 
@@ -58,6 +58,16 @@ PROVIDER_BIN ?= .cache/provider/pulumi-resource-xaccount
 
 provider: ## build the component provider into $(PROVIDER_BIN), its version from cmd/pulumi-resource-xaccount/VERSION
 	cd $(PROVIDER_DIR) && $(GO) build -trimpath -ldflags "-X main.Version=$(PROVIDER_VERSION)" -o $(CURDIR)/$(PROVIDER_BIN) .
+
+# The release archive engines download (PluginDownloadURL): the binary alone,
+# named pulumi-resource-xaccount-v<version>-<os>-<arch>.tar.gz.
+DIST ?= .cache/dist
+GOOS ?= $(shell $(GO) env GOOS)
+GOARCH ?= $(shell $(GO) env GOARCH)
+provider-dist: ## the component provider's release archive for GOOS/GOARCH (default this machine's) in $(DIST)
+	rm -rf $(DIST)/$(GOOS)-$(GOARCH) && mkdir -p $(DIST)/$(GOOS)-$(GOARCH)
+	cd $(PROVIDER_DIR) && CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) $(GO) build -trimpath -ldflags "-s -w -X main.Version=$(PROVIDER_VERSION)" -o $(CURDIR)/$(DIST)/$(GOOS)-$(GOARCH)/pulumi-resource-xaccount .
+	tar -czf $(DIST)/pulumi-resource-xaccount-v$(PROVIDER_VERSION)-$(GOOS)-$(GOARCH).tar.gz -C $(DIST)/$(GOOS)-$(GOARCH) pulumi-resource-xaccount
 
 sdk: ## regenerate the provider's docs.json and the TypeScript, Python and Go SDKs under sdk/
 	cd $(PROVIDER_DIR) && $(GO) run ./gen docs && $(GO) run ./gen sdk ../../sdk

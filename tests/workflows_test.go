@@ -201,7 +201,7 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 	stacks := committedRoleSets(t)
 	files, err := filepath.Glob(filepath.Join(projectRoot, ".github", "workflows", "*.yml"))
 	require.NoError(t, err)
-	require.Len(t, files, 4, "preview, deploy, drift, deploy-split")
+	require.Len(t, files, 5, "preview, deploy, drift, deploy-split, release")
 	sources := map[string][]byte{}
 	pulumiJobs := 0
 	for _, f := range files {

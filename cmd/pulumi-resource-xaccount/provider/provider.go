@@ -16,6 +16,9 @@ import (
 // Name is the package name: the plugin is pulumi-resource-xaccount.
 const Name = "xaccount"
 
+// PluginDownloadURL is where engines find a release's plugin archive.
+const PluginDownloadURL = "github://api.github.com/xaccount/xaccount-api"
+
 // New returns the provider serving every component of the package.
 func New() (p.Provider, error) {
 	list := make([]infer.InferredComponent, 0, len(served))
@@ -29,6 +32,9 @@ func New() (p.Provider, error) {
 		WithKeywords("aws", "apigateway", "private-api", "vpc-endpoint", "cross-account", "kind/component", "category/cloud").
 		WithRepository("https://github.com/xaccount/xaccount-api").
 		WithLicense("Apache-2.0").
+		// Engines download a missing plugin from the repository's releases
+		// (pulumi-resource-xaccount-v<version>-<os>-<arch>.tar.gz, release.yml).
+		WithPluginDownloadURL(PluginDownloadURL).
 		WithLanguageMap(languages).
 		WithComponents(list...).
 		WithModuleMap(map[tokens.ModuleName]tokens.ModuleName{"components": "index"}).
