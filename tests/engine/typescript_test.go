@@ -3,13 +3,10 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,64 +21,6 @@ import (
 // component provider (cmd/pulumi-resource-xaccount, installed as a plugin),
 // run as an inline program of the Node.js Automation API against the
 // tests' CLI and simulated AWS.
-
-// componentProviderOnce builds and installs the component provider once.
-var (
-	componentProviderOnce sync.Once
-	componentProviderErr  error
-	componentProviderBin  string
-	// componentProviderVersion is cmd/pulumi-resource-xaccount/VERSION.
-	componentProviderVersion string
-)
-
-// installComponentProvider builds cmd/pulumi-resource-xaccount at its
-// VERSION, packs it as the release archive (make provider-dist's name and
-// layout) and installs that into the tests' PULUMI_HOME, as a user's
-// `pulumi plugin install resource xaccount <v> --file` of a release asset.
-func installComponentProvider(t testing.TB) {
-	t.Helper()
-	componentProviderOnce.Do(func() {
-		componentProviderErr = buildComponentProvider()
-	})
-	require.NoError(t, componentProviderErr)
-}
-
-// buildComponentProvider is installComponentProvider's work.
-func buildComponentProvider() error {
-	dir := filepath.Join(repoRoot, "cmd", "pulumi-resource-xaccount")
-	version, err := os.ReadFile(filepath.Join(dir, "VERSION"))
-	if err != nil {
-		return err
-	}
-	componentProviderVersion = strings.TrimSpace(string(version))
-	tmp, err := os.MkdirTemp("", "xaccount-provider-")
-	if err != nil {
-		return err
-	}
-	componentProviderBin = filepath.Join(tmp, "pulumi-resource-xaccount")
-	if out, err := goCmd(dir, "build", "-ldflags", "-X main.Version="+componentProviderVersion, "-o", componentProviderBin, ".").CombinedOutput(); err != nil {
-		return &buildError{"build the component provider", err, out}
-	}
-	archive := filepath.Join(tmp, "pulumi-resource-xaccount-v"+componentProviderVersion+"-"+runtime.GOOS+"-"+runtime.GOARCH+".tar.gz")
-	if out, err := exec.Command("tar", "-czf", archive, "-C", tmp, "pulumi-resource-xaccount").CombinedOutput(); err != nil { //nolint:gosec // the archive above
-		return &buildError{"pack the release archive", err, out}
-	}
-	install := exec.Command(cliBinary(), "plugin", "install", "resource", "xaccount", componentProviderVersion, "--file", archive) //nolint:gosec // the CLI the tests built
-	install.Env = environ(baseEnv)
-	if out, err := install.CombinedOutput(); err != nil {
-		return &buildError{"install the component provider", err, out}
-	}
-	return nil
-}
-
-// buildError is a failed command of the set-up with its output.
-type buildError struct {
-	what string
-	err  error
-	out  []byte
-}
-
-func (e *buildError) Error() string { return e.what + ": " + e.err.Error() + "\n" + string(e.out) }
 
 // typescriptExample installs the example's packages (npm ci: the SDK is
 // packed from sdk/nodejs and compiled on install, so it is always the
@@ -221,25 +160,6 @@ func tsDevConfig(routes ...map[string]any) map[string]any {
 		"api":  api,
 		"tags": map[string]any{"project": "xaccount-api", "environment": "dev"},
 	}
-}
-
-// TestCliReadsTheInstalledProvidersSchema: `pulumi package get-schema` of
-// the installed release archive gives the committed sdk/schema.json, the
-// schema the SDKs were generated from.
-func TestCliReadsTheInstalledProvidersSchema(t *testing.T) {
-	installComponentProvider(t)
-	cmd := exec.Command(cliBinary(), "package", "get-schema", "xaccount@"+componentProviderVersion) //nolint:gosec // the CLI the tests built
-	cmd.Env = environ(baseEnv)
-	cmd.Dir = t.TempDir()
-	out, err := cmd.Output()
-	require.NoError(t, err, "pulumi package get-schema")
-	committed, err := os.ReadFile(filepath.Join(repoRoot, "sdk", "schema.json"))
-	require.NoError(t, err)
-	var got, want map[string]any
-	require.NoError(t, json.Unmarshal(out, &got))
-	require.NoError(t, json.Unmarshal(committed, &want))
-	assert.Equal(t, want, got)
-	assert.Equal(t, componentProviderVersion, got["version"])
 }
 
 // TestTypeScriptProgramLifecycle: preview, up, a route change, a second
