@@ -91,14 +91,27 @@ func treeRss(root int) (int64, map[string]int64, map[string]int) {
 			if f := strings.Fields(string(b)); len(f) > 1 {
 				pages, _ := strconv.ParseInt(f[1], 10, 64)
 				total += pages * page
-				comm, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "comm"))
-				perCommand[strings.TrimSpace(string(comm))] += pages * page
-				count[strings.TrimSpace(string(comm))]++
+				name := commandName(pid)
+				perCommand[name] += pages * page
+				count[name]++
 			}
 		}
 		queue = append(queue, children[pid]...)
 	}
 	return total, perCommand, count
+}
+
+// commandName is the file name the process was started as (argv[0]):
+// /proc/<pid>/comm keeps 15 characters only, which cannot tell
+// pulumi-resource-aws from pulumi-resource-xaccount.
+func commandName(pid int) string {
+	if b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline")); err == nil && len(b) > 0 {
+		if argv0, _, _ := strings.Cut(string(b), "\x00"); argv0 != "" {
+			return filepath.Base(argv0)
+		}
+	}
+	comm, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "comm"))
+	return strings.TrimSpace(string(comm))
 }
 
 // parentPid reads the parent of pid from /proc/<pid>/stat (the field after

@@ -48,7 +48,7 @@ func typescriptExample(t testing.TB) (node, dir string) {
 // tsStack is a stack of the TypeScript example, sharing the backend,
 // simulated cloud, AWS config and granted roles of an engine stack.
 type tsStack struct {
-	t         *testing.T
+	t         testing.TB
 	env       *engineStack
 	node, dir string
 	name      string
@@ -62,14 +62,21 @@ type tsRun struct {
 	Outputs map[string]any `json:"outputs"`
 }
 
-// run runs one operation of the example with cfg as its stack config.
-func (s *tsStack) run(op string, cfg map[string]any) tsRun {
+// command is one operation of the example with cfg as its stack config.
+func (s *tsStack) command(op string, cfg map[string]any) *exec.Cmd {
 	s.t.Helper()
 	js, err := json.Marshal(cfg)
 	require.NoError(s.t, err)
 	cmd := exec.Command(s.node, filepath.Join(s.dir, "bin", "lifecycle.js")) //nolint:gosec // the example's driver
 	cmd.Env = append(stackEnv(s.t, s.env), "XA_OP="+op, "XA_STACK="+s.name, "XA_WORKDIR="+s.workDir,
 		"XA_CLI_ROOT="+cliRoot, "XA_CONFIG="+string(js))
+	return cmd
+}
+
+// run runs one operation of the example with cfg as its stack config.
+func (s *tsStack) run(op string, cfg map[string]any) tsRun {
+	s.t.Helper()
+	cmd := s.command(op, cfg)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoErrorf(s.t, cmd.Run(), "the TypeScript example's %s failed:\n%s", op, tail(stderr.String(), 4000))
