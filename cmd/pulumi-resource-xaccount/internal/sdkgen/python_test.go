@@ -17,7 +17,9 @@ import (
 // finds the class its package's __init__ exports (the resource_modules
 // table names the module and class; the module's __init__ must star-import
 // a file defining it, the root __init__ must import the submodule). It
-// prints the problems as a JSON list. The pulumi package itself is not
+// prints the problems as a JSON list. Then it byte-compiles the Python
+// example and checks that every class it takes from the SDK exists and
+// takes the parameters it is given. The pulumi package itself is not
 // installed here (no package index is reachable), so nothing is imported.
 const pythonCheck = `
 import ast, json, pathlib, sys
@@ -45,12 +47,39 @@ for token in tokens:
         continue
     if not any(name in classes(pkg / (m + ".py")) for m in star_imports(pkg / "__init__.py") if (pkg / (m + ".py")).exists()):
         problems.append("%s: %s/__init__.py exports no class %s" % (token, pkg.name, name))
+# The example (argv[3]) compiles and uses only classes of the SDK's root and
+# parameters they take.
+example = pathlib.Path(sys.argv[3])
+tree = ast.parse(example.read_text(), str(example))
+exported = {}
+for m in star_imports(root / "__init__.py"):
+    f = root / (m + ".py")
+    if f.exists():
+        for n in ast.parse(f.read_text()).body:
+            if isinstance(n, ast.ClassDef):
+                params = set()
+                for fn in n.body:
+                    if isinstance(fn, ast.FunctionDef) and fn.name in ("__init__", "_internal_init"):
+                        params |= {a.arg for a in fn.args.args + fn.args.kwonlyargs}
+                exported[n.name] = params
+calls = 0
+for n in ast.walk(tree):
+    if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) and n.func.value.id == "xaccount":
+        calls += 1
+        if n.func.attr not in exported:
+            problems.append("%s:%d: xaccount.%s is not a class of the SDK" % (example.name, n.lineno, n.func.attr))
+            continue
+        for k in n.keywords:
+            if k.arg not in exported[n.func.attr]:
+                problems.append("%s:%d: xaccount.%s takes no %s" % (example.name, n.lineno, n.func.attr, k.arg))
+if calls == 0:
+    problems.append("%s: no call of the SDK" % example.name)
 print(json.dumps(problems))
 `
 
-// TestPythonSdkCompilesAndExposesEveryComponent runs pythonCheck on the
-// committed Python SDK.
-func TestPythonSdkCompilesAndExposesEveryComponent(t *testing.T) {
+// TestPythonSdkAndExampleCompileAndMatch runs pythonCheck on the committed
+// Python SDK and examples/python.
+func TestPythonSdkAndExampleCompileAndMatch(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not on PATH: the Python SDK's byte-compile check needs it (apt-get install python3)")
@@ -69,7 +98,8 @@ func TestPythonSdkCompilesAndExposesEveryComponent(t *testing.T) {
 	require.Len(t, tokens, 8)
 	js, err := json.Marshal(tokens)
 	require.NoError(t, err)
-	out, err := exec.Command(python, "-c", pythonCheck, filepath.Join(sdkDir, "python", "pulumi_xaccount"), string(js)).CombinedOutput() //nolint:gosec // the check above
+	out, err := exec.Command(python, "-c", pythonCheck, filepath.Join(sdkDir, "python", "pulumi_xaccount"), string(js),
+		filepath.Join(sdkDir, "..", "examples", "python", "__main__.py")).CombinedOutput() //nolint:gosec // the check above
 	require.NoError(t, err, string(out))
 	var problems []string
 	require.NoError(t, json.Unmarshal(out, &problems), string(out))
