@@ -212,13 +212,7 @@ func stackEnv(b testing.TB, s *engineStack) []string {
 // the preview too).
 func goCLI(b *testing.B, s *engineStack, project, op string) *exec.Cmd {
 	copyFile(b, filepath.Join(s.workDir, "Pulumi."+s.name+".yaml"), filepath.Join(project, "Pulumi."+s.name+".yaml"))
-	args := []string{op, "--non-interactive", "--stack", s.name, "--cwd", project, "--json"}
-	if op == "up" {
-		args = append(args, "--yes", "--skip-preview")
-	}
-	cmd := exec.Command(cliBinary(), args...) //nolint:gosec // the CLI the tests built
-	cmd.Env = stackEnv(b, s)
-	return cmd
+	return cliIn(b, s, project, op)
 }
 
 // tsNode runs the TypeScript peer on its plan.
