@@ -145,7 +145,7 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 	case err != nil:
 		errs = append(errs, &FieldError{Field: "consumer.credentials", Message: err.Error()})
 	case provider == nil && c.Credentials == nil:
-		errs = append(errs, &FieldError{Field: "consumer.provider", Message: "missing; expected the consumer account's AWS provider, as pulumi.Provider, Consumer.Provider or Consumer.Credentials"})
+		errs = append(errs, &FieldError{Field: "consumer.provider", Message: "missing; expected the consumer account's AWS provider: the provider resource option (providers: [aws provider] from another language), Consumer.Provider, or consumer.credentials to have one built"})
 	case provider != nil:
 		if _, pinned := pinnedProviders.Load(provider); pinned || len(errs) == 0 {
 			if err := checkProvider(ctx, provider, c.AccountId, args.Region); err != nil {

@@ -3,11 +3,13 @@
 // (no language host needed) against a given Pulumi CLI, one operation per
 // run, and prints one JSON line: {op, changes, outputs}.
 //
-// Environment: XA_OP (preview, up or destroy), XA_STACK, XA_WORKDIR,
+// Environment: XA_OP (preview, up or destroy), XA_PROGRAM (shared, the
+// default: index.ts; consumer: consumer.ts), XA_STACK, XA_WORKDIR,
 // XA_CLI_ROOT (the folder holding bin/pulumi), XA_CONFIG (a JSON object of
 // config keys of this project to values; objects are passed as JSON),
 // PULUMI_BACKEND_URL, and whatever the AWS provider processes read.
 import { ConfigMap, LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+import { consumerProgram } from "./consumer";
 import { program } from "./index";
 
 const projectName = "xaccount-typescript-example";
@@ -22,7 +24,7 @@ async function main(): Promise<void> {
     };
     const pulumiCommand = await PulumiCommand.get({ root: env("XA_CLI_ROOT"), skipVersionCheck: true });
     const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: env("XA_STACK"), projectName, program },
+        { stackName: env("XA_STACK"), projectName, program: process.env.XA_PROGRAM === "consumer" ? consumerProgram : program },
         {
             workDir: env("XA_WORKDIR"),
             pulumiCommand,

@@ -53,6 +53,9 @@ type tsStack struct {
 	node, dir string
 	name      string
 	workDir   string
+	// program is the example's program the driver runs: "" (index.ts) or
+	// "consumer" (consumer.ts).
+	program string
 }
 
 // tsRun is what the driver printed: the step counts and the outputs.
@@ -69,7 +72,7 @@ func (s *tsStack) command(op string, cfg map[string]any) *exec.Cmd {
 	require.NoError(s.t, err)
 	cmd := exec.Command(s.node, filepath.Join(s.dir, "bin", "lifecycle.js")) //nolint:gosec // the example's driver
 	cmd.Env = append(stackEnv(s.t, s.env), "XA_OP="+op, "XA_STACK="+s.name, "XA_WORKDIR="+s.workDir,
-		"XA_CLI_ROOT="+cliRoot, "XA_CONFIG="+string(js))
+		"XA_CLI_ROOT="+cliRoot, "XA_CONFIG="+string(js), "XA_PROGRAM="+s.program)
 	return cmd
 }
 
@@ -137,6 +140,14 @@ func qualifiedNames(urns []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// runFails runs one operation that must fail and returns what it printed.
+func (s *tsStack) runFails(op string, cfg map[string]any) string {
+	s.t.Helper()
+	out, err := s.command(op, cfg).CombinedOutput()
+	require.Errorf(s.t, err, "the TypeScript example's %s succeeded:\n%s", op, tail(string(out), 2000))
+	return string(out)
 }
 
 // tail is the end of s, at most n bytes.
@@ -244,5 +255,59 @@ func TestTypeScriptProgramLifecycle(t *testing.T) {
 			assert.Empty(t, c.Vpcs)
 			assert.Empty(t, c.Functions)
 		})
+	})
+}
+
+// tsConsumerConfig is consumer.ts's config for the dev stack's app consumer
+// in account.
+func tsConsumerConfig(account string) map[string]any {
+	return map[string]any{
+		"region": "eu-west-1", "producerAccountId": "111111111111",
+		"consumer": map[string]any{"name": "app", "accountId": account, "profile": "xaccount-dev-app",
+			"vpc": map[string]any{"cidr": "10.20.0.0/24", "azCount": 2}},
+	}
+}
+
+// TestTypeScriptSingleAccountComponentTakesItsProvider: consumer.ts gives
+// ConsumerApiAccess the consumer account's AWS provider in the providers
+// option; the component provider hands it to the component, whose account
+// gate checks it and whose children all land in that account. A provider
+// that reaches another account than the consumer's is refused with nothing
+// created.
+func TestTypeScriptSingleAccountComponentTakesItsProvider(t *testing.T) {
+	node, dir := typescriptExample(t)
+	installComponentProvider(t)
+	env := newEngineStack(t, "dev")
+	env.grantPrintedRoles()
+	ts := &tsStack{t: t, env: env, node: node, dir: dir, name: "ts-consumer", workDir: t.TempDir(), program: "consumer"}
+
+	// The provider is pinned to the account its profile reaches (so AWS
+	// lets it act), but the component is told the consumer is another.
+	wrong := tsConsumerConfig("333333333333")
+	wrong["providerAccountId"] = "222222222222"
+	out := ts.runFails("up", wrong)
+	assert.Contains(t, out, "consumer.provider: its credentials reach account 222222222222; expected a provider for account 333333333333",
+		"the component's account gate, across the language boundary")
+	env.cloudView(func(c *fakeaws.Cloud) {
+		assert.Empty(t, c.Vpcs, "nothing is created for a provider of the wrong account")
+		assert.Empty(t, c.Endpoints)
+	})
+
+	up := ts.run("up", tsConsumerConfig("222222222222"))
+	env.cloudView(func(c *fakeaws.Cloud) {
+		require.Len(t, c.Endpoints, 1)
+		for id, e := range c.Endpoints {
+			assert.Equal(t, "222222222222", e.Account, "the endpoint is on the provider it was given")
+			assert.Equal(t, id, up.Outputs["endpointId"])
+		}
+		require.NotEmpty(t, c.Vpcs)
+		for _, v := range c.Vpcs {
+			assert.Equal(t, "222222222222", v.Account, "the VPC, a grandchild, inherits the provider")
+		}
+	})
+	ts.run("destroy", tsConsumerConfig("222222222222"))
+	env.cloudView(func(c *fakeaws.Cloud) {
+		assert.Empty(t, c.Endpoints)
+		assert.Empty(t, c.Vpcs)
 	})
 }
