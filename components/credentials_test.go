@@ -105,6 +105,15 @@ func TestConsumerAccessCredentialsAndProviderOptions(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.Equal(t, []string{"consumer.credentials"}, fieldsOf(err))
+
+	consumer.Credentials = nil
+	err = runMockedErr(func(ctx *pulumi.Context) error {
+		_, err := NewConsumerApiAccess(ctx, "xa", &ConsumerApiAccessArgs{Region: testRegion, ProducerAccountId: testProducerAccount, Consumer: consumer})
+		return err
+	})
+	require.Error(t, err)
+	assert.Equal(t, []string{"consumer.provider"}, fieldsOf(err))
+	assert.Contains(t, err.Error(), "the provider resource option", "neither a provider nor credentials")
 }
 
 // TestCrossAccountPublishesPerConsumerMaps: the endpointIds and invokeUrls
