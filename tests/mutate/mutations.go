@@ -98,4 +98,10 @@ var Mutations = []Mutation{
 	{Name: "a consumer stack's guard depends on nothing (a destroy out of order deletes the probe first)", File: "components/consumeraccess.go",
 		From: `pulumi.Parent(parent), pulumi.DependsOn(deps), pulumi.Protect(listed))`, To: `pulumi.Parent(parent), pulumi.Protect(listed))`,
 		Runs: []Run{root("./tests"), engine("-run", "^TestSplitTopologyLifecycle$", ".")}},
+	{Name: "a provider built from credentials pinned to another account", File: "components/credentials.go",
+		From: `return &AccountProviderArgs{AccountId: account, Region: region,`, To: `return &AccountProviderArgs{AccountId: "999999999999", Region: region,`,
+		Runs: []Run{root("-run", "Credentials", "./components")}},
+	{Name: "the component provider drops the stack's aws provider (ConsumerApiAccess from another language gets none)", File: "cmd/pulumi-resource-xaccount/provider/components.go",
+		From: "\t\t\topts = append(opts, pulumi.Provider(p))\n", To: "\t\t\t_ = p\n",
+		Runs: []Run{engine("-run", "^TestTypeScriptSingleAccountComponentTakesItsProvider$", ".")}},
 }
