@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -60,7 +61,8 @@ func stateNames(t *testing.T, s *engineStack) []string {
 // TestYamlProgramLifecycle: examples/yaml, the dev topology in Pulumi
 // YAML, runs the committed dev stack file through the YAML language host
 // and the component provider: up, a no-change preview and destroy, with the
-// roles the dev stack prints; every resource in its account, the policy
+// roles the dev stack prints, with a preview first and a route added to the
+// program; every resource in its account, the policy
 // admitting exactly the endpoint, the same resources as the Go program.
 func TestYamlProgramLifecycle(t *testing.T) {
 	ensureYamlLanguageHost(t)
@@ -68,6 +70,12 @@ func TestYamlProgramLifecycle(t *testing.T) {
 	project := t.TempDir()
 	copyFile(t, filepath.Join(repoRoot, "examples", "yaml", "Pulumi.yaml"), filepath.Join(project, "Pulumi.yaml"))
 	s := newEngineStack(t, "dev", inProjectDir(project))
+
+	preview := s.preview()
+	require.NoErrorf(t, preview.err, "pulumi preview failed:\n%s\n%s", preview.out, preview.errOut)
+	assert.Equal(t, []string{"create"}, preview.opsOf("xaccount:index:CrossAccountPrivateApi"), "the preview plans the component")
+	assert.Equal(t, []string{"create"}, preview.opsOf("aws:apigateway/restApi:RestApi"), "and its children, through the component provider")
+	s.cloudView(func(c *fakeaws.Cloud) { assert.Empty(t, c.RestApis, "a preview creates nothing") })
 
 	s.mustUp()
 	st := s.apiState()
@@ -85,6 +93,18 @@ func TestYamlProgramLifecycle(t *testing.T) {
 	assert.Equal(t, 1, invokes(s), "the probe ran once, from the consumer's VPC")
 	assert.Equal(t, goDevResources(t), stateNames(t, s), "the YAML stack has the Go dev stack's resources: same types, names and parents")
 
+	s.step(t, "a route added to the program is deployed", func(t *testing.T) {
+		program, err := os.ReadFile(filepath.Join(project, "Pulumi.yaml"))
+		require.NoError(t, err)
+		changed := strings.Replace(string(program), "      routes:\n", "      routes:\n        - path: /extra\n          method: GET\n          integration:\n            type: mock\n", 1)
+		require.NotEqual(t, string(program), changed)
+		require.NoError(t, os.WriteFile(filepath.Join(project, "Pulumi.yaml"), []byte(changed), 0o600))
+		s.mustUp()
+		st := s.apiState()
+		assert.True(t, st.serves("GET", "/extra"))
+		assert.True(t, st.serves("GET", "/"))
+		requirePolicyAllowsExactly(t, st, endpoints)
+	})
 	s.step(t, "a second preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
 	s.step(t, "destroy removes everything from both accounts", func(t *testing.T) {
 		r := s.destroy()
