@@ -77,6 +77,7 @@ func OpenApiBody(d ApiDefinition) (string, error) {
 		"info":    info,
 		"paths":   paths,
 		"x-amazon-apigateway-endpoint-configuration": map[string]any{"vpcEndpointIds": ids},
+		"x-amazon-apigateway-gateway-responses":      gatewayResponses(),
 	}
 	switch d.Authorization {
 	case "", AuthorizationNone:

@@ -20,6 +20,9 @@ import time
 import urllib.parse
 
 BODY_BYTES = 256
+# How much of a body is read to find API Gateway's own JSON answer
+# (components.GatewayResponseBody) in it.
+ANSWER_BYTES = 4096
 
 
 class ProbeFailed(Exception):
@@ -50,6 +53,8 @@ def failure_message(failed):
             got = "%s (%s)" % (r["failure"], r["detail"])
         else:
             got = "%d %s %s" % (r["status"], r["errorType"] or "-", r["body"][:120])
+            if r["responseType"]:
+                got = "%d %s (%s) %s" % (r["status"], r["errorType"] or "-", r["responseType"], r["body"][:120])
         want = r["expected"] or "an answer API Gateway does not refuse"
         lines.append("%s: %s returned %s; expected %s. Likely cause: %s" % (r["form"], r["url"], got, want, r["diagnosis"]))
     return "connectivity probe failed (set probe.failOnError: false to record this without failing):\n" + "\n".join(lines)
@@ -85,6 +90,8 @@ def matches(rule, r, integration):
     if rule.get("statusClass") and r["status"] // 100 != rule["statusClass"]:
         return False
     if rule.get("errorType") and not r["errorType"].startswith(rule["errorType"]):
+        return False
+    if rule.get("responseType") and rule["responseType"] != r["responseType"]:
         return False
     if rule.get("bodyContains") and rule["bodyContains"] not in r["body"]:
         return False
@@ -133,7 +140,7 @@ def call(target, event):
     path = url.path or "/"
     r = {"form": target["form"], "url": target["url"], "signed": bool(target.get("sign")),
          "expected": target.get("expect", 0), "status": 0, "latencyMs": 0, "requestId": "",
-         "errorType": "", "body": "", "failure": "", "detail": ""}
+         "errorType": "", "responseType": "", "body": "", "failure": "", "detail": ""}
     if target.get("sign"):
         headers.update(sigv4_headers("GET", host, path, url.query, headers, event.get("region", ""),
                                      datetime.datetime.now(datetime.timezone.utc), credentials()))
@@ -148,7 +155,10 @@ def call(target, event):
             r["status"] = resp.status
             r["requestId"] = resp.getheader("x-amzn-RequestId", "")
             r["errorType"] = resp.getheader("x-amzn-ErrorType", "")
-            r["body"] = resp.read(BODY_BYTES).decode("utf-8", "replace")
+            raw = resp.read(ANSWER_BYTES).decode("utf-8", "replace")
+            r["body"] = raw[:BODY_BYTES]
+            r["responseType"], request_id = gateway_answer(raw)
+            r["requestId"] = r["requestId"] or request_id
         finally:
             conn.close()
     except (socket.timeout, TimeoutError) as e:
@@ -163,6 +173,18 @@ def call(target, event):
         r["failure"], r["detail"] = "connect", str(e)
     r["latencyMs"] = int((time.monotonic() - start) * 1000)
     return r
+
+
+def gateway_answer(body):
+    """The response type and request ID of API Gateway's own JSON answer
+    (components.GatewayResponseBody), ("", "") for any other body."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return "", ""
+    if not isinstance(doc, dict) or not isinstance(doc.get("errorType"), str) or "requestId" not in doc:
+        return "", ""
+    return doc["errorType"], str(doc.get("requestId") or "")
 
 
 def credentials():

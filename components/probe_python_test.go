@@ -61,11 +61,12 @@ func (g *fakeApiGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/dev/denied":
 		w.Header().Set("x-amzn-ErrorType", "AccessDeniedException")
 		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(`{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:111111111111:abcde12345/dev/GET/denied with an explicit deny"}`))
+		// API Gateway's own answer as GatewayResponseBody renders it.
+		_, _ = w.Write([]byte(`{"message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:111111111111:abcde12345/dev/GET/denied because no VPC endpoint policy allows the execute-api:Invoke action","errorType":"ACCESS_DENIED","requestId":"req-denied"}`))
 	case "/dev/mock-broken":
 		w.Header().Set("x-amzn-ErrorType", "InternalServerErrorException")
 		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write([]byte(`{"message": "Internal server error"}`))
+		_, _ = w.Write([]byte(`{"message":"Internal server error","errorType":"API_CONFIGURATION_ERROR","requestId":"req-mock-broken"}`))
 	default:
 		w.Header().Set("x-amzn-ErrorType", "MissingAuthenticationTokenException")
 		w.WriteHeader(http.StatusForbidden)
@@ -181,6 +182,8 @@ func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
 	assert.Equal(t, 403, denied.Status)
 	assert.Equal(t, "AccessDeniedException", denied.ErrorType)
 	assert.Equal(t, "req-denied", denied.RequestId)
+	assert.Equal(t, "ACCESS_DENIED", denied.ResponseType, "read from API Gateway's JSON answer, past the 256 bytes kept of the body")
+	assert.Len(t, denied.Body, 256)
 	assert.False(t, denied.Ok)
 	assert.Contains(t, denied.Diagnosis, "not in the API's resource policy")
 
@@ -205,7 +208,7 @@ func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
 	failed := runProbeCode(t, certFile, event)
 	assert.Equal(t, "ProbeFailed", failed["errorType"])
 	msg, _ := failed["errorMessage"].(string)
-	assert.Contains(t, msg, "denied: "+base+"/denied returned 403 AccessDeniedException")
+	assert.Contains(t, msg, "denied: "+base+"/denied returned 403 AccessDeniedException (ACCESS_DENIED) {")
 	assert.Contains(t, msg, "Likely cause: this endpoint is not in the API's resource policy")
 	assert.Contains(t, msg, InvokeRoute53Alias+": https://")
 	assert.NotContains(t, msg, InvokePublicDnsHostHeader+":", "forms that answered as expected are not listed")

@@ -41,6 +41,11 @@ type ProbeFormResult struct {
 	// RequestId and ErrorType are API Gateway's x-amzn-RequestId and x-amzn-ErrorType.
 	RequestId string `json:"requestId"`
 	ErrorType string `json:"errorType"`
+	// ResponseType is the gateway response type API Gateway names in the
+	// JSON body of its own answers (GatewayResponseBody): ACCESS_DENIED,
+	// MISSING_AUTHENTICATION_TOKEN, API_CONFIGURATION_ERROR, …; empty when
+	// the body is not such an answer.
+	ResponseType string `json:"responseType"`
 	// Body is the first bytes of the body.
 	Body string `json:"body"`
 	// Failure is one of the ProbeFailure… values when no HTTP answer came back.
@@ -67,6 +72,8 @@ type ProbeRule struct {
 	StatusClass int `json:"statusClass,omitempty"`
 	// ErrorType matches the start of x-amzn-ErrorType.
 	ErrorType string `json:"errorType,omitempty"`
+	// ResponseType matches the gateway response type exactly.
+	ResponseType string `json:"responseType,omitempty"`
 	// BodyContains matches a substring of the body.
 	BodyContains string `json:"bodyContains,omitempty"`
 	// Forms limits the row to these invoke forms.
@@ -98,6 +105,12 @@ var ProbeRules = []ProbeRule{
 		Cause: "API Gateway refused the call: check the resource policy (this endpoint's aws:SourceVpce), the endpoint policy, and that the stage is deployed since the last policy change"},
 	{Name: "mock-5xx", StatusClass: 5, Integration: IntegrationMock,
 		Cause: "the MOCK integration answered an error: its integration response (or the requestTemplates statusCode) is missing"},
+	{Name: "integration-timeout", ResponseType: "INTEGRATION_TIMEOUT",
+		Cause: "the backend did not answer within the integration timeout (29 seconds by default): check the backend's latency"},
+	{Name: "integration-failure", ResponseType: "INTEGRATION_FAILURE",
+		Cause: "API Gateway could not reach the backend: an HTTP proxy's host must resolve and answer from the internet (an internal backend needs a VPC link)"},
+	{Name: "api-configuration", ResponseType: "API_CONFIGURATION_ERROR",
+		Cause: "API Gateway found the route's integration misconfigured: for a Lambda route, the lambda:InvokeFunction permission for this method's ARN is missing or the integration method is not POST"},
 	{Name: "backend-5xx", StatusClass: 5,
 		Cause: "the integration failed: the backend (HTTP proxy or Lambda) errored or timed out, or API Gateway may not invoke the Lambda (lambda:InvokeFunction permission)"},
 	{Name: "timeout", Failure: ProbeFailureTimeout,
@@ -152,6 +165,7 @@ func (rule ProbeRule) matches(r ProbeFormResult, integration string) bool {
 		rule.Status != 0 && rule.Status != r.Status,
 		rule.StatusClass != 0 && r.Status/100 != rule.StatusClass,
 		rule.ErrorType != "" && !strings.HasPrefix(r.ErrorType, rule.ErrorType),
+		rule.ResponseType != "" && rule.ResponseType != r.ResponseType,
 		rule.BodyContains != "" && !strings.Contains(r.Body, rule.BodyContains),
 		len(rule.Forms) > 0 && !slices.Contains(rule.Forms, r.Form),
 		rule.Signed != nil && *rule.Signed != r.Signed,
@@ -169,6 +183,9 @@ func ProbeFailureMessage(failed []ProbeFormResult) string {
 	lines := make([]string, 0, len(failed))
 	for _, r := range failed {
 		got := fmt.Sprintf("%d %s %s", r.Status, orDash(r.ErrorType), truncate(r.Body, 120))
+		if r.ResponseType != "" {
+			got = fmt.Sprintf("%d %s (%s) %s", r.Status, orDash(r.ErrorType), r.ResponseType, truncate(r.Body, 120))
+		}
 		if r.Failure != "" {
 			got = fmt.Sprintf("%s (%s)", r.Failure, r.Detail)
 		}

@@ -71,7 +71,7 @@ func TestProbeRulesAreUsable(t *testing.T) {
 		assert.NotEmpty(t, r.Cause, r.Name)
 		assert.Falsef(t, seen[r.Name], "row %s twice", r.Name)
 		seen[r.Name] = true
-		conditions := r.Failure != "" || r.Status != 0 || r.StatusClass != 0 || r.ErrorType != "" || r.BodyContains != "" || len(r.Forms) > 0 || r.Signed != nil
+		conditions := r.Failure != "" || r.Status != 0 || r.StatusClass != 0 || r.ErrorType != "" || r.ResponseType != "" || r.BodyContains != "" || len(r.Forms) > 0 || r.Signed != nil
 		assert.Truef(t, conditions, "row %s matches everything", r.Name)
 		assert.Falsef(t, strings.HasSuffix(r.Cause, "."), "row %s: causes are phrases, the probe adds the punctuation", r.Name)
 	}

@@ -38,6 +38,10 @@ func TestPolicyOnlyChangeIsServed(t *testing.T) {
 		assert.Equalf(t, float64(403), r["status"], "%s: the extra Deny is in force", form)
 		assert.Equalf(t, "AccessDeniedException", r["errorType"], "%s", form)
 		assert.Containsf(t, r["body"], "with an explicit deny", "%s", form)
+		// The API's gateway responses: API Gateway's own answer is JSON that
+		// names its response type and carries the request ID.
+		assert.Equalf(t, "ACCESS_DENIED", r["responseType"], "%s", form)
+		assert.Containsf(t, r["body"], `"errorType":"ACCESS_DENIED","requestId":"`+r["requestId"].(string)+`"`, "%s", form)
 	}
 }
 

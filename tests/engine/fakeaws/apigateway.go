@@ -3,6 +3,7 @@ package fakeaws
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,15 +24,19 @@ func awsError(op, code, format string, args ...any) error {
 	return fmt.Errorf("%s: operation error %s, https response error StatusCode: 400, %s: %s", op, op, code, fmt.Sprintf(format, args...))
 }
 
-// parseBody reads the routes and the embedded policy of an OpenAPI body, as
+// parseBody reads the routes, the embedded policy and the gateway responses
+// (type -> application/json template) of an OpenAPI body, as
 // PutRestApi/ImportRestApi do. A body that is not a JSON OpenAPI document is
 // refused like AWS refuses it.
-func parseBody(op, body string) ([]Route, string, error) {
+func parseBody(op, body string) ([]Route, string, map[string]string, error) {
 	var doc struct {
-		OpenAPI    string                                `json:"openapi"`
-		Swagger    string                                `json:"swagger"`
-		Paths      map[string]map[string]json.RawMessage `json:"paths"`
-		Policy     json.RawMessage                       `json:"x-amazon-apigateway-policy"`
+		OpenAPI          string                                `json:"openapi"`
+		Swagger          string                                `json:"swagger"`
+		Paths            map[string]map[string]json.RawMessage `json:"paths"`
+		Policy           json.RawMessage                       `json:"x-amazon-apigateway-policy"`
+		GatewayResponses map[string]struct {
+			ResponseTemplates map[string]string `json:"responseTemplates"`
+		} `json:"x-amazon-apigateway-gateway-responses"`
 		Components struct {
 			SecuritySchemes map[string]struct {
 				AuthType string `json:"x-amazon-apigateway-authtype"`
@@ -39,12 +44,12 @@ func parseBody(op, body string) ([]Route, string, error) {
 		} `json:"components"`
 	}
 	if err := json.Unmarshal([]byte(body), &doc); err != nil || (doc.OpenAPI == "" && doc.Swagger == "") {
-		return nil, "", awsError(op, "BadRequestException", "Invalid OpenAPI input.")
+		return nil, "", nil, awsError(op, "BadRequestException", "Invalid OpenAPI input.")
 	}
 	var routes []Route
 	for path, ops := range doc.Paths {
 		if !strings.HasPrefix(path, "/") {
-			return nil, "", awsError(op, "BadRequestException", "Errors found during import: Invalid resource path %s", path)
+			return nil, "", nil, awsError(op, "BadRequestException", "Errors found during import: Invalid resource path %s", path)
 		}
 		for key, raw := range ops {
 			var method string
@@ -70,7 +75,7 @@ func parseBody(op, body string) ([]Route, string, error) {
 			}
 			if err := json.Unmarshal(raw, &o); err != nil || len(o.Integration) == 0 {
 				// A method without an integration cannot be deployed.
-				return nil, "", awsError(op, "BadRequestException", "Errors found during import: No integration defined for method %s %s", method, path)
+				return nil, "", nil, awsError(op, "BadRequestException", "Errors found during import: No integration defined for method %s %s", method, path)
 			}
 			_ = json.Unmarshal(o.Integration, &integration) // checked for presence above
 			mockStatus := 0
@@ -82,7 +87,7 @@ func parseBody(op, body string) ([]Route, string, error) {
 				for name := range requirement {
 					scheme, ok := doc.Components.SecuritySchemes[name]
 					if !ok {
-						return nil, "", awsError(op, "BadRequestException", "Errors found during import: Undefined security scheme %s on %s %s", name, method, path)
+						return nil, "", nil, awsError(op, "BadRequestException", "Errors found during import: Undefined security scheme %s on %s %s", name, method, path)
 					}
 					if scheme.AuthType == "awsSigv4" {
 						auth = "AWS_IAM"
@@ -98,7 +103,13 @@ func parseBody(op, body string) ([]Route, string, error) {
 	if len(doc.Policy) > 0 && string(doc.Policy) != "null" {
 		policy = string(doc.Policy)
 	}
-	return routes, policy, nil
+	responses := map[string]string{}
+	for typ, r := range doc.GatewayResponses {
+		if t, ok := r.ResponseTemplates["application/json"]; ok {
+			responses[typ] = t
+		}
+	}
+	return routes, policy, responses, nil
 }
 
 // API Gateway's default quotas for a REST API that the simulated accounts
@@ -198,7 +209,7 @@ func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) erro
 	if mode == "" {
 		mode = "overwrite" // the provider's default
 	}
-	routes, policy, err := parseBody("PutRestApi", body)
+	routes, policy, responses, err := parseBody("PutRestApi", body)
 	if err != nil {
 		return err
 	}
@@ -209,6 +220,7 @@ func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) erro
 		}
 		api.Routes = routes
 		api.Policy = policy
+		api.GatewayResponses = responses
 	case "merge":
 		// merge keeps what the body does not mention, including the policy.
 		merged := slices.Clone(api.Routes)
@@ -224,6 +236,12 @@ func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) erro
 		sortRoutes(api.Routes)
 		if policy != "" {
 			api.Policy = policy
+		}
+		if api.GatewayResponses == nil {
+			api.GatewayResponses = map[string]string{}
+		}
+		for typ, t := range responses {
+			api.GatewayResponses[typ] = t
 		}
 	default:
 		return awsError("PutRestApi", "BadRequestException", "Invalid mode %s", mode)
@@ -316,7 +334,8 @@ func (p *Provider) createDeployment(c *Cloud, in props) (string, props, error) {
 	if len(api.Routes) == 0 {
 		return "", nil, awsError("CreateDeployment", "BadRequestException", "The REST API doesn't contain any methods")
 	}
-	d := &Deployment{Scope: p.scope, Id: newId(6), RestApiId: apiId, Routes: slices.Clone(api.Routes), Policy: api.Policy}
+	d := &Deployment{Scope: p.scope, Id: newId(6), RestApiId: apiId, Routes: slices.Clone(api.Routes), Policy: api.Policy,
+		GatewayResponses: maps.Clone(api.GatewayResponses)}
 	c.Deployments[d.Id] = d
 	c.record(p.scope, "CreateDeployment", apiId+"/"+d.Id)
 	out := in.clone()

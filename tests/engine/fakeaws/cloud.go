@@ -104,6 +104,9 @@ type RestApi struct {
 	Routes         []Route  `json:"routes"`
 	// Policy is the attached resource policy, "" when none.
 	Policy string `json:"policy"`
+	// GatewayResponses are the body's customized gateway responses: type
+	// (DEFAULT_4XX, ACCESS_DENIED, …) -> application/json template.
+	GatewayResponses map[string]string `json:"gatewayResponses,omitempty"`
 }
 
 // Deployment is a snapshot of an API's routes and policy.
@@ -113,6 +116,8 @@ type Deployment struct {
 	RestApiId string  `json:"restApiId"`
 	Routes    []Route `json:"routes"`
 	Policy    string  `json:"policy"`
+	// GatewayResponses are the API's gateway responses when it was deployed.
+	GatewayResponses map[string]string `json:"gatewayResponses,omitempty"`
 }
 
 // Stage serves one deployment of an API under a name.

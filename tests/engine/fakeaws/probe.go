@@ -55,6 +55,13 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 		for attempt := 0; ; attempt++ {
 			r = c.simulateCall(f, t.Url, t.Headers, t.Sign)
 			r.Expected, r.Attempts = t.Expect, attempt+1
+			// probe.py's call: the response type from API Gateway's own JSON answer.
+			if typ, id := components.ParseGatewayAnswer(r.Body); typ != "" {
+				r.ResponseType = typ
+				if r.RequestId == "" {
+					r.RequestId = id
+				}
+			}
 			if attempt == len(event.RetryDelaysSeconds) || !retryable(r) || waited+event.RetryDelaysSeconds[attempt] > event.RetryDeadlineSeconds {
 				break
 			}
@@ -181,8 +188,8 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	}
 	resource := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/GET%s", api.Region, api.Account, apiId, stage, path)
 	denied := func(why string) components.ProbeFormResult {
-		r.Status, r.ErrorType = 403, "AccessDeniedException"
-		r.Body = fmt.Sprintf(`{"Message":"User: %s is not authorized to perform: execute-api:Invoke on resource: %s%s"}`, who, resource, why)
+		message := fmt.Sprintf("User: %s is not authorized to perform: execute-api:Invoke on resource: %s%s", who, resource, why)
+		gatewayAnswer(&r, served, 403, "AccessDeniedException", "ACCESS_DENIED", message, `{"Message":`+jsonString(message)+`}`)
 		return r
 	}
 	// The endpoint's policy first: the endpoint refuses before API Gateway
@@ -207,11 +214,14 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	}
 	route, ok := matchRoute(served.Routes, "GET", path)
 	if !ok || (route.Authorization == "AWS_IAM" && !signed) {
-		r.Status, r.ErrorType, r.Body = 403, "MissingAuthenticationTokenException", `{"message":"Missing Authentication Token"}`
+		gatewayAnswer(&r, served, 403, "MissingAuthenticationTokenException", "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", `{"message":"Missing Authentication Token"}`)
 		return r
 	}
+	// A MOCK without a matching integration response and a Lambda the API
+	// may not invoke are both configuration errors ("Gateway response types
+	// for API Gateway", API_CONFIGURATION_ERROR).
 	internalError := func() components.ProbeFormResult {
-		r.Status, r.ErrorType, r.Body = 500, "InternalServerErrorException", `{"message": "Internal server error"}`
+		gatewayAnswer(&r, served, 500, "InternalServerErrorException", "API_CONFIGURATION_ERROR", "Internal server error", `{"message": "Internal server error"}`)
 		return r
 	}
 	switch {
@@ -233,6 +243,29 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		r.Status, r.Body = 200, `{}`
 	}
 	return r
+}
+
+// gatewayAnswer sets r to API Gateway's own answer of response type typ:
+// status, x-amzn-ErrorType and a body from the deployment's customized
+// template for the type, else for its DEFAULT_4XX or DEFAULT_5XX (a type
+// not customized itself falls back to its default: "Gateway response types
+// for API Gateway"), else AWS's default body. The template's
+// $context.error.messageString is the message quoted for JSON.
+func gatewayAnswer(r *components.ProbeFormResult, d *Deployment, status int, errorType, typ, message, defaultBody string) {
+	r.Status, r.ErrorType, r.Body = status, errorType, defaultBody
+	template, ok := d.GatewayResponses[typ]
+	if !ok {
+		template, ok = d.GatewayResponses[fmt.Sprintf("DEFAULT_%dXX", status/100)]
+	}
+	if !ok {
+		return
+	}
+	r.Body = strings.NewReplacer(
+		"$context.error.messageString", jsonString(message),
+		"$context.error.message", message,
+		"$context.error.responseType", typ,
+		"$context.requestId", r.RequestId,
+	).Replace(template)
 }
 
 // decide parses and evaluates a policy document.
@@ -356,4 +389,10 @@ func anyContains(ranges []string, subnet string) bool {
 		}
 	}
 	return false
+}
+
+// jsonString is s as a JSON string literal.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
