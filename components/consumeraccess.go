@@ -33,6 +33,10 @@ type PublishedApi struct {
 	// stack cannot be destroyed while the producer still admits its
 	// endpoint. Optional.
 	ListsEndpoint bool `pulumi:"listsEndpoint,optional"`
+	// EndpointAccessMode is the API's (the producer's endpointAccessMode
+	// output): with STRICT the two invoke forms with a Host or
+	// x-apigw-api-id header are not offered. Optional.
+	EndpointAccessMode string `pulumi:"endpointAccessMode,optional"`
 }
 
 // ConsumerApiAccessArgs are the inputs of ConsumerApiAccess.
@@ -114,6 +118,9 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 		f.require(a.Api.StageName != nil, "api.stageName")
 		f.require(a.Api.DeploymentId != nil, "api.deploymentId")
 		f.require(a.Api.PolicyHash != nil, "api.policyHash")
+		if m := a.Api.EndpointAccessMode; m != "" && m != EndpointAccessStrict && m != EndpointAccessBasic {
+			f.bad("api.endpointAccessMode", m, EndpointAccessStrict+" or "+EndpointAccessBasic)
+		}
 		if ValidateAuthorization(a.Api.Authorization) != nil {
 			f.bad("api.authorization", a.Api.Authorization, ExpectAuthorization)
 		}
@@ -183,7 +190,7 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 		if err := side.newEndpointPolicy(ctx, c, access, api.ExecutionArn.ToStringOutput()); err != nil {
 			return nil, fmt.Errorf("consumer api access %s: %w", name, err)
 		}
-		headers := setInvokeForms(access, c, api.RestApiId, args.Region, api.StageName, api.Authorization == AuthorizationIam)
+		headers := setInvokeForms(access, c, api.RestApiId, args.Region, api.StageName, api.Authorization == AuthorizationIam, api.EndpointAccessMode == EndpointAccessStrict)
 		if c.Probe && api.ListsEndpoint {
 			deployed := deployedApi{executionArn: api.ExecutionArn.ToStringOutput(), stageName: api.StageName.ToStringOutput(),
 				deploymentId: api.DeploymentId.ToStringOutput(), policyHash: api.PolicyHash.ToStringOutput()}

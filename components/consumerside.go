@@ -244,7 +244,7 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 
 // setInvokeForms fills the access's invoke URLs and curl lines for an API
 // and returns the headers of each form, for the probe.
-func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.StringInput, region string, stageName pulumi.StringInput, sigv4 bool) pulumi.StringMapMapOutput {
+func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.StringInput, region string, stageName pulumi.StringInput, sigv4, strict bool) pulumi.StringMapMapOutput {
 	publicDns := pulumi.String("").ToStringOutput()
 	switch {
 	case access.Endpoint != nil:
@@ -252,7 +252,7 @@ func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.Str
 	case c.ExistingEndpointDnsName != nil:
 		publicDns = c.ExistingEndpointDnsName.ToStringOutput()
 	}
-	forms := invokeFormsOutput(restApiId, pulumi.String(region), stageName, access.EndpointId, publicDns, privateDnsOn(c), sigv4)
+	forms := invokeFormsOutput(restApiId, pulumi.String(region), stageName, access.EndpointId, publicDns, privateDnsOn(c), sigv4, strict)
 	access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
 	access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
 	return forms.ApplyT(func(f any) map[string]map[string]string { return f.(InvokeForms).Headers }).(pulumi.StringMapMapOutput)

@@ -117,6 +117,10 @@ type CrossAccountPrivateApiArgs struct {
 	// unexpected answer; false records it in the probe's results only.
 	// Optional, default true.
 	ProbeFailOnError *bool `pulumi:"probeFailOnError,optional"`
+	// Tls is the API's security policy and endpoint access mode (see
+	// ApiTls; STRICT drops the two invoke forms with a Host or
+	// x-apigw-api-id header). Optional: nil is TLS_1_2.
+	Tls *ApiTls `pulumi:"tls,optional"`
 	// Quotas are the producer account's API Gateway quotas where AWS has
 	// raised them; the resource policy's length and the API's resources are
 	// checked against them before anything is registered. Optional, nil is
@@ -228,6 +232,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		Protect:        args.Protect,
 		Adopt:          args.AdoptApi,
 		Quotas:         args.Quotas,
+		Tls:            args.Tls,
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
@@ -289,7 +294,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		policyHash: policy.PolicyJson.ApplyT(TriggerHash).(pulumi.StringOutput)}
 	for _, c := range args.Consumers {
 		access := comp.Consumers[c.Name]
-		headers := setInvokeForms(access, c, api.RestApiId, args.Region, stage.StageName, args.Authorization == AuthorizationIam)
+		headers := setInvokeForms(access, c, api.RestApiId, args.Region, stage.StageName, args.Authorization == AuthorizationIam, args.Tls.Strict())
 
 		// Step 7 (account A): prove the call from inside the consumer VPC.
 		if c.Probe {

@@ -76,6 +76,7 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "%v", err)
 		}
 	}
+	f.nest("tls", a.Tls.Validate())
 	a.validateQuotas(&f)
 	return f.err()
 }

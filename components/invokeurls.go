@@ -31,6 +31,10 @@ type InvokeTarget struct {
 	PrivateDns bool
 	// Sigv4 says the methods use AWS_IAM: the curl lines sign their calls.
 	Sigv4 bool
+	// Strict says the API's endpoint access mode is STRICT: the two forms
+	// with a Host or x-apigw-api-id header are left out (their TLS server
+	// name is the endpoint's, not the API's, which STRICT refuses).
+	Strict bool
 }
 
 // sigv4CurlFlags sign a curl call for execute-api with the caller's
@@ -70,7 +74,7 @@ func ComputeInvokeForms(t InvokeTarget) InvokeForms {
 		add(InvokePrivateDns, fmt.Sprintf("https://%s/%s", apiHost, t.Stage), "")
 	}
 	add(InvokeRoute53Alias, fmt.Sprintf("https://%s-%s.execute-api.%s.amazonaws.com/%s", t.ApiId, t.VpcEndpointId, t.Region, t.Stage), "")
-	if t.PublicDnsName != "" {
+	if t.PublicDnsName != "" && !t.Strict {
 		public := fmt.Sprintf("https://%s/%s", t.PublicDnsName, t.Stage)
 		add(InvokePublicDnsHostHeader, public, "Host: "+apiHost)
 		add(InvokePublicDnsApiIdHeader, public, "x-apigw-api-id: "+t.ApiId)
@@ -79,11 +83,11 @@ func ComputeInvokeForms(t InvokeTarget) InvokeForms {
 }
 
 // invokeFormsOutput resolves the inputs and renders ComputeInvokeForms.
-func invokeFormsOutput(apiId, region, stage, vpceId, publicDns pulumi.StringInput, privateDns, sigv4 bool) pulumi.AnyOutput {
+func invokeFormsOutput(apiId, region, stage, vpceId, publicDns pulumi.StringInput, privateDns, sigv4, strict bool) pulumi.AnyOutput {
 	return pulumi.All(apiId, region, stage, vpceId, publicDns).ApplyT(func(v []any) InvokeForms {
 		return ComputeInvokeForms(InvokeTarget{
 			ApiId: v[0].(string), Region: v[1].(string), Stage: v[2].(string),
-			VpcEndpointId: v[3].(string), PublicDnsName: v[4].(string), PrivateDns: privateDns, Sigv4: sigv4,
+			VpcEndpointId: v[3].(string), PublicDnsName: v[4].(string), PrivateDns: privateDns, Sigv4: sigv4, Strict: strict,
 		})
 	}).(pulumi.AnyOutput)
 }

@@ -21,6 +21,10 @@ type ApiDefinition struct {
 	Routes []RouteDefinition
 	// Authorization is AuthorizationNone ("" too) or AuthorizationIam.
 	Authorization string
+	// SecurityPolicy and EndpointAccessMode are the API's TLS set-up (ApiTls);
+	// "" leaves each out of the body (AWS's default then).
+	SecurityPolicy     string
+	EndpointAccessMode string
 }
 
 // anyMethodKey is API Gateway's OpenAPI extension for the ANY method.
@@ -78,6 +82,14 @@ func OpenApiBody(d ApiDefinition) (string, error) {
 		"paths":   paths,
 		"x-amazon-apigateway-endpoint-configuration": map[string]any{"vpcEndpointIds": ids},
 		"x-amazon-apigateway-gateway-responses":      gatewayResponses(),
+	}
+	// "OpenAPI extensions": x-amazon-apigateway-security-policy and
+	// x-amazon-apigateway-endpoint-access-mode set them on the REST API.
+	if d.SecurityPolicy != "" {
+		doc["x-amazon-apigateway-security-policy"] = d.SecurityPolicy
+	}
+	if d.EndpointAccessMode != "" {
+		doc["x-amazon-apigateway-endpoint-access-mode"] = d.EndpointAccessMode
 	}
 	switch d.Authorization {
 	case "", AuthorizationNone:

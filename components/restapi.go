@@ -38,6 +38,9 @@ type PrivateRestApiArgs struct {
 	// the routes' resources are checked against ResourcesPerApi. Optional,
 	// nil is AWS's defaults.
 	Quotas *ApiQuotas `pulumi:"quotas,optional"`
+	// Tls is the API's security policy and endpoint access mode (see
+	// ApiTls). Optional: nil is TLS_1_2 with no access mode.
+	Tls *ApiTls `pulumi:"tls,optional"`
 }
 
 // PrivateRestApi is a REST API of endpoint type PRIVATE whose routes are one
@@ -86,6 +89,7 @@ func (a *PrivateRestApiArgs) Validate() error {
 	if a.Adopt != nil {
 		f.nest("adopt", a.Adopt.Validate(a.Routes))
 	}
+	f.nest("tls", a.Tls.Validate())
 	if err := a.Quotas.Validate(); err != nil {
 		f.nest("quotas", err)
 	} else {
@@ -124,7 +128,8 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		inputs = append(inputs, routeDefinitionOutput(r))
 	}
 	body := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
-		d := ApiDefinition{Title: v[0].(string), Description: v[1].(string), VpcEndpointIds: v[2].([]string), Authorization: args.Authorization}
+		d := ApiDefinition{Title: v[0].(string), Description: v[1].(string), VpcEndpointIds: v[2].([]string), Authorization: args.Authorization,
+			SecurityPolicy: args.Tls.securityPolicy(), EndpointAccessMode: args.Tls.AccessMode()}
 		for _, r := range v[3:] {
 			d.Routes = append(d.Routes, r.(RouteDefinition))
 		}

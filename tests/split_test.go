@@ -404,3 +404,32 @@ func TestProducerChecksItsConsumerStacks(t *testing.T) {
 	assert.Contains(t, stderr, "xaccount-api:consumers[1].stack: stack organization/xaccount-api/orders-batch publishes consumer batch in account 555555555555; expected consumer batch in account 333333333333, as consumers[1] says")
 	assert.NotContains(t, stderr, "consumers[0]", "the other consumer is fine")
 }
+
+// TestConsumerStackFollowsTheProducersAccessMode: a producer stack with
+// STRICT publishes endpointAccessMode, and its consumer stacks offer only
+// the invoke forms STRICT lets through.
+func TestConsumerStackFollowsTheProducersAccessMode(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"orders", "orders-app", "orders-batch"} {
+		b, err := os.ReadFile(plan.StackFile(splitDir, name))
+		require.NoError(t, err)
+		if name == "orders" {
+			strict := strings.Replace(string(b), "  xaccount-api:api:\n", "  xaccount-api:api:\n    tls: {securityPolicy: SecurityPolicy_TLS13_1_3_2025_09, endpointAccessMode: STRICT}\n", 1)
+			require.NotEqual(t, string(b), strict)
+			b = []byte(strict)
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	producer := planSplit(t, dir, "orders")
+	assert.Equal(t, "STRICT", producer.Outputs["endpointAccessMode"])
+	consumer := planSplit(t, dir, "orders-app")
+	js, err := json.Marshal(consumer.Outputs)
+	require.NoError(t, err)
+	assert.Contains(t, string(js), "route53Alias")
+	assert.NotContains(t, string(js), "publicDnsWithHostHeader", "STRICT refuses the header forms: the consumer stack does not offer them")
+	assert.NotContains(t, string(js), "publicDnsWithApiIdHeader")
+	committed := planSplit(t, splitDir, "orders-app")
+	js, err = json.Marshal(committed.Outputs)
+	require.NoError(t, err)
+	assert.Contains(t, string(js), "publicDnsWithHostHeader", "without STRICT all forms are offered")
+}

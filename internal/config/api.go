@@ -20,11 +20,11 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 		Authorization: components.AuthorizationNone,
 		Throttle:      components.DefaultStageThrottle,
 	}
-	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle, adopt, quotas")
+	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle, adopt, quotas, tls")
 	var m map[string]any
 	if present {
 		var ok bool
-		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements", "accessLogs", "throttle", "adopt", "quotas"); !ok {
+		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements", "accessLogs", "throttle", "adopt", "quotas", "tls"); !ok {
 			return api
 		}
 	}
@@ -63,7 +63,35 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 	api.Throttle = r.throttle(k.field("throttle"), m, api.Throttle)
 	api.Adopt = r.adopt(k.field("adopt"), m)
 	api.Quotas = r.quotas(k.field("quotas"), m)
+	api.Tls = r.tls(k.field("tls"), m)
 	return api
+}
+
+// tls reads api.tls {securityPolicy, endpointAccessMode}; the component
+// checks the values (components.ApiTls.Validate).
+func (r *reader) tls(k key, m map[string]any) *components.ApiTls {
+	v, present := m["tls"]
+	if !present {
+		return nil
+	}
+	tm, ok := r.object(k, v, "securityPolicy", "endpointAccessMode")
+	if !ok {
+		return nil
+	}
+	t := &components.ApiTls{}
+	if p, ok := r.optString(k, tm, "securityPolicy", components.ExpectSecurityPolicy); ok {
+		if p == "" {
+			r.bad(k.field("securityPolicy"), p, components.ExpectSecurityPolicy)
+		}
+		t.SecurityPolicy = p
+	}
+	if mode, ok := r.optString(k, tm, "endpointAccessMode", components.EndpointAccessStrict+" or "+components.EndpointAccessBasic); ok {
+		if mode == "" {
+			r.bad(k.field("endpointAccessMode"), mode, components.EndpointAccessStrict+" or "+components.EndpointAccessBasic)
+		}
+		t.EndpointAccessMode = mode
+	}
+	return t
 }
 
 // quotas reads api.quotas {resourcePolicyLength, resourcesPerApi}; the

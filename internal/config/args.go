@@ -26,6 +26,7 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 		Throttle:              &c.Api.Throttle,
 		AdoptApi:              c.Api.Adopt,
 		Quotas:                c.Api.Quotas,
+		Tls:                   c.Api.Tls,
 		Protect:               c.Protect,
 		ProbeFailOnError:      &c.Probe.FailOnError,
 	}
@@ -103,6 +104,7 @@ var argsFieldToKey = map[string]string{
 	"extraPolicyStatements": KeyApi + ".extraPolicyStatements",
 	"adoptApi":              KeyApi + ".adopt",
 	"quotas":                KeyApi + ".quotas",
+	"tls":                   KeyApi + ".tls",
 }
 
 // consumerFieldToKey renames consumer fields whose config key differs.

@@ -149,6 +149,9 @@ type Api struct {
 	// Quotas are the producer account's raised API Gateway quotas
 	// (api.quotas); nil is AWS's defaults.
 	Quotas *components.ApiQuotas
+	// Tls is the API's security policy and endpoint access mode (api.tls);
+	// nil is TLS_1_2.
+	Tls *components.ApiTls
 }
 
 // RouteConfig is one route as configured; plain values, no Pulumi inputs.

@@ -125,8 +125,10 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 		"deploymentId":      api.DeploymentId,
 		"policyHash":        api.PolicyJson.ApplyT(components.TriggerHash),
 		"authorization":     pulumi.String(authorizationOf(args)),
-		"vpcEndpointIds":    api.VpcEndpointIds,
-		"consumers":         consumers,
+		// STRICT or BASIC, "" for none: a consumer stack offers the invoke forms it allows.
+		"endpointAccessMode": pulumi.String(args.Tls.AccessMode()),
+		"vpcEndpointIds":     api.VpcEndpointIds,
+		"consumers":          consumers,
 	}
 }
 

@@ -121,7 +121,7 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 		return nil, err
 	}
 	out := map[string]any{}
-	for _, name := range []string{"restApiId", "executionArn", "stageName", "deploymentId", "policyHash", "authorization", "producerAccountId", "region", "consumers"} {
+	for _, name := range []string{"restApiId", "executionArn", "stageName", "deploymentId", "policyHash", "authorization", "endpointAccessMode", "producerAccountId", "region", "consumers"} {
 		if out[name], err = referencedOutput(ref, name); err != nil {
 			return nil, err
 		}
@@ -148,6 +148,7 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 		RestApiId: pulumi.String(str("restApiId")), ExecutionArn: pulumi.String(str("executionArn")),
 		StageName: pulumi.String(str("stageName")), DeploymentId: pulumi.String(str("deploymentId")),
 		PolicyHash: pulumi.String(str("policyHash")), Authorization: str("authorization"),
+		EndpointAccessMode: str("endpointAccessMode"),
 	}
 	consumers, _ := out["consumers"].(map[string]any)
 	entry, listed := consumers[consumer.Name].(map[string]any)

@@ -98,6 +98,7 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
             resourceInputs["stageName"] = args?.stageName;
             resourceInputs["tags"] = args?.tags;
             resourceInputs["throttle"] = args?.throttle;
+            resourceInputs["tls"] = args?.tls;
             resourceInputs["deploymentId"] = undefined /*out*/;
             resourceInputs["endpointIds"] = undefined /*out*/;
             resourceInputs["executionArn"] = undefined /*out*/;
@@ -196,4 +197,8 @@ export interface CrossAccountPrivateApiArgs {
      * Throttle sets the throttling of every method of the stage and turns on metrics. Optional: nil is DefaultStageThrottle (100/s, bursts of 200), the stack program's default too.
      */
     throttle?: pulumi.Input<inputs.StageThrottleArgs | undefined>;
+    /**
+     * Tls is the API's security policy and endpoint access mode (see ApiTls; STRICT drops the two invoke forms with a Host or x-apigw-api-id header). Optional: nil is TLS_1_2.
+     */
+    tls?: pulumi.Input<inputs.ApiTlsArgs | undefined>;
 }

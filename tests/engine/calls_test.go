@@ -127,3 +127,33 @@ func TestProbeRidesOutPropagation(t *testing.T) {
 	}
 	assert.Positive(t, retried, "the stale answers were retried")
 }
+
+// TestStrictAccessModeOffersTheApisOwnNames: an enhanced security policy
+// with STRICT reaches the API (the simulated stage then refuses the two
+// header forms, whose TLS server name is the endpoint's); the stack offers
+// and probes the two forms that name the API, green. Back to BASIC, all
+// four are offered and answer.
+func TestStrictAccessModeOffersTheApisOwnNames(t *testing.T) {
+	s := newEngineStack(t, "dev")
+	api := devApi()
+	api["tls"] = map[string]any{"securityPolicy": "SecurityPolicy_TLS13_1_3_2025_09", "endpointAccessMode": "STRICT"}
+	s.editConfig("api", api)
+	s.mustUp()
+	st := s.apiState()
+	assert.Equal(t, "STRICT", st.api.EndpointAccessMode)
+	assert.Equal(t, "SecurityPolicy_TLS13_1_3_2025_09", st.api.SecurityPolicy)
+	requireProbeGreen(t, s, "app", 2)
+	urls := s.outputs()["consumers"].Value.(map[string]any)["app"].(map[string]any)["invokeUrls"].(map[string]any)
+	assert.Contains(t, urls, "privateDns")
+	assert.Contains(t, urls, "route53Alias")
+	assert.NotContains(t, urls, "publicDnsWithHostHeader", "STRICT refuses it: not offered")
+	assert.Equal(t, "STRICT", s.outputs()["endpointAccessMode"].Value)
+
+	s.step(t, "BASIC offers and answers all four forms", func(t *testing.T) {
+		api["tls"] = map[string]any{"securityPolicy": "SecurityPolicy_TLS13_1_3_2025_09", "endpointAccessMode": "BASIC"}
+		s.editConfig("api", api)
+		s.mustUp()
+		assert.Equal(t, "BASIC", s.apiState().api.EndpointAccessMode)
+		requireProbeGreen(t, s, "app", 4)
+	})
+}

@@ -90,6 +90,8 @@ type crossAccountPrivateApiArgs struct {
 	Tags map[string]string `pulumi:"tags"`
 	// Throttle sets the throttling of every method of the stage and turns on metrics. Optional: nil is DefaultStageThrottle (100/s, bursts of 200), the stack program's default too.
 	Throttle *StageThrottle `pulumi:"throttle"`
+	// Tls is the API's security policy and endpoint access mode (see ApiTls; STRICT drops the two invoke forms with a Host or x-apigw-api-id header). Optional: nil is TLS_1_2.
+	Tls *ApiTls `pulumi:"tls"`
 }
 
 // The set of arguments for constructing a CrossAccountPrivateApi resource.
@@ -130,6 +132,8 @@ type CrossAccountPrivateApiArgs struct {
 	Tags pulumi.StringMapInput
 	// Throttle sets the throttling of every method of the stage and turns on metrics. Optional: nil is DefaultStageThrottle (100/s, bursts of 200), the stack program's default too.
 	Throttle StageThrottlePtrInput
+	// Tls is the API's security policy and endpoint access mode (see ApiTls; STRICT drops the two invoke forms with a Host or x-apigw-api-id header). Optional: nil is TLS_1_2.
+	Tls ApiTlsPtrInput
 }
 
 func (CrossAccountPrivateApiArgs) ElementType() reflect.Type {

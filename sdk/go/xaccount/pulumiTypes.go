@@ -706,6 +706,165 @@ func (o ApiQuotasPtrOutput) ResourcesPerApi() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+// ApiTls is the TLS set-up of a REST API: written into its OpenAPI body (x-amazon-apigateway-security-policy and x-amazon-apigateway-endpoint-access-mode), so it changes with the body.
+type ApiTls struct {
+	// EndpointAccessMode is STRICT or BASIC, required with an enhanced policy and refused with TLS_1_2 (AWS allows it for enhanced policies only). STRICT drops the publicDnsWithHostHeader and publicDnsWithApiIdHeader invoke forms, which it refuses. Optional.
+	EndpointAccessMode *string `pulumi:"endpointAccessMode"`
+	// SecurityPolicy is the TLS versions and cipher suites API Gateway accepts: TLS_1_2 or an enhanced SecurityPolicy_… policy. TLS_1_0 is refused. Optional, default TLS_1_2.
+	SecurityPolicy *string `pulumi:"securityPolicy"`
+}
+
+// ApiTlsInput is an input type that accepts ApiTlsArgs and ApiTlsOutput values.
+// You can construct a concrete instance of `ApiTlsInput` via:
+//
+//	ApiTlsArgs{...}
+type ApiTlsInput interface {
+	pulumi.Input
+
+	ToApiTlsOutput() ApiTlsOutput
+	ToApiTlsOutputWithContext(context.Context) ApiTlsOutput
+}
+
+// ApiTls is the TLS set-up of a REST API: written into its OpenAPI body (x-amazon-apigateway-security-policy and x-amazon-apigateway-endpoint-access-mode), so it changes with the body.
+type ApiTlsArgs struct {
+	// EndpointAccessMode is STRICT or BASIC, required with an enhanced policy and refused with TLS_1_2 (AWS allows it for enhanced policies only). STRICT drops the publicDnsWithHostHeader and publicDnsWithApiIdHeader invoke forms, which it refuses. Optional.
+	EndpointAccessMode pulumi.StringPtrInput `pulumi:"endpointAccessMode"`
+	// SecurityPolicy is the TLS versions and cipher suites API Gateway accepts: TLS_1_2 or an enhanced SecurityPolicy_… policy. TLS_1_0 is refused. Optional, default TLS_1_2.
+	SecurityPolicy pulumi.StringPtrInput `pulumi:"securityPolicy"`
+}
+
+func (ApiTlsArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ApiTls)(nil)).Elem()
+}
+
+func (i ApiTlsArgs) ToApiTlsOutput() ApiTlsOutput {
+	return i.ToApiTlsOutputWithContext(context.Background())
+}
+
+func (i ApiTlsArgs) ToApiTlsOutputWithContext(ctx context.Context) ApiTlsOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ApiTlsOutput)
+}
+
+func (i ApiTlsArgs) ToApiTlsPtrOutput() ApiTlsPtrOutput {
+	return i.ToApiTlsPtrOutputWithContext(context.Background())
+}
+
+func (i ApiTlsArgs) ToApiTlsPtrOutputWithContext(ctx context.Context) ApiTlsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ApiTlsOutput).ToApiTlsPtrOutputWithContext(ctx)
+}
+
+// ApiTlsPtrInput is an input type that accepts ApiTlsArgs, ApiTlsPtr and ApiTlsPtrOutput values.
+// You can construct a concrete instance of `ApiTlsPtrInput` via:
+//
+//	        ApiTlsArgs{...}
+//
+//	or:
+//
+//	        nil
+type ApiTlsPtrInput interface {
+	pulumi.Input
+
+	ToApiTlsPtrOutput() ApiTlsPtrOutput
+	ToApiTlsPtrOutputWithContext(context.Context) ApiTlsPtrOutput
+}
+
+type apiTlsPtrType ApiTlsArgs
+
+func ApiTlsPtr(v *ApiTlsArgs) ApiTlsPtrInput {
+	return (*apiTlsPtrType)(v)
+}
+
+func (*apiTlsPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ApiTls)(nil)).Elem()
+}
+
+func (i *apiTlsPtrType) ToApiTlsPtrOutput() ApiTlsPtrOutput {
+	return i.ToApiTlsPtrOutputWithContext(context.Background())
+}
+
+func (i *apiTlsPtrType) ToApiTlsPtrOutputWithContext(ctx context.Context) ApiTlsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ApiTlsPtrOutput)
+}
+
+// ApiTls is the TLS set-up of a REST API: written into its OpenAPI body (x-amazon-apigateway-security-policy and x-amazon-apigateway-endpoint-access-mode), so it changes with the body.
+type ApiTlsOutput struct{ *pulumi.OutputState }
+
+func (ApiTlsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ApiTls)(nil)).Elem()
+}
+
+func (o ApiTlsOutput) ToApiTlsOutput() ApiTlsOutput {
+	return o
+}
+
+func (o ApiTlsOutput) ToApiTlsOutputWithContext(ctx context.Context) ApiTlsOutput {
+	return o
+}
+
+func (o ApiTlsOutput) ToApiTlsPtrOutput() ApiTlsPtrOutput {
+	return o.ToApiTlsPtrOutputWithContext(context.Background())
+}
+
+func (o ApiTlsOutput) ToApiTlsPtrOutputWithContext(ctx context.Context) ApiTlsPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ApiTls) *ApiTls {
+		return &v
+	}).(ApiTlsPtrOutput)
+}
+
+// EndpointAccessMode is STRICT or BASIC, required with an enhanced policy and refused with TLS_1_2 (AWS allows it for enhanced policies only). STRICT drops the publicDnsWithHostHeader and publicDnsWithApiIdHeader invoke forms, which it refuses. Optional.
+func (o ApiTlsOutput) EndpointAccessMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ApiTls) *string { return v.EndpointAccessMode }).(pulumi.StringPtrOutput)
+}
+
+// SecurityPolicy is the TLS versions and cipher suites API Gateway accepts: TLS_1_2 or an enhanced SecurityPolicy_… policy. TLS_1_0 is refused. Optional, default TLS_1_2.
+func (o ApiTlsOutput) SecurityPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ApiTls) *string { return v.SecurityPolicy }).(pulumi.StringPtrOutput)
+}
+
+type ApiTlsPtrOutput struct{ *pulumi.OutputState }
+
+func (ApiTlsPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ApiTls)(nil)).Elem()
+}
+
+func (o ApiTlsPtrOutput) ToApiTlsPtrOutput() ApiTlsPtrOutput {
+	return o
+}
+
+func (o ApiTlsPtrOutput) ToApiTlsPtrOutputWithContext(ctx context.Context) ApiTlsPtrOutput {
+	return o
+}
+
+func (o ApiTlsPtrOutput) Elem() ApiTlsOutput {
+	return o.ApplyT(func(v *ApiTls) ApiTls {
+		if v != nil {
+			return *v
+		}
+		var ret ApiTls
+		return ret
+	}).(ApiTlsOutput)
+}
+
+// EndpointAccessMode is STRICT or BASIC, required with an enhanced policy and refused with TLS_1_2 (AWS allows it for enhanced policies only). STRICT drops the publicDnsWithHostHeader and publicDnsWithApiIdHeader invoke forms, which it refuses. Optional.
+func (o ApiTlsPtrOutput) EndpointAccessMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ApiTls) *string {
+		if v == nil {
+			return nil
+		}
+		return v.EndpointAccessMode
+	}).(pulumi.StringPtrOutput)
+}
+
+// SecurityPolicy is the TLS versions and cipher suites API Gateway accepts: TLS_1_2 or an enhanced SecurityPolicy_… policy. TLS_1_0 is refused. Optional, default TLS_1_2.
+func (o ApiTlsPtrOutput) SecurityPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ApiTls) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SecurityPolicy
+	}).(pulumi.StringPtrOutput)
+}
+
 // ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
 type Consumer struct {
 	// AccountId is the consumer's account: its Provider must act there (the gate refuses any other account before anything is registered), and an AWS_IAM API allows its root unless Principals is set. Required.
@@ -1333,6 +1492,8 @@ type PublishedApi struct {
 	Authorization *string `pulumi:"authorization"`
 	// RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
 	DeploymentId string `pulumi:"deploymentId"`
+	// EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
+	EndpointAccessMode *string `pulumi:"endpointAccessMode"`
 	// RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
 	ExecutionArn string `pulumi:"executionArn"`
 	// ListsEndpoint says that the producer's stack lists this consumer (its consumers output names it). Only then does the probe run, and the ListedByProducer guard is protected while it holds, so the consumer's stack cannot be destroyed while the producer still admits its endpoint. Optional.
@@ -1364,6 +1525,8 @@ type PublishedApiArgs struct {
 	Authorization pulumi.StringPtrInput `pulumi:"authorization"`
 	// RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
 	DeploymentId pulumi.StringInput `pulumi:"deploymentId"`
+	// EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
+	EndpointAccessMode pulumi.StringPtrInput `pulumi:"endpointAccessMode"`
 	// RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
 	ExecutionArn pulumi.StringInput `pulumi:"executionArn"`
 	// ListsEndpoint says that the producer's stack lists this consumer (its consumers output names it). Only then does the probe run, and the ListedByProducer guard is protected while it holds, so the consumer's stack cannot be destroyed while the producer still admits its endpoint. Optional.
@@ -1466,6 +1629,11 @@ func (o PublishedApiOutput) DeploymentId() pulumi.StringOutput {
 	return o.ApplyT(func(v PublishedApi) string { return v.DeploymentId }).(pulumi.StringOutput)
 }
 
+// EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
+func (o PublishedApiOutput) EndpointAccessMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PublishedApi) *string { return v.EndpointAccessMode }).(pulumi.StringPtrOutput)
+}
+
 // RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
 func (o PublishedApiOutput) ExecutionArn() pulumi.StringOutput {
 	return o.ApplyT(func(v PublishedApi) string { return v.ExecutionArn }).(pulumi.StringOutput)
@@ -1537,6 +1705,16 @@ func (o PublishedApiPtrOutput) DeploymentId() pulumi.StringPtrOutput {
 			return nil
 		}
 		return &v.DeploymentId
+	}).(pulumi.StringPtrOutput)
+}
+
+// EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
+func (o PublishedApiPtrOutput) EndpointAccessMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PublishedApi) *string {
+		if v == nil {
+			return nil
+		}
+		return v.EndpointAccessMode
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -1977,6 +2155,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AdoptApiPtrInput)(nil)).Elem(), AdoptApiArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ApiQuotasInput)(nil)).Elem(), ApiQuotasArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ApiQuotasPtrInput)(nil)).Elem(), ApiQuotasArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ApiTlsInput)(nil)).Elem(), ApiTlsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ApiTlsPtrInput)(nil)).Elem(), ApiTlsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerInput)(nil)).Elem(), ConsumerArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerArrayInput)(nil)).Elem(), ConsumerArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerVpcInput)(nil)).Elem(), ConsumerVpcArgs{})
@@ -1998,6 +2178,8 @@ func init() {
 	pulumi.RegisterOutputType(AdoptApiPtrOutput{})
 	pulumi.RegisterOutputType(ApiQuotasOutput{})
 	pulumi.RegisterOutputType(ApiQuotasPtrOutput{})
+	pulumi.RegisterOutputType(ApiTlsOutput{})
+	pulumi.RegisterOutputType(ApiTlsPtrOutput{})
 	pulumi.RegisterOutputType(ConsumerOutput{})
 	pulumi.RegisterOutputType(ConsumerArrayOutput{})
 	pulumi.RegisterOutputType(ConsumerVpcOutput{})

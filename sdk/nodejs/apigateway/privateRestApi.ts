@@ -63,6 +63,7 @@ export class PrivateRestApi extends pulumi.ComponentResource {
             resourceInputs["quotas"] = args?.quotas;
             resourceInputs["routes"] = args?.routes;
             resourceInputs["tags"] = args?.tags;
+            resourceInputs["tls"] = args?.tls;
             resourceInputs["vpcEndpointIds"] = args?.vpcEndpointIds;
             resourceInputs["bodyHash"] = undefined /*out*/;
             resourceInputs["executionArn"] = undefined /*out*/;
@@ -115,6 +116,10 @@ export interface PrivateRestApiArgs {
      * Tags are set on the RestApi. Optional.
      */
     tags?: pulumi.Input<{[key: string]: string} | undefined>;
+    /**
+     * Tls is the API's security policy and endpoint access mode (see ApiTls). Optional: nil is TLS_1_2 with no access mode.
+     */
+    tls?: pulumi.Input<inputs.ApiTlsArgs | undefined>;
     /**
      * VpcEndpointIds are the interface endpoints associated with the API (vpcEndpointIds of the PRIVATE endpoint configuration). Required.
      */

@@ -74,6 +74,20 @@ export interface ApiQuotasArgs {
 }
 
 /**
+ * ApiTls is the TLS set-up of a REST API: written into its OpenAPI body (x-amazon-apigateway-security-policy and x-amazon-apigateway-endpoint-access-mode), so it changes with the body.
+ */
+export interface ApiTlsArgs {
+    /**
+     * EndpointAccessMode is STRICT or BASIC, required with an enhanced policy and refused with TLS_1_2 (AWS allows it for enhanced policies only). STRICT drops the publicDnsWithHostHeader and publicDnsWithApiIdHeader invoke forms, which it refuses. Optional.
+     */
+    endpointAccessMode?: pulumi.Input<string | undefined>;
+    /**
+     * SecurityPolicy is the TLS versions and cipher suites API Gateway accepts: TLS_1_2 or an enhanced SecurityPolicy_… policy. TLS_1_0 is refused. Optional, default TLS_1_2.
+     */
+    securityPolicy?: pulumi.Input<string | undefined>;
+}
+
+/**
  * ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
  */
 export interface ConsumerArgs {
@@ -191,6 +205,10 @@ export interface PublishedApiArgs {
      * RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
      */
     deploymentId: pulumi.Input<string>;
+    /**
+     * EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
+     */
+    endpointAccessMode?: pulumi.Input<string | undefined>;
     /**
      * RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
      */

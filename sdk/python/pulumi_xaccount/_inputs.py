@@ -23,6 +23,8 @@ __all__ = [
     'AdoptApiArgsDict',
     'ApiQuotasArgs',
     'ApiQuotasArgsDict',
+    'ApiTlsArgs',
+    'ApiTlsArgsDict',
     'ConsumerArgs',
     'ConsumerArgsDict',
     'ConsumerVpcArgs',
@@ -311,6 +313,60 @@ class ApiQuotasArgs:
     @resources_per_api.setter
     def resources_per_api(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "resources_per_api", value)
+
+
+class ApiTlsArgsDict(TypedDict):
+    """
+    ApiTls is the TLS set-up of a REST API: written into its OpenAPI body (x-amazon-apigateway-security-policy and x-amazon-apigateway-endpoint-access-mode), so it changes with the body.
+    """
+    endpoint_access_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    EndpointAccessMode is STRICT or BASIC, required with an enhanced policy and refused with TLS_1_2 (AWS allows it for enhanced policies only). STRICT drops the publicDnsWithHostHeader and publicDnsWithApiIdHeader invoke forms, which it refuses. Optional.
+    """
+    security_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    SecurityPolicy is the TLS versions and cipher suites API Gateway accepts: TLS_1_2 or an enhanced SecurityPolicy_… policy. TLS_1_0 is refused. Optional, default TLS_1_2.
+    """
+
+@pulumi.input_type
+class ApiTlsArgs:
+    def __init__(__self__, *,
+                 endpoint_access_mode: pulumi.Input[Optional[_builtins.str]] = None,
+                 security_policy: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        ApiTls is the TLS set-up of a REST API: written into its OpenAPI body (x-amazon-apigateway-security-policy and x-amazon-apigateway-endpoint-access-mode), so it changes with the body.
+
+        :param pulumi.Input[_builtins.str] endpoint_access_mode: EndpointAccessMode is STRICT or BASIC, required with an enhanced policy and refused with TLS_1_2 (AWS allows it for enhanced policies only). STRICT drops the publicDnsWithHostHeader and publicDnsWithApiIdHeader invoke forms, which it refuses. Optional.
+        :param pulumi.Input[_builtins.str] security_policy: SecurityPolicy is the TLS versions and cipher suites API Gateway accepts: TLS_1_2 or an enhanced SecurityPolicy_… policy. TLS_1_0 is refused. Optional, default TLS_1_2.
+        """
+        if endpoint_access_mode is not None:
+            pulumi.set(__self__, "endpoint_access_mode", endpoint_access_mode)
+        if security_policy is not None:
+            pulumi.set(__self__, "security_policy", security_policy)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointAccessMode")
+    def endpoint_access_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        EndpointAccessMode is STRICT or BASIC, required with an enhanced policy and refused with TLS_1_2 (AWS allows it for enhanced policies only). STRICT drops the publicDnsWithHostHeader and publicDnsWithApiIdHeader invoke forms, which it refuses. Optional.
+        """
+        return pulumi.get(self, "endpoint_access_mode")
+
+    @endpoint_access_mode.setter
+    def endpoint_access_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "endpoint_access_mode", value)
+
+    @_builtins.property
+    @pulumi.getter(name="securityPolicy")
+    def security_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        SecurityPolicy is the TLS versions and cipher suites API Gateway accepts: TLS_1_2 or an enhanced SecurityPolicy_… policy. TLS_1_0 is refused. Optional, default TLS_1_2.
+        """
+        return pulumi.get(self, "security_policy")
+
+    @security_policy.setter
+    def security_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "security_policy", value)
 
 
 class ConsumerArgsDict(TypedDict):
@@ -816,6 +872,10 @@ class PublishedApiArgsDict(TypedDict):
     """
     Authorization is the API's (AuthorizationNone or AuthorizationIam): AWS_IAM invoke forms are signed. Optional, default AuthorizationNone.
     """
+    endpoint_access_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
+    """
     lists_endpoint: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     ListsEndpoint says that the producer's stack lists this consumer (its consumers output names it). Only then does the probe run, and the ListedByProducer guard is protected while it holds, so the consumer's stack cannot be destroyed while the producer still admits its endpoint. Optional.
@@ -834,6 +894,7 @@ class PublishedApiArgs:
                  rest_api_id: pulumi.Input[_builtins.str],
                  stage_name: pulumi.Input[_builtins.str],
                  authorization: pulumi.Input[Optional[_builtins.str]] = None,
+                 endpoint_access_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  lists_endpoint: pulumi.Input[Optional[_builtins.bool]] = None,
                  probe_target: pulumi.Input[Optional['ProbeTargetArgs']] = None):
         """
@@ -845,6 +906,7 @@ class PublishedApiArgs:
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
         :param pulumi.Input[_builtins.str] stage_name: RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
         :param pulumi.Input[_builtins.str] authorization: Authorization is the API's (AuthorizationNone or AuthorizationIam): AWS_IAM invoke forms are signed. Optional, default AuthorizationNone.
+        :param pulumi.Input[_builtins.str] endpoint_access_mode: EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
         :param pulumi.Input[_builtins.bool] lists_endpoint: ListsEndpoint says that the producer's stack lists this consumer (its consumers output names it). Only then does the probe run, and the ListedByProducer guard is protected while it holds, so the consumer's stack cannot be destroyed while the producer still admits its endpoint. Optional.
         :param pulumi.Input['ProbeTargetArgs'] probe_target: ProbeTarget is what this consumer's probe calls and expects (the producer's consumers.<name>.probeTarget). Required for a probe.
         """
@@ -855,6 +917,8 @@ class PublishedApiArgs:
         pulumi.set(__self__, "stage_name", stage_name)
         if authorization is not None:
             pulumi.set(__self__, "authorization", authorization)
+        if endpoint_access_mode is not None:
+            pulumi.set(__self__, "endpoint_access_mode", endpoint_access_mode)
         if lists_endpoint is not None:
             pulumi.set(__self__, "lists_endpoint", lists_endpoint)
         if probe_target is not None:
@@ -931,6 +995,18 @@ class PublishedApiArgs:
     @authorization.setter
     def authorization(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "authorization", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointAccessMode")
+    def endpoint_access_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
+        """
+        return pulumi.get(self, "endpoint_access_mode")
+
+    @endpoint_access_mode.setter
+    def endpoint_access_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "endpoint_access_mode", value)
 
     @_builtins.property
     @pulumi.getter(name="listsEndpoint")

@@ -37,7 +37,8 @@ class CrossAccountPrivateApiArgs:
                  quotas: pulumi.Input[Optional['ApiQuotasArgs']] = None,
                  routes: pulumi.Input[Optional[Sequence[pulumi.Input['RouteArgs']]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
-                 throttle: pulumi.Input[Optional['StageThrottleArgs']] = None):
+                 throttle: pulumi.Input[Optional['StageThrottleArgs']] = None,
+                 tls: pulumi.Input[Optional['ApiTlsArgs']] = None):
         """
         The set of arguments for constructing a CrossAccountPrivateApi resource.
 
@@ -59,6 +60,7 @@ class CrossAccountPrivateApiArgs:
         :param pulumi.Input[Sequence[pulumi.Input['RouteArgs']]] routes: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
         :param pulumi.Input['StageThrottleArgs'] throttle: Throttle sets the throttling of every method of the stage and turns on metrics. Optional: nil is DefaultStageThrottle (100/s, bursts of 200), the stack program's default too.
+        :param pulumi.Input['ApiTlsArgs'] tls: Tls is the API's security policy and endpoint access mode (see ApiTls; STRICT drops the two invoke forms with a Host or x-apigw-api-id header). Optional: nil is TLS_1_2.
         """
         pulumi.set(__self__, "consumers", consumers)
         pulumi.set(__self__, "producer_account_id", producer_account_id)
@@ -92,6 +94,8 @@ class CrossAccountPrivateApiArgs:
             pulumi.set(__self__, "tags", tags)
         if throttle is not None:
             pulumi.set(__self__, "throttle", throttle)
+        if tls is not None:
+            pulumi.set(__self__, "tls", tls)
 
     @_builtins.property
     @pulumi.getter
@@ -309,6 +313,18 @@ class CrossAccountPrivateApiArgs:
     def throttle(self, value: pulumi.Input[Optional['StageThrottleArgs']]):
         pulumi.set(self, "throttle", value)
 
+    @_builtins.property
+    @pulumi.getter
+    def tls(self) -> pulumi.Input[Optional['ApiTlsArgs']]:
+        """
+        Tls is the API's security policy and endpoint access mode (see ApiTls; STRICT drops the two invoke forms with a Host or x-apigw-api-id header). Optional: nil is TLS_1_2.
+        """
+        return pulumi.get(self, "tls")
+
+    @tls.setter
+    def tls(self, value: pulumi.Input[Optional['ApiTlsArgs']]):
+        pulumi.set(self, "tls", value)
+
 
 @pulumi.type_token("xaccount:index:CrossAccountPrivateApi")
 class CrossAccountPrivateApi(pulumi.ComponentResource):
@@ -334,6 +350,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  stage_name: Optional[_builtins.str] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  throttle: pulumi.Input[Optional[Union['StageThrottleArgs', 'StageThrottleArgsDict']]] = None,
+                 tls: pulumi.Input[Optional[Union['ApiTlsArgs', 'ApiTlsArgsDict']]] = None,
                  __props__=None):
         """
         CrossAccountPrivateApi lets workloads in one or more consumer accounts call a PRIVATE REST API in the producer account through interface endpoints, and nobody else. It composes ExecuteApiEndpoint, PrivateRestApi, ResourcePolicy and StageDeployment in the order of the manual procedure.
@@ -358,6 +375,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
         :param _builtins.str stage_name: StageName is the stage to deploy. Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
         :param pulumi.Input[Union['StageThrottleArgs', 'StageThrottleArgsDict']] throttle: Throttle sets the throttling of every method of the stage and turns on metrics. Optional: nil is DefaultStageThrottle (100/s, bursts of 200), the stack program's default too.
+        :param pulumi.Input[Union['ApiTlsArgs', 'ApiTlsArgsDict']] tls: Tls is the API's security policy and endpoint access mode (see ApiTls; STRICT drops the two invoke forms with a Host or x-apigw-api-id header). Optional: nil is TLS_1_2.
         """
         ...
     @overload
@@ -401,6 +419,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  stage_name: Optional[_builtins.str] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  throttle: pulumi.Input[Optional[Union['StageThrottleArgs', 'StageThrottleArgsDict']]] = None,
+                 tls: pulumi.Input[Optional[Union['ApiTlsArgs', 'ApiTlsArgsDict']]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -438,6 +457,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
             __props__.__dict__["stage_name"] = stage_name
             __props__.__dict__["tags"] = tags
             __props__.__dict__["throttle"] = throttle
+            __props__.__dict__["tls"] = tls
             __props__.__dict__["deployment_id"] = None
             __props__.__dict__["endpoint_ids"] = None
             __props__.__dict__["execution_arn"] = None

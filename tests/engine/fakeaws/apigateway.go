@@ -24,16 +24,32 @@ func awsError(op, code, format string, args ...any) error {
 	return fmt.Errorf("%s: operation error %s, https response error StatusCode: 400, %s: %s", op, op, code, fmt.Sprintf(format, args...))
 }
 
-// parseBody reads the routes, the embedded policy and the gateway responses
-// (type -> application/json template) of an OpenAPI body, as
-// PutRestApi/ImportRestApi do. A body that is not a JSON OpenAPI document is
-// refused like AWS refuses it.
-func parseBody(op, body string) ([]Route, string, map[string]string, error) {
+// parsedBody is what PutRestApi takes from an OpenAPI body.
+type parsedBody struct {
+	routes []Route
+	// policy is the embedded resource policy, "" when none.
+	policy string
+	// responses are the gateway responses: type -> application/json template.
+	responses map[string]string
+	// securityPolicy and accessMode are x-amazon-apigateway-security-policy
+	// and x-amazon-apigateway-endpoint-access-mode.
+	securityPolicy, accessMode string
+}
+
+// parseBody reads an OpenAPI body as PutRestApi/ImportRestApi do. A body
+// that is not a JSON OpenAPI document is refused like AWS refuses it, and
+// an enhanced security policy without an endpoint access mode too ("you
+// must also set the endpoint access mode": "x-amazon-apigateway-security-
+// policy"; AWS documents no wording, so only the exception's shape is
+// imitated).
+func parseBody(op, body string) (parsedBody, error) {
 	var doc struct {
 		OpenAPI          string                                `json:"openapi"`
 		Swagger          string                                `json:"swagger"`
 		Paths            map[string]map[string]json.RawMessage `json:"paths"`
 		Policy           json.RawMessage                       `json:"x-amazon-apigateway-policy"`
+		SecurityPolicy   string                                `json:"x-amazon-apigateway-security-policy"`
+		AccessMode       string                                `json:"x-amazon-apigateway-endpoint-access-mode"`
 		GatewayResponses map[string]struct {
 			ResponseTemplates map[string]string `json:"responseTemplates"`
 		} `json:"x-amazon-apigateway-gateway-responses"`
@@ -44,12 +60,12 @@ func parseBody(op, body string) ([]Route, string, map[string]string, error) {
 		} `json:"components"`
 	}
 	if err := json.Unmarshal([]byte(body), &doc); err != nil || (doc.OpenAPI == "" && doc.Swagger == "") {
-		return nil, "", nil, awsError(op, "BadRequestException", "Invalid OpenAPI input.")
+		return parsedBody{}, awsError(op, "BadRequestException", "Invalid OpenAPI input.")
 	}
 	var routes []Route
 	for path, ops := range doc.Paths {
 		if !strings.HasPrefix(path, "/") {
-			return nil, "", nil, awsError(op, "BadRequestException", "Errors found during import: Invalid resource path %s", path)
+			return parsedBody{}, awsError(op, "BadRequestException", "Errors found during import: Invalid resource path %s", path)
 		}
 		for key, raw := range ops {
 			var method string
@@ -75,7 +91,7 @@ func parseBody(op, body string) ([]Route, string, map[string]string, error) {
 			}
 			if err := json.Unmarshal(raw, &o); err != nil || len(o.Integration) == 0 {
 				// A method without an integration cannot be deployed.
-				return nil, "", nil, awsError(op, "BadRequestException", "Errors found during import: No integration defined for method %s %s", method, path)
+				return parsedBody{}, awsError(op, "BadRequestException", "Errors found during import: No integration defined for method %s %s", method, path)
 			}
 			_ = json.Unmarshal(o.Integration, &integration) // checked for presence above
 			mockStatus := 0
@@ -87,7 +103,7 @@ func parseBody(op, body string) ([]Route, string, map[string]string, error) {
 				for name := range requirement {
 					scheme, ok := doc.Components.SecuritySchemes[name]
 					if !ok {
-						return nil, "", nil, awsError(op, "BadRequestException", "Errors found during import: Undefined security scheme %s on %s %s", name, method, path)
+						return parsedBody{}, awsError(op, "BadRequestException", "Errors found during import: Undefined security scheme %s on %s %s", name, method, path)
 					}
 					if scheme.AuthType == "awsSigv4" {
 						auth = "AWS_IAM"
@@ -109,7 +125,10 @@ func parseBody(op, body string) ([]Route, string, map[string]string, error) {
 			responses[typ] = t
 		}
 	}
-	return routes, policy, responses, nil
+	if strings.HasPrefix(doc.SecurityPolicy, "SecurityPolicy_") && doc.AccessMode == "" {
+		return parsedBody{}, awsError(op, "BadRequestException", "Endpoint access mode is required for security policy %s", doc.SecurityPolicy)
+	}
+	return parsedBody{routes: routes, policy: policy, responses: responses, securityPolicy: doc.SecurityPolicy, accessMode: doc.AccessMode}, nil
 }
 
 // API Gateway's default quotas for a REST API that the simulated accounts
@@ -209,10 +228,16 @@ func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) erro
 	if mode == "" {
 		mode = "overwrite" // the provider's default
 	}
-	routes, policy, responses, err := parseBody("PutRestApi", body)
+	parsed, err := parseBody("PutRestApi", body)
 	if err != nil {
 		return err
 	}
+	routes, policy, responses := parsed.routes, parsed.policy, parsed.responses
+	// The API's TLS set-up is the API's own, not a deployment's.
+	if parsed.securityPolicy != "" {
+		api.SecurityPolicy = parsed.securityPolicy
+	}
+	api.EndpointAccessMode = parsed.accessMode
 	switch mode {
 	case "overwrite":
 		if err := checkResourcesPerApi("PutRestApi", routes); err != nil {

@@ -107,6 +107,10 @@ type RestApi struct {
 	// GatewayResponses are the body's customized gateway responses: type
 	// (DEFAULT_4XX, ACCESS_DENIED, …) -> application/json template.
 	GatewayResponses map[string]string `json:"gatewayResponses,omitempty"`
+	// SecurityPolicy and EndpointAccessMode are the API's TLS set-up; with
+	// STRICT a call must name the API's own host in its TLS server name.
+	SecurityPolicy     string `json:"securityPolicy,omitempty"`
+	EndpointAccessMode string `json:"endpointAccessMode,omitempty"`
 }
 
 // Deployment is a snapshot of an API's routes and policy.

@@ -168,6 +168,14 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	if alias && !slices.Contains(api.VpcEndpointIds, endpoint.Id) {
 		return forbidden() // the alias name needs the endpoint associated with the API
 	}
+	// STRICT: "API Gateway uses SNI host matching": a call to the endpoint's
+	// public name carries that name as its TLS server name, not the API's,
+	// whatever its Host or x-apigw-api-id header says ("Security policies
+	// for REST APIs in API Gateway", endpoint access mode; the answer's
+	// wording is not documented, only refused is).
+	if api.EndpointAccessMode == "STRICT" && strings.HasSuffix(host, ".vpce.amazonaws.com") {
+		return forbidden()
+	}
 	segs := strings.SplitN(strings.TrimPrefix(u.Path, "/"), "/", 2)
 	stage, path := segs[0], "/"
 	if len(segs) == 2 {

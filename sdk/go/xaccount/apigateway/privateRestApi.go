@@ -63,6 +63,8 @@ type privateRestApiArgs struct {
 	Routes []xaccount.Route `pulumi:"routes"`
 	// Tags are set on the RestApi. Optional.
 	Tags map[string]string `pulumi:"tags"`
+	// Tls is the API's security policy and endpoint access mode (see ApiTls). Optional: nil is TLS_1_2 with no access mode.
+	Tls *xaccount.ApiTls `pulumi:"tls"`
 	// VpcEndpointIds are the interface endpoints associated with the API (vpcEndpointIds of the PRIVATE endpoint configuration). Required.
 	VpcEndpointIds []string `pulumi:"vpcEndpointIds"`
 }
@@ -85,6 +87,8 @@ type PrivateRestApiArgs struct {
 	Routes xaccount.RouteArrayInput
 	// Tags are set on the RestApi. Optional.
 	Tags pulumi.StringMapInput
+	// Tls is the API's security policy and endpoint access mode (see ApiTls). Optional: nil is TLS_1_2 with no access mode.
+	Tls xaccount.ApiTlsPtrInput
 	// VpcEndpointIds are the interface endpoints associated with the API (vpcEndpointIds of the PRIVATE endpoint configuration). Required.
 	VpcEndpointIds pulumi.StringArrayInput
 }

@@ -28,7 +28,8 @@ class PrivateRestApiArgs:
                  protect: Optional[_builtins.bool] = None,
                  quotas: pulumi.Input[Optional['_root_inputs.ApiQuotasArgs']] = None,
                  routes: pulumi.Input[Optional[Sequence[pulumi.Input['_root_inputs.RouteArgs']]]] = None,
-                 tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None):
+                 tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 tls: pulumi.Input[Optional['_root_inputs.ApiTlsArgs']] = None):
         """
         The set of arguments for constructing a PrivateRestApi resource.
 
@@ -41,6 +42,7 @@ class PrivateRestApiArgs:
         :param pulumi.Input['_root_inputs.ApiQuotasArgs'] quotas: Quotas are the account's API Gateway quotas where AWS has raised them; the routes' resources are checked against ResourcesPerApi. Optional, nil is AWS's defaults.
         :param pulumi.Input[Sequence[pulumi.Input['_root_inputs.RouteArgs']]] routes: Routes are the methods of the API. Optional, default DefaultRoutes().
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the RestApi. Optional.
+        :param pulumi.Input['_root_inputs.ApiTlsArgs'] tls: Tls is the API's security policy and endpoint access mode (see ApiTls). Optional: nil is TLS_1_2 with no access mode.
         """
         pulumi.set(__self__, "vpc_endpoint_ids", vpc_endpoint_ids)
         if adopt is not None:
@@ -59,6 +61,8 @@ class PrivateRestApiArgs:
             pulumi.set(__self__, "routes", routes)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
+        if tls is not None:
+            pulumi.set(__self__, "tls", tls)
 
     @_builtins.property
     @pulumi.getter(name="vpcEndpointIds")
@@ -168,6 +172,18 @@ class PrivateRestApiArgs:
     def tags(self, value: pulumi.Input[Optional[Mapping[str, _builtins.str]]]):
         pulumi.set(self, "tags", value)
 
+    @_builtins.property
+    @pulumi.getter
+    def tls(self) -> pulumi.Input[Optional['_root_inputs.ApiTlsArgs']]:
+        """
+        Tls is the API's security policy and endpoint access mode (see ApiTls). Optional: nil is TLS_1_2 with no access mode.
+        """
+        return pulumi.get(self, "tls")
+
+    @tls.setter
+    def tls(self, value: pulumi.Input[Optional['_root_inputs.ApiTlsArgs']]):
+        pulumi.set(self, "tls", value)
+
 
 @pulumi.type_token("xaccount:apigateway:PrivateRestApi")
 class PrivateRestApi(pulumi.ComponentResource):
@@ -183,6 +199,7 @@ class PrivateRestApi(pulumi.ComponentResource):
                  quotas: pulumi.Input[Optional[Union['_root_inputs.ApiQuotasArgs', '_root_inputs.ApiQuotasArgsDict']]] = None,
                  routes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['_root_inputs.RouteArgs', '_root_inputs.RouteArgsDict']]]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 tls: pulumi.Input[Optional[Union['_root_inputs.ApiTlsArgs', '_root_inputs.ApiTlsArgsDict']]] = None,
                  vpc_endpoint_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  __props__=None):
         """
@@ -198,6 +215,7 @@ class PrivateRestApi(pulumi.ComponentResource):
         :param pulumi.Input[Union['_root_inputs.ApiQuotasArgs', '_root_inputs.ApiQuotasArgsDict']] quotas: Quotas are the account's API Gateway quotas where AWS has raised them; the routes' resources are checked against ResourcesPerApi. Optional, nil is AWS's defaults.
         :param pulumi.Input[Sequence[pulumi.Input[Union['_root_inputs.RouteArgs', '_root_inputs.RouteArgsDict']]]] routes: Routes are the methods of the API. Optional, default DefaultRoutes().
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the RestApi. Optional.
+        :param pulumi.Input[Union['_root_inputs.ApiTlsArgs', '_root_inputs.ApiTlsArgsDict']] tls: Tls is the API's security policy and endpoint access mode (see ApiTls). Optional: nil is TLS_1_2 with no access mode.
         :param pulumi.Input[Sequence[_builtins.str]] vpc_endpoint_ids: VpcEndpointIds are the interface endpoints associated with the API (vpcEndpointIds of the PRIVATE endpoint configuration). Required.
         """
         ...
@@ -232,6 +250,7 @@ class PrivateRestApi(pulumi.ComponentResource):
                  quotas: pulumi.Input[Optional[Union['_root_inputs.ApiQuotasArgs', '_root_inputs.ApiQuotasArgsDict']]] = None,
                  routes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['_root_inputs.RouteArgs', '_root_inputs.RouteArgsDict']]]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 tls: pulumi.Input[Optional[Union['_root_inputs.ApiTlsArgs', '_root_inputs.ApiTlsArgsDict']]] = None,
                  vpc_endpoint_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -252,6 +271,7 @@ class PrivateRestApi(pulumi.ComponentResource):
             __props__.__dict__["quotas"] = quotas
             __props__.__dict__["routes"] = routes
             __props__.__dict__["tags"] = tags
+            __props__.__dict__["tls"] = tls
             if vpc_endpoint_ids is None and not opts.urn:
                 raise TypeError("Missing required property 'vpc_endpoint_ids'")
             __props__.__dict__["vpc_endpoint_ids"] = vpc_endpoint_ids
