@@ -53,6 +53,10 @@ const (
 	IntegrationHTTPProxy = "http_proxy"
 	// IntegrationLambda invokes a Lambda function of the producer account (AWS_PROXY).
 	IntegrationLambda = "lambda"
+	// IntegrationVpcLink forwards the request to an internal backend through
+	// a VPC link of the producer account (HTTP_PROXY, connectionType
+	// VPC_LINK): an NLB's targets, never the internet.
+	IntegrationVpcLink = "vpc_link"
 )
 
 // HTTPMethods lists the methods a route may use; ANY matches all of them.

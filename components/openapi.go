@@ -133,13 +133,20 @@ func openApiOperation(r RouteDefinition) (map[string]any, error) {
 				"responseTemplates": map[string]string{"application/json": r.Body},
 			}},
 		}
-	case IntegrationHTTPProxy:
+	case IntegrationHTTPProxy, IntegrationVpcLink:
 		op["responses"] = map[string]any{"200": map[string]any{"description": "proxied from " + r.Uri}}
 		integration := map[string]any{
 			"type":                "http_proxy",
 			"httpMethod":          r.Method,
 			"uri":                 r.Uri,
 			"passthroughBehavior": "when_no_match",
+		}
+		if r.Type == IntegrationVpcLink {
+			// Through the VPC link's NLB instead of the internet
+			// ("x-amazon-apigateway-integration object": connectionType,
+			// connectionId).
+			integration["connectionType"] = "VPC_LINK"
+			integration["connectionId"] = r.VpcLinkId
 		}
 		if len(requestParams) > 0 {
 			integration["requestParameters"] = requestParams

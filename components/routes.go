@@ -21,14 +21,21 @@ type Route struct {
 
 // RouteIntegration is the backend of a Route. Type selects which other fields apply.
 type RouteIntegration struct {
-	// Type is IntegrationMock, IntegrationHTTPProxy or IntegrationLambda. Required.
+	// Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
 	Type string `pulumi:"type"`
 	// StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
 	StatusCode int `pulumi:"statusCode,optional"`
 	// Body is the JSON body a mock integration answers with. Optional (mock only), default DefaultMockBody.
 	Body pulumi.StringInput `pulumi:"body,optional"`
-	// Uri is the https URL an http_proxy integration forwards to. Required for http_proxy.
+	// Uri is the https URL an http_proxy integration forwards to, or the
+	// http(s) URL of the backend a vpc_link integration reaches through the
+	// link (its host is the Host the NLB's targets see, and for https the name
+	// their certificate must carry). Required for http_proxy and vpc_link.
 	Uri pulumi.StringInput `pulumi:"uri,optional"`
+	// VpcLinkId is the ID of an existing REST API VPC link in the producer
+	// account and region (aws apigateway get-vpc-links) whose NLB fronts the
+	// backend. Required for vpc_link.
+	VpcLinkId pulumi.StringInput `pulumi:"vpcLinkId,optional"`
 	// FunctionArn is the Lambda function (producer account, same region) a lambda integration invokes. Required for lambda.
 	FunctionArn pulumi.StringInput `pulumi:"functionArn,optional"`
 }
@@ -49,6 +56,7 @@ var (
 	literalSegment = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
 	paramSegment   = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
 	greedySegment  = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\+\}$`)
+	vpcLinkId      = regexp.MustCompile(`^[a-z0-9]{6,12}$`)
 	lambdaArn      = regexp.MustCompile(`^arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-\d):` + accountDigits + `:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]{1,128})?$`)
 )
 
@@ -189,6 +197,15 @@ func validateIntegration(f *fieldErrs, field string, in RouteIntegration) {
 		if in.Uri == nil {
 			f.add(field+".uri", "missing; expected an https:// URL (required for type %s)", IntegrationHTTPProxy)
 		}
+	case IntegrationVpcLink:
+		if in.Uri == nil {
+			f.add(field+".uri", "missing; expected the backend's http:// or https:// URL (required for type %s)", IntegrationVpcLink)
+		}
+		if in.VpcLinkId == nil {
+			f.add(field+".vpcLinkId", "missing; expected %s (required for type %s)", ExpectVpcLinkId, IntegrationVpcLink)
+		} else if id, ok := plainString(in.VpcLinkId); ok && !vpcLinkId.MatchString(id) {
+			f.bad(field+".vpcLinkId", id, ExpectVpcLinkId)
+		}
 	case IntegrationLambda:
 		if in.FunctionArn == nil {
 			f.add(field+".functionArn", "missing; expected a Lambda function ARN (required for type %s)", IntegrationLambda)
@@ -203,7 +220,10 @@ func validateIntegration(f *fieldErrs, field string, in RouteIntegration) {
 }
 
 // ExpectIntegrationType lists the integration types a route may have.
-const ExpectIntegrationType = IntegrationMock + ", " + IntegrationHTTPProxy + " or " + IntegrationLambda
+const ExpectIntegrationType = IntegrationMock + ", " + IntegrationHTTPProxy + ", " + IntegrationVpcLink + " or " + IntegrationLambda
+
+// ExpectVpcLinkId is what a VPC link ID looks like.
+const ExpectVpcLinkId = "the ID of a REST API VPC link in the producer account and region, 6-12 lowercase letters or digits (aws apigateway get-vpc-links)"
 
 // CheckParamSiblings records the parameter segments of path in params (parent
 // path -> segment) and reports a second, different parameter segment under the
@@ -231,12 +251,13 @@ type RouteDefinition struct {
 	Body        string `json:"body,omitempty"`
 	Uri         string `json:"uri,omitempty"`
 	FunctionArn string `json:"functionArn,omitempty"`
+	VpcLinkId   string `json:"vpcLinkId,omitempty"`
 }
 
 // routeDefinitionOutput resolves a route's inputs into a RouteDefinition.
 func routeDefinitionOutput(r Route) pulumi.AnyOutput {
 	in := r.Integration
-	return pulumi.All(optionalString(in.Body), optionalString(in.Uri), optionalString(in.FunctionArn)).ApplyT(func(v []any) RouteDefinition {
+	return pulumi.All(optionalString(in.Body), optionalString(in.Uri), optionalString(in.FunctionArn), optionalString(in.VpcLinkId)).ApplyT(func(v []any) RouteDefinition {
 		d := RouteDefinition{Path: r.Path, Method: r.Method, Type: in.Type}
 		switch in.Type {
 		case IntegrationMock:
@@ -247,6 +268,8 @@ func routeDefinitionOutput(r Route) pulumi.AnyOutput {
 			}
 		case IntegrationHTTPProxy:
 			d.Uri = v[1].(string)
+		case IntegrationVpcLink:
+			d.Uri, d.VpcLinkId = v[1].(string), v[3].(string)
 		case IntegrationLambda:
 			d.FunctionArn = v[2].(string)
 		}

@@ -284,6 +284,17 @@ func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *
 			r.bad(k.field("uri"), uri, "an https:// URL with a host (plain http is refused)")
 		}
 		rc.Uri = uri
+	case components.IntegrationVpcLink:
+		m, _ := r.object(k, raw, "type", "vpcLinkId", "uri")
+		uri, ok := r.reqString(k, m, "uri", "the backend's http:// or https:// URL")
+		if ok && !r.opaque(k, uri) {
+			u, err := url.Parse(uri)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(uri, " \t\n") {
+				r.bad(k.field("uri"), uri, "the backend's http:// or https:// URL with a host")
+			}
+		}
+		rc.Uri = uri
+		rc.VpcLinkId, _ = r.reqString(k, m, "vpcLinkId", components.ExpectVpcLinkId)
 	case components.IntegrationLambda:
 		m, _ := r.object(k, raw, "type", "functionArn")
 		arn, ok := r.reqString(k, m, "functionArn", "a Lambda function ARN in the producer account and region")

@@ -163,6 +163,8 @@ type RouteConfig struct {
 	Body        string
 	Uri         string
 	FunctionArn string
+	// VpcLinkId is a vpc_link route's VPC link.
+	VpcLinkId string
 }
 
 // ToComponent turns the configured route into a components.Route.
@@ -173,6 +175,8 @@ func (r RouteConfig) ToComponent() components.Route {
 		in.Body = pulumi.String(r.Body)
 	case components.IntegrationHTTPProxy:
 		in.Uri = pulumi.String(r.Uri)
+	case components.IntegrationVpcLink:
+		in.Uri, in.VpcLinkId = pulumi.String(r.Uri), pulumi.String(r.VpcLinkId)
 	case components.IntegrationLambda:
 		in.FunctionArn = pulumi.String(r.FunctionArn)
 	}

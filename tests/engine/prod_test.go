@@ -34,6 +34,16 @@ func seedProdNetworks(store *fakeaws.Store) error {
 					SubnetIds []string `yaml:"subnetIds"`
 				} `yaml:"vpc"`
 			} `yaml:"xaccount-api:consumers"`
+			Producer struct {
+				AccountId string `yaml:"accountId"`
+			} `yaml:"xaccount-api:producer"`
+			Api struct {
+				Routes []struct {
+					Integration struct {
+						VpcLinkId string `yaml:"vpcLinkId"`
+					} `yaml:"integration"`
+				} `yaml:"routes"`
+			} `yaml:"xaccount-api:api"`
 		} `yaml:"config"`
 	}
 	if err := yaml.Unmarshal(b, &doc); err != nil {
@@ -55,6 +65,17 @@ func seedProdNetworks(store *fakeaws.Store) error {
 	}
 	if err := store.Seed(vpcs, subnets); err != nil {
 		return err
+	}
+	// The VPC links the routes name exist in the producer account, the
+	// orders team's (the stack takes an existing link's ID).
+	for _, r := range doc.Config.Api.Routes {
+		if id := r.Integration.VpcLinkId; id != "" {
+			link := fakeaws.VpcLink{Scope: fakeaws.Scope{Account: doc.Config.Producer.AccountId, Region: doc.Config.Region}, Id: id,
+				TargetArns: []string{"arn:aws:elasticloadbalancing:" + doc.Config.Region + ":" + doc.Config.Producer.AccountId + ":loadbalancer/net/" + id + "/0123456789abcdef"}}
+			if err := store.SeedVpcLinks(link); err != nil {
+				return err
+			}
+		}
 	}
 	// The producer account has API Gateway's CloudWatch role set already
 	// (prod does not create it), as access logging needs.
@@ -122,6 +143,9 @@ func TestProdLifecycle(t *testing.T) {
 			apiId = id
 		}
 		assert.True(t, c.StageServes(apiId, "prod", "GET", "/orders/{id}"))
+		orders, ok := c.StageRoute(apiId, "prod", "GET", "/orders/{id}")
+		assert.True(t, ok)
+		assert.Equal(t, "gim7c3", orders.ConnectionId, "the internal orders backend is reached through the VPC link, not the internet")
 		assert.True(t, c.StageServes(apiId, "prod", "POST", "/ledger/{proxy+}"))
 		prodApi = *c.RestApis[apiId]
 	})

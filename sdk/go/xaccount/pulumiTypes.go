@@ -1904,10 +1904,12 @@ type RouteIntegration struct {
 	FunctionArn *string `pulumi:"functionArn"`
 	// StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
 	StatusCode *int `pulumi:"statusCode"`
-	// Type is IntegrationMock, IntegrationHTTPProxy or IntegrationLambda. Required.
+	// Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
 	Type string `pulumi:"type"`
-	// Uri is the https URL an http_proxy integration forwards to. Required for http_proxy.
+	// Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
 	Uri *string `pulumi:"uri"`
+	// VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+	VpcLinkId *string `pulumi:"vpcLinkId"`
 }
 
 // RouteIntegrationInput is an input type that accepts RouteIntegrationArgs and RouteIntegrationOutput values.
@@ -1929,10 +1931,12 @@ type RouteIntegrationArgs struct {
 	FunctionArn pulumi.StringPtrInput `pulumi:"functionArn"`
 	// StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
 	StatusCode pulumi.IntPtrInput `pulumi:"statusCode"`
-	// Type is IntegrationMock, IntegrationHTTPProxy or IntegrationLambda. Required.
+	// Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
 	Type pulumi.StringInput `pulumi:"type"`
-	// Uri is the https URL an http_proxy integration forwards to. Required for http_proxy.
+	// Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
 	Uri pulumi.StringPtrInput `pulumi:"uri"`
+	// VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+	VpcLinkId pulumi.StringPtrInput `pulumi:"vpcLinkId"`
 }
 
 func (RouteIntegrationArgs) ElementType() reflect.Type {
@@ -1977,14 +1981,19 @@ func (o RouteIntegrationOutput) StatusCode() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RouteIntegration) *int { return v.StatusCode }).(pulumi.IntPtrOutput)
 }
 
-// Type is IntegrationMock, IntegrationHTTPProxy or IntegrationLambda. Required.
+// Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
 func (o RouteIntegrationOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v RouteIntegration) string { return v.Type }).(pulumi.StringOutput)
 }
 
-// Uri is the https URL an http_proxy integration forwards to. Required for http_proxy.
+// Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
 func (o RouteIntegrationOutput) Uri() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RouteIntegration) *string { return v.Uri }).(pulumi.StringPtrOutput)
+}
+
+// VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+func (o RouteIntegrationOutput) VpcLinkId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RouteIntegration) *string { return v.VpcLinkId }).(pulumi.StringPtrOutput)
 }
 
 // StageThrottle is the stage-wide throttling of a StageDeployment.

@@ -270,13 +270,17 @@ export interface RouteIntegrationArgs {
      */
     statusCode?: pulumi.Input<number | undefined>;
     /**
-     * Type is IntegrationMock, IntegrationHTTPProxy or IntegrationLambda. Required.
+     * Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
      */
     type: pulumi.Input<string>;
     /**
-     * Uri is the https URL an http_proxy integration forwards to. Required for http_proxy.
+     * Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
      */
     uri?: pulumi.Input<string | undefined>;
+    /**
+     * VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+     */
+    vpcLinkId?: pulumi.Input<string | undefined>;
 }
 
 /**

@@ -1110,7 +1110,7 @@ class RouteIntegrationArgsDict(TypedDict):
     """
     type: pulumi.Input[_builtins.str]
     """
-    Type is IntegrationMock, IntegrationHTTPProxy or IntegrationLambda. Required.
+    Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
     """
     body: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1126,7 +1126,11 @@ class RouteIntegrationArgsDict(TypedDict):
     """
     uri: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Uri is the https URL an http_proxy integration forwards to. Required for http_proxy.
+    Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
+    """
+    vpc_link_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
     """
 
 @pulumi.input_type
@@ -1136,15 +1140,17 @@ class RouteIntegrationArgs:
                  body: pulumi.Input[Optional[_builtins.str]] = None,
                  function_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  status_code: pulumi.Input[Optional[_builtins.int]] = None,
-                 uri: pulumi.Input[Optional[_builtins.str]] = None):
+                 uri: pulumi.Input[Optional[_builtins.str]] = None,
+                 vpc_link_id: pulumi.Input[Optional[_builtins.str]] = None):
         """
         RouteIntegration is the backend of a Route. Type selects which other fields apply.
 
-        :param pulumi.Input[_builtins.str] type: Type is IntegrationMock, IntegrationHTTPProxy or IntegrationLambda. Required.
+        :param pulumi.Input[_builtins.str] type: Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
         :param pulumi.Input[_builtins.str] body: Body is the JSON body a mock integration answers with. Optional (mock only), default DefaultMockBody.
         :param pulumi.Input[_builtins.str] function_arn: FunctionArn is the Lambda function (producer account, same region) a lambda integration invokes. Required for lambda.
         :param pulumi.Input[_builtins.int] status_code: StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
-        :param pulumi.Input[_builtins.str] uri: Uri is the https URL an http_proxy integration forwards to. Required for http_proxy.
+        :param pulumi.Input[_builtins.str] uri: Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
+        :param pulumi.Input[_builtins.str] vpc_link_id: VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
         """
         pulumi.set(__self__, "type", type)
         if body is not None:
@@ -1155,12 +1161,14 @@ class RouteIntegrationArgs:
             pulumi.set(__self__, "status_code", status_code)
         if uri is not None:
             pulumi.set(__self__, "uri", uri)
+        if vpc_link_id is not None:
+            pulumi.set(__self__, "vpc_link_id", vpc_link_id)
 
     @_builtins.property
     @pulumi.getter
     def type(self) -> pulumi.Input[_builtins.str]:
         """
-        Type is IntegrationMock, IntegrationHTTPProxy or IntegrationLambda. Required.
+        Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
         """
         return pulumi.get(self, "type")
 
@@ -1208,13 +1216,25 @@ class RouteIntegrationArgs:
     @pulumi.getter
     def uri(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Uri is the https URL an http_proxy integration forwards to. Required for http_proxy.
+        Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
         """
         return pulumi.get(self, "uri")
 
     @uri.setter
     def uri(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "uri", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vpcLinkId")
+    def vpc_link_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+        """
+        return pulumi.get(self, "vpc_link_id")
+
+    @vpc_link_id.setter
+    def vpc_link_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "vpc_link_id", value)
 
 
 class StageThrottleArgsDict(TypedDict):

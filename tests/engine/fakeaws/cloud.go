@@ -34,6 +34,9 @@ type Cloud struct {
 	Endpoints      map[string]*Endpoint      `json:"endpoints"`
 	Permissions    map[string]*Permission    `json:"permissions"`
 	Functions      map[string]*Function      `json:"functions"`
+	// VpcLinks are the REST API VPC links, by ID: seeded, as another team
+	// created them (the components take an existing link's ID).
+	VpcLinks map[string]*VpcLink `json:"vpcLinks"`
 	// RolePolicies maps IAM role ARNs to their managed policy ARNs.
 	RolePolicies map[string][]string `json:"rolePolicies"`
 	// RoleInlinePolicies maps IAM role ARNs to their inline policy documents.
@@ -88,6 +91,9 @@ type Route struct {
 	// MockStatus is a MOCK integration's default response status; 0 when
 	// the integration has no response (API Gateway then answers 500).
 	MockStatus int `json:"mockStatus,omitempty"`
+	// ConnectionId is the VPC link of an integration with connectionType
+	// VPC_LINK, "" for one over the internet.
+	ConnectionId string `json:"connectionId,omitempty"`
 	// IntegrationMethod and IntegrationUri are the integration's httpMethod
 	// and uri (for a Lambda proxy, the function's invocations path).
 	IntegrationMethod string `json:"integrationMethod,omitempty"`
@@ -111,6 +117,13 @@ type RestApi struct {
 	// STRICT a call must name the API's own host in its TLS server name.
 	SecurityPolicy     string `json:"securityPolicy,omitempty"`
 	EndpointAccessMode string `json:"endpointAccessMode,omitempty"`
+}
+
+// VpcLink is a REST API VPC link to Network Load Balancers.
+type VpcLink struct {
+	Scope
+	Id         string   `json:"id"`
+	TargetArns []string `json:"targetArns"`
 }
 
 // Deployment is a snapshot of an API's routes and policy.
@@ -203,6 +216,7 @@ func newCloud() *Cloud {
 		RolePolicies: map[string][]string{}, RoleInlinePolicies: map[string][]string{}, HeldGroups: map[string]string{},
 		LogGroups: map[string]Scope{}, Roles: map[string]string{}, AccountRoles: map[string]string{},
 		AssumableRoles: map[string]*IamRole{}, LingeringEnis: map[string]string{}, Stale: map[string]int{},
+		VpcLinks: map[string]*VpcLink{},
 	}
 }
 

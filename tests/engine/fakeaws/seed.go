@@ -32,3 +32,17 @@ func (s *Store) SeedRestApis(apis ...RestApi) error {
 		return nil
 	})
 }
+
+// SeedVpcLinks adds REST API VPC links that another team created.
+func (s *Store) SeedVpcLinks(links ...VpcLink) error {
+	return s.Update(func(c *Cloud) error {
+		if c.VpcLinks == nil {
+			c.VpcLinks = map[string]*VpcLink{}
+		}
+		for i := range links {
+			l := links[i]
+			c.VpcLinks[l.Id] = &l
+		}
+		return nil
+	})
+}
