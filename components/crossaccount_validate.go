@@ -91,6 +91,7 @@ func (a *CrossAccountPrivateApiArgs) validateQuotas(f *fieldErrs) {
 		return
 	}
 	checkResourcesPerApi(f, "routes", a.Routes, a.Quotas)
+	checkVpcLinksPerRegion(f, "routes", a.Routes, a.Quotas)
 	a.validatePolicyLength(f)
 	if tags, ok := a.Tags.(pulumi.StringMap); ok && len(tags) > MaxTagsPerResource {
 		f.add("tags", "got %d tags; AWS allows %d user tags per resource, and the providers' default tags count too; keep at most %d", len(tags), MaxTagsPerResource, MaxTagsPerResource)
@@ -226,6 +227,9 @@ func (a *CrossAccountPrivateApiArgs) validatePrincipals(f *fieldErrs, field stri
 // region and the producer account: API Gateway invokes it from there.
 func (a *CrossAccountPrivateApiArgs) validateLambdaPlacement(f *fieldErrs) {
 	for i, r := range a.Routes {
+		if r.Integration.Type == IntegrationVpcLink && r.Integration.NlbArn != nil {
+			a.validateNlbPlacement(f, fmt.Sprintf("routes[%d].integration.nlbArn", i), r.Integration.NlbArn)
+		}
 		if r.Integration.Type != IntegrationLambda || r.Integration.FunctionArn == nil {
 			continue
 		}
@@ -242,6 +246,24 @@ func (a *CrossAccountPrivateApiArgs) validateLambdaPlacement(f *fieldErrs) {
 		case ValidAccountId(a.ProducerAccountId) && account != a.ProducerAccountId:
 			f.add(field, "got %q in account %s; expected a function in the producer account %s", arn, account, a.ProducerAccountId)
 		}
+	}
+}
+
+// validateNlbPlacement checks that a vpc_link route's load balancer is in
+// the producer account and the API's region: a VPC link reaches load
+// balancers of its own account and region only.
+func (a *CrossAccountPrivateApiArgs) validateNlbPlacement(f *fieldErrs, field string, in pulumi.StringInput) {
+	arn, ok := plainString(in)
+	if !ok {
+		return
+	}
+	region, account, err := ParseNlbArn(arn)
+	switch {
+	case err != nil: // reported by ValidateRoutes
+	case ValidRegion(a.Region) && region != a.Region:
+		f.add(field, "got %q in region %s; expected a load balancer in %s (region), the API's region", arn, region, a.Region)
+	case ValidAccountId(a.ProducerAccountId) && account != a.ProducerAccountId:
+		f.add(field, "got %q in account %s; expected a load balancer in the producer account %s", arn, account, a.ProducerAccountId)
 	}
 }
 

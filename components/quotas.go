@@ -42,6 +42,17 @@ type ApiQuotas struct {
 	// ResourcesPerApi is the most API resources (paths) the API may have.
 	// Optional, default DefaultResourcesPerApi.
 	ResourcesPerApi int `pulumi:"resourcesPerApi,optional"`
+	// VpcLinksPerRegion is the most REST API VPC links the producer account
+	// may have in the region. Optional, default DefaultVpcLinksPerRegion.
+	VpcLinksPerRegion int `pulumi:"vpcLinksPerRegion,optional"`
+}
+
+// vpcLinksPerRegion is the VPC-link quota in force.
+func (q *ApiQuotas) vpcLinksPerRegion() int {
+	if q == nil || q.VpcLinksPerRegion == 0 {
+		return DefaultVpcLinksPerRegion
+	}
+	return q.VpcLinksPerRegion
 }
 
 // policyLength is the resource-policy quota in force.
@@ -72,6 +83,9 @@ func (q *ApiQuotas) Validate() error {
 	}
 	if q.ResourcesPerApi != 0 && q.ResourcesPerApi < DefaultResourcesPerApi {
 		f.bad("resourcesPerApi", q.ResourcesPerApi, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", DefaultResourcesPerApi))
+	}
+	if q.VpcLinksPerRegion != 0 && q.VpcLinksPerRegion < DefaultVpcLinksPerRegion {
+		f.bad("vpcLinksPerRegion", q.VpcLinksPerRegion, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", DefaultVpcLinksPerRegion))
 	}
 	return f.err()
 }

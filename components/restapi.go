@@ -61,6 +61,8 @@ type PrivateRestApi struct {
 
 	// Api is the RestApi child.
 	Api *apigateway.RestApi
+	// VpcLinks are the VPC links created for vpc_link routes with an nlbArn.
+	VpcLinks []*apigateway.VpcLink
 	// Permissions are the Lambda permissions of lambda routes.
 	Permissions []*lambda.Permission
 }
@@ -94,6 +96,7 @@ func (a *PrivateRestApiArgs) Validate() error {
 		f.nest("quotas", err)
 	} else {
 		checkResourcesPerApi(&f, "routes", a.Routes, a.Quotas)
+		checkVpcLinksPerRegion(&f, "routes", a.Routes, a.Quotas)
 	}
 	return f.err()
 }
@@ -121,6 +124,11 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 	if err := ctx.RegisterComponentResource(PrivateRestApiType, name, comp, opts...); err != nil {
 		return nil, err
 	}
+	routes, links, err := newVpcLinks(ctx, name, comp, routes, args.Tags)
+	if err != nil {
+		return nil, fmt.Errorf("private rest api %s: %w", name, err)
+	}
+	comp.VpcLinks = links
 	sorted := slices.Clone(routes)
 	slices.SortStableFunc(sorted, func(x, y Route) int { return strings.Compare(x.Path+" "+x.Method, y.Path+" "+y.Method) })
 	inputs := []any{apiName, description, args.VpcEndpointIds}

@@ -34,8 +34,13 @@ type RouteIntegration struct {
 	Uri pulumi.StringInput `pulumi:"uri,optional"`
 	// VpcLinkId is the ID of an existing REST API VPC link in the producer
 	// account and region (aws apigateway get-vpc-links) whose NLB fronts the
-	// backend. Required for vpc_link.
+	// backend. Exactly one of VpcLinkId and NlbArn for vpc_link.
 	VpcLinkId pulumi.StringInput `pulumi:"vpcLinkId,optional"`
+	// NlbArn is the Network Load Balancer (producer account and region) in
+	// front of the backend: the API gets a VPC link to it, one per load
+	// balancer, shared by the routes that name it. A known value. Exactly
+	// one of VpcLinkId and NlbArn for vpc_link.
+	NlbArn pulumi.StringInput `pulumi:"nlbArn,optional"`
 	// FunctionArn is the Lambda function (producer account, same region) a lambda integration invokes. Required for lambda.
 	FunctionArn pulumi.StringInput `pulumi:"functionArn,optional"`
 }
@@ -201,10 +206,21 @@ func validateIntegration(f *fieldErrs, field string, in RouteIntegration) {
 		if in.Uri == nil {
 			f.add(field+".uri", "missing; expected the backend's http:// or https:// URL (required for type %s)", IntegrationVpcLink)
 		}
-		if in.VpcLinkId == nil {
-			f.add(field+".vpcLinkId", "missing; expected %s (required for type %s)", ExpectVpcLinkId, IntegrationVpcLink)
-		} else if id, ok := plainString(in.VpcLinkId); ok && !vpcLinkId.MatchString(id) {
-			f.bad(field+".vpcLinkId", id, ExpectVpcLinkId)
+		switch {
+		case in.VpcLinkId == nil && in.NlbArn == nil:
+			f.add(field+".vpcLinkId", "missing; expected %s, or nlbArn to create one (one of them is required for type %s)", ExpectVpcLinkId, IntegrationVpcLink)
+		case in.VpcLinkId != nil && in.NlbArn != nil:
+			f.add(field+".nlbArn", "set with vpcLinkId; give an existing link's vpcLinkId or the nlbArn to create one, not both")
+		case in.NlbArn != nil:
+			if arn, ok := plainString(in.NlbArn); !ok {
+				f.add(field+".nlbArn", "not a known value; expected %s as a plain value (the stack creates one VPC link per load balancer)", ExpectNlbArn)
+			} else if _, _, err := ParseNlbArn(arn); err != nil {
+				f.add(field+".nlbArn", "got %s; %v", describeValue(arn), err)
+			}
+		default:
+			if id, ok := plainString(in.VpcLinkId); ok && !vpcLinkId.MatchString(id) {
+				f.bad(field+".vpcLinkId", id, ExpectVpcLinkId)
+			}
 		}
 	case IntegrationLambda:
 		if in.FunctionArn == nil {

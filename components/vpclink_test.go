@@ -2,8 +2,10 @@ package components
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,4 +41,69 @@ func TestVpcLinkRouteNeedsItsLinkAndUri(t *testing.T) {
 		{Path: "/c", Method: "GET", Integration: RouteIntegration{Type: IntegrationVpcLink, Uri: pulumi.String("http://c.internal"), VpcLinkId: pulumi.String("abc123")}},
 	})
 	assert.Equal(t, []string{"routes[0].integration.uri", "routes[0].integration.vpcLinkId", "routes[1].integration.vpcLinkId"}, fieldsOf(err))
+}
+
+// nlb is a Network Load Balancer ARN in account.
+func nlb(account, name string) string {
+	return "arn:aws:elasticloadbalancing:eu-west-1:" + account + ":loadbalancer/net/" + name + "/0123456789abcdef"
+}
+
+// vpcLinkRoute is a GET route to an internal backend through the load balancer arn.
+func vpcLinkRoute(path, arn string) Route {
+	return Route{Path: path, Method: "GET", Integration: RouteIntegration{Type: IntegrationVpcLink,
+		Uri: pulumi.String("https://orders.internal.example.com" + path), NlbArn: pulumi.String(arn)}}
+}
+
+// TestNlbArnCreatesOneLinkPerLoadBalancer: routes naming a load balancer
+// get a VPC link to it in the producer account, one per load balancer,
+// and the body connects each route through its link.
+func TestNlbArnCreatesOneLinkPerLoadBalancer(t *testing.T) {
+	orders, stock := nlb(testProducerAccount, "orders"), nlb(testProducerAccount, "stock")
+	mocks := runWithApp(t, testRegion, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
+		return &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
+			Routes:    []Route{vpcLinkRoute("/orders", orders), vpcLinkRoute("/orders/{id}", orders), vpcLinkRoute("/stock", stock)},
+			Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}}}
+	}, nil)
+	links := mocks.OfType("aws:apigateway/vpcLink:VpcLink")
+	require.Len(t, links, 2, "one link per load balancer")
+	byTarget := map[string]string{}
+	for _, l := range links {
+		assert.Equal(t, "producer", mocks.ProviderName(l), "the link is in the producer account")
+		assert.Contains(t, l.Parent, PrivateRestApiType)
+		byTarget[l.Input("targetArn").(string)] = l.Id
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Integration map[string]any `json:"x-amazon-apigateway-integration"`
+		} `json:"paths"`
+	}
+	api := mustNamed(t, mocks, typeRestApi, "xa-api-api")
+	require.NoError(t, json.Unmarshal([]byte(api.Input("body").(string)), &doc))
+	for path, arn := range map[string]string{"/orders": orders, "/orders/{id}": orders, "/stock": stock} {
+		in := doc.Paths[path]["get"].Integration
+		assert.Equal(t, "VPC_LINK", in["connectionType"], path)
+		assert.Equal(t, byTarget[arn], in["connectionId"], "%s goes through its load balancer's link", path)
+	}
+}
+
+// TestVpcLinkQuotaAndPlacement: more load balancers than the quota, one in
+// another account and one that is not an NLB ARN are refused before
+// anything is registered, each on its field.
+func TestVpcLinkQuotaAndPlacement(t *testing.T) {
+	var routes []Route
+	for i := range DefaultVpcLinksPerRegion + 1 {
+		routes = append(routes, vpcLinkRoute(fmt.Sprintf("/r%d", i), nlb(testProducerAccount, fmt.Sprintf("lb%d", i))))
+	}
+	args := CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev", Routes: routes,
+		Consumers: []ConsumerArgs{{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId)}}}
+	err := args.Validate()
+	assert.Equal(t, []string{"routes"}, fieldsOf(err))
+	assert.Contains(t, err.Error(), `"VPC links per account per Region" is 20`)
+	args.Quotas = &ApiQuotas{VpcLinksPerRegion: 25}
+	assert.NoError(t, args.Validate(), "a raised quota admits them")
+
+	args.Quotas = nil
+	args.Routes = []Route{vpcLinkRoute("/a", nlb(testConsumerAccount, "a")), vpcLinkRoute("/b", "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/b/0123456789abcdef"),
+		{Path: "/c", Method: "GET", Integration: RouteIntegration{Type: IntegrationVpcLink, Uri: pulumi.String("http://c"), VpcLinkId: pulumi.String("abc123"), NlbArn: pulumi.String(nlb(testProducerAccount, "c"))}}}
+	assert.ElementsMatch(t, []string{"routes[0].integration.nlbArn", "routes[1].integration.nlbArn", "routes[2].integration.nlbArn"}, fieldsOf(args.Validate()))
 }

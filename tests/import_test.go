@@ -48,7 +48,7 @@ func TestAdoptionInThePlan(t *testing.T) {
 	file := filepath.Join("testdata", "good", "Pulumi.everything.yaml")
 	code, text, stderr := runCLI("--config", file)
 	require.Equalf(t, 0, code, "plan failed: %s", stderr)
-	assert.Contains(t, text, "Warning (api.adopt): adopting REST API a1b2c3d4e5: the first update replaces all of its routes; it will have exactly the 3 routes ANY /ledger/{proxy+}, GET /, GET /orders/{id}")
+	assert.Contains(t, text, "Warning (api.adopt): adopting REST API a1b2c3d4e5: the first update replaces all of its routes; it will have exactly the 5 routes ANY /ledger/{proxy+}, GET /, GET /billing, GET /orders/{id}, GET /stock/{id}")
 	assert.Regexp(t, `aws:apigateway/restApi:RestApi xaccount-api-api-api \[id a1b2c3d4e5\] \[imported: adopts the existing a1b2c3d4e5\]`, text)
 
 	p := planJson(t, file)

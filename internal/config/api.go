@@ -101,13 +101,14 @@ func (r *reader) quotas(k key, m map[string]any) *components.ApiQuotas {
 	if !present {
 		return nil
 	}
-	qm, ok := r.object(k, v, "resourcePolicyLength", "resourcesPerApi")
+	qm, ok := r.object(k, v, "resourcePolicyLength", "resourcesPerApi", "vpcLinksPerRegion")
 	if !ok {
 		return nil
 	}
 	return &components.ApiQuotas{
 		ResourcePolicyLength: r.optWhole(k, qm, "resourcePolicyLength", 0),
 		ResourcesPerApi:      r.optWhole(k, qm, "resourcesPerApi", 0),
+		VpcLinksPerRegion:    r.optWhole(k, qm, "vpcLinksPerRegion", 0),
 	}
 }
 
@@ -285,7 +286,7 @@ func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *
 		}
 		rc.Uri = uri
 	case components.IntegrationVpcLink:
-		m, _ := r.object(k, raw, "type", "vpcLinkId", "uri")
+		m, _ := r.object(k, raw, "type", "vpcLinkId", "nlbArn", "uri")
 		uri, ok := r.reqString(k, m, "uri", "the backend's http:// or https:// URL")
 		if ok && !r.opaque(k, uri) {
 			u, err := url.Parse(uri)
@@ -294,7 +295,13 @@ func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *
 			}
 		}
 		rc.Uri = uri
-		rc.VpcLinkId, _ = r.reqString(k, m, "vpcLinkId", components.ExpectVpcLinkId)
+		if id, ok := r.optString(k, m, "vpcLinkId", components.ExpectVpcLinkId); ok {
+			rc.VpcLinkId = id
+		}
+		if arn, ok := r.optString(k, m, "nlbArn", components.ExpectNlbArn); ok {
+			r.needsPlain(k.field("nlbArn"), arn)
+			rc.NlbArn = arn
+		}
 	case components.IntegrationLambda:
 		m, _ := r.object(k, raw, "type", "functionArn")
 		arn, ok := r.reqString(k, m, "functionArn", "a Lambda function ARN in the producer account and region")

@@ -163,8 +163,10 @@ type RouteConfig struct {
 	Body        string
 	Uri         string
 	FunctionArn string
-	// VpcLinkId is a vpc_link route's VPC link.
+	// VpcLinkId is a vpc_link route's existing VPC link; NlbArn the load
+	// balancer of the one the stack creates instead.
 	VpcLinkId string
+	NlbArn    string
 }
 
 // ToComponent turns the configured route into a components.Route.
@@ -176,7 +178,13 @@ func (r RouteConfig) ToComponent() components.Route {
 	case components.IntegrationHTTPProxy:
 		in.Uri = pulumi.String(r.Uri)
 	case components.IntegrationVpcLink:
-		in.Uri, in.VpcLinkId = pulumi.String(r.Uri), pulumi.String(r.VpcLinkId)
+		in.Uri = pulumi.String(r.Uri)
+		if r.VpcLinkId != "" {
+			in.VpcLinkId = pulumi.String(r.VpcLinkId)
+		}
+		if r.NlbArn != "" {
+			in.NlbArn = pulumi.String(r.NlbArn)
+		}
 	case components.IntegrationLambda:
 		in.FunctionArn = pulumi.String(r.FunctionArn)
 	}

@@ -21,6 +21,16 @@ var Actions = map[string][]string{
 	"aws:apigateway/stage:Stage":                   {"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE"},
 	"aws:lambda/permission:Permission":             {"lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"},
 	"aws:apigateway/methodSettings:MethodSettings": {"apigateway:GET", "apigateway:PATCH"},
+	// A REST API VPC link is an endpoint service of the load balancer that
+	// API Gateway creates with the caller's permissions ("Set up IAM
+	// permissions for a VPC link", API Gateway developer guide); tags are
+	// PUT on /tags.
+	"aws:apigateway/vpcLink:VpcLink": {
+		"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:DELETE", "apigateway:PUT",
+		"ec2:CreateVpcEndpointServiceConfiguration", "ec2:DeleteVpcEndpointServiceConfigurations",
+		"ec2:DescribeVpcEndpointServiceConfigurations", "ec2:ModifyVpcEndpointServicePermissions",
+		"elasticloadbalancing:DescribeLoadBalancers",
+	},
 	// The account-wide CloudWatch role setting: PATCH /account, and passing
 	// the role to API Gateway.
 	"aws:apigateway/account:Account": {"apigateway:GET", "apigateway:PATCH", "iam:PassRole", "iam:GetRole"},

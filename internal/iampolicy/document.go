@@ -77,6 +77,13 @@ func accountPolicy(account, region string, types, invokes []string, sid string, 
 		add(actions)
 	}
 	resources := serviceResources(account, region)
+	if slices.Contains(types, vpcLinkType) {
+		// VPC links live outside /restapis; only a stack that creates one
+		// gets them.
+		p := awspartition.Of(region)
+		resources["apigateway"] = append(resources["apigateway"],
+			fmt.Sprintf("arn:%s:apigateway:%s::/vpclinks", p, region), fmt.Sprintf("arn:%s:apigateway:%s::/vpclinks/*", p, region))
+	}
 	services := make([]string, 0, len(byService))
 	for s := range byService {
 		services = append(services, s)
@@ -111,5 +118,10 @@ func serviceResources(account, region string) map[string][]string {
 		// exist yet; the region is pinned by the provider.
 		"ec2":     {"*"},
 		"route53": {"*"},
+		// DescribeLoadBalancers (a VPC link's target) has no resource scope.
+		"elasticloadbalancing": {"*"},
 	}
 }
+
+// vpcLinkType is the resource type whose actions need the /vpclinks paths.
+const vpcLinkType = "aws:apigateway/vpcLink:VpcLink"

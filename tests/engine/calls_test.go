@@ -157,3 +157,44 @@ func TestStrictAccessModeOffersTheApisOwnNames(t *testing.T) {
 		requireProbeGreen(t, s, "app", 4)
 	})
 }
+
+// TestVpcLinkRouteCreatesItsLinkAndLetsGoOfIt: a vpc_link route with an
+// nlbArn gets a VPC link in the producer account, with the printed roles,
+// and the stage's route goes through it; removing the route updates the
+// API first, so the link is no longer referenced when it is deleted (API
+// Gateway refuses to delete a link in use).
+func TestVpcLinkRouteCreatesItsLinkAndLetsGoOfIt(t *testing.T) {
+	s := newEngineStack(t, "dev")
+	stock := map[string]any{"path": "/stock/{id}", "method": "GET", "integration": map[string]any{"type": "vpc_link",
+		"nlbArn": "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/stock/0123456789abcdef", "uri": "https://stock.internal.example.com/stock/{id}"}}
+	s.editConfig("api", devApi(stock))
+	s.mustUp()
+	var linkId string
+	s.cloudView(func(c *fakeaws.Cloud) {
+		require.Len(t, c.VpcLinks, 1)
+		for id, l := range c.VpcLinks {
+			linkId = id
+			assert.Equal(t, "111111111111", l.Account, "the link is in the producer account")
+		}
+	})
+	st := s.apiState()
+	s.cloudView(func(c *fakeaws.Cloud) {
+		r, ok := c.StageRoute(st.api.Id, "dev", "GET", "/stock/42")
+		require.True(t, ok, "the stage serves the route")
+		assert.Equal(t, linkId, r.ConnectionId, "through the link")
+	})
+	requireProbeGreen(t, s, "app", 4)
+
+	s.step(t, "the route removed, its link goes after the API stops using it", func(t *testing.T) {
+		// The roles printed for the file without the route no longer allow
+		// deleting a VPC link: the README says to update the roles after
+		// the up that removes it, as here (the roles stay as granted).
+		s.keepRoles = true
+		s.editConfig("api", devApi())
+		s.mustUp()
+		s.cloudView(func(c *fakeaws.Cloud) {
+			assert.Empty(t, c.VpcLinks, "the link is deleted")
+		})
+		assert.False(t, s.apiState().serves("GET", "/stock/42"))
+	})
+}

@@ -553,6 +553,8 @@ type ApiQuotas struct {
 	ResourcePolicyLength *int `pulumi:"resourcePolicyLength"`
 	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
 	ResourcesPerApi *int `pulumi:"resourcesPerApi"`
+	// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+	VpcLinksPerRegion *int `pulumi:"vpcLinksPerRegion"`
 }
 
 // ApiQuotasInput is an input type that accepts ApiQuotasArgs and ApiQuotasOutput values.
@@ -572,6 +574,8 @@ type ApiQuotasArgs struct {
 	ResourcePolicyLength pulumi.IntPtrInput `pulumi:"resourcePolicyLength"`
 	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
 	ResourcesPerApi pulumi.IntPtrInput `pulumi:"resourcesPerApi"`
+	// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+	VpcLinksPerRegion pulumi.IntPtrInput `pulumi:"vpcLinksPerRegion"`
 }
 
 func (ApiQuotasArgs) ElementType() reflect.Type {
@@ -662,6 +666,11 @@ func (o ApiQuotasOutput) ResourcesPerApi() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ApiQuotas) *int { return v.ResourcesPerApi }).(pulumi.IntPtrOutput)
 }
 
+// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+func (o ApiQuotasOutput) VpcLinksPerRegion() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ApiQuotas) *int { return v.VpcLinksPerRegion }).(pulumi.IntPtrOutput)
+}
+
 type ApiQuotasPtrOutput struct{ *pulumi.OutputState }
 
 func (ApiQuotasPtrOutput) ElementType() reflect.Type {
@@ -703,6 +712,16 @@ func (o ApiQuotasPtrOutput) ResourcesPerApi() pulumi.IntPtrOutput {
 			return nil
 		}
 		return v.ResourcesPerApi
+	}).(pulumi.IntPtrOutput)
+}
+
+// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+func (o ApiQuotasPtrOutput) VpcLinksPerRegion() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ApiQuotas) *int {
+		if v == nil {
+			return nil
+		}
+		return v.VpcLinksPerRegion
 	}).(pulumi.IntPtrOutput)
 }
 
@@ -1902,13 +1921,15 @@ type RouteIntegration struct {
 	Body *string `pulumi:"body"`
 	// FunctionArn is the Lambda function (producer account, same region) a lambda integration invokes. Required for lambda.
 	FunctionArn *string `pulumi:"functionArn"`
+	// NlbArn is the Network Load Balancer (producer account and region) in front of the backend: the API gets a VPC link to it, one per load balancer, shared by the routes that name it. A known value. Exactly one of VpcLinkId and NlbArn for vpc_link.
+	NlbArn *string `pulumi:"nlbArn"`
 	// StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
 	StatusCode *int `pulumi:"statusCode"`
 	// Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
 	Type string `pulumi:"type"`
 	// Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
 	Uri *string `pulumi:"uri"`
-	// VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+	// VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Exactly one of VpcLinkId and NlbArn for vpc_link.
 	VpcLinkId *string `pulumi:"vpcLinkId"`
 }
 
@@ -1929,13 +1950,15 @@ type RouteIntegrationArgs struct {
 	Body pulumi.StringPtrInput `pulumi:"body"`
 	// FunctionArn is the Lambda function (producer account, same region) a lambda integration invokes. Required for lambda.
 	FunctionArn pulumi.StringPtrInput `pulumi:"functionArn"`
+	// NlbArn is the Network Load Balancer (producer account and region) in front of the backend: the API gets a VPC link to it, one per load balancer, shared by the routes that name it. A known value. Exactly one of VpcLinkId and NlbArn for vpc_link.
+	NlbArn pulumi.StringPtrInput `pulumi:"nlbArn"`
 	// StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
 	StatusCode pulumi.IntPtrInput `pulumi:"statusCode"`
 	// Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
 	Type pulumi.StringInput `pulumi:"type"`
 	// Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
 	Uri pulumi.StringPtrInput `pulumi:"uri"`
-	// VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+	// VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Exactly one of VpcLinkId and NlbArn for vpc_link.
 	VpcLinkId pulumi.StringPtrInput `pulumi:"vpcLinkId"`
 }
 
@@ -1976,6 +1999,11 @@ func (o RouteIntegrationOutput) FunctionArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RouteIntegration) *string { return v.FunctionArn }).(pulumi.StringPtrOutput)
 }
 
+// NlbArn is the Network Load Balancer (producer account and region) in front of the backend: the API gets a VPC link to it, one per load balancer, shared by the routes that name it. A known value. Exactly one of VpcLinkId and NlbArn for vpc_link.
+func (o RouteIntegrationOutput) NlbArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v RouteIntegration) *string { return v.NlbArn }).(pulumi.StringPtrOutput)
+}
+
 // StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
 func (o RouteIntegrationOutput) StatusCode() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v RouteIntegration) *int { return v.StatusCode }).(pulumi.IntPtrOutput)
@@ -1991,7 +2019,7 @@ func (o RouteIntegrationOutput) Uri() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RouteIntegration) *string { return v.Uri }).(pulumi.StringPtrOutput)
 }
 
-// VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+// VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Exactly one of VpcLinkId and NlbArn for vpc_link.
 func (o RouteIntegrationOutput) VpcLinkId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RouteIntegration) *string { return v.VpcLinkId }).(pulumi.StringPtrOutput)
 }

@@ -71,6 +71,10 @@ export interface ApiQuotasArgs {
      * ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
      */
     resourcesPerApi?: pulumi.Input<number | undefined>;
+    /**
+     * VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+     */
+    vpcLinksPerRegion?: pulumi.Input<number | undefined>;
 }
 
 /**
@@ -266,6 +270,10 @@ export interface RouteIntegrationArgs {
      */
     functionArn?: pulumi.Input<string | undefined>;
     /**
+     * NlbArn is the Network Load Balancer (producer account and region) in front of the backend: the API gets a VPC link to it, one per load balancer, shared by the routes that name it. A known value. Exactly one of VpcLinkId and NlbArn for vpc_link.
+     */
+    nlbArn?: pulumi.Input<string | undefined>;
+    /**
      * StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
      */
     statusCode?: pulumi.Input<number | undefined>;
@@ -278,7 +286,7 @@ export interface RouteIntegrationArgs {
      */
     uri?: pulumi.Input<string | undefined>;
     /**
-     * VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+     * VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Exactly one of VpcLinkId and NlbArn for vpc_link.
      */
     vpcLinkId?: pulumi.Input<string | undefined>;
 }

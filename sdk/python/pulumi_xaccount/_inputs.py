@@ -273,22 +273,30 @@ class ApiQuotasArgsDict(TypedDict):
     """
     ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
     """
+    vpc_links_per_region: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+    """
 
 @pulumi.input_type
 class ApiQuotasArgs:
     def __init__(__self__, *,
                  resource_policy_length: pulumi.Input[Optional[_builtins.int]] = None,
-                 resources_per_api: pulumi.Input[Optional[_builtins.int]] = None):
+                 resources_per_api: pulumi.Input[Optional[_builtins.int]] = None,
+                 vpc_links_per_region: pulumi.Input[Optional[_builtins.int]] = None):
         """
         ApiQuotas are the quotas of the API's account where AWS has raised them. A zero field means AWS's default. Setting a field below the default is refused: it can only be a typo, since AWS does not lower quotas on request.
 
         :param pulumi.Input[_builtins.int] resource_policy_length: ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
         :param pulumi.Input[_builtins.int] resources_per_api: ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
+        :param pulumi.Input[_builtins.int] vpc_links_per_region: VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
         """
         if resource_policy_length is not None:
             pulumi.set(__self__, "resource_policy_length", resource_policy_length)
         if resources_per_api is not None:
             pulumi.set(__self__, "resources_per_api", resources_per_api)
+        if vpc_links_per_region is not None:
+            pulumi.set(__self__, "vpc_links_per_region", vpc_links_per_region)
 
     @_builtins.property
     @pulumi.getter(name="resourcePolicyLength")
@@ -313,6 +321,18 @@ class ApiQuotasArgs:
     @resources_per_api.setter
     def resources_per_api(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "resources_per_api", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vpcLinksPerRegion")
+    def vpc_links_per_region(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+        """
+        return pulumi.get(self, "vpc_links_per_region")
+
+    @vpc_links_per_region.setter
+    def vpc_links_per_region(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "vpc_links_per_region", value)
 
 
 class ApiTlsArgsDict(TypedDict):
@@ -1120,6 +1140,10 @@ class RouteIntegrationArgsDict(TypedDict):
     """
     FunctionArn is the Lambda function (producer account, same region) a lambda integration invokes. Required for lambda.
     """
+    nlb_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    NlbArn is the Network Load Balancer (producer account and region) in front of the backend: the API gets a VPC link to it, one per load balancer, shared by the routes that name it. A known value. Exactly one of VpcLinkId and NlbArn for vpc_link.
+    """
     status_code: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
@@ -1130,7 +1154,7 @@ class RouteIntegrationArgsDict(TypedDict):
     """
     vpc_link_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+    VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Exactly one of VpcLinkId and NlbArn for vpc_link.
     """
 
 @pulumi.input_type
@@ -1139,6 +1163,7 @@ class RouteIntegrationArgs:
                  type: pulumi.Input[_builtins.str],
                  body: pulumi.Input[Optional[_builtins.str]] = None,
                  function_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 nlb_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  status_code: pulumi.Input[Optional[_builtins.int]] = None,
                  uri: pulumi.Input[Optional[_builtins.str]] = None,
                  vpc_link_id: pulumi.Input[Optional[_builtins.str]] = None):
@@ -1148,15 +1173,18 @@ class RouteIntegrationArgs:
         :param pulumi.Input[_builtins.str] type: Type is IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink or IntegrationLambda. Required.
         :param pulumi.Input[_builtins.str] body: Body is the JSON body a mock integration answers with. Optional (mock only), default DefaultMockBody.
         :param pulumi.Input[_builtins.str] function_arn: FunctionArn is the Lambda function (producer account, same region) a lambda integration invokes. Required for lambda.
+        :param pulumi.Input[_builtins.str] nlb_arn: NlbArn is the Network Load Balancer (producer account and region) in front of the backend: the API gets a VPC link to it, one per load balancer, shared by the routes that name it. A known value. Exactly one of VpcLinkId and NlbArn for vpc_link.
         :param pulumi.Input[_builtins.int] status_code: StatusCode is the status a mock integration answers with. Optional (mock only), default 200.
         :param pulumi.Input[_builtins.str] uri: Uri is the https URL an http_proxy integration forwards to, or the http(s) URL of the backend a vpc_link integration reaches through the link (its host is the Host the NLB's targets see, and for https the name their certificate must carry). Required for http_proxy and vpc_link.
-        :param pulumi.Input[_builtins.str] vpc_link_id: VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+        :param pulumi.Input[_builtins.str] vpc_link_id: VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Exactly one of VpcLinkId and NlbArn for vpc_link.
         """
         pulumi.set(__self__, "type", type)
         if body is not None:
             pulumi.set(__self__, "body", body)
         if function_arn is not None:
             pulumi.set(__self__, "function_arn", function_arn)
+        if nlb_arn is not None:
+            pulumi.set(__self__, "nlb_arn", nlb_arn)
         if status_code is not None:
             pulumi.set(__self__, "status_code", status_code)
         if uri is not None:
@@ -1201,6 +1229,18 @@ class RouteIntegrationArgs:
         pulumi.set(self, "function_arn", value)
 
     @_builtins.property
+    @pulumi.getter(name="nlbArn")
+    def nlb_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        NlbArn is the Network Load Balancer (producer account and region) in front of the backend: the API gets a VPC link to it, one per load balancer, shared by the routes that name it. A known value. Exactly one of VpcLinkId and NlbArn for vpc_link.
+        """
+        return pulumi.get(self, "nlb_arn")
+
+    @nlb_arn.setter
+    def nlb_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "nlb_arn", value)
+
+    @_builtins.property
     @pulumi.getter(name="statusCode")
     def status_code(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
@@ -1228,7 +1268,7 @@ class RouteIntegrationArgs:
     @pulumi.getter(name="vpcLinkId")
     def vpc_link_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Required for vpc_link.
+        VpcLinkId is the ID of an existing REST API VPC link in the producer account and region (aws apigateway get-vpc-links) whose NLB fronts the backend. Exactly one of VpcLinkId and NlbArn for vpc_link.
         """
         return pulumi.get(self, "vpc_link_id")
 

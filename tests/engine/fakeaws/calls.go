@@ -63,6 +63,9 @@ var (
 	stagesOf      = arnf("arn:aws:apigateway:{region}::/restapis/{restApi}/stages")
 	stageArn      = arnf("arn:aws:apigateway:{region}::/restapis/{restApi}/stages/{stage}")
 	accountArn    = arnf("arn:aws:apigateway:{region}::/account")
+	vpcLinksArn   = arnf("arn:aws:apigateway:{region}::/vpclinks")
+	vpcLinkArn    = arnf("arn:aws:apigateway:{region}::/vpclinks/{id}")
+	anyArn        = func(callCtx) string { return "*" }
 	ec2Any        = arnf("*") // EC2 Describe* calls support no resource-level permissions
 	vpcsArn       = arnf("arn:aws:ec2:{region}:{account}:vpc/*")
 	vpcArn        = arnf("arn:aws:ec2:{region}:{account}:vpc/{id}")
@@ -142,6 +145,20 @@ var Calls = []Call{
 	{TypeStage, "update", "apigateway:PATCH", stageArn, nil, "resourceStageUpdate (UpdateStage)"},
 	{TypeStage, "delete", "apigateway:DELETE", stageArn, nil, "resourceStageDelete (DeleteStage)"},
 	// method_settings.go: UpdateStage patches of /*/*/...
+	// REST API VPC link (internal/service/apigateway/vpc_link.go); API
+	// Gateway creates the load balancer's endpoint service with the
+	// caller's permissions ("Set up IAM permissions for a VPC link").
+	{TypeVpcLink, "create", "apigateway:POST", vpcLinksArn, nil, "resourceVPCLinkCreate (CreateVpcLink)"},
+	{TypeVpcLink, "create", "elasticloadbalancing:DescribeLoadBalancers", anyArn, nil, "CreateVpcLink (API Gateway reads the NLB as the caller)"},
+	{TypeVpcLink, "create", "ec2:CreateVpcEndpointServiceConfiguration", anyArn, nil, "CreateVpcLink (the NLB's endpoint service, as the caller)"},
+	{TypeVpcLink, "create", "ec2:DescribeVpcEndpointServiceConfigurations", anyArn, nil, "CreateVpcLink"},
+	{TypeVpcLink, "create", "ec2:ModifyVpcEndpointServicePermissions", anyArn, nil, "CreateVpcLink"},
+	{TypeVpcLink, "create", "apigateway:PUT", arnf("arn:aws:apigateway:{region}::/tags/*"), tagged, "resourceVPCLinkCreate (CreateVpcLink with tags)"},
+	{TypeVpcLink, "read", "apigateway:GET", vpcLinkArn, nil, "resourceVPCLinkRead (GetVpcLink, waiting for AVAILABLE)"},
+	{TypeVpcLink, "update", "apigateway:PATCH", vpcLinkArn, nil, "resourceVPCLinkUpdate (UpdateVpcLink)"},
+	{TypeVpcLink, "delete", "apigateway:DELETE", vpcLinkArn, nil, "resourceVPCLinkDelete (DeleteVpcLink)"},
+	{TypeVpcLink, "delete", "ec2:DeleteVpcEndpointServiceConfigurations", anyArn, nil, "DeleteVpcLink (the NLB's endpoint service, as the caller)"},
+	{TypeVpcLink, "delete", "apigateway:GET", vpcLinkArn, nil, "resourceVPCLinkDelete (waiting for DELETED)"},
 	{TypeMethodSettings, "create", "apigateway:PATCH", stageArn, nil, "resourceMethodSettingsUpdate (UpdateStage)"},
 	{TypeMethodSettings, "update", "apigateway:PATCH", stageArn, nil, "resourceMethodSettingsUpdate (UpdateStage)"},
 	{TypeMethodSettings, "read", "apigateway:GET", stageArn, nil, "resourceMethodSettingsRead (GetStage)"},

@@ -20,6 +20,7 @@ var forceNew = map[string][]string{
 	TypeVpcEndpoint:       {"vpcId", "serviceName", "vpcEndpointType", "serviceRegion"},
 	TypeLogGroup:          {"name", "namePrefix", "logGroupClass"},
 	TypeMethodSettings:    {"restApi", "stageName", "methodPath"},
+	TypeVpcLink:           {"targetArn"}, // target_arns ForceNew (internal/service/apigateway/vpc_link.go)
 	TypeApiGatewayAccount: {},
 	TypeRole:              {"name", "namePrefix", "path"},
 	// aws_vpc_endpoint_policy: vpc_endpoint_id.

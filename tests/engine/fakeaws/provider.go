@@ -168,6 +168,7 @@ var required = map[string][]string{
 	TypePermission:        {"action", "function", "principal"},
 	TypeFunction:          {"role"},
 	TypeInvocation:        {"functionName", "input"},
+	TypeVpcLink:           {"targetArn"},
 }
 
 // Check reports missing required arguments ("Missing required argument").
@@ -246,6 +247,7 @@ var computed = map[string]map[string]bool{
 	TypeVpcEndpointPolicy: {"id": true},
 	TypeLogGroup:          {"id": true, "arn": true},
 	TypeMethodSettings:    {"id": true},
+	TypeVpcLink:           {"id": true, "arn": true},
 	TypeApiGatewayAccount: {"id": true},
 	TypeRole:              {"id": true, "arn": true, "uniqueId": true, "name": true},
 	TypeFunction:          {"id": true, "arn": true, "name": true, "qualifiedArn": true, "invokeArn": true, "version": true},
@@ -311,6 +313,8 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 			id, out, err = p.putFunction(c, "", in)
 		case TypeInvocation:
 			id, out, err = p.invoke(c, in)
+		case TypeVpcLink:
+			id, out, err = p.createVpcLink(c, in)
 		default:
 			err = fmt.Errorf("fakeaws: resource type %s is not simulated", typ)
 		}
@@ -388,8 +392,8 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 			out = merged
 		case TypeFunction:
 			_, out, err = p.putFunction(c, id, merged)
-		case TypeDeployment, TypeSubnet:
-			out = merged // descriptions and tags: nothing the fake checks
+		case TypeDeployment, TypeSubnet, TypeVpcLink:
+			out = merged // descriptions, names and tags: nothing the fake checks
 		default:
 			err = fmt.Errorf("fakeaws: update of %s is not simulated", typ)
 		}
@@ -454,6 +458,8 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 			return p.deleteFunction(c, id)
 		case TypeInvocation:
 			return nil // lifecycleScope CREATE_ONLY: nothing runs on delete
+		case TypeVpcLink:
+			return p.deleteVpcLink(c, id)
 		}
 		return fmt.Errorf("fakeaws: delete of %s is not simulated", typ)
 	})

@@ -38,3 +38,39 @@ func TestVpcLinkIntegrationNeedsTheLinkInTheApisAccount(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestVpcLinkQuotaAndDeletionInUse: the 21st link of an account and region
+// is refused (LimitExceededException), a load balancer of another account
+// too, and a link an API's route uses cannot be deleted until the API
+// stops using it.
+func TestVpcLinkQuotaAndDeletionInUse(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, producerAccount)
+	lb := func(account string) string {
+		return "arn:aws:elasticloadbalancing:eu-west-1:" + account + ":loadbalancer/net/lb/0123456789abcdef"
+	}
+	_, _, err := create(p, t, TypeVpcLink, map[string]any{"name": "x", "targetArn": lb(consumerAccount)})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is not in account "+producerAccount)
+	var first string
+	for i := range VpcLinksPerRegionQuota {
+		id, _ := mustCreate(p, t, TypeVpcLink, map[string]any{"name": "link", "targetArn": lb(producerAccount)})
+		if i == 0 {
+			first = id
+		}
+	}
+	_, _, err = create(p, t, TypeVpcLink, map[string]any{"name": "one-too-many", "targetArn": lb(producerAccount)})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "LimitExceededException")
+
+	in := privateApi()
+	in["body"] = vpcLinkBody(first)
+	api, _ := mustCreate(p, t, TypeRestApi, in)
+	err = store.Update(func(c *Cloud) error { return p.deleteVpcLink(c, first) })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Cannot delete vpc link. Vpc link '"+first+"', is referenced in [GET:"+api+"/orders]")
+	require.NoError(t, store.Update(func(c *Cloud) error {
+		c.RestApis[api].Routes = nil
+		return p.deleteVpcLink(c, first)
+	}))
+}
