@@ -104,4 +104,13 @@ var Mutations = []Mutation{
 	{Name: "the component provider drops the stack's aws provider (ConsumerApiAccess from another language gets none)", File: "cmd/pulumi-resource-xaccount/provider/components.go",
 		From: "\t\t\topts = append(opts, pulumi.Provider(p))\n", To: "\t\t\t_ = p\n",
 		Runs: []Run{engine("-run", "^TestTypeScriptSingleAccountComponentTakesItsProvider$", ".")}},
+	{Name: "the API's own answers not customized (no gateway responses in the body)", File: "components/openapi.go",
+		From: "\t\t\"x-amazon-apigateway-gateway-responses\":      gatewayResponses(),\n", To: "\t\t\"x-amazon-apigateway-gateway-responses\":      map[string]any{},\n",
+		Runs: []Run{root("./components"), engine("-run", "^TestPolicyOnlyChangeIsServed$", ".")}},
+	{Name: "STRICT still offers the header invoke forms", File: "components/invokeurls.go",
+		From: `if t.PublicDnsName != "" && !t.Strict {`, To: `if t.PublicDnsName != "" {`,
+		Runs: []Run{root("./components", "./tests"), engine("-run", "^TestStrictAccessModeOffersTheApisOwnNames$", ".")}},
+	{Name: "an nlbArn route not connected through its created link", File: "components/vpclink.go",
+		From: "\t\t\tout[i].Integration.VpcLinkId = ids[arn]\n", To: "\t\t\t_ = ids[arn]\n",
+		Runs: []Run{root("./components"), engine("-run", "^TestVpcLinkRouteCreatesItsLinkAndLetsGoOfIt$", ".")}},
 }
