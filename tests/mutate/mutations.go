@@ -111,6 +111,6 @@ var Mutations = []Mutation{
 		From: `if t.PublicDnsName != "" && !t.Strict {`, To: `if t.PublicDnsName != "" {`,
 		Runs: []Run{root("./components", "./tests"), engine("-run", "^TestStrictAccessModeOffersTheApisOwnNames$", ".")}},
 	{Name: "an nlbArn route not connected through its created link", File: "components/vpclink.go",
-		From: "\t\t\tout[i].Integration.VpcLinkId = ids[arn]\n", To: "\t\t\t_ = ids[arn]\n",
+		From: "\t\t\tout[i].Integration.VpcLinkId = ids[arn]\n", To: "\t\t\tout[i].Integration.VpcLinkId, _ = r.Integration.VpcLinkId, ids[arn]\n",
 		Runs: []Run{root("./components"), engine("-run", "^TestVpcLinkRouteCreatesItsLinkAndLetsGoOfIt$", ".")}},
 }
