@@ -223,47 +223,40 @@ func (a *CrossAccountPrivateApiArgs) validatePrincipals(f *fieldErrs, field stri
 	}
 }
 
-// validateLambdaPlacement checks that each plain Lambda ARN is in the API's
-// region and the producer account: API Gateway invokes it from there.
+// validateLambdaPlacement checks that each plain Lambda ARN, and each
+// vpc_link route's load balancer, is in the API's region and the producer
+// account: API Gateway invokes the function from there, and a VPC link
+// reaches load balancers of its own account and region only.
 func (a *CrossAccountPrivateApiArgs) validateLambdaPlacement(f *fieldErrs) {
 	for i, r := range a.Routes {
-		if r.Integration.Type == IntegrationVpcLink && r.Integration.NlbArn != nil {
-			a.validateNlbPlacement(f, fmt.Sprintf("routes[%d].integration.nlbArn", i), r.Integration.NlbArn)
-		}
-		if r.Integration.Type != IntegrationLambda || r.Integration.FunctionArn == nil {
-			continue
-		}
-		arn, ok := plainString(r.Integration.FunctionArn)
-		if !ok {
-			continue
-		}
-		_, region, account, err := ParseLambdaArn(arn)
-		field := fmt.Sprintf("routes[%d].integration.functionArn", i)
-		switch {
-		case err != nil: // reported by ValidateRoutes
-		case ValidRegion(a.Region) && region != a.Region:
-			f.add(field, "got %q in region %s; expected a function in %s (region), the API's region", arn, region, a.Region)
-		case ValidAccountId(a.ProducerAccountId) && account != a.ProducerAccountId:
-			f.add(field, "got %q in account %s; expected a function in the producer account %s", arn, account, a.ProducerAccountId)
+		switch in := r.Integration; {
+		case in.Type == IntegrationLambda && in.FunctionArn != nil:
+			a.validatePlacement(f, fmt.Sprintf("routes[%d].integration.functionArn", i), in.FunctionArn, "a function", func(arn string) (string, string, error) {
+				_, region, account, err := ParseLambdaArn(arn)
+				return region, account, err
+			})
+		case in.Type == IntegrationVpcLink && in.NlbArn != nil:
+			a.validatePlacement(f, fmt.Sprintf("routes[%d].integration.nlbArn", i), in.NlbArn, "a load balancer", ParseNlbArn)
 		}
 	}
 }
 
-// validateNlbPlacement checks that a vpc_link route's load balancer is in
-// the producer account and the API's region: a VPC link reaches load
-// balancers of its own account and region only.
-func (a *CrossAccountPrivateApiArgs) validateNlbPlacement(f *fieldErrs, field string, in pulumi.StringInput) {
+// validatePlacement reports, under field, a plain ARN (read by parse into
+// region and account) outside the API's region or the producer account;
+// what names the resource in the message. A malformed ARN is left to
+// ValidateRoutes.
+func (a *CrossAccountPrivateApiArgs) validatePlacement(f *fieldErrs, field string, in pulumi.StringInput, what string, parse func(string) (string, string, error)) {
 	arn, ok := plainString(in)
 	if !ok {
 		return
 	}
-	region, account, err := ParseNlbArn(arn)
+	region, account, err := parse(arn)
 	switch {
 	case err != nil: // reported by ValidateRoutes
 	case ValidRegion(a.Region) && region != a.Region:
-		f.add(field, "got %q in region %s; expected a load balancer in %s (region), the API's region", arn, region, a.Region)
+		f.add(field, "got %q in region %s; expected %s in %s (region), the API's region", arn, region, what, a.Region)
 	case ValidAccountId(a.ProducerAccountId) && account != a.ProducerAccountId:
-		f.add(field, "got %q in account %s; expected a load balancer in the producer account %s", arn, account, a.ProducerAccountId)
+		f.add(field, "got %q in account %s; expected %s in the producer account %s", arn, account, what, a.ProducerAccountId)
 	}
 }
 
