@@ -119,7 +119,7 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 		f.require(a.Api.DeploymentId != nil, "api.deploymentId")
 		f.require(a.Api.PolicyHash != nil, "api.policyHash")
 		if m := a.Api.EndpointAccessMode; m != "" && m != EndpointAccessStrict && m != EndpointAccessBasic {
-			f.bad("api.endpointAccessMode", m, EndpointAccessStrict+" or "+EndpointAccessBasic)
+			f.bad("api.endpointAccessMode", m, ExpectEndpointAccessMode)
 		}
 		if ValidateAuthorization(a.Api.Authorization) != nil {
 			f.bad("api.authorization", a.Api.Authorization, ExpectAuthorization)

@@ -20,6 +20,8 @@ const (
 	EndpointAccessStrict = "STRICT"
 	// EndpointAccessBasic keeps the checks of a legacy policy.
 	EndpointAccessBasic = "BASIC"
+	// ExpectEndpointAccessMode is what an endpoint access mode may be.
+	ExpectEndpointAccessMode = EndpointAccessStrict + " or " + EndpointAccessBasic
 	// ExpectSecurityPolicy is what a security policy may be.
 	ExpectSecurityPolicy = SecurityPolicyTls12 + " (the default) or an enhanced policy, SecurityPolicy_ and its name (e.g. SecurityPolicy_TLS13_1_3_2025_09)"
 )
@@ -78,7 +80,7 @@ func (t *ApiTls) Validate() error {
 	}
 	switch {
 	case mode != "" && mode != EndpointAccessStrict && mode != EndpointAccessBasic:
-		f.bad("endpointAccessMode", mode, EndpointAccessStrict+" or "+EndpointAccessBasic)
+		f.bad("endpointAccessMode", mode, ExpectEndpointAccessMode)
 	case enhanced && mode == "":
 		f.add("endpointAccessMode", "missing; an enhanced security policy (%s) needs an endpoint access mode: %s or %s", policy, EndpointAccessStrict, EndpointAccessBasic)
 	case !enhanced && mode != "":

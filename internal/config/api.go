@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/xaccount/xaccount-api/components"
@@ -85,9 +86,9 @@ func (r *reader) tls(k key, m map[string]any) *components.ApiTls {
 		}
 		t.SecurityPolicy = p
 	}
-	if mode, ok := r.optString(k, tm, "endpointAccessMode", components.EndpointAccessStrict+" or "+components.EndpointAccessBasic); ok {
+	if mode, ok := r.optString(k, tm, "endpointAccessMode", components.ExpectEndpointAccessMode); ok {
 		if mode == "" {
-			r.bad(k.field("endpointAccessMode"), mode, components.EndpointAccessStrict+" or "+components.EndpointAccessBasic)
+			r.bad(k.field("endpointAccessMode"), mode, components.ExpectEndpointAccessMode)
 		}
 		t.EndpointAccessMode = mode
 	}
@@ -240,6 +241,21 @@ func (r *reader) routes(k key, m map[string]any, cfg *Config) []RouteConfig {
 	return out
 }
 
+// backendUri reads an integration's required uri: a URL with a host, of
+// one of schemes (a secure value is taken as it is); missing means
+// expected, malformed means malformed.
+func (r *reader) backendUri(k key, m map[string]any, expected, malformed string, schemes ...string) string {
+	uri, ok := r.reqString(k, m, "uri", expected)
+	if !ok || r.opaque(k, uri) {
+		return uri
+	}
+	u, err := url.Parse(uri)
+	if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" || strings.ContainsAny(uri, " \t\n") {
+		r.bad(k.field("uri"), uri, malformed)
+	}
+	return uri
+}
+
 func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *Config) {
 	const expectType = components.ExpectIntegrationType
 	v, present := route["integration"]
@@ -275,26 +291,10 @@ func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *
 		}
 	case components.IntegrationHTTPProxy:
 		m, _ := r.object(k, raw, "type", "uri")
-		uri, ok := r.reqString(k, m, "uri", "an https:// URL")
-		if !ok || r.opaque(k, uri) {
-			rc.Uri = uri
-			return
-		}
-		u, err := url.Parse(uri)
-		if err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsAny(uri, " \t\n") {
-			r.bad(k.field("uri"), uri, "an https:// URL with a host (plain http is refused)")
-		}
-		rc.Uri = uri
+		rc.Uri = r.backendUri(k, m, "an https:// URL", "an https:// URL with a host (plain http is refused)", "https")
 	case components.IntegrationVpcLink:
 		m, _ := r.object(k, raw, "type", "vpcLinkId", "nlbArn", "uri")
-		uri, ok := r.reqString(k, m, "uri", "the backend's http:// or https:// URL")
-		if ok && !r.opaque(k, uri) {
-			u, err := url.Parse(uri)
-			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(uri, " \t\n") {
-				r.bad(k.field("uri"), uri, "the backend's http:// or https:// URL with a host")
-			}
-		}
-		rc.Uri = uri
+		rc.Uri = r.backendUri(k, m, "the backend's http:// or https:// URL", "the backend's http:// or https:// URL with a host", "https", "http")
 		if id, ok := r.optString(k, m, "vpcLinkId", components.ExpectVpcLinkId); ok {
 			rc.VpcLinkId = id
 		}
