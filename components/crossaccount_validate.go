@@ -49,7 +49,7 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	a.validateConsumers(&f)
 	if len(a.Routes) > 0 {
 		f.nest("", ValidateRoutes(a.Routes))
-		a.validateLambdaPlacement(&f)
+		a.validatePlacements(&f)
 	}
 	if ValidateAuthorization(a.Authorization) != nil {
 		f.bad("authorization", a.Authorization, ExpectAuthorization)
@@ -223,11 +223,11 @@ func (a *CrossAccountPrivateApiArgs) validatePrincipals(f *fieldErrs, field stri
 	}
 }
 
-// validateLambdaPlacement checks that each plain Lambda ARN, and each
+// validatePlacements checks that each plain Lambda ARN, and each
 // vpc_link route's load balancer, is in the API's region and the producer
 // account: API Gateway invokes the function from there, and a VPC link
 // reaches load balancers of its own account and region only.
-func (a *CrossAccountPrivateApiArgs) validateLambdaPlacement(f *fieldErrs) {
+func (a *CrossAccountPrivateApiArgs) validatePlacements(f *fieldErrs) {
 	for i, r := range a.Routes {
 		switch in := r.Integration; {
 		case in.Type == IntegrationLambda && in.FunctionArn != nil:

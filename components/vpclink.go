@@ -3,6 +3,7 @@ package components
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
@@ -38,21 +39,11 @@ func vpcLinkTargets(routes []Route) []string {
 		if r.Integration.Type != IntegrationVpcLink || r.Integration.NlbArn == nil {
 			continue
 		}
-		if arn, ok := plainString(r.Integration.NlbArn); ok && !contains(out, arn) {
+		if arn, ok := plainString(r.Integration.NlbArn); ok && !slices.Contains(out, arn) {
 			out = append(out, arn)
 		}
 	}
 	return out
-}
-
-// contains says whether list holds s.
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // checkVpcLinksPerRegion reports, under field, routes that would create more
