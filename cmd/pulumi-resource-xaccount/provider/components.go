@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -36,30 +37,38 @@ func (c component[A, R]) Annotate(a infer.Annotator) {
 	a.SetToken(tokens.ModuleName(parts[1]), tokens.TypeName(parts[2]))
 }
 
-// served lists every component of the package, with the Go struct of its
-// inputs and of its outputs (their doc comments become the schema's
-// descriptions).
-var served = []struct {
+// servedComponent is one component of the package, with the names of the
+// Go structs of its inputs and of its outputs (their doc comments become
+// the schema's descriptions).
+type servedComponent struct {
 	component      infer.InferredComponent
 	token          string
 	inputs, output string
-}{
-	{infer.Component(component[components.ConsumerVpcArgs, *components.ConsumerVpc]{components.ConsumerVpcType, components.NewConsumerVpc}),
-		components.ConsumerVpcType, "ConsumerVpcArgs", "ConsumerVpc"},
-	{infer.Component(component[components.ExecuteApiEndpointArgs, *components.ExecuteApiEndpoint]{components.ExecuteApiEndpointType, components.NewExecuteApiEndpoint}),
-		components.ExecuteApiEndpointType, "ExecuteApiEndpointArgs", "ExecuteApiEndpoint"},
-	{infer.Component(component[components.PrivateRestApiArgs, *components.PrivateRestApi]{components.PrivateRestApiType, components.NewPrivateRestApi}),
-		components.PrivateRestApiType, "PrivateRestApiArgs", "PrivateRestApi"},
-	{infer.Component(component[components.ResourcePolicyArgs, *components.ResourcePolicy]{components.ResourcePolicyType, components.NewResourcePolicy}),
-		components.ResourcePolicyType, "ResourcePolicyArgs", "ResourcePolicy"},
-	{infer.Component(component[components.StageDeploymentArgs, *components.StageDeployment]{components.StageDeploymentType, components.NewStageDeployment}),
-		components.StageDeploymentType, "StageDeploymentArgs", "StageDeployment"},
-	{infer.Component(component[components.ConnectivityProbeArgs, *components.ConnectivityProbe]{components.ConnectivityProbeType, components.NewConnectivityProbe}),
-		components.ConnectivityProbeType, "ConnectivityProbeArgs", "ConnectivityProbe"},
-	{infer.Component(component[components.CrossAccountPrivateApiArgs, *components.CrossAccountPrivateApi]{components.CrossAccountPrivateApiType, components.NewCrossAccountPrivateApi}),
-		components.CrossAccountPrivateApiType, "CrossAccountPrivateApiArgs", "CrossAccountPrivateApi"},
-	{infer.Component(component[components.ConsumerApiAccessArgs, *components.ConsumerApiAccess]{components.ConsumerApiAccessType, newConsumerApiAccess}),
-		components.ConsumerApiAccessType, "ConsumerApiAccessArgs", "ConsumerApiAccess"},
+}
+
+// serve is the component NewX registers under token, its struct names
+// read from its types.
+func serve[A any, R pulumi.ComponentResource](token string, construct func(*pulumi.Context, string, *A, ...pulumi.ResourceOption) (R, error)) servedComponent {
+	out := reflect.TypeFor[R]()
+	for out.Kind() == reflect.Pointer {
+		out = out.Elem()
+	}
+	return servedComponent{
+		component: infer.Component(component[A, R]{token, construct}),
+		token:     token, inputs: reflect.TypeFor[A]().Name(), output: out.Name(),
+	}
+}
+
+// served lists every component of the package.
+var served = []servedComponent{
+	serve(components.ConsumerVpcType, components.NewConsumerVpc),
+	serve(components.ExecuteApiEndpointType, components.NewExecuteApiEndpoint),
+	serve(components.PrivateRestApiType, components.NewPrivateRestApi),
+	serve(components.ResourcePolicyType, components.NewResourcePolicy),
+	serve(components.StageDeploymentType, components.NewStageDeployment),
+	serve(components.ConnectivityProbeType, components.NewConnectivityProbe),
+	serve(components.CrossAccountPrivateApiType, components.NewCrossAccountPrivateApi),
+	serve(components.ConsumerApiAccessType, newConsumerApiAccess),
 }
 
 // newConsumerApiAccess is NewConsumerApiAccess with the stack's aws provider,
