@@ -98,15 +98,24 @@ func (s *tsStack) resources() []string {
 	out, err := cmd.Output()
 	require.NoError(s.t, err, "pulumi stack export")
 	var state struct {
-		Deployment struct {
-			Resources []struct {
-				Urn string `json:"urn"`
-			} `json:"resources"`
-		} `json:"deployment"`
+		Deployment json.RawMessage `json:"deployment"`
 	}
 	require.NoError(s.t, json.Unmarshal(out, &state))
+	return deploymentNames(s.t, state.Deployment)
+}
+
+// deploymentNames are the resources of a deployment (a stack export's
+// "deployment") as qualifiedNames lists them.
+func deploymentNames(t testing.TB, deployment []byte) []string {
+	t.Helper()
+	var d struct {
+		Resources []struct {
+			Urn string `json:"urn"`
+		} `json:"resources"`
+	}
+	require.NoError(t, json.Unmarshal(deployment, &d))
 	var urns []string
-	for _, r := range state.Deployment.Resources {
+	for _, r := range d.Resources {
 		urns = append(urns, r.Urn)
 	}
 	return qualifiedNames(urns)

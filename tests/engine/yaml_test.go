@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,17 +44,7 @@ func stateNames(t *testing.T, s *engineStack) []string {
 	t.Helper()
 	exported, err := s.stack.Export(testContext(t))
 	require.NoError(t, err)
-	var d struct {
-		Resources []struct {
-			Urn string `json:"urn"`
-		} `json:"resources"`
-	}
-	require.NoError(t, json.Unmarshal(exported.Deployment, &d))
-	var urns []string
-	for _, r := range d.Resources {
-		urns = append(urns, r.Urn)
-	}
-	return qualifiedNames(urns)
+	return deploymentNames(t, exported.Deployment)
 }
 
 // TestYamlProgramLifecycle: examples/yaml, the dev topology in Pulumi
