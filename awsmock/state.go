@@ -101,6 +101,29 @@ func awsState(typ, urn, importId string, inputs resource.PropertyMap, pins provi
 	case "aws:lambda/permission:Permission":
 		id = "terraform-" + digest(urn, 26)
 		set("statementId", id)
+	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		id = str(inputs, "name")
+		set("arn", fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", part, region, account, id))
+	case "aws:cloudwatch/dashboard:Dashboard":
+		id = str(inputs, "dashboardName")
+		set("dashboardArn", fmt.Sprintf("arn:%s:cloudwatch::%s:dashboard/%s", part, account, id))
+	case "aws:cloudwatch/logMetricFilter:LogMetricFilter":
+		id = str(inputs, "name")
+	case "aws:apigateway/domainName:DomainName":
+		domainId := alnum(urn, 10)
+		id = fmt.Sprintf("arn:%s:apigateway:%s:%s:/domainnames/%s+%s", part, region, account, str(inputs, "domainName"), domainId)
+		set("arn", id)
+		set("domainNameId", domainId)
+	case "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation":
+		id = fmt.Sprintf("arn:%s:apigateway:%s:%s:/domainnameaccessassociations/domainname/%s/vpcesource/%s", part, region, account, digest(urn, 10), str(inputs, "accessAssociationSource"))
+		set("arn", id)
+	case "aws:ram/resourceShare:ResourceShare":
+		id = fmt.Sprintf("arn:%s:ram:%s:%s:resource-share/%s-%s-%s-%s-%s", part, region, account, digest(urn, 8), digest(urn+"/1", 4), digest(urn+"/2", 4), digest(urn+"/3", 4), digest(urn+"/4", 12))
+		set("arn", id)
+	case "aws:route53/zone:Zone":
+		id = "Z" + alnum(urn, 20)
+		set("zoneId", id)
+		set("arn", fmt.Sprintf("arn:%s:route53:::hostedzone/%s", part, id))
 	default:
 		id = digest(urn, 16)
 	}

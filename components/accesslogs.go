@@ -62,11 +62,11 @@ func ValidateRetentionDays(days int) error {
 const pushToCloudWatchPolicy = "arn:%s:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
 // newAccessLogs registers the access-log group of the API's stage and, when
-// asked, the account's API Gateway CloudWatch role. It returns the group's
-// ARN and what the stage must wait for. API Gateway refuses access logging
+// asked, the account's API Gateway CloudWatch role. It returns the group
+// and what the stage must wait for. API Gateway refuses access logging
 // until the account has that role ("CloudWatch Logs role ARN must be set in
 // account settings to enable logging").
-func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, region, stageName string, args *AccessLogsArgs, protect bool, producer pulumi.ResourceOption) (pulumi.StringOutput, []pulumi.Resource, error) {
+func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, region, stageName string, args *AccessLogsArgs, protect bool, producer pulumi.ResourceOption) (*cloudwatch.LogGroup, []pulumi.Resource, error) {
 	retention := args.RetentionDays
 	if retention == 0 {
 		retention = DefaultLogRetentionDays
@@ -76,7 +76,7 @@ func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, regio
 		RetentionInDays: pulumi.Int(retention),
 	}, pulumi.Parent(comp), producer, protectWhen(protect))
 	if err != nil {
-		return pulumi.StringOutput{}, nil, err
+		return nil, nil, err
 	}
 	var deps []pulumi.Resource
 	if args.CreateAccountRole {
@@ -88,7 +88,7 @@ func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, regio
 			ManagedPolicyArns: pulumi.StringArray{pulumi.String(fmt.Sprintf(pushToCloudWatchPolicy, PartitionOf(region)))},
 		}, pulumi.Parent(comp), producer, pulumi.Protect(false), pulumi.RetainOnDelete(true))
 		if err != nil {
-			return pulumi.StringOutput{}, nil, err
+			return nil, nil, err
 		}
 		// Account-wide settings, not this stack's: retained on delete. In
 		// pulumi-aws v6 deleting aws.apigateway.Account resets nothing
@@ -100,9 +100,9 @@ func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, regio
 			CloudwatchRoleArn: role.Arn,
 		}, pulumi.Parent(comp), producer, pulumi.Protect(false), pulumi.RetainOnDelete(true))
 		if err != nil {
-			return pulumi.StringOutput{}, nil, err
+			return nil, nil, err
 		}
 		deps = append(deps, account)
 	}
-	return group.Arn, deps, nil
+	return group, deps, nil
 }

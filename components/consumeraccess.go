@@ -37,6 +37,11 @@ type PublishedApi struct {
 	// output): with STRICT the two invoke forms with a Host or
 	// x-apigw-api-id header are not offered. Optional.
 	EndpointAccessMode string `pulumi:"endpointAccessMode,optional"`
+	// CustomDomain is the API's private custom domain (the producer's
+	// customDomain output), nil without one. Once the producer lists this
+	// endpoint, the consumer accepts the domain's share (when it says so),
+	// associates the endpoint and resolves the name in its VPC. Optional.
+	CustomDomain *PublishedDomain `pulumi:"customDomain,optional"`
 }
 
 // ConsumerApiAccessArgs are the inputs of ConsumerApiAccess.
@@ -131,6 +136,16 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 				f.add("api.executionArn", "got %q in region %s, account %s; expected the producer's API in %s, account %s", arn, parts[3], parts[4], a.Region, a.ProducerAccountId)
 			}
 		}
+		if d := a.Api.CustomDomain; d != nil {
+			f.require(d.Arn != nil, "api.customDomain.arn")
+			f.require(d.Name != nil, "api.customDomain.name")
+			if n, ok := plainString(d.Name); ok && !ValidDomainName(n) {
+				f.bad("api.customDomain.name", n, ExpectDomainName)
+			}
+			if d.AcceptShare && d.ShareArn == nil {
+				f.add("api.customDomain.shareArn", "missing; accepting the domain's share needs its ARN (the producer's customDomain.shareArn output)")
+			}
+		}
 		if a.Consumer.Probe && a.Api.ListsEndpoint && a.Api.ProbeTarget == nil {
 			f.add("api.probeTarget", "missing; the probe needs to know what to call (the producer's consumers.<name>.probeTarget output)")
 		}
@@ -179,7 +194,8 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 		}
 	}
 	api := args.Api
-	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect}
+	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect,
+		customDomain: api != nil && api.CustomDomain != nil}
 	access, err := side.newConsumerEndpoint(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("consumer api access %s: %w", name, err)
@@ -189,6 +205,14 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 	if api != nil {
 		if err := side.newEndpointPolicy(ctx, c, access, api.ExecutionArn.ToStringOutput()); err != nil {
 			return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+		}
+		if d := api.CustomDomain; d != nil && api.ListsEndpoint {
+			// The producer has shared the domain with this account once it lists the endpoint.
+			da, err := side.newDomainAccess(ctx, c, access, d, nil, nil)
+			if err != nil {
+				return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+			}
+			access.Domain, access.domainReady = d, da.ready
 		}
 		headers := setInvokeForms(access, c, api.RestApiId, args.Region, api.StageName, api.Authorization == AuthorizationIam, api.EndpointAccessMode == EndpointAccessStrict)
 		if c.Probe && api.ListsEndpoint {

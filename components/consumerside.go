@@ -24,6 +24,9 @@ type consumerSide struct {
 	tags   pulumi.StringMapInput
 	// protect protects the VPC, subnets, endpoint and its security group.
 	protect bool
+	// customDomain says the API has a private custom domain: its private
+	// hosted zone needs the VPC's DNS attributes, as private DNS does.
+	customDomain bool
 }
 
 // consumerOpts parents a consumer's child and, when the consumer names its
@@ -128,8 +131,12 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 		if allowed == nil {
 			allowed = pulumi.StringArray{existing.CidrBlock()}
 		}
-		if privateDnsOn(c) {
-			vpcId = checkedDnsAttributes(c.Name, existing)
+		switch {
+		case privateDnsOn(c):
+			vpcId = checkedDnsAttributes(c.Name, existing, "private DNS is on",
+				"turn them on in the VPC, or set privateDns: false and use the route53Alias or public-DNS invoke forms")
+		case s.customDomain:
+			vpcId = checkedDnsAttributes(c.Name, existing, "the API's custom domain resolves through a private hosted zone", "turn them on in the VPC")
 		}
 	}
 	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
@@ -150,9 +157,9 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 
 // checkedDnsAttributes resolves to the existing VPC's ID only when its DNS
 // support and DNS hostnames are on, which private DNS for an interface
-// endpoint needs; otherwise it fails with what to change, before the
-// endpoint is created.
-func checkedDnsAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi.StringOutput {
+// endpoint and a private hosted zone need (why says which); otherwise it
+// fails with what to change (fix), before the endpoint is created.
+func checkedDnsAttributes(consumer string, vpc ec2.LookupVpcResultOutput, why, fix string) pulumi.StringOutput {
 	return pulumi.All(vpc.Id(), vpc.EnableDnsSupport(), vpc.EnableDnsHostnames()).ApplyT(func(v []any) (string, error) {
 		id, support, hostnames := v[0].(string), v[1].(bool), v[2].(bool)
 		var off []string
@@ -163,7 +170,7 @@ func checkedDnsAttributes(consumer string, vpc ec2.LookupVpcResultOutput) pulumi
 			off = append(off, "enableDnsHostnames")
 		}
 		if len(off) > 0 {
-			return "", fmt.Errorf("consumer %s: private DNS is on but VPC %s has %s off; turn them on in the VPC, or set privateDns: false and use the route53Alias or public-DNS invoke forms", consumer, id, strings.Join(off, " and "))
+			return "", fmt.Errorf("consumer %s: %s but VPC %s has %s off; %s", consumer, why, id, strings.Join(off, " and "), fix)
 		}
 		return id, nil
 	}).(pulumi.StringOutput)
@@ -214,6 +221,20 @@ type deployedApi struct {
 // resource policy, the endpoint or its policy changes.
 func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, access *ConsumerAccess, headers pulumi.StringMapMapOutput,
 	target ProbeTarget, api deployedApi, failOnError *bool) (*ConnectivityProbe, error) {
+	triggers := pulumi.StringMap{
+		"deployment": api.deploymentId,
+		"policy":     api.policyHash,
+		"endpoint":   access.EndpointId,
+		// A new endpoint policy (e.g. full -> restricted) may refuse the
+		// probe's calls: run it again.
+		"endpointPolicy": access.EndpointPolicy.ApplyT(TriggerHash).(pulumi.StringOutput),
+		// A change of who may reach the endpoint re-runs the probe too.
+		"allowedCidrs": access.Endpoint.AllowedCidrs.ApplyT(func(c []string) string { return strings.Join(c, ",") }).(pulumi.StringOutput),
+	}
+	if access.Domain != nil {
+		// A new domain association or alias: call the domain once they exist.
+		triggers["customDomain"] = access.domainReady
+	}
 	return NewConnectivityProbe(ctx, s.name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
 		Region:                  s.region,
 		VpcId:                   access.Endpoint.VpcId,
@@ -227,23 +248,15 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 		Sign:                    target.Sign,
 		ExecutionArn:            api.executionArn,
 		StageName:               api.stageName,
-		Triggers: pulumi.StringMap{
-			"deployment": api.deploymentId,
-			"policy":     api.policyHash,
-			"endpoint":   access.EndpointId,
-			// A new endpoint policy (e.g. full -> restricted) may refuse the
-			// probe's calls: run it again.
-			"endpointPolicy": access.EndpointPolicy.ApplyT(TriggerHash).(pulumi.StringOutput),
-			// A change of who may reach the endpoint re-runs the probe too.
-			"allowedCidrs": access.Endpoint.AllowedCidrs.ApplyT(func(c []string) string { return strings.Join(c, ",") }).(pulumi.StringOutput),
-		},
-		FailOnError: failOnError,
-		Tags:        s.tags,
+		Triggers:                triggers,
+		FailOnError:             failOnError,
+		Tags:                    s.tags,
 	}, s.consumerOpts(c)...)
 }
 
 // setInvokeForms fills the access's invoke URLs and curl lines for an API
-// and returns the headers of each form, for the probe.
+// (and its custom domain, access.Domain) and returns the headers of each
+// form, for the probe.
 func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.StringInput, region string, stageName pulumi.StringInput, sigv4, strict bool) pulumi.StringMapMapOutput {
 	publicDns := pulumi.String("").ToStringOutput()
 	switch {
@@ -252,7 +265,12 @@ func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.Str
 	case c.ExistingEndpointDnsName != nil:
 		publicDns = c.ExistingEndpointDnsName.ToStringOutput()
 	}
-	forms := invokeFormsOutput(restApiId, pulumi.String(region), stageName, access.EndpointId, publicDns, privateDnsOn(c), sigv4, strict)
+	var domain pulumi.StringInput = pulumi.String("")
+	basePath := ""
+	if access.Domain != nil {
+		domain, basePath = access.Domain.Name, access.Domain.BasePath
+	}
+	forms := invokeFormsOutput(restApiId, pulumi.String(region), stageName, access.EndpointId, publicDns, domain, basePath, privateDnsOn(c), sigv4, strict)
 	access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
 	access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
 	return forms.ApplyT(func(f any) map[string]map[string]string { return f.(InvokeForms).Headers }).(pulumi.StringMapMapOutput)

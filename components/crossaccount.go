@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -103,6 +104,10 @@ type CrossAccountPrivateApiArgs struct {
 	// the account's existing CloudWatch role), the stack program's default
 	// too; Disabled turns them off.
 	AccessLogs *AccessLogsArgs `pulumi:"accessLogs,optional"`
+	// Monitoring adds per-consumer metrics (from the access logs), two
+	// alarms per consumer and a dashboard in the producer account (see
+	// MonitoringArgs). Optional: nil is on wherever the access logs are on.
+	Monitoring *MonitoringArgs `pulumi:"monitoring,optional"`
 	// Throttle sets the throttling of every method of the stage and turns on
 	// metrics. Optional: nil is DefaultStageThrottle (100/s, bursts of 200),
 	// the stack program's default too.
@@ -117,6 +122,12 @@ type CrossAccountPrivateApiArgs struct {
 	// unexpected answer; false records it in the probe's results only.
 	// Optional, default true.
 	ProbeFailOnError *bool `pulumi:"probeFailOnError,optional"`
+	// CustomDomain gives the API a PRIVATE custom domain name in the
+	// producer account, shared with each consumer account through AWS RAM;
+	// each created endpoint gets its association, a private hosted zone and
+	// an alias, and the customDomain invoke form (see CustomDomainArgs).
+	// Optional.
+	CustomDomain *CustomDomainArgs `pulumi:"customDomain,optional"`
 	// Tls is the API's security policy and endpoint access mode (see
 	// ApiTls; STRICT drops the two invoke forms with a Host or
 	// x-apigw-api-id header). Optional: nil is TLS_1_2.
@@ -128,8 +139,10 @@ type CrossAccountPrivateApiArgs struct {
 	Quotas *ApiQuotas `pulumi:"quotas,optional"`
 	// Protect protects what holds state or identity (the API, the stage, VPCs,
 	// subnets, endpoints and their security groups) against deletion. The
-	// deployment, the policy attachment and Lambda permissions are never
-	// protected: route, policy and consumer changes replace them. Optional,
+	// deployment, the policy attachment, Lambda permissions, the monitoring
+	// and the custom domain's mapping, share and consumer side (association,
+	// zone, alias) are never protected: route, policy and consumer changes
+	// replace them. The custom domain itself is. Optional,
 	// default false. Prefer it to a pulumi.Protect option on this component.
 	Protect bool `pulumi:"protect,optional"`
 }
@@ -155,6 +168,17 @@ type ConsumerAccess struct {
 	// for the endpoint. Nil when there is none.
 	EndpointPolicyResource *ec2.VpcEndpointPolicy
 	Network                *ConsumerVpc
+	// AlarmNames are the consumer's 5xx-rate and 4xx-rate alarms in the
+	// producer account; empty without monitoring.
+	AlarmNames pulumi.StringArrayOutput
+	// Domain is the API's private custom domain as this consumer sees it,
+	// nil without one. For an existing endpoint, DomainSteps are what its
+	// owners run in their own account to use it.
+	Domain      *PublishedDomain
+	DomainSteps pulumi.StringArrayOutput
+	// domainReady resolves once the consumer's domain association and
+	// alias exist (nil without them): the probe waits for it.
+	domainReady pulumi.StringOutput
 }
 
 // CrossAccountPrivateApi lets workloads in one or more consumer accounts call a
@@ -178,6 +202,11 @@ type CrossAccountPrivateApi struct {
 	// InvokeUrls maps each consumer's name to its invoke forms and their
 	// URLs (what Consumers[name].InvokeUrls holds, for SDKs in other languages).
 	InvokeUrls pulumi.StringMapMapOutput `pulumi:"invokeUrls"`
+	// DashboardName is the CloudWatch dashboard of the stage, "" without
+	// monitoring.
+	DashboardName pulumi.StringOutput `pulumi:"dashboardName"`
+	// Domain is the private custom domain, nil without one.
+	Domain *DomainOutputs
 
 	// Consumers maps each consumer name to what it gets.
 	Consumers map[string]*ConsumerAccess
@@ -207,7 +236,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}
 	producer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(args.ProducerProvider)}
-	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect}
+	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect, customDomain: args.CustomDomain != nil}
 
 	// Step 1 (account A): an interface endpoint for execute-api in each consumer VPC.
 	endpointIds := make(pulumi.StringArray, 0, len(args.Consumers))
@@ -264,13 +293,14 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	// Step 5 (account B): deploy a stage, after the policy and every method
 	// exist, with its access logs and throttling.
 	var logGroupArn pulumi.StringInput
+	var logGroup *cloudwatch.LogGroup
 	var stageDeps []pulumi.Resource
 	if logs := args.accessLogs(); !logs.Disabled {
-		arn, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, &logs, args.Protect, pulumi.Provider(args.ProducerProvider))
+		group, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, &logs, args.Protect, pulumi.Provider(args.ProducerProvider))
 		if err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 		}
-		logGroupArn, stageDeps = arn, deps
+		logGroup, logGroupArn, stageDeps = group, group.Arn, deps
 	}
 	stage, err := NewStageDeployment(ctx, name+"-stage", &StageDeploymentArgs{
 		AccessLogDestinationArn: logGroupArn,
@@ -289,6 +319,14 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}
 
+	// Step 5b (both): the private custom domain, shared with each consumer
+	// account, associated with each created endpoint and resolved in its VPC.
+	if args.CustomDomain != nil {
+		if err := newCrossAccountDomain(ctx, name, comp, args, side, api, stage); err != nil {
+			return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+		}
+	}
+
 	// Step 6 (account A): the ways to call it from each consumer VPC.
 	deployed := deployedApi{executionArn: api.ExecutionArn, stageName: stage.StageName, deploymentId: stage.DeploymentId,
 		policyHash: policy.PolicyJson.ApplyT(TriggerHash).(pulumi.StringOutput)}
@@ -303,6 +341,24 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 				return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
 			}
 			access.Probe = probe
+		}
+	}
+
+	// Step 8 (account B): per-consumer metrics, alarms and a dashboard.
+	comp.DashboardName = pulumi.String("").ToStringOutput()
+	if args.MonitoringOn() && logGroup != nil {
+		in := monitoringInputs{name: name, stageName: args.StageName, logGroupName: logGroup.Name, apiId: api.RestApiId,
+			region: args.Region, args: args.monitoring(), tags: args.Tags}
+		for _, c := range args.Consumers {
+			in.consumers = append(in.consumers, monitoredConsumer{name: c.Name, accountId: c.AccountId, endpointId: comp.Consumers[c.Name].EndpointId})
+		}
+		mon, err := newMonitoring(ctx, comp, in, pulumi.Provider(args.ProducerProvider))
+		if err != nil {
+			return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+		}
+		comp.DashboardName = mon.DashboardName
+		for c, alarms := range mon.Alarms {
+			comp.Consumers[c].AlarmNames = pulumi.ToStringArrayOutput(alarms)
 		}
 	}
 
@@ -324,6 +380,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		"deploymentId":   comp.DeploymentId,
 		"policyJson":     comp.PolicyJson,
 		"vpcEndpointIds": comp.VpcEndpointIds,
+		"dashboardName":  comp.DashboardName,
 	}); err != nil {
 		return nil, err
 	}

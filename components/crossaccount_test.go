@@ -25,12 +25,20 @@ const (
 type crossAccountResult struct {
 	urls      map[string]map[string]string
 	endpoints map[string]string
+	api       *CrossAccountPrivateApi
 }
 
 // runCrossAccount registers a CrossAccountPrivateApi with two managed
 // consumers (new VPC, existing VPC) and one existing endpoint; consumerRegion
 // is the region of the managed consumers' providers.
 func runCrossAccount(t *testing.T, consumerRegion string) (*awsmock.Mocks, *crossAccountResult, error) {
+	t.Helper()
+	return runCrossAccountWith(t, consumerRegion, nil)
+}
+
+// runCrossAccountWith is runCrossAccount with the args changed by mutate
+// (nil: unchanged) before they are registered.
+func runCrossAccountWith(t *testing.T, consumerRegion string, mutate func(*CrossAccountPrivateApiArgs)) (*awsmock.Mocks, *crossAccountResult, error) {
 	t.Helper()
 	res := &crossAccountResult{urls: map[string]map[string]string{}, endpoints: map[string]string{}}
 	mocks := awsmock.New("components-test", "test")
@@ -48,7 +56,7 @@ func runCrossAccount(t *testing.T, consumerRegion string) (*awsmock.Mocks, *cros
 			return err
 		}
 		off := false
-		api, err := NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
+		args := &CrossAccountPrivateApiArgs{
 			Region:            testRegion,
 			ProducerAccountId: testProducerAccount,
 			ProducerProvider:  producer,
@@ -59,10 +67,15 @@ func runCrossAccount(t *testing.T, consumerRegion string) (*awsmock.Mocks, *cros
 					SubnetIds: pulumi.ToStringArray([]string{"subnet-0123456789abcdef1"}), PrivateDns: &off},
 				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId), ExistingEndpointDnsName: pulumi.String(foreignEndpointDns)},
 			},
-		})
+		}
+		if mutate != nil {
+			mutate(args)
+		}
+		api, err := NewCrossAccountPrivateApi(ctx, "xa", args)
 		if err != nil {
 			return err
 		}
+		res.api = api
 		for name, access := range api.Consumers {
 			v, _, err := awsmock.Await(pulumi.All(access.EndpointId, access.InvokeUrls))
 			if err != nil {

@@ -77,6 +77,8 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 		}
 	}
 	f.nest("tls", a.Tls.Validate())
+	f.nest("customDomain", a.CustomDomain.Validate(a.Region, a.ProducerAccountId))
+	a.validateMonitoring(&f)
 	a.validateQuotas(&f)
 	return f.err()
 }

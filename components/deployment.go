@@ -62,11 +62,16 @@ type StageThrottle struct {
 
 // AccessLogFormat is the JSON line API Gateway writes per request: who came
 // in through which endpoint, what it asked and what it got.
-const AccessLogFormat = `{"requestId":"$context.requestId","sourceIp":"$context.identity.sourceIp",` +
+//
+// apiId, stage and vpceId are the dimensions of the per-consumer metrics
+// (MonitoringArgs); latencyMs is $context.responseLatency as a JSON number,
+// because a metric filter's value must be numeric (it is measured for
+// every answer, so the line stays valid JSON).
+const AccessLogFormat = `{"requestId":"$context.requestId","apiId":"$context.apiId","stage":"$context.stage","sourceIp":"$context.identity.sourceIp",` +
 	`"vpceId":"$context.identity.vpceId","caller":"$context.identity.caller","user":"$context.identity.user",` +
 	`"httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status",` +
 	`"responseLatency":"$context.responseLatency","integrationLatency":"$context.integrationLatency",` +
-	`"errorType":"$context.error.responseType"}`
+	`"latencyMs":$context.responseLatency,"errorType":"$context.error.responseType"}`
 
 // StageDeployment is an API Gateway Deployment that is replaced whenever the
 // routes, the policy or the endpoints change, and a separate, stable Stage that

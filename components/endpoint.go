@@ -59,6 +59,8 @@ type ExecuteApiEndpoint struct {
 	DnsNames pulumi.StringArrayOutput `pulumi:"dnsNames"`
 	// PublicDnsName is the regional vpce-….execute-api.<region>.vpce.amazonaws.com name.
 	PublicDnsName pulumi.StringOutput `pulumi:"publicDnsName"`
+	// PublicDnsZoneId is the hosted zone of that name, for a Route 53 alias to it.
+	PublicDnsZoneId pulumi.StringOutput `pulumi:"publicDnsZoneId"`
 	// SecurityGroupId is the endpoint's security group.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
 	// AllowedCidrs are the ranges its security group lets in on 443.
@@ -187,10 +189,22 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		return names
 	}).(pulumi.StringArrayOutput)
 	comp.PublicDnsName = comp.DnsNames.ApplyT(RegionalDnsName).(pulumi.StringOutput)
+	comp.PublicDnsZoneId = endpoint.DnsEntries.ApplyT(func(entries []ec2.VpcEndpointDnsEntry) string {
+		var names []string
+		zones := map[string]string{}
+		for _, e := range entries {
+			if e.DnsName != nil && e.HostedZoneId != nil {
+				names = append(names, *e.DnsName)
+				zones[*e.DnsName] = *e.HostedZoneId
+			}
+		}
+		return zones[RegionalDnsName(names)]
+	}).(pulumi.StringOutput)
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
 		"endpointId":      comp.EndpointId,
 		"dnsNames":        comp.DnsNames,
 		"publicDnsName":   comp.PublicDnsName,
+		"publicDnsZoneId": comp.PublicDnsZoneId,
 		"securityGroupId": comp.SecurityGroupId,
 		"vpcId":           comp.VpcId,
 		"allowedCidrs":    comp.AllowedCidrs,

@@ -60,7 +60,7 @@ func ExampleNewCrossAccountPrivateApi() {
 		fmt.Println(account, perAccount[account])
 	}
 	// Output:
-	// 111111111111 [aws:apigateway/deployment:Deployment aws:apigateway/methodSettings:MethodSettings aws:apigateway/restApi:RestApi aws:apigateway/restApiPolicy:RestApiPolicy aws:apigateway/stage:Stage aws:cloudwatch/logGroup:LogGroup]
+	// 111111111111 [aws:apigateway/deployment:Deployment aws:apigateway/methodSettings:MethodSettings aws:apigateway/restApi:RestApi aws:apigateway/restApiPolicy:RestApiPolicy aws:apigateway/stage:Stage aws:cloudwatch/dashboard:Dashboard aws:cloudwatch/logGroup:LogGroup aws:cloudwatch/logMetricFilter:LogMetricFilter aws:cloudwatch/logMetricFilter:LogMetricFilter aws:cloudwatch/logMetricFilter:LogMetricFilter aws:cloudwatch/logMetricFilter:LogMetricFilter aws:cloudwatch/metricAlarm:MetricAlarm aws:cloudwatch/metricAlarm:MetricAlarm]
 	// 222222222222 [aws:ec2/securityGroup:SecurityGroup aws:ec2/subnet:Subnet aws:ec2/subnet:Subnet aws:ec2/vpc:Vpc aws:ec2/vpcEndpoint:VpcEndpoint aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy]
 }
 

@@ -35,6 +35,9 @@ type InvokeTarget struct {
 	// with a Host or x-apigw-api-id header are left out (their TLS server
 	// name is the endpoint's, not the API's, which STRICT refuses).
 	Strict bool
+	// CustomDomain is the API's private custom domain name, "" for none;
+	// BasePath its mapping's base path ("" for the root).
+	CustomDomain, BasePath string
 }
 
 // sigv4CurlFlags sign a curl call for execute-api with the caller's
@@ -79,15 +82,25 @@ func ComputeInvokeForms(t InvokeTarget) InvokeForms {
 		add(InvokePublicDnsHostHeader, public, "Host: "+apiHost)
 		add(InvokePublicDnsApiIdHeader, public, "x-apigw-api-id: "+t.ApiId)
 	}
+	if t.CustomDomain != "" {
+		// The mapping stands for the stage: no stage in the path.
+		url := "https://" + t.CustomDomain
+		if t.BasePath != "" {
+			url += "/" + t.BasePath
+		}
+		add(InvokeCustomDomain, url, "")
+	}
 	return f
 }
 
-// invokeFormsOutput resolves the inputs and renders ComputeInvokeForms.
-func invokeFormsOutput(apiId, region, stage, vpceId, publicDns pulumi.StringInput, privateDns, sigv4, strict bool) pulumi.AnyOutput {
-	return pulumi.All(apiId, region, stage, vpceId, publicDns).ApplyT(func(v []any) InvokeForms {
+// invokeFormsOutput resolves the inputs and renders ComputeInvokeForms;
+// domain is the API's custom domain name ("" for none) under basePath.
+func invokeFormsOutput(apiId, region, stage, vpceId, publicDns, domain pulumi.StringInput, basePath string, privateDns, sigv4, strict bool) pulumi.AnyOutput {
+	return pulumi.All(apiId, region, stage, vpceId, publicDns, domain).ApplyT(func(v []any) InvokeForms {
 		return ComputeInvokeForms(InvokeTarget{
 			ApiId: v[0].(string), Region: v[1].(string), Stage: v[2].(string),
 			VpcEndpointId: v[3].(string), PublicDnsName: v[4].(string), PrivateDns: privateDns, Sigv4: sigv4, Strict: strict,
+			CustomDomain: v[5].(string), BasePath: basePath,
 		})
 	}).(pulumi.AnyOutput)
 }

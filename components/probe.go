@@ -55,8 +55,9 @@ func ProbeRetryDeadline(callTimeout int) int {
 const (
 	// DefaultProbeTimeoutSeconds bounds each call of the probe.
 	DefaultProbeTimeoutSeconds = 5
-	// ProbeForms is the most invoke forms one probe calls.
-	ProbeForms = 4
+	// ProbeForms is the most invoke forms one probe calls (the four
+	// execute-api names and a custom domain).
+	ProbeForms = 5
 	// ProbeMaxAttempts bounds the calls per form: the first and up to
 	// len(ProbeRetryDelaySeconds) retries.
 	ProbeMaxAttempts = 1 + len(probeRetryDelays)

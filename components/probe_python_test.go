@@ -263,7 +263,7 @@ func TestProbeRetriesFitTheFunctionTimeout(t *testing.T) {
 		assert.Positivef(t, deadline, "timeout %d", callTimeout)
 		assert.LessOrEqualf(t, deadline+ProbeForms*callTimeout, fn, "after the last retry starts, one call per form still fits (timeout %d)", callTimeout)
 	}
-	assert.Equal(t, 4*(5*5+15)+10, ProbeFunctionTimeout(DefaultProbeTimeoutSeconds), "the default: 170 s")
+	assert.Equal(t, 5*(5*5+15)+10, ProbeFunctionTimeout(DefaultProbeTimeoutSeconds), "the default: 210 s, five forms")
 }
 
 func probeResultsOf(t *testing.T, answer map[string]any) map[string]ProbeFormResult {

@@ -93,6 +93,10 @@ var signedCall, unsignedCall = true, false
 // ProbeRules is the diagnostics table, most specific row first. The README
 // shows it; the probe applies it to every unexpected answer.
 var ProbeRules = []ProbeRule{
+	{Name: "domain-dns", Failure: ProbeFailureDns, Forms: []string{InvokeCustomDomain},
+		Cause: "the custom domain does not resolve in this VPC: its Route 53 private hosted zone must be associated with the VPC (enableDnsSupport and enableDnsHostnames on) and hold an alias A record to this endpoint's regional DNS name"},
+	{Name: "domain-not-answering", Status: 403, Forms: []string{InvokeCustomDomain},
+		Cause: "the custom domain refused the call through this endpoint: the endpoint's domain name access association may still be propagating (run pulumi up again in a minute), or the share was not accepted, or the domain's policy or the API's resource policy does not list this endpoint (aws:SourceVpce), or no base path maps the path"},
 	{Name: "not-associated", Status: 403, ErrorType: "ForbiddenException", Forms: []string{InvokeRoute53Alias},
 		Cause: "the endpoint is not associated with the API (the API's endpointConfiguration.vpcEndpointIds must list it for the {api-id}-{vpce-id} name)"},
 	{Name: "iam-refused", Status: 403, Signed: &signedCall,

@@ -192,7 +192,11 @@ func TestSplitTopologyIsTheSingleStack(t *testing.T) {
 		mine := outputs(consumer, normSplit)["consumers"].(map[string]any)[name].(map[string]any)
 		listed := prod["consumers"].(map[string]any)[name].(map[string]any)
 		assert.Equalf(t, want["probeTarget"], listed["probeTarget"], "consumer %s: its probe target, in the producer's outputs", name)
+		// The metrics and alarms are the producer's: in its outputs only.
+		assert.Equalf(t, want["metrics"], listed["metrics"], "consumer %s: its metrics, in the producer's outputs", name)
+		assert.NotNilf(t, listed["metrics"], "consumer %s: the producer lists its metrics", name)
 		delete(want, "probeTarget")
+		delete(want, "metrics")
 		assert.Equalf(t, want, mine, "consumer %s: its outputs, in its own stack", name)
 		for _, k := range []string{"accountId", "endpointId", "invokeUrls", "curl"} {
 			assert.Equalf(t, want[k], listed[k], "consumer %s: %s in the producer's outputs too", name, k)

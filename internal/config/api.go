@@ -21,11 +21,11 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 		Authorization: components.AuthorizationNone,
 		Throttle:      components.DefaultStageThrottle,
 	}
-	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, throttle, adopt, quotas, tls")
+	v, present := r.structured(raw, KeyApi, "an object with name, description, stageName, routes, authorization, principalOrgId, extraPolicyStatements, accessLogs, monitoring, throttle, adopt, quotas, tls, customDomain")
 	var m map[string]any
 	if present {
 		var ok bool
-		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements", "accessLogs", "throttle", "adopt", "quotas", "tls"); !ok {
+		if m, ok = r.object(k, v, "name", "description", "stageName", "routes", "authorization", "principalOrgId", "extraPolicyStatements", "accessLogs", "monitoring", "throttle", "adopt", "quotas", "tls", "customDomain"); !ok {
 			return api
 		}
 	}
@@ -61,11 +61,40 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 	api.Routes = r.routes(k.field("routes"), m, cfg)
 	api.ExtraPolicyStatements = r.extraStatements(k.field("extraPolicyStatements"), m)
 	api.AccessLogs = r.accessLogs(k.field("accessLogs"), m, api.AccessLogs)
+	api.Monitoring = r.monitoring(k.field("monitoring"), m, api.AccessLogs)
 	api.Throttle = r.throttle(k.field("throttle"), m, api.Throttle)
 	api.Adopt = r.adopt(k.field("adopt"), m)
 	api.Quotas = r.quotas(k.field("quotas"), m)
 	api.Tls = r.tls(k.field("tls"), m)
+	api.CustomDomain = r.customDomain(k.field("customDomain"), m)
 	return api
+}
+
+// customDomain reads api.customDomain {name, certificateArn, basePath,
+// securityPolicy, sameOrganization}; the component checks the values
+// (components.CustomDomainArgs.Validate).
+func (r *reader) customDomain(k key, m map[string]any) *components.CustomDomainArgs {
+	v, present := m["customDomain"]
+	if !present {
+		return nil
+	}
+	dm, ok := r.object(k, v, "name", "certificateArn", "basePath", "securityPolicy", "sameOrganization")
+	if !ok {
+		return nil
+	}
+	d := &components.CustomDomainArgs{SameOrganization: r.optBool(k, dm, "sameOrganization", false)}
+	d.Name, _ = r.reqString(k, dm, "name", components.ExpectDomainName)
+	d.CertificateArn, _ = r.reqString(k, dm, "certificateArn", components.ExpectCertificateArn)
+	if p, ok := r.optString(k, dm, "basePath", components.ExpectBasePath); ok {
+		d.BasePath = p
+	}
+	if p, ok := r.optString(k, dm, "securityPolicy", components.ExpectSecurityPolicy); ok {
+		if p == "" {
+			r.bad(k.field("securityPolicy"), p, components.ExpectSecurityPolicy)
+		}
+		d.SecurityPolicy = p
+	}
+	return d
 }
 
 // tls reads api.tls {securityPolicy, endpointAccessMode}; the component
@@ -144,6 +173,36 @@ func (r *reader) accessLogs(k key, m map[string]any, def *components.AccessLogsA
 		RetentionDays:     r.optWhole(k, lm, "retentionDays", defaults.RetentionDays),
 		CreateAccountRole: r.optBool(k, lm, "createAccountRole", defaults.CreateAccountRole),
 	}
+}
+
+// monitoring reads api.monitoring {enabled, serverErrorRatePercent,
+// clientErrorRatePercent, periodSeconds, evaluationPeriods, alarmTopicArn};
+// absent, it is on wherever the access logs are (nil, the components'
+// default). The component checks the values (components.MonitoringArgs).
+func (r *reader) monitoring(k key, m map[string]any, logs *components.AccessLogsArgs) *components.MonitoringArgs {
+	v, present := m["monitoring"]
+	if !present {
+		return nil
+	}
+	mm, ok := r.object(k, v, "enabled", "serverErrorRatePercent", "clientErrorRatePercent", "periodSeconds", "evaluationPeriods", "alarmTopicArn")
+	if !ok {
+		return nil
+	}
+	logsOn := logs == nil || !logs.Disabled
+	mon := &components.MonitoringArgs{
+		Disabled:               !r.optBool(k, mm, "enabled", logsOn),
+		ServerErrorRatePercent: r.optPercent(k, mm, "serverErrorRatePercent", components.DefaultServerErrorRatePercent),
+		ClientErrorRatePercent: r.optPercent(k, mm, "clientErrorRatePercent", components.DefaultClientErrorRatePercent),
+		PeriodSeconds:          r.optWhole(k, mm, "periodSeconds", components.DefaultAlarmPeriodSeconds),
+		EvaluationPeriods:      r.optWhole(k, mm, "evaluationPeriods", components.DefaultAlarmEvaluationPeriods),
+	}
+	if arn, ok := r.optString(k, mm, "alarmTopicArn", components.ExpectAlarmTopicArn); ok {
+		if arn == "" {
+			r.bad(k.field("alarmTopicArn"), arn, components.ExpectAlarmTopicArn)
+		}
+		mon.AlarmTopicArn = arn
+	}
+	return mon
 }
 
 // throttle reads api.throttle {rateLimit, burstLimit}.

@@ -23,10 +23,12 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 		PrincipalOrgId:        c.Api.PrincipalOrgId,
 		ExtraPolicyStatements: c.Api.ExtraPolicyStatements,
 		AccessLogs:            c.Api.AccessLogs,
+		Monitoring:            c.Api.Monitoring,
 		Throttle:              &c.Api.Throttle,
 		AdoptApi:              c.Api.Adopt,
 		Quotas:                c.Api.Quotas,
 		Tls:                   c.Api.Tls,
+		CustomDomain:          c.Api.CustomDomain,
 		Protect:               c.Protect,
 		ProbeFailOnError:      &c.Probe.FailOnError,
 	}
@@ -100,11 +102,13 @@ var argsFieldToKey = map[string]string{
 	"authorization":         KeyApi + ".authorization",
 	"principalOrgId":        KeyApi + ".principalOrgId",
 	"accessLogs":            KeyApi + ".accessLogs",
+	"monitoring":            KeyApi + ".monitoring",
 	"throttle":              KeyApi + ".throttle",
 	"extraPolicyStatements": KeyApi + ".extraPolicyStatements",
 	"adoptApi":              KeyApi + ".adopt",
 	"quotas":                KeyApi + ".quotas",
 	"tls":                   KeyApi + ".tls",
+	"customDomain":          KeyApi + ".customDomain",
 }
 
 // consumerFieldToKey renames consumer fields whose config key differs.

@@ -141,6 +141,12 @@ type Api struct {
 	// AccessLogs are the stage's access logs; nil is the components' default
 	// (components.DefaultAccessLogs), Disabled turns them off.
 	AccessLogs *components.AccessLogsArgs
+	// Monitoring are the per-consumer metrics, alarms and dashboard
+	// (api.monitoring); nil is the components' default, on wherever the
+	// access logs are on.
+	Monitoring *components.MonitoringArgs
+	// CustomDomain is the API's private custom domain (api.customDomain), nil for none.
+	CustomDomain *components.CustomDomainArgs
 	// Throttle is the throttling of every method of the stage (metrics are
 	// always on); components.DefaultStageThrottle unless the file sets it.
 	Throttle components.StageThrottle

@@ -234,6 +234,22 @@ func (r *reader) optWhole(k key, m map[string]any, name string, def int) int {
 	return i
 }
 
+// optPercent returns m[name] as a number, or def when absent. Its range is
+// the component's rule, checked in validateArgs.
+func (r *reader) optPercent(k key, m map[string]any, name string, def float64) float64 {
+	v, present := m[name]
+	if !present {
+		return def
+	}
+	n, ok := v.(json.Number)
+	f, err := n.Float64()
+	if !ok || err != nil {
+		r.bad(k.field(name), v, "a number")
+		return def
+	}
+	return f
+}
+
 // stringList returns m[name] as a list of strings (nil when absent).
 func (r *reader) stringList(k key, m map[string]any, name, expected string) ([]string, bool) {
 	v, present := m[name]

@@ -31,6 +31,47 @@ var Actions = map[string][]string{
 		"ec2:DescribeVpcEndpointServiceConfigurations", "ec2:ModifyVpcEndpointServicePermissions",
 		"elasticloadbalancing:DescribeLoadBalancers",
 	},
+	// The private custom domain (components.CustomDomainArgs). Its invoke
+	// policy is apigateway:UpdateDomainNamePolicy, as a REST API's is
+	// UpdateRestApiPolicy; sharing it through RAM updates its management
+	// policy (apigateway:UpdateDomainNameManagementPolicy) as the sharer;
+	// a consumer's access association is also checked as
+	// apigateway:CreateAccessAssociation on the producer's domain.
+	"aws:apigateway/domainName:DomainName": {
+		"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:DELETE", "apigateway:PUT",
+		"apigateway:UpdateDomainNamePolicy",
+	},
+	"aws:apigateway/basePathMapping:BasePathMapping": {"apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"},
+	"aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation": {
+		"apigateway:GET", "apigateway:POST", "apigateway:DELETE", "apigateway:PUT", "apigateway:CreateAccessAssociation",
+	},
+	"aws:ram/resourceShare:ResourceShare": {
+		"ram:CreateResourceShare", "ram:GetResourceShares", "ram:UpdateResourceShare", "ram:DeleteResourceShare",
+		"ram:TagResource", "ram:UntagResource",
+	},
+	"aws:ram/resourceAssociation:ResourceAssociation": {
+		"ram:AssociateResourceShare", "ram:DisassociateResourceShare", "ram:GetResourceShareAssociations",
+		"apigateway:UpdateDomainNameManagementPolicy",
+	},
+	"aws:ram/principalAssociation:PrincipalAssociation": {
+		"ram:AssociateResourceShare", "ram:DisassociateResourceShare", "ram:GetResourceShareAssociations",
+	},
+	// The consumer accepts the invitation; deleting the accepter leaves the share.
+	"aws:ram/resourceShareAccepter:ResourceShareAccepter": {
+		"ram:GetResourceShareInvitations", "ram:AcceptResourceShareInvitation", "ram:GetResourceShares",
+		"ram:ListResources", "ram:DisassociateResourceShare",
+	},
+	// A private hosted zone is created with its VPC (ec2:DescribeVpcs, the
+	// VPC association) and deleted only when empty.
+	"aws:route53/zone:Zone": {
+		"route53:CreateHostedZone", "route53:GetHostedZone", "route53:DeleteHostedZone", "route53:GetChange",
+		"route53:ListTagsForResource", "route53:ChangeTagsForResource", "route53:UpdateHostedZoneComment",
+		"route53:ListResourceRecordSets", "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
+		"ec2:DescribeVpcs",
+	},
+	"aws:route53/record:Record": {
+		"route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone", "route53:GetChange",
+	},
 	// The account-wide CloudWatch role setting: PATCH /account, and passing
 	// the role to API Gateway.
 	"aws:apigateway/account:Account": {"apigateway:GET", "apigateway:PATCH", "iam:PassRole", "iam:GetRole"},
@@ -45,6 +86,15 @@ var Actions = map[string][]string{
 		"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",
 		"logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource",
 	},
+	// Per-consumer monitoring (components.MonitoringArgs): metric filters on
+	// the access-log group (resource: the log group), alarms (PutMetricAlarm
+	// with tags also checks TagResource) and the dashboard.
+	"aws:cloudwatch/logMetricFilter:LogMetricFilter": {"logs:PutMetricFilter", "logs:DeleteMetricFilter", "logs:DescribeMetricFilters"},
+	"aws:cloudwatch/metricAlarm:MetricAlarm": {
+		"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms",
+		"cloudwatch:ListTagsForResource", "cloudwatch:TagResource", "cloudwatch:UntagResource",
+	},
+	"aws:cloudwatch/dashboard:Dashboard": {"cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"},
 	"aws:ec2/vpc:Vpc": {
 		"ec2:CreateVpc", "ec2:DeleteVpc", "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:ModifyVpcAttribute",
 		"ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls", "ec2:CreateTags", "ec2:DeleteTags",

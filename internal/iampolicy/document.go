@@ -77,12 +77,26 @@ func accountPolicy(account, region string, types, invokes []string, sid string, 
 		add(actions)
 	}
 	resources := serviceResources(account, region)
+	p := awspartition.Of(region)
 	if slices.Contains(types, vpcLinkType) {
 		// VPC links live outside /restapis; only a stack that creates one
 		// gets them.
-		p := awspartition.Of(region)
 		resources["apigateway"] = append(resources["apigateway"],
 			fmt.Sprintf("arn:%s:apigateway:%s::/vpclinks", p, region), fmt.Sprintf("arn:%s:apigateway:%s::/vpclinks/*", p, region))
+	}
+	if slices.Contains(types, domainType) {
+		// A private domain's ARNs carry the account; /domainnames for creates.
+		resources["apigateway"] = append(resources["apigateway"],
+			fmt.Sprintf("arn:%s:apigateway:%s::/domainnames", p, region), fmt.Sprintf("arn:%s:apigateway:%s::/domainnames/*", p, region),
+			fmt.Sprintf("arn:%s:apigateway:%s:%s:/domainnames/*", p, region, account))
+	}
+	if slices.Contains(types, domainAssociationType) {
+		// The association is the consumer's; the domain it names is the
+		// producer's, another account.
+		resources["apigateway"] = append(resources["apigateway"],
+			fmt.Sprintf("arn:%s:apigateway:%s:%s:/domainnameaccessassociations", p, region, account),
+			fmt.Sprintf("arn:%s:apigateway:%s:%s:/domainnameaccessassociations/*", p, region, account),
+			fmt.Sprintf("arn:%s:apigateway:%s:*:/domainnames/*", p, region))
 	}
 	services := make([]string, 0, len(byService))
 	for s := range byService {
@@ -111,8 +125,13 @@ func serviceResources(account, region string) map[string][]string {
 			fmt.Sprintf("arn:%s:apigateway:%s::/tags/*", p, region),
 			fmt.Sprintf("arn:%s:apigateway:%s::/account", p, region),
 		},
-		"iam":    {fmt.Sprintf("arn:%s:iam::%s:role/*", p, account)},
-		"logs":   {fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", p, region, account)},
+		"iam":  {fmt.Sprintf("arn:%s:iam::%s:role/*", p, account)},
+		"logs": {fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", p, region, account)},
+		// Alarms are regional, dashboards global (no region in the ARN).
+		"cloudwatch": {
+			fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", p, region, account),
+			fmt.Sprintf("arn:%s:cloudwatch::%s:dashboard/*", p, account),
+		},
 		"lambda": {fmt.Sprintf("arn:%s:lambda:%s:%s:function:*", p, region, account)},
 		// EC2 creates and describes cannot be scoped to ARNs that do not
 		// exist yet; the region is pinned by the provider.
@@ -120,8 +139,17 @@ func serviceResources(account, region string) map[string][]string {
 		"route53": {"*"},
 		// DescribeLoadBalancers (a VPC link's target) has no resource scope.
 		"elasticloadbalancing": {"*"},
+		// CreateResourceShare, GetResourceShares, GetResourceShareInvitations
+		// and GetResourceShareAssociations support no resource-level
+		// permissions, and the accepter's share is another account's.
+		"ram": {"*"},
 	}
 }
 
-// vpcLinkType is the resource type whose actions need the /vpclinks paths.
-const vpcLinkType = "aws:apigateway/vpcLink:VpcLink"
+// vpcLinkType is the resource type whose actions need the /vpclinks paths;
+// domainType and domainAssociationType need the domain paths.
+const (
+	vpcLinkType           = "aws:apigateway/vpcLink:VpcLink"
+	domainType            = "aws:apigateway/domainName:DomainName"
+	domainAssociationType = "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation"
+)

@@ -108,6 +108,21 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 			"curl":             access.CurlCommands,
 			"probeTarget":      targets[c.Name],
 		}
+		if access.Domain != nil && access.Endpoint == nil {
+			// What the owners of an existing endpoint run to use the custom domain.
+			out["customDomainSteps"] = access.DomainSteps
+		}
+		if args.MonitoringOn() {
+			// Where the consumer's team finds its metrics (README, "Per-consumer monitoring").
+			out["metrics"] = pulumi.Map{
+				"namespace": pulumi.String(components.MetricNamespace),
+				"dimensions": pulumi.StringMap{
+					components.DimensionApiId: api.RestApiId, components.DimensionStage: api.StageName,
+					components.DimensionVpceId: access.EndpointId,
+				},
+				"alarms": access.AlarmNames,
+			}
+		}
 		if access.Probe != nil {
 			// What the last probe run got per invoke form (see README, "Connectivity probe").
 			out["probe"] = access.Probe.Results
@@ -116,7 +131,7 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 		}
 		consumers[c.Name] = out
 	}
-	return pulumi.Map{
+	outputs := pulumi.Map{
 		"region":            pulumi.String(cfg.Region),
 		"producerAccountId": pulumi.String(cfg.Producer.AccountId),
 		"restApiId":         api.RestApiId,
@@ -130,6 +145,13 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 		"vpcEndpointIds":     api.VpcEndpointIds,
 		"consumers":          consumers,
 	}
+	if args.MonitoringOn() {
+		outputs["dashboard"] = api.DashboardName
+	}
+	if api.Domain != nil {
+		outputs[OutputCustomDomain] = customDomainOutput(api.Domain)
+	}
+	return outputs
 }
 
 // authorizationOf is the API's authorization with the default applied.

@@ -107,6 +107,19 @@ var replaceable = map[string]bool{
 	"aws:apigateway/methodSettings:MethodSettings": true,
 	"aws:apigateway/account:Account":               true,
 	"aws:iam/role:Role":                            true,
+	// Monitoring and the custom domain's sharing and resolution: settings,
+	// or what a consumer change creates and deletes.
+	"aws:cloudwatch/logMetricFilter:LogMetricFilter":                         true,
+	"aws:cloudwatch/metricAlarm:MetricAlarm":                                 true,
+	"aws:cloudwatch/dashboard:Dashboard":                                     true,
+	"aws:apigateway/basePathMapping:BasePathMapping":                         true,
+	"aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation": true,
+	"aws:ram/resourceShare:ResourceShare":                                    true,
+	"aws:ram/resourceAssociation:ResourceAssociation":                        true,
+	"aws:ram/principalAssociation:PrincipalAssociation":                      true,
+	"aws:ram/resourceShareAccepter:ResourceShareAccepter":                    true,
+	"aws:route53/zone:Zone":                                                  true,
+	"aws:route53/record:Record":                                              true,
 }
 
 func TestProgramProtectsWhatHoldsStateWhenAsked(t *testing.T) {

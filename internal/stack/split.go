@@ -121,7 +121,7 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 		return nil, err
 	}
 	out := map[string]any{}
-	for _, name := range []string{"restApiId", "executionArn", "stageName", "deploymentId", "policyHash", "authorization", "endpointAccessMode", "producerAccountId", "region", "consumers"} {
+	for _, name := range []string{"restApiId", "executionArn", "stageName", "deploymentId", "policyHash", "authorization", "endpointAccessMode", "producerAccountId", "region", "consumers", OutputCustomDomain} {
 		if out[name], err = referencedOutput(ref, name); err != nil {
 			return nil, err
 		}
@@ -156,6 +156,9 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 		return api, ctx.Log.Warn(fmt.Sprintf("stack %s does not list consumer %s yet: its endpoint gets its policy, and the probe waits until the producer's stack lists it (consumers[].stack) and runs pulumi up", cfg.Producer.Stack, consumer.Name), nil)
 	}
 	api.ListsEndpoint = true
+	if d, ok := out[OutputCustomDomain].(map[string]any); ok {
+		api.CustomDomain = publishedDomainOf(d, consumer.AccountId, cfg.Producer.AccountId)
+	}
 	if t, ok := entry["probeTarget"].(map[string]any); ok {
 		target := probeTargetOf(t)
 		api.ProbeTarget = &target
@@ -207,6 +210,30 @@ func deployConsumerStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, e
 		exports["restApiId"] = api.RestApiId
 	}
 	return exports, nil
+}
+
+// OutputCustomDomain is a producer's private custom domain:
+// {name, arn, basePath, shareArn, sameOrganization}; absent without one.
+const OutputCustomDomain = "customDomain"
+
+// customDomainOutput is the domain as a producer's stack publishes it.
+func customDomainOutput(d *components.DomainOutputs) pulumi.Map {
+	return pulumi.Map{
+		"name": d.Name, "arn": d.Arn, "shareArn": d.ShareArn,
+		"basePath": pulumi.String(d.BasePath), "sameOrganization": pulumi.Bool(d.SameOrganization),
+	}
+}
+
+// publishedDomainOf reads a published domain back for a consumer in
+// account: it accepts the share unless it is in the producer's own account
+// (nothing is shared) or the share is within one organization.
+func publishedDomainOf(m map[string]any, account, producer string) *components.PublishedDomain {
+	str := func(k string) string { s, _ := m[k].(string); return s }
+	sameOrg, _ := m["sameOrganization"].(bool)
+	d := &components.PublishedDomain{Name: pulumi.String(str("name")), Arn: pulumi.String(str("arn")), BasePath: str("basePath"),
+		ShareArn: pulumi.String(str("shareArn"))}
+	d.AcceptShare = account != producer && !sameOrg && str("shareArn") != ""
+	return d
 }
 
 // probeTargets are what each consumer's probe calls and expects, for the

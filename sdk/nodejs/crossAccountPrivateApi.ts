@@ -25,6 +25,10 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
     }
 
     /**
+     * DashboardName is the CloudWatch dashboard of the stage, "" without monitoring.
+     */
+    declare public /*out*/ readonly dashboardName: pulumi.Output<string>;
+    /**
      * RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.
      */
     declare public /*out*/ readonly deploymentId: pulumi.Output<string>;
@@ -86,7 +90,9 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
             resourceInputs["apiName"] = args?.apiName;
             resourceInputs["authorization"] = args?.authorization;
             resourceInputs["consumers"] = args?.consumers;
+            resourceInputs["customDomain"] = args?.customDomain;
             resourceInputs["extraPolicyStatements"] = args?.extraPolicyStatements;
+            resourceInputs["monitoring"] = args?.monitoring;
             resourceInputs["principalOrgId"] = args?.principalOrgId;
             resourceInputs["probeFailOnError"] = args?.probeFailOnError;
             resourceInputs["producerAccountId"] = args?.producerAccountId;
@@ -99,6 +105,7 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
             resourceInputs["tags"] = args?.tags;
             resourceInputs["throttle"] = args?.throttle;
             resourceInputs["tls"] = args?.tls;
+            resourceInputs["dashboardName"] = undefined /*out*/;
             resourceInputs["deploymentId"] = undefined /*out*/;
             resourceInputs["endpointIds"] = undefined /*out*/;
             resourceInputs["executionArn"] = undefined /*out*/;
@@ -107,6 +114,7 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
             resourceInputs["restApiId"] = undefined /*out*/;
             resourceInputs["vpcEndpointIds"] = undefined /*out*/;
         } else {
+            resourceInputs["dashboardName"] = undefined /*out*/;
             resourceInputs["deploymentId"] = undefined /*out*/;
             resourceInputs["endpointIds"] = undefined /*out*/;
             resourceInputs["executionArn"] = undefined /*out*/;
@@ -150,9 +158,17 @@ export interface CrossAccountPrivateApiArgs {
      */
     consumers: pulumi.Input<pulumi.Input<inputs.ConsumerArgs>[]>;
     /**
+     * CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
+     */
+    customDomain?: pulumi.Input<inputs.CustomDomainArgs | undefined>;
+    /**
      * ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement for what is refused. Optional.
      */
     extraPolicyStatements?: pulumi.Input<pulumi.Input<{[key: string]: any}>[] | undefined>;
+    /**
+     * Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
+     */
+    monitoring?: pulumi.Input<inputs.MonitoringArgs | undefined>;
     /**
      * PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow (AWS_IAM only). Optional.
      */
@@ -170,7 +186,7 @@ export interface CrossAccountPrivateApiArgs {
      */
     producerCredentials?: pulumi.Input<inputs.AccountCredentialsArgs | undefined>;
     /**
-     * Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment and Lambda permissions are never protected: route, policy and consumer changes replace them. Optional, default false. Prefer it to a pulumi.Protect option on this component.
+     * Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
      */
     protect?: boolean;
     /**

@@ -232,6 +232,7 @@ func TestDevLifecycle(t *testing.T) {
 	requireEndpointPoliciesScoped(t, s, st.api, "dev")
 	requireProbeGreen(t, s, "app", 4)
 	assert.Equal(t, 1, invokes(s), "the probe ran once, during the first up")
+	requireMonitoringFollows(t, s, "111111111111", st.api.Id, "dev", map[string]string{"app": endpoints[0]})
 
 	s.step(t, "a second preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
 	s.step(t, "a no-change up does not run the probe again", func(t *testing.T) {
@@ -288,6 +289,11 @@ func TestDevLifecycle(t *testing.T) {
 			}
 			assert.Equal(t, map[string]int{"222222222222": 1, "777777777777": 1}, accounts, "each endpoint in its own consumer account")
 		})
+		batchEndpoint := st.api.VpcEndpointIds[0]
+		if batchEndpoint == endpoints[0] {
+			batchEndpoint = st.api.VpcEndpointIds[1]
+		}
+		requireMonitoringFollows(t, s, "111111111111", st.api.Id, "dev", map[string]string{"app": endpoints[0], "batch": batchEndpoint})
 
 		s.editConfig("consumers", []any{app})
 		s.mustUp()
@@ -300,6 +306,7 @@ func TestDevLifecycle(t *testing.T) {
 				assert.Equal(t, "222222222222", v.Account, "the removed consumer's VPC is deleted")
 			}
 		})
+		requireMonitoringFollows(t, s, "111111111111", st.api.Id, "dev", map[string]string{"app": endpoints[0]})
 	})
 
 	s.step(t, "a new VPC layout builds a new VPC instead of colliding subnets", func(t *testing.T) {
@@ -332,6 +339,9 @@ func TestDevLifecycle(t *testing.T) {
 			assert.Empty(t, c.Subnets)
 			assert.Empty(t, c.SecurityGroups)
 			assert.Empty(t, c.Endpoints)
+			assert.Empty(t, c.MetricFilters)
+			assert.Empty(t, c.Alarms)
+			assert.Empty(t, c.Dashboards)
 		})
 	})
 }

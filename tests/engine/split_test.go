@@ -131,6 +131,7 @@ func TestSplitTopologyLifecycle(t *testing.T) {
 		producer.editStackFile(producerStackFile("app", "batch"))
 		producer.mustUp()
 		requirePolicyAllowsExactly(t, producer.apiState(), []string{appEndpoint, batchEndpoint})
+		requireMonitoringFollows(t, producer, "111111111111", producer.apiState().api.Id, "dev", map[string]string{"app": appEndpoint, "batch": batchEndpoint})
 		batch.mustUp()
 		requireProbeGreen(t, batch, "batch", 4)
 	}) {
@@ -163,6 +164,7 @@ func TestSplitTopologyLifecycle(t *testing.T) {
 		producer.editStackFile(producerStackFile("app"))
 		producer.mustUp()
 		requirePolicyAllowsExactly(t, producer.apiState(), []string{appEndpoint})
+		requireMonitoringFollows(t, producer, "111111111111", producer.apiState().api.Id, "dev", map[string]string{"app": appEndpoint})
 		batch.mustUp() // unprotects the endpoint and drops the probe
 		r := batch.destroy()
 		require.NoErrorf(t, r.err, "destroy:\n%s", r.out)

@@ -113,4 +113,21 @@ var Mutations = []Mutation{
 	{Name: "an nlbArn route not connected through its created link", File: "components/vpclink.go",
 		From: "\t\t\tout[i].Integration.VpcLinkId = ids[arn]\n", To: "\t\t\tout[i].Integration.VpcLinkId, _ = r.Integration.VpcLinkId, ids[arn]\n",
 		Runs: []Run{root("./components"), engine("-run", "^TestVpcLinkRouteCreatesItsLinkAndLetsGoOfIt$", ".")}},
+	{Name: "the custom domain's policy admits no endpoint", File: "components/customdomain.go",
+		From: "	vpces := append([]string{}, endpoints...)
+", To: "	vpces := []string{}
+",
+		Runs: []Run{root("./components"), engine("-run", "^TestCustomDomainJoinsARunningStack$", ".")}},
+	{Name: "a consumer's domain association made before its account accepted the share", File: "components/domainaccess.go",
+		From: "	if out.accepter != nil {
+		deps = append(deps, out.accepter)
+	}
+", To: "",
+		Runs: []Run{root("./components"), engine("-run", "^TestCustomDomainJoinsARunningStack$", ".")}},
+	{Name: "the per-consumer metrics lose their endpoint dimension", File: "components/monitoring.go",
+		From: "DimensionVpceId: "$.vpceId"}", To: "DimensionVpceId: "$.sourceIp"}",
+		Runs: []Run{root("./components"), engine("-run", "^TestDevLifecycle$", ".")}},
+	{Name: "an alarm reads another consumer's endpoint", File: "components/crossaccount.go",
+		From: "endpointId: comp.Consumers[c.Name].EndpointId})", To: "endpointId: comp.VpcEndpointIds.Index(pulumi.Int(0))})",
+		Runs: []Run{root("./components"), engine("-run", "^TestDevLifecycle$", ".")}},
 }

@@ -16,6 +16,8 @@ import (
 type CrossAccountPrivateApi struct {
 	pulumi.ResourceState
 
+	// DashboardName is the CloudWatch dashboard of the stage, "" without monitoring.
+	DashboardName pulumi.StringOutput `pulumi:"dashboardName"`
 	// RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.
 	DeploymentId pulumi.StringOutput `pulumi:"deploymentId"`
 	// EndpointIds maps each consumer's name to its endpoint's vpce- ID.
@@ -66,8 +68,12 @@ type crossAccountPrivateApiArgs struct {
 	Authorization *string `pulumi:"authorization"`
 	// Consumers are the accounts that may call the API. Required, at least one.
 	Consumers []Consumer `pulumi:"consumers"`
+	// CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
+	CustomDomain *CustomDomain `pulumi:"customDomain"`
 	// ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement for what is refused. Optional.
 	ExtraPolicyStatements []map[string]interface{} `pulumi:"extraPolicyStatements"`
+	// Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
+	Monitoring *Monitoring `pulumi:"monitoring"`
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow (AWS_IAM only). Optional.
 	PrincipalOrgId *string `pulumi:"principalOrgId"`
 	// ProbeFailOnError fails the update when a consumer's probe gets an unexpected answer; false records it in the probe's results only. Optional, default true.
@@ -76,7 +82,7 @@ type crossAccountPrivateApiArgs struct {
 	ProducerAccountId string `pulumi:"producerAccountId"`
 	// ProducerCredentials make the composition build the producer account's provider itself, pinned to ProducerAccountId and Region (see ConsumerArgs.Credentials). Exactly one of ProducerProvider and ProducerCredentials.
 	ProducerCredentials *AccountCredentials `pulumi:"producerCredentials"`
-	// Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment and Lambda permissions are never protected: route, policy and consumer changes replace them. Optional, default false. Prefer it to a pulumi.Protect option on this component.
+	// Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
 	Protect *bool `pulumi:"protect"`
 	// Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
 	Quotas *ApiQuotas `pulumi:"quotas"`
@@ -108,8 +114,12 @@ type CrossAccountPrivateApiArgs struct {
 	Authorization *string
 	// Consumers are the accounts that may call the API. Required, at least one.
 	Consumers ConsumerArrayInput
+	// CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
+	CustomDomain CustomDomainPtrInput
 	// ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement for what is refused. Optional.
 	ExtraPolicyStatements pulumi.MapArrayInput
+	// Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
+	Monitoring MonitoringPtrInput
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow (AWS_IAM only). Optional.
 	PrincipalOrgId *string
 	// ProbeFailOnError fails the update when a consumer's probe gets an unexpected answer; false records it in the probe's results only. Optional, default true.
@@ -118,7 +128,7 @@ type CrossAccountPrivateApiArgs struct {
 	ProducerAccountId string
 	// ProducerCredentials make the composition build the producer account's provider itself, pinned to ProducerAccountId and Region (see ConsumerArgs.Credentials). Exactly one of ProducerProvider and ProducerCredentials.
 	ProducerCredentials AccountCredentialsPtrInput
-	// Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment and Lambda permissions are never protected: route, policy and consumer changes replace them. Optional, default false. Prefer it to a pulumi.Protect option on this component.
+	// Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
 	Protect *bool
 	// Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
 	Quotas ApiQuotasPtrInput
@@ -221,6 +231,11 @@ func (o CrossAccountPrivateApiOutput) ToCrossAccountPrivateApiOutput() CrossAcco
 
 func (o CrossAccountPrivateApiOutput) ToCrossAccountPrivateApiOutputWithContext(ctx context.Context) CrossAccountPrivateApiOutput {
 	return o
+}
+
+// DashboardName is the CloudWatch dashboard of the stage, "" without monitoring.
+func (o CrossAccountPrivateApiOutput) DashboardName() pulumi.StringOutput {
+	return o.ApplyT(func(v *CrossAccountPrivateApi) pulumi.StringOutput { return v.DashboardName }).(pulumi.StringOutput)
 }
 
 // RestApiId, ExecutionArn, StageName and DeploymentId describe the producer side.

@@ -1308,6 +1308,457 @@ func (o ConsumerVpcPtrOutput) Tags() pulumi.StringMapOutput {
 	}).(pulumi.StringMapOutput)
 }
 
+// CustomDomainArgs are the API's private custom domain name.
+type CustomDomain struct {
+	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+	BasePath *string `pulumi:"basePath"`
+	// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+	CertificateArn string `pulumi:"certificateArn"`
+	// Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
+	Name string `pulumi:"name"`
+	// SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
+	SameOrganization *bool `pulumi:"sameOrganization"`
+	// SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+	SecurityPolicy *string `pulumi:"securityPolicy"`
+}
+
+// CustomDomainInput is an input type that accepts CustomDomainArgs and CustomDomainOutput values.
+// You can construct a concrete instance of `CustomDomainInput` via:
+//
+//	CustomDomainArgs{...}
+type CustomDomainInput interface {
+	pulumi.Input
+
+	ToCustomDomainOutput() CustomDomainOutput
+	ToCustomDomainOutputWithContext(context.Context) CustomDomainOutput
+}
+
+// CustomDomainArgs are the API's private custom domain name.
+type CustomDomainArgs struct {
+	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+	BasePath pulumi.StringPtrInput `pulumi:"basePath"`
+	// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+	CertificateArn pulumi.StringInput `pulumi:"certificateArn"`
+	// Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
+	Name pulumi.StringInput `pulumi:"name"`
+	// SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
+	SameOrganization pulumi.BoolPtrInput `pulumi:"sameOrganization"`
+	// SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+	SecurityPolicy pulumi.StringPtrInput `pulumi:"securityPolicy"`
+}
+
+func (CustomDomainArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*CustomDomain)(nil)).Elem()
+}
+
+func (i CustomDomainArgs) ToCustomDomainOutput() CustomDomainOutput {
+	return i.ToCustomDomainOutputWithContext(context.Background())
+}
+
+func (i CustomDomainArgs) ToCustomDomainOutputWithContext(ctx context.Context) CustomDomainOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(CustomDomainOutput)
+}
+
+func (i CustomDomainArgs) ToCustomDomainPtrOutput() CustomDomainPtrOutput {
+	return i.ToCustomDomainPtrOutputWithContext(context.Background())
+}
+
+func (i CustomDomainArgs) ToCustomDomainPtrOutputWithContext(ctx context.Context) CustomDomainPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(CustomDomainOutput).ToCustomDomainPtrOutputWithContext(ctx)
+}
+
+// CustomDomainPtrInput is an input type that accepts CustomDomainArgs, CustomDomainPtr and CustomDomainPtrOutput values.
+// You can construct a concrete instance of `CustomDomainPtrInput` via:
+//
+//	        CustomDomainArgs{...}
+//
+//	or:
+//
+//	        nil
+type CustomDomainPtrInput interface {
+	pulumi.Input
+
+	ToCustomDomainPtrOutput() CustomDomainPtrOutput
+	ToCustomDomainPtrOutputWithContext(context.Context) CustomDomainPtrOutput
+}
+
+type customDomainPtrType CustomDomainArgs
+
+func CustomDomainPtr(v *CustomDomainArgs) CustomDomainPtrInput {
+	return (*customDomainPtrType)(v)
+}
+
+func (*customDomainPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**CustomDomain)(nil)).Elem()
+}
+
+func (i *customDomainPtrType) ToCustomDomainPtrOutput() CustomDomainPtrOutput {
+	return i.ToCustomDomainPtrOutputWithContext(context.Background())
+}
+
+func (i *customDomainPtrType) ToCustomDomainPtrOutputWithContext(ctx context.Context) CustomDomainPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(CustomDomainPtrOutput)
+}
+
+// CustomDomainArgs are the API's private custom domain name.
+type CustomDomainOutput struct{ *pulumi.OutputState }
+
+func (CustomDomainOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*CustomDomain)(nil)).Elem()
+}
+
+func (o CustomDomainOutput) ToCustomDomainOutput() CustomDomainOutput {
+	return o
+}
+
+func (o CustomDomainOutput) ToCustomDomainOutputWithContext(ctx context.Context) CustomDomainOutput {
+	return o
+}
+
+func (o CustomDomainOutput) ToCustomDomainPtrOutput() CustomDomainPtrOutput {
+	return o.ToCustomDomainPtrOutputWithContext(context.Background())
+}
+
+func (o CustomDomainOutput) ToCustomDomainPtrOutputWithContext(ctx context.Context) CustomDomainPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v CustomDomain) *CustomDomain {
+		return &v
+	}).(CustomDomainPtrOutput)
+}
+
+// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+func (o CustomDomainOutput) BasePath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CustomDomain) *string { return v.BasePath }).(pulumi.StringPtrOutput)
+}
+
+// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+func (o CustomDomainOutput) CertificateArn() pulumi.StringOutput {
+	return o.ApplyT(func(v CustomDomain) string { return v.CertificateArn }).(pulumi.StringOutput)
+}
+
+// Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
+func (o CustomDomainOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v CustomDomain) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
+func (o CustomDomainOutput) SameOrganization() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v CustomDomain) *bool { return v.SameOrganization }).(pulumi.BoolPtrOutput)
+}
+
+// SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+func (o CustomDomainOutput) SecurityPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CustomDomain) *string { return v.SecurityPolicy }).(pulumi.StringPtrOutput)
+}
+
+type CustomDomainPtrOutput struct{ *pulumi.OutputState }
+
+func (CustomDomainPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**CustomDomain)(nil)).Elem()
+}
+
+func (o CustomDomainPtrOutput) ToCustomDomainPtrOutput() CustomDomainPtrOutput {
+	return o
+}
+
+func (o CustomDomainPtrOutput) ToCustomDomainPtrOutputWithContext(ctx context.Context) CustomDomainPtrOutput {
+	return o
+}
+
+func (o CustomDomainPtrOutput) Elem() CustomDomainOutput {
+	return o.ApplyT(func(v *CustomDomain) CustomDomain {
+		if v != nil {
+			return *v
+		}
+		var ret CustomDomain
+		return ret
+	}).(CustomDomainOutput)
+}
+
+// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+func (o CustomDomainPtrOutput) BasePath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CustomDomain) *string {
+		if v == nil {
+			return nil
+		}
+		return v.BasePath
+	}).(pulumi.StringPtrOutput)
+}
+
+// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+func (o CustomDomainPtrOutput) CertificateArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CustomDomain) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.CertificateArn
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
+func (o CustomDomainPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CustomDomain) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
+func (o CustomDomainPtrOutput) SameOrganization() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *CustomDomain) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.SameOrganization
+	}).(pulumi.BoolPtrOutput)
+}
+
+// SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+func (o CustomDomainPtrOutput) SecurityPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CustomDomain) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SecurityPolicy
+	}).(pulumi.StringPtrOutput)
+}
+
+// MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the producer account, from the access logs.
+type Monitoring struct {
+	// AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
+	AlarmTopicArn *string `pulumi:"alarmTopicArn"`
+	// ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
+	ClientErrorRatePercent *float64 `pulumi:"clientErrorRatePercent"`
+	// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+	Disabled *bool `pulumi:"disabled"`
+	// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+	EvaluationPeriods *int `pulumi:"evaluationPeriods"`
+	// PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
+	PeriodSeconds *int `pulumi:"periodSeconds"`
+	// ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
+	ServerErrorRatePercent *float64 `pulumi:"serverErrorRatePercent"`
+}
+
+// MonitoringInput is an input type that accepts MonitoringArgs and MonitoringOutput values.
+// You can construct a concrete instance of `MonitoringInput` via:
+//
+//	MonitoringArgs{...}
+type MonitoringInput interface {
+	pulumi.Input
+
+	ToMonitoringOutput() MonitoringOutput
+	ToMonitoringOutputWithContext(context.Context) MonitoringOutput
+}
+
+// MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the producer account, from the access logs.
+type MonitoringArgs struct {
+	// AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
+	AlarmTopicArn pulumi.StringPtrInput `pulumi:"alarmTopicArn"`
+	// ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
+	ClientErrorRatePercent pulumi.Float64PtrInput `pulumi:"clientErrorRatePercent"`
+	// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+	Disabled pulumi.BoolPtrInput `pulumi:"disabled"`
+	// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+	EvaluationPeriods pulumi.IntPtrInput `pulumi:"evaluationPeriods"`
+	// PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
+	PeriodSeconds pulumi.IntPtrInput `pulumi:"periodSeconds"`
+	// ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
+	ServerErrorRatePercent pulumi.Float64PtrInput `pulumi:"serverErrorRatePercent"`
+}
+
+func (MonitoringArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*Monitoring)(nil)).Elem()
+}
+
+func (i MonitoringArgs) ToMonitoringOutput() MonitoringOutput {
+	return i.ToMonitoringOutputWithContext(context.Background())
+}
+
+func (i MonitoringArgs) ToMonitoringOutputWithContext(ctx context.Context) MonitoringOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MonitoringOutput)
+}
+
+func (i MonitoringArgs) ToMonitoringPtrOutput() MonitoringPtrOutput {
+	return i.ToMonitoringPtrOutputWithContext(context.Background())
+}
+
+func (i MonitoringArgs) ToMonitoringPtrOutputWithContext(ctx context.Context) MonitoringPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MonitoringOutput).ToMonitoringPtrOutputWithContext(ctx)
+}
+
+// MonitoringPtrInput is an input type that accepts MonitoringArgs, MonitoringPtr and MonitoringPtrOutput values.
+// You can construct a concrete instance of `MonitoringPtrInput` via:
+//
+//	        MonitoringArgs{...}
+//
+//	or:
+//
+//	        nil
+type MonitoringPtrInput interface {
+	pulumi.Input
+
+	ToMonitoringPtrOutput() MonitoringPtrOutput
+	ToMonitoringPtrOutputWithContext(context.Context) MonitoringPtrOutput
+}
+
+type monitoringPtrType MonitoringArgs
+
+func MonitoringPtr(v *MonitoringArgs) MonitoringPtrInput {
+	return (*monitoringPtrType)(v)
+}
+
+func (*monitoringPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**Monitoring)(nil)).Elem()
+}
+
+func (i *monitoringPtrType) ToMonitoringPtrOutput() MonitoringPtrOutput {
+	return i.ToMonitoringPtrOutputWithContext(context.Background())
+}
+
+func (i *monitoringPtrType) ToMonitoringPtrOutputWithContext(ctx context.Context) MonitoringPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MonitoringPtrOutput)
+}
+
+// MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the producer account, from the access logs.
+type MonitoringOutput struct{ *pulumi.OutputState }
+
+func (MonitoringOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Monitoring)(nil)).Elem()
+}
+
+func (o MonitoringOutput) ToMonitoringOutput() MonitoringOutput {
+	return o
+}
+
+func (o MonitoringOutput) ToMonitoringOutputWithContext(ctx context.Context) MonitoringOutput {
+	return o
+}
+
+func (o MonitoringOutput) ToMonitoringPtrOutput() MonitoringPtrOutput {
+	return o.ToMonitoringPtrOutputWithContext(context.Background())
+}
+
+func (o MonitoringOutput) ToMonitoringPtrOutputWithContext(ctx context.Context) MonitoringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v Monitoring) *Monitoring {
+		return &v
+	}).(MonitoringPtrOutput)
+}
+
+// AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
+func (o MonitoringOutput) AlarmTopicArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Monitoring) *string { return v.AlarmTopicArn }).(pulumi.StringPtrOutput)
+}
+
+// ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
+func (o MonitoringOutput) ClientErrorRatePercent() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v Monitoring) *float64 { return v.ClientErrorRatePercent }).(pulumi.Float64PtrOutput)
+}
+
+// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+func (o MonitoringOutput) Disabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v Monitoring) *bool { return v.Disabled }).(pulumi.BoolPtrOutput)
+}
+
+// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+func (o MonitoringOutput) EvaluationPeriods() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v Monitoring) *int { return v.EvaluationPeriods }).(pulumi.IntPtrOutput)
+}
+
+// PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
+func (o MonitoringOutput) PeriodSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v Monitoring) *int { return v.PeriodSeconds }).(pulumi.IntPtrOutput)
+}
+
+// ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
+func (o MonitoringOutput) ServerErrorRatePercent() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v Monitoring) *float64 { return v.ServerErrorRatePercent }).(pulumi.Float64PtrOutput)
+}
+
+type MonitoringPtrOutput struct{ *pulumi.OutputState }
+
+func (MonitoringPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Monitoring)(nil)).Elem()
+}
+
+func (o MonitoringPtrOutput) ToMonitoringPtrOutput() MonitoringPtrOutput {
+	return o
+}
+
+func (o MonitoringPtrOutput) ToMonitoringPtrOutputWithContext(ctx context.Context) MonitoringPtrOutput {
+	return o
+}
+
+func (o MonitoringPtrOutput) Elem() MonitoringOutput {
+	return o.ApplyT(func(v *Monitoring) Monitoring {
+		if v != nil {
+			return *v
+		}
+		var ret Monitoring
+		return ret
+	}).(MonitoringOutput)
+}
+
+// AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
+func (o MonitoringPtrOutput) AlarmTopicArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Monitoring) *string {
+		if v == nil {
+			return nil
+		}
+		return v.AlarmTopicArn
+	}).(pulumi.StringPtrOutput)
+}
+
+// ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
+func (o MonitoringPtrOutput) ClientErrorRatePercent() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Monitoring) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.ClientErrorRatePercent
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+func (o MonitoringPtrOutput) Disabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Monitoring) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Disabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+func (o MonitoringPtrOutput) EvaluationPeriods() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Monitoring) *int {
+		if v == nil {
+			return nil
+		}
+		return v.EvaluationPeriods
+	}).(pulumi.IntPtrOutput)
+}
+
+// PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
+func (o MonitoringPtrOutput) PeriodSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Monitoring) *int {
+		if v == nil {
+			return nil
+		}
+		return v.PeriodSeconds
+	}).(pulumi.IntPtrOutput)
+}
+
+// ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
+func (o MonitoringPtrOutput) ServerErrorRatePercent() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Monitoring) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.ServerErrorRatePercent
+	}).(pulumi.Float64PtrOutput)
+}
+
 // ProbeTarget is what a consumer's probe calls and expects: the route, the status it expects and whether it signs its calls.
 type ProbeTarget struct {
 	// ExpectedStatus is the status expected (0: any answer API Gateway did not refuse, for a proxy or Lambda route).
@@ -1509,6 +1960,8 @@ func (o ProbeTargetPtrOutput) Sign() pulumi.BoolPtrOutput {
 type PublishedApi struct {
 	// Authorization is the API's (AuthorizationNone or AuthorizationIam): AWS_IAM invoke forms are signed. Optional, default AuthorizationNone.
 	Authorization *string `pulumi:"authorization"`
+	// CustomDomain is the API's private custom domain (the producer's customDomain output), nil without one. Once the producer lists this endpoint, the consumer accepts the domain's share (when it says so), associates the endpoint and resolves the name in its VPC. Optional.
+	CustomDomain *PublishedDomain `pulumi:"customDomain"`
 	// RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
 	DeploymentId string `pulumi:"deploymentId"`
 	// EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
@@ -1542,6 +1995,8 @@ type PublishedApiInput interface {
 type PublishedApiArgs struct {
 	// Authorization is the API's (AuthorizationNone or AuthorizationIam): AWS_IAM invoke forms are signed. Optional, default AuthorizationNone.
 	Authorization pulumi.StringPtrInput `pulumi:"authorization"`
+	// CustomDomain is the API's private custom domain (the producer's customDomain output), nil without one. Once the producer lists this endpoint, the consumer accepts the domain's share (when it says so), associates the endpoint and resolves the name in its VPC. Optional.
+	CustomDomain PublishedDomainPtrInput `pulumi:"customDomain"`
 	// RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
 	DeploymentId pulumi.StringInput `pulumi:"deploymentId"`
 	// EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
@@ -1643,6 +2098,11 @@ func (o PublishedApiOutput) Authorization() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v PublishedApi) *string { return v.Authorization }).(pulumi.StringPtrOutput)
 }
 
+// CustomDomain is the API's private custom domain (the producer's customDomain output), nil without one. Once the producer lists this endpoint, the consumer accepts the domain's share (when it says so), associates the endpoint and resolves the name in its VPC. Optional.
+func (o PublishedApiOutput) CustomDomain() PublishedDomainPtrOutput {
+	return o.ApplyT(func(v PublishedApi) *PublishedDomain { return v.CustomDomain }).(PublishedDomainPtrOutput)
+}
+
 // RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
 func (o PublishedApiOutput) DeploymentId() pulumi.StringOutput {
 	return o.ApplyT(func(v PublishedApi) string { return v.DeploymentId }).(pulumi.StringOutput)
@@ -1715,6 +2175,16 @@ func (o PublishedApiPtrOutput) Authorization() pulumi.StringPtrOutput {
 		}
 		return v.Authorization
 	}).(pulumi.StringPtrOutput)
+}
+
+// CustomDomain is the API's private custom domain (the producer's customDomain output), nil without one. Once the producer lists this endpoint, the consumer accepts the domain's share (when it says so), associates the endpoint and resolves the name in its VPC. Optional.
+func (o PublishedApiPtrOutput) CustomDomain() PublishedDomainPtrOutput {
+	return o.ApplyT(func(v *PublishedApi) *PublishedDomain {
+		if v == nil {
+			return nil
+		}
+		return v.CustomDomain
+	}).(PublishedDomainPtrOutput)
 }
 
 // RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
@@ -1794,6 +2264,222 @@ func (o PublishedApiPtrOutput) StageName() pulumi.StringPtrOutput {
 			return nil
 		}
 		return &v.StageName
+	}).(pulumi.StringPtrOutput)
+}
+
+// PublishedDomain is what a consumer needs of the producer's private custom domain: its name and ARN, the mapping's base path, the RAM share and whether the consumer must accept it.
+type PublishedDomain struct {
+	// AcceptShare says the consumer accepts the share itself (external principals); false within one organization.
+	AcceptShare *bool `pulumi:"acceptShare"`
+	// Name, Arn and BasePath are the domain's.
+	Arn string `pulumi:"arn"`
+	// Name, Arn and BasePath are the domain's.
+	BasePath *string `pulumi:"basePath"`
+	// Name, Arn and BasePath are the domain's.
+	Name string `pulumi:"name"`
+	// ShareArn is the RAM resource share of the domain, "" when the consumer is in the producer's own account (nothing is shared then).
+	ShareArn *string `pulumi:"shareArn"`
+}
+
+// PublishedDomainInput is an input type that accepts PublishedDomainArgs and PublishedDomainOutput values.
+// You can construct a concrete instance of `PublishedDomainInput` via:
+//
+//	PublishedDomainArgs{...}
+type PublishedDomainInput interface {
+	pulumi.Input
+
+	ToPublishedDomainOutput() PublishedDomainOutput
+	ToPublishedDomainOutputWithContext(context.Context) PublishedDomainOutput
+}
+
+// PublishedDomain is what a consumer needs of the producer's private custom domain: its name and ARN, the mapping's base path, the RAM share and whether the consumer must accept it.
+type PublishedDomainArgs struct {
+	// AcceptShare says the consumer accepts the share itself (external principals); false within one organization.
+	AcceptShare pulumi.BoolPtrInput `pulumi:"acceptShare"`
+	// Name, Arn and BasePath are the domain's.
+	Arn pulumi.StringInput `pulumi:"arn"`
+	// Name, Arn and BasePath are the domain's.
+	BasePath pulumi.StringPtrInput `pulumi:"basePath"`
+	// Name, Arn and BasePath are the domain's.
+	Name pulumi.StringInput `pulumi:"name"`
+	// ShareArn is the RAM resource share of the domain, "" when the consumer is in the producer's own account (nothing is shared then).
+	ShareArn pulumi.StringPtrInput `pulumi:"shareArn"`
+}
+
+func (PublishedDomainArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PublishedDomain)(nil)).Elem()
+}
+
+func (i PublishedDomainArgs) ToPublishedDomainOutput() PublishedDomainOutput {
+	return i.ToPublishedDomainOutputWithContext(context.Background())
+}
+
+func (i PublishedDomainArgs) ToPublishedDomainOutputWithContext(ctx context.Context) PublishedDomainOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PublishedDomainOutput)
+}
+
+func (i PublishedDomainArgs) ToPublishedDomainPtrOutput() PublishedDomainPtrOutput {
+	return i.ToPublishedDomainPtrOutputWithContext(context.Background())
+}
+
+func (i PublishedDomainArgs) ToPublishedDomainPtrOutputWithContext(ctx context.Context) PublishedDomainPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PublishedDomainOutput).ToPublishedDomainPtrOutputWithContext(ctx)
+}
+
+// PublishedDomainPtrInput is an input type that accepts PublishedDomainArgs, PublishedDomainPtr and PublishedDomainPtrOutput values.
+// You can construct a concrete instance of `PublishedDomainPtrInput` via:
+//
+//	        PublishedDomainArgs{...}
+//
+//	or:
+//
+//	        nil
+type PublishedDomainPtrInput interface {
+	pulumi.Input
+
+	ToPublishedDomainPtrOutput() PublishedDomainPtrOutput
+	ToPublishedDomainPtrOutputWithContext(context.Context) PublishedDomainPtrOutput
+}
+
+type publishedDomainPtrType PublishedDomainArgs
+
+func PublishedDomainPtr(v *PublishedDomainArgs) PublishedDomainPtrInput {
+	return (*publishedDomainPtrType)(v)
+}
+
+func (*publishedDomainPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**PublishedDomain)(nil)).Elem()
+}
+
+func (i *publishedDomainPtrType) ToPublishedDomainPtrOutput() PublishedDomainPtrOutput {
+	return i.ToPublishedDomainPtrOutputWithContext(context.Background())
+}
+
+func (i *publishedDomainPtrType) ToPublishedDomainPtrOutputWithContext(ctx context.Context) PublishedDomainPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PublishedDomainPtrOutput)
+}
+
+// PublishedDomain is what a consumer needs of the producer's private custom domain: its name and ARN, the mapping's base path, the RAM share and whether the consumer must accept it.
+type PublishedDomainOutput struct{ *pulumi.OutputState }
+
+func (PublishedDomainOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PublishedDomain)(nil)).Elem()
+}
+
+func (o PublishedDomainOutput) ToPublishedDomainOutput() PublishedDomainOutput {
+	return o
+}
+
+func (o PublishedDomainOutput) ToPublishedDomainOutputWithContext(ctx context.Context) PublishedDomainOutput {
+	return o
+}
+
+func (o PublishedDomainOutput) ToPublishedDomainPtrOutput() PublishedDomainPtrOutput {
+	return o.ToPublishedDomainPtrOutputWithContext(context.Background())
+}
+
+func (o PublishedDomainOutput) ToPublishedDomainPtrOutputWithContext(ctx context.Context) PublishedDomainPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PublishedDomain) *PublishedDomain {
+		return &v
+	}).(PublishedDomainPtrOutput)
+}
+
+// AcceptShare says the consumer accepts the share itself (external principals); false within one organization.
+func (o PublishedDomainOutput) AcceptShare() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v PublishedDomain) *bool { return v.AcceptShare }).(pulumi.BoolPtrOutput)
+}
+
+// Name, Arn and BasePath are the domain's.
+func (o PublishedDomainOutput) Arn() pulumi.StringOutput {
+	return o.ApplyT(func(v PublishedDomain) string { return v.Arn }).(pulumi.StringOutput)
+}
+
+// Name, Arn and BasePath are the domain's.
+func (o PublishedDomainOutput) BasePath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PublishedDomain) *string { return v.BasePath }).(pulumi.StringPtrOutput)
+}
+
+// Name, Arn and BasePath are the domain's.
+func (o PublishedDomainOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v PublishedDomain) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// ShareArn is the RAM resource share of the domain, "" when the consumer is in the producer's own account (nothing is shared then).
+func (o PublishedDomainOutput) ShareArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PublishedDomain) *string { return v.ShareArn }).(pulumi.StringPtrOutput)
+}
+
+type PublishedDomainPtrOutput struct{ *pulumi.OutputState }
+
+func (PublishedDomainPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PublishedDomain)(nil)).Elem()
+}
+
+func (o PublishedDomainPtrOutput) ToPublishedDomainPtrOutput() PublishedDomainPtrOutput {
+	return o
+}
+
+func (o PublishedDomainPtrOutput) ToPublishedDomainPtrOutputWithContext(ctx context.Context) PublishedDomainPtrOutput {
+	return o
+}
+
+func (o PublishedDomainPtrOutput) Elem() PublishedDomainOutput {
+	return o.ApplyT(func(v *PublishedDomain) PublishedDomain {
+		if v != nil {
+			return *v
+		}
+		var ret PublishedDomain
+		return ret
+	}).(PublishedDomainOutput)
+}
+
+// AcceptShare says the consumer accepts the share itself (external principals); false within one organization.
+func (o PublishedDomainPtrOutput) AcceptShare() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PublishedDomain) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.AcceptShare
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Name, Arn and BasePath are the domain's.
+func (o PublishedDomainPtrOutput) Arn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PublishedDomain) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Arn
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name, Arn and BasePath are the domain's.
+func (o PublishedDomainPtrOutput) BasePath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PublishedDomain) *string {
+		if v == nil {
+			return nil
+		}
+		return v.BasePath
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name, Arn and BasePath are the domain's.
+func (o PublishedDomainPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PublishedDomain) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// ShareArn is the RAM resource share of the domain, "" when the consumer is in the producer's own account (nothing is shared then).
+func (o PublishedDomainPtrOutput) ShareArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PublishedDomain) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ShareArn
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -2198,10 +2884,16 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerArrayInput)(nil)).Elem(), ConsumerArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerVpcInput)(nil)).Elem(), ConsumerVpcArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerVpcPtrInput)(nil)).Elem(), ConsumerVpcArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*CustomDomainInput)(nil)).Elem(), CustomDomainArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*CustomDomainPtrInput)(nil)).Elem(), CustomDomainArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MonitoringInput)(nil)).Elem(), MonitoringArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MonitoringPtrInput)(nil)).Elem(), MonitoringArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ProbeTargetInput)(nil)).Elem(), ProbeTargetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ProbeTargetPtrInput)(nil)).Elem(), ProbeTargetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PublishedApiInput)(nil)).Elem(), PublishedApiArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PublishedApiPtrInput)(nil)).Elem(), PublishedApiArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PublishedDomainInput)(nil)).Elem(), PublishedDomainArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PublishedDomainPtrInput)(nil)).Elem(), PublishedDomainArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteInput)(nil)).Elem(), RouteArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteArrayInput)(nil)).Elem(), RouteArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RouteIntegrationInput)(nil)).Elem(), RouteIntegrationArgs{})
@@ -2221,10 +2913,16 @@ func init() {
 	pulumi.RegisterOutputType(ConsumerArrayOutput{})
 	pulumi.RegisterOutputType(ConsumerVpcOutput{})
 	pulumi.RegisterOutputType(ConsumerVpcPtrOutput{})
+	pulumi.RegisterOutputType(CustomDomainOutput{})
+	pulumi.RegisterOutputType(CustomDomainPtrOutput{})
+	pulumi.RegisterOutputType(MonitoringOutput{})
+	pulumi.RegisterOutputType(MonitoringPtrOutput{})
 	pulumi.RegisterOutputType(ProbeTargetOutput{})
 	pulumi.RegisterOutputType(ProbeTargetPtrOutput{})
 	pulumi.RegisterOutputType(PublishedApiOutput{})
 	pulumi.RegisterOutputType(PublishedApiPtrOutput{})
+	pulumi.RegisterOutputType(PublishedDomainOutput{})
+	pulumi.RegisterOutputType(PublishedDomainPtrOutput{})
 	pulumi.RegisterOutputType(RouteOutput{})
 	pulumi.RegisterOutputType(RouteArrayOutput{})
 	pulumi.RegisterOutputType(RouteIntegrationOutput{})

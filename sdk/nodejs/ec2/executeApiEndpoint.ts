@@ -39,6 +39,10 @@ export class ExecuteApiEndpoint extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly publicDnsName: pulumi.Output<string>;
     /**
+     * PublicDnsZoneId is the hosted zone of that name, for a Route 53 alias to it.
+     */
+    declare public /*out*/ readonly publicDnsZoneId: pulumi.Output<string>;
+    /**
      * SecurityGroupId is the endpoint's security group.
      */
     declare public /*out*/ readonly securityGroupId: pulumi.Output<string>;
@@ -87,12 +91,14 @@ export class ExecuteApiEndpoint extends pulumi.ComponentResource {
             resourceInputs["dnsNames"] = undefined /*out*/;
             resourceInputs["endpointId"] = undefined /*out*/;
             resourceInputs["publicDnsName"] = undefined /*out*/;
+            resourceInputs["publicDnsZoneId"] = undefined /*out*/;
             resourceInputs["securityGroupId"] = undefined /*out*/;
         } else {
             resourceInputs["allowedCidrs"] = undefined /*out*/;
             resourceInputs["dnsNames"] = undefined /*out*/;
             resourceInputs["endpointId"] = undefined /*out*/;
             resourceInputs["publicDnsName"] = undefined /*out*/;
+            resourceInputs["publicDnsZoneId"] = undefined /*out*/;
             resourceInputs["securityGroupId"] = undefined /*out*/;
             resourceInputs["subnetIds"] = undefined /*out*/;
             resourceInputs["vpcId"] = undefined /*out*/;

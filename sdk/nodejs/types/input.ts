@@ -176,6 +176,62 @@ export interface ConsumerVpcArgs {
 }
 
 /**
+ * CustomDomainArgs are the API's private custom domain name.
+ */
+export interface CustomDomainArgs {
+    /**
+     * BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+     */
+    basePath?: pulumi.Input<string | undefined>;
+    /**
+     * CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+     */
+    certificateArn: pulumi.Input<string>;
+    /**
+     * Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
+     */
+    sameOrganization?: pulumi.Input<boolean | undefined>;
+    /**
+     * SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+     */
+    securityPolicy?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the producer account, from the access logs.
+ */
+export interface MonitoringArgs {
+    /**
+     * AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
+     */
+    alarmTopicArn?: pulumi.Input<string | undefined>;
+    /**
+     * ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
+     */
+    clientErrorRatePercent?: pulumi.Input<number | undefined>;
+    /**
+     * Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+     */
+    disabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+     */
+    evaluationPeriods?: pulumi.Input<number | undefined>;
+    /**
+     * PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
+     */
+    periodSeconds?: pulumi.Input<number | undefined>;
+    /**
+     * ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
+     */
+    serverErrorRatePercent?: pulumi.Input<number | undefined>;
+}
+
+/**
  * ProbeTarget is what a consumer's probe calls and expects: the route, the status it expects and whether it signs its calls.
  */
 export interface ProbeTargetArgs {
@@ -205,6 +261,10 @@ export interface PublishedApiArgs {
      * Authorization is the API's (AuthorizationNone or AuthorizationIam): AWS_IAM invoke forms are signed. Optional, default AuthorizationNone.
      */
     authorization?: pulumi.Input<string | undefined>;
+    /**
+     * CustomDomain is the API's private custom domain (the producer's customDomain output), nil without one. Once the producer lists this endpoint, the consumer accepts the domain's share (when it says so), associates the endpoint and resolves the name in its VPC. Optional.
+     */
+    customDomain?: pulumi.Input<inputs.PublishedDomainArgs | undefined>;
     /**
      * RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
      */
@@ -237,6 +297,32 @@ export interface PublishedApiArgs {
      * RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
      */
     stageName: pulumi.Input<string>;
+}
+
+/**
+ * PublishedDomain is what a consumer needs of the producer's private custom domain: its name and ARN, the mapping's base path, the RAM share and whether the consumer must accept it.
+ */
+export interface PublishedDomainArgs {
+    /**
+     * AcceptShare says the consumer accepts the share itself (external principals); false within one organization.
+     */
+    acceptShare?: pulumi.Input<boolean | undefined>;
+    /**
+     * Name, Arn and BasePath are the domain's.
+     */
+    arn: pulumi.Input<string>;
+    /**
+     * Name, Arn and BasePath are the domain's.
+     */
+    basePath?: pulumi.Input<string | undefined>;
+    /**
+     * Name, Arn and BasePath are the domain's.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * ShareArn is the RAM resource share of the domain, "" when the consumer is in the producer's own account (nothing is shared then).
+     */
+    shareArn?: pulumi.Input<string | undefined>;
 }
 
 /**

@@ -29,10 +29,16 @@ __all__ = [
     'ConsumerArgsDict',
     'ConsumerVpcArgs',
     'ConsumerVpcArgsDict',
+    'CustomDomainArgs',
+    'CustomDomainArgsDict',
+    'MonitoringArgs',
+    'MonitoringArgsDict',
     'ProbeTargetArgs',
     'ProbeTargetArgsDict',
     'PublishedApiArgs',
     'PublishedApiArgsDict',
+    'PublishedDomainArgs',
+    'PublishedDomainArgsDict',
     'RouteArgs',
     'RouteArgsDict',
     'RouteIntegrationArgs',
@@ -774,6 +780,252 @@ class ConsumerVpcArgs:
         pulumi.set(self, "tags", value)
 
 
+class CustomDomainArgsDict(TypedDict):
+    """
+    CustomDomainArgs are the API's private custom domain name.
+    """
+    certificate_arn: pulumi.Input[_builtins.str]
+    """
+    CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
+    """
+    base_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+    """
+    same_organization: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
+    """
+    security_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+    """
+
+@pulumi.input_type
+class CustomDomainArgs:
+    def __init__(__self__, *,
+                 certificate_arn: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str],
+                 base_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 same_organization: pulumi.Input[Optional[_builtins.bool]] = None,
+                 security_policy: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        CustomDomainArgs are the API's private custom domain name.
+
+        :param pulumi.Input[_builtins.str] certificate_arn: CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+        :param pulumi.Input[_builtins.str] name: Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
+        :param pulumi.Input[_builtins.str] base_path: BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+        :param pulumi.Input[_builtins.bool] same_organization: SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
+        :param pulumi.Input[_builtins.str] security_policy: SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+        """
+        pulumi.set(__self__, "certificate_arn", certificate_arn)
+        pulumi.set(__self__, "name", name)
+        if base_path is not None:
+            pulumi.set(__self__, "base_path", base_path)
+        if same_organization is not None:
+            pulumi.set(__self__, "same_organization", same_organization)
+        if security_policy is not None:
+            pulumi.set(__self__, "security_policy", security_policy)
+
+    @_builtins.property
+    @pulumi.getter(name="certificateArn")
+    def certificate_arn(self) -> pulumi.Input[_builtins.str]:
+        """
+        CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+        """
+        return pulumi.get(self, "certificate_arn")
+
+    @certificate_arn.setter
+    def certificate_arn(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "certificate_arn", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="basePath")
+    def base_path(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+        """
+        return pulumi.get(self, "base_path")
+
+    @base_path.setter
+    def base_path(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "base_path", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sameOrganization")
+    def same_organization(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
+        """
+        return pulumi.get(self, "same_organization")
+
+    @same_organization.setter
+    def same_organization(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "same_organization", value)
+
+    @_builtins.property
+    @pulumi.getter(name="securityPolicy")
+    def security_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+        """
+        return pulumi.get(self, "security_policy")
+
+    @security_policy.setter
+    def security_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "security_policy", value)
+
+
+class MonitoringArgsDict(TypedDict):
+    """
+    MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the producer account, from the access logs.
+    """
+    alarm_topic_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
+    """
+    client_error_rate_percent: NotRequired[pulumi.Input[Optional[_builtins.float]]]
+    """
+    ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
+    """
+    disabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+    """
+    evaluation_periods: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+    """
+    period_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
+    """
+    server_error_rate_percent: NotRequired[pulumi.Input[Optional[_builtins.float]]]
+    """
+    ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
+    """
+
+@pulumi.input_type
+class MonitoringArgs:
+    def __init__(__self__, *,
+                 alarm_topic_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 client_error_rate_percent: pulumi.Input[Optional[_builtins.float]] = None,
+                 disabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 evaluation_periods: pulumi.Input[Optional[_builtins.int]] = None,
+                 period_seconds: pulumi.Input[Optional[_builtins.int]] = None,
+                 server_error_rate_percent: pulumi.Input[Optional[_builtins.float]] = None):
+        """
+        MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the producer account, from the access logs.
+
+        :param pulumi.Input[_builtins.str] alarm_topic_arn: AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
+        :param pulumi.Input[_builtins.float] client_error_rate_percent: ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
+        :param pulumi.Input[_builtins.bool] disabled: Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+        :param pulumi.Input[_builtins.int] evaluation_periods: EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+        :param pulumi.Input[_builtins.int] period_seconds: PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
+        :param pulumi.Input[_builtins.float] server_error_rate_percent: ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
+        """
+        if alarm_topic_arn is not None:
+            pulumi.set(__self__, "alarm_topic_arn", alarm_topic_arn)
+        if client_error_rate_percent is not None:
+            pulumi.set(__self__, "client_error_rate_percent", client_error_rate_percent)
+        if disabled is not None:
+            pulumi.set(__self__, "disabled", disabled)
+        if evaluation_periods is not None:
+            pulumi.set(__self__, "evaluation_periods", evaluation_periods)
+        if period_seconds is not None:
+            pulumi.set(__self__, "period_seconds", period_seconds)
+        if server_error_rate_percent is not None:
+            pulumi.set(__self__, "server_error_rate_percent", server_error_rate_percent)
+
+    @_builtins.property
+    @pulumi.getter(name="alarmTopicArn")
+    def alarm_topic_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
+        """
+        return pulumi.get(self, "alarm_topic_arn")
+
+    @alarm_topic_arn.setter
+    def alarm_topic_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "alarm_topic_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="clientErrorRatePercent")
+    def client_error_rate_percent(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
+        """
+        return pulumi.get(self, "client_error_rate_percent")
+
+    @client_error_rate_percent.setter
+    def client_error_rate_percent(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "client_error_rate_percent", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def disabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+        """
+        return pulumi.get(self, "disabled")
+
+    @disabled.setter
+    def disabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "disabled", value)
+
+    @_builtins.property
+    @pulumi.getter(name="evaluationPeriods")
+    def evaluation_periods(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+        """
+        return pulumi.get(self, "evaluation_periods")
+
+    @evaluation_periods.setter
+    def evaluation_periods(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "evaluation_periods", value)
+
+    @_builtins.property
+    @pulumi.getter(name="periodSeconds")
+    def period_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
+        """
+        return pulumi.get(self, "period_seconds")
+
+    @period_seconds.setter
+    def period_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "period_seconds", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serverErrorRatePercent")
+    def server_error_rate_percent(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
+        """
+        return pulumi.get(self, "server_error_rate_percent")
+
+    @server_error_rate_percent.setter
+    def server_error_rate_percent(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "server_error_rate_percent", value)
+
+
 class ProbeTargetArgsDict(TypedDict):
     """
     ProbeTarget is what a consumer's probe calls and expects: the route, the status it expects and whether it signs its calls.
@@ -892,6 +1144,10 @@ class PublishedApiArgsDict(TypedDict):
     """
     Authorization is the API's (AuthorizationNone or AuthorizationIam): AWS_IAM invoke forms are signed. Optional, default AuthorizationNone.
     """
+    custom_domain: NotRequired[pulumi.Input[Optional['PublishedDomainArgsDict']]]
+    """
+    CustomDomain is the API's private custom domain (the producer's customDomain output), nil without one. Once the producer lists this endpoint, the consumer accepts the domain's share (when it says so), associates the endpoint and resolves the name in its VPC. Optional.
+    """
     endpoint_access_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
@@ -914,6 +1170,7 @@ class PublishedApiArgs:
                  rest_api_id: pulumi.Input[_builtins.str],
                  stage_name: pulumi.Input[_builtins.str],
                  authorization: pulumi.Input[Optional[_builtins.str]] = None,
+                 custom_domain: pulumi.Input[Optional['PublishedDomainArgs']] = None,
                  endpoint_access_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  lists_endpoint: pulumi.Input[Optional[_builtins.bool]] = None,
                  probe_target: pulumi.Input[Optional['ProbeTargetArgs']] = None):
@@ -926,6 +1183,7 @@ class PublishedApiArgs:
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
         :param pulumi.Input[_builtins.str] stage_name: RestApiId, ExecutionArn, StageName and DeploymentId are the producer's outputs of the same names. Required.
         :param pulumi.Input[_builtins.str] authorization: Authorization is the API's (AuthorizationNone or AuthorizationIam): AWS_IAM invoke forms are signed. Optional, default AuthorizationNone.
+        :param pulumi.Input['PublishedDomainArgs'] custom_domain: CustomDomain is the API's private custom domain (the producer's customDomain output), nil without one. Once the producer lists this endpoint, the consumer accepts the domain's share (when it says so), associates the endpoint and resolves the name in its VPC. Optional.
         :param pulumi.Input[_builtins.str] endpoint_access_mode: EndpointAccessMode is the API's (the producer's endpointAccessMode output): with STRICT the two invoke forms with a Host or x-apigw-api-id header are not offered. Optional.
         :param pulumi.Input[_builtins.bool] lists_endpoint: ListsEndpoint says that the producer's stack lists this consumer (its consumers output names it). Only then does the probe run, and the ListedByProducer guard is protected while it holds, so the consumer's stack cannot be destroyed while the producer still admits its endpoint. Optional.
         :param pulumi.Input['ProbeTargetArgs'] probe_target: ProbeTarget is what this consumer's probe calls and expects (the producer's consumers.<name>.probeTarget). Required for a probe.
@@ -937,6 +1195,8 @@ class PublishedApiArgs:
         pulumi.set(__self__, "stage_name", stage_name)
         if authorization is not None:
             pulumi.set(__self__, "authorization", authorization)
+        if custom_domain is not None:
+            pulumi.set(__self__, "custom_domain", custom_domain)
         if endpoint_access_mode is not None:
             pulumi.set(__self__, "endpoint_access_mode", endpoint_access_mode)
         if lists_endpoint is not None:
@@ -1017,6 +1277,18 @@ class PublishedApiArgs:
         pulumi.set(self, "authorization", value)
 
     @_builtins.property
+    @pulumi.getter(name="customDomain")
+    def custom_domain(self) -> pulumi.Input[Optional['PublishedDomainArgs']]:
+        """
+        CustomDomain is the API's private custom domain (the producer's customDomain output), nil without one. Once the producer lists this endpoint, the consumer accepts the domain's share (when it says so), associates the endpoint and resolves the name in its VPC. Optional.
+        """
+        return pulumi.get(self, "custom_domain")
+
+    @custom_domain.setter
+    def custom_domain(self, value: pulumi.Input[Optional['PublishedDomainArgs']]):
+        pulumi.set(self, "custom_domain", value)
+
+    @_builtins.property
     @pulumi.getter(name="endpointAccessMode")
     def endpoint_access_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -1051,6 +1323,118 @@ class PublishedApiArgs:
     @probe_target.setter
     def probe_target(self, value: pulumi.Input[Optional['ProbeTargetArgs']]):
         pulumi.set(self, "probe_target", value)
+
+
+class PublishedDomainArgsDict(TypedDict):
+    """
+    PublishedDomain is what a consumer needs of the producer's private custom domain: its name and ARN, the mapping's base path, the RAM share and whether the consumer must accept it.
+    """
+    arn: pulumi.Input[_builtins.str]
+    """
+    Name, Arn and BasePath are the domain's.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name, Arn and BasePath are the domain's.
+    """
+    accept_share: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    AcceptShare says the consumer accepts the share itself (external principals); false within one organization.
+    """
+    base_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name, Arn and BasePath are the domain's.
+    """
+    share_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ShareArn is the RAM resource share of the domain, "" when the consumer is in the producer's own account (nothing is shared then).
+    """
+
+@pulumi.input_type
+class PublishedDomainArgs:
+    def __init__(__self__, *,
+                 arn: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str],
+                 accept_share: pulumi.Input[Optional[_builtins.bool]] = None,
+                 base_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 share_arn: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        PublishedDomain is what a consumer needs of the producer's private custom domain: its name and ARN, the mapping's base path, the RAM share and whether the consumer must accept it.
+
+        :param pulumi.Input[_builtins.str] arn: Name, Arn and BasePath are the domain's.
+        :param pulumi.Input[_builtins.str] name: Name, Arn and BasePath are the domain's.
+        :param pulumi.Input[_builtins.bool] accept_share: AcceptShare says the consumer accepts the share itself (external principals); false within one organization.
+        :param pulumi.Input[_builtins.str] base_path: Name, Arn and BasePath are the domain's.
+        :param pulumi.Input[_builtins.str] share_arn: ShareArn is the RAM resource share of the domain, "" when the consumer is in the producer's own account (nothing is shared then).
+        """
+        pulumi.set(__self__, "arn", arn)
+        pulumi.set(__self__, "name", name)
+        if accept_share is not None:
+            pulumi.set(__self__, "accept_share", accept_share)
+        if base_path is not None:
+            pulumi.set(__self__, "base_path", base_path)
+        if share_arn is not None:
+            pulumi.set(__self__, "share_arn", share_arn)
+
+    @_builtins.property
+    @pulumi.getter
+    def arn(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name, Arn and BasePath are the domain's.
+        """
+        return pulumi.get(self, "arn")
+
+    @arn.setter
+    def arn(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "arn", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name, Arn and BasePath are the domain's.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="acceptShare")
+    def accept_share(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        AcceptShare says the consumer accepts the share itself (external principals); false within one organization.
+        """
+        return pulumi.get(self, "accept_share")
+
+    @accept_share.setter
+    def accept_share(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "accept_share", value)
+
+    @_builtins.property
+    @pulumi.getter(name="basePath")
+    def base_path(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name, Arn and BasePath are the domain's.
+        """
+        return pulumi.get(self, "base_path")
+
+    @base_path.setter
+    def base_path(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "base_path", value)
+
+    @_builtins.property
+    @pulumi.getter(name="shareArn")
+    def share_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ShareArn is the RAM resource share of the domain, "" when the consumer is in the producer's own account (nothing is shared then).
+        """
+        return pulumi.get(self, "share_arn")
+
+    @share_arn.setter
+    def share_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "share_arn", value)
 
 
 class RouteArgsDict(TypedDict):

@@ -29,7 +29,9 @@ class CrossAccountPrivateApiArgs:
                  api_description: pulumi.Input[Optional[_builtins.str]] = None,
                  api_name: pulumi.Input[Optional[_builtins.str]] = None,
                  authorization: Optional[_builtins.str] = None,
+                 custom_domain: pulumi.Input[Optional['CustomDomainArgs']] = None,
                  extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 monitoring: pulumi.Input[Optional['MonitoringArgs']] = None,
                  principal_org_id: Optional[_builtins.str] = None,
                  probe_fail_on_error: Optional[_builtins.bool] = None,
                  producer_credentials: pulumi.Input[Optional['AccountCredentialsArgs']] = None,
@@ -51,11 +53,13 @@ class CrossAccountPrivateApiArgs:
         :param pulumi.Input[_builtins.str] api_description: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param pulumi.Input[_builtins.str] api_name: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param _builtins.str authorization: Authorization is AuthorizationNone (default) or AuthorizationIam: every method then needs SigV4-signed calls, and the resource policy's Allow names the consumers' principals instead of "*". Optional.
+        :param pulumi.Input['CustomDomainArgs'] custom_domain: CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement for what is refused. Optional.
+        :param pulumi.Input['MonitoringArgs'] monitoring: Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
         :param _builtins.str principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow (AWS_IAM only). Optional.
         :param _builtins.bool probe_fail_on_error: ProbeFailOnError fails the update when a consumer's probe gets an unexpected answer; false records it in the probe's results only. Optional, default true.
         :param pulumi.Input['AccountCredentialsArgs'] producer_credentials: ProducerCredentials make the composition build the producer account's provider itself, pinned to ProducerAccountId and Region (see ConsumerArgs.Credentials). Exactly one of ProducerProvider and ProducerCredentials.
-        :param _builtins.bool protect: Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment and Lambda permissions are never protected: route, policy and consumer changes replace them. Optional, default false. Prefer it to a pulumi.Protect option on this component.
+        :param _builtins.bool protect: Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
         :param pulumi.Input['ApiQuotasArgs'] quotas: Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
         :param pulumi.Input[Sequence[pulumi.Input['RouteArgs']]] routes: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
@@ -76,8 +80,12 @@ class CrossAccountPrivateApiArgs:
             pulumi.set(__self__, "api_name", api_name)
         if authorization is not None:
             pulumi.set(__self__, "authorization", authorization)
+        if custom_domain is not None:
+            pulumi.set(__self__, "custom_domain", custom_domain)
         if extra_policy_statements is not None:
             pulumi.set(__self__, "extra_policy_statements", extra_policy_statements)
+        if monitoring is not None:
+            pulumi.set(__self__, "monitoring", monitoring)
         if principal_org_id is not None:
             pulumi.set(__self__, "principal_org_id", principal_org_id)
         if probe_fail_on_error is not None:
@@ -206,6 +214,18 @@ class CrossAccountPrivateApiArgs:
         pulumi.set(self, "authorization", value)
 
     @_builtins.property
+    @pulumi.getter(name="customDomain")
+    def custom_domain(self) -> pulumi.Input[Optional['CustomDomainArgs']]:
+        """
+        CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
+        """
+        return pulumi.get(self, "custom_domain")
+
+    @custom_domain.setter
+    def custom_domain(self, value: pulumi.Input[Optional['CustomDomainArgs']]):
+        pulumi.set(self, "custom_domain", value)
+
+    @_builtins.property
     @pulumi.getter(name="extraPolicyStatements")
     def extra_policy_statements(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
         """
@@ -216,6 +236,18 @@ class CrossAccountPrivateApiArgs:
     @extra_policy_statements.setter
     def extra_policy_statements(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]]):
         pulumi.set(self, "extra_policy_statements", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def monitoring(self) -> pulumi.Input[Optional['MonitoringArgs']]:
+        """
+        Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
+        """
+        return pulumi.get(self, "monitoring")
+
+    @monitoring.setter
+    def monitoring(self, value: pulumi.Input[Optional['MonitoringArgs']]):
+        pulumi.set(self, "monitoring", value)
 
     @_builtins.property
     @pulumi.getter(name="principalOrgId")
@@ -257,7 +289,7 @@ class CrossAccountPrivateApiArgs:
     @pulumi.getter
     def protect(self) -> Optional[_builtins.bool]:
         """
-        Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment and Lambda permissions are never protected: route, policy and consumer changes replace them. Optional, default false. Prefer it to a pulumi.Protect option on this component.
+        Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
         """
         return pulumi.get(self, "protect")
 
@@ -338,7 +370,9 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  api_name: pulumi.Input[Optional[_builtins.str]] = None,
                  authorization: Optional[_builtins.str] = None,
                  consumers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerArgs', 'ConsumerArgsDict']]]]] = None,
+                 custom_domain: pulumi.Input[Optional[Union['CustomDomainArgs', 'CustomDomainArgsDict']]] = None,
                  extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 monitoring: pulumi.Input[Optional[Union['MonitoringArgs', 'MonitoringArgsDict']]] = None,
                  principal_org_id: Optional[_builtins.str] = None,
                  probe_fail_on_error: Optional[_builtins.bool] = None,
                  producer_account_id: Optional[_builtins.str] = None,
@@ -363,12 +397,14 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] api_name: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param _builtins.str authorization: Authorization is AuthorizationNone (default) or AuthorizationIam: every method then needs SigV4-signed calls, and the resource policy's Allow names the consumers' principals instead of "*". Optional.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerArgs', 'ConsumerArgsDict']]]] consumers: Consumers are the accounts that may call the API. Required, at least one.
+        :param pulumi.Input[Union['CustomDomainArgs', 'CustomDomainArgsDict']] custom_domain: CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement for what is refused. Optional.
+        :param pulumi.Input[Union['MonitoringArgs', 'MonitoringArgsDict']] monitoring: Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
         :param _builtins.str principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow (AWS_IAM only). Optional.
         :param _builtins.bool probe_fail_on_error: ProbeFailOnError fails the update when a consumer's probe gets an unexpected answer; false records it in the probe's results only. Optional, default true.
         :param _builtins.str producer_account_id: ProducerAccountId is the producer account; endpoint policies allow invoking its APIs only. Required.
         :param pulumi.Input[Union['AccountCredentialsArgs', 'AccountCredentialsArgsDict']] producer_credentials: ProducerCredentials make the composition build the producer account's provider itself, pinned to ProducerAccountId and Region (see ConsumerArgs.Credentials). Exactly one of ProducerProvider and ProducerCredentials.
-        :param _builtins.bool protect: Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment and Lambda permissions are never protected: route, policy and consumer changes replace them. Optional, default false. Prefer it to a pulumi.Protect option on this component.
+        :param _builtins.bool protect: Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
         :param pulumi.Input[Union['ApiQuotasArgs', 'ApiQuotasArgsDict']] quotas: Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
         :param _builtins.str region: Region of the API and every endpoint. Required; each provider must be pinned to it.
         :param pulumi.Input[Sequence[pulumi.Input[Union['RouteArgs', 'RouteArgsDict']]]] routes: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
@@ -407,7 +443,9 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  api_name: pulumi.Input[Optional[_builtins.str]] = None,
                  authorization: Optional[_builtins.str] = None,
                  consumers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerArgs', 'ConsumerArgsDict']]]]] = None,
+                 custom_domain: pulumi.Input[Optional[Union['CustomDomainArgs', 'CustomDomainArgsDict']]] = None,
                  extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 monitoring: pulumi.Input[Optional[Union['MonitoringArgs', 'MonitoringArgsDict']]] = None,
                  principal_org_id: Optional[_builtins.str] = None,
                  probe_fail_on_error: Optional[_builtins.bool] = None,
                  producer_account_id: Optional[_builtins.str] = None,
@@ -439,7 +477,9 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
             if consumers is None and not opts.urn:
                 raise TypeError("Missing required property 'consumers'")
             __props__.__dict__["consumers"] = consumers
+            __props__.__dict__["custom_domain"] = custom_domain
             __props__.__dict__["extra_policy_statements"] = extra_policy_statements
+            __props__.__dict__["monitoring"] = monitoring
             __props__.__dict__["principal_org_id"] = principal_org_id
             __props__.__dict__["probe_fail_on_error"] = probe_fail_on_error
             if producer_account_id is None and not opts.urn:
@@ -458,6 +498,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
             __props__.__dict__["tags"] = tags
             __props__.__dict__["throttle"] = throttle
             __props__.__dict__["tls"] = tls
+            __props__.__dict__["dashboard_name"] = None
             __props__.__dict__["deployment_id"] = None
             __props__.__dict__["endpoint_ids"] = None
             __props__.__dict__["execution_arn"] = None
@@ -471,6 +512,14 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
             __props__,
             opts,
             remote=True)
+
+    @_builtins.property
+    @pulumi.getter(name="dashboardName")
+    def dashboard_name(self) -> pulumi.Output[_builtins.str]:
+        """
+        DashboardName is the CloudWatch dashboard of the stage, "" without monitoring.
+        """
+        return pulumi.get(self, "dashboard_name")
 
     @_builtins.property
     @pulumi.getter(name="deploymentId")

@@ -39,7 +39,8 @@ func arnf(format string) func(x callCtx) string {
 		r := strings.NewReplacer("{region}", x.Region, "{account}", x.Account, "{id}", x.Id,
 			"{restApi}", firstNonEmpty(x.In.str("restApi"), x.In.str("restApiId")), "{stage}", x.In.str("stageName"),
 			"{name}", x.In.str("name"), "{function}", x.In.str("function"), "{functionName}", x.In.str("functionName"),
-			"{vpcId}", x.In.str("vpcId"), "{endpoint}", x.In.str("vpcEndpointId"))
+			"{vpcId}", x.In.str("vpcId"), "{endpoint}", x.In.str("vpcEndpointId"),
+			"{resourceArn}", x.In.str("resourceArn"), "{shareArn}", x.In.str("shareArn"))
 		return r.Replace(format)
 	}
 }
@@ -77,7 +78,34 @@ var (
 		return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", x.Region, x.Account, firstNonEmpty(x.In.str("name"), x.Id))
 	}
 	logGroupsArn = arnf("arn:aws:logs:{region}:{account}:log-group:*")
-	roleArn      = func(x callCtx) string {
+	// filterGroupArn is the log group a metric filter belongs to.
+	filterGroupArn = func(x callCtx) string {
+		return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", x.Region, x.Account, x.In.str("logGroupName"))
+	}
+	alarmArn = arnf("arn:aws:cloudwatch:{region}:{account}:alarm:{name}")
+	// idArn is the resource's ID, where that is its ARN.
+	idArn = arnf("{id}")
+	// mappingsArn are a private domain's base path mappings.
+	mappingsArn = func(x callCtx) string {
+		return fmt.Sprintf("arn:aws:apigateway:%s:%s:/domainnames/%s+%s/basepathmappings", x.Region, x.Account, x.In.str("domainName"), x.In.str("domainNameId"))
+	}
+	// domainOfAssociation is the (producer's) domain an association names.
+	domainOfAssociation = func(x callCtx) string { return x.In.str("domainNameArn") }
+	shareOf             = func(x callCtx) string { return x.In.str("resourceShareArn") }
+	// invitationArn is an invitation of the share's owner account.
+	invitationArn = func(x callCtx) string {
+		parts := strings.Split(x.In.str("shareArn"), ":")
+		if len(parts) < 5 {
+			return "*"
+		}
+		return fmt.Sprintf("arn:aws:ram:%s:%s:resource-share-invitation/*", parts[3], parts[4])
+	}
+	zoneArn       = arnf("arn:aws:route53:::hostedzone/{id}")
+	recordZoneArn = func(x callCtx) string { return "arn:aws:route53:::hostedzone/" + x.In.str("zoneId") }
+	dashboardArn  = func(x callCtx) string {
+		return fmt.Sprintf("arn:aws:cloudwatch::%s:dashboard/%s", x.Account, x.In.str("dashboardName"))
+	}
+	roleArn = func(x callCtx) string {
 		return fmt.Sprintf("arn:aws:iam::%s:role/%s", x.Account, firstNonEmpty(x.In.str("name"), x.Id))
 	}
 	functionArn = func(x callCtx) string {
@@ -203,6 +231,88 @@ var Calls = []Call{
 	{TypeLogGroup, "read", "logs:ListTagsForResource", logGroupArn, nil, "resourceGroupRead (tags: ListTagsForResource)"},
 	{TypeLogGroup, "update", "logs:PutRetentionPolicy", logGroupArn, has("retentionInDays"), "resourceGroupUpdate (PutRetentionPolicy)"},
 	{TypeLogGroup, "delete", "logs:DeleteLogGroup", logGroupArn, nil, "resourceGroupDelete (DeleteLogGroup)"},
+	// metric_filter.go: every call is on the filter's log group.
+	{TypeLogMetricFilter, "create", "logs:PutMetricFilter", filterGroupArn, nil, "resourceMetricFilterPut (PutMetricFilter)"},
+	{TypeLogMetricFilter, "read", "logs:DescribeMetricFilters", filterGroupArn, nil, "resourceMetricFilterRead (FindMetricFilterByTwoPartKey)"},
+	{TypeLogMetricFilter, "update", "logs:PutMetricFilter", filterGroupArn, nil, "resourceMetricFilterPut (PutMetricFilter)"},
+	{TypeLogMetricFilter, "delete", "logs:DeleteMetricFilter", filterGroupArn, nil, "resourceMetricFilterDelete (DeleteMetricFilter)"},
+
+	// CloudWatch (internal/service/cloudwatch): PutMetricAlarm with Tags is
+	// also checked as cloudwatch:TagResource; tags are read with
+	// ListTagsForResource.
+	{TypeMetricAlarm, "create", "cloudwatch:PutMetricAlarm", alarmArn, nil, "resourceMetricAlarmCreate (PutMetricAlarm)"},
+	{TypeMetricAlarm, "create", "cloudwatch:TagResource", alarmArn, tagged, "resourceMetricAlarmCreate (PutMetricAlarm with Tags)"},
+	{TypeMetricAlarm, "read", "cloudwatch:DescribeAlarms", alarmArn, nil, "resourceMetricAlarmRead (FindMetricAlarmByName)"},
+	{TypeMetricAlarm, "read", "cloudwatch:ListTagsForResource", alarmArn, nil, "resourceMetricAlarmRead (tags)"},
+	{TypeMetricAlarm, "update", "cloudwatch:PutMetricAlarm", alarmArn, nil, "resourceMetricAlarmUpdate (PutMetricAlarm)"},
+	{TypeMetricAlarm, "update", "cloudwatch:TagResource", alarmArn, tagged, "resourceMetricAlarmUpdate (tags)"},
+	{TypeMetricAlarm, "delete", "cloudwatch:DeleteAlarms", alarmArn, nil, "resourceMetricAlarmDelete (DeleteAlarms)"},
+	{TypeDashboard, "create", "cloudwatch:PutDashboard", dashboardArn, nil, "resourceDashboardPut (PutDashboard)"},
+	{TypeDashboard, "read", "cloudwatch:GetDashboard", dashboardArn, nil, "resourceDashboardRead (GetDashboard)"},
+	{TypeDashboard, "update", "cloudwatch:PutDashboard", dashboardArn, nil, "resourceDashboardPut (PutDashboard)"},
+	{TypeDashboard, "delete", "cloudwatch:DeleteDashboards", dashboardArn, nil, "resourceDashboardDelete (DeleteDashboards)"},
+
+	// The private custom domain (internal/service/apigateway/domain_name.go,
+	// base_path_mapping.go, domain_name_access_association.go). A private
+	// domain's ARN carries the account; its invoke policy is checked as
+	// apigateway:UpdateDomainNamePolicy.
+	{TypeDomainName, "create", "apigateway:POST", arnf("arn:aws:apigateway:{region}::/domainnames"), nil, "resourceDomainNameCreate (CreateDomainName)"},
+	{TypeDomainName, "create", "apigateway:UpdateDomainNamePolicy", idArn, has("policy"), "CreateDomainName with a policy"},
+	{TypeDomainName, "create", "apigateway:PUT", arnf("arn:aws:apigateway:{region}::/tags/*"), tagged, "resourceDomainNameCreate (CreateDomainName with tags)"},
+	{TypeDomainName, "read", "apigateway:GET", idArn, nil, "resourceDomainNameRead (GetDomainName with domainNameId)"},
+	{TypeDomainName, "update", "apigateway:PATCH", idArn, nil, "resourceDomainNameUpdate (UpdateDomainName)"},
+	{TypeDomainName, "update", "apigateway:UpdateDomainNamePolicy", idArn, has("policy"), "UpdateDomainName of /policy"},
+	{TypeDomainName, "delete", "apigateway:DELETE", idArn, nil, "resourceDomainNameDelete (DeleteDomainName)"},
+	{TypeBasePathMapping, "create", "apigateway:POST", mappingsArn, nil, "resourceBasePathMappingCreate (CreateBasePathMapping)"},
+	{TypeBasePathMapping, "read", "apigateway:GET", mappingsArn, nil, "resourceBasePathMappingRead (GetBasePathMapping)"},
+	{TypeBasePathMapping, "update", "apigateway:PATCH", mappingsArn, nil, "resourceBasePathMappingUpdate (UpdateBasePathMapping)"},
+	{TypeBasePathMapping, "delete", "apigateway:DELETE", mappingsArn, nil, "resourceBasePathMappingDelete (DeleteBasePathMapping)"},
+	{TypeDomainAssociation, "create", "apigateway:POST", arnf("arn:aws:apigateway:{region}:{account}:/domainnameaccessassociations"), nil, "Create (CreateDomainNameAccessAssociation)"},
+	{TypeDomainAssociation, "create", "apigateway:CreateAccessAssociation", domainOfAssociation, nil, "CreateDomainNameAccessAssociation, on the producer's domain"},
+	{TypeDomainAssociation, "create", "apigateway:PUT", arnf("arn:aws:apigateway:{region}::/tags/*"), tagged, "Create (with tags)"},
+	{TypeDomainAssociation, "read", "apigateway:GET", arnf("arn:aws:apigateway:{region}:{account}:/domainnameaccessassociations"), nil, "Read (GetDomainNameAccessAssociations)"},
+	{TypeDomainAssociation, "delete", "apigateway:DELETE", idArn, nil, "Delete (DeleteDomainNameAccessAssociation)"},
+
+	// RAM (internal/service/ram). Creates, lists and gets take no resource.
+	{TypeResourceShare, "create", "ram:CreateResourceShare", anyArn, nil, "resourceResourceShareCreate (CreateResourceShare)"},
+	{TypeResourceShare, "create", "ram:TagResource", anyArn, tagged, "CreateResourceShare with tags"},
+	{TypeResourceShare, "read", "ram:GetResourceShares", anyArn, nil, "resourceResourceShareRead (GetResourceShares)"},
+	{TypeResourceShare, "update", "ram:UpdateResourceShare", idArn, nil, "resourceResourceShareUpdate (UpdateResourceShare)"},
+	{TypeResourceShare, "delete", "ram:DeleteResourceShare", idArn, nil, "resourceResourceShareDelete (DeleteResourceShare)"},
+	{TypeResourceAssociation, "create", "ram:AssociateResourceShare", shareOf, nil, "resourceResourceAssociationCreate (AssociateResourceShare)"},
+	{TypeResourceAssociation, "create", "apigateway:UpdateDomainNameManagementPolicy", arnf("{resourceArn}"), nil, "AssociateResourceShare: RAM writes the domain's management policy as the caller"},
+	{TypeResourceAssociation, "read", "ram:GetResourceShareAssociations", anyArn, nil, "resourceResourceAssociationRead (GetResourceShareAssociations)"},
+	{TypeResourceAssociation, "delete", "ram:DisassociateResourceShare", shareOf, nil, "resourceResourceAssociationDelete (DisassociateResourceShare)"},
+	{TypePrincipalAssociation, "create", "ram:AssociateResourceShare", shareOf, nil, "resourcePrincipalAssociationCreate (AssociateResourceShare)"},
+	{TypePrincipalAssociation, "read", "ram:GetResourceShareAssociations", anyArn, nil, "resourcePrincipalAssociationRead (GetResourceShareAssociations)"},
+	{TypePrincipalAssociation, "delete", "ram:DisassociateResourceShare", shareOf, nil, "resourcePrincipalAssociationDelete (DisassociateResourceShare)"},
+	{TypeShareAccepter, "create", "ram:GetResourceShareInvitations", anyArn, nil, "resourceResourceShareAccepterCreate (findResourceShareInvitationByResourceShareARN)"},
+	{TypeShareAccepter, "create", "ram:AcceptResourceShareInvitation", invitationArn, nil, "resourceResourceShareAccepterCreate (AcceptResourceShareInvitation)"},
+	{TypeShareAccepter, "read", "ram:GetResourceShares", anyArn, nil, "resourceResourceShareAccepterRead (GetResourceShares)"},
+	{TypeShareAccepter, "read", "ram:ListResources", anyArn, nil, "resourceResourceShareAccepterRead (ListResources)"},
+	{TypeShareAccepter, "delete", "ram:DisassociateResourceShare", arnf("{shareArn}"), nil, "resourceResourceShareAccepterDelete (DisassociateResourceShare: the receiver leaves)"},
+
+	// Route 53 (internal/service/route53/zone.go, record.go): a private zone
+	// is created with its VPC, which IAM also checks as ec2:DescribeVpcs
+	// and route53:AssociateVPCWithHostedZone ("Actions, resources, and
+	// condition keys for Amazon Route 53").
+	{TypeZone, "create", "route53:CreateHostedZone", anyArn, nil, "resourceZoneCreate (CreateHostedZone)"},
+	{TypeZone, "create", "ec2:DescribeVpcs", ec2Any, nil, "CreateHostedZone with a VPC"},
+	{TypeZone, "create", "route53:AssociateVPCWithHostedZone", zoneArn, nil, "CreateHostedZone with a VPC"},
+	{TypeZone, "create", "route53:GetChange", anyArn, nil, "resourceZoneCreate (waitChangeInsync)"},
+	{TypeZone, "create", "route53:ChangeTagsForResource", zoneArn, tagged, "resourceZoneCreate (tags)"},
+	{TypeZone, "read", "route53:GetHostedZone", zoneArn, nil, "resourceZoneRead (GetHostedZone)"},
+	{TypeZone, "read", "route53:ListTagsForResource", zoneArn, nil, "resourceZoneRead (tags)"},
+	{TypeZone, "update", "route53:UpdateHostedZoneComment", zoneArn, nil, "resourceZoneUpdate (comment)"},
+	{TypeZone, "update", "route53:AssociateVPCWithHostedZone", zoneArn, nil, "resourceZoneUpdate (vpc)"},
+	{TypeZone, "update", "route53:DisassociateVPCFromHostedZone", zoneArn, nil, "resourceZoneUpdate (vpc)"},
+	{TypeZone, "delete", "route53:DeleteHostedZone", zoneArn, nil, "resourceZoneDelete (DeleteHostedZone)"},
+	{TypeRecord, "create", "route53:GetHostedZone", recordZoneArn, nil, "resourceRecordCreate (findHostedZoneByID)"},
+	{TypeRecord, "create", "route53:ChangeResourceRecordSets", recordZoneArn, nil, "resourceRecordCreate (ChangeResourceRecordSets CREATE)"},
+	{TypeRecord, "create", "route53:GetChange", anyArn, nil, "resourceRecordCreate (waitChangeInsync)"},
+	{TypeRecord, "read", "route53:ListResourceRecordSets", recordZoneArn, nil, "resourceRecordRead (findResourceRecordSetByFourPartKey)"},
+	{TypeRecord, "update", "route53:ChangeResourceRecordSets", recordZoneArn, nil, "resourceRecordUpdate (UPSERT)"},
+	{TypeRecord, "delete", "route53:ChangeResourceRecordSets", recordZoneArn, nil, "resourceRecordDelete (DELETE)"},
 
 	// IAM role (internal/service/iam/role.go). Tags on create need
 	// iam:TagRole; managed_policy_arns are attached one by one.

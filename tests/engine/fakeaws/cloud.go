@@ -46,6 +46,21 @@ type Cloud struct {
 	HeldGroups map[string]string `json:"heldGroups"`
 	// LogGroups maps "account/region/name" to the group's scope.
 	LogGroups map[string]Scope `json:"logGroups"`
+	// MetricFilters are by "account/region/group/name"; Alarms by
+	// "account/region/name"; Dashboards by "account/name".
+	MetricFilters map[string]*MetricFilter `json:"metricFilters"`
+	// Domains are the private custom domain names by ARN;
+	// DomainAssociations their access associations by ARN; Shares the RAM
+	// resource shares by ARN; Zones the Route 53 private hosted zones by ID.
+	Domains            map[string]*DomainName        `json:"domains"`
+	DomainAssociations map[string]*DomainAssociation `json:"domainAssociations"`
+	Shares             map[string]*ResourceShare     `json:"shares"`
+	Zones              map[string]*HostedZone        `json:"zones"`
+	// Organizations maps accounts to their AWS Organization (seeded): a
+	// share without external principals reaches only the owner's.
+	Organizations map[string]string     `json:"organizations"`
+	Alarms        map[string]*Alarm     `json:"alarms"`
+	Dashboards    map[string]*Dashboard `json:"dashboards"`
 	// Roles maps IAM role ARNs to their account.
 	Roles map[string]string `json:"roles"`
 	// AccountRoles is API Gateway's account setting: "account/region" to
@@ -216,7 +231,9 @@ func newCloud() *Cloud {
 		RolePolicies: map[string][]string{}, RoleInlinePolicies: map[string][]string{}, HeldGroups: map[string]string{},
 		LogGroups: map[string]Scope{}, Roles: map[string]string{}, AccountRoles: map[string]string{},
 		AssumableRoles: map[string]*IamRole{}, LingeringEnis: map[string]string{}, Stale: map[string]int{},
-		VpcLinks: map[string]*VpcLink{},
+		VpcLinks: map[string]*VpcLink{}, MetricFilters: map[string]*MetricFilter{}, Alarms: map[string]*Alarm{},
+		Dashboards: map[string]*Dashboard{}, Domains: map[string]*DomainName{}, DomainAssociations: map[string]*DomainAssociation{},
+		Shares: map[string]*ResourceShare{}, Zones: map[string]*HostedZone{}, Organizations: map[string]string{},
 	}
 }
 

@@ -17,12 +17,33 @@ var forceNew = map[string][]string{
 	// aws_security_group: name, name_prefix, description and vpc_id.
 	TypeSecurityGroup: {"name", "namePrefix", "description", "vpcId"},
 	// aws_vpc_endpoint: vpc_id, service_name, vpc_endpoint_type, service_region.
-	TypeVpcEndpoint:       {"vpcId", "serviceName", "vpcEndpointType", "serviceRegion"},
-	TypeLogGroup:          {"name", "namePrefix", "logGroupClass"},
-	TypeMethodSettings:    {"restApi", "stageName", "methodPath"},
-	TypeVpcLink:           {"targetArn"}, // target_arns ForceNew (internal/service/apigateway/vpc_link.go)
-	TypeApiGatewayAccount: {},
-	TypeRole:              {"name", "namePrefix", "path"},
+	TypeVpcEndpoint:    {"vpcId", "serviceName", "vpcEndpointType", "serviceRegion"},
+	TypeLogGroup:       {"name", "namePrefix", "logGroupClass"},
+	TypeMethodSettings: {"restApi", "stageName", "methodPath"},
+	TypeVpcLink:        {"targetArn"}, // target_arns ForceNew (internal/service/apigateway/vpc_link.go)
+	// aws_cloudwatch_log_metric_filter: name and log_group_name;
+	// aws_cloudwatch_metric_alarm: alarm_name; aws_cloudwatch_dashboard:
+	// dashboard_name.
+	TypeLogMetricFilter: {"name", "logGroupName"},
+	TypeMetricAlarm:     {"name"},
+	TypeDashboard:       {"dashboardName"},
+	// aws_api_gateway_domain_name: domain_name, endpoint type and the
+	// certificate's upload fields; aws_api_gateway_base_path_mapping:
+	// domain_name and domain_name_id; aws_api_gateway_domain_name_access_association:
+	// every argument but tags; aws_ram_*: the associations' arguments and
+	// the accepter's share_arn; aws_route53_zone: name; aws_route53_record:
+	// name, type, zone_id and set_identifier.
+	TypeDomainName:           {"domainName", "endpointConfiguration"},
+	TypeBasePathMapping:      {"domainName", "domainNameId"},
+	TypeDomainAssociation:    {"accessAssociationSource", "accessAssociationSourceType", "domainNameArn"},
+	TypeResourceShare:        {},
+	TypeResourceAssociation:  {"resourceArn", "resourceShareArn"},
+	TypePrincipalAssociation: {"principal", "resourceShareArn"},
+	TypeShareAccepter:        {"shareArn"},
+	TypeZone:                 {"name", "delegationSetId"},
+	TypeRecord:               {"name", "type", "zoneId", "setIdentifier"},
+	TypeApiGatewayAccount:    {},
+	TypeRole:                 {"name", "namePrefix", "path"},
 	// aws_vpc_endpoint_policy: vpc_endpoint_id.
 	TypeVpcEndpointPolicy: {"vpcEndpointId"},
 	// aws_lambda_permission: every argument.

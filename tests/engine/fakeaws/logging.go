@@ -42,6 +42,7 @@ func (p *Provider) createLogGroup(c *Cloud, in props) (string, props, error) {
 
 func (p *Provider) deleteLogGroup(c *Cloud, id string) error {
 	delete(c.LogGroups, p.scope.Account+"/"+p.scope.Region+"/"+id)
+	c.deleteGroupFilters(p.scope, id) // DeleteLogGroup takes the group's metric filters with it
 	c.record(p.scope, "DeleteLogGroup", id)
 	return nil
 }

@@ -118,7 +118,12 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	alias := false
 	var apiId string
 	var endpoint *Endpoint
+	// A private hosted zone of the function's VPC answers first: a custom
+	// domain's alias to an endpoint.
+	viaDomain := c.resolveDomain(f, host)
 	switch {
+	case viaDomain != nil:
+		endpoint = viaDomain
 	case strings.HasSuffix(host, ".vpce.amazonaws.com"): // the endpoint's public name, the API in a header
 		for _, e := range c.Endpoints {
 			if strings.HasPrefix(host, e.Id+"-"+e.DnsSuffix) {
@@ -134,6 +139,8 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		var vpce string
 		apiId, vpce, _ = strings.Cut(first, "-")
 		endpoint = c.Endpoints[vpce]
+	case !strings.HasSuffix(host, ".execute-api."+f.Region+".amazonaws.com"):
+		// Another name (a custom domain without its zone): nothing in the VPC answers for it.
 	default: // {api}.execute-api.{region}.amazonaws.com: only private DNS in this VPC answers
 		apiId = first
 		for _, e := range c.Endpoints {
@@ -161,6 +168,28 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		r.Status, r.ErrorType, r.Body = 403, "ForbiddenException", `{"message":"Forbidden"}`
 		return r
 	}
+	var stage, path string
+	if viaDomain != nil {
+		// The domain the endpoint's association names, its invoke policy
+		// (which must admit the endpoint as the API's must), then the
+		// mapping that stands for the stage.
+		d := c.domainFor(endpoint, host)
+		if d == nil {
+			return forbidden() // no association for this endpoint (yet)
+		}
+		resource := d.executeApiArn() + "/GET" + u.Path
+		doc := strings.ReplaceAll(d.Policy, `"execute-api:/`, `"`+d.executeApiArn()+`/`)
+		if dec, err := decide(doc, policy.Request{Resource: resource, SourceVpce: endpoint.Id}); err != nil || dec != policy.Allowed {
+			message := "User: anonymous is not authorized to perform: execute-api:Invoke on resource: " + d.executeApiArn()
+			r.Status, r.ErrorType, r.Body = 403, "AccessDeniedException", `{"Message":`+jsonString(message)+`}`
+			return r
+		}
+		var mapped bool
+		apiId, stage, path, mapped = d.mappingFor(u.Path)
+		if !mapped {
+			return forbidden()
+		}
+	}
 	api, ok := c.RestApis[apiId]
 	if !ok || api.Region != f.Region {
 		return forbidden()
@@ -176,10 +205,12 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	if api.EndpointAccessMode == "STRICT" && strings.HasSuffix(host, ".vpce.amazonaws.com") {
 		return forbidden()
 	}
-	segs := strings.SplitN(strings.TrimPrefix(u.Path, "/"), "/", 2)
-	stage, path := segs[0], "/"
-	if len(segs) == 2 {
-		path = "/" + segs[1]
+	if viaDomain == nil {
+		segs := strings.SplitN(strings.TrimPrefix(u.Path, "/"), "/", 2)
+		stage, path = segs[0], "/"
+		if len(segs) == 2 {
+			path = "/" + segs[1]
+		}
 	}
 	if path != "/" {
 		path = strings.TrimSuffix(path, "/")

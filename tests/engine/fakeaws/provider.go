@@ -159,16 +159,28 @@ func fromJSON(v any, dst any) {
 
 // required are the arguments the real provider requires per type.
 var required = map[string][]string{
-	TypeRestApiPolicy:     {"restApiId", "policy"},
-	TypeDeployment:        {"restApi"},
-	TypeStage:             {"restApi", "stageName", "deployment"},
-	TypeSubnet:            {"vpcId"},
-	TypeVpcEndpoint:       {"vpcId", "serviceName"},
-	TypeVpcEndpointPolicy: {"vpcEndpointId"},
-	TypePermission:        {"action", "function", "principal"},
-	TypeFunction:          {"role"},
-	TypeInvocation:        {"functionName", "input"},
-	TypeVpcLink:           {"targetArn"},
+	TypeRestApiPolicy:        {"restApiId", "policy"},
+	TypeDeployment:           {"restApi"},
+	TypeStage:                {"restApi", "stageName", "deployment"},
+	TypeSubnet:               {"vpcId"},
+	TypeVpcEndpoint:          {"vpcId", "serviceName"},
+	TypeVpcEndpointPolicy:    {"vpcEndpointId"},
+	TypePermission:           {"action", "function", "principal"},
+	TypeFunction:             {"role"},
+	TypeInvocation:           {"functionName", "input"},
+	TypeVpcLink:              {"targetArn"},
+	TypeLogMetricFilter:      {"logGroupName", "metricTransformation", "name", "pattern"},
+	TypeMetricAlarm:          {"comparisonOperator", "evaluationPeriods", "name"},
+	TypeDashboard:            {"dashboardBody", "dashboardName"},
+	TypeDomainName:           {"domainName"},
+	TypeBasePathMapping:      {"domainName", "restApi"},
+	TypeDomainAssociation:    {"accessAssociationSource", "accessAssociationSourceType", "domainNameArn"},
+	TypeResourceShare:        {"name"},
+	TypeResourceAssociation:  {"resourceArn", "resourceShareArn"},
+	TypePrincipalAssociation: {"principal", "resourceShareArn"},
+	TypeShareAccepter:        {"shareArn"},
+	TypeZone:                 {"name"},
+	TypeRecord:               {"name", "type", "zoneId"},
 }
 
 // Check reports missing required arguments ("Missing required argument").
@@ -235,23 +247,35 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 
 // computed are the outputs each type computes, unknown during a preview.
 var computed = map[string]map[string]bool{
-	TypeRestApi:           {"id": true, "rootResourceId": true, "executionArn": true, "arn": true, "policy": true},
-	TypeRestApiPolicy:     {"id": true},
-	TypeDeployment:        {"id": true, "createdDate": true, "executionArn": true, "invokeUrl": true},
-	TypeStage:             {"id": true, "invokeUrl": true, "executionArn": true, "arn": true},
-	TypeVpc:               {"id": true, "arn": true, "ownerId": true, "defaultSecurityGroupId": true, "mainRouteTableId": true},
-	TypeSubnet:            {"id": true, "arn": true, "ownerId": true},
-	TypeSecurityGroup:     {"id": true, "arn": true, "ownerId": true, "name": true},
-	TypeVpcEndpoint:       {"id": true, "dnsEntries": true, "networkInterfaceIds": true, "state": true, "ownerId": true, "arn": true},
-	TypePermission:        {"id": true},
-	TypeVpcEndpointPolicy: {"id": true},
-	TypeLogGroup:          {"id": true, "arn": true},
-	TypeMethodSettings:    {"id": true},
-	TypeVpcLink:           {"id": true, "arn": true},
-	TypeApiGatewayAccount: {"id": true},
-	TypeRole:              {"id": true, "arn": true, "uniqueId": true, "name": true},
-	TypeFunction:          {"id": true, "arn": true, "name": true, "qualifiedArn": true, "invokeArn": true, "version": true},
-	TypeInvocation:        {"id": true, "result": true},
+	TypeRestApi:              {"id": true, "rootResourceId": true, "executionArn": true, "arn": true, "policy": true},
+	TypeRestApiPolicy:        {"id": true},
+	TypeDeployment:           {"id": true, "createdDate": true, "executionArn": true, "invokeUrl": true},
+	TypeStage:                {"id": true, "invokeUrl": true, "executionArn": true, "arn": true},
+	TypeVpc:                  {"id": true, "arn": true, "ownerId": true, "defaultSecurityGroupId": true, "mainRouteTableId": true},
+	TypeSubnet:               {"id": true, "arn": true, "ownerId": true},
+	TypeSecurityGroup:        {"id": true, "arn": true, "ownerId": true, "name": true},
+	TypeVpcEndpoint:          {"id": true, "dnsEntries": true, "networkInterfaceIds": true, "state": true, "ownerId": true, "arn": true},
+	TypePermission:           {"id": true},
+	TypeVpcEndpointPolicy:    {"id": true},
+	TypeLogGroup:             {"id": true, "arn": true},
+	TypeMethodSettings:       {"id": true},
+	TypeVpcLink:              {"id": true, "arn": true},
+	TypeLogMetricFilter:      {"id": true},
+	TypeMetricAlarm:          {"id": true, "arn": true},
+	TypeDashboard:            {"id": true, "dashboardArn": true},
+	TypeDomainName:           {"id": true, "arn": true, "domainNameId": true},
+	TypeBasePathMapping:      {"id": true},
+	TypeDomainAssociation:    {"id": true, "arn": true},
+	TypeResourceShare:        {"id": true, "arn": true},
+	TypeResourceAssociation:  {"id": true},
+	TypePrincipalAssociation: {"id": true},
+	TypeShareAccepter:        {"id": true, "invitationArn": true, "senderAccountId": true, "receiverAccountId": true, "resources": true},
+	TypeZone:                 {"id": true, "zoneId": true, "arn": true, "nameServers": true},
+	TypeRecord:               {"id": true, "fqdn": true},
+	TypeApiGatewayAccount:    {"id": true},
+	TypeRole:                 {"id": true, "arn": true, "uniqueId": true, "name": true},
+	TypeFunction:             {"id": true, "arn": true, "name": true, "qualifiedArn": true, "invokeArn": true, "version": true},
+	TypeInvocation:           {"id": true, "result": true},
 }
 
 // previewOutputs are the inputs with every computed output unknown.
@@ -315,6 +339,30 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 			id, out, err = p.invoke(c, in)
 		case TypeVpcLink:
 			id, out, err = p.createVpcLink(c, in)
+		case TypeLogMetricFilter:
+			id, out, err = p.putMetricFilter(c, in)
+		case TypeMetricAlarm:
+			id, out, err = p.putMetricAlarm(c, in)
+		case TypeDashboard:
+			id, out, err = p.putDashboard(c, in)
+		case TypeDomainName:
+			id, out, err = p.createDomainName(c, in)
+		case TypeBasePathMapping:
+			id, out, err = p.putBasePathMapping(c, in)
+		case TypeDomainAssociation:
+			id, out, err = p.createDomainAssociation(c, in)
+		case TypeResourceShare:
+			id, out, err = p.createShare(c, in)
+		case TypeResourceAssociation:
+			id, out, err = p.associateResource(c, in)
+		case TypePrincipalAssociation:
+			id, out, err = p.associatePrincipal(c, in)
+		case TypeShareAccepter:
+			id, out, err = p.acceptShare(c, in)
+		case TypeZone:
+			id, out, err = p.createZone(c, in)
+		case TypeRecord:
+			id, out, err = p.putRecord(c, in, true)
 		default:
 			err = fmt.Errorf("fakeaws: resource type %s is not simulated", typ)
 		}
@@ -392,6 +440,37 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 			out = merged
 		case TypeFunction:
 			_, out, err = p.putFunction(c, id, merged)
+		case TypeLogMetricFilter:
+			_, out, err = p.putMetricFilter(c, merged)
+		case TypeMetricAlarm:
+			_, out, err = p.putMetricAlarm(c, merged)
+		case TypeDashboard:
+			_, out, err = p.putDashboard(c, merged)
+		case TypeDomainName:
+			out, err = p.updateDomainName(c, id, merged)
+		case TypeBasePathMapping:
+			if err = p.deleteBasePathMapping(c, olds); err == nil {
+				_, out, err = p.putBasePathMapping(c, merged)
+				out["id"] = id
+			}
+		case TypeRecord:
+			_, out, err = p.putRecord(c, merged, false)
+			out["id"] = id
+		case TypeZone:
+			if z, ok := c.Zones[id]; ok {
+				z.Vpcs = nil
+				for _, v := range merged.list("vpcs") {
+					z.Vpcs = append(z.Vpcs, props(v).str("vpcId"))
+				}
+			}
+			out = merged
+		case TypeResourceShare:
+			if s, ok := c.Shares[id]; ok {
+				s.Name, s.External = merged.str("name"), merged.boolOr("allowExternalPrincipals", true)
+			}
+			out = merged
+		case TypeDomainAssociation:
+			out = merged // tags only: the rest replaces it
 		case TypeDeployment, TypeSubnet, TypeVpcLink:
 			out = merged // descriptions, names and tags: nothing the fake checks
 		default:
@@ -460,6 +539,32 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 			return nil // lifecycleScope CREATE_ONLY: nothing runs on delete
 		case TypeVpcLink:
 			return p.deleteVpcLink(c, id)
+		case TypeLogMetricFilter:
+			return p.deleteMetricFilter(c, olds)
+		case TypeMetricAlarm:
+			return p.deleteAlarm(c, id)
+		case TypeDashboard:
+			return p.deleteDashboard(c, id)
+		case TypeDomainName:
+			return p.deleteDomainName(c, id)
+		case TypeBasePathMapping:
+			return p.deleteBasePathMapping(c, olds)
+		case TypeDomainAssociation:
+			return p.deleteDomainAssociation(c, id)
+		case TypeResourceShare:
+			delete(c.Shares, id)
+			c.record(p.scope, "DeleteResourceShare", id)
+			return nil
+		case TypeResourceAssociation:
+			return p.disassociateResource(c, olds)
+		case TypePrincipalAssociation:
+			return p.disassociatePrincipal(c, olds)
+		case TypeShareAccepter:
+			return p.leaveShare(c, olds)
+		case TypeZone:
+			return p.deleteZone(c, id)
+		case TypeRecord:
+			return p.deleteRecord(c, olds)
 		}
 		return fmt.Errorf("fakeaws: delete of %s is not simulated", typ)
 	})

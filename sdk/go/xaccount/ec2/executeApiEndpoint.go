@@ -24,6 +24,8 @@ type ExecuteApiEndpoint struct {
 	EndpointId pulumi.StringOutput `pulumi:"endpointId"`
 	// PublicDnsName is the regional vpce-….execute-api.<region>.vpce.amazonaws.com name.
 	PublicDnsName pulumi.StringOutput `pulumi:"publicDnsName"`
+	// PublicDnsZoneId is the hosted zone of that name, for a Route 53 alias to it.
+	PublicDnsZoneId pulumi.StringOutput `pulumi:"publicDnsZoneId"`
 	// SecurityGroupId is the endpoint's security group.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
 	// VpcId and SubnetIds are where the endpoint's network interfaces are.
@@ -212,6 +214,11 @@ func (o ExecuteApiEndpointOutput) EndpointId() pulumi.StringOutput {
 // PublicDnsName is the regional vpce-….execute-api.<region>.vpce.amazonaws.com name.
 func (o ExecuteApiEndpointOutput) PublicDnsName() pulumi.StringOutput {
 	return o.ApplyT(func(v *ExecuteApiEndpoint) pulumi.StringOutput { return v.PublicDnsName }).(pulumi.StringOutput)
+}
+
+// PublicDnsZoneId is the hosted zone of that name, for a Route 53 alias to it.
+func (o ExecuteApiEndpointOutput) PublicDnsZoneId() pulumi.StringOutput {
+	return o.ApplyT(func(v *ExecuteApiEndpoint) pulumi.StringOutput { return v.PublicDnsZoneId }).(pulumi.StringOutput)
 }
 
 // SecurityGroupId is the endpoint's security group.

@@ -280,6 +280,7 @@ class ExecuteApiEndpoint(pulumi.ComponentResource):
             __props__.__dict__["dns_names"] = None
             __props__.__dict__["endpoint_id"] = None
             __props__.__dict__["public_dns_name"] = None
+            __props__.__dict__["public_dns_zone_id"] = None
             __props__.__dict__["security_group_id"] = None
         super(ExecuteApiEndpoint, __self__).__init__(
             'xaccount:ec2:ExecuteApiEndpoint',
@@ -319,6 +320,14 @@ class ExecuteApiEndpoint(pulumi.ComponentResource):
         PublicDnsName is the regional vpce-….execute-api.<region>.vpce.amazonaws.com name.
         """
         return pulumi.get(self, "public_dns_name")
+
+    @_builtins.property
+    @pulumi.getter(name="publicDnsZoneId")
+    def public_dns_zone_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        PublicDnsZoneId is the hosted zone of that name, for a Route 53 alias to it.
+        """
+        return pulumi.get(self, "public_dns_zone_id")
 
     @_builtins.property
     @pulumi.getter(name="securityGroupId")

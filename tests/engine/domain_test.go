@@ -1,0 +1,192 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
+)
+
+const (
+	testDomain      = "orders.internal.example.com"
+	testCertificate = "arn:aws:acm:eu-west-1:111111111111:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+)
+
+// devApiWithDomain is the dev stack's api with a private custom domain.
+func devApiWithDomain() map[string]any {
+	api := devApi()
+	api["customDomain"] = map[string]any{"name": testDomain, "certificateArn": testCertificate}
+	return api
+}
+
+// probeFunction is the consumers.<name>.probeFunction output.
+func probeFunction(t *testing.T, s *engineStack, consumer string) string {
+	t.Helper()
+	c, _ := s.outputs()["consumers"].Value.(map[string]any)[consumer].(map[string]any)
+	name, ok := c["probeFunction"].(string)
+	require.Truef(t, ok, "consumers.%s.probeFunction is a stack output", consumer)
+	return name
+}
+
+// requireDomainServes: the function's call to the custom domain, through
+// its VPC's zone, its endpoint's association, the domain's policy and the
+// mapping, reaches the stage and gets 200.
+func requireDomainServes(t *testing.T, s *engineStack, function string) {
+	t.Helper()
+	s.cloudView(func(c *fakeaws.Cloud) {
+		status, failure := c.CallFrom(function, "https://"+testDomain+"/")
+		assert.Equalf(t, 200, status, "%s calls the domain (failure %q)", function, failure)
+	})
+}
+
+// domainSides counts, per account, the custom domain's resources in the
+// simulated cloud: domains, shares' principals, accepted shares,
+// associations (by endpoint) and zones with an alias.
+type domainSides struct {
+	domains      int
+	principals   []string
+	accepted     []string
+	associations map[string]string // vpce -> account
+	zones        map[string]string // VPC -> account
+}
+
+func domainState(s *engineStack) domainSides {
+	d := domainSides{associations: map[string]string{}, zones: map[string]string{}}
+	s.cloudView(func(c *fakeaws.Cloud) {
+		for _, x := range c.Domains {
+			d.domains++
+			assert.Equal(s.t, "111111111111", x.Account, "the domain is the producer's")
+			assert.Len(s.t, x.Mappings, 1, "the stage is mapped")
+		}
+		for _, sh := range c.Shares {
+			d.principals = append(d.principals, sh.Principals...)
+			d.accepted = append(d.accepted, sh.Accepted...)
+		}
+		for _, a := range c.DomainAssociations {
+			d.associations[a.Vpce] = a.Account
+		}
+		for _, z := range c.Zones {
+			assert.Lenf(s.t, z.Records, 1, "zone %s holds the alias", z.Name)
+			for _, v := range z.Vpcs {
+				d.zones[v] = z.Account
+			}
+		}
+	})
+	return d
+}
+
+// TestCustomDomainJoinsARunningStack: a domain added to the running dev
+// stack is created, shared, accepted, associated and resolved, and the probe
+// calls it through the fifth form; a consumer added gets its own side, and
+// removed, loses it while the other keeps answering; the domain removed
+// goes with every side of it. Every call runs under the printed roles.
+func TestCustomDomainJoinsARunningStack(t *testing.T) {
+	s := newEngineStack(t, "dev")
+	s.mustUp()
+	requireProbeGreen(t, s, "app", 4)
+
+	s.step(t, "the domain is added to the running stack", func(t *testing.T) {
+		s.editConfig("api", devApiWithDomain())
+		s.mustUp()
+		endpoint := s.apiState().api.VpcEndpointIds[0]
+		d := domainState(s)
+		assert.Equal(t, 1, d.domains)
+		assert.Equal(t, []string{"222222222222"}, d.principals)
+		assert.Equal(t, []string{"222222222222"}, d.accepted, "the consumer accepted the share")
+		assert.Equal(t, map[string]string{endpoint: "222222222222"}, d.associations)
+		assert.Len(t, d.zones, 1)
+		for _, account := range d.zones {
+			assert.Equal(t, "222222222222", account, "the zone is the consumer's")
+		}
+		requireProbeGreen(t, s, "app", 5)
+		urls := s.outputs()["consumers"].Value.(map[string]any)["app"].(map[string]any)["invokeUrls"].(map[string]any)
+		assert.Equal(t, "https://"+testDomain, urls["customDomain"])
+		requireDomainServes(t, s, probeFunction(t, s, "app"))
+	})
+
+	batch := devConsumer("batch", "777777777777", "10.30.0.0/24", 2)
+	app := devConsumer("app", "222222222222", "10.20.0.0/24", 2)
+	s.step(t, "a consumer is added and gets its own side", func(t *testing.T) {
+		s.editConfig("consumers", []any{app, batch})
+		s.mustUp()
+		d := domainState(s)
+		assert.ElementsMatch(t, []string{"222222222222", "777777777777"}, d.accepted)
+		assert.Len(t, d.associations, 2)
+		assert.Len(t, d.zones, 2)
+		requireProbeGreen(t, s, "batch", 5)
+		requireDomainServes(t, s, probeFunction(t, s, "app"))
+		requireDomainServes(t, s, probeFunction(t, s, "batch"))
+	})
+
+	s.step(t, "the consumer is removed; its association and zone go, the other keeps answering", func(t *testing.T) {
+		appFunction := probeFunction(t, s, "app")
+		s.editConfig("consumers", []any{app})
+		s.mustUp()
+		d := domainState(s)
+		assert.Equal(t, []string{"222222222222"}, d.principals, "the removed account is no longer a principal")
+		assert.Len(t, d.associations, 1)
+		for _, account := range d.associations {
+			assert.Equal(t, "222222222222", account)
+		}
+		assert.Len(t, d.zones, 1)
+		requireDomainServes(t, s, appFunction)
+	})
+
+	s.step(t, "the domain is removed, every side of it first", func(t *testing.T) {
+		// The roles printed for the file without the domain no longer
+		// delete its types (README: update the roles after that up).
+		s.keepRoles = true
+		appFunction := probeFunction(t, s, "app")
+		s.editConfig("api", devApi())
+		s.mustUp()
+		d := domainState(s)
+		assert.Zero(t, d.domains)
+		assert.Empty(t, d.associations)
+		assert.Empty(t, d.zones)
+		assert.Empty(t, d.principals)
+		s.cloudView(func(c *fakeaws.Cloud) {
+			_, failure := c.CallFrom(appFunction, "https://"+testDomain+"/")
+			assert.Equal(t, "dns", failure, "the name no longer resolves")
+		})
+		requireProbeGreen(t, s, "app", 4)
+	})
+}
+
+// TestCustomDomainInTheSplitTopology: the producer's stack creates the
+// domain, its mapping and the share with the consumer's account and
+// publishes customDomain; the consumer's stack, on its next up, accepts the
+// share, associates its endpoint, resolves the name and probes it.
+func TestCustomDomainInTheSplitTopology(t *testing.T) {
+	app := newEngineStack(t, "orders-app", withStackFile(consumerStackFile("app", "222222222222", "10.20.0.0/24")))
+	producerFile := strings.Replace(string(producerStackFile("app")), "  xaccount-api:api:\n    stageName: dev\n",
+		"  xaccount-api:api:\n    stageName: dev\n    customDomain: {name: "+testDomain+", certificateArn: \""+testCertificate+"\"}\n", 1)
+	require.Contains(t, producerFile, "customDomain")
+	producer := newEngineStack(t, "orders", besides(app), withStackFile([]byte(producerFile)))
+	app.mustUp() // bootstrap 1: the endpoint
+	if !producer.step(t, "the producer creates and shares the domain", func(t *testing.T) {
+		producer.mustUp()
+		d := domainState(producer)
+		assert.Equal(t, 1, d.domains)
+		assert.Equal(t, []string{"222222222222"}, d.principals)
+		assert.Empty(t, d.accepted, "not accepted before the consumer's stack runs")
+		published, ok := producer.outputs()["customDomain"].Value.(map[string]any)
+		require.True(t, ok, "the producer publishes customDomain")
+		assert.Equal(t, testDomain, published["name"])
+		assert.NotEmpty(t, published["shareArn"])
+	}) {
+		return
+	}
+	app.step(t, "the consumer's next up accepts, associates, resolves and probes it", func(t *testing.T) {
+		app.mustUp()
+		d := domainState(app)
+		assert.Equal(t, []string{"222222222222"}, d.accepted)
+		assert.Equal(t, map[string]string{endpointOf(t, app): "222222222222"}, d.associations)
+		assert.Len(t, d.zones, 1)
+		requireProbeGreen(t, app, "app", 5)
+		requireDomainServes(t, app, probeFunction(t, app, "app"))
+		requireNoChanges(t, app)
+	})
+}

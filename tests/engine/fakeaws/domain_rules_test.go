@@ -1,0 +1,116 @@
+package fakeaws
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const testCert = "arn:aws:acm:eu-west-1:111111111111:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+
+// privateDomain is a PRIVATE domain with a policy admitting any endpoint.
+func privateDomain(cert string) map[string]any {
+	return map[string]any{"domainName": "orders.example.com", "certificateArn": cert, "securityPolicy": "TLS_1_2",
+		"endpointConfiguration": map[string]any{"types": "PRIVATE"}, "policy": policyDoc}
+}
+
+// consumerEndpoint creates a VPC and an execute-api endpoint with p.
+func consumerEndpoint(t *testing.T, p *Provider) (vpc, endpoint string) {
+	t.Helper()
+	vpc, _ = mustCreate(p, t, TypeVpc, map[string]any{"cidrBlock": "10.20.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	sub, _ := mustCreate(p, t, TypeSubnet, map[string]any{"vpcId": vpc, "cidrBlock": "10.20.0.0/25", "availabilityZone": "eu-west-1a"})
+	endpoint, _ = mustCreate(p, t, TypeVpcEndpoint, map[string]any{"vpcId": vpc, "serviceName": "com.amazonaws.eu-west-1.execute-api",
+		"vpcEndpointType": "Interface", "subnetIds": []any{sub}})
+	return vpc, endpoint
+}
+
+// TestPrivateDomainRules: the certificate is the caller's own in its
+// region; a mapping finds a private domain by its ID and needs a PRIVATE
+// API's existing stage.
+func TestPrivateDomainRules(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, producerAccount)
+	for _, cert := range []string{"arn:aws:acm:us-east-1:111111111111:certificate/x", "arn:aws:acm:eu-west-1:222222222222:certificate/x"} {
+		_, _, err := create(p, t, TypeDomainName, privateDomain(cert))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "BadRequestException: Certificate "+cert+" not found")
+	}
+	arn, out := mustCreate(p, t, TypeDomainName, privateDomain(testCert))
+	assert.Contains(t, arn, ":111111111111:/domainnames/orders.example.com+")
+	api, _ := mustCreate(p, t, TypeRestApi, privateApi("/"))
+	mapping := map[string]any{"domainName": "orders.example.com", "restApi": api, "stageName": "dev"}
+	_, _, err := create(p, t, TypeBasePathMapping, mapping)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "NotFoundException: Invalid domain name identifier specified", "a private domain needs its ID")
+	mapping["domainNameId"] = out["domainNameId"]
+	_, _, err = create(p, t, TypeBasePathMapping, mapping)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Invalid stage identifier specified")
+	mustCreate(p, t, TypeRestApiPolicy, map[string]any{"restApiId": api, "policy": policyDoc})
+	dep, _ := mustCreate(p, t, TypeDeployment, map[string]any{"restApi": api})
+	mustCreate(p, t, TypeStage, map[string]any{"restApi": api, "stageName": "dev", "deployment": dep})
+	mustCreate(p, t, TypeBasePathMapping, mapping)
+}
+
+// TestDomainShareAndAssociationRules: the consumer's association needs the
+// domain shared with its account and accepted; the invitation exists only
+// for a principal; a share without external principals reaches only the
+// owner's organization, where RAM accepts; a zone with records cannot be
+// deleted.
+func TestDomainShareAndAssociationRules(t *testing.T) {
+	store := newStore(t)
+	producer := provider(t, store, producerAccount)
+	consumer := provider(t, store, consumerAccount)
+	domain, _ := mustCreate(producer, t, TypeDomainName, privateDomain(testCert))
+	vpc, endpoint := consumerEndpoint(t, consumer)
+	association := map[string]any{"domainNameArn": domain, "accessAssociationSource": endpoint, "accessAssociationSourceType": "VPCE"}
+	_, _, err := create(consumer, t, TypeDomainAssociation, association)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "AccessDeniedException", "not shared yet")
+
+	share, _ := mustCreate(producer, t, TypeResourceShare, map[string]any{"name": "s", "allowExternalPrincipals": true})
+	mustCreate(producer, t, TypeResourceAssociation, map[string]any{"resourceShareArn": share, "resourceArn": domain})
+	_, _, err = create(consumer, t, TypeShareAccepter, map[string]any{"shareArn": share})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "invitation found", "no invitation before the principal association")
+	mustCreate(producer, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": share, "principal": consumerAccount})
+	_, _, err = create(consumer, t, TypeDomainAssociation, association)
+	require.Error(t, err, "shared but not accepted")
+	mustCreate(consumer, t, TypeShareAccepter, map[string]any{"shareArn": share})
+	mustCreate(consumer, t, TypeDomainAssociation, association)
+
+	inner, _ := mustCreate(producer, t, TypeResourceShare, map[string]any{"name": "org", "allowExternalPrincipals": false})
+	_, _, err = create(producer, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": inner, "principal": consumerAccount})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "OperationNotPermittedException")
+	require.NoError(t, store.Update(func(c *Cloud) error {
+		c.Organizations[producerAccount], c.Organizations[consumerAccount] = "o-abcdefghij", "o-abcdefghij"
+		return nil
+	}))
+	mustCreate(producer, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": inner, "principal": consumerAccount})
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.Contains(t, c.Shares[inner].Accepted, consumerAccount, "RAM accepts within the organization")
+		return nil
+	}))
+
+	zone, _ := mustCreate(consumer, t, TypeZone, map[string]any{"name": "orders.example.com", "vpcs": []any{map[string]any{"vpcId": vpc}}})
+	_, _, err = create(consumer, t, TypeZone, map[string]any{"name": "x.example.com", "vpcs": []any{map[string]any{"vpcId": "vpc-0000000000000000f"}}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "InvalidVPCId")
+	record := map[string]any{"zoneId": zone, "name": "orders.example.com", "type": "A",
+		"aliases": []any{map[string]any{"name": endpoint + "-x.execute-api.eu-west-1.vpce.amazonaws.com", "zoneId": "Z1", "evaluateTargetHealth": false}}}
+	recordId, _ := mustCreate(consumer, t, TypeRecord, record)
+	_, _, err = create(consumer, t, TypeRecord, record)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "but it already exists")
+	outside := map[string]any{"zoneId": zone, "name": "orders.other.com", "type": "A"}
+	_, _, err = create(consumer, t, TypeRecord, outside)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is not permitted in zone")
+	err = del(consumer, t, TypeZone, zone, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "HostedZoneNotEmpty")
+	require.NoError(t, del(consumer, t, TypeRecord, recordId, record))
+	require.NoError(t, del(consumer, t, TypeZone, zone, nil))
+}

@@ -1,0 +1,142 @@
+package fakeaws
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// metricFilter is a filter on group with a JSON pattern and dims.
+func metricFilter(group string, dims map[string]any, defaultValue string) map[string]any {
+	t := map[string]any{"name": "Count", "namespace": "XAccountApi", "value": "1"}
+	if dims != nil {
+		t["dimensions"] = dims
+	}
+	if defaultValue != "" {
+		t["defaultValue"] = defaultValue
+	}
+	return map[string]any{"name": "f", "logGroupName": group, "pattern": `{ $.status = * }`, "metricTransformation": t}
+}
+
+// TestMetricFilterRules: a filter needs its log group, takes at most three
+// dimensions and no default value beside them, dimensions only on a JSON
+// or space-delimited pattern, a value field only when the pattern matches
+// it, and at most 100 per group; deleting the group takes them with it.
+func TestMetricFilterRules(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, producerAccount)
+	_, _, err := create(p, t, TypeLogMetricFilter, metricFilter("missing", nil, ""))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ResourceNotFoundException: The specified log group does not exist.")
+	group, _ := mustCreate(p, t, TypeLogGroup, map[string]any{"name": "g", "retentionInDays": 30})
+
+	four := map[string]any{"A": "$.a", "B": "$.b", "C": "$.c", "D": "$.d"}
+	_, _, err = create(p, t, TypeLogMetricFilter, metricFilter(group, four, ""))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "at most 3 dimensions")
+	_, _, err = create(p, t, TypeLogMetricFilter, metricFilter(group, map[string]any{"VpceId": "$.vpceId"}, "0"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "dimensions and default value are mutually exclusive properties")
+	plain := metricFilter(group, map[string]any{"VpceId": "$.vpceId"}, "")
+	plain["pattern"] = "ERROR"
+	_, _, err = create(p, t, TypeLogMetricFilter, plain)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "The specified filter pattern does not support dimensions")
+	latency := metricFilter(group, nil, "")
+	latency["metricTransformation"].(map[string]any)["value"] = "$.latencyMs"
+	_, _, err = create(p, t, TypeLogMetricFilter, latency)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Invalid metric value $.latencyMs")
+
+	for i := range MetricFiltersPerLogGroup {
+		f := metricFilter(group, map[string]any{"VpceId": "$.vpceId"}, "")
+		f["name"] = "f" + strings.Repeat("x", i)
+		mustCreate(p, t, TypeLogMetricFilter, f)
+	}
+	extra := metricFilter(group, nil, "")
+	extra["name"] = "one-too-many"
+	_, _, err = create(p, t, TypeLogMetricFilter, extra)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "LimitExceededException")
+	require.NoError(t, store.Update(func(c *Cloud) error { return p.deleteLogGroup(c, group) }))
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.Empty(t, c.MetricFilters, "the group's filters went with it")
+		return nil
+	}))
+}
+
+// alarm is a metric math alarm of rate over two metrics.
+func alarm(period, evals int, actions ...any) map[string]any {
+	metric := func(id, name string) map[string]any {
+		return map[string]any{"id": id, "returnData": false, "metric": map[string]any{"namespace": "XAccountApi", "metricName": name, "period": period, "stat": "Sum",
+			"dimensions": map[string]any{"VpceId": "vpce-0123456789abcdef0"}}}
+	}
+	a := map[string]any{"name": "a", "comparisonOperator": "GreaterThanThreshold", "threshold": 5, "evaluationPeriods": evals, "datapointsToAlarm": evals,
+		"metricQueries": []any{metric("requests", "Count"), metric("errors", "5XXError"),
+			map[string]any{"id": "rate", "returnData": true, "expression": "100 * FILL(errors, 0) / requests"}}}
+	if len(actions) > 0 {
+		a["alarmActions"] = actions
+	}
+	return a
+}
+
+// TestMetricAlarmRules: exactly one query returns data, every identifier
+// of an expression is defined, a period is 10, 30 or a multiple of 60, at
+// most a day is evaluated, and actions are of the alarm's region.
+func TestMetricAlarmRules(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, producerAccount)
+	mustCreate(p, t, TypeMetricAlarm, alarm(300, 3, "arn:aws:sns:eu-west-1:111111111111:alarms"))
+
+	two := alarm(300, 3)
+	two["metricQueries"].([]any)[0].(map[string]any)["returnData"] = true
+	_, _, err := create(p, t, TypeMetricAlarm, two)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Exactly one element of the metrics list should return data.")
+
+	unknown := alarm(300, 3)
+	unknown["metricQueries"].([]any)[2].(map[string]any)["expression"] = "100 * errors / calls"
+	_, _, err = create(p, t, TypeMetricAlarm, unknown)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Unrecognized metric id calls")
+
+	_, _, err = create(p, t, TypeMetricAlarm, alarm(90, 3))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "must be 10, 30 or a multiple of 60")
+	_, _, err = create(p, t, TypeMetricAlarm, alarm(3600, 25))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Metrics cannot be checked across more than a day")
+	_, _, err = create(p, t, TypeMetricAlarm, alarm(300, 3, "arn:aws:sns:us-east-1:111111111111:alarms"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Invalid region us-east-1 specified. Only eu-west-1 is supported.")
+}
+
+// TestDashboardRules: a name of [A-Za-z0-9_-], a JSON body of at most 500
+// widgets, each metric widget with its region.
+func TestDashboardRules(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, producerAccount)
+	widget := map[string]any{"type": "metric", "properties": map[string]any{"region": region, "metrics": []any{}}}
+	body := func(n int, w map[string]any) string {
+		ws := make([]any, n)
+		for i := range ws {
+			ws[i] = w
+		}
+		b, _ := json.Marshal(map[string]any{"widgets": ws})
+		return string(b)
+	}
+	mustCreate(p, t, TypeDashboard, map[string]any{"dashboardName": "xaccount-api-dev", "dashboardBody": body(500, widget)})
+	for _, c := range []struct{ name, body, want string }{
+		{"bad name!", body(1, widget), "can only contain alphanumerics, dash (-) and underscore (_)"},
+		{"d", "{not json", "Invalid JSON"},
+		{"d", body(501, widget), "Should NOT have more than 500 items"},
+		{"d", body(1, map[string]any{"type": "metric", "properties": map[string]any{}}), "Should have required property 'region'"},
+	} {
+		_, _, err := create(p, t, TypeDashboard, map[string]any{"dashboardName": c.name, "dashboardBody": c.body})
+		require.Error(t, err, c.want)
+		assert.Contains(t, err.Error(), c.want)
+	}
+}
