@@ -114,18 +114,13 @@ var Mutations = []Mutation{
 		From: "\t\t\tout[i].Integration.VpcLinkId = ids[arn]\n", To: "\t\t\tout[i].Integration.VpcLinkId, _ = r.Integration.VpcLinkId, ids[arn]\n",
 		Runs: []Run{root("./components"), engine("-run", "^TestVpcLinkRouteCreatesItsLinkAndLetsGoOfIt$", ".")}},
 	{Name: "the custom domain's policy admits no endpoint", File: "components/customdomain.go",
-		From: "	vpces := append([]string{}, endpoints...)
-", To: "	vpces := []string{}
-",
+		From: "\tvpces := append([]string{}, endpoints...)\n", To: "\tvpces := []string{}\n",
 		Runs: []Run{root("./components"), engine("-run", "^TestCustomDomainJoinsARunningStack$", ".")}},
 	{Name: "a consumer's domain association made before its account accepted the share", File: "components/domainaccess.go",
-		From: "	if out.accepter != nil {
-		deps = append(deps, out.accepter)
-	}
-", To: "",
+		From: "\tif out.accepter != nil {\n\t\tdeps = append(deps, out.accepter)\n\t}\n", To: "",
 		Runs: []Run{root("./components"), engine("-run", "^TestCustomDomainJoinsARunningStack$", ".")}},
 	{Name: "the per-consumer metrics lose their endpoint dimension", File: "components/monitoring.go",
-		From: "DimensionVpceId: "$.vpceId"}", To: "DimensionVpceId: "$.sourceIp"}",
+		From: "DimensionVpceId: \"$.vpceId\"}", To: "DimensionVpceId: \"$.sourceIp\"}",
 		Runs: []Run{root("./components"), engine("-run", "^TestDevLifecycle$", ".")}},
 	{Name: "an alarm reads another consumer's endpoint", File: "components/crossaccount.go",
 		From: "endpointId: comp.Consumers[c.Name].EndpointId})", To: "endpointId: comp.VpcEndpointIds.Index(pulumi.Int(0))})",

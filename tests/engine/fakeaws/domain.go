@@ -269,7 +269,7 @@ func (p *Provider) acceptShare(c *Cloud, in props) (string, props, error) {
 	arn := in.str("shareArn")
 	s, ok := c.Shares[arn]
 	if !ok || !slices.Contains(s.Principals, p.scope.Account) || slices.Contains(s.Accepted, p.scope.Account) || s.Region != p.scope.Region {
-		return "", nil, fmt.Errorf("No RAM Resource Share (%s) invitation found", arn)
+		return "", nil, fmt.Errorf("No RAM Resource Share (%s) invitation found", arn) //nolint:staticcheck // the provider's own wording
 	}
 	s.Accepted = append(s.Accepted, p.scope.Account)
 	c.record(p.scope, "AcceptResourceShareInvitation", arn)
