@@ -35,8 +35,10 @@ type CustomDomainArgs struct {
 	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it
 	// at the root. Optional.
 	BasePath string `pulumi:"basePath,optional"`
-	// SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an
-	// enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+	// SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3,
+	// the default). TLS_1_0 is refused, and so are the enhanced
+	// SecurityPolicy_… policies: they need the domain's endpoint access mode,
+	// which pulumi-aws 6.83.4's DomainName cannot set. Optional.
 	SecurityPolicy string `pulumi:"securityPolicy,optional"`
 	// SameOrganization says every consumer account is in the producer's AWS
 	// Organization with RAM sharing enabled for it: the share then admits
@@ -113,9 +115,11 @@ func (d *CustomDomainArgs) Validate(region, producerAccount string) error {
 	}
 	switch p := d.securityPolicy(); {
 	case p == SecurityPolicyTls10:
-		f.add("securityPolicy", "got %q, which admits TLS 1.0 and 1.1; expected TLS 1.2 at least: %s", p, ExpectSecurityPolicy)
-	case p != SecurityPolicyTls12 && !enhancedPolicy.MatchString(p):
-		f.bad("securityPolicy", p, ExpectSecurityPolicy)
+		f.add("securityPolicy", "got %q, which admits TLS 1.0 and 1.1; expected %s (TLS 1.2 at least)", p, SecurityPolicyTls12)
+	case enhancedPolicy.MatchString(p):
+		f.add("securityPolicy", "got %q; an enhanced policy needs the domain's endpoint access mode, which pulumi-aws 6.83.4 cannot set on a domain name: expected %s", p, SecurityPolicyTls12)
+	case p != SecurityPolicyTls12:
+		f.bad("securityPolicy", p, SecurityPolicyTls12)
 	}
 	return f.err()
 }

@@ -149,7 +149,7 @@ func TestCustomDomainValidation(t *testing.T) {
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, BasePath: "/v1"}, []string{"basePath"}},
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, BasePath: "v1/orders"}, nil},
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, SecurityPolicy: SecurityPolicyTls10}, []string{"securityPolicy"}},
-		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, SecurityPolicy: "SecurityPolicy_TLS13_1_3_2025_09"}, nil},
+		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, SecurityPolicy: "SecurityPolicy_TLS13_1_3_2025_09"}, []string{"securityPolicy"}},
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, SecurityPolicy: "TLS_9"}, []string{"securityPolicy"}},
 	} {
 		assert.Equal(t, c.want, fieldsOf(c.d.Validate(testRegion, testProducerAccount)), "%+v", c.d)

@@ -185,13 +185,13 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 		case strings.HasPrefix(r.Type, "xaccount:"):
 			assert.Emptyf(t, r.Provider, "component %s has no provider of its own", r.Name)
 			assert.Empty(t, r.Account)
-		case strings.HasPrefix(r.Type, "aws:ec2/"), strings.Contains(r.Parent, "$"+typeProbe+"::"):
+		case strings.HasPrefix(r.Type, "aws:ec2/"), strings.Contains(r.Parent, "$"+typeProbe+"::"), consumerSideTypes[r.Type]:
 			prov, ok := providers[r.Provider]
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
 			assert.Truef(t, strings.HasPrefix(prov.Name, "consumer-"), "%s %s must be on a consumer provider, is on %s", r.Type, r.Name, prov.Name)
 			assert.Truef(t, strings.HasPrefix(p.Accounts[r.Account], "consumer:") || strings.Contains(p.Accounts[r.Account], ",consumer:"), "%s %s lands in a consumer account", r.Type, r.Name)
 		case strings.HasPrefix(r.Type, "aws:apigateway/"), strings.HasPrefix(r.Type, "aws:lambda/"),
-			strings.HasPrefix(r.Type, "aws:cloudwatch/"), strings.HasPrefix(r.Type, "aws:iam/"):
+			strings.HasPrefix(r.Type, "aws:cloudwatch/"), strings.HasPrefix(r.Type, "aws:iam/"), strings.HasPrefix(r.Type, "aws:ram/"):
 			prov, ok := providers[r.Provider]
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
 			assert.Equalf(t, "producer", prov.Name, "%s %s must be on the producer provider", r.Type, r.Name)
@@ -200,6 +200,16 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 			t.Errorf("unexpected resource type %s (%s): extend the invariants", r.Type, r.Name)
 		}
 	}
+}
+
+// consumerSideTypes are the custom domain's resources each consumer holds
+// in its own account: only the consumer can accept the share, associate its
+// endpoint with the domain and resolve the name in its VPC.
+var consumerSideTypes = map[string]bool{
+	"aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation": true,
+	"aws:ram/resourceShareAccepter:ResourceShareAccepter":                    true,
+	"aws:route53/zone:Zone":                                                  true,
+	"aws:route53/record:Record":                                              true,
 }
 
 // checkConsumerEndpoints returns every consumer endpoint ID: created ones and
@@ -320,8 +330,18 @@ func checkInvokeUrls(t *testing.T, p *jsonPlan) {
 			parsed, err := url.Parse(u.(string))
 			require.NoError(t, err)
 			assert.Equal(t, "https", parsed.Scheme, "%s %s", name, form)
-			assert.Equal(t, "/"+stage, parsed.Path, "%s %s", name, form)
 			assert.Containsf(t, curl[form], u, "the %s curl line calls the URL", form)
+			if form == "customDomain" {
+				// The domain's name and base path: the mapping stands for the stage.
+				d := p.Outputs["customDomain"].(map[string]any)
+				want := "https://" + d["name"].(string)
+				if base := d["basePath"].(string); base != "" {
+					want += "/" + base
+				}
+				assert.Equal(t, want, u, "%s %s", name, form)
+				continue
+			}
+			assert.Equal(t, "/"+stage, parsed.Path, "%s %s", name, form)
 		}
 		assert.Equal(t, fmt.Sprintf("https://%s-%s.execute-api.%s.amazonaws.com/%s", apiId, endpoint, region, stage), urls["route53Alias"])
 		if private, ok := urls["privateDns"]; ok {

@@ -91,7 +91,7 @@ func seedProdNetworks(store *fakeaws.Store) error {
 // what it must never protect, since route, policy and consumer changes
 // replace them.
 var (
-	protectedTypes   = []string{"aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/securityGroup:SecurityGroup", "aws:cloudwatch/logGroup:LogGroup"}
+	protectedTypes   = []string{"aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/securityGroup:SecurityGroup", "aws:cloudwatch/logGroup:LogGroup", "aws:apigateway/domainName:DomainName"}
 	replaceableTypes = []string{"aws:apigateway/deployment:Deployment", "aws:apigateway/restApiPolicy:RestApiPolicy", "aws:lambda/permission:Permission"}
 )
 
@@ -150,6 +150,28 @@ func TestProdLifecycle(t *testing.T) {
 		prodApi = *c.RestApis[apiId]
 	})
 	requireEndpointPoliciesScoped(t, s, prodApi, "prod")
+	s.cloudView(func(c *fakeaws.Cloud) {
+		// The custom domain: shared with the three consumer accounts,
+		// accepted and associated by the two whose endpoints the stack owns.
+		require.Len(t, c.Domains, 1)
+		for _, d := range c.Domains {
+			assert.Equal(t, map[string]string{"v1": apiId + "/prod"}, d.Mappings)
+		}
+		require.Len(t, c.Shares, 1)
+		for _, sh := range c.Shares {
+			assert.ElementsMatch(t, []string{"444444444444", "555555555555", "666666666666"}, sh.Principals)
+			assert.ElementsMatch(t, []string{"444444444444", "555555555555"}, sh.Accepted)
+		}
+		assert.Len(t, c.DomainAssociations, 2)
+		assert.Len(t, c.Zones, 2)
+		for _, a := range c.Alarms {
+			assert.Equal(t, []string{"arn:aws:sns:eu-west-1:333333333333:xaccount-api-alarms"}, a.Actions, "alarm %s notifies the topic", a.Name)
+		}
+		assert.Len(t, c.Alarms, 6, "two per consumer")
+	})
+	steps, _ := s.outputs()["consumers"].Value.(map[string]any)["analytics"].(map[string]any)["customDomainSteps"].([]any)
+	require.Len(t, steps, 3, "the analytics team gets its steps")
+	assert.Contains(t, steps[1], "--access-association-source vpce-0123456789abcdef0")
 
 	s.step(t, "a route change goes through with protect on", func(t *testing.T) {
 		var doc map[string]any

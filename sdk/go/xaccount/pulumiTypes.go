@@ -1318,7 +1318,7 @@ type CustomDomain struct {
 	Name string `pulumi:"name"`
 	// SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
 	SameOrganization *bool `pulumi:"sameOrganization"`
-	// SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+	// SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3, the default). TLS_1_0 is refused, and so are the enhanced SecurityPolicy_… policies: they need the domain's endpoint access mode, which pulumi-aws 6.83.4's DomainName cannot set. Optional.
 	SecurityPolicy *string `pulumi:"securityPolicy"`
 }
 
@@ -1343,7 +1343,7 @@ type CustomDomainArgs struct {
 	Name pulumi.StringInput `pulumi:"name"`
 	// SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
 	SameOrganization pulumi.BoolPtrInput `pulumi:"sameOrganization"`
-	// SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+	// SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3, the default). TLS_1_0 is refused, and so are the enhanced SecurityPolicy_… policies: they need the domain's endpoint access mode, which pulumi-aws 6.83.4's DomainName cannot set. Optional.
 	SecurityPolicy pulumi.StringPtrInput `pulumi:"securityPolicy"`
 }
 
@@ -1445,7 +1445,7 @@ func (o CustomDomainOutput) SameOrganization() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v CustomDomain) *bool { return v.SameOrganization }).(pulumi.BoolPtrOutput)
 }
 
-// SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+// SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3, the default). TLS_1_0 is refused, and so are the enhanced SecurityPolicy_… policies: they need the domain's endpoint access mode, which pulumi-aws 6.83.4's DomainName cannot set. Optional.
 func (o CustomDomainOutput) SecurityPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v CustomDomain) *string { return v.SecurityPolicy }).(pulumi.StringPtrOutput)
 }
@@ -1514,7 +1514,7 @@ func (o CustomDomainPtrOutput) SameOrganization() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-// SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+// SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3, the default). TLS_1_0 is refused, and so are the enhanced SecurityPolicy_… policies: they need the domain's endpoint access mode, which pulumi-aws 6.83.4's DomainName cannot set. Optional.
 func (o CustomDomainPtrOutput) SecurityPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CustomDomain) *string {
 		if v == nil {

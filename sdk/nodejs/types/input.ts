@@ -196,7 +196,7 @@ export interface CustomDomainArgs {
      */
     sameOrganization?: pulumi.Input<boolean | undefined>;
     /**
-     * SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+     * SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3, the default). TLS_1_0 is refused, and so are the enhanced SecurityPolicy_… policies: they need the domain's endpoint access mode, which pulumi-aws 6.83.4's DomainName cannot set. Optional.
      */
     securityPolicy?: pulumi.Input<string | undefined>;
 }

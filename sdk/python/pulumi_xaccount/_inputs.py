@@ -802,7 +802,7 @@ class CustomDomainArgsDict(TypedDict):
     """
     security_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+    SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3, the default). TLS_1_0 is refused, and so are the enhanced SecurityPolicy_… policies: they need the domain's endpoint access mode, which pulumi-aws 6.83.4's DomainName cannot set. Optional.
     """
 
 @pulumi.input_type
@@ -820,7 +820,7 @@ class CustomDomainArgs:
         :param pulumi.Input[_builtins.str] name: Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
         :param pulumi.Input[_builtins.str] base_path: BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
         :param pulumi.Input[_builtins.bool] same_organization: SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
-        :param pulumi.Input[_builtins.str] security_policy: SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+        :param pulumi.Input[_builtins.str] security_policy: SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3, the default). TLS_1_0 is refused, and so are the enhanced SecurityPolicy_… policies: they need the domain's endpoint access mode, which pulumi-aws 6.83.4's DomainName cannot set. Optional.
         """
         pulumi.set(__self__, "certificate_arn", certificate_arn)
         pulumi.set(__self__, "name", name)
@@ -883,7 +883,7 @@ class CustomDomainArgs:
     @pulumi.getter(name="securityPolicy")
     def security_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        SecurityPolicy is the domain's TLS policy: TLS_1_2 (default) or an enhanced SecurityPolicy_… policy; TLS_1_0 is refused. Optional.
+        SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3, the default). TLS_1_0 is refused, and so are the enhanced SecurityPolicy_… policies: they need the domain's endpoint access mode, which pulumi-aws 6.83.4's DomainName cannot set. Optional.
         """
         return pulumi.get(self, "security_policy")
 

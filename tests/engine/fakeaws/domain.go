@@ -89,6 +89,11 @@ func (p *Provider) createDomainName(c *Cloud, in props) (string, props, error) {
 	if len(parts) != 6 || parts[2] != "acm" || parts[3] != p.scope.Region || parts[4] != p.scope.Account {
 		return "", nil, awsError("CreateDomainName", "BadRequestException", "Certificate %s not found in account %s, region %s", cert, p.scope.Account, p.scope.Region)
 	}
+	// An enhanced policy needs an endpoint access mode, on a domain as on
+	// an API (wording not documented; the REST API's rule, apigateway.go).
+	if strings.HasPrefix(in.str("securityPolicy"), "SecurityPolicy_") && in.str("endpointAccessMode") == "" {
+		return "", nil, awsError("CreateDomainName", "BadRequestException", "Security policy %s requires an endpoint access mode", in.str("securityPolicy"))
+	}
 	d := &DomainName{Scope: p.scope, Name: name, Id: newId(10), Policy: in.str("policy"), Security: in.str("securityPolicy"), Mappings: map[string]string{}}
 	d.Arn = fmt.Sprintf("arn:aws:apigateway:%s:%s:/domainnames/%s+%s", d.Region, d.Account, d.Name, d.Id)
 	if c.Domains == nil {

@@ -36,11 +36,16 @@ func TestPrivateDomainRules(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "BadRequestException: Certificate "+cert+" not found")
 	}
+	enhanced := privateDomain(testCert)
+	enhanced["securityPolicy"] = "SecurityPolicy_TLS13_1_3_2025_09"
+	_, _, err := create(p, t, TypeDomainName, enhanced)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "requires an endpoint access mode")
 	arn, out := mustCreate(p, t, TypeDomainName, privateDomain(testCert))
 	assert.Contains(t, arn, ":111111111111:/domainnames/orders.example.com+")
 	api, _ := mustCreate(p, t, TypeRestApi, privateApi("/"))
 	mapping := map[string]any{"domainName": "orders.example.com", "restApi": api, "stageName": "dev"}
-	_, _, err := create(p, t, TypeBasePathMapping, mapping)
+	_, _, err = create(p, t, TypeBasePathMapping, mapping)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "NotFoundException: Invalid domain name identifier specified", "a private domain needs its ID")
 	mapping["domainNameId"] = out["domainNameId"]
