@@ -1,10 +1,14 @@
 package fakeaws
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/components"
 )
 
 const testCert = "arn:aws:acm:eu-west-1:111111111111:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
@@ -118,4 +122,94 @@ func TestDomainShareAndAssociationRules(t *testing.T) {
 	assert.Contains(t, err.Error(), "HostedZoneNotEmpty")
 	require.NoError(t, del(consumer, t, TypeRecord, recordId, record))
 	require.NoError(t, del(consumer, t, TypeZone, zone, nil))
+}
+
+// domainWorld is the call world with a private custom domain mapped at the
+// root to its API's dev stage, the endpoint associated, and a zone on the
+// function's VPC whose alias points at the endpoint.
+func domainWorld(t *testing.T, domainPolicy string) (*callWorld, *DomainName, *DomainAssociation) {
+	t.Helper()
+	w := newCallWorld([]Route{mockRoute}, resourcePolicy(`"*"`))
+	producer := Scope{Account: producerAccount, Region: region}
+	d := &DomainName{Scope: producer, Name: "orders.example.com", Id: "abc123defg", Policy: domainPolicy, Mappings: map[string]string{"": worldApi + "/dev"}}
+	d.Arn = "arn:aws:apigateway:eu-west-1:111111111111:/domainnames/orders.example.com+abc123defg"
+	w.c.Domains[d.Arn] = d
+	a := &DomainAssociation{Scope: w.endpoint.Scope, Arn: "arn:aws:apigateway:eu-west-1:222222222222:/domainnameaccessassociations/x", DomainArn: d.Arn, Vpce: worldVpce}
+	w.c.DomainAssociations[a.Arn] = a
+	w.c.Zones["Z1"] = &HostedZone{Scope: w.endpoint.Scope, Id: "Z1", Name: d.Name, Vpcs: []string{"vpc-1"},
+		Records: map[string]*ZoneRecord{d.Name + " A": {Name: d.Name, Type: "A", AliasName: worldVpce + "-abcd.execute-api.eu-west-1.vpce.amazonaws.com"}}}
+	return w, d, a
+}
+
+// domainPolicyFor is the components' domain policy shape for one endpoint.
+func domainPolicyFor(vpce string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringNotEquals":{"aws:SourceVpce":["` + vpce + `"]}}},` +
+		`{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}`
+}
+
+// TestCallsThroughACustomDomain: the name resolves through the VPC's zone
+// to the endpoint; the endpoint's association, the domain's policy, a
+// mapping for the path and the API's policy must each let the call through.
+func TestCallsThroughACustomDomain(t *testing.T) {
+	call := func(w *callWorld, url string) (int, string, string) {
+		r := w.c.simulateCall(w.fn, url, nil, false)
+		return r.Status, r.ErrorType, r.Failure
+	}
+	w, d, a := domainWorld(t, domainPolicyFor(worldVpce))
+	status, _, _ := call(w, "https://orders.example.com/")
+	assert.Equal(t, 200, status, "through the domain to the stage's / route")
+
+	w2, _, _ := domainWorld(t, domainPolicyFor("vpce-0bbbbbbbbbbbbbbbb"))
+	status, errType, _ := call(w2, "https://orders.example.com/")
+	assert.Equal(t, 403, status)
+	assert.Equal(t, "AccessDeniedException", errType, "the domain's policy must admit the endpoint")
+
+	w3, _, _ := domainWorld(t, domainPolicyFor(worldVpce))
+	w3.c.Deployments["dep1"].Policy = strings.ReplaceAll(resourcePolicy(`"*"`), worldVpce, "vpce-0bbbbbbbbbbbbbbbb")
+	status, errType, _ = call(w3, "https://orders.example.com/")
+	assert.Equal(t, 403, status)
+	assert.Equal(t, "AccessDeniedException", errType, "and so must the API's")
+
+	d.Mappings = map[string]string{"v1": worldApi + "/dev"}
+	status, _, _ = call(w, "https://orders.example.com/")
+	assert.Equal(t, 403, status, "no mapping for the path")
+	status, _, _ = call(w, "https://orders.example.com/v1")
+	assert.Equal(t, 200, status, "the base path stands for the stage")
+
+	delete(w.c.DomainAssociations, a.Arn)
+	status, errType, _ = call(w, "https://orders.example.com/v1")
+	assert.Equal(t, 403, status, "no association, no answer")
+	assert.Equal(t, "ForbiddenException", errType)
+	delete(w.c.Zones, "Z1")
+	_, _, failure := call(w, "https://orders.example.com/v1")
+	assert.Equal(t, "dns", failure, "without the zone the name does not resolve in the VPC")
+}
+
+// TestTheProbeWaitsForANewAssociationOrSaysSo: a new association answers
+// after PropagationCalls calls; the probe's retries ride a short delay out,
+// and a longer one ends in the domain-not-answering diagnosis.
+func TestTheProbeWaitsForANewAssociationOrSaysSo(t *testing.T) {
+	rules, err := json.Marshal(components.ProbeRules)
+	require.NoError(t, err)
+	consumer := &Provider{scope: Scope{Account: consumerAccount, Region: region}}
+	probe := func(propagation int) map[string]any {
+		t.Helper()
+		w, _, a := domainWorld(t, domainPolicyFor(worldVpce))
+		w.c.PropagationCalls = propagation
+		w.c.changed("association:" + a.Arn)
+		input := `{"targets":[{"form":"customDomain","url":"https://orders.example.com/","expect":200}],` +
+			`"retryDelaysSeconds":[1,2,4,8],"retryDeadlineSeconds":60,"failOnError":false,"integration":"mock","rules":` + string(rules) + `}`
+		_, out, err := consumer.invoke(w.c, props{"functionName": "probe", "input": input})
+		require.NoError(t, err)
+		results, err := components.ParseProbeResult(out.str("result"))
+		require.NoError(t, err)
+		return results["customDomain"].(map[string]any)
+	}
+	rode := probe(3)
+	assert.Equal(t, float64(200), rode["status"])
+	assert.Equal(t, float64(4), rode["attempts"], "three refused calls, then the answer")
+	never := probe(10)
+	assert.Equal(t, float64(403), never["status"])
+	assert.Equal(t, float64(5), never["attempts"])
+	assert.Contains(t, never["diagnosis"], "domain name access association may still be propagating")
 }
