@@ -208,8 +208,8 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 var consumerSideTypes = map[string]bool{
 	"aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation": true,
 	"aws:ram/resourceShareAccepter:ResourceShareAccepter":                    true,
-	"aws:route53/zone:Zone":                                                  true,
-	"aws:route53/record:Record":                                              true,
+	"aws:route53/zone:Zone":     true,
+	"aws:route53/record:Record": true,
 }
 
 // checkConsumerEndpoints returns every consumer endpoint ID: created ones and
