@@ -242,6 +242,26 @@ func TestPrivateDnsInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
 	})
 }
 
+// TestCustomDomainInAnExistingVpcNeedsItsDnsAttributes: the committed prod
+// stack's custom domain resolves through a private hosted zone, so ledger's
+// existing VPC (private DNS off) with DNS support off fails at preview,
+// naming the consumer, the VPC and the attribute, before anything exists.
+func TestCustomDomainInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
+	s := newEngineStack(t, "prod", withSeed(func(store *fakeaws.Store) error {
+		if err := seedProdNetworks(store); err != nil {
+			return err
+		}
+		return store.Update(func(c *fakeaws.Cloud) error {
+			c.Vpcs["vpc-0f1e2d3c4b5a69788"].EnableDnsSupport = false
+			return nil
+		})
+	}))
+	r := s.preview()
+	require.Error(t, r.err)
+	assert.Contains(t, r.out+r.errOut+r.err.Error(), "consumer ledger: the API's custom domain resolves through a private hosted zone but VPC vpc-0f1e2d3c4b5a69788 has enableDnsSupport off; turn them on in the VPC")
+	s.cloudView(func(c *fakeaws.Cloud) { assert.Empty(t, c.Calls, "nothing was created") })
+}
+
 // TestAccessLogsNeedTheAccountRole: prod does not create the account-wide
 // API Gateway CloudWatch role; in a producer account without one, up fails
 // with API Gateway's error at the stage, which the README's hardening
