@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,17 +76,16 @@ func TestRecordsWhatATestAsserts(t *testing.T) {
 			return err
 		}
 		opts := []pulumi.ResourceOption{pulumi.Provider(p), pulumi.Parent(parent)}
-		vpc, err := ec2.NewVpc(ctx, "vpc", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/24")}, opts...)
-		if err != nil {
+		// By token, as the components register their EC2 resources.
+		var vpc, marker, subnet ec2Resource
+		if err := ctx.RegisterResource("aws:ec2/vpc:Vpc", "vpc", pulumi.Map{"cidrBlock": pulumi.String("10.0.0.0/24")}, &vpc, opts...); err != nil {
 			return err
 		}
-		marker, err := ec2.NewVpc(ctx, "marker", &ec2.VpcArgs{CidrBlock: pulumi.String("10.1.0.0/24")}, opts...)
-		if err != nil {
+		if err := ctx.RegisterResource("aws:ec2/vpc:Vpc", "marker", pulumi.Map{"cidrBlock": pulumi.String("10.1.0.0/24")}, &marker, opts...); err != nil {
 			return err
 		}
-		_, err = ec2.NewSubnet(ctx, "subnet", &ec2.SubnetArgs{VpcId: vpc.ID(), CidrBlock: pulumi.String("10.0.0.0/25")},
-			append(opts, pulumi.DependsOn([]pulumi.Resource{marker}))...)
-		return err
+		return ctx.RegisterResource("aws:ec2/subnet:Subnet", "subnet", pulumi.Map{"vpcId": vpc.ID(), "cidrBlock": pulumi.String("10.0.0.0/25")}, &subnet,
+			append(opts, pulumi.DependsOn([]pulumi.Resource{&marker}))...)
 	}))
 	vpc, ok := m.Named("aws:ec2/vpc:Vpc", "vpc")
 	require.True(t, ok)
@@ -123,3 +121,6 @@ func TestAwaitReportsARejectedOutput(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorIs(t, got, cause)
 }
+
+// ec2Resource is any EC2 resource registered by its token.
+type ec2Resource struct{ pulumi.CustomResourceState }

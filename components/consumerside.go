@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -81,9 +80,9 @@ func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, acc
 	}).(pulumi.StringOutput)
 	// Replaced with its endpoint; never protected (a protected attachment would
 	// block replacing the endpoint).
-	attached, err := ec2.NewVpcEndpointPolicy(ctx, s.name+"-"+c.Name+"-endpoint-policy", &ec2.VpcEndpointPolicyArgs{
-		VpcEndpointId: access.EndpointId,
-		Policy:        doc,
+	attached, err := newVpcEndpointPolicy(ctx, s.name+"-"+c.Name+"-endpoint-policy", map[string]pulumi.Input{
+		"vpcEndpointId": access.EndpointId,
+		"policy":        doc,
 	}, append(s.consumerOpts(c), pulumi.Protect(false))...)
 	if err != nil {
 		return err
@@ -127,9 +126,9 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 			allowed = pulumi.StringArray{vpc.CidrBlock}
 		}
 	} else {
-		existing := ec2.LookupVpcOutput(ctx, ec2.LookupVpcOutputArgs{Id: vpcId}, s.consumerInvokeOpts(c)...)
+		existing := lookupVpc(ctx, vpcId, s.consumerInvokeOpts(c)...)
 		if allowed == nil {
-			allowed = pulumi.StringArray{existing.CidrBlock()}
+			allowed = pulumi.StringArray{vpcField(existing, func(v existingVpc) string { return v.CidrBlock }).(pulumi.StringOutput)}
 		}
 		switch {
 		case privateDnsOn(c):
@@ -159,9 +158,10 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 // support and DNS hostnames are on, which private DNS for an interface
 // endpoint and a private hosted zone need (why says which); otherwise it
 // fails with what to change (fix), before the endpoint is created.
-func checkedDnsAttributes(consumer string, vpc ec2.LookupVpcResultOutput, why, fix string) pulumi.StringOutput {
-	return pulumi.All(vpc.Id(), vpc.EnableDnsSupport(), vpc.EnableDnsHostnames()).ApplyT(func(v []any) (string, error) {
-		id, support, hostnames := v[0].(string), v[1].(bool), v[2].(bool)
+func checkedDnsAttributes(consumer string, vpc pulumi.AnyOutput, why, fix string) pulumi.StringOutput {
+	return vpc.ApplyT(func(v any) (string, error) {
+		existing := v.(existingVpc)
+		id, support, hostnames := existing.Id, existing.EnableDnsSupport, existing.EnableDnsHostnames
 		var off []string
 		if !support {
 			off = append(off, "enableDnsSupport")

@@ -6,7 +6,6 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -166,7 +165,7 @@ type ConsumerAccess struct {
 	EndpointPolicy pulumi.StringOutput
 	// EndpointPolicyResource is that attachment; Network the VPC created
 	// for the endpoint. Nil when there is none.
-	EndpointPolicyResource *ec2.VpcEndpointPolicy
+	EndpointPolicyResource *VpcEndpointPolicy
 	Network                *ConsumerVpc
 	// AlarmNames are the consumer's 5xx-rate and 4xx-rate alarms in the
 	// producer account; empty without monitoring.

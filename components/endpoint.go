@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -70,7 +69,7 @@ type ExecuteApiEndpoint struct {
 	SubnetIds pulumi.StringArrayOutput `pulumi:"subnetIds"`
 
 	// Endpoint is the VpcEndpoint child.
-	Endpoint *ec2.VpcEndpoint
+	Endpoint *VpcEndpoint
 }
 
 // Validate checks the args and returns every problem as FieldErrors: the
@@ -127,26 +126,26 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	}).(pulumi.StringArrayOutput)
 	region := args.Region.ToStringOutput()
 	vpcId := args.VpcId.ToStringOutput()
-	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
-		Description: pulumi.String("HTTPS to the execute-api interface endpoint from allowed CIDRs only"),
-		VpcId:       vpcId,
-		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
-			Description: pulumi.String("HTTPS from allowed CIDRs"),
-			Protocol:    pulumi.String("tcp"),
-			FromPort:    pulumi.Int(HTTPSPort),
-			ToPort:      pulumi.Int(HTTPSPort),
-			CidrBlocks:  cidrs,
-		}},
+	sg, err := newSecurityGroup(ctx, name+"-sg", map[string]pulumi.Input{
+		"description": pulumi.String("HTTPS to the execute-api interface endpoint from allowed CIDRs only"),
+		"vpcId":       vpcId,
+		"ingress": pulumi.Array{securityGroupRule(map[string]pulumi.Input{
+			"description": pulumi.String("HTTPS from allowed CIDRs"),
+			"protocol":    pulumi.String("tcp"),
+			"fromPort":    pulumi.Int(HTTPSPort),
+			"toPort":      pulumi.Int(HTTPSPort),
+			"cidrBlocks":  cidrs,
+		})},
 		// No egress rules: an interface endpoint answers on the connection it was
 		// given and never opens one, and the provider removes AWS's allow-all default.
-		Egress: ec2.SecurityGroupEgressArray{},
-		Tags:   args.Tags,
+		"egress": pulumi.Array{},
+		"tags":   args.Tags,
 	}, child, protectWhen(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 	}
 
-	var policy pulumi.StringPtrInput
+	var policy pulumi.StringInput
 	if !args.SkipPolicy {
 		invokeArns := args.InvokeArns
 		if args.FullAccessPolicy {
@@ -161,15 +160,15 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 			return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 		}
 	}
-	endpoint, err := ec2.NewVpcEndpoint(ctx, name+"-vpce", &ec2.VpcEndpointArgs{
-		VpcId:             vpcId,
-		ServiceName:       pulumi.Sprintf("com.amazonaws.%s.execute-api", region),
-		VpcEndpointType:   pulumi.String("Interface"),
-		SubnetIds:         args.SubnetIds,
-		SecurityGroupIds:  pulumi.StringArray{sg.ID()},
-		PrivateDnsEnabled: pulumi.Bool(privateDns),
-		Policy:            policy,
-		Tags:              args.Tags,
+	endpoint, err := newVpcEndpoint(ctx, name+"-vpce", map[string]pulumi.Input{
+		"vpcId":             vpcId,
+		"serviceName":       pulumi.Sprintf("com.amazonaws.%s.execute-api", region),
+		"vpcEndpointType":   pulumi.String("Interface"),
+		"subnetIds":         args.SubnetIds,
+		"securityGroupIds":  pulumi.StringArray{sg.ID()},
+		"privateDnsEnabled": pulumi.Bool(privateDns),
+		"policy":            policy,
+		"tags":              args.Tags,
 	}, child, protectWhen(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
@@ -179,23 +178,25 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	comp.SecurityGroupId = sg.ID().ToStringOutput()
 	comp.VpcId, comp.SubnetIds = endpoint.VpcId, endpoint.SubnetIds
 	comp.AllowedCidrs = cidrs
-	comp.DnsNames = endpoint.DnsEntries.ApplyT(func(entries []ec2.VpcEndpointDnsEntry) []string {
+	comp.DnsNames = endpoint.DnsEntries.ApplyT(func(entries []map[string]any) []string {
 		names := make([]string, 0, len(entries))
 		for _, e := range entries {
-			if e.DnsName != nil {
-				names = append(names, *e.DnsName)
+			if name, ok := e["dnsName"].(string); ok {
+				names = append(names, name)
 			}
 		}
 		return names
 	}).(pulumi.StringArrayOutput)
 	comp.PublicDnsName = comp.DnsNames.ApplyT(RegionalDnsName).(pulumi.StringOutput)
-	comp.PublicDnsZoneId = endpoint.DnsEntries.ApplyT(func(entries []ec2.VpcEndpointDnsEntry) string {
+	comp.PublicDnsZoneId = endpoint.DnsEntries.ApplyT(func(entries []map[string]any) string {
 		var names []string
 		zones := map[string]string{}
 		for _, e := range entries {
-			if e.DnsName != nil && e.HostedZoneId != nil {
-				names = append(names, *e.DnsName)
-				zones[*e.DnsName] = *e.HostedZoneId
+			name, named := e["dnsName"].(string)
+			zone, zoned := e["hostedZoneId"].(string)
+			if named && zoned {
+				names = append(names, name)
+				zones[name] = zone
 			}
 		}
 		return zones[RegionalDnsName(names)]

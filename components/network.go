@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -95,11 +94,11 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 	if args.Region != nil {
 		cidrBlock = args.Region.ToStringOutput().ApplyT(func(string) string { return args.Cidr }).(pulumi.StringOutput)
 	}
-	vpc, err := ec2.NewVpc(ctx, layout+"-vpc", &ec2.VpcArgs{
-		CidrBlock:          cidrBlock,
-		EnableDnsSupport:   pulumi.Bool(true),
-		EnableDnsHostnames: pulumi.Bool(true),
-		Tags:               args.Tags,
+	vpc, err := newVpc(ctx, layout+"-vpc", map[string]pulumi.Input{
+		"cidrBlock":          cidrBlock,
+		"enableDnsSupport":   pulumi.Bool(true),
+		"enableDnsHostnames": pulumi.Bool(true),
+		"tags":               args.Tags,
 	}, child, protectWhen(args.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
@@ -107,12 +106,12 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 	zones := endpointZones(ctx, name, args.Region, azCount, child)
 	subnetIds := make(pulumi.StringArray, 0, azCount)
 	for i, cidr := range subnetCidrs {
-		subnet, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", layout, i+1), &ec2.SubnetArgs{
-			VpcId:               vpc.ID(),
-			CidrBlock:           pulumi.String(cidr),
-			AvailabilityZone:    zones.Index(pulumi.Int(i)),
-			MapPublicIpOnLaunch: pulumi.Bool(false),
-			Tags:                args.Tags,
+		subnet, err := newSubnet(ctx, fmt.Sprintf("%s-private-%d", layout, i+1), map[string]pulumi.Input{
+			"vpcId":               vpc.ID(),
+			"cidrBlock":           pulumi.String(cidr),
+			"availabilityZone":    zones.Index(pulumi.Int(i)),
+			"mapPublicIpOnLaunch": pulumi.Bool(false),
+			"tags":                args.Tags,
 		}, child, protectWhen(args.Protect))
 		if err != nil {
 			return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
@@ -143,7 +142,7 @@ func VpcLayoutKey(cidr string, azCount int) string {
 // or Wavelength Zone the account opted into is listed by
 // DescribeAvailabilityZones and sorts before the ordinary zones, but
 // interface endpoints do not run there), intersected with the zones the
-// endpoint service offers (ec2.LookupVpcEndpointService). With region set,
+// endpoint service offers (getVpcEndpointService). With region set,
 // every zone must also belong to it.
 func endpointZones(ctx *pulumi.Context, name string, region pulumi.StringInput, azCount int, opts ...pulumi.InvokeOption) pulumi.StringArrayOutput {
 	regionName := aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, opts...).Name()
@@ -156,9 +155,7 @@ func endpointZones(ctx *pulumi.Context, name string, region pulumi.StringInput, 
 			Name: pulumi.String("opt-in-status"), Values: pulumi.StringArray{pulumi.String("opt-in-not-required")},
 		}},
 	}, opts...).Names()
-	offered := ec2.LookupVpcEndpointServiceOutput(ctx, ec2.LookupVpcEndpointServiceOutputArgs{
-		ServiceName: pulumi.Sprintf("com.amazonaws.%s.execute-api", regionName),
-	}, opts...).AvailabilityZones()
+	offered := endpointServiceZones(ctx, pulumi.Sprintf("com.amazonaws.%s.execute-api", regionName), opts...)
 	return pulumi.All(regionName, available, offered).ApplyT(func(v []any) ([]string, error) {
 		region, names, service := v[0].(string), v[1].([]string), v[2].([]string)
 		var usable []string

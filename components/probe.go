@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -281,18 +280,18 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	// rule: security groups do not filter traffic to the VPC's Amazon DNS
 	// server (VPC user guide, "Security group rules"; confirmed in practice,
 	// classmethod "security-group-outbound-rule-cannot-filter-traffic-to-amazon-dns-server").
-	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
-		Description: pulumi.String("Connectivity probe: HTTPS out to the execute-api endpoint only"),
-		VpcId:       args.VpcId,
-		Ingress:     ec2.SecurityGroupIngressArray{},
-		Egress: ec2.SecurityGroupEgressArray{&ec2.SecurityGroupEgressArgs{
-			Description:    pulumi.String("HTTPS to the execute-api endpoint's security group"),
-			Protocol:       pulumi.String("tcp"),
-			FromPort:       pulumi.Int(HTTPSPort),
-			ToPort:         pulumi.Int(HTTPSPort),
-			SecurityGroups: pulumi.StringArray{args.EndpointSecurityGroupId},
-		}},
-		Tags: args.Tags,
+	sg, err := newSecurityGroup(ctx, name+"-sg", map[string]pulumi.Input{
+		"description": pulumi.String("Connectivity probe: HTTPS out to the execute-api endpoint only"),
+		"vpcId":       args.VpcId,
+		"ingress":     pulumi.Array{},
+		"egress": pulumi.Array{securityGroupRule(map[string]pulumi.Input{
+			"description":    pulumi.String("HTTPS to the execute-api endpoint's security group"),
+			"protocol":       pulumi.String("tcp"),
+			"fromPort":       pulumi.Int(HTTPSPort),
+			"toPort":         pulumi.Int(HTTPSPort),
+			"securityGroups": pulumi.StringArray{args.EndpointSecurityGroupId},
+		})},
+		"tags": args.Tags,
 	}, child...)
 	if err != nil {
 		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/xaccount/xaccount-api/components"
@@ -33,29 +32,38 @@ func (o OutsiderEndpoint) Program() pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		id := o.ConsumerEndpointId
-		consumer, err := ec2.LookupVpcEndpoint(ctx, &ec2.LookupVpcEndpointArgs{Id: &id}, pulumi.Provider(provider))
-		if err != nil {
+		// By token, as the components register their EC2 resources: the
+		// generated ec2 package costs a minute and 3 GB to compile.
+		var consumer struct {
+			VpcId            string   `pulumi:"vpcId"`
+			ServiceName      string   `pulumi:"serviceName"`
+			SubnetIds        []string `pulumi:"subnetIds"`
+			SecurityGroupIds []string `pulumi:"securityGroupIds"`
+		}
+		if err := ctx.Invoke("aws:ec2/getVpcEndpoint:getVpcEndpoint", map[string]any{"id": o.ConsumerEndpointId}, &consumer, pulumi.Provider(provider)); err != nil {
 			return err
 		}
-		endpoint, err := ec2.NewVpcEndpoint(ctx, "outsider", &ec2.VpcEndpointArgs{
-			VpcId:             pulumi.String(consumer.VpcId),
-			ServiceName:       pulumi.String(consumer.ServiceName),
-			VpcEndpointType:   pulumi.String("Interface"),
-			SubnetIds:         pulumi.ToStringArray(consumer.SubnetIds),
-			SecurityGroupIds:  pulumi.ToStringArray(consumer.SecurityGroupIds),
-			PrivateDnsEnabled: pulumi.Bool(false),
-			Tags:              pulumi.ToStringMap(o.Tags),
-		}, pulumi.Provider(provider))
-		if err != nil {
+		var endpoint struct {
+			pulumi.CustomResourceState
+			DnsEntries pulumi.MapArrayOutput `pulumi:"dnsEntries"`
+		}
+		if err := ctx.RegisterResource("aws:ec2/vpcEndpoint:VpcEndpoint", "outsider", pulumi.Map{
+			"vpcId":             pulumi.String(consumer.VpcId),
+			"serviceName":       pulumi.String(consumer.ServiceName),
+			"vpcEndpointType":   pulumi.String("Interface"),
+			"subnetIds":         pulumi.ToStringArray(consumer.SubnetIds),
+			"securityGroupIds":  pulumi.ToStringArray(consumer.SecurityGroupIds),
+			"privateDnsEnabled": pulumi.Bool(false),
+			"tags":              pulumi.ToStringMap(o.Tags),
+		}, &endpoint, pulumi.Provider(provider)); err != nil {
 			return err
 		}
 		ctx.Export("endpointId", endpoint.ID())
-		ctx.Export("dnsNames", endpoint.DnsEntries.ApplyT(func(entries []ec2.VpcEndpointDnsEntry) []string {
+		ctx.Export("dnsNames", endpoint.DnsEntries.ApplyT(func(entries []map[string]any) []string {
 			names := make([]string, 0, len(entries))
 			for _, e := range entries {
-				if e.DnsName != nil {
-					names = append(names, *e.DnsName)
+				if name, ok := e["dnsName"].(string); ok {
+					names = append(names, name)
 				}
 			}
 			return names

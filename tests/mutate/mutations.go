@@ -30,7 +30,7 @@ func engine(args ...string) Run { return Run{Dir: "tests/engine", Args: args} }
 // same kind. Add one whenever a bug shows a test was missing.
 var Mutations = []Mutation{
 	{Name: "probe security group egress tcp -> udp", File: "components/probe.go",
-		From: `Protocol:       pulumi.String("tcp"),`, To: `Protocol:       pulumi.String("udp"),`,
+		From: `"protocol":       pulumi.String("tcp"),`, To: `"protocol":       pulumi.String("udp"),`,
 		Runs: []Run{engine("-run", "^TestDevLifecycle$", ".")}},
 	{Name: "the deployment's policy trigger is a constant (a policy-only change is never redeployed)", File: "components/deployment.go",
 		From: `"policy":     sha256Hex(policyJson),`, To: `"policy":     sha256Hex("constant"),`,
@@ -42,10 +42,10 @@ var Mutations = []Mutation{
 		From: `}, pulumi.Parent(comp), producer, protectWhen(protect))`, To: `}, pulumi.Parent(comp), producer, protectWhen(false))`,
 		Runs: []Run{root("./internal/stack"), engine("-run", "^TestProdLifecycle$", ".")}},
 	{Name: "created VPC unprotected in prod", File: "components/network.go",
-		From: "\t\tTags:               args.Tags,\n\t}, child, protectWhen(args.Protect))", To: "\t\tTags:               args.Tags,\n\t}, child, protectWhen(false))",
+		From: "\t\t\"tags\":               args.Tags,\n\t}, child, protectWhen(args.Protect))", To: "\t\t\"tags\":               args.Tags,\n\t}, child, protectWhen(false))",
 		Runs: []Run{root("./internal/stack")}},
 	{Name: "created subnets unprotected in prod", File: "components/network.go",
-		From: "\t\t\tTags:                args.Tags,\n\t\t}, child, protectWhen(args.Protect))", To: "\t\t\tTags:                args.Tags,\n\t\t}, child, protectWhen(false))",
+		From: "\t\t\t\"tags\":                args.Tags,\n\t\t}, child, protectWhen(args.Protect))", To: "\t\t\t\"tags\":                args.Tags,\n\t\t}, child, protectWhen(false))",
 		Runs: []Run{root("./internal/stack")}},
 	{Name: "the external ID dropped from an account's provider", File: "internal/stack/providers.go",
 		From: `args.ExternalId = pulumi.ToSecret(pulumi.String(acct.ExternalId)).(pulumi.StringOutput)`, To: `_ = acct.ExternalId`,
