@@ -296,7 +296,7 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 	}
 	domain, err := newPrivateDomain(ctx, comp, domainInputs{
 		name: name, stageName: args.StageName, producerAccount: args.ProducerAccountId, args: args.CustomDomain,
-		endpointIds: comp.VpcEndpointIds, restApiId: api.RestApiId, consumerAccounts: accounts, stage: stage,
+		endpointIds: comp.VpcEndpointIds, restApiId: api.RestApiId, consumerAccounts: accounts, stage: stage.Stage,
 		tags: args.Tags, protect: args.Protect,
 	}, pulumi.Provider(args.ProducerProvider))
 	if err != nil {

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -185,4 +186,51 @@ func TestIamNeedsTheRepository(t *testing.T) {
 		assert.Empty(t, stdout)
 		assert.Contains(t, stderr, "need --repo owner/name")
 	}
+}
+
+// TestIamDeployedCoversWhatTheChangeDeletes: with --deployed (the stack file
+// as deployed: here dev with a custom domain and a second consumer), the
+// roles also hold what that file registers, the domain's actions in the
+// producer and app accounts included, and the account the new file dropped
+// keeps its roles and profile for the up that empties it; without it they
+// do not. --deployed alone, or a bad deployed file, is refused.
+func TestIamDeployedCoversWhatTheChangeDeletes(t *testing.T) {
+	dev, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	deployed := strings.Replace(string(dev), "  xaccount-api:api:\n", "  xaccount-api:api:\n    customDomain: {name: orders.internal.example.com, certificateArn: \"arn:aws:acm:eu-west-1:111111111111:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0\"}\n", 1)
+	deployed = strings.Replace(deployed, "      probe: true\n", "      probe: true\n    - name: batch\n      accountId: \"777777777777\"\n      profile: xaccount-dev-batch\n      vpc: {cidr: 10.30.0.0/24}\n", 1)
+	require.Contains(t, deployed, "batch")
+	require.Contains(t, deployed, "customDomain")
+	file := filepath.Join(t.TempDir(), "deployed.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(deployed), 0o600))
+
+	actions := func(set iampolicy.RoleSet, account string) []string {
+		var out []string
+		for _, st := range set.Accounts[account].Roles["deployer"].Policy.Statement {
+			out = append(out, st.Action...)
+		}
+		return out
+	}
+	alone := iamJson(t, "--stack", "dev", "--repo", "acme/xaccount-api")
+	assert.NotContains(t, alone.Accounts, "777777777777")
+	assert.NotContains(t, actions(alone, "111111111111"), "ram:DeleteResourceShare")
+	assert.NotContains(t, actions(alone, "222222222222"), "route53:DeleteHostedZone")
+
+	both := iamJson(t, "--stack", "dev", "--repo", "acme/xaccount-api", "--deployed", file)
+	assert.Contains(t, actions(both, "111111111111"), "ram:DeleteResourceShare", "the producer can delete the share")
+	assert.Contains(t, actions(both, "111111111111"), "apigateway:UpdateDomainNamePolicy")
+	assert.Contains(t, actions(both, "222222222222"), "route53:DeleteHostedZone", "app can delete its zone")
+	assert.Contains(t, actions(both, "222222222222"), "ec2:CreateVpcEndpoint", "and still create what the new file has")
+	require.Contains(t, both.Accounts, "777777777777", "the dropped account keeps its roles for the up that empties it")
+	assert.Equal(t, "xaccount-dev-batch", both.Accounts["777777777777"].Profile)
+	assert.Contains(t, actions(both, "777777777777"), "ec2:DeleteVpc")
+
+	code, _, stderr := runCLI("--root", projectRoot, "--stack", "dev", "--deployed", file)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--deployed needs --iam or --aws-config")
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte(strings.Replace(deployed, `accountId: "777777777777"`, `accountId: "77"`, 1)), 0o600))
+	code, _, stderr = runCLI("--root", projectRoot, "--stack", "dev", "--iam", "--repo", "acme/xaccount-api", "--deployed", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, bad+": xaccount-api:consumers[1].accountId")
 }

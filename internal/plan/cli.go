@@ -40,6 +40,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	repo := flags.String("repo", "", "with --iam or --aws-config, required: the repository (owner/name) whose OIDC subjects the pipeline roles trust")
 	stateBucket := flags.String("state-bucket", "", "with --iam: the S3 bucket of the DIY state backend the pipeline roles use")
 	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket")
+	deployed := flags.String("deployed", "", "with --iam or --aws-config: the stack file as it is deployed now (e.g. git show main:Pulumi.dev.yaml > deployed.yaml); the roles then also cover what it registers, for the up that moves the stack from it to this file")
 	root := flags.String("root", "", "the project root, where Pulumi.<stack>.yaml files live (default: the nearest folder up from here with a Pulumi.yaml)")
 	topology := flags.Bool("topology", false, "print the split topology of the project root's stack files as workflow outputs (producer=<stack>, consumers=<JSON list>, stacks=<JSON list of both>) instead of a plan")
 	if err := flags.Parse(args); err != nil {
@@ -62,6 +63,10 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	if *awsConfig != "" && *awsConfig != "deployer" && *awsConfig != "preview" {
 		fmt.Fprintf(stderr, "plan: --aws-config %q: expected deployer or preview\n", *awsConfig)
+		return exitInvalid
+	}
+	if *deployed != "" && !*iam && *awsConfig == "" {
+		fmt.Fprintln(stderr, "plan: --deployed needs --iam or --aws-config: it widens the roles to the deployed stack file's")
 		return exitInvalid
 	}
 	if *statePrefix != "" && *stateBucket == "" {
@@ -119,6 +124,24 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	var out bytes.Buffer
 	iamOpts := IamOptions{Repo: *repo, StateBucket: *stateBucket, StatePrefix: *statePrefix}
+	if *deployed != "" {
+		before, err := ReadConfigFile(*deployed)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", *deployed, err)
+			return exitInvalid
+		}
+		// Planned beside the new file: the stacks it references are the project's.
+		if iamOpts.Deployed, err = RunForRoles(filepath.Dir(path), name, before); err != nil {
+			if errors.As(err, &invalid) {
+				for _, problem := range invalid.Problems {
+					fmt.Fprintf(stderr, "%s: %s\n", *deployed, problem)
+				}
+				return exitInvalid
+			}
+			fmt.Fprintf(stderr, "plan: --deployed %s: %v\n", *deployed, err)
+			return exitFailed
+		}
+	}
 	if *iam || *awsConfig != "" {
 		var err error
 		switch {

@@ -22,6 +22,12 @@ type IamOptions struct {
 	// is; otherwise it shows as [secret] (the engine tests reveal it to
 	// create the role; people paste their own).
 	RevealSecrets bool
+	// Deployed is the plan of the stack file as it is deployed now
+	// (--deployed), nil for none. The roles then also hold the actions of
+	// what it registers, in every account it names: the up that moves the
+	// stack from it to this file deletes what this file drops, and may add
+	// what that file lacks, so it needs both.
+	Deployed *Plan
 }
 
 // Roles is the stack's role set (iampolicy.Roles): per account the deployer
@@ -29,15 +35,32 @@ type IamOptions struct {
 // sources the plan has there, and the two pipeline roles in the producer
 // account.
 func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
+	plans := []*Plan{p}
+	if opts.Deployed != nil {
+		plans = append(plans, opts.Deployed)
+	}
 	var inputs []iampolicy.AccountInput
-	for _, account := range p.sortedAccounts() {
-		in := iampolicy.AccountInput{Account: account, Role: p.Accounts[account], Invokes: p.Invokes[account]}
-		for _, r := range p.Resources {
-			if r.Account == account && r.Provider != "" && r.Type != awsmock.ProviderType && !slices.Contains(in.Types, r.Type) {
-				in.Types = append(in.Types, r.Type)
+	for _, account := range accountsOf(plans) {
+		// An account the new file no longer names keeps the deployed file's
+		// role and credentials: its resources are deleted through them.
+		owner := p
+		if _, named := p.Accounts[account]; !named {
+			owner = opts.Deployed
+		}
+		in := iampolicy.AccountInput{Account: account, Role: owner.Accounts[account]}
+		for _, q := range plans {
+			for _, r := range q.Resources {
+				if r.Account == account && r.Provider != "" && r.Type != awsmock.ProviderType && !slices.Contains(in.Types, r.Type) {
+					in.Types = append(in.Types, r.Type)
+				}
+			}
+			for _, tok := range q.Invokes[account] {
+				if !slices.Contains(in.Invokes, tok) {
+					in.Invokes = append(in.Invokes, tok)
+				}
 			}
 		}
-		if creds, ok := p.credentials(account); ok {
+		if creds, ok := owner.credentials(account); ok {
 			if creds.RoleArn == config.SecretPlaceholder {
 				return iampolicy.RoleSet{}, fmt.Errorf("account %s (%s): its roleArn is a secure value this offline run cannot read, and the roles name it; "+
 					"write the ARN in clear (an ARN is an identifier, not a credential) or use a profile", account, p.Accounts[account])
@@ -56,6 +79,20 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 	}
 	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, PipelineAccount: pipeline,
 		StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
+}
+
+// accountsOf are the accounts of the plans, the first plan's in its order,
+// then those only a later one names.
+func accountsOf(plans []*Plan) []string {
+	var out []string
+	for _, q := range plans {
+		for _, a := range q.sortedAccounts() {
+			if !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
 }
 
 // credentials are the stack file's credentials for account (the first

@@ -186,10 +186,10 @@ func TestVpcLinkRouteCreatesItsLinkAndLetsGoOfIt(t *testing.T) {
 	requireProbeGreen(t, s, "app", 4)
 
 	s.step(t, "the route removed, its link goes after the API stops using it", func(t *testing.T) {
-		// The roles printed for the file without the route no longer allow
-		// deleting a VPC link: the README says to update the roles after
-		// the up that removes it, as here (the roles stay as granted).
-		s.keepRoles = true
+		// The roles printed for the file without the route alone no longer
+		// allow deleting a VPC link: the change runs with the roles printed
+		// with --deployed (both files'), as the README says.
+		s.transitionRoles = true
 		s.editConfig("api", devApi())
 		s.mustUp()
 		s.cloudView(func(c *fakeaws.Cloud) {

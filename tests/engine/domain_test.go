@@ -136,9 +136,9 @@ func TestCustomDomainJoinsARunningStack(t *testing.T) {
 	})
 
 	s.step(t, "the domain is removed, every side of it first", func(t *testing.T) {
-		// The roles printed for the file without the domain no longer
-		// delete its types (README: update the roles after that up).
-		s.keepRoles = true
+		// The file without the domain alone no longer deletes its types:
+		// the roles printed with --deployed (README).
+		s.transitionRoles = true
 		appFunction := probeFunction(t, s, "app")
 		s.editConfig("api", devApi())
 		s.mustUp()
@@ -213,9 +213,8 @@ func TestCustomDomainInTheSplitTopology(t *testing.T) {
 	batch.step(t, "removed in the documented order; the other keeps answering", func(t *testing.T) {
 		producer.editStackFile(withDomain("app"))
 		producer.mustUp()
-		// The roles printed for batch's file now lack the domain's types it
-		// must delete (README: update the roles after that up).
-		batch.keepRoles = true
+		// Batch's roles still cover its domain side: a consumer stack's
+		// roles are planned as listed by its producer (plan.RunForRoles).
 		batch.mustUp()
 		d := domainState(batch)
 		assert.Equal(t, []string{"222222222222"}, d.principals)

@@ -49,6 +49,12 @@ type engineStack struct {
 	// keepRoles stops granting: the roles in the simulated IAM stay as they
 	// are while the stack file changes.
 	keepRoles bool
+	// transitionRoles grants the roles printed with --deployed: the new
+	// stack file's and the last granted one's together, what an up that
+	// moves the stack from one to the other needs.
+	transitionRoles bool
+	// grantedRaw is the stack file the roles were last granted for.
+	grantedRaw *plan.RawConfig
 	// granted is the stack file and role kind the roles were last granted
 	// for without an edit: an unchanged one is not planned again.
 	granted string
@@ -217,8 +223,15 @@ func (s *engineStack) grantPrintedRoles() {
 	if err != nil {
 		return // the stack file is invalid: the run under test fails before any provider
 	}
-	set, err := p.Roles(plan.IamOptions{Repo: testRepo, RevealSecrets: true})
+	opts := plan.IamOptions{Repo: testRepo, RevealSecrets: true}
+	if s.transitionRoles && s.grantedRaw != nil {
+		// As `plan --iam --deployed <the file as deployed>` prints them.
+		opts.Deployed, err = plan.RunForRoles(s.workDir, s.name, *s.grantedRaw)
+		require.NoError(s.t, err)
+	}
+	set, err := p.Roles(opts)
 	require.NoError(s.t, err)
+	s.grantedRaw = &raw
 	roles := map[string]fakeaws.IamRole{}
 	for account, a := range set.Accounts {
 		for kind, r := range a.Roles {

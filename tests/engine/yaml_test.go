@@ -14,29 +14,47 @@ import (
 )
 
 // YamlLanguageVersion is the Pulumi YAML language host the YAML example
-// runs with, built from the module proxy with go install (it is not bundled
-// with a CLI built from source).
-const YamlLanguageVersion = "v1.25.0"
+// runs with (it is not bundled with a CLI built from source): this module's
+// go.mod pins it as a tool, so it builds against the module's own pkg/v3,
+// the CLI's, and shares its compiled packages (v1.25.0, which needed an
+// older pkg/v3, compiled a second one: about 2 minutes cold).
+const YamlLanguageVersion = "v1.38.0"
 
 var yamlHostOnce sync.Once
 
 // ensureYamlLanguageHost builds pulumi-language-yaml beside the tests' CLI,
-// where the CLI looks for language hosts, once (.cache, gitignored).
+// where the CLI looks for language hosts, once (.cache, gitignored); a host
+// of another version there (its .version file) is rebuilt.
 func ensureYamlLanguageHost(t testing.TB) {
 	t.Helper()
 	host := filepath.Join(cliRoot, "bin", "pulumi-language-yaml")
 	yamlHostOnce.Do(func() {
-		if _, err := os.Stat(host); err == nil {
-			return
+		if v, err := os.ReadFile(host + ".version"); err == nil && strings.TrimSpace(string(v)) == YamlLanguageVersion {
+			if _, err := os.Stat(host); err == nil {
+				return
+			}
 		}
-		cmd := goCmd(repoRoot, "install", "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@"+YamlLanguageVersion)
-		cmd.Env = append(os.Environ(), "GOBIN="+filepath.Dir(host), "GOFLAGS=-mod=mod")
+		cmd := goCmd(engineModuleDir(t), "build", "-o", host+".partial", "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go install pulumi-language-yaml@%s: %v\n%s", YamlLanguageVersion, err, out)
+			t.Fatalf("go build pulumi-language-yaml %s: %v\n%s", YamlLanguageVersion, err, out)
+		}
+		if err := os.Rename(host+".partial", host); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(host+".version", []byte(YamlLanguageVersion+"\n"), 0o600); err != nil {
+			t.Fatal(err)
 		}
 	})
 	_, err := os.Stat(host)
 	require.NoError(t, err, "pulumi-language-yaml beside the CLI")
+}
+
+// engineModuleDir is this module's folder (the tests run in it).
+func engineModuleDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	return dir
 }
 
 // stateNames are the resources of s's state as qualifiedNames lists them.
@@ -104,4 +122,13 @@ func TestYamlProgramLifecycle(t *testing.T) {
 			assert.Empty(t, c.Vpcs)
 		})
 	})
+}
+
+// TestYamlHostIsTheModulesTool: the version the tests name is the one this
+// module's go.mod pins (and builds) as a tool.
+func TestYamlHostIsTheModulesTool(t *testing.T) {
+	mod, err := os.ReadFile(filepath.Join(engineModuleDir(t), "go.mod"))
+	require.NoError(t, err)
+	assert.Contains(t, string(mod), "github.com/pulumi/pulumi-yaml "+YamlLanguageVersion)
+	assert.Contains(t, string(mod), "tool github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml")
 }
