@@ -21,6 +21,7 @@ const adoptedApiId = "a1b2c3d4e5"
 // will have, and up keeps the API's ID while its routes become exactly
 // the configured ones (the route not in the config is gone).
 func TestAdoptExistingApi(t *testing.T) {
+	t.Parallel()
 	legacy := fakeaws.Route{Method: "GET", Path: "/legacy", Authorization: "NONE", Integration: "mock", MockStatus: 200}
 	s := newEngineStack(t, "dev", withSeed(func(store *fakeaws.Store) error {
 		return store.SeedRestApis(fakeaws.RestApi{
@@ -104,6 +105,7 @@ func TestAdoptExistingApi(t *testing.T) {
 // own API previews as an import-replacement of the RestApi (the README says
 // so): the adopted API comes in and the stack's own API is replaced.
 func TestAdoptOnAStackWithItsOwnApi(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev", withSeed(func(store *fakeaws.Store) error {
 		return store.SeedRestApis(fakeaws.RestApi{
 			Scope: fakeaws.Scope{Account: "111111111111", Region: "eu-west-1"},

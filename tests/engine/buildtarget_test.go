@@ -48,6 +48,7 @@ func main() {
 // leaves the built file untouched (no link step), and a changed program is
 // rebuilt and previewed with its change: never a stale binary.
 func TestBuildTargetLinksOnceAndSeesChanges(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	buildTargetProject(t, dir, "one")
 	// The module's go.sum may lack lines only this small module needs.

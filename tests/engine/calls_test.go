@@ -21,6 +21,7 @@ import (
 // stage enforces the policy its deployment captured: the probe, re-run by
 // the policy change, gets the explicit deny.
 func TestPolicyOnlyChangeIsServed(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	s.editConfig("probe", map[string]any{"failOnError": false})
 	s.mustUp()
@@ -50,6 +51,7 @@ func TestPolicyOnlyChangeIsServed(t *testing.T) {
 // resource policy's Allow and the probe role's own Allow of
 // execute-api:Invoke; the probe answers 200 through every form, signed.
 func TestSignedProbeNeedsItsRolesAllow(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	api := devApi(mockRoute("GET", "/orders"))
 	api["authorization"] = "AWS_IAM"
@@ -73,6 +75,7 @@ func TestSignedProbeNeedsItsRolesAllow(t *testing.T) {
 // invoke the function: POST integration, and a permission whose source ARN
 // covers the method. The probe calls it and gets the function's 200.
 func TestProbedLambdaRoute(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	s.editConfig("api", map[string]any{"name": "xaccount-api-dev", "accessLogs": map[string]any{"createAccountRole": false},
 		"routes": []any{map[string]any{"path": "/orders", "method": "GET",
@@ -92,6 +95,7 @@ func TestProbedLambdaRoute(t *testing.T) {
 // length (32) with the probe deploys: every generated name fits its limit
 // (pulumi-aws refuses a Lambda function name over 64).
 func TestLongestConsumerNameFitsAwsNames(t *testing.T) {
+	t.Parallel()
 	name := strings.Repeat("c", 32)
 	require.True(t, components.ValidConsumerName(name))
 	s := newEngineStack(t, "dev")
@@ -112,6 +116,7 @@ func TestLongestConsumerNameFitsAwsNames(t *testing.T) {
 // probe's retries carry the first up through, and the results say how many
 // calls each form took.
 func TestProbeRidesOutPropagation(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev", withSeed(func(store *fakeaws.Store) error {
 		return store.Update(func(c *fakeaws.Cloud) error { c.PropagationCalls = 1; return nil })
 	}))
@@ -134,6 +139,7 @@ func TestProbeRidesOutPropagation(t *testing.T) {
 // and probes the two forms that name the API, green. Back to BASIC, all
 // four are offered and answer.
 func TestStrictAccessModeOffersTheApisOwnNames(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	api := devApi()
 	api["tls"] = map[string]any{"securityPolicy": "SecurityPolicy_TLS13_1_3_2025_09", "endpointAccessMode": "STRICT"}
@@ -164,6 +170,7 @@ func TestStrictAccessModeOffersTheApisOwnNames(t *testing.T) {
 // API first, so the link is no longer referenced when it is deleted (API
 // Gateway refuses to delete a link in use).
 func TestVpcLinkRouteCreatesItsLinkAndLetsGoOfIt(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	stock := map[string]any{"path": "/stock/{id}", "method": "GET", "integration": map[string]any{"type": "vpc_link",
 		"nlbArn": "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/net/stock/0123456789abcdef", "uri": "https://stock.internal.example.com/stock/{id}"}}

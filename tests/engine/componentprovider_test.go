@@ -81,6 +81,7 @@ func (e *buildError) Error() string { return e.what + ": " + e.err.Error() + "\n
 // the installed release archive gives the committed sdk/schema.json, the
 // schema the SDKs were generated from.
 func TestCliReadsTheInstalledProvidersSchema(t *testing.T) {
+	t.Parallel()
 	installComponentProvider(t)
 	cmd := exec.Command(cliBinary(), "package", "get-schema", "xaccount@"+componentProviderVersion) //nolint:gosec // the CLI the tests built
 	cmd.Env = environ(baseEnv)
@@ -101,6 +102,7 @@ func TestCliReadsTheInstalledProvidersSchema(t *testing.T) {
 // language host build and run it, as `pulumi package add` of the Git
 // repository does, and reads the committed schema from it.
 func TestCliRunsTheProviderFromSource(t *testing.T) {
+	t.Parallel()
 	installComponentProvider(t) // for componentProviderVersion
 	dir := filepath.Join(repoRoot, "cmd", "pulumi-resource-xaccount")
 	cmd := exec.Command(cliBinary(), "package", "get-schema", dir) //nolint:gosec // the CLI the tests built

@@ -47,6 +47,7 @@ func devFileWith(t *testing.T, replacements ...string) []byte {
 // missing required key each stop the update before anything is registered,
 // with one problem per line, each naming its key.
 func TestBadConfigFailsBeforeAnyResource(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		file []byte
@@ -89,6 +90,7 @@ func hasLineWith(text, prefix, want string) bool {
 // the state or in what up prints, and it reaches the provider: the deployer
 // role's trust requires it (sts:ExternalId), so without it up fails.
 func TestSecretStaysCiphertext(t *testing.T) {
+	t.Parallel()
 	const secret = "very-secret-external-id-4711"
 	s := newEngineStack(t, "dev")
 	s.editConfig("producer", map[string]any{"accountId": "111111111111"})
@@ -146,6 +148,7 @@ func deleteBeforeReplaceDeployment(ctx *pulumi.Context) error {
 }
 
 func TestNegativeControlDeleteBeforeReplaceFails(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev", withProgram(deleteBeforeReplaceDeployment))
 	s.mustUp()
 	s.editConfig("api", devApi(mockRoute("GET", "/extra")))
@@ -159,6 +162,7 @@ func TestNegativeControlDeleteBeforeReplaceFails(t *testing.T) {
 // in PULUMI_CONFIG. The committed dev stack previews, and a misspelt key is
 // refused before any resource, on lines of its own.
 func TestThroughTheGoLanguageHost(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev", throughLanguageHost())
 	r := s.preview()
 	require.NoErrorf(t, r.err, "preview through the language host failed:\n%s\n%s", r.out, r.errOut)
@@ -186,6 +190,7 @@ func inlineDevSteps(t *testing.T) map[string]string {
 // configured principal through the stack's endpoint, minus what an extra
 // Deny statement takes away.
 func TestIamAuthorizationUnderTheEngine(t *testing.T) {
+	t.Parallel()
 	const role = "arn:aws:iam::222222222222:role/app"
 	s := newEngineStack(t, "dev")
 	api := devApi(mockRoute("GET", "/orders"))
@@ -256,6 +261,7 @@ func quotaRoutes(n int, quotas map[string]any) map[string]any {
 // account does not have reaches AWS, which refuses it mid-update, after other
 // resources changed: what the check exists to prevent.
 func TestQuotasStopTheUpdateBeforeAnything(t *testing.T) {
+	t.Parallel()
 	fresh := newEngineStack(t, "dev")
 	fresh.editConfig("api", quotaRoutes(301, nil))
 	r := fresh.up()

@@ -19,6 +19,7 @@ import (
 // TestDevPreviewAsCommitted: the committed dev stack previews under the real
 // engine, and the engine plans exactly the resources the offline plan shows.
 func TestDevPreviewAsCommitted(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	r := s.preview()
 	require.NoErrorf(t, r.err, "preview failed:\n%s\n%s", r.out, r.errOut)
@@ -217,6 +218,7 @@ func concretePath(template string) string {
 // removed, a new VPC layout, destroy. After every up the simulated API
 // Gateway is asked what the stage really serves.
 func TestDevLifecycle(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 
 	up := s.mustUp()

@@ -84,6 +84,7 @@ func domainState(s *engineStack) domainSides {
 // removed, loses it while the other keeps answering; the domain removed
 // goes with every side of it. Every call runs under the printed roles.
 func TestCustomDomainJoinsARunningStack(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	s.mustUp()
 	requireProbeGreen(t, s, "app", 4)
@@ -160,6 +161,7 @@ func TestCustomDomainJoinsARunningStack(t *testing.T) {
 // publishes customDomain; the consumer's stack, on its next up, accepts the
 // share, associates its endpoint, resolves the name and probes it.
 func TestCustomDomainInTheSplitTopology(t *testing.T) {
+	t.Parallel()
 	app := newEngineStack(t, "orders-app", withStackFile(consumerStackFile("app", "222222222222", "10.20.0.0/24")))
 	producerFile := strings.Replace(string(producerStackFile("app")), "  xaccount-api:api:\n    stageName: dev\n",
 		"  xaccount-api:api:\n    stageName: dev\n    customDomain: {name: "+testDomain+", certificateArn: \""+testCertificate+"\"}\n", 1)

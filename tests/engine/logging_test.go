@@ -15,6 +15,7 @@ import (
 // destroy leaves both the role and the setting, so no API of the account is
 // left logging through a deleted role.
 func TestAccountLogRoleIsOptInWarnedAndRetained(t *testing.T) {
+	t.Parallel()
 	const account = "111111111111/eu-west-1"
 	s := newEngineStack(t, "dev", withSeed(func(store *fakeaws.Store) error {
 		return store.Update(func(c *fakeaws.Cloud) error {
@@ -44,6 +45,7 @@ func TestAccountLogRoleIsOptInWarnedAndRetained(t *testing.T) {
 // does not manage the account-wide role (the safe default) and logs through
 // the one the account has.
 func TestCommittedDevStackLeavesTheAccountSettingAlone(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	r := s.preview()
 	require.NoErrorf(t, r.err, "preview failed:\n%s\n%s", r.out, r.errOut)

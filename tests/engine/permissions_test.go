@@ -17,6 +17,7 @@ import (
 // that names it; every lifecycle test passing under the printed policies is
 // therefore evidence that they suffice.
 func TestNegativeControlAMissingActionFailsWithAwsMessage(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	s.editPolicy = func(account, kind string, doc *iampolicy.Document) {
 		if account != "111111111111" || kind != "deployer" {
@@ -35,6 +36,7 @@ func TestNegativeControlAMissingActionFailsWithAwsMessage(t *testing.T) {
 // preview roles run `pulumi preview --refresh` (every read and data source)
 // without a change, and an up with them is refused by AWS.
 func TestPreviewRolesReadButNeverWrite(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	s.mustUp()
 	s.roleKind = "preview"
@@ -60,6 +62,7 @@ func TestPreviewRolesReadButNeverWrite(t *testing.T) {
 // deployer roles) puts the stack's policy back and the stage back on the
 // stack's deployment, whose snapshot holds the stack's policy.
 func TestDriftCheckFindsAnOutOfBandPolicyAndUpRestoresIt(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	s.mustUp()
 	before := s.apiState()

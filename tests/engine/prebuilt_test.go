@@ -15,6 +15,7 @@ import (
 // binary named in runtime.options.binary (the stand-in host is given no
 // other), and the committed dev stack plans as it does inline.
 func TestPrebuiltProjectPreviewsWithoutRebuilding(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed; the README's commands need it")
 	}

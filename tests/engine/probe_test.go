@@ -17,6 +17,7 @@ import (
 // fixing the group re-runs the probe (its allowed ranges are a trigger) and
 // it is green again. Destroy removes the function and releases its group.
 func TestProbeFailsTheUpdateAndSaysWhy(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "dev")
 	blocked := devConsumer("app", "222222222222", "10.20.0.0/24", 2)
 	blocked["allowedCidrs"] = []any{"10.99.0.0/24"}

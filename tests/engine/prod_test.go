@@ -119,6 +119,7 @@ func (s *engineStack) stateProtect() map[string][]bool {
 // deployment and the Lambda permissions are replaced), has nothing left to do
 // afterwards, and cannot be destroyed while protected.
 func TestProdLifecycle(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "prod", withSeed(seedProdNetworks))
 
 	up := s.mustUp()
@@ -217,6 +218,7 @@ func TestProdLifecycle(t *testing.T) {
 // naming the consumer, the VPC and the attribute, and no endpoint is created
 // in that VPC.
 func TestPrivateDnsInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.prod.yaml"))
 	require.NoError(t, err)
 	file := strings.Replace(string(b), "    - name: payments\n", "    - name: payments\n      privateDns: true\n", 1)
@@ -247,6 +249,7 @@ func TestPrivateDnsInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
 // existing VPC (private DNS off) with DNS support off fails at preview,
 // naming the consumer, the VPC and the attribute, before anything exists.
 func TestCustomDomainInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "prod", withSeed(func(store *fakeaws.Store) error {
 		if err := seedProdNetworks(store); err != nil {
 			return err
@@ -267,6 +270,7 @@ func TestCustomDomainInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
 // with API Gateway's error at the stage, which the README's hardening
 // section explains (set accessLogs.createAccountRole or the account setting).
 func TestAccessLogsNeedTheAccountRole(t *testing.T) {
+	t.Parallel()
 	s := newEngineStack(t, "prod", withSeed(func(store *fakeaws.Store) error {
 		if err := seedProdNetworks(store); err != nil {
 			return err

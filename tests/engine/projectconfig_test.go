@@ -22,6 +22,7 @@ import (
 // Pulumi.yaml with a type and no default is required there, whatever the
 // README says (the first defect this suite was written for).
 func TestStackFilesPassPulumiConfigValidation(t *testing.T) {
+	t.Parallel()
 	project, err := workspace.LoadProject(filepath.Join(repoRoot, "Pulumi.yaml"))
 	require.NoError(t, err)
 	files, err := filepath.Glob(filepath.Join(repoRoot, "Pulumi.*.yaml"))
@@ -53,6 +54,7 @@ func TestStackFilesPassPulumiConfigValidation(t *testing.T) {
 // project file whose optional key has no default makes Pulumi refuse a stack
 // that omits it, with the error a user saw before the defaults were added.
 func TestOptionalKeysWithoutDefaultsAreRequired(t *testing.T) {
+	t.Parallel()
 	project, err := workspace.LoadProject(filepath.Join(repoRoot, "Pulumi.yaml"))
 	require.NoError(t, err)
 	protect := project.Config["xaccount-api:protect"]

@@ -55,6 +55,7 @@ func ownProviderProgram(tokenFile, role string) pulumi.RunFunc {
 // which account it reaches; one whose credentials reach another account is
 // refused, naming both accounts, before any resource exists.
 func TestOwnProviderWithWebIdentity(t *testing.T) {
+	t.Parallel()
 	tokenFile := filepath.Join(t.TempDir(), "token")
 	require.NoError(t, os.WriteFile(tokenFile, []byte(fakeaws.Token("https://token.actions.githubusercontent.com", "repo:acme/team:environment:dev", "sts.amazonaws.com")), 0o600))
 	trust := `{"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::%s:oidc-provider/token.actions.githubusercontent.com"},` +

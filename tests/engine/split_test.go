@@ -76,6 +76,7 @@ func requireAtMostTwoProviders(t *testing.T, r result, what string) {
 // pick up on their next run, and a consumer removed in the documented order
 // after its stack refused to go first.
 func TestSplitTopologyLifecycle(t *testing.T) {
+	t.Parallel()
 	app := newEngineStack(t, "orders-app", withStackFile(consumerStackFile("app", "222222222222", "10.20.0.0/24")))
 	app.step(t, "the producer's stack must exist first", func(t *testing.T) {
 		r := app.up()

@@ -65,6 +65,7 @@ func reaches(t *testing.T, sets []iampolicy.RoleSet, subject string) map[string]
 // dev's; a branch push reaches nothing but the read-only set; no trust that
 // leads to a deployer role accepts a wildcard subject.
 func TestTrustChain(t *testing.T) {
+	t.Parallel()
 	dev, prod := committedRoles(t, "dev"), committedRoles(t, "prod")
 	sets := []iampolicy.RoleSet{dev, prod}
 	deployers := func(set iampolicy.RoleSet) []string {

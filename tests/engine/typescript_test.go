@@ -3,10 +3,12 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,23 +28,43 @@ import (
 // packed from sdk/nodejs and compiled on install, so it is always the
 // committed one) and compiles the example; it returns node and the
 // example's folder.
+// Once per test binary: the tests that use the example run in parallel and
+// share its folder.
 func typescriptExample(t testing.TB) (node, dir string) {
 	t.Helper()
+	tsExampleOnce.Do(func() { tsExampleNode, tsExampleErr = installTypescriptExample() })
+	require.NoError(t, tsExampleErr)
+	return tsExampleNode, filepath.Join(repoRoot, "examples", "typescript")
+}
+
+var (
+	tsExampleOnce sync.Once
+	tsExampleNode string
+	tsExampleErr  error
+)
+
+// installTypescriptExample is typescriptExample's work.
+func installTypescriptExample() (string, error) {
 	node, err := exec.LookPath("node")
-	require.NoError(t, err, "the TypeScript example needs Node.js (20 or later) on PATH")
+	if err != nil {
+		return "", fmt.Errorf("the TypeScript example needs Node.js (20 or later) on PATH: %w", err)
+	}
 	npm, err := exec.LookPath("npm")
-	require.NoError(t, err, "the TypeScript example needs npm on PATH")
-	dir = filepath.Join(repoRoot, "examples", "typescript")
+	if err != nil {
+		return "", fmt.Errorf("the TypeScript example needs npm on PATH: %w", err)
+	}
+	dir := filepath.Join(repoRoot, "examples", "typescript")
 	for _, args := range [][]string{
 		{npm, "ci", "--no-audit", "--no-fund", "--loglevel", "error"},
 		{filepath.Join(dir, "node_modules", ".bin", "tsc"), "-p", "."},
 	} {
 		cmd := exec.Command(args[0], args[1:]...) //nolint:gosec // npm and tsc of this repository's example
 		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		require.NoErrorf(t, err, "%s in examples/typescript:\n%s", strings.Join(args, " "), out)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("%s in examples/typescript: %w\n%s", strings.Join(args, " "), err, out)
+		}
 	}
-	return node, dir
+	return node, nil
 }
 
 // tsStack is a stack of the TypeScript example, sharing the backend,
@@ -194,6 +216,7 @@ func tsDevConfig(routes ...map[string]any) map[string]any {
 // roles the dev stack prints: every resource in its account, the policy
 // letting in exactly the consumer's endpoint, the probe green.
 func TestTypeScriptProgramLifecycle(t *testing.T) {
+	t.Parallel()
 	node, dir := typescriptExample(t)
 	installComponentProvider(t)
 	env := newEngineStack(t, "dev")
@@ -284,6 +307,7 @@ func tsConsumerConfig(account string) map[string]any {
 // that reaches another account than the consumer's is refused with nothing
 // created.
 func TestTypeScriptSingleAccountComponentTakesItsProvider(t *testing.T) {
+	t.Parallel()
 	node, dir := typescriptExample(t)
 	installComponentProvider(t)
 	env := newEngineStack(t, "dev")

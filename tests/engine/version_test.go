@@ -14,6 +14,7 @@ import (
 // is built from and the SDK the program uses are one version, so an SDK
 // upgrade without the CLI (or the reverse) fails here first.
 func TestCLIIsTheSDKVersion(t *testing.T) {
+	t.Parallel()
 	version := func(file, module string) string {
 		t.Helper()
 		b, err := os.ReadFile(file)

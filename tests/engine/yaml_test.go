@@ -72,6 +72,7 @@ func stateNames(t *testing.T, s *engineStack) []string {
 // program; every resource in its account, the policy
 // admitting exactly the endpoint, the same resources as the Go program.
 func TestYamlProgramLifecycle(t *testing.T) {
+	t.Parallel()
 	ensureYamlLanguageHost(t)
 	installComponentProvider(t)
 	project := t.TempDir()
@@ -127,6 +128,7 @@ func TestYamlProgramLifecycle(t *testing.T) {
 // TestYamlHostIsTheModulesTool: the version the tests name is the one this
 // module's go.mod pins (and builds) as a tool.
 func TestYamlHostIsTheModulesTool(t *testing.T) {
+	t.Parallel()
 	mod, err := os.ReadFile(filepath.Join(engineModuleDir(t), "go.mod"))
 	require.NoError(t, err)
 	assert.Contains(t, string(mod), "github.com/pulumi/pulumi-yaml "+YamlLanguageVersion)
