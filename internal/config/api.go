@@ -29,16 +29,10 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 			return api
 		}
 	}
-	if auth, ok := r.optString(k, m, "authorization", components.ExpectAuthorization); ok {
-		if auth == "" { // the component reads "" as its default; a config that says "" means something else
-			r.bad(k.field("authorization"), auth, components.ExpectAuthorization)
-		}
+	if auth, ok := r.optNonEmpty(k, m, "authorization", components.ExpectAuthorization); ok {
 		api.Authorization = auth
 	}
-	if org, ok := r.optString(k, m, "principalOrgId", components.ExpectOrgId); ok {
-		if org == "" {
-			r.bad(k.field("principalOrgId"), org, components.ExpectOrgId)
-		}
+	if org, ok := r.optNonEmpty(k, m, "principalOrgId", components.ExpectOrgId); ok {
 		api.PrincipalOrgId = org
 	}
 	if name, ok := r.optString(k, m, "name", "an API name of 1-128 characters"); ok {
@@ -88,10 +82,7 @@ func (r *reader) customDomain(k key, m map[string]any) *components.CustomDomainA
 	if p, ok := r.optString(k, dm, "basePath", components.ExpectBasePath); ok {
 		d.BasePath = p
 	}
-	if p, ok := r.optString(k, dm, "securityPolicy", components.ExpectSecurityPolicy); ok {
-		if p == "" {
-			r.bad(k.field("securityPolicy"), p, components.ExpectSecurityPolicy)
-		}
+	if p, ok := r.optNonEmpty(k, dm, "securityPolicy", components.ExpectSecurityPolicy); ok {
 		d.SecurityPolicy = p
 	}
 	return d
@@ -109,16 +100,10 @@ func (r *reader) tls(k key, m map[string]any) *components.ApiTls {
 		return nil
 	}
 	t := &components.ApiTls{}
-	if p, ok := r.optString(k, tm, "securityPolicy", components.ExpectSecurityPolicy); ok {
-		if p == "" {
-			r.bad(k.field("securityPolicy"), p, components.ExpectSecurityPolicy)
-		}
+	if p, ok := r.optNonEmpty(k, tm, "securityPolicy", components.ExpectSecurityPolicy); ok {
 		t.SecurityPolicy = p
 	}
-	if mode, ok := r.optString(k, tm, "endpointAccessMode", components.ExpectEndpointAccessMode); ok {
-		if mode == "" {
-			r.bad(k.field("endpointAccessMode"), mode, components.ExpectEndpointAccessMode)
-		}
+	if mode, ok := r.optNonEmpty(k, tm, "endpointAccessMode", components.ExpectEndpointAccessMode); ok {
 		t.EndpointAccessMode = mode
 	}
 	return t
@@ -196,10 +181,7 @@ func (r *reader) monitoring(k key, m map[string]any, logs *components.AccessLogs
 		PeriodSeconds:          r.optWhole(k, mm, "periodSeconds", components.DefaultAlarmPeriodSeconds),
 		EvaluationPeriods:      r.optWhole(k, mm, "evaluationPeriods", components.DefaultAlarmEvaluationPeriods),
 	}
-	if arn, ok := r.optString(k, mm, "alarmTopicArn", components.ExpectAlarmTopicArn); ok {
-		if arn == "" {
-			r.bad(k.field("alarmTopicArn"), arn, components.ExpectAlarmTopicArn)
-		}
+	if arn, ok := r.optNonEmpty(k, mm, "alarmTopicArn", components.ExpectAlarmTopicArn); ok {
 		mon.AlarmTopicArn = arn
 	}
 	return mon

@@ -204,6 +204,16 @@ func (r *reader) reqString(k key, m map[string]any, name, expected string) (stri
 	return r.optString(k, m, name, expected)
 }
 
+// optNonEmpty is optString for a key whose "" the component reads as its
+// default: a config that says "" is reported as a value it does not take.
+func (r *reader) optNonEmpty(k key, m map[string]any, name, expected string) (string, bool) {
+	s, ok := r.optString(k, m, name, expected)
+	if ok && s == "" {
+		r.bad(k.field(name), s, expected)
+	}
+	return s, ok
+}
+
 // optBool returns m[name] as a bool, or def when absent.
 func (r *reader) optBool(k key, m map[string]any, name string, def bool) bool {
 	v, present := m[name]
