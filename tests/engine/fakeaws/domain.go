@@ -58,6 +58,14 @@ type ResourceShare struct {
 	Accepted   []string `json:"accepted"`
 }
 
+// drop takes account out of the share: no longer a principal, its
+// acceptance gone (the owner disassociating it, or the account leaving).
+func (s *ResourceShare) drop(account string) {
+	is := func(a string) bool { return a == account }
+	s.Principals = slices.DeleteFunc(s.Principals, is)
+	s.Accepted = slices.DeleteFunc(s.Accepted, is)
+}
+
 // HostedZone is a Route 53 private hosted zone with its VPCs and records
 // (by "name type").
 type HostedZone struct {
@@ -259,9 +267,7 @@ func (p *Provider) associatePrincipal(c *Cloud, in props) (string, props, error)
 // that already left (its accepter was deleted) is gone already.
 func (p *Provider) disassociatePrincipal(c *Cloud, olds props) error {
 	if s, ok := c.Shares[olds.str("resourceShareArn")]; ok {
-		account := olds.str("principal")
-		s.Principals = slices.DeleteFunc(s.Principals, func(a string) bool { return a == account })
-		s.Accepted = slices.DeleteFunc(s.Accepted, func(a string) bool { return a == account })
+		s.drop(olds.str("principal"))
 	}
 	c.record(p.scope, "DisassociateResourceShare", olds.str("principal"))
 	return nil
@@ -290,9 +296,7 @@ func (p *Provider) acceptShare(c *Cloud, in props) (string, props, error) {
 // receiver, which leaves the share.
 func (p *Provider) leaveShare(c *Cloud, olds props) error {
 	if s, ok := c.Shares[olds.str("shareArn")]; ok {
-		drop := func(a string) bool { return a == p.scope.Account }
-		s.Principals = slices.DeleteFunc(s.Principals, drop)
-		s.Accepted = slices.DeleteFunc(s.Accepted, drop)
+		s.drop(p.scope.Account)
 	}
 	c.record(p.scope, "DisassociateResourceShare", olds.str("shareArn"))
 	return nil
