@@ -80,7 +80,7 @@ func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, acc
 	}).(pulumi.StringOutput)
 	// Replaced with its endpoint; never protected (a protected attachment would
 	// block replacing the endpoint).
-	attached, err := newVpcEndpointPolicy(ctx, s.name+"-"+c.Name+"-endpoint-policy", map[string]pulumi.Input{
+	attached, err := newEc2[VpcEndpointPolicy](ctx, typeEc2VpcEndpointPolicy, s.name+"-"+c.Name+"-endpoint-policy", map[string]pulumi.Input{
 		"vpcEndpointId": access.EndpointId,
 		"policy":        doc,
 	}, append(s.consumerOpts(c), pulumi.Protect(false))...)
@@ -128,7 +128,7 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 	} else {
 		existing := lookupVpc(ctx, vpcId, s.consumerInvokeOpts(c)...)
 		if allowed == nil {
-			allowed = pulumi.StringArray{vpcField(existing, func(v existingVpc) string { return v.CidrBlock }).(pulumi.StringOutput)}
+			allowed = pulumi.StringArray{existing.ApplyT(func(v any) string { return v.(existingVpc).CidrBlock }).(pulumi.StringOutput)}
 		}
 		switch {
 		case privateDnsOn(c):

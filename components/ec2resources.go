@@ -82,29 +82,13 @@ func registerEc2(ctx *pulumi.Context, typ, name string, inputs map[string]pulumi
 	return ctx.RegisterResource(typ, name, ec2Inputs(inputs), state, opts...)
 }
 
-func newVpc(ctx *pulumi.Context, name string, inputs map[string]pulumi.Input, opts ...pulumi.ResourceOption) (*Vpc, error) {
-	var r Vpc
-	return &r, registerEc2(ctx, typeEc2Vpc, name, inputs, &r, opts)
-}
-
-func newSubnet(ctx *pulumi.Context, name string, inputs map[string]pulumi.Input, opts ...pulumi.ResourceOption) (*Subnet, error) {
-	var r Subnet
-	return &r, registerEc2(ctx, typeEc2Subnet, name, inputs, &r, opts)
-}
-
-func newSecurityGroup(ctx *pulumi.Context, name string, inputs map[string]pulumi.Input, opts ...pulumi.ResourceOption) (*SecurityGroup, error) {
-	var r SecurityGroup
-	return &r, registerEc2(ctx, typeEc2SecurityGroup, name, inputs, &r, opts)
-}
-
-func newVpcEndpoint(ctx *pulumi.Context, name string, inputs map[string]pulumi.Input, opts ...pulumi.ResourceOption) (*VpcEndpoint, error) {
-	var r VpcEndpoint
-	return &r, registerEc2(ctx, typeEc2VpcEndpoint, name, inputs, &r, opts)
-}
-
-func newVpcEndpointPolicy(ctx *pulumi.Context, name string, inputs map[string]pulumi.Input, opts ...pulumi.ResourceOption) (*VpcEndpointPolicy, error) {
-	var r VpcEndpointPolicy
-	return &r, registerEc2(ctx, typeEc2VpcEndpointPolicy, name, inputs, &r, opts)
+// newEc2 registers an EC2 resource of typ as a T (Vpc, Subnet, …).
+func newEc2[T any, P interface {
+	*T
+	pulumi.CustomResource
+}](ctx *pulumi.Context, typ, name string, inputs map[string]pulumi.Input, opts ...pulumi.ResourceOption) (P, error) {
+	r := P(new(T))
+	return r, registerEc2(ctx, typ, name, inputs, r, opts)
 }
 
 // securityGroupRule is one ingress or egress rule as the provider takes it.
@@ -127,11 +111,6 @@ func lookupVpc(ctx *pulumi.Context, id pulumi.StringInput, opts ...pulumi.Invoke
 		err := ctx.Invoke(invokeGetVpc, map[string]any{"id": id}, &v, opts...)
 		return v, err
 	}).(pulumi.AnyOutput)
-}
-
-// vpcField reads one field of a lookupVpc result.
-func vpcField[T any](vpc pulumi.AnyOutput, field func(existingVpc) T) pulumi.Output {
-	return vpc.ApplyT(func(v any) T { return field(v.(existingVpc)) })
 }
 
 // endpointServiceZones are the zones the region's execute-api endpoint

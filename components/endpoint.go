@@ -126,7 +126,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	}).(pulumi.StringArrayOutput)
 	region := args.Region.ToStringOutput()
 	vpcId := args.VpcId.ToStringOutput()
-	sg, err := newSecurityGroup(ctx, name+"-sg", map[string]pulumi.Input{
+	sg, err := newEc2[SecurityGroup](ctx, typeEc2SecurityGroup, name+"-sg", map[string]pulumi.Input{
 		"description": pulumi.String("HTTPS to the execute-api interface endpoint from allowed CIDRs only"),
 		"vpcId":       vpcId,
 		"ingress": pulumi.Array{securityGroupRule(map[string]pulumi.Input{
@@ -160,7 +160,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 			return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 		}
 	}
-	endpoint, err := newVpcEndpoint(ctx, name+"-vpce", map[string]pulumi.Input{
+	endpoint, err := newEc2[VpcEndpoint](ctx, typeEc2VpcEndpoint, name+"-vpce", map[string]pulumi.Input{
 		"vpcId":             vpcId,
 		"serviceName":       pulumi.Sprintf("com.amazonaws.%s.execute-api", region),
 		"vpcEndpointType":   pulumi.String("Interface"),

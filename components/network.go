@@ -94,7 +94,7 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 	if args.Region != nil {
 		cidrBlock = args.Region.ToStringOutput().ApplyT(func(string) string { return args.Cidr }).(pulumi.StringOutput)
 	}
-	vpc, err := newVpc(ctx, layout+"-vpc", map[string]pulumi.Input{
+	vpc, err := newEc2[Vpc](ctx, typeEc2Vpc, layout+"-vpc", map[string]pulumi.Input{
 		"cidrBlock":          cidrBlock,
 		"enableDnsSupport":   pulumi.Bool(true),
 		"enableDnsHostnames": pulumi.Bool(true),
@@ -106,7 +106,7 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 	zones := endpointZones(ctx, name, args.Region, azCount, child)
 	subnetIds := make(pulumi.StringArray, 0, azCount)
 	for i, cidr := range subnetCidrs {
-		subnet, err := newSubnet(ctx, fmt.Sprintf("%s-private-%d", layout, i+1), map[string]pulumi.Input{
+		subnet, err := newEc2[Subnet](ctx, typeEc2Subnet, fmt.Sprintf("%s-private-%d", layout, i+1), map[string]pulumi.Input{
 			"vpcId":               vpc.ID(),
 			"cidrBlock":           pulumi.String(cidr),
 			"availabilityZone":    zones.Index(pulumi.Int(i)),

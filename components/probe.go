@@ -280,7 +280,7 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	// rule: security groups do not filter traffic to the VPC's Amazon DNS
 	// server (VPC user guide, "Security group rules"; confirmed in practice,
 	// classmethod "security-group-outbound-rule-cannot-filter-traffic-to-amazon-dns-server").
-	sg, err := newSecurityGroup(ctx, name+"-sg", map[string]pulumi.Input{
+	sg, err := newEc2[SecurityGroup](ctx, typeEc2SecurityGroup, name+"-sg", map[string]pulumi.Input{
 		"description": pulumi.String("Connectivity probe: HTTPS out to the execute-api endpoint only"),
 		"vpcId":       args.VpcId,
 		"ingress":     pulumi.Array{},
