@@ -203,7 +203,11 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 	access.InvokeUrls = pulumi.StringMap{}.ToStringMapOutput()
 	access.CurlCommands = pulumi.StringMap{}.ToStringMapOutput()
 	if api != nil {
-		if err := side.newEndpointPolicy(ctx, c, access, api.ExecutionArn.ToStringOutput()); err != nil {
+		var domainArn pulumi.StringInput
+		if api.CustomDomain != nil {
+			domainArn = api.CustomDomain.Arn
+		}
+		if err := side.newEndpointPolicy(ctx, c, access, api.ExecutionArn.ToStringOutput(), domainArn); err != nil {
 			return nil, fmt.Errorf("consumer api access %s: %w", name, err)
 		}
 		if d := api.CustomDomain; d != nil && api.ListsEndpoint {

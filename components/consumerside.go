@@ -66,17 +66,31 @@ func privateDnsOn(c ConsumerArgs) bool {
 }
 
 // newEndpointPolicy attaches the policy of a created endpoint: Invoke on this
-// API only (restricted) or on any API (full). An existing endpoint gets none.
-func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, access *ConsumerAccess, executionArn pulumi.StringOutput) error {
+// API only (restricted) or on any API (full). With a private custom domain
+// (domainArn, the domain's apigateway ARN; nil without one) the restricted
+// policy also allows the domain itself: API Gateway evaluates the endpoint's
+// policy against the domain name's execute-api ARN for a call through the
+// domain, and against the API's ARN for the API behind it ("Use VPC endpoint
+// policies for private APIs in API Gateway", example 5). An existing
+// endpoint gets none.
+func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, access *ConsumerAccess, executionArn pulumi.StringOutput, domainArn pulumi.StringInput) error {
 	if access.Endpoint == nil {
 		return nil
 	}
 	mode := c.EndpointPolicy
-	doc := executionArn.ApplyT(func(arn string) (string, error) {
+	if domainArn == nil {
+		domainArn = pulumi.String("")
+	}
+	doc := pulumi.All(executionArn, domainArn).ApplyT(func(v []any) (string, error) {
+		arn, domain := v[0].(string), v[1].(string)
 		if mode == EndpointPolicyFull {
 			return EndpointPolicyJson([]string{"arn:" + strings.Split(arn, ":")[1] + ":execute-api:*:*:*"})
 		}
-		return EndpointPolicyJson([]string{arn + "/*"})
+		arns := []string{arn + "/*"}
+		if domain != "" {
+			arns = append(arns, domainInvokeArn(domain))
+		}
+		return EndpointPolicyJson(arns)
 	}).(pulumi.StringOutput)
 	// Replaced with its endpoint; never protected (a protected attachment would
 	// block replacing the endpoint).

@@ -266,14 +266,6 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}
 
-	// Step 1b (account A): each created endpoint's policy, now that the API's
-	// ARN exists (the API needs the endpoint IDs first).
-	for _, c := range args.Consumers {
-		if err := side.newEndpointPolicy(ctx, c, comp.Consumers[c.Name], api.ExecutionArn); err != nil {
-			return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
-		}
-	}
-
 	// Step 3 (account B): the resource policy that denies every other source.
 	policy, err := NewResourcePolicy(ctx, name+"-policy", &ResourcePolicyArgs{
 		RestApiId:       api.RestApiId,
@@ -323,6 +315,19 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	if args.CustomDomain != nil {
 		if err := newCrossAccountDomain(ctx, name, comp, args, side, api, stage); err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+		}
+	}
+
+	// Step 5c (account A): each created endpoint's policy, now that the API's
+	// ARN and the domain's exist (the API and the domain need the endpoint
+	// IDs first).
+	var domainArn pulumi.StringInput
+	if comp.Domain != nil {
+		domainArn = comp.Domain.Arn
+	}
+	for _, c := range args.Consumers {
+		if err := side.newEndpointPolicy(ctx, c, comp.Consumers[c.Name], api.ExecutionArn, domainArn); err != nil {
+			return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
 		}
 	}
 

@@ -144,6 +144,21 @@ func DomainPolicyJson(endpoints []string) (string, error) {
 	return string(b), err
 }
 
+// domainInvokeArn is the execute-api ARN of a private custom domain, given
+// its apigateway ARN (arn:<partition>:apigateway:<region>:<account>:/domainnames/<name>+<id>):
+// arn:<partition>:execute-api:<region>:<account>:/domainnames/<name>+<id>, the
+// resource a VPC endpoint policy must allow for calls through the domain
+// ("Use VPC endpoint policies for private APIs in API Gateway", examples 4
+// and 5; the Service Authorization Reference's execute-api-domain type).
+func domainInvokeArn(domainArn string) string {
+	parts := strings.SplitN(domainArn, ":", 6)
+	if len(parts) != 6 {
+		return domainArn
+	}
+	parts[2] = "execute-api"
+	return strings.Join(parts, ":")
+}
+
 // DomainOutputs are the producer's private custom domain, as a stack
 // publishes it for its consumer stacks.
 type DomainOutputs struct {
@@ -272,14 +287,18 @@ func (d *privateDomain) published(args *CustomDomainArgs, account string) *Publi
 
 // DomainSteps are the steps the team that owns an existing endpoint takes
 // in its own account to call the API by the custom domain: accept the
-// share, associate the endpoint, resolve the name in its VPC.
-func DomainSteps(region, domainName, domainArn, shareArn, vpce string, acceptShare bool) []string {
+// share, associate the endpoint, allow the domain in the endpoint's policy
+// (API Gateway evaluates it against the domain's execute-api ARN, and
+// against the API's ARN for the API behind the domain), resolve the name in
+// its VPC. executionArn is the API's.
+func DomainSteps(region, domainName, domainArn, shareArn, vpce, executionArn string, acceptShare bool) []string {
 	var steps []string
 	if acceptShare {
 		steps = append(steps, fmt.Sprintf("aws ram get-resource-share-invitations --region %s --resource-share-arns %s, then aws ram accept-resource-share-invitation --region %s --resource-share-invitation-arn <its invitation ARN> (within 12 hours of the share)", region, shareArn, region))
 	}
 	steps = append(steps,
 		fmt.Sprintf("aws apigateway create-domain-name-access-association --region %s --domain-name-arn %s --access-association-source %s --access-association-source-type VPCE", region, domainArn, vpce),
+		fmt.Sprintf("the endpoint %s's policy (when it is not the default full access) allows execute-api:Invoke on %s (the domain) and on %s/* (the API behind it)", vpce, domainInvokeArn(domainArn), executionArn),
 		fmt.Sprintf("a Route 53 private hosted zone %s associated with the endpoint's VPC (enableDnsSupport and enableDnsHostnames on), with an alias A record %s to the endpoint %s's regional DNS name", domainName, domainName, vpce),
 	)
 	return steps
@@ -311,8 +330,8 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 		access.Domain = pub
 		if access.Endpoint == nil {
 			accept := pub.AcceptShare
-			access.DomainSteps = pulumi.All(pub.Name, pub.Arn, pub.ShareArn, access.EndpointId).ApplyT(func(v []any) []string {
-				return DomainSteps(args.Region, v[0].(string), v[1].(string), v[2].(string), v[3].(string), accept)
+			access.DomainSteps = pulumi.All(pub.Name, pub.Arn, pub.ShareArn, access.EndpointId, api.ExecutionArn).ApplyT(func(v []any) []string {
+				return DomainSteps(args.Region, v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), accept)
 			}).(pulumi.StringArrayOutput)
 			continue
 		}

@@ -119,6 +119,36 @@ func TestCustomDomainConsumerSide(t *testing.T) {
 	assert.Contains(t, joined, "accept-resource-share-invitation")
 	assert.Contains(t, joined, "--access-association-source "+foreignEndpointId)
 	assert.Contains(t, joined, "--domain-name-arn arn:aws:apigateway:")
+	assert.Contains(t, joined, "policy (when it is not the default full access) allows execute-api:Invoke on arn:aws:execute-api:", "the steps say what the endpoint policy needs")
+}
+
+// TestCustomDomainEndpointPolicyAllowsTheDomain: a created endpoint's
+// restricted policy allows the domain's execute-api ARN (API Gateway
+// evaluates the endpoint policy against it for a call through the domain)
+// and the API behind it, and nothing else; the full policy covers both.
+func TestCustomDomainEndpointPolicyAllowsTheDomain(t *testing.T) {
+	mocks, _, err := runCrossAccountWith(t, testRegion, withDomain(CustomDomainArgs{Name: "orders.internal.example.com", CertificateArn: testCertificate}))
+	require.NoError(t, err)
+	d := mustNamed(t, mocks, typeDomainName, "xa-domain")
+	p := mustNamed(t, mocks, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "xa-app-endpoint-policy")
+	assert.Contains(t, p.InputDependencies["policy"], d.URN, "the policy names the domain, so it waits for it")
+	doc := p.Input("policy").(string)
+	domainArn := domainInvokeArn(d.State["arn"].StringValue())
+	require.True(t, strings.HasPrefix(domainArn, "arn:aws:execute-api:"+testRegion+":"), "got %s", domainArn)
+	apiArn := mustNamed(t, mocks, typeRestApi, "xa-api-api").State["executionArn"].StringValue()
+	for _, c := range []struct {
+		req  policy.Request
+		want bool
+	}{
+		{policy.Request{Resource: domainArn}, true},
+		{policy.Request{Resource: apiArn + "/dev/GET/", ViaDomainArn: domainArn}, true},
+		{policy.Request{Resource: strings.Replace(domainArn, "orders.internal", "other.internal", 1)}, false},
+		{policy.Request{Resource: strings.TrimSuffix(apiArn, ":"+apiArn[strings.LastIndex(apiArn, ":")+1:]) + ":otherapi/dev/GET/"}, false},
+	} {
+		ok, err := policy.Allows(doc, c.req)
+		require.NoError(t, err)
+		assert.Equalf(t, c.want, ok, "%+v in %s", c.req, doc)
+	}
 }
 
 // TestCustomDomainWithinOneOrganization: no external principals and no

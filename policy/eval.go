@@ -8,8 +8,10 @@
 // wildcards), Principal or NotPrincipal ("*", or {"AWS": [...]} naming
 // roles, users, account roots or account IDs) and every condition match.
 // The conditions understood are StringEquals, StringNotEquals, StringLike
-// and StringNotLike on aws:SourceVpce and aws:PrincipalOrgID (condition key
-// names without regard to case, as IAM does). Any other element, operator or
+// and StringNotLike on aws:SourceVpce and aws:PrincipalOrgID, and ArnEquals,
+// ArnLike, ArnNotEquals and ArnNotLike on execute-api:viaDomainArn (the
+// private custom domain a call came through; condition key names without
+// regard to case, as IAM does). Any other element, operator or
 // key is an error, never a guess. Only the resource policy is evaluated: a
 // cross-account caller also needs its own identity policy to allow the
 // call. See "How API Gateway resource policies affect authorization
@@ -157,6 +159,12 @@ type Request struct {
 	Principal string
 	// PrincipalOrgId is the caller's AWS Organizations ID, "" for none.
 	PrincipalOrgId string
+	// ViaDomainArn is the execute-api ARN of the private custom domain the
+	// call came through (arn:aws:execute-api:<region>:<account>:/domainnames/<name>+<id>),
+	// "" for a call to the API's own names. API Gateway sets the condition
+	// key execute-api:viaDomainArn to it ("Use VPC endpoint policies for
+	// private APIs in API Gateway", examples 4 and 5).
+	ViaDomainArn string
 }
 
 // Allows parses policyJson and evaluates req against it (see Evaluate).
@@ -281,6 +289,8 @@ func conditionHolds(op, key string, values []string, req Request) (bool, error) 
 		got = req.SourceVpce
 	case "aws:principalorgid":
 		got = req.PrincipalOrgId
+	case "execute-api:viadomainarn":
+		got = req.ViaDomainArn
 	default:
 		return false, fmt.Errorf("condition key %s is not evaluated here", key)
 	}
@@ -291,13 +301,32 @@ func conditionHolds(op, key string, values []string, req Request) (bool, error) 
 		in = got != "" && anyOf(values, got, equal)
 	case "StringLike", "StringNotLike":
 		in = got != "" && anyMatch(values, got)
+	case "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike":
+		in = got != "" && anyOf(values, got, arnMatches)
 	default:
 		return false, fmt.Errorf("condition operator %s is not evaluated here", op)
 	}
-	if strings.HasPrefix(op, "StringNot") {
+	if strings.HasPrefix(op, "StringNot") || strings.HasPrefix(op, "ArnNot") {
 		return !in, nil
 	}
 	return in, nil
+}
+
+// arnMatches is IAM's ArnEquals and ArnLike (the two behave alike): each of
+// the six colon-delimited parts of the ARN is matched on its own, with *
+// and ? wildcards ("IAM JSON policy elements: Condition operators", Amazon
+// Resource Name (ARN) condition operators).
+func arnMatches(pattern, arn string) bool {
+	p, a := strings.SplitN(pattern, ":", 6), strings.SplitN(arn, ":", 6)
+	if len(p) != 6 || len(a) != 6 {
+		return false
+	}
+	for i := range p {
+		if !matches(p[i], a[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // principalMatches says whether a statement's Principal covers the caller.

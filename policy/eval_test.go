@@ -70,12 +70,12 @@ func TestEvaluateNamedPrincipalsAndOrganization(t *testing.T) {
 		req  Request
 		want bool
 	}{
-		{"the named role in the org through the endpoint", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-abcdefghij"}, true},
-		{"any role of an account named by its root", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::333333333333:role/x", "o-abcdefghij"}, true},
-		{"another role of the first account", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::222222222222:role/other", "o-abcdefghij"}, false},
-		{"anonymous", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "", "o-abcdefghij"}, false},
-		{"outside the organization", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-zzzzzzzzzz"}, false},
-		{"through another endpoint", Request{method, "vpce-0bbbbbbbbbbbbbbbb", role, "o-abcdefghij"}, false},
+		{"the named role in the org through the endpoint", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-abcdefghij", ""}, true},
+		{"any role of an account named by its root", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::333333333333:role/x", "o-abcdefghij", ""}, true},
+		{"another role of the first account", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::222222222222:role/other", "o-abcdefghij", ""}, false},
+		{"anonymous", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "", "o-abcdefghij", ""}, false},
+		{"outside the organization", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-zzzzzzzzzz", ""}, false},
+		{"through another endpoint", Request{method, "vpce-0bbbbbbbbbbbbbbbb", role, "o-abcdefghij", ""}, false},
 	}
 	for _, tc := range cases {
 		ok, err := doc.Evaluate(tc.req)
@@ -208,4 +208,32 @@ func TestDecideTellsAnExplicitDenyFromNoAllow(t *testing.T) {
 	got, err = d.Decide(Request{Resource: arn + "/dev/GET/", SourceVpce: "vpce-0aaaaaaaaaaaaaaaa", Principal: "arn:aws:iam::222222222222:role/app"})
 	require.NoError(t, err)
 	assert.Equal(t, Allowed, got)
+}
+
+// TestViaDomainArnConditions: AWS's example 4 ("Use VPC endpoint policies
+// for private APIs in API Gateway") allows any API reached through one
+// private custom domain, by ArnEquals on execute-api:viaDomainArn; a call
+// without a domain, or through another, is not allowed; ArnNotLike holds
+// when the key is absent, as IAM's negated operators do.
+func TestViaDomainArnConditions(t *testing.T) {
+	domain := "arn:aws:execute-api:us-west-2:111122223333:/domainnames/private.test.com+f4g5h6"
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"execute-api:Invoke","Resource":["*"],
+		"Condition":{"ArnEquals":{"execute-api:viaDomainArn":"` + domain + `"}}}]}`
+	for _, c := range []struct {
+		via  string
+		want bool
+	}{{domain, true}, {"", false}, {strings.Replace(domain, "f4g5h6", "zzzzzz", 1), false}} {
+		ok, err := Allows(doc, Request{Resource: arn + "/dev/GET/", ViaDomainArn: c.via})
+		require.NoError(t, err)
+		assert.Equalf(t, c.want, ok, "via %q", c.via)
+	}
+	like := `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"ArnLike":{"execute-api:viaDomainArn":"arn:aws:execute-api:*:111122223333:/domainnames/*"}}}]}`
+	ok, err := Allows(like, Request{Resource: arn + "/dev/GET/", ViaDomainArn: domain})
+	require.NoError(t, err)
+	assert.True(t, ok, "ArnLike matches each ARN part with wildcards")
+	notLike := strings.Replace(like, "ArnLike", "ArnNotLike", 1)
+	ok, err = Allows(notLike, Request{Resource: arn + "/dev/GET/"})
+	require.NoError(t, err)
+	assert.True(t, ok, "a negated operator holds when the request has no domain")
+	assert.False(t, arnMatches("arn:aws:execute-api:*", domain), "an ARN pattern has six parts")
 }

@@ -171,8 +171,9 @@ func TestProdLifecycle(t *testing.T) {
 		assert.Len(t, c.Alarms, 6, "two per consumer")
 	})
 	steps, _ := s.outputs()["consumers"].Value.(map[string]any)["analytics"].(map[string]any)["customDomainSteps"].([]any)
-	require.Len(t, steps, 3, "the analytics team gets its steps")
+	require.Len(t, steps, 4, "the analytics team gets its steps")
 	assert.Contains(t, steps[1], "--access-association-source vpce-0123456789abcdef0")
+	assert.Contains(t, steps[2], ":execute-api:eu-west-1:333333333333:/domainnames/", "the endpoint policy must allow the domain")
 
 	s.step(t, "a route change goes through with protect on", func(t *testing.T) {
 		var doc map[string]any

@@ -185,6 +185,38 @@ func TestCallsThroughACustomDomain(t *testing.T) {
 	assert.Equal(t, "dns", failure, "without the zone the name does not resolve in the VPC")
 }
 
+// TestTheEndpointPolicyMustAllowTheDomain: through a custom domain, the
+// endpoint's policy is evaluated against the domain name's execute-api ARN
+// and, for the API behind it, against the API's ARN with
+// execute-api:viaDomainArn ("Use VPC endpoint policies for private APIs in
+// API Gateway", examples 4 and 5): an endpoint policy naming only the API
+// refuses the call, one naming the domain and the API lets it through, and
+// one allowing any API via that domain alone (example 4) does too.
+func TestTheEndpointPolicyMustAllowTheDomain(t *testing.T) {
+	domain := "arn:aws:execute-api:eu-west-1:111111111111:/domainnames/orders.example.com+abc123defg"
+	api := "arn:aws:execute-api:eu-west-1:111111111111:" + worldApi + "/*"
+	endpointPolicy := func(resources string, condition string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":` + resources + condition + `}]}`
+	}
+	for _, c := range []struct {
+		name, policy string
+		status       int
+	}{
+		{"the API only", endpointPolicy(`["`+api+`"]`, ""), 403},
+		{"the domain and the API", endpointPolicy(`["`+domain+`","`+api+`"]`, ""), 200},
+		{"the domain only", endpointPolicy(`["`+domain+`"]`, ""), 403},
+		{"any API via the domain", endpointPolicy(`["*"]`, `,"Condition":{"ArnEquals":{"execute-api:viaDomainArn":"`+domain+`"}}`), 200},
+	} {
+		w, _, _ := domainWorld(t, domainPolicyFor(worldVpce))
+		w.endpoint.Policy = c.policy
+		r := w.c.simulateCall(w.fn, "https://orders.example.com/", nil, false)
+		assert.Equalf(t, c.status, r.Status, "%s: %s", c.name, r.Body)
+		if c.status == 403 {
+			assert.Containsf(t, r.Body, "because no VPC endpoint policy allows", "%s", c.name)
+		}
+	}
+}
+
 // TestTheProbeWaitsForANewAssociationOrSaysSo: a new association answers
 // after PropagationCalls calls; the probe's retries ride a short delay out,
 // and a longer one ends in the domain-not-answering diagnosis.

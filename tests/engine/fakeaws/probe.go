@@ -168,7 +168,12 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		r.Status, r.ErrorType, r.Body = 403, "ForbiddenException", `{"message":"Forbidden"}`
 		return r
 	}
-	var stage, path string
+	principal, who := "", "anonymous"
+	if signed {
+		principal = f.Role
+		who = "arn:aws:sts::" + f.Account + ":assumed-role/" + f.Role[strings.LastIndex(f.Role, "/")+1:] + "/" + f.Name
+	}
+	var stage, path, viaDomainArn string
 	if viaDomain != nil {
 		// The domain the endpoint's association names, its invoke policy
 		// (which must admit the endpoint as the API's must), then the
@@ -176,6 +181,25 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		d := c.domainFor(endpoint, host)
 		if d == nil {
 			return forbidden() // no association for this endpoint (yet)
+		}
+		// The endpoint's policy first, on the domain name's own ARN ("Use VPC
+		// endpoint policies for private APIs in API Gateway", examples 4 and
+		// 5: the domain's ARN, and the API behind it, below, each with the
+		// condition key execute-api:viaDomainArn, which example 4 relies on
+		// for both; "Custom domain names for private
+		// APIs": a call needs the domain's policy, the API's policy and every
+		// VPC endpoint policy to allow it).
+		viaDomainArn = d.executeApiArn()
+		if endpoint.Policy != "" {
+			if dec, err := decide(endpoint.Policy, policy.Request{Resource: viaDomainArn, SourceVpce: endpoint.Id, Principal: principal, ViaDomainArn: viaDomainArn}); err != nil || dec != policy.Allowed {
+				why := " because no VPC endpoint policy allows the execute-api:Invoke action"
+				if dec == policy.ExplicitDeny {
+					why = " with an explicit deny in a VPC endpoint policy"
+				}
+				message := "User: " + who + " is not authorized to perform: execute-api:Invoke on resource: " + viaDomainArn + why
+				r.Status, r.ErrorType, r.Body = 403, "AccessDeniedException", `{"Message":`+jsonString(message)+`}`
+				return r
+			}
 		}
 		resource := d.executeApiArn() + "/GET" + u.Path
 		doc := strings.ReplaceAll(d.Policy, `"execute-api:/`, `"`+d.executeApiArn()+`/`)
@@ -220,11 +244,6 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		return forbidden()
 	}
 	doc := served.Policy
-	principal, who := "", "anonymous"
-	if signed {
-		principal = f.Role
-		who = "arn:aws:sts::" + f.Account + ":assumed-role/" + f.Role[strings.LastIndex(f.Role, "/")+1:] + "/" + f.Name
-	}
 	resource := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/GET%s", api.Region, api.Account, apiId, stage, path)
 	denied := func(why string) components.ProbeFormResult {
 		message := fmt.Sprintf("User: %s is not authorized to perform: execute-api:Invoke on resource: %s%s", who, resource, why)
@@ -236,7 +255,7 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	// using endpoint policies"; IAM user guide, "Access denied error
 	// messages": "because no VPC endpoint policy allows").
 	if endpoint.Policy != "" {
-		d, err := decide(endpoint.Policy, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal})
+		d, err := decide(endpoint.Policy, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal, ViaDomainArn: viaDomainArn})
 		switch {
 		case err != nil || d == policy.ExplicitDeny:
 			return denied(" with an explicit deny in a VPC endpoint policy")
