@@ -33,7 +33,9 @@ type CustomDomainArgs struct {
 	// certificate). Required.
 	CertificateArn string `pulumi:"certificateArn"`
 	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it
-	// at the root. Optional.
+	// at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping
+	// cannot read, update or delete a mapping of a private domain whose base
+	// path has a "/". Optional.
 	BasePath string `pulumi:"basePath,optional"`
 	// SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3,
 	// the default). TLS_1_0 is refused, and so are the enhanced
@@ -60,13 +62,13 @@ const (
 const (
 	ExpectDomainName     = "a lowercase DNS name of at least two labels [a-z0-9-], at most 253 characters, not under amazonaws.com"
 	ExpectCertificateArn = "an ACM certificate ARN of the producer account in the API's region (arn:aws:acm:<region>:<account>:certificate/<id>)"
-	ExpectBasePath       = `"" (the root) or path segments of [A-Za-z0-9._~-] separated by /`
+	ExpectBasePath       = `"" (the root) or one path segment of [A-Za-z0-9._~-] (no /)`
 )
 
 var (
 	domainLabel    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	certificateArn = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate/[0-9a-f-]{36}$`)
-	basePathShape  = regexp.MustCompile(`^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$`)
+	basePathShape  = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
 )
 
 // ValidDomainName says whether name is a DNS name a private custom domain
@@ -110,7 +112,16 @@ func (d *CustomDomainArgs) Validate(region, producerAccount string) error {
 	case parts[2] != producerAccount:
 		f.add("certificateArn", "got a certificate of account %s; the domain is the producer's, so its certificate must be in account %s", parts[2], producerAccount)
 	}
-	if d.BasePath != "" && (!basePathShape.MatchString(d.BasePath) || len(d.BasePath) > 255) {
+	switch {
+	case d.BasePath != "" && strings.Contains(strings.Trim(d.BasePath, "/"), "/"):
+		// The provider's mapping ID is DOMAIN/BASEPATH/DOMAIN-ID, read back
+		// with strings.SplitN(id, "/", 3) (terraform-provider-aws
+		// internal/service/apigateway/base_path_mapping.go,
+		// basePathMappingParseResourceID): a second segment would be taken
+		// for the domain's ID, so refresh drops the mapping from state and a
+		// delete leaves it live.
+		f.add("basePath", "got %q, a multi-level base path; a private custom domain's mapping takes one segment (e.g. %q), as pulumi-aws 6.83.4 cannot read, update or delete a private domain's mapping whose base path has a /", d.BasePath, strings.SplitN(strings.Trim(d.BasePath, "/"), "/", 2)[0])
+	case d.BasePath != "" && (!basePathShape.MatchString(d.BasePath) || len(d.BasePath) > 255):
 		f.bad("basePath", d.BasePath, ExpectBasePath)
 	}
 	switch p := d.securityPolicy(); {

@@ -177,7 +177,8 @@ func TestCustomDomainValidation(t *testing.T) {
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: strings.Replace(testCertificate, "111111111111", "222222222222", 1)}, []string{"certificateArn"}},
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: "arn:aws:iam::111111111111:server-certificate/x"}, []string{"certificateArn"}},
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, BasePath: "/v1"}, []string{"basePath"}},
-		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, BasePath: "v1/orders"}, nil},
+		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, BasePath: "v1"}, nil},
+		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, BasePath: "v1/orders"}, []string{"basePath"}},
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, SecurityPolicy: SecurityPolicyTls10}, []string{"securityPolicy"}},
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, SecurityPolicy: "SecurityPolicy_TLS13_1_3_2025_09"}, []string{"securityPolicy"}},
 		{CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, SecurityPolicy: "TLS_9"}, []string{"securityPolicy"}},
@@ -188,6 +189,9 @@ func TestCustomDomainValidation(t *testing.T) {
 		Consumers:    []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, ExistingEndpointId: pluralEndpoint(1)}},
 		CustomDomain: &CustomDomainArgs{Name: "orders.example.com", CertificateArn: "nope"}}
 	assert.Equal(t, []string{"customDomain.certificateArn"}, fieldsOf(args.Validate()))
+	err := (&CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, BasePath: "orders/v1"}).Validate(testRegion, testProducerAccount)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `got "orders/v1", a multi-level base path; a private custom domain's mapping takes one segment (e.g. "orders")`)
 }
 
 // TestInvokeFormsOfACustomDomain: the form has no stage in its path, and

@@ -118,6 +118,10 @@ var BadCases = []BadCase{
 		c["api"].(map[string]any)["accessLogs"] = map[string]any{"retentionDays": 10}
 	}, "xaccount-api:api.accessLogs.retentionDays", "expected one of the periods CloudWatch Logs accepts"},
 	{"throttle out of range", func(c map[string]any) { c["api"].(map[string]any)["throttle"] = map[string]any{"rateLimit": 0} }, "xaccount-api:api.throttle.rateLimit", "expected a rate from 1 to 10000"},
+	{"multi-level base path of a private custom domain", func(c map[string]any) {
+		c["api"].(map[string]any)["customDomain"] = map[string]any{"name": "orders.internal.example.com",
+			"certificateArn": "arn:aws:acm:eu-west-1:111111111111:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", "basePath": "orders/v1"}
+	}, "xaccount-api:api.customDomain.basePath", "a multi-level base path"},
 	{"unknown access log key", func(c map[string]any) { c["api"].(map[string]any)["accessLogs"] = map[string]any{"bucket": "x"} }, "xaccount-api:api.accessLogs.bucket", "unknown key"},
 	{"extra statement that allows around the Deny", func(c map[string]any) {
 		c["api"].(map[string]any)["extraPolicyStatements"] = []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "NotResource": "execute-api:/*/DELETE/*"}}

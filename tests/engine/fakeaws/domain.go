@@ -160,22 +160,50 @@ func (p *Provider) putBasePathMapping(c *Cloud, in props) (string, props, error)
 	base := in.str("basePath")
 	d.Mappings[base] = apiId + "/" + stage
 	c.record(p.scope, "CreateBasePathMapping", d.Name+"/"+base)
-	id := d.Name + "/" + base
-	if base == "" {
-		id = d.Name + "/(none)"
-	}
+	// The provider's ID: DOMAIN-NAME/BASEPATH/DOMAIN-NAME-ID
+	// (terraform-provider-aws internal/service/apigateway/base_path_mapping.go,
+	// basePathMappingCreateResourceID).
+	id := strings.Join([]string{d.Name, base, d.Id}, "/")
 	out := in.clone()
 	out["id"] = id
 	return id, out, nil
 }
 
-func (p *Provider) deleteBasePathMapping(c *Cloud, olds props) error {
+// parseMappingId reads a mapping's ID as the provider does
+// (basePathMappingParseResourceID: strings.SplitN(id, "/", 3)): a base
+// path of more than one segment is split wrongly, its later segments taken
+// for the domain's ID, so read, update and delete address a mapping that
+// does not exist (components.CustomDomainArgs refuses such a base path).
+func parseMappingId(id string) (domain, base, domainId string) {
+	parts := strings.SplitN(id, "/", 3)
+	if len(parts) != 3 {
+		return "", "", ""
+	}
+	return parts[0], parts[1], parts[2]
+}
+
+// mapping finds the mapping the provider's ID addresses: its domain and
+// base path, nil and "" when none.
+func (c *Cloud) mapping(scope Scope, id string) (*DomainName, string) {
+	name, base, domainId := parseMappingId(id)
 	for _, d := range c.Domains {
-		if d.Scope == p.scope && d.Name == olds.str("domainName") && d.Id == olds.str("domainNameId") {
-			delete(d.Mappings, olds.str("basePath"))
+		if d.Scope == scope && d.Name == name && d.Id == domainId {
+			if _, ok := d.Mappings[base]; ok {
+				return d, base
+			}
 		}
 	}
-	c.record(p.scope, "DeleteBasePathMapping", olds.str("domainName")+"/"+olds.str("basePath"))
+	return nil, ""
+}
+
+// deleteBasePathMapping is DeleteBasePathMapping of the mapping the ID
+// addresses; NotFoundException is success to the provider
+// (resourceBasePathMappingDelete), so a mapping the ID misses stays.
+func (p *Provider) deleteBasePathMapping(c *Cloud, id string) error {
+	if d, base := c.mapping(p.scope, id); d != nil {
+		delete(d.Mappings, base)
+	}
+	c.record(p.scope, "DeleteBasePathMapping", id)
 	return nil
 }
 

@@ -59,7 +59,19 @@ func TestPrivateDomainRules(t *testing.T) {
 	mustCreate(p, t, TypeRestApiPolicy, map[string]any{"restApiId": api, "policy": policyDoc})
 	dep, _ := mustCreate(p, t, TypeDeployment, map[string]any{"restApi": api})
 	mustCreate(p, t, TypeStage, map[string]any{"restApi": api, "stageName": "dev", "deployment": dep})
-	mustCreate(p, t, TypeBasePathMapping, mapping)
+	id, _ := mustCreate(p, t, TypeBasePathMapping, mapping)
+	assert.Equal(t, "orders.example.com//"+out["domainNameId"].(string), id, "the provider's ID: domain/basePath/domainNameId")
+
+	// A base path of two segments: the provider's ID parse takes "v1/<id>"
+	// for the domain's ID, so its delete misses the mapping (NotFound is
+	// success to it) and the mapping stays live.
+	multi := map[string]any{"domainName": "orders.example.com", "domainNameId": out["domainNameId"], "restApi": api, "stageName": "dev", "basePath": "orders/v1"}
+	id, _ = mustCreate(p, t, TypeBasePathMapping, multi)
+	require.NoError(t, del(p, t, TypeBasePathMapping, id, multi))
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.Contains(t, c.Domains[arn].Mappings, "orders/v1", "the delete addressed orders on a domain ID of v1/<id>")
+		return nil
+	}))
 }
 
 // TestDomainShareAndAssociationRules: the consumer's association needs the

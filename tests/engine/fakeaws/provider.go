@@ -449,7 +449,7 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		case TypeDomainName:
 			out, err = p.updateDomainName(c, id, merged)
 		case TypeBasePathMapping:
-			if err = p.deleteBasePathMapping(c, olds); err == nil {
+			if err = p.deleteBasePathMapping(c, id); err == nil {
 				_, out, err = p.putBasePathMapping(c, merged)
 				out["id"] = id
 			}
@@ -548,7 +548,7 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 		case TypeDomainName:
 			return p.deleteDomainName(c, id)
 		case TypeBasePathMapping:
-			return p.deleteBasePathMapping(c, olds)
+			return p.deleteBasePathMapping(c, id)
 		case TypeDomainAssociation:
 			return p.deleteDomainAssociation(c, id)
 		case TypeResourceShare:
@@ -596,6 +596,12 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 			return p.readRestApi(c, req.GetId(), state, resp)
 		case TypeRestApiPolicy:
 			return readRestApiPolicy(c, state, req.GetInputs(), resp)
+		case TypeBasePathMapping:
+			// resourceBasePathMappingRead: GetBasePathMapping by the parsed
+			// ID; NotFound removes the resource from state.
+			if d, _ := c.mapping(p.scope, req.GetId()); d == nil {
+				resp.Id, resp.Properties, resp.Inputs = "", nil, nil
+			}
 		}
 		return nil
 	})
