@@ -95,9 +95,36 @@ func (a *CrossAccountPrivateApiArgs) validateQuotas(f *fieldErrs) {
 	checkResourcesPerApi(f, "routes", a.Routes, a.Quotas)
 	checkVpcLinksPerRegion(f, "routes", a.Routes, a.Quotas)
 	a.validatePolicyLength(f)
-	if tags, ok := a.Tags.(pulumi.StringMap); ok && len(tags) > MaxTagsPerResource {
+	tags, known := a.Tags.(pulumi.StringMap)
+	switch {
+	case known && len(tags) > MaxTagsPerResource:
 		f.add("tags", "got %d tags; AWS allows %d user tags per resource, and the providers' default tags count too; keep at most %d", len(tags), MaxTagsPerResource, MaxTagsPerResource)
+	case known && len(tags) > MaxTagsPerHostedZone && a.CustomDomain != nil && a.createsEndpoint():
+		f.add("tags", "got %d tags; the custom domain's Route 53 private hosted zones (one per created endpoint) take at most %d tags, and the providers' default tags count too; keep at most %d", len(tags), MaxTagsPerHostedZone, MaxTagsPerHostedZone)
 	}
+	if a.CustomDomain != nil {
+		perAccount := map[string]int{}
+		for _, c := range a.Consumers {
+			if c.ExistingEndpointId == nil {
+				perAccount[c.AccountId]++
+			}
+		}
+		for account, n := range perAccount {
+			if n > MaxAccessAssociationsPerAccount {
+				f.add("consumers", "account %s gets %d domain name access associations (one per created endpoint); API Gateway allows %d per account (\"Domain name access associations per account\"); ask AWS to raise it or use fewer endpoints", account, n, MaxAccessAssociationsPerAccount)
+			}
+		}
+	}
+}
+
+// createsEndpoint says whether any consumer's endpoint is created here.
+func (a *CrossAccountPrivateApiArgs) createsEndpoint() bool {
+	for _, c := range a.Consumers {
+		if c.ExistingEndpointId == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // ValidateThrottle checks a stage throttle: a rate from 1 to MaxRateLimit

@@ -1,9 +1,11 @@
 package components
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -205,4 +207,38 @@ func TestInvokeFormsOfACustomDomain(t *testing.T) {
 	assert.Equal(t, "curl -sS https://orders.example.com", f.Curl[InvokeCustomDomain])
 	base.BasePath = "v1"
 	assert.Equal(t, "https://orders.example.com/v1", ComputeInvokeForms(base).Urls[InvokeCustomDomain])
+}
+
+// TestCustomDomainQuotas: a created endpoint's private hosted zone takes
+// at most 10 tags (Route 53), and an account at most 100 domain name
+// access associations (API Gateway); neither applies without a domain or
+// without a created endpoint.
+func TestCustomDomainQuotas(t *testing.T) {
+	eleven := pulumi.StringMap{}
+	for i := range 11 {
+		eleven[fmt.Sprintf("t%d", i)] = pulumi.String("v")
+	}
+	domain := &CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate}
+	created := ConsumerArgs{Name: "app", AccountId: testConsumerAccount, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}, Credentials: &AccountCredentials{Profile: pulumi.String("app")}}
+	args := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
+		Consumers: []ConsumerArgs{created}, CustomDomain: domain, Tags: eleven}
+	err := args.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "take at most 10 tags")
+	args.CustomDomain = nil
+	assert.NotContains(t, fmt.Sprint(args.Validate()), "take at most 10 tags", "no domain, no zone")
+	args.CustomDomain = domain
+	args.Consumers = []ConsumerArgs{{Name: "partner", AccountId: testConsumerAccount, ExistingEndpointId: pluralEndpoint(1)}}
+	assert.NotContains(t, fmt.Sprint(args.Validate()), "take at most 10 tags", "an endpoint owned elsewhere gets no zone here")
+
+	args.Tags = nil
+	args.Consumers = nil
+	for i := range MaxAccessAssociationsPerAccount + 1 {
+		c := created
+		c.Name = fmt.Sprintf("c%d", i)
+		args.Consumers = append(args.Consumers, c)
+	}
+	err = args.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "gets 101 domain name access associations")
 }

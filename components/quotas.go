@@ -24,6 +24,15 @@ const (
 	// carry (50, not adjustable); a provider's default tags count, as they are
 	// set on every resource of that provider.
 	MaxTagsPerResource = 50
+	// MaxTagsPerHostedZone is Route 53's tag limit of a hosted zone: "You can
+	// add a maximum of 10 tags to a health check or a hosted zone" (Route 53
+	// API reference, ChangeTagsForResource). A custom domain's private hosted
+	// zones carry the stack's tags, default tags included.
+	MaxTagsPerHostedZone = 10
+	// MaxAccessAssociationsPerAccount is "Domain name access associations
+	// per account" (API Gateway quotas, 100 by default): each created
+	// endpoint of a custom domain's consumer has one in its account.
+	MaxAccessAssociationsPerAccount = 100
 )
 
 // Names of the quotas in messages, as AWS's quota table names them.

@@ -42,6 +42,7 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	cfg.TagsSecret = r.secretKeys[fullKey(KeyTags)]
 	cfg.Protect = r.protect(raw)
 	cfg.Probe = r.probe(raw)
+	r.checkZoneTags(cfg)
 	r.consumerProbes(cfg)
 	r.checkRoleShape(cfg, raw)
 	r.validateArgs(cfg)
@@ -49,6 +50,21 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 		return nil, &Error{Problems: r.problems}
 	}
 	return cfg, nil
+}
+
+// checkZoneTags refuses default tags a custom domain's private hosted zones
+// cannot carry: each created endpoint gets a zone, with every default tag,
+// and Route 53 takes at most components.MaxTagsPerHostedZone.
+func (r *reader) checkZoneTags(cfg *Config) {
+	if cfg.Api.CustomDomain == nil || len(cfg.Tags) <= components.MaxTagsPerHostedZone {
+		return
+	}
+	for _, c := range cfg.Consumers {
+		if c.ManagesEndpoint() {
+			r.fail(key(fullKey(KeyTags)), "got %d tags; with %s.customDomain each created endpoint gets a Route 53 private hosted zone, which takes at most %d tags (these default tags included); keep at most %d", len(cfg.Tags), KeyApi, components.MaxTagsPerHostedZone, components.MaxTagsPerHostedZone)
+			return
+		}
+	}
 }
 
 // unknownKeys reports keys of this namespace the program does not read.

@@ -158,6 +158,12 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 	api.ListsEndpoint = true
 	if d, ok := out[OutputCustomDomain].(map[string]any); ok {
 		api.CustomDomain = publishedDomainOf(d, consumer.AccountId, cfg.Producer.AccountId)
+		if n := len(cfg.Tags); n > components.MaxTagsPerHostedZone {
+			// This stack's endpoint gets a private hosted zone for the domain.
+			return nil, &config.Error{Problems: []config.Problem{{Key: config.Key(config.KeyTags), Message: fmt.Sprintf(
+				"got %d tags; stack %s publishes a custom domain, for which this stack creates a Route 53 private hosted zone that takes at most %d tags (these default tags included); keep at most %d",
+				n, cfg.Producer.Stack, components.MaxTagsPerHostedZone, components.MaxTagsPerHostedZone)}}}
+		}
 	}
 	if t, ok := entry["probeTarget"].(map[string]any); ok {
 		target := probeTargetOf(t)

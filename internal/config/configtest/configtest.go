@@ -122,6 +122,15 @@ var BadCases = []BadCase{
 		c["api"].(map[string]any)["customDomain"] = map[string]any{"name": "orders.internal.example.com",
 			"certificateArn": "arn:aws:acm:eu-west-1:111111111111:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", "basePath": "orders/v1"}
 	}, "xaccount-api:api.customDomain.basePath", "a multi-level base path"},
+	{"more default tags than a custom domain's hosted zone takes", func(c map[string]any) {
+		c["api"].(map[string]any)["customDomain"] = map[string]any{"name": "orders.internal.example.com",
+			"certificateArn": "arn:aws:acm:eu-west-1:111111111111:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"}
+		tags := map[string]any{}
+		for _, k := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"} {
+			tags[k] = "v"
+		}
+		c["tags"] = tags
+	}, "xaccount-api:tags", "takes at most 10 tags"},
 	{"unknown access log key", func(c map[string]any) { c["api"].(map[string]any)["accessLogs"] = map[string]any{"bucket": "x"} }, "xaccount-api:api.accessLogs.bucket", "unknown key"},
 	{"extra statement that allows around the Deny", func(c map[string]any) {
 		c["api"].(map[string]any)["extraPolicyStatements"] = []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "NotResource": "execute-api:/*/DELETE/*"}}

@@ -404,6 +404,13 @@ func (p *Provider) createZone(c *Cloud, in props) (string, props, error) {
 	if len(z.Vpcs) == 0 {
 		return "", nil, fmt.Errorf("fakeaws: only private hosted zones are simulated (vpcs is empty)")
 	}
+	// The provider tags a new zone with ChangeTagsForResource, which takes
+	// "a maximum of 10 tags to a health check or a hosted zone" (Route 53 API
+	// reference, ChangeTagsForResource, AddTags); default tags count. The
+	// error's wording is not documented, only its code.
+	if n := p.tagCount(in); n > maxZoneTags {
+		return "", nil, awsError("ChangeTagsForResource", "InvalidInput", "a hosted zone takes at most %d tags, got %d", maxZoneTags, n)
+	}
 	if c.Zones == nil {
 		c.Zones = map[string]*HostedZone{}
 	}
@@ -415,6 +422,9 @@ func (p *Provider) createZone(c *Cloud, in props) (string, props, error) {
 	out["nameServers"] = []any{}
 	return z.Id, out, nil
 }
+
+// maxZoneTags is Route 53's tag limit of a hosted zone.
+const maxZoneTags = 10
 
 // deleteZone is DeleteHostedZone: refused while it holds records of its
 // own ("HostedZoneNotEmpty: The specified hosted zone contains non-required

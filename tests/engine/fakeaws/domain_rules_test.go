@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -256,4 +257,31 @@ func TestTheProbeWaitsForANewAssociationOrSaysSo(t *testing.T) {
 	assert.Equal(t, float64(403), never["status"])
 	assert.Equal(t, float64(5), never["attempts"])
 	assert.Contains(t, never["diagnosis"], "domain name access association may still be propagating")
+}
+
+// TestAHostedZoneTakesTenTags: Route 53 takes at most 10 tags on a hosted
+// zone (ChangeTagsForResource), the provider's default tags counted with
+// the zone's own.
+func TestAHostedZoneTakesTenTags(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, consumerAccount)
+	vpc, _ := consumerEndpoint(t, p)
+	tags := func(n int, prefix string) map[string]any {
+		m := map[string]any{}
+		for i := range n {
+			m[fmt.Sprintf("%s%d", prefix, i)] = "v"
+		}
+		return m
+	}
+	zone := func(own map[string]any) map[string]any {
+		return map[string]any{"name": "orders.example.com", "vpcs": []any{map[string]any{"vpcId": vpc}}, "tags": own}
+	}
+	mustCreate(p, t, TypeZone, zone(tags(10, "own")))
+	_, _, err := create(p, t, TypeZone, zone(tags(11, "own")))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "InvalidInput")
+	p.defaultTags = tags(8, "default")
+	_, _, err = create(p, t, TypeZone, zone(tags(3, "own")))
+	require.Error(t, err, "8 default tags and 3 of its own are 11")
+	mustCreate(p, t, TypeZone, zone(tags(2, "own")))
 }

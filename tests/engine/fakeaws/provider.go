@@ -30,6 +30,9 @@ type Provider struct {
 	// tagged: the provider has default tags, so every resource it creates
 	// is tagged on create (and IAM checks the tagging action).
 	tagged bool
+	// defaultTags are the provider's default tags, which AWS counts with a
+	// resource's own against its tag quota.
+	defaultTags map[string]any
 }
 
 // New is a provider over store; it acts once Configure has run.
@@ -144,7 +147,8 @@ func (p *Provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest)
 	}
 	p.scope = Scope{Account: account, Region: region}
 	p.session = sess
-	p.tagged = len(args.obj("defaultTags").obj("tags")) > 0
+	p.defaultTags = args.obj("defaultTags").obj("tags")
+	p.tagged = len(p.defaultTags) > 0
 	return &pulumirpc.ConfigureResponse{SupportsPreview: true, AcceptResources: true}, nil
 }
 
@@ -693,6 +697,19 @@ func driftTo(resp *pulumirpc.ReadResponse, state props, inputs *structpb.Struct,
 		return err
 	}
 	return nil
+}
+
+// tagCount is how many tags a resource with inputs in carries in AWS: its
+// own and the provider's default tags, a key counted once.
+func (p *Provider) tagCount(in props) int {
+	keys := map[string]bool{}
+	for k := range p.defaultTags {
+		keys[k] = true
+	}
+	for k := range in.obj("tags") {
+		keys[k] = true
+	}
+	return len(keys)
 }
 
 // withTags marks inputs as tagged when the provider adds default tags.
