@@ -212,7 +212,13 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 		}
 		if d := api.CustomDomain; d != nil && api.ListsEndpoint {
 			// The producer has shared the domain with this account once it lists the endpoint.
-			da, err := side.newDomainAccess(ctx, c, access, d, nil, nil)
+			var accepter pulumi.Resource
+			if d.AcceptShare {
+				if accepter, err = side.newShareAccepter(ctx, c.AccountId, []string{c.Name}, d.ShareArn, side.consumerOpts(c), nil); err != nil {
+					return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+				}
+			}
+			da, err := side.newDomainAccess(ctx, c, access, d, accepter, nil)
 			if err != nil {
 				return nil, fmt.Errorf("consumer api access %s: %w", name, err)
 			}

@@ -316,13 +316,15 @@ func DomainSteps(region, domainName, domainArn, shareArn, vpce, executionArn str
 }
 
 // newCrossAccountDomain registers the domain of a CrossAccountPrivateApi:
-// the producer's side, then each consumer's (the first consumer of an
-// account accepts the share for the account's others); an existing
-// endpoint gets the share and its steps in DomainSteps.
+// the producer's side, then each consumer's (one share accepter per
+// account, for all its consumers); an existing endpoint gets the share and
+// its steps in DomainSteps.
 func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountPrivateApi, args *CrossAccountPrivateApiArgs, side consumerSide, api *PrivateRestApi, stage *StageDeployment) error {
 	var accounts []string
+	byAccount := map[string][]string{}
 	for _, c := range args.Consumers {
 		accounts = append(accounts, c.AccountId)
+		byAccount[c.AccountId] = append(byAccount[c.AccountId], c.Name)
 	}
 	domain, err := newPrivateDomain(ctx, comp, domainInputs{
 		name: name, stageName: args.StageName, producerAccount: args.ProducerAccountId, args: args.CustomDomain,
@@ -334,7 +336,7 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 	}
 	comp.Domain = &DomainOutputs{Name: domain.domain.DomainName, Arn: domain.domain.Arn, ShareArn: domain.shareArn,
 		BasePath: args.CustomDomain.BasePath, SameOrganization: args.CustomDomain.SameOrganization}
-	accepted := map[string]pulumi.Resource{}
+	accepters := map[string]pulumi.Resource{}
 	for _, c := range args.Consumers {
 		access := comp.Consumers[c.Name]
 		pub := domain.published(args.CustomDomain, c.AccountId)
@@ -350,11 +352,17 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 		if p, ok := domain.shared[c.AccountId]; ok {
 			after = append(after, p)
 		}
-		da, err := side.newDomainAccess(ctx, c, access, pub, accepted[c.AccountId], after)
+		accepter, ok := accepters[c.AccountId]
+		if !ok && pub.AcceptShare {
+			if accepter, err = side.newShareAccepter(ctx, c.AccountId, byAccount[c.AccountId], pub.ShareArn, side.consumerOpts(c), after); err != nil {
+				return fmt.Errorf("consumer %s: %w", c.Name, err)
+			}
+			accepters[c.AccountId] = accepter
+		}
+		da, err := side.newDomainAccess(ctx, c, access, pub, accepter, after)
 		if err != nil {
 			return fmt.Errorf("consumer %s: %w", c.Name, err)
 		}
-		accepted[c.AccountId] = da.accepter
 		access.domainReady = da.ready
 	}
 	return nil

@@ -85,10 +85,12 @@ func TestCustomDomainProducerSide(t *testing.T) {
 func TestCustomDomainConsumerSide(t *testing.T) {
 	mocks, res, err := runCrossAccountWith(t, testRegion, withDomain(CustomDomainArgs{Name: "orders.internal.example.com", CertificateArn: testCertificate}))
 	require.NoError(t, err)
+	accounts := map[string]string{"app": testConsumerAccount, "batch": testSecondConsumerAccount}
 	for _, c := range []string{"app", "batch"} {
 		provider := "consumer-" + c
-		acc := mustNamed(t, mocks, typeShareAccepter, "xa-"+c+"-domain-share-accepter")
+		acc := mustNamed(t, mocks, typeShareAccepter, "xa-domain-share-accepter-"+accounts[c])
 		assert.Equal(t, provider, mocks.ProviderName(acc), "the consumer accepts in its own account")
+		assert.True(t, acc.RetainOnDelete, "deleting the accepter would take the whole account out of the share")
 		assert.Contains(t, acc.InputDependencies["shareArn"], mustNamed(t, mocks, typeResourceShare, "xa-domain-share").URN)
 
 		a := mustNamed(t, mocks, typeDomainAssociation, "xa-"+c+"-domain-association")
@@ -241,4 +243,37 @@ func TestCustomDomainQuotas(t *testing.T) {
 	err = args.Validate()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "gets 101 domain name access associations")
+}
+
+// TestOneShareAccepterPerAccount: two consumers in one account share one
+// accepter, named by the account and known by each consumer's former
+// accepter name, so removing or reordering either keeps it where it is.
+func TestOneShareAccepterPerAccount(t *testing.T) {
+	names := func(consumers ...string) []string {
+		mocks, _, err := runCrossAccountWith(t, testRegion, func(a *CrossAccountPrivateApiArgs) {
+			withDomain(CustomDomainArgs{Name: "orders.internal.example.com", CertificateArn: testCertificate})(a)
+			var kept []ConsumerArgs
+			appProvider := a.Consumers[0].Provider // the consumers share app's account and provider
+			for _, want := range consumers {
+				for _, c := range a.Consumers {
+					if c.Name == want {
+						c.AccountId, c.Provider = testConsumerAccount, appProvider
+						kept = append(kept, c)
+					}
+				}
+			}
+			a.Consumers = kept
+		})
+		require.NoError(t, err)
+		var got []string
+		for _, r := range mocks.OfType(typeShareAccepter) {
+			got = append(got, r.Name)
+			assert.Contains(t, r.Aliases, "urn:pulumi:test::components-test::xaccount:index:CrossAccountPrivateApi$aws:ram/resourceShareAccepter:ResourceShareAccepter::xa-"+consumers[0]+"-domain-share-accepter")
+		}
+		return got
+	}
+	want := []string{"xa-domain-share-accepter-" + testConsumerAccount}
+	assert.Equal(t, want, names("app", "batch"))
+	assert.Equal(t, want, names("batch", "app"), "reordered: the same accepter")
+	assert.Equal(t, want, names("batch"), "the first consumer removed: the same accepter")
 }
