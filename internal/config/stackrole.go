@@ -66,10 +66,26 @@ func (r *reader) checkRoleShape(cfg *Config, raw map[string]string) {
 	ck := key(fullKey(KeyConsumers))
 	switch cfg.StackRole {
 	case RoleProducer:
+		stackIn := map[string]string{}
 		for i, c := range cfg.Consumers {
 			if c.Stack == "" && c.EndpointId == "" {
 				r.fail(ck.index(r.consumerIndex[i]), "a producer stack creates nothing in a consumer account; expected stack (the consumer's own stack, which creates its endpoint) or endpointId (an endpoint owned elsewhere)")
 			}
+			// Each consumer stack accepts the custom domain's RAM share in its
+			// account, and RAM gives an account one invitation: the second
+			// stack's accepter would find none ("No RAM Resource Share (...)
+			// invitation found"). Within one organization RAM accepts, and no
+			// stack does.
+			d := cfg.Api.CustomDomain
+			if d == nil || d.SameOrganization || c.Stack == "" || c.AccountId == cfg.Producer.AccountId {
+				continue
+			}
+			if first, taken := stackIn[c.AccountId]; taken {
+				r.fail(ck.index(r.consumerIndex[i]).field("accountId"), "got %q, the account of consumer stack %s too; with %s.customDomain each consumer stack accepts the domain's RAM share in its account, and RAM invites an account once, so a second stack's acceptance would fail; "+
+					"expected one consumer stack per account, or %s.customDomain.sameOrganization: true (RAM accepts within an organization)", c.AccountId, first, KeyApi, KeyApi)
+				continue
+			}
+			stackIn[c.AccountId] = c.Stack
 		}
 	case RoleConsumer:
 		if len(cfg.Consumers) != 1 {
