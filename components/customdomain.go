@@ -179,6 +179,11 @@ type DomainOutputs struct {
 	// BasePath is the stage's mapping; SameOrganization the args' flag.
 	BasePath         string
 	SameOrganization bool
+	// Invitations maps each consumer account the share invites to the URN
+	// of its principal association: replacing it (pulumi up --replace)
+	// sends a new invitation, the way out once one has expired (RAM
+	// invitations expire 12 hours after they are sent).
+	Invitations pulumi.StringMapOutput
 }
 
 // PublishedDomain is what a consumer needs of the producer's private custom
@@ -204,6 +209,8 @@ type privateDomain struct {
 	shareArn pulumi.StringOutput
 	// shared are the principal associations, by consumer account.
 	shared map[string]pulumi.Resource
+	// invitations are their URNs, by consumer account.
+	invitations pulumi.StringMap
 }
 
 // domainInputs is what newPrivateDomain builds on.
@@ -248,7 +255,7 @@ func newPrivateDomain(ctx *pulumi.Context, parent pulumi.Resource, in domainInpu
 	if _, err := apigateway.NewBasePathMapping(ctx, in.name+"-domain-mapping", mapping, append(opts, pulumi.DependsOn([]pulumi.Resource{in.stage}))...); err != nil {
 		return nil, err
 	}
-	out := &privateDomain{domain: domain, shareArn: pulumi.String("").ToStringOutput(), shared: map[string]pulumi.Resource{}}
+	out := &privateDomain{domain: domain, shareArn: pulumi.String("").ToStringOutput(), shared: map[string]pulumi.Resource{}, invitations: pulumi.StringMap{}}
 	var others []string
 	for _, a := range in.consumerAccounts {
 		if a != in.producerAccount && !slices.Contains(others, a) {
@@ -274,14 +281,19 @@ func newPrivateDomain(ctx *pulumi.Context, parent pulumi.Resource, in domainInpu
 		return nil, err
 	}
 	for _, a := range others {
+		// Deleted before it is replaced: the association is the share and
+		// the account, so a new one made first would be undone by the old
+		// one's DisassociateResourceShare; a replacement (pulumi up
+		// --replace) sends a new invitation.
 		p, err := ram.NewPrincipalAssociation(ctx, in.name+"-domain-share-"+a, &ram.PrincipalAssociationArgs{
 			Principal:        pulumi.String(a),
 			ResourceShareArn: share.Arn,
-		}, append(opts, pulumi.DependsOn([]pulumi.Resource{shared}))...)
+		}, append(opts, pulumi.DependsOn([]pulumi.Resource{shared}), pulumi.DeleteBeforeReplace(true))...)
 		if err != nil {
 			return nil, err
 		}
 		out.shared[a] = p
+		out.invitations[a] = p.URN()
 	}
 	out.shareArn = share.Arn
 	return out, nil
@@ -335,7 +347,8 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 		return err
 	}
 	comp.Domain = &DomainOutputs{Name: domain.domain.DomainName, Arn: domain.domain.Arn, ShareArn: domain.shareArn,
-		BasePath: args.CustomDomain.BasePath, SameOrganization: args.CustomDomain.SameOrganization}
+		BasePath: args.CustomDomain.BasePath, SameOrganization: args.CustomDomain.SameOrganization,
+		Invitations: domain.invitations.ToStringMapOutput()}
 	accepters := map[string]pulumi.Resource{}
 	for _, c := range args.Consumers {
 		access := comp.Consumers[c.Name]

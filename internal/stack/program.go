@@ -149,7 +149,7 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 		outputs["dashboard"] = api.DashboardName
 	}
 	if api.Domain != nil {
-		outputs[OutputCustomDomain] = customDomainOutput(api.Domain)
+		outputs[OutputCustomDomain] = customDomainOutput(cfg.Stack, api.Domain)
 	}
 	return outputs
 }

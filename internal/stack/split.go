@@ -158,6 +158,13 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 	api.ListsEndpoint = true
 	if d, ok := out[OutputCustomDomain].(map[string]any); ok {
 		api.CustomDomain = publishedDomainOf(d, consumer.AccountId, cfg.Producer.AccountId)
+		if reinvite, _ := d["reinvite"].(map[string]any); api.CustomDomain.AcceptShare {
+			command, _ := reinvite[consumer.AccountId].(string)
+			if err := ctx.Log.Info(fmt.Sprintf("this stack accepts the RAM share of stack %s's custom domain, within 12 hours of the producer's up that invited account %s (RAM invitations expire then). "+
+				"If its accepter fails with \"No RAM Resource Share (...) invitation found\", the invitation expired: run %s in the producer's project, then pulumi up here again", cfg.Producer.Stack, consumer.AccountId, command), nil); err != nil {
+				return nil, err
+			}
+		}
 		if n := len(cfg.Tags); n > components.MaxTagsPerHostedZone {
 			// This stack's endpoint gets a private hosted zone for the domain.
 			return nil, &config.Error{Problems: []config.Problem{{Key: config.Key(config.KeyTags), Message: fmt.Sprintf(
@@ -222,12 +229,30 @@ func deployConsumerStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, e
 // {name, arn, basePath, shareArn, sameOrganization}; absent without one.
 const OutputCustomDomain = "customDomain"
 
-// customDomainOutput is the domain as a producer's stack publishes it.
-func customDomainOutput(d *components.DomainOutputs) pulumi.Map {
+// customDomainOutput is the domain as a producer's stack publishes it,
+// with reinvite: per invited consumer account, the command that sends it
+// a new invitation once one has expired.
+func customDomainOutput(stack string, d *components.DomainOutputs) pulumi.Map {
 	return pulumi.Map{
 		"name": d.Name, "arn": d.Arn, "shareArn": d.ShareArn,
 		"basePath": pulumi.String(d.BasePath), "sameOrganization": pulumi.Bool(d.SameOrganization),
+		"reinvite": d.Invitations.ApplyT(func(urns map[string]string) map[string]string {
+			out := map[string]string{}
+			for account, urn := range urns {
+				out[account] = ReinviteCommand(stack, urn)
+			}
+			return out
+		}).(pulumi.StringMapOutput),
 	}
+}
+
+// ReinviteCommand is the command, run in the producer's stack, that
+// replaces a consumer account's principal association of the domain's RAM
+// share: RAM then sends the account a new invitation (the old one expires
+// 12 hours after it was sent, and the consumer's accepter then fails with
+// "No RAM Resource Share (...) invitation found").
+func ReinviteCommand(stack, urn string) string {
+	return fmt.Sprintf("pulumi up --stack %s --replace '%s'", stack, urn)
 }
 
 // publishedDomainOf reads a published domain back for a consumer in

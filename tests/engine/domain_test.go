@@ -225,3 +225,54 @@ func TestCustomDomainInTheSplitTopology(t *testing.T) {
 		requireDomainServes(t, app, probeFunction(t, app, "app"))
 	})
 }
+
+// TestCustomDomainShareOutlivesTheFirstConsumerOfItsAccount: two consumers
+// in one account share one accepter, named by the account. Removing the
+// first keeps the account in the share and the other answering through the
+// domain (an accepter named after the first consumer was deleted, which
+// took the whole account out of the share, while a new one found no
+// invitation); flipping sameOrganization on drops the accepter without the
+// account leaving the share.
+func TestCustomDomainShareOutlivesTheFirstConsumerOfItsAccount(t *testing.T) {
+	t.Parallel()
+	s := newEngineStack(t, "dev")
+	app := devConsumer("app", "222222222222", "10.20.0.0/24", 2)
+	batch := devConsumer("batch", "222222222222", "10.30.0.0/24", 2)
+	s.editConfig("consumers", []any{app, batch})
+	s.editConfig("api", devApiWithDomain())
+	if !s.step(t, "two consumers of one account, one acceptance", func(t *testing.T) {
+		s.mustUp()
+		d := domainState(s)
+		assert.Equal(t, []string{"222222222222"}, d.accepted)
+		assert.Len(t, d.associations, 2)
+		requireDomainServes(t, s, probeFunction(t, s, "batch"))
+	}) {
+		return
+	}
+	batchFunction := probeFunction(t, s, "batch")
+	if !s.step(t, "the first consumer of the account removed: the other keeps the domain", func(t *testing.T) {
+		s.editConfig("consumers", []any{batch})
+		s.mustUp()
+		d := domainState(s)
+		assert.Equal(t, []string{"222222222222"}, d.principals, "the account is still a principal")
+		assert.Equal(t, []string{"222222222222"}, d.accepted, "and still accepted")
+		assert.Len(t, d.associations, 1)
+		requireDomainServes(t, s, batchFunction)
+		requireNoChanges(t, s)
+	}) {
+		return
+	}
+	s.step(t, "sameOrganization turned on: RAM accepts, the accepter goes, the account stays", func(t *testing.T) {
+		require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
+			c.Organizations = map[string]string{"111111111111": "o-abcdefghij", "222222222222": "o-abcdefghij"}
+			return nil
+		}))
+		api := devApiWithDomain()
+		api["customDomain"].(map[string]any)["sameOrganization"] = true
+		s.editConfig("api", api)
+		s.mustUp()
+		d := domainState(s)
+		assert.Equal(t, []string{"222222222222"}, d.accepted, "deleting the accepter did not take the account out")
+		requireDomainServes(t, s, batchFunction)
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // EnvStateDir names the folder holding the simulated cloud (cloud.json, its
@@ -85,7 +86,14 @@ type Cloud struct {
 	// Calls lists every AWS API call that changed something, in order, as
 	// "Account Region Operation target".
 	Calls []string `json:"calls"`
+	// ClockSkewSeconds moves the simulated cloud's clock ahead of the
+	// machine's, so a test can let time-bound state expire (a RAM
+	// invitation after 12 hours).
+	ClockSkewSeconds int64 `json:"clockSkewSeconds"`
 }
+
+// now is the simulated cloud's time, in Unix seconds.
+func (c *Cloud) now() int64 { return time.Now().Unix() + c.ClockSkewSeconds }
 
 // Scope is the account and region one provider acts in.
 type Scope struct {

@@ -56,7 +56,15 @@ type ResourceShare struct {
 	Resources  []string `json:"resources"`
 	Principals []string `json:"principals"`
 	Accepted   []string `json:"accepted"`
+	// Invited is when each external principal was invited (Unix seconds):
+	// the invitation expires 12 hours later.
+	Invited map[string]int64 `json:"invited"`
 }
+
+// invitationLifetime is how long a RAM invitation stays pending: "If the
+// invitation isn't accepted within 12 hours, it expires" (AWS RAM user
+// guide, "Accepting and rejecting resource share invitations").
+const invitationLifetime = 12 * 60 * 60
 
 // drop takes account out of the share: no longer a principal, its
 // acceptance gone (the owner disassociating it, or the account leaving).
@@ -64,6 +72,7 @@ func (s *ResourceShare) drop(account string) {
 	is := func(a string) bool { return a == account }
 	s.Principals = slices.DeleteFunc(s.Principals, is)
 	s.Accepted = slices.DeleteFunc(s.Accepted, is)
+	delete(s.Invited, account)
 }
 
 // HostedZone is a Route 53 private hosted zone with its VPCs and records
@@ -284,6 +293,12 @@ func (p *Provider) associatePrincipal(c *Cloud, in props) (string, props, error)
 	if sameOrg && !slices.Contains(s.Accepted, account) {
 		s.Accepted = append(s.Accepted, account)
 	}
+	if !sameOrg && !slices.Contains(s.Accepted, account) {
+		if s.Invited == nil {
+			s.Invited = map[string]int64{}
+		}
+		s.Invited[account] = c.now()
+	}
 	c.record(p.scope, "AssociateResourceShare", account)
 	id := s.Arn + "," + account
 	out := in.clone()
@@ -307,7 +322,11 @@ func (p *Provider) disassociatePrincipal(c *Cloud, olds props) error {
 func (p *Provider) acceptShare(c *Cloud, in props) (string, props, error) {
 	arn := in.str("shareArn")
 	s, ok := c.Shares[arn]
-	if !ok || !slices.Contains(s.Principals, p.scope.Account) || slices.Contains(s.Accepted, p.scope.Account) || s.Region != p.scope.Region {
+	// The provider looks for a PENDING invitation only
+	// (findResourceShareInvitationByResourceShareARNAndStatus): one
+	// accepted already, or expired 12 hours after it was sent, is not found.
+	expired := ok && c.now()-s.Invited[p.scope.Account] > invitationLifetime
+	if !ok || !slices.Contains(s.Principals, p.scope.Account) || slices.Contains(s.Accepted, p.scope.Account) || s.Region != p.scope.Region || expired {
 		return "", nil, fmt.Errorf("No RAM Resource Share (%s) invitation found", arn) //nolint:staticcheck // the provider's own wording
 	}
 	s.Accepted = append(s.Accepted, p.scope.Account)

@@ -285,3 +285,27 @@ func TestAHostedZoneTakesTenTags(t *testing.T) {
 	require.Error(t, err, "8 default tags and 3 of its own are 11")
 	mustCreate(p, t, TypeZone, zone(tags(2, "own")))
 }
+
+// TestAnInvitationExpiresAfterTwelveHours: an external account's
+// invitation is pending 12 hours ("If the invitation isn't accepted within
+// 12 hours, it expires", AWS RAM user guide); the accepter then finds none,
+// and the owner's new principal association sends a new one.
+func TestAnInvitationExpiresAfterTwelveHours(t *testing.T) {
+	store := newStore(t)
+	producer := provider(t, store, producerAccount)
+	consumer := provider(t, store, consumerAccount)
+	share, _ := mustCreate(producer, t, TypeResourceShare, map[string]any{"name": "s", "allowExternalPrincipals": true})
+	principal := map[string]any{"resourceShareArn": share, "principal": consumerAccount}
+	id, _ := mustCreate(producer, t, TypePrincipalAssociation, principal)
+	skew := func(hours int64) {
+		require.NoError(t, store.Update(func(c *Cloud) error { c.ClockSkewSeconds = hours * 3600; return nil }))
+	}
+	skew(13)
+	_, _, err := create(consumer, t, TypeShareAccepter, map[string]any{"shareArn": share})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "invitation found", "expired after 12 hours")
+	require.NoError(t, del(producer, t, TypePrincipalAssociation, id, principal))
+	mustCreate(producer, t, TypePrincipalAssociation, principal)
+	skew(24)
+	mustCreate(consumer, t, TypeShareAccepter, map[string]any{"shareArn": share})
+}
