@@ -1,12 +1,18 @@
 package fakeaws
 
 import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/internal/iampolicy"
+	"github.com/xaccount/xaccount-api/internal/rulestable"
 )
 
 // TestActionTableHoldsEveryCallOfTheProvider: the IAM action table
@@ -49,4 +55,48 @@ func containsFold(actions []string, action string) bool {
 		}
 	}
 	return false
+}
+
+// TestRulesTableListsEveryCallOfTheProvider: each row of CONTRIBUTING.md's
+// table of rules lists, per operation, exactly the actions of this
+// package's call table for its type (the read calls included), and every
+// type with calls has a row.
+func TestRulesTableListsEveryCallOfTheProvider(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	text, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "..", "CONTRIBUTING.md"))
+	require.NoError(t, err)
+	rows, err := rulestable.Parse(string(text))
+	require.NoError(t, err)
+	want := map[string]map[string][]string{}
+	note := func(typ, op, action string) {
+		if want[typ] == nil {
+			want[typ] = map[string][]string{}
+		}
+		if !slices.Contains(want[typ][op], action) {
+			want[typ][op] = append(want[typ][op], action)
+		}
+	}
+	for _, c := range Calls {
+		if c.Op != "invoke" {
+			note(c.Type, c.Op, c.Action)
+		}
+	}
+	for _, typ := range []string{TypeSubnet, TypeSecurityGroup} {
+		for _, c := range lingeringEniCalls {
+			note(typ, c.Op, c.Action)
+		}
+	}
+	got := map[string]rulestable.Row{}
+	for _, r := range rows {
+		got[r.Type] = r
+	}
+	for typ, ops := range want {
+		r, ok := got[typ]
+		if !assert.Truef(t, ok, "%s makes calls but has no row in CONTRIBUTING.md's table of rules", typ) {
+			continue
+		}
+		for _, op := range []string{"create", "read", "update", "delete"} {
+			assert.ElementsMatchf(t, ops[op], r.Calls[op], "%s %s: the row's calls differ from calls.go's", typ, op)
+		}
+	}
 }

@@ -11,7 +11,11 @@ import (
 // (the provider pulumi-aws 6.83.x bridges), function by function, and from
 // the Service Authorization Reference for the action and ARN of each API;
 // never from internal/iampolicy, so that the printed policies and this table
-// can disagree and a test sees it.
+// can disagree and a test sees it (TestActionTableHoldsEveryCallOfTheProvider).
+// pulumi-aws 6.x bridges the provider's v5 line (pulumi-aws 7 moved to its
+// v6); the provider files were read as the public copies stored them, not
+// pinned to the exact tag, so a call that differs between v5 releases is
+// noted where it is known.
 //
 // Ops: create, read, update, delete (a resource's CRUD; the provider reads
 // after every create and update, so those rows apply there too) and invoke
