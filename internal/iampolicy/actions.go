@@ -45,9 +45,12 @@ var Actions = map[string][]string{
 	"aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation": {
 		"apigateway:GET", "apigateway:POST", "apigateway:DELETE", "apigateway:PUT", "apigateway:CreateAccessAssociation",
 	},
+	// The share's read lists its permissions (permission_arns:
+	// ListResourceSharePermissions, terraform-provider-aws
+	// internal/service/ram/resource_share.go), after every create and update.
 	"aws:ram/resourceShare:ResourceShare": {
-		"ram:CreateResourceShare", "ram:GetResourceShares", "ram:UpdateResourceShare", "ram:DeleteResourceShare",
-		"ram:TagResource", "ram:UntagResource",
+		"ram:CreateResourceShare", "ram:GetResourceShares", "ram:ListResourceSharePermissions", "ram:UpdateResourceShare",
+		"ram:DeleteResourceShare", "ram:TagResource", "ram:UntagResource",
 	},
 	"aws:ram/resourceAssociation:ResourceAssociation": {
 		"ram:AssociateResourceShare", "ram:DisassociateResourceShare", "ram:GetResourceShareAssociations",

@@ -35,121 +35,96 @@ func (d Document) JSON() (string, error) {
 	return string(b), nil
 }
 
-// DeployerPolicy is the identity policy a deployer role in account needs to
-// manage resources of the given types and read the given data sources in
-// region: one statement per service, each scoped as far as the service
-// allows before the resources exist. An unknown type or data source is an
-// error, so a new one cannot be deployed with a policy that lacks it.
-func DeployerPolicy(account, region string, types, invokes []string) (Document, error) {
-	return accountPolicy(account, region, types, invokes, "Deploy", func(string) bool { return true })
+// DeployerPolicy is the identity policy a deployer role needs in the
+// account a describes, to manage its resource types and read its data
+// sources in region: the actions grouped by service, each scoped as far as
+// the service allows before the resources exist (scopes.go). An unknown
+// type or data source is an error, so a new one cannot be deployed with a
+// policy that lacks it.
+func DeployerPolicy(region string, a AccountInput) (Document, error) {
+	return accountPolicy(region, a, "Deploy", func(string) bool { return true })
 }
 
-// PreviewPolicy is the identity policy of the preview role in account: the
-// deployer's actions whose access level is only Read or List (AWS Service
-// Authorization Reference, awsactions.tsv), enough for `pulumi preview
-// --refresh` and the data sources and nothing that changes anything.
-func PreviewPolicy(account, region string, types, invokes []string) (Document, error) {
-	return accountPolicy(account, region, types, invokes, "Preview", ReadOnly)
+// PreviewPolicy is the identity policy of the preview role in the account a
+// describes: the deployer's actions whose access level is only Read or List
+// (AWS Service Authorization Reference, awsactions.tsv), enough for `pulumi
+// preview --refresh` and the data sources and nothing that changes
+// anything.
+func PreviewPolicy(region string, a AccountInput) (Document, error) {
+	return accountPolicy(region, a, "Preview", ReadOnly)
 }
 
-func accountPolicy(account, region string, types, invokes []string, sid string, keep func(string) bool) (Document, error) {
-	byService := map[string][]string{}
-	add := func(actions []string) {
-		for _, a := range actions {
-			service, _, _ := strings.Cut(a, ":")
-			if keep(a) && !slices.Contains(byService[service], a) {
-				byService[service] = append(byService[service], a)
+func accountPolicy(region string, a AccountInput, sid string, keep func(string) bool) (Document, error) {
+	// origins are the types and data sources that need each action: where
+	// an action applies can depend on who needs it (a share the account
+	// owns, or one it joins).
+	origins := map[string][]string{}
+	var order []string
+	add := func(origin string, actions []string) {
+		for _, act := range actions {
+			if !keep(act) {
+				continue
+			}
+			if _, seen := origins[act]; !seen {
+				order = append(order, act)
+			}
+			if !slices.Contains(origins[act], origin) {
+				origins[act] = append(origins[act], origin)
 			}
 		}
 	}
-	for _, t := range types {
+	for _, t := range a.Types {
 		actions, ok := Actions[t]
 		if !ok {
 			return Document{}, fmt.Errorf("resource type %s has no entry in iampolicy.Actions: add the IAM actions it needs", t)
 		}
-		add(actions)
+		add(t, actions)
 	}
-	for _, tok := range invokes {
+	for _, tok := range a.Invokes {
 		actions, ok := InvokeActions[tok]
 		if !ok {
 			return Document{}, fmt.Errorf("data source %s has no entry in iampolicy.InvokeActions: add the IAM actions it needs", tok)
 		}
-		add(actions)
+		add(tok, actions)
 	}
-	resources := serviceResources(account, region)
-	p := awspartition.Of(region)
-	if slices.Contains(types, vpcLinkType) {
-		// VPC links live outside /restapis; only a stack that creates one
-		// gets them.
-		resources["apigateway"] = append(resources["apigateway"],
-			fmt.Sprintf("arn:%s:apigateway:%s::/vpclinks", p, region), fmt.Sprintf("arn:%s:apigateway:%s::/vpclinks/*", p, region))
+	env := scopeEnv{partition: awspartition.Of(region), region: region, in: a}
+	if slices.Contains(a.Types, recordType) && len(a.Records) == 0 {
+		return Document{}, fmt.Errorf("account %s has %s but no record names: the deployer's record changes are scoped to them", a.Account, recordType)
 	}
-	if slices.Contains(types, domainType) {
-		// A private domain's ARNs carry the account; /domainnames for creates.
-		resources["apigateway"] = append(resources["apigateway"],
-			fmt.Sprintf("arn:%s:apigateway:%s::/domainnames", p, region), fmt.Sprintf("arn:%s:apigateway:%s::/domainnames/*", p, region),
-			fmt.Sprintf("arn:%s:apigateway:%s:%s:/domainnames/*", p, region, account))
+	if slices.Contains(a.Types, shareAccepterType) && len(a.ShareOwners) == 0 {
+		return Document{}, fmt.Errorf("account %s has %s but no share owner: the deployer's invitations and leaving are scoped to its shares", a.Account, shareAccepterType)
 	}
-	if slices.Contains(types, domainAssociationType) {
-		// The association is the consumer's; the domain it names is the
-		// producer's, another account.
-		resources["apigateway"] = append(resources["apigateway"],
-			fmt.Sprintf("arn:%s:apigateway:%s:%s:/domainnameaccessassociations", p, region, account),
-			fmt.Sprintf("arn:%s:apigateway:%s:%s:/domainnameaccessassociations/*", p, region, account),
-			fmt.Sprintf("arn:%s:apigateway:%s:*:/domainnames/*", p, region))
+	type group struct {
+		service string
+		scope   scope
+		actions []string
 	}
-	services := make([]string, 0, len(byService))
-	for s := range byService {
-		services = append(services, s)
+	groups := map[string]*group{}
+	for _, act := range order {
+		service, _, _ := strings.Cut(act, ":")
+		for _, sc := range env.scopesOf(service, act, origins[act]) {
+			key := service + "/" + sc.name
+			g, ok := groups[key]
+			if !ok {
+				g = &group{service: service, scope: sc}
+				groups[key] = g
+			}
+			g.actions = append(g.actions, act)
+		}
 	}
-	sort.Strings(services)
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
 	doc := Document{Version: "2012-10-17"}
-	for _, s := range services {
-		actions := byService[s]
-		sort.Strings(actions)
+	for _, k := range keys {
+		g := groups[k]
+		sort.Strings(g.actions)
 		doc.Statement = append(doc.Statement, Statement{
-			Sid: sid + strings.ToUpper(s[:1]) + s[1:], Effect: "Allow", Action: actions, Resource: resources[s],
+			Sid: sid + strings.ToUpper(g.service[:1]) + g.service[1:] + g.scope.name, Effect: "Allow",
+			Action: g.actions, Resource: g.scope.resources, Condition: g.scope.condition,
 		})
 	}
 	return doc, nil
 }
-
-// serviceResources are the resource ARNs each service's statement is
-// scoped to: the account and region, as far as each service allows.
-func serviceResources(account, region string) map[string][]string {
-	p := awspartition.Of(region)
-	return map[string][]string{
-		"apigateway": {
-			fmt.Sprintf("arn:%s:apigateway:%s::/restapis", p, region),
-			fmt.Sprintf("arn:%s:apigateway:%s::/restapis/*", p, region),
-			fmt.Sprintf("arn:%s:apigateway:%s::/tags/*", p, region),
-			fmt.Sprintf("arn:%s:apigateway:%s::/account", p, region),
-		},
-		"iam":  {fmt.Sprintf("arn:%s:iam::%s:role/*", p, account)},
-		"logs": {fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", p, region, account)},
-		// Alarms are regional, dashboards global (no region in the ARN).
-		"cloudwatch": {
-			fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", p, region, account),
-			fmt.Sprintf("arn:%s:cloudwatch::%s:dashboard/*", p, account),
-		},
-		"lambda": {fmt.Sprintf("arn:%s:lambda:%s:%s:function:*", p, region, account)},
-		// EC2 creates and describes cannot be scoped to ARNs that do not
-		// exist yet; the region is pinned by the provider.
-		"ec2":     {"*"},
-		"route53": {"*"},
-		// DescribeLoadBalancers (a VPC link's target) has no resource scope.
-		"elasticloadbalancing": {"*"},
-		// CreateResourceShare, GetResourceShares, GetResourceShareInvitations
-		// and GetResourceShareAssociations support no resource-level
-		// permissions, and the accepter's share is another account's.
-		"ram": {"*"},
-	}
-}
-
-// vpcLinkType is the resource type whose actions need the /vpclinks paths;
-// domainType and domainAssociationType need the domain paths.
-const (
-	vpcLinkType           = "aws:apigateway/vpcLink:VpcLink"
-	domainType            = "aws:apigateway/domainName:DomainName"
-	domainAssociationType = "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation"
-)

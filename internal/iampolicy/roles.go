@@ -87,6 +87,17 @@ type AccountInput struct {
 	// Types and Invokes are the resource types and data sources the stack
 	// has in the account; an account with no type gets no roles.
 	Types, Invokes []string
+	// Records are the DNS records the stack creates in the account's
+	// hosted zones: the deployer may change those and no other.
+	Records []Record
+	// ShareOwners are the accounts whose RAM resource shares the account
+	// accepts (and may leave).
+	ShareOwners []string
+}
+
+// Record is a DNS record by name and type (A, AAAA, ...).
+type Record struct {
+	Name, Type string
 }
 
 // Options are the stack-wide inputs of the role set.
@@ -118,11 +129,11 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 		if len(a.Types) == 0 {
 			continue
 		}
-		deployPolicy, err := DeployerPolicy(a.Account, opts.Region, a.Types, a.Invokes)
+		deployPolicy, err := DeployerPolicy(opts.Region, a)
 		if err != nil {
 			return RoleSet{}, err
 		}
-		previewPolicy, err := PreviewPolicy(a.Account, opts.Region, a.Types, a.Invokes)
+		previewPolicy, err := PreviewPolicy(opts.Region, a)
 		if err != nil {
 			return RoleSet{}, err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/xaccount/xaccount-api/awsmock"
 	"github.com/xaccount/xaccount-api/internal/config"
@@ -50,9 +51,13 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 		in := iampolicy.AccountInput{Account: account, Role: owner.Accounts[account]}
 		for _, q := range plans {
 			for _, r := range q.Resources {
-				if r.Account == account && r.Provider != "" && r.Type != awsmock.ProviderType && !slices.Contains(in.Types, r.Type) {
+				if r.Account != account || r.Provider == "" || r.Type == awsmock.ProviderType {
+					continue
+				}
+				if !slices.Contains(in.Types, r.Type) {
 					in.Types = append(in.Types, r.Type)
 				}
+				addScopeFacts(&in, r, producerOf(q))
 			}
 			for _, tok := range q.Invokes[account] {
 				if !slices.Contains(in.Invokes, tok) {
@@ -79,6 +84,47 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 	}
 	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, PipelineAccount: pipeline,
 		StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
+}
+
+// recordType and shareAccepterType are the types whose inputs scope the
+// deployer's Route 53 and RAM statements.
+const (
+	recordType        = "aws:route53/record:Record"
+	shareAccepterType = "aws:ram/resourceShareAccepter:ResourceShareAccepter"
+)
+
+// addScopeFacts records what of r scopes the account's roles: a record's
+// name and type, and the owner of a share the account accepts (the account
+// in the share's ARN, or the producer's when the ARN is not known offline).
+func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
+	switch r.Type {
+	case recordType:
+		name, _ := r.Inputs["name"].(string)
+		typ, _ := r.Inputs["type"].(string)
+		rec := iampolicy.Record{Name: name, Type: typ}
+		if name != "" && !slices.Contains(in.Records, rec) {
+			in.Records = append(in.Records, rec)
+		}
+	case shareAccepterType:
+		owner := producer
+		if arn, _ := r.Inputs["shareArn"].(string); strings.HasPrefix(arn, "arn:") {
+			if parts := strings.Split(arn, ":"); len(parts) > 4 && parts[4] != "" {
+				owner = parts[4]
+			}
+		}
+		if owner != "" && !slices.Contains(in.ShareOwners, owner) {
+			in.ShareOwners = append(in.ShareOwners, owner)
+		}
+	}
+}
+
+// producerOf is the producer account of a plan's stack file ("" when the
+// plan has none).
+func producerOf(p *Plan) string {
+	if p.config == nil {
+		return ""
+	}
+	return p.config.Producer.AccountId
 }
 
 // accountsOf are the accounts of the plans, the first plan's in its order,

@@ -32,6 +32,30 @@ func TestNegativeControlAMissingActionFailsWithAwsMessage(t *testing.T) {
 	assert.Contains(t, r.out+r.errOut, "AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/xaccount-dev-deployer/xaccount-dev-deployer is not authorized to perform: apigateway:UpdateRestApiPolicy on resource: arn:aws:apigateway:eu-west-1::/restapis/")
 }
 
+// TestNegativeControlFirstDomainUpNeedsTheSharesPermissions (finding 2):
+// the provider reads a resource share back after creating it, and that read
+// lists the share's permissions (terraform-provider-aws resource_share.go,
+// ListResourceSharePermissions). With that action taken out of the printed
+// producer policy, the first up with a custom domain fails with RAM's
+// AccessDenied naming it; the domain lifecycles pass with the roles as
+// printed.
+func TestNegativeControlFirstDomainUpNeedsTheSharesPermissions(t *testing.T) {
+	t.Parallel()
+	s := newEngineStack(t, "dev")
+	s.editConfig("api", devApiWithDomain())
+	s.editPolicy = func(account, kind string, doc *iampolicy.Document) {
+		if account != "111111111111" || kind != "deployer" {
+			return
+		}
+		for i := range doc.Statement {
+			doc.Statement[i].Action = slices.DeleteFunc(doc.Statement[i].Action, func(a string) bool { return a == "ram:ListResourceSharePermissions" })
+		}
+	}
+	r := s.up()
+	require.Error(t, r.err)
+	assert.Contains(t, r.out+r.errOut, "api error AccessDenied: User: arn:aws:sts::111111111111:assumed-role/xaccount-dev-deployer/xaccount-dev-deployer is not authorized to perform: ram:ListResourceSharePermissions on resource: arn:aws:ram:eu-west-1:111111111111:resource-share/")
+}
+
 // TestPreviewRolesReadButNeverWrite: after an up with the deployer roles, the
 // preview roles run `pulumi preview --refresh` (every read and data source)
 // without a change, and an up with them is refused by AWS.

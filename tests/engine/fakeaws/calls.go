@@ -11,7 +11,11 @@ import (
 // (the provider pulumi-aws 6.83.x bridges), function by function, and from
 // the Service Authorization Reference for the action and ARN of each API;
 // never from internal/iampolicy, so that the printed policies and this table
-// can disagree and a test sees it.
+// can disagree and a test sees it (TestActionTableHoldsEveryCallOfTheProvider).
+// pulumi-aws 6.x bridges the provider's v5 line (pulumi-aws 7 moved to its
+// v6); the provider files were read as the public copies stored them, not
+// pinned to the exact tag, so a call that differs between v5 releases is
+// noted where it is known.
 //
 // Ops: create, read, update, delete (a resource's CRUD; the provider reads
 // after every create and update, so those rows apply there too) and invoke
@@ -100,7 +104,10 @@ var (
 		}
 		return fmt.Sprintf("arn:aws:ram:%s:%s:resource-share-invitation/*", parts[3], parts[4])
 	}
-	zoneArn       = arnf("arn:aws:route53:::hostedzone/{id}")
+	zoneArn = arnf("arn:aws:route53:::hostedzone/{id}")
+	// changeArn is a Route 53 change the provider waits for; its ID is
+	// Route 53's, never the resource's.
+	changeArn     = func(callCtx) string { return "arn:aws:route53:::change/C" + strings.ToUpper(newHex(13)) }
 	recordZoneArn = func(x callCtx) string { return "arn:aws:route53:::hostedzone/" + x.In.str("zoneId") }
 	dashboardArn  = func(x callCtx) string {
 		return fmt.Sprintf("arn:aws:cloudwatch::%s:dashboard/%s", x.Account, x.In.str("dashboardName"))
@@ -273,35 +280,57 @@ var Calls = []Call{
 	{TypeDomainAssociation, "read", "apigateway:GET", arnf("arn:aws:apigateway:{region}:{account}:/domainnameaccessassociations"), nil, "Read (GetDomainNameAccessAssociations)"},
 	{TypeDomainAssociation, "delete", "apigateway:DELETE", idArn, nil, "Delete (DeleteDomainNameAccessAssociation)"},
 
-	// RAM (internal/service/ram). Creates, lists and gets take no resource.
+	// RAM (internal/service/ram: resource_share.go, resource_association.go,
+	// principal_association.go, resource_share_accepter.go). CreateResourceShare,
+	// GetResourceShares, GetResourceShareAssociations,
+	// GetResourceShareInvitations and ListResources take no resource ("Actions,
+	// resources, and condition keys for AWS Resource Access Manager"); the
+	// others are checked on the share's ARN (the accepter's invitation on the
+	// invitation's). The provider waits after each change by reading again:
+	// the share until ACTIVE or DELETED, an association until ASSOCIATED or
+	// gone, an invitation until ACCEPTED.
 	{TypeResourceShare, "create", "ram:CreateResourceShare", anyArn, nil, "resourceResourceShareCreate (CreateResourceShare)"},
-	{TypeResourceShare, "create", "ram:TagResource", anyArn, tagged, "CreateResourceShare with tags"},
-	{TypeResourceShare, "read", "ram:GetResourceShares", anyArn, nil, "resourceResourceShareRead (GetResourceShares)"},
+	{TypeResourceShare, "create", "ram:TagResource", idArn, tagged, "CreateResourceShare with tags"},
+	{TypeResourceShare, "read", "ram:GetResourceShares", anyArn, nil, "resourceResourceShareRead (findResourceShareOwnerSelfByARN: GetResourceShares)"},
+	{TypeResourceShare, "read", "ram:ListResourceSharePermissions", idArn, nil, "resourceResourceShareRead (permission_arns: ListResourceSharePermissions)"},
 	{TypeResourceShare, "update", "ram:UpdateResourceShare", idArn, nil, "resourceResourceShareUpdate (UpdateResourceShare)"},
 	{TypeResourceShare, "delete", "ram:DeleteResourceShare", idArn, nil, "resourceResourceShareDelete (DeleteResourceShare)"},
+	{TypeResourceShare, "delete", "ram:GetResourceShares", anyArn, nil, "resourceResourceShareDelete (waitResourceShareOwnedBySelfDeleted)"},
+	{TypeResourceAssociation, "create", "ram:GetResourceShareAssociations", anyArn, nil, "resourceResourceAssociationCreate (findResourceAssociationByTwoPartKey: not associated yet)"},
 	{TypeResourceAssociation, "create", "ram:AssociateResourceShare", shareOf, nil, "resourceResourceAssociationCreate (AssociateResourceShare)"},
 	{TypeResourceAssociation, "create", "apigateway:UpdateDomainNameManagementPolicy", arnf("{resourceArn}"), nil, "AssociateResourceShare: RAM writes the domain's management policy as the caller"},
 	{TypeResourceAssociation, "read", "ram:GetResourceShareAssociations", anyArn, nil, "resourceResourceAssociationRead (GetResourceShareAssociations)"},
 	{TypeResourceAssociation, "delete", "ram:DisassociateResourceShare", shareOf, nil, "resourceResourceAssociationDelete (DisassociateResourceShare)"},
+	{TypeResourceAssociation, "delete", "ram:GetResourceShareAssociations", anyArn, nil, "resourceResourceAssociationDelete (waitResourceAssociationDeleted)"},
+	{TypePrincipalAssociation, "create", "ram:GetResourceShareAssociations", anyArn, nil, "resourcePrincipalAssociationCreate (findPrincipalAssociationByTwoPartKey: not associated yet)"},
 	{TypePrincipalAssociation, "create", "ram:AssociateResourceShare", shareOf, nil, "resourcePrincipalAssociationCreate (AssociateResourceShare)"},
 	{TypePrincipalAssociation, "read", "ram:GetResourceShareAssociations", anyArn, nil, "resourcePrincipalAssociationRead (GetResourceShareAssociations)"},
 	{TypePrincipalAssociation, "delete", "ram:DisassociateResourceShare", shareOf, nil, "resourcePrincipalAssociationDelete (DisassociateResourceShare)"},
-	{TypeShareAccepter, "create", "ram:GetResourceShareInvitations", anyArn, nil, "resourceResourceShareAccepterCreate (findResourceShareInvitationByResourceShareARN)"},
+	{TypePrincipalAssociation, "delete", "ram:GetResourceShareAssociations", anyArn, nil, "resourcePrincipalAssociationDelete (waitPrincipalAssociationDeleted)"},
+	{TypeShareAccepter, "create", "ram:GetResourceShareInvitations", anyArn, nil, "resourceResourceShareAccepterCreate (findResourceShareInvitationByResourceShareARN, then waitResourceShareInvitationAccepted)"},
 	{TypeShareAccepter, "create", "ram:AcceptResourceShareInvitation", invitationArn, nil, "resourceResourceShareAccepterCreate (AcceptResourceShareInvitation)"},
-	{TypeShareAccepter, "read", "ram:GetResourceShares", anyArn, nil, "resourceResourceShareAccepterRead (GetResourceShares)"},
-	{TypeShareAccepter, "read", "ram:ListResources", anyArn, nil, "resourceResourceShareAccepterRead (ListResources)"},
+	{TypeShareAccepter, "read", "ram:GetResourceShareInvitations", anyArn, nil, "resourceResourceShareAccepterRead (the accepted invitation: invitation_arn, receiver_account_id)"},
+	{TypeShareAccepter, "read", "ram:GetResourceShares", anyArn, nil, "resourceResourceShareAccepterRead (findResourceShareOwnerOtherAccountsByARN: GetResourceShares)"},
+	{TypeShareAccepter, "read", "ram:ListResources", anyArn, nil, "resourceResourceShareAccepterRead (resources: ListResources)"},
 	{TypeShareAccepter, "delete", "ram:DisassociateResourceShare", arnf("{shareArn}"), nil, "resourceResourceShareAccepterDelete (DisassociateResourceShare: the receiver leaves)"},
+	{TypeShareAccepter, "delete", "ram:GetResourceShares", anyArn, nil, "resourceResourceShareAccepterDelete (waitResourceShareOwnedBySelfDisassociated)"},
 
 	// Route 53 (internal/service/route53/zone.go, record.go): a private zone
 	// is created with its VPC, which IAM also checks as ec2:DescribeVpcs
 	// and route53:AssociateVPCWithHostedZone ("Actions, resources, and
-	// condition keys for Amazon Route 53").
+	// condition keys for Amazon Route 53"); reading a private zone lists its
+	// NS record for name_servers. A record's every operation first reads
+	// its zone (findHostedZoneByID, for the zone's name), and waits for the
+	// change with GetChange (on arn:aws:route53:::change/<id>). The
+	// condition keys of CreateHostedZone and ChangeResourceRecordSets are in
+	// requestContext.
 	{TypeZone, "create", "route53:CreateHostedZone", anyArn, nil, "resourceZoneCreate (CreateHostedZone)"},
 	{TypeZone, "create", "ec2:DescribeVpcs", ec2Any, nil, "CreateHostedZone with a VPC"},
 	{TypeZone, "create", "route53:AssociateVPCWithHostedZone", zoneArn, nil, "CreateHostedZone with a VPC"},
-	{TypeZone, "create", "route53:GetChange", anyArn, nil, "resourceZoneCreate (waitChangeInsync)"},
+	{TypeZone, "create", "route53:GetChange", changeArn, nil, "resourceZoneCreate (waitChangeInsync)"},
 	{TypeZone, "create", "route53:ChangeTagsForResource", zoneArn, tagged, "resourceZoneCreate (tags)"},
 	{TypeZone, "read", "route53:GetHostedZone", zoneArn, nil, "resourceZoneRead (GetHostedZone)"},
+	{TypeZone, "read", "route53:ListResourceRecordSets", zoneArn, has("vpcs"), "resourceZoneRead (a private zone's name_servers: its NS record)"},
 	{TypeZone, "read", "route53:ListTagsForResource", zoneArn, nil, "resourceZoneRead (tags)"},
 	{TypeZone, "update", "route53:UpdateHostedZoneComment", zoneArn, nil, "resourceZoneUpdate (comment)"},
 	{TypeZone, "update", "route53:AssociateVPCWithHostedZone", zoneArn, nil, "resourceZoneUpdate (vpc)"},
@@ -309,10 +338,16 @@ var Calls = []Call{
 	{TypeZone, "delete", "route53:DeleteHostedZone", zoneArn, nil, "resourceZoneDelete (DeleteHostedZone)"},
 	{TypeRecord, "create", "route53:GetHostedZone", recordZoneArn, nil, "resourceRecordCreate (findHostedZoneByID)"},
 	{TypeRecord, "create", "route53:ChangeResourceRecordSets", recordZoneArn, nil, "resourceRecordCreate (ChangeResourceRecordSets CREATE)"},
-	{TypeRecord, "create", "route53:GetChange", anyArn, nil, "resourceRecordCreate (waitChangeInsync)"},
+	{TypeRecord, "create", "route53:GetChange", changeArn, nil, "resourceRecordCreate (waitChangeInsync)"},
+	{TypeRecord, "read", "route53:GetHostedZone", recordZoneArn, nil, "resourceRecordRead (findResourceRecordSetByFourPartKey: findHostedZoneByID)"},
 	{TypeRecord, "read", "route53:ListResourceRecordSets", recordZoneArn, nil, "resourceRecordRead (findResourceRecordSetByFourPartKey)"},
+	{TypeRecord, "update", "route53:GetHostedZone", recordZoneArn, nil, "resourceRecordUpdate (findHostedZoneByID)"},
 	{TypeRecord, "update", "route53:ChangeResourceRecordSets", recordZoneArn, nil, "resourceRecordUpdate (UPSERT)"},
+	{TypeRecord, "update", "route53:GetChange", changeArn, nil, "resourceRecordUpdate (waitChangeInsync)"},
+	{TypeRecord, "delete", "route53:GetHostedZone", recordZoneArn, nil, "resourceRecordDelete (findResourceRecordSetByFourPartKey: findHostedZoneByID)"},
+	{TypeRecord, "delete", "route53:ListResourceRecordSets", recordZoneArn, nil, "resourceRecordDelete (findResourceRecordSetByFourPartKey)"},
 	{TypeRecord, "delete", "route53:ChangeResourceRecordSets", recordZoneArn, nil, "resourceRecordDelete (DELETE)"},
+	{TypeRecord, "delete", "route53:GetChange", changeArn, nil, "resourceRecordDelete (waitChangeInsync)"},
 
 	// IAM role (internal/service/iam/role.go). Tags on create need
 	// iam:TagRole; managed_policy_arns are attached one by one.
@@ -422,7 +457,7 @@ func (p *Provider) authorizeCalls(c *Cloud, typ, op, id string, in props) error 
 func (p *Provider) authorizeList(c *Cloud, calls []Call, id string, in props) error {
 	x := callCtx{Scope: p.scope, Id: id, In: in}
 	for _, call := range calls {
-		if err := p.authorize(c, call.Action, call.Resource(x)); err != nil {
+		if err := p.authorize(c, call.Action, call.Resource(x), requestContext(call, x)); err != nil {
 			return fmt.Errorf("%s: %w", call.Source, err)
 		}
 	}

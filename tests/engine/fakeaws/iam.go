@@ -55,9 +55,9 @@ func assumeRole(c *Cloud, caller, role, externalId string) error {
 	if err != nil {
 		return fmt.Errorf("fakeaws: trust policy of %s: %w", role, err)
 	}
-	context := map[string]string{}
+	context := map[string][]string{}
 	if externalId != "" {
-		context["sts:externalid"] = externalId
+		context["sts:externalid"] = []string{externalId}
 	}
 	if doc.decide(request{Action: "sts:AssumeRole", Resource: role, Principal: caller, Context: context}) != allowed {
 		return fmt.Errorf("operation error STS: AssumeRole, https response error StatusCode: 403, api error AccessDenied: User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller, role)
@@ -66,8 +66,9 @@ func assumeRole(c *Cloud, caller, role, externalId string) error {
 }
 
 // authorize checks one AWS call against the identity policy of the role the
-// provider assumed, and fails as that service fails (see deniedError).
-func (p *Provider) authorize(c *Cloud, action, resource string) error {
+// provider assumed, with the request's condition keys (lower-case names,
+// see requestContext), and fails as that service fails (see deniedError).
+func (p *Provider) authorize(c *Cloud, action, resource string, context map[string][]string) error {
 	r, ok := c.AssumableRoles[p.session.Role]
 	verdict := implicitDeny
 	if ok {
@@ -75,7 +76,7 @@ func (p *Provider) authorize(c *Cloud, action, resource string) error {
 		if err != nil {
 			return fmt.Errorf("fakeaws: policy of %s: %w", p.session.Role, err)
 		}
-		verdict = doc.decide(request{Action: action, Resource: resource})
+		verdict = doc.decide(request{Action: action, Resource: resource, Context: context})
 	}
 	if verdict == allowed {
 		return nil
@@ -118,8 +119,10 @@ type request struct {
 	Action, Resource string
 	// Principal is the caller, for trust policies ("" for identity policies).
 	Principal string
-	// Context holds condition keys (e.g. an OIDC token's sub and aud).
-	Context map[string]string
+	// Context holds the request's condition keys by lower-case name, each
+	// with its values (e.g. an OIDC token's sub and aud, one value each; the
+	// record names of a Route 53 change batch, several).
+	Context map[string][]string
 }
 
 // iamPolicy is a parsed IAM policy.
@@ -134,6 +137,17 @@ type iamStatement struct {
 	NotAction []string
 	Resource  []string
 	Condition map[string]map[string][]string
+}
+
+// conditionOperators are the condition operators this evaluator implements
+// ("IAM JSON policy elements: Condition operators" and "Set operators for
+// multivalued context keys", IAM user guide): string equality and wildcard
+// matching, alone for a key of one value or under ForAllValues and
+// ForAnyValue for a key of several. Any other is refused.
+var conditionOperators = []string{
+	"StringEquals", "StringLike",
+	"ForAllValues:StringEquals", "ForAllValues:StringLike",
+	"ForAnyValue:StringEquals", "ForAnyValue:StringLike",
 }
 
 // parsePolicy reads a policy whose elements may each be a string or a list,
@@ -173,7 +187,7 @@ func parsePolicy(doc string) (iamPolicy, error) {
 		if cond, ok := s["Condition"].(map[string]any); ok {
 			st.Condition = map[string]map[string][]string{}
 			for op, kv := range cond {
-				if !slices.Contains([]string{"StringEquals", "StringLike"}, op) {
+				if !slices.Contains(conditionOperators, op) {
 					return iamPolicy{}, fmt.Errorf("the simulated IAM does not evaluate condition operator %s", op)
 				}
 				m := map[string][]string{}
@@ -244,18 +258,47 @@ func (s iamStatement) matches(r request) bool {
 	for op, kv := range s.Condition {
 		for key, want := range kv {
 			got, ok := r.Context[key]
-			if !ok {
-				return false
-			}
-			if op == "StringEquals" && !slices.Contains(want, got) {
-				return false
-			}
-			if op == "StringLike" && !anyMatch(want, got, false) {
+			if !conditionHolds(op, want, got, ok) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// conditionHolds evaluates one condition key against the request's values
+// (present says whether the request has the key at all), as IAM does: a
+// single-valued operator needs the key with one value that matches one of
+// the policy's (a missing key does not match; a key of several values is
+// not guessed at and does not match either); ForAllValues holds when every
+// value matches one of the policy's, and so when the key is missing or
+// empty; ForAnyValue holds when at least one value matches, so never for a
+// missing key. Values match case-sensitively: StringEquals exactly,
+// StringLike with * and ? wildcards.
+func conditionHolds(op string, want, got []string, present bool) bool {
+	set, base, isSet := strings.Cut(op, ":")
+	if !isSet {
+		base = set
+	}
+	match := func(v string) bool {
+		if base == "StringLike" {
+			return anyMatch(want, v, false)
+		}
+		return slices.Contains(want, v)
+	}
+	switch {
+	case !isSet:
+		return present && len(got) == 1 && match(got[0])
+	case set == "ForAllValues":
+		for _, v := range got {
+			if !match(v) {
+				return false
+			}
+		}
+		return true
+	default: // ForAnyValue
+		return slices.ContainsFunc(got, match)
+	}
 }
 
 // anyMatch says whether value matches one of the patterns, with IAM's
@@ -280,9 +323,9 @@ func EvaluateTrust(trust, action, principal string, context map[string]string) (
 	if err != nil {
 		return false, err
 	}
-	lower := map[string]string{}
+	lower := map[string][]string{}
 	for k, v := range context {
-		lower[strings.ToLower(k)] = v
+		lower[strings.ToLower(k)] = []string{v}
 	}
 	return doc.decide(request{Action: action, Principal: principal, Context: lower}) == allowed, nil
 }

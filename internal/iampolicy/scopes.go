@@ -1,0 +1,222 @@
+package iampolicy
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// scope is where a statement's actions apply: its resources and, where
+// AWS has condition keys for the API, its condition. name tells the
+// statements of one service apart ("" is the service's main statement) and
+// determines resources and condition within one account's policy.
+type scope struct {
+	name      string
+	resources []string
+	condition map[string]map[string]any
+}
+
+// scopeEnv is what an account's scopes are computed from.
+type scopeEnv struct {
+	partition, region string
+	in                AccountInput
+}
+
+func (e scopeEnv) arn(service, account, resource string) string {
+	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", e.partition, service, e.region, account, resource)
+}
+
+// The resource types whose actions need more than their service's main
+// statement.
+const (
+	vpcLinkType           = "aws:apigateway/vpcLink:VpcLink"
+	domainType            = "aws:apigateway/domainName:DomainName"
+	domainAssociationType = "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation"
+	shareAccepterType     = "aws:ram/resourceShareAccepter:ResourceShareAccepter"
+	recordType            = "aws:route53/record:Record"
+	zoneType              = "aws:route53/zone:Zone"
+	vpcEndpointType       = "aws:ec2/vpcEndpoint:VpcEndpoint"
+)
+
+// scopesOf are the statements action goes into, given the types (or data
+// sources) that need it.
+func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
+	switch service {
+	case "apigateway":
+		return []scope{{resources: e.apigatewayResources()}}
+	case "ram":
+		return e.ramScopes(action, origins)
+	case "route53":
+		return e.route53Scopes(action, origins)
+	}
+	return []scope{{resources: e.serviceResources()[service]}}
+}
+
+// serviceResources are the resource ARNs each other service's statement is
+// scoped to: the account and region, as far as each service allows.
+func (e scopeEnv) serviceResources() map[string][]string {
+	p, account := e.partition, e.in.Account
+	return map[string][]string{
+		"iam":  {fmt.Sprintf("arn:%s:iam::%s:role/*", p, account)},
+		"logs": {e.arn("logs", account, "log-group:*")},
+		// Alarms are regional, dashboards global (no region in the ARN).
+		"cloudwatch": {e.arn("cloudwatch", account, "alarm:*"), fmt.Sprintf("arn:%s:cloudwatch::%s:dashboard/*", p, account)},
+		"lambda":     {e.arn("lambda", account, "function:*")},
+		// EC2 creates and describes cannot be scoped to ARNs that do not
+		// exist yet; the region is pinned by the provider.
+		"ec2": {"*"},
+		// DescribeLoadBalancers (a VPC link's target) has no resource scope.
+		"elasticloadbalancing": {"*"},
+	}
+}
+
+// apigatewayResources are the API Gateway paths of the account's types
+// only: an account that deploys no REST API (a consumer with a domain
+// access association) gets no /restapis, so its POST, PUT and DELETE reach
+// no API. A private domain's and an association's ARNs carry the account.
+func (e scopeEnv) apigatewayResources() []string {
+	p, r, account := e.partition, e.region, e.in.Account
+	path := func(acct, rest string) string { return fmt.Sprintf("arn:%s:apigateway:%s:%s:%s", p, r, acct, rest) }
+	var out []string
+	add := func(paths ...string) {
+		for _, x := range paths {
+			if !slices.Contains(out, x) {
+				out = append(out, x)
+			}
+		}
+	}
+	for _, t := range e.in.Types {
+		switch t {
+		case "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage":
+			add(path("", "/restapis"), path("", "/restapis/*"), path("", "/tags/*"))
+		case "aws:apigateway/restApiPolicy:RestApiPolicy", "aws:apigateway/deployment:Deployment", "aws:apigateway/methodSettings:MethodSettings":
+			add(path("", "/restapis"), path("", "/restapis/*"))
+		case "aws:apigateway/account:Account":
+			add(path("", "/account"))
+		case vpcLinkType:
+			add(path("", "/vpclinks"), path("", "/vpclinks/*"), path("", "/tags/*"))
+		case domainType:
+			add(path("", "/domainnames"), path("", "/domainnames/*"), path(account, "/domainnames/*"), path("", "/tags/*"))
+		case "aws:apigateway/basePathMapping:BasePathMapping":
+			add(path("", "/domainnames/*"), path(account, "/domainnames/*"))
+		case domainAssociationType:
+			// The association is the consumer's; the domain it names is
+			// the producer's, another account.
+			add(path(account, "/domainnameaccessassociations"), path(account, "/domainnameaccessassociations/*"),
+				path("*", "/domainnames/*"), path("", "/tags/*"))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ramUnscoped are the RAM actions that support no resource-level
+// permissions ("Actions, resources, and condition keys for AWS Resource
+// Access Manager"): they take "*".
+var ramUnscoped = []string{
+	"ram:CreateResourceShare", "ram:GetResourceShares", "ram:GetResourceShareAssociations",
+	"ram:GetResourceShareInvitations", "ram:ListResources",
+}
+
+// ramScopes: the share actions (associate, disassociate, update, delete,
+// tag, list permissions) apply to the account's own shares in the region
+// (arn:…:ram:<region>:<account>:resource-share/*), never to another
+// account's; the accepter's leaving (DisassociateResourceShare) and its
+// invitation apply to the shares of the accounts it joins (ShareOwners).
+func (e scopeEnv) ramScopes(action string, origins []string) []scope {
+	if slices.Contains(ramUnscoped, action) {
+		return []scope{{resources: []string{"*"}}}
+	}
+	var owners []string
+	for _, o := range e.in.ShareOwners {
+		owners = append(owners, e.arn("ram", o, "resource-share/*"))
+	}
+	if action == "ram:AcceptResourceShareInvitation" {
+		var invitations []string
+		for _, o := range e.in.ShareOwners {
+			invitations = append(invitations, e.arn("ram", o, "resource-share-invitation/*"))
+		}
+		return []scope{{name: "Invitations", resources: invitations}}
+	}
+	var out []string
+	for _, o := range origins {
+		if o == shareAccepterType {
+			out = append(out, owners...)
+		} else {
+			out = append(out, e.arn("ram", e.in.Account, "resource-share/*"))
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	name := "Shares"
+	if !slices.Contains(out, e.arn("ram", e.in.Account, "resource-share/*")) {
+		name = "JoinedShares"
+	} else if len(out) > 1 {
+		name = "SharesAndJoinedShares"
+	}
+	return []scope{{name: name, resources: out}}
+}
+
+// route53Scopes: Route 53's resources are global and a hosted zone's ID is
+// known only once it exists, so zone actions apply to
+// arn:…:route53:::hostedzone/*; AWS has no condition key that tells a
+// private zone from a public one on them (DeleteHostedZone takes none).
+// Where AWS has keys ("Using IAM policy conditions for fine-grained access
+// control", Route 53 developer guide), they narrow the rest: a zone is
+// created only with a VPC of the region (route53:VPCs, absent for a public
+// zone), and records are changed only with the names and types the stack
+// creates (route53:ChangeResourceRecordSetsNormalizedRecordNames and
+// …RecordTypes), so no other record of any zone, public or private, can be
+// changed, nor a zone emptied of them (and Route 53 deletes no zone that
+// holds records: HostedZoneNotEmpty). A VPC endpoint's private DNS
+// associates the VPC with a zone AWS owns, whose ARN is unknown.
+func (e scopeEnv) route53Scopes(action string, origins []string) []scope {
+	p := e.partition
+	zones := []string{fmt.Sprintf("arn:%s:route53:::hostedzone/*", p)}
+	switch action {
+	case "route53:GetChange":
+		return []scope{{name: "Changes", resources: []string{fmt.Sprintf("arn:%s:route53:::change/*", p)}}}
+	case "route53:CreateHostedZone":
+		return []scope{{name: "PrivateZones", resources: []string{"*"}, condition: map[string]map[string]any{
+			"StringLike": {"route53:VPCs": "VPCId=*,VPCRegion=" + e.region},
+		}}}
+	case "route53:ChangeResourceRecordSets":
+		var names, types []string
+		for _, r := range e.in.Records {
+			names = append(names, NormalizedRecordName(r.Name))
+			types = append(types, strings.ToUpper(r.Type))
+		}
+		slices.Sort(names)
+		slices.Sort(types)
+		return []scope{{name: "Records", resources: zones, condition: map[string]map[string]any{
+			"ForAllValues:StringEquals": {
+				"route53:ChangeResourceRecordSetsNormalizedRecordNames": slices.Compact(names),
+				"route53:ChangeResourceRecordSetsRecordTypes":           slices.Compact(types),
+			},
+		}}}
+	case "route53:AssociateVPCWithHostedZone":
+		if slices.Contains(origins, vpcEndpointType) {
+			return []scope{{name: "ServiceZones", resources: []string{"*"}}}
+		}
+	}
+	return []scope{{resources: zones}}
+}
+
+// NormalizedRecordName is a DNS name as Route 53's condition key
+// route53:ChangeResourceRecordSetsNormalizedRecordNames compares it: lower
+// case, without the trailing dot, and every character other than a-z, 0-9,
+// '-', '_' and '.' written as a backslash and its three-digit octal code
+// ("Normalizing the Route 53 condition key values").
+func NormalizedRecordName(name string) string {
+	var b strings.Builder
+	for _, c := range []byte(strings.TrimSuffix(strings.ToLower(name), ".")) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_', c == '.':
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "\\%03o", c)
+		}
+	}
+	return b.String()
+}
