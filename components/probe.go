@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -102,8 +103,9 @@ type ConnectivityProbeArgs struct {
 	// Triggers re-run the probe whenever one of them changes (the
 	// deployment, the policy, the endpoint and who may reach it). Required.
 	Triggers pulumi.StringMapInput `pulumi:"triggers"`
-	// FailOnError fails the update when a form does not answer as expected.
-	// Optional, default true.
+	// FailOnError fails the update when a form does not answer as expected
+	// and is not pending (ProbeFormResult.Pending: a new custom domain not
+	// ready yet, which is a warning instead). Optional, default true.
 	FailOnError *bool `pulumi:"failOnError,optional"`
 	// TimeoutSeconds bounds each call. Optional, default DefaultProbeTimeoutSeconds.
 	TimeoutSeconds int `pulumi:"timeoutSeconds,optional"`
@@ -125,7 +127,7 @@ type ConnectivityProbe struct {
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
 	// Results maps each invoke form to what the last run recorded
 	// (ProbeFormResult as a map: status, latencyMs, requestId, errorType,
-	// body, ok, diagnosis, …).
+	// body, ok, pending, diagnosis, …).
 	Results pulumi.MapOutput `pulumi:"results"`
 
 	// Function and Invocation are the Lambda children.
@@ -240,6 +242,54 @@ func ParseProbeResult(result string) (map[string]any, error) {
 	return forms, nil
 }
 
+// ProbeRerunCommand is the command that runs a probe again: replacing its
+// aws:lambda/invocation:Invocation (invocationUrn) invokes the function,
+// which an Invocation does on create only (terraform-provider-aws
+// internal/service/lambda/invocation.go, lifecycle_scope CREATE_ONLY). The
+// URN holds "$", hence the single quotes.
+func ProbeRerunCommand(invocationUrn string) string {
+	return "pulumi up --replace '" + invocationUrn + "'"
+}
+
+// ProbePendingWarning is the warning of a probe run with pending forms
+// (ProbeFormResult.Pending), one line per such form with what came back and
+// its diagnosis, and the command that runs the probe again
+// (ProbeRerunCommand); "" when no form is pending. results is what
+// ParseProbeResult returns.
+func ProbePendingWarning(results map[string]any, invocationUrn string) string {
+	forms := make([]string, 0, len(results))
+	for form := range results {
+		forms = append(forms, form)
+	}
+	sort.Strings(forms)
+	var lines []string
+	for _, form := range forms {
+		r, _ := results[form].(map[string]any)
+		if pending, _ := r["pending"].(bool); !pending {
+			continue
+		}
+		str := func(k string) string {
+			s, _ := r[k].(string)
+			return s
+		}
+		num := func(k string) int {
+			n, _ := r[k].(float64)
+			return int(n)
+		}
+		got := fmt.Sprintf("%d %s", num("status"), orDash(str("errorType")))
+		if str("failure") != "" {
+			got = fmt.Sprintf("%s (%s)", str("failure"), str("detail"))
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s returned %s after %d calls. Likely cause: %s", form, str("url"), got, num("attempts"), str("diagnosis")))
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "connectivity probe: pending, not failed (AWS documents up to about " + strconv.Itoa(ProbeDomainReadyMinutes) +
+		" minutes before a new private custom domain answers); run the probe again after that with\n    " +
+		ProbeRerunCommand(invocationUrn) + "\n" + strings.Join(lines, "\n")
+}
+
 // NewConnectivityProbe registers a ConnectivityProbe. Give it the consumer
 // account's provider with pulumi.Provider.
 func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityProbeArgs, opts ...pulumi.ResourceOption) (*ConnectivityProbe, error) {
@@ -340,8 +390,20 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	comp.Function, comp.Invocation = fn, inv
 	comp.FunctionName = fn.Name
 	comp.SecurityGroupId = sg.ID().ToStringOutput()
-	comp.Results = inv.Result.ApplyT(func(result string) (map[string]any, error) {
-		return ParseProbeResult(result)
+	// A pending form does not fail the update; it is surfaced as a warning
+	// naming the command that runs the probe again, on this update and on
+	// every later one until a run finds it answering.
+	comp.Results = pulumi.All(inv.Result, inv.URN()).ApplyT(func(v []any) (map[string]any, error) {
+		forms, err := ParseProbeResult(v[0].(string))
+		if err != nil {
+			return nil, err
+		}
+		if warning := ProbePendingWarning(forms, string(v[1].(pulumi.URN))); warning != "" {
+			if err := ctx.Log.Warn(warning, &pulumi.LogArgs{Resource: inv}); err != nil {
+				return nil, err
+			}
+		}
+		return forms, nil
 	}).(pulumi.MapOutput)
 	if err := ctx.RegisterResourceOutputs(comp, pulumi.Map{
 		"functionName":    comp.FunctionName,

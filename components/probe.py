@@ -39,14 +39,19 @@ def handler(event, context=None):
     for r in results:
         r["ok"] = answer_ok(r, event.get("refusals", []))
         r["diagnosis"] = "" if r["ok"] else diagnose(r, integration, event.get("rules", []))
-    failed = [r for r in results if not r["ok"]]
+        r["pending"] = pending(r, integration, event.get("rules", []))
+    # A pending form (a new custom domain or access association not ready
+    # yet, which AWS documents as taking longer than this function may run)
+    # is recorded, not failed.
+    failed = [r for r in results if not r["ok"] and not r["pending"]]
     if failed and event.get("failOnError", True):
         raise ProbeFailed(failure_message(failed))
     return {"results": results}
 
 
 def failure_message(failed):
-    """One line per failed form: what it called, what came back, the likely cause."""
+    """One line per failed (not pending) form: what it called, what came
+    back, the likely cause."""
     lines = []
     for r in failed:
         if r["failure"]:
@@ -72,10 +77,27 @@ def answer_ok(r, refusals):
 
 def diagnose(r, integration, rules):
     """Mirrors components.Diagnose: the cause of the first matching rule."""
+    rule = first_match(r, integration, rules)
+    if rule is not None:
+        return rule["cause"]
+    return "unexpected answer: compare the status, x-amzn-ErrorType and body with the API's access logs (requestId)"
+
+
+def pending(r, integration, rules):
+    """Mirrors components.ProbePending: an unexpected answer whose first
+    matching rule is marked pending."""
+    if r["ok"]:
+        return False
+    rule = first_match(r, integration, rules)
+    return bool(rule is not None and rule.get("pending"))
+
+
+def first_match(r, integration, rules):
+    """The first rule that matches r, None when none does."""
     for rule in rules:
         if matches(rule, r, integration):
-            return rule["cause"]
-    return "unexpected answer: compare the status, x-amzn-ErrorType and body with the API's access logs (requestId)"
+            return rule
+    return None
 
 
 def matches(rule, r, integration):

@@ -24,6 +24,7 @@ import (
 
 // fakeApiGateway answers like a private API's stage does: the root with 200
 // and a request ID, /dev/denied as an explicit Deny of the resource policy,
+// /dev/not-ready as a custom domain whose access association is not ready,
 // /dev/mock-broken as a MOCK without integration response. It records the
 // headers of every call.
 type fakeApiGateway struct {
@@ -63,6 +64,12 @@ func (g *fakeApiGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusForbidden)
 		// API Gateway's own answer as GatewayResponseBody renders it.
 		_, _ = w.Write([]byte(`{"message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:111111111111:abcde12345/dev/GET/denied because no VPC endpoint policy allows the execute-api:Invoke action","errorType":"ACCESS_DENIED","requestId":"req-denied"}`))
+	case "/dev/not-ready":
+		// API Gateway's answer through an endpoint whose access association
+		// with a private custom domain is not ready yet.
+		w.Header().Set("x-amzn-ErrorType", "ForbiddenException")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"message":"Forbidden"}`))
 	case "/dev/mock-broken":
 		w.Header().Set("x-amzn-ErrorType", "InternalServerErrorException")
 		w.WriteHeader(http.StatusInternalServerError)
@@ -250,6 +257,54 @@ func TestProbeCodeRetriesWhatPropagationExplains(t *testing.T) {
 	event.Targets = event.Targets[1:2]
 	results = probeResultsOf(t, runProbeCode(t, certFile, event))
 	assert.Equal(t, 1, results["dns"].Attempts, "no retry starts past the deadline")
+}
+
+// TestProbeCodeReportsANewDomainPending: the custom domain form still
+// refused with 403 ForbiddenException, or not resolving, after its retries
+// is pending (AWS documents about 15 minutes for a new domain and its
+// access association): recorded with its diagnosis, and the run does not
+// fail with failOnError. A refusal by a policy through the domain, and the
+// same answers on any other form, still fail it. Python and Go agree.
+func TestProbeCodeReportsANewDomainPending(t *testing.T) {
+	srv, _, certFile := startProbeServer(t)
+	base := srv.URL + "/dev"
+	run := func(targets ...probeTarget) map[string]any {
+		t.Helper()
+		return runProbeCode(t, certFile, probeEvent{Region: "eu-west-1", Integration: IntegrationMock, TimeoutSeconds: 1, FailOnError: true,
+			Rules: ProbeRules, Refusals: probeRefusals, RetryDelaysSeconds: []int{0, 0}, RetryDeadlineSeconds: 60, Targets: targets})
+	}
+	answer := run(probeTarget{Form: InvokeCustomDomain, Url: base + "/not-ready", Expect: 200},
+		probeTarget{Form: InvokePrivateDns, Url: base + "/", Expect: 200})
+	require.NotContainsf(t, answer, "errorType", "a pending domain form does not fail the run: %v", answer)
+	results := probeResultsOf(t, answer)
+	domain := results[InvokeCustomDomain]
+	assert.False(t, domain.Ok)
+	assert.True(t, domain.Pending)
+	assert.Equal(t, 403, domain.Status)
+	assert.Equal(t, "ForbiddenException", domain.ErrorType)
+	assert.Equal(t, 3, domain.Attempts, "retried first, as any 403")
+	assert.Contains(t, domain.Diagnosis, "about 15 minutes")
+	assert.True(t, results[InvokePrivateDns].Ok)
+	assert.False(t, results[InvokePrivateDns].Pending)
+
+	unresolved := probeResultsOf(t, run(probeTarget{Form: InvokeCustomDomain, Url: "https://orders.probe-test.invalid/", Expect: 200}))[InvokeCustomDomain]
+	assert.Equal(t, ProbeFailureDns, unresolved.Failure)
+	assert.True(t, unresolved.Pending, "a new private hosted zone's name not resolving yet")
+
+	for _, r := range []ProbeFormResult{domain, unresolved, results[InvokePrivateDns]} {
+		assert.Equalf(t, ProbePending(r, IntegrationMock, ProbeRules), r.Pending, "%s: Python and Go agree on pending", r.Form)
+		assert.Equalf(t, Diagnose(r, IntegrationMock, ProbeRules), r.Diagnosis, "%s: Python and Go agree on the diagnosis", r.Form)
+	}
+
+	for name, target := range map[string]probeTarget{
+		"a policy refusing through the domain": {Form: InvokeCustomDomain, Url: base + "/denied", Expect: 200},
+		"the same 403 on another form":         {Form: InvokeRoute53Alias, Url: base + "/not-ready", Expect: 200},
+		"a name not resolving on another form": {Form: InvokePrivateDns, Url: "https://abcde12345.execute-api.probe-test.invalid/dev/", Expect: 200},
+	} {
+		failed := run(target)
+		assert.Equalf(t, "ProbeFailed", failed["errorType"], "%s fails the run", name)
+		assert.Containsf(t, failed["errorMessage"], target.Form+": "+target.Url+" returned", name)
+	}
 }
 
 // TestProbeRetriesFitTheFunctionTimeout: every form's calls and waits fit

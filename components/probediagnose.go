@@ -54,6 +54,12 @@ type ProbeFormResult struct {
 	Detail string `json:"detail"`
 	// Ok says the answer was the expected one.
 	Ok bool `json:"ok"`
+	// Pending says the answer was not the expected one, but in a way that
+	// what AWS documents as taking longer than the probe can wait explains
+	// (a ProbeRule with Pending: a new custom domain or its access
+	// association not ready yet): the update does not fail for it, and the
+	// program warns how to run the probe again (ProbePendingWarning).
+	Pending bool `json:"pending"`
 	// Diagnosis is the likely cause of an unexpected answer (ProbeRules).
 	Diagnosis string `json:"diagnosis"`
 }
@@ -83,9 +89,28 @@ type ProbeRule struct {
 	// Integration, when set, limits the row to a probe route of this
 	// integration type (IntegrationMock, …).
 	Integration string `json:"integration,omitempty"`
+	// Pending makes an answer this row matches pending, not failed: AWS
+	// documents the state it explains as lasting longer than the probe can
+	// wait within one update (ProbeFormResult.Pending).
+	Pending bool `json:"pending,omitempty"`
 	// Cause is what the row tells the user.
 	Cause string `json:"cause"`
 }
+
+// ProbeDomainReadyMinutes is how long AWS documents a new private custom
+// domain name and a new domain name access association to take before
+// they answer ("Custom domain names for private APIs in API Gateway",
+// considerations: "It takes about 15 minutes for API Gateway to provision
+// your private custom domain name" and "After you create a domain name
+// access association, it takes about 15 minutes to be ready"; "API
+// consumer: Associate your VPC endpoint with a private custom domain name
+// shared with you": "it can take up to 15 minutes"). The probe's Lambda
+// cannot wait that long for one form within its 900 s beside the others,
+// so it reports such a form pending (ProbeRule.Pending).
+const ProbeDomainReadyMinutes = 15
+
+// probeRerun is how a cause tells the user to run the probe again.
+const probeRerun = "pulumi up --replace with the URN of the probe's aws:lambda/invocation:Invocation, which the update's warning names"
 
 // signedCall and unsignedCall are the values ProbeRule.Signed points at.
 var signedCall, unsignedCall = true, false
@@ -93,10 +118,12 @@ var signedCall, unsignedCall = true, false
 // ProbeRules is the diagnostics table, most specific row first. The README
 // shows it; the probe applies it to every unexpected answer.
 var ProbeRules = []ProbeRule{
-	{Name: "domain-dns", Failure: ProbeFailureDns, Forms: []string{InvokeCustomDomain},
-		Cause: "the custom domain does not resolve in this VPC: its Route 53 private hosted zone must be associated with the VPC (enableDnsSupport and enableDnsHostnames on) and hold an alias A record to this endpoint's regional DNS name"},
+	{Name: "domain-dns", Failure: ProbeFailureDns, Forms: []string{InvokeCustomDomain}, Pending: true,
+		Cause: "pending: the custom domain does not resolve in this VPC yet, which a private hosted zone and alias record created in this update explain; run the probe again in a few minutes (" + probeRerun + "); if it still does not resolve, its Route 53 private hosted zone must be associated with the VPC (enableDnsSupport and enableDnsHostnames on) and hold an alias A record to this endpoint's regional DNS name"},
+	{Name: "domain-not-ready", Status: 403, ErrorType: "ForbiddenException", Forms: []string{InvokeCustomDomain}, Pending: true,
+		Cause: "pending: API Gateway does not serve the custom domain through this endpoint yet; AWS documents about " + strconv.Itoa(ProbeDomainReadyMinutes) + " minutes for a new private custom domain name and for a new domain name access association to be ready, longer than the probe can wait; run the probe again after that (" + probeRerun + "); if it still answers 403 Forbidden, the endpoint has no access association with the domain or no base path maps the path"},
 	{Name: "domain-not-answering", Status: 403, Forms: []string{InvokeCustomDomain},
-		Cause: "the custom domain refused the call through this endpoint: the endpoint's domain name access association may still be propagating (run pulumi up again in a minute), or the share was not accepted, or the domain's policy or the API's resource policy does not list this endpoint (aws:SourceVpce), or no base path maps the path"},
+		Cause: "the custom domain refused the call through this endpoint: the domain's policy or the API's resource policy does not list this endpoint (aws:SourceVpce), or the endpoint's policy does not allow it"},
 	{Name: "not-associated", Status: 403, ErrorType: "ForbiddenException", Forms: []string{InvokeRoute53Alias},
 		Cause: "the endpoint is not associated with the API (the API's endpointConfiguration.vpcEndpointIds must list it for the {api-id}-{vpce-id} name)"},
 	{Name: "iam-refused", Status: 403, Signed: &signedCall,
@@ -153,12 +180,31 @@ func Diagnose(r ProbeFormResult, integration string, rules []ProbeRule) string {
 	if ProbeAnswerOk(r) {
 		return ""
 	}
-	for _, rule := range rules {
-		if rule.matches(r, integration) {
-			return rule.Cause
-		}
+	if rule, ok := firstMatch(r, integration, rules); ok {
+		return rule.Cause
 	}
 	return "unexpected answer: compare the status, x-amzn-ErrorType and body with the API's access logs (requestId)"
+}
+
+// ProbePending says whether an unexpected result is pending rather than
+// failed: the first row of rules that matches it sets Pending. An expected
+// result is never pending. probe.py's handler decides the same way.
+func ProbePending(r ProbeFormResult, integration string, rules []ProbeRule) bool {
+	if ProbeAnswerOk(r) {
+		return false
+	}
+	rule, ok := firstMatch(r, integration, rules)
+	return ok && rule.Pending
+}
+
+// firstMatch is the first row of rules that matches r.
+func firstMatch(r ProbeFormResult, integration string, rules []ProbeRule) (ProbeRule, bool) {
+	for _, rule := range rules {
+		if rule.matches(r, integration) {
+			return rule, true
+		}
+	}
+	return ProbeRule{}, false
 }
 
 // matches says whether every condition the rule sets holds for r.
@@ -180,7 +226,7 @@ func (rule ProbeRule) matches(r ProbeFormResult, integration string) bool {
 }
 
 // ProbeFailureMessage is the message of a failed probe run: one line per
-// form that did not answer as expected, with the URL, what came back, what
+// form that did not answer as expected and is not pending, with the URL, what came back, what
 // was expected and the likely cause. The Lambda raises the same text
 // (probe.py, failure_message).
 func ProbeFailureMessage(failed []ProbeFormResult) string {

@@ -1,10 +1,12 @@
 package components
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestDiagnoseNamesTheLikelyCause: one case per row the README's table
@@ -75,4 +77,75 @@ func TestProbeRulesAreUsable(t *testing.T) {
 		assert.Truef(t, conditions, "row %s matches everything", r.Name)
 		assert.Falsef(t, strings.HasSuffix(r.Cause, "."), "row %s: causes are phrases, the probe adds the punctuation", r.Name)
 	}
+}
+
+// TestProbePendingIsANewDomainOnly: after its retries, the custom domain
+// form refused with 403 ForbiddenException (no ready access association
+// through this endpoint) or not resolving is pending, with a diagnosis that
+// gives AWS's time; a policy's refusal through the domain, any other
+// failure of it, and every other form's answers are failures as before.
+func TestProbePendingIsANewDomainOnly(t *testing.T) {
+	forbidden := ProbeFormResult{Form: InvokeCustomDomain, Expected: 200, Status: 403, ErrorType: "ForbiddenException", Body: `{"message":"Forbidden"}`}
+	unresolved := ProbeFormResult{Form: InvokeCustomDomain, Expected: 200, Failure: ProbeFailureDns}
+	for name, r := range map[string]ProbeFormResult{"403 Forbidden": forbidden, "no name yet": unresolved} {
+		assert.Truef(t, ProbePending(r, IntegrationMock, ProbeRules), name)
+		assert.Falsef(t, ProbeAnswerOk(r), "%s: pending is not ok", name)
+		assert.Containsf(t, Diagnose(r, IntegrationMock, ProbeRules), "pending: ", name)
+	}
+	assert.Contains(t, Diagnose(forbidden, IntegrationMock, ProbeRules), "AWS documents about 15 minutes for a new private custom domain name and for a new domain name access association to be ready")
+	assert.Contains(t, Diagnose(forbidden, IntegrationMock, ProbeRules), "pulumi up --replace")
+
+	policyRefused := ProbeFormResult{Form: InvokeCustomDomain, Expected: 200, Status: 403, ErrorType: "AccessDeniedException",
+		Body: `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:111111111111:/domainnames/orders.example.com+abc"}`}
+	forms := []string{InvokePrivateDns, InvokeRoute53Alias, InvokePublicDnsHostHeader, InvokePublicDnsApiIdHeader}
+	notPending := map[string]ProbeFormResult{
+		"a policy refusing through the domain": policyRefused,
+		"no route through the domain":          {Form: InvokeCustomDomain, Expected: 200, Status: 403, ErrorType: "MissingAuthenticationTokenException", Body: `{"message":"Missing Authentication Token"}`},
+		"a timeout through the domain":         {Form: InvokeCustomDomain, Expected: 200, Failure: ProbeFailureTimeout},
+		"a 5xx through the domain":             {Form: InvokeCustomDomain, Expected: 200, Status: 500},
+		"the domain answering":                 {Form: InvokeCustomDomain, Expected: 200, Status: 200},
+		"403 expected through the domain":      {Form: InvokeCustomDomain, Expected: 403, Status: 403, ErrorType: "ForbiddenException"},
+	}
+	for _, form := range forms {
+		f, u := forbidden, unresolved
+		f.Form, u.Form = form, form
+		notPending[form+" 403 Forbidden"], notPending[form+" no name"] = f, u
+	}
+	for name, r := range notPending {
+		assert.Falsef(t, ProbePending(r, IntegrationMock, ProbeRules), name)
+	}
+	assert.Contains(t, Diagnose(policyRefused, IntegrationMock, ProbeRules), "does not list this endpoint")
+
+	// The Lambda gets the pending rows as data.
+	input, err := ProbeEventJSON(map[string]string{InvokeCustomDomain: "https://orders.example.com"}, nil, &ConnectivityProbeArgs{Region: "eu-west-1"})
+	require.NoError(t, err)
+	var ev probeEvent
+	require.NoError(t, json.Unmarshal([]byte(input), &ev))
+	var pendingRows []string
+	for _, r := range ev.Rules {
+		if r.Pending {
+			pendingRows = append(pendingRows, r.Name)
+		}
+	}
+	assert.Equal(t, []string{"domain-dns", "domain-not-ready"}, pendingRows)
+}
+
+// TestProbePendingWarningGivesTheCommand: a run with a pending form warns
+// with each such form, what came back, its diagnosis and the command that
+// runs the probe again with the invocation's URN; a run without none.
+func TestProbePendingWarningGivesTheCommand(t *testing.T) {
+	urn := "urn:pulumi:dev::xaccount-api::xaccount:index:CrossAccountPrivateApi$xaccount:lambda:ConnectivityProbe$aws:lambda/invocation:Invocation::xaccount-api-app-probe-invocation"
+	results := map[string]any{
+		InvokeCustomDomain: map[string]any{"form": InvokeCustomDomain, "url": "https://orders.example.com/", "status": float64(403), "errorType": "ForbiddenException",
+			"attempts": float64(5), "ok": false, "pending": true, "diagnosis": "pending: the cause"},
+		InvokePrivateDns: map[string]any{"form": InvokePrivateDns, "status": float64(200), "ok": true, "pending": false},
+	}
+	w := ProbePendingWarning(results, urn)
+	assert.Contains(t, w, "pulumi up --replace '"+urn+"'")
+	assert.Contains(t, w, "customDomain: https://orders.example.com/ returned 403 ForbiddenException after 5 calls. Likely cause: pending: the cause")
+	assert.Contains(t, w, "about 15 minutes")
+	assert.NotContains(t, w, InvokePrivateDns)
+	delete(results, InvokeCustomDomain)
+	assert.Empty(t, ProbePendingWarning(results, urn))
+	assert.Equal(t, "pulumi up --replace '"+urn+"'", ProbeRerunCommand(urn))
 }

@@ -1,12 +1,18 @@
 package engine
 
 import (
+	"bytes"
+	"context"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -275,4 +281,126 @@ func TestCustomDomainShareOutlivesTheFirstConsumerOfItsAccount(t *testing.T) {
 		assert.Equal(t, []string{"222222222222"}, d.accepted, "deleting the accepter did not take the account out")
 		requireDomainServes(t, s, batchFunction)
 	})
+}
+
+// warnings are the messages of the warnings an operation's events carry.
+func warnings(r result) []string {
+	var out []string
+	for _, e := range r.events {
+		if d := e.DiagnosticEvent; d != nil && d.Severity == "warning" {
+			out = append(out, d.Message)
+		}
+	}
+	return out
+}
+
+// rerunCommand is the URN in the probe's "pulumi up --replace '<urn>'"
+// warning, "" when no warning names one.
+func rerunCommand(r result) string {
+	for _, w := range warnings(r) {
+		if m := regexp.MustCompile(`pulumi up --replace '([^']+)'`).FindStringSubmatch(w); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+// TestANewDomainIsPendingNotFailed: AWS documents about 15 minutes before a
+// new domain name access association answers, more than the probe waits.
+// With the simulated association refusing longer than the probe's retries,
+// the up that adds the domain succeeds: the four execute-api forms answer,
+// the domain form is recorded pending with AWS's time, and the update warns
+// with the command that runs the probe again (the invocation's URN, as a
+// no-change preview repeats). That command, run later, gets 200 through the
+// domain and no warning.
+func TestANewDomainIsPendingNotFailed(t *testing.T) {
+	t.Parallel()
+	s := newEngineStack(t, "dev", withSeed(func(store *fakeaws.Store) error {
+		return store.Update(func(c *fakeaws.Cloud) error {
+			c.AssociationPropagationCalls = components.ProbeMaxAttempts + 2
+			return nil
+		})
+	}))
+	s.mustUp()
+	requireProbeGreen(t, s, "app", 4)
+
+	s.editConfig("api", devApiWithDomain())
+	added := s.mustUp()
+	results := probeResults(t, s, "app")
+	require.Len(t, results, 5)
+	for form, v := range results {
+		r := v.(map[string]any)
+		if form == components.InvokeCustomDomain {
+			continue
+		}
+		assert.Equalf(t, true, r["ok"], "%s: %v", form, r)
+		assert.Equalf(t, float64(200), r["status"], form)
+	}
+	domain := results[components.InvokeCustomDomain].(map[string]any)
+	assert.Equal(t, false, domain["ok"])
+	assert.Equal(t, true, domain["pending"], "not ready yet is pending, not failed")
+	assert.Equal(t, float64(403), domain["status"])
+	assert.Equal(t, "ForbiddenException", domain["errorType"])
+	assert.Equal(t, float64(components.ProbeMaxAttempts), domain["attempts"], "after every retry")
+	assert.Contains(t, domain["diagnosis"], "AWS documents about 15 minutes")
+
+	urn := rerunCommand(added)
+	require.NotEmptyf(t, urn, "the update warns how to run the probe again: %v", warnings(added))
+	typ, name := urnTypeName(urn)
+	assert.Equal(t, "aws:lambda/invocation:Invocation", typ)
+	assert.Equal(t, "xaccount-api-app-probe-invocation", name)
+	exported, err := s.stack.Export(testContext(t))
+	require.NoError(t, err)
+	assert.Contains(t, string(exported.Deployment), `"urn": "`+urn+`"`, "the warning names the invocation's URN in the state")
+	assert.Equal(t, urn, rerunCommand(s.preview()), "the warning stays until the probe runs again")
+
+	before := invokes(s)
+	rerun := s.run(func(ctx context.Context, out, errOut *bytes.Buffer, ch chan<- events.EngineEvent) error {
+		_, err := s.stack.Up(ctx, optup.ProgressStreams(out), optup.ErrorProgressStreams(errOut), optup.EventStreams(ch), optup.Replace([]string{urn}))
+		return err
+	})
+	require.NoErrorf(t, rerun.err, "pulumi up --replace failed:\n%s\n%s", rerun.out, rerun.errOut)
+	assert.Equal(t, before+1, invokes(s), "replacing the invocation runs the probe")
+	requireProbeGreen(t, s, "app", 5)
+	assert.Empty(t, rerunCommand(rerun), "nothing pending, no warning")
+	requireDomainServes(t, s, probeFunction(t, s, "app"))
+}
+
+// TestCustomDomainInvitationExpiresAndIsSentAgain: in the split topology a
+// consumer stack that runs more than 12 hours after the producer's up finds
+// the RAM invitation expired (the accepter's error); the producer's
+// published reinvite command replaces the account's principal association,
+// which sends a new invitation, and the consumer's next up accepts it and
+// answers through the domain.
+func TestCustomDomainInvitationExpiresAndIsSentAgain(t *testing.T) {
+	t.Parallel()
+	app := newEngineStack(t, "orders-app", withStackFile(consumerStackFile("app", "222222222222", "10.20.0.0/24")))
+	producerFile := strings.Replace(string(producerStackFile("app")), "  xaccount-api:api:\n    stageName: dev\n",
+		"  xaccount-api:api:\n    stageName: dev\n    customDomain: {name: "+testDomain+", certificateArn: \""+testCertificate+"\"}\n", 1)
+	producer := newEngineStack(t, "orders", besides(app), withStackFile([]byte(producerFile)))
+	app.mustUp()
+	producer.mustUp()
+	require.NoError(t, producer.cloud.Update(func(c *fakeaws.Cloud) error {
+		c.ClockSkewSeconds = 13 * 3600 // the consumer's stack runs 13 hours later
+		return nil
+	}))
+	r := app.up()
+	require.Error(t, r.err, "the invitation expired")
+	assert.Contains(t, r.out+r.errOut, "invitation found", "the accepter's error")
+	assert.Contains(t, r.out+r.errOut, "within 12 hours", "the consumer stack said when it must run")
+
+	published := producer.outputs()["customDomain"].Value.(map[string]any)
+	command, _ := published["reinvite"].(map[string]any)["222222222222"].(string)
+	require.True(t, strings.HasPrefix(command, "pulumi up --stack orders --replace '"), "got %q", command)
+	assert.Contains(t, r.out+r.errOut, command, "the consumer stack names the command")
+	urn := strings.TrimSuffix(strings.TrimPrefix(command, "pulumi up --stack orders --replace '"), "'")
+	re := producer.run(func(ctx context.Context, out, errOut *bytes.Buffer, ch chan<- events.EngineEvent) error {
+		_, err := producer.stack.Up(ctx, optup.Replace([]string{urn}), optup.ProgressStreams(out), optup.ErrorProgressStreams(errOut), optup.EventStreams(ch))
+		return err
+	})
+	require.NoErrorf(t, re.err, "the reinvite command:\n%s\n%s", re.out, re.errOut)
+	app.mustUp()
+	d := domainState(app)
+	assert.Equal(t, []string{"222222222222"}, d.accepted)
+	requireDomainServes(t, app, probeFunction(t, app, "app"))
 }

@@ -80,8 +80,16 @@ type Cloud struct {
 	// seconds" to minutes (API Gateway developer guide, "Deploy a REST API":
 	// redeployments; PrivateLink guide: DNS of a new endpoint).
 	PropagationCalls int `json:"propagationCalls"`
-	// Stale counts the calls each change still answers stale: "stage:<api>/<stage>"
-	// and "dns:<endpoint>".
+	// AssociationPropagationCalls, when set, is how many calls a new domain
+	// name access association still refuses (403 ForbiddenException), in
+	// place of PropagationCalls: AWS documents about 15 minutes before a new
+	// association is ready ("Custom domain names for private APIs in API
+	// Gateway", considerations; "Tutorial: Create and invoke a custom domain
+	// name for private APIs", step 3), which outlasts the probe's retries,
+	// where a stage or a private DNS name takes seconds.
+	AssociationPropagationCalls int `json:"associationPropagationCalls"`
+	// Stale counts the calls each change still answers stale: "stage:<api>/<stage>",
+	// "dns:<endpoint>" and "association:<arn>".
 	Stale map[string]int `json:"stale"`
 	// Calls lists every AWS API call that changed something, in order, as
 	// "Account Region Operation target".
@@ -396,10 +404,15 @@ func (c *Cloud) servedDeployment(apiId, stage string) (*Deployment, bool) {
 }
 
 // changed starts the propagation of a change: the next PropagationCalls
-// calls that meet key see the old state.
+// calls that meet key see the old state (AssociationPropagationCalls for a
+// new domain name access association, when set).
 func (c *Cloud) changed(key string) {
-	if c.PropagationCalls > 0 {
-		c.Stale[key] = c.PropagationCalls
+	n := c.PropagationCalls
+	if strings.HasPrefix(key, "association:") && c.AssociationPropagationCalls > 0 {
+		n = c.AssociationPropagationCalls
+	}
+	if n > 0 {
+		c.Stale[key] = n
 	}
 }
 

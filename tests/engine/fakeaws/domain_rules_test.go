@@ -3,6 +3,7 @@ package fakeaws
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -231,32 +232,66 @@ func TestTheEndpointPolicyMustAllowTheDomain(t *testing.T) {
 }
 
 // TestTheProbeWaitsForANewAssociationOrSaysSo: a new association answers
-// after PropagationCalls calls; the probe's retries ride a short delay out,
-// and a longer one ends in the domain-not-answering diagnosis.
+// after PropagationCalls calls (AssociationPropagationCalls when set, AWS's
+// "about 15 minutes"); the probe's retries ride a short delay out, and a
+// longer one leaves the domain form pending, which does not fail the run
+// even with failOnError. A refusal by the domain's policy is no such delay:
+// not pending, and it fails the run.
 func TestTheProbeWaitsForANewAssociationOrSaysSo(t *testing.T) {
 	rules, err := json.Marshal(components.ProbeRules)
 	require.NoError(t, err)
 	consumer := &Provider{scope: Scope{Account: consumerAccount, Region: region}}
-	probe := func(propagation int) map[string]any {
+	invoke := func(w *callWorld, failOnError bool) (map[string]any, error) {
 		t.Helper()
-		w, _, a := domainWorld(t, domainPolicyFor(worldVpce))
-		w.c.PropagationCalls = propagation
-		w.c.changed("association:" + a.Arn)
 		input := `{"targets":[{"form":"customDomain","url":"https://orders.example.com/","expect":200}],` +
-			`"retryDelaysSeconds":[1,2,4,8],"retryDeadlineSeconds":60,"failOnError":false,"integration":"mock","rules":` + string(rules) + `}`
+			`"retryDelaysSeconds":[1,2,4,8],"retryDeadlineSeconds":60,"failOnError":` + strconv.FormatBool(failOnError) + `,"integration":"mock","rules":` + string(rules) + `}`
 		_, out, err := consumer.invoke(w.c, props{"functionName": "probe", "input": input})
-		require.NoError(t, err)
+		if err != nil {
+			return nil, err
+		}
 		results, err := components.ParseProbeResult(out.str("result"))
 		require.NoError(t, err)
-		return results["customDomain"].(map[string]any)
+		return results["customDomain"].(map[string]any), nil
 	}
-	rode := probe(3)
+	probe := func(propagation, associationPropagation int) map[string]any {
+		t.Helper()
+		w, _, a := domainWorld(t, domainPolicyFor(worldVpce))
+		w.c.PropagationCalls, w.c.AssociationPropagationCalls = propagation, associationPropagation
+		w.c.changed("association:" + a.Arn)
+		r, err := invoke(w, true)
+		require.NoError(t, err, "a pending form does not fail the run")
+		return r
+	}
+	rode := probe(3, 0)
 	assert.Equal(t, float64(200), rode["status"])
 	assert.Equal(t, float64(4), rode["attempts"], "three refused calls, then the answer")
-	never := probe(10)
-	assert.Equal(t, float64(403), never["status"])
-	assert.Equal(t, float64(5), never["attempts"])
-	assert.Contains(t, never["diagnosis"], "domain name access association may still be propagating")
+	assert.Equal(t, false, rode["pending"])
+	for name, never := range map[string]map[string]any{"PropagationCalls": probe(10, 0), "AssociationPropagationCalls": probe(1, 10)} {
+		assert.Equalf(t, float64(403), never["status"], name)
+		assert.Equalf(t, "ForbiddenException", never["errorType"], name)
+		assert.Equalf(t, float64(5), never["attempts"], name)
+		assert.Equalf(t, false, never["ok"], name)
+		assert.Equalf(t, true, never["pending"], "%s: AWS documents about 15 minutes for a new association", name)
+		assert.Containsf(t, never["diagnosis"], "about 15 minutes", name)
+	}
+
+	w, _, _ := domainWorld(t, domainPolicyFor("vpce-0bbbbbbbbbbbbbbbb"))
+	_, err = invoke(w, true)
+	require.Error(t, err, "the domain's policy refusing the endpoint fails the run")
+	assert.Contains(t, err.Error(), "customDomain: https://orders.example.com/ returned 403 AccessDeniedException")
+	refused, err := invoke(w, false)
+	require.NoError(t, err)
+	assert.Equal(t, false, refused["pending"], "a refusal is not propagation")
+	assert.Contains(t, refused["diagnosis"], "does not list this endpoint")
+}
+
+// TestAssociationPropagationIsItsOwn: AssociationPropagationCalls applies
+// to a new association only; every other change keeps PropagationCalls.
+func TestAssociationPropagationIsItsOwn(t *testing.T) {
+	c := &Cloud{Stale: map[string]int{}, PropagationCalls: 1, AssociationPropagationCalls: 7}
+	c.changed("association:arn")
+	c.changed("stage:api/dev")
+	assert.Equal(t, map[string]int{"association:arn": 7, "stage:api/dev": 1}, c.Stale)
 }
 
 // TestAHostedZoneTakesTenTags: Route 53 takes at most 10 tags on a hosted

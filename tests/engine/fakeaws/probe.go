@@ -70,8 +70,12 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 		r.Form, r.Url, r.Signed = t.Form, t.Url, t.Sign
 		r.Ok = components.ProbeAnswerOk(r)
 		r.Diagnosis = components.Diagnose(r, event.Integration, event.Rules)
+		// probe.py's handler: a pending form (a rule of the event marks it:
+		// a new custom domain or association not ready yet) is recorded,
+		// not failed.
+		r.Pending = components.ProbePending(r, event.Integration, event.Rules)
 		results = append(results, r)
-		if !r.Ok {
+		if !r.Ok && !r.Pending {
 			failed = append(failed, r)
 		}
 	}
