@@ -170,6 +170,18 @@ func TestProdLifecycle(t *testing.T) {
 		}
 		assert.Len(t, c.Alarms, 6, "two per consumer")
 	})
+	// A workload of each consumer VPC reaches the API through the domain,
+	// with the endpoint policies the stack attached (which AWS evaluates
+	// against the domain's ARN too).
+	s.cloudView(func(c *fakeaws.Cloud) {
+		for _, w := range []struct{ account, vpc, cidr string }{
+			{"444444444444", "vpc-0a1b2c3d4e5f60718", "10.40.8.0/22"},
+			{"555555555555", "vpc-0f1e2d3c4b5a69788", "10.50.0.0/20"},
+		} {
+			status, failure := c.CallFromWorkload(fakeaws.Scope{Account: w.account, Region: "eu-west-1"}, w.vpc, w.cidr, "https://api.internal.example.com/v1/orders/42")
+			assert.Equalf(t, 200, status, "account %s through the domain (failure %q)", w.account, failure)
+		}
+	})
 	steps, _ := s.outputs()["consumers"].Value.(map[string]any)["analytics"].(map[string]any)["customDomainSteps"].([]any)
 	require.Len(t, steps, 4, "the analytics team gets its steps")
 	assert.Contains(t, steps[1], "--access-association-source vpce-0123456789abcdef0")
