@@ -185,6 +185,36 @@ func TestMonitoringFollowsTheAccessLogs(t *testing.T) {
 	assert.Equal(t, []string{"monitoring"}, fieldsOf(args.Validate()))
 }
 
+// TestAlarmWindowLimitDependsOnPeriod: CloudWatch evaluates at most one day
+// (86,400 s) of periods under an hour and seven days (604,800 s) of periods
+// of an hour or more (PutMetricAlarm API reference, Period), so 168 periods
+// of an hour pass and 169 do not, while 289 periods of 300 s do not either;
+// the refusal names the limit that applies.
+func TestAlarmWindowLimitDependsOnPeriod(t *testing.T) {
+	for _, c := range []struct {
+		period, periods int
+		ok              bool
+	}{
+		{3600, 25, true}, {3600, 168, true}, {3600, 169, false},
+		{7200, 84, true}, {7200, 85, false},
+		{300, 288, true}, {300, 289, false},
+		{3540, 24, true}, {3540, 25, false},
+	} {
+		err := MonitoringArgs{PeriodSeconds: c.period, EvaluationPeriods: c.periods}.Validate(testRegion)
+		if c.ok {
+			assert.NoErrorf(t, err, "%d periods of %d s", c.periods, c.period)
+			continue
+		}
+		require.Errorf(t, err, "%d periods of %d s", c.periods, c.period)
+		assert.Equal(t, []string{"evaluationPeriods"}, fieldsOf(err))
+		if c.period < 3600 {
+			assert.Contains(t, err.Error(), "at most 86400 s (one day for periods under an hour)")
+		} else {
+			assert.Contains(t, err.Error(), "at most 604800 s (seven days for periods of an hour or more)")
+		}
+	}
+}
+
 // TestMonitoringValidation names each bad value's field, and the
 // dashboard's widget quota on monitoring.
 func TestMonitoringValidation(t *testing.T) {
@@ -196,7 +226,7 @@ func TestMonitoringValidation(t *testing.T) {
 		{MonitoringArgs{PeriodSeconds: 90}, []string{"periodSeconds"}},
 		{MonitoringArgs{PeriodSeconds: 30}, []string{"periodSeconds"}},
 		{MonitoringArgs{EvaluationPeriods: -2}, []string{"evaluationPeriods"}},
-		{MonitoringArgs{PeriodSeconds: 3600, EvaluationPeriods: 25}, []string{"evaluationPeriods"}},
+		{MonitoringArgs{PeriodSeconds: 3600, EvaluationPeriods: 169}, []string{"evaluationPeriods"}},
 		{MonitoringArgs{PeriodSeconds: 3600, EvaluationPeriods: 24}, nil},
 		{MonitoringArgs{AlarmTopicArn: "arn:aws:sqs:eu-west-1:111111111111:q"}, []string{"alarmTopicArn"}},
 		{MonitoringArgs{AlarmTopicArn: "arn:aws:sns:us-east-1:111111111111:alarms"}, []string{"alarmTopicArn"}},

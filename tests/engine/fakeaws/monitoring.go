@@ -24,8 +24,16 @@ const (
 	maxFilterDimensions = 3
 	// maxDashboardWidgets is "widgets per dashboard" (CloudWatch service quotas).
 	maxDashboardWidgets = 500
-	// maxAlarmWindow is PutMetricAlarm's one day of EvaluationPeriods × Period.
-	maxAlarmWindow = 86400
+	// maxAlarmWindow and maxShortPeriodAlarmWindow are PutMetricAlarm's
+	// limits on EvaluationPeriods × Period: seven days, and one day for
+	// periods under an hour (PutMetricAlarm API reference, Period: "An
+	// alarm's total current evaluation period can be no longer than seven
+	// days, so Period multiplied by EvaluationPeriods can't be more than
+	// 604,800 seconds. For alarms with a period of less than one hour (3,600
+	// seconds), the total evaluation period can't be longer than one day
+	// (86,400 seconds).").
+	maxAlarmWindow            = 604800
+	maxShortPeriodAlarmWindow = 86400
 )
 
 // MetricFilter is a metric filter of a log group.
@@ -180,8 +188,14 @@ func (p *Provider) putMetricAlarm(c *Cloud, in props) (string, props, error) {
 		// The PutMetricAlarm API reference: exactly one query returns data.
 		return "", nil, awsError("PutMetricAlarm", "ValidationError", "Exactly one element of the metrics list should return data.")
 	}
-	if evals := in.num("evaluationPeriods"); evals*period > maxAlarmWindow {
+	// The one-day refusal's wording is AWS's; AWS documents none for the
+	// seven-day one, whose shape is imitated.
+	evals := in.num("evaluationPeriods")
+	switch {
+	case period < 3600 && evals*period > maxShortPeriodAlarmWindow:
 		return "", nil, awsError("PutMetricAlarm", "ValidationError", "Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).")
+	case evals*period > maxAlarmWindow:
+		return "", nil, awsError("PutMetricAlarm", "ValidationError", "Metrics cannot be checked across more than a week (EvaluationPeriods * Period must be <= 604800).")
 	}
 	if d := in.num("datapointsToAlarm"); d > in.num("evaluationPeriods") {
 		return "", nil, awsError("PutMetricAlarm", "ValidationError", "DatapointsToAlarm must be less than or equal to EvaluationPeriods.")

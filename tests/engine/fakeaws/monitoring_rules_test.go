@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -106,12 +107,38 @@ func TestMetricAlarmRules(t *testing.T) {
 	_, _, err = create(p, t, TypeMetricAlarm, alarm(90, 3))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "must be 10, 30 or a multiple of 60")
-	_, _, err = create(p, t, TypeMetricAlarm, alarm(3600, 25))
+	_, _, err = create(p, t, TypeMetricAlarm, alarm(300, 289))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Metrics cannot be checked across more than a day")
 	_, _, err = create(p, t, TypeMetricAlarm, alarm(300, 3, "arn:aws:sns:us-east-1:111111111111:alarms"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Invalid region us-east-1 specified. Only eu-west-1 is supported.")
+}
+
+// TestMetricAlarmWindowRule: PutMetricAlarm evaluates at most one day of
+// periods under an hour and seven days of periods of an hour or more
+// (PutMetricAlarm API reference, Period): 288 × 300 s and 168 × 3600 s
+// pass, 289 × 300 s and 169 × 3600 s do not.
+func TestMetricAlarmWindowRule(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, producerAccount)
+	for _, c := range []struct {
+		period, evals int
+		refusal       string
+	}{
+		{300, 288, ""}, {300, 289, "Metrics cannot be checked across more than a day"},
+		{3600, 25, ""}, {3600, 168, ""}, {3600, 169, "Metrics cannot be checked across more than a week"},
+	} {
+		a := alarm(c.period, c.evals)
+		a["name"] = fmt.Sprintf("a-%d-%d", c.period, c.evals)
+		_, _, err := create(p, t, TypeMetricAlarm, a)
+		if c.refusal == "" {
+			assert.NoErrorf(t, err, "%d periods of %d s", c.evals, c.period)
+			continue
+		}
+		require.Errorf(t, err, "%d periods of %d s", c.evals, c.period)
+		assert.Contains(t, err.Error(), c.refusal)
+	}
 }
 
 // TestDashboardRules: a name of [A-Za-z0-9_-], a JSON body of at most 500
