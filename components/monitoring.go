@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -279,7 +280,7 @@ func newMonitoring(ctx *pulumi.Context, parent pulumi.Resource, in monitoringInp
 	}
 	body := dashboardBody(in)
 	dashboard, err := cloudwatch.NewDashboard(ctx, in.name+"-dashboard", &cloudwatch.DashboardArgs{
-		DashboardName: pulumi.String(DashboardName(in.name, in.stageName)),
+		DashboardName: pulumi.String(DashboardName(in.name, in.stageName, in.region, ctx.Project(), ctx.Stack())),
 		DashboardBody: body,
 	}, pulumi.Parent(parent), producer)
 	if err != nil {
@@ -303,11 +304,30 @@ func alarmName(name, stage, consumer, kind string) string {
 // (PutDashboard: "A-Z, a-z, 0-9, -, and _").
 var notDashboardName = regexp.MustCompile(`[^A-Za-z0-9_-]`)
 
-// DashboardName is the dashboard of the component name's stage.
-func DashboardName(name, stage string) string {
-	n := notDashboardName.ReplaceAllString(name+"-"+stage, "-")
-	if len(n) > 255 {
-		return n[:255]
+// maxDashboardName is PutDashboard's longest DashboardName.
+const maxDashboardName = 255
+
+// DashboardName is the dashboard of the component name's stage in region,
+// deployed by stack of project. A dashboard is global to its account (its
+// ARN has no region: arn:aws:cloudwatch::<account>:dashboard/<name>) and
+// PutDashboard replaces one of the same name without a word, so the name
+// carries whatever tells two deployments in one account apart: the stage,
+// the region, and the project and stack (each left out where the component
+// name or the stage already says it: xaccount-api-dev-eu-west-1 for the
+// stack dev of project xaccount-api). Characters PutDashboard refuses
+// become "-"; a name longer than 255 characters is cut and ends in a hash
+// of the whole.
+func DashboardName(name, stage, region, project, stack string) string {
+	parts := []string{name, stage, region}
+	if project != name {
+		parts = append(parts, project)
+	}
+	if stack != stage {
+		parts = append(parts, stack)
+	}
+	n := notDashboardName.ReplaceAllString(strings.Join(parts, "-"), "-")
+	if len(n) > maxDashboardName {
+		return FittedName(project, stack, n, maxDashboardName)
 	}
 	return n
 }

@@ -129,6 +129,37 @@ func TestMonitoringTopicAndThresholds(t *testing.T) {
 	assert.EqualValues(t, 60, m["period"])
 }
 
+// TestDashboardNameIsUniquePerRegionAndStack: dashboards are global to the
+// account and PutDashboard overwrites one of the same name, so two
+// deployments of one stage name in one account (another region, another
+// stack or project) get two names; a name leaves out what the component
+// name or the stage says already, keeps to PutDashboard's characters and
+// 255 characters, and is the same on every run.
+func TestDashboardNameIsUniquePerRegionAndStack(t *testing.T) {
+	assert.Equal(t, "xaccount-api-dev-eu-west-1", DashboardName("xaccount-api", "dev", "eu-west-1", "xaccount-api", "dev"))
+	assert.Equal(t, "xaccount-api-prod-eu-west-1", DashboardName("xaccount-api", "prod", "eu-west-1", "xaccount-api", "prod"))
+	names := map[string]string{}
+	for _, c := range [][5]string{
+		{"xaccount-api", "dev", "eu-west-1", "xaccount-api", "dev"},
+		{"xaccount-api", "dev", "us-east-1", "xaccount-api", "dev"},
+		{"xaccount-api", "dev", "eu-west-1", "xaccount-api", "dev-copy"},
+		{"xaccount-api", "dev", "eu-west-1", "orders", "dev"},
+		{"xaccount-api", "prod", "eu-west-1", "xaccount-api", "prod"},
+	} {
+		n := DashboardName(c[0], c[1], c[2], c[3], c[4])
+		if other, taken := names[n]; taken {
+			t.Errorf("%v and %s share the dashboard %s", c, other, n)
+		}
+		names[n] = fmt.Sprint(c)
+		assert.Regexp(t, `^[A-Za-z0-9_-]{1,255}$`, n)
+	}
+	long := DashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 100))
+	assert.Len(t, long, 255)
+	assert.Regexp(t, `^[A-Za-z0-9_-]+$`, long)
+	assert.Equal(t, long, DashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 100)))
+	assert.NotEqual(t, long, DashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 99)+"t"))
+}
+
 // TestMonitoringDashboardHasARowPerConsumer: the body is a valid dashboard
 // (every metric widget names its region) with a header and four widgets
 // per consumer, each row naming that consumer's endpoint.
@@ -137,7 +168,7 @@ func TestMonitoringDashboardHasARowPerConsumer(t *testing.T) {
 	require.NoError(t, err)
 	d := mustNamed(t, mocks, typeDashboard, "xa-dashboard")
 	assert.Equal(t, "producer", mocks.ProviderName(d))
-	assert.Equal(t, "xa-dev", d.Input("dashboardName"))
+	assert.Equal(t, "xa-dev-"+testRegion+"-components-test-test", d.Input("dashboardName"), "component, stage, region, project, stack")
 	var body struct {
 		Widgets []struct {
 			Type       string         `json:"type"`

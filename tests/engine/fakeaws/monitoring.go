@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // Resource type tokens of the monitoring the fake serves.
@@ -59,7 +61,9 @@ type Alarm struct {
 	Actions    []string            `json:"actions"`
 }
 
-// Dashboard is a CloudWatch dashboard (global: no region in its ARN).
+// Dashboard is a CloudWatch dashboard: global to its account (no region in
+// its ARN, arn:aws:cloudwatch::<account>:dashboard/<name>), so Cloud.Dashboards
+// keys it by account and name, whatever region the provider is in.
 type Dashboard struct {
 	Account string `json:"account"`
 	Name    string `json:"name"`
@@ -239,7 +243,10 @@ func (p *Provider) deleteAlarm(c *Cloud, id string) error {
 var dashboardName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 
 // putDashboard is PutDashboard: a valid name and a body of widgets, each
-// metric widget with its region.
+// metric widget with its region. A dashboard of that name in the account,
+// from any region or stack, is replaced without a word (PutDashboard API
+// reference: "If a dashboard with this name already exists, this call
+// modifies that dashboard, replacing its current contents").
 func (p *Provider) putDashboard(c *Cloud, in props) (string, props, error) {
 	name := in.str("dashboardName")
 	if !dashboardName.MatchString(name) {
@@ -273,8 +280,26 @@ func (p *Provider) putDashboard(c *Cloud, in props) (string, props, error) {
 	return name, out, nil
 }
 
+// deleteDashboard is DeleteDashboards: the dashboard of that name in the
+// account, whichever region or stack put it; one that is gone is refused
+// ("ResourceNotFound: The specified dashboard does not exist.", DeleteDashboards
+// API reference), which the provider does not ignore (resourceDashboardDelete).
 func (p *Provider) deleteDashboard(c *Cloud, id string) error {
-	delete(c.Dashboards, p.scope.Account+"/"+id)
+	key := p.scope.Account + "/" + id
+	if _, ok := c.Dashboards[key]; !ok {
+		return fmt.Errorf("deleting CloudWatch Dashboard (%s): %w", id,
+			awsError("DeleteDashboards", "ResourceNotFound", "The specified dashboard does not exist."))
+	}
+	delete(c.Dashboards, key)
 	c.record(p.scope, "DeleteDashboards", id)
 	return nil
+}
+
+// readDashboard is GetDashboard: a dashboard that is gone is reported gone
+// (resourceDashboardRead removes it from the state), so a refresh lets go of
+// a dashboard another stack deleted.
+func (p *Provider) readDashboard(c *Cloud, id string, resp *pulumirpc.ReadResponse) {
+	if _, ok := c.Dashboards[p.scope.Account+"/"+id]; !ok {
+		resp.Id, resp.Properties, resp.Inputs = "", nil, nil
+	}
 }

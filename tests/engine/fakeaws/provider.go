@@ -596,6 +596,8 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 			return p.readRestApi(c, req.GetId(), state, resp)
 		case TypeRestApiPolicy:
 			return readRestApiPolicy(c, state, req.GetInputs(), resp)
+		case TypeDashboard:
+			p.readDashboard(c, req.GetId(), resp)
 		}
 		return nil
 	})
