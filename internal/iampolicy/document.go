@@ -139,6 +139,10 @@ func serviceResources(account, region string) map[string][]string {
 		"route53": {"*"},
 		// DescribeLoadBalancers (a VPC link's target) has no resource scope.
 		"elasticloadbalancing": {"*"},
+		// Cloud Control API (service prefix cloudformation) defines no
+		// resource types ("Actions, resources, and condition keys for AWS
+		// Cloud Control API"): GetResource takes "*".
+		"cloudformation": {"*"},
 		// CreateResourceShare, GetResourceShares, GetResourceShareInvitations
 		// and GetResourceShareAssociations support no resource-level
 		// permissions, and the accepter's share is another account's.
