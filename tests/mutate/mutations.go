@@ -125,4 +125,13 @@ var Mutations = []Mutation{
 	{Name: "an alarm reads another consumer's endpoint", File: "components/crossaccount.go",
 		From: "endpointId: comp.Consumers[c.Name].EndpointId})", To: "endpointId: comp.VpcEndpointIds.Index(pulumi.Int(0))})",
 		Runs: []Run{root("./components"), engine("-run", "^TestDevLifecycle$", ".")}},
+	{Name: "a REGIONAL API adopted without changeEndpointType (its public callers cut off unasked)", File: "components/adoptread.go",
+		From: "\tcase !api.private():\n", To: "\tcase false:\n",
+		Runs: []Run{root("./components"), engine("-run", "^TestAdoptExistingApi$", ".")}},
+	{Name: "the alarm window is one day whatever the period (valid hourly alarms refused)", File: "components/monitoring.go",
+		From: "\tif periodSeconds < longAlarmPeriodSeconds {\n", To: "\tif true {\n",
+		Runs: []Run{root("./components")}},
+	{Name: "the dashboard's name leaves out the region (two regions' stacks share one dashboard)", File: "components/monitoring.go",
+		From: "parts := []string{name, stage, region}", To: "parts := []string{name, stage}",
+		Runs: []Run{root("./components")}},
 }
