@@ -261,10 +261,12 @@ func (p *Provider) updateRestApi(c *Cloud, id string, olds, news props, priorBin
 // does not carry (API Gateway PutRestApi reference, mode=overwrite;
 // pulumi/pulumi-aws#4296, hashicorp/terraform-provider-aws#49672), and every
 // authorizer, model, request validator, gateway response and binary media
-// type it does not define (PutRestApi API reference, mode: "overwrite"
-// replaces the existing definition with the body; "Import a REST API into
-// API Gateway": "In overwrite mode, the API definition is overwritten by
-// the imported definition"; the provider: "Overwrite mode will delete
+// type it does not define (PutRestApi API reference, mode: "merge" or
+// "overwrite", the API's own default being merge; "Import a REST API into
+// API Gateway", overwrite mode: the imported definition replaces the API's;
+// CloudFormation's AWS::ApiGateway::RestApi Mode: "For overwrite, the new
+// API definition replaces the existing one"; the provider, whose
+// put_rest_api_mode defaults to overwrite: "Overwrite mode will delete
 // existing literal properties if they are not explicitly set in the OpenAPI
 // definition", rest_api.go). The endpoint configuration the resource sets
 // makes a REGIONAL or EDGE API PRIVATE.

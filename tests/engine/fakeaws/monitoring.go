@@ -61,9 +61,11 @@ type Alarm struct {
 	Actions    []string            `json:"actions"`
 }
 
-// Dashboard is a CloudWatch dashboard: global to its account (no region in
-// its ARN, arn:aws:cloudwatch::<account>:dashboard/<name>), so Cloud.Dashboards
-// keys it by account and name, whatever region the provider is in.
+// Dashboard is a CloudWatch dashboard: global to its account (PutDashboard
+// API reference: "All dashboards in your account are global, not
+// region-specific"; no region in its ARN,
+// arn:aws:cloudwatch::<account>:dashboard/<name>), so Cloud.Dashboards keys
+// it by account and name, whatever region the provider is in.
 type Dashboard struct {
 	Account string `json:"account"`
 	Name    string `json:"name"`
