@@ -4,7 +4,7 @@
 // It returns well-formed, deterministic IDs and the computed outputs AWS
 // would return (vpce- IDs and DNS entries, API IDs, execution ARNs, …),
 // answers the invokes a program makes from the calling provider's region and
-// account, and records every registered resource: type, name, provider,
+// account (an adopted REST API as RestApis gives it), and records every registered resource: type, name, provider,
 // account, parent, inputs, and its explicit dependencies (DependsOn) apart
 // from the dependencies its inputs carry (InputDependencies).
 //
@@ -97,6 +97,7 @@ type Mocks struct {
 	resources []Resource
 	providers map[string]providerInfo    // provider URN -> pins
 	invokes   map[string]map[string]bool // account -> invoke tokens called there
+	restApis  map[string]ExistingRestApi // REST APIs that exist (RestApis)
 }
 
 // Option configures Mocks.
@@ -127,7 +128,7 @@ func StackOutputs(outputs map[string]map[string]any) Option {
 // New returns mocks for one run of project/stack.
 func New(project, stack string, opts ...Option) *Mocks {
 	m := &Mocks{project: project, stack: stack, profiles: map[string]string{}, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{},
-		stackOutputs: map[string]map[string]any{}}
+		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}}
 	for _, opt := range opts {
 		opt(m)
 	}
@@ -287,6 +288,9 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	}
 	m.invokes[pins.account][args.Token] = true
 	m.mu.Unlock()
+	if out, ok, err := m.callRestApi(args.Token, args.Args); ok {
+		return out, err
+	}
 	switch args.Token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		var names, ids []resource.PropertyValue

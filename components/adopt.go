@@ -14,17 +14,28 @@ import (
 //
 // The update puts the component's OpenAPI body in overwrite mode, so the
 // API's routes become exactly the component's: every method the API has
-// and the config does not list is deleted. AWS cannot say beforehand which
-// those are (a REST API's definition is not readable, only a stage's
+// and the config does not list is deleted, and so are its authorizers,
+// models, request validators and gateway responses other than the
+// component's (PutRestApi, mode overwrite). AWS cannot say beforehand which
+// routes those are (a REST API's definition is not readable, only a stage's
 // export: hashicorp/terraform-provider-aws#41375), so the component refuses
-// to adopt unless ReplaceRoutes says the caller accepts it.
+// to adopt unless ReplaceRoutes says the caller accepts it; before
+// registering anything it reads the API (ReadAdoptedApi) and warns with its
+// authorizers, and refuses to make a REGIONAL or EDGE API PRIVATE unless
+// ChangeEndpointType says so.
 type AdoptApiArgs struct {
 	// RestApiId is the ID of the API to adopt, in the producer account and
 	// the component's region. Required.
 	RestApiId string `pulumi:"restApiId"`
-	// ReplaceRoutes accepts that the API's routes become exactly the
-	// component's routes. Required to be true.
+	// ReplaceRoutes accepts that the API's definition becomes exactly the
+	// component's: its routes, and none of its authorizers, models, request
+	// validators or other gateway responses. Required to be true.
 	ReplaceRoutes bool `pulumi:"replaceRoutes"`
+	// ChangeEndpointType accepts that a REGIONAL or EDGE API becomes
+	// PRIVATE, cutting off every caller outside the consumers' VPC
+	// endpoints. Required to be true for such an API (and for one whose
+	// endpoint type cannot be read). Optional, default false.
+	ChangeEndpointType bool `pulumi:"changeEndpointType,optional"`
 }
 
 // ExpectRestApiId describes a REST API ID.
@@ -43,9 +54,11 @@ func (a *AdoptApiArgs) Validate(routes []Route) error {
 		f.bad("restApiId", a.RestApiId, ExpectRestApiId)
 	}
 	if !a.ReplaceRoutes {
-		f.add("replaceRoutes", "is false; adopting REST API %s replaces all of its routes: afterwards it has exactly %s, "+
-			"and every other method it has is deleted. Set replaceRoutes to true to accept that (first add any route to keep to the API's routes)",
-			a.RestApiId, RouteList(routes))
+		f.add("replaceRoutes", "is false; adopting REST API %s replaces its whole definition: afterwards it has exactly %s, "+
+			"and every other method it has is deleted, with its authorizers, models, request validators and gateway responses other than %s "+
+			"(PutRestApi in overwrite mode). Set replaceRoutes to true to accept that (first add any route to keep to the API's routes); "+
+			"pulumi preview then reads the API and names its authorizers before anything changes, and refuses a REGIONAL or EDGE API without changeEndpointType",
+			a.RestApiId, RouteList(routes), strings.Join(gatewayResponseTypes, " and "))
 	}
 	return f.err()
 }

@@ -235,6 +235,16 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}
 	producer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(args.ProducerProvider)}
+	// An adopted API is read before anything is registered in any account.
+	var adopted *AdoptedApi
+	if args.AdoptApi != nil {
+		adopted = ReadAdoptedApi(ctx, args.AdoptApi.RestApiId, pulumi.Provider(args.ProducerProvider))
+		if err := args.AdoptApi.CheckExisting(adopted); err != nil {
+			var f fieldErrs
+			f.nest("adoptApi", err)
+			return nil, fmt.Errorf("cross-account private api %s: %w", name, f.err())
+		}
+	}
 	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect, customDomain: args.CustomDomain != nil}
 
 	// Step 1 (account A): an interface endpoint for execute-api in each consumer VPC.
@@ -250,7 +260,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	comp.VpcEndpointIds = endpointIds.ToStringArrayOutput()
 
 	// Steps 2 and 4 (account B): the PRIVATE REST API associated with the endpoints, with its methods.
-	api, err := NewPrivateRestApi(ctx, name+"-api", &PrivateRestApiArgs{
+	api, err := newPrivateRestApi(ctx, name+"-api", &PrivateRestApiArgs{
 		Name:           args.ApiName,
 		Description:    args.ApiDescription,
 		VpcEndpointIds: comp.VpcEndpointIds,
@@ -261,7 +271,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		Adopt:          args.AdoptApi,
 		Quotas:         args.Quotas,
 		Tls:            args.Tls,
-	}, producer...)
+	}, adopted, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}

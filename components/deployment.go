@@ -65,8 +65,11 @@ type StageThrottle struct {
 //
 // apiId, stage and vpceId are the dimensions of the per-consumer metrics
 // (MonitoringArgs); latencyMs is $context.responseLatency as a JSON number,
-// because a metric filter's value must be numeric (it is measured for
-// every answer, so the line stays valid JSON).
+// because a metric filter's value must be numeric. "Variables for access
+// logging for API Gateway" documents it as "The response latency in ms"
+// and names no case where it has none. Were it ever logged as "-", that
+// line would not be JSON and every metric filter (requests and errors too)
+// would skip it: the one unquoted variable of the line rests on that page.
 const AccessLogFormat = `{"requestId":"$context.requestId","apiId":"$context.apiId","stage":"$context.stage","sourceIp":"$context.identity.sourceIp",` +
 	`"vpceId":"$context.identity.vpceId","caller":"$context.identity.caller","user":"$context.identity.user",` +
 	`"httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status",` +

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -50,9 +51,30 @@ const (
 	dashboardWidgetsPerConsumer = 4
 )
 
-// maxAlarmWindowSeconds is the longest period times evaluation periods
-// CloudWatch evaluates (PutMetricAlarm: one day for periods under an hour).
-const maxAlarmWindowSeconds = 86400
+// The longest period times evaluation periods CloudWatch evaluates
+// (PutMetricAlarm API reference, Period: "An alarm's total current
+// evaluation period can be no longer than seven days, so Period multiplied
+// by EvaluationPeriods can't be more than 604,800 seconds. For alarms with a
+// period of less than one hour (3,600 seconds), the total evaluation period
+// can't be longer than one day (86,400 seconds).").
+const (
+	// MaxAlarmWindowSeconds is the limit for periods of an hour or more: seven days.
+	MaxAlarmWindowSeconds = 604800
+	// MaxShortPeriodAlarmWindowSeconds is the limit for periods under an hour: one day.
+	MaxShortPeriodAlarmWindowSeconds = 86400
+	// longAlarmPeriodSeconds is where the seven-day limit starts: one hour.
+	longAlarmPeriodSeconds = 3600
+)
+
+// AlarmWindowLimit is the longest evaluation (EvaluationPeriods × Period, in
+// seconds) CloudWatch accepts for an alarm of periodSeconds, and that limit
+// in words.
+func AlarmWindowLimit(periodSeconds int) (seconds int, words string) {
+	if periodSeconds < longAlarmPeriodSeconds {
+		return MaxShortPeriodAlarmWindowSeconds, "one day for periods under an hour"
+	}
+	return MaxAlarmWindowSeconds, "seven days for periods of an hour or more"
+}
 
 // MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the
 // producer account, from the access logs.
@@ -69,7 +91,8 @@ type MonitoringArgs struct {
 	// metrics are standard resolution). Optional, default 300.
 	PeriodSeconds int `pulumi:"periodSeconds,optional"`
 	// EvaluationPeriods is how many periods in a row must breach before an
-	// alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+	// alarm fires; times PeriodSeconds at most one day when the period is
+	// under an hour, seven days when it is an hour or more. Optional, default 3.
 	EvaluationPeriods int `pulumi:"evaluationPeriods,optional"`
 	// AlarmTopicArn is an SNS topic in the API's region that every alarm
 	// notifies when it fires and when it recovers; its policy must let
@@ -122,9 +145,11 @@ func (m MonitoringArgs) Validate(region string) error {
 	switch {
 	case d.EvaluationPeriods < 1:
 		f.bad("evaluationPeriods", m.EvaluationPeriods, "at least 1")
-	case periodOk && d.EvaluationPeriods*d.PeriodSeconds > maxAlarmWindowSeconds:
-		f.add("evaluationPeriods", "got %d periods of %d s (%d s); CloudWatch evaluates at most %d s (one day): expected at most %d periods",
-			d.EvaluationPeriods, d.PeriodSeconds, d.EvaluationPeriods*d.PeriodSeconds, maxAlarmWindowSeconds, maxAlarmWindowSeconds/d.PeriodSeconds)
+	case periodOk:
+		if limit, words := AlarmWindowLimit(d.PeriodSeconds); d.EvaluationPeriods*d.PeriodSeconds > limit {
+			f.add("evaluationPeriods", "got %d periods of %d s (%d s); CloudWatch evaluates at most %d s (%s): expected at most %d periods",
+				d.EvaluationPeriods, d.PeriodSeconds, d.EvaluationPeriods*d.PeriodSeconds, limit, words, limit/d.PeriodSeconds)
+		}
 	}
 	if m.AlarmTopicArn != "" {
 		parts := snsTopicArn.FindStringSubmatch(m.AlarmTopicArn)
@@ -255,7 +280,7 @@ func newMonitoring(ctx *pulumi.Context, parent pulumi.Resource, in monitoringInp
 	}
 	body := dashboardBody(in)
 	dashboard, err := cloudwatch.NewDashboard(ctx, in.name+"-dashboard", &cloudwatch.DashboardArgs{
-		DashboardName: pulumi.String(DashboardName(in.name, in.stageName)),
+		DashboardName: pulumi.String(DashboardName(in.name, in.stageName, in.region, ctx.Project(), ctx.Stack())),
 		DashboardBody: body,
 	}, pulumi.Parent(parent), producer)
 	if err != nil {
@@ -279,11 +304,30 @@ func alarmName(name, stage, consumer, kind string) string {
 // (PutDashboard: "A-Z, a-z, 0-9, -, and _").
 var notDashboardName = regexp.MustCompile(`[^A-Za-z0-9_-]`)
 
-// DashboardName is the dashboard of the component name's stage.
-func DashboardName(name, stage string) string {
-	n := notDashboardName.ReplaceAllString(name+"-"+stage, "-")
-	if len(n) > 255 {
-		return n[:255]
+// maxDashboardName is PutDashboard's longest DashboardName.
+const maxDashboardName = 255
+
+// DashboardName is the dashboard of the component name's stage in region,
+// deployed by stack of project. A dashboard is global to its account (its
+// ARN has no region: arn:aws:cloudwatch::<account>:dashboard/<name>) and
+// PutDashboard replaces one of the same name without a word, so the name
+// carries whatever tells two deployments in one account apart: the stage,
+// the region, and the project and stack (each left out where the component
+// name or the stage already says it: xaccount-api-dev-eu-west-1 for the
+// stack dev of project xaccount-api). Characters PutDashboard refuses
+// become "-"; a name longer than 255 characters is cut and ends in a hash
+// of the whole.
+func DashboardName(name, stage, region, project, stack string) string {
+	parts := []string{name, stage, region}
+	if project != name {
+		parts = append(parts, project)
+	}
+	if stack != stage {
+		parts = append(parts, stack)
+	}
+	n := notDashboardName.ReplaceAllString(strings.Join(parts, "-"), "-")
+	if len(n) > maxDashboardName {
+		return FittedName(project, stack, n, maxDashboardName)
 	}
 	return n
 }

@@ -129,6 +129,37 @@ func TestMonitoringTopicAndThresholds(t *testing.T) {
 	assert.EqualValues(t, 60, m["period"])
 }
 
+// TestDashboardNameIsUniquePerRegionAndStack: dashboards are global to the
+// account and PutDashboard overwrites one of the same name, so two
+// deployments of one stage name in one account (another region, another
+// stack or project) get two names; a name leaves out what the component
+// name or the stage says already, keeps to PutDashboard's characters and
+// 255 characters, and is the same on every run.
+func TestDashboardNameIsUniquePerRegionAndStack(t *testing.T) {
+	assert.Equal(t, "xaccount-api-dev-eu-west-1", DashboardName("xaccount-api", "dev", "eu-west-1", "xaccount-api", "dev"))
+	assert.Equal(t, "xaccount-api-prod-eu-west-1", DashboardName("xaccount-api", "prod", "eu-west-1", "xaccount-api", "prod"))
+	names := map[string]string{}
+	for _, c := range [][5]string{
+		{"xaccount-api", "dev", "eu-west-1", "xaccount-api", "dev"},
+		{"xaccount-api", "dev", "us-east-1", "xaccount-api", "dev"},
+		{"xaccount-api", "dev", "eu-west-1", "xaccount-api", "dev-copy"},
+		{"xaccount-api", "dev", "eu-west-1", "orders", "dev"},
+		{"xaccount-api", "prod", "eu-west-1", "xaccount-api", "prod"},
+	} {
+		n := DashboardName(c[0], c[1], c[2], c[3], c[4])
+		if other, taken := names[n]; taken {
+			t.Errorf("%v and %s share the dashboard %s", c, other, n)
+		}
+		names[n] = fmt.Sprint(c)
+		assert.Regexp(t, `^[A-Za-z0-9_-]{1,255}$`, n)
+	}
+	long := DashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 100))
+	assert.Len(t, long, 255)
+	assert.Regexp(t, `^[A-Za-z0-9_-]+$`, long)
+	assert.Equal(t, long, DashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 100)))
+	assert.NotEqual(t, long, DashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 99)+"t"))
+}
+
 // TestMonitoringDashboardHasARowPerConsumer: the body is a valid dashboard
 // (every metric widget names its region) with a header and four widgets
 // per consumer, each row naming that consumer's endpoint.
@@ -137,7 +168,7 @@ func TestMonitoringDashboardHasARowPerConsumer(t *testing.T) {
 	require.NoError(t, err)
 	d := mustNamed(t, mocks, typeDashboard, "xa-dashboard")
 	assert.Equal(t, "producer", mocks.ProviderName(d))
-	assert.Equal(t, "xa-dev", d.Input("dashboardName"))
+	assert.Equal(t, "xa-dev-"+testRegion+"-components-test-test", d.Input("dashboardName"), "component, stage, region, project, stack")
 	var body struct {
 		Widgets []struct {
 			Type       string         `json:"type"`
@@ -185,6 +216,36 @@ func TestMonitoringFollowsTheAccessLogs(t *testing.T) {
 	assert.Equal(t, []string{"monitoring"}, fieldsOf(args.Validate()))
 }
 
+// TestAlarmWindowLimitDependsOnPeriod: CloudWatch evaluates at most one day
+// (86,400 s) of periods under an hour and seven days (604,800 s) of periods
+// of an hour or more (PutMetricAlarm API reference, Period), so 168 periods
+// of an hour pass and 169 do not, while 289 periods of 300 s do not either;
+// the refusal names the limit that applies.
+func TestAlarmWindowLimitDependsOnPeriod(t *testing.T) {
+	for _, c := range []struct {
+		period, periods int
+		ok              bool
+	}{
+		{3600, 25, true}, {3600, 168, true}, {3600, 169, false},
+		{7200, 84, true}, {7200, 85, false},
+		{300, 288, true}, {300, 289, false},
+		{3540, 24, true}, {3540, 25, false},
+	} {
+		err := MonitoringArgs{PeriodSeconds: c.period, EvaluationPeriods: c.periods}.Validate(testRegion)
+		if c.ok {
+			assert.NoErrorf(t, err, "%d periods of %d s", c.periods, c.period)
+			continue
+		}
+		require.Errorf(t, err, "%d periods of %d s", c.periods, c.period)
+		assert.Equal(t, []string{"evaluationPeriods"}, fieldsOf(err))
+		if c.period < 3600 {
+			assert.Contains(t, err.Error(), "at most 86400 s (one day for periods under an hour)")
+		} else {
+			assert.Contains(t, err.Error(), "at most 604800 s (seven days for periods of an hour or more)")
+		}
+	}
+}
+
 // TestMonitoringValidation names each bad value's field, and the
 // dashboard's widget quota on monitoring.
 func TestMonitoringValidation(t *testing.T) {
@@ -196,7 +257,7 @@ func TestMonitoringValidation(t *testing.T) {
 		{MonitoringArgs{PeriodSeconds: 90}, []string{"periodSeconds"}},
 		{MonitoringArgs{PeriodSeconds: 30}, []string{"periodSeconds"}},
 		{MonitoringArgs{EvaluationPeriods: -2}, []string{"evaluationPeriods"}},
-		{MonitoringArgs{PeriodSeconds: 3600, EvaluationPeriods: 25}, []string{"evaluationPeriods"}},
+		{MonitoringArgs{PeriodSeconds: 3600, EvaluationPeriods: 169}, []string{"evaluationPeriods"}},
 		{MonitoringArgs{PeriodSeconds: 3600, EvaluationPeriods: 24}, nil},
 		{MonitoringArgs{AlarmTopicArn: "arn:aws:sqs:eu-west-1:111111111111:q"}, []string{"alarmTopicArn"}},
 		{MonitoringArgs{AlarmTopicArn: "arn:aws:sns:us-east-1:111111111111:alarms"}, []string{"alarmTopicArn"}},

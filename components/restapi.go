@@ -104,6 +104,12 @@ func (a *PrivateRestApiArgs) Validate() error {
 // NewPrivateRestApi registers a PrivateRestApi. Give it the producer account's
 // provider with pulumi.Provider.
 func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArgs, opts ...pulumi.ResourceOption) (*PrivateRestApi, error) {
+	return newPrivateRestApi(ctx, name, args, nil, opts...)
+}
+
+// newPrivateRestApi is NewPrivateRestApi with what the caller has read of
+// the adopted API already (nil: it reads the API itself).
+func newPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArgs, adopted *AdoptedApi, opts ...pulumi.ResourceOption) (*PrivateRestApi, error) {
 	if args == nil {
 		return nil, errors.New("private rest api " + name + ": args are required")
 	}
@@ -146,12 +152,25 @@ func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 
 	apiOpts := []pulumi.ResourceOption{pulumi.Parent(comp), protectWhen(args.Protect)}
 	if args.Adopt != nil {
+		// Read the API before any child is registered: a missing API or an
+		// endpoint type the caller has not accepted changing stops here.
+		if adopted == nil {
+			adopted = ReadAdoptedApi(ctx, args.Adopt.RestApiId, pulumi.Parent(comp))
+			if err := args.Adopt.CheckExisting(adopted); err != nil {
+				var f fieldErrs
+				f.nest("adopt", err)
+				return nil, fmt.Errorf("private rest api %s: %w", name, f.err())
+			}
+		}
 		// Import, then update with the body: the engine reads the API into
 		// the stack and diffs it like any other (a no-op once it is in the
-		// stack under this ID). The warning is the preview's list of routes.
+		// stack under this ID). The warnings are the preview's list of
+		// routes and of what else goes.
 		apiOpts = append(apiOpts, pulumi.Import(pulumi.ID(args.Adopt.RestApiId)))
-		if err := ctx.Log.Warn(AdoptionNotice(args.Adopt.RestApiId, routes), &pulumi.LogArgs{Resource: comp}); err != nil {
-			return nil, err
+		for _, w := range []string{AdoptionNotice(args.Adopt.RestApiId, routes), AdoptionLosses(adopted)} {
+			if err := ctx.Log.Warn(w, &pulumi.LogArgs{Resource: comp}); err != nil {
+				return nil, err
+			}
 		}
 	}
 	api, err := apigateway.NewRestApi(ctx, name+"-api", &apigateway.RestApiArgs{

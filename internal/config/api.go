@@ -127,19 +127,21 @@ func (r *reader) quotas(k key, m map[string]any) *components.ApiQuotas {
 	}
 }
 
-// adopt reads api.adopt {restApiId, replaceRoutes}; the component checks
-// the values (components.AdoptApiArgs.Validate).
+// adopt reads api.adopt {restApiId, replaceRoutes, changeEndpointType}; the
+// component checks the values (components.AdoptApiArgs.Validate) and, once
+// it has read the API, the endpoint type (CheckExisting).
 func (r *reader) adopt(k key, m map[string]any) *components.AdoptApiArgs {
 	v, present := m["adopt"]
 	if !present {
 		return nil
 	}
-	am, ok := r.object(k, v, "restApiId", "replaceRoutes")
+	am, ok := r.object(k, v, "restApiId", "replaceRoutes", "changeEndpointType")
 	if !ok {
 		return nil
 	}
 	id, _ := r.reqString(k, am, "restApiId", components.ExpectRestApiId)
-	return &components.AdoptApiArgs{RestApiId: id, ReplaceRoutes: r.optBool(k, am, "replaceRoutes", false)}
+	return &components.AdoptApiArgs{RestApiId: id, ReplaceRoutes: r.optBool(k, am, "replaceRoutes", false),
+		ChangeEndpointType: r.optBool(k, am, "changeEndpointType", false)}
 }
 
 // accessLogs reads api.accessLogs {enabled, retentionDays, createAccountRole}.

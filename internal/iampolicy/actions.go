@@ -146,4 +146,12 @@ var InvokeActions = map[string][]string{
 	"aws:ec2/getVpc:getVpc":                               {"ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"},
 	"aws:index/getRegion:getRegion":                       {},
 	"aws:index/getCallerIdentity:getCallerIdentity":       {},
+	// An adoption (api.adopt) reads the API before anything is registered:
+	// Cloud Control's GetResource of AWS::ApiGateway::RestApi runs the type's
+	// read handler with the caller's credentials (its schema's read
+	// permissions: apigateway:GET); getAuthorizers and getAuthorizer are
+	// GetAuthorizers and GetAuthorizer.
+	"aws:cloudcontrol/getResource:getResource":     {"cloudformation:GetResource", "apigateway:GET"},
+	"aws:apigateway/getAuthorizers:getAuthorizers": {"apigateway:GET"},
+	"aws:apigateway/getAuthorizer:getAuthorizer":   {"apigateway:GET"},
 }

@@ -68,6 +68,10 @@ func (e scopeEnv) serviceResources() map[string][]string {
 		"ec2": {"*"},
 		// DescribeLoadBalancers (a VPC link's target) has no resource scope.
 		"elasticloadbalancing": {"*"},
+		// Cloud Control API (service prefix cloudformation) defines no
+		// resource types ("Actions, resources, and condition keys for AWS
+		// Cloud Control API"): GetResource takes "*".
+		"cloudformation": {"*"},
 	}
 }
 

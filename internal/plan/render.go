@@ -36,7 +36,9 @@ func (p *Plan) WriteText(w io.Writer) error {
 	if p.config != nil && p.config.Api.Adopt != nil {
 		adopt := p.config.Api.Adopt
 		tw.line(0, "")
-		tw.line(0, "Warning (api.adopt): %s; every other method it has is deleted.", components.AdoptionNotice(adopt.RestApiId, p.config.Args().Routes))
+		tw.line(0, "Warning (api.adopt): %s; every other method it has is deleted, with its authorizers, models, request validators and other gateway responses. "+
+			"This offline plan does not read the API: pulumi preview names its authorizers and refuses a REGIONAL or EDGE API without changeEndpointType.",
+			components.AdoptionNotice(adopt.RestApiId, p.config.Args().Routes))
 	}
 	byURN := map[string]*Resource{}
 	children := map[string][]*Resource{}

@@ -87,7 +87,10 @@ func DeployConfig(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
 	}
 	api, err := components.NewCrossAccountPrivateApi(ctx, config.Namespace, args)
 	if err != nil {
-		return nil, err
+		// What the component checks once it can ask AWS (an adopted API's
+		// existence and endpoint type) is reported on its config key, as
+		// Load reports what it checks offline.
+		return nil, cfg.ArgsProblems(err)
 	}
 	return exports(cfg, args, api), nil
 }

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,4 +55,64 @@ func requireMonitoringFollows(t *testing.T, s *engineStack, producer, apiId, sta
 			}
 		}
 	})
+}
+
+// regionStackFile is a stack of the project in region whose stage is dev,
+// with one consumer whose endpoint exists already (nothing is created in
+// the consumer account).
+func regionStackFile(region string) []byte {
+	return []byte(fmt.Sprintf(`config:
+  pulumi:disable-default-providers: ["*"]
+  xaccount-api:region: %s
+  xaccount-api:producer:
+    accountId: "111111111111"
+    profile: xaccount-dash-producer
+  xaccount-api:consumers:
+    - name: app
+      accountId: "222222222222"
+      endpointId: vpce-0123456789abcdef0
+  xaccount-api:api:
+    stageName: dev
+`, region))
+}
+
+// TestDashboardsOfOneStageInTwoRegionsStaySeparate: CloudWatch dashboards
+// are global to the account and PutDashboard replaces one of the same name,
+// so two stacks deploying the stage dev into one producer account from two
+// regions must name their dashboards apart: each keeps its own (naming its
+// own region's metrics), and destroying one stack leaves the other's.
+func TestDashboardsOfOneStageInTwoRegionsStaySeparate(t *testing.T) {
+	t.Parallel()
+	eu := newEngineStack(t, "dash-eu", withStackFile(regionStackFile("eu-west-1")), withSeed(func(store *fakeaws.Store) error {
+		return store.Update(func(c *fakeaws.Cloud) error {
+			c.AccountRoles["111111111111/us-east-1"] = c.AccountRoles["111111111111/eu-west-1"]
+			return nil
+		})
+	}))
+	us := newEngineStack(t, "dash-us", besides(eu), withStackFile(regionStackFile("us-east-1")))
+	eu.mustUp()
+	us.mustUp()
+	dashboards := func() map[string]string {
+		out := map[string]string{}
+		eu.cloudView(func(c *fakeaws.Cloud) {
+			for _, d := range c.Dashboards {
+				out[d.Name] = d.Body
+			}
+		})
+		return out
+	}
+	euName, _ := eu.outputs()["dashboard"].Value.(string)
+	usName, _ := us.outputs()["dashboard"].Value.(string)
+	require.NotEmpty(t, euName)
+	require.NotEqual(t, euName, usName, "two stacks, two dashboard names")
+	boards := dashboards()
+	require.Len(t, boards, 2, "each stack keeps its own dashboard: %v", boards)
+	assert.Contains(t, boards[euName], `"region":"eu-west-1"`)
+	assert.Contains(t, boards[usName], `"region":"us-east-1"`)
+
+	r := us.destroy()
+	require.NoErrorf(t, r.err, "destroy failed:\n%s\n%s", r.out, r.errOut)
+	boards = dashboards()
+	assert.Equal(t, []string{euName}, slices.Collect(maps.Keys(boards)), "the other region's destroy leaves this stack's dashboard")
+	requireNoChanges(t, eu)
 }

@@ -388,9 +388,11 @@ func (o AccountCredentialsPtrOutput) SessionName() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted. AWS cannot say beforehand which those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it.
+// AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted, and so are its authorizers, models, request validators and gateway responses other than the component's (PutRestApi, mode overwrite). AWS cannot say beforehand which routes those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it; before registering anything it reads the API (ReadAdoptedApi) and warns with its authorizers, and refuses to make a REGIONAL or EDGE API PRIVATE unless ChangeEndpointType says so.
 type AdoptApi struct {
-	// ReplaceRoutes accepts that the API's routes become exactly the component's routes. Required to be true.
+	// ChangeEndpointType accepts that a REGIONAL or EDGE API becomes PRIVATE, cutting off every caller outside the consumers' VPC endpoints. Required to be true for such an API (and for one whose endpoint type cannot be read). Optional, default false.
+	ChangeEndpointType *bool `pulumi:"changeEndpointType"`
+	// ReplaceRoutes accepts that the API's definition becomes exactly the component's: its routes, and none of its authorizers, models, request validators or other gateway responses. Required to be true.
 	ReplaceRoutes bool `pulumi:"replaceRoutes"`
 	// RestApiId is the ID of the API to adopt, in the producer account and the component's region. Required.
 	RestApiId string `pulumi:"restApiId"`
@@ -407,9 +409,11 @@ type AdoptApiInput interface {
 	ToAdoptApiOutputWithContext(context.Context) AdoptApiOutput
 }
 
-// AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted. AWS cannot say beforehand which those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it.
+// AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted, and so are its authorizers, models, request validators and gateway responses other than the component's (PutRestApi, mode overwrite). AWS cannot say beforehand which routes those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it; before registering anything it reads the API (ReadAdoptedApi) and warns with its authorizers, and refuses to make a REGIONAL or EDGE API PRIVATE unless ChangeEndpointType says so.
 type AdoptApiArgs struct {
-	// ReplaceRoutes accepts that the API's routes become exactly the component's routes. Required to be true.
+	// ChangeEndpointType accepts that a REGIONAL or EDGE API becomes PRIVATE, cutting off every caller outside the consumers' VPC endpoints. Required to be true for such an API (and for one whose endpoint type cannot be read). Optional, default false.
+	ChangeEndpointType pulumi.BoolPtrInput `pulumi:"changeEndpointType"`
+	// ReplaceRoutes accepts that the API's definition becomes exactly the component's: its routes, and none of its authorizers, models, request validators or other gateway responses. Required to be true.
 	ReplaceRoutes pulumi.BoolInput `pulumi:"replaceRoutes"`
 	// RestApiId is the ID of the API to adopt, in the producer account and the component's region. Required.
 	RestApiId pulumi.StringInput `pulumi:"restApiId"`
@@ -468,7 +472,7 @@ func (i *adoptApiPtrType) ToAdoptApiPtrOutputWithContext(ctx context.Context) Ad
 	return pulumi.ToOutputWithContext(ctx, i).(AdoptApiPtrOutput)
 }
 
-// AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted. AWS cannot say beforehand which those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it.
+// AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted, and so are its authorizers, models, request validators and gateway responses other than the component's (PutRestApi, mode overwrite). AWS cannot say beforehand which routes those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it; before registering anything it reads the API (ReadAdoptedApi) and warns with its authorizers, and refuses to make a REGIONAL or EDGE API PRIVATE unless ChangeEndpointType says so.
 type AdoptApiOutput struct{ *pulumi.OutputState }
 
 func (AdoptApiOutput) ElementType() reflect.Type {
@@ -493,7 +497,12 @@ func (o AdoptApiOutput) ToAdoptApiPtrOutputWithContext(ctx context.Context) Adop
 	}).(AdoptApiPtrOutput)
 }
 
-// ReplaceRoutes accepts that the API's routes become exactly the component's routes. Required to be true.
+// ChangeEndpointType accepts that a REGIONAL or EDGE API becomes PRIVATE, cutting off every caller outside the consumers' VPC endpoints. Required to be true for such an API (and for one whose endpoint type cannot be read). Optional, default false.
+func (o AdoptApiOutput) ChangeEndpointType() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AdoptApi) *bool { return v.ChangeEndpointType }).(pulumi.BoolPtrOutput)
+}
+
+// ReplaceRoutes accepts that the API's definition becomes exactly the component's: its routes, and none of its authorizers, models, request validators or other gateway responses. Required to be true.
 func (o AdoptApiOutput) ReplaceRoutes() pulumi.BoolOutput {
 	return o.ApplyT(func(v AdoptApi) bool { return v.ReplaceRoutes }).(pulumi.BoolOutput)
 }
@@ -527,7 +536,17 @@ func (o AdoptApiPtrOutput) Elem() AdoptApiOutput {
 	}).(AdoptApiOutput)
 }
 
-// ReplaceRoutes accepts that the API's routes become exactly the component's routes. Required to be true.
+// ChangeEndpointType accepts that a REGIONAL or EDGE API becomes PRIVATE, cutting off every caller outside the consumers' VPC endpoints. Required to be true for such an API (and for one whose endpoint type cannot be read). Optional, default false.
+func (o AdoptApiPtrOutput) ChangeEndpointType() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AdoptApi) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.ChangeEndpointType
+	}).(pulumi.BoolPtrOutput)
+}
+
+// ReplaceRoutes accepts that the API's definition becomes exactly the component's: its routes, and none of its authorizers, models, request validators or other gateway responses. Required to be true.
 func (o AdoptApiPtrOutput) ReplaceRoutes() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *AdoptApi) *bool {
 		if v == nil {
@@ -1532,7 +1551,7 @@ type Monitoring struct {
 	ClientErrorRatePercent *float64 `pulumi:"clientErrorRatePercent"`
 	// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
 	Disabled *bool `pulumi:"disabled"`
-	// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+	// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
 	EvaluationPeriods *int `pulumi:"evaluationPeriods"`
 	// PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
 	PeriodSeconds *int `pulumi:"periodSeconds"`
@@ -1559,7 +1578,7 @@ type MonitoringArgs struct {
 	ClientErrorRatePercent pulumi.Float64PtrInput `pulumi:"clientErrorRatePercent"`
 	// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
 	Disabled pulumi.BoolPtrInput `pulumi:"disabled"`
-	// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+	// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
 	EvaluationPeriods pulumi.IntPtrInput `pulumi:"evaluationPeriods"`
 	// PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
 	PeriodSeconds pulumi.IntPtrInput `pulumi:"periodSeconds"`
@@ -1660,7 +1679,7 @@ func (o MonitoringOutput) Disabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v Monitoring) *bool { return v.Disabled }).(pulumi.BoolPtrOutput)
 }
 
-// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
 func (o MonitoringOutput) EvaluationPeriods() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v Monitoring) *int { return v.EvaluationPeriods }).(pulumi.IntPtrOutput)
 }
@@ -1729,7 +1748,7 @@ func (o MonitoringPtrOutput) Disabled() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
 func (o MonitoringPtrOutput) EvaluationPeriods() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Monitoring) *int {
 		if v == nil {

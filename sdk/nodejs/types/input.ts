@@ -46,11 +46,15 @@ export interface AccountCredentialsArgs {
 }
 
 /**
- * AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted. AWS cannot say beforehand which those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it.
+ * AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted, and so are its authorizers, models, request validators and gateway responses other than the component's (PutRestApi, mode overwrite). AWS cannot say beforehand which routes those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it; before registering anything it reads the API (ReadAdoptedApi) and warns with its authorizers, and refuses to make a REGIONAL or EDGE API PRIVATE unless ChangeEndpointType says so.
  */
 export interface AdoptApiArgs {
     /**
-     * ReplaceRoutes accepts that the API's routes become exactly the component's routes. Required to be true.
+     * ChangeEndpointType accepts that a REGIONAL or EDGE API becomes PRIVATE, cutting off every caller outside the consumers' VPC endpoints. Required to be true for such an API (and for one whose endpoint type cannot be read). Optional, default false.
+     */
+    changeEndpointType?: pulumi.Input<boolean | undefined>;
+    /**
+     * ReplaceRoutes accepts that the API's definition becomes exactly the component's: its routes, and none of its authorizers, models, request validators or other gateway responses. Required to be true.
      */
     replaceRoutes: pulumi.Input<boolean>;
     /**
@@ -218,7 +222,7 @@ export interface MonitoringArgs {
      */
     disabled?: pulumi.Input<boolean | undefined>;
     /**
-     * EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+     * EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
      */
     evaluationPeriods?: pulumi.Input<number | undefined>;
     /**

@@ -217,36 +217,44 @@ class AccountCredentialsArgs:
 
 class AdoptApiArgsDict(TypedDict):
     """
-    AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted. AWS cannot say beforehand which those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it.
+    AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted, and so are its authorizers, models, request validators and gateway responses other than the component's (PutRestApi, mode overwrite). AWS cannot say beforehand which routes those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it; before registering anything it reads the API (ReadAdoptedApi) and warns with its authorizers, and refuses to make a REGIONAL or EDGE API PRIVATE unless ChangeEndpointType says so.
     """
     replace_routes: pulumi.Input[_builtins.bool]
     """
-    ReplaceRoutes accepts that the API's routes become exactly the component's routes. Required to be true.
+    ReplaceRoutes accepts that the API's definition becomes exactly the component's: its routes, and none of its authorizers, models, request validators or other gateway responses. Required to be true.
     """
     rest_api_id: pulumi.Input[_builtins.str]
     """
     RestApiId is the ID of the API to adopt, in the producer account and the component's region. Required.
+    """
+    change_endpoint_type: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    ChangeEndpointType accepts that a REGIONAL or EDGE API becomes PRIVATE, cutting off every caller outside the consumers' VPC endpoints. Required to be true for such an API (and for one whose endpoint type cannot be read). Optional, default false.
     """
 
 @pulumi.input_type
 class AdoptApiArgs:
     def __init__(__self__, *,
                  replace_routes: pulumi.Input[_builtins.bool],
-                 rest_api_id: pulumi.Input[_builtins.str]):
+                 rest_api_id: pulumi.Input[_builtins.str],
+                 change_endpoint_type: pulumi.Input[Optional[_builtins.bool]] = None):
         """
-        AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted. AWS cannot say beforehand which those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it.
+        AdoptApiArgs adopts a REST API that exists already instead of creating one: the RestApi is registered with the import option, so the first `pulumi up` reads it into the stack and then updates it as any other (the engine's import-then-update, pulumi/pulumi#19335). The update puts the component's OpenAPI body in overwrite mode, so the API's routes become exactly the component's: every method the API has and the config does not list is deleted, and so are its authorizers, models, request validators and gateway responses other than the component's (PutRestApi, mode overwrite). AWS cannot say beforehand which routes those are (a REST API's definition is not readable, only a stage's export: hashicorp/terraform-provider-aws#41375), so the component refuses to adopt unless ReplaceRoutes says the caller accepts it; before registering anything it reads the API (ReadAdoptedApi) and warns with its authorizers, and refuses to make a REGIONAL or EDGE API PRIVATE unless ChangeEndpointType says so.
 
-        :param pulumi.Input[_builtins.bool] replace_routes: ReplaceRoutes accepts that the API's routes become exactly the component's routes. Required to be true.
+        :param pulumi.Input[_builtins.bool] replace_routes: ReplaceRoutes accepts that the API's definition becomes exactly the component's: its routes, and none of its authorizers, models, request validators or other gateway responses. Required to be true.
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId is the ID of the API to adopt, in the producer account and the component's region. Required.
+        :param pulumi.Input[_builtins.bool] change_endpoint_type: ChangeEndpointType accepts that a REGIONAL or EDGE API becomes PRIVATE, cutting off every caller outside the consumers' VPC endpoints. Required to be true for such an API (and for one whose endpoint type cannot be read). Optional, default false.
         """
         pulumi.set(__self__, "replace_routes", replace_routes)
         pulumi.set(__self__, "rest_api_id", rest_api_id)
+        if change_endpoint_type is not None:
+            pulumi.set(__self__, "change_endpoint_type", change_endpoint_type)
 
     @_builtins.property
     @pulumi.getter(name="replaceRoutes")
     def replace_routes(self) -> pulumi.Input[_builtins.bool]:
         """
-        ReplaceRoutes accepts that the API's routes become exactly the component's routes. Required to be true.
+        ReplaceRoutes accepts that the API's definition becomes exactly the component's: its routes, and none of its authorizers, models, request validators or other gateway responses. Required to be true.
         """
         return pulumi.get(self, "replace_routes")
 
@@ -265,6 +273,18 @@ class AdoptApiArgs:
     @rest_api_id.setter
     def rest_api_id(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "rest_api_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="changeEndpointType")
+    def change_endpoint_type(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        ChangeEndpointType accepts that a REGIONAL or EDGE API becomes PRIVATE, cutting off every caller outside the consumers' VPC endpoints. Required to be true for such an API (and for one whose endpoint type cannot be read). Optional, default false.
+        """
+        return pulumi.get(self, "change_endpoint_type")
+
+    @change_endpoint_type.setter
+    def change_endpoint_type(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "change_endpoint_type", value)
 
 
 class ApiQuotasArgsDict(TypedDict):
@@ -910,7 +930,7 @@ class MonitoringArgsDict(TypedDict):
     """
     evaluation_periods: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+    EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
     """
     period_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -936,7 +956,7 @@ class MonitoringArgs:
         :param pulumi.Input[_builtins.str] alarm_topic_arn: AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
         :param pulumi.Input[_builtins.float] client_error_rate_percent: ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
         :param pulumi.Input[_builtins.bool] disabled: Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
-        :param pulumi.Input[_builtins.int] evaluation_periods: EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+        :param pulumi.Input[_builtins.int] evaluation_periods: EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
         :param pulumi.Input[_builtins.int] period_seconds: PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
         :param pulumi.Input[_builtins.float] server_error_rate_percent: ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
         """
@@ -993,7 +1013,7 @@ class MonitoringArgs:
     @pulumi.getter(name="evaluationPeriods")
     def evaluation_periods(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day. Optional, default 3.
+        EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
         """
         return pulumi.get(self, "evaluation_periods")
 

@@ -34,6 +34,15 @@ type parsedBody struct {
 	// securityPolicy and accessMode are x-amazon-apigateway-security-policy
 	// and x-amazon-apigateway-endpoint-access-mode.
 	securityPolicy, accessMode string
+	// authorizers are the security schemes with an
+	// x-amazon-apigateway-authorizer; models the schemas (components.schemas,
+	// or Swagger's definitions); validators the
+	// x-amazon-apigateway-request-validators; binaryMediaTypes the
+	// x-amazon-apigateway-binary-media-types.
+	authorizers      []Authorizer
+	models           []string
+	validators       []string
+	binaryMediaTypes []string
 }
 
 // parseBody reads an OpenAPI body as PutRestApi/ImportRestApi do. A body
@@ -54,10 +63,13 @@ func parseBody(op, body string) (parsedBody, error) {
 			ResponseTemplates map[string]string `json:"responseTemplates"`
 		} `json:"x-amazon-apigateway-gateway-responses"`
 		Components struct {
-			SecuritySchemes map[string]struct {
-				AuthType string `json:"x-amazon-apigateway-authtype"`
-			} `json:"securitySchemes"`
+			SecuritySchemes map[string]securityScheme  `json:"securitySchemes"`
+			Schemas         map[string]json.RawMessage `json:"schemas"`
 		} `json:"components"`
+		SecurityDefinitions map[string]securityScheme  `json:"securityDefinitions"`
+		Definitions         map[string]json.RawMessage `json:"definitions"`
+		Validators          map[string]json.RawMessage `json:"x-amazon-apigateway-request-validators"`
+		BinaryMediaTypes    []string                   `json:"x-amazon-apigateway-binary-media-types"`
 	}
 	if err := json.Unmarshal([]byte(body), &doc); err != nil || (doc.OpenAPI == "" && doc.Swagger == "") {
 		return parsedBody{}, awsError(op, "BadRequestException", "Invalid OpenAPI input.")
@@ -133,7 +145,29 @@ func parseBody(op, body string) (parsedBody, error) {
 	if strings.HasPrefix(doc.SecurityPolicy, "SecurityPolicy_") && doc.AccessMode == "" {
 		return parsedBody{}, awsError(op, "BadRequestException", "Endpoint access mode is required for security policy %s", doc.SecurityPolicy)
 	}
-	return parsedBody{routes: routes, policy: policy, responses: responses, securityPolicy: doc.SecurityPolicy, accessMode: doc.AccessMode}, nil
+	parsed := parsedBody{routes: routes, policy: policy, responses: responses, securityPolicy: doc.SecurityPolicy, accessMode: doc.AccessMode,
+		binaryMediaTypes: doc.BinaryMediaTypes}
+	for _, schemes := range []map[string]securityScheme{doc.Components.SecuritySchemes, doc.SecurityDefinitions} {
+		for name, s := range schemes {
+			if s.Authorizer != nil {
+				parsed.authorizers = append(parsed.authorizers, Authorizer{Id: newId(6), Name: name, Type: strings.ToUpper(s.Authorizer.Type)})
+			}
+		}
+	}
+	parsed.models = append(slices.Collect(maps.Keys(doc.Components.Schemas)), slices.Collect(maps.Keys(doc.Definitions))...)
+	parsed.validators = slices.Collect(maps.Keys(doc.Validators))
+	slices.SortFunc(parsed.authorizers, func(a, b Authorizer) int { return strings.Compare(a.Name, b.Name) })
+	slices.Sort(parsed.models)
+	slices.Sort(parsed.validators)
+	return parsed, nil
+}
+
+// securityScheme is an OpenAPI security scheme with API Gateway's extensions.
+type securityScheme struct {
+	AuthType   string `json:"x-amazon-apigateway-authtype"`
+	Authorizer *struct {
+		Type string `json:"type"`
+	} `json:"x-amazon-apigateway-authorizer"`
 }
 
 // API Gateway's default quotas for a REST API that the simulated accounts
@@ -181,20 +215,41 @@ func (p *Provider) createRestApi(c *Cloud, in props) (string, props, error) {
 	if err := p.applyRestApi(c, api, in, true); err != nil {
 		return "", nil, err
 	}
+	if bmt := in.strs("binaryMediaTypes"); len(bmt) > 0 {
+		// CreateRestApi sets them; the provider patches them back after the
+		// body's PutRestApi (resourceRestAPIWithBodyUpdateOperations).
+		api.BinaryMediaTypes = bmt
+	}
 	c.RestApis[api.Id] = api
 	c.record(p.scope, "CreateRestApi", api.Id)
 	return api.Id, p.restApiOutputs(api, in), nil
 }
 
 // updateRestApi is UpdateRestApi, and PutRestApi when the body changed.
-func (p *Provider) updateRestApi(c *Cloud, id string, olds, news props) (props, error) {
+// priorBinaryMediaTypes are the binary media types in the resource's state
+// (binary_media_types is Optional and Computed: without them in the
+// inputs, the provider plans the state's).
+func (p *Provider) updateRestApi(c *Cloud, id string, olds, news props, priorBinaryMediaTypes []string) (props, error) {
 	api, ok := c.RestApis[id]
 	if !ok || api.Scope != p.scope {
 		return nil, notFoundRestApi("UpdateRestApi", p.scope, id)
 	}
 	api.Name = news.str("name")
-	if err := p.applyRestApi(c, api, news, news.str("body") != olds.str("body")); err != nil {
+	put := news.str("body") != olds.str("body")
+	if err := p.applyRestApi(c, api, news, put); err != nil {
 		return nil, err
+	}
+	planned := priorBinaryMediaTypes
+	if _, given := news["binaryMediaTypes"]; given {
+		planned = news.strs("binaryMediaTypes")
+	}
+	if put && news.str("body") != "" && len(planned) > 0 {
+		// After PutRestApi the provider patches back what the resource
+		// plans that the overwrite removed (terraform-provider-aws
+		// rest_api.go, resourceRestAPIWithBodyUpdateOperations:
+		// binary_media_types, among others).
+		api.BinaryMediaTypes = slices.Clone(planned)
+		c.record(p.scope, "UpdateRestApi(binaryMediaTypes)", api.Id)
 	}
 	c.record(p.scope, "UpdateRestApi", api.Id)
 	return p.restApiOutputs(api, news), nil
@@ -204,7 +259,17 @@ func (p *Provider) updateRestApi(c *Cloud, id string, olds, news props) (props, 
 // the body. PutRestApi in overwrite mode replaces the whole definition: every
 // route not in the body is gone, and so is a resource policy that the body
 // does not carry (API Gateway PutRestApi reference, mode=overwrite;
-// pulumi/pulumi-aws#4296, hashicorp/terraform-provider-aws#49672).
+// pulumi/pulumi-aws#4296, hashicorp/terraform-provider-aws#49672), and every
+// authorizer, model, request validator, gateway response and binary media
+// type it does not define (PutRestApi API reference, mode: "merge" or
+// "overwrite", the API's own default being merge; "Import a REST API into
+// API Gateway", overwrite mode: the imported definition replaces the API's;
+// CloudFormation's AWS::ApiGateway::RestApi Mode: "For overwrite, the new
+// API definition replaces the existing one"; the provider, whose
+// put_rest_api_mode defaults to overwrite: "Overwrite mode will delete
+// existing literal properties if they are not explicitly set in the OpenAPI
+// definition", rest_api.go). The endpoint configuration the resource sets
+// makes a REGIONAL or EDGE API PRIVATE.
 func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) error {
 	cfg := in.obj("endpointConfiguration")
 	api.Types = cfg.strs("types")
@@ -259,6 +324,8 @@ func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) erro
 		api.Routes = routes
 		api.Policy = policy
 		api.GatewayResponses = responses
+		api.Authorizers, api.Models, api.RequestValidators = parsed.authorizers, parsed.models, parsed.validators
+		api.BinaryMediaTypes = parsed.binaryMediaTypes
 	case "merge":
 		// merge keeps what the body does not mention, including the policy.
 		merged := slices.Clone(api.Routes)
@@ -281,6 +348,14 @@ func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) erro
 		for typ, t := range responses {
 			api.GatewayResponses[typ] = t
 		}
+		for _, a := range parsed.authorizers {
+			if !slices.ContainsFunc(api.Authorizers, func(x Authorizer) bool { return x.Name == a.Name }) {
+				api.Authorizers = append(api.Authorizers, a)
+			}
+		}
+		api.Models = union(api.Models, parsed.models)
+		api.RequestValidators = union(api.RequestValidators, parsed.validators)
+		api.BinaryMediaTypes = union(api.BinaryMediaTypes, parsed.binaryMediaTypes)
 	default:
 		return awsError("PutRestApi", "BadRequestException", "Invalid mode %s", mode)
 	}
@@ -288,8 +363,21 @@ func (p *Provider) applyRestApi(c *Cloud, api *RestApi, in props, put bool) erro
 	return nil
 }
 
+// union is a's and b's strings, sorted, once each.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 func (p *Provider) restApiOutputs(api *RestApi, in props) props {
 	out := in.clone()
+	out["binaryMediaTypes"] = toAny(api.BinaryMediaTypes)
 	out["id"] = api.Id
 	out["rootResourceId"] = "root" + api.Id[:4]
 	out["executionArn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", api.Region, api.Account, api.Id)
@@ -449,4 +537,54 @@ func (p *Provider) deleteStage(c *Cloud, olds props) error {
 		c.record(p.scope, "DeleteStage", key)
 	}
 	return nil
+}
+
+// readRestApiParts answers the data sources that read an existing REST API
+// by ID. Cloud Control's GetResource runs AWS::ApiGateway::RestApi's read
+// handler (GetRestApi) and answers its properties as JSON; an identifier
+// that names nothing is the provider's NotFoundError ("reading Cloud Control
+// API (<type>) Resource (<id>): couldn't find resource", cloudcontrol
+// resource_data_source.go and find.go). getAuthorizers is GetAuthorizers
+// (the IDs), getAuthorizer GetAuthorizer (name and type).
+func (p *Provider) readRestApiParts(c *Cloud, tok string, args props) (props, error) {
+	switch tok {
+	case InvokeCloudControlResource:
+		typ, id := args.str("typeName"), args.str("identifier")
+		if typ != "AWS::ApiGateway::RestApi" {
+			return nil, fmt.Errorf("fakeaws: Cloud Control type %s is not simulated", typ)
+		}
+		api, ok := c.RestApis[id]
+		if !ok || api.Scope != p.scope {
+			return nil, fmt.Errorf("reading Cloud Control API (%s) Resource (%s): couldn't find resource", typ, id)
+		}
+		b, err := json.Marshal(map[string]any{"RestApiId": api.Id, "Name": api.Name, "RootResourceId": "root" + api.Id[:4],
+			"EndpointConfiguration": map[string]any{"Types": api.Types, "VpcEndpointIds": api.VpcEndpointIds},
+			"BinaryMediaTypes":      api.BinaryMediaTypes})
+		if err != nil {
+			return nil, err
+		}
+		return props{"id": id, "identifier": id, "typeName": typ, "properties": string(b)}, nil
+	case InvokeGetAuthorizers:
+		id := args.str("restApiId")
+		api, ok := c.RestApis[id]
+		if !ok || api.Scope != p.scope {
+			return nil, notFoundRestApi("GetAuthorizers", p.scope, id)
+		}
+		ids := []any{}
+		for _, a := range api.Authorizers {
+			ids = append(ids, a.Id)
+		}
+		return props{"id": id + ":authorizer", "restApiId": id, "ids": ids}, nil
+	default: // InvokeGetAuthorizer
+		id, authorizer := args.str("restApiId"), args.str("authorizerId")
+		if api, ok := c.RestApis[id]; ok && api.Scope == p.scope {
+			for _, a := range api.Authorizers {
+				if a.Id == authorizer {
+					return props{"id": a.Id, "restApiId": id, "authorizerId": a.Id, "name": a.Name, "type": a.Type}, nil
+				}
+			}
+		}
+		return nil, fmt.Errorf("reading API Gateway Authorizer (%s): %w", authorizer,
+			awsError("GetAuthorizer", "NotFoundException", "Invalid Authorizer identifier specified"))
+	}
 }

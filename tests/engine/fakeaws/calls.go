@@ -44,7 +44,8 @@ func arnf(format string) func(x callCtx) string {
 			"{restApi}", firstNonEmpty(x.In.str("restApi"), x.In.str("restApiId")), "{stage}", x.In.str("stageName"),
 			"{name}", x.In.str("name"), "{function}", x.In.str("function"), "{functionName}", x.In.str("functionName"),
 			"{vpcId}", x.In.str("vpcId"), "{endpoint}", x.In.str("vpcEndpointId"),
-			"{resourceArn}", x.In.str("resourceArn"), "{shareArn}", x.In.str("shareArn"))
+			"{resourceArn}", x.In.str("resourceArn"), "{shareArn}", x.In.str("shareArn"),
+			"{identifier}", x.In.str("identifier"), "{authorizerId}", x.In.str("authorizerId"))
 		return r.Replace(format)
 	}
 }
@@ -112,7 +113,12 @@ var (
 	dashboardArn  = func(x callCtx) string {
 		return fmt.Sprintf("arn:aws:cloudwatch::%s:dashboard/%s", x.Account, x.In.str("dashboardName"))
 	}
-	roleArn = func(x callCtx) string {
+	// ccRestApiArn is the REST API a Cloud Control read names; authorizersOf
+	// and authorizerArn are a REST API's authorizers.
+	ccRestApiArn  = arnf("arn:aws:apigateway:{region}::/restapis/{identifier}")
+	authorizersOf = arnf("arn:aws:apigateway:{region}::/restapis/{restApi}/authorizers")
+	authorizerArn = arnf("arn:aws:apigateway:{region}::/restapis/{restApi}/authorizers/{authorizerId}")
+	roleArn       = func(x callCtx) string {
 		return fmt.Sprintf("arn:aws:iam::%s:role/%s", x.Account, firstNonEmpty(x.In.str("name"), x.Id))
 	}
 	functionArn = func(x callCtx) string {
@@ -419,6 +425,14 @@ var Calls = []Call{
 	{InvokeEndpointService, "invoke", "ec2:DescribeVpcEndpointServices", ec2Any, nil, "dataSourceVPCEndpointServiceRead (DescribeVpcEndpointServices)"},
 	{InvokeGetVpc, "invoke", "ec2:DescribeVpcs", ec2Any, nil, "dataSourceVPCRead (FindVPC)"},
 	{InvokeGetVpc, "invoke", "ec2:DescribeVpcAttribute", ec2Any, nil, "dataSourceVPCRead (enable_dns_*)"},
+	// An adoption's reads (components.ReadAdoptedApi). Cloud Control runs
+	// the type's read handler with the caller's credentials: the
+	// AWS::ApiGateway::RestApi schema's handlers.read permissions are
+	// apigateway:GET; Cloud Control API defines no resource types.
+	{InvokeCloudControlResource, "invoke", "cloudformation:GetResource", anyArn, nil, "dataSourceResourceRead (GetResource)"},
+	{InvokeCloudControlResource, "invoke", "apigateway:GET", ccRestApiArn, nil, "GetResource of AWS::ApiGateway::RestApi (its read handler: GetRestApi)"},
+	{InvokeGetAuthorizers, "invoke", "apigateway:GET", authorizersOf, nil, "dataSourceAuthorizersRead (GetAuthorizers)"},
+	{InvokeGetAuthorizer, "invoke", "apigateway:GET", authorizerArn, nil, "dataSourceAuthorizerRead (GetAuthorizer)"},
 	// getRegion and getCallerIdentity: sts:GetCallerIdentity needs no
 	// permission ("No permissions are required", STS API reference);
 	// aws_region reads the provider's own configuration.

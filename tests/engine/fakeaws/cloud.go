@@ -148,6 +148,20 @@ type RestApi struct {
 	// STRICT a call must name the API's own host in its TLS server name.
 	SecurityPolicy     string `json:"securityPolicy,omitempty"`
 	EndpointAccessMode string `json:"endpointAccessMode,omitempty"`
+	// Authorizers, Models (by name), RequestValidators (by name) and
+	// BinaryMediaTypes are the rest of the API's definition: PutRestApi in
+	// overwrite mode keeps only those its body defines.
+	Authorizers       []Authorizer `json:"authorizers,omitempty"`
+	Models            []string     `json:"models,omitempty"`
+	RequestValidators []string     `json:"requestValidators,omitempty"`
+	BinaryMediaTypes  []string     `json:"binaryMediaTypes,omitempty"`
+}
+
+// Authorizer is a REST API's authorizer: TOKEN, REQUEST or COGNITO_USER_POOLS.
+type Authorizer struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
 }
 
 // VpcLink is a REST API VPC link to Network Load Balancers.

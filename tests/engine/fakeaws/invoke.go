@@ -15,6 +15,12 @@ const (
 	InvokeGetRegion         = "aws:index/getRegion:getRegion"
 	InvokeCallerIdentity    = "aws:index/getCallerIdentity:getCallerIdentity"
 	InvokeEndpointService   = "aws:ec2/getVpcEndpointService:getVpcEndpointService"
+	// InvokeCloudControlResource reads a resource by its Cloud Control
+	// identifier (aws_cloudcontrolapi_resource); InvokeGetAuthorizers and
+	// InvokeGetAuthorizer list and read a REST API's authorizers.
+	InvokeCloudControlResource = "aws:cloudcontrol/getResource:getResource"
+	InvokeGetAuthorizers       = "aws:apigateway/getAuthorizers:getAuthorizers"
+	InvokeGetAuthorizer        = "aws:apigateway/getAuthorizer:getAuthorizer"
 )
 
 // Invoke answers the data sources the program reads.
@@ -57,6 +63,15 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 			out = props{"id": v.Id, "cidrBlock": v.CidrBlock, "enableDnsSupport": v.EnableDnsSupport,
 				"enableDnsHostnames": v.EnableDnsHostnames, "ownerId": v.Account, "state": "available"}
 			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	case InvokeCloudControlResource, InvokeGetAuthorizers, InvokeGetAuthorizer:
+		err := p.store.View(func(c *Cloud) error {
+			var err error
+			out, err = p.readRestApiParts(c, req.GetTok(), args)
+			return err
 		})
 		if err != nil {
 			return nil, err

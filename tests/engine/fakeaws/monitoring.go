@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // Resource type tokens of the monitoring the fake serves.
@@ -24,8 +26,16 @@ const (
 	maxFilterDimensions = 3
 	// maxDashboardWidgets is "widgets per dashboard" (CloudWatch service quotas).
 	maxDashboardWidgets = 500
-	// maxAlarmWindow is PutMetricAlarm's one day of EvaluationPeriods × Period.
-	maxAlarmWindow = 86400
+	// maxAlarmWindow and maxShortPeriodAlarmWindow are PutMetricAlarm's
+	// limits on EvaluationPeriods × Period: seven days, and one day for
+	// periods under an hour (PutMetricAlarm API reference, Period: "An
+	// alarm's total current evaluation period can be no longer than seven
+	// days, so Period multiplied by EvaluationPeriods can't be more than
+	// 604,800 seconds. For alarms with a period of less than one hour (3,600
+	// seconds), the total evaluation period can't be longer than one day
+	// (86,400 seconds).").
+	maxAlarmWindow            = 604800
+	maxShortPeriodAlarmWindow = 86400
 )
 
 // MetricFilter is a metric filter of a log group.
@@ -51,7 +61,11 @@ type Alarm struct {
 	Actions    []string            `json:"actions"`
 }
 
-// Dashboard is a CloudWatch dashboard (global: no region in its ARN).
+// Dashboard is a CloudWatch dashboard: global to its account (PutDashboard
+// API reference: "All dashboards in your account are global, not
+// region-specific"; no region in its ARN,
+// arn:aws:cloudwatch::<account>:dashboard/<name>), so Cloud.Dashboards keys
+// it by account and name, whatever region the provider is in.
 type Dashboard struct {
 	Account string `json:"account"`
 	Name    string `json:"name"`
@@ -180,8 +194,14 @@ func (p *Provider) putMetricAlarm(c *Cloud, in props) (string, props, error) {
 		// The PutMetricAlarm API reference: exactly one query returns data.
 		return "", nil, awsError("PutMetricAlarm", "ValidationError", "Exactly one element of the metrics list should return data.")
 	}
-	if evals := in.num("evaluationPeriods"); evals*period > maxAlarmWindow {
+	// The one-day refusal's wording is AWS's; AWS documents none for the
+	// seven-day one, whose shape is imitated.
+	evals := in.num("evaluationPeriods")
+	switch {
+	case period < 3600 && evals*period > maxShortPeriodAlarmWindow:
 		return "", nil, awsError("PutMetricAlarm", "ValidationError", "Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).")
+	case evals*period > maxAlarmWindow:
+		return "", nil, awsError("PutMetricAlarm", "ValidationError", "Metrics cannot be checked across more than a week (EvaluationPeriods * Period must be <= 604800).")
 	}
 	if d := in.num("datapointsToAlarm"); d > in.num("evaluationPeriods") {
 		return "", nil, awsError("PutMetricAlarm", "ValidationError", "DatapointsToAlarm must be less than or equal to EvaluationPeriods.")
@@ -225,7 +245,10 @@ func (p *Provider) deleteAlarm(c *Cloud, id string) error {
 var dashboardName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 
 // putDashboard is PutDashboard: a valid name and a body of widgets, each
-// metric widget with its region.
+// metric widget with its region. A dashboard of that name in the account,
+// from any region or stack, is replaced without a word (PutDashboard API
+// reference: "If a dashboard with this name already exists, this call
+// modifies that dashboard, replacing its current contents").
 func (p *Provider) putDashboard(c *Cloud, in props) (string, props, error) {
 	name := in.str("dashboardName")
 	if !dashboardName.MatchString(name) {
@@ -259,8 +282,26 @@ func (p *Provider) putDashboard(c *Cloud, in props) (string, props, error) {
 	return name, out, nil
 }
 
+// deleteDashboard is DeleteDashboards: the dashboard of that name in the
+// account, whichever region or stack put it; one that is gone is refused
+// ("ResourceNotFound: The specified dashboard does not exist.", DeleteDashboards
+// API reference), which the provider does not ignore (resourceDashboardDelete).
 func (p *Provider) deleteDashboard(c *Cloud, id string) error {
-	delete(c.Dashboards, p.scope.Account+"/"+id)
+	key := p.scope.Account + "/" + id
+	if _, ok := c.Dashboards[key]; !ok {
+		return fmt.Errorf("deleting CloudWatch Dashboard (%s): %w", id,
+			awsError("DeleteDashboards", "ResourceNotFound", "The specified dashboard does not exist."))
+	}
+	delete(c.Dashboards, key)
 	c.record(p.scope, "DeleteDashboards", id)
 	return nil
+}
+
+// readDashboard is GetDashboard: a dashboard that is gone is reported gone
+// (resourceDashboardRead removes it from the state), so a refresh lets go of
+// a dashboard another stack deleted.
+func (p *Provider) readDashboard(c *Cloud, id string, resp *pulumirpc.ReadResponse) {
+	if _, ok := c.Dashboards[p.scope.Account+"/"+id]; !ok {
+		resp.Id, resp.Properties, resp.Inputs = "", nil, nil
+	}
 }

@@ -1,10 +1,13 @@
 package fakeaws
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -106,12 +109,72 @@ func TestMetricAlarmRules(t *testing.T) {
 	_, _, err = create(p, t, TypeMetricAlarm, alarm(90, 3))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "must be 10, 30 or a multiple of 60")
-	_, _, err = create(p, t, TypeMetricAlarm, alarm(3600, 25))
+	_, _, err = create(p, t, TypeMetricAlarm, alarm(300, 289))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Metrics cannot be checked across more than a day")
 	_, _, err = create(p, t, TypeMetricAlarm, alarm(300, 3, "arn:aws:sns:us-east-1:111111111111:alarms"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Invalid region us-east-1 specified. Only eu-west-1 is supported.")
+}
+
+// TestMetricAlarmWindowRule: PutMetricAlarm evaluates at most one day of
+// periods under an hour and seven days of periods of an hour or more
+// (PutMetricAlarm API reference, Period): 288 × 300 s and 168 × 3600 s
+// pass, 289 × 300 s and 169 × 3600 s do not.
+func TestMetricAlarmWindowRule(t *testing.T) {
+	store := newStore(t)
+	p := provider(t, store, producerAccount)
+	for _, c := range []struct {
+		period, evals int
+		refusal       string
+	}{
+		{300, 288, ""}, {300, 289, "Metrics cannot be checked across more than a day"},
+		{3600, 25, ""}, {3600, 168, ""}, {3600, 169, "Metrics cannot be checked across more than a week"},
+	} {
+		a := alarm(c.period, c.evals)
+		a["name"] = fmt.Sprintf("a-%d-%d", c.period, c.evals)
+		_, _, err := create(p, t, TypeMetricAlarm, a)
+		if c.refusal == "" {
+			assert.NoErrorf(t, err, "%d periods of %d s", c.evals, c.period)
+			continue
+		}
+		require.Errorf(t, err, "%d periods of %d s", c.evals, c.period)
+		assert.Contains(t, err.Error(), c.refusal)
+	}
+}
+
+// TestDashboardsAreGlobalToTheAccount: a dashboard has no region
+// (arn:aws:cloudwatch::<account>:dashboard/<name>), so a PutDashboard of the
+// same name from another region replaces it without a word, a delete from
+// either region removes the one dashboard, a second delete is refused
+// (ResourceNotFound) and a read then reports it gone.
+func TestDashboardsAreGlobalToTheAccount(t *testing.T) {
+	store := newStore(t)
+	eu := provider(t, store, producerAccount)
+	us := New(store)
+	_, err := us.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
+		"region": "us-east-1", "allowedAccountIds": []any{producerAccount},
+		"assumeRole": map[string]any{"roleArn": "arn:aws:iam::" + producerAccount + ":role/deployer"},
+	})})
+	require.NoError(t, err)
+	board := func(region string) map[string]any {
+		b, _ := json.Marshal(map[string]any{"widgets": []any{map[string]any{"type": "metric", "properties": map[string]any{"region": region, "metrics": []any{}}}}})
+		return map[string]any{"dashboardName": "xaccount-api-dev", "dashboardBody": string(b)}
+	}
+	mustCreate(eu, t, TypeDashboard, board("eu-west-1"))
+	mustCreate(us, t, TypeDashboard, board("us-east-1"))
+	require.NoError(t, store.View(func(c *Cloud) error {
+		require.Len(t, c.Dashboards, 1, "one name, one dashboard in the account")
+		assert.Contains(t, c.Dashboards[producerAccount+"/xaccount-api-dev"].Body, "us-east-1", "the second put replaced the first")
+		return nil
+	}))
+	require.NoError(t, del(eu, t, TypeDashboard, "xaccount-api-dev", board("eu-west-1")))
+	err = del(us, t, TypeDashboard, "xaccount-api-dev", board("us-east-1"))
+	require.Error(t, err, "the other region's delete finds nothing")
+	assert.Contains(t, err.Error(), "ResourceNotFound: The specified dashboard does not exist.")
+	resp, err := us.Read(context.Background(), &pulumirpc.ReadRequest{Id: "xaccount-api-dev", Urn: "urn:pulumi:s::p::" + TypeDashboard + "::d", Properties: st(t, board("us-east-1"))})
+	require.NoError(t, err)
+	assert.Empty(t, resp.GetId(), "a refresh lets go of a dashboard that is gone")
 }
 
 // TestDashboardRules: a name of [A-Za-z0-9_-], a JSON body of at most 500

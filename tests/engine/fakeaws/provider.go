@@ -251,7 +251,9 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 
 // computed are the outputs each type computes, unknown during a preview.
 var computed = map[string]map[string]bool{
-	TypeRestApi:              {"id": true, "rootResourceId": true, "executionArn": true, "arn": true, "policy": true},
+	// binaryMediaTypes is Optional and Computed: left out of the inputs, the
+	// state's value is no change.
+	TypeRestApi:              {"id": true, "rootResourceId": true, "executionArn": true, "arn": true, "policy": true, "binaryMediaTypes": true},
 	TypeRestApiPolicy:        {"id": true},
 	TypeDeployment:           {"id": true, "createdDate": true, "executionArn": true, "invokeUrl": true},
 	TypeStage:                {"id": true, "invokeUrl": true, "executionArn": true, "arn": true},
@@ -412,7 +414,7 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		var err error
 		switch typ {
 		case TypeRestApi:
-			out, err = p.updateRestApi(c, id, oldInputs, news)
+			out, err = p.updateRestApi(c, id, oldInputs, news, olds.strs("binaryMediaTypes"))
 			if err == nil {
 				out["rootResourceId"] = olds["rootResourceId"]
 			}
@@ -606,6 +608,8 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 			if d, _ := c.mapping(p.scope, req.GetId()); d == nil {
 				resp.Id, resp.Properties, resp.Inputs = "", nil, nil
 			}
+		case TypeDashboard:
+			p.readDashboard(c, req.GetId(), resp)
 		}
 		return nil
 	})
@@ -632,7 +636,8 @@ func readRestApiPolicy(c *Cloud, state props, inputs *structpb.Struct, resp *pul
 // readRestApi is GetRestApi. An API that is gone, or not in the provider's
 // account and region, is reported gone (an import then fails: "resource
 // does not exist"). An import (no recorded state) gets the attributes the
-// provider reads back: name, endpoint configuration, policy, ARNs; never
+// provider reads back: name, endpoint configuration, binary media types,
+// policy, ARNs; never
 // the body, which AWS cannot return (hashicorp/terraform-provider-aws#41375),
 // so the program's body is always a diff after an import.
 func (p *Provider) readRestApi(c *Cloud, id string, state props, resp *pulumirpc.ReadResponse) error {
@@ -645,7 +650,8 @@ func (p *Provider) readRestApi(c *Cloud, id string, state props, resp *pulumirpc
 	if len(state) > 0 {
 		return nil // a refresh: the state as recorded
 	}
-	in := props{"name": api.Name, "endpointConfiguration": map[string]any{"types": toAny(api.Types), "vpcEndpointIds": toAny(api.VpcEndpointIds)}}
+	in := props{"name": api.Name, "endpointConfiguration": map[string]any{"types": toAny(api.Types), "vpcEndpointIds": toAny(api.VpcEndpointIds)},
+		"binaryMediaTypes": toAny(api.BinaryMediaTypes)}
 	out, err := structpb.NewStruct(p.restApiOutputs(api, in))
 	if err != nil {
 		return err
