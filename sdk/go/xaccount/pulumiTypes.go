@@ -1329,7 +1329,7 @@ func (o ConsumerVpcPtrOutput) Tags() pulumi.StringMapOutput {
 
 // CustomDomainArgs are the API's private custom domain name.
 type CustomDomain struct {
-	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
 	BasePath *string `pulumi:"basePath"`
 	// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
 	CertificateArn string `pulumi:"certificateArn"`
@@ -1354,7 +1354,7 @@ type CustomDomainInput interface {
 
 // CustomDomainArgs are the API's private custom domain name.
 type CustomDomainArgs struct {
-	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
 	BasePath pulumi.StringPtrInput `pulumi:"basePath"`
 	// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
 	CertificateArn pulumi.StringInput `pulumi:"certificateArn"`
@@ -1444,7 +1444,7 @@ func (o CustomDomainOutput) ToCustomDomainPtrOutputWithContext(ctx context.Conte
 	}).(CustomDomainPtrOutput)
 }
 
-// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
 func (o CustomDomainOutput) BasePath() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v CustomDomain) *string { return v.BasePath }).(pulumi.StringPtrOutput)
 }
@@ -1493,7 +1493,7 @@ func (o CustomDomainPtrOutput) Elem() CustomDomainOutput {
 	}).(CustomDomainOutput)
 }
 
-// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
 func (o CustomDomainPtrOutput) BasePath() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CustomDomain) *string {
 		if v == nil {

@@ -184,7 +184,7 @@ export interface ConsumerVpcArgs {
  */
 export interface CustomDomainArgs {
     /**
-     * BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+     * BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
      */
     basePath?: pulumi.Input<string | undefined>;
     /**

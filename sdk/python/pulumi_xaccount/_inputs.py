@@ -814,7 +814,7 @@ class CustomDomainArgsDict(TypedDict):
     """
     base_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+    BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
     """
     same_organization: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
@@ -838,7 +838,7 @@ class CustomDomainArgs:
 
         :param pulumi.Input[_builtins.str] certificate_arn: CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
         :param pulumi.Input[_builtins.str] name: Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
-        :param pulumi.Input[_builtins.str] base_path: BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+        :param pulumi.Input[_builtins.str] base_path: BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
         :param pulumi.Input[_builtins.bool] same_organization: SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
         :param pulumi.Input[_builtins.str] security_policy: SecurityPolicy is the domain's TLS policy: TLS_1_2 (TLS 1.2 and 1.3, the default). TLS_1_0 is refused, and so are the enhanced SecurityPolicy_… policies: they need the domain's endpoint access mode, which pulumi-aws 6.83.4's DomainName cannot set. Optional.
         """
@@ -879,7 +879,7 @@ class CustomDomainArgs:
     @pulumi.getter(name="basePath")
     def base_path(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. Optional.
+        BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
         """
         return pulumi.get(self, "base_path")
 
