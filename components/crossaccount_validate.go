@@ -109,9 +109,10 @@ func (a *CrossAccountPrivateApiArgs) validateQuotas(f *fieldErrs) {
 				perAccount[c.AccountId]++
 			}
 		}
+		limit := a.Quotas.accessAssociationsPerAccount()
 		for account, n := range perAccount {
-			if n > MaxAccessAssociationsPerAccount {
-				f.add("consumers", "account %s gets %d domain name access associations (one per created endpoint); API Gateway allows %d per account (\"Domain name access associations per account\"); ask AWS to raise it or use fewer endpoints", account, n, MaxAccessAssociationsPerAccount)
+			if n > limit {
+				f.add("consumers", "account %s gets %d domain name access associations (one per created endpoint); API Gateway allows %d per account (\"Domain name access associations per account\"); use fewer endpoints, or ask AWS to raise it and set quotas.accessAssociationsPerAccount", account, n, limit)
 			}
 		}
 	}

@@ -30,7 +30,8 @@ type CustomDomainArgs struct {
 	Name string `pulumi:"name"`
 	// CertificateArn is an ACM certificate of the producer account in the
 	// API's region that covers Name (a private domain takes a regional
-	// certificate). Required.
+	// certificate): RSA with a 2048-bit key, or ECDSA P-256 or P-384, the
+	// only key types a private custom domain supports. Required.
 	CertificateArn string `pulumi:"certificateArn"`
 	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it
 	// at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping
@@ -350,12 +351,21 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 		BasePath: args.CustomDomain.BasePath, SameOrganization: args.CustomDomain.SameOrganization,
 		Invitations: domain.invitations.ToStringMapOutput()}
 	accepters := map[string]pulumi.Resource{}
+	// An account with an endpoint created here accepts the share itself; the
+	// team of an endpoint owned elsewhere in that account must not (RAM
+	// invites an account once: the second acceptance finds no invitation).
+	acceptsHere := map[string]bool{}
+	for _, c := range args.Consumers {
+		if comp.Consumers[c.Name].Endpoint != nil {
+			acceptsHere[c.AccountId] = true
+		}
+	}
 	for _, c := range args.Consumers {
 		access := comp.Consumers[c.Name]
 		pub := domain.published(args.CustomDomain, c.AccountId)
 		access.Domain = pub
 		if access.Endpoint == nil {
-			accept := pub.AcceptShare
+			accept := pub.AcceptShare && !acceptsHere[c.AccountId]
 			access.DomainSteps = pulumi.All(pub.Name, pub.Arn, pub.ShareArn, access.EndpointId, api.ExecutionArn).ApplyT(func(v []any) []string {
 				return DomainSteps(args.Region, v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), accept)
 			}).(pulumi.StringArrayOutput)

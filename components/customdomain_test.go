@@ -243,6 +243,10 @@ func TestCustomDomainQuotas(t *testing.T) {
 	err = args.Validate()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "gets 101 domain name access associations")
+	args.Quotas = &ApiQuotas{AccessAssociationsPerAccount: 150}
+	assert.NoError(t, args.Validate(), "a raised quota admits them")
+	args.Quotas = &ApiQuotas{AccessAssociationsPerAccount: 50}
+	assert.Contains(t, fmt.Sprint(args.Validate()), "quotas.accessAssociationsPerAccount")
 }
 
 // TestOneShareAccepterPerAccount: two consumers in one account share one
@@ -276,4 +280,27 @@ func TestOneShareAccepterPerAccount(t *testing.T) {
 	assert.Equal(t, want, names("app", "batch"))
 	assert.Equal(t, want, names("batch", "app"), "reordered: the same accepter")
 	assert.Equal(t, want, names("batch"), "the first consumer removed: the same accepter")
+}
+
+// TestDomainStepsLeaveTheAcceptanceToTheStack: the team of an endpoint owned
+// elsewhere in an account where the stack creates an endpoint is not told
+// to accept the share (the stack's accepter does, and RAM invites an
+// account once); in an account of its own it is.
+func TestDomainStepsLeaveTheAcceptanceToTheStack(t *testing.T) {
+	steps := func(partnerAccount string) string {
+		_, res, err := runCrossAccountWith(t, testRegion, func(a *CrossAccountPrivateApiArgs) {
+			withDomain(CustomDomainArgs{Name: "orders.internal.example.com", CertificateArn: testCertificate})(a)
+			for i := range a.Consumers {
+				if a.Consumers[i].Name == "partner" {
+					a.Consumers[i].AccountId = partnerAccount
+				}
+			}
+		})
+		require.NoError(t, err)
+		v, _, err := awsmock.Await(res.api.Consumers["partner"].DomainSteps)
+		require.NoError(t, err)
+		return strings.Join(v.([]string), "\n")
+	}
+	assert.Contains(t, steps("444444444444"), "accept-resource-share-invitation", "an account of its own accepts")
+	assert.NotContains(t, steps(testConsumerAccount), "accept-resource-share-invitation", "app's accepter accepts for its account")
 }

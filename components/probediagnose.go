@@ -118,8 +118,11 @@ var signedCall, unsignedCall = true, false
 // ProbeRules is the diagnostics table, most specific row first. The README
 // shows it; the probe applies it to every unexpected answer.
 var ProbeRules = []ProbeRule{
-	{Name: "domain-dns", Failure: ProbeFailureDns, Forms: []string{InvokeCustomDomain}, Pending: true,
-		Cause: "pending: the custom domain does not resolve in this VPC yet, which a private hosted zone and alias record created in this update explain; run the probe again in a few minutes (" + probeRerun + "); if it still does not resolve, its Route 53 private hosted zone must be associated with the VPC (enableDnsSupport and enableDnsHostnames on) and hold an alias A record to this endpoint's regional DNS name"},
+	// A DNS failure is not pending: the zone and its alias are INSYNC before
+	// the probe runs (the provider waits for Route 53's change, about 60 s,
+	// "ChangeResourceRecordSets"), so a name that does not resolve is wrong.
+	{Name: "domain-dns", Failure: ProbeFailureDns, Forms: []string{InvokeCustomDomain},
+		Cause: "the custom domain does not resolve in this VPC: its Route 53 private hosted zone must be associated with the VPC (enableDnsSupport and enableDnsHostnames on) and hold an alias A record to this endpoint's regional DNS name"},
 	{Name: "domain-not-ready", Status: 403, ErrorType: "ForbiddenException", Forms: []string{InvokeCustomDomain}, Pending: true,
 		Cause: "pending: API Gateway does not serve the custom domain through this endpoint yet; AWS documents about " + strconv.Itoa(ProbeDomainReadyMinutes) + " minutes for a new private custom domain name and for a new domain name access association to be ready, longer than the probe can wait; run the probe again after that (" + probeRerun + "); if it still answers 403 Forbidden, the endpoint has no access association with the domain or no base path maps the path"},
 	{Name: "domain-not-answering", Status: 403, Forms: []string{InvokeCustomDomain},

@@ -30,8 +30,9 @@ const (
 	// zones carry the stack's tags, default tags included.
 	MaxTagsPerHostedZone = 10
 	// MaxAccessAssociationsPerAccount is "Domain name access associations
-	// per account" (API Gateway quotas, 100 by default): each created
-	// endpoint of a custom domain's consumer has one in its account.
+	// per account" (API Gateway quotas, 100 by default, adjustable:
+	// ApiQuotas.AccessAssociationsPerAccount): each created endpoint of a
+	// custom domain's consumer has one in its account.
 	MaxAccessAssociationsPerAccount = 100
 )
 
@@ -54,6 +55,19 @@ type ApiQuotas struct {
 	// VpcLinksPerRegion is the most REST API VPC links the producer account
 	// may have in the region. Optional, default DefaultVpcLinksPerRegion.
 	VpcLinksPerRegion int `pulumi:"vpcLinksPerRegion,optional"`
+	// AccessAssociationsPerAccount is the most domain name access
+	// associations each consumer account may have ("Domain name access
+	// associations per account", adjustable), when AWS raised it for the
+	// consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+	AccessAssociationsPerAccount int `pulumi:"accessAssociationsPerAccount,optional"`
+}
+
+// accessAssociationsPerAccount is the access-association quota in force.
+func (q *ApiQuotas) accessAssociationsPerAccount() int {
+	if q == nil || q.AccessAssociationsPerAccount == 0 {
+		return MaxAccessAssociationsPerAccount
+	}
+	return q.AccessAssociationsPerAccount
 }
 
 // vpcLinksPerRegion is the VPC-link quota in force.
@@ -92,6 +106,9 @@ func (q *ApiQuotas) Validate() error {
 	}
 	if q.ResourcesPerApi != 0 && q.ResourcesPerApi < DefaultResourcesPerApi {
 		f.bad("resourcesPerApi", q.ResourcesPerApi, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", DefaultResourcesPerApi))
+	}
+	if q.AccessAssociationsPerAccount != 0 && q.AccessAssociationsPerAccount < MaxAccessAssociationsPerAccount {
+		f.bad("accessAssociationsPerAccount", q.AccessAssociationsPerAccount, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", MaxAccessAssociationsPerAccount))
 	}
 	if q.VpcLinksPerRegion != 0 && q.VpcLinksPerRegion < DefaultVpcLinksPerRegion {
 		f.bad("vpcLinksPerRegion", q.VpcLinksPerRegion, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", DefaultVpcLinksPerRegion))

@@ -116,7 +116,7 @@ func (r *reader) quotas(k key, m map[string]any) *components.ApiQuotas {
 	if !present {
 		return nil
 	}
-	qm, ok := r.object(k, v, "resourcePolicyLength", "resourcesPerApi", "vpcLinksPerRegion")
+	qm, ok := r.object(k, v, "resourcePolicyLength", "resourcesPerApi", "vpcLinksPerRegion", "accessAssociationsPerAccount")
 	if !ok {
 		return nil
 	}
@@ -124,6 +124,8 @@ func (r *reader) quotas(k key, m map[string]any) *components.ApiQuotas {
 		ResourcePolicyLength: r.optWhole(k, qm, "resourcePolicyLength", 0),
 		ResourcesPerApi:      r.optWhole(k, qm, "resourcesPerApi", 0),
 		VpcLinksPerRegion:    r.optWhole(k, qm, "vpcLinksPerRegion", 0),
+		// Each consumer account's, where AWS raised it for them.
+		AccessAssociationsPerAccount: r.optWhole(k, qm, "accessAssociationsPerAccount", 0),
 	}
 }
 

@@ -161,7 +161,10 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 		if reinvite, _ := d["reinvite"].(map[string]any); api.CustomDomain.AcceptShare {
 			command, _ := reinvite[consumer.AccountId].(string)
 			if err := ctx.Log.Info(fmt.Sprintf("this stack accepts the RAM share of stack %s's custom domain, within 12 hours of the producer's up that invited account %s (RAM invitations expire then). "+
-				"If its accepter fails with \"No RAM Resource Share (...) invitation found\", the invitation expired: run %s in the producer's project, then pulumi up here again", cfg.Producer.Stack, consumer.AccountId, command), nil); err != nil {
+				"If its accepter fails with \"No pending RAM Resource Share (...) invitation found\": the invitation expired (run %s in the producer's project, then pulumi up here again), "+
+				"or account %s is in the producer's AWS Organization with RAM sharing on, where RAM accepts and no invitation is sent (set api.customDomain.sameOrganization: true in the producer's stack), "+
+				"or the account accepted already (import the accepter: pulumi import aws:ram/resourceShareAccepter:ResourceShareAccepter <its name> <the share ARN>)",
+				cfg.Producer.Stack, consumer.AccountId, command, consumer.AccountId), nil); err != nil {
 				return nil, err
 			}
 		}
@@ -238,21 +241,23 @@ func customDomainOutput(stack string, d *components.DomainOutputs) pulumi.Map {
 		"basePath": pulumi.String(d.BasePath), "sameOrganization": pulumi.Bool(d.SameOrganization),
 		"reinvite": d.Invitations.ApplyT(func(urns map[string]string) map[string]string {
 			out := map[string]string{}
-			for account, urn := range urns {
-				out[account] = ReinviteCommand(stack, urn)
+			for account := range urns {
+				out[account] = ReinviteCommand(stack)
 			}
 			return out
 		}).(pulumi.StringMapOutput),
 	}
 }
 
-// ReinviteCommand is the command, run in the producer's stack, that
-// replaces a consumer account's principal association of the domain's RAM
-// share: RAM then sends the account a new invitation (the old one expires
-// 12 hours after it was sent, and the consumer's accepter then fails with
-// "No RAM Resource Share (...) invitation found").
-func ReinviteCommand(stack, urn string) string {
-	return fmt.Sprintf("pulumi up --stack %s --replace '%s'", stack, urn)
+// ReinviteCommand is the command, run in the producer's stack, that sends
+// a consumer account a new invitation to the domain's RAM share once one
+// has expired: after 12 hours RAM disassociates the account ("the invitation
+// expires and the end user principal in the resource share is
+// disassociated", AWS RAM user guide), a refresh reads its principal
+// association as gone, and the up creates it again, which invites the
+// account anew.
+func ReinviteCommand(stack string) string {
+	return fmt.Sprintf("pulumi up --stack %s --refresh", stack)
 }
 
 // publishedDomainOf reads a published domain back for a consumer in

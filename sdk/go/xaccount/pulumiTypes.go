@@ -568,6 +568,8 @@ func (o AdoptApiPtrOutput) RestApiId() pulumi.StringPtrOutput {
 
 // ApiQuotas are the quotas of the API's account where AWS has raised them. A zero field means AWS's default. Setting a field below the default is refused: it can only be a typo, since AWS does not lower quotas on request.
 type ApiQuotas struct {
+	// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+	AccessAssociationsPerAccount *int `pulumi:"accessAssociationsPerAccount"`
 	// ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
 	ResourcePolicyLength *int `pulumi:"resourcePolicyLength"`
 	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
@@ -589,6 +591,8 @@ type ApiQuotasInput interface {
 
 // ApiQuotas are the quotas of the API's account where AWS has raised them. A zero field means AWS's default. Setting a field below the default is refused: it can only be a typo, since AWS does not lower quotas on request.
 type ApiQuotasArgs struct {
+	// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+	AccessAssociationsPerAccount pulumi.IntPtrInput `pulumi:"accessAssociationsPerAccount"`
 	// ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
 	ResourcePolicyLength pulumi.IntPtrInput `pulumi:"resourcePolicyLength"`
 	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
@@ -675,6 +679,11 @@ func (o ApiQuotasOutput) ToApiQuotasPtrOutputWithContext(ctx context.Context) Ap
 	}).(ApiQuotasPtrOutput)
 }
 
+// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+func (o ApiQuotasOutput) AccessAssociationsPerAccount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ApiQuotas) *int { return v.AccessAssociationsPerAccount }).(pulumi.IntPtrOutput)
+}
+
 // ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
 func (o ApiQuotasOutput) ResourcePolicyLength() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ApiQuotas) *int { return v.ResourcePolicyLength }).(pulumi.IntPtrOutput)
@@ -712,6 +721,16 @@ func (o ApiQuotasPtrOutput) Elem() ApiQuotasOutput {
 		var ret ApiQuotas
 		return ret
 	}).(ApiQuotasOutput)
+}
+
+// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+func (o ApiQuotasPtrOutput) AccessAssociationsPerAccount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ApiQuotas) *int {
+		if v == nil {
+			return nil
+		}
+		return v.AccessAssociationsPerAccount
+	}).(pulumi.IntPtrOutput)
 }
 
 // ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
@@ -1331,7 +1350,7 @@ func (o ConsumerVpcPtrOutput) Tags() pulumi.StringMapOutput {
 type CustomDomain struct {
 	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
 	BasePath *string `pulumi:"basePath"`
-	// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+	// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate): RSA with a 2048-bit key, or ECDSA P-256 or P-384, the only key types a private custom domain supports. Required.
 	CertificateArn string `pulumi:"certificateArn"`
 	// Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
 	Name string `pulumi:"name"`
@@ -1356,7 +1375,7 @@ type CustomDomainInput interface {
 type CustomDomainArgs struct {
 	// BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
 	BasePath pulumi.StringPtrInput `pulumi:"basePath"`
-	// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+	// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate): RSA with a 2048-bit key, or ECDSA P-256 or P-384, the only key types a private custom domain supports. Required.
 	CertificateArn pulumi.StringInput `pulumi:"certificateArn"`
 	// Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
 	Name pulumi.StringInput `pulumi:"name"`
@@ -1449,7 +1468,7 @@ func (o CustomDomainOutput) BasePath() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v CustomDomain) *string { return v.BasePath }).(pulumi.StringPtrOutput)
 }
 
-// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate): RSA with a 2048-bit key, or ECDSA P-256 or P-384, the only key types a private custom domain supports. Required.
 func (o CustomDomainOutput) CertificateArn() pulumi.StringOutput {
 	return o.ApplyT(func(v CustomDomain) string { return v.CertificateArn }).(pulumi.StringOutput)
 }
@@ -1503,7 +1522,7 @@ func (o CustomDomainPtrOutput) BasePath() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+// CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate): RSA with a 2048-bit key, or ECDSA P-256 or P-384, the only key types a private custom domain supports. Required.
 func (o CustomDomainPtrOutput) CertificateArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CustomDomain) *string {
 		if v == nil {

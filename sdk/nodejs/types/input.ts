@@ -68,6 +68,10 @@ export interface AdoptApiArgs {
  */
 export interface ApiQuotasArgs {
     /**
+     * AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+     */
+    accessAssociationsPerAccount?: pulumi.Input<number | undefined>;
+    /**
      * ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
      */
     resourcePolicyLength?: pulumi.Input<number | undefined>;
@@ -188,7 +192,7 @@ export interface CustomDomainArgs {
      */
     basePath?: pulumi.Input<string | undefined>;
     /**
-     * CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+     * CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate): RSA with a 2048-bit key, or ECDSA P-256 or P-384, the only key types a private custom domain supports. Required.
      */
     certificateArn: pulumi.Input<string>;
     /**

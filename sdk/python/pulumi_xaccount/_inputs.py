@@ -291,6 +291,10 @@ class ApiQuotasArgsDict(TypedDict):
     """
     ApiQuotas are the quotas of the API's account where AWS has raised them. A zero field means AWS's default. Setting a field below the default is refused: it can only be a typo, since AWS does not lower quotas on request.
     """
+    access_associations_per_account: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+    """
     resource_policy_length: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
@@ -307,22 +311,38 @@ class ApiQuotasArgsDict(TypedDict):
 @pulumi.input_type
 class ApiQuotasArgs:
     def __init__(__self__, *,
+                 access_associations_per_account: pulumi.Input[Optional[_builtins.int]] = None,
                  resource_policy_length: pulumi.Input[Optional[_builtins.int]] = None,
                  resources_per_api: pulumi.Input[Optional[_builtins.int]] = None,
                  vpc_links_per_region: pulumi.Input[Optional[_builtins.int]] = None):
         """
         ApiQuotas are the quotas of the API's account where AWS has raised them. A zero field means AWS's default. Setting a field below the default is refused: it can only be a typo, since AWS does not lower quotas on request.
 
+        :param pulumi.Input[_builtins.int] access_associations_per_account: AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
         :param pulumi.Input[_builtins.int] resource_policy_length: ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
         :param pulumi.Input[_builtins.int] resources_per_api: ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
         :param pulumi.Input[_builtins.int] vpc_links_per_region: VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
         """
+        if access_associations_per_account is not None:
+            pulumi.set(__self__, "access_associations_per_account", access_associations_per_account)
         if resource_policy_length is not None:
             pulumi.set(__self__, "resource_policy_length", resource_policy_length)
         if resources_per_api is not None:
             pulumi.set(__self__, "resources_per_api", resources_per_api)
         if vpc_links_per_region is not None:
             pulumi.set(__self__, "vpc_links_per_region", vpc_links_per_region)
+
+    @_builtins.property
+    @pulumi.getter(name="accessAssociationsPerAccount")
+    def access_associations_per_account(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+        """
+        return pulumi.get(self, "access_associations_per_account")
+
+    @access_associations_per_account.setter
+    def access_associations_per_account(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "access_associations_per_account", value)
 
     @_builtins.property
     @pulumi.getter(name="resourcePolicyLength")
@@ -806,7 +826,7 @@ class CustomDomainArgsDict(TypedDict):
     """
     certificate_arn: pulumi.Input[_builtins.str]
     """
-    CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+    CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate): RSA with a 2048-bit key, or ECDSA P-256 or P-384, the only key types a private custom domain supports. Required.
     """
     name: pulumi.Input[_builtins.str]
     """
@@ -836,7 +856,7 @@ class CustomDomainArgs:
         """
         CustomDomainArgs are the API's private custom domain name.
 
-        :param pulumi.Input[_builtins.str] certificate_arn: CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+        :param pulumi.Input[_builtins.str] certificate_arn: CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate): RSA with a 2048-bit key, or ECDSA P-256 or P-384, the only key types a private custom domain supports. Required.
         :param pulumi.Input[_builtins.str] name: Name is the domain name, e.g. orders.internal.example.com: lowercase DNS labels, at most 253 characters. It need not be unique across accounts (the domain's ARN is). Required.
         :param pulumi.Input[_builtins.str] base_path: BasePath maps the stage under https://{Name}/{BasePath}; "" maps it at the root. One path segment: pulumi-aws 6.83.4's BasePathMapping cannot read, update or delete a mapping of a private domain whose base path has a "/". Optional.
         :param pulumi.Input[_builtins.bool] same_organization: SameOrganization says every consumer account is in the producer's AWS Organization with RAM sharing enabled for it: the share then admits no external principals and RAM accepts it for the consumers, so no share accepter is created. Optional, default false (external principals allowed; each consumer account accepts the share).
@@ -855,7 +875,7 @@ class CustomDomainArgs:
     @pulumi.getter(name="certificateArn")
     def certificate_arn(self) -> pulumi.Input[_builtins.str]:
         """
-        CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate). Required.
+        CertificateArn is an ACM certificate of the producer account in the API's region that covers Name (a private domain takes a regional certificate): RSA with a 2048-bit key, or ECDSA P-256 or P-384, the only key types a private custom domain supports. Required.
         """
         return pulumi.get(self, "certificate_arn")
 

@@ -61,10 +61,19 @@ type ResourceShare struct {
 	Invited map[string]int64 `json:"invited"`
 }
 
-// invitationLifetime is how long a RAM invitation stays pending: "If the
-// invitation isn't accepted within 12 hours, it expires" (AWS RAM user
-// guide, "Accepting and rejecting resource share invitations").
+// invitationLifetime is how long a RAM invitation stays pending: after 12
+// hours "the invitation expires and the end user principal in the resource
+// share is disassociated" (AWS RAM user guide, "Accepting and rejecting
+// resource share invitations").
 const invitationLifetime = 12 * 60 * 60
+
+// expired says whether account's invitation to s expired unaccepted: the
+// account is then no longer associated (a refresh of its principal
+// association finds it gone, and a new association sends a new invitation).
+func (s *ResourceShare) expired(account string, now int64) bool {
+	at, invited := s.Invited[account]
+	return invited && !slices.Contains(s.Accepted, account) && now-at > invitationLifetime
+}
 
 // drop takes account out of the share: no longer a principal, its
 // acceptance gone (the owner disassociating it, or the account leaving).
@@ -325,9 +334,10 @@ func (p *Provider) acceptShare(c *Cloud, in props) (string, props, error) {
 	// The provider looks for a PENDING invitation only
 	// (findResourceShareInvitationByResourceShareARNAndStatus): one
 	// accepted already, or expired 12 hours after it was sent, is not found.
-	expired := ok && c.now()-s.Invited[p.scope.Account] > invitationLifetime
+	expired := ok && s.expired(p.scope.Account, c.now())
 	if !ok || !slices.Contains(s.Principals, p.scope.Account) || slices.Contains(s.Accepted, p.scope.Account) || s.Region != p.scope.Region || expired {
-		return "", nil, fmt.Errorf("No RAM Resource Share (%s) invitation found", arn) //nolint:staticcheck // the provider's own wording
+		return "", nil, fmt.Errorf("No pending RAM Resource Share (%s) invitation found\n\n"+ //nolint:staticcheck // the provider's own wording
+			"NOTE: If both AWS accounts are in the same AWS Organization and RAM Sharing with AWS Organizations is enabled, this resource is not necessary", arn)
 	}
 	s.Accepted = append(s.Accepted, p.scope.Account)
 	c.record(p.scope, "AcceptResourceShareInvitation", arn)

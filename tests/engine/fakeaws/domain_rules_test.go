@@ -1,12 +1,14 @@
 package fakeaws
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -335,11 +337,18 @@ func TestAnInvitationExpiresAfterTwelveHours(t *testing.T) {
 	skew := func(hours int64) {
 		require.NoError(t, store.Update(func(c *Cloud) error { c.ClockSkewSeconds = hours * 3600; return nil }))
 	}
+	read := func() string {
+		t.Helper()
+		resp, err := producer.Read(context.Background(), &pulumirpc.ReadRequest{Id: id, Urn: "urn:pulumi:dev::p::" + TypePrincipalAssociation + "::a", Properties: st(t, principal)})
+		require.NoError(t, err)
+		return resp.GetId()
+	}
+	require.Equal(t, id, read(), "pending: still associated")
 	skew(13)
 	_, _, err := create(consumer, t, TypeShareAccepter, map[string]any{"shareArn": share})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "invitation found", "expired after 12 hours")
-	require.NoError(t, del(producer, t, TypePrincipalAssociation, id, principal))
+	assert.Contains(t, err.Error(), "No pending RAM Resource Share", "expired after 12 hours")
+	assert.Empty(t, read(), "an expired invitation's principal is disassociated: a refresh finds the association gone")
 	mustCreate(producer, t, TypePrincipalAssociation, principal)
 	skew(24)
 	mustCreate(consumer, t, TypeShareAccepter, map[string]any{"shareArn": share})

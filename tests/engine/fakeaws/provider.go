@@ -602,6 +602,13 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 			return p.readRestApi(c, req.GetId(), state, resp)
 		case TypeRestApiPolicy:
 			return readRestApiPolicy(c, state, req.GetInputs(), resp)
+		case TypePrincipalAssociation:
+			// resourcePrincipalAssociationRead: an association whose
+			// invitation expired is DISASSOCIATED, which the provider reads
+			// as gone.
+			if sh, ok := c.Shares[state.str("resourceShareArn")]; ok && sh.expired(state.str("principal"), c.now()) {
+				resp.Id, resp.Properties, resp.Inputs = "", nil, nil
+			}
 		case TypeBasePathMapping:
 			// resourceBasePathMappingRead: GetBasePathMapping by the parsed
 			// ID; NotFound removes the resource from state.
