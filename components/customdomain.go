@@ -115,12 +115,15 @@ func (d *CustomDomainArgs) Validate(region, producerAccount string) error {
 	}
 	switch {
 	case d.BasePath != "" && strings.Contains(strings.Trim(d.BasePath, "/"), "/"):
-		// The provider's mapping ID is DOMAIN/BASEPATH/DOMAIN-ID, read back
-		// with strings.SplitN(id, "/", 3) (terraform-provider-aws
+		// AWS does not support multi-level base path mappings for private
+		// custom domains ("Custom domain names for private APIs in API
+		// Gateway", considerations), and the provider could not manage one:
+		// its mapping ID is DOMAIN/BASEPATH/DOMAIN-ID, read back with
+		// strings.SplitN(id, "/", 3) (terraform-provider-aws
 		// internal/service/apigateway/base_path_mapping.go,
-		// basePathMappingParseResourceID): a second segment would be taken
-		// for the domain's ID, so refresh drops the mapping from state and a
-		// delete leaves it live.
+		// basePathMappingParseResourceID), so a second segment is taken for
+		// the domain's ID and its reads, updates and deletes address a
+		// mapping that does not exist.
 		f.add("basePath", "got %q, a multi-level base path; a private custom domain's mapping takes one segment (e.g. %q), as pulumi-aws 6.83.4 cannot read, update or delete a private domain's mapping whose base path has a /", d.BasePath, strings.SplitN(strings.Trim(d.BasePath, "/"), "/", 2)[0])
 	case d.BasePath != "" && (!basePathShape.MatchString(d.BasePath) || len(d.BasePath) > 255):
 		f.bad("basePath", d.BasePath, ExpectBasePath)
