@@ -39,11 +39,18 @@ func probeFunction(t *testing.T, s *engineStack, consumer string) string {
 
 // requireDomainServes: the function's call to the custom domain, through
 // its VPC's zone, its endpoint's association, the domain's policy and the
-// mapping, reaches the stage and gets 200.
+// mapping, reaches the stage and gets 200, within the probe's attempts (a
+// change still propagating answers the first calls as AWS would).
 func requireDomainServes(t *testing.T, s *engineStack, function string) {
 	t.Helper()
 	s.cloudView(func(c *fakeaws.Cloud) {
-		status, failure := c.CallFrom(function, "https://"+testDomain+"/")
+		var status int
+		var failure string
+		for range components.ProbeMaxAttempts {
+			if status, failure = c.CallFrom(function, "https://"+testDomain+"/"); status == 200 {
+				break
+			}
+		}
 		assert.Equalf(t, 200, status, "%s calls the domain (failure %q)", function, failure)
 	})
 }
@@ -92,6 +99,9 @@ func domainState(s *engineStack) domainSides {
 func TestCustomDomainJoinsARunningStack(t *testing.T) {
 	t.Parallel()
 	s := newEngineStack(t, "dev")
+	// Changes propagate as in AWS: a stage, a new endpoint's name and a new
+	// association answer after a few calls, which the probe rides out.
+	require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error { c.PropagationCalls = 2; return nil }))
 	s.mustUp()
 	requireProbeGreen(t, s, "app", 4)
 
@@ -173,6 +183,7 @@ func TestCustomDomainInTheSplitTopology(t *testing.T) {
 		"  xaccount-api:api:\n    stageName: dev\n    customDomain: {name: "+testDomain+", certificateArn: \""+testCertificate+"\"}\n", 1)
 	require.Contains(t, producerFile, "customDomain")
 	producer := newEngineStack(t, "orders", besides(app), withStackFile([]byte(producerFile)))
+	require.NoError(t, app.cloud.Update(func(c *fakeaws.Cloud) error { c.PropagationCalls = 2; return nil }))
 	app.mustUp() // bootstrap 1: the endpoint
 	if !producer.step(t, "the producer creates and shares the domain", func(t *testing.T) {
 		producer.mustUp()
