@@ -296,9 +296,13 @@ func TestSplitWorkflow(t *testing.T) {
 		assert.Equal(t, 4, j.Strategy.MaxParallel)
 	}
 	assert.Contains(t, fmt.Sprint(w.Jobs["producer"].Needs), "consumers")
-	assert.Contains(t, w.Jobs["producer"].If, "always()", "the producer runs whatever the consumers' results")
+	assert.Contains(t, w.Jobs["producer"].If, "!cancelled()", "the producer runs whatever the consumers' results, unless the run was cancelled")
+	for name, j := range w.Jobs {
+		assert.NotContainsf(t, j.If, "always()", "job %s: always() runs after a cancellation too", name)
+	}
 	assert.Contains(t, fmt.Sprint(w.Jobs["consumers-again"].Needs), "producer")
 	assert.Contains(t, w.Jobs["consumers-again"].If, "needs.producer.outputs.changed == 'true'")
+	assert.Contains(t, w.Jobs["consumers-again"].If, "needs.topology.outputs.consumers != '[]'", "no empty matrix")
 	assert.NotEmpty(t, w.Jobs["producer"].Outputs["changed"])
 
 	for _, m := range []struct{ from, to, want string }{
