@@ -129,8 +129,10 @@ pipeline-credentials:
 	mkdir -p $(PIPELINE_DIR)
 	$(GO) run ./cmd/plan --stack $(STACK) --aws-config $(KIND) --repo $(REPO) > $(PIPELINE_DIR)/aws-config-$(STACK)
 	$(GO) run ./cmd/plan --stack $(STACK) --iam --format json --repo $(REPO) > $(PIPELINE_DIR)/roles-$(STACK).json
-	role=$$(jq -r '.pipeline.roles["$(if $(filter deployer,$(KIND)),deploy,preview)"].arn' $(PIPELINE_DIR)/roles-$(STACK).json); \
-	test -n "$$role" && test "$$role" != null; \
+	role=$$(jq -r '.pipeline.roles["$(if $(filter deployer,$(KIND)),deploy,preview)"].arn' $(PIPELINE_DIR)/roles-$(STACK).json) || exit 1; \
+	if [ -z "$$role" ] || [ "$$role" = null ]; then \
+		echo "pipeline-credentials: no $(if $(filter deployer,$(KIND)),deploy,preview) pipeline role for stack $(STACK) in $(PIPELINE_DIR)/roles-$(STACK).json" >&2; exit 1; \
+	fi; \
 	echo "pipeline role: $$role"; \
 	if [ -n "$$GITHUB_OUTPUT" ]; then echo "pipeline-role=$$role" >> "$$GITHUB_OUTPUT"; fi; \
 	if [ -n "$$GITHUB_ENV" ]; then echo "AWS_CONFIG_FILE=$(abspath $(PIPELINE_DIR))/aws-config-$(STACK)" >> "$$GITHUB_ENV"; fi
