@@ -94,6 +94,12 @@ func accountPolicy(region string, a AccountInput, sid string, keep func(string) 
 	if slices.Contains(a.Types, shareAccepterType) && len(a.ShareOwners) == 0 {
 		return Document{}, fmt.Errorf("account %s has %s but no share owner: the deployer's invitations and leaving are scoped to its shares", a.Account, shareAccepterType)
 	}
+	if slices.Contains(a.Types, principalAssociationType) && len(a.SharePrincipals) == 0 {
+		return Document{}, fmt.Errorf("account %s has %s but no principal: the deployer's sharing is scoped to the stack's principals", a.Account, principalAssociationType)
+	}
+	if slices.Contains(a.Types, domainAssociationType) && len(a.DomainOwners) == 0 {
+		return Document{}, fmt.Errorf("account %s has %s but no domain owner: the deployer's access associations are scoped to its domains", a.Account, domainAssociationType)
+	}
 	type group struct {
 		service string
 		scope   scope

@@ -93,6 +93,14 @@ type AccountInput struct {
 	// ShareOwners are the accounts whose RAM resource shares the account
 	// accepts (and may leave).
 	ShareOwners []string
+	// SharePrincipals are the accounts the account's RAM shares are shared
+	// with (its principal associations): the deployer may share with those
+	// and no other.
+	SharePrincipals []string
+	// DomainOwners are the accounts whose private custom domains the
+	// account's domain access associations name: the only domains the
+	// deployer may associate with (apigateway:CreateAccessAssociation).
+	DomainOwners []string
 }
 
 // Record is a DNS record by name and type (A, AAAA, ...).

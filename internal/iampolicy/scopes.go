@@ -30,13 +30,14 @@ func (e scopeEnv) arn(service, account, resource string) string {
 // The resource types whose actions need more than their service's main
 // statement.
 const (
-	vpcLinkType           = "aws:apigateway/vpcLink:VpcLink"
-	domainType            = "aws:apigateway/domainName:DomainName"
-	domainAssociationType = "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation"
-	shareAccepterType     = "aws:ram/resourceShareAccepter:ResourceShareAccepter"
-	recordType            = "aws:route53/record:Record"
-	zoneType              = "aws:route53/zone:Zone"
-	vpcEndpointType       = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	vpcLinkType              = "aws:apigateway/vpcLink:VpcLink"
+	domainType               = "aws:apigateway/domainName:DomainName"
+	domainAssociationType    = "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation"
+	shareAccepterType        = "aws:ram/resourceShareAccepter:ResourceShareAccepter"
+	principalAssociationType = "aws:ram/principalAssociation:PrincipalAssociation"
+	recordType               = "aws:route53/record:Record"
+	zoneType                 = "aws:route53/zone:Zone"
+	vpcEndpointType          = "aws:ec2/vpcEndpoint:VpcEndpoint"
 )
 
 // scopesOf are the statements action goes into, given the types (or data
@@ -44,6 +45,9 @@ const (
 func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
 	switch service {
 	case "apigateway":
+		if action == "apigateway:CreateAccessAssociation" {
+			return []scope{{name: "AssociatedDomains", resources: e.associatedDomains()}}
+		}
 		return []scope{{resources: e.apigatewayResources()}}
 	case "ram":
 		return e.ramScopes(action, origins)
@@ -76,9 +80,10 @@ func (e scopeEnv) serviceResources() map[string][]string {
 }
 
 // apigatewayResources are the API Gateway paths of the account's types
-// only: an account that deploys no REST API (a consumer with a domain
-// access association) gets no /restapis, so its POST, PUT and DELETE reach
-// no API. A private domain's and an association's ARNs carry the account.
+// only: an account that deploys no REST API nor domain (a consumer with a
+// domain access association) gets no /restapis nor /domainnames, so its
+// POST, PUT and DELETE reach no API and no domain. A private domain's and
+// an association's ARNs carry the account.
 func (e scopeEnv) apigatewayResources() []string {
 	p, r, account := e.partition, e.region, e.in.Account
 	path := func(acct, rest string) string { return fmt.Sprintf("arn:%s:apigateway:%s:%s:%s", p, r, acct, rest) }
@@ -105,32 +110,83 @@ func (e scopeEnv) apigatewayResources() []string {
 		case "aws:apigateway/basePathMapping:BasePathMapping":
 			add(path("", "/domainnames/*"), path(account, "/domainnames/*"))
 		case domainAssociationType:
-			// The association is the consumer's; the domain it names is
-			// the producer's, another account.
-			add(path(account, "/domainnameaccessassociations"), path(account, "/domainnameaccessassociations/*"),
-				path("*", "/domainnames/*"), path("", "/tags/*"))
+			// The association is the consumer's: created, read and deleted
+			// on its own paths, tagged on /tags. The domain it names is
+			// checked only as apigateway:CreateAccessAssociation
+			// (associatedDomains), so no verb reaches a domain.
+			add(path(account, "/domainnameaccessassociations"), path(account, "/domainnameaccessassociations/*"), path("", "/tags/*"))
 		}
 	}
 	sort.Strings(out)
 	return out
 }
 
+// associatedDomains are the private custom domains an account's access
+// associations may name: those of the accounts that own them
+// (DomainOwners), whose ARNs carry the owner
+// (arn:…:apigateway:<region>:<owner>:/domainnames/<name>+<id>).
+func (e scopeEnv) associatedDomains() []string {
+	var out []string
+	for _, o := range e.in.DomainOwners {
+		out = append(out, e.arn("apigateway", o, "/domainnames/*"))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // ramUnscoped are the RAM actions that support no resource-level
 // permissions ("Actions, resources, and condition keys for AWS Resource
-// Access Manager"): they take "*".
+// Access Manager"): they take "*". CreateResourceShare, also one of them,
+// is scoped by its condition keys (ramSharingCondition).
 var ramUnscoped = []string{
-	"ram:CreateResourceShare", "ram:GetResourceShares", "ram:GetResourceShareAssociations",
+	"ram:GetResourceShares", "ram:GetResourceShareAssociations",
 	"ram:GetResourceShareInvitations", "ram:ListResources",
+}
+
+// ramDomainType is the RAM resource type of an API Gateway private custom
+// domain name ("Shareable AWS resources", AWS RAM user guide; aws ram
+// list-resources --resource-type apigateway:Domainnames, "Custom domain
+// names for private APIs in API Gateway").
+const ramDomainType = "apigateway:Domainnames"
+
+// ramSharingCondition limits what CreateResourceShare and
+// AssociateResourceShare may put in a share: the account's API Gateway
+// domain names (ram:RequestedResourceType, ram:ResourceArn) and the stack's
+// consumer accounts (ram:Principal). RAM authorizes each resource and each
+// principal of a request on its own, so a resource's request context has no
+// ram:Principal and a principal's has neither ram:RequestedResourceType nor
+// ram:ResourceArn ("Example IAM policies for AWS RAM", example 2), and a
+// share created empty (as the provider creates it) has none of the three:
+// hence the …IfExists operators, which hold for a missing key and compare a
+// present one ("Example IAM policies for AWS RAM", example 1; IAM user
+// guide, "...IfExists condition operators").
+func (e scopeEnv) ramSharingCondition() map[string]map[string]any {
+	principals := slices.Clone(e.in.SharePrincipals)
+	slices.Sort(principals)
+	return map[string]map[string]any{
+		"StringEqualsIfExists": {
+			"ram:RequestedResourceType": ramDomainType,
+			"ram:Principal":             slices.Compact(principals),
+		},
+		"StringLikeIfExists": {
+			"ram:ResourceArn": e.arn("apigateway", e.in.Account, "/domainnames/*"),
+		},
+	}
 }
 
 // ramScopes: the share actions (associate, disassociate, update, delete,
 // tag, list permissions) apply to the account's own shares in the region
 // (arn:…:ram:<region>:<account>:resource-share/*), never to another
-// account's; the accepter's leaving (DisassociateResourceShare) and its
+// account's, and creating and associating only with ramSharingCondition; the accepter's leaving (DisassociateResourceShare) and its
 // invitation apply to the shares of the accounts it joins (ShareOwners).
 func (e scopeEnv) ramScopes(action string, origins []string) []scope {
-	if slices.Contains(ramUnscoped, action) {
+	switch {
+	case slices.Contains(ramUnscoped, action):
 		return []scope{{resources: []string{"*"}}}
+	case action == "ram:CreateResourceShare":
+		return []scope{{name: "NewShares", resources: []string{"*"}, condition: e.ramSharingCondition()}}
+	case action == "ram:AssociateResourceShare":
+		return []scope{{name: "SharedDomains", resources: []string{e.arn("ram", e.in.Account, "resource-share/*")}, condition: e.ramSharingCondition()}}
 	}
 	var owners []string
 	for _, o := range e.in.ShareOwners {

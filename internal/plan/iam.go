@@ -86,17 +86,31 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 		StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
 }
 
-// recordType and shareAccepterType are the types whose inputs scope the
-// deployer's Route 53 and RAM statements.
+// recordType, shareAccepterType, principalAssociationType and
+// domainAssociationType are the types
+// whose inputs scope the deployer's Route 53 and RAM statements.
 const (
-	recordType        = "aws:route53/record:Record"
-	shareAccepterType = "aws:ram/resourceShareAccepter:ResourceShareAccepter"
+	recordType               = "aws:route53/record:Record"
+	shareAccepterType        = "aws:ram/resourceShareAccepter:ResourceShareAccepter"
+	principalAssociationType = "aws:ram/principalAssociation:PrincipalAssociation"
+	domainAssociationType    = "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation"
 )
 
 // addScopeFacts records what of r scopes the account's roles: a record's
 // name and type, and the owner of a share the account accepts (the account
-// in the share's ARN, or the producer's when the ARN is not known offline).
+// in the share's ARN, or the producer's when the ARN is not known offline),
+// the account a share of the account is shared with, and the owner of a
+// domain an access association names (the account in the domain's ARN, or
+// the producer's).
 func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
+	ownerOf := func(key string) string {
+		if arn, _ := r.Inputs[key].(string); strings.HasPrefix(arn, "arn:") {
+			if parts := strings.Split(arn, ":"); len(parts) > 4 && parts[4] != "" {
+				return parts[4]
+			}
+		}
+		return producer
+	}
 	switch r.Type {
 	case recordType:
 		name, _ := r.Inputs["name"].(string)
@@ -106,14 +120,16 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 			in.Records = append(in.Records, rec)
 		}
 	case shareAccepterType:
-		owner := producer
-		if arn, _ := r.Inputs["shareArn"].(string); strings.HasPrefix(arn, "arn:") {
-			if parts := strings.Split(arn, ":"); len(parts) > 4 && parts[4] != "" {
-				owner = parts[4]
-			}
-		}
-		if owner != "" && !slices.Contains(in.ShareOwners, owner) {
+		if owner := ownerOf("shareArn"); owner != "" && !slices.Contains(in.ShareOwners, owner) {
 			in.ShareOwners = append(in.ShareOwners, owner)
+		}
+	case domainAssociationType:
+		if owner := ownerOf("domainNameArn"); owner != "" && !slices.Contains(in.DomainOwners, owner) {
+			in.DomainOwners = append(in.DomainOwners, owner)
+		}
+	case principalAssociationType:
+		if principal, _ := r.Inputs["principal"].(string); principal != "" && !slices.Contains(in.SharePrincipals, principal) {
+			in.SharePrincipals = append(in.SharePrincipals, principal)
 		}
 	}
 }

@@ -19,8 +19,30 @@ import (
 // resourceRecordCreate, resourceRecordUpdate, resourceRecordDelete);
 // CreateHostedZone carries route53:VPCs, "VPCId=<vpc-id>,VPCRegion=<region>"
 // of the VPC a private zone is created with, and nothing for a public zone.
+//
+// RAM ("Actions, resources, and condition keys for AWS Resource Access
+// Manager"; "Example IAM policies for AWS RAM", AWS RAM user guide):
+// AssociateResourceShare and DisassociateResourceShare carry, for a
+// resource, ram:RequestedResourceType and ram:ResourceArn, and for a
+// principal, ram:Principal; RAM authorizes each resource and each
+// principal of a request on its own, so a resource's request has no
+// ram:Principal and a principal's neither of the others. The provider
+// creates a share empty (resourceResourceShareCreate sends name,
+// allowExternalPrincipals, permissions and tags), so its
+// CreateResourceShare carries only ram:RequestedAllowsExternalPrincipals.
 func requestContext(call Call, x callCtx) map[string][]string {
 	switch {
+	case call.Type == TypeResourceShare && call.Action == "ram:CreateResourceShare":
+		external := "true" // CreateResourceShare's default
+		if v, ok := x.In["allowExternalPrincipals"].(bool); ok && !v {
+			external = "false"
+		}
+		return map[string][]string{"ram:requestedallowsexternalprincipals": {external}}
+	case call.Type == TypeResourceAssociation && (call.Action == "ram:AssociateResourceShare" || call.Action == "ram:DisassociateResourceShare"):
+		arn := x.In.str("resourceArn")
+		return map[string][]string{"ram:resourcearn": {arn}, "ram:requestedresourcetype": {ramResourceType(arn)}}
+	case call.Type == TypePrincipalAssociation && (call.Action == "ram:AssociateResourceShare" || call.Action == "ram:DisassociateResourceShare"):
+		return map[string][]string{"ram:principal": {x.In.str("principal")}}
 	case call.Type == TypeRecord && call.Action == "route53:ChangeResourceRecordSets":
 		action := map[string]string{"create": "CREATE", "update": "UPSERT", "delete": "DELETE"}[call.Op]
 		return map[string][]string{
@@ -57,4 +79,28 @@ func normalizedRecordName(name string) string {
 		}
 	}
 	return b.String()
+}
+
+// ramResourceType is the RAM resource type of a resource ARN, as
+// ram:RequestedResourceType holds it ("Shareable AWS resources", AWS RAM
+// user guide): apigateway:Domainnames for a private custom domain name
+// ("Custom domain names for private APIs in API Gateway": aws ram
+// list-resources --resource-type apigateway:Domainnames), ec2:Subnet and
+// ec2:TransitGateway for the two most often shared. Any other ARN gets a
+// type no policy names, so a policy that allows some type refuses it
+// rather than this package guessing.
+func ramResourceType(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return "unknown:" + arn
+	}
+	switch service, resource := parts[2], parts[5]; {
+	case service == "apigateway" && strings.HasPrefix(resource, "/domainnames/"):
+		return "apigateway:Domainnames"
+	case service == "ec2" && strings.HasPrefix(resource, "subnet/"):
+		return "ec2:Subnet"
+	case service == "ec2" && strings.HasPrefix(resource, "transit-gateway/"):
+		return "ec2:TransitGateway"
+	}
+	return "unknown:" + arn
 }

@@ -142,10 +142,12 @@ type iamStatement struct {
 // conditionOperators are the condition operators this evaluator implements
 // ("IAM JSON policy elements: Condition operators" and "Set operators for
 // multivalued context keys", IAM user guide): string equality and wildcard
-// matching, alone for a key of one value or under ForAllValues and
-// ForAnyValue for a key of several. Any other is refused.
+// matching, alone for a key of one value (also as …IfExists, which holds
+// when the request lacks the key: "...IfExists condition operators") or
+// under ForAllValues and ForAnyValue for a key of several. Any other is
+// refused.
 var conditionOperators = []string{
-	"StringEquals", "StringLike",
+	"StringEquals", "StringLike", "StringEqualsIfExists", "StringLikeIfExists",
 	"ForAllValues:StringEquals", "ForAllValues:StringLike",
 	"ForAnyValue:StringEquals", "ForAnyValue:StringLike",
 }
@@ -273,12 +275,19 @@ func (s iamStatement) matches(r request) bool {
 // not guessed at and does not match either); ForAllValues holds when every
 // value matches one of the policy's, and so when the key is missing or
 // empty; ForAnyValue holds when at least one value matches, so never for a
-// missing key. Values match case-sensitively: StringEquals exactly,
-// StringLike with * and ? wildcards.
+// missing key. An …IfExists operator holds for a missing key and is its
+// base operator for a present one. Values match case-sensitively:
+// StringEquals exactly, StringLike with * and ? wildcards.
 func conditionHolds(op string, want, got []string, present bool) bool {
 	set, base, isSet := strings.Cut(op, ":")
 	if !isSet {
 		base = set
+	}
+	if b, ifExists := strings.CutSuffix(base, "IfExists"); ifExists {
+		if !present {
+			return true
+		}
+		base = b
 	}
 	match := func(v string) bool {
 		if base == "StringLike" {

@@ -38,7 +38,8 @@ func TestAReadIsRefusedLikeACreate(t *testing.T) {
 
 // TestConditionOperatorsAsIamEvaluatesThem: a single-valued operator needs
 // the key; ForAllValues holds for a missing key and needs every value to
-// match; ForAnyValue needs one; an operator the evaluator does not
+// match; ForAnyValue needs one; …IfExists holds without the key and
+// compares it when present; an operator the evaluator does not
 // implement is refused, not guessed.
 func TestConditionOperatorsAsIamEvaluatesThem(t *testing.T) {
 	decide := func(condition string, context map[string][]string) verdict {
@@ -59,6 +60,10 @@ func TestConditionOperatorsAsIamEvaluatesThem(t *testing.T) {
 	assert.Equal(t, allowed, decide(single, map[string][]string{"route53:vpcs": {"VPCId=vpc-1,VPCRegion=eu-west-1"}}))
 	assert.Equal(t, implicitDeny, decide(single, map[string][]string{"route53:vpcs": {"VPCId=vpc-1,VPCRegion=us-east-1"}}))
 	assert.Equal(t, implicitDeny, decide(single, nil), "a single-valued operator needs the key")
+	ifExists := `{"StringLikeIfExists":{"route53:VPCs":"VPCId=*,VPCRegion=eu-west-1"}}`
+	assert.Equal(t, allowed, decide(ifExists, nil), "…IfExists holds for a missing key")
+	assert.Equal(t, allowed, decide(ifExists, map[string][]string{"route53:vpcs": {"VPCId=vpc-1,VPCRegion=eu-west-1"}}))
+	assert.Equal(t, implicitDeny, decide(ifExists, map[string][]string{"route53:vpcs": {"VPCId=vpc-1,VPCRegion=us-east-1"}}), "…IfExists compares a present key")
 	_, err := parsePolicy(`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForAllValues:StringNotEquals":{"k":"v"}}}]}`)
 	assert.ErrorContains(t, err, "does not evaluate condition operator ForAllValues:StringNotEquals")
 }

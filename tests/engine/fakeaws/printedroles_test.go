@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,23 +18,17 @@ import (
 // consumers with a zone and record each), evaluated by this package's IAM:
 // a consumer may not write REST APIs (it deploys none), change a record
 // other than the domain's name and type, or create a public zone; the
-// producer may not touch another account's resource shares, nor a consumer
-// leave a share other than the producer's.
+// producer may not touch another account's resource shares, nor share
+// anything but its own API Gateway domain names, nor with an account other
+// than the stack's consumers; a consumer may not leave a share other than
+// the producer's, nor change, delete or map any custom domain (it may only
+// associate with the producer's).
 func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
-	_, file, _, _ := runtime.Caller(0)
-	stackFile := filepath.Join(filepath.Dir(file), "..", "..", "..", "Pulumi.prod.yaml")
-	raw, err := plan.ReadConfigFile(stackFile)
-	require.NoError(t, err)
-	p, err := plan.Run("prod", raw)
-	require.NoError(t, err)
-	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
-	require.NoError(t, err)
 	const producer, consumer, stranger = "333333333333", "444444444444", "999999999999"
+	deployerDoc := printedDeployers(t)
 	deployer := func(account string) iamPolicy {
 		t.Helper()
-		doc, err := json.Marshal(set.Accounts[account].Roles["deployer"].Policy)
-		require.NoError(t, err)
-		parsed, err := parsePolicy(string(doc))
+		parsed, err := parsePolicy(deployerDoc(account))
 		require.NoError(t, err)
 		return parsed
 	}
@@ -64,11 +59,84 @@ func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
 	assert.False(t, may(c, "ram:DisassociateResourceShare", "arn:aws:ram:eu-west-1:"+stranger+":resource-share/0f1e2d3c", nil), "another account's share")
 	assert.False(t, may(c, "ram:AcceptResourceShareInvitation", "arn:aws:ram:eu-west-1:"+stranger+":resource-share-invitation/0f1e2d3c", nil), "another account's invitation")
 
+	ownDomain := "arn:aws:apigateway:eu-west-1:" + consumer + ":/domainnames/pay.internal.example.com+a1b2c3d4e5"
+	producerDomain := "arn:aws:apigateway:eu-west-1:" + producer + ":/domainnames/api.internal.example.com+a1b2c3d4e5"
+	for _, action := range []string{"apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE", "apigateway:GET"} {
+		for _, domain := range []string{ownDomain, producerDomain, "arn:aws:apigateway:eu-west-1::/domainnames/www.example.com",
+			"arn:aws:apigateway:eu-west-1::/domainnames/www.example.com/basepathmappings/v1", "arn:aws:apigateway:eu-west-1::/domainnames"} {
+			assert.Falsef(t, may(c, action, domain, nil), "the consumer deploys no domain: %s %s", action, domain)
+		}
+	}
+	assert.True(t, may(c, "apigateway:CreateAccessAssociation", producerDomain, nil), "associating with the producer's domain")
+	assert.False(t, may(c, "apigateway:CreateAccessAssociation", ownDomain, nil), "a domain of its own account")
+	assert.False(t, may(c, "apigateway:CreateAccessAssociation", "arn:aws:apigateway:eu-west-1:"+stranger+":/domainnames/x+y", nil), "another account's domain")
+	assert.True(t, may(c, "apigateway:DELETE", "arn:aws:apigateway:eu-west-1:"+consumer+":/domainnameaccessassociations/domainname/x", nil), "deleting its association")
+
 	pr := deployer(producer)
-	own, foreign := "arn:aws:ram:eu-west-1:"+producer+":resource-share/0f1e2d3c", "arn:aws:ram:eu-west-1:"+stranger+":resource-share/0f1e2d3c"
+	own := "arn:aws:ram:eu-west-1:" + producer + ":resource-share/0f1e2d3c"
+	// RAM authorizes each resource and each principal of a request with its
+	// own keys (requestContext); the provider creates the share empty.
+	subnet := "arn:aws:ec2:eu-west-1:" + producer + ":subnet/subnet-0a1b2c3d4e5f60718"
+	resourceKeys := func(arn string) map[string][]string {
+		return requestContext(Call{Type: TypeResourceAssociation, Action: "ram:AssociateResourceShare"}, callCtx{In: props{"resourceArn": arn}})
+	}
+	principalKeys := func(account string) map[string][]string {
+		return requestContext(Call{Type: TypePrincipalAssociation, Action: "ram:AssociateResourceShare"}, callCtx{In: props{"principal": account}})
+	}
+	for action, share := range map[string]string{"ram:CreateResourceShare": "*", "ram:AssociateResourceShare": own} {
+		assert.Truef(t, may(pr, action, share, resourceKeys(producerDomain)), "%s: the producer's domain", action)
+		assert.Truef(t, may(pr, action, share, principalKeys(consumer)), "%s: a consumer account", action)
+		assert.Falsef(t, may(pr, action, share, resourceKeys(subnet)), "%s: a subnet", action)
+		assert.Falsef(t, may(pr, action, share, resourceKeys("arn:aws:ec2:eu-west-1:"+producer+":transit-gateway/tgw-0a1b2c3d4e5f60718")), "%s: a transit gateway", action)
+		assert.Falsef(t, may(pr, action, share, resourceKeys(strings.Replace(producerDomain, producer, stranger, 1))), "%s: a domain of another account", action)
+		assert.Falsef(t, may(pr, action, share, principalKeys(stranger)), "%s: an account outside the stack", action)
+		assert.Falsef(t, may(pr, action, share, principalKeys("arn:aws:organizations::"+stranger+":organization/o-abcdefghij")), "%s: an organization", action)
+	}
+	assert.True(t, may(pr, "ram:CreateResourceShare", "*", requestContext(Call{Type: TypeResourceShare, Action: "ram:CreateResourceShare"}, callCtx{In: props{"name": "s"}})),
+		"the provider's empty share")
+
+	foreign := "arn:aws:ram:eu-west-1:" + stranger + ":resource-share/0f1e2d3c"
 	for _, action := range []string{"ram:AssociateResourceShare", "ram:DisassociateResourceShare", "ram:DeleteResourceShare", "ram:UpdateResourceShare", "ram:ListResourceSharePermissions"} {
 		assert.Truef(t, may(pr, action, own, nil), "%s on the producer's own share", action)
 		assert.Falsef(t, may(pr, action, foreign, nil), "%s on another account's share", action)
 		assert.Falsef(t, may(pr, action, "arn:aws:ram:us-east-1:"+producer+":resource-share/0f1e2d3c", nil), "%s on a share of another region", action)
 	}
+}
+
+// printedDeployers is the deployer policy `--iam` prints for the prod stack,
+// per account, as JSON.
+func printedDeployers(t *testing.T) func(account string) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	stackFile := filepath.Join(filepath.Dir(file), "..", "..", "..", "Pulumi.prod.yaml")
+	raw, err := plan.ReadConfigFile(stackFile)
+	require.NoError(t, err)
+	p, err := plan.Run("prod", raw)
+	require.NoError(t, err)
+	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+	require.NoError(t, err)
+	return func(account string) string {
+		t.Helper()
+		doc, err := json.Marshal(set.Accounts[account].Roles["deployer"].Policy)
+		require.NoError(t, err)
+		return string(doc)
+	}
+}
+
+// TestPrintedProducerRoleSharesTheDomainWithTheConsumersOnly: the producer's
+// printed deployer, as the provider's role, creates the share, shares the
+// domain and adds a consumer account, and is refused adding an account the
+// stack does not name (RAM's AccessDenied on ram:AssociateResourceShare).
+func TestPrintedProducerRoleSharesTheDomainWithTheConsumersOnly(t *testing.T) {
+	const producer, consumer, stranger = "333333333333", "444444444444", "999999999999"
+	store := newStore(t)
+	domain, _ := mustCreate(provider(t, store, producer), t, TypeDomainName, privateDomain(strings.Replace(testCert, "111111111111", producer, 1)))
+	p, err := configured(t, store, producer, printedDeployers(t)(producer), trustPipeline, nil)
+	require.NoError(t, err)
+	share, _ := mustCreate(p, t, TypeResourceShare, map[string]any{"name": "xa-prod-domain", "allowExternalPrincipals": true})
+	mustCreate(p, t, TypeResourceAssociation, map[string]any{"resourceShareArn": share, "resourceArn": domain})
+	mustCreate(p, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": share, "principal": consumer})
+	_, _, err = create(p, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": share, "principal": stranger})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not authorized to perform: ram:AssociateResourceShare on resource: "+share)
 }
