@@ -72,6 +72,8 @@ type Resource struct {
 	Protect bool
 	// RetainOnDelete is the resource's retainOnDelete option.
 	RetainOnDelete bool
+	// DeleteBeforeReplace is the resource's deleteBeforeReplace option.
+	DeleteBeforeReplace bool
 	// ReplacementTrigger is the resource's replacementTrigger option, as the
 	// engine receives it; nil when none was given.
 	ReplacementTrigger any
@@ -242,7 +244,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		Parent: parent, Provider: provider, Dependencies: sortedKeys(deps),
 		DependsOn: sortedKeys(explicit), InputDependencies: inputDeps,
 		Inputs: args.Inputs, State: state, Protect: rpc.GetProtect(),
-		RetainOnDelete: rpc.GetRetainOnDelete(), ReplacementTrigger: rpc.GetReplacementTrigger().AsInterface(),
+		RetainOnDelete: rpc.GetRetainOnDelete(), DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(), ReplacementTrigger: rpc.GetReplacementTrigger().AsInterface(),
 		Aliases: aliases,
 	})
 	return id, state, nil

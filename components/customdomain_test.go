@@ -72,6 +72,7 @@ func TestCustomDomainProducerSide(t *testing.T) {
 	var principals []string
 	for _, p := range mocks.OfType(typePrincipalAssociation) {
 		assert.Equal(t, "producer", mocks.ProviderName(p))
+		assert.True(t, p.DeleteBeforeReplace, "the share and the account are its identity: a new one made first would be undone by the old one's delete")
 		principals = append(principals, p.Input("principal").(string))
 	}
 	assert.ElementsMatch(t, []string{testConsumerAccount, testSecondConsumerAccount, "444444444444"}, principals, "one per consumer account")
