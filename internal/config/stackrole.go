@@ -73,7 +73,7 @@ func (r *reader) checkRoleShape(cfg *Config, raw map[string]string) {
 			}
 			// Each consumer stack accepts the custom domain's RAM share in its
 			// account, and RAM gives an account one invitation: the second
-			// stack's accepter would find none ("No RAM Resource Share (...)
+			// stack's accepter would find none ("No pending RAM Resource Share (...)
 			// invitation found"). Within one organization RAM accepts, and no
 			// stack does.
 			d := cfg.Api.CustomDomain

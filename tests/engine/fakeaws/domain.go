@@ -327,7 +327,7 @@ func (p *Provider) disassociatePrincipal(c *Cloud, olds props) error {
 
 // acceptShare is the accepter's AcceptResourceShareInvitation: the caller's
 // account must have a pending invitation to the share (the provider's
-// "No RAM Resource Share (%s) invitation found", internal/service/ram/resource_share_accepter.go).
+// "No pending RAM Resource Share (%s) invitation found", internal/service/ram/resource_share_accepter.go).
 func (p *Provider) acceptShare(c *Cloud, in props) (string, props, error) {
 	arn := in.str("shareArn")
 	s, ok := c.Shares[arn]
