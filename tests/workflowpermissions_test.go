@@ -1,0 +1,61 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+// forkGuard is the condition that skips a pull request's job from a fork,
+// which GitHub gives no OIDC token (and no secrets): skipped, not failed.
+const forkGuard = "github.event.pull_request.head.repo.full_name == github.repository"
+
+// TestWorkflowPermissionsPerJob: the workflows grant id-token: write (an
+// OIDC token for AWS) and pull-requests: write (the preview comment) only
+// to the jobs that use them, never to the whole workflow, where every job
+// (tests, builds, the topology) would get them; the pull-request jobs that
+// assume a role skip a fork's pull request.
+func TestWorkflowPermissionsPerJob(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(projectRoot, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		var w struct {
+			On          map[string]any    `yaml:"on"`
+			Permissions map[string]string `yaml:"permissions"`
+			Jobs        map[string]struct {
+				If          string            `yaml:"if"`
+				Permissions map[string]string `yaml:"permissions"`
+				Steps       []struct {
+					Uses string         `yaml:"uses"`
+					With map[string]any `yaml:"with"`
+				} `yaml:"steps"`
+			} `yaml:"jobs"`
+		}
+		require.NoError(t, yaml.Unmarshal(b, &w), file)
+		name := filepath.Base(file)
+		for _, scope := range []string{"id-token", "pull-requests"} {
+			assert.NotEqualf(t, "write", w.Permissions[scope], "%s: %s: write for the whole workflow", name, scope)
+		}
+		_, onPullRequest := w.On["pull_request"]
+		for jobName, j := range w.Jobs {
+			oidc, comments := false, false
+			for _, s := range j.Steps {
+				oidc = oidc || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@")
+				comments = comments || s.With["comment-on-pr"] == true
+			}
+			assert.Equalf(t, oidc, j.Permissions["id-token"] == "write", "%s job %s: id-token: write exactly when it assumes a role through OIDC", name, jobName)
+			assert.Equalf(t, comments, j.Permissions["pull-requests"] == "write", "%s job %s: pull-requests: write exactly when it comments", name, jobName)
+			if oidc && onPullRequest {
+				assert.Containsf(t, j.If, forkGuard, "%s job %s: a fork's pull request is skipped before OIDC", name, jobName)
+			}
+		}
+	}
+}
