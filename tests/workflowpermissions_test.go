@@ -59,3 +59,70 @@ func TestWorkflowPermissionsPerJob(t *testing.T) {
 		}
 	}
 }
+
+// TestPipelineSessionsOutlastTheirJobs: every job that assumes a pipeline
+// role asks for a session at least as long as the job may run
+// (role-duration-seconds; the action's default is one hour), and the role
+// --iam prints for that kind of job allows it (MaxSessionDuration, IAM's
+// default one hour: STS refuses a longer DurationSeconds), so credentials
+// never expire before the job does.
+func TestPipelineSessionsOutlastTheirJobs(t *testing.T) {
+	sets := committedRoleSets(t)
+	require.NotEmpty(t, sets)
+	allowed := func(kind string) int {
+		least := 0
+		for name, set := range sets {
+			r, ok := set.Pipeline.Roles[kind]
+			require.Truef(t, ok, "stack %s prints a %s pipeline role", name, kind)
+			d := r.MaxSessionDuration
+			if d == 0 {
+				d = 3600 // IAM's default
+			}
+			if least == 0 || d < least {
+				least = d
+			}
+		}
+		return least
+	}
+	files, err := filepath.Glob(filepath.Join(projectRoot, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	checked := 0
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		var w struct {
+			Jobs map[string]struct {
+				TimeoutMinutes int `yaml:"timeout-minutes"`
+				Steps          []struct {
+					Uses string         `yaml:"uses"`
+					Run  string         `yaml:"run"`
+					With map[string]any `yaml:"with"`
+				} `yaml:"steps"`
+			} `yaml:"jobs"`
+		}
+		require.NoError(t, yaml.Unmarshal(b, &w), file)
+		for jobName, j := range w.Jobs {
+			kind := ""
+			for _, s := range j.Steps {
+				if m := credentialsStep.FindStringSubmatch(s.Run); m != nil {
+					kind = map[string]string{"deployer": "deploy", "preview": "preview"}[m[2]]
+				}
+			}
+			for _, s := range j.Steps {
+				if !strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
+					continue
+				}
+				require.NotEmptyf(t, kind, "%s job %s: OIDC without a pipeline-credentials step", filepath.Base(file), jobName)
+				require.NotZerof(t, j.TimeoutMinutes, "%s job %s has a timeout", filepath.Base(file), jobName)
+				session := 3600
+				if v, ok := s.With["role-duration-seconds"].(int); ok {
+					session = v
+				}
+				assert.GreaterOrEqualf(t, session, j.TimeoutMinutes*60, "%s job %s: a %d s session for a job of %d minutes", filepath.Base(file), jobName, session, j.TimeoutMinutes)
+				assert.LessOrEqualf(t, session, allowed(kind), "%s job %s: the %s pipeline role must allow a %d s session", filepath.Base(file), jobName, kind, session)
+				checked++
+			}
+		}
+	}
+	assert.Greater(t, checked, 5, "every OIDC job is checked")
+}

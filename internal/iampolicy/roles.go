@@ -46,7 +46,21 @@ type Role struct {
 	Arn    string   `json:"arn"`
 	Policy Document `json:"policy"`
 	Trust  Document `json:"trust"`
+	// MaxSessionDuration is the role's MaxSessionDuration in seconds, where
+	// it must exceed IAM's default of 3,600 (0: the default).
+	MaxSessionDuration int `json:"maxSessionDuration,omitempty"`
 }
+
+// Session lengths of the pipeline roles, in seconds. A deploy job may run
+// 75 minutes (the provider waits up to 45 for a deleted VPC Lambda's network
+// interfaces), longer than IAM's default session of one hour, so its
+// workflow step asks for DeploySessionSeconds (role-duration-seconds) and
+// the role must allow it (MaxSessionDuration; STS refuses a longer
+// DurationSeconds). The account roles it then assumes are chained sessions,
+// which AWS caps at one hour; the AWS SDK assumes them again from the
+// pipeline session when they expire. Preview and drift jobs stay within the
+// default hour.
+const DeploySessionSeconds = 7200
 
 // AccountRoles are the roles of one account the stack deploys into:
 // "deployer" (what pulumi up needs) and "preview" (Read and List only).
@@ -169,6 +183,8 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 			Arn:    deployPipeline,
 			Policy: pipelinePolicy(deployers, opts, true),
 			Trust:  oidcTrust(oidc, DeploySubject(opts.Repo, opts.Stack)),
+			// Longer than IAM's default hour: a deploy job may run 75 minutes.
+			MaxSessionDuration: DeploySessionSeconds,
 		},
 		"preview": {
 			Arn:    previewPipeline,
