@@ -72,6 +72,9 @@ func TestIamFlagPrintsEveryRolePerAccount(t *testing.T) {
 	assert.Contains(t, out, "666666666666 (consumer:analytics): nothing is deployed there")
 	assert.Contains(t, out, "deploy pipeline role arn:aws:iam::333333333333:role/xaccount-prod-deploy-pipeline")
 	assert.Contains(t, out, `"repo:acme/xaccount-api:environment:prod"`)
+	// The deploy jobs ask for a two-hour session: the text says so too, not
+	// only the JSON, or a role created from it refuses the job's session.
+	assert.Contains(t, out, "deploy pipeline role arn:aws:iam::333333333333:role/xaccount-prod-deploy-pipeline, MaxSessionDuration (create or update the role with it)\n7200\n")
 	assert.NotContains(t, out, `"Action": "*"`)
 	assert.NotContains(t, out, `repo:acme/xaccount-api:*`, "no wildcard subject")
 }

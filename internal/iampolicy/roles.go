@@ -51,15 +51,15 @@ type Role struct {
 	MaxSessionDuration int `json:"maxSessionDuration,omitempty"`
 }
 
-// Session lengths of the pipeline roles, in seconds. A deploy job may run
-// 75 minutes (the provider waits up to 45 for a deleted VPC Lambda's network
+// DeploySessionSeconds is the session length, in seconds, a deploy job asks
+// for and the deploy pipeline role allows. A deploy job may run 75 minutes
+// (the provider waits up to 45 for a deleted VPC Lambda's network
 // interfaces), longer than IAM's default session of one hour, so its
-// workflow step asks for DeploySessionSeconds (role-duration-seconds) and
-// the role must allow it (MaxSessionDuration; STS refuses a longer
-// DurationSeconds). The account roles it then assumes are chained sessions,
-// which AWS caps at one hour; the AWS SDK assumes them again from the
-// pipeline session when they expire. Preview and drift jobs stay within the
-// default hour.
+// workflow step asks for this (role-duration-seconds) and the role must
+// allow it (MaxSessionDuration; STS refuses a longer DurationSeconds). The
+// account roles it then assumes are chained sessions, which AWS caps at one
+// hour; the AWS SDK assumes them again from the pipeline session when they
+// expire. Preview and drift jobs stay within the default hour.
 const DeploySessionSeconds = 7200
 
 // AccountRoles are the roles of one account the stack deploys into:

@@ -230,6 +230,13 @@ func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 		if err := section(fmt.Sprintf("Pipeline account %s: %s pipeline role %s, trust policy (GitHub OIDC)", set.Pipeline.Account, kind, r.Arn), r.Trust); err != nil {
 			return err
 		}
+		if r.MaxSessionDuration > 0 {
+			// IAM's default is one hour; the job asks for longer.
+			if _, err := fmt.Fprintf(w, "# Pipeline account %s: %s pipeline role %s, MaxSessionDuration (create or update the role with it)\n%d\n\n",
+				set.Pipeline.Account, kind, r.Arn, r.MaxSessionDuration); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
