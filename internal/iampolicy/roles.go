@@ -111,6 +111,10 @@ type AccountInput struct {
 	// with (its principal associations): the deployer may share with those
 	// and no other.
 	SharePrincipals []string
+	// ShareNames are the names of the account's RAM resource shares: the
+	// only shares the deployer may add resources or principals to
+	// (ram:ResourceShareName).
+	ShareNames []string
 	// DomainOwners are the accounts whose private custom domains the
 	// account's domain access associations name: the only domains the
 	// deployer may associate with (apigateway:CreateAccessAssociation).

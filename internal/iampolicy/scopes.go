@@ -186,7 +186,16 @@ func (e scopeEnv) ramScopes(action string, origins []string) []scope {
 	case action == "ram:CreateResourceShare":
 		return []scope{{name: "NewShares", resources: []string{"*"}, condition: e.ramSharingCondition()}}
 	case action == "ram:AssociateResourceShare":
-		return []scope{{name: "SharedDomains", resources: []string{e.arn("ram", e.in.Account, "resource-share/*")}, condition: e.ramSharingCondition()}}
+		// Only the stack's own shares, by name (ram:ResourceShareName, a
+		// condition key of the resource-share type): a request that adds
+		// principals only carries no ram:RequestedResourceType, so without it
+		// the consumer accounts could be added to any other share of the
+		// account.
+		condition := e.ramSharingCondition()
+		if names := slices.Compact(slices.Sorted(slices.Values(e.in.ShareNames))); len(names) > 0 {
+			condition["StringEquals"] = map[string]any{"ram:ResourceShareName": names}
+		}
+		return []scope{{name: "SharedDomains", resources: []string{e.arn("ram", e.in.Account, "resource-share/*")}, condition: condition}}
 	}
 	var owners []string
 	for _, o := range e.in.ShareOwners {

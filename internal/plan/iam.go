@@ -86,11 +86,12 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 		StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
 }
 
-// recordType, shareAccepterType, principalAssociationType and
+// recordType, shareType, shareAccepterType, principalAssociationType and
 // domainAssociationType are the types
 // whose inputs scope the deployer's Route 53 and RAM statements.
 const (
 	recordType               = "aws:route53/record:Record"
+	shareType                = "aws:ram/resourceShare:ResourceShare"
 	shareAccepterType        = "aws:ram/resourceShareAccepter:ResourceShareAccepter"
 	principalAssociationType = "aws:ram/principalAssociation:PrincipalAssociation"
 	domainAssociationType    = "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation"
@@ -126,6 +127,10 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 	case domainAssociationType:
 		if owner := ownerOf("domainNameArn"); owner != "" && !slices.Contains(in.DomainOwners, owner) {
 			in.DomainOwners = append(in.DomainOwners, owner)
+		}
+	case shareType:
+		if name, _ := r.Inputs["name"].(string); name != "" && !slices.Contains(in.ShareNames, name) {
+			in.ShareNames = append(in.ShareNames, name)
 		}
 	case principalAssociationType:
 		if principal, _ := r.Inputs["principal"].(string); principal != "" && !slices.Contains(in.SharePrincipals, principal) {

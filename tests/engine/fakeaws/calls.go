@@ -471,7 +471,7 @@ func (p *Provider) authorizeCalls(c *Cloud, typ, op, id string, in props) error 
 func (p *Provider) authorizeList(c *Cloud, calls []Call, id string, in props) error {
 	x := callCtx{Scope: p.scope, Id: id, In: in}
 	for _, call := range calls {
-		if err := p.authorize(c, call.Action, call.Resource(x), requestContext(call, x)); err != nil {
+		if err := p.authorize(c, call.Action, call.Resource(x), withShareName(c, call, x, requestContext(call, x))); err != nil {
 			return fmt.Errorf("%s: %w", call.Source, err)
 		}
 	}

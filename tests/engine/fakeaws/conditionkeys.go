@@ -104,3 +104,21 @@ func ramResourceType(arn string) string {
 	}
 	return "unknown:" + arn
 }
+
+// withShareName adds ram:ResourceShareName to the keys of a RAM call on a
+// share (its resourceShareArn input): a condition key of RAM's
+// resource-share resource type, so IAM has it for every action on a share
+// ("Actions, resources, and condition keys for AWS Resource Access
+// Manager", resource types). The name is the share's as the cloud holds it.
+func withShareName(c *Cloud, call Call, x callCtx, keys map[string][]string) map[string][]string {
+	arn := x.In.str("resourceShareArn")
+	share, ok := c.Shares[arn]
+	if !strings.HasPrefix(call.Action, "ram:") || arn == "" || !ok {
+		return keys
+	}
+	out := map[string][]string{"ram:resourcesharename": {share.Name}}
+	for k, v := range keys {
+		out[k] = v
+	}
+	return out
+}

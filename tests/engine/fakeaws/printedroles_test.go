@@ -77,6 +77,14 @@ func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
 	// RAM authorizes each resource and each principal of a request with its
 	// own keys (requestContext); the provider creates the share empty.
 	subnet := "arn:aws:ec2:eu-west-1:" + producer + ":subnet/subnet-0a1b2c3d4e5f60718"
+	// A request on an existing share also carries its name
+	// (ram:ResourceShareName); CreateResourceShare has no share yet.
+	named := func(keys map[string][]string, share string) map[string][]string {
+		if share != "*" {
+			keys["ram:resourcesharename"] = []string{"xaccount-api-prod-domain"}
+		}
+		return keys
+	}
 	resourceKeys := func(arn string) map[string][]string {
 		return requestContext(Call{Type: TypeResourceAssociation, Action: "ram:AssociateResourceShare"}, callCtx{In: props{"resourceArn": arn}})
 	}
@@ -84,20 +92,23 @@ func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
 		return requestContext(Call{Type: TypePrincipalAssociation, Action: "ram:AssociateResourceShare"}, callCtx{In: props{"principal": account}})
 	}
 	for action, share := range map[string]string{"ram:CreateResourceShare": "*", "ram:AssociateResourceShare": own} {
-		assert.Truef(t, may(pr, action, share, resourceKeys(producerDomain)), "%s: the producer's domain", action)
-		assert.Truef(t, may(pr, action, share, principalKeys(consumer)), "%s: a consumer account", action)
-		assert.Falsef(t, may(pr, action, share, resourceKeys(subnet)), "%s: a subnet", action)
-		assert.Falsef(t, may(pr, action, share, resourceKeys("arn:aws:ec2:eu-west-1:"+producer+":transit-gateway/tgw-0a1b2c3d4e5f60718")), "%s: a transit gateway", action)
-		assert.Falsef(t, may(pr, action, share, resourceKeys(strings.Replace(producerDomain, producer, stranger, 1))), "%s: a domain of another account", action)
-		assert.Falsef(t, may(pr, action, share, principalKeys(stranger)), "%s: an account outside the stack", action)
-		assert.Falsef(t, may(pr, action, share, principalKeys("arn:aws:organizations::"+stranger+":organization/o-abcdefghij")), "%s: an organization", action)
+		assert.Truef(t, may(pr, action, share, named(resourceKeys(producerDomain), share)), "%s: the producer's domain", action)
+		assert.Truef(t, may(pr, action, share, named(principalKeys(consumer), share)), "%s: a consumer account", action)
+		assert.Falsef(t, may(pr, action, share, named(resourceKeys(subnet), share)), "%s: a subnet", action)
+		assert.Falsef(t, may(pr, action, share, named(resourceKeys("arn:aws:ec2:eu-west-1:"+producer+":transit-gateway/tgw-0a1b2c3d4e5f60718"), share)), "%s: a transit gateway", action)
+		assert.Falsef(t, may(pr, action, share, named(resourceKeys(strings.Replace(producerDomain, producer, stranger, 1)), share)), "%s: a domain of another account", action)
+		assert.Falsef(t, may(pr, action, share, named(principalKeys(stranger), share)), "%s: an account outside the stack", action)
+		assert.Falsef(t, may(pr, action, share, named(principalKeys("arn:aws:organizations::"+stranger+":organization/o-abcdefghij"), share)), "%s: an organization", action)
 	}
+	otherShare := principalKeys(consumer)
+	otherShare["ram:resourcesharename"] = []string{"network-subnets"}
+	assert.False(t, may(pr, "ram:AssociateResourceShare", own, otherShare), "a consumer account added to another share of the account")
 	assert.True(t, may(pr, "ram:CreateResourceShare", "*", requestContext(Call{Type: TypeResourceShare, Action: "ram:CreateResourceShare"}, callCtx{In: props{"name": "s"}})),
 		"the provider's empty share")
 
 	foreign := "arn:aws:ram:eu-west-1:" + stranger + ":resource-share/0f1e2d3c"
 	for _, action := range []string{"ram:AssociateResourceShare", "ram:DisassociateResourceShare", "ram:DeleteResourceShare", "ram:UpdateResourceShare", "ram:ListResourceSharePermissions"} {
-		assert.Truef(t, may(pr, action, own, nil), "%s on the producer's own share", action)
+		assert.Truef(t, may(pr, action, own, map[string][]string{"ram:resourcesharename": {"xaccount-api-prod-domain"}}), "%s on the producer's own share", action)
 		assert.Falsef(t, may(pr, action, foreign, nil), "%s on another account's share", action)
 		assert.Falsef(t, may(pr, action, "arn:aws:ram:us-east-1:"+producer+":resource-share/0f1e2d3c", nil), "%s on a share of another region", action)
 	}
@@ -133,10 +144,18 @@ func TestPrintedProducerRoleSharesTheDomainWithTheConsumersOnly(t *testing.T) {
 	domain, _ := mustCreate(provider(t, store, producer), t, TypeDomainName, privateDomain(strings.Replace(testCert, "111111111111", producer, 1)))
 	p, err := configured(t, store, producer, printedDeployers(t)(producer), trustPipeline, nil)
 	require.NoError(t, err)
-	share, _ := mustCreate(p, t, TypeResourceShare, map[string]any{"name": "xa-prod-domain", "allowExternalPrincipals": true})
+	share, _ := mustCreate(p, t, TypeResourceShare, map[string]any{"name": "xaccount-api-prod-domain", "allowExternalPrincipals": true})
 	mustCreate(p, t, TypeResourceAssociation, map[string]any{"resourceShareArn": share, "resourceArn": domain})
 	mustCreate(p, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": share, "principal": consumer})
 	_, _, err = create(p, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": share, "principal": stranger})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not authorized to perform: ram:AssociateResourceShare on resource: "+share)
+
+	// Another share of the account (say, of its subnets): a request that
+	// adds a consumer account carries no resource type, so only the share's
+	// name (ram:ResourceShareName) keeps the consumers out of it.
+	other, _ := mustCreate(p, t, TypeResourceShare, map[string]any{"name": "network-subnets", "allowExternalPrincipals": true})
+	_, _, err = create(p, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": other, "principal": consumer})
+	require.Error(t, err, "a consumer account added to another share of the account")
+	assert.Contains(t, err.Error(), "not authorized to perform: ram:AssociateResourceShare on resource: "+other)
 }
