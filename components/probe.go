@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -253,34 +254,19 @@ func ProbeRerunCommand(invocationUrn string) string {
 
 // ProbePendingWarning is the warning of a probe run with pending forms
 // (ProbeFormResult.Pending), one line per such form with what came back and
-// its diagnosis, and the command that runs the probe again
-// (ProbeRerunCommand); "" when no form is pending. results is what
-// ParseProbeResult returns.
-func ProbePendingWarning(results map[string]any, invocationUrn string) string {
-	forms := make([]string, 0, len(results))
-	for form := range results {
-		forms = append(forms, form)
-	}
-	sort.Strings(forms)
+// its diagnosis, in form order, and the command that runs the probe again
+// (ProbeRerunCommand); "" when no form is pending.
+func ProbePendingWarning(results []ProbeFormResult, invocationUrn string) string {
 	var lines []string
-	for _, form := range forms {
-		r, _ := results[form].(map[string]any)
-		if pending, _ := r["pending"].(bool); !pending {
+	for _, r := range slices.SortedFunc(slices.Values(results), func(a, b ProbeFormResult) int { return strings.Compare(a.Form, b.Form) }) {
+		if !r.Pending {
 			continue
 		}
-		str := func(k string) string {
-			s, _ := r[k].(string)
-			return s
+		got := fmt.Sprintf("%d %s", r.Status, orDash(r.ErrorType))
+		if r.Failure != "" {
+			got = fmt.Sprintf("%s (%s)", r.Failure, r.Detail)
 		}
-		num := func(k string) int {
-			n, _ := r[k].(float64)
-			return int(n)
-		}
-		got := fmt.Sprintf("%d %s", num("status"), orDash(str("errorType")))
-		if str("failure") != "" {
-			got = fmt.Sprintf("%s (%s)", str("failure"), str("detail"))
-		}
-		lines = append(lines, fmt.Sprintf("%s: %s returned %s after %d calls. Likely cause: %s", form, str("url"), got, num("attempts"), str("diagnosis")))
+		lines = append(lines, fmt.Sprintf("%s: %s returned %s after %d calls. Likely cause: %s", r.Form, r.Url, got, r.Attempts, r.Diagnosis))
 	}
 	if len(lines) == 0 {
 		return ""
@@ -398,7 +384,13 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		if err != nil {
 			return nil, err
 		}
-		if warning := ProbePendingWarning(forms, string(v[1].(pulumi.URN))); warning != "" {
+		var typed struct {
+			Results []ProbeFormResult `json:"results"`
+		}
+		if err := json.Unmarshal([]byte(v[0].(string)), &typed); err != nil {
+			return nil, fmt.Errorf("probe result is not the probe's JSON: %w", err)
+		}
+		if warning := ProbePendingWarning(typed.Results, string(v[1].(pulumi.URN))); warning != "" {
 			if err := ctx.Log.Warn(warning, &pulumi.LogArgs{Resource: inv}); err != nil {
 				return nil, err
 			}

@@ -135,17 +135,16 @@ func TestProbePendingIsANewDomainOnly(t *testing.T) {
 // runs the probe again with the invocation's URN; a run without none.
 func TestProbePendingWarningGivesTheCommand(t *testing.T) {
 	urn := "urn:pulumi:dev::xaccount-api::xaccount:index:CrossAccountPrivateApi$xaccount:lambda:ConnectivityProbe$aws:lambda/invocation:Invocation::xaccount-api-app-probe-invocation"
-	results := map[string]any{
-		InvokeCustomDomain: map[string]any{"form": InvokeCustomDomain, "url": "https://orders.example.com/", "status": float64(403), "errorType": "ForbiddenException",
-			"attempts": float64(5), "ok": false, "pending": true, "diagnosis": "pending: the cause"},
-		InvokePrivateDns: map[string]any{"form": InvokePrivateDns, "status": float64(200), "ok": true, "pending": false},
+	results := []ProbeFormResult{
+		{Form: InvokePrivateDns, Status: 200, Ok: true},
+		{Form: InvokeCustomDomain, Url: "https://orders.example.com/", Status: 403, ErrorType: "ForbiddenException",
+			Attempts: 5, Pending: true, Diagnosis: "pending: the cause"},
 	}
 	w := ProbePendingWarning(results, urn)
 	assert.Contains(t, w, "pulumi up --replace '"+urn+"'")
 	assert.Contains(t, w, "customDomain: https://orders.example.com/ returned 403 ForbiddenException after 5 calls. Likely cause: pending: the cause")
 	assert.Contains(t, w, "about 15 minutes")
 	assert.NotContains(t, w, InvokePrivateDns)
-	delete(results, InvokeCustomDomain)
-	assert.Empty(t, ProbePendingWarning(results, urn))
+	assert.Empty(t, ProbePendingWarning(results[:1], urn))
 	assert.Equal(t, "pulumi up --replace '"+urn+"'", ProbeRerunCommand(urn))
 }
