@@ -3,6 +3,7 @@ package components
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -183,11 +184,11 @@ type DomainOutputs struct {
 	// BasePath is the stage's mapping; SameOrganization the args' flag.
 	BasePath         string
 	SameOrganization bool
-	// Invitations maps each consumer account the share invites to the URN
-	// of its principal association: replacing it (pulumi up --replace)
-	// sends a new invitation, the way out once one has expired (RAM
-	// invitations expire 12 hours after they are sent).
-	Invitations pulumi.StringMapOutput
+	// InvitedAccounts are the consumer accounts the share invites (one
+	// principal association each), sorted: a refresh and up of the producer
+	// sends each a new invitation once one has expired (RAM invitations
+	// expire 12 hours after they are sent).
+	InvitedAccounts []string
 }
 
 // PublishedDomain is what a consumer needs of the producer's private custom
@@ -213,8 +214,6 @@ type privateDomain struct {
 	shareArn pulumi.StringOutput
 	// shared are the principal associations, by consumer account.
 	shared map[string]pulumi.Resource
-	// invitations are their URNs, by consumer account.
-	invitations pulumi.StringMap
 }
 
 // domainInputs is what newPrivateDomain builds on.
@@ -259,7 +258,7 @@ func newPrivateDomain(ctx *pulumi.Context, parent pulumi.Resource, in domainInpu
 	if _, err := apigateway.NewBasePathMapping(ctx, in.name+"-domain-mapping", mapping, append(opts, pulumi.DependsOn([]pulumi.Resource{in.stage}))...); err != nil {
 		return nil, err
 	}
-	out := &privateDomain{domain: domain, shareArn: pulumi.String("").ToStringOutput(), shared: map[string]pulumi.Resource{}, invitations: pulumi.StringMap{}}
+	out := &privateDomain{domain: domain, shareArn: pulumi.String("").ToStringOutput(), shared: map[string]pulumi.Resource{}}
 	var others []string
 	for _, a := range in.consumerAccounts {
 		if a != in.producerAccount && !slices.Contains(others, a) {
@@ -297,7 +296,6 @@ func newPrivateDomain(ctx *pulumi.Context, parent pulumi.Resource, in domainInpu
 			return nil, err
 		}
 		out.shared[a] = p
-		out.invitations[a] = p.URN()
 	}
 	out.shareArn = share.Arn
 	return out, nil
@@ -352,7 +350,7 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 	}
 	comp.Domain = &DomainOutputs{Name: domain.domain.DomainName, Arn: domain.domain.Arn, ShareArn: domain.shareArn,
 		BasePath: args.CustomDomain.BasePath, SameOrganization: args.CustomDomain.SameOrganization,
-		Invitations: domain.invitations.ToStringMapOutput()}
+		InvitedAccounts: slices.Sorted(maps.Keys(domain.shared))}
 	accepters := map[string]pulumi.Resource{}
 	// An account with an endpoint created here accepts the share itself; the
 	// team of an endpoint owned elsewhere in that account must not (RAM

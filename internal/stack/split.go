@@ -236,16 +236,14 @@ const OutputCustomDomain = "customDomain"
 // with reinvite: per invited consumer account, the command that sends it
 // a new invitation once one has expired.
 func customDomainOutput(stack string, d *components.DomainOutputs) pulumi.Map {
+	reinvite := pulumi.StringMap{}
+	for _, account := range d.InvitedAccounts {
+		reinvite[account] = pulumi.String(ReinviteCommand(stack))
+	}
 	return pulumi.Map{
 		"name": d.Name, "arn": d.Arn, "shareArn": d.ShareArn,
 		"basePath": pulumi.String(d.BasePath), "sameOrganization": pulumi.Bool(d.SameOrganization),
-		"reinvite": d.Invitations.ApplyT(func(urns map[string]string) map[string]string {
-			out := map[string]string{}
-			for account := range urns {
-				out[account] = ReinviteCommand(stack)
-			}
-			return out
-		}).(pulumi.StringMapOutput),
+		"reinvite": reinvite,
 	}
 }
 
