@@ -1,14 +1,13 @@
 package tests
 
 import (
-	"os"
-	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 )
 
 // forkGuard is the condition that skips a pull request's job from a fork,
@@ -21,35 +20,16 @@ const forkGuard = "github.event.pull_request.head.repo.full_name == github.repos
 // (tests, builds, the topology) would get them; the pull-request jobs that
 // assume a role skip a fork's pull request.
 func TestWorkflowPermissionsPerJob(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(projectRoot, ".github", "workflows", "*.yml"))
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(t, err)
-		var w struct {
-			On          map[string]any    `yaml:"on"`
-			Permissions map[string]string `yaml:"permissions"`
-			Jobs        map[string]struct {
-				If          string            `yaml:"if"`
-				Permissions map[string]string `yaml:"permissions"`
-				Steps       []struct {
-					Uses string         `yaml:"uses"`
-					With map[string]any `yaml:"with"`
-				} `yaml:"steps"`
-			} `yaml:"jobs"`
-		}
-		require.NoError(t, yaml.Unmarshal(b, &w), file)
-		name := filepath.Base(file)
+	for name, w := range committedWorkflows(t) {
 		for _, scope := range []string{"id-token", "pull-requests"} {
 			assert.NotEqualf(t, "write", w.Permissions[scope], "%s: %s: write for the whole workflow", name, scope)
 		}
-		_, onPullRequest := w.On["pull_request"]
+		onPullRequest := slices.Contains(w.triggers(), "pull_request") || slices.Contains(w.triggers(), "pull_request_target")
 		for jobName, j := range w.Jobs {
 			oidc, comments := false, false
 			for _, s := range j.Steps {
 				oidc = oidc || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@")
-				comments = comments || s.With["comment-on-pr"] == true
+				comments = comments || s.With["comment-on-pr"] == "true"
 			}
 			assert.Equalf(t, oidc, j.Permissions["id-token"] == "write", "%s job %s: id-token: write exactly when it assumes a role through OIDC", name, jobName)
 			assert.Equalf(t, comments, j.Permissions["pull-requests"] == "write", "%s job %s: pull-requests: write exactly when it comments", name, jobName)
@@ -84,23 +64,8 @@ func TestPipelineSessionsOutlastTheirJobs(t *testing.T) {
 		}
 		return least
 	}
-	files, err := filepath.Glob(filepath.Join(projectRoot, ".github", "workflows", "*.yml"))
-	require.NoError(t, err)
 	checked := 0
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(t, err)
-		var w struct {
-			Jobs map[string]struct {
-				TimeoutMinutes int `yaml:"timeout-minutes"`
-				Steps          []struct {
-					Uses string         `yaml:"uses"`
-					Run  string         `yaml:"run"`
-					With map[string]any `yaml:"with"`
-				} `yaml:"steps"`
-			} `yaml:"jobs"`
-		}
-		require.NoError(t, yaml.Unmarshal(b, &w), file)
+	for name, w := range committedWorkflows(t) {
 		for jobName, j := range w.Jobs {
 			kind := ""
 			for _, s := range j.Steps {
@@ -112,14 +77,16 @@ func TestPipelineSessionsOutlastTheirJobs(t *testing.T) {
 				if !strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") {
 					continue
 				}
-				require.NotEmptyf(t, kind, "%s job %s: OIDC without a pipeline-credentials step", filepath.Base(file), jobName)
-				require.NotZerof(t, j.TimeoutMinutes, "%s job %s has a timeout", filepath.Base(file), jobName)
+				require.NotEmptyf(t, kind, "%s job %s: OIDC without a pipeline-credentials step", name, jobName)
+				require.NotZerof(t, j.TimeoutMinutes, "%s job %s has a timeout", name, jobName)
 				session := 3600
-				if v, ok := s.With["role-duration-seconds"].(int); ok {
-					session = v
+				if v, ok := s.With["role-duration-seconds"]; ok {
+					var err error
+					session, err = strconv.Atoi(v)
+					require.NoErrorf(t, err, "%s job %s: role-duration-seconds %q", name, jobName, v)
 				}
-				assert.GreaterOrEqualf(t, session, j.TimeoutMinutes*60, "%s job %s: a %d s session for a job of %d minutes", filepath.Base(file), jobName, session, j.TimeoutMinutes)
-				assert.LessOrEqualf(t, session, allowed(kind), "%s job %s: the %s pipeline role must allow a %d s session", filepath.Base(file), jobName, kind, session)
+				assert.GreaterOrEqualf(t, session, j.TimeoutMinutes*60, "%s job %s: a %d s session for a job of %d minutes", name, jobName, session, j.TimeoutMinutes)
+				assert.LessOrEqualf(t, session, allowed(kind), "%s job %s: the %s pipeline role must allow a %d s session", name, jobName, kind, session)
 				checked++
 			}
 		}

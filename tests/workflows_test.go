@@ -17,12 +17,16 @@ import (
 	"github.com/xaccount/xaccount-api/internal/plan"
 )
 
-// workflow is the part of a GitHub Actions workflow the credential check reads.
+// workflow is the part of a GitHub Actions workflow the credential and
+// permission checks read.
 type workflow struct {
-	On   yaml.Node `yaml:"on"`
-	Jobs map[string]struct {
-		Environment    string `yaml:"environment"`
-		TimeoutMinutes int    `yaml:"timeout-minutes"`
+	On          yaml.Node         `yaml:"on"`
+	Permissions map[string]string `yaml:"permissions"`
+	Jobs        map[string]struct {
+		If             string            `yaml:"if"`
+		Permissions    map[string]string `yaml:"permissions"`
+		Environment    string            `yaml:"environment"`
+		TimeoutMinutes int               `yaml:"timeout-minutes"`
 		Strategy       struct {
 			Matrix map[string]any `yaml:"matrix"`
 		} `yaml:"strategy"`
@@ -44,6 +48,23 @@ const (
 )
 
 var credentialsStep = regexp.MustCompile(`make pipeline-credentials STACK=(\$\{\{ [^}]+ \}\}|\S+) KIND=(\S+)`)
+
+// committedWorkflows are the repository's workflows, by file name.
+func committedWorkflows(t *testing.T) map[string]workflow {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(projectRoot, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	out := map[string]workflow{}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		var w workflow
+		require.NoError(t, yaml.Unmarshal(b, &w), file)
+		out[filepath.Base(file)] = w
+	}
+	return out
+}
 
 // triggers are the events a workflow runs on.
 func (w workflow) triggers() []string {
