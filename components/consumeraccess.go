@@ -180,7 +180,7 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 		errs = append(errs, f.list...)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("consumer api access %s: %w", name, errs)
+		return nil, invalidArgs("consumer api access", name, errs)
 	}
 	comp := &ConsumerApiAccess{}
 	if err := ctx.RegisterComponentResource(ConsumerApiAccessType, name, comp, opts...); err != nil {

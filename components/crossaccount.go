@@ -224,7 +224,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	errs := AsFieldErrors(args.Validate())
 	errs = append(errs, args.checkProviders(ctx, len(errs) == 0)...)
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("cross-account private api %s: %w", name, errs)
+		return nil, invalidArgs("cross-account private api", name, errs)
 	}
 	comp := &CrossAccountPrivateApi{Consumers: map[string]*ConsumerAccess{}}
 	if err := ctx.RegisterComponentResource(CrossAccountPrivateApiType, name, comp, opts...); err != nil {
@@ -242,7 +242,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		if err := args.AdoptApi.CheckExisting(adopted); err != nil {
 			var f fieldErrs
 			f.nest("adoptApi", err)
-			return nil, fmt.Errorf("cross-account private api %s: %w", name, f.err())
+			return nil, invalidArgs("cross-account private api", name, f.err())
 		}
 	}
 	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect, customDomain: args.CustomDomain != nil}

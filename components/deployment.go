@@ -140,7 +140,7 @@ func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentA
 		return nil, errors.New("stage deployment " + name + ": args are required")
 	}
 	if err := args.Validate(); err != nil {
-		return nil, fmt.Errorf("stage deployment %s: %w", name, err)
+		return nil, invalidArgs("stage deployment", name, err)
 	}
 	comp := &StageDeployment{}
 	if err := ctx.RegisterComponentResource(StageDeploymentType, name, comp, opts...); err != nil {

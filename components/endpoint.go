@@ -105,7 +105,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		return nil, errors.New("execute-api endpoint " + name + ": args are required")
 	}
 	if err := args.Validate(); err != nil {
-		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
+		return nil, invalidArgs("execute-api endpoint", name, err)
 	}
 	privateDns := false
 	if args.PrivateDns != nil {

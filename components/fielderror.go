@@ -1,10 +1,11 @@
 package components
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/hashicorp/go-multierror"
 )
 
 // FieldError is one invalid argument of a component. Field is its path in
@@ -23,13 +24,30 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
 // FieldErrors is every invalid argument found, in the order of the args.
 type FieldErrors []*FieldError
 
-// Error renders one problem per line.
+// Error renders one problem as "field: message", and several as their
+// count followed by one bullet line per problem, each naming its field:
+//
+//	2 problems:
+//	  * region: got "mars-1"; expected ...
+//	  * stageName: got "a b"; expected ...
 func (es FieldErrors) Error() string {
 	lines := make([]string, len(es))
 	for i, e := range es {
 		lines[i] = e.Error()
 	}
-	return strings.Join(lines, "\n")
+	return bulletList(lines)
+}
+
+// bulletList renders problems as FieldErrors.Error does: a single one
+// alone, several as "<n> problems:" and a "  * " line for each.
+func bulletList(problems []string) string {
+	switch len(problems) {
+	case 0:
+		return ""
+	case 1:
+		return problems[0]
+	}
+	return fmt.Sprintf("%d problems:\n  * %s", len(problems), strings.Join(problems, "\n  * "))
 }
 
 // Unwrap lets errors.As find each FieldError.
@@ -41,17 +59,75 @@ func (es FieldErrors) Unwrap() []error {
 	return out
 }
 
-// AsFieldErrors returns the FieldErrors in err (nil when there are none).
+// AsFieldErrors returns every FieldError in err, in order, however it was
+// wrapped (fmt.Errorf, errors.Join, a constructor's error, the list
+// pulumi.Run makes of a program's error); nil when there are none.
 func AsFieldErrors(err error) FieldErrors {
-	var es FieldErrors
-	if errors.As(err, &es) {
-		return es
+	var out FieldErrors
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case FieldErrors:
+			out = append(out, e...)
+		case *FieldError:
+			out = append(out, e)
+		case *multierror.Error:
+			// Its Unwrap walks a chain of its errors; each is walked here instead.
+			for _, inner := range e.Errors {
+				walk(inner)
+			}
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				walk(inner)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
 	}
-	var e *FieldError
-	if errors.As(err, &e) {
-		return FieldErrors{e}
+	walk(err)
+	return out
+}
+
+// componentProblem is one problem of a constructor's args, named with the
+// component ("cross-account private api orders: region: got ...").
+type componentProblem struct {
+	component string
+	problem   *FieldError
+}
+
+func (p *componentProblem) Error() string { return p.component + ": " + p.problem.Error() }
+
+// Unwrap gives the FieldError.
+func (p *componentProblem) Unwrap() error { return p.problem }
+
+// invalidArgs is the error a constructor returns for the problems of its
+// args, err's FieldErrors (component is e.g. "cross-account private api",
+// name the resource's name). It reads "<component> <name>: " and
+// FieldErrors.Error.
+//
+// It is a *multierror.Error of one error per problem, because that is what
+// pulumi.Run and pulumi.RunErr list: they collect a program's error with
+// multierror.Append, which flattens a *multierror.Error returned as it is
+// into its errors (sdk/go/pulumi/run.go, RunWithContext). A program that
+// returns a constructor's error therefore fails with "3 errors occurred:"
+// and one bullet per problem, each naming its component and field, instead
+// of "1 error occurred:" with only the first line bulleted. AsFieldErrors
+// finds every problem in it.
+func invalidArgs(component, name string, err error) error {
+	prefix := component + " " + name
+	errs := AsFieldErrors(err)
+	if len(errs) == 0 {
+		return fmt.Errorf("%s: %w", prefix, err)
 	}
-	return nil
+	list := make([]error, len(errs))
+	for i, e := range errs {
+		list[i] = &componentProblem{component: prefix, problem: e}
+	}
+	return &multierror.Error{
+		Errors:      list,
+		ErrorFormat: func([]error) string { return prefix + ": " + errs.Error() },
+	}
 }
 
 // fieldErrs collects FieldErrors while walking args.

@@ -74,7 +74,7 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 		return nil, errors.New("consumer vpc " + name + ": args are required")
 	}
 	if err := args.Validate(); err != nil {
-		return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
+		return nil, invalidArgs("consumer vpc", name, err)
 	}
 	azCount := args.AzCount
 	if azCount == 0 {

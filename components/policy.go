@@ -84,7 +84,7 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 		return nil, errors.New("resource policy " + name + ": args are required")
 	}
 	if err := args.Validate(); err != nil {
-		return nil, fmt.Errorf("resource policy %s: %w", name, err)
+		return nil, invalidArgs("resource policy", name, err)
 	}
 	comp := &ResourcePolicy{}
 	if err := ctx.RegisterComponentResource(ResourcePolicyType, name, comp, opts...); err != nil {

@@ -283,7 +283,7 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		return nil, errors.New("connectivity probe " + name + ": args are required")
 	}
 	if err := args.Validate(); err != nil {
-		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
+		return nil, invalidArgs("connectivity probe", name, err)
 	}
 	comp := &ConnectivityProbe{}
 	if err := ctx.RegisterComponentResource(ConnectivityProbeType, name, comp, opts...); err != nil {

@@ -60,7 +60,7 @@ func NewAccountProvider(ctx *pulumi.Context, name string, args *AccountProviderA
 		return nil, errors.New("account provider " + name + ": args are required")
 	}
 	if err := args.Validate(); err != nil {
-		return nil, fmt.Errorf("account provider %s: %w", name, err)
+		return nil, invalidArgs("account provider", name, err)
 	}
 	pa := &aws.ProviderArgs{
 		Region:            pulumi.String(args.Region),

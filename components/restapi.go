@@ -114,7 +114,7 @@ func newPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		return nil, errors.New("private rest api " + name + ": args are required")
 	}
 	if err := args.Validate(); err != nil {
-		return nil, fmt.Errorf("private rest api %s: %w", name, err)
+		return nil, invalidArgs("private rest api", name, err)
 	}
 	routes := args.Routes
 	if len(routes) == 0 {
@@ -159,7 +159,7 @@ func newPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 			if err := args.Adopt.CheckExisting(adopted); err != nil {
 				var f fieldErrs
 				f.nest("adopt", err)
-				return nil, fmt.Errorf("private rest api %s: %w", name, f.err())
+				return nil, invalidArgs("private rest api", name, f.err())
 			}
 		}
 		// Import, then update with the body: the engine reads the API into

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,10 +47,7 @@ func TestBadConfigsAreRefused(t *testing.T) {
 			code, stdout, stderr := runCLI("--config", file, "--format", "json")
 			assert.Equal(t, 2, code)
 			assert.Empty(t, stdout, "nothing on stdout for an invalid config")
-			lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
-			for _, line := range lines {
-				assert.Truef(t, strings.HasPrefix(line, config.Namespace+":"), "each line names its key: %q", line)
-			}
+			requireProblemList(t, stderr, file)
 			for _, key := range wantedKeys(t, file) {
 				assert.Containsf(t, stderr, key+": ", "the message must name %s", key)
 			}
@@ -59,6 +57,23 @@ func TestBadConfigsAreRefused(t *testing.T) {
 			require.NoError(t, err)
 			assertProgramRegistersNothing(t, raw)
 		})
+	}
+}
+
+// requireProblemList checks the plan's report of an invalid file: the file
+// and the number of problems on the first line ("<file>: 2 problems:"),
+// then exactly that many bullet lines, each naming its key.
+func requireProblemList(t *testing.T, stderr, file string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	require.NotEmpty(t, lines)
+	var n int
+	_, err := fmt.Sscanf(strings.TrimPrefix(lines[0], file+": "), "%d problem", &n)
+	require.NoErrorf(t, err, "the first line names the file and counts the problems: %q", lines[0])
+	require.Truef(t, strings.HasSuffix(lines[0], ":"), "the count ends in a colon: %q", lines[0])
+	assert.Lenf(t, lines[1:], n, "one bullet line per problem counted:\n%s", stderr)
+	for _, line := range lines[1:] {
+		assert.Truef(t, strings.HasPrefix(line, "  * "+config.Namespace+":"), "each problem is a bullet naming its key: %q", line)
 	}
 }
 
@@ -131,6 +146,44 @@ func TestRefusedConfigs(t *testing.T) {
 			assert.Equal(t, 1, code)
 			assert.Empty(t, stdout)
 			assert.Contains(t, stderr, says)
+		})
+	}
+}
+
+// TestPlanListsEveryProblem: two and three problems in one stack file are
+// each a bullet line of their own under their count, none folded into
+// another's line.
+func TestPlanListsEveryProblem(t *testing.T) {
+	dev, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name    string
+		changes []string
+		want    []string
+	}{
+		{"two", []string{"xaccount-api:region: eu-west-1", "xaccount-api:region: mars-1"},
+			[]string{`xaccount-api:region: got "mars-1"`, `xaccount-api:consumers[0].accountId: got "22222222222"`}},
+		{"three", []string{"xaccount-api:region: eu-west-1", "xaccount-api:region: mars-1",
+			`accountId: "111111111111"`, `accountId: "1111"`},
+			[]string{`xaccount-api:region: got "mars-1"`, `xaccount-api:producer.accountId: got "1111"`, `xaccount-api:consumers[0].accountId: got "22222222222"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := strings.Replace(string(dev), `accountId: "222222222222"`, `accountId: "22222222222"`, 1)
+			for i := 0; i+1 < len(tc.changes); i += 2 {
+				require.Contains(t, s, tc.changes[i])
+				s = strings.Replace(s, tc.changes[i], tc.changes[i+1], 1)
+			}
+			file := filepath.Join(t.TempDir(), "Pulumi.dev.yaml")
+			require.NoError(t, os.WriteFile(file, []byte(s), 0o600))
+			code, stdout, stderr := runCLI("--config", file)
+			assert.Equal(t, 2, code)
+			assert.Empty(t, stdout)
+			lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+			require.Lenf(t, lines, len(tc.want)+1, "a count line and one line per problem:\n%s", stderr)
+			assert.Equal(t, fmt.Sprintf("%s: %d problems:", file, len(tc.want)), lines[0])
+			for i, w := range tc.want {
+				assert.Truef(t, strings.HasPrefix(lines[i+1], "  * "+w), "line %d is the bullet of %q: %q", i+1, w, lines[i+1])
+			}
 		})
 	}
 }

@@ -3,8 +3,9 @@
 //
 //	go run ./cmd/plan [--stack NAME | --config FILE] [--format text|json]
 //
-// Exit codes: 0 planned; 2 invalid config or usage (problems on stderr, one per
-// line, nothing on stdout); 1 the program failed under the mock engine.
+// Exit codes: 0 planned; 2 invalid config or usage (on stderr the file and
+// the number of problems, then one bullet line per problem naming its key;
+// nothing on stdout); 1 the program failed under the mock engine.
 package main
 
 import (

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -106,7 +107,13 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 	for _, k := range []string{"xaccount-api:region", "xaccount-api:producer.accountId", "xaccount-api:api.stageName"} {
 		assert.Truef(t, keys[k], "missing problem for %s in:\n%v", k, err)
 	}
-	assert.Equal(t, len(ce.Problems), strings.Count(err.Error(), "\n")+1, "one problem per line")
+	require.GreaterOrEqual(t, len(ce.Problems), 3, "%v", err)
+	lines := strings.Split(err.Error(), "\n")
+	assert.Equal(t, fmt.Sprintf("%d problems:", len(ce.Problems)), lines[0], "the count first")
+	require.Len(t, lines, len(ce.Problems)+1, "then one line per problem:\n%v", err)
+	for i, p := range ce.Problems {
+		assert.Equal(t, "  * "+p.Key+": "+p.Message, lines[i+1], "each problem a bullet naming its key")
+	}
 }
 
 func TestLoadDefaultStageFromInvalidStackName(t *testing.T) {

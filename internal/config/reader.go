@@ -29,13 +29,34 @@ type Error struct {
 	Problems []Problem
 }
 
-// Error renders one problem per line.
+// Error renders one problem as "key: message", and several as their count
+// followed by one bullet line per problem, each naming its key (as
+// components.FieldErrors does).
 func (e *Error) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
 		lines[i] = p.String()
 	}
-	return strings.Join(lines, "\n")
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	return e.Count() + ":\n" + Bullets(lines)
+}
+
+// Count is "1 problem" or "<n> problems".
+func (e *Error) Count() string {
+	if len(e.Problems) == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", len(e.Problems))
+}
+
+// Bullets renders lines as a bullet list, "  * " before each line.
+func Bullets(lines []string) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	return "  * " + strings.Join(lines, "\n  * ")
 }
 
 // SecretPlaceholder stands for a secure config value that cannot be decrypted

@@ -114,9 +114,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	var invalid *config.Error
 	switch {
 	case errors.As(err, &invalid):
-		for _, problem := range invalid.Problems {
-			fmt.Fprintln(stderr, problem)
-		}
+		writeProblems(stderr, path, invalid)
 		return exitInvalid
 	case err != nil:
 		fmt.Fprintf(stderr, "plan: %v\n", err)
@@ -133,9 +131,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		// Planned beside the new file: the stacks it references are the project's.
 		if iamOpts.Deployed, err = RunForRoles(filepath.Dir(path), name, before); err != nil {
 			if errors.As(err, &invalid) {
-				for _, problem := range invalid.Problems {
-					fmt.Fprintf(stderr, "%s: %s\n", *deployed, problem)
-				}
+				writeProblems(stderr, *deployed, invalid)
 				return exitInvalid
 			}
 			fmt.Fprintf(stderr, "plan: --deployed %s: %v\n", *deployed, err)
@@ -193,4 +189,14 @@ func FindProjectRoot() string {
 		}
 		d = parent
 	}
+}
+
+// writeProblems writes an invalid stack file's problems: the file and their
+// count on one line, then one bullet line per problem, each naming its key.
+func writeProblems(w io.Writer, path string, invalid *config.Error) {
+	lines := make([]string, len(invalid.Problems))
+	for i, p := range invalid.Problems {
+		lines[i] = p.String()
+	}
+	fmt.Fprintf(w, "%s: %s:\n%s\n", path, invalid.Count(), config.Bullets(lines))
 }

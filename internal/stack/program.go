@@ -7,43 +7,54 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/go-multierror"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/internal/config"
 )
 
-// ErrInvalidConfig is returned by Program when the configuration is invalid,
-// after each problem has been reported on a line of its own.
+// ErrInvalidConfig is returned by Program when the configuration is invalid.
 var ErrInvalidConfig = errors.New("invalid configuration")
 
-// reportedConfigError is a config.Error whose problems were logged already:
-// its message only counts them, and errors.As still finds the config.Error.
-type reportedConfigError struct{ cfg *config.Error }
-
-func (e *reportedConfigError) Error() string {
-	return fmt.Sprintf("%v: %d problem(s), each reported above", ErrInvalidConfig, len(e.cfg.Problems))
+// configProblem is one problem of an invalid configuration: errors.Is finds
+// ErrInvalidConfig and errors.As the config.Error with every problem.
+type configProblem struct {
+	problem config.Problem
+	cfg     *config.Error
 }
 
-// Unwrap gives both ErrInvalidConfig and the config.Error with every problem.
-func (e *reportedConfigError) Unwrap() []error { return []error{ErrInvalidConfig, e.cfg} }
+func (e *configProblem) Error() string { return e.problem.String() }
+
+// Unwrap gives ErrInvalidConfig and the config.Error.
+func (e *configProblem) Unwrap() []error { return []error{ErrInvalidConfig, e.cfg} }
+
+// invalidConfig is Program's error for an invalid configuration: a
+// *multierror.Error of one error per problem, which pulumi.Run flattens into
+// its own list (sdk/go/pulumi/run.go, RunWithContext), so the engine prints
+// "<n> errors occurred:" and one bullet per problem, each naming its key.
+// Printed as it is, it reads "invalid configuration: " and the problems as
+// config.Error lists them.
+func invalidConfig(cfg *config.Error) error {
+	list := make([]error, len(cfg.Problems))
+	for i, p := range cfg.Problems {
+		list[i] = &configProblem{problem: p, cfg: cfg}
+	}
+	return &multierror.Error{
+		Errors:      list,
+		ErrorFormat: func([]error) string { return fmt.Sprintf("%v: %v", ErrInvalidConfig, cfg) },
+	}
+}
 
 // Program is the Pulumi program of this project: main.go runs pulumi.Run(Program).
 //
-// An invalid configuration registers nothing. Each problem is logged as an
-// error diagnostic of its own, so the engine prints one problem per line
-// (returned as one error, the SDK would fold them all into a single
-// "1 error occurred" bullet); the error returned only counts them.
+// An invalid configuration registers nothing; the error lists every problem
+// (invalidConfig).
 func Program(ctx *pulumi.Context) error {
 	exports, err := Deploy(ctx)
 	var cfgErr *config.Error
 	if errors.As(err, &cfgErr) {
-		for _, p := range cfgErr.Problems {
-			if logErr := ctx.Log.Error(p.String(), nil); logErr != nil {
-				return fmt.Errorf("%w: %w", err, logErr)
-			}
-		}
-		return &reportedConfigError{cfg: cfgErr}
+		return invalidConfig(cfgErr)
 	}
 	if err != nil {
 		return err

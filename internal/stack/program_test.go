@@ -89,7 +89,14 @@ func TestProgramRegistersNothingForBadConfig(t *testing.T) {
 			var cfgErr *config.Error
 			require.ErrorAs(t, err, &cfgErr, "the problems travel with the error")
 			assert.Contains(t, cfgErr.Error(), tc.Key)
-			assert.NotContains(t, err.Error(), tc.Key, "the problems were logged one per line; the error only counts them")
+			lines := strings.Split(strings.TrimRight(err.Error(), "\n"), "\n")
+			n := len(cfgErr.Problems)
+			assert.Equal(t, map[bool]string{true: "1 error occurred:", false: fmt.Sprintf("%d errors occurred:", n)}[n == 1], lines[0],
+				"pulumi.Run counts every problem")
+			require.Len(t, lines, n+1, "one bullet per problem:\n%v", err)
+			for i, p := range cfgErr.Problems {
+				assert.Equal(t, "\t* "+p.String(), lines[i+1], "each problem a bullet naming its key")
+			}
 			assert.Empty(t, mocks.Resources(), "no resource may be registered for an invalid config")
 		})
 	}

@@ -45,7 +45,8 @@ func devFileWith(t *testing.T, replacements ...string) []byte {
 
 // TestBadConfigFailsBeforeAnyResource: invalid values, a misspelt key and a
 // missing required key each stop the update before anything is registered,
-// with one problem per line, each naming its key.
+// under the number of problems, one bullet line per problem, each naming its
+// key.
 func TestBadConfigFailsBeforeAnyResource(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -56,6 +57,9 @@ func TestBadConfigFailsBeforeAnyResource(t *testing.T) {
 		{"invalid values", devFileWith(t, "xaccount-api:region: eu-west-1", "xaccount-api:region: mars-1",
 			`accountId: "222222222222"`, `accountId: "22222222222"`),
 			[]string{"xaccount-api:region: got \"mars-1\"", "xaccount-api:consumers[0].accountId: got \"22222222222\""}},
+		{"three invalid values", devFileWith(t, "xaccount-api:region: eu-west-1", "xaccount-api:region: mars-1",
+			`accountId: "222222222222"`, `accountId: "22222222222"`, "cidr: 10.20.0.0/24", "cidr: 10.20.0.0/99"),
+			[]string{"xaccount-api:region: got \"mars-1\"", "xaccount-api:consumers[0].accountId: got \"22222222222\"", "xaccount-api:consumers[0].vpc.cidr: "}},
 		{"misspelt key", devFileWith(t, "xaccount-api:tags:", "xaccount-api:tgas:"),
 			[]string{"xaccount-api:tgas: unknown key"}},
 		{"missing required key", devFileWith(t, "xaccount-api:region: eu-west-1", ""),
@@ -68,13 +72,23 @@ func TestBadConfigFailsBeforeAnyResource(t *testing.T) {
 			require.Error(t, r.err, "up must fail")
 			text := r.out + r.errOut + r.err.Error()
 			for _, w := range tc.want {
-				assert.Truef(t, hasLineWith(text, "error: ", w), "want a diagnostic line of its own saying %q in:\n%s", w, r.out)
+				if strings.HasPrefix(w, "xaccount-api:") { // the program's
+					assert.Truef(t, hasProblem(text, w), "want a bullet line of its own saying %q in:\n%s", w, r.out)
+				} else { // the CLI's own
+					assert.Truef(t, hasLineWith(text, "error: ", w), "want a diagnostic line saying %q in:\n%s", w, r.out)
+				}
 			}
-			assert.NotContains(t, text, "* xaccount-api:", "problems are listed one per line, not folded into a multierror bullet")
+			if strings.HasPrefix(tc.want[0], "xaccount-api:") {
+				assert.Containsf(t, text, fmt.Sprintf("%d %s occurred:", len(tc.want), map[bool]string{true: "error", false: "errors"}[len(tc.want) == 1]),
+					"the problems counted:\n%s", r.out)
+			}
 			requireNothingCreated(t, s, r)
 		})
 	}
 }
+
+// hasProblem: some line of text is a bullet ("* ") of a problem saying want.
+func hasProblem(text, want string) bool { return hasLineWith(text, "* ", want) }
 
 // hasLineWith: some line of text contains prefix followed (anywhere) by want.
 func hasLineWith(text, prefix, want string) bool {
@@ -172,7 +186,7 @@ func TestThroughTheGoLanguageHost(t *testing.T) {
 	bad := newEngineStack(t, "dev", throughLanguageHost(), withStackFile(devFileWith(t, "xaccount-api:tags:", "xaccount-api:tgas:")))
 	r = bad.up()
 	require.Error(t, r.err)
-	assert.Truef(t, hasLineWith(r.out, "error: ", "xaccount-api:tgas: unknown key"), "the misspelt key is reported on a line of its own:\n%s", r.out)
+	assert.Truef(t, hasProblem(r.out, "xaccount-api:tgas: unknown key"), "the misspelt key is reported on a line of its own:\n%s", r.out)
 	requireNothingCreated(t, bad, r)
 	t.Logf("what a user sees:\n%s", r.out)
 }
@@ -266,7 +280,7 @@ func TestQuotasStopTheUpdateBeforeAnything(t *testing.T) {
 	fresh.editConfig("api", quotaRoutes(301, nil))
 	r := fresh.up()
 	require.Error(t, r.err)
-	assert.Truef(t, hasLineWith(r.out+r.errOut, "error: ", "xaccount-api:api.routes: 301 routes need 301 API resources"), "the quota problem on a line of its own:\n%s", r.out)
+	assert.Truef(t, hasProblem(r.out+r.errOut, "xaccount-api:api.routes: 301 routes need 301 API resources"), "the quota problem on a line of its own:\n%s", r.out)
 	requireNothingCreated(t, fresh, r)
 
 	s := newEngineStack(t, "dev")
@@ -277,7 +291,7 @@ func TestQuotasStopTheUpdateBeforeAnything(t *testing.T) {
 		s.editConfig("api", quotaRoutes(301, nil))
 		for _, r := range []result{s.preview(), s.up()} {
 			require.Error(t, r.err)
-			assert.True(t, hasLineWith(r.out+r.errOut, "error: ", "xaccount-api:api.routes: 301 routes need 301 API resources"), r.out)
+			assert.True(t, hasProblem(r.out+r.errOut, "xaccount-api:api.routes: 301 routes need 301 API resources"), r.out)
 			for urn, op := range r.steps() {
 				typ, _ := urnTypeName(urn)
 				assert.Truef(t, typ == "pulumi:pulumi:Stack" || op == "same", "nothing may change: %s %s", op, urn)
