@@ -167,7 +167,9 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 	case err != nil:
 		errs = append(errs, &FieldError{Field: "consumer.credentials", Message: err.Error()})
 	case provider == nil && c.Credentials == nil:
-		errs = append(errs, &FieldError{Field: "consumer.provider", Message: "missing; expected the consumer account's AWS provider: the provider resource option (providers: [aws provider] from another language), Consumer.Provider, or consumer.credentials to have one built"})
+		errs = append(errs, &FieldError{Field: "consumer.provider", Message: "missing; expected the consumer account's AWS provider: the provider resource option " +
+			"(pulumi.Provider(p) in Go, or a parent component that has one; the provider or providers option in other languages), Consumer.Provider, " +
+			"or consumer.credentials to have one built"})
 	case provider != nil:
 		if _, pinned := pinnedProviders.Load(provider); pinned || len(errs) == 0 {
 			if err := checkProvider(ctx, provider, c.AccountId, args.Region); err != nil {
@@ -255,16 +257,17 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 }
 
 // consumerProvider is the consumer account's provider of a ConsumerApiAccess:
-// Consumer.Provider, else the pulumi.Provider option (the component
-// package's provider passes a stack's aws provider this way); nil when only
-// Credentials are given. An error when credentials are given with a
-// provider.
+// Consumer.Provider, else the AWS provider of its resource options as the
+// single-account components read it (awsProviderOf: the pulumi.Provider or
+// providers option, or a parent's; the component package passes a stack's
+// aws provider this way); nil when only Credentials are given. An error
+// when credentials are given with a provider.
 func consumerProvider(c ConsumerArgs, opts []pulumi.ResourceOption) (pulumi.ProviderResource, error) {
 	var p pulumi.ProviderResource
 	if c.Provider != nil {
 		p = c.Provider
-	} else if o, err := pulumi.NewResourceOptions(opts...); err == nil && o.Provider != nil {
-		p = o.Provider
+	} else {
+		p = awsProviderOf(opts)
 	}
 	if p != nil && c.Credentials != nil {
 		return nil, errors.New("set with a provider; give the consumer's provider or its credentials, not both")

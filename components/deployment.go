@@ -133,14 +133,16 @@ func (a *StageDeploymentArgs) Validate() error {
 	return f.err()
 }
 
-// NewStageDeployment registers a StageDeployment. Give it the producer
-// account's provider with pulumi.Provider.
+// NewStageDeployment registers a StageDeployment.
+// Give it the producer account's provider with pulumi.Provider (or a parent
+// that has one); without an AWS provider it registers nothing and fails,
+// rather than leave its resources to the default provider.
 func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentArgs, opts ...pulumi.ResourceOption) (*StageDeployment, error) {
 	if args == nil {
 		return nil, errors.New("stage deployment " + name + ": args are required")
 	}
-	if err := args.Validate(); err != nil {
-		return nil, invalidArgs("stage deployment", name, err)
+	if err := checkSingleAccount("stage deployment", name, "producer", args.Validate(), opts); err != nil {
+		return nil, err
 	}
 	comp := &StageDeployment{}
 	if err := ctx.RegisterComponentResource(StageDeploymentType, name, comp, opts...); err != nil {

@@ -102,7 +102,8 @@ func TestStageDeploymentRequiresDependencies(t *testing.T) {
 		_, err := NewStageDeployment(ctx, "s", &StageDeploymentArgs{DependsOn: []pulumi.Resource{&apigateway.RestApi{}}})
 		return err
 	})
-	assert.Equal(t, []string{"restApiId", "stageName", "definitionHash", "policyJson", "vpcEndpointIds"}, fieldsOf(err))
+	assert.Equal(t, []string{"restApiId", "stageName", "definitionHash", "policyJson", "vpcEndpointIds", "provider"}, fieldsOf(err),
+		"every problem at once, the missing provider too")
 }
 
 func TestResourcePolicyComponent(t *testing.T) {
@@ -138,10 +139,14 @@ func TestResourcePolicyComponent(t *testing.T) {
 	assert.ErrorContains(t, noRevision, "revision: required: pass the API's PrivateRestApi.BodyHash")
 
 	err := runMockedErr(func(ctx *pulumi.Context) error {
-		_, err := NewResourcePolicy(ctx, "p", &ResourcePolicyArgs{
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		_, err = NewResourcePolicy(ctx, "p", &ResourcePolicyArgs{
 			RestApiId: pulumi.String("abcde12345"), ExecutionArn: pulumi.String("execute-api:/*"),
 			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}), Revision: pulumi.String("body-hash-1"),
-		})
+		}, pulumi.Provider(producer))
 		return err
 	})
 	assert.ErrorContains(t, err, "execution ARN")

@@ -98,14 +98,16 @@ func (a *ExecuteApiEndpointArgs) Validate() error {
 	return f.err()
 }
 
-// NewExecuteApiEndpoint registers an ExecuteApiEndpoint. Give it the consumer
-// account's provider with pulumi.Provider.
+// NewExecuteApiEndpoint registers an ExecuteApiEndpoint.
+// Give it the consumer account's provider with pulumi.Provider (or a parent
+// that has one); without an AWS provider it registers nothing and fails,
+// rather than leave its resources to the default provider.
 func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEndpointArgs, opts ...pulumi.ResourceOption) (*ExecuteApiEndpoint, error) {
 	if args == nil {
 		return nil, errors.New("execute-api endpoint " + name + ": args are required")
 	}
-	if err := args.Validate(); err != nil {
-		return nil, invalidArgs("execute-api endpoint", name, err)
+	if err := checkSingleAccount("execute-api endpoint", name, "consumer", args.Validate(), opts); err != nil {
+		return nil, err
 	}
 	privateDns := false
 	if args.PrivateDns != nil {

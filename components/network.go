@@ -67,14 +67,16 @@ func (a *ConsumerVpcArgs) Validate() error {
 	return f.err()
 }
 
-// NewConsumerVpc registers a ConsumerVpc. Give it the consumer account's
-// provider with pulumi.Provider.
+// NewConsumerVpc registers a ConsumerVpc.
+// Give it the consumer account's provider with pulumi.Provider (or a parent
+// that has one); without an AWS provider it registers nothing and fails,
+// rather than leave its resources to the default provider.
 func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opts ...pulumi.ResourceOption) (*ConsumerVpc, error) {
 	if args == nil {
 		return nil, errors.New("consumer vpc " + name + ": args are required")
 	}
-	if err := args.Validate(); err != nil {
-		return nil, invalidArgs("consumer vpc", name, err)
+	if err := checkSingleAccount("consumer vpc", name, "consumer", args.Validate(), opts); err != nil {
+		return nil, err
 	}
 	azCount := args.AzCount
 	if azCount == 0 {

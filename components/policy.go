@@ -77,14 +77,16 @@ func (a *ResourcePolicyArgs) Validate() error {
 	return f.err()
 }
 
-// NewResourcePolicy registers a ResourcePolicy. Give it the producer account's
-// provider with pulumi.Provider.
+// NewResourcePolicy registers a ResourcePolicy.
+// Give it the producer account's provider with pulumi.Provider (or a parent
+// that has one); without an AWS provider it registers nothing and fails,
+// rather than leave its resources to the default provider.
 func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArgs, opts ...pulumi.ResourceOption) (*ResourcePolicy, error) {
 	if args == nil {
 		return nil, errors.New("resource policy " + name + ": args are required")
 	}
-	if err := args.Validate(); err != nil {
-		return nil, invalidArgs("resource policy", name, err)
+	if err := checkSingleAccount("resource policy", name, "producer", args.Validate(), opts); err != nil {
+		return nil, err
 	}
 	comp := &ResourcePolicy{}
 	if err := ctx.RegisterComponentResource(ResourcePolicyType, name, comp, opts...); err != nil {

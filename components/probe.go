@@ -276,14 +276,16 @@ func ProbePendingWarning(results []ProbeFormResult, invocationUrn string) string
 		ProbeRerunCommand(invocationUrn) + "\n" + strings.Join(lines, "\n")
 }
 
-// NewConnectivityProbe registers a ConnectivityProbe. Give it the consumer
-// account's provider with pulumi.Provider.
+// NewConnectivityProbe registers a ConnectivityProbe.
+// Give it the consumer account's provider with pulumi.Provider (or a parent
+// that has one); without an AWS provider it registers nothing and fails,
+// rather than leave its resources to the default provider.
 func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityProbeArgs, opts ...pulumi.ResourceOption) (*ConnectivityProbe, error) {
 	if args == nil {
 		return nil, errors.New("connectivity probe " + name + ": args are required")
 	}
-	if err := args.Validate(); err != nil {
-		return nil, invalidArgs("connectivity probe", name, err)
+	if err := checkSingleAccount("connectivity probe", name, "consumer", args.Validate(), opts); err != nil {
+		return nil, err
 	}
 	comp := &ConnectivityProbe{}
 	if err := ctx.RegisterComponentResource(ConnectivityProbeType, name, comp, opts...); err != nil {

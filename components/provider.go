@@ -114,3 +114,81 @@ func checkPlace(account, region, wantAccount, wantRegion, how string) error {
 	}
 	return nil
 }
+
+// awsProviderType is the type token of AWS provider resources.
+const awsProviderType = "pulumi:providers:aws"
+
+// awsProviderOf is the AWS provider a component registered with opts hands
+// its children, as the Go SDK merges them (context.go, mergeProviders): the
+// pulumi.Provider option, else the aws entry of pulumi.Providers or
+// pulumi.ProviderMap, else its parent's (pulumi.Parent), which a component
+// keeps from its own options and its parent. A component served to another
+// language gets the providers the engine sends with the construct request,
+// its parent's merged in by the engine, in its providers option. Nil when
+// there is none: its children would fall to the default provider.
+func awsProviderOf(opts []pulumi.ResourceOption) pulumi.ProviderResource {
+	o, err := pulumi.NewResourceOptions(opts...)
+	if err != nil {
+		return nil
+	}
+	candidates := append([]pulumi.ProviderResource{o.Provider}, o.Providers...)
+	for _, p := range candidates {
+		if isAwsProvider(p) {
+			return p
+		}
+	}
+	// ResourceState.GetProvider reads the parent's merged providers by a
+	// type token's package.
+	if parent, ok := o.Parent.(interface {
+		GetProvider(token string) pulumi.ProviderResource
+	}); ok {
+		if p := parent.GetProvider("aws:index:any"); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+// isAwsProvider says whether p is an AWS provider: one of this SDK's, or a
+// provider resource registered or referenced under the AWS provider's type.
+func isAwsProvider(p pulumi.ProviderResource) bool {
+	if p == nil {
+		return false
+	}
+	if _, ok := p.(*aws.Provider); ok {
+		return true
+	}
+	return p.PulumiResourceType() == awsProviderType
+}
+
+// missingProvider is the problem of a single-account component given no AWS
+// provider (awsProviderOf), nil otherwise: the rule CrossAccountPrivateApi
+// applies to its providers. Without one its resources would go to the
+// default provider, in whatever account the ambient credentials reach;
+// account names whose provider is expected ("producer" or "consumer").
+func missingProvider(opts []pulumi.ResourceOption, account string) *FieldError {
+	if awsProviderOf(opts) != nil {
+		return nil
+	}
+	return &FieldError{Field: "provider", Message: fmt.Sprintf("missing; expected the %s account's AWS provider as a resource option: "+
+		"pulumi.Provider(p) in Go, or a parent component that has one; the provider or providers option in other languages. "+
+		"Without it the resources would go to the default provider, in whatever account the ambient credentials reach", account)}
+}
+
+// checkSingleAccount is the error of a single-account component's
+// constructor before it registers anything: the problems of its args
+// (invalid, the result of their Validate) and a missing AWS provider
+// (missingProvider, for the account named), all at once; nil without any.
+func checkSingleAccount(component, name, account string, invalid error, opts []pulumi.ResourceOption) error {
+	errs := AsFieldErrors(invalid)
+	if invalid != nil && len(errs) == 0 {
+		return invalidArgs(component, name, invalid)
+	}
+	if fe := missingProvider(opts, account); fe != nil {
+		errs = append(errs, fe)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return invalidArgs(component, name, errs)
+}

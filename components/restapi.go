@@ -101,8 +101,10 @@ func (a *PrivateRestApiArgs) Validate() error {
 	return f.err()
 }
 
-// NewPrivateRestApi registers a PrivateRestApi. Give it the producer account's
-// provider with pulumi.Provider.
+// NewPrivateRestApi registers a PrivateRestApi.
+// Give it the producer account's provider with pulumi.Provider (or a parent
+// that has one); without an AWS provider it registers nothing and fails,
+// rather than leave its resources to the default provider.
 func NewPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArgs, opts ...pulumi.ResourceOption) (*PrivateRestApi, error) {
 	return newPrivateRestApi(ctx, name, args, nil, opts...)
 }
@@ -113,8 +115,8 @@ func newPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 	if args == nil {
 		return nil, errors.New("private rest api " + name + ": args are required")
 	}
-	if err := args.Validate(); err != nil {
-		return nil, invalidArgs("private rest api", name, err)
+	if err := checkSingleAccount("private rest api", name, "producer", args.Validate(), opts); err != nil {
+		return nil, err
 	}
 	routes := args.Routes
 	if len(routes) == 0 {

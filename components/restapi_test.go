@@ -237,5 +237,5 @@ func TestPrivateRestApiRefusesBadArgs(t *testing.T) {
 		_, err := NewPrivateRestApi(ctx, "shop", &PrivateRestApiArgs{})
 		return err
 	})
-	assert.Equal(t, []string{"vpcEndpointIds"}, fieldsOf(err))
+	assert.Equal(t, []string{"vpcEndpointIds", "provider"}, fieldsOf(err), "every problem at once, the missing provider too")
 }
