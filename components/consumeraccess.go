@@ -267,7 +267,9 @@ func consumerProvider(c ConsumerArgs, opts []pulumi.ResourceOption) (pulumi.Prov
 	if c.Provider != nil {
 		p = c.Provider
 	} else {
-		p = awsProviderOf(opts)
+		// A provider it cannot see (one a parent in another language holds)
+		// is not enough: the account gate asks AWS through the provider.
+		p, _ = awsProviderOf(opts)
 	}
 	if p != nil && c.Credentials != nil {
 		return nil, errors.New("set with a provider; give the consumer's provider or its credentials, not both")

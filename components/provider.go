@@ -3,7 +3,9 @@ package components
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -122,20 +124,33 @@ const awsProviderType = "pulumi:providers:aws"
 // its children, as the Go SDK merges them (context.go, mergeProviders): the
 // pulumi.Provider option, else the aws entry of pulumi.Providers or
 // pulumi.ProviderMap, else its parent's (pulumi.Parent), which a component
-// keeps from its own options and its parent. A component served to another
-// language gets the providers the engine sends with the construct request,
-// its parent's merged in by the engine, in its providers option. Nil when
-// there is none: its children would fall to the default provider.
-func awsProviderOf(opts []pulumi.ResourceOption) pulumi.ProviderResource {
+// keeps from its own options and its parent. Nil when there is none.
+//
+// A component served to another language gets the providers option the
+// caller gave it with the construct request, and its parent only as a
+// reference (engineParent). The engine resolves the providers a child of
+// the caller's own component inherits, but (Pulumi v3.274.1, proven under
+// the engine with the YAML host) does not send them with the request; so
+// engineParent says that the parent is such a resource, not the stack,
+// whose providers cannot be read here.
+func awsProviderOf(opts []pulumi.ResourceOption) (p pulumi.ProviderResource, engineParent bool) {
 	o, err := pulumi.NewResourceOptions(opts...)
 	if err != nil {
-		return nil
+		return nil, false
 	}
 	candidates := append([]pulumi.ProviderResource{o.Provider}, o.Providers...)
 	for _, p := range candidates {
 		if isAwsProvider(p) {
-			return p
+			return p, false
 		}
+	}
+	if o.Parent == nil {
+		return nil, false
+	}
+	if o.Parent.PulumiResourceType() == "" {
+		// A reference (the SDK's dependency resource): its URN is known.
+		typ, known := urnType(o.Parent)
+		return nil, known && typ != "pulumi:pulumi:Stack"
 	}
 	// ResourceState.GetProvider reads the parent's merged providers by a
 	// type token's package.
@@ -143,10 +158,31 @@ func awsProviderOf(opts []pulumi.ResourceOption) pulumi.ProviderResource {
 		GetProvider(token string) pulumi.ProviderResource
 	}); ok {
 		if p := parent.GetProvider("aws:index:any"); p != nil {
-			return p
+			return p, false
 		}
 	}
-	return nil
+	return nil, false
+}
+
+// urnType is the type in the URN of a resource referenced by URN, whose
+// URN is known when it is created; false if it does not resolve at once.
+func urnType(r pulumi.Resource) (string, bool) {
+	got := make(chan string, 1)
+	r.URN().ApplyT(func(u pulumi.URN) int {
+		got <- string(u)
+		return 0
+	})
+	select {
+	case u := <-got:
+		parts := strings.Split(u, "::")
+		if len(parts) < 4 {
+			return "", false
+		}
+		types := strings.Split(parts[2], "$")
+		return types[len(types)-1], true
+	case <-time.After(10 * time.Second):
+		return "", false
+	}
 }
 
 // isAwsProvider says whether p is an AWS provider: one of this SDK's, or a
@@ -162,12 +198,14 @@ func isAwsProvider(p pulumi.ProviderResource) bool {
 }
 
 // missingProvider is the problem of a single-account component given no AWS
-// provider (awsProviderOf), nil otherwise: the rule CrossAccountPrivateApi
+// provider (awsProviderOf; a child of another language's component, whose
+// inherited providers the engine resolves, is given the benefit), nil
+// otherwise: the rule CrossAccountPrivateApi
 // applies to its providers. Without one its resources would go to the
 // default provider, in whatever account the ambient credentials reach;
 // account names whose provider is expected ("producer" or "consumer").
 func missingProvider(opts []pulumi.ResourceOption, account string) *FieldError {
-	if awsProviderOf(opts) != nil {
+	if p, engineParent := awsProviderOf(opts); p != nil || engineParent {
 		return nil
 	}
 	return &FieldError{Field: "provider", Message: fmt.Sprintf("missing; expected the %s account's AWS provider as a resource option: "+

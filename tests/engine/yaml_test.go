@@ -134,3 +134,89 @@ func TestYamlHostIsTheModulesTool(t *testing.T) {
 	assert.Contains(t, string(mod), "github.com/pulumi/pulumi-yaml "+YamlLanguageVersion)
 	assert.Contains(t, string(mod), "tool github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml")
 }
+
+// singleAccountYaml is a Pulumi YAML program of two single-account
+// components from the component package: a ConsumerVpc given the consumer
+// account's AWS provider (options), and an ExecuteApiEndpoint in it whose
+// only AWS provider is its parent's, which the engine merges into the
+// providers it sends with the construct request.
+const singleAccountYaml = `name: xaccount-api
+runtime: yaml
+resources:
+  xaccount:
+    type: pulumi:providers:xaccount
+  consumer:
+    type: pulumi:providers:aws
+    properties:
+      region: ${region}
+      profile: ${consumers[0].profile}
+      allowedAccountIds:
+        - ${consumers[0].accountId}
+  network:
+    type: xaccount:ec2:ConsumerVpc
+    options:
+      provider: ${xaccount}
+AWS_PROVIDERS    properties:
+      cidr: 10.20.0.0/24
+  endpoint:
+    type: xaccount:ec2:ExecuteApiEndpoint
+    options:
+      provider: ${xaccount}
+      parent: ${network}
+    properties:
+      region: ${region}
+      vpcId: ${network.vpcId}
+      subnetIds: ${network.subnetIds}
+      allowedCidrs:
+        - 10.20.0.0/24
+      invokeArns:
+        - arn:aws:execute-api:eu-west-1:111111111111:*
+`
+
+// TestYamlSingleAccountComponentsNeedAnAwsProvider: through the component
+// package, a single-account component takes its account's AWS provider in
+// the providers option, or from its parent component, and lands there; one
+// with no AWS provider is refused at preview, naming the option, and nothing
+// is created.
+func TestYamlSingleAccountComponentsNeedAnAwsProvider(t *testing.T) {
+	t.Parallel()
+	ensureYamlLanguageHost(t)
+	installComponentProvider(t)
+	write := func(program string) string {
+		project := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(project, "Pulumi.yaml"), []byte(program), 0o600))
+		return project
+	}
+
+	t.Run("given, and inherited from the parent", func(t *testing.T) {
+		t.Parallel()
+		project := write(strings.Replace(singleAccountYaml, "AWS_PROVIDERS", "      providers:\n        - ${consumer}\n", 1))
+		s := newEngineStack(t, "dev", inProjectDir(project))
+		r := s.up()
+		require.NoErrorf(t, r.err, "pulumi up failed:\n%s\n%s", r.out, r.errOut)
+		s.cloudView(func(c *fakeaws.Cloud) {
+			require.Len(t, c.Vpcs, 1)
+			require.Len(t, c.Endpoints, 1, "the nested endpoint was created, on its parent's provider")
+			for _, v := range c.Vpcs {
+				assert.Equal(t, "222222222222", v.Account)
+			}
+			for _, e := range c.Endpoints {
+				assert.Equal(t, "222222222222", e.Account, "the endpoint is in the consumer account")
+			}
+		})
+	})
+
+	t.Run("missing", func(t *testing.T) {
+		t.Parallel()
+		s := newEngineStack(t, "dev", inProjectDir(write(strings.Replace(singleAccountYaml, "AWS_PROVIDERS", "", 1))))
+		r := s.preview()
+		require.Error(t, r.err, "preview must fail")
+		text := r.out + r.errOut + r.err.Error()
+		assert.Containsf(t, text, "consumer vpc network: provider: missing; expected the consumer account's AWS provider as a resource option", "%s", text)
+		assert.Contains(t, text, "the provider or providers option in other languages")
+		s.cloudView(func(c *fakeaws.Cloud) {
+			assert.Empty(t, c.Vpcs)
+			assert.Empty(t, c.Endpoints)
+		})
+	})
+}

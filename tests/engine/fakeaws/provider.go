@@ -43,9 +43,13 @@ func (p *Provider) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.Pl
 	return &pulumirpc.PluginInfo{Version: Version}, nil
 }
 
-// GetSchema returns a minimal package schema: the fake serves no SDK generation.
+// GetSchema returns a minimal package schema: the fake serves no SDK
+// generation. It declares the provider settings a Pulumi YAML program gives
+// an explicit aws provider (YAML checks a resource's properties against the
+// schema), with the types of pulumi-aws's schema.
 func (p *Provider) GetSchema(context.Context, *pulumirpc.GetSchemaRequest) (*pulumirpc.GetSchemaResponse, error) {
-	return &pulumirpc.GetSchemaResponse{Schema: `{"name":"aws","version":"` + Version + `"}`}, nil
+	return &pulumirpc.GetSchemaResponse{Schema: `{"name":"aws","version":"` + Version + `","provider":{"inputProperties":{` +
+		`"region":{"type":"string"},"profile":{"type":"string"},"allowedAccountIds":{"type":"array","items":{"type":"string"}}}}}`}, nil
 }
 
 // CheckConfig accepts the provider configuration as given.
