@@ -235,5 +235,5 @@ func TestIamDeployedCoversWhatTheChangeDeletes(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte(strings.Replace(deployed, `accountId: "777777777777"`, `accountId: "77"`, 1)), 0o600))
 	code, _, stderr = runCLI("--root", projectRoot, "--stack", "dev", "--iam", "--repo", "acme/xaccount-api", "--deployed", bad)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, bad+": xaccount-api:consumers[1].accountId")
+	assert.Contains(t, stderr, bad+": 1 problem:\n  * xaccount-api:consumers[1].accountId", "the deployed file's problems, under its name")
 }

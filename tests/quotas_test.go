@@ -94,7 +94,7 @@ func TestQuotasAreCheckedAtPlanTime(t *testing.T) {
 			assert.Empty(t, stdout)
 			var line string
 			for _, l := range strings.Split(stderr, "\n") {
-				if strings.HasPrefix(l, tc.key+": ") {
+				if strings.HasPrefix(l, "  * "+tc.key+": ") {
 					line = l
 				}
 			}
