@@ -12,8 +12,14 @@ import (
 
 // AccessLogsArgs turn on the stage's access logs in the producer account.
 type AccessLogsArgs struct {
-	// Disabled turns access logs off. Optional, default false: a stage logs
-	// every request (DefaultAccessLogs).
+	// Enabled sends the stage's access logs; false turns them off. Optional,
+	// default true: a stage logs every request (DefaultAccessLogs).
+	Enabled *bool `pulumi:"enabled,optional"`
+	// Disabled is Enabled false by its former name, the opposite of the
+	// stack file's key (api.accessLogs.enabled); it behaves as that. Setting
+	// it with Enabled is refused.
+	//
+	// Deprecated: use Enabled (false). Kept for one minor version.
 	Disabled bool `pulumi:"disabled,optional"`
 	// RetentionDays is how long the log group keeps them; one of the values
 	// CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
@@ -45,6 +51,10 @@ const DefaultLogRetentionDays = 30
 func DefaultAccessLogs() AccessLogsArgs {
 	return AccessLogsArgs{RetentionDays: DefaultLogRetentionDays}
 }
+
+// on says whether the access logs are on (Enabled, default true; the
+// former Disabled counts too).
+func (a AccessLogsArgs) on() bool { return !a.Disabled && (a.Enabled == nil || *a.Enabled) }
 
 // RetentionDayValues are the retention periods CloudWatch Logs accepts
 // (PutRetentionPolicy).

@@ -62,9 +62,9 @@ func TestAdoptedApiIsImported(t *testing.T) {
 	args := &CrossAccountPrivateApiArgs{
 		Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
 		Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
-		AdoptApi:  &AdoptApiArgs{RestApiId: "a1b2c3d4e5"},
+		Adopt:     &AdoptApiArgs{RestApiId: "a1b2c3d4e5"},
 	}
-	assert.Equal(t, []string{"adoptApi.replaceRoutes"}, fieldsOf(args.Validate()))
+	assert.Equal(t, []string{"adopt.replaceRoutes"}, fieldsOf(args.Validate()))
 }
 
 // legacyRestApis is what the mocks answer of a1b2c3d4e5 (REGIONAL, with two
@@ -90,7 +90,7 @@ func crossAccountAdopting(adopt *AdoptApiArgs) pulumi.RunFunc {
 		_, err = NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
 			Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev", ProducerProvider: producer,
 			Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Provider: consumer, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
-			AdoptApi:  adopt,
+			Adopt:     adopt,
 		})
 		return err
 	}
@@ -108,8 +108,8 @@ func TestAdoptingARegionalApiNeedsChangeEndpointType(t *testing.T) {
 		field  string
 		saying string
 	}{
-		{AdoptApiArgs{RestApiId: "a1b2c3d4e5", ReplaceRoutes: true}, "adoptApi.changeEndpointType", "REST API a1b2c3d4e5 is REGIONAL: adopting it makes it PRIVATE"},
-		{AdoptApiArgs{RestApiId: awsmock.MissingRestApi, ReplaceRoutes: true, ChangeEndpointType: true}, "adoptApi.restApiId", "no REST API of that ID exists"},
+		{AdoptApiArgs{RestApiId: "a1b2c3d4e5", ReplaceRoutes: true}, "adopt.changeEndpointType", "REST API a1b2c3d4e5 is REGIONAL: adopting it makes it PRIVATE"},
+		{AdoptApiArgs{RestApiId: awsmock.MissingRestApi, ReplaceRoutes: true, ChangeEndpointType: true}, "adopt.restApiId", "no REST API of that ID exists"},
 	} {
 		mocks := awsmock.New("components-test", "test", legacyRestApis)
 		err := mocks.Run(crossAccountAdopting(&c.adopt))

@@ -36,13 +36,20 @@ const (
 	apiGatewayPrincipal = "apigateway.amazonaws.com"
 )
 
-// Endpoint policy modes of a consumer endpoint CrossAccountPrivateApi creates.
+// Endpoint policy modes: of a consumer endpoint (ConsumerArgs.EndpointPolicy,
+// restricted or full) and of an ExecuteApiEndpoint (any of the three).
 const (
-	// EndpointPolicyRestricted allows execute-api:Invoke on this API only (the default).
+	// EndpointPolicyRestricted allows execute-api:Invoke on this API only
+	// (ExecuteApiEndpointArgs: on its InvokeArns only). The default.
 	EndpointPolicyRestricted = "restricted"
 	// EndpointPolicyFull allows execute-api:Invoke on any API, for an endpoint
 	// that serves other APIs too.
 	EndpointPolicyFull = "full"
+	// EndpointPolicySeparate leaves an ExecuteApiEndpoint's policy to a
+	// separate ec2.VpcEndpointPolicy (AWS's full-access default until that
+	// is attached), as CrossAccountPrivateApi does: its policy names the API,
+	// which can only exist after the endpoint.
+	EndpointPolicySeparate = "separate"
 )
 
 // Integration types a route may use.

@@ -46,12 +46,14 @@ type PublishedApi struct {
 
 // ConsumerApiAccessArgs are the inputs of ConsumerApiAccess.
 type ConsumerApiAccessArgs struct {
-	// Region of the API and the endpoint. Required.
+	// Region of the API and the endpoint. Required. A plain string: it is
+	// validated, and the provider checked against it, before anything is
+	// registered.
 	Region string `pulumi:"region"`
 	// ProducerAccountId is the account of the API. Required.
 	ProducerAccountId string `pulumi:"producerAccountId"`
 	// Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs;
-	// an endpoint owned elsewhere (ExistingEndpointId) has nothing to deploy
+	// an endpoint owned elsewhere (EndpointId) has nothing to deploy
 	// here and is refused. Its Provider may be left out: the component's
 	// provider option is used then. Required.
 	Consumer ConsumerArgs `pulumi:"consumer"`
@@ -95,14 +97,15 @@ type ConsumerApiAccess struct {
 // Validate checks the args and returns every problem as FieldErrors.
 func (a *ConsumerApiAccessArgs) Validate() error {
 	var f fieldErrs
+	a = a.resolved(&f)
 	if !ValidRegion(a.Region) {
 		f.bad("region", a.Region, ExpectRegion)
 	}
 	if !ValidAccountId(a.ProducerAccountId) {
 		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
 	}
-	if a.Consumer.ExistingEndpointId != nil {
-		f.add("consumer.existingEndpointId", "a consumer's own stack creates its endpoint; an endpoint owned elsewhere needs no consumer stack: list it in the producer's consumers instead")
+	if a.Consumer.EndpointId != nil {
+		f.add("consumer.endpointId", "a consumer's own stack creates its endpoint; an endpoint owned elsewhere needs no consumer stack: list it in the producer's consumers instead")
 	}
 	// The same rules as a consumer of CrossAccountPrivateApi, under "consumer".
 	one := CrossAccountPrivateApiArgs{Region: a.Region, ProducerAccountId: a.ProducerAccountId, Consumers: []ConsumerArgs{a.Consumer}}
@@ -112,7 +115,7 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 	var g fieldErrs
 	one.validateConsumers(&g)
 	for _, fe := range g.list {
-		if a.Consumer.ExistingEndpointId != nil && strings.HasPrefix(fe.Field, "consumers[0].probe") {
+		if a.Consumer.EndpointId != nil && strings.HasPrefix(fe.Field, "consumers[0].probe") {
 			continue // follows from the refusal above
 		}
 		f.add(strings.Replace(fe.Field, "consumers[0]", "consumer", 1), "%s", fe.Message)
@@ -161,6 +164,7 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 		return nil, errors.New("consumer api access " + name + ": args are required")
 	}
 	errs := AsFieldErrors(args.Validate())
+	args = args.resolved(&fieldErrs{}) // Validate has reported its conflicts
 	c := args.Consumer
 	provider, err := consumerProvider(c, opts)
 	switch {

@@ -114,12 +114,12 @@ func TestConsumerAccessRefusals(t *testing.T) {
 	api.ExecutionArn = pulumi.String("arn:aws:execute-api:eu-west-1:999999999999:abcde12345")
 	api.ProbeTarget = nil
 	args := &ConsumerApiAccessArgs{Region: testRegion, ProducerAccountId: testProducerAccount, Api: api,
-		Consumer: ConsumerArgs{Name: "app", AccountId: testConsumerAccount, ExistingEndpointId: pulumi.String(foreignEndpointId), Probe: true}}
+		Consumer: ConsumerArgs{Name: "app", AccountId: testConsumerAccount, EndpointId: pulumi.String(foreignEndpointId), Probe: true}}
 	fields := map[string]string{}
 	for _, fe := range AsFieldErrors(args.Validate()) {
 		fields[fe.Field] += fe.Message
 	}
-	assert.Contains(t, fields["consumer.existingEndpointId"], "list it in the producer's consumers instead")
+	assert.Contains(t, fields["consumer.endpointId"], "list it in the producer's consumers instead")
 	assert.Contains(t, fields["api.executionArn"], "account 999999999999; expected the producer's API in eu-west-1, account 111111111111")
 	assert.Contains(t, fields["api.probeTarget"], "missing")
 	assert.NotContains(t, fields, "consumers[0].probe", "field paths are the component's own")

@@ -102,7 +102,8 @@ func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, acc
 		return err
 	}
 	// The attachment's output, so the probe runs once the policy is on.
-	access.EndpointPolicy = attached.Policy
+	access.EndpointPolicyJson = attached.Policy
+	access.EndpointPolicy = access.EndpointPolicyJson
 	access.EndpointPolicyResource = attached
 	return nil
 }
@@ -111,13 +112,13 @@ func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, acc
 // endpoint, else (optionally) a VPC and an ExecuteApiEndpoint on the consumer's
 // provider, whose region must be the API's.
 func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (*ConsumerAccess, error) {
-	if c.ExistingEndpointId != nil {
+	if c.EndpointId != nil {
 		dnsNames := pulumi.StringArray{}
-		if c.ExistingEndpointDnsName != nil {
-			dnsNames = append(dnsNames, c.ExistingEndpointDnsName)
+		if c.EndpointDnsName != nil {
+			dnsNames = append(dnsNames, c.EndpointDnsName)
 		}
 		return &ConsumerAccess{
-			EndpointId: c.ExistingEndpointId.ToStringOutput(),
+			EndpointId: c.EndpointId.ToStringOutput(),
 			DnsNames:   dnsNames.ToStringArrayOutput(),
 		}, nil
 	}
@@ -153,14 +154,14 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 		}
 	}
 	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
-		Region:       region,
-		VpcId:        vpcId,
-		SubnetIds:    subnetIds,
-		AllowedCidrs: allowed,
-		PrivateDns:   pulumi.BoolRef(privateDnsOn(c)),
-		SkipPolicy:   true,
-		Tags:         s.tags,
-		Protect:      s.protect,
+		Region:         region,
+		VpcId:          vpcId,
+		SubnetIds:      subnetIds,
+		AllowedCidrs:   allowed,
+		PrivateDns:     pulumi.BoolRef(privateDnsOn(c)),
+		EndpointPolicy: EndpointPolicySeparate,
+		Tags:           s.tags,
+		Protect:        s.protect,
 	}, consumer...)
 	if err != nil {
 		return nil, err
@@ -241,7 +242,7 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 		"endpoint":   access.EndpointId,
 		// A new endpoint policy (e.g. full -> restricted) may refuse the
 		// probe's calls: run it again.
-		"endpointPolicy": access.EndpointPolicy.ApplyT(TriggerHash).(pulumi.StringOutput),
+		"endpointPolicy": access.EndpointPolicyJson.ApplyT(TriggerHash).(pulumi.StringOutput),
 		// A change of who may reach the endpoint re-runs the probe too.
 		"allowedCidrs": access.Endpoint.AllowedCidrs.ApplyT(func(c []string) string { return strings.Join(c, ",") }).(pulumi.StringOutput),
 	}
@@ -276,8 +277,8 @@ func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.Str
 	switch {
 	case access.Endpoint != nil:
 		publicDns = access.Endpoint.PublicDnsName
-	case c.ExistingEndpointDnsName != nil:
-		publicDns = c.ExistingEndpointDnsName.ToStringOutput()
+	case c.EndpointDnsName != nil:
+		publicDns = c.EndpointDnsName.ToStringOutput()
 	}
 	var domain pulumi.StringInput = pulumi.String("")
 	basePath := ""

@@ -27,7 +27,7 @@ func TestCredentialsBuildPinnedProvidersAsChildren(t *testing.T) {
 			ProducerCredentials: roleOf(testProducerAccount),
 			Consumers: []ConsumerArgs{
 				{Name: "app", AccountId: testConsumerAccount, Credentials: roleOf(testConsumerAccount), Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}},
-				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId)},
+				{Name: "partner", AccountId: "444444444444", EndpointId: pulumi.String(foreignEndpointId)},
 			},
 		})
 		return err
@@ -66,7 +66,7 @@ func TestCredentialsRefusals(t *testing.T) {
 			Consumers: []ConsumerArgs{
 				{Name: "app", AccountId: testConsumerAccount, Credentials: &AccountCredentials{}, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}},
 				{Name: "batch", AccountId: testSecondConsumerAccount, Credentials: &AccountCredentials{Profile: pulumi.String("b"), ExternalId: pulumi.String("x")}, Vpc: &ConsumerVpcArgs{Cidr: "10.21.0.0/24"}},
-				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId), Credentials: roleOf("444444444444")},
+				{Name: "partner", AccountId: "444444444444", EndpointId: pulumi.String(foreignEndpointId), Credentials: roleOf("444444444444")},
 				{Name: "none", AccountId: "555555555555", Vpc: &ConsumerVpcArgs{Cidr: "10.22.0.0/24"}},
 			},
 		})
@@ -124,7 +124,7 @@ func TestCrossAccountPublishesPerConsumerMaps(t *testing.T) {
 		return &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
 			Consumers: []ConsumerArgs{
 				{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}},
-				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId)},
+				{Name: "partner", AccountId: "444444444444", EndpointId: pulumi.String(foreignEndpointId)},
 			}}
 	}, func(api *CrossAccountPrivateApi) error {
 		v, _, err := awsmock.Await(pulumi.All(api.EndpointIds, api.InvokeUrls, api.Consumers["app"].EndpointId, api.Consumers["app"].InvokeUrls))

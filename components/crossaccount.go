@@ -10,7 +10,7 @@ import (
 )
 
 // ConsumerArgs describe one consumer account of a CrossAccountPrivateApi.
-// Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
+// Exactly one of Vpc, VpcId (with SubnetIds) or EndpointId is set.
 type ConsumerArgs struct {
 	// Name identifies the consumer in child names and outputs ([a-z0-9-]+, unique). Required.
 	Name string `pulumi:"name"`
@@ -25,12 +25,12 @@ type ConsumerArgs struct {
 	// (checked by its pin) or of your own making (checked by asking AWS
 	// through it which account it reaches); it must act in AccountId and the
 	// API's region. Exactly one of Provider and Credentials unless
-	// ExistingEndpointId is set.
+	// EndpointId is set.
 	Provider *aws.Provider
 	// Credentials make the composition build the consumer account's provider
 	// itself, pinned to AccountId and the region (the way for stacks in other
 	// languages, which cannot pass a provider). Exactly one of Provider and
-	// Credentials unless ExistingEndpointId is set.
+	// Credentials unless EndpointId is set.
 	Credentials *AccountCredentials `pulumi:"credentials,optional"`
 	// Vpc creates a small VPC for the endpoint. Optional.
 	Vpc *ConsumerVpcArgs `pulumi:"vpc,optional"`
@@ -50,11 +50,22 @@ type ConsumerArgs struct {
 	// that serves others too). Attached as a separate ec2.VpcEndpointPolicy once
 	// the API exists. Ignored for an existing endpoint. Optional.
 	EndpointPolicy string `pulumi:"endpointPolicy,optional"`
-	// ExistingEndpointId is the vpce- ID of an endpoint another team owns;
+	// EndpointId is the vpce- ID of an endpoint another team owns;
 	// nothing is created in the consumer account then. Optional.
-	ExistingEndpointId pulumi.StringInput `pulumi:"existingEndpointId,optional"`
-	// ExistingEndpointDnsName is that endpoint's regional DNS name, for the
+	EndpointId pulumi.StringInput `pulumi:"endpointId,optional"`
+	// EndpointDnsName is that endpoint's regional DNS name, for the
 	// public-DNS invoke forms. Optional.
+	EndpointDnsName pulumi.StringInput `pulumi:"endpointDnsName,optional"`
+	// ExistingEndpointId is the former name of EndpointId, which the stack
+	// file's key has (consumers[].endpointId); it behaves as EndpointId.
+	// Setting both is refused.
+	//
+	// Deprecated: use EndpointId. Kept for one minor version.
+	ExistingEndpointId pulumi.StringInput `pulumi:"existingEndpointId,optional"`
+	// ExistingEndpointDnsName is the former name of EndpointDnsName; it
+	// behaves as EndpointDnsName. Setting both is refused.
+	//
+	// Deprecated: use EndpointDnsName. Kept for one minor version.
 	ExistingEndpointDnsName pulumi.StringInput `pulumi:"existingEndpointDnsName,optional"`
 	// Probe adds a ConnectivityProbe in this consumer's account and
 	// endpoint subnets that calls the API through every invoke form on each
@@ -66,7 +77,9 @@ type ConsumerArgs struct {
 // CrossAccountPrivateApiArgs are the inputs of CrossAccountPrivateApi. It spans
 // accounts, so it takes each account's provider as a field.
 type CrossAccountPrivateApiArgs struct {
-	// Region of the API and every endpoint. Required; each provider must be pinned to it.
+	// Region of the API and every endpoint. Required; each provider must act
+	// in it. A plain string, not an input: it is validated, and every
+	// provider checked against it, before anything is registered.
 	Region string `pulumi:"region"`
 	// ProducerAccountId is the producer account; endpoint policies allow invoking its APIs only. Required.
 	ProducerAccountId string `pulumi:"producerAccountId"`
@@ -85,11 +98,19 @@ type CrossAccountPrivateApiArgs struct {
 	ApiName        pulumi.StringInput `pulumi:"apiName,optional"`
 	ApiDescription pulumi.StringInput `pulumi:"apiDescription,optional"`
 	Routes         []Route            `pulumi:"routes,optional"`
-	// AdoptApi takes over an existing API in the producer account instead of
+	// Adopt takes over an existing API in the producer account instead of
 	// creating one; its routes become exactly Routes (see AdoptApiArgs).
 	// Optional.
+	Adopt *AdoptApiArgs `pulumi:"adopt,optional"`
+	// AdoptApi is the former name of Adopt, which the stack file's key
+	// (api.adopt) and PrivateRestApiArgs have; it behaves as Adopt. Setting
+	// both is refused.
+	//
+	// Deprecated: use Adopt. Kept for one minor version.
 	AdoptApi *AdoptApiArgs `pulumi:"adoptApi,optional"`
-	// StageName is the stage to deploy. Required.
+	// StageName is the stage to deploy. Required. A plain string, validated
+	// before anything is registered (StageDeploymentArgs.StageName, an
+	// input, may come from another resource).
 	StageName string `pulumi:"stageName"`
 	// Authorization is AuthorizationNone (default) or AuthorizationIam: every
 	// method then needs SigV4-signed calls, and the resource policy's Allow
@@ -160,8 +181,14 @@ type ConsumerAccess struct {
 	Endpoint *ExecuteApiEndpoint
 	// Probe is the consumer's ConnectivityProbe, nil when it has none.
 	Probe *ConnectivityProbe
-	// EndpointPolicy is the policy document attached to a created endpoint
-	// (unset for an existing endpoint): the probe re-runs when it changes.
+	// EndpointPolicyJson is the policy document attached to a created
+	// endpoint (unset for an existing endpoint): the probe re-runs when it
+	// changes. (ConsumerArgs.EndpointPolicy is the policy's mode.)
+	EndpointPolicyJson pulumi.StringOutput
+	// EndpointPolicy is EndpointPolicyJson by its former name, which
+	// ConsumerArgs.EndpointPolicy has for the mode; it holds the same.
+	//
+	// Deprecated: use EndpointPolicyJson. Kept for one minor version.
 	EndpointPolicy pulumi.StringOutput
 	// EndpointPolicyResource is that attachment; Network the VPC created
 	// for the endpoint. Nil when there is none.
@@ -222,6 +249,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, errors.New("cross-account private api " + name + ": args are required")
 	}
 	errs := AsFieldErrors(args.Validate())
+	args = args.resolved(&fieldErrs{}) // Validate has reported its conflicts
 	errs = append(errs, args.checkProviders(ctx, len(errs) == 0)...)
 	if len(errs) > 0 {
 		return nil, invalidArgs("cross-account private api", name, errs)
@@ -237,11 +265,11 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	producer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(args.ProducerProvider)}
 	// An adopted API is read before anything is registered in any account.
 	var adopted *AdoptedApi
-	if args.AdoptApi != nil {
-		adopted = ReadAdoptedApi(ctx, args.AdoptApi.RestApiId, pulumi.Provider(args.ProducerProvider))
-		if err := args.AdoptApi.CheckExisting(adopted); err != nil {
+	if args.Adopt != nil {
+		adopted = ReadAdoptedApi(ctx, args.Adopt.RestApiId, pulumi.Provider(args.ProducerProvider))
+		if err := args.Adopt.CheckExisting(adopted); err != nil {
 			var f fieldErrs
-			f.nest("adoptApi", err)
+			f.nest("adopt", err)
 			return nil, invalidArgs("cross-account private api", name, f.err())
 		}
 	}
@@ -268,7 +296,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		Tags:           args.Tags,
 		Authorization:  args.Authorization,
 		Protect:        args.Protect,
-		Adopt:          args.AdoptApi,
+		Adopt:          args.Adopt,
 		Quotas:         args.Quotas,
 		Tls:            args.Tls,
 	}, adopted, producer...)
@@ -278,14 +306,14 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 
 	// Step 3 (account B): the resource policy that denies every other source.
 	policy, err := NewResourcePolicy(ctx, name+"-policy", &ResourcePolicyArgs{
-		RestApiId:       api.RestApiId,
-		ExecutionArn:    api.ExecutionArn,
-		VpcEndpointIds:  comp.VpcEndpointIds,
-		Revision:        api.BodyHash,
-		Principals:      allowedPrincipals(args),
-		PrincipalOrgId:  pulumi.String(args.PrincipalOrgId),
-		ExtraStatements: args.ExtraPolicyStatements,
-		Quotas:          args.Quotas,
+		RestApiId:             api.RestApiId,
+		ExecutionArn:          api.ExecutionArn,
+		VpcEndpointIds:        comp.VpcEndpointIds,
+		BodyHash:              api.BodyHash,
+		Principals:            allowedPrincipals(args),
+		PrincipalOrgId:        pulumi.String(args.PrincipalOrgId),
+		ExtraPolicyStatements: args.ExtraPolicyStatements,
+		Quotas:                args.Quotas,
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
@@ -296,7 +324,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	var logGroupArn pulumi.StringInput
 	var logGroup *cloudwatch.LogGroup
 	var stageDeps []pulumi.Resource
-	if logs := args.accessLogs(); !logs.Disabled {
+	if logs := args.accessLogs(); logs.on() {
 		group, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, &logs, args.Protect, pulumi.Provider(args.ProducerProvider))
 		if err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
@@ -309,7 +337,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		StageDependsOn:          stageDeps,
 		RestApiId:               api.RestApiId,
 		StageName:               pulumi.String(args.StageName),
-		DefinitionHash:          api.BodyHash,
+		BodyHash:                api.BodyHash,
 		PolicyJson:              policy.PolicyJson,
 		VpcEndpointIds:          comp.VpcEndpointIds,
 		Tags:                    args.Tags,
@@ -415,7 +443,7 @@ func (a *CrossAccountPrivateApiArgs) withCredentialProviders(ctx *pulumi.Context
 	}
 	out.Consumers = append([]ConsumerArgs(nil), a.Consumers...)
 	for i, c := range out.Consumers {
-		if c.Credentials == nil || c.ExistingEndpointId != nil {
+		if c.Credentials == nil || c.EndpointId != nil {
 			continue
 		}
 		p, err := c.Credentials.newProvider(ctx, name+"-"+c.Name+"-provider", c.AccountId, a.Region, comp)

@@ -65,7 +65,7 @@ func runCrossAccountWith(t *testing.T, consumerRegion string, mutate func(*Cross
 				{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}},
 				{Name: "batch", AccountId: testSecondConsumerAccount, Provider: batch, VpcId: pulumi.String("vpc-0123456789abcdef0"),
 					SubnetIds: pulumi.ToStringArray([]string{"subnet-0123456789abcdef1"}), PrivateDns: &off},
-				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId), ExistingEndpointDnsName: pulumi.String(foreignEndpointDns)},
+				{Name: "partner", AccountId: "444444444444", EndpointId: pulumi.String(foreignEndpointId), EndpointDnsName: pulumi.String(foreignEndpointDns)},
 			},
 		}
 		if mutate != nil {
@@ -229,7 +229,7 @@ func TestCrossAccountValidatesArgs(t *testing.T) {
 			ProducerAccountId: "1234",
 			Consumers: []ConsumerArgs{
 				{Name: "App"},
-				{Name: "b", Provider: &aws.Provider{}, Vpc: &ConsumerVpcArgs{Cidr: "10.0.0.0/24"}, ExistingEndpointId: pulumi.String(foreignEndpointId)},
+				{Name: "b", Provider: &aws.Provider{}, Vpc: &ConsumerVpcArgs{Cidr: "10.0.0.0/24"}, EndpointId: pulumi.String(foreignEndpointId)},
 				{Name: "b", Provider: &aws.Provider{}, VpcId: pulumi.String("vpc-0123456789abcdef0")},
 			},
 		})
@@ -247,7 +247,7 @@ func TestCrossAccountValidatesArgs(t *testing.T) {
 		"stageName":              `got ""; expected a stage name`,
 		"consumers[0].name":      `got "App"`,
 		"consumers[0].accountId": `got ""; expected a 12-digit AWS account ID`,
-		"consumers[0].provider":  "required unless existingEndpointId is set",
+		"consumers[0].provider":  "required unless endpointId is set",
 		"consumers[1]":           "set exactly one of vpc",
 		"consumers[2].name":      `got "b", already used by consumers[1]`,
 		"consumers[2]":           "vpcId and subnetIds go together",
@@ -344,7 +344,7 @@ func TestCrossAccountIamAllowsExactlyTheNamedPrincipals(t *testing.T) {
 			Consumers: []ConsumerArgs{
 				{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"},
 					Principals: pulumi.ToStringArray([]string{role})},
-				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId)},
+				{Name: "partner", AccountId: "444444444444", EndpointId: pulumi.String(foreignEndpointId)},
 			},
 		}
 	}, func(api *CrossAccountPrivateApi) error {
@@ -399,7 +399,7 @@ func TestCrossAccountIamNeedsAccountOrPrincipals(t *testing.T) {
 		_, err = NewCrossAccountPrivateApi(ctx, "xa", &CrossAccountPrivateApiArgs{
 			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
 			Authorization: AuthorizationIam,
-			Consumers:     []ConsumerArgs{{Name: "partner", ExistingEndpointId: pulumi.String(foreignEndpointId)}},
+			Consumers:     []ConsumerArgs{{Name: "partner", EndpointId: pulumi.String(foreignEndpointId)}},
 		})
 		return err
 	})
@@ -409,7 +409,7 @@ func TestCrossAccountIamNeedsAccountOrPrincipals(t *testing.T) {
 // TestCrossAccountDefaultsAreTheProgramsDefaults: nil AccessLogs and nil
 // Throttle give an importer what a stack file without api.accessLogs and
 // api.throttle gets: access logs kept 30 days, 100/s with bursts of 200;
-// Disabled turns the logs off.
+// Enabled false turns the logs off.
 func TestCrossAccountDefaultsAreTheProgramsDefaults(t *testing.T) {
 	run := func(logs *AccessLogsArgs) *awsmock.Mocks {
 		return runWithApp(t, testRegion, func(producer, app *aws.Provider) *CrossAccountPrivateApiArgs {
@@ -426,6 +426,6 @@ func TestCrossAccountDefaultsAreTheProgramsDefaults(t *testing.T) {
 	assert.EqualValues(t, DefaultStageThrottle.RateLimit, settings["throttlingRateLimit"])
 	assert.EqualValues(t, DefaultStageThrottle.BurstLimit, settings["throttlingBurstLimit"])
 
-	off := run(&AccessLogsArgs{Disabled: true})
-	assert.Empty(t, off.OfType("aws:cloudwatch/logGroup:LogGroup"), "Disabled: no log group")
+	off := run(&AccessLogsArgs{Enabled: pulumi.BoolRef(false)})
+	assert.Empty(t, off.OfType("aws:cloudwatch/logGroup:LogGroup"), "Enabled false: no log group")
 }

@@ -28,6 +28,9 @@ const (
 	ExpectAuthorization  = AuthorizationNone + " or " + AuthorizationIam
 	ExpectEndpointId     = "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits"
 	ExpectEndpointPolicy = EndpointPolicyRestricted + " (invoke this API only) or " + EndpointPolicyFull + " (the endpoint serves other APIs too)"
+	// ExpectExecuteApiEndpointPolicy is ExecuteApiEndpointArgs.EndpointPolicy's.
+	ExpectExecuteApiEndpointPolicy = EndpointPolicyRestricted + " (invoke the invokeArns only), " + EndpointPolicyFull +
+		" (any API of the region) or " + EndpointPolicySeparate + " (a policy attached separately)"
 )
 
 // Validate checks every value of the args and returns all problems as
@@ -37,6 +40,7 @@ const (
 // providers: NewCrossAccountPrivateApi checks those as well.
 func (a *CrossAccountPrivateApiArgs) Validate() error {
 	var f fieldErrs
+	a = a.resolved(&f)
 	if !ValidRegion(a.Region) {
 		f.bad("region", a.Region, ExpectRegion)
 	}
@@ -54,8 +58,8 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	if ValidateAuthorization(a.Authorization) != nil {
 		f.bad("authorization", a.Authorization, ExpectAuthorization)
 	}
-	if a.AdoptApi != nil {
-		f.nest("adoptApi", a.AdoptApi.Validate(a.Routes))
+	if a.Adopt != nil {
+		f.nest("adopt", a.Adopt.Validate(a.Routes))
 	}
 	if a.PrincipalOrgId != "" {
 		switch {
@@ -105,7 +109,7 @@ func (a *CrossAccountPrivateApiArgs) validateQuotas(f *fieldErrs) {
 	if a.CustomDomain != nil {
 		perAccount := map[string]int{}
 		for _, c := range a.Consumers {
-			if c.ExistingEndpointId == nil {
+			if c.EndpointId == nil {
 				perAccount[c.AccountId]++
 			}
 		}
@@ -121,7 +125,7 @@ func (a *CrossAccountPrivateApiArgs) validateQuotas(f *fieldErrs) {
 // createsEndpoint says whether any consumer's endpoint is created here.
 func (a *CrossAccountPrivateApiArgs) createsEndpoint() bool {
 	for _, c := range a.Consumers {
-		if c.ExistingEndpointId == nil {
+		if c.EndpointId == nil {
 			return true
 		}
 	}
@@ -181,20 +185,20 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 				f.add(field, "vpcId and subnetIds go together; set both")
 			}
 		}
-		if c.ExistingEndpointId != nil {
+		if c.EndpointId != nil {
 			ways++
-			if id, ok := plainString(c.ExistingEndpointId); ok {
+			if id, ok := plainString(c.EndpointId); ok {
 				if !VpcEndpointIdPattern.MatchString(id) {
-					f.bad(field+".existingEndpointId", id, ExpectEndpointId)
+					f.bad(field+".endpointId", id, ExpectEndpointId)
 				} else if first, dup := endpoints[id]; dup {
-					f.add(field+".existingEndpointId", "got %q, already used by consumers[%d]; expected each endpoint once", id, first)
+					f.add(field+".endpointId", "got %q, already used by consumers[%d]; expected each endpoint once", id, first)
 				} else {
 					endpoints[id] = i
 				}
 			}
 		}
 		if ways != 1 {
-			f.add(field, "set exactly one of vpc, vpcId with subnetIds, or existingEndpointId")
+			f.add(field, "set exactly one of vpc, vpcId with subnetIds, or endpointId")
 		}
 		if c.EndpointPolicy != "" && c.EndpointPolicy != EndpointPolicyRestricted && c.EndpointPolicy != EndpointPolicyFull {
 			f.bad(field+".endpointPolicy", c.EndpointPolicy, ExpectEndpointPolicy)
@@ -211,8 +215,8 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 		}
 		a.validatePrincipals(f, field, c)
 		if c.Probe {
-			if c.ExistingEndpointId != nil {
-				f.add(field+".probe", "applies only to an endpoint created here (this consumer has existingEndpointId); remove it")
+			if c.EndpointId != nil {
+				f.add(field+".probe", "applies only to an endpoint created here (this consumer has endpointId); remove it")
 			}
 			if _, ok := probeRoute(a.Routes); !ok {
 				f.add(field+".probe", "needs a GET or ANY route to call; add one (e.g. GET /health with a mock integration) or turn the probe off")
@@ -321,14 +325,14 @@ func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask boo
 		switch {
 		case c.Provider != nil && c.Credentials != nil:
 			f.add(fmt.Sprintf("consumers[%d].credentials", i), "set with provider; give the consumer's provider or its credentials, not both")
-		case c.Credentials != nil && c.ExistingEndpointId != nil:
-			f.add(fmt.Sprintf("consumers[%d].credentials", i), "set with existingEndpointId; nothing is created in the account of an existing endpoint, so no credentials are needed: remove them")
+		case c.Credentials != nil && c.EndpointId != nil:
+			f.add(fmt.Sprintf("consumers[%d].credentials", i), "set with endpointId; nothing is created in the account of an existing endpoint, so no credentials are needed: remove them")
 		case c.Credentials != nil:
 			c.Credentials.validate(&f, fmt.Sprintf("consumers[%d].credentials", i))
 		case c.Provider != nil:
 			check(field, c.Provider, c.AccountId)
-		case c.ExistingEndpointId == nil:
-			f.add(field, "missing; expected the consumer account's AWS provider or credentials (required unless existingEndpointId is set)")
+		case c.EndpointId == nil:
+			f.add(field, "missing; expected the consumer account's AWS provider or credentials (required unless endpointId is set)")
 		}
 	}
 	return f.list

@@ -191,7 +191,7 @@ func TestCustomDomainValidation(t *testing.T) {
 		assert.Equal(t, c.want, fieldsOf(c.d.Validate(testRegion, testProducerAccount)), "%+v", c.d)
 	}
 	args := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
-		Consumers:    []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, ExistingEndpointId: pluralEndpoint(1)}},
+		Consumers:    []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, EndpointId: pluralEndpoint(1)}},
 		CustomDomain: &CustomDomainArgs{Name: "orders.example.com", CertificateArn: "nope"}}
 	assert.Equal(t, []string{"customDomain.certificateArn"}, fieldsOf(args.Validate()))
 	err := (&CustomDomainArgs{Name: "orders.example.com", CertificateArn: testCertificate, BasePath: "orders/v1"}).Validate(testRegion, testProducerAccount)
@@ -231,7 +231,7 @@ func TestCustomDomainQuotas(t *testing.T) {
 	args.CustomDomain = nil
 	assert.NotContains(t, fmt.Sprint(args.Validate()), "take at most 10 tags", "no domain, no zone")
 	args.CustomDomain = domain
-	args.Consumers = []ConsumerArgs{{Name: "partner", AccountId: testConsumerAccount, ExistingEndpointId: pluralEndpoint(1)}}
+	args.Consumers = []ConsumerArgs{{Name: "partner", AccountId: testConsumerAccount, EndpointId: pluralEndpoint(1)}}
 	assert.NotContains(t, fmt.Sprint(args.Validate()), "take at most 10 tags", "an endpoint owned elsewhere gets no zone here")
 
 	args.Tags = nil

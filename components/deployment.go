@@ -16,10 +16,18 @@ import (
 type StageDeploymentArgs struct {
 	// RestApiId is the API to deploy. Required.
 	RestApiId pulumi.StringInput `pulumi:"restApiId"`
-	// StageName is the stage that serves the deployment. Required.
+	// StageName is the stage that serves the deployment. Required. An input,
+	// so it may come from another resource; a plain value is validated.
 	StageName pulumi.StringInput `pulumi:"stageName"`
-	// DefinitionHash is PrivateRestApi.BodyHash: a new value redeploys. Required.
-	DefinitionHash pulumi.StringInput `pulumi:"definitionHash"`
+	// BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys.
+	// Required (optional in the schema only while DefinitionHash, its former
+	// name, is accepted).
+	BodyHash pulumi.StringInput `pulumi:"bodyHash,optional"`
+	// DefinitionHash is the former name of BodyHash; it behaves as
+	// BodyHash. Setting both is refused.
+	//
+	// Deprecated: use BodyHash. Kept for one minor version.
+	DefinitionHash pulumi.StringInput `pulumi:"definitionHash,optional"`
 	// PolicyJson is the attached resource policy (ResourcePolicy.PolicyJson). Required.
 	PolicyJson pulumi.StringInput `pulumi:"policyJson"`
 	// VpcEndpointIds are the endpoints associated with the API. Required.
@@ -116,9 +124,10 @@ func sha256Hex(s string) string {
 // Validate checks the args and returns every problem as FieldErrors.
 func (a *StageDeploymentArgs) Validate() error {
 	var f fieldErrs
+	a = a.resolved(&f)
 	f.require(a.RestApiId != nil, "restApiId")
 	f.require(a.StageName != nil, "stageName")
-	f.require(a.DefinitionHash != nil, "definitionHash")
+	f.require(a.BodyHash != nil, "bodyHash")
 	f.require(a.PolicyJson != nil, "policyJson")
 	f.require(a.VpcEndpointIds != nil, "vpcEndpointIds")
 	if stage, ok := plainString(a.StageName); ok && !ValidStageName(stage) {
@@ -144,11 +153,12 @@ func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentA
 	if err := checkSingleAccount("stage deployment", name, "producer", args.Validate(), opts); err != nil {
 		return nil, err
 	}
+	args = args.resolved(&fieldErrs{}) // Validate has reported its conflicts
 	comp := &StageDeployment{}
 	if err := ctx.RegisterComponentResource(StageDeploymentType, name, comp, opts...); err != nil {
 		return nil, err
 	}
-	triggers := pulumi.All(args.DefinitionHash, args.PolicyJson, args.VpcEndpointIds).ApplyT(func(v []any) map[string]string {
+	triggers := pulumi.All(args.BodyHash, args.PolicyJson, args.VpcEndpointIds).ApplyT(func(v []any) map[string]string {
 		return DeploymentTriggers(v[0].(string), v[1].(string), v[2].([]string))
 	}).(pulumi.StringMapOutput)
 	// A trigger change replaces the deployment. Pulumi's default replacement is

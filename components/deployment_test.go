@@ -46,7 +46,7 @@ func TestStageDeploymentDependsOnEverythingAndKeepsAStableStage(t *testing.T) {
 		policy, err := NewResourcePolicy(ctx, "shop-policy", &ResourcePolicyArgs{
 			RestApiId: api.RestApiId, ExecutionArn: api.ExecutionArn,
 			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
-			Revision:       api.BodyHash,
+			BodyHash:       api.BodyHash,
 		}, pulumi.Provider(producer))
 		if err != nil {
 			return err
@@ -54,7 +54,7 @@ func TestStageDeploymentDependsOnEverythingAndKeepsAStableStage(t *testing.T) {
 		_, err = NewStageDeployment(ctx, "shop-stage", &StageDeploymentArgs{
 			RestApiId:      api.RestApiId,
 			StageName:      pulumi.String("dev"),
-			DefinitionHash: api.BodyHash,
+			BodyHash:       api.BodyHash,
 			PolicyJson:     policy.PolicyJson,
 			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
 			Protect:        true,
@@ -92,7 +92,7 @@ func TestStageDeploymentDependsOnEverythingAndKeepsAStableStage(t *testing.T) {
 func TestStageDeploymentRequiresDependencies(t *testing.T) {
 	err := runMockedErr(func(ctx *pulumi.Context) error {
 		_, err := NewStageDeployment(ctx, "s", &StageDeploymentArgs{
-			RestApiId: pulumi.String("abc"), StageName: pulumi.String("dev"), DefinitionHash: pulumi.String("f"),
+			RestApiId: pulumi.String("abc"), StageName: pulumi.String("dev"), BodyHash: pulumi.String("f"),
 			PolicyJson: pulumi.String("{}"), VpcEndpointIds: pulumi.StringArray{},
 		})
 		return err
@@ -102,7 +102,7 @@ func TestStageDeploymentRequiresDependencies(t *testing.T) {
 		_, err := NewStageDeployment(ctx, "s", &StageDeploymentArgs{DependsOn: []pulumi.Resource{&apigateway.RestApi{}}})
 		return err
 	})
-	assert.Equal(t, []string{"restApiId", "stageName", "definitionHash", "policyJson", "vpcEndpointIds", "provider"}, fieldsOf(err),
+	assert.Equal(t, []string{"restApiId", "stageName", "bodyHash", "policyJson", "vpcEndpointIds", "provider"}, fieldsOf(err),
 		"every problem at once, the missing provider too")
 }
 
@@ -116,7 +116,7 @@ func TestResourcePolicyComponent(t *testing.T) {
 			RestApiId:      pulumi.String("abcde12345"),
 			ExecutionArn:   pulumi.String(testExecutionArn),
 			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
-			Revision:       pulumi.String("body-hash-1"),
+			BodyHash:       pulumi.String("body-hash-1"),
 		}, pulumi.Provider(producer))
 		return err
 	})
@@ -127,7 +127,7 @@ func TestResourcePolicyComponent(t *testing.T) {
 	assert.False(t, invokeAllowed(t, pol.Input("policy").(string), "vpce-0bbbbbbbbbbbbbbbb"))
 	assert.Equal(t, mustNamed(t, mocks, ResourcePolicyType, "p").URN, pol.Parent)
 
-	// Without Revision the first body import after a route change would
+	// Without BodyHash the first body import after a route change would
 	// leave the API without its policy: refused.
 	noRevision := runMockedErr(func(ctx *pulumi.Context) error {
 		_, err := NewResourcePolicy(ctx, "p", &ResourcePolicyArgs{
@@ -136,7 +136,7 @@ func TestResourcePolicyComponent(t *testing.T) {
 		})
 		return err
 	})
-	assert.ErrorContains(t, noRevision, "revision: required: pass the API's PrivateRestApi.BodyHash")
+	assert.ErrorContains(t, noRevision, "bodyHash: required: pass the API's PrivateRestApi.BodyHash")
 
 	err := runMockedErr(func(ctx *pulumi.Context) error {
 		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
@@ -145,7 +145,7 @@ func TestResourcePolicyComponent(t *testing.T) {
 		}
 		_, err = NewResourcePolicy(ctx, "p", &ResourcePolicyArgs{
 			RestApiId: pulumi.String("abcde12345"), ExecutionArn: pulumi.String("execute-api:/*"),
-			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}), Revision: pulumi.String("body-hash-1"),
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}), BodyHash: pulumi.String("body-hash-1"),
 		}, pulumi.Provider(producer))
 		return err
 	})

@@ -12,7 +12,9 @@ import (
 
 // ExecuteApiEndpointArgs are the inputs of ExecuteApiEndpoint.
 type ExecuteApiEndpointArgs struct {
-	// Region of the endpoint; it must be the API's region. Required.
+	// Region of the endpoint; it must be the API's region. Required. An
+	// input, so it may come from another resource (CrossAccountPrivateApiArgs.Region,
+	// which is validated before anything is registered, is a plain string).
 	Region pulumi.StringInput `pulumi:"region"`
 	// VpcId is the VPC the endpoint is placed in. Required.
 	VpcId pulumi.StringInput `pulumi:"vpcId"`
@@ -26,19 +28,27 @@ type ExecuteApiEndpointArgs struct {
 	// to this endpoint, so public and regional APIs become unreachable from it,
 	// and a VPC holds one such endpoint at most. Optional, default false.
 	PrivateDns *bool `pulumi:"privateDns,optional"`
-	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke
-	// through the endpoint; the endpoint policy allows execute-api:Invoke on them
-	// and nothing else. Exactly one of InvokeArns, FullAccessPolicy and
-	// SkipPolicy.
+	// EndpointPolicy is the endpoint's policy, as ConsumerArgs.EndpointPolicy
+	// names it: EndpointPolicyRestricted (default), execute-api:Invoke on
+	// InvokeArns and nothing else; EndpointPolicyFull, Invoke on every API of
+	// the endpoint's region, in any account
+	// (arn:<partition>:execute-api:<region>:*:*), for an endpoint that serves
+	// APIs you cannot list; or EndpointPolicySeparate, a policy attached
+	// separately (ec2.VpcEndpointPolicy). Optional.
+	EndpointPolicy string `pulumi:"endpointPolicy,optional"`
+	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may
+	// invoke through the endpoint with EndpointPolicyRestricted, and only
+	// then. Required with it.
 	InvokeArns pulumi.StringArrayInput `pulumi:"invokeArns,optional"`
-	// FullAccessPolicy allows execute-api:Invoke on every API of the
-	// endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*):
-	// for an endpoint that serves APIs you cannot list. Say so explicitly.
+	// FullAccessPolicy is EndpointPolicy EndpointPolicyFull by its former
+	// name; it behaves as that. Setting it with EndpointPolicy is refused.
+	//
+	// Deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
 	FullAccessPolicy bool `pulumi:"fullAccessPolicy,optional"`
-	// SkipPolicy leaves the endpoint's policy to a separate ec2.VpcEndpointPolicy
-	// (AWS's full-access default until that is attached). CrossAccountPrivateApi
-	// sets it: the policy names the API, which can only exist after the
-	// endpoint.
+	// SkipPolicy is EndpointPolicy EndpointPolicySeparate by its former
+	// name; it behaves as that. Setting it with EndpointPolicy is refused.
+	//
+	// Deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
 	SkipPolicy bool `pulumi:"skipPolicy,optional"`
 	// Tags are set on the endpoint and its security group. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
@@ -81,14 +91,20 @@ func (a *ExecuteApiEndpointArgs) Validate() error {
 	f.require(a.VpcId != nil, "vpcId")
 	f.require(a.SubnetIds != nil, "subnetIds")
 	f.require(a.AllowedCidrs != nil, "allowedCidrs")
-	policies := 0
-	for _, set := range []bool{a.InvokeArns != nil, a.FullAccessPolicy, a.SkipPolicy} {
-		if set {
-			policies++
+	a = a.resolved(&f)
+	switch a.EndpointPolicy {
+	case "", EndpointPolicyRestricted:
+		if a.InvokeArns == nil {
+			f.add("invokeArns", "missing; with endpointPolicy %s (the default) name the APIs callers may invoke through the endpoint, "+
+				"or set endpointPolicy %s (every API of the region, in any account) or %s (a policy attached separately)",
+				EndpointPolicyRestricted, EndpointPolicyFull, EndpointPolicySeparate)
 		}
-	}
-	if policies != 1 {
-		f.add("invokeArns", "set exactly one of invokeArns (the APIs callers may invoke through the endpoint), fullAccessPolicy (every API of the region, in any account) or skipPolicy (a policy attached separately)")
+	case EndpointPolicyFull, EndpointPolicySeparate:
+		if a.InvokeArns != nil {
+			f.add("invokeArns", "set with endpointPolicy %s; invokeArns go with endpointPolicy %s only: remove one", a.EndpointPolicy, EndpointPolicyRestricted)
+		}
+	default:
+		f.bad("endpointPolicy", a.EndpointPolicy, ExpectExecuteApiEndpointPolicy)
 	}
 	if cidrs, ok := plainStrings(a.AllowedCidrs); ok {
 		if err := CheckAllowedCidrs(cidrs); err != nil {
@@ -109,6 +125,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	if err := checkSingleAccount("execute-api endpoint", name, "consumer", args.Validate(), opts); err != nil {
 		return nil, err
 	}
+	args = args.resolved(&fieldErrs{}) // Validate has reported its conflicts
 	privateDns := false
 	if args.PrivateDns != nil {
 		privateDns = *args.PrivateDns
@@ -148,9 +165,9 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	}
 
 	var policy pulumi.StringInput
-	if !args.SkipPolicy {
+	if args.EndpointPolicy != EndpointPolicySeparate {
 		invokeArns := args.InvokeArns
-		if args.FullAccessPolicy {
+		if args.EndpointPolicy == EndpointPolicyFull {
 			invokeArns = pulumi.StringArray{region.ApplyT(func(r string) string {
 				return fmt.Sprintf("arn:%s:execute-api:%s:*:*", PartitionOf(r), r)
 			}).(pulumi.StringOutput)}

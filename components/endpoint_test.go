@@ -108,23 +108,34 @@ func TestExecuteApiEndpointPolicyAllowsInvokeOnly(t *testing.T) {
 }
 
 // TestExecuteApiEndpointPolicyIsNeverImplicit: used alone, the endpoint
-// names what may be invoked through it, or says explicitly that it is every
-// API of the region; one of the three, never two.
+// names what may be invoked through it (restricted, the default), or says
+// explicitly that it is every API of the region (full) or a policy attached
+// separately; invokeArns go with restricted only.
 func TestExecuteApiEndpointPolicyIsNeverImplicit(t *testing.T) {
 	none := endpointArgs()
 	none.InvokeArns = nil
 	_, _, err := runEndpoint(t, none)
-	assert.ErrorContains(t, err, "set exactly one of invokeArns")
+	assert.ErrorContains(t, err, "invokeArns: missing; with endpointPolicy restricted (the default) name the APIs")
 	both := endpointArgs()
-	both.FullAccessPolicy = true
+	both.EndpointPolicy = EndpointPolicyFull
 	_, _, err = runEndpoint(t, both)
-	assert.ErrorContains(t, err, "set exactly one of invokeArns")
+	assert.ErrorContains(t, err, "invokeArns: set with endpointPolicy full")
+	unknown := endpointArgs()
+	unknown.EndpointPolicy = "open"
+	_, _, err = runEndpoint(t, unknown)
+	assert.Equal(t, []string{"endpointPolicy"}, fieldsOf(err))
 
 	full := endpointArgs()
-	full.InvokeArns, full.FullAccessPolicy = nil, true
+	full.InvokeArns, full.EndpointPolicy = nil, EndpointPolicyFull
 	mocks, _, err := runEndpoint(t, full)
 	require.NoError(t, err)
 	assert.Contains(t, mustNamed(t, mocks, typeVpcEndpoint, "app-vpce").Input("policy"), `"arn:aws:execute-api:eu-west-1:*:*"`)
+
+	separate := endpointArgs()
+	separate.InvokeArns, separate.EndpointPolicy = nil, EndpointPolicySeparate
+	mocks, _, err = runEndpoint(t, separate)
+	require.NoError(t, err)
+	assert.Nil(t, mustNamed(t, mocks, typeVpcEndpoint, "app-vpce").Input("policy"), "the policy is attached separately")
 }
 
 func TestExecuteApiEndpointPrivateDnsOff(t *testing.T) {

@@ -83,13 +83,13 @@ func ExampleNewPrivateRestApi() {
 			return err
 		}
 		rp, err := components.NewResourcePolicy(ctx, "orders-policy", &components.ResourcePolicyArgs{
-			RestApiId: api.RestApiId, ExecutionArn: api.ExecutionArn, VpcEndpointIds: ids, Revision: api.BodyHash,
+			RestApiId: api.RestApiId, ExecutionArn: api.ExecutionArn, VpcEndpointIds: ids, BodyHash: api.BodyHash,
 		}, pulumi.Provider(producer))
 		if err != nil {
 			return err
 		}
 		_, err = components.NewStageDeployment(ctx, "orders-stage", &components.StageDeploymentArgs{
-			RestApiId: api.RestApiId, StageName: pulumi.String("prod"), DefinitionHash: api.BodyHash,
+			RestApiId: api.RestApiId, StageName: pulumi.String("prod"), BodyHash: api.BodyHash,
 			PolicyJson: rp.PolicyJson, VpcEndpointIds: ids,
 			DependsOn: append(api.DeploymentDependencies(), rp.Policy),
 		}, pulumi.Provider(producer))

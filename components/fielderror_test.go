@@ -16,7 +16,7 @@ func badArgs(n int) *CrossAccountPrivateApiArgs {
 	a := &CrossAccountPrivateApiArgs{
 		Region: "mars-1", ProducerAccountId: testProducerAccount, StageName: "dev",
 		ProducerCredentials: &AccountCredentials{Profile: pulumi.String("producer")},
-		Consumers:           []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, ExistingEndpointId: pulumi.String("vpce-0123456789abcdef0")}},
+		Consumers:           []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, EndpointId: pulumi.String("vpce-0123456789abcdef0")}},
 	}
 	if n >= 2 {
 		a.StageName = "no spaces"

@@ -79,8 +79,14 @@ func AlarmWindowLimit(periodSeconds int) (seconds int, words string) {
 // MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the
 // producer account, from the access logs.
 type MonitoringArgs struct {
-	// Disabled turns monitoring off. Optional, default false: on wherever
-	// the access logs are on.
+	// Enabled turns monitoring on; false turns it off. Optional, default
+	// true wherever the access logs are on.
+	Enabled *bool `pulumi:"enabled,optional"`
+	// Disabled is Enabled false by its former name, the opposite of the
+	// stack file's key (api.monitoring.enabled); it behaves as that. Setting
+	// it with Enabled is refused.
+	//
+	// Deprecated: use Enabled (false). Kept for one minor version.
 	Disabled bool `pulumi:"disabled,optional"`
 	// ServerErrorRatePercent is the 5xx share of a consumer's requests, in
 	// percent, above which its alarm fires. Optional, default 5.
@@ -127,8 +133,9 @@ func (m MonitoringArgs) withDefaults() MonitoringArgs {
 // (serverErrorRatePercent, …).
 func (m MonitoringArgs) Validate(region string) error {
 	var f fieldErrs
-	if m.Disabled {
-		return nil
+	m = m.resolved(&f, "")
+	if !m.on() {
+		return f.err()
 	}
 	d := m.withDefaults()
 	const percent = "a percentage above 0 and at most 100"
@@ -385,25 +392,29 @@ func dashboardBody(in monitoringInputs) pulumi.StringOutput {
 // access logs are on.
 func (a *CrossAccountPrivateApiArgs) monitoring() MonitoringArgs {
 	if a.Monitoring == nil {
-		return MonitoringArgs{Disabled: a.accessLogs().Disabled}
+		return MonitoringArgs{Enabled: pulumi.BoolRef(a.accessLogs().on())}
 	}
 	return *a.Monitoring
 }
 
+// on says whether monitoring is on (Enabled, default true; the former
+// Disabled counts too).
+func (m MonitoringArgs) on() bool { return !m.Disabled && (m.Enabled == nil || *m.Enabled) }
+
 // MonitoringOn says whether the API gets per-consumer metrics, alarms and a
 // dashboard: Monitoring on (or nil) and the access logs on.
 func (a *CrossAccountPrivateApiArgs) MonitoringOn() bool {
-	return !a.monitoring().Disabled && !a.accessLogs().Disabled
+	return a.monitoring().on() && a.accessLogs().on()
 }
 
 // validateMonitoring checks the monitoring against the access logs it reads
 // and its own values.
 func (a *CrossAccountPrivateApiArgs) validateMonitoring(f *fieldErrs) {
 	m := a.monitoring()
-	if m.Disabled {
+	if !m.on() {
 		return
 	}
-	if a.accessLogs().Disabled {
+	if !a.accessLogs().on() {
 		f.add("monitoring", "is on while the access logs are off; the metrics are read from the access logs: turn the access logs on or set monitoring off")
 	}
 	f.nest("monitoring", m.Validate(a.Region))

@@ -204,7 +204,7 @@ func TestMonitoringFollowsTheAccessLogs(t *testing.T) {
 		return &CrossAccountPrivateApiArgs{
 			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
 			Consumers:  []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}},
-			AccessLogs: &AccessLogsArgs{Disabled: true},
+			AccessLogs: &AccessLogsArgs{Enabled: pulumi.BoolRef(false)},
 		}
 	}
 	mocks := runWithApp(t, testRegion, base, nil)
@@ -262,7 +262,7 @@ func TestMonitoringValidation(t *testing.T) {
 		{MonitoringArgs{AlarmTopicArn: "arn:aws:sqs:eu-west-1:111111111111:q"}, []string{"alarmTopicArn"}},
 		{MonitoringArgs{AlarmTopicArn: "arn:aws:sns:us-east-1:111111111111:alarms"}, []string{"alarmTopicArn"}},
 		{MonitoringArgs{AlarmTopicArn: "arn:aws:sns:eu-west-1:111111111111:alarms"}, nil},
-		{MonitoringArgs{Disabled: true, PeriodSeconds: 7}, nil},
+		{MonitoringArgs{Enabled: pulumi.BoolRef(false), PeriodSeconds: 7}, nil},
 	} {
 		assert.Equal(t, c.want, fieldsOf(c.args.Validate(testRegion)), "%+v", c.args)
 	}
@@ -271,7 +271,7 @@ func TestMonitoringValidation(t *testing.T) {
 		a := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev"}
 		for i := range n {
 			a.Consumers = append(a.Consumers, ConsumerArgs{Name: fmt.Sprintf("c%d", i), AccountId: testConsumerAccount,
-				ExistingEndpointId: pluralEndpoint(i)})
+				EndpointId: pluralEndpoint(i)})
 		}
 		return a
 	}
@@ -280,7 +280,7 @@ func TestMonitoringValidation(t *testing.T) {
 	assert.Contains(t, fieldsOf(err), "monitoring")
 	assert.ErrorContains(t, err, "125 consumers need 501 dashboard widgets; CloudWatch allows 500")
 	off := many(125)
-	off.Monitoring = &MonitoringArgs{Disabled: true}
+	off.Monitoring = &MonitoringArgs{Enabled: pulumi.BoolRef(false)}
 	assert.NotContains(t, fieldsOf(off.Validate()), "monitoring")
 }
 

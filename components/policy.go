@@ -16,20 +16,33 @@ type ResourcePolicyArgs struct {
 	ExecutionArn pulumi.StringInput `pulumi:"executionArn"`
 	// VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
 	VpcEndpointIds pulumi.StringArrayInput `pulumi:"vpcEndpointIds"`
-	// Revision changes whenever the API's definition is imported again:
-	// pass PrivateRestApi.BodyHash. API Gateway clears the resource policy on
-	// every PutRestApi in overwrite mode, so a new Revision attaches the policy
-	// again; without it the first route change would leave the API without
-	// its policy. Required.
-	Revision pulumi.StringInput `pulumi:"revision"`
+	// BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever
+	// the API's definition is imported again. API Gateway clears the
+	// resource policy on every PutRestApi in overwrite mode, so a new
+	// BodyHash attaches the policy again; without it the first route change
+	// would leave the API without its policy. Required (optional in the
+	// schema only while Revision, its former name, is accepted).
+	BodyHash pulumi.StringInput `pulumi:"bodyHash,optional"`
+	// Revision is the former name of BodyHash; it behaves as BodyHash.
+	// Setting both is refused.
+	//
+	// Deprecated: use BodyHash. Kept for one minor version.
+	Revision pulumi.StringInput `pulumi:"revision,optional"`
 	// Principals, when set, replace "*" in the Allow statement: only these
 	// IAM roles, users or account roots (arn:<partition>:iam::<account>:root)
 	// may invoke; use them with AWS_IAM methods. Optional.
 	Principals pulumi.StringArrayInput `pulumi:"principals,optional"`
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
 	PrincipalOrgId pulumi.StringInput `pulumi:"principalOrgId,optional"`
-	// ExtraStatements are appended after the Deny and the Allow; each must
-	// pass ValidateExtraStatement. Optional.
+	// ExtraPolicyStatements are appended after the Deny and the Allow; each
+	// must pass ValidateExtraStatement. Optional.
+	ExtraPolicyStatements []map[string]any `pulumi:"extraPolicyStatements,optional"`
+	// ExtraStatements is the former name of ExtraPolicyStatements, which the
+	// stack file's key (api.extraPolicyStatements) and
+	// CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements.
+	// Setting both is refused.
+	//
+	// Deprecated: use ExtraPolicyStatements. Kept for one minor version.
 	ExtraStatements []map[string]any `pulumi:"extraStatements,optional"`
 	// Quotas are the account's API Gateway quotas where AWS has raised them:
 	// a document longer than ResourcePolicyLength fails the preview or update
@@ -62,15 +75,16 @@ type ResourcePolicy struct {
 // Validate checks the args and returns every problem as FieldErrors.
 func (a *ResourcePolicyArgs) Validate() error {
 	var f fieldErrs
+	a = a.resolved(&f)
 	f.require(a.RestApiId != nil, "restApiId")
 	f.require(a.ExecutionArn != nil, "executionArn")
 	f.require(a.VpcEndpointIds != nil, "vpcEndpointIds")
-	if a.Revision == nil {
-		f.add("revision", "required: pass the API's PrivateRestApi.BodyHash, so the policy is attached again after every import of the body (which clears it)")
+	if a.BodyHash == nil {
+		f.add("bodyHash", "required: pass the API's PrivateRestApi.BodyHash, so the policy is attached again after every import of the body (which clears it)")
 	}
-	for i, extra := range a.ExtraStatements {
+	for i, extra := range a.ExtraPolicyStatements {
 		if err := ValidateExtraStatement(extra); err != nil {
-			f.add(fmt.Sprintf("extraStatements[%d]", i), "%v", err)
+			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "%v", err)
 		}
 	}
 	f.nest("quotas", a.Quotas.Validate())
@@ -88,6 +102,7 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 	if err := checkSingleAccount("resource policy", name, "producer", args.Validate(), opts); err != nil {
 		return nil, err
 	}
+	args = args.resolved(&fieldErrs{}) // Validate has reported its conflicts
 	comp := &ResourcePolicy{}
 	if err := ctx.RegisterComponentResource(ResourcePolicyType, name, comp, opts...); err != nil {
 		return nil, err
@@ -101,7 +116,7 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 		ids, _ := v[1].([]string)
 		who, _ := v[2].([]string)
 		org, _ := v[3].(string)
-		doc, err := ResourcePolicyJson(arn, ids, ResourcePolicyOptions{Principals: who, PrincipalOrgId: org, ExtraStatements: args.ExtraStatements})
+		doc, err := ResourcePolicyJson(arn, ids, ResourcePolicyOptions{Principals: who, PrincipalOrgId: org, ExtraStatements: args.ExtraPolicyStatements})
 		if err != nil {
 			return "", err
 		}
@@ -113,7 +128,7 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 	policy, err := apigateway.NewRestApiPolicy(ctx, name+"-policy", &apigateway.RestApiPolicyArgs{
 		RestApiId: args.RestApiId,
 		Policy:    doc,
-	}, pulumi.Parent(comp), pulumi.ReplacementTrigger(args.Revision), pulumi.RetainOnDelete(true), pulumi.Protect(false))
+	}, pulumi.Parent(comp), pulumi.ReplacementTrigger(args.BodyHash), pulumi.RetainOnDelete(true), pulumi.Protect(false))
 	if err != nil {
 		return nil, fmt.Errorf("resource policy %s: %w", name, err)
 	}

@@ -71,7 +71,8 @@ const (
 
 // ConnectivityProbeArgs are the inputs of ConnectivityProbe.
 type ConnectivityProbeArgs struct {
-	// Region of the API and the endpoint. Required.
+	// Region of the API and the endpoint. Required. A plain string: it is
+	// validated before anything is registered.
 	Region string `pulumi:"region"`
 	// VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
 	VpcId     pulumi.StringInput      `pulumi:"vpcId"`

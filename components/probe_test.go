@@ -46,7 +46,7 @@ func probeStack(t *testing.T, edit func(*CrossAccountPrivateApiArgs)) (*awsmock.
 				{Name: "app", AccountId: testConsumerAccount, Provider: app, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}, Probe: true},
 				{Name: "batch", AccountId: testSecondConsumerAccount, Provider: batch, VpcId: pulumi.String("vpc-0123456789abcdef0"),
 					SubnetIds: pulumi.ToStringArray([]string{"subnet-0123456789abcdef1", "subnet-0123456789abcdef2"}), Probe: true},
-				{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId), ExistingEndpointDnsName: pulumi.String(foreignEndpointDns)},
+				{Name: "partner", AccountId: "444444444444", EndpointId: pulumi.String(foreignEndpointId), EndpointDnsName: pulumi.String(foreignEndpointDns)},
 			},
 		}
 		if edit != nil {

@@ -20,14 +20,14 @@ var singleAccountConstructors = map[string]func(ctx *pulumi.Context, opts ...pul
 	"ResourcePolicy": func(ctx *pulumi.Context, opts ...pulumi.ResourceOption) error {
 		_, err := NewResourcePolicy(ctx, "shop-policy", &ResourcePolicyArgs{
 			RestApiId: pulumi.String("abcde12345"), ExecutionArn: pulumi.String(testExecutionArn),
-			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}), Revision: pulumi.String("body-hash-1"),
+			VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}), BodyHash: pulumi.String("body-hash-1"),
 		}, opts...)
 		return err
 	},
 	"StageDeployment": func(ctx *pulumi.Context, opts ...pulumi.ResourceOption) error {
 		var policy pulumi.ResourceState
 		_, err := NewStageDeployment(ctx, "shop-stage", &StageDeploymentArgs{
-			RestApiId: pulumi.String("abcde12345"), StageName: pulumi.String("dev"), DefinitionHash: pulumi.String("f"),
+			RestApiId: pulumi.String("abcde12345"), StageName: pulumi.String("dev"), BodyHash: pulumi.String("f"),
 			PolicyJson: pulumi.String("{}"), VpcEndpointIds: pulumi.ToStringArray([]string{"vpce-0aaaaaaaaaaaaaaaa"}),
 			DependsOn: []pulumi.Resource{&policy},
 		}, opts...)

@@ -181,8 +181,8 @@ func (a *CrossAccountPrivateApiArgs) plannedPolicyLength() (length int, known, o
 	var principals []string
 	for i, c := range a.Consumers {
 		id := placeholderEndpointId(i)
-		if c.ExistingEndpointId != nil {
-			if plain, isPlain := plainString(c.ExistingEndpointId); isPlain {
+		if c.EndpointId != nil {
+			if plain, isPlain := plainString(c.EndpointId); isPlain {
 				id = plain
 			}
 		}

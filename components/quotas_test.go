@@ -124,7 +124,7 @@ func TestPlannedPolicyLengthIsTheLengthSent(t *testing.T) {
 		{name: "iam roots"},
 		{name: "iam principals, existing endpoint, extra statement", edit: func(a *CrossAccountPrivateApiArgs) {
 			a.Consumers[0].Principals = pulumi.ToStringArray([]string{"arn:aws:iam::" + a.Consumers[0].AccountId + ":role/reader"})
-			a.Consumers = append(a.Consumers, ConsumerArgs{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId)})
+			a.Consumers = append(a.Consumers, ConsumerArgs{Name: "partner", AccountId: "444444444444", EndpointId: pulumi.String(foreignEndpointId)})
 			a.PrincipalOrgId = "o-abcdefghij"
 			a.ExtraPolicyStatements = []map[string]any{{"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"}}
 		}},
@@ -219,7 +219,7 @@ func TestResourcePolicyRefusesALongDocumentOnceKnown(t *testing.T) {
 			}
 			_, err = NewResourcePolicy(ctx, "orders-policy", &ResourcePolicyArgs{
 				RestApiId: pulumi.String("abcde12345"), ExecutionArn: pulumi.String(testExecutionArn),
-				VpcEndpointIds: ids, Revision: pulumi.String("r1"), Quotas: quotas,
+				VpcEndpointIds: ids, BodyHash: pulumi.String("r1"), Quotas: quotas,
 			}, pulumi.Provider(producer))
 			return err
 		})

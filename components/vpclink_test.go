@@ -95,7 +95,7 @@ func TestVpcLinkQuotaAndPlacement(t *testing.T) {
 		routes = append(routes, vpcLinkRoute(fmt.Sprintf("/r%d", i), nlb(testProducerAccount, fmt.Sprintf("lb%d", i))))
 	}
 	args := CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev", Routes: routes,
-		Consumers: []ConsumerArgs{{Name: "partner", AccountId: "444444444444", ExistingEndpointId: pulumi.String(foreignEndpointId)}}}
+		Consumers: []ConsumerArgs{{Name: "partner", AccountId: "444444444444", EndpointId: pulumi.String(foreignEndpointId)}}}
 	err := args.Validate()
 	assert.Equal(t, []string{"routes"}, fieldsOf(err))
 	assert.Contains(t, err.Error(), `"VPC links per account per Region" is 20`)

@@ -75,7 +75,7 @@ func Ledger(ctx *pulumi.Context, acct Accounts) (*components.CrossAccountPrivate
 		},
 		Consumers: []components.ConsumerArgs{
 			{Name: "payments", AccountId: acct.Payments, Provider: payments, Vpc: &components.ConsumerVpcArgs{Cidr: "10.40.0.0/24"}},
-			{Name: "partner", AccountId: acct.PartnerAccount, ExistingEndpointId: pulumi.String(acct.PartnerEndpoint)},
+			{Name: "partner", AccountId: acct.PartnerAccount, EndpointId: pulumi.String(acct.PartnerEndpoint)},
 		},
 		Protect: true,
 	})

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/xaccount/xaccount-api/components"
 )
 
@@ -157,11 +159,14 @@ func (r *reader) accessLogs(k key, m map[string]any, def *components.AccessLogsA
 		return def
 	}
 	defaults := components.DefaultAccessLogs()
-	return &components.AccessLogsArgs{
-		Disabled:          !r.optBool(k, lm, "enabled", !defaults.Disabled),
+	logs := &components.AccessLogsArgs{
 		RetentionDays:     r.optWhole(k, lm, "retentionDays", defaults.RetentionDays),
 		CreateAccountRole: r.optBool(k, lm, "createAccountRole", defaults.CreateAccountRole),
 	}
+	if _, given := lm["enabled"]; given {
+		logs.Enabled = pulumi.BoolRef(r.optBool(k, lm, "enabled", true))
+	}
+	return logs
 }
 
 // monitoring reads api.monitoring {enabled, serverErrorRatePercent,
@@ -177,9 +182,9 @@ func (r *reader) monitoring(k key, m map[string]any, logs *components.AccessLogs
 	if !ok {
 		return nil
 	}
-	logsOn := logs == nil || !logs.Disabled
+	logsOn := logs == nil || logs.Enabled == nil || *logs.Enabled
 	mon := &components.MonitoringArgs{
-		Disabled:               !r.optBool(k, mm, "enabled", logsOn),
+		Enabled:                pulumi.BoolRef(r.optBool(k, mm, "enabled", logsOn)),
 		ServerErrorRatePercent: r.optPercent(k, mm, "serverErrorRatePercent", components.DefaultServerErrorRatePercent),
 		ClientErrorRatePercent: r.optPercent(k, mm, "clientErrorRatePercent", components.DefaultClientErrorRatePercent),
 		PeriodSeconds:          r.optWhole(k, mm, "periodSeconds", components.DefaultAlarmPeriodSeconds),

@@ -25,7 +25,7 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 		AccessLogs:            c.Api.AccessLogs,
 		Monitoring:            c.Api.Monitoring,
 		Throttle:              &c.Api.Throttle,
-		AdoptApi:              c.Api.Adopt,
+		Adopt:                 c.Api.Adopt,
 		Quotas:                c.Api.Quotas,
 		Tls:                   c.Api.Tls,
 		CustomDomain:          c.Api.CustomDomain,
@@ -70,13 +70,13 @@ func (c Consumer) args() components.ConsumerArgs {
 		ca.Principals = pulumi.ToStringArray(c.Principals)
 	}
 	if c.Stack != "" {
-		ca.ExistingEndpointId = pendingEndpointId()
+		ca.EndpointId = pendingEndpointId()
 		return ca
 	}
 	if !c.ManagesEndpoint() {
-		ca.ExistingEndpointId = pulumi.String(c.EndpointId)
+		ca.EndpointId = pulumi.String(c.EndpointId)
 		if c.EndpointDnsName != "" {
-			ca.ExistingEndpointDnsName = pulumi.String(c.EndpointDnsName)
+			ca.EndpointDnsName = pulumi.String(c.EndpointDnsName)
 		}
 		return ca
 	}
@@ -105,14 +105,11 @@ var argsFieldToKey = map[string]string{
 	"monitoring":            KeyApi + ".monitoring",
 	"throttle":              KeyApi + ".throttle",
 	"extraPolicyStatements": KeyApi + ".extraPolicyStatements",
-	"adoptApi":              KeyApi + ".adopt",
+	"adopt":                 KeyApi + ".adopt",
 	"quotas":                KeyApi + ".quotas",
 	"tls":                   KeyApi + ".tls",
 	"customDomain":          KeyApi + ".customDomain",
 }
-
-// consumerFieldToKey renames consumer fields whose config key differs.
-var consumerFieldToKey = map[string]string{"existingEndpointId": "endpointId"}
 
 // validateArgs runs the component's own checks on what was read and reports
 // each FieldError under the config key it came from: the rules live once, in
@@ -163,13 +160,6 @@ func (r *reader) configKey(field string) string {
 		return fullKey(field)
 	}
 	sub := rest[end+1:]
-	if sub != "" {
-		name, tail := splitField(strings.TrimPrefix(sub, "."))
-		if renamed, ok := consumerFieldToKey[name]; ok {
-			name = renamed
-		}
-		sub = "." + name + tail
-	}
 	return fullKey(fmt.Sprintf("%s[%d]%s", KeyConsumers, r.consumerIndex[i], sub))
 }
 
@@ -231,7 +221,7 @@ func (c *Config) ArgsProblems(err error) error {
 		var i int
 		var rest string
 		if n, _ := fmt.Sscanf(field, "consumers[%d].%s", &i, &rest); n == 2 && i < len(c.Consumers) && c.Consumers[i].Stack != "" &&
-			(rest == "existingEndpointId" || rest == "existingEndpointDnsName") {
+			(rest == "endpointId" || rest == "endpointDnsName") {
 			field = fmt.Sprintf("consumers[%d].stack", i)
 			message = fmt.Sprintf("what stack %s publishes: %s", c.Consumers[i].Stack, message)
 		}

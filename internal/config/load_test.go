@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -200,13 +201,13 @@ func TestLoadStageHardeningDefaultsAreTheComponents(t *testing.T) {
 	cfg, err = config.Load(configtest.Raw(t, c), nil, "dev")
 	require.NoError(t, err)
 	assert.Equal(t, components.DefaultAccessLogs(), *cfg.Args().AccessLogs)
-	assert.False(t, components.DefaultAccessLogs().Disabled, "on by default")
+	assert.Nil(t, components.DefaultAccessLogs().Enabled, "on by default")
 	assert.False(t, components.DefaultAccessLogs().CreateAccountRole, "the account-wide role only when asked for")
 
 	c["api"].(map[string]any)["accessLogs"] = map[string]any{"enabled": false}
 	cfg, err = config.Load(configtest.Raw(t, c), nil, "dev")
 	require.NoError(t, err)
-	assert.True(t, cfg.Args().AccessLogs.Disabled)
+	assert.Equal(t, pulumi.BoolRef(false), cfg.Args().AccessLogs.Enabled)
 }
 
 // TestLoadReportsEveryProblemOfOneConsumer: a missing credential (a problem

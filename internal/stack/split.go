@@ -74,13 +74,13 @@ func readConsumerStacks(ctx *pulumi.Context, cfg *config.Config, args *component
 				"stack %s publishes %s; expected consumer %s in account %s, as consumers[%d] says", c.Stack, describePublished(published), c.Name, c.AccountId, i)})
 			continue
 		}
-		args.Consumers[i].ExistingEndpointId = pulumi.String(s)
+		args.Consumers[i].EndpointId = pulumi.String(s)
 		dns, err := referencedOutput(ref, OutputEndpointDnsName)
 		if err != nil {
 			return err
 		}
 		if d, ok := dns.(string); ok && d != "" {
-			args.Consumers[i].ExistingEndpointDnsName = pulumi.String(d)
+			args.Consumers[i].EndpointDnsName = pulumi.String(d)
 		}
 		// Whether the consumer's VPC resolves the API's private DNS name.
 		privateDns, err := referencedOutput(ref, OutputPrivateDns)

@@ -98,7 +98,7 @@ export interface ConsumerApiAccessArgs {
      */
     api?: pulumi.Input<inputs.PublishedApiArgs | undefined>;
     /**
-     * Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (ExistingEndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
+     * Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (EndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
      */
     consumer: pulumi.Input<inputs.ConsumerArgs>;
     /**
@@ -114,7 +114,7 @@ export interface ConsumerApiAccessArgs {
      */
     protect?: boolean;
     /**
-     * Region of the API and the endpoint. Required.
+     * Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
      */
     region: string;
     /**

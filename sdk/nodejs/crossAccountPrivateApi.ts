@@ -85,6 +85,7 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
                 throw new Error("Missing required property 'stageName'");
             }
             resourceInputs["accessLogs"] = args?.accessLogs;
+            resourceInputs["adopt"] = args?.adopt;
             resourceInputs["adoptApi"] = args?.adoptApi;
             resourceInputs["apiDescription"] = args?.apiDescription;
             resourceInputs["apiName"] = args?.apiName;
@@ -138,7 +139,13 @@ export interface CrossAccountPrivateApiArgs {
      */
     accessLogs?: pulumi.Input<inputs.AccessLogsArgs | undefined>;
     /**
-     * AdoptApi takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+     * Adopt takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+     */
+    adopt?: pulumi.Input<inputs.AdoptApiArgs | undefined>;
+    /**
+     * AdoptApi is the former name of Adopt, which the stack file's key (api.adopt) and PrivateRestApiArgs have; it behaves as Adopt. Setting both is refused. Deprecated: use Adopt. Kept for one minor version.
+     *
+     * @deprecated use Adopt. Kept for one minor version.
      */
     adoptApi?: pulumi.Input<inputs.AdoptApiArgs | undefined>;
     /**
@@ -194,7 +201,7 @@ export interface CrossAccountPrivateApiArgs {
      */
     quotas?: pulumi.Input<inputs.ApiQuotasArgs | undefined>;
     /**
-     * Region of the API and every endpoint. Required; each provider must be pinned to it.
+     * Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
      */
     region: string;
     /**
@@ -202,7 +209,7 @@ export interface CrossAccountPrivateApiArgs {
      */
     routes?: pulumi.Input<pulumi.Input<inputs.RouteArgs>[] | undefined>;
     /**
-     * StageName is the stage to deploy. Required.
+     * StageName is the stage to deploy. Required. A plain string, validated before anything is registered (StageDeploymentArgs.StageName, an input, may come from another resource).
      */
     stageName: string;
     /**

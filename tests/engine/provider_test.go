@@ -42,7 +42,7 @@ func ownProviderProgram(tokenFile, role string) pulumi.RunFunc {
 		off := false
 		_, err = components.NewCrossAccountPrivateApi(ctx, "team", &components.CrossAccountPrivateApiArgs{
 			Region: "eu-west-1", ProducerAccountId: "111111111111", ProducerProvider: producer, StageName: "dev",
-			AccessLogs: &components.AccessLogsArgs{Disabled: true},
+			AccessLogs: &components.AccessLogsArgs{Enabled: pulumi.BoolRef(false)},
 			Consumers: []components.ConsumerArgs{{Name: "app", AccountId: "222222222222", Provider: consumer,
 				Vpc: &components.ConsumerVpcArgs{Cidr: "10.20.0.0/24"}, PrivateDns: &off}},
 		})

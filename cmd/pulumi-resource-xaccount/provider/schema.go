@@ -67,9 +67,20 @@ func object(spec map[string]any, key string) map[string]any {
 	return m
 }
 
-// describe sets the description of each property under key of o.
+// describe sets the description of each property under key of o, and the
+// deprecation message of a property whose doc comment has a Go
+// "Deprecated:" paragraph (a field kept under its former name): the SDKs
+// mark it deprecated.
 func describe(o map[string]any, key string, docs map[string]string) {
 	for name, p := range object(o, key) {
-		p.(map[string]any)["description"] = docs[name]
+		prop := p.(map[string]any)
+		prop["description"] = docs[name]
+		if i := strings.Index(docs[name], deprecatedMark); i >= 0 {
+			prop["deprecationMessage"] = strings.TrimSpace(docs[name][i+len(deprecatedMark):])
+		}
 	}
 }
+
+// deprecatedMark starts the paragraph of a doc comment that deprecates the
+// identifier (go.dev/wiki/Deprecated); fielddocs joins paragraphs with a space.
+const deprecatedMark = "Deprecated: "

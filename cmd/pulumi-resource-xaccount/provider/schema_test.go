@@ -22,6 +22,7 @@ type property struct {
 	Plain       bool            `json:"plain"`
 	Items       *property       `json:"items"`
 	Additional  *property       `json:"additionalProperties"`
+	Deprecation string          `json:"deprecationMessage"`
 	Raw         json.RawMessage `json:"-"`
 }
 
@@ -118,6 +119,54 @@ func TestSchemaInputsOutputsAndRequiredFields(t *testing.T) {
 	assert.NotContains(t, consumer.Properties, "provider")
 	assert.Equal(t, "#/types/xaccount:index:AccountCredentials", consumer.Properties["credentials"].Ref)
 	assert.Equal(t, "#/types/xaccount:index:AccountCredentials", cross.InputProperties["producerCredentials"].Ref)
+}
+
+// TestSchemaDeprecatesFormerNames: every field kept under its former name
+// (a "Deprecated:" paragraph in its doc comment) is deprecated in the
+// schema, so the SDKs mark it, and its new name is an input beside it.
+func TestSchemaDeprecatesFormerNames(t *testing.T) {
+	s, _ := readSchema(t)
+	cases := []struct{ object, former, current string }{
+		{"xaccount:index:CrossAccountPrivateApi", "adoptApi", "adopt"},
+		{"xaccount:index:Consumer", "existingEndpointId", "endpointId"},
+		{"xaccount:index:Consumer", "existingEndpointDnsName", "endpointDnsName"},
+		{"xaccount:ec2:ExecuteApiEndpoint", "fullAccessPolicy", "endpointPolicy"},
+		{"xaccount:ec2:ExecuteApiEndpoint", "skipPolicy", "endpointPolicy"},
+		{"xaccount:apigateway:ResourcePolicy", "extraStatements", "extraPolicyStatements"},
+		{"xaccount:apigateway:ResourcePolicy", "revision", "bodyHash"},
+		{"xaccount:apigateway:StageDeployment", "definitionHash", "bodyHash"},
+		{"xaccount:index:AccessLogs", "disabled", "enabled"},
+		{"xaccount:index:Monitoring", "disabled", "enabled"},
+	}
+	deprecated := 0
+	for _, o := range append(maps(s.Resources), maps(s.Types)...) {
+		for _, p := range o {
+			if p.Deprecation != "" {
+				deprecated++
+			}
+		}
+	}
+	assert.Equal(t, len(cases), deprecated, "the deprecated properties are exactly the former names")
+	for _, c := range cases {
+		props := s.Types[c.object].Properties
+		if r, ok := s.Resources[c.object]; ok {
+			props = r.InputProperties
+		}
+		require.Contains(t, props, c.former, c.object)
+		assert.Truef(t, strings.HasPrefix(props[c.former].Deprecation, "use "), "%s.%s: %q", c.object, c.former, props[c.former].Deprecation)
+		assert.Containsf(t, props[c.former].Deprecation, "Kept for one minor version", "%s.%s", c.object, c.former)
+		require.Contains(t, props, c.current, c.object)
+		assert.Empty(t, props[c.current].Deprecation)
+	}
+}
+
+// maps lists the input and output properties of each object.
+func maps(objects map[string]schemaObject) []map[string]property {
+	var out []map[string]property
+	for _, o := range objects {
+		out = append(out, o.Properties, o.InputProperties)
+	}
+	return out
 }
 
 func TestSchemaDescribesEverything(t *testing.T) {

@@ -50,7 +50,7 @@ func NewConsumerApiAccess(ctx *pulumi.Context,
 type consumerApiAccessArgs struct {
 	// Api is the producer's published API; nil while the producer's stack has not published one (the first run of the bootstrap): only the endpoint is created then. Optional.
 	Api *PublishedApi `pulumi:"api"`
-	// Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (ExistingEndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
+	// Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (EndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
 	Consumer Consumer `pulumi:"consumer"`
 	// ProbeFailOnError fails the update when the probe gets an unexpected answer. Optional, default true.
 	ProbeFailOnError *bool `pulumi:"probeFailOnError"`
@@ -58,7 +58,7 @@ type consumerApiAccessArgs struct {
 	ProducerAccountId string `pulumi:"producerAccountId"`
 	// Protect protects the VPC, subnets, endpoint and its security group. Optional, default false.
 	Protect *bool `pulumi:"protect"`
-	// Region of the API and the endpoint. Required.
+	// Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
 	Region string `pulumi:"region"`
 	// Tags are set on the resources that take tags. Optional.
 	Tags map[string]string `pulumi:"tags"`
@@ -68,7 +68,7 @@ type consumerApiAccessArgs struct {
 type ConsumerApiAccessArgs struct {
 	// Api is the producer's published API; nil while the producer's stack has not published one (the first run of the bootstrap): only the endpoint is created then. Optional.
 	Api PublishedApiPtrInput
-	// Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (ExistingEndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
+	// Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (EndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
 	Consumer ConsumerInput
 	// ProbeFailOnError fails the update when the probe gets an unexpected answer. Optional, default true.
 	ProbeFailOnError *bool
@@ -76,7 +76,7 @@ type ConsumerApiAccessArgs struct {
 	ProducerAccountId string
 	// Protect protects the VPC, subnets, endpoint and its security group. Optional, default false.
 	Protect *bool
-	// Region of the API and the endpoint. Required.
+	// Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
 	Region string
 	// Tags are set on the resources that take tags. Optional.
 	Tags pulumi.StringMapInput

@@ -58,7 +58,11 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context,
 type crossAccountPrivateApiArgs struct {
 	// AccessLogs sends the stage's access logs to a CloudWatch log group in the producer account. Optional: nil is DefaultAccessLogs (on, 30 days, the account's existing CloudWatch role), the stack program's default too; Disabled turns them off.
 	AccessLogs *AccessLogs `pulumi:"accessLogs"`
-	// AdoptApi takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+	// Adopt takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+	Adopt *AdoptApi `pulumi:"adopt"`
+	// AdoptApi is the former name of Adopt, which the stack file's key (api.adopt) and PrivateRestApiArgs have; it behaves as Adopt. Setting both is refused. Deprecated: use Adopt. Kept for one minor version.
+	//
+	// Deprecated: use Adopt. Kept for one minor version.
 	AdoptApi *AdoptApi `pulumi:"adoptApi"`
 	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
 	ApiDescription *string `pulumi:"apiDescription"`
@@ -86,11 +90,11 @@ type crossAccountPrivateApiArgs struct {
 	Protect *bool `pulumi:"protect"`
 	// Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
 	Quotas *ApiQuotas `pulumi:"quotas"`
-	// Region of the API and every endpoint. Required; each provider must be pinned to it.
+	// Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
 	Region string `pulumi:"region"`
 	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
 	Routes []Route `pulumi:"routes"`
-	// StageName is the stage to deploy. Required.
+	// StageName is the stage to deploy. Required. A plain string, validated before anything is registered (StageDeploymentArgs.StageName, an input, may come from another resource).
 	StageName string `pulumi:"stageName"`
 	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
 	Tags map[string]string `pulumi:"tags"`
@@ -104,7 +108,11 @@ type crossAccountPrivateApiArgs struct {
 type CrossAccountPrivateApiArgs struct {
 	// AccessLogs sends the stage's access logs to a CloudWatch log group in the producer account. Optional: nil is DefaultAccessLogs (on, 30 days, the account's existing CloudWatch role), the stack program's default too; Disabled turns them off.
 	AccessLogs AccessLogsPtrInput
-	// AdoptApi takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+	// Adopt takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+	Adopt AdoptApiPtrInput
+	// AdoptApi is the former name of Adopt, which the stack file's key (api.adopt) and PrivateRestApiArgs have; it behaves as Adopt. Setting both is refused. Deprecated: use Adopt. Kept for one minor version.
+	//
+	// Deprecated: use Adopt. Kept for one minor version.
 	AdoptApi AdoptApiPtrInput
 	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
 	ApiDescription pulumi.StringPtrInput
@@ -132,11 +140,11 @@ type CrossAccountPrivateApiArgs struct {
 	Protect *bool
 	// Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
 	Quotas ApiQuotasPtrInput
-	// Region of the API and every endpoint. Required; each provider must be pinned to it.
+	// Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
 	Region string
 	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
 	Routes RouteArrayInput
-	// StageName is the stage to deploy. Required.
+	// StageName is the stage to deploy. Required. A plain string, validated before anything is registered (StageDeploymentArgs.StageName, an input, may come from another resource).
 	StageName string
 	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
 	Tags pulumi.StringMapInput

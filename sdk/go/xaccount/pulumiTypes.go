@@ -17,8 +17,12 @@ var _ = internal.GetEnvOrDefault
 type AccessLogs struct {
 	// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
 	CreateAccountRole *bool `pulumi:"createAccountRole"`
-	// Disabled turns access logs off. Optional, default false: a stage logs every request (DefaultAccessLogs).
+	// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+	//
+	// Deprecated: use Enabled (false). Kept for one minor version.
 	Disabled *bool `pulumi:"disabled"`
+	// Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
+	Enabled *bool `pulumi:"enabled"`
 	// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
 	RetentionDays *int `pulumi:"retentionDays"`
 }
@@ -38,8 +42,12 @@ type AccessLogsInput interface {
 type AccessLogsArgs struct {
 	// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
 	CreateAccountRole pulumi.BoolPtrInput `pulumi:"createAccountRole"`
-	// Disabled turns access logs off. Optional, default false: a stage logs every request (DefaultAccessLogs).
+	// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+	//
+	// Deprecated: use Enabled (false). Kept for one minor version.
 	Disabled pulumi.BoolPtrInput `pulumi:"disabled"`
+	// Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
 	// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
 	RetentionDays pulumi.IntPtrInput `pulumi:"retentionDays"`
 }
@@ -127,9 +135,16 @@ func (o AccessLogsOutput) CreateAccountRole() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v AccessLogs) *bool { return v.CreateAccountRole }).(pulumi.BoolPtrOutput)
 }
 
-// Disabled turns access logs off. Optional, default false: a stage logs every request (DefaultAccessLogs).
+// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+//
+// Deprecated: use Enabled (false). Kept for one minor version.
 func (o AccessLogsOutput) Disabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v AccessLogs) *bool { return v.Disabled }).(pulumi.BoolPtrOutput)
+}
+
+// Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
+func (o AccessLogsOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AccessLogs) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
 // RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
@@ -171,13 +186,25 @@ func (o AccessLogsPtrOutput) CreateAccountRole() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-// Disabled turns access logs off. Optional, default false: a stage logs every request (DefaultAccessLogs).
+// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+//
+// Deprecated: use Enabled (false). Kept for one minor version.
 func (o AccessLogsPtrOutput) Disabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *AccessLogs) *bool {
 		if v == nil {
 			return nil
 		}
 		return v.Disabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
+func (o AccessLogsPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AccessLogs) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
 	}).(pulumi.BoolPtrOutput)
 }
 
@@ -922,19 +949,27 @@ func (o ApiTlsPtrOutput) SecurityPolicy() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
+// ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or EndpointId is set.
 type Consumer struct {
 	// AccountId is the consumer's account: its Provider must act there (the gate refuses any other account before anything is registered), and an AWS_IAM API allows its root unless Principals is set. Required.
 	AccountId string `pulumi:"accountId"`
 	// AllowedCidrs may reach the endpoint on 443. Optional, default: the VPC's CIDR.
 	AllowedCidrs []string `pulumi:"allowedCidrs"`
-	// Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless ExistingEndpointId is set.
+	// Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless EndpointId is set.
 	Credentials *AccountCredentials `pulumi:"credentials"`
+	// EndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+	EndpointDnsName *string `pulumi:"endpointDnsName"`
+	// EndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+	EndpointId *string `pulumi:"endpointId"`
 	// EndpointPolicy is EndpointPolicyRestricted (default: execute-api:Invoke on this API only) or EndpointPolicyFull (Invoke on any API, for an endpoint that serves others too). Attached as a separate ec2.VpcEndpointPolicy once the API exists. Ignored for an existing endpoint. Optional.
 	EndpointPolicy *string `pulumi:"endpointPolicy"`
-	// ExistingEndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+	// ExistingEndpointDnsName is the former name of EndpointDnsName; it behaves as EndpointDnsName. Setting both is refused. Deprecated: use EndpointDnsName. Kept for one minor version.
+	//
+	// Deprecated: use EndpointDnsName. Kept for one minor version.
 	ExistingEndpointDnsName *string `pulumi:"existingEndpointDnsName"`
-	// ExistingEndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+	// ExistingEndpointId is the former name of EndpointId, which the stack file's key has (consumers[].endpointId); it behaves as EndpointId. Setting both is refused. Deprecated: use EndpointId. Kept for one minor version.
+	//
+	// Deprecated: use EndpointId. Kept for one minor version.
 	ExistingEndpointId *string `pulumi:"existingEndpointId"`
 	// Name identifies the consumer in child names and outputs ([a-z0-9-]+, unique). Required.
 	Name string `pulumi:"name"`
@@ -963,19 +998,27 @@ type ConsumerInput interface {
 	ToConsumerOutputWithContext(context.Context) ConsumerOutput
 }
 
-// ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
+// ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or EndpointId is set.
 type ConsumerArgs struct {
 	// AccountId is the consumer's account: its Provider must act there (the gate refuses any other account before anything is registered), and an AWS_IAM API allows its root unless Principals is set. Required.
 	AccountId pulumi.StringInput `pulumi:"accountId"`
 	// AllowedCidrs may reach the endpoint on 443. Optional, default: the VPC's CIDR.
 	AllowedCidrs pulumi.StringArrayInput `pulumi:"allowedCidrs"`
-	// Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless ExistingEndpointId is set.
+	// Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless EndpointId is set.
 	Credentials AccountCredentialsPtrInput `pulumi:"credentials"`
+	// EndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+	EndpointDnsName pulumi.StringPtrInput `pulumi:"endpointDnsName"`
+	// EndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+	EndpointId pulumi.StringPtrInput `pulumi:"endpointId"`
 	// EndpointPolicy is EndpointPolicyRestricted (default: execute-api:Invoke on this API only) or EndpointPolicyFull (Invoke on any API, for an endpoint that serves others too). Attached as a separate ec2.VpcEndpointPolicy once the API exists. Ignored for an existing endpoint. Optional.
 	EndpointPolicy pulumi.StringPtrInput `pulumi:"endpointPolicy"`
-	// ExistingEndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+	// ExistingEndpointDnsName is the former name of EndpointDnsName; it behaves as EndpointDnsName. Setting both is refused. Deprecated: use EndpointDnsName. Kept for one minor version.
+	//
+	// Deprecated: use EndpointDnsName. Kept for one minor version.
 	ExistingEndpointDnsName pulumi.StringPtrInput `pulumi:"existingEndpointDnsName"`
-	// ExistingEndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+	// ExistingEndpointId is the former name of EndpointId, which the stack file's key has (consumers[].endpointId); it behaves as EndpointId. Setting both is refused. Deprecated: use EndpointId. Kept for one minor version.
+	//
+	// Deprecated: use EndpointId. Kept for one minor version.
 	ExistingEndpointId pulumi.StringPtrInput `pulumi:"existingEndpointId"`
 	// Name identifies the consumer in child names and outputs ([a-z0-9-]+, unique). Required.
 	Name pulumi.StringInput `pulumi:"name"`
@@ -1030,7 +1073,7 @@ func (i ConsumerArray) ToConsumerArrayOutputWithContext(ctx context.Context) Con
 	return pulumi.ToOutputWithContext(ctx, i).(ConsumerArrayOutput)
 }
 
-// ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
+// ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or EndpointId is set.
 type ConsumerOutput struct{ *pulumi.OutputState }
 
 func (ConsumerOutput) ElementType() reflect.Type {
@@ -1055,9 +1098,19 @@ func (o ConsumerOutput) AllowedCidrs() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v Consumer) []string { return v.AllowedCidrs }).(pulumi.StringArrayOutput)
 }
 
-// Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless ExistingEndpointId is set.
+// Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless EndpointId is set.
 func (o ConsumerOutput) Credentials() AccountCredentialsPtrOutput {
 	return o.ApplyT(func(v Consumer) *AccountCredentials { return v.Credentials }).(AccountCredentialsPtrOutput)
+}
+
+// EndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+func (o ConsumerOutput) EndpointDnsName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Consumer) *string { return v.EndpointDnsName }).(pulumi.StringPtrOutput)
+}
+
+// EndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+func (o ConsumerOutput) EndpointId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Consumer) *string { return v.EndpointId }).(pulumi.StringPtrOutput)
 }
 
 // EndpointPolicy is EndpointPolicyRestricted (default: execute-api:Invoke on this API only) or EndpointPolicyFull (Invoke on any API, for an endpoint that serves others too). Attached as a separate ec2.VpcEndpointPolicy once the API exists. Ignored for an existing endpoint. Optional.
@@ -1065,12 +1118,16 @@ func (o ConsumerOutput) EndpointPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Consumer) *string { return v.EndpointPolicy }).(pulumi.StringPtrOutput)
 }
 
-// ExistingEndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+// ExistingEndpointDnsName is the former name of EndpointDnsName; it behaves as EndpointDnsName. Setting both is refused. Deprecated: use EndpointDnsName. Kept for one minor version.
+//
+// Deprecated: use EndpointDnsName. Kept for one minor version.
 func (o ConsumerOutput) ExistingEndpointDnsName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Consumer) *string { return v.ExistingEndpointDnsName }).(pulumi.StringPtrOutput)
 }
 
-// ExistingEndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+// ExistingEndpointId is the former name of EndpointId, which the stack file's key has (consumers[].endpointId); it behaves as EndpointId. Setting both is refused. Deprecated: use EndpointId. Kept for one minor version.
+//
+// Deprecated: use EndpointId. Kept for one minor version.
 func (o ConsumerOutput) ExistingEndpointId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Consumer) *string { return v.ExistingEndpointId }).(pulumi.StringPtrOutput)
 }
@@ -1568,8 +1625,12 @@ type Monitoring struct {
 	AlarmTopicArn *string `pulumi:"alarmTopicArn"`
 	// ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
 	ClientErrorRatePercent *float64 `pulumi:"clientErrorRatePercent"`
-	// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+	// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.monitoring.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+	//
+	// Deprecated: use Enabled (false). Kept for one minor version.
 	Disabled *bool `pulumi:"disabled"`
+	// Enabled turns monitoring on; false turns it off. Optional, default true wherever the access logs are on.
+	Enabled *bool `pulumi:"enabled"`
 	// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
 	EvaluationPeriods *int `pulumi:"evaluationPeriods"`
 	// PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
@@ -1595,8 +1656,12 @@ type MonitoringArgs struct {
 	AlarmTopicArn pulumi.StringPtrInput `pulumi:"alarmTopicArn"`
 	// ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
 	ClientErrorRatePercent pulumi.Float64PtrInput `pulumi:"clientErrorRatePercent"`
-	// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+	// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.monitoring.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+	//
+	// Deprecated: use Enabled (false). Kept for one minor version.
 	Disabled pulumi.BoolPtrInput `pulumi:"disabled"`
+	// Enabled turns monitoring on; false turns it off. Optional, default true wherever the access logs are on.
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
 	// EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
 	EvaluationPeriods pulumi.IntPtrInput `pulumi:"evaluationPeriods"`
 	// PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
@@ -1693,9 +1758,16 @@ func (o MonitoringOutput) ClientErrorRatePercent() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v Monitoring) *float64 { return v.ClientErrorRatePercent }).(pulumi.Float64PtrOutput)
 }
 
-// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.monitoring.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+//
+// Deprecated: use Enabled (false). Kept for one minor version.
 func (o MonitoringOutput) Disabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v Monitoring) *bool { return v.Disabled }).(pulumi.BoolPtrOutput)
+}
+
+// Enabled turns monitoring on; false turns it off. Optional, default true wherever the access logs are on.
+func (o MonitoringOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v Monitoring) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
 // EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
@@ -1757,13 +1829,25 @@ func (o MonitoringPtrOutput) ClientErrorRatePercent() pulumi.Float64PtrOutput {
 	}).(pulumi.Float64PtrOutput)
 }
 
-// Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.monitoring.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+//
+// Deprecated: use Enabled (false). Kept for one minor version.
 func (o MonitoringPtrOutput) Disabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Monitoring) *bool {
 		if v == nil {
 			return nil
 		}
 		return v.Disabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Enabled turns monitoring on; false turns it off. Optional, default true wherever the access logs are on.
+func (o MonitoringPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Monitoring) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
 	}).(pulumi.BoolPtrOutput)
 }
 

@@ -46,13 +46,12 @@ export class ResourcePolicy extends pulumi.ComponentResource {
             if (args?.restApiId === undefined && !opts.urn) {
                 throw new Error("Missing required property 'restApiId'");
             }
-            if (args?.revision === undefined && !opts.urn) {
-                throw new Error("Missing required property 'revision'");
-            }
             if (args?.vpcEndpointIds === undefined && !opts.urn) {
                 throw new Error("Missing required property 'vpcEndpointIds'");
             }
+            resourceInputs["bodyHash"] = args?.bodyHash;
             resourceInputs["executionArn"] = args?.executionArn;
+            resourceInputs["extraPolicyStatements"] = args?.extraPolicyStatements;
             resourceInputs["extraStatements"] = args?.extraStatements;
             resourceInputs["principalOrgId"] = args?.principalOrgId;
             resourceInputs["principals"] = args?.principals;
@@ -74,11 +73,21 @@ export class ResourcePolicy extends pulumi.ComponentResource {
  */
 export interface ResourcePolicyArgs {
     /**
+     * BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever the API's definition is imported again. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new BodyHash attaches the policy again; without it the first route change would leave the API without its policy. Required (optional in the schema only while Revision, its former name, is accepted).
+     */
+    bodyHash?: pulumi.Input<string | undefined>;
+    /**
      * ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
      */
     executionArn: pulumi.Input<string>;
     /**
-     * ExtraStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+     * ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+     */
+    extraPolicyStatements?: pulumi.Input<pulumi.Input<{[key: string]: any}>[] | undefined>;
+    /**
+     * ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
+     *
+     * @deprecated use ExtraPolicyStatements. Kept for one minor version.
      */
     extraStatements?: pulumi.Input<pulumi.Input<{[key: string]: any}>[] | undefined>;
     /**
@@ -98,9 +107,11 @@ export interface ResourcePolicyArgs {
      */
     restApiId: pulumi.Input<string>;
     /**
-     * Revision changes whenever the API's definition is imported again: pass PrivateRestApi.BodyHash. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new Revision attaches the policy again; without it the first route change would leave the API without its policy. Required.
+     * Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+     *
+     * @deprecated use BodyHash. Kept for one minor version.
      */
-    revision: pulumi.Input<string>;
+    revision?: pulumi.Input<string | undefined>;
     /**
      * VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
      */

@@ -44,9 +44,6 @@ export class StageDeployment extends pulumi.ComponentResource {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (!opts.id) {
-            if (args?.definitionHash === undefined && !opts.urn) {
-                throw new Error("Missing required property 'definitionHash'");
-            }
             if (args?.policyJson === undefined && !opts.urn) {
                 throw new Error("Missing required property 'policyJson'");
             }
@@ -60,6 +57,7 @@ export class StageDeployment extends pulumi.ComponentResource {
                 throw new Error("Missing required property 'vpcEndpointIds'");
             }
             resourceInputs["accessLogDestinationArn"] = args?.accessLogDestinationArn;
+            resourceInputs["bodyHash"] = args?.bodyHash;
             resourceInputs["definitionHash"] = args?.definitionHash;
             resourceInputs["policyJson"] = args?.policyJson;
             resourceInputs["protect"] = args?.protect;
@@ -87,9 +85,15 @@ export interface StageDeploymentArgs {
      */
     accessLogDestinationArn?: pulumi.Input<string | undefined>;
     /**
-     * DefinitionHash is PrivateRestApi.BodyHash: a new value redeploys. Required.
+     * BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
      */
-    definitionHash: pulumi.Input<string>;
+    bodyHash?: pulumi.Input<string | undefined>;
+    /**
+     * DefinitionHash is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+     *
+     * @deprecated use BodyHash. Kept for one minor version.
+     */
+    definitionHash?: pulumi.Input<string | undefined>;
     /**
      * PolicyJson is the attached resource policy (ResourcePolicy.PolicyJson). Required.
      */
@@ -103,7 +107,7 @@ export interface StageDeploymentArgs {
      */
     restApiId: pulumi.Input<string>;
     /**
-     * StageName is the stage that serves the deployment. Required.
+     * StageName is the stage that serves the deployment. Required. An input, so it may come from another resource; a plain value is validated.
      */
     stageName: pulumi.Input<string>;
     /**

@@ -79,6 +79,7 @@ export class ExecuteApiEndpoint extends pulumi.ComponentResource {
                 throw new Error("Missing required property 'vpcId'");
             }
             resourceInputs["allowedCidrs"] = args?.allowedCidrs;
+            resourceInputs["endpointPolicy"] = args?.endpointPolicy;
             resourceInputs["fullAccessPolicy"] = args?.fullAccessPolicy;
             resourceInputs["invokeArns"] = args?.invokeArns;
             resourceInputs["privateDns"] = args?.privateDns;
@@ -117,11 +118,17 @@ export interface ExecuteApiEndpointArgs {
      */
     allowedCidrs: pulumi.Input<string[]>;
     /**
-     * FullAccessPolicy allows execute-api:Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*): for an endpoint that serves APIs you cannot list. Say so explicitly.
+     * EndpointPolicy is the endpoint's policy, as ConsumerArgs.EndpointPolicy names it: EndpointPolicyRestricted (default), execute-api:Invoke on InvokeArns and nothing else; EndpointPolicyFull, Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*), for an endpoint that serves APIs you cannot list; or EndpointPolicySeparate, a policy attached separately (ec2.VpcEndpointPolicy). Optional.
+     */
+    endpointPolicy?: string;
+    /**
+     * FullAccessPolicy is EndpointPolicy EndpointPolicyFull by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
+     *
+     * @deprecated use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
      */
     fullAccessPolicy?: boolean;
     /**
-     * InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint; the endpoint policy allows execute-api:Invoke on them and nothing else. Exactly one of InvokeArns, FullAccessPolicy and SkipPolicy.
+     * InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint with EndpointPolicyRestricted, and only then. Required with it.
      */
     invokeArns?: pulumi.Input<string[] | undefined>;
     /**
@@ -133,11 +140,13 @@ export interface ExecuteApiEndpointArgs {
      */
     protect?: boolean;
     /**
-     * Region of the endpoint; it must be the API's region. Required.
+     * Region of the endpoint; it must be the API's region. Required. An input, so it may come from another resource (CrossAccountPrivateApiArgs.Region, which is validated before anything is registered, is a plain string).
      */
     region: pulumi.Input<string>;
     /**
-     * SkipPolicy leaves the endpoint's policy to a separate ec2.VpcEndpointPolicy (AWS's full-access default until that is attached). CrossAccountPrivateApi sets it: the policy names the API, which can only exist after the endpoint.
+     * SkipPolicy is EndpointPolicy EndpointPolicySeparate by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
+     *
+     * @deprecated use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
      */
     skipPolicy?: boolean;
     /**

@@ -130,7 +130,7 @@ export interface ConnectivityProbeArgs {
      */
     path?: string;
     /**
-     * Region of the API and the endpoint. Required.
+     * Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
      */
     region: string;
     /**

@@ -14,9 +14,15 @@ export interface AccessLogsArgs {
      */
     createAccountRole?: pulumi.Input<boolean | undefined>;
     /**
-     * Disabled turns access logs off. Optional, default false: a stage logs every request (DefaultAccessLogs).
+     * Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+     *
+     * @deprecated use Enabled (false). Kept for one minor version.
      */
     disabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
     /**
      * RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
      */
@@ -100,7 +106,7 @@ export interface ApiTlsArgs {
 }
 
 /**
- * ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
+ * ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or EndpointId is set.
  */
 export interface ConsumerArgs {
     /**
@@ -112,19 +118,31 @@ export interface ConsumerArgs {
      */
     allowedCidrs?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
-     * Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless ExistingEndpointId is set.
+     * Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless EndpointId is set.
      */
     credentials?: pulumi.Input<inputs.AccountCredentialsArgs | undefined>;
+    /**
+     * EndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+     */
+    endpointDnsName?: pulumi.Input<string | undefined>;
+    /**
+     * EndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+     */
+    endpointId?: pulumi.Input<string | undefined>;
     /**
      * EndpointPolicy is EndpointPolicyRestricted (default: execute-api:Invoke on this API only) or EndpointPolicyFull (Invoke on any API, for an endpoint that serves others too). Attached as a separate ec2.VpcEndpointPolicy once the API exists. Ignored for an existing endpoint. Optional.
      */
     endpointPolicy?: pulumi.Input<string | undefined>;
     /**
-     * ExistingEndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+     * ExistingEndpointDnsName is the former name of EndpointDnsName; it behaves as EndpointDnsName. Setting both is refused. Deprecated: use EndpointDnsName. Kept for one minor version.
+     *
+     * @deprecated use EndpointDnsName. Kept for one minor version.
      */
     existingEndpointDnsName?: pulumi.Input<string | undefined>;
     /**
-     * ExistingEndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+     * ExistingEndpointId is the former name of EndpointId, which the stack file's key has (consumers[].endpointId); it behaves as EndpointId. Setting both is refused. Deprecated: use EndpointId. Kept for one minor version.
+     *
+     * @deprecated use EndpointId. Kept for one minor version.
      */
     existingEndpointId?: pulumi.Input<string | undefined>;
     /**
@@ -222,9 +240,15 @@ export interface MonitoringArgs {
      */
     clientErrorRatePercent?: pulumi.Input<number | undefined>;
     /**
-     * Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+     * Disabled is Enabled false by its former name, the opposite of the stack file's key (api.monitoring.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+     *
+     * @deprecated use Enabled (false). Kept for one minor version.
      */
     disabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * Enabled turns monitoring on; false turns it off. Optional, default true wherever the access logs are on.
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
     /**
      * EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
      */

@@ -57,7 +57,11 @@ class AccessLogsArgsDict(TypedDict):
     """
     disabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Disabled turns access logs off. Optional, default false: a stage logs every request (DefaultAccessLogs).
+    Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
     """
     retention_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -69,18 +73,25 @@ class AccessLogsArgs:
     def __init__(__self__, *,
                  create_account_role: pulumi.Input[Optional[_builtins.bool]] = None,
                  disabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  retention_days: pulumi.Input[Optional[_builtins.int]] = None):
         """
         AccessLogsArgs turn on the stage's access logs in the producer account.
 
         :param pulumi.Input[_builtins.bool] create_account_role: CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
-        :param pulumi.Input[_builtins.bool] disabled: Disabled turns access logs off. Optional, default false: a stage logs every request (DefaultAccessLogs).
+        :param pulumi.Input[_builtins.bool] disabled: Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+        :param pulumi.Input[_builtins.bool] enabled: Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
         :param pulumi.Input[_builtins.int] retention_days: RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
         """
         if create_account_role is not None:
             pulumi.set(__self__, "create_account_role", create_account_role)
         if disabled is not None:
+            warnings.warn("""use Enabled (false). Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""disabled is deprecated: use Enabled (false). Kept for one minor version.""")
+        if disabled is not None:
             pulumi.set(__self__, "disabled", disabled)
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
         if retention_days is not None:
             pulumi.set(__self__, "retention_days", retention_days)
 
@@ -98,15 +109,28 @@ class AccessLogsArgs:
 
     @_builtins.property
     @pulumi.getter
+    @_utilities.deprecated("""use Enabled (false). Kept for one minor version.""")
     def disabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Disabled turns access logs off. Optional, default false: a stage logs every request (DefaultAccessLogs).
+        Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
         """
         return pulumi.get(self, "disabled")
 
     @disabled.setter
     def disabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "disabled", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
 
     @_builtins.property
     @pulumi.getter(name="retentionDays")
@@ -437,7 +461,7 @@ class ApiTlsArgs:
 
 class ConsumerArgsDict(TypedDict):
     """
-    ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
+    ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or EndpointId is set.
     """
     account_id: pulumi.Input[_builtins.str]
     """
@@ -453,7 +477,15 @@ class ConsumerArgsDict(TypedDict):
     """
     credentials: NotRequired[pulumi.Input[Optional['AccountCredentialsArgsDict']]]
     """
-    Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless ExistingEndpointId is set.
+    Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless EndpointId is set.
+    """
+    endpoint_dns_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    EndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+    """
+    endpoint_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    EndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
     """
     endpoint_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -461,11 +493,11 @@ class ConsumerArgsDict(TypedDict):
     """
     existing_endpoint_dns_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    ExistingEndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+    ExistingEndpointDnsName is the former name of EndpointDnsName; it behaves as EndpointDnsName. Setting both is refused. Deprecated: use EndpointDnsName. Kept for one minor version.
     """
     existing_endpoint_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    ExistingEndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+    ExistingEndpointId is the former name of EndpointId, which the stack file's key has (consumers[].endpointId); it behaves as EndpointId. Setting both is refused. Deprecated: use EndpointId. Kept for one minor version.
     """
     principals: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
@@ -499,6 +531,8 @@ class ConsumerArgs:
                  name: pulumi.Input[_builtins.str],
                  allowed_cidrs: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  credentials: pulumi.Input[Optional['AccountCredentialsArgs']] = None,
+                 endpoint_dns_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 endpoint_id: pulumi.Input[Optional[_builtins.str]] = None,
                  endpoint_policy: pulumi.Input[Optional[_builtins.str]] = None,
                  existing_endpoint_dns_name: pulumi.Input[Optional[_builtins.str]] = None,
                  existing_endpoint_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -509,15 +543,17 @@ class ConsumerArgs:
                  vpc: pulumi.Input[Optional['ConsumerVpcArgs']] = None,
                  vpc_id: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or ExistingEndpointId is set.
+        ConsumerArgs describe one consumer account of a CrossAccountPrivateApi. Exactly one of Vpc, VpcId (with SubnetIds) or EndpointId is set.
 
         :param pulumi.Input[_builtins.str] account_id: AccountId is the consumer's account: its Provider must act there (the gate refuses any other account before anything is registered), and an AWS_IAM API allows its root unless Principals is set. Required.
         :param pulumi.Input[_builtins.str] name: Name identifies the consumer in child names and outputs ([a-z0-9-]+, unique). Required.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_cidrs: AllowedCidrs may reach the endpoint on 443. Optional, default: the VPC's CIDR.
-        :param pulumi.Input['AccountCredentialsArgs'] credentials: Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless ExistingEndpointId is set.
+        :param pulumi.Input['AccountCredentialsArgs'] credentials: Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless EndpointId is set.
+        :param pulumi.Input[_builtins.str] endpoint_dns_name: EndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+        :param pulumi.Input[_builtins.str] endpoint_id: EndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
         :param pulumi.Input[_builtins.str] endpoint_policy: EndpointPolicy is EndpointPolicyRestricted (default: execute-api:Invoke on this API only) or EndpointPolicyFull (Invoke on any API, for an endpoint that serves others too). Attached as a separate ec2.VpcEndpointPolicy once the API exists. Ignored for an existing endpoint. Optional.
-        :param pulumi.Input[_builtins.str] existing_endpoint_dns_name: ExistingEndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
-        :param pulumi.Input[_builtins.str] existing_endpoint_id: ExistingEndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+        :param pulumi.Input[_builtins.str] existing_endpoint_dns_name: ExistingEndpointDnsName is the former name of EndpointDnsName; it behaves as EndpointDnsName. Setting both is refused. Deprecated: use EndpointDnsName. Kept for one minor version.
+        :param pulumi.Input[_builtins.str] existing_endpoint_id: ExistingEndpointId is the former name of EndpointId, which the stack file's key has (consumers[].endpointId); it behaves as EndpointId. Setting both is refused. Deprecated: use EndpointId. Kept for one minor version.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] principals: Principals are the IAM roles or users of this consumer that may call an AWS_IAM API. Optional, default the account root.
         :param pulumi.Input[_builtins.bool] private_dns: PrivateDns turns on private DNS for the endpoint (see ExecuteApiEndpointArgs.PrivateDns for what it does to the VPC). For an existing VPC the VPC's DNS support and hostnames are checked. For an existing endpoint it only says whether to print the private-DNS URL. Optional, default true for a VPC created here (Vpc), else false.
         :param pulumi.Input[_builtins.bool] probe: Probe adds a ConnectivityProbe in this consumer's account and endpoint subnets that calls the API through every invoke form on each pulumi up that changes the deployment, the policy or the endpoint. Only for an endpoint created here. Optional, default false.
@@ -531,10 +567,20 @@ class ConsumerArgs:
             pulumi.set(__self__, "allowed_cidrs", allowed_cidrs)
         if credentials is not None:
             pulumi.set(__self__, "credentials", credentials)
+        if endpoint_dns_name is not None:
+            pulumi.set(__self__, "endpoint_dns_name", endpoint_dns_name)
+        if endpoint_id is not None:
+            pulumi.set(__self__, "endpoint_id", endpoint_id)
         if endpoint_policy is not None:
             pulumi.set(__self__, "endpoint_policy", endpoint_policy)
         if existing_endpoint_dns_name is not None:
+            warnings.warn("""use EndpointDnsName. Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""existing_endpoint_dns_name is deprecated: use EndpointDnsName. Kept for one minor version.""")
+        if existing_endpoint_dns_name is not None:
             pulumi.set(__self__, "existing_endpoint_dns_name", existing_endpoint_dns_name)
+        if existing_endpoint_id is not None:
+            warnings.warn("""use EndpointId. Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""existing_endpoint_id is deprecated: use EndpointId. Kept for one minor version.""")
         if existing_endpoint_id is not None:
             pulumi.set(__self__, "existing_endpoint_id", existing_endpoint_id)
         if principals is not None:
@@ -590,13 +636,37 @@ class ConsumerArgs:
     @pulumi.getter
     def credentials(self) -> pulumi.Input[Optional['AccountCredentialsArgs']]:
         """
-        Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless ExistingEndpointId is set.
+        Credentials make the composition build the consumer account's provider itself, pinned to AccountId and the region (the way for stacks in other languages, which cannot pass a provider). Exactly one of Provider and Credentials unless EndpointId is set.
         """
         return pulumi.get(self, "credentials")
 
     @credentials.setter
     def credentials(self, value: pulumi.Input[Optional['AccountCredentialsArgs']]):
         pulumi.set(self, "credentials", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointDnsName")
+    def endpoint_dns_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        EndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+        """
+        return pulumi.get(self, "endpoint_dns_name")
+
+    @endpoint_dns_name.setter
+    def endpoint_dns_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "endpoint_dns_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointId")
+    def endpoint_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        EndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+        """
+        return pulumi.get(self, "endpoint_id")
+
+    @endpoint_id.setter
+    def endpoint_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "endpoint_id", value)
 
     @_builtins.property
     @pulumi.getter(name="endpointPolicy")
@@ -612,9 +682,10 @@ class ConsumerArgs:
 
     @_builtins.property
     @pulumi.getter(name="existingEndpointDnsName")
+    @_utilities.deprecated("""use EndpointDnsName. Kept for one minor version.""")
     def existing_endpoint_dns_name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        ExistingEndpointDnsName is that endpoint's regional DNS name, for the public-DNS invoke forms. Optional.
+        ExistingEndpointDnsName is the former name of EndpointDnsName; it behaves as EndpointDnsName. Setting both is refused. Deprecated: use EndpointDnsName. Kept for one minor version.
         """
         return pulumi.get(self, "existing_endpoint_dns_name")
 
@@ -624,9 +695,10 @@ class ConsumerArgs:
 
     @_builtins.property
     @pulumi.getter(name="existingEndpointId")
+    @_utilities.deprecated("""use EndpointId. Kept for one minor version.""")
     def existing_endpoint_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        ExistingEndpointId is the vpce- ID of an endpoint another team owns; nothing is created in the consumer account then. Optional.
+        ExistingEndpointId is the former name of EndpointId, which the stack file's key has (consumers[].endpointId); it behaves as EndpointId. Setting both is refused. Deprecated: use EndpointId. Kept for one minor version.
         """
         return pulumi.get(self, "existing_endpoint_id")
 
@@ -946,7 +1018,11 @@ class MonitoringArgsDict(TypedDict):
     """
     disabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+    Disabled is Enabled false by its former name, the opposite of the stack file's key (api.monitoring.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Enabled turns monitoring on; false turns it off. Optional, default true wherever the access logs are on.
     """
     evaluation_periods: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -967,6 +1043,7 @@ class MonitoringArgs:
                  alarm_topic_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  client_error_rate_percent: pulumi.Input[Optional[_builtins.float]] = None,
                  disabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  evaluation_periods: pulumi.Input[Optional[_builtins.int]] = None,
                  period_seconds: pulumi.Input[Optional[_builtins.int]] = None,
                  server_error_rate_percent: pulumi.Input[Optional[_builtins.float]] = None):
@@ -975,7 +1052,8 @@ class MonitoringArgs:
 
         :param pulumi.Input[_builtins.str] alarm_topic_arn: AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
         :param pulumi.Input[_builtins.float] client_error_rate_percent: ClientErrorRatePercent is the same for 4xx answers. Optional, default 25.
-        :param pulumi.Input[_builtins.bool] disabled: Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+        :param pulumi.Input[_builtins.bool] disabled: Disabled is Enabled false by its former name, the opposite of the stack file's key (api.monitoring.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
+        :param pulumi.Input[_builtins.bool] enabled: Enabled turns monitoring on; false turns it off. Optional, default true wherever the access logs are on.
         :param pulumi.Input[_builtins.int] evaluation_periods: EvaluationPeriods is how many periods in a row must breach before an alarm fires; times PeriodSeconds at most one day when the period is under an hour, seven days when it is an hour or more. Optional, default 3.
         :param pulumi.Input[_builtins.int] period_seconds: PeriodSeconds is the alarms' period: 60 or a multiple of it (the metrics are standard resolution). Optional, default 300.
         :param pulumi.Input[_builtins.float] server_error_rate_percent: ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
@@ -985,7 +1063,12 @@ class MonitoringArgs:
         if client_error_rate_percent is not None:
             pulumi.set(__self__, "client_error_rate_percent", client_error_rate_percent)
         if disabled is not None:
+            warnings.warn("""use Enabled (false). Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""disabled is deprecated: use Enabled (false). Kept for one minor version.""")
+        if disabled is not None:
             pulumi.set(__self__, "disabled", disabled)
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
         if evaluation_periods is not None:
             pulumi.set(__self__, "evaluation_periods", evaluation_periods)
         if period_seconds is not None:
@@ -1019,15 +1102,28 @@ class MonitoringArgs:
 
     @_builtins.property
     @pulumi.getter
+    @_utilities.deprecated("""use Enabled (false). Kept for one minor version.""")
     def disabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Disabled turns monitoring off. Optional, default false: on wherever the access logs are on.
+        Disabled is Enabled false by its former name, the opposite of the stack file's key (api.monitoring.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
         """
         return pulumi.get(self, "disabled")
 
     @disabled.setter
     def disabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "disabled", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Enabled turns monitoring on; false turns it off. Optional, default true wherever the access logs are on.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
 
     @_builtins.property
     @pulumi.getter(name="evaluationPeriods")

@@ -30,9 +30,9 @@ class ConsumerApiAccessArgs:
         """
         The set of arguments for constructing a ConsumerApiAccess resource.
 
-        :param pulumi.Input['ConsumerArgs'] consumer: Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (ExistingEndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
+        :param pulumi.Input['ConsumerArgs'] consumer: Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (EndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
         :param _builtins.str producer_account_id: ProducerAccountId is the account of the API. Required.
-        :param _builtins.str region: Region of the API and the endpoint. Required.
+        :param _builtins.str region: Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
         :param pulumi.Input['PublishedApiArgs'] api: Api is the producer's published API; nil while the producer's stack has not published one (the first run of the bootstrap): only the endpoint is created then. Optional.
         :param _builtins.bool probe_fail_on_error: ProbeFailOnError fails the update when the probe gets an unexpected answer. Optional, default true.
         :param _builtins.bool protect: Protect protects the VPC, subnets, endpoint and its security group. Optional, default false.
@@ -54,7 +54,7 @@ class ConsumerApiAccessArgs:
     @pulumi.getter
     def consumer(self) -> pulumi.Input['ConsumerArgs']:
         """
-        Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (ExistingEndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
+        Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (EndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
         """
         return pulumi.get(self, "consumer")
 
@@ -78,7 +78,7 @@ class ConsumerApiAccessArgs:
     @pulumi.getter
     def region(self) -> _builtins.str:
         """
-        Region of the API and the endpoint. Required.
+        Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
         """
         return pulumi.get(self, "region")
 
@@ -155,11 +155,11 @@ class ConsumerApiAccess(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['PublishedApiArgs', 'PublishedApiArgsDict']] api: Api is the producer's published API; nil while the producer's stack has not published one (the first run of the bootstrap): only the endpoint is created then. Optional.
-        :param pulumi.Input[Union['ConsumerArgs', 'ConsumerArgsDict']] consumer: Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (ExistingEndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
+        :param pulumi.Input[Union['ConsumerArgs', 'ConsumerArgsDict']] consumer: Consumer is this account's endpoint, as in CrossAccountPrivateApiArgs; an endpoint owned elsewhere (EndpointId) has nothing to deploy here and is refused. Its Provider may be left out: the component's provider option is used then. Required.
         :param _builtins.bool probe_fail_on_error: ProbeFailOnError fails the update when the probe gets an unexpected answer. Optional, default true.
         :param _builtins.str producer_account_id: ProducerAccountId is the account of the API. Required.
         :param _builtins.bool protect: Protect protects the VPC, subnets, endpoint and its security group. Optional, default false.
-        :param _builtins.str region: Region of the API and the endpoint. Required.
+        :param _builtins.str region: Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the resources that take tags. Optional.
         """
         ...

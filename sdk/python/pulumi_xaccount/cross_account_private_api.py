@@ -25,6 +25,7 @@ class CrossAccountPrivateApiArgs:
                  region: _builtins.str,
                  stage_name: _builtins.str,
                  access_logs: pulumi.Input[Optional['AccessLogsArgs']] = None,
+                 adopt: pulumi.Input[Optional['AdoptApiArgs']] = None,
                  adopt_api: pulumi.Input[Optional['AdoptApiArgs']] = None,
                  api_description: pulumi.Input[Optional[_builtins.str]] = None,
                  api_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -46,10 +47,11 @@ class CrossAccountPrivateApiArgs:
 
         :param pulumi.Input[Sequence[pulumi.Input['ConsumerArgs']]] consumers: Consumers are the accounts that may call the API. Required, at least one.
         :param _builtins.str producer_account_id: ProducerAccountId is the producer account; endpoint policies allow invoking its APIs only. Required.
-        :param _builtins.str region: Region of the API and every endpoint. Required; each provider must be pinned to it.
-        :param _builtins.str stage_name: StageName is the stage to deploy. Required.
+        :param _builtins.str region: Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
+        :param _builtins.str stage_name: StageName is the stage to deploy. Required. A plain string, validated before anything is registered (StageDeploymentArgs.StageName, an input, may come from another resource).
         :param pulumi.Input['AccessLogsArgs'] access_logs: AccessLogs sends the stage's access logs to a CloudWatch log group in the producer account. Optional: nil is DefaultAccessLogs (on, 30 days, the account's existing CloudWatch role), the stack program's default too; Disabled turns them off.
-        :param pulumi.Input['AdoptApiArgs'] adopt_api: AdoptApi takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+        :param pulumi.Input['AdoptApiArgs'] adopt: Adopt takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+        :param pulumi.Input['AdoptApiArgs'] adopt_api: AdoptApi is the former name of Adopt, which the stack file's key (api.adopt) and PrivateRestApiArgs have; it behaves as Adopt. Setting both is refused. Deprecated: use Adopt. Kept for one minor version.
         :param pulumi.Input[_builtins.str] api_description: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param pulumi.Input[_builtins.str] api_name: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param _builtins.str authorization: Authorization is AuthorizationNone (default) or AuthorizationIam: every method then needs SigV4-signed calls, and the resource policy's Allow names the consumers' principals instead of "*". Optional.
@@ -72,6 +74,11 @@ class CrossAccountPrivateApiArgs:
         pulumi.set(__self__, "stage_name", stage_name)
         if access_logs is not None:
             pulumi.set(__self__, "access_logs", access_logs)
+        if adopt is not None:
+            pulumi.set(__self__, "adopt", adopt)
+        if adopt_api is not None:
+            warnings.warn("""use Adopt. Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""adopt_api is deprecated: use Adopt. Kept for one minor version.""")
         if adopt_api is not None:
             pulumi.set(__self__, "adopt_api", adopt_api)
         if api_description is not None:
@@ -133,7 +140,7 @@ class CrossAccountPrivateApiArgs:
     @pulumi.getter
     def region(self) -> _builtins.str:
         """
-        Region of the API and every endpoint. Required; each provider must be pinned to it.
+        Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
         """
         return pulumi.get(self, "region")
 
@@ -145,7 +152,7 @@ class CrossAccountPrivateApiArgs:
     @pulumi.getter(name="stageName")
     def stage_name(self) -> _builtins.str:
         """
-        StageName is the stage to deploy. Required.
+        StageName is the stage to deploy. Required. A plain string, validated before anything is registered (StageDeploymentArgs.StageName, an input, may come from another resource).
         """
         return pulumi.get(self, "stage_name")
 
@@ -166,10 +173,23 @@ class CrossAccountPrivateApiArgs:
         pulumi.set(self, "access_logs", value)
 
     @_builtins.property
+    @pulumi.getter
+    def adopt(self) -> pulumi.Input[Optional['AdoptApiArgs']]:
+        """
+        Adopt takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+        """
+        return pulumi.get(self, "adopt")
+
+    @adopt.setter
+    def adopt(self, value: pulumi.Input[Optional['AdoptApiArgs']]):
+        pulumi.set(self, "adopt", value)
+
+    @_builtins.property
     @pulumi.getter(name="adoptApi")
+    @_utilities.deprecated("""use Adopt. Kept for one minor version.""")
     def adopt_api(self) -> pulumi.Input[Optional['AdoptApiArgs']]:
         """
-        AdoptApi takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+        AdoptApi is the former name of Adopt, which the stack file's key (api.adopt) and PrivateRestApiArgs have; it behaves as Adopt. Setting both is refused. Deprecated: use Adopt. Kept for one minor version.
         """
         return pulumi.get(self, "adopt_api")
 
@@ -365,6 +385,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_logs: pulumi.Input[Optional[Union['AccessLogsArgs', 'AccessLogsArgsDict']]] = None,
+                 adopt: pulumi.Input[Optional[Union['AdoptApiArgs', 'AdoptApiArgsDict']]] = None,
                  adopt_api: pulumi.Input[Optional[Union['AdoptApiArgs', 'AdoptApiArgsDict']]] = None,
                  api_description: pulumi.Input[Optional[_builtins.str]] = None,
                  api_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -392,7 +413,8 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['AccessLogsArgs', 'AccessLogsArgsDict']] access_logs: AccessLogs sends the stage's access logs to a CloudWatch log group in the producer account. Optional: nil is DefaultAccessLogs (on, 30 days, the account's existing CloudWatch role), the stack program's default too; Disabled turns them off.
-        :param pulumi.Input[Union['AdoptApiArgs', 'AdoptApiArgsDict']] adopt_api: AdoptApi takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+        :param pulumi.Input[Union['AdoptApiArgs', 'AdoptApiArgsDict']] adopt: Adopt takes over an existing API in the producer account instead of creating one; its routes become exactly Routes (see AdoptApiArgs). Optional.
+        :param pulumi.Input[Union['AdoptApiArgs', 'AdoptApiArgsDict']] adopt_api: AdoptApi is the former name of Adopt, which the stack file's key (api.adopt) and PrivateRestApiArgs have; it behaves as Adopt. Setting both is refused. Deprecated: use Adopt. Kept for one minor version.
         :param pulumi.Input[_builtins.str] api_description: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param pulumi.Input[_builtins.str] api_name: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param _builtins.str authorization: Authorization is AuthorizationNone (default) or AuthorizationIam: every method then needs SigV4-signed calls, and the resource policy's Allow names the consumers' principals instead of "*". Optional.
@@ -406,9 +428,9 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
         :param pulumi.Input[Union['AccountCredentialsArgs', 'AccountCredentialsArgsDict']] producer_credentials: ProducerCredentials make the composition build the producer account's provider itself, pinned to ProducerAccountId and Region (see ConsumerArgs.Credentials). Exactly one of ProducerProvider and ProducerCredentials.
         :param _builtins.bool protect: Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
         :param pulumi.Input[Union['ApiQuotasArgs', 'ApiQuotasArgsDict']] quotas: Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
-        :param _builtins.str region: Region of the API and every endpoint. Required; each provider must be pinned to it.
+        :param _builtins.str region: Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
         :param pulumi.Input[Sequence[pulumi.Input[Union['RouteArgs', 'RouteArgsDict']]]] routes: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
-        :param _builtins.str stage_name: StageName is the stage to deploy. Required.
+        :param _builtins.str stage_name: StageName is the stage to deploy. Required. A plain string, validated before anything is registered (StageDeploymentArgs.StageName, an input, may come from another resource).
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
         :param pulumi.Input[Union['StageThrottleArgs', 'StageThrottleArgsDict']] throttle: Throttle sets the throttling of every method of the stage and turns on metrics. Optional: nil is DefaultStageThrottle (100/s, bursts of 200), the stack program's default too.
         :param pulumi.Input[Union['ApiTlsArgs', 'ApiTlsArgsDict']] tls: Tls is the API's security policy and endpoint access mode (see ApiTls; STRICT drops the two invoke forms with a Host or x-apigw-api-id header). Optional: nil is TLS_1_2.
@@ -438,6 +460,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_logs: pulumi.Input[Optional[Union['AccessLogsArgs', 'AccessLogsArgsDict']]] = None,
+                 adopt: pulumi.Input[Optional[Union['AdoptApiArgs', 'AdoptApiArgsDict']]] = None,
                  adopt_api: pulumi.Input[Optional[Union['AdoptApiArgs', 'AdoptApiArgsDict']]] = None,
                  api_description: pulumi.Input[Optional[_builtins.str]] = None,
                  api_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -470,6 +493,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
             __props__ = CrossAccountPrivateApiArgs.__new__(CrossAccountPrivateApiArgs)
 
             __props__.__dict__["access_logs"] = access_logs
+            __props__.__dict__["adopt"] = adopt
             __props__.__dict__["adopt_api"] = adopt_api
             __props__.__dict__["api_description"] = api_description
             __props__.__dict__["api_name"] = api_name

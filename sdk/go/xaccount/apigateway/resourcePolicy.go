@@ -34,9 +34,6 @@ func NewResourcePolicy(ctx *pulumi.Context,
 	if args.RestApiId == nil {
 		return nil, errors.New("invalid value for required argument 'RestApiId'")
 	}
-	if args.Revision == nil {
-		return nil, errors.New("invalid value for required argument 'Revision'")
-	}
 	if args.VpcEndpointIds == nil {
 		return nil, errors.New("invalid value for required argument 'VpcEndpointIds'")
 	}
@@ -50,9 +47,15 @@ func NewResourcePolicy(ctx *pulumi.Context,
 }
 
 type resourcePolicyArgs struct {
+	// BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever the API's definition is imported again. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new BodyHash attaches the policy again; without it the first route change would leave the API without its policy. Required (optional in the schema only while Revision, its former name, is accepted).
+	BodyHash *string `pulumi:"bodyHash"`
 	// ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
 	ExecutionArn string `pulumi:"executionArn"`
-	// ExtraStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+	// ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+	ExtraPolicyStatements []map[string]interface{} `pulumi:"extraPolicyStatements"`
+	// ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
+	//
+	// Deprecated: use ExtraPolicyStatements. Kept for one minor version.
 	ExtraStatements []map[string]interface{} `pulumi:"extraStatements"`
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
 	PrincipalOrgId *string `pulumi:"principalOrgId"`
@@ -62,17 +65,25 @@ type resourcePolicyArgs struct {
 	Quotas *xaccount.ApiQuotas `pulumi:"quotas"`
 	// RestApiId is the API the policy is attached to. Required.
 	RestApiId string `pulumi:"restApiId"`
-	// Revision changes whenever the API's definition is imported again: pass PrivateRestApi.BodyHash. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new Revision attaches the policy again; without it the first route change would leave the API without its policy. Required.
-	Revision string `pulumi:"revision"`
+	// Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+	//
+	// Deprecated: use BodyHash. Kept for one minor version.
+	Revision *string `pulumi:"revision"`
 	// VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
 	VpcEndpointIds []string `pulumi:"vpcEndpointIds"`
 }
 
 // The set of arguments for constructing a ResourcePolicy resource.
 type ResourcePolicyArgs struct {
+	// BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever the API's definition is imported again. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new BodyHash attaches the policy again; without it the first route change would leave the API without its policy. Required (optional in the schema only while Revision, its former name, is accepted).
+	BodyHash pulumi.StringPtrInput
 	// ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
 	ExecutionArn pulumi.StringInput
-	// ExtraStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+	// ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+	ExtraPolicyStatements pulumi.MapArrayInput
+	// ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
+	//
+	// Deprecated: use ExtraPolicyStatements. Kept for one minor version.
 	ExtraStatements pulumi.MapArrayInput
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
 	PrincipalOrgId pulumi.StringPtrInput
@@ -82,8 +93,10 @@ type ResourcePolicyArgs struct {
 	Quotas xaccount.ApiQuotasPtrInput
 	// RestApiId is the API the policy is attached to. Required.
 	RestApiId pulumi.StringInput
-	// Revision changes whenever the API's definition is imported again: pass PrivateRestApi.BodyHash. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new Revision attaches the policy again; without it the first route change would leave the API without its policy. Required.
-	Revision pulumi.StringInput
+	// Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+	//
+	// Deprecated: use BodyHash. Kept for one minor version.
+	Revision pulumi.StringPtrInput
 	// VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
 	VpcEndpointIds pulumi.StringArrayInput
 }

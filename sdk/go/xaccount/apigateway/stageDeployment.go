@@ -30,9 +30,6 @@ func NewStageDeployment(ctx *pulumi.Context,
 		return nil, errors.New("missing one or more required arguments")
 	}
 
-	if args.DefinitionHash == nil {
-		return nil, errors.New("invalid value for required argument 'DefinitionHash'")
-	}
 	if args.PolicyJson == nil {
 		return nil, errors.New("invalid value for required argument 'PolicyJson'")
 	}
@@ -57,15 +54,19 @@ func NewStageDeployment(ctx *pulumi.Context,
 type stageDeploymentArgs struct {
 	// AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
 	AccessLogDestinationArn *string `pulumi:"accessLogDestinationArn"`
-	// DefinitionHash is PrivateRestApi.BodyHash: a new value redeploys. Required.
-	DefinitionHash string `pulumi:"definitionHash"`
+	// BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
+	BodyHash *string `pulumi:"bodyHash"`
+	// DefinitionHash is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+	//
+	// Deprecated: use BodyHash. Kept for one minor version.
+	DefinitionHash *string `pulumi:"definitionHash"`
 	// PolicyJson is the attached resource policy (ResourcePolicy.PolicyJson). Required.
 	PolicyJson string `pulumi:"policyJson"`
 	// Protect protects the Stage (its name is in every URL) against deletion. The Deployment is never protected: every change replaces it, and a protected resource cannot be replaced. Optional, default false.
 	Protect *bool `pulumi:"protect"`
 	// RestApiId is the API to deploy. Required.
 	RestApiId string `pulumi:"restApiId"`
-	// StageName is the stage that serves the deployment. Required.
+	// StageName is the stage that serves the deployment. Required. An input, so it may come from another resource; a plain value is validated.
 	StageName string `pulumi:"stageName"`
 	// Tags are set on the stage. Optional.
 	Tags map[string]string `pulumi:"tags"`
@@ -79,15 +80,19 @@ type stageDeploymentArgs struct {
 type StageDeploymentArgs struct {
 	// AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
 	AccessLogDestinationArn pulumi.StringPtrInput
-	// DefinitionHash is PrivateRestApi.BodyHash: a new value redeploys. Required.
-	DefinitionHash pulumi.StringInput
+	// BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
+	BodyHash pulumi.StringPtrInput
+	// DefinitionHash is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+	//
+	// Deprecated: use BodyHash. Kept for one minor version.
+	DefinitionHash pulumi.StringPtrInput
 	// PolicyJson is the attached resource policy (ResourcePolicy.PolicyJson). Required.
 	PolicyJson pulumi.StringInput
 	// Protect protects the Stage (its name is in every URL) against deletion. The Deployment is never protected: every change replaces it, and a protected resource cannot be replaced. Optional, default false.
 	Protect *bool
 	// RestApiId is the API to deploy. Required.
 	RestApiId pulumi.StringInput
-	// StageName is the stage that serves the deployment. Required.
+	// StageName is the stage that serves the deployment. Required. An input, so it may come from another resource; a plain value is validated.
 	StageName pulumi.StringInput
 	// Tags are set on the stage. Optional.
 	Tags pulumi.StringMapInput

@@ -65,17 +65,23 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context,
 type executeApiEndpointArgs struct {
 	// AllowedCidrs may reach the endpoint on port 443; nothing else may. Required; an open-world CIDR (0.0.0.0/0, ::/0) is refused.
 	AllowedCidrs []string `pulumi:"allowedCidrs"`
-	// FullAccessPolicy allows execute-api:Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*): for an endpoint that serves APIs you cannot list. Say so explicitly.
+	// EndpointPolicy is the endpoint's policy, as ConsumerArgs.EndpointPolicy names it: EndpointPolicyRestricted (default), execute-api:Invoke on InvokeArns and nothing else; EndpointPolicyFull, Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*), for an endpoint that serves APIs you cannot list; or EndpointPolicySeparate, a policy attached separately (ec2.VpcEndpointPolicy). Optional.
+	EndpointPolicy *string `pulumi:"endpointPolicy"`
+	// FullAccessPolicy is EndpointPolicy EndpointPolicyFull by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
+	//
+	// Deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
 	FullAccessPolicy *bool `pulumi:"fullAccessPolicy"`
-	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint; the endpoint policy allows execute-api:Invoke on them and nothing else. Exactly one of InvokeArns, FullAccessPolicy and SkipPolicy.
+	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint with EndpointPolicyRestricted, and only then. Required with it.
 	InvokeArns []string `pulumi:"invokeArns"`
 	// PrivateDns turns on private DNS for execute-api in the VPC: every *.execute-api.<region>.amazonaws.com name in the whole VPC then resolves to this endpoint, so public and regional APIs become unreachable from it, and a VPC holds one such endpoint at most. Optional, default false.
 	PrivateDns *bool `pulumi:"privateDns"`
 	// Protect protects the endpoint and its security group against deletion. Optional, default false.
 	Protect *bool `pulumi:"protect"`
-	// Region of the endpoint; it must be the API's region. Required.
+	// Region of the endpoint; it must be the API's region. Required. An input, so it may come from another resource (CrossAccountPrivateApiArgs.Region, which is validated before anything is registered, is a plain string).
 	Region string `pulumi:"region"`
-	// SkipPolicy leaves the endpoint's policy to a separate ec2.VpcEndpointPolicy (AWS's full-access default until that is attached). CrossAccountPrivateApi sets it: the policy names the API, which can only exist after the endpoint.
+	// SkipPolicy is EndpointPolicy EndpointPolicySeparate by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
+	//
+	// Deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
 	SkipPolicy *bool `pulumi:"skipPolicy"`
 	// SubnetIds get one endpoint network interface each. Required.
 	SubnetIds []string `pulumi:"subnetIds"`
@@ -89,17 +95,23 @@ type executeApiEndpointArgs struct {
 type ExecuteApiEndpointArgs struct {
 	// AllowedCidrs may reach the endpoint on port 443; nothing else may. Required; an open-world CIDR (0.0.0.0/0, ::/0) is refused.
 	AllowedCidrs pulumi.StringArrayInput
-	// FullAccessPolicy allows execute-api:Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*): for an endpoint that serves APIs you cannot list. Say so explicitly.
+	// EndpointPolicy is the endpoint's policy, as ConsumerArgs.EndpointPolicy names it: EndpointPolicyRestricted (default), execute-api:Invoke on InvokeArns and nothing else; EndpointPolicyFull, Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*), for an endpoint that serves APIs you cannot list; or EndpointPolicySeparate, a policy attached separately (ec2.VpcEndpointPolicy). Optional.
+	EndpointPolicy *string
+	// FullAccessPolicy is EndpointPolicy EndpointPolicyFull by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
+	//
+	// Deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
 	FullAccessPolicy *bool
-	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint; the endpoint policy allows execute-api:Invoke on them and nothing else. Exactly one of InvokeArns, FullAccessPolicy and SkipPolicy.
+	// InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint with EndpointPolicyRestricted, and only then. Required with it.
 	InvokeArns pulumi.StringArrayInput
 	// PrivateDns turns on private DNS for execute-api in the VPC: every *.execute-api.<region>.amazonaws.com name in the whole VPC then resolves to this endpoint, so public and regional APIs become unreachable from it, and a VPC holds one such endpoint at most. Optional, default false.
 	PrivateDns *bool
 	// Protect protects the endpoint and its security group against deletion. Optional, default false.
 	Protect *bool
-	// Region of the endpoint; it must be the API's region. Required.
+	// Region of the endpoint; it must be the API's region. Required. An input, so it may come from another resource (CrossAccountPrivateApiArgs.Region, which is validated before anything is registered, is a plain string).
 	Region pulumi.StringInput
-	// SkipPolicy leaves the endpoint's policy to a separate ec2.VpcEndpointPolicy (AWS's full-access default until that is attached). CrossAccountPrivateApi sets it: the policy names the API, which can only exist after the endpoint.
+	// SkipPolicy is EndpointPolicy EndpointPolicySeparate by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
+	//
+	// Deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
 	SkipPolicy *bool
 	// SubnetIds get one endpoint network interface each. Required.
 	SubnetIds pulumi.StringArrayInput

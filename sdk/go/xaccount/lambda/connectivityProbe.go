@@ -72,7 +72,7 @@ type connectivityProbeArgs struct {
 	InvokeUrls map[string]string `pulumi:"invokeUrls"`
 	// Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
 	Path *string `pulumi:"path"`
-	// Region of the API and the endpoint. Required.
+	// Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
 	Region string `pulumi:"region"`
 	// Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
 	Sign *bool `pulumi:"sign"`
@@ -108,7 +108,7 @@ type ConnectivityProbeArgs struct {
 	InvokeUrls pulumi.StringMapInput
 	// Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
 	Path *string
-	// Region of the API and the endpoint. Required.
+	// Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
 	Region string
 	// Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
 	Sign *bool

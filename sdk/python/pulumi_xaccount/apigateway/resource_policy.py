@@ -22,28 +22,38 @@ class ResourcePolicyArgs:
     def __init__(__self__, *,
                  execution_arn: pulumi.Input[_builtins.str],
                  rest_api_id: pulumi.Input[_builtins.str],
-                 revision: pulumi.Input[_builtins.str],
                  vpc_endpoint_ids: pulumi.Input[Sequence[_builtins.str]],
+                 body_hash: pulumi.Input[Optional[_builtins.str]] = None,
+                 extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  extra_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  principal_org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  principals: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
-                 quotas: pulumi.Input[Optional['_root_inputs.ApiQuotasArgs']] = None):
+                 quotas: pulumi.Input[Optional['_root_inputs.ApiQuotasArgs']] = None,
+                 revision: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a ResourcePolicy resource.
 
         :param pulumi.Input[_builtins.str] execution_arn: ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId is the API the policy is attached to. Required.
-        :param pulumi.Input[_builtins.str] revision: Revision changes whenever the API's definition is imported again: pass PrivateRestApi.BodyHash. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new Revision attaches the policy again; without it the first route change would leave the API without its policy. Required.
         :param pulumi.Input[Sequence[_builtins.str]] vpc_endpoint_ids: VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
-        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_statements: ExtraStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+        :param pulumi.Input[_builtins.str] body_hash: BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever the API's definition is imported again. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new BodyHash attaches the policy again; without it the first route change would leave the API without its policy. Required (optional in the schema only while Revision, its former name, is accepted).
+        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_statements: ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
         :param pulumi.Input[_builtins.str] principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
         :param pulumi.Input[Sequence[_builtins.str]] principals: Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
         :param pulumi.Input['_root_inputs.ApiQuotasArgs'] quotas: Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (DefaultResourcePolicyLength).
+        :param pulumi.Input[_builtins.str] revision: Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
         """
         pulumi.set(__self__, "execution_arn", execution_arn)
         pulumi.set(__self__, "rest_api_id", rest_api_id)
-        pulumi.set(__self__, "revision", revision)
         pulumi.set(__self__, "vpc_endpoint_ids", vpc_endpoint_ids)
+        if body_hash is not None:
+            pulumi.set(__self__, "body_hash", body_hash)
+        if extra_policy_statements is not None:
+            pulumi.set(__self__, "extra_policy_statements", extra_policy_statements)
+        if extra_statements is not None:
+            warnings.warn("""use ExtraPolicyStatements. Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""extra_statements is deprecated: use ExtraPolicyStatements. Kept for one minor version.""")
         if extra_statements is not None:
             pulumi.set(__self__, "extra_statements", extra_statements)
         if principal_org_id is not None:
@@ -52,6 +62,11 @@ class ResourcePolicyArgs:
             pulumi.set(__self__, "principals", principals)
         if quotas is not None:
             pulumi.set(__self__, "quotas", quotas)
+        if revision is not None:
+            warnings.warn("""use BodyHash. Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""revision is deprecated: use BodyHash. Kept for one minor version.""")
+        if revision is not None:
+            pulumi.set(__self__, "revision", revision)
 
     @_builtins.property
     @pulumi.getter(name="executionArn")
@@ -78,18 +93,6 @@ class ResourcePolicyArgs:
         pulumi.set(self, "rest_api_id", value)
 
     @_builtins.property
-    @pulumi.getter
-    def revision(self) -> pulumi.Input[_builtins.str]:
-        """
-        Revision changes whenever the API's definition is imported again: pass PrivateRestApi.BodyHash. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new Revision attaches the policy again; without it the first route change would leave the API without its policy. Required.
-        """
-        return pulumi.get(self, "revision")
-
-    @revision.setter
-    def revision(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "revision", value)
-
-    @_builtins.property
     @pulumi.getter(name="vpcEndpointIds")
     def vpc_endpoint_ids(self) -> pulumi.Input[Sequence[_builtins.str]]:
         """
@@ -102,10 +105,35 @@ class ResourcePolicyArgs:
         pulumi.set(self, "vpc_endpoint_ids", value)
 
     @_builtins.property
+    @pulumi.getter(name="bodyHash")
+    def body_hash(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever the API's definition is imported again. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new BodyHash attaches the policy again; without it the first route change would leave the API without its policy. Required (optional in the schema only while Revision, its former name, is accepted).
+        """
+        return pulumi.get(self, "body_hash")
+
+    @body_hash.setter
+    def body_hash(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "body_hash", value)
+
+    @_builtins.property
+    @pulumi.getter(name="extraPolicyStatements")
+    def extra_policy_statements(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
+        """
+        ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+        """
+        return pulumi.get(self, "extra_policy_statements")
+
+    @extra_policy_statements.setter
+    def extra_policy_statements(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]]):
+        pulumi.set(self, "extra_policy_statements", value)
+
+    @_builtins.property
     @pulumi.getter(name="extraStatements")
+    @_utilities.deprecated("""use ExtraPolicyStatements. Kept for one minor version.""")
     def extra_statements(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
         """
-        ExtraStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+        ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
         """
         return pulumi.get(self, "extra_statements")
 
@@ -149,6 +177,19 @@ class ResourcePolicyArgs:
     def quotas(self, value: pulumi.Input[Optional['_root_inputs.ApiQuotasArgs']]):
         pulumi.set(self, "quotas", value)
 
+    @_builtins.property
+    @pulumi.getter
+    @_utilities.deprecated("""use BodyHash. Kept for one minor version.""")
+    def revision(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+        """
+        return pulumi.get(self, "revision")
+
+    @revision.setter
+    def revision(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "revision", value)
+
 
 @pulumi.type_token("xaccount:apigateway:ResourcePolicy")
 class ResourcePolicy(pulumi.ComponentResource):
@@ -156,7 +197,9 @@ class ResourcePolicy(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 body_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  execution_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  extra_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  principal_org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  principals: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
@@ -170,13 +213,15 @@ class ResourcePolicy(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.str] body_hash: BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever the API's definition is imported again. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new BodyHash attaches the policy again; without it the first route change would leave the API without its policy. Required (optional in the schema only while Revision, its former name, is accepted).
         :param pulumi.Input[_builtins.str] execution_arn: ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
-        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_statements: ExtraStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_statements: ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
         :param pulumi.Input[_builtins.str] principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
         :param pulumi.Input[Sequence[_builtins.str]] principals: Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
         :param pulumi.Input[Union['_root_inputs.ApiQuotasArgs', '_root_inputs.ApiQuotasArgsDict']] quotas: Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (DefaultResourcePolicyLength).
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId is the API the policy is attached to. Required.
-        :param pulumi.Input[_builtins.str] revision: Revision changes whenever the API's definition is imported again: pass PrivateRestApi.BodyHash. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new Revision attaches the policy again; without it the first route change would leave the API without its policy. Required.
+        :param pulumi.Input[_builtins.str] revision: Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
         :param pulumi.Input[Sequence[_builtins.str]] vpc_endpoint_ids: VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
         """
         ...
@@ -203,7 +248,9 @@ class ResourcePolicy(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 body_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  execution_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  extra_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  principal_org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  principals: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
@@ -222,9 +269,11 @@ class ResourcePolicy(pulumi.ComponentResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = ResourcePolicyArgs.__new__(ResourcePolicyArgs)
 
+            __props__.__dict__["body_hash"] = body_hash
             if execution_arn is None and not opts.urn:
                 raise TypeError("Missing required property 'execution_arn'")
             __props__.__dict__["execution_arn"] = execution_arn
+            __props__.__dict__["extra_policy_statements"] = extra_policy_statements
             __props__.__dict__["extra_statements"] = extra_statements
             __props__.__dict__["principal_org_id"] = principal_org_id
             __props__.__dict__["principals"] = principals
@@ -232,8 +281,6 @@ class ResourcePolicy(pulumi.ComponentResource):
             if rest_api_id is None and not opts.urn:
                 raise TypeError("Missing required property 'rest_api_id'")
             __props__.__dict__["rest_api_id"] = rest_api_id
-            if revision is None and not opts.urn:
-                raise TypeError("Missing required property 'revision'")
             __props__.__dict__["revision"] = revision
             if vpc_endpoint_ids is None and not opts.urn:
                 raise TypeError("Missing required property 'vpc_endpoint_ids'")

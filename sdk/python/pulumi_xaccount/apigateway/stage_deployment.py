@@ -20,53 +20,49 @@ __all__ = ['StageDeploymentArgs', 'StageDeployment']
 @pulumi.input_type
 class StageDeploymentArgs:
     def __init__(__self__, *,
-                 definition_hash: pulumi.Input[_builtins.str],
                  policy_json: pulumi.Input[_builtins.str],
                  rest_api_id: pulumi.Input[_builtins.str],
                  stage_name: pulumi.Input[_builtins.str],
                  vpc_endpoint_ids: pulumi.Input[Sequence[_builtins.str]],
                  access_log_destination_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 body_hash: pulumi.Input[Optional[_builtins.str]] = None,
+                 definition_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  protect: Optional[_builtins.bool] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  throttle: pulumi.Input[Optional['_root_inputs.StageThrottleArgs']] = None):
         """
         The set of arguments for constructing a StageDeployment resource.
 
-        :param pulumi.Input[_builtins.str] definition_hash: DefinitionHash is PrivateRestApi.BodyHash: a new value redeploys. Required.
         :param pulumi.Input[_builtins.str] policy_json: PolicyJson is the attached resource policy (ResourcePolicy.PolicyJson). Required.
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId is the API to deploy. Required.
-        :param pulumi.Input[_builtins.str] stage_name: StageName is the stage that serves the deployment. Required.
+        :param pulumi.Input[_builtins.str] stage_name: StageName is the stage that serves the deployment. Required. An input, so it may come from another resource; a plain value is validated.
         :param pulumi.Input[Sequence[_builtins.str]] vpc_endpoint_ids: VpcEndpointIds are the endpoints associated with the API. Required.
         :param pulumi.Input[_builtins.str] access_log_destination_arn: AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
+        :param pulumi.Input[_builtins.str] body_hash: BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
+        :param pulumi.Input[_builtins.str] definition_hash: DefinitionHash is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
         :param _builtins.bool protect: Protect protects the Stage (its name is in every URL) against deletion. The Deployment is never protected: every change replaces it, and a protected resource cannot be replaced. Optional, default false.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the stage. Optional.
         :param pulumi.Input['_root_inputs.StageThrottleArgs'] throttle: Throttle sets stage-wide throttling and turns on CloudWatch metrics for every method (an apigateway.MethodSettings on */*). Optional.
         """
-        pulumi.set(__self__, "definition_hash", definition_hash)
         pulumi.set(__self__, "policy_json", policy_json)
         pulumi.set(__self__, "rest_api_id", rest_api_id)
         pulumi.set(__self__, "stage_name", stage_name)
         pulumi.set(__self__, "vpc_endpoint_ids", vpc_endpoint_ids)
         if access_log_destination_arn is not None:
             pulumi.set(__self__, "access_log_destination_arn", access_log_destination_arn)
+        if body_hash is not None:
+            pulumi.set(__self__, "body_hash", body_hash)
+        if definition_hash is not None:
+            warnings.warn("""use BodyHash. Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""definition_hash is deprecated: use BodyHash. Kept for one minor version.""")
+        if definition_hash is not None:
+            pulumi.set(__self__, "definition_hash", definition_hash)
         if protect is not None:
             pulumi.set(__self__, "protect", protect)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
         if throttle is not None:
             pulumi.set(__self__, "throttle", throttle)
-
-    @_builtins.property
-    @pulumi.getter(name="definitionHash")
-    def definition_hash(self) -> pulumi.Input[_builtins.str]:
-        """
-        DefinitionHash is PrivateRestApi.BodyHash: a new value redeploys. Required.
-        """
-        return pulumi.get(self, "definition_hash")
-
-    @definition_hash.setter
-    def definition_hash(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "definition_hash", value)
 
     @_builtins.property
     @pulumi.getter(name="policyJson")
@@ -96,7 +92,7 @@ class StageDeploymentArgs:
     @pulumi.getter(name="stageName")
     def stage_name(self) -> pulumi.Input[_builtins.str]:
         """
-        StageName is the stage that serves the deployment. Required.
+        StageName is the stage that serves the deployment. Required. An input, so it may come from another resource; a plain value is validated.
         """
         return pulumi.get(self, "stage_name")
 
@@ -127,6 +123,31 @@ class StageDeploymentArgs:
     @access_log_destination_arn.setter
     def access_log_destination_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "access_log_destination_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="bodyHash")
+    def body_hash(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
+        """
+        return pulumi.get(self, "body_hash")
+
+    @body_hash.setter
+    def body_hash(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "body_hash", value)
+
+    @_builtins.property
+    @pulumi.getter(name="definitionHash")
+    @_utilities.deprecated("""use BodyHash. Kept for one minor version.""")
+    def definition_hash(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        DefinitionHash is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+        """
+        return pulumi.get(self, "definition_hash")
+
+    @definition_hash.setter
+    def definition_hash(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "definition_hash", value)
 
     @_builtins.property
     @pulumi.getter
@@ -172,6 +193,7 @@ class StageDeployment(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_log_destination_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 body_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  definition_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  policy_json: pulumi.Input[Optional[_builtins.str]] = None,
                  protect: Optional[_builtins.bool] = None,
@@ -187,11 +209,12 @@ class StageDeployment(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] access_log_destination_arn: AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
-        :param pulumi.Input[_builtins.str] definition_hash: DefinitionHash is PrivateRestApi.BodyHash: a new value redeploys. Required.
+        :param pulumi.Input[_builtins.str] body_hash: BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
+        :param pulumi.Input[_builtins.str] definition_hash: DefinitionHash is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
         :param pulumi.Input[_builtins.str] policy_json: PolicyJson is the attached resource policy (ResourcePolicy.PolicyJson). Required.
         :param _builtins.bool protect: Protect protects the Stage (its name is in every URL) against deletion. The Deployment is never protected: every change replaces it, and a protected resource cannot be replaced. Optional, default false.
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId is the API to deploy. Required.
-        :param pulumi.Input[_builtins.str] stage_name: StageName is the stage that serves the deployment. Required.
+        :param pulumi.Input[_builtins.str] stage_name: StageName is the stage that serves the deployment. Required. An input, so it may come from another resource; a plain value is validated.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the stage. Optional.
         :param pulumi.Input[Union['_root_inputs.StageThrottleArgs', '_root_inputs.StageThrottleArgsDict']] throttle: Throttle sets stage-wide throttling and turns on CloudWatch metrics for every method (an apigateway.MethodSettings on */*). Optional.
         :param pulumi.Input[Sequence[_builtins.str]] vpc_endpoint_ids: VpcEndpointIds are the endpoints associated with the API. Required.
@@ -221,6 +244,7 @@ class StageDeployment(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_log_destination_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 body_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  definition_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  policy_json: pulumi.Input[Optional[_builtins.str]] = None,
                  protect: Optional[_builtins.bool] = None,
@@ -241,8 +265,7 @@ class StageDeployment(pulumi.ComponentResource):
             __props__ = StageDeploymentArgs.__new__(StageDeploymentArgs)
 
             __props__.__dict__["access_log_destination_arn"] = access_log_destination_arn
-            if definition_hash is None and not opts.urn:
-                raise TypeError("Missing required property 'definition_hash'")
+            __props__.__dict__["body_hash"] = body_hash
             __props__.__dict__["definition_hash"] = definition_hash
             if policy_json is None and not opts.urn:
                 raise TypeError("Missing required property 'policy_json'")

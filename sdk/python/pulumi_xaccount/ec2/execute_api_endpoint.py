@@ -23,6 +23,7 @@ class ExecuteApiEndpointArgs:
                  region: pulumi.Input[_builtins.str],
                  subnet_ids: pulumi.Input[Sequence[_builtins.str]],
                  vpc_id: pulumi.Input[_builtins.str],
+                 endpoint_policy: Optional[_builtins.str] = None,
                  full_access_policy: Optional[_builtins.bool] = None,
                  invoke_arns: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  private_dns: Optional[_builtins.bool] = None,
@@ -33,20 +34,26 @@ class ExecuteApiEndpointArgs:
         The set of arguments for constructing a ExecuteApiEndpoint resource.
 
         :param pulumi.Input[Sequence[_builtins.str]] allowed_cidrs: AllowedCidrs may reach the endpoint on port 443; nothing else may. Required; an open-world CIDR (0.0.0.0/0, ::/0) is refused.
-        :param pulumi.Input[_builtins.str] region: Region of the endpoint; it must be the API's region. Required.
+        :param pulumi.Input[_builtins.str] region: Region of the endpoint; it must be the API's region. Required. An input, so it may come from another resource (CrossAccountPrivateApiArgs.Region, which is validated before anything is registered, is a plain string).
         :param pulumi.Input[Sequence[_builtins.str]] subnet_ids: SubnetIds get one endpoint network interface each. Required.
         :param pulumi.Input[_builtins.str] vpc_id: VpcId is the VPC the endpoint is placed in. Required.
-        :param _builtins.bool full_access_policy: FullAccessPolicy allows execute-api:Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*): for an endpoint that serves APIs you cannot list. Say so explicitly.
-        :param pulumi.Input[Sequence[_builtins.str]] invoke_arns: InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint; the endpoint policy allows execute-api:Invoke on them and nothing else. Exactly one of InvokeArns, FullAccessPolicy and SkipPolicy.
+        :param _builtins.str endpoint_policy: EndpointPolicy is the endpoint's policy, as ConsumerArgs.EndpointPolicy names it: EndpointPolicyRestricted (default), execute-api:Invoke on InvokeArns and nothing else; EndpointPolicyFull, Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*), for an endpoint that serves APIs you cannot list; or EndpointPolicySeparate, a policy attached separately (ec2.VpcEndpointPolicy). Optional.
+        :param _builtins.bool full_access_policy: FullAccessPolicy is EndpointPolicy EndpointPolicyFull by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
+        :param pulumi.Input[Sequence[_builtins.str]] invoke_arns: InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint with EndpointPolicyRestricted, and only then. Required with it.
         :param _builtins.bool private_dns: PrivateDns turns on private DNS for execute-api in the VPC: every *.execute-api.<region>.amazonaws.com name in the whole VPC then resolves to this endpoint, so public and regional APIs become unreachable from it, and a VPC holds one such endpoint at most. Optional, default false.
         :param _builtins.bool protect: Protect protects the endpoint and its security group against deletion. Optional, default false.
-        :param _builtins.bool skip_policy: SkipPolicy leaves the endpoint's policy to a separate ec2.VpcEndpointPolicy (AWS's full-access default until that is attached). CrossAccountPrivateApi sets it: the policy names the API, which can only exist after the endpoint.
+        :param _builtins.bool skip_policy: SkipPolicy is EndpointPolicy EndpointPolicySeparate by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the endpoint and its security group. Optional.
         """
         pulumi.set(__self__, "allowed_cidrs", allowed_cidrs)
         pulumi.set(__self__, "region", region)
         pulumi.set(__self__, "subnet_ids", subnet_ids)
         pulumi.set(__self__, "vpc_id", vpc_id)
+        if endpoint_policy is not None:
+            pulumi.set(__self__, "endpoint_policy", endpoint_policy)
+        if full_access_policy is not None:
+            warnings.warn("""use EndpointPolicy EndpointPolicyFull. Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""full_access_policy is deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.""")
         if full_access_policy is not None:
             pulumi.set(__self__, "full_access_policy", full_access_policy)
         if invoke_arns is not None:
@@ -55,6 +62,9 @@ class ExecuteApiEndpointArgs:
             pulumi.set(__self__, "private_dns", private_dns)
         if protect is not None:
             pulumi.set(__self__, "protect", protect)
+        if skip_policy is not None:
+            warnings.warn("""use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.""", DeprecationWarning)
+            pulumi.log.warn("""skip_policy is deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.""")
         if skip_policy is not None:
             pulumi.set(__self__, "skip_policy", skip_policy)
         if tags is not None:
@@ -76,7 +86,7 @@ class ExecuteApiEndpointArgs:
     @pulumi.getter
     def region(self) -> pulumi.Input[_builtins.str]:
         """
-        Region of the endpoint; it must be the API's region. Required.
+        Region of the endpoint; it must be the API's region. Required. An input, so it may come from another resource (CrossAccountPrivateApiArgs.Region, which is validated before anything is registered, is a plain string).
         """
         return pulumi.get(self, "region")
 
@@ -109,10 +119,23 @@ class ExecuteApiEndpointArgs:
         pulumi.set(self, "vpc_id", value)
 
     @_builtins.property
+    @pulumi.getter(name="endpointPolicy")
+    def endpoint_policy(self) -> Optional[_builtins.str]:
+        """
+        EndpointPolicy is the endpoint's policy, as ConsumerArgs.EndpointPolicy names it: EndpointPolicyRestricted (default), execute-api:Invoke on InvokeArns and nothing else; EndpointPolicyFull, Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*), for an endpoint that serves APIs you cannot list; or EndpointPolicySeparate, a policy attached separately (ec2.VpcEndpointPolicy). Optional.
+        """
+        return pulumi.get(self, "endpoint_policy")
+
+    @endpoint_policy.setter
+    def endpoint_policy(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "endpoint_policy", value)
+
+    @_builtins.property
     @pulumi.getter(name="fullAccessPolicy")
+    @_utilities.deprecated("""use EndpointPolicy EndpointPolicyFull. Kept for one minor version.""")
     def full_access_policy(self) -> Optional[_builtins.bool]:
         """
-        FullAccessPolicy allows execute-api:Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*): for an endpoint that serves APIs you cannot list. Say so explicitly.
+        FullAccessPolicy is EndpointPolicy EndpointPolicyFull by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
         """
         return pulumi.get(self, "full_access_policy")
 
@@ -124,7 +147,7 @@ class ExecuteApiEndpointArgs:
     @pulumi.getter(name="invokeArns")
     def invoke_arns(self) -> pulumi.Input[Optional[Sequence[_builtins.str]]]:
         """
-        InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint; the endpoint policy allows execute-api:Invoke on them and nothing else. Exactly one of InvokeArns, FullAccessPolicy and SkipPolicy.
+        InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint with EndpointPolicyRestricted, and only then. Required with it.
         """
         return pulumi.get(self, "invoke_arns")
 
@@ -158,9 +181,10 @@ class ExecuteApiEndpointArgs:
 
     @_builtins.property
     @pulumi.getter(name="skipPolicy")
+    @_utilities.deprecated("""use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.""")
     def skip_policy(self) -> Optional[_builtins.bool]:
         """
-        SkipPolicy leaves the endpoint's policy to a separate ec2.VpcEndpointPolicy (AWS's full-access default until that is attached). CrossAccountPrivateApi sets it: the policy names the API, which can only exist after the endpoint.
+        SkipPolicy is EndpointPolicy EndpointPolicySeparate by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
         """
         return pulumi.get(self, "skip_policy")
 
@@ -188,6 +212,7 @@ class ExecuteApiEndpoint(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  allowed_cidrs: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 endpoint_policy: Optional[_builtins.str] = None,
                  full_access_policy: Optional[_builtins.bool] = None,
                  invoke_arns: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  private_dns: Optional[_builtins.bool] = None,
@@ -204,12 +229,13 @@ class ExecuteApiEndpoint(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Sequence[_builtins.str]] allowed_cidrs: AllowedCidrs may reach the endpoint on port 443; nothing else may. Required; an open-world CIDR (0.0.0.0/0, ::/0) is refused.
-        :param _builtins.bool full_access_policy: FullAccessPolicy allows execute-api:Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*): for an endpoint that serves APIs you cannot list. Say so explicitly.
-        :param pulumi.Input[Sequence[_builtins.str]] invoke_arns: InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint; the endpoint policy allows execute-api:Invoke on them and nothing else. Exactly one of InvokeArns, FullAccessPolicy and SkipPolicy.
+        :param _builtins.str endpoint_policy: EndpointPolicy is the endpoint's policy, as ConsumerArgs.EndpointPolicy names it: EndpointPolicyRestricted (default), execute-api:Invoke on InvokeArns and nothing else; EndpointPolicyFull, Invoke on every API of the endpoint's region, in any account (arn:<partition>:execute-api:<region>:*:*), for an endpoint that serves APIs you cannot list; or EndpointPolicySeparate, a policy attached separately (ec2.VpcEndpointPolicy). Optional.
+        :param _builtins.bool full_access_policy: FullAccessPolicy is EndpointPolicy EndpointPolicyFull by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicyFull. Kept for one minor version.
+        :param pulumi.Input[Sequence[_builtins.str]] invoke_arns: InvokeArns are the execute-api ARNs (wildcards allowed) callers may invoke through the endpoint with EndpointPolicyRestricted, and only then. Required with it.
         :param _builtins.bool private_dns: PrivateDns turns on private DNS for execute-api in the VPC: every *.execute-api.<region>.amazonaws.com name in the whole VPC then resolves to this endpoint, so public and regional APIs become unreachable from it, and a VPC holds one such endpoint at most. Optional, default false.
         :param _builtins.bool protect: Protect protects the endpoint and its security group against deletion. Optional, default false.
-        :param pulumi.Input[_builtins.str] region: Region of the endpoint; it must be the API's region. Required.
-        :param _builtins.bool skip_policy: SkipPolicy leaves the endpoint's policy to a separate ec2.VpcEndpointPolicy (AWS's full-access default until that is attached). CrossAccountPrivateApi sets it: the policy names the API, which can only exist after the endpoint.
+        :param pulumi.Input[_builtins.str] region: Region of the endpoint; it must be the API's region. Required. An input, so it may come from another resource (CrossAccountPrivateApiArgs.Region, which is validated before anything is registered, is a plain string).
+        :param _builtins.bool skip_policy: SkipPolicy is EndpointPolicy EndpointPolicySeparate by its former name; it behaves as that. Setting it with EndpointPolicy is refused. Deprecated: use EndpointPolicy EndpointPolicySeparate. Kept for one minor version.
         :param pulumi.Input[Sequence[_builtins.str]] subnet_ids: SubnetIds get one endpoint network interface each. Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the endpoint and its security group. Optional.
         :param pulumi.Input[_builtins.str] vpc_id: VpcId is the VPC the endpoint is placed in. Required.
@@ -239,6 +265,7 @@ class ExecuteApiEndpoint(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  allowed_cidrs: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 endpoint_policy: Optional[_builtins.str] = None,
                  full_access_policy: Optional[_builtins.bool] = None,
                  invoke_arns: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  private_dns: Optional[_builtins.bool] = None,
@@ -262,6 +289,7 @@ class ExecuteApiEndpoint(pulumi.ComponentResource):
             if allowed_cidrs is None and not opts.urn:
                 raise TypeError("Missing required property 'allowed_cidrs'")
             __props__.__dict__["allowed_cidrs"] = allowed_cidrs
+            __props__.__dict__["endpoint_policy"] = endpoint_policy
             __props__.__dict__["full_access_policy"] = full_access_policy
             __props__.__dict__["invoke_arns"] = invoke_arns
             __props__.__dict__["private_dns"] = private_dns

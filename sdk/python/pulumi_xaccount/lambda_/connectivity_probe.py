@@ -40,7 +40,7 @@ class ConnectivityProbeArgs:
 
         :param pulumi.Input[_builtins.str] endpoint_security_group_id: EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] invoke_urls: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
-        :param _builtins.str region: Region of the API and the endpoint. Required.
+        :param _builtins.str region: Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
         :param pulumi.Input[Sequence[_builtins.str]] subnet_ids: VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] triggers: Triggers re-run the probe whenever one of them changes (the deployment, the policy, the endpoint and who may reach it). Required.
         :param pulumi.Input[_builtins.str] vpc_id: VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
@@ -110,7 +110,7 @@ class ConnectivityProbeArgs:
     @pulumi.getter
     def region(self) -> _builtins.str:
         """
-        Region of the API and the endpoint. Required.
+        Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
         """
         return pulumi.get(self, "region")
 
@@ -311,7 +311,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
         :param pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, _builtins.str]]]] invoke_headers: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] invoke_urls: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
         :param _builtins.str path: Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
-        :param _builtins.str region: Region of the API and the endpoint. Required.
+        :param _builtins.str region: Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
         :param _builtins.bool sign: Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
         :param pulumi.Input[_builtins.str] stage_name: ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
         :param pulumi.Input[Sequence[_builtins.str]] subnet_ids: VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
