@@ -3,6 +3,31 @@
 // an interface VPC endpoint for execute-api in each consumer VPC, and lets
 // nobody else in.
 //
+// # Constructors
+//
+// Each constructor registers one component and validates its args (and its
+// provider) before registering anything; each has a runnable example.
+//
+//   - [NewCrossAccountPrivateApi] with [CrossAccountPrivateApiArgs] and its
+//     [ConsumerArgs]: the whole topology, every account (the common case).
+//   - [NewConsumerApiAccess] with [ConsumerApiAccessArgs]: one consumer
+//     account's part, in a stack of its own (the split topology).
+//   - [NewPrivateRestApi] with [PrivateRestApiArgs] (producer): the API.
+//   - [NewResourcePolicy] with [ResourcePolicyArgs] (producer): its policy.
+//   - [NewStageDeployment] with [StageDeploymentArgs] (producer): the
+//     deployment and stage.
+//   - [NewExecuteApiEndpoint] with [ExecuteApiEndpointArgs] (consumer): the
+//     interface endpoint.
+//   - [NewConsumerVpc] with [ConsumerVpcArgs] (consumer): a VPC for it.
+//   - [NewConnectivityProbe] with [ConnectivityProbeArgs] (consumer): the
+//     call from the consumer's VPC.
+//   - [NewAccountProvider] with [AccountProviderArgs]: an AWS provider
+//     pinned to one account and region.
+//
+// Everything else in the package serves these: constants the args take
+// (EndpointPolicyRestricted, IntegrationMock, …), defaults, the checks the
+// stack program shares with them, and helpers.
+//
 // # The two accounts
 //
 // The consumer account (A) holds the endpoint: ExecuteApiEndpoint, in a VPC
@@ -16,12 +41,18 @@
 // policy changes, and a stable stage, with access logs and throttling).
 //
 // Each single-account component takes its account's provider the ordinary
-// way, pulumi.Provider(p), and parents its children, so a team can run only
-// the producer side with a vpce- ID handed over by the consumer team, or only
-// the consumer side. CrossAccountPrivateApi composes all of them for the
-// common case; it spans accounts, so it takes each account's provider as a
-// field: only providers from NewAccountProvider, pinned to their account and
-// the API's region.
+// way, pulumi.Provider(p) (or a parent component that has one), and parents
+// its children, so a team can run only the producer side with a vpce- ID
+// handed over by the consumer team, or only the consumer side; given no AWS
+// provider it registers nothing and fails. CrossAccountPrivateApi composes
+// all of them for the common case; it spans accounts, so it takes each
+// account's provider as a field (or credentials to build one), with the
+// account it must act in: any *aws.Provider, checked before anything is
+// registered, one from NewAccountProvider by its pin, any other by asking
+// AWS through it which account its credentials reach
+// (sts:GetCallerIdentity, which needs no permission) and reading its
+// region. A provider acting in another account, or another region than the
+// API's, is refused.
 //
 // ConnectivityProbe proves the call from the consumer side: a Lambda
 // function in the endpoint's subnets calls the API through every invoke form
@@ -54,7 +85,11 @@
 // registering anything. It reports every problem at once as FieldErrors,
 // each naming the field by its pulumi tag path ("consumers[1].accountId",
 // "routes[0].integration.type") and saying what was found and what is
-// expected; AsFieldErrors extracts them from a wrapped error.
+// expected; several read as their count and one bullet per problem, and a
+// program that returns a constructor's error fails under pulumi.Run with
+// "<n> errors occurred:" and a bullet for each. AsFieldErrors extracts them
+// from a wrapped error. A field kept under its former name (Deprecated)
+// behaves as its new name; setting both is a FieldError.
 //
 // # Testing a stack that uses the components
 //
