@@ -196,7 +196,9 @@ func ExampleNewExecuteApiEndpoint() {
 	}
 	endpoint := mocks.OfType("aws:ec2/vpcEndpoint:VpcEndpoint")[0]
 	fmt.Println(endpoint.Input("serviceName"), "private DNS:", endpoint.Input("privateDnsEnabled"))
-	var policy struct{ Statement []struct{ Effect, Action, Resource any } }
+	var policy struct {
+		Statement []struct{ Effect, Action, Resource any }
+	}
 	if err := json.Unmarshal([]byte(endpoint.Input("policy").(string)), &policy); err != nil {
 		fmt.Println(err)
 		return
