@@ -66,7 +66,7 @@ func AsFieldErrors(err error) FieldErrors {
 	var out FieldErrors
 	var walk func(error)
 	walk = func(err error) {
-		switch e := err.(type) {
+		switch e := err.(type) { //nolint:errorlint // it walks every level of the wrapping itself
 		case nil:
 		case FieldErrors:
 			out = append(out, e...)
