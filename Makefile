@@ -60,14 +60,16 @@ provider: ## build the component provider into $(PROVIDER_BIN), its version from
 	cd $(PROVIDER_DIR) && $(GO) build -trimpath -ldflags "-X main.Version=$(PROVIDER_VERSION)" -o $(CURDIR)/$(PROVIDER_BIN) .
 
 # The release archive engines download (PluginDownloadURL): the binary alone,
-# named pulumi-resource-xaccount-v<version>-<os>-<arch>.tar.gz.
+# named pulumi-resource-xaccount-v<version>-<os>-<arch>.tar.gz; on windows the
+# binary is pulumi-resource-xaccount.exe, the name the engine runs there.
 DIST ?= .cache/dist
 GOOS ?= $(shell $(GO) env GOOS)
 GOARCH ?= $(shell $(GO) env GOARCH)
+PROVIDER_EXE = pulumi-resource-xaccount$(if $(filter windows,$(GOOS)),.exe)
 provider-dist: ## the component provider's release archive for GOOS/GOARCH (default this machine's) in $(DIST)
 	rm -rf $(DIST)/$(GOOS)-$(GOARCH) && mkdir -p $(DIST)/$(GOOS)-$(GOARCH)
-	cd $(PROVIDER_DIR) && CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) $(GO) build -trimpath -ldflags "-s -w -X main.Version=$(PROVIDER_VERSION)" -o $(CURDIR)/$(DIST)/$(GOOS)-$(GOARCH)/pulumi-resource-xaccount .
-	tar -czf $(DIST)/pulumi-resource-xaccount-v$(PROVIDER_VERSION)-$(GOOS)-$(GOARCH).tar.gz -C $(DIST)/$(GOOS)-$(GOARCH) pulumi-resource-xaccount
+	cd $(PROVIDER_DIR) && CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) $(GO) build -trimpath -ldflags "-s -w -X main.Version=$(PROVIDER_VERSION)" -o $(CURDIR)/$(DIST)/$(GOOS)-$(GOARCH)/$(PROVIDER_EXE) .
+	tar -czf $(DIST)/pulumi-resource-xaccount-v$(PROVIDER_VERSION)-$(GOOS)-$(GOARCH).tar.gz -C $(DIST)/$(GOOS)-$(GOARCH) $(PROVIDER_EXE)
 
 sdk: ## regenerate the provider's docs.json and the TypeScript, Python and Go SDKs under sdk/
 	cd $(PROVIDER_DIR) && $(GO) run ./gen docs && $(GO) run ./gen sdk ../../sdk

@@ -28,10 +28,13 @@ func TestWorkflowPermissionsPerJob(t *testing.T) {
 		for jobName, j := range w.Jobs {
 			oidc, comments := false, false
 			for _, s := range j.Steps {
-				oidc = oidc || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@")
+				// An OIDC token assumes an AWS role, or signs a release's
+				// build provenance (release.yml's attest job).
+				oidc = oidc || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") ||
+					strings.HasPrefix(s.Uses, "actions/attest-build-provenance@")
 				comments = comments || s.With["comment-on-pr"] == "true"
 			}
-			assert.Equalf(t, oidc, j.Permissions["id-token"] == "write", "%s job %s: id-token: write exactly when it assumes a role through OIDC", name, jobName)
+			assert.Equalf(t, oidc, j.Permissions["id-token"] == "write", "%s job %s: id-token: write exactly when it assumes a role through OIDC or attests a build", name, jobName)
 			assert.Equalf(t, comments, j.Permissions["pull-requests"] == "write", "%s job %s: pull-requests: write exactly when it comments", name, jobName)
 			if oidc && onPullRequest {
 				assert.Containsf(t, j.If, forkGuard, "%s job %s: a fork's pull request is skipped before OIDC", name, jobName)

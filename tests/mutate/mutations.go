@@ -146,4 +146,13 @@ var Mutations = []Mutation{
 	{Name: "the dashboard's name leaves out the region (two regions' stacks share one dashboard)", File: "components/monitoring.go",
 		From: "parts := []string{name, stage, region}", To: "parts := []string{name, stage}",
 		Runs: []Run{root("./components")}},
+	{Name: "release: a tag on any branch's commit is released", File: ".github/workflows/release.yml",
+		From: `git merge-base --is-ancestor "${commit}" refs/remotes/origin/main`, To: `git merge-base --is-ancestor "${commit}" "${commit}"`,
+		Runs: []Run{root("-run", "^TestReleaseTagsOnlyFromMain$", "./tests")}},
+	{Name: "release: unreleased changes above the tagged version go out unnamed", File: ".github/workflows/release.yml",
+		From: `if [ "${newest}" != "## v${version}" ]; then`, To: `if [ -z "${newest}" ]; then`,
+		Runs: []Run{root("-run", "^TestReleaseTagMatchesVersionAndChangelog$", "./tests")}},
+	{Name: "release: the windows archive holds a binary without .exe (the engine cannot run it)", File: "Makefile",
+		From: `PROVIDER_EXE = pulumi-resource-xaccount$(if $(filter windows,$(GOOS)),.exe)`, To: `PROVIDER_EXE = pulumi-resource-xaccount`,
+		Runs: []Run{root("-run", "^TestProviderDistNamesTheArchiveAsEnginesFetchIt$", "./tests")}},
 }
