@@ -79,6 +79,35 @@ func TestIamFlagPrintsEveryRolePerAccount(t *testing.T) {
 	assert.NotContains(t, out, `repo:acme/xaccount-api:*`, "no wildcard subject")
 }
 
+// TestIamTextSaysWhatToSetInGitHub: --iam's text names, per stack, the
+// deploy workflow and ref its deploy pipeline role admits, and the gh
+// commands that limit the stack's environment to main, with required
+// reviewers on prod and on a split topology's producer, not elsewhere.
+func TestIamTextSaysWhatToSetInGitHub(t *testing.T) {
+	for _, c := range []struct {
+		root, stack, workflow string
+		reviewers             bool
+	}{
+		{projectRoot, "dev", "deploy.yml", false},
+		{projectRoot, "prod", "deploy.yml", true},
+		{splitDir, "orders", "deploy-split.yml", true},
+		{splitDir, "orders-app", "deploy-split.yml", false},
+	} {
+		code, out, errOut := runCLI("--stack", c.stack, "--root", c.root, "--iam", "--repo", "acme/xaccount-api")
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:job_workflow_ref": "acme/xaccount-api/.github/workflows/`+c.workflow+`@refs/heads/main"`)
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:ref": "refs/heads/main"`)
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:sub": "repo:acme/xaccount-api:environment:`+c.stack+`"`)
+		assert.Contains(t, out, "# GitHub settings for the "+c.stack+" stack")
+		assert.Contains(t, out, "admits only the job of .github/workflows/"+c.workflow+" in environment "+c.stack+"\n")
+		assert.Contains(t, out, "gh api -X PUT repos/acme/xaccount-api/environments/"+c.stack+" --input - <<'JSON'\n"+
+			`{"deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true}`)
+		assert.Contains(t, out, "gh api -X POST repos/acme/xaccount-api/environments/"+c.stack+"/deployment-branch-policies -f name=main -f type=branch\n")
+		assert.Contains(t, out, "gh api repos/acme/xaccount-api/actions/oidc/customization/sub --jq .use_default\n")
+		assert.Equalf(t, c.reviewers, strings.Contains(out, `"reviewers": [{"type": "Team", "id": TEAM_ID}], "prevent_self_review": true}`), "%s: required reviewers", c.stack)
+	}
+}
+
 // iamJson runs --iam --format json and decodes it.
 func iamJson(t *testing.T, args ...string) iampolicy.RoleSet {
 	t.Helper()

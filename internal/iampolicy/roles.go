@@ -17,9 +17,58 @@ const (
 	OidcAudience = "sts.amazonaws.com"
 )
 
+// The claims of GitHub's token, beyond sub and aud, that the deploy pipeline
+// role's trust conditions on. IAM has offered them as condition keys of
+// AssumeRoleWithWebIdentity since January 2026 (IAM user guide, "IAM and
+// AWS STS condition context keys", keys of GitHub's OIDC provider:
+// actor, actor_id, job_workflow_ref, repository, repository_id, workflow,
+// ref, environment, enterprise_id); the subject of a job in an environment
+// names neither its branch nor its workflow (GitHub docs, "OpenID Connect
+// reference": "Filtering for a specific environment").
+const (
+	// ClaimRef is the git ref that started the run (refs/heads/main for a
+	// push to main).
+	ClaimRef = "ref"
+	// ClaimJobWorkflowRef is <owner>/<name>/.github/workflows/<file>@<ref>:
+	// the workflow file the job runs and the ref it was read from (the
+	// run's ref for a workflow of the repository itself).
+	ClaimJobWorkflowRef = "job_workflow_ref"
+)
+
+// MainRef is the only ref the deploy pipeline roles admit.
+const MainRef = "refs/heads/main"
+
+// The deploy workflows, by file name: deploy.yml deploys the stacks of
+// stackRole all (dev, prod), deploy-split.yml those of a split topology.
+const (
+	DeployWorkflow      = "deploy.yml"
+	SplitDeployWorkflow = "deploy-split.yml"
+)
+
 // DeploySubject is the OIDC subject of a job that runs in the stack's
-// deployment environment (deploy.yml's dev and prod jobs).
+// deployment environment (deploy.yml's dev and prod jobs), whatever its
+// branch or workflow file: the deploy trust also conditions on those
+// (DeployTrustClaims).
 func DeploySubject(repo, stack string) string { return "repo:" + repo + ":environment:" + stack }
+
+// JobWorkflowRef is the job_workflow_ref claim of a job of the repository's
+// workflow file (a name in .github/workflows) run from ref.
+func JobWorkflowRef(repo, workflow, ref string) string {
+	return repo + "/.github/workflows/" + workflow + "@" + ref
+}
+
+// DeployTrustClaims are the claims, by condition key, the deploy pipeline
+// role of stack admits, each with exactly one value: GitHub's audience for
+// AWS, the subject of a job in the stack's environment, the ref main, and
+// the job's workflow file read from main.
+func DeployTrustClaims(repo, stack, workflow string) map[string]string {
+	return map[string]string{
+		OidcIssuer + ":aud":                    OidcAudience,
+		OidcIssuer + ":sub":                    DeploySubject(repo, stack),
+		OidcIssuer + ":" + ClaimRef:            MainRef,
+		OidcIssuer + ":" + ClaimJobWorkflowRef: JobWorkflowRef(repo, workflow, MainRef),
+	}
+}
 
 // PullRequestSubject is the OIDC subject of every pull_request job.
 func PullRequestSubject(repo string) string { return "repo:" + repo + ":pull_request" }
@@ -131,6 +180,10 @@ type Options struct {
 	Stack, Region string
 	// Repo is the repository (owner/name) whose OIDC subjects are trusted.
 	Repo string
+	// Workflow is the file name of the workflow that deploys the stack
+	// (DeployWorkflow or SplitDeployWorkflow): the deploy pipeline role
+	// admits only its job, run from main.
+	Workflow string
 	// PipelineAccount holds the pipeline roles and the OIDC provider.
 	PipelineAccount string
 	// StateBucket and StatePrefix, when given, are the DIY state backend
@@ -141,10 +194,14 @@ type Options struct {
 // Roles builds the stack's role set: in every account it deploys into, a
 // deployer role trusted only by the stack's deploy pipeline role and a
 // preview role trusted only by the preview pipeline role; in the pipeline
-// account, the deploy pipeline role trusted only by the OIDC subject of the
-// stack's environment and the preview pipeline role trusted by pull requests
-// and main, each allowed to assume exactly its own kind of role.
+// account, the deploy pipeline role trusted only by the deploy workflow's
+// job in the stack's environment on main (DeployTrustClaims) and the
+// preview pipeline role trusted by pull requests and main, each allowed to
+// assume exactly its own kind of role.
 func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
+	if opts.Workflow != DeployWorkflow && opts.Workflow != SplitDeployWorkflow {
+		return RoleSet{}, fmt.Errorf("deploy workflow %q: expected %s or %s", opts.Workflow, DeployWorkflow, SplitDeployWorkflow)
+	}
 	p := awspartition.Of(opts.Region)
 	roleArn := func(account, name string) string { return fmt.Sprintf("arn:%s:iam::%s:role/%s", p, account, name) }
 	deployPipeline := roleArn(opts.PipelineAccount, DeployPipelineRoleName(opts.Stack))
@@ -186,7 +243,7 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 		"deploy": {
 			Arn:    deployPipeline,
 			Policy: pipelinePolicy(deployers, opts, true),
-			Trust:  oidcTrust(oidc, DeploySubject(opts.Repo, opts.Stack)),
+			Trust:  deployTrust(oidc, DeployTrustClaims(opts.Repo, opts.Stack, opts.Workflow)),
 			// Longer than IAM's default hour: a deploy job may run 75 minutes.
 			MaxSessionDuration: DeploySessionSeconds,
 		},
@@ -203,6 +260,21 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 func assumeTrust(sid, principal string) Document {
 	return Document{Version: "2012-10-17", Statement: []Statement{{
 		Sid: sid, Effect: "Allow", Principal: map[string]string{"AWS": principal}, Action: []string{"sts:AssumeRole"},
+	}}}
+}
+
+// deployTrust lets exactly one job assume the role: a token whose every
+// claim in claims has that value (StringEquals on each key; a token without
+// one of them is refused, IAM's rule for a missing key).
+func deployTrust(provider string, claims map[string]string) Document {
+	equals := map[string]any{}
+	for k, v := range claims {
+		equals[k] = v
+	}
+	return Document{Version: "2012-10-17", Statement: []Statement{{
+		Sid: "DeployJobOnMain", Effect: "Allow", Principal: map[string]string{"Federated": provider},
+		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
+		Condition: map[string]map[string]any{"StringEquals": equals},
 	}}}
 }
 

@@ -82,8 +82,28 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 	if p.config != nil {
 		pipeline = p.config.Producer.AccountId
 	}
-	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, PipelineAccount: pipeline,
-		StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
+	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, Workflow: p.DeployWorkflow(),
+		PipelineAccount: pipeline, StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
+}
+
+// DeployWorkflow is the file name of the workflow that deploys the stack:
+// deploy-split.yml for a stack of a split topology (stackRole producer or
+// consumer), deploy.yml otherwise.
+func (p *Plan) DeployWorkflow() string {
+	if p.config != nil && p.config.StackRole != config.RoleAll {
+		return iampolicy.SplitDeployWorkflow
+	}
+	return iampolicy.DeployWorkflow
+}
+
+// NeedsReviewers says whether the stack's environment must have required
+// reviewers: deploy.yml's prod, and a split topology's producer stack
+// (its API serves every consumer stack).
+func (p *Plan) NeedsReviewers() bool {
+	if p.config != nil && p.config.StackRole == config.RoleProducer {
+		return true
+	}
+	return p.DeployWorkflow() == iampolicy.DeployWorkflow && p.Stack == "prod"
 }
 
 // recordType, shareType, shareAccepterType, principalAssociationType and
@@ -243,7 +263,43 @@ func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 			}
 		}
 	}
-	return nil
+	return p.writeGitHubSettings(w, opts.Repo)
+}
+
+// writeGitHubSettings prints what a repository administrator sets in GitHub
+// for the stack's deploy job, as gh commands: the environment, with
+// deployment branches main only (a job of another branch that names it
+// does not start; GitHub creates an environment a job names, unprotected,
+// when it does not exist: "Workflow syntax", jobs.<job_id>.environment) and
+// required reviewers where the stack needs them; and a check that the
+// repository's subject claims have GitHub's default format, which the
+// trusts name. REST API: "Create or update an environment", "Create a
+// deployment branch policy", "Get the customization template for an OIDC
+// subject claim for a repository".
+func (p *Plan) writeGitHubSettings(w io.Writer, repo string) error {
+	env := p.Stack
+	body, reviewers := "", " (required reviewers optional)"
+	if p.NeedsReviewers() {
+		body = `, "reviewers": [{"type": "Team", "id": TEAM_ID}], "prevent_self_review": true`
+		reviewers = ", and required reviewers: a person approves every deploy of " + env + "\n" +
+			"#    (TEAM_ID: gh api orgs/<org>/teams/<team> --jq .id; or \"type\": \"User\" and gh api users/<login> --jq .id)"
+	}
+	_, err := fmt.Fprintf(w, `# GitHub settings for the %[1]s stack (a repository administrator sets them once)
+# The deploy pipeline role above admits only the job of .github/workflows/%[3]s in environment %[1]s
+# run from %[4]s (claims sub, ref and job_workflow_ref). GitHub keeps other branches out of the
+# environment only with a deployment branch policy: it creates an environment a job names, unprotected,
+# when there is none.
+# 1. Environment %[1]s: deployment branches main only%[5]s.
+gh api -X PUT repos/%[2]s/environments/%[1]s --input - <<'JSON'
+{"deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true}%[6]s}
+JSON
+gh api -X POST repos/%[2]s/environments/%[1]s/deployment-branch-policies -f name=main -f type=branch
+# 2. The subjects the trusts name are in GitHub's default format: this prints true (false: the
+#    repository has a customized subject template, which the trusts do not match).
+gh api repos/%[2]s/actions/oidc/customization/sub --jq .use_default
+
+`, env, repo, p.DeployWorkflow(), iampolicy.MainRef, reviewers, body)
+	return err
 }
 
 // WriteAwsConfig prints the shared AWS config a pipeline job of kind

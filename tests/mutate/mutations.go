@@ -146,4 +146,7 @@ var Mutations = []Mutation{
 	{Name: "the dashboard's name leaves out the region (two regions' stacks share one dashboard)", File: "components/monitoring.go",
 		From: "parts := []string{name, stage, region}", To: "parts := []string{name, stage}",
 		Runs: []Run{root("./components")}},
+	{Name: "the deploy pipeline role trusts the environment's subject alone (any branch or workflow naming it deploys)", File: "internal/iampolicy/roles.go",
+		From: "Trust:  deployTrust(oidc, DeployTrustClaims(opts.Repo, opts.Stack, opts.Workflow)),", To: "Trust:  oidcTrust(oidc, DeploySubject(opts.Repo, opts.Stack)),",
+		Runs: []Run{root("-run", "^TestWorkflowsGiveEachStackTheCredentialsItNeeds$", "./tests"), engine("-run", "^TestDeployTrustAdmitsOnlyTheDeployJobOnMain$", ".")}},
 }
