@@ -221,3 +221,26 @@ func TestWebIdentityConditionsOnGitHubClaims(t *testing.T) {
 	assert.Equal(t, map[string]string{"x.example:sub": "s", "x.example:aud": "a"},
 		WebIdentityContext("x.example", map[string]string{"sub": "s", "aud": "a", "ref": "refs/heads/main"}), "GitHub's keys are GitHub's issuer's only")
 }
+
+// TestTrustOfAnAccountAdmitsItsPrincipals: a trust naming an account (its
+// root ARN or its ID) admits every principal of that account and none of
+// another; one naming a role admits that role only.
+func TestTrustOfAnAccountAdmitsItsPrincipals(t *testing.T) {
+	trust := func(principal string) string {
+		return `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`
+	}
+	for _, c := range []struct {
+		principal, caller string
+		want              bool
+	}{
+		{"arn:aws:iam::999988887777:root", "arn:aws:iam::999988887777:role/people/bob", true},
+		{"999988887777", "arn:aws:iam::999988887777:user/bob", true},
+		{"arn:aws:iam::999988887777:root", "arn:aws:iam::111122223333:role/people/bob", false},
+		{"arn:aws:iam::999988887777:role/people/alice", "arn:aws:iam::999988887777:role/people/alice", true},
+		{"arn:aws:iam::999988887777:role/people/alice", "arn:aws:iam::999988887777:role/people/bob", false},
+	} {
+		ok, err := EvaluateTrust(trust(c.principal), "sts:AssumeRole", c.caller, nil)
+		require.NoError(t, err)
+		assert.Equalf(t, c.want, ok, "%s trusted, %s calls", c.principal, c.caller)
+	}
+}
