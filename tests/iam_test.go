@@ -220,6 +220,75 @@ func TestIamNeedsTheRepository(t *testing.T) {
 	}
 }
 
+// TestIamTrustPrintsTheAccountRolesForAPerson: --iam --trust <role or user
+// ARN> needs no repository and prints every account's deployer and preview
+// roles trusting exactly that principal, no pipeline role and no GitHub
+// settings, and the profiles that assume the deployer roles with the
+// person's own credentials.
+func TestIamTrustPrintsTheAccountRolesForAPerson(t *testing.T) {
+	const alice = "arn:aws:iam::999988887777:role/people/alice"
+	code, out, errOut := runCLI("--stack", "prod", "--root", projectRoot, "--iam", "--format", "json", "--trust", alice)
+	require.Equal(t, 0, code, errOut)
+	var loose map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &loose), out)
+	assert.NotContains(t, loose, "pipeline", "no pipeline role without a repository")
+	var set iampolicy.RoleSet
+	require.NoError(t, json.Unmarshal([]byte(out), &set))
+	assert.Equal(t, alice, set.Principal)
+	require.Len(t, set.Accounts, 3)
+	for id, a := range set.Accounts {
+		for _, kind := range []string{"deployer", "preview"} {
+			r := a.Roles[kind]
+			require.Lenf(t, r.Trust.Statement, 1, "%s %s", id, kind)
+			st := r.Trust.Statement[0]
+			assert.Equalf(t, map[string]string{"AWS": alice}, st.Principal, "%s %s trusts the person alone", id, kind)
+			assert.Equal(t, []string{"sts:AssumeRole"}, st.Action)
+			assert.NotEmpty(t, r.Policy.Statement)
+		}
+	}
+
+	code, out, errOut = runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--trust", alice)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "# Account 111111111111: deployer role arn:aws:iam::111111111111:role/xaccount-dev-deployer, trust policy")
+	assert.Contains(t, out, `"AWS": "`+alice+`"`)
+	assert.NotContains(t, out, "pipeline role")
+	assert.NotContains(t, out, "token.actions.githubusercontent.com")
+	assert.NotContains(t, out, "GitHub settings")
+	assert.Contains(t, out, "[profile xaccount-dev-producer]\nrole_arn = arn:aws:iam::111111111111:role/xaccount-dev-deployer\nsource_profile = YOUR_PROFILE\n")
+	assert.Contains(t, out, "[profile xaccount-dev-app]\nrole_arn = arn:aws:iam::222222222222:role/xaccount-dev-deployer\nsource_profile = YOUR_PROFILE\n")
+}
+
+// TestIamTrustRefusesWhatIsNotAPersonsRoleOrUser: --trust takes an IAM
+// role's or user's ARN of the stack's partition; anything else, and --trust
+// with the pipeline's flags or without --iam, is refused before anything
+// is planned, naming the flag and the value, every problem in one run.
+func TestIamTrustRefusesWhatIsNotAPersonsRoleOrUser(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--iam", "--trust", "alice"}, []string{`--trust "alice": expected an IAM role's or user's ARN, arn:<partition>:iam::<account>:role/<name>`}},
+		{[]string{"--iam", "--trust", "arn:aws:sts::999988887777:assumed-role/Admin/alice"}, []string{`--trust "arn:aws:sts::999988887777:assumed-role/Admin/alice" is a session's ARN`, "give its role's ARN: arn:aws:iam::999988887777:role/<path>Admin"}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:root"}, []string{`--trust "arn:aws:iam::999988887777:root" is a whole account`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:role/*"}, []string{`--trust "arn:aws:iam::999988887777:role/*": expected`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::99998888777:user/alice"}, []string{`--trust "arn:aws:iam::99998888777:user/alice": expected`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:group/admins"}, []string{`--trust "arn:aws:iam::999988887777:group/admins": expected`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:role/" + strings.Repeat("a", 65)}, []string{"is longer than IAM's 64 characters"}},
+		{[]string{"--iam", "--trust", "arn:aws-cn:iam::999988887777:role/alice"}, []string{`--trust "arn:aws-cn:iam::999988887777:role/alice" is in partition aws-cn; the stack's region is in aws`}},
+		{[]string{"--trust", "arn:aws:iam::999988887777:role/alice"}, []string{`--trust "arn:aws:iam::999988887777:role/alice" needs --iam`}},
+		{[]string{"--iam", "--trust", "bob", "--repo", "acme/xaccount-api", "--state-bucket", "b"}, []string{
+			`--trust "bob": expected`, "--trust and --repo are exclusive", "--trust and --state-bucket are exclusive"}},
+		{[]string{"--aws-config", "deployer", "--trust", "arn:aws:iam::999988887777:role/alice"}, []string{"--trust and --aws-config are exclusive", "needs --iam"}},
+	} {
+		code, stdout, stderr := runCLI(append([]string{"--stack", "dev", "--root", projectRoot}, c.args...)...)
+		assert.Equal(t, 2, code, c.args)
+		assert.Empty(t, stdout, c.args)
+		for _, w := range c.want {
+			assert.Containsf(t, stderr, w, "%v", c.args)
+		}
+	}
+}
+
 // TestIamDeployedCoversWhatTheChangeDeletes: with --deployed (the stack file
 // as deployed: here dev with a custom domain and a second consumer), the
 // roles also hold what that file registers, the domain's actions in the

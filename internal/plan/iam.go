@@ -17,6 +17,9 @@ type IamOptions struct {
 	// Repo is the repository (owner/name) whose OIDC subjects the pipeline
 	// roles trust.
 	Repo string
+	// Trust, instead of Repo, is the ARN of a person's IAM role or user the
+	// account roles trust (--trust): no pipeline roles then.
+	Trust string
 	// StateBucket and StatePrefix name the DIY state backend, when one is used.
 	StateBucket, StatePrefix string
 	// RevealSecrets puts a secure external ID in the deployer's trust as it
@@ -83,7 +86,7 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 		pipeline = p.config.Producer.AccountId
 	}
 	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, Workflow: p.DeployWorkflow(),
-		PipelineAccount: pipeline, StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
+		PipelineAccount: pipeline, StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix, Principal: opts.Trust}, inputs)
 }
 
 // DeployWorkflow is the file name of the workflow that deploys the stack:
@@ -215,7 +218,9 @@ func (p *Plan) WriteIamJson(w io.Writer, opts IamOptions) error {
 
 // WriteIam prints the role set for people: per account, the deployer and
 // preview roles (policy and trust), then the pipeline roles, in the order
-// to create them.
+// to create them, and the GitHub settings the deploy trust relies on; with
+// opts.Trust, the account roles and the shared AWS config that assumes
+// them with the person's own credentials.
 func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 	set, err := p.Roles(opts)
 	if err != nil {
@@ -247,6 +252,9 @@ func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 			}
 		}
 	}
+	if set.Pipeline == nil {
+		return p.writeTrialConfig(w, set)
+	}
 	for _, kind := range []string{"deploy", "preview"} {
 		r := set.Pipeline.Roles[kind]
 		if err := section(fmt.Sprintf("Pipeline account %s: %s pipeline role %s, permission policy", set.Pipeline.Account, kind, r.Arn), r.Policy); err != nil {
@@ -264,6 +272,27 @@ func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 		}
 	}
 	return p.writeGitHubSettings(w, opts.Repo)
+}
+
+// writeTrialConfig prints, for a set that trusts a person, the profiles
+// of the stack file as the AWS shared config needs them to assume each
+// account's deployer role with that person's credentials (source_profile).
+func (p *Plan) writeTrialConfig(w io.Writer, set iampolicy.RoleSet) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# The roles above trust only %s, not the pipeline (--repo <owner>/<name>\n", set.Principal)
+	b.WriteString("# prints the pipeline's). In another account than that principal's, its own policy must also allow\n")
+	b.WriteString("# sts:AssumeRole on them.\n")
+	b.WriteString("# ~/.aws/config for the trial: each profile the stack file names assumes its account's deployer role\n")
+	b.WriteString("# with your credentials (YOUR_PROFILE: the profile you sign in with; the preview role for a preview).\n")
+	for _, account := range p.sortedAccounts() {
+		a, ok := set.Accounts[account]
+		if !ok || a.Profile == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "[profile %s]\nrole_arn = %s\nsource_profile = YOUR_PROFILE\n\n", a.Profile, a.Roles["deployer"].Arn)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // writeGitHubSettings prints what a repository administrator sets in GitHub

@@ -203,3 +203,44 @@ func TestDeployTrustAdmitsOnlyTheDeployJobOnMain(t *testing.T) {
 		}
 	}
 }
+
+// TestTrialRolesTrustOnlyTheNamedPrincipal: the roles --iam --trust prints
+// for a person let that role (or user) assume every account's deployer and
+// preview role, and nobody else: another role of the same account, a role
+// of the same name in another account, the pipeline's roles. Evaluated by
+// the simulated IAM (sts:AssumeRole against the printed trust).
+func TestTrialRolesTrustOnlyTheNamedPrincipal(t *testing.T) {
+	t.Parallel()
+	const alice = "arn:aws:iam::999988887777:role/people/alice"
+	pipeline := committedRoles(t, "dev")
+	for _, stack := range []string{"dev", "prod"} {
+		raw, err := plan.ReadConfigFile(filepath.Join(repoRoot, "Pulumi."+stack+".yaml"))
+		require.NoError(t, err)
+		p, err := plan.RunForRoles(repoRoot, stack, raw)
+		require.NoError(t, err)
+		set, err := p.Roles(plan.IamOptions{Trust: alice})
+		require.NoError(t, err)
+		require.Nil(t, set.Pipeline, "no pipeline roles for a trial")
+		require.NotEmpty(t, set.Accounts)
+		for id, a := range set.Accounts {
+			for kind, r := range a.Roles {
+				trust := mustJSON(t, r.Trust)
+				may := func(caller string) bool {
+					ok, err := fakeaws.EvaluateTrust(trust, "sts:AssumeRole", caller, nil)
+					require.NoError(t, err)
+					return ok
+				}
+				assert.Truef(t, may(alice), "%s: alice assumes account %s's %s role", stack, id, kind)
+				for _, other := range []string{
+					"arn:aws:iam::999988887777:role/people/bob",
+					"arn:aws:iam::999988887777:user/alice",
+					"arn:aws:iam::111122223333:role/people/alice",
+					"arn:aws:iam::999988887777:root",
+					pipeline.Pipeline.Roles["deploy"].Arn,
+				} {
+					assert.Falsef(t, may(other), "%s: %s must not assume account %s's %s role", stack, other, id, kind)
+				}
+			}
+		}
+	}
+}
