@@ -108,6 +108,25 @@ func TestIamTextSaysWhatToSetInGitHub(t *testing.T) {
 	}
 }
 
+// TestIamRepoWithImmutableSubjects: a repository whose OIDC subjects carry
+// the owner's and repository's IDs (owner@<id>/name@<id>) gets subjects in
+// that form and the names elsewhere (job_workflow_ref, the gh commands);
+// IDs that are not numbers are refused.
+func TestIamRepoWithImmutableSubjects(t *testing.T) {
+	code, out, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme@1234/xaccount-api@5678")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"token.actions.githubusercontent.com:sub": "repo:acme@1234/xaccount-api@5678:environment:dev"`)
+	assert.Contains(t, out, `"token.actions.githubusercontent.com:job_workflow_ref": "acme/xaccount-api/.github/workflows/deploy.yml@refs/heads/main"`)
+	assert.Contains(t, out, `"repo:acme@1234/xaccount-api@5678:pull_request"`)
+	assert.Contains(t, out, "gh api -X POST repos/acme/xaccount-api/environments/dev/deployment-branch-policies")
+	assert.NotContains(t, out, "repos/acme@")
+
+	code, stdout, stderr := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme@x/xaccount-api")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, `--repo "acme@x/xaccount-api": expected owner/name, or owner@<owner id>/name@<repository id>`)
+}
+
 // iamJson runs --iam --format json and decodes it.
 func iamJson(t *testing.T, args ...string) iampolicy.RoleSet {
 	t.Helper()

@@ -53,10 +53,22 @@ const (
 func DeploySubject(repo, stack string) string { return "repo:" + repo + ":environment:" + stack }
 
 // JobWorkflowRef is the job_workflow_ref claim of a job of the repository's
-// workflow file (a name in .github/workflows) run from ref.
+// workflow file (a name in .github/workflows) run from ref. The claim names
+// the repository by owner and name, also where the subject carries their
+// IDs (RepoNames).
 func JobWorkflowRef(repo, workflow, ref string) string {
-	return repo + "/.github/workflows/" + workflow + "@" + ref
+	return RepoNames(repo) + "/.github/workflows/" + workflow + "@" + ref
 }
+
+// repoIds are the IDs of a repository given in the immutable subject
+// format, owner@<owner id>/name@<repository id>.
+var repoIds = regexp.MustCompile(`@[0-9]+`)
+
+// RepoNames is the repository as owner/name: repo without the IDs of the
+// immutable subject format ("OpenID Connect reference", immutable subject
+// claims: repo:OWNER@OWNER-ID/REPO@REPO-ID, in sub only; the other claims
+// keep the names).
+func RepoNames(repo string) string { return repoIds.ReplaceAllString(repo, "") }
 
 // DeployTrustClaims are the claims, by condition key, the deploy pipeline
 // role of stack admits, each with exactly one value: GitHub's audience for
@@ -183,7 +195,9 @@ type Record struct {
 // Options are the stack-wide inputs of the role set.
 type Options struct {
 	Stack, Region string
-	// Repo is the repository (owner/name) whose OIDC subjects are trusted.
+	// Repo is the repository whose OIDC subjects are trusted, as they name
+	// it: owner/name, or owner@<owner id>/name@<repository id> where GitHub
+	// gives immutable subject claims.
 	Repo string
 	// Workflow is the file name of the workflow that deploys the stack
 	// (DeployWorkflow or SplitDeployWorkflow): the deploy pipeline role

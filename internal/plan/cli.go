@@ -40,7 +40,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	format := flags.String("format", "text", "output format: text or json")
 	iam := flags.Bool("iam", false, "print the stack's IAM roles instead of the plan: per account the deployer and preview roles, and the deploy and preview pipeline roles (--format json: one object)")
 	awsConfig := flags.String("aws-config", "", "print the shared AWS config (one profile per profile the stack file names) for pipeline jobs of this kind: deployer or preview")
-	repo := flags.String("repo", "", "with --iam or --aws-config, required: the repository (owner/name) whose OIDC subjects the pipeline roles trust")
+	repo := flags.String("repo", "", "with --iam or --aws-config, required: the repository (owner/name; owner@<id>/name@<id> with immutable subject claims) whose OIDC subjects the pipeline roles trust")
 	trust := flags.String("trust", "", "with --iam, instead of --repo: the ARN of a person's IAM role or user the deployer and preview roles trust (a trial from a laptop); no pipeline roles then")
 	stateBucket := flags.String("state-bucket", "", "with --iam: the S3 bucket of the DIY state backend the pipeline roles use")
 	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket")
@@ -83,7 +83,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		bad("--iam and --aws-config need --repo owner/name: the pipeline roles trust that repository's OIDC subjects (or, for a trial, --iam --trust <your role or user ARN>)")
 	}
 	if *repo != "" && !repoPattern.MatchString(*repo) {
-		bad("--repo %q: expected owner/name", *repo)
+		bad("--repo %q: expected owner/name, or owner@<owner id>/name@<repository id> for a repository with immutable OIDC subject claims", *repo)
 	}
 	if *stackName != "" && *configFile != "" {
 		bad("--stack and --config are exclusive; give one")
@@ -222,8 +222,10 @@ func principalPartition(arn string) string {
 	return ""
 }
 
-// repoPattern is a GitHub repository, owner/name.
-var repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
+// repoPattern is a GitHub repository, owner/name, with the owner's and the
+// repository's IDs (owner@1234/name@5678) where its OIDC subjects carry
+// them (immutable subject claims).
+var repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]+(@[0-9]+)?/[A-Za-z0-9._-]+(@[0-9]+)?$`)
 
 // FindProjectRoot is the nearest folder, from the working directory up, that
 // holds a Pulumi.yaml; the working directory when there is none.

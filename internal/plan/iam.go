@@ -327,7 +327,7 @@ gh api -X POST repos/%[2]s/environments/%[1]s/deployment-branch-policies -f name
 #    repository has a customized subject template, which the trusts do not match).
 gh api repos/%[2]s/actions/oidc/customization/sub --jq .use_default
 
-`, env, repo, p.DeployWorkflow(), iampolicy.MainRef, reviewers, body)
+`, env, iampolicy.RepoNames(repo), p.DeployWorkflow(), iampolicy.MainRef, reviewers, body)
 	return err
 }
 

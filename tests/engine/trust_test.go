@@ -244,3 +244,27 @@ func TestTrialRolesTrustOnlyTheNamedPrincipal(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployTrustWithImmutableSubjects: for a repository whose subjects
+// carry the owner's and repository's IDs, the deploy pipeline role admits
+// the main deploy job's token (subject with IDs, job_workflow_ref with the
+// names) and refuses the same job with the subject's old, names-only form
+// or from another branch.
+func TestDeployTrustWithImmutableSubjects(t *testing.T) {
+	t.Parallel()
+	const repo = "acme@1234/xaccount-api@5678"
+	raw, err := plan.ReadConfigFile(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	p, err := plan.RunForRoles(repoRoot, "dev", raw)
+	require.NoError(t, err)
+	set, err := p.Roles(plan.IamOptions{Repo: repo})
+	require.NoError(t, err)
+	deploy := set.Pipeline.Roles["deploy"]
+	job := func(sub, ref string) map[string]string {
+		return map[string]string{"iss": "https://" + iampolicy.OidcIssuer, "aud": iampolicy.OidcAudience, "sub": sub, "ref": ref,
+			"job_workflow_ref": "acme/xaccount-api/.github/workflows/deploy.yml@" + ref, "environment": "dev"}
+	}
+	assert.True(t, assumes(t, deploy, job("repo:"+repo+":environment:dev", iampolicy.MainRef)))
+	assert.False(t, assumes(t, deploy, job("repo:acme/xaccount-api:environment:dev", iampolicy.MainRef)), "the names-only subject is another repository's")
+	assert.False(t, assumes(t, deploy, job("repo:"+repo+":environment:dev", "refs/heads/feature")))
+}
