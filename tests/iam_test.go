@@ -79,6 +79,54 @@ func TestIamFlagPrintsEveryRolePerAccount(t *testing.T) {
 	assert.NotContains(t, out, `repo:acme/xaccount-api:*`, "no wildcard subject")
 }
 
+// TestIamTextSaysWhatToSetInGitHub: --iam's text names, per stack, the
+// deploy workflow and ref its deploy pipeline role admits, and the gh
+// commands that limit the stack's environment to main, with required
+// reviewers on prod and on a split topology's producer, not elsewhere.
+func TestIamTextSaysWhatToSetInGitHub(t *testing.T) {
+	for _, c := range []struct {
+		root, stack, workflow string
+		reviewers             bool
+	}{
+		{projectRoot, "dev", "deploy.yml", false},
+		{projectRoot, "prod", "deploy.yml", true},
+		{splitDir, "orders", "deploy-split.yml", true},
+		{splitDir, "orders-app", "deploy-split.yml", false},
+	} {
+		code, out, errOut := runCLI("--stack", c.stack, "--root", c.root, "--iam", "--repo", "acme/xaccount-api")
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:job_workflow_ref": "acme/xaccount-api/.github/workflows/`+c.workflow+`@refs/heads/main"`)
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:ref": "refs/heads/main"`)
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:sub": "repo:acme/xaccount-api:environment:`+c.stack+`"`)
+		assert.Contains(t, out, "# GitHub settings for the "+c.stack+" stack")
+		assert.Contains(t, out, "admits only the job of .github/workflows/"+c.workflow+" in environment "+c.stack+"\n")
+		assert.Contains(t, out, "gh api -X PUT repos/acme/xaccount-api/environments/"+c.stack+" --input - <<'JSON'\n"+
+			`{"deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true}`)
+		assert.Contains(t, out, "gh api -X POST repos/acme/xaccount-api/environments/"+c.stack+"/deployment-branch-policies -f name=main -f type=branch\n")
+		assert.Contains(t, out, "gh api repos/acme/xaccount-api/actions/oidc/customization/sub --jq .use_default\n")
+		assert.Equalf(t, c.reviewers, strings.Contains(out, `"reviewers": [{"type": "Team", "id": TEAM_ID}], "prevent_self_review": true}`), "%s: required reviewers", c.stack)
+	}
+}
+
+// TestIamRepoWithImmutableSubjects: a repository whose OIDC subjects carry
+// the owner's and repository's IDs (owner@<id>/name@<id>) gets subjects in
+// that form and the names elsewhere (job_workflow_ref, the gh commands);
+// IDs that are not numbers are refused.
+func TestIamRepoWithImmutableSubjects(t *testing.T) {
+	code, out, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme@1234/xaccount-api@5678")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"token.actions.githubusercontent.com:sub": "repo:acme@1234/xaccount-api@5678:environment:dev"`)
+	assert.Contains(t, out, `"token.actions.githubusercontent.com:job_workflow_ref": "acme/xaccount-api/.github/workflows/deploy.yml@refs/heads/main"`)
+	assert.Contains(t, out, `"repo:acme@1234/xaccount-api@5678:pull_request"`)
+	assert.Contains(t, out, "gh api -X POST repos/acme/xaccount-api/environments/dev/deployment-branch-policies")
+	assert.NotContains(t, out, "repos/acme@")
+
+	code, stdout, stderr := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme@x/xaccount-api")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, `--repo "acme@x/xaccount-api": expected owner/name, or owner@<owner id>/name@<repository id>`)
+}
+
 // iamJson runs --iam --format json and decodes it.
 func iamJson(t *testing.T, args ...string) iampolicy.RoleSet {
 	t.Helper()
@@ -188,6 +236,75 @@ func TestIamNeedsTheRepository(t *testing.T) {
 		assert.Equal(t, 2, code, args)
 		assert.Empty(t, stdout)
 		assert.Contains(t, stderr, "need --repo owner/name")
+	}
+}
+
+// TestIamTrustPrintsTheAccountRolesForAPerson: --iam --trust <role or user
+// ARN> needs no repository and prints every account's deployer and preview
+// roles trusting exactly that principal, no pipeline role and no GitHub
+// settings, and the profiles that assume the deployer roles with the
+// person's own credentials.
+func TestIamTrustPrintsTheAccountRolesForAPerson(t *testing.T) {
+	const alice = "arn:aws:iam::999988887777:role/people/alice"
+	code, out, errOut := runCLI("--stack", "prod", "--root", projectRoot, "--iam", "--format", "json", "--trust", alice)
+	require.Equal(t, 0, code, errOut)
+	var loose map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &loose), out)
+	assert.NotContains(t, loose, "pipeline", "no pipeline role without a repository")
+	var set iampolicy.RoleSet
+	require.NoError(t, json.Unmarshal([]byte(out), &set))
+	assert.Equal(t, alice, set.Principal)
+	require.Len(t, set.Accounts, 3)
+	for id, a := range set.Accounts {
+		for _, kind := range []string{"deployer", "preview"} {
+			r := a.Roles[kind]
+			require.Lenf(t, r.Trust.Statement, 1, "%s %s", id, kind)
+			st := r.Trust.Statement[0]
+			assert.Equalf(t, map[string]string{"AWS": alice}, st.Principal, "%s %s trusts the person alone", id, kind)
+			assert.Equal(t, []string{"sts:AssumeRole"}, st.Action)
+			assert.NotEmpty(t, r.Policy.Statement)
+		}
+	}
+
+	code, out, errOut = runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--trust", alice)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "# Account 111111111111: deployer role arn:aws:iam::111111111111:role/xaccount-dev-deployer, trust policy")
+	assert.Contains(t, out, `"AWS": "`+alice+`"`)
+	assert.NotContains(t, out, "pipeline role")
+	assert.NotContains(t, out, "token.actions.githubusercontent.com")
+	assert.NotContains(t, out, "GitHub settings")
+	assert.Contains(t, out, "[profile xaccount-dev-producer]\nrole_arn = arn:aws:iam::111111111111:role/xaccount-dev-deployer\nsource_profile = YOUR_PROFILE\n")
+	assert.Contains(t, out, "[profile xaccount-dev-app]\nrole_arn = arn:aws:iam::222222222222:role/xaccount-dev-deployer\nsource_profile = YOUR_PROFILE\n")
+}
+
+// TestIamTrustRefusesWhatIsNotAPersonsRoleOrUser: --trust takes an IAM
+// role's or user's ARN of the stack's partition; anything else, and --trust
+// with the pipeline's flags or without --iam, is refused before anything
+// is planned, naming the flag and the value, every problem in one run.
+func TestIamTrustRefusesWhatIsNotAPersonsRoleOrUser(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--iam", "--trust", "alice"}, []string{`--trust "alice": expected an IAM role's or user's ARN, arn:<partition>:iam::<account>:role/<name>`}},
+		{[]string{"--iam", "--trust", "arn:aws:sts::999988887777:assumed-role/Admin/alice"}, []string{`--trust "arn:aws:sts::999988887777:assumed-role/Admin/alice" is a session's ARN`, "give its role's ARN: arn:aws:iam::999988887777:role/<path>Admin"}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:root"}, []string{`--trust "arn:aws:iam::999988887777:root" is a whole account`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:role/*"}, []string{`--trust "arn:aws:iam::999988887777:role/*": expected`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::99998888777:user/alice"}, []string{`--trust "arn:aws:iam::99998888777:user/alice": expected`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:group/admins"}, []string{`--trust "arn:aws:iam::999988887777:group/admins": expected`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:role/" + strings.Repeat("a", 65)}, []string{"is longer than IAM's 64 characters"}},
+		{[]string{"--iam", "--trust", "arn:aws-cn:iam::999988887777:role/alice"}, []string{`--trust "arn:aws-cn:iam::999988887777:role/alice" is in partition aws-cn; the stack's region is in aws`}},
+		{[]string{"--trust", "arn:aws:iam::999988887777:role/alice"}, []string{`--trust "arn:aws:iam::999988887777:role/alice" needs --iam`}},
+		{[]string{"--iam", "--trust", "bob", "--repo", "acme/xaccount-api", "--state-bucket", "b"}, []string{
+			`--trust "bob": expected`, "--trust and --repo are exclusive", "--trust and --state-bucket are exclusive"}},
+		{[]string{"--aws-config", "deployer", "--trust", "arn:aws:iam::999988887777:role/alice"}, []string{"--trust and --aws-config are exclusive", "needs --iam"}},
+	} {
+		code, stdout, stderr := runCLI(append([]string{"--stack", "dev", "--root", projectRoot}, c.args...)...)
+		assert.Equal(t, 2, code, c.args)
+		assert.Empty(t, stdout, c.args)
+		for _, w := range c.want {
+			assert.Containsf(t, stderr, w, "%v", c.args)
+		}
 	}
 }
 

@@ -66,6 +66,38 @@ func committedWorkflows(t *testing.T) map[string]workflow {
 	return out
 }
 
+// pushBranches are the branches a workflow's push trigger names, and
+// whether it also runs on tags or on every branch but some (nil, false:
+// no push trigger).
+func (w workflow) pushBranches() (branches []string, more bool) {
+	if w.On.Kind != yaml.MappingNode {
+		return nil, slices.Contains(w.triggers(), "push")
+	}
+	for i := 0; i+1 < len(w.On.Content); i += 2 {
+		if w.On.Content[i].Value != "push" {
+			continue
+		}
+		push := w.On.Content[i+1]
+		if push.Kind != yaml.MappingNode {
+			return nil, true // push: every branch and tag
+		}
+		for j := 0; j+1 < len(push.Content); j += 2 {
+			switch key, v := push.Content[j].Value, push.Content[j+1]; key {
+			case "branches":
+				for _, n := range v.Content {
+					branches = append(branches, n.Value)
+				}
+			case "tags", "branches-ignore", "tags-ignore":
+				more = true
+			}
+		}
+		if branches == nil {
+			more = true
+		}
+	}
+	return branches, more
+}
+
 // triggers are the events a workflow runs on.
 func (w workflow) triggers() []string {
 	var out []string
@@ -88,7 +120,9 @@ func (w workflow) triggers() []string {
 // credentials they get disagree: each Pulumi step's stack must come with
 // that stack's pipeline-credentials step and the role it outputs; an up, and
 // anything with deployer credentials, only in the stack's own environment
-// and never on pull_request; every account the stack deploys into must be
+// and never on pull_request, in the workflow file the stack's deploy
+// pipeline role admits (its job_workflow_ref), run by pushes to main only
+// (the ref it admits); every account the stack deploys into must be
 // reached through a profile the written AWS config defines; deploy jobs get
 // at least 60 minutes (the provider's 45-minute wait for a deleted Lambda's
 // network interfaces).
@@ -162,6 +196,24 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 			case onPullRequest && job.Environment != "":
 				bad("job %s: a pull-request job in environment %s gets that environment's subject", jobName, job.Environment)
 			}
+			if kind == "deployer" {
+				if branches, more := w.pushBranches(); more || !slices.Equal(branches, []string{"main"}) {
+					bad("job %s: deployer credentials in a workflow whose pushes are not main's only (branches %v): the deploy pipeline roles admit %s", jobName, branches, iampolicy.MainRef)
+				}
+				for _, stack := range names {
+					set, ok := stacks[stack]
+					if !ok {
+						continue // reported below
+					}
+					admits := deployTrustClaim(set, iampolicy.ClaimJobWorkflowRef)
+					if !strings.HasSuffix(admits, "/.github/workflows/"+name+"@"+iampolicy.MainRef) {
+						bad("job %s: deploys stack %s from %s; its deploy pipeline role admits only %s", jobName, stack, name, admits)
+					}
+					if ref := deployTrustClaim(set, iampolicy.ClaimRef); ref != iampolicy.MainRef {
+						bad("job %s: stack %s's deploy pipeline role admits ref %q, not %s", jobName, stack, ref, iampolicy.MainRef)
+					}
+				}
+			}
 			if kind == "deployer" && job.TimeoutMinutes < 60 {
 				bad("job %s: timeout-minutes %d; a deploy needs at least 60 (the provider waits up to 45 minutes for a deleted Lambda's interfaces)", jobName, job.TimeoutMinutes)
 			}
@@ -188,6 +240,17 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 	}
 	slices.Sort(problems)
 	return problems
+}
+
+// deployTrustClaim is the value the stack's deploy pipeline role's trust
+// requires of a GitHub claim ("" when it requires none).
+func deployTrustClaim(set iampolicy.RoleSet, claim string) string {
+	for _, st := range set.Pipeline.Roles["deploy"].Trust.Statement {
+		if v, ok := st.Condition["StringEquals"][iampolicy.OidcIssuer+":"+claim].(string); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 func committedRoleSets(t *testing.T) map[string]iampolicy.RoleSet {
@@ -242,6 +305,8 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 		{"deploy.yml", "STACK=prod KIND=deployer", "STACK=prod KIND=preview", "pulumi up with preview credentials"},
 		{"deploy.yml", "STACK=prod KIND", "STACK=dev KIND", "credentials for STACK=dev, Pulumi runs stack prod"},
 		{"deploy.yml", "timeout-minutes: 75", "timeout-minutes: 30", "timeout-minutes 30"},
+		{"deploy.yml", "branches: [main]", "branches: [main, release]", "whose pushes are not main's only (branches [main release])"},
+		{"deploy.yml", "branches: [main]", "tags: [\"v*\"]", "whose pushes are not main's only"},
 		{"drift.yml", "${{ steps.roles.outputs.pipeline-role }}", "${{ vars.PIPELINE_ROLE_ARN }}", "not the pipeline role of its credentials step"},
 	} {
 		mutated := strings.Replace(string(sources[m.file]), m.from, m.to, 1)
@@ -249,6 +314,10 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 		problems := checkWorkflowCredentials(m.file, []byte(mutated), stacks, plan.Topology{})
 		assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, m.want) }), "%s %q -> %q: want %q in %v", m.file, m.from, m.to, m.want, problems)
 	}
+	// The deploy pipeline roles admit deploy.yml's jobs on main: the same
+	// jobs in another file get no credentials, and the check says so.
+	problems := checkWorkflowCredentials("deploy-copy.yml", sources["deploy.yml"], stacks, plan.Topology{})
+	assert.Contains(t, problems, "deploy-copy.yml: job prod: deploys stack prod from deploy-copy.yml; its deploy pipeline role admits only acme/xaccount-api/.github/workflows/deploy.yml@refs/heads/main")
 
 	// A stack whose account names a role ARN cannot run in the pipeline.
 	withRole := committedRoleSets(t)
@@ -256,7 +325,7 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 	ledger := prod.Accounts["555555555555"]
 	ledger.Profile = ""
 	prod.Accounts["555555555555"] = ledger
-	problems := checkWorkflowCredentials("deploy.yml", sources["deploy.yml"], withRole, plan.Topology{})
+	problems = checkWorkflowCredentials("deploy.yml", sources["deploy.yml"], withRole, plan.Topology{})
 	assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool {
 		return strings.Contains(p, "account 555555555555 (consumer:ledger) names a roleArn")
 	}), "%v", problems)
@@ -335,6 +404,9 @@ func TestSplitWorkflow(t *testing.T) {
 		problems := checkWorkflowCredentials("deploy-split.yml", []byte(mutated), stacks, topo)
 		assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, m.want) }), "%q -> %q: want %q in %v", m.from, m.to, m.want, problems)
 	}
+	// A split stack's deploy pipeline role admits deploy-split.yml only.
+	problems := checkWorkflowCredentials("deploy.yml", src, stacks, topo)
+	assert.Contains(t, problems, "deploy.yml: job producer: deploys stack orders from deploy.yml; its deploy pipeline role admits only acme/xaccount-api/.github/workflows/deploy-split.yml@refs/heads/main")
 }
 
 // TestTopologyOfTheCommittedStacks: the project folder's own stacks are all

@@ -2,6 +2,7 @@ package iampolicy
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -17,9 +18,70 @@ const (
 	OidcAudience = "sts.amazonaws.com"
 )
 
+// The claims of GitHub's token, beyond sub and aud, that the deploy pipeline
+// role's trust conditions on. IAM has offered them as condition keys of
+// AssumeRoleWithWebIdentity since January 2026 (IAM user guide, "IAM and
+// AWS STS condition context keys", keys of GitHub's OIDC provider:
+// actor, actor_id, job_workflow_ref, repository, repository_id, workflow,
+// ref, environment, enterprise_id); the subject of a job in an environment
+// names neither its branch nor its workflow (GitHub docs, "OpenID Connect
+// reference": "Filtering for a specific environment").
+const (
+	// ClaimRef is the git ref that started the run (refs/heads/main for a
+	// push to main).
+	ClaimRef = "ref"
+	// ClaimJobWorkflowRef is <owner>/<name>/.github/workflows/<file>@<ref>:
+	// the workflow file the job runs and the ref it was read from (the
+	// run's ref for a workflow of the repository itself).
+	ClaimJobWorkflowRef = "job_workflow_ref"
+)
+
+// MainRef is the only ref the deploy pipeline roles admit.
+const MainRef = "refs/heads/main"
+
+// The deploy workflows, by file name: deploy.yml deploys the stacks of
+// stackRole all (dev, prod), deploy-split.yml those of a split topology.
+const (
+	DeployWorkflow      = "deploy.yml"
+	SplitDeployWorkflow = "deploy-split.yml"
+)
+
 // DeploySubject is the OIDC subject of a job that runs in the stack's
-// deployment environment (deploy.yml's dev and prod jobs).
+// deployment environment (deploy.yml's dev and prod jobs), whatever its
+// branch or workflow file: the deploy trust also conditions on those
+// (DeployTrustClaims).
 func DeploySubject(repo, stack string) string { return "repo:" + repo + ":environment:" + stack }
+
+// JobWorkflowRef is the job_workflow_ref claim of a job of the repository's
+// workflow file (a name in .github/workflows) run from ref. The claim names
+// the repository by owner and name, also where the subject carries their
+// IDs (RepoNames).
+func JobWorkflowRef(repo, workflow, ref string) string {
+	return RepoNames(repo) + "/.github/workflows/" + workflow + "@" + ref
+}
+
+// repoIds are the IDs of a repository given in the immutable subject
+// format, owner@<owner id>/name@<repository id>.
+var repoIds = regexp.MustCompile(`@[0-9]+`)
+
+// RepoNames is the repository as owner/name: repo without the IDs of the
+// immutable subject format ("OpenID Connect reference", immutable subject
+// claims: repo:OWNER@OWNER-ID/REPO@REPO-ID, in sub only; the other claims
+// keep the names).
+func RepoNames(repo string) string { return repoIds.ReplaceAllString(repo, "") }
+
+// DeployTrustClaims are the claims, by condition key, the deploy pipeline
+// role of stack admits, each with exactly one value: GitHub's audience for
+// AWS, the subject of a job in the stack's environment, the ref main, and
+// the job's workflow file read from main.
+func DeployTrustClaims(repo, stack, workflow string) map[string]string {
+	return map[string]string{
+		OidcIssuer + ":aud":                    OidcAudience,
+		OidcIssuer + ":sub":                    DeploySubject(repo, stack),
+		OidcIssuer + ":" + ClaimRef:            MainRef,
+		OidcIssuer + ":" + ClaimJobWorkflowRef: JobWorkflowRef(repo, workflow, MainRef),
+	}
+}
 
 // PullRequestSubject is the OIDC subject of every pull_request job.
 func PullRequestSubject(repo string) string { return "repo:" + repo + ":pull_request" }
@@ -86,7 +148,11 @@ type PipelineRoles struct {
 type RoleSet struct {
 	Stack    string                  `json:"stack"`
 	Accounts map[string]AccountRoles `json:"accounts"`
-	Pipeline PipelineRoles           `json:"pipeline"`
+	// Pipeline is nil for a set that trusts a principal (Options.Principal).
+	Pipeline *PipelineRoles `json:"pipeline,omitempty"`
+	// Principal is the person's role or user the account roles trust
+	// instead of the pipeline roles ("" for the pipeline's set).
+	Principal string `json:"principal,omitempty"`
 }
 
 // AccountInput is what the roles of one account are built from.
@@ -129,27 +195,53 @@ type Record struct {
 // Options are the stack-wide inputs of the role set.
 type Options struct {
 	Stack, Region string
-	// Repo is the repository (owner/name) whose OIDC subjects are trusted.
+	// Repo is the repository whose OIDC subjects are trusted, as they name
+	// it: owner/name, or owner@<owner id>/name@<repository id> where GitHub
+	// gives immutable subject claims.
 	Repo string
+	// Workflow is the file name of the workflow that deploys the stack
+	// (DeployWorkflow or SplitDeployWorkflow): the deploy pipeline role
+	// admits only its job, run from main.
+	Workflow string
 	// PipelineAccount holds the pipeline roles and the OIDC provider.
 	PipelineAccount string
 	// StateBucket and StatePrefix, when given, are the DIY state backend
 	// (s3://bucket/prefix) the pipeline roles read and write.
 	StateBucket, StatePrefix string
+	// Principal, when given, is the ARN of an IAM role or user
+	// (CheckPrincipal) that the account roles trust instead of the pipeline
+	// roles, and no pipeline role is built: roles a person creates and
+	// assumes with their own credentials, without a repository.
+	Principal string
 }
 
 // Roles builds the stack's role set: in every account it deploys into, a
 // deployer role trusted only by the stack's deploy pipeline role and a
 // preview role trusted only by the preview pipeline role; in the pipeline
-// account, the deploy pipeline role trusted only by the OIDC subject of the
-// stack's environment and the preview pipeline role trusted by pull requests
-// and main, each allowed to assume exactly its own kind of role.
+// account, the deploy pipeline role trusted only by the deploy workflow's
+// job in the stack's environment on main (DeployTrustClaims) and the
+// preview pipeline role trusted by pull requests and main, each allowed to
+// assume exactly its own kind of role.
+//
+// With opts.Principal, the deployer and preview roles trust that principal
+// alone, and the set has no pipeline roles.
 func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 	p := awspartition.Of(opts.Region)
+	if opts.Principal != "" {
+		if err := CheckPrincipal(opts.Principal, p); err != nil {
+			return RoleSet{}, err
+		}
+	} else if opts.Workflow != DeployWorkflow && opts.Workflow != SplitDeployWorkflow {
+		return RoleSet{}, fmt.Errorf("deploy workflow %q: expected %s or %s", opts.Workflow, DeployWorkflow, SplitDeployWorkflow)
+	}
 	roleArn := func(account, name string) string { return fmt.Sprintf("arn:%s:iam::%s:role/%s", p, account, name) }
 	deployPipeline := roleArn(opts.PipelineAccount, DeployPipelineRoleName(opts.Stack))
 	previewPipeline := roleArn(opts.PipelineAccount, PreviewPipelineRoleName(opts.Stack))
-	set := RoleSet{Stack: opts.Stack, Accounts: map[string]AccountRoles{}}
+	set := RoleSet{Stack: opts.Stack, Accounts: map[string]AccountRoles{}, Principal: opts.Principal}
+	deployTrusted, previewTrusted := assumeTrust("DeployPipeline", deployPipeline), assumeTrust("PreviewPipeline", previewPipeline)
+	if opts.Principal != "" {
+		deployTrusted, previewTrusted = assumeTrust("TrustedPrincipal", opts.Principal), assumeTrust("TrustedPrincipal", opts.Principal)
+	}
 	var deployers, previews []string
 	for _, a := range accounts {
 		if len(a.Types) == 0 {
@@ -168,25 +260,29 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 			deployer = roleArn(a.Account, DeployerRoleName(opts.Stack))
 		}
 		preview := roleArn(a.Account, PreviewRoleName(opts.Stack))
-		deployTrust := assumeTrust("DeployPipeline", deployPipeline)
+		trust := deployTrusted
 		if a.ExternalId != "" {
-			deployTrust.Statement[0].Condition = map[string]map[string]any{"StringEquals": {"sts:ExternalId": a.ExternalId}}
+			trust = assumeTrust(trust.Statement[0].Sid, trust.Statement[0].Principal["AWS"])
+			trust.Statement[0].Condition = map[string]map[string]any{"StringEquals": {"sts:ExternalId": a.ExternalId}}
 		}
 		set.Accounts[a.Account] = AccountRoles{Role: a.Role, Profile: a.Profile, Roles: map[string]Role{
-			"deployer": {Arn: deployer, Policy: deployPolicy, Trust: deployTrust},
-			"preview":  {Arn: preview, Policy: previewPolicy, Trust: assumeTrust("PreviewPipeline", previewPipeline)},
+			"deployer": {Arn: deployer, Policy: deployPolicy, Trust: trust},
+			"preview":  {Arn: preview, Policy: previewPolicy, Trust: previewTrusted},
 		}}
 		deployers = append(deployers, deployer)
 		previews = append(previews, preview)
 	}
+	if opts.Principal != "" {
+		return set, nil
+	}
 	sort.Strings(deployers)
 	sort.Strings(previews)
 	oidc := fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", p, opts.PipelineAccount, OidcIssuer)
-	set.Pipeline = PipelineRoles{Account: opts.PipelineAccount, Roles: map[string]Role{
+	set.Pipeline = &PipelineRoles{Account: opts.PipelineAccount, Roles: map[string]Role{
 		"deploy": {
 			Arn:    deployPipeline,
 			Policy: pipelinePolicy(deployers, opts, true),
-			Trust:  oidcTrust(oidc, DeploySubject(opts.Repo, opts.Stack)),
+			Trust:  deployTrust(oidc, DeployTrustClaims(opts.Repo, opts.Stack, opts.Workflow)),
 			// Longer than IAM's default hour: a deploy job may run 75 minutes.
 			MaxSessionDuration: DeploySessionSeconds,
 		},
@@ -199,10 +295,59 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 	return set, nil
 }
 
-// assumeTrust lets one role (and nothing else) assume the role.
+// principalPattern is an IAM role's or user's ARN: partition, account, and
+// the name after an optional path, each part of path and name of the
+// characters IAM allows ("IAM identifiers", "IAM and AWS STS quotas": names
+// of up to 64 characters).
+var principalPattern = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}):(role|user)((?:/[A-Za-z0-9+=,.@_-]+)+)$`)
+
+// CheckPrincipal says why arn is not the ARN of an IAM role or user of
+// partition (nil when it is): a session's ARN (sts assumed-role, what aws
+// sts get-caller-identity prints for a role), an account root, a wildcard
+// or another partition's ARN is refused, each with what to give instead.
+func CheckPrincipal(arn, partition string) error {
+	const expect = "expected an IAM role's or user's ARN, arn:<partition>:iam::<account>:role/<name> or arn:<partition>:iam::<account>:user/<name>"
+	parts := strings.SplitN(arn, ":", 6)
+	switch {
+	case len(parts) == 6 && parts[0] == "arn" && parts[2] == "sts" && strings.HasPrefix(parts[5], "assumed-role/"):
+		name := strings.Split(parts[5], "/")[1]
+		return fmt.Errorf("%q is a session's ARN (what aws sts get-caller-identity prints); give its role's ARN: arn:%s:iam::%s:role/<path>%s (aws iam get-role --role-name %s --query Role.Arn)",
+			arn, parts[1], parts[4], name, name)
+	case len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[5] == "root":
+		return fmt.Errorf("%q is a whole account: every role and user of it could assume the roles; %s", arn, expect)
+	}
+	m := principalPattern.FindStringSubmatch(arn)
+	if m == nil {
+		return fmt.Errorf("%q: %s", arn, expect)
+	}
+	if name := m[4][strings.LastIndex(m[4], "/")+1:]; len(name) > 64 {
+		return fmt.Errorf("%q: the %s name %s is longer than IAM's 64 characters", arn, m[3], name)
+	}
+	if m[1] != partition {
+		return fmt.Errorf("%q is in partition %s; the stack's region is in %s, where a role cannot trust it", arn, m[1], partition)
+	}
+	return nil
+}
+
+// assumeTrust lets one principal (and nothing else) assume the role.
 func assumeTrust(sid, principal string) Document {
 	return Document{Version: "2012-10-17", Statement: []Statement{{
 		Sid: sid, Effect: "Allow", Principal: map[string]string{"AWS": principal}, Action: []string{"sts:AssumeRole"},
+	}}}
+}
+
+// deployTrust lets exactly one job assume the role: a token whose every
+// claim in claims has that value (StringEquals on each key; a token without
+// one of them is refused, IAM's rule for a missing key).
+func deployTrust(provider string, claims map[string]string) Document {
+	equals := map[string]any{}
+	for k, v := range claims {
+		equals[k] = v
+	}
+	return Document{Version: "2012-10-17", Statement: []Statement{{
+		Sid: "DeployJobOnMain", Effect: "Allow", Principal: map[string]string{"Federated": provider},
+		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
+		Condition: map[string]map[string]any{"StringEquals": equals},
 	}}}
 }
 

@@ -155,4 +155,7 @@ var Mutations = []Mutation{
 	{Name: "release: the windows archive holds a binary without .exe (the engine cannot run it)", File: "Makefile",
 		From: `PROVIDER_EXE = pulumi-resource-xaccount$(if $(filter windows,$(GOOS)),.exe)`, To: `PROVIDER_EXE = pulumi-resource-xaccount`,
 		Runs: []Run{root("-run", "^TestProviderDistNamesTheArchiveAsEnginesFetchIt$", "./tests")}},
+	{Name: "the deploy pipeline role trusts the environment's subject alone (any branch or workflow naming it deploys)", File: "internal/iampolicy/roles.go",
+		From: "Trust:  deployTrust(oidc, DeployTrustClaims(opts.Repo, opts.Stack, opts.Workflow)),", To: "Trust:  oidcTrust(oidc, DeploySubject(opts.Repo, opts.Stack)),",
+		Runs: []Run{root("-run", "^TestWorkflowsGiveEachStackTheCredentialsItNeeds$", "./tests"), engine("-run", "^TestDeployTrustAdmitsOnlyTheDeployJobOnMain$", ".")}},
 }

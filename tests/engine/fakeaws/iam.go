@@ -251,7 +251,7 @@ func (s iamStatement) matches(r request) bool {
 		return false
 	}
 	if r.Principal != "" {
-		if !anyMatch(s.Principal["AWS"], r.Principal, false) && !anyMatch(s.Principal["Federated"], r.Principal, false) {
+		if !awsPrincipalMatches(s.Principal["AWS"], r.Principal) && !anyMatch(s.Principal["Federated"], r.Principal, false) {
 			return false
 		}
 	} else if !anyMatch(s.Resource, r.Resource, false) {
@@ -266,6 +266,29 @@ func (s iamStatement) matches(r request) bool {
 		}
 	}
 	return true
+}
+
+// awsPrincipalMatches says whether an AWS principal element names the
+// caller: the caller's own ARN (or a pattern of it), or its account, as
+// arn:<partition>:iam::<account>:root or the bare account ID, which names
+// every principal of that account (IAM user guide, "AWS JSON policy
+// elements: Principal", AWS account principals).
+func awsPrincipalMatches(principals []string, caller string) bool {
+	if anyMatch(principals, caller, false) {
+		return true
+	}
+	callerAccount := ""
+	if parts := strings.SplitN(caller, ":", 6); len(parts) == 6 && parts[0] == "arn" {
+		callerAccount = parts[4]
+	}
+	for _, p := range principals {
+		parts := strings.SplitN(p, ":", 6)
+		root := len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[5] == "root"
+		if callerAccount != "" && (root && parts[4] == callerAccount || p == callerAccount) {
+			return true
+		}
+	}
+	return false
 }
 
 // conditionHolds evaluates one condition key against the request's values
