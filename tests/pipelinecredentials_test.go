@@ -29,7 +29,7 @@ func TestPipelineCredentialsFailsWithoutItsRole(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "roles-dev.json"), []byte(roles), 0o600))
 		out := filepath.Join(dir, "github-output")
 		cmd := exec.Command("sh", "-c", script)
-		cmd.Env = append(os.Environ(), "GITHUB_OUTPUT="+out, "GITHUB_ENV=")
+		cmd.Env = append(os.Environ(), "GITHUB_OUTPUT="+out, "GITHUB_ENV=", "STACK=dev")
 		b, err := cmd.CombinedOutput()
 		written, _ := os.ReadFile(out)
 		return string(b) + string(written), err
@@ -40,4 +40,28 @@ func TestPipelineCredentialsFailsWithoutItsRole(t *testing.T) {
 	got, err = run(`{"pipeline":{"roles":{"deploy":{"arn":"arn:aws:iam::111111111111:role/xa-deploy"}}}}`)
 	require.NoError(t, err, got)
 	assert.Contains(t, got, "pipeline-role=arn:aws:iam::111111111111:role/xa-deploy")
+}
+
+// TestPipelineCredentialsRefusesUnsafeNames: a stack or kind that is not a
+// plain name stops make pipeline-credentials before any command runs with
+// it. The workflows hand the stack to make in the environment (STACK: in the
+// step's env:), which make passes to the recipe's shell untouched and the
+// recipe quotes; a value on make's command line would be expanded by make
+// itself ($(shell …) runs), so the pipeline never puts one there.
+func TestPipelineCredentialsRefusesUnsafeNames(t *testing.T) {
+	dir := t.TempDir()
+	pwned := filepath.Join(dir, "pwned")
+	for _, c := range []struct{ stack, kind, want string }{
+		{"a;touch " + pwned, "preview", "STACK=a;touch"},
+		{"$(shell touch " + pwned + ")", "preview", "STACK=$(shell touch"},
+		{"`touch " + pwned + "`", "preview", "expected a stack name"},
+		{"dev", "preview;touch " + pwned, "KIND=preview;touch"},
+	} {
+		cmd := exec.Command("make", "-s", "-C", projectRoot, "pipeline-credentials", "KIND="+c.kind, "PIPELINE_DIR="+dir)
+		cmd.Env = append(os.Environ(), "STACK="+c.stack, "REPO=acme/xa")
+		out, err := cmd.CombinedOutput()
+		require.Errorf(t, err, "%+v: refused:\n%s", c, out)
+		assert.Contains(t, string(out), c.want)
+		assert.NoFileExistsf(t, pwned, "%+v ran a command", c)
+	}
 }

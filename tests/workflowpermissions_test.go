@@ -69,8 +69,8 @@ func TestPipelineSessionsOutlastTheirJobs(t *testing.T) {
 		for jobName, j := range w.Jobs {
 			kind := ""
 			for _, s := range j.Steps {
-				if m := credentialsStep.FindStringSubmatch(s.Run); m != nil {
-					kind = map[string]string{"deployer": "deploy", "preview": "preview"}[m[2]]
+				if _, k, ok := s.credentials(); ok {
+					kind = map[string]string{"deployer": "deploy", "preview": "preview"}[k]
 				}
 			}
 			for _, s := range j.Steps {

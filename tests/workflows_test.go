@@ -30,13 +30,17 @@ type workflow struct {
 		Strategy       struct {
 			Matrix map[string]any `yaml:"matrix"`
 		} `yaml:"strategy"`
-		Steps []struct {
-			Id   string            `yaml:"id"`
-			Uses string            `yaml:"uses"`
-			Run  string            `yaml:"run"`
-			With map[string]string `yaml:"with"`
-		} `yaml:"steps"`
+		Steps []workflowStep `yaml:"steps"`
 	} `yaml:"jobs"`
+}
+
+// workflowStep is one step of a job.
+type workflowStep struct {
+	Id   string            `yaml:"id"`
+	Uses string            `yaml:"uses"`
+	Run  string            `yaml:"run"`
+	With map[string]string `yaml:"with"`
+	Env  map[string]string `yaml:"env"`
 }
 
 // The expressions a split-topology workflow names its stacks with.
@@ -47,7 +51,22 @@ const (
 	topologyProducer  = "${{ needs.topology.outputs.producer }}"
 )
 
-var credentialsStep = regexp.MustCompile(`make pipeline-credentials STACK=(\$\{\{ [^}]+ \}\}|\S+) KIND=(\S+)`)
+// credentialsStep is the command of a pipeline-credentials step. The stack
+// comes from the step's env: (STACK), never from the command line: make
+// would expand a $(shell …) in a command-line value, and an expression in
+// the shell text is script injection (TestNoExpressionInShell).
+var credentialsStep = regexp.MustCompile(`make pipeline-credentials KIND=(\S+)`)
+
+// credentials reads a pipeline-credentials step: the stack it writes the
+// credentials of (a name, or the expression the step's env: gives STACK)
+// and the kind; ok is false for any other step.
+func (s workflowStep) credentials() (stack, kind string, ok bool) {
+	m := credentialsStep.FindStringSubmatch(s.Run)
+	if m == nil {
+		return "", "", false
+	}
+	return s.Env["STACK"], m[1], true
+}
 
 // committedWorkflows are the repository's workflows, by file name.
 func committedWorkflows(t *testing.T) map[string]workflow {
@@ -133,11 +152,11 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 			ownEnvironment := job.Environment == stackExpr || (len(names) == 1 && job.Environment == names[0])
 			var kind, rolesId string
 			for _, s := range job.Steps {
-				if m := credentialsStep.FindStringSubmatch(s.Run); m != nil {
-					if m[1] != stackExpr {
-						bad("job %s: credentials for STACK=%s, Pulumi runs stack %s", jobName, m[1], stackExpr)
+				if stack, k, ok := s.credentials(); ok {
+					if stack != stackExpr {
+						bad("job %s: credentials for STACK=%s, Pulumi runs stack %s", jobName, stack, stackExpr)
 					}
-					kind, rolesId = m[2], s.Id
+					kind, rolesId = k, s.Id
 				}
 			}
 			if kind == "" {
@@ -239,8 +258,8 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 	for _, m := range []struct{ file, from, to, want string }{
 		{"preview.yml", "KIND=preview", "KIND=deployer", "deployer credentials in a workflow that runs on pull requests"},
 		{"deploy.yml", "environment: prod\n", "environment: dev\n", "deployer credentials outside the stack's environment"},
-		{"deploy.yml", "STACK=prod KIND=deployer", "STACK=prod KIND=preview", "pulumi up with preview credentials"},
-		{"deploy.yml", "STACK=prod KIND", "STACK=dev KIND", "credentials for STACK=dev, Pulumi runs stack prod"},
+		{"deploy.yml", "STACK: prod\n        run: REPO=\"$GITHUB_REPOSITORY\" make pipeline-credentials KIND=deployer", "STACK: prod\n        run: REPO=\"$GITHUB_REPOSITORY\" make pipeline-credentials KIND=preview", "pulumi up with preview credentials"},
+		{"deploy.yml", "STACK: prod\n", "STACK: dev\n", "credentials for STACK=dev, Pulumi runs stack prod"},
 		{"deploy.yml", "timeout-minutes: 75", "timeout-minutes: 30", "timeout-minutes 30"},
 		{"drift.yml", "${{ steps.roles.outputs.pipeline-role }}", "${{ vars.PIPELINE_ROLE_ARN }}", "not the pipeline role of its credentials step"},
 	} {
@@ -328,7 +347,7 @@ func TestSplitWorkflow(t *testing.T) {
 
 	for _, m := range []struct{ from, to, want string }{
 		{"    environment: ${{ matrix.stack }}\n", "    environment: ${{ needs.topology.outputs.producer }}\n", "deployer credentials outside the stack's environment"},
-		{"STACK=${{ needs.topology.outputs.producer }} KIND=deployer", "STACK=${{ needs.topology.outputs.producer }} KIND=preview", "pulumi up with preview credentials"},
+		{"STACK: ${{ needs.topology.outputs.producer }}\n        run: REPO=\"$GITHUB_REPOSITORY\" make pipeline-credentials KIND=deployer", "STACK: ${{ needs.topology.outputs.producer }}\n        run: REPO=\"$GITHUB_REPOSITORY\" make pipeline-credentials KIND=preview", "pulumi up with preview credentials"},
 	} {
 		mutated := strings.Replace(string(src), m.from, m.to, 1)
 		require.NotEqual(t, string(src), mutated, "mutation %q applies", m.from)
@@ -360,4 +379,96 @@ func TestTopologyOfTheCommittedStacks(t *testing.T) {
 	code, _, stderr = runCLI("--topology", "--root", dir)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `consumer stack orders-app reads organization/xaccount-api/payments, which is not this folder's producer stack "orders"`)
+}
+
+// literalMatrixValue is a value a workflow may write into a matrix list and
+// use in shell as it is: a plain word, nothing the shell interprets.
+var literalMatrixValue = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+
+// shellExpressions lists every ${{ }} expression in a run: block of the
+// workflow, GitHub's script-injection pattern ("Security hardening for
+// GitHub Actions": an expression is expanded into the script's text before
+// the shell runs it). The one exception: matrix.<key> of a job whose matrix
+// lists <key>'s values literally, as plain words (release.yml's GOOS and
+// GOARCH), whose text is fixed by the workflow itself.
+func shellExpressions(name string, src []byte) []string {
+	var w workflow
+	if err := yaml.Unmarshal(src, &w); err != nil {
+		return []string{fmt.Sprintf("%s: %v", name, err)}
+	}
+	expr := regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
+	var problems []string
+	for jobName, job := range w.Jobs {
+		for i, step := range job.Steps {
+			for _, m := range expr.FindAllStringSubmatch(step.Run, -1) {
+				if key, ok := strings.CutPrefix(m[1], "matrix."); ok {
+					if list, isList := job.Strategy.Matrix[key].([]any); isList && len(list) > 0 && !slices.ContainsFunc(list, func(v any) bool {
+						return !literalMatrixValue.MatchString(fmt.Sprint(v))
+					}) {
+						continue
+					}
+				}
+				problems = append(problems, fmt.Sprintf("%s job %s step %d: %s in run:; pass it through env:", name, jobName, i+1, m[0]))
+			}
+		}
+	}
+	slices.Sort(problems)
+	return problems
+}
+
+// TestNoExpressionInShell: no run: block of any workflow has an expression
+// expanded into its text (stack names from the topology job, the matrix,
+// the repository): each goes through env: and the shell reads a variable.
+func TestNoExpressionInShell(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(projectRoot, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.Empty(t, shellExpressions(filepath.Base(f), b))
+	}
+	// What the check refuses: the old credentials step, a topology output,
+	// a matrix fed by the topology job.
+	for _, bad := range []string{
+		"jobs:\n  a:\n    strategy:\n      matrix:\n        stack: [dev, prod]\n    steps:\n      - run: make pipeline-credentials STACK=${{ matrix.stack }} KIND=preview REPO=\"${{ github.repository }}\"\n",
+		"jobs:\n  a:\n    steps:\n      - run: |\n          echo start\n          go run ./cmd/plan --stack ${{ needs.topology.outputs.producer }}\n",
+		"jobs:\n  a:\n    strategy:\n      matrix:\n        stack: ${{ fromJSON(needs.topology.outputs.stacks) }}\n    steps:\n      - run: echo ${{ matrix.stack }}\n",
+		"jobs:\n  a:\n    strategy:\n      matrix:\n        stack: [dev, \"a;b\"]\n    steps:\n      - run: echo ${{ matrix.stack }}\n",
+	} {
+		assert.NotEmptyf(t, shellExpressions("bad.yml", []byte(bad)), "refused:\n%s", bad)
+	}
+}
+
+// TestTopologyRefusesNamesPulumiWouldNot: a stack file whose name is not a
+// Pulumi stack name (a semicolon, a space, a dollar) stops --topology
+// before its name reaches a workflow output, each file named, all in one
+// run; --stack refuses such a name too.
+func TestTopologyRefusesNamesPulumiWouldNot(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"orders", "orders-app", "orders-batch"} {
+		b, err := os.ReadFile(plan.StackFile(splitDir, name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	b, err := os.ReadFile(plan.StackFile(splitDir, "orders-app"))
+	require.NoError(t, err)
+	for _, bad := range []string{"a;rm -rf", "x$(id)", strings.Repeat("s", 101)} {
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, bad), b, 0o600))
+	}
+	code, stdout, stderr := runCLI("--topology", "--root", dir)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout, "no workflow output at all")
+	assert.Contains(t, stderr, `Pulumi.a;rm -rf.yaml: stack name "a;rm -rf": expected 1 to 100 ASCII letters, digits, hyphens, underscores or periods`)
+	assert.Contains(t, stderr, `Pulumi.x$(id).yaml: stack name "x$(id)"`)
+	assert.Contains(t, stderr, "Pulumi."+strings.Repeat("s", 101)+".yaml: stack name")
+
+	code, stdout, stderr = runCLI("--stack", "a;rm -rf", "--root", dir)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, `plan: --stack: stack name "a;rm -rf": expected`)
+
+	for _, good := range []string{"dev", "orders_2", "a.b-c"} {
+		assert.NoErrorf(t, plan.CheckStackName(good), "%s is a Pulumi stack name", good)
+	}
 }

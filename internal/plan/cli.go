@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/xaccount/xaccount-api/internal/config"
 )
@@ -52,7 +53,9 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	if *topology {
 		if err := writeTopology(stdout, rootOr(*root)); err != nil {
-			fmt.Fprintf(stderr, "plan: --topology: %v\n", err)
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintf(stderr, "plan: --topology: %s\n", line)
+			}
 			return exitInvalid
 		}
 		return exitOK
@@ -80,6 +83,12 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	case *repo != "" && !repoPattern.MatchString(*repo):
 		fmt.Fprintf(stderr, "plan: --repo %q: expected owner/name\n", *repo)
 		return exitInvalid
+	}
+	if *stackName != "" {
+		if err := CheckStackName(*stackName); err != nil {
+			fmt.Fprintf(stderr, "plan: --stack: %v\n", err)
+			return exitInvalid
+		}
 	}
 	if *stackName != "" && *configFile != "" {
 		fmt.Fprintln(stderr, "plan: --stack and --config are exclusive; give one")
