@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -471,4 +472,60 @@ func TestTopologyRefusesNamesPulumiWouldNot(t *testing.T) {
 	for _, good := range []string{"dev", "orders_2", "a.b-c"} {
 		assert.NoErrorf(t, plan.CheckStackName(good), "%s is a Pulumi stack name", good)
 	}
+}
+
+// TestPulumiCLIPinsAgree: every Pulumi step of the workflows installs the
+// CLI the project is built and tested with (pulumi-version: the SDK version
+// of go.mod, which the engine tests build their CLI from,
+// TestCLIIsTheSDKVersion), never the action's default (the newest 3.x), and
+// that CLI is inside Pulumi.yaml's requiredPulumiVersion (whose minimum the
+// engine test TestRequiredPulumiVersionIsEnforced checks).
+func TestPulumiCLIPinsAgree(t *testing.T) {
+	mod, err := os.ReadFile(filepath.Join(projectRoot, "go.mod"))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^\s*github\.com/pulumi/pulumi/sdk/v3 v(\S+)`).FindSubmatch(mod)
+	require.NotNil(t, m, "go.mod requires the Pulumi SDK")
+	sdk := string(m[1])
+
+	var project struct {
+		RequiredPulumiVersion string `yaml:"requiredPulumiVersion"`
+	}
+	b, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(b, &project))
+	least, ok := strings.CutPrefix(project.RequiredPulumiVersion, ">=")
+	require.Truef(t, ok, "requiredPulumiVersion %q is a minimum", project.RequiredPulumiVersion)
+	assert.False(t, versionLess(sdk, least), "the pinned CLI %s satisfies %s", sdk, project.RequiredPulumiVersion)
+
+	steps := 0
+	for name, w := range committedWorkflows(t) {
+		for jobName, j := range w.Jobs {
+			for _, s := range j.Steps {
+				if !strings.HasPrefix(s.Uses, "pulumi/actions@") {
+					continue
+				}
+				steps++
+				assert.Equalf(t, sdk, s.With["pulumi-version"], "%s job %s: pulumi/actions installs the CLI of go.mod's SDK", name, jobName)
+			}
+		}
+	}
+	assert.Positive(t, steps)
+}
+
+// versionLess compares two x.y.z versions.
+func versionLess(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < 3; i++ {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(pa[i])
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
 }
