@@ -151,13 +151,17 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 				names = []string{stackExpr}
 			}
 			ownEnvironment := job.Environment == stackExpr || (len(names) == 1 && job.Environment == names[0])
-			var kind, rolesId string
+			var kind, rolesId, deployed string
+			deployedSteps := map[string]string{} // step id -> the stack it finds the deployed file of
 			for _, s := range job.Steps {
+				if strings.Contains(s.Run, ".ci/deployed-stack-file") {
+					deployedSteps[s.Id] = s.Env["STACK"]
+				}
 				if stack, k, ok := s.credentials(); ok {
 					if stack != stackExpr {
 						bad("job %s: credentials for STACK=%s, Pulumi runs stack %s", jobName, stack, stackExpr)
 					}
-					kind, rolesId = k, s.Id
+					kind, rolesId, deployed = k, s.Id, s.Env["DEPLOYED"]
 				}
 			}
 			if kind == "" {
@@ -181,6 +185,19 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 				bad("job %s: deployer credentials outside the stack's environment (environment %q, stack %s)", jobName, job.Environment, stackExpr)
 			case onPullRequest && job.Environment != "":
 				bad("job %s: a pull-request job in environment %s gets that environment's subject", jobName, job.Environment)
+			}
+			if kind == "deployer" {
+				// A change that drops an account needs the roles and
+				// profiles of the stack file as last deployed too.
+				id, _ := strings.CutSuffix(strings.TrimPrefix(deployed, "${{ steps."), ".outputs.file }}")
+				switch stack, ok := deployedSteps[id]; {
+				case !ok || deployed == "":
+					bad("job %s: deployer credentials without DEPLOYED from an earlier .ci/deployed-stack-file step: an up that drops an account cannot reach it", jobName)
+				case stack != stackExpr:
+					bad("job %s: the deployed stack file of STACK=%s, Pulumi runs stack %s", jobName, stack, stackExpr)
+				case job.Permissions["deployments"] != "read":
+					bad("job %s: finds the last deployment without deployments: read", jobName)
+				}
 			}
 			if kind == "deployer" && job.TimeoutMinutes < 60 {
 				bad("job %s: timeout-minutes %d; a deploy needs at least 60 (the provider waits up to 45 minutes for a deleted Lambda's interfaces)", jobName, job.TimeoutMinutes)
@@ -259,13 +276,16 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 	for _, m := range []struct{ file, from, to, want string }{
 		{"preview.yml", "KIND=preview", "KIND=deployer", "deployer credentials in a workflow that runs on pull requests"},
 		{"deploy.yml", "environment: prod\n", "environment: dev\n", "deployer credentials outside the stack's environment"},
-		{"deploy.yml", "STACK: prod\n        run: REPO=\"$GITHUB_REPOSITORY\" make pipeline-credentials KIND=deployer", "STACK: prod\n        run: REPO=\"$GITHUB_REPOSITORY\" make pipeline-credentials KIND=preview", "pulumi up with preview credentials"},
-		{"deploy.yml", "STACK: prod\n", "STACK: dev\n", "credentials for STACK=dev, Pulumi runs stack prod"},
+		{"deploy.yml", "make pipeline-credentials KIND=deployer", "make pipeline-credentials KIND=preview", "pulumi up with preview credentials"},
+		{"deploy.yml", "STACK: prod\n          DEPLOYED", "STACK: dev\n          DEPLOYED", "credentials for STACK=dev, Pulumi runs stack prod"},
 		{"deploy.yml", "timeout-minutes: 75", "timeout-minutes: 30", "timeout-minutes 30"},
 		{"drift.yml", "${{ steps.roles.outputs.pipeline-role }}", "${{ vars.PIPELINE_ROLE_ARN }}", "not the pipeline role of its credentials step"},
+		{"deploy.yml", "          DEPLOYED: ${{ steps.deployed.outputs.file }}\n", "", "deployer credentials without DEPLOYED"},
+		{"deploy.yml", "    STACK: dev\n          GH_TOKEN", "    STACK: prod\n          GH_TOKEN", "the deployed stack file of STACK=prod, Pulumi runs stack dev"},
+		{"deploy.yml", "      deployments: read ", "      deployments: none ", "without deployments: read"},
 	} {
 		mutated := strings.Replace(string(sources[m.file]), m.from, m.to, 1)
-		require.NotEqual(t, string(sources[m.file]), mutated, "mutation %q applies", m.from)
+		require.Truef(t, mutated != string(sources[m.file]), "mutation %q applies", m.from)
 		problems := checkWorkflowCredentials(m.file, []byte(mutated), stacks, plan.Topology{})
 		assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, m.want) }), "%s %q -> %q: want %q in %v", m.file, m.from, m.to, m.want, problems)
 	}
@@ -348,10 +368,10 @@ func TestSplitWorkflow(t *testing.T) {
 
 	for _, m := range []struct{ from, to, want string }{
 		{"    environment: ${{ matrix.stack }}\n", "    environment: ${{ needs.topology.outputs.producer }}\n", "deployer credentials outside the stack's environment"},
-		{"STACK: ${{ needs.topology.outputs.producer }}\n        run: REPO=\"$GITHUB_REPOSITORY\" make pipeline-credentials KIND=deployer", "STACK: ${{ needs.topology.outputs.producer }}\n        run: REPO=\"$GITHUB_REPOSITORY\" make pipeline-credentials KIND=preview", "pulumi up with preview credentials"},
+		{"make pipeline-credentials KIND=deployer", "make pipeline-credentials KIND=preview", "pulumi up with preview credentials"},
 	} {
 		mutated := strings.Replace(string(src), m.from, m.to, 1)
-		require.NotEqual(t, string(src), mutated, "mutation %q applies", m.from)
+		require.Truef(t, mutated != string(src), "mutation %q applies", m.from)
 		problems := checkWorkflowCredentials("deploy-split.yml", []byte(mutated), stacks, topo)
 		assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, m.want) }), "%q -> %q: want %q in %v", m.from, m.to, m.want, problems)
 	}
