@@ -66,20 +66,6 @@ func TestPipelineCredentialsRefusesUnsafeNames(t *testing.T) {
 	}
 }
 
-// fakeGh is a stand-in for the GitHub CLI's `gh api PATH --jq FILTER`: it
-// answers from dir/<PATH with / and ? and & and = as _>.json, filtered with
-// jq as gh would, and logs every path it was asked for.
-const fakeGh = `#!/usr/bin/env bash
-set -euo pipefail
-[ "$1" = api ] || { echo "fake gh: only api" >&2; exit 2; }
-path=$2; shift 2
-filter=.
-while [ $# -gt 0 ]; do case "$1" in --jq) filter=$2; shift 2;; *) shift;; esac; done
-echo "$path" >> "$FAKE_GH_DIR/calls"
-file="$FAKE_GH_DIR/$(printf '%s' "$path" | tr '/?&=' '____').json"
-if [ -f "$file" ]; then jq -r "$filter" "$file"; else jq -r "$filter" <<<'[]'; fi
-`
-
 // TestDeployedStackFileFlow: the deploy jobs' flow for a change that drops
 // an account. The stack (dev) was last deployed successfully from a commit
 // whose stack file still has the consumer "batch"; a later deploy failed;

@@ -22,7 +22,7 @@ const forkGuard = "github.event.pull_request.head.repo.full_name == github.repos
 // the pull-request jobs that assume a role skip a fork's pull request.
 func TestWorkflowPermissionsPerJob(t *testing.T) {
 	for name, w := range committedWorkflows(t) {
-		for _, scope := range []string{"id-token", "pull-requests", "deployments", "issues"} {
+		for _, scope := range []string{"id-token", "pull-requests", "deployments", "issues", "actions"} {
 			assert.Emptyf(t, w.Permissions[scope], "%s: %s for the whole workflow", name, scope)
 		}
 		onPullRequest := slices.Contains(w.triggers(), "pull_request") || slices.Contains(w.triggers(), "pull_request_target")
