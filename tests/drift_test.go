@@ -95,9 +95,9 @@ func ciScript(t *testing.T, name string) string {
 }
 
 // driftCheck runs .ci/drift-check for stack with a stand-in pulumi that
-// prints output and exits with code; it returns the script's exit error,
-// the status file, the report and the job summary.
-func driftCheck(t *testing.T, stack, output string, code int) (error, string, string, string) {
+// prints output and exits with code; it returns the status file, the
+// report, the job summary and the script's exit error.
+func driftCheck(t *testing.T, stack, output string, code int) (string, string, string, error) {
 	t.Helper()
 	bin, reports := t.TempDir(), t.TempDir()
 	out := filepath.Join(t.TempDir(), "output.txt")
@@ -117,7 +117,7 @@ func driftCheck(t *testing.T, stack, output string, code int) (error, string, st
 		require.NoErrorf(t, err, "%s: %s", p, log)
 		return string(b)
 	}
-	return err, strings.TrimSpace(read(filepath.Join(reports, stack+".status"))), read(filepath.Join(reports, stack+".md")), read(summary)
+	return strings.TrimSpace(read(filepath.Join(reports, stack+".status"))), read(filepath.Join(reports, stack+".md")), read(summary), err
 }
 
 // TestDriftCheckReportsWhatDrifted: .ci/drift-check tells a drift (the
@@ -132,7 +132,7 @@ func TestDriftCheckReportsWhatDrifted(t *testing.T) {
 	drifted, err := os.ReadFile(filepath.Join("testdata", "drift", "preview-refresh-diff.txt"))
 	require.NoError(t, err)
 
-	failed, status, report, summary := driftCheck(t, "dev", string(drifted), 7)
+	status, report, summary, failed := driftCheck(t, "dev", string(drifted), 7)
 	require.Error(t, failed, "a drifted stack fails its job")
 	assert.Equal(t, "drifted", status)
 	assert.Equal(t, report, summary, "the report is the job summary")
@@ -144,12 +144,12 @@ func TestDriftCheckReportsWhatDrifted(t *testing.T) {
 	assert.Contains(t, report, `~ deployment: "rogue1" => "rtdpfs"`, "the diff itself")
 	assert.Contains(t, report, "https://github.com/acme/xa/actions/runs/42")
 
-	failed, status, report, _ = driftCheck(t, "prod", "Previewing update (prod):\nResources:\n    33 unchanged\n", 0)
+	status, report, _, failed = driftCheck(t, "prod", "Previewing update (prod):\nResources:\n    33 unchanged\n", 0)
 	require.NoError(t, failed)
 	assert.Equal(t, "clean", status)
 	assert.Contains(t, report, "### Stack `prod`: no drift")
 
-	failed, status, report, _ = driftCheck(t, "prod", "error: failed to decrypt: incorrect passphrase\n", 255)
+	status, report, _, failed = driftCheck(t, "prod", "error: failed to decrypt: incorrect passphrase\n", 255)
 	require.Error(t, failed)
 	assert.Equal(t, "failed", status, "a preview that did not run is no drift")
 	assert.Contains(t, report, "the drift check failed (exit code 255)")
