@@ -86,9 +86,18 @@ func DeployTrustClaims(repo, stack, workflow string) map[string]string {
 // PullRequestSubject is the OIDC subject of every pull_request job.
 func PullRequestSubject(repo string) string { return "repo:" + repo + ":pull_request" }
 
-// MainBranchSubject is the OIDC subject of a job on main without an
-// environment (the scheduled drift check).
-func MainBranchSubject(repo string) string { return "repo:" + repo + ":ref:refs/heads/main" }
+// PreviewEnvironment is the GitHub environment of a stack's read-only jobs
+// on main: the drift check and the preview before a deploy's approval. It
+// holds the stack's decryption (its passphrase as an environment secret),
+// which pull-request jobs never get, and needs no reviewers; like every
+// environment it admits main only.
+func PreviewEnvironment(stack string) string { return stack + "-preview" }
+
+// PreviewEnvironmentSubject is the OIDC subject of a job in the stack's
+// preview environment.
+func PreviewEnvironmentSubject(repo, stack string) string {
+	return "repo:" + repo + ":environment:" + PreviewEnvironment(stack)
+}
 
 // DeployerRoleName is the deployer role's name in every account of a stack
 // whose stack file names a profile.
@@ -137,8 +146,9 @@ type AccountRoles struct {
 
 // PipelineRoles are the two roles the pipeline's OIDC identities assume in
 // the pipeline account: "deploy" (the stack's environment; may assume the
-// deployer roles) and "preview" (pull requests and the drift check; may
-// assume the preview roles only).
+// deployer roles) and "preview" (pull requests, and the drift check and the
+// pre-approval preview in the stack's preview environment; may assume the
+// preview roles only).
 type PipelineRoles struct {
 	Account string          `json:"account"`
 	Roles   map[string]Role `json:"roles"`
@@ -220,8 +230,9 @@ type Options struct {
 // preview role trusted only by the preview pipeline role; in the pipeline
 // account, the deploy pipeline role trusted only by the deploy workflow's
 // job in the stack's environment on main (DeployTrustClaims) and the
-// preview pipeline role trusted by pull requests and main, each allowed to
-// assume exactly its own kind of role.
+// preview pipeline role trusted by pull requests and the stack's preview
+// environment (PreviewEnvironment), each allowed to assume exactly its own
+// kind of role.
 //
 // With opts.Principal, the deployer and preview roles trust that principal
 // alone, and the set has no pipeline roles.
@@ -289,7 +300,7 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 		"preview": {
 			Arn:    previewPipeline,
 			Policy: pipelinePolicy(previews, opts, false),
-			Trust:  oidcTrust(oidc, PullRequestSubject(opts.Repo), MainBranchSubject(opts.Repo)),
+			Trust:  oidcTrust(oidc, PullRequestSubject(opts.Repo), PreviewEnvironmentSubject(opts.Repo, opts.Stack)),
 		},
 	}}
 	return set, nil

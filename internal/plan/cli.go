@@ -56,7 +56,9 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	if *topology {
 		if err := writeTopology(stdout, rootOr(*root)); err != nil {
-			fmt.Fprintf(stderr, "plan: --topology: %v\n", err)
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintf(stderr, "plan: --topology: %s\n", line)
+			}
 			return exitInvalid
 		}
 		return exitOK
@@ -84,6 +86,12 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	if *repo != "" && !repoPattern.MatchString(*repo) {
 		bad("--repo %q: expected owner/name, or owner@<owner id>/name@<repository id> for a repository with immutable OIDC subject claims", *repo)
+	}
+	if *stackName != "" {
+		if err := CheckStackName(*stackName); err != nil {
+			fmt.Fprintf(stderr, "plan: --stack: %v\n", err)
+			return exitInvalid
+		}
 	}
 	if *stackName != "" && *configFile != "" {
 		bad("--stack and --config are exclusive; give one")

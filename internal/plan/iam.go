@@ -296,7 +296,9 @@ func (p *Plan) writeTrialConfig(w io.Writer, set iampolicy.RoleSet) error {
 }
 
 // writeGitHubSettings prints what a repository administrator sets in GitHub
-// for the stack's deploy job, as gh commands: the environment, with
+// for the stack's jobs, as gh commands: the stack's environment and its
+// preview environment (PreviewEnvironment), each with the stack's
+// passphrase as an environment secret, and the environment, with
 // deployment branches main only (a job of another branch that names it
 // does not start; GitHub creates an environment a job names, unprotected,
 // when it does not exist: "Workflow syntax", jobs.<job_id>.environment) and
@@ -323,11 +325,20 @@ gh api -X PUT repos/%[2]s/environments/%[1]s --input - <<'JSON'
 {"deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true}%[6]s}
 JSON
 gh api -X POST repos/%[2]s/environments/%[1]s/deployment-branch-policies -f name=main -f type=branch
-# 2. The subjects the trusts name are in GitHub's default format: this prints true (false: the
+# 2. Environment %[7]s (the drift check and the preview before an approval; read-only roles, but the
+#    stack's passphrase): deployment branches main only, no reviewers.
+gh api -X PUT repos/%[2]s/environments/%[7]s --input - <<'JSON'
+{"deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true}}
+JSON
+gh api -X POST repos/%[2]s/environments/%[7]s/deployment-branch-policies -f name=main -f type=branch
+# 3. In both environments, the environment secret PULUMI_CONFIG_PASSPHRASE: this stack's passphrase.
+gh secret set PULUMI_CONFIG_PASSPHRASE --repo %[2]s --env %[1]s
+gh secret set PULUMI_CONFIG_PASSPHRASE --repo %[2]s --env %[7]s
+# 4. The subjects the trusts name are in GitHub's default format: this prints true (false: the
 #    repository has a customized subject template, which the trusts do not match).
 gh api repos/%[2]s/actions/oidc/customization/sub --jq .use_default
 
-`, env, iampolicy.RepoNames(repo), p.DeployWorkflow(), iampolicy.MainRef, reviewers, body)
+`, env, iampolicy.RepoNames(repo), p.DeployWorkflow(), iampolicy.MainRef, reviewers, body, iampolicy.PreviewEnvironment(env))
 	return err
 }
 

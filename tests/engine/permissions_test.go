@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,6 +113,14 @@ func TestDriftCheckFindsAnOutOfBandPolicyAndUpRestoresIt(t *testing.T) {
 	drift := s.previewRefresh()
 	require.Error(t, drift.err, "the drift check fails")
 	text := drift.out + drift.errOut
+	// The CLI's exit code for proposed changes under --expect-no-changes,
+	// which drift.yml's .ci/drift-check tells from a failed preview by; the
+	// script's report of this very output names both resources.
+	assert.Contains(t, drift.err.Error(), "code: 7", "ExitNoChanges")
+	status, report := runDriftCheckScript(t, drift, 7)
+	assert.Equal(t, "drifted", status)
+	assert.Contains(t, report, "| update | `aws:apigateway/restApiPolicy:RestApiPolicy` | `xaccount-api-policy-policy` |")
+	assert.Contains(t, report, "| update | `aws:apigateway/stage:Stage` | `xaccount-api-stage-stage` |")
 	assert.Contains(t, text, "xaccount-api-policy-policy", "it names the resource policy")
 	assert.Contains(t, text, "policy")
 	assert.True(t, strings.Contains(text, "deployment") && strings.Contains(text, "xaccount-api-stage-stage"), "it names the stage that serves another deployment:\n%s", text)
@@ -124,4 +136,27 @@ func TestDriftCheckFindsAnOutOfBandPolicyAndUpRestoresIt(t *testing.T) {
 	s.roleKind = "preview"
 	clean := s.previewRefresh()
 	require.NoErrorf(t, clean.err, "after the repair the drift check passes:\n%s\n%s", clean.out, clean.errOut)
+	status, _ = runDriftCheckScript(t, clean, 0)
+	assert.Equal(t, "clean", status)
+}
+
+// runDriftCheckScript runs drift.yml's .ci/drift-check on what the engine
+// printed (a stand-in pulumi replays it and exits with code) and returns
+// the status and the report it writes.
+func runDriftCheckScript(t *testing.T, r result, code int) (string, string) {
+	t.Helper()
+	bin, reports := t.TempDir(), t.TempDir()
+	out := filepath.Join(t.TempDir(), "out")
+	require.NoError(t, os.WriteFile(out, []byte(r.out+r.errOut), 0o600))
+	fake := "#!/usr/bin/env bash\ncat " + out + "\nexit " + strconv.Itoa(code) + "\n"
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "pulumi"), []byte(fake), 0o700)) //nolint:gosec // an executable stand-in
+	cmd := exec.Command(filepath.Join(repoRoot, ".ci", "drift-check"))
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "STACK=dev", "REPORT_DIR="+reports, "GITHUB_STEP_SUMMARY=")
+	log, err := cmd.CombinedOutput()
+	assert.Equalf(t, code == 0, err == nil, "the script fails exactly when the preview did: %s", log)
+	status, err := os.ReadFile(filepath.Join(reports, "dev.status"))
+	require.NoErrorf(t, err, "%s", log)
+	report, err := os.ReadFile(filepath.Join(reports, "dev.md"))
+	require.NoError(t, err)
+	return strings.TrimSpace(string(status)), string(report)
 }

@@ -104,8 +104,10 @@ func reaches(t *testing.T, sets []iampolicy.RoleSet, claims map[string]string) m
 
 // TestTrustChain: a pull request reaches the preview roles and nothing that
 // can write; the prod environment reaches prod's deployer roles and not
-// dev's; a branch push reaches nothing but the read-only set; no trust that
-// leads to a deployer role accepts a wildcard subject.
+// dev's; prod's preview environment (drift check, pre-approval preview)
+// reaches prod's preview roles only; a branch push, main without an
+// environment included, reaches nothing; no trust that leads to a deployer
+// role accepts a wildcard subject.
 func TestTrustChain(t *testing.T) {
 	t.Parallel()
 	dev, prod := committedRoles(t, "dev"), committedRoles(t, "prod")
@@ -147,7 +149,23 @@ func TestTrustChain(t *testing.T) {
 		assert.Falsef(t, devEnv[arn], "the dev environment must not reach prod's %s", arn)
 	}
 
-	for _, subject := range []string{"repo:" + testRepo + ":ref:refs/heads/feature", "repo:other/fork:environment:prod", "repo:" + testRepo + ":environment:prod-copy"} {
+	// The drift check and the pre-approval preview run in the stack's
+	// preview environment: its read-only roles, nothing that writes, no
+	// other stack's.
+	prodPreview := reaches(t, sets, githubJob("deploy.yml", iampolicy.MainRef, "prod-preview"))
+	for _, arn := range previews(prod) {
+		assert.Truef(t, prodPreview[arn], "prod's preview environment reads with %s", arn)
+	}
+	for _, set := range sets {
+		for _, arn := range deployers(set) {
+			assert.Falsef(t, prodPreview[arn], "prod's preview environment must not reach deployer role %s", arn)
+		}
+	}
+	for _, arn := range previews(dev) {
+		assert.Falsef(t, prodPreview[arn], "prod's preview environment must not reach dev's %s", arn)
+	}
+
+	for _, subject := range []string{"repo:" + testRepo + ":ref:refs/heads/feature", "repo:" + testRepo + ":ref:refs/heads/main", "repo:other/fork:environment:prod", "repo:" + testRepo + ":environment:prod-copy"} {
 		for arn := range reaches(t, sets, subjectOnly(subject)) {
 			assert.Failf(t, "unexpected reach", "%s reaches %s", subject, arn)
 		}
@@ -196,7 +214,7 @@ func TestDeployTrustAdmitsOnlyTheDeployJobOnMain(t *testing.T) {
 			assert.Falsef(t, assumes(t, deploy, claims), "%s: %s must not get the deploy pipeline role", stack, name)
 		}
 
-		drift := reaches(t, []iampolicy.RoleSet{set}, githubJob("drift.yml", iampolicy.MainRef, ""))
+		drift := reaches(t, []iampolicy.RoleSet{set}, githubJob("drift.yml", iampolicy.MainRef, stack+"-preview"))
 		for id, a := range set.Accounts {
 			assert.Truef(t, drift[a.Roles["preview"].Arn], "%s: the drift job reads account %s", stack, id)
 			assert.Falsef(t, drift[a.Roles["deployer"].Arn], "%s: the drift job must not reach account %s's deployer", stack, id)
