@@ -138,3 +138,36 @@ func TestSecretRouteHashIsSecretAlone(t *testing.T) {
 		assert.Equalf(t, secret, hashSecret, "BodyHash is secret exactly when a route value is (secret route: %v)", secret)
 	}
 }
+
+// TestProbeResultsAreAsSecretAsItsEvent: the probe's Results (what it
+// called and what came back) are a secret exactly when something it was
+// given is, e.g. invoke URLs built from an API ID another stack keeps
+// secret; plain otherwise, so a team reads them with pulumi stack output.
+func TestProbeResultsAreAsSecretAsItsEvent(t *testing.T) {
+	for _, secret := range []bool{false, true} {
+		var resultsSecret bool
+		runMocked(t, func(ctx *pulumi.Context) error {
+			app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+			if err != nil {
+				return err
+			}
+			var url pulumi.StringInput = pulumi.String("https://abcde12345-vpce-0123456789abcdef0.execute-api.eu-west-1.amazonaws.com/dev")
+			if secret {
+				url = pulumi.ToSecret(url).(pulumi.StringOutput)
+			}
+			probe, err := NewConnectivityProbe(ctx, "xa-app-probe", &ConnectivityProbeArgs{
+				Region: testRegion, VpcId: pulumi.String("vpc-0123456789abcdef0"),
+				SubnetIds:               pulumi.ToStringArray([]string{"subnet-0123456789abcdef1"}),
+				EndpointSecurityGroupId: pulumi.String("sg-0123456789abcdef0"),
+				InvokeUrls:              pulumi.StringMap{InvokeRoute53Alias: url},
+				Triggers:                pulumi.StringMap{"deployment": pulumi.String("d1")},
+			}, pulumi.Provider(app))
+			if err != nil {
+				return err
+			}
+			_, resultsSecret, err = awsmock.Await(probe.Results)
+			return err
+		})
+		assert.Equalf(t, secret, resultsSecret, "Results are secret exactly when the event is (secret URL: %v)", secret)
+	}
+}
