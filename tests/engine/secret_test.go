@@ -5,14 +5,19 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xaccount/xaccount-api/internal/stack"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -89,14 +94,43 @@ func (s *engineStack) openApiBodyHashes() []string {
 	return nil
 }
 
+// ownRawState is rawState of this stack's files only (its checkpoint,
+// backups and history), in a backend sibling stacks share.
+func (s *engineStack) ownRawState() string {
+	s.t.Helper()
+	var all strings.Builder
+	err := filepath.WalkDir(s.backend, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(s.backend, path)
+		parts := strings.Split(rel, string(filepath.Separator))
+		if !slices.Contains(parts[:len(parts)-1], s.name) && !strings.HasPrefix(parts[len(parts)-1], s.name+".") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		all.Write(b)
+		return err
+	})
+	require.NoError(s.t, err)
+	require.NotEmpty(s.t, all.String(), "the stack's files were found")
+	return all.String()
+}
+
 // requireNowhereInClear: none of needles is in the state on disk (every
 // checkpoint and backup file), in `pulumi stack export`, in the stack's
 // outputs or in what the operation printed.
 func requireNowhereInClear(t *testing.T, s *engineStack, r result, needles ...string) {
 	t.Helper()
-	raw, export := s.rawState(), s.stackExport()
+	raw, export := s.ownRawState(), s.stackExport()
 	require.Contains(t, raw, `"ciphertext"`, "the state holds secrets, encrypted")
-	outputs, err := json.Marshal(s.outputs())
+	plainOutputs := map[string]any{}
+	for name, v := range s.outputs() {
+		if !v.Secret {
+			plainOutputs[name] = v.Value
+		}
+	}
+	outputs, err := json.Marshal(plainOutputs)
 	require.NoError(t, err)
 	for _, n := range needles {
 		for what, text := range map[string]string{"the state on disk": raw, "pulumi stack export": export,
@@ -199,4 +233,48 @@ func TestSecureValueProblemsNameTheKeyNotTheValue(t *testing.T) {
 	assert.Truef(t, hasLineWith(text, "error: ", "xaccount-api:api.routes[1].integration.uri"), "the problem names its key:\n%s", text)
 	assert.Empty(t, around(text, bad), "the secure value is not shown")
 	t.Logf("what a user sees:\n%s", text)
+}
+
+// producerPublishingSecrets is the program of a producer's stack that
+// keeps every output it publishes secret (its API's ID and ARN among them),
+// as a team's own program may.
+func producerPublishingSecrets(ctx *pulumi.Context) error {
+	exports, err := stack.Deploy(ctx)
+	if err != nil {
+		return err
+	}
+	for name, value := range exports {
+		ctx.Export(name, pulumi.ToSecret(value))
+	}
+	return nil
+}
+
+// TestReferencedSecretsStaySecretInTheConsumerStack: a consumer stack of
+// the split topology whose producer's stack publishes its outputs as
+// secrets. The consumer's bootstrap works as ever (its endpoint policy
+// names the API, its probe calls it and answers green), and nothing the
+// consumer's state, stack export, outputs or updates hold shows the API's
+// ID in clear: the endpoint policy, the invoke URLs, the probe's event and
+// result, the republished restApiId are secrets. A second run changes nothing.
+func TestReferencedSecretsStaySecretInTheConsumerStack(t *testing.T) {
+	t.Parallel()
+	app := newEngineStack(t, "orders-app", withStackFile(consumerStackFile("app", "222222222222", "10.20.0.0/24")))
+	producer := newEngineStack(t, "orders", besides(app), withStackFile(producerStackFile("app")), withProgram(producerPublishingSecrets))
+	if !app.step(t, "bootstrap 1", func(t *testing.T) { app.mustUp() }) ||
+		!producer.step(t, "bootstrap 2", func(t *testing.T) { producer.mustUp() }) {
+		return
+	}
+	apiId := producer.apiState().api.Id
+	require.NotEmpty(t, apiId)
+	app.step(t, "bootstrap 3: the consumer keeps the producer's secrets", func(t *testing.T) {
+		r := app.mustUp()
+		requireProbeGreen(t, app, "app", 4)
+		requireEndpointPoliciesScoped(t, app, app.apiState().api, "dev")
+		out := app.outputs()
+		assert.True(t, out["restApiId"].Secret, "the consumer republishes the API's ID as a secret")
+		assert.Equal(t, apiId, out["restApiId"].Value)
+		assert.True(t, out["consumers"].Secret, "its invoke URLs hold the ID: secret")
+		requireNowhereInClear(t, app, r, apiId)
+		requireNoChanges(t, app)
+	})
 }
