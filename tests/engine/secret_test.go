@@ -278,3 +278,25 @@ func TestReferencedSecretsStaySecretInTheConsumerStack(t *testing.T) {
 		requireNoChanges(t, app)
 	})
 }
+
+// TestSecureTagsAndCredentialsStaySecretUnderTheEngine: the other values
+// the reader accepts as secure, a tag value and a profile, never show in
+// the state, stack export, outputs or what up prints: the providers take
+// them as secrets, and every resource's tagsAll (the provider's default
+// tags merged in) is stored as a secret.
+func TestSecureTagsAndCredentialsStaySecretUnderTheEngine(t *testing.T) {
+	t.Parallel()
+	const tag = "owner-6b1d"
+	s := newEngineStack(t, "dev")
+	s.setSecure("xaccount-api:tags.owner", tag)
+	s.setSecure("xaccount-api:producer.profile", "xaccount-dev-producer")
+	r := s.mustUp()
+	requireNowhereInClear(t, s, r, tag, "xaccount-dev-producer")
+	s.cloudView(func(c *fakeaws.Cloud) {
+		require.NotEmpty(t, c.RestApis)
+		for _, a := range c.RestApis {
+			assert.Equal(t, "111111111111", a.Account, "the secure profile reached the producer's account")
+		}
+	})
+	requireNoChanges(t, s)
+}
