@@ -119,6 +119,8 @@ func Profiles(accounts map[string]string) Option {
 // StackOutputs gives the outputs of the stacks the program references
 // (pulumi.NewStackReference, by the name it passes): a stack not listed
 // answers with no outputs, as a stack that has never been updated does.
+// A value made with resource.MakeSecret is an output that stack keeps
+// secret: the program reads it as a secret, as from the engine.
 func StackOutputs(outputs map[string]map[string]any) Option {
 	return func(m *Mocks) {
 		for name, out := range outputs {

@@ -128,7 +128,8 @@ type ConnectivityProbe struct {
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
 	// Results maps each invoke form to what the last run recorded
 	// (ProbeFormResult as a map: status, latencyMs, requestId, errorType,
-	// body, ok, pending, diagnosis, …).
+	// body, none for a MOCK's own answer, ok, pending, diagnosis, …); a
+	// secret when anything the probe was given is.
 	Results pulumi.MapOutput `pulumi:"results"`
 
 	// Function and Invocation are the Lambda children.
@@ -365,11 +366,17 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	// replace it (terraform-provider-aws internal/service/lambda/invocation.go:
 	// triggers ForceNew, input ForceNew with lifecycle CREATE_ONLY), and a
 	// function error fails it with the function's message.
+	//
+	// Its result is what the probe called and what came back: the engine
+	// stores it as a secret (a provider marks an output secret only where
+	// an input of the same name is), and Results below are as secret as the
+	// event (input) the probe was given, e.g. invoke URLs built from an API
+	// ID a producer's stack keeps secret.
 	inv, err := lambda.NewInvocation(ctx, name+"-invocation", &lambda.InvocationArgs{
 		FunctionName: fn.Name,
 		Input:        input,
 		Triggers:     args.Triggers,
-	}, child...)
+	}, append(child, pulumi.AdditionalSecretOutputs([]string{"result"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
 	}
@@ -379,7 +386,7 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	// A pending form does not fail the update; it is surfaced as a warning
 	// naming the command that runs the probe again, on this update and on
 	// every later one until a run finds it answering.
-	comp.Results = pulumi.All(inv.Result, inv.URN()).ApplyT(func(v []any) (map[string]any, error) {
+	comp.Results = pulumi.All(pulumi.Unsecret(inv.Result), inv.URN(), input).ApplyT(func(v []any) (map[string]any, error) {
 		forms, err := ParseProbeResult(v[0].(string))
 		if err != nil {
 			return nil, err

@@ -27,7 +27,7 @@ export class ConnectivityProbe extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly functionName: pulumi.Output<string>;
     /**
-     * Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, ok, pending, diagnosis, …).
+     * Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
      */
     declare public /*out*/ readonly results: pulumi.Output<{[key: string]: any}>;
     /**

@@ -100,7 +100,8 @@ func parseBody(op, body string) (parsedBody, error) {
 				ConnectionType string `json:"connectionType"`
 				ConnectionId   string `json:"connectionId"`
 				Responses      map[string]struct {
-					StatusCode string `json:"statusCode"`
+					StatusCode        string            `json:"statusCode"`
+					ResponseTemplates map[string]string `json:"responseTemplates"`
 				} `json:"responses"`
 			}
 			if err := json.Unmarshal(raw, &o); err != nil || len(o.Integration) == 0 {
@@ -108,9 +109,10 @@ func parseBody(op, body string) (parsedBody, error) {
 				return parsedBody{}, awsError(op, "BadRequestException", "Errors found during import: No integration defined for method %s %s", method, path)
 			}
 			_ = json.Unmarshal(o.Integration, &integration) // checked for presence above
-			mockStatus := 0
+			mockStatus, mockBody := 0, ""
 			if d, ok := integration.Responses["default"]; ok {
 				mockStatus, _ = strconv.Atoi(d.StatusCode)
+				mockBody = d.ResponseTemplates["application/json"]
 			}
 			auth := "NONE"
 			for _, requirement := range o.Security {
@@ -127,7 +129,7 @@ func parseBody(op, body string) (parsedBody, error) {
 			if integration.ConnectionType == "VPC_LINK" && integration.ConnectionId == "" {
 				return parsedBody{}, awsError(op, "BadRequestException", "Errors found during import: connectionId is required for connectionType VPC_LINK on %s %s", method, path)
 			}
-			routes = append(routes, Route{Method: method, Path: path, Authorization: auth, Integration: integration.Type, MockStatus: mockStatus,
+			routes = append(routes, Route{Method: method, Path: path, Authorization: auth, Integration: integration.Type, MockStatus: mockStatus, MockBody: mockBody,
 				IntegrationMethod: integration.HttpMethod, IntegrationUri: integration.Uri, ConnectionId: integration.ConnectionId})
 		}
 	}

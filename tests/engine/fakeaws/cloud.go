@@ -122,6 +122,10 @@ type Route struct {
 	// MockStatus is a MOCK integration's default response status; 0 when
 	// the integration has no response (API Gateway then answers 500).
 	MockStatus int `json:"mockStatus,omitempty"`
+	// MockBody is the MOCK integration's default response template for
+	// application/json: what it answers, as API Gateway renders a template
+	// with no VTL directives (the fake does not evaluate VTL).
+	MockBody string `json:"mockBody,omitempty"`
 	// ConnectionId is the VPC link of an integration with connectionType
 	// VPC_LINK, "" for one over the internet.
 	ConnectionId string `json:"connectionId,omitempty"`

@@ -74,6 +74,8 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 		// a new custom domain or association not ready yet) is recorded,
 		// not failed.
 		r.Pending = components.ProbePending(r, event.Integration, event.Rules)
+		// probe.py's recorded_body: a MOCK's own answer is kept without its body.
+		r.Body = components.ProbeRecordedBody(event.Integration, r)
 		results = append(results, r)
 		if !r.Ok && !r.Pending {
 			failed = append(failed, r)
@@ -290,7 +292,9 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	case route.Integration == "mock" && route.MockStatus == 0:
 		return internalError()
 	case route.Integration == "mock":
-		r.Status, r.Body = route.MockStatus, `{"message":"hello from the private API"}`
+		// A MOCK answers with its integration response's template
+		// ("Set up mock integrations in API Gateway").
+		r.Status, r.Body = route.MockStatus, route.MockBody
 	case isLambdaProxy(route):
 		// Lambda is invoked with POST whatever the method ("For Lambda
 		// integrations, you must use the HTTP method of POST for the

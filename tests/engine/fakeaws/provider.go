@@ -301,7 +301,7 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	typ := resourceType(req.GetType(), req.GetUrn())
 	in := props(req.GetProperties().AsMap())
 	if req.GetPreview() {
-		return createResponse("", previewOutputs(typ, in))
+		return createResponse("", p.withTagsAll(typ, previewOutputs(typ, in)))
 	}
 	if err := checkNameLength(typ, in); err != nil {
 		return nil, err
@@ -382,7 +382,7 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
-	return createResponse(id, out)
+	return createResponse(id, p.withTagsAll(typ, out))
 }
 
 func createResponse(id string, out props) (*pulumirpc.CreateResponse, error) {
@@ -406,7 +406,7 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		merged[k] = v
 	}
 	if req.GetPreview() {
-		return updateResponse(merged)
+		return updateResponse(p.withTagsAll(typ, merged))
 	}
 	id := req.GetId()
 	var out props
@@ -490,7 +490,7 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
-	return updateResponse(out)
+	return updateResponse(p.withTagsAll(typ, out))
 }
 
 func updateResponse(out props) (*pulumirpc.UpdateResponse, error) {
@@ -723,6 +723,37 @@ func (p *Provider) tagCount(in props) int {
 		keys[k] = true
 	}
 	return len(keys)
+}
+
+// tagsAllTypes are the simulated types whose pulumi-aws schema has the
+// computed tagsAll output: the provider's default tags merged with the
+// resource's own tags.
+var tagsAllTypes = map[string]bool{
+	TypeRestApi: true, TypeStage: true, TypeVpcLink: true, TypeDomainName: true, TypeDomainAssociation: true,
+	TypeLogGroup: true, TypeMetricAlarm: true, TypeVpc: true, TypeSubnet: true, TypeSecurityGroup: true,
+	TypeVpcEndpoint: true, TypeRole: true, TypeFunction: true, TypeResourceShare: true, TypeZone: true,
+}
+
+// withTagsAll adds tagsAll to the outputs of a type that has it, as the
+// provider computes it. It comes from the provider's configuration, not
+// from an input of the same name, so the engine does not mark it secret
+// when a default tag is (pulumi/pulumi-aws#2820, "Secret tags inherited
+// from the default provider leak into the state", open): a program that
+// keeps tags secret asks for it with additionalSecretOutputs.
+func (p *Provider) withTagsAll(typ string, out props) props {
+	if !tagsAllTypes[typ] || (len(p.defaultTags) == 0 && len(out.obj("tags")) == 0) {
+		return out
+	}
+	all := map[string]any{}
+	for k, v := range p.defaultTags {
+		all[k] = v
+	}
+	for k, v := range out.obj("tags") {
+		all[k] = v
+	}
+	out = out.clone()
+	out["tagsAll"] = all
+	return out
 }
 
 // withTags marks inputs as tagged when the provider adds default tags.

@@ -18,7 +18,7 @@ type ConnectivityProbe struct {
 
 	// FunctionName is the probe function's name.
 	FunctionName pulumi.StringOutput `pulumi:"functionName"`
-	// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, ok, pending, diagnosis, …).
+	// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
 	Results pulumi.MapOutput `pulumi:"results"`
 	// SecurityGroupId is the probe's own security group.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
@@ -218,7 +218,7 @@ func (o ConnectivityProbeOutput) FunctionName() pulumi.StringOutput {
 	return o.ApplyT(func(v *ConnectivityProbe) pulumi.StringOutput { return v.FunctionName }).(pulumi.StringOutput)
 }
 
-// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, ok, pending, diagnosis, …).
+// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
 func (o ConnectivityProbeOutput) Results() pulumi.MapOutput {
 	return o.ApplyT(func(v *ConnectivityProbe) pulumi.MapOutput { return v.Results }).(pulumi.MapOutput)
 }

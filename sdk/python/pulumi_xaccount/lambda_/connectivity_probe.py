@@ -421,7 +421,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
     @pulumi.getter
     def results(self) -> pulumi.Output[Mapping[str, Any]]:
         """
-        Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, ok, pending, diagnosis, …).
+        Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
         """
         return pulumi.get(self, "results")
 
