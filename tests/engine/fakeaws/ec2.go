@@ -469,3 +469,31 @@ func stableHex(seed string, n int) string {
 	sum := sha256.Sum256([]byte(seed))
 	return hex.EncodeToString(sum[:])[:n]
 }
+
+// findVpcEndpoint is the aws_vpc_endpoint data source: DescribeVpcEndpoints
+// filtered by vpc-id, service-name and vpc-endpoint-state (the fake's
+// endpoints are all available), answered as the provider's singular data
+// sources answer none or several (tfresource.SingularDataSourceFindError:
+// "no matching EC2 VPC Endpoint found", "multiple EC2 VPC Endpoints matched;
+// use additional constraints to reduce matches to a single EC2 VPC
+// Endpoint"; internal/service/ec2/vpc_endpoint_data_source.go).
+func (p *Provider) findVpcEndpoint(c *Cloud, args props) (props, error) {
+	vpcId, service, state := args.str("vpcId"), args.str("serviceName"), args.str("state")
+	var found []*Endpoint
+	for _, e := range c.Endpoints {
+		if e.Scope != p.scope || (vpcId != "" && e.VpcId != vpcId) || (service != "" && e.ServiceName != service) || (state != "" && state != "available") {
+			continue
+		}
+		found = append(found, e)
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("no matching EC2 VPC Endpoint found")
+	case 1:
+	default:
+		return nil, fmt.Errorf("multiple EC2 VPC Endpoints matched; use additional constraints to reduce matches to a single EC2 VPC Endpoint")
+	}
+	e := found[0]
+	return props{"id": e.Id, "vpcId": e.VpcId, "serviceName": e.ServiceName, "privateDnsEnabled": e.PrivateDns,
+		"state": "available", "vpcEndpointType": "Interface", "ownerId": e.Account}, nil
+}
