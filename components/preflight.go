@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -77,11 +78,28 @@ func (p *preflight) warn(format string, args ...any) {
 	p.warnings = append(p.warnings, PreflightWarningPrefix+fmt.Sprintf(format, args...))
 }
 
-// log prints the warnings on comp.
+// log prints the warnings on comp, and hands them to the observer of the
+// program's context, if any (ObservePreflight).
 func (p *preflight) log(comp pulumi.Resource) {
+	observe, _ := preflightObservers.Load(p.ctx)
 	for _, w := range p.warnings {
 		_ = p.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: comp})
+		if fn, ok := observe.(func(string)); ok {
+			fn(w)
+		}
 	}
+}
+
+// preflightObservers maps a program's *pulumi.Context to its observer.
+var preflightObservers sync.Map
+
+// ObservePreflight hands fn each warning of the preflight of the program
+// running in ctx, besides logging it: under a mock engine, which drops
+// logs, this is how a caller (the plan command's --check) sees them. The
+// returned function stops the observation.
+func ObservePreflight(ctx *pulumi.Context, fn func(warning string)) (stop func()) {
+	preflightObservers.Store(ctx, fn)
+	return func() { preflightObservers.Delete(ctx) }
 }
 
 // invokeOpts stamps the provider version every invoke of the components carries.

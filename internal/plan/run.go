@@ -90,6 +90,9 @@ type stackPlanner struct {
 	dir string
 	// listed plans a consumer stack as listed by its producer.
 	listed bool
+	// check, when set, answers the preflight's reads from the accounts
+	// (Check) and collects its warnings.
+	check *checker
 }
 
 // referencedOutputs plans each stack cfg references from its file in the
@@ -172,8 +175,15 @@ func (sp *stackPlanner) run(stackName string, raw RawConfig) (*Plan, error) {
 		return nil, err
 	}
 	mocks := awsmock.New(config.Namespace, stackName, awsmock.Profiles(cfg.ProfileAccounts()), awsmock.StackOutputs(refs))
+	var monitor pulumi.MockResourceMonitor = mocks
+	if sp.check != nil {
+		monitor = sp.check.monitor(mocks)
+	}
 	var outputs map[string]any
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		if sp.check != nil {
+			defer components.ObservePreflight(ctx, sp.check.warn)()
+		}
 		exports, err := stack.DeployConfig(ctx, cfg) // the config loaded above: once per run
 		if err != nil {
 			return err
@@ -191,7 +201,7 @@ func (sp *stackPlanner) run(stackName string, raw RawConfig) (*Plan, error) {
 			outputs[name] = v
 		}
 		return nil
-	}, mocks.RunOption(), awsmock.WithConfig(raw.Values, raw.SecretKeys))
+	}, pulumi.WithMocks(config.Namespace, stackName, monitor), awsmock.WithConfig(raw.Values, raw.SecretKeys))
 	if err != nil {
 		return nil, fmt.Errorf("program failed under the mock engine: %w", err)
 	}

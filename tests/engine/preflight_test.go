@@ -12,7 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/iampolicy"
+	"github.com/xaccount/xaccount-api/internal/plan"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -156,4 +158,65 @@ func TestASecondPrivateDnsEndpointIsRefusedAtPreview(t *testing.T) {
 	assert.Contains(t, out, "privateDns: consumer payments: private DNS is on but VPC "+vpc+" has execute-api endpoint "+theirs+" with private DNS on already")
 	assert.Contains(t, out, "endpointId: "+theirs)
 	requireNoResourcePlanned(t, s, r)
+}
+
+// checkEnv is the environment of a pipeline job that runs the plan
+// command's --check for s: the private PULUMI_HOME with the simulated
+// plugin, the simulated cloud, the shared AWS config of the job's kind and
+// its pipeline role, as grantPrintedRoles left them.
+func checkEnv(t *testing.T, s *engineStack) []string {
+	t.Helper()
+	s.grantPrintedRoles()
+	extra := map[string]string{fakeaws.EnvStateDir: s.cloud.Dir(), fakeaws.EnvAwsConfigFile: s.awsConfig}
+	for k, v := range baseEnv {
+		extra[k] = v
+	}
+	extra[fakeaws.EnvCaller] = s.stack.Workspace().GetEnvVars()[fakeaws.EnvCaller]
+	require.NotEmpty(t, extra[fakeaws.EnvCaller])
+	return environ(extra)
+}
+
+// TestPlanCheckReadsWhatPreviewReads: the plan command's --check (plan.Check)
+// runs the committed dev stack's preflight against the simulated accounts
+// through the AWS provider plugin, with the printed preview roles: in a
+// fresh producer account it reports the key to change, as preview does,
+// and changes nothing; with the role set it passes; with the read denied it
+// warns.
+func TestPlanCheckReadsWhatPreviewReads(t *testing.T) {
+	t.Parallel()
+	s := newEngineStack(t, "dev", withSeed(withoutAccountLogRoles))
+	s.roleKind = "preview"
+	raw, err := plan.ReadConfigFile(filepath.Join(s.workDir, "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	env := checkEnv(t, s)
+
+	_, err = plan.Check(s.workDir, "dev", raw, plan.CheckOptions{Env: env})
+	var invalid *config.Error
+	require.ErrorAs(t, err, &invalid, "%v", err)
+	require.Len(t, invalid.Problems, 1)
+	assert.Equal(t, "xaccount-api:api.accessLogs.createAccountRole", invalid.Problems[0].Key)
+	assert.Contains(t, invalid.Problems[0].Message, components.AccessLogsRoleError)
+	s.cloudView(func(c *fakeaws.Cloud) { assert.Empty(t, c.Calls, "the check changes nothing") })
+
+	require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
+		role := "arn:aws:iam::111111111111:role/apigateway-cloudwatch"
+		c.Roles[role] = "111111111111"
+		c.AccountRoles["111111111111/eu-west-1"] = role
+		return nil
+	}))
+	res, err := plan.Check(s.workDir, "dev", raw, plan.CheckOptions{Env: env})
+	require.NoError(t, err)
+	assert.Empty(t, res.Warnings)
+	assert.Equal(t, 1, res.Reads, "the account setting (dev creates its VPC: nothing else to read)")
+
+	s.editPolicy = func(account, kind string, doc *iampolicy.Document) {
+		if account == "111111111111" && kind == "preview" {
+			doc.Statement = slices.DeleteFunc(doc.Statement, func(st iampolicy.Statement) bool { return st.Sid == "PreviewApigatewayAccountSetting" })
+		}
+	}
+	res, err = plan.Check(s.workDir, "dev", raw, plan.CheckOptions{Env: checkEnv(t, s)})
+	require.NoError(t, err)
+	require.Len(t, res.Warnings, 1)
+	assert.Contains(t, res.Warnings[0], "preflight: could not read the API Gateway CloudWatch Logs role of producer account 111111111111")
+	assert.Contains(t, res.Warnings[0], "not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:eu-west-1::/account")
 }
