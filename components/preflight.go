@@ -128,7 +128,7 @@ func (p *preflight) accessLogsRole(account, region string, opts ...pulumi.Invoke
 	role, err := ReadAccountLogRole(p.ctx, account, opts...)
 	fixes := "set accessLogs.createAccountRole: true to have this stack set one (account-wide: every REST API of the account and region then logs through it), " +
 		"or have the account's owner set one (aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role ARN>, " +
-		"a role that trusts apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs), or turn access logs off (accessLogs.disabled: true)"
+		"a role that trusts apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs), or turn access logs off (accessLogs.disabled; in a stack file api.accessLogs.enabled: false)"
 	switch {
 	case err != nil:
 		p.warn("could not read the API Gateway CloudWatch Logs role of producer account %s in %s (%v). If the account has none, the first up fails at the stage "+

@@ -64,7 +64,7 @@ func TestPreflightRefusesAccessLogsWithoutTheAccountRole(t *testing.T) {
 	assert.Contains(t, msg, "producer account "+testProducerAccount+" has no API Gateway CloudWatch Logs role in "+testRegion)
 	assert.Contains(t, msg, AccessLogsRoleError)
 	assert.Contains(t, msg, "accessLogs.createAccountRole: true")
-	assert.Contains(t, msg, "accessLogs.disabled: true")
+	assert.Contains(t, msg, "api.accessLogs.enabled: false")
 	assert.Empty(t, customResources(mocks), "nothing is registered")
 }
 
