@@ -178,11 +178,16 @@ func copyTree(src, dst string) error {
 		rel, _ := filepath.Rel(src, path)
 		target := filepath.Join(dst, rel)
 		switch {
-		case rel == ".git":
+		case rel == ".git" && d.IsDir():
 			return filepath.SkipDir
+		case rel == ".git":
+			return nil // a worktree's .git file: SkipDir would skip the rest of the root
 		case rel == ".cache":
 			if err := os.Symlink(path, target); err != nil { //nolint:gosec // a fresh temporary copy nobody else writes
 				return err
+			}
+			if !d.IsDir() {
+				return nil // a link (as in a git worktree): SkipDir would skip the rest of the root
 			}
 			return filepath.SkipDir
 		case d.IsDir():

@@ -146,4 +146,10 @@ var Mutations = []Mutation{
 	{Name: "the dashboard's name leaves out the region (two regions' stacks share one dashboard)", File: "components/monitoring.go",
 		From: "parts := []string{name, stage, region}", To: "parts := []string{name, stage}",
 		Runs: []Run{root("./components")}},
+	{Name: "the preflight takes an account without API Gateway's CloudWatch Logs role for one with it (the first up fails at the stage)", File: "components/preflight.go",
+		From: "\tcase role == \"\":", To: "\tcase role == \"none\":",
+		Runs: []Run{root("-run", "Preflight", "./components"), engine("-run", "^TestAFreshProducerAccountFailsAtPreview$", ".")}},
+	{Name: "the preflight looks for private-DNS endpoints in no VPC (a second one fails at up)", File: "components/preflight.go",
+		From: "\tif privateDns {\n\t\tp.privateDnsEndpoint(", To: "\tif false {\n\t\tp.privateDnsEndpoint(",
+		Runs: []Run{root("-run", "Preflight", "./components")}},
 }
