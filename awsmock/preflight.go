@@ -26,17 +26,29 @@ func WithoutAccountLogRole(accounts ...string) Option {
 	}
 }
 
-// PrivateDnsEndpoints gives, by VPC ID, an execute-api endpoint with private
-// DNS that exists in that VPC already (getVpcEndpoint finds it). Every other
-// VPC has none ("no matching EC2 VPC Endpoint found", as the provider's
-// singular data source says).
-func PrivateDnsEndpoints(endpoints map[string]string) Option {
+// ExistingEndpoint is an execute-api endpoint with private DNS that exists
+// before the program runs: its ID, and the name of its security group
+// (getSecurityGroup reads it), which tells the components' own endpoint
+// from another's.
+type ExistingEndpoint struct {
+	Id, SecurityGroupName string
+}
+
+// PrivateDnsEndpoints gives, by VPC ID, the execute-api endpoint with
+// private DNS that exists in that VPC already (getVpcEndpoint finds it).
+// Every other VPC has none ("no matching EC2 VPC Endpoint found", as the
+// provider's singular data source says).
+func PrivateDnsEndpoints(endpoints map[string]ExistingEndpoint) Option {
 	return func(m *Mocks) {
-		for vpc, vpce := range endpoints {
-			m.privateDnsEndpoints[vpc] = vpce
+		for vpc, e := range endpoints {
+			m.privateDnsEndpoints[vpc] = e
 		}
 	}
 }
+
+// endpointGroupPrefix starts the ID of the security group the mocks give an
+// ExistingEndpoint.
+const endpointGroupPrefix = "sg-of-"
 
 // callPreflight answers the preflight's reads; ok is false for any other.
 func (m *Mocks) callPreflight(token string, args resource.PropertyMap, pins providerInfo) (out resource.PropertyMap, ok bool, err error) {
@@ -53,13 +65,22 @@ func (m *Mocks) callPreflight(token string, args resource.PropertyMap, pins prov
 		return resource.PropertyMap{"id": resource.NewProperty(str(args, "identifier")), "identifier": resource.NewProperty(str(args, "identifier")),
 			"typeName": resource.NewProperty(cloudControlAccountType), "properties": resource.NewProperty(string(b))}, true, nil
 	case token == "aws:ec2/getVpcEndpoint:getVpcEndpoint":
-		vpce, found := m.privateDnsEndpoints[str(args, "vpcId")]
+		e, found := m.privateDnsEndpoints[str(args, "vpcId")]
 		if !found {
 			return nil, true, fmt.Errorf("no matching EC2 VPC Endpoint found")
 		}
-		return resource.PropertyMap{"id": resource.NewProperty(vpce), "vpcId": resource.NewProperty(str(args, "vpcId")),
+		return resource.PropertyMap{"id": resource.NewProperty(e.Id), "vpcId": resource.NewProperty(str(args, "vpcId")),
 			"serviceName": resource.NewProperty(str(args, "serviceName")), "privateDnsEnabled": resource.NewProperty(true),
-			"state": resource.NewProperty("available")}, true, nil
+			"securityGroupIds": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(endpointGroupPrefix + e.Id)}),
+			"state":            resource.NewProperty("available")}, true, nil
+	case token == "aws:ec2/getSecurityGroup:getSecurityGroup":
+		id := str(args, "id")
+		for _, e := range m.privateDnsEndpoints {
+			if endpointGroupPrefix+e.Id == id {
+				return resource.PropertyMap{"id": resource.NewProperty(id), "name": resource.NewProperty(e.SecurityGroupName)}, true, nil
+			}
+		}
+		return nil, true, fmt.Errorf("no matching EC2 Security Group found")
 	}
 	return nil, false, nil
 }

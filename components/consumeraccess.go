@@ -198,7 +198,7 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 		customDomain: api != nil && api.CustomDomain != nil}
 	// The preflight reads the consumer's existing VPC before anything is registered.
 	checked := &preflight{ctx: ctx}
-	checked.consumerVpc("consumer", c, args.Region, side.customDomain, side.consumerInvokeOpts(c)...)
+	checked.consumerVpc("consumer", c, endpointName(name, c), args.Region, side.customDomain, side.consumerInvokeOpts(c)...)
 	checked.log(comp)
 	if err := checked.f.err(); err != nil {
 		return nil, fmt.Errorf("consumer api access %s: %w", name, err)

@@ -152,7 +152,7 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 			vpcId = checkedDnsAttributes(c.Name, existing, "the API's custom domain resolves through a private hosted zone", "turn them on in the VPC")
 		}
 	}
-	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
+	endpoint, err := NewExecuteApiEndpoint(ctx, endpointName(s.name, c), &ExecuteApiEndpointArgs{
 		Region:       region,
 		VpcId:        vpcId,
 		SubnetIds:    subnetIds,

@@ -247,7 +247,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		}
 	}
 	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect, customDomain: args.CustomDomain != nil}
-	checked := args.preflight(ctx, side.consumerInvokeOpts)
+	checked := args.preflight(ctx, name, side.consumerInvokeOpts)
 	checked.log(comp)
 	f.list = append(f.list, checked.f.list...)
 	if err := f.err(); err != nil {

@@ -3,6 +3,7 @@ package components
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -30,7 +31,10 @@ import (
 // What it does not read, and why: a private custom domain's name does not
 // conflict ("the domain name doesn't need to be unique", API Gateway
 // developer guide, "Tutorial: Create and invoke a custom domain name for
-// private APIs"); a new API has no stage to conflict with; how many
+// private APIs"); a new API has no stage to conflict with, and an adopted
+// API's stage of StageName cannot be told from the one an earlier up of the
+// stack created (AdoptApi stays in the args: Cloud Control's
+// AWS::ApiGateway::Stage reads a stage, not who manages it); how many
 // interface endpoints a VPC, private custom domains or VPC links an account
 // holds already, since pulumi-aws 6.83.4 has no data source that lists them
 // (getVpcEndpoint, getDomainName and getVpcLink each read one, by filter or
@@ -48,8 +52,10 @@ const (
 	CloudControlAccountType = "AWS::ApiGateway::Account"
 	// invokeGetVpcEndpoint finds one VPC endpoint by filters
 	// (aws_vpc_endpoint: DescribeVpcEndpoints, then DescribePrefixLists for
-	// its service).
-	invokeGetVpcEndpoint = "aws:ec2/getVpcEndpoint:getVpcEndpoint"
+	// its service); invokeGetSecurityGroup reads a security group by ID
+	// (aws_security_group: DescribeSecurityGroups).
+	invokeGetVpcEndpoint   = "aws:ec2/getVpcEndpoint:getVpcEndpoint"
+	invokeGetSecurityGroup = "aws:ec2/getSecurityGroup:getSecurityGroup"
 	// AccessLogsRoleError is what API Gateway answers a stage with access
 	// logs in an account and region without a CloudWatch Logs role ("Set up
 	// CloudWatch logging for REST APIs in API Gateway").
@@ -61,7 +67,7 @@ const (
 
 // PreflightInvokes are the data sources the preflight reads: what
 // `go run ./cmd/plan --check` answers from the accounts themselves.
-var PreflightInvokes = []string{invokeCloudControlResource, invokeGetVpc, invokeGetVpcEndpoint}
+var PreflightInvokes = []string{invokeCloudControlResource, invokeGetVpc, invokeGetVpcEndpoint, invokeGetSecurityGroup}
 
 // PreflightWarningPrefix starts every warning of the preflight.
 const PreflightWarningPrefix = "preflight: "
@@ -72,6 +78,8 @@ type preflight struct {
 	ctx      *pulumi.Context
 	f        fieldErrs
 	warnings []string
+	// ownUnread is why ownEndpoint could not tell.
+	ownUnread error
 }
 
 func (p *preflight) warn(format string, args ...any) {
@@ -108,15 +116,15 @@ func invokeOpts(opts []pulumi.InvokeOption) []pulumi.InvokeOption {
 }
 
 // preflight runs the producer's and each created endpoint's checks of the
-// composite, through the providers the args hold; consumerOpts gives a
-// consumer's invoke options.
-func (a *CrossAccountPrivateApiArgs) preflight(ctx *pulumi.Context, consumerOpts func(ConsumerArgs) []pulumi.InvokeOption) *preflight {
+// composite named name, through the providers the args hold; consumerOpts
+// gives a consumer's invoke options.
+func (a *CrossAccountPrivateApiArgs) preflight(ctx *pulumi.Context, name string, consumerOpts func(ConsumerArgs) []pulumi.InvokeOption) *preflight {
 	p := &preflight{ctx: ctx}
 	if logs := a.accessLogs(); !logs.Disabled && !logs.CreateAccountRole {
 		p.accessLogsRole(a.ProducerAccountId, a.Region, pulumi.Provider(a.ProducerProvider))
 	}
 	for i, c := range a.Consumers {
-		p.consumerVpc(fmt.Sprintf("consumers[%d]", i), c, a.Region, a.CustomDomain != nil, consumerOpts(c)...)
+		p.consumerVpc(fmt.Sprintf("consumers[%d]", i), c, endpointName(name, c), a.Region, a.CustomDomain != nil, consumerOpts(c)...)
 	}
 	return p
 }
@@ -161,12 +169,17 @@ func ReadAccountLogRole(ctx *pulumi.Context, account string, opts ...pulumi.Invo
 	return props.CloudWatchRoleArn, nil
 }
 
+// endpointName is the name of the ExecuteApiEndpoint a composition named
+// name creates for consumer c (newConsumerEndpoint).
+func endpointName(name string, c ConsumerArgs) string { return name + "-" + c.Name + "-endpoint" }
+
 // consumerVpc checks the existing VPC a created endpoint goes into (field
-// is the consumer's path): its DNS attributes when private DNS or the
-// custom domain's zone needs them, and with private DNS that no other
-// execute-api endpoint of the VPC has private DNS. A VPC given as an output
-// is checked when it is known (checkedDnsAttributes), by AWS otherwise.
-func (p *preflight) consumerVpc(field string, c ConsumerArgs, region string, customDomain bool, opts ...pulumi.InvokeOption) {
+// is the consumer's path, endpoint the ExecuteApiEndpoint's name): its DNS
+// attributes when private DNS or the custom domain's zone needs them, and
+// with private DNS that no other execute-api endpoint of the VPC has
+// private DNS. A VPC given as an output is checked when it is known
+// (checkedDnsAttributes), by AWS otherwise.
+func (p *preflight) consumerVpc(field string, c ConsumerArgs, endpoint, region string, customDomain bool, opts ...pulumi.InvokeOption) {
 	if c.ExistingEndpointId != nil || c.Vpc != nil || c.VpcId == nil {
 		return
 	}
@@ -194,7 +207,7 @@ func (p *preflight) consumerVpc(field string, c ConsumerArgs, region string, cus
 		}
 	}
 	if privateDns {
-		p.privateDnsEndpoint(field, c, vpcId, region, opts...)
+		p.privateDnsEndpoint(field, c, endpoint, vpcId, region, opts...)
 	}
 }
 
@@ -204,12 +217,15 @@ func (p *preflight) consumerVpc(field string, c ConsumerArgs, region string, cus
 // execute-api.<region>.amazonaws.com in the VPC", as the private DNS name
 // is one private hosted zone per VPC: PrivateLink guide, "Manage DNS names
 // for VPC endpoint services" and "Access an AWS service using an interface
-// VPC endpoint", private DNS).
-func (p *preflight) privateDnsEndpoint(field string, c ConsumerArgs, vpcId, region string, opts ...pulumi.InvokeOption) {
+// VPC endpoint", private DNS). The stack's own endpoint, once an up created
+// it, is that endpoint too: it is told apart by its security group, which
+// ExecuteApiEndpoint creates and names (ownEndpoint).
+func (p *preflight) privateDnsEndpoint(field string, c ConsumerArgs, endpoint, vpcId, region string, opts ...pulumi.InvokeOption) {
 	service := fmt.Sprintf("com.amazonaws.%s.execute-api", region)
 	var found struct {
-		Id                string `pulumi:"id"`
-		PrivateDnsEnabled bool   `pulumi:"privateDnsEnabled"`
+		Id                string   `pulumi:"id"`
+		PrivateDnsEnabled bool     `pulumi:"privateDnsEnabled"`
+		SecurityGroupIds  []string `pulumi:"securityGroupIds"`
 	}
 	err := p.ctx.Invoke(invokeGetVpcEndpoint, map[string]any{"vpcId": vpcId, "serviceName": service, "state": "available"}, &found, invokeOpts(opts)...)
 	switch {
@@ -221,12 +237,41 @@ func (p *preflight) privateDnsEndpoint(field string, c ConsumerArgs, vpcId, regi
 	case err != nil:
 		p.warn("could not read the execute-api endpoints of VPC %s of consumer %s (%v); if one has private DNS on, the first up fails at its endpoint with %q",
 			vpcId, c.Name, err, endpointConflictError)
-	case found.PrivateDnsEnabled:
+	case !found.PrivateDnsEnabled:
+	case p.ownEndpoint(endpoint, found.SecurityGroupIds, opts...):
+	case p.ownUnread != nil:
+		p.warn("VPC %s of consumer %s has execute-api endpoint %s with private DNS on, and whether it is this stack's own could not be read (%v); "+
+			"if it is not, the first up fails at consumer %s's endpoint with %q", vpcId, c.Name, found.Id, p.ownUnread, c.Name, endpointConflictError)
+		p.ownUnread = nil
+	default:
 		p.f.add(field+".privateDns", "consumer %s: private DNS is on but VPC %s has execute-api endpoint %s with private DNS on already; a VPC takes one "+
 			"private-DNS endpoint per service, so creating this one would fail with %q. Use that endpoint instead (existingEndpointId, the stack file's "+
 			"endpointId: %s), or set privateDns: false (the route53Alias and public-DNS invoke forms work without it)",
 			c.Name, vpcId, found.Id, endpointConflictError, found.Id)
 	}
+}
+
+// ownEndpoint says whether an endpoint with these security groups is the
+// one the ExecuteApiEndpoint named endpoint created in an earlier up: its
+// security group is named "<endpoint>-sg-" and the 7 hex digits of the
+// provider's auto-naming (a group's name is unique in its VPC: EC2 user
+// guide, "Security group basics"). A group that cannot be read leaves the
+// answer open (ownUnread).
+func (p *preflight) ownEndpoint(endpoint string, groups []string, opts ...pulumi.InvokeOption) bool {
+	own := regexp.MustCompile("^" + regexp.QuoteMeta(endpoint+"-sg-") + "[0-9a-f]{7}$")
+	for _, id := range groups {
+		var g struct {
+			Name string `pulumi:"name"`
+		}
+		if err := p.ctx.Invoke(invokeGetSecurityGroup, map[string]any{"id": id}, &g, invokeOpts(opts)...); err != nil {
+			p.ownUnread = err
+			return false
+		}
+		if own.MatchString(g.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 // dnsAttributesOff names the DNS attributes of the VPC that are off.

@@ -88,7 +88,8 @@ func TestPreflightLeavesTheAccountRoleAloneWhenNotNeeded(t *testing.T) {
 // is refused on the consumer's privateDns, naming the endpoint to use.
 func TestPreflightRefusesASecondPrivateDnsEndpoint(t *testing.T) {
 	const vpc, vpce = "vpc-0123456789abcdef0", "vpce-0aaaaaaaaaaaaaaa1"
-	mocks, err := runPreflighted(t, vpc, nil, awsmock.PrivateDnsEndpoints(map[string]string{vpc: vpce}))
+	theirs := awsmock.PrivateDnsEndpoints(map[string]awsmock.ExistingEndpoint{vpc: {Id: vpce, SecurityGroupName: "platform-execute-api"}})
+	mocks, err := runPreflighted(t, vpc, nil, theirs)
 	require.Error(t, err)
 	require.Equal(t, []string{"consumers[0].privateDns"}, fieldsOf(err), "%v", err)
 	msg := AsFieldErrors(err)[0].Message
@@ -98,9 +99,17 @@ func TestPreflightRefusesASecondPrivateDnsEndpoint(t *testing.T) {
 	assert.Empty(t, customResources(mocks), "nothing is registered")
 
 	off := false
-	_, err = runPreflighted(t, vpc, func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].PrivateDns = &off },
-		awsmock.PrivateDnsEndpoints(map[string]string{vpc: vpce}))
+	_, err = runPreflighted(t, vpc, func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].PrivateDns = &off }, theirs)
 	assert.NoError(t, err, "without private DNS the endpoints do not conflict")
+
+	// The stack's own endpoint, created by an earlier up, is no conflict:
+	// its security group is the one ExecuteApiEndpoint named.
+	ours := awsmock.PrivateDnsEndpoints(map[string]awsmock.ExistingEndpoint{vpc: {Id: vpce, SecurityGroupName: "xa-app-endpoint-sg-0a1b2c3"}})
+	_, err = runPreflighted(t, vpc, nil, ours)
+	assert.NoError(t, err, "the stack's own endpoint")
+	lookalike := awsmock.PrivateDnsEndpoints(map[string]awsmock.ExistingEndpoint{vpc: {Id: vpce, SecurityGroupName: "xa-app-endpoint-sg-other"}})
+	_, err = runPreflighted(t, vpc, nil, lookalike)
+	assert.Equal(t, []string{"consumers[0].privateDns"}, fieldsOf(err), "a group named otherwise is another's: %v", err)
 }
 
 // TestPreflightReportsEveryProblemAtOnce: the account role, a VPC's DNS
@@ -119,7 +128,7 @@ func TestPreflightReportsEveryProblemAtOnce(t *testing.T) {
 // existing VPC before registering anything, as the composite does.
 func TestConsumerApiAccessPreflightsItsVpc(t *testing.T) {
 	const vpc, vpce = "vpc-0123456789abcdef0", "vpce-0aaaaaaaaaaaaaaa1"
-	mocks := awsmock.New("components-test", "test", awsmock.PrivateDnsEndpoints(map[string]string{vpc: vpce}))
+	mocks := awsmock.New("components-test", "test", awsmock.PrivateDnsEndpoints(map[string]awsmock.ExistingEndpoint{vpc: {Id: vpce, SecurityGroupName: "theirs"}}))
 	err := mocks.Run(func(ctx *pulumi.Context) error {
 		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
 		if err != nil {

@@ -157,7 +157,10 @@ var InvokeActions = map[string][]string{
 	// The preflight's look for a private-DNS execute-api endpoint in an
 	// existing VPC (aws_vpc_endpoint: FindVPCEndpoint, then
 	// FindPrefixListByName for the endpoint it finds).
-	"aws:ec2/getVpcEndpoint:getVpcEndpoint":        {"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"},
+	"aws:ec2/getVpcEndpoint:getVpcEndpoint": {"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"},
+	// ... and the security group of the endpoint it finds (aws_security_group:
+	// FindSecurityGroup), which tells the stack's own endpoint.
+	"aws:ec2/getSecurityGroup:getSecurityGroup":    {"ec2:DescribeSecurityGroups"},
 	"aws:apigateway/getAuthorizers:getAuthorizers": {"apigateway:GET"},
 	"aws:apigateway/getAuthorizer:getAuthorizer":   {"apigateway:GET"},
 }

@@ -220,3 +220,20 @@ func TestPlanCheckReadsWhatPreviewReads(t *testing.T) {
 	assert.Contains(t, res.Warnings[0], "preflight: could not read the API Gateway CloudWatch Logs role of producer account 111111111111")
 	assert.Contains(t, res.Warnings[0], "not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:eu-west-1::/account")
 }
+
+// TestTheStacksOwnPrivateDnsEndpointIsNoConflict: once an up created
+// consumer payments' private-DNS endpoint in its existing VPC, the next
+// preview finds that endpoint and knows it as the stack's own (by its
+// security group's name), so it passes.
+func TestTheStacksOwnPrivateDnsEndpointIsNoConflict(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	file := strings.Replace(string(b), "    - name: payments\n", "    - name: payments\n      privateDns: true\n", 1)
+	s := newEngineStack(t, "prod", withStackFile([]byte(file)), withSeed(seedProdNetworks))
+	s.mustUp()
+	s.roleKind = "preview"
+	r := s.preview()
+	require.NoErrorf(t, r.err, "the stack's own endpoint is no conflict:\n%s\n%s", r.out, r.errOut)
+	assert.NotContains(t, r.out+r.errOut, "preflight:")
+}

@@ -445,6 +445,9 @@ var Calls = []Call{
 	// for an endpoint it found; the fake asks for both on every read.
 	{InvokeGetVpcEndpoint, "invoke", "ec2:DescribeVpcEndpoints", ec2Any, nil, "dataSourceVPCEndpointRead (FindVPCEndpoint)"},
 	{InvokeGetVpcEndpoint, "invoke", "ec2:DescribePrefixLists", ec2Any, nil, "dataSourceVPCEndpointRead (FindPrefixListByName)"},
+	// The preflight reads the found endpoint's security group, to tell the
+	// stack's own endpoint by its group's name.
+	{InvokeGetSecurityGroup, "invoke", "ec2:DescribeSecurityGroups", ec2Any, nil, "dataSourceSecurityGroupRead (FindSecurityGroup)"},
 	{InvokeGetAuthorizers, "invoke", "apigateway:GET", authorizersOf, nil, "dataSourceAuthorizersRead (GetAuthorizers)"},
 	{InvokeGetAuthorizer, "invoke", "apigateway:GET", authorizerArn, nil, "dataSourceAuthorizerRead (GetAuthorizer)"},
 	// getRegion and getCallerIdentity: sts:GetCallerIdentity needs no

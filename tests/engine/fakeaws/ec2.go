@@ -150,15 +150,16 @@ func (p *Provider) createSecurityGroup(c *Cloud, in props) (string, props, error
 	if v, ok := c.Vpcs[vpcId]; !ok || v.Scope != p.scope {
 		return "", nil, ec2Error("CreateSecurityGroup", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcId)
 	}
-	g := &SecurityGroup{Scope: p.scope, Id: "sg-" + newHex(17), VpcId: vpcId}
+	g := &SecurityGroup{Scope: p.scope, Id: "sg-" + newHex(17), VpcId: vpcId, Name: in.str("name")}
+	if g.Name == "" {
+		g.Name = "terraform-" + newHex(20)
+	}
 	g.setRules(in)
 	c.SecurityGroups[g.Id] = g
 	c.record(p.scope, "CreateSecurityGroup", g.Id+" in "+vpcId)
 	out := in.clone()
 	out["id"] = g.Id
-	if in.str("name") == "" {
-		out["name"] = "terraform-" + newHex(20)
-	}
+	out["name"] = g.Name
 	out["ownerId"] = g.Account
 	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", g.Region, g.Account, g.Id)
 	return g.Id, out, nil
@@ -494,6 +495,21 @@ func (p *Provider) findVpcEndpoint(c *Cloud, args props) (props, error) {
 		return nil, fmt.Errorf("multiple EC2 VPC Endpoints matched; use additional constraints to reduce matches to a single EC2 VPC Endpoint")
 	}
 	e := found[0]
+	groups := []any{}
+	for _, g := range e.SecurityGroupIds {
+		groups = append(groups, g)
+	}
 	return props{"id": e.Id, "vpcId": e.VpcId, "serviceName": e.ServiceName, "privateDnsEnabled": e.PrivateDns,
-		"state": "available", "vpcEndpointType": "Interface", "ownerId": e.Account}, nil
+		"securityGroupIds": groups, "state": "available", "vpcEndpointType": "Interface", "ownerId": e.Account}, nil
+}
+
+// findSecurityGroup is the aws_security_group data source by ID
+// (DescribeSecurityGroups; "no matching EC2 Security Group found" for none,
+// ec2/vpc_security_group_data_source.go).
+func (p *Provider) findSecurityGroup(c *Cloud, args props) (props, error) {
+	g, ok := c.SecurityGroups[args.str("id")]
+	if !ok || g.Scope != p.scope {
+		return nil, fmt.Errorf("no matching EC2 Security Group found")
+	}
+	return props{"id": g.Id, "name": g.Name, "vpcId": g.VpcId, "arn": fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", g.Region, g.Account, g.Id)}, nil
 }

@@ -48,14 +48,17 @@ func TestCloudControlReadsTheAccountSetting(t *testing.T) {
 }
 
 // TestGetVpcEndpointFindsOneOrSaysWhy: aws_vpc_endpoint finds the one
-// endpoint of a VPC and service, and says "no matching" for none and
-// "multiple" for several, as the provider's singular data sources do.
+// endpoint of a VPC and service, with its security groups, and says "no
+// matching" for none and "multiple" for several, as the provider's singular
+// data sources do; aws_security_group reads a group's name.
 func TestGetVpcEndpointFindsOneOrSaysWhy(t *testing.T) {
 	store := newStore(t)
 	service := "com.amazonaws." + region + ".execute-api"
 	require.NoError(t, store.Update(func(c *Cloud) error {
 		scope := Scope{Account: producerAccount, Region: region}
-		c.Endpoints["vpce-000000000000000a1"] = &Endpoint{Scope: scope, Id: "vpce-000000000000000a1", VpcId: "vpc-a", ServiceName: service, PrivateDns: true}
+		c.SecurityGroups["sg-000000000000000a1"] = &SecurityGroup{Scope: scope, Id: "sg-000000000000000a1", VpcId: "vpc-a", Name: "platform-execute-api"}
+		c.Endpoints["vpce-000000000000000a1"] = &Endpoint{Scope: scope, Id: "vpce-000000000000000a1", VpcId: "vpc-a", ServiceName: service, PrivateDns: true,
+			SecurityGroupIds: []string{"sg-000000000000000a1"}}
 		c.Endpoints["vpce-000000000000000b1"] = &Endpoint{Scope: scope, Id: "vpce-000000000000000b1", VpcId: "vpc-b", ServiceName: service}
 		c.Endpoints["vpce-000000000000000b2"] = &Endpoint{Scope: scope, Id: "vpce-000000000000000b2", VpcId: "vpc-b", ServiceName: service}
 		return nil
@@ -68,6 +71,13 @@ func TestGetVpcEndpointFindsOneOrSaysWhy(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "vpce-000000000000000a1", out["id"])
 	assert.Equal(t, true, out["privateDnsEnabled"])
+	assert.Equal(t, []any{"sg-000000000000000a1"}, out["securityGroupIds"])
+	group, err := invoke(t, p, InvokeGetSecurityGroup, map[string]any{"id": "sg-000000000000000a1"})
+	require.NoError(t, err)
+	assert.Equal(t, "platform-execute-api", group["name"])
+	_, err = invoke(t, p, InvokeGetSecurityGroup, map[string]any{"id": "sg-0000000000000000f"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no matching EC2 Security Group found")
 	_, err = find("vpc-b")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "multiple EC2 VPC Endpoints matched")
