@@ -51,9 +51,9 @@ func PrivateDnsEndpoints(endpoints map[string]ExistingEndpoint) Option {
 const endpointGroupPrefix = "sg-of-"
 
 // callPreflight answers the preflight's reads; ok is false for any other.
-func (m *Mocks) callPreflight(token string, args resource.PropertyMap, pins providerInfo) (out resource.PropertyMap, ok bool, err error) {
+func (m *Mocks) callPreflight(invoke string, args resource.PropertyMap, pins providerInfo) (out resource.PropertyMap, ok bool, err error) {
 	switch {
-	case token == "aws:cloudcontrol/getResource:getResource" && str(args, "typeName") == cloudControlAccountType:
+	case invoke == "aws:cloudcontrol/getResource:getResource" && str(args, "typeName") == cloudControlAccountType:
 		props := map[string]any{"Id": str(args, "identifier")}
 		if !m.noLogRole[pins.account] {
 			props["CloudWatchRoleArn"] = fmt.Sprintf("arn:aws:iam::%s:role/apigateway-cloudwatch", pins.account)
@@ -64,7 +64,7 @@ func (m *Mocks) callPreflight(token string, args resource.PropertyMap, pins prov
 		}
 		return resource.PropertyMap{"id": resource.NewProperty(str(args, "identifier")), "identifier": resource.NewProperty(str(args, "identifier")),
 			"typeName": resource.NewProperty(cloudControlAccountType), "properties": resource.NewProperty(string(b))}, true, nil
-	case token == "aws:ec2/getVpcEndpoint:getVpcEndpoint":
+	case invoke == "aws:ec2/getVpcEndpoint:getVpcEndpoint":
 		e, found := m.privateDnsEndpoints[str(args, "vpcId")]
 		if !found {
 			return nil, true, fmt.Errorf("no matching EC2 VPC Endpoint found")
@@ -73,7 +73,7 @@ func (m *Mocks) callPreflight(token string, args resource.PropertyMap, pins prov
 			"serviceName": resource.NewProperty(str(args, "serviceName")), "privateDnsEnabled": resource.NewProperty(true),
 			"securityGroupIds": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(endpointGroupPrefix + e.Id)}),
 			"state":            resource.NewProperty("available")}, true, nil
-	case token == "aws:ec2/getSecurityGroup:getSecurityGroup":
+	case invoke == "aws:ec2/getSecurityGroup:getSecurityGroup":
 		id := str(args, "id")
 		for _, e := range m.privateDnsEndpoints {
 			if endpointGroupPrefix+e.Id == id {

@@ -221,7 +221,9 @@ func (c *checker) close() {
 	}
 	if c.engine != nil {
 		c.stop <- true
-		<-c.engine.Done
+		if err := <-c.engine.Done; err != nil {
+			return // the server's own error on stop says nothing about the check
+		}
 	}
 }
 
