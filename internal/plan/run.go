@@ -107,8 +107,12 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 		planner *stackPlanner
 	}
 	var refs []reference
+	// A referenced stack is planned offline: --check reads the accounts of
+	// the stack checked only (each stack is checked on its own).
+	offline := *sp
+	offline.check = nil
 	if s := cfg.ProducerStackOf(); s != "" {
-		refs = append(refs, reference{s, sp})
+		refs = append(refs, reference{s, &offline})
 	}
 	for _, c := range cfg.Consumers {
 		if c.Stack != "" {
@@ -119,7 +123,7 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 		name := referencedStack(ref.name)
 		file := StackFile(sp.dir, name)
 		if _, err := os.Stat(file); err != nil {
-			if sp.listed && ref.planner == sp {
+			if sp.listed && ref.planner == &offline {
 				// What a consumer stack deploys once listed (the probe's
 				// role and permissions with AWS_IAM) depends on the API.
 				return nil, &config.Error{Problems: []config.Problem{{Key: config.Key(config.KeyProducer + ".stack"), Message: fmt.Sprintf(
@@ -136,7 +140,7 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 			// Not wrapped: its problems are that file's, not this one's.
 			return nil, fmt.Errorf("stack %s (referenced, planned from %s): %s", ref.name, file, err.Error())
 		}
-		if ref.planner == sp && sp.listed {
+		if ref.planner == &offline && sp.listed {
 			listConsumer(p, cfg.Consumers)
 		}
 		out[ref.name] = p.Outputs

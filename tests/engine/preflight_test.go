@@ -237,3 +237,27 @@ func TestTheStacksOwnPrivateDnsEndpointIsNoConflict(t *testing.T) {
 	require.NoErrorf(t, r.err, "the stack's own endpoint is no conflict:\n%s\n%s", r.out, r.errOut)
 	assert.NotContains(t, r.out+r.errOut, "preflight:")
 }
+
+// TestPlanCheckReadsTheCheckedStacksAccountsOnly: in the split topology a
+// consumer stack's check plans its producer's stack from the file beside
+// it, offline: it reads nothing of the producer's (whose account here has
+// no CloudWatch Logs role) and passes; the producer's own check reports it.
+func TestPlanCheckReadsTheCheckedStacksAccountsOnly(t *testing.T) {
+	t.Parallel()
+	app := newEngineStack(t, "orders-app", withStackFile(consumerStackFile("app", "222222222222", "10.20.0.0/24")))
+	producer := newEngineStack(t, "orders", besides(app), withStackFile(producerStackFile("app")), withSeed(withoutAccountLogRoles))
+	check := func(s *engineStack) (*plan.CheckResult, error) {
+		s.roleKind = "preview"
+		raw, err := plan.ReadConfigFile(filepath.Join(s.workDir, "Pulumi."+s.name+".yaml"))
+		require.NoError(t, err)
+		return plan.Check(s.workDir, s.name, raw, plan.CheckOptions{Env: checkEnv(t, s)})
+	}
+	res, err := check(app)
+	require.NoError(t, err, "the consumer stack's check does not read the producer's account")
+	assert.Zero(t, res.Reads, "a consumer stack that creates its VPC has nothing to read")
+
+	_, err = check(producer)
+	var invalid *config.Error
+	require.ErrorAs(t, err, &invalid, "%v", err)
+	assert.Equal(t, "xaccount-api:api.accessLogs.createAccountRole", invalid.Problems[0].Key)
+}
