@@ -196,6 +196,13 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 	api := args.Api
 	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect,
 		customDomain: api != nil && api.CustomDomain != nil}
+	// The preflight reads the consumer's existing VPC before anything is registered.
+	checked := &preflight{ctx: ctx}
+	checked.consumerVpc("consumer", c, endpointName(name, c), args.Region, side.customDomain, side.consumerInvokeOpts(c)...)
+	checked.log(comp)
+	if err := checked.f.err(); err != nil {
+		return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+	}
 	access, err := side.newConsumerEndpoint(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("consumer api access %s: %w", name, err)

@@ -152,7 +152,7 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 			vpcId = checkedDnsAttributes(c.Name, existing, "the API's custom domain resolves through a private hosted zone", "turn them on in the VPC")
 		}
 	}
-	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
+	endpoint, err := NewExecuteApiEndpoint(ctx, endpointName(s.name, c), &ExecuteApiEndpointArgs{
 		Region:       region,
 		VpcId:        vpcId,
 		SubnetIds:    subnetIds,
@@ -175,18 +175,10 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 func checkedDnsAttributes(consumer string, vpc pulumi.AnyOutput, why, fix string) pulumi.StringOutput {
 	return vpc.ApplyT(func(v any) (string, error) {
 		existing := v.(existingVpc)
-		id, support, hostnames := existing.Id, existing.EnableDnsSupport, existing.EnableDnsHostnames
-		var off []string
-		if !support {
-			off = append(off, "enableDnsSupport")
+		if off := dnsAttributesOff(existing); len(off) > 0 {
+			return "", fmt.Errorf("consumer %s: %s but VPC %s has %s off; %s", consumer, why, existing.Id, strings.Join(off, " and "), fix)
 		}
-		if !hostnames {
-			off = append(off, "enableDnsHostnames")
-		}
-		if len(off) > 0 {
-			return "", fmt.Errorf("consumer %s: %s but VPC %s has %s off; %s", consumer, why, id, strings.Join(off, " and "), fix)
-		}
-		return id, nil
+		return existing.Id, nil
 	}).(pulumi.StringOutput)
 }
 

@@ -235,17 +235,24 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}
 	producer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(args.ProducerProvider)}
-	// An adopted API is read before anything is registered in any account.
+	// An adopted API, and what a first up would trip over (the preflight),
+	// are read before anything is registered in any account; every problem
+	// found is reported at once.
+	var f fieldErrs
 	var adopted *AdoptedApi
 	if args.AdoptApi != nil {
 		adopted = ReadAdoptedApi(ctx, args.AdoptApi.RestApiId, pulumi.Provider(args.ProducerProvider))
 		if err := args.AdoptApi.CheckExisting(adopted); err != nil {
-			var f fieldErrs
 			f.nest("adoptApi", err)
-			return nil, fmt.Errorf("cross-account private api %s: %w", name, f.err())
 		}
 	}
 	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect, customDomain: args.CustomDomain != nil}
+	checked := args.preflight(ctx, name, side.consumerInvokeOpts)
+	checked.log(comp)
+	f.list = append(f.list, checked.f.list...)
+	if err := f.err(); err != nil {
+		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
+	}
 
 	// Step 1 (account A): an interface endpoint for execute-api in each consumer VPC.
 	endpointIds := make(pulumi.StringArray, 0, len(args.Consumers))

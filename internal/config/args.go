@@ -112,7 +112,7 @@ var argsFieldToKey = map[string]string{
 }
 
 // consumerFieldToKey renames consumer fields whose config key differs.
-var consumerFieldToKey = map[string]string{"existingEndpointId": "endpointId"}
+var consumerFieldToKey = map[string]string{"existingEndpointId": "endpointId", "vpcId": "vpc.id", "subnetIds": "vpc.subnetIds"}
 
 // validateArgs runs the component's own checks on what was read and reports
 // each FieldError under the config key it came from: the rules live once, in

@@ -38,6 +38,9 @@ const (
 	recordType               = "aws:route53/record:Record"
 	zoneType                 = "aws:route53/zone:Zone"
 	vpcEndpointType          = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	accountType              = "aws:apigateway/account:Account"
+	// cloudControlInvoke reads a resource through Cloud Control.
+	cloudControlInvoke = "aws:cloudcontrol/getResource:getResource"
 )
 
 // scopesOf are the statements action goes into, given the types (or data
@@ -48,7 +51,15 @@ func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
 		if action == "apigateway:CreateAccessAssociation" {
 			return []scope{{name: "AssociatedDomains", resources: e.associatedDomains()}}
 		}
-		return []scope{{resources: e.apigatewayResources()}}
+		scopes := []scope{{resources: e.apigatewayResources()}}
+		if action == "apigateway:GET" && slices.Contains(origins, cloudControlInvoke) && !slices.Contains(e.in.Types, accountType) {
+			// The preflight reads the account's CloudWatch Logs role
+			// (GetAccount, through Cloud Control): GET on /account in a
+			// statement of its own, so no verb but GET reaches the
+			// account-wide setting a stack that does not manage it reads.
+			scopes = append(scopes, scope{name: "AccountSetting", resources: []string{fmt.Sprintf("arn:%s:apigateway:%s::/account", e.partition, e.region)}})
+		}
+		return scopes
 	case "ram":
 		return e.ramScopes(action, origins)
 	case "route53":
@@ -101,7 +112,7 @@ func (e scopeEnv) apigatewayResources() []string {
 			add(path("", "/restapis"), path("", "/restapis/*"), path("", "/tags/*"))
 		case "aws:apigateway/restApiPolicy:RestApiPolicy", "aws:apigateway/deployment:Deployment", "aws:apigateway/methodSettings:MethodSettings":
 			add(path("", "/restapis"), path("", "/restapis/*"))
-		case "aws:apigateway/account:Account":
+		case accountType:
 			add(path("", "/account"))
 		case vpcLinkType:
 			add(path("", "/vpclinks"), path("", "/vpclinks/*"), path("", "/tags/*"))

@@ -46,6 +46,9 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket")
 	deployed := flags.String("deployed", "", "with --iam or --aws-config: the stack file as it is deployed now (e.g. git show main:Pulumi.dev.yaml > deployed.yaml); the roles then also cover what it registers, for the up that moves the stack from it to this file")
 	root := flags.String("root", "", "the project root, where Pulumi.<stack>.yaml files live (default: the nearest folder up from here with a Pulumi.yaml)")
+	check := flags.Bool("check", false, "instead of the plan, run the preflight against the accounts: the reads pulumi preview makes before anything is created "+
+		"(the producer's API Gateway CloudWatch Logs role, existing VPCs' DNS attributes and private-DNS endpoints), through the AWS provider plugin with the "+
+		"stack file's profiles or roles (give it the preview roles: --aws-config preview); problems exit 2 as config problems do, unreadable checks are warnings")
 	topology := flags.Bool("topology", false, "print the split topology of the project root's stack files as workflow outputs (producer=<stack>, consumers=<JSON list>, stacks=<JSON list of both>) instead of a plan")
 	if err := flags.Parse(args); err != nil {
 		return exitInvalid
@@ -66,6 +69,9 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	// Every usage problem, reported together.
 	var usage []string
 	bad := func(format string, args ...any) { usage = append(usage, "plan: "+fmt.Sprintf(format, args...)) }
+	if *check && (*iam || *awsConfig != "" || *deployed != "" || *format != "text") {
+		bad("--check runs alone: it takes --stack or --config (and --root), not --iam, --aws-config, --deployed or --format")
+	}
 	if *iam && *awsConfig != "" {
 		bad("--iam and --aws-config are exclusive; give one")
 	}
@@ -121,6 +127,9 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", path, err)
 		return exitInvalid
+	}
+	if *check {
+		return runCheck(filepath.Dir(path), name, raw, stdout, stderr)
 	}
 	run := RunIn
 	if *iam || *awsConfig != "" {
@@ -252,4 +261,29 @@ func FindProjectRoot() string {
 		}
 		d = parent
 	}
+}
+
+// runCheck is --check: the preflight against the accounts (Check).
+func runCheck(dir, name string, raw RawConfig, stdout, stderr io.Writer) int {
+	res, err := Check(dir, name, raw, CheckOptions{})
+	var invalid *config.Error
+	switch {
+	case errors.As(err, &invalid):
+		for _, problem := range invalid.Problems {
+			fmt.Fprintln(stderr, problem)
+		}
+		return exitInvalid
+	case err != nil:
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return exitFailed
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "warning: "+w)
+	}
+	fmt.Fprintf(stdout, "preflight of stack %s: %d read(s) from the accounts, no problem found", name, res.Reads)
+	if len(res.Warnings) > 0 {
+		fmt.Fprintf(stdout, "; %d check(s) could not read what they need (warnings above)", len(res.Warnings))
+	}
+	fmt.Fprintln(stdout)
+	return exitOK
 }

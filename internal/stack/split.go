@@ -231,7 +231,9 @@ func deployConsumerStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, e
 	}
 	access, err := components.NewConsumerApiAccess(ctx, config.Namespace, args, pulumi.Provider(provider))
 	if err != nil {
-		return nil, err
+		// What the component reads before registering anything (its
+		// existing VPC) is reported on its config key.
+		return nil, cfg.ArgsProblems(err)
 	}
 	out := pulumi.Map{
 		"accountId":        pulumi.String(consumer.AccountId),

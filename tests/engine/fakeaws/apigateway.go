@@ -552,6 +552,9 @@ func (p *Provider) readRestApiParts(c *Cloud, tok string, args props) (props, er
 	switch tok {
 	case InvokeCloudControlResource:
 		typ, id := args.str("typeName"), args.str("identifier")
+		if typ == CloudControlAccountType {
+			return p.readAccountSetting(c, id)
+		}
 		if typ != "AWS::ApiGateway::RestApi" {
 			return nil, fmt.Errorf("fakeaws: Cloud Control type %s is not simulated", typ)
 		}
@@ -589,4 +592,27 @@ func (p *Provider) readRestApiParts(c *Cloud, tok string, args props) (props, er
 		return nil, fmt.Errorf("reading API Gateway Authorizer (%s): %w", authorizer,
 			awsError("GetAuthorizer", "NotFoundException", "Invalid Authorizer identifier specified"))
 	}
+}
+
+// CloudControlAccountType is Cloud Control's type of API Gateway's account
+// settings.
+const CloudControlAccountType = "AWS::ApiGateway::Account"
+
+// readAccountSetting is Cloud Control's GetResource of
+// AWS::ApiGateway::Account: its read handler calls GetAccount, which takes
+// no identifier and answers the caller's account and region (API Gateway
+// API reference, GetAccount), so the setting comes back whatever the
+// identifier; CloudWatchRoleArn is absent when none is set (the property is
+// optional in the type's schema, aws-apigateway-account.json). The setting
+// is what aws:apigateway/account:Account writes (putAccount).
+func (p *Provider) readAccountSetting(c *Cloud, id string) (props, error) {
+	model := map[string]any{"Id": id}
+	if role := c.AccountRoles[p.scope.Account+"/"+p.scope.Region]; role != "" {
+		model["CloudWatchRoleArn"] = role
+	}
+	b, err := json.Marshal(model)
+	if err != nil {
+		return nil, err
+	}
+	return props{"id": id, "identifier": id, "typeName": CloudControlAccountType, "properties": string(b)}, nil
 }

@@ -134,6 +134,11 @@ var (
 	anyResource           = arnf("*")
 )
 
+// ccType says a Cloud Control read is of type typ.
+func ccType(typ string) func(x callCtx) bool {
+	return func(x callCtx) bool { return x.In.str("typeName") == typ }
+}
+
 func tagged(x callCtx) bool {
 	return len(x.In.obj("tags")) > 0 || len(x.In.obj("tagsAll")) > 0
 }
@@ -430,7 +435,19 @@ var Calls = []Call{
 	// AWS::ApiGateway::RestApi schema's handlers.read permissions are
 	// apigateway:GET; Cloud Control API defines no resource types.
 	{InvokeCloudControlResource, "invoke", "cloudformation:GetResource", anyArn, nil, "dataSourceResourceRead (GetResource)"},
-	{InvokeCloudControlResource, "invoke", "apigateway:GET", ccRestApiArn, nil, "GetResource of AWS::ApiGateway::RestApi (its read handler: GetRestApi)"},
+	{InvokeCloudControlResource, "invoke", "apigateway:GET", ccRestApiArn, ccType("AWS::ApiGateway::RestApi"), "GetResource of AWS::ApiGateway::RestApi (its read handler: GetRestApi)"},
+	// The preflight's read of the account's CloudWatch Logs role: the
+	// AWS::ApiGateway::Account schema's read permissions are apigateway:GET
+	// (aws-apigateway-account.json), GetAccount on /account.
+	{InvokeCloudControlResource, "invoke", "apigateway:GET", accountArn, ccType(CloudControlAccountType), "GetResource of AWS::ApiGateway::Account (its read handler: GetAccount)"},
+	// The preflight's look for a private-DNS execute-api endpoint in an
+	// existing VPC. The provider lists the prefix list of the service only
+	// for an endpoint it found; the fake asks for both on every read.
+	{InvokeGetVpcEndpoint, "invoke", "ec2:DescribeVpcEndpoints", ec2Any, nil, "dataSourceVPCEndpointRead (FindVPCEndpoint)"},
+	{InvokeGetVpcEndpoint, "invoke", "ec2:DescribePrefixLists", ec2Any, nil, "dataSourceVPCEndpointRead (FindPrefixListByName)"},
+	// The preflight reads the found endpoint's security group, to tell the
+	// stack's own endpoint by its group's name.
+	{InvokeGetSecurityGroup, "invoke", "ec2:DescribeSecurityGroups", ec2Any, nil, "dataSourceSecurityGroupRead (FindSecurityGroup)"},
 	{InvokeGetAuthorizers, "invoke", "apigateway:GET", authorizersOf, nil, "dataSourceAuthorizersRead (GetAuthorizers)"},
 	{InvokeGetAuthorizer, "invoke", "apigateway:GET", authorizerArn, nil, "dataSourceAuthorizerRead (GetAuthorizer)"},
 	// getRegion and getCallerIdentity: sts:GetCallerIdentity needs no

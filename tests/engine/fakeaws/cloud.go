@@ -224,6 +224,8 @@ type SecurityGroup struct {
 	Scope
 	Id    string `json:"id"`
 	VpcId string `json:"vpcId"`
+	// Name is the group's name (GroupName), unique in its VPC.
+	Name string `json:"name,omitempty"`
 	// IngressCidrs may reach port 443; EgressGroups are the groups port 443
 	// may reach; EgressCidrs the ranges port 443 may reach.
 	IngressCidrs []string `json:"ingressCidrs"`
