@@ -134,8 +134,15 @@ type Options struct {
 	// PipelineAccount holds the pipeline roles and the OIDC provider.
 	PipelineAccount string
 	// StateBucket and StatePrefix, when given, are the DIY state backend
-	// (s3://bucket/prefix) the pipeline roles read and write.
+	// (s3://bucket/prefix) the pipeline roles read and write: each its own
+	// stack's objects (state.go).
 	StateBucket, StatePrefix string
+	// Project is the Pulumi project, whose name is in the state's keys.
+	Project string
+	// StateReads are the stacks whose outputs the stack reads (stack
+	// references, as the stack file names them): the pipeline roles may
+	// read their checkpoints and nothing else of them.
+	StateReads []string
 }
 
 // Roles builds the stack's role set: in every account it deploys into, a
@@ -182,17 +189,25 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 	sort.Strings(deployers)
 	sort.Strings(previews)
 	oidc := fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", p, opts.PipelineAccount, OidcIssuer)
+	deployPolicy, err := pipelinePolicy(deployers, opts, true)
+	if err != nil {
+		return RoleSet{}, err
+	}
+	previewPolicy, err := pipelinePolicy(previews, opts, false)
+	if err != nil {
+		return RoleSet{}, err
+	}
 	set.Pipeline = PipelineRoles{Account: opts.PipelineAccount, Roles: map[string]Role{
 		"deploy": {
 			Arn:    deployPipeline,
-			Policy: pipelinePolicy(deployers, opts, true),
+			Policy: deployPolicy,
 			Trust:  oidcTrust(oidc, DeploySubject(opts.Repo, opts.Stack)),
 			// Longer than IAM's default hour: a deploy job may run 75 minutes.
 			MaxSessionDuration: DeploySessionSeconds,
 		},
 		"preview": {
 			Arn:    previewPipeline,
-			Policy: pipelinePolicy(previews, opts, false),
+			Policy: previewPolicy,
 			Trust:  oidcTrust(oidc, PullRequestSubject(opts.Repo), MainBranchSubject(opts.Repo)),
 		},
 	}}
@@ -224,30 +239,21 @@ func oidcTrust(provider string, subjects ...string) Document {
 }
 
 // pipelinePolicy lets a pipeline role assume exactly roles and, with a
-// state bucket, use the stack state under the prefix: the deploy role reads
-// and writes it; the preview role reads it and writes only the backend's
-// lock files.
-func pipelinePolicy(roles []string, opts Options, write bool) Document {
+// state bucket, use the stack's own state (stateStatements): the deploy
+// role reads and writes it; the preview role only reads it.
+func pipelinePolicy(roles []string, opts Options, write bool) (Document, error) {
 	doc := Document{Version: "2012-10-17", Statement: []Statement{{
 		Sid: "AssumeStackRoles", Effect: "Allow", Action: []string{"sts:AssumeRole"}, Resource: roles,
 	}}}
 	if opts.StateBucket == "" {
-		return doc
+		return doc, nil
 	}
-	prefix := strings.TrimPrefix(opts.StatePrefix, "/")
-	bucket := fmt.Sprintf("arn:%s:s3:::%s", awspartition.Of(opts.Region), opts.StateBucket)
-	doc.Statement = append(doc.Statement,
-		Statement{Sid: "ListState", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{bucket},
-			Condition: map[string]map[string]any{"StringLike": {"s3:prefix": prefix + "*"}}},
-		Statement{Sid: "ReadState", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{bucket + "/" + prefix + "*"}})
-	if write {
-		doc.Statement = append(doc.Statement, Statement{Sid: "WriteState", Effect: "Allow",
-			Action: []string{"s3:DeleteObject", "s3:PutObject"}, Resource: []string{bucket + "/" + prefix + "*"}})
-	} else {
-		doc.Statement = append(doc.Statement, Statement{Sid: "WriteLocks", Effect: "Allow",
-			Action: []string{"s3:DeleteObject", "s3:PutObject"}, Resource: []string{bucket + "/" + prefix + ".pulumi/locks/*"}})
+	state, err := stateStatements(opts, write)
+	if err != nil {
+		return Document{}, err
 	}
-	return doc
+	doc.Statement = append(doc.Statement, state...)
+	return doc, nil
 }
 
 // SharedConfig is the shared AWS config file a pipeline job writes before it

@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/xaccount/xaccount-api/internal/config"
+	"github.com/xaccount/xaccount-api/internal/iampolicy"
 )
 
 // Exit codes.
@@ -39,7 +41,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	awsConfig := flags.String("aws-config", "", "print the shared AWS config (one profile per profile the stack file names) for pipeline jobs of this kind: deployer or preview")
 	repo := flags.String("repo", "", "with --iam or --aws-config, required: the repository (owner/name) whose OIDC subjects the pipeline roles trust")
 	stateBucket := flags.String("state-bucket", "", "with --iam: the S3 bucket of the DIY state backend the pipeline roles use")
-	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket")
+	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket, the path of s3://<bucket>/<prefix> (a folder: xa, /xa and xa/ are the same)")
 	deployed := flags.String("deployed", "", "with --iam or --aws-config: the stack file as it is deployed now (e.g. git show main:Pulumi.dev.yaml > deployed.yaml); the roles then also cover what it registers, for the up that moves the stack from it to this file")
 	root := flags.String("root", "", "the project root, where Pulumi.<stack>.yaml files live (default: the nearest folder up from here with a Pulumi.yaml)")
 	topology := flags.Bool("topology", false, "print the split topology of the project root's stack files as workflow outputs (producer=<stack>, consumers=<JSON list>, stacks=<JSON list of both>) instead of a plan")
@@ -72,6 +74,15 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	if *statePrefix != "" && *stateBucket == "" {
 		fmt.Fprintln(stderr, "plan: --state-prefix needs --state-bucket")
 		return exitInvalid
+	}
+	if *stateBucket != "" {
+		// Both flags' problems at once, before any plan.
+		if err := iampolicy.ValidateState(*stateBucket, *statePrefix); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintf(stderr, "plan: --state-bucket/--state-prefix: %s\n", line)
+			}
+			return exitInvalid
+		}
 	}
 	switch {
 	case (*iam || *awsConfig != "") && *repo == "":

@@ -79,11 +79,23 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 		inputs = append(inputs, in)
 	}
 	pipeline := ""
+	var reads []string
 	if p.config != nil {
 		pipeline = p.config.Producer.AccountId
+		// The stacks the program references (the split topology): a
+		// consumer stack reads its producer's, the producer each of its
+		// consumer stacks'.
+		if p.config.Producer.Stack != "" {
+			reads = append(reads, p.config.Producer.Stack)
+		}
+		for _, c := range p.config.Consumers {
+			if c.Stack != "" {
+				reads = append(reads, c.Stack)
+			}
+		}
 	}
 	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, PipelineAccount: pipeline,
-		StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
+		StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix, Project: p.Project, StateReads: reads}, inputs)
 }
 
 // recordType, shareType, shareAccepterType, principalAssociationType and

@@ -178,11 +178,18 @@ func copyTree(src, dst string) error {
 		rel, _ := filepath.Rel(src, path)
 		target := filepath.Join(dst, rel)
 		switch {
+		case rel == ".git" && !d.IsDir():
+			return nil // a git worktree's .git file
 		case rel == ".git":
 			return filepath.SkipDir
 		case rel == ".cache":
 			if err := os.Symlink(path, target); err != nil { //nolint:gosec // a fresh temporary copy nobody else writes
 				return err
+			}
+			if !d.IsDir() {
+				// .cache is itself a link (in a git worktree): SkipDir on a
+				// file would skip the rest of the root folder.
+				return nil
 			}
 			return filepath.SkipDir
 		case d.IsDir():

@@ -146,4 +146,10 @@ var Mutations = []Mutation{
 	{Name: "the dashboard's name leaves out the region (two regions' stacks share one dashboard)", File: "components/monitoring.go",
 		From: "parts := []string{name, stage, region}", To: "parts := []string{name, stage}",
 		Runs: []Run{root("./components")}},
+	{Name: "the state prefix without its trailing slash (xa also grants xa-other/, the lock path xa.pulumi/locks)", File: "internal/iampolicy/state.go",
+		From: "\treturn p + \"/\", nil\n", To: "\treturn p, nil\n",
+		Runs: []Run{root("-run", "TestIamStatePrefixIsAFolder", "./tests"), engine("-run", "^TestPipelineRolesReachOnlyTheirOwnStacksState$", "./fakeaws")}},
+	{Name: "the preview pipeline role writes the stack's state", File: "internal/iampolicy/state.go",
+		From: "\tif write {\n\t\twrites :=", To: "\tif true {\n\t\twrites :=",
+		Runs: []Run{engine("-run", "^TestPrintedPipelineRolesStatePermissions$", "./fakeaws")}},
 }
