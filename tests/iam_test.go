@@ -282,3 +282,61 @@ func TestIamDeployedCoversWhatTheChangeDeletes(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, bad+": xaccount-api:consumers[1].accountId")
 }
+
+// TestDeployersCreateOnlyBoundedStackRoles: for every committed stack and a
+// stack with every feature, no deployer may write IAM on any role of its
+// account: every Allow of an IAM write names the stack's own roles, creating
+// or giving a role a policy needs the account's printed boundary
+// (iam:PermissionsBoundary), attaching a managed policy names it
+// (iam:PolicyARN), and passing a role names the service (iam:PassedToService);
+// removing a boundary is denied. An account where the stack creates roles
+// gets the boundary policy, printed first in the text form.
+func TestDeployersCreateOnlyBoundedStackRoles(t *testing.T) {
+	files := append(stackFiles(t), filepath.Join("testdata", "good", "Pulumi.everything.yaml"))
+	for _, file := range files {
+		raw, err := plan.ReadConfigFile(file)
+		require.NoError(t, err)
+		p, err := plan.Run(plan.StackNameOf(file), raw)
+		require.NoError(t, err)
+		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+		require.NoError(t, err)
+		for account, a := range set.Accounts {
+			boundary := "arn:aws:iam::" + account + ":policy/" + iampolicy.BoundaryPolicyName(p.Stack)
+			var writesIam, deniesRemoval bool
+			for _, st := range a.Roles["deployer"].Policy.Statement {
+				for _, act := range st.Action {
+					if !strings.HasPrefix(act, "iam:") || iampolicy.ReadOnly(act) {
+						continue
+					}
+					if st.Effect == "Deny" {
+						deniesRemoval = deniesRemoval || act == "iam:DeleteRolePermissionsBoundary"
+						continue
+					}
+					writesIam = true
+					for _, r := range st.Resource {
+						assert.NotContainsf(t, r, "*", "%s %s: %s on %s", file, account, act, r)
+					}
+					switch act {
+					case "iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary":
+						assert.Equalf(t, boundary, st.Condition["StringEquals"]["iam:PermissionsBoundary"], "%s %s: %s", file, account, act)
+					case "iam:AttachRolePolicy":
+						assert.Equalf(t, boundary, st.Condition["StringEquals"]["iam:PermissionsBoundary"], "%s %s: %s", file, account, act)
+						assert.NotEmptyf(t, st.Condition["ArnEquals"]["iam:PolicyARN"], "%s %s: %s", file, account, act)
+					case "iam:PassRole":
+						assert.NotEmptyf(t, st.Condition["StringEquals"]["iam:PassedToService"], "%s %s: %s", file, account, act)
+					}
+				}
+			}
+			if writesIam {
+				assert.Truef(t, deniesRemoval, "%s %s: removing a role's boundary is denied", file, account)
+				require.NotNilf(t, a.Boundary, "%s %s: the boundary policy is printed", file, account)
+				assert.Equal(t, boundary, a.Boundary.Arn)
+			}
+		}
+	}
+	code, out, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme/xaccount-api")
+	require.Equal(t, 0, code, errOut)
+	b := strings.Index(out, "# Account 222222222222 (consumer:app): permissions boundary policy arn:aws:iam::222222222222:policy/xaccount-dev-role-boundary")
+	d := strings.Index(out, "# Account 222222222222 (consumer:app): deployer role")
+	assert.True(t, b >= 0 && b < d, "the boundary is printed before the deployer role that needs it")
+}

@@ -71,6 +71,17 @@ type AccountRoles struct {
 	// ("" when it names a role ARN).
 	Profile string          `json:"profile,omitempty"`
 	Roles   map[string]Role `json:"roles"`
+	// Boundary is the permissions boundary policy of the IAM roles the
+	// stack creates in the account, to create (as a customer managed policy)
+	// before the deployer role; nil when the stack creates no role there.
+	Boundary *ManagedPolicy `json:"boundary,omitempty"`
+}
+
+// ManagedPolicy is a customer managed policy to create: its ARN (the name
+// is the part after "policy/") and document.
+type ManagedPolicy struct {
+	Arn    string   `json:"arn"`
+	Policy Document `json:"policy"`
 }
 
 // PipelineRoles are the two roles the pipeline's OIDC identities assume in
@@ -119,6 +130,15 @@ type AccountInput struct {
 	// account's domain access associations name: the only domains the
 	// deployer may associate with (apigateway:CreateAccessAssociation).
 	DomainOwners []string
+	// Roles are the IAM roles the stack creates in the account: the only
+	// roles the deployer may create, change, delete and pass (boundary.go).
+	Roles []RoleFact
+	// BoundaryName is the name of the account's permissions boundary
+	// policy for those roles (Roles sets BoundaryPolicyName).
+	BoundaryName string
+	// InvokeAccounts are the accounts whose APIs the roles may invoke (a
+	// signed probe's): the producer's.
+	InvokeAccounts []string
 }
 
 // Record is a DNS record by name and type (A, AAAA, ...).
@@ -162,6 +182,9 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 		if len(a.Types) == 0 {
 			continue
 		}
+		if a.BoundaryName == "" {
+			a.BoundaryName = BoundaryPolicyName(opts.Stack)
+		}
 		deployPolicy, err := DeployerPolicy(opts.Region, a)
 		if err != nil {
 			return RoleSet{}, err
@@ -179,10 +202,18 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 		if a.ExternalId != "" {
 			deployTrust.Statement[0].Condition = map[string]map[string]any{"StringEquals": {"sts:ExternalId": a.ExternalId}}
 		}
-		set.Accounts[a.Account] = AccountRoles{Role: a.Role, Profile: a.Profile, Roles: map[string]Role{
+		roles := AccountRoles{Role: a.Role, Profile: a.Profile, Roles: map[string]Role{
 			"deployer": {Arn: deployer, Policy: deployPolicy, Trust: deployTrust},
 			"preview":  {Arn: preview, Policy: previewPolicy, Trust: assumeTrust("PreviewPipeline", previewPipeline)},
 		}}
+		boundary, err := BoundaryPolicy(opts.Region, a)
+		if err != nil {
+			return RoleSet{}, err
+		}
+		if boundary != nil {
+			roles.Boundary = &ManagedPolicy{Arn: fmt.Sprintf("arn:%s:iam::%s:policy/%s", p, a.Account, a.BoundaryName), Policy: *boundary}
+		}
+		set.Accounts[a.Account] = roles
 		deployers = append(deployers, deployer)
 		previews = append(previews, preview)
 	}

@@ -152,4 +152,10 @@ var Mutations = []Mutation{
 	{Name: "the preview pipeline role writes the stack's state", File: "internal/iampolicy/state.go",
 		From: "\tif write {\n\t\twrites :=", To: "\tif true {\n\t\twrites :=",
 		Runs: []Run{engine("-run", "^TestPrintedPipelineRolesStatePermissions$", "./fakeaws")}},
+	{Name: "the deployer creates roles without the permissions boundary (a stack change can create an administrator role)", File: "internal/iampolicy/boundary.go",
+		From: `withBoundary := map[string]map[string]any{"StringEquals": {"iam:PermissionsBoundary": boundary}}`, To: `withBoundary := map[string]map[string]any(nil)`,
+		Runs: []Run{root("-run", "TestDeployersCreateOnlyBoundedStackRoles", "./tests"), engine("-run", "^TestPrintedDeployerCreatesOnlyBoundedStackRoles$", "./fakeaws")}},
+	{Name: "the deployer passes the stack's roles to any service", File: "internal/iampolicy/boundary.go",
+		From: `map[string]map[string]any{"StringEquals": {"iam:PassedToService": s}})`, To: `nil)`,
+		Runs: []Run{root("-run", "TestDeployersCreateOnlyBoundedStackRoles", "./tests"), engine("-run", "^TestPrintedDeployerCreatesOnlyBoundedStackRoles$", "./fakeaws")}},
 }
