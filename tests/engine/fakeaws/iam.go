@@ -311,7 +311,7 @@ func conditionHolds(op string, want, got []string, present bool) bool {
 	}
 	switch {
 	case !isSet && negated:
-		return !present || !(len(got) == 1 && match(got[0]))
+		return !present || len(got) != 1 || !match(got[0])
 	case !isSet:
 		return present && len(got) == 1 && match(got[0])
 	case set == "ForAllValues":

@@ -3,6 +3,7 @@ package fakeaws
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -201,7 +202,8 @@ func (d *stateDriver) read(key string) (stateObject, error) {
 }
 
 func (d *stateDriver) ErrorCode(err error) gcerrors.ErrorCode {
-	if e, ok := err.(*stateError); ok {
+	var e *stateError
+	if errors.As(err, &e) {
 		return e.code
 	}
 	return gcerrors.Unknown
