@@ -67,6 +67,11 @@ type ConsumerApiAccessArgs struct {
 	ProbeFailOnError *bool `pulumi:"probeFailOnError,optional"`
 	// Tags are set on the resources that take tags. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// RolePermissionsBoundary is the name (after its path, if any) of the
+	// customer managed policy in the consumer account set as the
+	// permissions boundary of the probe's role, as in
+	// CrossAccountPrivateApiArgs. Optional.
+	RolePermissionsBoundary string `pulumi:"rolePermissionsBoundary,optional"`
 }
 
 // ConsumerApiAccess is one consumer account's part of a CrossAccountPrivateApi,
@@ -100,6 +105,9 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 	}
 	if !ValidAccountId(a.ProducerAccountId) {
 		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
+	}
+	if a.RolePermissionsBoundary != "" && !ValidPolicyName(a.RolePermissionsBoundary) {
+		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, ExpectPolicyName)
 	}
 	if a.Consumer.ExistingEndpointId != nil {
 		f.add("consumer.existingEndpointId", "a consumer's own stack creates its endpoint; an endpoint owned elsewhere needs no consumer stack: list it in the producer's consumers instead")
@@ -195,7 +203,7 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 	}
 	api := args.Api
 	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect,
-		customDomain: api != nil && api.CustomDomain != nil}
+		customDomain: api != nil && api.CustomDomain != nil, boundary: args.RolePermissionsBoundary}
 	// The preflight reads the consumer's existing VPC before anything is registered.
 	checked := &preflight{ctx: ctx}
 	checked.consumerVpc("consumer", c, endpointName(name, c), args.Region, side.customDomain, side.consumerInvokeOpts(c)...)

@@ -26,6 +26,9 @@ type consumerSide struct {
 	// customDomain says the API has a private custom domain: its private
 	// hosted zone needs the VPC's DNS attributes, as private DNS does.
 	customDomain bool
+	// boundary is the name of the permissions boundary policy of the roles
+	// created in a consumer's account ("" for none).
+	boundary string
 }
 
 // consumerOpts parents a consumer's child and, when the consumer names its
@@ -241,6 +244,10 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 		// A new domain association or alias: call the domain once they exist.
 		triggers["customDomain"] = access.domainReady
 	}
+	boundary := ""
+	if s.boundary != "" {
+		boundary = PolicyArn(s.region, c.AccountId, s.boundary)
+	}
 	return NewConnectivityProbe(ctx, s.name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
 		Region:                  s.region,
 		VpcId:                   access.Endpoint.VpcId,
@@ -257,6 +264,7 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 		Triggers:                triggers,
 		FailOnError:             failOnError,
 		Tags:                    s.tags,
+		PermissionsBoundary:     boundary,
 	}, s.consumerOpts(c)...)
 }
 

@@ -28,6 +28,8 @@ const (
 	ExpectAuthorization  = AuthorizationNone + " or " + AuthorizationIam
 	ExpectEndpointId     = "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits"
 	ExpectEndpointPolicy = EndpointPolicyRestricted + " (invoke this API only) or " + EndpointPolicyFull + " (the endpoint serves other APIs too)"
+	ExpectPolicyName     = "the name of a customer managed policy, after its path if any (team/boundary): [A-Za-z0-9_+=,.@-], folders separated by /"
+	ExpectPolicyArn      = "a customer managed policy's ARN, arn:aws:iam::<account>:policy/<name>"
 )
 
 // Validate checks every value of the args and returns all problems as
@@ -42,6 +44,9 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	}
 	if !ValidAccountId(a.ProducerAccountId) {
 		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
+	}
+	if a.RolePermissionsBoundary != "" && !ValidPolicyName(a.RolePermissionsBoundary) {
+		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, ExpectPolicyName)
 	}
 	if !ValidStageName(a.StageName) {
 		f.bad("stageName", a.StageName, ExpectStageName)

@@ -112,6 +112,11 @@ type ConnectivityProbeArgs struct {
 	TimeoutSeconds int `pulumi:"timeoutSeconds,optional"`
 	// Tags are set on the role, the security group and the function. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// PermissionsBoundary is the ARN of the customer managed policy set as
+	// the permissions boundary of the probe's role, in the consumer account
+	// (a deployer allowed to create roles only with it can then deploy the
+	// probe). Optional.
+	PermissionsBoundary string `pulumi:"permissionsBoundary,optional"`
 }
 
 // ConnectivityProbe is a small Lambda function in the consumer account, in
@@ -142,6 +147,9 @@ func (a *ConnectivityProbeArgs) Validate() error {
 	var f fieldErrs
 	if !ValidRegion(a.Region) {
 		f.bad("region", a.Region, ExpectRegion)
+	}
+	if a.PermissionsBoundary != "" && !ValidPolicyArn(a.PermissionsBoundary) {
+		f.bad("permissionsBoundary", a.PermissionsBoundary, ExpectPolicyArn)
 	}
 	f.require(a.VpcId != nil, "vpcId")
 	f.require(a.SubnetIds != nil, "subnetIds")
@@ -298,6 +306,9 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		AssumeRolePolicy:  pulumi.String(lambdaTrustPolicy),
 		ManagedPolicyArns: pulumi.StringArray{pulumi.String("arn:" + partition + ":" + lambdaVpcAccessPolicy)},
 		Tags:              args.Tags,
+	}
+	if args.PermissionsBoundary != "" {
+		roleArgs.PermissionsBoundary = pulumi.String(args.PermissionsBoundary)
 	}
 	if args.Sign {
 		invoke := pulumi.All(args.ExecutionArn, args.StageName).ApplyT(func(v []any) (string, error) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -167,7 +168,51 @@ func TestIamJsonIsOneObjectPerStack(t *testing.T) {
 			}
 		}
 	}
-	assert.Contains(t, s3, "s3:PutObject arn:aws:s3:::acme-state/xaccount-api/*", "the deploy pipeline writes the state under the prefix")
+	assert.Contains(t, s3, "s3:PutObject "+strings.Join([]string{
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.gz",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.zst",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.bak",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.gz.bak",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.zst.bak",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/history/xaccount-api/prod/*",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/backups/xaccount-api/prod/*",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/locks/organization/xaccount-api/prod/*",
+	}, ","), "the deploy pipeline writes prod's own state only")
+}
+
+// TestIamStatePrefixIsAFolder: --state-prefix names a folder however it is
+// written (xa, /xa, xa/ are the folder xa/, as Pulumi opens
+// s3://bucket/xa), so its permissions never reach a sibling folder such as
+// xa-other/ and its lock path is xa/.pulumi/locks/…; a bucket or prefix S3
+// or IAM would read otherwise is refused, both problems in one run, before
+// anything is printed.
+func TestIamStatePrefixIsAFolder(t *testing.T) {
+	var want string
+	for _, prefix := range []string{"xa", "/xa", "xa/", "/xa/"} {
+		set := iamJson(t, "--stack", "dev", "--repo", "acme/xaccount-api", "--state-bucket", "acme-state", "--state-prefix", prefix)
+		doc, err := json.Marshal(set.Pipeline.Roles)
+		require.NoError(t, err)
+		if want == "" {
+			want = string(doc)
+			assert.Contains(t, want, `"arn:aws:s3:::acme-state/xa/.pulumi/locks/organization/xaccount-api/dev/*"`)
+			assert.NotContains(t, want, "xa.pulumi")
+			assert.NotContains(t, want, `acme-state/xa*`)
+		}
+		assert.Equalf(t, want, string(doc), "--state-prefix %q is the folder xa/", prefix)
+	}
+	code, out, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme/xaccount-api",
+		"--state-bucket", "Acme_State", "--state-prefix", "teams/*")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, `state bucket "Acme_State": expected an S3 bucket name`)
+	assert.Contains(t, errOut, `state prefix "teams/*": expected folder names`)
+	for _, bad := range []string{"a//b", "../x", "x/./y", "${aws:username}", "x?"} {
+		code, _, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme/xaccount-api",
+			"--state-bucket", "acme-state", "--state-prefix", bad)
+		assert.Equalf(t, 2, code, "--state-prefix %q", bad)
+		assert.Containsf(t, errOut, "state prefix "+strconv.Quote(bad), "--state-prefix %q", bad)
+	}
 }
 
 // TestEveryPrintedActionExists: every action of every role the project
@@ -187,7 +232,7 @@ func TestEveryPrintedActionExists(t *testing.T) {
 		require.NoError(t, err)
 		p, err := plan.Run(plan.StackNameOf(file), raw)
 		require.NoError(t, err)
-		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api", StateBucket: "b", StatePrefix: "p/"})
+		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api", StateBucket: "acme-state", StatePrefix: "p/"})
 		require.NoError(t, err)
 		check := func(where string, doc iampolicy.Document, readOnly bool) {
 			for _, st := range doc.Statement {
@@ -353,4 +398,62 @@ func TestIamDeployedCoversWhatTheChangeDeletes(t *testing.T) {
 	code, _, stderr = runCLI("--root", projectRoot, "--stack", "dev", "--iam", "--repo", "acme/xaccount-api", "--deployed", bad)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, bad+": xaccount-api:consumers[1].accountId")
+}
+
+// TestDeployersCreateOnlyBoundedStackRoles: for every committed stack and a
+// stack with every feature, no deployer may write IAM on any role of its
+// account: every Allow of an IAM write names the stack's own roles, creating
+// or giving a role a policy needs the account's printed boundary
+// (iam:PermissionsBoundary), attaching a managed policy names it
+// (iam:PolicyARN), and passing a role names the service (iam:PassedToService);
+// removing a boundary is denied. An account where the stack creates roles
+// gets the boundary policy, printed first in the text form.
+func TestDeployersCreateOnlyBoundedStackRoles(t *testing.T) {
+	files := append(stackFiles(t), filepath.Join("testdata", "good", "Pulumi.everything.yaml"))
+	for _, file := range files {
+		raw, err := plan.ReadConfigFile(file)
+		require.NoError(t, err)
+		p, err := plan.Run(plan.StackNameOf(file), raw)
+		require.NoError(t, err)
+		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+		require.NoError(t, err)
+		for account, a := range set.Accounts {
+			boundary := "arn:aws:iam::" + account + ":policy/" + iampolicy.BoundaryPolicyName(p.Stack)
+			var writesIam, deniesRemoval bool
+			for _, st := range a.Roles["deployer"].Policy.Statement {
+				for _, act := range st.Action {
+					if !strings.HasPrefix(act, "iam:") || iampolicy.ReadOnly(act) {
+						continue
+					}
+					if st.Effect == "Deny" {
+						deniesRemoval = deniesRemoval || act == "iam:DeleteRolePermissionsBoundary"
+						continue
+					}
+					writesIam = true
+					for _, r := range st.Resource {
+						assert.NotContainsf(t, r, "*", "%s %s: %s on %s", file, account, act, r)
+					}
+					switch act {
+					case "iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary":
+						assert.Equalf(t, boundary, st.Condition["StringEquals"]["iam:PermissionsBoundary"], "%s %s: %s", file, account, act)
+					case "iam:AttachRolePolicy":
+						assert.Equalf(t, boundary, st.Condition["StringEquals"]["iam:PermissionsBoundary"], "%s %s: %s", file, account, act)
+						assert.NotEmptyf(t, st.Condition["ArnEquals"]["iam:PolicyARN"], "%s %s: %s", file, account, act)
+					case "iam:PassRole":
+						assert.NotEmptyf(t, st.Condition["StringEquals"]["iam:PassedToService"], "%s %s: %s", file, account, act)
+					}
+				}
+			}
+			if writesIam {
+				assert.Truef(t, deniesRemoval, "%s %s: removing a role's boundary is denied", file, account)
+				require.NotNilf(t, a.Boundary, "%s %s: the boundary policy is printed", file, account)
+				assert.Equal(t, boundary, a.Boundary.Arn)
+			}
+		}
+	}
+	code, out, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme/xaccount-api")
+	require.Equal(t, 0, code, errOut)
+	b := strings.Index(out, "# Account 222222222222 (consumer:app): permissions boundary policy arn:aws:iam::222222222222:policy/xaccount-dev-role-boundary")
+	d := strings.Index(out, "# Account 222222222222 (consumer:app): deployer role")
+	assert.True(t, b >= 0 && b < d, "the boundary is printed before the deployer role that needs it")
 }

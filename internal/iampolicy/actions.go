@@ -84,6 +84,9 @@ var Actions = map[string][]string{
 		"iam:ListInstanceProfilesForRole", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
 		// inlinePolicies: the signed probe's invoke permission (AWS_IAM stacks).
 		"iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
+		// permissionsBoundary set on a role created before it
+		// (resourceRoleUpdate); CreateRole carries it on create.
+		"iam:PutRolePermissionsBoundary",
 	},
 	"aws:cloudwatch/logGroup:LogGroup": {
 		"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",

@@ -142,6 +142,17 @@ type AccountRoles struct {
 	// ("" when it names a role ARN).
 	Profile string          `json:"profile,omitempty"`
 	Roles   map[string]Role `json:"roles"`
+	// Boundary is the permissions boundary policy of the IAM roles the
+	// stack creates in the account, to create (as a customer managed policy)
+	// before the deployer role; nil when the stack creates no role there.
+	Boundary *ManagedPolicy `json:"boundary,omitempty"`
+}
+
+// ManagedPolicy is a customer managed policy to create: its ARN (the name
+// is the part after "policy/") and document.
+type ManagedPolicy struct {
+	Arn    string   `json:"arn"`
+	Policy Document `json:"policy"`
 }
 
 // PipelineRoles are the two roles the pipeline's OIDC identities assume in
@@ -195,6 +206,15 @@ type AccountInput struct {
 	// account's domain access associations name: the only domains the
 	// deployer may associate with (apigateway:CreateAccessAssociation).
 	DomainOwners []string
+	// Roles are the IAM roles the stack creates in the account: the only
+	// roles the deployer may create, change, delete and pass (boundary.go).
+	Roles []RoleFact
+	// BoundaryName is the name of the account's permissions boundary
+	// policy for those roles (Roles sets BoundaryPolicyName).
+	BoundaryName string
+	// InvokeAccounts are the accounts whose APIs the roles may invoke (a
+	// signed probe's): the producer's.
+	InvokeAccounts []string
 }
 
 // Record is a DNS record by name and type (A, AAAA, ...).
@@ -216,13 +236,20 @@ type Options struct {
 	// PipelineAccount holds the pipeline roles and the OIDC provider.
 	PipelineAccount string
 	// StateBucket and StatePrefix, when given, are the DIY state backend
-	// (s3://bucket/prefix) the pipeline roles read and write.
+	// (s3://bucket/prefix) the pipeline roles read and write: each its own
+	// stack's objects (state.go).
 	StateBucket, StatePrefix string
 	// Principal, when given, is the ARN of an IAM role or user
 	// (CheckPrincipal) that the account roles trust instead of the pipeline
 	// roles, and no pipeline role is built: roles a person creates and
 	// assumes with their own credentials, without a repository.
 	Principal string
+	// Project is the Pulumi project, whose name is in the state's keys.
+	Project string
+	// StateReads are the stacks whose outputs the stack reads (stack
+	// references, as the stack file names them): the pipeline roles may
+	// read their checkpoints and nothing else of them.
+	StateReads []string
 }
 
 // Roles builds the stack's role set: in every account it deploys into, a
@@ -258,6 +285,9 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 		if len(a.Types) == 0 {
 			continue
 		}
+		if a.BoundaryName == "" {
+			a.BoundaryName = BoundaryPolicyName(opts.Stack)
+		}
 		deployPolicy, err := DeployerPolicy(opts.Region, a)
 		if err != nil {
 			return RoleSet{}, err
@@ -276,10 +306,18 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 			trust = assumeTrust(trust.Statement[0].Sid, trust.Statement[0].Principal["AWS"])
 			trust.Statement[0].Condition = map[string]map[string]any{"StringEquals": {"sts:ExternalId": a.ExternalId}}
 		}
-		set.Accounts[a.Account] = AccountRoles{Role: a.Role, Profile: a.Profile, Roles: map[string]Role{
+		roles := AccountRoles{Role: a.Role, Profile: a.Profile, Roles: map[string]Role{
 			"deployer": {Arn: deployer, Policy: deployPolicy, Trust: trust},
 			"preview":  {Arn: preview, Policy: previewPolicy, Trust: previewTrusted},
 		}}
+		boundary, err := BoundaryPolicy(opts.Region, a)
+		if err != nil {
+			return RoleSet{}, err
+		}
+		if boundary != nil {
+			roles.Boundary = &ManagedPolicy{Arn: fmt.Sprintf("arn:%s:iam::%s:policy/%s", p, a.Account, a.BoundaryName), Policy: *boundary}
+		}
+		set.Accounts[a.Account] = roles
 		deployers = append(deployers, deployer)
 		previews = append(previews, preview)
 	}
@@ -289,17 +327,25 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 	sort.Strings(deployers)
 	sort.Strings(previews)
 	oidc := fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", p, opts.PipelineAccount, OidcIssuer)
+	deployPolicy, err := pipelinePolicy(deployers, opts, true)
+	if err != nil {
+		return RoleSet{}, err
+	}
+	previewPolicy, err := pipelinePolicy(previews, opts, false)
+	if err != nil {
+		return RoleSet{}, err
+	}
 	set.Pipeline = &PipelineRoles{Account: opts.PipelineAccount, Roles: map[string]Role{
 		"deploy": {
 			Arn:    deployPipeline,
-			Policy: pipelinePolicy(deployers, opts, true),
+			Policy: deployPolicy,
 			Trust:  deployTrust(oidc, DeployTrustClaims(opts.Repo, opts.Stack, opts.Workflow)),
 			// Longer than IAM's default hour: a deploy job may run 75 minutes.
 			MaxSessionDuration: DeploySessionSeconds,
 		},
 		"preview": {
 			Arn:    previewPipeline,
-			Policy: pipelinePolicy(previews, opts, false),
+			Policy: previewPolicy,
 			Trust:  oidcTrust(oidc, PullRequestSubject(opts.Repo), PreviewEnvironmentSubject(opts.Repo, opts.Stack)),
 		},
 	}}
@@ -380,30 +426,21 @@ func oidcTrust(provider string, subjects ...string) Document {
 }
 
 // pipelinePolicy lets a pipeline role assume exactly roles and, with a
-// state bucket, use the stack state under the prefix: the deploy role reads
-// and writes it; the preview role reads it and writes only the backend's
-// lock files.
-func pipelinePolicy(roles []string, opts Options, write bool) Document {
+// state bucket, use the stack's own state (stateStatements): the deploy
+// role reads and writes it; the preview role only reads it.
+func pipelinePolicy(roles []string, opts Options, write bool) (Document, error) {
 	doc := Document{Version: "2012-10-17", Statement: []Statement{{
 		Sid: "AssumeStackRoles", Effect: "Allow", Action: []string{"sts:AssumeRole"}, Resource: roles,
 	}}}
 	if opts.StateBucket == "" {
-		return doc
+		return doc, nil
 	}
-	prefix := strings.TrimPrefix(opts.StatePrefix, "/")
-	bucket := fmt.Sprintf("arn:%s:s3:::%s", awspartition.Of(opts.Region), opts.StateBucket)
-	doc.Statement = append(doc.Statement,
-		Statement{Sid: "ListState", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{bucket},
-			Condition: map[string]map[string]any{"StringLike": {"s3:prefix": prefix + "*"}}},
-		Statement{Sid: "ReadState", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{bucket + "/" + prefix + "*"}})
-	if write {
-		doc.Statement = append(doc.Statement, Statement{Sid: "WriteState", Effect: "Allow",
-			Action: []string{"s3:DeleteObject", "s3:PutObject"}, Resource: []string{bucket + "/" + prefix + "*"}})
-	} else {
-		doc.Statement = append(doc.Statement, Statement{Sid: "WriteLocks", Effect: "Allow",
-			Action: []string{"s3:DeleteObject", "s3:PutObject"}, Resource: []string{bucket + "/" + prefix + ".pulumi/locks/*"}})
+	state, err := stateStatements(opts, write)
+	if err != nil {
+		return Document{}, err
 	}
-	return doc
+	doc.Statement = append(doc.Statement, state...)
+	return doc, nil
 }
 
 // SharedConfig is the shared AWS config file a pipeline job writes before it

@@ -154,6 +154,13 @@ var ramUnscoped = []string{
 	"ram:GetResourceShareInvitations", "ram:ListResources",
 }
 
+// ramNamedShareActions are the actions on a share the account owns that
+// are scoped to the stack's shares by name (ramScopes).
+var ramNamedShareActions = []string{
+	"ram:UpdateResourceShare", "ram:DeleteResourceShare", "ram:TagResource", "ram:UntagResource",
+	"ram:DisassociateResourceShare", "ram:ListResourceSharePermissions",
+}
+
 // ramDomainType is the RAM resource type of an API Gateway private custom
 // domain name ("Shareable AWS resources", AWS RAM user guide; aws ram
 // list-resources --resource-type apigateway:Domainnames, "Custom domain
@@ -207,6 +214,18 @@ func (e scopeEnv) ramScopes(action string, origins []string) []scope {
 			condition["StringEquals"] = map[string]any{"ram:ResourceShareName": names}
 		}
 		return []scope{{name: "SharedDomains", resources: []string{e.arn("ram", e.in.Account, "resource-share/*")}, condition: condition}}
+	}
+	if slices.Contains(ramNamedShareActions, action) && !slices.Contains(origins, shareAccepterType) {
+		// The account's own shares, and of them only the stack's, by name
+		// (ram:ResourceShareName, a condition key of the resource-share
+		// type, so RAM has it for every action on a share: "Actions,
+		// resources, and condition keys for AWS Resource Access Manager"):
+		// without it the deployer could rename, retag, share more widely or
+		// delete any share of the account.
+		if names := slices.Compact(slices.Sorted(slices.Values(e.in.ShareNames))); len(names) > 0 {
+			return []scope{{name: "StackShares", resources: []string{e.arn("ram", e.in.Account, "resource-share/*")},
+				condition: map[string]map[string]any{"StringEquals": {"ram:ResourceShareName": names}}}}
+		}
 	}
 	var owners []string
 	for _, o := range e.in.ShareOwners {

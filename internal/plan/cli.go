@@ -43,7 +43,7 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	repo := flags.String("repo", "", "with --iam or --aws-config, required: the repository (owner/name; owner@<id>/name@<id> with immutable subject claims) whose OIDC subjects the pipeline roles trust")
 	trust := flags.String("trust", "", "with --iam, instead of --repo: the ARN of a person's IAM role or user the deployer and preview roles trust (a trial from a laptop); no pipeline roles then")
 	stateBucket := flags.String("state-bucket", "", "with --iam: the S3 bucket of the DIY state backend the pipeline roles use")
-	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket")
+	statePrefix := flags.String("state-prefix", "", "with --iam: the key prefix of the stack state in --state-bucket, the path of s3://<bucket>/<prefix> (a folder: xa, /xa and xa/ are the same)")
 	deployed := flags.String("deployed", "", "with --iam or --aws-config: the stack file as it is deployed now (e.g. git show main:Pulumi.dev.yaml > deployed.yaml); the roles then also cover what it registers, for the up that moves the stack from it to this file")
 	root := flags.String("root", "", "the project root, where Pulumi.<stack>.yaml files live (default: the nearest folder up from here with a Pulumi.yaml)")
 	check := flags.Bool("check", false, "instead of the plan, run the preflight against the accounts: the reads pulumi preview makes before anything is created "+
@@ -83,6 +83,15 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	if *statePrefix != "" && *stateBucket == "" {
 		bad("--state-prefix needs --state-bucket")
+	}
+	if *stateBucket != "" {
+		// Both flags' problems at once, before any plan.
+		if err := iampolicy.ValidateState(*stateBucket, *statePrefix); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintf(stderr, "plan: --state-bucket/--state-prefix: %s\n", line)
+			}
+			return exitInvalid
+		}
 	}
 	switch {
 	case *trust != "":

@@ -82,11 +82,24 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 		inputs = append(inputs, in)
 	}
 	pipeline := ""
+	var reads []string
 	if p.config != nil {
 		pipeline = p.config.Producer.AccountId
+		// The stacks the program references (the split topology): a
+		// consumer stack reads its producer's, the producer each of its
+		// consumer stacks'.
+		if p.config.Producer.Stack != "" {
+			reads = append(reads, p.config.Producer.Stack)
+		}
+		for _, c := range p.config.Consumers {
+			if c.Stack != "" {
+				reads = append(reads, c.Stack)
+			}
+		}
 	}
 	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, Workflow: p.DeployWorkflow(),
-		PipelineAccount: pipeline, StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix, Principal: opts.Trust}, inputs)
+		PipelineAccount: pipeline, StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix, Principal: opts.Trust,
+		Project: p.Project, StateReads: reads}, inputs)
 }
 
 // DeployWorkflow is the file name of the workflow that deploys the stack:
@@ -155,11 +168,76 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 		if name, _ := r.Inputs["name"].(string); name != "" && !slices.Contains(in.ShareNames, name) {
 			in.ShareNames = append(in.ShareNames, name)
 		}
+	case roleType:
+		addRoleFact(in, r, producer)
 	case principalAssociationType:
 		if principal, _ := r.Inputs["principal"].(string); principal != "" && !slices.Contains(in.SharePrincipals, principal) {
 			in.SharePrincipals = append(in.SharePrincipals, principal)
 		}
 	}
+}
+
+// roleType is the IAM role type, whose name, trust and policies scope the
+// deployer's IAM statements and make the permissions boundary.
+const roleType = "aws:iam/role:Role"
+
+// addRoleFact records an IAM role the stack creates: its name as IAM
+// matches it (the name given, else pulumi-aws's "<logical>-" and 7 random
+// hex digits, each '?'), the services its trust lets assume it, its managed
+// policies and inline policies, and, for an inline policy (the signed
+// probe's execute-api:Invoke), the producer's account whose API it calls.
+func addRoleFact(in *iampolicy.AccountInput, r Resource, producer string) {
+	fact := iampolicy.RoleFact{Pattern: r.Name + "-???????"}
+	if name, _ := r.Inputs["name"].(string); name != "" {
+		fact.Pattern = name
+	}
+	if trust, _ := r.Inputs["assumeRolePolicy"].(string); trust != "" {
+		var doc struct {
+			Statement []struct {
+				Principal struct {
+					Service any
+				}
+			}
+		}
+		if json.Unmarshal([]byte(trust), &doc) == nil {
+			for _, st := range doc.Statement {
+				switch s := st.Principal.Service.(type) {
+				case string:
+					fact.Services = append(fact.Services, s)
+				case []any:
+					for _, v := range s {
+						if str, ok := v.(string); ok {
+							fact.Services = append(fact.Services, str)
+						}
+					}
+				}
+			}
+		}
+	}
+	if arns, ok := r.Inputs["managedPolicyArns"].([]any); ok {
+		for _, a := range arns {
+			if s, ok := a.(string); ok {
+				fact.ManagedPolicies = append(fact.ManagedPolicies, s)
+			}
+		}
+	}
+	if inline, ok := r.Inputs["inlinePolicies"].([]any); ok {
+		for _, p := range inline {
+			m, _ := p.(map[string]any)
+			doc, _ := m["policy"].(string)
+			fact.Inline = append(fact.Inline, doc)
+		}
+		if len(inline) > 0 && producer != "" && !slices.Contains(in.InvokeAccounts, producer) {
+			in.InvokeAccounts = append(in.InvokeAccounts, producer)
+		}
+	}
+	for i, f := range in.Roles {
+		if f.Pattern == fact.Pattern {
+			in.Roles[i] = fact // the new file's role (after --deployed's)
+			return
+		}
+	}
+	in.Roles = append(in.Roles, fact)
 }
 
 // producerOf is the producer account of a plan's stack file ("" when the
@@ -216,7 +294,8 @@ func (p *Plan) WriteIamJson(w io.Writer, opts IamOptions) error {
 	return err
 }
 
-// WriteIam prints the role set for people: per account, the deployer and
+// WriteIam prints the role set for people: per account, the permissions
+// boundary of the roles the stack creates there (if any), the deployer and
 // preview roles (policy and trust), then the pipeline roles, in the order
 // to create them, and the GitHub settings the deploy trust relies on; with
 // opts.Trust, the account roles and the shared AWS config that assumes
@@ -241,6 +320,14 @@ func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 				return err
 			}
 			continue
+		}
+		if a.Boundary != nil {
+			// First: the deployer may create roles only with it.
+			if err := section(fmt.Sprintf("Account %s (%s): permissions boundary policy %s of the roles the stack creates, "+
+				"a customer managed policy to create before the deployer role (the deployer creates and changes roles only with it)",
+				account, a.Role, a.Boundary.Arn), a.Boundary.Policy); err != nil {
+				return err
+			}
 		}
 		for _, kind := range []string{"deployer", "preview"} {
 			r := a.Roles[kind]

@@ -9,10 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/internal/iampolicy"
+	"github.com/xaccount/xaccount-api/internal/stack"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -159,4 +162,62 @@ func runDriftCheckScript(t *testing.T, r result, code int) (string, string) {
 	report, err := os.ReadFile(filepath.Join(reports, "dev.md"))
 	require.NoError(t, err)
 	return strings.TrimSpace(string(status)), string(report)
+}
+
+// TestARoleCreatedBeforeTheBoundaryGetsItUnderThePrintedDeployer: a stack
+// deployed before its roles had a permissions boundary (its probe role has
+// none; the deployer of then could create any role) is upgraded by the
+// deployer `--iam` prints now, which may create and change roles only with
+// the account's boundary: the up sets the boundary on the live role
+// (PutRolePermissionsBoundary, allowed with that boundary only), replaces
+// nothing, and the probe still answers.
+func TestARoleCreatedBeforeTheBoundaryGetsItUnderThePrintedDeployer(t *testing.T) {
+	t.Parallel()
+	withoutBoundary := func(ctx *pulumi.Context) error {
+		err := ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+			if r, ok := args.Props.(*iam.RoleArgs); ok {
+				r.PermissionsBoundary = nil
+				return &pulumi.ResourceTransformationResult{Props: r, Opts: args.Opts}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return stack.Program(ctx)
+	}
+	s := newEngineStack(t, "dev", withProgram(withoutBoundary))
+	s.editPolicy = func(account, kind string, doc *iampolicy.Document) {
+		if kind == "deployer" {
+			// The deployer of before: IAM on any role of the account.
+			doc.Statement = append(doc.Statement, iampolicy.Statement{Sid: "Before", Effect: "Allow",
+				Action: []string{"iam:CreateRole", "iam:AttachRolePolicy", "iam:PassRole", "iam:TagRole"}, Resource: []string{"*"}})
+			doc.Statement = slices.DeleteFunc(doc.Statement, func(st iampolicy.Statement) bool { return st.Effect == "Deny" })
+		}
+	}
+	s.mustUp()
+	probeRole := func(c *fakeaws.Cloud) string {
+		for arn, account := range c.Roles {
+			if account == "222222222222" && strings.Contains(arn, "probe-role") {
+				return arn
+			}
+		}
+		return ""
+	}
+	var role string
+	s.cloudView(func(c *fakeaws.Cloud) {
+		role = probeRole(c)
+		require.NotEmpty(t, role)
+		assert.Empty(t, c.RoleBoundaries[role], "created without a boundary")
+	})
+
+	s.editPolicy = nil
+	s.stack.Workspace().SetProgram(stack.Program)
+	r := s.mustUp()
+	assert.NotContains(t, r.out, "replace", "the role is updated in place")
+	s.cloudView(func(c *fakeaws.Cloud) {
+		assert.Equal(t, role, probeRole(c), "the same role")
+		assert.Equal(t, "arn:aws:iam::222222222222:policy/xaccount-dev-role-boundary", c.RoleBoundaries[role])
+	})
+	requireProbeGreen(t, s, "app", 4)
 }

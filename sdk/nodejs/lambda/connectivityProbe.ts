@@ -72,6 +72,7 @@ export class ConnectivityProbe extends pulumi.ComponentResource {
             resourceInputs["invokeHeaders"] = args?.invokeHeaders;
             resourceInputs["invokeUrls"] = args?.invokeUrls;
             resourceInputs["path"] = args?.path;
+            resourceInputs["permissionsBoundary"] = args?.permissionsBoundary;
             resourceInputs["region"] = args?.region;
             resourceInputs["sign"] = args?.sign;
             resourceInputs["stageName"] = args?.stageName;
@@ -129,6 +130,10 @@ export interface ConnectivityProbeArgs {
      * Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
      */
     path?: string;
+    /**
+     * PermissionsBoundary is the ARN of the customer managed policy set as the permissions boundary of the probe's role, in the consumer account (a deployer allowed to create roles only with it can then deploy the probe). Optional.
+     */
+    permissionsBoundary?: string;
     /**
      * Region of the API and the endpoint. Required.
      */

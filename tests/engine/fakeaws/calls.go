@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -370,6 +371,7 @@ var Calls = []Call{
 	{TypeRole, "read", "iam:ListRolePolicies", roleArn, nil, "resourceRoleRead (inline_policy)"},
 	{TypeRole, "read", "iam:ListAttachedRolePolicies", roleArn, nil, "resourceRoleRead (managed_policy_arns)"},
 	{TypeRole, "read", "iam:GetRolePolicy", roleArn, has("inlinePolicies"), "resourceRoleRead (readRoleInlinePolicies)"},
+	{TypeRole, "update", "iam:PutRolePermissionsBoundary", roleArn, has("permissionsBoundary"), "resourceRoleUpdate (permissions_boundary, before the policies)"},
 	{TypeRole, "update", "iam:AttachRolePolicy", roleArn, has("managedPolicyArns"), "resourceRoleUpdate (managed_policy_arns)"},
 	{TypeRole, "update", "iam:DetachRolePolicy", roleArn, has("managedPolicyArns"), "resourceRoleUpdate (managed_policy_arns)"},
 	{TypeRole, "delete", "iam:ListInstanceProfilesForRole", roleArn, nil, "DeleteRole (deleteRoleInstanceProfiles)"},
@@ -484,11 +486,29 @@ func (p *Provider) authorizeCalls(c *Cloud, typ, op, id string, in props) error 
 	return p.authorizeList(c, calls, id, in)
 }
 
+// perPolicy are the role calls IAM authorizes once per managed policy, each
+// with its iam:PolicyARN (AttachRolePolicy and DetachRolePolicy take one
+// PolicyArn; the provider calls them for each of managed_policy_arns).
+var perPolicy = []string{"iam:AttachRolePolicy", "iam:DetachRolePolicy"}
+
 // authorizeList checks a fixed list of calls.
 func (p *Provider) authorizeList(c *Cloud, calls []Call, id string, in props) error {
 	x := callCtx{Scope: p.scope, Id: id, In: in}
 	for _, call := range calls {
-		if err := p.authorize(c, call.Action, call.Resource(x), withShareName(c, call, x, requestContext(call, x))); err != nil {
+		keys := withShareName(c, call, x, requestContext(call, x))
+		if call.Type == TypeRole && slices.Contains(perPolicy, call.Action) {
+			for _, arn := range in.strs("managedPolicyArns") {
+				withArn := map[string][]string{"iam:policyarn": {arn}}
+				for k, v := range keys {
+					withArn[k] = v
+				}
+				if err := p.authorize(c, call.Action, call.Resource(x), withArn); err != nil {
+					return fmt.Errorf("%s: %w", call.Source, err)
+				}
+			}
+			continue
+		}
+		if err := p.authorize(c, call.Action, call.Resource(x), keys); err != nil {
 			return fmt.Errorf("%s: %w", call.Source, err)
 		}
 	}

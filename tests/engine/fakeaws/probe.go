@@ -370,6 +370,13 @@ func (c *Cloud) invokeDecision(f *Function, api *RestApi, resourcePolicy, resour
 			ip = allowed
 		}
 	}
+	// The role's permissions boundary caps what its policies allow.
+	switch boundaryAllows(c, f.Role, "execute-api:Invoke", resource) {
+	case explicitDeny:
+		return policy.ExplicitDeny
+	case implicitDeny:
+		ip = implicitDeny
+	}
 	sameAccount := f.Account == api.Account
 	if (sameAccount && (rp == policy.Allowed || ip == allowed)) || (rp == policy.Allowed && ip == allowed) {
 		return policy.Allowed

@@ -377,7 +377,13 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 		}
 		// Checked once the ID and generated names exist; a refused call
 		// fails the whole operation, and nothing of it is saved.
-		return p.authorizeCalls(c, typ, "create", id, p.withTags(out))
+		if err := p.authorizeCalls(c, typ, "create", id, p.withTags(out)); err != nil {
+			return err
+		}
+		if typ == TypeRole {
+			return boundaryExists(c, out, "CreateRole")
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -438,6 +444,7 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		case TypeRole:
 			c.RolePolicies[olds.str("arn")] = news.strs("managedPolicyArns")
 			c.RoleInlinePolicies[olds.str("arn")] = inlinePolicies(news)
+			c.RoleBoundaries[olds.str("arn")] = news.str("permissionsBoundary")
 			out = merged
 		case TypeSecurityGroup:
 			if g, ok := c.SecurityGroups[id]; ok {
@@ -485,7 +492,13 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		if err != nil {
 			return err
 		}
-		return p.authorizeCalls(c, typ, "update", id, p.withTags(merged))
+		if err := p.authorizeCalls(c, typ, "update", id, p.withTags(merged)); err != nil {
+			return err
+		}
+		if typ == TypeRole && merged.str("permissionsBoundary") != olds.str("permissionsBoundary") {
+			return boundaryExists(c, merged, "PutRolePermissionsBoundary")
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -72,6 +72,8 @@ type connectivityProbeArgs struct {
 	InvokeUrls map[string]string `pulumi:"invokeUrls"`
 	// Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
 	Path *string `pulumi:"path"`
+	// PermissionsBoundary is the ARN of the customer managed policy set as the permissions boundary of the probe's role, in the consumer account (a deployer allowed to create roles only with it can then deploy the probe). Optional.
+	PermissionsBoundary *string `pulumi:"permissionsBoundary"`
 	// Region of the API and the endpoint. Required.
 	Region string `pulumi:"region"`
 	// Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
@@ -108,6 +110,8 @@ type ConnectivityProbeArgs struct {
 	InvokeUrls pulumi.StringMapInput
 	// Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
 	Path *string
+	// PermissionsBoundary is the ARN of the customer managed policy set as the permissions boundary of the probe's role, in the consumer account (a deployer allowed to create roles only with it can then deploy the probe). Optional.
+	PermissionsBoundary *string
 	// Region of the API and the endpoint. Required.
 	Region string
 	// Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
