@@ -85,12 +85,11 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 		bad("--state-prefix needs --state-bucket")
 	}
 	if *stateBucket != "" {
-		// Both flags' problems at once, before any plan.
+		// Both flags' problems, with every other usage problem, before any plan.
 		if err := iampolicy.ValidateState(*stateBucket, *statePrefix); err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
-				fmt.Fprintf(stderr, "plan: --state-bucket/--state-prefix: %s\n", line)
+				bad("--state-bucket/--state-prefix: %s", line)
 			}
-			return exitInvalid
 		}
 	}
 	switch {
