@@ -3,6 +3,7 @@ package iampolicy
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -346,7 +347,7 @@ func Roles(opts Options, accounts []AccountInput) (RoleSet, error) {
 		"preview": {
 			Arn:    previewPipeline,
 			Policy: previewPolicy,
-			Trust:  oidcTrust(oidc, PullRequestSubject(opts.Repo), PreviewEnvironmentSubject(opts.Repo, opts.Stack)),
+			Trust:  previewTrust(oidc, opts.Repo, opts.Stack, opts.Workflow),
 		},
 	}}
 	return set, nil
@@ -406,6 +407,42 @@ func deployTrust(provider string, claims map[string]string) Document {
 		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
 		Condition: map[string]map[string]any{"StringEquals": equals},
 	}}}
+}
+
+// DriftWorkflow is the workflow file of the daily drift check, which runs
+// every stack's preview in its preview environment.
+const DriftWorkflow = "drift.yml"
+
+// PullRequestPreviewStacks are the stacks preview.yml previews for real on a
+// pull request (with their own passphrase, which pull requests may read).
+// Only their preview pipeline roles trust pull requests: any other stack's
+// role would let a branch that edits preview.yml read that stack's
+// accounts and state.
+var PullRequestPreviewStacks = []string{"dev"}
+
+// previewTrust is the preview pipeline role's trust: a job of the stack's
+// preview environment (PreviewEnvironment) run from main by the drift check
+// or the stack's deploy workflow (ref and job_workflow_ref, as for the
+// deploy role: an environment's subject alone is GitHub's to give to any
+// branch that names it), and pull requests only for the stacks pull
+// requests preview (PullRequestPreviewStacks).
+func previewTrust(provider, repo, stack, workflow string) Document {
+	doc := Document{Version: "2012-10-17"}
+	if slices.Contains(PullRequestPreviewStacks, stack) {
+		doc.Statement = append(doc.Statement, oidcTrust(provider, PullRequestSubject(repo)).Statement[0])
+		doc.Statement[0].Sid = "PullRequestPreview"
+	}
+	doc.Statement = append(doc.Statement, Statement{
+		Sid: "PreviewEnvironmentOnMain", Effect: "Allow", Principal: map[string]string{"Federated": provider},
+		Action: []string{"sts:AssumeRoleWithWebIdentity"},
+		Condition: map[string]map[string]any{"StringEquals": {
+			OidcIssuer + ":aud":                    OidcAudience,
+			OidcIssuer + ":sub":                    PreviewEnvironmentSubject(repo, stack),
+			OidcIssuer + ":" + ClaimRef:            MainRef,
+			OidcIssuer + ":" + ClaimJobWorkflowRef: []string{JobWorkflowRef(repo, DriftWorkflow, MainRef), JobWorkflowRef(repo, workflow, MainRef)},
+		}},
+	})
+	return doc
 }
 
 // oidcTrust lets the repository's OIDC tokens with exactly these subjects

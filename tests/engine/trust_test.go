@@ -2,6 +2,7 @@ package engine
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,7 +134,8 @@ func TestTrustChain(t *testing.T) {
 			assert.Falsef(t, pr[arn], "a pull request must not reach deployer role %s", arn)
 		}
 		for _, arn := range previews(set) {
-			assert.Truef(t, pr[arn], "a pull request previews with %s", arn)
+			assert.Equalf(t, slices.Contains(iampolicy.PullRequestPreviewStacks, set.Stack), pr[arn],
+				"a pull request previews with %s exactly when pull requests preview stack %s", arn, set.Stack)
 		}
 	}
 
@@ -285,4 +287,41 @@ func TestDeployTrustWithImmutableSubjects(t *testing.T) {
 	assert.True(t, assumes(t, deploy, job("repo:"+repo+":environment:dev", iampolicy.MainRef)))
 	assert.False(t, assumes(t, deploy, job("repo:acme/xaccount-api:environment:dev", iampolicy.MainRef)), "the names-only subject is another repository's")
 	assert.False(t, assumes(t, deploy, job("repo:"+repo+":environment:dev", "refs/heads/feature")))
+}
+
+// TestPreviewTrustAdmitsPullRequestsOnlyForTheStacksTheyPreview: a stack's
+// preview pipeline role admits the drift check and its deploy workflow's
+// preview job in its preview environment on main, and pull requests only
+// for the stacks preview.yml previews (dev): a branch that edits
+// preview.yml to name prod gets none of prod's roles. A job of another
+// branch or another workflow file naming the preview environment (a
+// workflow_dispatch of drift.yml from a branch, say) is refused too.
+func TestPreviewTrustAdmitsPullRequestsOnlyForTheStacksTheyPreview(t *testing.T) {
+	t.Parallel()
+	split := filepath.Join(repoRoot, "tests", "testdata", "split")
+	sets := map[string]iampolicy.RoleSet{"dev": committedRoles(t, "dev"), "prod": committedRoles(t, "prod")}
+	for _, stack := range []string{"orders", "orders-app"} {
+		sets[stack] = rolesOf(t, split, stack)
+	}
+	pullRequest := githubJob("preview.yml", "refs/pull/7/merge", "")
+	for stack, set := range sets {
+		preview := set.Pipeline.Roles["preview"]
+		workflow := iampolicy.DeployWorkflow
+		if strings.HasPrefix(stack, "orders") {
+			workflow = iampolicy.SplitDeployWorkflow
+		}
+		env := iampolicy.PreviewEnvironment(stack)
+		assert.Equalf(t, slices.Contains(iampolicy.PullRequestPreviewStacks, stack), assumes(t, preview, pullRequest),
+			"%s: a pull request gets the preview pipeline role exactly when pull requests preview the stack", stack)
+		assert.Truef(t, assumes(t, preview, githubJob(iampolicy.DriftWorkflow, iampolicy.MainRef, env)), "%s: the drift check on main", stack)
+		assert.Truef(t, assumes(t, preview, githubJob(workflow, iampolicy.MainRef, env)), "%s: the deploy workflow's preview on main", stack)
+		for name, claims := range map[string]map[string]string{
+			"the drift check run from a branch":                githubJob(iampolicy.DriftWorkflow, "refs/heads/feature", env),
+			"another workflow file on main in the environment": githubJob("other.yml", iampolicy.MainRef, env),
+			"the environment's subject alone":                  subjectOnly(iampolicy.PreviewEnvironmentSubject(testRepo, stack)),
+			"the drift check on main outside the environment":  githubJob(iampolicy.DriftWorkflow, iampolicy.MainRef, ""),
+		} {
+			assert.Falsef(t, assumes(t, preview, claims), "%s: %s must not get the preview pipeline role", stack, name)
+		}
+	}
 }
