@@ -457,3 +457,25 @@ func TestDeployersCreateOnlyBoundedStackRoles(t *testing.T) {
 	d := strings.Index(out, "# Account 222222222222 (consumer:app): deployer role")
 	assert.True(t, b >= 0 && b < d, "the boundary is printed before the deployer role that needs it")
 }
+
+// TestTheBoundaryReadsNoLogs: the permissions boundary of the roles a
+// stack creates allows the writes of API Gateway's CloudWatch role and the
+// probe's, and no log read (the managed policy's GetLogEvents and
+// FilterLogEvents would let every role under the boundary read every log
+// group of the account and region).
+func TestTheBoundaryReadsNoLogs(t *testing.T) {
+	doc, err := iampolicy.BoundaryPolicy("eu-west-1", iampolicy.AccountInput{Account: "111111111111", Roles: []iampolicy.RoleFact{{
+		Pattern:         "xaccount-api-account-role-???????",
+		ManagedPolicies: []string{"arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"},
+	}}})
+	require.NoError(t, err)
+	require.NotNil(t, doc)
+	var actions []string
+	for _, st := range doc.Statement {
+		actions = append(actions, st.Action...)
+	}
+	assert.Contains(t, actions, "logs:PutLogEvents")
+	for _, read := range []string{"logs:GetLogEvents", "logs:FilterLogEvents"} {
+		assert.NotContains(t, actions, read)
+	}
+}

@@ -81,6 +81,13 @@ var managedPolicyActions = map[string][]string{
 	},
 }
 
+// boundaryLeavesOut are actions of the attached managed policies that no
+// role of the stack needs and the boundary does not allow: API Gateway's
+// CloudWatch role only writes logs, and its managed policy's log reads would
+// let any role the deployer creates under the boundary read every log group
+// of the account and region.
+var boundaryLeavesOut = []string{"logs:GetLogEvents", "logs:FilterLogEvents"}
+
 // BoundaryPolicy is the permissions boundary of the roles the stack creates
 // in the account a describes: the union of what they need (their managed
 // policies' actions, and execute-api:Invoke on the producer's APIs for a
@@ -101,6 +108,8 @@ func BoundaryPolicy(region string, a AccountInput) (*Document, error) {
 			}
 			for _, act := range actions {
 				switch {
+				case slices.Contains(boundaryLeavesOut, act):
+					// A reader of every log group: no role of the stack reads logs.
 				case strings.HasPrefix(act, "logs:"):
 					logs = append(logs, act)
 				default:
