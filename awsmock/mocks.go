@@ -100,6 +100,11 @@ type Mocks struct {
 	providers map[string]providerInfo    // provider URN -> pins
 	invokes   map[string]map[string]bool // account -> invoke tokens called there
 	restApis  map[string]ExistingRestApi // REST APIs that exist (RestApis)
+	// noLogRole are the accounts without an API Gateway CloudWatch Logs
+	// role (WithoutAccountLogRole); privateDnsEndpoints the VPCs that hold a
+	// private-DNS execute-api endpoint (PrivateDnsEndpoints).
+	noLogRole           map[string]bool
+	privateDnsEndpoints map[string]ExistingEndpoint
 }
 
 // Option configures Mocks.
@@ -119,6 +124,8 @@ func Profiles(accounts map[string]string) Option {
 // StackOutputs gives the outputs of the stacks the program references
 // (pulumi.NewStackReference, by the name it passes): a stack not listed
 // answers with no outputs, as a stack that has never been updated does.
+// A value made with resource.MakeSecret is an output that stack keeps
+// secret: the program reads it as a secret, as from the engine.
 func StackOutputs(outputs map[string]map[string]any) Option {
 	return func(m *Mocks) {
 		for name, out := range outputs {
@@ -130,7 +137,7 @@ func StackOutputs(outputs map[string]map[string]any) Option {
 // New returns mocks for one run of project/stack.
 func New(project, stack string, opts ...Option) *Mocks {
 	m := &Mocks{project: project, stack: stack, profiles: map[string]string{}, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{},
-		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}}
+		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}, noLogRole: map[string]bool{}, privateDnsEndpoints: map[string]ExistingEndpoint{}}
 	for _, opt := range opts {
 		opt(m)
 	}
@@ -290,6 +297,9 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	}
 	m.invokes[pins.account][args.Token] = true
 	m.mu.Unlock()
+	if out, ok, err := m.callPreflight(args.Token, args.Args, pins); ok {
+		return out, err
+	}
 	if out, ok, err := m.callRestApi(args.Token, args.Args); ok {
 		return out, err
 	}

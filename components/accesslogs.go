@@ -27,12 +27,14 @@ type AccessLogsArgs struct {
 	// CreateAccountRole creates the IAM role API Gateway writes logs with and
 	// sets it in the account's API Gateway settings. That setting is
 	// account-wide (one per account and region): it replaces whatever role
-	// another team set, for every REST API of the account and region. The
-	// provider cannot read the current setting, so this is an explicit
-	// opt-in, warned about on every run; leave it false when the account has
-	// a role already. Both are kept when the stack lets go of them
-	// (RetainOnDelete), so a destroy never leaves the account pointing at a
-	// deleted role. Optional, default false.
+	// another team set, for every REST API of the account and region, so
+	// this is an explicit opt-in, warned about on every run; leave it false
+	// when the account has a role already. While it is false and access logs
+	// are on, the preflight reads the setting before anything is registered
+	// and refuses a producer account without a role, naming this field.
+	// Both are kept when the stack lets go of them (RetainOnDelete), so a
+	// destroy never leaves the account pointing at a deleted role.
+	// Optional, default false.
 	CreateAccountRole bool `pulumi:"createAccountRole,optional"`
 }
 
@@ -72,11 +74,12 @@ func ValidateRetentionDays(days int) error {
 const pushToCloudWatchPolicy = "arn:%s:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
 // newAccessLogs registers the access-log group of the API's stage and, when
-// asked, the account's API Gateway CloudWatch role. It returns the group
+// asked, the account's API Gateway CloudWatch role, with the permissions
+// boundary boundary (a policy ARN, "" for none). It returns the group
 // and what the stage must wait for. API Gateway refuses access logging
 // until the account has that role ("CloudWatch Logs role ARN must be set in
 // account settings to enable logging").
-func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, region, stageName string, args *AccessLogsArgs, protect bool, producer pulumi.ResourceOption) (*cloudwatch.LogGroup, []pulumi.Resource, error) {
+func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, region, stageName string, args *AccessLogsArgs, protect bool, boundary string, producer pulumi.ResourceOption) (*cloudwatch.LogGroup, []pulumi.Resource, error) {
 	retention := args.RetentionDays
 	if retention == 0 {
 		retention = DefaultLogRetentionDays
@@ -91,12 +94,16 @@ func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, regio
 	var deps []pulumi.Resource
 	if args.CreateAccountRole {
 		_ = ctx.Log.Warn(AccountRoleWarning, &pulumi.LogArgs{Resource: comp})
-		role, err := iam.NewRole(ctx, name+"-apigateway-logs-role", &iam.RoleArgs{
+		roleArgs := &iam.RoleArgs{
 			Description: pulumi.String("Lets API Gateway write access logs to CloudWatch Logs (account-wide API Gateway setting)"),
 			AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
 				`"Principal":{"Service":"apigateway.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
 			ManagedPolicyArns: pulumi.StringArray{pulumi.String(fmt.Sprintf(pushToCloudWatchPolicy, PartitionOf(region)))},
-		}, pulumi.Parent(comp), producer, pulumi.Protect(false), pulumi.RetainOnDelete(true))
+		}
+		if boundary != "" {
+			roleArgs.PermissionsBoundary = pulumi.String(boundary)
+		}
+		role, err := iam.NewRole(ctx, name+"-apigateway-logs-role", roleArgs, pulumi.Parent(comp), producer, pulumi.Protect(false), pulumi.RetainOnDelete(true))
 		if err != nil {
 			return nil, nil, err
 		}

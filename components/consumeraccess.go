@@ -69,6 +69,11 @@ type ConsumerApiAccessArgs struct {
 	ProbeFailOnError *bool `pulumi:"probeFailOnError,optional"`
 	// Tags are set on the resources that take tags. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// RolePermissionsBoundary is the name (after its path, if any) of the
+	// customer managed policy in the consumer account set as the
+	// permissions boundary of the probe's role, as in
+	// CrossAccountPrivateApiArgs. Optional.
+	RolePermissionsBoundary string `pulumi:"rolePermissionsBoundary,optional"`
 }
 
 // ConsumerApiAccess is one consumer account's part of a CrossAccountPrivateApi,
@@ -103,6 +108,9 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 	}
 	if !ValidAccountId(a.ProducerAccountId) {
 		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
+	}
+	if a.RolePermissionsBoundary != "" && !ValidPolicyName(a.RolePermissionsBoundary) {
+		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, ExpectPolicyName)
 	}
 	if a.Consumer.EndpointId != nil {
 		f.add("consumer.endpointId", "a consumer's own stack creates its endpoint; an endpoint owned elsewhere needs no consumer stack: list it in the producer's consumers instead")
@@ -201,7 +209,14 @@ func NewConsumerApiAccess(ctx *pulumi.Context, name string, args *ConsumerApiAcc
 	}
 	api := args.Api
 	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect,
-		customDomain: api != nil && api.CustomDomain != nil}
+		customDomain: api != nil && api.CustomDomain != nil, boundary: args.RolePermissionsBoundary}
+	// The preflight reads the consumer's existing VPC before anything is registered.
+	checked := &preflight{ctx: ctx}
+	checked.consumerVpc("consumer", c, endpointName(name, c), args.Region, side.customDomain, side.consumerInvokeOpts(c)...)
+	checked.log(comp)
+	if err := checked.f.err(); err != nil {
+		return nil, fmt.Errorf("consumer api access %s: %w", name, err)
+	}
 	access, err := side.newConsumerEndpoint(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("consumer api access %s: %w", name, err)

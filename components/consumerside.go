@@ -26,6 +26,9 @@ type consumerSide struct {
 	// customDomain says the API has a private custom domain: its private
 	// hosted zone needs the VPC's DNS attributes, as private DNS does.
 	customDomain bool
+	// boundary is the name of the permissions boundary policy of the roles
+	// created in a consumer's account ("" for none).
+	boundary string
 }
 
 // consumerOpts parents a consumer's child and, when the consumer names its
@@ -153,7 +156,7 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 			vpcId = checkedDnsAttributes(c.Name, existing, "the API's custom domain resolves through a private hosted zone", "turn them on in the VPC")
 		}
 	}
-	endpoint, err := NewExecuteApiEndpoint(ctx, prefix+"-endpoint", &ExecuteApiEndpointArgs{
+	endpoint, err := NewExecuteApiEndpoint(ctx, endpointName(s.name, c), &ExecuteApiEndpointArgs{
 		Region:         region,
 		VpcId:          vpcId,
 		SubnetIds:      subnetIds,
@@ -176,18 +179,10 @@ func (s consumerSide) newConsumerEndpoint(ctx *pulumi.Context, c ConsumerArgs) (
 func checkedDnsAttributes(consumer string, vpc pulumi.AnyOutput, why, fix string) pulumi.StringOutput {
 	return vpc.ApplyT(func(v any) (string, error) {
 		existing := v.(existingVpc)
-		id, support, hostnames := existing.Id, existing.EnableDnsSupport, existing.EnableDnsHostnames
-		var off []string
-		if !support {
-			off = append(off, "enableDnsSupport")
+		if off := dnsAttributesOff(existing); len(off) > 0 {
+			return "", fmt.Errorf("consumer %s: %s but VPC %s has %s off; %s", consumer, why, existing.Id, strings.Join(off, " and "), fix)
 		}
-		if !hostnames {
-			off = append(off, "enableDnsHostnames")
-		}
-		if len(off) > 0 {
-			return "", fmt.Errorf("consumer %s: %s but VPC %s has %s off; %s", consumer, why, id, strings.Join(off, " and "), fix)
-		}
-		return id, nil
+		return existing.Id, nil
 	}).(pulumi.StringOutput)
 }
 
@@ -250,6 +245,10 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 		// A new domain association or alias: call the domain once they exist.
 		triggers["customDomain"] = access.domainReady
 	}
+	boundary := ""
+	if s.boundary != "" {
+		boundary = PolicyArn(s.region, c.AccountId, s.boundary)
+	}
 	return NewConnectivityProbe(ctx, s.name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
 		Region:                  s.region,
 		VpcId:                   access.Endpoint.VpcId,
@@ -266,6 +265,7 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 		Triggers:                triggers,
 		FailOnError:             failOnError,
 		Tags:                    s.tags,
+		PermissionsBoundary:     boundary,
 	}, s.consumerOpts(c)...)
 }
 

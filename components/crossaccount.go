@@ -138,6 +138,15 @@ type CrossAccountPrivateApiArgs struct {
 	ExtraPolicyStatements []map[string]any `pulumi:"extraPolicyStatements,optional"`
 	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// RolePermissionsBoundary is the name (after its path, if any) of the
+	// customer managed policy set as the permissions boundary of every IAM
+	// role the component creates (a consumer's probe role, API Gateway's
+	// CloudWatch Logs role), in that role's account: a policy of that name
+	// must exist in each such account. It lets a deployer that may create
+	// roles only with that boundary deploy the stack (AWS's delegated role
+	// creation; the project's --iam prints the policy and such a deployer).
+	// Optional: without it the roles get no boundary.
+	RolePermissionsBoundary string `pulumi:"rolePermissionsBoundary,optional"`
 	// ProbeFailOnError fails the update when a consumer's probe gets an
 	// unexpected answer; false records it in the probe's results only.
 	// Optional, default true.
@@ -263,17 +272,25 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 	}
 	producer := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Provider(args.ProducerProvider)}
-	// An adopted API is read before anything is registered in any account.
+	// An adopted API, and what a first up would trip over (the preflight),
+	// are read before anything is registered in any account; every problem
+	// found is reported at once.
+	var f fieldErrs
 	var adopted *AdoptedApi
 	if args.Adopt != nil {
 		adopted = ReadAdoptedApi(ctx, args.Adopt.RestApiId, pulumi.Provider(args.ProducerProvider))
 		if err := args.Adopt.CheckExisting(adopted); err != nil {
-			var f fieldErrs
 			f.nest("adopt", err)
-			return nil, invalidArgs("cross-account private api", name, f.err())
 		}
 	}
-	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect, customDomain: args.CustomDomain != nil}
+	side := consumerSide{name: name, parent: comp, region: args.Region, tags: args.Tags, protect: args.Protect, customDomain: args.CustomDomain != nil,
+		boundary: args.RolePermissionsBoundary}
+	checked := args.preflight(ctx, name, side.consumerInvokeOpts)
+	checked.log(comp)
+	f.list = append(f.list, checked.f.list...)
+	if err := f.err(); err != nil {
+		return nil, invalidArgs("cross-account private api", name, err)
+	}
 
 	// Step 1 (account A): an interface endpoint for execute-api in each consumer VPC.
 	endpointIds := make(pulumi.StringArray, 0, len(args.Consumers))
@@ -325,7 +342,11 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	var logGroup *cloudwatch.LogGroup
 	var stageDeps []pulumi.Resource
 	if logs := args.accessLogs(); logs.on() {
-		group, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, &logs, args.Protect, pulumi.Provider(args.ProducerProvider))
+		boundary := ""
+		if args.RolePermissionsBoundary != "" {
+			boundary = PolicyArn(args.Region, args.ProducerAccountId, args.RolePermissionsBoundary)
+		}
+		group, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, &logs, args.Protect, boundary, pulumi.Provider(args.ProducerProvider))
 		if err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
 		}

@@ -429,3 +429,39 @@ func TestCrossAccountDefaultsAreTheProgramsDefaults(t *testing.T) {
 	off := run(&AccessLogsArgs{Enabled: pulumi.BoolRef(false)})
 	assert.Empty(t, off.OfType("aws:cloudwatch/logGroup:LogGroup"), "Enabled false: no log group")
 }
+
+// TestRolesGetThePermissionsBoundaryOfTheirAccount: with
+// RolePermissionsBoundary, each IAM role the component creates has the named
+// policy of its own account as permissions boundary (the probe's role in
+// the consumer account, API Gateway's CloudWatch role in the producer's);
+// without it, none; a name IAM would refuse is a FieldError.
+func TestRolesGetThePermissionsBoundaryOfTheirAccount(t *testing.T) {
+	for _, boundary := range []string{"team/xaccount-boundary", ""} {
+		mocks, _, err := runCrossAccountWith(t, testRegion, func(a *CrossAccountPrivateApiArgs) {
+			a.RolePermissionsBoundary = boundary
+			a.Consumers[0].Probe = true
+			a.AccessLogs = &AccessLogsArgs{CreateAccountRole: true}
+		})
+		require.NoError(t, err)
+		roles := 0
+		for _, r := range mocks.Resources() {
+			if r.Type != "aws:iam/role:Role" {
+				continue
+			}
+			roles++
+			account := testConsumerAccount
+			if strings.Contains(r.Name, "apigateway-logs") {
+				account = testProducerAccount
+			}
+			if boundary == "" {
+				assert.NotContainsf(t, r.Inputs, "permissionsBoundary", "%s", r.Name)
+				continue
+			}
+			assert.Equalf(t, "arn:aws:iam::"+account+":policy/team/xaccount-boundary", r.Inputs["permissionsBoundary"].V, "%s", r.Name)
+		}
+		assert.Equal(t, 2, roles, "the probe's role and the CloudWatch role")
+	}
+	_, _, err := runCrossAccountWith(t, testRegion, func(a *CrossAccountPrivateApiArgs) { a.RolePermissionsBoundary = "arn:aws:iam::1:policy/x" })
+	require.Error(t, err)
+	assert.Contains(t, fieldsOf(err), "rolePermissionsBoundary")
+}

@@ -31,6 +31,8 @@ const (
 	// ExpectExecuteApiEndpointPolicy is ExecuteApiEndpointArgs.EndpointPolicy's.
 	ExpectExecuteApiEndpointPolicy = EndpointPolicyRestricted + " (invoke the invokeArns only), " + EndpointPolicyFull +
 		" (any API of the region) or " + EndpointPolicySeparate + " (a policy attached separately)"
+	ExpectPolicyName = "the name of a customer managed policy, after its path if any (team/boundary): [A-Za-z0-9_+=,.@-], folders separated by /"
+	ExpectPolicyArn  = "a customer managed policy's ARN, arn:aws:iam::<account>:policy/<name>"
 )
 
 // Validate checks every value of the args and returns all problems as
@@ -46,6 +48,9 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	}
 	if !ValidAccountId(a.ProducerAccountId) {
 		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
+	}
+	if a.RolePermissionsBoundary != "" && !ValidPolicyName(a.RolePermissionsBoundary) {
+		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, ExpectPolicyName)
 	}
 	if !ValidStageName(a.StageName) {
 		f.bad("stageName", a.StageName, ExpectStageName)

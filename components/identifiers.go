@@ -20,7 +20,26 @@ var (
 	stageNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_]{1,128}$`)
 	principalPattern    = regexp.MustCompile(`^` + iamPartitions + `:iam::` + accountDigits + `:(?:root|role/` + iamName + `|user/` + iamName + `)$`)
 	roleArnPattern      = regexp.MustCompile(`^` + iamPartitions + `:iam::` + accountDigits + `:role/` + iamName + `$`)
+	// policyNamePattern is a customer managed policy's name, after an
+	// optional path of folders (IAM's CreatePolicy: PolicyName
+	// [\w+=,.@-]{1,128}, Path of the same characters between slashes).
+	policyNamePattern = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,128}$`)
+	policyArnPattern  = regexp.MustCompile(`^` + iamPartitions + `:iam::` + accountDigits + `:policy/([\w+=,.@-]+/)*[\w+=,.@-]{1,128}$`)
 )
+
+// ValidPolicyName reports whether name is a customer managed policy's name,
+// with its path if any ("team/boundary").
+func ValidPolicyName(name string) bool { return policyNamePattern.MatchString(name) }
+
+// ValidPolicyArn reports whether arn is a customer managed policy's ARN in
+// an account.
+func ValidPolicyArn(arn string) bool { return policyArnPattern.MatchString(arn) }
+
+// PolicyArn is the ARN of the customer managed policy name (with its path)
+// in account, in region's partition.
+func PolicyArn(region, account, name string) string {
+	return "arn:" + PartitionOf(region) + ":iam::" + account + ":policy/" + name
+}
 
 // ValidAccountId reports whether id is an AWS account ID: exactly 12 ASCII digits.
 func ValidAccountId(id string) bool { return accountIdPattern.MatchString(id) }

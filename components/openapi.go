@@ -134,7 +134,10 @@ func openApiOperation(r RouteDefinition) (map[string]any, error) {
 			}},
 		}
 	case IntegrationHTTPProxy, IntegrationVpcLink:
-		op["responses"] = map[string]any{"200": map[string]any{"description": "proxied from " + r.Uri}}
+		// The uri is in the integration only: a description is shown where
+		// the integration is not (exports, the console), and the uri may be
+		// a secret.
+		op["responses"] = map[string]any{"200": map[string]any{"description": "proxied to the backend"}}
 		integration := map[string]any{
 			"type":                "http_proxy",
 			"httpMethod":          r.Method,

@@ -113,6 +113,11 @@ type ConnectivityProbeArgs struct {
 	TimeoutSeconds int `pulumi:"timeoutSeconds,optional"`
 	// Tags are set on the role, the security group and the function. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
+	// PermissionsBoundary is the ARN of the customer managed policy set as
+	// the permissions boundary of the probe's role, in the consumer account
+	// (a deployer allowed to create roles only with it can then deploy the
+	// probe). Optional.
+	PermissionsBoundary string `pulumi:"permissionsBoundary,optional"`
 }
 
 // ConnectivityProbe is a small Lambda function in the consumer account, in
@@ -129,7 +134,8 @@ type ConnectivityProbe struct {
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
 	// Results maps each invoke form to what the last run recorded
 	// (ProbeFormResult as a map: status, latencyMs, requestId, errorType,
-	// body, ok, pending, diagnosis, …).
+	// body, none for a MOCK's own answer, ok, pending, diagnosis, …); a
+	// secret when anything the probe was given is.
 	Results pulumi.MapOutput `pulumi:"results"`
 
 	// Function and Invocation are the Lambda children.
@@ -142,6 +148,9 @@ func (a *ConnectivityProbeArgs) Validate() error {
 	var f fieldErrs
 	if !ValidRegion(a.Region) {
 		f.bad("region", a.Region, ExpectRegion)
+	}
+	if a.PermissionsBoundary != "" && !ValidPolicyArn(a.PermissionsBoundary) {
+		f.bad("permissionsBoundary", a.PermissionsBoundary, ExpectPolicyArn)
 	}
 	f.require(a.VpcId != nil, "vpcId")
 	f.require(a.SubnetIds != nil, "subnetIds")
@@ -301,6 +310,9 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		ManagedPolicyArns: pulumi.StringArray{pulumi.String("arn:" + partition + ":" + lambdaVpcAccessPolicy)},
 		Tags:              args.Tags,
 	}
+	if args.PermissionsBoundary != "" {
+		roleArgs.PermissionsBoundary = pulumi.String(args.PermissionsBoundary)
+	}
 	if args.Sign {
 		invoke := pulumi.All(args.ExecutionArn, args.StageName).ApplyT(func(v []any) (string, error) {
 			return probeInvokePolicy(v[0].(string), v[1].(string), args.path())
@@ -368,11 +380,17 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	// replace it (terraform-provider-aws internal/service/lambda/invocation.go:
 	// triggers ForceNew, input ForceNew with lifecycle CREATE_ONLY), and a
 	// function error fails it with the function's message.
+	//
+	// Its result is what the probe called and what came back: the engine
+	// stores it as a secret (a provider marks an output secret only where
+	// an input of the same name is), and Results below are as secret as the
+	// event (input) the probe was given, e.g. invoke URLs built from an API
+	// ID a producer's stack keeps secret.
 	inv, err := lambda.NewInvocation(ctx, name+"-invocation", &lambda.InvocationArgs{
 		FunctionName: fn.Name,
 		Input:        input,
 		Triggers:     args.Triggers,
-	}, child...)
+	}, append(child, pulumi.AdditionalSecretOutputs([]string{"result"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)
 	}
@@ -382,7 +400,7 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	// A pending form does not fail the update; it is surfaced as a warning
 	// naming the command that runs the probe again, on this update and on
 	// every later one until a run finds it answering.
-	comp.Results = pulumi.All(inv.Result, inv.URN()).ApplyT(func(v []any) (map[string]any, error) {
+	comp.Results = pulumi.All(pulumi.Unsecret(inv.Result), inv.URN(), input).ApplyT(func(v []any) (map[string]any, error) {
 		forms, err := ParseProbeResult(v[0].(string))
 		if err != nil {
 			return nil, err

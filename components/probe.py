@@ -40,6 +40,7 @@ def handler(event, context=None):
         r["ok"] = answer_ok(r, event.get("refusals", []))
         r["diagnosis"] = "" if r["ok"] else diagnose(r, integration, event.get("rules", []))
         r["pending"] = pending(r, integration, event.get("rules", []))
+        r["body"] = recorded_body(r, integration)
     # A pending form (a new custom domain or access association not ready
     # yet, which AWS documents as taking longer than this function may run)
     # is recorded, not failed.
@@ -63,6 +64,15 @@ def failure_message(failed):
         want = r["expected"] or "an answer API Gateway does not refuse"
         lines.append("%s: %s returned %s; expected %s. Likely cause: %s" % (r["form"], r["url"], got, want, r["diagnosis"]))
     return "connectivity probe failed (set probe.failOnError: false to record this without failing):\n" + "\n".join(lines)
+
+
+def recorded_body(r, integration):
+    """Mirrors components.ProbeRecordedBody: a MOCK integration's own answer
+    (no x-amzn-ErrorType) is kept without its body, which may be a secure
+    config value; the results go to the state and the stack outputs."""
+    if integration == "mock" and not r["errorType"]:
+        return ""
+    return r["body"]
 
 
 def answer_ok(r, refusals):

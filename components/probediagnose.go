@@ -46,7 +46,8 @@ type ProbeFormResult struct {
 	// MISSING_AUTHENTICATION_TOKEN, API_CONFIGURATION_ERROR, …; empty when
 	// the body is not such an answer.
 	ResponseType string `json:"responseType"`
-	// Body is the first bytes of the body.
+	// Body is the first bytes of the body; empty for a MOCK integration's
+	// own answer (ProbeRecordedBody).
 	Body string `json:"body"`
 	// Failure is one of the ProbeFailure… values when no HTTP answer came back.
 	Failure string `json:"failure"`
@@ -226,6 +227,20 @@ func (rule ProbeRule) matches(r ProbeFormResult, integration string) bool {
 		return false
 	}
 	return true
+}
+
+// ProbeRecordedBody is the body a probe keeps of an answer: empty for
+// a MOCK integration's own answer (one without x-amzn-ErrorType, which API
+// Gateway sets only on its own answers), else the body as received. A MOCK
+// answers with the body its route configures, which may be a secure config
+// value; the probe's results are stored in the state and published as
+// stack outputs, so that body never goes there. Its status says all the
+// probe needs. probe.py's recorded_body mirrors it.
+func ProbeRecordedBody(integration string, r ProbeFormResult) string {
+	if integration == IntegrationMock && r.ErrorType == "" {
+		return ""
+	}
+	return r.Body
 }
 
 // ProbeFailureMessage is the message of a failed probe run: one line per

@@ -148,3 +148,14 @@ func TestProbePendingWarningGivesTheCommand(t *testing.T) {
 	assert.Empty(t, ProbePendingWarning(results[:1], urn))
 	assert.Equal(t, "pulumi up --replace '"+urn+"'", ProbeRerunCommand(urn))
 }
+
+// TestProbeKeepsNoMockBody: a MOCK's own answer (no x-amzn-ErrorType) is
+// recorded without its body, which may be a secure value; API Gateway's
+// own answers and a proxy's keep theirs for the diagnosis.
+func TestProbeKeepsNoMockBody(t *testing.T) {
+	mock := ProbeFormResult{Status: 200, Body: `{"token":"secret"}`}
+	assert.Empty(t, ProbeRecordedBody(IntegrationMock, mock))
+	refused := ProbeFormResult{Status: 403, ErrorType: "AccessDeniedException", Body: `{"message":"denied"}`}
+	assert.Equal(t, refused.Body, ProbeRecordedBody(IntegrationMock, refused), "API Gateway's own answer is kept")
+	assert.Equal(t, mock.Body, ProbeRecordedBody(IntegrationHTTPProxy, mock), "a backend's answer is kept")
+}

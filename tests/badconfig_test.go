@@ -130,8 +130,9 @@ func TestUsageErrors(t *testing.T) {
 }
 
 // TestRefusedConfigs: files in testdata/refused are valid config that the
-// program refuses once it reads AWS (under the mock engine): exit 1, the
-// "# says:" text on stderr, nothing on stdout.
+// program refuses once it reads AWS (the preflight, under the mock engine):
+// exit 2 as for any config problem, the "# says:" text (which names the
+// key) on stderr, nothing on stdout.
 func TestRefusedConfigs(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "refused", "*.yaml"))
 	require.NoError(t, err)
@@ -143,7 +144,7 @@ func TestRefusedConfigs(t *testing.T) {
 			says, ok := strings.CutPrefix(strings.SplitN(string(b), "\n", 2)[0], "# says: ")
 			require.True(t, ok, "the first line is '# says: <message>'")
 			code, stdout, stderr := runCLI("--config", file)
-			assert.Equal(t, 1, code)
+			assert.Equal(t, 2, code)
 			assert.Empty(t, stdout)
 			assert.Contains(t, stderr, says)
 		})

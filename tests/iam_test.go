@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -79,6 +80,54 @@ func TestIamFlagPrintsEveryRolePerAccount(t *testing.T) {
 	assert.NotContains(t, out, `repo:acme/xaccount-api:*`, "no wildcard subject")
 }
 
+// TestIamTextSaysWhatToSetInGitHub: --iam's text names, per stack, the
+// deploy workflow and ref its deploy pipeline role admits, and the gh
+// commands that limit the stack's environment to main, with required
+// reviewers on prod and on a split topology's producer, not elsewhere.
+func TestIamTextSaysWhatToSetInGitHub(t *testing.T) {
+	for _, c := range []struct {
+		root, stack, workflow string
+		reviewers             bool
+	}{
+		{projectRoot, "dev", "deploy.yml", false},
+		{projectRoot, "prod", "deploy.yml", true},
+		{splitDir, "orders", "deploy-split.yml", true},
+		{splitDir, "orders-app", "deploy-split.yml", false},
+	} {
+		code, out, errOut := runCLI("--stack", c.stack, "--root", c.root, "--iam", "--repo", "acme/xaccount-api")
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:job_workflow_ref": "acme/xaccount-api/.github/workflows/`+c.workflow+`@refs/heads/main"`)
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:ref": "refs/heads/main"`)
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:sub": "repo:acme/xaccount-api:environment:`+c.stack+`"`)
+		assert.Contains(t, out, "# GitHub settings for the "+c.stack+" stack")
+		assert.Contains(t, out, "admits only the job of .github/workflows/"+c.workflow+" in environment "+c.stack+"\n")
+		assert.Contains(t, out, "gh api -X PUT repos/acme/xaccount-api/environments/"+c.stack+" --input - <<'JSON'\n"+
+			`{"deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true}`)
+		assert.Contains(t, out, "gh api -X POST repos/acme/xaccount-api/environments/"+c.stack+"/deployment-branch-policies -f name=main -f type=branch\n")
+		assert.Contains(t, out, "gh api repos/acme/xaccount-api/actions/oidc/customization/sub --jq .use_default\n")
+		assert.Equalf(t, c.reviewers, strings.Contains(out, `"reviewers": [{"type": "Team", "id": TEAM_ID}], "prevent_self_review": true}`), "%s: required reviewers", c.stack)
+	}
+}
+
+// TestIamRepoWithImmutableSubjects: a repository whose OIDC subjects carry
+// the owner's and repository's IDs (owner@<id>/name@<id>) gets subjects in
+// that form and the names elsewhere (job_workflow_ref, the gh commands);
+// IDs that are not numbers are refused.
+func TestIamRepoWithImmutableSubjects(t *testing.T) {
+	code, out, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme@1234/xaccount-api@5678")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"token.actions.githubusercontent.com:sub": "repo:acme@1234/xaccount-api@5678:environment:dev"`)
+	assert.Contains(t, out, `"token.actions.githubusercontent.com:job_workflow_ref": "acme/xaccount-api/.github/workflows/deploy.yml@refs/heads/main"`)
+	assert.Contains(t, out, `"repo:acme@1234/xaccount-api@5678:pull_request"`)
+	assert.Contains(t, out, "gh api -X POST repos/acme/xaccount-api/environments/dev/deployment-branch-policies")
+	assert.NotContains(t, out, "repos/acme@")
+
+	code, stdout, stderr := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme@x/xaccount-api")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, `--repo "acme@x/xaccount-api": expected owner/name, or owner@<owner id>/name@<repository id>`)
+}
+
 // iamJson runs --iam --format json and decodes it.
 func iamJson(t *testing.T, args ...string) iampolicy.RoleSet {
 	t.Helper()
@@ -119,7 +168,51 @@ func TestIamJsonIsOneObjectPerStack(t *testing.T) {
 			}
 		}
 	}
-	assert.Contains(t, s3, "s3:PutObject arn:aws:s3:::acme-state/xaccount-api/*", "the deploy pipeline writes the state under the prefix")
+	assert.Contains(t, s3, "s3:PutObject "+strings.Join([]string{
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.gz",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.zst",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.bak",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.gz.bak",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/stacks/xaccount-api/prod.json.zst.bak",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/history/xaccount-api/prod/*",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/backups/xaccount-api/prod/*",
+		"arn:aws:s3:::acme-state/xaccount-api/.pulumi/locks/organization/xaccount-api/prod/*",
+	}, ","), "the deploy pipeline writes prod's own state only")
+}
+
+// TestIamStatePrefixIsAFolder: --state-prefix names a folder however it is
+// written (xa, /xa, xa/ are the folder xa/, as Pulumi opens
+// s3://bucket/xa), so its permissions never reach a sibling folder such as
+// xa-other/ and its lock path is xa/.pulumi/locks/…; a bucket or prefix S3
+// or IAM would read otherwise is refused, both problems in one run, before
+// anything is printed.
+func TestIamStatePrefixIsAFolder(t *testing.T) {
+	var want string
+	for _, prefix := range []string{"xa", "/xa", "xa/", "/xa/"} {
+		set := iamJson(t, "--stack", "dev", "--repo", "acme/xaccount-api", "--state-bucket", "acme-state", "--state-prefix", prefix)
+		doc, err := json.Marshal(set.Pipeline.Roles)
+		require.NoError(t, err)
+		if want == "" {
+			want = string(doc)
+			assert.Contains(t, want, `"arn:aws:s3:::acme-state/xa/.pulumi/locks/organization/xaccount-api/dev/*"`)
+			assert.NotContains(t, want, "xa.pulumi")
+			assert.NotContains(t, want, `acme-state/xa*`)
+		}
+		assert.Equalf(t, want, string(doc), "--state-prefix %q is the folder xa/", prefix)
+	}
+	code, out, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme/xaccount-api",
+		"--state-bucket", "Acme_State", "--state-prefix", "teams/*")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, `state bucket "Acme_State": expected an S3 bucket name`)
+	assert.Contains(t, errOut, `state prefix "teams/*": expected folder names`)
+	for _, bad := range []string{"a//b", "../x", "x/./y", "${aws:username}", "x?"} {
+		code, _, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme/xaccount-api",
+			"--state-bucket", "acme-state", "--state-prefix", bad)
+		assert.Equalf(t, 2, code, "--state-prefix %q", bad)
+		assert.Containsf(t, errOut, "state prefix "+strconv.Quote(bad), "--state-prefix %q", bad)
+	}
 }
 
 // TestEveryPrintedActionExists: every action of every role the project
@@ -139,7 +232,7 @@ func TestEveryPrintedActionExists(t *testing.T) {
 		require.NoError(t, err)
 		p, err := plan.Run(plan.StackNameOf(file), raw)
 		require.NoError(t, err)
-		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api", StateBucket: "b", StatePrefix: "p/"})
+		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api", StateBucket: "acme-state", StatePrefix: "p/"})
 		require.NoError(t, err)
 		check := func(where string, doc iampolicy.Document, readOnly bool) {
 			for _, st := range doc.Statement {
@@ -191,6 +284,75 @@ func TestIamNeedsTheRepository(t *testing.T) {
 	}
 }
 
+// TestIamTrustPrintsTheAccountRolesForAPerson: --iam --trust <role or user
+// ARN> needs no repository and prints every account's deployer and preview
+// roles trusting exactly that principal, no pipeline role and no GitHub
+// settings, and the profiles that assume the deployer roles with the
+// person's own credentials.
+func TestIamTrustPrintsTheAccountRolesForAPerson(t *testing.T) {
+	const alice = "arn:aws:iam::999988887777:role/people/alice"
+	code, out, errOut := runCLI("--stack", "prod", "--root", projectRoot, "--iam", "--format", "json", "--trust", alice)
+	require.Equal(t, 0, code, errOut)
+	var loose map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &loose), out)
+	assert.NotContains(t, loose, "pipeline", "no pipeline role without a repository")
+	var set iampolicy.RoleSet
+	require.NoError(t, json.Unmarshal([]byte(out), &set))
+	assert.Equal(t, alice, set.Principal)
+	require.Len(t, set.Accounts, 3)
+	for id, a := range set.Accounts {
+		for _, kind := range []string{"deployer", "preview"} {
+			r := a.Roles[kind]
+			require.Lenf(t, r.Trust.Statement, 1, "%s %s", id, kind)
+			st := r.Trust.Statement[0]
+			assert.Equalf(t, map[string]string{"AWS": alice}, st.Principal, "%s %s trusts the person alone", id, kind)
+			assert.Equal(t, []string{"sts:AssumeRole"}, st.Action)
+			assert.NotEmpty(t, r.Policy.Statement)
+		}
+	}
+
+	code, out, errOut = runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--trust", alice)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "# Account 111111111111: deployer role arn:aws:iam::111111111111:role/xaccount-dev-deployer, trust policy")
+	assert.Contains(t, out, `"AWS": "`+alice+`"`)
+	assert.NotContains(t, out, "pipeline role")
+	assert.NotContains(t, out, "token.actions.githubusercontent.com")
+	assert.NotContains(t, out, "GitHub settings")
+	assert.Contains(t, out, "[profile xaccount-dev-producer]\nrole_arn = arn:aws:iam::111111111111:role/xaccount-dev-deployer\nsource_profile = YOUR_PROFILE\n")
+	assert.Contains(t, out, "[profile xaccount-dev-app]\nrole_arn = arn:aws:iam::222222222222:role/xaccount-dev-deployer\nsource_profile = YOUR_PROFILE\n")
+}
+
+// TestIamTrustRefusesWhatIsNotAPersonsRoleOrUser: --trust takes an IAM
+// role's or user's ARN of the stack's partition; anything else, and --trust
+// with the pipeline's flags or without --iam, is refused before anything
+// is planned, naming the flag and the value, every problem in one run.
+func TestIamTrustRefusesWhatIsNotAPersonsRoleOrUser(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--iam", "--trust", "alice"}, []string{`--trust "alice": expected an IAM role's or user's ARN, arn:<partition>:iam::<account>:role/<name>`}},
+		{[]string{"--iam", "--trust", "arn:aws:sts::999988887777:assumed-role/Admin/alice"}, []string{`--trust "arn:aws:sts::999988887777:assumed-role/Admin/alice" is a session's ARN`, "give its role's ARN: arn:aws:iam::999988887777:role/<path>Admin"}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:root"}, []string{`--trust "arn:aws:iam::999988887777:root" is a whole account`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:role/*"}, []string{`--trust "arn:aws:iam::999988887777:role/*": expected`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::99998888777:user/alice"}, []string{`--trust "arn:aws:iam::99998888777:user/alice": expected`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:group/admins"}, []string{`--trust "arn:aws:iam::999988887777:group/admins": expected`}},
+		{[]string{"--iam", "--trust", "arn:aws:iam::999988887777:role/" + strings.Repeat("a", 65)}, []string{"is longer than IAM's 64 characters"}},
+		{[]string{"--iam", "--trust", "arn:aws-cn:iam::999988887777:role/alice"}, []string{`--trust "arn:aws-cn:iam::999988887777:role/alice" is in partition aws-cn; the stack's region is in aws`}},
+		{[]string{"--trust", "arn:aws:iam::999988887777:role/alice"}, []string{`--trust "arn:aws:iam::999988887777:role/alice" needs --iam`}},
+		{[]string{"--iam", "--trust", "bob", "--repo", "acme/xaccount-api", "--state-bucket", "b"}, []string{
+			`--trust "bob": expected`, "--trust and --repo are exclusive", "--trust and --state-bucket are exclusive"}},
+		{[]string{"--aws-config", "deployer", "--trust", "arn:aws:iam::999988887777:role/alice"}, []string{"--trust and --aws-config are exclusive", "needs --iam"}},
+	} {
+		code, stdout, stderr := runCLI(append([]string{"--stack", "dev", "--root", projectRoot}, c.args...)...)
+		assert.Equal(t, 2, code, c.args)
+		assert.Empty(t, stdout, c.args)
+		for _, w := range c.want {
+			assert.Containsf(t, stderr, w, "%v", c.args)
+		}
+	}
+}
+
 // TestIamDeployedCoversWhatTheChangeDeletes: with --deployed (the stack file
 // as deployed: here dev with a custom domain and a second consumer), the
 // roles also hold what that file registers, the domain's actions in the
@@ -236,4 +398,84 @@ func TestIamDeployedCoversWhatTheChangeDeletes(t *testing.T) {
 	code, _, stderr = runCLI("--root", projectRoot, "--stack", "dev", "--iam", "--repo", "acme/xaccount-api", "--deployed", bad)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, bad+": 1 problem:\n  * xaccount-api:consumers[1].accountId", "the deployed file's problems, under its name")
+}
+
+// TestDeployersCreateOnlyBoundedStackRoles: for every committed stack and a
+// stack with every feature, no deployer may write IAM on any role of its
+// account: every Allow of an IAM write names the stack's own roles, creating
+// or giving a role a policy needs the account's printed boundary
+// (iam:PermissionsBoundary), attaching a managed policy names it
+// (iam:PolicyARN), and passing a role names the service (iam:PassedToService);
+// removing a boundary is denied. An account where the stack creates roles
+// gets the boundary policy, printed first in the text form.
+func TestDeployersCreateOnlyBoundedStackRoles(t *testing.T) {
+	files := append(stackFiles(t), filepath.Join("testdata", "good", "Pulumi.everything.yaml"))
+	for _, file := range files {
+		raw, err := plan.ReadConfigFile(file)
+		require.NoError(t, err)
+		p, err := plan.Run(plan.StackNameOf(file), raw)
+		require.NoError(t, err)
+		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+		require.NoError(t, err)
+		for account, a := range set.Accounts {
+			boundary := "arn:aws:iam::" + account + ":policy/" + iampolicy.BoundaryPolicyName(p.Stack)
+			var writesIam, deniesRemoval bool
+			for _, st := range a.Roles["deployer"].Policy.Statement {
+				for _, act := range st.Action {
+					if !strings.HasPrefix(act, "iam:") || iampolicy.ReadOnly(act) {
+						continue
+					}
+					if st.Effect == "Deny" {
+						deniesRemoval = deniesRemoval || act == "iam:DeleteRolePermissionsBoundary"
+						continue
+					}
+					writesIam = true
+					for _, r := range st.Resource {
+						assert.NotContainsf(t, r, "*", "%s %s: %s on %s", file, account, act, r)
+					}
+					switch act {
+					case "iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary":
+						assert.Equalf(t, boundary, st.Condition["StringEquals"]["iam:PermissionsBoundary"], "%s %s: %s", file, account, act)
+					case "iam:AttachRolePolicy":
+						assert.Equalf(t, boundary, st.Condition["StringEquals"]["iam:PermissionsBoundary"], "%s %s: %s", file, account, act)
+						assert.NotEmptyf(t, st.Condition["ArnEquals"]["iam:PolicyARN"], "%s %s: %s", file, account, act)
+					case "iam:PassRole":
+						assert.NotEmptyf(t, st.Condition["StringEquals"]["iam:PassedToService"], "%s %s: %s", file, account, act)
+					}
+				}
+			}
+			if writesIam {
+				assert.Truef(t, deniesRemoval, "%s %s: removing a role's boundary is denied", file, account)
+				require.NotNilf(t, a.Boundary, "%s %s: the boundary policy is printed", file, account)
+				assert.Equal(t, boundary, a.Boundary.Arn)
+			}
+		}
+	}
+	code, out, errOut := runCLI("--stack", "dev", "--root", projectRoot, "--iam", "--repo", "acme/xaccount-api")
+	require.Equal(t, 0, code, errOut)
+	b := strings.Index(out, "# Account 222222222222 (consumer:app): permissions boundary policy arn:aws:iam::222222222222:policy/xaccount-dev-role-boundary")
+	d := strings.Index(out, "# Account 222222222222 (consumer:app): deployer role")
+	assert.True(t, b >= 0 && b < d, "the boundary is printed before the deployer role that needs it")
+}
+
+// TestTheBoundaryReadsNoLogs: the permissions boundary of the roles a
+// stack creates allows the writes of API Gateway's CloudWatch role and the
+// probe's, and no log read (the managed policy's GetLogEvents and
+// FilterLogEvents would let every role under the boundary read every log
+// group of the account and region).
+func TestTheBoundaryReadsNoLogs(t *testing.T) {
+	doc, err := iampolicy.BoundaryPolicy("eu-west-1", iampolicy.AccountInput{Account: "111111111111", Roles: []iampolicy.RoleFact{{
+		Pattern:         "xaccount-api-account-role-???????",
+		ManagedPolicies: []string{"arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"},
+	}}})
+	require.NoError(t, err)
+	require.NotNil(t, doc)
+	var actions []string
+	for _, st := range doc.Statement {
+		actions = append(actions, st.Action...)
+	}
+	assert.Contains(t, actions, "logs:PutLogEvents")
+	for _, read := range []string{"logs:GetLogEvents", "logs:FilterLogEvents"} {
+		assert.NotContains(t, actions, read)
+	}
 }

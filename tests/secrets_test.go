@@ -33,6 +33,14 @@ func TestSecureValuesAreNeverShown(t *testing.T) {
 		assert.Equal(t, "[secret]", role["roleArn"])
 		assert.Equal(t, "eu-west-1", r.Inputs["region"], "values of other keys stay readable")
 	}
+	// One secure value under api keeps every route's body and uri secret:
+	// the OpenAPI body and the deployment's triggers built from them too.
+	apis := p.ofType("aws:apigateway/restApi:RestApi")
+	require.Len(t, apis, 1)
+	assert.Equal(t, "[secret]", apis[0].Inputs["body"])
+	for _, d := range p.ofType("aws:apigateway/deployment:Deployment") {
+		assert.Equal(t, "[secret]", d.Inputs["triggers"], "the body's hash is secret too")
+	}
 }
 
 // TestSecureRoleArnPlansOffline: a role ARN that is itself a secure value

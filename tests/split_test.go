@@ -61,6 +61,7 @@ var (
 	dnsSuffix     = regexp.MustCompile(`>-[0-9a-f]{8}\b`)
 	sha256Hex     = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
 	mockRequestId = regexp.MustCompile(`\b[0-9a-f]{8}-mock\b`)
+	stackBoundary = regexp.MustCompile(`policy/xaccount-[A-Za-z0-9_.-]+-role-boundary\b`)
 )
 
 // canonical re-renders a JSON document with the JSON documents inside its
@@ -137,6 +138,10 @@ func comparable(t *testing.T, plans ...*plan.Plan) (map[string]string, func(stri
 		// documents themselves are compared above, as inputs).
 		s = dnsSuffix.ReplaceAllString(s, ">-<dns>")
 		s = mockRequestId.ReplaceAllString(s, "<request-id>")
+		// Each stack's roles get that stack's permissions boundary
+		// (iampolicy.BoundaryPolicyName), the policy its deployer may
+		// create roles with.
+		s = stackBoundary.ReplaceAllString(s, "policy/<the stack's role boundary>")
 		return canonical(t, sha256Hex.ReplaceAllString(s, "<sha256>"))
 	}
 	out := map[string]string{}

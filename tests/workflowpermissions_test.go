@@ -15,23 +15,29 @@ import (
 const forkGuard = "github.event.pull_request.head.repo.full_name == github.repository"
 
 // TestWorkflowPermissionsPerJob: the workflows grant id-token: write (an
-// OIDC token for AWS) and pull-requests: write (the preview comment) only
-// to the jobs that use them, never to the whole workflow, where every job
-// (tests, builds, the topology) would get them; the pull-request jobs that
-// assume a role skip a fork's pull request.
+// OIDC token for AWS), pull-requests: write (the preview comment) and
+// deployments: read (the stack's last successful deployment, for the
+// deployed stack file) only to the jobs that use them, never to the whole
+// workflow, where every job (tests, builds, the topology) would get them;
+// the pull-request jobs that assume a role skip a fork's pull request.
 func TestWorkflowPermissionsPerJob(t *testing.T) {
 	for name, w := range committedWorkflows(t) {
-		for _, scope := range []string{"id-token", "pull-requests"} {
-			assert.NotEqualf(t, "write", w.Permissions[scope], "%s: %s: write for the whole workflow", name, scope)
+		for _, scope := range []string{"id-token", "pull-requests", "deployments", "issues", "actions"} {
+			assert.Emptyf(t, w.Permissions[scope], "%s: %s for the whole workflow", name, scope)
 		}
 		onPullRequest := slices.Contains(w.triggers(), "pull_request") || slices.Contains(w.triggers(), "pull_request_target")
 		for jobName, j := range w.Jobs {
-			oidc, comments := false, false
+			oidc, comments, deployments := false, false, false
 			for _, s := range j.Steps {
-				oidc = oidc || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@")
+				// An OIDC token assumes an AWS role, or signs a release's
+				// build provenance (release.yml's attest job).
+				oidc = oidc || strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") ||
+					strings.HasPrefix(s.Uses, "actions/attest-build-provenance@")
 				comments = comments || s.With["comment-on-pr"] == "true"
+				deployments = deployments || strings.Contains(s.Run, ".ci/deployed-stack-file")
 			}
-			assert.Equalf(t, oidc, j.Permissions["id-token"] == "write", "%s job %s: id-token: write exactly when it assumes a role through OIDC", name, jobName)
+			assert.Equalf(t, deployments, j.Permissions["deployments"] == "read", "%s job %s: deployments: read exactly when it looks up the last deployment", name, jobName)
+			assert.Equalf(t, oidc, j.Permissions["id-token"] == "write", "%s job %s: id-token: write exactly when it assumes a role through OIDC or attests a build", name, jobName)
 			assert.Equalf(t, comments, j.Permissions["pull-requests"] == "write", "%s job %s: pull-requests: write exactly when it comments", name, jobName)
 			if oidc && onPullRequest {
 				assert.Containsf(t, j.If, forkGuard, "%s job %s: a fork's pull request is skipped before OIDC", name, jobName)
@@ -69,8 +75,8 @@ func TestPipelineSessionsOutlastTheirJobs(t *testing.T) {
 		for jobName, j := range w.Jobs {
 			kind := ""
 			for _, s := range j.Steps {
-				if m := credentialsStep.FindStringSubmatch(s.Run); m != nil {
-					kind = map[string]string{"deployer": "deploy", "preview": "preview"}[m[2]]
+				if _, k, ok := s.credentials(); ok {
+					kind = map[string]string{"deployer": "deploy", "preview": "preview"}[k]
 				}
 			}
 			for _, s := range j.Steps {

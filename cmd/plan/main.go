@@ -2,10 +2,14 @@
 // deploy into each account: it runs the program under Pulumi's mock engine.
 //
 //	go run ./cmd/plan [--stack NAME | --config FILE] [--format text|json]
+//	go run ./cmd/plan --check [--stack NAME | --config FILE]
 //
-// Exit codes: 0 planned; 2 invalid config or usage (on stderr the file and
-// the number of problems, then one bullet line per problem naming its key;
-// nothing on stdout); 1 the program failed under the mock engine.
+// --check reads the accounts instead (the preflight pulumi preview runs,
+// through the AWS provider plugin with the stack file's credentials).
+//
+// Exit codes: 0 planned (or checked); 2 invalid config or usage, or a
+// problem the preflight found (problems on stderr, one per line, nothing on
+// stdout); 1 the program failed under the mock engine.
 package main
 
 import (

@@ -34,6 +34,9 @@ shared = xaccount.CrossAccountPrivateApi(
     stage_name=config.get("stageName") or "dev",
     # The producer account has API Gateway's CloudWatch Logs role already.
     access_logs=xaccount.AccessLogsArgs(create_account_role=False),
+    # The permissions boundary `go run ./cmd/plan --iam` prints for the
+    # stack: its deployer creates roles (the probe's) only with it.
+    role_permissions_boundary=f"xaccount-{pulumi.get_stack()}-role-boundary",
 )
 
 pulumi.export("restApiId", shared.rest_api_id)

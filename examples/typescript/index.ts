@@ -13,6 +13,8 @@
 //   api:       {name: my-api, description: ..., routes: [...]}   (optional)
 //   stageName: dev                                                (optional)
 //   tags:      {team: payments}                                   (optional)
+//   rolePermissionsBoundary: xaccount-dev-role-boundary           (optional; default
+//              xaccount-<stack>-role-boundary, the one --iam prints for the stack)
 import * as pulumi from "@pulumi/pulumi";
 import * as xaccount from "@xaccount/xaccount";
 
@@ -62,6 +64,9 @@ export async function program() {
         // The producer account has API Gateway's CloudWatch Logs role already.
         accessLogs: { createAccountRole: false },
         tags: config.getObject<Record<string, string>>("tags"),
+        // The permissions boundary `go run ./cmd/plan --iam` prints for the
+        // stack: its deployer creates roles (the probe's) only with it.
+        rolePermissionsBoundary: config.get("rolePermissionsBoundary") ?? `xaccount-${pulumi.getStack()}-role-boundary`,
     });
 
     return {

@@ -282,7 +282,7 @@ func (r *reader) routes(k key, m map[string]any, cfg *Config) []RouteConfig {
 		if !ok {
 			continue
 		}
-		var rc RouteConfig
+		rc := RouteConfig{Secret: r.secretKeys[k.top()]}
 		rc.Path, _ = r.reqString(rk, rm, "path", `a path such as /, /a/b, /{id} or /{proxy+}`)
 		rc.Method, _ = r.reqString(rk, rm, "method", "one of "+strings.Join(components.HTTPMethods, ", "))
 		r.integration(rk.field("integration"), rm, &rc, cfg)

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/iampolicy"
 )
 
 // Args are the CrossAccountPrivateApi args this configuration describes,
@@ -31,6 +32,9 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 		CustomDomain:          c.Api.CustomDomain,
 		Protect:               c.Protect,
 		ProbeFailOnError:      &c.Probe.FailOnError,
+		// The roles the stack creates get the boundary the deployer
+		// `--iam` prints may create roles with only.
+		RolePermissionsBoundary: iampolicy.BoundaryPolicyName(c.Stack),
 	}
 	for _, r := range c.Api.Routes {
 		args.Routes = append(args.Routes, r.ToComponent())
@@ -51,6 +55,8 @@ func (c *Config) ConsumerAccessArgs(api *components.PublishedApi) *components.Co
 		Api:               api,
 		Protect:           c.Protect,
 		ProbeFailOnError:  &c.Probe.FailOnError,
+		// As in Args.
+		RolePermissionsBoundary: iampolicy.BoundaryPolicyName(c.Stack),
 	}
 	if len(c.Consumers) > 0 {
 		args.Consumer = c.Consumers[0].args()
@@ -110,6 +116,9 @@ var argsFieldToKey = map[string]string{
 	"tls":                   KeyApi + ".tls",
 	"customDomain":          KeyApi + ".customDomain",
 }
+
+// consumerFieldToKey renames consumer fields whose config key differs.
+var consumerFieldToKey = map[string]string{"vpcId": "vpc.id", "subnetIds": "vpc.subnetIds"}
 
 // validateArgs runs the component's own checks on what was read and reports
 // each FieldError under the config key it came from: the rules live once, in

@@ -173,18 +173,33 @@ type RouteConfig struct {
 	// balancer of the one the stack creates instead.
 	VpcLinkId string
 	NlbArn    string
+	// Secret marks a route read from an api key that holds a secure value.
+	// The engine tells a program only which top-level keys are secret (an
+	// object with one secure value in it is secret as a whole), so every
+	// value of a route that may be secure (its body and uri) is kept a
+	// Pulumi secret then; the others must be plain and stay so.
+	Secret bool
 }
 
-// ToComponent turns the configured route into a components.Route.
+// ToComponent turns the configured route into a components.Route. A body or
+// uri of a Secret route becomes a Pulumi secret: everything built from it
+// (the OpenAPI body, its hash, the deployment's triggers) stays secret in
+// the state, in previews and in outputs.
 func (r RouteConfig) ToComponent() components.Route {
+	value := func(s string) pulumi.StringInput {
+		if r.Secret {
+			return pulumi.ToSecret(pulumi.String(s)).(pulumi.StringOutput)
+		}
+		return pulumi.String(s)
+	}
 	in := components.RouteIntegration{Type: r.Type, StatusCode: r.StatusCode}
 	switch r.Type {
 	case components.IntegrationMock:
-		in.Body = pulumi.String(r.Body)
+		in.Body = value(r.Body)
 	case components.IntegrationHTTPProxy:
-		in.Uri = pulumi.String(r.Uri)
+		in.Uri = value(r.Uri)
 	case components.IntegrationVpcLink:
-		in.Uri = pulumi.String(r.Uri)
+		in.Uri = value(r.Uri)
 		if r.VpcLinkId != "" {
 			in.VpcLinkId = pulumi.String(r.VpcLinkId)
 		}

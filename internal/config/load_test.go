@@ -237,3 +237,25 @@ func TestLoadReportsEveryProblemOfOneConsumer(t *testing.T) {
 	}
 	assert.Len(t, ce.Problems, 4, "%v", err)
 }
+
+// TestArgsProblemsNameTheConfigKeys: what the components find once they read
+// AWS (the preflight) is reported on the stack file's keys, an existing
+// VPC's ID and subnets included.
+func TestArgsProblemsNameTheConfigKeys(t *testing.T) {
+	cfg, err := config.Load(configtest.Raw(t, configtest.Valid()), nil, "dev")
+	require.NoError(t, err)
+	err = cfg.ArgsProblems(components.FieldErrors{
+		{Field: "accessLogs.createAccountRole", Message: "a"},
+		{Field: "consumers[0].vpcId", Message: "b"},
+		{Field: "consumers[0].subnetIds", Message: "c"},
+		{Field: "consumers[0].privateDns", Message: "d"},
+	})
+	var invalid *config.Error
+	require.ErrorAs(t, err, &invalid)
+	var keys []string
+	for _, p := range invalid.Problems {
+		keys = append(keys, p.Key)
+	}
+	assert.Equal(t, []string{"xaccount-api:api.accessLogs.createAccountRole", "xaccount-api:consumers[0].vpc.id",
+		"xaccount-api:consumers[0].vpc.subnetIds", "xaccount-api:consumers[0].privateDns"}, keys)
+}

@@ -84,6 +84,9 @@ var Actions = map[string][]string{
 		"iam:ListInstanceProfilesForRole", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
 		// inlinePolicies: the signed probe's invoke permission (AWS_IAM stacks).
 		"iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
+		// permissionsBoundary set on a role created before it
+		// (resourceRoleUpdate); CreateRole carries it on create.
+		"iam:PutRolePermissionsBoundary",
 	},
 	"aws:cloudwatch/logGroup:LogGroup": {
 		"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",
@@ -150,8 +153,17 @@ var InvokeActions = map[string][]string{
 	// Cloud Control's GetResource of AWS::ApiGateway::RestApi runs the type's
 	// read handler with the caller's credentials (its schema's read
 	// permissions: apigateway:GET); getAuthorizers and getAuthorizer are
-	// GetAuthorizers and GetAuthorizer.
-	"aws:cloudcontrol/getResource:getResource":     {"cloudformation:GetResource", "apigateway:GET"},
+	// GetAuthorizers and GetAuthorizer. The preflight reads the account's
+	// API Gateway CloudWatch Logs role the same way (AWS::ApiGateway::Account,
+	// read permissions apigateway:GET, on /account: scopes.go).
+	"aws:cloudcontrol/getResource:getResource": {"cloudformation:GetResource", "apigateway:GET"},
+	// The preflight's look for a private-DNS execute-api endpoint in an
+	// existing VPC (aws_vpc_endpoint: FindVPCEndpoint, then
+	// FindPrefixListByName for the endpoint it finds).
+	"aws:ec2/getVpcEndpoint:getVpcEndpoint": {"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"},
+	// ... and the security group of the endpoint it finds (aws_security_group:
+	// FindSecurityGroup), which tells the stack's own endpoint.
+	"aws:ec2/getSecurityGroup:getSecurityGroup":    {"ec2:DescribeSecurityGroups"},
 	"aws:apigateway/getAuthorizers:getAuthorizers": {"apigateway:GET"},
 	"aws:apigateway/getAuthorizer:getAuthorizer":   {"apigateway:GET"},
 }

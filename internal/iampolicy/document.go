@@ -106,8 +106,13 @@ func accountPolicy(region string, a AccountInput, sid string, keep func(string) 
 		actions []string
 	}
 	groups := map[string]*group{}
+	var iamActions []string
 	for _, act := range order {
 		service, _, _ := strings.Cut(act, ":")
+		if service == "iam" {
+			iamActions = append(iamActions, act) // the stack's own roles only (boundary.go)
+			continue
+		}
 		for _, sc := range env.scopesOf(service, act, origins[act]) {
 			key := service + "/" + sc.name
 			g, ok := groups[key]
@@ -131,6 +136,12 @@ func accountPolicy(region string, a AccountInput, sid string, keep func(string) 
 			Sid: sid + strings.ToUpper(g.service[:1]) + g.service[1:] + g.scope.name, Effect: "Allow",
 			Action: g.actions, Resource: g.scope.resources, Condition: g.scope.condition,
 		})
+	}
+	if len(iamActions) > 0 {
+		if len(a.Roles) == 0 || a.BoundaryName == "" {
+			return Document{}, fmt.Errorf("account %s needs %v but the stack creates no IAM role there (or names no permissions boundary): the deployer's IAM actions are scoped to the stack's own roles", a.Account, iamActions)
+		}
+		doc.Statement = append(doc.Statement, env.iamStatements(sid, iamActions)...)
 	}
 	return doc, nil
 }

@@ -38,6 +38,9 @@ const (
 	recordType               = "aws:route53/record:Record"
 	zoneType                 = "aws:route53/zone:Zone"
 	vpcEndpointType          = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	accountType              = "aws:apigateway/account:Account"
+	// cloudControlInvoke reads a resource through Cloud Control.
+	cloudControlInvoke = "aws:cloudcontrol/getResource:getResource"
 )
 
 // scopesOf are the statements action goes into, given the types (or data
@@ -48,7 +51,15 @@ func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
 		if action == "apigateway:CreateAccessAssociation" {
 			return []scope{{name: "AssociatedDomains", resources: e.associatedDomains()}}
 		}
-		return []scope{{resources: e.apigatewayResources()}}
+		scopes := []scope{{resources: e.apigatewayResources()}}
+		if action == "apigateway:GET" && slices.Contains(origins, cloudControlInvoke) && !slices.Contains(e.in.Types, accountType) {
+			// The preflight reads the account's CloudWatch Logs role
+			// (GetAccount, through Cloud Control): GET on /account in a
+			// statement of its own, so no verb but GET reaches the
+			// account-wide setting a stack that does not manage it reads.
+			scopes = append(scopes, scope{name: "AccountSetting", resources: []string{fmt.Sprintf("arn:%s:apigateway:%s::/account", e.partition, e.region)}})
+		}
+		return scopes
 	case "ram":
 		return e.ramScopes(action, origins)
 	case "route53":
@@ -101,7 +112,7 @@ func (e scopeEnv) apigatewayResources() []string {
 			add(path("", "/restapis"), path("", "/restapis/*"), path("", "/tags/*"))
 		case "aws:apigateway/restApiPolicy:RestApiPolicy", "aws:apigateway/deployment:Deployment", "aws:apigateway/methodSettings:MethodSettings":
 			add(path("", "/restapis"), path("", "/restapis/*"))
-		case "aws:apigateway/account:Account":
+		case accountType:
 			add(path("", "/account"))
 		case vpcLinkType:
 			add(path("", "/vpclinks"), path("", "/vpclinks/*"), path("", "/tags/*"))
@@ -141,6 +152,13 @@ func (e scopeEnv) associatedDomains() []string {
 var ramUnscoped = []string{
 	"ram:GetResourceShares", "ram:GetResourceShareAssociations",
 	"ram:GetResourceShareInvitations", "ram:ListResources",
+}
+
+// ramNamedShareActions are the actions on a share the account owns that
+// are scoped to the stack's shares by name (ramScopes).
+var ramNamedShareActions = []string{
+	"ram:UpdateResourceShare", "ram:DeleteResourceShare", "ram:TagResource", "ram:UntagResource",
+	"ram:DisassociateResourceShare", "ram:ListResourceSharePermissions",
 }
 
 // ramDomainType is the RAM resource type of an API Gateway private custom
@@ -196,6 +214,18 @@ func (e scopeEnv) ramScopes(action string, origins []string) []scope {
 			condition["StringEquals"] = map[string]any{"ram:ResourceShareName": names}
 		}
 		return []scope{{name: "SharedDomains", resources: []string{e.arn("ram", e.in.Account, "resource-share/*")}, condition: condition}}
+	}
+	if slices.Contains(ramNamedShareActions, action) && !slices.Contains(origins, shareAccepterType) {
+		// The account's own shares, and of them only the stack's, by name
+		// (ram:ResourceShareName, a condition key of the resource-share
+		// type, so RAM has it for every action on a share: "Actions,
+		// resources, and condition keys for AWS Resource Access Manager"):
+		// without it the deployer could rename, retag, share more widely or
+		// delete any share of the account.
+		if names := slices.Compact(slices.Sorted(slices.Values(e.in.ShareNames))); len(names) > 0 {
+			return []scope{{name: "StackShares", resources: []string{e.arn("ram", e.in.Account, "resource-share/*")},
+				condition: map[string]map[string]any{"StringEquals": {"ram:ResourceShareName": names}}}}
+		}
 	}
 	var owners []string
 	for _, o := range e.in.ShareOwners {

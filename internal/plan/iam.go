@@ -17,6 +17,9 @@ type IamOptions struct {
 	// Repo is the repository (owner/name) whose OIDC subjects the pipeline
 	// roles trust.
 	Repo string
+	// Trust, instead of Repo, is the ARN of a person's IAM role or user the
+	// account roles trust (--trust): no pipeline roles then.
+	Trust string
 	// StateBucket and StatePrefix name the DIY state backend, when one is used.
 	StateBucket, StatePrefix string
 	// RevealSecrets puts a secure external ID in the deployer's trust as it
@@ -79,11 +82,44 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 		inputs = append(inputs, in)
 	}
 	pipeline := ""
+	var reads []string
 	if p.config != nil {
 		pipeline = p.config.Producer.AccountId
+		// The stacks the program references (the split topology): a
+		// consumer stack reads its producer's, the producer each of its
+		// consumer stacks'.
+		if p.config.Producer.Stack != "" {
+			reads = append(reads, p.config.Producer.Stack)
+		}
+		for _, c := range p.config.Consumers {
+			if c.Stack != "" {
+				reads = append(reads, c.Stack)
+			}
+		}
 	}
-	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, PipelineAccount: pipeline,
-		StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix}, inputs)
+	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, Workflow: p.DeployWorkflow(),
+		PipelineAccount: pipeline, StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix, Principal: opts.Trust,
+		Project: p.Project, StateReads: reads}, inputs)
+}
+
+// DeployWorkflow is the file name of the workflow that deploys the stack:
+// deploy-split.yml for a stack of a split topology (stackRole producer or
+// consumer), deploy.yml otherwise.
+func (p *Plan) DeployWorkflow() string {
+	if p.config != nil && p.config.StackRole != config.RoleAll {
+		return iampolicy.SplitDeployWorkflow
+	}
+	return iampolicy.DeployWorkflow
+}
+
+// NeedsReviewers says whether the stack's environment must have required
+// reviewers: deploy.yml's prod, and a split topology's producer stack
+// (its API serves every consumer stack).
+func (p *Plan) NeedsReviewers() bool {
+	if p.config != nil && p.config.StackRole == config.RoleProducer {
+		return true
+	}
+	return p.DeployWorkflow() == iampolicy.DeployWorkflow && p.Stack == "prod"
 }
 
 // recordType, shareType, shareAccepterType, principalAssociationType and
@@ -132,11 +168,76 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 		if name, _ := r.Inputs["name"].(string); name != "" && !slices.Contains(in.ShareNames, name) {
 			in.ShareNames = append(in.ShareNames, name)
 		}
+	case roleType:
+		addRoleFact(in, r, producer)
 	case principalAssociationType:
 		if principal, _ := r.Inputs["principal"].(string); principal != "" && !slices.Contains(in.SharePrincipals, principal) {
 			in.SharePrincipals = append(in.SharePrincipals, principal)
 		}
 	}
+}
+
+// roleType is the IAM role type, whose name, trust and policies scope the
+// deployer's IAM statements and make the permissions boundary.
+const roleType = "aws:iam/role:Role"
+
+// addRoleFact records an IAM role the stack creates: its name as IAM
+// matches it (the name given, else pulumi-aws's "<logical>-" and 7 random
+// hex digits, each '?'), the services its trust lets assume it, its managed
+// policies and inline policies, and, for an inline policy (the signed
+// probe's execute-api:Invoke), the producer's account whose API it calls.
+func addRoleFact(in *iampolicy.AccountInput, r Resource, producer string) {
+	fact := iampolicy.RoleFact{Pattern: r.Name + "-???????"}
+	if name, _ := r.Inputs["name"].(string); name != "" {
+		fact.Pattern = name
+	}
+	if trust, _ := r.Inputs["assumeRolePolicy"].(string); trust != "" {
+		var doc struct {
+			Statement []struct {
+				Principal struct {
+					Service any
+				}
+			}
+		}
+		if json.Unmarshal([]byte(trust), &doc) == nil {
+			for _, st := range doc.Statement {
+				switch s := st.Principal.Service.(type) {
+				case string:
+					fact.Services = append(fact.Services, s)
+				case []any:
+					for _, v := range s {
+						if str, ok := v.(string); ok {
+							fact.Services = append(fact.Services, str)
+						}
+					}
+				}
+			}
+		}
+	}
+	if arns, ok := r.Inputs["managedPolicyArns"].([]any); ok {
+		for _, a := range arns {
+			if s, ok := a.(string); ok {
+				fact.ManagedPolicies = append(fact.ManagedPolicies, s)
+			}
+		}
+	}
+	if inline, ok := r.Inputs["inlinePolicies"].([]any); ok {
+		for _, p := range inline {
+			m, _ := p.(map[string]any)
+			doc, _ := m["policy"].(string)
+			fact.Inline = append(fact.Inline, doc)
+		}
+		if len(inline) > 0 && producer != "" && !slices.Contains(in.InvokeAccounts, producer) {
+			in.InvokeAccounts = append(in.InvokeAccounts, producer)
+		}
+	}
+	for i, f := range in.Roles {
+		if f.Pattern == fact.Pattern {
+			in.Roles[i] = fact // the new file's role (after --deployed's)
+			return
+		}
+	}
+	in.Roles = append(in.Roles, fact)
 }
 
 // producerOf is the producer account of a plan's stack file ("" when the
@@ -193,9 +294,12 @@ func (p *Plan) WriteIamJson(w io.Writer, opts IamOptions) error {
 	return err
 }
 
-// WriteIam prints the role set for people: per account, the deployer and
+// WriteIam prints the role set for people: per account, the permissions
+// boundary of the roles the stack creates there (if any), the deployer and
 // preview roles (policy and trust), then the pipeline roles, in the order
-// to create them.
+// to create them, and the GitHub settings the deploy trust relies on; with
+// opts.Trust, the account roles and the shared AWS config that assumes
+// them with the person's own credentials.
 func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 	set, err := p.Roles(opts)
 	if err != nil {
@@ -217,6 +321,14 @@ func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 			}
 			continue
 		}
+		if a.Boundary != nil {
+			// First: the deployer may create roles only with it.
+			if err := section(fmt.Sprintf("Account %s (%s): permissions boundary policy %s of the roles the stack creates, "+
+				"a customer managed policy to create before the deployer role (the deployer creates and changes roles only with it)",
+				account, a.Role, a.Boundary.Arn), a.Boundary.Policy); err != nil {
+				return err
+			}
+		}
 		for _, kind := range []string{"deployer", "preview"} {
 			r := a.Roles[kind]
 			if err := section(fmt.Sprintf("Account %s (%s): %s role %s, permission policy", account, a.Role, kind, r.Arn), r.Policy); err != nil {
@@ -226,6 +338,9 @@ func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 				return err
 			}
 		}
+	}
+	if set.Pipeline == nil {
+		return p.writeTrialConfig(w, set)
 	}
 	for _, kind := range []string{"deploy", "preview"} {
 		r := set.Pipeline.Roles[kind]
@@ -243,7 +358,75 @@ func (p *Plan) WriteIam(w io.Writer, opts IamOptions) error {
 			}
 		}
 	}
-	return nil
+	return p.writeGitHubSettings(w, opts.Repo)
+}
+
+// writeTrialConfig prints, for a set that trusts a person, the profiles
+// of the stack file as the AWS shared config needs them to assume each
+// account's deployer role with that person's credentials (source_profile).
+func (p *Plan) writeTrialConfig(w io.Writer, set iampolicy.RoleSet) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# The roles above trust only %s, not the pipeline (--repo <owner>/<name>\n", set.Principal)
+	b.WriteString("# prints the pipeline's). In another account than that principal's, its own policy must also allow\n")
+	b.WriteString("# sts:AssumeRole on them.\n")
+	b.WriteString("# ~/.aws/config for the trial: each profile the stack file names assumes its account's deployer role\n")
+	b.WriteString("# with your credentials (YOUR_PROFILE: the profile you sign in with; the preview role for a preview).\n")
+	for _, account := range p.sortedAccounts() {
+		a, ok := set.Accounts[account]
+		if !ok || a.Profile == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "[profile %s]\nrole_arn = %s\nsource_profile = YOUR_PROFILE\n\n", a.Profile, a.Roles["deployer"].Arn)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeGitHubSettings prints what a repository administrator sets in GitHub
+// for the stack's jobs, as gh commands: the stack's environment and its
+// preview environment (PreviewEnvironment), each with the stack's
+// passphrase as an environment secret, and the environment, with
+// deployment branches main only (a job of another branch that names it
+// does not start; GitHub creates an environment a job names, unprotected,
+// when it does not exist: "Workflow syntax", jobs.<job_id>.environment) and
+// required reviewers where the stack needs them; and a check that the
+// repository's subject claims have GitHub's default format, which the
+// trusts name. REST API: "Create or update an environment", "Create a
+// deployment branch policy", "Get the customization template for an OIDC
+// subject claim for a repository".
+func (p *Plan) writeGitHubSettings(w io.Writer, repo string) error {
+	env := p.Stack
+	body, reviewers := "", " (required reviewers optional)"
+	if p.NeedsReviewers() {
+		body = `, "reviewers": [{"type": "Team", "id": TEAM_ID}], "prevent_self_review": true`
+		reviewers = ", and required reviewers: a person approves every deploy of " + env + "\n" +
+			"#    (TEAM_ID: gh api orgs/<org>/teams/<team> --jq .id; or \"type\": \"User\" and gh api users/<login> --jq .id)"
+	}
+	_, err := fmt.Fprintf(w, `# GitHub settings for the %[1]s stack (a repository administrator sets them once)
+# The deploy pipeline role above admits only the job of .github/workflows/%[3]s in environment %[1]s
+# run from %[4]s (claims sub, ref and job_workflow_ref). GitHub keeps other branches out of the
+# environment only with a deployment branch policy: it creates an environment a job names, unprotected,
+# when there is none.
+# 1. Environment %[1]s: deployment branches main only%[5]s.
+gh api -X PUT repos/%[2]s/environments/%[1]s --input - <<'JSON'
+{"deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true}%[6]s}
+JSON
+gh api -X POST repos/%[2]s/environments/%[1]s/deployment-branch-policies -f name=main -f type=branch
+# 2. Environment %[7]s (the drift check and the preview before an approval; read-only roles, but the
+#    stack's passphrase): deployment branches main only, no reviewers.
+gh api -X PUT repos/%[2]s/environments/%[7]s --input - <<'JSON'
+{"deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true}}
+JSON
+gh api -X POST repos/%[2]s/environments/%[7]s/deployment-branch-policies -f name=main -f type=branch
+# 3. In both environments, the environment secret PULUMI_CONFIG_PASSPHRASE: this stack's passphrase.
+gh secret set PULUMI_CONFIG_PASSPHRASE --repo %[2]s --env %[1]s
+gh secret set PULUMI_CONFIG_PASSPHRASE --repo %[2]s --env %[7]s
+# 4. The subjects the trusts name are in GitHub's default format: this prints true (false: the
+#    repository has a customized subject template, which the trusts do not match).
+gh api repos/%[2]s/actions/oidc/customization/sub --jq .use_default
+
+`, env, iampolicy.RepoNames(repo), p.DeployWorkflow(), iampolicy.MainRef, reviewers, body, iampolicy.PreviewEnvironment(env))
+	return err
 }
 
 // WriteAwsConfig prints the shared AWS config a pipeline job of kind

@@ -90,6 +90,9 @@ type stackPlanner struct {
 	dir string
 	// listed plans a consumer stack as listed by its producer.
 	listed bool
+	// check, when set, answers the preflight's reads from the accounts
+	// (Check) and collects its warnings.
+	check *checker
 }
 
 // referencedOutputs plans each stack cfg references from its file in the
@@ -104,8 +107,12 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 		planner *stackPlanner
 	}
 	var refs []reference
+	// A referenced stack is planned offline: --check reads the accounts of
+	// the stack checked only (each stack is checked on its own).
+	offline := *sp
+	offline.check = nil
 	if s := cfg.ProducerStackOf(); s != "" {
-		refs = append(refs, reference{s, sp})
+		refs = append(refs, reference{s, &offline})
 	}
 	for _, c := range cfg.Consumers {
 		if c.Stack != "" {
@@ -116,7 +123,7 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 		name := referencedStack(ref.name)
 		file := StackFile(sp.dir, name)
 		if _, err := os.Stat(file); err != nil {
-			if sp.listed && ref.planner == sp {
+			if sp.listed && ref.planner == &offline {
 				// What a consumer stack deploys once listed (the probe's
 				// role and permissions with AWS_IAM) depends on the API.
 				return nil, &config.Error{Problems: []config.Problem{{Key: config.Key(config.KeyProducer + ".stack"), Message: fmt.Sprintf(
@@ -133,7 +140,7 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 			// Not wrapped: its problems are that file's, not this one's.
 			return nil, fmt.Errorf("stack %s (referenced, planned from %s): %s", ref.name, file, err.Error())
 		}
-		if ref.planner == sp && sp.listed {
+		if ref.planner == &offline && sp.listed {
 			listConsumer(p, cfg.Consumers)
 		}
 		out[ref.name] = p.Outputs
@@ -172,8 +179,15 @@ func (sp *stackPlanner) run(stackName string, raw RawConfig) (*Plan, error) {
 		return nil, err
 	}
 	mocks := awsmock.New(config.Namespace, stackName, awsmock.Profiles(cfg.ProfileAccounts()), awsmock.StackOutputs(refs))
+	var monitor pulumi.MockResourceMonitor = mocks
+	if sp.check != nil {
+		monitor = sp.check.monitor(mocks)
+	}
 	var outputs map[string]any
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		if sp.check != nil {
+			defer components.ObservePreflight(ctx, sp.check.warn)()
+		}
 		exports, err := stack.DeployConfig(ctx, cfg) // the config loaded above: once per run
 		if err != nil {
 			return err
@@ -191,7 +205,7 @@ func (sp *stackPlanner) run(stackName string, raw RawConfig) (*Plan, error) {
 			outputs[name] = v
 		}
 		return nil
-	}, mocks.RunOption(), awsmock.WithConfig(raw.Values, raw.SecretKeys))
+	}, pulumi.WithMocks(config.Namespace, stackName, monitor), awsmock.WithConfig(raw.Values, raw.SecretKeys))
 	if err != nil {
 		return nil, fmt.Errorf("program failed under the mock engine: %w", err)
 	}

@@ -4,8 +4,11 @@
 package stack
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/go-multierror"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -79,6 +82,11 @@ func Deploy(ctx *pulumi.Context) (pulumi.Map, error) {
 // DeployConfig registers the providers and the cross-account API for a
 // validated configuration and returns the stack outputs.
 func DeployConfig(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
+	if cfg.TagsSecret {
+		if err := keepTagsAllSecret(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.StackRole == config.RoleConsumer {
 		return deployConsumerStack(ctx, cfg)
 	}
@@ -174,4 +182,21 @@ func authorizationOf(args *components.CrossAccountPrivateApiArgs) string {
 		return components.AuthorizationNone
 	}
 	return args.Authorization
+}
+
+// keepTagsAllSecret marks the tagsAll output of every AWS resource as a
+// secret. Secure tags reach the resources as the providers' default tags,
+// a secret input of the provider; a resource's tagsAll merges them in, but
+// the engine marks an output secret only where an input of the same name
+// is, and pulumi-aws does not for default tags of an explicit provider
+// (pulumi/pulumi-aws#2820, open). Where the provider already marks it, this
+// changes nothing.
+func keepTagsAllSecret(ctx *pulumi.Context) error {
+	return ctx.RegisterResourceTransform(func(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+		if !args.Custom || !strings.HasPrefix(args.Type, "aws:") || slices.Contains(args.Opts.AdditionalSecretOutputs, "tagsAll") {
+			return nil
+		}
+		args.Opts.AdditionalSecretOutputs = append(args.Opts.AdditionalSecretOutputs, "tagsAll")
+		return &pulumi.ResourceTransformResult{Props: args.Props, Opts: args.Opts}
+	})
 }

@@ -25,17 +25,41 @@ const (
 	OutputPrivateDns      = "privateDns"
 )
 
-// referencedOutput reads one output of a referenced stack as a plain value
-// (nil when the stack has no such output), secret or not.
-func referencedOutput(ref *pulumi.StackReference, name string) (any, error) {
+// referenced is one output of a referenced stack: its value (nil when the
+// stack has no such output) and whether that stack keeps it secret.
+type referenced struct {
+	value  any
+	secret bool
+}
+
+// referencedOutput reads one output of a referenced stack, keeping its
+// secret flag: a value the other stack keeps secret stays secret here
+// (referenced.input).
+func referencedOutput(ref *pulumi.StackReference, name string) (referenced, error) {
 	d, err := ref.GetOutputDetails(name)
 	if err != nil {
-		return nil, fmt.Errorf("stack reference: output %s: %w", name, err)
+		return referenced{}, fmt.Errorf("stack reference: output %s: %w", name, err)
 	}
 	if d.SecretValue != nil {
-		return d.SecretValue, nil
+		return referenced{value: d.SecretValue, secret: true}, nil
 	}
-	return d.Value, nil
+	return referenced{value: d.Value}, nil
+}
+
+// str is the output as a string, "" when it is none.
+func (r referenced) str() string { s, _ := r.value.(string); return s }
+
+// input is the string output as a resource input: a Pulumi secret when the
+// referenced stack keeps it secret, so everything this stack builds from it
+// (URLs, policies, the OpenAPI body, outputs) is secret too.
+func (r referenced) input() pulumi.StringInput { return maybeSecret(r.secret, r.str()) }
+
+// shown is the output as an error message may show it: a secret is not.
+func (r referenced) shown() string {
+	if r.secret {
+		return config.SecretPlaceholder
+	}
+	return r.str()
 }
 
 // readConsumerStacks fills in each stack consumer's endpoint from its own
@@ -55,8 +79,7 @@ func readConsumerStacks(ctx *pulumi.Context, cfg *config.Config, args *component
 		if err != nil {
 			return err
 		}
-		s, ok := id.(string)
-		if !ok || s == "" {
+		if id.str() == "" {
 			problems = append(problems, config.Problem{Key: config.ConsumerKey(i, "stack"), Message: fmt.Sprintf(
 				"stack %s has published no %s yet; run its pulumi up first (a consumer stack's first up creates its endpoint and publishes it), then this stack's", c.Stack, OutputEndpointId)})
 			continue
@@ -68,26 +91,27 @@ func readConsumerStacks(ctx *pulumi.Context, cfg *config.Config, args *component
 		if err != nil {
 			return err
 		}
-		entry, ok := published.(map[string]any)[c.Name].(map[string]any)
+		entry, ok := published.value.(map[string]any)[c.Name].(map[string]any)
 		if account, _ := entry["accountId"].(string); !ok || account != c.AccountId {
 			problems = append(problems, config.Problem{Key: config.ConsumerKey(i, "stack"), Message: fmt.Sprintf(
 				"stack %s publishes %s; expected consumer %s in account %s, as consumers[%d] says", c.Stack, describePublished(published), c.Name, c.AccountId, i)})
 			continue
 		}
-		args.Consumers[i].EndpointId = pulumi.String(s)
+		args.Consumers[i].EndpointId = id.input()
 		dns, err := referencedOutput(ref, OutputEndpointDnsName)
 		if err != nil {
 			return err
 		}
-		if d, ok := dns.(string); ok && d != "" {
-			args.Consumers[i].EndpointDnsName = pulumi.String(d)
+		if dns.str() != "" {
+			args.Consumers[i].EndpointDnsName = dns.input()
 		}
-		// Whether the consumer's VPC resolves the API's private DNS name.
+		// Whether the consumer's VPC resolves the API's private DNS name:
+		// it decides which invoke forms there are, a plain choice.
 		privateDns, err := referencedOutput(ref, OutputPrivateDns)
 		if err != nil {
 			return err
 		}
-		on, _ := privateDns.(bool)
+		on, _ := privateDns.value.(bool)
 		args.Consumers[i].PrivateDns = &on
 	}
 	if len(problems) > 0 {
@@ -97,9 +121,12 @@ func readConsumerStacks(ctx *pulumi.Context, cfg *config.Config, args *component
 }
 
 // describePublished names the consumers a consumer stack publishes, with
-// their accounts.
-func describePublished(published any) string {
-	m, _ := published.(map[string]any)
+// their accounts ("a secret value" when that stack keeps them secret).
+func describePublished(published referenced) string {
+	if published.secret {
+		return "a secret value"
+	}
+	m, _ := published.value.(map[string]any)
 	var parts []string
 	for name, v := range m {
 		entry, _ := v.(map[string]any)
@@ -120,14 +147,14 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{}
+	out := map[string]referenced{}
 	for _, name := range []string{"restApiId", "executionArn", "stageName", "deploymentId", "policyHash", "authorization", "endpointAccessMode", "producerAccountId", "region", "consumers", OutputCustomDomain} {
 		if out[name], err = referencedOutput(ref, name); err != nil {
 			return nil, err
 		}
 	}
 	consumer := cfg.Consumers[0]
-	str := func(name string) string { s, _ := out[name].(string); return s }
+	str := func(name string) string { return out[name].str() }
 	if str("restApiId") == "" {
 		return nil, ctx.Log.Warn(fmt.Sprintf("stack %s has published no API yet: this update creates only the endpoint of consumer %s and publishes its %s. "+
 			"Next: add this stack to the producer's consumers (stack), run pulumi up there, then here again for the endpoint policy and the probe", cfg.Producer.Stack, consumer.Name, OutputEndpointId), nil)
@@ -135,29 +162,32 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 	var problems []config.Problem
 	if got := str("producerAccountId"); got != cfg.Producer.AccountId {
 		problems = append(problems, config.Problem{Key: config.Key(config.KeyProducer + ".accountId"), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes an API in account %s; expected the account of the producer's stack", cfg.Producer.AccountId, cfg.Producer.Stack, got)})
+			"got %q, but stack %s publishes an API in account %s; expected the account of the producer's stack", cfg.Producer.AccountId, cfg.Producer.Stack, out["producerAccountId"].shown())})
 	}
 	if got := str("region"); got != cfg.Region {
 		problems = append(problems, config.Problem{Key: config.Key(config.KeyRegion), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes an API in %s; an execute-api endpoint only reaches APIs of its own region", cfg.Region, cfg.Producer.Stack, got)})
+			"got %q, but stack %s publishes an API in %s; an execute-api endpoint only reaches APIs of its own region", cfg.Region, cfg.Producer.Stack, out["region"].shown())})
 	}
 	if len(problems) > 0 {
 		return nil, &config.Error{Problems: problems}
 	}
+	// What becomes an input here stays secret where the producer keeps it
+	// so; authorization, access mode, the listing and the probe target only
+	// choose what this stack builds.
 	api := &components.PublishedApi{
-		RestApiId: pulumi.String(str("restApiId")), ExecutionArn: pulumi.String(str("executionArn")),
-		StageName: pulumi.String(str("stageName")), DeploymentId: pulumi.String(str("deploymentId")),
-		PolicyHash: pulumi.String(str("policyHash")), Authorization: str("authorization"),
+		RestApiId: out["restApiId"].input(), ExecutionArn: out["executionArn"].input(),
+		StageName: out["stageName"].input(), DeploymentId: out["deploymentId"].input(),
+		PolicyHash: out["policyHash"].input(), Authorization: str("authorization"),
 		EndpointAccessMode: str("endpointAccessMode"),
 	}
-	consumers, _ := out["consumers"].(map[string]any)
+	consumers, _ := out["consumers"].value.(map[string]any)
 	entry, listed := consumers[consumer.Name].(map[string]any)
 	if !listed {
 		return api, ctx.Log.Warn(fmt.Sprintf("stack %s does not list consumer %s yet: its endpoint gets its policy, and the probe waits until the producer's stack lists it (consumers[].stack) and runs pulumi up", cfg.Producer.Stack, consumer.Name), nil)
 	}
 	api.ListsEndpoint = true
-	if d, ok := out[OutputCustomDomain].(map[string]any); ok {
-		api.CustomDomain = publishedDomainOf(d, consumer.AccountId, cfg.Producer.AccountId)
+	if d, ok := out[OutputCustomDomain].value.(map[string]any); ok {
+		api.CustomDomain = publishedDomainOf(d, out[OutputCustomDomain].secret, consumer.AccountId, cfg.Producer.AccountId)
 		if reinvite, _ := d["reinvite"].(map[string]any); api.CustomDomain.AcceptShare {
 			command, _ := reinvite[consumer.AccountId].(string)
 			if err := ctx.Log.Info(fmt.Sprintf("this stack accepts the RAM share of stack %s's custom domain, within 12 hours of the producer's up that invited account %s (RAM invitations expire then). "+
@@ -201,7 +231,9 @@ func deployConsumerStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, e
 	}
 	access, err := components.NewConsumerApiAccess(ctx, config.Namespace, args, pulumi.Provider(provider))
 	if err != nil {
-		return nil, err
+		// What the component reads before registering anything (its
+		// existing VPC) is reported on its config key.
+		return nil, cfg.ArgsProblems(err)
 	}
 	out := pulumi.Map{
 		"accountId":        pulumi.String(consumer.AccountId),
@@ -259,13 +291,14 @@ func ReinviteCommand(stack string) string {
 }
 
 // publishedDomainOf reads a published domain back for a consumer in
-// account: it accepts the share unless it is in the producer's own account
-// (nothing is shared) or the share is within one organization.
-func publishedDomainOf(m map[string]any, account, producer string) *components.PublishedDomain {
+// account (secret: the producer keeps the output secret): it accepts the
+// share unless it is in the producer's own account (nothing is shared) or
+// the share is within one organization.
+func publishedDomainOf(m map[string]any, secret bool, account, producer string) *components.PublishedDomain {
 	str := func(k string) string { s, _ := m[k].(string); return s }
 	sameOrg, _ := m["sameOrganization"].(bool)
-	d := &components.PublishedDomain{Name: pulumi.String(str("name")), Arn: pulumi.String(str("arn")), BasePath: str("basePath"),
-		ShareArn: pulumi.String(str("shareArn"))}
+	d := &components.PublishedDomain{Name: maybeSecret(secret, str("name")), Arn: maybeSecret(secret, str("arn")), BasePath: str("basePath"),
+		ShareArn: maybeSecret(secret, str("shareArn"))}
 	d.AcceptShare = account != producer && !sameOrg && str("shareArn") != ""
 	return d
 }

@@ -71,6 +71,7 @@ export class ConsumerApiAccess extends pulumi.ComponentResource {
             resourceInputs["producerAccountId"] = args?.producerAccountId;
             resourceInputs["protect"] = args?.protect;
             resourceInputs["region"] = args?.region;
+            resourceInputs["rolePermissionsBoundary"] = args?.rolePermissionsBoundary;
             resourceInputs["tags"] = args?.tags;
             resourceInputs["curlCommands"] = undefined /*out*/;
             resourceInputs["dnsNames"] = undefined /*out*/;
@@ -117,6 +118,10 @@ export interface ConsumerApiAccessArgs {
      * Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
      */
     region: string;
+    /**
+     * RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy in the consumer account set as the permissions boundary of the probe's role, as in CrossAccountPrivateApiArgs. Optional.
+     */
+    rolePermissionsBoundary?: string;
     /**
      * Tags are set on the resources that take tags. Optional.
      */

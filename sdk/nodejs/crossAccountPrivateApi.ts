@@ -101,6 +101,7 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
             resourceInputs["protect"] = args?.protect;
             resourceInputs["quotas"] = args?.quotas;
             resourceInputs["region"] = args?.region;
+            resourceInputs["rolePermissionsBoundary"] = args?.rolePermissionsBoundary;
             resourceInputs["routes"] = args?.routes;
             resourceInputs["stageName"] = args?.stageName;
             resourceInputs["tags"] = args?.tags;
@@ -204,6 +205,10 @@ export interface CrossAccountPrivateApiArgs {
      * Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
      */
     region: string;
+    /**
+     * RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy set as the permissions boundary of every IAM role the component creates (a consumer's probe role, API Gateway's CloudWatch Logs role), in that role's account: a policy of that name must exist in each such account. It lets a deployer that may create roles only with that boundary deploy the stack (AWS's delegated role creation; the project's --iam prints the policy and such a deployer). Optional: without it the roles get no boundary.
+     */
+    rolePermissionsBoundary?: string;
     /**
      * ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
      */

@@ -66,6 +66,9 @@ func TestSignedProbeNeedsItsRolesAllow(t *testing.T) {
 			if strings.Contains(arn, "probe") {
 				require.Len(t, docs, 1, "the probe role's invoke policy")
 				assert.Contains(t, docs[0], `"Effect":"Allow"`)
+				// Created by the printed deployer with the printed boundary,
+				// which lets the role invoke the producer's API.
+				assert.Equal(t, "arn:aws:iam::222222222222:policy/xaccount-dev-role-boundary", c.RoleBoundaries[arn])
 			}
 		}
 	})

@@ -131,6 +131,34 @@ func TestSecretStaysCiphertext(t *testing.T) {
 		assert.Falsef(t, strings.Contains(fmt.Sprint(v.Value), secret), "output %s must not hold the secret", k)
 	}
 
+	// The pipeline keeps a passphrase per stack, each in the stack's GitHub
+	// environments: a job holding another stack's passphrase (a pull
+	// request's, dev's) or none cannot preview this one. The engine needs
+	// the decryption before the program runs (the stack file's secure
+	// config, the state's ciphertext), so nothing is read in clear.
+	t.Run("another stack's passphrase previews nothing", func(t *testing.T) {
+		ws := s.stack.Workspace()
+		// The roles stay as granted: reading the config to print them
+		// needs the passphrase too.
+		s.keepRoles = true
+		t.Cleanup(func() {
+			ws.SetEnvVar("PULUMI_CONFIG_PASSPHRASE", baseEnv["PULUMI_CONFIG_PASSPHRASE"])
+			s.keepRoles = false
+		})
+		ws.SetEnvVar("PULUMI_CONFIG_PASSPHRASE", "dev-passphrase-a-pull-request-holds")
+		_, err := s.stack.GetAllConfig(testContext(t))
+		require.Error(t, err, "not even the config reads")
+		assert.Contains(t, err.Error(), "incorrect passphrase")
+		for _, phrase := range []string{"dev-passphrase-a-pull-request-holds", ""} {
+			ws.SetEnvVar("PULUMI_CONFIG_PASSPHRASE", phrase)
+			r := s.preview()
+			require.Errorf(t, r.err, "a preview with passphrase %q", phrase)
+			assert.Contains(t, r.out+r.errOut+r.err.Error(), "incorrect passphrase")
+			assert.NotContains(t, r.out+r.errOut+r.err.Error(), secret)
+			assert.NotContains(t, r.out+r.errOut, "xaccount-api-api-api", "stopped before the program registered anything")
+		}
+	})
+
 	t.Run("the role's trust requires the external ID", func(t *testing.T) {
 		require.NoError(t, s.stack.SetConfigWithOptions(testContext(t), "xaccount-api:producer.externalId",
 			auto.ConfigValue{Value: "another-external-id", Secret: true}, &auto.ConfigOptions{Path: true}))

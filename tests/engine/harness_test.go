@@ -191,7 +191,7 @@ func (s *engineStack) sharedCloud() *fakeaws.Store {
 }
 
 // grantPrintedRoles does what a team does before a pipeline runs the stack:
-// it creates the roles `go run ./cmd/plan --iam` prints for the stack file as
+// it creates the roles (and their boundary policies) `go run ./cmd/plan --iam` prints for the stack file as
 // it is now (roles are only ever added or updated, as in an account where a
 // removed consumer's role stays), and the job writes the shared AWS config
 // of its kind (--aws-config). The provider processes then start as the
@@ -242,6 +242,15 @@ func (s *engineStack) grantPrintedRoles() {
 		}
 	}
 	require.NoError(s.t, s.cloud.PutRoles(roles))
+	// The permissions boundary of the roles the stack creates, which the
+	// deployer may create roles with only.
+	boundaries := map[string]string{}
+	for _, a := range set.Accounts {
+		if a.Boundary != nil {
+			boundaries[a.Boundary.Arn] = mustJSON(s.t, a.Boundary.Policy)
+		}
+	}
+	require.NoError(s.t, s.cloud.PutManagedPolicies(boundaries))
 	text, err := iampolicy.SharedConfig(set, s.roleKind)
 	require.NoError(s.t, err)
 	require.NoError(s.t, os.WriteFile(s.awsConfig, []byte(text), 0o600))

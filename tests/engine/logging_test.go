@@ -31,6 +31,10 @@ func TestAccountLogRoleIsOptInWarnedAndRetained(t *testing.T) {
 	var role string
 	s.cloudView(func(c *fakeaws.Cloud) { role = c.AccountRoles[account] })
 	require.NotEmpty(t, role, "the stack set the account's role")
+	s.cloudView(func(c *fakeaws.Cloud) {
+		assert.Equal(t, "arn:aws:iam::111111111111:policy/xaccount-dev-role-boundary", c.RoleBoundaries[role],
+			"the printed deployer created it with the printed boundary")
+	})
 
 	d := s.destroy()
 	require.NoErrorf(t, d.err, "destroy failed:\n%s\n%s", d.out, d.errOut)

@@ -1,14 +1,21 @@
 package engine
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/internal/iampolicy"
+	"github.com/xaccount/xaccount-api/internal/stack"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -109,6 +116,14 @@ func TestDriftCheckFindsAnOutOfBandPolicyAndUpRestoresIt(t *testing.T) {
 	drift := s.previewRefresh()
 	require.Error(t, drift.err, "the drift check fails")
 	text := drift.out + drift.errOut
+	// The CLI's exit code for proposed changes under --expect-no-changes,
+	// which drift.yml's .ci/drift-check tells from a failed preview by; the
+	// script's report of this very output names both resources.
+	assert.Contains(t, drift.err.Error(), "code: 7", "ExitNoChanges")
+	status, report := runDriftCheckScript(t, drift, 7)
+	assert.Equal(t, "drifted", status)
+	assert.Contains(t, report, "| update | `aws:apigateway/restApiPolicy:RestApiPolicy` | `xaccount-api-policy-policy` |")
+	assert.Contains(t, report, "| update | `aws:apigateway/stage:Stage` | `xaccount-api-stage-stage` |")
 	assert.Contains(t, text, "xaccount-api-policy-policy", "it names the resource policy")
 	assert.Contains(t, text, "policy")
 	assert.True(t, strings.Contains(text, "deployment") && strings.Contains(text, "xaccount-api-stage-stage"), "it names the stage that serves another deployment:\n%s", text)
@@ -124,4 +139,85 @@ func TestDriftCheckFindsAnOutOfBandPolicyAndUpRestoresIt(t *testing.T) {
 	s.roleKind = "preview"
 	clean := s.previewRefresh()
 	require.NoErrorf(t, clean.err, "after the repair the drift check passes:\n%s\n%s", clean.out, clean.errOut)
+	status, _ = runDriftCheckScript(t, clean, 0)
+	assert.Equal(t, "clean", status)
+}
+
+// runDriftCheckScript runs drift.yml's .ci/drift-check on what the engine
+// printed (a stand-in pulumi replays it and exits with code) and returns
+// the status and the report it writes.
+func runDriftCheckScript(t *testing.T, r result, code int) (string, string) {
+	t.Helper()
+	bin, reports := t.TempDir(), t.TempDir()
+	out := filepath.Join(t.TempDir(), "out")
+	require.NoError(t, os.WriteFile(out, []byte(r.out+r.errOut), 0o600))
+	fake := "#!/usr/bin/env bash\ncat " + out + "\nexit " + strconv.Itoa(code) + "\n"
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "pulumi"), []byte(fake), 0o700)) //nolint:gosec // an executable stand-in
+	cmd := exec.Command(filepath.Join(repoRoot, ".ci", "drift-check"))
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "STACK=dev", "REPORT_DIR="+reports, "GITHUB_STEP_SUMMARY=")
+	log, err := cmd.CombinedOutput()
+	assert.Equalf(t, code == 0, err == nil, "the script fails exactly when the preview did: %s", log)
+	status, err := os.ReadFile(filepath.Join(reports, "dev.status"))
+	require.NoErrorf(t, err, "%s", log)
+	report, err := os.ReadFile(filepath.Join(reports, "dev.md"))
+	require.NoError(t, err)
+	return strings.TrimSpace(string(status)), string(report)
+}
+
+// TestARoleCreatedBeforeTheBoundaryGetsItUnderThePrintedDeployer: a stack
+// deployed before its roles had a permissions boundary (its probe role has
+// none; the deployer of then could create any role) is upgraded by the
+// deployer `--iam` prints now, which may create and change roles only with
+// the account's boundary: the up sets the boundary on the live role
+// (PutRolePermissionsBoundary, allowed with that boundary only), replaces
+// nothing, and the probe still answers.
+func TestARoleCreatedBeforeTheBoundaryGetsItUnderThePrintedDeployer(t *testing.T) {
+	t.Parallel()
+	withoutBoundary := func(ctx *pulumi.Context) error {
+		err := ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+			if r, ok := args.Props.(*iam.RoleArgs); ok {
+				r.PermissionsBoundary = nil
+				return &pulumi.ResourceTransformationResult{Props: r, Opts: args.Opts}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return stack.Program(ctx)
+	}
+	s := newEngineStack(t, "dev", withProgram(withoutBoundary))
+	s.editPolicy = func(account, kind string, doc *iampolicy.Document) {
+		if kind == "deployer" {
+			// The deployer of before: IAM on any role of the account.
+			doc.Statement = append(doc.Statement, iampolicy.Statement{Sid: "Before", Effect: "Allow",
+				Action: []string{"iam:CreateRole", "iam:AttachRolePolicy", "iam:PassRole", "iam:TagRole"}, Resource: []string{"*"}})
+			doc.Statement = slices.DeleteFunc(doc.Statement, func(st iampolicy.Statement) bool { return st.Effect == "Deny" })
+		}
+	}
+	s.mustUp()
+	probeRole := func(c *fakeaws.Cloud) string {
+		for arn, account := range c.Roles {
+			if account == "222222222222" && strings.Contains(arn, "probe-role") {
+				return arn
+			}
+		}
+		return ""
+	}
+	var role string
+	s.cloudView(func(c *fakeaws.Cloud) {
+		role = probeRole(c)
+		require.NotEmpty(t, role)
+		assert.Empty(t, c.RoleBoundaries[role], "created without a boundary")
+	})
+
+	s.editPolicy = nil
+	s.stack.Workspace().SetProgram(stack.Program)
+	r := s.mustUp()
+	assert.NotContains(t, r.out, "replace", "the role is updated in place")
+	s.cloudView(func(c *fakeaws.Cloud) {
+		assert.Equal(t, role, probeRole(c), "the same role")
+		assert.Equal(t, "arn:aws:iam::222222222222:policy/xaccount-dev-role-boundary", c.RoleBoundaries[role])
+	})
+	requireProbeGreen(t, s, "app", 4)
 }

@@ -280,8 +280,9 @@ func TestCustomDomainInAnExistingVpcNeedsItsDnsAttributes(t *testing.T) {
 
 // TestAccessLogsNeedTheAccountRole: prod does not create the account-wide
 // API Gateway CloudWatch role; in a producer account without one, up fails
-// with API Gateway's error at the stage, which the README's hardening
-// section explains (set accessLogs.createAccountRole or the account setting).
+// before anything is created: the preflight reads the account setting and
+// names the key to change with API Gateway's error, which the stage would
+// otherwise give after the endpoints and the API exist.
 func TestAccessLogsNeedTheAccountRole(t *testing.T) {
 	t.Parallel()
 	s := newEngineStack(t, "prod", withSeed(func(store *fakeaws.Store) error {
@@ -295,5 +296,7 @@ func TestAccessLogsNeedTheAccountRole(t *testing.T) {
 	}))
 	r := s.up()
 	require.Error(t, r.err)
+	assert.Contains(t, r.out, "xaccount-api:api.accessLogs.createAccountRole: is false")
 	assert.Contains(t, r.out, "CloudWatch Logs role ARN must be set in account settings to enable logging")
+	requireNoResourcePlanned(t, s, r)
 }

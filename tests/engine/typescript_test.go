@@ -208,6 +208,9 @@ func tsDevConfig(routes ...map[string]any) map[string]any {
 			"vpc": map[string]any{"cidr": "10.20.0.0/24", "azCount": 2}, "probe": true}},
 		"api":  api,
 		"tags": map[string]any{"project": "xaccount-api", "environment": "dev"},
+		// It runs with the dev stack's printed roles, whose deployer creates
+		// roles only with the dev stack's boundary.
+		"rolePermissionsBoundary": "xaccount-dev-role-boundary",
 	}
 }
 

@@ -178,13 +178,21 @@ func copyTree(src, dst string) error {
 		rel, _ := filepath.Rel(src, path)
 		target := filepath.Join(dst, rel)
 		switch {
+		// In a git worktree .git is a file and .cache may be a link: SkipDir
+		// on a file would skip the rest of the repository's root.
 		case rel == ".git":
-			return filepath.SkipDir
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		case rel == ".cache":
 			if err := os.Symlink(path, target); err != nil { //nolint:gosec // a fresh temporary copy nobody else writes
 				return err
 			}
-			return filepath.SkipDir
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		case d.IsDir():
 			return os.MkdirAll(target, 0o750)
 		case !d.Type().IsRegular():

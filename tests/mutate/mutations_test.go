@@ -45,3 +45,24 @@ func TestMutateAndFailedTests(t *testing.T) {
 	assert.Equal(t, []string{"TestA", "TestA/step_one"}, got)
 	assert.Empty(t, FailedTests("ok  \tpkg\t0.1s\n"))
 }
+
+// TestCopyTreeOfAWorktree: in a git worktree .git is a file and .cache a
+// link to a shared cache; the copy still holds every other file of the
+// root (before, the first of them ended the walk of the root), links
+// .cache and leaves .git out.
+func TestCopyTreeOfAWorktree(t *testing.T) {
+	src, cache, dst := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "copy")
+	require.NoError(t, os.Symlink(cache, filepath.Join(src, ".cache")))
+	require.NoError(t, os.WriteFile(filepath.Join(src, ".git"), []byte("gitdir: elsewhere\n"), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Join(src, ".github", "workflows"), 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(src, ".github", "workflows", "release.yml"), []byte("name: release\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(src, "Makefile"), []byte("all:\n"), 0o600))
+	require.NoError(t, os.MkdirAll(dst, 0o750))
+	require.NoError(t, copyTree(src, dst))
+	assert.FileExists(t, filepath.Join(dst, ".github", "workflows", "release.yml"))
+	assert.FileExists(t, filepath.Join(dst, "Makefile"))
+	assert.NoFileExists(t, filepath.Join(dst, ".git"))
+	link, err := os.Readlink(filepath.Join(dst, ".cache"))
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(src, ".cache"), link)
+}

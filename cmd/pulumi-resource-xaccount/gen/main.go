@@ -4,14 +4,13 @@
 // code generators (no language host needed).
 //
 //	go run ./gen docs        # provider/docs.json from ../../components
-//	go run ./gen sdk DIR     # DIR/schema.json, DIR/nodejs, DIR/python, DIR/go
+//	go run ./gen sdk DIR     # DIR/schema.json, DIR/nodejs, DIR/python, DIR/go (go mod tidy in its module)
 package main
 
 import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/xaccount/xaccount-api/cmd/pulumi-resource-xaccount/internal/fielddocs"
@@ -42,25 +41,7 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		files, err := sdkgen.Generate(strings.TrimSpace(string(version)))
-		if err != nil {
-			return err
-		}
-		for _, lang := range sdkgen.Languages {
-			if err := os.RemoveAll(filepath.Join(args[1], lang)); err != nil { //nolint:gosec // the sdk folder make sdk names
-				return err
-			}
-		}
-		for name, data := range files {
-			path := filepath.Join(args[1], name)
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil { //nolint:gosec // committed SDK folders, readable by all
-				return err
-			}
-			if err := os.WriteFile(path, data, 0o644); err != nil { //nolint:gosec // a generated file under the sdk folder
-				return err
-			}
-		}
-		return nil
+		return sdkgen.Write(args[1], strings.TrimSpace(string(version)))
 	}
 	return fmt.Errorf("usage: gen docs | gen sdk DIR")
 }

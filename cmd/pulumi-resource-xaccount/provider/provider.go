@@ -54,12 +54,24 @@ func New() (p.Provider, error) {
 	return prov, nil
 }
 
+// PulumiSdkFloor is the oldest Pulumi SDK the TypeScript and Go SDKs ask
+// for (@pulumi/pulumi ^3.142.0; github.com/pulumi/pulumi/sdk/v3 v3.142.0 in
+// the Go SDK's go.mod, whose go line follows from it). The Go SDK is built
+// against exactly this version by the sdkgen tests.
+const PulumiSdkFloor = "3.142.0"
+
+// GoImportBasePath is the Go SDK's import path, and its module path: the
+// SDK is a module of its own (sdk/go/xaccount/go.mod), so importers get its
+// go line, not this repository's, and the Go language host finds
+// pulumi-plugin.json at the module's root.
+const GoImportBasePath = "github.com/xaccount/xaccount-api/sdk/go/xaccount"
+
 // languages are the SDKs' package names and options.
 var languages = map[string]any{
 	"nodejs": map[string]any{
 		"packageName":          "@xaccount/xaccount",
 		"respectSchemaVersion": true,
-		"dependencies":         map[string]string{"@pulumi/pulumi": "^3.142.0"},
+		"dependencies":         map[string]string{"@pulumi/pulumi": "^" + PulumiSdkFloor},
 	},
 	"python": map[string]any{
 		"packageName":          "pulumi_xaccount",
@@ -67,7 +79,7 @@ var languages = map[string]any{
 		"pyproject":            map[string]any{"enabled": true},
 	},
 	"go": map[string]any{
-		"importBasePath":                 "github.com/xaccount/xaccount-api/sdk/go/xaccount",
+		"importBasePath":                 GoImportBasePath,
 		"generateResourceContainerTypes": true,
 		"respectSchemaVersion":           true,
 	},

@@ -60,6 +60,8 @@ type consumerApiAccessArgs struct {
 	Protect *bool `pulumi:"protect"`
 	// Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
 	Region string `pulumi:"region"`
+	// RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy in the consumer account set as the permissions boundary of the probe's role, as in CrossAccountPrivateApiArgs. Optional.
+	RolePermissionsBoundary *string `pulumi:"rolePermissionsBoundary"`
 	// Tags are set on the resources that take tags. Optional.
 	Tags map[string]string `pulumi:"tags"`
 }
@@ -78,6 +80,8 @@ type ConsumerApiAccessArgs struct {
 	Protect *bool
 	// Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
 	Region string
+	// RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy in the consumer account set as the permissions boundary of the probe's role, as in CrossAccountPrivateApiArgs. Optional.
+	RolePermissionsBoundary *string
 	// Tags are set on the resources that take tags. Optional.
 	Tags pulumi.StringMapInput
 }

@@ -92,6 +92,8 @@ type crossAccountPrivateApiArgs struct {
 	Quotas *ApiQuotas `pulumi:"quotas"`
 	// Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
 	Region string `pulumi:"region"`
+	// RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy set as the permissions boundary of every IAM role the component creates (a consumer's probe role, API Gateway's CloudWatch Logs role), in that role's account: a policy of that name must exist in each such account. It lets a deployer that may create roles only with that boundary deploy the stack (AWS's delegated role creation; the project's --iam prints the policy and such a deployer). Optional: without it the roles get no boundary.
+	RolePermissionsBoundary *string `pulumi:"rolePermissionsBoundary"`
 	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
 	Routes []Route `pulumi:"routes"`
 	// StageName is the stage to deploy. Required. A plain string, validated before anything is registered (StageDeploymentArgs.StageName, an input, may come from another resource).
@@ -142,6 +144,8 @@ type CrossAccountPrivateApiArgs struct {
 	Quotas ApiQuotasPtrInput
 	// Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
 	Region string
+	// RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy set as the permissions boundary of every IAM role the component creates (a consumer's probe role, API Gateway's CloudWatch Logs role), in that role's account: a policy of that name must exist in each such account. It lets a deployer that may create roles only with that boundary deploy the stack (AWS's delegated role creation; the project's --iam prints the policy and such a deployer). Optional: without it the roles get no boundary.
+	RolePermissionsBoundary *string
 	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
 	Routes RouteArrayInput
 	// StageName is the stage to deploy. Required. A plain string, validated before anything is registered (StageDeploymentArgs.StageName, an input, may come from another resource).

@@ -15,7 +15,7 @@ var _ = internal.GetEnvOrDefault
 
 // AccessLogsArgs turn on the stage's access logs in the producer account.
 type AccessLogs struct {
-	// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
+	// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. While it is false and access logs are on, the preflight reads the setting before anything is registered and refuses a producer account without a role, naming this field. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
 	CreateAccountRole *bool `pulumi:"createAccountRole"`
 	// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
 	//
@@ -40,7 +40,7 @@ type AccessLogsInput interface {
 
 // AccessLogsArgs turn on the stage's access logs in the producer account.
 type AccessLogsArgs struct {
-	// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
+	// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. While it is false and access logs are on, the preflight reads the setting before anything is registered and refuses a producer account without a role, naming this field. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
 	CreateAccountRole pulumi.BoolPtrInput `pulumi:"createAccountRole"`
 	// Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
 	//
@@ -130,7 +130,7 @@ func (o AccessLogsOutput) ToAccessLogsPtrOutputWithContext(ctx context.Context) 
 	}).(AccessLogsPtrOutput)
 }
 
-// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
+// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. While it is false and access logs are on, the preflight reads the setting before anything is registered and refuses a producer account without a role, naming this field. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
 func (o AccessLogsOutput) CreateAccountRole() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v AccessLogs) *bool { return v.CreateAccountRole }).(pulumi.BoolPtrOutput)
 }
@@ -176,7 +176,7 @@ func (o AccessLogsPtrOutput) Elem() AccessLogsOutput {
 	}).(AccessLogsOutput)
 }
 
-// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
+// CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. While it is false and access logs are on, the preflight reads the setting before anything is registered and refuses a producer account without a role, naming this field. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
 func (o AccessLogsPtrOutput) CreateAccountRole() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *AccessLogs) *bool {
 		if v == nil {

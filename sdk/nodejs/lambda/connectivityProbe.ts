@@ -27,7 +27,7 @@ export class ConnectivityProbe extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly functionName: pulumi.Output<string>;
     /**
-     * Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, ok, pending, diagnosis, …).
+     * Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
      */
     declare public /*out*/ readonly results: pulumi.Output<{[key: string]: any}>;
     /**
@@ -72,6 +72,7 @@ export class ConnectivityProbe extends pulumi.ComponentResource {
             resourceInputs["invokeHeaders"] = args?.invokeHeaders;
             resourceInputs["invokeUrls"] = args?.invokeUrls;
             resourceInputs["path"] = args?.path;
+            resourceInputs["permissionsBoundary"] = args?.permissionsBoundary;
             resourceInputs["region"] = args?.region;
             resourceInputs["sign"] = args?.sign;
             resourceInputs["stageName"] = args?.stageName;
@@ -129,6 +130,10 @@ export interface ConnectivityProbeArgs {
      * Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
      */
     path?: string;
+    /**
+     * PermissionsBoundary is the ARN of the customer managed policy set as the permissions boundary of the probe's role, in the consumer account (a deployer allowed to create roles only with it can then deploy the probe). Optional.
+     */
+    permissionsBoundary?: string;
     /**
      * Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
      */

@@ -10,7 +10,7 @@ import * as outputs from "../types/output";
  */
 export interface AccessLogsArgs {
     /**
-     * CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
+     * CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. While it is false and access logs are on, the preflight reads the setting before anything is registered and refuses a producer account without a role, naming this field. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
      */
     createAccountRole?: pulumi.Input<boolean | undefined>;
     /**

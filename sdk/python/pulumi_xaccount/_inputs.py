@@ -53,7 +53,7 @@ class AccessLogsArgsDict(TypedDict):
     """
     create_account_role: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
+    CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. While it is false and access logs are on, the preflight reads the setting before anything is registered and refuses a producer account without a role, naming this field. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
     """
     disabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
@@ -78,7 +78,7 @@ class AccessLogsArgs:
         """
         AccessLogsArgs turn on the stage's access logs in the producer account.
 
-        :param pulumi.Input[_builtins.bool] create_account_role: CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
+        :param pulumi.Input[_builtins.bool] create_account_role: CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. While it is false and access logs are on, the preflight reads the setting before anything is registered and refuses a producer account without a role, naming this field. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
         :param pulumi.Input[_builtins.bool] disabled: Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
         :param pulumi.Input[_builtins.bool] enabled: Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
         :param pulumi.Input[_builtins.int] retention_days: RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
@@ -99,7 +99,7 @@ class AccessLogsArgs:
     @pulumi.getter(name="createAccountRole")
     def create_account_role(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region. The provider cannot read the current setting, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
+        CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. While it is false and access logs are on, the preflight reads the setting before anything is registered and refuses a producer account without a role, naming this field. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
         """
         return pulumi.get(self, "create_account_role")
 

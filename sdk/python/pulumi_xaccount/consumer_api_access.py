@@ -26,6 +26,7 @@ class ConsumerApiAccessArgs:
                  api: pulumi.Input[Optional['PublishedApiArgs']] = None,
                  probe_fail_on_error: Optional[_builtins.bool] = None,
                  protect: Optional[_builtins.bool] = None,
+                 role_permissions_boundary: Optional[_builtins.str] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None):
         """
         The set of arguments for constructing a ConsumerApiAccess resource.
@@ -36,6 +37,7 @@ class ConsumerApiAccessArgs:
         :param pulumi.Input['PublishedApiArgs'] api: Api is the producer's published API; nil while the producer's stack has not published one (the first run of the bootstrap): only the endpoint is created then. Optional.
         :param _builtins.bool probe_fail_on_error: ProbeFailOnError fails the update when the probe gets an unexpected answer. Optional, default true.
         :param _builtins.bool protect: Protect protects the VPC, subnets, endpoint and its security group. Optional, default false.
+        :param _builtins.str role_permissions_boundary: RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy in the consumer account set as the permissions boundary of the probe's role, as in CrossAccountPrivateApiArgs. Optional.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the resources that take tags. Optional.
         """
         pulumi.set(__self__, "consumer", consumer)
@@ -47,6 +49,8 @@ class ConsumerApiAccessArgs:
             pulumi.set(__self__, "probe_fail_on_error", probe_fail_on_error)
         if protect is not None:
             pulumi.set(__self__, "protect", protect)
+        if role_permissions_boundary is not None:
+            pulumi.set(__self__, "role_permissions_boundary", role_permissions_boundary)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
 
@@ -123,6 +127,18 @@ class ConsumerApiAccessArgs:
         pulumi.set(self, "protect", value)
 
     @_builtins.property
+    @pulumi.getter(name="rolePermissionsBoundary")
+    def role_permissions_boundary(self) -> Optional[_builtins.str]:
+        """
+        RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy in the consumer account set as the permissions boundary of the probe's role, as in CrossAccountPrivateApiArgs. Optional.
+        """
+        return pulumi.get(self, "role_permissions_boundary")
+
+    @role_permissions_boundary.setter
+    def role_permissions_boundary(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "role_permissions_boundary", value)
+
+    @_builtins.property
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, _builtins.str]]]:
         """
@@ -147,6 +163,7 @@ class ConsumerApiAccess(pulumi.ComponentResource):
                  producer_account_id: Optional[_builtins.str] = None,
                  protect: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
+                 role_permissions_boundary: Optional[_builtins.str] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  __props__=None):
         """
@@ -160,6 +177,7 @@ class ConsumerApiAccess(pulumi.ComponentResource):
         :param _builtins.str producer_account_id: ProducerAccountId is the account of the API. Required.
         :param _builtins.bool protect: Protect protects the VPC, subnets, endpoint and its security group. Optional, default false.
         :param _builtins.str region: Region of the API and the endpoint. Required. A plain string: it is validated, and the provider checked against it, before anything is registered.
+        :param _builtins.str role_permissions_boundary: RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy in the consumer account set as the permissions boundary of the probe's role, as in CrossAccountPrivateApiArgs. Optional.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the resources that take tags. Optional.
         """
         ...
@@ -192,6 +210,7 @@ class ConsumerApiAccess(pulumi.ComponentResource):
                  producer_account_id: Optional[_builtins.str] = None,
                  protect: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
+                 role_permissions_boundary: Optional[_builtins.str] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -216,6 +235,7 @@ class ConsumerApiAccess(pulumi.ComponentResource):
             if region is None and not opts.urn:
                 raise TypeError("Missing required property 'region'")
             __props__.__dict__["region"] = region
+            __props__.__dict__["role_permissions_boundary"] = role_permissions_boundary
             __props__.__dict__["tags"] = tags
             __props__.__dict__["curl_commands"] = None
             __props__.__dict__["dns_names"] = None

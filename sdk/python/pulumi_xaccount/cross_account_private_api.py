@@ -38,6 +38,7 @@ class CrossAccountPrivateApiArgs:
                  producer_credentials: pulumi.Input[Optional['AccountCredentialsArgs']] = None,
                  protect: Optional[_builtins.bool] = None,
                  quotas: pulumi.Input[Optional['ApiQuotasArgs']] = None,
+                 role_permissions_boundary: Optional[_builtins.str] = None,
                  routes: pulumi.Input[Optional[Sequence[pulumi.Input['RouteArgs']]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  throttle: pulumi.Input[Optional['StageThrottleArgs']] = None,
@@ -63,6 +64,7 @@ class CrossAccountPrivateApiArgs:
         :param pulumi.Input['AccountCredentialsArgs'] producer_credentials: ProducerCredentials make the composition build the producer account's provider itself, pinned to ProducerAccountId and Region (see ConsumerArgs.Credentials). Exactly one of ProducerProvider and ProducerCredentials.
         :param _builtins.bool protect: Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
         :param pulumi.Input['ApiQuotasArgs'] quotas: Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
+        :param _builtins.str role_permissions_boundary: RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy set as the permissions boundary of every IAM role the component creates (a consumer's probe role, API Gateway's CloudWatch Logs role), in that role's account: a policy of that name must exist in each such account. It lets a deployer that may create roles only with that boundary deploy the stack (AWS's delegated role creation; the project's --iam prints the policy and such a deployer). Optional: without it the roles get no boundary.
         :param pulumi.Input[Sequence[pulumi.Input['RouteArgs']]] routes: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
         :param pulumi.Input['StageThrottleArgs'] throttle: Throttle sets the throttling of every method of the stage and turns on metrics. Optional: nil is DefaultStageThrottle (100/s, bursts of 200), the stack program's default too.
@@ -103,6 +105,8 @@ class CrossAccountPrivateApiArgs:
             pulumi.set(__self__, "protect", protect)
         if quotas is not None:
             pulumi.set(__self__, "quotas", quotas)
+        if role_permissions_boundary is not None:
+            pulumi.set(__self__, "role_permissions_boundary", role_permissions_boundary)
         if routes is not None:
             pulumi.set(__self__, "routes", routes)
         if tags is not None:
@@ -330,6 +334,18 @@ class CrossAccountPrivateApiArgs:
         pulumi.set(self, "quotas", value)
 
     @_builtins.property
+    @pulumi.getter(name="rolePermissionsBoundary")
+    def role_permissions_boundary(self) -> Optional[_builtins.str]:
+        """
+        RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy set as the permissions boundary of every IAM role the component creates (a consumer's probe role, API Gateway's CloudWatch Logs role), in that role's account: a policy of that name must exist in each such account. It lets a deployer that may create roles only with that boundary deploy the stack (AWS's delegated role creation; the project's --iam prints the policy and such a deployer). Optional: without it the roles get no boundary.
+        """
+        return pulumi.get(self, "role_permissions_boundary")
+
+    @role_permissions_boundary.setter
+    def role_permissions_boundary(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "role_permissions_boundary", value)
+
+    @_builtins.property
     @pulumi.getter
     def routes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['RouteArgs']]]]:
         """
@@ -401,6 +417,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  protect: Optional[_builtins.bool] = None,
                  quotas: pulumi.Input[Optional[Union['ApiQuotasArgs', 'ApiQuotasArgsDict']]] = None,
                  region: Optional[_builtins.str] = None,
+                 role_permissions_boundary: Optional[_builtins.str] = None,
                  routes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RouteArgs', 'RouteArgsDict']]]]] = None,
                  stage_name: Optional[_builtins.str] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
@@ -429,6 +446,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
         :param _builtins.bool protect: Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
         :param pulumi.Input[Union['ApiQuotasArgs', 'ApiQuotasArgsDict']] quotas: Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
         :param _builtins.str region: Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
+        :param _builtins.str role_permissions_boundary: RolePermissionsBoundary is the name (after its path, if any) of the customer managed policy set as the permissions boundary of every IAM role the component creates (a consumer's probe role, API Gateway's CloudWatch Logs role), in that role's account: a policy of that name must exist in each such account. It lets a deployer that may create roles only with that boundary deploy the stack (AWS's delegated role creation; the project's --iam prints the policy and such a deployer). Optional: without it the roles get no boundary.
         :param pulumi.Input[Sequence[pulumi.Input[Union['RouteArgs', 'RouteArgsDict']]]] routes: ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
         :param _builtins.str stage_name: StageName is the stage to deploy. Required. A plain string, validated before anything is registered (StageDeploymentArgs.StageName, an input, may come from another resource).
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
@@ -476,6 +494,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  protect: Optional[_builtins.bool] = None,
                  quotas: pulumi.Input[Optional[Union['ApiQuotasArgs', 'ApiQuotasArgsDict']]] = None,
                  region: Optional[_builtins.str] = None,
+                 role_permissions_boundary: Optional[_builtins.str] = None,
                  routes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RouteArgs', 'RouteArgsDict']]]]] = None,
                  stage_name: Optional[_builtins.str] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
@@ -515,6 +534,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
             if region is None and not opts.urn:
                 raise TypeError("Missing required property 'region'")
             __props__.__dict__["region"] = region
+            __props__.__dict__["role_permissions_boundary"] = role_permissions_boundary
             __props__.__dict__["routes"] = routes
             if stage_name is None and not opts.urn:
                 raise TypeError("Missing required property 'stage_name'")

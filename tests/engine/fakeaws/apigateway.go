@@ -100,7 +100,8 @@ func parseBody(op, body string) (parsedBody, error) {
 				ConnectionType string `json:"connectionType"`
 				ConnectionId   string `json:"connectionId"`
 				Responses      map[string]struct {
-					StatusCode string `json:"statusCode"`
+					StatusCode        string            `json:"statusCode"`
+					ResponseTemplates map[string]string `json:"responseTemplates"`
 				} `json:"responses"`
 			}
 			if err := json.Unmarshal(raw, &o); err != nil || len(o.Integration) == 0 {
@@ -108,9 +109,10 @@ func parseBody(op, body string) (parsedBody, error) {
 				return parsedBody{}, awsError(op, "BadRequestException", "Errors found during import: No integration defined for method %s %s", method, path)
 			}
 			_ = json.Unmarshal(o.Integration, &integration) // checked for presence above
-			mockStatus := 0
+			mockStatus, mockBody := 0, ""
 			if d, ok := integration.Responses["default"]; ok {
 				mockStatus, _ = strconv.Atoi(d.StatusCode)
+				mockBody = d.ResponseTemplates["application/json"]
 			}
 			auth := "NONE"
 			for _, requirement := range o.Security {
@@ -127,7 +129,7 @@ func parseBody(op, body string) (parsedBody, error) {
 			if integration.ConnectionType == "VPC_LINK" && integration.ConnectionId == "" {
 				return parsedBody{}, awsError(op, "BadRequestException", "Errors found during import: connectionId is required for connectionType VPC_LINK on %s %s", method, path)
 			}
-			routes = append(routes, Route{Method: method, Path: path, Authorization: auth, Integration: integration.Type, MockStatus: mockStatus,
+			routes = append(routes, Route{Method: method, Path: path, Authorization: auth, Integration: integration.Type, MockStatus: mockStatus, MockBody: mockBody,
 				IntegrationMethod: integration.HttpMethod, IntegrationUri: integration.Uri, ConnectionId: integration.ConnectionId})
 		}
 	}
@@ -550,6 +552,9 @@ func (p *Provider) readRestApiParts(c *Cloud, tok string, args props) (props, er
 	switch tok {
 	case InvokeCloudControlResource:
 		typ, id := args.str("typeName"), args.str("identifier")
+		if typ == CloudControlAccountType {
+			return p.readAccountSetting(c, id)
+		}
 		if typ != "AWS::ApiGateway::RestApi" {
 			return nil, fmt.Errorf("fakeaws: Cloud Control type %s is not simulated", typ)
 		}
@@ -587,4 +592,27 @@ func (p *Provider) readRestApiParts(c *Cloud, tok string, args props) (props, er
 		return nil, fmt.Errorf("reading API Gateway Authorizer (%s): %w", authorizer,
 			awsError("GetAuthorizer", "NotFoundException", "Invalid Authorizer identifier specified"))
 	}
+}
+
+// CloudControlAccountType is Cloud Control's type of API Gateway's account
+// settings.
+const CloudControlAccountType = "AWS::ApiGateway::Account"
+
+// readAccountSetting is Cloud Control's GetResource of
+// AWS::ApiGateway::Account: its read handler calls GetAccount, which takes
+// no identifier and answers the caller's account and region (API Gateway
+// API reference, GetAccount), so the setting comes back whatever the
+// identifier; CloudWatchRoleArn is absent when none is set (the property is
+// optional in the type's schema, aws-apigateway-account.json). The setting
+// is what aws:apigateway/account:Account writes (putAccount).
+func (p *Provider) readAccountSetting(c *Cloud, id string) (props, error) {
+	model := map[string]any{"Id": id}
+	if role := c.AccountRoles[p.scope.Account+"/"+p.scope.Region]; role != "" {
+		model["CloudWatchRoleArn"] = role
+	}
+	b, err := json.Marshal(model)
+	if err != nil {
+		return nil, err
+	}
+	return props{"id": id, "identifier": id, "typeName": CloudControlAccountType, "properties": string(b)}, nil
 }

@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -133,6 +134,11 @@ var (
 	passedLogsRole        = func(x callCtx) string { return x.In.str("cloudwatchRoleArn") }
 	anyResource           = arnf("*")
 )
+
+// ccType says a Cloud Control read is of type typ.
+func ccType(typ string) func(x callCtx) bool {
+	return func(x callCtx) bool { return x.In.str("typeName") == typ }
+}
 
 func tagged(x callCtx) bool {
 	return len(x.In.obj("tags")) > 0 || len(x.In.obj("tagsAll")) > 0
@@ -365,6 +371,7 @@ var Calls = []Call{
 	{TypeRole, "read", "iam:ListRolePolicies", roleArn, nil, "resourceRoleRead (inline_policy)"},
 	{TypeRole, "read", "iam:ListAttachedRolePolicies", roleArn, nil, "resourceRoleRead (managed_policy_arns)"},
 	{TypeRole, "read", "iam:GetRolePolicy", roleArn, has("inlinePolicies"), "resourceRoleRead (readRoleInlinePolicies)"},
+	{TypeRole, "update", "iam:PutRolePermissionsBoundary", roleArn, has("permissionsBoundary"), "resourceRoleUpdate (permissions_boundary, before the policies)"},
 	{TypeRole, "update", "iam:AttachRolePolicy", roleArn, has("managedPolicyArns"), "resourceRoleUpdate (managed_policy_arns)"},
 	{TypeRole, "update", "iam:DetachRolePolicy", roleArn, has("managedPolicyArns"), "resourceRoleUpdate (managed_policy_arns)"},
 	{TypeRole, "delete", "iam:ListInstanceProfilesForRole", roleArn, nil, "DeleteRole (deleteRoleInstanceProfiles)"},
@@ -430,7 +437,19 @@ var Calls = []Call{
 	// AWS::ApiGateway::RestApi schema's handlers.read permissions are
 	// apigateway:GET; Cloud Control API defines no resource types.
 	{InvokeCloudControlResource, "invoke", "cloudformation:GetResource", anyArn, nil, "dataSourceResourceRead (GetResource)"},
-	{InvokeCloudControlResource, "invoke", "apigateway:GET", ccRestApiArn, nil, "GetResource of AWS::ApiGateway::RestApi (its read handler: GetRestApi)"},
+	{InvokeCloudControlResource, "invoke", "apigateway:GET", ccRestApiArn, ccType("AWS::ApiGateway::RestApi"), "GetResource of AWS::ApiGateway::RestApi (its read handler: GetRestApi)"},
+	// The preflight's read of the account's CloudWatch Logs role: the
+	// AWS::ApiGateway::Account schema's read permissions are apigateway:GET
+	// (aws-apigateway-account.json), GetAccount on /account.
+	{InvokeCloudControlResource, "invoke", "apigateway:GET", accountArn, ccType(CloudControlAccountType), "GetResource of AWS::ApiGateway::Account (its read handler: GetAccount)"},
+	// The preflight's look for a private-DNS execute-api endpoint in an
+	// existing VPC. The provider lists the prefix list of the service only
+	// for an endpoint it found; the fake asks for both on every read.
+	{InvokeGetVpcEndpoint, "invoke", "ec2:DescribeVpcEndpoints", ec2Any, nil, "dataSourceVPCEndpointRead (FindVPCEndpoint)"},
+	{InvokeGetVpcEndpoint, "invoke", "ec2:DescribePrefixLists", ec2Any, nil, "dataSourceVPCEndpointRead (FindPrefixListByName)"},
+	// The preflight reads the found endpoint's security group, to tell the
+	// stack's own endpoint by its group's name.
+	{InvokeGetSecurityGroup, "invoke", "ec2:DescribeSecurityGroups", ec2Any, nil, "dataSourceSecurityGroupRead (FindSecurityGroup)"},
 	{InvokeGetAuthorizers, "invoke", "apigateway:GET", authorizersOf, nil, "dataSourceAuthorizersRead (GetAuthorizers)"},
 	{InvokeGetAuthorizer, "invoke", "apigateway:GET", authorizerArn, nil, "dataSourceAuthorizerRead (GetAuthorizer)"},
 	// getRegion and getCallerIdentity: sts:GetCallerIdentity needs no
@@ -467,11 +486,29 @@ func (p *Provider) authorizeCalls(c *Cloud, typ, op, id string, in props) error 
 	return p.authorizeList(c, calls, id, in)
 }
 
+// perPolicy are the role calls IAM authorizes once per managed policy, each
+// with its iam:PolicyARN (AttachRolePolicy and DetachRolePolicy take one
+// PolicyArn; the provider calls them for each of managed_policy_arns).
+var perPolicy = []string{"iam:AttachRolePolicy", "iam:DetachRolePolicy"}
+
 // authorizeList checks a fixed list of calls.
 func (p *Provider) authorizeList(c *Cloud, calls []Call, id string, in props) error {
 	x := callCtx{Scope: p.scope, Id: id, In: in}
 	for _, call := range calls {
-		if err := p.authorize(c, call.Action, call.Resource(x), withShareName(c, call, x, requestContext(call, x))); err != nil {
+		keys := withShareName(c, call, x, requestContext(call, x))
+		if call.Type == TypeRole && slices.Contains(perPolicy, call.Action) {
+			for _, arn := range in.strs("managedPolicyArns") {
+				withArn := map[string][]string{"iam:policyarn": {arn}}
+				for k, v := range keys {
+					withArn[k] = v
+				}
+				if err := p.authorize(c, call.Action, call.Resource(x), withArn); err != nil {
+					return fmt.Errorf("%s: %w", call.Source, err)
+				}
+			}
+			continue
+		}
+		if err := p.authorize(c, call.Action, call.Resource(x), keys); err != nil {
 			return fmt.Errorf("%s: %w", call.Source, err)
 		}
 	}

@@ -266,3 +266,18 @@ func TestPropagationAndTheProbesRetries(t *testing.T) {
 	assert.Equal(t, float64(403), once["status"], "no retries: the stale answer is the result")
 	assert.Equal(t, float64(1), once["attempts"])
 }
+
+// TestMockAnswersWithItsTemplate: a MOCK answers with its integration
+// response's application/json template, as the body imported it ("Set up
+// mock integrations in API Gateway"); the fake renders no VTL.
+func TestMockAnswersWithItsTemplate(t *testing.T) {
+	parsed, err := parseBody("PutRestApi", `{"openapi":"3.0.1","paths":{"/":{"get":{"x-amazon-apigateway-integration":{"type":"mock",`+
+		`"responses":{"default":{"statusCode":"202","responseTemplates":{"application/json":"{\"token\":\"t-1\"}"}}}}}}}}`)
+	require.NoError(t, err)
+	require.Len(t, parsed.routes, 1)
+	w := newCallWorld(parsed.routes, resourcePolicy(`"*"`))
+	status, errType, body := w.call("/", false)
+	assert.Equal(t, 202, status)
+	assert.Empty(t, errType, "an integration's answer carries no x-amzn-ErrorType")
+	assert.Equal(t, `{"token":"t-1"}`, body)
+}

@@ -42,6 +42,12 @@ type Cloud struct {
 	RolePolicies map[string][]string `json:"rolePolicies"`
 	// RoleInlinePolicies maps IAM role ARNs to their inline policy documents.
 	RoleInlinePolicies map[string][]string `json:"roleInlinePolicies"`
+	// RoleBoundaries maps IAM role ARNs to their permissions boundary's ARN.
+	RoleBoundaries map[string]string `json:"roleBoundaries"`
+	// ManagedPolicies are the customer managed policies by ARN (their
+	// documents): the permissions boundaries the harness creates as --iam
+	// prints them.
+	ManagedPolicies map[string]string `json:"managedPolicies"`
 	// HeldGroups are security groups a deleted VPC function's network
 	// interfaces still hold (Lambda releases them up to 20 minutes later).
 	HeldGroups map[string]string `json:"heldGroups"`
@@ -122,6 +128,10 @@ type Route struct {
 	// MockStatus is a MOCK integration's default response status; 0 when
 	// the integration has no response (API Gateway then answers 500).
 	MockStatus int `json:"mockStatus,omitempty"`
+	// MockBody is the MOCK integration's default response template for
+	// application/json: what it answers, as API Gateway renders a template
+	// with no VTL directives (the fake does not evaluate VTL).
+	MockBody string `json:"mockBody,omitempty"`
 	// ConnectionId is the VPC link of an integration with connectionType
 	// VPC_LINK, "" for one over the internet.
 	ConnectionId string `json:"connectionId,omitempty"`
@@ -220,6 +230,8 @@ type SecurityGroup struct {
 	Scope
 	Id    string `json:"id"`
 	VpcId string `json:"vpcId"`
+	// Name is the group's name (GroupName), unique in its VPC.
+	Name string `json:"name,omitempty"`
 	// IngressCidrs may reach port 443; EgressGroups are the groups port 443
 	// may reach; EgressCidrs the ranges port 443 may reach.
 	IngressCidrs []string `json:"ingressCidrs"`
@@ -259,6 +271,7 @@ func newCloud() *Cloud {
 		Vpcs: map[string]*Vpc{}, Subnets: map[string]*Subnet{}, SecurityGroups: map[string]*SecurityGroup{},
 		Endpoints: map[string]*Endpoint{}, Permissions: map[string]*Permission{}, Functions: map[string]*Function{},
 		RolePolicies: map[string][]string{}, RoleInlinePolicies: map[string][]string{}, HeldGroups: map[string]string{},
+		RoleBoundaries: map[string]string{}, ManagedPolicies: map[string]string{},
 		LogGroups: map[string]Scope{}, Roles: map[string]string{}, AccountRoles: map[string]string{},
 		AssumableRoles: map[string]*IamRole{}, LingeringEnis: map[string]string{}, Stale: map[string]int{},
 		VpcLinks: map[string]*VpcLink{}, MetricFilters: map[string]*MetricFilter{}, Alarms: map[string]*Alarm{},

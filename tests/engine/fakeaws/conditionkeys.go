@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -30,6 +31,14 @@ import (
 // creates a share empty (resourceResourceShareCreate sends name,
 // allowExternalPrincipals, permissions and tags), so its
 // CreateResourceShare carries only ram:RequestedAllowsExternalPrincipals.
+//
+// IAM: the role calls of boundaryActions carry iam:PermissionsBoundary
+// when the role has one, AttachRolePolicy and DetachRolePolicy each
+// iam:PolicyARN (authorizeList), and iam:PassRole carries
+// iam:PassedToService, the service the role is passed to: Lambda for a
+// function's execution role, API Gateway for the account's CloudWatch role
+// ("Grant a user permissions to pass a role to an AWS service", IAM user
+// guide).
 func requestContext(call Call, x callCtx) map[string][]string {
 	switch {
 	case call.Type == TypeResourceShare && call.Action == "ram:CreateResourceShare":
@@ -50,6 +59,15 @@ func requestContext(call Call, x callCtx) map[string][]string {
 			"route53:changeresourcerecordsetsrecordtypes":           {strings.ToUpper(x.In.str("type"))},
 			"route53:changeresourcerecordsetsactions":               {action},
 		}
+	case call.Type == TypeRole && slices.Contains(boundaryActions, call.Action):
+		if b := x.In.str("permissionsBoundary"); b != "" {
+			return map[string][]string{"iam:permissionsboundary": {b}}
+		}
+		return nil
+	case call.Action == "iam:PassRole" && call.Type == TypeFunction:
+		return map[string][]string{"iam:passedtoservice": {"lambda.amazonaws.com"}}
+	case call.Action == "iam:PassRole" && call.Type == TypeApiGatewayAccount:
+		return map[string][]string{"iam:passedtoservice": {"apigateway.amazonaws.com"}}
 	case call.Type == TypeZone && call.Action == "route53:CreateHostedZone":
 		vpcs := x.In.list("vpcs")
 		if len(vpcs) == 0 {
@@ -60,6 +78,16 @@ func requestContext(call Call, x callCtx) map[string][]string {
 		return map[string][]string{"route53:vpcs": {fmt.Sprintf("VPCId=%s,VPCRegion=%s", strings.ToLower(first.str("vpcId")), strings.ToLower(region))}}
 	}
 	return nil
+}
+
+// boundaryActions are the role actions that carry iam:PermissionsBoundary
+// ("Actions, resources, and condition keys for AWS Identity and Access
+// Management": CreateRole the boundary of the request, the others the
+// role's; the provider sets a new boundary before it changes policies,
+// resourceRoleUpdate, so both are the role's permissionsBoundary input).
+var boundaryActions = []string{
+	"iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+	"iam:PutRolePolicy", "iam:DeleteRolePolicy",
 }
 
 // normalizedRecordName is a DNS name as Route 53's condition key holds it:
@@ -112,6 +140,9 @@ func ramResourceType(arn string) string {
 // Manager", resource types). The name is the share's as the cloud holds it.
 func withShareName(c *Cloud, call Call, x callCtx, keys map[string][]string) map[string][]string {
 	arn := x.In.str("resourceShareArn")
+	if call.Type == TypeResourceShare {
+		arn = x.Id // a call on the share itself
+	}
 	share, ok := c.Shares[arn]
 	if !strings.HasPrefix(call.Action, "ram:") || arn == "" || !ok {
 		return keys

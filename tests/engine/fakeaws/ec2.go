@@ -150,15 +150,16 @@ func (p *Provider) createSecurityGroup(c *Cloud, in props) (string, props, error
 	if v, ok := c.Vpcs[vpcId]; !ok || v.Scope != p.scope {
 		return "", nil, ec2Error("CreateSecurityGroup", "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", vpcId)
 	}
-	g := &SecurityGroup{Scope: p.scope, Id: "sg-" + newHex(17), VpcId: vpcId}
+	g := &SecurityGroup{Scope: p.scope, Id: "sg-" + newHex(17), VpcId: vpcId, Name: in.str("name")}
+	if g.Name == "" {
+		g.Name = "terraform-" + newHex(20)
+	}
 	g.setRules(in)
 	c.SecurityGroups[g.Id] = g
 	c.record(p.scope, "CreateSecurityGroup", g.Id+" in "+vpcId)
 	out := in.clone()
 	out["id"] = g.Id
-	if in.str("name") == "" {
-		out["name"] = "terraform-" + newHex(20)
-	}
+	out["name"] = g.Name
 	out["ownerId"] = g.Account
 	out["arn"] = fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", g.Region, g.Account, g.Id)
 	return g.Id, out, nil
@@ -468,4 +469,47 @@ func (p *Provider) deleteEndpointPolicy(c *Cloud, id string) error {
 func stableHex(seed string, n int) string {
 	sum := sha256.Sum256([]byte(seed))
 	return hex.EncodeToString(sum[:])[:n]
+}
+
+// findVpcEndpoint is the aws_vpc_endpoint data source: DescribeVpcEndpoints
+// filtered by vpc-id, service-name and vpc-endpoint-state (the fake's
+// endpoints are all available), answered as the provider's singular data
+// sources answer none or several (tfresource.SingularDataSourceFindError:
+// "no matching EC2 VPC Endpoint found", "multiple EC2 VPC Endpoints matched;
+// use additional constraints to reduce matches to a single EC2 VPC
+// Endpoint"; internal/service/ec2/vpc_endpoint_data_source.go).
+func (p *Provider) findVpcEndpoint(c *Cloud, args props) (props, error) {
+	vpcId, service, state := args.str("vpcId"), args.str("serviceName"), args.str("state")
+	var found []*Endpoint
+	for _, e := range c.Endpoints {
+		if e.Scope != p.scope || (vpcId != "" && e.VpcId != vpcId) || (service != "" && e.ServiceName != service) || (state != "" && state != "available") {
+			continue
+		}
+		found = append(found, e)
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("no matching EC2 VPC Endpoint found")
+	case 1:
+	default:
+		return nil, fmt.Errorf("multiple EC2 VPC Endpoints matched; use additional constraints to reduce matches to a single EC2 VPC Endpoint")
+	}
+	e := found[0]
+	groups := []any{}
+	for _, g := range e.SecurityGroupIds {
+		groups = append(groups, g)
+	}
+	return props{"id": e.Id, "vpcId": e.VpcId, "serviceName": e.ServiceName, "privateDnsEnabled": e.PrivateDns,
+		"securityGroupIds": groups, "state": "available", "vpcEndpointType": "Interface", "ownerId": e.Account}, nil
+}
+
+// findSecurityGroup is the aws_security_group data source by ID
+// (DescribeSecurityGroups; "no matching EC2 Security Group found" for none,
+// ec2/vpc_security_group_data_source.go).
+func (p *Provider) findSecurityGroup(c *Cloud, args props) (props, error) {
+	g, ok := c.SecurityGroups[args.str("id")]
+	if !ok || g.Scope != p.scope {
+		return nil, fmt.Errorf("no matching EC2 Security Group found")
+	}
+	return props{"id": g.Id, "name": g.Name, "vpcId": g.VpcId, "arn": fmt.Sprintf("arn:aws:ec2:%s:%s:security-group/%s", g.Region, g.Account, g.Id)}, nil
 }

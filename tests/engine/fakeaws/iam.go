@@ -144,10 +144,15 @@ type iamStatement struct {
 // multivalued context keys", IAM user guide): string equality and wildcard
 // matching, alone for a key of one value (also as …IfExists, which holds
 // when the request lacks the key: "...IfExists condition operators") or
-// under ForAllValues and ForAnyValue for a key of several. Any other is
-// refused.
+// under ForAllValues and ForAnyValue for a key of several; StringNotEquals
+// for a key of one value (true when the request lacks the key: "If the
+// policy condition requires that the key is not matched, such as
+// StringNotLike or ArnNotLike, and the right key is not present, the
+// condition is true"); ArnEquals and ArnLike, which match each of an ARN's
+// six colon-separated parts on its own with * and ? ("Amazon Resource Name
+// (ARN) condition operators"). Any other is refused.
 var conditionOperators = []string{
-	"StringEquals", "StringLike", "StringEqualsIfExists", "StringLikeIfExists",
+	"StringEquals", "StringLike", "StringEqualsIfExists", "StringLikeIfExists", "StringNotEquals", "ArnEquals", "ArnLike",
 	"ForAllValues:StringEquals", "ForAllValues:StringLike",
 	"ForAnyValue:StringEquals", "ForAnyValue:StringLike",
 }
@@ -251,7 +256,7 @@ func (s iamStatement) matches(r request) bool {
 		return false
 	}
 	if r.Principal != "" {
-		if !anyMatch(s.Principal["AWS"], r.Principal, false) && !anyMatch(s.Principal["Federated"], r.Principal, false) {
+		if !awsPrincipalMatches(s.Principal["AWS"], r.Principal) && !anyMatch(s.Principal["Federated"], r.Principal, false) {
 			return false
 		}
 	} else if !anyMatch(s.Resource, r.Resource, false) {
@@ -268,6 +273,29 @@ func (s iamStatement) matches(r request) bool {
 	return true
 }
 
+// awsPrincipalMatches says whether an AWS principal element names the
+// caller: the caller's own ARN (or a pattern of it), or its account, as
+// arn:<partition>:iam::<account>:root or the bare account ID, which names
+// every principal of that account (IAM user guide, "AWS JSON policy
+// elements: Principal", AWS account principals).
+func awsPrincipalMatches(principals []string, caller string) bool {
+	if anyMatch(principals, caller, false) {
+		return true
+	}
+	callerAccount := ""
+	if parts := strings.SplitN(caller, ":", 6); len(parts) == 6 && parts[0] == "arn" {
+		callerAccount = parts[4]
+	}
+	for _, p := range principals {
+		parts := strings.SplitN(p, ":", 6)
+		root := len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[5] == "root"
+		if callerAccount != "" && (root && parts[4] == callerAccount || p == callerAccount) {
+			return true
+		}
+	}
+	return false
+}
+
 // conditionHolds evaluates one condition key against the request's values
 // (present says whether the request has the key at all), as IAM does: a
 // single-valued operator needs the key with one value that matches one of
@@ -276,8 +304,10 @@ func (s iamStatement) matches(r request) bool {
 // value matches one of the policy's, and so when the key is missing or
 // empty; ForAnyValue holds when at least one value matches, so never for a
 // missing key. An …IfExists operator holds for a missing key and is its
-// base operator for a present one. Values match case-sensitively:
-// StringEquals exactly, StringLike with * and ? wildcards.
+// base operator for a present one; StringNotEquals holds for a missing key,
+// and for a present one when StringEquals does not. Values match
+// case-sensitively: StringEquals exactly, StringLike with * and ?
+// wildcards, ArnEquals and ArnLike part by part (arnMatches).
 func conditionHolds(op string, want, got []string, present bool) bool {
 	set, base, isSet := strings.Cut(op, ":")
 	if !isSet {
@@ -289,13 +319,22 @@ func conditionHolds(op string, want, got []string, present bool) bool {
 		}
 		base = b
 	}
+	negated := false
+	if b, ok := strings.CutPrefix(base, "StringNot"); ok {
+		base, negated = "String"+b, true
+	}
 	match := func(v string) bool {
-		if base == "StringLike" {
+		switch base {
+		case "StringLike":
 			return anyMatch(want, v, false)
+		case "ArnEquals", "ArnLike":
+			return slices.ContainsFunc(want, func(p string) bool { return arnMatches(p, v) })
 		}
 		return slices.Contains(want, v)
 	}
 	switch {
+	case !isSet && negated:
+		return !present || len(got) != 1 || !match(got[0])
 	case !isSet:
 		return present && len(got) == 1 && match(got[0])
 	case set == "ForAllValues":
@@ -308,6 +347,21 @@ func conditionHolds(op string, want, got []string, present bool) bool {
 	default: // ForAnyValue
 		return slices.ContainsFunc(got, match)
 	}
+}
+
+// arnMatches is ArnEquals and ArnLike: each of the six colon-separated
+// parts of the ARN matched on its own, with * and ? wildcards.
+func arnMatches(pattern, arn string) bool {
+	p, a := strings.SplitN(pattern, ":", 6), strings.SplitN(arn, ":", 6)
+	if len(p) != 6 || len(a) != 6 {
+		return false
+	}
+	for i := range p {
+		if !policy.Match(p[i], a[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // anyMatch says whether value matches one of the patterns, with IAM's

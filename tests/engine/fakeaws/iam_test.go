@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -174,4 +175,72 @@ func TestWebIdentityFollowsTheOidcTrust(t *testing.T) {
 	_, err = New(store).Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
 		"region": region, "assumeRoleWithWebIdentity": map[string]any{"roleArn": role, "webIdentityToken": "not-a-jwt"}})})
 	assert.ErrorContains(t, err, "InvalidIdentityToken")
+}
+
+// TestWebIdentityConditionsOnGitHubClaims: for GitHub's issuer, the claims
+// IAM offers as condition keys (job_workflow_ref, ref, ...) reach the trust
+// policy, so a trust that names the workflow file and ref admits the job of
+// that workflow on main and refuses the same environment's job from another
+// branch or workflow; a claim IAM does not offer (workflow_ref) never
+// matches, and another issuer's claims are not GitHub's keys.
+func TestWebIdentityConditionsOnGitHubClaims(t *testing.T) {
+	store := newStore(t)
+	role := "arn:aws:iam::111111111111:role/deploy"
+	trust := `{"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},` +
+		`"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:sub":"repo:acme/x:environment:dev",` +
+		`"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:ref":"refs/heads/main",` +
+		`"token.actions.githubusercontent.com:job_workflow_ref":"acme/x/.github/workflows/deploy.yml@refs/heads/main"}}}]}`
+	onlyWorkflowRef := strings.Replace(trust, `"token.actions.githubusercontent.com:job_workflow_ref"`, `"token.actions.githubusercontent.com:workflow_ref"`, 1)
+	other := "arn:aws:iam::111111111111:role/other"
+	require.NoError(t, store.PutRoles(map[string]IamRole{
+		role:  {Account: "111111111111", Policy: allowAll, Trust: trust},
+		other: {Account: "111111111111", Policy: allowAll, Trust: onlyWorkflowRef},
+	}))
+	claims := func(ref, workflow string) map[string]string {
+		return map[string]string{"iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com",
+			"sub": "repo:acme/x:environment:dev", "ref": ref, "environment": "dev",
+			"job_workflow_ref": "acme/x/.github/workflows/" + workflow + "@" + ref,
+			"workflow_ref":     "acme/x/.github/workflows/" + workflow + "@" + ref}
+	}
+	configure := func(role string, c map[string]string) error {
+		_, err := New(store).Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
+			"region": region, "assumeRoleWithWebIdentity": map[string]any{"roleArn": role, "webIdentityToken": TokenWithClaims(c)}})})
+		return err
+	}
+	require.NoError(t, configure(role, claims("refs/heads/main", "deploy.yml")))
+	for name, c := range map[string]map[string]string{
+		"another branch": claims("refs/heads/feature", "deploy.yml"),
+		"another file":   claims("refs/heads/main", "other.yml"),
+		"no ref claim":   func() map[string]string { c := claims("refs/heads/main", "deploy.yml"); delete(c, "ref"); return c }(),
+	} {
+		assert.ErrorContainsf(t, configure(role, c), "AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity", name)
+	}
+	assert.ErrorContains(t, configure(other, claims("refs/heads/main", "deploy.yml")), "AccessDenied",
+		"workflow_ref is not one of IAM's condition keys: a trust conditioned on it admits nobody")
+
+	assert.Equal(t, map[string]string{"x.example:sub": "s", "x.example:aud": "a"},
+		WebIdentityContext("x.example", map[string]string{"sub": "s", "aud": "a", "ref": "refs/heads/main"}), "GitHub's keys are GitHub's issuer's only")
+}
+
+// TestTrustOfAnAccountAdmitsItsPrincipals: a trust naming an account (its
+// root ARN or its ID) admits every principal of that account and none of
+// another; one naming a role admits that role only.
+func TestTrustOfAnAccountAdmitsItsPrincipals(t *testing.T) {
+	trust := func(principal string) string {
+		return `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole"}]}`
+	}
+	for _, c := range []struct {
+		principal, caller string
+		want              bool
+	}{
+		{"arn:aws:iam::999988887777:root", "arn:aws:iam::999988887777:role/people/bob", true},
+		{"999988887777", "arn:aws:iam::999988887777:user/bob", true},
+		{"arn:aws:iam::999988887777:root", "arn:aws:iam::111122223333:role/people/bob", false},
+		{"arn:aws:iam::999988887777:role/people/alice", "arn:aws:iam::999988887777:role/people/alice", true},
+		{"arn:aws:iam::999988887777:role/people/alice", "arn:aws:iam::999988887777:role/people/bob", false},
+	} {
+		ok, err := EvaluateTrust(trust(c.principal), "sts:AssumeRole", c.caller, nil)
+		require.NoError(t, err)
+		assert.Equalf(t, c.want, ok, "%s trusted, %s calls", c.principal, c.caller)
+	}
 }

@@ -21,6 +21,11 @@ const (
 	InvokeCloudControlResource = "aws:cloudcontrol/getResource:getResource"
 	InvokeGetAuthorizers       = "aws:apigateway/getAuthorizers:getAuthorizers"
 	InvokeGetAuthorizer        = "aws:apigateway/getAuthorizer:getAuthorizer"
+	// InvokeGetVpcEndpoint finds one VPC endpoint by its filters
+	// (aws_vpc_endpoint).
+	InvokeGetVpcEndpoint = "aws:ec2/getVpcEndpoint:getVpcEndpoint"
+	// InvokeGetSecurityGroup reads a security group (aws_security_group).
+	InvokeGetSecurityGroup = "aws:ec2/getSecurityGroup:getSecurityGroup"
 )
 
 // Invoke answers the data sources the program reads.
@@ -71,6 +76,24 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 		err := p.store.View(func(c *Cloud) error {
 			var err error
 			out, err = p.readRestApiParts(c, req.GetTok(), args)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	case InvokeGetVpcEndpoint:
+		err := p.store.View(func(c *Cloud) error {
+			var err error
+			out, err = p.findVpcEndpoint(c, args)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	case InvokeGetSecurityGroup:
+		err := p.store.View(func(c *Cloud) error {
+			var err error
+			out, err = p.findSecurityGroup(c, args)
 			return err
 		})
 		if err != nil {

@@ -84,7 +84,9 @@ func (p *Provider) putFunction(c *Cloud, name string, in props) (string, props, 
 	f := &Function{Scope: p.scope, Name: name, Role: role, SubnetIds: vpc.strs("subnetIds"), SecurityGroupIds: vpc.strs("securityGroupIds"),
 		ReleaseGroupsOnDelete: in.boolOr("replaceSecurityGroupsOnDestroy", false)}
 	if len(f.SubnetIds) > 0 {
-		if !slices.Contains(c.RolePolicies[role], lambdaVpcAccess) {
+		// The role's managed policy gives it the network interface calls,
+		// and its permissions boundary, if any, must allow them too.
+		if !slices.Contains(c.RolePolicies[role], lambdaVpcAccess) || boundaryAllows(c, role, "ec2:CreateNetworkInterface", "*") != allowed {
 			return "", nil, awsError(op, "InvalidParameterValueException", "The provided execution role does not have permissions to call CreateNetworkInterface on EC2")
 		}
 		for _, id := range f.SubnetIds {

@@ -83,6 +83,7 @@ func (p *Provider) createRole(c *Cloud, in props) (string, props, error) {
 	c.Roles[arn] = p.scope.Account
 	c.RolePolicies[arn] = in.strs("managedPolicyArns")
 	c.RoleInlinePolicies[arn] = inlinePolicies(in)
+	c.RoleBoundaries[arn] = in.str("permissionsBoundary")
 	c.record(p.scope, "CreateRole", name)
 	out := in.clone()
 	out["id"] = name
@@ -92,12 +93,56 @@ func (p *Provider) createRole(c *Cloud, in props) (string, props, error) {
 	return name, out, nil
 }
 
+// boundaryExists refuses a role's permissions boundary that names no
+// managed policy, as IAM does after authorizing the call (CreateRole and
+// PutRolePermissionsBoundary: NoSuchEntity; the wording is imitated). AWS
+// managed policies (arn:aws:iam::aws:policy/…) are taken to exist.
+func boundaryExists(c *Cloud, in props, op string) error {
+	b := in.str("permissionsBoundary")
+	if b == "" || strings.Contains(b, ":iam::aws:policy/") {
+		return nil
+	}
+	if _, ok := c.ManagedPolicies[b]; !ok {
+		return awsError(op, "NoSuchEntity", "Scope ARN: %s does not exist or is not attachable.", b)
+	}
+	return nil
+}
+
+// boundaryAllows says whether the permissions boundary of role, if it has
+// one, allows action on resource (an identity's effective permissions are
+// what both its policies and its boundary allow: "Permissions boundaries
+// for IAM entities", IAM user guide); a boundary the cloud does not hold
+// allows nothing.
+func boundaryAllows(c *Cloud, role, action, resource string) verdict {
+	b := c.RoleBoundaries[role]
+	if b == "" {
+		return allowed
+	}
+	parsed, err := parsePolicy(c.ManagedPolicies[b])
+	if err != nil {
+		return implicitDeny
+	}
+	return parsed.decide(request{Action: action, Resource: resource})
+}
+
+// PutManagedPolicies creates or replaces customer managed policies, by ARN
+// (their documents).
+func (s *Store) PutManagedPolicies(policies map[string]string) error {
+	return s.Update(func(c *Cloud) error {
+		for arn, doc := range policies {
+			c.ManagedPolicies[arn] = doc
+		}
+		return nil
+	})
+}
+
 func (p *Provider) deleteRole(c *Cloud, id string) error {
 	// IAM does not know that API Gateway's account setting names the role:
 	// deleting it succeeds and leaves the setting dangling, as in AWS.
 	delete(c.Roles, fmt.Sprintf("arn:aws:iam::%s:role/%s", p.scope.Account, id))
 	delete(c.RolePolicies, fmt.Sprintf("arn:aws:iam::%s:role/%s", p.scope.Account, id))
 	delete(c.RoleInlinePolicies, fmt.Sprintf("arn:aws:iam::%s:role/%s", p.scope.Account, id))
+	delete(c.RoleBoundaries, fmt.Sprintf("arn:aws:iam::%s:role/%s", p.scope.Account, id))
 	c.record(p.scope, "DeleteRole", id)
 	return nil
 }

@@ -20,7 +20,8 @@ import (
 // other than the domain's name and type, or create a public zone; the
 // producer may not touch another account's resource shares, nor share
 // anything but its own API Gateway domain names, nor with an account other
-// than the stack's consumers; a consumer may not leave a share other than
+// than the stack's consumers, nor update, tag, untag, disassociate or delete
+// another share of its account (ram:ResourceShareName); a consumer may not leave a share other than
 // the producer's, nor change, delete or map any custom domain (it may only
 // associate with the producer's).
 func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
@@ -103,6 +104,10 @@ func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
 	otherShare := principalKeys(consumer)
 	otherShare["ram:resourcesharename"] = []string{"network-subnets"}
 	assert.False(t, may(pr, "ram:AssociateResourceShare", own, otherShare), "a consumer account added to another share of the account")
+	for _, action := range []string{"ram:UpdateResourceShare", "ram:DeleteResourceShare", "ram:TagResource", "ram:UntagResource", "ram:DisassociateResourceShare"} {
+		assert.Falsef(t, may(pr, action, own, map[string][]string{"ram:resourcesharename": {"network-subnets"}}), "%s on another share of the account", action)
+		assert.Falsef(t, may(pr, action, own, nil), "%s on a share whose name RAM does not give", action)
+	}
 	assert.True(t, may(pr, "ram:CreateResourceShare", "*", requestContext(Call{Type: TypeResourceShare, Action: "ram:CreateResourceShare"}, callCtx{In: props{"name": "s"}})),
 		"the provider's empty share")
 
@@ -151,10 +156,10 @@ func TestPrintedProducerRoleSharesTheDomainWithTheConsumersOnly(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not authorized to perform: ram:AssociateResourceShare on resource: "+share)
 
-	// Another share of the account (say, of its subnets): a request that
+	// Another share of the account (say, of its subnets, another team's): a request that
 	// adds a consumer account carries no resource type, so only the share's
 	// name (ram:ResourceShareName) keeps the consumers out of it.
-	other, _ := mustCreate(p, t, TypeResourceShare, map[string]any{"name": "network-subnets", "allowExternalPrincipals": true})
+	other, _ := mustCreate(provider(t, store, producer), t, TypeResourceShare, map[string]any{"name": "network-subnets", "allowExternalPrincipals": true})
 	_, _, err = create(p, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": other, "principal": consumer})
 	require.Error(t, err, "a consumer account added to another share of the account")
 	assert.Contains(t, err.Error(), "not authorized to perform: ram:AssociateResourceShare on resource: "+other)

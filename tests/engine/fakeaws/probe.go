@@ -74,6 +74,8 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 		// a new custom domain or association not ready yet) is recorded,
 		// not failed.
 		r.Pending = components.ProbePending(r, event.Integration, event.Rules)
+		// probe.py's recorded_body: a MOCK's own answer is kept without its body.
+		r.Body = components.ProbeRecordedBody(event.Integration, r)
 		results = append(results, r)
 		if !r.Ok && !r.Pending {
 			failed = append(failed, r)
@@ -290,7 +292,9 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	case route.Integration == "mock" && route.MockStatus == 0:
 		return internalError()
 	case route.Integration == "mock":
-		r.Status, r.Body = route.MockStatus, `{"message":"hello from the private API"}`
+		// A MOCK answers with its integration response's template
+		// ("Set up mock integrations in API Gateway").
+		r.Status, r.Body = route.MockStatus, route.MockBody
 	case isLambdaProxy(route):
 		// Lambda is invoked with POST whatever the method ("For Lambda
 		// integrations, you must use the HTTP method of POST for the
@@ -365,6 +369,13 @@ func (c *Cloud) invokeDecision(f *Function, api *RestApi, resourcePolicy, resour
 		case allowed:
 			ip = allowed
 		}
+	}
+	// The role's permissions boundary caps what its policies allow.
+	switch boundaryAllows(c, f.Role, "execute-api:Invoke", resource) {
+	case explicitDeny:
+		return policy.ExplicitDeny
+	case implicitDeny:
+		ip = implicitDeny
 	}
 	sameAccount := f.Account == api.Account
 	if (sameAccount && (rp == policy.Allowed || ip == allowed)) || (rp == policy.Allowed && ip == allowed) {

@@ -305,7 +305,7 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	typ := resourceType(req.GetType(), req.GetUrn())
 	in := props(req.GetProperties().AsMap())
 	if req.GetPreview() {
-		return createResponse("", previewOutputs(typ, in))
+		return createResponse("", p.withTagsAll(typ, previewOutputs(typ, in)))
 	}
 	if err := checkNameLength(typ, in); err != nil {
 		return nil, err
@@ -381,12 +381,18 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 		}
 		// Checked once the ID and generated names exist; a refused call
 		// fails the whole operation, and nothing of it is saved.
-		return p.authorizeCalls(c, typ, "create", id, p.withTags(out))
+		if err := p.authorizeCalls(c, typ, "create", id, p.withTags(out)); err != nil {
+			return err
+		}
+		if typ == TypeRole {
+			return boundaryExists(c, out, "CreateRole")
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return createResponse(id, out)
+	return createResponse(id, p.withTagsAll(typ, out))
 }
 
 func createResponse(id string, out props) (*pulumirpc.CreateResponse, error) {
@@ -410,7 +416,7 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		merged[k] = v
 	}
 	if req.GetPreview() {
-		return updateResponse(merged)
+		return updateResponse(p.withTagsAll(typ, merged))
 	}
 	id := req.GetId()
 	var out props
@@ -442,6 +448,7 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		case TypeRole:
 			c.RolePolicies[olds.str("arn")] = news.strs("managedPolicyArns")
 			c.RoleInlinePolicies[olds.str("arn")] = inlinePolicies(news)
+			c.RoleBoundaries[olds.str("arn")] = news.str("permissionsBoundary")
 			out = merged
 		case TypeSecurityGroup:
 			if g, ok := c.SecurityGroups[id]; ok {
@@ -489,12 +496,18 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		if err != nil {
 			return err
 		}
-		return p.authorizeCalls(c, typ, "update", id, p.withTags(merged))
+		if err := p.authorizeCalls(c, typ, "update", id, p.withTags(merged)); err != nil {
+			return err
+		}
+		if typ == TypeRole && merged.str("permissionsBoundary") != olds.str("permissionsBoundary") {
+			return boundaryExists(c, merged, "PutRolePermissionsBoundary")
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return updateResponse(out)
+	return updateResponse(p.withTagsAll(typ, out))
 }
 
 func updateResponse(out props) (*pulumirpc.UpdateResponse, error) {
@@ -727,6 +740,37 @@ func (p *Provider) tagCount(in props) int {
 		keys[k] = true
 	}
 	return len(keys)
+}
+
+// tagsAllTypes are the simulated types whose pulumi-aws schema has the
+// computed tagsAll output: the provider's default tags merged with the
+// resource's own tags.
+var tagsAllTypes = map[string]bool{
+	TypeRestApi: true, TypeStage: true, TypeVpcLink: true, TypeDomainName: true, TypeDomainAssociation: true,
+	TypeLogGroup: true, TypeMetricAlarm: true, TypeVpc: true, TypeSubnet: true, TypeSecurityGroup: true,
+	TypeVpcEndpoint: true, TypeRole: true, TypeFunction: true, TypeResourceShare: true, TypeZone: true,
+}
+
+// withTagsAll adds tagsAll to the outputs of a type that has it, as the
+// provider computes it. It comes from the provider's configuration, not
+// from an input of the same name, so the engine does not mark it secret
+// when a default tag is (pulumi/pulumi-aws#2820, "Secret tags inherited
+// from the default provider leak into the state", open): a program that
+// keeps tags secret asks for it with additionalSecretOutputs.
+func (p *Provider) withTagsAll(typ string, out props) props {
+	if !tagsAllTypes[typ] || (len(p.defaultTags) == 0 && len(out.obj("tags")) == 0) {
+		return out
+	}
+	all := map[string]any{}
+	for k, v := range p.defaultTags {
+		all[k] = v
+	}
+	for k, v := range out.obj("tags") {
+		all[k] = v
+	}
+	out = out.clone()
+	out["tagsAll"] = all
+	return out
 }
 
 // withTags marks inputs as tagged when the provider adds default tags.

@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,4 +106,64 @@ func TestPythonSdkAndExampleCompileAndMatch(t *testing.T) {
 	var problems []string
 	require.NoError(t, json.Unmarshal(out, &problems), string(out))
 	assert.Empty(t, problems)
+}
+
+// sdistCheck builds the Python SDK's source distribution with setuptools
+// (the build backend pyproject.toml names; no build isolation, so nothing is
+// downloaded) in the folder argv[1], a copy of sdk/python, and prints the
+// PKG-INFO it wrote and every warning.
+const sdistCheck = `
+import io, os, sys, tarfile, warnings, contextlib
+src, dist = sys.argv[1], sys.argv[2]  # build_sdist rewrites sys.argv
+os.chdir(src)
+from setuptools import build_meta
+with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    warnings.simplefilter("always")
+    name = build_meta.build_sdist(dist)
+with tarfile.open(os.path.join(dist, name)) as t:
+    info = next(m for m in t.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO"))
+    print(t.extractfile(info).read().decode())
+for w in caught:
+    print("WARNING:", w.message)
+`
+
+// TestPythonSdkReadmeIsThere: the README pyproject.toml names is beside it
+// (the generator writes one only into the package folder), and setuptools
+// puts it into the distribution's description without a warning (before,
+// "File '…/README.md' cannot be found" and no description).
+func TestPythonSdkReadmeIsThere(t *testing.T) {
+	dir := filepath.Join(sdkDir, "python")
+	pyproject, err := os.ReadFile(filepath.Join(dir, "pyproject.toml"))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^\s*readme = "([^"]+)"$`).FindSubmatch(pyproject)
+	require.NotNil(t, m, "pyproject.toml names a readme")
+	readme, err := os.ReadFile(filepath.Join(dir, string(m[1])))
+	require.NoError(t, err, "the readme pyproject.toml names")
+	require.NotEmpty(t, strings.TrimSpace(string(readme)))
+
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not on PATH: the source distribution's check needs it (apt-get install python3)")
+	}
+	if exec.Command(python, "-c", "import setuptools").Run() != nil {
+		t.Skip("setuptools is not installed: the source distribution's check needs it (python3 -m pip install setuptools)")
+	}
+	work := t.TempDir()
+	copyTree(t, dir, filepath.Join(work, "python"))
+	out, err := exec.Command(python, "-c", sdistCheck, filepath.Join(work, "python"), filepath.Join(work, "dist")).CombinedOutput() //nolint:gosec // the check above
+	require.NoError(t, err, string(out))
+	assert.Contains(t, string(out), "Description-Content-Type: text/markdown")
+	assert.Contains(t, string(out), strings.TrimSpace(string(readme)), "the README is the distribution's description")
+	assert.NotContains(t, string(out), "cannot be found")
+}
+
+// copyTree copies the files under src to dst, leaving out what building
+// leaves beside them.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	for name, data := range tree(t, src) {
+		p := filepath.Join(dst, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o750))
+		require.NoError(t, os.WriteFile(p, data, 0o600))
+	}
 }

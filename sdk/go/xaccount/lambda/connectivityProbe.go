@@ -18,7 +18,7 @@ type ConnectivityProbe struct {
 
 	// FunctionName is the probe function's name.
 	FunctionName pulumi.StringOutput `pulumi:"functionName"`
-	// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, ok, pending, diagnosis, …).
+	// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
 	Results pulumi.MapOutput `pulumi:"results"`
 	// SecurityGroupId is the probe's own security group.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
@@ -72,6 +72,8 @@ type connectivityProbeArgs struct {
 	InvokeUrls map[string]string `pulumi:"invokeUrls"`
 	// Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
 	Path *string `pulumi:"path"`
+	// PermissionsBoundary is the ARN of the customer managed policy set as the permissions boundary of the probe's role, in the consumer account (a deployer allowed to create roles only with it can then deploy the probe). Optional.
+	PermissionsBoundary *string `pulumi:"permissionsBoundary"`
 	// Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
 	Region string `pulumi:"region"`
 	// Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
@@ -108,6 +110,8 @@ type ConnectivityProbeArgs struct {
 	InvokeUrls pulumi.StringMapInput
 	// Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
 	Path *string
+	// PermissionsBoundary is the ARN of the customer managed policy set as the permissions boundary of the probe's role, in the consumer account (a deployer allowed to create roles only with it can then deploy the probe). Optional.
+	PermissionsBoundary *string
 	// Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
 	Region string
 	// Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
@@ -218,7 +222,7 @@ func (o ConnectivityProbeOutput) FunctionName() pulumi.StringOutput {
 	return o.ApplyT(func(v *ConnectivityProbe) pulumi.StringOutput { return v.FunctionName }).(pulumi.StringOutput)
 }
 
-// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, ok, pending, diagnosis, …).
+// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
 func (o ConnectivityProbeOutput) Results() pulumi.MapOutput {
 	return o.ApplyT(func(v *ConnectivityProbe) pulumi.MapOutput { return v.Results }).(pulumi.MapOutput)
 }

@@ -31,6 +31,7 @@ class ConnectivityProbeArgs:
                  integration: Optional[_builtins.str] = None,
                  invoke_headers: pulumi.Input[Optional[Mapping[str, pulumi.Input[Mapping[str, _builtins.str]]]]] = None,
                  path: Optional[_builtins.str] = None,
+                 permissions_boundary: Optional[_builtins.str] = None,
                  sign: Optional[_builtins.bool] = None,
                  stage_name: pulumi.Input[Optional[_builtins.str]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
@@ -50,6 +51,7 @@ class ConnectivityProbeArgs:
         :param _builtins.str integration: Integration is the type of the route the probe calls, for the diagnostics. Optional.
         :param pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, _builtins.str]]]] invoke_headers: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
         :param _builtins.str path: Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
+        :param _builtins.str permissions_boundary: PermissionsBoundary is the ARN of the customer managed policy set as the permissions boundary of the probe's role, in the consumer account (a deployer allowed to create roles only with it can then deploy the probe). Optional.
         :param _builtins.bool sign: Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
         :param pulumi.Input[_builtins.str] stage_name: ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the role, the security group and the function. Optional.
@@ -73,6 +75,8 @@ class ConnectivityProbeArgs:
             pulumi.set(__self__, "invoke_headers", invoke_headers)
         if path is not None:
             pulumi.set(__self__, "path", path)
+        if permissions_boundary is not None:
+            pulumi.set(__self__, "permissions_boundary", permissions_boundary)
         if sign is not None:
             pulumi.set(__self__, "sign", sign)
         if stage_name is not None:
@@ -227,6 +231,18 @@ class ConnectivityProbeArgs:
         pulumi.set(self, "path", value)
 
     @_builtins.property
+    @pulumi.getter(name="permissionsBoundary")
+    def permissions_boundary(self) -> Optional[_builtins.str]:
+        """
+        PermissionsBoundary is the ARN of the customer managed policy set as the permissions boundary of the probe's role, in the consumer account (a deployer allowed to create roles only with it can then deploy the probe). Optional.
+        """
+        return pulumi.get(self, "permissions_boundary")
+
+    @permissions_boundary.setter
+    def permissions_boundary(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "permissions_boundary", value)
+
+    @_builtins.property
     @pulumi.getter
     def sign(self) -> Optional[_builtins.bool]:
         """
@@ -289,6 +305,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
                  invoke_headers: pulumi.Input[Optional[Mapping[str, pulumi.Input[Mapping[str, _builtins.str]]]]] = None,
                  invoke_urls: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  path: Optional[_builtins.str] = None,
+                 permissions_boundary: Optional[_builtins.str] = None,
                  region: Optional[_builtins.str] = None,
                  sign: Optional[_builtins.bool] = None,
                  stage_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -311,6 +328,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
         :param pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, _builtins.str]]]] invoke_headers: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] invoke_urls: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
         :param _builtins.str path: Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
+        :param _builtins.str permissions_boundary: PermissionsBoundary is the ARN of the customer managed policy set as the permissions boundary of the probe's role, in the consumer account (a deployer allowed to create roles only with it can then deploy the probe). Optional.
         :param _builtins.str region: Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
         :param _builtins.bool sign: Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
         :param pulumi.Input[_builtins.str] stage_name: ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
@@ -352,6 +370,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
                  invoke_headers: pulumi.Input[Optional[Mapping[str, pulumi.Input[Mapping[str, _builtins.str]]]]] = None,
                  invoke_urls: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  path: Optional[_builtins.str] = None,
+                 permissions_boundary: Optional[_builtins.str] = None,
                  region: Optional[_builtins.str] = None,
                  sign: Optional[_builtins.bool] = None,
                  stage_name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -383,6 +402,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'invoke_urls'")
             __props__.__dict__["invoke_urls"] = invoke_urls
             __props__.__dict__["path"] = path
+            __props__.__dict__["permissions_boundary"] = permissions_boundary
             if region is None and not opts.urn:
                 raise TypeError("Missing required property 'region'")
             __props__.__dict__["region"] = region
@@ -421,7 +441,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
     @pulumi.getter
     def results(self) -> pulumi.Output[Mapping[str, Any]]:
         """
-        Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, ok, pending, diagnosis, …).
+        Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
         """
         return pulumi.get(self, "results")
 

@@ -1,0 +1,86 @@
+package awsmock
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// What the components' preflight reads (components.PreflightInvokes) beyond
+// an existing VPC: API Gateway's account setting through Cloud Control and
+// the execute-api endpoint of an existing VPC.
+
+// cloudControlAccountType is Cloud Control's type of API Gateway's account settings.
+const cloudControlAccountType = "AWS::ApiGateway::Account"
+
+// WithoutAccountLogRole names accounts whose API Gateway account setting has
+// no CloudWatch Logs role. Every other account answers with one, as the
+// committed stacks expect (accessLogs.createAccountRole false): an offline
+// plan cannot read the real setting (pulumi preview and plan --check do).
+func WithoutAccountLogRole(accounts ...string) Option {
+	return func(m *Mocks) {
+		for _, a := range accounts {
+			m.noLogRole[a] = true
+		}
+	}
+}
+
+// ExistingEndpoint is an execute-api endpoint with private DNS that exists
+// before the program runs: its ID, and the name of its security group
+// (getSecurityGroup reads it), which tells the components' own endpoint
+// from another's.
+type ExistingEndpoint struct {
+	Id, SecurityGroupName string
+}
+
+// PrivateDnsEndpoints gives, by VPC ID, the execute-api endpoint with
+// private DNS that exists in that VPC already (getVpcEndpoint finds it).
+// Every other VPC has none ("no matching EC2 VPC Endpoint found", as the
+// provider's singular data source says).
+func PrivateDnsEndpoints(endpoints map[string]ExistingEndpoint) Option {
+	return func(m *Mocks) {
+		for vpc, e := range endpoints {
+			m.privateDnsEndpoints[vpc] = e
+		}
+	}
+}
+
+// endpointGroupPrefix starts the ID of the security group the mocks give an
+// ExistingEndpoint.
+const endpointGroupPrefix = "sg-of-"
+
+// callPreflight answers the preflight's reads; ok is false for any other.
+func (m *Mocks) callPreflight(invoke string, args resource.PropertyMap, pins providerInfo) (out resource.PropertyMap, ok bool, err error) {
+	switch {
+	case invoke == "aws:cloudcontrol/getResource:getResource" && str(args, "typeName") == cloudControlAccountType:
+		props := map[string]any{"Id": str(args, "identifier")}
+		if !m.noLogRole[pins.account] {
+			props["CloudWatchRoleArn"] = fmt.Sprintf("arn:aws:iam::%s:role/apigateway-cloudwatch", pins.account)
+		}
+		b, err := json.Marshal(props)
+		if err != nil {
+			return nil, true, err
+		}
+		return resource.PropertyMap{"id": resource.NewProperty(str(args, "identifier")), "identifier": resource.NewProperty(str(args, "identifier")),
+			"typeName": resource.NewProperty(cloudControlAccountType), "properties": resource.NewProperty(string(b))}, true, nil
+	case invoke == "aws:ec2/getVpcEndpoint:getVpcEndpoint":
+		e, found := m.privateDnsEndpoints[str(args, "vpcId")]
+		if !found {
+			return nil, true, fmt.Errorf("no matching EC2 VPC Endpoint found")
+		}
+		return resource.PropertyMap{"id": resource.NewProperty(e.Id), "vpcId": resource.NewProperty(str(args, "vpcId")),
+			"serviceName": resource.NewProperty(str(args, "serviceName")), "privateDnsEnabled": resource.NewProperty(true),
+			"securityGroupIds": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(endpointGroupPrefix + e.Id)}),
+			"state":            resource.NewProperty("available")}, true, nil
+	case invoke == "aws:ec2/getSecurityGroup:getSecurityGroup":
+		id := str(args, "id")
+		for _, e := range m.privateDnsEndpoints {
+			if endpointGroupPrefix+e.Id == id {
+				return resource.PropertyMap{"id": resource.NewProperty(id), "name": resource.NewProperty(e.SecurityGroupName)}, true, nil
+			}
+		}
+		return nil, true, fmt.Errorf("no matching EC2 Security Group found")
+	}
+	return nil, false, nil
+}

@@ -1,0 +1,146 @@
+package components
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/awsmock"
+)
+
+// runPreflighted registers a CrossAccountPrivateApi whose one consumer puts
+// a created endpoint with private DNS into the existing VPC vpcId, under
+// mocks made with opts; mutate changes the args first (nil: unchanged).
+func runPreflighted(t *testing.T, vpcId string, mutate func(*CrossAccountPrivateApiArgs), opts ...awsmock.Option) (*awsmock.Mocks, error) {
+	t.Helper()
+	mocks := awsmock.New("components-test", "test", opts...)
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		producer, err := newTestProvider(ctx, "producer", testProducerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		on := true
+		args := &CrossAccountPrivateApiArgs{
+			Region: testRegion, ProducerAccountId: testProducerAccount, ProducerProvider: producer, StageName: "dev",
+			Consumers: []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Provider: app, VpcId: pulumi.String(vpcId),
+				SubnetIds: pulumi.ToStringArray([]string{"subnet-0123456789abcdef1"}), PrivateDns: &on}},
+		}
+		if mutate != nil {
+			mutate(args)
+		}
+		_, err = NewCrossAccountPrivateApi(ctx, "xa", args)
+		return err
+	})
+	return mocks, err
+}
+
+// customResources are the registered resources other than providers and components.
+func customResources(mocks *awsmock.Mocks) []string {
+	var out []string
+	for _, r := range mocks.Resources() {
+		if r.Custom && r.Type != awsmock.ProviderType {
+			out = append(out, r.URN)
+		}
+	}
+	return out
+}
+
+// TestPreflightRefusesAccessLogsWithoutTheAccountRole: access logs on, the
+// account role not created by the stack and none set in the producer
+// account: refused on accessLogs.createAccountRole with API Gateway's error
+// and the fixes, before any resource is registered.
+func TestPreflightRefusesAccessLogsWithoutTheAccountRole(t *testing.T) {
+	mocks, err := runPreflighted(t, "vpc-0123456789abcdef0", nil, awsmock.WithoutAccountLogRole(testProducerAccount))
+	require.Error(t, err)
+	fes := AsFieldErrors(err)
+	require.Equal(t, []string{"accessLogs.createAccountRole"}, fieldsOf(err), "%v", err)
+	msg := fes[0].Message
+	assert.Contains(t, msg, "producer account "+testProducerAccount+" has no API Gateway CloudWatch Logs role in "+testRegion)
+	assert.Contains(t, msg, AccessLogsRoleError)
+	assert.Contains(t, msg, "accessLogs.createAccountRole: true")
+	assert.Contains(t, msg, "api.accessLogs.enabled: false")
+	assert.Empty(t, customResources(mocks), "nothing is registered")
+}
+
+// TestPreflightLeavesTheAccountRoleAloneWhenNotNeeded: with the account role
+// set, created by the stack, or access logs off, the preflight passes.
+func TestPreflightLeavesTheAccountRoleAloneWhenNotNeeded(t *testing.T) {
+	_, err := runPreflighted(t, "vpc-0123456789abcdef0", nil)
+	require.NoError(t, err, "the account has a role")
+	for name, logs := range map[string]*AccessLogsArgs{
+		"created by the stack": {CreateAccountRole: true},
+		"access logs off":      {Disabled: true},
+	} {
+		_, err := runPreflighted(t, "vpc-0123456789abcdef0", func(a *CrossAccountPrivateApiArgs) { a.AccessLogs = logs },
+			awsmock.WithoutAccountLogRole(testProducerAccount))
+		assert.NoError(t, err, name)
+	}
+}
+
+// TestPreflightRefusesASecondPrivateDnsEndpoint: the existing VPC holds an
+// execute-api endpoint with private DNS, so a created one with private DNS
+// is refused on the consumer's privateDns, naming the endpoint to use.
+func TestPreflightRefusesASecondPrivateDnsEndpoint(t *testing.T) {
+	const vpc, vpce = "vpc-0123456789abcdef0", "vpce-0aaaaaaaaaaaaaaa1"
+	theirs := awsmock.PrivateDnsEndpoints(map[string]awsmock.ExistingEndpoint{vpc: {Id: vpce, SecurityGroupName: "platform-execute-api"}})
+	mocks, err := runPreflighted(t, vpc, nil, theirs)
+	require.Error(t, err)
+	require.Equal(t, []string{"consumers[0].privateDns"}, fieldsOf(err), "%v", err)
+	msg := AsFieldErrors(err)[0].Message
+	assert.Contains(t, msg, "VPC "+vpc+" has execute-api endpoint "+vpce+" with private DNS on already")
+	assert.Contains(t, msg, endpointConflictError)
+	assert.Contains(t, msg, "endpointId: "+vpce)
+	assert.Empty(t, customResources(mocks), "nothing is registered")
+
+	off := false
+	_, err = runPreflighted(t, vpc, func(a *CrossAccountPrivateApiArgs) { a.Consumers[0].PrivateDns = &off }, theirs)
+	assert.NoError(t, err, "without private DNS the endpoints do not conflict")
+
+	// The stack's own endpoint, created by an earlier up, is no conflict:
+	// its security group is the one ExecuteApiEndpoint named.
+	ours := awsmock.PrivateDnsEndpoints(map[string]awsmock.ExistingEndpoint{vpc: {Id: vpce, SecurityGroupName: "xa-app-endpoint-sg-0a1b2c3"}})
+	_, err = runPreflighted(t, vpc, nil, ours)
+	assert.NoError(t, err, "the stack's own endpoint")
+	lookalike := awsmock.PrivateDnsEndpoints(map[string]awsmock.ExistingEndpoint{vpc: {Id: vpce, SecurityGroupName: "xa-app-endpoint-sg-other"}})
+	_, err = runPreflighted(t, vpc, nil, lookalike)
+	assert.Equal(t, []string{"consumers[0].privateDns"}, fieldsOf(err), "a group named otherwise is another's: %v", err)
+}
+
+// TestPreflightReportsEveryProblemAtOnce: the account role, a VPC's DNS
+// attributes and an adoption's refusal in one run.
+func TestPreflightReportsEveryProblemAtOnce(t *testing.T) {
+	mocks, err := runPreflighted(t, awsmock.VpcWithoutDnsHostnames+"00000001", func(a *CrossAccountPrivateApiArgs) {
+		a.AdoptApi = &AdoptApiArgs{RestApiId: awsmock.MissingRestApi, ReplaceRoutes: true}
+	}, awsmock.WithoutAccountLogRole(testProducerAccount))
+	require.Error(t, err)
+	assert.Equal(t, []string{"adoptApi.restApiId", "accessLogs.createAccountRole", "consumers[0].privateDns"}, fieldsOf(err), "%v", err)
+	assert.Contains(t, err.Error(), "has enableDnsHostnames off")
+	assert.Empty(t, customResources(mocks), "nothing is registered")
+}
+
+// TestConsumerApiAccessPreflightsItsVpc: a consumer's own stack checks its
+// existing VPC before registering anything, as the composite does.
+func TestConsumerApiAccessPreflightsItsVpc(t *testing.T) {
+	const vpc, vpce = "vpc-0123456789abcdef0", "vpce-0aaaaaaaaaaaaaaa1"
+	mocks := awsmock.New("components-test", "test", awsmock.PrivateDnsEndpoints(map[string]awsmock.ExistingEndpoint{vpc: {Id: vpce, SecurityGroupName: "theirs"}}))
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)
+		if err != nil {
+			return err
+		}
+		on := true
+		_, err = NewConsumerApiAccess(ctx, "xa", &ConsumerApiAccessArgs{Region: testRegion, ProducerAccountId: testProducerAccount,
+			Consumer: ConsumerArgs{Name: "app", AccountId: testConsumerAccount, Provider: app, VpcId: pulumi.String(vpc),
+				SubnetIds: pulumi.ToStringArray([]string{"subnet-0123456789abcdef1"}), PrivateDns: &on}})
+		return err
+	})
+	require.Error(t, err)
+	assert.Equal(t, []string{"consumer.privateDns"}, fieldsOf(err), "%v", err)
+	assert.Empty(t, customResources(mocks), "nothing is registered")
+}
