@@ -119,7 +119,7 @@ func TestPreflightReportsEveryProblemAtOnce(t *testing.T) {
 		a.AdoptApi = &AdoptApiArgs{RestApiId: awsmock.MissingRestApi, ReplaceRoutes: true}
 	}, awsmock.WithoutAccountLogRole(testProducerAccount))
 	require.Error(t, err)
-	assert.Equal(t, []string{"adoptApi.restApiId", "accessLogs.createAccountRole", "consumers[0].privateDns"}, fieldsOf(err), "%v", err)
+	assert.Equal(t, []string{"adopt.restApiId", "accessLogs.createAccountRole", "consumers[0].privateDns"}, fieldsOf(err), "%v", err)
 	assert.Contains(t, err.Error(), "has enableDnsHostnames off")
 	assert.Empty(t, customResources(mocks), "nothing is registered")
 }

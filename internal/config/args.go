@@ -169,6 +169,13 @@ func (r *reader) configKey(field string) string {
 		return fullKey(field)
 	}
 	sub := rest[end+1:]
+	if sub != "" {
+		name, tail := splitField(strings.TrimPrefix(sub, "."))
+		if renamed, ok := consumerFieldToKey[name]; ok {
+			name = renamed
+		}
+		sub = "." + name + tail
+	}
 	return fullKey(fmt.Sprintf("%s[%d]%s", KeyConsumers, r.consumerIndex[i], sub))
 }
 
