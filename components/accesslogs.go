@@ -22,7 +22,8 @@ type AccessLogsArgs struct {
 	// Deprecated: use Enabled (false). Kept for one minor version.
 	Disabled bool `pulumi:"disabled,optional"`
 	// RetentionDays is how long the log group keeps them; one of the values
-	// CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+	// CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, … 3653 days).
+	// Optional, default 30.
 	RetentionDays int `pulumi:"retentionDays,optional"`
 	// CreateAccountRole creates the IAM role API Gateway writes logs with and
 	// sets it in the account's API Gateway settings. That setting is
@@ -58,14 +59,14 @@ func DefaultAccessLogs() AccessLogsArgs {
 // former Disabled counts too).
 func (a AccessLogsArgs) on() bool { return !a.Disabled && (a.Enabled == nil || *a.Enabled) }
 
-// RetentionDayValues are the retention periods CloudWatch Logs accepts
+// retentionDayValues are the retention periods CloudWatch Logs accepts
 // (PutRetentionPolicy).
-var RetentionDayValues = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+var retentionDayValues = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
-// ValidateRetentionDays reports a retention CloudWatch Logs does not accept.
-func ValidateRetentionDays(days int) error {
-	if !slices.Contains(RetentionDayValues, days) {
-		return fmt.Errorf("retentionDays %d: expected one of %v", days, RetentionDayValues)
+// validateRetentionDays reports a retention CloudWatch Logs does not accept.
+func validateRetentionDays(days int) error {
+	if !slices.Contains(retentionDayValues, days) {
+		return fmt.Errorf("retentionDays %d: expected one of %v", days, retentionDayValues)
 	}
 	return nil
 }
@@ -98,7 +99,7 @@ func newAccessLogs(ctx *pulumi.Context, name string, comp pulumi.Resource, regio
 			Description: pulumi.String("Lets API Gateway write access logs to CloudWatch Logs (account-wide API Gateway setting)"),
 			AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
 				`"Principal":{"Service":"apigateway.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
-			ManagedPolicyArns: pulumi.StringArray{pulumi.String(fmt.Sprintf(pushToCloudWatchPolicy, PartitionOf(region)))},
+			ManagedPolicyArns: pulumi.StringArray{pulumi.String(fmt.Sprintf(pushToCloudWatchPolicy, partitionOf(region)))},
 		}
 		if boundary != "" {
 			roleArgs.PermissionsBoundary = pulumi.String(boundary)

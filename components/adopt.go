@@ -43,14 +43,14 @@ const ExpectRestApiId = "a REST API ID: 10 lowercase letters or digits, such as 
 
 var restApiIdPattern = regexp.MustCompile(`^[a-z0-9]{10}$`)
 
-// ValidRestApiId reports whether id looks like an API Gateway REST API ID.
-func ValidRestApiId(id string) bool { return restApiIdPattern.MatchString(id) }
+// validRestApiId reports whether id looks like an API Gateway REST API ID.
+func validRestApiId(id string) bool { return restApiIdPattern.MatchString(id) }
 
 // Validate checks the adoption against the routes the API will have (nil or
 // empty: DefaultRoutes), as FieldErrors (restApiId, replaceRoutes).
 func (a *AdoptApiArgs) Validate(routes []Route) error {
 	var f fieldErrs
-	if !ValidRestApiId(a.RestApiId) {
+	if !validRestApiId(a.RestApiId) {
 		f.bad("restApiId", a.RestApiId, ExpectRestApiId)
 	}
 	if !a.ReplaceRoutes {
@@ -58,7 +58,7 @@ func (a *AdoptApiArgs) Validate(routes []Route) error {
 			"and every other method it has is deleted, with its authorizers, models, request validators and gateway responses other than %s "+
 			"(PutRestApi in overwrite mode). Set replaceRoutes to true to accept that (first add any route to keep to the API's routes); "+
 			"pulumi preview then reads the API and names its authorizers before anything changes, and refuses a REGIONAL or EDGE API without changeEndpointType",
-			a.RestApiId, RouteList(routes), strings.Join(gatewayResponseTypes, " and "))
+			a.RestApiId, routeList(routes), strings.Join(gatewayResponseTypes, " and "))
 	}
 	return f.err()
 }
@@ -66,12 +66,12 @@ func (a *AdoptApiArgs) Validate(routes []Route) error {
 // AdoptionNotice is what a preview and the offline plan print while an API
 // is adopted: its ID and the routes it will have.
 func AdoptionNotice(restApiId string, routes []Route) string {
-	return fmt.Sprintf("adopting REST API %s: the first update replaces all of its routes; it will have exactly %s", restApiId, RouteList(routes))
+	return fmt.Sprintf("adopting REST API %s: the first update replaces all of its routes; it will have exactly %s", restApiId, routeList(routes))
 }
 
-// RouteList names routes as "the 2 routes GET /, POST /orders" (sorted;
+// routeList names routes as "the 2 routes GET /, POST /orders" (sorted;
 // nil or empty: DefaultRoutes).
-func RouteList(routes []Route) string {
+func routeList(routes []Route) string {
 	if len(routes) == 0 {
 		routes = DefaultRoutes()
 	}

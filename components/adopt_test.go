@@ -136,7 +136,7 @@ func TestAdoptingARegionalApiNeedsChangeEndpointType(t *testing.T) {
 // endpoint type that becomes PRIVATE and the binary media types the
 // provider puts back; what could not be read is said, not hidden.
 func TestAdoptionLossesNameWhatGoes(t *testing.T) {
-	w := AdoptionLosses(&AdoptedApi{RestApiId: "a1b2c3d4e5", EndpointTypes: []string{"REGIONAL"}, BinaryMediaTypes: []string{"image/png"},
+	w := adoptionLosses(&AdoptedApi{RestApiId: "a1b2c3d4e5", EndpointTypes: []string{"REGIONAL"}, BinaryMediaTypes: []string{"image/png"},
 		Authorizers: []string{"pool (COGNITO_USER_POOLS)", "tokens (TOKEN)"}})
 	for _, want := range []string{
 		"adopting REST API a1b2c3d4e5 deletes what the component's OpenAPI body does not define",
@@ -148,11 +148,11 @@ func TestAdoptionLossesNameWhatGoes(t *testing.T) {
 	} {
 		assert.Contains(t, w, want)
 	}
-	unread := AdoptionLosses(&AdoptedApi{RestApiId: "a1b2c3d4e5", Unread: map[string]string{
+	unread := adoptionLosses(&AdoptedApi{RestApiId: "a1b2c3d4e5", Unread: map[string]string{
 		adoptedPartApi: "AccessDenied: cloudformation:GetResource", adoptedPartAuthorizers: "AccessDenied: apigateway:GET"}})
 	assert.Contains(t, unread, "its authorizers, which could not be read (AccessDenied: apigateway:GET)")
 	assert.Contains(t, unread, "Its endpoint type could not be read (AccessDenied: cloudformation:GetResource)")
-	private := AdoptionLosses(&AdoptedApi{RestApiId: "b1b2c3d4e5", EndpointTypes: []string{"PRIVATE"}, Authorizers: []string{}})
+	private := adoptionLosses(&AdoptedApi{RestApiId: "b1b2c3d4e5", EndpointTypes: []string{"PRIVATE"}, Authorizers: []string{}})
 	assert.Contains(t, private, "no authorizer (it has none)")
 	assert.NotContains(t, private, "becomes PRIVATE")
 

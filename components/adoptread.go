@@ -29,8 +29,8 @@ const (
 	invokeCloudControlResource = "aws:cloudcontrol/getResource:getResource"
 	invokeGetAuthorizers       = "aws:apigateway/getAuthorizers:getAuthorizers"
 	invokeGetAuthorizer        = "aws:apigateway/getAuthorizer:getAuthorizer"
-	// CloudControlRestApiType is the Cloud Control type name of a REST API.
-	CloudControlRestApiType = "AWS::ApiGateway::RestApi"
+	// cloudControlRestApiType is the Cloud Control type name of a REST API.
+	cloudControlRestApiType = "AWS::ApiGateway::RestApi"
 	// cloudControlNotFound is what the provider's Cloud Control data source
 	// says of an identifier that names nothing (a NotFoundError without a
 	// message: "couldn't find resource").
@@ -73,7 +73,7 @@ func ReadAdoptedApi(ctx *pulumi.Context, restApiId string, opts ...pulumi.Invoke
 	var res struct {
 		Properties string `pulumi:"properties"`
 	}
-	err := ctx.Invoke(invokeCloudControlResource, map[string]any{"typeName": CloudControlRestApiType, "identifier": restApiId}, &res, opts...)
+	err := ctx.Invoke(invokeCloudControlResource, map[string]any{"typeName": cloudControlRestApiType, "identifier": restApiId}, &res, opts...)
 	switch {
 	case err != nil && strings.Contains(err.Error(), cloudControlNotFound):
 		api.Missing = true
@@ -147,10 +147,10 @@ func (a *AdoptApiArgs) CheckExisting(api *AdoptedApi) error {
 	return f.err()
 }
 
-// AdoptionLosses is what a preview and an up print, besides AdoptionNotice,
+// adoptionLosses is what a preview and an up print, besides AdoptionNotice,
 // while an API is adopted: what the overwrite deletes or changes, as read
 // from the API, and what could not be read.
-func AdoptionLosses(api *AdoptedApi) string {
+func adoptionLosses(api *AdoptedApi) string {
 	var parts []string
 	switch {
 	case api.Authorizers == nil:

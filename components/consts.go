@@ -28,8 +28,8 @@ const (
 
 // Shared literals.
 const (
-	// HTTPSPort is the only port the endpoint's security group opens.
-	HTTPSPort = 443
+	// httpsPort is the only port the endpoint's security group opens.
+	httpsPort = 443
 	// invokeAction is the IAM action that calls an API Gateway method.
 	invokeAction = "execute-api:Invoke"
 	// apiGatewayPrincipal is the service principal API Gateway uses to call Lambda.
@@ -80,6 +80,6 @@ func protectWhen(on bool) pulumi.ResourceOption {
 	return pulumi.Composite()
 }
 
-// PartitionOf is the AWS partition of a region (aws, aws-cn, aws-us-gov).
+// partitionOf is the AWS partition of a region (aws, aws-cn, aws-us-gov).
 // Every ARN the components build starts with it, never a literal "arn:aws:".
-func PartitionOf(region string) string { return awspartition.Of(region) }
+func partitionOf(region string) string { return awspartition.Of(region) }

@@ -109,8 +109,8 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 	if !ValidAccountId(a.ProducerAccountId) {
 		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
 	}
-	if a.RolePermissionsBoundary != "" && !ValidPolicyName(a.RolePermissionsBoundary) {
-		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, ExpectPolicyName)
+	if a.RolePermissionsBoundary != "" && !validPolicyName(a.RolePermissionsBoundary) {
+		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, expectPolicyName)
 	}
 	if a.Consumer.EndpointId != nil {
 		f.add("consumer.endpointId", "a consumer's own stack creates its endpoint; an endpoint owned elsewhere needs no consumer stack: list it in the producer's consumers instead")
@@ -137,7 +137,7 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 		if m := a.Api.EndpointAccessMode; m != "" && m != EndpointAccessStrict && m != EndpointAccessBasic {
 			f.bad("api.endpointAccessMode", m, ExpectEndpointAccessMode)
 		}
-		if ValidateAuthorization(a.Api.Authorization) != nil {
+		if validateAuthorization(a.Api.Authorization) != nil {
 			f.bad("api.authorization", a.Api.Authorization, ExpectAuthorization)
 		}
 		if arn, ok := plainString(a.Api.ExecutionArn); ok {
@@ -150,7 +150,7 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 		if d := a.Api.CustomDomain; d != nil {
 			f.require(d.Arn != nil, "api.customDomain.arn")
 			f.require(d.Name != nil, "api.customDomain.name")
-			if n, ok := plainString(d.Name); ok && !ValidDomainName(n) {
+			if n, ok := plainString(d.Name); ok && !validDomainName(n) {
 				f.bad("api.customDomain.name", n, ExpectDomainName)
 			}
 			if d.AcceptShare && d.ShareArn == nil {

@@ -87,13 +87,13 @@ func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, acc
 	doc := pulumi.All(executionArn, domainArn).ApplyT(func(v []any) (string, error) {
 		arn, domain := v[0].(string), v[1].(string)
 		if mode == EndpointPolicyFull {
-			return EndpointPolicyJson([]string{"arn:" + strings.Split(arn, ":")[1] + ":execute-api:*:*:*"})
+			return endpointPolicyJson([]string{"arn:" + strings.Split(arn, ":")[1] + ":execute-api:*:*:*"})
 		}
 		arns := []string{arn + "/*"}
 		if domain != "" {
 			arns = append(arns, domainInvokeArn(domain))
 		}
-		return EndpointPolicyJson(arns)
+		return endpointPolicyJson(arns)
 	}).(pulumi.StringOutput)
 	// Replaced with its endpoint; never protected (a protected attachment would
 	// block replacing the endpoint).
@@ -247,7 +247,7 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 	}
 	boundary := ""
 	if s.boundary != "" {
-		boundary = PolicyArn(s.region, c.AccountId, s.boundary)
+		boundary = policyArn(s.region, c.AccountId, s.boundary)
 	}
 	return NewConnectivityProbe(ctx, s.name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
 		Region:                  s.region,
@@ -308,7 +308,7 @@ func probeRoute(routes []Route) (Route, bool) {
 // probePath turns a route path into one the probe can call: each {param}
 // or {param+} becomes "probe".
 func probePath(path string) string {
-	segs := PathSegments(path)
+	segs := pathSegments(path)
 	for i, seg := range segs {
 		if strings.HasPrefix(seg, "{") {
 			segs[i] = "probe"

@@ -133,8 +133,9 @@ type CrossAccountPrivateApiArgs struct {
 	// the stack program's default too.
 	Throttle *StageThrottle `pulumi:"throttle,optional"`
 	// ExtraPolicyStatements are added to the resource policy after the
-	// SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement
-	// for what is refused. Optional.
+	// SourceVpce Deny (always first) and the Allow. An Allow may grant only
+	// execute-api:Invoke on this API, without NotPrincipal, NotAction or
+	// NotResource; a Deny only narrows. Optional.
 	ExtraPolicyStatements []map[string]any `pulumi:"extraPolicyStatements,optional"`
 	// Tags are set on the resources that take tags. Optional (provider default tags apply anyway).
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
@@ -164,7 +165,7 @@ type CrossAccountPrivateApiArgs struct {
 	// Quotas are the producer account's API Gateway quotas where AWS has
 	// raised them; the resource policy's length and the API's resources are
 	// checked against them before anything is registered. Optional, nil is
-	// AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
+	// AWS's defaults (8,192 characters of policy, 300 resources per API).
 	Quotas *ApiQuotas `pulumi:"quotas,optional"`
 	// Protect protects what holds state or identity (the API, the stage, VPCs,
 	// subnets, endpoints and their security groups) against deletion. The
@@ -344,7 +345,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	if logs := args.accessLogs(); logs.on() {
 		boundary := ""
 		if args.RolePermissionsBoundary != "" {
-			boundary = PolicyArn(args.Region, args.ProducerAccountId, args.RolePermissionsBoundary)
+			boundary = policyArn(args.Region, args.ProducerAccountId, args.RolePermissionsBoundary)
 		}
 		group, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, &logs, args.Protect, boundary, pulumi.Provider(args.ProducerProvider))
 		if err != nil {
@@ -503,7 +504,7 @@ func allowedPrincipals(args *CrossAccountPrivateApiArgs) pulumi.StringArrayInput
 // accountRootArn is the root principal of an account, what an AWS_IAM API
 // allows for a consumer without principals.
 func accountRootArn(region, account string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:root", PartitionOf(region), account)
+	return fmt.Sprintf("arn:%s:iam::%s:root", partitionOf(region), account)
 }
 
 // accessLogs are the args' access logs with the default for nil.

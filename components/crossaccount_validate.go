@@ -10,10 +10,10 @@ import (
 // Limits of the stage-wide throttle API Gateway applies per account and
 // region by default; a stage cannot usefully exceed them.
 const (
-	// MaxRateLimit is the highest steady-state rate (requests per second).
-	MaxRateLimit = 10000
-	// MaxBurstLimit is the largest burst bucket.
-	MaxBurstLimit = 5000
+	// maxRateLimit is the highest steady-state rate (requests per second).
+	maxRateLimit = 10000
+	// maxBurstLimit is the largest burst bucket.
+	maxBurstLimit = 5000
 )
 
 // Expectations shared by the component checks and the messages of the stack's
@@ -24,15 +24,15 @@ const (
 	ExpectRegion         = "an AWS region of the aws partition such as eu-west-1 (aws-cn and aws-us-gov regions are not supported: invoke URLs and endpoint names are built for amazonaws.com)"
 	ExpectStageName      = "a stage name of 1-128 characters [A-Za-z0-9_]"
 	ExpectOrgId          = "an AWS Organizations ID, o- and 10-32 lowercase letters or digits"
-	ExpectPrincipal      = "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), or arn:aws:iam::<account>:root"
+	expectPrincipal      = "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), or arn:aws:iam::<account>:root"
 	ExpectAuthorization  = AuthorizationNone + " or " + AuthorizationIam
 	ExpectEndpointId     = "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits"
 	ExpectEndpointPolicy = EndpointPolicyRestricted + " (invoke this API only) or " + EndpointPolicyFull + " (the endpoint serves other APIs too)"
-	// ExpectExecuteApiEndpointPolicy is ExecuteApiEndpointArgs.EndpointPolicy's.
-	ExpectExecuteApiEndpointPolicy = EndpointPolicyRestricted + " (invoke the invokeArns only), " + EndpointPolicyFull +
+	// expectExecuteApiEndpointPolicy is ExecuteApiEndpointArgs.EndpointPolicy's.
+	expectExecuteApiEndpointPolicy = EndpointPolicyRestricted + " (invoke the invokeArns only), " + EndpointPolicyFull +
 		" (any API of the region) or " + EndpointPolicySeparate + " (a policy attached separately)"
-	ExpectPolicyName = "the name of a customer managed policy, after its path if any (team/boundary): [A-Za-z0-9_+=,.@-], folders separated by /"
-	ExpectPolicyArn  = "a customer managed policy's ARN, arn:aws:iam::<account>:policy/<name>"
+	expectPolicyName = "the name of a customer managed policy, after its path if any (team/boundary): [A-Za-z0-9_+=,.@-], folders separated by /"
+	expectPolicyArn  = "a customer managed policy's ARN, arn:aws:iam::<account>:policy/<name>"
 )
 
 // Validate checks every value of the args and returns all problems as
@@ -49,8 +49,8 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	if !ValidAccountId(a.ProducerAccountId) {
 		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
 	}
-	if a.RolePermissionsBoundary != "" && !ValidPolicyName(a.RolePermissionsBoundary) {
-		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, ExpectPolicyName)
+	if a.RolePermissionsBoundary != "" && !validPolicyName(a.RolePermissionsBoundary) {
+		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, expectPolicyName)
 	}
 	if !ValidStageName(a.StageName) {
 		f.bad("stageName", a.StageName, ExpectStageName)
@@ -60,7 +60,7 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 		f.nest("", ValidateRoutes(a.Routes))
 		a.validatePlacements(&f)
 	}
-	if ValidateAuthorization(a.Authorization) != nil {
+	if validateAuthorization(a.Authorization) != nil {
 		f.bad("authorization", a.Authorization, ExpectAuthorization)
 	}
 	if a.Adopt != nil {
@@ -68,20 +68,20 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	}
 	if a.PrincipalOrgId != "" {
 		switch {
-		case !ValidOrgId(a.PrincipalOrgId):
+		case !validOrgId(a.PrincipalOrgId):
 			f.bad("principalOrgId", a.PrincipalOrgId, ExpectOrgId)
 		case a.Authorization != AuthorizationIam:
 			f.add("principalOrgId", "applies with authorization %s only; set authorization or remove it", AuthorizationIam)
 		}
 	}
-	if a.AccessLogs != nil && a.AccessLogs.RetentionDays != 0 && ValidateRetentionDays(a.AccessLogs.RetentionDays) != nil {
-		f.add("accessLogs.retentionDays", "got %d; expected one of the periods CloudWatch Logs accepts: %v", a.AccessLogs.RetentionDays, RetentionDayValues)
+	if a.AccessLogs != nil && a.AccessLogs.RetentionDays != 0 && validateRetentionDays(a.AccessLogs.RetentionDays) != nil {
+		f.add("accessLogs.retentionDays", "got %d; expected one of the periods CloudWatch Logs accepts: %v", a.AccessLogs.RetentionDays, retentionDayValues)
 	}
 	if t := a.Throttle; t != nil {
-		f.nest("throttle", ValidateThrottle(*t))
+		f.nest("throttle", validateThrottle(*t))
 	}
 	for i, extra := range a.ExtraPolicyStatements {
-		if err := ValidateExtraStatement(extra); err != nil {
+		if err := validateExtraStatement(extra); err != nil {
 			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "%v", err)
 		}
 	}
@@ -137,15 +137,15 @@ func (a *CrossAccountPrivateApiArgs) createsEndpoint() bool {
 	return false
 }
 
-// ValidateThrottle checks a stage throttle: a rate from 1 to MaxRateLimit
-// and a burst from 1 to MaxBurstLimit, as FieldErrors (rateLimit, burstLimit).
-func ValidateThrottle(t StageThrottle) error {
+// validateThrottle checks a stage throttle: a rate from 1 to maxRateLimit
+// and a burst from 1 to maxBurstLimit, as FieldErrors (rateLimit, burstLimit).
+func validateThrottle(t StageThrottle) error {
 	var f fieldErrs
-	if t.RateLimit < 1 || t.RateLimit > MaxRateLimit {
-		f.bad("rateLimit", t.RateLimit, fmt.Sprintf("a rate from 1 to %d requests per second", MaxRateLimit))
+	if t.RateLimit < 1 || t.RateLimit > maxRateLimit {
+		f.bad("rateLimit", t.RateLimit, fmt.Sprintf("a rate from 1 to %d requests per second", maxRateLimit))
 	}
-	if t.BurstLimit < 1 || t.BurstLimit > MaxBurstLimit {
-		f.bad("burstLimit", t.BurstLimit, fmt.Sprintf("a burst from 1 to %d requests", MaxBurstLimit))
+	if t.BurstLimit < 1 || t.BurstLimit > maxBurstLimit {
+		f.bad("burstLimit", t.BurstLimit, fmt.Sprintf("a burst from 1 to %d requests", maxBurstLimit))
 	}
 	return f.err()
 }
@@ -178,9 +178,9 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 			if azCount == 0 {
 				azCount = DefaultAzCount
 			}
-			if azCount < 1 || azCount > MaxAzCount {
-				f.bad(field+".vpc.azCount", c.Vpc.AzCount, fmt.Sprintf("a whole number from 1 to %d", MaxAzCount))
-			} else if _, err := SubnetCidrs(c.Vpc.Cidr, azCount); err != nil {
+			if azCount < 1 || azCount > maxAzCount {
+				f.bad(field+".vpc.azCount", c.Vpc.AzCount, fmt.Sprintf("a whole number from 1 to %d", maxAzCount))
+			} else if _, err := splitSubnetCidrs(c.Vpc.Cidr, azCount); err != nil {
 				f.add(field+".vpc.cidr", "%v", err)
 			}
 		}
@@ -193,7 +193,7 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 		if c.EndpointId != nil {
 			ways++
 			if id, ok := plainString(c.EndpointId); ok {
-				if !VpcEndpointIdPattern.MatchString(id) {
+				if !vpcEndpointIdPattern.MatchString(id) {
 					f.bad(field+".endpointId", id, ExpectEndpointId)
 				} else if first, dup := endpoints[id]; dup {
 					f.add(field+".endpointId", "got %q, already used by consumers[%d]; expected each endpoint once", id, first)
@@ -213,7 +213,7 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 				f.add(field+".allowedCidrs", "got an empty list; expected at least one CIDR, or no allowedCidrs for the VPC's CIDR")
 			}
 			for j, cidr := range cidrs {
-				if err := CheckAllowedCidrs([]string{cidr}); err != nil {
+				if err := checkAllowedCidrs([]string{cidr}); err != nil {
 					f.add(fmt.Sprintf("%s.allowedCidrs[%d]", field, j), "%v", err)
 				}
 			}
@@ -252,10 +252,10 @@ func (a *CrossAccountPrivateApiArgs) validatePrincipals(f *fieldErrs, field stri
 		f.add(field+".principals", "got an empty list; expected at least one principal, or no principals for the account root")
 	}
 	for j, p := range principals {
-		account, ok := PrincipalAccount(p)
+		account, ok := principalAccount(p)
 		switch {
 		case !ok:
-			f.bad(fmt.Sprintf("%s.principals[%d]", field, j), p, ExpectPrincipal)
+			f.bad(fmt.Sprintf("%s.principals[%d]", field, j), p, expectPrincipal)
 		case ValidAccountId(c.AccountId) && account != c.AccountId:
 			f.add(fmt.Sprintf("%s.principals[%d]", field, j), "got %q in account %s; expected a principal of this consumer's account %s", p, account, c.AccountId)
 		}
@@ -271,11 +271,11 @@ func (a *CrossAccountPrivateApiArgs) validatePlacements(f *fieldErrs) {
 		switch in := r.Integration; {
 		case in.Type == IntegrationLambda && in.FunctionArn != nil:
 			a.validatePlacement(f, fmt.Sprintf("routes[%d].integration.functionArn", i), in.FunctionArn, "a function", func(arn string) (string, string, error) {
-				_, region, account, err := ParseLambdaArn(arn)
+				_, region, account, err := parseLambdaArn(arn)
 				return region, account, err
 			})
 		case in.Type == IntegrationVpcLink && in.NlbArn != nil:
-			a.validatePlacement(f, fmt.Sprintf("routes[%d].integration.nlbArn", i), in.NlbArn, "a load balancer", ParseNlbArn)
+			a.validatePlacement(f, fmt.Sprintf("routes[%d].integration.nlbArn", i), in.NlbArn, "a load balancer", parseNlbArn)
 		}
 	}
 }

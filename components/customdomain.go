@@ -73,9 +73,9 @@ var (
 	basePathShape  = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
 )
 
-// ValidDomainName says whether name is a DNS name a private custom domain
+// validDomainName says whether name is a DNS name a private custom domain
 // can have.
-func ValidDomainName(name string) bool {
+func validDomainName(name string) bool {
 	labels := strings.Split(name, ".")
 	if len(name) > 253 || len(labels) < 2 || strings.HasSuffix(name, ".amazonaws.com") || name == "amazonaws.com" {
 		return false
@@ -103,7 +103,7 @@ func (d *CustomDomainArgs) Validate(region, producerAccount string) error {
 	if d == nil {
 		return nil
 	}
-	if !ValidDomainName(d.Name) {
+	if !validDomainName(d.Name) {
 		f.bad("name", d.Name, ExpectDomainName)
 	}
 	switch parts := certificateArn.FindStringSubmatch(d.CertificateArn); {
@@ -140,12 +140,12 @@ func (d *CustomDomainArgs) Validate(region, producerAccount string) error {
 	return f.err()
 }
 
-// DomainPolicyJson is the domain's execute-api policy: Deny unless the call
+// domainPolicyJson is the domain's execute-api policy: Deny unless the call
 // comes through one of the endpoints, then Allow (the Deny bounds it, so
 // the endpoints are listed once), on the domain
 // ("execute-api:/*", which API Gateway reads as the domain's own ARN: the
 // ARN carries the domain's ID, which does not exist before the domain).
-func DomainPolicyJson(endpoints []string) (string, error) {
+func domainPolicyJson(endpoints []string) (string, error) {
 	vpces := append([]string{}, endpoints...)
 	doc := map[string]any{
 		"Version": "2012-10-17",
@@ -234,7 +234,7 @@ type domainInputs struct {
 // share of the domain with one principal association per account.
 func newPrivateDomain(ctx *pulumi.Context, parent pulumi.Resource, in domainInputs, producer pulumi.ResourceOption) (*privateDomain, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent), producer}
-	policy := in.endpointIds.ApplyT(func(ids []string) (string, error) { return DomainPolicyJson(ids) }).(pulumi.StringOutput)
+	policy := in.endpointIds.ApplyT(func(ids []string) (string, error) { return domainPolicyJson(ids) }).(pulumi.StringOutput)
 	domain, err := apigateway.NewDomainName(ctx, in.name+"-domain", &apigateway.DomainNameArgs{
 		DomainName:            pulumi.String(in.args.Name),
 		CertificateArn:        pulumi.String(in.args.CertificateArn),
@@ -310,13 +310,13 @@ func (d *privateDomain) published(args *CustomDomainArgs, account string) *Publi
 	return p
 }
 
-// DomainSteps are the steps the team that owns an existing endpoint takes
+// domainSteps are the steps the team that owns an existing endpoint takes
 // in its own account to call the API by the custom domain: accept the
 // share, associate the endpoint, allow the domain in the endpoint's policy
 // (API Gateway evaluates it against the domain's execute-api ARN, and
 // against the API's ARN for the API behind the domain), resolve the name in
 // its VPC. executionArn is the API's.
-func DomainSteps(region, domainName, domainArn, shareArn, vpce, executionArn string, acceptShare bool) []string {
+func domainSteps(region, domainName, domainArn, shareArn, vpce, executionArn string, acceptShare bool) []string {
 	var steps []string
 	if acceptShare {
 		steps = append(steps, fmt.Sprintf("aws ram get-resource-share-invitations --region %s --resource-share-arns %s, then aws ram accept-resource-share-invitation --region %s --resource-share-invitation-arn <its invitation ARN> (within 12 hours of the share)", region, shareArn, region))
@@ -368,7 +368,7 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 		if access.Endpoint == nil {
 			accept := pub.AcceptShare && !acceptsHere[c.AccountId]
 			access.DomainSteps = pulumi.All(pub.Name, pub.Arn, pub.ShareArn, access.EndpointId, api.ExecutionArn).ApplyT(func(v []any) []string {
-				return DomainSteps(args.Region, v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), accept)
+				return domainSteps(args.Region, v[0].(string), v[1].(string), v[2].(string), v[3].(string), v[4].(string), accept)
 			}).(pulumi.StringArrayOutput)
 			continue
 		}

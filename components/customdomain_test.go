@@ -236,7 +236,7 @@ func TestCustomDomainQuotas(t *testing.T) {
 
 	args.Tags = nil
 	args.Consumers = nil
-	for i := range MaxAccessAssociationsPerAccount + 1 {
+	for i := range maxAccessAssociationsPerAccount + 1 {
 		c := created
 		c.Name = fmt.Sprintf("c%d", i)
 		args.Consumers = append(args.Consumers, c)

@@ -35,7 +35,8 @@ type StageDeploymentArgs struct {
 	// Tags are set on the stage. Optional.
 	Tags pulumi.StringMapInput `pulumi:"tags,optional"`
 	// AccessLogDestinationArn is the CloudWatch log group (ARN) the stage
-	// writes access logs to, in AccessLogFormat. The account's API Gateway
+	// writes access logs to, one JSON line per request (request ID, API, stage,
+	// source IP, vpceId, caller, method, path, status, latencies). The account's API Gateway
 	// CloudWatch role must be set for it (see AccessLogsArgs). Optional.
 	AccessLogDestinationArn pulumi.StringInput `pulumi:"accessLogDestinationArn,optional"`
 	// Throttle sets stage-wide throttling and turns on CloudWatch metrics for
@@ -68,7 +69,7 @@ type StageThrottle struct {
 	BurstLimit int `pulumi:"burstLimit"`
 }
 
-// AccessLogFormat is the JSON line API Gateway writes per request: who came
+// accessLogFormat is the JSON line API Gateway writes per request: who came
 // in through which endpoint, what it asked and what it got.
 //
 // apiId, stage and vpceId are the dimensions of the per-consumer metrics
@@ -78,7 +79,7 @@ type StageThrottle struct {
 // and names no case where it has none. Were it ever logged as "-", that
 // line would not be JSON and every metric filter (requests and errors too)
 // would skip it: the one unquoted variable of the line rests on that page.
-const AccessLogFormat = `{"requestId":"$context.requestId","apiId":"$context.apiId","stage":"$context.stage","sourceIp":"$context.identity.sourceIp",` +
+const accessLogFormat = `{"requestId":"$context.requestId","apiId":"$context.apiId","stage":"$context.stage","sourceIp":"$context.identity.sourceIp",` +
 	`"vpceId":"$context.identity.vpceId","caller":"$context.identity.caller","user":"$context.identity.user",` +
 	`"httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status",` +
 	`"responseLatency":"$context.responseLatency","integrationLatency":"$context.integrationLatency",` +
@@ -100,11 +101,11 @@ type StageDeployment struct {
 	Stage      *apigateway.Stage
 }
 
-// DeploymentTriggers are the Deployment triggers: the hash of the API
+// deploymentTriggers are the Deployment triggers: the hash of the API
 // definition (the OpenAPI body), and one hash each of the policy and the set of
 // endpoints. Equal inputs give equal triggers; a
 // change in any of them changes its trigger and so replaces the deployment.
-func DeploymentTriggers(definitionHash, policyJson string, vpcEndpointIds []string) map[string]string {
+func deploymentTriggers(definitionHash, policyJson string, vpcEndpointIds []string) map[string]string {
 	ids := slices.Clone(vpcEndpointIds)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -134,7 +135,7 @@ func (a *StageDeploymentArgs) Validate() error {
 		f.bad("stageName", stage, ExpectStageName)
 	}
 	if t := a.Throttle; t != nil {
-		f.nest("throttle", ValidateThrottle(*t))
+		f.nest("throttle", validateThrottle(*t))
 	}
 	if len(a.DependsOn) == 0 {
 		f.add("dependsOn", "empty; expected the policy, methods and integrations, or the first deployment of a private API fails")
@@ -159,7 +160,7 @@ func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentA
 		return nil, err
 	}
 	triggers := pulumi.All(args.BodyHash, args.PolicyJson, args.VpcEndpointIds).ApplyT(func(v []any) map[string]string {
-		return DeploymentTriggers(v[0].(string), v[1].(string), v[2].([]string))
+		return deploymentTriggers(v[0].(string), v[1].(string), v[2].([]string))
 	}).(pulumi.StringMapOutput)
 	// A trigger change replaces the deployment. Pulumi's default replacement is
 	// create-before-delete: the new deployment is created, the stage is updated
@@ -184,7 +185,7 @@ func NewStageDeployment(ctx *pulumi.Context, name string, args *StageDeploymentA
 	if args.AccessLogDestinationArn != nil {
 		stageArgs.AccessLogSettings = &apigateway.StageAccessLogSettingsArgs{
 			DestinationArn: args.AccessLogDestinationArn,
-			Format:         pulumi.String(AccessLogFormat),
+			Format:         pulumi.String(accessLogFormat),
 		}
 	}
 	stage, err := apigateway.NewStage(ctx, name+"-stage", stageArgs,

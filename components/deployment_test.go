@@ -18,14 +18,14 @@ const (
 
 func TestDeploymentTriggers(t *testing.T) {
 	ids := []string{"vpce-0aaaaaaaaaaaaaaaa", "vpce-0bbbbbbbbbbbbbbbb"}
-	base := DeploymentTriggers("body-1", `{"policy":1}`, ids)
-	assert.Equal(t, base, DeploymentTriggers("body-1", `{"policy":1}`, []string{ids[1], ids[0]}), "equal inputs, equal triggers")
+	base := deploymentTriggers("body-1", `{"policy":1}`, ids)
+	assert.Equal(t, base, deploymentTriggers("body-1", `{"policy":1}`, []string{ids[1], ids[0]}), "equal inputs, equal triggers")
 	assert.Equal(t, []string{"definition", "endpoints", "policy"}, slices.Sorted(maps.Keys(base)))
 
-	assert.NotEqual(t, base["definition"], DeploymentTriggers("body-2", `{"policy":1}`, ids)["definition"], "a definition change")
-	assert.NotEqual(t, base["policy"], DeploymentTriggers("body-1", `{"policy":2}`, ids)["policy"], "a policy change")
-	assert.NotEqual(t, base["endpoints"], DeploymentTriggers("body-1", `{"policy":1}`, ids[:1])["endpoints"], "an endpoint change")
-	changedPolicy := DeploymentTriggers("body-1", `{"policy":2}`, ids)
+	assert.NotEqual(t, base["definition"], deploymentTriggers("body-2", `{"policy":1}`, ids)["definition"], "a definition change")
+	assert.NotEqual(t, base["policy"], deploymentTriggers("body-1", `{"policy":2}`, ids)["policy"], "a policy change")
+	assert.NotEqual(t, base["endpoints"], deploymentTriggers("body-1", `{"policy":1}`, ids[:1])["endpoints"], "an endpoint change")
+	changedPolicy := deploymentTriggers("body-1", `{"policy":2}`, ids)
 	assert.Equal(t, base["definition"], changedPolicy["definition"])
 	assert.Equal(t, base["endpoints"], changedPolicy["endpoints"])
 }

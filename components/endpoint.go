@@ -104,10 +104,10 @@ func (a *ExecuteApiEndpointArgs) Validate() error {
 			f.add("invokeArns", "set with endpointPolicy %s; invokeArns go with endpointPolicy %s only: remove one", a.EndpointPolicy, EndpointPolicyRestricted)
 		}
 	default:
-		f.bad("endpointPolicy", a.EndpointPolicy, ExpectExecuteApiEndpointPolicy)
+		f.bad("endpointPolicy", a.EndpointPolicy, expectExecuteApiEndpointPolicy)
 	}
 	if cidrs, ok := plainStrings(a.AllowedCidrs); ok {
-		if err := CheckAllowedCidrs(cidrs); err != nil {
+		if err := checkAllowedCidrs(cidrs); err != nil {
 			f.add("allowedCidrs", "%v", err)
 		}
 	}
@@ -138,7 +138,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	child := pulumi.Parent(comp)
 
 	cidrs := args.AllowedCidrs.ToStringArrayOutput().ApplyT(func(cidrs []string) ([]string, error) {
-		if err := CheckAllowedCidrs(cidrs); err != nil {
+		if err := checkAllowedCidrs(cidrs); err != nil {
 			return nil, fmt.Errorf("execute-api endpoint %s: allowedCidrs: %w", name, err)
 		}
 		return cidrs, nil
@@ -151,8 +151,8 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		"ingress": pulumi.Array{securityGroupRule(map[string]pulumi.Input{
 			"description": pulumi.String("HTTPS from allowed CIDRs"),
 			"protocol":    pulumi.String("tcp"),
-			"fromPort":    pulumi.Int(HTTPSPort),
-			"toPort":      pulumi.Int(HTTPSPort),
+			"fromPort":    pulumi.Int(httpsPort),
+			"toPort":      pulumi.Int(httpsPort),
 			"cidrBlocks":  cidrs,
 		})},
 		// No egress rules: an interface endpoint answers on the connection it was
@@ -169,13 +169,13 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		invokeArns := args.InvokeArns
 		if args.EndpointPolicy == EndpointPolicyFull {
 			invokeArns = pulumi.StringArray{region.ApplyT(func(r string) string {
-				return fmt.Sprintf("arn:%s:execute-api:%s:*:*", PartitionOf(r), r)
+				return fmt.Sprintf("arn:%s:execute-api:%s:*:*", partitionOf(r), r)
 			}).(pulumi.StringOutput)}
 		}
-		policy = invokeArns.ToStringArrayOutput().ApplyT(EndpointPolicyJson).(pulumi.StringOutput)
+		policy = invokeArns.ToStringArrayOutput().ApplyT(endpointPolicyJson).(pulumi.StringOutput)
 	}
 	if privateDns {
-		if err := ctx.Log.Warn(PrivateDnsWarning, &pulumi.LogArgs{Resource: comp}); err != nil {
+		if err := ctx.Log.Warn(privateDnsWarning, &pulumi.LogArgs{Resource: comp}); err != nil {
 			return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 		}
 	}
@@ -235,13 +235,13 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	return comp, nil
 }
 
-// PrivateDnsWarning is said once per endpoint with private DNS on.
-const PrivateDnsWarning = "private DNS for execute-api is on: in this VPC every *.execute-api.<region>.amazonaws.com name " +
+// privateDnsWarning is said once per endpoint with private DNS on.
+const privateDnsWarning = "private DNS for execute-api is on: in this VPC every *.execute-api.<region>.amazonaws.com name " +
 	"now resolves to this endpoint, so public and regional API Gateway APIs become unreachable from the VPC, " +
 	"and the VPC cannot hold a second execute-api endpoint with private DNS"
 
-// CheckAllowedCidrs refuses an empty list, malformed CIDRs and open-world ranges.
-func CheckAllowedCidrs(cidrs []string) error {
+// checkAllowedCidrs refuses an empty list, malformed CIDRs and open-world ranges.
+func checkAllowedCidrs(cidrs []string) error {
 	if len(cidrs) == 0 {
 		return errors.New("at least one CIDR is required")
 	}
@@ -273,9 +273,9 @@ func RegionalDnsName(names []string) string {
 	return best
 }
 
-// EndpointPolicyJson is the endpoint policy that allows execute-api:Invoke on
+// endpointPolicyJson is the endpoint policy that allows execute-api:Invoke on
 // the given ARNs and nothing else.
-func EndpointPolicyJson(invokeArns []string) (string, error) {
+func endpointPolicyJson(invokeArns []string) (string, error) {
 	if len(invokeArns) == 0 {
 		return "", errors.New("endpoint policy: at least one execute-api ARN is required")
 	}

@@ -164,9 +164,9 @@ func TestExecuteApiEndpointRequiresArgs(t *testing.T) {
 }
 
 func TestCheckAllowedCidrs(t *testing.T) {
-	assert.NoError(t, CheckAllowedCidrs([]string{"10.0.0.0/16", "192.168.1.0/24", "10.1.2.3/32"}))
+	assert.NoError(t, checkAllowedCidrs([]string{"10.0.0.0/16", "192.168.1.0/24", "10.1.2.3/32"}))
 	for _, bad := range [][]string{nil, {"0.0.0.0/0"}, {"::/0"}, {"10.0.0.1/16"}, {"10.0.0.0"}, {"banana"}} {
-		assert.Errorf(t, CheckAllowedCidrs(bad), "%v", bad)
+		assert.Errorf(t, checkAllowedCidrs(bad), "%v", bad)
 	}
 }
 

@@ -2,7 +2,7 @@ package components
 
 import "encoding/json"
 
-// GatewayResponseBody is the body of every answer API Gateway gives itself
+// gatewayResponseBody is the body of every answer API Gateway gives itself
 // (a refused call, a missing route, an integration that failed) on an API
 // of these components: JSON with the message, the gateway response type
 // and the request ID, so a caller, a human reading a log and the probe's
@@ -12,7 +12,7 @@ import "encoding/json"
 // find the call in the access logs. $context.error.messageString is the
 // message already quoted for JSON ("Gateway response types for API
 // Gateway", "Set up gateway responses to customize error responses").
-const GatewayResponseBody = `{"message":$context.error.messageString,"errorType":"$context.error.responseType","requestId":"$context.requestId"}`
+const gatewayResponseBody = `{"message":$context.error.messageString,"errorType":"$context.error.responseType","requestId":"$context.requestId"}`
 
 // gatewayResponseTypes are the responses the body customizes: the defaults
 // that every 4XX and 5XX response type API Gateway returns falls back to
@@ -24,13 +24,13 @@ var gatewayResponseTypes = []string{"DEFAULT_4XX", "DEFAULT_5XX"}
 func gatewayResponses() map[string]any {
 	out := map[string]any{}
 	for _, t := range gatewayResponseTypes {
-		out[t] = map[string]any{"responseTemplates": map[string]string{"application/json": GatewayResponseBody}}
+		out[t] = map[string]any{"responseTemplates": map[string]string{"application/json": gatewayResponseBody}}
 	}
 	return out
 }
 
 // ParseGatewayAnswer reads the response type and request ID of API
-// Gateway's own JSON answer (GatewayResponseBody); "", "" for any other
+// Gateway's own JSON answer (gatewayResponseBody); "", "" for any other
 // body. The probe's Lambda does the same (probe.py, gateway_answer).
 func ParseGatewayAnswer(body string) (responseType, requestId string) {
 	var doc map[string]any

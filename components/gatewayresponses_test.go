@@ -10,11 +10,11 @@ import (
 )
 
 // TestEveryApiAnswersItsOwnErrorsAsJson: the OpenAPI body customizes
-// DEFAULT_4XX and DEFAULT_5XX with GatewayResponseBody, which, filled in as
+// DEFAULT_4XX and DEFAULT_5XX with gatewayResponseBody, which, filled in as
 // API Gateway fills it, is JSON carrying the message, the response type and
 // the request ID.
 func TestEveryApiAnswersItsOwnErrorsAsJson(t *testing.T) {
-	body, err := OpenApiBody(ApiDefinition{Title: "t", VpcEndpointIds: []string{"vpce-0123456789abcdef0"}, Routes: []RouteDefinition{{Path: "/", Method: "GET", Type: IntegrationMock, StatusCode: 200}}})
+	body, err := openApiBody(ApiDefinition{Title: "t", VpcEndpointIds: []string{"vpce-0123456789abcdef0"}, Routes: []RouteDefinition{{Path: "/", Method: "GET", Type: IntegrationMock, StatusCode: 200}}})
 	require.NoError(t, err)
 	var doc struct {
 		Responses map[string]struct {
@@ -28,14 +28,14 @@ func TestEveryApiAnswersItsOwnErrorsAsJson(t *testing.T) {
 		r, ok := doc.Responses[typ]
 		require.True(t, ok, typ)
 		assert.Empty(t, r.StatusCode, "%s keeps each response type's own status", typ)
-		assert.Equal(t, GatewayResponseBody, r.ResponseTemplates["application/json"])
+		assert.Equal(t, gatewayResponseBody, r.ResponseTemplates["application/json"])
 	}
 
 	filled := strings.NewReplacer(
 		"$context.error.messageString", `"User: anonymous is not authorized to perform: execute-api:Invoke"`,
 		"$context.error.responseType", "ACCESS_DENIED",
 		"$context.requestId", "c0ffee-1234",
-	).Replace(GatewayResponseBody)
+	).Replace(gatewayResponseBody)
 	var answer map[string]string
 	require.NoError(t, json.Unmarshal([]byte(filled), &answer), filled)
 	assert.Equal(t, map[string]string{

@@ -27,18 +27,18 @@ var (
 	policyArnPattern  = regexp.MustCompile(`^` + iamPartitions + `:iam::` + accountDigits + `:policy/([\w+=,.@-]+/)*[\w+=,.@-]{1,128}$`)
 )
 
-// ValidPolicyName reports whether name is a customer managed policy's name,
+// validPolicyName reports whether name is a customer managed policy's name,
 // with its path if any ("team/boundary").
-func ValidPolicyName(name string) bool { return policyNamePattern.MatchString(name) }
+func validPolicyName(name string) bool { return policyNamePattern.MatchString(name) }
 
-// ValidPolicyArn reports whether arn is a customer managed policy's ARN in
+// validPolicyArn reports whether arn is a customer managed policy's ARN in
 // an account.
-func ValidPolicyArn(arn string) bool { return policyArnPattern.MatchString(arn) }
+func validPolicyArn(arn string) bool { return policyArnPattern.MatchString(arn) }
 
-// PolicyArn is the ARN of the customer managed policy name (with its path)
+// policyArn is the ARN of the customer managed policy name (with its path)
 // in account, in region's partition.
-func PolicyArn(region, account, name string) string {
-	return "arn:" + PartitionOf(region) + ":iam::" + account + ":policy/" + name
+func policyArn(region, account, name string) string {
+	return "arn:" + partitionOf(region) + ":iam::" + account + ":policy/" + name
 }
 
 // ValidAccountId reports whether id is an AWS account ID: exactly 12 ASCII digits.
@@ -48,13 +48,13 @@ func ValidAccountId(id string) bool { return accountIdPattern.MatchString(id) }
 // [a-z0-9-], as it becomes part of resource names and the provider's name.
 func ValidConsumerName(name string) bool { return consumerNamePattern.MatchString(name) }
 
-// ValidOrgId reports whether id is an AWS Organizations ID (o- and 10 to 32
+// validOrgId reports whether id is an AWS Organizations ID (o- and 10 to 32
 // lowercase letters or digits).
-func ValidOrgId(id string) bool { return orgIdPattern.MatchString(id) }
+func validOrgId(id string) bool { return orgIdPattern.MatchString(id) }
 
-// PrincipalAccount returns the account of an IAM principal a resource policy
+// principalAccount returns the account of an IAM principal a resource policy
 // may name (a role, a user or an account root), and false for anything else.
-func PrincipalAccount(arn string) (string, bool) {
+func principalAccount(arn string) (string, bool) {
 	m := principalPattern.FindStringSubmatch(arn)
 	if m == nil {
 		return "", false
@@ -77,7 +77,7 @@ func RoleArnAccount(arn string) (string, bool) {
 // (us-gov-*) are not supported: the invoke URLs, endpoint service names and
 // DNS suffixes are built for amazonaws.com (aws-cn uses amazonaws.com.cn).
 func ValidRegion(region string) bool {
-	return regionPattern.MatchString(region) && PartitionOf(region) == "aws"
+	return regionPattern.MatchString(region) && partitionOf(region) == "aws"
 }
 
 // ValidStageName reports whether name may name an API Gateway stage: 1 to

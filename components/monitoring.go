@@ -13,7 +13,7 @@ import (
 // Per-consumer metrics. Metric filters on the access-log group (one per
 // metric, not per consumer) publish them in MetricNamespace with the
 // dimensions ApiId, Stage and VpceId, read from the access-log line
-// (AccessLogFormat): a consumer team finds its own by its endpoint's ID.
+// (accessLogFormat): a consumer team finds its own by its endpoint's ID.
 // CloudWatch Logs allows three dimensions per filter and no default value
 // with dimensions (PutMetricFilter; "dimensions and default value are
 // mutually exclusive properties"), so a period without a matching request
@@ -43,11 +43,11 @@ const (
 	DefaultAlarmEvaluationPeriods = 3
 )
 
-// MaxDashboardWidgets is CloudWatch's "widgets per dashboard" (CloudWatch
+// maxDashboardWidgets is CloudWatch's "widgets per dashboard" (CloudWatch
 // service quotas: 500); the dashboard has one header and
 // dashboardWidgetsPerConsumer per consumer.
 const (
-	MaxDashboardWidgets         = 500
+	maxDashboardWidgets         = 500
 	dashboardWidgetsPerConsumer = 4
 )
 
@@ -58,22 +58,22 @@ const (
 // period of less than one hour (3,600 seconds), the total evaluation period
 // can't be longer than one day (86,400 seconds).").
 const (
-	// MaxAlarmWindowSeconds is the limit for periods of an hour or more: seven days.
-	MaxAlarmWindowSeconds = 604800
-	// MaxShortPeriodAlarmWindowSeconds is the limit for periods under an hour: one day.
-	MaxShortPeriodAlarmWindowSeconds = 86400
+	// maxAlarmWindowSeconds is the limit for periods of an hour or more: seven days.
+	maxAlarmWindowSeconds = 604800
+	// maxShortPeriodAlarmWindowSeconds is the limit for periods under an hour: one day.
+	maxShortPeriodAlarmWindowSeconds = 86400
 	// longAlarmPeriodSeconds is where the seven-day limit starts: one hour.
 	longAlarmPeriodSeconds = 3600
 )
 
-// AlarmWindowLimit is the longest evaluation (EvaluationPeriods × Period, in
+// alarmWindowLimit is the longest evaluation (EvaluationPeriods × Period, in
 // seconds) CloudWatch accepts for an alarm of periodSeconds, and that limit
 // in words.
-func AlarmWindowLimit(periodSeconds int) (seconds int, words string) {
+func alarmWindowLimit(periodSeconds int) (seconds int, words string) {
 	if periodSeconds < longAlarmPeriodSeconds {
-		return MaxShortPeriodAlarmWindowSeconds, "one day for periods under an hour"
+		return maxShortPeriodAlarmWindowSeconds, "one day for periods under an hour"
 	}
-	return MaxAlarmWindowSeconds, "seven days for periods of an hour or more"
+	return maxAlarmWindowSeconds, "seven days for periods of an hour or more"
 }
 
 // MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the
@@ -153,7 +153,7 @@ func (m MonitoringArgs) Validate(region string) error {
 	case d.EvaluationPeriods < 1:
 		f.bad("evaluationPeriods", m.EvaluationPeriods, "at least 1")
 	case periodOk:
-		if limit, words := AlarmWindowLimit(d.PeriodSeconds); d.EvaluationPeriods*d.PeriodSeconds > limit {
+		if limit, words := alarmWindowLimit(d.PeriodSeconds); d.EvaluationPeriods*d.PeriodSeconds > limit {
 			f.add("evaluationPeriods", "got %d periods of %d s (%d s); CloudWatch evaluates at most %d s (%s): expected at most %d periods",
 				d.EvaluationPeriods, d.PeriodSeconds, d.EvaluationPeriods*d.PeriodSeconds, limit, words, limit/d.PeriodSeconds)
 		}
@@ -182,7 +182,7 @@ type metricFilterSpec struct {
 }
 
 // metricFilters count requests, 4xx and 5xx answers and record latency.
-// The patterns match the JSON line of AccessLogFormat; status is a string
+// The patterns match the JSON line of accessLogFormat; status is a string
 // there, latencyMs a number.
 var metricFilters = []metricFilterSpec{
 	{"requests", MetricRequests, `{ $.status = * }`, "1", "Count"},
@@ -287,7 +287,7 @@ func newMonitoring(ctx *pulumi.Context, parent pulumi.Resource, in monitoringInp
 	}
 	body := dashboardBody(in)
 	dashboard, err := cloudwatch.NewDashboard(ctx, in.name+"-dashboard", &cloudwatch.DashboardArgs{
-		DashboardName: pulumi.String(DashboardName(in.name, in.stageName, in.region, ctx.Project(), ctx.Stack())),
+		DashboardName: pulumi.String(dashboardName(in.name, in.stageName, in.region, ctx.Project(), ctx.Stack())),
 		DashboardBody: body,
 	}, pulumi.Parent(parent), producer)
 	if err != nil {
@@ -302,7 +302,7 @@ func newMonitoring(ctx *pulumi.Context, parent pulumi.Resource, in monitoringInp
 func alarmName(name, stage, consumer, kind string) string {
 	n := fmt.Sprintf("%s-%s-%s-%s-rate", name, stage, consumer, kind)
 	if len(n) > 255 {
-		return FittedName("alarm", stage, n, 255)
+		return fittedNameFor("alarm", stage, n, 255)
 	}
 	return n
 }
@@ -314,7 +314,7 @@ var notDashboardName = regexp.MustCompile(`[^A-Za-z0-9_-]`)
 // maxDashboardName is PutDashboard's longest DashboardName.
 const maxDashboardName = 255
 
-// DashboardName is the dashboard of the component name's stage in region,
+// dashboardName is the dashboard of the component name's stage in region,
 // deployed by stack of project. A dashboard is global to its account (its
 // ARN has no region: arn:aws:cloudwatch::<account>:dashboard/<name>) and
 // PutDashboard replaces one of the same name without a word, so the name
@@ -324,7 +324,7 @@ const maxDashboardName = 255
 // stack dev of project xaccount-api). Characters PutDashboard refuses
 // become "-"; a name longer than 255 characters is cut and ends in a hash
 // of the whole.
-func DashboardName(name, stage, region, project, stack string) string {
+func dashboardName(name, stage, region, project, stack string) string {
 	parts := []string{name, stage, region}
 	if project != name {
 		parts = append(parts, project)
@@ -334,7 +334,7 @@ func DashboardName(name, stage, region, project, stack string) string {
 	}
 	n := notDashboardName.ReplaceAllString(strings.Join(parts, "-"), "-")
 	if len(n) > maxDashboardName {
-		return FittedName(project, stack, n, maxDashboardName)
+		return fittedNameFor(project, stack, n, maxDashboardName)
 	}
 	return n
 }
@@ -418,8 +418,8 @@ func (a *CrossAccountPrivateApiArgs) validateMonitoring(f *fieldErrs) {
 		f.add("monitoring", "is on while the access logs are off; the metrics are read from the access logs: turn the access logs on or set monitoring off")
 	}
 	f.nest("monitoring", m.Validate(a.Region))
-	if n := len(a.Consumers); 1+dashboardWidgetsPerConsumer*n > MaxDashboardWidgets {
+	if n := len(a.Consumers); 1+dashboardWidgetsPerConsumer*n > maxDashboardWidgets {
 		f.add("monitoring", "%d consumers need %d dashboard widgets; CloudWatch allows %d per dashboard, enough for %d consumers: split the consumers across stacks or set monitoring off",
-			n, 1+dashboardWidgetsPerConsumer*n, MaxDashboardWidgets, (MaxDashboardWidgets-1)/dashboardWidgetsPerConsumer)
+			n, 1+dashboardWidgetsPerConsumer*n, maxDashboardWidgets, (maxDashboardWidgets-1)/dashboardWidgetsPerConsumer)
 	}
 }

@@ -53,7 +53,7 @@ func TestMonitoringFiltersPublishPerEndpointMetrics(t *testing.T) {
 // numeric latency.
 func TestAccessLogLineCarriesTheMetricFields(t *testing.T) {
 	line := strings.NewReplacer("$context.responseLatency", "42", "$context.apiId", "abcde12345", "$context.stage", "dev",
-		"$context.identity.vpceId", "vpce-0123456789abcdef0", "$context.status", "503").Replace(AccessLogFormat)
+		"$context.identity.vpceId", "vpce-0123456789abcdef0", "$context.status", "503").Replace(accessLogFormat)
 	for _, other := range []string{"requestId", "identity.sourceIp", "identity.caller", "identity.user", "httpMethod", "resourcePath", "integrationLatency", "error.responseType"} {
 		line = strings.ReplaceAll(line, "$context."+other, "x")
 	}
@@ -136,8 +136,8 @@ func TestMonitoringTopicAndThresholds(t *testing.T) {
 // name or the stage says already, keeps to PutDashboard's characters and
 // 255 characters, and is the same on every run.
 func TestDashboardNameIsUniquePerRegionAndStack(t *testing.T) {
-	assert.Equal(t, "xaccount-api-dev-eu-west-1", DashboardName("xaccount-api", "dev", "eu-west-1", "xaccount-api", "dev"))
-	assert.Equal(t, "xaccount-api-prod-eu-west-1", DashboardName("xaccount-api", "prod", "eu-west-1", "xaccount-api", "prod"))
+	assert.Equal(t, "xaccount-api-dev-eu-west-1", dashboardName("xaccount-api", "dev", "eu-west-1", "xaccount-api", "dev"))
+	assert.Equal(t, "xaccount-api-prod-eu-west-1", dashboardName("xaccount-api", "prod", "eu-west-1", "xaccount-api", "prod"))
 	names := map[string]string{}
 	for _, c := range [][5]string{
 		{"xaccount-api", "dev", "eu-west-1", "xaccount-api", "dev"},
@@ -146,18 +146,18 @@ func TestDashboardNameIsUniquePerRegionAndStack(t *testing.T) {
 		{"xaccount-api", "dev", "eu-west-1", "orders", "dev"},
 		{"xaccount-api", "prod", "eu-west-1", "xaccount-api", "prod"},
 	} {
-		n := DashboardName(c[0], c[1], c[2], c[3], c[4])
+		n := dashboardName(c[0], c[1], c[2], c[3], c[4])
 		if other, taken := names[n]; taken {
 			t.Errorf("%v and %s share the dashboard %s", c, other, n)
 		}
 		names[n] = fmt.Sprint(c)
 		assert.Regexp(t, `^[A-Za-z0-9_-]{1,255}$`, n)
 	}
-	long := DashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 100))
+	long := dashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 100))
 	assert.Len(t, long, 255)
 	assert.Regexp(t, `^[A-Za-z0-9_-]+$`, long)
-	assert.Equal(t, long, DashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 100)))
-	assert.NotEqual(t, long, DashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 99)+"t"))
+	assert.Equal(t, long, dashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 100)))
+	assert.NotEqual(t, long, dashboardName(strings.Repeat("n", 200), "st.age", "eu-west-1", "p", strings.Repeat("s", 99)+"t"))
 }
 
 // TestMonitoringDashboardHasARowPerConsumer: the body is a valid dashboard

@@ -30,11 +30,11 @@ func fittedName(ctx *pulumi.Context, logical string, max int) (pulumi.StringInpu
 	if len(logical)+autoNameSuffix <= max {
 		return nil, pulumi.DeleteBeforeReplace(false)
 	}
-	return pulumi.String(FittedName(ctx.Project(), ctx.Stack(), logical, max)), pulumi.DeleteBeforeReplace(true)
+	return pulumi.String(fittedNameFor(ctx.Project(), ctx.Stack(), logical, max)), pulumi.DeleteBeforeReplace(true)
 }
 
-// FittedName is the name fittedName gives logical in project and stack.
-func FittedName(project, stack, logical string, max int) string {
+// fittedNameFor is the name fittedName gives logical in project and stack.
+func fittedNameFor(project, stack, logical string, max int) string {
 	sum := sha256.Sum256([]byte(project + "/" + stack + "/" + logical))
 	suffix := "-" + hex.EncodeToString(sum[:])[:8]
 	if keep := max - len(suffix); len(logical) > keep {

@@ -35,7 +35,7 @@ type ConsumerVpcArgs struct {
 // ConsumerVpc is a small VPC with private subnets only (no internet gateway,
 // no NAT) and DNS support and hostnames on, as private DNS for execute-api needs.
 //
-// Its children are named after the layout (VpcLayoutKey: CIDR and zone
+// Its children are named after the layout (its CIDR and zone
 // count). Subnets cannot be resized in place, and a replaced subnet is created
 // before the old one is deleted, so a new layout in the same VPC would overlap
 // the old subnets (InvalidSubnet.Conflict). A new layout therefore builds a
@@ -59,9 +59,9 @@ func (a *ConsumerVpcArgs) Validate() error {
 	if azCount == 0 {
 		azCount = DefaultAzCount
 	}
-	if azCount < 1 || azCount > MaxAzCount {
-		f.bad("azCount", a.AzCount, fmt.Sprintf("a whole number from 1 to %d", MaxAzCount))
-	} else if _, err := SubnetCidrs(a.Cidr, azCount); err != nil {
+	if azCount < 1 || azCount > maxAzCount {
+		f.bad("azCount", a.AzCount, fmt.Sprintf("a whole number from 1 to %d", maxAzCount))
+	} else if _, err := splitSubnetCidrs(a.Cidr, azCount); err != nil {
 		f.add("cidr", "%v", err)
 	}
 	return f.err()
@@ -82,7 +82,7 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 	if azCount == 0 {
 		azCount = DefaultAzCount
 	}
-	subnetCidrs, err := SubnetCidrs(args.Cidr, azCount)
+	subnetCidrs, err := splitSubnetCidrs(args.Cidr, azCount)
 	if err != nil {
 		return nil, fmt.Errorf("consumer vpc %s: %w", name, err)
 	}
@@ -91,7 +91,7 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 		return nil, err
 	}
 	child := pulumi.Parent(comp)
-	layout := name + "-" + VpcLayoutKey(args.Cidr, azCount)
+	layout := name + "-" + vpcLayoutKey(args.Cidr, azCount)
 	var cidrBlock pulumi.StringInput = pulumi.String(args.Cidr)
 	if args.Region != nil {
 		cidrBlock = args.Region.ToStringOutput().ApplyT(func(string) string { return args.Cidr }).(pulumi.StringOutput)
@@ -133,9 +133,9 @@ func NewConsumerVpc(ctx *pulumi.Context, name string, args *ConsumerVpcArgs, opt
 	return comp, nil
 }
 
-// VpcLayoutKey names a VPC layout in child names: the CIDR with its dots and
+// vpcLayoutKey names a VPC layout in child names: the CIDR with its dots and
 // slash as dashes, and the zone count ("10-20-0-0-24-az2").
-func VpcLayoutKey(cidr string, azCount int) string {
+func vpcLayoutKey(cidr string, azCount int) string {
 	return strings.NewReplacer(".", "-", "/", "-").Replace(cidr) + fmt.Sprintf("-az%d", azCount)
 }
 
@@ -179,38 +179,38 @@ func endpointZones(ctx *pulumi.Context, name string, region pulumi.StringInput, 
 
 // Bounds of a ConsumerVpc.
 const (
-	// MinVpcPrefix is the largest VPC AWS allows (/16).
-	MinVpcPrefix = 16
-	// MaxSubnetPrefix is the smallest subnet AWS allows (/28).
-	MaxSubnetPrefix = 28
-	// MaxAzCount is the most subnets a ConsumerVpc creates.
-	MaxAzCount = 6
+	// minVpcPrefix is the largest VPC AWS allows (/16).
+	minVpcPrefix = 16
+	// maxSubnetPrefix is the smallest subnet AWS allows (/28).
+	maxSubnetPrefix = 28
+	// maxAzCount is the most subnets a ConsumerVpc creates.
+	maxAzCount = 6
 )
 
-// SubnetCidrs splits an IPv4 VPC range into count equal subnets (the next
+// splitSubnetCidrs splits an IPv4 VPC range into count equal subnets (the next
 // power of two, at least two halves), in order.
-func SubnetCidrs(cidr string, count int) ([]string, error) {
+func splitSubnetCidrs(cidr string, count int) ([]string, error) {
 	vpc, err := netip.ParsePrefix(cidr)
 	if err != nil || !vpc.Addr().Is4() || vpc.Masked() != vpc {
 		return nil, fmt.Errorf("got %q; expected an IPv4 network such as 10.20.0.0/24 (no host bits)", cidr)
 	}
-	if vpc.Bits() < MinVpcPrefix || vpc.Bits() > MaxSubnetPrefix-1 {
+	if vpc.Bits() < minVpcPrefix || vpc.Bits() > maxSubnetPrefix-1 {
 		return nil, fmt.Errorf("got %q; expected a prefix from /%d to /%d (/%d for 3-4 zones, /%d for 5-6): AWS allows VPCs of /%d to /%d and subnets of /%d at the smallest, and the range is split in at least two",
-			cidr, MinVpcPrefix, MaxSubnetPrefix-1, MaxSubnetPrefix-2, MaxSubnetPrefix-3, MinVpcPrefix, MaxSubnetPrefix, MaxSubnetPrefix)
+			cidr, minVpcPrefix, maxSubnetPrefix-1, maxSubnetPrefix-2, maxSubnetPrefix-3, minVpcPrefix, maxSubnetPrefix, maxSubnetPrefix)
 	}
-	if count < 1 || count > MaxAzCount {
-		return nil, fmt.Errorf("azCount %d: expected 1 to %d", count, MaxAzCount)
+	if count < 1 || count > maxAzCount {
+		return nil, fmt.Errorf("azCount %d: expected 1 to %d", count, maxAzCount)
 	}
 	newBits := max(1, bits.Len(uint(count-1)))
 	prefix := vpc.Bits() + newBits
-	if prefix > MaxSubnetPrefix {
-		return nil, fmt.Errorf("got %q, too small for %d subnets (each would be /%d); expected a range whose subnets are /%d or larger", cidr, count, prefix, MaxSubnetPrefix)
+	if prefix > maxSubnetPrefix {
+		return nil, fmt.Errorf("got %q, too small for %d subnets (each would be /%d); expected a range whose subnets are /%d or larger", cidr, count, prefix, maxSubnetPrefix)
 	}
 	base := vpc.Addr().As4()
 	start := binary.BigEndian.Uint32(base[:])
 	size := uint32(1) << (32 - prefix)
 	out := make([]string, count)
-	for i := range uint32(count) { //nolint:gosec // count is 1 to MaxAzCount, checked above
+	for i := range uint32(count) { //nolint:gosec // count is 1 to maxAzCount, checked above
 		var addr [4]byte
 		binary.BigEndian.PutUint32(addr[:], start+i*size)
 		out[i] = netip.PrefixFrom(netip.AddrFrom4(addr), prefix).String()

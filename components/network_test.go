@@ -22,7 +22,7 @@ func TestSubnetCidrs(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got, err := SubnetCidrs(tc.cidr, tc.count)
+			got, err := splitSubnetCidrs(tc.cidr, tc.count)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
@@ -31,7 +31,7 @@ func TestSubnetCidrs(t *testing.T) {
 		cidr  string
 		count int
 	}{{"10.0.0.0/8", 2}, {"10.0.0.1/24", 2}, {"fd00::/56", 2}, {"10.0.0.0/28", 2}, {"10.0.0.0/24", 0}, {"10.0.0.0/24", 7}, {"x", 2}} {
-		_, err := SubnetCidrs(bad.cidr, bad.count)
+		_, err := splitSubnetCidrs(bad.cidr, bad.count)
 		assert.Errorf(t, err, "%s x%d", bad.cidr, bad.count)
 	}
 }
@@ -66,11 +66,11 @@ func TestConsumerVpcPrivateSubnetsInDistinctZones(t *testing.T) {
 // place, and a replaced subnet would be created while the old one still
 // holds its range (InvalidSubnet.Conflict; proven under the engine).
 func TestVpcLayoutKeyNamesEveryLayoutApart(t *testing.T) {
-	assert.Equal(t, "10-20-0-0-24-az2", VpcLayoutKey("10.20.0.0/24", 2))
+	assert.Equal(t, "10-20-0-0-24-az2", vpcLayoutKey("10.20.0.0/24", 2))
 	seen := map[string]bool{}
 	for _, cidr := range []string{"10.20.0.0/24", "10.20.0.0/23", "10.21.0.0/24"} {
-		for az := 1; az <= MaxAzCount; az++ {
-			k := VpcLayoutKey(cidr, az)
+		for az := 1; az <= maxAzCount; az++ {
+			k := vpcLayoutKey(cidr, az)
 			assert.Falsef(t, seen[k], "layout %s %d collides", cidr, az)
 			seen[k] = true
 		}
@@ -111,16 +111,16 @@ func TestConsumerVpcChecksZonesAgainstItsRegion(t *testing.T) {
 func TestSubnetCidrsBoundsAreTheDocumentedOnes(t *testing.T) {
 	for cidr, zones := range map[string][]int{"10.0.0.0/16": {1, 2, 6}, "10.0.0.0/27": {1, 2}, "10.0.0.0/26": {3, 4}, "10.0.0.0/25": {5, 6}} {
 		for _, n := range zones {
-			_, err := SubnetCidrs(cidr, n)
+			_, err := splitSubnetCidrs(cidr, n)
 			assert.NoErrorf(t, err, "%s with %d zones", cidr, n)
 		}
 	}
 	for cidr, n := range map[string]int{"10.0.0.0/27": 3, "10.0.0.0/26": 5} {
-		_, err := SubnetCidrs(cidr, n)
+		_, err := splitSubnetCidrs(cidr, n)
 		assert.ErrorContainsf(t, err, "too small", "%s with %d zones", cidr, n)
 	}
 	for _, cidr := range []string{"10.0.0.0/28", "10.0.0.0/15"} {
-		_, err := SubnetCidrs(cidr, 1)
+		_, err := splitSubnetCidrs(cidr, 1)
 		assert.ErrorContains(t, err, "expected a prefix from /16 to /27 (/26 for 3-4 zones, /25 for 5-6)", cidr)
 	}
 }

@@ -33,7 +33,7 @@ const anyMethodKey = "x-amazon-apigateway-any-method"
 // sigv4Scheme names the security scheme of AWS_IAM methods.
 const sigv4Scheme = "sigv4"
 
-// OpenApiBody renders d as the OpenAPI 3.0 document PutRestApi imports in
+// openApiBody renders d as the OpenAPI 3.0 document PutRestApi imports in
 // overwrite mode: the whole API (paths, methods, integrations, the endpoint
 // configuration) in one document, so a route removed from d is removed from
 // the API by the same update, before the next deployment snapshots it.
@@ -42,7 +42,7 @@ const sigv4Scheme = "sigv4"
 // on every overwrite (pulumi/pulumi-aws#4296, hashicorp/terraform-provider-aws
 // #49672), which is why ResourcePolicy re-attaches it whenever the body's hash
 // changes. The output is deterministic: equal definitions give equal bytes.
-func OpenApiBody(d ApiDefinition) (string, error) {
+func openApiBody(d ApiDefinition) (string, error) {
 	if len(d.Routes) == 0 {
 		return "", fmt.Errorf("openapi body: at least one route is required")
 	}
@@ -156,7 +156,7 @@ func openApiOperation(r RouteDefinition) (map[string]any, error) {
 		}
 		op["x-amazon-apigateway-integration"] = integration
 	case IntegrationLambda:
-		uri, err := LambdaInvocationUri(r.FunctionArn)
+		uri, err := lambdaInvocationUri(r.FunctionArn)
 		if err != nil {
 			return nil, fmt.Errorf("openapi body: route %s %s: %w", r.Method, r.Path, err)
 		}

@@ -34,8 +34,9 @@ type ResourcePolicyArgs struct {
 	Principals pulumi.StringArrayInput `pulumi:"principals,optional"`
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
 	PrincipalOrgId pulumi.StringInput `pulumi:"principalOrgId,optional"`
-	// ExtraPolicyStatements are appended after the Deny and the Allow; each
-	// must pass ValidateExtraStatement. Optional.
+	// ExtraPolicyStatements are appended after the Deny and the Allow; an
+	// Allow may grant only execute-api:Invoke on this API, without
+	// NotPrincipal, NotAction or NotResource. Optional.
 	ExtraPolicyStatements []map[string]any `pulumi:"extraPolicyStatements,optional"`
 	// ExtraStatements is the former name of ExtraPolicyStatements, which the
 	// stack file's key (api.extraPolicyStatements) and
@@ -47,11 +48,11 @@ type ResourcePolicyArgs struct {
 	// Quotas are the account's API Gateway quotas where AWS has raised them:
 	// a document longer than ResourcePolicyLength fails the preview or update
 	// once its inputs are known, before it is sent. Optional, nil is AWS's
-	// default (DefaultResourcePolicyLength).
+	// default (8,192 characters).
 	Quotas *ApiQuotas `pulumi:"quotas,optional"`
 }
 
-// ResourcePolicy attaches the resource policy of BuildResourcePolicy to a
+// ResourcePolicy attaches the resource policy of ResourcePolicyJson to a
 // private REST API (an apigateway.RestApiPolicy in the producer account).
 //
 // The RestApiPolicy is replaced whenever Revision changes: PutRestApi in
@@ -83,7 +84,7 @@ func (a *ResourcePolicyArgs) Validate() error {
 		f.add("bodyHash", "required: pass the API's PrivateRestApi.BodyHash, so the policy is attached again after every import of the body (which clears it)")
 	}
 	for i, extra := range a.ExtraPolicyStatements {
-		if err := ValidateExtraStatement(extra); err != nil {
+		if err := validateExtraStatement(extra); err != nil {
 			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "%v", err)
 		}
 	}

@@ -25,8 +25,8 @@ type PolicyStatement struct {
 
 var (
 	executionArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z]{2}(-[a-z]+)+-\d:` + accountDigits + `:[a-z0-9]+$`)
-	// VpcEndpointIdPattern matches an interface VPC endpoint ID (8 or 17 hex digits).
-	VpcEndpointIdPattern = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	// vpcEndpointIdPattern matches an interface VPC endpoint ID (8 or 17 hex digits).
+	vpcEndpointIdPattern = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
 
 // Authorization modes of a PrivateRestApi's methods.
@@ -47,24 +47,24 @@ type ResourcePolicyOptions struct {
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow.
 	PrincipalOrgId string
 	// ExtraStatements are appended after the SourceVpce Deny and the Allow,
-	// each checked by ValidateExtraStatement. A Resource written as
+	// each checked like ResourcePolicyArgs.ExtraPolicyStatements. A Resource written as
 	// execute-api:/… is expanded to this API's ARN.
 	ExtraStatements []map[string]any
 }
 
-// BuildResourcePolicy returns the resource policy of a private REST API that
+// buildResourcePolicy returns the resource policy of a private REST API that
 // only the given interface endpoints may invoke: a Deny of execute-api:Invoke
 // on every method unless aws:SourceVpce is one of the endpoints, then an Allow.
 // Resources are always full ARNs (executionArn/*), never the execute-api:/*
 // shorthand, which AWS expands and which would then show up as drift.
 // Endpoint IDs are de-duplicated and sorted so the document is stable.
-func BuildResourcePolicy(executionArn string, vpcEndpointIds []string) (PolicyDocument, error) {
-	return BuildResourcePolicyWith(executionArn, vpcEndpointIds, ResourcePolicyOptions{})
+func buildResourcePolicy(executionArn string, vpcEndpointIds []string) (PolicyDocument, error) {
+	return buildResourcePolicyWith(executionArn, vpcEndpointIds, ResourcePolicyOptions{})
 }
 
-// BuildResourcePolicyWith is BuildResourcePolicy whose Allow names the
+// buildResourcePolicyWith is buildResourcePolicy whose Allow names the
 // callers of who instead of "*" (AWS_IAM). The SourceVpce Deny stays first.
-func BuildResourcePolicyWith(executionArn string, vpcEndpointIds []string, who ResourcePolicyOptions) (PolicyDocument, error) {
+func buildResourcePolicyWith(executionArn string, vpcEndpointIds []string, who ResourcePolicyOptions) (PolicyDocument, error) {
 	if !executionArnPattern.MatchString(executionArn) {
 		return PolicyDocument{}, fmt.Errorf("execution ARN %q: expected arn:aws:execute-api:<region>:<12-digit account>:<api id>", executionArn)
 	}
@@ -75,7 +75,7 @@ func BuildResourcePolicyWith(executionArn string, vpcEndpointIds []string, who R
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	for _, id := range ids {
-		if !VpcEndpointIdPattern.MatchString(id) {
+		if !vpcEndpointIdPattern.MatchString(id) {
 			return PolicyDocument{}, fmt.Errorf("VPC endpoint ID %q: expected vpce- followed by 8 or 17 lowercase hex digits", id)
 		}
 	}
@@ -87,14 +87,14 @@ func BuildResourcePolicyWith(executionArn string, vpcEndpointIds []string, who R
 		slices.Sort(principals)
 		principals = slices.Compact(principals)
 		for _, p := range principals {
-			if _, ok := PrincipalAccount(p); !ok {
+			if _, ok := principalAccount(p); !ok {
 				return PolicyDocument{}, fmt.Errorf("principal %q: expected an IAM role or user ARN, or arn:aws:iam::<account>:root", p)
 			}
 		}
 		principal = map[string][]string{"AWS": principals}
 	}
 	if who.PrincipalOrgId != "" {
-		if !ValidOrgId(who.PrincipalOrgId) {
+		if !validOrgId(who.PrincipalOrgId) {
 			return PolicyDocument{}, fmt.Errorf("organization ID %q: expected o- and 10-32 lowercase letters or digits", who.PrincipalOrgId)
 		}
 		allowCondition = map[string]map[string][]string{"StringEquals": {"aws:PrincipalOrgId": {who.PrincipalOrgId}}}
@@ -133,10 +133,10 @@ func (d PolicyDocument) JSON() (string, error) {
 	return string(b), nil
 }
 
-// ResourcePolicyJson builds the document of BuildResourcePolicyWith and
+// ResourcePolicyJson builds the resource policy document and
 // renders it, with the extra statements after the Deny and the Allow.
 func ResourcePolicyJson(executionArn string, vpcEndpointIds []string, who ResourcePolicyOptions) (string, error) {
-	doc, err := BuildResourcePolicyWith(executionArn, vpcEndpointIds, who)
+	doc, err := buildResourcePolicyWith(executionArn, vpcEndpointIds, who)
 	if err != nil {
 		return "", err
 	}
@@ -148,7 +148,7 @@ func ResourcePolicyJson(executionArn string, vpcEndpointIds []string, who Resour
 		statements = append(statements, st)
 	}
 	for i, extra := range who.ExtraStatements {
-		if err := ValidateExtraStatement(extra); err != nil {
+		if err := validateExtraStatement(extra); err != nil {
 			return "", fmt.Errorf("extra policy statement %d: %w", i, err)
 		}
 		expanded := make(map[string]any, len(extra))

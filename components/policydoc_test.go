@@ -73,7 +73,7 @@ func TestBuildResourcePolicyRefusesBadInput(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := BuildResourcePolicy(tc.arn, tc.ids)
+			_, err := buildResourcePolicy(tc.arn, tc.ids)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 		})
@@ -81,7 +81,7 @@ func TestBuildResourcePolicyRefusesBadInput(t *testing.T) {
 }
 
 func TestEndpointPolicyAllowsInvokeOnListedArnsOnly(t *testing.T) {
-	policy, err := EndpointPolicyJson([]string{"arn:aws:execute-api:eu-west-1:111111111111:*"})
+	policy, err := endpointPolicyJson([]string{"arn:aws:execute-api:eu-west-1:111111111111:*"})
 	require.NoError(t, err)
 	var doc struct {
 		Statement []struct {
@@ -97,7 +97,7 @@ func TestEndpointPolicyAllowsInvokeOnListedArnsOnly(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:execute-api:eu-west-1:111111111111:*"}, doc.Statement[0].Resource)
 	assert.False(t, strings.Contains(policy, `"*:*"`))
 
-	_, err = EndpointPolicyJson(nil)
+	_, err = endpointPolicyJson(nil)
 	assert.Error(t, err)
 }
 

@@ -10,12 +10,12 @@ import (
 // This file holds the guardrails of extra resource-policy statements: what a
 // caller may add after the SourceVpce Deny without opening a way around it.
 
-// ValidateExtraStatement refuses a statement that could let anyone around
+// validateExtraStatement refuses a statement that could let anyone around
 // the SourceVpce Deny: an Allow may only grant execute-api:Invoke, to named
 // or all principals, on this API (Resource "*", execute-api:/… or the API's
 // ARNs), and never with NotPrincipal, NotAction or NotResource. A Deny only
 // narrows and is accepted as long as it is well formed.
-func ValidateExtraStatement(stmt map[string]any) error {
+func validateExtraStatement(stmt map[string]any) error {
 	effect, _ := stmt["Effect"].(string)
 	if effect != "Allow" && effect != "Deny" {
 		return fmt.Errorf("field Effect %v: expected Allow or Deny", stmt["Effect"])

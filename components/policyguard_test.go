@@ -11,8 +11,8 @@ import (
 
 func TestValidateExtraStatement(t *testing.T) {
 	allowGet := map[string]any{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/GET/*"}
-	require.NoError(t, ValidateExtraStatement(allowGet))
-	require.NoError(t, ValidateExtraStatement(map[string]any{"Effect": "Deny", "Principal": "*", "Action": "*", "NotResource": "x"}), "a Deny only narrows")
+	require.NoError(t, validateExtraStatement(allowGet))
+	require.NoError(t, validateExtraStatement(map[string]any{"Effect": "Deny", "Principal": "*", "Action": "*", "NotResource": "x"}), "a Deny only narrows")
 	refused := map[string]struct {
 		stmt map[string]any
 		says string
@@ -28,7 +28,7 @@ func TestValidateExtraStatement(t *testing.T) {
 		"unknown field":      {map[string]any{"Effect": "Deny", "Principal": "*", "Actions": "x"}, "unknown field Actions"},
 	}
 	for name, tc := range refused {
-		err := ValidateExtraStatement(tc.stmt)
+		err := validateExtraStatement(tc.stmt)
 		if assert.Errorf(t, err, name) {
 			assert.Containsf(t, err.Error(), tc.says, name)
 		}
@@ -67,7 +67,7 @@ func TestGuardAndEvaluatorAgree(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			require.NoError(t, ValidateExtraStatement(tc.stmt), "the guard accepts it")
+			require.NoError(t, validateExtraStatement(tc.stmt), "the guard accepts it")
 			doc, err := ResourcePolicyJson(apiArn, []string{allowed}, ResourcePolicyOptions{ExtraStatements: []map[string]any{tc.stmt}})
 			require.NoError(t, err)
 			got, err := policy.Allows(doc, get)

@@ -43,13 +43,13 @@ import (
 
 // Preflight reads.
 const (
-	// CloudControlAccountType is the Cloud Control type of API Gateway's
+	// cloudControlAccountType is the Cloud Control type of API Gateway's
 	// account settings. Its schema's primary identifier is Id and its read
 	// handler needs apigateway:GET (CloudFormation registry schema
 	// aws-apigateway-account.json); the handler reads the settings of the
 	// caller's account and region (GetAccount takes no identifier), so the
 	// preflight names the account's ID.
-	CloudControlAccountType = "AWS::ApiGateway::Account"
+	cloudControlAccountType = "AWS::ApiGateway::Account"
 	// invokeGetVpcEndpoint finds one VPC endpoint by filters
 	// (aws_vpc_endpoint: DescribeVpcEndpoints, then DescribePrefixLists for
 	// its service); invokeGetSecurityGroup reads a security group by ID
@@ -69,8 +69,8 @@ const (
 // `go run ./cmd/plan --check` answers from the accounts themselves.
 var PreflightInvokes = []string{invokeCloudControlResource, invokeGetVpc, invokeGetVpcEndpoint, invokeGetSecurityGroup}
 
-// PreflightWarningPrefix starts every warning of the preflight.
-const PreflightWarningPrefix = "preflight: "
+// preflightWarningPrefix starts every warning of the preflight.
+const preflightWarningPrefix = "preflight: "
 
 // preflight collects what the checks found: problems on the args' fields,
 // and warnings for what could not be read.
@@ -83,7 +83,7 @@ type preflight struct {
 }
 
 func (p *preflight) warn(format string, args ...any) {
-	p.warnings = append(p.warnings, PreflightWarningPrefix+fmt.Sprintf(format, args...))
+	p.warnings = append(p.warnings, preflightWarningPrefix+fmt.Sprintf(format, args...))
 }
 
 // log prints the warnings on comp, and hands them to the observer of the
@@ -133,7 +133,7 @@ func (a *CrossAccountPrivateApiArgs) preflight(ctx *pulumi.Context, name string,
 // region: none is a problem on accessLogs.createAccountRole, an unread
 // setting a warning.
 func (p *preflight) accessLogsRole(account, region string, opts ...pulumi.InvokeOption) {
-	role, err := ReadAccountLogRole(p.ctx, account, opts...)
+	role, err := readAccountLogRole(p.ctx, account, opts...)
 	fixes := "set accessLogs.createAccountRole: true to have this stack set one (account-wide: every REST API of the account and region then logs through it), " +
 		"or have the account's owner set one (aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role ARN>, " +
 		"a role that trusts apigateway.amazonaws.com with AmazonAPIGatewayPushToCloudWatchLogs), or turn access logs off (accessLogs.disabled; in a stack file api.accessLogs.enabled: false)"
@@ -150,21 +150,21 @@ func (p *preflight) accessLogsRole(account, region string, opts ...pulumi.Invoke
 	}
 }
 
-// ReadAccountLogRole reads the API Gateway CloudWatch Logs role of the
+// readAccountLogRole reads the API Gateway CloudWatch Logs role of the
 // invoke options' provider's account and region through Cloud Control
-// (CloudControlAccountType): "" when none is set.
-func ReadAccountLogRole(ctx *pulumi.Context, account string, opts ...pulumi.InvokeOption) (string, error) {
+// (cloudControlAccountType): "" when none is set.
+func readAccountLogRole(ctx *pulumi.Context, account string, opts ...pulumi.InvokeOption) (string, error) {
 	var res struct {
 		Properties string `pulumi:"properties"`
 	}
-	if err := ctx.Invoke(invokeCloudControlResource, map[string]any{"typeName": CloudControlAccountType, "identifier": account}, &res, invokeOpts(opts)...); err != nil {
+	if err := ctx.Invoke(invokeCloudControlResource, map[string]any{"typeName": cloudControlAccountType, "identifier": account}, &res, invokeOpts(opts)...); err != nil {
 		return "", err
 	}
 	var props struct {
 		CloudWatchRoleArn string `json:"CloudWatchRoleArn"`
 	}
 	if err := json.Unmarshal([]byte(res.Properties), &props); err != nil {
-		return "", fmt.Errorf("reading Cloud Control's properties of %s: %w", CloudControlAccountType, err)
+		return "", fmt.Errorf("reading Cloud Control's properties of %s: %w", cloudControlAccountType, err)
 	}
 	return props.CloudWatchRoleArn, nil
 }

@@ -30,40 +30,40 @@ var probeSource string
 // a timeout is not retried.
 var probeRetryDelays = [...]int{1, 2, 4, 8}
 
-// ProbeRetryDelaySeconds are the waits before each retry (a copy).
-func ProbeRetryDelaySeconds() []int { return probeRetryDelays[:] }
+// probeRetryDelaySeconds are the waits before each retry (a copy).
+func probeRetryDelaySeconds() []int { return probeRetryDelays[:] }
 
-// ProbeFunctionTimeout is the probe function's Lambda timeout for a per-call
+// probeFunctionTimeout is the probe function's Lambda timeout for a per-call
 // timeout: every form's calls, each bounded, with every wait, and the
 // function's start; at most Lambda's 900 seconds. The probe stops retrying
-// when its deadline (ProbeRetryDeadline) would be passed.
-func ProbeFunctionTimeout(callTimeout int) int {
+// when its deadline (probeRetryDeadline) would be passed.
+func probeFunctionTimeout(callTimeout int) int {
 	waits := 0
 	for _, d := range probeRetryDelays {
 		waits += d
 	}
-	return min(900, ProbeForms*(ProbeMaxAttempts*callTimeout+waits)+10)
+	return min(900, probeForms*(ProbeMaxAttempts*callTimeout+waits)+10)
 }
 
-// ProbeRetryDeadline is when, in seconds after the function starts, the
+// probeRetryDeadline is when, in seconds after the function starts, the
 // probe stops starting retries: room is left for one call of every form
 // and the function's start, so the invocation never times out.
-func ProbeRetryDeadline(callTimeout int) int {
-	return ProbeFunctionTimeout(callTimeout) - ProbeForms*callTimeout - 10
+func probeRetryDeadline(callTimeout int) int {
+	return probeFunctionTimeout(callTimeout) - probeForms*callTimeout - 10
 }
 
 // Probe defaults.
 const (
 	// DefaultProbeTimeoutSeconds bounds each call of the probe.
 	DefaultProbeTimeoutSeconds = 5
-	// ProbeForms is the most invoke forms one probe calls (the four
+	// probeForms is the most invoke forms one probe calls (the four
 	// execute-api names and a custom domain).
-	ProbeForms = 5
+	probeForms = 5
 	// ProbeMaxAttempts bounds the calls per form: the first and up to
-	// len(ProbeRetryDelaySeconds) retries.
+	// len(probeRetryDelaySeconds) retries.
 	ProbeMaxAttempts = 1 + len(probeRetryDelays)
-	// ProbeRuntime is the probe function's Lambda runtime.
-	ProbeRuntime = "python3.12"
+	// probeRuntime is the probe function's Lambda runtime.
+	probeRuntime = "python3.12"
 	// lambdaVpcAccessPolicy is the managed policy a function in a VPC needs
 	// (its ENIs and logs), and the only one the probe's role gets.
 	lambdaVpcAccessPolicy = "iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
@@ -149,8 +149,8 @@ func (a *ConnectivityProbeArgs) Validate() error {
 	if !ValidRegion(a.Region) {
 		f.bad("region", a.Region, ExpectRegion)
 	}
-	if a.PermissionsBoundary != "" && !ValidPolicyArn(a.PermissionsBoundary) {
-		f.bad("permissionsBoundary", a.PermissionsBoundary, ExpectPolicyArn)
+	if a.PermissionsBoundary != "" && !validPolicyArn(a.PermissionsBoundary) {
+		f.bad("permissionsBoundary", a.PermissionsBoundary, expectPolicyArn)
 	}
 	f.require(a.VpcId != nil, "vpcId")
 	f.require(a.SubnetIds != nil, "subnetIds")
@@ -158,7 +158,7 @@ func (a *ConnectivityProbeArgs) Validate() error {
 	f.require(a.InvokeUrls != nil, "invokeUrls")
 	f.require(a.Triggers != nil, "triggers")
 	if a.Path != "" {
-		if err := ValidateRoutePath(a.Path); err != nil || strings.Contains(a.Path, "{") {
+		if err := validateRoutePath(a.Path); err != nil || strings.Contains(a.Path, "{") {
 			f.bad("path", a.Path, `a concrete path such as "/" or "/health" (no {parameters})`)
 		}
 	}
@@ -219,7 +219,7 @@ type probeEvent struct {
 // diagnostics table.
 func ProbeEventJSON(urls map[string]string, headers map[string]map[string]string, a *ConnectivityProbeArgs) (string, error) {
 	ev := probeEvent{Region: a.Region, Integration: a.Integration, TimeoutSeconds: a.timeout(),
-		RetryDelaysSeconds: ProbeRetryDelaySeconds(), RetryDeadlineSeconds: ProbeRetryDeadline(a.timeout()),
+		RetryDelaysSeconds: probeRetryDelaySeconds(), RetryDeadlineSeconds: probeRetryDeadline(a.timeout()),
 		FailOnError: a.FailOnError == nil || *a.FailOnError, Rules: ProbeRules, Refusals: probeRefusals}
 	forms := make([]string, 0, len(urls))
 	for form := range urls {
@@ -262,11 +262,11 @@ func ProbeRerunCommand(invocationUrn string) string {
 	return "pulumi up --replace '" + invocationUrn + "'"
 }
 
-// ProbePendingWarning is the warning of a probe run with pending forms
+// probePendingWarning is the warning of a probe run with pending forms
 // (ProbeFormResult.Pending), one line per such form with what came back and
 // its diagnosis, in form order, and the command that runs the probe again
 // (ProbeRerunCommand); "" when no form is pending.
-func ProbePendingWarning(results []ProbeFormResult, invocationUrn string) string {
+func probePendingWarning(results []ProbeFormResult, invocationUrn string) string {
 	var lines []string
 	for _, r := range slices.SortedFunc(slices.Values(results), func(a, b ProbeFormResult) int { return strings.Compare(a.Form, b.Form) }) {
 		if !r.Pending {
@@ -281,7 +281,7 @@ func ProbePendingWarning(results []ProbeFormResult, invocationUrn string) string
 	if len(lines) == 0 {
 		return ""
 	}
-	return "connectivity probe: pending, not failed (AWS documents up to about " + strconv.Itoa(ProbeDomainReadyMinutes) +
+	return "connectivity probe: pending, not failed (AWS documents up to about " + strconv.Itoa(probeDomainReadyMinutes) +
 		" minutes before a new private custom domain answers); run the probe again after that with\n    " +
 		ProbeRerunCommand(invocationUrn) + "\n" + strings.Join(lines, "\n")
 }
@@ -302,7 +302,7 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		return nil, err
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Protect(false)}
-	partition := PartitionOf(args.Region)
+	partition := partitionOf(args.Region)
 
 	roleArgs := &iam.RoleArgs{
 		Description:       pulumi.String("Connectivity probe of a private API: VPC access for its Lambda function only"),
@@ -338,8 +338,8 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		"egress": pulumi.Array{securityGroupRule(map[string]pulumi.Input{
 			"description":    pulumi.String("HTTPS to the execute-api endpoint's security group"),
 			"protocol":       pulumi.String("tcp"),
-			"fromPort":       pulumi.Int(HTTPSPort),
-			"toPort":         pulumi.Int(HTTPSPort),
+			"fromPort":       pulumi.Int(httpsPort),
+			"toPort":         pulumi.Int(httpsPort),
 			"securityGroups": pulumi.StringArray{args.EndpointSecurityGroupId},
 		})},
 		"tags": args.Tags,
@@ -351,13 +351,13 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	fn, err := lambda.NewFunction(ctx, name+"-function", &lambda.FunctionArgs{
 		Name:        fnName,
 		Description: pulumi.String("Calls the private API through each invoke form from inside the consumer VPC"),
-		Runtime:     pulumi.String(ProbeRuntime),
+		Runtime:     pulumi.String(probeRuntime),
 		Handler:     pulumi.String("probe.handler"),
 		Role:        role.Arn,
 		Code:        pulumi.NewAssetArchive(map[string]any{"probe.py": pulumi.NewStringAsset(probeSource)}),
 		MemorySize:  pulumi.Int(128),
 		// Every form's bounded calls and retries, and the function's start.
-		Timeout: pulumi.Int(ProbeFunctionTimeout(args.timeout())),
+		Timeout: pulumi.Int(probeFunctionTimeout(args.timeout())),
 		VpcConfig: &lambda.FunctionVpcConfigArgs{
 			SubnetIds:        args.SubnetIds,
 			SecurityGroupIds: pulumi.StringArray{sg.ID()},
@@ -411,7 +411,7 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 		if err := json.Unmarshal([]byte(v[0].(string)), &typed); err != nil {
 			return nil, fmt.Errorf("probe result is not the probe's JSON: %w", err)
 		}
-		if warning := ProbePendingWarning(typed.Results, string(v[1].(pulumi.URN))); warning != "" {
+		if warning := probePendingWarning(typed.Results, string(v[1].(pulumi.URN))); warning != "" {
 			if err := ctx.Log.Warn(warning, &pulumi.LogArgs{Resource: inv}); err != nil {
 				return nil, err
 			}

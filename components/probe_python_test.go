@@ -62,7 +62,7 @@ func (g *fakeApiGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/dev/denied":
 		w.Header().Set("x-amzn-ErrorType", "AccessDeniedException")
 		w.WriteHeader(http.StatusForbidden)
-		// API Gateway's own answer as GatewayResponseBody renders it.
+		// API Gateway's own answer as gatewayResponseBody renders it.
 		_, _ = w.Write([]byte(`{"message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:111111111111:abcde12345/dev/GET/denied because no VPC endpoint policy allows the execute-api:Invoke action","errorType":"ACCESS_DENIED","requestId":"req-denied"}`))
 	case "/dev/not-ready":
 		// API Gateway's answer through an endpoint whose access association
@@ -310,13 +310,13 @@ func TestProbeCodeReportsANewDomainPending(t *testing.T) {
 // passes Lambda's 900 s.
 func TestProbeRetriesFitTheFunctionTimeout(t *testing.T) {
 	for callTimeout := 1; callTimeout <= 60; callTimeout++ {
-		fn := ProbeFunctionTimeout(callTimeout)
+		fn := probeFunctionTimeout(callTimeout)
 		assert.LessOrEqual(t, fn, 900)
-		deadline := ProbeRetryDeadline(callTimeout)
+		deadline := probeRetryDeadline(callTimeout)
 		assert.Positivef(t, deadline, "timeout %d", callTimeout)
-		assert.LessOrEqualf(t, deadline+ProbeForms*callTimeout, fn, "after the last retry starts, one call per form still fits (timeout %d)", callTimeout)
+		assert.LessOrEqualf(t, deadline+probeForms*callTimeout, fn, "after the last retry starts, one call per form still fits (timeout %d)", callTimeout)
 	}
-	assert.Equal(t, 5*(5*5+15)+10, ProbeFunctionTimeout(DefaultProbeTimeoutSeconds), "the default: 210 s, five forms")
+	assert.Equal(t, 5*(5*5+15)+10, probeFunctionTimeout(DefaultProbeTimeoutSeconds), "the default: 210 s, five forms")
 }
 
 func probeResultsOf(t *testing.T, answer map[string]any) map[string]ProbeFormResult {

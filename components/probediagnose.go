@@ -34,7 +34,7 @@ type ProbeFormResult struct {
 	// Status is the HTTP status, 0 when no answer came back.
 	Status int `json:"status"`
 	// Attempts is how many calls were made: retries follow a DNS failure or
-	// an unexpected 403 while the change propagates (ProbeRetryDelaySeconds).
+	// an unexpected 403 while the change propagates (probeRetryDelaySeconds).
 	Attempts int `json:"attempts"`
 	// LatencyMs is the time to the answer or the failure (of the last call).
 	LatencyMs int `json:"latencyMs"`
@@ -42,7 +42,7 @@ type ProbeFormResult struct {
 	RequestId string `json:"requestId"`
 	ErrorType string `json:"errorType"`
 	// ResponseType is the gateway response type API Gateway names in the
-	// JSON body of its own answers (GatewayResponseBody): ACCESS_DENIED,
+	// JSON body of its own answers (gatewayResponseBody): ACCESS_DENIED,
 	// MISSING_AUTHENTICATION_TOKEN, API_CONFIGURATION_ERROR, …; empty when
 	// the body is not such an answer.
 	ResponseType string `json:"responseType"`
@@ -59,7 +59,7 @@ type ProbeFormResult struct {
 	// what AWS documents as taking longer than the probe can wait explains
 	// (a ProbeRule with Pending: a new custom domain or its access
 	// association not ready yet): the update does not fail for it, and the
-	// program warns how to run the probe again (ProbePendingWarning).
+	// program warns how to run the probe again (probePendingWarning).
 	Pending bool `json:"pending"`
 	// Diagnosis is the likely cause of an unexpected answer (ProbeRules).
 	Diagnosis string `json:"diagnosis"`
@@ -98,7 +98,7 @@ type ProbeRule struct {
 	Cause string `json:"cause"`
 }
 
-// ProbeDomainReadyMinutes is how long AWS documents a new private custom
+// probeDomainReadyMinutes is how long AWS documents a new private custom
 // domain name and a new domain name access association to take before
 // they answer ("Custom domain names for private APIs in API Gateway",
 // considerations: "It takes about 15 minutes for API Gateway to provision
@@ -108,7 +108,7 @@ type ProbeRule struct {
 // shared with you": "it can take up to 15 minutes"). The probe's Lambda
 // cannot wait that long for one form within its 900 s beside the others,
 // so it reports such a form pending (ProbeRule.Pending).
-const ProbeDomainReadyMinutes = 15
+const probeDomainReadyMinutes = 15
 
 // probeRerun is how a cause tells the user to run the probe again.
 const probeRerun = "pulumi up --replace with the URN of the probe's aws:lambda/invocation:Invocation, which the update's warning names"
@@ -125,7 +125,7 @@ var ProbeRules = []ProbeRule{
 	{Name: "domain-dns", Failure: ProbeFailureDns, Forms: []string{InvokeCustomDomain},
 		Cause: "the custom domain does not resolve in this VPC: its Route 53 private hosted zone must be associated with the VPC (enableDnsSupport and enableDnsHostnames on) and hold an alias A record to this endpoint's regional DNS name"},
 	{Name: "domain-not-ready", Status: 403, ErrorType: "ForbiddenException", Forms: []string{InvokeCustomDomain}, Pending: true,
-		Cause: "pending: API Gateway does not serve the custom domain through this endpoint yet; AWS documents about " + strconv.Itoa(ProbeDomainReadyMinutes) + " minutes for a new private custom domain name and for a new domain name access association to be ready, longer than the probe can wait; run the probe again after that (" + probeRerun + "); if it still answers 403 Forbidden, the endpoint has no access association with the domain or no base path maps the path"},
+		Cause: "pending: API Gateway does not serve the custom domain through this endpoint yet; AWS documents about " + strconv.Itoa(probeDomainReadyMinutes) + " minutes for a new private custom domain name and for a new domain name access association to be ready, longer than the probe can wait; run the probe again after that (" + probeRerun + "); if it still answers 403 Forbidden, the endpoint has no access association with the domain or no base path maps the path"},
 	{Name: "domain-not-answering", Status: 403, Forms: []string{InvokeCustomDomain},
 		Cause: "the custom domain refused the call through this endpoint: the domain's policy or the API's resource policy does not list this endpoint (aws:SourceVpce), or the endpoint's policy does not allow it"},
 	{Name: "not-associated", Status: 403, ErrorType: "ForbiddenException", Forms: []string{InvokeRoute53Alias},

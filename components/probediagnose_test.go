@@ -140,12 +140,12 @@ func TestProbePendingWarningGivesTheCommand(t *testing.T) {
 		{Form: InvokeCustomDomain, Url: "https://orders.example.com/", Status: 403, ErrorType: "ForbiddenException",
 			Attempts: 5, Pending: true, Diagnosis: "pending: the cause"},
 	}
-	w := ProbePendingWarning(results, urn)
+	w := probePendingWarning(results, urn)
 	assert.Contains(t, w, "pulumi up --replace '"+urn+"'")
 	assert.Contains(t, w, "customDomain: https://orders.example.com/ returned 403 ForbiddenException after 5 calls. Likely cause: pending: the cause")
 	assert.Contains(t, w, "about 15 minutes")
 	assert.NotContains(t, w, InvokePrivateDns)
-	assert.Empty(t, ProbePendingWarning(results[:1], urn))
+	assert.Empty(t, probePendingWarning(results[:1], urn))
 	assert.Equal(t, "pulumi up --replace '"+urn+"'", ProbeRerunCommand(urn))
 }
 

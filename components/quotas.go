@@ -13,13 +13,13 @@ import (
 // your AWS resources" (tag quotas). The first two can be raised by AWS for one
 // account; ApiQuotas then tells the components the raised value.
 const (
-	// DefaultResourcePolicyLength is "Length, in characters, of API Gateway
+	// defaultResourcePolicyLength is "Length, in characters, of API Gateway
 	// resource policy" (Service Quotas L-8B81B02C): 8,192, adjustable.
-	DefaultResourcePolicyLength = 8192
-	// DefaultResourcesPerApi is "Resources per API": 300, adjustable. Every
+	defaultResourcePolicyLength = 8192
+	// defaultResourcesPerApi is "Resources per API": 300, adjustable. Every
 	// path of the API is a resource, with each of its parent paths and the
 	// root "/".
-	DefaultResourcesPerApi = 300
+	defaultResourcesPerApi = 300
 	// MaxTagsPerResource is the number of user tags one AWS resource may
 	// carry (50, not adjustable); a provider's default tags count, as they are
 	// set on every resource of that provider.
@@ -29,11 +29,11 @@ const (
 	// API reference, ChangeTagsForResource). A custom domain's private hosted
 	// zones carry the stack's tags, default tags included.
 	MaxTagsPerHostedZone = 10
-	// MaxAccessAssociationsPerAccount is "Domain name access associations
+	// maxAccessAssociationsPerAccount is "Domain name access associations
 	// per account" (API Gateway quotas, 100 by default, adjustable:
 	// ApiQuotas.AccessAssociationsPerAccount): each created endpoint of a
 	// custom domain's consumer has one in its account.
-	MaxAccessAssociationsPerAccount = 100
+	maxAccessAssociationsPerAccount = 100
 )
 
 // Names of the quotas in messages, as AWS's quota table names them.
@@ -47,25 +47,25 @@ const (
 // refused: it can only be a typo, since AWS does not lower quotas on request.
 type ApiQuotas struct {
 	// ResourcePolicyLength is the most characters the resource policy may
-	// have. Optional, default DefaultResourcePolicyLength.
+	// have. Optional, default 8192.
 	ResourcePolicyLength int `pulumi:"resourcePolicyLength,optional"`
 	// ResourcesPerApi is the most API resources (paths) the API may have.
-	// Optional, default DefaultResourcesPerApi.
+	// Optional, default 300.
 	ResourcesPerApi int `pulumi:"resourcesPerApi,optional"`
 	// VpcLinksPerRegion is the most REST API VPC links the producer account
-	// may have in the region. Optional, default DefaultVpcLinksPerRegion.
+	// may have in the region. Optional, default 20.
 	VpcLinksPerRegion int `pulumi:"vpcLinksPerRegion,optional"`
 	// AccessAssociationsPerAccount is the most domain name access
 	// associations each consumer account may have ("Domain name access
 	// associations per account", adjustable), when AWS raised it for the
-	// consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+	// consumer accounts. Optional, default 100.
 	AccessAssociationsPerAccount int `pulumi:"accessAssociationsPerAccount,optional"`
 }
 
 // accessAssociationsPerAccount is the access-association quota in force.
 func (q *ApiQuotas) accessAssociationsPerAccount() int {
 	if q == nil || q.AccessAssociationsPerAccount == 0 {
-		return MaxAccessAssociationsPerAccount
+		return maxAccessAssociationsPerAccount
 	}
 	return q.AccessAssociationsPerAccount
 }
@@ -73,7 +73,7 @@ func (q *ApiQuotas) accessAssociationsPerAccount() int {
 // vpcLinksPerRegion is the VPC-link quota in force.
 func (q *ApiQuotas) vpcLinksPerRegion() int {
 	if q == nil || q.VpcLinksPerRegion == 0 {
-		return DefaultVpcLinksPerRegion
+		return defaultVpcLinksPerRegion
 	}
 	return q.VpcLinksPerRegion
 }
@@ -81,7 +81,7 @@ func (q *ApiQuotas) vpcLinksPerRegion() int {
 // policyLength is the resource-policy quota in force.
 func (q *ApiQuotas) policyLength() int {
 	if q == nil || q.ResourcePolicyLength == 0 {
-		return DefaultResourcePolicyLength
+		return defaultResourcePolicyLength
 	}
 	return q.ResourcePolicyLength
 }
@@ -89,7 +89,7 @@ func (q *ApiQuotas) policyLength() int {
 // resourcesPerApi is the resources-per-API quota in force.
 func (q *ApiQuotas) resourcesPerApi() int {
 	if q == nil || q.ResourcesPerApi == 0 {
-		return DefaultResourcesPerApi
+		return defaultResourcesPerApi
 	}
 	return q.ResourcesPerApi
 }
@@ -101,28 +101,28 @@ func (q *ApiQuotas) Validate() error {
 	if q == nil {
 		return nil
 	}
-	if q.ResourcePolicyLength != 0 && q.ResourcePolicyLength < DefaultResourcePolicyLength {
-		f.bad("resourcePolicyLength", q.ResourcePolicyLength, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", DefaultResourcePolicyLength))
+	if q.ResourcePolicyLength != 0 && q.ResourcePolicyLength < defaultResourcePolicyLength {
+		f.bad("resourcePolicyLength", q.ResourcePolicyLength, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", defaultResourcePolicyLength))
 	}
-	if q.ResourcesPerApi != 0 && q.ResourcesPerApi < DefaultResourcesPerApi {
-		f.bad("resourcesPerApi", q.ResourcesPerApi, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", DefaultResourcesPerApi))
+	if q.ResourcesPerApi != 0 && q.ResourcesPerApi < defaultResourcesPerApi {
+		f.bad("resourcesPerApi", q.ResourcesPerApi, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", defaultResourcesPerApi))
 	}
-	if q.AccessAssociationsPerAccount != 0 && q.AccessAssociationsPerAccount < MaxAccessAssociationsPerAccount {
-		f.bad("accessAssociationsPerAccount", q.AccessAssociationsPerAccount, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", MaxAccessAssociationsPerAccount))
+	if q.AccessAssociationsPerAccount != 0 && q.AccessAssociationsPerAccount < maxAccessAssociationsPerAccount {
+		f.bad("accessAssociationsPerAccount", q.AccessAssociationsPerAccount, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", maxAccessAssociationsPerAccount))
 	}
-	if q.VpcLinksPerRegion != 0 && q.VpcLinksPerRegion < DefaultVpcLinksPerRegion {
-		f.bad("vpcLinksPerRegion", q.VpcLinksPerRegion, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", DefaultVpcLinksPerRegion))
+	if q.VpcLinksPerRegion != 0 && q.VpcLinksPerRegion < defaultVpcLinksPerRegion {
+		f.bad("vpcLinksPerRegion", q.VpcLinksPerRegion, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", defaultVpcLinksPerRegion))
 	}
 	return f.err()
 }
 
-// ApiResourceCount is the number of API Gateway resources the routes create:
+// apiResourceCount is the number of API Gateway resources the routes create:
 // every distinct path, each of its parent paths, and the root "/" (which
 // every API has). "/a/b" and "/a/c" make four: /, /a, /a/b, /a/c.
-func ApiResourceCount(routes []Route) int {
+func apiResourceCount(routes []Route) int {
 	paths := map[string]bool{"/": true}
 	for _, r := range routes {
-		segs := PathSegments(r.Path)
+		segs := pathSegments(r.Path)
 		for i := range segs {
 			paths["/"+strings.Join(segs[:i+1], "/")] = true
 		}
@@ -136,7 +136,7 @@ func checkResourcesPerApi(f *fieldErrs, field string, routes []Route, q *ApiQuot
 	if len(routes) == 0 {
 		return
 	}
-	count, limit := ApiResourceCount(routes), q.resourcesPerApi()
+	count, limit := apiResourceCount(routes), q.resourcesPerApi()
 	if count <= limit {
 		return
 	}
@@ -175,7 +175,7 @@ const placeholderRestApiId = "a0b1c2d3e4"
 // it is known. ok is false when the args are too broken to build a policy
 // (their problems are reported elsewhere).
 func (a *CrossAccountPrivateApiArgs) plannedPolicyLength() (length int, known, ok bool) {
-	executionArn := fmt.Sprintf("arn:%s:execute-api:%s:%s:%s", PartitionOf(a.Region), a.Region, a.ProducerAccountId, placeholderRestApiId)
+	executionArn := fmt.Sprintf("arn:%s:execute-api:%s:%s:%s", partitionOf(a.Region), a.Region, a.ProducerAccountId, placeholderRestApiId)
 	known = true
 	ids := make([]string, 0, len(a.Consumers))
 	var principals []string

@@ -29,7 +29,7 @@ func TestApiResourceCountCountsParentsAndRoot(t *testing.T) {
 		for _, p := range tc.paths {
 			routes = append(routes, route(p))
 		}
-		assert.Equalf(t, tc.want, ApiResourceCount(routes), "paths %v", tc.paths)
+		assert.Equalf(t, tc.want, apiResourceCount(routes), "paths %v", tc.paths)
 	}
 }
 

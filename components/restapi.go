@@ -85,7 +85,7 @@ func (a *PrivateRestApiArgs) Validate() error {
 	if len(a.Routes) > 0 {
 		f.nest("", ValidateRoutes(a.Routes))
 	}
-	if ValidateAuthorization(a.Authorization) != nil {
+	if validateAuthorization(a.Authorization) != nil {
 		f.bad("authorization", a.Authorization, ExpectAuthorization)
 	}
 	if a.Adopt != nil {
@@ -149,7 +149,7 @@ func newPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		for _, r := range v[3:] {
 			d.Routes = append(d.Routes, r.(RouteDefinition))
 		}
-		return OpenApiBody(d)
+		return openApiBody(d)
 	}).(pulumi.StringOutput)
 
 	apiOpts := []pulumi.ResourceOption{pulumi.Parent(comp), protectWhen(args.Protect)}
@@ -169,7 +169,7 @@ func newPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		// stack under this ID). The warnings are the preview's list of
 		// routes and of what else goes.
 		apiOpts = append(apiOpts, pulumi.Import(pulumi.ID(args.Adopt.RestApiId)))
-		for _, w := range []string{AdoptionNotice(args.Adopt.RestApiId, routes), AdoptionLosses(adopted)} {
+		for _, w := range []string{AdoptionNotice(args.Adopt.RestApiId, routes), adoptionLosses(adopted)} {
 			if err := ctx.Log.Warn(w, &pulumi.LogArgs{Resource: comp}); err != nil {
 				return nil, err
 			}
@@ -227,9 +227,9 @@ func newPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 	return comp, nil
 }
 
-// ValidateAuthorization reports an authorization mode other than "",
+// validateAuthorization reports an authorization mode other than "",
 // AuthorizationNone or AuthorizationIam.
-func ValidateAuthorization(mode string) error {
+func validateAuthorization(mode string) error {
 	switch mode {
 	case "", AuthorizationNone, AuthorizationIam:
 		return nil

@@ -65,15 +65,15 @@ var (
 	lambdaArn      = regexp.MustCompile(`^arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-\d):` + accountDigits + `:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]{1,128})?$`)
 )
 
-// ValidateRoutePath reports why path is not a valid resource path, or nil.
-func ValidateRoutePath(path string) error {
+// validateRoutePath reports why path is not a valid resource path, or nil.
+func validateRoutePath(path string) error {
 	if path == "/" {
 		return nil
 	}
 	if !strings.HasPrefix(path, "/") || strings.HasSuffix(path, "/") {
 		return fmt.Errorf(`expected "/" or "/seg/seg" with no trailing slash`)
 	}
-	segs := PathSegments(path)
+	segs := pathSegments(path)
 	for i, seg := range segs {
 		switch {
 		case literalSegment.MatchString(seg), paramSegment.MatchString(seg):
@@ -88,17 +88,17 @@ func ValidateRoutePath(path string) error {
 	return nil
 }
 
-// ValidateMethod reports why method is not one of HTTPMethods, or nil.
-func ValidateMethod(method string) error {
+// validateMethod reports why method is not one of HTTPMethods, or nil.
+func validateMethod(method string) error {
 	if slices.Contains(HTTPMethods, method) {
 		return nil
 	}
 	return fmt.Errorf("expected one of %s", strings.Join(HTTPMethods, ", "))
 }
 
-// ParseLambdaArn returns partition, region and account of an unqualified or
+// parseLambdaArn returns partition, region and account of an unqualified or
 // qualified Lambda function ARN.
-func ParseLambdaArn(arn string) (partition, region, account string, err error) {
+func parseLambdaArn(arn string) (partition, region, account string, err error) {
 	m := lambdaArn.FindStringSubmatch(arn)
 	if m == nil {
 		return "", "", "", fmt.Errorf("expected arn:aws:lambda:<region>:<12-digit account>:function:<name>[:<qualifier>]")
@@ -106,17 +106,17 @@ func ParseLambdaArn(arn string) (partition, region, account string, err error) {
 	return m[1], m[2], m[3], nil
 }
 
-// LambdaInvocationUri is the API Gateway integration URI that invokes functionArn.
-func LambdaInvocationUri(functionArn string) (string, error) {
-	partition, region, _, err := ParseLambdaArn(functionArn)
+// lambdaInvocationUri is the API Gateway integration URI that invokes functionArn.
+func lambdaInvocationUri(functionArn string) (string, error) {
+	partition, region, _, err := parseLambdaArn(functionArn)
 	if err != nil {
 		return "", fmt.Errorf("function ARN %q: %w", functionArn, err)
 	}
 	return fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", partition, region, functionArn), nil
 }
 
-// PathSegments splits a resource path into its segments; "/" has none.
-func PathSegments(path string) []string {
+// pathSegments splits a resource path into its segments; "/" has none.
+func pathSegments(path string) []string {
 	trimmed := strings.Trim(path, "/")
 	if trimmed == "" {
 		return nil
@@ -127,7 +127,7 @@ func PathSegments(path string) []string {
 // pathParams are the names of the {param} and {param+} segments of path.
 func pathParams(path string) []string {
 	var names []string
-	for _, seg := range PathSegments(path) {
+	for _, seg := range pathSegments(path) {
 		if strings.HasPrefix(seg, "{") {
 			names = append(names, strings.TrimSuffix(strings.Trim(seg, "{}"), "+"))
 		}
@@ -142,7 +142,7 @@ func sourceArnSuffix(method, path string) string {
 	if method == "ANY" {
 		verb = "*"
 	}
-	segs := PathSegments(path)
+	segs := pathSegments(path)
 	for i, seg := range segs {
 		if strings.HasPrefix(seg, "{") {
 			segs[i] = "*"
@@ -166,14 +166,14 @@ func ValidateRoutes(routes []Route) error {
 	for i, r := range routes {
 		field := fmt.Sprintf("routes[%d]", i)
 		pathOK, methodOK := false, false
-		if err := ValidateRoutePath(r.Path); err != nil {
+		if err := validateRoutePath(r.Path); err != nil {
 			f.add(field+".path", "got %s; %v", describeValue(r.Path), err)
-		} else if err := CheckParamSiblings(params, r.Path); err != nil {
+		} else if err := checkParamSiblings(params, r.Path); err != nil {
 			f.add(field+".path", "got %s; %v", describeValue(r.Path), err)
 		} else {
 			pathOK = true
 		}
-		if err := ValidateMethod(r.Method); err != nil {
+		if err := validateMethod(r.Method); err != nil {
 			f.add(field+".method", "got %s; %v", describeValue(r.Method), err)
 		} else {
 			methodOK = true
@@ -214,7 +214,7 @@ func validateIntegration(f *fieldErrs, field string, in RouteIntegration) {
 		case in.NlbArn != nil:
 			if arn, ok := plainString(in.NlbArn); !ok {
 				f.add(field+".nlbArn", "not a known value; expected %s as a plain value (the stack creates one VPC link per load balancer)", ExpectNlbArn)
-			} else if _, _, err := ParseNlbArn(arn); err != nil {
+			} else if _, _, err := parseNlbArn(arn); err != nil {
 				f.add(field+".nlbArn", "got %s; %v", describeValue(arn), err)
 			}
 		default:
@@ -226,7 +226,7 @@ func validateIntegration(f *fieldErrs, field string, in RouteIntegration) {
 		if in.FunctionArn == nil {
 			f.add(field+".functionArn", "missing; expected a Lambda function ARN (required for type %s)", IntegrationLambda)
 		} else if arn, ok := plainString(in.FunctionArn); ok {
-			if _, _, _, err := ParseLambdaArn(arn); err != nil {
+			if _, _, _, err := parseLambdaArn(arn); err != nil {
 				f.add(field+".functionArn", "got %s; %v", describeValue(arn), err)
 			}
 		}
@@ -241,12 +241,12 @@ const ExpectIntegrationType = IntegrationMock + ", " + IntegrationHTTPProxy + ",
 // ExpectVpcLinkId is what a VPC link ID looks like.
 const ExpectVpcLinkId = "the ID of a REST API VPC link in the producer account and region, 6-12 lowercase letters or digits (aws apigateway get-vpc-links)"
 
-// CheckParamSiblings records the parameter segments of path in params (parent
+// checkParamSiblings records the parameter segments of path in params (parent
 // path -> segment) and reports a second, different parameter segment under the
 // same parent, which API Gateway refuses.
-func CheckParamSiblings(params map[string]string, path string) error {
+func checkParamSiblings(params map[string]string, path string) error {
 	parent := ""
-	for _, seg := range PathSegments(path) {
+	for _, seg := range pathSegments(path) {
 		if strings.HasPrefix(seg, "{") {
 			if other, ok := params[parent]; ok && other != seg {
 				return fmt.Errorf("segment %s conflicts with %s under %q: one parameter per level", seg, other, parent+"/")

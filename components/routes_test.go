@@ -10,19 +10,19 @@ import (
 
 func TestValidateRoutePath(t *testing.T) {
 	for _, good := range []string{"/", "/a", "/a/b", "/{id}", "/items/{id}", "/{proxy+}", "/v1/{proxy+}", "/a.b_c~d-e"} {
-		assert.NoErrorf(t, ValidateRoutePath(good), "path %q", good)
+		assert.NoErrorf(t, validateRoutePath(good), "path %q", good)
 	}
 	for _, bad := range []string{"", "a", "/a/", "//", "/a//b", "/{proxy+}/x", "/{id", "/{}", "/a b", "/{1id}", "/?q=1"} {
-		assert.Errorf(t, ValidateRoutePath(bad), "path %q", bad)
+		assert.Errorf(t, validateRoutePath(bad), "path %q", bad)
 	}
 }
 
 func TestValidateMethod(t *testing.T) {
 	for _, m := range HTTPMethods {
-		assert.NoError(t, ValidateMethod(m))
+		assert.NoError(t, validateMethod(m))
 	}
 	for _, m := range []string{"get", "TRACE", "", "CONNECT"} {
-		assert.Errorf(t, ValidateMethod(m), "method %q", m)
+		assert.Errorf(t, validateMethod(m), "method %q", m)
 	}
 }
 
@@ -57,10 +57,10 @@ func TestValidateRoutes(t *testing.T) {
 }
 
 func TestLambdaInvocationUri(t *testing.T) {
-	uri, err := LambdaInvocationUri("arn:aws:lambda:eu-west-1:111111111111:function:orders:live")
+	uri, err := lambdaInvocationUri("arn:aws:lambda:eu-west-1:111111111111:function:orders:live")
 	require.NoError(t, err)
 	assert.Equal(t, "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:orders:live/invocations", uri)
-	_, err = LambdaInvocationUri("arn:aws:lambda:eu-west-1:1111:function:orders")
+	_, err = lambdaInvocationUri("arn:aws:lambda:eu-west-1:1111:function:orders")
 	assert.Error(t, err)
 }
 

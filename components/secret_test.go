@@ -104,7 +104,7 @@ func TestSecretRouteValuesStaySecretInEveryResource(t *testing.T) {
 // where an integration's uri is not, in the console and in exports).
 func TestOpenApiDescriptionsHoldNoUri(t *testing.T) {
 	for _, typ := range []string{IntegrationHTTPProxy, IntegrationVpcLink} {
-		body, err := OpenApiBody(ApiDefinition{Title: "t", VpcEndpointIds: []string{"vpce-0aaaaaaaaaaaaaaaa"},
+		body, err := openApiBody(ApiDefinition{Title: "t", VpcEndpointIds: []string{"vpce-0aaaaaaaaaaaaaaaa"},
 			Routes: []RouteDefinition{{Path: "/", Method: "GET", Type: typ, Uri: secretBackend, VpcLinkId: "abc123"}}})
 		require.NoError(t, err)
 		assert.Equalf(t, 1, strings.Count(body, "internal-4711"), "%s: the uri once, in the integration: %s", typ, body)

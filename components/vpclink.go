@@ -10,10 +10,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// DefaultVpcLinksPerRegion is API Gateway's quota "VPC links per account per
+// defaultVpcLinksPerRegion is API Gateway's quota "VPC links per account per
 // Region" for REST APIs ("Quotas for configuring and running a REST API in
 // API Gateway"): the links a stack creates from nlbArn count against it.
-const DefaultVpcLinksPerRegion = 20
+const defaultVpcLinksPerRegion = 20
 
 // ExpectNlbArn is what a Network Load Balancer ARN looks like.
 const ExpectNlbArn = "a Network Load Balancer ARN, arn:aws:elasticloadbalancing:<region>:<12-digit account>:loadbalancer/net/<name>/<id>"
@@ -21,8 +21,8 @@ const ExpectNlbArn = "a Network Load Balancer ARN, arn:aws:elasticloadbalancing:
 // nlbArn matches a Network Load Balancer's ARN: partition, region, account.
 var nlbArn = regexp.MustCompile(`^arn:(aws[a-z-]*):elasticloadbalancing:([a-z]{2}(?:-[a-z]+)+-\d):` + accountDigits + `:loadbalancer/net/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
 
-// ParseNlbArn returns region and account of a Network Load Balancer ARN.
-func ParseNlbArn(arn string) (region, account string, err error) {
+// parseNlbArn returns region and account of a Network Load Balancer ARN.
+func parseNlbArn(arn string) (region, account string, err error) {
 	m := nlbArn.FindStringSubmatch(arn)
 	if m == nil {
 		return "", "", fmt.Errorf("expected %s", ExpectNlbArn)

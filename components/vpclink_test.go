@@ -14,7 +14,7 @@ import (
 // TestVpcLinkRouteGoesThroughTheLink: a vpc_link route is an HTTP proxy
 // whose connection is the VPC link, with the path parameters mapped.
 func TestVpcLinkRouteGoesThroughTheLink(t *testing.T) {
-	body, err := OpenApiBody(ApiDefinition{Title: "t", VpcEndpointIds: []string{"vpce-0123456789abcdef0"}, Routes: []RouteDefinition{
+	body, err := openApiBody(ApiDefinition{Title: "t", VpcEndpointIds: []string{"vpce-0123456789abcdef0"}, Routes: []RouteDefinition{
 		{Path: "/orders/{id}", Method: "GET", Type: IntegrationVpcLink, Uri: "https://orders.internal.example.com/orders/{id}", VpcLinkId: "gim7c3"},
 	}})
 	require.NoError(t, err)
@@ -91,7 +91,7 @@ func TestNlbArnCreatesOneLinkPerLoadBalancer(t *testing.T) {
 // anything is registered, each on its field.
 func TestVpcLinkQuotaAndPlacement(t *testing.T) {
 	var routes []Route
-	for i := range DefaultVpcLinksPerRegion + 1 {
+	for i := range defaultVpcLinksPerRegion + 1 {
 		routes = append(routes, vpcLinkRoute(fmt.Sprintf("/r%d", i), nlb(testProducerAccount, fmt.Sprintf("lb%d", i))))
 	}
 	args := CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev", Routes: routes,

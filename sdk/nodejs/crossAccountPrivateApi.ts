@@ -170,7 +170,7 @@ export interface CrossAccountPrivateApiArgs {
      */
     customDomain?: pulumi.Input<inputs.CustomDomainArgs | undefined>;
     /**
-     * ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement for what is refused. Optional.
+     * ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow. An Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource; a Deny only narrows. Optional.
      */
     extraPolicyStatements?: pulumi.Input<pulumi.Input<{[key: string]: any}>[] | undefined>;
     /**
@@ -198,7 +198,7 @@ export interface CrossAccountPrivateApiArgs {
      */
     protect?: boolean;
     /**
-     * Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
+     * Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (8,192 characters of policy, 300 resources per API).
      */
     quotas?: pulumi.Input<inputs.ApiQuotasArgs | undefined>;
     /**

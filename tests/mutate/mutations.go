@@ -69,7 +69,7 @@ var Mutations = []Mutation{
 		From: `fnName, fnReplace := fittedName(ctx, name+"-function", maxLambdaFunctionName)`, To: `fnName, fnReplace := pulumi.StringInput(nil), pulumi.DeleteBeforeReplace(false)`,
 		Runs: []Run{root("./components"), engine("-run", "^TestLongestConsumerNameFitsAwsNames$", ".")}},
 	{Name: "the probe's event carries no retry delays (one stale answer fails the update)", File: "components/probe.go",
-		From: `RetryDelaysSeconds: ProbeRetryDelaySeconds(),`, To: `RetryDelaysSeconds: nil,`,
+		From: `RetryDelaysSeconds: probeRetryDelaySeconds(),`, To: `RetryDelaysSeconds: nil,`,
 		Runs: []Run{engine("-run", "^TestProbeRidesOutPropagation$", ".")}},
 	{Name: "the e2e check of a removed route accepts any 403", File: "tests/e2e/helpers.go",
 		From: `(r.Status == http.StatusNotFound || missingToken(r))`, To: `(r.Status == http.StatusNotFound || r.Status == http.StatusForbidden)`,

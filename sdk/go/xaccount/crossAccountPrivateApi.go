@@ -74,7 +74,7 @@ type crossAccountPrivateApiArgs struct {
 	Consumers []Consumer `pulumi:"consumers"`
 	// CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
 	CustomDomain *CustomDomain `pulumi:"customDomain"`
-	// ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement for what is refused. Optional.
+	// ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow. An Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource; a Deny only narrows. Optional.
 	ExtraPolicyStatements []map[string]interface{} `pulumi:"extraPolicyStatements"`
 	// Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
 	Monitoring *Monitoring `pulumi:"monitoring"`
@@ -88,7 +88,7 @@ type crossAccountPrivateApiArgs struct {
 	ProducerCredentials *AccountCredentials `pulumi:"producerCredentials"`
 	// Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
 	Protect *bool `pulumi:"protect"`
-	// Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
+	// Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (8,192 characters of policy, 300 resources per API).
 	Quotas *ApiQuotas `pulumi:"quotas"`
 	// Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
 	Region string `pulumi:"region"`
@@ -126,7 +126,7 @@ type CrossAccountPrivateApiArgs struct {
 	Consumers ConsumerArrayInput
 	// CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
 	CustomDomain CustomDomainPtrInput
-	// ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow; see ValidateExtraStatement for what is refused. Optional.
+	// ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow. An Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource; a Deny only narrows. Optional.
 	ExtraPolicyStatements pulumi.MapArrayInput
 	// Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
 	Monitoring MonitoringPtrInput
@@ -140,7 +140,7 @@ type CrossAccountPrivateApiArgs struct {
 	ProducerCredentials AccountCredentialsPtrInput
 	// Protect protects what holds state or identity (the API, the stage, VPCs, subnets, endpoints and their security groups) against deletion. The deployment, the policy attachment, Lambda permissions, the monitoring and the custom domain's mapping, share and consumer side (association, zone, alias) are never protected: route, policy and consumer changes replace them. The custom domain itself is. Optional, default false. Prefer it to a pulumi.Protect option on this component.
 	Protect *bool
-	// Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (DefaultResourcePolicyLength, DefaultResourcesPerApi).
+	// Quotas are the producer account's API Gateway quotas where AWS has raised them; the resource policy's length and the API's resources are checked against them before anything is registered. Optional, nil is AWS's defaults (8,192 characters of policy, 300 resources per API).
 	Quotas ApiQuotasPtrInput
 	// Region of the API and every endpoint. Required; each provider must act in it. A plain string, not an input: it is validated, and every provider checked against it, before anything is registered.
 	Region string

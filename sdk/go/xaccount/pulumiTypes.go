@@ -23,7 +23,7 @@ type AccessLogs struct {
 	Disabled *bool `pulumi:"disabled"`
 	// Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
 	Enabled *bool `pulumi:"enabled"`
-	// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+	// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, … 3653 days). Optional, default 30.
 	RetentionDays *int `pulumi:"retentionDays"`
 }
 
@@ -48,7 +48,7 @@ type AccessLogsArgs struct {
 	Disabled pulumi.BoolPtrInput `pulumi:"disabled"`
 	// Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
 	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+	// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, … 3653 days). Optional, default 30.
 	RetentionDays pulumi.IntPtrInput `pulumi:"retentionDays"`
 }
 
@@ -147,7 +147,7 @@ func (o AccessLogsOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v AccessLogs) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
-// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, … 3653 days). Optional, default 30.
 func (o AccessLogsOutput) RetentionDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v AccessLogs) *int { return v.RetentionDays }).(pulumi.IntPtrOutput)
 }
@@ -208,7 +208,7 @@ func (o AccessLogsPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+// RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, … 3653 days). Optional, default 30.
 func (o AccessLogsPtrOutput) RetentionDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *AccessLogs) *int {
 		if v == nil {
@@ -595,13 +595,13 @@ func (o AdoptApiPtrOutput) RestApiId() pulumi.StringPtrOutput {
 
 // ApiQuotas are the quotas of the API's account where AWS has raised them. A zero field means AWS's default. Setting a field below the default is refused: it can only be a typo, since AWS does not lower quotas on request.
 type ApiQuotas struct {
-	// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+	// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default 100.
 	AccessAssociationsPerAccount *int `pulumi:"accessAssociationsPerAccount"`
-	// ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
+	// ResourcePolicyLength is the most characters the resource policy may have. Optional, default 8192.
 	ResourcePolicyLength *int `pulumi:"resourcePolicyLength"`
-	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
+	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
 	ResourcesPerApi *int `pulumi:"resourcesPerApi"`
-	// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+	// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
 	VpcLinksPerRegion *int `pulumi:"vpcLinksPerRegion"`
 }
 
@@ -618,13 +618,13 @@ type ApiQuotasInput interface {
 
 // ApiQuotas are the quotas of the API's account where AWS has raised them. A zero field means AWS's default. Setting a field below the default is refused: it can only be a typo, since AWS does not lower quotas on request.
 type ApiQuotasArgs struct {
-	// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+	// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default 100.
 	AccessAssociationsPerAccount pulumi.IntPtrInput `pulumi:"accessAssociationsPerAccount"`
-	// ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
+	// ResourcePolicyLength is the most characters the resource policy may have. Optional, default 8192.
 	ResourcePolicyLength pulumi.IntPtrInput `pulumi:"resourcePolicyLength"`
-	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
+	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
 	ResourcesPerApi pulumi.IntPtrInput `pulumi:"resourcesPerApi"`
-	// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+	// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
 	VpcLinksPerRegion pulumi.IntPtrInput `pulumi:"vpcLinksPerRegion"`
 }
 
@@ -706,22 +706,22 @@ func (o ApiQuotasOutput) ToApiQuotasPtrOutputWithContext(ctx context.Context) Ap
 	}).(ApiQuotasPtrOutput)
 }
 
-// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default 100.
 func (o ApiQuotasOutput) AccessAssociationsPerAccount() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ApiQuotas) *int { return v.AccessAssociationsPerAccount }).(pulumi.IntPtrOutput)
 }
 
-// ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
+// ResourcePolicyLength is the most characters the resource policy may have. Optional, default 8192.
 func (o ApiQuotasOutput) ResourcePolicyLength() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ApiQuotas) *int { return v.ResourcePolicyLength }).(pulumi.IntPtrOutput)
 }
 
-// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
+// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
 func (o ApiQuotasOutput) ResourcesPerApi() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ApiQuotas) *int { return v.ResourcesPerApi }).(pulumi.IntPtrOutput)
 }
 
-// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
 func (o ApiQuotasOutput) VpcLinksPerRegion() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ApiQuotas) *int { return v.VpcLinksPerRegion }).(pulumi.IntPtrOutput)
 }
@@ -750,7 +750,7 @@ func (o ApiQuotasPtrOutput) Elem() ApiQuotasOutput {
 	}).(ApiQuotasOutput)
 }
 
-// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+// AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default 100.
 func (o ApiQuotasPtrOutput) AccessAssociationsPerAccount() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ApiQuotas) *int {
 		if v == nil {
@@ -760,7 +760,7 @@ func (o ApiQuotasPtrOutput) AccessAssociationsPerAccount() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
+// ResourcePolicyLength is the most characters the resource policy may have. Optional, default 8192.
 func (o ApiQuotasPtrOutput) ResourcePolicyLength() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ApiQuotas) *int {
 		if v == nil {
@@ -770,7 +770,7 @@ func (o ApiQuotasPtrOutput) ResourcePolicyLength() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
+// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
 func (o ApiQuotasPtrOutput) ResourcesPerApi() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ApiQuotas) *int {
 		if v == nil {
@@ -780,7 +780,7 @@ func (o ApiQuotasPtrOutput) ResourcesPerApi() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
 func (o ApiQuotasPtrOutput) VpcLinksPerRegion() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ApiQuotas) *int {
 		if v == nil {

@@ -7,7 +7,7 @@ import * as outputs from "../types/output";
 import * as utilities from "../utilities";
 
 /**
- * ResourcePolicy attaches the resource policy of BuildResourcePolicy to a private REST API (an apigateway.RestApiPolicy in the producer account). The RestApiPolicy is replaced whenever Revision changes: PutRestApi in overwrite mode drops a policy that is not in the body (pulumi/pulumi-aws #4296, hashicorp/terraform-provider-aws#49672), and the replacement puts it back in the same update, before the deployment that depends on it. Its deletion is retained: deleting a RestApiPolicy detaches the policy, which would undo the new one attached just before (create-before-delete) and, for an API that outlives this component, leave it without the Deny. The policy goes when the API goes.
+ * ResourcePolicy attaches the resource policy of ResourcePolicyJson to a private REST API (an apigateway.RestApiPolicy in the producer account). The RestApiPolicy is replaced whenever Revision changes: PutRestApi in overwrite mode drops a policy that is not in the body (pulumi/pulumi-aws #4296, hashicorp/terraform-provider-aws#49672), and the replacement puts it back in the same update, before the deployment that depends on it. Its deletion is retained: deleting a RestApiPolicy detaches the policy, which would undo the new one attached just before (create-before-delete) and, for an API that outlives this component, leave it without the Deny. The policy goes when the API goes.
  */
 export class ResourcePolicy extends pulumi.ComponentResource {
     /** @internal */
@@ -81,7 +81,7 @@ export interface ResourcePolicyArgs {
      */
     executionArn: pulumi.Input<string>;
     /**
-     * ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+     * ExtraPolicyStatements are appended after the Deny and the Allow; an Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource. Optional.
      */
     extraPolicyStatements?: pulumi.Input<pulumi.Input<{[key: string]: any}>[] | undefined>;
     /**
@@ -99,7 +99,7 @@ export interface ResourcePolicyArgs {
      */
     principals?: pulumi.Input<string[] | undefined>;
     /**
-     * Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (DefaultResourcePolicyLength).
+     * Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (8,192 characters).
      */
     quotas?: pulumi.Input<inputs.ApiQuotasArgs | undefined>;
     /**

@@ -81,7 +81,7 @@ export class StageDeployment extends pulumi.ComponentResource {
  */
 export interface StageDeploymentArgs {
     /**
-     * AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
+     * AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, one JSON line per request (request ID, API, stage, source IP, vpceId, caller, method, path, status, latencies). The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
      */
     accessLogDestinationArn?: pulumi.Input<string | undefined>;
     /**

@@ -24,7 +24,7 @@ export interface AccessLogsArgs {
      */
     enabled?: pulumi.Input<boolean | undefined>;
     /**
-     * RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+     * RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, … 3653 days). Optional, default 30.
      */
     retentionDays?: pulumi.Input<number | undefined>;
 }
@@ -74,19 +74,19 @@ export interface AdoptApiArgs {
  */
 export interface ApiQuotasArgs {
     /**
-     * AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+     * AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default 100.
      */
     accessAssociationsPerAccount?: pulumi.Input<number | undefined>;
     /**
-     * ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
+     * ResourcePolicyLength is the most characters the resource policy may have. Optional, default 8192.
      */
     resourcePolicyLength?: pulumi.Input<number | undefined>;
     /**
-     * ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
+     * ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
      */
     resourcesPerApi?: pulumi.Input<number | undefined>;
     /**
-     * VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+     * VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
      */
     vpcLinksPerRegion?: pulumi.Input<number | undefined>;
 }

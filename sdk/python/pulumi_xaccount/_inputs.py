@@ -65,7 +65,7 @@ class AccessLogsArgsDict(TypedDict):
     """
     retention_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+    RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, … 3653 days). Optional, default 30.
     """
 
 @pulumi.input_type
@@ -81,7 +81,7 @@ class AccessLogsArgs:
         :param pulumi.Input[_builtins.bool] create_account_role: CreateAccountRole creates the IAM role API Gateway writes logs with and sets it in the account's API Gateway settings. That setting is account-wide (one per account and region): it replaces whatever role another team set, for every REST API of the account and region, so this is an explicit opt-in, warned about on every run; leave it false when the account has a role already. While it is false and access logs are on, the preflight reads the setting before anything is registered and refuses a producer account without a role, naming this field. Both are kept when the stack lets go of them (RetainOnDelete), so a destroy never leaves the account pointing at a deleted role. Optional, default false.
         :param pulumi.Input[_builtins.bool] disabled: Disabled is Enabled false by its former name, the opposite of the stack file's key (api.accessLogs.enabled); it behaves as that. Setting it with Enabled is refused. Deprecated: use Enabled (false). Kept for one minor version.
         :param pulumi.Input[_builtins.bool] enabled: Enabled sends the stage's access logs; false turns them off. Optional, default true: a stage logs every request (DefaultAccessLogs).
-        :param pulumi.Input[_builtins.int] retention_days: RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+        :param pulumi.Input[_builtins.int] retention_days: RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, … 3653 days). Optional, default 30.
         """
         if create_account_role is not None:
             pulumi.set(__self__, "create_account_role", create_account_role)
@@ -136,7 +136,7 @@ class AccessLogsArgs:
     @pulumi.getter(name="retentionDays")
     def retention_days(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (RetentionDayValues). Optional, default 30.
+        RetentionDays is how long the log group keeps them; one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, … 3653 days). Optional, default 30.
         """
         return pulumi.get(self, "retention_days")
 
@@ -317,19 +317,19 @@ class ApiQuotasArgsDict(TypedDict):
     """
     access_associations_per_account: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+    AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default 100.
     """
     resource_policy_length: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
+    ResourcePolicyLength is the most characters the resource policy may have. Optional, default 8192.
     """
     resources_per_api: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
+    ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
     """
     vpc_links_per_region: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+    VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
     """
 
 @pulumi.input_type
@@ -342,10 +342,10 @@ class ApiQuotasArgs:
         """
         ApiQuotas are the quotas of the API's account where AWS has raised them. A zero field means AWS's default. Setting a field below the default is refused: it can only be a typo, since AWS does not lower quotas on request.
 
-        :param pulumi.Input[_builtins.int] access_associations_per_account: AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
-        :param pulumi.Input[_builtins.int] resource_policy_length: ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
-        :param pulumi.Input[_builtins.int] resources_per_api: ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
-        :param pulumi.Input[_builtins.int] vpc_links_per_region: VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+        :param pulumi.Input[_builtins.int] access_associations_per_account: AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default 100.
+        :param pulumi.Input[_builtins.int] resource_policy_length: ResourcePolicyLength is the most characters the resource policy may have. Optional, default 8192.
+        :param pulumi.Input[_builtins.int] resources_per_api: ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
+        :param pulumi.Input[_builtins.int] vpc_links_per_region: VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
         """
         if access_associations_per_account is not None:
             pulumi.set(__self__, "access_associations_per_account", access_associations_per_account)
@@ -360,7 +360,7 @@ class ApiQuotasArgs:
     @pulumi.getter(name="accessAssociationsPerAccount")
     def access_associations_per_account(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default MaxAccessAssociationsPerAccount.
+        AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default 100.
         """
         return pulumi.get(self, "access_associations_per_account")
 
@@ -372,7 +372,7 @@ class ApiQuotasArgs:
     @pulumi.getter(name="resourcePolicyLength")
     def resource_policy_length(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        ResourcePolicyLength is the most characters the resource policy may have. Optional, default DefaultResourcePolicyLength.
+        ResourcePolicyLength is the most characters the resource policy may have. Optional, default 8192.
         """
         return pulumi.get(self, "resource_policy_length")
 
@@ -384,7 +384,7 @@ class ApiQuotasArgs:
     @pulumi.getter(name="resourcesPerApi")
     def resources_per_api(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        ResourcesPerApi is the most API resources (paths) the API may have. Optional, default DefaultResourcesPerApi.
+        ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
         """
         return pulumi.get(self, "resources_per_api")
 
@@ -396,7 +396,7 @@ class ApiQuotasArgs:
     @pulumi.getter(name="vpcLinksPerRegion")
     def vpc_links_per_region(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default DefaultVpcLinksPerRegion.
+        VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
         """
         return pulumi.get(self, "vpc_links_per_region")
 

@@ -13,7 +13,7 @@ import (
 	"github.com/xaccount/xaccount-api/sdk/go/xaccount/internal"
 )
 
-// ResourcePolicy attaches the resource policy of BuildResourcePolicy to a private REST API (an apigateway.RestApiPolicy in the producer account). The RestApiPolicy is replaced whenever Revision changes: PutRestApi in overwrite mode drops a policy that is not in the body (pulumi/pulumi-aws #4296, hashicorp/terraform-provider-aws#49672), and the replacement puts it back in the same update, before the deployment that depends on it. Its deletion is retained: deleting a RestApiPolicy detaches the policy, which would undo the new one attached just before (create-before-delete) and, for an API that outlives this component, leave it without the Deny. The policy goes when the API goes.
+// ResourcePolicy attaches the resource policy of ResourcePolicyJson to a private REST API (an apigateway.RestApiPolicy in the producer account). The RestApiPolicy is replaced whenever Revision changes: PutRestApi in overwrite mode drops a policy that is not in the body (pulumi/pulumi-aws #4296, hashicorp/terraform-provider-aws#49672), and the replacement puts it back in the same update, before the deployment that depends on it. Its deletion is retained: deleting a RestApiPolicy detaches the policy, which would undo the new one attached just before (create-before-delete) and, for an API that outlives this component, leave it without the Deny. The policy goes when the API goes.
 type ResourcePolicy struct {
 	pulumi.ResourceState
 
@@ -51,7 +51,7 @@ type resourcePolicyArgs struct {
 	BodyHash *string `pulumi:"bodyHash"`
 	// ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
 	ExecutionArn string `pulumi:"executionArn"`
-	// ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+	// ExtraPolicyStatements are appended after the Deny and the Allow; an Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource. Optional.
 	ExtraPolicyStatements []map[string]interface{} `pulumi:"extraPolicyStatements"`
 	// ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
 	//
@@ -61,7 +61,7 @@ type resourcePolicyArgs struct {
 	PrincipalOrgId *string `pulumi:"principalOrgId"`
 	// Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
 	Principals []string `pulumi:"principals"`
-	// Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (DefaultResourcePolicyLength).
+	// Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (8,192 characters).
 	Quotas *xaccount.ApiQuotas `pulumi:"quotas"`
 	// RestApiId is the API the policy is attached to. Required.
 	RestApiId string `pulumi:"restApiId"`
@@ -79,7 +79,7 @@ type ResourcePolicyArgs struct {
 	BodyHash pulumi.StringPtrInput
 	// ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
 	ExecutionArn pulumi.StringInput
-	// ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+	// ExtraPolicyStatements are appended after the Deny and the Allow; an Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource. Optional.
 	ExtraPolicyStatements pulumi.MapArrayInput
 	// ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
 	//
@@ -89,7 +89,7 @@ type ResourcePolicyArgs struct {
 	PrincipalOrgId pulumi.StringPtrInput
 	// Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
 	Principals pulumi.StringArrayInput
-	// Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (DefaultResourcePolicyLength).
+	// Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (8,192 characters).
 	Quotas xaccount.ApiQuotasPtrInput
 	// RestApiId is the API the policy is attached to. Required.
 	RestApiId pulumi.StringInput

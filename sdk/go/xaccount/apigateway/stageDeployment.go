@@ -52,7 +52,7 @@ func NewStageDeployment(ctx *pulumi.Context,
 }
 
 type stageDeploymentArgs struct {
-	// AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
+	// AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, one JSON line per request (request ID, API, stage, source IP, vpceId, caller, method, path, status, latencies). The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
 	AccessLogDestinationArn *string `pulumi:"accessLogDestinationArn"`
 	// BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
 	BodyHash *string `pulumi:"bodyHash"`
@@ -78,7 +78,7 @@ type stageDeploymentArgs struct {
 
 // The set of arguments for constructing a StageDeployment resource.
 type StageDeploymentArgs struct {
-	// AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
+	// AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, one JSON line per request (request ID, API, stage, source IP, vpceId, caller, method, path, status, latencies). The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
 	AccessLogDestinationArn pulumi.StringPtrInput
 	// BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
 	BodyHash pulumi.StringPtrInput

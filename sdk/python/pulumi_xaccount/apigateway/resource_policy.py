@@ -37,11 +37,11 @@ class ResourcePolicyArgs:
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId is the API the policy is attached to. Required.
         :param pulumi.Input[Sequence[_builtins.str]] vpc_endpoint_ids: VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
         :param pulumi.Input[_builtins.str] body_hash: BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever the API's definition is imported again. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new BodyHash attaches the policy again; without it the first route change would leave the API without its policy. Required (optional in the schema only while Revision, its former name, is accepted).
-        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are appended after the Deny and the Allow; an Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource. Optional.
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_statements: ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
         :param pulumi.Input[_builtins.str] principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
         :param pulumi.Input[Sequence[_builtins.str]] principals: Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
-        :param pulumi.Input['_root_inputs.ApiQuotasArgs'] quotas: Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (DefaultResourcePolicyLength).
+        :param pulumi.Input['_root_inputs.ApiQuotasArgs'] quotas: Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (8,192 characters).
         :param pulumi.Input[_builtins.str] revision: Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
         """
         pulumi.set(__self__, "execution_arn", execution_arn)
@@ -120,7 +120,7 @@ class ResourcePolicyArgs:
     @pulumi.getter(name="extraPolicyStatements")
     def extra_policy_statements(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
         """
-        ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+        ExtraPolicyStatements are appended after the Deny and the Allow; an Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource. Optional.
         """
         return pulumi.get(self, "extra_policy_statements")
 
@@ -169,7 +169,7 @@ class ResourcePolicyArgs:
     @pulumi.getter
     def quotas(self) -> pulumi.Input[Optional['_root_inputs.ApiQuotasArgs']]:
         """
-        Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (DefaultResourcePolicyLength).
+        Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (8,192 characters).
         """
         return pulumi.get(self, "quotas")
 
@@ -209,17 +209,17 @@ class ResourcePolicy(pulumi.ComponentResource):
                  vpc_endpoint_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  __props__=None):
         """
-        ResourcePolicy attaches the resource policy of BuildResourcePolicy to a private REST API (an apigateway.RestApiPolicy in the producer account). The RestApiPolicy is replaced whenever Revision changes: PutRestApi in overwrite mode drops a policy that is not in the body (pulumi/pulumi-aws #4296, hashicorp/terraform-provider-aws#49672), and the replacement puts it back in the same update, before the deployment that depends on it. Its deletion is retained: deleting a RestApiPolicy detaches the policy, which would undo the new one attached just before (create-before-delete) and, for an API that outlives this component, leave it without the Deny. The policy goes when the API goes.
+        ResourcePolicy attaches the resource policy of ResourcePolicyJson to a private REST API (an apigateway.RestApiPolicy in the producer account). The RestApiPolicy is replaced whenever Revision changes: PutRestApi in overwrite mode drops a policy that is not in the body (pulumi/pulumi-aws #4296, hashicorp/terraform-provider-aws#49672), and the replacement puts it back in the same update, before the deployment that depends on it. Its deletion is retained: deleting a RestApiPolicy detaches the policy, which would undo the new one attached just before (create-before-delete) and, for an API that outlives this component, leave it without the Deny. The policy goes when the API goes.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] body_hash: BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever the API's definition is imported again. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new BodyHash attaches the policy again; without it the first route change would leave the API without its policy. Required (optional in the schema only while Revision, its former name, is accepted).
         :param pulumi.Input[_builtins.str] execution_arn: ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
-        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are appended after the Deny and the Allow; each must pass ValidateExtraStatement. Optional.
+        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are appended after the Deny and the Allow; an Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource. Optional.
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_statements: ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
         :param pulumi.Input[_builtins.str] principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
         :param pulumi.Input[Sequence[_builtins.str]] principals: Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
-        :param pulumi.Input[Union['_root_inputs.ApiQuotasArgs', '_root_inputs.ApiQuotasArgsDict']] quotas: Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (DefaultResourcePolicyLength).
+        :param pulumi.Input[Union['_root_inputs.ApiQuotasArgs', '_root_inputs.ApiQuotasArgsDict']] quotas: Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (8,192 characters).
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId is the API the policy is attached to. Required.
         :param pulumi.Input[_builtins.str] revision: Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
         :param pulumi.Input[Sequence[_builtins.str]] vpc_endpoint_ids: VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
@@ -231,7 +231,7 @@ class ResourcePolicy(pulumi.ComponentResource):
                  args: ResourcePolicyArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        ResourcePolicy attaches the resource policy of BuildResourcePolicy to a private REST API (an apigateway.RestApiPolicy in the producer account). The RestApiPolicy is replaced whenever Revision changes: PutRestApi in overwrite mode drops a policy that is not in the body (pulumi/pulumi-aws #4296, hashicorp/terraform-provider-aws#49672), and the replacement puts it back in the same update, before the deployment that depends on it. Its deletion is retained: deleting a RestApiPolicy detaches the policy, which would undo the new one attached just before (create-before-delete) and, for an API that outlives this component, leave it without the Deny. The policy goes when the API goes.
+        ResourcePolicy attaches the resource policy of ResourcePolicyJson to a private REST API (an apigateway.RestApiPolicy in the producer account). The RestApiPolicy is replaced whenever Revision changes: PutRestApi in overwrite mode drops a policy that is not in the body (pulumi/pulumi-aws #4296, hashicorp/terraform-provider-aws#49672), and the replacement puts it back in the same update, before the deployment that depends on it. Its deletion is retained: deleting a RestApiPolicy detaches the policy, which would undo the new one attached just before (create-before-delete) and, for an API that outlives this component, leave it without the Deny. The policy goes when the API goes.
 
         :param str resource_name: The name of the resource.
         :param ResourcePolicyArgs args: The arguments to use to populate this resource's properties.

@@ -37,7 +37,7 @@ class StageDeploymentArgs:
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId is the API to deploy. Required.
         :param pulumi.Input[_builtins.str] stage_name: StageName is the stage that serves the deployment. Required. An input, so it may come from another resource; a plain value is validated.
         :param pulumi.Input[Sequence[_builtins.str]] vpc_endpoint_ids: VpcEndpointIds are the endpoints associated with the API. Required.
-        :param pulumi.Input[_builtins.str] access_log_destination_arn: AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
+        :param pulumi.Input[_builtins.str] access_log_destination_arn: AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, one JSON line per request (request ID, API, stage, source IP, vpceId, caller, method, path, status, latencies). The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
         :param pulumi.Input[_builtins.str] body_hash: BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
         :param pulumi.Input[_builtins.str] definition_hash: DefinitionHash is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
         :param _builtins.bool protect: Protect protects the Stage (its name is in every URL) against deletion. The Deployment is never protected: every change replaces it, and a protected resource cannot be replaced. Optional, default false.
@@ -116,7 +116,7 @@ class StageDeploymentArgs:
     @pulumi.getter(name="accessLogDestinationArn")
     def access_log_destination_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
+        AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, one JSON line per request (request ID, API, stage, source IP, vpceId, caller, method, path, status, latencies). The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
         """
         return pulumi.get(self, "access_log_destination_arn")
 
@@ -208,7 +208,7 @@ class StageDeployment(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] access_log_destination_arn: AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, in AccessLogFormat. The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
+        :param pulumi.Input[_builtins.str] access_log_destination_arn: AccessLogDestinationArn is the CloudWatch log group (ARN) the stage writes access logs to, one JSON line per request (request ID, API, stage, source IP, vpceId, caller, method, path, status, latencies). The account's API Gateway CloudWatch role must be set for it (see AccessLogsArgs). Optional.
         :param pulumi.Input[_builtins.str] body_hash: BodyHash is the API's PrivateRestApi.BodyHash: a new value redeploys. Required (optional in the schema only while DefinitionHash, its former name, is accepted).
         :param pulumi.Input[_builtins.str] definition_hash: DefinitionHash is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
         :param pulumi.Input[_builtins.str] policy_json: PolicyJson is the attached resource policy (ResourcePolicy.PolicyJson). Required.

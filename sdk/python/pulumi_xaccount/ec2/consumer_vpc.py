@@ -117,7 +117,7 @@ class ConsumerVpc(pulumi.ComponentResource):
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  __props__=None):
         """
-        ConsumerVpc is a small VPC with private subnets only (no internet gateway, no NAT) and DNS support and hostnames on, as private DNS for execute-api needs. Its children are named after the layout (VpcLayoutKey: CIDR and zone count). Subnets cannot be resized in place, and a replaced subnet is created before the old one is deleted, so a new layout in the same VPC would overlap the old subnets (InvalidSubnet.Conflict). A new layout therefore builds a whole new VPC under new names; the endpoint moves to it and the old VPC is deleted at the end of the same update.
+        ConsumerVpc is a small VPC with private subnets only (no internet gateway, no NAT) and DNS support and hostnames on, as private DNS for execute-api needs. Its children are named after the layout (its CIDR and zone count). Subnets cannot be resized in place, and a replaced subnet is created before the old one is deleted, so a new layout in the same VPC would overlap the old subnets (InvalidSubnet.Conflict). A new layout therefore builds a whole new VPC under new names; the endpoint moves to it and the old VPC is deleted at the end of the same update.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -134,7 +134,7 @@ class ConsumerVpc(pulumi.ComponentResource):
                  args: ConsumerVpcArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        ConsumerVpc is a small VPC with private subnets only (no internet gateway, no NAT) and DNS support and hostnames on, as private DNS for execute-api needs. Its children are named after the layout (VpcLayoutKey: CIDR and zone count). Subnets cannot be resized in place, and a replaced subnet is created before the old one is deleted, so a new layout in the same VPC would overlap the old subnets (InvalidSubnet.Conflict). A new layout therefore builds a whole new VPC under new names; the endpoint moves to it and the old VPC is deleted at the end of the same update.
+        ConsumerVpc is a small VPC with private subnets only (no internet gateway, no NAT) and DNS support and hostnames on, as private DNS for execute-api needs. Its children are named after the layout (its CIDR and zone count). Subnets cannot be resized in place, and a replaced subnet is created before the old one is deleted, so a new layout in the same VPC would overlap the old subnets (InvalidSubnet.Conflict). A new layout therefore builds a whole new VPC under new names; the endpoint moves to it and the old VPC is deleted at the end of the same update.
 
         :param str resource_name: The name of the resource.
         :param ConsumerVpcArgs args: The arguments to use to populate this resource's properties.
