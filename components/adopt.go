@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // AdoptApiArgs adopts a REST API that exists already instead of creating
@@ -38,9 +40,6 @@ type AdoptApiArgs struct {
 	ChangeEndpointType bool `pulumi:"changeEndpointType,optional"`
 }
 
-// ExpectRestApiId describes a REST API ID.
-const ExpectRestApiId = "a REST API ID: 10 lowercase letters or digits, such as a1b2c3d4e5"
-
 var restApiIdPattern = regexp.MustCompile(`^[a-z0-9]{10}$`)
 
 // validRestApiId reports whether id looks like an API Gateway REST API ID.
@@ -51,7 +50,7 @@ func validRestApiId(id string) bool { return restApiIdPattern.MatchString(id) }
 func (a *AdoptApiArgs) Validate(routes []Route) error {
 	var f fieldErrs
 	if !validRestApiId(a.RestApiId) {
-		f.bad("restApiId", a.RestApiId, ExpectRestApiId)
+		f.bad("restApiId", a.RestApiId, vocab.ExpectRestApiId)
 	}
 	if !a.ReplaceRoutes {
 		f.add("replaceRoutes", "is false; adopting REST API %s replaces its whole definition: afterwards it has exactly %s, "+

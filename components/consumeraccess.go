@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // PublishedApi is what a producer's stack hands to each consumer's stack:
@@ -103,14 +105,14 @@ type ConsumerApiAccess struct {
 func (a *ConsumerApiAccessArgs) Validate() error {
 	var f fieldErrs
 	a = a.resolved(&f)
-	if !ValidRegion(a.Region) {
-		f.bad("region", a.Region, ExpectRegion)
+	if !vocab.ValidRegion(a.Region) {
+		f.bad("region", a.Region, vocab.ExpectRegion)
 	}
-	if !ValidAccountId(a.ProducerAccountId) {
-		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
+	if !vocab.ValidAccountId(a.ProducerAccountId) {
+		f.bad("producerAccountId", a.ProducerAccountId, vocab.ExpectAccountId)
 	}
-	if a.RolePermissionsBoundary != "" && !validPolicyName(a.RolePermissionsBoundary) {
-		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, expectPolicyName)
+	if a.RolePermissionsBoundary != "" && !vocab.ValidPolicyName(a.RolePermissionsBoundary) {
+		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, vocab.ExpectPolicyName)
 	}
 	if a.Consumer.EndpointId != nil {
 		f.add("consumer.endpointId", "a consumer's own stack creates its endpoint; an endpoint owned elsewhere needs no consumer stack: list it in the producer's consumers instead")
@@ -135,10 +137,10 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 		f.require(a.Api.DeploymentId != nil, "api.deploymentId")
 		f.require(a.Api.PolicyHash != nil, "api.policyHash")
 		if m := a.Api.EndpointAccessMode; m != "" && m != EndpointAccessStrict && m != EndpointAccessBasic {
-			f.bad("api.endpointAccessMode", m, ExpectEndpointAccessMode)
+			f.bad("api.endpointAccessMode", m, vocab.ExpectEndpointAccessMode)
 		}
 		if validateAuthorization(a.Api.Authorization) != nil {
-			f.bad("api.authorization", a.Api.Authorization, ExpectAuthorization)
+			f.bad("api.authorization", a.Api.Authorization, vocab.ExpectAuthorization)
 		}
 		if arn, ok := plainString(a.Api.ExecutionArn); ok {
 			if !executionArnPattern.MatchString(arn) {
@@ -151,7 +153,7 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 			f.require(d.Arn != nil, "api.customDomain.arn")
 			f.require(d.Name != nil, "api.customDomain.name")
 			if n, ok := plainString(d.Name); ok && !validDomainName(n) {
-				f.bad("api.customDomain.name", n, ExpectDomainName)
+				f.bad("api.customDomain.name", n, vocab.ExpectDomainName)
 			}
 			if d.AcceptShare && d.ShareArn == nil {
 				f.add("api.customDomain.shareArn", "missing; accepting the domain's share needs its ARN (the producer's customDomain.shareArn output)")

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // This file holds the consumer side that CrossAccountPrivateApi (one stack,
@@ -247,7 +249,7 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 	}
 	boundary := ""
 	if s.boundary != "" {
-		boundary = policyArn(s.region, c.AccountId, s.boundary)
+		boundary = vocab.PolicyArn(s.region, c.AccountId, s.boundary)
 	}
 	return NewConnectivityProbe(ctx, s.name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
 		Region:                  s.region,

@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // ConsumerArgs describe one consumer account of a CrossAccountPrivateApi.
@@ -345,7 +347,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	if logs := args.accessLogs(); logs.on() {
 		boundary := ""
 		if args.RolePermissionsBoundary != "" {
-			boundary = policyArn(args.Region, args.ProducerAccountId, args.RolePermissionsBoundary)
+			boundary = vocab.PolicyArn(args.Region, args.ProducerAccountId, args.RolePermissionsBoundary)
 		}
 		group, deps, err := newAccessLogs(ctx, name, comp, args.Region, args.StageName, &logs, args.Protect, boundary, pulumi.Provider(args.ProducerProvider))
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // Limits of the stage-wide throttle API Gateway applies per account and
@@ -16,25 +18,6 @@ const (
 	maxBurstLimit = 5000
 )
 
-// Expectations shared by the component checks and the messages of the stack's
-// config layer.
-const (
-	ExpectAccountId      = `a 12-digit AWS account ID such as "111122223333"`
-	ExpectConsumerName   = "a name of 1-32 characters [a-z0-9-]"
-	ExpectRegion         = "an AWS region of the aws partition such as eu-west-1 (aws-cn and aws-us-gov regions are not supported: invoke URLs and endpoint names are built for amazonaws.com)"
-	ExpectStageName      = "a stage name of 1-128 characters [A-Za-z0-9_]"
-	ExpectOrgId          = "an AWS Organizations ID, o- and 10-32 lowercase letters or digits"
-	expectPrincipal      = "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), or arn:aws:iam::<account>:root"
-	ExpectAuthorization  = AuthorizationNone + " or " + AuthorizationIam
-	ExpectEndpointId     = "a VPC endpoint ID: vpce- and 8 or 17 lowercase hex digits"
-	ExpectEndpointPolicy = EndpointPolicyRestricted + " (invoke this API only) or " + EndpointPolicyFull + " (the endpoint serves other APIs too)"
-	// expectExecuteApiEndpointPolicy is ExecuteApiEndpointArgs.EndpointPolicy's.
-	expectExecuteApiEndpointPolicy = EndpointPolicyRestricted + " (invoke the invokeArns only), " + EndpointPolicyFull +
-		" (any API of the region) or " + EndpointPolicySeparate + " (a policy attached separately)"
-	expectPolicyName = "the name of a customer managed policy, after its path if any (team/boundary): [A-Za-z0-9_+=,.@-], folders separated by /"
-	expectPolicyArn  = "a customer managed policy's ARN, arn:aws:iam::<account>:policy/<name>"
-)
-
 // Validate checks every value of the args and returns all problems as
 // FieldErrors, each with its path in the args ("consumers[1].accountId").
 // Inputs given as plain values (pulumi.String, pulumi.StringArray of them) are
@@ -43,17 +26,17 @@ const (
 func (a *CrossAccountPrivateApiArgs) Validate() error {
 	var f fieldErrs
 	a = a.resolved(&f)
-	if !ValidRegion(a.Region) {
-		f.bad("region", a.Region, ExpectRegion)
+	if !vocab.ValidRegion(a.Region) {
+		f.bad("region", a.Region, vocab.ExpectRegion)
 	}
-	if !ValidAccountId(a.ProducerAccountId) {
-		f.bad("producerAccountId", a.ProducerAccountId, ExpectAccountId)
+	if !vocab.ValidAccountId(a.ProducerAccountId) {
+		f.bad("producerAccountId", a.ProducerAccountId, vocab.ExpectAccountId)
 	}
-	if a.RolePermissionsBoundary != "" && !validPolicyName(a.RolePermissionsBoundary) {
-		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, expectPolicyName)
+	if a.RolePermissionsBoundary != "" && !vocab.ValidPolicyName(a.RolePermissionsBoundary) {
+		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, vocab.ExpectPolicyName)
 	}
-	if !ValidStageName(a.StageName) {
-		f.bad("stageName", a.StageName, ExpectStageName)
+	if !vocab.ValidStageName(a.StageName) {
+		f.bad("stageName", a.StageName, vocab.ExpectStageName)
 	}
 	a.validateConsumers(&f)
 	if len(a.Routes) > 0 {
@@ -61,15 +44,15 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 		a.validatePlacements(&f)
 	}
 	if validateAuthorization(a.Authorization) != nil {
-		f.bad("authorization", a.Authorization, ExpectAuthorization)
+		f.bad("authorization", a.Authorization, vocab.ExpectAuthorization)
 	}
 	if a.Adopt != nil {
 		f.nest("adopt", a.Adopt.Validate(a.Routes))
 	}
 	if a.PrincipalOrgId != "" {
 		switch {
-		case !validOrgId(a.PrincipalOrgId):
-			f.bad("principalOrgId", a.PrincipalOrgId, ExpectOrgId)
+		case !vocab.ValidOrgId(a.PrincipalOrgId):
+			f.bad("principalOrgId", a.PrincipalOrgId, vocab.ExpectOrgId)
 		case a.Authorization != AuthorizationIam:
 			f.add("principalOrgId", "applies with authorization %s only; set authorization or remove it", AuthorizationIam)
 		}
@@ -159,8 +142,8 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 	endpoints := map[string]int{}
 	for i, c := range a.Consumers {
 		field := fmt.Sprintf("consumers[%d]", i)
-		if !ValidConsumerName(c.Name) {
-			f.bad(field+".name", c.Name, ExpectConsumerName)
+		if !vocab.ValidConsumerName(c.Name) {
+			f.bad(field+".name", c.Name, vocab.ExpectConsumerName)
 		} else if first, dup := names[c.Name]; dup {
 			f.add(field+".name", "got %q, already used by consumers[%d]; expected a unique name", c.Name, first)
 		} else {
@@ -168,8 +151,8 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 		}
 		// Required: the account gate compares the consumer's provider with
 		// it, and an AWS_IAM API allows its root by default.
-		if !ValidAccountId(c.AccountId) {
-			f.bad(field+".accountId", c.AccountId, ExpectAccountId)
+		if !vocab.ValidAccountId(c.AccountId) {
+			f.bad(field+".accountId", c.AccountId, vocab.ExpectAccountId)
 		}
 		ways := 0
 		if c.Vpc != nil {
@@ -194,7 +177,7 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 			ways++
 			if id, ok := plainString(c.EndpointId); ok {
 				if !vpcEndpointIdPattern.MatchString(id) {
-					f.bad(field+".endpointId", id, ExpectEndpointId)
+					f.bad(field+".endpointId", id, vocab.ExpectEndpointId)
 				} else if first, dup := endpoints[id]; dup {
 					f.add(field+".endpointId", "got %q, already used by consumers[%d]; expected each endpoint once", id, first)
 				} else {
@@ -206,7 +189,7 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 			f.add(field, "set exactly one of vpc, vpcId with subnetIds, or endpointId")
 		}
 		if c.EndpointPolicy != "" && c.EndpointPolicy != EndpointPolicyRestricted && c.EndpointPolicy != EndpointPolicyFull {
-			f.bad(field+".endpointPolicy", c.EndpointPolicy, ExpectEndpointPolicy)
+			f.bad(field+".endpointPolicy", c.EndpointPolicy, vocab.ExpectEndpointPolicy)
 		}
 		if cidrs, ok := plainStrings(c.AllowedCidrs); ok {
 			if len(cidrs) == 0 {
@@ -237,7 +220,7 @@ func (a *CrossAccountPrivateApiArgs) validatePrincipals(f *fieldErrs, field stri
 	switch {
 	case c.Principals == nil:
 		if a.Authorization == AuthorizationIam && c.AccountId == "" {
-			f.add(field+".accountId", "missing; expected %s (with %s and no principals, the account root is allowed)", ExpectAccountId, AuthorizationIam)
+			f.add(field+".accountId", "missing; expected %s (with %s and no principals, the account root is allowed)", vocab.ExpectAccountId, AuthorizationIam)
 		}
 		return
 	case a.Authorization != AuthorizationIam:
@@ -252,11 +235,11 @@ func (a *CrossAccountPrivateApiArgs) validatePrincipals(f *fieldErrs, field stri
 		f.add(field+".principals", "got an empty list; expected at least one principal, or no principals for the account root")
 	}
 	for j, p := range principals {
-		account, ok := principalAccount(p)
+		account, ok := vocab.PrincipalAccount(p)
 		switch {
 		case !ok:
-			f.bad(fmt.Sprintf("%s.principals[%d]", field, j), p, expectPrincipal)
-		case ValidAccountId(c.AccountId) && account != c.AccountId:
+			f.bad(fmt.Sprintf("%s.principals[%d]", field, j), p, vocab.ExpectPrincipal)
+		case vocab.ValidAccountId(c.AccountId) && account != c.AccountId:
 			f.add(fmt.Sprintf("%s.principals[%d]", field, j), "got %q in account %s; expected a principal of this consumer's account %s", p, account, c.AccountId)
 		}
 	}
@@ -292,9 +275,9 @@ func (a *CrossAccountPrivateApiArgs) validatePlacement(f *fieldErrs, field strin
 	region, account, err := parse(arn)
 	switch {
 	case err != nil: // reported by ValidateRoutes
-	case ValidRegion(a.Region) && region != a.Region:
+	case vocab.ValidRegion(a.Region) && region != a.Region:
 		f.add(field, "got %q in region %s; expected %s in %s (region), the API's region", arn, region, what, a.Region)
-	case ValidAccountId(a.ProducerAccountId) && account != a.ProducerAccountId:
+	case vocab.ValidAccountId(a.ProducerAccountId) && account != a.ProducerAccountId:
 		f.add(field, "got %q in account %s; expected %s in the producer account %s", arn, account, what, a.ProducerAccountId)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // A PRIVATE custom domain name ("Custom domain names for private APIs in API
@@ -61,11 +63,6 @@ const (
 )
 
 // Expectations of the custom domain's values.
-const (
-	ExpectDomainName     = "a lowercase DNS name of at least two labels [a-z0-9-], at most 253 characters, not under amazonaws.com"
-	ExpectCertificateArn = "an ACM certificate ARN of the producer account in the API's region (arn:aws:acm:<region>:<account>:certificate/<id>)"
-	ExpectBasePath       = `"" (the root) or one path segment of [A-Za-z0-9._~-] (no /)`
-)
 
 var (
 	domainLabel    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
@@ -104,11 +101,11 @@ func (d *CustomDomainArgs) Validate(region, producerAccount string) error {
 		return nil
 	}
 	if !validDomainName(d.Name) {
-		f.bad("name", d.Name, ExpectDomainName)
+		f.bad("name", d.Name, vocab.ExpectDomainName)
 	}
 	switch parts := certificateArn.FindStringSubmatch(d.CertificateArn); {
 	case parts == nil:
-		f.bad("certificateArn", d.CertificateArn, ExpectCertificateArn)
+		f.bad("certificateArn", d.CertificateArn, vocab.ExpectCertificateArn)
 	case parts[1] != region:
 		f.add("certificateArn", "got a certificate in %s; a private custom domain takes an ACM certificate in the API's region, %s", parts[1], region)
 	case parts[2] != producerAccount:
@@ -127,7 +124,7 @@ func (d *CustomDomainArgs) Validate(region, producerAccount string) error {
 		// mapping that does not exist.
 		f.add("basePath", "got %q, a multi-level base path; a private custom domain's mapping takes one segment (e.g. %q), as pulumi-aws 6.83.4 cannot read, update or delete a private domain's mapping whose base path has a /", d.BasePath, strings.SplitN(strings.Trim(d.BasePath, "/"), "/", 2)[0])
 	case d.BasePath != "" && (!basePathShape.MatchString(d.BasePath) || len(d.BasePath) > 255):
-		f.bad("basePath", d.BasePath, ExpectBasePath)
+		f.bad("basePath", d.BasePath, vocab.ExpectBasePath)
 	}
 	switch p := d.securityPolicy(); {
 	case p == SecurityPolicyTls10:

@@ -10,6 +10,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // StageDeploymentArgs are the inputs of StageDeployment.
@@ -131,8 +133,8 @@ func (a *StageDeploymentArgs) Validate() error {
 	f.require(a.BodyHash != nil, "bodyHash")
 	f.require(a.PolicyJson != nil, "policyJson")
 	f.require(a.VpcEndpointIds != nil, "vpcEndpointIds")
-	if stage, ok := plainString(a.StageName); ok && !ValidStageName(stage) {
-		f.bad("stageName", stage, ExpectStageName)
+	if stage, ok := plainString(a.StageName); ok && !vocab.ValidStageName(stage) {
+		f.bad("stageName", stage, vocab.ExpectStageName)
 	}
 	if t := a.Throttle; t != nil {
 		f.nest("throttle", validateThrottle(*t))

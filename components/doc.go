@@ -24,9 +24,12 @@
 //   - [NewAccountProvider] with [AccountProviderArgs]: an AWS provider
 //     pinned to one account and region.
 //
-// Everything else in the package serves these: constants the args take
-// (EndpointPolicyRestricted, IntegrationMock, …), defaults, the checks the
-// stack program shares with them, and helpers.
+// Everything else the package exports serves these: the values the args take
+// (EndpointPolicyRestricted, IntegrationMock, InvokePrivateDns, …), their
+// defaults (DefaultStageThrottle, …), FieldErrors, and a few helpers for
+// importers who hand values between stacks (ResourcePolicyJson,
+// RegionalDnsName, …). The checks and helpers the stack program shares with
+// the components live in the module's internal packages.
 //
 // # The two accounts
 //
@@ -57,9 +60,9 @@
 // ConnectivityProbe proves the call from the consumer side: a Lambda
 // function in the endpoint's subnets calls the API through every invoke form
 // whenever the deployment, the policy or the endpoint changes, and fails the
-// update with the likely cause (ProbeRules, Diagnose) when an answer is not
-// the expected one. CrossAccountPrivateApi adds one per consumer with
-// ConsumerArgs.Probe.
+// update with the likely cause (the diagnostics table of docs/probe.md) when
+// an answer is not the expected one. CrossAccountPrivateApi adds one per
+// consumer with ConsumerArgs.Probe.
 //
 // # Hand-over values
 //

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // ExecuteApiEndpointArgs are the inputs of ExecuteApiEndpoint.
@@ -104,7 +106,7 @@ func (a *ExecuteApiEndpointArgs) Validate() error {
 			f.add("invokeArns", "set with endpointPolicy %s; invokeArns go with endpointPolicy %s only: remove one", a.EndpointPolicy, EndpointPolicyRestricted)
 		}
 	default:
-		f.bad("endpointPolicy", a.EndpointPolicy, expectExecuteApiEndpointPolicy)
+		f.bad("endpointPolicy", a.EndpointPolicy, vocab.ExpectExecuteApiEndpointPolicy)
 	}
 	if cidrs, ok := plainStrings(a.AllowedCidrs); ok {
 		if err := checkAllowedCidrs(cidrs); err != nil {

@@ -1,7 +1,5 @@
 package components
 
-import "encoding/json"
-
 // gatewayResponseBody is the body of every answer API Gateway gives itself
 // (a refused call, a missing route, an integration that failed) on an API
 // of these components: JSON with the message, the gateway response type
@@ -27,20 +25,4 @@ func gatewayResponses() map[string]any {
 		out[t] = map[string]any{"responseTemplates": map[string]string{"application/json": gatewayResponseBody}}
 	}
 	return out
-}
-
-// ParseGatewayAnswer reads the response type and request ID of API
-// Gateway's own JSON answer (gatewayResponseBody); "", "" for any other
-// body. The probe's Lambda does the same (probe.py, gateway_answer).
-func ParseGatewayAnswer(body string) (responseType, requestId string) {
-	var doc map[string]any
-	if json.Unmarshal([]byte(body), &doc) != nil {
-		return "", ""
-	}
-	typ, ok := doc["errorType"].(string)
-	if _, hasId := doc["requestId"]; !ok || !hasId {
-		return "", ""
-	}
-	id, _ := doc["requestId"].(string)
-	return typ, id
 }

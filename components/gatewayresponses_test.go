@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
 // TestEveryApiAnswersItsOwnErrorsAsJson: the OpenAPI body customizes
@@ -46,11 +48,11 @@ func TestEveryApiAnswersItsOwnErrorsAsJson(t *testing.T) {
 // TestParseGatewayAnswer: the response type and request ID come from API
 // Gateway's own JSON answer only.
 func TestParseGatewayAnswer(t *testing.T) {
-	typ, id := ParseGatewayAnswer(`{"message":"Missing Authentication Token","errorType":"MISSING_AUTHENTICATION_TOKEN","requestId":"r-1"}`)
+	typ, id := probediag.ParseGatewayAnswer(`{"message":"Missing Authentication Token","errorType":"MISSING_AUTHENTICATION_TOKEN","requestId":"r-1"}`)
 	assert.Equal(t, "MISSING_AUTHENTICATION_TOKEN", typ)
 	assert.Equal(t, "r-1", id)
 	for _, other := range []string{`{"message":"Missing Authentication Token"}`, `{"errorType":"X"}`, `not json`, `["errorType"]`, ``} {
-		typ, id := ParseGatewayAnswer(other)
+		typ, id := probediag.ParseGatewayAnswer(other)
 		assert.Empty(t, typ+id, other)
 	}
 }

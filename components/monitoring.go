@@ -8,6 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // Per-consumer metrics. Metric filters on the access-log group (one per
@@ -109,9 +111,6 @@ type MonitoringArgs struct {
 // snsTopicArn is the shape of an SNS topic ARN: partition, region, account, name.
 var snsTopicArn = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$`)
 
-// ExpectAlarmTopicArn is what an alarm topic may be.
-const ExpectAlarmTopicArn = "an SNS topic ARN in the API's region (arn:aws:sns:<region>:<account>:<name>)"
-
 // withDefaults is the args with every zero value replaced by its default.
 func (m MonitoringArgs) withDefaults() MonitoringArgs {
 	if m.ServerErrorRatePercent == 0 {
@@ -162,7 +161,7 @@ func (m MonitoringArgs) Validate(region string) error {
 		parts := snsTopicArn.FindStringSubmatch(m.AlarmTopicArn)
 		switch {
 		case parts == nil:
-			f.bad("alarmTopicArn", m.AlarmTopicArn, ExpectAlarmTopicArn)
+			f.bad("alarmTopicArn", m.AlarmTopicArn, vocab.ExpectAlarmTopicArn)
 		case parts[2] != region:
 			f.add("alarmTopicArn", "got %q in region %s; CloudWatch alarms notify topics of their own region only: expected a topic in %s", m.AlarmTopicArn, parts[2], region)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // PolicyDocument is an IAM policy document as API Gateway stores it.
@@ -24,7 +26,7 @@ type PolicyStatement struct {
 }
 
 var (
-	executionArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z]{2}(-[a-z]+)+-\d:` + accountDigits + `:[a-z0-9]+$`)
+	executionArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z]{2}(-[a-z]+)+-\d:` + vocab.AccountDigits + `:[a-z0-9]+$`)
 	// vpcEndpointIdPattern matches an interface VPC endpoint ID (8 or 17 hex digits).
 	vpcEndpointIdPattern = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
@@ -87,14 +89,14 @@ func buildResourcePolicyWith(executionArn string, vpcEndpointIds []string, who R
 		slices.Sort(principals)
 		principals = slices.Compact(principals)
 		for _, p := range principals {
-			if _, ok := principalAccount(p); !ok {
+			if _, ok := vocab.PrincipalAccount(p); !ok {
 				return PolicyDocument{}, fmt.Errorf("principal %q: expected an IAM role or user ARN, or arn:aws:iam::<account>:root", p)
 			}
 		}
 		principal = map[string][]string{"AWS": principals}
 	}
 	if who.PrincipalOrgId != "" {
-		if !validOrgId(who.PrincipalOrgId) {
+		if !vocab.ValidOrgId(who.PrincipalOrgId) {
 			return PolicyDocument{}, fmt.Errorf("organization ID %q: expected o- and 10-32 lowercase letters or digits", who.PrincipalOrgId)
 		}
 		allowCondition = map[string]map[string][]string{"StringEquals": {"aws:PrincipalOrgId": {who.PrincipalOrgId}}}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // This file holds the guardrails of extra resource-policy statements: what a
@@ -58,7 +60,7 @@ func validateExtraStatement(stmt map[string]any) error {
 	return nil
 }
 
-var executionResourcePattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:` + accountDigits + `:[a-z0-9]+/`)
+var executionResourcePattern = regexp.MustCompile(`^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:` + vocab.AccountDigits + `:[a-z0-9]+/`)
 
 // stringOrList reads an IAM string-or-list field.
 func stringOrList(v any) ([]string, bool) {

@@ -15,6 +15,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/probediag"
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // probeSource is the probe's Lambda code: one Python file, standard library
@@ -106,8 +109,8 @@ type ConnectivityProbeArgs struct {
 	// deployment, the policy, the endpoint and who may reach it). Required.
 	Triggers pulumi.StringMapInput `pulumi:"triggers"`
 	// FailOnError fails the update when a form does not answer as expected
-	// and is not pending (ProbeFormResult.Pending: a new custom domain not
-	// ready yet, which is a warning instead). Optional, default true.
+	// and is not pending (a new custom domain not ready yet, which is a
+	// warning instead). Optional, default true.
 	FailOnError *bool `pulumi:"failOnError,optional"`
 	// TimeoutSeconds bounds each call. Optional, default DefaultProbeTimeoutSeconds.
 	TimeoutSeconds int `pulumi:"timeoutSeconds,optional"`
@@ -133,8 +136,8 @@ type ConnectivityProbe struct {
 	// SecurityGroupId is the probe's own security group.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
 	// Results maps each invoke form to what the last run recorded
-	// (ProbeFormResult as a map: status, latencyMs, requestId, errorType,
-	// body, none for a MOCK's own answer, ok, pending, diagnosis, …); a
+	// (status, latencyMs, requestId, errorType, body, none for a MOCK's own
+	// answer, ok, pending, diagnosis, …); a
 	// secret when anything the probe was given is.
 	Results pulumi.MapOutput `pulumi:"results"`
 
@@ -146,11 +149,11 @@ type ConnectivityProbe struct {
 // Validate checks the args and returns every problem as FieldErrors.
 func (a *ConnectivityProbeArgs) Validate() error {
 	var f fieldErrs
-	if !ValidRegion(a.Region) {
-		f.bad("region", a.Region, ExpectRegion)
+	if !vocab.ValidRegion(a.Region) {
+		f.bad("region", a.Region, vocab.ExpectRegion)
 	}
-	if a.PermissionsBoundary != "" && !validPolicyArn(a.PermissionsBoundary) {
-		f.bad("permissionsBoundary", a.PermissionsBoundary, expectPolicyArn)
+	if a.PermissionsBoundary != "" && !vocab.ValidPolicyArn(a.PermissionsBoundary) {
+		f.bad("permissionsBoundary", a.PermissionsBoundary, vocab.ExpectPolicyArn)
 	}
 	f.require(a.VpcId != nil, "vpcId")
 	f.require(a.SubnetIds != nil, "subnetIds")
@@ -207,11 +210,11 @@ type probeEvent struct {
 	TimeoutSeconds int           `json:"timeoutSeconds"`
 	// RetryDelaysSeconds are the waits before each retry; RetryDeadlineSeconds
 	// is when, after the start, no retry is started any more.
-	RetryDelaysSeconds   []int       `json:"retryDelaysSeconds"`
-	RetryDeadlineSeconds int         `json:"retryDeadlineSeconds"`
-	FailOnError          bool        `json:"failOnError"`
-	Rules                []ProbeRule `json:"rules"`
-	Refusals             []string    `json:"refusals"`
+	RetryDelaysSeconds   []int            `json:"retryDelaysSeconds"`
+	RetryDeadlineSeconds int              `json:"retryDeadlineSeconds"`
+	FailOnError          bool             `json:"failOnError"`
+	Rules                []probediag.Rule `json:"rules"`
+	Refusals             []string         `json:"refusals"`
 }
 
 // ProbeEventJSON renders the probe's input for the given forms: a call per
@@ -220,7 +223,7 @@ type probeEvent struct {
 func ProbeEventJSON(urls map[string]string, headers map[string]map[string]string, a *ConnectivityProbeArgs) (string, error) {
 	ev := probeEvent{Region: a.Region, Integration: a.Integration, TimeoutSeconds: a.timeout(),
 		RetryDelaysSeconds: probeRetryDelaySeconds(), RetryDeadlineSeconds: probeRetryDeadline(a.timeout()),
-		FailOnError: a.FailOnError == nil || *a.FailOnError, Rules: ProbeRules, Refusals: probeRefusals}
+		FailOnError: a.FailOnError == nil || *a.FailOnError, Rules: probediag.Rules, Refusals: probediag.Refusals}
 	forms := make([]string, 0, len(urls))
 	for form := range urls {
 		forms = append(forms, form)
@@ -237,42 +240,17 @@ func ProbeEventJSON(urls map[string]string, headers map[string]map[string]string
 	return string(b), err
 }
 
-// ParseProbeResult reads the probe function's answer into one result per form.
-func ParseProbeResult(result string) (map[string]any, error) {
-	var out struct {
-		Results []map[string]any `json:"results"`
-	}
-	if err := json.Unmarshal([]byte(result), &out); err != nil {
-		return nil, fmt.Errorf("probe result is not the probe's JSON: %w", err)
-	}
-	forms := map[string]any{}
-	for _, r := range out.Results {
-		form, _ := r["form"].(string)
-		forms[form] = r
-	}
-	return forms, nil
-}
-
-// ProbeRerunCommand is the command that runs a probe again: replacing its
-// aws:lambda/invocation:Invocation (invocationUrn) invokes the function,
-// which an Invocation does on create only (terraform-provider-aws
-// internal/service/lambda/invocation.go, lifecycle_scope CREATE_ONLY). The
-// URN holds "$", hence the single quotes.
-func ProbeRerunCommand(invocationUrn string) string {
-	return "pulumi up --replace '" + invocationUrn + "'"
-}
-
 // probePendingWarning is the warning of a probe run with pending forms
-// (ProbeFormResult.Pending), one line per such form with what came back and
+// (probediag.FormResult.Pending), one line per such form with what came back and
 // its diagnosis, in form order, and the command that runs the probe again
-// (ProbeRerunCommand); "" when no form is pending.
-func probePendingWarning(results []ProbeFormResult, invocationUrn string) string {
+// (probediag.RerunCommand); "" when no form is pending.
+func probePendingWarning(results []probediag.FormResult, invocationUrn string) string {
 	var lines []string
-	for _, r := range slices.SortedFunc(slices.Values(results), func(a, b ProbeFormResult) int { return strings.Compare(a.Form, b.Form) }) {
+	for _, r := range slices.SortedFunc(slices.Values(results), func(a, b probediag.FormResult) int { return strings.Compare(a.Form, b.Form) }) {
 		if !r.Pending {
 			continue
 		}
-		got := fmt.Sprintf("%d %s", r.Status, orDash(r.ErrorType))
+		got := fmt.Sprintf("%d %s", r.Status, probediag.OrDash(r.ErrorType))
 		if r.Failure != "" {
 			got = fmt.Sprintf("%s (%s)", r.Failure, r.Detail)
 		}
@@ -281,9 +259,9 @@ func probePendingWarning(results []ProbeFormResult, invocationUrn string) string
 	if len(lines) == 0 {
 		return ""
 	}
-	return "connectivity probe: pending, not failed (AWS documents up to about " + strconv.Itoa(probeDomainReadyMinutes) +
+	return "connectivity probe: pending, not failed (AWS documents up to about " + strconv.Itoa(probediag.DomainReadyMinutes) +
 		" minutes before a new private custom domain answers); run the probe again after that with\n    " +
-		ProbeRerunCommand(invocationUrn) + "\n" + strings.Join(lines, "\n")
+		probediag.RerunCommand(invocationUrn) + "\n" + strings.Join(lines, "\n")
 }
 
 // NewConnectivityProbe registers a ConnectivityProbe.
@@ -401,12 +379,12 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	// naming the command that runs the probe again, on this update and on
 	// every later one until a run finds it answering.
 	comp.Results = pulumi.All(pulumi.Unsecret(inv.Result), inv.URN(), input).ApplyT(func(v []any) (map[string]any, error) {
-		forms, err := ParseProbeResult(v[0].(string))
+		forms, err := probediag.ParseResult(v[0].(string))
 		if err != nil {
 			return nil, err
 		}
 		var typed struct {
-			Results []ProbeFormResult `json:"results"`
+			Results []probediag.FormResult `json:"results"`
 		}
 		if err := json.Unmarshal([]byte(v[0].(string)), &typed); err != nil {
 			return nil, fmt.Errorf("probe result is not the probe's JSON: %w", err)

@@ -3,7 +3,7 @@ invoke form from inside the consumer VPC and reports what came back.
 
 It runs as an AWS Lambda function (handler: probe.handler) with the standard
 library only, so nothing is built or downloaded at `pulumi up`. The event
-names the calls to make, the diagnostics table (components.ProbeRules) and
+names the calls to make, the diagnostics table (internal/probediag.Rules) and
 the statuses API Gateway refuses with; the table lives in Go and arrives
 here as data.
 """
@@ -21,7 +21,7 @@ import urllib.parse
 
 BODY_BYTES = 256
 # How much of a body is read to find API Gateway's own JSON answer
-# (components.GatewayResponseBody) in it.
+# (the gateway responses of components/gatewayresponses.go) in it.
 ANSWER_BYTES = 4096
 
 
@@ -67,7 +67,7 @@ def failure_message(failed):
 
 
 def recorded_body(r, integration):
-    """Mirrors components.ProbeRecordedBody: a MOCK integration's own answer
+    """Mirrors probediag.RecordedBody: a MOCK integration's own answer
     (no x-amzn-ErrorType) is kept without its body, which may be a secure
     config value; the results go to the state and the stack outputs."""
     if integration == "mock" and not r["errorType"]:
@@ -76,7 +76,7 @@ def recorded_body(r, integration):
 
 
 def answer_ok(r, refusals):
-    """Mirrors components.ProbeAnswerOk."""
+    """Mirrors probediag.AnswerOk."""
     if r["failure"] or r["status"] == 0:
         return False
     if r["expected"]:
@@ -86,7 +86,7 @@ def answer_ok(r, refusals):
 
 
 def diagnose(r, integration, rules):
-    """Mirrors components.Diagnose: the cause of the first matching rule."""
+    """Mirrors probediag.Diagnose: the cause of the first matching rule."""
     rule = first_match(r, integration, rules)
     if rule is not None:
         return rule["cause"]
@@ -94,7 +94,7 @@ def diagnose(r, integration, rules):
 
 
 def pending(r, integration, rules):
-    """Mirrors components.ProbePending: an unexpected answer whose first
+    """Mirrors probediag.Pending: an unexpected answer whose first
     matching rule is marked pending."""
     if r["ok"]:
         return False
@@ -209,7 +209,7 @@ def call(target, event):
 
 def gateway_answer(body):
     """The response type and request ID of API Gateway's own JSON answer
-    (components.GatewayResponseBody), ("", "") for any other body."""
+    (the gateway responses of components/gatewayresponses.go), ("", "") for any other body."""
     try:
         doc = json.loads(body)
     except ValueError:

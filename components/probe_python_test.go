@@ -20,6 +20,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
 // fakeApiGateway answers like a private API's stage does: the root with 200
@@ -142,7 +144,7 @@ func silentListener(t *testing.T) string {
 // TestProbeCodeReportsWhatApiGatewayAnswers runs the inline code against a
 // local HTTPS server that answers like API Gateway: statuses, request IDs,
 // error types, bodies, the Host and x-apigw-api-id headers, a timeout and a
-// name that does not resolve; its diagnoses equal Diagnose's.
+// name that does not resolve; its diagnoses equal probediag.Diagnose's.
 func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
 	srv, gw, certFile := startProbeServer(t)
 	base := srv.URL + "/dev"
@@ -156,18 +158,18 @@ func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
 		{Form: InvokePrivateDns, Url: "https://abcde12345.execute-api.probe-test.invalid/dev/", Expect: 200},
 	}
 	event := probeEvent{Targets: targets, Region: "eu-west-1", Integration: IntegrationMock, TimeoutSeconds: 1,
-		FailOnError: false, Rules: ProbeRules, Refusals: probeRefusals}
+		FailOnError: false, Rules: probediag.Rules, Refusals: probediag.Refusals}
 	answer := runProbeCode(t, certFile, event)
 	raw, err := json.Marshal(answer)
 	require.NoError(t, err)
-	results, err := ParseProbeResult(string(raw))
+	results, err := probediag.ParseResult(string(raw))
 	require.NoError(t, err)
 	require.Len(t, results, len(targets))
 
-	get := func(form string) ProbeFormResult {
+	get := func(form string) probediag.FormResult {
 		b, err := json.Marshal(results[form])
 		require.NoError(t, err)
-		var r ProbeFormResult
+		var r probediag.FormResult
 		require.NoError(t, json.Unmarshal(b, &r))
 		return r
 	}
@@ -175,7 +177,7 @@ func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
 	assert.Equal(t, 200, host.Status)
 	assert.True(t, host.Ok)
 	assert.Equal(t, "req-", host.RequestId)
-	assert.Empty(t, host.Body, "a MOCK's own answer is kept without its body (ProbeRecordedBody): it may be a secure value")
+	assert.Empty(t, host.Body, "a MOCK's own answer is kept without its body (probediag.RecordedBody): it may be a secure value")
 	gw.mu.Lock()
 	_, sawHost := gw.seen["host "+apiHost]
 	apiIdHeaders := gw.seen["/dev/ "]
@@ -198,15 +200,15 @@ func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
 	assert.Contains(t, get("mockBroken").Diagnosis, "integration response")
 
 	timeout := get(InvokeRoute53Alias)
-	assert.Equal(t, ProbeFailureTimeout, timeout.Failure, timeout.Detail)
+	assert.Equal(t, probediag.FailureTimeout, timeout.Failure, timeout.Detail)
 	assert.Zero(t, timeout.Status)
 	dns := get(InvokePrivateDns)
-	assert.Equal(t, ProbeFailureDns, dns.Failure, dns.Detail)
+	assert.Equal(t, probediag.FailureDns, dns.Failure, dns.Detail)
 
 	for form := range results {
 		r := get(form)
-		assert.Equalf(t, ProbeAnswerOk(r), r.Ok, "%s: Python and Go agree on ok", form)
-		assert.Equalf(t, Diagnose(r, IntegrationMock, ProbeRules), r.Diagnosis, "%s: Python and Go agree on the diagnosis", form)
+		assert.Equalf(t, probediag.AnswerOk(r), r.Ok, "%s: Python and Go agree on ok", form)
+		assert.Equalf(t, probediag.Diagnose(r, IntegrationMock, probediag.Rules), r.Diagnosis, "%s: Python and Go agree on the diagnosis", form)
 	}
 
 	// failOnError: a function error whose message names each failed form,
@@ -219,13 +221,13 @@ func TestProbeCodeReportsWhatApiGatewayAnswers(t *testing.T) {
 	assert.Contains(t, msg, "Likely cause: this endpoint is not in the API's resource policy")
 	assert.Contains(t, msg, InvokeRoute53Alias+": https://")
 	assert.NotContains(t, msg, InvokePublicDnsHostHeader+":", "forms that answered as expected are not listed")
-	var failedFirstRun []ProbeFormResult
+	var failedFirstRun []probediag.FormResult
 	for _, target := range targets {
 		if r := get(target.Form); !r.Ok {
 			failedFirstRun = append(failedFirstRun, r)
 		}
 	}
-	assert.Equal(t, ProbeFailureMessage(failedFirstRun), msg, "Go's message (used by the simulated cloud) is the Lambda's")
+	assert.Equal(t, probediag.FailureMessage(failedFirstRun), msg, "Go's message (used by the simulated cloud) is the Lambda's")
 }
 
 // TestProbeCodeRetriesWhatPropagationExplains: a 403 while a policy
@@ -237,7 +239,7 @@ func TestProbeCodeRetriesWhatPropagationExplains(t *testing.T) {
 	srv, _, certFile := startProbeServer(t)
 	base := srv.URL + "/dev"
 	event := probeEvent{Region: "eu-west-1", Integration: IntegrationMock, TimeoutSeconds: 1, FailOnError: false,
-		Rules: ProbeRules, Refusals: probeRefusals, RetryDelaysSeconds: []int{0, 0, 0}, RetryDeadlineSeconds: 60,
+		Rules: probediag.Rules, Refusals: probediag.Refusals, RetryDelaysSeconds: []int{0, 0, 0}, RetryDeadlineSeconds: 60,
 		Targets: []probeTarget{
 			{Form: "flaky", Url: base + "/flaky", Expect: 200},
 			{Form: "dns", Url: "https://abcde12345.execute-api.probe-test.invalid/dev/", Expect: 200},
@@ -247,7 +249,7 @@ func TestProbeCodeRetriesWhatPropagationExplains(t *testing.T) {
 	results := probeResultsOf(t, runProbeCode(t, certFile, event))
 	assert.True(t, results["flaky"].Ok, "the third call answered 200")
 	assert.Equal(t, 3, results["flaky"].Attempts)
-	assert.Equal(t, ProbeFailureDns, results["dns"].Failure)
+	assert.Equal(t, probediag.FailureDns, results["dns"].Failure)
 	assert.Equal(t, 4, results["dns"].Attempts, "one call and every retry")
 	assert.Equal(t, 1, results["expected403"].Attempts, "an expected 403 is an answer, not a failure")
 	assert.True(t, results["expected403"].Ok)
@@ -270,7 +272,7 @@ func TestProbeCodeReportsANewDomainPending(t *testing.T) {
 	run := func(targets ...probeTarget) map[string]any {
 		t.Helper()
 		return runProbeCode(t, certFile, probeEvent{Region: "eu-west-1", Integration: IntegrationMock, TimeoutSeconds: 1, FailOnError: true,
-			Rules: ProbeRules, Refusals: probeRefusals, RetryDelaysSeconds: []int{0, 0}, RetryDeadlineSeconds: 60, Targets: targets})
+			Rules: probediag.Rules, Refusals: probediag.Refusals, RetryDelaysSeconds: []int{0, 0}, RetryDeadlineSeconds: 60, Targets: targets})
 	}
 	answer := run(probeTarget{Form: InvokeCustomDomain, Url: base + "/not-ready", Expect: 200},
 		probeTarget{Form: InvokePrivateDns, Url: base + "/", Expect: 200})
@@ -286,9 +288,9 @@ func TestProbeCodeReportsANewDomainPending(t *testing.T) {
 	assert.True(t, results[InvokePrivateDns].Ok)
 	assert.False(t, results[InvokePrivateDns].Pending)
 
-	for _, r := range []ProbeFormResult{domain, results[InvokePrivateDns]} {
-		assert.Equalf(t, ProbePending(r, IntegrationMock, ProbeRules), r.Pending, "%s: Python and Go agree on pending", r.Form)
-		assert.Equalf(t, Diagnose(r, IntegrationMock, ProbeRules), r.Diagnosis, "%s: Python and Go agree on the diagnosis", r.Form)
+	for _, r := range []probediag.FormResult{domain, results[InvokePrivateDns]} {
+		assert.Equalf(t, probediag.Pending(r, IntegrationMock, probediag.Rules), r.Pending, "%s: Python and Go agree on pending", r.Form)
+		assert.Equalf(t, probediag.Diagnose(r, IntegrationMock, probediag.Rules), r.Diagnosis, "%s: Python and Go agree on the diagnosis", r.Form)
 	}
 
 	for name, target := range map[string]probeTarget{
@@ -319,17 +321,17 @@ func TestProbeRetriesFitTheFunctionTimeout(t *testing.T) {
 	assert.Equal(t, 5*(5*5+15)+10, probeFunctionTimeout(DefaultProbeTimeoutSeconds), "the default: 210 s, five forms")
 }
 
-func probeResultsOf(t *testing.T, answer map[string]any) map[string]ProbeFormResult {
+func probeResultsOf(t *testing.T, answer map[string]any) map[string]probediag.FormResult {
 	t.Helper()
 	raw, err := json.Marshal(answer)
 	require.NoError(t, err)
-	results, err := ParseProbeResult(string(raw))
+	results, err := probediag.ParseResult(string(raw))
 	require.NoError(t, err)
-	out := map[string]ProbeFormResult{}
+	out := map[string]probediag.FormResult{}
 	for form, v := range results {
 		b, err := json.Marshal(v)
 		require.NoError(t, err)
-		var r ProbeFormResult
+		var r probediag.FormResult
 		require.NoError(t, json.Unmarshal(b, &r))
 		out[form] = r
 	}
@@ -343,7 +345,7 @@ func TestProbeCodeSignsLikeTheAwsSdk(t *testing.T) {
 	srv, gw, certFile := startProbeServer(t)
 	apiHost := "abcde12345.execute-api.eu-west-1.amazonaws.com"
 	event := probeEvent{Targets: []probeTarget{{Form: InvokePublicDnsHostHeader, Url: srv.URL + "/dev/", Headers: map[string]string{"Host": apiHost}, Expect: 200, Sign: true}},
-		Region: "eu-west-1", TimeoutSeconds: 5, Rules: ProbeRules, Refusals: probeRefusals}
+		Region: "eu-west-1", TimeoutSeconds: 5, Rules: probediag.Rules, Refusals: probediag.Refusals}
 	runProbeCode(t, certFile, event, "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "AWS_SESSION_TOKEN=session-token")
 	gw.mu.Lock()
 	got := gw.seen["host "+apiHost]

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/internal/probediag"
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 const (
@@ -152,7 +154,7 @@ func TestProbeSitsInTheConsumerVpcAndReachesOnlyTheEndpoint(t *testing.T) {
 			assert.Empty(t, target.Headers)
 		}
 	}
-	assert.Equal(t, ProbeRules, app.Rules, "the Lambda gets the diagnostics table as data")
+	assert.Equal(t, probediag.Rules, app.Rules, "the Lambda gets the diagnostics table as data")
 	assert.True(t, app.FailOnError)
 	assert.Len(t, results["app"], 4, "one result per form")
 }
@@ -255,7 +257,7 @@ func TestSignedProbeUnderAwsIam(t *testing.T) {
 // gets a fitted, stable name; a short one keeps the provider's generated name.
 func TestProbeNamesFitAwsLimits(t *testing.T) {
 	long := strings.Repeat("a", 32)
-	require.True(t, ValidConsumerName(long), "32 characters is a valid consumer name")
+	require.True(t, vocab.ValidConsumerName(long), "32 characters is a valid consumer name")
 	mocks := awsmock.New("components-test", "test")
 	err := mocks.Run(func(ctx *pulumi.Context) error {
 		app, err := newTestProvider(ctx, "consumer-app", testConsumerAccount, testRegion)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // AccountProviderArgs describe the AWS provider of one account.
@@ -34,11 +36,11 @@ type AccountProviderArgs struct {
 // Validate checks the args and returns every problem as FieldErrors.
 func (a *AccountProviderArgs) Validate() error {
 	var f fieldErrs
-	if !ValidAccountId(a.AccountId) {
-		f.bad("accountId", a.AccountId, ExpectAccountId)
+	if !vocab.ValidAccountId(a.AccountId) {
+		f.bad("accountId", a.AccountId, vocab.ExpectAccountId)
 	}
-	if !ValidRegion(a.Region) {
-		f.bad("region", a.Region, ExpectRegion)
+	if !vocab.ValidRegion(a.Region) {
+		f.bad("region", a.Region, vocab.ExpectRegion)
 	}
 	creds := AccountCredentials{RoleArn: a.RoleArn, ExternalId: a.ExternalId, SessionName: a.SessionName, Profile: a.Profile}
 	creds.validate(&f, "")

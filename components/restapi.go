@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // PrivateRestApiArgs are the inputs of PrivateRestApi.
@@ -86,7 +88,7 @@ func (a *PrivateRestApiArgs) Validate() error {
 		f.nest("", ValidateRoutes(a.Routes))
 	}
 	if validateAuthorization(a.Authorization) != nil {
-		f.bad("authorization", a.Authorization, ExpectAuthorization)
+		f.bad("authorization", a.Authorization, vocab.ExpectAuthorization)
 	}
 	if a.Adopt != nil {
 		f.nest("adopt", a.Adopt.Validate(a.Routes))

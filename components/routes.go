@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // Route is one method on one path of a PrivateRestApi.
@@ -62,7 +64,7 @@ var (
 	paramSegment   = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
 	greedySegment  = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\+\}$`)
 	vpcLinkId      = regexp.MustCompile(`^[a-z0-9]{6,12}$`)
-	lambdaArn      = regexp.MustCompile(`^arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-\d):` + accountDigits + `:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]{1,128})?$`)
+	lambdaArn      = regexp.MustCompile(`^arn:(aws[a-z-]*):lambda:([a-z]{2}(?:-[a-z]+)+-\d):` + vocab.AccountDigits + `:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9_$-]{1,128})?$`)
 )
 
 // validateRoutePath reports why path is not a valid resource path, or nil.
@@ -208,18 +210,18 @@ func validateIntegration(f *fieldErrs, field string, in RouteIntegration) {
 		}
 		switch {
 		case in.VpcLinkId == nil && in.NlbArn == nil:
-			f.add(field+".vpcLinkId", "missing; expected %s, or nlbArn to create one (one of them is required for type %s)", ExpectVpcLinkId, IntegrationVpcLink)
+			f.add(field+".vpcLinkId", "missing; expected %s, or nlbArn to create one (one of them is required for type %s)", vocab.ExpectVpcLinkId, IntegrationVpcLink)
 		case in.VpcLinkId != nil && in.NlbArn != nil:
 			f.add(field+".nlbArn", "set with vpcLinkId; give an existing link's vpcLinkId or the nlbArn to create one, not both")
 		case in.NlbArn != nil:
 			if arn, ok := plainString(in.NlbArn); !ok {
-				f.add(field+".nlbArn", "not a known value; expected %s as a plain value (the stack creates one VPC link per load balancer)", ExpectNlbArn)
+				f.add(field+".nlbArn", "not a known value; expected %s as a plain value (the stack creates one VPC link per load balancer)", vocab.ExpectNlbArn)
 			} else if _, _, err := parseNlbArn(arn); err != nil {
 				f.add(field+".nlbArn", "got %s; %v", describeValue(arn), err)
 			}
 		default:
 			if id, ok := plainString(in.VpcLinkId); ok && !vpcLinkId.MatchString(id) {
-				f.bad(field+".vpcLinkId", id, ExpectVpcLinkId)
+				f.bad(field+".vpcLinkId", id, vocab.ExpectVpcLinkId)
 			}
 		}
 	case IntegrationLambda:
@@ -231,15 +233,9 @@ func validateIntegration(f *fieldErrs, field string, in RouteIntegration) {
 			}
 		}
 	default:
-		f.bad(field+".type", in.Type, ExpectIntegrationType)
+		f.bad(field+".type", in.Type, vocab.ExpectIntegrationType)
 	}
 }
-
-// ExpectIntegrationType lists the integration types a route may have.
-const ExpectIntegrationType = IntegrationMock + ", " + IntegrationHTTPProxy + ", " + IntegrationVpcLink + " or " + IntegrationLambda
-
-// ExpectVpcLinkId is what a VPC link ID looks like.
-const ExpectVpcLinkId = "the ID of a REST API VPC link in the producer account and region, 6-12 lowercase letters or digits (aws apigateway get-vpc-links)"
 
 // checkParamSiblings records the parameter segments of path in params (parent
 // path -> segment) and reports a second, different parameter segment under the

@@ -2,6 +2,8 @@ package components
 
 import (
 	"regexp"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // Security policies and endpoint access modes of a REST API ("Security
@@ -20,10 +22,6 @@ const (
 	EndpointAccessStrict = "STRICT"
 	// EndpointAccessBasic keeps the checks of a legacy policy.
 	EndpointAccessBasic = "BASIC"
-	// ExpectEndpointAccessMode is what an endpoint access mode may be.
-	ExpectEndpointAccessMode = EndpointAccessStrict + " or " + EndpointAccessBasic
-	// ExpectSecurityPolicy is what a security policy may be.
-	ExpectSecurityPolicy = SecurityPolicyTls12 + " (the default) or an enhanced policy, SecurityPolicy_ and its name (e.g. SecurityPolicy_TLS13_1_3_2025_09)"
 )
 
 // enhancedPolicy is the shape of an enhanced security policy's name.
@@ -74,13 +72,13 @@ func (t *ApiTls) Validate() error {
 	enhanced := enhancedPolicy.MatchString(policy)
 	switch {
 	case policy == SecurityPolicyTls10:
-		f.add("securityPolicy", "got %q, which admits TLS 1.0 and 1.1; expected TLS 1.2 at least: %s", policy, ExpectSecurityPolicy)
+		f.add("securityPolicy", "got %q, which admits TLS 1.0 and 1.1; expected TLS 1.2 at least: %s", policy, vocab.ExpectSecurityPolicy)
 	case policy != SecurityPolicyTls12 && !enhanced:
-		f.bad("securityPolicy", policy, ExpectSecurityPolicy)
+		f.bad("securityPolicy", policy, vocab.ExpectSecurityPolicy)
 	}
 	switch {
 	case mode != "" && mode != EndpointAccessStrict && mode != EndpointAccessBasic:
-		f.bad("endpointAccessMode", mode, ExpectEndpointAccessMode)
+		f.bad("endpointAccessMode", mode, vocab.ExpectEndpointAccessMode)
 	case enhanced && mode == "":
 		f.add("endpointAccessMode", "missing; an enhanced security policy (%s) needs an endpoint access mode: %s or %s", policy, EndpointAccessStrict, EndpointAccessBasic)
 	case !enhanced && mode != "":

@@ -8,6 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigateway"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // defaultVpcLinksPerRegion is API Gateway's quota "VPC links per account per
@@ -15,17 +17,14 @@ import (
 // API Gateway"): the links a stack creates from nlbArn count against it.
 const defaultVpcLinksPerRegion = 20
 
-// ExpectNlbArn is what a Network Load Balancer ARN looks like.
-const ExpectNlbArn = "a Network Load Balancer ARN, arn:aws:elasticloadbalancing:<region>:<12-digit account>:loadbalancer/net/<name>/<id>"
-
 // nlbArn matches a Network Load Balancer's ARN: partition, region, account.
-var nlbArn = regexp.MustCompile(`^arn:(aws[a-z-]*):elasticloadbalancing:([a-z]{2}(?:-[a-z]+)+-\d):` + accountDigits + `:loadbalancer/net/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
+var nlbArn = regexp.MustCompile(`^arn:(aws[a-z-]*):elasticloadbalancing:([a-z]{2}(?:-[a-z]+)+-\d):` + vocab.AccountDigits + `:loadbalancer/net/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
 
 // parseNlbArn returns region and account of a Network Load Balancer ARN.
 func parseNlbArn(arn string) (region, account string, err error) {
 	m := nlbArn.FindStringSubmatch(arn)
 	if m == nil {
-		return "", "", fmt.Errorf("expected %s", ExpectNlbArn)
+		return "", "", fmt.Errorf("expected %s", vocab.ExpectNlbArn)
 	}
 	return m[2], m[3], nil
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/plan"
+	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
 // readmeSection is the README's section under heading, up to the next "## ".
@@ -150,13 +150,13 @@ func documented(section, key string) bool {
 		strings.Contains(section, "`"+key+":") || strings.Contains(section, "{"+key) || strings.Contains(section, ", "+key)
 }
 
-// TestReadmeShowsTheDiagnosticsTable: every row of components.ProbeRules,
+// TestReadmeShowsTheDiagnosticsTable: every row of probediag.Rules,
 // with its cause, is in the README's table.
 func TestReadmeShowsTheDiagnosticsTable(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(projectRoot, "README.md"))
 	require.NoError(t, err)
 	readme := string(b)
-	for _, r := range components.ProbeRules {
+	for _, r := range probediag.Rules {
 		assert.Containsf(t, readme, "| `"+r.Name+"` |", "the README's diagnostics table has row %s", r.Name)
 		assert.Containsf(t, readme, r.Cause+" |", "the README gives row %s's cause as the code does", r.Name)
 	}

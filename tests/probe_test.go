@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
 // TestProbeOnlyWhereEnabled: the dev plan runs a probe function and its
@@ -60,7 +60,7 @@ func TestReadmeRerunCommandNamesTheProbesInvocation(t *testing.T) {
 	dev := planJson(t, filepath.Join(projectRoot, "Pulumi.dev.yaml")).ofType(typeInvocation)
 	require.Len(t, dev, 1)
 	assert.Equal(t, 1, matching(dev[0].URN), dev[0].URN)
-	assert.Contains(t, readme, components.ProbeRerunCommand(strings.Replace(strings.Replace(dev[0].URN, "urn:pulumi:dev::", "urn:pulumi:<stack>::", 1), "-app-probe-", "-<consumer>-probe-", 1)),
+	assert.Contains(t, readme, probediag.RerunCommand(strings.Replace(strings.Replace(dev[0].URN, "urn:pulumi:dev::", "urn:pulumi:<stack>::", 1), "-app-probe-", "-<consumer>-probe-", 1)),
 		"the README's command is the one the warning prints")
 
 	var split []string

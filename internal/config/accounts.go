@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 var (
@@ -19,7 +20,7 @@ var (
 const maxCredentialLen = 1224
 
 const (
-	expectAccountId = components.ExpectAccountId
+	expectAccountId = vocab.ExpectAccountId
 	expectRoleArn   = "an IAM role ARN such as arn:aws:iam::111122223333:role/deployer"
 )
 
@@ -27,7 +28,7 @@ const (
 var credentialKeys = []string{"accountId", "roleArn", "externalId", "sessionName", "profile"}
 
 // accountId reads an account ID; an unquoted YAML number of 12 digits is
-// accepted. Its format is the component's rule (components.ValidAccountId),
+// accepted. Its format is the component's rule (vocab.ValidAccountId),
 // checked in validateArgs; only a number that lost its leading zeros gets the
 // hint to quote it here.
 func (r *reader) accountId(k key, m map[string]any) string {
@@ -44,7 +45,7 @@ func (r *reader) accountId(k key, m map[string]any) string {
 	if r.needsPlain(k.field("accountId"), s) {
 		return ""
 	}
-	if isNumber(v) && !components.ValidAccountId(s) { // a number has lost its leading zeros
+	if isNumber(v) && !vocab.ValidAccountId(s) { // a number has lost its leading zeros
 		r.badString(k.field("accountId"), v, expectAccountId)
 		return ""
 	}
@@ -78,7 +79,7 @@ func (r *reader) credentials(k key, m map[string]any, acct *Account, needed bool
 		r.failAlone(k, "neither roleArn nor profile is set; expected exactly one of them")
 	}
 	if roleOK && !r.opaque(k, acct.RoleArn) {
-		if account, ok := components.RoleArnAccount(acct.RoleArn); !ok {
+		if account, ok := vocab.RoleArnAccount(acct.RoleArn); !ok {
 			r.bad(k.field("roleArn"), acct.RoleArn, expectRoleArn)
 		} else if acct.AccountId != "" && account != acct.AccountId {
 			r.fail(k.field("roleArn"), "got %q, a role in account %s; expected a role in account %s (%s)", acct.RoleArn, account, acct.AccountId, k.field("accountId"))
@@ -171,7 +172,7 @@ func (r *reader) consumer(k key, v any, region, role string) (Consumer, bool) {
 		return Consumer{}, false
 	}
 	var c Consumer
-	c.Name, _ = r.reqString(k, m, "name", components.ExpectConsumerName)
+	c.Name, _ = r.reqString(k, m, "name", vocab.ExpectConsumerName)
 	c.AccountId = r.accountId(k, m)
 	var endpointOK bool
 	c.EndpointId, endpointOK = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
@@ -237,7 +238,7 @@ func (r *reader) stackConsumer(k key, m map[string]any) {
 
 // endpointPolicy reads consumers[i].endpointPolicy: restricted (default) or full.
 func (r *reader) endpointPolicy(k key, m map[string]any, hasEndpoint bool) string {
-	v, ok := r.optString(k, m, "endpointPolicy", components.ExpectEndpointPolicy)
+	v, ok := r.optString(k, m, "endpointPolicy", vocab.ExpectEndpointPolicy)
 	if !ok {
 		return components.EndpointPolicyRestricted
 	}
@@ -253,7 +254,7 @@ func (r *reader) existingEndpoint(k key, m map[string]any, c *Consumer, idOK boo
 	switch {
 	case !idOK:
 	case c.EndpointId == "": // given, but empty: the consumer would silently become one without an endpoint
-		r.bad(k.field("endpointId"), "", components.ExpectEndpointId)
+		r.bad(k.field("endpointId"), "", vocab.ExpectEndpointId)
 	default:
 		r.needsPlain(k.field("endpointId"), c.EndpointId)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // DefaultApiDescription describes an API whose config sets none.
@@ -31,10 +32,10 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 			return api
 		}
 	}
-	if auth, ok := r.optNonEmpty(k, m, "authorization", components.ExpectAuthorization); ok {
+	if auth, ok := r.optNonEmpty(k, m, "authorization", vocab.ExpectAuthorization); ok {
 		api.Authorization = auth
 	}
-	if org, ok := r.optNonEmpty(k, m, "principalOrgId", components.ExpectOrgId); ok {
+	if org, ok := r.optNonEmpty(k, m, "principalOrgId", vocab.ExpectOrgId); ok {
 		api.PrincipalOrgId = org
 	}
 	if name, ok := r.optString(k, m, "name", "an API name of 1-128 characters"); ok {
@@ -49,10 +50,10 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 		}
 		api.Description = desc
 	}
-	if stage, ok := r.optString(k, m, "stageName", components.ExpectStageName); ok {
+	if stage, ok := r.optString(k, m, "stageName", vocab.ExpectStageName); ok {
 		api.StageName = stage
-	} else if _, given := m["stageName"]; !given && !components.ValidStageName(stackName) && cfg.StackRole != RoleConsumer {
-		r.fail(k.field("stageName"), "not set, and the default, the stack name %q, is not valid; expected %s", stackName, components.ExpectStageName)
+	} else if _, given := m["stageName"]; !given && !vocab.ValidStageName(stackName) && cfg.StackRole != RoleConsumer {
+		r.fail(k.field("stageName"), "not set, and the default, the stack name %q, is not valid; expected %s", stackName, vocab.ExpectStageName)
 	}
 	api.Routes = r.routes(k.field("routes"), m, cfg)
 	api.ExtraPolicyStatements = r.extraStatements(k.field("extraPolicyStatements"), m)
@@ -79,12 +80,12 @@ func (r *reader) customDomain(k key, m map[string]any) *components.CustomDomainA
 		return nil
 	}
 	d := &components.CustomDomainArgs{SameOrganization: r.optBool(k, dm, "sameOrganization", false)}
-	d.Name, _ = r.reqString(k, dm, "name", components.ExpectDomainName)
-	d.CertificateArn, _ = r.reqString(k, dm, "certificateArn", components.ExpectCertificateArn)
-	if p, ok := r.optString(k, dm, "basePath", components.ExpectBasePath); ok {
+	d.Name, _ = r.reqString(k, dm, "name", vocab.ExpectDomainName)
+	d.CertificateArn, _ = r.reqString(k, dm, "certificateArn", vocab.ExpectCertificateArn)
+	if p, ok := r.optString(k, dm, "basePath", vocab.ExpectBasePath); ok {
 		d.BasePath = p
 	}
-	if p, ok := r.optNonEmpty(k, dm, "securityPolicy", components.ExpectSecurityPolicy); ok {
+	if p, ok := r.optNonEmpty(k, dm, "securityPolicy", vocab.ExpectSecurityPolicy); ok {
 		d.SecurityPolicy = p
 	}
 	return d
@@ -102,10 +103,10 @@ func (r *reader) tls(k key, m map[string]any) *components.ApiTls {
 		return nil
 	}
 	t := &components.ApiTls{}
-	if p, ok := r.optNonEmpty(k, tm, "securityPolicy", components.ExpectSecurityPolicy); ok {
+	if p, ok := r.optNonEmpty(k, tm, "securityPolicy", vocab.ExpectSecurityPolicy); ok {
 		t.SecurityPolicy = p
 	}
-	if mode, ok := r.optNonEmpty(k, tm, "endpointAccessMode", components.ExpectEndpointAccessMode); ok {
+	if mode, ok := r.optNonEmpty(k, tm, "endpointAccessMode", vocab.ExpectEndpointAccessMode); ok {
 		t.EndpointAccessMode = mode
 	}
 	return t
@@ -143,7 +144,7 @@ func (r *reader) adopt(k key, m map[string]any) *components.AdoptApiArgs {
 	if !ok {
 		return nil
 	}
-	id, _ := r.reqString(k, am, "restApiId", components.ExpectRestApiId)
+	id, _ := r.reqString(k, am, "restApiId", vocab.ExpectRestApiId)
 	return &components.AdoptApiArgs{RestApiId: id, ReplaceRoutes: r.optBool(k, am, "replaceRoutes", false),
 		ChangeEndpointType: r.optBool(k, am, "changeEndpointType", false)}
 }
@@ -190,7 +191,7 @@ func (r *reader) monitoring(k key, m map[string]any, logs *components.AccessLogs
 		PeriodSeconds:          r.optWhole(k, mm, "periodSeconds", components.DefaultAlarmPeriodSeconds),
 		EvaluationPeriods:      r.optWhole(k, mm, "evaluationPeriods", components.DefaultAlarmEvaluationPeriods),
 	}
-	if arn, ok := r.optNonEmpty(k, mm, "alarmTopicArn", components.ExpectAlarmTopicArn); ok {
+	if arn, ok := r.optNonEmpty(k, mm, "alarmTopicArn", vocab.ExpectAlarmTopicArn); ok {
 		mon.AlarmTopicArn = arn
 	}
 	return mon
@@ -307,7 +308,7 @@ func (r *reader) backendUri(k key, m map[string]any, expected, malformed string,
 }
 
 func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *Config) {
-	const expectType = components.ExpectIntegrationType
+	const expectType = vocab.ExpectIntegrationType
 	v, present := route["integration"]
 	if !present {
 		r.missing(k, "an object {type: "+expectType+", ...}")
@@ -345,10 +346,10 @@ func (r *reader) integration(k key, route map[string]any, rc *RouteConfig, cfg *
 	case components.IntegrationVpcLink:
 		m, _ := r.object(k, raw, "type", "vpcLinkId", "nlbArn", "uri")
 		rc.Uri = r.backendUri(k, m, "the backend's http:// or https:// URL", "the backend's http:// or https:// URL with a host", "https", "http")
-		if id, ok := r.optString(k, m, "vpcLinkId", components.ExpectVpcLinkId); ok {
+		if id, ok := r.optString(k, m, "vpcLinkId", vocab.ExpectVpcLinkId); ok {
 			rc.VpcLinkId = id
 		}
-		if arn, ok := r.optString(k, m, "nlbArn", components.ExpectNlbArn); ok {
+		if arn, ok := r.optString(k, m, "nlbArn", vocab.ExpectNlbArn); ok {
 			r.needsPlain(k.field("nlbArn"), arn)
 			rc.NlbArn = arn
 		}

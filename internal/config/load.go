@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 var (
@@ -109,9 +110,9 @@ func (r *reader) region(raw map[string]string) string {
 	k := key(fullKey(KeyRegion))
 	v, present := raw[string(k)]
 	if !present {
-		r.missing(k, components.ExpectRegion)
+		r.missing(k, vocab.ExpectRegion)
 	} else {
-		r.needsPlain(k, v) // its shape is the component's rule (components.ValidRegion)
+		r.needsPlain(k, v) // its shape is the component's rule (vocab.ValidRegion)
 	}
 	return v
 }

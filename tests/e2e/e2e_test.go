@@ -26,6 +26,7 @@ import (
 
 	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/internal/config/configtest"
+	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
 // Environment variables of the real-cloud test (README, "Real-cloud test").
@@ -369,7 +370,7 @@ func consumerForms(s e2eSettings, outputs map[string]any) components.InvokeForms
 // invokeProbe runs the consumer's probe function again, as the consumer's
 // role, calling path through forms and expecting expected (a 403 is then
 // not retried), signed or not; it returns what each form got.
-func invokeProbe(ctx context.Context, s e2eSettings, base aws.Config, outputs map[string]any, forms components.InvokeForms, path string, expected int, sign bool) (map[string]components.ProbeFormResult, error) {
+func invokeProbe(ctx context.Context, s e2eSettings, base aws.Config, outputs map[string]any, forms components.InvokeForms, path string, expected int, sign bool) (map[string]probediag.FormResult, error) {
 	app := outputs["consumers"].(map[string]any)["app"].(map[string]any)
 	fn, _ := app["probeFunction"].(string)
 	if fn == "" {
@@ -390,7 +391,7 @@ func invokeProbe(ctx context.Context, s e2eSettings, base aws.Config, outputs ma
 	if resp.FunctionError != nil {
 		return nil, fmt.Errorf("the probe failed: %s", resp.Payload)
 	}
-	parsed, err := components.ParseProbeResult(string(resp.Payload))
+	parsed, err := probediag.ParseResult(string(resp.Payload))
 	if err != nil {
 		return nil, err
 	}

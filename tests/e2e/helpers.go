@@ -18,12 +18,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
 // ProbeResults reads the consumers.<consumer>.probe stack output (or a probe
 // function's answer, {"results": [...]}) into one result per invoke form.
-func ProbeResults(outputs map[string]any, consumer string) (map[string]components.ProbeFormResult, error) {
+func ProbeResults(outputs map[string]any, consumer string) (map[string]probediag.FormResult, error) {
 	consumers, _ := outputs["consumers"].(map[string]any)
 	c, ok := consumers[consumer].(map[string]any)
 	if !ok {
@@ -37,7 +37,7 @@ func ProbeResults(outputs map[string]any, consumer string) (map[string]component
 	if err != nil {
 		return nil, err
 	}
-	var out map[string]components.ProbeFormResult
+	var out map[string]probediag.FormResult
 	if err := json.Unmarshal(b, &out); err != nil {
 		return nil, fmt.Errorf("consumer %q probe output: %w", consumer, err)
 	}
@@ -49,7 +49,7 @@ func ProbeResults(outputs map[string]any, consumer string) (map[string]component
 
 // RequireStatus checks that every form answered with status, and says
 // which did not, with what came back and the diagnosis.
-func RequireStatus(results map[string]components.ProbeFormResult, status int) error {
+func RequireStatus(results map[string]probediag.FormResult, status int) error {
 	forms := make([]string, 0, len(results))
 	for form := range results {
 		forms = append(forms, form)
@@ -90,7 +90,7 @@ type Answer struct {
 func Call(ctx context.Context, client *http.Client, url, host string, headers map[string]string) Answer {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return Answer{Failure: components.ProbeFailureConnect, Detail: err.Error()}
+		return Answer{Failure: probediag.FailureConnect, Detail: err.Error()}
 	}
 	if host != "" {
 		req.Host = host
@@ -114,13 +114,13 @@ func classify(err error) string {
 	var certErr *tls.CertificateVerificationError
 	switch {
 	case errors.As(err, &dnsErr):
-		return components.ProbeFailureDns
+		return probediag.FailureDns
 	case errors.As(err, &netErr) && netErr.Timeout(), errors.Is(err, context.DeadlineExceeded):
-		return components.ProbeFailureTimeout
+		return probediag.FailureTimeout
 	case errors.As(err, &certErr):
-		return components.ProbeFailureTls
+		return probediag.FailureTls
 	}
-	return components.ProbeFailureConnect
+	return probediag.FailureConnect
 }
 
 // RefusedExplicitly checks that an outsider's call was answered with a
@@ -140,7 +140,7 @@ func RefusedExplicitly(a Answer) error {
 // path the stage does not serve with 403 MissingAuthenticationTokenException
 // ("Missing Authentication Token") or 404. Any other 403 (a policy's
 // refusal, an endpoint not associated) is not proof that the route is gone.
-func RouteGone(r components.ProbeFormResult) error {
+func RouteGone(r probediag.FormResult) error {
 	if r.Failure == "" && (r.Status == http.StatusNotFound || missingToken(r)) {
 		return nil
 	}
@@ -152,7 +152,7 @@ func RouteGone(r components.ProbeFormResult) error {
 // perform: execute-api:Invoke on resource: ... with an explicit deny". A
 // 403 of any other kind (no Allow, a missing route, an unsigned call) does
 // not prove that the aws:SourceVpce Deny works.
-func ExplicitDeny(r components.ProbeFormResult) error {
+func ExplicitDeny(r probediag.FormResult) error {
 	if r.Failure == "" && r.Status == http.StatusForbidden && errorTypeIs(r, "AccessDeniedException") &&
 		strings.Contains(r.Body, "execute-api:Invoke") && strings.Contains(r.Body, "with an explicit deny") {
 		return nil
@@ -164,7 +164,7 @@ func ExplicitDeny(r components.ProbeFormResult) error {
 // method: 403 MissingAuthenticationTokenException, or AccessDeniedException
 // for the anonymous caller ("User: anonymous is not authorized"), never an
 // explicit deny (that would be the endpoint check, not the signature).
-func UnsignedRefused(r components.ProbeFormResult) error {
+func UnsignedRefused(r probediag.FormResult) error {
 	anonymous := r.Status == http.StatusForbidden && errorTypeIs(r, "AccessDeniedException") &&
 		strings.Contains(r.Body, "anonymous is not authorized") && !strings.Contains(r.Body, "explicit deny")
 	if r.Failure == "" && (missingToken(r) || anonymous) {
@@ -175,21 +175,21 @@ func UnsignedRefused(r components.ProbeFormResult) error {
 
 // missingToken is API Gateway's answer for a path or method it does not
 // serve, or an AWS_IAM method called without a signature.
-func missingToken(r components.ProbeFormResult) bool {
+func missingToken(r probediag.FormResult) bool {
 	return r.Status == http.StatusForbidden &&
 		(errorTypeIs(r, "MissingAuthenticationTokenException") || strings.Contains(r.Body, "Missing Authentication Token"))
 }
 
 // errorTypeIs compares x-amzn-ErrorType without the ":http://..." suffix
 // API Gateway may append.
-func errorTypeIs(r components.ProbeFormResult, want string) bool {
+func errorTypeIs(r probediag.FormResult, want string) bool {
 	got, _, _ := strings.Cut(r.ErrorType, ":")
 	return got == want
 }
 
 // describe says what a call got: status, error type and body, or the
 // transport failure.
-func describe(r components.ProbeFormResult) string {
+func describe(r probediag.FormResult) string {
 	if r.Failure != "" {
 		return fmt.Sprintf("no answer (%s: %s)", r.Failure, r.Detail)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
 // gateway answers like a private API seen from outside: 403 Forbidden, and
@@ -69,11 +69,11 @@ func TestATimeoutOrDnsFailureIsNoProof(t *testing.T) {
 	}()
 	client := &http.Client{Timeout: 300 * time.Millisecond}
 	silent := Call(context.Background(), client, "https://"+l.Addr().String()+"/dev/", "", nil)
-	assert.Equal(t, components.ProbeFailureTimeout, silent.Failure, silent.Detail)
+	assert.Equal(t, probediag.FailureTimeout, silent.Failure, silent.Detail)
 	assert.ErrorContains(t, RefusedExplicitly(silent), "not proof")
 
 	unresolvable := Call(context.Background(), client, "https://abcde12345.execute-api.e2e-test.invalid/dev/", "", nil)
-	assert.Equal(t, components.ProbeFailureDns, unresolvable.Failure, unresolvable.Detail)
+	assert.Equal(t, probediag.FailureDns, unresolvable.Failure, unresolvable.Detail)
 	assert.ErrorContains(t, RefusedExplicitly(unresolvable), "not proof")
 }
 
@@ -96,7 +96,7 @@ func TestProbeResultsAndExpectations(t *testing.T) {
 	assert.Contains(t, err.Error(), "route53Alias: got 403 ForbiddenException, want 200; the endpoint is not associated")
 	assert.Contains(t, err.Error(), "publicDnsWithHostHeader: got timeout (timed out)")
 	assert.NotContains(t, err.Error(), "privateDns:")
-	assert.NoError(t, RequireStatus(map[string]components.ProbeFormResult{"privateDns": results["privateDns"]}, 200))
+	assert.NoError(t, RequireStatus(map[string]probediag.FormResult{"privateDns": results["privateDns"]}, 200))
 
 	_, err = ProbeResults(outputs, "partner")
 	assert.ErrorContains(t, err, "no probe output")
@@ -108,22 +108,22 @@ func TestProbeResultsAndExpectations(t *testing.T) {
 // Answers as API Gateway gives them (x-amzn-ErrorType and body; AWS
 // Knowledge Center, "How do I troubleshoot HTTP 403 errors from API Gateway?").
 var (
-	noRoute = components.ProbeFormResult{Form: "privateDns", Status: 403, ErrorType: "MissingAuthenticationTokenException",
+	noRoute = probediag.FormResult{Form: "privateDns", Status: 403, ErrorType: "MissingAuthenticationTokenException",
 		Body: `{"message":"Missing Authentication Token"}`}
-	explicitDeny = components.ProbeFormResult{Form: "publicDnsWithHostHeader", Status: 403, ErrorType: "AccessDeniedException",
+	explicitDeny = probediag.FormResult{Form: "publicDnsWithHostHeader", Status: 403, ErrorType: "AccessDeniedException",
 		Body: `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:********3333:abcde12345/e2e1/GET/ with an explicit deny"}`}
-	noAllow = components.ProbeFormResult{Form: "privateDns", Status: 403, ErrorType: "AccessDeniedException",
+	noAllow = probediag.FormResult{Form: "privateDns", Status: 403, ErrorType: "AccessDeniedException",
 		Body: `{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:********3333:abcde12345/e2e1/GET/"}`}
-	forbidden = components.ProbeFormResult{Form: "route53Alias", Status: 403, ErrorType: "ForbiddenException", Body: `{"message":"Forbidden"}`}
-	timedOut  = components.ProbeFormResult{Form: "privateDns", Failure: "timeout", Detail: "timed out"}
+	forbidden = probediag.FormResult{Form: "route53Alias", Status: 403, ErrorType: "ForbiddenException", Body: `{"message":"Forbidden"}`}
+	timedOut  = probediag.FormResult{Form: "privateDns", Failure: "timeout", Detail: "timed out"}
 )
 
 func TestRouteGoneIsMissingTokenOr404Only(t *testing.T) {
 	assert.NoError(t, RouteGone(noRoute))
-	assert.NoError(t, RouteGone(components.ProbeFormResult{Status: 403, ErrorType: "MissingAuthenticationTokenException:http://internal.amazon.com/coral/"}),
+	assert.NoError(t, RouteGone(probediag.FormResult{Status: 403, ErrorType: "MissingAuthenticationTokenException:http://internal.amazon.com/coral/"}),
 		"the error type with its suffix")
-	assert.NoError(t, RouteGone(components.ProbeFormResult{Status: 404}))
-	for _, r := range []components.ProbeFormResult{explicitDeny, noAllow, forbidden, timedOut, {Status: 200}} {
+	assert.NoError(t, RouteGone(probediag.FormResult{Status: 404}))
+	for _, r := range []probediag.FormResult{explicitDeny, noAllow, forbidden, timedOut, {Status: 200}} {
 		err := RouteGone(r)
 		if assert.Error(t, err, "%+v is not a removed route", r) {
 			assert.Contains(t, err.Error(), "want 403 MissingAuthenticationTokenException or 404")
@@ -137,7 +137,7 @@ func TestExplicitDenyIsThePolicysDenyOnly(t *testing.T) {
 	signed := explicitDeny
 	signed.Body = `{"Message":"User: arn:aws:sts::444455556666:assumed-role/probe/fn is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:********3333:abcde12345/e2e1/GET/ with an explicit deny"}`
 	assert.NoError(t, ExplicitDeny(signed), "a signed caller's explicit deny")
-	for _, r := range []components.ProbeFormResult{noAllow, noRoute, forbidden, timedOut, {Status: 200}} {
+	for _, r := range []probediag.FormResult{noAllow, noRoute, forbidden, timedOut, {Status: 200}} {
 		assert.ErrorContains(t, ExplicitDeny(r), "want 403 AccessDeniedException from the resource policy's explicit deny", "%+v", r)
 	}
 }
@@ -145,7 +145,7 @@ func TestExplicitDenyIsThePolicysDenyOnly(t *testing.T) {
 func TestUnsignedRefusedIsNotThePolicysDeny(t *testing.T) {
 	assert.NoError(t, UnsignedRefused(noRoute))
 	assert.NoError(t, UnsignedRefused(noAllow), "the anonymous caller without an Allow")
-	for _, r := range []components.ProbeFormResult{explicitDeny, forbidden, timedOut, {Status: 200}} {
+	for _, r := range []probediag.FormResult{explicitDeny, forbidden, timedOut, {Status: 200}} {
 		assert.ErrorContains(t, UnsignedRefused(r), "an unsigned call answered", "%+v", r)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/xaccount/xaccount-api/internal/config/configtest"
 	"github.com/xaccount/xaccount-api/internal/iampolicy"
 	"github.com/xaccount/xaccount-api/internal/plan"
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // DeployerRole is one deployer role as `go run ./cmd/plan --iam` prints it
@@ -84,7 +85,7 @@ func DeployerRoleArn(account, stack string) string {
 // session ARN does not show the path); a user or an account root by its ARN.
 func RunnerTrust(callerArn string) (iampolicy.Document, error) {
 	parts := strings.SplitN(callerArn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || !components.ValidAccountId(parts[4]) {
+	if len(parts) != 6 || parts[0] != "arn" || !vocab.ValidAccountId(parts[4]) {
 		return iampolicy.Document{}, fmt.Errorf("caller %q is not an IAM or STS ARN", callerArn)
 	}
 	partition, account, resource := parts[1], parts[4], parts[5]

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/vocab"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -100,7 +101,7 @@ func TestProbedLambdaRoute(t *testing.T) {
 func TestLongestConsumerNameFitsAwsNames(t *testing.T) {
 	t.Parallel()
 	name := strings.Repeat("c", 32)
-	require.True(t, components.ValidConsumerName(name))
+	require.True(t, vocab.ValidConsumerName(name))
 	s := newEngineStack(t, "dev")
 	s.editConfig("consumers", []any{devConsumer(name, "222222222222", "10.20.0.0/24", 2)})
 	s.mustUp()

@@ -27,7 +27,7 @@ export class ConnectivityProbe extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly functionName: pulumi.Output<string>;
     /**
-     * Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
+     * Results maps each invoke form to what the last run recorded (status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
      */
     declare public /*out*/ readonly results: pulumi.Output<{[key: string]: any}>;
     /**
@@ -111,7 +111,7 @@ export interface ConnectivityProbeArgs {
      */
     expectedStatus?: number;
     /**
-     * FailOnError fails the update when a form does not answer as expected and is not pending (ProbeFormResult.Pending: a new custom domain not ready yet, which is a warning instead). Optional, default true.
+     * FailOnError fails the update when a form does not answer as expected and is not pending (a new custom domain not ready yet, which is a warning instead). Optional, default true.
      */
     failOnError?: boolean;
     /**

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
 // callWorld is a consumer function in a VPC with an execute-api endpoint it
@@ -255,7 +255,7 @@ func TestPropagationAndTheProbesRetries(t *testing.T) {
 			`"retryDelaysSeconds":` + delays + `,"retryDeadlineSeconds":20,"failOnError":false}`
 		_, out, err := consumer.invoke(w.c, props{"functionName": "probe", "input": input})
 		require.NoError(t, err)
-		results, err := components.ParseProbeResult(out.str("result"))
+		results, err := probediag.ParseResult(out.str("result"))
 		require.NoError(t, err)
 		return results["privateDns"].(map[string]any)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
 const testCert = "arn:aws:acm:eu-west-1:111111111111:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
@@ -240,7 +240,7 @@ func TestTheEndpointPolicyMustAllowTheDomain(t *testing.T) {
 // even with failOnError. A refusal by the domain's policy is no such delay:
 // not pending, and it fails the run.
 func TestTheProbeWaitsForANewAssociationOrSaysSo(t *testing.T) {
-	rules, err := json.Marshal(components.ProbeRules)
+	rules, err := json.Marshal(probediag.Rules)
 	require.NoError(t, err)
 	consumer := &Provider{scope: Scope{Account: consumerAccount, Region: region}}
 	invoke := func(w *callWorld, failOnError bool) (map[string]any, error) {
@@ -251,7 +251,7 @@ func TestTheProbeWaitsForANewAssociationOrSaysSo(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		results, err := components.ParseProbeResult(out.str("result"))
+		results, err := probediag.ParseResult(out.str("result"))
 		require.NoError(t, err)
 		return results["customDomain"].(map[string]any), nil
 	}

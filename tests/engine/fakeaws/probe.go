@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/probediag"
 	"github.com/xaccount/xaccount-api/policy"
 )
 
@@ -32,31 +32,31 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 			Expect  int               `json:"expect"`
 			Sign    bool              `json:"sign"`
 		} `json:"targets"`
-		Integration          string                 `json:"integration"`
-		FailOnError          bool                   `json:"failOnError"`
-		Rules                []components.ProbeRule `json:"rules"`
-		RetryDelaysSeconds   []int                  `json:"retryDelaysSeconds"`
-		RetryDeadlineSeconds int                    `json:"retryDeadlineSeconds"`
-		TimeoutSeconds       int                    `json:"timeoutSeconds"`
+		Integration          string           `json:"integration"`
+		FailOnError          bool             `json:"failOnError"`
+		Rules                []probediag.Rule `json:"rules"`
+		RetryDelaysSeconds   []int            `json:"retryDelaysSeconds"`
+		RetryDeadlineSeconds int              `json:"retryDeadlineSeconds"`
+		TimeoutSeconds       int              `json:"timeoutSeconds"`
 	}
 	if err := json.Unmarshal([]byte(in.str("input")), &event); err != nil {
 		return "", nil, awsError("Invoke", "InvalidRequestContentException", "Could not parse request body into json: %v", err)
 	}
 	c.record(p.scope, "Invoke", name)
-	var results []components.ProbeFormResult
-	var failed []components.ProbeFormResult
+	var results []probediag.FormResult
+	var failed []probediag.FormResult
 	// The function's clock: the delays waited so far, calls taking no time.
 	waited := 0
 	for _, t := range event.Targets {
 		// call_with_retries of probe.py: retry what propagation explains
 		// (a DNS failure, an unexpected 403) after each of the event's
 		// delays while the retry starts before the function-wide deadline.
-		var r components.ProbeFormResult
+		var r probediag.FormResult
 		for attempt := 0; ; attempt++ {
 			r = c.simulateCall(f, t.Url, t.Headers, t.Sign)
 			r.Expected, r.Attempts = t.Expect, attempt+1
 			// probe.py's call: the response type from API Gateway's own JSON answer.
-			if typ, id := components.ParseGatewayAnswer(r.Body); typ != "" {
+			if typ, id := probediag.ParseGatewayAnswer(r.Body); typ != "" {
 				r.ResponseType = typ
 				if r.RequestId == "" {
 					r.RequestId = id
@@ -68,21 +68,21 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 			waited += event.RetryDelaysSeconds[attempt]
 		}
 		r.Form, r.Url, r.Signed = t.Form, t.Url, t.Sign
-		r.Ok = components.ProbeAnswerOk(r)
-		r.Diagnosis = components.Diagnose(r, event.Integration, event.Rules)
+		r.Ok = probediag.AnswerOk(r)
+		r.Diagnosis = probediag.Diagnose(r, event.Integration, event.Rules)
 		// probe.py's handler: a pending form (a rule of the event marks it:
 		// a new custom domain or association not ready yet) is recorded,
 		// not failed.
-		r.Pending = components.ProbePending(r, event.Integration, event.Rules)
+		r.Pending = probediag.Pending(r, event.Integration, event.Rules)
 		// probe.py's recorded_body: a MOCK's own answer is kept without its body.
-		r.Body = components.ProbeRecordedBody(event.Integration, r)
+		r.Body = probediag.RecordedBody(event.Integration, r)
 		results = append(results, r)
 		if !r.Ok && !r.Pending {
 			failed = append(failed, r)
 		}
 	}
 	if len(failed) > 0 && event.FailOnError {
-		payload, _ := json.Marshal(map[string]string{"errorType": "ProbeFailed", "errorMessage": components.ProbeFailureMessage(failed)})
+		payload, _ := json.Marshal(map[string]string{"errorType": "ProbeFailed", "errorMessage": probediag.FailureMessage(failed)})
 		return "", nil, fmt.Errorf("invoking Lambda Function (%s): %s", name, payload)
 	}
 	result, err := json.Marshal(map[string]any{"results": results})
@@ -99,8 +99,8 @@ func (p *Provider) invoke(c *Cloud, in props) (string, props, error) {
 // retryable is probe.py's retryable: a name that does not resolve yet, or a
 // 403 from a policy, stage or endpoint not yet in effect (unless 403 is the
 // expected answer).
-func retryable(r components.ProbeFormResult) bool {
-	if r.Failure == components.ProbeFailureDns {
+func retryable(r probediag.FormResult) bool {
+	if r.Failure == probediag.FailureDns {
 		return true
 	}
 	return r.Failure == "" && r.Status == 403 && r.Expected != 403
@@ -111,11 +111,11 @@ func retryable(r components.ProbeFormResult) bool {
 // its order (the API, the endpoint's association for the alias name, the
 // stage, the resource policy the deployment captured, the route, its
 // authorization) and the integration's answer.
-func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]string, signed bool) components.ProbeFormResult {
-	r := components.ProbeFormResult{RequestId: newId(8) + "-" + newId(4)}
+func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]string, signed bool) probediag.FormResult {
+	r := probediag.FormResult{RequestId: newId(8) + "-" + newId(4)}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		r.Failure, r.Detail = components.ProbeFailureDns, err.Error()
+		r.Failure, r.Detail = probediag.FailureDns, err.Error()
 		return r
 	}
 	// The name says how the call reaches an endpoint and names the API.
@@ -163,14 +163,14 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		}
 	}
 	if endpoint == nil {
-		r.Failure, r.Detail = components.ProbeFailureDns, "[Errno -2] Name or service not known: "+host
+		r.Failure, r.Detail = probediag.FailureDns, "[Errno -2] Name or service not known: "+host
 		return r
 	}
 	if !c.reaches(f, endpoint) {
-		r.Failure, r.Detail = components.ProbeFailureTimeout, "timed out"
+		r.Failure, r.Detail = probediag.FailureTimeout, "timed out"
 		return r
 	}
-	forbidden := func() components.ProbeFormResult {
+	forbidden := func() probediag.FormResult {
 		r.Status, r.ErrorType, r.Body = 403, "ForbiddenException", `{"message":"Forbidden"}`
 		return r
 	}
@@ -251,7 +251,7 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	}
 	doc := served.Policy
 	resource := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/GET%s", api.Region, api.Account, apiId, stage, path)
-	denied := func(why string) components.ProbeFormResult {
+	denied := func(why string) probediag.FormResult {
 		message := fmt.Sprintf("User: %s is not authorized to perform: execute-api:Invoke on resource: %s%s", who, resource, why)
 		gatewayAnswer(&r, served, 403, "AccessDeniedException", "ACCESS_DENIED", message, `{"Message":`+jsonString(message)+`}`)
 		return r
@@ -284,7 +284,7 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	// A MOCK without a matching integration response and a Lambda the API
 	// may not invoke are both configuration errors ("Gateway response types
 	// for API Gateway", API_CONFIGURATION_ERROR).
-	internalError := func() components.ProbeFormResult {
+	internalError := func() probediag.FormResult {
 		gatewayAnswer(&r, served, 500, "InternalServerErrorException", "API_CONFIGURATION_ERROR", "Internal server error", `{"message": "Internal server error"}`)
 		return r
 	}
@@ -317,7 +317,7 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 // not customized itself falls back to its default: "Gateway response types
 // for API Gateway"), else AWS's default body. The template's
 // $context.error.messageString is the message quoted for JSON.
-func gatewayAnswer(r *components.ProbeFormResult, d *Deployment, status int, errorType, typ, message, defaultBody string) {
+func gatewayAnswer(r *probediag.FormResult, d *Deployment, status int, errorType, typ, message, defaultBody string) {
 	r.Status, r.ErrorType, r.Body = status, errorType, defaultBody
 	template, ok := d.GatewayResponses[typ]
 	if !ok {

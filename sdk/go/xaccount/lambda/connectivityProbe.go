@@ -18,7 +18,7 @@ type ConnectivityProbe struct {
 
 	// FunctionName is the probe function's name.
 	FunctionName pulumi.StringOutput `pulumi:"functionName"`
-	// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
+	// Results maps each invoke form to what the last run recorded (status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
 	Results pulumi.MapOutput `pulumi:"results"`
 	// SecurityGroupId is the probe's own security group.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
@@ -62,7 +62,7 @@ type connectivityProbeArgs struct {
 	ExecutionArn *string `pulumi:"executionArn"`
 	// ExpectedStatus is the status every form must return; 0 accepts any answer API Gateway did not refuse. Optional.
 	ExpectedStatus *int `pulumi:"expectedStatus"`
-	// FailOnError fails the update when a form does not answer as expected and is not pending (ProbeFormResult.Pending: a new custom domain not ready yet, which is a warning instead). Optional, default true.
+	// FailOnError fails the update when a form does not answer as expected and is not pending (a new custom domain not ready yet, which is a warning instead). Optional, default true.
 	FailOnError *bool `pulumi:"failOnError"`
 	// Integration is the type of the route the probe calls, for the diagnostics. Optional.
 	Integration *string `pulumi:"integration"`
@@ -100,7 +100,7 @@ type ConnectivityProbeArgs struct {
 	ExecutionArn pulumi.StringPtrInput
 	// ExpectedStatus is the status every form must return; 0 accepts any answer API Gateway did not refuse. Optional.
 	ExpectedStatus *int
-	// FailOnError fails the update when a form does not answer as expected and is not pending (ProbeFormResult.Pending: a new custom domain not ready yet, which is a warning instead). Optional, default true.
+	// FailOnError fails the update when a form does not answer as expected and is not pending (a new custom domain not ready yet, which is a warning instead). Optional, default true.
 	FailOnError *bool
 	// Integration is the type of the route the probe calls, for the diagnostics. Optional.
 	Integration *string
@@ -222,7 +222,7 @@ func (o ConnectivityProbeOutput) FunctionName() pulumi.StringOutput {
 	return o.ApplyT(func(v *ConnectivityProbe) pulumi.StringOutput { return v.FunctionName }).(pulumi.StringOutput)
 }
 
-// Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
+// Results maps each invoke form to what the last run recorded (status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
 func (o ConnectivityProbeOutput) Results() pulumi.MapOutput {
 	return o.ApplyT(func(v *ConnectivityProbe) pulumi.MapOutput { return v.Results }).(pulumi.MapOutput)
 }

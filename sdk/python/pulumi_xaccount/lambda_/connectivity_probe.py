@@ -47,7 +47,7 @@ class ConnectivityProbeArgs:
         :param pulumi.Input[_builtins.str] vpc_id: VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
         :param pulumi.Input[_builtins.str] execution_arn: ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
         :param _builtins.int expected_status: ExpectedStatus is the status every form must return; 0 accepts any answer API Gateway did not refuse. Optional.
-        :param _builtins.bool fail_on_error: FailOnError fails the update when a form does not answer as expected and is not pending (ProbeFormResult.Pending: a new custom domain not ready yet, which is a warning instead). Optional, default true.
+        :param _builtins.bool fail_on_error: FailOnError fails the update when a form does not answer as expected and is not pending (a new custom domain not ready yet, which is a warning instead). Optional, default true.
         :param _builtins.str integration: Integration is the type of the route the probe calls, for the diagnostics. Optional.
         :param pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, _builtins.str]]]] invoke_headers: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
         :param _builtins.str path: Path is the route the probe calls below the stage, "/" or "/health". Optional, default "/".
@@ -186,7 +186,7 @@ class ConnectivityProbeArgs:
     @pulumi.getter(name="failOnError")
     def fail_on_error(self) -> Optional[_builtins.bool]:
         """
-        FailOnError fails the update when a form does not answer as expected and is not pending (ProbeFormResult.Pending: a new custom domain not ready yet, which is a warning instead). Optional, default true.
+        FailOnError fails the update when a form does not answer as expected and is not pending (a new custom domain not ready yet, which is a warning instead). Optional, default true.
         """
         return pulumi.get(self, "fail_on_error")
 
@@ -323,7 +323,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] endpoint_security_group_id: EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Required.
         :param pulumi.Input[_builtins.str] execution_arn: ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
         :param _builtins.int expected_status: ExpectedStatus is the status every form must return; 0 accepts any answer API Gateway did not refuse. Optional.
-        :param _builtins.bool fail_on_error: FailOnError fails the update when a form does not answer as expected and is not pending (ProbeFormResult.Pending: a new custom domain not ready yet, which is a warning instead). Optional, default true.
+        :param _builtins.bool fail_on_error: FailOnError fails the update when a form does not answer as expected and is not pending (a new custom domain not ready yet, which is a warning instead). Optional, default true.
         :param _builtins.str integration: Integration is the type of the route the probe calls, for the diagnostics. Optional.
         :param pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, _builtins.str]]]] invoke_headers: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] invoke_urls: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
@@ -441,7 +441,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
     @pulumi.getter
     def results(self) -> pulumi.Output[Mapping[str, Any]]:
         """
-        Results maps each invoke form to what the last run recorded (ProbeFormResult as a map: status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
+        Results maps each invoke form to what the last run recorded (status, latencyMs, requestId, errorType, body, none for a MOCK's own answer, ok, pending, diagnosis, …); a secret when anything the probe was given is.
         """
         return pulumi.get(self, "results")
 

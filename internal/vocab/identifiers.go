@@ -1,9 +1,16 @@
-package components
+// Package vocab holds the words the stack file, the components and their
+// errors share: the rules identifiers follow (account IDs, regions, stage
+// names, ARNs) and, for each config value, what is expected of it.
+package vocab
 
-import "regexp"
+import (
+	"regexp"
 
-// accountDigits is the account ID inside every ARN pattern of this package.
-const accountDigits = `(\d{12})`
+	"github.com/xaccount/xaccount-api/internal/awspartition"
+)
+
+// AccountDigits is the account ID inside every ARN pattern (a capture group).
+const AccountDigits = `(\d{12})`
 
 // iamPartitions are the partitions an IAM ARN may name.
 const iamPartitions = `arn:aws(?:-cn|-us-gov)?`
@@ -13,32 +20,32 @@ const iamName = `[\w+=,.@/-]{1,512}`
 
 // The identifier rules, written once: the config layer uses them too.
 var (
-	accountIdPattern    = regexp.MustCompile(`^` + accountDigits + `$`)
+	accountIdPattern    = regexp.MustCompile(`^` + AccountDigits + `$`)
 	consumerNamePattern = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
 	orgIdPattern        = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 	regionPattern       = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
 	stageNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_]{1,128}$`)
-	principalPattern    = regexp.MustCompile(`^` + iamPartitions + `:iam::` + accountDigits + `:(?:root|role/` + iamName + `|user/` + iamName + `)$`)
-	roleArnPattern      = regexp.MustCompile(`^` + iamPartitions + `:iam::` + accountDigits + `:role/` + iamName + `$`)
+	principalPattern    = regexp.MustCompile(`^` + iamPartitions + `:iam::` + AccountDigits + `:(?:root|role/` + iamName + `|user/` + iamName + `)$`)
+	roleArnPattern      = regexp.MustCompile(`^` + iamPartitions + `:iam::` + AccountDigits + `:role/` + iamName + `$`)
 	// policyNamePattern is a customer managed policy's name, after an
 	// optional path of folders (IAM's CreatePolicy: PolicyName
 	// [\w+=,.@-]{1,128}, Path of the same characters between slashes).
 	policyNamePattern = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,128}$`)
-	policyArnPattern  = regexp.MustCompile(`^` + iamPartitions + `:iam::` + accountDigits + `:policy/([\w+=,.@-]+/)*[\w+=,.@-]{1,128}$`)
+	policyArnPattern  = regexp.MustCompile(`^` + iamPartitions + `:iam::` + AccountDigits + `:policy/([\w+=,.@-]+/)*[\w+=,.@-]{1,128}$`)
 )
 
-// validPolicyName reports whether name is a customer managed policy's name,
+// ValidPolicyName reports whether name is a customer managed policy's name,
 // with its path if any ("team/boundary").
-func validPolicyName(name string) bool { return policyNamePattern.MatchString(name) }
+func ValidPolicyName(name string) bool { return policyNamePattern.MatchString(name) }
 
-// validPolicyArn reports whether arn is a customer managed policy's ARN in
+// ValidPolicyArn reports whether arn is a customer managed policy's ARN in
 // an account.
-func validPolicyArn(arn string) bool { return policyArnPattern.MatchString(arn) }
+func ValidPolicyArn(arn string) bool { return policyArnPattern.MatchString(arn) }
 
-// policyArn is the ARN of the customer managed policy name (with its path)
+// PolicyArn is the ARN of the customer managed policy name (with its path)
 // in account, in region's partition.
-func policyArn(region, account, name string) string {
-	return "arn:" + partitionOf(region) + ":iam::" + account + ":policy/" + name
+func PolicyArn(region, account, name string) string {
+	return "arn:" + awspartition.Of(region) + ":iam::" + account + ":policy/" + name
 }
 
 // ValidAccountId reports whether id is an AWS account ID: exactly 12 ASCII digits.
@@ -48,13 +55,13 @@ func ValidAccountId(id string) bool { return accountIdPattern.MatchString(id) }
 // [a-z0-9-], as it becomes part of resource names and the provider's name.
 func ValidConsumerName(name string) bool { return consumerNamePattern.MatchString(name) }
 
-// validOrgId reports whether id is an AWS Organizations ID (o- and 10 to 32
+// ValidOrgId reports whether id is an AWS Organizations ID (o- and 10 to 32
 // lowercase letters or digits).
-func validOrgId(id string) bool { return orgIdPattern.MatchString(id) }
+func ValidOrgId(id string) bool { return orgIdPattern.MatchString(id) }
 
-// principalAccount returns the account of an IAM principal a resource policy
+// PrincipalAccount returns the account of an IAM principal a resource policy
 // may name (a role, a user or an account root), and false for anything else.
-func principalAccount(arn string) (string, bool) {
+func PrincipalAccount(arn string) (string, bool) {
 	m := principalPattern.FindStringSubmatch(arn)
 	if m == nil {
 		return "", false
@@ -77,7 +84,7 @@ func RoleArnAccount(arn string) (string, bool) {
 // (us-gov-*) are not supported: the invoke URLs, endpoint service names and
 // DNS suffixes are built for amazonaws.com (aws-cn uses amazonaws.com.cn).
 func ValidRegion(region string) bool {
-	return regionPattern.MatchString(region) && partitionOf(region) == "aws"
+	return regionPattern.MatchString(region) && awspartition.Of(region) == "aws"
 }
 
 // ValidStageName reports whether name may name an API Gateway stage: 1 to

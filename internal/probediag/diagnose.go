@@ -1,4 +1,8 @@
-package components
+// Package probediag reads what the connectivity probe's calls got: the
+// diagnostics table, which answers are expected, which are pending, and the
+// probe function's result. The probe's Lambda (components/probe.py) mirrors
+// it; package components runs the probe.
+package probediag
 
 import (
 	"fmt"
@@ -9,19 +13,19 @@ import (
 
 // Transport failures a probe call can end in instead of an HTTP answer.
 const (
-	// ProbeFailureTimeout: no answer within the probe's timeout.
-	ProbeFailureTimeout = "timeout"
-	// ProbeFailureDns: the host name did not resolve.
-	ProbeFailureDns = "dns"
-	// ProbeFailureConnect: the connection was refused or reset.
-	ProbeFailureConnect = "connect"
-	// ProbeFailureTls: the TLS handshake failed.
-	ProbeFailureTls = "tls"
+	// FailureTimeout: no answer within the probe's timeout.
+	FailureTimeout = "timeout"
+	// FailureDns: the host name did not resolve.
+	FailureDns = "dns"
+	// FailureConnect: the connection was refused or reset.
+	FailureConnect = "connect"
+	// FailureTls: the TLS handshake failed.
+	FailureTls = "tls"
 )
 
-// ProbeFormResult is what the connectivity probe records for one invoke
+// FormResult is what the connectivity probe records for one invoke
 // form: the call it made, what came back, and whether that was expected.
-type ProbeFormResult struct {
+type FormResult struct {
 	// Form is the invoke form (InvokePrivateDns, …).
 	Form string `json:"form"`
 	// Url is the URL called.
@@ -47,7 +51,7 @@ type ProbeFormResult struct {
 	// the body is not such an answer.
 	ResponseType string `json:"responseType"`
 	// Body is the first bytes of the body; empty for a MOCK integration's
-	// own answer (ProbeRecordedBody).
+	// own answer (RecordedBody).
 	Body string `json:"body"`
 	// Failure is one of the ProbeFailure… values when no HTTP answer came back.
 	Failure string `json:"failure"`
@@ -57,19 +61,19 @@ type ProbeFormResult struct {
 	Ok bool `json:"ok"`
 	// Pending says the answer was not the expected one, but in a way that
 	// what AWS documents as taking longer than the probe can wait explains
-	// (a ProbeRule with Pending: a new custom domain or its access
+	// (a Rule with Pending: a new custom domain or its access
 	// association not ready yet): the update does not fail for it, and the
 	// program warns how to run the probe again (probePendingWarning).
 	Pending bool `json:"pending"`
-	// Diagnosis is the likely cause of an unexpected answer (ProbeRules).
+	// Diagnosis is the likely cause of an unexpected answer (Rules).
 	Diagnosis string `json:"diagnosis"`
 }
 
-// ProbeRule is one row of the diagnostics table: every condition it sets
+// Rule is one row of the diagnostics table: every condition it sets
 // must hold, and the first matching row names the likely cause. The probe's
 // Lambda receives the same rows as data and applies them the same way, so
 // the table exists once.
-type ProbeRule struct {
+type Rule struct {
 	// Name identifies the row.
 	Name string `json:"name"`
 	// Failure matches a transport failure (ProbeFailure…).
@@ -88,17 +92,17 @@ type ProbeRule struct {
 	// Signed, when set, limits the row to signed (true) or unsigned calls.
 	Signed *bool `json:"signed,omitempty"`
 	// Integration, when set, limits the row to a probe route of this
-	// integration type (IntegrationMock, …).
+	// integration type (integrationMock, …).
 	Integration string `json:"integration,omitempty"`
 	// Pending makes an answer this row matches pending, not failed: AWS
 	// documents the state it explains as lasting longer than the probe can
-	// wait within one update (ProbeFormResult.Pending).
+	// wait within one update (FormResult.Pending).
 	Pending bool `json:"pending,omitempty"`
 	// Cause is what the row tells the user.
 	Cause string `json:"cause"`
 }
 
-// probeDomainReadyMinutes is how long AWS documents a new private custom
+// DomainReadyMinutes is how long AWS documents a new private custom
 // domain name and a new domain name access association to take before
 // they answer ("Custom domain names for private APIs in API Gateway",
 // considerations: "It takes about 15 minutes for API Gateway to provision
@@ -107,28 +111,28 @@ type ProbeRule struct {
 // consumer: Associate your VPC endpoint with a private custom domain name
 // shared with you": "it can take up to 15 minutes"). The probe's Lambda
 // cannot wait that long for one form within its 900 s beside the others,
-// so it reports such a form pending (ProbeRule.Pending).
-const probeDomainReadyMinutes = 15
+// so it reports such a form pending (Rule.Pending).
+const DomainReadyMinutes = 15
 
 // probeRerun is how a cause tells the user to run the probe again.
 const probeRerun = "pulumi up --replace with the URN of the probe's aws:lambda/invocation:Invocation, which the update's warning names"
 
-// signedCall and unsignedCall are the values ProbeRule.Signed points at.
+// signedCall and unsignedCall are the values Rule.Signed points at.
 var signedCall, unsignedCall = true, false
 
-// ProbeRules is the diagnostics table, most specific row first. The README
+// Rules is the diagnostics table, most specific row first. The README
 // shows it; the probe applies it to every unexpected answer.
-var ProbeRules = []ProbeRule{
+var Rules = []Rule{
 	// A DNS failure is not pending: the zone and its alias are INSYNC before
 	// the probe runs (the provider waits for Route 53's change, about 60 s,
 	// "ChangeResourceRecordSets"), so a name that does not resolve is wrong.
-	{Name: "domain-dns", Failure: ProbeFailureDns, Forms: []string{InvokeCustomDomain},
+	{Name: "domain-dns", Failure: FailureDns, Forms: []string{formCustomDomain},
 		Cause: "the custom domain does not resolve in this VPC: its Route 53 private hosted zone must be associated with the VPC (enableDnsSupport and enableDnsHostnames on) and hold an alias A record to this endpoint's regional DNS name"},
-	{Name: "domain-not-ready", Status: 403, ErrorType: "ForbiddenException", Forms: []string{InvokeCustomDomain}, Pending: true,
-		Cause: "pending: API Gateway does not serve the custom domain through this endpoint yet; AWS documents about " + strconv.Itoa(probeDomainReadyMinutes) + " minutes for a new private custom domain name and for a new domain name access association to be ready, longer than the probe can wait; run the probe again after that (" + probeRerun + "); if it still answers 403 Forbidden, the endpoint has no access association with the domain or no base path maps the path"},
-	{Name: "domain-not-answering", Status: 403, Forms: []string{InvokeCustomDomain},
+	{Name: "domain-not-ready", Status: 403, ErrorType: "ForbiddenException", Forms: []string{formCustomDomain}, Pending: true,
+		Cause: "pending: API Gateway does not serve the custom domain through this endpoint yet; AWS documents about " + strconv.Itoa(DomainReadyMinutes) + " minutes for a new private custom domain name and for a new domain name access association to be ready, longer than the probe can wait; run the probe again after that (" + probeRerun + "); if it still answers 403 Forbidden, the endpoint has no access association with the domain or no base path maps the path"},
+	{Name: "domain-not-answering", Status: 403, Forms: []string{formCustomDomain},
 		Cause: "the custom domain refused the call through this endpoint: the domain's policy or the API's resource policy does not list this endpoint (aws:SourceVpce), or the endpoint's policy does not allow it"},
-	{Name: "not-associated", Status: 403, ErrorType: "ForbiddenException", Forms: []string{InvokeRoute53Alias},
+	{Name: "not-associated", Status: 403, ErrorType: "ForbiddenException", Forms: []string{formRoute53Alias},
 		Cause: "the endpoint is not associated with the API (the API's endpointConfiguration.vpcEndpointIds must list it for the {api-id}-{vpce-id} name)"},
 	{Name: "iam-refused", Status: 403, Signed: &signedCall,
 		Cause: "the signed call was refused: the request was not signed as API Gateway expects, or the signing role is not among the resource policy's principals (consumers[].principals), or its own IAM policy does not allow execute-api:Invoke"},
@@ -138,7 +142,7 @@ var ProbeRules = []ProbeRule{
 		Cause: "this endpoint is not in the API's resource policy (aws:SourceVpce), or the policy changed without a new deployment (a deployment snapshots the policy)"},
 	{Name: "forbidden", Status: 403,
 		Cause: "API Gateway refused the call: check the resource policy (this endpoint's aws:SourceVpce), the endpoint policy, and that the stage is deployed since the last policy change"},
-	{Name: "mock-5xx", StatusClass: 5, Integration: IntegrationMock,
+	{Name: "mock-5xx", StatusClass: 5, Integration: integrationMock,
 		Cause: "the MOCK integration answered an error: its integration response (or the requestTemplates statusCode) is missing"},
 	{Name: "integration-timeout", ResponseType: "INTEGRATION_TIMEOUT",
 		Cause: "the backend did not answer within the integration timeout (29 seconds by default): check the backend's latency"},
@@ -148,24 +152,24 @@ var ProbeRules = []ProbeRule{
 		Cause: "API Gateway found the route's integration misconfigured: for a Lambda route, the lambda:InvokeFunction permission for this method's ARN is missing or the integration method is not POST"},
 	{Name: "backend-5xx", StatusClass: 5,
 		Cause: "the integration failed: the backend (HTTP proxy or Lambda) errored or timed out, or API Gateway may not invoke the Lambda (lambda:InvokeFunction permission)"},
-	{Name: "timeout", Failure: ProbeFailureTimeout,
+	{Name: "timeout", Failure: FailureTimeout,
 		Cause: "no answer in time: the endpoint's security group must allow 443 from the probe (consumers[].allowedCidrs), the probe's group must allow 443 out to it, and the probe must run in subnets that reach the endpoint"},
-	{Name: "dns", Failure: ProbeFailureDns,
+	{Name: "dns", Failure: FailureDns,
 		Cause: "the name does not resolve: for the private DNS name, private DNS must be on for the endpoint and the VPC's enableDnsSupport and enableDnsHostnames must be on; for the other names, the endpoint must exist in this region"},
-	{Name: "connect", Failure: ProbeFailureConnect,
+	{Name: "connect", Failure: FailureConnect,
 		Cause: "the connection was refused or reset: the name resolves to something that is not this execute-api endpoint (another endpoint's private DNS in the VPC?)"},
-	{Name: "tls", Failure: ProbeFailureTls,
+	{Name: "tls", Failure: FailureTls,
 		Cause: "the TLS handshake failed: call the name the endpoint serves (a custom name needs the Host or x-apigw-api-id form)"},
 }
 
-// probeRefusals are x-amzn-ErrorType values with which API Gateway refuses a
+// Refusals are x-amzn-ErrorType values with which API Gateway refuses a
 // call before the integration runs.
-var probeRefusals = []string{"ForbiddenException", "AccessDeniedException", "MissingAuthenticationTokenException", "UnauthorizedException", "MissingAuthenticationToken"}
+var Refusals = []string{"ForbiddenException", "AccessDeniedException", "MissingAuthenticationTokenException", "UnauthorizedException", "MissingAuthenticationToken"}
 
-// ProbeAnswerOk says whether a result is what the probe expected: an HTTP
+// AnswerOk says whether a result is what the probe expected: an HTTP
 // answer with the expected status, or, with no expected status, any answer
 // API Gateway did not refuse and that is not a 5xx.
-func ProbeAnswerOk(r ProbeFormResult) bool {
+func AnswerOk(r FormResult) bool {
 	if r.Failure != "" || r.Status == 0 {
 		return false
 	}
@@ -173,15 +177,15 @@ func ProbeAnswerOk(r ProbeFormResult) bool {
 		return r.Status == r.Expected
 	}
 	errorType, _, _ := strings.Cut(r.ErrorType, ":")
-	return r.Status != 403 && r.Status < 500 && !slices.Contains(probeRefusals, errorType)
+	return r.Status != 403 && r.Status < 500 && !slices.Contains(Refusals, errorType)
 }
 
 // Diagnose returns the likely cause of an unexpected probe result: the Cause
 // of the first row of rules that matches, "" for an expected result, and a
 // generic line when no row matches. integration is the type of the route
 // the probe calls.
-func Diagnose(r ProbeFormResult, integration string, rules []ProbeRule) string {
-	if ProbeAnswerOk(r) {
+func Diagnose(r FormResult, integration string, rules []Rule) string {
+	if AnswerOk(r) {
 		return ""
 	}
 	if rule, ok := firstMatch(r, integration, rules); ok {
@@ -190,11 +194,11 @@ func Diagnose(r ProbeFormResult, integration string, rules []ProbeRule) string {
 	return "unexpected answer: compare the status, x-amzn-ErrorType and body with the API's access logs (requestId)"
 }
 
-// ProbePending says whether an unexpected result is pending rather than
+// Pending says whether an unexpected result is pending rather than
 // failed: the first row of rules that matches it sets Pending. An expected
 // result is never pending. probe.py's handler decides the same way.
-func ProbePending(r ProbeFormResult, integration string, rules []ProbeRule) bool {
-	if ProbeAnswerOk(r) {
+func Pending(r FormResult, integration string, rules []Rule) bool {
+	if AnswerOk(r) {
 		return false
 	}
 	rule, ok := firstMatch(r, integration, rules)
@@ -202,17 +206,17 @@ func ProbePending(r ProbeFormResult, integration string, rules []ProbeRule) bool
 }
 
 // firstMatch is the first row of rules that matches r.
-func firstMatch(r ProbeFormResult, integration string, rules []ProbeRule) (ProbeRule, bool) {
+func firstMatch(r FormResult, integration string, rules []Rule) (Rule, bool) {
 	for _, rule := range rules {
 		if rule.matches(r, integration) {
 			return rule, true
 		}
 	}
-	return ProbeRule{}, false
+	return Rule{}, false
 }
 
 // matches says whether every condition the rule sets holds for r.
-func (rule ProbeRule) matches(r ProbeFormResult, integration string) bool {
+func (rule Rule) matches(r FormResult, integration string) bool {
 	switch {
 	case rule.Failure != "" && rule.Failure != r.Failure,
 		rule.Failure == "" && r.Failure != "",
@@ -229,30 +233,30 @@ func (rule ProbeRule) matches(r ProbeFormResult, integration string) bool {
 	return true
 }
 
-// ProbeRecordedBody is the body a probe keeps of an answer: empty for
+// RecordedBody is the body a probe keeps of an answer: empty for
 // a MOCK integration's own answer (one without x-amzn-ErrorType, which API
 // Gateway sets only on its own answers), else the body as received. A MOCK
 // answers with the body its route configures, which may be a secure config
 // value; the probe's results are stored in the state and published as
 // stack outputs, so that body never goes there. Its status says all the
 // probe needs. probe.py's recorded_body mirrors it.
-func ProbeRecordedBody(integration string, r ProbeFormResult) string {
-	if integration == IntegrationMock && r.ErrorType == "" {
+func RecordedBody(integration string, r FormResult) string {
+	if integration == integrationMock && r.ErrorType == "" {
 		return ""
 	}
 	return r.Body
 }
 
-// ProbeFailureMessage is the message of a failed probe run: one line per
+// FailureMessage is the message of a failed probe run: one line per
 // form that did not answer as expected and is not pending, with the URL, what came back, what
 // was expected and the likely cause. The Lambda raises the same text
 // (probe.py, failure_message).
-func ProbeFailureMessage(failed []ProbeFormResult) string {
+func FailureMessage(failed []FormResult) string {
 	lines := make([]string, 0, len(failed))
 	for _, r := range failed {
-		got := fmt.Sprintf("%d %s %s", r.Status, orDash(r.ErrorType), truncate(r.Body, 120))
+		got := fmt.Sprintf("%d %s %s", r.Status, OrDash(r.ErrorType), truncate(r.Body, 120))
 		if r.ResponseType != "" {
-			got = fmt.Sprintf("%d %s (%s) %s", r.Status, orDash(r.ErrorType), r.ResponseType, truncate(r.Body, 120))
+			got = fmt.Sprintf("%d %s (%s) %s", r.Status, OrDash(r.ErrorType), r.ResponseType, truncate(r.Body, 120))
 		}
 		if r.Failure != "" {
 			got = fmt.Sprintf("%s (%s)", r.Failure, r.Detail)
@@ -266,8 +270,8 @@ func ProbeFailureMessage(failed []ProbeFormResult) string {
 	return "connectivity probe failed (set probe.failOnError: false to record this without failing):\n" + strings.Join(lines, "\n")
 }
 
-// orDash is s, or "-" when empty.
-func orDash(s string) string {
+// OrDash is s, or "-" when empty.
+func OrDash(s string) string {
 	if s == "" {
 		return "-"
 	}

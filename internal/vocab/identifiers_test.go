@@ -1,4 +1,4 @@
-package components
+package vocab
 
 import (
 	"strings"
@@ -39,7 +39,7 @@ func TestPrincipalAccountAndOrgIdBoundaries(t *testing.T) {
 		"arn:aws:iam::222222222222:role/":       "",
 		" arn:aws:iam::222222222222:role/app":   "",
 	} {
-		got, ok := principalAccount(arn)
+		got, ok := PrincipalAccount(arn)
 		assert.Equalf(t, want != "", ok, "%q", arn)
 		assert.Equalf(t, want, got, "%q", arn)
 	}
@@ -47,7 +47,7 @@ func TestPrincipalAccountAndOrgIdBoundaries(t *testing.T) {
 		"o-abcdefghij": true, "o-abcdefghi": false, "o-" + "a123456789b123456789c123456789d12": false,
 		"O-abcdefghij": false, "o-abcdefghij ": false, "": false,
 	} {
-		assert.Equalf(t, want, validOrgId(id), "%q", id)
+		assert.Equalf(t, want, ValidOrgId(id), "%q", id)
 	}
 }
 
