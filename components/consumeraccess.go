@@ -105,15 +105,7 @@ type ConsumerApiAccess struct {
 func (a *ConsumerApiAccessArgs) Validate() error {
 	var f fieldErrs
 	a = a.resolved(&f)
-	if !vocab.ValidRegion(a.Region) {
-		f.bad("region", a.Region, vocab.ExpectRegion)
-	}
-	if !vocab.ValidAccountId(a.ProducerAccountId) {
-		f.bad("producerAccountId", a.ProducerAccountId, vocab.ExpectAccountId)
-	}
-	if a.RolePermissionsBoundary != "" && !vocab.ValidPolicyName(a.RolePermissionsBoundary) {
-		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, vocab.ExpectPolicyName)
-	}
+	f.checkAccountArgs(a.Region, a.ProducerAccountId, a.RolePermissionsBoundary)
 	if a.Consumer.EndpointId != nil {
 		f.add("consumer.endpointId", "a consumer's own stack creates its endpoint; an endpoint owned elsewhere needs no consumer stack: list it in the producer's consumers instead")
 	}

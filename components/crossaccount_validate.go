@@ -26,15 +26,7 @@ const (
 func (a *CrossAccountPrivateApiArgs) Validate() error {
 	var f fieldErrs
 	a = a.resolved(&f)
-	if !vocab.ValidRegion(a.Region) {
-		f.bad("region", a.Region, vocab.ExpectRegion)
-	}
-	if !vocab.ValidAccountId(a.ProducerAccountId) {
-		f.bad("producerAccountId", a.ProducerAccountId, vocab.ExpectAccountId)
-	}
-	if a.RolePermissionsBoundary != "" && !vocab.ValidPolicyName(a.RolePermissionsBoundary) {
-		f.bad("rolePermissionsBoundary", a.RolePermissionsBoundary, vocab.ExpectPolicyName)
-	}
+	f.checkAccountArgs(a.Region, a.ProducerAccountId, a.RolePermissionsBoundary)
 	if !vocab.ValidStageName(a.StageName) {
 		f.bad("stageName", a.StageName, vocab.ExpectStageName)
 	}
@@ -324,4 +316,19 @@ func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask boo
 		}
 	}
 	return f.list
+}
+
+// checkAccountArgs checks the args both the composite and a consumer stack's
+// component take: the region, the producer's account and the permissions
+// boundary of the roles they create.
+func (f *fieldErrs) checkAccountArgs(region, producerAccountId, boundary string) {
+	if !vocab.ValidRegion(region) {
+		f.bad("region", region, vocab.ExpectRegion)
+	}
+	if !vocab.ValidAccountId(producerAccountId) {
+		f.bad("producerAccountId", producerAccountId, vocab.ExpectAccountId)
+	}
+	if boundary != "" && !vocab.ValidPolicyName(boundary) {
+		f.bad("rolePermissionsBoundary", boundary, vocab.ExpectPolicyName)
+	}
 }

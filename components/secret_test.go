@@ -2,7 +2,6 @@ package components
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -12,47 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/internal/secrettest"
 )
 
 const (
 	secretBackend  = "https://orders.internal-4711.example.com/{id}"
 	secretMockBody = `{"token":"mock-secret-4711"}`
 )
-
-// plainLeaks lists where a value outside any secret contains one of needles:
-// what the engine would write in clear to the state and show in a diff.
-func plainLeaks(where string, v resource.PropertyValue, needles []string) []string {
-	switch {
-	case v.IsSecret():
-		return nil
-	case v.IsOutput():
-		if v.OutputValue().Secret {
-			return nil
-		}
-		return plainLeaks(where, v.OutputValue().Element, needles)
-	case v.IsObject():
-		var out []string
-		for k, e := range v.ObjectValue() {
-			out = append(out, plainLeaks(where+"."+string(k), e, needles)...)
-		}
-		return out
-	case v.IsArray():
-		var out []string
-		for i, e := range v.ArrayValue() {
-			out = append(out, plainLeaks(fmt.Sprintf("%s[%d]", where, i), e, needles)...)
-		}
-		return out
-	case v.IsString():
-		var out []string
-		for _, n := range needles {
-			if strings.Contains(v.StringValue(), n) {
-				out = append(out, fmt.Sprintf("%s holds %q in clear", where, n))
-			}
-		}
-		return out
-	}
-	return nil
-}
 
 // secretSignature is the key of a secret in the engine's wire format: a
 // replacement trigger sent as a secret arrives as an object with it.
@@ -81,8 +46,8 @@ func TestSecretRouteValuesStaySecretInEveryResource(t *testing.T) {
 	needles := []string{secretBackend, "internal-4711", "mock-secret-4711", sha256Hex(body), TriggerHash(body)}
 	for _, r := range mocks.Resources() {
 		name := r.Type + " " + r.Name
-		assert.Empty(t, plainLeaks(name+" inputs", resource.NewObjectProperty(r.Inputs), needles))
-		assert.Empty(t, plainLeaks(name+" state", resource.NewObjectProperty(r.State), needles))
+		assert.Empty(t, secrettest.InClear(name+" inputs", resource.NewObjectProperty(r.Inputs), needles))
+		assert.Empty(t, secrettest.InClear(name+" state", resource.NewObjectProperty(r.State), needles))
 		if r.ReplacementTrigger != nil {
 			trigger, _ := json.Marshal(r.ReplacementTrigger)
 			if !strings.Contains(string(trigger), secretSignature) {

@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -16,41 +14,8 @@ import (
 	"github.com/xaccount/xaccount-api/awsmock"
 	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/config/configtest"
+	"github.com/xaccount/xaccount-api/internal/secrettest"
 )
-
-// inClear lists where a value outside any secret contains one of needles.
-func inClear(where string, v resource.PropertyValue, needles []string) []string {
-	switch {
-	case v.IsSecret():
-		return nil
-	case v.IsOutput():
-		if v.OutputValue().Secret {
-			return nil
-		}
-		return inClear(where, v.OutputValue().Element, needles)
-	case v.IsObject():
-		var out []string
-		for k, e := range v.ObjectValue() {
-			out = append(out, inClear(where+"."+string(k), e, needles)...)
-		}
-		return out
-	case v.IsArray():
-		var out []string
-		for i, e := range v.ArrayValue() {
-			out = append(out, inClear(fmt.Sprintf("%s[%d]", where, i), e, needles)...)
-		}
-		return out
-	case v.IsString():
-		var out []string
-		for _, n := range needles {
-			if strings.Contains(v.StringValue(), n) {
-				out = append(out, fmt.Sprintf("%s holds %q in clear", where, n))
-			}
-		}
-		return out
-	}
-	return nil
-}
 
 // TestSecureRouteValuesStaySecretThroughTheProgram: a stack whose api key
 // holds secure values (a route's uri and body) registers nothing that holds
@@ -97,8 +62,8 @@ func TestSecureRouteValuesStaySecretThroughTheProgram(t *testing.T) {
 	needles := []string{"internal-4711", "mock-secret-4711", hex.EncodeToString(sum[:])}
 	for _, r := range mocks.Resources() {
 		name := r.Type + " " + r.Name
-		assert.Empty(t, inClear(name+" inputs", resource.NewObjectProperty(r.Inputs), needles))
-		assert.Empty(t, inClear(name+" state", resource.NewObjectProperty(r.State), needles))
+		assert.Empty(t, secrettest.InClear(name+" inputs", resource.NewObjectProperty(r.Inputs), needles))
+		assert.Empty(t, secrettest.InClear(name+" state", resource.NewObjectProperty(r.State), needles))
 	}
 	for name, v := range exported {
 		if secretExports[name] {
@@ -154,7 +119,7 @@ func requireNothingInClear(t *testing.T, mocks *awsmock.Mocks, exported map[stri
 			continue // the engine keeps the referenced stack's secrets encrypted
 		}
 		name := r.Type + " " + r.Name
-		assert.Empty(t, inClear(name+" inputs", resource.NewObjectProperty(r.Inputs), needles))
+		assert.Empty(t, secrettest.InClear(name+" inputs", resource.NewObjectProperty(r.Inputs), needles))
 	}
 	for name, v := range exported {
 		if secret[name] {
