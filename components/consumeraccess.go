@@ -109,6 +109,13 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 	if a.Consumer.EndpointId != nil {
 		f.add("consumer.endpointId", "a consumer's own stack creates its endpoint; an endpoint owned elsewhere needs no consumer stack: list it in the producer's consumers instead")
 	}
+	switch a.Consumer.Via {
+	case "", ViaOwn:
+	case ViaHub:
+		f.add("consumer.via", "got %q; a consumer stack with a hub is not built yet: list the spoke in the stack that holds the hub (CrossAccountPrivateApi)", a.Consumer.Via)
+	default:
+		f.bad("consumer.via", a.Consumer.Via, ExpectVia)
+	}
 	// The same rules as a consumer of CrossAccountPrivateApi, under "consumer".
 	one := CrossAccountPrivateApiArgs{Region: a.Region, ProducerAccountId: a.ProducerAccountId, Consumers: []ConsumerArgs{a.Consumer}}
 	if a.Api != nil {

@@ -279,6 +279,8 @@ func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.Str
 	switch {
 	case access.Endpoint != nil:
 		publicDns = access.Endpoint.PublicDnsName
+	case access.Hub != nil:
+		publicDns = access.Hub.PublicDnsName
 	case c.EndpointDnsName != nil:
 		publicDns = c.EndpointDnsName.ToStringOutput()
 	}

@@ -74,6 +74,12 @@ type ConsumerArgs struct {
 	// pulumi up that changes the deployment, the policy or the endpoint.
 	// Only for an endpoint created here. Optional, default false.
 	Probe bool `pulumi:"probe,optional"`
+	// Via is ViaOwn (default: an endpoint of the consumer's own, or
+	// EndpointId) or ViaHub: the consumer is a spoke of the hub endpoint
+	// (CrossAccountPrivateApiArgs.Hub), VpcId its existing VPC and
+	// AllowedCidrs (required) the source ranges the API's policy admits it
+	// by (aws:VpcSourceIp); nothing is created in its account. Optional.
+	Via string `pulumi:"via,optional"`
 }
 
 // CrossAccountPrivateApiArgs are the inputs of CrossAccountPrivateApi. It spans
@@ -96,6 +102,9 @@ type CrossAccountPrivateApiArgs struct {
 	ProducerCredentials *AccountCredentials `pulumi:"producerCredentials,optional"`
 	// Consumers are the accounts that may call the API. Required, at least one.
 	Consumers []ConsumerArgs `pulumi:"consumers"`
+	// Hub is one endpoint in a shared network account that the consumers
+	// with Via ViaHub (the spokes) call through (see HubArgs). Optional.
+	Hub *HubArgs `pulumi:"hub,optional"`
 	// ApiName, ApiDescription and Routes configure the PrivateRestApi (see PrivateRestApiArgs).
 	ApiName        pulumi.StringInput `pulumi:"apiName,optional"`
 	ApiDescription pulumi.StringInput `pulumi:"apiDescription,optional"`
@@ -191,6 +200,9 @@ type ConsumerAccess struct {
 	CurlCommands pulumi.StringMapOutput
 	// Endpoint is the created endpoint component, nil for an existing endpoint.
 	Endpoint *ExecuteApiEndpoint
+	// Hub is the hub endpoint a spoke (ConsumerArgs.Via ViaHub) calls
+	// through, nil for other consumers.
+	Hub *ExecuteApiEndpoint
 	// Probe is the consumer's ConnectivityProbe, nil when it has none.
 	Probe *ConnectivityProbe
 	// EndpointPolicyJson is the policy document attached to a created
@@ -246,6 +258,9 @@ type CrossAccountPrivateApi struct {
 	// Domain is the private custom domain, nil without one.
 	Domain *DomainOutputs
 
+	// Hub is the hub endpoint in the network account, nil without a hub.
+	Hub *ExecuteApiEndpoint
+
 	// Consumers maps each consumer name to what it gets.
 	Consumers map[string]*ConsumerAccess
 	// Api, Policy and Stage are the producer-side components.
@@ -296,14 +311,30 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	}
 
 	// Step 1 (account A): an interface endpoint for execute-api in each consumer VPC.
-	endpointIds := make(pulumi.StringArray, 0, len(args.Consumers))
+	endpointIds := make(pulumi.StringArray, 0, len(args.Consumers)+1)
 	for _, c := range args.Consumers {
+		if c.viaHub() {
+			continue
+		}
 		access, err := side.newConsumerEndpoint(ctx, c)
 		if err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
 		}
 		comp.Consumers[c.Name] = access
 		endpointIds = append(endpointIds, access.EndpointId)
+	}
+	// Step 1b (network account): the hub endpoint its spokes call through,
+	// listed once among the API's endpoints, after the consumers' own.
+	if args.Hub != nil {
+		hub, err := newHubEndpoint(ctx, name, comp, args)
+		if err != nil {
+			return nil, fmt.Errorf("cross-account private api %s: hub: %w", name, err)
+		}
+		comp.Hub = hub
+		for _, c := range args.spokes() {
+			comp.Consumers[c.Name] = &ConsumerAccess{EndpointId: hub.EndpointId, DnsNames: hub.DnsNames, Hub: hub}
+		}
+		endpointIds = append(endpointIds, hub.EndpointId)
 	}
 	comp.VpcEndpointIds = endpointIds.ToStringArrayOutput()
 
@@ -334,6 +365,8 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		PrincipalOrgId:        pulumi.String(args.PrincipalOrgId),
 		ExtraPolicyStatements: args.ExtraPolicyStatements,
 		Quotas:                args.Quotas,
+		HubEndpointId:         comp.hubEndpointId(),
+		Spokes:                policySpokes(args),
 	}, producer...)
 	if err != nil {
 		return nil, fmt.Errorf("cross-account private api %s: %w", name, err)
@@ -392,6 +425,16 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 			return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
 		}
 	}
+	if comp.Hub != nil {
+		attached, err := newHubEndpointPolicy(ctx, name, comp, args.Hub, comp.Hub, api.ExecutionArn)
+		if err != nil {
+			return nil, fmt.Errorf("cross-account private api %s: hub: %w", name, err)
+		}
+		for _, c := range args.spokes() {
+			access := comp.Consumers[c.Name]
+			access.EndpointPolicyJson, access.EndpointPolicy = attached.Policy, attached.Policy
+		}
+	}
 
 	// Step 6 (account A): the ways to call it from each consumer VPC.
 	deployed := deployedApi{executionArn: api.ExecutionArn, stageName: stage.StageName, deploymentId: stage.DeploymentId,
@@ -416,7 +459,13 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		in := monitoringInputs{name: name, stageName: args.StageName, logGroupName: logGroup.Name, apiId: api.RestApiId,
 			region: args.Region, args: args.monitoring(), tags: args.Tags}
 		for _, c := range args.Consumers {
-			in.consumers = append(in.consumers, monitoredConsumer{name: c.Name, accountId: c.AccountId, endpointId: comp.Consumers[c.Name].EndpointId})
+			if !c.viaHub() {
+				in.consumers = append(in.consumers, monitoredConsumer{name: c.Name, accountId: c.AccountId, endpointId: comp.Consumers[c.Name].EndpointId})
+			}
+		}
+		if comp.Hub != nil {
+			// The metrics tell endpoints apart (vpceId): the spokes share the hub's.
+			in.consumers = append(in.consumers, monitoredConsumer{name: HubMonitoringName, accountId: args.Hub.AccountId, endpointId: comp.Hub.EndpointId})
 		}
 		mon, err := newMonitoring(ctx, comp, in, pulumi.Provider(args.ProducerProvider))
 		if err != nil {
@@ -424,6 +473,12 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		}
 		comp.DashboardName = mon.DashboardName
 		for c, alarms := range mon.Alarms {
+			if c == HubMonitoringName && comp.Hub != nil {
+				for _, s := range args.spokes() {
+					comp.Consumers[s.Name].AlarmNames = pulumi.ToStringArrayOutput(alarms)
+				}
+				continue
+			}
 			comp.Consumers[c].AlarmNames = pulumi.ToStringArrayOutput(alarms)
 		}
 	}
@@ -465,9 +520,18 @@ func (a *CrossAccountPrivateApiArgs) withCredentialProviders(ctx *pulumi.Context
 		}
 		out.ProducerProvider = p
 	}
+	if a.Hub != nil && a.Hub.Credentials != nil {
+		hub := *a.Hub
+		p, err := a.Hub.Credentials.newProvider(ctx, name+"-hub-provider", a.Hub.AccountId, a.Region, comp)
+		if err != nil {
+			return nil, err
+		}
+		hub.Provider = p
+		out.Hub = &hub
+	}
 	out.Consumers = append([]ConsumerArgs(nil), a.Consumers...)
 	for i, c := range out.Consumers {
-		if c.Credentials == nil || c.EndpointId != nil {
+		if c.Credentials == nil || c.EndpointId != nil || c.viaHub() {
 			continue
 		}
 		p, err := c.Credentials.newProvider(ctx, name+"-"+c.Name+"-provider", c.AccountId, a.Region, comp)
@@ -488,6 +552,9 @@ func allowedPrincipals(args *CrossAccountPrivateApiArgs) pulumi.StringArrayInput
 	}
 	lists := make([]any, 0, len(args.Consumers))
 	for _, c := range args.Consumers {
+		if c.viaHub() {
+			continue // allowed by its own statement (policySpokes)
+		}
 		if c.Principals != nil {
 			lists = append(lists, c.Principals)
 		} else {

@@ -31,6 +31,7 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 		f.bad("stageName", a.StageName, vocab.ExpectStageName)
 	}
 	a.validateConsumers(&f)
+	a.validateHub(&f)
 	if len(a.Routes) > 0 {
 		f.nest("", ValidateRoutes(a.Routes))
 		a.validatePlacements(&f)
@@ -146,6 +147,15 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 		if !vocab.ValidAccountId(c.AccountId) {
 			f.bad(field+".accountId", c.AccountId, vocab.ExpectAccountId)
 		}
+		if a.Hub != nil && c.Name == HubMonitoringName {
+			f.add(field+".name", "got %q, the name the hub endpoint's alarms and outputs go by; expected another name", c.Name)
+		}
+		if c.viaHub() {
+			// validateHub checks what a spoke has and must not have.
+			a.validateCidrs(f, field, c)
+			a.validatePrincipals(f, field, c)
+			continue
+		}
 		ways := 0
 		if c.Vpc != nil {
 			ways++
@@ -183,16 +193,7 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 		if c.EndpointPolicy != "" && c.EndpointPolicy != EndpointPolicyRestricted && c.EndpointPolicy != EndpointPolicyFull {
 			f.bad(field+".endpointPolicy", c.EndpointPolicy, vocab.ExpectEndpointPolicy)
 		}
-		if cidrs, ok := plainStrings(c.AllowedCidrs); ok {
-			if len(cidrs) == 0 {
-				f.add(field+".allowedCidrs", "got an empty list; expected at least one CIDR, or no allowedCidrs for the VPC's CIDR")
-			}
-			for j, cidr := range cidrs {
-				if err := checkAllowedCidrs([]string{cidr}); err != nil {
-					f.add(fmt.Sprintf("%s.allowedCidrs[%d]", field, j), "%v", err)
-				}
-			}
-		}
+		a.validateCidrs(f, field, c)
 		a.validatePrincipals(f, field, c)
 		if c.Probe {
 			if c.EndpointId != nil {
@@ -201,6 +202,27 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 			if _, ok := probeRoute(a.Routes); !ok {
 				f.add(field+".probe", "needs a GET or ANY route to call; add one (e.g. GET /health with a mock integration) or turn the probe off")
 			}
+		}
+	}
+}
+
+// validateCidrs checks a consumer's plain allowedCidrs: at least one, each
+// a network without host bits, none open to the world.
+func (a *CrossAccountPrivateApiArgs) validateCidrs(f *fieldErrs, field string, c ConsumerArgs) {
+	cidrs, ok := plainStrings(c.AllowedCidrs)
+	if !ok {
+		return
+	}
+	if len(cidrs) == 0 {
+		if c.viaHub() {
+			f.add(field+".allowedCidrs", "got an empty list; expected the spoke's source ranges, at least one CIDR")
+		} else {
+			f.add(field+".allowedCidrs", "got an empty list; expected at least one CIDR, or no allowedCidrs for the VPC's CIDR")
+		}
+	}
+	for j, cidr := range cidrs {
+		if err := checkAllowedCidrs([]string{cidr}); err != nil {
+			f.add(fmt.Sprintf("%s.allowedCidrs[%d]", field, j), "%v", err)
 		}
 	}
 }
@@ -300,8 +322,23 @@ func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask boo
 	default:
 		check("producerProvider", a.ProducerProvider, a.ProducerAccountId)
 	}
+	if h := a.Hub; h != nil {
+		switch {
+		case h.Provider != nil && h.Credentials != nil:
+			f.add("hub.credentials", "set with provider; give the network account's provider or its credentials, not both")
+		case h.Credentials != nil:
+			h.Credentials.validate(&f, "hub.credentials")
+		case h.Provider == nil:
+			f.add("hub.provider", "missing; expected the network account's AWS provider (or credentials)")
+		default:
+			check("hub.provider", h.Provider, h.AccountId)
+		}
+	}
 	for i, c := range a.Consumers {
 		field := fmt.Sprintf("consumers[%d].provider", i)
+		if c.viaHub() {
+			continue // nothing is created in a spoke's account (validateSpoke)
+		}
 		switch {
 		case c.Provider != nil && c.Credentials != nil:
 			f.add(fmt.Sprintf("consumers[%d].credentials", i), "set with provider; give the consumer's provider or its credentials, not both")

@@ -50,6 +50,28 @@ type ResourcePolicyArgs struct {
 	// once its inputs are known, before it is sent. Optional, nil is AWS's
 	// default (8,192 characters).
 	Quotas *ApiQuotas `pulumi:"quotas,optional"`
+	// HubEndpointId is the hub endpoint among VpcEndpointIds that Spokes
+	// call through (see CrossAccountPrivateApiArgs.Hub): the Allow of
+	// Principals is then limited to the other endpoints, and each spoke
+	// gets an Allow through the hub from its SourceCidrs. Optional; with
+	// Spokes only.
+	HubEndpointId pulumi.StringInput `pulumi:"hubEndpointId,optional"`
+	// Spokes are the consumers that call through the hub endpoint. Required
+	// with HubEndpointId.
+	Spokes []PolicySpoke `pulumi:"spokes,optional"`
+}
+
+// PolicySpoke is one consumer that calls an API through the hub endpoint,
+// as its resource policy admits it.
+type PolicySpoke struct {
+	// Name names the spoke's statement (AllowThroughHubFrom<Name>). Required.
+	Name string `pulumi:"name"`
+	// SourceCidrs are the spoke's source ranges as the hub endpoint sees
+	// them (aws:VpcSourceIp). Required.
+	SourceCidrs pulumi.StringArrayInput `pulumi:"sourceCidrs"`
+	// Principals may call with AWS_IAM; anyone from SourceCidrs without
+	// them. Optional.
+	Principals pulumi.StringArrayInput `pulumi:"principals,optional"`
 }
 
 // ResourcePolicy attaches the resource policy of ResourcePolicyJson to a
@@ -89,6 +111,24 @@ func (a *ResourcePolicyArgs) Validate() error {
 		}
 	}
 	f.nest("quotas", a.Quotas.Validate())
+	switch {
+	case a.HubEndpointId != nil && len(a.Spokes) == 0:
+		f.add("spokes", "missing; with hubEndpointId name the spokes that call through it")
+	case a.HubEndpointId == nil && len(a.Spokes) > 0:
+		f.add("hubEndpointId", "missing; spokes call through a hub endpoint: name it")
+	}
+	for i, s := range a.Spokes {
+		if s.Name == "" {
+			f.add(fmt.Sprintf("spokes[%d].name", i), "missing; expected the spoke's name")
+		}
+		if s.SourceCidrs == nil {
+			f.add(fmt.Sprintf("spokes[%d].sourceCidrs", i), "missing; expected the spoke's source ranges")
+		} else if cidrs, ok := plainStrings(s.SourceCidrs); ok {
+			if err := checkAllowedCidrs(cidrs); err != nil {
+				f.add(fmt.Sprintf("spokes[%d].sourceCidrs", i), "%v", err)
+			}
+		}
+	}
 	return f.err()
 }
 
@@ -112,12 +152,15 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 	if args.Principals != nil {
 		principals = args.Principals
 	}
-	doc := pulumi.All(args.ExecutionArn, args.VpcEndpointIds, principals, optionalString(args.PrincipalOrgId)).ApplyT(func(v []any) (string, error) {
+	doc := pulumi.All(args.ExecutionArn, args.VpcEndpointIds, principals, optionalString(args.PrincipalOrgId), optionalString(args.HubEndpointId), spokeSources(args.Spokes)).ApplyT(func(v []any) (string, error) {
 		arn, _ := v[0].(string)
 		ids, _ := v[1].([]string)
 		who, _ := v[2].([]string)
 		org, _ := v[3].(string)
-		doc, err := ResourcePolicyJson(arn, ids, ResourcePolicyOptions{Principals: who, PrincipalOrgId: org, ExtraStatements: args.ExtraPolicyStatements})
+		hub, _ := v[4].(string)
+		spokes, _ := v[5].([]SpokeSources)
+		doc, err := ResourcePolicyJson(arn, ids, ResourcePolicyOptions{Principals: who, PrincipalOrgId: org, ExtraStatements: args.ExtraPolicyStatements,
+			HubEndpointId: hub, Spokes: spokes})
 		if err != nil {
 			return "", err
 		}
@@ -139,4 +182,26 @@ func NewResourcePolicy(ctx *pulumi.Context, name string, args *ResourcePolicyArg
 		return nil, err
 	}
 	return comp, nil
+}
+
+// spokeSources resolves the spokes' inputs into what the policy document
+// is built from.
+func spokeSources(spokes []PolicySpoke) pulumi.AnyOutput {
+	values := make([]any, 0, 2*len(spokes))
+	for _, s := range spokes {
+		var principals pulumi.StringArrayInput = pulumi.StringArray{}
+		if s.Principals != nil {
+			principals = s.Principals
+		}
+		values = append(values, s.SourceCidrs, principals)
+	}
+	return pulumi.All(values...).ApplyT(func(v []any) []SpokeSources {
+		out := make([]SpokeSources, len(spokes))
+		for i, s := range spokes {
+			cidrs, _ := v[2*i].([]string)
+			who, _ := v[2*i+1].([]string)
+			out[i] = SpokeSources{Name: s.Name, Cidrs: cidrs, Principals: who}
+		}
+		return out
+	}).(pulumi.AnyOutput)
 }

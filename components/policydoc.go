@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/xaccount/xaccount-api/internal/vocab"
 )
@@ -52,6 +53,25 @@ type ResourcePolicyOptions struct {
 	// each checked like ResourcePolicyArgs.ExtraPolicyStatements. A Resource written as
 	// execute-api:/… is expanded to this API's ARN.
 	ExtraStatements []map[string]any
+	// HubEndpointId is the hub endpoint among the endpoints, "" for none.
+	// With one, the Allow of Principals is limited to the other endpoints
+	// (aws:SourceVpce) and each of Spokes gets an Allow of its own.
+	HubEndpointId string
+	// Spokes are the consumers that call through the hub endpoint.
+	Spokes []SpokeSources
+}
+
+// SpokeSources is how a resource policy admits one hub spoke: through the
+// hub endpoint (aws:SourceVpce) from its ranges (aws:VpcSourceIp, the
+// address the caller has in its VPC: API Gateway's "Example: Deny API
+// traffic based on source IP address or range when using a private API";
+// IAM's "AWS global condition context keys", aws:VpcSourceIp, present only
+// in a request made through a VPC endpoint), signed by one of its
+// principals when there are any (AWS_IAM), by anyone otherwise.
+type SpokeSources struct {
+	Name       string
+	Cidrs      []string
+	Principals []string
 }
 
 // buildResourcePolicy returns the resource policy of a private REST API that
@@ -101,29 +121,91 @@ func buildResourcePolicyWith(executionArn string, vpcEndpointIds []string, who R
 		}
 		allowCondition = map[string]map[string][]string{"StringEquals": {"aws:PrincipalOrgId": {who.PrincipalOrgId}}}
 	}
-	return PolicyDocument{
-		Version: "2012-10-17",
-		Statement: []PolicyStatement{
-			{
-				Sid:       "DenyUnlessFromAllowedVpcEndpoints",
-				Effect:    "Deny",
-				Principal: "*",
-				Action:    invokeAction,
-				Resource:  everyMethod,
-				Condition: map[string]map[string][]string{
-					"StringNotEquals": {"aws:SourceVpce": ids},
-				},
-			},
-			{
-				Sid:       "AllowInvokeThroughAllowedVpcEndpoints",
-				Effect:    "Allow",
-				Principal: principal,
-				Action:    invokeAction,
-				Resource:  everyMethod,
-				Condition: allowCondition,
-			},
+	deny := PolicyStatement{
+		Sid:       "DenyUnlessFromAllowedVpcEndpoints",
+		Effect:    "Deny",
+		Principal: "*",
+		Action:    invokeAction,
+		Resource:  everyMethod,
+		Condition: map[string]map[string][]string{
+			"StringNotEquals": {"aws:SourceVpce": ids},
 		},
-	}, nil
+	}
+	allow := PolicyStatement{
+		Sid:       "AllowInvokeThroughAllowedVpcEndpoints",
+		Effect:    "Allow",
+		Principal: principal,
+		Action:    invokeAction,
+		Resource:  everyMethod,
+		Condition: allowCondition,
+	}
+	if who.HubEndpointId == "" {
+		return PolicyDocument{Version: "2012-10-17", Statement: []PolicyStatement{deny, allow}}, nil
+	}
+	return hubPolicy(deny, allow, ids, everyMethod, who)
+}
+
+// hubPolicy is the policy of an API with a hub: the Deny of every other
+// endpoint, the Allow of the consumers' own endpoints (when there are any)
+// limited to them, and an Allow per spoke through the hub from its ranges.
+// Without the limit, the Allow of the own endpoints would admit any
+// address through the hub too.
+func hubPolicy(deny, allow PolicyStatement, ids []string, everyMethod string, who ResourcePolicyOptions) (PolicyDocument, error) {
+	hub := who.HubEndpointId
+	if !slices.Contains(ids, hub) {
+		return PolicyDocument{}, fmt.Errorf("hub endpoint %q is not among the API's endpoints", hub)
+	}
+	if len(who.Spokes) == 0 {
+		return PolicyDocument{}, fmt.Errorf("hub endpoint %q: no spokes call through it", hub)
+	}
+	doc := PolicyDocument{Version: "2012-10-17", Statement: []PolicyStatement{deny}}
+	own := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == hub })
+	if len(own) > 0 {
+		cond := map[string]map[string][]string{"StringEquals": {"aws:SourceVpce": own}}
+		for op, keys := range allow.Condition {
+			for k, v := range keys {
+				if cond[op] == nil {
+					cond[op] = map[string][]string{}
+				}
+				cond[op][k] = v
+			}
+		}
+		allow.Condition = cond
+		doc.Statement = append(doc.Statement, allow)
+	}
+	spokes := slices.Clone(who.Spokes)
+	slices.SortFunc(spokes, func(a, b SpokeSources) int { return strings.Compare(a.Name, b.Name) })
+	for _, s := range spokes {
+		if len(s.Cidrs) == 0 {
+			return PolicyDocument{}, fmt.Errorf("spoke %s: no source ranges", s.Name)
+		}
+		cidrs := slices.Clone(s.Cidrs)
+		slices.Sort(cidrs)
+		cidrs = slices.Compact(cidrs)
+		var principal any = "*"
+		if len(s.Principals) > 0 {
+			principals := slices.Clone(s.Principals)
+			slices.Sort(principals)
+			principals = slices.Compact(principals)
+			for _, p := range principals {
+				if _, ok := vocab.PrincipalAccount(p); !ok {
+					return PolicyDocument{}, fmt.Errorf("spoke %s: principal %q: expected an IAM role or user ARN, or arn:aws:iam::<account>:root", s.Name, p)
+				}
+			}
+			principal = map[string][]string{"AWS": principals}
+		}
+		cond := map[string]map[string][]string{
+			"StringEquals": {"aws:SourceVpce": {hub}},
+			"IpAddress":    {"aws:VpcSourceIp": cidrs},
+		}
+		if who.PrincipalOrgId != "" {
+			cond["StringEquals"]["aws:PrincipalOrgId"] = []string{who.PrincipalOrgId}
+		}
+		doc.Statement = append(doc.Statement, PolicyStatement{
+			Sid: spokeSid(s.Name), Effect: "Allow", Principal: principal, Action: invokeAction, Resource: everyMethod, Condition: cond,
+		})
+	}
+	return doc, nil
 }
 
 // JSON renders the document as compact JSON.

@@ -124,6 +124,9 @@ func (a *CrossAccountPrivateApiArgs) preflight(ctx *pulumi.Context, name string,
 		p.accessLogsRole(a.ProducerAccountId, a.Region, pulumi.Provider(a.ProducerProvider))
 	}
 	for i, c := range a.Consumers {
+		if c.viaHub() {
+			continue // no endpoint in a spoke's VPC
+		}
 		p.consumerVpc(fmt.Sprintf("consumers[%d]", i), c, endpointName(name, c), a.Region, a.CustomDomain != nil, consumerOpts(c)...)
 	}
 	return p

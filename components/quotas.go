@@ -177,9 +177,30 @@ const placeholderRestApiId = "a0b1c2d3e4"
 func (a *CrossAccountPrivateApiArgs) plannedPolicyLength() (length int, known, ok bool) {
 	executionArn := fmt.Sprintf("arn:%s:execute-api:%s:%s:%s", partitionOf(a.Region), a.Region, a.ProducerAccountId, placeholderRestApiId)
 	known = true
-	ids := make([]string, 0, len(a.Consumers))
+	ids := make([]string, 0, len(a.Consumers)+1)
 	var principals []string
+	var spokes []SpokeSources
 	for i, c := range a.Consumers {
+		if c.viaHub() {
+			s := SpokeSources{Name: c.Name}
+			if cidrs, isPlain := plainStrings(c.AllowedCidrs); isPlain {
+				s.Cidrs = cidrs
+			} else {
+				known = false
+			}
+			if a.Authorization == AuthorizationIam {
+				switch listed, isPlain := plainStrings(c.Principals); {
+				case c.Principals == nil:
+					s.Principals = []string{accountRootArn(a.Region, c.AccountId)}
+				case isPlain:
+					s.Principals = listed
+				default:
+					known = false
+				}
+			}
+			spokes = append(spokes, s)
+			continue
+		}
 		id := placeholderEndpointId(i)
 		if c.EndpointId != nil {
 			if plain, isPlain := plainString(c.EndpointId); isPlain {
@@ -199,7 +220,12 @@ func (a *CrossAccountPrivateApiArgs) plannedPolicyLength() (length int, known, o
 			known = false
 		}
 	}
-	doc, err := ResourcePolicyJson(executionArn, ids, ResourcePolicyOptions{Principals: principals, PrincipalOrgId: a.PrincipalOrgId, ExtraStatements: a.ExtraPolicyStatements})
+	opts := ResourcePolicyOptions{Principals: principals, PrincipalOrgId: a.PrincipalOrgId, ExtraStatements: a.ExtraPolicyStatements}
+	if a.Hub != nil && len(spokes) > 0 {
+		opts.HubEndpointId, opts.Spokes = placeholderEndpointId(len(a.Consumers)), spokes
+		ids = append(ids, opts.HubEndpointId)
+	}
+	doc, err := ResourcePolicyJson(executionArn, ids, opts)
 	if err != nil {
 		return 0, false, false
 	}
@@ -231,6 +257,9 @@ func (a *CrossAccountPrivateApiArgs) validatePolicyLength(f *fieldErrs) {
 	if len(a.ExtraPolicyStatements) > 0 {
 		fits = append(fits, fmt.Sprintf("fewer or shorter extraPolicyStatements (%d)", len(a.ExtraPolicyStatements)))
 	}
+	if spokes, cidrs := a.spokeCidrCount(); spokes > 0 {
+		fits = append(fits, fmt.Sprintf("fewer, wider source ranges for the hub's spokes (%d spokes list %d CIDRs, each in its own statement; a spoke's ranges may be aggregated into a covering prefix of its own)", spokes, cidrs))
+	}
 	fits = append(fits,
 		"the consumers split across APIs (a stack each), each API's policy listing only its own endpoints",
 		"or ask AWS to raise the quota for the producer account and set quotas.resourcePolicyLength to the new value")
@@ -248,4 +277,21 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// spokeCidrCount counts the hub's spokes and the plain CIDRs they list,
+// each of which the resource policy names (validatePolicyLength).
+func (a *CrossAccountPrivateApiArgs) spokeCidrCount() (spokes, cidrs int) {
+	if a.Hub == nil {
+		return 0, 0
+	}
+	for _, c := range a.Consumers {
+		if c.viaHub() {
+			spokes++
+			if listed, isPlain := plainStrings(c.AllowedCidrs); isPlain {
+				cidrs += len(listed)
+			}
+		}
+	}
+	return spokes, cidrs
 }

@@ -10,7 +10,9 @@
 // The conditions understood are StringEquals, StringNotEquals, StringLike
 // and StringNotLike on aws:SourceVpce and aws:PrincipalOrgID, and ArnEquals,
 // ArnLike, ArnNotEquals and ArnNotLike on execute-api:viaDomainArn (the
-// private custom domain a call came through; condition key names without
+// private custom domain a call came through), and IpAddress and
+// NotIpAddress on aws:VpcSourceIp (the caller's address in its VPC, which
+// a hub endpoint's spokes are told apart by; condition key names without
 // regard to case, as IAM does). Any other element, operator or
 // key is an error, never a guess. Only the resource policy is evaluated: a
 // cross-account caller also needs its own identity policy to allow the
@@ -28,6 +30,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 )
 
@@ -165,6 +168,13 @@ type Request struct {
 	// key execute-api:viaDomainArn to it ("Use VPC endpoint policies for
 	// private APIs in API Gateway", examples 4 and 5).
 	ViaDomainArn string
+	// VpcSourceIp is the caller's IP address in its VPC, "" for none. IAM
+	// sets aws:VpcSourceIp only for a request made through a VPC endpoint
+	// ("AWS global condition context keys"); API Gateway's private APIs
+	// evaluate it in resource policies ("API Gateway resource policy
+	// examples": "Deny API traffic based on source IP address or range when
+	// using a private API").
+	VpcSourceIp string
 }
 
 // Allows parses policyJson and evaluates req against it (see Evaluate).
@@ -291,6 +301,8 @@ func conditionHolds(op, key string, values []string, req Request) (bool, error) 
 		got = req.PrincipalOrgId
 	case "execute-api:viadomainarn":
 		got = req.ViaDomainArn
+	case "aws:vpcsourceip":
+		return ipConditionHolds(op, key, values, req.VpcSourceIp)
 	default:
 		return false, fmt.Errorf("condition key %s is not evaluated here", key)
 	}
@@ -307,6 +319,39 @@ func conditionHolds(op, key string, values []string, req Request) (bool, error) 
 		return false, fmt.Errorf("condition operator %s is not evaluated here", op)
 	}
 	if strings.HasPrefix(op, "StringNot") || strings.HasPrefix(op, "ArnNot") {
+		return !in, nil
+	}
+	return in, nil
+}
+
+// ipConditionHolds evaluates IpAddress or NotIpAddress on an IP address
+// key ("IAM JSON policy elements: Condition operators", IP address
+// condition operators): a value is an address or a CIDR block; a request
+// without the key fails IpAddress and passes NotIpAddress, as the negated
+// operators do. Another operator on the key is an error.
+func ipConditionHolds(op, key string, values []string, got string) (bool, error) {
+	if op != "IpAddress" && op != "NotIpAddress" {
+		return false, fmt.Errorf("condition operator %s on %s is not evaluated here: expected IpAddress or NotIpAddress", op, key)
+	}
+	in := false
+	if got != "" {
+		addr, err := netip.ParseAddr(got)
+		if err != nil {
+			return false, fmt.Errorf("%s %q of the request: not an IP address", key, got)
+		}
+		for _, v := range values {
+			prefix, err := netip.ParsePrefix(v)
+			if err != nil {
+				a, aerr := netip.ParseAddr(v)
+				if aerr != nil {
+					return false, fmt.Errorf("%s %s %q: expected an IP address or a CIDR block", op, key, v)
+				}
+				prefix = netip.PrefixFrom(a, a.BitLen())
+			}
+			in = in || prefix.Contains(addr)
+		}
+	}
+	if op == "NotIpAddress" {
 		return !in, nil
 	}
 	return in, nil

@@ -70,12 +70,12 @@ func TestEvaluateNamedPrincipalsAndOrganization(t *testing.T) {
 		req  Request
 		want bool
 	}{
-		{"the named role in the org through the endpoint", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-abcdefghij", ""}, true},
-		{"any role of an account named by its root", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::333333333333:role/x", "o-abcdefghij", ""}, true},
-		{"another role of the first account", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::222222222222:role/other", "o-abcdefghij", ""}, false},
-		{"anonymous", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "", "o-abcdefghij", ""}, false},
-		{"outside the organization", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-zzzzzzzzzz", ""}, false},
-		{"through another endpoint", Request{method, "vpce-0bbbbbbbbbbbbbbbb", role, "o-abcdefghij", ""}, false},
+		{"the named role in the org through the endpoint", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-abcdefghij", "", ""}, true},
+		{"any role of an account named by its root", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::333333333333:role/x", "o-abcdefghij", "", ""}, true},
+		{"another role of the first account", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "arn:aws:iam::222222222222:role/other", "o-abcdefghij", "", ""}, false},
+		{"anonymous", Request{method, "vpce-0aaaaaaaaaaaaaaaa", "", "o-abcdefghij", "", ""}, false},
+		{"outside the organization", Request{method, "vpce-0aaaaaaaaaaaaaaaa", role, "o-zzzzzzzzzz", "", ""}, false},
+		{"through another endpoint", Request{method, "vpce-0bbbbbbbbbbbbbbbb", role, "o-abcdefghij", "", ""}, false},
 	}
 	for _, tc := range cases {
 		ok, err := doc.Evaluate(tc.req)
@@ -236,4 +236,38 @@ func TestViaDomainArnConditions(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok, "a negated operator holds when the request has no domain")
 	assert.False(t, arnMatches("arn:aws:execute-api:*", domain), "an ARN pattern has six parts")
+}
+
+// TestVpcSourceIpWithIpAddressOperators: IpAddress and NotIpAddress on
+// aws:VpcSourceIp match addresses inside a CIDR block (or equal to a bare
+// address), a request without the key fails IpAddress and passes
+// NotIpAddress, and other operators on the key are errors.
+func TestVpcSourceIpWithIpAddressOperators(t *testing.T) {
+	doc := func(op, values string) string {
+		return `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"` + op + `":{"aws:VpcSourceIp":` + values + `}}}]}`
+	}
+	at := func(ip string) Request {
+		return Request{Resource: arn + "/dev/GET/", SourceVpce: "vpce-0aaaaaaaaaaaaaaaa", VpcSourceIp: ip}
+	}
+	ranges := `["10.30.0.0/24","10.41.0.0/25"]`
+	assert.True(t, evaluate(t, doc("IpAddress", ranges), at("10.30.0.17")))
+	assert.True(t, evaluate(t, doc("IpAddress", ranges), at("10.41.0.127")))
+	assert.False(t, evaluate(t, doc("IpAddress", ranges), at("10.41.0.128")), "outside the /25")
+	assert.False(t, evaluate(t, doc("IpAddress", ranges), at("10.31.0.1")))
+	assert.True(t, evaluate(t, doc("IpAddress", `"10.30.0.5"`), at("10.30.0.5")), "a bare address is a /32")
+	assert.False(t, evaluate(t, doc("IpAddress", `"10.30.0.5"`), at("10.30.0.6")))
+	assert.True(t, evaluate(t, doc("NotIpAddress", ranges), at("10.31.0.1")))
+	assert.False(t, evaluate(t, doc("NotIpAddress", ranges), at("10.30.0.1")))
+	assert.False(t, evaluate(t, doc("IpAddress", ranges), at("")), "no key (a call not through an endpoint): IpAddress fails")
+	assert.True(t, evaluate(t, doc("NotIpAddress", ranges), at("")), "and NotIpAddress holds")
+	assert.True(t, evaluate(t, strings.Replace(doc("IpAddress", ranges), "aws:VpcSourceIp", "AWS:vpcsourceip", 1), at("10.30.0.1")), "key names without regard to case")
+	for name, d := range map[string]string{
+		"string operator": doc("StringEquals", `"10.30.0.1"`),
+		"bad range":       doc("IpAddress", `"10.30.0.0/33"`),
+	} {
+		parsed, err := Parse(d)
+		require.NoError(t, err, name)
+		_, err = parsed.Evaluate(at("10.30.0.1"))
+		assert.Error(t, err, name)
+	}
 }

@@ -108,6 +108,22 @@ func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
 			assert.Truef(t, documented(section, key), "%s.%s is accepted but not in the README's configuration reference", o.path, key)
 		}
 	}
+	// The hub and a spoke, from the stack file that has them.
+	hub, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.hub.yaml"))
+	require.NoError(t, err)
+	for _, o := range []struct {
+		path, top string
+		mutate    func(v any)
+	}{
+		{"hub", "hub", at()},
+		{"hub.vpc", "hub", at("vpc")},
+		{"consumers[i] (spoke)", "consumers", at(1)},
+		{"consumers[i].vpc (spoke)", "consumers", at(1, "vpc")},
+	} {
+		for _, key := range acceptedKeys(t, hub, o.top, o.mutate) {
+			assert.Truef(t, documented(section, key), "%s.%s is accepted but not in the README's configuration reference", o.path, key)
+		}
+	}
 
 	// Pulumi.yaml's defaults are the program's: a stack without the key and
 	// one with the declared default load to the same config.
@@ -140,7 +156,7 @@ func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
 		require.NoError(t, errB, k)
 		assert.Equalf(t, a, b, "the Pulumi.yaml default of %s is the program's default", k)
 	}
-	assert.Equal(t, 5, checked, "api, tags, protect, probe and stackRole have defaults")
+	assert.Equal(t, 6, checked, "hub, api, tags, protect, probe and stackRole have defaults")
 }
 
 // documented says whether the reference names key in backticks, alone or as

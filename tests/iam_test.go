@@ -479,3 +479,35 @@ func TestTheBoundaryReadsNoLogs(t *testing.T) {
 		assert.NotContains(t, actions, read)
 	}
 }
+
+// TestIamHubGivesTheNetworkAccountItsRolesAndSpokesNone: the hub stack's
+// network account gets a deployer and a preview role for the hub endpoint
+// (its endpoint, security group and endpoint policy, nothing of API
+// Gateway), the spokes' accounts none: nothing is created there.
+func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesNone(t *testing.T) {
+	raw, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.hub.yaml"))
+	require.NoError(t, err)
+	p, err := plan.Run("hub", raw)
+	require.NoError(t, err)
+	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+	require.NoError(t, err)
+	network, ok := set.Accounts["777777777777"]
+	require.True(t, ok, "the network account has roles")
+	assert.Equal(t, "hub", network.Role)
+	assert.Equal(t, "xaccount-hub-network", network.Profile)
+	var actions []string
+	for _, st := range network.Roles["deployer"].Policy.Statement {
+		actions = append(actions, st.Action...)
+	}
+	for _, want := range []string{"ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteVpcEndpoints"} {
+		assert.Contains(t, actions, want)
+	}
+	for _, a := range actions {
+		assert.Falsef(t, strings.HasPrefix(a, "apigateway:"), "the network account gets nothing of API Gateway: %s", a)
+	}
+	assert.NotEmpty(t, network.Roles["preview"].Policy.Statement)
+	for _, spoke := range []string{"333333333333", "444444444444"} {
+		_, has := set.Accounts[spoke]
+		assert.Falsef(t, has, "spoke account %s gets no role", spoke)
+	}
+}

@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -111,6 +112,10 @@ func checkEndpointPolicies(t *testing.T, p *jsonPlan) {
 		require.NoError(t, err)
 		assert.Truef(t, ok, "%s lets callers invoke this API", a.Name)
 		assert.Contains(t, a.Inputs["policy"], `"Action":"execute-api:Invoke"`)
+		if a.Name == "xaccount-api-hub-endpoint-policy" {
+			assert.Contains(t, strings.Split(p.Accounts[a.Account], ","), "hub", "%s in the network account", a.Name)
+			continue
+		}
 		assert.Truef(t, strings.HasPrefix(p.Accounts[a.Account], "consumer:") || strings.Contains(p.Accounts[a.Account], ",consumer:"), "%s in a consumer account", a.Name)
 	}
 }
@@ -173,9 +178,12 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 		require.Truef(t, ok, "provider %s is pinned to %q, not one of the stack's accounts", r.Name, r.Account)
 		assert.Equal(t, []any{r.Account}, r.Inputs["allowedAccountIds"], "provider %s pins allowedAccountIds", r.Name)
 		assert.Equal(t, p.Region, r.Inputs["region"])
-		if r.Name == "producer" {
+		switch {
+		case r.Name == "producer":
 			assert.Equal(t, "producer", role)
-		} else {
+		case r.Name == "hub":
+			assert.Contains(t, strings.Split(role, ","), "hub")
+		default:
 			assert.Contains(t, strings.Split(role, ","), "consumer:"+strings.TrimPrefix(r.Name, "consumer-"))
 		}
 	}
@@ -185,6 +193,11 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 		case strings.HasPrefix(r.Type, "xaccount:"):
 			assert.Emptyf(t, r.Provider, "component %s has no provider of its own", r.Name)
 			assert.Empty(t, r.Account)
+		case strings.HasPrefix(r.Type, "aws:ec2/") && strings.HasPrefix(r.Name, "xaccount-api-hub-endpoint-"):
+			prov, ok := providers[r.Provider]
+			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
+			assert.Equalf(t, "hub", prov.Name, "%s %s must be on the hub's provider", r.Type, r.Name)
+			assert.Contains(t, strings.Split(p.Accounts[r.Account], ","), "hub", "%s %s lands in the network account", r.Type, r.Name)
 		case strings.HasPrefix(r.Type, "aws:ec2/"), strings.Contains(r.Parent, "$"+typeProbe+"::"), consumerSideTypes[r.Type]:
 			prov, ok := providers[r.Provider]
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
@@ -228,13 +241,37 @@ func checkConsumerEndpoints(t *testing.T, p *jsonPlan) []string {
 		id := c["endpointId"].(string)
 		assert.Regexpf(t, vpceId, id, "consumer %s endpoint ID", name)
 		assert.Equal(t, "consumer:"+name, roleOf(p, c["accountId"].(string), name))
+		if c["via"] == "hub" {
+			hub := p.Outputs["hub"].(map[string]any)
+			assert.Equalf(t, hub["endpointId"], id, "spoke %s calls through the hub endpoint", name)
+		}
 		ids = append(ids, id)
 	}
 	for id := range created {
 		assert.Containsf(t, ids, id, "created endpoint %s belongs to a consumer", id)
 	}
 	slices.Sort(ids)
-	return ids
+	return slices.Compact(ids) // the spokes share the hub's
+}
+
+// spokeRanges maps the hub endpoint's ID to its spokes' ranges, from the
+// outputs (empty without a hub).
+func spokeRanges(p *jsonPlan) (hubId string, ranges map[string][]string) {
+	ranges = map[string][]string{}
+	hub, ok := p.Outputs["hub"].(map[string]any)
+	if !ok {
+		return "", ranges
+	}
+	for name, v := range p.Outputs["consumers"].(map[string]any) {
+		c := v.(map[string]any)
+		if c["via"] != "hub" {
+			continue
+		}
+		for _, cidr := range c["sourceCidrs"].([]any) {
+			ranges[name] = append(ranges[name], cidr.(string))
+		}
+	}
+	return hub["endpointId"].(string), ranges
 }
 
 // roleOf returns the role of account for consumer name.
@@ -286,10 +323,43 @@ func checkPrivateApi(t *testing.T, p *jsonPlan, endpointIds []string) {
 		assert.Truef(t, strings.HasPrefix(res, executionArn+"/"), "policy resource %q is a full ARN of this API", res)
 	}
 	method := executionArn + "/" + p.Outputs["stageName"].(string) + "/GET/"
+	hubId, ranges := spokeRanges(p)
 	for _, id := range endpointIds {
+		if id == hubId {
+			continue
+		}
 		ok, err := doc.Allows(method, id)
 		require.NoError(t, err)
 		assert.Truef(t, ok, "endpoint %s may invoke", id)
+		ok, err = doc.Evaluate(policy.Request{Resource: method, SourceVpce: id, VpcSourceIp: "192.0.2.1"})
+		require.NoError(t, err)
+		assert.Truef(t, ok, "endpoint %s may invoke from any address of its VPC", id)
+	}
+	// Through the hub: each spoke from its own ranges only, nobody else.
+	for name, cidrs := range ranges {
+		for _, cidr := range cidrs {
+			first := netip.MustParsePrefix(cidr).Addr().String()
+			ok, err := doc.Evaluate(policy.Request{Resource: method, SourceVpce: hubId, VpcSourceIp: first})
+			require.NoError(t, err)
+			assert.Truef(t, ok, "spoke %s may invoke through the hub from %s", name, first)
+		}
+	}
+	if hubId != "" {
+		for _, source := range []string{"", "192.0.2.1"} {
+			ok, err := doc.Evaluate(policy.Request{Resource: method, SourceVpce: hubId, VpcSourceIp: source})
+			require.NoError(t, err)
+			assert.Falsef(t, ok, "no Allow through the hub from %q, outside every spoke's ranges", source)
+		}
+		sg := p.named("aws:ec2/securityGroup:SecurityGroup", "xaccount-api-hub-endpoint-sg")
+		require.NotNil(t, sg)
+		var want []any
+		for _, cidrs := range ranges {
+			for _, c := range cidrs {
+				want = append(want, c)
+			}
+		}
+		got := sg.Inputs["ingress"].([]any)[0].(map[string]any)["cidrBlocks"].([]any)
+		assert.ElementsMatch(t, want, got, "the hub's security group admits the spokes' ranges and nothing else")
 	}
 	for _, other := range []string{"", "vpce-00000000000000000"} {
 		ok, err := doc.Allows(method, other)

@@ -23,6 +23,8 @@ var schemaDefaultCases = map[string][]any{
 	"/properties/config/properties/xaccount-api:protect":                                      {"protect"},
 	"/properties/config/properties/xaccount-api:stackRole":                                    {"stackRole"},
 	"/properties/config/properties/xaccount-api:probe":                                        {"probe"},
+	"/properties/config/properties/xaccount-api:hub":                                          {"hub"},
+	"/$defs/consumer/properties/via":                                                          {"consumers", 0, "via"},
 	"/properties/config/properties/xaccount-api:probe/properties/enabled":                     {"probe", "enabled"},
 	"/properties/config/properties/xaccount-api:probe/properties/failOnError":                 {"probe", "failOnError"},
 	"/$defs/consumer/properties/vpc/oneOf/0/properties/azCount":                               {"consumers", 0, "vpc", "azCount"},

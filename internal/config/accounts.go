@@ -132,7 +132,7 @@ func (r *reader) producer(raw map[string]string, role string) Account {
 }
 
 var consumerKeys = append(append([]string{"name"}, credentialKeys...),
-	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName", "endpointPolicy", "principals", "probe", "stack")
+	"vpc", "privateDns", "allowedCidrs", "endpointId", "endpointDnsName", "endpointPolicy", "principals", "probe", "stack", "via")
 
 func (r *reader) consumers(raw map[string]string, region, role string) []Consumer {
 	k := key(fullKey(KeyConsumers))
@@ -174,6 +174,13 @@ func (r *reader) consumer(k key, v any, region, role string) (Consumer, bool) {
 	var c Consumer
 	c.Name, _ = r.reqString(k, m, "name", vocab.ExpectConsumerName)
 	c.AccountId = r.accountId(k, m)
+	if via, ok := r.optString(k, m, "via", components.ExpectVia); ok {
+		c.Via = via // its value is the component's rule (validateHub)
+		if via == components.ViaHub {
+			r.spoke(k, m, &c)
+			return c, true
+		}
+	}
 	var endpointOK bool
 	c.EndpointId, endpointOK = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
 	_, hasEndpoint := m["endpointId"]
@@ -283,12 +290,32 @@ func (r *reader) vpc(k key, v any, c *Consumer) {
 		if _, given := m["azCount"]; given {
 			r.fail(k.field("azCount"), "only applies with cidr (a new VPC); remove it")
 		}
-		ev := &ExistingVpc{}
-		var idOK bool
-		ev.Id, idOK = r.reqString(k, m, "id", "a VPC ID such as vpc-0123456789abcdef0")
-		if idOK && !r.needsPlain(k.field("id"), ev.Id) && !vpcIdPattern.MatchString(ev.Id) {
-			r.bad(k.field("id"), ev.Id, "a VPC ID: vpc- and 8 or 17 lowercase hex digits")
+		c.ExistingVpc = r.existingVpc(k, m)
+	case hasCidr:
+		if _, given := m["subnetIds"]; given {
+			r.fail(k.field("subnetIds"), "only applies with id (an existing VPC); remove it")
 		}
+		nv := &NewVpc{AzCount: r.optWhole(k, m, "azCount", components.DefaultAzCount)}
+		nv.Cidr, _ = r.reqString(k, m, "cidr", "an IPv4 CIDR such as 10.20.0.0/24")
+		c.NewVpc = nv
+	default:
+		r.fail(k, "expected {cidr, azCount} for a new VPC or {id, subnetIds} for an existing one")
+	}
+}
+
+// vpcId reads the id of an existing VPC's object m at k.
+func (r *reader) vpcId(k key, m map[string]any) string {
+	id, idOK := r.reqString(k, m, "id", "a VPC ID such as vpc-0123456789abcdef0")
+	if idOK && !r.needsPlain(k.field("id"), id) && !vpcIdPattern.MatchString(id) {
+		r.bad(k.field("id"), id, "a VPC ID: vpc- and 8 or 17 lowercase hex digits")
+	}
+	return id
+}
+
+// existingVpc reads an existing VPC's object m at k: {id, subnetIds}.
+func (r *reader) existingVpc(k key, m map[string]any) *ExistingVpc {
+	ev := &ExistingVpc{Id: r.vpcId(k, m)}
+	{
 		subnets, ok := r.stringList(k, m, "subnetIds", "a subnet ID")
 		if _, given := m["subnetIds"]; !given {
 			r.missing(k.field("subnetIds"), "a list of subnet IDs in that VPC")
@@ -307,17 +334,8 @@ func (r *reader) vpc(k key, v any, c *Consumer) {
 			seen[s] = true
 		}
 		ev.SubnetIds = subnets
-		c.ExistingVpc = ev
-	case hasCidr:
-		if _, given := m["subnetIds"]; given {
-			r.fail(k.field("subnetIds"), "only applies with id (an existing VPC); remove it")
-		}
-		nv := &NewVpc{AzCount: r.optWhole(k, m, "azCount", components.DefaultAzCount)}
-		nv.Cidr, _ = r.reqString(k, m, "cidr", "an IPv4 CIDR such as 10.20.0.0/24")
-		c.NewVpc = nv
-	default:
-		r.fail(k, "expected {cidr, azCount} for a new VPC or {id, subnetIds} for an existing one")
 	}
+	return ev
 }
 
 // isNumber says whether v is a decoded JSON number.

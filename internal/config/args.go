@@ -42,6 +42,12 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 	for _, consumer := range c.Consumers {
 		args.Consumers = append(args.Consumers, consumer.args())
 	}
+	if h := c.Hub; h != nil {
+		args.Hub = &components.HubArgs{AccountId: h.AccountId, VpcId: pulumi.String(h.Vpc.Id), Dns: h.Dns}
+		if h.Vpc.SubnetIds != nil {
+			args.Hub.SubnetIds = pulumi.ToStringArray(h.Vpc.SubnetIds)
+		}
+	}
 	return args
 }
 
@@ -70,8 +76,21 @@ func pendingEndpointId() pulumi.StringInput { return pulumi.String("").ToStringO
 
 // args maps one configured consumer onto the component's args.
 func (c Consumer) args() components.ConsumerArgs {
+	if c.Via == components.ViaHub {
+		ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountId, Via: c.Via}
+		if c.Principals != nil {
+			ca.Principals = pulumi.ToStringArray(c.Principals)
+		}
+		if c.ExistingVpc != nil {
+			ca.VpcId = pulumi.String(c.ExistingVpc.Id)
+		}
+		if c.AllowedCidrs != nil {
+			ca.AllowedCidrs = pulumi.ToStringArray(c.AllowedCidrs)
+		}
+		return ca
+	}
 	privateDns := c.PrivateDns
-	ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountId, PrivateDns: &privateDns, EndpointPolicy: c.EndpointPolicy, Probe: c.Probe}
+	ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountId, PrivateDns: &privateDns, EndpointPolicy: c.EndpointPolicy, Probe: c.Probe, Via: c.Via}
 	if c.Principals != nil {
 		ca.Principals = pulumi.ToStringArray(c.Principals)
 	}
@@ -120,6 +139,9 @@ var argsFieldToKey = map[string]string{
 // consumerFieldToKey renames consumer fields whose config key differs.
 var consumerFieldToKey = map[string]string{"vpcId": "vpc.id", "subnetIds": "vpc.subnetIds"}
 
+// hubFieldToKey renames the hub's fields whose config key differs.
+var hubFieldToKey = map[string]string{"hub.vpcId": KeyHub + ".vpc.id", "hub.subnetIds": KeyHub + ".vpc.subnetIds"}
+
 // validateArgs runs the component's own checks on what was read and reports
 // each FieldError under the config key it came from: the rules live once, in
 // the components. A key the reader has already reported on is left alone, so
@@ -157,6 +179,11 @@ func consumerStackField(field string) string {
 // configKey is the full config key of a field path of the component's args.
 func (r *reader) configKey(field string) string {
 	head, rest := splitField(field)
+	for from, to := range hubFieldToKey {
+		if field == from || strings.HasPrefix(field, from+"[") {
+			return fullKey(to + strings.TrimPrefix(field, from))
+		}
+	}
 	if k, ok := argsFieldToKey[head]; ok {
 		return fullKey(k + rest)
 	}

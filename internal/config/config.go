@@ -28,7 +28,7 @@ const (
 )
 
 // Keys lists every top-level config key the program reads.
-var Keys = []string{KeyRegion, KeyProducer, KeyConsumers, KeyApi, KeyTags, KeyProtect, KeyProbe, KeyStackRole}
+var Keys = []string{KeyRegion, KeyProducer, KeyConsumers, KeyHub, KeyApi, KeyTags, KeyProtect, KeyProbe, KeyStackRole}
 
 // Config is the validated, typed configuration of one stack.
 type Config struct {
@@ -42,6 +42,9 @@ type Config struct {
 	Producer Account
 	// Consumers are the accounts A whose VPCs may call the API.
 	Consumers []Consumer
+	// Hub is the shared endpoint the consumers with via: hub call
+	// through, nil for none.
+	Hub *Hub
 	// Api configures the private REST API.
 	Api Api
 	// Tags are default tags on every provider.
@@ -108,11 +111,17 @@ type Consumer struct {
 	// Probe runs a connectivity probe in this consumer's account (only for
 	// an endpoint this stack creates).
 	Probe bool
+	// Via is components.ViaOwn ("" too) or components.ViaHub: the consumer
+	// calls through the hub endpoint, from ExistingVpc (its id only) and
+	// AllowedCidrs.
+	Via string
 }
 
 // ManagesEndpoint says whether the program creates this consumer's endpoint
 // (and so needs a provider for its account).
-func (c Consumer) ManagesEndpoint() bool { return c.EndpointId == "" && c.Stack == "" }
+func (c Consumer) ManagesEndpoint() bool {
+	return c.EndpointId == "" && c.Stack == "" && c.Via != components.ViaHub
+}
 
 // NewVpc asks for a small VPC with private subnets.
 type NewVpc struct {
@@ -217,7 +226,11 @@ func (r RouteConfig) ToComponent() components.Route {
 // since only AWS can tell which account a profile's credentials reach.
 func (c *Config) ProfileAccounts() map[string]string {
 	out := map[string]string{}
-	for _, acct := range append([]Account{c.Producer}, c.consumerAccounts()...) {
+	accounts := append([]Account{c.Producer}, c.consumerAccounts()...)
+	if c.Hub != nil {
+		accounts = append(accounts, c.Hub.Account)
+	}
+	for _, acct := range accounts {
 		if acct.Profile != "" {
 			out[acct.Profile] = acct.AccountId
 		}

@@ -38,6 +38,7 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	cfg.Region = r.region(raw)
 	cfg.Producer = r.producer(raw, cfg.StackRole)
 	cfg.Consumers = r.consumers(raw, cfg.Region, cfg.StackRole)
+	cfg.Hub = r.hub(raw, cfg.StackRole)
 	cfg.Api = r.api(raw, cfg, stackName)
 	cfg.Tags = r.tags(raw)
 	cfg.TagsSecret = r.secretKeys[fullKey(KeyTags)]

@@ -277,6 +277,9 @@ func (p *Plan) credentials(account string) (config.Account, bool) {
 			return c.Account, true
 		}
 	}
+	if h := p.config.Hub; h != nil && h.AccountId == account {
+		return h.Account, true
+	}
 	return config.Account{}, false
 }
 

@@ -244,6 +244,13 @@ func accounts(cfg *config.Config) map[string]string {
 		}
 		out[c.AccountId] = role
 	}
+	if cfg.Hub != nil {
+		role := "hub"
+		if have, ok := out[cfg.Hub.AccountId]; ok {
+			role = have + "," + role
+		}
+		out[cfg.Hub.AccountId] = role
+	}
 	return out
 }
 
@@ -301,6 +308,9 @@ func (p *Plan) sortedAccounts() []string {
 		add(p.config.Producer.AccountId)
 		for _, c := range p.config.Consumers {
 			add(c.AccountId)
+		}
+		if p.config.Hub != nil {
+			add(p.config.Hub.AccountId)
 		}
 	}
 	rest := []string{}

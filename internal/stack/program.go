@@ -104,6 +104,9 @@ func DeployConfig(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
 	for i := range args.Consumers {
 		args.Consumers[i].Provider = providers.Consumers[args.Consumers[i].Name]
 	}
+	if args.Hub != nil {
+		args.Hub.Provider = providers.Hub
+	}
 	api, err := components.NewCrossAccountPrivateApi(ctx, config.Namespace, args)
 	if err != nil {
 		// What the component checks once it can ask AWS (an adopted API's
@@ -129,6 +132,11 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 			"invokeUrls":       access.InvokeUrls,
 			"curl":             access.CurlCommands,
 			"probeTarget":      targets[c.Name],
+		}
+		if c.Via == components.ViaHub {
+			// Through the hub: its endpoint, from the spoke's ranges (README, "Hub").
+			out["via"] = pulumi.String(components.ViaHub)
+			out["sourceCidrs"] = pulumi.ToStringArray(c.AllowedCidrs)
 		}
 		if access.Domain != nil && access.Endpoint == nil {
 			// What the owners of an existing endpoint run to use the custom domain.
@@ -172,6 +180,16 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 	}
 	if api.Domain != nil {
 		outputs[OutputCustomDomain] = customDomainOutput(cfg.Stack, api.Domain)
+	}
+	if api.Hub != nil {
+		outputs["hub"] = pulumi.Map{
+			"accountId":       pulumi.String(cfg.Hub.AccountId),
+			"endpointId":      api.Hub.EndpointId,
+			"dnsNames":        api.Hub.DnsNames,
+			"securityGroupId": api.Hub.SecurityGroupId,
+			"allowedCidrs":    api.Hub.AllowedCidrs,
+			"dns":             pulumi.String(cfg.Hub.Dns),
+		}
 	}
 	return outputs
 }

@@ -13,6 +13,9 @@ import (
 // ProducerProviderName is the producer provider's resource name.
 const ProducerProviderName = "producer"
 
+// HubProviderName is the network account's provider's resource name (the hub).
+const HubProviderName = "hub"
+
 // ConsumerProviderName is the resource name of a consumer's provider.
 func ConsumerProviderName(consumer string) string { return "consumer-" + consumer }
 
@@ -22,6 +25,8 @@ type Providers struct {
 	Producer *aws.Provider
 	// Consumers maps each consumer name whose endpoint the stack manages to its provider.
 	Consumers map[string]*aws.Provider
+	// Hub deploys into the network account of the hub, nil without one.
+	Hub *aws.Provider
 }
 
 // NewProviders registers one aws.Provider per account, each pinned to its
@@ -43,6 +48,11 @@ func NewProviders(ctx *pulumi.Context, cfg *config.Config) (*Providers, error) {
 			return nil, err
 		}
 		p.Consumers[c.Name] = provider
+	}
+	if cfg.Hub != nil {
+		if p.Hub, err = newAccountProvider(ctx, HubProviderName, cfg, cfg.Hub.Account); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

@@ -93,6 +93,7 @@ export class CrossAccountPrivateApi extends pulumi.ComponentResource {
             resourceInputs["consumers"] = args?.consumers;
             resourceInputs["customDomain"] = args?.customDomain;
             resourceInputs["extraPolicyStatements"] = args?.extraPolicyStatements;
+            resourceInputs["hub"] = args?.hub;
             resourceInputs["monitoring"] = args?.monitoring;
             resourceInputs["principalOrgId"] = args?.principalOrgId;
             resourceInputs["probeFailOnError"] = args?.probeFailOnError;
@@ -173,6 +174,10 @@ export interface CrossAccountPrivateApiArgs {
      * ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow. An Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource; a Deny only narrows. Optional.
      */
     extraPolicyStatements?: pulumi.Input<pulumi.Input<{[key: string]: any}>[] | undefined>;
+    /**
+     * Hub is one endpoint in a shared network account that the consumers with Via ViaHub (the spokes) call through (see HubArgs). Optional.
+     */
+    hub?: pulumi.Input<inputs.HubArgs | undefined>;
     /**
      * Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
      */

@@ -100,6 +100,22 @@ func UseExternalEndpoint(c map[string]any, i int, id string) {
 	cons["endpointId"] = id
 }
 
+// AddHub gives Valid() a hub in network account 777777777777 and two
+// spokes (consumers[2] orders and consumers[3] billing) in two more accounts.
+func AddHub(c map[string]any) {
+	c["hub"] = map[string]any{
+		"accountId": "777777777777", "profile": "network",
+		"vpc": map[string]any{"id": "vpc-0a1b2c3d4e5f60718", "subnetIds": []any{"subnet-0a1b2c3d4e5f60719", "subnet-0a1b2c3d4e5f6071a"}},
+		"dns": "none",
+	}
+	c["consumers"] = append(c["consumers"].([]any),
+		map[string]any{"name": "orders", "accountId": "444444444444", "via": "hub",
+			"vpc": map[string]any{"id": "vpc-0b1c2d3e4f5a60718"}, "allowedCidrs": []any{"10.40.0.0/24"}},
+		map[string]any{"name": "billing", "accountId": "555555555555", "via": "hub",
+			"vpc": map[string]any{"id": "vpc-0c1d2e3f4a5b60718"}, "allowedCidrs": []any{"10.50.0.0/24", "10.51.0.0/25"}},
+	)
+}
+
 // BadCase is one invalid configuration and the problem it must produce.
 type BadCase struct {
 	// Name describes the mistake.
@@ -223,4 +239,77 @@ var BadCases = []BadCase{
 	{"empty vpc cidr", func(c map[string]any) { At(c, "consumers", 0, "vpc")["cidr"] = "" }, "xaccount-api:consumers[0].vpc.cidr", `got ""`},
 	{"empty endpoint id", func(c map[string]any) { UseExternalEndpoint(c, 1, "") }, "xaccount-api:consumers[1].endpointId", `got ""`},
 	{"protect not a bool", func(c map[string]any) { c["protect"] = "yes" }, "xaccount-api:protect", "true or false"},
+	{"via hub without a hub", func(c map[string]any) {
+		AddHub(c)
+		delete(c, "hub")
+	}, "xaccount-api:consumers[2].via", "there is no hub to route through"},
+	{"unknown via", func(c map[string]any) { At(c, "consumers", 0)["via"] = "tgw" }, "xaccount-api:consumers[0].via", `got "tgw"`},
+	{"overlapping spoke ranges", func(c map[string]any) {
+		AddHub(c)
+		At(c, "consumers", 3)["allowedCidrs"] = []any{"10.40.0.128/25"}
+	}, "xaccount-api:consumers[3].allowedCidrs[0]", "overlaps \"10.40.0.0/24\" of consumers[2] (orders)"},
+	{"spoke without its ranges", func(c map[string]any) {
+		AddHub(c)
+		delete(At(c, "consumers", 2), "allowedCidrs")
+	}, "xaccount-api:consumers[2].allowedCidrs", "aws:VpcSourceIp"},
+	{"spoke without its vpc", func(c map[string]any) {
+		AddHub(c)
+		delete(At(c, "consumers", 2), "vpc")
+	}, "xaccount-api:consumers[2].vpc", "missing"},
+	{"spoke with its own endpoint's private DNS", func(c map[string]any) {
+		AddHub(c)
+		At(c, "consumers", 2)["privateDns"] = true
+	}, "xaccount-api:consumers[2].privateDns", "not used with via: hub"},
+	{"spoke with an endpoint id", func(c map[string]any) {
+		AddHub(c)
+		At(c, "consumers", 2)["endpointId"] = "vpce-0fffffffffffffff0"
+	}, "xaccount-api:consumers[2].endpointId", "not used with via: hub"},
+	{"spoke with subnets", func(c map[string]any) {
+		AddHub(c)
+		At(c, "consumers", 2, "vpc")["subnetIds"] = []any{"subnet-0123456789abcdef1"}
+	}, "xaccount-api:consumers[2].vpc.subnetIds", "not used with via: hub"},
+	{"spoke with credentials", func(c map[string]any) {
+		AddHub(c)
+		At(c, "consumers", 2)["profile"] = "orders"
+	}, "xaccount-api:consumers[2].profile", "nothing is deployed in its account"},
+	{"hub without spokes", func(c map[string]any) {
+		AddHub(c)
+		c["consumers"] = c["consumers"].([]any)[:2]
+	}, "xaccount-api:hub", "the hub endpoint would serve nobody"},
+	{"hub dns not built", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["dns"] = "phz"
+	}, "xaccount-api:hub.dns", "not built yet"},
+	{"hub dns unknown", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["dns"] = "route53"
+	}, "xaccount-api:hub.dns", `got "route53"`},
+	{"hub without dns", func(c map[string]any) {
+		AddHub(c)
+		delete(At(c, "hub"), "dns")
+	}, "xaccount-api:hub.dns", "missing"},
+	{"hub without credentials", func(c map[string]any) {
+		AddHub(c)
+		delete(At(c, "hub"), "profile")
+	}, "xaccount-api:hub", "neither roleArn nor profile"},
+	{"hub bad account", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["accountId"] = "7777"
+	}, "xaccount-api:hub.accountId", `got "7777"`},
+	{"hub without subnets", func(c map[string]any) {
+		AddHub(c)
+		delete(At(c, "hub", "vpc"), "subnetIds")
+	}, "xaccount-api:hub.vpc.subnetIds", "missing"},
+	{"hub bad vpc id", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub", "vpc")["id"] = "vpc-1"
+	}, "xaccount-api:hub.vpc.id", `got "vpc-1"`},
+	{"hub unknown key", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["region"] = "eu-west-2"
+	}, "xaccount-api:hub.region", "unknown key"},
+	{"consumer named like the hub's alarms", func(c map[string]any) {
+		AddHub(c)
+		At(c, "consumers", 0)["name"] = "hub"
+	}, "xaccount-api:consumers[0].name", "the hub endpoint's alarms"},
 }

@@ -76,6 +76,8 @@ type crossAccountPrivateApiArgs struct {
 	CustomDomain *CustomDomain `pulumi:"customDomain"`
 	// ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow. An Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource; a Deny only narrows. Optional.
 	ExtraPolicyStatements []map[string]interface{} `pulumi:"extraPolicyStatements"`
+	// Hub is one endpoint in a shared network account that the consumers with Via ViaHub (the spokes) call through (see HubArgs). Optional.
+	Hub *Hub `pulumi:"hub"`
 	// Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
 	Monitoring *Monitoring `pulumi:"monitoring"`
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow (AWS_IAM only). Optional.
@@ -128,6 +130,8 @@ type CrossAccountPrivateApiArgs struct {
 	CustomDomain CustomDomainPtrInput
 	// ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow. An Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource; a Deny only narrows. Optional.
 	ExtraPolicyStatements pulumi.MapArrayInput
+	// Hub is one endpoint in a shared network account that the consumers with Via ViaHub (the spokes) call through (see HubArgs). Optional.
+	Hub HubPtrInput
 	// Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
 	Monitoring MonitoringPtrInput
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow (AWS_IAM only). Optional.

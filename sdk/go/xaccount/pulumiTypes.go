@@ -981,6 +981,8 @@ type Consumer struct {
 	Probe *bool `pulumi:"probe"`
 	// VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
 	SubnetIds []string `pulumi:"subnetIds"`
+	// Via is ViaOwn (default: an endpoint of the consumer's own, or EndpointId) or ViaHub: the consumer is a spoke of the hub endpoint (CrossAccountPrivateApiArgs.Hub), VpcId its existing VPC and AllowedCidrs (required) the source ranges the API's policy admits it by (aws:VpcSourceIp); nothing is created in its account. Optional.
+	Via *string `pulumi:"via"`
 	// Vpc creates a small VPC for the endpoint. Optional.
 	Vpc *ConsumerVpc `pulumi:"vpc"`
 	// VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
@@ -1030,6 +1032,8 @@ type ConsumerArgs struct {
 	Probe pulumi.BoolPtrInput `pulumi:"probe"`
 	// VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
 	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
+	// Via is ViaOwn (default: an endpoint of the consumer's own, or EndpointId) or ViaHub: the consumer is a spoke of the hub endpoint (CrossAccountPrivateApiArgs.Hub), VpcId its existing VPC and AllowedCidrs (required) the source ranges the API's policy admits it by (aws:VpcSourceIp); nothing is created in its account. Optional.
+	Via pulumi.StringPtrInput `pulumi:"via"`
 	// Vpc creates a small VPC for the endpoint. Optional.
 	Vpc ConsumerVpcPtrInput `pulumi:"vpc"`
 	// VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
@@ -1155,6 +1159,11 @@ func (o ConsumerOutput) Probe() pulumi.BoolPtrOutput {
 // VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
 func (o ConsumerOutput) SubnetIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v Consumer) []string { return v.SubnetIds }).(pulumi.StringArrayOutput)
+}
+
+// Via is ViaOwn (default: an endpoint of the consumer's own, or EndpointId) or ViaHub: the consumer is a spoke of the hub endpoint (CrossAccountPrivateApiArgs.Hub), VpcId its existing VPC and AllowedCidrs (required) the source ranges the API's policy admits it by (aws:VpcSourceIp); nothing is created in its account. Optional.
+func (o ConsumerOutput) Via() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Consumer) *string { return v.Via }).(pulumi.StringPtrOutput)
 }
 
 // Vpc creates a small VPC for the endpoint. Optional.
@@ -1619,6 +1628,222 @@ func (o CustomDomainPtrOutput) SecurityPolicy() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// HubArgs describe a hub: one execute-api endpoint in a shared network account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach over their Transit Gateway. Its security group opens 443 to the spokes' AllowedCidrs only, its policy allows invoking this API only, and the API's resource policy admits each spoke through it by aws:VpcSourceIp (its AllowedCidrs) and, with AWS_IAM, by its principals.
+type Hub struct {
+	// AccountId is the network account that holds the hub VPC: Provider must act there. Required.
+	AccountId string `pulumi:"accountId"`
+	// Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+	Credentials *AccountCredentials `pulumi:"credentials"`
+	// Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+	Dns string `pulumi:"dns"`
+	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+	SubnetIds []string `pulumi:"subnetIds"`
+	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+	VpcId string `pulumi:"vpcId"`
+}
+
+// HubInput is an input type that accepts HubArgs and HubOutput values.
+// You can construct a concrete instance of `HubInput` via:
+//
+//	HubArgs{...}
+type HubInput interface {
+	pulumi.Input
+
+	ToHubOutput() HubOutput
+	ToHubOutputWithContext(context.Context) HubOutput
+}
+
+// HubArgs describe a hub: one execute-api endpoint in a shared network account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach over their Transit Gateway. Its security group opens 443 to the spokes' AllowedCidrs only, its policy allows invoking this API only, and the API's resource policy admits each spoke through it by aws:VpcSourceIp (its AllowedCidrs) and, with AWS_IAM, by its principals.
+type HubArgs struct {
+	// AccountId is the network account that holds the hub VPC: Provider must act there. Required.
+	AccountId pulumi.StringInput `pulumi:"accountId"`
+	// Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+	Credentials AccountCredentialsPtrInput `pulumi:"credentials"`
+	// Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+	Dns pulumi.StringInput `pulumi:"dns"`
+	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
+	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+	VpcId pulumi.StringInput `pulumi:"vpcId"`
+}
+
+func (HubArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*Hub)(nil)).Elem()
+}
+
+func (i HubArgs) ToHubOutput() HubOutput {
+	return i.ToHubOutputWithContext(context.Background())
+}
+
+func (i HubArgs) ToHubOutputWithContext(ctx context.Context) HubOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(HubOutput)
+}
+
+func (i HubArgs) ToHubPtrOutput() HubPtrOutput {
+	return i.ToHubPtrOutputWithContext(context.Background())
+}
+
+func (i HubArgs) ToHubPtrOutputWithContext(ctx context.Context) HubPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(HubOutput).ToHubPtrOutputWithContext(ctx)
+}
+
+// HubPtrInput is an input type that accepts HubArgs, HubPtr and HubPtrOutput values.
+// You can construct a concrete instance of `HubPtrInput` via:
+//
+//	        HubArgs{...}
+//
+//	or:
+//
+//	        nil
+type HubPtrInput interface {
+	pulumi.Input
+
+	ToHubPtrOutput() HubPtrOutput
+	ToHubPtrOutputWithContext(context.Context) HubPtrOutput
+}
+
+type hubPtrType HubArgs
+
+func HubPtr(v *HubArgs) HubPtrInput {
+	return (*hubPtrType)(v)
+}
+
+func (*hubPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**Hub)(nil)).Elem()
+}
+
+func (i *hubPtrType) ToHubPtrOutput() HubPtrOutput {
+	return i.ToHubPtrOutputWithContext(context.Background())
+}
+
+func (i *hubPtrType) ToHubPtrOutputWithContext(ctx context.Context) HubPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(HubPtrOutput)
+}
+
+// HubArgs describe a hub: one execute-api endpoint in a shared network account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach over their Transit Gateway. Its security group opens 443 to the spokes' AllowedCidrs only, its policy allows invoking this API only, and the API's resource policy admits each spoke through it by aws:VpcSourceIp (its AllowedCidrs) and, with AWS_IAM, by its principals.
+type HubOutput struct{ *pulumi.OutputState }
+
+func (HubOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Hub)(nil)).Elem()
+}
+
+func (o HubOutput) ToHubOutput() HubOutput {
+	return o
+}
+
+func (o HubOutput) ToHubOutputWithContext(ctx context.Context) HubOutput {
+	return o
+}
+
+func (o HubOutput) ToHubPtrOutput() HubPtrOutput {
+	return o.ToHubPtrOutputWithContext(context.Background())
+}
+
+func (o HubOutput) ToHubPtrOutputWithContext(ctx context.Context) HubPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v Hub) *Hub {
+		return &v
+	}).(HubPtrOutput)
+}
+
+// AccountId is the network account that holds the hub VPC: Provider must act there. Required.
+func (o HubOutput) AccountId() pulumi.StringOutput {
+	return o.ApplyT(func(v Hub) string { return v.AccountId }).(pulumi.StringOutput)
+}
+
+// Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+func (o HubOutput) Credentials() AccountCredentialsPtrOutput {
+	return o.ApplyT(func(v Hub) *AccountCredentials { return v.Credentials }).(AccountCredentialsPtrOutput)
+}
+
+// Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+func (o HubOutput) Dns() pulumi.StringOutput {
+	return o.ApplyT(func(v Hub) string { return v.Dns }).(pulumi.StringOutput)
+}
+
+// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+func (o HubOutput) SubnetIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v Hub) []string { return v.SubnetIds }).(pulumi.StringArrayOutput)
+}
+
+// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+func (o HubOutput) VpcId() pulumi.StringOutput {
+	return o.ApplyT(func(v Hub) string { return v.VpcId }).(pulumi.StringOutput)
+}
+
+type HubPtrOutput struct{ *pulumi.OutputState }
+
+func (HubPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Hub)(nil)).Elem()
+}
+
+func (o HubPtrOutput) ToHubPtrOutput() HubPtrOutput {
+	return o
+}
+
+func (o HubPtrOutput) ToHubPtrOutputWithContext(ctx context.Context) HubPtrOutput {
+	return o
+}
+
+func (o HubPtrOutput) Elem() HubOutput {
+	return o.ApplyT(func(v *Hub) Hub {
+		if v != nil {
+			return *v
+		}
+		var ret Hub
+		return ret
+	}).(HubOutput)
+}
+
+// AccountId is the network account that holds the hub VPC: Provider must act there. Required.
+func (o HubPtrOutput) AccountId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Hub) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.AccountId
+	}).(pulumi.StringPtrOutput)
+}
+
+// Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+func (o HubPtrOutput) Credentials() AccountCredentialsPtrOutput {
+	return o.ApplyT(func(v *Hub) *AccountCredentials {
+		if v == nil {
+			return nil
+		}
+		return v.Credentials
+	}).(AccountCredentialsPtrOutput)
+}
+
+// Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+func (o HubPtrOutput) Dns() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Hub) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Dns
+	}).(pulumi.StringPtrOutput)
+}
+
+// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+func (o HubPtrOutput) SubnetIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *Hub) []string {
+		if v == nil {
+			return nil
+		}
+		return v.SubnetIds
+	}).(pulumi.StringArrayOutput)
+}
+
+// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+func (o HubPtrOutput) VpcId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Hub) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.VpcId
+	}).(pulumi.StringPtrOutput)
+}
+
 // MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the producer account, from the access logs.
 type Monitoring struct {
 	// AlarmTopicArn is an SNS topic in the API's region that every alarm notifies when it fires and when it recovers; its policy must let cloudwatch.amazonaws.com publish. Optional: no actions.
@@ -1879,6 +2104,124 @@ func (o MonitoringPtrOutput) ServerErrorRatePercent() pulumi.Float64PtrOutput {
 		}
 		return v.ServerErrorRatePercent
 	}).(pulumi.Float64PtrOutput)
+}
+
+// PolicySpoke is one consumer that calls an API through the hub endpoint, as its resource policy admits it.
+type PolicySpoke struct {
+	// Name names the spoke's statement (AllowThroughHubFrom<Name>). Required.
+	Name string `pulumi:"name"`
+	// Principals may call with AWS_IAM; anyone from SourceCidrs without them. Optional.
+	Principals []string `pulumi:"principals"`
+	// SourceCidrs are the spoke's source ranges as the hub endpoint sees them (aws:VpcSourceIp). Required.
+	SourceCidrs []string `pulumi:"sourceCidrs"`
+}
+
+// PolicySpokeInput is an input type that accepts PolicySpokeArgs and PolicySpokeOutput values.
+// You can construct a concrete instance of `PolicySpokeInput` via:
+//
+//	PolicySpokeArgs{...}
+type PolicySpokeInput interface {
+	pulumi.Input
+
+	ToPolicySpokeOutput() PolicySpokeOutput
+	ToPolicySpokeOutputWithContext(context.Context) PolicySpokeOutput
+}
+
+// PolicySpoke is one consumer that calls an API through the hub endpoint, as its resource policy admits it.
+type PolicySpokeArgs struct {
+	// Name names the spoke's statement (AllowThroughHubFrom<Name>). Required.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Principals may call with AWS_IAM; anyone from SourceCidrs without them. Optional.
+	Principals pulumi.StringArrayInput `pulumi:"principals"`
+	// SourceCidrs are the spoke's source ranges as the hub endpoint sees them (aws:VpcSourceIp). Required.
+	SourceCidrs pulumi.StringArrayInput `pulumi:"sourceCidrs"`
+}
+
+func (PolicySpokeArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PolicySpoke)(nil)).Elem()
+}
+
+func (i PolicySpokeArgs) ToPolicySpokeOutput() PolicySpokeOutput {
+	return i.ToPolicySpokeOutputWithContext(context.Background())
+}
+
+func (i PolicySpokeArgs) ToPolicySpokeOutputWithContext(ctx context.Context) PolicySpokeOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PolicySpokeOutput)
+}
+
+// PolicySpokeArrayInput is an input type that accepts PolicySpokeArray and PolicySpokeArrayOutput values.
+// You can construct a concrete instance of `PolicySpokeArrayInput` via:
+//
+//	PolicySpokeArray{ PolicySpokeArgs{...} }
+type PolicySpokeArrayInput interface {
+	pulumi.Input
+
+	ToPolicySpokeArrayOutput() PolicySpokeArrayOutput
+	ToPolicySpokeArrayOutputWithContext(context.Context) PolicySpokeArrayOutput
+}
+
+type PolicySpokeArray []PolicySpokeInput
+
+func (PolicySpokeArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PolicySpoke)(nil)).Elem()
+}
+
+func (i PolicySpokeArray) ToPolicySpokeArrayOutput() PolicySpokeArrayOutput {
+	return i.ToPolicySpokeArrayOutputWithContext(context.Background())
+}
+
+func (i PolicySpokeArray) ToPolicySpokeArrayOutputWithContext(ctx context.Context) PolicySpokeArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PolicySpokeArrayOutput)
+}
+
+// PolicySpoke is one consumer that calls an API through the hub endpoint, as its resource policy admits it.
+type PolicySpokeOutput struct{ *pulumi.OutputState }
+
+func (PolicySpokeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PolicySpoke)(nil)).Elem()
+}
+
+func (o PolicySpokeOutput) ToPolicySpokeOutput() PolicySpokeOutput {
+	return o
+}
+
+func (o PolicySpokeOutput) ToPolicySpokeOutputWithContext(ctx context.Context) PolicySpokeOutput {
+	return o
+}
+
+// Name names the spoke's statement (AllowThroughHubFrom<Name>). Required.
+func (o PolicySpokeOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v PolicySpoke) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Principals may call with AWS_IAM; anyone from SourceCidrs without them. Optional.
+func (o PolicySpokeOutput) Principals() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v PolicySpoke) []string { return v.Principals }).(pulumi.StringArrayOutput)
+}
+
+// SourceCidrs are the spoke's source ranges as the hub endpoint sees them (aws:VpcSourceIp). Required.
+func (o PolicySpokeOutput) SourceCidrs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v PolicySpoke) []string { return v.SourceCidrs }).(pulumi.StringArrayOutput)
+}
+
+type PolicySpokeArrayOutput struct{ *pulumi.OutputState }
+
+func (PolicySpokeArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PolicySpoke)(nil)).Elem()
+}
+
+func (o PolicySpokeArrayOutput) ToPolicySpokeArrayOutput() PolicySpokeArrayOutput {
+	return o
+}
+
+func (o PolicySpokeArrayOutput) ToPolicySpokeArrayOutputWithContext(ctx context.Context) PolicySpokeArrayOutput {
+	return o
+}
+
+func (o PolicySpokeArrayOutput) Index(i pulumi.IntInput) PolicySpokeOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PolicySpoke {
+		return vs[0].([]PolicySpoke)[vs[1].(int)]
+	}).(PolicySpokeOutput)
 }
 
 // ProbeTarget is what a consumer's probe calls and expects: the route, the status it expects and whether it signs its calls.
@@ -3008,8 +3351,12 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ConsumerVpcPtrInput)(nil)).Elem(), ConsumerVpcArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CustomDomainInput)(nil)).Elem(), CustomDomainArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CustomDomainPtrInput)(nil)).Elem(), CustomDomainArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*HubInput)(nil)).Elem(), HubArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*HubPtrInput)(nil)).Elem(), HubArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MonitoringInput)(nil)).Elem(), MonitoringArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MonitoringPtrInput)(nil)).Elem(), MonitoringArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PolicySpokeInput)(nil)).Elem(), PolicySpokeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PolicySpokeArrayInput)(nil)).Elem(), PolicySpokeArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ProbeTargetInput)(nil)).Elem(), ProbeTargetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ProbeTargetPtrInput)(nil)).Elem(), ProbeTargetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PublishedApiInput)(nil)).Elem(), PublishedApiArgs{})
@@ -3037,8 +3384,12 @@ func init() {
 	pulumi.RegisterOutputType(ConsumerVpcPtrOutput{})
 	pulumi.RegisterOutputType(CustomDomainOutput{})
 	pulumi.RegisterOutputType(CustomDomainPtrOutput{})
+	pulumi.RegisterOutputType(HubOutput{})
+	pulumi.RegisterOutputType(HubPtrOutput{})
 	pulumi.RegisterOutputType(MonitoringOutput{})
 	pulumi.RegisterOutputType(MonitoringPtrOutput{})
+	pulumi.RegisterOutputType(PolicySpokeOutput{})
+	pulumi.RegisterOutputType(PolicySpokeArrayOutput{})
 	pulumi.RegisterOutputType(ProbeTargetOutput{})
 	pulumi.RegisterOutputType(ProbeTargetPtrOutput{})
 	pulumi.RegisterOutputType(PublishedApiOutput{})

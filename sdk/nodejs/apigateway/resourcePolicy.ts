@@ -53,11 +53,13 @@ export class ResourcePolicy extends pulumi.ComponentResource {
             resourceInputs["executionArn"] = args?.executionArn;
             resourceInputs["extraPolicyStatements"] = args?.extraPolicyStatements;
             resourceInputs["extraStatements"] = args?.extraStatements;
+            resourceInputs["hubEndpointId"] = args?.hubEndpointId;
             resourceInputs["principalOrgId"] = args?.principalOrgId;
             resourceInputs["principals"] = args?.principals;
             resourceInputs["quotas"] = args?.quotas;
             resourceInputs["restApiId"] = args?.restApiId;
             resourceInputs["revision"] = args?.revision;
+            resourceInputs["spokes"] = args?.spokes;
             resourceInputs["vpcEndpointIds"] = args?.vpcEndpointIds;
             resourceInputs["policyJson"] = undefined /*out*/;
         } else {
@@ -91,6 +93,10 @@ export interface ResourcePolicyArgs {
      */
     extraStatements?: pulumi.Input<pulumi.Input<{[key: string]: any}>[] | undefined>;
     /**
+     * HubEndpointId is the hub endpoint among VpcEndpointIds that Spokes call through (see CrossAccountPrivateApiArgs.Hub): the Allow of Principals is then limited to the other endpoints, and each spoke gets an Allow through the hub from its SourceCidrs. Optional; with Spokes only.
+     */
+    hubEndpointId?: pulumi.Input<string | undefined>;
+    /**
      * PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
      */
     principalOrgId?: pulumi.Input<string | undefined>;
@@ -112,6 +118,10 @@ export interface ResourcePolicyArgs {
      * @deprecated use BodyHash. Kept for one minor version.
      */
     revision?: pulumi.Input<string | undefined>;
+    /**
+     * Spokes are the consumers that call through the hub endpoint. Required with HubEndpointId.
+     */
+    spokes?: pulumi.Input<pulumi.Input<inputs.PolicySpokeArgs>[] | undefined>;
     /**
      * VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
      */

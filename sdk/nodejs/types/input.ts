@@ -166,6 +166,10 @@ export interface ConsumerArgs {
      */
     subnetIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
+     * Via is ViaOwn (default: an endpoint of the consumer's own, or EndpointId) or ViaHub: the consumer is a spoke of the hub endpoint (CrossAccountPrivateApiArgs.Hub), VpcId its existing VPC and AllowedCidrs (required) the source ranges the API's policy admits it by (aws:VpcSourceIp); nothing is created in its account. Optional.
+     */
+    via?: pulumi.Input<string | undefined>;
+    /**
      * Vpc creates a small VPC for the endpoint. Optional.
      */
     vpc?: pulumi.Input<inputs.ConsumerVpcArgs | undefined>;
@@ -228,6 +232,32 @@ export interface CustomDomainArgs {
 }
 
 /**
+ * HubArgs describe a hub: one execute-api endpoint in a shared network account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach over their Transit Gateway. Its security group opens 443 to the spokes' AllowedCidrs only, its policy allows invoking this API only, and the API's resource policy admits each spoke through it by aws:VpcSourceIp (its AllowedCidrs) and, with AWS_IAM, by its principals.
+ */
+export interface HubArgs {
+    /**
+     * AccountId is the network account that holds the hub VPC: Provider must act there. Required.
+     */
+    accountId: pulumi.Input<string>;
+    /**
+     * Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+     */
+    credentials?: pulumi.Input<inputs.AccountCredentialsArgs | undefined>;
+    /**
+     * Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+     */
+    dns: pulumi.Input<string>;
+    /**
+     * VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+     */
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+     */
+    vpcId: pulumi.Input<string>;
+}
+
+/**
  * MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the producer account, from the access logs.
  */
 export interface MonitoringArgs {
@@ -261,6 +291,24 @@ export interface MonitoringArgs {
      * ServerErrorRatePercent is the 5xx share of a consumer's requests, in percent, above which its alarm fires. Optional, default 5.
      */
     serverErrorRatePercent?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * PolicySpoke is one consumer that calls an API through the hub endpoint, as its resource policy admits it.
+ */
+export interface PolicySpokeArgs {
+    /**
+     * Name names the spoke's statement (AllowThroughHubFrom<Name>). Required.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Principals may call with AWS_IAM; anyone from SourceCidrs without them. Optional.
+     */
+    principals?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * SourceCidrs are the spoke's source ranges as the hub endpoint sees them (aws:VpcSourceIp). Required.
+     */
+    sourceCidrs: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**

@@ -31,8 +31,12 @@ __all__ = [
     'ConsumerVpcArgsDict',
     'CustomDomainArgs',
     'CustomDomainArgsDict',
+    'HubArgs',
+    'HubArgsDict',
     'MonitoringArgs',
     'MonitoringArgsDict',
+    'PolicySpokeArgs',
+    'PolicySpokeArgsDict',
     'ProbeTargetArgs',
     'ProbeTargetArgsDict',
     'PublishedApiArgs',
@@ -515,6 +519,10 @@ class ConsumerArgsDict(TypedDict):
     """
     VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
     """
+    via: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Via is ViaOwn (default: an endpoint of the consumer's own, or EndpointId) or ViaHub: the consumer is a spoke of the hub endpoint (CrossAccountPrivateApiArgs.Hub), VpcId its existing VPC and AllowedCidrs (required) the source ranges the API's policy admits it by (aws:VpcSourceIp); nothing is created in its account. Optional.
+    """
     vpc: NotRequired[pulumi.Input[Optional['ConsumerVpcArgsDict']]]
     """
     Vpc creates a small VPC for the endpoint. Optional.
@@ -540,6 +548,7 @@ class ConsumerArgs:
                  private_dns: pulumi.Input[Optional[_builtins.bool]] = None,
                  probe: pulumi.Input[Optional[_builtins.bool]] = None,
                  subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 via: pulumi.Input[Optional[_builtins.str]] = None,
                  vpc: pulumi.Input[Optional['ConsumerVpcArgs']] = None,
                  vpc_id: pulumi.Input[Optional[_builtins.str]] = None):
         """
@@ -558,6 +567,7 @@ class ConsumerArgs:
         :param pulumi.Input[_builtins.bool] private_dns: PrivateDns turns on private DNS for the endpoint (see ExecuteApiEndpointArgs.PrivateDns for what it does to the VPC). For an existing VPC the VPC's DNS support and hostnames are checked. For an existing endpoint it only says whether to print the private-DNS URL. Optional, default true for a VPC created here (Vpc), else false.
         :param pulumi.Input[_builtins.bool] probe: Probe adds a ConnectivityProbe in this consumer's account and endpoint subnets that calls the API through every invoke form on each pulumi up that changes the deployment, the policy or the endpoint. Only for an endpoint created here. Optional, default false.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] subnet_ids: VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
+        :param pulumi.Input[_builtins.str] via: Via is ViaOwn (default: an endpoint of the consumer's own, or EndpointId) or ViaHub: the consumer is a spoke of the hub endpoint (CrossAccountPrivateApiArgs.Hub), VpcId its existing VPC and AllowedCidrs (required) the source ranges the API's policy admits it by (aws:VpcSourceIp); nothing is created in its account. Optional.
         :param pulumi.Input['ConsumerVpcArgs'] vpc: Vpc creates a small VPC for the endpoint. Optional.
         :param pulumi.Input[_builtins.str] vpc_id: VpcId and SubnetIds place the endpoint in an existing VPC. Optional.
         """
@@ -591,6 +601,8 @@ class ConsumerArgs:
             pulumi.set(__self__, "probe", probe)
         if subnet_ids is not None:
             pulumi.set(__self__, "subnet_ids", subnet_ids)
+        if via is not None:
+            pulumi.set(__self__, "via", via)
         if vpc is not None:
             pulumi.set(__self__, "vpc", vpc)
         if vpc_id is not None:
@@ -753,6 +765,18 @@ class ConsumerArgs:
     @subnet_ids.setter
     def subnet_ids(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "subnet_ids", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def via(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Via is ViaOwn (default: an endpoint of the consumer's own, or EndpointId) or ViaHub: the consumer is a spoke of the hub endpoint (CrossAccountPrivateApiArgs.Hub), VpcId its existing VPC and AllowedCidrs (required) the source ranges the API's policy admits it by (aws:VpcSourceIp); nothing is created in its account. Optional.
+        """
+        return pulumi.get(self, "via")
+
+    @via.setter
+    def via(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "via", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1004,6 +1028,116 @@ class CustomDomainArgs:
         pulumi.set(self, "security_policy", value)
 
 
+class HubArgsDict(TypedDict):
+    """
+    HubArgs describe a hub: one execute-api endpoint in a shared network account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach over their Transit Gateway. Its security group opens 443 to the spokes' AllowedCidrs only, its policy allows invoking this API only, and the API's resource policy admits each spoke through it by aws:VpcSourceIp (its AllowedCidrs) and, with AWS_IAM, by its principals.
+    """
+    account_id: pulumi.Input[_builtins.str]
+    """
+    AccountId is the network account that holds the hub VPC: Provider must act there. Required.
+    """
+    dns: pulumi.Input[_builtins.str]
+    """
+    Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+    """
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    """
+    VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+    """
+    vpc_id: pulumi.Input[_builtins.str]
+    """
+    VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+    """
+    credentials: NotRequired[pulumi.Input[Optional['AccountCredentialsArgsDict']]]
+    """
+    Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+    """
+
+@pulumi.input_type
+class HubArgs:
+    def __init__(__self__, *,
+                 account_id: pulumi.Input[_builtins.str],
+                 dns: pulumi.Input[_builtins.str],
+                 subnet_ids: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
+                 vpc_id: pulumi.Input[_builtins.str],
+                 credentials: pulumi.Input[Optional['AccountCredentialsArgs']] = None):
+        """
+        HubArgs describe a hub: one execute-api endpoint in a shared network account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach over their Transit Gateway. Its security group opens 443 to the spokes' AllowedCidrs only, its policy allows invoking this API only, and the API's resource policy admits each spoke through it by aws:VpcSourceIp (its AllowedCidrs) and, with AWS_IAM, by its principals.
+
+        :param pulumi.Input[_builtins.str] account_id: AccountId is the network account that holds the hub VPC: Provider must act there. Required.
+        :param pulumi.Input[_builtins.str] dns: Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] subnet_ids: VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+        :param pulumi.Input[_builtins.str] vpc_id: VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+        :param pulumi.Input['AccountCredentialsArgs'] credentials: Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+        """
+        pulumi.set(__self__, "account_id", account_id)
+        pulumi.set(__self__, "dns", dns)
+        pulumi.set(__self__, "subnet_ids", subnet_ids)
+        pulumi.set(__self__, "vpc_id", vpc_id)
+        if credentials is not None:
+            pulumi.set(__self__, "credentials", credentials)
+
+    @_builtins.property
+    @pulumi.getter(name="accountId")
+    def account_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        AccountId is the network account that holds the hub VPC: Provider must act there. Required.
+        """
+        return pulumi.get(self, "account_id")
+
+    @account_id.setter
+    def account_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "account_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def dns(self) -> pulumi.Input[_builtins.str]:
+        """
+        Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+        """
+        return pulumi.get(self, "dns")
+
+    @dns.setter
+    def dns(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "dns", value)
+
+    @_builtins.property
+    @pulumi.getter(name="subnetIds")
+    def subnet_ids(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+        """
+        return pulumi.get(self, "subnet_ids")
+
+    @subnet_ids.setter
+    def subnet_ids(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "subnet_ids", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vpcId")
+    def vpc_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
+        """
+        return pulumi.get(self, "vpc_id")
+
+    @vpc_id.setter
+    def vpc_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "vpc_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def credentials(self) -> pulumi.Input[Optional['AccountCredentialsArgs']]:
+        """
+        Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+        """
+        return pulumi.get(self, "credentials")
+
+    @credentials.setter
+    def credentials(self, value: pulumi.Input[Optional['AccountCredentialsArgs']]):
+        pulumi.set(self, "credentials", value)
+
+
 class MonitoringArgsDict(TypedDict):
     """
     MonitoringArgs turn on per-consumer metrics, alarms and a dashboard in the producer account, from the access logs.
@@ -1160,6 +1294,78 @@ class MonitoringArgs:
     @server_error_rate_percent.setter
     def server_error_rate_percent(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "server_error_rate_percent", value)
+
+
+class PolicySpokeArgsDict(TypedDict):
+    """
+    PolicySpoke is one consumer that calls an API through the hub endpoint, as its resource policy admits it.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name names the spoke's statement (AllowThroughHubFrom<Name>). Required.
+    """
+    source_cidrs: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    """
+    SourceCidrs are the spoke's source ranges as the hub endpoint sees them (aws:VpcSourceIp). Required.
+    """
+    principals: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Principals may call with AWS_IAM; anyone from SourceCidrs without them. Optional.
+    """
+
+@pulumi.input_type
+class PolicySpokeArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 source_cidrs: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
+                 principals: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        PolicySpoke is one consumer that calls an API through the hub endpoint, as its resource policy admits it.
+
+        :param pulumi.Input[_builtins.str] name: Name names the spoke's statement (AllowThroughHubFrom<Name>). Required.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] source_cidrs: SourceCidrs are the spoke's source ranges as the hub endpoint sees them (aws:VpcSourceIp). Required.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] principals: Principals may call with AWS_IAM; anyone from SourceCidrs without them. Optional.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "source_cidrs", source_cidrs)
+        if principals is not None:
+            pulumi.set(__self__, "principals", principals)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name names the spoke's statement (AllowThroughHubFrom<Name>). Required.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sourceCidrs")
+    def source_cidrs(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+        """
+        SourceCidrs are the spoke's source ranges as the hub endpoint sees them (aws:VpcSourceIp). Required.
+        """
+        return pulumi.get(self, "source_cidrs")
+
+    @source_cidrs.setter
+    def source_cidrs(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+        pulumi.set(self, "source_cidrs", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def principals(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Principals may call with AWS_IAM; anyone from SourceCidrs without them. Optional.
+        """
+        return pulumi.get(self, "principals")
+
+    @principals.setter
+    def principals(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "principals", value)
 
 
 class ProbeTargetArgsDict(TypedDict):

@@ -32,6 +32,7 @@ class CrossAccountPrivateApiArgs:
                  authorization: Optional[_builtins.str] = None,
                  custom_domain: pulumi.Input[Optional['CustomDomainArgs']] = None,
                  extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 hub: pulumi.Input[Optional['HubArgs']] = None,
                  monitoring: pulumi.Input[Optional['MonitoringArgs']] = None,
                  principal_org_id: Optional[_builtins.str] = None,
                  probe_fail_on_error: Optional[_builtins.bool] = None,
@@ -58,6 +59,7 @@ class CrossAccountPrivateApiArgs:
         :param _builtins.str authorization: Authorization is AuthorizationNone (default) or AuthorizationIam: every method then needs SigV4-signed calls, and the resource policy's Allow names the consumers' principals instead of "*". Optional.
         :param pulumi.Input['CustomDomainArgs'] custom_domain: CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow. An Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource; a Deny only narrows. Optional.
+        :param pulumi.Input['HubArgs'] hub: Hub is one endpoint in a shared network account that the consumers with Via ViaHub (the spokes) call through (see HubArgs). Optional.
         :param pulumi.Input['MonitoringArgs'] monitoring: Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
         :param _builtins.str principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow (AWS_IAM only). Optional.
         :param _builtins.bool probe_fail_on_error: ProbeFailOnError fails the update when a consumer's probe gets an unexpected answer; false records it in the probe's results only. Optional, default true.
@@ -93,6 +95,8 @@ class CrossAccountPrivateApiArgs:
             pulumi.set(__self__, "custom_domain", custom_domain)
         if extra_policy_statements is not None:
             pulumi.set(__self__, "extra_policy_statements", extra_policy_statements)
+        if hub is not None:
+            pulumi.set(__self__, "hub", hub)
         if monitoring is not None:
             pulumi.set(__self__, "monitoring", monitoring)
         if principal_org_id is not None:
@@ -263,6 +267,18 @@ class CrossAccountPrivateApiArgs:
 
     @_builtins.property
     @pulumi.getter
+    def hub(self) -> pulumi.Input[Optional['HubArgs']]:
+        """
+        Hub is one endpoint in a shared network account that the consumers with Via ViaHub (the spokes) call through (see HubArgs). Optional.
+        """
+        return pulumi.get(self, "hub")
+
+    @hub.setter
+    def hub(self, value: pulumi.Input[Optional['HubArgs']]):
+        pulumi.set(self, "hub", value)
+
+    @_builtins.property
+    @pulumi.getter
     def monitoring(self) -> pulumi.Input[Optional['MonitoringArgs']]:
         """
         Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
@@ -409,6 +425,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  consumers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerArgs', 'ConsumerArgsDict']]]]] = None,
                  custom_domain: pulumi.Input[Optional[Union['CustomDomainArgs', 'CustomDomainArgsDict']]] = None,
                  extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 hub: pulumi.Input[Optional[Union['HubArgs', 'HubArgsDict']]] = None,
                  monitoring: pulumi.Input[Optional[Union['MonitoringArgs', 'MonitoringArgsDict']]] = None,
                  principal_org_id: Optional[_builtins.str] = None,
                  probe_fail_on_error: Optional[_builtins.bool] = None,
@@ -438,6 +455,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['ConsumerArgs', 'ConsumerArgsDict']]]] consumers: Consumers are the accounts that may call the API. Required, at least one.
         :param pulumi.Input[Union['CustomDomainArgs', 'CustomDomainArgsDict']] custom_domain: CustomDomain gives the API a PRIVATE custom domain name in the producer account, shared with each consumer account through AWS RAM; each created endpoint gets its association, a private hosted zone and an alias, and the customDomain invoke form (see CustomDomainArgs). Optional.
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are added to the resource policy after the SourceVpce Deny (always first) and the Allow. An Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource; a Deny only narrows. Optional.
+        :param pulumi.Input[Union['HubArgs', 'HubArgsDict']] hub: Hub is one endpoint in a shared network account that the consumers with Via ViaHub (the spokes) call through (see HubArgs). Optional.
         :param pulumi.Input[Union['MonitoringArgs', 'MonitoringArgsDict']] monitoring: Monitoring adds per-consumer metrics (from the access logs), two alarms per consumer and a dashboard in the producer account (see MonitoringArgs). Optional: nil is on wherever the access logs are on.
         :param _builtins.str principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow (AWS_IAM only). Optional.
         :param _builtins.bool probe_fail_on_error: ProbeFailOnError fails the update when a consumer's probe gets an unexpected answer; false records it in the probe's results only. Optional, default true.
@@ -486,6 +504,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
                  consumers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ConsumerArgs', 'ConsumerArgsDict']]]]] = None,
                  custom_domain: pulumi.Input[Optional[Union['CustomDomainArgs', 'CustomDomainArgsDict']]] = None,
                  extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 hub: pulumi.Input[Optional[Union['HubArgs', 'HubArgsDict']]] = None,
                  monitoring: pulumi.Input[Optional[Union['MonitoringArgs', 'MonitoringArgsDict']]] = None,
                  principal_org_id: Optional[_builtins.str] = None,
                  probe_fail_on_error: Optional[_builtins.bool] = None,
@@ -522,6 +541,7 @@ class CrossAccountPrivateApi(pulumi.ComponentResource):
             __props__.__dict__["consumers"] = consumers
             __props__.__dict__["custom_domain"] = custom_domain
             __props__.__dict__["extra_policy_statements"] = extra_policy_statements
+            __props__.__dict__["hub"] = hub
             __props__.__dict__["monitoring"] = monitoring
             __props__.__dict__["principal_org_id"] = principal_org_id
             __props__.__dict__["probe_fail_on_error"] = probe_fail_on_error

@@ -68,6 +68,16 @@ type Cloud struct {
 	Organizations map[string]string     `json:"organizations"`
 	Alarms        map[string]*Alarm     `json:"alarms"`
 	Dashboards    map[string]*Dashboard `json:"dashboards"`
+	// TransitPaths are the VPCs that reach each other over a Transit
+	// Gateway (seeded: the program creates no Transit Gateway, attachment
+	// or route), each VPC by "account/region/vpc-id" to the VPCs it
+	// reaches. A path stands for both VPCs attached to one Transit Gateway
+	// of their region and each VPC's route table sending the other's CIDR
+	// to its attachment ("How transit gateways work", Amazon VPC Transit
+	// Gateways guide); without one a call to another VPC's endpoint times
+	// out. A Transit Gateway does not translate addresses, so the endpoint
+	// sees the caller's own address (aws:VpcSourceIp).
+	TransitPaths map[string][]string `json:"transitPaths"`
 	// Roles maps IAM role ARNs to their account.
 	Roles map[string]string `json:"roles"`
 	// AccountRoles is API Gateway's account setting: "account/region" to

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -261,7 +262,7 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	// using endpoint policies"; IAM user guide, "Access denied error
 	// messages": "because no VPC endpoint policy allows").
 	if endpoint.Policy != "" {
-		d, err := decide(endpoint.Policy, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal, ViaDomainArn: viaDomainArn})
+		d, err := decide(endpoint.Policy, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal, ViaDomainArn: viaDomainArn, VpcSourceIp: c.sourceIp(f)})
 		switch {
 		case err != nil || d == policy.ExplicitDeny:
 			return denied(" with an explicit deny in a VPC endpoint policy")
@@ -350,7 +351,9 @@ func decide(doc string, req policy.Request) (policy.Decision, error) {
 // resource policy's Allow; a signed call from the API's own account needs
 // an Allow in either, from another account in both.
 func (c *Cloud) invokeDecision(f *Function, api *RestApi, resourcePolicy, resource, vpce, principal string) policy.Decision {
-	rp, err := decide(resourcePolicy, policy.Request{Resource: resource, SourceVpce: vpce, Principal: principal})
+	// aws:VpcSourceIp is the caller's address in its own VPC, set for every
+	// call through an endpoint ("AWS global condition context keys").
+	rp, err := decide(resourcePolicy, policy.Request{Resource: resource, SourceVpce: vpce, Principal: principal, VpcSourceIp: c.sourceIp(f)})
 	if err != nil || rp == policy.ExplicitDeny {
 		return policy.ExplicitDeny
 	}
@@ -409,8 +412,9 @@ func (c *Cloud) lambdaPermits(uri, methodArn string) bool {
 // and one of the endpoint's groups allows 443 in from a range holding one of
 // the function's subnets.
 func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
-	if e.VpcId != f.VpcId || e.Scope != f.Scope {
-		return false
+	sameVpc := e.VpcId == f.VpcId && e.Scope == f.Scope
+	if !sameVpc && !slices.Contains(c.TransitPaths[transitKey(f.Scope, f.VpcId)], transitKey(e.Scope, e.VpcId)) {
+		return false // another VPC, and no route to it (Cloud.TransitPaths)
 	}
 	out := false
 	for _, gid := range f.SecurityGroupIds {
@@ -442,6 +446,26 @@ func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
 		}
 	}
 	return out && in
+}
+
+// sourceIp is the caller's address: the first one AWS hands out in its
+// first subnet (the first four of a subnet are reserved: "Subnet CIDR
+// blocks", Amazon VPC user guide); "" when it has none.
+func (c *Cloud) sourceIp(f *Function) string {
+	for _, id := range f.SubnetIds {
+		if sn := c.Subnets[id]; sn != nil {
+			p, err := netip.ParsePrefix(sn.CidrBlock)
+			if err != nil {
+				continue
+			}
+			a := p.Masked().Addr()
+			for range 4 {
+				a = a.Next()
+			}
+			return a.String()
+		}
+	}
+	return ""
 }
 
 // anyContains says whether one of the ranges holds the whole subnet.

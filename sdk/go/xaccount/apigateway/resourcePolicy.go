@@ -57,6 +57,8 @@ type resourcePolicyArgs struct {
 	//
 	// Deprecated: use ExtraPolicyStatements. Kept for one minor version.
 	ExtraStatements []map[string]interface{} `pulumi:"extraStatements"`
+	// HubEndpointId is the hub endpoint among VpcEndpointIds that Spokes call through (see CrossAccountPrivateApiArgs.Hub): the Allow of Principals is then limited to the other endpoints, and each spoke gets an Allow through the hub from its SourceCidrs. Optional; with Spokes only.
+	HubEndpointId *string `pulumi:"hubEndpointId"`
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
 	PrincipalOrgId *string `pulumi:"principalOrgId"`
 	// Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
@@ -69,6 +71,8 @@ type resourcePolicyArgs struct {
 	//
 	// Deprecated: use BodyHash. Kept for one minor version.
 	Revision *string `pulumi:"revision"`
+	// Spokes are the consumers that call through the hub endpoint. Required with HubEndpointId.
+	Spokes []xaccount.PolicySpoke `pulumi:"spokes"`
 	// VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
 	VpcEndpointIds []string `pulumi:"vpcEndpointIds"`
 }
@@ -85,6 +89,8 @@ type ResourcePolicyArgs struct {
 	//
 	// Deprecated: use ExtraPolicyStatements. Kept for one minor version.
 	ExtraStatements pulumi.MapArrayInput
+	// HubEndpointId is the hub endpoint among VpcEndpointIds that Spokes call through (see CrossAccountPrivateApiArgs.Hub): the Allow of Principals is then limited to the other endpoints, and each spoke gets an Allow through the hub from its SourceCidrs. Optional; with Spokes only.
+	HubEndpointId pulumi.StringPtrInput
 	// PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
 	PrincipalOrgId pulumi.StringPtrInput
 	// Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
@@ -97,6 +103,8 @@ type ResourcePolicyArgs struct {
 	//
 	// Deprecated: use BodyHash. Kept for one minor version.
 	Revision pulumi.StringPtrInput
+	// Spokes are the consumers that call through the hub endpoint. Required with HubEndpointId.
+	Spokes xaccount.PolicySpokeArrayInput
 	// VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
 	VpcEndpointIds pulumi.StringArrayInput
 }

@@ -26,10 +26,12 @@ class ResourcePolicyArgs:
                  body_hash: pulumi.Input[Optional[_builtins.str]] = None,
                  extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  extra_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 hub_endpoint_id: pulumi.Input[Optional[_builtins.str]] = None,
                  principal_org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  principals: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  quotas: pulumi.Input[Optional['_root_inputs.ApiQuotasArgs']] = None,
-                 revision: pulumi.Input[Optional[_builtins.str]] = None):
+                 revision: pulumi.Input[Optional[_builtins.str]] = None,
+                 spokes: pulumi.Input[Optional[Sequence[pulumi.Input['_root_inputs.PolicySpokeArgs']]]] = None):
         """
         The set of arguments for constructing a ResourcePolicy resource.
 
@@ -39,10 +41,12 @@ class ResourcePolicyArgs:
         :param pulumi.Input[_builtins.str] body_hash: BodyHash is the API's PrivateRestApi.BodyHash, which changes whenever the API's definition is imported again. API Gateway clears the resource policy on every PutRestApi in overwrite mode, so a new BodyHash attaches the policy again; without it the first route change would leave the API without its policy. Required (optional in the schema only while Revision, its former name, is accepted).
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are appended after the Deny and the Allow; an Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource. Optional.
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_statements: ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
+        :param pulumi.Input[_builtins.str] hub_endpoint_id: HubEndpointId is the hub endpoint among VpcEndpointIds that Spokes call through (see CrossAccountPrivateApiArgs.Hub): the Allow of Principals is then limited to the other endpoints, and each spoke gets an Allow through the hub from its SourceCidrs. Optional; with Spokes only.
         :param pulumi.Input[_builtins.str] principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
         :param pulumi.Input[Sequence[_builtins.str]] principals: Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
         :param pulumi.Input['_root_inputs.ApiQuotasArgs'] quotas: Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (8,192 characters).
         :param pulumi.Input[_builtins.str] revision: Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+        :param pulumi.Input[Sequence[pulumi.Input['_root_inputs.PolicySpokeArgs']]] spokes: Spokes are the consumers that call through the hub endpoint. Required with HubEndpointId.
         """
         pulumi.set(__self__, "execution_arn", execution_arn)
         pulumi.set(__self__, "rest_api_id", rest_api_id)
@@ -56,6 +60,8 @@ class ResourcePolicyArgs:
             pulumi.log.warn("""extra_statements is deprecated: use ExtraPolicyStatements. Kept for one minor version.""")
         if extra_statements is not None:
             pulumi.set(__self__, "extra_statements", extra_statements)
+        if hub_endpoint_id is not None:
+            pulumi.set(__self__, "hub_endpoint_id", hub_endpoint_id)
         if principal_org_id is not None:
             pulumi.set(__self__, "principal_org_id", principal_org_id)
         if principals is not None:
@@ -67,6 +73,8 @@ class ResourcePolicyArgs:
             pulumi.log.warn("""revision is deprecated: use BodyHash. Kept for one minor version.""")
         if revision is not None:
             pulumi.set(__self__, "revision", revision)
+        if spokes is not None:
+            pulumi.set(__self__, "spokes", spokes)
 
     @_builtins.property
     @pulumi.getter(name="executionArn")
@@ -142,6 +150,18 @@ class ResourcePolicyArgs:
         pulumi.set(self, "extra_statements", value)
 
     @_builtins.property
+    @pulumi.getter(name="hubEndpointId")
+    def hub_endpoint_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        HubEndpointId is the hub endpoint among VpcEndpointIds that Spokes call through (see CrossAccountPrivateApiArgs.Hub): the Allow of Principals is then limited to the other endpoints, and each spoke gets an Allow through the hub from its SourceCidrs. Optional; with Spokes only.
+        """
+        return pulumi.get(self, "hub_endpoint_id")
+
+    @hub_endpoint_id.setter
+    def hub_endpoint_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "hub_endpoint_id", value)
+
+    @_builtins.property
     @pulumi.getter(name="principalOrgId")
     def principal_org_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -190,6 +210,18 @@ class ResourcePolicyArgs:
     def revision(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "revision", value)
 
+    @_builtins.property
+    @pulumi.getter
+    def spokes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['_root_inputs.PolicySpokeArgs']]]]:
+        """
+        Spokes are the consumers that call through the hub endpoint. Required with HubEndpointId.
+        """
+        return pulumi.get(self, "spokes")
+
+    @spokes.setter
+    def spokes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['_root_inputs.PolicySpokeArgs']]]]):
+        pulumi.set(self, "spokes", value)
+
 
 @pulumi.type_token("xaccount:apigateway:ResourcePolicy")
 class ResourcePolicy(pulumi.ComponentResource):
@@ -201,11 +233,13 @@ class ResourcePolicy(pulumi.ComponentResource):
                  execution_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  extra_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 hub_endpoint_id: pulumi.Input[Optional[_builtins.str]] = None,
                  principal_org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  principals: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  quotas: pulumi.Input[Optional[Union['_root_inputs.ApiQuotasArgs', '_root_inputs.ApiQuotasArgsDict']]] = None,
                  rest_api_id: pulumi.Input[Optional[_builtins.str]] = None,
                  revision: pulumi.Input[Optional[_builtins.str]] = None,
+                 spokes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['_root_inputs.PolicySpokeArgs', '_root_inputs.PolicySpokeArgsDict']]]]] = None,
                  vpc_endpoint_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  __props__=None):
         """
@@ -217,11 +251,13 @@ class ResourcePolicy(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] execution_arn: ExecutionArn is the API's execution ARN (arn:aws:execute-api:<region>:<account>:<id>). Required.
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_policy_statements: ExtraPolicyStatements are appended after the Deny and the Allow; an Allow may grant only execute-api:Invoke on this API, without NotPrincipal, NotAction or NotResource. Optional.
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] extra_statements: ExtraStatements is the former name of ExtraPolicyStatements, which the stack file's key (api.extraPolicyStatements) and CrossAccountPrivateApiArgs have; it behaves as ExtraPolicyStatements. Setting both is refused. Deprecated: use ExtraPolicyStatements. Kept for one minor version.
+        :param pulumi.Input[_builtins.str] hub_endpoint_id: HubEndpointId is the hub endpoint among VpcEndpointIds that Spokes call through (see CrossAccountPrivateApiArgs.Hub): the Allow of Principals is then limited to the other endpoints, and each spoke gets an Allow through the hub from its SourceCidrs. Optional; with Spokes only.
         :param pulumi.Input[_builtins.str] principal_org_id: PrincipalOrgId adds an aws:PrincipalOrgId condition to the Allow. Optional.
         :param pulumi.Input[Sequence[_builtins.str]] principals: Principals, when set, replace "*" in the Allow statement: only these IAM roles, users or account roots (arn:<partition>:iam::<account>:root) may invoke; use them with AWS_IAM methods. Optional.
         :param pulumi.Input[Union['_root_inputs.ApiQuotasArgs', '_root_inputs.ApiQuotasArgsDict']] quotas: Quotas are the account's API Gateway quotas where AWS has raised them: a document longer than ResourcePolicyLength fails the preview or update once its inputs are known, before it is sent. Optional, nil is AWS's default (8,192 characters).
         :param pulumi.Input[_builtins.str] rest_api_id: RestApiId is the API the policy is attached to. Required.
         :param pulumi.Input[_builtins.str] revision: Revision is the former name of BodyHash; it behaves as BodyHash. Setting both is refused. Deprecated: use BodyHash. Kept for one minor version.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['_root_inputs.PolicySpokeArgs', '_root_inputs.PolicySpokeArgsDict']]]] spokes: Spokes are the consumers that call through the hub endpoint. Required with HubEndpointId.
         :param pulumi.Input[Sequence[_builtins.str]] vpc_endpoint_ids: VpcEndpointIds are the only interface endpoints that may invoke the API. Required, at least one.
         """
         ...
@@ -252,11 +288,13 @@ class ResourcePolicy(pulumi.ComponentResource):
                  execution_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  extra_policy_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  extra_statements: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
+                 hub_endpoint_id: pulumi.Input[Optional[_builtins.str]] = None,
                  principal_org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  principals: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  quotas: pulumi.Input[Optional[Union['_root_inputs.ApiQuotasArgs', '_root_inputs.ApiQuotasArgsDict']]] = None,
                  rest_api_id: pulumi.Input[Optional[_builtins.str]] = None,
                  revision: pulumi.Input[Optional[_builtins.str]] = None,
+                 spokes: pulumi.Input[Optional[Sequence[pulumi.Input[Union['_root_inputs.PolicySpokeArgs', '_root_inputs.PolicySpokeArgsDict']]]]] = None,
                  vpc_endpoint_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -275,6 +313,7 @@ class ResourcePolicy(pulumi.ComponentResource):
             __props__.__dict__["execution_arn"] = execution_arn
             __props__.__dict__["extra_policy_statements"] = extra_policy_statements
             __props__.__dict__["extra_statements"] = extra_statements
+            __props__.__dict__["hub_endpoint_id"] = hub_endpoint_id
             __props__.__dict__["principal_org_id"] = principal_org_id
             __props__.__dict__["principals"] = principals
             __props__.__dict__["quotas"] = quotas
@@ -282,6 +321,7 @@ class ResourcePolicy(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'rest_api_id'")
             __props__.__dict__["rest_api_id"] = rest_api_id
             __props__.__dict__["revision"] = revision
+            __props__.__dict__["spokes"] = spokes
             if vpc_endpoint_ids is None and not opts.urn:
                 raise TypeError("Missing required property 'vpc_endpoint_ids'")
             __props__.__dict__["vpc_endpoint_ids"] = vpc_endpoint_ids

@@ -1,0 +1,313 @@
+package components
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/xaccount/xaccount-api/internal/vocab"
+)
+
+// How a consumer reaches the API (ConsumerArgs.Via).
+const (
+	// ViaOwn gives the consumer an endpoint of its own (or names one it
+	// has: EndpointId). The default.
+	ViaOwn = "own"
+	// ViaHub makes the consumer a spoke of the hub endpoint (HubArgs): its
+	// VPC reaches the hub VPC over a Transit Gateway (or peering) and calls
+	// through the hub's endpoint; nothing is placed in its VPC.
+	ViaHub = "hub"
+)
+
+// How spokes resolve the API's names (HubArgs.Dns).
+const (
+	// HubDnsNone leaves DNS alone: spokes call the hub endpoint's regional
+	// name with a Host or x-apigw-api-id header, or the API's
+	// {api-id}-{vpce-id} alias name, which AWS's public DNS answers.
+	HubDnsNone = "none"
+	// HubDnsPhz is a private hosted zone in the network account for the
+	// API's names, associated with every spoke VPC. Not built yet.
+	HubDnsPhz = "phz"
+	// HubDnsProfile is a Route 53 Profile holding that zone, shared with
+	// the spokes. Not built yet.
+	HubDnsProfile = "profile"
+)
+
+// Expectations of the hub's values, shared with the stack's config layer.
+const (
+	ExpectVia    = ViaOwn + " (an endpoint of the consumer's own) or " + ViaHub + " (through the hub endpoint)"
+	ExpectHubDns = HubDnsNone + " (spokes call the hub endpoint's name with a Host or x-apigw-api-id header, or the {api-id}-{vpce-id} alias name)"
+)
+
+// HubArgs describe a hub: one execute-api endpoint in a shared network
+// account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach
+// over their Transit Gateway. Its security group opens 443 to the spokes'
+// AllowedCidrs only, its policy allows invoking this API only, and the API's
+// resource policy admits each spoke through it by aws:VpcSourceIp (its
+// AllowedCidrs) and, with AWS_IAM, by its principals.
+type HubArgs struct {
+	// AccountId is the network account that holds the hub VPC: Provider
+	// must act there. Required.
+	AccountId string `pulumi:"accountId"`
+	// Provider is the network account's AWS provider (see
+	// ConsumerArgs.Provider). Exactly one of Provider and Credentials.
+	Provider *aws.Provider
+	// Credentials make the composition build the network account's provider
+	// itself, pinned to AccountId and the region. Exactly one of Provider
+	// and Credentials.
+	Credentials *AccountCredentials `pulumi:"credentials,optional"`
+	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets
+	// an interface in (one per zone). Required.
+	VpcId     pulumi.StringInput      `pulumi:"vpcId"`
+	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
+	// Dns is how spokes resolve the API's names: HubDnsNone (the only one
+	// built so far). Required.
+	Dns string `pulumi:"dns"`
+}
+
+// viaHub says whether the consumer is a spoke of the hub.
+func (c ConsumerArgs) viaHub() bool { return c.Via == ViaHub }
+
+// spokes are the consumers that reach the API through the hub.
+func (a *CrossAccountPrivateApiArgs) spokes() []ConsumerArgs {
+	var out []ConsumerArgs
+	for _, c := range a.Consumers {
+		if c.viaHub() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// hubName is the hub endpoint's component name.
+func hubName(name string) string { return name + "-hub-endpoint" }
+
+// validateHub checks the hub and every spoke: what a spoke needs (an
+// existing VPC, its source ranges), what makes no sense for it, and that no
+// two spokes' ranges overlap.
+func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
+	spokes := 0
+	for i, c := range a.Consumers {
+		field := fmt.Sprintf("consumers[%d]", i)
+		switch c.Via {
+		case "", ViaOwn:
+			continue
+		case ViaHub:
+		default:
+			f.bad(field+".via", c.Via, ExpectVia)
+			continue
+		}
+		spokes++
+		if a.Hub == nil {
+			f.add(field+".via", "got %q, but there is no hub to route through; expected %s, or a hub (hub: accountId, vpc, dns)", c.Via, ViaOwn)
+		}
+		a.validateSpoke(f, field, c)
+	}
+	if a.Hub == nil {
+		return
+	}
+	h := a.Hub
+	if spokes == 0 {
+		f.add("hub", "no consumer has via %s; the hub endpoint would serve nobody: set via %s on the consumers that use it, or remove the hub", ViaHub, ViaHub)
+	}
+	if !vocab.ValidAccountId(h.AccountId) {
+		f.bad("hub.accountId", h.AccountId, vocab.ExpectAccountId)
+	}
+	f.require(h.VpcId != nil, "hub.vpcId")
+	if h.SubnetIds == nil {
+		f.add("hub.subnetIds", "missing; expected the hub VPC's subnets the endpoint gets an interface in, one per zone")
+	} else if ids, ok := plainStrings(h.SubnetIds); ok && len(ids) == 0 {
+		f.add("hub.subnetIds", "got an empty list; expected at least one subnet ID")
+	}
+	switch h.Dns {
+	case HubDnsNone:
+	case HubDnsPhz, HubDnsProfile:
+		f.add("hub.dns", "got %q: %s and %s are not built yet; expected %s", h.Dns, HubDnsPhz, HubDnsProfile, ExpectHubDns)
+	default:
+		f.bad("hub.dns", h.Dns, ExpectHubDns)
+	}
+	if a.CustomDomain != nil {
+		f.add("hub", "not built with customDomain yet: the hub endpoint would need the domain's access association and the spokes its name; remove one of them")
+	}
+	a.checkSpokeOverlaps(f)
+}
+
+// validateSpoke checks one spoke (field is its path): an existing VPC
+// (VpcId) and its source ranges are required; what belongs to an endpoint
+// of its own is refused.
+func (a *CrossAccountPrivateApiArgs) validateSpoke(f *fieldErrs, field string, c ConsumerArgs) {
+	if c.VpcId == nil {
+		f.add(field+".vpcId", "missing; expected the spoke's existing VPC (vpc-…), attached to the Transit Gateway that reaches the hub VPC")
+	}
+	if c.AllowedCidrs == nil {
+		f.add(field+".allowedCidrs", "missing; with via %s the API's policy tells this spoke from the others by the source addresses the hub endpoint sees "+
+			"(aws:VpcSourceIp), and the hub's security group admits them: name the spoke's ranges", ViaHub)
+	}
+	notUsed := func(name, why string) {
+		f.add(field+"."+name, "not used with via %s: %s; remove it", ViaHub, why)
+	}
+	if c.Vpc != nil {
+		notUsed("vpc", "a spoke's VPC must exist and reach the hub VPC over its Transit Gateway; give vpcId")
+	}
+	if c.SubnetIds != nil {
+		notUsed("subnetIds", "no endpoint is placed in the spoke VPC")
+	}
+	if c.EndpointId != nil {
+		notUsed("endpointId", "the spoke calls through the hub's endpoint")
+	}
+	if c.EndpointDnsName != nil {
+		notUsed("endpointDnsName", "the spoke calls through the hub's endpoint")
+	}
+	if c.PrivateDns != nil {
+		notUsed("privateDns", "the spoke has no endpoint of its own; hub.dns says how spokes resolve the API")
+	}
+	if c.EndpointPolicy != "" {
+		notUsed("endpointPolicy", "the hub endpoint's policy serves every spoke")
+	}
+	if c.Probe {
+		notUsed("probe", "a probe through the hub is not built yet")
+	}
+	if c.Provider != nil || c.Credentials != nil {
+		notUsed("provider", "with hub.dns "+HubDnsNone+" nothing is created in the spoke's account")
+	}
+}
+
+// checkSpokeOverlaps refuses ranges of two spokes that overlap: the API's
+// policy tells spokes apart by aws:VpcSourceIp only (every spoke arrives
+// through the hub's aws:SourceVpce), so an address in both would be
+// admitted as either.
+func (a *CrossAccountPrivateApiArgs) checkSpokeOverlaps(f *fieldErrs) {
+	type owned struct {
+		prefix   netip.Prefix
+		consumer int
+		index    int
+	}
+	var seen []owned
+	for i, c := range a.Consumers {
+		if !c.viaHub() {
+			continue
+		}
+		cidrs, ok := plainStrings(c.AllowedCidrs)
+		if !ok {
+			continue
+		}
+		for j, cidr := range cidrs {
+			p, err := netip.ParsePrefix(cidr)
+			if err != nil || p.Masked() != p || p.Bits() == 0 {
+				continue // reported by validateConsumers
+			}
+			for _, o := range seen {
+				if o.consumer != i && o.prefix.Overlaps(p) {
+					f.add(fmt.Sprintf("consumers[%d].allowedCidrs[%d]", i, j),
+						"got %q, which overlaps %q of consumers[%d] (%s); expected ranges of this spoke only: the API's policy tells hub spokes apart by the source address the hub endpoint sees (aws:VpcSourceIp), so an address in both would be admitted as either",
+						cidr, o.prefix.String(), o.consumer, a.Consumers[o.consumer].Name)
+					break
+				}
+			}
+			seen = append(seen, owned{p, i, j})
+		}
+	}
+}
+
+// spokeSid is the Sid of a spoke's Allow: its name in CamelCase (a Sid is
+// [A-Za-z0-9]).
+func spokeSid(name string) string {
+	var b strings.Builder
+	b.WriteString("AllowThroughHubFrom")
+	for _, part := range strings.Split(name, "-") {
+		if part == "" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+// spokeCidrs are every spoke's ranges, sorted and each once: what the hub's
+// security group admits.
+func spokeCidrs(spokes []ConsumerArgs) pulumi.StringArrayOutput {
+	lists := make([]any, 0, len(spokes))
+	for _, c := range spokes {
+		lists = append(lists, c.AllowedCidrs)
+	}
+	return pulumi.All(lists...).ApplyT(func(v []any) []string {
+		var all []string
+		for _, l := range v {
+			all = append(all, l.([]string)...)
+		}
+		slices.Sort(all)
+		return slices.Compact(all)
+	}).(pulumi.StringArrayOutput)
+}
+
+// hubOpts parents a child of the hub and puts it on the network account's provider.
+func hubOpts(parent pulumi.Resource, h *HubArgs) []pulumi.ResourceOption {
+	return []pulumi.ResourceOption{pulumi.Parent(parent), pulumi.Provider(h.Provider)}
+}
+
+// newHubEndpoint registers the hub endpoint in the network account: an
+// ExecuteApiEndpoint in the hub VPC whose security group admits the spokes'
+// ranges on 443 and nothing else, private DNS off (it would answer in the
+// hub VPC only: "Access a private API through an interface VPC endpoint"
+// and "Private DNS for interface endpoints" in the PrivateLink guide), its
+// policy attached once the API exists (newHubEndpointPolicy).
+func newHubEndpoint(ctx *pulumi.Context, name string, parent pulumi.Resource, args *CrossAccountPrivateApiArgs) (*ExecuteApiEndpoint, error) {
+	h := args.Hub
+	return NewExecuteApiEndpoint(ctx, hubName(name), &ExecuteApiEndpointArgs{
+		Region:         pulumi.String(args.Region),
+		VpcId:          h.VpcId,
+		SubnetIds:      h.SubnetIds,
+		AllowedCidrs:   spokeCidrs(args.spokes()),
+		PrivateDns:     pulumi.BoolRef(false),
+		EndpointPolicy: EndpointPolicySeparate,
+		Tags:           args.Tags,
+		Protect:        args.Protect,
+	}, hubOpts(parent, h)...)
+}
+
+// newHubEndpointPolicy attaches the hub endpoint's policy: Invoke on this
+// API only, the union of what its spokes may call (every spoke may call
+// every method; the API's resource policy tells them apart).
+func newHubEndpointPolicy(ctx *pulumi.Context, name string, parent pulumi.Resource, h *HubArgs, endpoint *ExecuteApiEndpoint, executionArn pulumi.StringOutput) (*VpcEndpointPolicy, error) {
+	doc := executionArn.ApplyT(func(arn string) (string, error) { return endpointPolicyJson([]string{arn + "/*"}) }).(pulumi.StringOutput)
+	return newEc2[VpcEndpointPolicy](ctx, typeEc2VpcEndpointPolicy, hubName(name)+"-policy", map[string]pulumi.Input{
+		"vpcEndpointId": endpoint.EndpointId,
+		"policy":        doc,
+	}, append(hubOpts(parent, h), pulumi.Protect(false))...)
+}
+
+// HubMonitoringName is the name the hub endpoint's alarms and dashboard row
+// go by: the metrics tell endpoints apart (the vpceId of each access-log
+// line), and every spoke arrives through the hub's. A consumer may not be
+// called so when there is a hub.
+const HubMonitoringName = "hub"
+
+// hubEndpointId is the hub endpoint's ID, nil without a hub.
+func (c *CrossAccountPrivateApi) hubEndpointId() pulumi.StringInput {
+	if c.Hub == nil {
+		return nil
+	}
+	return c.Hub.EndpointId
+}
+
+// policySpokes are the spokes as the API's resource policy admits them:
+// each by its ranges and, with AWS_IAM, its principals (its account root
+// unless it names some).
+func policySpokes(args *CrossAccountPrivateApiArgs) []PolicySpoke {
+	var out []PolicySpoke
+	for _, c := range args.spokes() {
+		s := PolicySpoke{Name: c.Name, SourceCidrs: c.AllowedCidrs}
+		if args.Authorization == AuthorizationIam {
+			s.Principals = c.Principals
+			if s.Principals == nil {
+				s.Principals = pulumi.StringArray{pulumi.String(accountRootArn(args.Region, c.AccountId))}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}

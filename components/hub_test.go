@@ -1,0 +1,199 @@
+package components
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/policy"
+)
+
+const (
+	testNetworkAccount = "777777777777"
+)
+
+// withHub adds a hub in the network account and two spokes in two more
+// accounts (orders 10.40.0.0/24, billing 10.50.0.0/24 and 10.51.0.0/25) to
+// the args of runCrossAccountWith, which keep their own-endpoint consumers.
+func withHub(t *testing.T, authorization string) func(*CrossAccountPrivateApiArgs) {
+	return func(a *CrossAccountPrivateApiArgs) {
+		a.Authorization = authorization
+		a.Hub = &HubArgs{AccountId: testNetworkAccount, Credentials: &AccountCredentials{RoleArn: pulumi.String("arn:aws:iam::" + testNetworkAccount + ":role/deployer")},
+			VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), SubnetIds: pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60719", "subnet-0a1b2c3d4e5f6071a"}), Dns: HubDnsNone}
+		a.Consumers = append(a.Consumers,
+			ConsumerArgs{Name: "orders", AccountId: "555555555555", Via: ViaHub, VpcId: pulumi.String("vpc-0b1c2d3e4f5a60718"),
+				AllowedCidrs: pulumi.ToStringArray([]string{"10.40.0.0/24"})},
+			ConsumerArgs{Name: "billing", AccountId: "666666666666", Via: ViaHub, VpcId: pulumi.String("vpc-0c1d2e3f4a5b60718"),
+				AllowedCidrs: pulumi.ToStringArray([]string{"10.50.0.0/24", "10.51.0.0/25"})},
+		)
+	}
+}
+
+// resolvedPolicy is the API's resource policy once the mocks have run.
+func resolvedPolicy(t *testing.T, mocks *awsmock.Mocks) *policy.Document {
+	t.Helper()
+	r := mustNamed(t, mocks, typeRestApiPolicy, "xa-policy-policy")
+	doc, err := policy.Parse(r.Inputs["policy"].StringValue())
+	require.NoError(t, err)
+	return doc
+}
+
+// TestHubSpokesAreToldApartByTheirRanges: through the hub endpoint each
+// spoke is admitted from its own ranges only, an unlisted range (or none)
+// is refused, and the own-endpoint consumers are admitted as before,
+// through their endpoints only.
+func TestHubSpokesAreToldApartByTheirRanges(t *testing.T) {
+	mocks, res, err := runCrossAccountWith(t, testRegion, withHub(t, ""))
+	require.NoError(t, err)
+	doc := resolvedPolicy(t, mocks)
+	hub := res.endpoints["orders"]
+	require.Equal(t, hub, res.endpoints["billing"], "the spokes share the hub endpoint")
+	require.NotEqual(t, hub, res.endpoints["app"])
+	arn := res.api.ExecutionArn
+	executionArn, _, err := awsmock.Await(arn)
+	require.NoError(t, err)
+	method := executionArn.(string) + "/dev/GET/"
+	call := func(vpce, ip string) bool {
+		ok, err := doc.Evaluate(policy.Request{Resource: method, SourceVpce: vpce, VpcSourceIp: ip})
+		require.NoError(t, err)
+		return ok
+	}
+	assert.True(t, call(hub, "10.40.0.9"), "orders from its range")
+	assert.True(t, call(hub, "10.51.0.100"), "billing from its second range")
+	assert.False(t, call(hub, "10.51.0.200"), "outside billing's /25")
+	assert.False(t, call(hub, "10.60.0.1"), "an unlisted spoke's range")
+	assert.False(t, call(hub, ""), "through the hub without a VPC source address")
+	for _, own := range []string{res.endpoints["app"], res.endpoints["batch"], foreignEndpointId} {
+		assert.Truef(t, call(own, "10.60.0.1"), "own endpoint %s admits its VPC as before", own)
+	}
+	assert.False(t, call("vpce-00000000000000000", "10.40.0.9"), "another endpoint, even from a spoke's range")
+
+	ids := doc.DeniedUnlessSourceVpce()
+	assert.Len(t, ids, 4, "the Deny lists every endpoint, the hub's once")
+	assert.Contains(t, ids, hub)
+
+	// The hub endpoint: in the network account, 443 from the spokes' ranges only, private DNS off.
+	sg := mustNamed(t, mocks, typeSecurityGroup, "xa-hub-endpoint-sg")
+	rule := sg.Inputs["ingress"].ArrayValue()[0].ObjectValue()
+	var cidrs []string
+	for _, c := range rule["cidrBlocks"].ArrayValue() {
+		cidrs = append(cidrs, c.StringValue())
+	}
+	assert.Equal(t, []string{"10.40.0.0/24", "10.50.0.0/24", "10.51.0.0/25"}, cidrs)
+	vpce := mustNamed(t, mocks, "aws:ec2/vpcEndpoint:VpcEndpoint", "xa-hub-endpoint-vpce")
+	assert.Equal(t, testNetworkAccount, mocks.AccountOf(vpce))
+	assert.False(t, vpce.Inputs["privateDnsEnabled"].BoolValue())
+	attached := mustNamed(t, mocks, typeVpcEndpointPolicy, "xa-hub-endpoint-policy")
+	assert.Equal(t, testNetworkAccount, mocks.AccountOf(attached))
+	endpointDoc, err := policy.Parse(attached.Inputs["policy"].StringValue())
+	require.NoError(t, err)
+	ok, err := endpointDoc.Allows(method, "")
+	require.NoError(t, err)
+	assert.True(t, ok, "the hub endpoint's policy lets its spokes invoke this API")
+	ok, err = endpointDoc.Allows("arn:aws:execute-api:eu-west-1:111111111111:otherapi99/dev/GET/", "")
+	require.NoError(t, err)
+	assert.False(t, ok, "and no other")
+
+	// Spokes: the public-DNS forms through the hub, no private DNS form.
+	assert.NotContains(t, res.urls["orders"], InvokePrivateDns)
+	assert.Contains(t, res.urls["orders"][InvokePublicDnsHostHeader], "vpce-")
+	assert.Contains(t, res.urls["orders"][InvokeRoute53Alias], "-"+hub+".execute-api.")
+	for _, r := range mocks.Resources() {
+		assert.NotContainsf(t, []string{"555555555555", "666666666666"}, mocks.AccountOf(r), "%s: nothing in a spoke's account", r.Name)
+	}
+}
+
+// TestHubPolicyWithoutOwnEndpoints: with spokes only there is no Allow of
+// own endpoints, so nothing comes in but the spokes from their ranges.
+func TestHubPolicyWithoutOwnEndpoints(t *testing.T) {
+	mocks, res, err := runCrossAccountWith(t, testRegion, func(a *CrossAccountPrivateApiArgs) {
+		withHub(t, "")(a)
+		a.Consumers = a.Consumers[3:]
+	})
+	require.NoError(t, err)
+	doc := resolvedPolicy(t, mocks)
+	executionArn, _, err := awsmock.Await(res.api.ExecutionArn)
+	require.NoError(t, err)
+	method := executionArn.(string) + "/dev/GET/"
+	hub := res.endpoints["orders"]
+	for ip, want := range map[string]bool{"10.40.0.1": true, "10.50.0.1": true, "10.9.0.1": false} {
+		ok, err := doc.Evaluate(policy.Request{Resource: method, SourceVpce: hub, VpcSourceIp: ip})
+		require.NoError(t, err)
+		assert.Equal(t, want, ok, ip)
+	}
+	assert.Equal(t, []string{hub}, doc.DeniedUnlessSourceVpce())
+}
+
+// TestHubSpokesWithAwsIam: with AWS_IAM each spoke is admitted by its
+// principals (its account root by default) from its ranges only: a spoke's
+// role from another spoke's range is refused.
+func TestHubSpokesWithAwsIam(t *testing.T) {
+	mocks, res, err := runCrossAccountWith(t, testRegion, func(a *CrossAccountPrivateApiArgs) {
+		withHub(t, AuthorizationIam)(a)
+		a.Consumers[4].Principals = pulumi.ToStringArray([]string{"arn:aws:iam::666666666666:role/billing"})
+	})
+	require.NoError(t, err)
+	doc := resolvedPolicy(t, mocks)
+	executionArn, _, err := awsmock.Await(res.api.ExecutionArn)
+	require.NoError(t, err)
+	method := executionArn.(string) + "/dev/GET/"
+	hub := res.endpoints["orders"]
+	call := func(who, ip string) bool {
+		ok, err := doc.Evaluate(policy.Request{Resource: method, SourceVpce: hub, VpcSourceIp: ip, Principal: who})
+		require.NoError(t, err)
+		return ok
+	}
+	assert.True(t, call("arn:aws:iam::555555555555:role/any", "10.40.0.1"), "orders' account root covers its roles")
+	assert.True(t, call("arn:aws:iam::666666666666:role/billing", "10.50.0.1"))
+	assert.False(t, call("arn:aws:iam::666666666666:role/other", "10.50.0.1"), "billing names its principals")
+	assert.False(t, call("arn:aws:iam::666666666666:role/billing", "10.40.0.1"), "billing's role from orders' range")
+	assert.False(t, call("arn:aws:iam::555555555555:role/any", "10.50.0.1"), "orders' role from billing's range")
+	assert.False(t, call("arn:aws:iam::"+testConsumerAccount+":role/app", "10.40.0.1"), "an own-endpoint consumer's role through the hub")
+	ok, err := doc.Evaluate(policy.Request{Resource: method, SourceVpce: res.endpoints["app"], Principal: "arn:aws:iam::" + testConsumerAccount + ":role/app"})
+	require.NoError(t, err)
+	assert.True(t, ok, "and through its own endpoint, as before")
+}
+
+// TestHubArgsAreChecked: every problem of a hub and its spokes, at once.
+func TestHubArgsAreChecked(t *testing.T) {
+	a := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
+		Hub: &HubArgs{AccountId: "7", VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), Dns: "phz"},
+		Consumers: []ConsumerArgs{
+			{Name: "orders", AccountId: "555555555555", Via: ViaHub, AllowedCidrs: pulumi.ToStringArray([]string{"10.40.0.0/24"}), EndpointPolicy: EndpointPolicyFull, Probe: true},
+			{Name: "billing", AccountId: "666666666666", Via: ViaHub, VpcId: pulumi.String("vpc-0c1d2e3f4a5b60718"), AllowedCidrs: pulumi.ToStringArray([]string{"10.40.0.128/25"})},
+			{Name: "stray", AccountId: "666666666666", Via: "tgw", Vpc: &ConsumerVpcArgs{Cidr: "10.9.0.0/24"}},
+		}}
+	fields := fieldsOf(a.Validate())
+	for _, want := range []string{"hub.accountId", "hub.subnetIds", "hub.dns", "consumers[0].vpcId", "consumers[0].endpointPolicy", "consumers[0].probe",
+		"consumers[1].allowedCidrs[0]", "consumers[2].via"} {
+		assert.Contains(t, fields, want)
+	}
+	a.Hub = nil
+	assert.Contains(t, fieldsOf(a.Validate()), "consumers[1].via", "via hub without a hub")
+}
+
+// TestHubPolicyLengthCountsTheRanges: the planned policy grows with the
+// spokes' ranges, each of which it names, and a policy past the quota says
+// so before anything is registered.
+func TestHubPolicyLengthCountsTheRanges(t *testing.T) {
+	var args CrossAccountPrivateApiArgs
+	withHub(t, "")(&args)
+	args.Region, args.ProducerAccountId, args.StageName = testRegion, testProducerAccount, "dev"
+	short, _, ok := args.plannedPolicyLength()
+	require.True(t, ok)
+	var many []string
+	for i := range 600 {
+		many = append(many, fmt.Sprintf("10.%d.%d.0/24", 60+i/256, i%256))
+	}
+	args.Consumers[1].AllowedCidrs = pulumi.ToStringArray(many)
+	long, _, ok := args.plannedPolicyLength()
+	require.True(t, ok)
+	assert.GreaterOrEqual(t, long, short+600*len(`"10.60.0.0/24",`)-1, "every range is in the document")
+	err := args.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "2 spokes list 601 CIDRs")
+}

@@ -1,0 +1,101 @@
+package config
+
+import (
+	"github.com/xaccount/xaccount-api/components"
+)
+
+// KeyHub is the hub: one execute-api endpoint in a shared network account
+// that the consumers with via: hub (the spokes) call through.
+const KeyHub = "hub"
+
+// Hub is the hub endpoint's account, VPC and DNS mode.
+type Hub struct {
+	// Account is the network account and how the program reaches it.
+	Account
+	// Vpc is the hub VPC and the endpoint's subnets.
+	Vpc ExistingVpc
+	// Dns is components.HubDnsNone (phz and profile are not built yet).
+	Dns string
+}
+
+// hubKeys are the keys of the hub object.
+var hubKeys = append(append([]string{}, credentialKeys...), "vpc", "dns")
+
+// spokeUnused are consumer keys that make no sense for a spoke (via: hub),
+// with why.
+var spokeUnused = []struct{ name, why string }{
+	{"endpointId", "the spoke calls through the hub's endpoint"},
+	{"endpointDnsName", "the spoke calls through the hub's endpoint"},
+	{"privateDns", "the spoke has no endpoint of its own; hub.dns says how spokes resolve the API"},
+	{"endpointPolicy", "the hub endpoint's policy serves every spoke"},
+	{"probe", "a probe through the hub is not built yet"},
+	{"stack", "a spoke is listed in the stack that holds the hub"},
+}
+
+// hub reads xaccount-api:hub; nil when it is absent or {} (Pulumi.yaml's default).
+func (r *reader) hub(raw map[string]string, role string) *Hub {
+	k := key(fullKey(KeyHub))
+	expected := "an object {accountId, roleArn or profile, vpc: {id, subnetIds}, dns}"
+	v, present := r.structured(raw, KeyHub, expected)
+	if !present {
+		return nil
+	}
+	m, ok := r.object(k, v, hubKeys...)
+	if !ok || len(m) == 0 {
+		return nil
+	}
+	h := &Hub{}
+	h.AccountId = r.accountId(k, m)
+	r.credentials(k, m, &h.Account, true, "")
+	if role != RoleAll {
+		r.fail(k, "a hub in a stack with stackRole: %s is not built yet; expected stackRole: %s (one stack holds the hub, the API and the spokes)", role, RoleAll)
+	}
+	if _, given := m["vpc"]; !given {
+		r.missing(k.field("vpc"), "the hub VPC {id, subnetIds}: an existing VPC of the network account that the spokes reach over their Transit Gateway")
+	} else if vm, ok := r.object(k.field("vpc"), m["vpc"], "id", "subnetIds"); ok {
+		if ev := r.existingVpc(k.field("vpc"), vm); ev != nil {
+			h.Vpc = *ev
+		}
+	}
+	dns, given := r.optString(k, m, "dns", components.ExpectHubDns)
+	if _, present := m["dns"]; !present {
+		r.missing(k.field("dns"), components.ExpectHubDns)
+	} else if given {
+		h.Dns = dns
+	}
+	return h
+}
+
+// spoke reads a consumer with via: hub: its account, its existing VPC's
+// id, its source ranges and principals; what belongs to an endpoint of its
+// own is refused, and so are credentials: nothing is created in a spoke's
+// account with hub.dns none.
+func (r *reader) spoke(k key, m map[string]any, c *Consumer) {
+	r.credentials(k, m, &c.Account, false, "this consumer calls through the hub (via: hub) and hub.dns is none")
+	for _, u := range spokeUnused {
+		if _, present := m[u.name]; present {
+			r.fail(k.field(u.name), "not used with via: hub: %s; remove it", u.why)
+		}
+	}
+	if principals, ok := r.stringList(k, m, "principals", "an IAM role or user ARN"); ok {
+		c.Principals = principals
+	}
+	if cidrs, ok := r.stringList(k, m, "allowedCidrs", "an IPv4 CIDR"); ok {
+		c.AllowedCidrs = cidrs
+	}
+	if _, given := m["vpc"]; !given {
+		r.missing(k.field("vpc"), "the spoke's existing VPC {id}, attached to the Transit Gateway that reaches the hub VPC")
+		return
+	}
+	vm, ok := r.object(k.field("vpc"), m["vpc"], "id", "subnetIds", "cidr", "azCount")
+	if !ok {
+		return
+	}
+	for _, name := range []string{"subnetIds", "cidr", "azCount"} {
+		if _, present := vm[name]; present {
+			r.fail(k.field("vpc").field(name), "not used with via: hub: a spoke's VPC exists already and gets no endpoint; give only vpc.id")
+		}
+	}
+	c.ExistingVpc = &ExistingVpc{}
+	c.ExistingVpc.Id = r.vpcId(k.field("vpc"), vm)
+}

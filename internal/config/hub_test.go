@@ -1,0 +1,98 @@
+package config_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/config"
+	"github.com/xaccount/xaccount-api/internal/config/configtest"
+)
+
+// TestHubLoads: a hub and two spokes load into Config and the components'
+// args: the spokes carry their VPC, ranges and via; nothing of an endpoint
+// of their own, and no provider is needed for their accounts.
+func TestHubLoads(t *testing.T) {
+	c := configtest.Valid()
+	configtest.AddHub(c)
+	cfg, err := config.Load(configtest.Raw(t, c), nil, "dev")
+	require.NoError(t, err)
+	require.NotNil(t, cfg.Hub)
+	assert.Equal(t, "777777777777", cfg.Hub.AccountId)
+	assert.Equal(t, "network", cfg.Hub.Profile)
+	assert.Equal(t, config.ExistingVpc{Id: "vpc-0a1b2c3d4e5f60718", SubnetIds: []string{"subnet-0a1b2c3d4e5f60719", "subnet-0a1b2c3d4e5f6071a"}}, cfg.Hub.Vpc)
+	assert.Equal(t, components.HubDnsNone, cfg.Hub.Dns)
+	orders := cfg.Consumers[2]
+	assert.Equal(t, components.ViaHub, orders.Via)
+	assert.False(t, orders.ManagesEndpoint(), "no endpoint, so no provider, in a spoke's account")
+	assert.False(t, orders.Probe)
+	assert.Equal(t, []string{"10.40.0.0/24"}, orders.AllowedCidrs)
+	assert.Equal(t, "777777777777", cfg.ProfileAccounts()["network"])
+
+	args := cfg.Args()
+	require.NotNil(t, args.Hub)
+	assert.Equal(t, components.HubDnsNone, args.Hub.Dns)
+	assert.Equal(t, components.ViaHub, args.Consumers[2].Via)
+	assert.Nil(t, args.Consumers[2].PrivateDns, "a spoke has no private DNS of its own")
+	assert.NoError(t, args.Validate())
+
+	// Pulumi.yaml's default {} is no hub.
+	c = configtest.Valid()
+	c["hub"] = map[string]any{}
+	cfg, err = config.Load(configtest.Raw(t, c), nil, "dev")
+	require.NoError(t, err)
+	assert.Nil(t, cfg.Hub)
+}
+
+// TestHubProblemsAreReportedAtOnce: every problem of a bad hub
+// configuration is reported in one run, each on its key.
+func TestHubProblemsAreReportedAtOnce(t *testing.T) {
+	c := configtest.Valid()
+	configtest.AddHub(c)
+	configtest.At(c, "hub")["dns"] = "phz"
+	delete(configtest.At(c, "hub", "vpc"), "subnetIds")
+	configtest.At(c, "consumers", 3)["allowedCidrs"] = []any{"10.40.0.0/16"}
+	configtest.At(c, "consumers", 2)["privateDns"] = true
+	configtest.At(c, "consumers", 2)["endpointPolicy"] = "full"
+	configtest.At(c, "consumers", 2)["roleArn"] = "arn:aws:iam::444444444444:role/deployer"
+	c["consumers"] = append(c["consumers"].([]any), map[string]any{"name": "stray", "accountId": "666666666666", "via": "hub",
+		"vpc": map[string]any{"id": "vpc-0d1d2e3f4a5b60718", "cidr": "10.60.0.0/24"}})
+	_, err := config.Load(configtest.Raw(t, c), nil, "dev")
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	keys := map[string]bool{}
+	for _, p := range ce.Problems {
+		keys[p.Key] = true
+	}
+	for _, k := range []string{
+		"xaccount-api:hub.dns",
+		"xaccount-api:hub.vpc.subnetIds",
+		"xaccount-api:consumers[3].allowedCidrs[0]",
+		"xaccount-api:consumers[2].privateDns",
+		"xaccount-api:consumers[2].endpointPolicy",
+		"xaccount-api:consumers[2].roleArn",
+		"xaccount-api:consumers[4].vpc.cidr",
+		"xaccount-api:consumers[4].allowedCidrs",
+	} {
+		assert.Truef(t, keys[k], "a problem at %s; got:\n%v", k, err)
+	}
+}
+
+// TestHubOnlyInAOneStackTopology: a split stack with a hub is refused.
+func TestHubOnlyInAOneStackTopology(t *testing.T) {
+	c := configtest.Valid()
+	configtest.AddHub(c)
+	c["stackRole"] = "producer"
+	_, err := config.Load(configtest.Raw(t, c), nil, "dev")
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce))
+	found := false
+	for _, p := range ce.Problems {
+		found = found || p.Key == "xaccount-api:hub" && strings.Contains(p.Message, "not built yet")
+	}
+	assert.Truef(t, found, "%v", err)
+}

@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
+)
+
+// hubNetworks is what Pulumi.hub.yaml expects to exist: the hub VPC and
+// its subnets in the network account, the two spokes' VPCs (each with a
+// workload subnet in its allowedCidrs) and a third, unlisted VPC, each
+// spoke and the unlisted VPC joined to the hub VPC over a Transit Gateway.
+var (
+	hubScope    = fakeaws.Scope{Account: "777777777777", Region: "eu-west-1"}
+	hubVpc      = "vpc-0a1b2c3d4e5f60718"
+	hubWorkload = []struct {
+		name  string
+		scope fakeaws.Scope
+		vpc   string
+		cidr  string
+	}{
+		{"orders", fakeaws.Scope{Account: "333333333333", Region: "eu-west-1"}, "vpc-0b1c2d3e4f5a60718", "10.30.0.0/24"},
+		{"billing", fakeaws.Scope{Account: "444444444444", Region: "eu-west-1"}, "vpc-0c1d2e3f4a5b60718", "10.41.0.0/25"},
+		{"unlisted", fakeaws.Scope{Account: "888888888888", Region: "eu-west-1"}, "vpc-0d1e2f3a4b5c60718", "10.60.0.0/24"},
+	}
+)
+
+func seedHubNetworks(store *fakeaws.Store) error {
+	vpcs := []fakeaws.Vpc{{Scope: hubScope, Id: hubVpc, CidrBlock: "10.90.0.0/24", EnableDnsSupport: true, EnableDnsHostnames: true}}
+	subnets := []fakeaws.Subnet{
+		{Scope: hubScope, Id: "subnet-0a1b2c3d4e5f60719", VpcId: hubVpc, CidrBlock: "10.90.0.0/25", AvailabilityZone: "eu-west-1a"},
+		{Scope: hubScope, Id: "subnet-0a1b2c3d4e5f6071a", VpcId: hubVpc, CidrBlock: "10.90.0.128/25", AvailabilityZone: "eu-west-1b"},
+	}
+	for _, w := range hubWorkload {
+		vpcs = append(vpcs, fakeaws.Vpc{Scope: w.scope, Id: w.vpc, CidrBlock: w.cidr, EnableDnsSupport: true, EnableDnsHostnames: true})
+	}
+	if err := store.Seed(vpcs, subnets); err != nil {
+		return err
+	}
+	for _, w := range hubWorkload {
+		if err := store.SeedTransitPath(w.scope, w.vpc, hubScope, hubVpc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestHubLifecycle: the hub stack (a consumer with its own endpoint, two
+// spokes in two accounts through the hub endpoint of a network account)
+// deploys with the printed roles; a workload of each spoke calls the API
+// through the hub by every form its outputs give; a VPC whose range is not
+// listed is kept out by the hub's security group and, with the group
+// opened by hand, by the API's policy (aws:VpcSourceIp); a preview then has
+// nothing to do and destroy removes everything in every account.
+func TestHubLifecycle(t *testing.T) {
+	t.Parallel()
+	s := newEngineStack(t, "hub", withSeed(seedHubNetworks))
+	up := s.mustUp()
+	t.Logf("hub up: %v, %d provider processes", up.elapsed, up.processes)
+
+	consumers := s.outputs()["consumers"].Value.(map[string]any)
+	hub := s.outputs()["hub"].Value.(map[string]any)
+	hubId := hub["endpointId"].(string)
+	var hubGroup string
+	s.cloudView(func(c *fakeaws.Cloud) {
+		e := c.Endpoints[hubId]
+		require.NotNil(t, e, "the hub endpoint exists")
+		assert.Equal(t, hubScope, e.Scope, "in the network account")
+		assert.Equal(t, hubVpc, e.VpcId)
+		assert.False(t, e.PrivateDns)
+		hubGroup = e.SecurityGroupIds[0]
+		assert.ElementsMatch(t, []string{"10.30.0.0/24", "10.40.0.0/24", "10.41.0.0/25"}, c.SecurityGroups[hubGroup].IngressCidrs)
+		for _, api := range c.RestApis {
+			assert.Contains(t, api.VpcEndpointIds, hubId, "the API lists the hub endpoint")
+			assert.Len(t, api.VpcEndpointIds, 2, "the app's endpoint and the hub's, once")
+		}
+		for _, w := range hubWorkload {
+			for _, e := range c.Endpoints {
+				assert.NotEqualf(t, w.scope, e.Scope, "no endpoint in %s's account", w.name)
+			}
+		}
+	})
+	for _, w := range hubWorkload[:2] {
+		urls := consumers[w.name].(map[string]any)["invokeUrls"].(map[string]any)
+		require.Contains(t, urls, "route53Alias")
+		assert.NotContains(t, urls, "privateDns", "the endpoint's private DNS does not answer in a spoke")
+		s.cloudView(func(c *fakeaws.Cloud) {
+			status, failure := c.CallFromWorkload(w.scope, w.vpc, w.cidr, urls["route53Alias"].(string))
+			assert.Equalf(t, 200, status, "%s through the hub (failure %q)", w.name, failure)
+		})
+	}
+	unlisted := hubWorkload[2]
+	alias := consumers["orders"].(map[string]any)["invokeUrls"].(map[string]any)["route53Alias"].(string)
+	s.cloudView(func(c *fakeaws.Cloud) {
+		_, failure := c.CallFromWorkload(unlisted.scope, unlisted.vpc, unlisted.cidr, alias)
+		assert.Equal(t, "timeout", failure, "the hub's security group keeps an unlisted range out")
+	})
+	require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
+		g := c.SecurityGroups[hubGroup]
+		g.IngressCidrs = append(g.IngressCidrs, unlisted.cidr) // opened by hand, outside the stack
+		return nil
+	}))
+	s.cloudView(func(c *fakeaws.Cloud) {
+		status, failure := c.CallFromWorkload(unlisted.scope, unlisted.vpc, unlisted.cidr, alias)
+		assert.Equalf(t, 403, status, "the API's policy refuses a range no spoke lists (failure %q)", failure)
+		status, _ = c.CallFromWorkload(hubWorkload[0].scope, hubWorkload[0].vpc, hubWorkload[0].cidr, alias)
+		assert.Equal(t, 200, status, "and still admits the spoke")
+	})
+	require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
+		g := c.SecurityGroups[hubGroup]
+		g.IngressCidrs = g.IngressCidrs[:len(g.IngressCidrs)-1]
+		return nil
+	}))
+
+	s.step(t, "then a preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
+
+	s.step(t, "destroy removes every account's part", func(t *testing.T) {
+		r := s.destroy()
+		require.NoErrorf(t, r.err, "destroy:\n%s\n%s", r.out, r.errOut)
+		s.cloudView(func(c *fakeaws.Cloud) {
+			assert.Empty(t, c.Endpoints)
+			assert.Empty(t, c.RestApis)
+			for id, g := range c.SecurityGroups {
+				assert.NotEqualf(t, hubScope, g.Scope, "group %s of the network account is gone", id)
+			}
+		})
+	})
+}
