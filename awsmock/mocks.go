@@ -103,8 +103,11 @@ type Mocks struct {
 	// noLogRole are the accounts without an API Gateway CloudWatch Logs
 	// role (WithoutAccountLogRole); privateDnsEndpoints the VPCs that hold a
 	// private-DNS execute-api endpoint (PrivateDnsEndpoints).
-	noLogRole           map[string]bool
-	privateDnsEndpoints map[string]ExistingEndpoint
+	noLogRole map[string]bool
+	// noApiGatewaySettings are the accounts that never used API Gateway
+	// (WithoutApiGatewaySettings).
+	noApiGatewaySettings map[string]bool
+	privateDnsEndpoints  map[string]ExistingEndpoint
 }
 
 // Option configures Mocks.
@@ -137,7 +140,7 @@ func StackOutputs(outputs map[string]map[string]any) Option {
 // New returns mocks for one run of project/stack.
 func New(project, stack string, opts ...Option) *Mocks {
 	m := &Mocks{project: project, stack: stack, profiles: map[string]string{}, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{},
-		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}, noLogRole: map[string]bool{}, privateDnsEndpoints: map[string]ExistingEndpoint{}}
+		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}, noLogRole: map[string]bool{}, noApiGatewaySettings: map[string]bool{}, privateDnsEndpoints: map[string]ExistingEndpoint{}}
 	for _, opt := range opts {
 		opt(m)
 	}

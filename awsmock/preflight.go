@@ -26,6 +26,21 @@ func WithoutAccountLogRole(accounts ...string) Option {
 	}
 }
 
+// WithoutApiGatewaySettings names accounts that have never used API Gateway
+// in the region: API Gateway's GetAccount answers NotFoundException there
+// (reported by AWS users: cloud-custodian issues #2033 and #9861), which
+// Cloud Control passes on as ResourceNotFoundException and the provider's
+// data source as "couldn't find resource" (terraform-provider-aws
+// internal/service/cloudcontrol/find.go). Such an account has no CloudWatch
+// Logs role either.
+func WithoutApiGatewaySettings(accounts ...string) Option {
+	return func(m *Mocks) {
+		for _, a := range accounts {
+			m.noApiGatewaySettings[a] = true
+		}
+	}
+}
+
 // ExistingEndpoint is an execute-api endpoint with private DNS that exists
 // before the program runs: its ID, and the name of its security group
 // (getSecurityGroup reads it), which tells the components' own endpoint
@@ -54,6 +69,9 @@ const endpointGroupPrefix = "sg-of-"
 func (m *Mocks) callPreflight(invoke string, args resource.PropertyMap, pins providerInfo) (out resource.PropertyMap, ok bool, err error) {
 	switch {
 	case invoke == "aws:cloudcontrol/getResource:getResource" && str(args, "typeName") == cloudControlAccountType:
+		if m.noApiGatewaySettings[pins.account] {
+			return nil, true, fmt.Errorf("reading Cloud Control API (%s) resource (%s): couldn't find resource", cloudControlAccountType, str(args, "identifier"))
+		}
 		props := map[string]any{"Id": str(args, "identifier")}
 		if !m.noLogRole[pins.account] {
 			props["CloudWatchRoleArn"] = fmt.Sprintf("arn:aws:iam::%s:role/apigateway-cloudwatch", pins.account)

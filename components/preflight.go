@@ -160,7 +160,17 @@ func readAccountLogRole(ctx *pulumi.Context, account string, opts ...pulumi.Invo
 	var res struct {
 		Properties string `pulumi:"properties"`
 	}
-	if err := ctx.Invoke(invokeCloudControlResource, map[string]any{"typeName": cloudControlAccountType, "identifier": account}, &res, invokeOpts(opts)...); err != nil {
+	err := ctx.Invoke(invokeCloudControlResource, map[string]any{"typeName": cloudControlAccountType, "identifier": account}, &res, invokeOpts(opts)...)
+	switch {
+	case err != nil && strings.Contains(err.Error(), cloudControlNotFound):
+		// An account that never used API Gateway in the region has no
+		// settings: GetAccount answers NotFoundException there (reported by
+		// AWS users, cloud-custodian issues #2033 and #9861), which Cloud
+		// Control passes on as ResourceNotFoundException. GetAccount takes
+		// no identifier, so the answer cannot be about the one given: no
+		// settings, no role.
+		return "", nil
+	case err != nil:
 		return "", err
 	}
 	var props struct {

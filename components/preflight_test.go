@@ -68,6 +68,17 @@ func TestPreflightRefusesAccessLogsWithoutTheAccountRole(t *testing.T) {
 	assert.Empty(t, customResources(mocks), "nothing is registered")
 }
 
+// TestPreflightRefusesAnAccountThatNeverUsedApiGateway: Cloud Control finds
+// no account settings at all (an account that never used API Gateway in the
+// region): that is no role, refused like an empty setting, not a warning.
+func TestPreflightRefusesAnAccountThatNeverUsedApiGateway(t *testing.T) {
+	mocks, err := runPreflighted(t, "vpc-0123456789abcdef0", nil, awsmock.WithoutApiGatewaySettings(testProducerAccount))
+	require.Error(t, err)
+	require.Equal(t, []string{"accessLogs.createAccountRole"}, fieldsOf(err), "%v", err)
+	assert.Contains(t, AsFieldErrors(err)[0].Message, "has no API Gateway CloudWatch Logs role")
+	assert.Empty(t, customResources(mocks), "nothing is registered")
+}
+
 // TestPreflightLeavesTheAccountRoleAloneWhenNotNeeded: with the account role
 // set, created by the stack, or access logs off, the preflight passes.
 func TestPreflightLeavesTheAccountRoleAloneWhenNotNeeded(t *testing.T) {

@@ -19,10 +19,12 @@ import (
 )
 
 // withoutAccountLogRoles: a fresh producer account, whose API Gateway
-// settings have no CloudWatch Logs role in any region.
+// settings have no CloudWatch Logs role in any region; in eu-west-1 it has
+// never used API Gateway at all (no settings for Cloud Control to find).
 func withoutAccountLogRoles(store *fakeaws.Store) error {
 	return store.Update(func(c *fakeaws.Cloud) error {
 		c.AccountRoles = map[string]string{}
+		c.ApiGatewayUnused = map[string]bool{"111111111111/eu-west-1": true}
 		return nil
 	})
 }
@@ -99,7 +101,8 @@ func TestAFreshProducerAccountFailsAtPreview(t *testing.T) {
 	require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
 		role := "arn:aws:iam::111111111111:role/apigateway-cloudwatch"
 		c.Roles[role] = "111111111111"
-		c.AccountRoles["111111111111/eu-west-1"] = role
+		c.AccountRoles["111111111111/eu-west-1"] = role // the owner's UpdateAccount
+		delete(c.ApiGatewayUnused, "111111111111/eu-west-1")
 		return nil
 	}))
 	s.roleKind = "preview"

@@ -605,7 +605,16 @@ const CloudControlAccountType = "AWS::ApiGateway::Account"
 // identifier; CloudWatchRoleArn is absent when none is set (the property is
 // optional in the type's schema, aws-apigateway-account.json). The setting
 // is what aws:apigateway/account:Account writes (putAccount).
+//
+// In an account that never used API Gateway in the region (ApiGatewayUnused)
+// GetAccount answers NotFoundException, which Cloud Control passes on as
+// ResourceNotFoundException and the provider as its NotFoundError
+// ("couldn't find resource", terraform-provider-aws
+// internal/service/cloudcontrol/find.go).
 func (p *Provider) readAccountSetting(c *Cloud, id string) (props, error) {
+	if c.ApiGatewayUnused[p.scope.Account+"/"+p.scope.Region] {
+		return nil, fmt.Errorf("reading Cloud Control API (%s) Resource (%s): couldn't find resource", CloudControlAccountType, id)
+	}
 	model := map[string]any{"Id": id}
 	if role := c.AccountRoles[p.scope.Account+"/"+p.scope.Region]; role != "" {
 		model["CloudWatchRoleArn"] = role

@@ -83,6 +83,12 @@ type Cloud struct {
 	// AccountRoles is API Gateway's account setting: "account/region" to
 	// the CloudWatch role ARN ("" or absent: none).
 	AccountRoles map[string]string `json:"accountRoles"`
+	// ApiGatewayUnused are the "account/region" pairs where the account has
+	// never used API Gateway: GetAccount answers NotFoundException there
+	// until something writes the settings (reported by AWS users,
+	// cloud-custodian issues #2033 and #9861), so Cloud Control finds no
+	// AWS::ApiGateway::Account.
+	ApiGatewayUnused map[string]bool `json:"apiGatewayUnused,omitempty"`
 	// AssumableRoles are the roles providers may assume, by ARN: every
 	// call a provider makes is checked against its role's policy.
 	AssumableRoles map[string]*IamRole `json:"assumableRoles"`

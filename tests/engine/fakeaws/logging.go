@@ -157,6 +157,7 @@ func (p *Provider) putAccount(c *Cloud, in props) (string, props, error) {
 		}
 	}
 	c.AccountRoles[p.scope.Account+"/"+p.scope.Region] = arn
+	delete(c.ApiGatewayUnused, p.scope.Account+"/"+p.scope.Region)
 	c.record(p.scope, "UpdateAccount", arn)
 	out := in.clone()
 	out["id"] = "api-gateway-account"

@@ -85,3 +85,23 @@ func TestGetVpcEndpointFindsOneOrSaysWhy(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no matching EC2 VPC Endpoint found")
 }
+
+// TestCloudControlFindsNoSettingsInAnAccountThatNeverUsedApiGateway: where
+// the account never used API Gateway, GetResource of AWS::ApiGateway::Account
+// is the provider's NotFoundError; once the settings are written, they read.
+func TestCloudControlFindsNoSettingsInAnAccountThatNeverUsedApiGateway(t *testing.T) {
+	store := newStore(t)
+	require.NoError(t, store.Update(func(c *Cloud) error {
+		c.ApiGatewayUnused = map[string]bool{producerAccount + "/eu-west-1": true}
+		return nil
+	}))
+	p := provider(t, store, producerAccount)
+	_, err := invoke(t, p, InvokeCloudControlResource, map[string]any{"typeName": CloudControlAccountType, "identifier": producerAccount})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "couldn't find resource")
+
+	_, roleOut := mustCreate(p, t, TypeRole, map[string]any{"name": "apigateway-logs"})
+	mustCreate(p, t, TypeApiGatewayAccount, map[string]any{"cloudwatchRoleArn": roleOut["arn"]})
+	_, err = invoke(t, p, InvokeCloudControlResource, map[string]any{"typeName": CloudControlAccountType, "identifier": producerAccount})
+	assert.NoError(t, err, "the settings exist once written")
+}
