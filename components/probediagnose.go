@@ -116,8 +116,8 @@ const probeRerun = "pulumi up --replace with the URN of the probe's aws:lambda/i
 // signedCall and unsignedCall are the values ProbeRule.Signed points at.
 var signedCall, unsignedCall = true, false
 
-// ProbeRules is the diagnostics table, most specific row first. The README
-// shows it; the probe applies it to every unexpected answer.
+// ProbeRules is the diagnostics table, most specific row first.
+// docs/probe.md shows it; the probe applies it to every unexpected answer.
 var ProbeRules = []ProbeRule{
 	// A DNS failure is not pending: the zone and its alias are INSYNC before
 	// the probe runs (the provider waits for Route 53's change, about 60 s,

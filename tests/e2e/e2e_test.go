@@ -28,7 +28,7 @@ import (
 	"github.com/xaccount/xaccount-api/internal/config/configtest"
 )
 
-// Environment variables of the real-cloud test (README, "Real-cloud test").
+// Environment variables of the real-cloud test (CONTRIBUTING.md, "Real-cloud test").
 const (
 	envOptIn           = "XACCOUNT_E2E"
 	envRegion          = "XACCOUNT_E2E_REGION"
