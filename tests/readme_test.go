@@ -14,7 +14,10 @@ import (
 
 // TestReadmeStartsWithAQuickStart: the README is short (at most 200 lines),
 // its first section is a quick start that goes from login to destroy with a
-// local backend and a passphrase, without maintenance steps, and it links
+// local backend (file://$HOME: the state in ~/.pulumi, where `pulumi login
+// --local` keeps it, named by $HOME so tests/engine can run it in a home of
+// its own) and a passphrase,
+// without maintenance steps, and it links
 // every page under docs/; the test layers live in CONTRIBUTING.md.
 func TestReadmeStartsWithAQuickStart(t *testing.T) {
 	readme := doc(t, "README.md")
@@ -23,7 +26,7 @@ func TestReadmeStartsWithAQuickStart(t *testing.T) {
 	require.Greater(t, len(sections), 3)
 	require.True(t, strings.HasPrefix(sections[1], "Quick start\n"), "the first section is the quick start")
 	quick := sections[1]
-	for _, step := range []string{"go run ./cmd/plan --stack dev", "pulumi login --local", "PULUMI_CONFIG_PASSPHRASE",
+	for _, step := range []string{"go run ./cmd/plan --stack dev", `pulumi login "file://$HOME"`, "PULUMI_CONFIG_PASSPHRASE",
 		"pulumi stack init dev", "pulumi config set", "--iam --trust", "pulumi preview", "pulumi up", "pulumi destroy"} {
 		assert.Contains(t, quick, step)
 	}
