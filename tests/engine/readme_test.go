@@ -329,15 +329,37 @@ func seedLogRole(store *fakeaws.Store, account string) error {
 }
 
 // copyProject copies the project as a reader's checkout has it (the files
-// git tracks or would track) into dir, without the folders the program and
+// git tracks or would track, or every file outside the caches where there is
+// no git) into dir, without the folders the program and
 // the plan do not build from (tests, examples, SDKs, docs, workflows, the
 // component package's own module).
 func copyProject(t *testing.T, dir string) {
 	t.Helper()
-	out, err := exec.Command("git", "-C", repoRoot, "ls-files", "--cached", "--others", "--exclude-standard").Output()
-	require.NoError(t, err)
+	var files []string
+	if out, err := exec.Command("git", "-C", repoRoot, "ls-files", "--cached", "--others", "--exclude-standard").Output(); err == nil {
+		files = strings.Split(strings.TrimSpace(string(out)), "\n")
+	} else {
+		// Not a git checkout (an unpacked archive): every file but the
+		// gitignored caches.
+		require.NoError(t, filepath.WalkDir(repoRoot, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == ".git" || d.Name() == ".cache" || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() {
+				rel, err := filepath.Rel(repoRoot, path)
+				if err != nil {
+					return err
+				}
+				files = append(files, filepath.ToSlash(rel))
+			}
+			return nil
+		}))
+	}
 	n := 0
-	for _, f := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+	for _, f := range files {
 		if f == "" {
 			continue
 		}
