@@ -11,7 +11,7 @@ import (
 	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
-// TestDiagnoseNamesTheLikelyCause: one case per row the README's table
+// TestDiagnoseNamesTheLikelyCause: one case per row docs/probe.md's table
 // promises, and the answers that are not failures.
 func TestDiagnoseNamesTheLikelyCause(t *testing.T) {
 	cases := []struct {

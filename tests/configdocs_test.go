@@ -3,7 +3,6 @@ package tests
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,21 +16,6 @@ import (
 	"github.com/xaccount/xaccount-api/internal/plan"
 	"github.com/xaccount/xaccount-api/internal/probediag"
 )
-
-// readmeSection is the README's section under heading, up to the next "## ".
-func readmeSection(t *testing.T, heading string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(projectRoot, "README.md"))
-	require.NoError(t, err)
-	s := string(b)
-	start := strings.Index(s, heading)
-	require.GreaterOrEqualf(t, start, 0, "the README has the section %q", heading)
-	s = s[start:]
-	if end := strings.Index(s[3:], "\n## "); end >= 0 {
-		s = s[:end+3]
-	}
-	return s
-}
 
 // acceptedKeys asks the program itself which keys an object accepts: mutate
 // adds the unknown key zzzUnknown to it inside the decoded value of the
@@ -79,10 +63,10 @@ func at(path ...any) func(v any) {
 }
 
 // TestConfigReferenceDocumentsEveryKey: every key the program accepts, at
-// every level, is named in the README's configuration reference, and every
+// every level, is named in the configuration reference (docs/configuration.md), and every
 // top-level key is declared in Pulumi.yaml with the program's own default.
 func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
-	section := readmeSection(t, "## Configuration reference")
+	section := docSection(t, "docs/configuration.md", "## Configuration reference")
 	for _, k := range config.Keys {
 		assert.Containsf(t, section, "| `"+k, "the reference has a row for %s", k)
 	}
@@ -105,7 +89,7 @@ func TestConfigReferenceDocumentsEveryKey(t *testing.T) {
 	}
 	for _, o := range objects {
 		for _, key := range acceptedKeys(t, raw, o.top, o.mutate) {
-			assert.Truef(t, documented(section, key), "%s.%s is accepted but not in the README's configuration reference", o.path, key)
+			assert.Truef(t, documented(section, key), "%s.%s is accepted but not in docs/configuration.md's reference", o.path, key)
 		}
 	}
 	// The hub and a spoke, from the stack file that has them.
@@ -166,14 +150,12 @@ func documented(section, key string) bool {
 		strings.Contains(section, "`"+key+":") || strings.Contains(section, "{"+key) || strings.Contains(section, ", "+key)
 }
 
-// TestReadmeShowsTheDiagnosticsTable: every row of probediag.Rules,
-// with its cause, is in the README's table.
-func TestReadmeShowsTheDiagnosticsTable(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(projectRoot, "README.md"))
-	require.NoError(t, err)
-	readme := string(b)
+// TestDocsShowTheDiagnosticsTable: every row of probediag.Rules,
+// with its cause, is in the diagnostics table of docs/probe.md.
+func TestDocsShowTheDiagnosticsTable(t *testing.T) {
+	table := docSection(t, "docs/probe.md", "## Diagnostics")
 	for _, r := range probediag.Rules {
-		assert.Containsf(t, readme, "| `"+r.Name+"` |", "the README's diagnostics table has row %s", r.Name)
-		assert.Containsf(t, readme, r.Cause+" |", "the README gives row %s's cause as the code does", r.Name)
+		assert.Containsf(t, table, "| `"+r.Name+"` |", "the diagnostics table has row %s", r.Name)
+		assert.Containsf(t, table, r.Cause+" |", "the table gives row %s's cause as the code does", r.Name)
 	}
 }

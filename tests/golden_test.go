@@ -60,7 +60,6 @@ func TestGoldenAdviceNamesItsCommand(t *testing.T) {
 	makefile, err := os.ReadFile(filepath.Join(projectRoot, "Makefile"))
 	require.NoError(t, err)
 	assert.Contains(t, string(makefile), "\ngolden:", "the Makefile has the target the advice names")
-	readme, err := os.ReadFile(filepath.Join(projectRoot, "README.md"))
-	require.NoError(t, err)
-	assert.Contains(t, string(readme), "make golden", "the README tells users who replace the placeholders")
+	assert.Contains(t, docSection(t, "docs/deploying.md", "## Stack set-up"), "make golden",
+		"the stack set-up tells users who replace the placeholders")
 }

@@ -260,16 +260,16 @@ func TestEveryPrintedActionExists(t *testing.T) {
 	assert.False(t, ok)
 }
 
-// TestSynopsisNamesEveryFlag: the README's synopsis of cmd/plan and its
-// --help agree: every flag --help lists is in the synopsis.
+// TestSynopsisNamesEveryFlag: the synopsis of cmd/plan (docs/offline-plan.md)
+// and its --help agree: every flag --help lists is in the synopsis.
 func TestSynopsisNamesEveryFlag(t *testing.T) {
 	_, _, help := runCLI("--help")
 	flags := regexp.MustCompile(`(?m)^\s+-([a-z-]+)`).FindAllStringSubmatch(help, -1)
 	require.GreaterOrEqual(t, len(flags), 9, help)
-	section := readmeSection(t, "## Offline plan")
-	synopsis := section[:strings.Index(section, "The first form")]
+	synopsis := docSection(t, "docs/offline-plan.md", "## Synopsis")
+	synopsis = synopsis[:strings.Index(synopsis, "\n1. ")]
 	for _, f := range flags {
-		assert.Containsf(t, synopsis, "--"+f[1], "the README's synopsis names --%s", f[1])
+		assert.Containsf(t, synopsis, "--"+f[1], "the synopsis names --%s", f[1])
 	}
 }
 

@@ -10,12 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestImportNamesMatchTheProgram: every row of the README's import table
+// TestImportNamesMatchTheProgram: every row of the import table (docs/adopting.md)
 // names a resource the dev stack really registers, with that type, name and
 // parent component, so `pulumi import` as documented adopts the resource the
 // program would otherwise create.
 func TestImportNamesMatchTheProgram(t *testing.T) {
-	section := readmeSection(t, "## Bringing existing resources under management")
+	section := docSection(t, "docs/adopting.md", "## Importing other resources")
 	row := regexp.MustCompile("(?m)^\\| [^|]+ \\| `([^`]+)` \\| `([^`]+)` \\| `([^`]+)` \\|")
 	rows := row.FindAllStringSubmatch(section, -1)
 	require.GreaterOrEqual(t, len(rows), 6, "the import table lists the API and endpoint resources")
@@ -36,7 +36,7 @@ func TestImportNamesMatchTheProgram(t *testing.T) {
 				assert.Equalf(t, parent, byURN[r.Parent].Name, "%s %s is a child of %s", typ, name, parent)
 			}
 		}
-		assert.Truef(t, found, "the README tells users to import %s %s, which the dev stack does not register", typ, name)
+		assert.Truef(t, found, "docs/adopting.md tells users to import %s %s, which the dev stack does not register", typ, name)
 	}
 }
 

@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -30,23 +29,21 @@ func TestProbeOnlyWhereEnabled(t *testing.T) {
 	assert.Empty(t, prod.ofType(typeInvocation))
 }
 
-// TestReadmeRerunCommandNamesTheProbesInvocation: the README's command that
+// TestDocsRerunCommandNamesTheProbesInvocation: the command (docs/custom-domain.md) that
 // runs a pending probe again (pulumi up --replace '<urn>') names, with
 // <stack> and <consumer> filled in, the URN of the probe's invocation in
 // the dev plan and in a consumer stack of the split topology; and it is the
 // command the program's warning prints for that URN.
-func TestReadmeRerunCommandNamesTheProbesInvocation(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(projectRoot, "README.md"))
-	require.NoError(t, err)
-	readme := string(b)
+func TestDocsRerunCommandNamesTheProbesInvocation(t *testing.T) {
+	page := doc(t, "docs/custom-domain.md")
 	var patterns []*regexp.Regexp
-	for _, m := range regexp.MustCompile("`?(urn:pulumi:<stack>::[^'`]+)['`]").FindAllStringSubmatch(readme, -1) {
+	for _, m := range regexp.MustCompile("`?(urn:pulumi:<stack>::[^'`]+)['`]").FindAllStringSubmatch(page, -1) {
 		p := regexp.QuoteMeta(m[1])
 		p = strings.ReplaceAll(p, "<stack>", `[A-Za-z0-9._-]+`)
 		p = strings.ReplaceAll(p, "<consumer>", `[a-z0-9-]+`)
 		patterns = append(patterns, regexp.MustCompile("^"+p+"$"))
 	}
-	require.Len(t, patterns, 2, "the README gives the single-stack and the consumer-stack URN")
+	require.Len(t, patterns, 2, "the page gives the single-stack and the consumer-stack URN")
 	matching := func(urn string) int {
 		n := 0
 		for _, p := range patterns {
@@ -60,8 +57,8 @@ func TestReadmeRerunCommandNamesTheProbesInvocation(t *testing.T) {
 	dev := planJson(t, filepath.Join(projectRoot, "Pulumi.dev.yaml")).ofType(typeInvocation)
 	require.Len(t, dev, 1)
 	assert.Equal(t, 1, matching(dev[0].URN), dev[0].URN)
-	assert.Contains(t, readme, probediag.RerunCommand(strings.Replace(strings.Replace(dev[0].URN, "urn:pulumi:dev::", "urn:pulumi:<stack>::", 1), "-app-probe-", "-<consumer>-probe-", 1)),
-		"the README's command is the one the warning prints")
+	assert.Contains(t, page, probediag.RerunCommand(strings.Replace(strings.Replace(dev[0].URN, "urn:pulumi:dev::", "urn:pulumi:<stack>::", 1), "-app-probe-", "-<consumer>-probe-", 1)),
+		"the page's command is the one the warning prints")
 
 	var split []string
 	for _, r := range planSplit(t, splitDir, "orders-app").Resources {

@@ -48,7 +48,7 @@ func teamProvider(ctx *pulumi.Context, name, account, region string) (*aws.Provi
 
 // Ledger registers the team's ledger API: a Lambda-free MOCK health route and
 // an HTTP proxy to the ledger service, reachable only from the payments VPC
-// (created here) and the partner's existing endpoint.
+// (which the stack creates) and the partner's existing endpoint.
 func Ledger(ctx *pulumi.Context, acct Accounts) (*components.CrossAccountPrivateApi, error) {
 	producer, err := components.NewAccountProvider(ctx, "ledger-producer", &components.AccountProviderArgs{
 		AccountId: acct.Producer, Region: acct.Region, RoleArn: deployerRole(acct.Producer),

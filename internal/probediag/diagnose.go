@@ -120,7 +120,7 @@ const probeRerun = "pulumi up --replace with the URN of the probe's aws:lambda/i
 // signedCall and unsignedCall are the values Rule.Signed points at.
 var signedCall, unsignedCall = true, false
 
-// Rules is the diagnostics table, most specific row first. The README
+// Rules is the diagnostics table, most specific row first. docs/probe.md
 // shows it; the probe applies it to every unexpected answer.
 var Rules = []Rule{
 	// A DNS failure is not pending: the zone and its alias are INSYNC before

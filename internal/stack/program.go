@@ -143,7 +143,7 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 			out["customDomainSteps"] = access.DomainSteps
 		}
 		if args.MonitoringOn() {
-			// Where the consumer's team finds its metrics (README, "Per-consumer monitoring").
+			// Where the consumer's team finds its metrics (docs/monitoring.md).
 			out["metrics"] = pulumi.Map{
 				"namespace": pulumi.String(components.MetricNamespace),
 				"dimensions": pulumi.StringMap{
@@ -154,9 +154,9 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 			}
 		}
 		if access.Probe != nil {
-			// What the last probe run got per invoke form (see README, "Connectivity probe").
+			// What the last probe run got per invoke form (docs/probe.md).
 			out["probe"] = access.Probe.Results
-			// To run it again by hand: aws lambda invoke --function-name <this> (see README).
+			// To run it again by hand: aws lambda invoke --function-name <this> (docs/probe.md).
 			out["probeFunction"] = access.Probe.FunctionName
 		}
 		consumers[c.Name] = out

@@ -29,7 +29,7 @@ import (
 	"github.com/xaccount/xaccount-api/internal/probediag"
 )
 
-// Environment variables of the real-cloud test (README, "Real-cloud test").
+// Environment variables of the real-cloud test (CONTRIBUTING.md, "Real-cloud test").
 const (
 	envOptIn           = "XACCOUNT_E2E"
 	envRegion          = "XACCOUNT_E2E_REGION"

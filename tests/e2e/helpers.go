@@ -73,7 +73,7 @@ func RequireStatus(results map[string]probediag.FormResult, status int) error {
 	return nil
 }
 
-// Answer is what one HTTPS call from this machine got: a status, or a
+// Answer is what one HTTPS call from the machine that runs the test got: a status, or a
 // transport failure.
 type Answer struct {
 	Status    int

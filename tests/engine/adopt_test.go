@@ -146,7 +146,7 @@ func TestAdoptExistingApi(t *testing.T) {
 }
 
 // TestAdoptOnAStackWithItsOwnApi: api.adopt set on a stack that created its
-// own API previews as an import-replacement of the RestApi (the README says
+// own API previews as an import-replacement of the RestApi (docs/adopting.md says
 // so): the adopted API comes in and the stack's own API is replaced.
 func TestAdoptOnAStackWithItsOwnApi(t *testing.T) {
 	t.Parallel()

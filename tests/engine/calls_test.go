@@ -199,7 +199,7 @@ func TestVpcLinkRouteCreatesItsLinkAndLetsGoOfIt(t *testing.T) {
 	s.step(t, "the route removed, its link goes after the API stops using it", func(t *testing.T) {
 		// The roles printed for the file without the route alone no longer
 		// allow deleting a VPC link: the change runs with the roles printed
-		// with --deployed (both files'), as the README says.
+		// with --deployed (both files'), as docs/roles-and-state.md says.
 		s.transitionRoles = true
 		s.editConfig("api", devApi())
 		s.mustUp()

@@ -154,7 +154,7 @@ func TestCustomDomainJoinsARunningStack(t *testing.T) {
 
 	s.step(t, "the domain is removed, every side of it first", func(t *testing.T) {
 		// The file without the domain alone no longer deletes its types:
-		// the roles printed with --deployed (README).
+		// the roles printed with --deployed (docs/roles-and-state.md).
 		s.transitionRoles = true
 		appFunction := probeFunction(t, s, "app")
 		s.editConfig("api", devApi())
@@ -270,7 +270,7 @@ func TestCustomDomainShareOutlivesTheFirstConsumerOfItsAccount(t *testing.T) {
 	if !s.step(t, "the first consumer of the account removed: the other keeps the domain", func(t *testing.T) {
 		// Its probe's role is deleted: the deployer writes IAM only on the
 		// stack's roles, so the up runs with the roles of both files
-		// (--deployed), as the README asks of a change that removes one.
+		// (--deployed), as docs/roles-and-state.md asks of a change that removes one.
 		s.transitionRoles = true
 		s.editConfig("consumers", []any{batch})
 		s.mustUp()

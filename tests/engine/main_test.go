@@ -27,6 +27,9 @@ var (
 	baseEnv    map[string]string
 	// programBinary is main.go built, for the runs through the language host.
 	programBinary string
+	// fakePlugin is the simulated aws plugin built, for a test that installs
+	// it into a PULUMI_HOME of its own.
+	fakePlugin string
 )
 
 func TestMain(m *testing.M) {
@@ -52,6 +55,7 @@ func setUp(m *testing.M) (int, error) {
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 	plugin := filepath.Join(tmp, "pulumi-resource-aws")
+	fakePlugin = plugin
 	// The Go language host is bundled with Pulumi: the CLI looks for it beside
 	// its own binary, so the stand-in is built there (in .cache, test-only).
 	languageHost := filepath.Join(cliRoot, "bin", "pulumi-language-go")

@@ -17,7 +17,7 @@ import (
 func TestPrebuiltProjectPreviewsWithoutRebuilding(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("make is not installed; the README's commands need it")
+		t.Skip("make is not installed; docs/pipelines.md's make targets need it")
 	}
 	dir := filepath.Join(t.TempDir(), "prebuilt")
 	cmd := exec.Command("make", "-C", repoRoot, "prebuilt", "PREBUILT="+dir)

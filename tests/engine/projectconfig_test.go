@@ -20,7 +20,7 @@ import (
 // stack config against the project's declarations over every committed stack
 // file: what `pulumi preview` does before anything else. A key declared in
 // Pulumi.yaml with a type and no default is required there, whatever the
-// README says (the first defect this suite was written for).
+// docs say (the first defect this suite was written for).
 func TestStackFilesPassPulumiConfigValidation(t *testing.T) {
 	t.Parallel()
 	project, err := workspace.LoadProject(filepath.Join(repoRoot, "Pulumi.yaml"))

@@ -117,6 +117,47 @@ func TestConfigurePinsTheAccount(t *testing.T) {
 	assert.Equal(t, Scope{Account: "555555555555", Region: region}, q.scope)
 }
 
+// TestProfileWithASourceProfile: a profile that assumes its role with the
+// credentials of another profile (source_profile, as --iam --trust prints
+// them for a trial) assumes it as the ambient caller when that profile
+// holds the person's own credentials; the role's trust decides, and a
+// source profile that assumes a role itself is refused, not guessed.
+func TestProfileWithASourceProfile(t *testing.T) {
+	store := newStore(t)
+	const person = "arn:aws:iam::999988887777:role/alice"
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + person + `"},"Action":"sts:AssumeRole"}]}`
+	require.NoError(t, store.PutRoles(map[string]IamRole{"arn:aws:iam::555555555555:role/trial-deployer": {Account: "555555555555", Policy: allowAll, Trust: trust}}))
+	cfgFile := filepath.Join(t.TempDir(), "config")
+	require.NoError(t, os.WriteFile(cfgFile, []byte(`[profile me]
+region = eu-west-1
+
+[profile trial]
+role_arn = arn:aws:iam::555555555555:role/trial-deployer
+source_profile = me
+
+[profile chained]
+role_arn = arn:aws:iam::555555555555:role/trial-deployer
+source_profile = trial
+
+[profile nowhere]
+role_arn = arn:aws:iam::555555555555:role/trial-deployer
+source_profile = missing
+`), 0o600))
+	t.Setenv(EnvAwsConfigFile, cfgFile)
+	configure := func(profile string) error {
+		_, err := New(store).Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
+			"region": region, "profile": profile, "allowedAccountIds": []any{"555555555555"},
+		})})
+		return err
+	}
+	t.Setenv(EnvCaller, person)
+	require.NoError(t, configure("trial"), "the person the role trusts assumes it through their own profile")
+	assert.ErrorContains(t, configure("chained"), "assumes a role itself")
+	assert.ErrorContains(t, configure("nowhere"), "failed to get shared config profile, missing")
+	t.Setenv(EnvCaller, "arn:aws:iam::999988887777:role/bob")
+	assert.ErrorContains(t, configure("trial"), "is not authorized to perform: sts:AssumeRole", "someone else is refused by the trust")
+}
+
 func TestPrivateApiNeedsAPolicyToDeploy(t *testing.T) {
 	p := provider(t, newStore(t), "111111111111")
 	api, _ := mustCreate(p, t, TypeRestApi, privateApi("/a"))

@@ -404,22 +404,56 @@ func EvaluateIdentity(policy, action, resource string) (bool, error) {
 }
 
 // sharedConfigProfile reads `[profile NAME]` from the shared config file
-// (AWS_CONFIG_FILE), as the SDK does: the simulated AWS has no long-term
+// (AWS_CONFIG_FILE), as the SDK does. The simulated AWS has no long-term
 // keys, so a profile must assume a role (role_arn) with the ambient
-// credentials (credential_source = Environment).
+// credentials (FAKEAWS_CALLER): credential_source = Environment, or a
+// source_profile that names a profile of the file without a role_arn of its
+// own (in a real config, one with the person's keys: the SDK assumes the
+// role with them, "Assume a role with source_profile", AWS SDKs and Tools
+// reference guide). A source profile that assumes a role itself (a chain)
+// is not simulated and is refused.
 func sharedConfigProfile(name string) (map[string]string, error) {
 	file := os.Getenv(EnvAwsConfigFile)
 	if file == "" {
 		return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s (no %s)", name, EnvAwsConfigFile)
 	}
-	f, err := os.Open(file) //nolint:gosec // the test's own config file
+	profiles, err := readSharedConfig(file)
 	if err != nil {
 		return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s: %w", name, err)
 	}
+	found, ok := profiles[name]
+	if !ok {
+		return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s", name)
+	}
+	if found["role_arn"] == "" {
+		return nil, fmt.Errorf("fakeaws: profile %s: expected role_arn with credential_source = Environment or a source_profile (the simulated AWS has no long-term keys)", name)
+	}
+	switch source := found["source_profile"]; {
+	case found["credential_source"] == "Environment" && source == "":
+	case source != "" && found["credential_source"] == "":
+		from, ok := profiles[source]
+		if !ok {
+			return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s (the source_profile of %s)", source, name)
+		}
+		if from["role_arn"] != "" {
+			return nil, fmt.Errorf("fakeaws: profile %s: its source_profile %s assumes a role itself, a chain the simulated AWS does not simulate", name, source)
+		}
+	default:
+		return nil, fmt.Errorf("fakeaws: profile %s: expected role_arn with credential_source = Environment or a source_profile (the simulated AWS has no long-term keys)", name)
+	}
+	return found, nil
+}
+
+// readSharedConfig reads every `[profile NAME]` section of a shared config
+// file into its keys and values.
+func readSharedConfig(file string) (map[string]map[string]string, error) {
+	f, err := os.Open(file) //nolint:gosec // the test's own config file
+	if err != nil {
+		return nil, err
+	}
 	defer func() { _ = f.Close() }()
-	var section string
-	found := map[string]string{}
-	ok := false
+	profiles := map[string]map[string]string{}
+	var section map[string]string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -427,26 +461,21 @@ func sharedConfigProfile(name string) (map[string]string, error) {
 			continue
 		}
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
-			section = strings.TrimSpace(strings.Trim(line, "[]"))
-			if section == "profile "+name {
-				ok = true
+			section = nil
+			if name, ok := strings.CutPrefix(strings.TrimSpace(strings.Trim(line, "[]")), "profile "); ok {
+				section = map[string]string{}
+				profiles[strings.TrimSpace(name)] = section
 			}
 			continue
 		}
-		if section != "profile "+name {
+		if section == nil {
 			continue
 		}
 		if k, v, isKV := strings.Cut(line, "="); isKV {
-			found[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			section[strings.TrimSpace(k)] = strings.TrimSpace(v)
 		}
 	}
-	if !ok {
-		return nil, fmt.Errorf("fakeaws: failed to get shared config profile, %s", name)
-	}
-	if found["role_arn"] == "" || found["credential_source"] != "Environment" {
-		return nil, fmt.Errorf("fakeaws: profile %s: expected role_arn with credential_source = Environment (the simulated AWS has no long-term keys)", name)
-	}
-	return found, nil
+	return profiles, sc.Err()
 }
 
 // PutRoles creates or replaces roles providers may assume, by ARN.

@@ -87,7 +87,7 @@ func deployment(t *testing.T, stack string, outputs map[string]any) *apitype.Unt
 // adminStacks is what whoever sets up the backend does, with full access:
 // `pulumi login s3://acme-state/<prefix>` (meta.yaml), `pulumi stack init`
 // of each stack, a tag on each (the stack's tag file, which every preview
-// and up reads: README, "State and secrets") and a first state.
+// and up reads: docs/roles-and-state.md, "State and secrets") and a first state.
 func adminStacks(t *testing.T, b *StateBucket, prefix string, stacks ...string) diy.Backend {
 	t.Helper()
 	admin, err := stateBackend(t, b, prefix, "admin")

@@ -114,10 +114,10 @@ func TestGoSdkIsAModuleOfItsOwn(t *testing.T) {
 	assert.Truef(t, goVersion(t, m.Go).LT(goVersion(t, root.Go)),
 		"importers of the SDK need go %s, not this repository's %s", m.Go, root.Go)
 
-	readme, err := os.ReadFile(filepath.Join(sdkDir, "..", "README.md"))
+	docs, err := os.ReadFile(filepath.Join(sdkDir, "..", "docs", "components.md"))
 	require.NoError(t, err)
-	assert.Contains(t, string(readme), "it needs Go "+m.Go+" and Pulumi's Go SDK "+provider.PulumiSdkFloor+" or later",
-		"the README's installation table says what the Go SDK needs")
+	assert.Contains(t, string(docs), "it needs Go "+m.Go+" and Pulumi's Go SDK "+provider.PulumiSdkFloor+" or later",
+		"the installation table of docs/components.md says what the Go SDK needs")
 
 	goCmd(t, dir, nil, "build", "./...")
 	goCmd(t, dir, nil, "vet", "./...")
