@@ -22,7 +22,7 @@ import (
 // routes those are (a REST API's definition is not readable, only a stage's
 // export: hashicorp/terraform-provider-aws#41375), so the component refuses
 // to adopt unless ReplaceRoutes says the caller accepts it; before
-// registering anything it reads the API (ReadAdoptedApi) and warns with its
+// registering anything it reads the API (readAdoptedApi) and warns with its
 // authorizers, and refuses to make a REGIONAL or EDGE API PRIVATE unless
 // ChangeEndpointType says so.
 type AdoptApiArgs struct {

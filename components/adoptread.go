@@ -63,11 +63,11 @@ const (
 	adoptedPartAuthorizers = "authorizers"
 )
 
-// ReadAdoptedApi reads restApiId through the invoke options' provider
+// readAdoptedApi reads restApiId through the invoke options' provider
 // (pulumi.Provider or pulumi.Parent): the API itself, then its authorizers.
 // A read that fails is noted in Unread, not returned: the caller decides
 // what an unread part means.
-func ReadAdoptedApi(ctx *pulumi.Context, restApiId string, opts ...pulumi.InvokeOption) *AdoptedApi {
+func readAdoptedApi(ctx *pulumi.Context, restApiId string, opts ...pulumi.InvokeOption) *AdoptedApi {
 	opts = append([]pulumi.InvokeOption{pulumi.Version(awsPluginVersion)}, opts...)
 	api := &AdoptedApi{RestApiId: restApiId, Unread: map[string]string{}}
 	var res struct {

@@ -296,7 +296,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	var f fieldErrs
 	var adopted *AdoptedApi
 	if args.Adopt != nil {
-		adopted = ReadAdoptedApi(ctx, args.Adopt.RestApiId, pulumi.Provider(args.ProducerProvider))
+		adopted = readAdoptedApi(ctx, args.Adopt.RestApiId, pulumi.Provider(args.ProducerProvider))
 		if err := args.Adopt.CheckExisting(adopted); err != nil {
 			f.nest("adopt", err)
 		}

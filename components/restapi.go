@@ -159,7 +159,7 @@ func newPrivateRestApi(ctx *pulumi.Context, name string, args *PrivateRestApiArg
 		// Read the API before any child is registered: a missing API or an
 		// endpoint type the caller has not accepted changing stops here.
 		if adopted == nil {
-			adopted = ReadAdoptedApi(ctx, args.Adopt.RestApiId, pulumi.Parent(comp))
+			adopted = readAdoptedApi(ctx, args.Adopt.RestApiId, pulumi.Parent(comp))
 			if err := args.Adopt.CheckExisting(adopted); err != nil {
 				var f fieldErrs
 				f.nest("adopt", err)

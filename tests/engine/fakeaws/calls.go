@@ -432,7 +432,7 @@ var Calls = []Call{
 	{InvokeEndpointService, "invoke", "ec2:DescribeVpcEndpointServices", ec2Any, nil, "dataSourceVPCEndpointServiceRead (DescribeVpcEndpointServices)"},
 	{InvokeGetVpc, "invoke", "ec2:DescribeVpcs", ec2Any, nil, "dataSourceVPCRead (FindVPC)"},
 	{InvokeGetVpc, "invoke", "ec2:DescribeVpcAttribute", ec2Any, nil, "dataSourceVPCRead (enable_dns_*)"},
-	// An adoption's reads (components.ReadAdoptedApi). Cloud Control runs
+	// An adoption's reads (the components' readAdoptedApi). Cloud Control runs
 	// the type's read handler with the caller's credentials: the
 	// AWS::ApiGateway::RestApi schema's handlers.read permissions are
 	// apigateway:GET; Cloud Control API defines no resource types.
