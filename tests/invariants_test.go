@@ -178,10 +178,10 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 		require.Truef(t, ok, "provider %s is pinned to %q, not one of the stack's accounts", r.Name, r.Account)
 		assert.Equal(t, []any{r.Account}, r.Inputs["allowedAccountIds"], "provider %s pins allowedAccountIds", r.Name)
 		assert.Equal(t, p.Region, r.Inputs["region"])
-		switch {
-		case r.Name == "producer":
+		switch r.Name {
+		case "producer":
 			assert.Equal(t, "producer", role)
-		case r.Name == "hub":
+		case "hub":
 			assert.Contains(t, strings.Split(role, ","), "hub")
 		default:
 			assert.Contains(t, strings.Split(role, ","), "consumer:"+strings.TrimPrefix(r.Name, "consumer-"))
