@@ -114,7 +114,7 @@ func (a *ConsumerApiAccessArgs) Validate() error {
 	case ViaHub:
 		f.add("consumer.via", "got %q; a consumer stack with a hub is not built yet: list the spoke in the stack that holds the hub (CrossAccountPrivateApi)", a.Consumer.Via)
 	default:
-		f.bad("consumer.via", a.Consumer.Via, ExpectVia)
+		f.bad("consumer.via", a.Consumer.Via, vocab.ExpectVia)
 	}
 	// The same rules as a consumer of CrossAccountPrivateApi, under "consumer".
 	one := CrossAccountPrivateApiArgs{Region: a.Region, ProducerAccountId: a.ProducerAccountId, Consumers: []ConsumerArgs{a.Consumer}}

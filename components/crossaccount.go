@@ -465,7 +465,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		}
 		if comp.Hub != nil {
 			// The metrics tell endpoints apart (vpceId): the spokes share the hub's.
-			in.consumers = append(in.consumers, monitoredConsumer{name: HubMonitoringName, accountId: args.Hub.AccountId, endpointId: comp.Hub.EndpointId})
+			in.consumers = append(in.consumers, monitoredConsumer{name: hubMonitoringName, accountId: args.Hub.AccountId, endpointId: comp.Hub.EndpointId})
 		}
 		mon, err := newMonitoring(ctx, comp, in, pulumi.Provider(args.ProducerProvider))
 		if err != nil {
@@ -473,7 +473,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		}
 		comp.DashboardName = mon.DashboardName
 		for c, alarms := range mon.Alarms {
-			if c == HubMonitoringName && comp.Hub != nil {
+			if c == hubMonitoringName && comp.Hub != nil {
 				for _, s := range args.spokes() {
 					comp.Consumers[s.Name].AlarmNames = pulumi.ToStringArrayOutput(alarms)
 				}

@@ -147,7 +147,7 @@ func (a *CrossAccountPrivateApiArgs) validateConsumers(f *fieldErrs) {
 		if !vocab.ValidAccountId(c.AccountId) {
 			f.bad(field+".accountId", c.AccountId, vocab.ExpectAccountId)
 		}
-		if a.Hub != nil && c.Name == HubMonitoringName {
+		if a.Hub != nil && c.Name == hubMonitoringName {
 			f.add(field+".name", "got %q, the name the hub endpoint's alarms and outputs go by; expected another name", c.Name)
 		}
 		if c.viaHub() {

@@ -88,11 +88,6 @@ var exportedHelpers = map[string]string{
 	"MaxTagsPerResource":        "AWS's tag quota, checked on Tags",
 	"MaxTagsPerHostedZone":      "Route 53's tag quota, checked on the custom domain's zones",
 	"HTTPMethods":               "the methods a Route may take",
-	// The hub (issue 31) is being built: these go to internal/vocab, or are
-	// unexported, once its DNS modes are done.
-	"ExpectVia":         "what ConsumerArgs.Via takes (moves to internal/vocab)",
-	"ExpectHubDns":      "what HubArgs.Dns takes (moves to internal/vocab)",
-	"HubMonitoringName": "the name the hub endpoint's alarms go by (to be unexported)",
 }
 
 // TestExportedSurfaceIsTheConstructorsFirst: go doc lists the package's

@@ -37,12 +37,6 @@ const (
 	HubDnsProfile = "profile"
 )
 
-// Expectations of the hub's values, shared with the stack's config layer.
-const (
-	ExpectVia    = ViaOwn + " (an endpoint of the consumer's own) or " + ViaHub + " (through the hub endpoint)"
-	ExpectHubDns = HubDnsNone + " (spokes call the hub endpoint's name with a Host or x-apigw-api-id header, or the {api-id}-{vpce-id} alias name)"
-)
-
 // HubArgs describe a hub: one execute-api endpoint in a shared network
 // account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach
 // over their Transit Gateway. Its security group opens 443 to the spokes'
@@ -98,7 +92,7 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 			continue
 		case ViaHub:
 		default:
-			f.bad(field+".via", c.Via, ExpectVia)
+			f.bad(field+".via", c.Via, vocab.ExpectVia)
 			continue
 		}
 		spokes++
@@ -126,9 +120,9 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 	switch h.Dns {
 	case HubDnsNone:
 	case HubDnsPhz, HubDnsProfile:
-		f.add("hub.dns", "got %q: %s and %s are not built yet; expected %s", h.Dns, HubDnsPhz, HubDnsProfile, ExpectHubDns)
+		f.add("hub.dns", "got %q: %s and %s are not built yet; expected %s", h.Dns, HubDnsPhz, HubDnsProfile, vocab.ExpectHubDns)
 	default:
-		f.bad("hub.dns", h.Dns, ExpectHubDns)
+		f.bad("hub.dns", h.Dns, vocab.ExpectHubDns)
 	}
 	if a.CustomDomain != nil {
 		f.add("hub", "not built with customDomain yet: the hub endpoint would need the domain's access association and the spokes its name; remove one of them")
@@ -280,11 +274,11 @@ func newHubEndpointPolicy(ctx *pulumi.Context, name string, parent pulumi.Resour
 	}, append(hubOpts(parent, h), pulumi.Protect(false))...)
 }
 
-// HubMonitoringName is the name the hub endpoint's alarms and dashboard row
+// hubMonitoringName is the name the hub endpoint's alarms and dashboard row
 // go by: the metrics tell endpoints apart (the vpceId of each access-log
 // line), and every spoke arrives through the hub's. A consumer may not be
 // called so when there is a hub.
-const HubMonitoringName = "hub"
+const hubMonitoringName = "hub"
 
 // hubEndpointId is the hub endpoint's ID, nil without a hub.
 func (c *CrossAccountPrivateApi) hubEndpointId() pulumi.StringInput {

@@ -19,6 +19,8 @@ func TestExpectationsNameEveryAllowedValue(t *testing.T) {
 		vocab.ExpectIntegrationType:          {IntegrationMock, IntegrationHTTPProxy, IntegrationVpcLink, IntegrationLambda},
 		vocab.ExpectEndpointAccessMode:       {EndpointAccessStrict, EndpointAccessBasic},
 		vocab.ExpectSecurityPolicy:           {SecurityPolicyTls12},
+		vocab.ExpectVia:                      {ViaOwn, ViaHub},
+		vocab.ExpectHubDns:                   {HubDnsNone},
 	} {
 		for _, v := range values {
 			assert.Containsf(t, expect, v, "%q names %s", expect, v)

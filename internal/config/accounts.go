@@ -174,7 +174,7 @@ func (r *reader) consumer(k key, v any, region, role string) (Consumer, bool) {
 	var c Consumer
 	c.Name, _ = r.reqString(k, m, "name", vocab.ExpectConsumerName)
 	c.AccountId = r.accountId(k, m)
-	if via, ok := r.optString(k, m, "via", components.ExpectVia); ok {
+	if via, ok := r.optString(k, m, "via", vocab.ExpectVia); ok {
 		c.Via = via // its value is the component's rule (validateHub)
 		if via == components.ViaHub {
 			r.spoke(k, m, &c)

@@ -1,7 +1,7 @@
 package config
 
 import (
-	"github.com/xaccount/xaccount-api/components"
+	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // KeyHub is the hub: one execute-api endpoint in a shared network account
@@ -57,9 +57,9 @@ func (r *reader) hub(raw map[string]string, role string) *Hub {
 			h.Vpc = *ev
 		}
 	}
-	dns, given := r.optString(k, m, "dns", components.ExpectHubDns)
+	dns, given := r.optString(k, m, "dns", vocab.ExpectHubDns)
 	if _, present := m["dns"]; !present {
-		r.missing(k.field("dns"), components.ExpectHubDns)
+		r.missing(k.field("dns"), vocab.ExpectHubDns)
 	} else if given {
 		h.Dns = dns
 	}

@@ -29,5 +29,9 @@ const (
 	ExpectEndpointAccessMode = "STRICT or BASIC"
 	// ExpectSecurityPolicy is what a security policy may be.
 	ExpectSecurityPolicy = "TLS_1_2 (the default) or an enhanced policy, SecurityPolicy_ and its name (e.g. SecurityPolicy_TLS13_1_3_2025_09)"
-	ExpectNlbArn         = "a Network Load Balancer ARN, arn:aws:elasticloadbalancing:<region>:<12-digit account>:loadbalancer/net/<name>/<id>"
+	// ExpectVia is what ConsumerArgs.Via takes.
+	ExpectVia = "own (an endpoint of the consumer's own) or hub (through the hub endpoint)"
+	// ExpectHubDns is what HubArgs.Dns takes.
+	ExpectHubDns = "none (spokes call the hub endpoint's name with a Host or x-apigw-api-id header, or the {api-id}-{vpce-id} alias name)"
+	ExpectNlbArn = "a Network Load Balancer ARN, arn:aws:elasticloadbalancing:<region>:<12-digit account>:loadbalancer/net/<name>/<id>"
 )
