@@ -204,7 +204,8 @@ func TestPlanCheckReadsWhatPreviewReads(t *testing.T) {
 	require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
 		role := "arn:aws:iam::111111111111:role/apigateway-cloudwatch"
 		c.Roles[role] = "111111111111"
-		c.AccountRoles["111111111111/eu-west-1"] = role
+		c.AccountRoles["111111111111/eu-west-1"] = role // the owner's UpdateAccount
+		delete(c.ApiGatewayUnused, "111111111111/eu-west-1")
 		return nil
 	}))
 	res, err := plan.Check(s.workDir, "dev", raw, plan.CheckOptions{Env: env})
