@@ -242,7 +242,8 @@ const privateDnsWarning = "private DNS for execute-api is on: in this VPC every 
 	"now resolves to this endpoint, so public and regional API Gateway APIs become unreachable from the VPC, " +
 	"and the VPC cannot hold a second execute-api endpoint with private DNS"
 
-// checkAllowedCidrs refuses an empty list, malformed CIDRs and open-world ranges.
+// checkAllowedCidrs refuses an empty list, malformed CIDRs, IPv6 ranges and
+// open-world ranges.
 func checkAllowedCidrs(cidrs []string) error {
 	if len(cidrs) == 0 {
 		return errors.New("at least one CIDR is required")
@@ -251,6 +252,13 @@ func checkAllowedCidrs(cidrs []string) error {
 		p, err := netip.ParsePrefix(c)
 		if err != nil || p.Masked() != p {
 			return fmt.Errorf("%q: expected a CIDR such as 10.0.0.0/16 (network address, no host bits)", c)
+		}
+		if !p.Addr().Is4() {
+			// The endpoint is IPv4 (no ipAddressType) and its security group
+			// opens cidrBlocks, which EC2 takes as IPv4 ranges only
+			// (ipv6CidrBlocks hold IPv6: EC2 API reference, IpRange and
+			// Ipv6Range): an IPv6 range would fail the up at the group.
+			return fmt.Errorf("%q: expected an IPv4 CIDR such as 10.0.0.0/16 (the endpoint and its security group are IPv4)", c)
 		}
 		if p.Bits() == 0 {
 			return fmt.Errorf("%q: open to the world; name the client ranges instead", c)

@@ -163,10 +163,15 @@ func TestExecuteApiEndpointRequiresArgs(t *testing.T) {
 	assert.ErrorContains(t, err, "args are required")
 }
 
+// TestCheckAllowedCidrs: IPv4 client ranges only; an IPv6 range would land
+// in the security group's IPv4 cidrBlocks and fail at AWS.
 func TestCheckAllowedCidrs(t *testing.T) {
 	assert.NoError(t, checkAllowedCidrs([]string{"10.0.0.0/16", "192.168.1.0/24", "10.1.2.3/32"}))
 	for _, bad := range [][]string{nil, {"0.0.0.0/0"}, {"::/0"}, {"10.0.0.1/16"}, {"10.0.0.0"}, {"banana"}} {
 		assert.Errorf(t, checkAllowedCidrs(bad), "%v", bad)
+	}
+	for _, v6 := range []string{"fd00:30::/64", "2001:db8::/32"} {
+		assert.ErrorContainsf(t, checkAllowedCidrs([]string{v6}), "expected an IPv4 CIDR", "%s", v6)
 	}
 }
 
