@@ -127,6 +127,15 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 	if a.CustomDomain != nil {
 		f.add("hub", "not built with customDomain yet: the hub endpoint would need the domain's access association and the spokes its name; remove one of them")
 	}
+	if a.Tls.Strict() && h.Dns == HubDnsNone {
+		// "If you invoke a private API without using a custom domain name or
+		// private DNS names and your APIs use a security policy that starts
+		// with SecurityPolicy_, you must set the endpoint access mode to
+		// BASIC" (API Gateway developer guide, "Invoke a private API"): the
+		// spokes of dns: none have neither.
+		f.add("tls.endpointAccessMode", "got %q with a hub of dns %s: API Gateway answers STRICT only through private DNS or a custom domain name, and the spokes call "+
+			"the hub endpoint's own names; expected %s", EndpointAccessStrict, HubDnsNone, EndpointAccessBasic)
+	}
 	a.checkSpokeOverlaps(f)
 }
 

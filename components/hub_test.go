@@ -176,6 +176,19 @@ func TestHubArgsAreChecked(t *testing.T) {
 	assert.Contains(t, fieldsOf(a.Validate()), "consumers[1].via", "via hub without a hub")
 }
 
+// TestHubRefusesStrictAccessMode: with STRICT, API Gateway answers only
+// through private DNS or a custom domain, which spokes of dns: none do not
+// use; BASIC passes.
+func TestHubRefusesStrictAccessMode(t *testing.T) {
+	a := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
+		Hub:       &HubArgs{AccountId: "777777777777", VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), SubnetIds: pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60719"}), Dns: HubDnsNone},
+		Consumers: []ConsumerArgs{{Name: "orders", AccountId: "555555555555", Via: ViaHub, VpcId: pulumi.String("vpc-0c1d2e3f4a5b60718"), AllowedCidrs: pulumi.ToStringArray([]string{"10.40.0.0/24"})}},
+		Tls:       &ApiTls{SecurityPolicy: "SecurityPolicy_TLS13_1_3_2025_09", EndpointAccessMode: EndpointAccessStrict}}
+	assert.Contains(t, fieldsOf(a.Validate()), "tls.endpointAccessMode")
+	a.Tls.EndpointAccessMode = EndpointAccessBasic
+	assert.NotContains(t, fieldsOf(a.Validate()), "tls.endpointAccessMode")
+}
+
 // TestHubPolicyLengthCountsTheRanges: the planned policy grows with the
 // spokes' ranges, each of which it names, and a policy past the quota says
 // so before anything is registered.
