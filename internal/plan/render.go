@@ -73,6 +73,10 @@ func (p *Plan) WriteText(w io.Writer) error {
 				tw.line(1, "consumer %s: its endpoint is deployed by its own stack %s", c.Name, c.Stack)
 				continue
 			}
+			if c.Via == components.ViaHub {
+				tw.line(1, "consumer %s calls through the hub endpoint in account %s (nothing is deployed in this account)", c.Name, p.config.Hub.AccountId)
+				continue
+			}
 			tw.line(1, "consumer %s uses endpoint %s, owned outside this stack", c.Name, c.EndpointId)
 		}
 		if len(show) == 0 {
