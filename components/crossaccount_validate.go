@@ -78,6 +78,7 @@ func (a *CrossAccountPrivateApiArgs) validateQuotas(f *fieldErrs) {
 		return
 	}
 	checkResourcesPerApi(f, "routes", a.Routes, a.Quotas)
+	a.checkSecurityGroupRules(f)
 	checkVpcLinksPerRegion(f, "routes", a.Routes, a.Quotas)
 	a.validatePolicyLength(f)
 	tags, known := a.Tags.(pulumi.StringMap)
@@ -367,5 +368,36 @@ func (f *fieldErrs) checkAccountArgs(region, producerAccountId, boundary string)
 	}
 	if boundary != "" && !vocab.ValidPolicyName(boundary) {
 		f.bad("rolePermissionsBoundary", boundary, vocab.ExpectPolicyName)
+	}
+}
+
+// checkSecurityGroupRules counts the inbound rules of each security group
+// the stack creates, one per allowed range: a created endpoint's group holds
+// its consumer's allowedCidrs, the hub's the spokes' ranges (once each).
+// Past the quota, AuthorizeSecurityGroupIngress fails in the middle of an up
+// with RulesPerSecurityGroupLimitExceeded.
+func (a *CrossAccountPrivateApiArgs) checkSecurityGroupRules(f *fieldErrs) {
+	limit := a.Quotas.rulesPerSecurityGroup()
+	hub := map[string]bool{}
+	for i, c := range a.Consumers {
+		cidrs, ok := plainStrings(c.AllowedCidrs)
+		if !ok {
+			continue
+		}
+		if c.viaHub() {
+			for _, cidr := range cidrs {
+				hub[cidr] = true
+			}
+			continue
+		}
+		if c.EndpointId != nil || len(cidrs) <= limit {
+			continue
+		}
+		f.add(fmt.Sprintf("consumers[%d].allowedCidrs", i), "got %d ranges, one inbound rule each in the endpoint's security group; AWS allows %d rules per security group "+
+			"(\"Inbound or outbound rules per security group\", Amazon VPC quotas); summarize the ranges, or ask AWS to raise it and set quotas.rulesPerSecurityGroup", len(cidrs), limit)
+	}
+	if a.Hub != nil && len(hub) > limit {
+		f.add("hub", "its spokes list %d ranges, one inbound rule each in the hub endpoint's security group; AWS allows %d rules per security group "+
+			"(\"Inbound or outbound rules per security group\", Amazon VPC quotas); summarize the spokes' ranges, or ask AWS to raise it and set quotas.rulesPerSecurityGroup", len(hub), limit)
 	}
 }

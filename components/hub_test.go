@@ -210,3 +210,38 @@ func TestHubPolicyLengthCountsTheRanges(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "2 spokes list 601 CIDRs")
 }
+
+// TestSecurityGroupRulesAreCounted: an endpoint's group holds one inbound
+// rule per allowed range; past "Inbound or outbound rules per security
+// group" (60) the stack is refused on the consumer or on the hub (the
+// spokes' ranges together), unless quotas.rulesPerSecurityGroup says AWS
+// raised it.
+func TestSecurityGroupRulesAreCounted(t *testing.T) {
+	ranges := func(second byte, n int) pulumi.StringArray {
+		var out []string
+		for i := range n {
+			out = append(out, fmt.Sprintf("10.%d.%d.0/24", second, i))
+		}
+		return pulumi.ToStringArray(out)
+	}
+	a := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
+		Hub: &HubArgs{AccountId: "777777777777", VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), SubnetIds: pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60719"}), Dns: HubDnsNone},
+		Consumers: []ConsumerArgs{
+			{Name: "app", AccountId: testConsumerAccount, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}, AllowedCidrs: ranges(20, 61)},
+			{Name: "orders", AccountId: "555555555555", Via: ViaHub, VpcId: pulumi.String("vpc-0c1d2e3f4a5b60718"), AllowedCidrs: ranges(40, 31)},
+			{Name: "billing", AccountId: "666666666666", Via: ViaHub, VpcId: pulumi.String("vpc-0c1d2e3f4a5b60719"), AllowedCidrs: ranges(41, 30)},
+		}}
+	fields := fieldsOf(a.Validate())
+	assert.Contains(t, fields, "consumers[0].allowedCidrs", "61 ranges in one group")
+	assert.Contains(t, fields, "hub", "61 spoke ranges in the hub's group")
+	a.Consumers[0].AllowedCidrs = ranges(20, 60)
+	a.Consumers[2].AllowedCidrs = ranges(41, 29)
+	fields = fieldsOf(a.Validate())
+	assert.NotContains(t, fields, "consumers[0].allowedCidrs", "60 fit")
+	assert.NotContains(t, fields, "hub", "60 fit")
+	a.Consumers[0].AllowedCidrs = ranges(20, 100)
+	a.Quotas = &ApiQuotas{RulesPerSecurityGroup: 100}
+	assert.NotContains(t, fieldsOf(a.Validate()), "consumers[0].allowedCidrs", "a raised quota")
+	a.Quotas = &ApiQuotas{RulesPerSecurityGroup: 50}
+	assert.Contains(t, fieldsOf(a.Validate()), "quotas.rulesPerSecurityGroup", "below the default")
+}

@@ -34,6 +34,12 @@ const (
 	// ApiQuotas.AccessAssociationsPerAccount): each created endpoint of a
 	// custom domain's consumer has one in its account.
 	maxAccessAssociationsPerAccount = 100
+	// defaultRulesPerSecurityGroup is "Inbound or outbound rules per
+	// security group": 60 by default, adjustable, enforced separately for
+	// inbound and outbound and for IPv4 and IPv6 (Amazon VPC user guide,
+	// "Amazon VPC quotas", Security groups). AuthorizeSecurityGroupIngress
+	// past it fails with RulesPerSecurityGroupLimitExceeded.
+	defaultRulesPerSecurityGroup = 60
 )
 
 // Names of the quotas in messages, as AWS's quota table names them.
@@ -60,6 +66,21 @@ type ApiQuotas struct {
 	// associations per account", adjustable), when AWS raised it for the
 	// consumer accounts. Optional, default 100.
 	AccessAssociationsPerAccount int `pulumi:"accessAssociationsPerAccount,optional"`
+	// RulesPerSecurityGroup is the most inbound rules a security group may
+	// have in the consumer and network accounts ("Inbound or outbound rules
+	// per security group", Amazon VPC quotas, adjustable), when AWS raised
+	// it there: each allowedCidrs range of an endpoint the stack creates is
+	// one rule of its group, and a hub's group holds every spoke's ranges.
+	// Optional, default 60.
+	RulesPerSecurityGroup int `pulumi:"rulesPerSecurityGroup,optional"`
+}
+
+// rulesPerSecurityGroup is the security-group rule quota in force.
+func (q *ApiQuotas) rulesPerSecurityGroup() int {
+	if q == nil || q.RulesPerSecurityGroup == 0 {
+		return defaultRulesPerSecurityGroup
+	}
+	return q.RulesPerSecurityGroup
 }
 
 // accessAssociationsPerAccount is the access-association quota in force.
@@ -109,6 +130,9 @@ func (q *ApiQuotas) Validate() error {
 	}
 	if q.AccessAssociationsPerAccount != 0 && q.AccessAssociationsPerAccount < maxAccessAssociationsPerAccount {
 		f.bad("accessAssociationsPerAccount", q.AccessAssociationsPerAccount, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", maxAccessAssociationsPerAccount))
+	}
+	if q.RulesPerSecurityGroup != 0 && q.RulesPerSecurityGroup < defaultRulesPerSecurityGroup {
+		f.bad("rulesPerSecurityGroup", q.RulesPerSecurityGroup, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", defaultRulesPerSecurityGroup))
 	}
 	if q.VpcLinksPerRegion != 0 && q.VpcLinksPerRegion < defaultVpcLinksPerRegion {
 		f.bad("vpcLinksPerRegion", q.VpcLinksPerRegion, fmt.Sprintf("the raised quota AWS granted, at least the default %d (leave it out for the default)", defaultVpcLinksPerRegion))

@@ -51,6 +51,7 @@ var schemaDefaultCases = map[string][]any{
 	"/$defs/api/properties/quotas/properties/resourcesPerApi":                                 {"api", "quotas", "resourcesPerApi"},
 	"/$defs/api/properties/quotas/properties/vpcLinksPerRegion":                               {"api", "quotas", "vpcLinksPerRegion"},
 	"/$defs/api/properties/quotas/properties/accessAssociationsPerAccount":                    {"api", "quotas", "accessAssociationsPerAccount"},
+	"/$defs/api/properties/quotas/properties/rulesPerSecurityGroup":                           {"api", "quotas", "rulesPerSecurityGroup"},
 	"/$defs/api/properties/tls":                                                               {"api", "tls"},
 	"/$defs/api/properties/tls/properties/securityPolicy":                                     {"api", "tls", "securityPolicy"},
 	"/properties/config/properties/pulumi:disable-default-providers":                          nil, // Pulumi's key, not the program's

@@ -119,7 +119,7 @@ func (r *reader) quotas(k key, m map[string]any) *components.ApiQuotas {
 	if !present {
 		return nil
 	}
-	qm, ok := r.object(k, v, "resourcePolicyLength", "resourcesPerApi", "vpcLinksPerRegion", "accessAssociationsPerAccount")
+	qm, ok := r.object(k, v, "resourcePolicyLength", "resourcesPerApi", "vpcLinksPerRegion", "accessAssociationsPerAccount", "rulesPerSecurityGroup")
 	if !ok {
 		return nil
 	}
@@ -129,6 +129,8 @@ func (r *reader) quotas(k key, m map[string]any) *components.ApiQuotas {
 		VpcLinksPerRegion:    r.optWhole(k, qm, "vpcLinksPerRegion", 0),
 		// Each consumer account's, where AWS raised it for them.
 		AccessAssociationsPerAccount: r.optWhole(k, qm, "accessAssociationsPerAccount", 0),
+		// The consumer and network accounts', where AWS raised it for them.
+		RulesPerSecurityGroup: r.optWhole(k, qm, "rulesPerSecurityGroup", 0),
 	}
 }
 

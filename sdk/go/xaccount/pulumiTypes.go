@@ -601,6 +601,8 @@ type ApiQuotas struct {
 	ResourcePolicyLength *int `pulumi:"resourcePolicyLength"`
 	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
 	ResourcesPerApi *int `pulumi:"resourcesPerApi"`
+	// RulesPerSecurityGroup is the most inbound rules a security group may have in the consumer and network accounts ("Inbound or outbound rules per security group", Amazon VPC quotas, adjustable), when AWS raised it there: each allowedCidrs range of an endpoint the stack creates is one rule of its group, and a hub's group holds every spoke's ranges. Optional, default 60.
+	RulesPerSecurityGroup *int `pulumi:"rulesPerSecurityGroup"`
 	// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
 	VpcLinksPerRegion *int `pulumi:"vpcLinksPerRegion"`
 }
@@ -624,6 +626,8 @@ type ApiQuotasArgs struct {
 	ResourcePolicyLength pulumi.IntPtrInput `pulumi:"resourcePolicyLength"`
 	// ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
 	ResourcesPerApi pulumi.IntPtrInput `pulumi:"resourcesPerApi"`
+	// RulesPerSecurityGroup is the most inbound rules a security group may have in the consumer and network accounts ("Inbound or outbound rules per security group", Amazon VPC quotas, adjustable), when AWS raised it there: each allowedCidrs range of an endpoint the stack creates is one rule of its group, and a hub's group holds every spoke's ranges. Optional, default 60.
+	RulesPerSecurityGroup pulumi.IntPtrInput `pulumi:"rulesPerSecurityGroup"`
 	// VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
 	VpcLinksPerRegion pulumi.IntPtrInput `pulumi:"vpcLinksPerRegion"`
 }
@@ -721,6 +725,11 @@ func (o ApiQuotasOutput) ResourcesPerApi() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ApiQuotas) *int { return v.ResourcesPerApi }).(pulumi.IntPtrOutput)
 }
 
+// RulesPerSecurityGroup is the most inbound rules a security group may have in the consumer and network accounts ("Inbound or outbound rules per security group", Amazon VPC quotas, adjustable), when AWS raised it there: each allowedCidrs range of an endpoint the stack creates is one rule of its group, and a hub's group holds every spoke's ranges. Optional, default 60.
+func (o ApiQuotasOutput) RulesPerSecurityGroup() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ApiQuotas) *int { return v.RulesPerSecurityGroup }).(pulumi.IntPtrOutput)
+}
+
 // VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
 func (o ApiQuotasOutput) VpcLinksPerRegion() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v ApiQuotas) *int { return v.VpcLinksPerRegion }).(pulumi.IntPtrOutput)
@@ -777,6 +786,16 @@ func (o ApiQuotasPtrOutput) ResourcesPerApi() pulumi.IntPtrOutput {
 			return nil
 		}
 		return v.ResourcesPerApi
+	}).(pulumi.IntPtrOutput)
+}
+
+// RulesPerSecurityGroup is the most inbound rules a security group may have in the consumer and network accounts ("Inbound or outbound rules per security group", Amazon VPC quotas, adjustable), when AWS raised it there: each allowedCidrs range of an endpoint the stack creates is one rule of its group, and a hub's group holds every spoke's ranges. Optional, default 60.
+func (o ApiQuotasPtrOutput) RulesPerSecurityGroup() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ApiQuotas) *int {
+		if v == nil {
+			return nil
+		}
+		return v.RulesPerSecurityGroup
 	}).(pulumi.IntPtrOutput)
 }
 

@@ -86,6 +86,10 @@ export interface ApiQuotasArgs {
      */
     resourcesPerApi?: pulumi.Input<number | undefined>;
     /**
+     * RulesPerSecurityGroup is the most inbound rules a security group may have in the consumer and network accounts ("Inbound or outbound rules per security group", Amazon VPC quotas, adjustable), when AWS raised it there: each allowedCidrs range of an endpoint the stack creates is one rule of its group, and a hub's group holds every spoke's ranges. Optional, default 60.
+     */
+    rulesPerSecurityGroup?: pulumi.Input<number | undefined>;
+    /**
      * VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
      */
     vpcLinksPerRegion?: pulumi.Input<number | undefined>;

@@ -331,6 +331,10 @@ class ApiQuotasArgsDict(TypedDict):
     """
     ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
     """
+    rules_per_security_group: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    RulesPerSecurityGroup is the most inbound rules a security group may have in the consumer and network accounts ("Inbound or outbound rules per security group", Amazon VPC quotas, adjustable), when AWS raised it there: each allowedCidrs range of an endpoint the stack creates is one rule of its group, and a hub's group holds every spoke's ranges. Optional, default 60.
+    """
     vpc_links_per_region: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
@@ -342,6 +346,7 @@ class ApiQuotasArgs:
                  access_associations_per_account: pulumi.Input[Optional[_builtins.int]] = None,
                  resource_policy_length: pulumi.Input[Optional[_builtins.int]] = None,
                  resources_per_api: pulumi.Input[Optional[_builtins.int]] = None,
+                 rules_per_security_group: pulumi.Input[Optional[_builtins.int]] = None,
                  vpc_links_per_region: pulumi.Input[Optional[_builtins.int]] = None):
         """
         ApiQuotas are the quotas of the API's account where AWS has raised them. A zero field means AWS's default. Setting a field below the default is refused: it can only be a typo, since AWS does not lower quotas on request.
@@ -349,6 +354,7 @@ class ApiQuotasArgs:
         :param pulumi.Input[_builtins.int] access_associations_per_account: AccessAssociationsPerAccount is the most domain name access associations each consumer account may have ("Domain name access associations per account", adjustable), when AWS raised it for the consumer accounts. Optional, default 100.
         :param pulumi.Input[_builtins.int] resource_policy_length: ResourcePolicyLength is the most characters the resource policy may have. Optional, default 8192.
         :param pulumi.Input[_builtins.int] resources_per_api: ResourcesPerApi is the most API resources (paths) the API may have. Optional, default 300.
+        :param pulumi.Input[_builtins.int] rules_per_security_group: RulesPerSecurityGroup is the most inbound rules a security group may have in the consumer and network accounts ("Inbound or outbound rules per security group", Amazon VPC quotas, adjustable), when AWS raised it there: each allowedCidrs range of an endpoint the stack creates is one rule of its group, and a hub's group holds every spoke's ranges. Optional, default 60.
         :param pulumi.Input[_builtins.int] vpc_links_per_region: VpcLinksPerRegion is the most REST API VPC links the producer account may have in the region. Optional, default 20.
         """
         if access_associations_per_account is not None:
@@ -357,6 +363,8 @@ class ApiQuotasArgs:
             pulumi.set(__self__, "resource_policy_length", resource_policy_length)
         if resources_per_api is not None:
             pulumi.set(__self__, "resources_per_api", resources_per_api)
+        if rules_per_security_group is not None:
+            pulumi.set(__self__, "rules_per_security_group", rules_per_security_group)
         if vpc_links_per_region is not None:
             pulumi.set(__self__, "vpc_links_per_region", vpc_links_per_region)
 
@@ -395,6 +403,18 @@ class ApiQuotasArgs:
     @resources_per_api.setter
     def resources_per_api(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "resources_per_api", value)
+
+    @_builtins.property
+    @pulumi.getter(name="rulesPerSecurityGroup")
+    def rules_per_security_group(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        RulesPerSecurityGroup is the most inbound rules a security group may have in the consumer and network accounts ("Inbound or outbound rules per security group", Amazon VPC quotas, adjustable), when AWS raised it there: each allowedCidrs range of an endpoint the stack creates is one rule of its group, and a hub's group holds every spoke's ranges. Optional, default 60.
+        """
+        return pulumi.get(self, "rules_per_security_group")
+
+    @rules_per_security_group.setter
+    def rules_per_security_group(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "rules_per_security_group", value)
 
     @_builtins.property
     @pulumi.getter(name="vpcLinksPerRegion")
