@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -59,6 +60,9 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	for i, extra := range a.ExtraPolicyStatements {
 		if err := validateExtraStatement(extra); err != nil {
 			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "%v", err)
+		} else if a.Hub != nil && extra["Effect"] == "Allow" && !conditionNames(extra, "aws:SourceVpce", "aws:VpcSourceIp") {
+			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "an Allow without an aws:SourceVpce or aws:VpcSourceIp condition, beside a hub: it would admit every caller "+
+				"the hub endpoint lets in, whichever spoke it comes from, around the per-spoke ranges; expected a Condition naming the endpoints or the source ranges it is for")
 		}
 	}
 	f.nest("tls", a.Tls.Validate())
@@ -400,4 +404,22 @@ func (a *CrossAccountPrivateApiArgs) checkSecurityGroupRules(f *fieldErrs) {
 		f.add("hub", "its spokes list %d ranges, one inbound rule each in the hub endpoint's security group; AWS allows %d rules per security group "+
 			"(\"Inbound or outbound rules per security group\", Amazon VPC quotas); summarize the spokes' ranges, or ask AWS to raise it and set quotas.rulesPerSecurityGroup", len(hub), limit)
 	}
+}
+
+// conditionNames says whether stmt's Condition names one of keys under any
+// operator (condition keys are case-insensitive: IAM user guide, "IAM JSON
+// policy elements: Condition").
+func conditionNames(stmt map[string]any, keys ...string) bool {
+	cond, _ := stmt["Condition"].(map[string]any)
+	for _, byKey := range cond {
+		m, _ := byKey.(map[string]any)
+		for k := range m {
+			for _, want := range keys {
+				if strings.EqualFold(k, want) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

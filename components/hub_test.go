@@ -245,3 +245,24 @@ func TestSecurityGroupRulesAreCounted(t *testing.T) {
 	a.Quotas = &ApiQuotas{RulesPerSecurityGroup: 50}
 	assert.Contains(t, fieldsOf(a.Validate()), "quotas.rulesPerSecurityGroup", "below the default")
 }
+
+// TestHubRefusesAnExtraAllowForEveryone: beside a hub, an extra Allow must
+// say which endpoints or ranges it is for; one without such a condition
+// would admit any spoke as any other.
+func TestHubRefusesAnExtraAllowForEveryone(t *testing.T) {
+	a := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
+		Hub:       &HubArgs{AccountId: "777777777777", VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), SubnetIds: pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60719"}), Dns: HubDnsNone},
+		Consumers: []ConsumerArgs{{Name: "orders", AccountId: "555555555555", Via: ViaHub, VpcId: pulumi.String("vpc-0c1d2e3f4a5b60718"), AllowedCidrs: pulumi.ToStringArray([]string{"10.40.0.0/24"})}},
+		ExtraPolicyStatements: []map[string]any{
+			{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"},
+			{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
+				"Condition": map[string]any{"IpAddress": map[string]any{"aws:vpcsourceip": "10.40.0.0/25"}}},
+			{"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"},
+		}}
+	fields := fieldsOf(a.Validate())
+	assert.Contains(t, fields, "extraPolicyStatements[0]", "an Allow for everyone")
+	assert.NotContains(t, fields, "extraPolicyStatements[1]", "an Allow for a range")
+	assert.NotContains(t, fields, "extraPolicyStatements[2]", "a Deny only narrows")
+	a.Hub, a.Consumers = nil, []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}}
+	assert.NotContains(t, fieldsOf(a.Validate()), "extraPolicyStatements[0]", "without a hub the SourceVpce Deny caps it")
+}
