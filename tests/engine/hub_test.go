@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,9 +88,15 @@ func TestHubLifecycle(t *testing.T) {
 		urls := consumers[w.name].(map[string]any)["invokeUrls"].(map[string]any)
 		require.Contains(t, urls, "route53Alias")
 		assert.NotContains(t, urls, "privateDns", "the endpoint's private DNS does not answer in a spoke")
+		curl := consumers[w.name].(map[string]any)["curl"].(map[string]any)
 		s.cloudView(func(c *fakeaws.Cloud) {
 			status, failure := c.CallFromWorkload(w.scope, w.vpc, w.cidr, urls["route53Alias"].(string))
 			assert.Equalf(t, 200, status, "%s through the hub (failure %q)", w.name, failure)
+			for _, form := range []string{"publicDnsWithHostHeader", "publicDnsWithApiIdHeader"} {
+				require.Containsf(t, urls, form, "%s's outputs give the %s form", w.name, form)
+				status, failure := c.CallFromWorkloadWith(w.scope, w.vpc, w.cidr, urls[form].(string), curlHeader(t, curl[form].(string)))
+				assert.Equalf(t, 200, status, "%s through the hub by %s (failure %q)", w.name, form, failure)
+			}
 		})
 	}
 	unlisted := hubWorkload[2]
@@ -128,4 +135,14 @@ func TestHubLifecycle(t *testing.T) {
 			}
 		})
 	})
+}
+
+// curlHeader is the header of a printed curl line (-H 'Name: value').
+func curlHeader(t *testing.T, line string) map[string]string {
+	t.Helper()
+	_, h, ok := strings.Cut(line, " -H '")
+	require.Truef(t, ok, "a header in %q", line)
+	name, value, ok := strings.Cut(strings.TrimSuffix(h, "'"), ": ")
+	require.Truef(t, ok, "a header in %q", line)
+	return map[string]string{name: value}
 }

@@ -575,11 +575,17 @@ func (c *Cloud) CallFrom(name, url string) (status int, failure string) {
 // (its own subnet) whose security group allows 443 out anywhere: for tests
 // of a stack without a probe. The workload is not kept.
 func (c *Cloud) CallFromWorkload(scope Scope, vpcId, cidr, url string) (status int, failure string) {
+	return c.CallFromWorkloadWith(scope, vpcId, cidr, url, nil)
+}
+
+// CallFromWorkloadWith is CallFromWorkload with request headers (the Host
+// or x-apigw-api-id of the public-DNS invoke forms).
+func (c *Cloud) CallFromWorkloadWith(scope Scope, vpcId, cidr, url string, headers map[string]string) (status int, failure string) {
 	const subnet, group = "subnet-0workload0000000", "sg-0workload000000000"
 	c.Subnets[subnet] = &Subnet{Scope: scope, Id: subnet, VpcId: vpcId, CidrBlock: cidr}
 	c.SecurityGroups[group] = &SecurityGroup{Scope: scope, Id: group, VpcId: vpcId, EgressCidrs: []string{"0.0.0.0/0"}}
 	defer func() { delete(c.Subnets, subnet); delete(c.SecurityGroups, group) }()
 	f := &Function{Scope: scope, Name: "workload", VpcId: vpcId, SubnetIds: []string{subnet}, SecurityGroupIds: []string{group}}
-	r := c.simulateCall(f, url, nil, false)
+	r := c.simulateCall(f, url, headers, false)
 	return r.Status, r.Failure
 }
