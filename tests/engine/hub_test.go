@@ -49,9 +49,11 @@ func seedHubNetworks(store *fakeaws.Store) error {
 }
 
 // TestHubLifecycle: the hub stack (a consumer with its own endpoint, two
-// spokes in two accounts through the hub endpoint of a network account)
-// deploys with the printed roles; a workload of each spoke calls the API
-// through the hub by every form its outputs give; a VPC whose range is not
+// spokes in two accounts through the hub endpoint of a network account, the
+// API's name given to the spokes by the hub's private hosted zone) deploys
+// with the printed roles; a workload of each spoke calls the API through the
+// hub by its own name and by the alias name; a VPC not associated with the
+// zone cannot resolve the API's name; a VPC whose range is not
 // listed is kept out by the hub's security group and, with the group
 // opened by hand, by the API's policy (aws:VpcSourceIp); a preview then has
 // nothing to do and destroy removes everything in every account.
@@ -83,19 +85,35 @@ func TestHubLifecycle(t *testing.T) {
 			}
 		}
 	})
+	apiName := consumers["orders"].(map[string]any)["invokeUrls"].(map[string]any)["privateDns"].(string)
+	s.cloudView(func(c *fakeaws.Cloud) {
+		var zone *fakeaws.HostedZone
+		for _, z := range c.Zones {
+			if "https://"+z.Name+"/hub" == apiName {
+				zone = z
+			}
+		}
+		require.NotNil(t, zone, "a zone named exactly for the API: %s", apiName)
+		assert.Equal(t, hubScope.Account, zone.Account, "in the network account")
+		assert.ElementsMatch(t, []string{hubVpc, hubWorkload[0].vpc, hubWorkload[1].vpc}, zone.Vpcs, "the hub VPC and each spoke's, not the unlisted one")
+	})
 	for _, w := range hubWorkload[:2] {
 		urls := consumers[w.name].(map[string]any)["invokeUrls"].(map[string]any)
 		require.Contains(t, urls, "route53Alias")
-		assert.NotContains(t, urls, "privateDns", "the endpoint's private DNS does not answer in a spoke")
+		assert.Equal(t, apiName, urls["privateDns"], "the API's own name, through the hub's zone")
 		s.cloudView(func(c *fakeaws.Cloud) {
-			status, failure := c.CallFromWorkload(w.scope, w.vpc, w.cidr, urls["route53Alias"].(string))
-			assert.Equalf(t, 200, status, "%s through the hub (failure %q)", w.name, failure)
+			for _, form := range []string{"privateDns", "route53Alias"} {
+				status, failure := c.CallFromWorkload(w.scope, w.vpc, w.cidr, urls[form].(string))
+				assert.Equalf(t, 200, status, "%s through the hub by %s (failure %q)", w.name, form, failure)
+			}
 		})
 	}
 	unlisted := hubWorkload[2]
 	alias := consumers["orders"].(map[string]any)["invokeUrls"].(map[string]any)["route53Alias"].(string)
 	s.cloudView(func(c *fakeaws.Cloud) {
-		_, failure := c.CallFromWorkload(unlisted.scope, unlisted.vpc, unlisted.cidr, alias)
+		_, failure := c.CallFromWorkload(unlisted.scope, unlisted.vpc, unlisted.cidr, apiName)
+		assert.Equal(t, "dns", failure, "a VPC not associated with the hub's zone cannot resolve the API's name")
+		_, failure = c.CallFromWorkload(unlisted.scope, unlisted.vpc, unlisted.cidr, alias)
 		assert.Equal(t, "timeout", failure, "the hub's security group keeps an unlisted range out")
 	})
 	require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
@@ -123,6 +141,7 @@ func TestHubLifecycle(t *testing.T) {
 		s.cloudView(func(c *fakeaws.Cloud) {
 			assert.Empty(t, c.Endpoints)
 			assert.Empty(t, c.RestApis)
+			assert.Empty(t, c.Zones, "the association, the authorization, then the alias and the zone")
 			for id, g := range c.SecurityGroups {
 				assert.NotEqualf(t, hubScope, g.Scope, "group %s of the network account is gone", id)
 			}

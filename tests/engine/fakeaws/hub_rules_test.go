@@ -59,3 +59,64 @@ func TestResourcePolicyTellsCallersApartByVpcSourceIp(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossAccountZoneAssociationNeedsTheOwnersAuthorization: a VPC of
+// another account is associated with a private hosted zone only after the
+// zone's account has authorized it (NotAuthorizedException before), only by
+// the VPC's own account (InvalidVPCId), and only the zone's account
+// authorizes (NoSuchHostedZone); deleting the authorization leaves the
+// association, disassociating leaves the zone its last VPC
+// (LastVPCAssociation refuses that one), and the zone goes once empty of
+// records.
+func TestCrossAccountZoneAssociationNeedsTheOwnersAuthorization(t *testing.T) {
+	store := newStore(t)
+	network := provider(t, store, producerAccount)
+	spoke := provider(t, store, consumerAccount)
+	hubVpc, _ := mustCreate(network, t, TypeVpc, map[string]any{"cidrBlock": "10.90.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	spokeVpc, _ := mustCreate(spoke, t, TypeVpc, map[string]any{"cidrBlock": "10.30.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	zone, _ := mustCreate(network, t, TypeZone, map[string]any{"name": "abcde12345.execute-api.eu-west-1.amazonaws.com", "vpcs": []any{map[string]any{"vpcId": hubVpc}}})
+	association := map[string]any{"zoneId": zone, "vpcId": spokeVpc, "vpcRegion": region}
+
+	_, _, err := create(spoke, t, TypeZoneAssociation, association)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "NotAuthorizedException", "not authorized by the zone's account")
+	_, _, err = create(spoke, t, TypeVpcAssociationAuthorization, association)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "NoSuchHostedZone", "only the zone's account authorizes")
+	_, _, err = create(network, t, TypeZoneAssociation, association)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "InvalidVPCId", "only the VPC's account associates it")
+
+	authId, _ := mustCreate(network, t, TypeVpcAssociationAuthorization, association)
+	assocId, _ := mustCreate(spoke, t, TypeZoneAssociation, association)
+	require.NoError(t, del(network, t, TypeVpcAssociationAuthorization, authId, association))
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.ElementsMatch(t, []string{hubVpc, spokeVpc}, c.Zones[zone].Vpcs, "the association outlives its authorization")
+		return nil
+	}))
+	require.NoError(t, del(spoke, t, TypeZoneAssociation, assocId, association))
+	err = del(network, t, TypeZoneAssociation, "x", map[string]any{"zoneId": zone, "vpcId": hubVpc})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "LastVPCAssociation")
+	require.NoError(t, del(network, t, TypeZone, zone, nil))
+}
+
+// TestAZoneGivesTheApisNameOnlyInItsVpcs: an API's own name in a private
+// hosted zone with an alias to an endpoint answers, as a call to that
+// endpoint with the name's API ID, only in the VPCs associated with the
+// zone.
+func TestAZoneGivesTheApisNameOnlyInItsVpcs(t *testing.T) {
+	w, f := spokeWorld(t, resourcePolicy(`"*"`))
+	w.c.TransitPaths = map[string][]string{transitKey(f.Scope, "vpc-2"): {transitKey(w.endpoint.Scope, "vpc-1")}}
+	w.endpoint.PrivateDns = false
+	name := worldApi + ".execute-api.eu-west-1.amazonaws.com"
+	zone := &HostedZone{Scope: w.endpoint.Scope, Id: "ZHUB", Name: name, Vpcs: []string{"vpc-1"}, Records: map[string]*ZoneRecord{
+		name + " A": {Name: name, Type: "A", AliasName: worldVpce + "-abcd.execute-api.eu-west-1.vpce.amazonaws.com"},
+	}}
+	w.c.Zones = map[string]*HostedZone{zone.Id: zone}
+	r := w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
+	assert.Equal(t, "dns", r.Failure, "the spoke VPC is not associated yet")
+	zone.Vpcs = append(zone.Vpcs, "vpc-2")
+	r = w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
+	assert.Equal(t, 200, r.Status, "through the zone's alias to the hub endpoint (%s %s)", r.Failure, r.Detail)
+}
