@@ -1,6 +1,7 @@
 package fakeaws
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -119,4 +120,59 @@ func TestAZoneGivesTheApisNameOnlyInItsVpcs(t *testing.T) {
 	zone.Vpcs = append(zone.Vpcs, "vpc-2")
 	r = w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
 	assert.Equal(t, 200, r.Status, "through the zone's alias to the hub endpoint (%s %s)", r.Failure, r.Detail)
+}
+
+// TestAZoneUpdateKeepsItsSeparateAssociations: updating the zone (its
+// comment, with vpcs as they were) leaves the spoke VPC that a
+// ZoneAssociation put on it; a second zone of the same name refuses that
+// VPC (ConflictingDomainExists); the 301st VPC of a zone and the 101st
+// authorization are refused.
+func TestAZoneUpdateKeepsItsSeparateAssociations(t *testing.T) {
+	store := newStore(t)
+	network := provider(t, store, producerAccount)
+	spoke := provider(t, store, consumerAccount)
+	hubVpc, _ := mustCreate(network, t, TypeVpc, map[string]any{"cidrBlock": "10.90.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	spokeVpc, _ := mustCreate(spoke, t, TypeVpc, map[string]any{"cidrBlock": "10.30.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	const name = "abcde12345.execute-api.eu-west-1.amazonaws.com"
+	in := map[string]any{"name": name, "comment": "a", "vpcs": []any{map[string]any{"vpcId": hubVpc}}}
+	zone, out := mustCreate(network, t, TypeZone, in)
+	association := map[string]any{"zoneId": zone, "vpcId": spokeVpc, "vpcRegion": region}
+	mustCreate(network, t, TypeVpcAssociationAuthorization, association)
+	mustCreate(spoke, t, TypeZoneAssociation, association)
+	news := map[string]any{"name": name, "comment": "b", "vpcs": []any{map[string]any{"vpcId": hubVpc}}}
+	_, err := update(network, t, TypeZone, zone, out, news)
+	require.NoError(t, err)
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.ElementsMatch(t, []string{hubVpc, spokeVpc}, c.Zones[zone].Vpcs, "the spoke's association stays")
+		return nil
+	}))
+
+	other, _ := mustCreate(network, t, TypeZone, map[string]any{"name": name, "vpcs": []any{map[string]any{"vpcId": hubVpc}}})
+	second := map[string]any{"zoneId": other, "vpcId": spokeVpc, "vpcRegion": region}
+	mustCreate(network, t, TypeVpcAssociationAuthorization, second)
+	_, _, err = create(spoke, t, TypeZoneAssociation, second)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ConflictingDomainExists")
+
+	require.NoError(t, store.Update(func(c *Cloud) error {
+		z := c.Zones[zone]
+		for i := len(z.Vpcs); i < 300; i++ {
+			z.Vpcs = append(z.Vpcs, fmt.Sprintf("vpc-%d", i))
+		}
+		for i := len(z.Authorized); i < 100; i++ {
+			z.Authorized = append(z.Authorized, fmt.Sprintf("vpc-a%d", i))
+		}
+		return nil
+	}))
+	third, _ := mustCreate(spoke, t, TypeVpc, map[string]any{"cidrBlock": "10.31.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	_, _, err = create(network, t, TypeVpcAssociationAuthorization, map[string]any{"zoneId": zone, "vpcId": third})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "TooManyVPCAssociationAuthorizations")
+	require.NoError(t, store.Update(func(c *Cloud) error {
+		c.Zones[zone].Authorized = append(c.Zones[zone].Authorized[1:], third)
+		return nil
+	}))
+	_, _, err = create(spoke, t, TypeZoneAssociation, map[string]any{"zoneId": zone, "vpcId": third})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "LimitsExceeded")
 }

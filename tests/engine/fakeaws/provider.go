@@ -482,10 +482,23 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 			_, out, err = p.putRecord(c, merged, false)
 			out["id"] = id
 		case TypeZone:
+			// resourceZoneUpdate associates the vpcs added and disassociates
+			// those removed (route53/zone.go); a VPC associated separately
+			// (ZoneAssociation) stays, as the zone ignores changes to vpcs.
 			if z, ok := c.Zones[id]; ok {
-				z.Vpcs = nil
-				for _, v := range merged.list("vpcs") {
-					z.Vpcs = append(z.Vpcs, props(v).str("vpcId"))
+				vpcsOf := func(in props) []string {
+					var out []string
+					for _, v := range in.list("vpcs") {
+						out = append(out, props(v).str("vpcId"))
+					}
+					return out
+				}
+				before, after := vpcsOf(oldInputs), vpcsOf(merged)
+				z.Vpcs = slices.DeleteFunc(z.Vpcs, func(v string) bool { return slices.Contains(before, v) && !slices.Contains(after, v) })
+				for _, v := range after {
+					if !slices.Contains(z.Vpcs, v) {
+						z.Vpcs = append(z.Vpcs, v)
+					}
 				}
 			}
 			out = merged
