@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
@@ -53,7 +56,9 @@ func seedHubNetworks(store *fakeaws.Store) error {
 // API's name given to the spokes by the hub's private hosted zone) deploys
 // with the printed roles; a workload of each spoke calls the API through the
 // hub by its own name and by the alias name; a VPC not associated with the
-// zone cannot resolve the API's name; a VPC whose range is not
+// zone cannot resolve the API's name; a tag change updates the zone and
+// keeps the spokes on it; a spoke removed loses the name and the other
+// keeps it; a VPC whose range is not
 // listed is kept out by the hub's security group and, with the group
 // opened by hand, by the API's policy (aws:VpcSourceIp); a preview then has
 // nothing to do and destroy removes everything in every account.
@@ -134,6 +139,54 @@ func TestHubLifecycle(t *testing.T) {
 	}))
 
 	s.step(t, "then a preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
+
+	zoneOf := func(c *fakeaws.Cloud) *fakeaws.HostedZone {
+		for _, z := range c.Zones {
+			if "https://"+z.Name+"/hub" == apiName {
+				return z
+			}
+		}
+		return nil
+	}
+	var zoneId string
+	s.cloudView(func(c *fakeaws.Cloud) { zoneId = zoneOf(c).Id })
+
+	s.step(t, "a tag change updates the zone in place and keeps the spokes' associations", func(t *testing.T) {
+		s.editConfig("tags", map[string]any{"project": "xaccount-api", "environment": "hub", "team": "network"})
+		s.mustUp()
+		s.cloudView(func(c *fakeaws.Cloud) {
+			z := zoneOf(c)
+			require.NotNil(t, z)
+			assert.Equal(t, zoneId, z.Id, "the same zone")
+			assert.ElementsMatch(t, []string{hubVpc, hubWorkload[0].vpc, hubWorkload[1].vpc}, z.Vpcs, "the zone ignores changes to its vpcs")
+			status, failure := c.CallFromWorkload(hubWorkload[1].scope, hubWorkload[1].vpc, hubWorkload[1].cidr, apiName)
+			assert.Equalf(t, 200, status, "billing still calls by name (failure %q)", failure)
+		})
+	})
+
+	s.step(t, "a spoke removed: its association and authorization go, the zone and the other spoke stay", func(t *testing.T) {
+		var doc map[string]any
+		b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.hub.yaml"))
+		require.NoError(t, err)
+		require.NoError(t, yaml.Unmarshal(b, &doc))
+		consumers := doc["config"].(map[string]any)["xaccount-api:consumers"].([]any)
+		// Billing's association is deleted with billing's credentials, which
+		// the new file no longer names: the roles and profiles are the ones
+		// `--iam --deployed <the file as deployed>` prints.
+		s.transitionRoles = true
+		s.editConfig("consumers", consumers[:2]) // app and orders; billing goes
+		s.mustUp()
+		s.cloudView(func(c *fakeaws.Cloud) {
+			z := zoneOf(c)
+			require.NotNil(t, z)
+			assert.ElementsMatch(t, []string{hubVpc, hubWorkload[0].vpc}, z.Vpcs)
+			assert.NotContains(t, z.Authorized, hubWorkload[1].vpc, "its authorization is gone too")
+			_, failure := c.CallFromWorkload(hubWorkload[1].scope, hubWorkload[1].vpc, hubWorkload[1].cidr, apiName)
+			assert.Equal(t, "dns", failure, "billing no longer resolves the API's name")
+			status, _ := c.CallFromWorkload(hubWorkload[0].scope, hubWorkload[0].vpc, hubWorkload[0].cidr, apiName)
+			assert.Equal(t, 200, status, "orders still does")
+		})
+	})
 
 	s.step(t, "destroy removes every account's part", func(t *testing.T) {
 		r := s.destroy()
