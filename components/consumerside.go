@@ -289,7 +289,10 @@ func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.Str
 	if access.Domain != nil {
 		domain, basePath = access.Domain.Name, access.Domain.BasePath
 	}
-	forms := invokeFormsOutput(restApiId, pulumi.String(region), stageName, access.EndpointId, publicDns, domain, basePath, privateDnsOn(c), sigv4, strict)
+	// Through the hub's private hosted zone a spoke resolves the API's own
+	// name, as private DNS would in the endpoint's VPC.
+	privateDns := privateDnsOn(c) || access.hubZone
+	forms := invokeFormsOutput(restApiId, pulumi.String(region), stageName, access.EndpointId, publicDns, domain, basePath, privateDns, sigv4, strict)
 	access.InvokeUrls = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Urls }).(pulumi.StringMapOutput)
 	access.CurlCommands = forms.ApplyT(func(f any) map[string]string { return f.(InvokeForms).Curl }).(pulumi.StringMapOutput)
 	return forms.ApplyT(func(f any) map[string]map[string]string { return f.(InvokeForms).Headers }).(pulumi.StringMapMapOutput)

@@ -229,6 +229,9 @@ type ConsumerAccess struct {
 	// domainReady resolves once the consumer's domain association and
 	// alias exist (nil without them): the probe waits for it.
 	domainReady pulumi.StringOutput
+	// hubZone says the spoke resolves the API's own name through the hub's
+	// private hosted zone (HubDnsPhz).
+	hubZone bool
 }
 
 // CrossAccountPrivateApi lets workloads in one or more consumer accounts call a
@@ -434,6 +437,16 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 			access := comp.Consumers[c.Name]
 			access.EndpointPolicyJson, access.EndpointPolicy = attached.Policy, attached.Policy
 		}
+		// Step 5d (network and spoke accounts): the API's own name for the
+		// spokes, through the hub's private hosted zone.
+		if args.hubZone() {
+			if _, err := newHubZone(ctx, name, comp, args, comp.Hub, api.RestApiId); err != nil {
+				return nil, fmt.Errorf("cross-account private api %s: hub: %w", name, err)
+			}
+			for _, c := range args.spokes() {
+				comp.Consumers[c.Name].hubZone = true
+			}
+		}
 	}
 
 	// Step 6 (account A): the ways to call it from each consumer VPC.
@@ -531,7 +544,7 @@ func (a *CrossAccountPrivateApiArgs) withCredentialProviders(ctx *pulumi.Context
 	}
 	out.Consumers = append([]ConsumerArgs(nil), a.Consumers...)
 	for i, c := range out.Consumers {
-		if c.Credentials == nil || c.EndpointId != nil || c.viaHub() {
+		if c.Credentials == nil || c.EndpointId != nil || (c.viaHub() && !a.hubZone()) {
 			continue
 		}
 		p, err := c.Credentials.newProvider(ctx, name+"-"+c.Name+"-provider", c.AccountId, a.Region, comp)

@@ -29,8 +29,11 @@ const (
 	// name with a Host or x-apigw-api-id header, or the API's
 	// {api-id}-{vpce-id} alias name, which AWS's public DNS answers.
 	HubDnsNone = "none"
-	// HubDnsPhz is a private hosted zone in the network account for the
-	// API's names, associated with every spoke VPC. Not built yet.
+	// HubDnsPhz is a private hosted zone in the network account named
+	// {api-id}.execute-api.{region}.amazonaws.com, with an alias to the hub
+	// endpoint, associated with every spoke VPC across accounts: spokes call
+	// the API by its own name. Each spoke then needs its account's provider
+	// (Provider or Credentials) for its zone association.
 	HubDnsPhz = "phz"
 	// HubDnsProfile is a Route 53 Profile holding that zone, shared with
 	// the spokes. Not built yet.
@@ -58,10 +61,14 @@ type HubArgs struct {
 	// an interface in (one per zone). Required.
 	VpcId     pulumi.StringInput      `pulumi:"vpcId"`
 	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
-	// Dns is how spokes resolve the API's names: HubDnsNone (the only one
-	// built so far). Required.
+	// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz
+	// (HubDnsProfile is not built yet). Required.
 	Dns string `pulumi:"dns"`
 }
+
+// hubZone says whether the hub resolves the API's name for the spokes
+// through a private hosted zone (HubDnsPhz).
+func (a *CrossAccountPrivateApiArgs) hubZone() bool { return a.Hub != nil && a.Hub.Dns == HubDnsPhz }
 
 // viaHub says whether the consumer is a spoke of the hub.
 func (c ConsumerArgs) viaHub() bool { return c.Via == ViaHub }
@@ -119,8 +126,10 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 	}
 	switch h.Dns {
 	case HubDnsNone:
-	case HubDnsPhz, HubDnsProfile:
-		f.add("hub.dns", "got %q: %s and %s are not built yet; expected %s", h.Dns, HubDnsPhz, HubDnsProfile, vocab.ExpectHubDns)
+	case HubDnsPhz:
+		a.checkHubZoneQuotas(f)
+	case HubDnsProfile:
+		f.add("hub.dns", "got %q: %s is not built yet; expected %s", h.Dns, HubDnsProfile, vocab.ExpectHubDns)
 	default:
 		f.bad("hub.dns", h.Dns, vocab.ExpectHubDns)
 	}
@@ -174,7 +183,7 @@ func (a *CrossAccountPrivateApiArgs) validateSpoke(f *fieldErrs, field string, c
 	if c.Probe {
 		notUsed("probe", "a probe through the hub is not built yet")
 	}
-	if c.Provider != nil || c.Credentials != nil {
+	if (c.Provider != nil || c.Credentials != nil) && !a.hubZone() {
 		notUsed("provider", "with hub.dns "+HubDnsNone+" nothing is created in the spoke's account")
 	}
 }

@@ -161,7 +161,7 @@ func TestHubSpokesWithAwsIam(t *testing.T) {
 // TestHubArgsAreChecked: every problem of a hub and its spokes, at once.
 func TestHubArgsAreChecked(t *testing.T) {
 	a := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
-		Hub: &HubArgs{AccountId: "7", VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), Dns: "phz"},
+		Hub: &HubArgs{AccountId: "7", VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), Dns: HubDnsProfile},
 		Consumers: []ConsumerArgs{
 			{Name: "orders", AccountId: "555555555555", Via: ViaHub, AllowedCidrs: pulumi.ToStringArray([]string{"10.40.0.0/24"}), EndpointPolicy: EndpointPolicyFull, Probe: true},
 			{Name: "billing", AccountId: "666666666666", Via: ViaHub, VpcId: pulumi.String("vpc-0c1d2e3f4a5b60718"), AllowedCidrs: pulumi.ToStringArray([]string{"10.40.0.128/25"})},
@@ -265,4 +265,124 @@ func TestHubRefusesAnExtraAllowForEveryone(t *testing.T) {
 	assert.NotContains(t, fields, "extraPolicyStatements[2]", "a Deny only narrows")
 	a.Hub, a.Consumers = nil, []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}}
 	assert.NotContains(t, fieldsOf(a.Validate()), "extraPolicyStatements[0]", "without a hub the SourceVpce Deny caps it")
+}
+
+// withHubZone is withHub with hub.dns phz: each spoke gets credentials for
+// its zone association.
+func withHubZone(t *testing.T) func(*CrossAccountPrivateApiArgs) {
+	return func(a *CrossAccountPrivateApiArgs) {
+		withHub(t, "")(a)
+		a.Hub.Dns = HubDnsPhz
+		for i := range a.Consumers {
+			if a.Consumers[i].viaHub() {
+				a.Consumers[i].Credentials = &AccountCredentials{RoleArn: pulumi.String("arn:aws:iam::" + a.Consumers[i].AccountId + ":role/deployer")}
+			}
+		}
+	}
+}
+
+// TestHubZoneGivesSpokesTheApisName: with dns phz the network account holds
+// a private hosted zone named exactly for the API, on the hub VPC, with an
+// alias to the hub endpoint's regional name; each spoke's VPC is authorized
+// there and associated from the spoke's own account after its
+// authorization; the spokes' invoke forms include the API's own name, and
+// the hub endpoint keeps private DNS off.
+func TestHubZoneGivesSpokesTheApisName(t *testing.T) {
+	mocks, res, err := runCrossAccountWith(t, testRegion, withHubZone(t))
+	require.NoError(t, err)
+	apiId, _, err := awsmock.Await(res.api.RestApiId)
+	require.NoError(t, err)
+	host := fmt.Sprintf("%s.execute-api.%s.amazonaws.com", apiId, testRegion)
+
+	zone := mustNamed(t, mocks, typeZone, "xa-hub-zone")
+	assert.Equal(t, testNetworkAccount, mocks.AccountOf(zone))
+	assert.Equal(t, host, zone.Inputs["name"].StringValue(), "the API's own name, not execute-api.<region>.amazonaws.com")
+	vpcs := zone.Inputs["vpcs"].ArrayValue()
+	require.Len(t, vpcs, 1, "created with the hub VPC only")
+	assert.Equal(t, "vpc-0a1b2c3d4e5f60718", vpcs[0].ObjectValue()["vpcId"].StringValue())
+
+	alias := mustNamed(t, mocks, typeRecord, "xa-hub-zone-alias")
+	assert.Equal(t, testNetworkAccount, mocks.AccountOf(alias))
+	assert.Equal(t, host, alias.Inputs["name"].StringValue())
+	assert.Equal(t, "A", alias.Inputs["type"].StringValue())
+	target := alias.Inputs["aliases"].ArrayValue()[0].ObjectValue()
+	hubDns, _, err := awsmock.Await(res.api.Hub.PublicDnsName)
+	require.NoError(t, err)
+	hubZoneId, _, err := awsmock.Await(res.api.Hub.PublicDnsZoneId)
+	require.NoError(t, err)
+	assert.Equal(t, hubDns, target["name"].StringValue(), "to the hub endpoint's regional name")
+	assert.Equal(t, hubZoneId, target["zoneId"].StringValue(), "with its hosted zone ID from the endpoint's dns_entry")
+
+	vpce := mustNamed(t, mocks, "aws:ec2/vpcEndpoint:VpcEndpoint", "xa-hub-endpoint-vpce")
+	assert.False(t, vpce.Inputs["privateDnsEnabled"].BoolValue(), "private DNS off: it would conflict with the zone")
+
+	for _, s := range []struct{ name, account, vpc string }{{"orders", "555555555555", "vpc-0b1c2d3e4f5a60718"}, {"billing", "666666666666", "vpc-0c1d2e3f4a5b60718"}} {
+		auth := mustNamed(t, mocks, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xa-"+s.name+"-hub-zone-authorization")
+		assert.Equal(t, testNetworkAccount, mocks.AccountOf(auth), "the zone's account authorizes")
+		assert.Equal(t, s.vpc, auth.Inputs["vpcId"].StringValue())
+		assoc := mustNamed(t, mocks, "aws:route53/zoneAssociation:ZoneAssociation", "xa-"+s.name+"-hub-zone-association")
+		assert.Equal(t, s.account, mocks.AccountOf(assoc), "the VPC's account associates")
+		assert.Equal(t, s.vpc, assoc.Inputs["vpcId"].StringValue())
+		assert.Contains(t, assoc.Dependencies, auth.URN, "after its authorization (and deleted before it)")
+		assert.Contains(t, assoc.Dependencies, zone.URN)
+		assert.Equal(t, fmt.Sprintf("https://%s/dev", host), res.urls[s.name][InvokePrivateDns], "%s calls the API by its name", s.name)
+	}
+	assert.NotContains(t, res.urls["app"], "orders", "own-endpoint consumers are unchanged")
+}
+
+// TestHubZoneArgsAreChecked: with dns phz a spoke needs its account's
+// provider or credentials; with dns none it may not have them; the zone's
+// quotas (VPCs, authorizations, tags) are checked before anything is
+// registered.
+func TestHubZoneArgsAreChecked(t *testing.T) {
+	var args CrossAccountPrivateApiArgs
+	withHub(t, "")(&args)
+	args.Region, args.ProducerAccountId, args.StageName = testRegion, testProducerAccount, "dev"
+	args.Hub.Dns = HubDnsPhz
+	assert.NotContains(t, fieldsOf(args.Validate()), "hub.dns", "phz is built")
+	ctx := &pulumi.Context{}
+	fields := []string{}
+	for _, fe := range args.checkProviders(ctx, false) {
+		fields = append(fields, fe.Field)
+	}
+	assert.Contains(t, fields, "consumers[0].provider", "a spoke without credentials, with phz")
+	assert.Contains(t, fields, "consumers[1].provider")
+
+	args.Consumers = nil
+	withHubZone(t)(&args)
+	args.Hub.Dns = HubDnsNone
+	assert.Contains(t, fieldsOf(args.Validate()), "consumers[0].provider", "credentials on a spoke with dns none")
+	args.Hub.Dns = HubDnsPhz
+	assert.NotContains(t, fieldsOf(args.Validate()), "consumers[0].provider")
+
+	tags := pulumi.StringMap{}
+	for i := range MaxTagsPerHostedZone + 1 {
+		tags[fmt.Sprintf("t%d", i)] = pulumi.String("v")
+	}
+	args.Tags = tags
+	assert.Contains(t, fieldsOf(args.Validate()), "tags", "the zone takes at most 10 tags")
+	args.Tags = nil
+
+	spokes := args.Consumers
+	args.Consumers = nil
+	for i := range maxAuthorizationsPerZone + 1 {
+		s := spokes[0]
+		s.Name = fmt.Sprintf("s%d", i)
+		s.AllowedCidrs = pulumi.ToStringArray([]string{fmt.Sprintf("10.%d.%d.0/24", 100+i/256, i%256)})
+		args.Consumers = append(args.Consumers, s)
+	}
+	err := args.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "101 spokes in other accounts than the network account need 101 VPC association authorizations")
+	assert.NotContains(t, err.Error(), "VPCs for the hub's private hosted zone")
+	for i := range maxVpcsPerPrivateZone - maxAuthorizationsPerZone {
+		s := spokes[0]
+		s.Name = fmt.Sprintf("n%d", i)
+		s.AccountId = testNetworkAccount // in the network account: no authorization
+		s.AllowedCidrs = pulumi.ToStringArray([]string{fmt.Sprintf("10.%d.%d.0/24", 200+i/256, i%256)})
+		args.Consumers = append(args.Consumers, s)
+	}
+	err = args.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "301 spokes and the hub VPC make 302 VPCs")
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,9 +49,20 @@ func TestIamPolicyCoversEveryTypeWithoutWildcardActions(t *testing.T) {
 						actions = append(actions, a)
 					}
 				}
-				if role == "producer" {
+				types := map[string]bool{}
+				for _, r := range p.Resources {
+					if r.Account == account {
+						types[r.Type] = true
+					}
+				}
+				switch {
+				case role == "producer":
 					assert.Contains(t, actions, "apigateway:UpdateRestApiPolicy", "attaching the resource policy needs it")
-				} else {
+				case !types["aws:ec2/vpcEndpoint:VpcEndpoint"] && types["aws:route53/zoneAssociation:ZoneAssociation"]:
+					// A hub spoke with hub.dns phz: its VPC's association only.
+					assert.Contains(t, actions, "route53:AssociateVPCWithHostedZone")
+					assert.Contains(t, actions, "ec2:DescribeVpcs", "AssociateVPCWithHostedZone needs it")
+				default:
 					assert.Contains(t, actions, "ec2:CreateVpcEndpoint")
 					assert.Contains(t, actions, "ec2:ModifyVpcEndpoint", "the endpoint policy attachment")
 				}
@@ -484,7 +496,7 @@ func TestTheBoundaryReadsNoLogs(t *testing.T) {
 // network account gets a deployer and a preview role for the hub endpoint
 // (its endpoint, security group and endpoint policy, nothing of API
 // Gateway), the spokes' accounts none: nothing is created there.
-func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesNone(t *testing.T) {
+func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesTheirAssociation(t *testing.T) {
 	raw, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.hub.yaml"))
 	require.NoError(t, err)
 	p, err := plan.Run("hub", raw)
@@ -499,15 +511,34 @@ func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesNone(t *testing.T) {
 	for _, st := range network.Roles["deployer"].Policy.Statement {
 		actions = append(actions, st.Action...)
 	}
-	for _, want := range []string{"ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteVpcEndpoints"} {
+	for _, want := range []string{"ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteVpcEndpoints",
+		// hub.dns phz: the zone, its alias and the spokes' authorizations.
+		"route53:CreateHostedZone", "route53:DeleteHostedZone", "route53:ChangeResourceRecordSets",
+		"route53:CreateVPCAssociationAuthorization", "route53:ListVPCAssociationAuthorizations", "route53:DeleteVPCAssociationAuthorization"} {
 		assert.Contains(t, actions, want)
 	}
 	for _, a := range actions {
 		assert.Falsef(t, strings.HasPrefix(a, "apigateway:"), "the network account gets nothing of API Gateway: %s", a)
 	}
 	assert.NotEmpty(t, network.Roles["preview"].Policy.Statement)
-	for _, spoke := range []string{"333333333333", "444444444444"} {
-		_, has := set.Accounts[spoke]
-		assert.Falsef(t, has, "spoke account %s gets no role", spoke)
+	// Each spoke's account: exactly what its VPC's association with the hub's
+	// zone needs, nothing of an endpoint or a zone of its own.
+	for account, profile := range map[string]string{"333333333333": "xaccount-hub-orders", "444444444444": "xaccount-hub-billing"} {
+		spoke, has := set.Accounts[account]
+		require.Truef(t, has, "spoke account %s gets roles for its zone association", account)
+		assert.Equal(t, profile, spoke.Profile)
+		var got []string
+		for _, st := range spoke.Roles["deployer"].Policy.Statement {
+			got = append(got, st.Action...)
+		}
+		slices.Sort(got)
+		assert.Equal(t, []string{"ec2:DescribeVpcs", "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
+			"route53:GetChange", "route53:ListHostedZonesByVPC"}, slices.Compact(got), "spoke account %s", account)
+		var reads []string
+		for _, st := range spoke.Roles["preview"].Policy.Statement {
+			reads = append(reads, st.Action...)
+		}
+		assert.NotContains(t, reads, "route53:AssociateVPCWithHostedZone", "the preview role reads only")
+		assert.Contains(t, reads, "route53:ListHostedZonesByVPC", "the association's read")
 	}
 }

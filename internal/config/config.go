@@ -117,6 +117,13 @@ type Consumer struct {
 	Via string
 }
 
+// DeploysInAccount says whether the program creates something in the
+// consumer's account: its endpoint, or as a spoke with hub.dns phz its VPC's
+// association with the hub's zone (a spoke has credentials only then).
+func (c Consumer) DeploysInAccount() bool {
+	return c.ManagesEndpoint() || (c.Via == components.ViaHub && (c.RoleArn != "" || c.Profile != ""))
+}
+
 // ManagesEndpoint says whether the program creates this consumer's endpoint
 // (and so needs a provider for its account).
 func (c Consumer) ManagesEndpoint() bool {

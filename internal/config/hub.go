@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
@@ -14,7 +15,8 @@ type Hub struct {
 	Account
 	// Vpc is the hub VPC and the endpoint's subnets.
 	Vpc ExistingVpc
-	// Dns is components.HubDnsNone (phz and profile are not built yet).
+	// Dns is components.HubDnsNone or components.HubDnsPhz (profile is
+	// not built yet).
 	Dns string
 }
 
@@ -62,16 +64,18 @@ func (r *reader) hub(raw map[string]string, role string) *Hub {
 		r.missing(k.field("dns"), vocab.ExpectHubDns)
 	} else if given {
 		h.Dns = dns
+		r.hubDns = dns
 	}
 	return h
 }
 
 // spoke reads a consumer with via: hub: its account, its existing VPC's
 // id, its source ranges and principals; what belongs to an endpoint of its
-// own is refused, and so are credentials: nothing is created in a spoke's
-// account with hub.dns none.
+// own is refused. Credentials are required with hub.dns phz (the spoke's
+// account associates its VPC with the hub's zone) and refused otherwise:
+// nothing is created in a spoke's account with hub.dns none.
 func (r *reader) spoke(k key, m map[string]any, c *Consumer) {
-	r.credentials(k, m, &c.Account, false, "this consumer calls through the hub (via: hub) and hub.dns is none")
+	r.credentials(k, m, &c.Account, r.hubDns == components.HubDnsPhz, "this consumer calls through the hub (via: hub) and hub.dns is "+components.HubDnsNone)
 	for _, u := range spokeUnused {
 		if _, present := m[u.name]; present {
 			r.fail(k.field(u.name), "not used with via: hub: %s; remove it", u.why)

@@ -48,12 +48,38 @@ func TestHubLoads(t *testing.T) {
 	assert.Nil(t, cfg.Hub)
 }
 
+// TestHubZoneLoads: with hub.dns phz each spoke takes its account's
+// credentials (its VPC's association with the hub's zone is made there):
+// it deploys in its account, its profile maps to it, and the args validate.
+func TestHubZoneLoads(t *testing.T) {
+	c := configtest.Valid()
+	configtest.AddHub(c)
+	configtest.At(c, "hub")["dns"] = "phz"
+	configtest.At(c, "consumers", 2)["profile"] = "orders"
+	configtest.At(c, "consumers", 3)["roleArn"] = "arn:aws:iam::555555555555:role/deployer"
+	cfg, err := config.Load(configtest.Raw(t, c), nil, "dev")
+	require.NoError(t, err)
+	assert.Equal(t, components.HubDnsPhz, cfg.Hub.Dns)
+	orders, billing := cfg.Consumers[2], cfg.Consumers[3]
+	assert.False(t, orders.ManagesEndpoint(), "still no endpoint of its own")
+	assert.True(t, orders.DeploysInAccount(), "its zone association")
+	assert.True(t, billing.DeploysInAccount())
+	assert.Equal(t, "444444444444", cfg.ProfileAccounts()["orders"])
+	assert.Equal(t, "arn:aws:iam::555555555555:role/deployer", billing.RoleArn)
+	assert.NoError(t, cfg.Args().Validate())
+
+	configtest.At(c, "hub")["dns"] = "none"
+	_, err = config.Load(configtest.Raw(t, c), nil, "dev")
+	require.Error(t, err, "with dns none a spoke takes no credentials")
+	assert.Contains(t, err.Error(), "xaccount-api:consumers[2].profile")
+}
+
 // TestHubProblemsAreReportedAtOnce: every problem of a bad hub
 // configuration is reported in one run, each on its key.
 func TestHubProblemsAreReportedAtOnce(t *testing.T) {
 	c := configtest.Valid()
 	configtest.AddHub(c)
-	configtest.At(c, "hub")["dns"] = "phz"
+	configtest.At(c, "hub")["dns"] = "profile"
 	delete(configtest.At(c, "hub", "vpc"), "subnetIds")
 	configtest.At(c, "consumers", 3)["allowedCidrs"] = []any{"10.40.0.0/16"}
 	configtest.At(c, "consumers", 2)["privateDns"] = true

@@ -37,8 +37,9 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	cfg.StackRole = r.stackRole(raw)
 	cfg.Region = r.region(raw)
 	cfg.Producer = r.producer(raw, cfg.StackRole)
-	cfg.Consumers = r.consumers(raw, cfg.Region, cfg.StackRole)
+	// The hub first: its dns says whether a spoke deploys in its account.
 	cfg.Hub = r.hub(raw, cfg.StackRole)
+	cfg.Consumers = r.consumers(raw, cfg.Region, cfg.StackRole)
 	cfg.Api = r.api(raw, cfg, stackName)
 	cfg.Tags = r.tags(raw)
 	cfg.TagsSecret = r.secretKeys[fullKey(KeyTags)]
@@ -54,11 +55,20 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 	return cfg, nil
 }
 
-// checkZoneTags refuses default tags a custom domain's private hosted zones
-// cannot carry: each created endpoint gets a zone, with every default tag,
-// and Route 53 takes at most components.MaxTagsPerHostedZone.
+// checkZoneTags refuses default tags the private hosted zones cannot carry:
+// the hub's with hub.dns phz, or with a custom domain one per created
+// endpoint; each gets every default tag, and Route 53 takes at most
+// components.MaxTagsPerHostedZone.
 func (r *reader) checkZoneTags(cfg *Config) {
-	if cfg.Api.CustomDomain == nil || len(cfg.Tags) <= components.MaxTagsPerHostedZone {
+	if len(cfg.Tags) <= components.MaxTagsPerHostedZone {
+		return
+	}
+	if cfg.Hub != nil && cfg.Hub.Dns == components.HubDnsPhz {
+		r.fail(key(fullKey(KeyTags)), "got %d tags; with %s.dns %s the hub's Route 53 private hosted zone gets every default tag, and a hosted zone takes at most %d tags; keep at most %d",
+			len(cfg.Tags), KeyHub, components.HubDnsPhz, components.MaxTagsPerHostedZone, components.MaxTagsPerHostedZone)
+		return
+	}
+	if cfg.Api.CustomDomain == nil {
 		return
 	}
 	for _, c := range cfg.Consumers {

@@ -73,6 +73,9 @@ type reader struct {
 	consumerIndex []int
 	// probeSet marks the read consumers (by position) that set probe themselves.
 	probeSet map[int]bool
+	// hubDns is the hub's dns as read ("" without a hub): with
+	// components.HubDnsPhz each spoke needs credentials.
+	hubDns string
 }
 
 // key is a key path while walking.

@@ -72,6 +72,19 @@ var Actions = map[string][]string{
 		"route53:ListResourceRecordSets", "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
 		"ec2:DescribeVpcs",
 	},
+	// The hub's zone (hub.dns phz): the network account authorizes each
+	// spoke VPC (terraform-provider-aws route53/vpc_association_authorization.go:
+	// Create, List on read, Delete), the spoke's account associates it
+	// (route53/zone_association.go: AssociateVPCWithHostedZone, which IAM
+	// also checks as ec2:DescribeVpcs on the VPC, GetChange for the wait,
+	// ListHostedZonesByVPC on read, DisassociateVPCFromHostedZone on delete).
+	"aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization": {
+		"route53:CreateVPCAssociationAuthorization", "route53:ListVPCAssociationAuthorizations", "route53:DeleteVPCAssociationAuthorization",
+	},
+	"aws:route53/zoneAssociation:ZoneAssociation": {
+		"route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone", "route53:ListHostedZonesByVPC",
+		"route53:GetChange", "ec2:DescribeVpcs",
+	},
 	"aws:route53/record:Record": {
 		"route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone", "route53:GetChange",
 	},

@@ -282,18 +282,34 @@ func (e scopeEnv) route53Scopes(action string, origins []string) []scope {
 		}}}
 	case "route53:ChangeResourceRecordSets":
 		var names, types []string
+		pattern := false
 		for _, r := range e.in.Records {
-			names = append(names, NormalizedRecordName(r.Name))
+			if rest, ok := strings.CutPrefix(r.Name, "*."); ok {
+				// The hub zone's API name, whose API ID is unknown until
+				// the API exists: any one label under the region's
+				// execute-api name.
+				names = append(names, "*."+NormalizedRecordName(rest))
+				pattern = true
+			} else {
+				names = append(names, NormalizedRecordName(r.Name))
+			}
 			types = append(types, strings.ToUpper(r.Type))
 		}
 		slices.Sort(names)
 		slices.Sort(types)
-		return []scope{{name: "Records", resources: zones, condition: map[string]map[string]any{
-			"ForAllValues:StringEquals": {
-				"route53:ChangeResourceRecordSetsNormalizedRecordNames": slices.Compact(names),
-				"route53:ChangeResourceRecordSetsRecordTypes":           slices.Compact(types),
-			},
-		}}}
+		cond := map[string]map[string]any{"ForAllValues:StringEquals": {
+			"route53:ChangeResourceRecordSetsNormalizedRecordNames": slices.Compact(names),
+			"route53:ChangeResourceRecordSetsRecordTypes":           slices.Compact(types),
+		}}
+		if pattern {
+			cond["ForAllValues:StringLike"] = map[string]any{"route53:ChangeResourceRecordSetsNormalizedRecordNames": cond["ForAllValues:StringEquals"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"]}
+			delete(cond["ForAllValues:StringEquals"], "route53:ChangeResourceRecordSetsNormalizedRecordNames")
+		}
+		return []scope{{name: "Records", resources: zones, condition: cond}}
+	case "route53:ListHostedZonesByVPC":
+		// No resource type ("Actions, resources, and condition keys for
+		// Amazon Route 53"): it lists by the VPC in the request.
+		return []scope{{name: "ZonesOfVpcs", resources: []string{"*"}}}
 	case "route53:AssociateVPCWithHostedZone":
 		if slices.Contains(origins, vpcEndpointType) {
 			return []scope{{name: "ServiceZones", resources: []string{"*"}}}

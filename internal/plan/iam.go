@@ -152,6 +152,9 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 	case recordType:
 		name, _ := r.Inputs["name"].(string)
 		typ, _ := r.Inputs["type"].(string)
+		if host, ok := apiHostPattern(name); ok {
+			name = host // the hub zone's alias: the API ID is not known before the API exists
+		}
 		rec := iampolicy.Record{Name: name, Type: typ}
 		if name != "" && !slices.Contains(in.Records, rec) {
 			in.Records = append(in.Records, rec)
@@ -175,6 +178,17 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 			in.SharePrincipals = append(in.SharePrincipals, principal)
 		}
 	}
+}
+
+// apiHostPattern turns an API's own name, {api-id}.execute-api.{region}.amazonaws.com
+// (the hub zone's alias record), into *.execute-api.{region}.amazonaws.com.
+func apiHostPattern(name string) (string, bool) {
+	first, rest, ok := strings.Cut(strings.TrimSuffix(name, "."), ".")
+	if !ok || first == "" || strings.Contains(first, "-") || !strings.HasPrefix(rest, "execute-api.") || !strings.HasSuffix(rest, ".amazonaws.com") ||
+		strings.Count(rest, ".") != 3 {
+		return "", false
+	}
+	return "*." + rest, true
 }
 
 // roleType is the IAM role type, whose name, trust and policies scope the
@@ -273,7 +287,7 @@ func (p *Plan) credentials(account string) (config.Account, bool) {
 		return p.config.Producer, true
 	}
 	for _, c := range p.config.Consumers {
-		if c.AccountId == account && c.ManagesEndpoint() {
+		if c.AccountId == account && c.DeploysInAccount() {
 			return c.Account, true
 		}
 	}

@@ -74,7 +74,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 				continue
 			}
 			if c.Via == components.ViaHub {
-				tw.line(1, "consumer %s calls through the hub endpoint in account %s (nothing is deployed in this account)", c.Name, p.config.Hub.AccountId)
+				tw.line(1, "consumer %s calls through the hub endpoint in account %s", c.Name, p.config.Hub.AccountId)
 				continue
 			}
 			tw.line(1, "consumer %s uses endpoint %s, owned outside this stack", c.Name, c.EndpointId)

@@ -32,7 +32,7 @@ type Providers struct {
 // NewProviders registers one aws.Provider per account, each pinned to its
 // region and, through allowedAccountIds, to its account: a wrong credential
 // fails instead of deploying into another account. Consumers with an existing
-// endpoint get none.
+// endpoint get none, and so do spokes unless hub.dns is phz.
 func NewProviders(ctx *pulumi.Context, cfg *config.Config) (*Providers, error) {
 	producer, err := newAccountProvider(ctx, ProducerProviderName, cfg, cfg.Producer)
 	if err != nil {
@@ -40,7 +40,7 @@ func NewProviders(ctx *pulumi.Context, cfg *config.Config) (*Providers, error) {
 	}
 	p := &Providers{Producer: producer, Consumers: map[string]*aws.Provider{}}
 	for _, c := range cfg.Consumers {
-		if !c.ManagesEndpoint() {
+		if !c.DeploysInAccount() {
 			continue
 		}
 		provider, err := newAccountProvider(ctx, ConsumerProviderName(c.Name), cfg, c.Account)

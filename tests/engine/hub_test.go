@@ -1,11 +1,14 @@
 package engine
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
@@ -50,9 +53,13 @@ func seedHubNetworks(store *fakeaws.Store) error {
 }
 
 // TestHubLifecycle: the hub stack (a consumer with its own endpoint, two
-// spokes in two accounts through the hub endpoint of a network account)
-// deploys with the printed roles; a workload of each spoke calls the API
-// through the hub by every form its outputs give; a VPC whose range is not
+// spokes in two accounts through the hub endpoint of a network account, the
+// API's name given to the spokes by the hub's private hosted zone) deploys
+// with the printed roles; a workload of each spoke calls the API through the
+// hub by its own name and by the alias name; a VPC not associated with the
+// zone cannot resolve the API's name; a tag change updates the zone and
+// keeps the spokes on it; a spoke removed loses the name and the other
+// keeps it; a VPC whose range is not
 // listed is kept out by the hub's security group and, with the group
 // opened by hand, by the API's policy (aws:VpcSourceIp); a preview then has
 // nothing to do and destroy removes everything in every account.
@@ -84,14 +91,28 @@ func TestHubLifecycle(t *testing.T) {
 			}
 		}
 	})
+	apiName := consumers["orders"].(map[string]any)["invokeUrls"].(map[string]any)["privateDns"].(string)
+	s.cloudView(func(c *fakeaws.Cloud) {
+		var zone *fakeaws.HostedZone
+		for _, z := range c.Zones {
+			if "https://"+z.Name+"/hub" == apiName {
+				zone = z
+			}
+		}
+		require.NotNil(t, zone, "a zone named exactly for the API: %s", apiName)
+		assert.Equal(t, hubScope.Account, zone.Account, "in the network account")
+		assert.ElementsMatch(t, []string{hubVpc, hubWorkload[0].vpc, hubWorkload[1].vpc}, zone.Vpcs, "the hub VPC and each spoke's, not the unlisted one")
+	})
 	for _, w := range hubWorkload[:2] {
 		urls := consumers[w.name].(map[string]any)["invokeUrls"].(map[string]any)
 		require.Contains(t, urls, "route53Alias")
-		assert.NotContains(t, urls, "privateDns", "the endpoint's private DNS does not answer in a spoke")
+		assert.Equal(t, apiName, urls["privateDns"], "the API's own name, through the hub's zone")
 		curl := consumers[w.name].(map[string]any)["curl"].(map[string]any)
 		s.cloudView(func(c *fakeaws.Cloud) {
-			status, failure := c.CallFromWorkload(w.scope, w.vpc, w.cidr, urls["route53Alias"].(string))
-			assert.Equalf(t, 200, status, "%s through the hub (failure %q)", w.name, failure)
+			for _, form := range []string{"privateDns", "route53Alias"} {
+				status, failure := c.CallFromWorkload(w.scope, w.vpc, w.cidr, urls[form].(string))
+				assert.Equalf(t, 200, status, "%s through the hub by %s (failure %q)", w.name, form, failure)
+			}
 			for _, form := range []string{"publicDnsWithHostHeader", "publicDnsWithApiIdHeader"} {
 				require.Containsf(t, urls, form, "%s's outputs give the %s form", w.name, form)
 				status, failure := c.CallFromWorkloadWith(w.scope, w.vpc, w.cidr, urls[form].(string), curlHeader(t, curl[form].(string)))
@@ -102,7 +123,9 @@ func TestHubLifecycle(t *testing.T) {
 	unlisted := hubWorkload[2]
 	alias := consumers["orders"].(map[string]any)["invokeUrls"].(map[string]any)["route53Alias"].(string)
 	s.cloudView(func(c *fakeaws.Cloud) {
-		_, failure := c.CallFromWorkload(unlisted.scope, unlisted.vpc, unlisted.cidr, alias)
+		_, failure := c.CallFromWorkload(unlisted.scope, unlisted.vpc, unlisted.cidr, apiName)
+		assert.Equal(t, "dns", failure, "a VPC not associated with the hub's zone cannot resolve the API's name")
+		_, failure = c.CallFromWorkload(unlisted.scope, unlisted.vpc, unlisted.cidr, alias)
 		assert.Equal(t, "timeout", failure, "the hub's security group keeps an unlisted range out")
 	})
 	require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
@@ -124,12 +147,61 @@ func TestHubLifecycle(t *testing.T) {
 
 	s.step(t, "then a preview has no changes", func(t *testing.T) { requireNoChanges(t, s) })
 
+	zoneOf := func(c *fakeaws.Cloud) *fakeaws.HostedZone {
+		for _, z := range c.Zones {
+			if "https://"+z.Name+"/hub" == apiName {
+				return z
+			}
+		}
+		return nil
+	}
+	var zoneId string
+	s.cloudView(func(c *fakeaws.Cloud) { zoneId = zoneOf(c).Id })
+
+	s.step(t, "a tag change updates the zone in place and keeps the spokes' associations", func(t *testing.T) {
+		s.editConfig("tags", map[string]any{"project": "xaccount-api", "environment": "hub", "team": "network"})
+		s.mustUp()
+		s.cloudView(func(c *fakeaws.Cloud) {
+			z := zoneOf(c)
+			require.NotNil(t, z)
+			assert.Equal(t, zoneId, z.Id, "the same zone")
+			assert.ElementsMatch(t, []string{hubVpc, hubWorkload[0].vpc, hubWorkload[1].vpc}, z.Vpcs, "the zone ignores changes to its vpcs")
+			status, failure := c.CallFromWorkload(hubWorkload[1].scope, hubWorkload[1].vpc, hubWorkload[1].cidr, apiName)
+			assert.Equalf(t, 200, status, "billing still calls by name (failure %q)", failure)
+		})
+	})
+
+	s.step(t, "a spoke removed: its association and authorization go, the zone and the other spoke stay", func(t *testing.T) {
+		var doc map[string]any
+		b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.hub.yaml"))
+		require.NoError(t, err)
+		require.NoError(t, yaml.Unmarshal(b, &doc))
+		consumers := doc["config"].(map[string]any)["xaccount-api:consumers"].([]any)
+		// Billing's association is deleted with billing's credentials, which
+		// the new file no longer names: the roles and profiles are the ones
+		// `--iam --deployed <the file as deployed>` prints.
+		s.transitionRoles = true
+		s.editConfig("consumers", consumers[:2]) // app and orders; billing goes
+		s.mustUp()
+		s.cloudView(func(c *fakeaws.Cloud) {
+			z := zoneOf(c)
+			require.NotNil(t, z)
+			assert.ElementsMatch(t, []string{hubVpc, hubWorkload[0].vpc}, z.Vpcs)
+			assert.NotContains(t, z.Authorized, hubWorkload[1].vpc, "its authorization is gone too")
+			_, failure := c.CallFromWorkload(hubWorkload[1].scope, hubWorkload[1].vpc, hubWorkload[1].cidr, apiName)
+			assert.Equal(t, "dns", failure, "billing no longer resolves the API's name")
+			status, _ := c.CallFromWorkload(hubWorkload[0].scope, hubWorkload[0].vpc, hubWorkload[0].cidr, apiName)
+			assert.Equal(t, 200, status, "orders still does")
+		})
+	})
+
 	s.step(t, "destroy removes every account's part", func(t *testing.T) {
 		r := s.destroy()
 		require.NoErrorf(t, r.err, "destroy:\n%s\n%s", r.out, r.errOut)
 		s.cloudView(func(c *fakeaws.Cloud) {
 			assert.Empty(t, c.Endpoints)
 			assert.Empty(t, c.RestApis)
+			assert.Empty(t, c.Zones, "the association, the authorization, then the alias and the zone")
 			for id, g := range c.SecurityGroups {
 				assert.NotEqualf(t, hubScope, g.Scope, "group %s of the network account is gone", id)
 			}

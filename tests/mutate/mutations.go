@@ -194,4 +194,13 @@ var Mutations = []Mutation{
 	{Name: "the deployer passes the stack's roles to any service", File: "internal/iampolicy/boundary.go",
 		From: `map[string]map[string]any{"StringEquals": {"iam:PassedToService": s}})`, To: `nil)`,
 		Runs: []Run{root("-run", "TestDeployersCreateOnlyBoundedStackRoles", "./tests"), engine("-run", "^TestPrintedDeployerCreatesOnlyBoundedStackRoles$", "./fakeaws")}},
+	{Name: "the hub zone's association no longer waits for its authorization (created before it, deleted after it)", File: "components/hubzone.go",
+		From: `}, pulumi.Parent(parent), pulumi.Provider(c.Provider), pulumi.DependsOn(after))`, To: `}, pulumi.Parent(parent), pulumi.Provider(c.Provider))`,
+		Runs: []Run{root("-run", "TestHubZone", "./components")}},
+	{Name: "the hub zone named execute-api.<region>.amazonaws.com (it would capture every other API's name in a spoke)", File: "components/hubzone.go",
+		From: `return pulumi.Sprintf("%s.execute-api.%s.amazonaws.com", restApiId, region)`, To: `return pulumi.Sprintf("execute-api.%s.amazonaws.com", region)`,
+		Runs: []Run{root("-run", "TestHubZone", "./components"), engine("-run", "^TestHubLifecycle$", ".")}},
+	{Name: "a spoke VPC associated across accounts without the zone owner's authorization", File: "tests/engine/fakeaws/hubzone.go",
+		From: `if z.Account != p.scope.Account && !slices.Contains(z.Authorized, vpc) {`, To: `if false {`,
+		Runs: []Run{engine("-run", "^TestCrossAccountZoneAssociationNeedsTheOwnersAuthorization$", "./fakeaws")}},
 }

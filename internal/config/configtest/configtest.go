@@ -278,8 +278,30 @@ var BadCases = []BadCase{
 	}, "xaccount-api:hub", "the hub endpoint would serve nobody"},
 	{"hub dns not built", func(c map[string]any) {
 		AddHub(c)
-		At(c, "hub")["dns"] = "phz"
+		At(c, "hub")["dns"] = "profile"
 	}, "xaccount-api:hub.dns", "not built yet"},
+	{"hub zone spoke without credentials", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["dns"] = "phz"
+		At(c, "consumers", 3)["profile"] = "billing"
+	}, "xaccount-api:consumers[2]", "neither roleArn nor profile"},
+	{"hub zone spoke credentials of another account", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["dns"] = "phz"
+		At(c, "consumers", 2)["roleArn"] = "arn:aws:iam::555555555555:role/deployer"
+		At(c, "consumers", 3)["profile"] = "billing"
+	}, "xaccount-api:consumers[2].roleArn", "expected a role in account 444444444444"},
+	{"hub zone with too many default tags", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["dns"] = "phz"
+		At(c, "consumers", 2)["profile"] = "orders"
+		At(c, "consumers", 3)["profile"] = "billing"
+		tags := map[string]any{}
+		for i := range 11 {
+			tags[fmt.Sprintf("t%d", i)] = "v"
+		}
+		c["tags"] = tags
+	}, "xaccount-api:tags", "a hosted zone takes at most 10 tags"},
 	{"hub dns unknown", func(c map[string]any) {
 		AddHub(c)
 		At(c, "hub")["dns"] = "route53"

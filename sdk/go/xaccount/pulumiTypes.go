@@ -1653,7 +1653,7 @@ type Hub struct {
 	AccountId string `pulumi:"accountId"`
 	// Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
 	Credentials *AccountCredentials `pulumi:"credentials"`
-	// Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+	// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
 	Dns string `pulumi:"dns"`
 	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
 	SubnetIds []string `pulumi:"subnetIds"`
@@ -1678,7 +1678,7 @@ type HubArgs struct {
 	AccountId pulumi.StringInput `pulumi:"accountId"`
 	// Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
 	Credentials AccountCredentialsPtrInput `pulumi:"credentials"`
-	// Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+	// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
 	Dns pulumi.StringInput `pulumi:"dns"`
 	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
 	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
@@ -1774,7 +1774,7 @@ func (o HubOutput) Credentials() AccountCredentialsPtrOutput {
 	return o.ApplyT(func(v Hub) *AccountCredentials { return v.Credentials }).(AccountCredentialsPtrOutput)
 }
 
-// Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
 func (o HubOutput) Dns() pulumi.StringOutput {
 	return o.ApplyT(func(v Hub) string { return v.Dns }).(pulumi.StringOutput)
 }
@@ -1833,7 +1833,7 @@ func (o HubPtrOutput) Credentials() AccountCredentialsPtrOutput {
 	}).(AccountCredentialsPtrOutput)
 }
 
-// Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
 func (o HubPtrOutput) Dns() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Hub) *string {
 		if v == nil {

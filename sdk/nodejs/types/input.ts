@@ -248,7 +248,7 @@ export interface HubArgs {
      */
     credentials?: pulumi.Input<inputs.AccountCredentialsArgs | undefined>;
     /**
-     * Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+     * Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
      */
     dns: pulumi.Input<string>;
     /**

@@ -1058,7 +1058,7 @@ class HubArgsDict(TypedDict):
     """
     dns: pulumi.Input[_builtins.str]
     """
-    Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+    Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
     """
     subnet_ids: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
     """
@@ -1085,7 +1085,7 @@ class HubArgs:
         HubArgs describe a hub: one execute-api endpoint in a shared network account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach over their Transit Gateway. Its security group opens 443 to the spokes' AllowedCidrs only, its policy allows invoking this API only, and the API's resource policy admits each spoke through it by aws:VpcSourceIp (its AllowedCidrs) and, with AWS_IAM, by its principals.
 
         :param pulumi.Input[_builtins.str] account_id: AccountId is the network account that holds the hub VPC: Provider must act there. Required.
-        :param pulumi.Input[_builtins.str] dns: Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+        :param pulumi.Input[_builtins.str] dns: Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] subnet_ids: VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
         :param pulumi.Input[_builtins.str] vpc_id: VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
         :param pulumi.Input['AccountCredentialsArgs'] credentials: Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
@@ -1113,7 +1113,7 @@ class HubArgs:
     @pulumi.getter
     def dns(self) -> pulumi.Input[_builtins.str]:
         """
-        Dns is how spokes resolve the API's names: HubDnsNone (the only one built so far). Required.
+        Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
         """
         return pulumi.get(self, "dns")
 

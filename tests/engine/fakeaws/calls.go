@@ -348,6 +348,22 @@ var Calls = []Call{
 	{TypeZone, "update", "route53:AssociateVPCWithHostedZone", zoneArn, nil, "resourceZoneUpdate (vpc)"},
 	{TypeZone, "update", "route53:DisassociateVPCFromHostedZone", zoneArn, nil, "resourceZoneUpdate (vpc)"},
 	{TypeZone, "delete", "route53:DeleteHostedZone", zoneArn, nil, "resourceZoneDelete (DeleteHostedZone)"},
+	// The hub's zone across accounts (route53/vpc_association_authorization.go,
+	// zone_association.go): the zone's account authorizes, lists on read
+	// and deletes; the VPC's account associates (IAM also checks
+	// ec2:DescribeVpcs, "Actions, resources, and condition keys for Amazon
+	// Route 53"), waits for the change (a cross-account AccessDenied on
+	// GetChange is ignored: resourceZoneAssociationRefreshFunc), reads with
+	// ListHostedZonesByVPC (no resource type) and disassociates on delete.
+	{TypeVpcAssociationAuthorization, "create", "route53:CreateVPCAssociationAuthorization", recordZoneArn, nil, "resourceVPCAssociationAuthorizationCreate"},
+	{TypeVpcAssociationAuthorization, "read", "route53:ListVPCAssociationAuthorizations", recordZoneArn, nil, "resourceVPCAssociationAuthorizationRead"},
+	{TypeVpcAssociationAuthorization, "delete", "route53:DeleteVPCAssociationAuthorization", recordZoneArn, nil, "resourceVPCAssociationAuthorizationDelete"},
+	{TypeZoneAssociation, "create", "route53:AssociateVPCWithHostedZone", recordZoneArn, nil, "resourceZoneAssociationCreate (AssociateVPCWithHostedZone)"},
+	{TypeZoneAssociation, "create", "ec2:DescribeVpcs", ec2Any, nil, "AssociateVPCWithHostedZone (dependent action)"},
+	{TypeZoneAssociation, "create", "route53:GetChange", changeArn, nil, "resourceZoneAssociationCreate (wait; AccessDenied ignored)"},
+	{TypeZoneAssociation, "read", "route53:ListHostedZonesByVPC", anyArn, nil, "resourceZoneAssociationRead (GetZoneAssociation)"},
+	{TypeZoneAssociation, "delete", "route53:DisassociateVPCFromHostedZone", recordZoneArn, nil, "resourceZoneAssociationDelete"},
+	{TypeZoneAssociation, "delete", "ec2:DescribeVpcs", ec2Any, nil, "DisassociateVPCFromHostedZone (dependent action)"},
 	{TypeRecord, "create", "route53:GetHostedZone", recordZoneArn, nil, "resourceRecordCreate (findHostedZoneByID)"},
 	{TypeRecord, "create", "route53:ChangeResourceRecordSets", recordZoneArn, nil, "resourceRecordCreate (ChangeResourceRecordSets CREATE)"},
 	{TypeRecord, "create", "route53:GetChange", changeArn, nil, "resourceRecordCreate (waitChangeInsync)"},

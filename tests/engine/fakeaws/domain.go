@@ -92,6 +92,9 @@ type HostedZone struct {
 	Name    string                 `json:"name"`
 	Vpcs    []string               `json:"vpcs"`
 	Records map[string]*ZoneRecord `json:"records"`
+	// Authorized are the VPCs of other accounts the zone's account has
+	// authorized to associate (CreateVPCAssociationAuthorization).
+	Authorized []string `json:"authorized"`
 }
 
 // ZoneRecord is a record set; an alias names its target.

@@ -41,9 +41,13 @@ var forceNew = map[string][]string{
 	TypePrincipalAssociation: {"principal", "resourceShareArn"},
 	TypeShareAccepter:        {"shareArn"},
 	TypeZone:                 {"name", "delegationSetId"},
-	TypeRecord:               {"name", "type", "zoneId", "setIdentifier"},
-	TypeApiGatewayAccount:    {},
-	TypeRole:                 {"name", "namePrefix", "path"},
+	// aws_route53_vpc_association_authorization, aws_route53_zone_association:
+	// every argument (neither has an update).
+	TypeVpcAssociationAuthorization: {"zoneId", "vpcId", "vpcRegion"},
+	TypeZoneAssociation:             {"zoneId", "vpcId", "vpcRegion"},
+	TypeRecord:                      {"name", "type", "zoneId", "setIdentifier"},
+	TypeApiGatewayAccount:           {},
+	TypeRole:                        {"name", "namePrefix", "path"},
 	// aws_vpc_endpoint_policy: vpc_endpoint_id.
 	TypeVpcEndpointPolicy: {"vpcEndpointId"},
 	// aws_lambda_permission: every argument.

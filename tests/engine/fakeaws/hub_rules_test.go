@@ -1,6 +1,7 @@
 package fakeaws
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,4 +59,120 @@ func TestResourcePolicyTellsCallersApartByVpcSourceIp(t *testing.T) {
 			assert.NotContains(t, r.Body, "explicit deny", "no Allow, not a Deny")
 		}
 	}
+}
+
+// TestCrossAccountZoneAssociationNeedsTheOwnersAuthorization: a VPC of
+// another account is associated with a private hosted zone only after the
+// zone's account has authorized it (NotAuthorizedException before), only by
+// the VPC's own account (InvalidVPCId), and only the zone's account
+// authorizes (NoSuchHostedZone); deleting the authorization leaves the
+// association, disassociating leaves the zone its last VPC
+// (LastVPCAssociation refuses that one), and the zone goes once empty of
+// records.
+func TestCrossAccountZoneAssociationNeedsTheOwnersAuthorization(t *testing.T) {
+	store := newStore(t)
+	network := provider(t, store, producerAccount)
+	spoke := provider(t, store, consumerAccount)
+	hubVpc, _ := mustCreate(network, t, TypeVpc, map[string]any{"cidrBlock": "10.90.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	spokeVpc, _ := mustCreate(spoke, t, TypeVpc, map[string]any{"cidrBlock": "10.30.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	zone, _ := mustCreate(network, t, TypeZone, map[string]any{"name": "abcde12345.execute-api.eu-west-1.amazonaws.com", "vpcs": []any{map[string]any{"vpcId": hubVpc}}})
+	association := map[string]any{"zoneId": zone, "vpcId": spokeVpc, "vpcRegion": region}
+
+	_, _, err := create(spoke, t, TypeZoneAssociation, association)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "NotAuthorizedException", "not authorized by the zone's account")
+	_, _, err = create(spoke, t, TypeVpcAssociationAuthorization, association)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "NoSuchHostedZone", "only the zone's account authorizes")
+	_, _, err = create(network, t, TypeZoneAssociation, association)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "InvalidVPCId", "only the VPC's account associates it")
+
+	authId, _ := mustCreate(network, t, TypeVpcAssociationAuthorization, association)
+	assocId, _ := mustCreate(spoke, t, TypeZoneAssociation, association)
+	require.NoError(t, del(network, t, TypeVpcAssociationAuthorization, authId, association))
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.ElementsMatch(t, []string{hubVpc, spokeVpc}, c.Zones[zone].Vpcs, "the association outlives its authorization")
+		return nil
+	}))
+	require.NoError(t, del(spoke, t, TypeZoneAssociation, assocId, association))
+	err = del(network, t, TypeZoneAssociation, "x", map[string]any{"zoneId": zone, "vpcId": hubVpc})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "LastVPCAssociation")
+	require.NoError(t, del(network, t, TypeZone, zone, nil))
+}
+
+// TestAZoneGivesTheApisNameOnlyInItsVpcs: an API's own name in a private
+// hosted zone with an alias to an endpoint answers, as a call to that
+// endpoint with the name's API ID, only in the VPCs associated with the
+// zone.
+func TestAZoneGivesTheApisNameOnlyInItsVpcs(t *testing.T) {
+	w, f := spokeWorld(t, resourcePolicy(`"*"`))
+	w.c.TransitPaths = map[string][]string{transitKey(f.Scope, "vpc-2"): {transitKey(w.endpoint.Scope, "vpc-1")}}
+	w.endpoint.PrivateDns = false
+	name := worldApi + ".execute-api.eu-west-1.amazonaws.com"
+	zone := &HostedZone{Scope: w.endpoint.Scope, Id: "ZHUB", Name: name, Vpcs: []string{"vpc-1"}, Records: map[string]*ZoneRecord{
+		name + " A": {Name: name, Type: "A", AliasName: worldVpce + "-abcd.execute-api.eu-west-1.vpce.amazonaws.com"},
+	}}
+	w.c.Zones = map[string]*HostedZone{zone.Id: zone}
+	r := w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
+	assert.Equal(t, "dns", r.Failure, "the spoke VPC is not associated yet")
+	zone.Vpcs = append(zone.Vpcs, "vpc-2")
+	r = w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
+	assert.Equal(t, 200, r.Status, "through the zone's alias to the hub endpoint (%s %s)", r.Failure, r.Detail)
+}
+
+// TestAZoneUpdateKeepsItsSeparateAssociations: updating the zone (its
+// comment, with vpcs as they were) leaves the spoke VPC that a
+// ZoneAssociation put on it; a second zone of the same name refuses that
+// VPC (ConflictingDomainExists); the 301st VPC of a zone and the 101st
+// authorization are refused.
+func TestAZoneUpdateKeepsItsSeparateAssociations(t *testing.T) {
+	store := newStore(t)
+	network := provider(t, store, producerAccount)
+	spoke := provider(t, store, consumerAccount)
+	hubVpc, _ := mustCreate(network, t, TypeVpc, map[string]any{"cidrBlock": "10.90.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	spokeVpc, _ := mustCreate(spoke, t, TypeVpc, map[string]any{"cidrBlock": "10.30.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	const name = "abcde12345.execute-api.eu-west-1.amazonaws.com"
+	in := map[string]any{"name": name, "comment": "a", "vpcs": []any{map[string]any{"vpcId": hubVpc}}}
+	zone, out := mustCreate(network, t, TypeZone, in)
+	association := map[string]any{"zoneId": zone, "vpcId": spokeVpc, "vpcRegion": region}
+	mustCreate(network, t, TypeVpcAssociationAuthorization, association)
+	mustCreate(spoke, t, TypeZoneAssociation, association)
+	news := map[string]any{"name": name, "comment": "b", "vpcs": []any{map[string]any{"vpcId": hubVpc}}}
+	_, err := update(network, t, TypeZone, zone, out, news)
+	require.NoError(t, err)
+	require.NoError(t, store.View(func(c *Cloud) error {
+		assert.ElementsMatch(t, []string{hubVpc, spokeVpc}, c.Zones[zone].Vpcs, "the spoke's association stays")
+		return nil
+	}))
+
+	other, _ := mustCreate(network, t, TypeZone, map[string]any{"name": name, "vpcs": []any{map[string]any{"vpcId": hubVpc}}})
+	second := map[string]any{"zoneId": other, "vpcId": spokeVpc, "vpcRegion": region}
+	mustCreate(network, t, TypeVpcAssociationAuthorization, second)
+	_, _, err = create(spoke, t, TypeZoneAssociation, second)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ConflictingDomainExists")
+
+	require.NoError(t, store.Update(func(c *Cloud) error {
+		z := c.Zones[zone]
+		for i := len(z.Vpcs); i < 300; i++ {
+			z.Vpcs = append(z.Vpcs, fmt.Sprintf("vpc-%d", i))
+		}
+		for i := len(z.Authorized); i < 100; i++ {
+			z.Authorized = append(z.Authorized, fmt.Sprintf("vpc-a%d", i))
+		}
+		return nil
+	}))
+	third, _ := mustCreate(spoke, t, TypeVpc, map[string]any{"cidrBlock": "10.31.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	_, _, err = create(network, t, TypeVpcAssociationAuthorization, map[string]any{"zoneId": zone, "vpcId": third})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "TooManyVPCAssociationAuthorizations")
+	require.NoError(t, store.Update(func(c *Cloud) error {
+		c.Zones[zone].Authorized = append(c.Zones[zone].Authorized[1:], third)
+		return nil
+	}))
+	_, _, err = create(spoke, t, TypeZoneAssociation, map[string]any{"zoneId": zone, "vpcId": third})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "LimitsExceeded")
 }

@@ -127,8 +127,14 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	var endpoint *Endpoint
 	// A private hosted zone of the function's VPC answers first: a custom
 	// domain's alias to an endpoint.
+	// The API's own name in a zone of the VPC (the hub's, hub.dns phz) is a
+	// call to the endpoint the alias names, as private DNS would be.
+	byZone := c.apiByZone(f, host)
 	viaDomain := c.resolveDomain(f, host)
 	switch {
+	case byZone != nil:
+		viaDomain = nil
+		apiId, endpoint = first, byZone
 	case viaDomain != nil:
 		endpoint = viaDomain
 	case strings.HasSuffix(host, ".vpce.amazonaws.com"): // the endpoint's public name, the API in a header

@@ -167,28 +167,30 @@ func fromJSON(v any, dst any) {
 
 // required are the arguments the real provider requires per type.
 var required = map[string][]string{
-	TypeRestApiPolicy:        {"restApiId", "policy"},
-	TypeDeployment:           {"restApi"},
-	TypeStage:                {"restApi", "stageName", "deployment"},
-	TypeSubnet:               {"vpcId"},
-	TypeVpcEndpoint:          {"vpcId", "serviceName"},
-	TypeVpcEndpointPolicy:    {"vpcEndpointId"},
-	TypePermission:           {"action", "function", "principal"},
-	TypeFunction:             {"role"},
-	TypeInvocation:           {"functionName", "input"},
-	TypeVpcLink:              {"targetArn"},
-	TypeLogMetricFilter:      {"logGroupName", "metricTransformation", "name", "pattern"},
-	TypeMetricAlarm:          {"comparisonOperator", "evaluationPeriods", "name"},
-	TypeDashboard:            {"dashboardBody", "dashboardName"},
-	TypeDomainName:           {"domainName"},
-	TypeBasePathMapping:      {"domainName", "restApi"},
-	TypeDomainAssociation:    {"accessAssociationSource", "accessAssociationSourceType", "domainNameArn"},
-	TypeResourceShare:        {"name"},
-	TypeResourceAssociation:  {"resourceArn", "resourceShareArn"},
-	TypePrincipalAssociation: {"principal", "resourceShareArn"},
-	TypeShareAccepter:        {"shareArn"},
-	TypeZone:                 {"name"},
-	TypeRecord:               {"name", "type", "zoneId"},
+	TypeRestApiPolicy:               {"restApiId", "policy"},
+	TypeDeployment:                  {"restApi"},
+	TypeStage:                       {"restApi", "stageName", "deployment"},
+	TypeSubnet:                      {"vpcId"},
+	TypeVpcEndpoint:                 {"vpcId", "serviceName"},
+	TypeVpcEndpointPolicy:           {"vpcEndpointId"},
+	TypePermission:                  {"action", "function", "principal"},
+	TypeFunction:                    {"role"},
+	TypeInvocation:                  {"functionName", "input"},
+	TypeVpcLink:                     {"targetArn"},
+	TypeLogMetricFilter:             {"logGroupName", "metricTransformation", "name", "pattern"},
+	TypeMetricAlarm:                 {"comparisonOperator", "evaluationPeriods", "name"},
+	TypeDashboard:                   {"dashboardBody", "dashboardName"},
+	TypeDomainName:                  {"domainName"},
+	TypeBasePathMapping:             {"domainName", "restApi"},
+	TypeDomainAssociation:           {"accessAssociationSource", "accessAssociationSourceType", "domainNameArn"},
+	TypeResourceShare:               {"name"},
+	TypeResourceAssociation:         {"resourceArn", "resourceShareArn"},
+	TypePrincipalAssociation:        {"principal", "resourceShareArn"},
+	TypeShareAccepter:               {"shareArn"},
+	TypeZone:                        {"name"},
+	TypeVpcAssociationAuthorization: {"zoneId", "vpcId"},
+	TypeZoneAssociation:             {"zoneId", "vpcId"},
+	TypeRecord:                      {"name", "type", "zoneId"},
 }
 
 // Check reports missing required arguments ("Missing required argument").
@@ -257,35 +259,37 @@ func (p *Provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 var computed = map[string]map[string]bool{
 	// binaryMediaTypes is Optional and Computed: left out of the inputs, the
 	// state's value is no change.
-	TypeRestApi:              {"id": true, "rootResourceId": true, "executionArn": true, "arn": true, "policy": true, "binaryMediaTypes": true},
-	TypeRestApiPolicy:        {"id": true},
-	TypeDeployment:           {"id": true, "createdDate": true, "executionArn": true, "invokeUrl": true},
-	TypeStage:                {"id": true, "invokeUrl": true, "executionArn": true, "arn": true},
-	TypeVpc:                  {"id": true, "arn": true, "ownerId": true, "defaultSecurityGroupId": true, "mainRouteTableId": true},
-	TypeSubnet:               {"id": true, "arn": true, "ownerId": true},
-	TypeSecurityGroup:        {"id": true, "arn": true, "ownerId": true, "name": true},
-	TypeVpcEndpoint:          {"id": true, "dnsEntries": true, "networkInterfaceIds": true, "state": true, "ownerId": true, "arn": true},
-	TypePermission:           {"id": true},
-	TypeVpcEndpointPolicy:    {"id": true},
-	TypeLogGroup:             {"id": true, "arn": true},
-	TypeMethodSettings:       {"id": true},
-	TypeVpcLink:              {"id": true, "arn": true},
-	TypeLogMetricFilter:      {"id": true},
-	TypeMetricAlarm:          {"id": true, "arn": true},
-	TypeDashboard:            {"id": true, "dashboardArn": true},
-	TypeDomainName:           {"id": true, "arn": true, "domainNameId": true},
-	TypeBasePathMapping:      {"id": true},
-	TypeDomainAssociation:    {"id": true, "arn": true},
-	TypeResourceShare:        {"id": true, "arn": true},
-	TypeResourceAssociation:  {"id": true},
-	TypePrincipalAssociation: {"id": true},
-	TypeShareAccepter:        {"id": true, "invitationArn": true, "senderAccountId": true, "receiverAccountId": true, "resources": true},
-	TypeZone:                 {"id": true, "zoneId": true, "arn": true, "nameServers": true},
-	TypeRecord:               {"id": true, "fqdn": true},
-	TypeApiGatewayAccount:    {"id": true},
-	TypeRole:                 {"id": true, "arn": true, "uniqueId": true, "name": true},
-	TypeFunction:             {"id": true, "arn": true, "name": true, "qualifiedArn": true, "invokeArn": true, "version": true},
-	TypeInvocation:           {"id": true, "result": true},
+	TypeRestApi:                     {"id": true, "rootResourceId": true, "executionArn": true, "arn": true, "policy": true, "binaryMediaTypes": true},
+	TypeRestApiPolicy:               {"id": true},
+	TypeDeployment:                  {"id": true, "createdDate": true, "executionArn": true, "invokeUrl": true},
+	TypeStage:                       {"id": true, "invokeUrl": true, "executionArn": true, "arn": true},
+	TypeVpc:                         {"id": true, "arn": true, "ownerId": true, "defaultSecurityGroupId": true, "mainRouteTableId": true},
+	TypeSubnet:                      {"id": true, "arn": true, "ownerId": true},
+	TypeSecurityGroup:               {"id": true, "arn": true, "ownerId": true, "name": true},
+	TypeVpcEndpoint:                 {"id": true, "dnsEntries": true, "networkInterfaceIds": true, "state": true, "ownerId": true, "arn": true},
+	TypePermission:                  {"id": true},
+	TypeVpcEndpointPolicy:           {"id": true},
+	TypeLogGroup:                    {"id": true, "arn": true},
+	TypeMethodSettings:              {"id": true},
+	TypeVpcLink:                     {"id": true, "arn": true},
+	TypeLogMetricFilter:             {"id": true},
+	TypeMetricAlarm:                 {"id": true, "arn": true},
+	TypeDashboard:                   {"id": true, "dashboardArn": true},
+	TypeDomainName:                  {"id": true, "arn": true, "domainNameId": true},
+	TypeBasePathMapping:             {"id": true},
+	TypeDomainAssociation:           {"id": true, "arn": true},
+	TypeResourceShare:               {"id": true, "arn": true},
+	TypeResourceAssociation:         {"id": true},
+	TypePrincipalAssociation:        {"id": true},
+	TypeShareAccepter:               {"id": true, "invitationArn": true, "senderAccountId": true, "receiverAccountId": true, "resources": true},
+	TypeZone:                        {"id": true, "zoneId": true, "arn": true, "nameServers": true},
+	TypeVpcAssociationAuthorization: {"id": true, "vpcRegion": true},
+	TypeZoneAssociation:             {"id": true, "vpcRegion": true, "owningAccount": true},
+	TypeRecord:                      {"id": true, "fqdn": true},
+	TypeApiGatewayAccount:           {"id": true},
+	TypeRole:                        {"id": true, "arn": true, "uniqueId": true, "name": true},
+	TypeFunction:                    {"id": true, "arn": true, "name": true, "qualifiedArn": true, "invokeArn": true, "version": true},
+	TypeInvocation:                  {"id": true, "result": true},
 }
 
 // previewOutputs are the inputs with every computed output unknown.
@@ -371,6 +375,10 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 			id, out, err = p.acceptShare(c, in)
 		case TypeZone:
 			id, out, err = p.createZone(c, in)
+		case TypeVpcAssociationAuthorization:
+			id, out, err = p.authorizeVpcAssociation(c, in)
+		case TypeZoneAssociation:
+			id, out, err = p.associateZone(c, in)
 		case TypeRecord:
 			id, out, err = p.putRecord(c, in, true)
 		default:
@@ -474,10 +482,23 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 			_, out, err = p.putRecord(c, merged, false)
 			out["id"] = id
 		case TypeZone:
+			// resourceZoneUpdate associates the vpcs added and disassociates
+			// those removed (route53/zone.go); a VPC associated separately
+			// (ZoneAssociation) stays, as the zone ignores changes to vpcs.
 			if z, ok := c.Zones[id]; ok {
-				z.Vpcs = nil
-				for _, v := range merged.list("vpcs") {
-					z.Vpcs = append(z.Vpcs, props(v).str("vpcId"))
+				vpcsOf := func(in props) []string {
+					var out []string
+					for _, v := range in.list("vpcs") {
+						out = append(out, props(v).str("vpcId"))
+					}
+					return out
+				}
+				before, after := vpcsOf(oldInputs), vpcsOf(merged)
+				z.Vpcs = slices.DeleteFunc(z.Vpcs, func(v string) bool { return slices.Contains(before, v) && !slices.Contains(after, v) })
+				for _, v := range after {
+					if !slices.Contains(z.Vpcs, v) {
+						z.Vpcs = append(z.Vpcs, v)
+					}
 				}
 			}
 			out = merged
@@ -586,6 +607,10 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 			return p.leaveShare(c, olds)
 		case TypeZone:
 			return p.deleteZone(c, id)
+		case TypeVpcAssociationAuthorization:
+			return p.deleteVpcAssociationAuthorization(c, olds)
+		case TypeZoneAssociation:
+			return p.disassociateZone(c, olds)
 		case TypeRecord:
 			return p.deleteRecord(c, olds)
 		}
