@@ -146,6 +146,37 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 			"the hub endpoint's own names; expected %s", EndpointAccessStrict, HubDnsNone, EndpointAccessBasic)
 	}
 	a.checkSpokeOverlaps(f)
+	if h.Dns == HubDnsPhz {
+		a.checkSpokeVpcs(f)
+	}
+}
+
+// checkSpokeVpcs refuses, with dns phz, two spokes on one VPC and a spoke
+// on the hub VPC: the zone's association is one per VPC (a second
+// AssociateVPCWithHostedZone of the same pair is refused, and removing
+// either spoke would take the name from the other), and the hub VPC is the
+// zone's own from its creation.
+func (a *CrossAccountPrivateApiArgs) checkSpokeVpcs(f *fieldErrs) {
+	hubVpc, _ := plainString(a.Hub.VpcId)
+	seen := map[string]int{}
+	for i, c := range a.Consumers {
+		if !c.viaHub() || c.VpcId == nil {
+			continue
+		}
+		vpc, ok := plainString(c.VpcId)
+		if !ok || vpc == "" {
+			continue
+		}
+		field := fmt.Sprintf("consumers[%d].vpcId", i)
+		if vpc == hubVpc {
+			f.add(field, "got %q, the hub VPC, whose workloads the hub's zone answers already; expected a spoke VPC, or no spoke for the hub VPC", vpc)
+		} else if j, dup := seen[vpc]; dup {
+			f.add(field, "got %q, the VPC of consumers[%d] (%s) too; the hub's zone is associated once per VPC, so removing either spoke would take the API's name from the other: "+
+				"expected one spoke per VPC (list both ranges on one spoke)", vpc, j, a.Consumers[j].Name)
+		} else {
+			seen[vpc] = i
+		}
+	}
 }
 
 // validateSpoke checks one spoke (field is its path): an existing VPC

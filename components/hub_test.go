@@ -386,3 +386,26 @@ func TestHubZoneArgsAreChecked(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "301 spokes and the hub VPC make 302 VPCs")
 }
+
+// TestHubZoneRefusesSharedSpokeVpcs: with dns phz, two spokes on one VPC and
+// a spoke on the hub VPC are refused (one zone association per VPC).
+func TestHubZoneRefusesSharedSpokeVpcs(t *testing.T) {
+	spoke := func(name, account, vpc, cidr string) ConsumerArgs {
+		return ConsumerArgs{Name: name, AccountId: account, Via: ViaHub, VpcId: pulumi.String(vpc), AllowedCidrs: pulumi.ToStringArray([]string{cidr}),
+			Credentials: &AccountCredentials{RoleArn: pulumi.String("arn:aws:iam::" + account + ":role/deployer")}}
+	}
+	a := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
+		Hub: &HubArgs{AccountId: "777777777777", VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), SubnetIds: pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60719"}), Dns: HubDnsPhz},
+		Consumers: []ConsumerArgs{
+			spoke("orders", "555555555555", "vpc-0c1d2e3f4a5b60718", "10.40.0.0/25"),
+			spoke("billing", "555555555555", "vpc-0c1d2e3f4a5b60718", "10.40.0.128/25"),
+			spoke("ops", "777777777777", "vpc-0a1b2c3d4e5f60718", "10.50.0.0/24"),
+		}}
+	fields := fieldsOf(a.Validate())
+	assert.NotContains(t, fields, "consumers[0].vpcId")
+	assert.Contains(t, fields, "consumers[1].vpcId", "the VPC of orders too")
+	assert.Contains(t, fields, "consumers[2].vpcId", "the hub VPC")
+	a.Consumers[1] = spoke("billing", "555555555555", "vpc-0c1d2e3f4a5b60719", "10.40.0.128/25")
+	a.Consumers = a.Consumers[:2]
+	assert.NotContains(t, fieldsOf(a.Validate()), "consumers[1].vpcId", "one spoke per VPC")
+}
