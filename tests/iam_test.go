@@ -541,4 +541,33 @@ func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesTheirAssociation(t *testin
 		assert.NotContains(t, reads, "route53:AssociateVPCWithHostedZone", "the preview role reads only")
 		assert.Contains(t, reads, "route53:ListHostedZonesByVPC", "the association's read")
 	}
+	// route53:VPCs ("VPC permissions", Route 53 developer guide): the VPC
+	// actions of the authorizations (network account) and the associations
+	// (spokes) reach only the VPCs the stack names, never another VPC on
+	// another of the account's zones. (The network account's own zone is
+	// created with the hub VPC under CreateHostedZone's condition.)
+	for account, want := range map[string]struct {
+		actions, vpcs []string
+	}{
+		"777777777777": {[]string{"route53:CreateVPCAssociationAuthorization", "route53:DeleteVPCAssociationAuthorization"},
+			[]string{"VPCId=vpc-0b1c2d3e4f5a60718,VPCRegion=eu-west-1", "VPCId=vpc-0c1d2e3f4a5b60718,VPCRegion=eu-west-1"}},
+		"333333333333": {[]string{"route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone"},
+			[]string{"VPCId=vpc-0b1c2d3e4f5a60718,VPCRegion=eu-west-1"}},
+		"444444444444": {[]string{"route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone"},
+			[]string{"VPCId=vpc-0c1d2e3f4a5b60718,VPCRegion=eu-west-1"}},
+	} {
+		seen := 0
+		for _, st := range set.Accounts[account].Roles["deployer"].Policy.Statement {
+			for _, a := range st.Action {
+				if !slices.Contains(want.actions, a) {
+					continue
+				}
+				seen++
+				got, _ := json.Marshal(st.Condition["StringEquals"]["route53:VPCs"])
+				wantJson, _ := json.Marshal(want.vpcs)
+				assert.JSONEqf(t, string(wantJson), string(got), "account %s: %s only for the stack's VPCs", account, a)
+			}
+		}
+		assert.Equalf(t, len(want.actions), seen, "account %s has each VPC action once", account)
+	}
 }

@@ -192,6 +192,11 @@ type AccountInput struct {
 	// Records are the DNS records the stack creates in the account's
 	// hosted zones: the deployer may change those and no other.
 	Records []Record
+	// AssociationVpcs are the VPCs the account's hub-zone authorizations
+	// and zone associations name, as Route 53's condition key route53:VPCs
+	// gives them ("VPCId=<id>,VPCRegion=<region>"): the only VPCs the
+	// deployer may authorize, associate or disassociate for them.
+	AssociationVpcs []string
 	// ShareOwners are the accounts whose RAM resource shares the account
 	// accepts (and may leave).
 	ShareOwners []string

@@ -38,6 +38,8 @@ const (
 	recordType               = "aws:route53/record:Record"
 	zoneType                 = "aws:route53/zone:Zone"
 	vpcEndpointType          = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	authorizationType        = "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization"
+	zoneAssociationType      = "aws:route53/zoneAssociation:ZoneAssociation"
 	accountType              = "aws:apigateway/account:Account"
 	// cloudControlInvoke reads a resource through Cloud Control.
 	cloudControlInvoke = "aws:cloudcontrol/getResource:getResource"
@@ -315,6 +317,20 @@ func (e scopeEnv) route53Scopes(action string, origins []string) []scope {
 			return []scope{{name: "ServiceZones", resources: []string{"*"}}}
 		}
 	}
+	if onlyOf(origins, authorizationType, zoneAssociationType) && len(e.in.AssociationVpcs) > 0 && slices.Contains(vpcActions, action) {
+		// The hub zone's authorizations (network account) and associations
+		// (a spoke's account): only the VPCs they name (route53:VPCs, "VPC
+		// permissions", Route 53 developer guide: AssociateVPCWithHostedZone,
+		// DisassociateVPCFromHostedZone, Create/DeleteVPCAssociationAuthorization).
+		vpcs := slices.Clone(e.in.AssociationVpcs)
+		slices.Sort(vpcs)
+		// Each of these calls names one VPC, so the key has one value:
+		// StringEquals, which a request without the key does not match
+		// (ForAllValues would).
+		return []scope{{name: "HubZoneVpcs", resources: zones, condition: map[string]map[string]any{
+			"StringEquals": {"route53:VPCs": vpcs},
+		}}}
+	}
 	return []scope{{resources: zones}}
 }
 
@@ -334,4 +350,22 @@ func NormalizedRecordName(name string) string {
 		}
 	}
 	return b.String()
+}
+
+// vpcActions are the Route 53 actions on a zone that name one VPC, which
+// route53:VPCs narrows.
+var vpcActions = []string{"route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
+	"route53:CreateVPCAssociationAuthorization", "route53:DeleteVPCAssociationAuthorization"}
+
+// onlyOf says whether every origin is one of types (and there is one).
+func onlyOf(origins []string, types ...string) bool {
+	if len(origins) == 0 {
+		return false
+	}
+	for _, o := range origins {
+		if !slices.Contains(types, o) {
+			return false
+		}
+	}
+	return true
 }

@@ -131,6 +131,10 @@ const (
 	shareAccepterType        = "aws:ram/resourceShareAccepter:ResourceShareAccepter"
 	principalAssociationType = "aws:ram/principalAssociation:PrincipalAssociation"
 	domainAssociationType    = "aws:apigateway/domainNameAccessAssociation:DomainNameAccessAssociation"
+	// The hub zone's authorizations and associations, whose VPCs scope
+	// Route 53's VPC actions.
+	vpcAssociationAuthorizationType = "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization"
+	zoneAssociationType             = "aws:route53/zoneAssociation:ZoneAssociation"
 )
 
 // addScopeFacts records what of r scopes the account's roles: a record's
@@ -158,6 +162,15 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 		rec := iampolicy.Record{Name: name, Type: typ}
 		if name != "" && !slices.Contains(in.Records, rec) {
 			in.Records = append(in.Records, rec)
+		}
+	case vpcAssociationAuthorizationType, zoneAssociationType:
+		vpc, _ := r.Inputs["vpcId"].(string)
+		region, _ := r.Inputs["vpcRegion"].(string)
+		if vpc != "" && region != "" {
+			// route53:VPCs's form ("VPC permissions", Route 53 developer guide).
+			if v := "VPCId=" + vpc + ",VPCRegion=" + region; !slices.Contains(in.AssociationVpcs, v) {
+				in.AssociationVpcs = append(in.AssociationVpcs, v)
+			}
 		}
 	case shareAccepterType:
 		if owner := ownerOf("shareArn"); owner != "" && !slices.Contains(in.ShareOwners, owner) {

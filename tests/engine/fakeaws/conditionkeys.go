@@ -19,7 +19,9 @@ import (
 // sends one change: CREATE on create, UPSERT on update, DELETE on delete;
 // resourceRecordCreate, resourceRecordUpdate, resourceRecordDelete);
 // CreateHostedZone carries route53:VPCs, "VPCId=<vpc-id>,VPCRegion=<region>"
-// of the VPC a private zone is created with, and nothing for a public zone.
+// of the VPC a private zone is created with, and nothing for a public zone;
+// the hub zone's authorizations and associations carry it for the VPC they
+// name.
 //
 // RAM ("Actions, resources, and condition keys for AWS Resource Access
 // Manager"; "Example IAM policies for AWS RAM", AWS RAM user guide):
@@ -68,6 +70,12 @@ func requestContext(call Call, x callCtx) map[string][]string {
 		return map[string][]string{"iam:passedtoservice": {"lambda.amazonaws.com"}}
 	case call.Action == "iam:PassRole" && call.Type == TypeApiGatewayAccount:
 		return map[string][]string{"iam:passedtoservice": {"apigateway.amazonaws.com"}}
+	case (call.Type == TypeVpcAssociationAuthorization || call.Type == TypeZoneAssociation) && slices.Contains(route53VpcActions, call.Action):
+		// The VPC the request names ("VPC permissions", Route 53 developer
+		// guide: AssociateVPCWithHostedZone, DisassociateVPCFromHostedZone,
+		// Create/DeleteVPCAssociationAuthorization carry route53:VPCs).
+		region := firstNonEmpty(x.In.str("vpcRegion"), x.Region)
+		return map[string][]string{"route53:vpcs": {fmt.Sprintf("VPCId=%s,VPCRegion=%s", strings.ToLower(x.In.str("vpcId")), strings.ToLower(region))}}
 	case call.Type == TypeZone && call.Action == "route53:CreateHostedZone":
 		vpcs := x.In.list("vpcs")
 		if len(vpcs) == 0 {
@@ -153,3 +161,7 @@ func withShareName(c *Cloud, call Call, x callCtx, keys map[string][]string) map
 	}
 	return out
 }
+
+// route53VpcActions are the Route 53 calls on a zone that name one VPC.
+var route53VpcActions = []string{"route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
+	"route53:CreateVPCAssociationAuthorization", "route53:DeleteVPCAssociationAuthorization"}
