@@ -570,4 +570,13 @@ func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesTheirAssociation(t *testin
 		}
 		assert.Equalf(t, len(want.actions), seen, "account %s has each VPC action once", account)
 	}
+	// The hub zone's alias: one API name of the region, one label of an API
+	// ID's 10 characters (the ID is not known before the API exists), not
+	// any name under execute-api.
+	for _, st := range network.Roles["deployer"].Policy.Statement {
+		if slices.Contains(st.Action, "route53:ChangeResourceRecordSets") {
+			got, _ := json.Marshal(st.Condition["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"])
+			assert.JSONEq(t, `["??????????.execute-api.eu-west-1.amazonaws.com"]`, string(got))
+		}
+	}
 }

@@ -194,15 +194,19 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 }
 
 // apiHostPattern turns an API's own name, {api-id}.execute-api.{region}.amazonaws.com
-// (the hub zone's alias record), into *.execute-api.{region}.amazonaws.com.
+// (the hub zone's alias record), into ??????????.execute-api.{region}.amazonaws.com.
 func apiHostPattern(name string) (string, bool) {
 	first, rest, ok := strings.Cut(strings.TrimSuffix(name, "."), ".")
 	if !ok || first == "" || strings.Contains(first, "-") || !strings.HasPrefix(rest, "execute-api.") || !strings.HasSuffix(rest, ".amazonaws.com") ||
 		strings.Count(rest, ".") != 3 {
 		return "", false
 	}
-	return "*." + rest, true
+	return apiIdWildcard + rest, true
 }
+
+// apiIdWildcard stands for one API ID, 10 lowercase letters or digits, in a
+// StringLike condition: exactly one label, so no deeper name matches.
+const apiIdWildcard = "??????????."
 
 // roleType is the IAM role type, whose name, trust and policies scope the
 // deployer's IAM statements and make the permissions boundary.
