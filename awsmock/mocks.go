@@ -107,7 +107,9 @@ type Mocks struct {
 	// noApiGatewaySettings are the accounts that never used API Gateway
 	// (WithoutApiGatewaySettings).
 	noApiGatewaySettings map[string]bool
-	privateDnsEndpoints  map[string]ExistingEndpoint
+	// vpcOwners are the owners of VPCs shared with another account (SharedVpcs).
+	vpcOwners           map[string]string
+	privateDnsEndpoints map[string]ExistingEndpoint
 }
 
 // Option configures Mocks.
@@ -140,7 +142,7 @@ func StackOutputs(outputs map[string]map[string]any) Option {
 // New returns mocks for one run of project/stack.
 func New(project, stack string, opts ...Option) *Mocks {
 	m := &Mocks{project: project, stack: stack, profiles: map[string]string{}, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{},
-		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}, noLogRole: map[string]bool{}, noApiGatewaySettings: map[string]bool{}, privateDnsEndpoints: map[string]ExistingEndpoint{}}
+		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}, noLogRole: map[string]bool{}, noApiGatewaySettings: map[string]bool{}, vpcOwners: map[string]string{}, privateDnsEndpoints: map[string]ExistingEndpoint{}}
 	for _, opt := range opts {
 		opt(m)
 	}
@@ -320,10 +322,14 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}, nil
 	case "aws:ec2/getVpc:getVpc":
 		id := str(args.Args, "id")
+		owner := pins.account
+		if o, shared := m.vpcOwners[id]; shared {
+			owner = o
+		}
 		return resource.PropertyMap{
 			"id":        resource.NewProperty(id),
 			"cidrBlock": resource.NewProperty(SimulatedVpcCidr(id)),
-			"ownerId":   resource.NewProperty(pins.account),
+			"ownerId":   resource.NewProperty(owner),
 			// An existing VPC has DNS on, as private DNS needs, except one
 			// whose ID starts with VpcWithoutDnsHostnames.
 			"enableDnsSupport":   resource.NewProperty(true),

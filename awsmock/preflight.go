@@ -41,6 +41,18 @@ func WithoutApiGatewaySettings(accounts ...string) Option {
 	}
 }
 
+// SharedVpcs names, by VPC ID, the account that owns an existing VPC the
+// program reads through another account's provider (a VPC shared through
+// RAM: getVpc answers its owner's ID). Every other VPC is the reading
+// account's own.
+func SharedVpcs(owners map[string]string) Option {
+	return func(m *Mocks) {
+		for vpc, owner := range owners {
+			m.vpcOwners[vpc] = owner
+		}
+	}
+}
+
 // ExistingEndpoint is an execute-api endpoint with private DNS that exists
 // before the program runs: its ID, and the name of its security group
 // (getSecurityGroup reads it), which tells the components' own endpoint

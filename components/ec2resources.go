@@ -100,6 +100,9 @@ type existingVpc struct {
 	CidrBlock          string `pulumi:"cidrBlock"`
 	EnableDnsSupport   bool   `pulumi:"enableDnsSupport"`
 	EnableDnsHostnames bool   `pulumi:"enableDnsHostnames"`
+	// OwnerId is the account that created the VPC (a VPC shared through
+	// RAM is another account's).
+	OwnerId string `pulumi:"ownerId"`
 }
 
 // lookupVpc reads an existing VPC once its ID is known (unknown during a

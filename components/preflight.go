@@ -125,7 +125,12 @@ func (a *CrossAccountPrivateApiArgs) preflight(ctx *pulumi.Context, name string,
 	}
 	for i, c := range a.Consumers {
 		if c.viaHub() {
-			continue // no endpoint in a spoke's VPC
+			// No endpoint in a spoke's VPC; with the hub's zone, the VPC
+			// it associates.
+			if a.Hub != nil && a.Hub.Dns == HubDnsPhz {
+				p.spokeVpc(fmt.Sprintf("consumers[%d]", i), c, a.Region, consumerOpts(c)...)
+			}
+			continue
 		}
 		p.consumerVpc(fmt.Sprintf("consumers[%d]", i), c, endpointName(name, c), a.Region, a.CustomDomain != nil, consumerOpts(c)...)
 	}
@@ -297,4 +302,36 @@ func dnsAttributesOff(v existingVpc) []string {
 		off = append(off, "enableDnsHostnames")
 	}
 	return off
+}
+
+// spokeVpc checks the VPC a spoke associates with the hub's private hosted
+// zone: it must be the spoke account's own (Route 53 takes
+// AssociateVPCWithHostedZone only from "the account that created the VPC":
+// "Associating an Amazon VPC and a private hosted zone that you created with
+// different AWS accounts", so a VPC shared through RAM cannot be
+// associated by the spoke), and have enableDnsSupport and
+// enableDnsHostnames on, without which the zone does not answer in it
+// ("Considerations when working with a private hosted zone").
+func (p *preflight) spokeVpc(field string, c ConsumerArgs, region string, opts ...pulumi.InvokeOption) {
+	vpcId, plain := plainString(c.VpcId)
+	if !plain || vpcId == "" {
+		return
+	}
+	var vpc existingVpc
+	if err := p.ctx.Invoke(invokeGetVpc, map[string]any{"id": vpcId}, &vpc, invokeOpts(opts)...); err != nil {
+		if strings.Contains(err.Error(), "no matching") {
+			p.f.add(field+".vpcId", "got %q; no such VPC in spoke account %s and %s (%v): expected the ID of a VPC of that account and region", vpcId, c.AccountId, region, err)
+		} else {
+			p.warn("could not read VPC %s of spoke %s (%v); the hub's zone needs it owned by account %s with enableDnsSupport and enableDnsHostnames on", vpcId, c.Name, err, c.AccountId)
+		}
+		return
+	}
+	if vpc.OwnerId != "" && vpc.OwnerId != c.AccountId {
+		p.f.add(field+".vpcId", "spoke %s: VPC %s belongs to account %s (shared with %s?); Route 53 associates a VPC with another account's zone only at the request of the VPC's owner, "+
+			"so expected a VPC that account %s created", c.Name, vpcId, vpc.OwnerId, c.AccountId, c.AccountId)
+	}
+	if off := dnsAttributesOff(vpc); len(off) > 0 {
+		p.f.add(field+".vpcId", "spoke %s: the hub's private hosted zone answers only in VPCs with DNS support and hostnames, and VPC %s has %s off; turn them on in the VPC",
+			c.Name, vpcId, strings.Join(off, " and "))
+	}
 }

@@ -155,3 +155,32 @@ func TestConsumerApiAccessPreflightsItsVpc(t *testing.T) {
 	assert.Equal(t, []string{"consumer.privateDns"}, fieldsOf(err), "%v", err)
 	assert.Empty(t, customResources(mocks), "nothing is registered")
 }
+
+// TestPreflightChecksTheSpokeVpcs: with the hub's zone, a spoke's VPC must be
+// its own account's (Route 53 associates only at the VPC owner's request)
+// and have its DNS attributes on; each problem names the spoke's vpcId,
+// before anything is registered. With dns none nothing is read.
+func TestPreflightChecksTheSpokeVpcs(t *testing.T) {
+	const shared, noDns = "vpc-0b1c2d3e4f5a60718", awsmock.VpcWithoutDnsHostnames + "00000000"
+	spokes := func(dns string) func(*CrossAccountPrivateApiArgs) {
+		return func(a *CrossAccountPrivateApiArgs) {
+			withHub(t, "")(a)
+			a.Hub.Dns = dns
+			a.Consumers[1].VpcId, a.Consumers[2].VpcId = pulumi.String(shared), pulumi.String(noDns)
+			for i := range a.Consumers {
+				if a.Consumers[i].viaHub() && dns == HubDnsPhz {
+					a.Consumers[i].Credentials = &AccountCredentials{RoleArn: pulumi.String("arn:aws:iam::" + a.Consumers[i].AccountId + ":role/deployer")}
+				}
+			}
+		}
+	}
+	mocks, err := runPreflighted(t, "vpc-0123456789abcdef0", spokes(HubDnsPhz), awsmock.SharedVpcs(map[string]string{shared: testNetworkAccount}))
+	require.Error(t, err)
+	assert.ElementsMatch(t, []string{"consumers[1].vpcId", "consumers[2].vpcId"}, fieldsOf(err), "%v", err)
+	assert.Contains(t, err.Error(), "belongs to account "+testNetworkAccount)
+	assert.Contains(t, err.Error(), "enableDnsHostnames off")
+	assert.Empty(t, customResources(mocks), "nothing is registered")
+
+	_, err = runPreflighted(t, "vpc-0123456789abcdef0", spokes(HubDnsNone), awsmock.SharedVpcs(map[string]string{shared: testNetworkAccount}))
+	assert.NoError(t, err, "dns none associates nothing")
+}

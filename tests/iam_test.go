@@ -532,7 +532,7 @@ func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesTheirAssociation(t *testin
 			got = append(got, st.Action...)
 		}
 		slices.Sort(got)
-		assert.Equal(t, []string{"ec2:DescribeVpcs", "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
+		assert.Equal(t, []string{"ec2:DescribeVpcAttribute", "ec2:DescribeVpcs", "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
 			"route53:GetChange", "route53:ListHostedZonesByVPC"}, slices.Compact(got), "spoke account %s", account)
 		var reads []string
 		for _, st := range spoke.Roles["preview"].Policy.Statement {
