@@ -105,13 +105,9 @@ func buildResourcePolicyWith(executionArn string, vpcEndpointIds []string, who R
 	var principal any = "*"
 	var allowCondition map[string]map[string][]string
 	if len(who.Principals) > 0 {
-		principals := slices.Clone(who.Principals)
-		slices.Sort(principals)
-		principals = slices.Compact(principals)
-		for _, p := range principals {
-			if _, ok := vocab.PrincipalAccount(p); !ok {
-				return PolicyDocument{}, fmt.Errorf("principal %q: expected an IAM role or user ARN, or arn:aws:iam::<account>:root", p)
-			}
+		principals, err := policyPrincipals(who.Principals)
+		if err != nil {
+			return PolicyDocument{}, err
 		}
 		principal = map[string][]string{"AWS": principals}
 	}
@@ -184,13 +180,9 @@ func hubPolicy(deny, allow PolicyStatement, ids []string, everyMethod string, wh
 		cidrs = slices.Compact(cidrs)
 		var principal any = "*"
 		if len(s.Principals) > 0 {
-			principals := slices.Clone(s.Principals)
-			slices.Sort(principals)
-			principals = slices.Compact(principals)
-			for _, p := range principals {
-				if _, ok := vocab.PrincipalAccount(p); !ok {
-					return PolicyDocument{}, fmt.Errorf("spoke %s: principal %q: expected an IAM role or user ARN, or arn:aws:iam::<account>:root", s.Name, p)
-				}
+			principals, err := policyPrincipals(s.Principals)
+			if err != nil {
+				return PolicyDocument{}, fmt.Errorf("spoke %s: %w", s.Name, err)
 			}
 			principal = map[string][]string{"AWS": principals}
 		}
@@ -260,4 +252,18 @@ func marshalPolicy(statement any) (string, error) {
 		return "", fmt.Errorf("render policy document: %w", err)
 	}
 	return string(b), nil
+}
+
+// policyPrincipals are the IAM principals a statement names, sorted and
+// without repeats, each checked to be a role, a user or an account root.
+func policyPrincipals(in []string) ([]string, error) {
+	principals := slices.Clone(in)
+	slices.Sort(principals)
+	principals = slices.Compact(principals)
+	for _, p := range principals {
+		if _, ok := vocab.PrincipalAccount(p); !ok {
+			return nil, fmt.Errorf("principal %q: expected an IAM role or user ARN, or arn:aws:iam::<account>:root", p)
+		}
+	}
+	return principals, nil
 }

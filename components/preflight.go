@@ -206,13 +206,8 @@ func (p *preflight) consumerVpc(field string, c ConsumerArgs, endpoint, region s
 	if !plain || (!privateDns && !customDomain) {
 		return
 	}
-	var vpc existingVpc
-	if err := p.ctx.Invoke(invokeGetVpc, map[string]any{"id": vpcId}, &vpc, invokeOpts(opts)...); err != nil {
-		if strings.Contains(err.Error(), "no matching") {
-			p.f.add(field+".vpcId", "got %q; no such VPC in consumer account %s and %s (%v): expected the ID of an existing VPC of that account and region", vpcId, c.AccountId, region, err)
-		} else {
-			p.warn("could not read VPC %s of consumer %s (%v); the first up needs its DNS attributes enableDnsSupport and enableDnsHostnames on", vpcId, c.Name, err)
-		}
+	vpc, ok := p.readVpc(field, "consumer", c, vpcId, region, "the first up needs its DNS attributes enableDnsSupport and enableDnsHostnames on", opts...)
+	if !ok {
 		return
 	}
 	if off := dnsAttributesOff(vpc); len(off) > 0 {
@@ -317,13 +312,8 @@ func (p *preflight) spokeVpc(field string, c ConsumerArgs, region string, opts .
 	if !plain || vpcId == "" {
 		return
 	}
-	var vpc existingVpc
-	if err := p.ctx.Invoke(invokeGetVpc, map[string]any{"id": vpcId}, &vpc, invokeOpts(opts)...); err != nil {
-		if strings.Contains(err.Error(), "no matching") {
-			p.f.add(field+".vpcId", "got %q; no such VPC in spoke account %s and %s (%v): expected the ID of a VPC of that account and region", vpcId, c.AccountId, region, err)
-		} else {
-			p.warn("could not read VPC %s of spoke %s (%v); the hub's zone needs it owned by account %s with enableDnsSupport and enableDnsHostnames on", vpcId, c.Name, err, c.AccountId)
-		}
+	vpc, ok := p.readVpc(field, "spoke", c, vpcId, region, "the hub's zone needs it owned by account "+c.AccountId+" with enableDnsSupport and enableDnsHostnames on", opts...)
+	if !ok {
 		return
 	}
 	if vpc.OwnerId != "" && vpc.OwnerId != c.AccountId {
@@ -334,4 +324,21 @@ func (p *preflight) spokeVpc(field string, c ConsumerArgs, region string, opts .
 		p.f.add(field+".vpcId", "spoke %s: the hub's private hosted zone answers only in VPCs with DNS support and hostnames, and VPC %s has %s off; turn them on in the VPC",
 			c.Name, vpcId, strings.Join(off, " and "))
 	}
+}
+
+// readVpc reads VPC vpcId of consumer c (role: "consumer" or "spoke") with
+// its account's invoke options: a VPC that does not exist is a problem on
+// field's vpcId, one that cannot be read a warning saying what it needs; ok
+// is false for both.
+func (p *preflight) readVpc(field, role string, c ConsumerArgs, vpcId, region, needs string, opts ...pulumi.InvokeOption) (vpc existingVpc, ok bool) {
+	err := p.ctx.Invoke(invokeGetVpc, map[string]any{"id": vpcId}, &vpc, invokeOpts(opts)...)
+	switch {
+	case err == nil:
+		return vpc, true
+	case strings.Contains(err.Error(), "no matching"):
+		p.f.add(field+".vpcId", "got %q; no such VPC in %s account %s and %s (%v): expected the ID of an existing VPC of that account and region", vpcId, role, c.AccountId, region, err)
+	default:
+		p.warn("could not read VPC %s of %s %s (%v); %s", vpcId, role, c.Name, err, needs)
+	}
+	return vpc, false
 }

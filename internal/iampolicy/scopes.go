@@ -286,11 +286,11 @@ func (e scopeEnv) route53Scopes(action string, origins []string) []scope {
 		var names, types []string
 		pattern := false
 		for _, r := range e.in.Records {
-			if rest, ok := strings.CutPrefix(r.Name, apiIdPattern); ok {
+			if rest, ok := strings.CutPrefix(r.Name, ApiIdPattern); ok {
 				// The hub zone's API name, whose API ID is unknown until
 				// the API exists: one label of an API ID's 10 characters
 				// under the region's execute-api name.
-				names = append(names, apiIdPattern+NormalizedRecordName(rest))
+				names = append(names, ApiIdPattern+NormalizedRecordName(rest))
 				pattern = true
 			} else {
 				names = append(names, NormalizedRecordName(r.Name))
@@ -370,6 +370,8 @@ func onlyOf(origins []string, types ...string) bool {
 	return true
 }
 
-// apiIdPattern is a record name's first label when it stands for any API ID
-// (10 lowercase letters or digits): a StringLike pattern of one label.
-const apiIdPattern = "??????????."
+// ApiIdPattern is a record name's first label when it stands for any API ID
+// (10 lowercase letters or digits): a StringLike pattern of one label. A
+// Record whose name starts with it (the hub zone's alias, named before the
+// API exists) is matched as a pattern.
+const ApiIdPattern = "??????????."

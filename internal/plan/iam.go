@@ -201,12 +201,8 @@ func apiHostPattern(name string) (string, bool) {
 		strings.Count(rest, ".") != 3 {
 		return "", false
 	}
-	return apiIdWildcard + rest, true
+	return iampolicy.ApiIdPattern + rest, true
 }
-
-// apiIdWildcard stands for one API ID, 10 lowercase letters or digits, in a
-// StringLike condition: exactly one label, so no deeper name matches.
-const apiIdWildcard = "??????????."
 
 // roleType is the IAM role type, whose name, trust and policies scope the
 // deployer's IAM statements and make the permissions boundary.
