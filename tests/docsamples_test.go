@@ -106,6 +106,21 @@ func TestSamplePlanIsWhatThePlanPrints(t *testing.T) {
 	assert.Empty(t, inOrder(sample, out, false, false), "lines of the sample the plan does not print (in this order)")
 }
 
+// TestHubCostSampleIsWhatThePlanPrints: the hub page's cost comparison for
+// Pulumi.hub.yaml is what the plan prints for it, line for line.
+func TestHubCostSampleIsWhatThePlanPrints(t *testing.T) {
+	var sample string
+	for _, b := range fencedBlocks(docSection(t, "docs/hub.md", "## What it costs")) {
+		if strings.HasPrefix(b.body, "$ go run ./cmd/plan --stack hub\n...\n") {
+			sample = strings.TrimPrefix(b.body, "$ go run ./cmd/plan --stack hub\n...\n")
+		}
+	}
+	require.Contains(t, sample, "Hub cost", "the page shows the plan's cost comparison")
+	code, out, errOut := runCLI("--stack", "hub", "--root", projectRoot)
+	require.Equal(t, 0, code, errOut)
+	assert.Empty(t, inOrder(sample, out, false, false), "lines of the sample the plan does not print (in this order)")
+}
+
 // quoteMark names the file a code block of the docs quotes, on the line
 // before its fence.
 var quoteMark = regexp.MustCompile(`^<!-- from: (\S+) -->$`)

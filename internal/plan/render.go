@@ -84,6 +84,9 @@ func (p *Plan) WriteText(w io.Writer) error {
 		}
 		tw.tree(1, "", children, show)
 	}
+	if p.HubCost != nil {
+		p.HubCost.write(tw)
+	}
 	tw.line(0, "")
 	tw.line(0, "Outputs")
 	tw.value(1, p.Outputs)

@@ -27,6 +27,9 @@ type Plan struct {
 	Accounts  map[string]string `json:"accounts"`
 	Resources []Resource        `json:"resources"`
 	Outputs   map[string]any    `json:"outputs"`
+	// HubCost compares the hub's monthly cost with endpoints of the spokes'
+	// own; absent without a hub.
+	HubCost *HubCost `json:"hubCost,omitempty"`
 	// Invokes maps each account to the data sources read there (for --iam;
 	// not part of the JSON contract).
 	Invokes map[string][]string `json:"-"`
@@ -216,7 +219,7 @@ func (sp *stackPlanner) run(stackName string, raw RawConfig) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{Project: config.Namespace, Stack: stackName, Region: cfg.Region, Accounts: accounts(cfg), Outputs: outputs, config: cfg,
-		Invokes: map[string][]string{}}
+		HubCost: hubCost(cfg), Invokes: map[string][]string{}}
 	for account := range p.Accounts {
 		p.Invokes[account] = mocks.InvokesIn(account)
 	}
