@@ -429,7 +429,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		}
 	}
 	if comp.Hub != nil {
-		attached, err := newHubEndpointPolicy(ctx, name, comp, args.Hub, comp.Hub, api.ExecutionArn)
+		attached, err := newHubEndpointPolicy(ctx, name, comp, args.Hub, comp.Hub, api.ExecutionArn, domainArn)
 		if err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: hub: %w", name, err)
 		}

@@ -95,9 +95,12 @@ func (a *CrossAccountPrivateApiArgs) validateQuotas(f *fieldErrs) {
 	if a.CustomDomain != nil {
 		perAccount := map[string]int{}
 		for _, c := range a.Consumers {
-			if c.EndpointId == nil {
+			if c.EndpointId == nil && !c.viaHub() {
 				perAccount[c.AccountId]++
 			}
+		}
+		if a.Hub != nil {
+			perAccount[a.Hub.AccountId]++ // the hub endpoint's, in the network account
 		}
 		limit := a.Quotas.accessAssociationsPerAccount()
 		for account, n := range perAccount {
@@ -111,7 +114,7 @@ func (a *CrossAccountPrivateApiArgs) validateQuotas(f *fieldErrs) {
 // createsEndpoint says whether any consumer's endpoint is created here.
 func (a *CrossAccountPrivateApiArgs) createsEndpoint() bool {
 	for _, c := range a.Consumers {
-		if c.EndpointId == nil {
+		if c.EndpointId == nil && !c.viaHub() {
 			return true
 		}
 	}

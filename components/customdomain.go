@@ -334,8 +334,14 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 	var accounts []string
 	byAccount := map[string][]string{}
 	for _, c := range args.Consumers {
+		if c.viaHub() {
+			continue // the network account holds its endpoint
+		}
 		accounts = append(accounts, c.AccountId)
 		byAccount[c.AccountId] = append(byAccount[c.AccountId], c.Name)
+	}
+	if args.Hub != nil {
+		accounts = append(accounts, args.Hub.AccountId)
 	}
 	domain, err := newPrivateDomain(ctx, comp, domainInputs{
 		name: name, stageName: args.StageName, producerAccount: args.ProducerAccountId, args: args.CustomDomain,
@@ -358,8 +364,17 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 			acceptsHere[c.AccountId] = true
 		}
 	}
+	if args.Hub != nil {
+		acceptsHere[args.Hub.AccountId] = true
+	}
+	var spokesReady pulumi.StringOutput
 	for _, c := range args.Consumers {
 		access := comp.Consumers[c.Name]
+		if c.viaHub() {
+			// The spoke calls the domain's name through the hub (newHubDomainAccess).
+			access.Domain = &PublishedDomain{Name: domain.domain.DomainName, Arn: domain.domain.Arn, BasePath: args.CustomDomain.BasePath, ShareArn: pulumi.String("")}
+			continue
+		}
 		pub := domain.published(args.CustomDomain, c.AccountId)
 		access.Domain = pub
 		if access.Endpoint == nil {
@@ -385,6 +400,16 @@ func newCrossAccountDomain(ctx *pulumi.Context, name string, comp *CrossAccountP
 			return fmt.Errorf("consumer %s: %w", c.Name, err)
 		}
 		access.domainReady = da.ready
+	}
+	if args.Hub == nil {
+		return nil
+	}
+	spokesReady, err = newHubDomainAccess(ctx, name, comp, args, side, domain, accepters, byAccount)
+	if err != nil {
+		return fmt.Errorf("hub: %w", err)
+	}
+	for _, c := range args.spokes() {
+		comp.Consumers[c.Name].domainReady = spokesReady
 	}
 	return nil
 }

@@ -133,8 +133,8 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 	default:
 		f.bad("hub.dns", h.Dns, vocab.ExpectHubDns)
 	}
-	if a.CustomDomain != nil {
-		f.add("hub", "not built with customDomain yet: the hub endpoint would need the domain's access association and the spokes its name; remove one of them")
+	if a.CustomDomain != nil && h.Dns != HubDnsPhz {
+		f.add("hub.dns", "got %q with api.customDomain: the spokes resolve the domain's name through the hub's private hosted zone; expected %s", h.Dns, HubDnsPhz)
 	}
 	if a.Tls.Strict() && h.Dns == HubDnsNone {
 		// "If you invoke a private API without using a custom domain name or
@@ -315,8 +315,23 @@ func newHubEndpoint(ctx *pulumi.Context, name string, parent pulumi.Resource, ar
 // newHubEndpointPolicy attaches the hub endpoint's policy: Invoke on this
 // API only, the union of what its spokes may call (every spoke may call
 // every method; the API's resource policy tells them apart).
-func newHubEndpointPolicy(ctx *pulumi.Context, name string, parent pulumi.Resource, h *HubArgs, endpoint *ExecuteApiEndpoint, executionArn pulumi.StringOutput) (*VpcEndpointPolicy, error) {
-	doc := executionArn.ApplyT(func(arn string) (string, error) { return endpointPolicyJson([]string{arn + "/*"}) }).(pulumi.StringOutput)
+//
+// With a private custom domain (domainArn, the domain's apigateway ARN; nil
+// without one) it also allows the domain's execute-api ARN, which API
+// Gateway evaluates the endpoint's policy against for a call through the
+// domain ("Use VPC endpoint policies for private APIs in API Gateway",
+// example 5).
+func newHubEndpointPolicy(ctx *pulumi.Context, name string, parent pulumi.Resource, h *HubArgs, endpoint *ExecuteApiEndpoint, executionArn pulumi.StringOutput, domainArn pulumi.StringInput) (*VpcEndpointPolicy, error) {
+	if domainArn == nil {
+		domainArn = pulumi.String("")
+	}
+	doc := pulumi.All(executionArn, domainArn).ApplyT(func(v []any) (string, error) {
+		arns := []string{v[0].(string) + "/*"}
+		if domain := v[1].(string); domain != "" {
+			arns = append(arns, domainInvokeArn(domain))
+		}
+		return endpointPolicyJson(arns)
+	}).(pulumi.StringOutput)
 	return newEc2[VpcEndpointPolicy](ctx, typeEc2VpcEndpointPolicy, hubName(name)+"-policy", map[string]pulumi.Input{
 		"vpcEndpointId": endpoint.EndpointId,
 		"policy":        doc,

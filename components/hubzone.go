@@ -90,6 +90,10 @@ func (a *CrossAccountPrivateApiArgs) checkHubZoneQuotas(f *fieldErrs) {
 // hubZoneName is the hub zone's component-level name.
 func hubZoneName(name string) string { return name + "-hub-zone" }
 
+// hubDomainZoneName is the component-level name of the hub's zone for the
+// private custom domain.
+func hubDomainZoneName(name string) string { return name + "-hub-domain-zone" }
+
 // apiHostname is the API's own name, {api-id}.execute-api.{region}.amazonaws.com.
 func apiHostname(restApiId pulumi.StringInput, region string) pulumi.StringOutput {
 	return pulumi.Sprintf("%s.execute-api.%s.amazonaws.com", restApiId, region)
@@ -101,20 +105,41 @@ func apiHostname(restApiId pulumi.StringInput, region string) pulumi.StringOutpu
 // put the spoke's VPC on it. It returns what must exist before a spoke can
 // resolve the name: the alias and every association.
 func newHubZone(ctx *pulumi.Context, name string, parent pulumi.Resource, args *CrossAccountPrivateApiArgs, hub *ExecuteApiEndpoint, restApiId pulumi.StringInput) ([]pulumi.Resource, error) {
+	return newSpokeZone(ctx, spokeZone{
+		name: hubZoneName(name), spokeSuffix: "-hub-zone", host: apiHostname(restApiId, args.Region),
+		comment: pulumi.Sprintf("The API's name for the hub's spokes, to the hub endpoint %s", hub.EndpointId),
+	}, name, parent, args, hub)
+}
+
+// spokeZone is one private hosted zone of the hub: its resource names and
+// the name it answers for.
+type spokeZone struct {
+	// name is the zone's resource name (its alias is name-alias);
+	// spokeSuffix ends the names of each spoke's authorization and
+	// association, after {component}-{spoke}.
+	name, spokeSuffix string
+	// host is the zone's name and its alias record's; comment the zone's.
+	host, comment pulumi.StringInput
+}
+
+// newSpokeZone registers, in the network account, the zone z on the hub VPC
+// with its alias to the hub endpoint, and per spoke the authorization
+// (network account) and the association (spoke account) that put the
+// spoke's VPC on it. It returns the alias and every association.
+func newSpokeZone(ctx *pulumi.Context, z spokeZone, name string, parent pulumi.Resource, args *CrossAccountPrivateApiArgs, hub *ExecuteApiEndpoint) ([]pulumi.Resource, error) {
 	h := args.Hub
-	host := apiHostname(restApiId, args.Region)
-	zone, err := route53.NewZone(ctx, hubZoneName(name), &route53.ZoneArgs{
-		Name:    host,
-		Comment: pulumi.Sprintf("The API's name for the hub's spokes, to the hub endpoint %s", hub.EndpointId),
+	zone, err := route53.NewZone(ctx, z.name, &route53.ZoneArgs{
+		Name:    z.host,
+		Comment: z.comment,
 		Vpcs:    route53.ZoneVpcArray{route53.ZoneVpcArgs{VpcId: h.VpcId, VpcRegion: pulumi.String(args.Region)}},
 		Tags:    args.Tags,
 	}, append(hubOpts(parent, h), pulumi.IgnoreChanges([]string{"vpcs"}))...)
 	if err != nil {
 		return nil, err
 	}
-	alias, err := route53.NewRecord(ctx, hubZoneName(name)+"-alias", &route53.RecordArgs{
+	alias, err := route53.NewRecord(ctx, z.name+"-alias", &route53.RecordArgs{
 		ZoneId: zone.ZoneId,
-		Name:   host,
+		Name:   z.host,
 		Type:   pulumi.String("A"),
 		Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
 			Name: hub.PublicDnsName, ZoneId: hub.PublicDnsZoneId, EvaluateTargetHealth: pulumi.Bool(false),
@@ -127,7 +152,7 @@ func newHubZone(ctx *pulumi.Context, name string, parent pulumi.Resource, args *
 	for _, c := range args.spokes() {
 		var after []pulumi.Resource
 		if c.AccountId != h.AccountId {
-			authorization, err := route53.NewVpcAssociationAuthorization(ctx, name+"-"+c.Name+"-hub-zone-authorization", &route53.VpcAssociationAuthorizationArgs{
+			authorization, err := route53.NewVpcAssociationAuthorization(ctx, name+"-"+c.Name+z.spokeSuffix+"-authorization", &route53.VpcAssociationAuthorizationArgs{
 				ZoneId:    zone.ZoneId,
 				VpcId:     c.VpcId,
 				VpcRegion: pulumi.String(args.Region),
@@ -137,7 +162,7 @@ func newHubZone(ctx *pulumi.Context, name string, parent pulumi.Resource, args *
 			}
 			after = append(after, authorization)
 		}
-		association, err := route53.NewZoneAssociation(ctx, name+"-"+c.Name+"-hub-zone-association", &route53.ZoneAssociationArgs{
+		association, err := route53.NewZoneAssociation(ctx, name+"-"+c.Name+z.spokeSuffix+"-association", &route53.ZoneAssociationArgs{
 			ZoneId:    zone.ZoneId,
 			VpcId:     c.VpcId,
 			VpcRegion: pulumi.String(args.Region),

@@ -40,6 +40,8 @@ type jsonPlan struct {
 	Accounts  map[string]string `json:"accounts"`
 	Resources []jsonResource    `json:"resources"`
 	Outputs   map[string]any    `json:"outputs"`
+	// HubCost is present for a stack with a hub (docs/hub.md, "What it costs").
+	HubCost map[string]float64 `json:"hubCost"`
 }
 
 type jsonResource struct {

@@ -138,7 +138,7 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 			out["via"] = pulumi.String(components.ViaHub)
 			out["sourceCidrs"] = pulumi.ToStringArray(c.AllowedCidrs)
 		}
-		if access.Domain != nil && access.Endpoint == nil {
+		if access.Domain != nil && access.Endpoint == nil && access.Hub == nil {
 			// What the owners of an existing endpoint run to use the custom domain.
 			out["customDomainSteps"] = access.DomainSteps
 		}
