@@ -59,13 +59,14 @@ func seedHubNetworks(store *fakeaws.Store) error {
 // TestASpokeWithoutARouteToTheHubStopsThePreview: with the printed preview
 // roles, a preview of the hub stack reads the route tables in the network
 // account and each spoke's: a spoke VPC that does not route the hub
-// endpoint's subnets, and a hub VPC that does not route a spoke's range
-// back, stop it on their keys (the spoke's vpc.id, the hub's vpc.id), naming
-// the route table and the range, in one run and before anything is
-// planned; with the routes added the preview passes.
+// endpoint's subnets, a hub VPC that does not route a spoke's range back,
+// and a spoke VPC of another region stop it on their keys (the spokes'
+// vpc.id, the hub's vpc.id), naming the route table and the range or the
+// region, in one run and before anything is planned; with the VPC in the
+// stack's region and the routes added the preview passes.
 func TestASpokeWithoutARouteToTheHubStopsThePreview(t *testing.T) {
 	t.Parallel()
-	orders := hubWorkload[0]
+	orders, billing := hubWorkload[0], hubWorkload[1]
 	s := newEngineStack(t, "hub", withSeed(func(store *fakeaws.Store) error {
 		if err := seedHubNetworks(store); err != nil {
 			return err
@@ -73,7 +74,10 @@ func TestASpokeWithoutARouteToTheHubStopsThePreview(t *testing.T) {
 		if err := store.RemoveRoute(orders.vpc, "10.90.0.0/24"); err != nil {
 			return err
 		}
-		return store.RemoveRoute(hubVpc, "10.40.0.0/24")
+		if err := store.RemoveRoute(hubVpc, "10.40.0.0/24"); err != nil {
+			return err
+		}
+		return moveVpc(store, billing.vpc, "us-east-1")
 	}))
 	s.roleKind = "preview"
 	r := s.preview()
@@ -91,8 +95,12 @@ func TestASpokeWithoutARouteToTheHubStopsThePreview(t *testing.T) {
 	assert.Contains(t, out, "10.40.0.0/24 (allowedCidrs of spoke billing) has no route")
 	assert.Contains(t, out, "route table "+ordersTable+" of VPC "+orders.vpc)
 	assert.Contains(t, out, "route table "+hubTable+" of hub VPC "+hubVpc)
+	assert.Contains(t, out, "consumers[2].vpc.id")
+	assert.Contains(t, out, "no such VPC in spoke account "+billing.scope.Account+" and eu-west-1")
+	assert.Contains(t, out, "VPC IDs are regional: a VPC of another region is not found in eu-west-1")
 	requireNoResourcePlanned(t, s, r)
 
+	require.NoError(t, moveVpc(s.cloud, billing.vpc, "eu-west-1"))
 	tgw := fakeaws.SeededTransitGateway(hubScope.Region)
 	require.NoError(t, s.cloud.SeedRoute(orders.vpc, "10.90.0.0/24", tgw))
 	require.NoError(t, s.cloud.SeedRoute(hubVpc, "10.40.0.0/24", tgw))
@@ -265,4 +273,23 @@ func curlHeader(t *testing.T, line string) map[string]string {
 	name, value, ok := strings.Cut(strings.TrimSuffix(h, "'"), ": ")
 	require.Truef(t, ok, "a header in %q", line)
 	return map[string]string{name: value}
+}
+
+// moveVpc puts VPC vpc, its subnets and route tables in region: a VPC
+// another team created elsewhere.
+func moveVpc(store *fakeaws.Store, vpc, region string) error {
+	return store.Update(func(c *fakeaws.Cloud) error {
+		c.Vpcs[vpc].Region = region
+		for _, sn := range c.Subnets {
+			if sn.VpcId == vpc {
+				sn.Region = region
+			}
+		}
+		for _, t := range c.RouteTables {
+			if t.VpcId == vpc {
+				t.Region = region
+			}
+		}
+		return nil
+	})
 }
