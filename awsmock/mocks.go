@@ -110,6 +110,12 @@ type Mocks struct {
 	// vpcOwners are the owners of VPCs shared with another account (SharedVpcs).
 	vpcOwners           map[string]string
 	privateDnsEndpoints map[string]ExistingEndpoint
+	// networks are the VPCs given by Networks; defaultTables the default
+	// route tables listed so far, by ID: their VPC.
+	networks      map[string]Network
+	defaultTables map[string]string
+	// vpcRegions are the regions of VPCs given by VpcsInRegions.
+	vpcRegions map[string]string
 }
 
 // Option configures Mocks.
@@ -142,7 +148,8 @@ func StackOutputs(outputs map[string]map[string]any) Option {
 // New returns mocks for one run of project/stack.
 func New(project, stack string, opts ...Option) *Mocks {
 	m := &Mocks{project: project, stack: stack, profiles: map[string]string{}, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{},
-		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}, noLogRole: map[string]bool{}, noApiGatewaySettings: map[string]bool{}, vpcOwners: map[string]string{}, privateDnsEndpoints: map[string]ExistingEndpoint{}}
+		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}, noLogRole: map[string]bool{}, noApiGatewaySettings: map[string]bool{}, vpcOwners: map[string]string{}, privateDnsEndpoints: map[string]ExistingEndpoint{},
+		networks: map[string]Network{}, defaultTables: map[string]string{}, vpcRegions: map[string]string{}}
 	for _, opt := range opts {
 		opt(m)
 	}
@@ -308,6 +315,9 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	if out, ok, err := m.callRestApi(args.Token, args.Args); ok {
 		return out, err
 	}
+	if out, ok, err := m.callRoutes(args.Token, args.Args); ok {
+		return out, err
+	}
 	switch args.Token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		var names, ids []resource.PropertyValue
@@ -322,14 +332,20 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}, nil
 	case "aws:ec2/getVpc:getVpc":
 		id := str(args.Args, "id")
+		if r, elsewhere := m.vpcRegions[id]; elsewhere && r != pins.region {
+			// VPC IDs are regional: DescribeVpcs in another region finds none.
+			return nil, fmt.Errorf("reading EC2 VPC: no matching EC2 VPC found")
+		}
 		owner := pins.account
 		if o, shared := m.vpcOwners[id]; shared {
 			owner = o
 		}
 		return resource.PropertyMap{
 			"id":        resource.NewProperty(id),
-			"cidrBlock": resource.NewProperty(SimulatedVpcCidr(id)),
-			"ownerId":   resource.NewProperty(owner),
+			"cidrBlock": resource.NewProperty(m.vpcCidr(id)),
+			"cidrBlockAssociations": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+				"cidrBlock": resource.NewProperty(m.vpcCidr(id)), "state": resource.NewProperty("associated")})}),
+			"ownerId": resource.NewProperty(owner),
 			// An existing VPC has DNS on, as private DNS needs, except one
 			// whose ID starts with VpcWithoutDnsHostnames.
 			"enableDnsSupport":   resource.NewProperty(true),

@@ -103,6 +103,12 @@ type existingVpc struct {
 	// OwnerId is the account that created the VPC (a VPC shared through
 	// RAM is another account's).
 	OwnerId string `pulumi:"ownerId"`
+	// CidrBlockAssociations are its IPv4 CIDR blocks, the primary one
+	// included (aws_vpc's cidr_block_associations).
+	CidrBlockAssociations []struct {
+		CidrBlock string `pulumi:"cidrBlock"`
+		State     string `pulumi:"state"`
+	} `pulumi:"cidrBlockAssociations"`
 }
 
 // lookupVpc reads an existing VPC once its ID is known (unknown during a

@@ -67,7 +67,8 @@ const (
 
 // PreflightInvokes are the data sources the preflight reads: what
 // `go run ./cmd/plan --check` answers from the accounts themselves.
-var PreflightInvokes = []string{invokeCloudControlResource, invokeGetVpc, invokeGetVpcEndpoint, invokeGetSecurityGroup}
+var PreflightInvokes = []string{invokeCloudControlResource, invokeGetVpc, invokeGetVpcEndpoint, invokeGetSecurityGroup,
+	invokeGetRouteTables, invokeGetRouteTable, invokeGetSubnets, invokeGetSubnet}
 
 // preflightWarningPrefix starts every warning of the preflight.
 const preflightWarningPrefix = "preflight: "
@@ -123,16 +124,22 @@ func (a *CrossAccountPrivateApiArgs) preflight(ctx *pulumi.Context, name string,
 	if logs := a.accessLogs(); logs.on() && !logs.CreateAccountRole {
 		p.accessLogsRole(a.ProducerAccountId, a.Region, pulumi.Provider(a.ProducerProvider))
 	}
+	spokeVpcs := map[int]existingVpc{}
 	for i, c := range a.Consumers {
 		if c.viaHub() {
 			// No endpoint in a spoke's VPC; with the hub's zone, the VPC
-			// it associates.
-			if a.Hub != nil && a.Hub.Dns == HubDnsPhz {
-				p.spokeVpc(fmt.Sprintf("consumers[%d]", i), c, a.Region, consumerOpts(c)...)
+			// it associates (and routes to the hub from).
+			if a.hubZone() {
+				if vpc, ok := p.spokeVpc(fmt.Sprintf("consumers[%d]", i), c, a.Region, consumerOpts(c)...); ok {
+					spokeVpcs[i] = vpc
+				}
 			}
 			continue
 		}
 		p.consumerVpc(fmt.Sprintf("consumers[%d]", i), c, endpointName(name, c), a.Region, a.CustomDomain != nil, consumerOpts(c)...)
+	}
+	if a.Hub != nil {
+		a.hubRoutes(p, spokeVpcs, consumerOpts)
 	}
 	return p
 }
@@ -206,7 +213,7 @@ func (p *preflight) consumerVpc(field string, c ConsumerArgs, endpoint, region s
 	if !plain || (!privateDns && !customDomain) {
 		return
 	}
-	vpc, ok := p.readVpc(field, "consumer", c, vpcId, region, "the first up needs its DNS attributes enableDnsSupport and enableDnsHostnames on", opts...)
+	vpc, ok := p.readVpc(field+".vpcId", "consumer", c.AccountId, "consumer "+c.Name, vpcId, region, "the first up needs its DNS attributes enableDnsSupport and enableDnsHostnames on", opts...)
 	if !ok {
 		return
 	}
@@ -307,14 +314,15 @@ func dnsAttributesOff(v existingVpc) []string {
 // associated by the spoke), and have enableDnsSupport and
 // enableDnsHostnames on, without which the zone does not answer in it
 // ("Considerations when working with a private hosted zone").
-func (p *preflight) spokeVpc(field string, c ConsumerArgs, region string, opts ...pulumi.InvokeOption) {
+func (p *preflight) spokeVpc(field string, c ConsumerArgs, region string, opts ...pulumi.InvokeOption) (vpc existingVpc, ok bool) {
 	vpcId, plain := plainString(c.VpcId)
 	if !plain || vpcId == "" {
-		return
+		return vpc, false
 	}
-	vpc, ok := p.readVpc(field, "spoke", c, vpcId, region, "the hub's zone needs it owned by account "+c.AccountId+" with enableDnsSupport and enableDnsHostnames on", opts...)
+	vpc, ok = p.readVpc(field+".vpcId", "spoke", c.AccountId, "spoke "+c.Name, vpcId, region,
+		"the hub's zone needs it owned by account "+c.AccountId+" with enableDnsSupport and enableDnsHostnames on, and a route to the hub", opts...)
 	if !ok {
-		return
+		return vpc, false
 	}
 	if vpc.OwnerId != "" && vpc.OwnerId != c.AccountId {
 		p.f.add(field+".vpcId", "spoke %s: VPC %s belongs to account %s (shared with %s?); Route 53 associates a VPC with another account's zone only at the request of the VPC's owner, "+
@@ -324,21 +332,30 @@ func (p *preflight) spokeVpc(field string, c ConsumerArgs, region string, opts .
 		p.f.add(field+".vpcId", "spoke %s: the hub's private hosted zone answers only in VPCs with DNS support and hostnames, and VPC %s has %s off; turn them on in the VPC",
 			c.Name, vpcId, strings.Join(off, " and "))
 	}
+	return vpc, true
 }
 
-// readVpc reads VPC vpcId of consumer c (role: "consumer" or "spoke") with
-// its account's invoke options: a VPC that does not exist is a problem on
-// field's vpcId, one that cannot be read a warning saying what it needs; ok
-// is false for both.
-func (p *preflight) readVpc(field, role string, c ConsumerArgs, vpcId, region, needs string, opts ...pulumi.InvokeOption) (vpc existingVpc, ok bool) {
+// readVpc reads VPC vpcId of account (role: "consumer", "spoke" or
+// "network"; who names it in a warning) with that account's invoke
+// options: a VPC that does not exist there is a problem on key, one that
+// cannot be read a warning saying what it needs; ok is false for both. A
+// VPC ID names a VPC of one region (DescribeVpcs answers the region it is
+// sent to), so a VPC of another region is not found: the hub and its
+// spokes, like every consumer, must be VPCs of the stack's region, where
+// the API and its endpoints are (execute-api is not among the services
+// cross-Region PrivateLink serves: PrivateLink guide, "Cross-region enabled
+// AWS services").
+func (p *preflight) readVpc(key, role, account, who, vpcId, region, needs string, opts ...pulumi.InvokeOption) (vpc existingVpc, ok bool) {
 	err := p.ctx.Invoke(invokeGetVpc, map[string]any{"id": vpcId}, &vpc, invokeOpts(opts)...)
 	switch {
 	case err == nil:
 		return vpc, true
 	case strings.Contains(err.Error(), "no matching"):
-		p.f.add(field+".vpcId", "got %q; no such VPC in %s account %s and %s (%v): expected the ID of an existing VPC of that account and region", vpcId, role, c.AccountId, region, err)
+		p.f.add(key, "got %q; no such VPC in %s account %s and %s (%v): expected the ID of an existing VPC of that account and region "+
+			"(VPC IDs are regional: a VPC of another region is not found in %s, and the stack's VPCs must all be in its region, %s)",
+			vpcId, role, account, region, err, region, region)
 	default:
-		p.warn("could not read VPC %s of %s %s (%v); %s", vpcId, role, c.Name, err, needs)
+		p.warn("could not read VPC %s of %s (%v); %s", vpcId, who, err, needs)
 	}
 	return vpc, false
 }

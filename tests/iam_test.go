@@ -514,7 +514,9 @@ func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesTheirAssociation(t *testin
 	for _, want := range []string{"ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:CreateSecurityGroup", "ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteVpcEndpoints",
 		// hub.dns phz: the zone, its alias and the spokes' authorizations.
 		"route53:CreateHostedZone", "route53:DeleteHostedZone", "route53:ChangeResourceRecordSets",
-		"route53:CreateVPCAssociationAuthorization", "route53:ListVPCAssociationAuthorizations", "route53:DeleteVPCAssociationAuthorization"} {
+		"route53:CreateVPCAssociationAuthorization", "route53:ListVPCAssociationAuthorizations", "route53:DeleteVPCAssociationAuthorization",
+		// the preflight's reads of the hub VPC, its subnets and route tables.
+		"ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables"} {
 		assert.Contains(t, actions, want)
 	}
 	for _, a := range actions {
@@ -532,8 +534,9 @@ func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesTheirAssociation(t *testin
 			got = append(got, st.Action...)
 		}
 		slices.Sort(got)
-		assert.Equal(t, []string{"ec2:DescribeVpcAttribute", "ec2:DescribeVpcs", "route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone",
-			"route53:GetChange", "route53:ListHostedZonesByVPC"}, slices.Compact(got), "spoke account %s", account)
+		assert.Equal(t, []string{"ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs", "route53:AssociateVPCWithHostedZone",
+			"route53:DisassociateVPCFromHostedZone", "route53:GetChange", "route53:ListHostedZonesByVPC"}, slices.Compact(got),
+			"spoke account %s: its association, and the preflight's reads of its VPC, subnets and route tables", account)
 		var reads []string
 		for _, st := range spoke.Roles["preview"].Policy.Statement {
 			reads = append(reads, st.Action...)

@@ -176,7 +176,17 @@ var InvokeActions = map[string][]string{
 	"aws:ec2/getVpcEndpoint:getVpcEndpoint": {"ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"},
 	// ... and the security group of the endpoint it finds (aws_security_group:
 	// FindSecurityGroup), which tells the stack's own endpoint.
-	"aws:ec2/getSecurityGroup:getSecurityGroup":    {"ec2:DescribeSecurityGroups"},
+	"aws:ec2/getSecurityGroup:getSecurityGroup": {"ec2:DescribeSecurityGroups"},
+	// The preflight's check of a hub's routes, both ways: a VPC's route
+	// tables (aws_route_tables and aws_route_table: FindRouteTables, one
+	// DescribeRouteTables; for a route to a network interface the read also
+	// calls DescribeNetworkInterfaces and ignores a refusal, so the roles
+	// leave it out) and its subnets (aws_subnets and aws_subnet:
+	// FindSubnets, DescribeSubnets), in the network account and each spoke's.
+	"aws:ec2/getRouteTables:getRouteTables":        {"ec2:DescribeRouteTables"},
+	"aws:ec2/getRouteTable:getRouteTable":          {"ec2:DescribeRouteTables"},
+	"aws:ec2/getSubnets:getSubnets":                {"ec2:DescribeSubnets"},
+	"aws:ec2/getSubnet:getSubnet":                  {"ec2:DescribeSubnets"},
 	"aws:apigateway/getAuthorizers:getAuthorizers": {"apigateway:GET"},
 	"aws:apigateway/getAuthorizer:getAuthorizer":   {"apigateway:GET"},
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,8 +39,9 @@ func seedHubNetworks(store *fakeaws.Store) error {
 		{Scope: hubScope, Id: "subnet-0a1b2c3d4e5f60719", VpcId: hubVpc, CidrBlock: "10.90.0.0/25", AvailabilityZone: "eu-west-1a"},
 		{Scope: hubScope, Id: "subnet-0a1b2c3d4e5f6071a", VpcId: hubVpc, CidrBlock: "10.90.0.128/25", AvailabilityZone: "eu-west-1b"},
 	}
-	for _, w := range hubWorkload {
+	for i, w := range hubWorkload {
 		vpcs = append(vpcs, fakeaws.Vpc{Scope: w.scope, Id: w.vpc, CidrBlock: w.cidr, EnableDnsSupport: true, EnableDnsHostnames: true})
+		subnets = append(subnets, fakeaws.Subnet{Scope: w.scope, Id: fmt.Sprintf("subnet-0%d1d2e3f4a5b6071", i+1), VpcId: w.vpc, CidrBlock: w.cidr, AvailabilityZone: "eu-west-1a"})
 	}
 	if err := store.Seed(vpcs, subnets); err != nil {
 		return err
@@ -49,7 +51,61 @@ func seedHubNetworks(store *fakeaws.Store) error {
 			return err
 		}
 	}
-	return nil
+	// billing lists 10.40.0.0/24 too, a range outside its VPC: the hub
+	// routes it back to the Transit Gateway as well.
+	return store.SeedRoute(hubVpc, "10.40.0.0/24", fakeaws.SeededTransitGateway(hubScope.Region))
+}
+
+// TestASpokeWithoutARouteToTheHubStopsThePreview: with the printed preview
+// roles, a preview of the hub stack reads the route tables in the network
+// account and each spoke's: a spoke VPC that does not route the hub
+// endpoint's subnets, a hub VPC that does not route a spoke's range back,
+// and a spoke VPC of another region stop it on their keys (the spokes'
+// vpc.id, the hub's vpc.id), naming the route table and the range or the
+// region, in one run and before anything is planned; with the VPC in the
+// stack's region and the routes added the preview passes.
+func TestASpokeWithoutARouteToTheHubStopsThePreview(t *testing.T) {
+	t.Parallel()
+	orders, billing := hubWorkload[0], hubWorkload[1]
+	s := newEngineStack(t, "hub", withSeed(func(store *fakeaws.Store) error {
+		if err := seedHubNetworks(store); err != nil {
+			return err
+		}
+		if err := store.RemoveRoute(orders.vpc, "10.90.0.0/24"); err != nil {
+			return err
+		}
+		if err := store.RemoveRoute(hubVpc, "10.40.0.0/24"); err != nil {
+			return err
+		}
+		return moveVpc(store, billing.vpc, "us-east-1")
+	}))
+	s.roleKind = "preview"
+	r := s.preview()
+	require.Error(t, r.err)
+	out := r.out + r.errOut
+	var ordersTable, hubTable string
+	s.cloudView(func(c *fakeaws.Cloud) {
+		ordersTable, hubTable = c.Vpcs[orders.vpc].MainRouteTableId, c.Vpcs[hubVpc].MainRouteTableId
+	})
+	assert.Contains(t, out, "consumers[1].vpc.id")
+	assert.Contains(t, out, "of VPC "+orders.vpc+" (used by subnet")
+	assert.Contains(t, out, "10.90.0.0/25 (hub subnet subnet-0a1b2c3d4e5f60719, where the hub endpoint has a network interface) has no route")
+	assert.Contains(t, out, "through a Transit Gateway (tgw-…) or a VPC peering connection (pcx-…)")
+	assert.Contains(t, out, "hub.vpc.id")
+	assert.Contains(t, out, "10.40.0.0/24 (allowedCidrs of spoke billing) has no route")
+	assert.Contains(t, out, "route table "+ordersTable+" of VPC "+orders.vpc)
+	assert.Contains(t, out, "route table "+hubTable+" of hub VPC "+hubVpc)
+	assert.Contains(t, out, "consumers[2].vpc.id")
+	assert.Contains(t, out, "no such VPC in spoke account "+billing.scope.Account+" and eu-west-1")
+	assert.Contains(t, out, "VPC IDs are regional: a VPC of another region is not found in eu-west-1")
+	requireNoResourcePlanned(t, s, r)
+
+	require.NoError(t, moveVpc(s.cloud, billing.vpc, "eu-west-1"))
+	tgw := fakeaws.SeededTransitGateway(hubScope.Region)
+	require.NoError(t, s.cloud.SeedRoute(orders.vpc, "10.90.0.0/24", tgw))
+	require.NoError(t, s.cloud.SeedRoute(hubVpc, "10.40.0.0/24", tgw))
+	r = s.preview()
+	require.NoError(t, r.err, "%s%s", r.out, r.errOut)
 }
 
 // TestHubLifecycle: the hub stack (a consumer with its own endpoint, two
@@ -217,4 +273,23 @@ func curlHeader(t *testing.T, line string) map[string]string {
 	name, value, ok := strings.Cut(strings.TrimSuffix(h, "'"), ": ")
 	require.Truef(t, ok, "a header in %q", line)
 	return map[string]string{name: value}
+}
+
+// moveVpc puts VPC vpc, its subnets and route tables in region: a VPC
+// another team created elsewhere.
+func moveVpc(store *fakeaws.Store, vpc, region string) error {
+	return store.Update(func(c *fakeaws.Cloud) error {
+		c.Vpcs[vpc].Region = region
+		for _, sn := range c.Subnets {
+			if sn.VpcId == vpc {
+				sn.Region = region
+			}
+		}
+		for _, t := range c.RouteTables {
+			if t.VpcId == vpc {
+				t.Region = region
+			}
+		}
+		return nil
+	})
 }

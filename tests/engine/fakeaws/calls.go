@@ -466,6 +466,12 @@ var Calls = []Call{
 	// The preflight reads the found endpoint's security group, to tell the
 	// stack's own endpoint by its group's name.
 	{InvokeGetSecurityGroup, "invoke", "ec2:DescribeSecurityGroups", ec2Any, nil, "dataSourceSecurityGroupRead (FindSecurityGroup)"},
+	// The hub's routes: a route to a network interface also makes the
+	// read call DescribeNetworkInterfaces, whose refusal it ignores (no row).
+	{InvokeGetRouteTables, "invoke", "ec2:DescribeRouteTables", ec2Any, nil, "dataSourceRouteTablesRead (FindRouteTables)"},
+	{InvokeGetRouteTable, "invoke", "ec2:DescribeRouteTables", ec2Any, nil, "dataSourceRouteTableRead (DescribeRouteTables)"},
+	{InvokeGetSubnets, "invoke", "ec2:DescribeSubnets", ec2Any, nil, "dataSourceSubnetsRead (FindSubnets)"},
+	{InvokeGetSubnet, "invoke", "ec2:DescribeSubnets", ec2Any, nil, "dataSourceSubnetRead (FindSubnet)"},
 	{InvokeGetAuthorizers, "invoke", "apigateway:GET", authorizersOf, nil, "dataSourceAuthorizersRead (GetAuthorizers)"},
 	{InvokeGetAuthorizer, "invoke", "apigateway:GET", authorizerArn, nil, "dataSourceAuthorizerRead (GetAuthorizer)"},
 	// getRegion and getCallerIdentity: sts:GetCallerIdentity needs no

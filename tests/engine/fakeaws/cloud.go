@@ -68,16 +68,14 @@ type Cloud struct {
 	Organizations map[string]string     `json:"organizations"`
 	Alarms        map[string]*Alarm     `json:"alarms"`
 	Dashboards    map[string]*Dashboard `json:"dashboards"`
-	// TransitPaths are the VPCs that reach each other over a Transit
-	// Gateway (seeded: the program creates no Transit Gateway, attachment
-	// or route), each VPC by "account/region/vpc-id" to the VPCs it
-	// reaches. A path stands for both VPCs attached to one Transit Gateway
-	// of their region and each VPC's route table sending the other's CIDR
-	// to its attachment ("How transit gateways work", Amazon VPC Transit
-	// Gateways guide); without one a call to another VPC's endpoint times
-	// out. A Transit Gateway does not translate addresses, so the endpoint
-	// sees the caller's own address (aws:VpcSourceIp).
-	TransitPaths map[string][]string `json:"transitPaths"`
+	// RouteTables, TransitGateways and PeeringConnections are the network
+	// between VPCs (routes.go): VPCs of two accounts reach each other only
+	// through them, both ways. The program creates none of it; tests seed
+	// it (SeedTransitPath, SeedRoute), and a VPC's main table is created
+	// with the VPC.
+	RouteTables        map[string]*RouteTable        `json:"routeTables"`
+	TransitGateways    map[string]*TransitGateway    `json:"transitGateways"`
+	PeeringConnections map[string]*PeeringConnection `json:"peeringConnections"`
 	// Roles maps IAM role ARNs to their account.
 	Roles map[string]string `json:"roles"`
 	// AccountRoles is API Gateway's account setting: "account/region" to
@@ -293,6 +291,7 @@ func newCloud() *Cloud {
 		VpcLinks: map[string]*VpcLink{}, MetricFilters: map[string]*MetricFilter{}, Alarms: map[string]*Alarm{},
 		Dashboards: map[string]*Dashboard{}, Domains: map[string]*DomainName{}, DomainAssociations: map[string]*DomainAssociation{},
 		Shares: map[string]*ResourceShare{}, Zones: map[string]*HostedZone{}, Organizations: map[string]string{},
+		RouteTables: map[string]*RouteTable{}, TransitGateways: map[string]*TransitGateway{}, PeeringConnections: map[string]*PeeringConnection{},
 	}
 }
 

@@ -32,6 +32,7 @@ func (p *Provider) createVpc(c *Cloud, in props) (string, props, error) {
 		EnableDnsSupport: in.boolOr("enableDnsSupport", true), EnableDnsHostnames: in.boolOr("enableDnsHostnames", false),
 		DefaultSecurityGroupId: "sg-" + newHex(17), MainRouteTableId: "rtb-" + newHex(17)}
 	c.Vpcs[v.Id] = v
+	c.mainTable(v) // created with the VPC ("Route tables", VPC user guide)
 	c.record(p.scope, "CreateVpc", v.Id+" "+v.CidrBlock)
 	return v.Id, p.vpcOutputs(v, in), nil
 }
@@ -75,6 +76,11 @@ func (p *Provider) deleteVpc(c *Cloud, id string) error {
 	for _, e := range c.Endpoints {
 		if e.VpcId == id {
 			return ec2Error("DeleteVpc", "DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", id)
+		}
+	}
+	for tid, t := range c.RouteTables {
+		if t.VpcId == id {
+			delete(c.RouteTables, tid) // the main table goes with its VPC
 		}
 	}
 	delete(c.Vpcs, id)

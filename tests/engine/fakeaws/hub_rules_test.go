@@ -26,13 +26,14 @@ func spokeWorld(t *testing.T, policyJson string) (*callWorld, *Function) {
 const aliasUrl = "https://" + worldApi + "-" + worldVpce + ".execute-api.eu-west-1.amazonaws.com/dev/"
 
 // TestAnotherVpcReachesAnEndpointOnlyOverATransitPath: a workload of
-// another VPC reaches the endpoint only when a Transit Gateway path joins
-// the two VPCs (Cloud.TransitPaths); without one the call times out.
+// another VPC reaches the endpoint only when both VPCs are attached to a
+// Transit Gateway and route each other's range to it (routes.go); without
+// that the call times out.
 func TestAnotherVpcReachesAnEndpointOnlyOverATransitPath(t *testing.T) {
 	w, f := spokeWorld(t, resourcePolicy(`"*"`))
 	r := w.c.simulateCall(f, aliasUrl, nil, false)
 	assert.Equal(t, "timeout", r.Failure, "no path from the spoke VPC")
-	w.c.TransitPaths = map[string][]string{transitKey(f.Scope, "vpc-2"): {transitKey(w.endpoint.Scope, "vpc-1")}}
+	w.c.joinOverTransitGateway(w.c.Vpcs["vpc-2"], w.c.Vpcs["vpc-1"])
 	r = w.c.simulateCall(f, aliasUrl, nil, false)
 	assert.Equal(t, 200, r.Status, "over the Transit Gateway (%s %s)", r.Failure, r.Detail)
 	// The endpoint's private DNS answers only in its own VPC.
@@ -50,7 +51,7 @@ func TestResourcePolicyTellsCallersApartByVpcSourceIp(t *testing.T) {
 	}
 	for cidr, want := range map[string]int{"10.30.0.0/24": 200, "10.40.0.0/24": 403} {
 		w, f := spokeWorld(t, allowFrom(cidr))
-		w.c.TransitPaths = map[string][]string{transitKey(f.Scope, "vpc-2"): {transitKey(w.endpoint.Scope, "vpc-1")}}
+		w.c.joinOverTransitGateway(w.c.Vpcs["vpc-2"], w.c.Vpcs["vpc-1"])
 		assert.Equal(t, "10.30.0.4", w.c.sourceIp(f), "the first address AWS hands out in the subnet")
 		r := w.c.simulateCall(f, aliasUrl, nil, false)
 		require.Equalf(t, want, r.Status, "allowed from %s (%s %s)", cidr, r.ErrorType, r.Body)
@@ -108,7 +109,7 @@ func TestCrossAccountZoneAssociationNeedsTheOwnersAuthorization(t *testing.T) {
 // zone.
 func TestAZoneGivesTheApisNameOnlyInItsVpcs(t *testing.T) {
 	w, f := spokeWorld(t, resourcePolicy(`"*"`))
-	w.c.TransitPaths = map[string][]string{transitKey(f.Scope, "vpc-2"): {transitKey(w.endpoint.Scope, "vpc-1")}}
+	w.c.joinOverTransitGateway(w.c.Vpcs["vpc-2"], w.c.Vpcs["vpc-1"])
 	w.endpoint.PrivateDns = false
 	name := worldApi + ".execute-api.eu-west-1.amazonaws.com"
 	zone := &HostedZone{Scope: w.endpoint.Scope, Id: "ZHUB", Name: name, Vpcs: []string{"vpc-1"}, Records: map[string]*ZoneRecord{

@@ -26,6 +26,14 @@ const (
 	InvokeGetVpcEndpoint = "aws:ec2/getVpcEndpoint:getVpcEndpoint"
 	// InvokeGetSecurityGroup reads a security group (aws_security_group).
 	InvokeGetSecurityGroup = "aws:ec2/getSecurityGroup:getSecurityGroup"
+	// InvokeGetRouteTables lists a VPC's route tables (aws_route_tables),
+	// InvokeGetRouteTable reads one (aws_route_table); InvokeGetSubnets
+	// lists a VPC's subnets (aws_subnets), InvokeGetSubnet reads one
+	// (aws_subnet): the preflight's reads of a hub's routes.
+	InvokeGetRouteTables = "aws:ec2/getRouteTables:getRouteTables"
+	InvokeGetRouteTable  = "aws:ec2/getRouteTable:getRouteTable"
+	InvokeGetSubnets     = "aws:ec2/getSubnets:getSubnets"
+	InvokeGetSubnet      = "aws:ec2/getSubnet:getSubnet"
 )
 
 // Invoke answers the data sources the program reads.
@@ -66,7 +74,8 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 				return fmt.Errorf("reading EC2 VPC: no matching EC2 VPC found (id %s in %s %s)", id, p.scope.Account, p.scope.Region)
 			}
 			out = props{"id": v.Id, "cidrBlock": v.CidrBlock, "enableDnsSupport": v.EnableDnsSupport,
-				"enableDnsHostnames": v.EnableDnsHostnames, "ownerId": v.Account, "state": "available"}
+				"enableDnsHostnames": v.EnableDnsHostnames, "ownerId": v.Account, "state": "available",
+				"cidrBlockAssociations": []any{map[string]any{"cidrBlock": v.CidrBlock, "state": "associated", "associationId": "vpc-cidr-assoc-" + shortHash(v.Id, 17)}}}
 			return nil
 		})
 		if err != nil {
@@ -94,6 +103,17 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 		err := p.store.View(func(c *Cloud) error {
 			var err error
 			out, err = p.findSecurityGroup(c, args)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	case InvokeGetRouteTables, InvokeGetRouteTable, InvokeGetSubnets, InvokeGetSubnet:
+		read := map[string]func(*Cloud, props) (props, error){InvokeGetRouteTables: p.readRouteTables, InvokeGetRouteTable: p.readRouteTable,
+			InvokeGetSubnets: p.readSubnets, InvokeGetSubnet: p.readSubnet}[req.GetTok()]
+		err := p.store.View(func(c *Cloud) error {
+			var err error
+			out, err = read(c, args)
 			return err
 		})
 		if err != nil {

@@ -419,8 +419,8 @@ func (c *Cloud) lambdaPermits(uri, methodArn string) bool {
 // the function's subnets.
 func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
 	sameVpc := e.VpcId == f.VpcId && e.Scope == f.Scope
-	if !sameVpc && !slices.Contains(c.TransitPaths[transitKey(f.Scope, f.VpcId)], transitKey(e.Scope, e.VpcId)) {
-		return false // another VPC, and no route to it (Cloud.TransitPaths)
+	if !sameVpc && !c.routedBetween(f, e) {
+		return false // another VPC, and no route to it and back (routes.go)
 	}
 	out := false
 	for _, gid := range f.SecurityGroupIds {

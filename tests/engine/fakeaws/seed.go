@@ -8,7 +8,11 @@ func (s *Store) Seed(vpcs []Vpc, subnets []Subnet) error {
 	return s.Update(func(c *Cloud) error {
 		for i := range vpcs {
 			v := vpcs[i]
+			if v.MainRouteTableId == "" {
+				v.MainRouteTableId = mainTableId(&v) // every VPC has a main route table
+			}
 			c.Vpcs[v.Id] = &v
+			c.mainTable(&v)
 		}
 		for i := range subnets {
 			sn := subnets[i]
@@ -46,23 +50,3 @@ func (s *Store) SeedVpcLinks(links ...VpcLink) error {
 		return nil
 	})
 }
-
-// SeedTransitPath connects two VPCs over a Transit Gateway, both ways (see
-// Cloud.TransitPaths): another team's network, which the program does not create.
-func (s *Store) SeedTransitPath(a Scope, vpcA string, b Scope, vpcB string) error {
-	return s.Update(func(c *Cloud) error {
-		if a.Region != b.Region {
-			return fmt.Errorf("fakeaws: a Transit Gateway is regional: %s and %s", a.Region, b.Region)
-		}
-		if c.TransitPaths == nil {
-			c.TransitPaths = map[string][]string{}
-		}
-		ka, kb := transitKey(a, vpcA), transitKey(b, vpcB)
-		c.TransitPaths[ka] = append(c.TransitPaths[ka], kb)
-		c.TransitPaths[kb] = append(c.TransitPaths[kb], ka)
-		return nil
-	})
-}
-
-// transitKey names a VPC in Cloud.TransitPaths.
-func transitKey(s Scope, vpc string) string { return s.Account + "/" + s.Region + "/" + vpc }
