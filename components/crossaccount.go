@@ -391,6 +391,23 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		}
 		logGroup, logGroupArn, stageDeps = group, group.Arn, deps
 	}
+	// Step 4b (network and spoke accounts): the API's own name for the
+	// spokes, through the hub's private hosted zone. The stage serves a new
+	// deployment only once every spoke's VPC is on the zone: a consumer
+	// moving from an endpoint of its own to the hub resolves the API's name
+	// to the hub before the policy that admits it only there is served
+	// (docs/hub.md, "Moving a consumer between its own endpoint and the
+	// hub").
+	if args.hubZone() {
+		onZone, err := newHubZone(ctx, name, comp, args, comp.Hub, api.RestApiId)
+		if err != nil {
+			return nil, fmt.Errorf("cross-account private api %s: hub: %w", name, err)
+		}
+		stageDeps = append(stageDeps, onZone...)
+		for _, c := range args.spokes() {
+			comp.Consumers[c.Name].hubZone = true
+		}
+	}
 	stage, err := NewStageDeployment(ctx, name+"-stage", &StageDeploymentArgs{
 		AccessLogDestinationArn: logGroupArn,
 		Throttle:                args.throttle(),
@@ -436,16 +453,6 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		for _, c := range args.spokes() {
 			access := comp.Consumers[c.Name]
 			access.EndpointPolicyJson, access.EndpointPolicy = attached.Policy, attached.Policy
-		}
-		// Step 5d (network and spoke accounts): the API's own name for the
-		// spokes, through the hub's private hosted zone.
-		if args.hubZone() {
-			if _, err := newHubZone(ctx, name, comp, args, comp.Hub, api.RestApiId); err != nil {
-				return nil, fmt.Errorf("cross-account private api %s: hub: %w", name, err)
-			}
-			for _, c := range args.spokes() {
-				comp.Consumers[c.Name].hubZone = true
-			}
 		}
 	}
 

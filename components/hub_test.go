@@ -330,6 +330,25 @@ func TestHubZoneGivesSpokesTheApisName(t *testing.T) {
 	assert.NotContains(t, res.urls["app"], "orders", "own-endpoint consumers are unchanged")
 }
 
+// TestHubZoneOrdersAMove: each spoke's association waits for the hub
+// endpoint's security group (once associated, the spoke's calls go to the
+// hub, which must admit its ranges by then), and the stage serves a new
+// deployment only after every spoke's association: a consumer moving from
+// an endpoint of its own to the hub resolves the API's name to the hub
+// before the policy that admits it only there is served (docs/hub.md,
+// "Moving a consumer between its own endpoint and the hub").
+func TestHubZoneOrdersAMove(t *testing.T) {
+	mocks, _, err := runCrossAccountWith(t, testRegion, withHubZone(t))
+	require.NoError(t, err)
+	sg := mustNamed(t, mocks, typeSecurityGroup, "xa-hub-endpoint-sg")
+	stage := mustNamed(t, mocks, typeStage, "xa-stage-stage")
+	for _, name := range []string{"orders", "billing"} {
+		assoc := mustNamed(t, mocks, "aws:route53/zoneAssociation:ZoneAssociation", "xa-"+name+"-hub-zone-association")
+		assert.Containsf(t, assoc.Dependencies, sg.URN, "%s's association after the hub's security group", name)
+		assert.Containsf(t, stage.Dependencies, assoc.URN, "the stage after %s's association", name)
+	}
+}
+
 // TestHubZoneArgsAreChecked: with dns phz a spoke needs its account's
 // provider or credentials; with dns none it may not have them; the zone's
 // quotas (VPCs, authorizations, tags) are checked before anything is

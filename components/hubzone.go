@@ -150,7 +150,10 @@ func newSpokeZone(ctx *pulumi.Context, z spokeZone, name string, parent pulumi.R
 	}
 	ready := []pulumi.Resource{alias}
 	for _, c := range args.spokes() {
-		var after []pulumi.Resource
+		// The hub endpoint (its security group) first: once associated, the
+		// spoke resolves the API's name to the hub, whose group must admit
+		// its ranges by then (a consumer moving from its own endpoint).
+		after := []pulumi.Resource{hub}
 		if c.AccountId != h.AccountId {
 			authorization, err := route53.NewVpcAssociationAuthorization(ctx, name+"-"+c.Name+z.spokeSuffix+"-authorization", &route53.VpcAssociationAuthorizationArgs{
 				ZoneId:    zone.ZoneId,

@@ -114,6 +114,13 @@ type Cloud struct {
 	// Calls lists every AWS API call that changed something, in order, as
 	// "Account Region Operation target".
 	Calls []string `json:"calls"`
+	// Watches are workload calls the cloud makes again after every call
+	// that changes something, each answer appended to Watched: a test sees
+	// what a caller met at every step of an up, in the engine's own order,
+	// not only before and after it.
+	Watches []Watch `json:"watches,omitempty"`
+	// Watched are the Watches' answers, in order.
+	Watched []Watched `json:"watched,omitempty"`
 	// ClockSkewSeconds moves the simulated cloud's clock ahead of the
 	// machine's, so a test can let time-bound state expire (a RAM
 	// invitation after 12 hours).
@@ -377,9 +384,33 @@ func (s *Store) save(c *Cloud) error {
 	return os.Rename(tmp, filepath.Join(s.dir, "cloud.json"))
 }
 
-// record appends one changing call to the log.
+// record appends one changing call to the log, and what each watched call
+// meets after it.
 func (c *Cloud) record(s Scope, op, target string) {
-	c.Calls = append(c.Calls, fmt.Sprintf("%s %s %s %s", s.Account, s.Region, op, target))
+	call := fmt.Sprintf("%s %s %s %s", s.Account, s.Region, op, target)
+	c.Calls = append(c.Calls, call)
+	for _, w := range c.Watches {
+		status, failure := c.CallFromWorkload(w.Scope, w.VpcId, w.Cidr, w.Url)
+		c.Watched = append(c.Watched, Watched{After: call, Url: w.Url, Status: status, Failure: failure})
+	}
+}
+
+// Watch is a call a workload of VpcId (at an address in Cidr) makes to Url
+// after every changing call (Cloud.Watches).
+type Watch struct {
+	Scope
+	VpcId string `json:"vpcId"`
+	Cidr  string `json:"cidr"`
+	Url   string `json:"url"`
+}
+
+// Watched is what a Watch met after the changing call After: an HTTP
+// status, or a failure ("dns", "timeout").
+type Watched struct {
+	After   string `json:"after"`
+	Url     string `json:"url"`
+	Status  int    `json:"status"`
+	Failure string `json:"failure"`
 }
 
 // StageServes reports whether the stage of apiId serves method on path (a

@@ -423,13 +423,18 @@ func (p *Provider) deleteDomainAssociation(c *Cloud, id string) error {
 }
 
 // createZone is CreateHostedZone for a private zone: each VPC must be the
-// caller's ("InvalidVPCId", Route 53 API reference).
+// caller's ("InvalidVPCId", Route 53 API reference) and hold no zone of the
+// same name, an endpoint's private DNS zone included (ConflictingDomainExists:
+// sameNameZone).
 func (p *Provider) createZone(c *Cloud, in props) (string, props, error) {
 	z := &HostedZone{Scope: p.scope, Id: "Z" + strings.ToUpper(newHex(20)), Name: strings.TrimSuffix(in.str("name"), "."), Records: map[string]*ZoneRecord{}}
 	for _, v := range in.list("vpcs") {
 		id := props(v).str("vpcId")
 		if vpc, ok := c.Vpcs[id]; !ok || vpc.Scope != p.scope {
 			return "", nil, awsError("CreateHostedZone", "InvalidVPCId", "The VPC %s does not exist in account %s, region %s", id, p.scope.Account, p.scope.Region)
+		}
+		if other := c.sameNameZone(z.Name, id, ""); other != "" {
+			return "", nil, awsError("CreateHostedZone", "ConflictingDomainExists", "The VPC %s in region %s has already been associated with %s with the same domain name.", id, p.scope.Region, other)
 		}
 		z.Vpcs = append(z.Vpcs, id)
 	}

@@ -310,8 +310,10 @@ func TestAHostedZoneTakesTenTags(t *testing.T) {
 		}
 		return m
 	}
+	n := 0
 	zone := func(own map[string]any) map[string]any {
-		return map[string]any{"name": "orders.example.com", "vpcs": []any{map[string]any{"vpcId": vpc}}, "tags": own}
+		n++ // a name of its own each: Route 53 takes one zone of a name on a VPC (ConflictingDomainExists)
+		return map[string]any{"name": fmt.Sprintf("orders%d.example.com", n), "vpcs": []any{map[string]any{"vpcId": vpc}}, "tags": own}
 	}
 	mustCreate(p, t, TypeZone, zone(tags(10, "own")))
 	_, _, err := create(p, t, TypeZone, zone(tags(11, "own")))

@@ -280,6 +280,12 @@ func (p *Provider) putEndpoint(c *Cloud, id string, in props) (string, props, er
 				return "", nil, ec2Error(op, "InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for execute-api.%s.amazonaws.com in the VPC %s", p.scope.Region, vpcId)
 			}
 		}
+		// A private hosted zone of the service's own name on the VPC is the
+		// same conflict (hashicorp/terraform-provider-aws#17269); a zone of
+		// one API's name under it is not (sameNameZone).
+		if c.zoneOfServiceName(p.scope.Region, vpcId) != "" {
+			return "", nil, ec2Error(op, "InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for execute-api.%s.amazonaws.com in the VPC %s", p.scope.Region, vpcId)
+		}
 	}
 	e, exists := c.Endpoints[id]
 	if !exists {

@@ -148,7 +148,12 @@ func TestAZoneUpdateKeepsItsSeparateAssociations(t *testing.T) {
 		return nil
 	}))
 
-	other, _ := mustCreate(network, t, TypeZone, map[string]any{"name": name, "vpcs": []any{map[string]any{"vpcId": hubVpc}}})
+	// A second zone of the name, on another VPC of the network account (on
+	// the hub VPC itself CreateHostedZone refuses it, as the same name).
+	_, _, err = create(network, t, TypeZone, map[string]any{"name": name, "vpcs": []any{map[string]any{"vpcId": hubVpc}}})
+	require.ErrorContains(t, err, "ConflictingDomainExists")
+	otherVpc, _ := mustCreate(network, t, TypeVpc, map[string]any{"cidrBlock": "10.91.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	other, _ := mustCreate(network, t, TypeZone, map[string]any{"name": name, "vpcs": []any{map[string]any{"vpcId": otherVpc}}})
 	second := map[string]any{"zoneId": other, "vpcId": spokeVpc, "vpcRegion": region}
 	mustCreate(network, t, TypeVpcAssociationAuthorization, second)
 	_, _, err = create(spoke, t, TypeZoneAssociation, second)
@@ -176,4 +181,83 @@ func TestAZoneUpdateKeepsItsSeparateAssociations(t *testing.T) {
 	_, _, err = create(spoke, t, TypeZoneAssociation, map[string]any{"zoneId": zone, "vpcId": third})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "LimitsExceeded")
+}
+
+// TestAnApisZoneMaySitBesideAnEndpointsPrivateDns: a VPC whose execute-api
+// endpoint has private DNS on (AWS's zone execute-api.{region}.amazonaws.com)
+// may be associated with a zone of one API's name under it, and that zone
+// answers for the API's name there (the most specific zone wins), while the
+// endpoint's private DNS keeps every other API's name; the endpoint's private
+// DNS may come on beside the API's zone. A zone of the service's own name is
+// refused on that VPC, by Route 53 (ConflictingDomainExists, on create and on
+// association) and by EC2 the other way round (InvalidParameter, "a
+// conflicting DNS domain").
+func TestAnApisZoneMaySitBesideAnEndpointsPrivateDns(t *testing.T) {
+	store := newStore(t)
+	network := provider(t, store, producerAccount)
+	spoke := provider(t, store, consumerAccount)
+	hubVpc, _ := mustCreate(network, t, TypeVpc, map[string]any{"cidrBlock": "10.90.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	spokeVpc, _ := mustCreate(spoke, t, TypeVpc, map[string]any{"cidrBlock": "10.30.0.0/24", "enableDnsSupport": true, "enableDnsHostnames": true})
+	sub, _ := mustCreate(spoke, t, TypeSubnet, map[string]any{"vpcId": spokeVpc, "cidrBlock": "10.30.0.0/25", "availabilityZone": "eu-west-1a"})
+	endpoint := map[string]any{"vpcId": spokeVpc, "serviceName": "com.amazonaws.eu-west-1.execute-api", "vpcEndpointType": "Interface",
+		"subnetIds": []any{sub}, "privateDnsEnabled": true}
+	own, _ := mustCreate(spoke, t, TypeVpcEndpoint, endpoint)
+
+	const apiName = "abcde12345.execute-api.eu-west-1.amazonaws.com"
+	zone, _ := mustCreate(network, t, TypeZone, map[string]any{"name": apiName, "vpcs": []any{map[string]any{"vpcId": hubVpc}}})
+	association := map[string]any{"zoneId": zone, "vpcId": spokeVpc, "vpcRegion": region}
+	mustCreate(network, t, TypeVpcAssociationAuthorization, association)
+	assocId, _ := mustCreate(spoke, t, TypeZoneAssociation, association)
+
+	// The service's own name: Route 53 refuses it beside the endpoint's zone.
+	const serviceName = "execute-api.eu-west-1.amazonaws.com"
+	_, _, err := create(spoke, t, TypeZone, map[string]any{"name": serviceName, "vpcs": []any{map[string]any{"vpcId": spokeVpc}}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ConflictingDomainExists", "a zone of the endpoint zone's name, created on its VPC")
+	wide, _ := mustCreate(network, t, TypeZone, map[string]any{"name": serviceName, "vpcs": []any{map[string]any{"vpcId": hubVpc}}})
+	widened := map[string]any{"zoneId": wide, "vpcId": spokeVpc, "vpcRegion": region}
+	mustCreate(network, t, TypeVpcAssociationAuthorization, widened)
+	_, _, err = create(spoke, t, TypeZoneAssociation, widened)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ConflictingDomainExists", "a zone of the endpoint zone's name, associated with its VPC")
+
+	// The way back: with the endpoint gone, a new one's private DNS comes on
+	// beside the API's zone, but not beside a zone of the service's name.
+	require.NoError(t, del(spoke, t, TypeVpcEndpoint, own, endpoint))
+	mustCreate(spoke, t, TypeZoneAssociation, widened)
+	_, _, err = create(spoke, t, TypeVpcEndpoint, endpoint)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "private-dns-enabled cannot be set because there is already a conflicting DNS domain", "beside a zone of the service's name")
+	require.NoError(t, del(spoke, t, TypeZoneAssociation, "x", widened))
+	_, _, err = create(spoke, t, TypeVpcEndpoint, endpoint)
+	require.NoError(t, err, "beside the API's zone only")
+	require.NoError(t, del(spoke, t, TypeZoneAssociation, assocId, association))
+}
+
+// TestTheApisZoneAnswersBeforeTheVpcsOwnPrivateDns: in a VPC whose own
+// endpoint has private DNS on and that is associated with the hub's zone of
+// the API's name, the API's name goes to the hub (the most specific zone),
+// another API's name to the VPC's own endpoint; without the association the
+// API's name goes to the own endpoint again.
+func TestTheApisZoneAnswersBeforeTheVpcsOwnPrivateDns(t *testing.T) {
+	w, f := spokeWorld(t, resourcePolicy(`"*"`))
+	w.c.TransitPaths = map[string][]string{transitKey(f.Scope, "vpc-2"): {transitKey(w.endpoint.Scope, "vpc-1")}}
+	w.endpoint.PrivateDns = false // the hub's
+	own := &Endpoint{Scope: f.Scope, Id: "vpce-0own00000000000", VpcId: "vpc-2", ServiceName: "com.amazonaws.eu-west-1.execute-api",
+		SubnetIds: []string{"subnet-2"}, SecurityGroupIds: []string{"sg-own"}, PrivateDns: true, DnsSuffix: "own1"}
+	w.c.Endpoints[own.Id] = own
+	w.c.SecurityGroups["sg-own"] = &SecurityGroup{Scope: f.Scope, Id: "sg-own", VpcId: "vpc-2", IngressCidrs: []string{"10.30.0.0/24"}}
+	name := worldApi + ".execute-api.eu-west-1.amazonaws.com"
+	zone := &HostedZone{Scope: w.endpoint.Scope, Id: "ZHUB", Name: name, Vpcs: []string{"vpc-1", "vpc-2"}, Records: map[string]*ZoneRecord{
+		name + " A": {Name: name, Type: "A", AliasName: worldVpce + "-abcd.execute-api.eu-west-1.vpce.amazonaws.com"},
+	}}
+	w.c.Zones = map[string]*HostedZone{zone.Id: zone}
+	// The API's policy (resourcePolicy) admits the hub endpoint only: a call
+	// through the spoke's own endpoint is refused, one through the hub
+	// answered.
+	r := w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
+	assert.Equal(t, 200, r.Status, "the API's name goes to the hub (%s %s %s)", r.Failure, r.ErrorType, r.Body)
+	zone.Vpcs = []string{"vpc-1"}
+	r = w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
+	assert.Equal(t, 403, r.Status, "without the association, to the spoke's own endpoint, which the policy does not admit (%s)", r.Failure)
 }

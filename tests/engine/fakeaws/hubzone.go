@@ -56,8 +56,9 @@ func (p *Provider) deleteVpcAssociationAuthorization(c *Cloud, olds props) error
 // have authorized it first ("Associating an Amazon VPC and a private hosted
 // zone that you created with different AWS accounts"; NotAuthorizedException
 // otherwise, Route 53 API reference, AssociateVPCWithHostedZone errors); a
-// VPC already on a zone of the same name is refused (ConflictingDomainExists),
-// and a zone takes at most 300 VPCs (LimitsExceeded, Route 53 quotas).
+// VPC already on a zone of the same name, an interface endpoint's private
+// DNS zone included, is refused (ConflictingDomainExists: sameNameZone), and
+// a zone takes at most 300 VPCs (LimitsExceeded, Route 53 quotas).
 func (p *Provider) associateZone(c *Cloud, in props) (string, props, error) {
 	vpc := in.str("vpcId")
 	if v, ok := c.Vpcs[vpc]; !ok || v.Scope != p.scope {
@@ -71,10 +72,8 @@ func (p *Provider) associateZone(c *Cloud, in props) (string, props, error) {
 		return "", nil, awsError("AssociateVPCWithHostedZone", "NotAuthorizedException",
 			"User: arn:aws:sts::%s:assumed-role is not authorized to access this resource: the hosted zone %s of account %s has not authorized VPC %s", p.scope.Account, z.Id, z.Account, vpc)
 	}
-	for _, other := range c.Zones {
-		if other != z && other.Name == z.Name && slices.Contains(other.Vpcs, vpc) {
-			return "", nil, awsError("AssociateVPCWithHostedZone", "ConflictingDomainExists", "The VPC %s is already associated with another hosted zone named %s", vpc, z.Name)
-		}
+	if other := c.sameNameZone(z.Name, vpc, z.Id); other != "" {
+		return "", nil, awsError("AssociateVPCWithHostedZone", "ConflictingDomainExists", "The VPC %s is already associated with another hosted zone named %s (%s)", vpc, z.Name, other)
 	}
 	if !slices.Contains(z.Vpcs, vpc) {
 		if len(z.Vpcs) >= 300 {
@@ -125,4 +124,67 @@ func (c *Cloud) apiByZone(f *Function, host string) *Endpoint {
 		return nil
 	}
 	return c.resolveDomain(f, host)
+}
+
+// privateDnsZoneName is the name of the private hosted zone AWS creates and
+// associates with an interface endpoint's VPC when the endpoint has private
+// DNS on ("Indicates whether to associate a private hosted zone with the
+// specified VPC. The private hosted zone contains a record set for the
+// default public DNS name for the service for the Region", CreateVpcEndpoint,
+// PrivateDnsEnabled, EC2 API reference): for execute-api,
+// execute-api.{region}.amazonaws.com, every API's name under it.
+func privateDnsZoneName(region string) string { return "execute-api." + region + ".amazonaws.com" }
+
+// sameNameZone is what already gives name in vpc, other than the zone
+// except: a private hosted zone of that exact name associated with the VPC,
+// or, for execute-api.{region}.amazonaws.com, an execute-api endpoint of the
+// VPC with private DNS on (its zone is AWS's, not listed in Zones). "" when
+// nothing does.
+//
+// Route 53 refuses a second zone of the same name on a VPC
+// (ConflictingDomainExists: "Create a private hosted zone: A hosted zone with
+// the specified name already exists and is already associated with the
+// Amazon VPC that you specified. Associate VPCs with a private hosted zone:
+// The VPC that you specified is already associated with another hosted zone
+// that has the same name", Route 53 API reference), and an endpoint's private
+// DNS zone counts: a CreateHostedZone of sns.ap-southeast-1.amazonaws.com on a
+// VPC whose SNS endpoint has private DNS on fails with "ConflictingDomainExists:
+// The VPC … has already been associated with the hosted zone … with the same
+// domain name" (hashicorp/terraform-provider-aws#37783). A zone whose name is
+// under another's (the hub's {api-id}.execute-api.{region}.amazonaws.com
+// beside an endpoint's execute-api.{region}.amazonaws.com) is no conflict:
+// Route 53 takes private zones of overlapping namespaces on one VPC and the
+// Resolver answers from the most specific ("Private hosted zones that have
+// overlapping namespaces", "Considerations when working with a private hosted
+// zone", Route 53 developer guide; the rule that namespaces "must not
+// overlap" is gone from the current guide), so it is not refused here.
+func (c *Cloud) sameNameZone(name, vpc, except string) string {
+	name = strings.TrimSuffix(name, ".")
+	for _, other := range c.Zones {
+		if other.Id != except && other.Name == name && slices.Contains(other.Vpcs, vpc) {
+			return "hosted zone " + other.Id
+		}
+	}
+	for _, e := range c.Endpoints {
+		if e.VpcId == vpc && e.PrivateDns && strings.HasSuffix(e.ServiceName, ".execute-api") && name == privateDnsZoneName(e.Region) {
+			return "the private DNS of endpoint " + e.Id
+		}
+	}
+	return ""
+}
+
+// zoneOfServiceName is a private hosted zone associated with vpc named for
+// the execute-api service of region itself, execute-api.{region}.amazonaws.com
+// (a zone someone made to route every API name), "" when there is none: an
+// endpoint's private DNS cannot come on beside it ("private-dns-enabled
+// cannot be set because there is already a conflicting DNS domain for … in the
+// VPC", EC2's InvalidParameter, hashicorp/terraform-provider-aws#17269). A zone
+// of one API's name, under it, is no conflict (sameNameZone).
+func (c *Cloud) zoneOfServiceName(region, vpc string) string {
+	for _, z := range c.Zones {
+		if z.Name == privateDnsZoneName(region) && slices.Contains(z.Vpcs, vpc) {
+			return z.Id
+		}
+	}
+	return ""
 }

@@ -461,6 +461,8 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		case TypeSecurityGroup:
 			if g, ok := c.SecurityGroups[id]; ok {
 				g.setRules(news)
+				// Authorize/RevokeSecurityGroupIngress and Egress, as one step.
+				c.record(p.scope, "ModifySecurityGroupRules", id)
 			}
 			out = merged
 		case TypeFunction:
