@@ -241,7 +241,7 @@ func TestAnApisZoneMaySitBesideAnEndpointsPrivateDns(t *testing.T) {
 // API's name goes to the own endpoint again.
 func TestTheApisZoneAnswersBeforeTheVpcsOwnPrivateDns(t *testing.T) {
 	w, f := spokeWorld(t, resourcePolicy(`"*"`))
-	w.c.TransitPaths = map[string][]string{transitKey(f.Scope, "vpc-2"): {transitKey(w.endpoint.Scope, "vpc-1")}}
+	w.c.joinOverTransitGateway(w.c.Vpcs["vpc-2"], w.c.Vpcs["vpc-1"])
 	w.endpoint.PrivateDns = false // the hub's
 	own := &Endpoint{Scope: f.Scope, Id: "vpce-0own00000000000", VpcId: "vpc-2", ServiceName: "com.amazonaws.eu-west-1.execute-api",
 		SubnetIds: []string{"subnet-2"}, SecurityGroupIds: []string{"sg-own"}, PrivateDns: true, DnsSuffix: "own1"}
