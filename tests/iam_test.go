@@ -62,6 +62,12 @@ func TestIamPolicyCoversEveryTypeWithoutWildcardActions(t *testing.T) {
 					// A hub spoke with hub.dns phz: its VPC's association only.
 					assert.Contains(t, actions, "route53:AssociateVPCWithHostedZone")
 					assert.Contains(t, actions, "ec2:DescribeVpcs", "AssociateVPCWithHostedZone needs it")
+				case !types["aws:ec2/vpcEndpoint:VpcEndpoint"] && types["aws:route53/profilesAssociation:ProfilesAssociation"]:
+					// A hub spoke with hub.dns profile: the share's acceptance
+					// and its VPC's Profile association only.
+					assert.Contains(t, actions, "route53profiles:AssociateProfile")
+					assert.Contains(t, actions, "ram:AcceptResourceShareInvitation")
+					assert.NotContains(t, actions, "route53profiles:CreateProfile", "a spoke creates no Profile")
 				default:
 					assert.Contains(t, actions, "ec2:CreateVpcEndpoint")
 					assert.Contains(t, actions, "ec2:ModifyVpcEndpoint", "the endpoint policy attachment")
