@@ -193,9 +193,9 @@ func (c *Cloud) profileAssociationGone(id string) bool {
 }
 
 // zoneInVpc says whether z answers in vpc: associated with it directly, or
-// held by a Profile associated with it ("Route 53 Profiles", Route 53
-// developer guide: a Profile's private hosted zones apply to the VPCs the
-// Profile is associated with).
+// held by a Profile associated with it and still shared with the VPC's
+// account ("Route 53 Profiles", Route 53 developer guide: a Profile's
+// private hosted zones apply to the VPCs the Profile is associated with).
 func (c *Cloud) zoneInVpc(z *HostedZone, vpc string) bool {
 	if slices.Contains(z.Vpcs, vpc) {
 		return true
@@ -204,7 +204,11 @@ func (c *Cloud) zoneInVpc(z *HostedZone, vpc string) bool {
 		if _, held := pr.Zones[z.Id]; !held {
 			continue
 		}
-		if _, on := pr.Vpcs[vpc]; on {
+		// A Profile no longer shared with the VPC's account stops applying
+		// there (assumed: the pages read do not say what AWS does with a
+		// consumer's associations once the owner stops sharing; the
+		// association cannot be made without the share).
+		if _, on := pr.Vpcs[vpc]; on && c.Vpcs[vpc] != nil && c.profileSharedWith(pr, c.Vpcs[vpc].Account) {
 			return true
 		}
 	}

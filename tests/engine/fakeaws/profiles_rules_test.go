@@ -96,7 +96,7 @@ func TestAProfileIsSharedByRamAndHeldOncePerVpc(t *testing.T) {
 
 // TestAProfileGivesItsZonesToItsVpcs: an API's own name in a private hosted
 // zone that a Profile holds answers in the VPCs the Profile is associated
-// with, and nowhere else.
+// with while it is shared with their account, and nowhere else.
 func TestAProfileGivesItsZonesToItsVpcs(t *testing.T) {
 	w, f := spokeWorld(t, resourcePolicy(`"*"`))
 	w.c.TransitPaths = map[string][]string{transitKey(f.Scope, "vpc-2"): {transitKey(w.endpoint.Scope, "vpc-1")}}
@@ -106,13 +106,21 @@ func TestAProfileGivesItsZonesToItsVpcs(t *testing.T) {
 		name + " A": {Name: name, Type: "A", AliasName: worldVpce + "-abcd.execute-api.eu-west-1.vpce.amazonaws.com"},
 	}}
 	w.c.Zones = map[string]*HostedZone{zone.Id: zone}
-	profile := &Profile{Scope: w.endpoint.Scope, Id: "rp-1", Zones: map[string]string{}, Vpcs: map[string]string{"vpc-2": "rpassoc-1"}}
+	profile := &Profile{Scope: w.endpoint.Scope, Id: "rp-1", Arn: "arn:aws:route53profiles:eu-west-1:" + w.endpoint.Account + ":profile/rp-1",
+		Zones: map[string]string{}, Vpcs: map[string]string{"vpc-2": "rpassoc-1"}}
 	w.c.Profiles = map[string]*Profile{profile.Id: profile}
+	share := &ResourceShare{Scope: w.endpoint.Scope, Arn: "arn:aws:ram:eu-west-1:" + w.endpoint.Account + ":resource-share/1",
+		Resources: []string{profile.Arn}, Principals: []string{f.Account}, Accepted: []string{f.Account}}
+	w.c.Shares = map[string]*ResourceShare{share.Arn: share}
 	r := w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
 	assert.Equal(t, "dns", r.Failure, "the Profile on the spoke VPC does not hold the zone yet")
 	profile.Zones[zone.Id] = "rpr-1"
 	r = w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
 	assert.Equal(t, 200, r.Status, "through the Profile's zone to the hub endpoint (%s %s)", r.Failure, r.Detail)
+	share.drop(f.Account)
+	r = w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
+	assert.Equal(t, "dns", r.Failure, "a Profile no longer shared with the VPC's account stops applying there")
+	share.Principals, share.Accepted = []string{f.Account}, []string{f.Account}
 	delete(profile.Vpcs, "vpc-2")
 	r = w.c.simulateCall(f, "https://"+name+"/dev/", nil, false)
 	assert.Equal(t, "dns", r.Failure, "the VPC no longer has the Profile")

@@ -290,6 +290,9 @@ var computed = map[string]map[string]bool{
 	TypeRole:                        {"id": true, "arn": true, "uniqueId": true, "name": true},
 	TypeFunction:                    {"id": true, "arn": true, "name": true, "qualifiedArn": true, "invokeArn": true, "version": true},
 	TypeInvocation:                  {"id": true, "result": true},
+	TypeProfile:                     {"id": true, "arn": true, "ownerId": true, "status": true, "shareStatus": true, "statusMessage": true},
+	TypeProfileResourceAssociation:  {"id": true, "ownerId": true, "resourceType": true, "status": true, "statusMessage": true},
+	TypeProfileAssociation:          {"id": true, "arn": true, "ownerId": true, "status": true, "statusMessage": true},
 }
 
 // previewOutputs are the inputs with every computed output unknown.
