@@ -67,6 +67,15 @@ func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
 		return e.ramScopes(action, origins)
 	case "route53":
 		return e.route53Scopes(action, origins)
+	case "route53profiles":
+		if action == "route53profiles:TagResource" || action == "route53profiles:UntagResource" {
+			// The only actions with resource types ("Actions, resources, and
+			// condition keys for Amazon Route 53 Profiles"): the account's
+			// Profiles and Profile associations of the region.
+			return []scope{{name: "TaggedProfiles", resources: []string{
+				e.arn("route53profiles", e.in.Account, "profile-association/*"), e.arn("route53profiles", e.in.Account, "profile/*"),
+			}}}
+		}
 	}
 	return []scope{{resources: e.serviceResources()[service]}}
 }
