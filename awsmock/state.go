@@ -124,6 +124,21 @@ func awsState(typ, urn, importId string, inputs resource.PropertyMap, pins provi
 		id = "Z" + alnum(urn, 20)
 		set("zoneId", id)
 		set("arn", fmt.Sprintf("arn:%s:route53:::hostedzone/%s", part, id))
+	case "aws:route53/profilesProfile:ProfilesProfile":
+		id = "rp-" + digest(urn, 17)
+		set("arn", fmt.Sprintf("arn:%s:route53profiles:%s:%s:profile/%s", part, region, account, id))
+		set("ownerId", account)
+		set("status", "COMPLETE")
+	case "aws:route53/profilesAssociation:ProfilesAssociation":
+		id = "rpassoc-" + digest(urn, 17)
+		set("arn", fmt.Sprintf("arn:%s:route53profiles:%s:%s:profile-association/%s", part, region, account, id))
+		set("ownerId", account)
+		set("status", "COMPLETE")
+	case "aws:route53/profilesResourceAssociation:ProfilesResourceAssociation":
+		id = "rpr-" + digest(urn, 17)
+		set("ownerId", account)
+		set("resourceType", "AWS::Route53::HostedZone")
+		set("status", "COMPLETE")
 	default:
 		id = digest(urn, 16)
 	}

@@ -230,7 +230,7 @@ type ConsumerAccess struct {
 	// alias exist (nil without them): the probe waits for it.
 	domainReady pulumi.StringOutput
 	// hubZone says the spoke resolves the API's own name through the hub's
-	// private hosted zone (HubDnsPhz).
+	// private hosted zone (HubDnsPhz, or in a Profile: HubDnsProfile).
 	hubZone bool
 }
 
@@ -551,7 +551,7 @@ func (a *CrossAccountPrivateApiArgs) withCredentialProviders(ctx *pulumi.Context
 	}
 	out.Consumers = append([]ConsumerArgs(nil), a.Consumers...)
 	for i, c := range out.Consumers {
-		if c.Credentials == nil || c.EndpointId != nil || (c.viaHub() && !a.hubZone()) {
+		if c.Credentials == nil || c.EndpointId != nil || (c.viaHub() && !a.spokesDeploy()) {
 			continue
 		}
 		p, err := c.Credentials.newProvider(ctx, name+"-"+c.Name+"-provider", c.AccountId, a.Region, comp)

@@ -35,8 +35,12 @@ const (
 	// the API by its own name. Each spoke then needs its account's provider
 	// (Provider or Credentials) for its zone association.
 	HubDnsPhz = "phz"
-	// HubDnsProfile is a Route 53 Profile holding that zone, shared with
-	// the spokes. Not built yet.
+	// HubDnsProfile puts that zone in a Route 53 Profile of the network
+	// account, shared through RAM with the spokes' accounts and associated
+	// with every spoke VPC (one Profile per VPC): spokes call the API by its
+	// own name. Each spoke then needs its account's provider for its VPC's
+	// Profile association, unless HubArgs.ProfileId names a Profile the
+	// spoke VPCs have already.
 	HubDnsProfile = "profile"
 )
 
@@ -61,14 +65,39 @@ type HubArgs struct {
 	// an interface in (one per zone). Required.
 	VpcId     pulumi.StringInput      `pulumi:"vpcId"`
 	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
-	// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz
-	// (HubDnsProfile is not built yet). Required.
+	// Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or
+	// HubDnsProfile. Required.
 	Dns string `pulumi:"dns"`
+	// ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the
+	// network account (rp-…) that is shared with the spokes' accounts and
+	// associated with every spoke VPC already: the hub's zone is added to
+	// it and nothing else is created, in the network account or the
+	// spokes' (a VPC holds one Profile, so a VPC that has one keeps it).
+	// Optional: without it the hub creates a Profile, shares it and
+	// associates it with each spoke VPC.
+	ProfileId string `pulumi:"profileId,optional"`
+	// SameOrganization, with HubDnsProfile and no ProfileId, says every
+	// spoke account is in the network account's AWS Organization with RAM
+	// sharing enabled: the Profile's share then admits no external
+	// principals and RAM accepts it for the spokes, so no share accepter is
+	// created. Optional, default false (each spoke account accepts the
+	// share's invitation).
+	SameOrganization bool `pulumi:"sameOrganization,optional"`
 }
 
 // hubZone says whether the hub resolves the API's name for the spokes
-// through a private hosted zone (HubDnsPhz).
-func (a *CrossAccountPrivateApiArgs) hubZone() bool { return a.Hub != nil && a.Hub.Dns == HubDnsPhz }
+// through a private hosted zone: its own (HubDnsPhz) or in a Route 53
+// Profile (HubDnsProfile).
+func (a *CrossAccountPrivateApiArgs) hubZone() bool {
+	return a.Hub != nil && (a.Hub.Dns == HubDnsPhz || a.Hub.Dns == HubDnsProfile)
+}
+
+// spokesDeploy says whether the spokes' accounts hold resources of the
+// stack (and so need their providers): the zone's association (HubDnsPhz)
+// or the Profile's (HubDnsProfile without an existing ProfileId).
+func (a *CrossAccountPrivateApiArgs) spokesDeploy() bool {
+	return a.Hub != nil && (a.Hub.Dns == HubDnsPhz || (a.Hub.Dns == HubDnsProfile && a.Hub.ProfileId == ""))
+}
 
 // viaHub says whether the consumer is a spoke of the hub.
 func (c ConsumerArgs) viaHub() bool { return c.Via == ViaHub }
@@ -129,7 +158,7 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 	case HubDnsPhz:
 		a.checkHubZoneQuotas(f)
 	case HubDnsProfile:
-		f.add("hub.dns", "got %q: %s is not built yet; expected %s", h.Dns, HubDnsProfile, vocab.ExpectHubDns)
+		a.checkHubProfile(f)
 	default:
 		f.bad("hub.dns", h.Dns, vocab.ExpectHubDns)
 	}
@@ -145,14 +174,23 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 		f.add("tls.endpointAccessMode", "got %q with a hub of dns %s: API Gateway answers STRICT only through private DNS or a custom domain name, and the spokes call "+
 			"the hub endpoint's own names; expected %s", EndpointAccessStrict, HubDnsNone, EndpointAccessBasic)
 	}
+	if h.Dns != HubDnsProfile {
+		if h.ProfileId != "" {
+			f.add("hub.profileId", "got %q with hub.dns %s; a Profile is used only with hub.dns %s: remove it or set hub.dns %s", h.ProfileId, h.Dns, HubDnsProfile, HubDnsProfile)
+		}
+		if h.SameOrganization {
+			f.add("hub.sameOrganization", "set with hub.dns %s; only the Profile of hub.dns %s is shared through RAM: remove it", h.Dns, HubDnsProfile)
+		}
+	}
 	a.checkSpokeOverlaps(f)
-	if h.Dns == HubDnsPhz {
+	if a.hubZone() {
 		a.checkSpokeVpcs(f)
 	}
 }
 
-// checkSpokeVpcs refuses, with dns phz, two spokes on one VPC and a spoke
-// on the hub VPC: the zone's association is one per VPC (a second
+// checkSpokeVpcs refuses, with dns phz or profile, two spokes on one VPC
+// and a spoke on the hub VPC: the zone's (or the Profile's) association is
+// one per VPC (a second
 // AssociateVPCWithHostedZone of the same pair is refused, and removing
 // either spoke would take the name from the other), and the hub VPC is the
 // zone's own from its creation.
@@ -171,8 +209,12 @@ func (a *CrossAccountPrivateApiArgs) checkSpokeVpcs(f *fieldErrs) {
 		if vpc == hubVpc {
 			f.add(field, "got %q, the hub VPC, whose workloads the hub's zone answers already; expected a spoke VPC, or no spoke for the hub VPC", vpc)
 		} else if j, dup := seen[vpc]; dup {
-			f.add(field, "got %q, the VPC of consumers[%d] (%s) too; the hub's zone is associated once per VPC, so removing either spoke would take the API's name from the other: "+
-				"expected one spoke per VPC (list both ranges on one spoke)", vpc, j, a.Consumers[j].Name)
+			once := "the hub's zone is associated once per VPC"
+			if a.Hub.Dns == HubDnsProfile {
+				once = "a VPC holds one Route 53 Profile association"
+			}
+			f.add(field, "got %q, the VPC of consumers[%d] (%s) too; %s, so removing either spoke would take the API's name from the other: "+
+				"expected one spoke per VPC (list both ranges on one spoke)", vpc, j, a.Consumers[j].Name, once)
 		} else {
 			seen[vpc] = i
 		}
@@ -214,8 +256,12 @@ func (a *CrossAccountPrivateApiArgs) validateSpoke(f *fieldErrs, field string, c
 	if c.Probe {
 		notUsed("probe", "a probe through the hub is not built yet")
 	}
-	if (c.Provider != nil || c.Credentials != nil) && !a.hubZone() {
-		notUsed("provider", "with hub.dns "+HubDnsNone+" nothing is created in the spoke's account")
+	if (c.Provider != nil || c.Credentials != nil) && !a.spokesDeploy() {
+		why := "with hub.dns " + HubDnsNone + " nothing is created in the spoke's account"
+		if a.Hub != nil && a.Hub.Dns == HubDnsProfile {
+			why = "with hub.profileId the spoke's VPC has that Profile already and nothing is created in the spoke's account"
+		}
+		notUsed("provider", why)
 	}
 }
 

@@ -161,7 +161,7 @@ func TestHubSpokesWithAwsIam(t *testing.T) {
 // TestHubArgsAreChecked: every problem of a hub and its spokes, at once.
 func TestHubArgsAreChecked(t *testing.T) {
 	a := &CrossAccountPrivateApiArgs{Region: testRegion, ProducerAccountId: testProducerAccount, StageName: "dev",
-		Hub: &HubArgs{AccountId: "7", VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), Dns: HubDnsProfile},
+		Hub: &HubArgs{AccountId: "7", VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"), Dns: "route53"},
 		Consumers: []ConsumerArgs{
 			{Name: "orders", AccountId: "555555555555", Via: ViaHub, AllowedCidrs: pulumi.ToStringArray([]string{"10.40.0.0/24"}), EndpointPolicy: EndpointPolicyFull, Probe: true},
 			{Name: "billing", AccountId: "666666666666", Via: ViaHub, VpcId: pulumi.String("vpc-0c1d2e3f4a5b60718"), AllowedCidrs: pulumi.ToStringArray([]string{"10.40.0.128/25"})},

@@ -99,10 +99,11 @@ func apiHostname(restApiId pulumi.StringInput, region string) pulumi.StringOutpu
 	return pulumi.Sprintf("%s.execute-api.%s.amazonaws.com", restApiId, region)
 }
 
-// newHubZone registers, for HubDnsPhz, the hub's private hosted zone in the
-// network account with its alias to the hub endpoint, and per spoke the
-// authorization (network account) and the association (spoke account) that
-// put the spoke's VPC on it. It returns what must exist before a spoke can
+// newHubZone registers, for HubDnsPhz and HubDnsProfile, the hub's private
+// hosted zone in the network account with its alias to the hub endpoint,
+// and per spoke the authorization (network account) and the association
+// (spoke account) that put the spoke's VPC on it, or with HubDnsProfile the
+// zone's Route 53 Profile (newHubProfile). It returns what must exist before a spoke can
 // resolve the name: the alias and every association.
 func newHubZone(ctx *pulumi.Context, name string, parent pulumi.Resource, args *CrossAccountPrivateApiArgs, hub *ExecuteApiEndpoint, restApiId pulumi.StringInput) ([]pulumi.Resource, error) {
 	return newSpokeZone(ctx, spokeZone{
@@ -149,6 +150,13 @@ func newSpokeZone(ctx *pulumi.Context, z spokeZone, name string, parent pulumi.R
 		return nil, err
 	}
 	ready := []pulumi.Resource{alias}
+	if h.Dns == HubDnsProfile {
+		more, err := newHubProfile(ctx, name, parent, args, zone)
+		if err != nil {
+			return nil, err
+		}
+		return append(ready, more...), nil
+	}
 	for _, c := range args.spokes() {
 		// The hub endpoint (its security group) first: once associated, the
 		// spoke resolves the API's name to the hub, whose group must admit

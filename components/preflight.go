@@ -127,9 +127,10 @@ func (a *CrossAccountPrivateApiArgs) preflight(ctx *pulumi.Context, name string,
 	spokeVpcs := map[int]existingVpc{}
 	for i, c := range a.Consumers {
 		if c.viaHub() {
-			// No endpoint in a spoke's VPC; with the hub's zone, the VPC
-			// it associates (and routes to the hub from).
-			if a.hubZone() {
+			// No endpoint in a spoke's VPC; with the hub's zone or its
+			// Profile, the VPC it associates (and routes to the hub from),
+			// read with the spoke's credentials.
+			if a.spokesDeploy() {
 				if vpc, ok := p.spokeVpc(fmt.Sprintf("consumers[%d]", i), c, a.Region, consumerOpts(c)...); ok {
 					spokeVpcs[i] = vpc
 				}

@@ -20,7 +20,7 @@ func TestExpectationsNameEveryAllowedValue(t *testing.T) {
 		vocab.ExpectEndpointAccessMode:       {EndpointAccessStrict, EndpointAccessBasic},
 		vocab.ExpectSecurityPolicy:           {SecurityPolicyTls12},
 		vocab.ExpectVia:                      {ViaOwn, ViaHub},
-		vocab.ExpectHubDns:                   {HubDnsNone, HubDnsPhz},
+		vocab.ExpectHubDns:                   {HubDnsNone, HubDnsPhz, HubDnsProfile},
 	} {
 		for _, v := range values {
 			assert.Containsf(t, expect, v, "%q names %s", expect, v)

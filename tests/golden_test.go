@@ -12,13 +12,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden plans in testdata/golden")
 
-// TestGoldenPlans compares the JSON plan of dev, prod and hub byte for byte with
+// TestGoldenPlans compares the JSON plan of dev, prod, hub and hub-profile byte for byte with
 // testdata/golden, so a pull request shows what a change does to each stack.
 // A change of the code or of a committed stack file (replacing the
 // placeholder IDs with your own, too) changes them: review the diff, then
 // `make golden` and commit the files with the change.
 func TestGoldenPlans(t *testing.T) {
-	for _, stack := range []string{"dev", "prod", "hub"} {
+	for _, stack := range []string{"dev", "prod", "hub", "hub-profile"} {
 		t.Run(stack, func(t *testing.T) {
 			code, stdout, stderr := runCLI("--config", filepath.Join(projectRoot, "Pulumi."+stack+".yaml"), "--format", "json")
 			require.Equal(t, 0, code, stderr)

@@ -41,7 +41,7 @@ type jsonPlan struct {
 	Resources []jsonResource    `json:"resources"`
 	Outputs   map[string]any    `json:"outputs"`
 	// HubCost is present for a stack with a hub (docs/hub.md, "What it costs").
-	HubCost map[string]float64 `json:"hubCost"`
+	HubCost map[string]any `json:"hubCost"`
 }
 
 type jsonResource struct {

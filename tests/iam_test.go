@@ -62,6 +62,12 @@ func TestIamPolicyCoversEveryTypeWithoutWildcardActions(t *testing.T) {
 					// A hub spoke with hub.dns phz: its VPC's association only.
 					assert.Contains(t, actions, "route53:AssociateVPCWithHostedZone")
 					assert.Contains(t, actions, "ec2:DescribeVpcs", "AssociateVPCWithHostedZone needs it")
+				case !types["aws:ec2/vpcEndpoint:VpcEndpoint"] && types["aws:route53/profilesAssociation:ProfilesAssociation"]:
+					// A hub spoke with hub.dns profile: the share's acceptance
+					// and its VPC's Profile association only.
+					assert.Contains(t, actions, "route53profiles:AssociateProfile")
+					assert.Contains(t, actions, "ram:AcceptResourceShareInvitation")
+					assert.NotContains(t, actions, "route53profiles:CreateProfile", "a spoke creates no Profile")
 				default:
 					assert.Contains(t, actions, "ec2:CreateVpcEndpoint")
 					assert.Contains(t, actions, "ec2:ModifyVpcEndpoint", "the endpoint policy attachment")
@@ -581,5 +587,57 @@ func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesTheirAssociation(t *testin
 			got, _ := json.Marshal(st.Condition["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"])
 			assert.JSONEq(t, `["??????????.execute-api.eu-west-1.amazonaws.com"]`, string(got))
 		}
+	}
+}
+
+// TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation:
+// with hub.dns profile the network account's deployer creates the zone, the
+// Route 53 Profile and its RAM share, and may share only a Profile or a
+// domain of its own (ram:RequestedResourceType, ram:ResourceArn) with the
+// spokes' accounts (ram:Principal); each spoke's account gets exactly the
+// share's acceptance and its VPC's Profile association, nothing of a zone's
+// association or of a Profile of its own.
+func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(t *testing.T) {
+	raw, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.hub-profile.yaml"))
+	require.NoError(t, err)
+	p, err := plan.Run("hub-profile", raw)
+	require.NoError(t, err)
+	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+	require.NoError(t, err)
+	network, ok := set.Accounts["777777777777"]
+	require.True(t, ok, "the network account has roles")
+	var actions []string
+	var shareCondition map[string]map[string]any
+	for _, st := range network.Roles["deployer"].Policy.Statement {
+		actions = append(actions, st.Action...)
+		if slices.Contains(st.Action, "ram:CreateResourceShare") {
+			shareCondition = st.Condition
+		}
+	}
+	for _, want := range []string{"route53:CreateHostedZone", "route53:ChangeResourceRecordSets",
+		"route53profiles:CreateProfile", "route53profiles:DeleteProfile", "route53profiles:AssociateResourceToProfile", "route53profiles:DisassociateResourceFromProfile",
+		"ram:CreateResourceShare", "ram:AssociateResourceShare"} {
+		assert.Contains(t, actions, want)
+	}
+	assert.NotContains(t, actions, "route53:CreateVPCAssociationAuthorization", "the spokes get the zone through the Profile")
+	require.NotNil(t, shareCondition)
+	assert.Equal(t, "route53profiles:Profile", shareCondition["StringEqualsIfExists"]["ram:RequestedResourceType"], "only a Profile is shared")
+	assert.Equal(t, "arn:aws:route53profiles:eu-west-1:777777777777:profile/*", shareCondition["StringLikeIfExists"]["ram:ResourceArn"], "of the network account")
+	assert.Equal(t, []string{"333333333333", "444444444444"}, shareCondition["StringEqualsIfExists"]["ram:Principal"], "with the spokes' accounts")
+	for account, profile := range map[string]string{"333333333333": "xaccount-hub-orders", "444444444444": "xaccount-hub-billing"} {
+		spoke, has := set.Accounts[account]
+		require.Truef(t, has, "spoke account %s gets roles for its Profile association", account)
+		assert.Equal(t, profile, spoke.Profile)
+		var got []string
+		for _, st := range spoke.Roles["deployer"].Policy.Statement {
+			got = append(got, st.Action...)
+		}
+		slices.Sort(got)
+		// The ec2 reads are the preflight's: the spoke's VPC (owner, DNS
+		// attributes), its subnets and route tables, with its credentials.
+		assert.Equal(t, []string{"ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs",
+			"ram:AcceptResourceShareInvitation", "ram:DisassociateResourceShare", "ram:GetResourceShareInvitations", "ram:GetResourceShares", "ram:ListResources",
+			"route53profiles:AssociateProfile", "route53profiles:DisassociateProfile", "route53profiles:GetProfileAssociation", "route53profiles:ListTagsForResource",
+			"route53profiles:TagResource", "route53profiles:UntagResource"}, slices.Compact(got), "spoke account %s", account)
 	}
 }

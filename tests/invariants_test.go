@@ -195,9 +195,12 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 			assert.Empty(t, r.Account)
 		case strings.HasPrefix(r.Type, "aws:ec2/") && strings.HasPrefix(r.Name, "xaccount-api-hub-endpoint-"),
 			strings.HasPrefix(r.Type, "aws:route53/") && strings.HasPrefix(r.Name, "xaccount-api-hub-zone"),
-			r.Type == "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization":
-			// The hub's endpoint, its zone and alias, and the zone's
-			// authorizations of the spokes' VPCs: the network account's.
+			r.Type == "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization",
+			strings.HasPrefix(r.Name, "xaccount-api-hub-profile") && r.Type != "aws:ram/resourceShareAccepter:ResourceShareAccepter":
+			// The hub's endpoint, its zone and alias, the zone's
+			// authorizations of the spokes' VPCs, and the hub's Route 53
+			// Profile with the zone in it and its RAM share: the network
+			// account's.
 			prov, ok := providers[r.Provider]
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
 			assert.Equalf(t, "hub", prov.Name, "%s %s must be on the hub's provider", r.Type, r.Name)
@@ -207,6 +210,13 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 			prov, ok := providers[r.Provider]
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
 			spoke := strings.TrimSuffix(strings.TrimPrefix(r.Name, "xaccount-api-"), "-hub-zone-association")
+			assert.Equalf(t, "consumer-"+spoke, prov.Name, "%s %s must be on its spoke's provider", r.Type, r.Name)
+			assert.Contains(t, strings.Split(p.Accounts[r.Account], ","), "consumer:"+spoke, "%s %s lands in the spoke's account", r.Type, r.Name)
+		case r.Type == "aws:route53/profilesAssociation:ProfilesAssociation":
+			// A spoke's VPC on the hub's Profile: made by the spoke's own account.
+			prov, ok := providers[r.Provider]
+			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
+			spoke := strings.TrimSuffix(strings.TrimPrefix(r.Name, "xaccount-api-"), "-hub-profile-association")
 			assert.Equalf(t, "consumer-"+spoke, prov.Name, "%s %s must be on its spoke's provider", r.Type, r.Name)
 			assert.Contains(t, strings.Split(p.Accounts[r.Account], ","), "consumer:"+spoke, "%s %s lands in the spoke's account", r.Type, r.Name)
 		case strings.HasPrefix(r.Type, "aws:ec2/"), strings.Contains(r.Parent, "$"+typeProbe+"::"), consumerSideTypes[r.Type]:

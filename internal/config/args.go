@@ -43,7 +43,7 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 		args.Consumers = append(args.Consumers, consumer.args())
 	}
 	if h := c.Hub; h != nil {
-		args.Hub = &components.HubArgs{AccountId: h.AccountId, VpcId: pulumi.String(h.Vpc.Id), Dns: h.Dns}
+		args.Hub = &components.HubArgs{AccountId: h.AccountId, VpcId: pulumi.String(h.Vpc.Id), Dns: h.Dns, ProfileId: h.ProfileId, SameOrganization: h.SameOrganization}
 		if h.Vpc.SubnetIds != nil {
 			args.Hub.SubnetIds = pulumi.ToStringArray(h.Vpc.SubnetIds)
 		}

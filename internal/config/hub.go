@@ -15,13 +15,19 @@ type Hub struct {
 	Account
 	// Vpc is the hub VPC and the endpoint's subnets.
 	Vpc ExistingVpc
-	// Dns is components.HubDnsNone or components.HubDnsPhz (profile is
-	// not built yet).
+	// Dns is components.HubDnsNone, components.HubDnsPhz or
+	// components.HubDnsProfile.
 	Dns string
+	// ProfileId (dns profile) is an existing Route 53 Profile of the network
+	// account that the spoke VPCs have already; SameOrganization (dns
+	// profile without it) shares the hub's own Profile within the
+	// organization, with no acceptance in the spokes' accounts.
+	ProfileId        string
+	SameOrganization bool
 }
 
 // hubKeys are the keys of the hub object.
-var hubKeys = append(append([]string{}, credentialKeys...), "vpc", "dns")
+var hubKeys = append(append([]string{}, credentialKeys...), "vpc", "dns", "profileId", "sameOrganization")
 
 // spokeUnused are consumer keys that make no sense for a spoke (via: hub),
 // with why.
@@ -37,7 +43,7 @@ var spokeUnused = []struct{ name, why string }{
 // hub reads xaccount-api:hub; nil when it is absent or {} (Pulumi.yaml's default).
 func (r *reader) hub(raw map[string]string, role string) *Hub {
 	k := key(fullKey(KeyHub))
-	expected := "an object {accountId, roleArn or profile, vpc: {id, subnetIds}, dns}"
+	expected := "an object {accountId, roleArn or profile, vpc: {id, subnetIds}, dns, profileId, sameOrganization}"
 	v, present := r.structured(raw, KeyHub, expected)
 	if !present {
 		return nil
@@ -66,16 +72,27 @@ func (r *reader) hub(raw map[string]string, role string) *Hub {
 		h.Dns = dns
 		r.hubDns = dns
 	}
+	if id, ok := r.optNonEmpty(k, m, "profileId", "an existing Route 53 Profile ID of the network account (rp-…), with dns: "+components.HubDnsProfile); ok {
+		h.ProfileId = id
+		r.hubProfileId = id
+	}
+	h.SameOrganization = r.optBool(k, m, "sameOrganization", false)
 	return h
 }
 
 // spoke reads a consumer with via: hub: its account, its existing VPC's
 // id, its source ranges and principals; what belongs to an endpoint of its
 // own is refused. Credentials are required with hub.dns phz (the spoke's
-// account associates its VPC with the hub's zone) and refused otherwise:
-// nothing is created in a spoke's account with hub.dns none.
+// account associates its VPC with the hub's zone) and profile (its VPC with
+// the hub's Profile) and refused otherwise: nothing is created in a spoke's
+// account with hub.dns none or a hub.profileId the spoke VPCs have.
 func (r *reader) spoke(k key, m map[string]any, c *Consumer) {
-	r.credentials(k, m, &c.Account, r.hubDns == components.HubDnsPhz, "this consumer calls through the hub (via: hub) and hub.dns is "+components.HubDnsNone)
+	deploys := r.hubDns == components.HubDnsPhz || (r.hubDns == components.HubDnsProfile && r.hubProfileId == "")
+	why := "this consumer calls through the hub (via: hub) and hub.dns is " + components.HubDnsNone
+	if r.hubDns == components.HubDnsProfile {
+		why = "this consumer calls through the hub (via: hub) and its VPC has hub.profileId's Profile already"
+	}
+	r.credentials(k, m, &c.Account, deploys, why)
 	for _, u := range spokeUnused {
 		if _, present := m[u.name]; present {
 			r.fail(k.field(u.name), "not used with via: hub: %s; remove it", u.why)

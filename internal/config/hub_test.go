@@ -79,7 +79,7 @@ func TestHubZoneLoads(t *testing.T) {
 func TestHubProblemsAreReportedAtOnce(t *testing.T) {
 	c := configtest.Valid()
 	configtest.AddHub(c)
-	configtest.At(c, "hub")["dns"] = "profile"
+	configtest.At(c, "hub")["dns"] = "route53"
 	delete(configtest.At(c, "hub", "vpc"), "subnetIds")
 	configtest.At(c, "consumers", 3)["allowedCidrs"] = []any{"10.40.0.0/16"}
 	configtest.At(c, "consumers", 2)["privateDns"] = true

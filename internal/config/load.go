@@ -63,9 +63,9 @@ func (r *reader) checkZoneTags(cfg *Config) {
 	if len(cfg.Tags) <= components.MaxTagsPerHostedZone {
 		return
 	}
-	if cfg.Hub != nil && cfg.Hub.Dns == components.HubDnsPhz {
+	if cfg.Hub != nil && (cfg.Hub.Dns == components.HubDnsPhz || cfg.Hub.Dns == components.HubDnsProfile) {
 		r.fail(key(fullKey(KeyTags)), "got %d tags; with %s.dns %s the hub's Route 53 private hosted zone gets every default tag, and a hosted zone takes at most %d tags; keep at most %d",
-			len(cfg.Tags), KeyHub, components.HubDnsPhz, components.MaxTagsPerHostedZone, components.MaxTagsPerHostedZone)
+			len(cfg.Tags), KeyHub, cfg.Hub.Dns, components.MaxTagsPerHostedZone, components.MaxTagsPerHostedZone)
 		return
 	}
 	if cfg.Api.CustomDomain == nil {

@@ -76,6 +76,9 @@ type reader struct {
 	// hubDns is the hub's dns as read ("" without a hub): with
 	// components.HubDnsPhz each spoke needs credentials.
 	hubDns string
+	// hubProfileId is the hub's profileId as read: with it, dns profile
+	// creates nothing in the spokes' accounts.
+	hubProfileId string
 }
 
 // key is a key path while walking.

@@ -85,6 +85,27 @@ var Actions = map[string][]string{
 		"route53:AssociateVPCWithHostedZone", "route53:DisassociateVPCFromHostedZone", "route53:ListHostedZonesByVPC",
 		"route53:GetChange", "ec2:DescribeVpcs",
 	},
+	// The hub's Route 53 Profile (hub.dns profile), from
+	// terraform-provider-aws internal/service/route53profiles: profile.go
+	// (CreateProfile with its tags, GetProfile for the waiters and the read,
+	// DeleteProfile; tags read and changed by the transparent tagging on the
+	// Profile's ARN), resource_association.go (AssociateResourceToProfile,
+	// GetProfileResourceAssociation, DisassociateResourceFromProfile) and
+	// association.go (AssociateProfile with its tags, GetProfileAssociation,
+	// DisassociateProfile, tags as the Profile's). "Actions, resources, and
+	// condition keys for Amazon Route 53 Profiles" gives resource types only
+	// to TagResource and UntagResource.
+	"aws:route53/profilesProfile:ProfilesProfile": {
+		"route53profiles:CreateProfile", "route53profiles:GetProfile", "route53profiles:DeleteProfile",
+		"route53profiles:ListTagsForResource", "route53profiles:TagResource", "route53profiles:UntagResource",
+	},
+	"aws:route53/profilesResourceAssociation:ProfilesResourceAssociation": {
+		"route53profiles:AssociateResourceToProfile", "route53profiles:GetProfileResourceAssociation", "route53profiles:DisassociateResourceFromProfile",
+	},
+	"aws:route53/profilesAssociation:ProfilesAssociation": {
+		"route53profiles:AssociateProfile", "route53profiles:GetProfileAssociation", "route53profiles:DisassociateProfile",
+		"route53profiles:ListTagsForResource", "route53profiles:TagResource", "route53profiles:UntagResource",
+	},
 	"aws:route53/record:Record": {
 		"route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone", "route53:GetChange",
 	},

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.argv[2];
-const services = ["apigateway", "cloudformation", "cloudwatch", "ec2", "elasticloadbalancing", "iam", "lambda", "logs", "ram", "route53", "s3", "sts"];
+const services = ["apigateway", "cloudformation", "cloudwatch", "ec2", "elasticloadbalancing", "iam", "lambda", "logs", "ram", "route53", "route53profiles", "s3", "sts"];
 const version = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version;
 const lines = [
   "# IAM actions and access levels of the services this project's roles use, from the",

@@ -41,6 +41,7 @@ const (
 	authorizationType        = "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization"
 	zoneAssociationType      = "aws:route53/zoneAssociation:ZoneAssociation"
 	accountType              = "aws:apigateway/account:Account"
+	profileType              = "aws:route53/profilesProfile:ProfilesProfile"
 	// cloudControlInvoke reads a resource through Cloud Control.
 	cloudControlInvoke = "aws:cloudcontrol/getResource:getResource"
 )
@@ -66,6 +67,15 @@ func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
 		return e.ramScopes(action, origins)
 	case "route53":
 		return e.route53Scopes(action, origins)
+	case "route53profiles":
+		if action == "route53profiles:TagResource" || action == "route53profiles:UntagResource" {
+			// The only actions with resource types ("Actions, resources, and
+			// condition keys for Amazon Route 53 Profiles"): the account's
+			// Profiles and Profile associations of the region.
+			return []scope{{name: "TaggedProfiles", resources: []string{
+				e.arn("route53profiles", e.in.Account, "profile-association/*"), e.arn("route53profiles", e.in.Account, "profile/*"),
+			}}}
+		}
 	}
 	return []scope{{resources: e.serviceResources()[service]}}
 }
@@ -89,6 +99,10 @@ func (e scopeEnv) serviceResources() map[string][]string {
 		// resource types ("Actions, resources, and condition keys for AWS
 		// Cloud Control API"): GetResource takes "*".
 		"cloudformation": {"*"},
+		// Route 53 Profiles defines resource types for TagResource and
+		// UntagResource only ("Actions, resources, and condition keys for
+		// Amazon Route 53 Profiles"): every other action takes "*".
+		"route53profiles": {"*"},
 	}
 }
 
@@ -183,16 +197,35 @@ const ramDomainType = "apigateway:Domainnames"
 func (e scopeEnv) ramSharingCondition() map[string]map[string]any {
 	principals := slices.Clone(e.in.SharePrincipals)
 	slices.Sort(principals)
+	// What the account's shares hold: its private custom domains, and the
+	// hub's Route 53 Profile (route53profiles:Profile, the RAM resource type
+	// of a Profile: terraform-provider-aws ram_permission docs).
+	var types, arns []any
+	if !slices.Contains(e.in.Types, profileType) || slices.Contains(e.in.Types, domainType) {
+		types, arns = append(types, ramDomainType), append(arns, e.arn("apigateway", e.in.Account, "/domainnames/*"))
+	}
+	if slices.Contains(e.in.Types, profileType) {
+		types, arns = append(types, ramProfileType), append(arns, e.arn("route53profiles", e.in.Account, "profile/*"))
+	}
+	one := func(l []any) any {
+		if len(l) == 1 {
+			return l[0]
+		}
+		return l
+	}
 	return map[string]map[string]any{
 		"StringEqualsIfExists": {
-			"ram:RequestedResourceType": ramDomainType,
+			"ram:RequestedResourceType": one(types),
 			"ram:Principal":             slices.Compact(principals),
 		},
 		"StringLikeIfExists": {
-			"ram:ResourceArn": e.arn("apigateway", e.in.Account, "/domainnames/*"),
+			"ram:ResourceArn": one(arns),
 		},
 	}
 }
+
+// ramProfileType is the RAM resource type of a Route 53 Profile.
+const ramProfileType = "route53profiles:Profile"
 
 // ramScopes: the share actions (associate, disassociate, update, delete,
 // tag, list permissions) apply to the account's own shares in the region

@@ -55,6 +55,10 @@ type HubCost struct {
 	// spokes together, above which endpoints of their own cost less; 0 when
 	// the hub never costs less.
 	BreakEvenGb float64 `json:"breakEvenGbPerMonth"`
+	// NotCounted names a charge of the stack's DNS mode the comparison
+	// leaves out ("" when none): with dns profile, Route 53 Profiles'
+	// charge per Profile-VPC association.
+	NotCounted string `json:"notCounted,omitempty"`
 }
 
 // hubCost computes the comparison for cfg; nil without a hub.
@@ -72,6 +76,10 @@ func hubCost(cfg *config.Config) *HubCost {
 	c.HubEndpoint = cents(endpoint)
 	if cfg.Hub.Dns != components.HubDnsNone {
 		c.HostedZone = hostedZoneMonthUsd
+	}
+	if cfg.Hub.Dns == components.HubDnsProfile {
+		c.NotCounted = "Route 53 Profiles bills each Profile-VPC association by the hour (\"Amazon Route 53 pricing\"), " +
+			"one per spoke VPC, which can exceed the endpoint-hours saved: check it before choosing hub.dns profile"
 	}
 	c.OwnEndpoints = cents(endpoint * float64(c.Spokes))
 	c.FixedSaving = cents(c.OwnEndpoints - c.HubEndpoint - c.HostedZone)
@@ -96,6 +104,9 @@ func (c *HubCost) write(tw *textWriter) {
 	tw.line(1, "instead of: %d endpoints of their own (one per spoke, %d zones each), %.2f", c.Spokes, c.Zones, c.OwnEndpoints)
 	tw.line(1, "Transit Gateway data processing: %.2f per GB the spokes exchange with the API through the hub (requests and responses), which endpoints of their own do not pay; "+
 		"endpoint data processing is the same either way", c.TransitGatewayPerGb)
+	if c.NotCounted != "" {
+		tw.line(1, "not counted: %s", c.NotCounted)
+	}
 	if c.BreakEvenGb > 0 {
 		tw.line(1, "fixed saving %.2f: the hub costs less below %.0f GB a month across all spokes, endpoints of their own above it", c.FixedSaving, c.BreakEvenGb)
 		return

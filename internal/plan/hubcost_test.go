@@ -54,6 +54,12 @@ func TestHubCostComparesTheHubWithEndpointsOfTheSpokesOwn(t *testing.T) {
 			}
 		})
 	}
+	if c := hubCost(hubConfig(components.HubDnsProfile, 2, 2)); !strings.Contains(c.NotCounted, "Profile-VPC association") {
+		t.Errorf("with dns profile the comparison does not say it leaves out the Profile's charge: %q", c.NotCounted)
+	}
+	if c := hubCost(hubConfig(components.HubDnsPhz, 2, 2)); c.NotCounted != "" {
+		t.Errorf("with dns phz nothing is left out, got %q", c.NotCounted)
+	}
 	if hubCost(&config.Config{}) != nil {
 		t.Error("a stack without a hub got a hub cost")
 	}

@@ -32,6 +32,6 @@ const (
 	// ExpectVia is what ConsumerArgs.Via takes.
 	ExpectVia = "own (an endpoint of the consumer's own) or hub (through the hub endpoint)"
 	// ExpectHubDns is what HubArgs.Dns takes.
-	ExpectHubDns = "none (spokes call the hub endpoint's name with a Host or x-apigw-api-id header, or the {api-id}-{vpce-id} alias name) or phz (a private hosted zone in the network account gives the spokes the API's own name; each spoke needs credentials)"
+	ExpectHubDns = "none (spokes call the hub endpoint's name with a Host or x-apigw-api-id header, or the {api-id}-{vpce-id} alias name) phz (a private hosted zone in the network account gives the spokes the API's own name; each spoke needs credentials) or profile (that zone in a Route 53 Profile shared with the spokes' accounts and associated with their VPCs; each spoke needs credentials unless hub.profileId names a Profile they have already)"
 	ExpectNlbArn = "a Network Load Balancer ARN, arn:aws:elasticloadbalancing:<region>:<12-digit account>:loadbalancer/net/<name>/<id>"
 )

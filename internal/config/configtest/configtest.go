@@ -276,10 +276,32 @@ var BadCases = []BadCase{
 		AddHub(c)
 		c["consumers"] = c["consumers"].([]any)[:2]
 	}, "xaccount-api:hub", "the hub endpoint would serve nobody"},
-	{"hub dns not built", func(c map[string]any) {
+	{"hub profile spoke without credentials", func(c map[string]any) {
 		AddHub(c)
 		At(c, "hub")["dns"] = "profile"
-	}, "xaccount-api:hub.dns", "not built yet"},
+		At(c, "consumers", 3)["profile"] = "billing"
+	}, "xaccount-api:consumers[2]", "neither roleArn nor profile"},
+	{"hub profile spoke with credentials beside an existing profile", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["dns"] = "profile"
+		At(c, "hub")["profileId"] = "rp-4987774726example"
+		At(c, "consumers", 2)["profile"] = "orders"
+	}, "xaccount-api:consumers[2].profile", "nothing is deployed in its account"},
+	{"hub profile id of another form", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["dns"] = "profile"
+		At(c, "hub")["profileId"] = "profile-1"
+	}, "xaccount-api:hub.profileId", "expected a Route 53 Profile ID"},
+	{"hub profile id without dns profile", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["profileId"] = "rp-4987774726example"
+	}, "xaccount-api:hub.profileId", "a Profile is used only with hub.dns profile"},
+	{"hub same organization beside an existing profile", func(c map[string]any) {
+		AddHub(c)
+		At(c, "hub")["dns"] = "profile"
+		At(c, "hub")["profileId"] = "rp-4987774726example"
+		At(c, "hub")["sameOrganization"] = true
+	}, "xaccount-api:hub.sameOrganization", "set with hub.profileId"},
 	{"hub zone spoke without credentials", func(c map[string]any) {
 		AddHub(c)
 		At(c, "hub")["dns"] = "phz"

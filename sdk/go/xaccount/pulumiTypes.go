@@ -1653,8 +1653,12 @@ type Hub struct {
 	AccountId string `pulumi:"accountId"`
 	// Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
 	Credentials *AccountCredentials `pulumi:"credentials"`
-	// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
+	// Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
 	Dns string `pulumi:"dns"`
+	// ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
+	ProfileId *string `pulumi:"profileId"`
+	// SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
+	SameOrganization *bool `pulumi:"sameOrganization"`
 	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
 	SubnetIds []string `pulumi:"subnetIds"`
 	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
@@ -1678,8 +1682,12 @@ type HubArgs struct {
 	AccountId pulumi.StringInput `pulumi:"accountId"`
 	// Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
 	Credentials AccountCredentialsPtrInput `pulumi:"credentials"`
-	// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
+	// Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
 	Dns pulumi.StringInput `pulumi:"dns"`
+	// ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
+	ProfileId pulumi.StringPtrInput `pulumi:"profileId"`
+	// SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
+	SameOrganization pulumi.BoolPtrInput `pulumi:"sameOrganization"`
 	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
 	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
 	// VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
@@ -1774,9 +1782,19 @@ func (o HubOutput) Credentials() AccountCredentialsPtrOutput {
 	return o.ApplyT(func(v Hub) *AccountCredentials { return v.Credentials }).(AccountCredentialsPtrOutput)
 }
 
-// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
+// Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
 func (o HubOutput) Dns() pulumi.StringOutput {
 	return o.ApplyT(func(v Hub) string { return v.Dns }).(pulumi.StringOutput)
+}
+
+// ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
+func (o HubOutput) ProfileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Hub) *string { return v.ProfileId }).(pulumi.StringPtrOutput)
+}
+
+// SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
+func (o HubOutput) SameOrganization() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v Hub) *bool { return v.SameOrganization }).(pulumi.BoolPtrOutput)
 }
 
 // VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
@@ -1833,7 +1851,7 @@ func (o HubPtrOutput) Credentials() AccountCredentialsPtrOutput {
 	}).(AccountCredentialsPtrOutput)
 }
 
-// Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
+// Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
 func (o HubPtrOutput) Dns() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Hub) *string {
 		if v == nil {
@@ -1841,6 +1859,26 @@ func (o HubPtrOutput) Dns() pulumi.StringPtrOutput {
 		}
 		return &v.Dns
 	}).(pulumi.StringPtrOutput)
+}
+
+// ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
+func (o HubPtrOutput) ProfileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Hub) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ProfileId
+	}).(pulumi.StringPtrOutput)
+}
+
+// SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
+func (o HubPtrOutput) SameOrganization() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Hub) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.SameOrganization
+	}).(pulumi.BoolPtrOutput)
 }
 
 // VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.

@@ -248,9 +248,17 @@ export interface HubArgs {
      */
     credentials?: pulumi.Input<inputs.AccountCredentialsArgs | undefined>;
     /**
-     * Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
+     * Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
      */
     dns: pulumi.Input<string>;
+    /**
+     * ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
+     */
+    profileId?: pulumi.Input<string | undefined>;
+    /**
+     * SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
+     */
+    sameOrganization?: pulumi.Input<boolean | undefined>;
     /**
      * VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
      */

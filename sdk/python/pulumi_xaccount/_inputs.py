@@ -1058,7 +1058,7 @@ class HubArgsDict(TypedDict):
     """
     dns: pulumi.Input[_builtins.str]
     """
-    Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
+    Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
     """
     subnet_ids: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
     """
@@ -1072,6 +1072,14 @@ class HubArgsDict(TypedDict):
     """
     Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
     """
+    profile_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
+    """
+    same_organization: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
+    """
 
 @pulumi.input_type
 class HubArgs:
@@ -1080,15 +1088,19 @@ class HubArgs:
                  dns: pulumi.Input[_builtins.str],
                  subnet_ids: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
                  vpc_id: pulumi.Input[_builtins.str],
-                 credentials: pulumi.Input[Optional['AccountCredentialsArgs']] = None):
+                 credentials: pulumi.Input[Optional['AccountCredentialsArgs']] = None,
+                 profile_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 same_organization: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         HubArgs describe a hub: one execute-api endpoint in a shared network account's VPC that the spoke consumers (ConsumerArgs.Via ViaHub) reach over their Transit Gateway. Its security group opens 443 to the spokes' AllowedCidrs only, its policy allows invoking this API only, and the API's resource policy admits each spoke through it by aws:VpcSourceIp (its AllowedCidrs) and, with AWS_IAM, by its principals.
 
         :param pulumi.Input[_builtins.str] account_id: AccountId is the network account that holds the hub VPC: Provider must act there. Required.
-        :param pulumi.Input[_builtins.str] dns: Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
+        :param pulumi.Input[_builtins.str] dns: Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] subnet_ids: VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
         :param pulumi.Input[_builtins.str] vpc_id: VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
         :param pulumi.Input['AccountCredentialsArgs'] credentials: Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+        :param pulumi.Input[_builtins.str] profile_id: ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
+        :param pulumi.Input[_builtins.bool] same_organization: SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
         """
         pulumi.set(__self__, "account_id", account_id)
         pulumi.set(__self__, "dns", dns)
@@ -1096,6 +1108,10 @@ class HubArgs:
         pulumi.set(__self__, "vpc_id", vpc_id)
         if credentials is not None:
             pulumi.set(__self__, "credentials", credentials)
+        if profile_id is not None:
+            pulumi.set(__self__, "profile_id", profile_id)
+        if same_organization is not None:
+            pulumi.set(__self__, "same_organization", same_organization)
 
     @_builtins.property
     @pulumi.getter(name="accountId")
@@ -1113,7 +1129,7 @@ class HubArgs:
     @pulumi.getter
     def dns(self) -> pulumi.Input[_builtins.str]:
         """
-        Dns is how spokes resolve the API's names: HubDnsNone or HubDnsPhz (HubDnsProfile is not built yet). Required.
+        Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
         """
         return pulumi.get(self, "dns")
 
@@ -1156,6 +1172,30 @@ class HubArgs:
     @credentials.setter
     def credentials(self, value: pulumi.Input[Optional['AccountCredentialsArgs']]):
         pulumi.set(self, "credentials", value)
+
+    @_builtins.property
+    @pulumi.getter(name="profileId")
+    def profile_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
+        """
+        return pulumi.get(self, "profile_id")
+
+    @profile_id.setter
+    def profile_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "profile_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sameOrganization")
+    def same_organization(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
+        """
+        return pulumi.get(self, "same_organization")
+
+    @same_organization.setter
+    def same_organization(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "same_organization", value)
 
 
 class MonitoringArgsDict(TypedDict):

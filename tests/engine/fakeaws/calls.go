@@ -144,6 +144,12 @@ func tagged(x callCtx) bool {
 	return len(x.In.obj("tags")) > 0 || len(x.In.obj("tagsAll")) > 0
 }
 
+// sharesDomain says a RAM resource association shares a private custom
+// domain name (not a Route 53 Profile).
+func sharesDomain(x callCtx) bool {
+	return ramResourceType(x.In.str("resourceArn")) == "apigateway:Domainnames"
+}
+
 func has(key string) func(x callCtx) bool {
 	return func(x callCtx) bool {
 		v, ok := x.In[key]
@@ -310,7 +316,7 @@ var Calls = []Call{
 	{TypeResourceShare, "delete", "ram:GetResourceShares", anyArn, nil, "resourceResourceShareDelete (waitResourceShareOwnedBySelfDeleted)"},
 	{TypeResourceAssociation, "create", "ram:GetResourceShareAssociations", anyArn, nil, "resourceResourceAssociationCreate (findResourceAssociationByTwoPartKey: not associated yet)"},
 	{TypeResourceAssociation, "create", "ram:AssociateResourceShare", shareOf, nil, "resourceResourceAssociationCreate (AssociateResourceShare)"},
-	{TypeResourceAssociation, "create", "apigateway:UpdateDomainNameManagementPolicy", arnf("{resourceArn}"), nil, "AssociateResourceShare: RAM writes the domain's management policy as the caller"},
+	{TypeResourceAssociation, "create", "apigateway:UpdateDomainNameManagementPolicy", arnf("{resourceArn}"), sharesDomain, "AssociateResourceShare: RAM writes the domain's management policy as the caller"},
 	{TypeResourceAssociation, "read", "ram:GetResourceShareAssociations", anyArn, nil, "resourceResourceAssociationRead (GetResourceShareAssociations)"},
 	{TypeResourceAssociation, "delete", "ram:DisassociateResourceShare", shareOf, nil, "resourceResourceAssociationDelete (DisassociateResourceShare)"},
 	{TypeResourceAssociation, "delete", "ram:GetResourceShareAssociations", anyArn, nil, "resourceResourceAssociationDelete (waitResourceAssociationDeleted)"},
@@ -376,6 +382,34 @@ var Calls = []Call{
 	{TypeRecord, "delete", "route53:ListResourceRecordSets", recordZoneArn, nil, "resourceRecordDelete (findResourceRecordSetByFourPartKey)"},
 	{TypeRecord, "delete", "route53:ChangeResourceRecordSets", recordZoneArn, nil, "resourceRecordDelete (DELETE)"},
 	{TypeRecord, "delete", "route53:GetChange", changeArn, nil, "resourceRecordDelete (waitChangeInsync)"},
+
+	// Route 53 Profiles (internal/service/route53profiles: profile.go,
+	// resource_association.go, association.go; framework resources whose
+	// create waits with the read's Get until COMPLETE and whose delete waits
+	// until it is gone). The Profile and the VPC association are tagged
+	// transparently (@Tags on their ARN): tags go in the create request,
+	// the read lists them, an update tags. "Actions, resources, and
+	// condition keys for Amazon Route 53 Profiles" gives resource types to
+	// TagResource and UntagResource only: every other call is on "*".
+	{TypeProfile, "create", "route53profiles:CreateProfile", anyArn, nil, "profileResource.Create (CreateProfile, its tags in the request)"},
+	{TypeProfile, "create", "route53profiles:GetProfile", anyArn, nil, "profileResource.Create (waitProfileCreated: findProfileByID)"},
+	{TypeProfile, "read", "route53profiles:GetProfile", anyArn, nil, "profileResource.Read (findProfileByID)"},
+	{TypeProfile, "read", "route53profiles:ListTagsForResource", anyArn, nil, "transparent tagging: listTags on the arn"},
+	{TypeProfile, "update", "route53profiles:TagResource", arnf("arn:aws:route53profiles:{region}:{account}:profile/{id}"), tagged, "transparent tagging: updateTags (WithNoOpUpdate otherwise)"},
+	{TypeProfile, "delete", "route53profiles:DeleteProfile", anyArn, nil, "profileResource.Delete (DeleteProfile)"},
+	{TypeProfile, "delete", "route53profiles:GetProfile", anyArn, nil, "profileResource.Delete (waitProfileDeleted)"},
+	{TypeProfileResourceAssociation, "create", "route53profiles:AssociateResourceToProfile", anyArn, nil, "resourceResourceAssociation.Create (AssociateResourceToProfile)"},
+	{TypeProfileResourceAssociation, "create", "route53profiles:GetProfileResourceAssociation", anyArn, nil, "resourceResourceAssociation.Create (waitResourceAssociationCreated)"},
+	{TypeProfileResourceAssociation, "read", "route53profiles:GetProfileResourceAssociation", anyArn, nil, "resourceResourceAssociation.Read (findResourceAssociationByID)"},
+	{TypeProfileResourceAssociation, "delete", "route53profiles:DisassociateResourceFromProfile", anyArn, nil, "resourceResourceAssociation.Delete (DisassociateResourceFromProfile)"},
+	{TypeProfileResourceAssociation, "delete", "route53profiles:GetProfileResourceAssociation", anyArn, nil, "resourceResourceAssociation.Delete (waitResourceAssociationDeleted)"},
+	{TypeProfileAssociation, "create", "route53profiles:AssociateProfile", anyArn, nil, "resourceAssociation.Create (AssociateProfile, its tags in the request)"},
+	{TypeProfileAssociation, "create", "route53profiles:GetProfileAssociation", anyArn, nil, "resourceAssociation.Create (waitAssociationCreated)"},
+	{TypeProfileAssociation, "read", "route53profiles:GetProfileAssociation", anyArn, nil, "resourceAssociation.Read (findAssociationByID)"},
+	{TypeProfileAssociation, "read", "route53profiles:ListTagsForResource", anyArn, nil, "transparent tagging: listTags on the arn"},
+	{TypeProfileAssociation, "update", "route53profiles:TagResource", arnf("arn:aws:route53profiles:{region}:{account}:profile-association/{id}"), tagged, "transparent tagging: updateTags"},
+	{TypeProfileAssociation, "delete", "route53profiles:DisassociateProfile", anyArn, nil, "resourceAssociation.Delete (DisassociateProfile)"},
+	{TypeProfileAssociation, "delete", "route53profiles:GetProfileAssociation", anyArn, nil, "resourceAssociation.Delete (waitAssociationDeleted)"},
 
 	// IAM role (internal/service/iam/role.go). Tags on create need
 	// iam:TagRole; managed_policy_arns are attached one by one.

@@ -63,6 +63,8 @@ type Cloud struct {
 	DomainAssociations map[string]*DomainAssociation `json:"domainAssociations"`
 	Shares             map[string]*ResourceShare     `json:"shares"`
 	Zones              map[string]*HostedZone        `json:"zones"`
+	// Profiles are the Route 53 Profiles by ID, with their zones and VPCs.
+	Profiles map[string]*Profile `json:"profiles"`
 	// Organizations maps accounts to their AWS Organization (seeded): a
 	// share without external principals reaches only the owner's.
 	Organizations map[string]string     `json:"organizations"`
@@ -299,6 +301,7 @@ func newCloud() *Cloud {
 		Dashboards: map[string]*Dashboard{}, Domains: map[string]*DomainName{}, DomainAssociations: map[string]*DomainAssociation{},
 		Shares: map[string]*ResourceShare{}, Zones: map[string]*HostedZone{}, Organizations: map[string]string{},
 		RouteTables: map[string]*RouteTable{}, TransitGateways: map[string]*TransitGateway{}, PeeringConnections: map[string]*PeeringConnection{},
+		Profiles: map[string]*Profile{},
 	}
 }
 

@@ -121,7 +121,9 @@ func normalizedRecordName(name string) string {
 // ram:RequestedResourceType holds it ("Shareable AWS resources", AWS RAM
 // user guide): apigateway:Domainnames for a private custom domain name
 // ("Custom domain names for private APIs in API Gateway": aws ram
-// list-resources --resource-type apigateway:Domainnames), ec2:Subnet and
+// list-resources --resource-type apigateway:Domainnames),
+// route53profiles:Profile for a Route 53 Profile (terraform-provider-aws
+// aws_ram_permission docs), ec2:Subnet and
 // ec2:TransitGateway for the two most often shared. Any other ARN gets a
 // type no policy names, so a policy that allows some type refuses it
 // rather than this package guessing.
@@ -137,6 +139,8 @@ func ramResourceType(arn string) string {
 		return "ec2:Subnet"
 	case service == "ec2" && strings.HasPrefix(resource, "transit-gateway/"):
 		return "ec2:TransitGateway"
+	case service == "route53profiles" && strings.HasPrefix(resource, "profile/"):
+		return "route53profiles:Profile"
 	}
 	return "unknown:" + arn
 }

@@ -252,14 +252,24 @@ func (p *Provider) ownShare(c *Cloud, op, arn string) (*ResourceShare, error) {
 }
 
 // associateResource is AssociateResourceShare with a resource: one of the
-// caller's own private domain names.
+// caller's own private domain names or Route 53 Profiles.
 func (p *Provider) associateResource(c *Cloud, in props) (string, props, error) {
 	s, err := p.ownShare(c, "AssociateResourceShare", in.str("resourceShareArn"))
 	if err != nil {
 		return "", nil, err
 	}
 	arn := in.str("resourceArn")
-	if d, ok := c.Domains[arn]; !ok || d.Scope != p.scope {
+	// A private custom domain name of the caller's, or a Route 53 Profile of
+	// the caller's ("To share a Route 53 Profile, you must own it in your AWS
+	// account", "Working with shared Route 53 Profiles").
+	owned := false
+	if d, ok := c.Domains[arn]; ok && d.Scope == p.scope {
+		owned = true
+	}
+	for _, pr := range c.Profiles {
+		owned = owned || (pr.Arn == arn && pr.Scope == p.scope)
+	}
+	if !owned {
 		return "", nil, awsError("AssociateResourceShare", "UnknownResourceException", "The resource %s does not exist or is not owned by account %s", arn, p.scope.Account)
 	}
 	if !slices.Contains(s.Resources, arn) {
@@ -515,7 +525,7 @@ func (p *Provider) deleteRecord(c *Cloud, olds props) error {
 // points at, nil when the name has none.
 func (c *Cloud) resolveDomain(f *Function, host string) *Endpoint {
 	for _, z := range c.Zones {
-		if !slices.Contains(z.Vpcs, f.VpcId) {
+		if !c.zoneInVpc(z, f.VpcId) {
 			continue
 		}
 		r, ok := z.Records[host+" A"]

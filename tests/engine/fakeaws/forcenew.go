@@ -46,8 +46,15 @@ var forceNew = map[string][]string{
 	TypeVpcAssociationAuthorization: {"zoneId", "vpcId", "vpcRegion"},
 	TypeZoneAssociation:             {"zoneId", "vpcId", "vpcRegion"},
 	TypeRecord:                      {"name", "type", "zoneId", "setIdentifier"},
-	TypeApiGatewayAccount:           {},
-	TypeRole:                        {"name", "namePrefix", "path"},
+	// aws_route53profiles_profile: name; aws_route53profiles_association:
+	// name, profile_id, resource_id; aws_route53profiles_resource_association:
+	// name, profile_id, resource_arn (RequiresReplace,
+	// internal/service/route53profiles).
+	TypeProfile:                    {"name"},
+	TypeProfileAssociation:         {"name", "profileId", "resourceId"},
+	TypeProfileResourceAssociation: {"name", "profileId", "resourceArn"},
+	TypeApiGatewayAccount:          {},
+	TypeRole:                       {"name", "namePrefix", "path"},
 	// aws_vpc_endpoint_policy: vpc_endpoint_id.
 	TypeVpcEndpointPolicy: {"vpcEndpointId"},
 	// aws_lambda_permission: every argument.

@@ -290,6 +290,9 @@ var computed = map[string]map[string]bool{
 	TypeRole:                        {"id": true, "arn": true, "uniqueId": true, "name": true},
 	TypeFunction:                    {"id": true, "arn": true, "name": true, "qualifiedArn": true, "invokeArn": true, "version": true},
 	TypeInvocation:                  {"id": true, "result": true},
+	TypeProfile:                     {"id": true, "arn": true, "ownerId": true, "status": true, "shareStatus": true, "statusMessage": true},
+	TypeProfileResourceAssociation:  {"id": true, "ownerId": true, "resourceType": true, "status": true, "statusMessage": true},
+	TypeProfileAssociation:          {"id": true, "arn": true, "ownerId": true, "status": true, "statusMessage": true},
 }
 
 // previewOutputs are the inputs with every computed output unknown.
@@ -381,6 +384,12 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 			id, out, err = p.associateZone(c, in)
 		case TypeRecord:
 			id, out, err = p.putRecord(c, in, true)
+		case TypeProfile:
+			id, out, err = p.createProfile(c, in)
+		case TypeProfileResourceAssociation:
+			id, out, err = p.associateResourceToProfile(c, in)
+		case TypeProfileAssociation:
+			id, out, err = p.associateProfile(c, in)
 		default:
 			err = fmt.Errorf("fakeaws: resource type %s is not simulated", typ)
 		}
@@ -509,8 +518,8 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 				s.Name, s.External = merged.str("name"), merged.boolOr("allowExternalPrincipals", true)
 			}
 			out = merged
-		case TypeDomainAssociation:
-			out = merged // tags only: the rest replaces it
+		case TypeDomainAssociation, TypeProfile, TypeProfileAssociation:
+			out = merged // tags only: the rest replaces it (a Profile's update is a no-op but for its tags, profile.go)
 		case TypeDeployment, TypeSubnet, TypeVpcLink:
 			out = merged // descriptions, names and tags: nothing the fake checks
 		default:
@@ -615,6 +624,12 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 			return p.disassociateZone(c, olds)
 		case TypeRecord:
 			return p.deleteRecord(c, olds)
+		case TypeProfile:
+			return p.deleteProfile(c, id)
+		case TypeProfileResourceAssociation:
+			return p.disassociateResourceFromProfile(c, olds)
+		case TypeProfileAssociation:
+			return p.disassociateProfile(c, olds)
 		}
 		return fmt.Errorf("fakeaws: delete of %s is not simulated", typ)
 	})
@@ -661,6 +676,13 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 			}
 		case TypeDashboard:
 			p.readDashboard(c, req.GetId(), resp)
+		case TypeProfileAssociation:
+			// Read (GetProfileAssociation): an association disassociated
+			// outside Pulumi is removed from the state, and the next up
+			// associates the VPC again.
+			if c.profileAssociationGone(req.GetId()) {
+				resp.Id, resp.Properties, resp.Inputs = "", nil, nil
+			}
 		}
 		return nil
 	})
@@ -776,6 +798,7 @@ var tagsAllTypes = map[string]bool{
 	TypeRestApi: true, TypeStage: true, TypeVpcLink: true, TypeDomainName: true, TypeDomainAssociation: true,
 	TypeLogGroup: true, TypeMetricAlarm: true, TypeVpc: true, TypeSubnet: true, TypeSecurityGroup: true,
 	TypeVpcEndpoint: true, TypeRole: true, TypeFunction: true, TypeResourceShare: true, TypeZone: true,
+	TypeProfile: true, TypeProfileAssociation: true,
 }
 
 // withTagsAll adds tagsAll to the outputs of a type that has it, as the
