@@ -168,7 +168,7 @@ func TestPreflightChecksTheSpokeVpcs(t *testing.T) {
 			a.Hub.Dns = dns
 			a.Consumers[1].VpcId, a.Consumers[2].VpcId = pulumi.String(shared), pulumi.String(noDns)
 			for i := range a.Consumers {
-				if a.Consumers[i].viaHub() && dns == HubDnsPhz {
+				if a.Consumers[i].viaHub() && dns != HubDnsNone {
 					a.Consumers[i].Credentials = &AccountCredentials{RoleArn: pulumi.String("arn:aws:iam::" + a.Consumers[i].AccountId + ":role/deployer")}
 				}
 			}
@@ -181,6 +181,26 @@ func TestPreflightChecksTheSpokeVpcs(t *testing.T) {
 	assert.Contains(t, err.Error(), "enableDnsHostnames off")
 	assert.Empty(t, customResources(mocks), "nothing is registered")
 
+	// A Route 53 Profile answers in a VPC only with its DNS attributes on,
+	// and only the VPC's owner associates it (AssociateProfile).
+	_, err = runPreflighted(t, "vpc-0123456789abcdef0", spokes(HubDnsProfile), awsmock.SharedVpcs(map[string]string{shared: testNetworkAccount}))
+	require.Error(t, err)
+	assert.ElementsMatch(t, []string{"consumers[1].vpcId", "consumers[2].vpcId"}, fieldsOf(err), "dns profile: %v", err)
+
 	_, err = runPreflighted(t, "vpc-0123456789abcdef0", spokes(HubDnsNone), awsmock.SharedVpcs(map[string]string{shared: testNetworkAccount}))
 	assert.NoError(t, err, "dns none associates nothing")
+
+	// With an existing Profile (hub.profileId) the spokes' VPCs have it
+	// already: the stack deploys nothing in their accounts and has no
+	// credentials there to read with.
+	_, err = runPreflighted(t, "vpc-0123456789abcdef0", func(a *CrossAccountPrivateApiArgs) {
+		spokes(HubDnsProfile)(a)
+		a.Hub.ProfileId = "rp-0123456789abcdef"
+		for i := range a.Consumers {
+			if a.Consumers[i].viaHub() {
+				a.Consumers[i].Credentials = nil
+			}
+		}
+	}, awsmock.SharedVpcs(map[string]string{shared: testNetworkAccount}))
+	assert.NoError(t, err, "hub.profileId reads nothing in the spokes' accounts")
 }
