@@ -341,7 +341,7 @@ func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask boo
 	}
 	for i, c := range a.Consumers {
 		field := fmt.Sprintf("consumers[%d].provider", i)
-		if c.viaHub() && !a.hubZone() {
+		if c.viaHub() && !a.spokeDeploys(c) {
 			continue // nothing is created in a spoke's account (validateSpoke)
 		}
 		switch {
@@ -353,6 +353,8 @@ func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask boo
 			c.Credentials.validate(&f, fmt.Sprintf("consumers[%d].credentials", i))
 		case c.Provider != nil:
 			check(field, c.Provider, c.AccountId)
+		case c.viaHub() && !a.hubZone():
+			f.add(field, "missing; the spoke's probe runs in its account: expected the spoke account's AWS provider or credentials")
 		case c.viaHub():
 			f.add(field, "missing; with hub.dns %s the spoke's account associates its VPC with the hub's private hosted zone: expected the spoke account's AWS provider or credentials", HubDnsPhz)
 		case c.EndpointId == nil:

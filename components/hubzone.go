@@ -99,7 +99,8 @@ func apiHostname(restApiId pulumi.StringInput, region string) pulumi.StringOutpu
 // network account with its alias to the hub endpoint, and per spoke the
 // authorization (network account) and the association (spoke account) that
 // put the spoke's VPC on it. It returns what must exist before a spoke can
-// resolve the name: the alias and every association.
+// resolve the name: the alias first, then each spoke's association in the
+// order of args.spokes() (hubZoneReady reads them so).
 func newHubZone(ctx *pulumi.Context, name string, parent pulumi.Resource, args *CrossAccountPrivateApiArgs, hub *ExecuteApiEndpoint, restApiId pulumi.StringInput) ([]pulumi.Resource, error) {
 	h := args.Hub
 	host := apiHostname(restApiId, args.Region)

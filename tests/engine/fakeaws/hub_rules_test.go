@@ -40,6 +40,22 @@ func TestAnotherVpcReachesAnEndpointOnlyOverATransitPath(t *testing.T) {
 	assert.Equal(t, "dns", r.Failure, "the API's own name does not resolve in the spoke")
 }
 
+// TestAGroupReferenceDoesNotCrossTheTransitGateway: a workload of another
+// VPC whose group allows 443 out to the endpoint's group only (not to its
+// range) gets no path over the Transit Gateway, whose security group
+// referencing is off by default; 443 out to the endpoint VPC's range does.
+func TestAGroupReferenceDoesNotCrossTheTransitGateway(t *testing.T) {
+	w, f := spokeWorld(t, resourcePolicy(`"*"`))
+	w.c.TransitPaths = map[string][]string{transitKey(f.Scope, "vpc-2"): {transitKey(w.endpoint.Scope, "vpc-1")}}
+	g := w.c.SecurityGroups["sg-spoke"]
+	g.EgressCidrs, g.EgressGroups = nil, []string{"sg-ep"}
+	r := w.c.simulateCall(f, aliasUrl, nil, false)
+	assert.Equal(t, "timeout", r.Failure, "a rule naming the endpoint's group does not reach across VPCs")
+	g.EgressCidrs = []string{w.c.Vpcs["vpc-1"].CidrBlock}
+	r = w.c.simulateCall(f, aliasUrl, nil, false)
+	assert.Equalf(t, 200, r.Status, "443 out to the endpoint VPC's range (%s %s)", r.Failure, r.Detail)
+}
+
 // TestResourcePolicyTellsCallersApartByVpcSourceIp: the resource policy sees
 // the caller's own address as aws:VpcSourceIp: an Allow for the spoke's
 // range admits it, an Allow for another range refuses it (no Allow).

@@ -413,8 +413,9 @@ func (c *Cloud) lambdaPermits(uri, methodArn string) bool {
 }
 
 // reaches says whether HTTPS from the function gets to the endpoint: the
-// endpoint is in the function's VPC, one of the function's groups allows 443
-// out to one of the endpoint's groups (or to a range holding its subnets),
+// endpoint is in the function's VPC (or another over a Transit Gateway
+// path), one of the function's groups allows 443 out to one of the
+// endpoint's groups (in the same VPC only) or to a range holding its subnets,
 // and one of the endpoint's groups allows 443 in from a range holding one of
 // the function's subnets.
 func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
@@ -429,7 +430,12 @@ func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
 			continue
 		}
 		for _, eg := range e.SecurityGroupIds {
-			if slices.Contains(g.EgressGroups, eg) {
+			// A rule naming a group admits that group's members only within
+			// the VPC (or over a peering, or a Transit Gateway with security
+			// group referencing turned on, which is off by default: EC2 API
+			// reference, TransitGatewayOptions.SecurityGroupReferencingSupport;
+			// neither is simulated): a spoke's probe must name the hub's range.
+			if sameVpc && slices.Contains(g.EgressGroups, eg) {
 				out = true
 			}
 		}
