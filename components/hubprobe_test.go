@@ -92,3 +92,34 @@ func TestSpokeProbeArgsAreChecked(t *testing.T) {
 	assert.Contains(t, fields, "consumers[1].subnetIds", "subnets without a probe")
 	assert.Contains(t, fields, "consumers[1].provider", "credentials without a probe or a zone")
 }
+
+// TestSpokeProbeWithoutZone: with dns none a spoke's probe calls the
+// forms that work from any VPC with a route to the hub (the alias name and
+// the hub endpoint's name with either header), not the API's own name, and
+// waits for no zone association.
+func TestSpokeProbeWithoutZone(t *testing.T) {
+	mocks, _, err := runCrossAccountWith(t, testRegion, func(a *CrossAccountPrivateApiArgs) {
+		withHub(t, "")(a)
+		for i := range a.Consumers {
+			if a.Consumers[i].Name == "orders" {
+				a.Consumers[i].Probe = true
+				a.Consumers[i].SubnetIds = pulumi.ToStringArray([]string{"subnet-0b1c2d3e4f5a60719"})
+				a.Consumers[i].Credentials = &AccountCredentials{RoleArn: pulumi.String("arn:aws:iam::555555555555:role/deployer")}
+			}
+		}
+	})
+	require.NoError(t, err)
+	fn := mustNamed(t, mocks, typeFunction, "xa-orders-probe-function")
+	assert.Equal(t, "555555555555", mocks.AccountOf(fn), "in the spoke's account, with dns none too")
+	inv := mustNamed(t, mocks, typeInvocation, "xa-orders-probe-invocation")
+	var ev probeEvent
+	require.NoError(t, json.Unmarshal([]byte(inv.Inputs["input"].StringValue()), &ev))
+	var forms []string
+	for _, target := range ev.Targets {
+		forms = append(forms, target.Form)
+	}
+	assert.Equal(t, []string{InvokePublicDnsApiIdHeader, InvokePublicDnsHostHeader, InvokeRoute53Alias}, forms)
+	assert.NotContains(t, inv.Inputs["triggers"].ObjectValue(), resource.PropertyKey("hubZone"))
+	_, ok := mocks.Named("aws:route53/zoneAssociation:ZoneAssociation", "xa-orders-hub-zone-association")
+	assert.False(t, ok, "no zone with dns none")
+}
