@@ -34,8 +34,8 @@ func seedHubProbeNetworks(store *fakeaws.Store) error {
 }
 
 // hubProbeConsumers are Pulumi.hub.yaml's consumers with the orders spoke
-// listing 10.30.0.0/25 only and probing from subnet (vpc.subnetIds).
-func hubProbeConsumers(t *testing.T, subnet string) []any {
+// listing 10.30.0.0/25 only and probing from subnets (vpc.subnetIds).
+func hubProbeConsumers(t *testing.T, subnets ...string) []any {
 	t.Helper()
 	var doc map[string]any
 	b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.hub.yaml"))
@@ -46,7 +46,11 @@ func hubProbeConsumers(t *testing.T, subnet string) []any {
 	require.Equal(t, "orders", orders["name"])
 	orders["allowedCidrs"] = []any{"10.30.0.0/25"}
 	orders["probe"] = true
-	orders["vpc"].(map[string]any)["subnetIds"] = []any{subnet}
+	var ids []any
+	for _, id := range subnets {
+		ids = append(ids, id)
+	}
+	orders["vpc"].(map[string]any)["subnetIds"] = ids
 	return consumers
 }
 
@@ -55,10 +59,12 @@ func hubProbeConsumers(t *testing.T, subnet string) []any {
 // spoke has (the API's own name through the hub's zone, the alias, the hub
 // endpoint's name with either header), with the roles --iam prints. Moved
 // to a subnet while the spoke VPC has no route to the hub, it fails the
-// update with the hub's timeout diagnosis; moved to a subnet of a range no
-// spoke lists while the hub's security group is opened to it by hand, the
-// API's policy refuses it (403) and the probe says the range is not this
-// spoke's. Back in a listed subnet it is green again; destroy removes it.
+// update with the hub's timeout diagnosis; a subnet outside the spoke's
+// ranges is refused by the preflight; sent through a private NAT gateway
+// whose address no spoke lists, with the hub's security group opened to it
+// by hand, the API's policy refuses it (403) and the probe says the range
+// is not this spoke's. Without the NAT gateway it is green again; destroy
+// removes it.
 func TestHubProbe(t *testing.T) {
 	t.Parallel()
 	s := newEngineStack(t, "hub", withSeed(seedHubProbeNetworks))
@@ -112,24 +118,42 @@ func TestHubProbe(t *testing.T) {
 		require.NoError(t, seedTransitPaths(s.cloud))
 	})
 
-	s.step(t, "a range no spoke lists, let through the hub's group by hand: the API's policy refuses it (403)", func(t *testing.T) {
-		require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
-			g := c.SecurityGroups[hubGroup]
-			g.IngressCidrs = append(g.IngressCidrs, "10.30.0.128/26") // opened by hand, outside the stack
-			return nil
-		}))
+	s.step(t, "a subnet outside the spoke's ranges is refused before anything changes", func(t *testing.T) {
 		s.editConfig("consumers", hubProbeConsumers(t, ordersOutsideSubnet))
 		r := s.up()
-		require.Error(t, r.err, "the probe fails the update")
+		require.Error(t, r.err)
+		says := r.out + r.errOut
+		assert.Contains(t, says, "subnetIds[0]")
+		assert.Contains(t, says, `got "`+ordersOutsideSubnet+`" (10.30.0.128/26), outside allowedCidrs [10.30.0.0/25]`)
+		s.cloudView(func(c *fakeaws.Cloud) {
+			for _, f := range c.Functions {
+				assert.Equal(t, []string{ordersListedSubnet2}, f.SubnetIds, "the probe stays where it was")
+			}
+		})
+	})
+
+	s.step(t, "through a private NAT gateway whose address no spoke lists, let through the hub's group by hand: the API's policy refuses it (403)", func(t *testing.T) {
+		require.NoError(t, s.cloud.SeedSourceNat(orders.scope, orders.vpc, "10.30.0.200"))
+		require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
+			g := c.SecurityGroups[hubGroup]
+			g.IngressCidrs = append(g.IngressCidrs, "10.30.0.200/32") // opened by hand, outside the stack
+			return nil
+		}))
+		// The failed run's replacement left the invocation of subnet A in the
+		// state; both listed subnets are a new place, which runs it again.
+		s.editConfig("consumers", hubProbeConsumers(t, ordersListedSubnet, ordersListedSubnet2))
+		r := s.up()
+		require.Errorf(t, r.err, "the probe fails the update: %s", r.out)
 		says := r.out + r.errOut
 		assert.Contains(t, says, "returned 403 AccessDeniedException")
 		assert.Contains(t, says, "Likely cause: the API's resource policy refused the call through the hub: it admits a spoke only from its own ranges (aws:VpcSourceIp in consumers[].allowedCidrs)")
 	})
 
-	s.step(t, "back in a listed subnet the probe is green again", func(t *testing.T) {
+	s.step(t, "without the NAT gateway the probe is green again", func(t *testing.T) {
+		require.NoError(t, s.cloud.SeedSourceNat(orders.scope, orders.vpc, ""))
 		require.NoError(t, s.cloud.Update(func(c *fakeaws.Cloud) error {
 			g := c.SecurityGroups[hubGroup]
-			g.IngressCidrs = slices.DeleteFunc(g.IngressCidrs, func(c string) bool { return c == "10.30.0.128/26" })
+			g.IngressCidrs = slices.DeleteFunc(g.IngressCidrs, func(c string) bool { return c == "10.30.0.200/32" })
 			return nil
 		}))
 		s.editConfig("consumers", hubProbeConsumers(t, ordersListedSubnet))

@@ -466,6 +466,7 @@ var Calls = []Call{
 	// The preflight reads the found endpoint's security group, to tell the
 	// stack's own endpoint by its group's name.
 	{InvokeGetSecurityGroup, "invoke", "ec2:DescribeSecurityGroups", ec2Any, nil, "dataSourceSecurityGroupRead (FindSecurityGroup)"},
+	{InvokeGetSubnet, "invoke", "ec2:DescribeSubnets", ec2Any, nil, "dataSourceSubnetRead (FindSubnet)"},
 	{InvokeGetAuthorizers, "invoke", "apigateway:GET", authorizersOf, nil, "dataSourceAuthorizersRead (GetAuthorizers)"},
 	{InvokeGetAuthorizer, "invoke", "apigateway:GET", authorizerArn, nil, "dataSourceAuthorizerRead (GetAuthorizer)"},
 	// getRegion and getCallerIdentity: sts:GetCallerIdentity needs no

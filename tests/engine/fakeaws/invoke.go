@@ -26,6 +26,8 @@ const (
 	InvokeGetVpcEndpoint = "aws:ec2/getVpcEndpoint:getVpcEndpoint"
 	// InvokeGetSecurityGroup reads a security group (aws_security_group).
 	InvokeGetSecurityGroup = "aws:ec2/getSecurityGroup:getSecurityGroup"
+	// InvokeGetSubnet reads a subnet (aws_subnet).
+	InvokeGetSubnet = "aws:ec2/getSubnet:getSubnet"
 )
 
 // Invoke answers the data sources the program reads.
@@ -67,6 +69,21 @@ func (p *Provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 			}
 			out = props{"id": v.Id, "cidrBlock": v.CidrBlock, "enableDnsSupport": v.EnableDnsSupport,
 				"enableDnsHostnames": v.EnableDnsHostnames, "ownerId": v.Account, "state": "available"}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	case InvokeGetSubnet:
+		id := args.str("id")
+		err := p.store.View(func(c *Cloud) error {
+			s, ok := c.Subnets[id]
+			if !ok || s.Scope != p.scope {
+				// data source aws_subnet: "no matching EC2 Subnet found"
+				// (terraform-provider-aws ec2/vpc_subnet_data_source.go, tfresource.SingularDataSourceFindError).
+				return fmt.Errorf("reading EC2 Subnets: no matching EC2 Subnet found (id %s in %s %s)", id, p.scope.Account, p.scope.Region)
+			}
+			out = props{"id": s.Id, "vpcId": s.VpcId, "cidrBlock": s.CidrBlock, "availabilityZone": s.AvailabilityZone, "ownerId": s.Account}
 			return nil
 		})
 		if err != nil {
