@@ -108,7 +108,9 @@ type Mocks struct {
 	// (WithoutApiGatewaySettings).
 	noApiGatewaySettings map[string]bool
 	// vpcOwners are the owners of VPCs shared with another account (SharedVpcs).
-	vpcOwners           map[string]string
+	vpcOwners map[string]string
+	// subnets are the subnets whose VPC and range the mocks know (Subnets).
+	subnets             map[string]ExistingSubnet
 	privateDnsEndpoints map[string]ExistingEndpoint
 	// networks are the VPCs given by Networks; defaultTables the default
 	// route tables listed so far, by ID: their VPC.
@@ -149,7 +151,7 @@ func StackOutputs(outputs map[string]map[string]any) Option {
 func New(project, stack string, opts ...Option) *Mocks {
 	m := &Mocks{project: project, stack: stack, profiles: map[string]string{}, providers: map[string]providerInfo{}, invokes: map[string]map[string]bool{},
 		stackOutputs: map[string]map[string]any{}, restApis: map[string]ExistingRestApi{}, noLogRole: map[string]bool{}, noApiGatewaySettings: map[string]bool{}, vpcOwners: map[string]string{}, privateDnsEndpoints: map[string]ExistingEndpoint{},
-		networks: map[string]Network{}, defaultTables: map[string]string{}, vpcRegions: map[string]string{}}
+		networks: map[string]Network{}, defaultTables: map[string]string{}, vpcRegions: map[string]string{}, subnets: map[string]ExistingSubnet{}}
 	for _, opt := range opts {
 		opt(m)
 	}

@@ -53,6 +53,23 @@ func SharedVpcs(owners map[string]string) Option {
 	}
 }
 
+// ExistingSubnet is a subnet the mocks know: its VPC and its range.
+type ExistingSubnet struct {
+	VpcId     string
+	CidrBlock string
+}
+
+// Subnets tells the mocks the VPC and range of existing subnets (getSubnet
+// answers them); any other subnet is answered from the Networks, else with a
+// range of its own and no VPC.
+func Subnets(subnets map[string]ExistingSubnet) Option {
+	return func(m *Mocks) {
+		for id, s := range subnets {
+			m.subnets[id] = s
+		}
+	}
+}
+
 // ExistingEndpoint is an execute-api endpoint with private DNS that exists
 // before the program runs: its ID, and the name of its security group
 // (getSecurityGroup reads it), which tells the components' own endpoint
@@ -73,6 +90,13 @@ func PrivateDnsEndpoints(endpoints map[string]ExistingEndpoint) Option {
 	}
 }
 
+// knowsSubnet says whether Subnets gave subnet id; any other is answered
+// from the Networks (callRoutes).
+func (m *Mocks) knowsSubnet(id string) bool {
+	_, ok := m.subnets[id]
+	return ok
+}
+
 // endpointGroupPrefix starts the ID of the security group the mocks give an
 // ExistingEndpoint.
 const endpointGroupPrefix = "sg-of-"
@@ -80,6 +104,11 @@ const endpointGroupPrefix = "sg-of-"
 // callPreflight answers the preflight's reads; ok is false for any other.
 func (m *Mocks) callPreflight(invoke string, args resource.PropertyMap, pins providerInfo) (out resource.PropertyMap, ok bool, err error) {
 	switch {
+	case invoke == "aws:ec2/getSubnet:getSubnet" && m.knowsSubnet(str(args, "id")):
+		id := str(args, "id")
+		s := m.subnets[id]
+		return resource.PropertyMap{"id": resource.NewProperty(id), "vpcId": resource.NewProperty(s.VpcId),
+			"cidrBlock": resource.NewProperty(s.CidrBlock)}, true, nil
 	case invoke == "aws:cloudcontrol/getResource:getResource" && str(args, "typeName") == cloudControlAccountType:
 		if m.noApiGatewaySettings[pins.account] {
 			return nil, true, fmt.Errorf("reading Cloud Control API (%s) resource (%s): couldn't find resource", cloudControlAccountType, str(args, "identifier"))

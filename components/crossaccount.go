@@ -232,6 +232,9 @@ type ConsumerAccess struct {
 	// hubZone says the spoke resolves the API's own name through the hub's
 	// private hosted zone (HubDnsPhz, or in a Profile: HubDnsProfile).
 	hubZone bool
+	// hubZoneReady resolves once the zone's alias and the spoke's
+	// association exist (HubDnsPhz): the spoke's probe waits for it.
+	hubZoneReady pulumi.StringOutput
 }
 
 // CrossAccountPrivateApi lets workloads in one or more consumer accounts call a
@@ -404,8 +407,9 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 			return nil, fmt.Errorf("cross-account private api %s: hub: %w", name, err)
 		}
 		stageDeps = append(stageDeps, onZone...)
-		for _, c := range args.spokes() {
+		for i, c := range args.spokes() {
 			comp.Consumers[c.Name].hubZone = true
+			comp.Consumers[c.Name].hubZoneReady = hubZoneReady(args.Hub.Dns, onZone, i)
 		}
 	}
 	stage, err := NewStageDeployment(ctx, name+"-stage", &StageDeploymentArgs{
@@ -459,12 +463,26 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	// Step 6 (account A): the ways to call it from each consumer VPC.
 	deployed := deployedApi{executionArn: api.ExecutionArn, stageName: stage.StageName, deploymentId: stage.DeploymentId,
 		policyHash: policy.PolicyJson.ApplyT(TriggerHash).(pulumi.StringOutput)}
+	var hubCidrs pulumi.StringArrayOutput
+	for _, c := range args.spokes() {
+		if c.Probe {
+			hubCidrs = hubVpcCidr(ctx, comp, args.Hub)
+			break
+		}
+	}
 	for _, c := range args.Consumers {
 		access := comp.Consumers[c.Name]
 		headers := setInvokeForms(access, c, api.RestApiId, args.Region, stage.StageName, args.Authorization == AuthorizationIam, args.Tls.Strict())
 
-		// Step 7 (account A): prove the call from inside the consumer VPC.
-		if c.Probe {
+		// Step 7 (account A, or a spoke's account): prove the call from
+		// inside the consumer VPC, a spoke's through the hub.
+		if c.Probe && c.viaHub() {
+			probe, err := side.newSpokeProbe(ctx, c, access, headers, ProbeTargetFor(args.Routes, args.Authorization, c), deployed, args.ProbeFailOnError, hubCidrs)
+			if err != nil {
+				return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
+			}
+			access.Probe = probe
+		} else if c.Probe {
 			probe, err := side.newConsumerProbe(ctx, c, access, headers, ProbeTargetFor(args.Routes, args.Authorization, c), deployed, args.ProbeFailOnError)
 			if err != nil {
 				return nil, fmt.Errorf("cross-account private api %s: consumer %s: %w", name, c.Name, err)
@@ -551,7 +569,7 @@ func (a *CrossAccountPrivateApiArgs) withCredentialProviders(ctx *pulumi.Context
 	}
 	out.Consumers = append([]ConsumerArgs(nil), a.Consumers...)
 	for i, c := range out.Consumers {
-		if c.Credentials == nil || c.EndpointId != nil || (c.viaHub() && !a.spokesDeploy()) {
+		if c.Credentials == nil || c.EndpointId != nil || (c.viaHub() && !a.spokeDeploys(c)) {
 			continue
 		}
 		p, err := c.Credentials.newProvider(ctx, name+"-"+c.Name+"-provider", c.AccountId, a.Region, comp)

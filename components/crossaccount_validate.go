@@ -344,7 +344,7 @@ func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask boo
 	}
 	for i, c := range a.Consumers {
 		field := fmt.Sprintf("consumers[%d].provider", i)
-		if c.viaHub() && !a.spokesDeploy() {
+		if c.viaHub() && !a.spokeDeploys(c) {
 			continue // nothing is created in a spoke's account (validateSpoke)
 		}
 		switch {
@@ -356,6 +356,8 @@ func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask boo
 			c.Credentials.validate(&f, fmt.Sprintf("consumers[%d].credentials", i))
 		case c.Provider != nil:
 			check(field, c.Provider, c.AccountId)
+		case c.viaHub() && !a.spokesDeploy():
+			f.add(field, "missing; the spoke's probe runs in its account: expected the spoke account's AWS provider or credentials")
 		case c.viaHub() && a.Hub.Dns == HubDnsProfile:
 			f.add(field, "missing; with hub.dns %s the spoke's account associates its VPC with the hub's Route 53 Profile: expected the spoke account's AWS provider or credentials "+
 				"(or hub.profileId, a Profile the spoke VPCs have already)", HubDnsProfile)

@@ -99,6 +99,13 @@ func (a *CrossAccountPrivateApiArgs) spokesDeploy() bool {
 	return a.Hub != nil && (a.Hub.Dns == HubDnsPhz || (a.Hub.Dns == HubDnsProfile && a.Hub.ProfileId == ""))
 }
 
+// spokeDeploys says whether something is created in a spoke's account,
+// which then needs the spoke's provider: its VPC's association with the
+// hub's zone or Profile (spokesDeploy), or its probe.
+func (a *CrossAccountPrivateApiArgs) spokeDeploys(c ConsumerArgs) bool {
+	return c.viaHub() && (a.spokesDeploy() || c.Probe)
+}
+
 // viaHub says whether the consumer is a spoke of the hub.
 func (c ConsumerArgs) viaHub() bool { return c.Via == ViaHub }
 
@@ -238,8 +245,15 @@ func (a *CrossAccountPrivateApiArgs) validateSpoke(f *fieldErrs, field string, c
 	if c.Vpc != nil {
 		notUsed("vpc", "a spoke's VPC must exist and reach the hub VPC over its Transit Gateway; give vpcId")
 	}
-	if c.SubnetIds != nil {
-		notUsed("subnetIds", "no endpoint is placed in the spoke VPC")
+	switch {
+	case c.Probe && c.SubnetIds == nil:
+		f.add(field+".subnetIds", "missing; a spoke's probe runs in subnets of the spoke VPC: name them (their addresses must lie in allowedCidrs, the ranges the API's policy admits for this spoke)")
+	case c.Probe:
+		if ids, ok := plainStrings(c.SubnetIds); ok && len(ids) == 0 {
+			f.add(field+".subnetIds", "got an empty list; expected at least one subnet of the spoke VPC for the probe")
+		}
+	case c.SubnetIds != nil:
+		notUsed("subnetIds", "no endpoint is placed in the spoke VPC; subnets are only for the spoke's probe (probe: true)")
 	}
 	if c.EndpointId != nil {
 		notUsed("endpointId", "the spoke calls through the hub's endpoint")
@@ -254,12 +268,14 @@ func (a *CrossAccountPrivateApiArgs) validateSpoke(f *fieldErrs, field string, c
 		notUsed("endpointPolicy", "the hub endpoint's policy serves every spoke")
 	}
 	if c.Probe {
-		notUsed("probe", "a probe through the hub is not built yet")
+		if _, ok := probeRoute(a.Routes); !ok {
+			f.add(field+".probe", "needs a GET or ANY route to call; add one (e.g. GET /health with a mock integration) or turn the probe off")
+		}
 	}
-	if (c.Provider != nil || c.Credentials != nil) && !a.spokesDeploy() {
-		why := "with hub.dns " + HubDnsNone + " nothing is created in the spoke's account"
+	if (c.Provider != nil || c.Credentials != nil) && !a.spokeDeploys(c) {
+		why := "with hub.dns " + HubDnsNone + " and no probe nothing is created in the spoke's account"
 		if a.Hub != nil && a.Hub.Dns == HubDnsProfile {
-			why = "with hub.profileId the spoke's VPC has that Profile already and nothing is created in the spoke's account"
+			why = "with hub.profileId and no probe the spoke's VPC has that Profile already and nothing is created in the spoke's account"
 		}
 		notUsed("provider", why)
 	}

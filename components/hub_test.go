@@ -168,7 +168,7 @@ func TestHubArgsAreChecked(t *testing.T) {
 			{Name: "stray", AccountId: "666666666666", Via: "tgw", Vpc: &ConsumerVpcArgs{Cidr: "10.9.0.0/24"}},
 		}}
 	fields := fieldsOf(a.Validate())
-	for _, want := range []string{"hub.accountId", "hub.subnetIds", "hub.dns", "consumers[0].vpcId", "consumers[0].endpointPolicy", "consumers[0].probe",
+	for _, want := range []string{"hub.accountId", "hub.subnetIds", "hub.dns", "consumers[0].vpcId", "consumers[0].endpointPolicy", "consumers[0].subnetIds",
 		"consumers[1].allowedCidrs[0]", "consumers[2].via"} {
 		assert.Contains(t, fields, want)
 	}

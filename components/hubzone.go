@@ -103,8 +103,10 @@ func apiHostname(restApiId pulumi.StringInput, region string) pulumi.StringOutpu
 // hosted zone in the network account with its alias to the hub endpoint,
 // and per spoke the authorization (network account) and the association
 // (spoke account) that put the spoke's VPC on it, or with HubDnsProfile the
-// zone's Route 53 Profile (newHubProfile). It returns what must exist before a spoke can
-// resolve the name: the alias and every association.
+// zone's Route 53 Profile (newHubProfile). It returns what must exist before
+// a spoke can resolve the name: the alias first, then (HubDnsPhz) each
+// spoke's association in the order of args.spokes() (hubZoneReady reads
+// them so).
 func newHubZone(ctx *pulumi.Context, name string, parent pulumi.Resource, args *CrossAccountPrivateApiArgs, hub *ExecuteApiEndpoint, restApiId pulumi.StringInput) ([]pulumi.Resource, error) {
 	return newSpokeZone(ctx, spokeZone{
 		name: hubZoneName(name), spokeSuffix: "-hub-zone", host: apiHostname(restApiId, args.Region),

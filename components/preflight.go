@@ -3,6 +3,7 @@ package components
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strings"
 	"sync"
@@ -134,6 +135,9 @@ func (a *CrossAccountPrivateApiArgs) preflight(ctx *pulumi.Context, name string,
 				if vpc, ok := p.spokeVpc(fmt.Sprintf("consumers[%d]", i), c, a.Region, consumerOpts(c)...); ok {
 					spokeVpcs[i] = vpc
 				}
+			}
+			if c.Probe {
+				p.spokeProbeSubnets(fmt.Sprintf("consumers[%d]", i), c, consumerOpts(c)...)
 			}
 			continue
 		}
@@ -334,6 +338,63 @@ func (p *preflight) spokeVpc(field string, c ConsumerArgs, region string, opts .
 			c.Name, vpcId, strings.Join(off, " and "))
 	}
 	return vpc, true
+}
+
+// spokeProbeSubnets checks the subnets a spoke's probe runs in, read with
+// the spoke's credentials: each must be a subnet of the spoke VPC whose
+// range lies in the spoke's allowedCidrs, or the hub's security group
+// (which admits the spokes' ranges only) would drop the probe's calls, or
+// the API's policy (this spoke's ranges by aws:VpcSourceIp) refuse them.
+// A subnet whose VPC or range is not known is not judged.
+func (p *preflight) spokeProbeSubnets(field string, c ConsumerArgs, opts ...pulumi.InvokeOption) {
+	ids, ok := plainStrings(c.SubnetIds)
+	cidrs, known := plainStrings(c.AllowedCidrs)
+	vpcId, _ := plainString(c.VpcId)
+	if !ok {
+		return
+	}
+	for j, id := range ids {
+		var s struct {
+			VpcId     string `pulumi:"vpcId"`
+			CidrBlock string `pulumi:"cidrBlock"`
+		}
+		key := fmt.Sprintf("%s.subnetIds[%d]", field, j)
+		err := p.ctx.Invoke(invokeGetSubnet, map[string]any{"id": id}, &s, invokeOpts(opts)...)
+		switch {
+		case err != nil && strings.Contains(err.Error(), "no matching"):
+			p.f.add(key, "got %q; no such subnet in spoke account %s (%v): expected a subnet of the spoke VPC for its probe", id, c.AccountId, err)
+			continue
+		case err != nil:
+			p.warn("could not read subnet %s of spoke %s (%v); its probe needs a subnet of VPC %s in allowedCidrs", id, c.Name, err, vpcId)
+			continue
+		}
+		if s.VpcId == "" {
+			continue // not known: not judged
+		}
+		if vpcId != "" && s.VpcId != vpcId {
+			p.f.add(key, "got %q, a subnet of VPC %s; expected a subnet of the spoke VPC %s for its probe", id, s.VpcId, vpcId)
+			continue
+		}
+		if s.CidrBlock != "" && known && !anyHolds(cidrs, s.CidrBlock) {
+			p.f.add(key, "got %q (%s), outside allowedCidrs %v; the hub's security group admits the spokes' ranges only and the API's policy this spoke's, so the probe's calls "+
+				"would be dropped or refused: expected a subnet whose range lies in allowedCidrs", id, s.CidrBlock, cidrs)
+		}
+	}
+}
+
+// anyHolds says whether one of the ranges holds the whole subnet range.
+func anyHolds(ranges []string, subnet string) bool {
+	sn, err := netip.ParsePrefix(subnet)
+	if err != nil {
+		return false
+	}
+	for _, r := range ranges {
+		p, err := netip.ParsePrefix(r)
+		if err == nil && p.Bits() <= sn.Bits() && p.Contains(sn.Addr()) {
+			return true
+		}
+	}
+	return false
 }
 
 // readVpc reads VPC vpcId of account (role: "consumer", "spoke" or

@@ -204,3 +204,34 @@ func TestPreflightChecksTheSpokeVpcs(t *testing.T) {
 	}, awsmock.SharedVpcs(map[string]string{shared: testNetworkAccount}))
 	assert.NoError(t, err, "hub.profileId reads nothing in the spokes' accounts")
 }
+
+// TestPreflightChecksTheSpokeProbeSubnets: a spoke's probe must run in a
+// subnet of the spoke VPC whose range lies in the spoke's allowedCidrs (the
+// hub's group and the API's policy admit nothing else); each problem names
+// the subnet's key, before anything is registered. A subnet whose VPC and
+// range are not known is not judged.
+func TestPreflightChecksTheSpokeProbeSubnets(t *testing.T) {
+	const inRange, outside, otherVpc, unknown = "subnet-0b1c2d3e4f5a60719", "subnet-0b1c2d3e4f5a6071b", "subnet-0c1d2e3f4a5b60719", "subnet-0b1c2d3e4f5a6071c"
+	probe := func(subnets ...string) func(*CrossAccountPrivateApiArgs) {
+		return func(a *CrossAccountPrivateApiArgs) {
+			withHub(t, "")(a)
+			a.Consumers[1].Probe = true
+			a.Consumers[1].SubnetIds = pulumi.ToStringArray(subnets)
+			a.Consumers[1].Credentials = &AccountCredentials{RoleArn: pulumi.String("arn:aws:iam::555555555555:role/deployer")}
+		}
+	}
+	known := awsmock.Subnets(map[string]awsmock.ExistingSubnet{
+		inRange:  {VpcId: "vpc-0b1c2d3e4f5a60718", CidrBlock: "10.40.0.0/26"},
+		outside:  {VpcId: "vpc-0b1c2d3e4f5a60718", CidrBlock: "10.41.0.0/26"},
+		otherVpc: {VpcId: "vpc-0c1d2e3f4a5b60718", CidrBlock: "10.40.0.64/26"},
+	})
+	mocks, err := runPreflighted(t, "vpc-0123456789abcdef0", probe(inRange, outside, otherVpc, unknown), known)
+	require.Error(t, err)
+	assert.ElementsMatch(t, []string{"consumers[1].subnetIds[1]", "consumers[1].subnetIds[2]"}, fieldsOf(err), "%v", err)
+	assert.Contains(t, err.Error(), "outside allowedCidrs [10.40.0.0/24]")
+	assert.Contains(t, err.Error(), "a subnet of VPC vpc-0c1d2e3f4a5b60718; expected a subnet of the spoke VPC vpc-0b1c2d3e4f5a60718")
+	assert.Empty(t, customResources(mocks), "nothing is registered")
+
+	_, err = runPreflighted(t, "vpc-0123456789abcdef0", probe(inRange, unknown), known)
+	assert.NoError(t, err)
+}

@@ -81,8 +81,21 @@ type ConnectivityProbeArgs struct {
 	VpcId     pulumi.StringInput      `pulumi:"vpcId"`
 	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
 	// EndpointSecurityGroupId is the endpoint's security group: the probe's
-	// own group allows 443 out to it and nothing else. Required.
-	EndpointSecurityGroupId pulumi.StringInput `pulumi:"endpointSecurityGroupId"`
+	// own group allows 443 out to it and nothing else. Exactly one of
+	// EndpointSecurityGroupId and EndpointCidrs.
+	EndpointSecurityGroupId pulumi.StringInput `pulumi:"endpointSecurityGroupId,optional"`
+	// EndpointCidrs are the ranges of an endpoint in another VPC (a hub's,
+	// reached over a Transit Gateway or peering): the probe's group allows
+	// 443 out to them and nothing else. A rule naming a security group of
+	// another VPC does not apply across a Transit Gateway unless the gateway
+	// has security group referencing turned on, which is off by default
+	// (EC2 API reference, TransitGatewayOptions.SecurityGroupReferencingSupport).
+	// Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+	EndpointCidrs pulumi.StringArrayInput `pulumi:"endpointCidrs,optional"`
+	// ThroughHub says the probe calls through a hub endpoint (a spoke's
+	// probe): its diagnostics name the hub's causes first
+	// (probediag.HubRules). Optional.
+	ThroughHub bool `pulumi:"throughHub,optional"`
 	// InvokeUrls maps each invoke form to its URL (the stage's root), and
 	// InvokeHeaders the forms that need a header to that header (see
 	// InvokeForms). Required.
@@ -157,7 +170,12 @@ func (a *ConnectivityProbeArgs) Validate() error {
 	}
 	f.require(a.VpcId != nil, "vpcId")
 	f.require(a.SubnetIds != nil, "subnetIds")
-	f.require(a.EndpointSecurityGroupId != nil, "endpointSecurityGroupId")
+	switch {
+	case a.EndpointSecurityGroupId == nil && a.EndpointCidrs == nil:
+		f.add("endpointSecurityGroupId", "missing; expected the endpoint's security group, or endpointCidrs for an endpoint in another VPC")
+	case a.EndpointSecurityGroupId != nil && a.EndpointCidrs != nil:
+		f.add("endpointCidrs", "set with endpointSecurityGroupId; expected one of them: the group of an endpoint in the probe's VPC, or the ranges of one in another VPC")
+	}
 	f.require(a.InvokeUrls != nil, "invokeUrls")
 	f.require(a.Triggers != nil, "triggers")
 	if a.Path != "" {
@@ -224,6 +242,9 @@ func ProbeEventJSON(urls map[string]string, headers map[string]map[string]string
 	ev := probeEvent{Region: a.Region, Integration: a.Integration, TimeoutSeconds: a.timeout(),
 		RetryDelaysSeconds: probeRetryDelaySeconds(), RetryDeadlineSeconds: probeRetryDeadline(a.timeout()),
 		FailOnError: a.FailOnError == nil || *a.FailOnError, Rules: probediag.Rules, Refusals: probediag.Refusals}
+	if a.ThroughHub {
+		ev.Rules = append(append([]probediag.Rule{}, probediag.HubRules...), probediag.Rules...)
+	}
 	forms := make([]string, 0, len(urls))
 	for form := range urls {
 		forms = append(forms, form)
@@ -309,18 +330,24 @@ func NewConnectivityProbe(ctx *pulumi.Context, name string, args *ConnectivityPr
 	// rule: security groups do not filter traffic to the VPC's Amazon DNS
 	// server (VPC user guide, "Security group rules"; confirmed in practice,
 	// classmethod "security-group-outbound-rule-cannot-filter-traffic-to-amazon-dns-server").
+	egress := map[string]pulumi.Input{
+		"description":    pulumi.String("HTTPS to the execute-api endpoint's security group"),
+		"protocol":       pulumi.String("tcp"),
+		"fromPort":       pulumi.Int(httpsPort),
+		"toPort":         pulumi.Int(httpsPort),
+		"securityGroups": pulumi.StringArray{args.EndpointSecurityGroupId},
+	}
+	if args.EndpointCidrs != nil {
+		delete(egress, "securityGroups")
+		egress["description"] = pulumi.String("HTTPS to the execute-api endpoint's VPC (a hub, over the Transit Gateway)")
+		egress["cidrBlocks"] = args.EndpointCidrs
+	}
 	sg, err := newEc2[SecurityGroup](ctx, typeEc2SecurityGroup, name+"-sg", map[string]pulumi.Input{
 		"description": pulumi.String("Connectivity probe: HTTPS out to the execute-api endpoint only"),
 		"vpcId":       args.VpcId,
 		"ingress":     pulumi.Array{},
-		"egress": pulumi.Array{securityGroupRule(map[string]pulumi.Input{
-			"description":    pulumi.String("HTTPS to the execute-api endpoint's security group"),
-			"protocol":       pulumi.String("tcp"),
-			"fromPort":       pulumi.Int(httpsPort),
-			"toPort":         pulumi.Int(httpsPort),
-			"securityGroups": pulumi.StringArray{args.EndpointSecurityGroupId},
-		})},
-		"tags": args.Tags,
+		"egress":      pulumi.Array{securityGroupRule(egress)},
+		"tags":        args.Tags,
 	}, child...)
 	if err != nil {
 		return nil, fmt.Errorf("connectivity probe %s: %w", name, err)

@@ -159,3 +159,14 @@ func TestDocsShowTheDiagnosticsTable(t *testing.T) {
 		assert.Containsf(t, table, r.Cause+" |", "the table gives row %s's cause as the code does", r.Name)
 	}
 }
+
+// TestDocsShowTheHubDiagnostics: every row of probediag.HubRules, which a
+// spoke's probe applies before the others, is in docs/hub.md's table with
+// its cause.
+func TestDocsShowTheHubDiagnostics(t *testing.T) {
+	table := docSection(t, "docs/hub.md", "## The probe through the hub")
+	for _, r := range probediag.HubRules {
+		assert.Containsf(t, table, "| `"+r.Name+"` |", "the hub's diagnostics table has row %s", r.Name)
+		assert.Containsf(t, table, r.Cause+" |", "the table gives row %s's cause as the code does", r.Name)
+	}
+}

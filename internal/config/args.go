@@ -77,12 +77,16 @@ func pendingEndpointId() pulumi.StringInput { return pulumi.String("").ToStringO
 // args maps one configured consumer onto the component's args.
 func (c Consumer) args() components.ConsumerArgs {
 	if c.Via == components.ViaHub {
-		ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountId, Via: c.Via}
+		ca := components.ConsumerArgs{Name: c.Name, AccountId: c.AccountId, Via: c.Via, Probe: c.Probe}
 		if c.Principals != nil {
 			ca.Principals = pulumi.ToStringArray(c.Principals)
 		}
 		if c.ExistingVpc != nil {
 			ca.VpcId = pulumi.String(c.ExistingVpc.Id)
+			if c.ExistingVpc.SubnetIds != nil {
+				// Where the spoke's probe runs.
+				ca.SubnetIds = pulumi.ToStringArray(c.ExistingVpc.SubnetIds)
+			}
 		}
 		if c.AllowedCidrs != nil {
 			ca.AllowedCidrs = pulumi.ToStringArray(c.AllowedCidrs)

@@ -108,8 +108,9 @@ type Consumer struct {
 	EndpointId string
 	// EndpointDnsName is that endpoint's regional DNS name, if known.
 	EndpointDnsName string
-	// Probe runs a connectivity probe in this consumer's account (only for
-	// an endpoint this stack creates).
+	// Probe runs a connectivity probe in this consumer's account (for an
+	// endpoint this stack creates, or a spoke's, in its vpc.subnetIds,
+	// through the hub).
 	Probe bool
 	// Via is components.ViaOwn ("" too) or components.ViaHub: the consumer
 	// calls through the hub endpoint, from ExistingVpc (its id only) and
@@ -119,7 +120,8 @@ type Consumer struct {
 
 // DeploysInAccount says whether the program creates something in the
 // consumer's account: its endpoint, or as a spoke with hub.dns phz its VPC's
-// association with the hub's zone (a spoke has credentials only then).
+// association with the hub's zone or its probe (a spoke has credentials
+// only then).
 func (c Consumer) DeploysInAccount() bool {
 	return c.ManagesEndpoint() || (c.Via == components.ViaHub && (c.RoleArn != "" || c.Profile != ""))
 }

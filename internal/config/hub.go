@@ -36,7 +36,6 @@ var spokeUnused = []struct{ name, why string }{
 	{"endpointDnsName", "the spoke calls through the hub's endpoint"},
 	{"privateDns", "the spoke has no endpoint of its own; hub.dns says how spokes resolve the API"},
 	{"endpointPolicy", "the hub endpoint's policy serves every spoke"},
-	{"probe", "a probe through the hub is not built yet"},
 	{"stack", "a spoke is listed in the stack that holds the hub"},
 }
 
@@ -83,16 +82,19 @@ func (r *reader) hub(raw map[string]string, role string) *Hub {
 // spoke reads a consumer with via: hub: its account, its existing VPC's
 // id, its source ranges and principals; what belongs to an endpoint of its
 // own is refused. Credentials are required with hub.dns phz (the spoke's
-// account associates its VPC with the hub's zone) and profile (its VPC with
-// the hub's Profile) and refused otherwise: nothing is created in a spoke's
-// account with hub.dns none or a hub.profileId the spoke VPCs have.
+// account associates its VPC with the hub's zone), profile (its VPC with
+// the hub's Profile) or a probe (it runs in the spoke's account, in
+// vpc.subnetIds), and refused otherwise: nothing is created in a spoke's
+// account with hub.dns none or a hub.profileId the spoke VPCs have, and no
+// probe.
 func (r *reader) spoke(k key, m map[string]any, c *Consumer) {
+	c.Probe = r.optBool(k, m, "probe", false)
 	deploys := r.hubDns == components.HubDnsPhz || (r.hubDns == components.HubDnsProfile && r.hubProfileId == "")
-	why := "this consumer calls through the hub (via: hub) and hub.dns is " + components.HubDnsNone
+	why := "this consumer calls through the hub (via: hub), hub.dns is " + components.HubDnsNone + " and it has no probe"
 	if r.hubDns == components.HubDnsProfile {
-		why = "this consumer calls through the hub (via: hub) and its VPC has hub.profileId's Profile already"
+		why = "this consumer calls through the hub (via: hub), its VPC has hub.profileId's Profile already and it has no probe"
 	}
-	r.credentials(k, m, &c.Account, deploys, why)
+	r.credentials(k, m, &c.Account, deploys || c.Probe, why)
 	for _, u := range spokeUnused {
 		if _, present := m[u.name]; present {
 			r.fail(k.field(u.name), "not used with via: hub: %s; remove it", u.why)
@@ -112,10 +114,21 @@ func (r *reader) spoke(k key, m map[string]any, c *Consumer) {
 	if !ok {
 		return
 	}
-	for _, name := range []string{"subnetIds", "cidr", "azCount"} {
+	for _, name := range []string{"cidr", "azCount"} {
 		if _, present := vm[name]; present {
-			r.fail(k.field("vpc").field(name), "not used with via: hub: a spoke's VPC exists already and gets no endpoint; give only vpc.id")
+			r.fail(k.field("vpc").field(name), "not used with via: hub: a spoke's VPC exists already and gets no endpoint; give vpc.id (and vpc.subnetIds for its probe)")
 		}
+	}
+	_, subnets := vm["subnetIds"]
+	switch {
+	case c.Probe && !subnets:
+		r.missing(k.field("vpc").field("subnetIds"), "the spoke VPC's subnets its probe runs in (probe: true), with addresses in allowedCidrs")
+	case c.Probe:
+		// The probe runs in these subnets of the spoke VPC.
+		c.ExistingVpc = r.existingVpc(k.field("vpc"), vm)
+		return
+	case subnets:
+		r.fail(k.field("vpc").field("subnetIds"), "not used with via: hub without a probe: a spoke's VPC gets no endpoint; subnets are only where the spoke's probe runs (probe: true)")
 	}
 	c.ExistingVpc = &ExistingVpc{}
 	c.ExistingVpc.Id = r.vpcId(k.field("vpc"), vm)

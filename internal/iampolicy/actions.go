@@ -181,6 +181,7 @@ var InvokeActions = map[string][]string{
 	"aws:index/getAvailabilityZones:getAvailabilityZones": {"ec2:DescribeAvailabilityZones"},
 	"aws:ec2/getVpcEndpointService:getVpcEndpointService": {"ec2:DescribeVpcEndpointServices"},
 	"aws:ec2/getVpc:getVpc":                               {"ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"},
+	"aws:ec2/getSubnet:getSubnet":                         {"ec2:DescribeSubnets"},
 	"aws:index/getRegion:getRegion":                       {},
 	"aws:index/getCallerIdentity:getCallerIdentity":       {},
 	// An adoption (api.adopt) reads the API before anything is registered:
@@ -207,7 +208,6 @@ var InvokeActions = map[string][]string{
 	"aws:ec2/getRouteTables:getRouteTables":        {"ec2:DescribeRouteTables"},
 	"aws:ec2/getRouteTable:getRouteTable":          {"ec2:DescribeRouteTables"},
 	"aws:ec2/getSubnets:getSubnets":                {"ec2:DescribeSubnets"},
-	"aws:ec2/getSubnet:getSubnet":                  {"ec2:DescribeSubnets"},
 	"aws:apigateway/getAuthorizers:getAuthorizers": {"apigateway:GET"},
 	"aws:apigateway/getAuthorizer:getAuthorizer":   {"apigateway:GET"},
 }

@@ -162,6 +162,19 @@ var Rules = []Rule{
 		Cause: "the TLS handshake failed: call the name the endpoint serves (a custom name needs the Host or x-apigw-api-id form)"},
 }
 
+// HubRules are the rows that hold only for a probe that calls through a
+// hub endpoint in another VPC (a spoke's): its event carries them before
+// Rules, so their first match wins over the rows written for an endpoint in
+// the probe's own VPC. docs/hub.md shows them.
+var HubRules = []Rule{
+	{Name: "hub-dns", Failure: FailureDns,
+		Cause: "the name does not resolve in the spoke VPC: with hub.dns phz the API's own name resolves only in VPCs associated with the hub's private hosted zone (the spoke's association, enableDnsSupport and enableDnsHostnames on); the route53Alias and vpce names are public DNS and need no zone"},
+	{Name: "hub-forbidden", Status: 403, ErrorType: "AccessDeniedException",
+		Cause: "the API's resource policy refused the call through the hub: it admits a spoke only from its own ranges (aws:VpcSourceIp in consumers[].allowedCidrs) and, with AWS_IAM, only its principals; the probe's subnets (consumers[].vpc.subnetIds) must lie in this spoke's allowedCidrs, and no NAT may change the source address between the spoke and the hub"},
+	{Name: "hub-timeout", Failure: FailureTimeout,
+		Cause: "no answer from the hub endpoint in time: the spoke VPC's route tables must send the hub VPC's range to its Transit Gateway attachment (or peering) and the hub VPC's back to the spoke's range; the hub's security group admits 443 only from the spokes' allowedCidrs, so the probe's subnets must lie in this spoke's"},
+}
+
 // Refusals are x-amzn-ErrorType values with which API Gateway refuses a
 // call before the integration runs.
 var Refusals = []string{"ForbiddenException", "AccessDeniedException", "MissingAuthenticationTokenException", "UnauthorizedException", "MissingAuthenticationToken"}

@@ -93,8 +93,8 @@ func TestSchemaInputsOutputsAndRequiredFields(t *testing.T) {
 		{"xaccount:ec2:ConsumerVpc", []string{"cidr"}, []string{"azCount", "region", "tags", "protect"}, []string{"vpcId"}},
 		{"xaccount:apigateway:PrivateRestApi", []string{"vpcEndpointIds"}, []string{"routes", "adopt", "quotas"},
 			[]string{"restApiId", "executionArn", "rootResourceId", "bodyHash"}},
-		{"xaccount:lambda:ConnectivityProbe", []string{"region", "vpcId", "subnetIds", "endpointSecurityGroupId", "invokeUrls", "triggers"},
-			[]string{"sign", "failOnError"}, []string{"functionName", "securityGroupId", "results"}},
+		{"xaccount:lambda:ConnectivityProbe", []string{"region", "vpcId", "subnetIds", "invokeUrls", "triggers"},
+			[]string{"endpointSecurityGroupId", "endpointCidrs", "throughHub", "sign", "failOnError"}, []string{"functionName", "securityGroupId", "results"}},
 	}
 	for _, c := range cases {
 		r, ok := s.Resources[c.token]

@@ -272,6 +272,16 @@ var BadCases = []BadCase{
 		AddHub(c)
 		At(c, "consumers", 2)["profile"] = "orders"
 	}, "xaccount-api:consumers[2].profile", "nothing is deployed in its account"},
+	{"spoke probe without subnets", func(c map[string]any) {
+		AddHub(c)
+		At(c, "consumers", 2)["probe"] = true
+		At(c, "consumers", 2)["profile"] = "orders"
+	}, "xaccount-api:consumers[2].vpc.subnetIds", "the spoke VPC's subnets its probe runs in"},
+	{"spoke probe without credentials", func(c map[string]any) {
+		AddHub(c)
+		At(c, "consumers", 2)["probe"] = true
+		At(c, "consumers", 2, "vpc")["subnetIds"] = []any{"subnet-0b1c2d3e4f5a60719"}
+	}, "xaccount-api:consumers[2]", "neither roleArn nor profile"},
 	{"hub without spokes", func(c map[string]any) {
 		AddHub(c)
 		c["consumers"] = c["consumers"].([]any)[:2]

@@ -46,9 +46,6 @@ export class ConnectivityProbe extends pulumi.ComponentResource {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (!opts.id) {
-            if (args?.endpointSecurityGroupId === undefined && !opts.urn) {
-                throw new Error("Missing required property 'endpointSecurityGroupId'");
-            }
             if (args?.invokeUrls === undefined && !opts.urn) {
                 throw new Error("Missing required property 'invokeUrls'");
             }
@@ -64,6 +61,7 @@ export class ConnectivityProbe extends pulumi.ComponentResource {
             if (args?.vpcId === undefined && !opts.urn) {
                 throw new Error("Missing required property 'vpcId'");
             }
+            resourceInputs["endpointCidrs"] = args?.endpointCidrs;
             resourceInputs["endpointSecurityGroupId"] = args?.endpointSecurityGroupId;
             resourceInputs["executionArn"] = args?.executionArn;
             resourceInputs["expectedStatus"] = args?.expectedStatus;
@@ -78,6 +76,7 @@ export class ConnectivityProbe extends pulumi.ComponentResource {
             resourceInputs["stageName"] = args?.stageName;
             resourceInputs["subnetIds"] = args?.subnetIds;
             resourceInputs["tags"] = args?.tags;
+            resourceInputs["throughHub"] = args?.throughHub;
             resourceInputs["timeoutSeconds"] = args?.timeoutSeconds;
             resourceInputs["triggers"] = args?.triggers;
             resourceInputs["vpcId"] = args?.vpcId;
@@ -99,9 +98,13 @@ export class ConnectivityProbe extends pulumi.ComponentResource {
  */
 export interface ConnectivityProbeArgs {
     /**
-     * EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Required.
+     * EndpointCidrs are the ranges of an endpoint in another VPC (a hub's, reached over a Transit Gateway or peering): the probe's group allows 443 out to them and nothing else. A rule naming a security group of another VPC does not apply across a Transit Gateway unless the gateway has security group referencing turned on, which is off by default (EC2 API reference, TransitGatewayOptions.SecurityGroupReferencingSupport). Exactly one of EndpointSecurityGroupId and EndpointCidrs.
      */
-    endpointSecurityGroupId: pulumi.Input<string>;
+    endpointCidrs?: pulumi.Input<string[] | undefined>;
+    /**
+     * EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+     */
+    endpointSecurityGroupId?: pulumi.Input<string | undefined>;
     /**
      * ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
      */
@@ -154,6 +157,10 @@ export interface ConnectivityProbeArgs {
      * Tags are set on the role, the security group and the function. Optional.
      */
     tags?: pulumi.Input<{[key: string]: string} | undefined>;
+    /**
+     * ThroughHub says the probe calls through a hub endpoint (a spoke's probe): its diagnostics name the hub's causes first (probediag.HubRules). Optional.
+     */
+    throughHub?: boolean;
     /**
      * TimeoutSeconds bounds each call. Optional, default DefaultProbeTimeoutSeconds.
      */

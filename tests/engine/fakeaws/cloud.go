@@ -78,6 +78,15 @@ type Cloud struct {
 	RouteTables        map[string]*RouteTable        `json:"routeTables"`
 	TransitGateways    map[string]*TransitGateway    `json:"transitGateways"`
 	PeeringConnections map[string]*PeeringConnection `json:"peeringConnections"`
+	// SourceNat are private NAT gateways (seeded): a VPC by
+	// "account/region/vpc-id" to the private address of the NAT gateway its
+	// traffic to other VPCs goes out through. A private NAT gateway routes
+	// traffic "across VPCs ... through a transit gateway" from "a private IP
+	// address from the IP address range of the subnet" it is in
+	// ("NAT gateways", Amazon VPC user guide; "CreateNatGateway", EC2 API
+	// reference), so another VPC's endpoint, its security group and
+	// aws:VpcSourceIp see that address, not the caller's.
+	SourceNat map[string]string `json:"sourceNat,omitempty"`
 	// Roles maps IAM role ARNs to their account.
 	Roles map[string]string `json:"roles"`
 	// AccountRoles is API Gateway's account setting: "account/region" to

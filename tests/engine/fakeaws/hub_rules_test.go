@@ -41,6 +41,44 @@ func TestAnotherVpcReachesAnEndpointOnlyOverATransitPath(t *testing.T) {
 	assert.Equal(t, "dns", r.Failure, "the API's own name does not resolve in the spoke")
 }
 
+// TestAGroupReferenceDoesNotCrossTheTransitGateway: a workload of another
+// VPC whose group allows 443 out to the endpoint's group only (not to its
+// range) gets no path over the Transit Gateway, whose security group
+// referencing is off by default; 443 out to the endpoint VPC's range does.
+func TestAGroupReferenceDoesNotCrossTheTransitGateway(t *testing.T) {
+	w, f := spokeWorld(t, resourcePolicy(`"*"`))
+	w.c.joinOverTransitGateway(w.c.Vpcs["vpc-2"], w.c.Vpcs["vpc-1"])
+	g := w.c.SecurityGroups["sg-spoke"]
+	g.EgressCidrs, g.EgressGroups = nil, []string{"sg-ep"}
+	r := w.c.simulateCall(f, aliasUrl, nil, false)
+	assert.Equal(t, "timeout", r.Failure, "a rule naming the endpoint's group does not reach across VPCs")
+	g.EgressCidrs = []string{w.c.Vpcs["vpc-1"].CidrBlock}
+	r = w.c.simulateCall(f, aliasUrl, nil, false)
+	assert.Equalf(t, 200, r.Status, "443 out to the endpoint VPC's range (%s %s)", r.Failure, r.Detail)
+}
+
+// TestAPrivateNatGatewayIsTheSourceTheHubSees: through a private NAT
+// gateway (Cloud.SourceNat) the endpoint's security group and the
+// resource policy's aws:VpcSourceIp see the gateway's address, not the
+// caller's: an Allow for the caller's subnet refuses it (403), one for the
+// gateway's address admits it, and a group that does not admit the
+// gateway's address keeps it out.
+func TestAPrivateNatGatewayIsTheSourceTheHubSees(t *testing.T) {
+	allowFrom := func(cidr string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:eu-west-1:111111111111:abcde12345/*","Condition":{"StringEquals":{"aws:SourceVpce":"` + worldVpce + `"},"IpAddress":{"aws:VpcSourceIp":"` + cidr + `"}}}]}`
+	}
+	for cidr, want := range map[string]int{"10.30.0.0/25": 403, "10.30.0.200/32": 200} {
+		w, f := spokeWorld(t, allowFrom(cidr))
+		w.c.joinOverTransitGateway(w.c.Vpcs["vpc-2"], w.c.Vpcs["vpc-1"])
+		w.c.SourceNat = map[string]string{transitKey(f.Scope, "vpc-2"): "10.30.0.200"}
+		r := w.c.simulateCall(f, aliasUrl, nil, false)
+		assert.Equalf(t, want, r.Status, "allowed from %s, the NAT gateway's address 10.30.0.200 (%s %s %s)", cidr, r.Failure, r.ErrorType, r.Body)
+		w.c.SecurityGroups["sg-ep"].IngressCidrs = []string{"10.30.0.0/25"}
+		r = w.c.simulateCall(f, aliasUrl, nil, false)
+		assert.Equal(t, "timeout", r.Failure, "the group admits the caller's subnet, not the NAT gateway's address")
+	}
+}
+
 // TestResourcePolicyTellsCallersApartByVpcSourceIp: the resource policy sees
 // the caller's own address as aws:VpcSourceIp: an Allow for the spoke's
 // range admits it, an Allow for another range refuses it (no Allow).

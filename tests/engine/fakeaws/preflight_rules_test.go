@@ -105,3 +105,23 @@ func TestCloudControlFindsNoSettingsInAnAccountThatNeverUsedApiGateway(t *testin
 	_, err = invoke(t, p, InvokeCloudControlResource, map[string]any{"typeName": CloudControlAccountType, "identifier": producerAccount})
 	assert.NoError(t, err, "the settings exist once written")
 }
+
+// TestGetSubnetReadsASubnetOfTheAccount: aws_subnet answers a subnet of
+// the caller's account and region with its VPC and range, and says "no
+// matching" for one of another account, as the provider's singular data
+// sources do.
+func TestGetSubnetReadsASubnetOfTheAccount(t *testing.T) {
+	store := newStore(t)
+	scope := Scope{Account: producerAccount, Region: region}
+	other := Scope{Account: "333333333333", Region: region}
+	require.NoError(t, store.Seed([]Vpc{{Scope: scope, Id: "vpc-a", CidrBlock: "10.1.0.0/24"}, {Scope: other, Id: "vpc-b", CidrBlock: "10.2.0.0/24"}},
+		[]Subnet{{Scope: scope, Id: "subnet-a", VpcId: "vpc-a", CidrBlock: "10.1.0.0/26"}, {Scope: other, Id: "subnet-b", VpcId: "vpc-b", CidrBlock: "10.2.0.0/26"}}))
+	p := provider(t, store, producerAccount)
+	out, err := invoke(t, p, InvokeGetSubnet, map[string]any{"id": "subnet-a"})
+	require.NoError(t, err)
+	assert.Equal(t, "vpc-a", out["vpcId"])
+	assert.Equal(t, "10.1.0.0/26", out["cidrBlock"])
+	_, err = invoke(t, p, InvokeGetSubnet, map[string]any{"id": "subnet-b"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no matching EC2 Subnet found")
+}

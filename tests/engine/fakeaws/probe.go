@@ -268,7 +268,7 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 	// using endpoint policies"; IAM user guide, "Access denied error
 	// messages": "because no VPC endpoint policy allows").
 	if endpoint.Policy != "" {
-		d, err := decide(endpoint.Policy, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal, ViaDomainArn: viaDomainArn, VpcSourceIp: c.sourceIp(f)})
+		d, err := decide(endpoint.Policy, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal, ViaDomainArn: viaDomainArn, VpcSourceIp: c.callerIp(f, endpoint)})
 		switch {
 		case err != nil || d == policy.ExplicitDeny:
 			return denied(" with an explicit deny in a VPC endpoint policy")
@@ -276,7 +276,7 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 			return denied(" because no VPC endpoint policy allows the execute-api:Invoke action")
 		}
 	}
-	if d := c.invokeDecision(f, api, doc, resource, endpoint.Id, principal); d != policy.Allowed {
+	if d := c.invokeDecision(f, api, doc, resource, endpoint, principal); d != policy.Allowed {
 		why := ""
 		if d == policy.ExplicitDeny {
 			why = " with an explicit deny"
@@ -356,10 +356,10 @@ func decide(doc string, req policy.Request) (policy.Decision, error) {
 // in the caller's identity policies refuses; an unsigned call needs the
 // resource policy's Allow; a signed call from the API's own account needs
 // an Allow in either, from another account in both.
-func (c *Cloud) invokeDecision(f *Function, api *RestApi, resourcePolicy, resource, vpce, principal string) policy.Decision {
+func (c *Cloud) invokeDecision(f *Function, api *RestApi, resourcePolicy, resource string, endpoint *Endpoint, principal string) policy.Decision {
 	// aws:VpcSourceIp is the caller's address in its own VPC, set for every
 	// call through an endpoint ("AWS global condition context keys").
-	rp, err := decide(resourcePolicy, policy.Request{Resource: resource, SourceVpce: vpce, Principal: principal, VpcSourceIp: c.sourceIp(f)})
+	rp, err := decide(resourcePolicy, policy.Request{Resource: resource, SourceVpce: endpoint.Id, Principal: principal, VpcSourceIp: c.callerIp(f, endpoint)})
 	if err != nil || rp == policy.ExplicitDeny {
 		return policy.ExplicitDeny
 	}
@@ -413,8 +413,9 @@ func (c *Cloud) lambdaPermits(uri, methodArn string) bool {
 }
 
 // reaches says whether HTTPS from the function gets to the endpoint: the
-// endpoint is in the function's VPC, one of the function's groups allows 443
-// out to one of the endpoint's groups (or to a range holding its subnets),
+// endpoint is in the function's VPC (or another over a Transit Gateway
+// path), one of the function's groups allows 443 out to one of the
+// endpoint's groups (in the same VPC only) or to a range holding its subnets,
 // and one of the endpoint's groups allows 443 in from a range holding one of
 // the function's subnets.
 func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
@@ -429,7 +430,12 @@ func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
 			continue
 		}
 		for _, eg := range e.SecurityGroupIds {
-			if slices.Contains(g.EgressGroups, eg) {
+			// A rule naming a group admits that group's members only within
+			// the VPC (or over a peering, or a Transit Gateway with security
+			// group referencing turned on, which is off by default: EC2 API
+			// reference, TransitGatewayOptions.SecurityGroupReferencingSupport;
+			// neither is simulated): a spoke's probe must name the hub's range.
+			if sameVpc && slices.Contains(g.EgressGroups, eg) {
 				out = true
 			}
 		}
@@ -445,6 +451,11 @@ func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
 		if g == nil {
 			continue
 		}
+		if nat, ok := c.SourceNat[transitKey(f.Scope, f.VpcId)]; ok && !sameVpc {
+			// Through a private NAT gateway the endpoint sees its address.
+			in = in || anyContains(g.IngressCidrs, nat+"/32")
+			continue
+		}
 		for _, sid := range f.SubnetIds {
 			if s := c.Subnets[sid]; s != nil && anyContains(g.IngressCidrs, s.CidrBlock) {
 				in = true
@@ -452,6 +463,16 @@ func (c *Cloud) reaches(f *Function, e *Endpoint) bool {
 		}
 	}
 	return out && in
+}
+
+// callerIp is the address endpoint e sees for a call from f: the private
+// NAT gateway's when f's VPC sends its traffic to other VPCs through one
+// (Cloud.SourceNat), else f's own.
+func (c *Cloud) callerIp(f *Function, e *Endpoint) string {
+	if nat, ok := c.SourceNat[transitKey(f.Scope, f.VpcId)]; ok && (e.VpcId != f.VpcId || e.Scope != f.Scope) {
+		return nat
+	}
+	return c.sourceIp(f)
 }
 
 // sourceIp is the caller's address: the first one AWS hands out in its

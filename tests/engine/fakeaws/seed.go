@@ -50,3 +50,20 @@ func (s *Store) SeedVpcLinks(links ...VpcLink) error {
 		return nil
 	})
 }
+
+// SeedSourceNat sends VPC vpc's traffic to other VPCs through a private
+// NAT gateway of address addr ("" removes it; see Cloud.SourceNat):
+// another team's network, which the program does not create.
+func (s *Store) SeedSourceNat(scope Scope, vpc, addr string) error {
+	return s.Update(func(c *Cloud) error {
+		if c.SourceNat == nil {
+			c.SourceNat = map[string]string{}
+		}
+		if addr == "" {
+			delete(c.SourceNat, transitKey(scope, vpc))
+		} else {
+			c.SourceNat[transitKey(scope, vpc)] = addr
+		}
+		return nil
+	})
+}

@@ -31,9 +31,6 @@ func NewConnectivityProbe(ctx *pulumi.Context,
 		return nil, errors.New("missing one or more required arguments")
 	}
 
-	if args.EndpointSecurityGroupId == nil {
-		return nil, errors.New("invalid value for required argument 'EndpointSecurityGroupId'")
-	}
 	if args.InvokeUrls == nil {
 		return nil, errors.New("invalid value for required argument 'InvokeUrls'")
 	}
@@ -56,8 +53,10 @@ func NewConnectivityProbe(ctx *pulumi.Context,
 }
 
 type connectivityProbeArgs struct {
-	// EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Required.
-	EndpointSecurityGroupId string `pulumi:"endpointSecurityGroupId"`
+	// EndpointCidrs are the ranges of an endpoint in another VPC (a hub's, reached over a Transit Gateway or peering): the probe's group allows 443 out to them and nothing else. A rule naming a security group of another VPC does not apply across a Transit Gateway unless the gateway has security group referencing turned on, which is off by default (EC2 API reference, TransitGatewayOptions.SecurityGroupReferencingSupport). Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+	EndpointCidrs []string `pulumi:"endpointCidrs"`
+	// EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+	EndpointSecurityGroupId *string `pulumi:"endpointSecurityGroupId"`
 	// ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
 	ExecutionArn *string `pulumi:"executionArn"`
 	// ExpectedStatus is the status every form must return; 0 accepts any answer API Gateway did not refuse. Optional.
@@ -84,6 +83,8 @@ type connectivityProbeArgs struct {
 	SubnetIds []string `pulumi:"subnetIds"`
 	// Tags are set on the role, the security group and the function. Optional.
 	Tags map[string]string `pulumi:"tags"`
+	// ThroughHub says the probe calls through a hub endpoint (a spoke's probe): its diagnostics name the hub's causes first (probediag.HubRules). Optional.
+	ThroughHub *bool `pulumi:"throughHub"`
 	// TimeoutSeconds bounds each call. Optional, default DefaultProbeTimeoutSeconds.
 	TimeoutSeconds *int `pulumi:"timeoutSeconds"`
 	// Triggers re-run the probe whenever one of them changes (the deployment, the policy, the endpoint and who may reach it). Required.
@@ -94,8 +95,10 @@ type connectivityProbeArgs struct {
 
 // The set of arguments for constructing a ConnectivityProbe resource.
 type ConnectivityProbeArgs struct {
-	// EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Required.
-	EndpointSecurityGroupId pulumi.StringInput
+	// EndpointCidrs are the ranges of an endpoint in another VPC (a hub's, reached over a Transit Gateway or peering): the probe's group allows 443 out to them and nothing else. A rule naming a security group of another VPC does not apply across a Transit Gateway unless the gateway has security group referencing turned on, which is off by default (EC2 API reference, TransitGatewayOptions.SecurityGroupReferencingSupport). Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+	EndpointCidrs pulumi.StringArrayInput
+	// EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+	EndpointSecurityGroupId pulumi.StringPtrInput
 	// ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
 	ExecutionArn pulumi.StringPtrInput
 	// ExpectedStatus is the status every form must return; 0 accepts any answer API Gateway did not refuse. Optional.
@@ -122,6 +125,8 @@ type ConnectivityProbeArgs struct {
 	SubnetIds pulumi.StringArrayInput
 	// Tags are set on the role, the security group and the function. Optional.
 	Tags pulumi.StringMapInput
+	// ThroughHub says the probe calls through a hub endpoint (a spoke's probe): its diagnostics name the hub's causes first (probediag.HubRules). Optional.
+	ThroughHub *bool
 	// TimeoutSeconds bounds each call. Optional, default DefaultProbeTimeoutSeconds.
 	TimeoutSeconds *int
 	// Triggers re-run the probe whenever one of them changes (the deployment, the policy, the endpoint and who may reach it). Required.

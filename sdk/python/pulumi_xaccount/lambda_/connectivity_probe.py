@@ -19,12 +19,13 @@ __all__ = ['ConnectivityProbeArgs', 'ConnectivityProbe']
 @pulumi.input_type
 class ConnectivityProbeArgs:
     def __init__(__self__, *,
-                 endpoint_security_group_id: pulumi.Input[_builtins.str],
                  invoke_urls: pulumi.Input[Mapping[str, _builtins.str]],
                  region: _builtins.str,
                  subnet_ids: pulumi.Input[Sequence[_builtins.str]],
                  triggers: pulumi.Input[Mapping[str, _builtins.str]],
                  vpc_id: pulumi.Input[_builtins.str],
+                 endpoint_cidrs: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
+                 endpoint_security_group_id: pulumi.Input[Optional[_builtins.str]] = None,
                  execution_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  expected_status: Optional[_builtins.int] = None,
                  fail_on_error: Optional[_builtins.bool] = None,
@@ -35,16 +36,18 @@ class ConnectivityProbeArgs:
                  sign: Optional[_builtins.bool] = None,
                  stage_name: pulumi.Input[Optional[_builtins.str]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 through_hub: Optional[_builtins.bool] = None,
                  timeout_seconds: Optional[_builtins.int] = None):
         """
         The set of arguments for constructing a ConnectivityProbe resource.
 
-        :param pulumi.Input[_builtins.str] endpoint_security_group_id: EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] invoke_urls: InvokeUrls maps each invoke form to its URL (the stage's root), and InvokeHeaders the forms that need a header to that header (see InvokeForms). Required.
         :param _builtins.str region: Region of the API and the endpoint. Required. A plain string: it is validated before anything is registered.
         :param pulumi.Input[Sequence[_builtins.str]] subnet_ids: VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] triggers: Triggers re-run the probe whenever one of them changes (the deployment, the policy, the endpoint and who may reach it). Required.
         :param pulumi.Input[_builtins.str] vpc_id: VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
+        :param pulumi.Input[Sequence[_builtins.str]] endpoint_cidrs: EndpointCidrs are the ranges of an endpoint in another VPC (a hub's, reached over a Transit Gateway or peering): the probe's group allows 443 out to them and nothing else. A rule naming a security group of another VPC does not apply across a Transit Gateway unless the gateway has security group referencing turned on, which is off by default (EC2 API reference, TransitGatewayOptions.SecurityGroupReferencingSupport). Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+        :param pulumi.Input[_builtins.str] endpoint_security_group_id: EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Exactly one of EndpointSecurityGroupId and EndpointCidrs.
         :param pulumi.Input[_builtins.str] execution_arn: ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
         :param _builtins.int expected_status: ExpectedStatus is the status every form must return; 0 accepts any answer API Gateway did not refuse. Optional.
         :param _builtins.bool fail_on_error: FailOnError fails the update when a form does not answer as expected and is not pending (a new custom domain not ready yet, which is a warning instead). Optional, default true.
@@ -55,14 +58,18 @@ class ConnectivityProbeArgs:
         :param _builtins.bool sign: Sign makes SigV4-signed calls (an AWS_IAM API) with the probe's role, which is then allowed execute-api:Invoke on ExecutionArn, StageName and Path (GET) only. Optional.
         :param pulumi.Input[_builtins.str] stage_name: ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the role, the security group and the function. Optional.
+        :param _builtins.bool through_hub: ThroughHub says the probe calls through a hub endpoint (a spoke's probe): its diagnostics name the hub's causes first (probediag.HubRules). Optional.
         :param _builtins.int timeout_seconds: TimeoutSeconds bounds each call. Optional, default DefaultProbeTimeoutSeconds.
         """
-        pulumi.set(__self__, "endpoint_security_group_id", endpoint_security_group_id)
         pulumi.set(__self__, "invoke_urls", invoke_urls)
         pulumi.set(__self__, "region", region)
         pulumi.set(__self__, "subnet_ids", subnet_ids)
         pulumi.set(__self__, "triggers", triggers)
         pulumi.set(__self__, "vpc_id", vpc_id)
+        if endpoint_cidrs is not None:
+            pulumi.set(__self__, "endpoint_cidrs", endpoint_cidrs)
+        if endpoint_security_group_id is not None:
+            pulumi.set(__self__, "endpoint_security_group_id", endpoint_security_group_id)
         if execution_arn is not None:
             pulumi.set(__self__, "execution_arn", execution_arn)
         if expected_status is not None:
@@ -83,20 +90,10 @@ class ConnectivityProbeArgs:
             pulumi.set(__self__, "stage_name", stage_name)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
+        if through_hub is not None:
+            pulumi.set(__self__, "through_hub", through_hub)
         if timeout_seconds is not None:
             pulumi.set(__self__, "timeout_seconds", timeout_seconds)
-
-    @_builtins.property
-    @pulumi.getter(name="endpointSecurityGroupId")
-    def endpoint_security_group_id(self) -> pulumi.Input[_builtins.str]:
-        """
-        EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Required.
-        """
-        return pulumi.get(self, "endpoint_security_group_id")
-
-    @endpoint_security_group_id.setter
-    def endpoint_security_group_id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "endpoint_security_group_id", value)
 
     @_builtins.property
     @pulumi.getter(name="invokeUrls")
@@ -157,6 +154,30 @@ class ConnectivityProbeArgs:
     @vpc_id.setter
     def vpc_id(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "vpc_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointCidrs")
+    def endpoint_cidrs(self) -> pulumi.Input[Optional[Sequence[_builtins.str]]]:
+        """
+        EndpointCidrs are the ranges of an endpoint in another VPC (a hub's, reached over a Transit Gateway or peering): the probe's group allows 443 out to them and nothing else. A rule naming a security group of another VPC does not apply across a Transit Gateway unless the gateway has security group referencing turned on, which is off by default (EC2 API reference, TransitGatewayOptions.SecurityGroupReferencingSupport). Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+        """
+        return pulumi.get(self, "endpoint_cidrs")
+
+    @endpoint_cidrs.setter
+    def endpoint_cidrs(self, value: pulumi.Input[Optional[Sequence[_builtins.str]]]):
+        pulumi.set(self, "endpoint_cidrs", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointSecurityGroupId")
+    def endpoint_security_group_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+        """
+        return pulumi.get(self, "endpoint_security_group_id")
+
+    @endpoint_security_group_id.setter
+    def endpoint_security_group_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "endpoint_security_group_id", value)
 
     @_builtins.property
     @pulumi.getter(name="executionArn")
@@ -279,6 +300,18 @@ class ConnectivityProbeArgs:
         pulumi.set(self, "tags", value)
 
     @_builtins.property
+    @pulumi.getter(name="throughHub")
+    def through_hub(self) -> Optional[_builtins.bool]:
+        """
+        ThroughHub says the probe calls through a hub endpoint (a spoke's probe): its diagnostics name the hub's causes first (probediag.HubRules). Optional.
+        """
+        return pulumi.get(self, "through_hub")
+
+    @through_hub.setter
+    def through_hub(self, value: Optional[_builtins.bool]):
+        pulumi.set(self, "through_hub", value)
+
+    @_builtins.property
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> Optional[_builtins.int]:
         """
@@ -297,6 +330,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 endpoint_cidrs: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  endpoint_security_group_id: pulumi.Input[Optional[_builtins.str]] = None,
                  execution_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  expected_status: Optional[_builtins.int] = None,
@@ -311,6 +345,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
                  stage_name: pulumi.Input[Optional[_builtins.str]] = None,
                  subnet_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 through_hub: Optional[_builtins.bool] = None,
                  timeout_seconds: Optional[_builtins.int] = None,
                  triggers: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  vpc_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -320,7 +355,8 @@ class ConnectivityProbe(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] endpoint_security_group_id: EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Required.
+        :param pulumi.Input[Sequence[_builtins.str]] endpoint_cidrs: EndpointCidrs are the ranges of an endpoint in another VPC (a hub's, reached over a Transit Gateway or peering): the probe's group allows 443 out to them and nothing else. A rule naming a security group of another VPC does not apply across a Transit Gateway unless the gateway has security group referencing turned on, which is off by default (EC2 API reference, TransitGatewayOptions.SecurityGroupReferencingSupport). Exactly one of EndpointSecurityGroupId and EndpointCidrs.
+        :param pulumi.Input[_builtins.str] endpoint_security_group_id: EndpointSecurityGroupId is the endpoint's security group: the probe's own group allows 443 out to it and nothing else. Exactly one of EndpointSecurityGroupId and EndpointCidrs.
         :param pulumi.Input[_builtins.str] execution_arn: ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
         :param _builtins.int expected_status: ExpectedStatus is the status every form must return; 0 accepts any answer API Gateway did not refuse. Optional.
         :param _builtins.bool fail_on_error: FailOnError fails the update when a form does not answer as expected and is not pending (a new custom domain not ready yet, which is a warning instead). Optional, default true.
@@ -334,6 +370,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] stage_name: ExecutionArn and StageName name what a signed probe may invoke. Required with Sign.
         :param pulumi.Input[Sequence[_builtins.str]] subnet_ids: VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
         :param pulumi.Input[Mapping[str, _builtins.str]] tags: Tags are set on the role, the security group and the function. Optional.
+        :param _builtins.bool through_hub: ThroughHub says the probe calls through a hub endpoint (a spoke's probe): its diagnostics name the hub's causes first (probediag.HubRules). Optional.
         :param _builtins.int timeout_seconds: TimeoutSeconds bounds each call. Optional, default DefaultProbeTimeoutSeconds.
         :param pulumi.Input[Mapping[str, _builtins.str]] triggers: Triggers re-run the probe whenever one of them changes (the deployment, the policy, the endpoint and who may reach it). Required.
         :param pulumi.Input[_builtins.str] vpc_id: VpcId and SubnetIds are the endpoint's VPC and subnets; the probe runs there. Required.
@@ -362,6 +399,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 endpoint_cidrs: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  endpoint_security_group_id: pulumi.Input[Optional[_builtins.str]] = None,
                  execution_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  expected_status: Optional[_builtins.int] = None,
@@ -376,6 +414,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
                  stage_name: pulumi.Input[Optional[_builtins.str]] = None,
                  subnet_ids: pulumi.Input[Optional[Sequence[_builtins.str]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
+                 through_hub: Optional[_builtins.bool] = None,
                  timeout_seconds: Optional[_builtins.int] = None,
                  triggers: pulumi.Input[Optional[Mapping[str, _builtins.str]]] = None,
                  vpc_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -390,8 +429,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = ConnectivityProbeArgs.__new__(ConnectivityProbeArgs)
 
-            if endpoint_security_group_id is None and not opts.urn:
-                raise TypeError("Missing required property 'endpoint_security_group_id'")
+            __props__.__dict__["endpoint_cidrs"] = endpoint_cidrs
             __props__.__dict__["endpoint_security_group_id"] = endpoint_security_group_id
             __props__.__dict__["execution_arn"] = execution_arn
             __props__.__dict__["expected_status"] = expected_status
@@ -412,6 +450,7 @@ class ConnectivityProbe(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'subnet_ids'")
             __props__.__dict__["subnet_ids"] = subnet_ids
             __props__.__dict__["tags"] = tags
+            __props__.__dict__["through_hub"] = through_hub
             __props__.__dict__["timeout_seconds"] = timeout_seconds
             if triggers is None and not opts.urn:
                 raise TypeError("Missing required property 'triggers'")
