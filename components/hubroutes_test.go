@@ -252,3 +252,18 @@ func TestPreflightRefusesVpcsOfAnotherRegion(t *testing.T) {
 	assert.Contains(t, err.Error(), "network account "+testNetworkAccount)
 	assert.Empty(t, customResources(mocks), "nothing is registered")
 }
+
+// TestPreflightRefusesAHubSubnetOfAnotherVpc: the hub endpoint's subnets
+// must be the hub VPC's (their ranges are where the spokes route to): a
+// subnet of another VPC is refused on hub.subnetIds.
+func TestPreflightRefusesAHubSubnetOfAnotherVpc(t *testing.T) {
+	_, _, err := runHubPreflight(t, HubDnsPhz, hubNetworks(func(nets map[string]awsmock.Network) {
+		hub, orders := nets[hubVpcId], nets[ordersVpcId]
+		delete(hub.Subnets, "subnet-0a1b2c3d4e5f6071a")
+		orders.Subnets["subnet-0a1b2c3d4e5f6071a"] = "10.40.0.128/25"
+		nets[hubVpcId], nets[ordersVpcId] = hub, orders
+	}))
+	require.Error(t, err)
+	assert.Equal(t, []string{"hub.subnetIds"}, fieldsOf(err), "%v", err)
+	assert.Contains(t, err.Error(), `got "subnet-0a1b2c3d4e5f6071a", a subnet of VPC `+ordersVpcId+"; expected a subnet of hub VPC "+hubVpcId)
+}

@@ -27,7 +27,10 @@ import (
 //   - each existing VPC (VpcId) a created endpoint goes into: its DNS
 //     attributes when private DNS or the custom domain's private hosted zone
 //     needs them, and with private DNS an execute-api endpoint of the VPC
-//     that has private DNS already (a VPC holds one per service).
+//     that has private DNS already (a VPC holds one per service);
+//   - with a hub, the hub VPC and, with the hub's zone, each spoke's VPC
+//     (refused when the stack's region holds no VPC of that ID), and the
+//     routes of a call through the hub both ways (hubroutes.go).
 //
 // What it does not read, and why: a private custom domain's name does not
 // conflict ("the domain name doesn't need to be unique", API Gateway
