@@ -119,6 +119,12 @@ func TestHubCostSampleIsWhatThePlanPrints(t *testing.T) {
 	code, out, errOut := runCLI("--stack", "hub", "--root", projectRoot)
 	require.Equal(t, 0, code, errOut)
 	assert.Empty(t, inOrder(sample, out, false, false), "lines of the sample the plan does not print (in this order)")
+	// The README's hub section quotes the saving and the break-even.
+	m := regexp.MustCompile(`fixed saving ([0-9.]+): the hub costs less below ([0-9]+) GB a month`).FindStringSubmatch(out)
+	require.NotNil(t, m, "the plan prints the saving and the break-even")
+	readme := docSection(t, "README.md", "## One endpoint for many VPCs: the hub")
+	assert.Contains(t, readme, "save "+m[1]+" USD a month", "the README's saving is the plan's")
+	assert.Contains(t, readme, "above "+m[2]+" GB a month", "the README's break-even is the plan's")
 }
 
 // quoteMark names the file a code block of the docs quotes, on the line
