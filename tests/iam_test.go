@@ -641,3 +641,35 @@ func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(
 			"route53profiles:TagResource", "route53profiles:UntagResource"}, slices.Compact(got), "spoke account %s", account)
 	}
 }
+
+// TestEveryPrintedStatementNamesItsResources: IAM refuses a permission
+// policy statement without Resource (MalformedPolicyDocument, "Policy
+// statement must contain resources"), which would leave the role uncreated;
+// every role of every stack file names them, and no account gets API
+// Gateway's domain management-policy action without a domain to share.
+func TestEveryPrintedStatementNamesItsResources(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(projectRoot, "Pulumi.*.yaml"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 4)
+	for _, file := range files {
+		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(file), "Pulumi."), ".yaml")
+		raw, err := plan.ReadConfigFile(file)
+		require.NoError(t, err)
+		p, err := plan.Run(stack, raw)
+		require.NoError(t, err, stack)
+		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+		require.NoError(t, err, stack)
+		for account, a := range set.Accounts {
+			for name, role := range a.Roles {
+				for _, st := range role.Policy.Statement {
+					assert.NotEmptyf(t, st.Resource, "%s: account %s role %s statement %s has no Resource", stack, account, name, st.Sid)
+					if slices.Contains(st.Action, "apigateway:UpdateDomainNameManagementPolicy") {
+						assert.Truef(t, slices.ContainsFunc(p.Resources, func(r plan.Resource) bool {
+							return r.Account == account && r.Type == "aws:apigateway/domainName:DomainName"
+						}), "%s: account %s gets the domain management-policy action without a domain", stack, account)
+					}
+				}
+			}
+		}
+	}
+}

@@ -131,6 +131,12 @@ func accountPolicy(region string, a AccountInput, sid string, keep func(string) 
 	doc := Document{Version: "2012-10-17"}
 	for _, k := range keys {
 		g := groups[k]
+		if len(g.scope.resources) == 0 {
+			// IAM refuses a statement without resources
+			// (MalformedPolicyDocument: "Policy statement must contain
+			// resources"), so the whole role could not be created.
+			return Document{}, fmt.Errorf("account %s: no resource scopes %v; IAM refuses a statement without Resource", a.Account, g.actions)
+		}
 		sort.Strings(g.actions)
 		doc.Statement = append(doc.Statement, Statement{
 			Sid: sid + strings.ToUpper(g.service[:1]) + g.service[1:] + g.scope.name, Effect: "Allow",

@@ -54,6 +54,12 @@ func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
 		if action == "apigateway:CreateAccessAssociation" {
 			return []scope{{name: "AssociatedDomains", resources: e.associatedDomains()}}
 		}
+		if action == "apigateway:UpdateDomainNameManagementPolicy" && !slices.Contains(e.in.Types, domainType) {
+			// RAM writes a domain's management policy as the sharer only
+			// when the share holds a domain name; a share of a Route 53
+			// Profile (hub.dns profile) needs none.
+			return nil
+		}
 		scopes := []scope{{resources: e.apigatewayResources()}}
 		if action == "apigateway:GET" && slices.Contains(origins, cloudControlInvoke) && !slices.Contains(e.in.Types, accountType) {
 			// The preflight reads the account's CloudWatch Logs role

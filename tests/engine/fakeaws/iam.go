@@ -182,6 +182,14 @@ func parsePolicy(doc string) (iamPolicy, error) {
 				return iamPolicy{}, fmt.Errorf("the simulated IAM does not evaluate %s", k)
 			}
 		}
+		if _, principal := s["Principal"]; !principal && len(strList(s["Resource"])) == 0 {
+			// An identity policy's statement must name its resources: IAM
+			// refuses the policy otherwise ("IAM JSON policy elements:
+			// Resource": "Each statement must include either a Resource or a
+			// NotResource element"; MalformedPolicyDocument, "Policy
+			// statement must contain resources").
+			return iamPolicy{}, fmt.Errorf("MalformedPolicyDocument: Policy statement must contain resources")
+		}
 		st := iamStatement{Effect: str(s["Effect"]), Action: strList(s["Action"]), NotAction: strList(s["NotAction"]), Resource: strList(s["Resource"])}
 		if pr, ok := s["Principal"].(map[string]any); ok {
 			st.Principal = map[string][]string{}

@@ -244,3 +244,16 @@ func TestTrustOfAnAccountAdmitsItsPrincipals(t *testing.T) {
 		assert.Equalf(t, c.want, ok, "%s trusted, %s calls", c.principal, c.caller)
 	}
 }
+
+// TestAnIdentityStatementWithoutResourceIsMalformed: IAM refuses an
+// identity policy statement that names no resources; a trust statement
+// (with a Principal) needs none.
+func TestAnIdentityStatementWithoutResourceIsMalformed(t *testing.T) {
+	_, err := parsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"apigateway:UpdateDomainNameManagementPolicy"}]}`)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "MalformedPolicyDocument")
+	_, err = parsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
+	assert.NoError(t, err, "a trust policy")
+	_, err = parsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	assert.NoError(t, err)
+}
