@@ -324,6 +324,7 @@ func TestHubZoneGivesSpokesTheApisName(t *testing.T) {
 		assert.Equal(t, s.account, mocks.AccountOf(assoc), "the VPC's account associates")
 		assert.Equal(t, s.vpc, assoc.Inputs["vpcId"].StringValue())
 		assert.Contains(t, assoc.Dependencies, auth.URN, "after its authorization (and deleted before it)")
+		assert.True(t, assoc.DeleteBeforeReplace, "a zone of the same name cannot join the VPC while the old one holds it")
 		assert.Contains(t, assoc.Dependencies, zone.URN)
 		assert.Equal(t, fmt.Sprintf("https://%s/dev", host), res.urls[s.name][InvokePrivateDns], "%s calls the API by its name", s.name)
 	}

@@ -204,7 +204,11 @@ func newHubProfile(ctx *pulumi.Context, name string, parent pulumi.Resource, arg
 			ProfileId:  profile.ID(),
 			ResourceId: c.VpcId,
 			Tags:       args.Tags,
-		}, pulumi.Parent(parent), pulumi.Provider(c.Provider), pulumi.DependsOn(append(after, inProfile)))
+			// Deleted before it is replaced (a new Profile, another name): a
+			// VPC holds one Profile ("A VPC can have only one Profile
+			// associated with it", AssociateProfile), so a new association
+			// made first would be refused.
+		}, pulumi.Parent(parent), pulumi.Provider(c.Provider), pulumi.DependsOn(append(after, inProfile)), pulumi.DeleteBeforeReplace(true))
 		if err != nil {
 			return nil, fmt.Errorf("spoke %s: %w", c.Name, err)
 		}

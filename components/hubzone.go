@@ -179,7 +179,11 @@ func newSpokeZone(ctx *pulumi.Context, z spokeZone, name string, parent pulumi.R
 			ZoneId:    zone.ZoneId,
 			VpcId:     c.VpcId,
 			VpcRegion: pulumi.String(args.Region),
-		}, pulumi.Parent(parent), pulumi.Provider(c.Provider), pulumi.DependsOn(after))
+			// Deleted before it is replaced: a zone replaced by one of the
+			// same name (hub.accountId changed) cannot join a VPC that is
+			// still on the old one (ConflictingDomainExists,
+			// AssociateVPCWithHostedZone).
+		}, pulumi.Parent(parent), pulumi.Provider(c.Provider), pulumi.DependsOn(after), pulumi.DeleteBeforeReplace(true))
 		if err != nil {
 			return nil, fmt.Errorf("spoke %s: %w", c.Name, err)
 		}
