@@ -673,3 +673,31 @@ func TestEveryPrintedStatementNamesItsResources(t *testing.T) {
 		}
 	}
 }
+
+// TestIamHubNetworkZonesOnTheHubVpcOnly: the network account's deployer
+// creates private zones on the hub VPC only (route53:VPCs), and gets no
+// AssociateVPCWithHostedZone on every zone: the hub endpoint's private DNS
+// is off, so AWS associates no service zone for it.
+func TestIamHubNetworkZonesOnTheHubVpcOnly(t *testing.T) {
+	raw, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.hub.yaml"))
+	require.NoError(t, err)
+	p, err := plan.Run("hub", raw)
+	require.NoError(t, err)
+	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+	require.NoError(t, err)
+	var create *iampolicy.Statement
+	for i, st := range set.Accounts["777777777777"].Roles["deployer"].Policy.Statement {
+		if slices.Contains(st.Action, "route53:CreateHostedZone") {
+			create = &set.Accounts["777777777777"].Roles["deployer"].Policy.Statement[i]
+		}
+		if slices.Contains(st.Action, "route53:AssociateVPCWithHostedZone") {
+			named := st.Condition["StringEquals"]["route53:VPCs"]
+			if named == nil {
+				named = st.Condition["ForAllValues:StringEquals"]["route53:VPCs"]
+			}
+			assert.NotEmptyf(t, named, "statement %s: AssociateVPCWithHostedZone only for named VPCs", st.Sid)
+		}
+	}
+	require.NotNil(t, create)
+	assert.Equal(t, []string{"VPCId=vpc-0a1b2c3d4e5f60718,VPCRegion=eu-west-1"}, create.Condition["StringEquals"]["route53:VPCs"], "zones on the hub VPC only")
+}

@@ -197,6 +197,17 @@ type AccountInput struct {
 	// gives them ("VPCId=<id>,VPCRegion=<region>"): the only VPCs the
 	// deployer may authorize, associate or disassociate for them.
 	AssociationVpcs []string
+	// ZoneVpcs are the VPCs the account's private hosted zones are created
+	// on, in route53:VPCs's form, when each is an existing VPC the stack
+	// file names (a hub's VPC, a consumer's vpc.id); ZoneVpcsOpen says a
+	// zone is created on a VPC known only once it exists (then any VPC of
+	// the region).
+	ZoneVpcs     []string
+	ZoneVpcsOpen bool
+	// PrivateDnsEndpoint says an endpoint the stack creates in the account
+	// has private DNS on (AWS associates its service zone with the VPC as
+	// the caller: route53:AssociateVPCWithHostedZone on any zone).
+	PrivateDnsEndpoint bool
 	// ShareOwners are the accounts whose RAM resource shares the account
 	// accepts (and may leave).
 	ShareOwners []string

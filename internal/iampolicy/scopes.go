@@ -318,6 +318,15 @@ func (e scopeEnv) route53Scopes(action string, origins []string) []scope {
 	case "route53:GetChange":
 		return []scope{{name: "Changes", resources: []string{fmt.Sprintf("arn:%s:route53:::change/*", p)}}}
 	case "route53:CreateHostedZone":
+		if len(e.in.ZoneVpcs) > 0 && !e.in.ZoneVpcsOpen {
+			// Every zone of the account is created on a VPC the stack
+			// file names: those only (one VPC per request: StringEquals).
+			vpcs := slices.Clone(e.in.ZoneVpcs)
+			slices.Sort(vpcs)
+			return []scope{{name: "PrivateZones", resources: []string{"*"}, condition: map[string]map[string]any{
+				"StringEquals": {"route53:VPCs": slices.Compact(vpcs)},
+			}}}
+		}
 		return []scope{{name: "PrivateZones", resources: []string{"*"}, condition: map[string]map[string]any{
 			"StringLike": {"route53:VPCs": "VPCId=*,VPCRegion=" + e.region},
 		}}}
@@ -352,22 +361,42 @@ func (e scopeEnv) route53Scopes(action string, origins []string) []scope {
 		// Amazon Route 53"): it lists by the VPC in the request.
 		return []scope{{name: "ZonesOfVpcs", resources: []string{"*"}}}
 	case "route53:AssociateVPCWithHostedZone":
-		if slices.Contains(origins, vpcEndpointType) {
+		if slices.Contains(origins, vpcEndpointType) && e.in.PrivateDnsEndpoint {
 			return []scope{{name: "ServiceZones", resources: []string{"*"}}}
 		}
 	}
-	if onlyOf(origins, authorizationType, zoneAssociationType) && len(e.in.AssociationVpcs) > 0 && slices.Contains(vpcActions, action) {
+	if !e.in.PrivateDnsEndpoint {
+		// An endpoint with private DNS off (the hub's) associates no zone.
+		origins = slices.DeleteFunc(slices.Clone(origins), func(o string) bool { return o == vpcEndpointType })
+	}
+	zoneVpcsKnown := !slices.Contains(origins, zoneType) || (len(e.in.ZoneVpcs) > 0 && !e.in.ZoneVpcsOpen)
+	if onlyOf(origins, authorizationType, zoneAssociationType, zoneType) && zoneVpcsKnown && len(e.in.AssociationVpcs)+len(e.in.ZoneVpcs) > 0 && slices.Contains(vpcActions, action) {
 		// The hub zone's authorizations (network account) and associations
 		// (a spoke's account): only the VPCs they name (route53:VPCs, "VPC
 		// permissions", Route 53 developer guide: AssociateVPCWithHostedZone,
 		// DisassociateVPCFromHostedZone, Create/DeleteVPCAssociationAuthorization).
-		vpcs := slices.Clone(e.in.AssociationVpcs)
+		vpcs, name := slices.Clone(e.in.AssociationVpcs), "HubZoneVpcs"
+		if slices.Contains(origins, zoneType) {
+			// A zone's own VPCs too: IAM checks AssociateVPCWithHostedZone
+			// on the new zone for CreateHostedZone with a VPC. A statement
+			// of its own (statements are grouped by name).
+			vpcs, name = append(vpcs, e.in.ZoneVpcs...), "ZoneVpcs"
+		}
 		slices.Sort(vpcs)
+		vpcs = slices.Compact(vpcs)
 		// Each of these calls names one VPC, so the key has one value:
 		// StringEquals, which a request without the key does not match
-		// (ForAllValues would).
-		return []scope{{name: "HubZoneVpcs", resources: zones, condition: map[string]map[string]any{
-			"StringEquals": {"route53:VPCs": vpcs},
+		// (ForAllValues would). A zone's own AssociateVPCWithHostedZone is
+		// also authorized inside CreateHostedZone, whose request may not
+		// carry the key there: ForAllValues then (a request that names a
+		// VPC names one of these; CreateHostedZone itself is pinned to the
+		// zone's VPCs, PrivateZones).
+		op := "StringEquals"
+		if name == "ZoneVpcs" {
+			op = "ForAllValues:StringEquals"
+		}
+		return []scope{{name: name, resources: zones, condition: map[string]map[string]any{
+			op: {"route53:VPCs": vpcs},
 		}}}
 	}
 	return []scope{{resources: zones}}

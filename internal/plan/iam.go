@@ -61,6 +61,7 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 					in.Types = append(in.Types, r.Type)
 				}
 				addScopeFacts(&in, r, producerOf(q))
+				addZoneFacts(&in, r, q.config)
 			}
 			for _, tok := range q.Invokes[account] {
 				if !slices.Contains(in.Invokes, tok) {
@@ -191,6 +192,58 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 			in.SharePrincipals = append(in.SharePrincipals, principal)
 		}
 	}
+}
+
+// zoneType and vpcEndpointType are the types whose inputs say which VPCs
+// the account's private zones are created on, and whether AWS associates an
+// endpoint's service zone as the caller.
+const (
+	zoneType        = "aws:route53/zone:Zone"
+	vpcEndpointType = "aws:ec2/vpcEndpoint:VpcEndpoint"
+)
+
+// addZoneFacts records, for a private hosted zone, the VPCs it is created
+// on when the stack file names them (the hub's vpc.id, a consumer's
+// vpc.id); a VPC the stack creates, whose ID exists only once it does,
+// leaves the account's zone VPCs open. An endpoint with private DNS on is
+// recorded too.
+func addZoneFacts(in *iampolicy.AccountInput, r Resource, cfg *config.Config) {
+	switch r.Type {
+	case zoneType:
+		vpcs, _ := r.Inputs["vpcs"].([]any)
+		for _, v := range vpcs {
+			m, _ := v.(map[string]any)
+			id, _ := m["vpcId"].(string)
+			region, _ := m["vpcRegion"].(string)
+			if id == "" || region == "" || !namedVpc(cfg, id) {
+				in.ZoneVpcsOpen = true
+				continue
+			}
+			if k := "VPCId=" + id + ",VPCRegion=" + region; !slices.Contains(in.ZoneVpcs, k) {
+				in.ZoneVpcs = append(in.ZoneVpcs, k)
+			}
+		}
+	case vpcEndpointType:
+		if on, _ := r.Inputs["privateDnsEnabled"].(bool); on {
+			in.PrivateDnsEndpoint = true
+		}
+	}
+}
+
+// namedVpc says whether the stack file names VPC id as an existing VPC.
+func namedVpc(cfg *config.Config, id string) bool {
+	if cfg == nil {
+		return false
+	}
+	if cfg.Hub != nil && cfg.Hub.Vpc.Id == id {
+		return true
+	}
+	for _, c := range cfg.Consumers {
+		if c.ExistingVpc != nil && c.ExistingVpc.Id == id {
+			return true
+		}
+	}
+	return false
 }
 
 // apiHostPattern turns an API's own name, {api-id}.execute-api.{region}.amazonaws.com
