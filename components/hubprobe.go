@@ -19,11 +19,19 @@ import (
 // policy together, and a red one is diagnosed with the hub's causes first
 // (probediag.HubRules).
 
-// hubVpcCidr is the hub VPC's primary range, read with the network
-// account's provider: a spoke's probe may send 443 there and nowhere else.
+// hubVpcCidr are the hub VPC's ranges (its primary block and every
+// associated one: the endpoint's subnets may be in a secondary block), read
+// with the network account's provider: a spoke's probe may send 443 there
+// and nowhere else.
 func hubVpcCidr(ctx *pulumi.Context, parent pulumi.Resource, h *HubArgs) pulumi.StringArrayOutput {
 	vpc := lookupVpc(ctx, h.VpcId, pulumi.Parent(parent), pulumi.Provider(h.Provider))
-	return vpc.ApplyT(func(v any) []string { return []string{v.(existingVpc).CidrBlock} }).(pulumi.StringArrayOutput)
+	return vpc.ApplyT(func(v any) []string {
+		var out []string
+		for _, p := range vpcCidrs(v.(existingVpc)) {
+			out = append(out, p.String())
+		}
+		return out
+	}).(pulumi.StringArrayOutput)
 }
 
 // hubZoneReady resolves once the hub zone's alias and a spoke's

@@ -40,8 +40,8 @@ type HubCost struct {
 	Zones int `json:"zones"`
 	// HubEndpoint is the hub endpoint's monthly price.
 	HubEndpoint float64 `json:"hubEndpointUsd"`
-	// HostedZone is the hub's private hosted zone's monthly price (0 with
-	// dns: none).
+	// HostedZone is the monthly price of the hub's private hosted zones (0
+	// with dns: none; two with a custom domain).
 	HostedZone float64 `json:"hostedZoneUsd"`
 	// OwnEndpoints is what one endpoint per spoke would cost a month.
 	OwnEndpoints float64 `json:"ownEndpointsUsd"`
@@ -53,7 +53,7 @@ type HubCost struct {
 	TransitGatewayPerGb float64 `json:"transitGatewayPerGbUsd"`
 	// BreakEvenGb is the monthly traffic, requests and responses of all
 	// spokes together, above which endpoints of their own cost less; 0 when
-	// the hub never costs less.
+	// the hub never costs less, or a charge is not counted (NotCounted).
 	BreakEvenGb float64 `json:"breakEvenGbPerMonth"`
 	// NotCounted names a charge of the stack's DNS mode the comparison
 	// leaves out ("" when none): with dns profile, Route 53 Profiles'
@@ -76,6 +76,9 @@ func hubCost(cfg *config.Config) *HubCost {
 	c.HubEndpoint = cents(endpoint)
 	if cfg.Hub.Dns != components.HubDnsNone {
 		c.HostedZone = hostedZoneMonthUsd
+		if cfg.Api.CustomDomain != nil {
+			c.HostedZone += hostedZoneMonthUsd // the zone of the domain's name
+		}
 	}
 	if cfg.Hub.Dns == components.HubDnsProfile {
 		c.NotCounted = "Route 53 Profiles bills each Profile-VPC association by the hour (\"Amazon Route 53 pricing\"), " +
@@ -83,7 +86,7 @@ func hubCost(cfg *config.Config) *HubCost {
 	}
 	c.OwnEndpoints = cents(endpoint * float64(c.Spokes))
 	c.FixedSaving = cents(c.OwnEndpoints - c.HubEndpoint - c.HostedZone)
-	if c.FixedSaving > 0 {
+	if c.FixedSaving > 0 && c.NotCounted == "" {
 		c.BreakEvenGb = math.Floor(c.FixedSaving / transitGatewayGbUsd)
 	}
 	return c
@@ -109,6 +112,10 @@ func (c *HubCost) write(tw *textWriter) {
 	}
 	if c.BreakEvenGb > 0 {
 		tw.line(1, "fixed saving %.2f: the hub costs less below %.0f GB a month across all spokes, endpoints of their own above it", c.FixedSaving, c.BreakEvenGb)
+		return
+	}
+	if c.NotCounted != "" {
+		tw.line(1, "no break-even computed: %.2f a month before the charge not counted above, which may exceed it", c.FixedSaving)
 		return
 	}
 	tw.line(1, "no fixed saving (%.2f): with %d spoke(s) the hub costs more at any traffic; choose it for one place of DNS and policy, not for cost", c.FixedSaving, c.Spokes)

@@ -54,8 +54,13 @@ func TestHubCostComparesTheHubWithEndpointsOfTheSpokesOwn(t *testing.T) {
 			}
 		})
 	}
-	if c := hubCost(hubConfig(components.HubDnsProfile, 2, 2)); !strings.Contains(c.NotCounted, "Profile-VPC association") {
-		t.Errorf("with dns profile the comparison does not say it leaves out the Profile's charge: %q", c.NotCounted)
+	if c := hubCost(hubConfig(components.HubDnsProfile, 2, 2)); !strings.Contains(c.NotCounted, "Profile-VPC association") || c.BreakEvenGb != 0 {
+		t.Errorf("with dns profile the comparison must say it leaves out the Profile's charge and give no break-even: %q, %.0f GB", c.NotCounted, c.BreakEvenGb)
+	}
+	withDomain := hubConfig(components.HubDnsPhz, 2, 2)
+	withDomain.Api.CustomDomain = &components.CustomDomainArgs{Name: "orders.internal.example.com"}
+	if c := hubCost(withDomain); c.HostedZone != 1.00 {
+		t.Errorf("with a custom domain the hub has two zones (1.00 a month), got %.2f", c.HostedZone)
 	}
 	if c := hubCost(hubConfig(components.HubDnsPhz, 2, 2)); c.NotCounted != "" {
 		t.Errorf("with dns phz nothing is left out, got %q", c.NotCounted)
