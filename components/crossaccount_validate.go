@@ -60,9 +60,12 @@ func (a *CrossAccountPrivateApiArgs) Validate() error {
 	for i, extra := range a.ExtraPolicyStatements {
 		if err := validateExtraStatement(extra); err != nil {
 			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "%v", err)
-		} else if a.Hub != nil && extra["Effect"] == "Allow" && !conditionNames(extra, "aws:SourceVpce", "aws:VpcSourceIp") {
-			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "an Allow without an aws:SourceVpce or aws:VpcSourceIp condition, beside a hub: it would admit every caller "+
-				"the hub endpoint lets in, whichever spoke it comes from, around the per-spoke ranges; expected a Condition naming the endpoints or the source ranges it is for")
+		} else if a.Hub != nil && extra["Effect"] == "Allow" && !conditionNames(extra, "aws:VpcSourceIp") {
+			// aws:SourceVpce alone is not enough: it may name the hub
+			// endpoint, which every spoke shares.
+			f.add(fmt.Sprintf("extraPolicyStatements[%d]", i), "an Allow without an aws:VpcSourceIp condition, beside a hub: it would admit every caller "+
+				"the hub endpoint lets in, whichever spoke it comes from, around the per-spoke ranges (an aws:SourceVpce condition alone may name the hub endpoint, "+
+				"which every spoke shares); expected a Condition naming the source ranges it is for")
 		}
 	}
 	f.nest("tls", a.Tls.Validate())

@@ -258,9 +258,12 @@ func TestHubRefusesAnExtraAllowForEveryone(t *testing.T) {
 			{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
 				"Condition": map[string]any{"IpAddress": map[string]any{"aws:vpcsourceip": "10.40.0.0/25"}}},
 			{"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*/DELETE/*"},
+			{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
+				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceVpce": "vpce-0123456789abcdef0"}}},
 		}}
 	fields := fieldsOf(a.Validate())
 	assert.Contains(t, fields, "extraPolicyStatements[0]", "an Allow for everyone")
+	assert.Contains(t, fields, "extraPolicyStatements[3]", "an Allow by endpoint only: it may be the hub's, which every spoke shares")
 	assert.NotContains(t, fields, "extraPolicyStatements[1]", "an Allow for a range")
 	assert.NotContains(t, fields, "extraPolicyStatements[2]", "a Deny only narrows")
 	a.Hub, a.Consumers = nil, []ConsumerArgs{{Name: "app", AccountId: testConsumerAccount, Vpc: &ConsumerVpcArgs{Cidr: "10.20.0.0/24"}}}
