@@ -153,7 +153,7 @@ var hubFieldToKey = map[string]string{"hub.vpcId": KeyHub + ".vpc.id", "hub.subn
 func (r *reader) validateArgs(cfg *Config) {
 	reported := slices.Clone(r.problems)
 	var err error
-	if cfg.StackRole == RoleConsumer {
+	if cfg.StackRole == RoleConsumer && !cfg.spokeStack() {
 		if len(cfg.Consumers) != 1 {
 			return // checkRoleShape has said so
 		}
@@ -162,12 +162,55 @@ func (r *reader) validateArgs(cfg *Config) {
 		err = cfg.Args().Validate()
 	}
 	for _, fe := range components.AsFieldErrors(err) {
+		if !cfg.judgedHere(fe.Field) {
+			continue
+		}
 		k := r.configKey(consumerStackField(fe.Field))
 		if coveredBy(k, reported) {
 			continue
 		}
 		r.problems = append(r.problems, Problem{Key: k, Message: fe.Message})
 	}
+}
+
+// judgedHere says whether a field of CrossAccountPrivateApiArgs is this
+// stack's to validate. With a hub of its own stack the component's rules
+// run on the part each stack holds: a hub's stack has no API (the
+// producer's), a producer's stack no hub VPC or DNS and no spoke VPC (the
+// hub's stack's), and a spoke's stack neither; the spoke's credentials are
+// its own stack's, whatever the hub's DNS.
+func (c *Config) judgedHere(field string) bool {
+	top, rest := splitField(field)
+	if top == "consumers" {
+		// "[i].name": what of the consumer
+		if end := strings.Index(rest, "]"); end >= 0 {
+			rest = strings.TrimPrefix(rest[end+1:], ".")
+		}
+	}
+	switch {
+	case c.StackRole == RoleHub:
+		return top == "hub" || top == "consumers" || top == "region" || top == "producerAccountId"
+	case c.spokeStack() && c.Hub == nil:
+		// checkSpokeStack asks for hub.stack.
+		return top == "consumers" && rest != "via" && rest != "provider"
+	case c.HubStackOf() == "":
+		return true
+	case top == "hub":
+		return rest == "accountId"
+	case top == "consumers" && (rest == "vpcId" || rest == "provider"):
+		return c.StackRole == RoleConsumer && rest == "vpcId"
+	case top == "consumers":
+		return true
+	case c.StackRole == RoleConsumer:
+		return top == "region" || top == "producerAccountId"
+	}
+	return true
+}
+
+// spokeStack says whether this is a spoke's own stack: stackRole consumer
+// with its one consumer via: hub.
+func (c *Config) spokeStack() bool {
+	return c.StackRole == RoleConsumer && len(c.Consumers) == 1 && c.Consumers[0].Via == components.ViaHub
 }
 
 // consumerStackField maps a field of ConsumerApiAccessArgs onto the

@@ -87,6 +87,9 @@ func DeployConfig(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
 			return nil, err
 		}
 	}
+	if err := hubStackNotBuilt(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.StackRole == config.RoleConsumer {
 		return deployConsumerStack(ctx, cfg)
 	}
