@@ -19,6 +19,8 @@
 //   - [NewExecuteApiEndpoint] with [ExecuteApiEndpointArgs] (consumer): the
 //     interface endpoint.
 //   - [NewConsumerVpc] with [ConsumerVpcArgs] (consumer): a VPC for it.
+//   - [NewSharedHub] with [SharedHubArgs] (network account): a hub in a
+//     stack of its own, its endpoint, policy and zone for spokes' own stacks.
 //   - [NewConnectivityProbe] with [ConnectivityProbeArgs] (consumer): the
 //     call from the consumer's VPC.
 //   - [NewAccountProvider] with [AccountProviderArgs]: an AWS provider

@@ -17,24 +17,24 @@ const SharedHubType = "xaccount:index:SharedHub"
 // stack.
 type SharedHubArgs struct {
 	// Region of the hub and the API. Required.
-	Region string
+	Region string `pulumi:"region"`
 	// Hub is the network account, the hub VPC and Dns (HubDnsNone or
 	// HubDnsPhz); its Provider is the network account's. Required.
-	Hub *HubArgs
+	Hub *HubArgs `pulumi:"hub"`
 	// Spokes are the consumers that call through the hub: Name, AccountId,
 	// AllowedCidrs (what the security group admits) and, with HubDnsPhz,
 	// VpcId (the zone's authorization for it). Required, at least one.
-	Spokes []ConsumerArgs
+	Spokes []ConsumerArgs `pulumi:"spokes"`
 	// RestApiId and ExecutionArn are the API's, as the producer's stack
 	// publishes them: the endpoint's policy allows invoking it only, and
 	// the zone (HubDnsPhz) is named for it. Optional: until the producer
 	// has published its API, only the endpoint and its security group are
 	// created.
-	RestApiId    pulumi.StringInput
-	ExecutionArn pulumi.StringInput
+	RestApiId    pulumi.StringInput `pulumi:"restApiId,optional"`
+	ExecutionArn pulumi.StringInput `pulumi:"executionArn,optional"`
 	// Tags and Protect as in CrossAccountPrivateApiArgs.
-	Tags    pulumi.StringMapInput
-	Protect bool
+	Tags    pulumi.StringMapInput `pulumi:"tags,optional"`
+	Protect bool                  `pulumi:"protect,optional"`
 }
 
 // SharedHub is the hub endpoint of a hub stack, its policy and, with

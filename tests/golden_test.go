@@ -18,9 +18,16 @@ var update = flag.Bool("update", false, "rewrite the golden plans in testdata/go
 // placeholder IDs with your own, too) changes them: review the diff, then
 // `make golden` and commit the files with the change.
 func TestGoldenPlans(t *testing.T) {
-	for _, stack := range []string{"dev", "prod", "hub", "hub-profile"} {
+	// The hub's and the producer's stacks of a hub in a stack of its own
+	// (testdata/hubsplit), each planned with the other's file beside it.
+	files := map[string]string{"hubsplit-shop-network": filepath.Join(hubSplitDir, "Pulumi.shop-network.yaml"), "hubsplit-shop": filepath.Join(hubSplitDir, "Pulumi.shop.yaml")}
+	for _, stack := range []string{"dev", "prod", "hub", "hub-profile", "hubsplit-shop-network", "hubsplit-shop"} {
 		t.Run(stack, func(t *testing.T) {
-			code, stdout, stderr := runCLI("--config", filepath.Join(projectRoot, "Pulumi."+stack+".yaml"), "--format", "json")
+			file, ok := files[stack]
+			if !ok {
+				file = filepath.Join(projectRoot, "Pulumi."+stack+".yaml")
+			}
+			code, stdout, stderr := runCLI("--config", file, "--format", "json")
 			require.Equal(t, 0, code, stderr)
 			golden := filepath.Join("testdata", "golden", stack+".json")
 			if *update {

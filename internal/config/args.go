@@ -42,7 +42,10 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 	for _, consumer := range c.Consumers {
 		args.Consumers = append(args.Consumers, consumer.args())
 	}
-	if h := c.Hub; h != nil {
+	if h := c.Hub; h != nil && h.Stack != "" {
+		// Deployed by the hub's own stack: its endpoint is read from there.
+		args.Hub = &components.HubArgs{AccountId: h.AccountId, EndpointId: pendingEndpointId()}
+	} else if h != nil {
 		args.Hub = &components.HubArgs{AccountId: h.AccountId, VpcId: pulumi.String(h.Vpc.Id), Dns: h.Dns, ProfileId: h.ProfileId, SameOrganization: h.SameOrganization}
 		if h.Vpc.SubnetIds != nil {
 			args.Hub.SubnetIds = pulumi.ToStringArray(h.Vpc.SubnetIds)
@@ -190,18 +193,16 @@ func (c *Config) judgedHere(field string) bool {
 	switch {
 	case c.StackRole == RoleHub:
 		return top == "hub" || top == "consumers" || top == "region" || top == "producerAccountId"
-	case c.spokeStack() && c.Hub == nil:
-		// checkSpokeStack asks for hub.stack.
-		return top == "consumers" && rest != "via" && rest != "provider"
-	case c.HubStackOf() == "":
-		return true
-	case top == "hub":
-		return rest == "accountId"
-	case top == "consumers" && (rest == "vpcId" || rest == "provider"):
-		return c.StackRole == RoleConsumer && rest == "vpcId"
-	case top == "consumers":
-		return true
-	case c.StackRole == RoleConsumer:
+	case c.spokeStack():
+		// The spoke's stack holds its association and probe, in its account:
+		// its VPC, subnets and ranges are checked here, the hub and the API
+		// where they are deployed (checkSpokeStack asks for hub.stack).
+		switch top {
+		case "consumers":
+			return rest != "via" && rest != "provider" && rest != "probe"
+		case "hub":
+			return rest == "accountId" && c.Hub != nil
+		}
 		return top == "region" || top == "producerAccountId"
 	}
 	return true

@@ -331,21 +331,13 @@ func probeTargetOf(m map[string]any) components.ProbeTarget {
 	return t
 }
 
-// hubStackNotBuilt refuses, before anything is registered, the stacks of a
-// hub with a stack of its own (stackRole: hub, and the producer and spoke
-// stacks that name it in hub.stack): their configuration is read and
-// checked, but the program that deploys them is not built yet.
+// hubStackNotBuilt refuses, before anything is registered, a spoke's own
+// stack (stackRole: consumer with hub.stack): its configuration is read and
+// checked, but the program that deploys it is not built yet.
 func hubStackNotBuilt(cfg *config.Config) error {
-	var p config.Problem
-	switch {
-	case cfg.StackRole == config.RoleHub:
-		p = config.Problem{Key: config.Key(config.KeyStackRole), Message: fmt.Sprintf(
-			"got %q: a hub's stack of its own is checked but cannot be deployed yet; expected %s, with the hub, the API and the spokes in one stack (docs/hub.md)", cfg.StackRole, config.RoleAll)}
-	case cfg.HubStackOf() != "":
-		p = config.Problem{Key: config.Key(config.KeyHub + ".stack"), Message: fmt.Sprintf(
-			"got %q: a hub's stack of its own is checked but cannot be deployed yet; expected the hub in a stack with stackRole: %s, with the API and the spokes (docs/hub.md)", cfg.HubStackOf(), config.RoleAll)}
-	default:
+	if cfg.StackRole != config.RoleConsumer || cfg.HubStackOf() == "" {
 		return nil
 	}
-	return &config.Error{Problems: []config.Problem{p}}
+	return &config.Error{Problems: []config.Problem{{Key: config.Key(config.KeyHub + ".stack"), Message: fmt.Sprintf(
+		"got %q: a spoke's own stack is checked but cannot be deployed yet; expected the spoke in a stack with stackRole: %s, with the hub and the API (docs/hub.md)", cfg.HubStackOf(), config.RoleAll)}}}
 }
