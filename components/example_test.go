@@ -423,3 +423,39 @@ func ExampleNewSharedHub() {
 	// zone a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com 777777777777
 	// authorization vpc-0b1c2d3e4f5a60718
 }
+
+// A spoke's own stack: its VPC associated with the hub's zone (which the
+// hub's stack has authorized) and the invoke URLs by the API's own name.
+func ExampleNewSpokeAccess() {
+	mocks := awsmock.New("example", "orders")
+	var urls pulumi.StringMapOutput
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		spoke, err := accountProvider(ctx, "spoke-orders", "333333333333")
+		if err != nil {
+			return err
+		}
+		access, err := components.NewSpokeAccess(ctx, "orders", &components.SpokeAccessArgs{
+			Region: "eu-west-1",
+			Spoke: components.ConsumerArgs{Name: "orders", AccountId: "333333333333", VpcId: pulumi.String("vpc-0b1c2d3e4f5a60718"),
+				AllowedCidrs: pulumi.ToStringArray([]string{"10.30.0.0/24"})},
+			Hub: components.PublishedHub{EndpointId: pulumi.String("vpce-0123456789abcdef0"),
+				EndpointDnsName: pulumi.String("vpce-0123456789abcdef0-abcd1234.execute-api.eu-west-1.vpce.amazonaws.com"), ZoneId: pulumi.String("Z0123456789ABCDEFGHIJ")},
+			Api: &components.PublishedApi{RestApiId: pulumi.String("a1b2c3d4e5"), ExecutionArn: pulumi.String("arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5"),
+				StageName: pulumi.String("dev"), DeploymentId: pulumi.String("d1"), PolicyHash: pulumi.String("h1")},
+		}, pulumi.Provider(spoke))
+		urls = access.InvokeUrls
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range mocks.OfType("aws:route53/zoneAssociation:ZoneAssociation") {
+		fmt.Println("association", a.Input("zoneId"), a.Input("vpcId"), mocks.AccountOf(a))
+	}
+	v, _, _ := awsmock.Await(urls)
+	fmt.Println(v.(map[string]string)["privateDns"])
+	// Output:
+	// association Z0123456789ABCDEFGHIJ vpc-0b1c2d3e4f5a60718 333333333333
+	// https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/dev
+}

@@ -18,10 +18,13 @@ var update = flag.Bool("update", false, "rewrite the golden plans in testdata/go
 // placeholder IDs with your own, too) changes them: review the diff, then
 // `make golden` and commit the files with the change.
 func TestGoldenPlans(t *testing.T) {
-	// The hub's and the producer's stacks of a hub in a stack of its own
-	// (testdata/hubsplit), each planned with the other's file beside it.
-	files := map[string]string{"hubsplit-shop-network": filepath.Join(hubSplitDir, "Pulumi.shop-network.yaml"), "hubsplit-shop": filepath.Join(hubSplitDir, "Pulumi.shop.yaml")}
-	for _, stack := range []string{"dev", "prod", "hub", "hub-profile", "hubsplit-shop-network", "hubsplit-shop"} {
+	// The hub's, the producer's and a spoke's stacks of a hub in a stack of
+	// its own (testdata/hubsplit), each planned with the others' files beside it.
+	files := map[string]string{}
+	for _, s := range []string{"shop-network", "shop", "shop-orders"} {
+		files["hubsplit-"+s] = filepath.Join(hubSplitDir, "Pulumi."+s+".yaml")
+	}
+	for _, stack := range []string{"dev", "prod", "hub", "hub-profile", "hubsplit-shop-network", "hubsplit-shop", "hubsplit-shop-orders"} {
 		t.Run(stack, func(t *testing.T) {
 			file, ok := files[stack]
 			if !ok {

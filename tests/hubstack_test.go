@@ -156,14 +156,59 @@ func TestProducerRefusesASpokeTheHubStackListsOtherwise(t *testing.T) {
 	assert.Contains(t, keys["xaccount-api:consumers[1]"], "from [10.40.0.0/24, 10.41.0.0/25]")
 }
 
-// TestSpokeStackIsRefusedBeforeAnythingIsRegistered: a spoke's own stack is
-// read and checked, but the program that deploys it is not built: it
-// refuses it, naming hub.stack, and registers nothing.
-func TestSpokeStackIsRefusedBeforeAnythingIsRegistered(t *testing.T) {
+// TestSpokeStackHoldsItsAssociationAndProbe: a spoke's own stack holds, in
+// its account only, the association of its VPC with the zone the hub's
+// stack publishes and its probe, which calls the API by its own name
+// through the hub endpoint and sends 443 to the hub VPC's range only.
+func TestSpokeStackHoldsItsAssociationAndProbe(t *testing.T) {
+	spoke, err := planHubSplit(t, hubSplitDir, "shop-orders")
+	require.NoError(t, err)
+	hub, err := planHubSplit(t, hubSplitDir, "shop-network")
+	require.NoError(t, err)
+	for _, r := range spoke.Resources {
+		if strings.HasPrefix(r.Type, "aws:") {
+			assert.Equalf(t, "333333333333", r.Account, "%s %s", r.Type, r.Name)
+		}
+	}
+	association := resourceNamed(spoke, "aws:route53/zoneAssociation:ZoneAssociation", "xaccount-api-orders-hub-zone-association")
+	require.NotNil(t, association)
+	assert.Equal(t, hub.Outputs["zoneId"], association.Inputs["zoneId"])
+	assert.Equal(t, "vpc-0b1c2d3e4f5a60718", association.Inputs["vpcId"])
+	sg := resourceNamed(spoke, "aws:ec2/securityGroup:SecurityGroup", "xaccount-api-orders-probe-sg")
+	require.NotNil(t, sg)
+	assert.Equal(t, hub.Outputs["hubCidrs"], sg.Inputs["egress"].([]any)[0].(map[string]any)["cidrBlocks"])
+	urls := spoke.Outputs["consumers"].(map[string]any)["orders"].(map[string]any)["invokeUrls"].(map[string]any)
+	assert.Equal(t, "https://"+hub.Outputs["restApiId"].(string)+".execute-api.eu-west-1.amazonaws.com/shop", urls["privateDns"])
+	assert.Contains(t, urls["publicDnsWithHostHeader"], hub.Outputs["endpointId"].(string))
+	assert.Nil(t, spoke.HubCost, "the hub's stack shows the cost")
+}
+
+// TestSpokeStackRefusesASpokeTheHubStackDoesNotList: a spoke whose account
+// the hub's stack lists otherwise is refused on consumers[0], before
+// anything is registered.
+func TestSpokeStackRefusesASpokeTheHubStackDoesNotList(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"shop", "shop-network", "shop-orders"} {
+		b, err := os.ReadFile(plan.StackFile(hubSplitDir, name))
+		require.NoError(t, err)
+		if name == "shop-orders" {
+			b = []byte(strings.Replace(string(b), "allowedCidrs: [10.30.0.0/24]", "allowedCidrs: [10.30.0.0/25]", 1))
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	_, err := planHubSplit(t, dir, "shop-orders")
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	require.Len(t, ce.Problems, 1)
+	assert.Equal(t, "xaccount-api:consumers[0]", ce.Problems[0].Key)
+	assert.Contains(t, ce.Problems[0].Message, "does not list it so")
+}
+
+// TestSpokeStackBeforeTheHubs: a spoke's stack whose hub's stack has
+// published no endpoint stops, naming hub.stack, and registers nothing.
+func TestSpokeStackBeforeTheHubs(t *testing.T) {
 	raw, err := plan.ReadConfigFile(plan.StackFile(hubSplitDir, "shop-orders"))
 	require.NoError(t, err)
-	_, err = config.Load(raw.Values, raw.SecretKeys, "shop-orders")
-	require.NoError(t, err, "the file itself is valid")
 	env, err := awsmock.ConfigEnv(raw.Values, raw.SecretKeys)
 	require.NoError(t, err)
 	for k, v := range env {
@@ -176,6 +221,8 @@ func TestSpokeStackIsRefusedBeforeAnythingIsRegistered(t *testing.T) {
 	require.True(t, errors.As(err, &ce), "%v", err)
 	require.Len(t, ce.Problems, 1)
 	assert.Equal(t, "xaccount-api:hub.stack", ce.Problems[0].Key)
-	assert.Contains(t, ce.Problems[0].Message, "cannot be deployed yet")
-	assert.Empty(t, mocks.Resources())
+	assert.Contains(t, ce.Problems[0].Message, "has published no endpointId yet")
+	for _, r := range mocks.Resources() {
+		assert.Equal(t, "pulumi:pulumi:StackReference", r.Type, "nothing but the reference it read")
+	}
 }

@@ -175,3 +175,127 @@ func readHubStack(ctx *pulumi.Context, cfg *config.Config, args *components.Cros
 	}
 	return cfg.ArgsProblems(args.Validate())
 }
+
+// deploySpokeStack registers a spoke's own stack (stackRole: consumer with
+// hub.stack): its account's provider and the SpokeAccess, reading the
+// hub's stack (its endpoint, zone and range, and that it lists this spoke
+// alike) and the producer's (the API, whether it lists the spoke, the
+// probe's target).
+func deploySpokeStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
+	spoke := cfg.Consumers[0]
+	hub, err := readHubForSpoke(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	api, err := readProducerStack(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	provider, err := newAccountProvider(ctx, ConsumerProviderName(spoke.Name), cfg, spoke.Account)
+	if err != nil {
+		return nil, err
+	}
+	full := cfg.Args()
+	args := &components.SpokeAccessArgs{Region: cfg.Region, Spoke: full.Consumers[0], Hub: *hub, Api: api,
+		ProbeFailOnError: &cfg.Probe.FailOnError, RolePermissionsBoundary: full.RolePermissionsBoundary}
+	if len(cfg.Tags) > 0 {
+		args.Tags = pulumi.ToStringMap(cfg.Tags)
+	}
+	if hub.ZoneId == nil && api != nil {
+		if err := ctx.Log.Warn(fmt.Sprintf("stack %s has published no zone for the API yet: run pulumi up there (it names the zone for the API once the producer's stack has published it), then here again for the association", cfg.HubStackOf()), nil); err != nil {
+			return nil, err
+		}
+	}
+	access, err := components.NewSpokeAccess(ctx, config.Namespace, args, pulumi.Provider(provider))
+	if err != nil {
+		return nil, cfg.ArgsProblems(err)
+	}
+	out := pulumi.Map{"accountId": pulumi.String(spoke.AccountId), "via": pulumi.String(components.ViaHub), "invokeUrls": access.InvokeUrls, "curl": access.CurlCommands}
+	if access.Probe != nil {
+		out["probe"] = access.Probe.Results
+		out["probeFunction"] = access.Probe.FunctionName
+	}
+	return pulumi.Map{
+		"region":            pulumi.String(cfg.Region),
+		"producerAccountId": pulumi.String(cfg.Producer.AccountId),
+		"consumers":         pulumi.Map{spoke.Name: out},
+	}, nil
+}
+
+// readHubForSpoke reads what a spoke's stack needs of the hub's stack and
+// checks that it lists this spoke with the same account and ranges.
+func readHubForSpoke(ctx *pulumi.Context, cfg *config.Config) (*components.PublishedHub, error) {
+	stack := cfg.HubStackOf()
+	ref, err := pulumi.NewStackReference(ctx, stack, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]referenced{}
+	for _, name := range []string{OutputEndpointId, OutputEndpointDnsName, "accountId", "region", "zoneId", "hubCidrs", OutputSpokes} {
+		if out[name], err = referencedOutput(ref, name); err != nil {
+			return nil, err
+		}
+	}
+	hubKey := config.Key(config.KeyHub + ".stack")
+	if out[OutputEndpointId].str() == "" {
+		return nil, &config.Error{Problems: []config.Problem{{Key: hubKey, Message: fmt.Sprintf(
+			"stack %s has published no %s yet; run its pulumi up first, then this stack's", stack, OutputEndpointId)}}}
+	}
+	spoke := cfg.Consumers[0]
+	var problems []config.Problem
+	if got := out["accountId"].str(); got != cfg.Hub.AccountId {
+		problems = append(problems, config.Problem{Key: config.Key(config.KeyHub + ".accountId"), Message: fmt.Sprintf(
+			"got %q, but stack %s publishes a hub in account %s; expected the network account of the hub's stack", cfg.Hub.AccountId, stack, out["accountId"].shown())})
+	}
+	if got := out["region"].str(); got != cfg.Region {
+		problems = append(problems, config.Problem{Key: config.Key(config.KeyRegion), Message: fmt.Sprintf(
+			"got %q, but stack %s publishes a hub in %s; expected the hub's region", cfg.Region, stack, out["region"].shown())})
+	}
+	published, _ := out[OutputSpokes].value.(map[string]any)
+	entry, listed := published[spoke.Name].(map[string]any)
+	account, _ := entry["accountId"].(string)
+	var ranges []string
+	list, _ := entry["allowedCidrs"].([]any)
+	for _, r := range list {
+		s, _ := r.(string)
+		ranges = append(ranges, s)
+	}
+	slices.Sort(ranges)
+	want := slices.Sorted(slices.Values(spoke.AllowedCidrs))
+	if !listed || account != spoke.AccountId || !slices.Equal(ranges, want) {
+		problems = append(problems, config.Problem{Key: config.ConsumerKey(0, ""), Message: fmt.Sprintf(
+			"spoke %s in account %s from [%s], but hub stack %s does not list it so (it lists %s); expected the same name, account and allowedCidrs in both files",
+			spoke.Name, spoke.AccountId, strings.Join(want, ", "), stack, describeSpokes(published))})
+	}
+	if len(problems) > 0 {
+		return nil, &config.Error{Problems: problems}
+	}
+	h := &components.PublishedHub{EndpointId: out[OutputEndpointId].input(), EndpointDnsName: out[OutputEndpointDnsName].input()}
+	if out["zoneId"].str() != "" {
+		h.ZoneId = out["zoneId"].input()
+	}
+	if cidrs, ok := out["hubCidrs"].value.([]any); ok {
+		var s []string
+		for _, c := range cidrs {
+			v, _ := c.(string)
+			s = append(s, v)
+		}
+		h.HubCidrs = pulumi.ToStringArray(s)
+	}
+	return h, nil
+}
+
+// describeSpokes names the spokes a hub's stack publishes, with their accounts.
+func describeSpokes(published map[string]any) string {
+	var parts []string
+	for name, v := range published {
+		entry, _ := v.(map[string]any)
+		account, _ := entry["accountId"].(string)
+		parts = append(parts, fmt.Sprintf("%s in account %s", name, account))
+	}
+	if len(parts) == 0 {
+		return "no spoke"
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ", ")
+}

@@ -87,11 +87,11 @@ func DeployConfig(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
 			return nil, err
 		}
 	}
-	if err := hubStackNotBuilt(cfg); err != nil {
-		return nil, err
-	}
 	if cfg.StackRole == config.RoleHub {
 		return deployHubStack(ctx, cfg)
+	}
+	if cfg.StackRole == config.RoleConsumer && cfg.HubStackOf() != "" {
+		return deploySpokeStack(ctx, cfg)
 	}
 	if cfg.StackRole == config.RoleConsumer {
 		return deployConsumerStack(ctx, cfg)

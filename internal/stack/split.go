@@ -330,14 +330,3 @@ func probeTargetOf(m map[string]any) components.ProbeTarget {
 	}
 	return t
 }
-
-// hubStackNotBuilt refuses, before anything is registered, a spoke's own
-// stack (stackRole: consumer with hub.stack): its configuration is read and
-// checked, but the program that deploys it is not built yet.
-func hubStackNotBuilt(cfg *config.Config) error {
-	if cfg.StackRole != config.RoleConsumer || cfg.HubStackOf() == "" {
-		return nil
-	}
-	return &config.Error{Problems: []config.Problem{{Key: config.Key(config.KeyHub + ".stack"), Message: fmt.Sprintf(
-		"got %q: a spoke's own stack is checked but cannot be deployed yet; expected the spoke in a stack with stackRole: %s, with the hub and the API (docs/hub.md)", cfg.HubStackOf(), config.RoleAll)}}}
-}
