@@ -281,6 +281,8 @@ func setInvokeForms(access *ConsumerAccess, c ConsumerArgs, restApiId pulumi.Str
 		publicDns = access.Endpoint.PublicDnsName
 	case access.Hub != nil:
 		publicDns = access.Hub.PublicDnsName
+	case access.hubDnsName != nil:
+		publicDns = access.hubDnsName.ToStringOutput()
 	case c.EndpointDnsName != nil:
 		publicDns = c.EndpointDnsName.ToStringOutput()
 	}

@@ -235,6 +235,9 @@ type ConsumerAccess struct {
 	// hubZoneReady resolves once the zone's alias and the spoke's
 	// association exist (HubDnsPhz): the spoke's probe waits for it.
 	hubZoneReady pulumi.StringOutput
+	// hubDnsName is the regional DNS name of a hub deployed elsewhere
+	// (HubArgs.EndpointDnsName), for a spoke's invoke forms.
+	hubDnsName pulumi.StringInput
 }
 
 // CrossAccountPrivateApi lets workloads in one or more consumer accounts call a
@@ -266,6 +269,9 @@ type CrossAccountPrivateApi struct {
 
 	// Hub is the hub endpoint in the network account, nil without a hub.
 	Hub *ExecuteApiEndpoint
+	// hubElsewhere is the endpoint ID of a hub deployed elsewhere
+	// (HubArgs.EndpointId), nil otherwise.
+	hubElsewhere pulumi.StringInput
 
 	// Consumers maps each consumer name to what it gets.
 	Consumers map[string]*ConsumerAccess
@@ -331,7 +337,15 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 	}
 	// Step 1b (network account): the hub endpoint its spokes call through,
 	// listed once among the API's endpoints, after the consumers' own.
-	if args.Hub != nil {
+	if args.Hub.elsewhere() {
+		// Deployed by the hub's own stack: listed once, as it is.
+		comp.hubElsewhere = args.Hub.EndpointId
+		for _, c := range args.spokes() {
+			comp.Consumers[c.Name] = &ConsumerAccess{EndpointId: args.Hub.EndpointId.ToStringOutput(), DnsNames: pulumi.ToStringArray(nil).ToStringArrayOutput(),
+				hubDnsName: args.Hub.EndpointDnsName}
+		}
+		endpointIds = append(endpointIds, args.Hub.EndpointId)
+	} else if args.Hub != nil {
 		hub, err := newHubEndpoint(ctx, name, comp, args)
 		if err != nil {
 			return nil, fmt.Errorf("cross-account private api %s: hub: %w", name, err)
@@ -501,9 +515,9 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 				in.consumers = append(in.consumers, monitoredConsumer{name: c.Name, accountId: c.AccountId, endpointId: comp.Consumers[c.Name].EndpointId})
 			}
 		}
-		if comp.Hub != nil {
+		if args.Hub != nil {
 			// The metrics tell endpoints apart (vpceId): the spokes share the hub's.
-			in.consumers = append(in.consumers, monitoredConsumer{name: hubMonitoringName, accountId: args.Hub.AccountId, endpointId: comp.Hub.EndpointId})
+			in.consumers = append(in.consumers, monitoredConsumer{name: hubMonitoringName, accountId: args.Hub.AccountId, endpointId: comp.hubEndpointId().ToStringOutput()})
 		}
 		mon, err := newMonitoring(ctx, comp, in, pulumi.Provider(args.ProducerProvider))
 		if err != nil {
@@ -511,7 +525,7 @@ func NewCrossAccountPrivateApi(ctx *pulumi.Context, name string, args *CrossAcco
 		}
 		comp.DashboardName = mon.DashboardName
 		for c, alarms := range mon.Alarms {
-			if c == hubMonitoringName && comp.Hub != nil {
+			if c == hubMonitoringName && args.Hub != nil {
 				for _, s := range args.spokes() {
 					comp.Consumers[s.Name].AlarmNames = pulumi.ToStringArrayOutput(alarms)
 				}

@@ -333,7 +333,7 @@ func (a *CrossAccountPrivateApiArgs) checkProviders(ctx *pulumi.Context, ask boo
 	default:
 		check("producerProvider", a.ProducerProvider, a.ProducerAccountId)
 	}
-	if h := a.Hub; h != nil {
+	if h := a.Hub; h != nil && !h.elsewhere() {
 		switch {
 		case h.Provider != nil && h.Credentials != nil:
 			f.add("hub.credentials", "set with provider; give the network account's provider or its credentials, not both")

@@ -19,6 +19,10 @@
 //   - [NewExecuteApiEndpoint] with [ExecuteApiEndpointArgs] (consumer): the
 //     interface endpoint.
 //   - [NewConsumerVpc] with [ConsumerVpcArgs] (consumer): a VPC for it.
+//   - [NewSharedHub] with [SharedHubArgs] (network account): a hub in a
+//     stack of its own, its endpoint, policy and zone for spokes' own stacks.
+//   - [NewSpokeAccess] with [SpokeAccessArgs] (spoke): a spoke's own stack's
+//     association with the hub's zone and its probe through the hub.
 //   - [NewConnectivityProbe] with [ConnectivityProbeArgs] (consumer): the
 //     call from the consumer's VPC.
 //   - [NewAccountProvider] with [AccountProviderArgs]: an AWS provider

@@ -386,3 +386,76 @@ func ExampleNewConsumerApiAccess() {
 	// 111111111111 []
 	// 222222222222 [aws:ec2/securityGroup:SecurityGroup aws:ec2/subnet:Subnet aws:ec2/subnet:Subnet aws:ec2/vpc:Vpc aws:ec2/vpcEndpoint:VpcEndpoint]
 }
+
+// The network account's part of a hub in a stack of its own: the hub
+// endpoint, open on 443 to the spokes' ranges, its policy scoped to the
+// API the producer's stack published, and the zone named for that API with
+// an authorization for each spoke VPC (whose own stack associates it).
+func ExampleNewSharedHub() {
+	mocks := awsmock.New("example", "network")
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		network, err := accountProvider(ctx, "network", "777777777777")
+		if err != nil {
+			return err
+		}
+		_, err = components.NewSharedHub(ctx, "hub", &components.SharedHubArgs{
+			Region: "eu-west-1",
+			Hub: &components.HubArgs{AccountId: "777777777777", Provider: network, VpcId: pulumi.String("vpc-0a1b2c3d4e5f60718"),
+				SubnetIds: pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60719"}), Dns: components.HubDnsPhz},
+			Spokes: []components.ConsumerArgs{{Name: "orders", AccountId: "333333333333", VpcId: pulumi.String("vpc-0b1c2d3e4f5a60718"),
+				AllowedCidrs: pulumi.ToStringArray([]string{"10.30.0.0/24"})}},
+			RestApiId:    pulumi.String("a1b2c3d4e5"),
+			ExecutionArn: pulumi.String("arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5"),
+		}, pulumi.Provider(network))
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, zone := range mocks.OfType("aws:route53/zone:Zone") {
+		fmt.Println("zone", zone.Input("name"), mocks.AccountOf(zone))
+	}
+	for _, a := range mocks.OfType("aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization") {
+		fmt.Println("authorization", a.Input("vpcId"))
+	}
+	// Output:
+	// zone a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com 777777777777
+	// authorization vpc-0b1c2d3e4f5a60718
+}
+
+// A spoke's own stack: its VPC associated with the hub's zone (which the
+// hub's stack has authorized) and the invoke URLs by the API's own name.
+func ExampleNewSpokeAccess() {
+	mocks := awsmock.New("example", "orders")
+	var urls pulumi.StringMapOutput
+	err := mocks.Run(func(ctx *pulumi.Context) error {
+		spoke, err := accountProvider(ctx, "spoke-orders", "333333333333")
+		if err != nil {
+			return err
+		}
+		access, err := components.NewSpokeAccess(ctx, "orders", &components.SpokeAccessArgs{
+			Region: "eu-west-1",
+			Spoke: components.ConsumerArgs{Name: "orders", AccountId: "333333333333", VpcId: pulumi.String("vpc-0b1c2d3e4f5a60718"),
+				AllowedCidrs: pulumi.ToStringArray([]string{"10.30.0.0/24"})},
+			Hub: components.PublishedHub{EndpointId: pulumi.String("vpce-0123456789abcdef0"),
+				EndpointDnsName: pulumi.String("vpce-0123456789abcdef0-abcd1234.execute-api.eu-west-1.vpce.amazonaws.com"), ZoneId: pulumi.String("Z0123456789ABCDEFGHIJ")},
+			Api: &components.PublishedApi{RestApiId: pulumi.String("a1b2c3d4e5"), ExecutionArn: pulumi.String("arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5"),
+				StageName: pulumi.String("dev"), DeploymentId: pulumi.String("d1"), PolicyHash: pulumi.String("h1")},
+		}, pulumi.Provider(spoke))
+		urls = access.InvokeUrls
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range mocks.OfType("aws:route53/zoneAssociation:ZoneAssociation") {
+		fmt.Println("association", a.Input("zoneId"), a.Input("vpcId"), mocks.AccountOf(a))
+	}
+	v, _, _ := awsmock.Await(urls)
+	fmt.Println(v.(map[string]string)["privateDns"])
+	// Output:
+	// association Z0123456789ABCDEFGHIJ vpc-0b1c2d3e4f5a60718 333333333333
+	// https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/dev
+}

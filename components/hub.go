@@ -83,7 +83,22 @@ type HubArgs struct {
 	// created. Optional, default false (each spoke account accepts the
 	// share's invitation).
 	SameOrganization bool `pulumi:"sameOrganization,optional"`
+	// EndpointId is the hub endpoint of a hub deployed elsewhere: the hub's
+	// own stack (SharedHub), whose endpointId output it is. The API lists
+	// it and admits each spoke through it from its AllowedCidrs; nothing is
+	// created in the network account or the spokes' (their own stacks
+	// associate their VPCs and run their probes), so VpcId, SubnetIds, Dns,
+	// ProfileId, SameOrganization, Provider and Credentials are not used,
+	// nor the spokes' VpcId, SubnetIds, Probe and providers. Optional.
+	EndpointId pulumi.StringInput `pulumi:"endpointId,optional"`
+	// EndpointDnsName is that endpoint's regional DNS name (the hub stack's
+	// publicDnsName output), for the spokes' invoke forms. Optional, with
+	// EndpointId only.
+	EndpointDnsName pulumi.StringInput `pulumi:"endpointDnsName,optional"`
 }
+
+// elsewhere says whether the hub is deployed by another stack (EndpointId).
+func (h *HubArgs) elsewhere() bool { return h != nil && h.EndpointId != nil }
 
 // hubZone says whether the hub resolves the API's name for the spokes
 // through a private hosted zone: its own (HubDnsPhz) or in a Route 53
@@ -154,6 +169,13 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 	if !vocab.ValidAccountId(h.AccountId) {
 		f.bad("hub.accountId", h.AccountId, vocab.ExpectAccountId)
 	}
+	if h.elsewhere() {
+		a.validateHubElsewhere(f)
+		return
+	}
+	if h.EndpointDnsName != nil {
+		f.add("hub.endpointDnsName", "only applies with hub.endpointId (a hub deployed elsewhere); remove it")
+	}
 	f.require(h.VpcId != nil, "hub.vpcId")
 	if h.SubnetIds == nil {
 		f.add("hub.subnetIds", "missing; expected the hub VPC's subnets the endpoint gets an interface in, one per zone")
@@ -195,6 +217,37 @@ func (a *CrossAccountPrivateApiArgs) validateHub(f *fieldErrs) {
 	}
 }
 
+// validateHubElsewhere checks a hub deployed elsewhere (EndpointId): none
+// of what the hub's own stack deploys is set here, and the spokes' ranges
+// do not overlap.
+func (a *CrossAccountPrivateApiArgs) validateHubElsewhere(f *fieldErrs) {
+	h := a.Hub
+	notUsed := func(field string, set bool) {
+		if set {
+			f.add(field, "not used with hub.endpointId: the hub is deployed by its own stack; remove it")
+		}
+	}
+	notUsed("hub.vpcId", h.VpcId != nil)
+	notUsed("hub.subnetIds", h.SubnetIds != nil)
+	notUsed("hub.dns", h.Dns != "")
+	notUsed("hub.profileId", h.ProfileId != "")
+	notUsed("hub.sameOrganization", h.SameOrganization)
+	notUsed("hub.provider", h.Provider != nil || h.Credentials != nil)
+	if a.CustomDomain != nil {
+		f.add("hub.endpointId", "a hub deployed elsewhere with api.customDomain is not built: the spokes resolve the domain through the hub's second zone; keep the hub in this stack")
+	}
+	for i, c := range a.Consumers {
+		if !c.viaHub() {
+			continue
+		}
+		field := fmt.Sprintf("consumers[%d]", i)
+		if c.Probe {
+			f.add(field+".probe", "not used with hub.endpointId: a spoke's probe runs in its own stack; remove it")
+		}
+	}
+	a.checkSpokeOverlaps(f)
+}
+
 // checkSpokeVpcs refuses, with dns phz or profile, two spokes on one VPC
 // and a spoke on the hub VPC: the zone's (or the Profile's) association is
 // one per VPC (a second
@@ -232,7 +285,7 @@ func (a *CrossAccountPrivateApiArgs) checkSpokeVpcs(f *fieldErrs) {
 // (VpcId) and its source ranges are required; what belongs to an endpoint
 // of its own is refused.
 func (a *CrossAccountPrivateApiArgs) validateSpoke(f *fieldErrs, field string, c ConsumerArgs) {
-	if c.VpcId == nil {
+	if c.VpcId == nil && !a.Hub.elsewhere() {
 		f.add(field+".vpcId", "missing; expected the spoke's existing VPC (vpc-…), attached to the Transit Gateway that reaches the hub VPC")
 	}
 	if c.AllowedCidrs == nil {
@@ -409,7 +462,7 @@ const hubMonitoringName = "hub"
 // hubEndpointId is the hub endpoint's ID, nil without a hub.
 func (c *CrossAccountPrivateApi) hubEndpointId() pulumi.StringInput {
 	if c.Hub == nil {
-		return nil
+		return c.hubElsewhere
 	}
 	return c.Hub.EndpointId
 }

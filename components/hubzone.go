@@ -123,6 +123,11 @@ type spokeZone struct {
 	name, spokeSuffix string
 	// host is the zone's name and its alias record's; comment the zone's.
 	host, comment pulumi.StringInput
+	// authorizeOnly registers per spoke the authorization only: each
+	// spoke's own stack associates its VPC (SharedHub).
+	authorizeOnly bool
+	// zone receives the zone once registered, when set.
+	zone **route53.Zone
 }
 
 // newSpokeZone registers, in the network account, the zone z on the hub VPC
@@ -139,6 +144,9 @@ func newSpokeZone(ctx *pulumi.Context, z spokeZone, name string, parent pulumi.R
 	}, append(hubOpts(parent, h), pulumi.IgnoreChanges([]string{"vpcs"}))...)
 	if err != nil {
 		return nil, err
+	}
+	if z.zone != nil {
+		*z.zone = zone
 	}
 	alias, err := route53.NewRecord(ctx, z.name+"-alias", &route53.RecordArgs{
 		ZoneId: zone.ZoneId,
@@ -174,6 +182,12 @@ func newSpokeZone(ctx *pulumi.Context, z spokeZone, name string, parent pulumi.R
 				return nil, fmt.Errorf("spoke %s: %w", c.Name, err)
 			}
 			after = append(after, authorization)
+			if z.authorizeOnly {
+				ready = append(ready, authorization)
+			}
+		}
+		if z.authorizeOnly {
+			continue
 		}
 		association, err := route53.NewZoneAssociation(ctx, name+"-"+c.Name+z.spokeSuffix+"-association", &route53.ZoneAssociationArgs{
 			ZoneId:    zone.ZoneId,

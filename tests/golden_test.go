@@ -18,9 +18,19 @@ var update = flag.Bool("update", false, "rewrite the golden plans in testdata/go
 // placeholder IDs with your own, too) changes them: review the diff, then
 // `make golden` and commit the files with the change.
 func TestGoldenPlans(t *testing.T) {
-	for _, stack := range []string{"dev", "prod", "hub", "hub-profile"} {
+	// The hub's, the producer's and a spoke's stacks of a hub in a stack of
+	// its own (testdata/hubsplit), each planned with the others' files beside it.
+	files := map[string]string{}
+	for _, s := range []string{"shop-network", "shop", "shop-orders"} {
+		files["hubsplit-"+s] = filepath.Join(hubSplitDir, "Pulumi."+s+".yaml")
+	}
+	for _, stack := range []string{"dev", "prod", "hub", "hub-profile", "hubsplit-shop-network", "hubsplit-shop", "hubsplit-shop-orders"} {
 		t.Run(stack, func(t *testing.T) {
-			code, stdout, stderr := runCLI("--config", filepath.Join(projectRoot, "Pulumi."+stack+".yaml"), "--format", "json")
+			file, ok := files[stack]
+			if !ok {
+				file = filepath.Join(projectRoot, "Pulumi."+stack+".yaml")
+			}
+			code, stdout, stderr := runCLI("--config", file, "--format", "json")
 			require.Equal(t, 0, code, stderr)
 			golden := filepath.Join("testdata", "golden", stack+".json")
 			if *update {

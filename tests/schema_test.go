@@ -33,7 +33,7 @@ func TestSchemaAndValidatorAgree(t *testing.T) {
 	require.NoError(t, err)
 
 	files := stackFiles(t)
-	for _, dir := range []string{"good", "bad", "split"} {
+	for _, dir := range []string{"good", "bad", "split", "hubsplit"} {
 		more, err := filepath.Glob(filepath.Join("testdata", dir, "*.yaml"))
 		require.NoError(t, err)
 		files = append(files, more...)

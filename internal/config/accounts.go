@@ -126,8 +126,12 @@ func (r *reader) producer(raw map[string]string, role string) Account {
 		return Account{}
 	}
 	acct := Account{AccountId: r.accountId(k, m)}
-	acct.Stack = r.stackName(k, m, role, RoleConsumer, "the producer's stack a consumer stack reads")
-	r.credentials(k, m, &acct, role != RoleConsumer, "this is a consumer stack (the producer's stack deploys the API)")
+	acct.Stack = r.stackName(k, m, role, []string{RoleConsumer, RoleHub}, "the producer's stack a consumer or hub stack reads")
+	why := "this is a consumer stack (the producer's stack deploys the API)"
+	if role == RoleHub {
+		why = "this is the hub's stack (the producer's stack deploys the API)"
+	}
+	r.credentials(k, m, &acct, role != RoleConsumer && role != RoleHub, why)
 	return acct
 }
 
@@ -185,7 +189,7 @@ func (r *reader) consumer(k key, v any, region, role string) (Consumer, bool) {
 	c.EndpointId, endpointOK = r.optString(k, m, "endpointId", "a VPC endpoint ID such as vpce-0123456789abcdef0")
 	_, hasEndpoint := m["endpointId"]
 	_, hasVpc := m["vpc"]
-	c.Stack = r.stackName(k, m, role, RoleProducer, "the consumer's own stack, which creates its endpoint")
+	c.Stack = r.stackName(k, m, role, []string{RoleProducer}, "the consumer's own stack, which creates its endpoint")
 	if c.Stack != "" {
 		// Its endpoint is the consumer stack's: only what the API needs is read here.
 		r.stackConsumer(k, m)

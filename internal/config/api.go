@@ -52,7 +52,7 @@ func (r *reader) api(raw map[string]string, cfg *Config, stackName string) Api {
 	}
 	if stage, ok := r.optString(k, m, "stageName", vocab.ExpectStageName); ok {
 		api.StageName = stage
-	} else if _, given := m["stageName"]; !given && !vocab.ValidStageName(stackName) && cfg.StackRole != RoleConsumer {
+	} else if _, given := m["stageName"]; !given && !vocab.ValidStageName(stackName) && cfg.StackRole != RoleConsumer && cfg.StackRole != RoleHub {
 		r.fail(k.field("stageName"), "not set, and the default, the stack name %q, is not valid; expected %s", stackName, vocab.ExpectStageName)
 	}
 	api.Routes = r.routes(k.field("routes"), m, cfg)

@@ -42,7 +42,10 @@ func (c *Config) Args() *components.CrossAccountPrivateApiArgs {
 	for _, consumer := range c.Consumers {
 		args.Consumers = append(args.Consumers, consumer.args())
 	}
-	if h := c.Hub; h != nil {
+	if h := c.Hub; h != nil && h.Stack != "" {
+		// Deployed by the hub's own stack: its endpoint is read from there.
+		args.Hub = &components.HubArgs{AccountId: h.AccountId, EndpointId: pendingEndpointId()}
+	} else if h != nil {
 		args.Hub = &components.HubArgs{AccountId: h.AccountId, VpcId: pulumi.String(h.Vpc.Id), Dns: h.Dns, ProfileId: h.ProfileId, SameOrganization: h.SameOrganization}
 		if h.Vpc.SubnetIds != nil {
 			args.Hub.SubnetIds = pulumi.ToStringArray(h.Vpc.SubnetIds)
@@ -153,7 +156,7 @@ var hubFieldToKey = map[string]string{"hub.vpcId": KeyHub + ".vpc.id", "hub.subn
 func (r *reader) validateArgs(cfg *Config) {
 	reported := slices.Clone(r.problems)
 	var err error
-	if cfg.StackRole == RoleConsumer {
+	if cfg.StackRole == RoleConsumer && !cfg.spokeStack() {
 		if len(cfg.Consumers) != 1 {
 			return // checkRoleShape has said so
 		}
@@ -162,12 +165,53 @@ func (r *reader) validateArgs(cfg *Config) {
 		err = cfg.Args().Validate()
 	}
 	for _, fe := range components.AsFieldErrors(err) {
+		if !cfg.judgedHere(fe.Field) {
+			continue
+		}
 		k := r.configKey(consumerStackField(fe.Field))
 		if coveredBy(k, reported) {
 			continue
 		}
 		r.problems = append(r.problems, Problem{Key: k, Message: fe.Message})
 	}
+}
+
+// judgedHere says whether a field of CrossAccountPrivateApiArgs is this
+// stack's to validate. With a hub of its own stack the component's rules
+// run on the part each stack holds: a hub's stack has no API (the
+// producer's), a producer's stack no hub VPC or DNS and no spoke VPC (the
+// hub's stack's), and a spoke's stack neither; the spoke's credentials are
+// its own stack's, whatever the hub's DNS.
+func (c *Config) judgedHere(field string) bool {
+	top, rest := splitField(field)
+	if top == "consumers" {
+		// "[i].name": what of the consumer
+		if end := strings.Index(rest, "]"); end >= 0 {
+			rest = strings.TrimPrefix(rest[end+1:], ".")
+		}
+	}
+	switch {
+	case c.StackRole == RoleHub:
+		return top == "hub" || top == "consumers" || top == "region" || top == "producerAccountId"
+	case c.spokeStack():
+		// The spoke's stack holds its association and probe, in its account:
+		// its VPC, subnets and ranges are checked here, the hub and the API
+		// where they are deployed (checkSpokeStack asks for hub.stack).
+		switch top {
+		case "consumers":
+			return rest != "via" && rest != "provider" && rest != "probe"
+		case "hub":
+			return rest == "accountId" && c.Hub != nil
+		}
+		return top == "region" || top == "producerAccountId"
+	}
+	return true
+}
+
+// spokeStack says whether this is a spoke's own stack: stackRole consumer
+// with its one consumer via: hub.
+func (c *Config) spokeStack() bool {
+	return c.StackRole == RoleConsumer && len(c.Consumers) == 1 && c.Consumers[0].Via == components.ViaHub
 }
 
 // consumerStackField maps a field of ConsumerApiAccessArgs onto the

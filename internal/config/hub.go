@@ -39,24 +39,31 @@ var spokeUnused = []struct{ name, why string }{
 	{"stack", "a spoke is listed in the stack that holds the hub"},
 }
 
-// hub reads xaccount-api:hub; nil when it is absent or {} (Pulumi.yaml's default).
+// hub reads xaccount-api:hub; nil when it is absent or {} (Pulumi.yaml's
+// default). In a stack that holds the hub (stackRole all or hub) it is the
+// hub itself; in a producer or spoke stack of a hub with a stack of its own
+// it is {accountId, stack}: the hub's stack, whose outputs it reads.
 func (r *reader) hub(raw map[string]string, role string) *Hub {
 	k := key(fullKey(KeyHub))
-	expected := "an object {accountId, roleArn or profile, vpc: {id, subnetIds}, dns, profileId, sameOrganization}"
+	expected := "an object {accountId, roleArn or profile, vpc: {id, subnetIds}, dns, profileId, sameOrganization}, or {accountId, stack} in a producer or consumer stack"
 	v, present := r.structured(raw, KeyHub, expected)
 	if !present {
 		return nil
 	}
-	m, ok := r.object(k, v, hubKeys...)
+	m, ok := r.object(k, v, append(hubKeys, "stack")...)
 	if !ok || len(m) == 0 {
 		return nil
 	}
 	h := &Hub{}
 	h.AccountId = r.accountId(k, m)
-	r.credentials(k, m, &h.Account, true, "")
-	if role != RoleAll {
-		r.fail(k, "a hub in a stack with stackRole: %s is not built yet; expected stackRole: %s (one stack holds the hub, the API and the spokes)", role, RoleAll)
+	if role == RoleProducer || role == RoleConsumer {
+		r.hubReference(k, m, h, role)
+		return h
 	}
+	if _, given := m["stack"]; given {
+		r.fail(k.field("stack"), "only applies to a stack with stackRole: %s or %s (the hub's own stack, which they read); this stack holds the hub: remove it", RoleProducer, RoleConsumer)
+	}
+	r.credentials(k, m, &h.Account, true, "")
 	if _, given := m["vpc"]; !given {
 		r.missing(k.field("vpc"), "the hub VPC {id, subnetIds}: an existing VPC of the network account that the spokes reach over their Transit Gateway")
 	} else if vm, ok := r.object(k.field("vpc"), m["vpc"], "id", "subnetIds"); ok {
@@ -70,6 +77,10 @@ func (r *reader) hub(raw map[string]string, role string) *Hub {
 	} else if given {
 		h.Dns = dns
 		r.hubDns = dns
+		if role == RoleHub && dns == components.HubDnsProfile {
+			r.fail(k.field("dns"), "got %q in a stack with stackRole: %s; a hub stack offers %s or %s (a Route 53 Profile is built only where one stack holds the hub and the spokes, stackRole: %s)",
+				dns, RoleHub, components.HubDnsNone, components.HubDnsPhz, RoleAll)
+		}
 	}
 	if id, ok := r.optNonEmpty(k, m, "profileId", "an existing Route 53 Profile ID of the network account (rp-…), with dns: "+components.HubDnsProfile); ok {
 		h.ProfileId = id
@@ -77,6 +88,19 @@ func (r *reader) hub(raw map[string]string, role string) *Hub {
 	}
 	h.SameOrganization = r.optBool(k, m, "sameOrganization", false)
 	return h
+}
+
+// hubReference reads the hub of a producer or spoke stack whose hub has a
+// stack of its own: {accountId, stack}. The hub's VPC, DNS and credentials
+// are that stack's.
+func (r *reader) hubReference(k key, m map[string]any, h *Hub, role string) {
+	h.Stack = r.stackName(k, m, role, []string{RoleProducer, RoleConsumer}, "the hub's stack")
+	r.hubStack = h.Stack != ""
+	for _, name := range []string{"roleArn", "profile", "externalId", "sessionName", "vpc", "dns", "profileId", "sameOrganization"} {
+		if _, present := m[name]; present {
+			r.fail(k.field(name), "not used in a stack with stackRole: %s: the hub is deployed by its own stack (stackRole: %s), and this stack reads it from hub.stack; set it in the hub's stack, or remove it", role, RoleHub)
+		}
+	}
 }
 
 // spoke reads a consumer with via: hub: its account, its existing VPC's
@@ -88,24 +112,23 @@ func (r *reader) hub(raw map[string]string, role string) *Hub {
 // account with hub.dns none or a hub.profileId the spoke VPCs have, and no
 // probe.
 func (r *reader) spoke(k key, m map[string]any, c *Consumer) {
+	switch r.role {
+	case RoleHub, RoleProducer:
+		r.listedSpoke(k, m, c)
+		return
+	}
 	c.Probe = r.optBool(k, m, "probe", false)
 	deploys := r.hubDns == components.HubDnsPhz || (r.hubDns == components.HubDnsProfile && r.hubProfileId == "")
 	why := "this consumer calls through the hub (via: hub), hub.dns is " + components.HubDnsNone + " and it has no probe"
 	if r.hubDns == components.HubDnsProfile {
 		why = "this consumer calls through the hub (via: hub), its VPC has hub.profileId's Profile already and it has no probe"
 	}
+	// A spoke's own stack (stackRole: consumer) deploys in its account: the
+	// association of its VPC with the hub's zone, and its probe.
+	deploys = deploys || r.role == RoleConsumer
 	r.credentials(k, m, &c.Account, deploys || c.Probe, why)
-	for _, u := range spokeUnused {
-		if _, present := m[u.name]; present {
-			r.fail(k.field(u.name), "not used with via: hub: %s; remove it", u.why)
-		}
-	}
-	if principals, ok := r.stringList(k, m, "principals", "an IAM role or user ARN"); ok {
-		c.Principals = principals
-	}
-	if cidrs, ok := r.stringList(k, m, "allowedCidrs", "an IPv4 CIDR"); ok {
-		c.AllowedCidrs = cidrs
-	}
+	r.spokeUnused(k, m)
+	r.spokeRanges(k, m, c)
 	if _, given := m["vpc"]; !given {
 		r.missing(k.field("vpc"), "the spoke's existing VPC {id}, attached to the Transit Gateway that reaches the hub VPC")
 		return
@@ -132,4 +155,65 @@ func (r *reader) spoke(k key, m map[string]any, c *Consumer) {
 	}
 	c.ExistingVpc = &ExistingVpc{}
 	c.ExistingVpc.Id = r.vpcId(k.field("vpc"), vm)
+}
+
+// spokeUnused refuses a spoke's keys that belong to an endpoint of its own.
+func (r *reader) spokeUnused(k key, m map[string]any) {
+	for _, u := range spokeUnused {
+		if _, present := m[u.name]; present {
+			r.fail(k.field(u.name), "not used with via: hub: %s; remove it", u.why)
+		}
+	}
+}
+
+// spokeRanges reads a spoke's principals and source ranges.
+func (r *reader) spokeRanges(k key, m map[string]any, c *Consumer) {
+	if principals, ok := r.stringList(k, m, "principals", "an IAM role or user ARN"); ok {
+		c.Principals = principals
+	}
+	if cidrs, ok := r.stringList(k, m, "allowedCidrs", "an IPv4 CIDR"); ok {
+		c.AllowedCidrs = cidrs
+	}
+}
+
+// listedSpoke reads a spoke as the hub's stack or the producer's stack of a
+// hub with a stack of its own lists it: nothing is deployed in its account
+// there (its own stack, stackRole: consumer, holds its zone association and
+// probe). The hub's stack needs its VPC's id (the zone's authorization for
+// it, with hub.dns phz) and ranges (the security group); the producer's its
+// ranges and principals (the API's policy), which must be the ones the
+// hub's stack publishes.
+func (r *reader) listedSpoke(k key, m map[string]any, c *Consumer) {
+	where := "the hub's stack"
+	if r.role == RoleProducer {
+		where = "the producer's stack"
+	}
+	r.credentials(k, m, &c.Account, false, "this spoke is listed in "+where+"; its own stack (stackRole: consumer, hub.stack) associates its VPC and runs its probe")
+	if _, present := m["probe"]; present {
+		r.fail(k.field("probe"), "not used in %s: a spoke's probe runs in its own stack (stackRole: consumer, hub.stack); set it there, or remove it", where)
+	}
+	r.spokeUnused(k, m)
+	r.spokeRanges(k, m, c)
+	if r.role == RoleHub && c.Principals != nil {
+		r.fail(k.field("principals"), "the API's resource policy is the producer's: set principals on this spoke in the producer's stack")
+	}
+	_, given := m["vpc"]
+	switch {
+	case r.role == RoleProducer && given:
+		r.fail(k.field("vpc"), "not used in the producer's stack: the spoke's VPC is listed in the hub's stack (its zone's authorization) and the spoke's own; remove it")
+	case r.role == RoleProducer:
+	case !given:
+		r.missing(k.field("vpc"), "the spoke's existing VPC {id}, attached to the Transit Gateway that reaches the hub VPC")
+	default:
+		vm, ok := r.object(k.field("vpc"), m["vpc"], "id", "subnetIds", "cidr", "azCount")
+		if !ok {
+			return
+		}
+		for _, name := range []string{"subnetIds", "cidr", "azCount"} {
+			if _, present := vm[name]; present {
+				r.fail(k.field("vpc").field(name), "not used in the hub's stack: it needs only the spoke VPC's id (vpc.id); the probe's subnets go in the spoke's own stack")
+			}
+		}
+		c.ExistingVpc = &ExistingVpc{Id: r.vpcId(k.field("vpc"), vm)}
+	}
 }

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/xaccount/xaccount-api/components"
 	"github.com/xaccount/xaccount-api/internal/config"
 	"github.com/xaccount/xaccount-api/internal/config/configtest"
+	"github.com/xaccount/xaccount-api/internal/plan"
 )
 
 // TestHubLoads: a hub and two spokes load into Config and the components'
@@ -108,17 +110,106 @@ func TestHubProblemsAreReportedAtOnce(t *testing.T) {
 	}
 }
 
-// TestHubOnlyInAOneStackTopology: a split stack with a hub is refused.
-func TestHubOnlyInAOneStackTopology(t *testing.T) {
-	c := configtest.Valid()
-	configtest.AddHub(c)
-	c["stackRole"] = "producer"
-	_, err := config.Load(configtest.Raw(t, c), nil, "dev")
-	var ce *config.Error
-	require.True(t, errors.As(err, &ce))
-	found := false
-	for _, p := range ce.Problems {
-		found = found || p.Key == "xaccount-api:hub" && strings.Contains(p.Message, "not built yet")
+// hubStackFiles are the split topology with a hub of its own stack:
+// the hub's (shop-network), the producer's (shop) and spoke orders' stack.
+func loadHubSplit(t *testing.T, stack string) *config.Config {
+	t.Helper()
+	raw, err := plan.ReadConfigFile(filepath.Join("..", "..", "tests", "testdata", "hubsplit", "Pulumi."+stack+".yaml"))
+	require.NoError(t, err)
+	cfg, err := config.Load(raw.Values, raw.SecretKeys, stack)
+	require.NoError(t, err)
+	return cfg
+}
+
+// TestHubStackTopologyLoads: the hub's stack (stackRole: hub), a producer
+// and a spoke's stack that read it (hub.stack) are read as such.
+func TestHubStackTopologyLoads(t *testing.T) {
+	hub := loadHubSplit(t, "shop-network")
+	assert.Equal(t, config.RoleHub, hub.StackRole)
+	assert.Equal(t, "organization/xaccount-api/shop", hub.ProducerStackOf())
+	require.NotNil(t, hub.Hub)
+	assert.Equal(t, "phz", hub.Hub.Dns)
+	assert.Equal(t, "xaccount-shop-network", hub.Hub.Profile)
+	require.Len(t, hub.Consumers, 2)
+	for _, c := range hub.Consumers {
+		assert.Equal(t, "hub", c.Via)
+		assert.False(t, c.DeploysInAccount(), "%s: the hub's stack deploys nothing in a spoke's account", c.Name)
+		assert.NotEmpty(t, c.ExistingVpc.Id, "%s: its VPC's id, for the zone's authorization", c.Name)
 	}
-	assert.Truef(t, found, "%v", err)
+
+	producer := loadHubSplit(t, "shop")
+	assert.Equal(t, "organization/xaccount-api/shop-network", producer.HubStackOf())
+	assert.Equal(t, "777777777777", producer.Hub.AccountId)
+	assert.Empty(t, producer.Hub.Vpc.Id)
+	for _, c := range producer.Consumers {
+		assert.False(t, c.DeploysInAccount(), c.Name)
+		assert.Nil(t, c.ExistingVpc, c.Name)
+		assert.NotEmpty(t, c.AllowedCidrs, c.Name)
+	}
+
+	spoke := loadHubSplit(t, "shop-orders")
+	assert.Equal(t, config.RoleConsumer, spoke.StackRole)
+	assert.Equal(t, "organization/xaccount-api/shop-network", spoke.HubStackOf())
+	assert.Equal(t, "organization/xaccount-api/shop", spoke.ProducerStackOf())
+	require.Len(t, spoke.Consumers, 1)
+	assert.True(t, spoke.Consumers[0].DeploysInAccount(), "the spoke's stack associates its VPC and runs its probe in its account")
+	assert.True(t, spoke.Consumers[0].Probe)
+}
+
+// TestHubStackKeysOutsideTheirRoles: hub.stack only in a producer or
+// consumer stack, and nothing of the hub beside it; a hub's stack names
+// its producer's stack.
+func TestHubStackKeysOutsideTheirRoles(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(c map[string]any)
+		key    string
+		says   string
+	}{
+		{"hub.stack in a one-stack topology", func(c map[string]any) {
+			configtest.AddHub(c)
+			configtest.At(c, "hub")["stack"] = "organization/xaccount-api/network"
+		}, "xaccount-api:hub.stack", "only applies to a stack with stackRole: producer or consumer"},
+		{"a producer's hub without its stack", func(c map[string]any) {
+			c["stackRole"] = "producer"
+			c["hub"] = map[string]any{"accountId": "777777777777"}
+		}, "xaccount-api:hub.stack", "missing"},
+		{"a producer's hub with its dns", func(c map[string]any) {
+			c["stackRole"] = "producer"
+			c["hub"] = map[string]any{"accountId": "777777777777", "stack": "network", "dns": "phz"}
+		}, "xaccount-api:hub.dns", "the hub is deployed by its own stack"},
+		{"a hub's stack without its producer's stack", func(c map[string]any) {
+			configtest.AddHub(c)
+			c["stackRole"] = "hub"
+		}, "xaccount-api:producer.stack", "missing"},
+		{"a hub's stack with producer credentials", func(c map[string]any) {
+			configtest.AddHub(c)
+			c["stackRole"] = "hub"
+			configtest.At(c, "producer")["stack"] = "shop"
+		}, "xaccount-api:producer.roleArn", "this is the hub's stack"},
+		{"a hub's stack without a hub", func(c map[string]any) {
+			configtest.AddHub(c)
+			delete(c, "hub")
+			c["stackRole"] = "hub"
+		}, "xaccount-api:hub", "a hub's stack deploys the hub endpoint"},
+		{"a consumer stack with its own endpoint and a hub", func(c map[string]any) {
+			c["stackRole"] = "consumer"
+			c["consumers"] = c["consumers"].([]any)[:1]
+			c["producer"] = map[string]any{"accountId": "111111111111", "stack": "shop"}
+			c["hub"] = map[string]any{"accountId": "777777777777", "stack": "network"}
+		}, "xaccount-api:hub", "has an endpoint of its own"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := configtest.Valid()
+			tc.change(c)
+			_, err := config.Load(configtest.Raw(t, c), nil, "dev")
+			var ce *config.Error
+			require.Truef(t, errors.As(err, &ce), "%v", err)
+			found := false
+			for _, p := range ce.Problems {
+				found = found || p.Key == tc.key && strings.Contains(p.Message, tc.says)
+			}
+			assert.Truef(t, found, "a problem at %s saying %q; got:\n%v", tc.key, tc.says, err)
+		})
+	}
 }

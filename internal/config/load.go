@@ -35,6 +35,7 @@ func Load(raw map[string]string, secretKeys []string, stackName string) (*Config
 
 	cfg := &Config{Stack: stackName}
 	cfg.StackRole = r.stackRole(raw)
+	r.role = cfg.StackRole
 	cfg.Region = r.region(raw)
 	cfg.Producer = r.producer(raw, cfg.StackRole)
 	// The hub first: its dns says whether a spoke deploys in its account.

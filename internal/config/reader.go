@@ -79,6 +79,11 @@ type reader struct {
 	// hubProfileId is the hub's profileId as read: with it, dns profile
 	// creates nothing in the spokes' accounts.
 	hubProfileId string
+	// role is the stack's role as read (stackRole), and hubStack says the
+	// hub lives in a stack of its own that this stack references
+	// (hub.stack): a spoke then holds only what its role deploys.
+	role     string
+	hubStack bool
 }
 
 // key is a key path while walking.

@@ -61,9 +61,11 @@ type HubCost struct {
 	NotCounted string `json:"notCounted,omitempty"`
 }
 
-// hubCost computes the comparison for cfg; nil without a hub.
+// hubCost computes the comparison for cfg; nil without a hub, and in a
+// producer's or spoke's stack of a hub with a stack of its own (the hub's
+// stack shows it).
 func hubCost(cfg *config.Config) *HubCost {
-	if cfg == nil || cfg.Hub == nil {
+	if cfg == nil || cfg.Hub == nil || cfg.HubStackOf() != "" {
 		return nil
 	}
 	c := &HubCost{Zones: len(cfg.Hub.Vpc.SubnetIds), TransitGatewayPerGb: transitGatewayGbUsd}

@@ -97,6 +97,10 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 				reads = append(reads, c.Stack)
 			}
 		}
+		// A producer or spoke stack reads its hub's stack (hub.stack).
+		if s := p.config.HubStackOf(); s != "" {
+			reads = append(reads, s)
+		}
 	}
 	return iampolicy.Roles(iampolicy.Options{Stack: p.Stack, Region: p.Region, Repo: opts.Repo, Workflow: p.DeployWorkflow(),
 		PipelineAccount: pipeline, StateBucket: opts.StateBucket, StatePrefix: opts.StatePrefix, Principal: opts.Trust,

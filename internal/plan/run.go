@@ -122,6 +122,15 @@ func (sp *stackPlanner) referencedOutputs(cfg *config.Config) (map[string]map[st
 			refs = append(refs, reference{c.Stack, &stackPlanner{}}) // its first run
 		}
 	}
+	if s := cfg.HubStackOf(); s != "" && cfg.StackRole == config.RoleProducer {
+		// A hub's stack publishes its endpoint on its first run, as a
+		// consumer stack does; its second run (policy, zone) follows the API.
+		refs = append(refs, reference{s, &stackPlanner{}})
+	} else if s != "" {
+		// A spoke's stack reads the hub's as it is once the producer's has
+		// published its API.
+		refs = append(refs, reference{s, &offline})
+	}
 	for _, ref := range refs {
 		name := referencedStack(ref.name)
 		file := StackFile(sp.dir, name)

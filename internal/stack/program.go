@@ -87,11 +87,20 @@ func DeployConfig(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
 			return nil, err
 		}
 	}
+	if cfg.StackRole == config.RoleHub {
+		return deployHubStack(ctx, cfg)
+	}
+	if cfg.StackRole == config.RoleConsumer && cfg.HubStackOf() != "" {
+		return deploySpokeStack(ctx, cfg)
+	}
 	if cfg.StackRole == config.RoleConsumer {
 		return deployConsumerStack(ctx, cfg)
 	}
 	args := cfg.Args()
 	if cfg.StackRole == config.RoleProducer {
+		if err := readHubStack(ctx, cfg, args); err != nil {
+			return nil, err
+		}
 		if err := readConsumerStacks(ctx, cfg, args); err != nil {
 			return nil, err
 		}
@@ -104,7 +113,7 @@ func DeployConfig(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
 	for i := range args.Consumers {
 		args.Consumers[i].Provider = providers.Consumers[args.Consumers[i].Name]
 	}
-	if args.Hub != nil {
+	if args.Hub != nil && providers.Hub != nil {
 		args.Hub.Provider = providers.Hub
 	}
 	api, err := components.NewCrossAccountPrivateApi(ctx, config.Namespace, args)
@@ -180,6 +189,9 @@ func exports(cfg *config.Config, args *components.CrossAccountPrivateApiArgs, ap
 	}
 	if api.Domain != nil {
 		outputs[OutputCustomDomain] = customDomainOutput(cfg.Stack, api.Domain)
+	}
+	if s := cfg.HubStackOf(); s != "" {
+		outputs["hub"] = pulumi.Map{"accountId": pulumi.String(cfg.Hub.AccountId), "endpointId": args.Hub.EndpointId, "stack": pulumi.String(s)}
 	}
 	if api.Hub != nil {
 		outputs["hub"] = pulumi.Map{

@@ -49,7 +49,7 @@ func NewProviders(ctx *pulumi.Context, cfg *config.Config) (*Providers, error) {
 		}
 		p.Consumers[c.Name] = provider
 	}
-	if cfg.Hub != nil {
+	if cfg.Hub != nil && cfg.Hub.Stack == "" {
 		if p.Hub, err = newAccountProvider(ctx, HubProviderName, cfg, cfg.Hub.Account); err != nil {
 			return nil, err
 		}

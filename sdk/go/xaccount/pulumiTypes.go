@@ -1655,6 +1655,10 @@ type Hub struct {
 	Credentials *AccountCredentials `pulumi:"credentials"`
 	// Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
 	Dns string `pulumi:"dns"`
+	// EndpointDnsName is that endpoint's regional DNS name (the hub stack's publicDnsName output), for the spokes' invoke forms. Optional, with EndpointId only.
+	EndpointDnsName *string `pulumi:"endpointDnsName"`
+	// EndpointId is the hub endpoint of a hub deployed elsewhere: the hub's own stack (SharedHub), whose endpointId output it is. The API lists it and admits each spoke through it from its AllowedCidrs; nothing is created in the network account or the spokes' (their own stacks associate their VPCs and run their probes), so VpcId, SubnetIds, Dns, ProfileId, SameOrganization, Provider and Credentials are not used, nor the spokes' VpcId, SubnetIds, Probe and providers. Optional.
+	EndpointId *string `pulumi:"endpointId"`
 	// ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
 	ProfileId *string `pulumi:"profileId"`
 	// SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
@@ -1684,6 +1688,10 @@ type HubArgs struct {
 	Credentials AccountCredentialsPtrInput `pulumi:"credentials"`
 	// Dns is how spokes resolve the API's names: HubDnsNone, HubDnsPhz or HubDnsProfile. Required.
 	Dns pulumi.StringInput `pulumi:"dns"`
+	// EndpointDnsName is that endpoint's regional DNS name (the hub stack's publicDnsName output), for the spokes' invoke forms. Optional, with EndpointId only.
+	EndpointDnsName pulumi.StringPtrInput `pulumi:"endpointDnsName"`
+	// EndpointId is the hub endpoint of a hub deployed elsewhere: the hub's own stack (SharedHub), whose endpointId output it is. The API lists it and admits each spoke through it from its AllowedCidrs; nothing is created in the network account or the spokes' (their own stacks associate their VPCs and run their probes), so VpcId, SubnetIds, Dns, ProfileId, SameOrganization, Provider and Credentials are not used, nor the spokes' VpcId, SubnetIds, Probe and providers. Optional.
+	EndpointId pulumi.StringPtrInput `pulumi:"endpointId"`
 	// ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
 	ProfileId pulumi.StringPtrInput `pulumi:"profileId"`
 	// SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
@@ -1787,6 +1795,16 @@ func (o HubOutput) Dns() pulumi.StringOutput {
 	return o.ApplyT(func(v Hub) string { return v.Dns }).(pulumi.StringOutput)
 }
 
+// EndpointDnsName is that endpoint's regional DNS name (the hub stack's publicDnsName output), for the spokes' invoke forms. Optional, with EndpointId only.
+func (o HubOutput) EndpointDnsName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Hub) *string { return v.EndpointDnsName }).(pulumi.StringPtrOutput)
+}
+
+// EndpointId is the hub endpoint of a hub deployed elsewhere: the hub's own stack (SharedHub), whose endpointId output it is. The API lists it and admits each spoke through it from its AllowedCidrs; nothing is created in the network account or the spokes' (their own stacks associate their VPCs and run their probes), so VpcId, SubnetIds, Dns, ProfileId, SameOrganization, Provider and Credentials are not used, nor the spokes' VpcId, SubnetIds, Probe and providers. Optional.
+func (o HubOutput) EndpointId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Hub) *string { return v.EndpointId }).(pulumi.StringPtrOutput)
+}
+
 // ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
 func (o HubOutput) ProfileId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Hub) *string { return v.ProfileId }).(pulumi.StringPtrOutput)
@@ -1858,6 +1876,26 @@ func (o HubPtrOutput) Dns() pulumi.StringPtrOutput {
 			return nil
 		}
 		return &v.Dns
+	}).(pulumi.StringPtrOutput)
+}
+
+// EndpointDnsName is that endpoint's regional DNS name (the hub stack's publicDnsName output), for the spokes' invoke forms. Optional, with EndpointId only.
+func (o HubPtrOutput) EndpointDnsName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Hub) *string {
+		if v == nil {
+			return nil
+		}
+		return v.EndpointDnsName
+	}).(pulumi.StringPtrOutput)
+}
+
+// EndpointId is the hub endpoint of a hub deployed elsewhere: the hub's own stack (SharedHub), whose endpointId output it is. The API lists it and admits each spoke through it from its AllowedCidrs; nothing is created in the network account or the spokes' (their own stacks associate their VPCs and run their probes), so VpcId, SubnetIds, Dns, ProfileId, SameOrganization, Provider and Credentials are not used, nor the spokes' VpcId, SubnetIds, Probe and providers. Optional.
+func (o HubPtrOutput) EndpointId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Hub) *string {
+		if v == nil {
+			return nil
+		}
+		return v.EndpointId
 	}).(pulumi.StringPtrOutput)
 }
 

@@ -252,6 +252,14 @@ export interface HubArgs {
      */
     dns: pulumi.Input<string>;
     /**
+     * EndpointDnsName is that endpoint's regional DNS name (the hub stack's publicDnsName output), for the spokes' invoke forms. Optional, with EndpointId only.
+     */
+    endpointDnsName?: pulumi.Input<string | undefined>;
+    /**
+     * EndpointId is the hub endpoint of a hub deployed elsewhere: the hub's own stack (SharedHub), whose endpointId output it is. The API lists it and admits each spoke through it from its AllowedCidrs; nothing is created in the network account or the spokes' (their own stacks associate their VPCs and run their probes), so VpcId, SubnetIds, Dns, ProfileId, SameOrganization, Provider and Credentials are not used, nor the spokes' VpcId, SubnetIds, Probe and providers. Optional.
+     */
+    endpointId?: pulumi.Input<string | undefined>;
+    /**
      * ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
      */
     profileId?: pulumi.Input<string | undefined>;

@@ -1072,6 +1072,14 @@ class HubArgsDict(TypedDict):
     """
     Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
     """
+    endpoint_dns_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    EndpointDnsName is that endpoint's regional DNS name (the hub stack's publicDnsName output), for the spokes' invoke forms. Optional, with EndpointId only.
+    """
+    endpoint_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    EndpointId is the hub endpoint of a hub deployed elsewhere: the hub's own stack (SharedHub), whose endpointId output it is. The API lists it and admits each spoke through it from its AllowedCidrs; nothing is created in the network account or the spokes' (their own stacks associate their VPCs and run their probes), so VpcId, SubnetIds, Dns, ProfileId, SameOrganization, Provider and Credentials are not used, nor the spokes' VpcId, SubnetIds, Probe and providers. Optional.
+    """
     profile_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
@@ -1089,6 +1097,8 @@ class HubArgs:
                  subnet_ids: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
                  vpc_id: pulumi.Input[_builtins.str],
                  credentials: pulumi.Input[Optional['AccountCredentialsArgs']] = None,
+                 endpoint_dns_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 endpoint_id: pulumi.Input[Optional[_builtins.str]] = None,
                  profile_id: pulumi.Input[Optional[_builtins.str]] = None,
                  same_organization: pulumi.Input[Optional[_builtins.bool]] = None):
         """
@@ -1099,6 +1109,8 @@ class HubArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] subnet_ids: VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
         :param pulumi.Input[_builtins.str] vpc_id: VpcId and SubnetIds are the hub VPC and the subnets the endpoint gets an interface in (one per zone). Required.
         :param pulumi.Input['AccountCredentialsArgs'] credentials: Credentials make the composition build the network account's provider itself, pinned to AccountId and the region. Exactly one of Provider and Credentials.
+        :param pulumi.Input[_builtins.str] endpoint_dns_name: EndpointDnsName is that endpoint's regional DNS name (the hub stack's publicDnsName output), for the spokes' invoke forms. Optional, with EndpointId only.
+        :param pulumi.Input[_builtins.str] endpoint_id: EndpointId is the hub endpoint of a hub deployed elsewhere: the hub's own stack (SharedHub), whose endpointId output it is. The API lists it and admits each spoke through it from its AllowedCidrs; nothing is created in the network account or the spokes' (their own stacks associate their VPCs and run their probes), so VpcId, SubnetIds, Dns, ProfileId, SameOrganization, Provider and Credentials are not used, nor the spokes' VpcId, SubnetIds, Probe and providers. Optional.
         :param pulumi.Input[_builtins.str] profile_id: ProfileId, with HubDnsProfile, is an existing Route 53 Profile of the network account (rp-…) that is shared with the spokes' accounts and associated with every spoke VPC already: the hub's zone is added to it and nothing else is created, in the network account or the spokes' (a VPC holds one Profile, so a VPC that has one keeps it). Optional: without it the hub creates a Profile, shares it and associates it with each spoke VPC.
         :param pulumi.Input[_builtins.bool] same_organization: SameOrganization, with HubDnsProfile and no ProfileId, says every spoke account is in the network account's AWS Organization with RAM sharing enabled: the Profile's share then admits no external principals and RAM accepts it for the spokes, so no share accepter is created. Optional, default false (each spoke account accepts the share's invitation).
         """
@@ -1108,6 +1120,10 @@ class HubArgs:
         pulumi.set(__self__, "vpc_id", vpc_id)
         if credentials is not None:
             pulumi.set(__self__, "credentials", credentials)
+        if endpoint_dns_name is not None:
+            pulumi.set(__self__, "endpoint_dns_name", endpoint_dns_name)
+        if endpoint_id is not None:
+            pulumi.set(__self__, "endpoint_id", endpoint_id)
         if profile_id is not None:
             pulumi.set(__self__, "profile_id", profile_id)
         if same_organization is not None:
@@ -1172,6 +1188,30 @@ class HubArgs:
     @credentials.setter
     def credentials(self, value: pulumi.Input[Optional['AccountCredentialsArgs']]):
         pulumi.set(self, "credentials", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointDnsName")
+    def endpoint_dns_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        EndpointDnsName is that endpoint's regional DNS name (the hub stack's publicDnsName output), for the spokes' invoke forms. Optional, with EndpointId only.
+        """
+        return pulumi.get(self, "endpoint_dns_name")
+
+    @endpoint_dns_name.setter
+    def endpoint_dns_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "endpoint_dns_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="endpointId")
+    def endpoint_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        EndpointId is the hub endpoint of a hub deployed elsewhere: the hub's own stack (SharedHub), whose endpointId output it is. The API lists it and admits each spoke through it from its AllowedCidrs; nothing is created in the network account or the spokes' (their own stacks associate their VPCs and run their probes), so VpcId, SubnetIds, Dns, ProfileId, SameOrganization, Provider and Credentials are not used, nor the spokes' VpcId, SubnetIds, Probe and providers. Optional.
+        """
+        return pulumi.get(self, "endpoint_id")
+
+    @endpoint_id.setter
+    def endpoint_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "endpoint_id", value)
 
     @_builtins.property
     @pulumi.getter(name="profileId")

@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
+)
+
+// hubSplitFile is a stack file of tests/testdata/hubsplit: the hub's
+// (shop-network), the producer's (shop) and spoke orders' (shop-orders).
+// Their accounts, VPCs and subnets are Pulumi.hub.yaml's, which
+// seedHubProbeNetworks creates.
+func hubSplitFile(t *testing.T, stack string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot, "tests", "testdata", "hubsplit", "Pulumi."+stack+".yaml"))
+	require.NoError(t, err)
+	return b
+}
+
+// TestHubInAStackOfItsOwn: the hub's, the producer's and a spoke's stacks,
+// each with the roles --iam prints for it, deployed in the bootstrap's
+// order (hub, producer, hub again, spoke): the spoke's probe calls the API
+// by its own name through the hub endpoint and gets 200 by every form; a
+// run with nothing new changes nothing; the stacks are destroyed in
+// reverse and leave nothing behind.
+func TestHubInAStackOfItsOwn(t *testing.T) {
+	t.Parallel()
+	producer := newEngineStack(t, "shop", withStackFile(hubSplitFile(t, "shop")), withSeed(seedHubProbeNetworks))
+	hub := newEngineStack(t, "shop-network", besides(producer), withStackFile(hubSplitFile(t, "shop-network")))
+	spoke := newEngineStack(t, "shop-orders", besides(producer), withStackFile(hubSplitFile(t, "shop-orders")))
+
+	hubEndpoint := ""
+	if !hub.step(t, "bootstrap 1: the hub's stack creates only the hub endpoint", func(t *testing.T) {
+		r := hub.mustUp()
+		assert.Contains(t, r.out, "has published no API yet")
+		hubEndpoint, _ = hub.outputs()["endpointId"].Value.(string)
+		require.NotEmpty(t, hubEndpoint)
+		hub.cloudView(func(c *fakeaws.Cloud) {
+			require.Contains(t, c.Endpoints, hubEndpoint)
+			assert.Empty(t, c.Endpoints[hubEndpoint].Policy, "no endpoint policy before the API exists")
+			assert.Empty(t, c.Zones, "no zone before the API exists")
+		})
+	}) {
+		return
+	}
+	if !producer.step(t, "bootstrap 2: the producer's stack lists the hub endpoint once", func(t *testing.T) {
+		producer.mustUp()
+		st := producer.apiState()
+		assert.Equal(t, []string{hubEndpoint}, st.api.VpcEndpointIds)
+	}) {
+		return
+	}
+	if !hub.step(t, "bootstrap 3: the hub's stack scopes its policy and names its zone for the API", func(t *testing.T) {
+		hub.mustUp()
+		zoneId, _ := hub.outputs()["zoneId"].Value.(string)
+		require.NotEmpty(t, zoneId)
+		hub.cloudView(func(c *fakeaws.Cloud) {
+			assert.NotEmpty(t, c.Endpoints[hubEndpoint].Policy)
+			require.Contains(t, c.Zones, zoneId)
+		})
+	}) {
+		return
+	}
+	if !spoke.step(t, "the spoke's stack associates its VPC and calls the API through the hub", func(t *testing.T) {
+		spoke.mustUp()
+		requireProbeGreen(t, spoke, "orders", 4)
+		results := probeResults(t, spoke, "orders")
+		assert.Contains(t, results, "privateDns", "by the API's own name, through the hub's zone")
+	}) {
+		return
+	}
+	spoke.step(t, "a run with nothing new changes nothing", func(t *testing.T) {
+		requireNoChanges(t, hub)
+		requireNoChanges(t, producer)
+		requireNoChanges(t, spoke)
+	})
+	spoke.step(t, "destroy in reverse: spoke, producer, hub", func(t *testing.T) {
+		for _, s := range []*engineStack{spoke, producer, hub} {
+			r := s.destroy()
+			require.NoError(t, r.err, lastLines(r.out+r.errOut, 12))
+		}
+		hub.cloudView(func(c *fakeaws.Cloud) {
+			assert.Empty(t, c.Endpoints)
+			assert.Empty(t, c.RestApis)
+			assert.Empty(t, c.Zones)
+			assert.Empty(t, c.Functions)
+		})
+	})
+}

@@ -1,0 +1,228 @@
+package tests
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xaccount/xaccount-api/awsmock"
+	"github.com/xaccount/xaccount-api/internal/config"
+	"github.com/xaccount/xaccount-api/internal/plan"
+	"github.com/xaccount/xaccount-api/internal/stack"
+	"github.com/xaccount/xaccount-api/policy"
+)
+
+// hubSplitDir holds a split topology whose hub has a stack of its own: the
+// hub's (shop-network, stackRole: hub), the producer's (shop, hub.stack)
+// and spoke orders' (shop-orders, stackRole: consumer, via: hub).
+var hubSplitDir = filepath.Join("testdata", "hubsplit")
+
+// planHubSplit plans a stack of dir with the stacks it references planned
+// from their files there.
+func planHubSplit(t *testing.T, dir, stackName string) (*plan.Plan, error) {
+	t.Helper()
+	raw, err := plan.ReadConfigFile(plan.StackFile(dir, stackName))
+	require.NoError(t, err)
+	return plan.RunIn(dir, stackName, raw)
+}
+
+// resourceNamed is the plan's resource of a type and name, nil when absent.
+func resourceNamed(p *plan.Plan, typ, name string) *plan.Resource {
+	for i, r := range p.Resources {
+		if r.Type == typ && r.Name == name {
+			return &p.Resources[i]
+		}
+	}
+	return nil
+}
+
+// TestHubStackHoldsTheNetworkAccountsPart: the hub's stack, once the
+// producer's has published its API, holds in the network account only the
+// hub endpoint (443 from the spokes' ranges), its policy scoped to that API,
+// the zone named for it and one authorization per spoke VPC; nothing in the
+// producer's or the spokes' accounts. It publishes what the producer and
+// the spokes read.
+func TestHubStackHoldsTheNetworkAccountsPart(t *testing.T) {
+	hub, err := planHubSplit(t, hubSplitDir, "shop-network")
+	require.NoError(t, err)
+	producer, err := planHubSplit(t, hubSplitDir, "shop")
+	require.NoError(t, err)
+	for _, r := range hub.Resources {
+		if strings.HasPrefix(r.Type, "aws:") {
+			assert.Equalf(t, "777777777777", r.Account, "%s %s", r.Type, r.Name)
+		}
+	}
+	apiId := producer.Outputs["restApiId"].(string)
+	zone := resourceNamed(hub, "aws:route53/zone:Zone", "xaccount-api-hub-zone")
+	require.NotNil(t, zone)
+	assert.Equal(t, apiId+".execute-api.eu-west-1.amazonaws.com", zone.Inputs["name"])
+	endpointPolicy := resourceNamed(hub, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "xaccount-api-hub-endpoint-policy")
+	require.NotNil(t, endpointPolicy)
+	assert.Contains(t, endpointPolicy.Inputs["policy"], producer.Outputs["executionArn"].(string)+"/*")
+	for _, spoke := range []string{"orders", "billing"} {
+		assert.NotNil(t, resourceNamed(hub, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xaccount-api-"+spoke+"-hub-zone-authorization"), spoke)
+		assert.Nil(t, resourceNamed(hub, "aws:route53/zoneAssociation:ZoneAssociation", "xaccount-api-"+spoke+"-hub-zone-association"), spoke)
+	}
+	sg := resourceNamed(hub, "aws:ec2/securityGroup:SecurityGroup", "xaccount-api-hub-endpoint-sg")
+	require.NotNil(t, sg)
+	assert.Contains(t, sg.Inputs["ingress"].([]any)[0].(map[string]any)["cidrBlocks"], "10.41.0.0/25")
+	for _, out := range []string{"endpointId", "endpointDnsName", "accountId", "region", "spokes", "zoneId", "hubCidrs"} {
+		assert.Contains(t, hub.Outputs, out)
+	}
+}
+
+// TestProducerAdmitsTheSpokesThroughTheHubStacksEndpoint: the producer's
+// stack lists the endpoint the hub's stack publishes, once, and admits each
+// spoke through it from its own ranges only.
+func TestProducerAdmitsTheSpokesThroughTheHubStacksEndpoint(t *testing.T) {
+	producer, err := planHubSplit(t, hubSplitDir, "shop")
+	require.NoError(t, err)
+	raw, err := plan.ReadConfigFile(plan.StackFile(hubSplitDir, "shop-network"))
+	require.NoError(t, err)
+	firstRun, err := plan.Run("shop-network", raw) // what the producer reads: the hub's first run
+	require.NoError(t, err)
+	hubEndpoint := firstRun.Outputs["endpointId"].(string)
+	assert.Equal(t, []any{hubEndpoint}, producer.Outputs["vpcEndpointIds"])
+	doc := resourceNamed(producer, "aws:apigateway/restApiPolicy:RestApiPolicy", "xaccount-api-policy-policy")
+	require.NotNil(t, doc)
+	parsed, err := policy.Parse(doc.Inputs["policy"].(string))
+	require.NoError(t, err)
+	method := producer.Outputs["executionArn"].(string) + "/shop/GET/health"
+	call := func(vpce, ip string) bool {
+		ok, err := parsed.Evaluate(policy.Request{Resource: method, SourceVpce: vpce, VpcSourceIp: ip})
+		require.NoError(t, err)
+		return ok
+	}
+	assert.True(t, call(hubEndpoint, "10.30.0.9"), "orders")
+	assert.True(t, call(hubEndpoint, "10.41.0.9"), "billing")
+	assert.False(t, call(hubEndpoint, "10.50.0.9"), "an unlisted range")
+	assert.False(t, call("vpce-00000000000000000", "10.30.0.9"), "another endpoint")
+	for _, r := range producer.Resources {
+		if strings.HasPrefix(r.Type, "aws:") {
+			assert.Equalf(t, "111111111111", r.Account, "%s %s: only the producer's account", r.Type, r.Name)
+		}
+	}
+}
+
+// TestHubStackBootstrap: before the producer publishes its API the hub's
+// stack creates only the endpoint and its group; before the hub's stack
+// publishes its endpoint the producer's stops, naming hub.stack.
+func TestHubStackBootstrap(t *testing.T) {
+	raw, err := plan.ReadConfigFile(plan.StackFile(hubSplitDir, "shop-network"))
+	require.NoError(t, err)
+	hub, err := plan.Run("shop-network", raw)
+	require.NoError(t, err)
+	assert.NotNil(t, resourceNamed(hub, "aws:ec2/vpcEndpoint:VpcEndpoint", "xaccount-api-hub-endpoint-vpce"))
+	assert.Nil(t, resourceNamed(hub, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "xaccount-api-hub-endpoint-policy"))
+	assert.Nil(t, resourceNamed(hub, "aws:route53/zone:Zone", "xaccount-api-hub-zone"))
+
+	raw, err = plan.ReadConfigFile(plan.StackFile(hubSplitDir, "shop"))
+	require.NoError(t, err)
+	_, err = plan.Run("shop", raw)
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	require.Len(t, ce.Problems, 1)
+	assert.Equal(t, "xaccount-api:hub.stack", ce.Problems[0].Key)
+	assert.Contains(t, ce.Problems[0].Message, "has published no endpointId yet")
+}
+
+// TestProducerRefusesASpokeTheHubStackListsOtherwise: a spoke whose ranges,
+// account or name differ from what the hub's stack publishes is refused on
+// its consumers[i], with what the hub's stack says.
+func TestProducerRefusesASpokeTheHubStackListsOtherwise(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"shop", "shop-network"} {
+		b, err := os.ReadFile(plan.StackFile(hubSplitDir, name))
+		require.NoError(t, err)
+		if name == "shop" {
+			b = []byte(strings.Replace(string(b), "allowedCidrs: [10.40.0.0/24, 10.41.0.0/25]", "allowedCidrs: [10.40.0.0/24]", 1))
+			b = []byte(strings.Replace(string(b), `accountId: "333333333333"`, `accountId: "555555555555"`, 1))
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	_, err := planHubSplit(t, dir, "shop")
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	keys := map[string]string{}
+	for _, p := range ce.Problems {
+		keys[p.Key] = p.Message
+	}
+	assert.Contains(t, keys["xaccount-api:consumers[0]"], "publishes spoke orders in account 333333333333")
+	assert.Contains(t, keys["xaccount-api:consumers[1]"], "from [10.40.0.0/24, 10.41.0.0/25]")
+}
+
+// TestSpokeStackHoldsItsAssociationAndProbe: a spoke's own stack holds, in
+// its account only, the association of its VPC with the zone the hub's
+// stack publishes and its probe, which calls the API by its own name
+// through the hub endpoint and sends 443 to the hub VPC's range only.
+func TestSpokeStackHoldsItsAssociationAndProbe(t *testing.T) {
+	spoke, err := planHubSplit(t, hubSplitDir, "shop-orders")
+	require.NoError(t, err)
+	hub, err := planHubSplit(t, hubSplitDir, "shop-network")
+	require.NoError(t, err)
+	for _, r := range spoke.Resources {
+		if strings.HasPrefix(r.Type, "aws:") {
+			assert.Equalf(t, "333333333333", r.Account, "%s %s", r.Type, r.Name)
+		}
+	}
+	association := resourceNamed(spoke, "aws:route53/zoneAssociation:ZoneAssociation", "xaccount-api-orders-hub-zone-association")
+	require.NotNil(t, association)
+	assert.Equal(t, hub.Outputs["zoneId"], association.Inputs["zoneId"])
+	assert.Equal(t, "vpc-0b1c2d3e4f5a60718", association.Inputs["vpcId"])
+	sg := resourceNamed(spoke, "aws:ec2/securityGroup:SecurityGroup", "xaccount-api-orders-probe-sg")
+	require.NotNil(t, sg)
+	assert.Equal(t, hub.Outputs["hubCidrs"], sg.Inputs["egress"].([]any)[0].(map[string]any)["cidrBlocks"])
+	urls := spoke.Outputs["consumers"].(map[string]any)["orders"].(map[string]any)["invokeUrls"].(map[string]any)
+	assert.Equal(t, "https://"+hub.Outputs["restApiId"].(string)+".execute-api.eu-west-1.amazonaws.com/shop", urls["privateDns"])
+	assert.Contains(t, urls["publicDnsWithHostHeader"], hub.Outputs["endpointId"].(string))
+	assert.Nil(t, spoke.HubCost, "the hub's stack shows the cost")
+}
+
+// TestSpokeStackRefusesASpokeTheHubStackDoesNotList: a spoke whose account
+// the hub's stack lists otherwise is refused on consumers[0], before
+// anything is registered.
+func TestSpokeStackRefusesASpokeTheHubStackDoesNotList(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"shop", "shop-network", "shop-orders"} {
+		b, err := os.ReadFile(plan.StackFile(hubSplitDir, name))
+		require.NoError(t, err)
+		if name == "shop-orders" {
+			b = []byte(strings.Replace(string(b), "allowedCidrs: [10.30.0.0/24]", "allowedCidrs: [10.30.0.0/25]", 1))
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	_, err := planHubSplit(t, dir, "shop-orders")
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	require.Len(t, ce.Problems, 1)
+	assert.Equal(t, "xaccount-api:consumers[0]", ce.Problems[0].Key)
+	assert.Contains(t, ce.Problems[0].Message, "does not list it so")
+}
+
+// TestSpokeStackBeforeTheHubs: a spoke's stack whose hub's stack has
+// published no endpoint stops, naming hub.stack, and registers nothing.
+func TestSpokeStackBeforeTheHubs(t *testing.T) {
+	raw, err := plan.ReadConfigFile(plan.StackFile(hubSplitDir, "shop-orders"))
+	require.NoError(t, err)
+	env, err := awsmock.ConfigEnv(raw.Values, raw.SecretKeys)
+	require.NoError(t, err)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	mocks := awsmock.New(config.Namespace, "shop-orders")
+	err = mocks.Run(stack.Program)
+	require.ErrorIs(t, err, stack.ErrInvalidConfig)
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	require.Len(t, ce.Problems, 1)
+	assert.Equal(t, "xaccount-api:hub.stack", ce.Problems[0].Key)
+	assert.Contains(t, ce.Problems[0].Message, "has published no endpointId yet")
+	for _, r := range mocks.Resources() {
+		assert.Equal(t, "pulumi:pulumi:StackReference", r.Type, "nothing but the reference it read")
+	}
+}
