@@ -453,6 +453,11 @@ func newHubEndpointPolicy(ctx *pulumi.Context, name string, parent pulumi.Resour
 	}, append(hubOpts(parent, h), pulumi.Protect(false))...)
 }
 
+// denyAllEndpointPolicy is the hub endpoint's policy while no API is known
+// (a hub in a stack of its own, before the producer's stack has published
+// its API): execute-api:Invoke on nothing.
+const denyAllEndpointPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"InvokeNothingUntilTheApiIsKnown","Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}`
+
 // hubMonitoringName is the name the hub endpoint's alarms and dashboard row
 // go by: the metrics tell endpoints apart (the vpceId of each access-log
 // line), and every spoke arrives through the hub's. A consumer may not be

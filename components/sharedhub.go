@@ -103,7 +103,19 @@ func NewSharedHub(ctx *pulumi.Context, name string, args *SharedHubArgs, opts ..
 	comp.Endpoint = endpoint
 	comp.HubCidrs = hubVpcCidr(ctx, comp, args.Hub)
 	outputs := pulumi.Map{"endpointId": endpoint.EndpointId, "hubCidrs": comp.HubCidrs}
-	if args.RestApiId != nil && args.ExecutionArn != nil {
+	if args.RestApiId == nil || args.ExecutionArn == nil {
+		// No API yet (the first up, or the producer's stack gone): the
+		// endpoint is never left with AWS's default full-access policy,
+		// which would let the spokes reach any private API of the region
+		// that admits the endpoint; it invokes nothing until the API is
+		// known.
+		if _, err := newEc2[VpcEndpointPolicy](ctx, typeEc2VpcEndpointPolicy, hubName(name)+"-policy", map[string]pulumi.Input{
+			"vpcEndpointId": endpoint.EndpointId,
+			"policy":        pulumi.String(denyAllEndpointPolicy),
+		}, append(hubOpts(comp, args.Hub), pulumi.Protect(false))...); err != nil {
+			return nil, fmt.Errorf("shared hub %s: %w", name, err)
+		}
+	} else {
 		if _, err := newHubEndpointPolicy(ctx, name, comp, args.Hub, endpoint, args.ExecutionArn.ToStringOutput(), nil); err != nil {
 			return nil, fmt.Errorf("shared hub %s: %w", name, err)
 		}

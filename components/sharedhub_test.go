@@ -73,9 +73,12 @@ func TestSharedHubBeforeTheApi(t *testing.T) {
 		return err
 	})
 	mustNamed(t, mocks, typeSecurityGroup, "xa-hub-endpoint-sg")
-	_, policy := mocks.Named(typeEc2VpcEndpointPolicy, "xa-hub-endpoint-policy")
+	policy := mustNamed(t, mocks, typeEc2VpcEndpointPolicy, "xa-hub-endpoint-policy")
+	doc, err := policy.Input("policy").(string)
+	require.True(t, err, "a policy document")
+	assert.Contains(t, doc, `"Effect":"Deny"`, "never AWS's default full access: the endpoint invokes nothing until the API is known")
+	assert.NotContains(t, doc, `"Effect":"Allow"`)
 	_, zone := mocks.Named(typeZone, "xa-hub-zone")
-	assert.False(t, policy)
 	assert.False(t, zone)
 }
 

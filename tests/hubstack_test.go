@@ -118,7 +118,9 @@ func TestHubStackBootstrap(t *testing.T) {
 	hub, err := plan.Run("shop-network", raw)
 	require.NoError(t, err)
 	assert.NotNil(t, resourceNamed(hub, "aws:ec2/vpcEndpoint:VpcEndpoint", "xaccount-api-hub-endpoint-vpce"))
-	assert.Nil(t, resourceNamed(hub, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "xaccount-api-hub-endpoint-policy"))
+	policy := resourceNamed(hub, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "xaccount-api-hub-endpoint-policy")
+	require.NotNil(t, policy, "the endpoint is never left with AWS's default full-access policy")
+	assert.Contains(t, policy.Inputs["policy"], `"Effect":"Deny"`, "it invokes nothing until the producer's stack has published the API")
 	assert.Nil(t, resourceNamed(hub, "aws:route53/zone:Zone", "xaccount-api-hub-zone"))
 
 	raw, err = plan.ReadConfigFile(plan.StackFile(hubSplitDir, "shop"))
