@@ -130,7 +130,7 @@ func TestHubStackBootstrap(t *testing.T) {
 	require.True(t, errors.As(err, &ce), "%v", err)
 	require.Len(t, ce.Problems, 1)
 	assert.Equal(t, "xaccount-api:hub.stack", ce.Problems[0].Key)
-	assert.Contains(t, ce.Problems[0].Message, "has published no endpointId yet")
+	assert.Contains(t, ce.Problems[0].Message, "has published no endpointId")
 }
 
 // TestProducerRefusesASpokeTheHubStackListsOtherwise: a spoke whose ranges,
@@ -223,8 +223,19 @@ func TestSpokeStackBeforeTheHubs(t *testing.T) {
 	require.True(t, errors.As(err, &ce), "%v", err)
 	require.Len(t, ce.Problems, 1)
 	assert.Equal(t, "xaccount-api:hub.stack", ce.Problems[0].Key)
-	assert.Contains(t, ce.Problems[0].Message, "has published no endpointId yet")
+	assert.Contains(t, ce.Problems[0].Message, "has published no endpointId")
 	for _, r := range mocks.Resources() {
 		assert.Equal(t, "pulumi:pulumi:StackReference", r.Type, "nothing but the reference it read")
 	}
+}
+
+// TestTheSplitPipelineRefusesAHubStack: the split pipeline's topology
+// (--topology) runs producer then consumers, not the hub's order, so a
+// folder with a hub stack is refused, naming the stack, instead of
+// deploying the producer and spokes without it.
+func TestTheSplitPipelineRefusesAHubStack(t *testing.T) {
+	_, err := plan.ReadTopology(hubSplitDir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "stackRole hub is not deployed by the split pipeline yet")
+	assert.Contains(t, err.Error(), "Pulumi.shop-network.yaml")
 }

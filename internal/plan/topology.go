@@ -64,6 +64,13 @@ func ReadTopology(root string) (Topology, error) {
 		case config.RoleConsumer:
 			t.Consumers = append(t.Consumers, name)
 			readsProducer[name] = cfg.Producer.Stack
+		case config.RoleHub:
+			// The pipeline runs producer then consumers; a hub stack needs
+			// hub, producer, hub again, then its spokes, which it does not
+			// run yet: refused rather than skipped, so no commit deploys
+			// the producer and spokes without it.
+			problems = append(problems, fmt.Sprintf("%s: stackRole hub is not deployed by the split pipeline yet (it would need hub, producer, hub, then the spoke stacks); "+
+				"deploy the hub, producer and spoke stacks with pulumi up in that order (docs/hub.md), and keep them out of a folder the pipeline deploys", filepath.Base(f)))
 		}
 	}
 	switch len(producers) {

@@ -85,7 +85,7 @@ func readProducerForHub(ctx *pulumi.Context, cfg *config.Config) (*components.Pu
 		}
 	}
 	if out["restApiId"].str() == "" {
-		return nil, ctx.Log.Warn(fmt.Sprintf("stack %s has published no API yet: this update creates only the hub endpoint and publishes its %s. "+
+		return nil, ctx.Log.Warn(fmt.Sprintf("stack %s has published no API yet (or it was destroyed): this update keeps the hub endpoint invoking nothing and publishes its %s. "+
 			"Next: name this stack in the producer's hub.stack, run pulumi up there, then here again for the endpoint policy and the zone", cfg.Producer.Stack, OutputEndpointId), nil)
 	}
 	var problems []config.Problem
@@ -126,7 +126,7 @@ func readHubStack(ctx *pulumi.Context, cfg *config.Config, args *components.Cros
 	hubKey := config.Key(config.KeyHub + ".stack")
 	if out[OutputEndpointId].str() == "" {
 		return &config.Error{Problems: []config.Problem{{Key: hubKey, Message: fmt.Sprintf(
-			"stack %s has published no %s yet; run its pulumi up first (a hub stack's first up creates the hub endpoint and publishes it), then this stack's", stack, OutputEndpointId)}}}
+			"stack %s has published no %s (it was never updated, or it was destroyed); run its pulumi up first (a hub stack's first up creates the hub endpoint and publishes it), then this stack's", stack, OutputEndpointId)}}}
 	}
 	var problems []config.Problem
 	if got := out["accountId"].str(); got != cfg.Hub.AccountId {
