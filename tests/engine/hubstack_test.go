@@ -35,14 +35,16 @@ func TestHubInAStackOfItsOwn(t *testing.T) {
 	spoke := newEngineStack(t, "shop-orders", besides(producer), withStackFile(hubSplitFile(t, "shop-orders")))
 
 	hubEndpoint := ""
-	if !hub.step(t, "bootstrap 1: the hub's stack creates only the hub endpoint", func(t *testing.T) {
+	if !hub.step(t, "bootstrap 1: the hub's stack creates the hub endpoint, invoking nothing yet", func(t *testing.T) {
 		r := hub.mustUp()
 		assert.Contains(t, r.out, "has published no API yet")
 		hubEndpoint, _ = hub.outputs()["endpointId"].Value.(string)
 		require.NotEmpty(t, hubEndpoint)
 		hub.cloudView(func(c *fakeaws.Cloud) {
 			require.Contains(t, c.Endpoints, hubEndpoint)
-			assert.Empty(t, c.Endpoints[hubEndpoint].Policy, "no endpoint policy before the API exists")
+			policy := c.Endpoints[hubEndpoint].Policy
+			assert.Contains(t, policy, `"Effect":"Deny"`, "before the API exists the endpoint invokes nothing, never AWS's default full access")
+			assert.NotContains(t, policy, `"Effect":"Allow"`)
 			assert.Empty(t, c.Zones, "no zone before the API exists")
 		})
 	}) {
