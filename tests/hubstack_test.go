@@ -239,3 +239,35 @@ func TestTheSplitPipelineRefusesAHubStack(t *testing.T) {
 	assert.Contains(t, err.Error(), "stackRole hub is not deployed by the split pipeline yet")
 	assert.Contains(t, err.Error(), "Pulumi.shop-network.yaml")
 }
+
+// TestProducerRefusesASpokeOnlyTheHubStackLists: a spoke the hub's stack
+// publishes and the producer's file does not list is refused on hub.stack:
+// the hub would admit its ranges and authorize its VPC while the API's
+// policy refuses it.
+func TestProducerRefusesASpokeOnlyTheHubStackLists(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"shop", "shop-network"} {
+		b, err := os.ReadFile(plan.StackFile(hubSplitDir, name))
+		require.NoError(t, err)
+		if name == "shop-network" {
+			b = append(b, []byte(`    - name: extra
+      accountId: "999999999999"
+      via: hub
+      vpc:
+        id: vpc-0e1f2a3b4c5d60718
+      allowedCidrs: [10.99.0.0/24]
+`)...)
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	_, err := planHubSplit(t, dir, "shop")
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	var said string
+	for _, p := range ce.Problems {
+		if p.Key == "xaccount-api:hub.stack" {
+			said = p.Message
+		}
+	}
+	assert.Contains(t, said, "publishes spoke extra, which this file does not list")
+}

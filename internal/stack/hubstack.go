@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -164,6 +165,16 @@ func readHubStack(ctx *pulumi.Context, cfg *config.Config, args *components.Cros
 				"spoke %s in account %s from [%s], but hub stack %s publishes %s; expected the same name, account and allowedCidrs in both files "+
 					"(the hub's security group admits the ranges its stack lists, the API's policy the ranges listed here)",
 				c.Name, c.AccountId, strings.Join(want, ", "), stack, got)})
+		}
+	}
+	// A spoke the hub's stack lists and this file does not: its ranges are
+	// open on the hub's security group and its VPC authorized on the zone,
+	// while the API's policy refuses it.
+	for _, name := range slices.Sorted(maps.Keys(published)) {
+		if !slices.ContainsFunc(cfg.Consumers, func(c config.Consumer) bool { return c.Via == components.ViaHub && c.Name == name }) {
+			problems = append(problems, config.Problem{Key: hubKey, Message: fmt.Sprintf(
+				"stack %s publishes spoke %s, which this file does not list (via: hub); the hub's security group admits its ranges and its VPC is authorized on the hub's zone "+
+					"while the API's policy refuses it: list it here with the same account and allowedCidrs, or remove it from the hub's stack file", stack, name)})
 		}
 	}
 	if len(problems) > 0 {
