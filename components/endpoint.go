@@ -82,6 +82,8 @@ type ExecuteApiEndpoint struct {
 
 	// Endpoint is the VpcEndpoint child.
 	Endpoint *VpcEndpoint
+	// SecurityGroup is the endpoint's security group child.
+	SecurityGroup *SecurityGroup
 }
 
 // Validate checks the args and returns every problem as FieldErrors: the
@@ -194,7 +196,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 	if err != nil {
 		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 	}
-	comp.Endpoint = endpoint
+	comp.Endpoint, comp.SecurityGroup = endpoint, sg
 	comp.EndpointId = endpoint.ID().ToStringOutput()
 	comp.SecurityGroupId = sg.ID().ToStringOutput()
 	comp.VpcId, comp.SubnetIds = endpoint.VpcId, endpoint.SubnetIds

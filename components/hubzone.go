@@ -171,7 +171,7 @@ func newSpokeZone(ctx *pulumi.Context, z spokeZone, name string, parent pulumi.R
 		// The hub endpoint (its security group) first: once associated, the
 		// spoke resolves the API's name to the hub, whose group must admit
 		// its ranges by then (a consumer moving from its own endpoint).
-		after := []pulumi.Resource{hub}
+		after := []pulumi.Resource{hub.SecurityGroup, hub.Endpoint} // concrete resources: a component's children may not all be registered yet
 		if c.AccountId != h.AccountId {
 			authorization, err := route53.NewVpcAssociationAuthorization(ctx, name+"-"+c.Name+z.spokeSuffix+"-authorization", &route53.VpcAssociationAuthorizationArgs{
 				ZoneId:    zone.ZoneId,

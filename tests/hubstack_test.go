@@ -271,3 +271,25 @@ func TestProducerRefusesASpokeOnlyTheHubStackLists(t *testing.T) {
 	}
 	assert.Contains(t, said, "publishes spoke extra, which this file does not list")
 }
+
+// TestSpokeStackRefusesAVpcTheHubDoesNotAuthorize: a spoke's stack naming
+// another VPC than the one the hub's stack authorizes on its zone is
+// refused on consumers[0].vpc.id (its association would fail with
+// NotAuthorizedException).
+func TestSpokeStackRefusesAVpcTheHubDoesNotAuthorize(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"shop", "shop-network", "shop-orders"} {
+		b, err := os.ReadFile(plan.StackFile(hubSplitDir, name))
+		require.NoError(t, err)
+		if name == "shop-orders" {
+			b = []byte(strings.Replace(string(b), "vpc-0b1c2d3e4f5a60718", "vpc-0b1c2d3e4f5a6071f", 1))
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	_, err := planHubSplit(t, dir, "shop-orders")
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	require.Len(t, ce.Problems, 1)
+	assert.Equal(t, "xaccount-api:consumers[0].vpc.id", ce.Problems[0].Key)
+	assert.Contains(t, ce.Problems[0].Message, "authorizes VPC vpc-0b1c2d3e4f5a60718")
+}

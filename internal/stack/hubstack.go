@@ -20,7 +20,8 @@ import (
 // endpoint, the producer's up admits it, the hub's second up scopes its
 // policy to the API and names its zone for it.
 
-// OutputSpokes is the hub stack's spokes: per name, accountId and allowedCidrs.
+// OutputSpokes is the hub stack's spokes: per name, accountId,
+// allowedCidrs and vpcId.
 const OutputSpokes = "spokes"
 
 // deployHubStack registers a hub's stack: the network account's provider
@@ -51,7 +52,11 @@ func deployHubStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error)
 	}
 	spokes := pulumi.Map{}
 	for _, c := range cfg.Consumers {
-		spokes[c.Name] = pulumi.Map{"accountId": pulumi.String(c.AccountId), "allowedCidrs": pulumi.ToStringArray(c.AllowedCidrs)}
+		spoke := pulumi.Map{"accountId": pulumi.String(c.AccountId), "allowedCidrs": pulumi.ToStringArray(c.AllowedCidrs)}
+		if c.ExistingVpc != nil && c.ExistingVpc.Id != "" {
+			spoke["vpcId"] = pulumi.String(c.ExistingVpc.Id) // the VPC the hub's zone authorizes
+		}
+		spokes[c.Name] = spoke
 	}
 	out := pulumi.Map{
 		"region":              pulumi.String(cfg.Region),
@@ -277,6 +282,11 @@ func readHubForSpoke(ctx *pulumi.Context, cfg *config.Config) (*components.Publi
 		problems = append(problems, config.Problem{Key: config.ConsumerKey(0, ""), Message: fmt.Sprintf(
 			"spoke %s in account %s from [%s], but hub stack %s does not list it so (it lists %s); expected the same name, account and allowedCidrs in both files",
 			spoke.Name, spoke.AccountId, strings.Join(want, ", "), stack, describeSpokes(published))})
+	} else if vpc, _ := entry["vpcId"].(string); vpc != "" && spoke.ExistingVpc != nil && spoke.ExistingVpc.Id != vpc {
+		// The hub's zone authorizes the VPC its file names; another one's
+		// association would fail (NotAuthorizedException).
+		problems = append(problems, config.Problem{Key: config.ConsumerKey(0, "vpc.id"), Message: fmt.Sprintf(
+			"got %q, but hub stack %s authorizes VPC %s for spoke %s on its zone; expected the same vpc.id in both files", spoke.ExistingVpc.Id, stack, vpc, spoke.Name)})
 	}
 	if len(problems) > 0 {
 		return nil, &config.Error{Problems: problems}

@@ -207,7 +207,7 @@ var Mutations = []Mutation{
 		From: `stageDeps = append(stageDeps, onZone...)`, To: `_ = onZone`,
 		Runs: []Run{root("-run", "TestHubZoneOrdersAMove", "./components")}},
 	{Name: "a spoke's association no longer waits for the hub's security group", File: "components/hubzone.go",
-		From: `after := []pulumi.Resource{hub}`, To: `var after []pulumi.Resource`,
+		From: `after := []pulumi.Resource{hub.SecurityGroup, hub.Endpoint}`, To: `var after []pulumi.Resource`,
 		Runs: []Run{root("-run", "TestHubZoneOrdersAMove", "./components")}},
 	{Name: "an endpoint's private DNS zone no longer conflicts with a zone of its name", File: "tests/engine/fakeaws/hubzone.go",
 		From: `if e.VpcId == vpc && e.PrivateDns && strings.HasSuffix(e.ServiceName, ".execute-api") && name == privateDnsZoneName(e.Region) {`, To: `if false {`,
