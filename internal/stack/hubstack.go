@@ -148,16 +148,8 @@ func readHubStack(ctx *pulumi.Context, cfg *config.Config, args *components.Cros
 		if c.Via != components.ViaHub {
 			continue
 		}
-		entry, listed := published[c.Name].(map[string]any)
-		account, _ := entry["accountId"].(string)
-		var ranges []string
-		list, _ := entry["allowedCidrs"].([]any)
-		for _, r := range list {
-			s, _ := r.(string)
-			ranges = append(ranges, s)
-		}
+		_, account, ranges, listed := publishedSpoke(published, c.Name)
 		want := slices.Sorted(slices.Values(c.AllowedCidrs))
-		slices.Sort(ranges)
 		if out[OutputSpokes].secret || !listed || account != c.AccountId || !slices.Equal(ranges, want) {
 			got := "no such spoke"
 			switch {
@@ -190,6 +182,20 @@ func readHubStack(ctx *pulumi.Context, cfg *config.Config, args *components.Cros
 		args.Hub.EndpointDnsName = out[OutputEndpointDnsName].input()
 	}
 	return cfg.ArgsProblems(args.Validate())
+}
+
+// publishedSpoke is spoke name as the hub stack's spokes output lists it:
+// its entry, account and ranges (sorted); listed is false when it is not.
+func publishedSpoke(published map[string]any, name string) (entry map[string]any, account string, ranges []string, listed bool) {
+	entry, listed = published[name].(map[string]any)
+	account, _ = entry["accountId"].(string)
+	list, _ := entry["allowedCidrs"].([]any)
+	for _, r := range list {
+		s, _ := r.(string)
+		ranges = append(ranges, s)
+	}
+	slices.Sort(ranges)
+	return entry, account, ranges, listed
 }
 
 // deploySpokeStack registers a spoke's own stack (stackRole: consumer with
@@ -268,15 +274,7 @@ func readHubForSpoke(ctx *pulumi.Context, cfg *config.Config) (*components.Publi
 			"got %q, but stack %s publishes a hub in %s; expected the hub's region", cfg.Region, stack, out["region"].shown())})
 	}
 	published, _ := out[OutputSpokes].value.(map[string]any)
-	entry, listed := published[spoke.Name].(map[string]any)
-	account, _ := entry["accountId"].(string)
-	var ranges []string
-	list, _ := entry["allowedCidrs"].([]any)
-	for _, r := range list {
-		s, _ := r.(string)
-		ranges = append(ranges, s)
-	}
-	slices.Sort(ranges)
+	entry, account, ranges, listed := publishedSpoke(published, spoke.Name)
 	want := slices.Sorted(slices.Values(spoke.AllowedCidrs))
 	if !listed || account != spoke.AccountId || !slices.Equal(ranges, want) {
 		problems = append(problems, config.Problem{Key: config.ConsumerKey(0, ""), Message: fmt.Sprintf(
