@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,10 +15,14 @@ import (
 )
 
 // Topology is the split topology of a project folder's stack files: the
-// producer stack and its consumer stacks (stackRole producer and consumer).
+// producer stack, the hub's stack and the consumer stacks (stackRole
+// producer, hub and consumer).
 type Topology struct {
 	// Producer is the producer stack's name, "" when the folder has none.
 	Producer string `json:"producer"`
+	// Hub is the hub's stack's name (stackRole hub), "" when the folder has
+	// none.
+	Hub string `json:"hub"`
 	// Consumers are the consumer stacks' names, sorted.
 	Consumers []string `json:"consumers"`
 }
@@ -25,9 +30,16 @@ type Topology struct {
 // ReadTopology reads every Pulumi.<stack>.yaml in root and sorts the split
 // topology's stacks by role; stacks of role all are not part of it. A stack
 // file whose name is not a Pulumi stack name (CheckStackName), more than one
-// producer stack, a consumer stack whose producer.stack names another, or a
-// file that does not load is an error; every such problem is reported, one
-// per line, in one error.
+// producer or hub stack, a consumer or hub stack whose producer.stack names
+// another, a producer or spoke stack whose hub.stack is not this folder's
+// hub stack, or a file that does not load is an error; every such problem
+// is reported, one per line, in one error.
+//
+// The pipeline deploys a hub's stack around the producer's (hub, consumers
+// and spokes, producer, hub again, consumers again: deploy-split.yml), so a
+// producer or spoke stack that reads a hub's stack (hub.stack) needs that
+// stack's file beside it: a hub deployed elsewhere would miss its second
+// run, and its endpoint policy and zone would not follow the API.
 func ReadTopology(root string) (Topology, error) {
 	files, err := filepath.Glob(filepath.Join(root, "Pulumi.*.yaml"))
 	if err != nil {
@@ -35,8 +47,9 @@ func ReadTopology(root string) (Topology, error) {
 	}
 	t := Topology{Consumers: []string{}}
 	var problems []string
-	var producers []string
-	readsProducer := map[string]string{} // consumer stack -> the producer stack it names
+	var producers, hubs []string
+	readsProducer := map[string]string{} // consumer or hub stack -> the producer stack it names
+	readsHub := map[string]string{}      // producer or spoke stack -> the hub stack it names (hub.stack)
 	for _, f := range files {
 		name := StackNameOf(f)
 		if name == FallbackStackName {
@@ -65,12 +78,11 @@ func ReadTopology(root string) (Topology, error) {
 			t.Consumers = append(t.Consumers, name)
 			readsProducer[name] = cfg.Producer.Stack
 		case config.RoleHub:
-			// The pipeline runs producer then consumers; a hub stack needs
-			// hub, producer, hub again, then its spokes, which it does not
-			// run yet: refused rather than skipped, so no commit deploys
-			// the producer and spokes without it.
-			problems = append(problems, fmt.Sprintf("%s: stackRole hub is not deployed by the split pipeline yet (it would need hub, producer, hub, then the spoke stacks); "+
-				"deploy the hub, producer and spoke stacks with pulumi up in that order (docs/hub.md), and keep them out of a folder the pipeline deploys", filepath.Base(f)))
+			hubs = append(hubs, name)
+			readsProducer[name] = cfg.Producer.Stack
+		}
+		if s := cfg.HubStackOf(); s != "" && cfg.StackRole != config.RoleAll {
+			readsHub[name] = s
 		}
 	}
 	switch len(producers) {
@@ -80,11 +92,37 @@ func ReadTopology(root string) (Topology, error) {
 	default:
 		problems = append(problems, fmt.Sprintf("%d producer stacks, %s: one split topology per project folder", len(producers), strings.Join(producers, " and ")))
 	}
+	switch len(hubs) {
+	case 0:
+	case 1:
+		t.Hub = hubs[0]
+	default:
+		problems = append(problems, fmt.Sprintf("%d hub stacks, %s: one hub stack per project folder (the pipeline deploys one hub around its producer)", len(hubs), strings.Join(hubs, " and ")))
+	}
 	sort.Strings(t.Consumers)
 	if len(producers) <= 1 {
-		for _, c := range t.Consumers {
-			if ref := readsProducer[c]; t.Producer == "" || referencedStack(ref) != t.Producer {
-				problems = append(problems, fmt.Sprintf("consumer stack %s reads %s, which is not this folder's producer stack %q", c, ref, t.Producer))
+		for _, s := range append(append([]string{}, hubs...), t.Consumers...) {
+			role := "consumer"
+			if slices.Contains(hubs, s) {
+				role = "hub"
+			}
+			if ref := readsProducer[s]; t.Producer == "" || referencedStack(ref) != t.Producer {
+				problems = append(problems, fmt.Sprintf("%s stack %s reads %s (producer.stack), which is not this folder's producer stack %q", role, s, ref, t.Producer))
+			}
+		}
+	}
+	if len(hubs) <= 1 {
+		for _, s := range append(append([]string{}, producers...), t.Consumers...) {
+			ref, reads := readsHub[s]
+			switch {
+			case !reads:
+				if t.Hub != "" && slices.Contains(producers, s) {
+					problems = append(problems, fmt.Sprintf("producer stack %s reads no hub stack (hub.stack), but this folder has the hub stack %s; name it in hub.stack, or move the hub's stack out of this folder", s, t.Hub))
+				}
+			case t.Hub == "":
+				problems = append(problems, fmt.Sprintf("%s stack %s reads the hub stack %s (hub.stack), which is not in this folder: the split pipeline deploys the hub's stack before and after the producer's, so its stack file (stackRole: hub) must be beside this one", roleOf(s, producers), s, ref))
+			case referencedStack(ref) != t.Hub:
+				problems = append(problems, fmt.Sprintf("%s stack %s reads %s (hub.stack), which is not this folder's hub stack %q", roleOf(s, producers), s, ref, t.Hub))
 			}
 		}
 	}
@@ -92,6 +130,14 @@ func ReadTopology(root string) (Topology, error) {
 		return Topology{}, errors.New(strings.Join(problems, "\n"))
 	}
 	return t, nil
+}
+
+// roleOf names the role of a producer or spoke stack in a problem.
+func roleOf(stack string, producers []string) string {
+	if slices.Contains(producers, stack) {
+		return "producer"
+	}
+	return "spoke"
 }
 
 // stackNamePattern is Pulumi's stack name rule: ASCII letters, digits,
@@ -109,18 +155,23 @@ func CheckStackName(name string) error {
 	return nil
 }
 
-// Stacks are the producer stack and the consumer stacks, in that order.
+// Stacks are the producer stack, the hub's stack and the consumer stacks,
+// in that order.
 func (t Topology) Stacks() []string {
 	out := []string{}
 	if t.Producer != "" {
 		out = append(out, t.Producer)
 	}
+	if t.Hub != "" {
+		out = append(out, t.Hub)
+	}
 	return append(out, t.Consumers...)
 }
 
 // writeTopology prints the topology as GitHub Actions step outputs:
-// producer=<name>, consumers=<JSON list> and stacks=<JSON list> of both
-// (a workflow's matrices).
+// producer=<name>, hub=<name> ("" without a hub's stack),
+// consumers=<JSON list> and stacks=<JSON list> of them all (a workflow's
+// matrices).
 func writeTopology(w io.Writer, root string) error {
 	t, err := ReadTopology(root)
 	if err != nil {
@@ -134,7 +185,7 @@ func writeTopology(w io.Writer, root string) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "producer=%s\nconsumers=%s\nstacks=%s\n", t.Producer, consumers, stacks)
+	_, err = fmt.Fprintf(w, "producer=%s\nhub=%s\nconsumers=%s\nstacks=%s\n", t.Producer, t.Hub, consumers, stacks)
 	return err
 }
 
