@@ -229,15 +229,82 @@ func TestSpokeStackBeforeTheHubs(t *testing.T) {
 	}
 }
 
-// TestTheSplitPipelineRefusesAHubStack: the split pipeline's topology
-// (--topology) runs producer then consumers, not the hub's order, so a
-// folder with a hub stack is refused, naming the stack, instead of
-// deploying the producer and spokes without it.
-func TestTheSplitPipelineRefusesAHubStack(t *testing.T) {
-	_, err := plan.ReadTopology(hubSplitDir)
+// copyStackFiles copies stack files of dir into a new folder, each
+// changed by edits (old -> new, each must apply), and returns the folder.
+func copyStackFiles(t *testing.T, dir string, files map[string]string, edits map[string][][2]string) string {
+	t.Helper()
+	out := t.TempDir()
+	for to, from := range files {
+		b, err := os.ReadFile(plan.StackFile(dir, from))
+		require.NoError(t, err)
+		for _, e := range edits[to] {
+			changed := strings.Replace(string(b), e[0], e[1], 1)
+			require.NotEqualf(t, string(b), changed, "%s: edit %q applies", to, e[0])
+			b = []byte(changed)
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(out, to), b, 0o600))
+	}
+	return out
+}
+
+// TestTopologyWithAHubStack: the split pipeline's topology (--topology)
+// names the folder's hub stack (hub=) and lists it with the stacks.
+func TestTopologyWithAHubStack(t *testing.T) {
+	topo, err := plan.ReadTopology(hubSplitDir)
+	require.NoError(t, err)
+	assert.Equal(t, plan.Topology{Producer: "shop", Hub: "shop-network", Consumers: []string{"shop-orders"}}, topo)
+	assert.Equal(t, []string{"shop", "shop-network", "shop-orders"}, topo.Stacks())
+}
+
+// TestTopologyRefusesAHubItCannotDeployInOrder: two hub stacks in a folder,
+// a hub stack reading another producer, a producer or spoke stack whose
+// hub.stack is not the folder's hub stack (or whose hub's stack is not in
+// the folder, so it would miss its second run), and a producer that reads
+// no hub beside a hub's stack are refused, each naming the stacks and
+// keys, every problem in one run.
+func TestTopologyRefusesAHubItCannotDeployInOrder(t *testing.T) {
+	all := map[string]string{"shop": "shop", "shop-network": "shop-network", "shop-orders": "shop-orders"}
+	const hubRef, producerRef = "stack: organization/xaccount-api/shop-network\n", "stack: organization/xaccount-api/shop\n"
+
+	// Two hubs, the second reading another producer.
+	files := map[string]string{"shop": "shop", "shop-network": "shop-network", "shop-network2": "shop-network", "shop-orders": "shop-orders"}
+	dir := copyStackFiles(t, hubSplitDir, files, map[string][][2]string{"shop-network2": {{producerRef, "stack: organization/xaccount-api/payments\n"}}})
+	_, err := plan.ReadTopology(dir)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "stackRole hub is not deployed by the split pipeline yet")
-	assert.Contains(t, err.Error(), "Pulumi.shop-network.yaml")
+	assert.Contains(t, err.Error(), "2 hub stacks, shop-network and shop-network2: one hub stack per project folder")
+	assert.Contains(t, err.Error(), `hub stack shop-network2 reads organization/xaccount-api/payments (producer.stack), which is not this folder's producer stack "shop"`)
+
+	// One hub; the producer and the spoke read another, the hub another
+	// producer: three problems, one run.
+	dir = copyStackFiles(t, hubSplitDir, all, map[string][][2]string{
+		"shop":         {{hubRef, "stack: organization/xaccount-api/net-a\n"}},
+		"shop-orders":  {{hubRef, "stack: organization/xaccount-api/net-b\n"}},
+		"shop-network": {{producerRef, "stack: organization/xaccount-api/payments\n"}},
+	})
+	_, err = plan.ReadTopology(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `producer stack shop reads organization/xaccount-api/net-a (hub.stack), which is not this folder's hub stack "shop-network"`)
+	assert.Contains(t, err.Error(), `spoke stack shop-orders reads organization/xaccount-api/net-b (hub.stack), which is not this folder's hub stack "shop-network"`)
+	assert.Contains(t, err.Error(), `hub stack shop-network reads organization/xaccount-api/payments (producer.stack), which is not this folder's producer stack "shop"`)
+	assert.Len(t, strings.Split(err.Error(), "\n"), 3, err.Error())
+
+	// No hub's stack in the folder: the producer and the spoke would be
+	// deployed without the hub's two runs.
+	dir = copyStackFiles(t, hubSplitDir, map[string]string{"shop": "shop", "shop-orders": "shop-orders"}, nil)
+	_, err = plan.ReadTopology(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "producer stack shop reads the hub stack organization/xaccount-api/shop-network (hub.stack), which is not in this folder")
+	assert.Contains(t, err.Error(), "spoke stack shop-orders reads the hub stack organization/xaccount-api/shop-network (hub.stack), which is not in this folder")
+
+	// A hub's stack beside a producer that reads none (the split example's,
+	// whose consumers have endpoints of their own).
+	dir = copyStackFiles(t, hubSplitDir, map[string]string{"shop-network": "shop-network"}, map[string][][2]string{"shop-network": {{producerRef, "stack: organization/xaccount-api/orders\n"}}})
+	b, err := os.ReadFile(plan.StackFile(splitDir, "orders"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(plan.StackFile(dir, "orders"), b, 0o600))
+	_, err = plan.ReadTopology(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "producer stack orders reads no hub stack (hub.stack), but this folder has the hub stack shop-network")
 }
 
 // TestProducerRefusesASpokeOnlyTheHubStackLists: a spoke the hub's stack

@@ -62,6 +62,7 @@ const (
 	topologyConsumers = "${{ fromJSON(needs.topology.outputs.consumers) }}"
 	topologyStacks    = "${{ fromJSON(needs.topology.outputs.stacks) }}"
 	topologyProducer  = "${{ needs.topology.outputs.producer }}"
+	topologyHub       = "${{ needs.topology.outputs.hub }}"
 	// drift.yml's matrices: the stacks no deploy is under way for.
 	quietStacks = "${{ fromJSON(needs.stacks.outputs.stacks) }}"
 	quietSplit  = "${{ fromJSON(needs.stacks.outputs.split) }}"
@@ -281,6 +282,10 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 				if topo.Producer != "" {
 					names = []string{topo.Producer}
 				}
+			case topologyHub:
+				if topo.Hub != "" {
+					names = []string{topo.Hub}
+				}
 			default:
 				names = []string{stackExpr}
 			}
@@ -458,7 +463,7 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 		}
 		assert.Empty(t, checkWorkflowCredentials(filepath.Base(f), b, stacks, plan.Topology{}))
 	}
-	assert.Equal(t, 10, pulumiRuns, "preview of dev; deploy dev, preview prod, deploy prod; drift; split: consumers, producer preview, producer, consumers again, drift")
+	assert.Equal(t, 12, pulumiRuns, "preview of dev; deploy dev, preview prod, deploy prod; drift; split: hub, consumers, producer preview, producer, hub again, consumers again, drift")
 	assert.True(t, strings.Contains(string(sources["deploy.yml"]), "refresh: true"), "a deploy repairs drift")
 
 	for _, m := range []struct{ file, from, to, want string }{
@@ -591,16 +596,88 @@ func TestSplitWorkflow(t *testing.T) {
 	assert.Contains(t, problems, "deploy.yml: job producer: deploys stack orders from deploy.yml; its deploy pipeline role admits only acme/xaccount-api/.github/workflows/deploy-split.yml@refs/heads/main")
 }
 
+// TestSplitWorkflowWithAHub: with a hub's stack in the folder (the hubsplit
+// example), deploy-split.yml deploys it in jobs hub and hub-again, each in
+// the hub's environment and concurrency group, with its own roles, OIDC
+// and the deployed stack file, which its deploy pipeline role admits
+// (deploy-split.yml, main, environment:<hub>); the drift check previews it
+// with the split stacks.
+func TestSplitWorkflowWithAHub(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(projectRoot, ".github", "workflows", "deploy-split.yml"))
+	require.NoError(t, err)
+	topo, err := plan.ReadTopology(hubSplitDir)
+	require.NoError(t, err)
+	require.Equal(t, "shop-network", topo.Hub)
+	require.Contains(t, topo.Stacks(), "shop-network", "the drift check's split stacks")
+	stacks := roleSetsIn(t, hubSplitDir)
+	all := committedRoleSets(t)
+	for name, set := range stacks {
+		all[name] = set
+	}
+	sources := map[string][]byte{}
+	for _, file := range []string{"deploy-split.yml", "preview.yml", "drift.yml"} {
+		b, err := os.ReadFile(filepath.Join(projectRoot, ".github", "workflows", file))
+		require.NoError(t, err)
+		sources[file] = b
+		assert.Emptyf(t, checkWorkflowCredentials(file, b, all, topo), "%s with the hubsplit example's stacks", file)
+	}
+
+	var w workflow
+	require.NoError(t, yaml.Unmarshal(src, &w))
+	for _, name := range []string{"hub", "hub-again"} {
+		j, ok := w.Jobs[name]
+		require.Truef(t, ok, "job %s", name)
+		assert.Equal(t, topologyHub, j.Environment, name)
+		assert.Equal(t, "deploy-"+topologyHub, j.Concurrency.Group, name)
+		require.NotNil(t, j.Concurrency.CancelInProgress, name)
+		assert.False(t, *j.Concurrency.CancelInProgress, name)
+		assert.Equal(t, map[string]string{"contents": "read", "id-token": "write", "deployments": "read"}, j.Permissions, name)
+		ups := 0
+		for _, s := range j.Steps {
+			if stack, command, _, ok := s.pulumiRun(); ok {
+				assert.Equal(t, topologyHub, stack, name)
+				assert.Equal(t, "up", command, name)
+				ups++
+			}
+		}
+		assert.Equal(t, 1, ups, name)
+	}
+	assert.Contains(t, w.Jobs["hub-again"].Steps[len(w.Jobs["hub-again"].Steps)-1].Run, "pulumi stack history", "hub-again says whether it changed what the spokes read")
+
+	hub := stacks["shop-network"]
+	assert.Equal(t, "acme/xaccount-api/.github/workflows/deploy-split.yml@refs/heads/main", deployTrustClaim(hub, iampolicy.ClaimJobWorkflowRef))
+	assert.Equal(t, "repo:acme/xaccount-api:environment:shop-network", deployTrustClaim(hub, "sub"))
+
+	for _, m := range []struct{ file, from, to, want string }{
+		{"deploy-split.yml", "    environment: ${{ needs.topology.outputs.hub }}\n", "    environment: ${{ needs.topology.outputs.producer }}\n", "job hub: deployer credentials outside the stack's environment"},
+		{"deploy-split.yml", "          STACK: ${{ needs.topology.outputs.hub }}\n          DEPLOYED", "          STACK: ${{ needs.topology.outputs.producer }}\n          DEPLOYED", "job hub: credentials for STACK=${{ needs.topology.outputs.producer }}, Pulumi runs stack ${{ needs.topology.outputs.hub }}"},
+	} {
+		mutated := strings.Replace(string(sources[m.file]), m.from, m.to, 1)
+		require.Truef(t, mutated != string(sources[m.file]), "mutation %q applies", m.from)
+		problems := checkWorkflowCredentials(m.file, []byte(mutated), all, topo)
+		assert.Truef(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, m.want) }), "%q -> %q: want %q in %v", m.from, m.to, m.want, problems)
+	}
+	// The hub's deploy pipeline role admits deploy-split.yml only, and the
+	// drift check previews the hub's stack: without its roles it says so.
+	problems := checkWorkflowCredentials("deploy.yml", src, all, topo)
+	assert.Contains(t, problems, "deploy.yml: job hub: deploys stack shop-network from deploy.yml; its deploy pipeline role admits only acme/xaccount-api/.github/workflows/deploy-split.yml@refs/heads/main")
+	delete(all, "shop-network")
+	assert.Contains(t, checkWorkflowCredentials("drift.yml", sources["drift.yml"], all, topo), "drift.yml: job drift-split: stack shop-network has no committed stack file")
+}
+
 // TestTopologyOfTheCommittedStacks: the project folder's own stacks are all
 // single-stack (role all), so deploy-split.yml skips every job; --topology
 // says so, and refuses a consumer stack that reads another producer.
 func TestTopologyOfTheCommittedStacks(t *testing.T) {
 	code, stdout, stderr := runCLI("--topology", "--root", projectRoot)
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, "producer=\nconsumers=[]\nstacks=[]\n", stdout)
+	assert.Equal(t, "producer=\nhub=\nconsumers=[]\nstacks=[]\n", stdout)
 	code, stdout, _ = runCLI("--topology", "--root", splitDir)
 	require.Equal(t, 0, code)
-	assert.Equal(t, "producer=orders\nconsumers=[\"orders-app\",\"orders-batch\"]\nstacks=[\"orders\",\"orders-app\",\"orders-batch\"]\n", stdout)
+	assert.Equal(t, "producer=orders\nhub=\nconsumers=[\"orders-app\",\"orders-batch\"]\nstacks=[\"orders\",\"orders-app\",\"orders-batch\"]\n", stdout)
+	code, stdout, stderr = runCLI("--topology", "--root", hubSplitDir)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "producer=shop\nhub=shop-network\nconsumers=[\"shop-orders\"]\nstacks=[\"shop\",\"shop-network\",\"shop-orders\"]\n", stdout)
 
 	dir := t.TempDir()
 	for _, name := range []string{"orders", "orders-app"} {
@@ -613,7 +690,7 @@ func TestTopologyOfTheCommittedStacks(t *testing.T) {
 	}
 	code, _, stderr = runCLI("--topology", "--root", dir)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, `consumer stack orders-app reads organization/xaccount-api/payments, which is not this folder's producer stack "orders"`)
+	assert.Contains(t, stderr, `consumer stack orders-app reads organization/xaccount-api/payments (producer.stack), which is not this folder's producer stack "orders"`)
 }
 
 // literalMatrixValue is a value a workflow may write into a matrix list and
