@@ -101,7 +101,9 @@ func TestIamFlagPrintsEveryRolePerAccount(t *testing.T) {
 // TestIamTextSaysWhatToSetInGitHub: --iam's text names, per stack, the
 // deploy workflow and ref its deploy pipeline role admits, and the gh
 // commands that limit the stack's environment to main, with required
-// reviewers on prod and on a split topology's producer, not elsewhere.
+// reviewers on prod and on a split topology's producer, not elsewhere; a
+// hub's stack (testdata/hubsplit) is deployed by deploy-split.yml like the
+// other split stacks.
 func TestIamTextSaysWhatToSetInGitHub(t *testing.T) {
 	for _, c := range []struct {
 		root, stack, workflow string
@@ -111,12 +113,20 @@ func TestIamTextSaysWhatToSetInGitHub(t *testing.T) {
 		{projectRoot, "prod", "deploy.yml", true},
 		{splitDir, "orders", "deploy-split.yml", true},
 		{splitDir, "orders-app", "deploy-split.yml", false},
+		{hubSplitDir, "shop", "deploy-split.yml", true},
+		{hubSplitDir, "shop-network", "deploy-split.yml", false},
+		{hubSplitDir, "shop-orders", "deploy-split.yml", false},
 	} {
 		code, out, errOut := runCLI("--stack", c.stack, "--root", c.root, "--iam", "--repo", "acme/xaccount-api")
 		require.Equal(t, 0, code, errOut)
 		assert.Contains(t, out, `"token.actions.githubusercontent.com:job_workflow_ref": "acme/xaccount-api/.github/workflows/`+c.workflow+`@refs/heads/main"`)
 		assert.Contains(t, out, `"token.actions.githubusercontent.com:ref": "refs/heads/main"`)
 		assert.Contains(t, out, `"token.actions.githubusercontent.com:sub": "repo:acme/xaccount-api:environment:`+c.stack+`"`)
+		// The preview pipeline role: the stack's preview environment, from
+		// the drift check or the stack's deploy workflow on main.
+		assert.Contains(t, out, `"token.actions.githubusercontent.com:sub": "repo:acme/xaccount-api:environment:`+c.stack+`-preview"`)
+		assert.Contains(t, out, `"acme/xaccount-api/.github/workflows/drift.yml@refs/heads/main",
+            "acme/xaccount-api/.github/workflows/`+c.workflow+`@refs/heads/main"`)
 		assert.Contains(t, out, "# GitHub settings for the "+c.stack+" stack")
 		assert.Contains(t, out, "admits only the job of .github/workflows/"+c.workflow+" in environment "+c.stack+"\n")
 		assert.Contains(t, out, "gh api -X PUT repos/acme/xaccount-api/environments/"+c.stack+" --input - <<'JSON'\n"+

@@ -108,8 +108,9 @@ func (p *Plan) Roles(opts IamOptions) (iampolicy.RoleSet, error) {
 }
 
 // DeployWorkflow is the file name of the workflow that deploys the stack:
-// deploy-split.yml for a stack of a split topology (stackRole producer or
-// consumer), deploy.yml otherwise.
+// deploy-split.yml for a stack of a split topology (stackRole producer,
+// consumer or hub: its jobs hub and hub-again deploy a hub's stack),
+// deploy.yml otherwise.
 func (p *Plan) DeployWorkflow() string {
 	if p.config != nil && p.config.StackRole != config.RoleAll {
 		return iampolicy.SplitDeployWorkflow

@@ -182,8 +182,8 @@ func TestTrustChain(t *testing.T) {
 
 // TestDeployTrustAdmitsOnlyTheDeployJobOnMain: each stack's deploy pipeline
 // role admits the job of its deploy workflow (deploy.yml for dev and prod,
-// deploy-split.yml for the split example's stacks) in its environment on
-// main, and no other job that names the environment: a push of another
+// deploy-split.yml for the split examples' stacks, the hub's stack of
+// testdata/hubsplit included) in its environment on main, and no other job that names the environment: a push of another
 // branch, a tag, a pull request (with or without the environment), another
 // workflow file on main, the other deploy workflow, or a token with only
 // the environment's subject (all the trust asked for before). The drift
@@ -193,12 +193,20 @@ func TestDeployTrustAdmitsOnlyTheDeployJobOnMain(t *testing.T) {
 	t.Parallel()
 	split := filepath.Join(repoRoot, "tests", "testdata", "split")
 	sets := map[string]iampolicy.RoleSet{"dev": committedRoles(t, "dev"), "prod": committedRoles(t, "prod")}
+	splitStacks := map[string]bool{}
 	for _, stack := range []string{"orders", "orders-app", "orders-batch"} {
 		sets[stack] = rolesOf(t, split, stack)
+		splitStacks[stack] = true
 	}
+	hubSplit := filepath.Join(repoRoot, "tests", "testdata", "hubsplit")
+	for _, stack := range []string{"shop", "shop-network", "shop-orders"} {
+		sets[stack] = rolesOf(t, hubSplit, stack)
+		splitStacks[stack] = true
+	}
+	require.Contains(t, sets["shop-network"].Accounts, "777777777777", "the hub's stack deploys into the network account")
 	for stack, set := range sets {
 		workflow, other := iampolicy.DeployWorkflow, iampolicy.SplitDeployWorkflow
-		if strings.HasPrefix(stack, "orders") {
+		if splitStacks[stack] {
 			workflow, other = other, workflow
 		}
 		deploy := set.Pipeline.Roles["deploy"]
