@@ -243,7 +243,7 @@ func TestDriftNeverBesideADeploy(t *testing.T) {
 			groups[j.Concurrency.Group] = true
 		}
 	}
-	for _, g := range []string{"deploy-dev", "deploy-prod", "deploy-" + matrixStack, "deploy-" + topologyProducer} {
+	for _, g := range []string{"deploy-dev", "deploy-prod", "deploy-" + matrixStack, "deploy-" + topologyProducer, "deploy-" + topologyHub} {
 		assert.Truef(t, groups[g], "concurrency group %s", g)
 	}
 
