@@ -106,6 +106,10 @@ type Scenario struct {
 	// empty: such a job fails when it runs (GitHub: "Matrix vector 'stack'
 	// does not contain any values").
 	EmptyMatrix map[string]bool
+	// Do, when set, runs each job that runs, in the order GitHub could run
+	// them, and gives its outputs and whether it succeeded (Outputs and
+	// Fail are then not read): a test that deploys what the jobs deploy.
+	Do func(id string, job Job) (outputs map[string]string, ok bool)
 }
 
 // Run is what happened: each job's result and the jobs that ran, wave by
@@ -151,6 +155,17 @@ func (w Workflow) Simulate(s Scenario) (Run, error) {
 			runs, err := w.evalIf(j, run.Result, s)
 			if err != nil {
 				return Run{}, fmt.Errorf("job %s: if: %s: %w", id, j.If, err)
+			}
+			if runs && s.Do != nil {
+				outputs, ok := s.Do(id, j)
+				if s.Outputs == nil {
+					s.Outputs = map[string]map[string]string{}
+				}
+				s.Outputs[id] = outputs
+				if s.Fail == nil {
+					s.Fail = map[string]bool{}
+				}
+				s.Fail[id] = !ok
 			}
 			switch {
 			case !runs:
