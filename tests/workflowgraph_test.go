@@ -61,8 +61,9 @@ func before(run jobgraph.Run, a, b string) bool {
 // TestSplitJobGraphWithAHub: for a folder with a hub's stack (the hubsplit
 // example), deploy-split.yml runs the hub, then the consumer and spoke
 // stacks, the producer's preview and the producer, then the hub again and
-// the consumers again when the producer changed something; the consumers
-// again also when only the hub's second update did. A failed hub holds up
+// the consumers again when the producer changed something (whether or not
+// the hub's second update changed anything, and after it failed); neither
+// when the producer changed nothing. A failed hub holds up
 // neither the consumers nor the producer, as a failed consumer does not
 // hold up the producer.
 func TestSplitJobGraphWithAHub(t *testing.T) {
