@@ -237,4 +237,13 @@ var Mutations = []Mutation{
 	{Name: "a call to another VPC's endpoint needs no way back (the simulated route tables one way only)", File: "tests/engine/fakeaws/routes.go",
 		From: `return c.joins(there, a, b) && c.joins(back, a, b)`, To: `return c.joins(there, a, b) || back == ""`,
 		Runs: []Run{engine("-run", "^TestReachabilityFollowsTheRouteTables$", "./fakeaws")}},
+	{Name: "split pipeline: the consumers wait on the hub job without a status function (skipped in every folder without a hub)", File: ".github/workflows/deploy-split.yml",
+		From: "    if: ${{ !cancelled() && needs.build.result == 'success' && needs.topology.outputs.consumers != '[]' }}\n", To: "    if: needs.topology.outputs.consumers != '[]'\n",
+		Runs: []Run{root("-run", "^TestSplitJobGraphWithoutAHubIsUnchanged$", "./tests")}},
+	{Name: "split pipeline: the hub's second run never happens (its policy and zone never follow the API)", File: ".github/workflows/deploy-split.yml",
+		From: "needs.topology.outputs.hub != '' && needs.producer.outputs.changed == 'true' }}", To: "needs.topology.outputs.hub != '' && needs.producer.outputs.changed == 'skip' }}",
+		Runs: []Run{root("-run", "^TestSplitJobGraphWithAHub$", "./tests"), engine("-run", "^TestSplitPipelineDeploysAHubStackInItsOrder$", ".")}},
+	{Name: "--topology: a spoke reading another hub's stack is deployed without it", File: "internal/plan/topology.go",
+		From: "			case referencedStack(ref) != t.Hub:", To: "			case false:",
+		Runs: []Run{root("-run", "^TestTopologyRefusesAHubItCannotDeployInOrder$", "./tests")}},
 }
