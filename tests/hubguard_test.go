@@ -160,7 +160,7 @@ func TestSpokeStackReportsBothStacksProblemsInOneRun(t *testing.T) {
 	for _, p := range ce.Problems {
 		keys[p.Key] = p.Message
 	}
-	assert.Contains(t, keys["xaccount-api:consumers[0]"], "does not list it so", "the hub's stack's problem")
+	assert.Contains(t, keys["xaccount-api:consumers[0]"], "does not list it so (it lists billing in account 444444444444, orders in account 333333333333)", "the hub's stack's problem")
 	assert.Contains(t, keys["xaccount-api:producer.accountId"], "publishes an API in account 999999999999", "and the producer's")
 	for _, r := range run.mocks.Resources() {
 		assert.Equal(t, awsmock.StackReferenceType, r.Type, "nothing registered but the references")

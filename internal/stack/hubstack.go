@@ -433,15 +433,5 @@ func readHubForSpoke(ctx *pulumi.Context, cfg *config.Config) (hubForSpoke, erro
 
 // describeSpokes names the spokes a hub's stack publishes, with their accounts.
 func describeSpokes(published map[string]any) string {
-	var parts []string
-	for name, v := range published {
-		entry, _ := v.(map[string]any)
-		account, _ := entry["accountId"].(string)
-		parts = append(parts, fmt.Sprintf("%s in account %s", name, account))
-	}
-	if len(parts) == 0 {
-		return "no spoke"
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, ", ")
+	return namesWithAccounts(published, "", "no spoke")
 }

@@ -127,14 +127,20 @@ func describePublished(published referenced) string {
 		return "a secret value"
 	}
 	m, _ := published.value.(map[string]any)
+	return namesWithAccounts(m, "consumer ", "no consumer")
+}
+
+// namesWithAccounts lists the entries of a published map by name (after
+// kind) with their accountId, sorted; none when there is no entry.
+func namesWithAccounts(m map[string]any, kind, none string) string {
 	var parts []string
 	for name, v := range m {
 		entry, _ := v.(map[string]any)
 		account, _ := entry["accountId"].(string)
-		parts = append(parts, fmt.Sprintf("consumer %s in account %s", name, account))
+		parts = append(parts, fmt.Sprintf("%s%s in account %s", kind, name, account))
 	}
 	if len(parts) == 0 {
-		return "no consumer"
+		return none
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, ", ")
