@@ -298,10 +298,11 @@ func consumerProvider(c ConsumerArgs, opts []pulumi.ResourceOption) (pulumi.Prov
 }
 
 // ListedByProducerType is the type token of the guard that holds a consumer
-// stack while its producer lists it.
+// stack, or a hub's stack, while its producer lists it.
 const ListedByProducerType = "xaccount:index:ListedByProducer"
 
-// listedGuard is a resource with no cloud side: a consumer's ListedByProducer.
+// listedGuard is a resource with no cloud side: a consumer's or a hub's
+// ListedByProducer.
 type listedGuard struct{ pulumi.ResourceState }
 
 // newListedGuard registers the guard of a consumer stack: a component that
@@ -321,7 +322,13 @@ func newListedGuard(ctx *pulumi.Context, name string, parent pulumi.Resource, c 
 	if access.Probe != nil {
 		deps = append(deps, access.Probe.Invocation)
 	}
-	guard := &listedGuard{}
-	return ctx.RegisterComponentResource(ListedByProducerType, name+"-"+c.Name+"-listed-by-producer", guard,
+	return registerListedGuard(ctx, name+"-"+c.Name+"-listed-by-producer", parent, deps, listed)
+}
+
+// registerListedGuard registers a ListedByProducer guard named name under
+// parent, depending on deps (custom resources) and protected while listed:
+// the consumer stack's (newListedGuard) and the hub stack's (SharedHub).
+func registerListedGuard(ctx *pulumi.Context, name string, parent pulumi.Resource, deps []pulumi.Resource, listed bool) error {
+	return ctx.RegisterComponentResource(ListedByProducerType, name, &listedGuard{},
 		pulumi.Parent(parent), pulumi.DependsOn(deps), pulumi.Protect(listed))
 }

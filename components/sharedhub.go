@@ -35,6 +35,14 @@ type SharedHubArgs struct {
 	// Tags and Protect as in CrossAccountPrivateApiArgs.
 	Tags    pulumi.StringMapInput `pulumi:"tags,optional"`
 	Protect bool                  `pulumi:"protect,optional"`
+	// ListedByProducer says that the producer's stack lists this hub (its
+	// hub output names the hub's stack and its endpoint). The hub's
+	// ListedByProducer guard, which depends on every resource of the hub,
+	// is protected while it holds, so the hub's stack cannot be destroyed
+	// while the API's policy admits the hub endpoint and its spokes; once
+	// the producer has dropped the hub, the next update unprotects it.
+	// Optional.
+	ListedByProducer bool `pulumi:"listedByProducer,optional"`
 }
 
 // SharedHub is the hub endpoint of a hub stack, its policy and, with
@@ -103,34 +111,49 @@ func NewSharedHub(ctx *pulumi.Context, name string, args *SharedHubArgs, opts ..
 	comp.Endpoint = endpoint
 	comp.HubCidrs = hubVpcCidr(ctx, comp, args.Hub)
 	outputs := pulumi.Map{"endpointId": endpoint.EndpointId, "hubCidrs": comp.HubCidrs}
+	// The hub's last resources, on which its guard depends (custom
+	// resources: a component's children are known only as they register).
+	last := []pulumi.Resource{endpoint.SecurityGroup, endpoint.Endpoint}
 	if args.RestApiId == nil || args.ExecutionArn == nil {
 		// No API yet (the first up, or the producer's stack gone): the
 		// endpoint is never left with AWS's default full-access policy,
 		// which would let the spokes reach any private API of the region
 		// that admits the endpoint; it invokes nothing until the API is
 		// known.
-		if _, err := newEc2[VpcEndpointPolicy](ctx, typeEc2VpcEndpointPolicy, hubName(name)+"-policy", map[string]pulumi.Input{
+		policy, err := newEc2[VpcEndpointPolicy](ctx, typeEc2VpcEndpointPolicy, hubName(name)+"-policy", map[string]pulumi.Input{
 			"vpcEndpointId": endpoint.EndpointId,
 			"policy":        pulumi.String(denyAllEndpointPolicy),
-		}, append(hubOpts(comp, args.Hub), pulumi.Protect(false))...); err != nil {
+		}, append(hubOpts(comp, args.Hub), pulumi.Protect(false))...)
+		if err != nil {
 			return nil, fmt.Errorf("shared hub %s: %w", name, err)
 		}
+		last = append(last, policy)
 	} else {
-		if _, err := newHubEndpointPolicy(ctx, name, comp, args.Hub, endpoint, args.ExecutionArn.ToStringOutput(), nil); err != nil {
+		policy, err := newHubEndpointPolicy(ctx, name, comp, args.Hub, endpoint, args.ExecutionArn.ToStringOutput(), nil)
+		if err != nil {
 			return nil, fmt.Errorf("shared hub %s: %w", name, err)
 		}
+		last = append(last, policy)
 		if args.Hub.Dns == HubDnsPhz {
 			var zone *route53.Zone
-			if _, err := newSpokeZone(ctx, spokeZone{
+			ready, err := newSpokeZone(ctx, spokeZone{
 				name: hubZoneName(name), spokeSuffix: "-hub-zone", host: apiHostname(args.RestApiId, args.Region),
 				comment:       pulumi.Sprintf("The API's name for the hub's spokes, to the hub endpoint %s", endpoint.EndpointId),
 				authorizeOnly: true, zone: &zone,
-			}, name, comp, shim, endpoint); err != nil {
+			}, name, comp, shim, endpoint)
+			if err != nil {
 				return nil, fmt.Errorf("shared hub %s: %w", name, err)
 			}
+			last = append(last, ready...) // the alias and each authorization, after the zone
 			comp.ZoneId = zone.ZoneId
 			outputs["zoneId"] = zone.ZoneId
 		}
+	}
+	// Destroyed first (it depends on every resource of the hub) and
+	// protected while the producer lists the hub: a destroy out of order
+	// stops on it before anything is deleted, as a consumer stack's does.
+	if err := registerListedGuard(ctx, name+"-hub-listed-by-producer", comp, last, args.ListedByProducer); err != nil {
+		return nil, fmt.Errorf("shared hub %s: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(comp, outputs); err != nil {
 		return nil, err

@@ -285,9 +285,9 @@ func TestConsumerStackBootstrap(t *testing.T) {
 	}
 }
 
-// guardProtected says whether the consumer stack's ListedByProducer guard is
-// protected, and checks that it depends on every resource the consumer
-// deploys, so that a destroy must delete it first.
+// guardProtected says whether the stack's ListedByProducer guard (a
+// consumer's or a hub's) is protected, and checks that it depends on every
+// resource the stack deploys, so that a destroy must delete it first.
 func guardProtected(t *testing.T, p *plan.Plan) bool {
 	t.Helper()
 	var guard *plan.Resource
@@ -300,7 +300,7 @@ func guardProtected(t *testing.T, p *plan.Plan) bool {
 			custom[r.URN] = true
 		}
 	}
-	require.NotNil(t, guard, "the consumer stack has its guard")
+	require.NotNil(t, guard, "the stack has its guard")
 	deps := map[string][]string{}
 	for _, r := range p.Resources {
 		deps[r.URN] = r.Dependencies
@@ -308,7 +308,7 @@ func guardProtected(t *testing.T, p *plan.Plan) bool {
 	for _, d := range closure(guard.Dependencies, deps) {
 		delete(custom, d)
 	}
-	assert.Empty(t, custom, "the guard depends, directly or not, on every resource of the consumer")
+	assert.Empty(t, custom, "the guard depends, directly or not, on every resource of the stack")
 	return guard.Protect
 }
 

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -34,13 +35,15 @@ func deployHubStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error)
 	if len(cfg.Tags) > 0 {
 		args.Tags = pulumi.ToStringMap(cfg.Tags)
 	}
-	api, err := readProducerForHub(ctx, cfg)
+	producer, err := readProducerForHub(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	api := producer.api
 	if api != nil {
 		args.RestApiId, args.ExecutionArn = api.RestApiId, api.ExecutionArn
 	}
+	args.ListedByProducer = producer.listed
 	provider, err := newAccountProvider(ctx, HubProviderName, cfg, cfg.Hub.Account)
 	if err != nil {
 		return nil, err
@@ -49,6 +52,9 @@ func deployHubStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error)
 	hub, err := components.NewSharedHub(ctx, config.Namespace, args, pulumi.Provider(provider))
 	if err != nil {
 		return nil, cfg.ArgsProblems(err)
+	}
+	if producer.listed {
+		warnOfAnOldHubEndpoint(ctx, cfg, hub.Endpoint.EndpointId, producer.endpoint)
 	}
 	spokes := pulumi.Map{}
 	for _, c := range cfg.Consumers {
@@ -77,36 +83,124 @@ func deployHubStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error)
 	return out, nil
 }
 
+// producerForHub is what the hub's stack reads of the producer's: the API
+// (nil while it has published none), whether it lists this hub (its hub
+// output names this stack) and the hub endpoint it lists.
+type producerForHub struct {
+	api      *components.PublishedApi
+	listed   bool
+	endpoint referenced
+}
+
 // readProducerForHub reads the API the producer's stack published for the
-// hub's stack: nil (and a warning) while it has published none.
-func readProducerForHub(ctx *pulumi.Context, cfg *config.Config) (*components.PublishedApi, error) {
+// hub's stack (nil, and a warning, while it has published none) and whether
+// it lists this hub.
+func readProducerForHub(ctx *pulumi.Context, cfg *config.Config) (producerForHub, error) {
 	ref, err := pulumi.NewStackReference(ctx, cfg.Producer.Stack, nil)
 	if err != nil {
-		return nil, err
+		return producerForHub{}, err
 	}
 	out := map[string]referenced{}
-	for _, name := range []string{"restApiId", "executionArn", "producerAccountId", "region"} {
+	for _, name := range []string{"restApiId", "executionArn", "producerAccountId", "region", "hub"} {
 		if out[name], err = referencedOutput(ref, name); err != nil {
-			return nil, err
+			return producerForHub{}, err
 		}
 	}
 	if out["restApiId"].str() == "" {
-		return nil, ctx.Log.Warn(fmt.Sprintf("stack %s has published no API yet (or it was destroyed): this update keeps the hub endpoint invoking nothing and publishes its %s. "+
-			"Next: name this stack in the producer's hub.stack, run pulumi up there, then here again for the endpoint policy and the zone", cfg.Producer.Stack, OutputEndpointId), nil)
+		return producerForHub{}, warn(ctx, fmt.Sprintf("stack %s has published no API yet (or it was destroyed): this update keeps the hub endpoint invoking nothing and publishes its %s. "+
+			"Next: name this stack in the producer's hub.stack, run pulumi up there, then here again for the endpoint policy and the zone", cfg.Producer.Stack, OutputEndpointId))
 	}
+	if problems := producerPlaceProblems(cfg, out); len(problems) > 0 {
+		return producerForHub{}, &config.Error{Problems: problems}
+	}
+	listedStack, endpoint := publishedHubOf(out["hub"])
+	return producerForHub{
+		api:    &components.PublishedApi{RestApiId: out["restApiId"].input(), ExecutionArn: out["executionArn"].input()},
+		listed: namesThisStack(ctx, listedStack) && endpoint.str() != "", endpoint: endpoint,
+	}, nil
+}
+
+// publishedHubOf reads a producer's hub output: the hub's stack it names
+// and the hub endpoint it lists (secret as that output is).
+func publishedHubOf(hub referenced) (stack string, endpoint referenced) {
+	m, _ := hub.value.(map[string]any)
+	stack, _ = m["stack"].(string)
+	return stack, referenced{value: m[OutputEndpointId], secret: hub.secret}
+}
+
+// namesThisStack says whether a stack reference (<stack>,
+// <organization>/<stack> or <organization>/<project>/<stack>) names the
+// stack running in ctx.
+func namesThisStack(ctx *pulumi.Context, ref string) bool {
+	parts := strings.Split(ref, "/")
+	if ref == "" || parts[len(parts)-1] != ctx.Stack() {
+		return false
+	}
+	return len(parts) < 3 || parts[1] == ctx.Project()
+}
+
+// warnOfAnOldHubEndpoint warns, once this hub's endpoint is known, when the
+// producer's stack lists another one (the endpoint was replaced): the API
+// refuses the spokes' calls through the new one until the producer's next
+// up. Not a refusal: the pipeline's order (hub, consumers, producer, hub,
+// consumers) passes through this state.
+func warnOfAnOldHubEndpoint(ctx *pulumi.Context, cfg *config.Config, current pulumi.StringOutput, listed referenced) {
+	current.ApplyT(func(id string) error {
+		if id == "" || id == listed.str() {
+			return nil
+		}
+		return warn(ctx, fmt.Sprintf("stack %s lists hub endpoint %s, but this stack's hub endpoint is now %s (it was replaced): "+
+			"the API refuses the spokes' calls through it until the producer's policy names it. Next: run pulumi up in stack %s, then in the spokes' stacks",
+			cfg.Producer.Stack, listed.shown(), id, cfg.Producer.Stack))
+	})
+}
+
+// producerPlaceProblems checks that the producer's stack publishes its API
+// in this file's producer account and region.
+func producerPlaceProblems(cfg *config.Config, out map[string]referenced) []config.Problem {
+	return placeProblems(placeCheck{stack: cfg.Producer.Stack, what: "an API",
+		accountKey: config.KeyProducer + ".accountId", account: cfg.Producer.AccountId, published: out["producerAccountId"],
+		accountWhy: "expected the account of the producer's stack", region: cfg.Region, publishedRegion: out["region"],
+		regionWhy: "an execute-api endpoint only reaches APIs of its own region"})
+}
+
+// placeCheck is the account and region a referenced stack publishes and
+// what this file says of them.
+type placeCheck struct {
+	// stack is the referenced stack; what is what it publishes ("an API",
+	// "a hub").
+	stack, what string
+	// accountKey is the config key of account, this file's; published is
+	// the referenced stack's; accountWhy ends the message.
+	accountKey, account, accountWhy string
+	published                       referenced
+	// region is this file's, publishedRegion the referenced stack's;
+	// regionWhy ends the message.
+	region, regionWhy string
+	publishedRegion   referenced
+}
+
+// placeProblems are the problems of a referenced stack whose account or
+// region is not what this file says.
+func placeProblems(c placeCheck) []config.Problem {
 	var problems []config.Problem
-	if got := out["producerAccountId"].str(); got != cfg.Producer.AccountId {
-		problems = append(problems, config.Problem{Key: config.Key(config.KeyProducer + ".accountId"), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes an API in account %s; expected the account of the producer's stack", cfg.Producer.AccountId, cfg.Producer.Stack, out["producerAccountId"].shown())})
+	if c.published.str() != c.account {
+		problems = append(problems, config.Problem{Key: config.Key(c.accountKey), Message: fmt.Sprintf(
+			"got %q, but stack %s publishes %s in account %s; %s", c.account, c.stack, c.what, c.published.shown(), c.accountWhy)})
 	}
-	if got := out["region"].str(); got != cfg.Region {
+	if c.publishedRegion.str() != c.region {
 		problems = append(problems, config.Problem{Key: config.Key(config.KeyRegion), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes an API in %s; an execute-api endpoint only reaches APIs of its own region", cfg.Region, cfg.Producer.Stack, out["region"].shown())})
+			"got %q, but stack %s publishes %s in %s; %s", c.region, c.stack, c.what, c.publishedRegion.shown(), c.regionWhy)})
 	}
-	if len(problems) > 0 {
-		return nil, &config.Error{Problems: problems}
-	}
-	return &components.PublishedApi{RestApiId: out["restApiId"].input(), ExecutionArn: out["executionArn"].input()}, nil
+	return problems
+}
+
+// hubPlaceProblems checks that a hub's stack publishes its hub in this
+// file's hub account and region; regionWhy ends the region's message.
+func hubPlaceProblems(cfg *config.Config, stack string, out map[string]referenced, regionWhy string) []config.Problem {
+	return placeProblems(placeCheck{stack: stack, what: "a hub",
+		accountKey: config.KeyHub + ".accountId", account: cfg.Hub.AccountId, published: out["accountId"],
+		accountWhy: "expected the network account of the hub's stack", region: cfg.Region, publishedRegion: out["region"], regionWhy: regionWhy})
 }
 
 // readHubStack fills in, for a producer whose hub has a stack of its own
@@ -134,15 +228,7 @@ func readHubStack(ctx *pulumi.Context, cfg *config.Config, args *components.Cros
 		return &config.Error{Problems: []config.Problem{{Key: hubKey, Message: fmt.Sprintf(
 			"stack %s has published no %s (it was never updated, or it was destroyed); run its pulumi up first (a hub stack's first up creates the hub endpoint and publishes it), then this stack's", stack, OutputEndpointId)}}}
 	}
-	var problems []config.Problem
-	if got := out["accountId"].str(); got != cfg.Hub.AccountId {
-		problems = append(problems, config.Problem{Key: config.Key(config.KeyHub + ".accountId"), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes a hub in account %s; expected the network account of the hub's stack", cfg.Hub.AccountId, stack, out["accountId"].shown())})
-	}
-	if got := out["region"].str(); got != cfg.Region {
-		problems = append(problems, config.Problem{Key: config.Key(config.KeyRegion), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes a hub in %s; an execute-api endpoint only reaches APIs of its own region", cfg.Region, stack, out["region"].shown())})
-	}
+	problems := hubPlaceProblems(cfg, stack, out, "an execute-api endpoint only reaches APIs of its own region")
 	published, _ := out[OutputSpokes].value.(map[string]any)
 	for i, c := range cfg.Consumers {
 		if c.Via != components.ViaHub {
@@ -205,13 +291,26 @@ func publishedSpoke(published map[string]any, name string) (entry map[string]any
 // probe's target).
 func deploySpokeStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, error) {
 	spoke := cfg.Consumers[0]
-	hub, err := readHubForSpoke(ctx, cfg)
-	if err != nil {
+	read, hubErr := readHubForSpoke(ctx, cfg)
+	api, listedHub, producerErr := readProducerWithHub(ctx, cfg)
+	// One run reports the problems of both stacks it reads.
+	if err := joinConfigErrors(hubErr, producerErr); err != nil {
 		return nil, err
 	}
-	api, err := readProducerStack(ctx, cfg)
-	if err != nil {
-		return nil, err
+	hub := read.hub
+	if api != nil && api.ListsEndpoint {
+		if _, endpoint := publishedHubOf(listedHub); endpoint.str() != read.endpoint.str() {
+			// The hub endpoint was replaced and the producer's policy still
+			// names the old one: the API refuses this spoke through the new
+			// one, so the probe waits. Normal in a pipeline's first pass
+			// (hub, consumers, producer, hub, consumers): no refusal.
+			api.ListsEndpoint = false
+			if err := warn(ctx, fmt.Sprintf("stack %s lists hub endpoint %s, but hub stack %s now publishes %s (the hub endpoint was replaced): "+
+				"the API refuses spoke %s's calls through it, and the probe waits. Next: run pulumi up in stack %s, then here again",
+				cfg.Producer.Stack, endpoint.shown(), cfg.HubStackOf(), read.endpoint.shown(), spoke.Name, cfg.Producer.Stack)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	provider, err := newAccountProvider(ctx, ConsumerProviderName(spoke.Name), cfg, spoke.Account)
 	if err != nil {
@@ -223,8 +322,10 @@ func deploySpokeStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, erro
 	if len(cfg.Tags) > 0 {
 		args.Tags = pulumi.ToStringMap(cfg.Tags)
 	}
-	if hub.ZoneId == nil && api != nil {
-		if err := ctx.Log.Warn(fmt.Sprintf("stack %s has published no zone for the API yet: run pulumi up there (it names the zone for the API once the producer's stack has published it), then here again for the association", cfg.HubStackOf()), nil); err != nil {
+	if hub.ZoneId == nil && api != nil && read.dns == components.HubDnsPhz {
+		// Only a hub with dns: phz publishes a zone; with none the spokes
+		// call by the endpoint's name and a header.
+		if err := warn(ctx, fmt.Sprintf("stack %s has published no zone for the API yet: run pulumi up there (it names the zone for the API once the producer's stack has published it), then here again for the association", cfg.HubStackOf())); err != nil {
 			return nil, err
 		}
 	}
@@ -244,39 +345,65 @@ func deploySpokeStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, erro
 	}, nil
 }
 
+// hubForSpoke is what a spoke's stack reads of the hub's: the hub as
+// SpokeAccess takes it, the endpoint as published and its dns.
+type hubForSpoke struct {
+	hub      *components.PublishedHub
+	endpoint referenced
+	dns      string
+}
+
+// joinConfigErrors is the one error of two readers: their config problems
+// in one config.Error, or the first other error; nil when both are nil.
+func joinConfigErrors(errs ...error) error {
+	var problems []config.Problem
+	for _, err := range errs {
+		var ce *config.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &ce):
+			problems = append(problems, ce.Problems...)
+		default:
+			return err
+		}
+	}
+	if len(problems) > 0 {
+		return &config.Error{Problems: problems}
+	}
+	return nil
+}
+
 // readHubForSpoke reads what a spoke's stack needs of the hub's stack and
 // checks that it lists this spoke with the same account and ranges.
-func readHubForSpoke(ctx *pulumi.Context, cfg *config.Config) (*components.PublishedHub, error) {
+func readHubForSpoke(ctx *pulumi.Context, cfg *config.Config) (hubForSpoke, error) {
 	stack := cfg.HubStackOf()
 	ref, err := pulumi.NewStackReference(ctx, stack, nil)
 	if err != nil {
-		return nil, err
+		return hubForSpoke{}, err
 	}
 	out := map[string]referenced{}
-	for _, name := range []string{OutputEndpointId, OutputEndpointDnsName, "accountId", "region", "zoneId", "hubCidrs", OutputSpokes} {
+	for _, name := range []string{OutputEndpointId, OutputEndpointDnsName, "accountId", "region", "dns", "zoneId", "hubCidrs", OutputSpokes} {
 		if out[name], err = referencedOutput(ref, name); err != nil {
-			return nil, err
+			return hubForSpoke{}, err
 		}
 	}
 	hubKey := config.Key(config.KeyHub + ".stack")
 	if out[OutputEndpointId].str() == "" {
-		return nil, &config.Error{Problems: []config.Problem{{Key: hubKey, Message: fmt.Sprintf(
+		return hubForSpoke{}, &config.Error{Problems: []config.Problem{{Key: hubKey, Message: fmt.Sprintf(
 			"stack %s has published no %s yet; run its pulumi up first, then this stack's", stack, OutputEndpointId)}}}
 	}
 	spoke := cfg.Consumers[0]
-	var problems []config.Problem
-	if got := out["accountId"].str(); got != cfg.Hub.AccountId {
-		problems = append(problems, config.Problem{Key: config.Key(config.KeyHub + ".accountId"), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes a hub in account %s; expected the network account of the hub's stack", cfg.Hub.AccountId, stack, out["accountId"].shown())})
-	}
-	if got := out["region"].str(); got != cfg.Region {
-		problems = append(problems, config.Problem{Key: config.Key(config.KeyRegion), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes a hub in %s; expected the hub's region", cfg.Region, stack, out["region"].shown())})
-	}
+	problems := hubPlaceProblems(cfg, stack, out, "expected the hub's region")
 	published, _ := out[OutputSpokes].value.(map[string]any)
 	entry, account, ranges, listed := publishedSpoke(published, spoke.Name)
 	want := slices.Sorted(slices.Values(spoke.AllowedCidrs))
-	if !listed || account != spoke.AccountId || !slices.Equal(ranges, want) {
+	if out[OutputSpokes].secret {
+		// As the producer's reader (readHubStack): what the hub admits is
+		// read in clear, or not at all.
+		problems = append(problems, config.Problem{Key: config.ConsumerKey(0, ""), Message: fmt.Sprintf(
+			"spoke %s in account %s from [%s], but hub stack %s publishes a secret value as its %s; expected them in clear, with the same name, account and allowedCidrs in both files",
+			spoke.Name, spoke.AccountId, strings.Join(want, ", "), stack, OutputSpokes)})
+	} else if !listed || account != spoke.AccountId || !slices.Equal(ranges, want) {
 		problems = append(problems, config.Problem{Key: config.ConsumerKey(0, ""), Message: fmt.Sprintf(
 			"spoke %s in account %s from [%s], but hub stack %s does not list it so (it lists %s); expected the same name, account and allowedCidrs in both files",
 			spoke.Name, spoke.AccountId, strings.Join(want, ", "), stack, describeSpokes(published))})
@@ -287,7 +414,7 @@ func readHubForSpoke(ctx *pulumi.Context, cfg *config.Config) (*components.Publi
 			"got %q, but hub stack %s authorizes VPC %s for spoke %s on its zone; expected the same vpc.id in both files", spoke.ExistingVpc.Id, stack, vpc, spoke.Name)})
 	}
 	if len(problems) > 0 {
-		return nil, &config.Error{Problems: problems}
+		return hubForSpoke{}, &config.Error{Problems: problems}
 	}
 	h := &components.PublishedHub{EndpointId: out[OutputEndpointId].input(), EndpointDnsName: out[OutputEndpointDnsName].input()}
 	if out["zoneId"].str() != "" {
@@ -301,20 +428,10 @@ func readHubForSpoke(ctx *pulumi.Context, cfg *config.Config) (*components.Publi
 		}
 		h.HubCidrs = pulumi.ToStringArray(s)
 	}
-	return h, nil
+	return hubForSpoke{hub: h, endpoint: out[OutputEndpointId], dns: out["dns"].str()}, nil
 }
 
 // describeSpokes names the spokes a hub's stack publishes, with their accounts.
 func describeSpokes(published map[string]any) string {
-	var parts []string
-	for name, v := range published {
-		entry, _ := v.(map[string]any)
-		account, _ := entry["accountId"].(string)
-		parts = append(parts, fmt.Sprintf("%s in account %s", name, account))
-	}
-	if len(parts) == 0 {
-		return "no spoke"
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, ", ")
+	return namesWithAccounts(published, "", "no spoke")
 }

@@ -127,14 +127,20 @@ func describePublished(published referenced) string {
 		return "a secret value"
 	}
 	m, _ := published.value.(map[string]any)
+	return namesWithAccounts(m, "consumer ", "no consumer")
+}
+
+// namesWithAccounts lists the entries of a published map by name (after
+// kind) with their accountId, sorted; none when there is no entry.
+func namesWithAccounts(m map[string]any, kind, none string) string {
 	var parts []string
 	for name, v := range m {
 		entry, _ := v.(map[string]any)
 		account, _ := entry["accountId"].(string)
-		parts = append(parts, fmt.Sprintf("consumer %s in account %s", name, account))
+		parts = append(parts, fmt.Sprintf("%s%s in account %s", kind, name, account))
 	}
 	if len(parts) == 0 {
-		return "no consumer"
+		return none
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, ", ")
@@ -143,32 +149,38 @@ func describePublished(published referenced) string {
 // readProducerStack reads the API the producer's stack published for this
 // consumer stack: nil (and a warning) while it has published none.
 func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.PublishedApi, error) {
+	api, _, err := readProducerWithHub(ctx, cfg)
+	return api, err
+}
+
+// readProducerWithHub is readProducerStack that also gives the producer's
+// hub output (the hub's stack and the hub endpoint its policy lists), for
+// a spoke's stack.
+func readProducerWithHub(ctx *pulumi.Context, cfg *config.Config) (*components.PublishedApi, referenced, error) {
 	ref, err := pulumi.NewStackReference(ctx, cfg.Producer.Stack, nil)
 	if err != nil {
-		return nil, err
+		return nil, referenced{}, err
 	}
 	out := map[string]referenced{}
-	for _, name := range []string{"restApiId", "executionArn", "stageName", "deploymentId", "policyHash", "authorization", "endpointAccessMode", "producerAccountId", "region", "consumers", OutputCustomDomain} {
+	for _, name := range []string{"restApiId", "executionArn", "stageName", "deploymentId", "policyHash", "authorization", "endpointAccessMode", "producerAccountId", "region", "consumers", OutputCustomDomain, "hub"} {
 		if out[name], err = referencedOutput(ref, name); err != nil {
-			return nil, err
+			return nil, referenced{}, err
 		}
 	}
+	api, err := producerApi(ctx, cfg, out)
+	return api, out["hub"], err
+}
+
+// producerApi is the API of the producer's outputs out, checked against
+// this consumer stack's file.
+func producerApi(ctx *pulumi.Context, cfg *config.Config, out map[string]referenced) (*components.PublishedApi, error) {
 	consumer := cfg.Consumers[0]
 	str := func(name string) string { return out[name].str() }
 	if str("restApiId") == "" {
-		return nil, ctx.Log.Warn(fmt.Sprintf("stack %s has published no API yet: this update creates only the endpoint of consumer %s and publishes its %s. "+
-			"Next: add this stack to the producer's consumers (stack), run pulumi up there, then here again for the endpoint policy and the probe", cfg.Producer.Stack, consumer.Name, OutputEndpointId), nil)
+		return nil, warn(ctx, fmt.Sprintf("stack %s has published no API yet: this update creates only the endpoint of consumer %s and publishes its %s. "+
+			"Next: add this stack to the producer's consumers (stack), run pulumi up there, then here again for the endpoint policy and the probe", cfg.Producer.Stack, consumer.Name, OutputEndpointId))
 	}
-	var problems []config.Problem
-	if got := str("producerAccountId"); got != cfg.Producer.AccountId {
-		problems = append(problems, config.Problem{Key: config.Key(config.KeyProducer + ".accountId"), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes an API in account %s; expected the account of the producer's stack", cfg.Producer.AccountId, cfg.Producer.Stack, out["producerAccountId"].shown())})
-	}
-	if got := str("region"); got != cfg.Region {
-		problems = append(problems, config.Problem{Key: config.Key(config.KeyRegion), Message: fmt.Sprintf(
-			"got %q, but stack %s publishes an API in %s; an execute-api endpoint only reaches APIs of its own region", cfg.Region, cfg.Producer.Stack, out["region"].shown())})
-	}
-	if len(problems) > 0 {
+	if problems := producerPlaceProblems(cfg, out); len(problems) > 0 {
 		return nil, &config.Error{Problems: problems}
 	}
 	// What becomes an input here stays secret where the producer keeps it
@@ -183,7 +195,7 @@ func readProducerStack(ctx *pulumi.Context, cfg *config.Config) (*components.Pub
 	consumers, _ := out["consumers"].value.(map[string]any)
 	entry, listed := consumers[consumer.Name].(map[string]any)
 	if !listed {
-		return api, ctx.Log.Warn(fmt.Sprintf("stack %s does not list consumer %s yet: its endpoint gets its policy, and the probe waits until the producer's stack lists it (consumers[].stack) and runs pulumi up", cfg.Producer.Stack, consumer.Name), nil)
+		return api, warn(ctx, fmt.Sprintf("stack %s does not list consumer %s yet: its endpoint gets its policy, and the probe waits until the producer's stack lists it (consumers[].stack) and runs pulumi up", cfg.Producer.Stack, consumer.Name))
 	}
 	api.ListsEndpoint = true
 	if d, ok := out[OutputCustomDomain].value.(map[string]any); ok {

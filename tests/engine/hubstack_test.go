@@ -26,8 +26,10 @@ func hubSplitFile(t *testing.T, stack string) []byte {
 // each with the roles --iam prints for it, deployed in the bootstrap's
 // order (hub, producer, hub again, spoke): the spoke's probe calls the API
 // by its own name through the hub endpoint and gets 200 by every form; a
-// run with nothing new changes nothing; the stacks are destroyed in
-// reverse and leave nothing behind.
+// run with nothing new changes nothing; the hub's stack refuses a destroy
+// while the producer's lists it, with nothing deleted (its protected
+// ListedByProducer guard); in the documented order (spoke, producer, the
+// hub's up, its destroy) the stacks leave nothing behind.
 func TestHubInAStackOfItsOwn(t *testing.T) {
 	t.Parallel()
 	producer := newEngineStack(t, "shop", withStackFile(hubSplitFile(t, "shop")), withSeed(seedHubProbeNetworks))
@@ -81,11 +83,31 @@ func TestHubInAStackOfItsOwn(t *testing.T) {
 		requireNoChanges(t, producer)
 		requireNoChanges(t, spoke)
 	})
-	spoke.step(t, "destroy in reverse: spoke, producer, hub", func(t *testing.T) {
-		for _, s := range []*engineStack{spoke, producer, hub} {
-			r := s.destroy()
-			require.NoError(t, r.err, lastLines(r.out+r.errOut, 12))
-		}
+	spoke.step(t, "the spoke's stack goes first", func(t *testing.T) {
+		r := spoke.destroy()
+		require.NoError(t, r.err, lastLines(r.out+r.errOut, 12))
+	})
+	hub.step(t, "the hub's stack refuses to go while the producer lists it", func(t *testing.T) {
+		assert.Equal(t, []bool{true}, hub.stateProtect()["xaccount:index:ListedByProducer"], "the guard is protected")
+		r := hub.destroy()
+		require.Error(t, r.err, "destroy must fail")
+		t.Logf("refused: %s", lastLines(r.out+r.errOut, 6))
+		assert.Contains(t, r.out+r.errOut, "protected")
+		assert.NotRegexp(t, `\d+ deleted`, r.out, "no resource was deleted")
+		hub.cloudView(func(c *fakeaws.Cloud) {
+			require.Contains(t, c.Endpoints, hubEndpoint, "the hub endpoint is still there")
+			assert.NotEmpty(t, c.Endpoints[hubEndpoint].Policy, "with its policy")
+			assert.Len(t, c.Zones, 1, "and its zone")
+		})
+	})
+	hub.step(t, "removed in the documented order: the producer, then the hub's up, then its destroy", func(t *testing.T) {
+		r := producer.destroy()
+		require.NoError(t, r.err, lastLines(r.out+r.errOut, 12))
+		up := hub.mustUp() // the producer lists it no more: unprotects the guard
+		assert.Contains(t, up.out, "has published no API yet")
+		assert.Equal(t, []bool{false}, hub.stateProtect()["xaccount:index:ListedByProducer"])
+		r = hub.destroy()
+		require.NoError(t, r.err, lastLines(r.out+r.errOut, 12))
 		hub.cloudView(func(c *fakeaws.Cloud) {
 			assert.Empty(t, c.Endpoints)
 			assert.Empty(t, c.RestApis)
