@@ -2,6 +2,7 @@ package fakeaws
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -145,6 +146,16 @@ func TestAHealthCheckTakesOnlyAnAlarmRoute53Supports(t *testing.T) {
 	require.Len(t, resp.GetFailures(), 1)
 	assert.Contains(t, resp.GetFailures()[0].GetReason(), `expected insufficient_data_health_status to be one of`)
 
+	tags := map[string]any{}
+	for i := range 11 {
+		tags[fmt.Sprintf("k%d", i)] = "v"
+	}
+	tagged := alarmCheck("orders-5xx", region)
+	tagged["tags"] = tags
+	_, _, err = create(p, t, TypeHealthCheck, tagged)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ChangeTagsForResource", "10 tags at most")
+
 	in := alarmCheck("orders-5xx", region)
 	id, out := mustCreate(p, t, TypeHealthCheck, in)
 	require.NoError(t, store.Update(func(c *Cloud) error { c.HealthChecks[id].InsufficientData = "Unhealthy"; return nil }))
@@ -239,6 +250,9 @@ func TestRoutedRecordRules(t *testing.T) {
 		return nil
 	}))
 	require.NoError(t, del(p, t, TypeRecord, westId, westOut))
+	read, err = p.Read(context.Background(), &pulumirpc.ReadRequest{Id: westId, Urn: "urn:pulumi:s::p::" + TypeRecord + "::r", Properties: st(t, westOut)})
+	require.NoError(t, err)
+	assert.Empty(t, read.GetId(), "a record that is gone reads as gone")
 
 	// Latency: one record per region; no simple record beside them.
 	mustCreate(p, t, TypeRecord, record("west", latency(region)))
@@ -375,6 +389,15 @@ func TestFailoverAnswersByTheHealthChecks(t *testing.T) {
 		return nil
 	}))
 	assert.Equal(t, "timeout", fromWest().Failure, "a peering counts once both gateways have it")
+	require.NoError(t, w.store.SeedInterRegionTransitPath(w.west, "vpc-1", w.central, "vpc-2"))
+	require.NoError(t, w.store.Update(func(c *Cloud) error {
+		// eu-central-1's VPC detached from its gateway, its route sent to
+		// eu-west-1's gateway, which it cannot be attached to.
+		c.TransitGateways[SeededTransitGateway(otherRegion)].Attachments = nil
+		addRoute(c.mainTable(c.Vpcs["vpc-2"]), "10.20.0.0/24", SeededTransitGateway(region))
+		return nil
+	}))
+	assert.Equal(t, "timeout", fromWest().Failure, "a peer gateway carries traffic only to and from the VPCs attached to it")
 	require.NoError(t, w.store.SeedInterRegionTransitPath(w.west, "vpc-1", w.central, "vpc-2"))
 
 	w.alarm(t, otherRegion, AlarmAlarm)

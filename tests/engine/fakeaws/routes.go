@@ -177,11 +177,13 @@ func (c *Cloud) joins(target, a, b string) bool {
 	return false
 }
 
-// viaPeer says whether VPC k (a transitKey) is attached to a gateway that
-// gateway g has an accepted peering with (TransitGateway.Peers).
+// viaPeer says whether VPC k (a transitKey) is attached to a gateway g
+// lists as a peer (TransitGateway.Peers). A call needs the way back as
+// well (reachesOverRoutes), so the peering carries it only once both
+// gateways list each other.
 func (c *Cloud) viaPeer(g *TransitGateway, k string) bool {
 	for _, id := range g.Peers {
-		if p := c.TransitGateways[id]; p != nil && slices.Contains(p.Peers, g.Id) && slices.Contains(p.Attachments, k) {
+		if p := c.TransitGateways[id]; p != nil && slices.Contains(p.Attachments, k) {
 			return true
 		}
 	}
