@@ -119,6 +119,11 @@ func TestAHealthCheckTakesOnlyAnAlarmRoute53Supports(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "does not exist in region")
 	}
+	// Health checks are global: one made through eu-west-1 watches the
+	// alarm of the region it names.
+	central := regionalProvider(t, store, producerAccount, otherRegion)
+	mustCreate(central, t, TypeMetricAlarm, errorAlarm("orders-5xx"))
+	mustCreate(p, t, TypeHealthCheck, alarmCheck("orders-5xx", otherRegion))
 	_, _, err = create(p, t, TypeHealthCheck, map[string]any{"type": "CLOUDWATCH_METRIC"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "must have an AlarmIdentifier")
