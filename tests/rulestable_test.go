@@ -18,8 +18,13 @@ import (
 // simulated AWS's rules has one row for every AWS resource type of the dev
 // and prod plans and of iampolicy.Actions, and none for a type the program
 // does not create; every row fills every cell, lists the provider's read
-// calls (R:) and cites its sources and the rule that enforces it.
+// calls (R:) and cites its sources and the rule that enforces it. A row
+// whose last cell says aheadOfTheProgram is a type the simulated AWS
+// serves before the program creates it (issue 32's health checks): it may
+// stand without a plan's type, and must lose the mark once a plan or
+// iampolicy.Actions has the type.
 func TestRulesTableCoversEveryPlannedType(t *testing.T) {
+	const aheadOfTheProgram = "**ahead of the program**" // fakeaws.AheadOfTheProgram
 	text, err := os.ReadFile(filepath.Join(projectRoot, "CONTRIBUTING.md"))
 	require.NoError(t, err)
 	rows, err := rulestable.Parse(string(text))
@@ -58,8 +63,10 @@ func TestRulesTableCoversEveryPlannedType(t *testing.T) {
 		_, ok := byType[typ]
 		assert.Truef(t, ok, "%s (in %s) has no row in CONTRIBUTING.md's %q", typ, from, rulestable.Heading)
 	}
-	for typ := range byType {
+	for typ, r := range byType {
 		_, ok := want[typ]
-		assert.Truef(t, ok, "the table has a row for %s, which the program does not create", typ)
+		ahead := strings.Contains(r.Cells[len(r.Cells)-1], aheadOfTheProgram)
+		assert.Truef(t, ok || ahead, "the table has a row for %s, which the program does not create", typ)
+		assert.Falsef(t, ok && ahead, "%s (in %s) is created by the program: take %q out of its row", typ, want[typ], aheadOfTheProgram)
 	}
 }

@@ -22,7 +22,16 @@ import (
 // included, conditional ones too. The two stay written independently, so a
 // call found in the provider's source and added here fails this test until
 // the action table has it; a type with calls but no entry fails as well.
+//
+// A type the simulated AWS serves before the program creates it (its row
+// in CONTRIBUTING.md's table says "**ahead of the program**") has no entry
+// yet; once iampolicy.Actions has one, the mark must go.
 func TestActionTableHoldsEveryCallOfTheProvider(t *testing.T) {
+	ahead := aheadOfTheProgram(t)
+	for typ := range ahead {
+		_, planned := iampolicy.Actions[typ]
+		assert.Falsef(t, planned, "%s is in iampolicy.Actions: take %q out of its row in CONTRIBUTING.md's table", typ, AheadOfTheProgram)
+	}
 	rows := append([]Call{}, Calls...)
 	// The network interfaces a deleted VPC function left behind are detached
 	// and deleted by the subnet's and the security group's delete.
@@ -38,6 +47,9 @@ func TestActionTableHoldsEveryCallOfTheProvider(t *testing.T) {
 			table, what = iampolicy.InvokeActions, "iampolicy.InvokeActions"
 		}
 		actions, ok := table[c.Type]
+		if !ok && ahead[c.Type] {
+			continue
+		}
 		if !assert.Truef(t, ok, "%s has no entry for %s, which makes the call %s on %s (%s)", what, c.Type, c.Action, c.Op, c.Source) {
 			continue
 		}
@@ -55,6 +67,30 @@ func containsFold(actions []string, action string) bool {
 		}
 	}
 	return false
+}
+
+// AheadOfTheProgram marks a row of CONTRIBUTING.md's table of rules (in its
+// last cell) whose type the simulated AWS serves before the program
+// creates it (issue 32's multi-region types): tests/rulestable_test.go then
+// takes the row without the type in a plan, and the action table without
+// an entry for it.
+const AheadOfTheProgram = "**ahead of the program**"
+
+// aheadOfTheProgram are the types whose row carries AheadOfTheProgram.
+func aheadOfTheProgram(t *testing.T) map[string]bool {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	text, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "..", "CONTRIBUTING.md"))
+	require.NoError(t, err)
+	rows, err := rulestable.Parse(string(text))
+	require.NoError(t, err)
+	out := map[string]bool{}
+	for _, r := range rows {
+		if strings.Contains(r.Cells[len(r.Cells)-1], AheadOfTheProgram) {
+			out[r.Type] = true
+		}
+	}
+	return out
 }
 
 // TestRulesTableListsEveryCallOfTheProvider: each row of CONTRIBUTING.md's

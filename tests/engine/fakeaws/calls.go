@@ -111,7 +111,9 @@ var (
 	// Route 53's, never the resource's.
 	changeArn     = func(callCtx) string { return "arn:aws:route53:::change/C" + strings.ToUpper(newHex(13)) }
 	recordZoneArn = func(x callCtx) string { return "arn:aws:route53:::hostedzone/" + x.In.str("zoneId") }
-	dashboardArn  = func(x callCtx) string {
+	// healthCheckArn is a health check (healthCheckARN in route53/health_check.go).
+	healthCheckArn = arnf("arn:aws:route53:::healthcheck/{id}")
+	dashboardArn   = func(x callCtx) string {
 		return fmt.Sprintf("arn:aws:cloudwatch::%s:dashboard/%s", x.Account, x.In.str("dashboardName"))
 	}
 	// ccRestApiArn is the REST API a Cloud Control read names; authorizersOf
@@ -382,6 +384,17 @@ var Calls = []Call{
 	{TypeRecord, "delete", "route53:ListResourceRecordSets", recordZoneArn, nil, "resourceRecordDelete (findResourceRecordSetByFourPartKey)"},
 	{TypeRecord, "delete", "route53:ChangeResourceRecordSets", recordZoneArn, nil, "resourceRecordDelete (DELETE)"},
 	{TypeRecord, "delete", "route53:GetChange", changeArn, nil, "resourceRecordDelete (waitChangeInsync)"},
+	// health_check.go: CreateHealthCheck (the Service Authorization Reference
+	// gives it no resource type), then its tags with ChangeTagsForResource
+	// (createTags), and the read with GetHealthCheck; tags are read with
+	// ListTagsForResource (transparent tagging, resourceType healthcheck).
+	{TypeHealthCheck, "create", "route53:CreateHealthCheck", anyArn, nil, "resourceHealthCheckCreate (CreateHealthCheck)"},
+	{TypeHealthCheck, "create", "route53:ChangeTagsForResource", healthCheckArn, tagged, "resourceHealthCheckCreate (createTags)"},
+	{TypeHealthCheck, "read", "route53:GetHealthCheck", healthCheckArn, nil, "resourceHealthCheckRead (findHealthCheckByID)"},
+	{TypeHealthCheck, "read", "route53:ListTagsForResource", healthCheckArn, nil, "transparent tagging: listTags (healthcheck)"},
+	{TypeHealthCheck, "update", "route53:UpdateHealthCheck", healthCheckArn, nil, "resourceHealthCheckUpdate (UpdateHealthCheck)"},
+	{TypeHealthCheck, "update", "route53:ChangeTagsForResource", healthCheckArn, tagged, "transparent tagging: updateTags (healthcheck)"},
+	{TypeHealthCheck, "delete", "route53:DeleteHealthCheck", healthCheckArn, nil, "resourceHealthCheckDelete (DeleteHealthCheck)"},
 
 	// Route 53 Profiles (internal/service/route53profiles: profile.go,
 	// resource_association.go, association.go; framework resources whose

@@ -65,6 +65,8 @@ type Cloud struct {
 	Zones              map[string]*HostedZone        `json:"zones"`
 	// Profiles are the Route 53 Profiles by ID, with their zones and VPCs.
 	Profiles map[string]*Profile `json:"profiles"`
+	// HealthChecks are the Route 53 health checks by ID (healthcheck.go).
+	HealthChecks map[string]*HealthCheck `json:"healthChecks,omitempty"`
 	// Organizations maps accounts to their AWS Organization (seeded): a
 	// share without external principals reaches only the owner's.
 	Organizations map[string]string     `json:"organizations"`
@@ -310,7 +312,7 @@ func newCloud() *Cloud {
 		Dashboards: map[string]*Dashboard{}, Domains: map[string]*DomainName{}, DomainAssociations: map[string]*DomainAssociation{},
 		Shares: map[string]*ResourceShare{}, Zones: map[string]*HostedZone{}, Organizations: map[string]string{},
 		RouteTables: map[string]*RouteTable{}, TransitGateways: map[string]*TransitGateway{}, PeeringConnections: map[string]*PeeringConnection{},
-		Profiles: map[string]*Profile{},
+		Profiles: map[string]*Profile{}, HealthChecks: map[string]*HealthCheck{},
 	}
 }
 
@@ -402,8 +404,8 @@ func (c *Cloud) record(s Scope, op, target string) {
 	call := fmt.Sprintf("%s %s %s %s", s.Account, s.Region, op, target)
 	c.Calls = append(c.Calls, call)
 	for _, w := range c.Watches {
-		status, failure := c.CallFromWorkload(w.Scope, w.VpcId, w.Cidr, w.Url)
-		c.Watched = append(c.Watched, Watched{After: call, Url: w.Url, Status: status, Failure: failure})
+		a := c.AnswerWorkload(w.Scope, w.VpcId, w.Cidr, w.Url, nil)
+		c.Watched = append(c.Watched, Watched{After: call, Url: w.Url, Status: a.Status, Failure: a.Failure, Region: a.Region})
 	}
 }
 
@@ -423,6 +425,8 @@ type Watched struct {
 	Url     string `json:"url"`
 	Status  int    `json:"status"`
 	Failure string `json:"failure"`
+	// Region is the region whose API Gateway answered (CallAnswer).
+	Region string `json:"region,omitempty"`
 }
 
 // StageServes reports whether the stage of apiId serves method on path (a

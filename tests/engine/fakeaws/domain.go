@@ -3,7 +3,11 @@ package fakeaws
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // Resource type tokens of the private custom domain and its sharing.
@@ -97,12 +101,69 @@ type HostedZone struct {
 	Authorized []string `json:"authorized"`
 }
 
-// ZoneRecord is a record set; an alias names its target.
+// ZoneRecord is a record set; an alias names its target. A routed record
+// has a SetIdentifier and one routing policy: Failover (PRIMARY or
+// SECONDARY) or LatencyRegion; HealthCheckId and EvaluateTargetHealth say
+// when Route 53 takes it as healthy (answer).
 type ZoneRecord struct {
-	Name      string `json:"name"`
-	Type      string `json:"type"`
-	AliasName string `json:"aliasName"`
-	AliasZone string `json:"aliasZone"`
+	Name                 string `json:"name"`
+	Type                 string `json:"type"`
+	AliasName            string `json:"aliasName"`
+	AliasZone            string `json:"aliasZone"`
+	EvaluateTargetHealth bool   `json:"evaluateTargetHealth,omitempty"`
+	SetIdentifier        string `json:"setIdentifier,omitempty"`
+	Failover             string `json:"failover,omitempty"`
+	LatencyRegion        string `json:"latencyRegion,omitempty"`
+	HealthCheckId        string `json:"healthCheckId,omitempty"`
+}
+
+// recordKey is a record's key in its zone: name and type, and the set
+// identifier of a routed record (Route 53 tells the records of one name and
+// type apart by it: "SetIdentifier", ResourceRecordSet, Route 53 API
+// reference).
+func recordKey(name, typ, setId string) string {
+	if setId == "" {
+		return name + " " + typ
+	}
+	return name + " " + typ + " " + setId
+}
+
+// policy is the record's routing policy: "failover", "latency" or "" for
+// a simple record.
+func (r *ZoneRecord) policy() string {
+	switch {
+	case r.Failover != "":
+		return "failover"
+	case r.LatencyRegion != "":
+		return "latency"
+	}
+	return ""
+}
+
+// checkRecord is the provider's plan-time validation of a record's routing
+// arguments (aws_route53_record's schema, internal/service/route53/record.go):
+// failover_routing_policy and latency_routing_policy conflict with each
+// other (ConflictsWith) and each needs set_identifier (RequiredWith), and a
+// failover type is PRIMARY or SECONDARY; the reasons are the plugin SDK's
+// wording.
+func checkRecord(news props) []*pulumirpc.CheckFailure {
+	var out []*pulumirpc.CheckFailure
+	failover, latency := len(news.list("failoverRoutingPolicies")) > 0, len(news.list("latencyRoutingPolicies")) > 0
+	if failover && latency {
+		out = append(out, &pulumirpc.CheckFailure{Property: "failoverRoutingPolicies", Reason: `"failover_routing_policy": conflicts with latency_routing_policy`})
+	}
+	_, hasSetId := news["setIdentifier"]
+	for key, tf := range map[string]string{"failoverRoutingPolicies": "failover_routing_policy", "latencyRoutingPolicies": "latency_routing_policy"} {
+		if len(news.list(key)) > 0 && !hasSetId {
+			out = append(out, &pulumirpc.CheckFailure{Property: key, Reason: fmt.Sprintf("%q: all of `%s,set_identifier` must be specified", tf, tf)})
+		}
+	}
+	if failover {
+		if typ := news.obj("failoverRoutingPolicies").str("type"); typ != unknown && typ != "PRIMARY" && typ != "SECONDARY" {
+			out = append(out, &pulumirpc.CheckFailure{Property: "failoverRoutingPolicies", Reason: fmt.Sprintf(`expected failover_routing_policy.0.type to be one of ["PRIMARY" "SECONDARY"], got %s`, typ)})
+		}
+	}
+	return out
 }
 
 // createDomainName is CreateDomainName for a PRIVATE domain: its
@@ -486,7 +547,9 @@ func (p *Provider) deleteZone(c *Cloud, id string) error {
 }
 
 // putRecord is ChangeResourceRecordSets CREATE (UPSERT on update): the zone
-// must be the caller's ("NoSuchHostedZone") and the name within it.
+// must be the caller's ("NoSuchHostedZone") and the name within it; a
+// routed record follows Route 53's rules for failover and latency records
+// (routingRules).
 func (p *Provider) putRecord(c *Cloud, in props, create bool) (string, props, error) {
 	z, ok := c.Zones[in.str("zoneId")]
 	if !ok || z.Account != p.scope.Account {
@@ -496,49 +559,254 @@ func (p *Provider) putRecord(c *Cloud, in props, create bool) (string, props, er
 	if name != z.Name && !strings.HasSuffix(name, "."+z.Name) {
 		return "", nil, awsError("ChangeResourceRecordSets", "InvalidChangeBatch", "[RRSet with DNS name %s. is not permitted in zone %s.]", name, z.Name)
 	}
-	key := name + " " + in.str("type")
+	for _, other := range []string{"weightedRoutingPolicies", "geolocationRoutingPolicies", "geoproximityRoutingPolicy", "cidrRoutingPolicy", "multivalueAnswerRoutingPolicy"} {
+		if len(in.list(other)) > 0 || len(in.obj(other)) > 0 || in.boolOr(other, false) {
+			return "", nil, fmt.Errorf("fakeaws: %s is not simulated (failover and latency routing are)", other)
+		}
+	}
+	r := &ZoneRecord{Name: name, Type: in.str("type"), SetIdentifier: in.str("setIdentifier"), HealthCheckId: in.str("healthCheckId"),
+		Failover: in.obj("failoverRoutingPolicies").str("type"), LatencyRegion: in.obj("latencyRoutingPolicies").str("region")}
+	if aliases := in.list("aliases"); len(aliases) > 0 {
+		a := props(aliases[0])
+		r.AliasName, r.AliasZone = strings.TrimSuffix(a.str("name"), "."), a.str("zoneId")
+		r.EvaluateTargetHealth = a.boolOr("evaluateTargetHealth", false)
+	}
+	key := recordKey(name, r.Type, r.SetIdentifier)
 	if _, exists := z.Records[key]; exists && create {
+		if r.SetIdentifier != "" {
+			return "", nil, awsError("ChangeResourceRecordSets", "InvalidChangeBatch", "[Tried to create resource record set [name='%s.', type='%s', set-identifier='%s'] but it already exists]", name, r.Type, r.SetIdentifier)
+		}
 		return "", nil, awsError("ChangeResourceRecordSets", "InvalidChangeBatch", "[Tried to create resource record set [name='%s.', type='%s'] but it already exists]", name, in.str("type"))
 	}
-	r := &ZoneRecord{Name: name, Type: in.str("type")}
-	if aliases := in.list("aliases"); len(aliases) > 0 {
-		r.AliasName, r.AliasZone = strings.TrimSuffix(props(aliases[0]).str("name"), "."), props(aliases[0]).str("zoneId")
+	if err := c.routingRules(z, key, r); err != nil {
+		return "", nil, err
 	}
 	z.Records[key] = r
 	c.record(p.scope, "ChangeResourceRecordSets", key)
 	id := z.Id + "_" + name + "_" + r.Type
+	if r.SetIdentifier != "" {
+		id += "_" + r.SetIdentifier // the provider's ID: ZONEID_NAME_TYPE_SET-IDENTIFIER (record.go, recordParseResourceID)
+	}
 	out := in.clone()
 	out["id"], out["fqdn"] = id, name
 	return id, out, nil
 }
 
+// routingRules are ChangeResourceRecordSets' rules for record r (key) among
+// the zone's records of its name and type:
+//
+//   - a set identifier needs a routing policy, and the reverse ("SetIdentifier:
+//     Resource record sets that have a routing policy other than simple",
+//     ResourceRecordSet, Route 53 API reference; the provider asks for it
+//     at plan time, checkRecord; the wording of Route 53's refusal is a guess);
+//   - the health check must exist in the zone's account (NoSuchHealthCheck,
+//     "No health check exists with the specified ID.", ChangeResourceRecordSets
+//     errors; health checks are an account's);
+//   - a name and type have one routing policy: "You can't create
+//     non-failover resource record sets that have the same values for the
+//     Name and Type elements as failover resource record sets", and the same
+//     of latency (ResourceRecordSet, Failover and Region), a simple record
+//     included (InvalidChangeBatch; the wording imitates Route 53's "cannot be
+//     created as a non-weighted set exists", AWS documents none);
+//   - one PRIMARY and one SECONDARY ("For one resource record set, you
+//     specify PRIMARY as the value for Failover; for the other resource
+//     record set, you specify SECONDARY", ResourceRecordSet, Failover) and
+//     one latency record per region ("You can only create one latency
+//     resource record set for each Amazon EC2 Region", ResourceRecordSet,
+//     Region); both refusals' wording is a guess.
+//
+// Private hosted zones take failover and latency records ("Failover
+// routing", "Latency-based routing", "Considerations when working with a
+// private hosted zone": supported routing policies, Route 53 developer guide).
+func (c *Cloud) routingRules(z *HostedZone, key string, r *ZoneRecord) error {
+	bad := func(code, format string, args ...any) error {
+		return awsError("ChangeResourceRecordSets", code, format, args...)
+	}
+	switch {
+	case r.SetIdentifier != "" && r.policy() == "":
+		return bad("InvalidInput", "Invalid request: SetIdentifier %q given for a record without a routing policy [name='%s.', type='%s']", r.SetIdentifier, r.Name, r.Type)
+	case r.SetIdentifier == "" && r.policy() != "":
+		return bad("InvalidInput", "Invalid request: Missing field 'SetIdentifier' in a %s record [name='%s.', type='%s']", r.policy(), r.Name, r.Type)
+	}
+	if r.HealthCheckId != "" {
+		if h, ok := c.HealthChecks[r.HealthCheckId]; !ok || h.Account != z.Account {
+			return bad("NoSuchHealthCheck", "No health check exists with the specified ID %s.", r.HealthCheckId)
+		}
+	}
+	for k, o := range z.Records {
+		if k == key || o.Name != r.Name || o.Type != r.Type {
+			continue
+		}
+		switch {
+		case o.policy() != r.policy():
+			kind := r.policy()
+			if kind == "" {
+				kind = o.policy()
+			}
+			return bad("InvalidChangeBatch", "[RRSet with DNS name %s., type %s cannot be created as a non-%s set exists with the same name and type.]", r.Name, r.Type, kind)
+		case r.Failover != "" && o.Failover == r.Failover:
+			return bad("InvalidChangeBatch", "[Tried to create resource record set [name='%s.', type='%s', set-identifier='%s'] but a %s failover record [set-identifier='%s'] already exists]", r.Name, r.Type, r.SetIdentifier, r.Failover, o.SetIdentifier)
+		case r.LatencyRegion != "" && o.LatencyRegion == r.LatencyRegion:
+			return bad("InvalidChangeBatch", "[Tried to create resource record set [name='%s.', type='%s', set-identifier='%s'] but a latency record for region %s [set-identifier='%s'] already exists]", r.Name, r.Type, r.SetIdentifier, r.LatencyRegion, o.SetIdentifier)
+		}
+	}
+	return nil
+}
+
 func (p *Provider) deleteRecord(c *Cloud, olds props) error {
 	if z, ok := c.Zones[olds.str("zoneId")]; ok {
-		delete(z.Records, strings.TrimSuffix(olds.str("name"), ".")+" "+olds.str("type"))
+		delete(z.Records, recordKey(strings.TrimSuffix(olds.str("name"), "."), olds.str("type"), olds.str("setIdentifier")))
 	}
 	c.record(p.scope, "ChangeResourceRecordSets", "DELETE "+olds.str("name"))
 	return nil
 }
 
+// readRecord is the provider's read (findResourceRecordSetByFourPartKey:
+// zone, name, type and set identifier): a record that is gone is reported
+// gone; otherwise its routing as Route 53 holds it (set identifier, failover
+// or latency policy, health check), so a change outside Pulumi shows.
+func (p *Provider) readRecord(c *Cloud, state props, resp *pulumirpc.ReadResponse) error {
+	z, ok := c.Zones[state.str("zoneId")]
+	var r *ZoneRecord
+	if ok {
+		r = z.Records[recordKey(strings.TrimSuffix(state.str("name"), "."), state.str("type"), state.str("setIdentifier"))]
+	}
+	if r == nil {
+		resp.Id, resp.Properties, resp.Inputs = "", nil, nil
+		return nil
+	}
+	out := state.clone()
+	delete(out, "failoverRoutingPolicies")
+	delete(out, "latencyRoutingPolicies")
+	delete(out, "setIdentifier")
+	delete(out, "healthCheckId")
+	if r.SetIdentifier != "" {
+		out["setIdentifier"] = r.SetIdentifier
+	}
+	if r.HealthCheckId != "" {
+		out["healthCheckId"] = r.HealthCheckId
+	}
+	if r.Failover != "" {
+		out["failoverRoutingPolicies"] = []any{map[string]any{"type": r.Failover}}
+	}
+	if r.LatencyRegion != "" {
+		out["latencyRoutingPolicies"] = []any{map[string]any{"region": r.LatencyRegion}}
+	}
+	s, err := structpb.NewStruct(out)
+	if err != nil {
+		return err
+	}
+	resp.Properties = s
+	return nil
+}
+
 // resolveDomain is the VPC resolver for a name of a private hosted zone
 // associated with the function's VPC: the endpoint an alias A record
-// points at, nil when the name has none.
+// points at, nil when the name has none. A name with failover or latency
+// records answers the record Route 53 chooses (answer).
 func (c *Cloud) resolveDomain(f *Function, host string) *Endpoint {
 	for _, z := range c.Zones {
 		if !c.zoneInVpc(z, f.VpcId) {
 			continue
 		}
-		r, ok := z.Records[host+" A"]
-		if !ok {
+		r := c.answer(z, host, "A", f.Region)
+		if r == nil {
 			continue
 		}
-		for _, e := range c.Endpoints {
-			if strings.HasPrefix(r.AliasName, e.Id+"-"+e.DnsSuffix+".") {
-				return e
-			}
+		if e := c.aliasEndpoint(r); e != nil {
+			return e
 		}
 	}
 	return nil
+}
+
+// aliasEndpoint is the interface endpoint a record's alias names, nil when
+// none.
+func (c *Cloud) aliasEndpoint(r *ZoneRecord) *Endpoint {
+	for _, e := range c.Endpoints {
+		if strings.HasPrefix(r.AliasName, e.Id+"-"+e.DnsSuffix+".") {
+			return e
+		}
+	}
+	return nil
+}
+
+// recordHealthy says whether Route 53 takes record r of zone z as healthy
+// ("How Amazon Route 53 chooses records when health checking is
+// configured": a record with a health check is as healthy as its health
+// check; an alias with Evaluate target health is as healthy as its target;
+// "Records without a health check are always healthy"). AWS does not say
+// what makes an interface endpoint healthy as an alias target: here it is
+// healthy while it exists.
+func (c *Cloud) recordHealthy(z *HostedZone, r *ZoneRecord) bool {
+	if r.HealthCheckId != "" && !c.healthCheckHealthy(z.Account, r.HealthCheckId) {
+		return false
+	}
+	return !r.EvaluateTargetHealth || c.aliasEndpoint(r) != nil
+}
+
+// answer is the record of zone z Route 53 answers a query for name and typ
+// with, from a VPC of region; nil when there is none.
+//
+// A simple record answers as it is. Failover (ResourceRecordSet, Failover,
+// Route 53 API reference): "When the primary resource record set is
+// healthy, Route 53 responds to DNS queries with the applicable value from
+// the primary resource record set regardless of the health of the secondary
+// resource record set. When the primary resource record set is unhealthy
+// and the secondary resource record set is healthy, Route 53 responds ...
+// from the secondary ... When the secondary resource record set is
+// unhealthy, Route 53 responds ... from the primary resource record set
+// regardless of the health of the primary", so with both unhealthy the
+// primary answers. Latency ("Latency-based routing"): the record of the
+// region with the lowest latency among the healthy ones, and when none is
+// healthy all count as healthy ("How Amazon Route 53 chooses records when
+// health checking is configured"). The simulation has no latency to
+// measure: the querying VPC's own region is taken as the nearest, and the
+// other regions in the order of their names; real Route 53 measures latency
+// between networks, so a region's next-nearest is not modelled.
+func (c *Cloud) answer(z *HostedZone, name, typ, region string) *ZoneRecord {
+	var group []*ZoneRecord
+	for _, r := range z.Records {
+		if r.Name == name && r.Type == typ {
+			group = append(group, r)
+		}
+	}
+	if len(group) == 0 {
+		return nil
+	}
+	switch group[0].policy() {
+	case "failover":
+		var primary, secondary *ZoneRecord
+		for _, r := range group {
+			if r.Failover == "PRIMARY" {
+				primary = r
+			} else {
+				secondary = r
+			}
+		}
+		switch {
+		case primary == nil:
+			return secondary
+		case c.recordHealthy(z, primary) || secondary == nil || !c.recordHealthy(z, secondary):
+			return primary
+		}
+		return secondary
+	case "latency":
+		sort.Slice(group, func(i, j int) bool {
+			ri, rj := group[i].LatencyRegion == region, group[j].LatencyRegion == region
+			if ri != rj {
+				return ri
+			}
+			return group[i].LatencyRegion < group[j].LatencyRegion
+		})
+		for _, r := range group {
+			if c.recordHealthy(z, r) {
+				return r
+			}
+		}
+		return group[0]
+	}
+	return group[0]
 }
 
 // domainFor is the domain the endpoint's association for host names, nil
@@ -599,11 +867,37 @@ func (c *Cloud) CallFromWorkload(scope Scope, vpcId, cidr, url string) (status i
 // CallFromWorkloadWith is CallFromWorkload with request headers (the Host
 // or x-apigw-api-id of the public-DNS invoke forms).
 func (c *Cloud) CallFromWorkloadWith(scope Scope, vpcId, cidr, url string, headers map[string]string) (status int, failure string) {
+	a := c.AnswerWorkload(scope, vpcId, cidr, url, headers)
+	return a.Status, a.Failure
+}
+
+// CallAnswer is a workload call's answer (an HTTP status, or a failure:
+// "dns", "timeout") and where it went: the endpoint the name led to, the
+// region whose API Gateway answered (the endpoint's; "" when the call did
+// not get there) and the API it reached.
+type CallAnswer struct {
+	Status   int    `json:"status"`
+	Failure  string `json:"failure,omitempty"`
+	Endpoint string `json:"endpoint,omitempty"`
+	Region   string `json:"region,omitempty"`
+	ApiId    string `json:"apiId,omitempty"`
+}
+
+// AnswerWorkload is CallFromWorkloadWith telling where the call went: a
+// call to a private custom domain whose records fail over or route by
+// latency reaches the endpoint, and the region, that the VPC's resolver
+// answers with (resolveDomain).
+func (c *Cloud) AnswerWorkload(scope Scope, vpcId, cidr, url string, headers map[string]string) CallAnswer {
 	const subnet, group = "subnet-0workload0000000", "sg-0workload000000000"
 	c.Subnets[subnet] = &Subnet{Scope: scope, Id: subnet, VpcId: vpcId, CidrBlock: cidr}
 	c.SecurityGroups[group] = &SecurityGroup{Scope: scope, Id: group, VpcId: vpcId, EgressCidrs: []string{"0.0.0.0/0"}}
 	defer func() { delete(c.Subnets, subnet); delete(c.SecurityGroups, group) }()
 	f := &Function{Scope: scope, Name: "workload", VpcId: vpcId, SubnetIds: []string{subnet}, SecurityGroupIds: []string{group}}
-	r := c.simulateCall(f, url, headers, false)
-	return r.Status, r.Failure
+	var trace callTrace
+	r := c.traceCall(f, url, headers, false, &trace)
+	a := CallAnswer{Status: r.Status, Failure: r.Failure, Endpoint: trace.Endpoint, ApiId: trace.ApiId}
+	if r.Failure == "" {
+		a.Region = trace.Region
+	}
+	return a
 }

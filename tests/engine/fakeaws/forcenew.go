@@ -46,6 +46,9 @@ var forceNew = map[string][]string{
 	TypeVpcAssociationAuthorization: {"zoneId", "vpcId", "vpcRegion"},
 	TypeZoneAssociation:             {"zoneId", "vpcId", "vpcRegion"},
 	TypeRecord:                      {"name", "type", "zoneId", "setIdentifier"},
+	// aws_route53_health_check: type, reference_name, measure_latency,
+	// request_interval and routing_control_arn (internal/service/route53/health_check.go).
+	TypeHealthCheck: {"type", "referenceName", "measureLatency", "requestInterval", "routingControlArn"},
 	// aws_route53profiles_profile: name; aws_route53profiles_association:
 	// name, profile_id, resource_id; aws_route53profiles_resource_association:
 	// name, profile_id, resource_arn (RequiresReplace,

@@ -59,7 +59,29 @@ type Alarm struct {
 	Metrics    []string            `json:"metrics"`
 	Dimensions []map[string]string `json:"dimensions"`
 	Actions    []string            `json:"actions"`
+	// Period is the alarm's metric period in seconds (10 and 30 are
+	// high-resolution alarms); Statistic its statistic, ExtendedStatistic a
+	// percentile (p99 …) in its place; Math says it evaluates a metric math
+	// expression. A Route 53 health check takes only some alarms
+	// (healthcheck.go).
+	Period            float64 `json:"period,omitempty"`
+	Statistic         string  `json:"statistic,omitempty"`
+	ExtendedStatistic string  `json:"extendedStatistic,omitempty"`
+	Math              bool    `json:"math,omitempty"`
+	// State is OK, ALARM or INSUFFICIENT_DATA: a new alarm starts in
+	// INSUFFICIENT_DATA ("Using Amazon CloudWatch alarms", alarm states:
+	// "The alarm has just started"); tests move it (Store.SetAlarmState).
+	// LastKnownState is its last OK or ALARM, "" before it had one.
+	State          string `json:"state,omitempty"`
+	LastKnownState string `json:"lastKnownState,omitempty"`
 }
+
+// Alarm states (DescribeAlarms StateValue, CloudWatch API reference).
+const (
+	AlarmOk               = "OK"
+	AlarmAlarm            = "ALARM"
+	AlarmInsufficientData = "INSUFFICIENT_DATA"
+)
 
 // Dashboard is a CloudWatch dashboard: global to its account (PutDashboard
 // API reference: "All dashboards in your account are global, not
@@ -156,7 +178,8 @@ func (p *Provider) putMetricAlarm(c *Cloud, in props) (string, props, error) {
 	if name == "" || len(name) > 255 {
 		return "", nil, awsError("PutMetricAlarm", "ValidationError", "1 validation error detected: Value '%s' at 'alarmName' failed to satisfy constraint: Member must have length between 1 and 255", name)
 	}
-	a := &Alarm{Scope: p.scope, Name: name, Threshold: in.num("threshold")}
+	a := &Alarm{Scope: p.scope, Name: name, Threshold: in.num("threshold"), Period: in.num("period"),
+		Statistic: in.str("statistic"), ExtendedStatistic: in.str("extendedStatistic")}
 	queries := in.list("metricQueries")
 	if len(queries) > 0 && in.str("metricName") != "" {
 		return "", nil, awsError("PutMetricAlarm", "ValidationError", "Metrics list and MetricName cannot be specified at the same time.")
@@ -171,6 +194,7 @@ func (p *Provider) putMetricAlarm(c *Cloud, in props) (string, props, error) {
 		}
 		if m := qp.obj("metric"); len(m) > 0 {
 			period = m.num("period")
+			a.Period, a.Statistic = period, m.str("stat")
 			if p := int(period); p != 10 && p != 30 && (p < 60 || p%60 != 0) {
 				return "", nil, awsError("PutMetricAlarm", "ValidationError", "The parameter MetricStat.Period must be 10, 30 or a multiple of 60.")
 			}
@@ -184,6 +208,7 @@ func (p *Provider) putMetricAlarm(c *Cloud, in props) (string, props, error) {
 	}
 	for _, q := range queries {
 		expr := props(q).str("expression")
+		a.Math = a.Math || expr != ""
 		for _, ref := range expressionIds.FindAllString(expr, -1) {
 			if !ids[ref] && !mathFunctions[strings.ToUpper(ref)] {
 				return "", nil, awsError("PutMetricAlarm", "ValidationError", "Error in expression '%s': Unrecognized metric id %s", props(q).str("id"), ref)
@@ -220,7 +245,16 @@ func (p *Provider) putMetricAlarm(c *Cloud, in props) (string, props, error) {
 	if c.Alarms == nil {
 		c.Alarms = map[string]*Alarm{}
 	}
-	c.Alarms[p.scope.Account+"/"+p.scope.Region+"/"+name] = a
+	key := p.scope.Account + "/" + p.scope.Region + "/" + name
+	// "When you update an existing alarm, its state is left unchanged, but
+	// the update completely overwrites the previous configuration of the
+	// alarm" (PutMetricAlarm, CloudWatch API reference); a new one starts
+	// in INSUFFICIENT_DATA.
+	a.State = AlarmInsufficientData
+	if old, ok := c.Alarms[key]; ok && old.State != "" {
+		a.State, a.LastKnownState = old.State, old.LastKnownState
+	}
+	c.Alarms[key] = a
 	c.record(p.scope, "PutMetricAlarm", name)
 	out := in.clone()
 	out["id"] = name

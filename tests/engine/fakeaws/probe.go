@@ -113,6 +113,18 @@ func retryable(r probediag.FormResult) bool {
 // stage, the resource policy the deployment captured, the route, its
 // authorization) and the integration's answer.
 func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]string, signed bool) probediag.FormResult {
+	return c.traceCall(f, rawURL, headers, signed, &callTrace{})
+}
+
+// callTrace is where a call went: the endpoint it reached and the region
+// whose API Gateway answered it (the endpoint's: an interface endpoint
+// reaches its own region's service), and the API it named.
+type callTrace struct {
+	Endpoint, Region, ApiId string
+}
+
+// traceCall is simulateCall, noting in trace where the call went.
+func (c *Cloud) traceCall(f *Function, rawURL string, headers map[string]string, signed bool, trace *callTrace) probediag.FormResult {
 	r := probediag.FormResult{RequestId: newId(8) + "-" + newId(4)}
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -173,10 +185,12 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 		r.Failure, r.Detail = probediag.FailureDns, "[Errno -2] Name or service not known: "+host
 		return r
 	}
+	trace.Endpoint = endpoint.Id
 	if !c.reaches(f, endpoint) {
 		r.Failure, r.Detail = probediag.FailureTimeout, "timed out"
 		return r
 	}
+	trace.Region = endpoint.Region
 	forbidden := func() probediag.FormResult {
 		r.Status, r.ErrorType, r.Body = 403, "ForbiddenException", `{"message":"Forbidden"}`
 		return r
@@ -227,10 +241,16 @@ func (c *Cloud) simulateCall(f *Function, rawURL string, headers map[string]stri
 			return forbidden()
 		}
 	}
+	// An interface endpoint reaches its own region's service
+	// (com.amazonaws.<region>.execute-api): an API of another region is not
+	// there, whatever the caller's region ("Private REST APIs in API
+	// Gateway": the endpoint and the API share a region; cross-region
+	// PrivateLink does not serve execute-api).
 	api, ok := c.RestApis[apiId]
-	if !ok || api.Region != f.Region {
+	if !ok || api.Region != endpoint.Region {
 		return forbidden()
 	}
+	trace.ApiId = apiId
 	if alias && !slices.Contains(api.VpcEndpointIds, endpoint.Id) {
 		return forbidden() // the alias name needs the endpoint associated with the API
 	}

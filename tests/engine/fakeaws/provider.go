@@ -191,6 +191,7 @@ var required = map[string][]string{
 	TypeVpcAssociationAuthorization: {"zoneId", "vpcId"},
 	TypeZoneAssociation:             {"zoneId", "vpcId"},
 	TypeRecord:                      {"name", "type", "zoneId"},
+	TypeHealthCheck:                 {"type"},
 }
 
 // Check reports missing required arguments ("Missing required argument").
@@ -208,6 +209,12 @@ func (p *Provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 		if _, ok := news[k]; !ok {
 			failures = append(failures, &pulumirpc.CheckFailure{Property: k, Reason: "Missing required argument: The argument \"" + k + "\" is required, but no definition was found."})
 		}
+	}
+	switch typ {
+	case TypeHealthCheck:
+		failures = append(failures, checkHealthCheck(news)...)
+	case TypeRecord:
+		failures = append(failures, checkRecord(news)...)
 	}
 	inputs, err := structOf(news)
 	if err != nil {
@@ -286,6 +293,7 @@ var computed = map[string]map[string]bool{
 	TypeVpcAssociationAuthorization: {"id": true, "vpcRegion": true},
 	TypeZoneAssociation:             {"id": true, "vpcRegion": true, "owningAccount": true},
 	TypeRecord:                      {"id": true, "fqdn": true},
+	TypeHealthCheck:                 {"id": true, "arn": true},
 	TypeApiGatewayAccount:           {"id": true},
 	TypeRole:                        {"id": true, "arn": true, "uniqueId": true, "name": true},
 	TypeFunction:                    {"id": true, "arn": true, "name": true, "qualifiedArn": true, "invokeArn": true, "version": true},
@@ -384,6 +392,8 @@ func (p *Provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 			id, out, err = p.associateZone(c, in)
 		case TypeRecord:
 			id, out, err = p.putRecord(c, in, true)
+		case TypeHealthCheck:
+			id, out, err = p.putHealthCheck(c, "", in)
 		case TypeProfile:
 			id, out, err = p.createProfile(c, in)
 		case TypeProfileResourceAssociation:
@@ -491,7 +501,11 @@ func (p *Provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 			}
 		case TypeRecord:
 			_, out, err = p.putRecord(c, merged, false)
-			out["id"] = id
+			if err == nil {
+				out["id"] = id
+			}
+		case TypeHealthCheck:
+			_, out, err = p.putHealthCheck(c, id, merged)
 		case TypeZone:
 			// resourceZoneUpdate associates the vpcs added and disassociates
 			// those removed (route53/zone.go); a VPC associated separately
@@ -624,6 +638,8 @@ func (p *Provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 			return p.disassociateZone(c, olds)
 		case TypeRecord:
 			return p.deleteRecord(c, olds)
+		case TypeHealthCheck:
+			return p.deleteHealthCheck(c, id)
 		case TypeProfile:
 			return p.deleteProfile(c, id)
 		case TypeProfileResourceAssociation:
@@ -676,6 +692,10 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 			}
 		case TypeDashboard:
 			p.readDashboard(c, req.GetId(), resp)
+		case TypeHealthCheck:
+			return p.readHealthCheck(c, req.GetId(), state, resp)
+		case TypeRecord:
+			return p.readRecord(c, state, resp)
 		case TypeProfileAssociation:
 			// Read (GetProfileAssociation): an association disassociated
 			// outside Pulumi is removed from the state, and the next up
@@ -798,7 +818,7 @@ var tagsAllTypes = map[string]bool{
 	TypeRestApi: true, TypeStage: true, TypeVpcLink: true, TypeDomainName: true, TypeDomainAssociation: true,
 	TypeLogGroup: true, TypeMetricAlarm: true, TypeVpc: true, TypeSubnet: true, TypeSecurityGroup: true,
 	TypeVpcEndpoint: true, TypeRole: true, TypeFunction: true, TypeResourceShare: true, TypeZone: true,
-	TypeProfile: true, TypeProfileAssociation: true,
+	TypeProfile: true, TypeProfileAssociation: true, TypeHealthCheck: true,
 }
 
 // withTagsAll adds tagsAll to the outputs of a type that has it, as the

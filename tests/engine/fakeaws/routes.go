@@ -59,6 +59,14 @@ type TransitGateway struct {
 	Scope
 	Id          string   `json:"id"`
 	Attachments []string `json:"attachments"`
+	// Peers are the gateways (of other regions, or accounts) this one has an
+	// accepted peering attachment with; a peering counts when both list each
+	// other ("Transit gateway peering attachments", Amazon VPC Transit
+	// Gateways guide: inter-region peering carries traffic between the VPCs
+	// attached to either gateway). A peering attachment takes static routes
+	// in the gateways' route tables, which are not simulated: every peering
+	// here has them.
+	Peers []string `json:"peers,omitempty"`
 }
 
 // PeeringConnection is an active VPC peering connection between two VPCs,
@@ -157,10 +165,27 @@ func (c *Cloud) joins(target, a, b string) bool {
 	switch {
 	case strings.HasPrefix(target, "tgw-"):
 		g := c.TransitGateways[target]
-		return g != nil && slices.Contains(g.Attachments, a) && slices.Contains(g.Attachments, b)
+		if g == nil {
+			return false
+		}
+		on := func(k string) bool { return slices.Contains(g.Attachments, k) }
+		return (on(a) && (on(b) || c.viaPeer(g, b))) || (on(b) && c.viaPeer(g, a))
 	case strings.HasPrefix(target, "pcx-"):
 		p := c.PeeringConnections[target]
 		return p != nil && !p.Deleted && ((p.Requester == a && p.Accepter == b) || (p.Requester == b && p.Accepter == a))
+	}
+	return false
+}
+
+// viaPeer says whether VPC k (a transitKey) is attached to a gateway g
+// lists as a peer (TransitGateway.Peers). A call needs the way back as
+// well (reachesOverRoutes), so the peering carries it only once both
+// gateways list each other.
+func (c *Cloud) viaPeer(g *TransitGateway, k string) bool {
+	for _, id := range g.Peers {
+		if p := c.TransitGateways[id]; p != nil && slices.Contains(p.Attachments, k) {
+			return true
+		}
 	}
 	return false
 }
@@ -207,7 +232,7 @@ func SeededTransitGateway(region string) string { return "tgw-0" + shortHash(reg
 func (s *Store) SeedTransitPath(a Scope, vpcA string, b Scope, vpcB string) error {
 	return s.Update(func(c *Cloud) error {
 		if a.Region != b.Region {
-			return fmt.Errorf("fakeaws: a Transit Gateway is regional: %s and %s", a.Region, b.Region)
+			return fmt.Errorf("fakeaws: a Transit Gateway is regional: %s and %s (SeedInterRegionTransitPath peers two)", a.Region, b.Region)
 		}
 		va, vb := c.Vpcs[vpcA], c.Vpcs[vpcB]
 		if va == nil || vb == nil || va.Scope != a || vb.Scope != b {
@@ -216,6 +241,52 @@ func (s *Store) SeedTransitPath(a Scope, vpcA string, b Scope, vpcB string) erro
 		c.joinOverTransitGateway(va, vb)
 		return nil
 	})
+}
+
+// SeedInterRegionTransitPath joins two VPCs of different regions over
+// their regions' Transit Gateways and a peering attachment between the two
+// ("Transit gateway peering attachments", Amazon VPC Transit Gateways
+// guide): each VPC attached to its region's seeded gateway
+// (SeededTransitGateway), the gateways peered, and each VPC's main route
+// table sending the other's CIDR block to its own region's gateway (a
+// gateway and its VPC attachments are regional). Another team's network,
+// which the program does not create.
+func (s *Store) SeedInterRegionTransitPath(a Scope, vpcA string, b Scope, vpcB string) error {
+	return s.Update(func(c *Cloud) error {
+		va, vb := c.Vpcs[vpcA], c.Vpcs[vpcB]
+		if va == nil || vb == nil || va.Scope != a || vb.Scope != b {
+			return fmt.Errorf("fakeaws: seed the VPCs %s and %s before their transit path", vpcA, vpcB)
+		}
+		ga, gb := c.attachToRegionGateway(va), c.attachToRegionGateway(vb)
+		if ga.Id != gb.Id {
+			for _, p := range [][2]*TransitGateway{{ga, gb}, {gb, ga}} {
+				if !slices.Contains(p[0].Peers, p[1].Id) {
+					p[0].Peers = append(p[0].Peers, p[1].Id)
+				}
+			}
+		}
+		addRoute(c.mainTable(va), vb.CidrBlock, ga.Id)
+		addRoute(c.mainTable(vb), va.CidrBlock, gb.Id)
+		return nil
+	})
+}
+
+// attachToRegionGateway attaches VPC v to its region's seeded Transit
+// Gateway, created in v's scope when the region has none yet.
+func (c *Cloud) attachToRegionGateway(v *Vpc) *TransitGateway {
+	tgw := SeededTransitGateway(v.Region)
+	if c.TransitGateways == nil {
+		c.TransitGateways = map[string]*TransitGateway{}
+	}
+	g := c.TransitGateways[tgw]
+	if g == nil {
+		g = &TransitGateway{Scope: v.Scope, Id: tgw}
+		c.TransitGateways[tgw] = g
+	}
+	if k := transitKey(v.Scope, v.Id); !slices.Contains(g.Attachments, k) {
+		g.Attachments = append(g.Attachments, k)
+	}
+	return g
 }
 
 // joinOverTransitGateway attaches VPCs va and vb (of one region) to the
