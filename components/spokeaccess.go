@@ -87,7 +87,8 @@ func (a *SpokeAccessArgs) Validate() error {
 // NewSpokeAccess registers a spoke's own stack's part in its account (the
 // provider option): once the producer's API and the hub's zone are known,
 // the association of its VPC with the zone (the hub's stack has authorized
-// it) and, with Spoke.Probe, the probe through the hub.
+// it), with Spoke.Probe the probe through the hub, and a ListedByProducer
+// guard on both, protected while the producer's stack lists the spoke.
 func NewSpokeAccess(ctx *pulumi.Context, name string, args *SpokeAccessArgs, opts ...pulumi.ResourceOption) (*SpokeAccess, error) {
 	if args == nil {
 		return nil, errors.New("spoke access " + name + ": args are required")
@@ -106,6 +107,11 @@ func NewSpokeAccess(ctx *pulumi.Context, name string, args *SpokeAccessArgs, opt
 	if args.Api == nil {
 		comp.InvokeUrls = pulumi.StringMap{}.ToStringMapOutput()
 		comp.CurlCommands = comp.InvokeUrls
+		// No API (yet, or any more): the guard is kept unprotected, so that
+		// the next destroy can delete it.
+		if err := registerListedGuard(ctx, name+"-"+c.Name+"-listed-by-producer", comp, nil, false); err != nil {
+			return nil, fmt.Errorf("spoke access %s: %w", name, err)
+		}
 		return comp, ctx.RegisterResourceOutputs(comp, outputs)
 	}
 	triggers := pulumi.StringMap{
@@ -154,6 +160,18 @@ func NewSpokeAccess(ctx *pulumi.Context, name string, args *SpokeAccessArgs, opt
 		}
 		comp.Probe = probe
 		outputs["probe"] = probe.Results
+	}
+	// The spoke's stack is held, as a consumer's is, while the producer's
+	// lists it: its API's policy admits the spoke's ranges through the hub.
+	var deps []pulumi.Resource
+	if comp.Association != nil {
+		deps = append(deps, comp.Association)
+	}
+	if comp.Probe != nil {
+		deps = append(deps, comp.Probe.Invocation)
+	}
+	if err := registerListedGuard(ctx, name+"-"+c.Name+"-listed-by-producer", comp, deps, args.Api.ListsEndpoint); err != nil {
+		return nil, fmt.Errorf("spoke access %s: %w", name, err)
 	}
 	return comp, ctx.RegisterResourceOutputs(comp, outputs)
 }

@@ -204,3 +204,24 @@ func TestASecretSpokesOutputIsRefusedByBothReaders(t *testing.T) {
 		}
 	}
 }
+
+// TestSpokeStackIsHeldWhileTheProducerListsIt: a spoke's own stack has a
+// ListedByProducer guard on its zone association and probe, protected while
+// the producer's stack lists the spoke (its API's policy admits the spoke's
+// ranges through the hub), not when the producer lists it no more.
+func TestSpokeStackIsHeldWhileTheProducerListsIt(t *testing.T) {
+	converged, err := planHubSplit(t, hubSplitDir, "shop-orders")
+	require.NoError(t, err)
+	assert.True(t, guardProtected(t, converged), "protected while the producer's stack lists the spoke")
+	for _, r := range converged.Resources {
+		if r.Type != components.ListedByProducerType {
+			assert.Falsef(t, r.Protect, "%s %s: only the guard is held", r.Type, r.Name)
+		}
+	}
+
+	outputs := hubSplitOutputs(t)
+	delete(outputs[shopRef]["consumers"].(map[string]any), "orders")
+	run := runReferencing(t, hubSplitDir, "shop-orders", outputs)
+	require.NoError(t, run.err)
+	assert.False(t, guardOf(t, run).Protect, "the producer lists the spoke no more")
+}

@@ -26,10 +26,11 @@ func hubSplitFile(t *testing.T, stack string) []byte {
 // each with the roles --iam prints for it, deployed in the bootstrap's
 // order (hub, producer, hub again, spoke): the spoke's probe calls the API
 // by its own name through the hub endpoint and gets 200 by every form; a
-// run with nothing new changes nothing; the hub's stack refuses a destroy
-// while the producer's lists it, with nothing deleted (its protected
-// ListedByProducer guard); in the documented order (spoke, producer, the
-// hub's up, its destroy) the stacks leave nothing behind.
+// run with nothing new changes nothing; the spoke's and the hub's stacks
+// refuse a destroy while the producer's lists them, with nothing deleted
+// (their protected ListedByProducer guards); in the documented order (the
+// producer, then the spoke's up and destroy, the hub's up and destroy) the
+// stacks leave nothing behind.
 func TestHubInAStackOfItsOwn(t *testing.T) {
 	t.Parallel()
 	producer := newEngineStack(t, "shop", withStackFile(hubSplitFile(t, "shop")), withSeed(seedHubProbeNetworks))
@@ -83,9 +84,12 @@ func TestHubInAStackOfItsOwn(t *testing.T) {
 		requireNoChanges(t, producer)
 		requireNoChanges(t, spoke)
 	})
-	spoke.step(t, "the spoke's stack goes first", func(t *testing.T) {
+	spoke.step(t, "the spoke's stack refuses to go while the producer lists it", func(t *testing.T) {
+		assert.Equal(t, []bool{true}, spoke.stateProtect()["xaccount:index:ListedByProducer"], "the guard is protected")
 		r := spoke.destroy()
-		require.NoError(t, r.err, lastLines(r.out+r.errOut, 12))
+		require.Error(t, r.err, "destroy must fail")
+		assert.Contains(t, r.out+r.errOut, "protected")
+		assert.NotRegexp(t, `\d+ deleted`, r.out, "no resource was deleted")
 	})
 	hub.step(t, "the hub's stack refuses to go while the producer lists it", func(t *testing.T) {
 		assert.Equal(t, []bool{true}, hub.stateProtect()["xaccount:index:ListedByProducer"], "the guard is protected")
@@ -100,8 +104,12 @@ func TestHubInAStackOfItsOwn(t *testing.T) {
 			assert.Len(t, c.Zones, 1, "and its zone")
 		})
 	})
-	hub.step(t, "removed in the documented order: the producer, then the hub's up, then its destroy", func(t *testing.T) {
+	hub.step(t, "removed in the documented order: the producer, then each stack's up and destroy (the spoke's, the hub's)", func(t *testing.T) {
 		r := producer.destroy()
+		require.NoError(t, r.err, lastLines(r.out+r.errOut, 12))
+		spoke.mustUp() // the producer lists it no more: unprotects the spoke's guard
+		assert.Equal(t, []bool{false}, spoke.stateProtect()["xaccount:index:ListedByProducer"])
+		r = spoke.destroy()
 		require.NoError(t, r.err, lastLines(r.out+r.errOut, 12))
 		up := hub.mustUp() // the producer lists it no more: unprotects the guard
 		assert.Contains(t, up.out, "has published no API yet")

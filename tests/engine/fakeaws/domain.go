@@ -599,9 +599,13 @@ func (p *Provider) putRecord(c *Cloud, in props, create bool) (string, props, er
 //     Resource record sets that have a routing policy other than simple",
 //     ResourceRecordSet, Route 53 API reference; the provider asks for it
 //     at plan time, checkRecord; the wording of Route 53's refusal is a guess);
-//   - the health check must exist in the zone's account (NoSuchHealthCheck,
-//     "No health check exists with the specified ID.", ChangeResourceRecordSets
-//     errors; health checks are an account's);
+//   - the health check must exist (NoSuchHealthCheck, "No health check
+//     exists with the specified ID.", ChangeResourceRecordSets errors); it
+//     may be another account's: "You can associate a Route 53 health check
+//     with a record set even if they aren't in the same AWS account"
+//     (AWS re:Post knowledge center, "How do I associate a Route 53 health
+//     check in a different AWS account with my record set?": by the API or
+//     the CLI, which the provider uses; the console does not show it);
 //   - a name and type have one routing policy: "You can't create
 //     non-failover resource record sets that have the same values for the
 //     Name and Type elements as failover resource record sets", and the same
@@ -629,7 +633,7 @@ func (c *Cloud) routingRules(z *HostedZone, key string, r *ZoneRecord) error {
 		return bad("InvalidInput", "Invalid request: Missing field 'SetIdentifier' in a %s record [name='%s.', type='%s']", r.policy(), r.Name, r.Type)
 	}
 	if r.HealthCheckId != "" {
-		if h, ok := c.HealthChecks[r.HealthCheckId]; !ok || h.Account != z.Account {
+		if _, ok := c.HealthChecks[r.HealthCheckId]; !ok {
 			return bad("NoSuchHealthCheck", "No health check exists with the specified ID %s.", r.HealthCheckId)
 		}
 	}

@@ -480,3 +480,21 @@ func TestAnEndpointReachesOnlyItsOwnRegionsApis(t *testing.T) {
 	assert.Equal(t, 403, a.Status, "eu-west-1's API is not behind eu-central-1's endpoint")
 	assert.Empty(t, a.ApiId)
 }
+
+// TestARecordMayNameAnotherAccountsHealthCheck: a record of a consumer
+// account's zone may name the producer account's health check (AWS re:Post
+// knowledge center, "How do I associate a Route 53 health check in a
+// different AWS account with my record set?"), and is answered by it.
+func TestARecordMayNameAnotherAccountsHealthCheck(t *testing.T) {
+	store := newStore(t)
+	producer := provider(t, store, producerAccount)
+	mustCreate(producer, t, TypeMetricAlarm, errorAlarm("orders-5xx"))
+	hc, _ := mustCreate(producer, t, TypeHealthCheck, alarmCheck("orders-5xx", region))
+	consumer := regionalProvider(t, store, consumerAccount, region)
+	vpc, endpoint := consumerEndpoint(t, consumer)
+	zone, _ := mustCreate(consumer, t, TypeZone, map[string]any{"name": "orders.example.com", "vpcs": []any{map[string]any{"vpcId": vpc}}})
+	_, out := mustCreate(consumer, t, TypeRecord, map[string]any{"zoneId": zone, "name": "orders.example.com", "type": "A", "healthCheckId": hc,
+		"setIdentifier": "west", "failoverRoutingPolicies": []any{map[string]any{"type": "PRIMARY"}},
+		"aliases": []any{map[string]any{"name": endpoint + "-x.execute-api.eu-west-1.vpce.amazonaws.com", "zoneId": "Z1", "evaluateTargetHealth": true}}})
+	assert.Equal(t, hc, out["healthCheckId"])
+}
