@@ -624,6 +624,29 @@ func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(
 	assert.Equal(t, "route53profiles:Profile", shareCondition["StringEqualsIfExists"]["ram:RequestedResourceType"], "only a Profile is shared")
 	assert.Equal(t, "arn:aws:route53profiles:eu-west-1:777777777777:profile/*", shareCondition["StringLikeIfExists"]["ram:ResourceArn"], "of the network account")
 	assert.Equal(t, []string{"333333333333", "444444444444"}, shareCondition["StringEqualsIfExists"]["ram:Principal"], "with the spokes' accounts")
+	// Route 53 Profiles' Associate/DisassociateResourceToProfile have no
+	// resource type ("Actions, resources, and condition keys for Amazon
+	// Route 53 Profiles"): "*", narrowed to hosted zones
+	// (route53profiles:ResourceTypes).
+	for _, st := range network.Roles["deployer"].Policy.Statement {
+		if slices.Contains(st.Action, "route53profiles:AssociateResourceToProfile") {
+			assert.Equal(t, []string{"*"}, st.Resource)
+			assert.Equal(t, "HostedZone", st.Condition["StringEquals"]["route53profiles:ResourceTypes"], "only a hosted zone goes into the Profile")
+		}
+	}
+	for account, vpc := range map[string]string{"333333333333": "vpc-0b1c2d3e4f5a60718", "444444444444": "vpc-0c1d2e3f4a5b60718"} {
+		// AssociateProfile and DisassociateProfile: "*" (no resource type),
+		// only for the spoke's own VPC (route53profiles:ResourceIds).
+		seen := 0
+		for _, st := range set.Accounts[account].Roles["deployer"].Policy.Statement {
+			if slices.Contains(st.Action, "route53profiles:AssociateProfile") || slices.Contains(st.Action, "route53profiles:DisassociateProfile") {
+				seen++
+				assert.Equal(t, []string{"*"}, st.Resource)
+				assert.Equal(t, []string{vpc}, st.Condition["StringEquals"]["route53profiles:ResourceIds"], "account %s: its spoke's VPC only", account)
+			}
+		}
+		assert.Equalf(t, 1, seen, "account %s: one statement for the Profile's VPC actions", account)
+	}
 	for account, profile := range map[string]string{"333333333333": "xaccount-hub-orders", "444444444444": "xaccount-hub-billing"} {
 		spoke, has := set.Accounts[account]
 		require.Truef(t, has, "spoke account %s gets roles for its Profile association", account)

