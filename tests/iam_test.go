@@ -659,7 +659,7 @@ func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(
 		// The ec2 reads are the preflight's: the spoke's VPC (owner, DNS
 		// attributes), its subnets and route tables, with its credentials.
 		assert.Equal(t, []string{"ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs",
-			"ram:AcceptResourceShareInvitation", "ram:DisassociateResourceShare", "ram:GetResourceShareInvitations", "ram:GetResourceShares", "ram:ListResources",
+			"ram:AcceptResourceShareInvitation", "ram:GetResourceShareInvitations", "ram:GetResourceShares", "ram:ListResources",
 			"route53profiles:AssociateProfile", "route53profiles:DisassociateProfile", "route53profiles:GetProfileAssociation", "route53profiles:ListTagsForResource",
 			"route53profiles:TagResource", "route53profiles:UntagResource"}, slices.Compact(got), "spoke account %s", account)
 	}

@@ -265,8 +265,8 @@ const ramProfileType = "route53profiles:Profile"
 // ramScopes: the share actions (associate, disassociate, update, delete,
 // tag, list permissions) apply to the account's own shares in the region
 // (arn:…:ram:<region>:<account>:resource-share/*), never to another
-// account's, and creating and associating only with ramSharingCondition; the accepter's leaving (DisassociateResourceShare) and its
-// invitation apply to the shares of the accounts it joins (ShareOwners).
+// account's, and creating and associating only with ramSharingCondition; the accepter's reads and its
+// invitation apply to the shares of the accounts it joins (ShareOwners); it never leaves one (RetainedTypes).
 func (e scopeEnv) ramScopes(action string, origins []string) []scope {
 	switch {
 	case slices.Contains(ramUnscoped, action):

@@ -21,8 +21,8 @@ import (
 // producer may not touch another account's resource shares, nor share
 // anything but its own API Gateway domain names, nor with an account other
 // than the stack's consumers, nor update, tag, untag, disassociate or delete
-// another share of its account (ram:ResourceShareName); a consumer may not leave a share other than
-// the producer's, nor change, delete or map any custom domain (it may only
+// another share of its account (ram:ResourceShareName); a consumer may not leave any share (its
+// accepter is retained on delete), nor change, delete or map any custom domain (it may only
 // associate with the producer's).
 func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
 	const producer, consumer, stranger = "333333333333", "444444444444", "999999999999"
@@ -56,8 +56,11 @@ func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
 	assert.False(t, may(c, "route53:ChangeResourceRecordSets", zone, names("api.internal.example.com", "TXT")), "another type")
 	assert.True(t, may(c, "route53:CreateHostedZone", "*", map[string][]string{"route53:vpcs": {"VPCId=vpc-0a1b2c3d4e5f60718,VPCRegion=eu-west-1"}}), "a private zone")
 	assert.False(t, may(c, "route53:CreateHostedZone", "*", nil), "a public zone (no VPC in the request)")
-	assert.True(t, may(c, "ram:DisassociateResourceShare", "arn:aws:ram:eu-west-1:"+producer+":resource-share/0f1e2d3c", nil), "leaving the producer's share")
+	// The accepter is retained on delete (iampolicy.RetainedTypes): the
+	// consumer never leaves a share, the producer's or another's.
+	assert.False(t, may(c, "ram:DisassociateResourceShare", "arn:aws:ram:eu-west-1:"+producer+":resource-share/0f1e2d3c", nil), "leaving the producer's share")
 	assert.False(t, may(c, "ram:DisassociateResourceShare", "arn:aws:ram:eu-west-1:"+stranger+":resource-share/0f1e2d3c", nil), "another account's share")
+	assert.True(t, may(c, "ram:GetResourceShares", "*", nil), "reading the share it joined")
 	assert.False(t, may(c, "ram:AcceptResourceShareInvitation", "arn:aws:ram:eu-west-1:"+stranger+":resource-share-invitation/0f1e2d3c", nil), "another account's invitation")
 
 	ownDomain := "arn:aws:apigateway:eu-west-1:" + consumer + ":/domainnames/pay.internal.example.com+a1b2c3d4e5"
