@@ -366,7 +366,11 @@ func (e scopeEnv) route53Scopes(action string, origins []string) []scope {
 			if rest, ok := strings.CutPrefix(r.Name, ApiIdPattern); ok {
 				// The hub zone's API name, whose API ID is unknown until
 				// the API exists: one label of an API ID's 10 characters
-				// under the region's execute-api name.
+				// under the region's execute-api name. The narrowest the
+				// printer can write: the API is created by the same up, and
+				// neither the stack file nor --deployed (a stack file) holds
+				// its ID; the zones are the account's own (docs/hub.md,
+				// TestPrintedHubRoleChangesOnlyAnApisOwnName).
 				names = append(names, ApiIdPattern+NormalizedRecordName(rest))
 				pattern = true
 			} else {
