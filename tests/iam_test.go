@@ -613,6 +613,10 @@ func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(
 		if slices.Contains(st.Action, "ram:CreateResourceShare") {
 			shareCondition = st.Condition
 		}
+		if slices.Contains(st.Action, "ram:AssociateResourceShare") {
+			// The Sid says what the statement shares: a Profile, no domain.
+			assert.Equal(t, "DeployRamSharedProfiles", st.Sid)
+		}
 	}
 	for _, want := range []string{"route53:CreateHostedZone", "route53:ChangeResourceRecordSets",
 		"route53profiles:CreateProfile", "route53profiles:DeleteProfile", "route53profiles:AssociateResourceToProfile", "route53profiles:DisassociateResourceFromProfile",

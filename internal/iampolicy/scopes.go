@@ -259,6 +259,20 @@ func (e scopeEnv) ramSharingCondition() map[string]map[string]any {
 	}
 }
 
+// sharedKinds names the statement of AssociateResourceShare by what
+// ramSharingCondition lets the account share: SharedDomains (private custom
+// domain names), SharedProfiles (the hub's Route 53 Profile) or both.
+func (e scopeEnv) sharedKinds() string {
+	profile, domain := slices.Contains(e.in.Types, profileType), slices.Contains(e.in.Types, domainType)
+	switch {
+	case profile && domain:
+		return "SharedDomainsAndProfiles"
+	case profile:
+		return "SharedProfiles"
+	}
+	return "SharedDomains"
+}
+
 // ramProfileType is the RAM resource type of a Route 53 Profile.
 const ramProfileType = "route53profiles:Profile"
 
@@ -283,7 +297,7 @@ func (e scopeEnv) ramScopes(action string, origins []string) []scope {
 		if names := slices.Compact(slices.Sorted(slices.Values(e.in.ShareNames))); len(names) > 0 {
 			condition["StringEquals"] = map[string]any{"ram:ResourceShareName": names}
 		}
-		return []scope{{name: "SharedDomains", resources: []string{e.arn("ram", e.in.Account, "resource-share/*")}, condition: condition}}
+		return []scope{{name: e.sharedKinds(), resources: []string{e.arn("ram", e.in.Account, "resource-share/*")}, condition: condition}}
 	}
 	if slices.Contains(ramNamedShareActions, action) && !slices.Contains(origins, shareAccepterType) {
 		// The account's own shares, and of them only the stack's, by name
