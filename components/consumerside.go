@@ -247,28 +247,33 @@ func (s consumerSide) newConsumerProbe(ctx *pulumi.Context, c ConsumerArgs, acce
 		// A new domain association or alias: call the domain once they exist.
 		triggers["customDomain"] = access.domainReady
 	}
-	boundary := ""
-	if s.boundary != "" {
-		boundary = vocab.PolicyArn(s.region, c.AccountId, s.boundary)
-	}
-	return NewConnectivityProbe(ctx, s.name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
-		Region:                  s.region,
+	return s.registerProbe(ctx, c, access, headers, target, api, failOnError, triggers, ConnectivityProbeArgs{
 		VpcId:                   access.Endpoint.VpcId,
 		SubnetIds:               access.Endpoint.SubnetIds,
 		EndpointSecurityGroupId: access.Endpoint.SecurityGroupId,
-		InvokeUrls:              access.InvokeUrls,
-		InvokeHeaders:           headers,
-		Path:                    target.Path,
-		ExpectedStatus:          target.ExpectedStatus,
-		Integration:             target.Integration,
-		Sign:                    target.Sign,
-		ExecutionArn:            api.executionArn,
-		StageName:               api.stageName,
-		Triggers:                triggers,
-		FailOnError:             failOnError,
-		Tags:                    s.tags,
-		PermissionsBoundary:     boundary,
-	}, s.consumerOpts(c)...)
+	})
+}
+
+// registerProbe registers c's ConnectivityProbe in its account: where is
+// where it runs and what it may reach (VpcId, SubnetIds, and the endpoint's
+// security group or, through the hub, EndpointCidrs and ThroughHub); the
+// rest (the calls, their expectations, triggers, tags and the permissions
+// boundary) is the same for a consumer's probe and a spoke's.
+func (s consumerSide) registerProbe(ctx *pulumi.Context, c ConsumerArgs, access *ConsumerAccess, headers pulumi.StringMapMapOutput,
+	target ProbeTarget, api deployedApi, failOnError *bool, triggers pulumi.StringMap, where ConnectivityProbeArgs) (*ConnectivityProbe, error) {
+	args := where
+	args.Region = s.region
+	args.InvokeUrls = access.InvokeUrls
+	args.InvokeHeaders = headers
+	args.Path, args.ExpectedStatus, args.Integration, args.Sign = target.Path, target.ExpectedStatus, target.Integration, target.Sign
+	args.ExecutionArn, args.StageName = api.executionArn, api.stageName
+	args.Triggers = triggers
+	args.FailOnError = failOnError
+	args.Tags = s.tags
+	if s.boundary != "" {
+		args.PermissionsBoundary = vocab.PolicyArn(s.region, c.AccountId, s.boundary)
+	}
+	return NewConnectivityProbe(ctx, s.name+"-"+c.Name+"-probe", &args, s.consumerOpts(c)...)
 }
 
 // setInvokeForms fills the access's invoke URLs and curl lines for an API

@@ -320,10 +320,10 @@ func TestHubZoneGivesSpokesTheApisName(t *testing.T) {
 	assert.False(t, vpce.Inputs["privateDnsEnabled"].BoolValue(), "private DNS off: it would conflict with the zone")
 
 	for _, s := range []struct{ name, account, vpc string }{{"orders", "555555555555", "vpc-0b1c2d3e4f5a60718"}, {"billing", "666666666666", "vpc-0c1d2e3f4a5b60718"}} {
-		auth := mustNamed(t, mocks, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xa-"+s.name+"-hub-zone-authorization")
+		auth := mustNamed(t, mocks, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xa-"+s.vpc+"-hub-zone-authorization")
 		assert.Equal(t, testNetworkAccount, mocks.AccountOf(auth), "the zone's account authorizes")
 		assert.Equal(t, s.vpc, auth.Inputs["vpcId"].StringValue())
-		assoc := mustNamed(t, mocks, "aws:route53/zoneAssociation:ZoneAssociation", "xa-"+s.name+"-hub-zone-association")
+		assoc := mustNamed(t, mocks, "aws:route53/zoneAssociation:ZoneAssociation", "xa-"+s.vpc+"-hub-zone-association")
 		assert.Equal(t, s.account, mocks.AccountOf(assoc), "the VPC's account associates")
 		assert.Equal(t, s.vpc, assoc.Inputs["vpcId"].StringValue())
 		assert.Contains(t, assoc.Dependencies, auth.URN, "after its authorization (and deleted before it)")
@@ -346,8 +346,8 @@ func TestHubZoneOrdersAMove(t *testing.T) {
 	require.NoError(t, err)
 	sg := mustNamed(t, mocks, typeSecurityGroup, "xa-hub-endpoint-sg")
 	stage := mustNamed(t, mocks, typeStage, "xa-stage-stage")
-	for _, name := range []string{"orders", "billing"} {
-		assoc := mustNamed(t, mocks, "aws:route53/zoneAssociation:ZoneAssociation", "xa-"+name+"-hub-zone-association")
+	for name, vpc := range map[string]string{"orders": "vpc-0b1c2d3e4f5a60718", "billing": "vpc-0c1d2e3f4a5b60718"} {
+		assoc := mustNamed(t, mocks, "aws:route53/zoneAssociation:ZoneAssociation", "xa-"+vpc+"-hub-zone-association")
 		assert.Containsf(t, assoc.Dependencies, sg.URN, "%s's association after the hub's security group", name)
 		assert.Containsf(t, stage.Dependencies, assoc.URN, "the stage after %s's association", name)
 	}

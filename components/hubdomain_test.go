@@ -53,9 +53,9 @@ func TestHubCarriesTheCustomDomain(t *testing.T) {
 	target := alias.Input("aliases").([]any)[0].(map[string]any)
 	assert.True(t, strings.HasPrefix(target["name"].(string), hubId+"-"), "the alias targets the hub endpoint's regional name, got %v", target["name"])
 	for _, s := range []struct{ name, account, vpc string }{{"orders", "555555555555", "vpc-0b1c2d3e4f5a60718"}, {"billing", "666666666666", "vpc-0c1d2e3f4a5b60718"}} {
-		auth := mustNamed(t, mocks, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xa-"+s.name+"-hub-domain-zone-authorization")
+		auth := mustNamed(t, mocks, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xa-"+s.vpc+"-hub-domain-zone-authorization")
 		assert.Equal(t, testNetworkAccount, mocks.AccountOf(auth))
-		assoc := mustNamed(t, mocks, "aws:route53/zoneAssociation:ZoneAssociation", "xa-"+s.name+"-hub-domain-zone-association")
+		assoc := mustNamed(t, mocks, "aws:route53/zoneAssociation:ZoneAssociation", "xa-"+s.vpc+"-hub-domain-zone-association")
 		assert.Equal(t, s.account, mocks.AccountOf(assoc))
 		assert.Equal(t, s.vpc, assoc.Input("vpcId"))
 		assert.Contains(t, assoc.DependsOn, auth.URN)

@@ -4,8 +4,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/xaccount/xaccount-api/internal/vocab"
 )
 
 // The probe of a spoke (ConsumerArgs.Via ViaHub with Probe): a
@@ -77,27 +75,10 @@ func (s consumerSide) newSpokeProbe(ctx *pulumi.Context, c ConsumerArgs, access 
 	if access.hubZone {
 		triggers["hubZone"] = access.hubZoneReady
 	}
-	boundary := ""
-	if s.boundary != "" {
-		boundary = vocab.PolicyArn(s.region, c.AccountId, s.boundary)
-	}
-	return NewConnectivityProbe(ctx, s.name+"-"+c.Name+"-probe", &ConnectivityProbeArgs{
-		Region:              s.region,
-		VpcId:               c.VpcId,
-		SubnetIds:           c.SubnetIds,
-		EndpointCidrs:       hubCidrs,
-		ThroughHub:          true,
-		InvokeUrls:          access.InvokeUrls,
-		InvokeHeaders:       headers,
-		Path:                target.Path,
-		ExpectedStatus:      target.ExpectedStatus,
-		Integration:         target.Integration,
-		Sign:                target.Sign,
-		ExecutionArn:        api.executionArn,
-		StageName:           api.stageName,
-		Triggers:            triggers,
-		FailOnError:         failOnError,
-		Tags:                s.tags,
-		PermissionsBoundary: boundary,
-	}, s.consumerOpts(c)...)
+	return s.registerProbe(ctx, c, access, headers, target, api, failOnError, triggers, ConnectivityProbeArgs{
+		VpcId:         c.VpcId,
+		SubnetIds:     c.SubnetIds,
+		EndpointCidrs: hubCidrs,
+		ThroughHub:    true,
+	})
 }

@@ -199,12 +199,14 @@ func newHubProfile(ctx *pulumi.Context, name string, parent pulumi.Resource, arg
 				after = append(after, accepter)
 			}
 		}
-		association, err := route53.NewProfilesAssociation(ctx, name+"-"+c.Name+"-hub-profile-association", &route53.ProfilesAssociationArgs{
-			Name:       pulumi.String(awsName(name+"-"+c.Name, 64)),
+		// Named by the VPC (spokeVpcName), in Pulumi and in AWS: a renamed
+		// spoke keeps its association.
+		association, err := route53.NewProfilesAssociation(ctx, name+"-"+spokeVpcName(c)+"-hub-profile-association", &route53.ProfilesAssociationArgs{
+			Name:       pulumi.String(awsName(name+"-"+spokeVpcName(c), 64)),
 			ProfileId:  profile.ID(),
 			ResourceId: c.VpcId,
 			Tags:       args.Tags,
-			// Deleted before it is replaced (a new Profile, another name): a
+			// Deleted before it is replaced (a new Profile): a
 			// VPC holds one Profile ("A VPC can have only one Profile
 			// associated with it", AssociateProfile), so a new association
 			// made first would be refused.

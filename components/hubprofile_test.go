@@ -85,7 +85,7 @@ func TestHubProfileGivesSpokesTheApisName(t *testing.T) {
 	for _, s := range []struct{ name, account, vpc string }{
 		{"orders", "555555555555", "vpc-0b1c2d3e4f5a60718"}, {"billing", "666666666666", "vpc-0c1d2e3f4a5b60718"}, {"shipping", "555555555555", "vpc-0d1e2f3a4b5c60718"},
 	} {
-		assoc := mustNamed(t, mocks, "aws:route53/profilesAssociation:ProfilesAssociation", "xa-"+s.name+"-hub-profile-association")
+		assoc := mustNamed(t, mocks, "aws:route53/profilesAssociation:ProfilesAssociation", "xa-"+s.vpc+"-hub-profile-association")
 		assert.True(t, assoc.DeleteBeforeReplace, "a VPC holds one Profile: the old association goes first")
 		assert.Equal(t, s.account, mocks.AccountOf(assoc), "the VPC's account associates")
 		assert.Equal(t, s.vpc, assoc.Inputs["resourceId"].StringValue())

@@ -114,12 +114,30 @@ func newHubZone(ctx *pulumi.Context, name string, parent pulumi.Resource, args *
 	}, name, parent, args, hub)
 }
 
+// spokeVpcName is what names a spoke's per-VPC resources (the zone's
+// authorization and association, the Profile's association): its VPC's ID
+// when the args give it as a plain value (a stack file always does), else
+// the spoke's name. By the VPC, renaming a spoke (same VPC) leaves them as
+// they are: named by the spoke, Pulumi would make the renamed one before
+// deleting the old one, and Route 53 refuses a second association of a VPC
+// with the zone (ConflictingDomainExists, AssociateVPCWithHostedZone) or a
+// second Profile on a VPC (ResourceExistsException, AssociateProfile). A
+// spoke moved to another VPC gets new ones for the new VPC, made before
+// the old VPC's go. Names are per VPC because checkSpokeVpcs allows one
+// spoke per VPC.
+func spokeVpcName(c ConsumerArgs) string {
+	if vpc, ok := plainString(c.VpcId); ok && vpc != "" {
+		return vpc
+	}
+	return c.Name
+}
+
 // spokeZone is one private hosted zone of the hub: its resource names and
 // the name it answers for.
 type spokeZone struct {
 	// name is the zone's resource name (its alias is name-alias);
 	// spokeSuffix ends the names of each spoke's authorization and
-	// association, after {component}-{spoke}.
+	// association, after {component}-{spoke VPC} (spokeVpcName).
 	name, spokeSuffix string
 	// host is the zone's name and its alias record's; comment the zone's.
 	host, comment pulumi.StringInput
@@ -173,7 +191,7 @@ func newSpokeZone(ctx *pulumi.Context, z spokeZone, name string, parent pulumi.R
 		// its ranges by then (a consumer moving from its own endpoint).
 		after := []pulumi.Resource{hub.SecurityGroup, hub.Endpoint} // concrete resources: a component's children may not all be registered yet
 		if c.AccountId != h.AccountId {
-			authorization, err := route53.NewVpcAssociationAuthorization(ctx, name+"-"+c.Name+z.spokeSuffix+"-authorization", &route53.VpcAssociationAuthorizationArgs{
+			authorization, err := route53.NewVpcAssociationAuthorization(ctx, name+"-"+spokeVpcName(c)+z.spokeSuffix+"-authorization", &route53.VpcAssociationAuthorizationArgs{
 				ZoneId:    zone.ZoneId,
 				VpcId:     c.VpcId,
 				VpcRegion: pulumi.String(args.Region),
@@ -189,7 +207,7 @@ func newSpokeZone(ctx *pulumi.Context, z spokeZone, name string, parent pulumi.R
 		if z.authorizeOnly {
 			continue
 		}
-		association, err := route53.NewZoneAssociation(ctx, name+"-"+c.Name+z.spokeSuffix+"-association", &route53.ZoneAssociationArgs{
+		association, err := route53.NewZoneAssociation(ctx, name+"-"+spokeVpcName(c)+z.spokeSuffix+"-association", &route53.ZoneAssociationArgs{
 			ZoneId:    zone.ZoneId,
 			VpcId:     c.VpcId,
 			VpcRegion: pulumi.String(args.Region),

@@ -53,9 +53,9 @@ func TestSharedHubHoldsTheNetworkAccountsPart(t *testing.T) {
 	assert.Contains(t, policyDoc, "arn:aws:execute-api:"+testRegion+":"+testProducerAccount+":a1b2c3d4e5/*")
 	zone := mustNamed(t, mocks, typeZone, "xa-hub-zone")
 	assert.Equal(t, "a1b2c3d4e5.execute-api."+testRegion+".amazonaws.com", zone.Inputs["name"].StringValue())
-	for _, spoke := range []string{"orders", "billing"} {
-		mustNamed(t, mocks, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xa-"+spoke+"-hub-zone-authorization")
-		_, associated := mocks.Named("aws:route53/zoneAssociation:ZoneAssociation", "xa-"+spoke+"-hub-zone-association")
+	for spoke, vpc := range map[string]string{"orders": "vpc-0b1c2d3e4f5a60718", "billing": "vpc-0c1d2e3f4a5b60718"} {
+		mustNamed(t, mocks, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xa-"+vpc+"-hub-zone-authorization")
+		_, associated := mocks.Named("aws:route53/zoneAssociation:ZoneAssociation", "xa-"+vpc+"-hub-zone-association")
 		assert.False(t, associated, "%s: its own stack associates its VPC", spoke)
 	}
 	for _, r := range mocks.Resources() {

@@ -64,9 +64,9 @@ func TestHubStackHoldsTheNetworkAccountsPart(t *testing.T) {
 	endpointPolicy := resourceNamed(hub, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "xaccount-api-hub-endpoint-policy")
 	require.NotNil(t, endpointPolicy)
 	assert.Contains(t, endpointPolicy.Inputs["policy"], producer.Outputs["executionArn"].(string)+"/*")
-	for _, spoke := range []string{"orders", "billing"} {
-		assert.NotNil(t, resourceNamed(hub, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xaccount-api-"+spoke+"-hub-zone-authorization"), spoke)
-		assert.Nil(t, resourceNamed(hub, "aws:route53/zoneAssociation:ZoneAssociation", "xaccount-api-"+spoke+"-hub-zone-association"), spoke)
+	for spoke, vpc := range map[string]string{"orders": "vpc-0b1c2d3e4f5a60718", "billing": "vpc-0c1d2e3f4a5b60718"} { // named by the spoke's VPC
+		assert.NotNil(t, resourceNamed(hub, "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization", "xaccount-api-"+vpc+"-hub-zone-authorization"), spoke)
+		assert.Nil(t, resourceNamed(hub, "aws:route53/zoneAssociation:ZoneAssociation", "xaccount-api-"+vpc+"-hub-zone-association"), spoke)
 	}
 	sg := resourceNamed(hub, "aws:ec2/securityGroup:SecurityGroup", "xaccount-api-hub-endpoint-sg")
 	require.NotNil(t, sg)

@@ -623,6 +623,10 @@ func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(
 		if slices.Contains(st.Action, "ram:CreateResourceShare") {
 			shareCondition = st.Condition
 		}
+		if slices.Contains(st.Action, "ram:AssociateResourceShare") {
+			// The Sid says what the statement shares: a Profile, no domain.
+			assert.Equal(t, "DeployRamSharedProfiles", st.Sid)
+		}
 	}
 	for _, want := range []string{"route53:CreateHostedZone", "route53:ChangeResourceRecordSets",
 		"route53profiles:CreateProfile", "route53profiles:DeleteProfile", "route53profiles:AssociateResourceToProfile", "route53profiles:DisassociateResourceFromProfile",
@@ -634,6 +638,29 @@ func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(
 	assert.Equal(t, "route53profiles:Profile", shareCondition["StringEqualsIfExists"]["ram:RequestedResourceType"], "only a Profile is shared")
 	assert.Equal(t, "arn:aws:route53profiles:eu-west-1:777777777777:profile/*", shareCondition["StringLikeIfExists"]["ram:ResourceArn"], "of the network account")
 	assert.Equal(t, []string{"333333333333", "444444444444"}, shareCondition["StringEqualsIfExists"]["ram:Principal"], "with the spokes' accounts")
+	// Route 53 Profiles' Associate/DisassociateResourceToProfile have no
+	// resource type ("Actions, resources, and condition keys for Amazon
+	// Route 53 Profiles"): "*", narrowed to hosted zones
+	// (route53profiles:ResourceTypes).
+	for _, st := range network.Roles["deployer"].Policy.Statement {
+		if slices.Contains(st.Action, "route53profiles:AssociateResourceToProfile") {
+			assert.Equal(t, []string{"*"}, st.Resource)
+			assert.Equal(t, "HostedZone", st.Condition["StringEquals"]["route53profiles:ResourceTypes"], "only a hosted zone goes into the Profile")
+		}
+	}
+	for account, vpc := range map[string]string{"333333333333": "vpc-0b1c2d3e4f5a60718", "444444444444": "vpc-0c1d2e3f4a5b60718"} {
+		// AssociateProfile and DisassociateProfile: "*" (no resource type),
+		// only for the spoke's own VPC (route53profiles:ResourceIds).
+		seen := 0
+		for _, st := range set.Accounts[account].Roles["deployer"].Policy.Statement {
+			if slices.Contains(st.Action, "route53profiles:AssociateProfile") || slices.Contains(st.Action, "route53profiles:DisassociateProfile") {
+				seen++
+				assert.Equal(t, []string{"*"}, st.Resource)
+				assert.Equal(t, []string{vpc}, st.Condition["StringEquals"]["route53profiles:ResourceIds"], "account %s: its spoke's VPC only", account)
+			}
+		}
+		assert.Equalf(t, 1, seen, "account %s: one statement for the Profile's VPC actions", account)
+	}
 	for account, profile := range map[string]string{"333333333333": "xaccount-hub-orders", "444444444444": "xaccount-hub-billing"} {
 		spoke, has := set.Accounts[account]
 		require.Truef(t, has, "spoke account %s gets roles for its Profile association", account)
@@ -646,7 +673,7 @@ func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(
 		// The ec2 reads are the preflight's: the spoke's VPC (owner, DNS
 		// attributes), its subnets and route tables, with its credentials.
 		assert.Equal(t, []string{"ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs",
-			"ram:AcceptResourceShareInvitation", "ram:DisassociateResourceShare", "ram:GetResourceShareInvitations", "ram:GetResourceShares", "ram:ListResources",
+			"ram:AcceptResourceShareInvitation", "ram:GetResourceShareInvitations", "ram:GetResourceShares", "ram:ListResources",
 			"route53profiles:AssociateProfile", "route53profiles:DisassociateProfile", "route53profiles:GetProfileAssociation", "route53profiles:ListTagsForResource",
 			"route53profiles:TagResource", "route53profiles:UntagResource"}, slices.Compact(got), "spoke account %s", account)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/xaccount/xaccount-api/policy"
 )
@@ -38,7 +40,7 @@ func TestEveryStackFileHoldsTheInvariants(t *testing.T) {
 	for _, file := range stackFiles(t) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			p := planJson(t, file)
-			checkAccounts(t, p)
+			checkAccounts(t, p, spokesByVpc(t, file))
 			endpointIds := checkConsumerEndpoints(t, p)
 			checkPrivateApi(t, p, endpointIds)
 			checkDeployment(t, p)
@@ -168,9 +170,36 @@ func checkIngress(t *testing.T, p *jsonPlan) {
 	}
 }
 
+// spokesByVpc maps each consumer's vpc.id in the stack file to its name:
+// a spoke's per-VPC resources are named by its VPC, not by its name.
+func spokesByVpc(t *testing.T, file string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var doc struct {
+		Config struct {
+			Consumers []struct {
+				Name string `yaml:"name"`
+				Vpc  struct {
+					Id string `yaml:"id"`
+				} `yaml:"vpc"`
+			} `yaml:"xaccount-api:consumers"`
+		} `yaml:"config"`
+	}
+	require.NoError(t, yaml.Unmarshal(b, &doc), file)
+	out := map[string]string{}
+	for _, c := range doc.Config.Consumers {
+		if c.Vpc.Id != "" {
+			out[c.Vpc.Id] = c.Name
+		}
+	}
+	return out
+}
+
 // checkAccounts: every resource sits on the right account's provider, each
-// provider pinned to its account.
-func checkAccounts(t *testing.T, p *jsonPlan) {
+// provider pinned to its account; a spoke's association of its VPC (named
+// by the VPC) on its spoke's provider (spokes maps VPCs to spokes).
+func checkAccounts(t *testing.T, p *jsonPlan, spokes map[string]string) {
 	providers := map[string]jsonResource{}
 	for _, r := range p.ofType(typeProvider) {
 		providers[r.URN] = r
@@ -209,14 +238,16 @@ func checkAccounts(t *testing.T, p *jsonPlan) {
 			// A spoke's VPC on the hub's zone: made by the spoke's own account.
 			prov, ok := providers[r.Provider]
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
-			spoke := strings.TrimSuffix(strings.TrimPrefix(r.Name, "xaccount-api-"), "-hub-zone-association")
+			spoke, ok := spokes[fmt.Sprint(r.Inputs["vpcId"])]
+			require.Truef(t, ok, "%s %s associates a VPC no consumer names", r.Type, r.Name)
 			assert.Equalf(t, "consumer-"+spoke, prov.Name, "%s %s must be on its spoke's provider", r.Type, r.Name)
 			assert.Contains(t, strings.Split(p.Accounts[r.Account], ","), "consumer:"+spoke, "%s %s lands in the spoke's account", r.Type, r.Name)
 		case r.Type == "aws:route53/profilesAssociation:ProfilesAssociation":
 			// A spoke's VPC on the hub's Profile: made by the spoke's own account.
 			prov, ok := providers[r.Provider]
 			require.Truef(t, ok, "%s %s has no explicit provider", r.Type, r.Name)
-			spoke := strings.TrimSuffix(strings.TrimPrefix(r.Name, "xaccount-api-"), "-hub-profile-association")
+			spoke, ok := spokes[fmt.Sprint(r.Inputs["resourceId"])]
+			require.Truef(t, ok, "%s %s associates a VPC no consumer names", r.Type, r.Name)
 			assert.Equalf(t, "consumer-"+spoke, prov.Name, "%s %s must be on its spoke's provider", r.Type, r.Name)
 			assert.Contains(t, strings.Split(p.Accounts[r.Account], ","), "consumer:"+spoke, "%s %s lands in the spoke's account", r.Type, r.Name)
 		case strings.HasPrefix(r.Type, "aws:ec2/"), strings.Contains(r.Parent, "$"+typeProbe+"::"), consumerSideTypes[r.Type]:

@@ -59,10 +59,13 @@ var Actions = map[string][]string{
 	"aws:ram/principalAssociation:PrincipalAssociation": {
 		"ram:AssociateResourceShare", "ram:DisassociateResourceShare", "ram:GetResourceShareAssociations",
 	},
-	// The consumer accepts the invitation; deleting the accepter leaves the share.
+	// The consumer accepts the invitation. Its delete, the account leaving
+	// the share (ram:DisassociateResourceShare, resourceResourceShareAccepterDelete
+	// in terraform-provider-aws internal/service/ram/resource_share_accepter.go),
+	// is never called: see RetainedTypes.
 	"aws:ram/resourceShareAccepter:ResourceShareAccepter": {
 		"ram:GetResourceShareInvitations", "ram:AcceptResourceShareInvitation", "ram:GetResourceShares",
-		"ram:ListResources", "ram:DisassociateResourceShare",
+		"ram:ListResources",
 	},
 	// A private hosted zone is created with its VPC (ec2:DescribeVpcs, the
 	// VPC association) and deleted only when empty.
@@ -173,6 +176,21 @@ var Actions = map[string][]string{
 	},
 	// The invocation runs the probe during pulumi up.
 	"aws:lambda/invocation:Invocation": {"lambda:InvokeFunction"},
+}
+
+// RetainedTypes are the resource types the components always register with
+// RetainOnDelete, each with why: Pulumi never calls the provider's delete
+// for them (not on removal, replacement or destroy), so Actions holds none
+// of the calls only their delete makes (TestActionTableHoldsEveryCallOfTheProvider
+// skips their delete rows; components/customdomain_test.go and
+// hubprofile_test.go check the option, and the engine lifecycles remove
+// consumers and destroy with roles that lack those calls).
+var RetainedTypes = map[string]string{
+	// components/domainaccess.go (newShareAccepter) and components/hubprofile.go:
+	// leaving the share would take every endpoint or spoke of the account
+	// off the shared domain or Profile; the owner's principal association
+	// takes the account out once its last consumer goes.
+	"aws:ram/resourceShareAccepter:ResourceShareAccepter": "leaving a share cuts every consumer of the account off",
 }
 
 // InvokeActions are the IAM actions of each data source the program reads.

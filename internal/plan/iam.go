@@ -141,6 +141,7 @@ const (
 	// Route 53's VPC actions.
 	vpcAssociationAuthorizationType = "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization"
 	zoneAssociationType             = "aws:route53/zoneAssociation:ZoneAssociation"
+	profilesAssociationType         = "aws:route53/profilesAssociation:ProfilesAssociation"
 )
 
 // addScopeFacts records what of r scopes the account's roles: a record's
@@ -177,6 +178,12 @@ func addScopeFacts(in *iampolicy.AccountInput, r Resource, producer string) {
 			if v := "VPCId=" + vpc + ",VPCRegion=" + region; !slices.Contains(in.AssociationVpcs, v) {
 				in.AssociationVpcs = append(in.AssociationVpcs, v)
 			}
+		}
+	case profilesAssociationType:
+		// route53profiles:ResourceIds holds the VPC's ID ("Actions,
+		// resources, and condition keys for Amazon Route 53 Profiles").
+		if vpc, _ := r.Inputs["resourceId"].(string); vpc != "" && !slices.Contains(in.ProfileVpcs, vpc) {
+			in.ProfileVpcs = append(in.ProfileVpcs, vpc)
 		}
 	case shareAccepterType:
 		if owner := ownerOf("shareArn"); owner != "" && !slices.Contains(in.ShareOwners, owner) {

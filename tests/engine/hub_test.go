@@ -227,6 +227,10 @@ func TestHubLifecycle(t *testing.T) {
 		})
 	})
 
+	s.step(t, "a spoke renamed (same VPC) keeps its association in one up", func(t *testing.T) {
+		requireSpokeRenameKeepsItsName(t, s, "hub", apiName)
+	})
+
 	s.step(t, "a spoke removed: its association and authorization go, the zone and the other spoke stay", func(t *testing.T) {
 		var doc map[string]any
 		b, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.hub.yaml"))

@@ -63,6 +63,10 @@ func TestHubCarriesTheCustomDomain(t *testing.T) {
 		assert.Equal(t, "dns", failure, "a VPC not on the hub's zone of the domain cannot resolve it")
 	})
 
+	s.step(t, "a spoke renamed (same VPC) keeps the domain's zone in one up", func(t *testing.T) {
+		requireSpokeRenameKeepsItsName(t, s, "hub", "https://"+testDomain+"/")
+	})
+
 	s.step(t, "destroy removes every account's part", func(t *testing.T) {
 		r := s.destroy()
 		require.NoErrorf(t, r.err, "destroy:\n%s\n%s", r.out, r.errOut)

@@ -114,6 +114,10 @@ func TestHubProfileLifecycle(t *testing.T) {
 	shipping := map[string]any{"name": "shipping", "accountId": "333333333333", "profile": "xaccount-hub-orders", "via": "hub",
 		"vpc": map[string]any{"id": shippingSpoke.vpc}, "allowedCidrs": []any{shippingSpoke.cidr}}
 
+	s.step(t, "a spoke renamed (same VPC) keeps its Profile association in one up", func(t *testing.T) {
+		requireSpokeRenameKeepsItsName(t, s, "hub-profile", apiName) // the next step names it orders again
+	})
+
 	s.step(t, "a second spoke of orders' account gets the Profile through the account's principal association", func(t *testing.T) {
 		s.editConfig("consumers", append(append([]any{}, fileConsumers...), shipping))
 		s.mustUp()

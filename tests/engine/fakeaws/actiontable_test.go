@@ -42,6 +42,9 @@ func TestActionTableHoldsEveryCallOfTheProvider(t *testing.T) {
 		}
 	}
 	for _, c := range rows {
+		if _, retained := iampolicy.RetainedTypes[c.Type]; retained && c.Op == "delete" {
+			continue // never deleted: the components retain it (iampolicy.RetainedTypes)
+		}
 		table, what := iampolicy.Actions, "iampolicy.Actions"
 		if c.Op == "invoke" {
 			table, what = iampolicy.InvokeActions, "iampolicy.InvokeActions"

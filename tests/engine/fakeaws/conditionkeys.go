@@ -23,6 +23,13 @@ import (
 // the hub zone's authorizations and associations carry it for the VPC they
 // name.
 //
+// Route 53 Profiles ("Actions, resources, and condition keys for Amazon
+// Route 53 Profiles"): AssociateProfile and DisassociateProfile, which have
+// no resource type (IAM authorizes them on "*", as calls.go's rows do),
+// carry route53profiles:ResourceIds, the VPC; AssociateResourceToProfile
+// and DisassociateResourceFromProfile route53profiles:ResourceArns and
+// ResourceTypes of the resource.
+//
 // RAM ("Actions, resources, and condition keys for AWS Resource Access
 // Manager"; "Example IAM policies for AWS RAM", AWS RAM user guide):
 // AssociateResourceShare and DisassociateResourceShare carry, for a
@@ -76,6 +83,16 @@ func requestContext(call Call, x callCtx) map[string][]string {
 		// Create/DeleteVPCAssociationAuthorization carry route53:VPCs).
 		region := firstNonEmpty(x.In.str("vpcRegion"), x.Region)
 		return map[string][]string{"route53:vpcs": {fmt.Sprintf("VPCId=%s,VPCRegion=%s", strings.ToLower(x.In.str("vpcId")), strings.ToLower(region))}}
+	case call.Type == TypeProfileAssociation && (call.Action == "route53profiles:AssociateProfile" || call.Action == "route53profiles:DisassociateProfile"):
+		// route53profiles:ResourceIds, "Filters access by given VPCs": the
+		// VPC the request names.
+		return map[string][]string{"route53profiles:resourceids": {x.In.str("resourceId")}}
+	case call.Type == TypeProfileResourceAssociation &&
+		(call.Action == "route53profiles:AssociateResourceToProfile" || call.Action == "route53profiles:DisassociateResourceFromProfile"):
+		// route53profiles:ResourceArns and ResourceTypes, of the resource
+		// the request puts in (or takes out of) the Profile.
+		arn := x.In.str("resourceArn")
+		return map[string][]string{"route53profiles:resourcearns": {arn}, "route53profiles:resourcetypes": {profileResourceType(arn)}}
 	case call.Type == TypeZone && call.Action == "route53:CreateHostedZone":
 		vpcs := x.In.list("vpcs")
 		if len(vpcs) == 0 {
@@ -86,6 +103,20 @@ func requestContext(call Call, x callCtx) map[string][]string {
 		return map[string][]string{"route53:vpcs": {fmt.Sprintf("VPCId=%s,VPCRegion=%s", strings.ToLower(first.str("vpcId")), strings.ToLower(region))}}
 	}
 	return nil
+}
+
+// profileResourceType is route53profiles:ResourceTypes of a resource ARN
+// ("Filters access by specific resource type. Possible options include
+// 'HostedZone', 'FirewallRuleGroup', 'ResolverQueryLoggingConfig',
+// 'ResolverRule', and 'VpcEndpoint'", "Actions, resources, and condition
+// keys for Amazon Route 53 Profiles"): HostedZone for a hosted zone's ARN,
+// which is all the simulated Route 53 puts in a Profile; any other ARN
+// gets a type no policy names.
+func profileResourceType(arn string) string {
+	if strings.HasPrefix(arn, "arn:aws:route53:::hostedzone/") {
+		return "HostedZone"
+	}
+	return "unknown:" + arn
 }
 
 // boundaryActions are the role actions that carry iam:PermissionsBoundary

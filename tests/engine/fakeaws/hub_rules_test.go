@@ -107,7 +107,8 @@ func TestResourcePolicyTellsCallersApartByVpcSourceIp(t *testing.T) {
 // authorizes (NoSuchHostedZone); deleting the authorization leaves the
 // association, disassociating leaves the zone its last VPC
 // (LastVPCAssociation refuses that one), and the zone goes once empty of
-// records.
+// records. A second association of a pair already associated is refused
+// (ConflictingDomainExists).
 func TestCrossAccountZoneAssociationNeedsTheOwnersAuthorization(t *testing.T) {
 	store := newStore(t)
 	network := provider(t, store, producerAccount)
@@ -129,6 +130,9 @@ func TestCrossAccountZoneAssociationNeedsTheOwnersAuthorization(t *testing.T) {
 
 	authId, _ := mustCreate(network, t, TypeVpcAssociationAuthorization, association)
 	assocId, _ := mustCreate(spoke, t, TypeZoneAssociation, association)
+	_, _, err = create(spoke, t, TypeZoneAssociation, association)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ConflictingDomainExists", "a second association of the same pair (a spoke renamed, the new one made first)")
 	require.NoError(t, del(network, t, TypeVpcAssociationAuthorization, authId, association))
 	require.NoError(t, store.View(func(c *Cloud) error {
 		assert.ElementsMatch(t, []string{hubVpc, spokeVpc}, c.Zones[zone].Vpcs, "the association outlives its authorization")

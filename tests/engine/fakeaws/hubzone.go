@@ -57,8 +57,9 @@ func (p *Provider) deleteVpcAssociationAuthorization(c *Cloud, olds props) error
 // zone that you created with different AWS accounts"; NotAuthorizedException
 // otherwise, Route 53 API reference, AssociateVPCWithHostedZone errors); a
 // VPC already on a zone of the same name, an interface endpoint's private
-// DNS zone included, is refused (ConflictingDomainExists: sameNameZone), and
-// a zone takes at most 300 VPCs (LimitsExceeded, Route 53 quotas).
+// DNS zone included, is refused (ConflictingDomainExists: sameNameZone), as
+// is a VPC already on this zone (ConflictingDomainExists), and a zone takes
+// at most 300 VPCs (LimitsExceeded, Route 53 quotas).
 func (p *Provider) associateZone(c *Cloud, in props) (string, props, error) {
 	vpc := in.str("vpcId")
 	if v, ok := c.Vpcs[vpc]; !ok || v.Scope != p.scope {
@@ -75,12 +76,18 @@ func (p *Provider) associateZone(c *Cloud, in props) (string, props, error) {
 	if other := c.sameNameZone(z.Name, vpc, z.Id); other != "" {
 		return "", nil, awsError("AssociateVPCWithHostedZone", "ConflictingDomainExists", "The VPC %s is already associated with another hosted zone named %s (%s)", vpc, z.Name, other)
 	}
-	if !slices.Contains(z.Vpcs, vpc) {
-		if len(z.Vpcs) >= 300 {
-			return "", nil, awsError("AssociateVPCWithHostedZone", "LimitsExceeded", "Limits Exceeded: MAX_VPCS_ASSOCIATED_BY_ZONE")
-		}
-		z.Vpcs = append(z.Vpcs, vpc)
+	if slices.Contains(z.Vpcs, vpc) {
+		// The pair associated already: Route 53 refuses it rather than
+		// answer as if it made it (ConflictingDomainExists, "The VPC … has
+		// already been associated with the hosted zone … with the same domain
+		// name"; saltstack/salt#47480 handles that error for this reason), and
+		// resourceZoneAssociationCreate returns the error.
+		return "", nil, awsError("AssociateVPCWithHostedZone", "ConflictingDomainExists", "The VPC %s in region %s has already been associated with the hosted zone %s with the same domain name.", vpc, p.scope.Region, z.Id)
 	}
+	if len(z.Vpcs) >= 300 {
+		return "", nil, awsError("AssociateVPCWithHostedZone", "LimitsExceeded", "Limits Exceeded: MAX_VPCS_ASSOCIATED_BY_ZONE")
+	}
+	z.Vpcs = append(z.Vpcs, vpc)
 	c.record(p.scope, "AssociateVPCWithHostedZone", z.Id+" "+vpc)
 	out := in.clone()
 	if out.str("vpcRegion") == "" {

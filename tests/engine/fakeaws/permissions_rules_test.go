@@ -100,3 +100,39 @@ func TestRoute53CallsCarryTheirConditionKeys(t *testing.T) {
 	require.NoError(t, del(p, t, TypeRecord, id, record))
 	assert.Equal(t, `\052.orders.example.com`, normalizedRecordName("*.Orders.Example.com."), "Route 53's normalized form")
 }
+
+// TestProfileCallsCarryTheirConditionKeys: AssociateProfile and
+// DisassociateProfile have no resource type ("Actions, resources, and
+// condition keys for Amazon Route 53 Profiles"): IAM authorizes them on
+// "*", so a policy naming the Profile's ARN refuses them, and
+// route53profiles:ResourceIds narrows them to the VPCs it lists;
+// AssociateResourceToProfile carries route53profiles:ResourceTypes
+// (HostedZone for a zone).
+func TestProfileCallsCarryTheirConditionKeys(t *testing.T) {
+	const vpcKey = "route53profiles:resourceids"
+	in := callCtx{In: props{"profileId": "rp-1", "resourceId": "vpc-1"}}
+	assert.Equal(t, map[string][]string{vpcKey: {"vpc-1"}},
+		requestContext(Call{Type: TypeProfileAssociation, Op: "create", Action: "route53profiles:AssociateProfile"}, in))
+	assert.Equal(t, map[string][]string{vpcKey: {"vpc-1"}},
+		requestContext(Call{Type: TypeProfileAssociation, Op: "delete", Action: "route53profiles:DisassociateProfile"}, in))
+	zone := callCtx{In: props{"resourceArn": "arn:aws:route53:::hostedzone/Z1"}}
+	assert.Equal(t, []string{"HostedZone"},
+		requestContext(Call{Type: TypeProfileResourceAssociation, Op: "create", Action: "route53profiles:AssociateResourceToProfile"}, zone)["route53profiles:resourcetypes"])
+	for _, c := range Calls {
+		if c.Action == "route53profiles:AssociateProfile" || c.Action == "route53profiles:DisassociateProfile" {
+			assert.Equal(t, "*", c.Resource(in), "%s is authorized on *", c.Action)
+		}
+	}
+
+	decide := func(policy string, resource string, context map[string][]string) verdict {
+		t.Helper()
+		doc, err := parsePolicy(policy)
+		require.NoError(t, err)
+		return doc.decide(request{Action: "route53profiles:AssociateProfile", Resource: resource, Context: context})
+	}
+	byArn := `{"Statement":[{"Effect":"Allow","Action":"route53profiles:AssociateProfile","Resource":"arn:aws:route53profiles:eu-west-1:111111111111:profile/*"}]}`
+	assert.Equal(t, implicitDeny, decide(byArn, "*", map[string][]string{vpcKey: {"vpc-1"}}), "a Profile's ARN does not cover *")
+	byVpc := `{"Statement":[{"Effect":"Allow","Action":"route53profiles:AssociateProfile","Resource":"*","Condition":{"StringEquals":{"route53profiles:ResourceIds":["vpc-1"]}}}]}`
+	assert.Equal(t, allowed, decide(byVpc, "*", map[string][]string{vpcKey: {"vpc-1"}}))
+	assert.Equal(t, implicitDeny, decide(byVpc, "*", map[string][]string{vpcKey: {"vpc-2"}}), "another VPC")
+}

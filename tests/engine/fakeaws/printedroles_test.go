@@ -21,12 +21,12 @@ import (
 // producer may not touch another account's resource shares, nor share
 // anything but its own API Gateway domain names, nor with an account other
 // than the stack's consumers, nor update, tag, untag, disassociate or delete
-// another share of its account (ram:ResourceShareName); a consumer may not leave a share other than
-// the producer's, nor change, delete or map any custom domain (it may only
+// another share of its account (ram:ResourceShareName); a consumer may not leave any share (its
+// accepter is retained on delete), nor change, delete or map any custom domain (it may only
 // associate with the producer's).
 func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
 	const producer, consumer, stranger = "333333333333", "444444444444", "999999999999"
-	deployerDoc := printedDeployers(t)
+	deployerDoc := printedDeployers(t, "prod")
 	deployer := func(account string) iamPolicy {
 		t.Helper()
 		parsed, err := parsePolicy(deployerDoc(account))
@@ -56,8 +56,11 @@ func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
 	assert.False(t, may(c, "route53:ChangeResourceRecordSets", zone, names("api.internal.example.com", "TXT")), "another type")
 	assert.True(t, may(c, "route53:CreateHostedZone", "*", map[string][]string{"route53:vpcs": {"VPCId=vpc-0a1b2c3d4e5f60718,VPCRegion=eu-west-1"}}), "a private zone")
 	assert.False(t, may(c, "route53:CreateHostedZone", "*", nil), "a public zone (no VPC in the request)")
-	assert.True(t, may(c, "ram:DisassociateResourceShare", "arn:aws:ram:eu-west-1:"+producer+":resource-share/0f1e2d3c", nil), "leaving the producer's share")
+	// The accepter is retained on delete (iampolicy.RetainedTypes): the
+	// consumer never leaves a share, the producer's or another's.
+	assert.False(t, may(c, "ram:DisassociateResourceShare", "arn:aws:ram:eu-west-1:"+producer+":resource-share/0f1e2d3c", nil), "leaving the producer's share")
 	assert.False(t, may(c, "ram:DisassociateResourceShare", "arn:aws:ram:eu-west-1:"+stranger+":resource-share/0f1e2d3c", nil), "another account's share")
+	assert.True(t, may(c, "ram:GetResourceShares", "*", nil), "reading the share it joined")
 	assert.False(t, may(c, "ram:AcceptResourceShareInvitation", "arn:aws:ram:eu-west-1:"+stranger+":resource-share-invitation/0f1e2d3c", nil), "another account's invitation")
 
 	ownDomain := "arn:aws:apigateway:eu-west-1:" + consumer + ":/domainnames/pay.internal.example.com+a1b2c3d4e5"
@@ -121,13 +124,13 @@ func TestPrintedRolesReachOnlyTheStacksResources(t *testing.T) {
 
 // printedDeployers is the deployer policy `--iam` prints for the prod stack,
 // per account, as JSON.
-func printedDeployers(t *testing.T) func(account string) string {
+func printedDeployers(t *testing.T, stack string) func(account string) string {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
-	stackFile := filepath.Join(filepath.Dir(file), "..", "..", "..", "Pulumi.prod.yaml")
+	stackFile := filepath.Join(filepath.Dir(file), "..", "..", "..", "Pulumi."+stack+".yaml")
 	raw, err := plan.ReadConfigFile(stackFile)
 	require.NoError(t, err)
-	p, err := plan.Run("prod", raw)
+	p, err := plan.Run(stack, raw)
 	require.NoError(t, err)
 	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
 	require.NoError(t, err)
@@ -147,7 +150,7 @@ func TestPrintedProducerRoleSharesTheDomainWithTheConsumersOnly(t *testing.T) {
 	const producer, consumer, stranger = "333333333333", "444444444444", "999999999999"
 	store := newStore(t)
 	domain, _ := mustCreate(provider(t, store, producer), t, TypeDomainName, privateDomain(strings.Replace(testCert, "111111111111", producer, 1)))
-	p, err := configured(t, store, producer, printedDeployers(t)(producer), trustPipeline, nil)
+	p, err := configured(t, store, producer, printedDeployers(t, "prod")(producer), trustPipeline, nil)
 	require.NoError(t, err)
 	share, _ := mustCreate(p, t, TypeResourceShare, map[string]any{"name": "xaccount-api-prod-domain", "allowExternalPrincipals": true})
 	mustCreate(p, t, TypeResourceAssociation, map[string]any{"resourceShareArn": share, "resourceArn": domain})
@@ -163,4 +166,40 @@ func TestPrintedProducerRoleSharesTheDomainWithTheConsumersOnly(t *testing.T) {
 	_, _, err = create(p, t, TypePrincipalAssociation, map[string]any{"resourceShareArn": other, "principal": consumer})
 	require.Error(t, err, "a consumer account added to another share of the account")
 	assert.Contains(t, err.Error(), "not authorized to perform: ram:AssociateResourceShare on resource: "+other)
+}
+
+// TestPrintedHubRoleChangesOnlyAnApisOwnName: the network account's
+// printed deployer of Pulumi.hub.yaml changes, in the account's zones, the
+// A record of one API's own name and nothing else. The API's ID is not
+// known when the roles are printed (the API is created by the same up), so
+// the name is a pattern of one 10-character label under the region's
+// execute-api name: any API ID of the region is admitted (another hub
+// zone's alias in the same account too), a longer or shorter label, a name
+// under it, another region's, a custom domain or another type are refused.
+func TestPrintedHubRoleChangesOnlyAnApisOwnName(t *testing.T) {
+	parsed, err := parsePolicy(printedDeployers(t, "hub")("777777777777"))
+	require.NoError(t, err)
+	change := func(name, typ, action string) verdict {
+		return parsed.decide(request{Action: "route53:ChangeResourceRecordSets", Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ", Context: map[string][]string{
+			"route53:changeresourcerecordsetsnormalizedrecordnames": {normalizedRecordName(name)},
+			"route53:changeresourcerecordsetsrecordtypes":           {typ},
+			"route53:changeresourcerecordsetsactions":               {action},
+		}})
+	}
+	for _, action := range []string{"CREATE", "UPSERT", "DELETE"} {
+		assert.Equal(t, allowed, change("a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com", "A", action), "the API's own name, %s", action)
+	}
+	assert.Equal(t, allowed, change("zz9y8x7w6v.execute-api.eu-west-1.amazonaws.com", "A", "CREATE"), "any API ID of the region: the ID is not known before the API exists")
+	for _, name := range []string{
+		"a1b2c3d4e.execute-api.eu-west-1.amazonaws.com", "a1b2c3d4e5f.execute-api.eu-west-1.amazonaws.com",
+		"x.a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com", "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
+		"execute-api.eu-west-1.amazonaws.com", "api.internal.example.com",
+	} {
+		assert.Equalf(t, implicitDeny, change(name, "A", "CREATE"), "%s is not an API's own name of the region", name)
+	}
+	assert.Equal(t, implicitDeny, change("a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com", "TXT", "CREATE"), "another type")
+	// IAM's ? matches any one character, a dot too: ten characters with
+	// dots are admitted as well (in a zone named for an API only its apex
+	// has ten characters before .execute-api).
+	assert.Equal(t, allowed, change("ab.cd.efgh.execute-api.eu-west-1.amazonaws.com", "A", "CREATE"))
 }
