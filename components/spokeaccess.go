@@ -109,7 +109,7 @@ func NewSpokeAccess(ctx *pulumi.Context, name string, args *SpokeAccessArgs, opt
 		comp.CurlCommands = comp.InvokeUrls
 		// No API (yet, or any more): the guard is kept unprotected, so that
 		// the next destroy can delete it.
-		if err := registerListedGuard(ctx, name+"-"+c.Name+"-listed-by-producer", comp, nil, false); err != nil {
+		if err := registerListedGuard(ctx, name+"-spoke-listed-by-producer", comp, nil, false); err != nil {
 			return nil, fmt.Errorf("spoke access %s: %w", name, err)
 		}
 		return comp, ctx.RegisterResourceOutputs(comp, outputs)
@@ -124,7 +124,7 @@ func NewSpokeAccess(ctx *pulumi.Context, name string, args *SpokeAccessArgs, opt
 		triggers["subnets"] = c.SubnetIds.ToStringArrayOutput().ApplyT(func(v []string) string { return strings.Join(v, ",") }).(pulumi.StringOutput)
 	}
 	if args.Hub.ZoneId != nil {
-		association, err := route53.NewZoneAssociation(ctx, name+"-"+c.Name+"-hub-zone-association", &route53.ZoneAssociationArgs{
+		association, err := route53.NewZoneAssociation(ctx, name+"-"+spokeVpcName(c)+"-hub-zone-association", &route53.ZoneAssociationArgs{
 			ZoneId:    args.Hub.ZoneId,
 			VpcId:     c.VpcId,
 			VpcRegion: pulumi.String(args.Region),
@@ -170,7 +170,7 @@ func NewSpokeAccess(ctx *pulumi.Context, name string, args *SpokeAccessArgs, opt
 	if comp.Probe != nil {
 		deps = append(deps, comp.Probe.Invocation)
 	}
-	if err := registerListedGuard(ctx, name+"-"+c.Name+"-listed-by-producer", comp, deps, args.Api.ListsEndpoint); err != nil {
+	if err := registerListedGuard(ctx, name+"-spoke-listed-by-producer", comp, deps, args.Api.ListsEndpoint); err != nil {
 		return nil, fmt.Errorf("spoke access %s: %w", name, err)
 	}
 	return comp, ctx.RegisterResourceOutputs(comp, outputs)

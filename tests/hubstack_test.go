@@ -172,7 +172,7 @@ func TestSpokeStackHoldsItsAssociationAndProbe(t *testing.T) {
 			assert.Equalf(t, "333333333333", r.Account, "%s %s", r.Type, r.Name)
 		}
 	}
-	association := resourceNamed(spoke, "aws:route53/zoneAssociation:ZoneAssociation", "xaccount-api-orders-hub-zone-association")
+	association := resourceNamed(spoke, "aws:route53/zoneAssociation:ZoneAssociation", "xaccount-api-vpc-0b1c2d3e4f5a60718-hub-zone-association")
 	require.NotNil(t, association)
 	assert.Equal(t, hub.Outputs["zoneId"], association.Inputs["zoneId"])
 	assert.Equal(t, "vpc-0b1c2d3e4f5a60718", association.Inputs["vpcId"])

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -86,6 +87,20 @@ func TestHubInAStackOfItsOwn(t *testing.T) {
 	})
 	spoke.step(t, "the spoke's stack refuses to go while the producer lists it", func(t *testing.T) {
 		assert.Equal(t, []bool{true}, spoke.stateProtect()["xaccount:index:ListedByProducer"], "the guard is protected")
+		dep, err := spoke.stack.Export(testContext(t))
+		require.NoError(t, err)
+		var state struct {
+			Resources []struct {
+				Type         string   `json:"type"`
+				Dependencies []string `json:"dependencies"`
+			} `json:"resources"`
+		}
+		require.NoError(t, json.Unmarshal(dep.Deployment, &state))
+		for _, r := range state.Resources {
+			if r.Type == "xaccount:index:ListedByProducer" {
+				assert.Len(t, r.Dependencies, 2, "the guard depends on the zone association and the probe's invocation: %v", r.Dependencies)
+			}
+		}
 		r := spoke.destroy()
 		require.Error(t, r.err, "destroy must fail")
 		assert.Contains(t, r.out+r.errOut, "protected")
