@@ -633,8 +633,9 @@ func TestSplitWorkflow(t *testing.T) {
 // example), deploy-split.yml deploys it in jobs hub and hub-again, each in
 // the hub's environment and concurrency group, with its own roles, OIDC
 // and the deployed stack file, which its deploy pipeline role admits
-// (deploy-split.yml, main, environment:<hub>); the drift check previews it
-// with the split stacks.
+// (deploy-split.yml, main, environment:<hub>); before them hub-preview
+// previews it with the preview roles in <hub>-preview, which its preview
+// pipeline role admits; the drift check previews it with the split stacks.
 func TestSplitWorkflowWithAHub(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join(projectRoot, ".github", "workflows", "deploy-split.yml"))
 	require.NoError(t, err)
