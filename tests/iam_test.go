@@ -101,9 +101,10 @@ func TestIamFlagPrintsEveryRolePerAccount(t *testing.T) {
 // TestIamTextSaysWhatToSetInGitHub: --iam's text names, per stack, the
 // deploy workflow and ref its deploy pipeline role admits, and the gh
 // commands that limit the stack's environment to main, with required
-// reviewers on prod and on a split topology's producer, not elsewhere; a
-// hub's stack (testdata/hubsplit) is deployed by deploy-split.yml like the
-// other split stacks.
+// reviewers on prod, on a split topology's producer and on its hub's stack
+// (every spoke calls through its endpoint), not elsewhere; a hub's stack
+// (testdata/hubsplit) is deployed by deploy-split.yml like the other split
+// stacks.
 func TestIamTextSaysWhatToSetInGitHub(t *testing.T) {
 	for _, c := range []struct {
 		root, stack, workflow string
@@ -114,7 +115,7 @@ func TestIamTextSaysWhatToSetInGitHub(t *testing.T) {
 		{splitDir, "orders", "deploy-split.yml", true},
 		{splitDir, "orders-app", "deploy-split.yml", false},
 		{hubSplitDir, "shop", "deploy-split.yml", true},
-		{hubSplitDir, "shop-network", "deploy-split.yml", false},
+		{hubSplitDir, "shop-network", "deploy-split.yml", true},
 		{hubSplitDir, "shop-orders", "deploy-split.yml", false},
 	} {
 		code, out, errOut := runCLI("--stack", c.stack, "--root", c.root, "--iam", "--repo", "acme/xaccount-api")

@@ -59,13 +59,15 @@ func before(run jobgraph.Run, a, b string) bool {
 }
 
 // TestSplitJobGraphWithAHub: for a folder with a hub's stack (the hubsplit
-// example), deploy-split.yml runs the hub, then the consumer and spoke
+// example), deploy-split.yml runs the hub's preview and the hub, then the consumer and spoke
 // stacks, the producer's preview and the producer, then the hub again and
 // the consumers again when the producer changed something (whether or not
 // the hub's second update changed anything, and after it failed); neither
 // when the producer changed nothing. A failed hub holds up
 // neither the consumers nor the producer, as a failed consumer does not
-// hold up the producer.
+// hold up the producer. A failed hub preview stops the hub's two passes
+// (as a failed producer preview stops the producer and what follows it),
+// and only those: the consumers and the producer run as after a failed hub.
 func TestSplitJobGraphWithAHub(t *testing.T) {
 	w, _ := splitGraph(t)
 	topo, err := plan.ReadTopology(hubSplitDir)
@@ -74,8 +76,8 @@ func TestSplitJobGraphWithAHub(t *testing.T) {
 
 	run, err := w.Simulate(splitScenario(t, topo, true, true))
 	require.NoError(t, err)
-	assert.Equal(t, [][]string{{"topology"}, {"build"}, {"hub"}, {"consumers"}, {"producer-preview"}, {"producer"}, {"hub-again"}, {"consumers-again"}}, run.Waves)
-	for _, order := range [][2]string{{"hub", "consumers"}, {"consumers", "producer-preview"}, {"producer-preview", "producer"}, {"producer", "hub-again"}, {"hub-again", "consumers-again"}} {
+	assert.Equal(t, [][]string{{"topology"}, {"build"}, {"hub-preview"}, {"hub"}, {"consumers"}, {"producer-preview"}, {"producer"}, {"hub-again"}, {"consumers-again"}}, run.Waves)
+	for _, order := range [][2]string{{"hub-preview", "hub"}, {"hub", "consumers"}, {"consumers", "producer-preview"}, {"producer-preview", "producer"}, {"producer", "hub-again"}, {"hub-again", "consumers-again"}} {
 		assert.Truef(t, before(run, order[0], order[1]), "%s before %s: %v", order[0], order[1], run.Waves)
 	}
 
@@ -96,6 +98,22 @@ func TestSplitJobGraphWithAHub(t *testing.T) {
 		assert.Equalf(t, jobgraph.Success, run.Result[j], "%s runs after a failed hub (its last published endpoint stands)", j)
 	}
 
+	run, err = w.Simulate(splitScenario(t, topo, true, true, "hub-preview"))
+	require.NoError(t, err)
+	for _, j := range []string{"hub", "hub-again"} {
+		assert.Equalf(t, jobgraph.Skipped, run.Result[j], "%s after a failed hub preview: its approval would apply a change no preview showed", j)
+	}
+	for _, j := range []string{"consumers", "producer-preview", "producer", "consumers-again"} {
+		assert.Equalf(t, jobgraph.Success, run.Result[j], "%s runs after a failed hub preview, as after a failed hub", j)
+	}
+	// As the producer's preview: a failed one stops the producer and the
+	// second passes that follow its update.
+	run, err = w.Simulate(splitScenario(t, topo, true, true, "producer-preview"))
+	require.NoError(t, err)
+	for _, j := range []string{"producer", "hub-again", "consumers-again"} {
+		assert.Equalf(t, jobgraph.Skipped, run.Result[j], "%s after a failed producer preview", j)
+	}
+
 	run, err = w.Simulate(splitScenario(t, topo, true, true, "hub-again"))
 	require.NoError(t, err)
 	assert.Equal(t, jobgraph.Success, run.Result["consumers-again"], "the producer changed: the consumers follow it even when the hub's second update failed")
@@ -103,7 +121,7 @@ func TestSplitJobGraphWithAHub(t *testing.T) {
 	// Without consumer stacks: no empty matrix, the hub still twice.
 	run, err = w.Simulate(splitScenario(t, plan.Topology{Producer: "shop", Hub: "shop-network", Consumers: []string{}}, true, true))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"topology", "build", "hub", "producer-preview", "producer", "hub-again"}, run.Ran())
+	assert.Equal(t, []string{"topology", "build", "hub-preview", "hub", "producer-preview", "producer", "hub-again"}, run.Ran())
 	assert.NotContains(t, run.Result, jobgraph.Failure)
 
 	// A cancelled or failed build stops everything after it.
@@ -113,7 +131,7 @@ func TestSplitJobGraphWithAHub(t *testing.T) {
 }
 
 // TestSplitJobGraphWithoutAHubIsUnchanged: in a folder without a hub's
-// stack (--topology prints hub=) the hub's two jobs are skipped and every
+// stack (--topology prints hub=) the hub's three jobs are skipped and every
 // other job does what it did before they existed
 // (testdata/workflows/deploy-split-without-hub-jobs.yml), in every
 // scenario: consumers or none, a producer update that changed something or
@@ -138,10 +156,10 @@ func TestSplitJobGraphWithoutAHubIsUnchanged(t *testing.T) {
 				got, err := w.Simulate(s)
 				require.NoError(t, err)
 				name := fmt.Sprintf("consumers %v, producer changed %v, failing %q", t2.Consumers, changed, fail)
-				assert.Equalf(t, jobgraph.Skipped, got.Result["hub"], "%s: hub", name)
-				assert.Equalf(t, jobgraph.Skipped, got.Result["hub-again"], "%s: hub-again", name)
-				delete(got.Result, "hub")
-				delete(got.Result, "hub-again")
+				for _, j := range []string{"hub-preview", "hub", "hub-again"} {
+					assert.Equalf(t, jobgraph.Skipped, got.Result[j], "%s: %s", name, j)
+					delete(got.Result, j)
+				}
 				assert.Equalf(t, want.Result, got.Result, "%s: as before the hub's jobs", name)
 				assert.Equalf(t, want.Ran(), got.Ran(), "%s: in the same order", name)
 				checked++

@@ -374,6 +374,19 @@ func checkWorkflowCredentials(name string, src []byte, stacks map[string]iampoli
 					}
 				}
 			}
+			if kind == "preview" && !onPullRequest {
+				// A preview on main: the stack's preview pipeline role
+				// admits this workflow's jobs in its preview environment.
+				for _, stack := range names {
+					set, ok := stacks[stack]
+					if !ok {
+						continue // reported below
+					}
+					if !previewTrustAdmits(set, iampolicy.PreviewEnvironmentSubject("acme/xaccount-api", stack), "/.github/workflows/"+name+"@"+iampolicy.MainRef) {
+						bad("job %s: previews stack %s from %s in %s; its preview pipeline role does not admit it", jobName, stack, name, iampolicy.PreviewEnvironment(stack))
+					}
+				}
+			}
 			if kind == "deployer" && job.TimeoutMinutes < 60 {
 				bad("job %s: timeout-minutes %d; a deploy needs at least 60 (the provider waits up to 45 minutes for a deleted Lambda's interfaces)", jobName, job.TimeoutMinutes)
 			}
@@ -411,6 +424,26 @@ func deployTrustClaim(set iampolicy.RoleSet, claim string) string {
 		}
 	}
 	return ""
+}
+
+// previewTrustAdmits says whether the stack's preview pipeline role trusts
+// a job on main with the subject sub whose job_workflow_ref ends with
+// workflowRef.
+func previewTrustAdmits(set iampolicy.RoleSet, sub, workflowRef string) bool {
+	for _, st := range set.Pipeline.Roles["preview"].Trust.Statement {
+		eq := st.Condition["StringEquals"]
+		if st.Effect != "Allow" || eq[iampolicy.OidcIssuer+":sub"] != sub || eq[iampolicy.OidcIssuer+":"+iampolicy.ClaimRef] != iampolicy.MainRef {
+			continue
+		}
+		refs, _ := eq[iampolicy.OidcIssuer+":"+iampolicy.ClaimJobWorkflowRef].([]string)
+		if ref, ok := eq[iampolicy.OidcIssuer+":"+iampolicy.ClaimJobWorkflowRef].(string); ok {
+			refs = []string{ref}
+		}
+		if slices.ContainsFunc(refs, func(r string) bool { return strings.HasSuffix(r, workflowRef) }) {
+			return true
+		}
+	}
+	return false
 }
 
 func committedRoleSets(t *testing.T) map[string]iampolicy.RoleSet {
@@ -463,7 +496,7 @@ func TestWorkflowsGiveEachStackTheCredentialsItNeeds(t *testing.T) {
 		}
 		assert.Empty(t, checkWorkflowCredentials(filepath.Base(f), b, stacks, plan.Topology{}))
 	}
-	assert.Equal(t, 12, pulumiRuns, "preview of dev; deploy dev, preview prod, deploy prod; drift; split: hub, consumers, producer preview, producer, hub again, consumers again, drift")
+	assert.Equal(t, 13, pulumiRuns, "preview of dev; deploy dev, preview prod, deploy prod; drift; split: hub preview, hub, consumers, producer preview, producer, hub again, consumers again, drift")
 	assert.True(t, strings.Contains(string(sources["deploy.yml"]), "refresh: true"), "a deploy repairs drift")
 
 	for _, m := range []struct{ file, from, to, want string }{
@@ -600,8 +633,9 @@ func TestSplitWorkflow(t *testing.T) {
 // example), deploy-split.yml deploys it in jobs hub and hub-again, each in
 // the hub's environment and concurrency group, with its own roles, OIDC
 // and the deployed stack file, which its deploy pipeline role admits
-// (deploy-split.yml, main, environment:<hub>); the drift check previews it
-// with the split stacks.
+// (deploy-split.yml, main, environment:<hub>); before them hub-preview
+// previews it with the preview roles in <hub>-preview, which its preview
+// pipeline role admits; the drift check previews it with the split stacks.
 func TestSplitWorkflowWithAHub(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join(projectRoot, ".github", "workflows", "deploy-split.yml"))
 	require.NoError(t, err)
@@ -644,6 +678,36 @@ func TestSplitWorkflowWithAHub(t *testing.T) {
 	}
 	assert.Contains(t, w.Jobs["hub-again"].Steps[len(w.Jobs["hub-again"].Steps)-1].Run, "pulumi stack history", "hub-again says whether it changed what the spokes read")
 
+	// The hub's preview before its approval, as the producer's: read-only
+	// credentials in <hub>-preview, in the hub's concurrency group, in the
+	// run's summary; the hub needs it.
+	preview, ok := w.Jobs["hub-preview"]
+	require.True(t, ok, "job hub-preview")
+	assert.Equal(t, topologyHub+"-preview", preview.Environment)
+	assert.Equal(t, "deploy-"+topologyHub, preview.Concurrency.Group)
+	require.NotNil(t, preview.Concurrency.CancelInProgress)
+	assert.False(t, *preview.Concurrency.CancelInProgress)
+	assert.Equal(t, map[string]string{"contents": "read", "id-token": "write"}, preview.Permissions)
+	previews := 0
+	for _, s := range preview.Steps {
+		if stack, command, _, ok := s.pulumiRun(); ok {
+			assert.Equal(t, topologyHub, stack)
+			assert.Equal(t, "preview", command)
+			assert.Equal(t, "true", s.With["comment-on-summary"], "the preview in the run's summary, where the reviewer reads it")
+			previews++
+		}
+		if stack, kind, ok := s.credentials(); ok {
+			assert.Equal(t, topologyHub, stack)
+			assert.Equal(t, "preview", kind)
+		}
+	}
+	assert.Equal(t, 1, previews)
+	assert.Contains(t, fmt.Sprint(w.Jobs["hub"].Needs), "hub-preview", "the hub's preview comes before its approval")
+	assert.Contains(t, fmt.Sprint(w.Jobs["hub-again"].Needs), "hub-preview")
+	assert.Contains(t, w.Jobs["hub-again"].If, "needs.hub-preview.result == 'success'")
+	assert.True(t, previewTrustAdmits(stacks["shop-network"], "repo:acme/xaccount-api:environment:shop-network-preview", "acme/xaccount-api/.github/workflows/deploy-split.yml@refs/heads/main"),
+		"the hub's preview pipeline role admits hub-preview")
+
 	hub := stacks["shop-network"]
 	assert.Equal(t, "acme/xaccount-api/.github/workflows/deploy-split.yml@refs/heads/main", deployTrustClaim(hub, iampolicy.ClaimJobWorkflowRef))
 	assert.Equal(t, "repo:acme/xaccount-api:environment:shop-network", deployTrustClaim(hub, "sub"))
@@ -651,6 +715,7 @@ func TestSplitWorkflowWithAHub(t *testing.T) {
 	for _, m := range []struct{ file, from, to, want string }{
 		{"deploy-split.yml", "    environment: ${{ needs.topology.outputs.hub }}\n", "    environment: ${{ needs.topology.outputs.producer }}\n", "job hub: deployer credentials outside the stack's environment"},
 		{"deploy-split.yml", "          STACK: ${{ needs.topology.outputs.hub }}\n          DEPLOYED", "          STACK: ${{ needs.topology.outputs.producer }}\n          DEPLOYED", "job hub: credentials for STACK=${{ needs.topology.outputs.producer }}, Pulumi runs stack ${{ needs.topology.outputs.hub }}"},
+		{"deploy-split.yml", "    environment: ${{ needs.topology.outputs.hub }}-preview\n", "    environment: ${{ needs.topology.outputs.hub }}\n", "job hub-preview: a preview on main outside the stack's preview environment"},
 	} {
 		mutated := strings.Replace(string(sources[m.file]), m.from, m.to, 1)
 		require.Truef(t, mutated != string(sources[m.file]), "mutation %q applies", m.from)
@@ -661,6 +726,7 @@ func TestSplitWorkflowWithAHub(t *testing.T) {
 	// drift check previews the hub's stack: without its roles it says so.
 	problems := checkWorkflowCredentials("deploy.yml", src, all, topo)
 	assert.Contains(t, problems, "deploy.yml: job hub: deploys stack shop-network from deploy.yml; its deploy pipeline role admits only acme/xaccount-api/.github/workflows/deploy-split.yml@refs/heads/main")
+	assert.Contains(t, problems, "deploy.yml: job hub-preview: previews stack shop-network from deploy.yml in shop-network-preview; its preview pipeline role does not admit it")
 	delete(all, "shop-network")
 	assert.Contains(t, checkWorkflowCredentials("drift.yml", sources["drift.yml"], all, topo), "drift.yml: job drift-split: stack shop-network has no committed stack file")
 }

@@ -119,10 +119,11 @@ func (p *Plan) DeployWorkflow() string {
 }
 
 // NeedsReviewers says whether the stack's environment must have required
-// reviewers: deploy.yml's prod, and a split topology's producer stack
-// (its API serves every consumer stack).
+// reviewers: deploy.yml's prod, a split topology's producer stack (its API
+// serves every consumer stack) and its hub's stack (the endpoint, security
+// group and endpoint policy every spoke calls through).
 func (p *Plan) NeedsReviewers() bool {
-	if p.config != nil && p.config.StackRole == config.RoleProducer {
+	if p.config != nil && (p.config.StackRole == config.RoleProducer || p.config.StackRole == config.RoleHub) {
 		return true
 	}
 	return p.DeployWorkflow() == iampolicy.DeployWorkflow && p.Stack == "prod"

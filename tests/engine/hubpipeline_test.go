@@ -30,9 +30,9 @@ func topologyOutput(expr string) string {
 
 // pipelineRun runs deploy-split.yml's job graph against engine stacks:
 // each job that GitHub would run, in its order, runs what its steps run
-// (pulumi up --refresh in the stack's environment, or the producer's
-// preview in <stack>-preview) on the stacks its environment or matrix
-// names, and says it changed something as its step does (the last
+// (pulumi up --refresh in the stack's environment, or the hub's or the
+// producer's preview in <stack>-preview, with the preview roles) on the
+// stacks its environment or matrix names, and says it changed something as its step does (the last
 // update's resourceChanges other than same, from the stack's history).
 // The jobs come from the workflow file, not from this test.
 func pipelineRun(t *testing.T, topo plan.Topology, stacks map[string]*engineStack) (jobgraph.Run, map[string][]string) {
@@ -61,7 +61,11 @@ func pipelineRun(t *testing.T, topo plan.Topology, stacks map[string]*engineStac
 			s := stacks[name]
 			require.NotNilf(t, s, "job %s: stack %s", id, name)
 			if preview {
+				// A job in <stack>-preview holds the preview roles only
+				// (the workflow tests refuse deployer credentials there).
+				s.roleKind = "preview"
 				r := s.preview()
+				s.roleKind = "deployer"
 				if r.err != nil {
 					t.Logf("job %s: preview of %s failed:\n%s", id, name, lastLines(r.out+r.errOut, 20))
 					return nil, false
@@ -94,8 +98,9 @@ func pipelineRun(t *testing.T, topo plan.Topology, stacks map[string]*engineStac
 // the roles --iam prints for it, deployed by deploy-split.yml's job graph as
 // GitHub would run it for --topology's outputs: the first run from nothing
 // ends with the spoke's probe calling the API by its own name through the
-// hub endpoint (hub, spoke, producer preview, producer, hub again, spoke
-// again); a second run with nothing new changes nothing and skips the
+// hub endpoint (hub preview, hub, spoke, producer preview, producer, hub
+// again, spoke again; the hub's preview from nothing, with its preview
+// roles); a second run with nothing new changes nothing and skips the
 // second passes.
 func TestSplitPipelineDeploysAHubStackInItsOrder(t *testing.T) {
 	t.Parallel()
@@ -116,10 +121,10 @@ func TestSplitPipelineDeploysAHubStackInItsOrder(t *testing.T) {
 			assert.NotEqualf(t, jobgraph.Failure, result, "job %s", job)
 		}
 		assert.Equal(t, map[string][]string{
-			"hub": {"shop-network"}, "consumers": {"shop-orders"}, "producer-preview": {"shop"}, "producer": {"shop"},
+			"hub-preview": {"shop-network"}, "hub": {"shop-network"}, "consumers": {"shop-orders"}, "producer-preview": {"shop"}, "producer": {"shop"},
 			"hub-again": {"shop-network"}, "consumers-again": {"shop-orders"},
 		}, deployed)
-		assert.Equal(t, []string{"topology", "build", "hub", "consumers", "producer-preview", "producer", "hub-again", "consumers-again"}, run.Ran())
+		assert.Equal(t, []string{"topology", "build", "hub-preview", "hub", "consumers", "producer-preview", "producer", "hub-again", "consumers-again"}, run.Ran())
 		requireProbeGreen(t, spoke, "orders", 4)
 		assert.Contains(t, probeResults(t, spoke, "orders"), "privateDns", "by the API's own name, through the hub's zone")
 	}) {
