@@ -90,11 +90,7 @@ func TestHubStackIsHeldWhileTheProducerListsIt(t *testing.T) {
 	converged, err := planHubSplit(t, hubSplitDir, "shop-network")
 	require.NoError(t, err)
 	assert.True(t, guardProtected(t, converged), "protected while the producer's stack lists the hub")
-	for _, r := range converged.Resources {
-		if r.Type != components.ListedByProducerType {
-			assert.Falsef(t, r.Protect, "%s %s: only the guard is held; the hub's resources stay replaceable", r.Type, r.Name)
-		}
-	}
+	onlyTheGuardIsHeld(t, converged)
 
 	raw, err := plan.ReadConfigFile(plan.StackFile(hubSplitDir, "shop-network"))
 	require.NoError(t, err)
@@ -213,15 +209,22 @@ func TestSpokeStackIsHeldWhileTheProducerListsIt(t *testing.T) {
 	converged, err := planHubSplit(t, hubSplitDir, "shop-orders")
 	require.NoError(t, err)
 	assert.True(t, guardProtected(t, converged), "protected while the producer's stack lists the spoke")
-	for _, r := range converged.Resources {
-		if r.Type != components.ListedByProducerType {
-			assert.Falsef(t, r.Protect, "%s %s: only the guard is held", r.Type, r.Name)
-		}
-	}
+	onlyTheGuardIsHeld(t, converged)
 
 	outputs := hubSplitOutputs(t)
 	delete(outputs[shopRef]["consumers"].(map[string]any), "orders")
 	run := runReferencing(t, hubSplitDir, "shop-orders", outputs)
 	require.NoError(t, run.err)
 	assert.False(t, guardOf(t, run).Protect, "the producer lists the spoke no more")
+}
+
+// onlyTheGuardIsHeld: no resource of the plan but its ListedByProducer guard
+// is protected; the others stay replaceable.
+func onlyTheGuardIsHeld(t *testing.T, p *plan.Plan) {
+	t.Helper()
+	for _, r := range p.Resources {
+		if r.Type != components.ListedByProducerType {
+			assert.Falsef(t, r.Protect, "%s %s: only the guard is held; the stack's resources stay replaceable", r.Type, r.Name)
+		}
+	}
 }
