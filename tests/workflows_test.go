@@ -704,7 +704,7 @@ func TestSplitWorkflowWithAHub(t *testing.T) {
 	assert.Equal(t, 1, previews)
 	assert.Contains(t, fmt.Sprint(w.Jobs["hub"].Needs), "hub-preview", "the hub's preview comes before its approval")
 	assert.Contains(t, fmt.Sprint(w.Jobs["hub-again"].Needs), "hub-preview")
-	assert.Contains(t, w.Jobs["hub-again"].If, "needs.hub-preview.result == 'success'")
+	assert.Contains(t, w.Jobs["hub-again"].If, "needs.hub.result == 'success'", "only after a hub job that succeeded, and so after its preview")
 	assert.True(t, previewTrustAdmits(stacks["shop-network"], "repo:acme/xaccount-api:environment:shop-network-preview", "acme/xaccount-api/.github/workflows/deploy-split.yml@refs/heads/main"),
 		"the hub's preview pipeline role admits hub-preview")
 
@@ -905,4 +905,25 @@ func versionLess(a, b string) bool {
 		}
 	}
 	return false
+}
+
+// TestSplitRunsOneAtATime: deploy-split.yml runs one run at a time
+// (workflow-level concurrency, never cancelling a running one): a run that
+// waits for an approval holds the next push's, so an older run's hub-again,
+// producer or consumers-again cannot apply its commit over the stacks a
+// newer run has deployed. The jobs' deploy-<stack> groups alone keep two
+// jobs of a stack apart, not the runs' order.
+func TestSplitRunsOneAtATime(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(projectRoot, ".github", "workflows", "deploy-split.yml"))
+	require.NoError(t, err)
+	var w struct {
+		Concurrency struct {
+			Group            string `yaml:"group"`
+			CancelInProgress *bool  `yaml:"cancel-in-progress"`
+		} `yaml:"concurrency"`
+	}
+	require.NoError(t, yaml.Unmarshal(src, &w))
+	assert.Equal(t, "deploy-split", w.Concurrency.Group, "one group for every run of the workflow, whatever its commit")
+	require.NotNil(t, w.Concurrency.CancelInProgress, "cancel-in-progress is set")
+	assert.False(t, *w.Concurrency.CancelInProgress, "a newer push never cancels a run that is deploying")
 }
