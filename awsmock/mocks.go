@@ -74,6 +74,8 @@ type Resource struct {
 	RetainOnDelete bool
 	// DeleteBeforeReplace is the resource's deleteBeforeReplace option.
 	DeleteBeforeReplace bool
+	// IgnoreChanges are the properties the resource's ignoreChanges option names.
+	IgnoreChanges []string
 	// ReplacementTrigger is the resource's replacementTrigger option, as the
 	// engine receives it; nil when none was given.
 	ReplacementTrigger any
@@ -265,7 +267,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		Parent: parent, Provider: provider, Dependencies: sortedKeys(deps),
 		DependsOn: sortedKeys(explicit), InputDependencies: inputDeps,
 		Inputs: args.Inputs, State: state, Protect: rpc.GetProtect(),
-		RetainOnDelete: rpc.GetRetainOnDelete(), DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(), ReplacementTrigger: rpc.GetReplacementTrigger().AsInterface(),
+		RetainOnDelete: rpc.GetRetainOnDelete(), DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(), IgnoreChanges: rpc.GetIgnoreChanges(), ReplacementTrigger: rpc.GetReplacementTrigger().AsInterface(),
 		Aliases: aliases,
 	})
 	return id, state, nil

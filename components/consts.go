@@ -46,9 +46,12 @@ const (
 	// that serves other APIs too.
 	EndpointPolicyFull = "full"
 	// EndpointPolicySeparate leaves an ExecuteApiEndpoint's policy to a
-	// separate ec2.VpcEndpointPolicy (AWS's full-access default until that
-	// is attached), as CrossAccountPrivateApi does: its policy names the API,
-	// which can only exist after the endpoint.
+	// separate ec2.VpcEndpointPolicy, as CrossAccountPrivateApi does: its
+	// policy names the API, which can only exist after the endpoint. Until
+	// that is attached the endpoint invokes nothing (never AWS's
+	// full-access default), and the endpoint leaves its policy to it.
+	// Register that policy with RetainOnDelete: the provider's delete resets
+	// an endpoint's policy to full access.
 	EndpointPolicySeparate = "separate"
 )
 

@@ -102,7 +102,7 @@ func (s consumerSide) newEndpointPolicy(ctx *pulumi.Context, c ConsumerArgs, acc
 	attached, err := newEc2[VpcEndpointPolicy](ctx, typeEc2VpcEndpointPolicy, s.name+"-"+c.Name+"-endpoint-policy", map[string]pulumi.Input{
 		"vpcEndpointId": access.EndpointId,
 		"policy":        doc,
-	}, append(s.consumerOpts(c), pulumi.Protect(false))...)
+	}, append(s.consumerOpts(c), pulumi.Protect(false), keepPolicyOnDelete)...)
 	if err != nil {
 		return err
 	}

@@ -168,8 +168,17 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 	}
 
-	var policy pulumi.StringInput
-	if args.EndpointPolicy != EndpointPolicySeparate {
+	// With a policy attached separately the endpoint is created with one
+	// that invokes nothing, never AWS's full-access default ("If you don't
+	// attach an endpoint policy, we attach the default endpoint policy",
+	// "Control access to VPC endpoints using endpoint policies", PrivateLink
+	// guide): an up that stops before the separate policy is attached leaves
+	// the endpoint closed. The separate policy then owns it (ignoreChanges).
+	var policy pulumi.StringInput = pulumi.String(denyAllEndpointPolicy)
+	endpointOpts := []pulumi.ResourceOption{child, protectWhen(args.Protect)}
+	if args.EndpointPolicy == EndpointPolicySeparate {
+		endpointOpts = append(endpointOpts, pulumi.IgnoreChanges([]string{"policy"}))
+	} else {
 		invokeArns := args.InvokeArns
 		if args.EndpointPolicy == EndpointPolicyFull {
 			invokeArns = pulumi.StringArray{region.ApplyT(func(r string) string {
@@ -192,7 +201,7 @@ func NewExecuteApiEndpoint(ctx *pulumi.Context, name string, args *ExecuteApiEnd
 		"privateDnsEnabled": pulumi.Bool(privateDns),
 		"policy":            policy,
 		"tags":              args.Tags,
-	}, child, protectWhen(args.Protect))
+	}, endpointOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("execute-api endpoint %s: %w", name, err)
 	}

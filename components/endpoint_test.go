@@ -135,7 +135,9 @@ func TestExecuteApiEndpointPolicyIsNeverImplicit(t *testing.T) {
 	separate.InvokeArns, separate.EndpointPolicy = nil, EndpointPolicySeparate
 	mocks, _, err = runEndpoint(t, separate)
 	require.NoError(t, err)
-	assert.Nil(t, mustNamed(t, mocks, typeVpcEndpoint, "app-vpce").Input("policy"), "the policy is attached separately")
+	e := mustNamed(t, mocks, typeVpcEndpoint, "app-vpce")
+	assert.Equal(t, denyAllEndpointPolicy, e.Input("policy"), "created invoking nothing until the separate policy is attached, never with AWS's full-access default")
+	assert.Equal(t, []string{"policy"}, e.IgnoreChanges, "the separate policy owns it then")
 }
 
 func TestExecuteApiEndpointPrivateDnsOff(t *testing.T) {

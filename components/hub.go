@@ -450,12 +450,22 @@ func newHubEndpointPolicy(ctx *pulumi.Context, name string, parent pulumi.Resour
 	return newEc2[VpcEndpointPolicy](ctx, typeEc2VpcEndpointPolicy, hubName(name)+"-policy", map[string]pulumi.Input{
 		"vpcEndpointId": endpoint.EndpointId,
 		"policy":        doc,
-	}, append(hubOpts(parent, h), pulumi.Protect(false))...)
+	}, append(hubOpts(parent, h), pulumi.Protect(false), keepPolicyOnDelete)...)
 }
 
-// denyAllEndpointPolicy is the hub endpoint's policy while no API is known
-// (a hub in a stack of its own, before the producer's stack has published
-// its API): execute-api:Invoke on nothing.
+// keepPolicyOnDelete is the option of every separate endpoint policy
+// (ec2.VpcEndpointPolicy): its deletion leaves the policy as it is, where
+// the provider's delete would reset it to AWS's full-access default
+// (terraform-provider-aws vpc_endpoint_policy.go,
+// resourceVPCEndpointPolicyDelete: ModifyVpcEndpoint with ResetPolicy). It
+// goes when its endpoint is deleted or replaced; a removed consumer's or
+// producer's policy stays on the endpoint, scoped as it was.
+var keepPolicyOnDelete = pulumi.RetainOnDelete(true)
+
+// denyAllEndpointPolicy is an endpoint's policy before its separate policy
+// is attached (EndpointPolicySeparate) and the hub endpoint's while no API
+// is known (a hub in a stack of its own, before the producer's stack has
+// published its API): execute-api:Invoke on nothing.
 const denyAllEndpointPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"InvokeNothingUntilTheApiIsKnown","Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}]}`
 
 // hubMonitoringName is the name the hub endpoint's alarms and dashboard row

@@ -123,7 +123,7 @@ func NewSharedHub(ctx *pulumi.Context, name string, args *SharedHubArgs, opts ..
 		policy, err := newEc2[VpcEndpointPolicy](ctx, typeEc2VpcEndpointPolicy, hubName(name)+"-policy", map[string]pulumi.Input{
 			"vpcEndpointId": endpoint.EndpointId,
 			"policy":        pulumi.String(denyAllEndpointPolicy),
-		}, append(hubOpts(comp, args.Hub), pulumi.Protect(false))...)
+		}, append(hubOpts(comp, args.Hub), pulumi.Protect(false), keepPolicyOnDelete)...)
 		if err != nil {
 			return nil, fmt.Errorf("shared hub %s: %w", name, err)
 		}
