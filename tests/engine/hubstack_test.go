@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xaccount/xaccount-api/internal/iampolicy"
 	"github.com/xaccount/xaccount-api/tests/engine/fakeaws"
 )
 
@@ -137,5 +139,35 @@ func TestHubInAStackOfItsOwn(t *testing.T) {
 			assert.Empty(t, c.Zones)
 			assert.Empty(t, c.Functions)
 		})
+	})
+}
+
+// TestAnEndpointStoppedBeforeItsPolicyInvokesNothing: an up that stops
+// between creating the hub endpoint and attaching its separate policy (here:
+// the network account's deployer may not ModifyVpcEndpoint) leaves the
+// endpoint invoking nothing, never with AWS's full-access default, which
+// would let every spoke, its security group already open, reach any private
+// API of the region that admits the endpoint.
+func TestAnEndpointStoppedBeforeItsPolicyInvokesNothing(t *testing.T) {
+	t.Parallel()
+	producer := newEngineStack(t, "shop", withStackFile(hubSplitFile(t, "shop")), withSeed(seedHubProbeNetworks))
+	hub := newEngineStack(t, "shop-network", besides(producer), withStackFile(hubSplitFile(t, "shop-network")))
+	hub.editPolicy = func(account, kind string, doc *iampolicy.Document) {
+		if account != "777777777777" || kind != "deployer" {
+			return
+		}
+		for i := range doc.Statement {
+			doc.Statement[i].Action = slices.DeleteFunc(doc.Statement[i].Action, func(a string) bool { return a == "ec2:ModifyVpcEndpoint" })
+		}
+	}
+	r := hub.up()
+	require.Error(t, r.err, "the policy's attachment is refused")
+	assert.Contains(t, r.out+r.errOut, "ec2:ModifyVpcEndpoint")
+	hub.cloudView(func(c *fakeaws.Cloud) {
+		require.Len(t, c.Endpoints, 1, "the endpoint was created")
+		for _, e := range c.Endpoints {
+			assert.Contains(t, e.Policy, `"Effect":"Deny"`, "it invokes nothing")
+			assert.NotContains(t, e.Policy, `"Effect":"Allow"`)
+		}
 	})
 }

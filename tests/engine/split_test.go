@@ -94,7 +94,9 @@ func TestSplitTopologyLifecycle(t *testing.T) {
 		appEndpoint = endpointOf(t, app)
 		app.cloudView(func(c *fakeaws.Cloud) {
 			require.Contains(t, c.Endpoints, appEndpoint)
-			assert.Empty(t, c.Endpoints[appEndpoint].Policy, "no endpoint policy before the API exists")
+			policy := c.Endpoints[appEndpoint].Policy
+			assert.Contains(t, policy, `"Effect":"Deny"`, "before the API exists the endpoint invokes nothing, never AWS's default full access")
+			assert.NotContains(t, policy, `"Effect":"Allow"`)
 			assert.Empty(t, c.Functions, "no probe before the API exists")
 			assert.Empty(t, c.RestApis)
 		})
