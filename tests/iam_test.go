@@ -648,6 +648,12 @@ func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(
 			assert.Equal(t, []string{"*"}, st.Resource)
 			assert.Equal(t, "HostedZone", st.Condition["StringEquals"]["route53profiles:ResourceTypes"], "only a hosted zone goes into the Profile")
 		}
+		if slices.Contains(st.Action, "route53profiles:DisassociateResourceFromProfile") {
+			// Its request names the resource by ARN only: IfExists, so that
+			// a request without the key can still take the zone out.
+			assert.Equal(t, "HostedZone", st.Condition["StringEqualsIfExists"]["route53profiles:ResourceTypes"], "taking the zone out is not refused for a missing key")
+			assert.NotContains(t, st.Condition, "StringEquals")
+		}
 	}
 	for account, vpc := range map[string]string{"333333333333": "vpc-0b1c2d3e4f5a60718", "444444444444": "vpc-0c1d2e3f4a5b60718"} {
 		// AssociateProfile and DisassociateProfile: "*" (no resource type),

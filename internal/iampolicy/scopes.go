@@ -101,12 +101,22 @@ func (e scopeEnv) scopesOf(service, action string, origins []string) []scope {
 					"StringEquals": {"route53profiles:ResourceIds": vpcs},
 				}}}
 			}
-		case "route53profiles:AssociateResourceToProfile", "route53profiles:DisassociateResourceFromProfile":
+		case "route53profiles:AssociateResourceToProfile":
 			// route53profiles:ResourceTypes: the hub puts a private hosted
 			// zone in the Profile and nothing else (no Resolver rule, DNS
 			// Firewall rule group or endpoint).
 			return []scope{{name: "ProfileZones", resources: []string{"*"}, condition: map[string]map[string]any{
 				"StringEquals": {"route53profiles:ResourceTypes": "HostedZone"},
+			}}}
+		case "route53profiles:DisassociateResourceFromProfile":
+			// The same key, IfExists: the request names the resource by its
+			// ARN only (DisassociateResourceFromProfile API reference:
+			// ProfileId, ResourceArn), and AWS does not document that it
+			// fills ResourceTypes in for it; a StringEquals would then
+			// refuse taking the hub's zone out, and the hub's removal with
+			// it. Taking a resource out of a Profile opens nothing.
+			return []scope{{name: "ProfileZonesOut", resources: []string{"*"}, condition: map[string]map[string]any{
+				"StringEqualsIfExists": {"route53profiles:ResourceTypes": "HostedZone"},
 			}}}
 		}
 	}
