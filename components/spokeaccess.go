@@ -47,6 +47,11 @@ type SpokeAccessArgs struct {
 	ProbeFailOnError        *bool                 `pulumi:"probeFailOnError,optional"`
 	Tags                    pulumi.StringMapInput `pulumi:"tags,optional"`
 	RolePermissionsBoundary string                `pulumi:"rolePermissionsBoundary,optional"`
+	// ListedByProducer says that the producer's stack lists this spoke (its
+	// API's policy admits the spoke's ranges through the hub): the stack's
+	// ListedByProducer guard is protected while it holds, also while the
+	// probe waits for the producer to list a replaced hub endpoint.
+	ListedByProducer bool `pulumi:"listedByProducer,optional"`
 }
 
 // SpokeAccess is a spoke's own stack's part: its zone association and probe.
@@ -88,7 +93,7 @@ func (a *SpokeAccessArgs) Validate() error {
 // provider option): once the producer's API and the hub's zone are known,
 // the association of its VPC with the zone (the hub's stack has authorized
 // it), with Spoke.Probe the probe through the hub, and a ListedByProducer
-// guard on both, protected while the producer's stack lists the spoke.
+// guard on both, protected while ListedByProducer holds.
 func NewSpokeAccess(ctx *pulumi.Context, name string, args *SpokeAccessArgs, opts ...pulumi.ResourceOption) (*SpokeAccess, error) {
 	if args == nil {
 		return nil, errors.New("spoke access " + name + ": args are required")
@@ -170,7 +175,7 @@ func NewSpokeAccess(ctx *pulumi.Context, name string, args *SpokeAccessArgs, opt
 	if comp.Probe != nil {
 		deps = append(deps, comp.Probe.Invocation)
 	}
-	if err := registerListedGuard(ctx, name+"-spoke-listed-by-producer", comp, deps, args.Api.ListsEndpoint); err != nil {
+	if err := registerListedGuard(ctx, name+"-spoke-listed-by-producer", comp, deps, args.ListedByProducer); err != nil {
 		return nil, fmt.Errorf("spoke access %s: %w", name, err)
 	}
 	return comp, ctx.RegisterResourceOutputs(comp, outputs)

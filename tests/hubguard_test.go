@@ -212,8 +212,15 @@ func TestSpokeStackIsHeldWhileTheProducerListsIt(t *testing.T) {
 	onlyTheGuardIsHeld(t, converged)
 
 	outputs := hubSplitOutputs(t)
-	delete(outputs[shopRef]["consumers"].(map[string]any), "orders")
+	outputs[shopRef]["hub"].(map[string]any)["endpointId"] = "vpce-0123456789abcdef0"
 	run := runReferencing(t, hubSplitDir, "shop-orders", outputs)
+	require.NoError(t, run.err)
+	assert.Empty(t, run.mocks.OfType("aws:lambda/invocation:Invocation"), "the probe waits for the producer to list the new hub endpoint")
+	assert.True(t, guardOf(t, run).Protect, "the producer still lists the spoke: still held")
+
+	outputs = hubSplitOutputs(t)
+	delete(outputs[shopRef]["consumers"].(map[string]any), "orders")
+	run = runReferencing(t, hubSplitDir, "shop-orders", outputs)
 	require.NoError(t, run.err)
 	assert.False(t, guardOf(t, run).Protect, "the producer lists the spoke no more")
 }

@@ -298,7 +298,10 @@ func deploySpokeStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, erro
 		return nil, err
 	}
 	hub := read.hub
-	if api != nil && api.ListsEndpoint {
+	// Listed by the producer's stack: the guard holds the stack, also while
+	// the probe waits for a replaced hub endpoint below.
+	listed := api != nil && api.ListsEndpoint
+	if listed {
 		if _, endpoint := publishedHubOf(listedHub); endpoint.str() != read.endpoint.str() {
 			// The hub endpoint was replaced and the producer's policy still
 			// names the old one: the API refuses this spoke through the new
@@ -317,7 +320,7 @@ func deploySpokeStack(ctx *pulumi.Context, cfg *config.Config) (pulumi.Map, erro
 		return nil, err
 	}
 	full := cfg.Args()
-	args := &components.SpokeAccessArgs{Region: cfg.Region, Spoke: full.Consumers[0], Hub: *hub, Api: api,
+	args := &components.SpokeAccessArgs{Region: cfg.Region, Spoke: full.Consumers[0], Hub: *hub, Api: api, ListedByProducer: listed,
 		ProbeFailOnError: &cfg.Probe.FailOnError, RolePermissionsBoundary: full.RolePermissionsBoundary}
 	if len(cfg.Tags) > 0 {
 		args.Tags = pulumi.ToStringMap(cfg.Tags)
