@@ -124,7 +124,10 @@ func newHubZone(ctx *pulumi.Context, name string, parent pulumi.Resource, args *
 // second Profile on a VPC (ResourceExistsException, AssociateProfile). A
 // spoke moved to another VPC gets new ones for the new VPC, made before
 // the old VPC's go. Names are per VPC because checkSpokeVpcs allows one
-// spoke per VPC.
+// spoke per VPC. A VPC ID given as an output (not a plain string) is not
+// known when the names are chosen: those resources are named by the spoke,
+// a rename of such a spoke fails as above, and checkSpokeVpcs cannot tell
+// two such spokes on one VPC apart; give spokes plain VPC IDs.
 func spokeVpcName(c ConsumerArgs) string {
 	if vpc, ok := plainString(c.VpcId); ok && vpc != "" {
 		return vpc

@@ -81,7 +81,10 @@ func (p *Provider) associateZone(c *Cloud, in props) (string, props, error) {
 		// answer as if it made it (ConflictingDomainExists, "The VPC … has
 		// already been associated with the hosted zone … with the same domain
 		// name"; saltstack/salt#47480 handles that error for this reason), and
-		// resourceZoneAssociationCreate returns the error.
+		// resourceZoneAssociationCreate returns the error. An inference, not
+		// AWS's words: the API reference documents ConflictingDomainExists for
+		// a VPC associated with "another hosted zone that has the same name",
+		// and the zone itself has that name.
 		return "", nil, awsError("AssociateVPCWithHostedZone", "ConflictingDomainExists", "The VPC %s in region %s has already been associated with the hosted zone %s with the same domain name.", vpc, p.scope.Region, z.Id)
 	}
 	if len(z.Vpcs) >= 300 {
