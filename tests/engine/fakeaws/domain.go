@@ -743,7 +743,7 @@ func (c *Cloud) aliasEndpoint(r *ZoneRecord) *Endpoint {
 // what makes an interface endpoint healthy as an alias target: here it is
 // healthy while it exists.
 func (c *Cloud) recordHealthy(z *HostedZone, r *ZoneRecord) bool {
-	if r.HealthCheckId != "" && !c.healthCheckHealthy(z.Account, r.HealthCheckId) {
+	if r.HealthCheckId != "" && !c.healthCheckHealthy(r.HealthCheckId) {
 		return false
 	}
 	return !r.EvaluateTargetHealth || c.aliasEndpoint(r) != nil

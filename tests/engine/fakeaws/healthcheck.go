@@ -175,8 +175,11 @@ func (p *Provider) readHealthCheck(c *Cloud, id string, state props, resp *pulum
 	return nil
 }
 
-// healthCheckHealthy is the status Route 53 gives the health check id of
-// account: the state of its alarm (OK healthy, ALARM unhealthy,
+// healthCheckHealthy is the status Route 53 gives the health check id,
+// whichever account owns it (a record may name another account's health
+// check and is answered by its status: AWS re:Post knowledge center, "How
+// do I associate a Route 53 health check in a different AWS account with my
+// record set?"; health check IDs are unique across accounts): the state of its alarm (OK healthy, ALARM unhealthy,
 // INSUFFICIENT_DATA by InsufficientDataHealthStatus, LastKnownStatus being
 // the alarm's last OK or ALARM and healthy before it had one: "For new
 // health checks that have no last known status, the default status for the
@@ -189,9 +192,9 @@ func (p *Provider) readHealthCheck(c *Cloud, id string, state props, resp *pulum
 // taken as healthy: AWS says only that its status "can't be predicted"
 // (DeleteHealthCheck API reference), and a record without a health check
 // is healthy.
-func (c *Cloud) healthCheckHealthy(account, id string) bool {
+func (c *Cloud) healthCheckHealthy(id string) bool {
 	h, ok := c.HealthChecks[id]
-	if !ok || h.Account != account {
+	if !ok {
 		return true
 	}
 	healthy := true

@@ -43,7 +43,7 @@ func alarmCheck(name, region string) map[string]any {
 func healthy(t *testing.T, store *Store, id string) bool {
 	t.Helper()
 	var h bool
-	require.NoError(t, store.View(func(c *Cloud) error { h = c.healthCheckHealthy(producerAccount, id); return nil }))
+	require.NoError(t, store.View(func(c *Cloud) error { h = c.healthCheckHealthy(id); return nil }))
 	return h
 }
 
@@ -484,7 +484,8 @@ func TestAnEndpointReachesOnlyItsOwnRegionsApis(t *testing.T) {
 // TestARecordMayNameAnotherAccountsHealthCheck: a record of a consumer
 // account's zone may name the producer account's health check (AWS re:Post
 // knowledge center, "How do I associate a Route 53 health check in a
-// different AWS account with my record set?"), and is answered by it.
+// different AWS account with my record set?"), and is answered by its
+// status.
 func TestARecordMayNameAnotherAccountsHealthCheck(t *testing.T) {
 	store := newStore(t)
 	producer := provider(t, store, producerAccount)
@@ -497,4 +498,26 @@ func TestARecordMayNameAnotherAccountsHealthCheck(t *testing.T) {
 		"setIdentifier": "west", "failoverRoutingPolicies": []any{map[string]any{"type": "PRIMARY"}},
 		"aliases": []any{map[string]any{"name": endpoint + "-x.execute-api.eu-west-1.vpce.amazonaws.com", "zoneId": "Z1", "evaluateTargetHealth": true}}})
 	assert.Equal(t, hc, out["healthCheckId"])
+
+	// Answered by the producer's health check: the primary unhealthy, the
+	// secondary answers (the primary's target health left out: its alias
+	// names no endpoint here).
+	require.NoError(t, store.Update(func(c *Cloud) error {
+		c.Zones[zone].Records[recordKey("orders.example.com", "A", "west")].EvaluateTargetHealth = false
+		return nil
+	}))
+	mustCreate(consumer, t, TypeRecord, map[string]any{"zoneId": zone, "name": "orders.example.com", "type": "A",
+		"setIdentifier": "central", "failoverRoutingPolicies": []any{map[string]any{"type": "SECONDARY"}},
+		"aliases": []any{map[string]any{"name": "vpce-other-x.execute-api.eu-west-1.vpce.amazonaws.com", "zoneId": "Z1"}}})
+	answered := func() string {
+		var set string
+		require.NoError(t, store.View(func(c *Cloud) error {
+			set = c.answer(c.Zones[zone], "orders.example.com", "A", region).SetIdentifier
+			return nil
+		}))
+		return set
+	}
+	assert.Equal(t, "west", answered())
+	require.NoError(t, store.SetAlarmState(Scope{Account: producerAccount, Region: region}, "orders-5xx", AlarmAlarm))
+	assert.Equal(t, "central", answered(), "the producer's health check unhealthy: the secondary")
 }
