@@ -31,6 +31,33 @@ func planHubSplit(t *testing.T, dir, stackName string) (*plan.Plan, error) {
 	return plan.RunIn(dir, stackName, raw)
 }
 
+// hubSplitCopy copies the named stack files of the hubsplit folder into a
+// new folder, changing the file of stack edited with edit, and returns it.
+func hubSplitCopy(t *testing.T, names []string, edited string, edit func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range names {
+		b, err := os.ReadFile(plan.StackFile(hubSplitDir, name))
+		require.NoError(t, err)
+		if name == edited {
+			b = []byte(edit(string(b)))
+		}
+		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
+	}
+	return dir
+}
+
+// requireOneProblem: err is a config error with one problem, on key, whose
+// message says said.
+func requireOneProblem(t *testing.T, err error, key, said string) {
+	t.Helper()
+	var ce *config.Error
+	require.True(t, errors.As(err, &ce), "%v", err)
+	require.Len(t, ce.Problems, 1)
+	assert.Equal(t, key, ce.Problems[0].Key)
+	assert.Contains(t, ce.Problems[0].Message, said)
+}
+
 // resourceNamed is the plan's resource of a type and name, nil when absent.
 func resourceNamed(p *plan.Plan, typ, name string) *plan.Resource {
 	for i, r := range p.Resources {
@@ -126,27 +153,17 @@ func TestHubStackBootstrap(t *testing.T) {
 	raw, err = plan.ReadConfigFile(plan.StackFile(hubSplitDir, "shop"))
 	require.NoError(t, err)
 	_, err = plan.Run("shop", raw)
-	var ce *config.Error
-	require.True(t, errors.As(err, &ce), "%v", err)
-	require.Len(t, ce.Problems, 1)
-	assert.Equal(t, "xaccount-api:hub.stack", ce.Problems[0].Key)
-	assert.Contains(t, ce.Problems[0].Message, "has published no endpointId")
+	requireOneProblem(t, err, "xaccount-api:hub.stack", "has published no endpointId")
 }
 
 // TestProducerRefusesASpokeTheHubStackListsOtherwise: a spoke whose ranges,
 // account or name differ from what the hub's stack publishes is refused on
 // its consumers[i], with what the hub's stack says.
 func TestProducerRefusesASpokeTheHubStackListsOtherwise(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"shop", "shop-network"} {
-		b, err := os.ReadFile(plan.StackFile(hubSplitDir, name))
-		require.NoError(t, err)
-		if name == "shop" {
-			b = []byte(strings.Replace(string(b), "allowedCidrs: [10.40.0.0/24, 10.41.0.0/25]", "allowedCidrs: [10.40.0.0/24]", 1))
-			b = []byte(strings.Replace(string(b), `accountId: "333333333333"`, `accountId: "555555555555"`, 1))
-		}
-		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
-	}
+	dir := hubSplitCopy(t, []string{"shop", "shop-network"}, "shop", func(f string) string {
+		f = strings.Replace(f, "allowedCidrs: [10.40.0.0/24, 10.41.0.0/25]", "allowedCidrs: [10.40.0.0/24]", 1)
+		return strings.Replace(f, `accountId: "333333333333"`, `accountId: "555555555555"`, 1)
+	})
 	_, err := planHubSplit(t, dir, "shop")
 	var ce *config.Error
 	require.True(t, errors.As(err, &ce), "%v", err)
@@ -189,21 +206,11 @@ func TestSpokeStackHoldsItsAssociationAndProbe(t *testing.T) {
 // the hub's stack lists otherwise is refused on consumers[0], before
 // anything is registered.
 func TestSpokeStackRefusesASpokeTheHubStackDoesNotList(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"shop", "shop-network", "shop-orders"} {
-		b, err := os.ReadFile(plan.StackFile(hubSplitDir, name))
-		require.NoError(t, err)
-		if name == "shop-orders" {
-			b = []byte(strings.Replace(string(b), "allowedCidrs: [10.30.0.0/24]", "allowedCidrs: [10.30.0.0/25]", 1))
-		}
-		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
-	}
+	dir := hubSplitCopy(t, []string{"shop", "shop-network", "shop-orders"}, "shop-orders", func(f string) string {
+		return strings.Replace(f, "allowedCidrs: [10.30.0.0/24]", "allowedCidrs: [10.30.0.0/25]", 1)
+	})
 	_, err := planHubSplit(t, dir, "shop-orders")
-	var ce *config.Error
-	require.True(t, errors.As(err, &ce), "%v", err)
-	require.Len(t, ce.Problems, 1)
-	assert.Equal(t, "xaccount-api:consumers[0]", ce.Problems[0].Key)
-	assert.Contains(t, ce.Problems[0].Message, "does not list it so")
+	requireOneProblem(t, err, "xaccount-api:consumers[0]", "does not list it so")
 }
 
 // TestSpokeStackBeforeTheHubs: a spoke's stack whose hub's stack has
@@ -219,11 +226,7 @@ func TestSpokeStackBeforeTheHubs(t *testing.T) {
 	mocks := awsmock.New(config.Namespace, "shop-orders")
 	err = mocks.Run(stack.Program)
 	require.ErrorIs(t, err, stack.ErrInvalidConfig)
-	var ce *config.Error
-	require.True(t, errors.As(err, &ce), "%v", err)
-	require.Len(t, ce.Problems, 1)
-	assert.Equal(t, "xaccount-api:hub.stack", ce.Problems[0].Key)
-	assert.Contains(t, ce.Problems[0].Message, "has published no endpointId")
+	requireOneProblem(t, err, "xaccount-api:hub.stack", "has published no endpointId")
 	for _, r := range mocks.Resources() {
 		assert.Equal(t, "pulumi:pulumi:StackReference", r.Type, "nothing but the reference it read")
 	}
@@ -344,19 +347,9 @@ func TestProducerRefusesASpokeOnlyTheHubStackLists(t *testing.T) {
 // refused on consumers[0].vpc.id (its association would fail with
 // NotAuthorizedException).
 func TestSpokeStackRefusesAVpcTheHubDoesNotAuthorize(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"shop", "shop-network", "shop-orders"} {
-		b, err := os.ReadFile(plan.StackFile(hubSplitDir, name))
-		require.NoError(t, err)
-		if name == "shop-orders" {
-			b = []byte(strings.Replace(string(b), "vpc-0b1c2d3e4f5a60718", "vpc-0b1c2d3e4f5a6071f", 1))
-		}
-		require.NoError(t, os.WriteFile(plan.StackFile(dir, name), b, 0o600))
-	}
+	dir := hubSplitCopy(t, []string{"shop", "shop-network", "shop-orders"}, "shop-orders", func(f string) string {
+		return strings.Replace(f, "vpc-0b1c2d3e4f5a60718", "vpc-0b1c2d3e4f5a6071f", 1)
+	})
 	_, err := planHubSplit(t, dir, "shop-orders")
-	var ce *config.Error
-	require.True(t, errors.As(err, &ce), "%v", err)
-	require.Len(t, ce.Problems, 1)
-	assert.Equal(t, "xaccount-api:consumers[0].vpc.id", ce.Problems[0].Key)
-	assert.Contains(t, ce.Problems[0].Message, "authorizes VPC vpc-0b1c2d3e4f5a60718")
+	requireOneProblem(t, err, "xaccount-api:consumers[0].vpc.id", "authorizes VPC vpc-0b1c2d3e4f5a60718")
 }

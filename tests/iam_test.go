@@ -514,12 +514,7 @@ func TestTheBoundaryReadsNoLogs(t *testing.T) {
 // (its endpoint, security group and endpoint policy, nothing of API
 // Gateway), the spokes' accounts none: nothing is created there.
 func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesTheirAssociation(t *testing.T) {
-	raw, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.hub.yaml"))
-	require.NoError(t, err)
-	p, err := plan.Run("hub", raw)
-	require.NoError(t, err)
-	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
-	require.NoError(t, err)
+	_, set := printedRoles(t, filepath.Join(projectRoot, "Pulumi.hub.yaml"))
 	network, ok := set.Accounts["777777777777"]
 	require.True(t, ok, "the network account has roles")
 	assert.Equal(t, "hub", network.Role)
@@ -609,12 +604,7 @@ func TestIamHubGivesTheNetworkAccountItsRolesAndSpokesTheirAssociation(t *testin
 // share's acceptance and its VPC's Profile association, nothing of a zone's
 // association or of a Profile of its own.
 func TestIamHubProfileGivesTheNetworkAccountTheProfileAndSpokesTheirAssociation(t *testing.T) {
-	raw, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.hub-profile.yaml"))
-	require.NoError(t, err)
-	p, err := plan.Run("hub-profile", raw)
-	require.NoError(t, err)
-	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
-	require.NoError(t, err)
+	_, set := printedRoles(t, filepath.Join(projectRoot, "Pulumi.hub-profile.yaml"))
 	network, ok := set.Accounts["777777777777"]
 	require.True(t, ok, "the network account has roles")
 	var actions []string
@@ -696,13 +686,8 @@ func TestEveryPrintedStatementNamesItsResources(t *testing.T) {
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(files), 4)
 	for _, file := range files {
-		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(file), "Pulumi."), ".yaml")
-		raw, err := plan.ReadConfigFile(file)
-		require.NoError(t, err)
-		p, err := plan.Run(stack, raw)
-		require.NoError(t, err, stack)
-		set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
-		require.NoError(t, err, stack)
+		stack := plan.StackNameOf(file)
+		p, set := printedRoles(t, file)
 		for account, a := range set.Accounts {
 			for name, role := range a.Roles {
 				for _, st := range role.Policy.Statement {
@@ -723,12 +708,7 @@ func TestEveryPrintedStatementNamesItsResources(t *testing.T) {
 // AssociateVPCWithHostedZone on every zone: the hub endpoint's private DNS
 // is off, so AWS associates no service zone for it.
 func TestIamHubNetworkZonesOnTheHubVpcOnly(t *testing.T) {
-	raw, err := plan.ReadConfigFile(filepath.Join(projectRoot, "Pulumi.hub.yaml"))
-	require.NoError(t, err)
-	p, err := plan.Run("hub", raw)
-	require.NoError(t, err)
-	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
-	require.NoError(t, err)
+	_, set := printedRoles(t, filepath.Join(projectRoot, "Pulumi.hub.yaml"))
 	var create *iampolicy.Statement
 	for i, st := range set.Accounts["777777777777"].Roles["deployer"].Policy.Statement {
 		if slices.Contains(st.Action, "route53:CreateHostedZone") {
@@ -744,4 +724,17 @@ func TestIamHubNetworkZonesOnTheHubVpcOnly(t *testing.T) {
 	}
 	require.NotNil(t, create)
 	assert.Equal(t, []string{"VPCId=vpc-0a1b2c3d4e5f60718,VPCRegion=eu-west-1"}, create.Condition["StringEquals"]["route53:VPCs"], "zones on the hub VPC only")
+}
+
+// printedRoles is the stack file's plan and the roles --iam prints for it
+// (repository acme/xaccount-api).
+func printedRoles(t *testing.T, file string) (*plan.Plan, iampolicy.RoleSet) {
+	t.Helper()
+	raw, err := plan.ReadConfigFile(file)
+	require.NoError(t, err, file)
+	p, err := plan.Run(plan.StackNameOf(file), raw)
+	require.NoError(t, err, file)
+	set, err := p.Roles(plan.IamOptions{Repo: "acme/xaccount-api"})
+	require.NoError(t, err, file)
+	return p, set
 }

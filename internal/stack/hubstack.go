@@ -275,13 +275,20 @@ func readHubStack(ctx *pulumi.Context, cfg *config.Config, args *components.Cros
 func publishedSpoke(published map[string]any, name string) (entry map[string]any, account string, ranges []string, listed bool) {
 	entry, listed = published[name].(map[string]any)
 	account, _ = entry["accountId"].(string)
-	list, _ := entry["allowedCidrs"].([]any)
-	for _, r := range list {
-		s, _ := r.(string)
-		ranges = append(ranges, s)
-	}
+	ranges, _ = stringList(entry["allowedCidrs"])
 	slices.Sort(ranges)
 	return entry, account, ranges, listed
+}
+
+// stringList is a referenced stack's list output as strings; ok is false
+// when the value is not a list.
+func stringList(v any) (out []string, ok bool) {
+	list, ok := v.([]any)
+	for _, e := range list {
+		s, _ := e.(string)
+		out = append(out, s)
+	}
+	return out, ok
 }
 
 // deploySpokeStack registers a spoke's own stack (stackRole: consumer with
@@ -423,13 +430,8 @@ func readHubForSpoke(ctx *pulumi.Context, cfg *config.Config) (hubForSpoke, erro
 	if out["zoneId"].str() != "" {
 		h.ZoneId = out["zoneId"].input()
 	}
-	if cidrs, ok := out["hubCidrs"].value.([]any); ok {
-		var s []string
-		for _, c := range cidrs {
-			v, _ := c.(string)
-			s = append(s, v)
-		}
-		h.HubCidrs = pulumi.ToStringArray(s)
+	if cidrs, ok := stringList(out["hubCidrs"].value); ok {
+		h.HubCidrs = pulumi.ToStringArray(cidrs)
 	}
 	return hubForSpoke{hub: h, endpoint: out[OutputEndpointId], dns: out["dns"].str()}, nil
 }

@@ -34,14 +34,7 @@ const (
 // may do everything.
 func provider(t *testing.T, store *Store, account string) *Provider {
 	t.Helper()
-	require.NoError(t, store.PutRoles(map[string]IamRole{"arn:aws:iam::" + account + ":role/deployer": {Account: account, Policy: allowAll, Trust: trustAnyone}}))
-	p := New(store)
-	_, err := p.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, map[string]any{
-		"region": region, "allowedAccountIds": []any{account},
-		"assumeRole": map[string]any{"roleArn": "arn:aws:iam::" + account + ":role/deployer"},
-	})})
-	require.NoError(t, err)
-	return p
+	return regionalProvider(t, store, account, region)
 }
 
 func create(p *Provider, t *testing.T, typ string, in map[string]any) (string, map[string]any, error) {

@@ -13,7 +13,8 @@ import (
 // otherRegion is the second region of the multi-region rules.
 const otherRegion = "eu-central-1"
 
-// regionalProvider is provider in another region.
+// regionalProvider is a fake configured for account in region through an
+// assumed role that may do everything (provider: in the tests' region).
 func regionalProvider(t *testing.T, store *Store, account, region string) *Provider {
 	t.Helper()
 	require.NoError(t, store.PutRoles(map[string]IamRole{"arn:aws:iam::" + account + ":role/deployer": {Account: account, Policy: allowAll, Trust: trustAnyone}}))
